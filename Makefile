@@ -1,0 +1,57 @@
+# Apik Market — `make run` serves the demo; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1/test
+
+.PHONY: run test test-sqlite test-postgres translations extract-messages bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d marketplace/translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d marketplace/translations -f
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
+
+run: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --port $(PORT)
+
+# The SQLite pass always runs. The PostgreSQL pass runs when a server answers at
+# PG_TEST_URL; without one it is skipped loudly — except in CI, where it must run.
+test: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@if $(BIN)/python tests/pg_available.py "$(PG_TEST_URL)"; then \
+		echo "=== PostgreSQL pass ($(PG_TEST_URL)) ==="; \
+		TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -q $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL) and CI=true: failing." >&2; exit 1; \
+	else \
+		echo ""; echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!!! PostgreSQL pass SKIPPED: no server at $(PG_TEST_URL). Only SQLite was tested."; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
+
+test-sqlite: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed-dev translations
+	TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,80 @@
+"""Apik Market: the marketplace of a city's virtual expo for its IKMs."""
+from __future__ import annotations
+
+import importlib
+import logging
+
+from flask import Flask
+
+from marketplace import config as config_module
+from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+# Core blueprints, registered in this order before any plugin loads, so a plugin
+# can extend anything. Each module exposes ``bp``.
+BLUEPRINT_MODULES = (
+    "marketplace.accounts.views",
+    "marketplace.catalog.views",
+    "marketplace.stores.views",
+    "marketplace.expo.views",
+    "marketplace.api",
+)
+
+# Modules exposing ``register_cli(app)``.
+CLI_MODULES = (
+    "marketplace.accounts.cli",
+    "marketplace.stores.cli",
+    "marketplace.demo",
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config_module.load_config(app, test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    _init_extensions(app)
+    _register_core(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from marketplace import i18n, media
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    i18n.init_app(app)
+    media.init_app(app)
+    _import_models()
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _import_models() -> None:
+    """Every model module, so metadata (and Alembic) sees every table."""
+    from marketplace import audit  # noqa: F401
+    from marketplace.accounts import models as _a  # noqa: F401
+    from marketplace.catalog import models as _c  # noqa: F401
+    from marketplace.expo import models as _e  # noqa: F401
+    from marketplace.stores import models as _s  # noqa: F401
+
+
+def _register_core(app: Flask) -> None:
+    from marketplace import errors, web
+
+    errors.register_error_handlers(app)
+    web.init_app(app)
+    for module_name in BLUEPRINT_MODULES:
+        module = importlib.import_module(module_name)
+        app.register_blueprint(module.bp)
+    for module_name in CLI_MODULES:
+        importlib.import_module(module_name).register_cli(app)

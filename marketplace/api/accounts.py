@@ -1,0 +1,2 @@
+"""API endpoints: accounts."""
+from marketplace.api import bp  # noqa: F401

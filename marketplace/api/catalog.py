@@ -1,0 +1,2 @@
+"""API endpoints: catalog."""
+from marketplace.api import bp  # noqa: F401

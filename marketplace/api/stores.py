@@ -1,0 +1,2 @@
+"""API endpoints: stores."""
+from marketplace.api import bp  # noqa: F401

@@ -1,0 +1,41 @@
+"""The audit log: who did what to which object, on behalf of whom."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.clock import now
+from marketplace.extensions import db
+from marketplace.types import UTCDateTime
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    on_behalf_of_store_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stores.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(60))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+
+
+def record(actor, action: str, obj_type: str, obj_id, *, store_id: int | None = None, **data) -> AuditLog:
+    """Add an audit row to the current transaction (the caller commits)."""
+    row = AuditLog(
+        actor_id=getattr(actor, "id", None),
+        on_behalf_of_store_id=store_id,
+        action=action,
+        object_type=obj_type,
+        object_id=str(obj_id),
+        data=json.dumps(data, default=str, ensure_ascii=False),
+    )
+    db.session.add(row)
+    return row

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, Index
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.clock import now
+from marketplace.extensions import db
+from marketplace.types import UTCDateTime
+
+PRODUCT_STATUSES = ("draft", "active", "archived")
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))  # Indonesian
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    sector: Mapped[str] = mapped_column(String(40), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','active','archived')", name="status"),
+        CheckConstraint("price_min >= 0", name="price_min_nonnegative"),
+        Index("ix_products_listing", "status", "store_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    unit: Mapped[str | None] = mapped_column(String(30))  # "pcs", "lembar", "botol"
+    weight_grams: Mapped[int | None] = mapped_column(Integer)
+    # the cheapest variant's price, kept by catalog.services so listings sort without a join
+    price_min: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+    store = relationship("Store", lazy="raise_on_sql")
+    category: Mapped[Category | None] = relationship(lazy="raise_on_sql")
+    variants: Mapped[list["Variant"]] = relationship(
+        back_populates="product", lazy="raise_on_sql", order_by="Variant.id",
+        cascade="all, delete-orphan",
+    )
+    images: Mapped[list["ProductImage"]] = relationship(
+        back_populates="product", lazy="raise_on_sql", order_by="ProductImage.position",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Product {self.id} {self.name!r}>"
+
+
+class Variant(db.Model):
+    __tablename__ = "variants"
+    __table_args__ = (
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("stock >= 0", name="stock_nonnegative"),
+        UniqueConstraint("store_id", "sku"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    # copied from the product so the database can hold SKUs unique per store
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    sku: Mapped[str] = mapped_column(String(64))
+    price: Mapped[int] = mapped_column(Integer)
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+    product: Mapped[Product] = relationship(back_populates="variants", lazy="raise_on_sql")
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(255))  # media path, see marketplace.media
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="images", lazy="raise_on_sql")
+
+
+class ProductSearch(db.Model):
+    """The text a product is found by (its name, description, category and store
+    name), rewritten by catalog.services whenever one of them changes. The
+    migration indexes it with FTS5 on SQLite and a tsvector + GIN on PostgreSQL."""
+
+    __tablename__ = "product_search"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,110 @@
+"""Settings: defaults here, then instance/config.py, then environment variables.
+
+The names are the public surface of CONTRACT.md ("Settings").
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+BUNDLED_PLUGINS = ("stripe_payments", "bank_transfer", "cash_on_delivery", "esmart_sync", "insurance")
+
+ENV_SETTINGS = (
+    "DATABASE_URL", "SECRET_KEY", "MARKETPLACE_PLUGINS", "MARKETPLACE_ENV", "REDIS_URL",
+    "RATELIMIT_ENABLED", "UPLOAD_FOLDER", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME",
+    "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_USE_TLS", "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
+    "ESMART_BASE_URL", "ESMART_API_KEY", "MAX_CONTENT_LENGTH", "BASE_URL",
+)
+
+
+class Defaults:
+    MARKETPLACE_ENV = "development"
+    MARKETPLACE_PLUGINS = ",".join(BUNDLED_PLUGINS)
+    REDIS_URL = None
+    RATELIMIT_ENABLED = True
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False
+    MAIL_DEFAULT_SENDER = "Apik Market <noreply@apik-market.local>"
+    STRIPE_SECRET_KEY = None
+    STRIPE_PUBLISHABLE_KEY = None
+    STRIPE_WEBHOOK_SECRET = None
+    STRIPE_API_BASE = None
+    ESMART_BASE_URL = None
+    ESMART_API_KEY = None
+    BASE_URL = None
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    PER_PAGE = 24
+    PASSWORD_RESET_MAX_AGE = 2 * 3600
+    INVITE_MAX_AGE = 7 * 24 * 3600
+
+
+def _coerce(name: str, value: str):
+    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS"):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH"):
+        return int(value)
+    return value
+
+
+def _secret_key(instance_path: Path) -> str:
+    """A key generated once per installation and kept in instance/secret_key."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(app: Flask, test_config: dict | None = None) -> None:
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for name in ENV_SETTINGS:
+        if name in os.environ:
+            app.config[name] = _coerce(name, os.environ[name])
+    if test_config:
+        app.config.update(test_config)
+
+    cfg = app.config
+    cfg.setdefault("DATABASE_URL", f"sqlite:///{instance / 'marketplace.sqlite'}")
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _secret_key(instance)
+    cfg.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
+    Path(cfg["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
+    cfg["RATELIMIT_HEADERS_ENABLED"] = True
+
+
+def normalise_database_url(url: str) -> str:
+    """postgres:// and postgresql:// URLs use the psycopg 3 driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def plugin_names(app: Flask) -> list[str]:
+    raw = app.config.get("MARKETPLACE_PLUGINS") or ""
+    if isinstance(raw, (list, tuple)):
+        return [name for name in raw if name]
+    return [name.strip() for name in raw.split(",") if name.strip()]

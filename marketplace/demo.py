@@ -1,0 +1,2 @@
+def register_cli(app):
+    pass

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("expo", __name__, template_folder="templates")

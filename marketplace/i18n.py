@@ -1,0 +1,82 @@
+"""Language choice and the formats users read: rupiah, phone numbers, dates."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import phonenumbers
+from babel.numbers import format_decimal
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_datetime
+from flask_login import current_user
+
+from marketplace.clock import to_jakarta
+
+
+def select_locale() -> str:
+    """?lang= wins (and is remembered), then the user's choice, then Indonesian."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, e-mail jobs: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def rupiah(amount: int | None) -> str:
+    """Rp 25.000 — rupiah in Indonesian grouping, whatever the page language."""
+    if amount is None:
+        return ""
+    return "Rp " + format_decimal(int(amount), format="#,##0", locale="id_ID")
+
+
+class PhoneError(ValueError):
+    pass
+
+
+def normalise_phone(raw: str) -> str:
+    """An Indonesian (or international) number in E.164, or PhoneError."""
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException as exc:
+        raise PhoneError(str(exc)) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise PhoneError("invalid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_display(e164: str | None) -> str:
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, "ID")
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 62 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, fmt)
+
+
+def whatsapp_link(e164: str | None, text: str = "") -> str:
+    if not e164:
+        return ""
+    from urllib.parse import quote
+
+    link = "https://wa.me/" + e164.lstrip("+")
+    return link + ("?text=" + quote(text) if text else "")
+
+
+def wib(value: datetime | None, fmt: str = "medium") -> str:
+    """A UTC datetime shown in Asia/Jakarta time."""
+    if value is None:
+        return ""
+    return format_datetime(to_jakarta(value), fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["rupiah"] = rupiah
+    app.jinja_env.filters["phone"] = phone_display
+    app.jinja_env.filters["wib"] = wib
+    app.jinja_env.globals["whatsapp_link"] = whatsapp_link

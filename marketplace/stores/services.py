@@ -1,0 +1,238 @@
+"""Stores: opening, profile, verification status, membership and staff invites."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace import audit
+from marketplace.accounts.models import User
+from marketplace.accounts.services import clean_name, clean_phone, normalise_email
+from marketplace.catalog.sectors import SECTORS
+from marketplace.clock import now
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.stores.models import Store, StoreInvite, StoreMember
+
+NIB_RE = re.compile(r"^\d{13}$")
+
+
+def slugify(text: str, max_len: int = 60) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_len].strip("-") or "toko"
+
+
+def unique_slug(name: str, exclude_id: int | None = None) -> str:
+    base = slugify(name)
+    candidate, n = base, 2
+    while True:
+        query = select(Store.id).where(Store.slug == candidate)
+        found = db.session.scalar(query)
+        if found is None or found == exclude_id:
+            return candidate
+        candidate, n = f"{base}-{n}", n + 1
+
+
+def _clean_store_fields(data: dict, partial: bool = False) -> dict:
+    """Validated store fields from ``data``; ValidationError names each bad field."""
+    errors: dict[str, str] = {}
+    out: dict = {}
+
+    def check(field, fn):
+        if partial and field not in data:
+            return
+        try:
+            out[field] = fn(data.get(field))
+        except ValidationError as exc:
+            errors.update(exc.fields)
+
+    check("name", lambda v: clean_name(v, "name", 120))
+    check("sector", _clean_sector)
+    check("nib", _clean_nib)
+    check("city", lambda v: (v or "").strip()[:80])
+    check("address", lambda v: (v or "").strip()[:255])
+    check("description", lambda v: (v or "").strip()[:5000])
+    check("whatsapp", lambda v: clean_phone(v, "whatsapp"))
+    if errors:
+        raise ValidationError(fields=errors)
+    return out
+
+
+def _clean_sector(value):
+    if value not in SECTORS:
+        raise ValidationError(fields={"sector": _("Pilih salah satu sektor.")})
+    return value
+
+
+def _clean_nib(value):
+    value = (value or "").strip().replace(" ", "")
+    if not value:
+        return None
+    if not NIB_RE.match(value):
+        raise ValidationError(fields={"nib": _("NIB terdiri dari 13 angka.")})
+    return value
+
+
+def open_store(owner: User, data: dict) -> Store:
+    """A new store owned by ``owner``, pending until the agency approves it."""
+    fields = _clean_store_fields(data)
+    store = Store(slug=unique_slug(fields["name"]), status="pending", owner_id=owner.id, **fields)
+    db.session.add(store)
+    db.session.flush()
+    db.session.add(StoreMember(store_id=store.id, user_id=owner.id, role="owner"))
+    owner.add_role("seller")
+    audit.record(owner, "store.opened", "store", store.id, store_id=store.id)
+    return store
+
+
+def update_store(store: Store, actor: User, data: dict) -> Store:
+    fields = _clean_store_fields(data, partial=True)
+    for key, value in fields.items():
+        setattr(store, key, value)
+    if "allow_agency_assist" in data:
+        store.allow_agency_assist = bool(data["allow_agency_assist"])
+    audit.record(actor, "store.updated", "store", store.id, store_id=store.id, fields=sorted(fields))
+    _after_store_renamed(store, fields)
+    return store
+
+
+def _after_store_renamed(store: Store, fields: dict) -> None:
+    if "name" in fields:
+        from marketplace.catalog.services import reindex_store_products
+
+        reindex_store_products(store.id)
+
+
+def set_logo(store: Store, actor: User, stream) -> Store:
+    from marketplace import media
+
+    stored = media.save_image(stream, "logos", field="logo")
+    old, store.logo = store.logo, stored.path
+    media.delete_image(old)
+    audit.record(actor, "store.logo_changed", "store", store.id, store_id=store.id)
+    return store
+
+
+def set_status(store: Store, actor: User, status: str, reason: str | None = None) -> Store:
+    """The agency's decision on a store: approved, rejected (reason) or suspended (reason)."""
+    allowed = {
+        "approved": ("pending", "rejected", "suspended"),
+        "rejected": ("pending",),
+        "suspended": ("approved",),
+    }
+    if status not in allowed:
+        raise ValidationError(fields={"status": _("Status tidak dikenal.")})
+    if store.status not in allowed[status]:
+        raise Conflict(_("Toko berstatus %(s)s tidak bisa diubah menjadi %(t)s.", s=store.status, t=status))
+    if status in ("rejected", "suspended") and not (reason or "").strip():
+        raise ValidationError(fields={"reason": _("Tuliskan alasannya untuk penjual.")})
+    store.status = status
+    store.status_reason = (reason or "").strip() or None
+    if status == "approved":
+        store.approved_at = now()
+    audit.record(actor, f"store.{status}", "store", store.id, store_id=store.id, reason=reason)
+    return store
+
+
+def approve_store(store: Store, actor: User | None) -> Store:
+    return set_status(store, actor, "approved")
+
+
+def get_store(slug: str) -> Store:
+    store = db.session.scalar(select(Store).where(Store.slug == slug))
+    if store is None:
+        raise NotFound(_("Toko tidak ditemukan."))
+    return store
+
+
+def get_selling_store(slug: str) -> Store:
+    """A store the public may see: approved ones only."""
+    store = get_store(slug)
+    if store.status != "approved":
+        raise NotFound(_("Toko tidak ditemukan."))
+    return store
+
+
+def membership(store: Store, user: User | None) -> StoreMember | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(StoreMember).where(StoreMember.store_id == store.id, StoreMember.user_id == user.id)
+    )
+
+
+def require_member(store: Store, user: User | None, owner_only: bool = False) -> StoreMember:
+    """The user's membership of the store, or NotFound (we do not confirm that a
+    store someone else runs exists behind a private URL)."""
+    member = membership(store, user)
+    if member is None:
+        raise NotFound(_("Toko tidak ditemukan."))
+    if owner_only and member.role != "owner":
+        raise PermissionDenied(_("Hanya pemilik toko yang boleh melakukan ini."))
+    return member
+
+
+def stores_of(user: User) -> list[Store]:
+    return list(db.session.scalars(
+        select(Store).join(StoreMember, StoreMember.store_id == Store.id)
+        .where(StoreMember.user_id == user.id).order_by(Store.name)
+    ))
+
+
+# --- staff invites -----------------------------------------------------------
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_staff(store: Store, actor: User, email: str, role: str = "staff") -> tuple[StoreInvite, str]:
+    """An invite and its secret token (only the hash is stored); the caller e-mails the link."""
+    email = normalise_email(email)
+    if role not in ("staff", "owner"):
+        raise ValidationError(fields={"role": _("Peran tidak dikenal.")})
+    existing = db.session.scalar(
+        select(StoreMember).join(User, User.id == StoreMember.user_id)
+        .where(StoreMember.store_id == store.id, User.email == email)
+    )
+    if existing:
+        raise Conflict(_("Orang ini sudah menjadi anggota toko."), fields={"email": _("Sudah menjadi anggota toko.")})
+    token = secrets.token_urlsafe(32)
+    invite = StoreInvite(store_id=store.id, email=email, role=role, token_hash=_hash(token),
+                         invited_by_id=getattr(actor, "id", None),
+                         expires_at=now() + timedelta(seconds=current_app.config["INVITE_MAX_AGE"]))
+    db.session.add(invite)
+    db.session.flush()
+    audit.record(actor, "store.invite_sent", "store", store.id, store_id=store.id, email=email, role=role)
+    return invite, token
+
+
+def invite_for_token(token: str) -> StoreInvite:
+    invite = db.session.scalar(select(StoreInvite).where(StoreInvite.token_hash == _hash(token)))
+    if invite is None or invite.accepted_at is not None:
+        raise NotFound(_("Undangan tidak valid atau sudah dipakai."))
+    if invite.expires_at < now():
+        raise ValidationError(_("Undangan sudah kedaluwarsa. Minta undangan baru."))
+    return invite
+
+
+def accept_invite(invite: StoreInvite, user: User) -> StoreMember:
+    """Joins the store as staff, or takes it over as owner for an owner invite."""
+    if user.email.lower() != invite.email.lower():
+        raise PermissionDenied(_("Undangan ini untuk alamat e-mail lain."))
+    store = db.session.get(Store, invite.store_id)
+    member = membership(store, user) or StoreMember(store_id=store.id, user_id=user.id, role="staff")
+    if invite.role == "owner":
+        member.role = "owner"
+        store.owner_id = user.id
+    db.session.add(member)
+    invite.accepted_at = now()
+    user.add_role("seller")
+    audit.record(user, "store.invite_accepted", "store", store.id, store_id=store.id, role=invite.role)
+    return member

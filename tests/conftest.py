@@ -1,0 +1,210 @@
+"""Fixtures: a fresh database per test, built by the real migrations.
+
+SQLite (default): the migrations run once per session into a template file,
+copied for every test. PostgreSQL (TEST_DATABASE_URL=postgresql://...): the
+migrations run once per session, and every table is truncated after each test.
+Plugins are off unless a test turns them on (``make_app(plugins=...)``).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from marketplace import create_app
+from marketplace.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
+
+
+def _ensure_pg_database(url: str) -> None:
+    target = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def _upgrade(database_url: str, upload_folder: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "UPLOAD_FOLDER": upload_folder,
+                      "MARKETPLACE_PLUGINS": ""})
+    with app.app_context():
+        if database_url.startswith("postgres"):
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory) -> str:
+    """The migrated database every test starts from (a URL or a SQLite file path)."""
+    root = tmp_path_factory.mktemp("db")
+    if ON_POSTGRES:
+        _ensure_pg_database(TEST_DATABASE_URL)
+        _upgrade(TEST_DATABASE_URL, str(root / "uploads"))
+        return TEST_DATABASE_URL
+    template = root / "template.sqlite"
+    _upgrade(f"sqlite:///{template}", str(root / "uploads"))
+    return str(template)
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path) -> str:
+    if ON_POSTGRES:
+        yield database_template
+        _truncate_all(database_template)
+        return
+    path = tmp_path / "test.sqlite"
+    shutil.copy(database_template, path)
+    yield f"sqlite:///{path}"
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        tables = conn.scalars(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )).all()
+        if tables:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build an app on the test database; ``make_app(plugins="cash_on_delivery", **config)``."""
+    apps = []
+
+    def factory(plugins: str = "", **config):
+        settings = {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "MARKETPLACE_PLUGINS": plugins,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": None,
+        }
+        settings.update(config)
+        app = create_app(settings)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email="shopper@test.id", password="rahasia123", follow_redirects=False):
+        return self._client.post("/login", data={"email": email, "password": password},
+                                 follow_redirects=follow_redirects)
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as q: ...; q.count`` — SQL statements sent to the database."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+                counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def api(client):
+    """JSON API calls: ``api.post(path, json, token=...)``; ``api.token(email, password)``."""
+    return ApiClient(client)
+
+
+class ApiClient:
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, email: str, password: str = "rahasia123") -> str:
+        response = self.client.post("/api/v1/auth/tokens", json={"email": email, "password": password})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return response.get_json()["token"]
+
+    def _call(self, method, path, token=None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return getattr(self.client, method)("/api/v1" + path, headers=headers, **kwargs)
+
+    def get(self, path, token=None, **kw):
+        return self._call("get", path, token, **kw)
+
+    def post(self, path, json=None, token=None, **kw):
+        return self._call("post", path, token, json=json, **kw)
+
+    def patch(self, path, json=None, token=None, **kw):
+        return self._call("patch", path, token, json=json, **kw)
+
+    def put(self, path, json=None, token=None, **kw):
+        return self._call("put", path, token, json=json, **kw)
+
+    def delete(self, path, token=None, **kw):
+        return self._call("delete", path, token, **kw)
