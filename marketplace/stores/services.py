@@ -236,3 +236,18 @@ def accept_invite(invite: StoreInvite, user: User) -> StoreMember:
     user.add_role("seller")
     audit.record(user, "store.invite_accepted", "store", store.id, store_id=store.id, role=invite.role)
     return member
+
+
+def register_store(actor, data: dict, status: str = "approved") -> Store:
+    """A store created by the agency or an import, with no owner yet; the owner
+    claims it later through an owner invite (invite_staff(..., role="owner"))."""
+    if status not in ("pending", "approved"):
+        raise ValidationError(fields={"status": _("Status tidak dikenal.")})
+    fields = _clean_store_fields(data)
+    store = Store(slug=unique_slug(data.get("slug") or fields["name"]), status=status, owner_id=None, **fields)
+    if status == "approved":
+        store.approved_at = now()
+    db.session.add(store)
+    db.session.flush()
+    audit.record(actor, "store.registered", "store", store.id, store_id=store.id, status=status)
+    return store
