@@ -16,12 +16,28 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions['migrate'].db.get_engine()
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions['migrate'].db.engine
+    return current_app.extensions['migrate'].db.engine
+
+
+def import_bundled_plugin_models():
+    """One migration history serves the core and every bundled plugin, so the
+    metadata Alembic compares with holds every bundled plugin's tables, whether
+    or not MARKETPLACE_PLUGINS enables the plugin in this process."""
+    import importlib
+    import importlib.util
+    import pkgutil
+
+    if importlib.util.find_spec("plugins") is None:
+        return
+    import plugins
+
+    for module in pkgutil.iter_modules(plugins.__path__):
+        name = f"plugins.{module.name}.models"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+
+
+import_bundled_plugin_models()
 
 
 def get_engine_url():
