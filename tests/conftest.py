@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
+
+from flask.testing import FlaskClient
 
 from marketplace import create_app
 from marketplace.extensions import db
@@ -53,6 +55,7 @@ def database_template(tmp_path_factory) -> str:
     if ON_POSTGRES:
         _ensure_pg_database(TEST_DATABASE_URL)
         _upgrade(TEST_DATABASE_URL, str(root / "uploads"))
+        _REFERENCE_ROWS.update(_read_reference_rows(TEST_DATABASE_URL))
         return TEST_DATABASE_URL
     template = root / "template.sqlite"
     _upgrade(f"sqlite:///{template}", str(root / "uploads"))
@@ -70,14 +73,42 @@ def database_url(database_template, tmp_path) -> str:
     yield f"sqlite:///{path}"
 
 
+def _user_tables(conn) -> list[str]:
+    return conn.scalars(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+    )).all()
+
+
+# Rows the migrations insert themselves (reference data such as the categories of
+# 0002): read once after the upgrade, put back after every truncation.
+_REFERENCE_ROWS: dict[str, list[dict]] = {}
+
+
+def _read_reference_rows(url: str) -> dict[str, list[dict]]:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        rows = {t: [dict(r) for r in conn.execute(text(f'SELECT * FROM "{t}"')).mappings()]
+                for t in _user_tables(conn)}
+    engine.dispose()
+    return {t: r for t, r in rows.items() if r}
+
+
+def _restore_reference_rows(conn) -> None:
+    for name, rows in _REFERENCE_ROWS.items():
+        table = Table(name, MetaData(), autoload_with=conn)
+        conn.execute(table.insert(), rows)
+        if "id" in table.c:  # RESTART IDENTITY rewound the sequence: move it past the restored ids
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT max(id) FROM \"{name}\"))"),
+                         {"t": name})
+
+
 def _truncate_all(url: str) -> None:
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
-        tables = conn.scalars(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )).all()
+        tables = _user_tables(conn)
         if tables:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        _restore_reference_rows(conn)
     engine.dispose()
 
 
@@ -96,9 +127,11 @@ def make_app(database_url, tmp_path):
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": None,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
         settings.update(config)
         app = create_app(settings)
+        app.test_client_class = FreshContextClient
         apps.append(app)
         return app
 
@@ -107,6 +140,20 @@ def make_app(database_url, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+class FreshContextClient(FlaskClient):
+    """Every request in its own app context, as in production: nothing cached on
+    ``g`` (the signed-in user, the API user, the locale) or in the request's
+    database session leaks from one request, or one browser, into the next.
+
+    The test's own code runs in the outer app context with its own session:
+    after a request, ``db.session.rollback()`` (or ``expire_all()``) before
+    reading what the request committed."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture

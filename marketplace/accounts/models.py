@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, String, Boolean, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,7 +45,9 @@ class User(UserMixin, db.Model):
             self.role_names = ",".join([*self.roles, role])
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        # tests choose a cheap method through PASSWORD_HASH_METHOD; production keeps scrypt
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -1,3 +1,252 @@
-from flask import Blueprint
+"""Account pages: register, sign in and out, password reset, profile.
+
+HTTP only: the forms parse, ``accounts.services`` decides.
+"""
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from marketplace.accounts import services
+from marketplace.accounts.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm,
+                                        ProfileForm, RegisterForm, ResetPasswordForm)
+from marketplace.errors import Conflict, NotFound, Unauthorized, ValidationError
+from marketplace.extensions import db, limiter, login_manager
+from marketplace.forms import apply_errors
+from marketplace.i18n import phone_display
+from marketplace.mail import send_mail
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
+
+# Session keys that survive the session renewal at sign-in and sign-out.
+KEPT_ACROSS_LOGIN = ("lang",)
+HOME = "catalog.home"
+
+
+@bp.record_once
+def _login_messages(state) -> None:
+    """Flask-Login's "please sign in" flash, in the page's language."""
+    login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = str
+
+
+# --- helpers -------------------------------------------------------------------
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site; None for anything that could leave it."""
+    if not target:
+        return None
+    if any(ord(ch) < 32 or ch == "\\" for ch in target):  # browsers drop tabs, turn \ into /
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def start_session(user, remember: bool = False) -> None:
+    """Sign ``user`` in on a brand-new session (keeping only the chosen language).
+
+    The session as it was before is left in ``g.previous_session`` for
+    ``flask_login.user_logged_in`` receivers (an anonymous cart to merge, say).
+    """
+    g.previous_session = dict(session)
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(user, remember=remember)
+
+
+def _end_session() -> None:
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    logout_user()  # after the clear: it marks the remember-me cookie for deletion
+
+
+def _page(template: str, form, status: int | None = None, **context):
+    """Render a form page: 200 on GET, 422 on a POST that comes back with errors."""
+    if status is None:
+        status = 422 if request.method == "POST" else 200
+    return render_template(template, form=form, **context), status
+
+
+def _external_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails; BASE_URL, when set, wins over the request's Host header."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def _mail(user, subject, template: str, **context) -> None:
+    """Send an account e-mail; a mail failure is logged, never shown to the visitor."""
+    try:
+        send_mail(user.email, subject, template, locale=user.locale, user=user, **context)
+    except Exception:  # SMTP down must not change what the page answers
+        log.exception("could not send %s to user %s", template, user.id)
+
+
+def _remember_cookie_present() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+# --- register, sign in, sign out ------------------------------------------------
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    """The sign-up form; creates a shopper and signs them in. 422 with field errors."""
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url or url_for(HOME))
+    form = RegisterForm()
+    if not form.validate_on_submit():
+        return _page("accounts/register.html", form, next_url=next_url)
+    try:
+        user = services.create_user(form.email.data, form.password.data, form.name.data)
+    except (ValidationError, Conflict) as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _page("accounts/register.html", form, 422, next_url=next_url)
+    db.session.commit()
+    start_session(user)
+    flash(_("Selamat datang, %(name)s! Akun Anda sudah dibuat.", name=user.name), "success")
+    return redirect(next_url or url_for(HOME))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def login():
+    """The sign-in form; on success a new session and a redirect to a local ``next``. 401 on bad credentials."""
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url or url_for(HOME))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return _page("accounts/login.html", form, next_url=next_url)
+    try:
+        user = services.authenticate(form.email.data, form.password.data)
+    except Unauthorized as exc:
+        form.form_errors = [exc.message]
+        return _page("accounts/login.html", form, exc.status, next_url=next_url)
+    start_session(user, remember=bool(form.remember.data))
+    return redirect(next_url or url_for(HOME))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """GET: a page with the sign-out button; POST (CSRF-checked): signs out and goes home."""
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for(HOME))
+        return render_template("accounts/logout.html", form=LogoutForm())
+    _end_session()
+    flash(_("Anda sudah keluar."), "info")
+    return redirect(url_for(HOME))
+
+
+# --- forgotten password ---------------------------------------------------------
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def forgot_password():
+    """Asks for an e-mail; answers the same whether or not an account has it."""
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return _page("accounts/forgot_password.html", form)
+    try:
+        email = services.normalise_email(form.email.data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _page("accounts/forgot_password.html", form, 422)
+    user = services.get_user_by_email(email)
+    if user is not None and user.active:
+        link = _external_url("accounts.reset_password", token=services.password_reset_token(user))
+        max_hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
+        _mail(user, _l("Ganti kata sandi Apik Market"), "accounts/mail/password_reset.txt",
+              link=link, hours=max_hours)
+    flash(_("Jika e-mail itu terdaftar, kami sudah mengirim tautan untuk mengganti kata sandi. "
+            "Periksa kotak masuk Anda."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """A new password from an e-mailed link. 404 for a bad or used link, 422 when it has expired."""
+    try:
+        user = services.user_for_reset_token(token)
+    except (ValidationError, NotFound) as exc:
+        return render_template("accounts/reset_invalid.html", message=exc.message), exc.status
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        return _page("accounts/reset_password.html", form)
+    try:
+        services.set_new_password(user, form.password.data)
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _page("accounts/reset_password.html", form, 422)
+    db.session.commit()
+    _mail(user, _l("Kata sandi Apik Market Anda diganti"), "accounts/mail/password_changed.txt")
+    flash(_("Kata sandi baru sudah disimpan. Silakan masuk."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+# --- the signed-in user's account ----------------------------------------------
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Name, phone and language of the signed-in user. 422 with field errors."""
+    user = current_user._get_current_object()
+    form = ProfileForm()
+    if request.method == "GET":
+        form.name.data = user.name
+        form.phone.data = phone_display(user.phone)
+        form.locale.data = user.locale or str(get_locale())
+    if not form.validate_on_submit():
+        return _page("accounts/profile.html", form, user=user)
+    try:
+        services.update_profile(user, form.name.data, form.phone.data, form.locale.data or None)
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _page("accounts/profile.html", form, 422, user=user)
+    db.session.commit()
+    if user.locale:
+        session["lang"] = user.locale
+    flash(_("Profil disimpan."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Current and new password; this session stays signed in, every other one ends."""
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _page("accounts/change_password.html", form)
+    try:
+        services.change_password(user, form.current_password.data, form.password.data)
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _page("accounts/change_password.html", form, 422)
+    db.session.commit()
+    login_user(user, remember=_remember_cookie_present())  # the new session_version
+    _mail(user, _l("Kata sandi Apik Market Anda diganti"), "accounts/mail/password_changed.txt")
+    flash(_("Kata sandi diganti. Sesi di perangkat lain sudah dikeluarkan."), "success")
+    return redirect(url_for("accounts.profile"))
