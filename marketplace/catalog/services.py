@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace import audit
 from marketplace.catalog.models import Category, Product, ProductImage, ProductSearch, Variant
@@ -268,9 +269,10 @@ def add_image(product: Product, actor, stream) -> ProductImage:
 def remove_image(image: ProductImage, actor) -> None:
     from marketplace import media
 
+    store_id = db.session.scalar(select(Product.store_id).where(Product.id == image.product_id))
     media.delete_image(image.path)
     db.session.delete(image)
-    audit.record(actor, "product.image_removed", "product", image.product_id)
+    audit.record(actor, "product.image_removed", "product", image.product_id, store_id=store_id)
 
 
 # --- lookups used by views and the API ------------------------------------
@@ -291,6 +293,18 @@ def get_variant(variant_id: int) -> Variant:
 
 # --- the search text ---------------------------------------------------------
 
+def _sector_words(sector: str) -> str:
+    """The sector's name in Indonesian and English, whatever the editor's page language
+    (the search text must not depend on who saved the product last)."""
+    from flask_babel import force_locale
+
+    names = []
+    for locale in ("id", "en"):
+        with force_locale(locale):
+            names.append(sector_name(sector))
+    return " ".join(dict.fromkeys(names))
+
+
 def reindex_product(product_id: int) -> None:
     """Rewrite the product's search row from its name, description, category and store."""
     row = db.session.execute(
@@ -300,7 +314,7 @@ def reindex_product(product_id: int) -> None:
         .where(Product.id == product_id)
     ).one()
     name, description, cat_name, cat_en, store_name, sector, city = row
-    body = " ".join(filter(None, [description, cat_name, cat_en, store_name, sector_name(sector), city]))
+    body = " ".join(filter(None, [description, cat_name, cat_en, store_name, _sector_words(sector), city]))
     search = db.session.get(ProductSearch, product_id)
     if search is None:
         db.session.add(ProductSearch(product_id=product_id, name=name, body=body))
@@ -312,3 +326,44 @@ def reindex_product(product_id: int) -> None:
 def reindex_store_products(store_id: int) -> None:
     for product_id in db.session.scalars(select(Product.id).where(Product.store_id == store_id)):
         reindex_product(product_id)
+
+
+# --- the seller's pages and the API: products loaded with what they show ------
+
+def seller_products(store_id: int) -> list[Product]:
+    """Every product of a store (any status), newest first, with variants and category loaded."""
+    return list(db.session.scalars(
+        select(Product).options(selectinload(Product.variants), joinedload(Product.category))
+        .where(Product.store_id == store_id).order_by(Product.created_at.desc(), Product.id.desc())
+    ))
+
+
+def product_with_details(product_id: int) -> Product:
+    """A product with its variants, images and category loaded (fresh from the database)."""
+    product = db.session.scalar(
+        select(Product).options(selectinload(Product.variants), selectinload(Product.images),
+                                joinedload(Product.category))
+        .where(Product.id == product_id).execution_options(populate_existing=True)
+    )
+    if product is None:
+        raise NotFound(_("Produk tidak ditemukan."))
+    return product
+
+
+def get_image(product: Product, image_id: int) -> ProductImage:
+    """One of the product's photos; NotFound for another product's."""
+    image = db.session.get(ProductImage, image_id)
+    if image is None or image.product_id != product.id:
+        raise NotFound(_("Foto tidak ditemukan."))
+    return image
+
+
+def categories_by_sector() -> list[tuple[str, list[Category]]]:
+    """Categories grouped by sector, in the sectors' order, for select boxes."""
+    from marketplace.catalog.sectors import SECTORS
+
+    rows = db.session.scalars(select(Category).order_by(Category.position, Category.name))
+    groups: dict[str, list[Category]] = {slug: [] for slug in SECTORS}
+    for category in rows:
+        groups.setdefault(category.sector, []).append(category)
+    return [(sector, items) for sector, items in groups.items() if items]

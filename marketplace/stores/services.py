@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from marketplace import audit
 from marketplace.accounts.models import User
@@ -251,3 +252,58 @@ def register_store(actor, data: dict, status: str = "approved") -> Store:
     db.session.flush()
     audit.record(actor, "store.registered", "store", store.id, store_id=store.id, status=status)
     return store
+
+
+# --- lookups for the seller pages, the API and the CLI -------------------------
+
+def get_store_by_id(store_id: int) -> Store:
+    store = db.session.get(Store, store_id)
+    if store is None:
+        raise NotFound(_("Toko tidak ditemukan."))
+    return store
+
+
+def member_store(store_id: int, user: User | None, owner_only: bool = False) -> Store:
+    """The store with this id if ``user`` is a member; NotFound otherwise."""
+    store = get_store_by_id(store_id)
+    require_member(store, user, owner_only=owner_only)
+    return store
+
+
+def selling_stores(sector: str | None = None, ids: list[int] | None = None,
+                   page: int = 1, per_page: int = 50) -> tuple[list[Store], int]:
+    """Approved stores, by name; with ``ids``, only those and in that order."""
+    query = select(Store).where(Store.status == "approved")
+    if sector:
+        query = query.where(Store.sector == sector)
+    if ids is not None:
+        found = {s.id: s for s in db.session.scalars(query.where(Store.id.in_(ids)))}
+        ordered = [found[i] for i in ids if i in found]
+        return ordered[(page - 1) * per_page: page * per_page], len(ordered)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(Store.name, Store.id).offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def list_stores(status: str | None = None) -> list[Store]:
+    query = select(Store).order_by(Store.created_at, Store.id)
+    if status:
+        query = query.where(Store.status == status)
+    return list(db.session.scalars(query))
+
+
+def members_of(store: Store) -> list[StoreMember]:
+    """The store's members with their users loaded, owners first."""
+    members = db.session.scalars(
+        select(StoreMember).options(joinedload(StoreMember.user))
+        .where(StoreMember.store_id == store.id).order_by(StoreMember.created_at, StoreMember.id)
+    )
+    return sorted(members, key=lambda m: m.role != "owner")
+
+
+def pending_invites(store: Store) -> list[StoreInvite]:
+    return list(db.session.scalars(
+        select(StoreInvite).where(StoreInvite.store_id == store.id, StoreInvite.accepted_at.is_(None),
+                                  StoreInvite.expires_at > now())
+        .order_by(StoreInvite.created_at)
+    ))
