@@ -1,2 +1,256 @@
-def register_cli(app):
-    pass
+"""``flask demo load``: the demo accounts, the Apik Banget Virtual Expo and its IKMs.
+
+Everything is built through the domain services, as a user would build it, and
+committed once at the end. Idempotent: an object that exists already (looked up
+by its natural key) is left as it is, so a second run writes nothing — and the
+agency's later changes (a suspended store, a new featured list) survive the
+next ``make run``. Refused when MARKETPLACE_ENV=production.
+"""
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from dataclasses import dataclass
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from PIL import Image, ImageDraw, ImageFont
+
+from marketplace.accounts import services as accounts
+from marketplace.catalog import services as catalog
+from marketplace.clock import JAKARTA, now
+from marketplace.demo_data import ACCOUNTS, BOOTH_PREFIX, DEMO_PASSWORD, EXPO, STORES, DemoProduct, DemoStore
+from marketplace.errors import NotFound
+from marketplace.expo import services as expo_services
+from marketplace.extensions import db
+from marketplace.stores import services as stores
+
+
+class DemoRefused(click.ClickException):
+    """Demo data asked for where it must never go."""
+
+
+@dataclass
+class Summary:
+    users: int = 0
+    stores: int = 0
+    products: int = 0
+    images: int = 0
+    expos: int = 0
+    exhibitors: int = 0
+    featured: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(vars(self).values())
+
+
+def load() -> Summary:
+    """Create whatever demo data is missing; the caller commits."""
+    if current_app.config.get("MARKETPLACE_ENV") == "production":
+        raise DemoRefused("MARKETPLACE_ENV is 'production': demo data is never loaded into a production "
+                          "database. Unset MARKETPLACE_ENV (or set it to 'development') on a demo machine.")
+    summary = Summary()
+    users = {email: _user(summary, email, name, role, phone, insurer)
+             for email, name, role, phone, insurer in ACCOUNTS}
+    agency = users["agency@demo.test"]
+    built = [(data, _store(summary, data, users, agency)) for data in STORES]
+    expo = _expo(summary, agency)
+    _exhibitors(summary, agency, expo, built)
+    _featured(summary, agency, built)
+    return summary
+
+
+# --- accounts and stores -------------------------------------------------------
+
+def _user(summary: Summary, email: str, name: str, role: str, phone: str | None = None,
+          insurer: str | None = None):
+    user = accounts.get_user_by_email(email)
+    if user is None:
+        user = accounts.create_user(email, DEMO_PASSWORD, name, role=role, insurer=insurer, phone=phone)
+        summary.users += 1
+    return user
+
+
+def owner_email(data: DemoStore) -> str:
+    return data.owner_email or f"pemilik.{stores.slugify(data.name)}@demo.test"
+
+
+def _store(summary: Summary, data: DemoStore, users: dict, agency):
+    email = owner_email(data)
+    owner = users.get(email) or _user(summary, email, data.owner_name, "seller", data.whatsapp)
+    store = next((s for s in stores.stores_of(owner) if s.name == data.name or s.nib == data.nib), None)
+    if store is not None:
+        return store  # already there: left as the agency and its owner have made it since
+    store = stores.open_store(owner, {
+        "name": data.name, "sector": data.sector, "city": data.city, "address": data.address,
+        "nib": data.nib, "whatsapp": data.whatsapp, "description": data.description,
+    })
+    stores.set_logo(store, owner, _logo_image(data.name, data.sector))
+    if data.status == "approved":
+        stores.approve_store(store, agency)
+    summary.stores += 1
+    summary.images += 1
+    _products(summary, store, owner, data)
+    return store
+
+
+def _products(summary: Summary, store, owner, data: DemoStore) -> None:
+    """The products of a store just opened (a store that exists keeps the ones its owner kept)."""
+    code = _sku_prefix(data.name)
+    for number, item in enumerate(data.products, start=1):
+        product = catalog.create_product(store, owner, _product_fields(item, code, number))
+        catalog.add_image(product, owner, _product_image(item.name, data.sector))
+        summary.products += 1
+        summary.images += 1
+
+
+def _product_fields(item: DemoProduct, code: str, number: int) -> dict:
+    many = len(item.variants) > 1
+    return {
+        "name": item.name, "description": item.description, "category": item.category,
+        "unit": item.unit, "weight_grams": item.weight_grams, "status": "active",
+        "variants": [
+            {"name": name, "price": price, "stock": stock,
+             "sku": f"{code}-{number:02d}" + (f"-{index}" if many else "")}
+            for index, (name, price, stock) in enumerate(item.variants, start=1)
+        ],
+    }
+
+
+def _sku_prefix(name: str) -> str:
+    return "".join(word[0] for word in stores.slugify(name).split("-"))[:5].upper()
+
+
+# --- the expo ----------------------------------------------------------------
+
+def _expo(summary: Summary, agency):
+    try:
+        return expo_services.get_expo(EXPO["slug"])
+    except NotFound:
+        pass
+    today = now().astimezone(JAKARTA)
+    starts = (today - timedelta(days=EXPO["days_before"])).replace(hour=8, minute=0, second=0, microsecond=0)
+    ends = (today + timedelta(days=EXPO["days_after"])).replace(hour=21, minute=0, second=0, microsecond=0)
+    summary.expos += 1
+    return expo_services.create_expo(agency, EXPO["slug"], EXPO["name"], starts, ends, EXPO["description"])
+
+
+def _exhibitors(summary: Summary, agency, expo, built) -> None:
+    present = set(expo_services.exhibitor_store_ids(expo.slug))
+    booths: dict[str, int] = {}
+    for data, store in built:
+        if data.status != "approved":
+            continue
+        booths[data.sector] = booths.get(data.sector, 0) + 1
+        if store.id in present:
+            continue
+        booth = f"{BOOTH_PREFIX.get(data.sector, 'X')}-{booths[data.sector]:02d}"
+        expo_services.add_exhibitor(agency, expo, store, booth=booth, zone=data.sector)
+        summary.exhibitors += 1
+
+
+def _featured(summary: Summary, agency, built) -> None:
+    """The first demo's featured vendors; once the agency has any, they are its choice."""
+    if expo_services.featured_store_ids():
+        return
+    chosen = [store for data, store in built if data.featured and store.status == "approved"]
+    expo_services.set_featured(agency, chosen)
+    summary.featured = len(chosen)
+
+
+# --- placeholder pictures (drawn here, no downloads) ---------------------------
+
+SECTOR_COLOURS = {  # (background, shape) per sector
+    "kuliner": ((252, 226, 196), (232, 140, 74)),
+    "minuman-herbal": ((214, 236, 210), (86, 150, 92)),
+    "fesyen": ((232, 216, 240), (136, 88, 160)),
+    "kriya": ((240, 228, 206), (170, 124, 70)),
+    "logam-furnitur": ((214, 224, 234), (84, 110, 138)),
+    "kosmetik": ((248, 220, 228), (196, 96, 130)),
+    "perhiasan": ((246, 238, 204), (184, 150, 40)),
+}
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+_fonts: dict[tuple[str, int], ImageFont.ImageFont] = {}
+
+
+def _font(size: int, bold: bool = True):
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    key = (name, size)
+    if key not in _fonts:
+        try:
+            _fonts[key] = ImageFont.truetype(str(FONT_DIR / name), size)
+        except OSError:
+            _fonts[key] = ImageFont.load_default(size=size)
+    return _fonts[key]
+
+
+def _initials(name: str) -> str:
+    words = [w for w in stores.slugify(name).split("-") if not w.isdigit()]
+    return "".join(w[0] for w in words[:2]).upper() or "AM"
+
+
+def _shade(colour: tuple[int, int, int], seed: str) -> tuple[int, int, int]:
+    """The sector's colour, nudged per name so neighbouring pictures differ."""
+    delta = hashlib.sha1(seed.encode()).digest()[0] % 40 - 20
+    return tuple(max(0, min(255, c + delta)) for c in colour)
+
+
+def _jpeg(image: Image.Image) -> BytesIO:
+    out = BytesIO()
+    image.save(out, "JPEG", quality=85)
+    out.seek(0)
+    return out
+
+
+def _product_image(name: str, sector: str, side: int = 560) -> BytesIO:
+    background, shape = SECTOR_COLOURS.get(sector, SECTOR_COLOURS["kriya"])
+    image = Image.new("RGB", (side, side), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((side * 0.22, side * 0.12, side * 0.78, side * 0.68), fill=_shade(shape, name))
+    draw.text((side / 2, side * 0.40), _initials(name), font=_font(side // 5), fill="white", anchor="mm")
+    lines = textwrap.wrap(name, width=24)[:2]
+    for row, line in enumerate(lines):
+        draw.text((side / 2, side * (0.80 + 0.08 * row)), line, font=_font(side // 18, bold=False),
+                  fill=(60, 60, 60), anchor="mm")
+    return _jpeg(image)
+
+
+def _logo_image(name: str, sector: str, side: int = 320) -> BytesIO:
+    background, shape = SECTOR_COLOURS.get(sector, SECTOR_COLOURS["kriya"])
+    image = Image.new("RGB", (side, side), background)
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((side * 0.1, side * 0.1, side * 0.9, side * 0.9), radius=side // 6,
+                           fill=_shade(shape, name))
+    draw.text((side / 2, side / 2), _initials(name), font=_font(side // 3), fill="white", anchor="mm")
+    return _jpeg(image)
+
+
+# --- the command -----------------------------------------------------------------
+
+def register_cli(app: Flask) -> None:
+    group = AppGroup("demo", help="Demo data for trying Apik Market.")
+
+    @group.command("load")
+    def load_command():
+        """Load the demo accounts, expo, stores and products (idempotent)."""
+        try:
+            summary = load()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        if not summary.changed:
+            click.echo("Demo data is already loaded; nothing changed.")
+            return
+        click.echo(f"Demo data loaded: {summary.users} users, {summary.stores} stores, "
+                   f"{summary.products} products, {summary.images} images, {summary.exhibitors} exhibitors, "
+                   f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}.")
+        click.echo(f"Sign in as shopper@demo.test, seller@demo.test, agency@demo.test, insurer@demo.test "
+                   f"or admin@demo.test with the password {DEMO_PASSWORD}.")
+
+    app.cli.add_command(group)

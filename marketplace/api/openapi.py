@@ -1,2 +1,618 @@
-"""GET /api/v1/openapi.json."""
-from marketplace.api import bp  # noqa: F401
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 description of the JSON API.
+
+Written by hand from CONTRACT.md ("JSON API" and "Plugin endpoints"), as plain
+dicts: the schemas once under ``components``, then one entry per endpoint.
+Paths are absolute (``/api/v1/...``) because the Stripe webhook lives outside
+``/api/v1``. Endpoints that a plugin adds carry ``x-provided-by`` with the
+plugin's name and answer 404 while that plugin is switched off.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from flask import jsonify
+
+from marketplace.api import bp
+from marketplace.catalog.sectors import SECTORS
+
+API = "/api/v1"
+
+STORE_STATUSES = ["pending", "approved", "rejected", "suspended"]
+ORDER_STATUSES = ["pending_payment", "paid", "processing", "shipped", "completed", "cancelled", "refunded"]
+PRODUCT_STATUSES = ["draft", "active", "archived"]
+PRODUCT_SORTS = ["relevance", "newest", "price_asc", "price_desc"]
+
+
+# --- small builders -------------------------------------------------------------
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict, required: list[str] | tuple = (), **extra) -> dict:
+    schema = {"type": "object", "properties": properties, **extra}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def array(items: dict, **extra) -> dict:
+    return {"type": "array", "items": items, **extra}
+
+
+def items_of(item: dict, paged: bool = False) -> dict:
+    """``{"items": [...]}``; paged lists add ``total``, ``page`` and ``per_page``."""
+    properties = {"items": array(item)}
+    if paged:
+        properties.update({
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+        })
+    return obj(properties, ["items", "total", "page", "per_page"] if paged else ["items"])
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+RUPIAH = {"type": "integer", "minimum": 0, "description": "whole rupiah"}
+PRICE = {"type": "integer", "minimum": 1, "maximum": 1_000_000_000, "description": "whole rupiah, > 0"}
+STOCK = {"type": "integer", "minimum": 0, "maximum": 1_000_000}
+DATETIME = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+EMAIL = {"type": "string", "format": "email"}
+URL = {"type": "string", "format": "uri-reference"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+SECTOR = {"type": "string", "enum": list(SECTORS), "description": "ESMART.md sector slug"}
+
+
+def json_content(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def body(schema: dict, description: str = "", required: bool = True) -> dict:
+    out = {"required": required, "content": json_content(schema)}
+    if description:
+        out["description"] = description
+    return out
+
+
+def answer(description: str, schema: dict | None = None) -> dict:
+    out = {"description": description}
+    if schema is not None:
+        out["content"] = json_content(schema)
+    return out
+
+
+def query(name: str, schema: dict, description: str = "") -> dict:
+    param = {"name": name, "in": "query", "required": False, "schema": schema}
+    if description:
+        param["description"] = description
+    return param
+
+
+def path_param(name: str, schema: dict | None = None, description: str = "") -> dict:
+    param = {"name": name, "in": "path", "required": True, "schema": schema or STRING}
+    if description:
+        param["description"] = description
+    return param
+
+
+PAGE_PARAMS = [query("page", {"type": "integer", "minimum": 1, "default": 1}),
+               query("per_page", {"type": "integer", "minimum": 1, "maximum": 100})]
+ERROR_RESPONSES = {  # status -> components/responses name
+    "400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
+    "409": "Conflict", "422": "ValidationFailed",
+}
+
+
+def operation(op_id: str, summary: str, tag: str, responses: dict, *, auth: str | None = None,
+              params: list | None = None, request: dict | None = None, errors: tuple = (),
+              plugin: str | None = None, description: str = "") -> dict:
+    """One operation. ``auth``: None (anyone) or who may call it (then bearerAuth, 401 and 403)."""
+    op = {"operationId": op_id, "summary": summary, "tags": [tag], "responses": dict(responses)}
+    notes = [description] if description else []
+    if auth:
+        op["security"] = [{"bearerAuth": []}]
+        op["x-allowed"] = auth
+        notes.append(f"Who: {auth}.")
+        errors = ("401", "403", *errors)
+    else:
+        op["security"] = []
+    if plugin:
+        op["x-provided-by"] = plugin
+        notes.append(f"Provided by the `{plugin}` plugin; 404 while that plugin is switched off.")
+    if request is not None:
+        op["requestBody"] = request
+        errors = ("400", "422", *errors)
+    if params:
+        op["parameters"] = params
+    for status in sorted(set(errors)):
+        op["responses"].setdefault(status, {"$ref": f"#/components/responses/{ERROR_RESPONSES[status]}"})
+    if notes:
+        op["description"] = " ".join(notes)
+    return op
+
+
+# --- components ----------------------------------------------------------------
+
+def schemas() -> dict:
+    variant_input = obj({"name": STRING, "sku": NULLABLE_STRING, "price": PRICE, "stock": STOCK},
+                        ["price"], description="name defaults to 'Standar', sku is generated when empty")
+    return {
+        "Error": obj({"error": obj({
+            "code": {"type": "string", "examples": ["validation_error", "not_found", "conflict"]},
+            "message": STRING,
+            "fields": {"type": "object", "additionalProperties": STRING,
+                       "description": "a message per invalid field, e.g. `variants.0.price`"},
+        }, ["code", "message", "fields"])}, ["error"]),
+        # accounts
+        "Credentials": obj({"email": EMAIL, "password": STRING}, ["email", "password"]),
+        "Registration": obj({"email": EMAIL, "password": {"type": "string", "minLength": 8}, "name": STRING},
+                            ["email", "password", "name"]),
+        "Token": obj({"token": STRING}, ["token"]),
+        "User": obj({"email": EMAIL, "name": STRING,
+                     "roles": array({"type": "string", "enum": ["shopper", "seller", "agency", "insurer", "admin"]})},
+                    ["email", "name", "roles"]),
+        "Me": {"allOf": [ref("User"), obj({"stores": array(ref("StoreMembership"))}, ["stores"])]},
+        "StoreMembership": obj({"slug": STRING, "name": STRING, "status": {"enum": STORE_STATUSES}},
+                               ["slug", "name", "status"]),
+        # stores
+        "Store": obj({
+            "slug": STRING, "name": STRING, "city": STRING, "sector": SECTOR, "sector_name": STRING,
+            "status": {"enum": STORE_STATUSES}, "logo_url": {"type": ["string", "null"], "format": "uri-reference"},
+        }, ["slug", "name", "city", "sector", "status"]),
+        "StoreDetail": {"allOf": [ref("Store"), obj({
+            "description": STRING, "nib": NULLABLE_STRING, "address": STRING, "whatsapp": NULLABLE_STRING,
+        })]},
+        "StoreInput": obj({
+            "name": STRING, "nib": {"type": ["string", "null"], "pattern": "^[0-9]{13}$",
+                                    "description": "NIB, 13 digits"},
+            "city": STRING, "sector": SECTOR, "whatsapp": {"type": ["string", "null"], "examples": ["0812-3456-7890"]},
+            "address": STRING, "description": STRING,
+        }, ["name", "sector"]),
+        # catalogue
+        "Category": obj({"slug": STRING, "name": STRING, "sector": SECTOR}, ["slug", "name", "sector"]),
+        "Variant": obj({"id": INTEGER, "name": STRING, "sku": STRING, "price": PRICE, "stock": STOCK},
+                       ["id", "name", "sku", "price", "stock"]),
+        "VariantInput": variant_input,
+        "VariantPatch": obj({"name": STRING, "sku": STRING, "price": PRICE, "stock": STOCK}),
+        "Image": obj({"id": INTEGER, "url": URL, "thumbnail_url": URL, "width": INTEGER, "height": INTEGER},
+                     ["url", "thumbnail_url"]),
+        "Product": obj({
+            "id": INTEGER, "name": STRING, "description": STRING,
+            "store": {"type": "string", "description": "the store's slug"},
+            "category": {"type": ["string", "null"], "description": "the category's slug"},
+            "status": {"enum": PRODUCT_STATUSES}, "price": {**RUPIAH, "description": "the cheapest variant's price"},
+            "unit": NULLABLE_STRING, "weight_grams": {"type": ["integer", "null"]}, "created_at": DATETIME,
+            "thumbnail_url": {"type": ["string", "null"], "format": "uri-reference",
+                              "description": "the first photo, in listings"},
+        }, ["id", "name", "store", "category", "status", "price"]),
+        "ProductDetail": {"allOf": [ref("Product"), obj({
+            "variants": array(ref("Variant")), "images": array(ref("Image")),
+        }, ["variants"])]},
+        "ProductInput": obj({
+            "name": STRING, "description": STRING, "category": {"type": ["string", "null"]},
+            "status": {"enum": PRODUCT_STATUSES, "default": "draft"}, "unit": NULLABLE_STRING,
+            "weight_grams": {"type": ["integer", "null"], "minimum": 0},
+            "variants": array(ref("VariantInput"), minItems=1, maxItems=50),
+        }, ["name", "variants"]),
+        "ProductPatch": obj({
+            "name": STRING, "description": STRING, "category": {"type": ["string", "null"]},
+            "status": {"enum": PRODUCT_STATUSES}, "unit": NULLABLE_STRING,
+            "weight_grams": {"type": ["integer", "null"], "minimum": 0},
+        }),
+        # cart, checkout, orders
+        "CartItemInput": obj({"variant_id": INTEGER, "quantity": {"type": "integer", "minimum": 1, "default": 1}},
+                             ["variant_id"]),
+        "CartQuantityInput": obj({"quantity": {"type": "integer", "minimum": 1}}, ["quantity"]),
+        "CartLine": obj({
+            "id": INTEGER, "variant_id": INTEGER, "product_id": INTEGER, "product": STRING, "variant": STRING,
+            "sku": STRING, "store": STRING, "price": RUPIAH, "quantity": INTEGER, "line_total": RUPIAH,
+            "stock": INTEGER, "image_url": {"type": ["string", "null"], "format": "uri-reference"},
+            "problem": {"type": ["string", "null"], "description": "why this line cannot be bought as it is"},
+        }, ["id", "variant_id", "quantity", "price"]),
+        "Cart": obj({
+            "items": array(ref("CartLine")),
+            "stores": array(obj({"store": STRING, "name": STRING, "subtotal": RUPIAH, "items": array(INTEGER)})),
+            "count": INTEGER, "total": RUPIAH,
+            "version": {"type": ["string", "integer"], "description": "send back as `cart_version` at checkout"},
+        }, ["items", "total"]),
+        "Shipping": obj({"name": STRING, "phone": STRING, "address": STRING, "city": STRING,
+                         "postal_code": STRING}, ["name", "phone", "address", "city", "postal_code"]),
+        "CheckoutInput": obj({
+            "payment_method": {"type": "string", "examples": ["stripe", "bank_transfer", "cash_on_delivery"]},
+            "shipping": ref("Shipping"),
+            "extras": array(STRING, description="ids from GET /checkout/extras, e.g. order_protection"),
+            "cart_version": {"type": ["string", "integer"], "description": "409 when the cart changed since"},
+            "idempotency_key": {"type": "string", "description": "or the `Idempotency-Key` header"},
+        }, ["payment_method", "shipping"]),
+        "OrderSummary": obj({"number": STRING, "store": STRING, "total": RUPIAH,
+                             "status": {"enum": ORDER_STATUSES}}, ["number", "store", "total", "status"]),
+        "Payment": obj({
+            "id": INTEGER, "method": STRING, "amount": RUPIAH, "currency": {"type": "string", "examples": ["IDR"]},
+            "status": STRING, "amount_due": RUPIAH, "expires_at": {"type": ["string", "null"], "format": "date-time"},
+            "redirect_url": URL,
+            "instructions": {"description": "what the shopper does next (bank account, amount, deadline)"},
+        }, ["id", "method", "amount", "status"]),
+        "CheckoutResult": obj({"orders": array(ref("OrderSummary")),
+                               "payment": {"oneOf": [ref("Payment"), {"type": "null"}]}},
+                              ["orders", "payment"]),
+        "OrderLine": obj({"id": INTEGER, "product_id": {"type": ["integer", "null"]},
+                          "variant_id": {"type": ["integer", "null"]}, "product": STRING, "variant": STRING,
+                          "sku": STRING, "unit_price": RUPIAH, "quantity": INTEGER, "line_total": RUPIAH},
+                         ["product", "unit_price", "quantity", "line_total"]),
+        "Order": {"allOf": [ref("OrderSummary"), obj({
+            "store_name": STRING, "subtotal": RUPIAH, "extras_total": RUPIAH, "payment_method": STRING,
+            "pay_on_delivery": BOOLEAN, **{f"{when}_at": {"type": ["string", "null"], "format": "date-time"}
+                                           for when in ("placed", "expires", "paid", "shipped", "completed",
+                                                        "cancelled")},
+            "courier": NULLABLE_STRING, "tracking_number": NULLABLE_STRING, "cancel_reason": NULLABLE_STRING,
+            "shipping": ref("Shipping"), "lines": array(ref("OrderLine")),
+            "extras": array(obj({"id": STRING, "name": STRING, "amount": RUPIAH})),
+        })]},
+        "OrderStatusInput": obj({"status": {"enum": ["processing", "shipped", "completed", "cancelled"]},
+                                 "tracking_number": STRING, "courier": STRING, "reason": STRING}, ["status"]),
+        "CancelInput": obj({"reason": STRING}),
+        "ReviewInput": obj({"rating": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": STRING,
+                            "line_id": {"type": "integer", "description": "review one line; default: the order"}},
+                           ["rating"]),
+        "Review": obj({"id": INTEGER, "line_id": {"type": ["integer", "null"]},
+                       "product_id": {"type": ["integer", "null"]}, "rating": INTEGER, "comment": STRING,
+                       "created_at": DATETIME}, ["id", "rating"]),
+        "Offer": obj({"id": STRING, "name": STRING, "description": STRING, "pay_on_delivery": BOOLEAN,
+                      "reservation_minutes": {"type": ["integer", "null"]}}, ["id", "name"],
+                     description="a payment method or checkout extra of an enabled plugin; more fields may follow"),
+        # agency
+        "ReasonInput": obj({"reason": {"type": "string", "minLength": 1}}, ["reason"]),
+        "FeaturedInput": obj({"stores": array(STRING, description="store slugs, in order")}, ["stores"]),
+        "ExpoInput": obj({"slug": STRING, "name": STRING, "starts_at": DATETIME, "ends_at": DATETIME,
+                          "description": STRING}, ["slug", "name", "starts_at", "ends_at"]),
+        "Exhibitor": obj({"store": STRING, "booth": STRING, "zone": STRING, "rank": INTEGER}, ["store", "booth"]),
+        "ExhibitorInput": obj({"store": STRING, "booth": STRING}, ["store", "booth"]),
+        "Expo": obj({
+            "slug": STRING, "name": STRING, "description": STRING, "starts_at": DATETIME, "ends_at": DATETIME,
+            "state": {"enum": ["upcoming", "live", "ended"]}, "exhibitors": array(ref("Exhibitor")),
+        }, ["slug", "name", "starts_at", "ends_at"]),
+        "SalesReport": obj({
+            "expo": NULLABLE_STRING, "from": {"type": ["string", "null"], "format": "date"},
+            "to": {"type": ["string", "null"], "format": "date"},
+            "orders": INTEGER, "gross_sales": RUPIAH, "shoppers": INTEGER,
+            "per_store": array(obj({"store": STRING, "name": STRING, "orders": INTEGER, "gross_sales": RUPIAH})),
+            "per_sector": array(obj({"sector": SECTOR, "orders": INTEGER, "gross_sales": RUPIAH})),
+            "per_day": array(obj({"date": DATE, "orders": INTEGER, "gross_sales": RUPIAH})),
+        }, ["orders", "gross_sales", "shoppers", "per_store", "per_sector", "per_day"]),
+        "Ledger": obj({
+            "store": STRING, "earnings": RUPIAH, "commission": RUPIAH, "payouts": RUPIAH,
+            "balance": {"type": "integer", "description": "whole rupiah owed to the store"},
+            "entries": array(obj({"at": DATETIME, "kind": STRING, "order": NULLABLE_STRING, "amount": INTEGER})),
+        }, ["earnings", "commission", "payouts", "balance"]),
+        # plugins
+        "EsmartRun": obj({
+            "id": INTEGER, "kind": {"type": "string", "examples": ["pull", "push"]}, "source": STRING,
+            "dry_run": BOOLEAN, "status": STRING, "started_at": DATETIME,
+            "finished_at": {"type": ["string", "null"], "format": "date-time"},
+            "updated_since": {"type": ["string", "null"], "format": "date-time"}, "message": NULLABLE_STRING,
+            "counts": {"type": "object", "additionalProperties": INTEGER},
+            "error_count": INTEGER, "errors": array(ref("EsmartIssue")),
+            "page": INTEGER, "per_page": INTEGER,
+        }, ["id", "dry_run", "status", "counts", "errors"]),
+        "EsmartIssue": obj({"kind": STRING, "row": {"type": ["integer", "null"]}, "record_id": NULLABLE_STRING,
+                            "field": NULLABLE_STRING, "reason": STRING}),
+        "EsmartFailure": {"allOf": [ref("Error"), obj({"run": ref("EsmartRun")}, ["run"])]},
+        "EsmartDryRunInput": obj({"dry_run": {"type": "boolean", "default": False}}),
+        "EsmartPullUpload": obj({"file": {"type": "string", "contentMediaType": "application/octet-stream",
+                                          "description": "JSON, CSV or XLSX in the ESMART.md format"},
+                                 "dry_run": BOOLEAN}, ["file"]),
+        "InsuranceProduct": obj({"insurer": {"enum": ["jasindo", "askrindo"]}, "code": STRING, "name": STRING,
+                                 "premium": RUPIAH, "coverage": RUPIAH, "description": STRING},
+                                ["insurer", "code", "name"]),
+        "PolicyInput": obj({"store": STRING, "product": {"type": "string", "examples": ["warungku"]}},
+                           ["store", "product"]),
+        "Policy": obj({"id": {"type": ["integer", "string"]}, "number": STRING, "store": STRING, "insurer": STRING,
+                       "product": STRING, "status": STRING, "starts_at": DATETIME, "ends_at": DATETIME},
+                      ["store", "insurer", "product", "status"]),
+        "ClaimInput": obj({"policy": {"type": ["integer", "string"]}, "incident_date": DATE, "cause": STRING,
+                           "description": STRING, "amount": PRICE},
+                          ["policy", "incident_date", "cause", "amount"]),
+        "Claim": obj({"id": INTEGER, "policy": {"type": ["integer", "string"]}, "incident_date": DATE,
+                      "cause": STRING, "description": STRING, "amount": RUPIAH,
+                      "status": {"type": "string", "examples": ["submitted", "approved", "rejected", "paid"]},
+                      "note": NULLABLE_STRING}, ["id", "policy", "status", "amount"]),
+        "ClaimDecisionInput": obj({"decision": {"enum": ["approve", "reject", "paid"]}, "note": STRING},
+                                  ["decision"]),
+        "StripeEvent": obj({"id": STRING, "type": {"type": "string", "examples": [
+            "checkout.session.completed", "checkout.session.expired", "charge.refunded"]},
+            "data": {"type": "object"}}, ["id", "type", "data"]),
+    }
+
+
+def responses() -> dict:
+    error = json_content(ref("Error"))
+    return {
+        "BadRequest": {"description": "The body is not a JSON object.", "content": error},
+        "Unauthorized": {"description": "No valid bearer token.", "content": error},
+        "Forbidden": {"description": "The token's user may not do this.", "content": error},
+        "NotFound": {"description": "No such object (or not one this user may see).", "content": error},
+        "Conflict": {"description": "Conflicts with the current state (taken, out of stock, illegal "
+                                    "state change).", "content": error},
+        "ValidationFailed": {"description": "Invalid fields; `error.fields` names each.", "content": error},
+    }
+
+
+# --- the endpoints ----------------------------------------------------------------
+
+def core_paths() -> dict:
+    store_slug = path_param("slug", description="the store's slug")
+    product_id = path_param("id", {"type": "integer"}, "the product's id")
+    number = path_param("number", description="the order number")
+    seller = "that store's members (agency staff when the store allows assistance)"
+    store_arg = query("store", STRING, "the store's slug, when the user belongs to several")
+    cart_line = path_param("id", {"type": "integer"}, "the cart line's id")
+    order_status = query("status", {"enum": ORDER_STATUSES})
+    return {
+        "/auth/register": {"post": operation(
+            "register", "Create a shopper account", "accounts",
+            {"201": answer("The new user.", ref("User"))}, request=body(ref("Registration")), errors=("409",),
+            description="409 when the e-mail is taken.")},
+        "/auth/tokens": {"post": operation(
+            "createToken", "Get a bearer token", "accounts",
+            {"201": answer("A new token; send it as `Authorization: Bearer <token>`.", ref("Token"))},
+            request=body(ref("Credentials")), errors=("401",))},
+        "/me": {"get": operation(
+            "me", "The signed-in user, their roles and stores", "accounts",
+            {"200": answer("The token's user.", ref("Me"))}, auth="any signed-in user")},
+        "/stores": {
+            "get": operation(
+                "listStores", "Approved stores", "stores", {"200": answer("A page of stores.", ref("StorePage"))},
+                params=[query("featured", {"enum": ["1", "true"]}, "only the featured vendors, in order"),
+                        query("expo", STRING, "only this expo's exhibitors (expo slug)"),
+                        query("sector", SECTOR), *PAGE_PARAMS], errors=("404", "422")),
+            "post": operation(
+                "openStore", "Open a store (pending until the agency approves it)", "stores",
+                {"201": answer("The new store, status `pending`.", ref("StoreDetail"))},
+                auth="seller (any signed-in user becomes one)", request=body(ref("StoreInput"))),
+        },
+        "/stores/{slug}": {"get": operation(
+            "getStore", "One approved store", "stores", {"200": answer("The store.", ref("StoreDetail"))},
+            params=[store_slug], errors=("404",))},
+        "/stores/{slug}/products": {"post": operation(
+            "createProduct", "Add a product with its variants", "catalogue",
+            {"201": answer("The product.", ref("ProductDetail"))}, auth=seller, params=[store_slug],
+            request=body(ref("ProductInput")), errors=("404", "409"))},
+        "/products": {"get": operation(
+            "listProducts", "Search and browse active products of approved stores", "catalogue",
+            {"200": answer("A page of products.", ref("ProductPage"))},
+            params=[query("q", STRING, "words; relevance first when given"), query("sector", SECTOR),
+                    query("category", STRING, "category slug"), query("store", STRING, "store slug"),
+                    query("city", STRING), query("min_price", RUPIAH), query("max_price", RUPIAH),
+                    query("sort", {"enum": PRODUCT_SORTS}), *PAGE_PARAMS], errors=("422",))},
+        "/products/{id}": {
+            "get": operation("getProduct", "One product with its variants and photos", "catalogue",
+                             {"200": answer("The product.", ref("ProductDetail"))}, params=[product_id],
+                             errors=("404",)),
+            "patch": operation("updateProduct", "Change a product", "catalogue",
+                               {"200": answer("The product.", ref("ProductDetail"))}, auth=seller,
+                               params=[product_id], request=body(ref("ProductPatch")), errors=("404",)),
+        },
+        "/products/{id}/variants": {"post": operation(
+            "addVariant", "Add a variant to a product", "catalogue",
+            {"201": answer("The variant.", ref("Variant"))}, auth=seller, params=[product_id],
+            request=body(ref("VariantInput")), errors=("404", "409"))},
+        "/products/{id}/images": {"post": operation(
+            "addProductImage", "Upload a photo (JPEG, PNG or WebP)", "catalogue",
+            {"201": answer("The stored photo.", ref("Image"))}, auth=seller, params=[product_id],
+            request={"required": True, "content": {"multipart/form-data": {"schema": obj(
+                {"photo": {"type": "string", "contentMediaType": "application/octet-stream"}}, ["photo"])}}},
+            errors=("404",))},
+        "/products/{id}/images/{image_id}": {"delete": operation(
+            "deleteProductImage", "Remove a photo", "catalogue", {"204": answer("Removed.")}, auth=seller,
+            params=[product_id, path_param("image_id", {"type": "integer"})], errors=("404",))},
+        "/variants/{id}": {
+            "patch": operation("updateVariant", "Change a variant's name, SKU, price or stock", "catalogue",
+                               {"200": answer("The variant.", ref("Variant"))}, auth=seller,
+                               params=[path_param("id", {"type": "integer"})], request=body(ref("VariantPatch")),
+                               errors=("404", "409")),
+            "delete": operation("deleteVariant", "Delete a variant (not a product's last one)", "catalogue",
+                                {"204": answer("Deleted.")}, auth=seller,
+                                params=[path_param("id", {"type": "integer"})], errors=("404", "409")),
+        },
+        "/categories": {"get": operation(
+            "listCategories", "The product categories", "catalogue",
+            {"200": answer("Every category.", items_of(ref("Category")))})},
+        "/cart": {"get": operation("getCart", "The shopper's cart", "cart",
+                                   {"200": answer("The cart.", ref("Cart"))}, auth="shopper")},
+        "/cart/items": {"post": operation(
+            "addCartItem", "Put a variant in the cart (adds to the quantity already there)", "cart",
+            {"201": answer("The cart.", ref("Cart"))}, auth="shopper", request=body(ref("CartItemInput")),
+            errors=("404", "409"))},
+        "/cart/items/{id}": {
+            "patch": operation("setCartItemQuantity", "Set a cart line's quantity", "cart",
+                               {"200": answer("The cart.", ref("Cart"))}, auth="shopper", params=[cart_line],
+                               request=body(ref("CartQuantityInput")), errors=("404", "409")),
+            "delete": operation("deleteCartItem", "Take a line out of the cart", "cart",
+                                {"200": answer("The cart.", ref("Cart"))}, auth="shopper", params=[cart_line],
+                                errors=("404",)),
+        },
+        "/checkout": {"post": operation(
+            "checkout", "Turn the cart into one order per store and one payment", "checkout",
+            {"201": answer("The orders and the payment to make (the first answer again for a repeated "
+                           "idempotency key, with the header `Idempotent-Replayed: true`).", ref("CheckoutResult")),
+             "503": answer("The payment provider failed; nothing was kept.", ref("Error"))},
+            auth="shopper", request=body(ref("CheckoutInput")), errors=("409",),
+            params=[{"name": "Idempotency-Key", "in": "header", "required": False, "schema": STRING}],
+            description="409 when stock is short or the cart changed: nothing is reserved.")},
+        "/payment-methods": {"get": operation(
+            "listPaymentMethods", "What the enabled payment plugins offer", "checkout",
+            {"200": answer("Payment methods (`stripe`, `bank_transfer`, `cash_on_delivery`).", items_of(ref("Offer")))})},
+        "/checkout/extras": {"get": operation(
+            "listCheckoutExtras", "Paid add-ons the enabled plugins offer at checkout", "checkout",
+            {"200": answer("Checkout extras, e.g. `order_protection`.", items_of(ref("Offer")))})},
+        "/orders": {"get": operation(
+            "listOrders", "The shopper's orders, newest first", "orders",
+            {"200": answer("A page of orders.", ref("OrderPage"))}, auth="shopper",
+            params=[order_status, *PAGE_PARAMS])},
+        "/orders/{number}": {"get": operation(
+            "getOrder", "One of the shopper's orders", "orders", {"200": answer("The order.", ref("Order"))},
+            auth="the shopper who placed it", params=[number], errors=("404",))},
+        "/orders/{number}/cancel": {"post": operation(
+            "cancelOrder", "Cancel an order before it ships (stock back; refund when paid)", "orders",
+            {"200": answer("The order.", ref("Order"))}, auth="the shopper who placed it", params=[number],
+            request=body(ref("CancelInput"), required=False), errors=("404", "409"))},
+        "/orders/{number}/complete": {"post": operation(
+            "completeOrder", "Confirm a shipped order arrived", "orders", {"200": answer("The order.", ref("Order"))},
+            auth="the shopper who placed it", params=[number], errors=("404", "409"))},
+        "/orders/{number}/reviews": {"post": operation(
+            "reviewOrder", "Review a completed order", "orders", {"201": answer("The review.", ref("Review"))},
+            auth="the shopper who placed it, once it is completed", params=[number],
+            request=body(ref("ReviewInput")), errors=("404", "409"))},
+        "/seller/orders": {"get": operation(
+            "listSellerOrders", "Orders of the seller's store", "seller",
+            {"200": answer("A page of orders.", ref("OrderPage"))}, auth=seller,
+            params=[store_arg, order_status, *PAGE_PARAMS], errors=("422",))},
+        "/seller/orders/{number}": {"get": operation(
+            "getSellerOrder", "One order of the seller's store", "seller", {"200": answer("The order.", ref("Order"))},
+            auth=seller, params=[number], errors=("404",))},
+        "/seller/orders/{number}/status": {"post": operation(
+            "setOrderStatus", "Move an order on: accept, ship (with tracking), complete or cancel", "seller",
+            {"200": answer("The order.", ref("Order"))}, auth=seller, params=[number],
+            request=body(ref("OrderStatusInput")), errors=("404", "409"),
+            description="An illegal transition is a 409.")},
+        "/seller/ledger": {"get": operation(
+            "getLedger", "Earnings, commission, payouts and balance of the seller's store", "seller",
+            {"200": answer("The ledger.", ref("Ledger"))}, auth=seller, params=[store_arg], errors=("404",))},
+        "/agency/stores": {"get": operation(
+            "agencyListStores", "Stores in any status", "agency", {"200": answer("Stores.", ref("StorePage"))},
+            auth="agency", params=[query("status", {"enum": STORE_STATUSES}), *PAGE_PARAMS], errors=("422",))},
+        "/agency/stores/{slug}/approve": {"post": operation(
+            "approveStore", "Verify a store: it starts selling", "agency",
+            {"200": answer("The store.", ref("StoreDetail"))}, auth="agency", params=[store_slug],
+            errors=("404", "409"))},
+        "/agency/stores/{slug}/suspend": {"post": operation(
+            "suspendStore", "Suspend a store, with the reason shown to its seller", "agency",
+            {"200": answer("The store.", ref("StoreDetail"))}, auth="agency", params=[store_slug],
+            request=body(ref("ReasonInput")), errors=("404", "409"))},
+        "/agency/featured": {"put": operation(
+            "setFeatured", "Replace the featured vendors, in order", "agency",
+            {"200": answer("The featured vendors.", items_of(ref("Store")))}, auth="agency",
+            request=body(ref("FeaturedInput")))},
+        "/expos": {"post": operation(
+            "createExpo", "Create an expo", "expo", {"201": answer("The expo.", ref("Expo"))}, auth="agency",
+            request=body(ref("ExpoInput")), errors=("409",))},
+        "/expos/{slug}": {"get": operation(
+            "getExpo", "An expo with its exhibitors", "expo", {"200": answer("The expo.", ref("Expo"))},
+            params=[path_param("slug", description="the expo's slug")], errors=("404",))},
+        "/expos/{slug}/exhibitors": {"post": operation(
+            "addExhibitor", "Add a store to an expo with its booth", "expo",
+            {"201": answer("The exhibitor.", ref("Exhibitor"))}, auth="agency",
+            params=[path_param("slug", description="the expo's slug")], request=body(ref("ExhibitorInput")),
+            errors=("404", "409"))},
+        "/agency/reports/sales": {"get": operation(
+            "salesReport", "Orders, gross sales and shoppers: per store, per sector, per day", "agency",
+            {"200": {"description": "The report, as JSON or CSV (`format=csv`).",
+                     "content": {**json_content(ref("SalesReport")),
+                                 "text/csv": {"schema": {"type": "string"}}}}},
+            auth="agency", params=[query("expo", STRING, "expo slug"), query("from", DATE), query("to", DATE),
+                                   query("format", {"enum": ["json", "csv"], "default": "json"})],
+            errors=("404", "422"))},
+        "/openapi.json": {"get": operation(
+            "openapi", "This document", "meta", {"200": answer("OpenAPI 3.1.", {"type": "object"})})},
+    }
+
+
+def plugin_paths() -> dict:
+    esmart_failed = answer("The run failed; the error shape with the run beside it.", ref("EsmartFailure"))
+    return {
+        "/esmart/runs": {"get": operation(
+            "esmartRuns", "Catalogue sync runs with their counts and row errors", "plugins",
+            {"200": answer("Runs, newest first.", items_of(ref("EsmartRun")))}, auth="agency",
+            plugin="esmart_sync", params=PAGE_PARAMS)},
+        "/esmart/pull": {"post": operation(
+            "esmartPull", "Pull IKMs and products from a file or the configured E-Smart source", "plugins",
+            {"201": answer("The run.", ref("EsmartRun")), "422": esmart_failed}, auth="agency", plugin="esmart_sync",
+            request={"required": False, "content": {
+                "multipart/form-data": {"schema": ref("EsmartPullUpload")},
+                "application/json": {"schema": ref("EsmartDryRunInput")}}},
+            errors=("409",), description="Without a file: from the configured ESMART_BASE_URL.")},
+        "/esmart/runs/{id}": {"get": operation(
+            "esmartRun", "One sync run with its row errors, paged", "plugins",
+            {"200": answer("The run.", ref("EsmartRun"))}, auth="agency", plugin="esmart_sync",
+            params=[path_param("id", {"type": "integer"}), query("page", {"type": "integer", "minimum": 1}),
+                    query("per_page", {"type": "integer", "minimum": 1, "maximum": 500})], errors=("404",))},
+        "/esmart/push": {"post": operation(
+            "esmartPush", "Push new and changed products to E-Smart", "plugins",
+            {"201": answer("The run.", ref("EsmartRun")), "422": esmart_failed}, auth="agency", plugin="esmart_sync",
+            request=body(ref("EsmartDryRunInput"), required=False))},
+        "/insurance/products": {"get": operation(
+            "insuranceProducts", "Insurers and their products (warungku, kiosku, gerobakku ...)", "plugins",
+            {"200": answer("Insurance products.", items_of(ref("InsuranceProduct")))}, plugin="insurance")},
+        "/insurance/policies": {
+            "post": operation("grantPolicy", "Grant a store a policy", "plugins",
+                              {"201": answer("The policy.", ref("Policy"))}, auth="agency", plugin="insurance",
+                              request=body(ref("PolicyInput")), errors=("404", "409")),
+            "get": operation("listPolicies", "Policies the user may see", "plugins",
+                             {"200": answer("Policies.", items_of(ref("Policy")))},
+                             auth="a seller: its store's; an insurer: its own insurer's; agency: all",
+                             plugin="insurance", params=PAGE_PARAMS),
+        },
+        "/insurance/claims": {"post": operation(
+            "fileClaim", "File a claim on a policy", "plugins", {"201": answer("The claim.", ref("Claim"))},
+            auth="the insured store's members", plugin="insurance", request=body(ref("ClaimInput")),
+            errors=("404", "409"))},
+        "/insurance/claims/{id}/decision": {"post": operation(
+            "decideClaim", "Approve, reject or mark a claim paid", "plugins",
+            {"200": answer("The claim.", ref("Claim"))}, auth="the policy's insurer", plugin="insurance",
+            params=[path_param("id", {"type": "integer"})], request=body(ref("ClaimDecisionInput")),
+            errors=("404", "409"))},
+    }
+
+
+def webhook_paths() -> dict:
+    return {"/webhooks/stripe": {"post": operation(
+        "stripeWebhook", "Stripe events", "plugins", {"200": answer("Received (applied once per event id).")},
+        plugin="stripe_payments",
+        params=[{"name": "Stripe-Signature", "in": "header", "required": True, "schema": STRING}],
+        request=body(ref("StripeEvent")),
+        description="Signature checked with STRIPE_WEBHOOK_SECRET; handles checkout.session.completed, "
+                    "checkout.session.expired and charge.refunded.")}}
+
+
+@cache
+def build_spec() -> dict:
+    paths = {API + path: item for path, item in {**core_paths(), **plugin_paths()}.items()}
+    paths.update(webhook_paths())
+    component_schemas = schemas()
+    component_schemas["StorePage"] = items_of(ref("Store"), paged=True)
+    component_schemas["ProductPage"] = items_of(ref("Product"), paged=True)
+    component_schemas["OrderPage"] = items_of(ref("Order"), paged=True)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Apik Market API",
+            "version": "1.0.0",
+            "summary": "The marketplace of the Apik Banget Virtual Expo, for the IKMs of Kota Tegal.",
+            "description": (
+                "Money is an integer number of rupiah. A product names its store and category by slug. "
+                "Every list answers `{\"items\": [...]}`, paged ones with `total`, `page`, `per_page`. "
+                "Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. Sign in with "
+                "`POST /api/v1/auth/tokens` and send `Authorization: Bearer <token>`. Messages are in "
+                "Indonesian; add `?lang=en` for English."
+            ),
+        },
+        "tags": [{"name": name} for name in (
+            "accounts", "stores", "catalogue", "cart", "checkout", "orders", "seller", "agency", "expo",
+            "plugins", "meta")],
+        "paths": paths,
+        "components": {
+            "schemas": component_schemas,
+            "responses": responses(),
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "a token from POST /api/v1/auth/tokens"}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """The OpenAPI 3.1 document of this API (public)."""
+    return jsonify(build_spec())

@@ -1,0 +1,111 @@
+"""`flask demo load`: the demo of CONTRACT.md, idempotent, never in production."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, inspect, select, text
+
+from marketplace.accounts import services as accounts
+from marketplace.catalog.models import Product, ProductImage, Variant
+from marketplace.demo_data import DEMO_PASSWORD
+from marketplace.expo import services as expo_services
+from marketplace.expo.models import Exhibitor
+from marketplace.extensions import db
+from marketplace.stores import services as stores
+from marketplace.stores.models import Store
+
+DEMO_ROLES = {
+    "shopper@demo.test": "shopper", "seller@demo.test": "seller", "agency@demo.test": "agency",
+    "insurer@demo.test": "insurer", "admin@demo.test": "admin",
+}
+
+
+def load_demo(runner) -> str:
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    db.session.expire_all()
+    return result.output
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in every table of the database (plugin tables included when migrated)."""
+    names = inspect(db.engine).get_table_names()
+    return {name: db.session.scalar(text(f'SELECT count(*) FROM "{name}"')) for name in names}
+
+
+def uploaded_files(app) -> set[str]:
+    root = Path(app.config["UPLOAD_FOLDER"])
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
+def test_demo_load_opens_a_live_expo_with_stores_products_and_the_contract_accounts(app, runner):
+    load_demo(runner)
+
+    for email, role in DEMO_ROLES.items():
+        user = accounts.authenticate(email, DEMO_PASSWORD)
+        assert role in user.roles and user.phone
+    assert accounts.get_user_by_email("insurer@demo.test").insurer_code == "jasindo"
+    seller_stores = stores.stores_of(accounts.get_user_by_email("seller@demo.test"))
+    assert [(s.name, s.status) for s in seller_stores] == [("Batik Tegalan Sari", "approved")]
+
+    approved = db.session.scalars(select(Store).where(Store.status == "approved")).all()
+    assert len(approved) >= 12
+    assert len({s.sector for s in approved}) >= 4
+    assert all(s.nib and len(s.nib) == 13 and s.whatsapp.startswith("+62") and s.logo for s in approved)
+    assert db.session.scalar(select(func.count()).select_from(Store).where(Store.status == "pending")) >= 1
+
+    selling = (select(Product).join(Store, Store.id == Product.store_id)
+               .where(Store.status == "approved", Product.status == "active"))
+    products = db.session.scalars(selling).all()
+    assert len(products) >= 60
+    assert all(p.category_id and p.price_min > 0 and p.unit and p.weight_grams for p in products)
+    with_image = set(db.session.scalars(select(ProductImage.product_id)))
+    assert {p.id for p in products} <= with_image
+    stocks = db.session.scalars(select(Variant.stock)).all()
+    assert 0 in stocks and any(0 < s <= 3 for s in stocks)  # some sold out, some running low
+    photo = db.session.scalars(select(ProductImage.path)).first()
+    stem, ext = photo.rsplit(".", 1)
+    assert {photo, f"{stem}_400.{ext}"} <= uploaded_files(app)  # through media.save_image: thumbnails too
+
+    expo = expo_services.get_expo("apik-banget-virtual-expo")
+    assert expo_services.expo_state(expo) == "live"
+    booths = db.session.execute(select(Exhibitor.store_id, Exhibitor.booth, Exhibitor.zone)
+                                .where(Exhibitor.expo_id == expo.id)).all()
+    assert {row.store_id for row in booths} == {s.id for s in approved}
+    assert all(row.booth and row.zone for row in booths)
+    assert len(expo_services.featured_store_ids()) == 6
+
+
+def test_demo_load_twice_changes_nothing(app, runner):
+    load_demo(runner)
+    counts, files = table_counts(), uploaded_files(app)
+
+    output = load_demo(runner)
+
+    assert "nothing changed" in output
+    assert table_counts() == counts
+    assert uploaded_files(app) == files
+
+
+def test_demo_load_keeps_what_the_agency_changed_since(app, runner):
+    load_demo(runner)
+    agency = accounts.get_user_by_email("agency@demo.test")
+    store = stores.get_store("teh-poci-mbok-darmi")
+    stores.set_status(store, agency, "suspended", reason="Izin edar sedang diperbarui.")
+    expo_services.set_featured(agency, [stores.get_store("batik-tegalan-sari")])
+    db.session.commit()
+
+    load_demo(runner)
+
+    assert stores.get_store("teh-poci-mbok-darmi").status == "suspended"
+    assert expo_services.featured_store_ids() == [stores.get_store("batik-tegalan-sari").id]
+
+
+def test_demo_load_refuses_a_production_database(app, runner):
+    app.config["MARKETPLACE_ENV"] = "production"
+
+    result = runner.invoke(args=["demo", "load"])
+
+    assert result.exit_code != 0
+    assert "production" in result.output
+    assert accounts.get_user_by_email("shopper@demo.test") is None
