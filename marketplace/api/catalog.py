@@ -1,2 +1,46 @@
-"""API endpoints: catalog."""
-from marketplace.api import bp  # noqa: F401
+"""API endpoints: the public catalogue — product search and listing, one
+product, the categories. Only active products of approved stores are shown."""
+from __future__ import annotations
+
+from flask import request
+
+from marketplace.api import bp, paged
+from marketplace.api.serializers import category_json, product_json
+from marketplace.catalog import queries
+from marketplace.catalog.search import parse_search_args, search_products
+from marketplace.catalog.services import category_by_slug
+from marketplace.errors import ValidationError
+from marketplace.media import media_url
+
+DEFAULT_PER_PAGE, MAX_PER_PAGE = 24, 100
+
+
+@bp.get("/products")
+def list_products():
+    """A page of products, most relevant first when ?q= is given. :raise 422: bad parameters."""
+    params, errors = parse_search_args(request.args, per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE)
+    if errors:
+        raise ValidationError(fields=errors)
+    if params.category:
+        params.category_id = category_by_slug(params.category).id  # 422 for an unknown slug
+    result = search_products(params, full=True)
+    items = []
+    for card in result.items:
+        data = product_json(card.product, card.store_slug, card.category_slug)
+        data["thumbnail_url"] = media_url(card.image.path, 400) if card.image else None
+        items.append(data)
+    return paged(items, result.total, result.page, result.per_page)
+
+
+@bp.get("/products/<int:product_id>")
+def get_product(product_id: int):
+    """One product with its variants and photos. :raise 404: unless active and its store approved."""
+    product = queries.product_detail(product_id)
+    return product_json(product, product.store.slug, product.category.slug if product.category else None,
+                        variants=product.variants, images=product.images)
+
+
+@bp.get("/categories")
+def list_categories():
+    """Every category: {"items": [{"slug", "name", "sector"}]}."""
+    return {"items": [category_json(c) for c in queries.categories()]}

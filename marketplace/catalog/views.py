@@ -1,3 +1,143 @@
-from flask import Blueprint
+"""The public catalogue: home, search, sector and category pages, stores,
+storefronts and product pages. HTTP only: the listings come from
+catalog.search and catalog.queries, each page in a fixed number of statements."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+
+from marketplace.catalog import queries
+from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
+from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
+from marketplace.expo import queries as expo_queries
+from marketplace.expo.services import expo_state
+from marketplace.stores.services import get_selling_store
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
+
+SUGGESTIONS = ("batik", "teh poci", "kerajinan", "telur asin", "sambal")
+
+
+@bp.app_template_global()
+def sector_label(slug: str) -> str:
+    """A sector's name in the page's language."""
+    return sector_name(slug)
+
+
+@bp.app_template_global()
+def image_size(width: int, height: int, side: int) -> tuple[int, int]:
+    """Width and height of an image's thumbnail of ``side``, for <img> attributes."""
+    return queries.fit(width, height, side)
+
+
+def _per_page() -> int:
+    return int(current_app.config.get("PER_PAGE", 24))
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 100_000 else 1
+
+
+def _pager_args(**view_args) -> dict:
+    """The current filters (without page and lang) plus the URL's own arguments."""
+    args = {k: v for k, v in request.args.items() if v and k not in ("page", "lang")}
+    args.update(view_args)
+    return args
+
+
+def _render_listing(params: SearchParams, errors: dict, categories: list, **page) -> str:
+    """A product grid with its filter form and pager (search, sector and category pages)."""
+    result = search_products(params)
+    category_groups = [(sector_name(sector), list(items))
+                       for sector, items in groupby(categories, key=lambda c: c.sector)]
+    return render_template(
+        "catalog/listing.html", result=result, params=params, errors=errors,
+        sort=params.effective_sort, category_groups=category_groups, cities=queries.cities(),
+        sectors=sector_choices(), suggestions=SUGGESTIONS,
+        pager_args=_pager_args(**(request.view_args or {})), **page,
+    )
+
+
+@bp.get("/")
+def home():
+    """The home page: the expo, sectors, featured vendors, newest products, some categories."""
+    expo = expo_queries.newest_expo()
+    first_per_sector: dict = {}
+    for c in queries.categories():
+        first_per_sector.setdefault(c.sector, c)
+    return render_template(
+        "catalog/home.html", expo=expo, expo_state=expo_state(expo) if expo else None,
+        featured=expo_queries.featured_stores(), products=latest_products(_per_page()),
+        categories=list(first_per_sector.values()), sectors=sector_choices(),
+    )
+
+
+@bp.get("/search")
+def search():
+    """Products matching ?q= and the filters, most relevant first."""
+    params, errors = parse_search_args(request.args, per_page=_per_page())
+    categories = queries.categories()
+    heading = _("Hasil untuk “%(q)s”", q=params.q) if params.q else _("Semua produk")
+    return _render_listing(params, errors, categories, heading=heading)
+
+
+@bp.get("/sectors/<slug>")
+def sector(slug: str):
+    """Products of one sector's stores. :raise 404: unknown sector."""
+    if slug not in SECTORS:
+        abort(404)
+    params, errors = parse_search_args(request.args, per_page=_per_page())
+    params.sector, errors = slug, {k: v for k, v in errors.items() if k != "sector"}
+    categories = [c for c in queries.categories() if c.sector == slug]
+    return _render_listing(params, errors, categories, heading=sector_name(slug), fixed="sector")
+
+
+@bp.get("/categories/<slug>")
+def category(slug: str):
+    """Products of one category. :raise 404: unknown category."""
+    categories = queries.categories()
+    current = next((c for c in categories if c.slug == slug), None)
+    if current is None:
+        abort(404)
+    params, errors = parse_search_args(request.args, per_page=_per_page())
+    params.category, params.category_id = slug, current.id
+    return _render_listing(params, errors, categories, heading=None, current_category=current,
+                           fixed="category")
+
+
+@bp.get("/stores")
+def stores():
+    """Approved stores by name, filtered by ?sector= and ?city=."""
+    sector = request.args.get("sector") if request.args.get("sector") in SECTORS else None
+    city = (request.args.get("city") or "").strip()[:80] or None
+    result = queries.store_page(sector, city, _page_arg(), _per_page())
+    return render_template("catalog/stores.html", result=result, sector=sector, city=city,
+                           sectors=sector_choices(), cities=queries.cities(), pager_args=_pager_args())
+
+
+@bp.get("/stores/<slug>")
+def store(slug: str):
+    """A storefront and its active products. :raise 404: unknown or not approved store."""
+    store = get_selling_store(slug)
+    params, errors = parse_search_args(request.args, per_page=_per_page())
+    result = search_products(SearchParams(q=params.q, store_id=store.id, sort=params.sort,
+                                          page=params.page, per_page=params.per_page))
+    return render_template("catalog/store.html", store=store, result=result, params=params,
+                           sort=params.effective_sort, pager_args=_pager_args(slug=slug),
+                           store_url=url_for("catalog.store", slug=slug, _external=True))
+
+
+@bp.get("/products/<int:product_id>")
+def product(product_id: int):
+    """A product page. :raise 404: unless the product is active and its store approved."""
+    product = queries.product_detail(product_id)
+    more = [c for c in latest_products(5, store_id=product.store_id) if c.id != product.id][:4]
+    prices = [v.price for v in product.variants] or [product.price_min]
+    return render_template(
+        "catalog/product.html", product=product, variants=product.variants, store=product.store,
+        images=product.images, more=more, price_from=min(prices), price_varies=min(prices) != max(prices),
+        product_url=url_for("catalog.product", product_id=product.id, _external=True),
+    )

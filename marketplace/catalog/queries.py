@@ -1,0 +1,192 @@
+"""Read-only catalogue queries for the public pages and the JSON API.
+
+Every function loads what its page shows in a fixed number of statements,
+whatever the page size: a grid is one statement for the page of products
+joined to their stores (with the total as a window count) and one for the
+first photo of each. Relationships are ``lazy="raise_on_sql"``, so anything a
+template reads is loaded here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
+
+from marketplace.catalog.models import Category, Product, ProductImage
+from marketplace.catalog.sectors import SECTORS
+from marketplace.errors import NotFound
+from marketplace.extensions import db
+from marketplace.stores.models import Store
+
+
+@dataclass
+class Page:
+    """One page of a listing: ``items``, ``total`` (all pages), ``page``, ``per_page``."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def fit(width: int, height: int, side: int) -> tuple[int, int]:
+    """Width and height of an image's thumbnail of ``side`` (as media.save_image makes
+    it: never upscaled); a square when the size is unknown."""
+    if not width or not height:
+        return side, side
+    scale = min(side / width, side / height, 1)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+@dataclass(frozen=True)
+class Thumb:
+    path: str
+    width: int
+    height: int
+
+    def size(self, side: int) -> tuple[int, int]:
+        return fit(self.width, self.height, side)
+
+
+@dataclass
+class ProductCard:
+    """What a product grid shows: the product's columns and its store, city and first photo."""
+
+    product: Product
+    store_slug: str
+    store_name: str
+    city: str
+    sector: str
+    category_slug: str | None
+    image: Thumb | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> int:
+        return self.product.id
+
+    @property
+    def name(self) -> str:
+        return self.product.name
+
+    @property
+    def price(self) -> int:
+        return self.product.price_min
+
+
+# --- product grids -----------------------------------------------------------
+
+def listing_select(full: bool = False, with_total: bool = True) -> Select:
+    """Active products of approved stores, with store columns and (``with_total``)
+    the count of all matching rows as a window, so a page and its total are one statement.
+
+    ``full=False`` leaves the description out (a grid never shows it); reading it
+    then raises instead of issuing one query per card. ``with_total=False`` lets
+    the database stop at the page (the home page's newest products need no total).
+    """
+    columns = [
+        Product,
+        Store.slug.label("store_slug"), Store.name.label("store_name"),
+        Store.city.label("city"), Store.sector.label("sector"),
+        Category.slug.label("category_slug"),
+    ]
+    if with_total:
+        columns.append(func.count().over().label("total"))
+    stmt = (
+        select(*columns)
+        .join(Store, Store.id == Product.store_id)
+        .outerjoin(Category, Category.id == Product.category_id)
+        .where(Product.status == "active", Store.status == "approved")
+    )
+    if not full:
+        stmt = stmt.options(defer(Product.description, raiseload=True))
+    return stmt
+
+
+def first_images(product_ids: Sequence[int]) -> dict[int, Thumb]:
+    """The first photo of each product, in one statement."""
+    if not product_ids:
+        return {}
+    ranked = (
+        select(
+            ProductImage.product_id, ProductImage.path, ProductImage.width, ProductImage.height,
+            func.row_number().over(partition_by=ProductImage.product_id,
+                                   order_by=(ProductImage.position, ProductImage.id)).label("n"),
+        )
+        .where(ProductImage.product_id.in_(list(product_ids)))
+        .subquery()
+    )
+    rows = db.session.execute(select(ranked).where(ranked.c.n == 1))
+    return {r.product_id: Thumb(r.path, r.width, r.height) for r in rows}
+
+
+def cards(rows) -> list[ProductCard]:
+    """Rows of ``listing_select`` turned into cards, with their first photos (one more statement)."""
+    items = [ProductCard(product=r[0], store_slug=r.store_slug, store_name=r.store_name, city=r.city,
+                         sector=r.sector, category_slug=r.category_slug) for r in rows]
+    images = first_images([c.id for c in items])
+    for card in items:
+        card.image = images.get(card.id)
+    return items
+
+
+# --- one product ---------------------------------------------------------------
+
+def product_detail(product_id: int) -> Product:
+    """An active product of an approved store with its store, category, variants
+    and photos loaded (three statements). :raise NotFound: otherwise."""
+    product = db.session.scalars(
+        select(Product)
+        .join(Store, Store.id == Product.store_id)
+        .options(contains_eager(Product.store), joinedload(Product.category),
+                 selectinload(Product.variants), selectinload(Product.images))
+        .where(Product.id == product_id, Product.status == "active", Store.status == "approved")
+    ).unique().one_or_none()
+    if product is None:
+        raise NotFound(_("Produk tidak ditemukan."))
+    return product
+
+
+# --- categories, cities, stores -------------------------------------------------
+
+def categories() -> list[Category]:
+    """Every category, by sector (in the order of SECTORS) then in the agency's order."""
+    order = {slug: i for i, slug in enumerate(SECTORS)}
+    rows = db.session.scalars(select(Category).order_by(Category.position, Category.name))
+    return sorted(rows, key=lambda c: order.get(c.sector, len(order)))  # stable: keeps position order
+
+
+def cities() -> list[str]:
+    """Cities that have at least one approved store, for the city filter."""
+    return list(db.session.scalars(
+        select(Store.city).where(Store.status == "approved", Store.city != "")
+        .distinct().order_by(Store.city)))
+
+
+def store_page(sector: str | None = None, city: str | None = None, page: int = 1,
+               per_page: int = 24) -> Page:
+    """Approved stores by name, optionally of one sector or city (one statement,
+    two when the page is past the end)."""
+    conditions = [Store.status == "approved"]
+    if sector:
+        conditions.append(Store.sector == sector)
+    if city:
+        conditions.append(func.lower(Store.city) == city.lower())
+    rows = db.session.execute(
+        select(Store, func.count().over().label("total")).where(*conditions)
+        .order_by(Store.name, Store.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    if rows:
+        total = rows[0].total
+    elif page > 1:
+        total = db.session.scalar(select(func.count()).select_from(Store).where(*conditions))
+    else:
+        total = 0
+    return Page([r[0] for r in rows], total, page, per_page)

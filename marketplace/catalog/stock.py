@@ -1,0 +1,89 @@
+"""What buying asks of the catalogue: the facts of the variants in a cart, and
+the atomic stock moves of checkout, cancellation and expiry.
+
+Stock leaves the shelf only through :func:`reserve` — one conditional UPDATE
+(``SET stock = stock - q WHERE id = ? AND stock >= q``) whose row count says
+whether it happened — so two buyers can never take the same unit, on SQLite
+and PostgreSQL alike. The CHECK constraint ``stock >= 0`` backs it up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import select, update
+
+from marketplace.catalog.models import Product, ProductImage, Variant
+from marketplace.extensions import db
+from marketplace.stores.models import Store
+
+
+@dataclass(frozen=True)
+class VariantFacts:
+    """A variant as a cart shows it and checkout prices it (read fresh from the database)."""
+
+    variant_id: int
+    product_id: int
+    product_name: str
+    variant_name: str
+    sku: str
+    price: int
+    stock: int
+    product_status: str
+    store_id: int
+    store_slug: str
+    store_name: str
+    store_status: str
+    image: str | None
+
+    @property
+    def sellable(self) -> bool:
+        """Only active products of approved stores are sold."""
+        return self.product_status == "active" and self.store_status == "approved"
+
+
+def variant_facts(variant_ids: Iterable[int]) -> dict[int, VariantFacts]:
+    """The facts of these variants, by id, in one statement (missing ids are left out)."""
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    first_image = (select(ProductImage.path).where(ProductImage.product_id == Product.id)
+                   .order_by(ProductImage.position, ProductImage.id).limit(1).scalar_subquery())
+    rows = db.session.execute(
+        select(Variant.id, Product.id, Product.name, Variant.name, Variant.sku, Variant.price, Variant.stock,
+               Product.status, Store.id, Store.slug, Store.name, Store.status, first_image)
+        .join(Product, Product.id == Variant.product_id)
+        .join(Store, Store.id == Product.store_id)
+        .where(Variant.id.in_(ids))
+    )
+    return {row[0]: VariantFacts(*row) for row in rows}
+
+
+def reserve(variant_id: int, quantity: int) -> bool:
+    """Take ``quantity`` units off the shelf; False, and nothing changed, when fewer are left."""
+    if quantity <= 0:
+        raise ValueError("quantity must be positive")
+    result = db.session.execute(
+        update(Variant).where(Variant.id == variant_id, Variant.stock >= quantity)
+        .values(stock=Variant.stock - quantity).execution_options(synchronize_session=False)
+    )
+    _forget_stock(variant_id)
+    return result.rowcount == 1
+
+
+def release(variant_id: int, quantity: int) -> None:
+    """Put ``quantity`` units back on the shelf (a cancelled or expired order's)."""
+    if quantity <= 0:
+        raise ValueError("quantity must be positive")
+    db.session.execute(
+        update(Variant).where(Variant.id == variant_id)
+        .values(stock=Variant.stock + quantity).execution_options(synchronize_session=False)
+    )
+    _forget_stock(variant_id)
+
+
+def _forget_stock(variant_id: int) -> None:
+    """A Variant loaded in this session no longer knows its stock: reload it on next read."""
+    loaded = db.session.identity_map.get(db.session.identity_key(Variant, variant_id))  # type: ignore[arg-type]
+    if loaded is not None:
+        db.session.expire(loaded, ["stock", "updated_at"])

@@ -1,0 +1,146 @@
+"""Search: Indonesian words as typed, ranking, forgiving fallbacks, filters, sorts, pages."""
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from marketplace.catalog.search import SearchParams, parse_search_args, search_products, words_of
+from tests.catalog_seed import HIDDEN, seed_catalogue
+
+
+@pytest.fixture
+def cat(app):
+    return seed_catalogue()
+
+
+def names(result):
+    return [card.name for card in result.items]
+
+
+def search(q="", **kw):
+    return search_products(SearchParams(q=q, **kw))
+
+
+def test_batik_finds_batik_products_first(cat):
+    result = search("batik")
+    found = names(result)
+    assert set(found[:2]) == {"Kemeja Batik Cap Pria", "Batik Tulis Motif Tegalan"}
+    # the store-name-only and description-only matches come after every name match
+    assert set(found[2:]) == {"Selendang Sutra Halus", "Tas Kain Perca"}
+    assert result.total == 4 and not result.fallback
+
+
+def test_teh_poci_and_kerajinan_match_as_typed(cat):
+    assert names(search("teh poci")) == ["Teh Poci Gula Batu"]
+    assert names(search("Teh  POCI!")) == ["Teh Poci Gula Batu"]
+    assert "Kerajinan Bambu Anyaman" in names(search("kerajinan"))
+
+
+def test_search_covers_description_and_store_name(cat):
+    assert names(search("melati")) == ["Teh Poci Gula Batu"]
+    # both products of "Anyaman Slawi"; the one with "anyaman" in its name first
+    assert names(search("anyaman slawi")) == ["Kerajinan Bambu Anyaman", "Tas Kain Perca"]
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("bati", "Batik Tulis Motif Tegalan"),
+    ("kerajin", "Kerajinan Bambu Anyaman"),
+    ("batikk", "Batik Tulis Motif Tegalan"),
+    ("teh pocii", "Teh Poci Gula Batu"),
+])
+def test_prefix_and_typo_fallback(cat, typed, expected):
+    result = search(typed)
+    assert expected in names(result)
+    assert result.fallback
+
+
+def test_unknown_word_finds_nothing(cat):
+    result = search("zzzqqq")
+    assert result.items == [] and result.total == 0
+
+
+@pytest.mark.parametrize("nasty", ['"', "'", "AND OR (", "teh*", "NEAR(batik teh)", "batik -teh", "^batik",
+                                   "name:batik", "a" * 1000, "batik " * 300, "%_\\", "' OR 1=1 --",
+                                   "(((", "*", "\x00", "ë ü 中文 🙂", "teh:* & !batik | poci"])
+def test_nasty_queries_never_raise(cat, nasty):
+    result = search(nasty)
+    assert result.total >= 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_any_text_is_a_safe_query(cat, text):
+    search(text)
+
+
+def test_hidden_products_never_found(cat):
+    for q in ("batik", "toko", "rahasia", "arsip", "menunggu", "dibekukan", ""):
+        found = set(names(search(q, per_page=100)))
+        for key in HIDDEN:
+            assert cat.products[key].name not in found
+
+
+def test_filters(cat):
+    assert set(names(search(sector="kriya"))) == {"Kerajinan Bambu Anyaman", "Tas Kain Perca"}
+    assert set(names(search(category="batik"))) == {"Batik Tulis Motif Tegalan", "Kemeja Batik Cap Pria"}
+    assert set(names(search(city="kabupaten tegal"))) == {"Kerajinan Bambu Anyaman", "Tas Kain Perca"}
+    assert set(names(search(store="teh-poci-mas"))) == {"Teh Poci Gula Batu"}
+    assert set(names(search(min_price=60000, max_price=100000))) == {
+        "Kerajinan Bambu Anyaman", "Tas Kain Perca", "Selendang Sutra Halus"}
+    assert names(search("batik", sector="kriya")) == ["Tas Kain Perca"]
+
+
+def test_sorts(cat):
+    prices = [c.price for c in search(sort="price_asc").items]
+    assert prices == sorted(prices)
+    prices = [c.price for c in search(sort="price_desc").items]
+    assert prices == sorted(prices, reverse=True)
+    newest = [c.product.created_at for c in search().items]
+    assert newest == sorted(newest, reverse=True)
+    assert names(search("batik", sort="price_asc"))[0] == "Tas Kain Perca"
+
+
+def test_pages(cat):
+    first = search(sort="price_asc", per_page=4)
+    second = search(sort="price_asc", per_page=4, page=2)
+    assert first.total == second.total == 6
+    assert len(first.items) == 4 and len(second.items) == 2
+    assert not set(names(first)) & set(names(second))
+    beyond = search(sort="price_asc", per_page=4, page=9)
+    assert beyond.items == [] and beyond.total == 6 and beyond.pages == 2
+
+
+def test_cards_carry_store_and_first_photo(cat):
+    card = next(c for c in search("teh poci").items)
+    assert (card.store_slug, card.store_name, card.city) == ("teh-poci-mas", "Teh Poci Mas", "Kota Tegal")
+    assert card.image is not None and card.image.path.startswith("products/")
+    assert card.image.size(400) == (64, 48)  # thumbnails never upscale
+    assert card.image.size(40) == (40, 30)
+
+
+def test_parse_search_args_keeps_good_values_and_names_bad_ones():
+    params, errors = parse_search_args({"q": " batik ", "sector": "luar-angkasa", "min_price": "Rp 10.000",
+                                        "max_price": "abc", "sort": "acak", "page": "0"})
+    assert params.q == "batik" and params.min_price == 10000 and params.sector is None
+    assert set(errors) == {"sector", "max_price", "sort", "page"}
+    params, errors = parse_search_args({"min_price": "500", "max_price": "100"})
+    assert "max_price" in errors
+    params, errors = parse_search_args({"per_page": "500"}, max_per_page=100)
+    assert "per_page" in errors
+    params, errors = parse_search_args({"q": "x" * 5000})
+    assert len(params.q) == 200 and not errors
+
+
+def test_words_of_keeps_letters_and_digits_only():
+    assert words_of('Teh "Poci" AND (500ml)*') == ["teh", "poci", "and", "500ml"]
+    assert words_of('"') == []
+
+
+def test_sector_name_is_searchable_in_indonesian_whatever_the_editors_language(app):
+    from flask_babel import force_locale
+
+    from tests.factories import gen_product, gen_store
+
+    store = gen_store(name="Logam Jaya", sector="logam-furnitur")
+    with force_locale("en"):
+        gen_product(store, "Wajan Besi", category=None, description="Wajan tempa.")
+    assert names(search("logam furnitur")) == ["Wajan Besi"]
