@@ -179,6 +179,7 @@ def create_product(store: Store, actor, data: dict) -> Product:
     refresh_price(product)
     reindex_product(product.id)
     audit.record(actor, "product.created", "product", product.id, store_id=store.id)
+    _saved(product, created=True)
     return product
 
 
@@ -193,6 +194,7 @@ def update_product(product: Product, actor, data: dict) -> Product:
     reindex_product(product.id)
     audit.record(actor, "product.updated", "product", product.id, store_id=product.store_id,
                  fields=sorted(set(data) & {"name", "description", "category", "status", "unit", "weight_grams"}))
+    _saved(product, created=False)
     return product
 
 
@@ -229,6 +231,7 @@ def update_variant(variant: Variant, actor, data: dict) -> Variant:
     product = db.session.get(Product, variant.product_id)
     refresh_price(product)
     audit.record(actor, "variant.updated", "variant", variant.id, store_id=variant.store_id, fields=sorted(cleaned))
+    _saved(product, created=False)
     return variant
 
 
@@ -242,6 +245,14 @@ def delete_variant(variant: Variant, actor) -> None:
     db.session.flush()
     refresh_price(product)
     audit.record(actor, "variant.deleted", "variant", variant.id, store_id=variant.store_id)
+
+
+def _saved(product: Product, created: bool) -> None:
+    """Tell plugins (the E-Smart push, caches) that a product changed; their
+    failures are logged and isolated by the plugin host."""
+    from marketplace import plugin_api
+
+    plugin_api.notify("product_saved", product=product, created=created)
 
 
 def refresh_price(product: Product) -> None:

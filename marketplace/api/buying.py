@@ -1,0 +1,272 @@
+"""API endpoints: cart, checkout, orders, the seller's orders, reviews, payment methods, checkout extras."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+
+from marketplace.api import auth_required, bp, current_api_user, json_body, page_args, paged
+from marketplace.cart import services as carts
+from marketplace.checkout import services as checkout
+from marketplace.errors import NotFound, ServiceError, ValidationError
+from marketplace.extensions import db
+from marketplace.media import media_url
+from marketplace.orders import services as orders
+from marketplace.orders.lifecycle import transition
+from marketplace.payments import services as payments
+from marketplace.reviews import services as reviews
+
+
+def _committed(fn, *args, **kwargs):
+    """Run a service call and commit; roll back on any error (which then answers in the error shape)."""
+    try:
+        result = fn(*args, **kwargs)
+        db.session.commit()
+        return result
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _expire_lazily(**scope) -> None:
+    from marketplace.orders.views import expire_lazily
+
+    expire_lazily(**scope)
+
+
+# --- shapes --------------------------------------------------------------------------------
+
+def cart_json(view: carts.CartView) -> dict:
+    def line(item: carts.CartLine) -> dict:
+        f = item.facts
+        return {"id": item.item_id, "variant_id": f.variant_id, "product_id": f.product_id,
+                "product": f.product_name, "variant": f.variant_name, "sku": f.sku, "store": f.store_slug,
+                "price": f.price, "quantity": item.quantity, "line_total": item.line_total, "stock": f.stock,
+                "image_url": media_url(f.image, 200) if f.image else None, "problem": item.problem}
+
+    return {
+        "items": [line(item) for item in view.lines],
+        "stores": [{"store": g.store_slug, "name": g.store_name, "subtotal": g.subtotal,
+                    "items": [item.item_id for item in g.lines]} for g in view.groups],
+        "count": view.count, "total": view.total, "version": view.version,
+    }
+
+
+def order_json(order, detail: bool = True) -> dict:
+    data = {
+        "number": order.number, "store": order.store.slug if order.store else None, "store_name": order.store_name,
+        "status": order.status, "subtotal": order.subtotal, "extras_total": order.extras_total, "total": order.total,
+        "payment_method": order.payment_method, "pay_on_delivery": order.pay_on_delivery,
+        "placed_at": _iso(order.placed_at), "expires_at": _iso(order.expires_at), "paid_at": _iso(order.paid_at),
+        "shipped_at": _iso(order.shipped_at), "completed_at": _iso(order.completed_at),
+        "cancelled_at": _iso(order.cancelled_at), "courier": order.courier, "tracking_number": order.tracking_number,
+        "cancel_reason": order.cancel_reason,
+    }
+    if detail:
+        data["shipping"] = {"name": order.ship_name, "phone": order.ship_phone, "address": order.ship_address,
+                            "city": order.ship_city, "postal_code": order.ship_postal_code}
+        data["lines"] = [{"id": line.id, "product_id": line.product_id, "variant_id": line.variant_id,
+                          "product": line.product_name, "variant": line.variant_name, "sku": line.sku,
+                          "unit_price": line.unit_price, "quantity": line.quantity, "line_total": line.line_total}
+                         for line in order.lines]
+        data["extras"] = [{"id": e.extra_id, "name": e.name, "amount": e.amount} for e in order.extras]
+    return data
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def checkout_json(result: checkout.CheckoutResult) -> dict:
+    return {"orders": [{"number": o.number, "store": o.store.slug if o.store else None, "total": o.total,
+                        "status": o.status} for o in result.orders],
+            "payment": payments.payment_json(result.payment, result.start) if result.payment else None}
+
+
+# --- cart ---------------------------------------------------------------------------------
+
+@bp.get("/cart")
+@auth_required("shopper")
+def api_cart():
+    """The cart grouped by store, with fresh prices, ``problem`` per line and a ``version``."""
+    return cart_json(carts.view(carts.find_cart(current_api_user())))
+
+
+@bp.post("/cart/items")
+@auth_required("shopper")
+def api_cart_add():
+    """Add ``quantity`` of ``variant_id``: 201 with the cart; 422 bad quantity, 404 no variant, 409 not sold or short."""
+    data = json_body()
+    user = current_api_user()
+
+    def add():
+        carts.add_item(carts.get_or_create_cart(user), data.get("variant_id"), data.get("quantity", 1))
+
+    _committed(add)
+    return cart_json(carts.view(carts.find_cart(user))), 201
+
+
+def _my_cart():
+    cart = carts.find_cart(current_api_user())
+    if cart is None:
+        raise NotFound(_("Barang tidak ada di keranjang Anda."))
+    return cart
+
+
+@bp.patch("/cart/items/<int:item_id>")
+@auth_required("shopper")
+def api_cart_update(item_id: int):
+    """Set a line's ``quantity``; 404 for a line not in the cart."""
+    data = json_body()
+    cart = _my_cart()
+    _committed(carts.set_quantity, cart, item_id, data.get("quantity"))
+    return cart_json(carts.view(cart))
+
+
+@bp.delete("/cart/items/<int:item_id>")
+@auth_required("shopper")
+def api_cart_remove(item_id: int):
+    """Take a line out; 404 for a line not in the cart."""
+    cart = _my_cart()
+    _committed(carts.remove_item, cart, item_id)
+    return cart_json(carts.view(cart))
+
+
+# --- checkout -------------------------------------------------------------------------------
+
+@bp.post("/checkout")
+@auth_required("shopper")
+def api_checkout():
+    """One order per store and one payment: 201. 409 when stock is short or the cart
+    changed (nothing reserved); 422 bad fields; 503 payment failure. The same
+    ``Idempotency-Key`` header (or ``idempotency_key``) answers with the first result."""
+    data = json_body()
+    user = current_api_user()
+    key = request.headers.get("Idempotency-Key") or data.get("idempotency_key")
+    try:
+        result = checkout.place_orders(user, payment_method=data.get("payment_method"),
+                                       shipping=data.get("shipping"), extras=data.get("extras"),
+                                       idempotency_key=key, cart_version=data.get("cart_version"))
+        db.session.commit()
+    except checkout.AlreadySubmitted as exc:
+        db.session.rollback()
+        result = checkout.replay(user, exc.key)
+    except ServiceError:
+        db.session.rollback()
+        raise
+    response = checkout_json(checkout.result_of(result.checkout, result.replayed))  # reloaded with the stores
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
+    return response, 201, headers
+
+
+@bp.get("/payment-methods")
+def api_payment_methods():
+    """What the enabled payment plugins offer."""
+    return {"items": [method.as_json() for method in payments.available_methods()]}
+
+
+@bp.get("/checkout/extras")
+def api_checkout_extras():
+    """What the enabled plugins offer as paid add-ons at checkout."""
+    return {"items": [extra.as_json() for extra in checkout.offered_extras(None)]}
+
+
+# --- the shopper's orders ----------------------------------------------------------------------
+
+@bp.get("/orders")
+@auth_required()
+def api_orders():
+    """The user's orders, newest first; ``?status=`` filters."""
+    user = current_api_user()
+    _expire_lazily(user_id=user.id)
+    page, per_page = page_args(20, 100)
+    items, total = orders.shopper_orders(user, page, per_page, request.args.get("status"))
+    return paged([order_json(o) for o in items], total, page, per_page)
+
+
+@bp.get("/orders/<number>")
+@auth_required()
+def api_order(number: str):
+    """One of the user's orders; 404 for anyone else's."""
+    user = current_api_user()
+    _expire_lazily(user_id=user.id)
+    return order_json(orders.get_for_shopper(user, number))
+
+
+def _shopper_move(number: str, to_status: str, **details):
+    user = current_api_user()
+    order = orders.get_for_shopper(user, number)
+    _committed(transition, order, to_status, user, **details)
+    return order_json(orders.get_for_shopper(user, number))
+
+
+@bp.post("/orders/<number>/cancel")
+@auth_required()
+def api_order_cancel(number: str):
+    """Cancel before shipping (``reason`` optional); 409 once shipped or already cancelled."""
+    data = request.get_json(silent=True) or {}
+    reason = data.get("reason") if isinstance(data, dict) and isinstance(data.get("reason"), str) else None
+    return _shopper_move(number, "cancelled", reason=reason)
+
+
+@bp.post("/orders/<number>/complete")
+@auth_required()
+def api_order_complete(number: str):
+    """The shopper confirms the order arrived; 409 unless it was shipped."""
+    return _shopper_move(number, "completed")
+
+
+@bp.post("/orders/<number>/reviews")
+@auth_required()
+def api_order_review(number: str):
+    """``{"rating": 1..5, "comment", "line_id"?}``: 201; 409 before completion or a second time."""
+    data = json_body()
+    user = current_api_user()
+    order = orders.get_for_shopper(user, number)
+    review = _committed(reviews.add_review, user, order, data.get("rating"), data.get("comment", ""),
+                        data.get("line_id"))
+    return reviews.review_json(review), 201
+
+
+# --- the seller's orders -----------------------------------------------------------------------
+
+@bp.get("/seller/orders")
+@auth_required()
+def api_seller_orders():
+    """Orders of the stores the user works for; ``?status=``, ``?store=<slug>``."""
+    from marketplace.stores import services as stores
+
+    user = current_api_user()
+    mine = stores.stores_of(user)
+    _expire_lazily(store_ids=[s.id for s in mine])
+    store_id = None
+    if request.args.get("store"):
+        store = next((s for s in mine if s.slug == request.args["store"]), None)
+        if store is None:
+            raise ValidationError(fields={"store": _("Anda tidak mengelola toko ini.")})
+        store_id = store.id
+    page, per_page = page_args(20, 100)
+    items, total = orders.seller_orders(user, store_id, request.args.get("status"), page, per_page)
+    return paged([order_json(o) for o in items], total, page, per_page)
+
+
+@bp.get("/seller/orders/<number>")
+@auth_required()
+def api_seller_order(number: str):
+    """One order of the user's store; 404 for another store's."""
+    user = current_api_user()
+    _expire_lazily(store_ids=orders.seller_store_ids(user))
+    return order_json(orders.get_for_seller(user, number))
+
+
+@bp.post("/seller/orders/<number>/status")
+@auth_required()
+def api_seller_order_status(number: str):
+    """``{"status", "tracking_number"?, "courier"?, "reason"?}``: processing, shipped,
+    completed (cash on delivery) or cancelled. 409 for an illegal move, 404 for another store's order."""
+    data = json_body()
+    user = current_api_user()
+    order = orders.get_for_seller(user, number)
+    text = {k: data.get(k) if isinstance(data.get(k), str) else None for k in ("tracking_number", "courier", "reason")}
+    status = data.get("status") if isinstance(data.get("status"), str) else ""
+    _committed(transition, order, status, user, **text)
+    return order_json(orders.get_for_seller(user, number))

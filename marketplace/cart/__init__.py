@@ -1,0 +1,1 @@
+"""The cart: one per shopper or anonymous session, across stores."""

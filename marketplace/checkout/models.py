@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.clock import now
+from marketplace.extensions import db
+from marketplace.types import UTCDateTime
+
+
+class Checkout(db.Model):
+    """One submitted checkout. ``(user_id, idempotency_key)`` is unique: the same
+    submission arriving twice finds this row and answers with its orders."""
+
+    __tablename__ = "checkouts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "idempotency_key"),
+        CheckConstraint("total >= 0", name="total_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    payment_method: Mapped[str] = mapped_column(String(40))
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    # how the shopper pays, as the payment method answered at checkout
+    redirect_url: Mapped[str | None] = mapped_column(String(500))
+    instructions: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -1,0 +1,311 @@
+"""Checkout: a cart becomes one order per store and one payment, all or nothing.
+
+:func:`place_orders` runs small named steps in the caller's transaction:
+
+    claim the submission → validate cart → price → add extras → reserve stock
+    → create orders and payment → start the payment method → empty the cart
+
+Any step that fails raises a ServiceError; the caller rolls back and nothing
+of the checkout remains (the stock reserved so far is also put back at once).
+Prices come from the database, never from the request. The idempotency key
+makes a submission arriving twice produce one set of orders: the second finds
+the first (:func:`find_submission`), or — when both race — fails on the
+unique key with :class:`AlreadySubmitted`, and its caller rolls back and
+answers with the first one's result.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace import plugin_api
+from marketplace.cart import services as carts
+from marketplace.cart.services import CartView, StoreGroup
+from marketplace.catalog import stock
+from marketplace.checkout.extras import CheckoutExtra
+from marketplace.checkout.models import Checkout
+from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
+from marketplace.extensions import db
+from marketplace.i18n import PhoneError, normalise_phone
+from marketplace.orders import notifications
+from marketplace.orders import services as orders
+from marketplace.payments import services as payments
+from marketplace.payments.methods import PaymentMethod, PaymentStart
+
+log = logging.getLogger(__name__)
+KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,100}$")
+POSTAL_RE = re.compile(r"^[1-9][0-9]{4}$")
+
+
+class CartChanged(Conflict):
+    code = "cart_changed"
+
+
+class OutOfStock(Conflict):
+    code = "out_of_stock"
+
+
+class AlreadySubmitted(Conflict):
+    """The same idempotency key is being (or was just) used by a parallel request."""
+
+    code = "already_submitted"
+
+    def __init__(self, key: str):
+        super().__init__(_("Pesanan ini sudah dikirim."))
+        self.key = key
+
+
+@dataclass
+class PricedOrder:
+    """One store's part of the checkout, priced from the database."""
+
+    group: StoreGroup
+    extras: list[tuple[CheckoutExtra, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.group.subtotal + sum(amount for _extra, amount in self.extras)
+
+
+@dataclass
+class CheckoutResult:
+    checkout: Checkout
+    orders: list
+    payment: object
+    start: PaymentStart
+    replayed: bool = False
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def clean_idempotency_key(raw: str | None) -> str:
+    """The client's key, or a fresh one (no key: every submission is new)."""
+    if raw is None or raw == "":
+        return new_idempotency_key()
+    if not isinstance(raw, str) or not KEY_RE.match(raw):
+        message = _("Kunci idempotensi harus 8-100 karakter huruf, angka, atau - _ : .")
+        raise ValidationError(message, fields={"idempotency_key": message})
+    return raw
+
+
+def validate_shipping(raw) -> dict:
+    """Name, phone, address, city and a 5-digit postal code of an Indonesian address."""
+    raw = raw if isinstance(raw, dict) else {}
+    errors: dict[str, str] = {}
+    out: dict[str, str] = {}
+    limits = {"name": 120, "address": 500, "city": 80}
+    for name, limit in limits.items():
+        value = raw.get(name)
+        value = value.strip() if isinstance(value, str) else ""
+        if not value:
+            errors[f"shipping.{name}"] = _("Wajib diisi.")
+        elif len(value) > limit:
+            errors[f"shipping.{name}"] = _("Maksimal %(n)d karakter.", n=limit)
+        out[name] = value
+    if out.get("address") and len(out["address"]) < 10:
+        errors["shipping.address"] = _("Tulis alamat lengkap: jalan, nomor, RT/RW, kelurahan.")
+    phone = raw.get("phone")
+    try:
+        out["phone"] = normalise_phone(phone if isinstance(phone, str) else "")
+    except PhoneError:
+        errors["shipping.phone"] = _("Nomor telepon tidak valid. Contoh: 0812-3456-7890.")
+    postal = raw.get("postal_code")
+    out["postal_code"] = str(postal).strip() if isinstance(postal, (str, int)) and not isinstance(postal, bool) else ""
+    if not POSTAL_RE.match(out["postal_code"]):
+        errors["shipping.postal_code"] = _("Kode pos terdiri dari 5 angka.")
+    if errors:
+        raise ValidationError(fields=errors)
+    return out
+
+
+def claim_submission(user, key: str, method: PaymentMethod) -> Checkout:
+    """Write the checkout row first: a parallel submission with the same key waits here, then fails."""
+    checkout = Checkout(user_id=user.id, idempotency_key=key, payment_method=method.id)
+    db.session.add(checkout)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise AlreadySubmitted(key)
+    return checkout
+
+
+def validate_cart(user, expected_version: str | None = None) -> tuple[object, CartView]:
+    """The user's cart as it is now. CartChanged (409) when it is empty, has a line
+    no longer sold, or differs from what the shopper saw (``expected_version``);
+    OutOfStock (409) when a line wants more than is left."""
+    cart = carts.find_cart(user)
+    view = carts.view(cart)
+    if view.empty:
+        raise CartChanged(_("Keranjang Anda kosong."))
+    if expected_version and expected_version != view.version:
+        raise CartChanged(_("Isi keranjang, harga, atau stok berubah sejak Anda membukanya. "
+                            "Periksa lagi sebelum membayar; belum ada yang dipesan."))
+    problems = view.problems
+    if problems:
+        only_stock = all(line.facts.sellable for line in view.lines if line.item_id in problems)
+        error = OutOfStock if only_stock else CartChanged
+        raise error(" ".join(problems.values()), fields={f"items.{k}": v for k, v in problems.items()})
+    return cart, view
+
+
+def price(view: CartView) -> list[PricedOrder]:
+    """One priced order per store. Prices are the variants' current database prices."""
+    return [PricedOrder(group) for group in view.groups]
+
+
+def offered_extras(view: CartView | None) -> list[CheckoutExtra]:
+    """The extras the enabled plugins offer for this cart; loud when a plugin fails."""
+    try:
+        offered = plugin_api.gather("checkout_extras", loud=True, cart=view)
+    except plugin_api.PluginFailure:
+        raise payments.PaymentUnavailable(_("Layanan tambahan checkout sedang bermasalah. Tidak ada yang "
+                                            "dicatat; coba lagi sebentar lagi."))
+    unique: dict[str, CheckoutExtra] = {}
+    for extra in offered:
+        unique.setdefault(extra.id, extra)
+    return list(unique.values())
+
+
+def add_extras(priced: list[PricedOrder], view: CartView, chosen) -> None:
+    """Price each chosen extra for each store's order (the plugin prices it)."""
+    if chosen in (None, ""):
+        chosen = []
+    if not isinstance(chosen, (list, tuple)) or not all(isinstance(c, str) for c in chosen):
+        raise ValidationError(fields={"extras": _("Daftar tambahan tidak valid.")})
+    if not chosen:
+        return
+    offered = {extra.id: extra for extra in offered_extras(view)}
+    unknown = [c for c in chosen if c not in offered]
+    if unknown:
+        raise ValidationError(fields={"extras": _("Tambahan tidak tersedia: %(ids)s", ids=", ".join(unknown))})
+    for part in priced:
+        for extra_id in dict.fromkeys(chosen):
+            amount = _extra_price(offered[extra_id], part.group)
+            if amount:
+                part.extras.append((offered[extra_id], amount))
+
+
+def _extra_price(extra: CheckoutExtra, group: StoreGroup) -> int:
+    try:
+        amount = extra.price(group)
+    except ServiceError:
+        raise
+    except Exception:
+        log.exception("checkout extra %s failed to price", extra.id)
+        raise payments.PaymentUnavailable(_("Layanan tambahan \"%(name)s\" sedang bermasalah. Tidak ada yang "
+                                            "dicatat; coba lagi tanpa tambahan itu.", name=str(extra.name)))
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        log.error("checkout extra %s priced %r", extra.id, amount)
+        raise payments.PaymentUnavailable()
+    return amount
+
+
+def reserve_stock(priced: list[PricedOrder]) -> None:
+    """One atomic conditional update per variant, in id order (no deadlocks).
+    A line that cannot be reserved puts back what was taken and raises OutOfStock."""
+    wanted: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for part in priced:
+        for line in part.group.lines:
+            wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
+            names[line.variant_id] = carts.line_label(line.facts)
+    taken: list[tuple[int, int]] = []
+    for variant_id in sorted(wanted):
+        if not stock.reserve(variant_id, wanted[variant_id]):
+            for done_id, quantity in taken:
+                stock.release(done_id, quantity)
+            left = stock.variant_facts([variant_id]).get(variant_id)
+            message = _("Stok %(name)s tidak cukup: tersisa %(n)d. Belum ada yang dipesan; ubah jumlahnya lalu "
+                        "coba lagi.", name=names[variant_id], n=left.stock if left else 0)
+            raise OutOfStock(message, fields={f"variants.{variant_id}": message})
+        taken.append((variant_id, wanted[variant_id]))
+
+
+def create_orders_and_payment(user, checkout: Checkout, priced: list[PricedOrder], address: dict,
+                              method: PaymentMethod):
+    total = sum(part.total for part in priced)
+    checkout.total = total
+    payment = payments.create_payment(checkout_id=checkout.id, user_id=user.id, method=method, amount=total)
+    placed = [orders.create_order(checkout_id=checkout.id, payment_id=payment.id, user=user, group=part.group,
+                                  extras=part.extras, address=address, method=method) for part in priced]
+    return placed, payment
+
+
+def start_payment(checkout: Checkout, payment, method: PaymentMethod) -> PaymentStart:
+    start = payments.start_payment(payment, method)
+    checkout.redirect_url = (start.redirect_url or None) and start.redirect_url[:500]
+    checkout.instructions = (start.instructions or None) and str(start.instructions)[:2000]
+    return start
+
+
+def announce(placed: list, start: PaymentStart) -> None:
+    """Events for plugins (isolated) and e-mails after the commit."""
+    for order in placed:
+        plugin_api.notify("order_placed", order=order)
+    notifications.order_placed(placed, start.instructions)
+
+
+# --- the whole checkout ----------------------------------------------------------------
+
+def place_orders(user, *, payment_method: str | None, shipping, extras=None, idempotency_key: str | None = None,
+                 cart_version: str | None = None) -> CheckoutResult:
+    """Check out the user's cart. Raises ValidationError (422), Conflict (409:
+    empty or changed cart, short stock, no payment method), PaymentUnavailable (503),
+    AlreadySubmitted (a parallel duplicate: roll back, then :func:`replay`)."""
+    key = clean_idempotency_key(idempotency_key)
+    earlier = find_submission(user, key)
+    if earlier is not None:
+        return earlier
+    method = payments.method_for(payment_method)
+    address = validate_shipping(shipping)
+    checkout = claim_submission(user, key, method)
+    cart, view = validate_cart(user, cart_version)
+    priced = price(view)
+    add_extras(priced, view, extras)
+    reserve_stock(priced)
+    placed, payment = create_orders_and_payment(user, checkout, priced, address, method)
+    start = start_payment(checkout, payment, method)
+    carts.clear(cart)
+    announce(placed, start)
+    return CheckoutResult(checkout, placed, payment, start)
+
+
+def find_submission(user, key: str | None) -> CheckoutResult | None:
+    """The result of the user's earlier checkout with this key, or None."""
+    if not key:
+        return None
+    checkout = db.session.scalar(select(Checkout).where(Checkout.user_id == user.id,
+                                                        Checkout.idempotency_key == key))
+    return result_of(checkout, replayed=True) if checkout else None
+
+
+def replay(user, key: str) -> CheckoutResult:
+    """After AlreadySubmitted and a rollback: the winning submission's result."""
+    result = find_submission(user, key)
+    if result is None:  # the other one failed and rolled back: nothing to show
+        raise Conflict(_("Pesanan yang sama sedang diproses. Muat ulang halaman untuk melihat hasilnya."))
+    return result
+
+
+def result_of(checkout: Checkout, replayed: bool = False) -> CheckoutResult:
+    placed = orders.orders_of_checkout(checkout.id)
+    payment = payments.get_payment(placed[0].payment_id) if placed and placed[0].payment_id else None
+    start = PaymentStart(redirect_url=checkout.redirect_url, instructions=checkout.instructions)
+    return CheckoutResult(checkout, placed, payment, start, replayed)
+
+
+def get_checkout(user, checkout_id: int) -> CheckoutResult:
+    checkout = db.session.get(Checkout, checkout_id)
+    if checkout is None or checkout.user_id != user.id:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    return result_of(checkout)

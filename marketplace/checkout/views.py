@@ -1,0 +1,90 @@
+"""The checkout page (HTTP only; checkout.services runs the steps)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.cart import services as carts
+from marketplace.checkout import services
+from marketplace.checkout.forms import CheckoutForm
+from marketplace.errors import ServiceError, ValidationError
+from marketplace.extensions import db
+from marketplace.forms import apply_errors
+from marketplace.i18n import phone_display
+from marketplace.payments import services as payments
+
+bp = Blueprint("checkout", __name__, template_folder="templates")
+
+
+def _offers(form: CheckoutForm, cart_view) -> tuple[list, list, str | None]:
+    """Payment methods and extras to offer, and why none can be offered (a message) if so."""
+    try:
+        methods = payments.available_methods()
+        extras = services.offered_extras(cart_view)
+    except ServiceError as exc:
+        return [], [], exc.message
+    form.payment_method.choices = [(m.id, str(m.name)) for m in methods]
+    form.extras.choices = [(e.id, str(e.name)) for e in extras]
+    if not methods:
+        return [], extras, payments.NoPaymentMethod().message
+    return methods, extras, None
+
+
+def _page(form: CheckoutForm, status: int = 200):
+    cart_view = carts.view(carts.find_cart(current_user))
+    if status != 200 or not form.cart_version.data:
+        form.cart_version.data = cart_view.version  # what the shopper sees now is what they will confirm
+    methods, extras, unavailable = _offers(form, cart_view)
+    if unavailable and not form.form_errors:
+        form.form_errors = [unavailable]
+    return render_template("checkout/checkout.html", form=form, cart=cart_view, methods=methods, extras=extras,
+                           unavailable=unavailable), status
+
+
+@bp.get("/checkout")
+@login_required
+def form():
+    """The address, payment and summary page; back to the cart when it is empty or needs fixing."""
+    cart_view = carts.view(carts.find_cart(current_user))
+    if cart_view.empty or cart_view.problems:
+        flash(_("Keranjang Anda kosong.") if cart_view.empty else _("Perbaiki keranjang sebelum checkout."), "error")
+        return redirect(url_for("cart.show"))
+    form = CheckoutForm(name=current_user.name, phone=phone_display(current_user.phone))
+    form.idempotency_key.data = services.new_idempotency_key()
+    return _page(form)
+
+
+@bp.post("/checkout")
+@login_required
+def submit():
+    """Place the orders; 422 with field errors, 409 when the cart changed or stock is short, 503 when payment fails."""
+    form = CheckoutForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    shipping = {k: getattr(form, k).data for k in ("name", "phone", "address", "city", "postal_code")}
+    try:
+        result = services.place_orders(current_user, payment_method=form.payment_method.data, shipping=shipping,
+                                       extras=form.extras.data, idempotency_key=form.idempotency_key.data,
+                                       cart_version=form.cart_version.data)
+        db.session.commit()
+    except services.AlreadySubmitted as exc:
+        db.session.rollback()
+        result = services.replay(current_user, exc.key)
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _page(form, exc.status)
+    except ServiceError as exc:
+        db.session.rollback()
+        form.form_errors = [exc.message]
+        return _page(form, exc.status)
+    return redirect(url_for("checkout.complete", checkout_id=result.checkout.id))
+
+
+@bp.get("/checkout/complete/<int:checkout_id>")
+@login_required
+def complete(checkout_id: int):
+    """The orders of a checkout and how to pay; 404 for another shopper's."""
+    result = services.get_checkout(current_user, checkout_id)
+    return render_template("checkout/complete.html", result=result)

@@ -1,0 +1,219 @@
+"""The order state machine and the ONE function that moves an order.
+
+    pending_payment → paid → processing → shipped → completed
+    (cancelled: stock back, refund when paid;  refunded: money back after shipping)
+
+Cash on delivery (a method with ``pay_on_delivery``): the order goes to the
+seller at once. It stays ``pending_payment`` with no expiry; the seller accepts
+it (pending_payment → processing), ships it, and on delivery marks it
+completed, which records the cash as the order's payment (``paid_at``,
+``order_paid``). When the buyer refuses the parcel at the door, the seller
+cancels the shipped order (the goods come back, and so does the stock). Every
+other move is the same for every method.
+
+:func:`transition` checks the move is in the table (else 409), that the actor
+may make it (else 403), applies it with a compare-and-set on the status (a
+concurrent change makes it 409, never a double move), and writes the order's
+history and an audit row. Stock goes back exactly once, with the one move out
+of a reserving state into ``cancelled``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from marketplace import audit, plugin_api
+from marketplace.catalog import stock
+from marketplace.clock import now
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.orders import notifications
+from marketplace.orders.models import Order, OrderEvent, OrderLine
+from marketplace.payments import services as payments
+
+STATUS_LABELS = {
+    "pending_payment": _l("Menunggu pembayaran"),
+    "paid": _l("Dibayar"),
+    "processing": _l("Diproses penjual"),
+    "shipped": _l("Dikirim"),
+    "completed": _l("Selesai"),
+    "cancelled": _l("Dibatalkan"),
+    "refunded": _l("Dana dikembalikan"),
+}
+
+EXPIRED_REASON = "expired"
+
+
+class ConcurrentChange(Conflict):
+    """Someone changed the order between our read and our write; nothing was written."""
+
+    code = "concurrent_change"
+
+
+@dataclass(frozen=True)
+class Move:
+    who: frozenset[str]
+    method: str | None = None  # "cod": pay-on-delivery orders only; "prepaid": the others only
+    seller_on_cod: bool = False  # the seller may also make this move on a pay-on-delivery order
+
+
+def _move(who: str, method: str | None = None, seller_on_cod: bool = False) -> Move:
+    return Move(frozenset(who.split()), method, seller_on_cod)
+
+
+MOVES: dict[tuple[str, str], Move] = {
+    ("pending_payment", "paid"): _move("system admin", method="prepaid"),
+    ("pending_payment", "processing"): _move("seller admin", method="cod"),
+    ("pending_payment", "cancelled"): _move("shopper seller admin system"),
+    ("paid", "processing"): _move("seller admin"),
+    ("paid", "cancelled"): _move("shopper seller admin system"),
+    ("processing", "shipped"): _move("seller admin"),
+    ("processing", "cancelled"): _move("shopper seller admin"),
+    ("shipped", "completed"): _move("shopper admin system", seller_on_cod=True),
+    ("shipped", "cancelled"): _move("seller admin", method="cod"),  # the buyer refused the parcel at the door
+    ("shipped", "refunded"): _move("admin system"),
+    ("completed", "refunded"): _move("admin system"),
+}
+
+
+def capacities(order: Order, actor) -> set[str]:
+    """In which capacities ``actor`` (None: the system) stands to this order."""
+    if actor is None:
+        return {"system"}
+    from marketplace.stores import services as stores
+    from marketplace.stores.models import Store
+
+    found = set()
+    if order.user_id == actor.id:
+        found.add("shopper")
+    store = db.session.get(Store, order.store_id) if order.store_id else None
+    if store is not None and stores.membership(store, actor) is not None:
+        found.add("seller")
+    if "admin" in actor.roles:
+        found.add("admin")
+    return found
+
+
+def allowed_moves(order: Order, actor) -> list[str]:
+    """The statuses ``actor`` may move this order to now (for buttons)."""
+    mine = capacities(order, actor)
+    return [to for (frm, to), move in MOVES.items()
+            if frm == order.status and _method_fits(order, move) and _who(order, move) & mine]
+
+
+def _method_fits(order: Order, move: Move) -> bool:
+    return move.method is None or (move.method == "cod") == bool(order.pay_on_delivery)
+
+
+def _who(order: Order, move: Move) -> frozenset[str]:
+    return move.who | {"seller"} if move.seller_on_cod and order.pay_on_delivery else move.who
+
+
+def transition(order: Order, to_status: str, actor, *, reason: str | None = None,
+               courier: str | None = None, tracking_number: str | None = None) -> Order:
+    """Move ``order`` to ``to_status`` as ``actor`` (None: the system). Raises
+    Conflict (illegal or concurrent move), PermissionDenied, ValidationError."""
+    if to_status not in STATUS_LABELS:
+        message = _("Status tidak dikenal.")
+        raise ValidationError(message, fields={"status": message})
+    old = order.status
+    move = MOVES.get((old, to_status))
+    if move is None or not _method_fits(order, move):
+        raise Conflict(_("Pesanan %(number)s berstatus \"%(old)s\" dan tidak bisa diubah menjadi \"%(new)s\".",
+                         number=order.number, old=STATUS_LABELS.get(old, old),
+                         new=STATUS_LABELS.get(to_status, to_status)))
+    if not _who(order, move) & capacities(order, actor):
+        raise PermissionDenied(_("Anda tidak berhak mengubah pesanan ini menjadi \"%(new)s\".",
+                                 new=STATUS_LABELS[to_status]))
+    details = _check_details(order, to_status, actor, reason, courier, tracking_number)
+    _compare_and_set(order, old, to_status)
+    _apply(order, old, to_status, details)
+    _record(order, old, actor, details)
+    plugin_api.notify("order_status_changed", order=order, old_status=old, new_status=to_status, actor=actor)
+    notifications.status_changed(order, old, actor)
+    return order
+
+
+def _check_details(order, to_status, actor, reason, courier, tracking_number) -> dict:
+    reason = (reason or "").strip()[:1000]
+    if to_status == "shipped":
+        tracking_number = (tracking_number or "").strip()
+        if not tracking_number:
+            message = _("Isi nomor resi pengiriman.")
+            raise ValidationError(message, fields={"tracking_number": message})
+        if len(tracking_number) > 80 or len((courier or "").strip()) > 60:
+            raise ValidationError(fields={"tracking_number": _("Nomor resi terlalu panjang.")})
+        return {"courier": (courier or "").strip() or None, "tracking_number": tracking_number}
+    if to_status == "refunded" and order.paid_at is None:
+        raise Conflict(_("Pesanan %(number)s belum dibayar; tidak ada dana untuk dikembalikan.", number=order.number))
+    if to_status == "cancelled" and not reason and actor is not None and order.user_id != actor.id:
+        message = _("Tuliskan alasan pembatalan untuk pembeli.")
+        raise ValidationError(message, fields={"reason": message})
+    return {"reason": reason or None}
+
+
+def _compare_and_set(order: Order, old: str, new: str) -> None:
+    """Write the new status only if nobody changed it since we read it."""
+    result = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == old)
+        .values(status=new, updated_at=now()).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.expire(order)
+        raise ConcurrentChange(_("Pesanan %(number)s baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.",
+                         number=order.number))
+    set_committed_value(order, "status", new)
+
+
+def _apply(order: Order, old: str, new: str, details: dict) -> None:
+    at = now()
+    if new == "paid":
+        order.paid_at = at
+        plugin_api.notify("order_paid", order=order, payment=payments.get_payment(order.payment_id))
+    elif new == "shipped":
+        order.courier, order.tracking_number, order.shipped_at = details["courier"], details["tracking_number"], at
+    elif new == "completed":
+        order.completed_at = at
+        if order.paid_at is None:  # cash on delivery: the cash came with the goods
+            payment = payments.capture(order.payment_id, order.total)
+            order.paid_at = at
+            plugin_api.notify("order_paid", order=order, payment=payment)
+    elif new == "cancelled":
+        order.cancelled_at, order.cancel_reason = at, details.get("reason")
+        _give_stock_back(order)
+        _settle_money(order)
+    elif new == "refunded":
+        order.cancel_reason = details.get("reason") or order.cancel_reason
+        _settle_money(order)
+    db.session.flush()
+
+
+def _give_stock_back(order: Order) -> None:
+    for variant_id, quantity in db.session.execute(
+            select(OrderLine.variant_id, OrderLine.quantity).where(OrderLine.order_id == order.id)
+            .order_by(OrderLine.variant_id)):
+        if variant_id is not None:
+            stock.release(variant_id, quantity)
+
+
+def _settle_money(order: Order) -> None:
+    if order.payment_id is None:
+        return
+    if order.paid_at is not None:
+        payments.refund(order.payment_id, order.total)
+    else:
+        payments.void(order.payment_id, order.total)
+
+
+def _record(order: Order, old: str, actor, details: dict) -> None:
+    note = details.get("reason") or ""
+    if order.status == "shipped":
+        note = " ".join(filter(None, [details.get("courier"), details.get("tracking_number")]))
+    db.session.add(OrderEvent(order_id=order.id, actor_id=getattr(actor, "id", None), from_status=old,
+                              to_status=order.status, note=note))
+    audit.record(actor, f"order.{order.status}", "order", order.id, store_id=order.store_id,
+                 number=order.number, from_status=old, **details)

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.clock import now
+from marketplace.extensions import db
+from marketplace.types import UTCDateTime
+
+ORDER_STATUSES = ("pending_payment", "paid", "processing", "shipped", "completed", "cancelled", "refunded")
+OPEN_STATUSES = ("pending_payment", "paid", "processing", "shipped")
+
+
+class Order(db.Model):
+    """What one store must deliver from one checkout. Names and prices are
+    snapshots taken at checkout; later catalogue edits do not change them."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending_payment','paid','processing','shipped','completed',"
+                        "'cancelled','refunded')", name="status"),
+        CheckConstraint("subtotal >= 0 AND extras_total >= 0", name="amounts_nonnegative"),
+        CheckConstraint("total = subtotal + extras_total", name="total_is_sum"),
+        Index("ix_orders_store_queue", "store_id", "status", "placed_at"),
+        Index("ix_orders_user_placed", "user_id", "placed_at"),
+        Index("ix_orders_expiry", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    checkout_id: Mapped[int | None] = mapped_column(ForeignKey("checkouts.id", ondelete="SET NULL"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"))
+    store_name: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), default="pending_payment")
+    payment_method: Mapped[str] = mapped_column(String(40))
+    pay_on_delivery: Mapped[bool] = mapped_column(Boolean, default=False)
+    subtotal: Mapped[int] = mapped_column(BigInteger)
+    extras_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int] = mapped_column(BigInteger)
+    ship_name: Mapped[str] = mapped_column(String(120))
+    ship_phone: Mapped[str] = mapped_column(String(20))
+    ship_address: Mapped[str] = mapped_column(String(500))
+    ship_city: Mapped[str] = mapped_column(String(80))
+    ship_postal_code: Mapped[str] = mapped_column(String(5))
+    courier: Mapped[str | None] = mapped_column(String(60))
+    tracking_number: Mapped[str | None] = mapped_column(String(80))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+    store = relationship("Store", lazy="raise_on_sql")
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", lazy="raise_on_sql", order_by="OrderLine.id", cascade="all, delete-orphan")
+    extras: Mapped[list["OrderExtra"]] = relationship(
+        lazy="raise_on_sql", order_by="OrderExtra.id", cascade="all, delete-orphan")
+    events: Mapped[list["OrderEvent"]] = relationship(
+        lazy="raise_on_sql", order_by="OrderEvent.id", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Order {self.number} {self.status}>"
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price > 0", name="unit_price_positive"),
+        CheckConstraint("line_total >= 0", name="line_total_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="SET NULL"), index=True)
+    product_name: Mapped[str] = mapped_column(String(160))
+    variant_name: Mapped[str] = mapped_column(String(120))
+    sku: Mapped[str] = mapped_column(String(64))
+    unit_price: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    line_total: Mapped[int] = mapped_column(BigInteger)
+
+    order: Mapped[Order] = relationship(back_populates="lines", lazy="raise_on_sql")
+
+
+class OrderExtra(db.Model):
+    """A paid add-on chosen at checkout (from a plugin's checkout_extras), priced for this order."""
+
+    __tablename__ = "order_extras"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_nonnegative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    extra_id: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(160))
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class OrderEvent(db.Model):
+    """The order's history as its buyer and seller see it (the audit log has the rest)."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")

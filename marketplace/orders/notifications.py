@@ -1,0 +1,140 @@
+"""E-mails about orders, sent only once the transaction that caused them commits.
+
+Each message is rendered while the data is at hand (inside the transaction, in
+the recipient's language) and queued on the session; it goes to
+``marketplace.mail.deliver`` after the commit, and is dropped on rollback, so
+nobody is told about an order that was never written. A mail failure is
+logged; it never changes what the request answers.
+"""
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+from typing import Callable
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from marketplace import mail
+from marketplace.extensions import db
+
+log = logging.getLogger(__name__)
+QUEUE_KEY = "apik_after_commit"
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Run ``action`` once the current transaction commits; forget it if it rolls back."""
+    db.session.info.setdefault(QUEUE_KEY, []).append(action)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_queue(session) -> None:
+    for action in session.info.pop(QUEUE_KEY, []):
+        try:
+            action()
+        except Exception:  # SMTP down must not turn a committed order into an error
+            log.exception("after-commit action failed")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_queue(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended without after_commit: rolled back
+        session.info.pop(QUEUE_KEY, None)
+
+
+def queue_mail(to: str | None, subject, template: str, locale: str | None = None, **context) -> None:
+    """Render ``template`` now (in ``locale``) and deliver it after the commit."""
+    if not to:
+        return
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = render_template(template, **context)
+        subject = str(subject)
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    after_commit(lambda: mail.deliver(message))
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A link for an e-mail: BASE_URL when set, else the request's host, else a path."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+# --- who is told what --------------------------------------------------------------------
+
+def _user(user_id: int | None):
+    from marketplace.accounts.models import User
+
+    return db.session.get(User, user_id) if user_id else None
+
+
+def _store_owner(store_id: int | None):
+    from marketplace.stores.models import Store
+
+    store = db.session.get(Store, store_id) if store_id else None
+    return _user(store.owner_id) if store else None
+
+
+def _lines(order) -> list:
+    from marketplace.orders.models import OrderLine
+
+    return list(db.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)))
+
+
+def _extras(order) -> list:
+    from marketplace.orders.models import OrderExtra
+
+    return list(db.session.scalars(select(OrderExtra).where(OrderExtra.order_id == order.id).order_by(OrderExtra.id)))
+
+
+def order_placed(orders: list, instructions: str | None) -> None:
+    """The shopper gets one confirmation for the checkout; each store's owner gets its new order."""
+    if not orders:
+        return
+    shopper = _user(orders[0].user_id)
+    if shopper:
+        queue_mail(shopper.email, _l("Pesanan Anda diterima: %(numbers)s", numbers=", ".join(o.number for o in orders)),
+                   "orders/mail/placed.txt", shopper.locale, user=shopper, instructions=instructions,
+                   orders=[(o, _lines(o), _extras(o), external_url("orders.detail", number=o.number))
+                           for o in orders])
+    for order in orders:
+        new_order_for_seller(order)
+
+
+def new_order_for_seller(order) -> None:
+    owner = _store_owner(order.store_id)
+    if owner:
+        queue_mail(owner.email, _l("Pesanan baru %(number)s", number=order.number),
+                   "orders/mail/new_order.txt", owner.locale, user=owner, order=order, lines=_lines(order),
+                   url=external_url("seller_orders.detail", number=order.number))
+
+
+def status_changed(order, old_status: str, actor) -> None:
+    """The shopper hears of every change; the seller of payments and of cancellations it did not make."""
+    from marketplace.orders.lifecycle import STATUS_LABELS
+
+    shopper = _user(order.user_id)
+    if shopper:
+        queue_mail(shopper.email,
+                   _l("Pesanan %(number)s: %(status)s", number=order.number, status=STATUS_LABELS[order.status]),
+                   "orders/mail/status.txt", shopper.locale, user=shopper, order=order,
+                   url=external_url("orders.detail", number=order.number))
+    seller_should_know = order.status == "paid" or (
+        order.status in ("cancelled", "completed", "refunded") and (actor is None or actor.id == order.user_id))
+    owner = _store_owner(order.store_id)
+    if owner and seller_should_know and (actor is None or actor.id != owner.id):
+        queue_mail(owner.email,
+                   _l("Pesanan %(number)s: %(status)s", number=order.number, status=STATUS_LABELS[order.status]),
+                   "orders/mail/status_seller.txt", owner.locale, user=owner, order=order,
+                   url=external_url("seller_orders.detail", number=order.number))

@@ -1,0 +1,82 @@
+"""The seller's order queue and the moves a store makes (HTTP only)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from marketplace.errors import ServiceError, ValidationError
+from marketplace.extensions import db
+from marketplace.forms import apply_errors
+from marketplace.orders import services
+from marketplace.orders.forms import SellerStatusForm
+from marketplace.orders.lifecycle import STATUS_LABELS, allowed_moves, transition
+from marketplace.orders.models import ORDER_STATUSES
+from marketplace.orders.views import expire_lazily
+
+bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders", template_folder="templates")
+PER_PAGE = 30
+SUCCESS = {
+    "processing": _l("Pesanan diterima dan sedang diproses."),
+    "shipped": _l("Pesanan ditandai dikirim. Pembeli sudah diberi tahu."),
+    "completed": _l("Pesanan selesai; pembayaran tunai dicatat."),
+    "cancelled": _l("Pesanan dibatalkan; stok dikembalikan."),
+}
+
+
+def _stores():
+    from marketplace.stores import services as stores
+
+    return stores.stores_of(current_user)
+
+
+@bp.get("/")
+@login_required
+def queue():
+    """Orders of the stores the user works for; ``?status=`` and ``?store=`` filter."""
+    stores = _stores()
+    expire_lazily(store_ids=[s.id for s in stores])
+    status = request.args.get("status") if request.args.get("status") in ORDER_STATUSES else None
+    store = next((s for s in stores if s.slug == request.args.get("store")), None)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    orders, total = services.seller_orders(current_user, store.id if store else None, status, page, PER_PAGE)
+    return render_template("orders/seller_queue.html", orders=orders, total=total, page=page, per_page=PER_PAGE,
+                           stores=stores, store=store, status=status, statuses=STATUS_LABELS)
+
+
+def _page(order, form: SellerStatusForm | None = None, status: int = 200):
+    return render_template("orders/seller_detail.html", order=order, history=services.history(order),
+                           moves=allowed_moves(order, current_user), form=form or SellerStatusForm()), status
+
+
+@bp.get("/<number>")
+@login_required
+def detail(number: str):
+    """One order of the user's store; 404 for another store's."""
+    expire_lazily(store_ids=services.seller_store_ids(current_user))
+    return _page(services.get_for_seller(current_user, number))
+
+
+@bp.post("/<number>/status")
+@login_required
+def change_status(number: str):
+    """Accept, ship (courier, tracking number), complete (cash received) or cancel (reason)."""
+    order = services.get_for_seller(current_user, number)
+    form = SellerStatusForm()
+    if not form.validate_on_submit():
+        return _page(order, form, 422)
+    try:
+        transition(order, form.status.data or "", current_user, reason=form.reason.data,
+                   courier=form.courier.data, tracking_number=form.tracking_number.data)
+        db.session.commit()
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _page(services.get_for_seller(current_user, number), form, exc.status)
+    except ServiceError as exc:
+        db.session.rollback()
+        form.form_errors = [exc.message]
+        return _page(services.get_for_seller(current_user, number), form, exc.status)
+    flash(str(SUCCESS.get(form.status.data, _("Status pesanan diubah."))), "success")
+    return redirect(url_for("seller_orders.detail", number=order.number))

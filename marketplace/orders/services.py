@@ -1,0 +1,183 @@
+"""Order rules: creating an order from a store's priced lines, finding orders
+for their shopper and their seller, expiry, and applying a confirmed payment.
+
+Status changes go through :func:`marketplace.orders.lifecycle.transition` only.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from marketplace import audit
+from marketplace.clock import now, to_jakarta
+from marketplace.errors import NotFound
+from marketplace.extensions import db
+from marketplace.orders.lifecycle import EXPIRED_REASON, ConcurrentChange, transition
+from marketplace.orders.models import ORDER_STATUSES, Order, OrderEvent, OrderExtra, OrderLine
+from marketplace.payments import services as payments
+
+
+# --- creating ----------------------------------------------------------------------------
+
+def order_number(order: Order) -> str:
+    """APK-<yymm in WIB>-<id>: short to read out on the phone, unique by the id."""
+    return f"APK-{to_jakarta(order.placed_at):%y%m}-{order.id:06d}"
+
+
+def create_order(*, checkout_id: int, payment_id: int, user, group, extras: list, address: dict,
+                 method) -> Order:
+    """One store's order from its priced cart lines (``group``), snapshotting names and prices.
+
+    ``extras`` is a list of ``(CheckoutExtra, amount)`` priced for this order."""
+    placed = now()
+    subtotal = group.subtotal
+    extras_total = sum(amount for _extra, amount in extras)
+    window = method.reservation_window
+    order = Order(
+        number=f"TMP-{secrets.token_hex(8)}", checkout_id=checkout_id, payment_id=payment_id, user_id=user.id,
+        store_id=group.store_id, store_name=group.store_name, status="pending_payment",
+        payment_method=method.id, pay_on_delivery=bool(method.pay_on_delivery), subtotal=subtotal,
+        extras_total=extras_total, total=subtotal + extras_total, placed_at=placed,
+        expires_at=placed + window if window else None,
+        ship_name=address["name"], ship_phone=address["phone"], ship_address=address["address"],
+        ship_city=address["city"], ship_postal_code=address["postal_code"],
+    )
+    db.session.add(order)
+    db.session.flush()
+    order.number = order_number(order)
+    for line in group.lines:
+        f = line.facts
+        db.session.add(OrderLine(order_id=order.id, product_id=f.product_id, variant_id=f.variant_id,
+                                 product_name=f.product_name, variant_name=f.variant_name, sku=f.sku,
+                                 unit_price=f.price, quantity=line.quantity, line_total=f.price * line.quantity))
+    for extra, amount in extras:
+        db.session.add(OrderExtra(order_id=order.id, extra_id=extra.id, name=str(extra.name)[:160], amount=amount))
+    db.session.add(OrderEvent(order_id=order.id, actor_id=user.id, from_status=None, to_status="pending_payment"))
+    audit.record(user, "order.placed", "order", order.id, store_id=group.store_id, number=order.number,
+                 total=order.total, method=method.id)
+    db.session.flush()
+    return order
+
+
+# --- finding -------------------------------------------------------------------------------
+
+def _with_details(query):
+    return query.options(joinedload(Order.store), selectinload(Order.lines), selectinload(Order.extras))
+
+
+def _by_number(number: str, *conditions) -> Order | None:
+    return db.session.scalar(_with_details(select(Order)).where(Order.number == (number or "").upper(),
+                                                                *conditions))
+
+
+def get_for_shopper(user, number: str) -> Order:
+    """The user's own order; NotFound for anyone else's."""
+    order = _by_number(number, Order.user_id == user.id)
+    if order is None:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    return order
+
+
+def seller_store_ids(user) -> list[int]:
+    from marketplace.stores import services as stores
+
+    return [store.id for store in stores.stores_of(user)]
+
+
+def get_for_seller(user, number: str) -> Order:
+    """An order of a store the user works for; NotFound for another store's."""
+    store_ids = seller_store_ids(user)
+    order = _by_number(number, Order.store_id.in_(store_ids)) if store_ids else None
+    if order is None:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    return order
+
+
+def _page(query, page: int, per_page: int) -> tuple[list[Order], int]:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(
+        _with_details(query).order_by(Order.placed_at.desc(), Order.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).unique().all()
+    return list(items), total or 0
+
+
+def shopper_orders(user, page: int = 1, per_page: int = 20, status: str | None = None) -> tuple[list[Order], int]:
+    query = select(Order).where(Order.user_id == user.id)
+    if status in ORDER_STATUSES:
+        query = query.where(Order.status == status)
+    return _page(query, page, per_page)
+
+
+def seller_orders(user, store_id: int | None = None, status: str | None = None,
+                  page: int = 1, per_page: int = 20) -> tuple[list[Order], int]:
+    """The queue of the stores the user works for (or of one of them)."""
+    store_ids = seller_store_ids(user)
+    if store_id is not None:
+        store_ids = [s for s in store_ids if s == store_id]
+    query = select(Order).where(Order.store_id.in_(store_ids or [-1]))
+    if status in ORDER_STATUSES:
+        query = query.where(Order.status == status)
+    return _page(query, page, per_page)
+
+
+def orders_of_checkout(checkout_id: int) -> list[Order]:
+    return list(db.session.scalars(
+        _with_details(select(Order)).where(Order.checkout_id == checkout_id).order_by(Order.id)).unique())
+
+
+def history(order: Order) -> list[OrderEvent]:
+    return list(db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
+                                   .order_by(OrderEvent.id)))
+
+
+# --- expiry ------------------------------------------------------------------------------
+
+def due_order_ids(*, user_id: int | None = None, store_ids: list[int] | None = None,
+                  at: datetime | None = None, limit: int = 200) -> list[int]:
+    """Unpaid orders past their payment window, oldest deadline first."""
+    query = select(Order.id).where(Order.status == "pending_payment", Order.expires_at.is_not(None),
+                                   Order.expires_at <= (at or now()))
+    if user_id is not None:
+        query = query.where(Order.user_id == user_id)
+    if store_ids is not None:
+        query = query.where(Order.store_id.in_(store_ids or [-1]))
+    return list(db.session.scalars(query.order_by(Order.expires_at, Order.id).limit(limit)))
+
+
+def expire_one(order_id: int) -> bool:
+    """Cancel one unpaid order past its window and give its stock back. False when
+    another request paid or expired it meanwhile (nothing is written then)."""
+    order = db.session.scalars(select(Order).where(Order.id == order_id)
+                               .execution_options(populate_existing=True)).one()
+    if order.status != "pending_payment" or order.expires_at is None or order.expires_at > now():
+        return False
+    try:
+        transition(order, "cancelled", None, reason=EXPIRED_REASON)
+    except ConcurrentChange:
+        return False
+    return True
+
+
+def expire_due(**scope) -> int:
+    """Expire every due order of ``scope`` (see :func:`due_order_ids`) in the current
+    transaction; the number expired now."""
+    return sum(expire_one(order_id) for order_id in due_order_ids(**scope))
+
+
+# --- payments ----------------------------------------------------------------------------
+
+def apply_payment(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> list[Order]:
+    """A provider confirmed a payment: record it (amount and currency must match)
+    and move its unpaid orders to ``paid``. Applying it twice changes nothing."""
+    if not payments.confirm(payment_id, amount, currency, provider_reference):
+        return []
+    paid = []
+    for order in db.session.scalars(select(Order).where(Order.payment_id == payment_id,
+                                                        Order.status == "pending_payment")).all():
+        paid.append(transition(order, "paid", None))
+    return paid

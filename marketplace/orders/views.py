@@ -1,0 +1,98 @@
+"""The shopper's orders: list, detail, cancel, confirm receipt (HTTP only)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.errors import ServiceError
+from marketplace.extensions import db
+from marketplace.orders import services
+from marketplace.orders.forms import CancelForm, ConfirmForm
+from marketplace.orders.lifecycle import STATUS_LABELS, allowed_moves, transition
+
+log = logging.getLogger(__name__)
+bp = Blueprint("orders", __name__, template_folder="templates")
+PER_PAGE = 20
+
+
+@bp.app_template_filter("order_status")
+def order_status(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def expire_lazily(**scope) -> None:
+    """Unpaid orders past their window are cancelled when someone looks at them
+    (``flask orders expire`` does the same on a schedule). Never fails the page."""
+    try:
+        if services.expire_due(**scope):
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("lazy expiry failed for %s", scope)
+
+
+def _expire_mine() -> None:
+    expire_lazily(user_id=current_user.id)
+
+
+@bp.get("/orders")
+@login_required
+def index():
+    """The shopper's orders, newest first."""
+    _expire_mine()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    orders, total = services.shopper_orders(current_user, page, PER_PAGE)
+    return render_template("orders/index.html", orders=orders, total=total, page=page, per_page=PER_PAGE)
+
+
+def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None):
+    from marketplace.reviews import services as reviews
+    from marketplace.reviews.forms import ReviewForm
+
+    moves = allowed_moves(order, current_user)
+    reviewed = reviews.reviewed_line_ids(order)
+    return render_template("orders/detail.html", order=order, history=services.history(order), moves=moves,
+                           cancel_form=cancel_form or CancelForm(), confirm_form=ConfirmForm(),
+                           review_form=ReviewForm(), reviewed=reviewed,
+                           can_review=reviews.can_review(order, current_user)), status
+
+
+@bp.get("/orders/<number>")
+@login_required
+def detail(number: str):
+    """One of the shopper's orders; 404 for anyone else's."""
+    _expire_mine()
+    return _detail_page(services.get_for_shopper(current_user, number))
+
+
+def _move(number: str, to_status: str, form, success: str, **details):
+    order = services.get_for_shopper(current_user, number)
+    if not form.validate_on_submit():
+        return _detail_page(order, 422)
+    try:
+        transition(order, to_status, current_user, **details)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _detail_page(services.get_for_shopper(current_user, number), exc.status)
+    flash(success, "success")
+    return redirect(url_for("orders.detail", number=order.number))
+
+
+@bp.post("/orders/<number>/cancel")
+@login_required
+def cancel(number: str):
+    """Cancel before shipping (stock goes back; a paid order is refunded); 409 once shipped."""
+    form = CancelForm()
+    return _move(number, "cancelled", form, _("Pesanan dibatalkan."), reason=form.reason.data)
+
+
+@bp.post("/orders/<number>/complete")
+@login_required
+def complete(number: str):
+    """The shopper confirms the order arrived; 409 unless it was shipped."""
+    return _move(number, "completed", ConfirmForm(), _("Terima kasih! Pesanan selesai. Beri ulasan, yuk."))

@@ -1,0 +1,1 @@
+"""Payments: one Payment per checkout, methods offered by payment plugins."""

@@ -1,0 +1,219 @@
+"""Payment rules: the methods plugins offer, and the money of a payment.
+
+A Payment's ``amount`` is fixed at checkout. Each order's share is then
+captured (the money came in), voided (the order was cancelled unpaid) or,
+once captured, refunded. Every change locks the payment row and is checked by
+the database's CHECK constraints, so concurrent orders of one payment cannot
+lose an update. Provider confirmations are accepted only when amount and
+currency match, and applying the same confirmation twice changes nothing.
+
+Calls into payment plugins fail loudly: a plugin's exception becomes
+PaymentUnavailable (503) and the caller rolls the whole transaction back.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace import plugin_api
+from marketplace.clock import now
+from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
+from marketplace.extensions import db
+from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResult
+from marketplace.payments.models import Payment
+
+log = logging.getLogger(__name__)
+CURRENCY = "IDR"
+
+
+class PaymentUnavailable(ServiceError):
+    """A payment plugin failed; nothing was written."""
+
+    status = 503
+    code = "payment_unavailable"
+
+    def default_message(self) -> str:
+        return _("Layanan pembayaran sedang bermasalah. Tidak ada yang dicatat; coba lagi sebentar lagi "
+                 "atau pilih metode pembayaran lain.")
+
+
+class NoPaymentMethod(Conflict):
+    code = "no_payment_method"
+
+    def default_message(self) -> str:
+        return _("Belum ada metode pembayaran yang tersedia, jadi pesanan belum bisa dibuat. "
+                 "Keranjang Anda tetap tersimpan.")
+
+
+# --- methods ---------------------------------------------------------------------------
+
+def available_methods() -> list[PaymentMethod]:
+    """The methods the enabled plugins offer, first one per id; PaymentUnavailable when a plugin fails."""
+    try:
+        offered = plugin_api.gather("payment_methods", loud=True)
+    except plugin_api.PluginFailure:
+        raise PaymentUnavailable()
+    methods: dict[str, PaymentMethod] = {}
+    for method in offered:
+        methods.setdefault(method.id, method)
+    return list(methods.values())
+
+
+def method_for(method_id: str | None, field: str = "payment_method") -> PaymentMethod:
+    """The enabled method ``method_id``; NoPaymentMethod when none is enabled, ValidationError when unknown."""
+    methods = {m.id: m for m in available_methods()}
+    if not methods:
+        raise NoPaymentMethod()
+    if not method_id or method_id not in methods:
+        message = _("Pilih metode pembayaran yang tersedia.")
+        raise ValidationError(message, fields={field: message})
+    return methods[method_id]
+
+
+def _method_of(payment: Payment) -> PaymentMethod:
+    for method in available_methods():
+        if method.id == payment.method:
+            return method
+    log.error("payment %s: method %s is not enabled", payment.id, payment.method)
+    raise PaymentUnavailable(_("Metode pembayaran pesanan ini (%(m)s) sedang tidak aktif; "
+                               "hubungi pengelola pasar.", m=payment.method))
+
+
+# --- creating and starting ---------------------------------------------------------------
+
+def create_payment(*, checkout_id: int, user_id: int, method: PaymentMethod, amount: int) -> Payment:
+    if amount < 0:
+        raise ValueError("negative amount")
+    window = method.reservation_window
+    payment = Payment(checkout_id=checkout_id, user_id=user_id, method=method.id,
+                      provider=method.provider or method.id, currency=CURRENCY, amount=amount,
+                      expires_at=now() + window if window else None)
+    db.session.add(payment)
+    db.session.flush()
+    return payment
+
+
+def start_payment(payment: Payment, method: PaymentMethod) -> PaymentStart:
+    """Ask the method how the shopper pays (a redirect or instructions)."""
+    answer = _plugin_call(method, "start", payment)
+    if not isinstance(answer, PaymentStart):
+        log.error("payment method %s answered start() with %r", method.id, answer)
+        raise PaymentUnavailable()
+    if answer.provider_reference:
+        payment.provider_reference = answer.provider_reference
+    return answer
+
+
+def _plugin_call(method: PaymentMethod, name: str, *args):
+    try:
+        return getattr(method, name)(*args)
+    except ServiceError:
+        raise
+    except Exception:
+        log.exception("payment method %s failed in %s", method.id, name)
+        raise PaymentUnavailable()
+
+
+# --- money in, money out ------------------------------------------------------------------
+
+def locked(payment_id: int) -> Payment:
+    """The payment, fresh from the database and locked for this transaction (PostgreSQL: FOR UPDATE)."""
+    payment = db.session.scalar(
+        select(Payment).where(Payment.id == payment_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if payment is None:
+        raise NotFound(_("Pembayaran tidak ditemukan."))
+    return payment
+
+
+def _settle_status(payment: Payment) -> None:
+    if payment.refunded_amount and payment.refunded_amount == payment.captured_amount:
+        payment.status = "refunded"
+    elif payment.refunded_amount:
+        payment.status = "partially_refunded"
+    elif payment.amount_due == 0:
+        payment.status = "paid" if payment.captured_amount else "cancelled"
+    else:
+        payment.status = "pending"
+    if payment.captured_amount and payment.paid_at is None:
+        payment.paid_at = now()
+
+
+def capture(payment_id: int, amount: int) -> Payment:
+    """Record ``amount`` as received (cash handed over, or a confirmed transfer)."""
+    payment = locked(payment_id)
+    if amount <= 0 or amount > payment.amount_due:
+        raise Conflict(_("Jumlah pembayaran tidak cocok dengan tagihan."))
+    payment.captured_amount += amount
+    _settle_status(payment)
+    db.session.flush()
+    return payment
+
+
+def void(payment_id: int, amount: int) -> Payment:
+    """An unpaid order of this payment was cancelled: its share is no longer due."""
+    payment = locked(payment_id)
+    if amount < 0 or amount > payment.amount_due:
+        raise Conflict(_("Jumlah pembatalan melebihi tagihan."))
+    payment.voided_amount += amount
+    _settle_status(payment)
+    db.session.flush()
+    return payment
+
+
+def refund(payment_id: int, amount: int) -> RefundResult:
+    """Give back ``amount`` of what was captured, through the payment's method (loud on failure)."""
+    payment = locked(payment_id)
+    if amount <= 0 or payment.refunded_amount + amount > payment.captured_amount:
+        raise Conflict(_("Jumlah pengembalian dana melebihi yang sudah dibayar."))
+    result = _plugin_call(_method_of(payment), "refund", payment, amount)
+    if not isinstance(result, RefundResult):
+        log.error("payment method %s answered refund() with %r", payment.method, result)
+        raise PaymentUnavailable()
+    payment.refunded_amount += amount
+    _settle_status(payment)
+    db.session.flush()
+    return result
+
+
+def confirm(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> bool:
+    """A provider says the payment's due amount arrived. Accepted only when amount
+    and currency match what is due; True when applied now, False when it already was."""
+    payment = locked(payment_id)
+    if payment.status == "paid" and payment.amount_due == 0:
+        if provider_reference and payment.provider_reference not in (None, provider_reference):
+            raise Conflict(_("Pembayaran ini sudah dikonfirmasi dengan referensi lain."))
+        return False
+    if payment.status != "pending":
+        raise Conflict(_("Pembayaran berstatus %(s)s tidak bisa dikonfirmasi.", s=payment.status))
+    if (currency or "").upper() != payment.currency or amount != payment.amount_due:
+        raise Conflict(_("Jumlah atau mata uang pembayaran tidak cocok dengan tagihan."),
+                       fields={"amount": str(payment.amount_due)})
+    if provider_reference:
+        payment.provider_reference = provider_reference
+    payment.captured_amount += amount
+    _settle_status(payment)
+    db.session.flush()
+    return True
+
+
+def get_payment(payment_id: int) -> Payment:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFound(_("Pembayaran tidak ditemukan."))
+    return payment
+
+
+def payment_json(payment: Payment, start: PaymentStart | None = None) -> dict:
+    data = {"id": payment.id, "method": payment.method, "amount": payment.amount, "currency": payment.currency,
+            "status": payment.status, "amount_due": payment.amount_due,
+            "expires_at": payment.expires_at.isoformat() if payment.expires_at else None}
+    if start is not None:
+        if start.redirect_url:
+            data["redirect_url"] = start.redirect_url
+        if start.instructions:
+            data["instructions"] = start.instructions
+    return data

@@ -1,0 +1,1 @@
+"""Reviews: verified buyers rate what they bought, once per order line."""

@@ -1,0 +1,129 @@
+"""Review rules: only the buyer, only once the order is completed, one review per order line."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace import audit
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.reviews.models import Review
+
+MAX_COMMENT = 2000
+
+
+def can_review(order, user) -> bool:
+    return user is not None and order.user_id == getattr(user, "id", None) and order.status == "completed"
+
+
+def reviewed_line_ids(order) -> set[int]:
+    return set(db.session.scalars(select(Review.order_line_id).where(Review.order_id == order.id)))
+
+
+def _clean_rating(value: Any) -> int:
+    message = _("Beri nilai 1 sampai 5 bintang.")
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        raise ValidationError(message, fields={"rating": message})
+    rating = int(str(value).strip())
+    if not 1 <= rating <= 5:
+        raise ValidationError(message, fields={"rating": message})
+    return rating
+
+
+def _clean_comment(value: Any) -> str:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(fields={"comment": _("Harus berupa teks.")})
+    comment = (value or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError(fields={"comment": _("Maksimal %(n)d karakter.", n=MAX_COMMENT)})
+    return comment
+
+
+def _line_of(order, line_id: Any):
+    """The order line to review: ``line_id``, or the only line of a one-line order."""
+    lines = list(order.lines)
+    if line_id in (None, ""):
+        if len(lines) == 1:
+            return lines[0]
+        message = _("Pilih produk yang diulas (line_id).")
+        raise ValidationError(message, fields={"line_id": message})
+    for line in lines:
+        if str(line.id) == str(line_id).strip():
+            return line
+    message = _("Produk ini tidak ada di pesanan tersebut.")
+    raise ValidationError(message, fields={"line_id": message})
+
+
+def add_review(user, order, rating: Any, comment: Any = "", line_id: Any = None) -> Review:
+    """The buyer's review of one line of a completed order (``order`` with its lines loaded).
+    PermissionDenied for anyone else; Conflict before completion or for a second review."""
+    if order.user_id != user.id:
+        raise PermissionDenied(_("Hanya pembeli yang boleh mengulas pesanan ini."))
+    if order.status != "completed":
+        raise Conflict(_("Ulasan bisa diberikan setelah pesanan selesai."))
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for name, check, raw in (("rating", _clean_rating, rating), ("comment", _clean_comment, comment),
+                             ("line", lambda v: _line_of(order, v), line_id)):
+        try:
+            values[name] = check(raw)
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise ValidationError(fields=errors)
+    line = values["line"]
+    if db.session.scalar(select(Review.id).where(Review.order_line_id == line.id)):
+        raise Conflict(_("Anda sudah mengulas %(name)s dari pesanan ini.", name=line.product_name))
+    review = Review(order_line_id=line.id, order_id=order.id, product_id=line.product_id, store_id=order.store_id,
+                    user_id=user.id, rating=values["rating"], comment=values["comment"])
+    db.session.add(review)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a parallel submit of the same review
+        raise Conflict(_("Anda sudah mengulas %(name)s dari pesanan ini.", name=line.product_name))
+    audit.record(user, "review.created", "review", review.id, store_id=order.store_id, order=order.number,
+                 rating=review.rating)
+    return review
+
+
+def product_reviews(product_id: int, limit: int = 20) -> list[tuple[Review, str]]:
+    """The newest reviews of a product with the reviewer's name, in one statement."""
+    from marketplace.accounts.models import User
+
+    rows = db.session.execute(
+        select(Review, User.name).outerjoin(User, User.id == Review.user_id)
+        .where(Review.product_id == product_id).order_by(Review.created_at.desc(), Review.id.desc()).limit(limit)
+    )
+    return [(review, name or _("Pembeli")) for review, name in rows]
+
+
+def product_reviews_summary(product_id: int, limit: int = 10) -> dict:
+    """Average rating, number of reviews and the newest ``limit`` of them, in one
+    statement (window aggregates ride along with the rows), for the product page."""
+    from marketplace.accounts.models import User
+
+    rows = db.session.execute(
+        select(Review, User.name, func.count(Review.id).over(), func.avg(Review.rating).over())
+        .outerjoin(User, User.id == Review.user_id)
+        .where(Review.product_id == product_id)
+        .order_by(Review.created_at.desc(), Review.id.desc()).limit(limit)
+    ).all()
+    if not rows:
+        return {"rating": None, "count": 0, "items": []}
+    return {"rating": round(float(rows[0][3]), 1), "count": int(rows[0][2]),
+            "items": [(review, name or _("Pembeli")) for review, name, _count, _avg in rows]}
+
+
+def product_rating(product_id: int) -> tuple[float | None, int]:
+    """Average rating (one decimal) and number of reviews."""
+    average, count = db.session.execute(
+        select(func.avg(Review.rating), func.count(Review.id)).where(Review.product_id == product_id)).one()
+    return (round(float(average), 1) if average is not None else None), int(count)
+
+
+def review_json(review: Review) -> dict:
+    return {"id": review.id, "line_id": review.order_line_id, "product_id": review.product_id,
+            "rating": review.rating, "comment": review.comment, "created_at": review.created_at.isoformat()}

@@ -1,0 +1,83 @@
+"""Browser fixtures: Playwright driving the system's Chromium against a live gunicorn
+server on the test database, with CSRF on, as in production.
+
+``browser_page`` is a fresh page (its own cookies) whose relative URLs go to the
+live server; ``screenshot(name)`` saves a full-page PNG under
+test-artifacts/screenshots/. Without /usr/bin/chromium the browser tests are
+skipped with a loud reason — except under CI=true, where they fail.
+Never run ``playwright install``: the tests use Debian's chromium package.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.live_server import LiveServer, live_config
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def _require_chromium() -> None:
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return
+    message = (f"!!! Chromium not found at {CHROMIUM}: browser tests SKIPPED. "
+               "Install Debian's package (apt-get install chromium); never `playwright install`.")
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " CI=true: the browser tests must run.", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def e2e_app(make_app):
+    """The app the live server runs: cash on delivery on, CSRF on; an app context for test data."""
+    app = make_app(plugins="cash_on_delivery", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def live_server(e2e_app, tmp_path):
+    with LiveServer(live_config(e2e_app), workers=1, threads=4, log_path=tmp_path / "server.log") as server:
+        yield server
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="id-ID", viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(browser_page, request):
+    """``screenshot("checkout")`` → test-artifacts/screenshots/<test>-<n>-checkout.png"""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    taken = []
+
+    def take(name: str) -> Path:
+        taken.append(name)
+        path = SCREENSHOTS / f"{request.node.name}-{len(taken):02d}-{name}.png"
+        browser_page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

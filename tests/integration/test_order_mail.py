@@ -1,0 +1,129 @@
+"""Order e-mails: to the shopper at every change, to the seller on each new order;
+sent only after the commit, through a real SMTP server when MAIL_* is set."""
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from marketplace.errors import Conflict
+from marketplace.extensions import db
+from marketplace.orders.lifecycle import transition
+from tests.buying_factories import SHIPPING, buy, cod_app, fill_cart, gen_listing, plugin_logs  # noqa: F401
+from tests.factories import gen_store, gen_user
+from tests.live_server import free_port
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf8", "replace")))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    messages = []
+    monkeypatch.setattr("marketplace.mail.deliver", messages.append)
+    return messages
+
+
+def _wait_for(inbox: Inbox, count: int) -> None:
+    deadline = time.monotonic() + 5
+    while len(inbox.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_checkout_mails_the_shopper_and_each_seller_over_real_smtp(make_app, smtp):
+    controller, inbox = smtp
+    app = make_app(plugins="cash_on_delivery", MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    with app.app_context():
+        shopper = gen_user("siti@test.id", name="Siti Aminah")
+        batik = gen_store(owner=gen_user("batik@test.id", role="seller", name="Bu Sari"), name="Batik Sari")
+        logam = gen_store(owner=gen_user("logam@test.id", role="seller", name="Pak Joko"), name="Logam Jaya")
+        result = buy(shopper, (gen_listing(store=batik, price=120000, name="Kain Batik Tulis"), 1),
+                     (gen_listing(store=logam, price=45000, name="Wajan Besi"), 2))
+        numbers = [o.number for o in result.orders]
+        _wait_for(inbox, 3)
+    by_recipient = {rcpt[0]: body for rcpt, body in inbox.messages}
+    assert set(by_recipient) == {"siti@test.id", "batik@test.id", "logam@test.id"}
+    confirmation = by_recipient["siti@test.id"]
+    assert all(number in confirmation for number in numbers)
+    assert "Kain Batik Tulis" in confirmation and "Rp 210.000" in confirmation
+    assert "Siapkan uang tunai" in confirmation
+    seller_mail = by_recipient["logam@test.id"]
+    assert "Pesanan baru" in seller_mail and "Wajan Besi" in seller_mail and "Kain Batik" not in seller_mail
+    assert "bayar di tempat" in seller_mail.lower() and "/seller/orders/APK-" in seller_mail
+
+
+def test_the_shopper_hears_of_every_change(cod_app, sent):
+    seller = gen_user("seller@test.id", role="seller")
+    store = gen_store(owner=seller)
+    shopper = gen_user("siti@test.id")
+    order = buy(shopper, (gen_listing(store=store), 1)).orders[0]
+    sent.clear()
+    transition(order, "processing", seller)
+    db.session.commit()
+    transition(order, "shipped", seller, courier="SiCepat", tracking_number="SC-778899")
+    db.session.commit()
+    transition(order, "completed", shopper)
+    db.session.commit()
+    to_shopper = [m for m in sent if m["To"] == "siti@test.id"]
+    assert [m["Subject"].split(": ", 1)[1] for m in to_shopper] == ["Diproses penjual", "Dikirim", "Selesai"]
+    assert "SC-778899" in to_shopper[1].get_content()
+    to_seller = [m["Subject"] for m in sent if m["To"] == "seller@test.id"]
+    assert to_seller == [f"Pesanan {order.number}: Selesai"]  # the shopper's move; its own moves are not echoed
+
+
+def test_a_shopper_s_cancellation_is_told_to_the_seller(cod_app, sent):
+    seller = gen_user("seller@test.id", role="seller")
+    shopper = gen_user("siti@test.id")
+    order = buy(shopper, (gen_listing(store=gen_store(owner=seller)), 1)).orders[0]
+    sent.clear()
+    transition(order, "cancelled", shopper, reason="Salah alamat")
+    db.session.commit()
+    seller_mail = next(m for m in sent if m["To"] == "seller@test.id")
+    assert "Jangan kirim pesanan ini" in seller_mail.get_content()
+
+
+def test_nothing_is_mailed_when_the_transaction_rolls_back(cod_app, sent):
+    shopper = gen_user("siti@test.id")
+    order = buy(shopper, (gen_listing(), 1)).orders[0]
+    sent.clear()
+    transition(order, "cancelled", shopper)
+    db.session.rollback()
+    assert sent == []
+    with pytest.raises(Conflict):
+        transition(order, "shipped", shopper, tracking_number="X")
+    db.session.rollback()
+    assert sent == []
+
+
+def test_a_mail_server_that_is_down_does_not_undo_the_order(make_app, plugin_logs):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    app = make_app(plugins="cash_on_delivery", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    with app.app_context():
+        shopper = gen_user("siti@test.id")
+        fill_cart(shopper, (gen_listing(), 1))
+        client = app.test_client()
+        token = client.post("/api/v1/auth/tokens", json={"email": "siti@test.id", "password": "rahasia123"}
+                            ).get_json()["token"]
+        response = client.post("/api/v1/checkout", headers={"Authorization": f"Bearer {token}"},
+                               json={"payment_method": "cash_on_delivery", "shipping": SHIPPING})
+    assert response.status_code == 201
+    assert "after-commit action failed" in plugin_logs.text
