@@ -10,6 +10,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from marketplace import production
+
 BUNDLED_PLUGINS = ("stripe_payments", "bank_transfer", "cash_on_delivery", "esmart_sync", "insurance")
 
 ENV_SETTINGS = (
@@ -18,6 +20,9 @@ ENV_SETTINGS = (
     "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_USE_TLS", "STRIPE_SECRET_KEY",
     "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
     "ESMART_BASE_URL", "ESMART_API_KEY", "MAX_CONTENT_LENGTH", "BASE_URL",
+    # deployment (docs/PRODUCTION.md)
+    "LOG_LEVEL", "LOG_FORMAT", "LOG_REQUESTS", "TRUSTED_PROXIES", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST", "PROXY_FIX_X_PORT", "PROXY_FIX_X_PREFIX", "HSTS_MAX_AGE",
 )
 
 
@@ -52,12 +57,18 @@ class Defaults:
     PER_PAGE = 24
     PASSWORD_RESET_MAX_AGE = 2 * 3600
     INVITE_MAX_AGE = 7 * 24 * 3600
+    RATELIMIT_SWALLOW_ERRORS = True  # Redis down: serve without limits rather than answer 500
+    LOG_LEVEL = "INFO"
+    LOG_FORMAT = None  # "json" or "text"; default: json in production, text elsewhere
+    LOG_REQUESTS = None  # one log line per request; default: on in production
+    TRUSTED_PROXIES = 0  # reverse proxies in front of the app (ProxyFix); see docs/PRODUCTION.md
+    HSTS_MAX_AGE = 31536000
 
 
 def _coerce(name: str, value: str):
-    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS"):
+    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS"):
         return value.strip().lower() in ("1", "true", "yes", "on")
-    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH"):
+    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE") or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
 
@@ -87,6 +98,7 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     cfg = app.config
     cfg.setdefault("DATABASE_URL", f"sqlite:///{instance / 'marketplace.sqlite'}")
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
+    production.check_settings(app)  # before a key is generated: production refuses insecure settings
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _secret_key(instance)
     cfg.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))

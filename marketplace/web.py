@@ -1,11 +1,11 @@
-"""Request plumbing shared by every HTML page: the user loader, template
-globals, security headers and the health check."""
+"""Request plumbing shared by every HTML page: the user loader and template
+globals. Security headers live in security.py, /healthz in observability.py."""
 from __future__ import annotations
 
-from flask import Flask, g, jsonify
+from flask import Flask, g, has_request_context, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import text
 
 from marketplace.extensions import db, login_manager
 
@@ -29,24 +29,17 @@ def init_app(app: Flask) -> None:
     def page_globals():
         return {"current_locale": str(get_locale()), "nav_items": _nav_items()}
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
-
-    @app.get("/healthz")
-    def healthz():
-        """200 when the database answers; 503 otherwise."""
-        try:
-            db.session.execute(text("SELECT 1"))
-        except Exception:  # any driver error means "not healthy", never a 500
-            db.session.rollback()
-            return jsonify(status="unavailable", database="down"), 503
-        return jsonify(status="ok", database="up")
-
 
 def _nav_items() -> list[dict]:
-    """Menu links for the signed-in user's roles (plugins add theirs later)."""
-    return list(g.get("extra_nav_items", []))
+    """Menu links for the signed-in user: the core's, then each plugin's ``nav_items(user)``."""
+    items = list(g.get("extra_nav_items", [])) if has_request_context() else []
+    if not has_request_context() or not current_user or not current_user.is_authenticated:
+        return items
+    if current_user.has_role("seller"):
+        items.append({"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk")})
+    from marketplace import plugin_api
+
+    for item in plugin_api.gather("nav_items", loud=False, user=current_user):
+        if isinstance(item, dict) and item.get("url") and item.get("label"):
+            items.append(item)
+    return items

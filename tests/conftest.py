@@ -255,3 +255,8 @@ class ApiClient:
 
     def delete(self, path, token=None, **kw):
         return self._call("delete", path, token, **kw)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL, default redis://127.0.0.1:6379/15); "
+                                       "`make test` runs these again with REDIS_URL set")

@@ -1,0 +1,88 @@
+"""Security headers on every response, and the reverse proxy in front of the app.
+
+Headers: a Content-Security-Policy without inline scripts or styles (pages load
+their JavaScript and CSS from /static), nosniff, no framing, a strict referrer
+policy, and in production HSTS. A response that set its own policy keeps it
+(uploaded images are served with ``default-src 'none'; sandbox``). A plugin
+that must send the browser elsewhere (a payment page after a form post) adds
+the origin with ``csp_allow(app, "form-action", "https://...")``.
+
+Reverse proxy: TRUSTED_PROXIES=N (the number of proxies in front of the app)
+makes the client address and scheme come from the last N entries of
+X-Forwarded-For / X-Forwarded-Proto (Werkzeug's ProxyFix), so rate limits count
+clients rather than the proxy and redirects stay on https. PROXY_FIX_X_FOR,
+PROXY_FIX_X_PROTO, PROXY_FIX_X_HOST, PROXY_FIX_X_PORT and PROXY_FIX_X_PREFIX set
+each header's count on their own; X-Forwarded-Host/Port/Prefix are trusted only
+when set explicitly (the proxy passes Host through).
+"""
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+DEFAULT_CSP = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+PROXY_FIX_SETTINGS = ("x_for", "x_proto", "x_host", "x_port", "x_prefix")
+_EXTENSION = "apik_security"
+
+
+def content_security_policy(app: Flask) -> str:
+    directives = app.extensions[_EXTENSION]["csp"]
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+def csp_allow(app: Flask, directive: str, *sources: str) -> None:
+    """Let the pages use ``sources`` for ``directive`` (e.g. a payment provider's form-action origin)."""
+    state = app.extensions[_EXTENSION]
+    current = state["csp"].setdefault(directive, ["'self'"])
+    for source in sources:
+        if source not in current:
+            current.append(source)
+    state["header"] = content_security_policy(app)
+
+
+def proxy_fix_counts(config) -> dict[str, int]:
+    """How many proxies to trust for each X-Forwarded-* header."""
+    trusted = int(config.get("TRUSTED_PROXIES") or 0)
+    counts = {"x_for": trusted, "x_proto": trusted, "x_host": 0, "x_port": 0, "x_prefix": 0}
+    for name in PROXY_FIX_SETTINGS:
+        value = config.get(f"PROXY_FIX_{name.upper()}")
+        if value is not None and value != "":
+            counts[name] = int(value)
+    return counts
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[_EXTENSION] = {"csp": {k: list(v) for k, v in DEFAULT_CSP.items()}}
+    app.extensions[_EXTENSION]["header"] = content_security_policy(app)
+    counts = proxy_fix_counts(app.config)
+    if any(counts.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)
+    hsts = None
+    if app.config.get("MARKETPLACE_ENV") == "production" and app.config.get("HSTS_MAX_AGE"):
+        hsts = f"max-age={int(app.config['HSTS_MAX_AGE'])}; includeSubDomains"
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", app.extensions[_EXTENSION]["header"])
+        for name, value in STATIC_HEADERS.items():
+            headers.setdefault(name, value)
+        if hsts:
+            headers.setdefault("Strict-Transport-Security", hsts)
+        return response
