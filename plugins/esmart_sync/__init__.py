@@ -1,0 +1,52 @@
+"""E-Smart IKM catalogue sync: IKM profiles and products from the Ministry of
+Industry's directory into the marketplace (pull), and the marketplace's
+products back to it (push). The exchange format is ESMART.md; settings are
+ESMART_BASE_URL and ESMART_API_KEY (unset: files only).
+
+- ``flask esmart pull [--file PATH] [--dry-run] [--full]``, ``flask esmart push [--dry-run]``
+- /agency/esmart: runs, upload, pull and push buttons (agency)
+- /api/v1/esmart/runs, /api/v1/esmart/pull, /api/v1/esmart/push (agency)
+- after ``product_saved``, the product is pushed when E-Smart is configured
+"""
+from __future__ import annotations
+
+import pluggy
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+hookimpl = pluggy.HookimplMarker("apik_market")
+
+
+class EsmartSyncPlugin:
+    name = "esmart_sync"
+
+    @hookimpl
+    def init_app(self, app: Flask) -> None:
+        from . import api, autopush, models, views  # noqa: F401  (models: tables in the metadata)
+        from .cli import esmart
+        from .settings import init_settings
+        from .status import store_sync_status
+
+        init_settings(app)
+        if "esmart" not in app.blueprints:
+            app.register_blueprint(views.bp)
+            app.register_blueprint(api.bp)
+        app.cli.add_command(esmart)
+        app.jinja_env.globals["esmart_sync_status"] = store_sync_status
+
+    @hookimpl
+    def product_saved(self, product, created: bool) -> None:
+        from . import autopush
+
+        autopush.schedule(product.id)
+
+    @hookimpl
+    def nav_items(self, user) -> list:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.has_role("agency"):
+            return []
+        from flask import url_for
+
+        return [{"url": url_for("esmart.index"), "label": str(_l("E-Smart IKM"))}]
+
+
+plugin = EsmartSyncPlugin()
