@@ -1,0 +1,300 @@
+"""Claims: filing one on an aid policy or on an order protection, the insurer's
+decisions, and finding the claims a user may see.
+
+A claim is checked before anything is written: the incident inside the
+policy's period (and not in the future), a cause the product covers, an
+amount above 0 and at most the sum insured, a subject (policy or protection)
+that is active, and no other open claim for the same incident."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from marketplace import audit, media
+from marketplace.clock import now, to_jakarta
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.i18n import rupiah
+from marketplace.orders import services as orders
+from marketplace.stores import services as stores
+
+from . import access, notifications, policies, terms
+from .models import CLAIM_STATUSES, OPEN_CLAIM_STATUSES, Claim, ClaimPhoto, OrderProtection, Policy
+
+STATUS_LABELS = {"filed": _l("Diajukan"), "approved": _l("Disetujui"), "rejected": _l("Ditolak"),
+                 "paid": _l("Dibayar")}
+MAX_PHOTOS = 5
+DECISIONS = {"approve": ("filed", "approved"), "reject": ("filed", "rejected"), "paid": ("approved", "paid")}
+
+
+class DuplicateClaim(Conflict):
+    code = "duplicate_claim"
+
+
+# --- input ------------------------------------------------------------------------------
+
+def parse_date(raw, field: str = "incident_date") -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw or "").strip())
+    except ValueError:
+        raise ValidationError(fields={field: _("Tulis tanggal dengan format TTTT-BB-HH.")})
+
+
+def _clean(data: dict, causes: list[str], sum_insured: int, period: tuple[date, date]) -> dict:
+    """The claim's fields, or ValidationError naming every bad one."""
+    errors: dict[str, str] = {}
+    out: dict = {}
+    try:
+        out["incident_date"] = parse_date(data.get("incident_date"))
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    else:
+        first, last = period[0], min(period[1], policies.today())
+        if not first <= out["incident_date"] <= last:
+            errors["incident_date"] = _("Tanggal kejadian harus di dalam masa pertanggungan (%(a)s s.d. %(b)s) "
+                                        "dan tidak setelah hari ini.", a=first.isoformat(), b=last.isoformat())
+    cause = str(data.get("cause") or "").strip()
+    if cause not in causes:
+        errors["cause"] = _("Risiko ini tidak dijamin. Yang dijamin: %(list)s.",
+                            list=", ".join(terms.cause_label(c) for c in causes))
+    out["cause"] = cause
+    description = str(data.get("description") or "").strip()
+    if not 10 <= len(description) <= 2000:
+        errors["description"] = _("Ceritakan kejadiannya (10 sampai 2.000 karakter).")
+    out["description"] = description
+    amount = data.get("amount")
+    if isinstance(amount, str) and amount.strip().replace(".", "").isdigit():
+        amount = int(amount.strip().replace(".", ""))
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        errors["amount"] = _("Nilai klaim harus berupa angka rupiah di atas 0.")
+    elif amount > sum_insured:
+        errors["amount"] = _("Nilai klaim melebihi nilai pertanggungan (%(max)s).", max=rupiah(sum_insured))
+    out["amount"] = amount
+    if errors:
+        raise ValidationError(fields=errors)
+    return out
+
+
+def _check_photos(photos) -> list:
+    photos = [p for p in (photos or []) if p is not None and getattr(p, "filename", "x")]
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(fields={"photos": _("Paling banyak %(n)d foto.", n=MAX_PHOTOS)})
+    return photos
+
+
+def _save_photos(claim: Claim, photos: list) -> None:
+    """Store every photo or none (a non-image: ValidationError, files already stored removed)."""
+    saved: list[str] = []
+    try:
+        for photo in photos:
+            saved.append(media.save_image(getattr(photo, "stream", photo), "claims", field="photos").path)
+    except ValidationError:
+        for path in saved:
+            media.delete_image(path)
+        raise
+    for path in saved:
+        db.session.add(ClaimPhoto(claim_id=claim.id, path=path))
+    if saved and claim.documents_complete_at is None:
+        claim.documents_complete_at = now()
+
+
+def _no_open_duplicate(condition, incident_date: date, cause: str) -> None:
+    open_id = db.session.scalar(select(Claim.id).where(condition, Claim.incident_date == incident_date,
+                                                       Claim.cause == cause,
+                                                       Claim.status.in_(OPEN_CLAIM_STATUSES)))
+    if open_id is not None:
+        raise DuplicateClaim(_("Sudah ada klaim #%(id)d yang masih diproses untuk kejadian ini.", id=open_id))
+
+
+# --- filing -----------------------------------------------------------------------------
+
+def file_policy_claim(user, policy_ref, data: dict, photos=None) -> Claim:
+    """A member of the insured store files a claim on its policy. NotFound for a
+    policy the user may not see, PermissionDenied for one it may see but not claim on."""
+    policy = claimable_policy(user, policy_ref)
+    status = policies.state(policy)
+    if status != "active":
+        message = _("Polis %(number)s tidak aktif (%(status)s); klaim tidak bisa diajukan.", number=policy.number,
+                    status=policy_status_label(status))
+        raise ValidationError(message, fields={"policy": message})
+    fields = _clean(data, policy.product.cause_list, policy.sum_insured, (policy.starts_on, policy.ends_on))
+    photos = _check_photos(photos)
+    _no_open_duplicate(Claim.policy_id == policy.id, fields["incident_date"], fields["cause"])
+    claim = Claim(policy_id=policy.id, insurer_id=policy.insurer_id, store_id=policy.store_id,
+                  claimant_id=user.id, status="filed", **fields)
+    return _file(user, claim, photos, policy.insurer, policy_number=policy.number)
+
+
+def claimable_policy(user, policy_ref) -> Policy:
+    """A policy the user may file a claim on: NotFound when it may not see it,
+    PermissionDenied when it sees it (agency, insurer) but is not a member of the store."""
+    policy = policies.visible(user, policy_ref)
+    if stores.membership(policy.store, user) is None:
+        raise PermissionDenied(_("Hanya anggota toko yang diasuransikan yang dapat mengajukan klaim."))
+    return policy
+
+
+def file_protection_claim(user, order_number: str, data: dict, photos=None) -> Claim:
+    """The shopper of a protected order files a claim (damaged, or never arrived)."""
+    order = orders.get_for_shopper(user, order_number)
+    protection = db.session.scalar(select(OrderProtection).options(joinedload(OrderProtection.insurer))
+                                   .where(OrderProtection.order_id == order.id))
+    if protection is None:
+        raise NotFound(_("Pesanan ini tidak dilindungi asuransi."))
+    if protection.status != "active" or order.status not in ("shipped", "completed"):
+        message = _("Perlindungan pesanan ini tidak aktif: klaim bisa diajukan setelah pesanan dikirim, "
+                    "dan tidak untuk pesanan yang dibatalkan atau dananya dikembalikan.")
+        raise ValidationError(message, fields={"order": message})
+    placed_on = to_jakarta(order.placed_at).date()
+    fields = _clean(data, list(terms.PROTECTION_CAUSES), protection.goods_value,
+                    (placed_on, policies.add_months(placed_on, 3)))
+    photos = _check_photos(photos)
+    _no_open_duplicate(Claim.protection_id == protection.id, fields["incident_date"], fields["cause"])
+    claim = Claim(protection_id=protection.id, insurer_id=protection.insurer_id, claimant_id=user.id,
+                  status="filed", **fields)
+    return _file(user, claim, photos, protection.insurer, order_number=order.number)
+
+
+def _file(user, claim: Claim, photos: list, insurer, **details) -> Claim:
+    db.session.add(claim)
+    db.session.flush()
+    _save_photos(claim, photos)
+    audit.record(user, "insurance.claim_filed", "insurance_claim", claim.id, store_id=claim.store_id,
+                 amount=claim.amount, cause=claim.cause, photos=len(photos), **details)
+    db.session.flush()
+    notifications.claim_filed(claim, insurer)
+    return claim
+
+
+def add_photos(user, claim: Claim, photos) -> Claim:
+    """The claimant adds documents to an open claim; the first ones complete the documents."""
+    if claim.claimant_id != user.id:
+        raise PermissionDenied(_("Hanya pengaju klaim yang dapat menambah dokumen."))
+    if claim.status not in OPEN_CLAIM_STATUSES:
+        raise Conflict(_("Klaim ini sudah selesai diputus."))
+    photos = _check_photos(photos)
+    if not photos:
+        raise ValidationError(fields={"photos": _("Pilih setidaknya satu foto.")})
+    _save_photos(claim, photos)
+    audit.record(user, "insurance.claim_documents", "insurance_claim", claim.id, store_id=claim.store_id,
+                 photos=len(photos))
+    return claim
+
+
+# --- deciding -----------------------------------------------------------------------------
+
+def can_decide(user, claim: Claim) -> bool:
+    """Only the users of the claim's own insurer decide it (not the agency, not an admin)."""
+    insurer_id = access.insurer_id_of(user)
+    return insurer_id is not None and insurer_id == claim.insurer_id
+
+
+def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> Claim:
+    """approve (with the amount to pay; the claim's amount by default), reject
+    (a reason is required), or paid (after approval). NotFound for another
+    insurer's claim; Conflict for a step out of order."""
+    claim = visible(user, claim_id)
+    if not can_decide(user, claim):
+        raise NotFound(_("Klaim tidak ditemukan.")) if access.insurer_code(user) else PermissionDenied(
+            _("Hanya perusahaan asuransi penjamin yang memutus klaim."))
+    if decision not in DECISIONS:
+        raise ValidationError(fields={"decision": _("Pilih approve, reject, atau paid.")})
+    before, after = DECISIONS[decision]
+    if claim.status != before:
+        raise Conflict(_("Klaim #%(id)d berstatus %(status)s; langkah ini tidak bisa dilakukan.", id=claim.id,
+                         status=STATUS_LABELS[claim.status]))
+    note = str(note or "").strip()[:2000]
+    if decision == "reject" and not note:
+        raise ValidationError(fields={"note": _("Tuliskan alasan penolakan untuk pengaju klaim.")})
+    if decision == "approve":
+        claim.paid_amount = _approved_amount(claim, paid_amount)
+    claim.status = after
+    claim.decision_note = note or claim.decision_note
+    if decision == "paid":
+        claim.paid_at = now()
+    else:
+        claim.decided_by, claim.decided_at = user.id, now()
+    audit.record(user, f"insurance.claim_{after}", "insurance_claim", claim.id, store_id=claim.store_id,
+                 paid_amount=claim.paid_amount, note=note)
+    db.session.flush()
+    notifications.claim_decided(claim)
+    return claim
+
+
+def _approved_amount(claim: Claim, raw) -> int:
+    if raw in (None, ""):
+        return claim.amount
+    if isinstance(raw, str) and raw.strip().replace(".", "").isdigit():
+        raw = int(raw.strip().replace(".", ""))
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= claim.amount:
+        raise ValidationError(fields={"paid_amount": _("Nilai yang disetujui harus di atas 0 dan paling banyak "
+                                                       "nilai klaim.")})
+    return raw
+
+
+# --- finding ------------------------------------------------------------------------------
+
+def _with_details(query):
+    return query.options(joinedload(Claim.policy).joinedload(Policy.product), joinedload(Claim.insurer),
+                         joinedload(Claim.protection).joinedload(OrderProtection.order), selectinload(Claim.photos))
+
+
+def visible(user, claim_id) -> Claim:
+    """A claim the user may see; NotFound otherwise (whoever else's it is)."""
+    ref = str(claim_id or "").strip()
+    if not ref.isdigit():
+        raise NotFound(_("Klaim tidak ditemukan."))
+    query = _with_details(select(Claim)).where(Claim.id == int(ref))
+    scope = access.claim_scope(user)
+    if scope is not None:
+        query = query.where(scope)
+    claim = db.session.scalar(query)
+    if claim is None:
+        raise NotFound(_("Klaim tidak ditemukan."))
+    return claim
+
+
+def listing(user, status: str | None = None, page: int = 1, per_page: int = 50,
+            policy_id: int | None = None) -> tuple[list[Claim], int]:
+    """The claims ``user`` may see, oldest open first for a queue: two statements for any page size."""
+    query = select(Claim)
+    scope = access.claim_scope(user)
+    if scope is not None:
+        query = query.where(scope)
+    if status in CLAIM_STATUSES:
+        query = query.where(Claim.status == status)
+    if policy_id is not None:
+        query = query.where(Claim.policy_id == policy_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = db.session.scalars(_with_details(query).order_by(Claim.created_at.desc(), Claim.id.desc())
+                               .limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return list(items), total
+
+
+def days_since_documents(claim: Claim) -> int | None:
+    """Whole days since the claim's documents were complete (None: still incomplete)."""
+    if claim.documents_complete_at is None:
+        return None
+    end = claim.decided_at if claim.status != "filed" and claim.decided_at else now()
+    return max(0, (end - claim.documents_complete_at).days)
+
+
+def policy_status_label(status: str) -> str:
+    return str({"active": _l("Aktif"), "expired": _l("Berakhir"), "cancelled": _l("Dibatalkan")}.get(status, status))
+
+
+def store_claims(store_ids: list[int], limit: int = 100) -> list[Claim]:
+    """The policy claims of these stores, newest first."""
+    if not store_ids:
+        return []
+    return list(db.session.scalars(_with_details(select(Claim)).where(Claim.store_id.in_(store_ids),
+                                                                      Claim.policy_id.is_not(None))
+                                   .order_by(Claim.id.desc()).limit(limit)).unique())
