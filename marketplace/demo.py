@@ -20,10 +20,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from PIL import Image, ImageDraw, ImageFont
 
+from marketplace import demo_sales
 from marketplace.accounts import services as accounts
 from marketplace.catalog import services as catalog
 from marketplace.clock import JAKARTA, now
-from marketplace.demo_data import ACCOUNTS, BOOTH_PREFIX, DEMO_PASSWORD, EXPO, STORES, DemoProduct, DemoStore
+from marketplace.demo_data import (ACCOUNTS, ASSISTED_STORES, BOOTH_PREFIX, DEMO_PASSWORD, EXPO, STORES, ZONES,
+                                    DemoProduct, DemoStore)
 from marketplace.errors import NotFound
 from marketplace.expo import services as expo_services
 from marketplace.extensions import db
@@ -43,6 +45,8 @@ class Summary:
     expos: int = 0
     exhibitors: int = 0
     featured: int = 0
+    plugin_objects: int = 0  # created by the plugins' demo loaders
+    orders: int = 0  # the expo's first days of sales (marketplace.demo_sales)
 
     @property
     def changed(self) -> bool:
@@ -62,7 +66,17 @@ def load() -> Summary:
     expo = _expo(summary, agency)
     _exhibitors(summary, agency, expo, built)
     _featured(summary, agency, built)
+    demo_sales.load(summary, _user, users, expo)
+    _plugin_loaders(summary)
     return summary
+
+
+def _plugin_loaders(summary: Summary) -> None:
+    """Enabled plugins add their own demo data: each registers a callable in
+    ``app.extensions["demo_loaders"]`` (no core import of a plugin) that
+    returns how many objects it created; the core commits once."""
+    for loader in current_app.extensions.get("demo_loaders", []):
+        summary.plugin_objects += loader() or 0
 
 
 # --- accounts and stores -------------------------------------------------------
@@ -91,6 +105,8 @@ def _store(summary: Summary, data: DemoStore, users: dict, agency):
         "nib": data.nib, "whatsapp": data.whatsapp, "description": data.description,
     })
     stores.set_logo(store, owner, _logo_image(data.name, data.sector))
+    if data.name in ASSISTED_STORES:
+        stores.update_store(store, owner, {"allow_agency_assist": True})
     if data.status == "approved":
         stores.approve_store(store, agency)
     summary.stores += 1
@@ -130,14 +146,20 @@ def _sku_prefix(name: str) -> str:
 
 def _expo(summary: Summary, agency):
     try:
-        return expo_services.get_expo(EXPO["slug"])
+        expo = expo_services.get_expo(EXPO["slug"])
     except NotFound:
-        pass
-    today = now().astimezone(JAKARTA)
-    starts = (today - timedelta(days=EXPO["days_before"])).replace(hour=8, minute=0, second=0, microsecond=0)
-    ends = (today + timedelta(days=EXPO["days_after"])).replace(hour=21, minute=0, second=0, microsecond=0)
-    summary.expos += 1
-    return expo_services.create_expo(agency, EXPO["slug"], EXPO["name"], starts, ends, EXPO["description"])
+        today = now().astimezone(JAKARTA)
+        starts = (today - timedelta(days=EXPO["days_before"])).replace(hour=8, minute=0, second=0, microsecond=0)
+        ends = (today + timedelta(days=EXPO["days_after"])).replace(hour=21, minute=0, second=0, microsecond=0)
+        summary.expos += 1
+        expo = expo_services.create_expo(agency, EXPO["slug"], EXPO["name"], starts, ends, EXPO["description"])
+    if not expo_services.zones_of(expo):  # a new expo (an older demo got its zones from migration 0005)
+        for slug, name in ZONES:
+            expo_services.add_zone(agency, expo, name, slug=slug)
+    if not expo.banner:
+        expo_services.set_banner(agency, expo, _banner_image(EXPO["name"], [name for _slug, name in ZONES]))
+        summary.images += 1
+    return expo
 
 
 def _exhibitors(summary: Summary, agency, expo, built) -> None:
@@ -196,7 +218,7 @@ def _initials(name: str) -> str:
 
 def _shade(colour: tuple[int, int, int], seed: str) -> tuple[int, int, int]:
     """The sector's colour, nudged per name so neighbouring pictures differ."""
-    delta = hashlib.sha1(seed.encode()).digest()[0] % 40 - 20
+    delta = hashlib.sha1(seed.encode(), usedforsecurity=False).digest()[0] % 40 - 20
     return tuple(max(0, min(255, c + delta)) for c in colour)
 
 
@@ -230,6 +252,28 @@ def _logo_image(name: str, sector: str, side: int = 320) -> BytesIO:
     return _jpeg(image)
 
 
+def _banner_image(title: str, zones: list[str], width: int = 1600, height: int = 500) -> BytesIO:
+    """The expo's banner: a teal band, the title, the city, and the five zones as chips."""
+    image = Image.new("RGB", (width, height), (15, 118, 110))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, 4):  # a soft diagonal sheen
+        shade = int(18 * x / width)
+        draw.line([(x, 0), (x - height // 2, height)], fill=(19 + shade, 78 + shade, 74 + shade), width=4)
+    for i, colour in enumerate(c[1] for c in SECTOR_COLOURS.values()):
+        r = 120 + 30 * (i % 3)
+        cx, cy = width - 140 - i * 150, 90 + (i % 2) * 260
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=colour, width=10)
+    draw.text((80, 120), title, font=_font(88), fill="white")
+    draw.text((84, 235), "Kota Tegal · Disnakerin", font=_font(40, bold=False), fill=(253, 230, 138))
+    x = 84
+    for zone in zones:
+        w = int(draw.textlength(zone, font=_font(30))) + 44
+        draw.rounded_rectangle((x, 330, x + w, 390), radius=30, fill=(245, 158, 11))
+        draw.text((x + w / 2, 360), zone, font=_font(30), fill=(28, 25, 23), anchor="mm")
+        x += w + 18
+    return _jpeg(image)
+
+
 # --- the command -----------------------------------------------------------------
 
 def register_cli(app: Flask) -> None:
@@ -249,8 +293,11 @@ def register_cli(app: Flask) -> None:
             return
         click.echo(f"Demo data loaded: {summary.users} users, {summary.stores} stores, "
                    f"{summary.products} products, {summary.images} images, {summary.exhibitors} exhibitors, "
-                   f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}.")
-        click.echo(f"Sign in as shopper@demo.test, seller@demo.test, agency@demo.test, insurer@demo.test "
+                   f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}"
+                   f"{f', {summary.orders} orders' if summary.orders else ''}"
+                   f"{f', {summary.plugin_objects} plugin objects' if summary.plugin_objects else ''}.")
+        click.echo(f"Sign in as shopper@demo.test, seller@demo.test, agency@demo.test, insurer@demo.test, "
+                   f"insurer2@demo.test "
                    f"or admin@demo.test with the password {DEMO_PASSWORD}.")
 
     app.cli.add_command(group)

@@ -15,6 +15,7 @@ ACCOUNTS = [
     ("seller@demo.test", "Siti Aminah", "seller", "0812-2345-6789", None),
     ("agency@demo.test", "Bambang Sutrisno", "agency", "0813-2740-5512", None),
     ("insurer@demo.test", "Dewi Lestari", "insurer", "0811-2870-3344", "jasindo"),
+    ("insurer2@demo.test", "Agus Prasetyo", "insurer", "0811-2870-5566", "askrindo"),
     ("admin@demo.test", "Admin Apik Market", "admin", "0856-4100-2211", None),
 ]
 
@@ -30,6 +31,32 @@ EXPO = {
     "days_before": 3,   # started three days ago ...
     "days_after": 11,   # ... and ends in eleven, 08:00 and 21:00 WIB
 }
+
+# the expo's five zones (the halls of the real 2020 expo: kuliner 16 exhibitors, fesyen 11,
+# kriya 9, minuman & herbal 7, logam & furnitur 7), in the hall's order: (slug, name); a zone's
+# slug is the sector slug of its exhibitors
+ZONES = [
+    ("kuliner", "Kuliner"),
+    ("fesyen", "Fesyen & Tekstil"),
+    ("kriya", "Kriya"),
+    ("minuman-herbal", "Minuman & Herbal"),
+    ("logam-furnitur", "Logam & Furnitur"),
+]
+
+# owners new to selling online who let Disnakerin's officers help them (Store.allow_agency_assist)
+ASSISTED_STORES = ("Kue Khas Bu Ningsih", "Kerajinan Logam Talang")
+
+# shoppers of the expo's first days (with shopper@demo.test): their cash-on-delivery orders give the
+# agency's report and the sellers' charts something to show; made only when that plugin is on
+DEMO_SHOPPERS = [
+    ("pembeli1@demo.test", "Dimas Prasetyo", "0812-2700-1101"),
+    ("pembeli2@demo.test", "Nur Hidayah", "0813-2900-2202"),
+    ("pembeli3@demo.test", "Agus Salim", "0857-4200-3303"),
+    ("pembeli4@demo.test", "Lestari Wulandari", "0812-2811-4404"),
+    ("pembeli5@demo.test", "Yoga Pratama", "0878-1300-5505"),
+]
+DEMO_ADDRESS = {"address": "Jl. Pancasila No. 7, Mintaragen, Tegal Timur", "city": "Kota Tegal",
+                "postal_code": "52121"}
 
 # booth prefix per expo zone (a zone is a sector)
 BOOTH_PREFIX = {"kuliner": "K", "minuman-herbal": "M", "fesyen": "F", "kriya": "KR", "logam-furnitur": "L"}

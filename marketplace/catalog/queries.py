@@ -141,16 +141,23 @@ def cards(rows) -> list[ProductCard]:
 
 def product_detail(product_id: int) -> Product:
     """An active product of an approved store with its store, category, variants
-    and photos loaded (three statements). :raise NotFound: otherwise."""
-    product = db.session.scalars(
-        select(Product)
+    and photos loaded, and whether its store exhibits in a running expo (three
+    statements). :raise NotFound: otherwise."""
+    from marketplace.expo import queries as expo_queries
+    from marketplace.expo.services import exhibiting_now
+
+    row = db.session.execute(
+        select(Product, exhibiting_now(Product.store_id).label("exhibiting"))
         .join(Store, Store.id == Product.store_id)
         .options(contains_eager(Product.store), joinedload(Product.category),
                  selectinload(Product.variants), selectinload(Product.images))
         .where(Product.id == product_id, Product.status == "active", Store.status == "approved")
     ).unique().one_or_none()
-    if product is None:
+    if row is None:
         raise NotFound(_("Produk tidak ditemukan."))
+    product, exhibiting = row
+    # the product page shows this one store's products only: its badge is all the page needs
+    expo_queries.remember_live_exhibitors({product.store_id} if exhibiting else set())
     return product
 
 

@@ -17,6 +17,7 @@ class Expo(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
+    banner: Mapped[str | None] = mapped_column(String(255))  # media path of the banner image
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -25,6 +26,25 @@ class Expo(db.Model):
         back_populates="expo", lazy="raise_on_sql", order_by="Exhibitor.rank",
         cascade="all, delete-orphan",
     )
+    zones: Mapped[list["ExpoZone"]] = relationship(
+        back_populates="expo", lazy="raise_on_sql", order_by="[ExpoZone.position, ExpoZone.id]",
+        cascade="all, delete-orphan",
+    )
+
+
+class ExpoZone(db.Model):
+    """A hall of the expo (Kuliner, Kriya ...): exhibitors name it by ``slug``, the hall shows it by ``position``."""
+
+    __tablename__ = "expo_zones"
+    __table_args__ = (UniqueConstraint("expo_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expo_id: Mapped[int] = mapped_column(ForeignKey("expos.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    expo: Mapped[Expo] = relationship(back_populates="zones", lazy="raise_on_sql")
 
 
 class Exhibitor(db.Model):
@@ -35,7 +55,7 @@ class Exhibitor(db.Model):
     expo_id: Mapped[int] = mapped_column(ForeignKey("expos.id", ondelete="CASCADE"), index=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
     booth: Mapped[str] = mapped_column(String(20), default="")
-    zone: Mapped[str] = mapped_column(String(40), default="")
+    zone: Mapped[str] = mapped_column(String(40), default="")  # an ExpoZone.slug of the expo (or a sector slug)
     rank: Mapped[int] = mapped_column(Integer, default=0)
 
     expo: Mapped[Expo] = relationship(back_populates="exhibitors", lazy="raise_on_sql")

@@ -1,6 +1,7 @@
-"""The public expo hall: dates, state, and the exhibitors by zone."""
+"""The public expo hall: banner, dates, state, and the booths zone by zone."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from flask import Blueprint, render_template
@@ -9,25 +10,56 @@ from flask_babel import format_timedelta
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.clock import now
 from marketplace.expo import queries
-from marketplace.expo.services import expo_state, get_expo
+from marketplace.expo.services import expo_state
 
 bp = Blueprint("expo", __name__, template_folder="templates")
 
 
-def _zones(exhibitors: list) -> list[tuple[str, list]]:
-    """Exhibitors grouped by zone; zones named after sectors come in the sectors' order."""
+@dataclass
+class HallZone:
+    slug: str
+    name: str
+    exhibitors: list = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return "zona-" + (self.slug or "lain")
+
+
+def hall_zones(expo, exhibitors: list) -> list[HallZone]:
+    """The expo's zones in their order, each with its exhibitors (zones may be empty); then
+    exhibitors whose zone the expo does not define, grouped by that slug (a sector's name)."""
+    zones = [HallZone(z.slug, z.name) for z in expo.zones]
+    by_slug = {z.slug: z for z in zones}
+    rest = []
+    for exhibitor in exhibitors:
+        zone = by_slug.get(exhibitor.zone)
+        if zone is not None:
+            zone.exhibitors.append(exhibitor)
+        else:
+            rest.append(exhibitor)
     order = {slug: i for i, slug in enumerate(SECTORS)}
-    grouped = [(zone, list(rows)) for zone, rows in groupby(exhibitors, key=lambda e: e.zone)]
-    grouped.sort(key=lambda item: (order.get(item[0], len(order)), item[0]))
-    return [(sector_name(zone) if zone else "", rows) for zone, rows in grouped]
+    rest.sort(key=lambda e: (order.get(e.zone, len(order)), e.zone))
+    for slug, rows in groupby(rest, key=lambda e: e.zone):
+        zones.append(HallZone(slug, sector_name(slug) if slug else "", list(rows)))
+    for zone in zones:
+        zone.exhibitors.sort(key=lambda e: (e.rank, e.id))
+    return zones
+
+
+@bp.app_template_global()
+def expo_live_store_ids() -> set[int]:
+    """Stores exhibiting in a running expo (one statement per request): the expo badge."""
+    return queries.live_exhibitor_ids()
 
 
 @bp.get("/expo/<slug>")
 def hall(slug: str):
-    """An expo's hall: its state, dates and booths. :raise 404: unknown expo."""
-    expo = get_expo(slug)
+    """An expo's hall: its state, dates and booths by zone. :raise 404: unknown expo."""
+    expo = queries.expo_with_zones(slug)
     state = expo_state(expo)
     opens_in = format_timedelta(expo.starts_at - now(), granularity="minute", add_direction=True) \
         if state == "upcoming" else None
-    return render_template("expo/hall.html", expo=expo, state=state, opens_in=opens_in,
-                           zones=_zones(queries.exhibitors(expo)))
+    zones = hall_zones(expo, queries.exhibitors(expo))
+    return render_template("expo/hall.html", expo=expo, state=state, opens_in=opens_in, zones=zones,
+                           booths=sum(len(z.exhibitors) for z in zones))

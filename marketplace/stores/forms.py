@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, PasswordField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.widgets import html_params
 
 from marketplace.catalog.sectors import sector_choices, sector_name
@@ -131,3 +132,11 @@ class ProductForm(FlaskForm):
 
 class PhotoForm(FlaskForm):
     photo = FileField(_l("Foto produk"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+
+
+class ClaimForm(FlaskForm):
+    """An invited owner without an account: a name and a password take the store over."""
+
+    name = StringField(_l("Nama lengkap"), [Needed()], render_kw={"autocomplete": "name", "maxlength": 120})
+    password = PasswordField(_l("Kata sandi"), [Needed()], render_kw={"autocomplete": "new-password"})
+    password_confirm = PasswordField(_l("Ulangi kata sandi"), [Needed()], render_kw={"autocomplete": "new-password"})

@@ -49,6 +49,9 @@ def _clean_store_fields(data: dict, partial: bool = False) -> dict:
     def check(field, fn):
         if partial and field not in data:
             return
+        if data.get(field) is not None and not isinstance(data.get(field), str):  # every store field is text
+            errors[field] = _("Harus teks.")
+            return
         try:
             out[field] = fn(data.get(field))
         except ValidationError as exc:
@@ -139,6 +142,10 @@ def set_status(store: Store, actor: User, status: str, reason: str | None = None
     if status == "approved":
         store.approved_at = now()
     audit.record(actor, f"store.{status}", "store", store.id, store_id=store.id, reason=reason)
+    if status == "approved":
+        from marketplace import plugin_api
+
+        plugin_api.notify("store_approved", store=store)
     return store
 
 
@@ -171,8 +178,16 @@ def membership(store: Store, user: User | None) -> StoreMember | None:
 
 def require_member(store: Store, user: User | None, owner_only: bool = False) -> StoreMember:
     """The user's membership of the store, or NotFound (we do not confirm that a
-    store someone else runs exists behind a private URL)."""
+    store someone else runs exists behind a private URL).
+
+    An agency officer gets a transient ``assistant`` membership of a store whose
+    owner allowed assistance, and PermissionDenied (saying why) for one that did
+    not (marketplace.agency.assist); assistants never pass ``owner_only``."""
     member = membership(store, user)
+    if member is None:
+        from marketplace.agency import assist
+
+        member = assist.assistant_membership(store, user)
     if member is None:
         raise NotFound(_("Toko tidak ditemukan."))
     if owner_only and member.role != "owner":
@@ -237,6 +252,24 @@ def accept_invite(invite: StoreInvite, user: User) -> StoreMember:
     user.add_role("seller")
     audit.record(user, "store.invite_accepted", "store", store.id, store_id=store.id, role=invite.role)
     return member
+
+
+def invite_needs_account(invite: StoreInvite) -> bool:
+    """An owner invite (a store to claim) sent to an e-mail that has no account yet."""
+    from marketplace.accounts.services import get_user_by_email
+
+    return invite.role == "owner" and get_user_by_email(invite.email) is None
+
+
+def claim_with_new_account(invite: StoreInvite, name: str, password: str) -> User:
+    """The invited owner sets a name and password: the account is made and the store taken over."""
+    from marketplace.accounts.services import create_user
+
+    if not invite_needs_account(invite):
+        raise Conflict(_("Sudah ada akun dengan e-mail ini. Masuk untuk menerima undangan."))
+    user = create_user(invite.email, password, name, role="seller")
+    accept_invite(invite, user)
+    return user
 
 
 def register_store(actor, data: dict, status: str = "approved") -> Store:

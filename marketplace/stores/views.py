@@ -25,7 +25,7 @@ from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.stores import services
 from marketplace.stores.forms import (
-    NEW_VARIANT_ROWS, InviteForm, LogoForm, PhotoForm, ProductForm, StoreForm, StoreSettingsForm,
+    NEW_VARIANT_ROWS, ClaimForm, InviteForm, LogoForm, PhotoForm, ProductForm, StoreForm, StoreSettingsForm,
 )
 
 log = logging.getLogger(__name__)
@@ -138,8 +138,13 @@ def store_dashboard(slug: str):
         "draft": sum(1 for r in rows if r["product"].status == "draft"),
         "low_stock": sum(1 for r in rows if r["low"]),
     }
+    from marketplace.agency import assist, charts, reports
+
+    sales = reports.store_daily_sales(store.id)
     return render_template("stores/store_dashboard.html", store=store, member=member, rows=rows,
-                           counts=counts, low_stock=LOW_STOCK)
+                           counts=counts, low_stock=LOW_STOCK, sales=sales,
+                           sales_chart=charts.daily_bars(sales.days, title=_("Penjualan 30 hari terakhir"), height=200),
+                           assisted=assist.history(store, limit=20))
 
 
 def _product_row(product) -> dict:
@@ -243,8 +248,12 @@ def _send_invite(store, invite, token: str) -> None:
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])
 def accept_invite(token: str):
-    """Show and accept a staff invite (signed-in user with the invited e-mail). :raise 404: bad token."""
+    """Show and accept a store invite (signed-in user with the invited e-mail); an owner invite to
+    an e-mail without an account sets a name and password instead. :raise 404: bad token."""
     if not current_user.is_authenticated:
+        invite = services.invite_for_token(token)
+        if services.invite_needs_account(invite):
+            return _claim(token, invite)
         here = url_for(".accept_invite", token=token)
         flash(Markup(escape(_("Masuk untuk menerima undangan toko. Belum punya akun?")))
               + Markup(' <a href="{}">{}</a>').format(url_for("accounts.register", next=here), _("Daftar di sini")),
@@ -259,6 +268,30 @@ def accept_invite(token: str):
         return redirect(url_for(".store_dashboard", slug=store.slug))
     matches = current_user.email.lower() == invite.email.lower()
     return render_template("stores/invite.html", invite=invite, store=store, matches=matches)
+
+
+def _claim(token: str, invite):
+    """The owner-claim form: name and password make the account, sign in and take the store over."""
+    from marketplace.accounts.views import start_session
+
+    store = services.get_store_by_id(invite.store_id)
+    form = ClaimForm()
+    status = _form_status(form)
+    if form.validate_on_submit():
+        if form.password.data != form.password_confirm.data:
+            _add_error(form.password_confirm, _("Kedua kata sandi tidak sama."))
+            status = 422
+        else:
+            try:
+                user = services.claim_with_new_account(invite, form.name.data, form.password.data)
+                db.session.commit()
+            except ServiceError as exc:
+                status = _failed(form, exc)
+            else:
+                start_session(user)
+                flash(_("Selamat datang! Toko %(store)s sekarang milik Anda.", store=store.name), "success")
+                return redirect(url_for(".store_dashboard", slug=store.slug))
+    return render_template("stores/claim.html", form=form, invite=invite, store=store, token=token), status
 
 
 # --- products ------------------------------------------------------------------

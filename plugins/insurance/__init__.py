@@ -85,6 +85,10 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.filters["policy_status"] = policy_status_label
     app.jinja_env.filters["policy_state"] = lambda policy: state(policy)
     app.jinja_env.globals["insurance_store_policies"] = store_policies
+    from .report import report_figures
+
+    # the agency report and the seller dashboard include the plugin's partials when these exist
+    app.jinja_env.globals["insurance_report_figures"] = report_figures
     app.jinja_env.filters["claim_status"] = lambda status: str(STATUS_LABELS.get(status, status))
 
 

@@ -4,15 +4,22 @@ Each page is counted for an anonymous visitor (the hot case) with 1 and with 50
 products per page, over 64+ products in four stores, two photos each. The
 budgets, statement by statement:
 
-  home            5  newest expo, featured vendors, newest products (no total), first photos, categories
-  search ?q=      4  categories, cities, product page (+total, ranked), first photos
-  sector          4  categories, cities, product page (+total), first photos
-  category        4  categories (the category is picked from them), cities, product page, first photos
+  home            6  newest expo, featured vendors, newest products (no total), first photos, categories,
+                     stores in a live expo
+  search ?q=      5  categories, cities, product page (+total, ranked), first photos, stores in a live expo
+  sector          5  categories, cities, product page (+total), first photos, stores in a live expo
+  category        5  categories (the category is picked from them), cities, product page, first photos,
+                     stores in a live expo
   stores list     2  store page (+total), cities
-  storefront      3  store, product page (+total), first photos
-  product page    5  product+store+category, variants, photos, more from the store, their photos
-  expo hall       2  expo, exhibitors with their stores
+  storefront      4  store, product page (+total), first photos, stores in a live expo
+  product page    6  product+store+category (+ whether the store exhibits now), variants, photos,
+                     more from the store, their photos, the reviews block (rating, count, latest)
+  expo hall       2  expo with its zones, exhibitors with their stores
   GET /api/v1/products  2  product page (+total), first photos
+
+"Stores in a live expo" is the expo badge of product cards and the product
+page: one statement, made once per page by the first card that asks
+(expo.queries.live_exhibitor_ids), none on pages without products.
 
 A signed-in visitor costs the same one or two statements more on every page:
 the user loader, and the header's cart count (base.html, not these pages).
@@ -29,7 +36,7 @@ from marketplace.stores import services as stores
 from tests.catalog_seed import seed_many
 from tests.factories import gen_product, gen_user, image_bytes
 
-BUDGET = {"home": 5, "search": 4, "sector": 4, "category": 4, "stores": 2, "store": 3, "product": 5,
+BUDGET = {"home": 6, "search": 5, "sector": 5, "category": 5, "stores": 2, "store": 4, "product": 6,
           "expo": 2, "api": 2}
 
 

@@ -1,0 +1,1 @@
+"""The agency's console: verification, curation, expos, assisted selling, reports."""

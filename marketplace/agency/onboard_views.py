@@ -1,0 +1,107 @@
+"""Onboarding: the agency registers an exhibitor's store and e-mails its owner a
+link to claim it (one by one, or a CSV of many). Registered on the agency blueprint."""
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace import mail
+from marketplace.accounts.services import get_user_by_email
+from marketplace.agency import services
+from marketplace.agency.forms import BulkForm, OnboardForm
+from marketplace.agency.views import bp, failed
+from marketplace.errors import ServiceError
+from marketplace.expo import services as expos
+from marketplace.extensions import db
+
+log = logging.getLogger(__name__)
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def claim_url(token: str) -> str:
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("stores.accept_invite", token=token)
+    return url_for("stores.accept_invite", token=token, _external=True)
+
+
+def send_claim_mail(store, invite, token: str, quiet: bool = False) -> bool:
+    """E-mail the claim link; a failed delivery is logged and reported, the invite stays."""
+    invitee = get_user_by_email(invite.email)
+    try:
+        mail.send_mail(invite.email, _("Toko %(store)s menunggu Anda di Apik Market", store=store.name),
+                       "agency/mail/claim.txt", locale=getattr(invitee, "locale", None), store=store,
+                       invite=invite, has_account=invitee is not None, claim_url=claim_url(token))
+    except (smtplib.SMTPException, OSError):
+        log.exception("claim mail to %s failed", invite.email)
+        if not quiet:
+            flash(_("Undangan tersimpan, tetapi e-mail ke %(email)s gagal dikirim.", email=invite.email), "error")
+        return False
+    if not quiet:
+        flash(_("Tautan untuk mengambil alih toko dikirim ke %(email)s.", email=invite.email), "success")
+    return True
+
+
+def _expo_choices() -> list[tuple[str, str]]:
+    return [("", _("— Tidak ikut expo —"))] + [(e.slug, e.name) for e in expos.list_expos()]
+
+
+def _render(form=None, bulk=None, result=None, status: int = 200):
+    form = form or OnboardForm(formdata=None)
+    bulk = bulk or BulkForm(formdata=None)
+    form.expo.choices = bulk.expo.choices = _expo_choices()
+    return render_template("agency/onboard.html", form=form, bulk=bulk, result=result), status
+
+
+@bp.get("/onboard")
+def onboard():
+    """Register a store for its owner to claim, or many from a CSV."""
+    return _render()
+
+
+@bp.post("/onboard")
+def onboard_one():
+    """Register one approved store (optionally as an exhibitor) and e-mail its owner the claim link."""
+    form = OnboardForm()
+    if not form.validate_on_submit():
+        return _render(form=form, status=422)
+    try:
+        expo = expos.get_expo(form.expo.data) if form.expo.data else None
+        done = services.onboard_store(current_user, form.store_data(), form.owner_email.data, expo,
+                                      booth=form.booth.data, zone=form.zone.data)
+        db.session.commit()
+    except ServiceError as exc:
+        return _render(form=form, status=failed(form, exc))
+    send_claim_mail(done.store, done.invite, done.token)
+    flash(_("Toko %(store)s terdaftar dan terverifikasi.", store=done.store.name), "success")
+    return redirect(url_for(".store", slug=done.store.slug))
+
+
+@bp.post("/onboard/bulk")
+def onboard_bulk():
+    """Register every row of a CSV (name, sector, city, owner_email, booth, zone), with per-row errors."""
+    bulk = BulkForm()
+    if not bulk.validate_on_submit():
+        return _render(bulk=bulk, status=422)
+    text = bulk.rows.data or ""
+    upload = bulk.file.data
+    if upload is not None and getattr(upload, "filename", ""):
+        text = upload.stream.read(MAX_CSV_BYTES + 1)
+        if len(text) > MAX_CSV_BYTES:
+            bulk.file.errors = [_("Berkas CSV terlalu besar (maks. 2 MB).")]
+            return _render(bulk=bulk, status=422)
+        text = text.decode("utf-8-sig", errors="replace")
+    try:
+        expo = expos.get_expo(bulk.expo.data) if bulk.expo.data else None
+        result = services.bulk_onboard(current_user, text, expo)
+        db.session.commit()
+    except ServiceError as exc:
+        return _render(bulk=bulk, status=failed(bulk, exc))
+    sent = sum(send_claim_mail(d.store, d.invite, d.token, quiet=True) for d in result.created)
+    flash(_("%(n)d toko terdaftar, %(m)d undangan terkirim, %(e)d baris bermasalah.",
+            n=len(result.created), m=sent, e=len(result.errors)), "success" if not result.errors else "warning")
+    return _render(bulk=BulkForm(formdata=None), result=result, status=200)

@@ -1,0 +1,257 @@
+"""The agency's rules: verification decisions, featured vendors, onboarding
+exhibitors (one by one or from a CSV) and the console's lists.
+
+The store status machine itself is stores.services.set_status, the expo's
+rules are expo.services and the commission is site_settings; these functions
+put them together for the console pages, the JSON API and the CLI. Nothing
+here commits.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased, joinedload
+
+from marketplace import audit
+from marketplace.accounts.models import User
+from marketplace.accounts.services import normalise_email
+from marketplace.catalog.sectors import SECTORS, sector_name
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
+from marketplace.expo import services as expos
+from marketplace.extensions import db
+from marketplace.stores import services as stores
+from marketplace.stores.models import STORE_STATUSES, Store
+
+DECISIONS = {"approve": "approved", "reject": "rejected", "suspend": "suspended", "reinstate": "approved"}
+
+
+def require_agency(user) -> None:
+    """:raise PermissionDenied: not an agency officer (or admin)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.has_role("agency"):
+        raise PermissionDenied()
+
+
+# --- verification -------------------------------------------------------------------
+
+def store_queue(status: str | None = "pending", page: int = 1, per_page: int = 50) -> tuple[list[Store], int]:
+    """Stores of one status (all when None) with their owners loaded, the oldest first
+    (who waited longest is served first). :raise ValidationError: unknown status."""
+    if status is not None and status not in STORE_STATUSES:
+        raise ValidationError(fields={"status": _("Status tidak dikenal.")})
+    query = select(Store)
+    if status:
+        query = query.where(Store.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.options(joinedload(Store.owner)).order_by(Store.created_at, Store.id)
+                              .offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total or 0
+
+
+def status_counts() -> dict[str, int]:
+    rows = db.session.execute(select(Store.status, func.count()).group_by(Store.status)).all()
+    counts = {status: 0 for status in STORE_STATUSES}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def store_with_owner(slug: str) -> Store:
+    store = db.session.scalar(select(Store).options(joinedload(Store.owner)).where(Store.slug == slug))
+    if store is None:
+        raise NotFound(_("Toko tidak ditemukan."))
+    return store
+
+
+def decide(actor, store: Store, decision: str, reason: str | None = None) -> Store:
+    """approve / reject (reason) / suspend (reason) / reinstate a store; audited by set_status.
+
+    Suspension hides the store's products and stops new orders at once (the catalogue and
+    the checkout sell approved stores only); its open orders go on to be fulfilled."""
+    require_agency(actor)
+    if decision not in DECISIONS:
+        raise ValidationError(fields={"decision": _("Keputusan tidak dikenal.")})
+    if decision == "reinstate" and store.status != "suspended":
+        raise Conflict(_("Hanya toko yang dibekukan yang bisa dipulihkan."))
+    if decision == "approve" and store.status == "suspended":
+        decision = "reinstate"
+    return stores.set_status(store, actor, DECISIONS[decision], reason)
+
+
+# --- featured vendors ------------------------------------------------------------------
+
+def featured_slugs() -> list[str]:
+    from marketplace.expo import queries
+
+    return [s.slug for s in queries.featured_stores()]
+
+
+def set_featured_slugs(actor, slugs: list) -> list[Store]:
+    """Replace the featured vendors by store slugs, in order. :raise ValidationError: unknown or not approved."""
+    require_agency(actor)
+    if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
+        raise ValidationError(fields={"stores": _("Kirim daftar slug toko.")})
+    found = {s.slug: s for s in db.session.scalars(select(Store).where(Store.slug.in_(slugs)))} if slugs else {}
+    unknown = [s for s in slugs if s not in found]
+    if unknown:
+        raise ValidationError(fields={"stores": _("Toko tidak dikenal: %(s)s", s=", ".join(unknown))})
+    chosen = [found[s] for s in slugs]
+    expos.set_featured(actor, chosen)
+    return chosen
+
+
+def change_featured(actor, action: str, slug: str) -> list[Store]:
+    """add (at the end) / remove / up / down one store of the featured list."""
+    slugs = featured_slugs()
+    if action == "add":
+        if slug in slugs:
+            raise Conflict(_("Toko ini sudah diunggulkan."))
+        slugs.append(slug)
+    elif slug not in slugs:
+        raise NotFound(_("Toko ini tidak ada di daftar unggulan."))
+    elif action == "remove":
+        slugs.remove(slug)
+    elif action in ("up", "down"):
+        i = slugs.index(slug)
+        j = i - 1 if action == "up" else i + 1
+        if 0 <= j < len(slugs):
+            slugs[i], slugs[j] = slugs[j], slugs[i]
+    else:
+        raise ValidationError(fields={"action": _("Tindakan tidak dikenal.")})
+    return set_featured_slugs(actor, slugs)
+
+
+def approved_stores() -> list[Store]:
+    return list(db.session.scalars(select(Store).where(Store.status == "approved").order_by(Store.name)))
+
+
+# --- onboarding: a store for an owner to claim ------------------------------------------
+
+@dataclass
+class Onboarded:
+    store: Store
+    invite: object
+    token: str
+    exhibitor: object | None = None
+
+
+def onboard_store(actor, data: dict, owner_email: str, expo=None, booth: str = "", zone: str = "") -> Onboarded:
+    """Register an approved store with no owner yet, put it in ``expo`` (optional) and invite
+    its owner by e-mail to claim it (the caller sends the link)."""
+    require_agency(actor)
+    email_errors = {}
+    try:
+        owner_email = normalise_email(owner_email, "owner_email")
+    except ValidationError as exc:
+        email_errors = exc.fields
+    try:
+        store = stores.register_store(actor, data, status="approved")
+    except ValidationError as exc:
+        raise ValidationError(fields={**exc.fields, **email_errors})
+    if email_errors:
+        raise ValidationError(fields=email_errors)
+    exhibitor = expos.add_exhibitor(actor, expo, store, booth=booth, zone=zone) if expo is not None else None
+    invite, token = stores.invite_staff(store, actor, owner_email, role="owner")
+    return Onboarded(store, invite, token, exhibitor)
+
+
+def invite_owner(actor, store: Store, email: str):
+    """Invite someone to claim an owner-less store. :raise Conflict: the store has an owner."""
+    require_agency(actor)
+    if store.owner_id is not None:
+        raise Conflict(_("Toko ini sudah punya pemilik."))
+    return stores.invite_staff(store, actor, email, role="owner")
+
+
+CSV_COLUMNS = ("name", "sector", "city", "owner_email", "booth", "zone")
+OPTIONAL_COLUMNS = ("nib", "whatsapp", "address", "description")
+HEADER_ALIASES = {"nama": "name", "nama_toko": "name", "sektor": "sector", "kota": "city", "email": "owner_email",
+                  "email_pemilik": "owner_email", "stan": "booth", "zona": "zone", "telepon": "whatsapp"}
+
+
+@dataclass
+class BulkResult:
+    created: list[Onboarded] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row number, name, message)
+    rows: int = 0
+
+
+def _sector_slug(raw: str) -> str:
+    text = (raw or "").strip()
+    if text in SECTORS:
+        return text
+    by_name = {sector_name(slug).lower(): slug for slug in SECTORS}
+    by_name.update({str(name).split(" & ")[0].lower(): slug for slug, name in SECTORS.items()})
+    return by_name.get(text.lower(), text)
+
+
+def read_exhibitor_rows(text: str) -> list[dict]:
+    """CSV (comma or semicolon, a header row) of exhibitors. :raise ValidationError: no usable header."""
+    text = (text or "").lstrip("\ufeff").strip()
+    if not text:
+        raise ValidationError(fields={"rows": _("Tempel atau unggah CSV peserta terlebih dahulu.")})
+    dialect = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except csv.Error:
+        pass
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [HEADER_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in (reader.fieldnames or [])]
+    missing = [c for c in ("name", "sector", "owner_email") if c not in header]
+    if missing:
+        raise ValidationError(fields={"rows": _("Baris pertama harus judul kolom: %(c)s (kurang: %(m)s).",
+                                                c=", ".join(CSV_COLUMNS), m=", ".join(missing))})
+    reader.fieldnames = header
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+def bulk_onboard(actor, text: str, expo=None) -> BulkResult:
+    """Register, put in the expo and invite the owner of every CSV row; a bad row is reported
+    with its number and skipped (savepoint per row), the others go through."""
+    require_agency(actor)
+    result = BulkResult()
+    for number, row in enumerate(read_exhibitor_rows(text), start=2):
+        if not any(row.values()):
+            continue
+        result.rows += 1
+        data = {"name": row.get("name"), "sector": _sector_slug(row.get("sector", "")), "city": row.get("city"),
+                **{k: row.get(k) for k in OPTIONAL_COLUMNS if row.get(k)}}
+        try:
+            with db.session.begin_nested():
+                result.created.append(onboard_store(actor, data, row.get("owner_email", ""), expo,
+                                                    booth=row.get("booth", ""), zone=row.get("zone", "")))
+        except ServiceError as exc:
+            result.errors.append((number, row.get("name") or "", _describe(exc)))
+    audit.record(actor, "agency.bulk_onboard", "expo" if expo else "stores", expo.id if expo else "-",
+                 rows=result.rows, created=len(result.created), errors=len(result.errors))
+    return result
+
+
+def _describe(exc: ServiceError) -> str:
+    labels = {"name": _("nama"), "sector": _("sektor"), "nib": "NIB", "whatsapp": "WhatsApp",
+              "owner_email": _("e-mail pemilik"), "email": _("e-mail pemilik"), "booth": _("stan"),
+              "zone": _("zona"), "city": _("kota"), "store": _("toko")}
+    if exc.fields:
+        return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in exc.fields.items())
+    return exc.message
+
+
+# --- the audit log -----------------------------------------------------------------------
+
+def audit_page(page: int = 1, per_page: int = 50, store: Store | None = None) -> tuple[list, int]:
+    """Audit rows, newest first, with actor and store names (two statements)."""
+    from marketplace.audit import AuditLog
+
+    actor = aliased(User)
+    query = select(AuditLog, actor.name, actor.email, Store.name, Store.slug) \
+        .outerjoin(actor, actor.id == AuditLog.actor_id) \
+        .outerjoin(Store, Store.id == AuditLog.on_behalf_of_store_id)
+    count = select(func.count()).select_from(AuditLog)
+    if store is not None:
+        query = query.where(AuditLog.on_behalf_of_store_id == store.id)
+        count = count.where(AuditLog.on_behalf_of_store_id == store.id)
+    rows = db.session.execute(query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
+                              .offset((page - 1) * per_page).limit(per_page)).all()
+    return rows, db.session.scalar(count) or 0

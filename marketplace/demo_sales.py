@@ -1,0 +1,131 @@
+"""Demo sales: the expo's first days, bought with cash on delivery by the demo shoppers.
+
+Part of ``flask demo load`` when the cash-on-delivery plugin is on (it is by
+default): the agency's report and the sellers' sales charts then have numbers
+to show. Orders go through the real checkout and the order lifecycle (the
+seller accepts, ships, the buyer receives); only their times are then moved
+back to the day of the expo they stand for, so the charts have days to draw.
+Idempotent: when any demo shopper has an order, nothing is added.
+"""
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from marketplace.clock import now
+from marketplace.demo_data import DEMO_ADDRESS, DEMO_SHOPPERS
+from marketplace.extensions import db
+
+SEED = 2020
+ORDERS_PER_DAY = (4, 9)
+
+
+def load(summary, make_user, users: dict, expo) -> None:
+    """Place the demo orders unless some exist; ``make_user`` is demo._user."""
+    from marketplace.orders.models import Order
+    from marketplace.payments import services as payments
+
+    if "cash_on_delivery" not in {m.id for m in payments.available_methods()}:
+        return
+    shoppers = [users["shopper@demo.test"]] + [make_user(summary, email, name, "shopper", phone)
+                                               for email, name, phone in DEMO_SHOPPERS]
+    db.session.flush()
+    if db.session.scalar(select(Order.id).where(Order.user_id.in_([s.id for s in shoppers])).limit(1)):
+        return
+    variants = _sellable_variants(expo)
+    if not variants:
+        return
+    quiet = logging.getLogger("marketplace.mail")
+    level, quiet.level = quiet.level, logging.WARNING  # forty order e-mails would flood the console
+    try:
+        summary.orders = _place_all(shoppers, variants, expo)
+    finally:
+        quiet.level = level
+
+
+def _sellable_variants(expo) -> list:
+    from marketplace.catalog.models import Product, Variant
+    from marketplace.expo.models import Exhibitor
+    from marketplace.stores.models import Store
+
+    return list(db.session.execute(
+        select(Variant.id, Variant.price)
+        .join(Product, Product.id == Variant.product_id).join(Store, Store.id == Product.store_id)
+        .join(Exhibitor, (Exhibitor.store_id == Store.id) & (Exhibitor.expo_id == expo.id))
+        .where(Store.status == "approved", Product.status == "active", Variant.stock >= 8)
+        .order_by(Variant.id)).all())
+
+
+def _place_all(shoppers, variants, expo) -> int:
+    from marketplace.accounts.models import User
+    from marketplace.stores.models import Store
+
+    rnd = random.Random(SEED)
+    today = now()
+    days = max(1, (today - expo.starts_at).days + 1)
+    placed = 0
+    for day in range(days):
+        for _ in range(rnd.randint(*ORDERS_PER_DAY)):
+            when = expo.starts_at + timedelta(days=day, hours=rnd.randint(0, 12), minutes=rnd.randint(0, 59))
+            if when >= today:
+                continue
+            shopper = rnd.choice(shoppers)
+            chosen = rnd.sample(variants, k=rnd.choice((1, 1, 2)))
+            for order in _checkout(shopper, [(v.id, rnd.randint(1, 3)) for v in chosen]):
+                store = db.session.get(Store, order.store_id)
+                seller = db.session.get(User, store.owner_id) if store and store.owner_id else None
+                _progress(order, seller, shopper, age=(today - when).days, rnd=rnd)
+                _backdate(order, when)
+                placed += 1
+    return placed
+
+
+def _checkout(shopper, lines: list[tuple[int, int]]) -> list:
+    from marketplace.cart import services as carts
+    from marketplace.checkout import services as checkout
+
+    cart = carts.get_or_create_cart(shopper)
+    for variant_id, quantity in lines:
+        carts.add_item(cart, variant_id, quantity)
+    shipping = {"name": shopper.name, "phone": shopper.phone or "0812-2634-1187", **DEMO_ADDRESS}
+    return checkout.place_orders(shopper, payment_method="cash_on_delivery", shipping=shipping).orders
+
+
+def _progress(order, seller, shopper, age: int, rnd: random.Random) -> None:
+    """Older orders got further: accepted, shipped, received (cash paid); a few were cancelled."""
+    from marketplace.orders.lifecycle import transition
+
+    if seller is None:
+        return
+    if rnd.random() < 0.06:
+        transition(order, "cancelled", shopper)
+        return
+    if rnd.random() < 0.9 or age >= 1:
+        transition(order, "processing", seller)
+    else:
+        return
+    if age >= 1 or rnd.random() < 0.4:
+        transition(order, "shipped", seller, courier=rnd.choice(("JNE", "J&T", "SiCepat", "POS")),
+                   tracking_number=f"TGL{order.id:07d}")
+    if order.status == "shipped" and age >= 2 and rnd.random() < 0.8:
+        transition(order, "completed", shopper)
+
+
+def _backdate(order, when) -> None:
+    """Move the order's times back by the same amount, to the expo day it stands for."""
+    from marketplace.orders.models import Order, OrderEvent
+
+    shift = order.placed_at - when
+    values = {"placed_at": when}
+    for name in ("paid_at", "shipped_at", "completed_at", "cancelled_at", "expires_at"):
+        value = getattr(order, name)
+        if value is not None:
+            values[name] = value - shift
+    db.session.execute(update(Order).where(Order.id == order.id).values(**values)
+                       .execution_options(synchronize_session=False))
+    for event in db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)):
+        event.at = event.at - shift
+    db.session.expire(order)
