@@ -73,7 +73,7 @@ def parse_percent(raw) -> int:
     except InvalidOperation:
         raise ValidationError(fields={"percent": _("Tulis persen antara 0 dan 100, mis. 2,5.")})
     if not 0 <= bps <= 10000:
-        raise ValidationError(fields={"percent": _("Komisi harus antara 0 % dan 100 %.")})
+        raise ValidationError(fields={"percent": _("Komisi harus antara 0 dan 100 persen.")})
     return bps
 
 

@@ -39,7 +39,7 @@ class ExpoGrantForm(FlaskForm):
 
 
 class ProtectionForm(FlaskForm):
-    percent = StringField(_l("Tarif premi (% dari nilai barang)"))
+    percent = StringField(_l("Tarif premi (persen dari nilai barang)"))
     minimum = StringField(_l("Premi minimum per pesanan (Rp)"))
     insurer = SelectField(_l("Penjamin proteksi pesanan"), choices=[], validate_choice=False)
 
