@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-sqlite test-postgres translations extract-messages bench clean
+.PHONY: run test test-sqlite test-postgres test-redis translations extract-messages bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +34,19 @@ run: $(VENV)/.installed translations
 	$(FLASK) run --port $(PORT)
 
 # The SQLite pass always runs. The PostgreSQL pass runs when a server answers at
-# PG_TEST_URL; without one it is skipped loudly — except in CI, where it must run.
+# PG_TEST_URL, the Redis pass (tests marked `redis`, with REDIS_URL set) when one
+# answers at REDIS_TEST_URL; without a server a pass is skipped loudly — except
+# in CI, where both must run.
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@if $(BIN)/python tests/redis_available.py "$(REDIS_TEST_URL)"; then \
+		echo "=== Redis pass ($(REDIS_TEST_URL)): tests marked redis ==="; \
+		REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/python -m pytest -q -m redis $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "Redis is not reachable at $(REDIS_TEST_URL) and CI=true: failing." >&2; exit 1; \
+	else \
+		echo "!!! Redis pass SKIPPED: no server at $(REDIS_TEST_URL)."; \
+	fi
 	@if $(BIN)/python tests/pg_available.py "$(PG_TEST_URL)"; then \
 		echo "=== PostgreSQL pass ($(PG_TEST_URL)) ==="; \
 		TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -q $(PYTEST_ARGS); \
@@ -53,5 +64,16 @@ test-sqlite: $(VENV)/.installed-dev translations
 test-postgres: $(VENV)/.installed-dev translations
 	TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# The whole suite with rate limits (and caches) in Redis.
+test-redis: $(VENV)/.installed-dev translations
+	REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# The benchmark suite (bench/README.md). Full size is 500 stores x 200 products;
+# e.g. make bench BENCH_ARGS="--stores 100 --products-per-store 100 --db sqlite"
+BENCH_ARGS ?=
+bench: $(VENV)/.installed translations
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
