@@ -29,6 +29,8 @@ class Product(db.Model):
         CheckConstraint("status IN ('draft','active','archived')", name="status"),
         CheckConstraint("price_min >= 0", name="price_min_nonnegative"),
         Index("ix_products_listing", "status", "store_id", "created_at"),
+        # the newest active products (home page, unfiltered listings) without sorting them all
+        Index("ix_products_newest", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
