@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import importlib
-import logging
 
 from flask import Flask
 
 from marketplace import config as config_module
+from marketplace import observability
+from marketplace import plugin_api
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Core blueprints, registered in this order before any plugin loads, so a plugin
@@ -16,6 +17,13 @@ BLUEPRINT_MODULES = (
     "marketplace.catalog.views",
     "marketplace.stores.views",
     "marketplace.expo.views",
+    "marketplace.cart.views",
+    "marketplace.checkout.views",
+    "marketplace.orders.views",
+    "marketplace.orders.seller_views",
+    "marketplace.ledger.views",
+    "marketplace.reviews.views",
+    "marketplace.agency.views",
     "marketplace.api",
 )
 
@@ -24,16 +32,20 @@ CLI_MODULES = (
     "marketplace.accounts.cli",
     "marketplace.stores.cli",
     "marketplace.demo",
+    "marketplace.orders.cli",
+    "marketplace.backup",
+    "marketplace.agency.cli",
 )
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     config_module.load_config(app, test_config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    observability.configure_logging(app)  # JSON lines with request ids in production, text elsewhere
 
     _init_extensions(app)
     _register_core(app)
+    plugin_api.load_plugins(app)  # last, so a plugin can extend anything
     return app
 
 
@@ -61,16 +73,23 @@ def _migrations_dir() -> str:
 
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees every table."""
-    from marketplace import audit  # noqa: F401
+    from marketplace import audit, site_settings  # noqa: F401
     from marketplace.accounts import models as _a  # noqa: F401
     from marketplace.catalog import models as _c  # noqa: F401
     from marketplace.expo import models as _e  # noqa: F401
     from marketplace.stores import models as _s  # noqa: F401
+    from marketplace.cart import models as _cart  # noqa: F401
+    from marketplace.checkout import models as _checkout  # noqa: F401
+    from marketplace.orders import models as _orders  # noqa: F401
+    from marketplace.payments import models as _payments  # noqa: F401
+    from marketplace.reviews import models as _reviews  # noqa: F401
 
 
 def _register_core(app: Flask) -> None:
-    from marketplace import errors, web
+    from marketplace import errors, production, security, web
 
+    observability.init_app(app)  # request ids first, so every later hook logs with one
+    security.init_app(app)  # CSP, HSTS and friends; ProxyFix when TRUSTED_PROXIES is set
     errors.register_error_handlers(app)
     web.init_app(app)
     for module_name in BLUEPRINT_MODULES:
@@ -78,3 +97,4 @@ def _register_core(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module_name in CLI_MODULES:
         importlib.import_module(module_name).register_cli(app)
+    production.check_startup(app)  # production: no demo accounts in the database

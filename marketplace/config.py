@@ -20,6 +20,8 @@ ENV_SETTINGS = (
     "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_USE_TLS", "STRIPE_SECRET_KEY",
     "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
     "ESMART_BASE_URL", "ESMART_API_KEY", "MAX_CONTENT_LENGTH", "BASE_URL",
+    # payments (docs/PAYMENTS.md)
+    "BANK_TRANSFER_ACCOUNTS", "BANK_TRANSFER_WINDOW_HOURS", "BANK_TRANSFER_UNIQUE_CODE",
     # deployment (docs/PRODUCTION.md)
     "LOG_LEVEL", "LOG_FORMAT", "LOG_REQUESTS", "TRUSTED_PROXIES", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST", "PROXY_FIX_X_PORT", "PROXY_FIX_X_PREFIX", "HSTS_MAX_AGE",
@@ -42,6 +44,11 @@ class Defaults:
     STRIPE_PUBLISHABLE_KEY = None
     STRIPE_WEBHOOK_SECRET = None
     STRIPE_API_BASE = None
+    # "BRI 0123-01-000123-30-1 a.n. Disnakerin Kota Tegal; BNI ..." (unset: bank transfer is hidden,
+    # except in development, where the bank_transfer plugin shows a demo account)
+    BANK_TRANSFER_ACCOUNTS = None
+    BANK_TRANSFER_WINDOW_HOURS = 24
+    BANK_TRANSFER_UNIQUE_CODE = True
     ESMART_BASE_URL = None
     ESMART_API_KEY = None
     BASE_URL = None
@@ -66,9 +73,9 @@ class Defaults:
 
 
 def _coerce(name: str, value: str):
-    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS"):
+    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "BANK_TRANSFER_UNIQUE_CODE"):
         return value.strip().lower() in ("1", "true", "yes", "on")
-    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE") or name.startswith("PROXY_FIX_"):
+    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "BANK_TRANSFER_WINDOW_HOURS") or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
 

@@ -81,4 +81,4 @@ def paged(items: list, total: int, page: int, per_page: int) -> dict:
 
 
 # endpoint modules register their routes on ``bp`` when imported
-from marketplace.api import accounts, catalog, openapi, stores  # noqa: E402,F401
+from marketplace.api import accounts, agency, buying, catalog, expos, ledger, openapi, stores  # noqa: E402,F401

@@ -98,7 +98,7 @@ def path_param(name: str, schema: dict | None = None, description: str = "") -> 
     return param
 
 
-PAGE_PARAMS = [query("page", {"type": "integer", "minimum": 1, "default": 1}),
+PAGE_PARAMS = [query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}),
                query("per_page", {"type": "integer", "minimum": 1, "maximum": 100})]
 ERROR_RESPONSES = {  # status -> components/responses name
     "400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
@@ -127,6 +127,8 @@ def operation(op_id: str, summary: str, tag: str, responses: dict, *, auth: str 
         errors = ("400", "422", *errors)
     if params:
         op["parameters"] = params
+        if any(param.get("in") == "query" for param in params):
+            errors = ("422", *errors)  # a query parameter that is not valid (a NUL, a number out of range)
     for status in sorted(set(errors)):
         op["responses"].setdefault(status, {"$ref": f"#/components/responses/{ERROR_RESPONSES[status]}"})
     if notes:
@@ -266,27 +268,62 @@ def schemas() -> dict:
         # agency
         "ReasonInput": obj({"reason": {"type": "string", "minLength": 1}}, ["reason"]),
         "FeaturedInput": obj({"stores": array(STRING, description="store slugs, in order")}, ["stores"]),
-        "ExpoInput": obj({"slug": STRING, "name": STRING, "starts_at": DATETIME, "ends_at": DATETIME,
-                          "description": STRING}, ["slug", "name", "starts_at", "ends_at"]),
-        "Exhibitor": obj({"store": STRING, "booth": STRING, "zone": STRING, "rank": INTEGER}, ["store", "booth"]),
-        "ExhibitorInput": obj({"store": STRING, "booth": STRING}, ["store", "booth"]),
+        "AgencyStore": {"allOf": [ref("StoreDetail"), obj({
+            "status_reason": NULLABLE_STRING, "allow_agency_assist": BOOLEAN, "created_at": DATETIME,
+            "owner": {"oneOf": [obj({"name": STRING, "email": EMAIL}, ["name", "email"]), {"type": "null"}],
+                      "description": "null until someone claims a store the agency registered"},
+        })]},
+        "Commission": obj({"percent": {"type": "number", "minimum": 0, "maximum": 100},
+                           "basis_points": {"type": "integer", "minimum": 0, "maximum": 10000}},
+                          ["percent", "basis_points"]),
+        "CommissionInput": obj({"percent": {"type": ["number", "string"], "examples": [2.5, "2,5", 0],
+                                            "description": "0 to 100, at most two decimals"}}, ["percent"]),
+        "ExpoInput": obj({
+            "slug": STRING, "name": STRING,
+            "starts_at": {"type": "string", "description": "ISO date-time (or date); without an offset it is "
+                                                           "Asia/Jakarta time", "examples": ["2026-12-01T08:00"]},
+            "ends_at": {"type": "string", "description": "as starts_at; a bare date means the end of that day",
+                        "examples": ["2026-12-14T21:00"]},
+            "description": STRING, "zones": array(STRING, description="zone names, in the hall's order"),
+        }, ["slug", "name", "starts_at", "ends_at"]),
+        "Exhibitor": obj({"store": STRING, "name": STRING, "booth": STRING, "zone": STRING, "rank": INTEGER},
+                         ["store", "booth"]),
+        "ExhibitorInput": obj({"store": {"type": "string", "description": "the store's slug"}, "booth": STRING,
+                               "zone": {"type": "string", "description": "a zone slug or name of the expo; default: "
+                                                                         "the store's sector"}},
+                              ["store", "booth"]),
+        "ExpoZone": obj({"slug": STRING, "name": STRING}, ["slug", "name"]),
         "Expo": obj({
             "slug": STRING, "name": STRING, "description": STRING, "starts_at": DATETIME, "ends_at": DATETIME,
-            "state": {"enum": ["upcoming", "live", "ended"]}, "exhibitors": array(ref("Exhibitor")),
-        }, ["slug", "name", "starts_at", "ends_at"]),
-        "SalesReport": obj({
-            "expo": NULLABLE_STRING, "from": {"type": ["string", "null"], "format": "date"},
-            "to": {"type": ["string", "null"], "format": "date"},
-            "orders": INTEGER, "gross_sales": RUPIAH, "shoppers": INTEGER,
-            "per_store": array(obj({"store": STRING, "name": STRING, "orders": INTEGER, "gross_sales": RUPIAH})),
-            "per_sector": array(obj({"sector": SECTOR, "orders": INTEGER, "gross_sales": RUPIAH})),
-            "per_day": array(obj({"date": DATE, "orders": INTEGER, "gross_sales": RUPIAH})),
-        }, ["orders", "gross_sales", "shoppers", "per_store", "per_sector", "per_day"]),
+            "state": {"enum": ["upcoming", "live", "ended"]},
+            "banner_url": {"type": ["string", "null"], "format": "uri-reference"},
+            "zones": array(ref("ExpoZone")), "exhibitors": array(ref("Exhibitor")),
+        }, ["slug", "name", "starts_at", "ends_at", "state"]),
+        "SalesFigures": obj({"orders": INTEGER, "gross_sales": RUPIAH, "shoppers": INTEGER,
+                             "average_order_value": RUPIAH}, ["orders", "gross_sales", "shoppers"]),
+        "SalesReport": {"allOf": [ref("SalesFigures"), obj({
+            "expo": NULLABLE_STRING, "from": DATE, "to": DATE,
+            "per_store": array({"allOf": [ref("SalesFigures"), obj({
+                "store": STRING, "name": STRING, "sector": {"type": ["string", "null"]}})]}),
+            "per_sector": array({"allOf": [ref("SalesFigures"), obj({"sector": STRING, "name": STRING})]}),
+            "per_zone": array({"allOf": [ref("SalesFigures"), obj({"zone": STRING, "name": STRING})]},
+                              description="an expo report only"),
+            "per_day": array({"allOf": [ref("SalesFigures"), obj({
+                "date": DATE, "phase": {"enum": ["during", "after"], "description": "an expo report only"}})]},
+                description="every Asia/Jakarta day of the period, days without sales too"),
+            "during": ref("SalesFigures"), "after": ref("SalesFigures"),
+        }, ["expo", "from", "to", "per_store", "per_sector", "per_day"])],
+            "description": "Sales = orders paid, processing, shipped or completed. An expo report counts the "
+                           "exhibitors' orders from the expo's opening; `during` until it closes, `after` since."},
         "Ledger": obj({
-            "store": STRING, "earnings": RUPIAH, "commission": RUPIAH, "payouts": RUPIAH,
-            "balance": {"type": "integer", "description": "whole rupiah owed to the store"},
-            "entries": array(obj({"at": DATETIME, "kind": STRING, "order": NULLABLE_STRING, "amount": INTEGER})),
-        }, ["earnings", "commission", "payouts", "balance"]),
+            "store": STRING, "earnings": RUPIAH, "commission": RUPIAH, "refunds": RUPIAH, "payouts": RUPIAH,
+            "balance": {"type": "integer", "description": "whole rupiah owed to the store: the sum of its rows"},
+            "items": array(obj({
+                "at": DATETIME,
+                "kind": {"type": "string", "enum": ["sale", "commission", "refund", "payout", "adjustment"]},
+                "order": NULLABLE_STRING, "amount": {"type": "integer", "description": "signed: credit > 0"},
+                "commission_bps": {"type": ["integer", "null"]}, "note": STRING})),
+        }, ["store", "earnings", "commission", "refunds", "payouts", "balance", "items"]),
         # plugins
         "EsmartRun": obj({
             "id": INTEGER, "kind": {"type": "string", "examples": ["pull", "push"]}, "source": STRING,
@@ -299,27 +336,51 @@ def schemas() -> dict:
         }, ["id", "dry_run", "status", "counts", "errors"]),
         "EsmartIssue": obj({"kind": STRING, "row": {"type": ["integer", "null"]}, "record_id": NULLABLE_STRING,
                             "field": NULLABLE_STRING, "reason": STRING}),
-        "EsmartFailure": {"allOf": [ref("Error"), obj({"run": ref("EsmartRun")}, ["run"])]},
+        "EsmartFailure": {"allOf": [ref("Error"), obj({"run": ref("EsmartRun")})],
+                          "description": "the error shape; `run` beside it when a run was recorded and failed"},
         "EsmartDryRunInput": obj({"dry_run": {"type": "boolean", "default": False}}),
         "EsmartPullUpload": obj({"file": {"type": "string", "contentMediaType": "application/octet-stream",
                                           "description": "JSON, CSV or XLSX in the ESMART.md format"},
                                  "dry_run": BOOLEAN}, ["file"]),
-        "InsuranceProduct": obj({"insurer": {"enum": ["jasindo", "askrindo"]}, "code": STRING, "name": STRING,
-                                 "premium": RUPIAH, "coverage": RUPIAH, "description": STRING},
-                                ["insurer", "code", "name"]),
-        "PolicyInput": obj({"store": STRING, "product": {"type": "string", "examples": ["warungku"]}},
-                           ["store", "product"]),
-        "Policy": obj({"id": {"type": ["integer", "string"]}, "number": STRING, "store": STRING, "insurer": STRING,
-                       "product": STRING, "status": STRING, "starts_at": DATETIME, "ends_at": DATETIME},
-                      ["store", "insurer", "product", "status"]),
-        "ClaimInput": obj({"policy": {"type": ["integer", "string"]}, "incident_date": DATE, "cause": STRING,
-                           "description": STRING, "amount": PRICE},
-                          ["policy", "incident_date", "cause", "amount"]),
-        "Claim": obj({"id": INTEGER, "policy": {"type": ["integer", "string"]}, "incident_date": DATE,
-                      "cause": STRING, "description": STRING, "amount": RUPIAH,
-                      "status": {"type": "string", "examples": ["submitted", "approved", "rejected", "paid"]},
-                      "note": NULLABLE_STRING}, ["id", "policy", "status", "amount"]),
-        "ClaimDecisionInput": obj({"decision": {"enum": ["approve", "reject", "paid"]}, "note": STRING},
+        "InsuranceProduct": obj({"insurer": {"enum": ["jasindo", "askrindo"]}, "insurer_name": STRING,
+                                 "code": {"type": "string", "examples": ["warungku", "kiosku", "gerobakku"]},
+                                 "name": STRING, "object_kind": {"enum": ["shop", "kiosk", "cart"]},
+                                 "coverage": STRING, "description": STRING, "causes": array(STRING),
+                                 "sum_insured": RUPIAH, "premium": RUPIAH, "period_months": INTEGER,
+                                 "active": BOOLEAN},
+                                ["insurer", "code", "name", "sum_insured", "premium", "period_months"]),
+        "PolicyInput": obj({"store": STRING, "product": {"type": "string", "examples": ["warungku"]},
+                            "expo": {"type": "string", "description": "instead of store: every exhibitor of "
+                                                                       "this expo that has no active policy"}},
+                           ["product"]),
+        "Policy": obj({"id": INTEGER, "number": {"type": "string", "examples": ["JSD-2611-000123"]},
+                       "store": STRING, "store_name": STRING, "insurer": STRING, "product": STRING,
+                       "insured_object": obj({"kind": {"enum": ["shop", "kiosk", "cart"]}, "address": STRING}),
+                       "sum_insured": RUPIAH, "premium": RUPIAH, "starts_on": DATE, "ends_on": DATE,
+                       "status": {"enum": ["active", "expired", "cancelled"]},
+                       "expo_id": {"type": ["integer", "null"]}},
+                      ["id", "number", "store", "insurer", "product", "status", "starts_on", "ends_on"]),
+        "PolicyGrantResult": obj({"items": array(ref("Policy")), "granted": INTEGER, "skipped": array(STRING)},
+                                 ["items", "granted", "skipped"]),
+        "ClaimInput": obj({"policy": {"type": ["integer", "string"], "description": "policy id or number"},
+                           "order": {"type": "string", "description": "instead of policy: the shopper's "
+                                                                      "protected order number"},
+                           "incident_date": DATE, "cause": STRING, "description": STRING, "amount": PRICE,
+                           "photos": array({"type": "string", "contentMediaType": "image/*"},
+                                           description="multipart only: JPEG, PNG or WebP, up to 5")},
+                          ["incident_date", "cause", "description", "amount"]),
+        "Claim": obj({"id": INTEGER, "policy": NULLABLE_STRING, "order": NULLABLE_STRING, "insurer": STRING,
+                      "incident_date": DATE, "cause": STRING, "description": STRING, "amount": RUPIAH,
+                      "status": {"enum": ["filed", "approved", "rejected", "paid"]},
+                      "paid_amount": {"type": ["integer", "null"]}, "note": NULLABLE_STRING,
+                      "photos": array(STRING),
+                      "documents_complete_at": {"type": ["string", "null"], "format": "date-time"},
+                      "days_since_documents": {"type": ["integer", "null"]}, "created_at": DATETIME},
+                     ["id", "policy", "order", "status", "amount", "incident_date", "cause"]),
+        "ClaimDecisionInput": obj({"decision": {"enum": ["approve", "reject", "paid"]},
+                                   "note": {"type": "string", "description": "required to reject"},
+                                   "amount": {"type": "integer", "minimum": 1,
+                                              "description": "approve: the amount to pay (default: the claim's)"}},
                                   ["decision"]),
         "StripeEvent": obj({"id": STRING, "type": {"type": "string", "examples": [
             "checkout.session.completed", "checkout.session.expired", "charge.refunded"]},
@@ -451,7 +512,7 @@ def core_paths() -> dict:
         "/orders": {"get": operation(
             "listOrders", "The shopper's orders, newest first", "orders",
             {"200": answer("A page of orders.", ref("OrderPage"))}, auth="shopper",
-            params=[order_status, *PAGE_PARAMS])},
+            params=[order_status, *PAGE_PARAMS], errors=("422",))},
         "/orders/{number}": {"get": operation(
             "getOrder", "One of the shopper's orders", "orders", {"200": answer("The order.", ref("Order"))},
             auth="the shopper who placed it", params=[number], errors=("404",))},
@@ -482,37 +543,61 @@ def core_paths() -> dict:
             "getLedger", "Earnings, commission, payouts and balance of the seller's store", "seller",
             {"200": answer("The ledger.", ref("Ledger"))}, auth=seller, params=[store_arg], errors=("404",))},
         "/agency/stores": {"get": operation(
-            "agencyListStores", "Stores in any status", "agency", {"200": answer("Stores.", ref("StorePage"))},
-            auth="agency", params=[query("status", {"enum": STORE_STATUSES}), *PAGE_PARAMS], errors=("422",))},
+            "agencyListStores", "Stores in a status (the verification queue), oldest first", "agency",
+            {"200": answer("Stores with their owners.", items_of(ref("AgencyStore"), paged=True))},
+            auth="agency", params=[query("status", {"enum": STORE_STATUSES}, "all statuses when absent"),
+                                   *PAGE_PARAMS], errors=("422",))},
         "/agency/stores/{slug}/approve": {"post": operation(
             "approveStore", "Verify a store: it starts selling", "agency",
-            {"200": answer("The store.", ref("StoreDetail"))}, auth="agency", params=[store_slug],
+            {"200": answer("The store.", ref("AgencyStore"))}, auth="agency", params=[store_slug],
             errors=("404", "409"))},
+        "/agency/stores/{slug}/reject": {"post": operation(
+            "rejectStore", "Reject a pending store, with the reason shown to its seller", "agency",
+            {"200": answer("The store.", ref("AgencyStore"))}, auth="agency", params=[store_slug],
+            request=body(ref("ReasonInput")), errors=("404", "409"))},
         "/agency/stores/{slug}/suspend": {"post": operation(
             "suspendStore", "Suspend a store, with the reason shown to its seller", "agency",
-            {"200": answer("The store.", ref("StoreDetail"))}, auth="agency", params=[store_slug],
-            request=body(ref("ReasonInput")), errors=("404", "409"))},
+            {"200": answer("The store.", ref("AgencyStore"))}, auth="agency", params=[store_slug],
+            request=body(ref("ReasonInput")), errors=("404", "409"),
+            description="Its products leave the catalogue and new orders stop; open orders go on.")},
+        "/agency/stores/{slug}/reinstate": {"post": operation(
+            "reinstateStore", "Lift a store's suspension", "agency",
+            {"200": answer("The store.", ref("AgencyStore"))}, auth="agency", params=[store_slug],
+            errors=("404", "409"))},
         "/agency/featured": {"put": operation(
             "setFeatured", "Replace the featured vendors, in order", "agency",
             {"200": answer("The featured vendors.", items_of(ref("Store")))}, auth="agency",
             request=body(ref("FeaturedInput")))},
-        "/expos": {"post": operation(
-            "createExpo", "Create an expo", "expo", {"201": answer("The expo.", ref("Expo"))}, auth="agency",
-            request=body(ref("ExpoInput")), errors=("409",))},
+        "/agency/commission": {
+            "get": operation("getCommission", "The marketplace commission", "agency",
+                             {"200": answer("The commission.", ref("Commission"))}, auth="agency"),
+            "put": operation("setCommission", "Set the marketplace commission (0 % allowed)", "agency",
+                             {"200": answer("The commission.", ref("Commission"))}, auth="agency",
+                             request=body(ref("CommissionInput"))),
+        },
+        "/expos": {
+            "get": operation("listExpos", "Every expo, the newest first", "expo",
+                             {"200": answer("Expos (without exhibitors).", items_of(ref("Expo")))}),
+            "post": operation("createExpo", "Create an expo", "expo", {"201": answer("The expo.", ref("Expo"))},
+                              auth="agency", request=body(ref("ExpoInput")), errors=("409",)),
+        },
         "/expos/{slug}": {"get": operation(
-            "getExpo", "An expo with its exhibitors", "expo", {"200": answer("The expo.", ref("Expo"))},
+            "getExpo", "An expo with its zones and exhibitors", "expo", {"200": answer("The expo.", ref("Expo"))},
             params=[path_param("slug", description="the expo's slug")], errors=("404",))},
         "/expos/{slug}/exhibitors": {"post": operation(
             "addExhibitor", "Add a store to an expo with its booth", "expo",
             {"201": answer("The exhibitor.", ref("Exhibitor"))}, auth="agency",
             params=[path_param("slug", description="the expo's slug")], request=body(ref("ExhibitorInput")),
-            errors=("404", "409"))},
+            errors=("404", "409"), description="409 when the store is in already or the booth is taken.")},
         "/agency/reports/sales": {"get": operation(
-            "salesReport", "Orders, gross sales and shoppers: per store, per sector, per day", "agency",
-            {"200": {"description": "The report, as JSON or CSV (`format=csv`).",
+            "salesReport", "Orders, gross sales and shoppers: per store, per sector (zone), per day", "agency",
+            {"200": {"description": "The report, as JSON or as CSV (`format=csv`: a header row `section,key,"
+                                    "label,orders,gross_sales,shoppers,average_order_value`, UTF-8, attachment).",
                      "content": {**json_content(ref("SalesReport")),
                                  "text/csv": {"schema": {"type": "string"}}}}},
-            auth="agency", params=[query("expo", STRING, "expo slug"), query("from", DATE), query("to", DATE),
+            auth="agency", params=[query("expo", STRING, "expo slug"),
+                                   query("from", DATE, "first day (Asia/Jakarta)"),
+                                   query("to", DATE, "last day (Asia/Jakarta)"),
                                    query("format", {"enum": ["json", "csv"], "default": "json"})],
             errors=("404", "422"))},
         "/openapi.json": {"get": operation(
@@ -526,7 +611,7 @@ def plugin_paths() -> dict:
         "/esmart/runs": {"get": operation(
             "esmartRuns", "Catalogue sync runs with their counts and row errors", "plugins",
             {"200": answer("Runs, newest first.", items_of(ref("EsmartRun")))}, auth="agency",
-            plugin="esmart_sync", params=PAGE_PARAMS)},
+            plugin="esmart_sync", params=PAGE_PARAMS, errors=("422",))},
         "/esmart/pull": {"post": operation(
             "esmartPull", "Pull IKMs and products from a file or the configured E-Smart source", "plugins",
             {"201": answer("The run.", ref("EsmartRun")), "422": esmart_failed}, auth="agency", plugin="esmart_sync",
@@ -537,7 +622,8 @@ def plugin_paths() -> dict:
         "/esmart/runs/{id}": {"get": operation(
             "esmartRun", "One sync run with its row errors, paged", "plugins",
             {"200": answer("The run.", ref("EsmartRun"))}, auth="agency", plugin="esmart_sync",
-            params=[path_param("id", {"type": "integer"}), query("page", {"type": "integer", "minimum": 1}),
+            params=[path_param("id", {"type": "integer"}),
+                    query("page", {"type": "integer", "minimum": 1, "maximum": 100_000}),
                     query("per_page", {"type": "integer", "minimum": 1, "maximum": 500})], errors=("404",))},
         "/esmart/push": {"post": operation(
             "esmartPush", "Push new and changed products to E-Smart", "plugins",
@@ -547,34 +633,59 @@ def plugin_paths() -> dict:
             "insuranceProducts", "Insurers and their products (warungku, kiosku, gerobakku ...)", "plugins",
             {"200": answer("Insurance products.", items_of(ref("InsuranceProduct")))}, plugin="insurance")},
         "/insurance/policies": {
-            "post": operation("grantPolicy", "Grant a store a policy", "plugins",
-                              {"201": answer("The policy.", ref("Policy"))}, auth="agency", plugin="insurance",
-                              request=body(ref("PolicyInput")), errors=("404", "409")),
+            "post": operation("grantPolicy", "Grant a store (or every exhibitor of an expo) a policy", "plugins",
+                              {"201": answer("The policy (with expo: the grant result).",
+                                             {"oneOf": [ref("Policy"), ref("PolicyGrantResult")]})},
+                              auth="agency", plugin="insurance", request=body(ref("PolicyInput")),
+                              errors=("404", "409")),
             "get": operation("listPolicies", "Policies the user may see", "plugins",
-                             {"200": answer("Policies.", items_of(ref("Policy")))},
+                             {"200": answer("Policies.", items_of(ref("Policy"), paged=True))},
                              auth="a seller: its store's; an insurer: its own insurer's; agency: all",
-                             plugin="insurance", params=PAGE_PARAMS),
+                             plugin="insurance", params=PAGE_PARAMS, errors=("422",)),
         },
-        "/insurance/claims": {"post": operation(
-            "fileClaim", "File a claim on a policy", "plugins", {"201": answer("The claim.", ref("Claim"))},
-            auth="the insured store's members", plugin="insurance", request=body(ref("ClaimInput")),
-            errors=("404", "409"))},
+        "/insurance/policies/{ref}": {"get": operation(
+            "getPolicy", "One policy, by id or number", "plugins", {"200": answer("The policy.", ref("Policy"))},
+            auth="those who may list it", plugin="insurance",
+            params=[path_param("ref", STRING, "policy id or number")], errors=("404",))},
+        "/insurance/claims": {
+            "post": operation(
+                "fileClaim", "File a claim on a policy (or on a protected order)", "plugins",
+                {"201": answer("The claim.", ref("Claim"))},
+                auth="the insured store's members; for an order: its shopper", plugin="insurance",
+                request={"required": True, "content": {"application/json": {"schema": ref("ClaimInput")},
+                                                       "multipart/form-data": {"schema": ref("ClaimInput")}}},
+                errors=("404", "409")),
+            "get": operation("listClaims", "Claims the user may see", "plugins",
+                             {"200": answer("Claims.", items_of(ref("Claim"), paged=True))},
+                             auth="members: their store's; shoppers: their own; an insurer: its own; agency: all",
+                             plugin="insurance",
+                             params=[*PAGE_PARAMS, query("status", {"enum": ["filed", "approved", "rejected",
+                                                                              "paid"]})], errors=("422",)),
+        },
+        "/insurance/claims/{id}": {"get": operation(
+            "getClaim", "One claim", "plugins", {"200": answer("The claim.", ref("Claim"))},
+            auth="those who may list it", plugin="insurance", params=[path_param("id", {"type": "integer"})],
+            errors=("404",))},
         "/insurance/claims/{id}/decision": {"post": operation(
             "decideClaim", "Approve, reject or mark a claim paid", "plugins",
             {"200": answer("The claim.", ref("Claim"))}, auth="the policy's insurer", plugin="insurance",
             params=[path_param("id", {"type": "integer"})], request=body(ref("ClaimDecisionInput")),
-            errors=("404", "409"))},
+            errors=("404", "409"), description="Another insurer's claim is 404."),
+        },
     }
 
 
 def webhook_paths() -> dict:
     return {"/webhooks/stripe": {"post": operation(
-        "stripeWebhook", "Stripe events", "plugins", {"200": answer("Received (applied once per event id).")},
+        "stripeWebhook", "Stripe events", "plugins",
+        {"200": answer("Received: applied, duplicate (applied once per event id), mismatch or ignored."),
+         "400": answer("Bad signature, stale timestamp, malformed body or unknown payment; nothing written.")},
         plugin="stripe_payments",
         params=[{"name": "Stripe-Signature", "in": "header", "required": True, "schema": STRING}],
         request=body(ref("StripeEvent")),
-        description="Signature checked with STRIPE_WEBHOOK_SECRET; handles checkout.session.completed, "
-                    "checkout.session.expired and charge.refunded.")}}
+        description="Signature checked with STRIPE_WEBHOOK_SECRET (300 s tolerance) on the raw body; handles "
+                    "checkout.session.completed, checkout.session.async_payment_succeeded, "
+                    "checkout.session.expired and charge.refunded, each event id once. Other types: 200, ignored.")}}
 
 
 @cache

@@ -79,6 +79,8 @@ def submit():
         db.session.rollback()
         form.form_errors = [exc.message]
         return _page(form, exc.status)
+    if result.checkout.redirect_url:  # a hosted payment page (Stripe) or the method's own page (transfer)
+        return redirect(result.checkout.redirect_url)
     return redirect(url_for("checkout.complete", checkout_id=result.checkout.id))
 
 

@@ -31,6 +31,7 @@ from marketplace.catalog import stock
 from marketplace.clock import now
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.ledger import services as ledger
 from marketplace.orders import notifications
 from marketplace.orders.models import Order, OrderEvent, OrderLine
 from marketplace.payments import services as payments
@@ -130,7 +131,15 @@ def transition(order: Order, to_status: str, actor, *, reason: str | None = None
         raise PermissionDenied(_("Anda tidak berhak mengubah pesanan ini menjadi \"%(new)s\".",
                                  new=STATUS_LABELS[to_status]))
     details = _check_details(order, to_status, actor, reason, courier, tracking_number)
+    if to_status == "paid" and actor is None and order.payment_id is not None \
+            and payments.get_payment(order.payment_id).amount_due != 0:
+        # the system's move to paid follows a confirmed payment (apply_payment); never without the money
+        raise Conflict(_("Pembayaran pesanan %(number)s belum tercatat.", number=order.number))
     _compare_and_set(order, old, to_status)
+    if to_status == "paid" and actor is not None and order.payment_id is not None:
+        # an admin marking an order paid by hand records its money on the payment
+        # (the system's move comes from apply_payment, which has already recorded it)
+        payments.capture(order.payment_id, order.total)
     _apply(order, old, to_status, details)
     _record(order, old, actor, details)
     plugin_api.notify("order_status_changed", order=order, old_status=old, new_status=to_status, actor=actor)
@@ -182,6 +191,7 @@ def _apply(order: Order, old: str, new: str, details: dict) -> None:
             payment = payments.capture(order.payment_id, order.total)
             order.paid_at = at
             plugin_api.notify("order_paid", order=order, payment=payment)
+        ledger.credit_sale(order)  # the store earns the order's total less the commission
     elif new == "cancelled":
         order.cancelled_at, order.cancel_reason = at, details.get("reason")
         _give_stock_back(order)
@@ -189,6 +199,8 @@ def _apply(order: Order, old: str, new: str, details: dict) -> None:
     elif new == "refunded":
         order.cancel_reason = details.get("reason") or order.cancel_reason
         _settle_money(order)
+        if old == "completed":  # it was credited: the store gives the money back
+            ledger.debit_refund(order)
     db.session.flush()
 
 

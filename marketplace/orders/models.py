@@ -41,6 +41,8 @@ class Order(db.Model):
     subtotal: Mapped[int] = mapped_column(BigInteger)
     extras_total: Mapped[int] = mapped_column(BigInteger, default=0)
     total: Mapped[int] = mapped_column(BigInteger)
+    # the marketplace commission at the time of sale, in basis points (snapshotted at checkout)
+    commission_bps: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     ship_name: Mapped[str] = mapped_column(String(120))
     ship_phone: Mapped[str] = mapped_column(String(20))
     ship_address: Mapped[str] = mapped_column(String(500))

@@ -42,6 +42,7 @@ def create_order(*, checkout_id: int, payment_id: int, user, group, extras: list
         store_id=group.store_id, store_name=group.store_name, status="pending_payment",
         payment_method=method.id, pay_on_delivery=bool(method.pay_on_delivery), subtotal=subtotal,
         extras_total=extras_total, total=subtotal + extras_total, placed_at=placed,
+        commission_bps=_commission_bps(),
         expires_at=placed + window if window else None,
         ship_name=address["name"], ship_phone=address["phone"], ship_address=address["address"],
         ship_city=address["city"], ship_postal_code=address["postal_code"],
@@ -61,6 +62,12 @@ def create_order(*, checkout_id: int, payment_id: int, user, group, extras: list
                  total=order.total, method=method.id)
     db.session.flush()
     return order
+
+
+def _commission_bps() -> int:
+    from marketplace.ledger.services import current_commission_bps
+
+    return current_commission_bps()
 
 
 # --- finding -------------------------------------------------------------------------------

@@ -49,3 +49,7 @@ class Payment(db.Model):
     @property
     def amount_due(self) -> int:
         return self.amount - self.captured_amount - self.voided_amount
+
+
+# the seller ledger's tables belong to the same money history
+from marketplace.ledger import models as _ledger_models  # noqa: E402,F401

@@ -179,6 +179,17 @@ def refund(payment_id: int, amount: int) -> RefundResult:
     return result
 
 
+def record_external_refund(payment_id: int, amount: int) -> Payment:
+    """A refund made at the provider directly (e.g. on the Stripe dashboard): record it, no plugin call."""
+    payment = locked(payment_id)
+    if amount <= 0 or payment.refunded_amount + amount > payment.captured_amount:
+        raise Conflict(_("Jumlah pengembalian dana melebihi yang sudah dibayar."))
+    payment.refunded_amount += amount
+    _settle_status(payment)
+    db.session.flush()
+    return payment
+
+
 def confirm(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> bool:
     """A provider says the payment's due amount arrived. Accepted only when amount
     and currency match what is due; True when applied now, False when it already was."""

@@ -1,0 +1,1 @@
+"""The seller ledger: what each store earned, the marketplace commission, refunds and payouts."""

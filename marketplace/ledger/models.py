@@ -1,0 +1,55 @@
+"""Ledger rows and payouts. A store's balance is the sum of its rows; there is no balance column.
+
+Every row has a unique ``key`` naming the fact it records (``sale:<order id>``,
+``commission:<order id>``, ``refund:<order id>``, ``payout:<payout id>``...), so
+the same fact can never be written twice, whichever path tries.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.clock import now
+from marketplace.extensions import db
+from marketplace.types import UTCDateTime
+
+LEDGER_KINDS = ("sale", "commission", "refund", "payout", "adjustment")
+
+
+class LedgerEntry(db.Model):
+    """One signed movement of a store's money (credit > 0, debit < 0), in whole rupiah."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('sale','commission','refund','payout','adjustment')", name="kind"),
+        Index("ix_ledger_entries_store_created", "store_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    commission_bps: Mapped[int | None] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Payout(db.Model):
+    """Money the marketplace transferred to a store, recorded by finance (agency or admin)."""
+
+    __tablename__ = "payouts"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    bank_reference: Mapped[str] = mapped_column(String(120))
+    paid_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

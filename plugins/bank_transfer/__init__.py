@@ -1,0 +1,74 @@
+"""Bank transfer (*transfer bank*): how most IKM buyers pay.
+
+The shopper sees the marketplace's account(s) (``BANK_TRANSFER_ACCOUNTS``), the
+exact amount (with a unique 3-digit code when ``BANK_TRANSFER_UNIQUE_CODE``)
+and a deadline (``BANK_TRANSFER_WINDOW_HOURS``, 24 by default), uploads a
+proof, and agency or admin finance confirms (the orders become paid) or
+rejects it with a reason. Unconfirmed after the deadline, the orders expire
+and the stock goes back (the core's expiry). Offered only when accounts are
+configured (a demo account in development).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResult
+from marketplace.plugin_api import hookimpl
+
+METHOD_ID = "bank_transfer"
+
+
+class BankTransferMethod(PaymentMethod):
+    id = METHOD_ID
+    name = _l("Transfer bank")
+    description = _l("Transfer ke rekening pasar, lalu unggah bukti transfer. Dikonfirmasi oleh petugas keuangan.")
+    provider = "bank_transfer"
+    pay_on_delivery = False
+
+    def __init__(self, hours: int = 24):
+        self.reservation_window = timedelta(hours=hours)
+
+    def start(self, payment) -> PaymentStart:
+        from marketplace.i18n import rupiah
+        from plugins.bank_transfer import services
+
+        transfer = services.create_for(payment)
+        return PaymentStart(
+            redirect_url=url_for("bank_transfer.pay", payment_id=payment.id),
+            provider_reference=f"bank-transfer-{transfer.id}",
+            instructions=str(_l("Transfer tepat %(amount)s ke %(accounts)s sebelum batas waktu, lalu unggah "
+                                "bukti transfer.", amount=rupiah(transfer.transfer_amount),
+                                accounts="; ".join(services.accounts()))))
+
+    def refund(self, payment, amount: int) -> RefundResult:
+        return RefundResult(reference=f"bank-transfer-refund-{payment.id}-{payment.refunded_amount}",
+                            note=str(_l("Dana dikembalikan lewat transfer oleh petugas keuangan.")))
+
+
+class BankTransferPlugin:
+    @hookimpl
+    def init_app(self, app):
+        from plugins.bank_transfer import views
+
+        app.register_blueprint(views.bp)
+
+    @hookimpl
+    def payment_methods(self):
+        from plugins.bank_transfer import services
+
+        if not services.accounts():
+            return []
+        return [BankTransferMethod(int(current_app.config.get("BANK_TRANSFER_WINDOW_HOURS") or 24))]
+
+    @hookimpl
+    def nav_items(self, user):
+        if user is None or not getattr(user, "is_authenticated", False) or not user.has_role("agency"):
+            return []
+        return [{"url": url_for("bank_transfer.queue"), "label": str(_l("Konfirmasi transfer"))},
+                {"url": url_for("ledger.payouts"), "label": str(_l("Pencairan dana"))}]
+
+
+plugin = BankTransferPlugin()
