@@ -92,7 +92,7 @@ def capacities(order: Order, actor) -> set[str]:
     if order.user_id == actor.id:
         found.add("shopper")
     store = db.session.get(Store, order.store_id) if order.store_id else None
-    if store is not None and stores.membership(store, actor) is not None:
+    if store is not None and stores.acting_membership(store, actor) is not None:
         found.add("seller")
     if "admin" in actor.roles:
         found.add("admin")

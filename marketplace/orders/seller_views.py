@@ -28,7 +28,7 @@ SUCCESS = {
 def _stores():
     from marketplace.stores import services as stores
 
-    return stores.stores_of(current_user)
+    return stores.workable_stores(current_user)
 
 
 @bp.get("/")

@@ -92,7 +92,7 @@ def get_for_shopper(user, number: str) -> Order:
 def seller_store_ids(user) -> list[int]:
     from marketplace.stores import services as stores
 
-    return [store.id for store in stores.stores_of(user)]
+    return [store.id for store in stores.workable_stores(user)]
 
 
 def get_for_seller(user, number: str) -> Order:

@@ -195,6 +195,35 @@ def require_member(store: Store, user: User | None, owner_only: bool = False) ->
     return member
 
 
+def acting_membership(store: Store, user: User | None) -> StoreMember | None:
+    """The membership the user acts under in this store: a real one, or an agency
+    officer's assistant membership where the owner allowed assistance; None otherwise
+    (unlike require_member, never raises)."""
+    member = membership(store, user)
+    if member is not None:
+        return member
+    from marketplace.agency import assist
+
+    if not assist.is_officer(user) or not store.allow_agency_assist:
+        return None
+    return assist.assistant_membership(store, user)
+
+
+def workable_stores(user: User) -> list[Store]:
+    """The stores whose seller pages the user may work in: those they belong to and,
+    for an agency officer, every approved or suspended store that allowed assistance."""
+    own = stores_of(user)
+    from marketplace.agency import assist
+
+    if not assist.is_officer(user):
+        return own
+    mine = {store.id for store in own}
+    assisted = db.session.scalars(
+        select(Store).where(Store.allow_agency_assist.is_(True), Store.id.not_in(mine or [-1]))
+        .order_by(Store.name))
+    return own + list(assisted)
+
+
 def stores_of(user: User) -> list[Store]:
     return list(db.session.scalars(
         select(Store).join(StoreMember, StoreMember.store_id == Store.id)

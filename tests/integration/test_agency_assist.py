@@ -116,3 +116,40 @@ def test_members_and_other_users_are_not_marked_as_assisted(client, people):
     client.post("/logout")
     login(client, people["shopper"].email)
     assert client.get("/seller/stores/batik-sari/").status_code == 404  # no hint the private page exists
+
+
+# --- orders: an officer accepts and ships for a store that allowed it ---------------
+
+from tests.buying_factories import buy, cod_app, gen_listing, gen_shopper  # noqa: E402,F401
+
+
+def test_an_officer_fulfils_an_order_for_a_store_that_allowed_it_and_the_seller_sees_it(cod_app):
+    from marketplace.orders.models import Order
+
+    client = cod_app.test_client()
+    people = gen_people()
+    variant = gen_listing(store=people["store"], price=150000, stock=3)
+    number = buy(gen_shopper("pembeli@test.id"), (variant, 1)).orders[0].number
+    login(client, people["agency"].email)
+
+    assert client.get(f"/seller/orders/{number}").status_code == 404  # not allowed yet
+    allow(people["store"])
+    assert number in text(client.get("/seller/orders/"))
+    response = client.post(f"/seller/orders/{number}/status", data={"status": "processing"})
+    assert response.status_code == 302, text(response)[:400]
+
+    db.session.rollback()
+    assert db.session.scalar(select(Order.status).where(Order.number == number)) == "processing"
+    row = db.session.scalars(select(AuditLog).where(AuditLog.action == "order.processing")).one()
+    assert row.actor_id == people["agency"].id
+    assert row.on_behalf_of_store_id == people["store"].id
+    assert json.loads(row.data)["assisted"] is True
+
+    client.post("/logout")
+    login(client, people["seller"].email)
+    assert "Menerima pesanan" in text(client.get("/seller/stores/batik-sari/"))
+
+    allow(people["store"], on=False)
+    client.post("/logout")
+    login(client, people["agency"].email)
+    assert client.get(f"/seller/orders/{number}").status_code == 404
