@@ -260,3 +260,5 @@ class ApiClient:
 def pytest_configure(config):
     config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL, default redis://127.0.0.1:6379/15); "
                                        "`make test` runs these again with REDIS_URL set")
+    config.addinivalue_line("markers", "security: bandit, pip-audit, schemathesis, CSRF and session checks "
+                                       "(tests/security/)")

@@ -76,3 +76,14 @@ class ApiToken(db.Model):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class EndedSession(db.Model):
+    """A signed-out browser session: its id (only the SHA-256 is kept), so a copy of
+    the cookie replayed after sign-out stays anonymous. Kept as long as a session
+    cookie can live (PERMANENT_SESSION_LIFETIME), then pruned."""
+
+    __tablename__ = "ended_sessions"
+
+    sid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)

@@ -8,10 +8,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, exists, func, select
 
 from marketplace import audit
-from marketplace.accounts.models import ROLES, ApiToken, User
+from marketplace.accounts.models import ROLES, ApiToken, EndedSession, User
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, Unauthorized, ValidationError
 from marketplace.extensions import db
@@ -21,7 +21,17 @@ MIN_PASSWORD = 8
 INSURERS = ("jasindo", "askrindo")
 
 
+def text_input(raw, field: str) -> str:
+    """``raw`` as a string ("" for None); anything else (a number, a list from JSON) names the field."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ValidationError(fields={field: _("Harus teks.")})
+    return raw
+
+
 def normalise_email(raw: str | None, field: str = "email") -> str:
+    raw = text_input(raw, field)
     try:
         # test_environment: the demo accounts of CONTRACT.md live under the special-use .test domain
         return validate_email((raw or "").strip(), check_deliverability=False,
@@ -31,6 +41,7 @@ def normalise_email(raw: str | None, field: str = "email") -> str:
 
 
 def check_password_strength(password: str | None, field: str = "password") -> str:
+    password = text_input(password, field)
     if not password or len(password) < MIN_PASSWORD:
         raise ValidationError(fields={field: _("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD)})
     if len(password) > 200:
@@ -39,6 +50,7 @@ def check_password_strength(password: str | None, field: str = "password") -> st
 
 
 def clean_phone(raw: str | None, field: str = "phone") -> str | None:
+    raw = text_input(raw, field)
     if not raw or not raw.strip():
         return None
     try:
@@ -48,7 +60,7 @@ def clean_phone(raw: str | None, field: str = "phone") -> str | None:
 
 
 def clean_name(raw: str | None, field: str = "name", max_len: int = 120) -> str:
-    value = (raw or "").strip()
+    value = text_input(raw, field).strip()
     if not value:
         raise ValidationError(fields={field: _("Wajib diisi.")})
     if len(value) > max_len:
@@ -91,7 +103,9 @@ def create_user(email: str, password: str, name: str, role: str = "shopper",
 
 def authenticate(email: str | None, password: str | None) -> User:
     """The user with these credentials; raises Unauthorized with one vague message."""
-    user = get_user_by_email((email or "").strip()) if email else None
+    if not isinstance(email, str) or not isinstance(password, str):
+        raise Unauthorized(_("E-mail atau kata sandi salah."))
+    user = get_user_by_email(email.strip()) if email else None
     if user is None or not user.active or not user.check_password(password or ""):
         raise Unauthorized(_("E-mail atau kata sandi salah."))
     return user
@@ -136,6 +150,37 @@ def invalidate_sessions(user: User) -> None:
     db.session.execute(
         ApiToken.__table__.update().where(ApiToken.user_id == user.id).values(revoked=True)
     )
+
+
+# --- browser sessions ---------------------------------------------------------
+# A session cookie is signed, not stored: a copy of it stays valid until it ages
+# out. Each signed-in session therefore carries a random id, and sign-out records
+# that id, so the copy is refused from then on (see ``load_session_user``).
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def end_session(session_id: str | None) -> None:
+    """Record a signed-out session id; forget records older than any cookie can live."""
+    if not session_id:
+        return
+    lifetime = current_app.permanent_session_lifetime
+    db.session.execute(delete(EndedSession).where(EndedSession.ended_at < now() - lifetime))
+    if db.session.get(EndedSession, _hash(session_id)) is None:
+        db.session.add(EndedSession(sid_hash=_hash(session_id), ended_at=now()))
+
+
+def load_session_user(user_id: int, version: int, session_id: str | None) -> User | None:
+    """The active user of a session cookie whose version is current and whose id was not signed out
+    (one statement)."""
+    query = select(User).where(User.id == user_id)
+    if session_id:
+        query = query.where(~exists().where(EndedSession.sid_hash == _hash(session_id)))
+    user = db.session.scalar(query)
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user
 
 
 # --- API tokens ------------------------------------------------------------

@@ -21,6 +21,7 @@ from marketplace.extensions import db, limiter, login_manager
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.mail import send_mail
+from marketplace.web import SESSION_ID_KEY
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,14 @@ def start_session(user, remember: bool = False) -> None:
     kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
     session.clear()
     session.update(kept)
+    session[SESSION_ID_KEY] = services.new_session_id()
     login_user(user, remember=remember)
 
 
 def _end_session() -> None:
+    """Sign out: this session's id is recorded as ended, so a copy of the cookie stays anonymous."""
+    services.end_session(session.get(SESSION_ID_KEY))
+    db.session.commit()
     kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
     session.clear()
     session.update(kept)

@@ -131,7 +131,10 @@ def add_item(cart: Cart, variant_id: Any, quantity: Any) -> CartItem:
 
 
 def _item(cart: Cart, item_id: Any) -> CartItem:
-    item_id = clean_id(item_id, "item_id")
+    try:
+        item_id = clean_id(item_id, "item_id")
+    except ValidationError:  # an id no line can have (say 10**10 from a URL) names no line of this cart
+        raise NotFound(_("Barang tidak ada di keranjang Anda.")) from None
     item = db.session.get(CartItem, item_id)
     if item is None or item.cart_id != cart.id:
         raise NotFound(_("Barang tidak ada di keranjang Anda."))
