@@ -57,10 +57,12 @@ def sleeps():
 
 @pytest.fixture
 def esmart_app(make_app, fake, sleeps):
-    """An app with the plugin on, E-Smart configured at the fake, time not slept."""
+    """An app with the plugin on, E-Smart configured at the fake, time not slept; the
+    automatic push after a save is off (tests of it turn it on) so a test's own data
+    is pushed only when the test pushes."""
     app = make_app(plugins="esmart_sync", ESMART_BASE_URL=fake.url, ESMART_API_KEY=fake.api_key,
                    ESMART_SLEEP=sleeps, ESMART_PHOTO_ALLOW_PRIVATE=True, ESMART_PUSH_ASYNC=False,
-                   BASE_URL="https://pasar.test")
+                   ESMART_AUTO_PUSH=False, BASE_URL="https://pasar.test")
     with app.app_context():
         yield app
 

@@ -109,7 +109,8 @@ def test_a_wrong_api_key_fails_the_push(batik, fake, esmart_app):
     assert fake.pushed == []
 
 
-def test_a_saved_product_is_pushed_once_its_transaction_commits(batik, fake):
+def test_a_saved_product_is_pushed_once_its_transaction_commits(esmart_app, batik, fake):
+    esmart_app.config["ESMART_AUTO_PUSH"] = True
     product = db.session.scalar(select(Product).where(Product.name == "Selendang batik sutra"))
     catalog.update_product(product, None, {"name": "Selendang batik sutra ATBM"})
     plugin_api.notify("product_saved", product=product, created=False)
@@ -121,7 +122,8 @@ def test_a_saved_product_is_pushed_once_its_transaction_commits(batik, fake):
     assert run.source == "product_saved" and run.counts["products_updated"] == 1
 
 
-def test_a_saved_product_whose_transaction_rolls_back_is_not_pushed(batik, fake):
+def test_a_saved_product_whose_transaction_rolls_back_is_not_pushed(esmart_app, batik, fake):
+    esmart_app.config["ESMART_AUTO_PUSH"] = True
     product = db.session.scalar(select(Product).where(Product.name == "Selendang batik sutra"))
     catalog.update_product(product, None, {"name": "Nama yang dibatalkan"})
     plugin_api.notify("product_saved", product=product, created=False)
@@ -130,7 +132,8 @@ def test_a_saved_product_whose_transaction_rolls_back_is_not_pushed(batik, fake)
     assert fake.pushed == []
 
 
-def test_saving_a_product_the_directory_already_has_records_no_run(batik, fake):
+def test_saving_a_product_the_directory_already_has_records_no_run(esmart_app, batik, fake):
+    esmart_app.config["ESMART_AUTO_PUSH"] = True
     product = db.session.scalar(select(Product).where(Product.name == "Selendang batik sutra"))
     plugin_api.notify("product_saved", product=product, created=False)
     db.session.commit()
