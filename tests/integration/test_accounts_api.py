@@ -2,7 +2,6 @@
 import re
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
@@ -10,19 +9,6 @@ from marketplace.extensions import db
 from tests.factories import PASSWORD, gen_store, gen_user
 
 
-class FreshContextClient(FlaskClient):
-    """Every request in its own app context, as in production: nothing cached on ``g``
-    (the API user, the signed-in user) leaks from one request into the next."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = FreshContextClient
-    return app.test_client()
 
 
 def user_count() -> int:
@@ -121,7 +107,6 @@ def csrf_token_of(response) -> str:
 
 def test_pages_need_a_csrf_token_but_the_api_does_not(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
-    app.test_client_class = FreshContextClient
     with app.app_context():
         gen_user("budi@test.id")
     browser = app.test_client()

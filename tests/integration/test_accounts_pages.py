@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from marketplace import mail
@@ -17,19 +16,6 @@ from tests.factories import PASSWORD, gen_user
 NEW_PASSWORD = "barubaru123"
 
 
-class FreshContextClient(FlaskClient):
-    """Every request in its own app context, as in production: nothing cached on ``g``
-    (the signed-in user, the locale) leaks from one request, or one browser, into the next."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = FreshContextClient
-    return app.test_client()
 
 
 @pytest.fixture
@@ -323,7 +309,6 @@ def test_forgot_password_answers_the_same_for_unknown_emails(client, outbox):
 
 def test_reset_link_uses_base_url_not_the_host_header(make_app, outbox):
     app = make_app(BASE_URL="https://pasar.tegalkota.go.id")
-    app.test_client_class = FreshContextClient
     with app.app_context():
         gen_user("budi@test.id")
     app.test_client().post("/password/forgot", data={"email": "budi@test.id"},

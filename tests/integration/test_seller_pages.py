@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -20,18 +19,6 @@ from marketplace.stores.models import Store, StoreMember
 from tests.factories import PASSWORD, gen_category, gen_product, gen_store, gen_user, image_bytes
 
 
-class FreshContextClient(FlaskClient):
-    """Each request in its own app context, as in production (no ``g`` or session shared)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = FreshContextClient
-    return app.test_client()
 
 
 @pytest.fixture
@@ -276,7 +263,6 @@ def test_uploaded_logo_loses_its_exif_and_gets_thumbnails(client, sari, app):
 
 def test_too_large_upload_is_refused_with_413(make_app):
     app = make_app(MAX_CONTENT_LENGTH=50_000)
-    app.test_client_class = FreshContextClient
     client = app.test_client()
     with app.app_context():
         gen_store(gen_user("sari@test.id"), name="Batik Sari")
@@ -353,7 +339,6 @@ def test_inviting_a_member_or_a_bad_address_shows_the_error(client, sari, outbox
 
 def test_invite_link_uses_base_url_when_set(make_app, monkeypatch):
     app = make_app(BASE_URL="https://apik.tegalkota.go.id")
-    app.test_client_class = FreshContextClient
     client = app.test_client()
     sent = []
     monkeypatch.setattr(mail, "deliver", sent.append)

@@ -4,7 +4,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -16,18 +15,6 @@ from marketplace.stores.models import Store
 from tests.factories import gen_category, gen_product, gen_store, gen_user, image_bytes
 
 
-class FreshContextClient(FlaskClient):
-    """Each request in its own app context, as in production (no ``g`` or session shared)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = FreshContextClient
-    return app.test_client()
 
 
 @pytest.fixture
