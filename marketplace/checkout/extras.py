@@ -7,17 +7,18 @@ payment. An extra's price of 0 means "not for this order".
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 
-class CheckoutExtra:
+class CheckoutExtra(ABC):
     id: str = ""
     name: str = ""
     description: str = ""
 
-    def price(self, group) -> int:  # pragma: no cover - an interface
+    @abstractmethod
+    def price(self, group) -> int:
         """Rupiah for one store's order; ``group`` is a ``marketplace.cart.services.StoreGroup``."""
-        raise NotImplementedError
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": str(self.name), "description": str(self.description)}

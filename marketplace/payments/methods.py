@@ -9,6 +9,8 @@ own message; any other exception becomes a generic "payment unavailable".
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -29,8 +31,8 @@ class RefundResult:
     note: str = ""
 
 
-class PaymentMethod:
-    """A way to pay, offered by a payment plugin.
+class PaymentMethod(ABC):
+    """A way to pay, offered by a payment plugin (which implements start and refund).
 
     ``reservation_window``: how long the stock of an unpaid order stays reserved
     (None: the order does not expire unpaid, e.g. cash on delivery).
@@ -45,11 +47,13 @@ class PaymentMethod:
     reservation_window: timedelta | None = timedelta(hours=24)
     pay_on_delivery: bool = False
 
-    def start(self, payment) -> PaymentStart:  # pragma: no cover - an interface
-        raise NotImplementedError
+    @abstractmethod
+    def start(self, payment) -> PaymentStart:
+        """Begin paying ``payment``: a redirect URL or instructions for the shopper."""
 
-    def refund(self, payment, amount: int) -> RefundResult:  # pragma: no cover - an interface
-        raise NotImplementedError
+    @abstractmethod
+    def refund(self, payment, amount: int) -> RefundResult:
+        """Give ``amount`` rupiah of ``payment`` back through the provider."""
 
     def as_json(self) -> dict[str, Any]:
         window = self.reservation_window
