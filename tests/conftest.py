@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, Table, create_engine, event, text
+from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from flask.testing import FlaskClient
@@ -94,8 +94,12 @@ def _read_reference_rows(url: str) -> dict[str, list[dict]]:
 
 
 def _restore_reference_rows(conn) -> None:
-    for name, rows in _REFERENCE_ROWS.items():
-        table = Table(name, MetaData(), autoload_with=conn)
+    """Insert the saved rows parents first (insurers before their products): the
+    order pg_tables lists tables in is the catalogue's, not the foreign keys'."""
+    metadata = MetaData()
+    metadata.reflect(conn, only=list(_REFERENCE_ROWS))
+    for table in metadata.sorted_tables:
+        name, rows = table.name, _REFERENCE_ROWS[table.name]
         conn.execute(table.insert(), rows)
         if "id" in table.c:  # RESTART IDENTITY rewound the sequence: move it past the restored ids
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT max(id) FROM \"{name}\"))"),
