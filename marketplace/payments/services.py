@@ -166,28 +166,34 @@ def void(payment_id: int, amount: int) -> Payment:
 
 def refund(payment_id: int, amount: int) -> RefundResult:
     """Give back ``amount`` of what was captured, through the payment's method (loud on failure)."""
-    payment = locked(payment_id)
-    if amount <= 0 or payment.refunded_amount + amount > payment.captured_amount:
-        raise Conflict(_("Jumlah pengembalian dana melebihi yang sudah dibayar."))
+    payment = _refundable(payment_id, amount)
     result = _plugin_call(_method_of(payment), "refund", payment, amount)
     if not isinstance(result, RefundResult):
         log.error("payment method %s answered refund() with %r", payment.method, result)
         raise PaymentUnavailable()
-    payment.refunded_amount += amount
-    _settle_status(payment)
-    db.session.flush()
+    _add_refund(payment, amount)
     return result
 
 
 def record_external_refund(payment_id: int, amount: int) -> Payment:
     """A refund made at the provider directly (e.g. on the Stripe dashboard): record it, no plugin call."""
+    payment = _refundable(payment_id, amount)
+    _add_refund(payment, amount)
+    return payment
+
+
+def _refundable(payment_id: int, amount: int) -> Payment:
+    """The locked payment, when ``amount`` fits in what was captured and not yet refunded."""
     payment = locked(payment_id)
     if amount <= 0 or payment.refunded_amount + amount > payment.captured_amount:
         raise Conflict(_("Jumlah pengembalian dana melebihi yang sudah dibayar."))
+    return payment
+
+
+def _add_refund(payment: Payment, amount: int) -> None:
     payment.refunded_amount += amount
     _settle_status(payment)
     db.session.flush()
-    return payment
 
 
 def confirm(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> bool:
