@@ -2,7 +2,9 @@
 
 A stored image is a "media path" like ``products/3f9c...e1.jpg``; its thumbnails
 sit beside it as ``products/3f9c...e1_400.jpg``. Files are served by
-``/media/<path>`` with headers that forbid sniffing and scripts.
+``/media/<path>`` with headers that forbid sniffing and scripts, except private
+kinds (claim evidence, transfer receipts), which only their own access-checked
+views send.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import Blueprint, Flask, abort, current_app, send_from_directory, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, send_from_directory, url_for
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -98,16 +100,43 @@ def media_url(path: str | None, size: int | None = None) -> str:
     """URL of an image or of its thumbnail of the given side (200, 400, 800)."""
     if not path:
         return url_for("static", filename="img/placeholder.svg")
-    if size:
-        stem, _dot, ext = path.rpartition(".")
-        path = f"{stem}_{size}.{ext}"
-    return url_for("media.serve", path=path)
+    return url_for("media.serve", path=thumb_path(path, size))
+
+
+def send_private(path: str, size: int | None = None) -> Response:
+    """A private upload for a caller the view has already checked; never cached by anyone else.
+    :raise 404: an unknown thumbnail size or a missing file."""
+    if size is not None and size not in THUMB_SIDES:
+        abort(404)
+    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], thumb_path(path, size), max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# Uploads that are somebody's papers (claim evidence, transfer receipts): never at /media, where an
+# unguessable name would be the only lock and a shared cache could keep them; their own views check
+# who asks and send them with send_private.
+PRIVATE_KINDS = frozenset({"claims", "transfer-proofs"})
+
+
+def is_private(path: str | None) -> bool:
+    return bool(path) and path.split("/", 1)[0] in PRIVATE_KINDS
+
+
+def thumb_path(path: str, size: int | None) -> str:
+    """The stored name of the thumbnail of ``path`` with the given side (200, 400, 800), or ``path``."""
+    if not size:
+        return path
+    stem, _dot, ext = path.rpartition(".")
+    return f"{stem}_{size}.{ext}"
 
 
 @bp.get("/media/<path:path>")
 def serve(path: str):
-    """An uploaded image. :raise 404: unknown path or not an image type."""
-    if path.rsplit(".", 1)[-1].lower() not in ALLOWED_FORMATS.values():
+    """An uploaded public image. :raise 404: unknown path, not an image type, or a private upload."""
+    if path.rsplit(".", 1)[-1].lower() not in ALLOWED_FORMATS.values() or is_private(path):
         abort(404)
     response = send_from_directory(current_app.config["UPLOAD_FOLDER"], path, max_age=31536000)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -1,7 +1,7 @@
 """Bank-transfer pages: the shopper's transfer page (proof upload) and finance's queue."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, current_app, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 
+from marketplace import media
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
@@ -100,7 +101,4 @@ def proof(transfer_id: int):
     payment = db.session.get(Payment, transfer.payment_id)
     if not transfer.proof_path or not (current_user.has_role("agency") or payment.user_id == current_user.id):
         abort(404)
-    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], transfer.proof_path, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return media.send_private(transfer.proof_path)

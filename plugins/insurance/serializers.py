@@ -1,7 +1,7 @@
 """JSON shapes of the insurance API."""
 from __future__ import annotations
 
-from marketplace.media import media_url
+from flask import url_for
 
 from . import claims, policies
 
@@ -29,7 +29,7 @@ def claim_json(claim) -> dict:
             "incident_date": claim.incident_date.isoformat(), "cause": claim.cause,
             "description": claim.description, "amount": claim.amount, "status": claim.status,
             "paid_amount": claim.paid_amount, "note": claim.decision_note,
-            "photos": [media_url(p.path) for p in claim.photos],
+            "photos": [url_for("insurance.claim_photo", claim_id=claim.id, photo_id=p.id) for p in claim.photos],
             "documents_complete_at": claim.documents_complete_at and claim.documents_complete_at.isoformat(),
             "days_since_documents": claims.days_since_documents(claim),
             "created_at": claim.created_at.isoformat()}

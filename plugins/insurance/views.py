@@ -10,7 +10,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace.errors import ValidationError
+from marketplace import media
+from marketplace.api import current_api_user
+from marketplace.errors import Unauthorized, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.orders import services as orders
@@ -156,3 +158,18 @@ def add_photos(claim_id: int):
         return _claim_detail(claims.visible(current_user, claim_id), 422, photos_form=form)
     flash(_("Foto bukti ditambahkan."))
     return redirect(url_for("insurance.claim", claim_id=claim_id))
+
+
+@bp.get("/insurance/claims/<int:claim_id>/photos/<int:photo_id>")
+def claim_photo(claim_id: int, photo_id: int):
+    """A claim's photo (``?size=200|400|800`` for a thumbnail) for those who may see the claim: the
+    signed-in user of the pages or the bearer of an API token (the API's claim JSON links here).
+    :raise 401: nobody signed in :raise 404: not the caller's claim, or no such photo"""
+    user = current_user if current_user.is_authenticated else current_api_user()
+    if user is None:
+        raise Unauthorized()
+    claim_obj = claims.visible(user, claim_id)
+    photo = next((p for p in claim_obj.photos if p.id == photo_id), None)
+    if photo is None:
+        abort(404)
+    return media.send_private(photo.path, request.args.get("size", type=int))

@@ -102,7 +102,9 @@ def test_proof_then_finance_confirms_and_the_orders_are_paid(bt_app, people):
     assert sent.status_code == 302
     transfer = _transfer(pay_id)
     assert transfer.status == "submitted" and transfer.proof_path.startswith("transfer-proofs/")
-    assert client.get(f"/finance/transfers/{transfer.id}/proof").status_code == 200  # the sender sees it
+    seen = client.get(f"/finance/transfers/{transfer.id}/proof")  # the sender sees it, and no cache keeps it
+    assert seen.status_code == 200 and seen.headers["Cache-Control"] == "private, no-store"
+    assert client.get(f"/media/{transfer.proof_path}").status_code == 404  # its random name is no key
     assert client.post(f"/finance/transfers/{transfer.id}/confirm").status_code == 403  # not finance
     _login(client, "lain@test.id")
     assert client.get(f"/finance/transfers/{transfer.id}/proof").status_code == 404

@@ -236,3 +236,47 @@ def test_unit_clean_names_every_bad_field_at_once(ins_app, cast):
     assert set(exc.value.fields) == {"incident_date", "cause", "description", "amount"}
     audit = db.session.scalars(select(AuditLog.data).where(AuditLog.action == "insurance.claim_filed")).all()
     assert all(json.loads(a)["amount"] for a in audit)
+
+
+# --- evidence photos are private ---------------------------------------------------------------
+
+def test_claim_photos_are_served_only_to_those_who_may_see_the_claim(ins_client, cast):
+    login(ins_client, cast.email("seller_a"))
+    ins_client.post(f"/insurance/claims/{cast.claim_a.id}/photos",
+                    data={"photos": (image_bytes(), "a.jpg")}, content_type="multipart/form-data")
+    db.session.rollback()
+    photo = db.session.scalars(select(ClaimPhoto).where(ClaimPhoto.claim_id == cast.claim_a.id)).one()
+    url = f"/insurance/claims/{cast.claim_a.id}/photos/{photo.id}"
+
+    # the claim's page links the guarded route, never /media
+    html = ins_client.get(f"/insurance/claims/{cast.claim_a.id}").get_data(as_text=True)
+    assert f"{url}?size=200" in html and photo.path not in html
+    own = ins_client.get(url)
+    assert own.status_code == 200 and own.mimetype == "image/jpeg"
+    assert own.headers["Cache-Control"] == "private, no-store"
+    assert own.headers["X-Content-Type-Options"] == "nosniff"
+    assert ins_client.get(f"{url}?size=200").status_code == 200
+    assert ins_client.get(f"{url}?size=123").status_code == 404
+
+    # the unguessable name is no key: /media refuses private kinds, original and thumbnails
+    assert ins_client.get(f"/media/{photo.path}").status_code == 404
+    stem, _dot, ext = photo.path.rpartition(".")
+    assert ins_client.get(f"/media/{stem}_200.{ext}").status_code == 404
+
+    # the API's claim JSON links the same route, which takes the bearer's token
+    api_token = token(ins_client, cast.email("jasindo"))
+    ins_client.post("/logout")
+    claim_json = ins_client.get(f"/api/v1/insurance/claims/{cast.claim_a.id}", headers=bearer(api_token)).get_json()
+    assert claim_json["photos"] == [url]
+    assert ins_client.get(url, headers=bearer(api_token)).status_code == 200
+
+    # others: the other insurer, the other store's seller, nobody
+    for role in ("askrindo", "seller_b"):
+        assert ins_client.get(url, headers=bearer(token(ins_client, cast.email(role)))).status_code == 404
+        login(ins_client, cast.email(role))
+        assert ins_client.get(url).status_code == 404
+        ins_client.post("/logout")
+    assert ins_client.get(url).status_code == 401
+    # another claim's id with this photo's id
+    login(ins_client, cast.email("seller_b"))
+    assert ins_client.get(f"/insurance/claims/{cast.claim_b.id}/photos/{photo.id}").status_code == 404
