@@ -17,24 +17,34 @@ from marketplace.extensions import login_manager
 SESSION_ID_KEY = "sid"
 
 
+def current_session_id() -> str | None:
+    """This browser session's random id (None outside a request or before sign-in)."""
+    return session.get(SESSION_ID_KEY) if has_request_context() else None
+
+
 @login_manager.user_loader
-def load_user(session_id: str):
-    """The session stores "<user id>:<session version>"; a bumped version logs the session out,
-    and so does sign-out of this session's id (a copy of the cookie replayed later stays anonymous).
+def load_user(stored_id: str):
+    """Flask-Login's stored id is "<user id>:<session version>[:<session id>]" (User.get_id). A bumped
+    version (password change) logs every session out; a signed-out session id logs out that session
+    and every copy of its cookies, remember-me included.
 
     A session without an id is accepted only while Flask-Login restores it from the remember-me
-    cookie; it gets a fresh id then."""
+    cookie: it takes the id the cookie names (ids from before ids were in the cookie: a fresh one)."""
     from marketplace.accounts.services import load_session_user, new_session_id
 
-    user_id, _sep, version = session_id.partition(":")
+    user_id, version, cookie_sid = (stored_id.split(":") + ["", ""])[:3]
     if not user_id.isdigit() or not version.isdigit():
         return None
     sid = session.get(SESSION_ID_KEY)
-    if not sid and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies:
-        return None
+    if not sid:
+        if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies:
+            return None
+        sid = cookie_sid or None
+    elif cookie_sid and cookie_sid != sid:
+        return None  # a stored id grafted from another session
     user = load_session_user(int(user_id), int(version), sid)
-    if user is not None and not sid:
-        session[SESSION_ID_KEY] = new_session_id()
+    if user is not None and not session.get(SESSION_ID_KEY):
+        session[SESSION_ID_KEY] = sid or new_session_id()
     return user
 
 

@@ -57,7 +57,13 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and in the remember-me cookie: the user, the
+        password's session version and, when signed in through a page, that session's random id —
+        so signing out of it also kills every copy of its remember-me cookie (marketplace.web)."""
+        from marketplace.web import current_session_id
+
+        sid = current_session_id()
+        return f"{self.id}:{self.session_version}:{sid}" if sid else f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -165,7 +166,11 @@ def end_session(session_id: str | None) -> None:
     """Record a signed-out session id; forget records older than any cookie can live."""
     if not session_id:
         return
-    lifetime = current_app.permanent_session_lifetime
+    # kept as long as any cookie naming it can live: the session's, or the remember-me cookie's
+    remember = current_app.config.get("REMEMBER_COOKIE_DURATION") or timedelta(days=365)
+    if not isinstance(remember, timedelta):
+        remember = timedelta(seconds=int(remember))
+    lifetime = max(current_app.permanent_session_lifetime, remember)
     db.session.execute(delete(EndedSession).where(EndedSession.ended_at < now() - lifetime))
     if db.session.get(EndedSession, _hash(session_id)) is None:
         db.session.add(EndedSession(sid_hash=_hash(session_id), ended_at=now()))

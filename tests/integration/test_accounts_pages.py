@@ -133,7 +133,7 @@ def test_signing_in_renews_the_session_but_keeps_the_language(client):
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["lang"] == "en"
-        assert session["_user_id"] == f"{user.id}:1"
+        assert session["_user_id"] == f"{user.id}:1:{session['sid']}"  # user, version, this session's id
 
 
 def test_remember_me_survives_a_closed_browser_and_logout_ends_it(client):

@@ -75,3 +75,37 @@ def test_a_replayed_cookie_after_password_change_is_refused(app, client):
     attacker.set_cookie("session", stolen)
     assert not signed_in(attacker)
     assert signed_in(client)
+
+
+def test_remember_me_restores_a_session_but_not_after_its_sign_out(app, client):
+    """The remember-me cookie names its session: it signs a browser back in after the session
+    cookie is gone, and a copy of it replayed after sign-out (a stolen one) stays anonymous."""
+    gen_user("budi@test.id")
+    assert login(client, remember="y").status_code == 302
+    remember = client.get_cookie("remember_token").value
+    assert remember.split("|")[0].count(":") == 2  # user:version:session id
+
+    # the browser restarts: only the remember-me cookie is left, and it signs in
+    browser = app.test_client()
+    browser.set_cookie("remember_token", remember)
+    assert signed_in(browser)
+    assert signed_in(browser)  # and stays signed in on its restored session
+
+    stolen = app.test_client()
+    stolen.set_cookie("remember_token", remember)
+    assert browser.post("/logout").status_code == 302
+    assert not signed_in(browser)
+    assert not signed_in(stolen)
+    assert not signed_in(client)  # the original browser shared that session: signed out too
+
+
+def test_a_remember_me_cookie_from_another_session_is_not_grafted(app, client):
+    gen_user("budi@test.id")
+    gen_user("ani@test.id")
+    login(client, remember="y")
+    other = app.test_client()
+    login(other, email="ani@test.id", remember="y")
+    # a session cookie of one sign-in with the remember-me cookie of another: the session wins
+    other.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    page = other.get("/account")
+    assert page.status_code == 200 and "ani@test.id" in page.get_data(as_text=True)
