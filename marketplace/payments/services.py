@@ -198,22 +198,35 @@ def _add_refund(payment: Payment, amount: int) -> None:
 
 def confirm(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> bool:
     """A provider says the payment's due amount arrived. Accepted only when amount
-    and currency match what is due; True when applied now, False when it already was."""
+    and currency match what is due; True when applied now, False when it already was.
+
+    One mismatch is expected and accepted: the shopper paid the whole amount the provider was
+    asked for, but some or all of the payment's orders were cancelled in the meantime (a seller
+    cancelled, or the reservation expired, before the money arrived). The cancelled share was
+    paid after all: it is captured and given back at once through the provider, so no money
+    stays where no order is."""
     payment = locked(payment_id)
     if payment.status == "paid" and payment.amount_due == 0:
         if provider_reference and payment.provider_reference not in (None, provider_reference):
             raise Conflict(_("Pembayaran ini sudah dikonfirmasi dengan referensi lain."))
         return False
-    if payment.status != "pending":
+    paid_after_cancellation = payment.status == "cancelled" and payment.captured_amount == 0
+    if payment.status != "pending" and not paid_after_cancellation:
         raise Conflict(_("Pembayaran berstatus %(s)s tidak bisa dikonfirmasi.", s=payment.status))
-    if (currency or "").upper() != payment.currency or amount != payment.amount_due:
+    cancelled_share = payment.voided_amount if amount == payment.amount_due + payment.voided_amount else 0
+    if (currency or "").upper() != payment.currency or amount != payment.amount_due + cancelled_share:
         raise Conflict(_("Jumlah atau mata uang pembayaran tidak cocok dengan tagihan."),
                        fields={"amount": str(payment.amount_due)})
     if provider_reference:
         payment.provider_reference = provider_reference
+    payment.voided_amount -= cancelled_share
     payment.captured_amount += amount
     _settle_status(payment)
     db.session.flush()
+    if cancelled_share:
+        log.warning("payment %s paid in full after Rp %s of its orders was cancelled: refunding that share",
+                    payment.id, cancelled_share)
+        refund(payment.id, cancelled_share)
     return True
 
 

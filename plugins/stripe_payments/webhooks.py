@@ -108,6 +108,8 @@ def _paid(session) -> str:
         return "awaiting_payment"
     amount = stripe_api.from_stripe_amount(session.get("amount_total"))
     currency = (session.get("currency") or "").upper()
+    # known before applying: a share cancelled before the shopper paid is refunded on this intent
+    row.payment_intent = session.get("payment_intent") or row.payment_intent
     try:
         with db.session.begin_nested():
             if amount is None:
@@ -118,8 +120,9 @@ def _paid(session) -> str:
                   session.get("id"), payment.id, exc, session.get("amount_total"), currency, payment.amount_due,
                   payment.currency, payment.status)
         return "mismatch"
-    row.payment_intent = session.get("payment_intent") or row.payment_intent
     row.status = "complete"
+    if payment.status == "refunded":  # every order was cancelled before the money came: all of it went back
+        return f"refunded:{payment.refunded_amount}"
     return "paid"
 
 

@@ -239,9 +239,78 @@ def test_completed_arriving_after_expired_does_not_revive_the_orders(api, token,
     session_id = _session(fake_stripe, pay["id"])["id"]
     _send(api.client, fake_stripe, event("checkout.session.expired", dict(fake_stripe.sessions[session_id])))
     late = _send(api.client, fake_stripe, event("checkout.session.completed", fake_stripe.pay(session_id)))
-    assert late.get_json() == {"result": "mismatch"}  # logged as an alert: refund it on the dashboard
+    assert late.get_json() == {"result": "refunded:50000"}  # no order to pay: the money goes straight back
     assert [o.status for o in orders_of(pay["id"])] == ["cancelled"]
-    assert payment(pay["id"]).captured_amount == 0
+    row = payment(pay["id"])
+    assert (row.captured_amount, row.voided_amount, row.refunded_amount, row.status) == (50000, 0, 50000, "refunded")
+    [call] = fake_stripe.calls("POST", "/v1/refunds")
+    assert call.form["amount"] == "5000000"
+    assert call.form["payment_intent"] == fake_stripe.sessions[session_id]["payment_intent"]
+
+
+def _cancel_unpaid_part(api, token, people, fake_stripe):
+    """Two stores' orders on one Stripe session; the tea store's order is cancelled before the shopper pays."""
+    tea = gen_listing(price=25000, stock=5, store=people["store"])
+    kopi = gen_listing(price=40000, stock=5, name="Kopi Tegal")
+    pay_id = _buy(api, token, people, (tea, 2), (kopi, 1))["payment"]["id"]
+    tea_order = next(o for o in orders_of(pay_id) if o.store_id == people["store"].id)
+    assert api.post(f"/orders/{tea_order.number}/cancel", {"reason": "salah pesan"}, token=token).status_code == 200
+    row = payment(pay_id)
+    assert (row.amount_due, row.voided_amount) == (40000, 50000)
+    assert stock_of(tea.id) == 5 and not fake_stripe.calls("POST", "/v1/refunds")
+    return pay_id, tea, kopi
+
+
+def test_paying_the_whole_session_after_a_part_was_cancelled_refunds_that_part(api, token, people, fake_stripe):
+    pay_id, tea, kopi = _cancel_unpaid_part(api, token, people, fake_stripe)
+    session_id = _session(fake_stripe, pay_id)["id"]
+    evt = event("checkout.session.completed", fake_stripe.pay(session_id))  # Rp 90.000: what Stripe was asked for
+    assert _send(api.client, fake_stripe, evt).get_json() == {"result": "paid"}
+    assert sorted(o.status for o in orders_of(pay_id)) == ["cancelled", "paid"]
+    row = payment(pay_id)
+    assert (row.captured_amount, row.voided_amount, row.refunded_amount) == (90000, 0, 50000)
+    assert row.status == "partially_refunded" and row.amount_due == 0
+    [call] = fake_stripe.calls("POST", "/v1/refunds")
+    intent = fake_stripe.sessions[session_id]["payment_intent"]
+    assert (call.form["amount"], call.form["payment_intent"]) == ("5000000", intent)
+    assert stock_of(tea.id) == 5 and stock_of(kopi.id) == 4
+    # the same event again, and Stripe's own report of our refund: nothing more
+    assert _send(api.client, fake_stripe, evt).get_json() == {"result": "duplicate"}
+    charge = {"id": "ch_9", "object": "charge", "payment_intent": intent, "amount_refunded": 5000000, "currency": "idr"}
+    assert _send(api.client, fake_stripe, event("charge.refunded", charge)).get_json() == {
+        "result": "already_recorded"}
+    assert len(fake_stripe.calls("POST", "/v1/refunds")) == 1 and payment(pay_id).refunded_amount == 50000
+
+
+def test_when_that_refund_fails_the_event_is_refused_and_stripe_retries_it(api, token, people, fake_stripe):
+    pay_id, _tea, _kopi = _cancel_unpaid_part(api, token, people, fake_stripe)
+    evt = event("checkout.session.completed", fake_stripe.pay(_session(fake_stripe, pay_id)["id"]))
+    fake_stripe.fail(500, times=2)  # our call and the stripe client's one retry
+    refused = _send(api.client, fake_stripe, evt)
+    assert refused.status_code == 503 and _events() == 0  # not stored: the retry is applied
+    row = payment(pay_id)
+    assert (row.captured_amount, row.refunded_amount, row.status) == (0, 0, "pending")
+    assert sorted(o.status for o in orders_of(pay_id)) == ["cancelled", "pending_payment"]
+    retried = _send(api.client, fake_stripe, evt)  # Stripe retries the same event later
+    assert retried.get_json() == {"result": "paid"}
+    assert (payment(pay_id).captured_amount, payment(pay_id).refunded_amount) == (90000, 50000)
+
+
+def test_paying_only_what_is_still_due_after_a_cancellation_needs_no_refund(api, token, people, fake_stripe):
+    pay_id, _tea, _kopi = _cancel_unpaid_part(api, token, people, fake_stripe)
+    obj = fake_stripe.pay(_session(fake_stripe, pay_id)["id"], amount_total=4000000)
+    assert _send(api.client, fake_stripe, event("checkout.session.completed", obj)).get_json() == {"result": "paid"}
+    row = payment(pay_id)
+    assert (row.captured_amount, row.voided_amount, row.refunded_amount, row.status) == (40000, 50000, 0, "paid")
+    assert not fake_stripe.calls("POST", "/v1/refunds")
+
+
+def test_any_other_amount_after_a_cancellation_is_still_a_mismatch(api, token, people, fake_stripe):
+    pay_id, _tea, _kopi = _cancel_unpaid_part(api, token, people, fake_stripe)
+    obj = fake_stripe.pay(_session(fake_stripe, pay_id)["id"], amount_total=6500000)
+    assert _send(api.client, fake_stripe, event("checkout.session.completed", obj)).get_json() == {
+        "result": "mismatch"}
+    assert payment(pay_id).captured_amount == 0 and not fake_stripe.calls("POST", "/v1/refunds")
 
 
 def test_our_own_expiry_closes_the_stripe_session(api, token, people, fake_stripe):
