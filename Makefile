@@ -77,3 +77,10 @@ BENCH_ARGS ?=
 bench: $(VENV)/.installed translations
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The expo opening under load (bench/README.md, "Expo opening"): visitors, shoppers
+# and sellers at once on PostgreSQL and SQLite; e.g. make bench-expo EXPO_ARGS="--db sqlite --duration 30"
+.PHONY: bench-expo
+EXPO_ARGS ?=
+bench-expo: $(VENV)/.installed translations
+	$(BIN)/python bench/expo_load.py $(EXPO_ARGS)
