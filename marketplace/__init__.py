@@ -50,11 +50,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from marketplace import i18n, media
+    from marketplace import i18n, media, pagecache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir())
     csrf.init_app(app)
+    pagecache.init_app(app)  # after csrf: pages cached for anonymous visitors hold no one's token
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -36,6 +36,7 @@ from flask.cli import AppGroup
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
+from marketplace import pagecache
 from marketplace.clock import now
 from marketplace.extensions import db
 
@@ -347,6 +348,7 @@ def restore_backup(archive_path: Path, force: bool = False, confirm=None) -> dic
         _restore_database(database, staging / database.archive_name)
         (staging / UPLOADS).mkdir(exist_ok=True)
         replace_folder(staging / UPLOADS, uploads)
+        pagecache.invalidate_all()  # the running workers' cached pages show the old data
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest

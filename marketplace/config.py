@@ -20,6 +20,7 @@ ENV_SETTINGS = (
     "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_USE_TLS", "STRIPE_SECRET_KEY",
     "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
     "ESMART_BASE_URL", "ESMART_API_KEY", "MAX_CONTENT_LENGTH", "BASE_URL",
+    "PAGE_CACHE", "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES",
     # payments (docs/PAYMENTS.md)
     "BANK_TRANSFER_ACCOUNTS", "BANK_TRANSFER_WINDOW_HOURS", "BANK_TRANSFER_UNIQUE_CODE",
     # deployment (docs/PRODUCTION.md)
@@ -70,12 +71,16 @@ class Defaults:
     LOG_REQUESTS = None  # one log line per request; default: on in production
     TRUSTED_PROXIES = 0  # reverse proxies in front of the app (ProxyFix); see docs/PRODUCTION.md
     HSTS_MAX_AGE = 31536000
+    PAGE_CACHE = True  # anonymous catalogue pages from memory (marketplace/pagecache.py)
+    PAGE_CACHE_TTL = 300  # seconds: the longest a cached page lives, whatever else happens
+    PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024  # per process
 
 
 def _coerce(name: str, value: str):
-    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "BANK_TRANSFER_UNIQUE_CODE"):
+    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "BANK_TRANSFER_UNIQUE_CODE", "PAGE_CACHE"):
         return value.strip().lower() in ("1", "true", "yes", "on")
-    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "BANK_TRANSFER_WINDOW_HOURS") or name.startswith("PROXY_FIX_"):
+    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "BANK_TRANSFER_WINDOW_HOURS",
+                "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES") or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
+from marketplace import pagecache
 from marketplace.api import bp, paged
 from marketplace.api.serializers import category_json, product_json
 from marketplace.catalog import queries
@@ -16,6 +17,7 @@ DEFAULT_PER_PAGE, MAX_PER_PAGE = 24, 100
 
 
 @bp.get("/products")
+@pagecache.cached(html=False)
 def list_products():
     """A page of products, most relevant first when ?q= is given. :raise 422: bad parameters."""
     params, errors = parse_search_args(request.args, per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE)
@@ -33,6 +35,7 @@ def list_products():
 
 
 @bp.get("/products/<int:product_id>")
+@pagecache.cached(detail=True, html=False)  # stock
 def get_product(product_id: int):
     """One product with its variants and photos. :raise 404: unless active and its store approved."""
     product = queries.product_detail(product_id)

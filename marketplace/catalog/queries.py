@@ -2,8 +2,8 @@
 
 Every function loads what its page shows in a fixed number of statements,
 whatever the page size: a grid is one statement for the page of products
-joined to their stores (with the total as a window count) and one for the
-first photo of each. Relationships are ``lazy="raise_on_sql"``, so anything a
+joined to their stores (a ranked search with its total as a window count) and
+one for the first photo of each. Relationships are ``lazy="raise_on_sql"``, so anything a
 template reads is loaded here.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
+from marketplace import pagecache
 from marketplace.catalog.models import Category, Product, ProductImage
 from marketplace.catalog.sectors import SECTORS
 from marketplace.errors import NotFound
@@ -147,7 +148,8 @@ def product_detail(product_id: int) -> Product:
     from marketplace.expo.services import exhibiting_now
 
     row = db.session.execute(
-        select(Product, exhibiting_now(Product.store_id).label("exhibiting"))
+        select(Product, exhibiting_now(Product.store_id).label("exhibiting"),
+               expo_queries.store_expo_change(Product.store_id).label("badge_changes"))
         .join(Store, Store.id == Product.store_id)
         .options(contains_eager(Product.store), joinedload(Product.category),
                  selectinload(Product.variants), selectinload(Product.images))
@@ -155,7 +157,8 @@ def product_detail(product_id: int) -> Product:
     ).unique().one_or_none()
     if row is None:
         raise NotFound(_("Produk tidak ditemukan."))
-    product, exhibiting = row
+    product, exhibiting, badge_changes = row
+    pagecache.expires_at(badge_changes)
     # the product page shows this one store's products only: its badge is all the page needs
     expo_queries.remember_live_exhibitors({product.store_id} if exhibiting else set())
     return product

@@ -11,7 +11,9 @@ find nothing, each is tried as a prefix (``kerajin`` → kerajinan), then any
 word, shortened, as a prefix (``batikk`` → batik).
 
 One search is one statement for the page (total included) and one for the
-photos; the fallbacks add a statement each, only when nothing was found.
+photos; the fallbacks add a statement each, only when nothing was found. A
+listing without words is the page, its photos, and — unless the page is the
+last — a count remembered until the catalogue changes (pagecache.memo).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from typing import Mapping
 from flask_babel import gettext as _
 from sqlalchemy import Subquery, column, func, literal_column, select, table
 
+from marketplace import pagecache
 from marketplace.catalog import queries
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.queries import Page
@@ -220,8 +223,30 @@ def _order(sort: str, hits: Subquery | None) -> list:
     return newest
 
 
+def _count(params: SearchParams) -> int:
+    """Active products of approved stores matching the filters (no words): remembered per
+    catalogue generation, so a busy unfiltered listing counts its 100,000 rows once per change."""
+    def compute() -> int:
+        stmt = (select(func.count()).select_from(Product)
+                .join(Store, Store.id == Product.store_id)
+                .where(Product.status == "active", Store.status == "approved", *_filters(params)))
+        if params.category_id is None and params.category:
+            stmt = stmt.join(Category, Category.id == Product.category_id)
+        return int(db.session.scalar(stmt) or 0)
+
+    key = ("listing-count", params.sector, params.category_id, params.category,
+           params.city.lower() if params.city else None, params.store_id, params.store,
+           params.min_price, params.max_price)
+    return pagecache.memo(key, compute)
+
+
 def _run(params: SearchParams, hits: Subquery | None, full: bool, with_total: bool = True) -> SearchResult:
-    stmt = queries.listing_select(full=full, with_total=with_total).where(*_filters(params))
+    """One page of a listing. A ranked search (``hits``) counts its matches with a window in
+    the same statement: ranking visits every match anyway. A listing without words lets the
+    database stop at the page (no window) and takes its total from the page itself when it
+    is the last one, else from :func:`_count`."""
+    window = with_total and hits is not None
+    stmt = queries.listing_select(full=full, with_total=window).where(*_filters(params))
     if hits is not None:
         stmt = stmt.join(hits, hits.c.product_id == Product.id)
     offset = (params.page - 1) * params.per_page
@@ -229,13 +254,17 @@ def _run(params: SearchParams, hits: Subquery | None, full: bool, with_total: bo
     rows = db.session.execute(stmt).all()
     if not with_total:
         total = offset + len(rows)
-    elif rows:
+    elif window and rows:
         total = rows[0].total
-    elif params.page > 1:  # past the last page: the window count saw no row, count apart
+    elif window and params.page > 1:  # past the last page: the window count saw no row, count apart
         count = select(func.count()).select_from(stmt.order_by(None).limit(None).offset(None).subquery())
         total = db.session.scalar(count)
-    else:
+    elif window:
         total = 0
+    elif rows and len(rows) < params.per_page or not rows and params.page == 1:
+        total = offset + len(rows)  # the last page: nothing to count
+    else:
+        total = _count(params)
     return SearchResult(queries.cards(rows), total, params.page, params.per_page, query=params.q)
 
 

@@ -8,6 +8,7 @@ from itertools import groupby
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from marketplace import pagecache
 from marketplace.catalog import queries
 from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
@@ -62,9 +63,12 @@ def _render_listing(params: SearchParams, errors: dict, categories: list, **page
 
 
 @bp.get("/")
+@pagecache.cached()
 def home():
     """The home page: the expo, sectors, featured vendors, newest products, some categories."""
     expo = expo_queries.newest_expo()
+    if expo is not None:
+        pagecache.expires_at(expo_queries.next_change(expo))
     first_per_sector: dict = {}
     for c in queries.categories():
         first_per_sector.setdefault(c.sector, c)
@@ -76,6 +80,7 @@ def home():
 
 
 @bp.get("/search")
+@pagecache.cached()
 def search():
     """Products matching ?q= and the filters, most relevant first."""
     params, errors = parse_search_args(request.args, per_page=_per_page())
@@ -85,6 +90,7 @@ def search():
 
 
 @bp.get("/sectors/<slug>")
+@pagecache.cached()
 def sector(slug: str):
     """Products of one sector's stores. :raise 404: unknown sector."""
     if slug not in SECTORS:
@@ -96,6 +102,7 @@ def sector(slug: str):
 
 
 @bp.get("/categories/<slug>")
+@pagecache.cached()
 def category(slug: str):
     """Products of one category. :raise 404: unknown category."""
     categories = queries.categories()
@@ -109,6 +116,7 @@ def category(slug: str):
 
 
 @bp.get("/stores")
+@pagecache.cached()
 def stores():
     """Approved stores by name, filtered by ?sector= and ?city=."""
     sector = request.args.get("sector") if request.args.get("sector") in SECTORS else None
@@ -119,6 +127,7 @@ def stores():
 
 
 @bp.get("/stores/<slug>")
+@pagecache.cached()
 def store(slug: str):
     """A storefront and its active products. :raise 404: unknown or not approved store."""
     store = get_selling_store(slug)
@@ -131,6 +140,7 @@ def store(slug: str):
 
 
 @bp.get("/products/<int:product_id>")
+@pagecache.cached(detail=True)  # stock and reviews
 def product(product_id: int):
     """A product page. :raise 404: unless the product is active and its store approved."""
     product = queries.product_detail(product_id)

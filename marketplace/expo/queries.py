@@ -6,11 +6,15 @@ hall and from the home page without the agency having to edit the expo.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import g, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from marketplace import pagecache
+from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.expo.models import Exhibitor, Expo, FeaturedStore
 from marketplace.extensions import db
@@ -37,16 +41,43 @@ def expos_with_zones() -> list[Expo]:
         select(Expo).options(joinedload(Expo.zones)).order_by(Expo.starts_at.desc(), Expo.id.desc())).unique())
 
 
+def next_change(expo: Expo, at: datetime | None = None) -> datetime | None:
+    """When the expo's state (upcoming, live, ended) changes next, or None once it has ended."""
+    at = at or now()
+    if at < expo.starts_at:
+        return expo.starts_at
+    return expo.ends_at if at <= expo.ends_at else None
+
+
 def live_exhibitor_ids() -> set[int]:
     """Stores exhibiting in a running expo: fetched once per request (one statement), for the
-    expo badge of every product card and product page of that request."""
-    from marketplace.expo.services import live_store_ids
+    expo badge of every product card and product page of that request.
 
-    if not has_app_context():
-        return live_store_ids()
-    if "expo_live_store_ids" not in g:
-        g.expo_live_store_ids = live_store_ids()
-    return g.expo_live_store_ids
+    The same statement reads the exhibitors of the expos still to come, so the page cache
+    learns when the badges change next (an expo opens or closes)."""
+    if has_app_context() and "expo_live_store_ids" in g:
+        return g.expo_live_store_ids
+    at = now()
+    rows = db.session.execute(
+        select(Exhibitor.store_id, Expo.starts_at, Expo.ends_at)
+        .join(Expo, Expo.id == Exhibitor.expo_id).where(Expo.ends_at >= at)).all()
+    live = {store_id for store_id, starts, _ends in rows if starts <= at}
+    changes = [starts if starts > at else ends for _id, starts, ends in rows]
+    if changes:
+        pagecache.expires_at(min(changes))
+    if has_app_context():
+        g.expo_live_store_ids = live
+    return live
+
+
+def store_expo_change(store_id_column, at: datetime | None = None):
+    """An SQL scalar: when the expo badge of the store of ``store_id_column`` changes next
+    (an expo it exhibits in opens or closes), NULL when never; for the page cache."""
+    at = at or now()
+    return (select(func.min(case((Expo.starts_at > at, Expo.starts_at), else_=Expo.ends_at)))
+            .join(Exhibitor, Exhibitor.expo_id == Expo.id)
+            .where(Exhibitor.store_id == store_id_column, Expo.ends_at >= at)
+            .scalar_subquery())
 
 
 def remember_live_exhibitors(store_ids: set[int]) -> None:

@@ -7,6 +7,7 @@ from itertools import groupby
 from flask import Blueprint, render_template
 from flask_babel import format_timedelta
 
+from marketplace import pagecache
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.clock import now
 from marketplace.expo import queries
@@ -54,10 +55,14 @@ def expo_live_store_ids() -> set[int]:
 
 
 @bp.get("/expo/<slug>")
+@pagecache.cached()
 def hall(slug: str):
     """An expo's hall: its state, dates and booths by zone. :raise 404: unknown expo."""
     expo = queries.expo_with_zones(slug)
     state = expo_state(expo)
+    pagecache.expires_at(queries.next_change(expo))
+    if state == "upcoming":
+        pagecache.expires_within(60)  # "opens in 3 minutes"
     opens_in = format_timedelta(expo.starts_at - now(), granularity="minute", add_direction=True) \
         if state == "upcoming" else None
     zones = hall_zones(expo, queries.exhibitors(expo))

@@ -1,0 +1,339 @@
+"""The page cache (marketplace/pagecache.py): anonymous catalogue pages from memory,
+never showing a price, stock or store status that changed, never another visitor's
+token or account, with ETags and 304s.
+
+Every change below goes through the services and a commit, as the seller, the agency
+and checkout make it; the cache learns of it only through the session events.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import event, text
+
+from marketplace import pagecache
+from marketplace.catalog import services as catalog
+from marketplace.catalog import stock
+from marketplace.clock import now
+from marketplace.expo import services as expo
+from marketplace.extensions import db
+from marketplace.reviews.models import Review  # noqa: F401 - the table exists
+from marketplace.stores import services as stores
+from tests.buying_factories import buy, cod_app, gen_shopper, variant_of  # noqa: F401 - fixture
+from tests.factories import gen_product, gen_store, gen_user
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def shop(app):
+    store = gen_store(name="Batik Sari")
+    product = gen_product(store, name="Batik Tulis Sekar Jagad", price=350000, stock=7)
+    other = gen_product(store, name="Batik Cap Kawung", price=150000, stock=3)
+    data = {"store": store.slug, "store_id": store.id, "product": product.id, "variant": variant_of(product).id,
+            "other": other.id}
+    db.session.remove()
+    return data
+
+
+def pages(shop) -> dict[str, str]:
+    return {
+        "home": "/", "search": "/search?q=batik", "all": "/search", "sector": "/sectors/fesyen",
+        "category": "/categories/batik", "stores": "/stores", "store": f"/stores/{shop['store']}",
+        "product": f"/products/{shop['product']}", "api": "/api/v1/products", "api-product": f"/api/v1/products/{shop['product']}",
+    }
+
+
+def statements(client, count_queries, url, **kw):
+    db.session.remove()
+    with count_queries() as q:
+        response = client.get(url, **kw)
+    return response, q.count
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+# --- hits ---------------------------------------------------------------------------------
+
+def test_a_cached_page_costs_no_statement(client, count_queries, shop):
+    for name, url in pages(shop).items():
+        first, cold = statements(client, count_queries, url)
+        second, warm = statements(client, count_queries, url)
+        assert first.status_code == second.status_code == 200, name
+        assert cold > 0 and warm == 0, (name, cold, warm)
+        assert first.get_data() == second.get_data() or name == "product", name  # the product page: own token
+
+
+def test_the_key_holds_the_language_and_the_query(client, shop):
+    indonesian = html(client.get("/search?q=batik"))
+    english = html(client.get("/search?q=batik&lang=en"))
+    assert 'lang="id"' in indonesian and 'lang="en"' in english
+    assert "Kawung" in html(client.get("/search?q=kawung")) and "Sekar" not in html(client.get("/search?q=kawung"))
+    # the language is remembered by the session: the same URL is now English, not the cached Indonesian page
+    assert 'lang="en"' in html(client.get("/search?q=batik"))
+
+
+# --- invalidation: price, stock, store status, reviews -----------------------------------
+
+def test_a_new_price_shows_at_once_on_every_page(client, shop):
+    urls = pages(shop)
+    for url in urls.values():
+        assert client.get(url).status_code == 200
+    assert "350.000" in html(client.get(urls["product"]))
+    variant = catalog.get_variant(shop["variant"])
+    catalog.update_variant(variant, None, {"price": 275000})
+    db.session.commit()
+    for name in ("home", "search", "all", "store", "product", "category"):
+        page = html(client.get(urls[name]))
+        assert "275.000" in page and "350.000" not in page, name
+    listed = {p["id"]: p["price"] for p in client.get(urls["api"]).get_json()["items"]}
+    assert listed[shop["product"]] == 275000
+    assert client.get(urls["api-product"]).get_json()["variants"][0]["price"] == 275000
+
+
+def test_stock_taken_by_checkout_shows_at_once_and_leaves_the_listings_cached(cod_app):
+    client = cod_app.test_client()
+    store = gen_store(name="Teh Poci Mas")
+    product = gen_product(store, name="Teh Poci Gula Batu", price=25000, stock=7)
+    variant, product_id = variant_of(product), product.id
+    db.session.remove()
+    assert "Stok: 7" in html(client.get(f"/products/{product_id}"))
+    assert client.get(f"/api/v1/products/{product_id}").get_json()["variants"][0]["stock"] == 7
+    client.get("/")
+    buy(gen_shopper(), (variant, 2))  # checkout's own conditional UPDATE, not the ORM
+    assert "Stok: 5" in html(client.get(f"/products/{product_id}"))
+    assert client.get(f"/api/v1/products/{product_id}").get_json()["variants"][0]["stock"] == 5
+    # the home page shows no stock: still served from the cache
+    sent = []
+    listener = lambda conn, cursor, statement, *args: sent.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert sent == []
+
+
+def test_a_review_shows_at_once_on_the_product_page(cod_app):
+    from marketplace.orders import services as orders
+    from marketplace.orders.lifecycle import transition
+    from marketplace.reviews import services as reviews
+
+    client = cod_app.test_client()
+    seller = gen_user(role="seller")
+    product = gen_product(gen_store(seller, name="Teh Poci Mas"), name="Teh Poci Gula Batu", price=25000, stock=7)
+    variant, url = variant_of(product), f"/products/{product.id}"
+    buyer = gen_shopper(name="Rina Wulandari")
+    order = buy(buyer, (variant, 1)).orders[0]
+    for status in ("processing", "shipped", "completed"):
+        transition(order, status, seller, tracking_number="JNE123" if status == "shipped" else None)
+        db.session.commit()
+    assert "Rina Wulandari" not in html(client.get(url))
+    reviews.add_review(buyer, orders.get_for_shopper(buyer, order.number), 5, "Segar dan wangi.")
+    db.session.commit()
+    page = html(client.get(url))
+    assert "Rina Wulandari" in page and "Segar dan wangi." in page
+
+
+def test_a_raw_stock_update_is_seen_too(client, shop):
+    """Any write through the session counts, the ORM's or a statement's, even a textual one."""
+    url = f"/products/{shop['product']}"
+    assert "Stok: 7" in html(client.get(url))
+    assert stock.reserve(shop["variant"], 3)
+    db.session.commit()
+    assert "Stok: 4" in html(client.get(url))
+    db.session.execute(text("UPDATE variants SET stock = 9 WHERE id = :id"), {"id": shop["variant"]})
+    db.session.commit()
+    assert "Stok: 9" in html(client.get(url))
+
+
+def test_a_rolled_back_change_invalidates_nothing(client, count_queries, shop):
+    url = f"/stores/{shop['store']}"
+    client.get(url)
+    variant = catalog.get_variant(shop["variant"])
+    catalog.update_variant(variant, None, {"price": 99000})
+    db.session.rollback()
+    _response, count = statements(client, count_queries, url)
+    assert count == 0
+
+
+def test_a_suspended_store_disappears_at_once(client, shop):
+    urls = pages(shop)
+    for url in urls.values():
+        client.get(url)
+    agency = gen_user(role="agency")
+    stores.set_status(stores.get_store(shop["store"]), agency, "suspended", reason="NIB tidak valid")
+    db.session.commit()
+    assert client.get(urls["store"]).status_code == 404
+    assert client.get(urls["product"]).status_code == 404
+    assert client.get(urls["api-product"]).status_code == 404
+    for name in ("home", "search", "all", "sector", "stores"):
+        assert "Batik Sari" not in html(client.get(urls[name])), name
+    assert client.get(urls["api"]).get_json()["total"] == 0
+
+
+def test_an_archived_product_disappears_at_once(client, shop):
+    client.get("/search?q=batik")
+    client.get(f"/products/{shop['product']}")
+    catalog.set_product_status(catalog.get_product(shop["product"]), None, "archived")
+    db.session.commit()
+    assert "Sekar Jagad" not in html(client.get("/search?q=batik"))
+    assert client.get(f"/products/{shop['product']}").status_code == 404
+
+
+def test_the_expo_badge_appears_when_the_expo_opens(client, shop):
+    opens = now() + timedelta(hours=1)
+    fair = expo.create_expo(None, "apik-banget", "Apik Banget Virtual Expo", opens, opens + timedelta(days=3))
+    expo.add_exhibitor(None, fair, stores.get_store(shop["store"]), booth="A1")
+    db.session.commit()
+    with time_machine.travel(opens - timedelta(minutes=5), tick=False):
+        assert "Peserta Expo" not in html(client.get("/search?q=batik"))
+        assert "Peserta Expo" not in html(client.get(f"/products/{shop['product']}"))
+        assert "Segera" in html(client.get("/expo/apik-banget"))
+    with time_machine.travel(opens + timedelta(minutes=1), tick=False):
+        assert "Peserta Expo" in html(client.get("/search?q=batik"))
+        assert "Peserta Expo" in html(client.get(f"/products/{shop['product']}"))
+        assert "LIVE" in html(client.get("/expo/apik-banget"))
+
+
+# --- who gets a cached page ------------------------------------------------------------------
+
+def test_signed_in_visitors_never_get_a_cached_page(client, auth, count_queries, shop):
+    url = f"/products/{shop['product']}"
+    anonymous = client.get(url)
+    assert anonymous.headers["Cache-Control"] == "private, no-cache"
+    gen_user(email="shopper@test.id", name="Rina Wulandari")
+    auth.login()
+    response, count = statements(client, count_queries, url)
+    assert count > 0
+    assert response.headers["Cache-Control"] == "private, no-store" and "ETag" not in response.headers
+    assert "Keluar" in html(response)  # the account menu, rendered for this visitor
+    auth.logout()
+    _response, count = statements(client, count_queries, "/")
+    assert "Keluar" not in html(_response)
+
+
+def test_a_visitor_with_a_cart_sees_their_own_count(client, shop):
+    client.get(f"/products/{shop['product']}")
+    client.get("/")
+    added = client.post("/cart/items", data={"variant_id": shop["variant"], "quantity": "2"})
+    assert added.status_code in (302, 303)
+    page = html(client.get("/"))
+    assert 'id="cart-count">2<' in page
+    other = html(client.application.test_client().get("/"))
+    assert 'id="cart-count"' not in other
+
+
+def test_no_visitor_gets_another_visitors_csrf_token(make_app, shop):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    url = f"/products/{shop['product']}"
+    alice, bob = app.test_client(), app.test_client()
+    alice_token = CSRF_FIELD.search(html(alice.get(url))).group(1)
+    bob_token = CSRF_FIELD.search(html(bob.get(url))).group(1)  # served from the cache
+    assert alice_token != bob_token and "pagecache-csrf" not in alice_token + bob_token
+    # each token is its owner's: the add-to-cart form of the cached page works, a stolen token does not
+    stolen = bob.post("/cart/items", data={"csrf_token": alice_token, "variant_id": shop["variant"], "quantity": "1"})
+    assert stolen.status_code == 400
+    own = bob.post("/cart/items", data={"csrf_token": bob_token, "variant_id": shop["variant"], "quantity": "1"})
+    assert own.status_code in (302, 303)
+
+
+def test_a_flashed_message_is_shown_once_and_never_cached(client, shop):
+    client.get("/")
+    gen_user(email="shopper@test.id")
+    client.post("/login", data={"email": "shopper@test.id", "password": "salah-sekali"})
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "Pesan khusus untukmu")]
+    assert "Pesan khusus untukmu" in html(client.get("/"))
+    assert "Pesan khusus untukmu" not in html(client.get("/"))
+    assert "Pesan khusus untukmu" not in html(client.application.test_client().get("/"))
+
+
+# --- HTTP: ETag and 304 ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["home", "store", "search", "api", "product"])
+def test_etags_answer_304_until_the_page_changes(client, shop, name):
+    url = pages(shop)[name]
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert "no-cache" in first.headers["Cache-Control"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    catalog.update_variant(catalog.get_variant(shop["variant"]), None, {"price": 123000})
+    db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_the_product_page_etag_is_the_visitors_own(client, shop):
+    url = f"/products/{shop['product']}"
+    mine = client.get(url).headers["ETag"]
+    theirs = client.application.test_client().get(url).headers["ETag"]
+    assert mine != theirs  # a 304 must never hand back a page holding another session's form token
+    assert client.get(url, headers={"If-None-Match": theirs}).status_code == 200
+
+
+def test_the_cache_can_be_switched_off(app, client, count_queries, shop):
+    app.config["PAGE_CACHE"] = False
+    statements(client, count_queries, "/")
+    _response, count = statements(client, count_queries, "/")
+    assert count > 0
+
+
+# --- several processes ---------------------------------------------------------------------------
+
+def test_two_apps_on_one_database_share_invalidation(make_app, shop):
+    """Two workers on one host without Redis: the generations are files beside the database."""
+    first, second = make_app(), make_app()
+    url = f"/products/{shop['product']}"
+    assert "350.000" in html(first.test_client().get(url))
+    with second.app_context():
+        catalog.update_variant(catalog.get_variant(shop["variant"]), None, {"price": 199000})
+        db.session.commit()
+    assert "199.000" in html(first.test_client().get(url))
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        message = f"Redis is not reachable at {REDIS_TEST_URL} ({exc})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " and CI=true: the Redis tests must run in CI.")
+        pytest.skip("!!! REDIS TESTS SKIPPED: " + message)
+    return REDIS_TEST_URL
+
+
+@pytest.mark.redis
+def test_two_apps_share_invalidation_through_redis(make_app, shop, redis_url, tmp_path):
+    """Two hosts: the generations live in Redis, and a change made by one is seen by the other."""
+    first, second = make_app(REDIS_URL=redis_url), make_app(REDIS_URL=redis_url)
+    assert isinstance(first.extensions["apik_pagecache"].generations, pagecache.RedisGenerations)
+    urls = (f"/products/{shop['product']}", f"/stores/{shop['store']}", "/api/v1/products")
+    for url in urls:
+        assert "350" in html(first.test_client().get(url))
+    with second.app_context():
+        catalog.update_variant(catalog.get_variant(shop["variant"]), None, {"price": 199000})
+        db.session.commit()
+    for url in urls:
+        page = html(first.test_client().get(url))
+        assert "199" in page and "350" not in page, url
+
+
+@pytest.mark.redis
+def test_pages_are_rendered_uncached_while_redis_is_down(make_app, shop):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get(f"/products/{shop['product']}").headers["Cache-Control"] == "private, no-store"
