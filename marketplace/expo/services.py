@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
 from marketplace import audit
@@ -286,14 +286,6 @@ def exhibiting_now(store_id_column, at: datetime | None = None):
     return (select(Exhibitor.id).join(Expo, Expo.id == Exhibitor.expo_id)
             .where(Exhibitor.store_id == store_id_column, Expo.starts_at <= at, Expo.ends_at >= at)
             .exists())
-
-
-def live_store_ids(at: datetime | None = None) -> set[int]:
-    """Stores exhibiting in an expo that is running now, in one statement (the expo badge)."""
-    at = at or now()
-    return set(db.session.scalars(
-        select(Exhibitor.store_id).join(Expo, Expo.id == Exhibitor.expo_id)
-        .where(and_(Expo.starts_at <= at, Expo.ends_at >= at)).distinct()))
 
 
 def exhibitor_store_ids(expo_slug: str) -> list[int]:
