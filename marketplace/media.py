@@ -8,6 +8,7 @@ views send.
 """
 from __future__ import annotations
 
+import posixpath
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
@@ -122,7 +123,7 @@ PRIVATE_KINDS = frozenset({"claims", "transfer-proofs"})
 
 
 def is_private(path: str | None) -> bool:
-    return bool(path) and path.split("/", 1)[0] in PRIVATE_KINDS
+    return bool(path) and posixpath.normpath(path).split("/", 1)[0] in PRIVATE_KINDS
 
 
 def thumb_path(path: str, size: int | None) -> str:
@@ -136,7 +137,10 @@ def thumb_path(path: str, size: int | None) -> str:
 @bp.get("/media/<path:path>")
 def serve(path: str):
     """An uploaded public image. :raise 404: unknown path, not an image type, or a private upload."""
-    if path.rsplit(".", 1)[-1].lower() not in ALLOWED_FORMATS.values() or is_private(path):
+    # Only the stored name itself: send_from_directory normalises "./claims/x.jpg" and
+    # "products/../claims/x.jpg" to a private upload that the first segment did not name.
+    if posixpath.normpath(path) != path or path.rsplit(".", 1)[-1].lower() not in ALLOWED_FORMATS.values() \
+            or is_private(path):
         abort(404)
     response = send_from_directory(current_app.config["UPLOAD_FOLDER"], path, max_age=31536000)
     response.headers["X-Content-Type-Options"] = "nosniff"

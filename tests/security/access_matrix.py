@@ -1,0 +1,593 @@
+"""The route x role access matrix: who may call what, for every route of the app.
+
+Every rule of ``app.url_map`` (every method but HEAD/OPTIONS, an ``any(...)``
+converter expanded into one key per choice) and every operation of the OpenAPI
+document has one entry in ``MATRIX`` naming the roles allowed to call it. The
+test (tests/security/test_access_matrix.py) calls every route as every role,
+with route arguments that all belong to store A and its buyer, so that store B's
+seller, the other shopper and the other insurer are IDOR attempts:
+
+    store A  (seller_a)  Jasindo Warungku policy, claim A (with a photo), product A
+                         (two variants, a photo), orders of ``shopper``, a ledger
+    store B  (seller_b)  Askrindo Gerobakku policy, claim B, its own product
+
+What a reply must look like:
+- an allowed role gets ``Entry.ok`` (per entry: 200 for a page, 302 after a form
+  post that did its work, 422 for an empty form, 409 for a move the object's
+  state forbids...) and never a redirect to the sign-in page;
+- a refused role gets ``Entry.refused`` (403 or 404 by default); anonymous gets
+  401 from the API and a redirect to /login from the pages;
+- nobody ever gets a 500.
+
+HTML calls carry the session cookie of a real sign-in and a real CSRF token
+(so a refusal is access control, not CSRF); API calls carry a bearer token only.
+State-changing calls are sent with an empty form or ``{}``: an allowed role then
+gets a validation answer or does the one harmless thing the route does, and the
+database is put back to the seeded world after every state change.
+
+A new route fails the test until it has an entry here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from io import BytesIO
+from urllib.parse import urlsplit
+
+from werkzeug.datastructures import FileStorage
+from werkzeug.routing.converters import AnyConverter
+
+ROLES = ("anonymous", "shopper", "shopper2", "seller_a", "seller_b", "agency", "jasindo", "askrindo", "admin")
+ROLE_EMAILS = {
+    "shopper": "pembeli@test.id", "shopper2": "pembeli2@test.id", "seller_a": "sari@test.id",
+    "seller_b": "joko@test.id", "agency": "petugas@disnakerin.test", "jasindo": "klaim@jasindo.test",
+    "askrindo": "klaim@askrindo.test", "admin": "admin@test.id",
+}
+CLAIM_A_TEXT = "Korsleting listrik membakar etalase kain batik."
+PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance"
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+# --- the matrix ------------------------------------------------------------------------------
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+NOBODY: frozenset = frozenset()
+AGENCY = frozenset({"agency", "admin"})          # officers; admin has every role
+BUYER = frozenset({"shopper"})                   # the shopper whose order, cart and review the URL names
+SELLER_A = frozenset({"seller_a"})               # the owner of store A (assistance is off)
+INSURER_A = frozenset({"jasindo"})               # the insurer of store A's policy
+INSURERS = frozenset({"jasindo", "askrindo"})
+# who sees store A's policy and claim: its members, its insurer, the agency and admins
+POLICY_A_READERS = frozenset({"seller_a", "jasindo", "agency", "admin"})
+# API roles checked by ``auth_required("shopper")``: shoppers, and admin (who has every role)
+API_SHOPPERS = frozenset({"shopper", "shopper2", "seller_a", "seller_b", "admin"})  # a seller shops too
+
+PAGE = frozenset({200})
+FORM_POST = frozenset({302, 422})     # did it and redirected, or re-rendered the empty form with errors
+REDIRECT = frozenset({302})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Who may call a route and what their answer looks like.
+
+    ``ok``: the statuses an allowed role may get (none of them an auth reply);
+    ``refused``: what a signed-in role outside ``allow`` gets; ``anonymous``
+    overrides the anonymous refusal (default: 401 on the API, a redirect to
+    /login on pages); ``args``: route arguments that differ from the world's
+    defaults (a value or a world key); ``why``: the rule in words."""
+
+    allow: frozenset
+    ok: frozenset = PAGE
+    refused: frozenset = frozenset({403, 404})
+    anonymous: frozenset | None = None
+    args: dict = field(default_factory=dict)
+    query: str = ""
+    body: dict = field(default_factory=dict)
+    hides: tuple = ()
+    why: str = ""
+
+
+def E(allow, ok=PAGE, refused=(403, 404), anonymous=None, args=None, query="", body=None, hides=(), why=""):
+    """``hides=(name, roles)``: of the allowed roles, only ``roles`` may find the world's ``name``
+    (an order number, a policy number...) in the answer — a list scoped to the caller."""
+    return Entry(frozenset(allow), frozenset(ok), frozenset(refused),
+                 frozenset(anonymous) if anonymous is not None else None, args or {}, query, body or {},
+                 (hides[0], frozenset(hides[1])) if hides else (), why)
+
+
+MATRIX: dict[str, Entry] = {
+    # --- public pages and files --------------------------------------------------------------
+    "GET /": E(EVERYONE),
+    "GET /healthz": E(EVERYONE),
+    "GET /static/<path:filename>": E(EVERYONE, args={"filename": "css/app.css"}),
+    "GET /insurance/static/<path:filename>": E(EVERYONE, args={"filename": "insurance.css"}),
+    "GET /media/<path:path>": E(EVERYONE, args={"path": "image_path"}, why="public product photos only"),
+    "GET /search": E(EVERYONE, query="q=batik"),
+    "GET /stores": E(EVERYONE),
+    "GET /stores/<slug>": E(EVERYONE),
+    "GET /categories/<slug>": E(EVERYONE, args={"slug": "batik"}),
+    "GET /sectors/<slug>": E(EVERYONE, args={"slug": "fesyen"}),
+    "GET /products/<int:product_id>": E(EVERYONE),
+    "GET /expo/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),
+
+    # --- accounts ------------------------------------------------------------------------------
+    "GET /login": E(EVERYONE, ok=(200, 302), why="signed-in users are sent home"),
+    "POST /login": E(EVERYONE, ok=(422,), why="an empty form is re-rendered"),
+    "GET /logout": E(EVERYONE, ok=(200, 302), why="anonymous is sent home"),
+    "POST /logout": E(EVERYONE, ok=REDIRECT),
+    "GET /register": E(EVERYONE, ok=(200, 302)),
+    "POST /register": E(EVERYONE, ok=(422,)),
+    "GET /password/forgot": E(EVERYONE),
+    "POST /password/forgot": E(EVERYONE, ok=(422,)),
+    "GET /password/reset/<token>": E(EVERYONE, ok=(200, 302), args={"token": "reset_token"},
+                                     why="the token in the link is the credential"),
+    "POST /password/reset/<token>": E(EVERYONE, ok=(422,), args={"token": "reset_token"}),
+    "GET /account": E(SIGNED_IN),
+    "POST /account": E(SIGNED_IN, ok=FORM_POST),
+    "GET /account/password": E(SIGNED_IN),
+    "POST /account/password": E(SIGNED_IN, ok=FORM_POST),
+
+    # --- cart and checkout ---------------------------------------------------------------------
+    "GET /cart": E(EVERYONE, why="each visitor sees only their own cart"),
+    "POST /cart/items": E(EVERYONE, ok=REDIRECT, why="adds to the caller's own cart"),
+    # another's cart line: 404 to a caller with a cart, back to /cart (changing nothing) for one without
+    "POST /cart/items/<int:item_id>": E(BUYER, ok=REDIRECT, refused=(302, 404), anonymous=(302,),
+                                        body={"quantity": "1"}),
+    "POST /cart/items/<int:item_id>/remove": E(BUYER, ok=REDIRECT, refused=(302, 404), anonymous=(302,)),
+    "GET /checkout": E(SIGNED_IN, ok=(200, 302), why="an empty cart is sent back to /cart"),
+    "POST /checkout": E(SIGNED_IN, ok=(422,), why="checks out the caller's own cart"),
+    "GET /checkout/complete/<int:checkout_id>": E(BUYER),
+    "GET /bank-transfer/<int:payment_id>": E(BUYER),
+    "POST /bank-transfer/<int:payment_id>": E(BUYER, ok=(422,)),
+    "GET /payments/stripe/success/<int:payment_id>": E(BUYER),
+
+    # --- the buyer's orders --------------------------------------------------------------------
+    "GET /orders": E(SIGNED_IN, hides=("order_number", BUYER)),
+    "GET /orders/<number>": E(BUYER),
+    "POST /orders/<number>/cancel": E(BUYER, ok=REDIRECT),
+    "POST /orders/<number>/complete": E(BUYER, ok=(409,), why="the order is not shipped yet"),
+    "POST /orders/<number>/reviews": E(BUYER, ok=REDIRECT, args={"number": "done_number"},
+                                       why="the empty form is flashed back on the order page"),
+    "GET /orders/<number>/protection-claim": E(BUYER),
+    "POST /orders/<number>/protection-claim": E(BUYER, ok=(422,)),
+    "GET /insurance/protection": E(SIGNED_IN, hides=("order_number", BUYER)),
+
+    # --- the seller's pages (store A does not allow agency assistance) --------------------------
+    "GET /seller/": E(SIGNED_IN, ok=(200, 302), why="the caller's own stores"),
+    "GET /seller/stores/new": E(SIGNED_IN),
+    "POST /seller/stores/new": E(SIGNED_IN, ok=FORM_POST),
+    "GET /seller/stores/<slug>/": E(SELLER_A),
+    "GET /seller/stores/<slug>/settings": E(SELLER_A),
+    "POST /seller/stores/<slug>/settings": E(SELLER_A, ok=FORM_POST),
+    "POST /seller/stores/<slug>/settings/logo": E(SELLER_A, ok=(422,)),
+    "GET /seller/stores/<slug>/staff": E(SELLER_A),
+    "POST /seller/stores/<slug>/staff": E(SELLER_A, ok=FORM_POST),
+    "GET /seller/stores/<slug>/products/new": E(SELLER_A),
+    "POST /seller/stores/<slug>/products/new": E(SELLER_A, ok=FORM_POST),
+    "GET /seller/stores/<slug>/products/<int:product_id>/edit": E(SELLER_A),
+    "POST /seller/stores/<slug>/products/<int:product_id>/edit": E(SELLER_A, ok=FORM_POST),
+    "POST /seller/stores/<slug>/products/<int:product_id>/status": E(SELLER_A, ok=REDIRECT),
+    "POST /seller/stores/<slug>/products/<int:product_id>/photos": E(SELLER_A, ok=(422,)),
+    "POST /seller/stores/<slug>/products/<int:product_id>/photos/<int:image_id>/delete": E(SELLER_A, ok=REDIRECT),
+    "POST /seller/stores/<slug>/products/<int:product_id>/variants/<int:variant_id>/delete":
+        E(SELLER_A, ok=REDIRECT),
+    "GET /seller/orders/": E(SIGNED_IN, hides=("order_number", SELLER_A), why="orders of the caller's own stores"),
+    "GET /seller/orders/<number>": E(SELLER_A),
+    "POST /seller/orders/<number>/status": E(SELLER_A, ok=(422,)),
+    "GET /seller/ledger": E(SELLER_A, query="store=store_slug", why="?store= names store A"),
+    "GET /seller/ledger.csv": E(SELLER_A, query="store=store_slug"),
+    "GET /seller/insurance": E(SIGNED_IN, hides=("policy_number", SELLER_A),
+                               why="the policies of the caller's own stores"),
+    "GET /seller/insurance/policies/<policy_id>": E(POLICY_A_READERS),
+    "GET /seller/insurance/policies/<policy_id>/claim": E(SELLER_A, refused=(403, 404)),
+    "POST /seller/insurance/policies/<policy_id>/claim": E(SELLER_A, ok=(422,)),
+    "GET /invites/<token>": E(SIGNED_IN, args={"token": "invite_token"},
+                              why="the token is the credential; the page says whose invite it is"),
+    "POST /invites/<token>": E(NOBODY, args={"token": "invite_token"}, refused=(403,),
+                               why="only the invited e-mail accepts (none of the roles)"),
+
+    # --- claims ----------------------------------------------------------------------------------
+    "GET /insurance/claims/<int:claim_id>": E(POLICY_A_READERS),
+    "POST /insurance/claims/<int:claim_id>/decision": E(INSURER_A, ok=(422,)),
+    "POST /insurance/claims/<int:claim_id>/photos": E(SELLER_A, ok=(422,), why="the claimant only"),
+    "GET /insurance/claims/<int:claim_id>/photos/<int:photo_id>":
+        E(POLICY_A_READERS, anonymous=(401,), why="private: the claim's readers only"),
+    "GET /insurer/": E(INSURERS, query="status=all", hides=("policy_number", INSURER_A),
+                       why="an insurer sees its own insurer's policies and claims only"),
+
+    # --- finance (agency and admin) ----------------------------------------------------------
+    "GET /finance/payouts": E(AGENCY),
+    "POST /finance/payouts": E(AGENCY, ok=(422,)),
+    "GET /finance/transfers": E(AGENCY),
+    "POST /finance/transfers/<int:transfer_id>/confirm": E(AGENCY, ok=REDIRECT),
+    "POST /finance/transfers/<int:transfer_id>/reject": E(AGENCY, ok=REDIRECT),
+    "GET /finance/transfers/<int:transfer_id>/proof": E(AGENCY | BUYER, why="finance and the payer"),
+
+    # --- the agency console ------------------------------------------------------------------
+    "GET /agency/": E(AGENCY),
+    "GET /agency/audit": E(AGENCY),
+    "GET /agency/commission": E(AGENCY),
+    "POST /agency/commission": E(AGENCY, ok=FORM_POST),
+    "GET /agency/featured": E(AGENCY),
+    "POST /agency/featured/add": E(AGENCY, ok=REDIRECT, body={"store": "store_b_slug"}),
+    **{f"POST /agency/featured/{action}": E(AGENCY, ok=REDIRECT, body={"store": "store_slug"})
+       for action in ("remove", "up", "down")},
+    "GET /agency/stores": E(AGENCY),
+    "GET /agency/stores/<slug>": E(AGENCY),
+    # store A is approved: suspending works, the other moves are illegal from there (409 after the check)
+    **{f"POST /agency/stores/<slug>/{d}": E(AGENCY, ok=(409,)) for d in ("approve", "reject", "reinstate")},
+    "POST /agency/stores/<slug>/suspend": E(AGENCY, ok=REDIRECT, body={"reason": "Alamat tidak sesuai NIB."}),
+    "POST /agency/stores/<slug>/assist": E(AGENCY, ok=REDIRECT, args={"slug": "store_b_slug"},
+                                           why="store B allows assistance (store A does not: 403 saying so)"),
+    "POST /agency/stores/<slug>/invite-owner": E(AGENCY, ok=(409,), why="store A already has its owner"),
+    "GET /agency/expos": E(AGENCY),
+    "POST /agency/expos": E(AGENCY, ok=FORM_POST),
+    "GET /agency/expos/<slug>": E(AGENCY, args={"slug": "expo_slug"}),
+    "POST /agency/expos/<slug>": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
+    "POST /agency/expos/<slug>/banner": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
+    "POST /agency/expos/<slug>/zones": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
+    **{f"POST /agency/expos/<slug>/zones/<zone>/{action}": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"})
+       for action in ("up", "down", "remove", "rename")},
+    "POST /agency/expos/<slug>/exhibitors": E(AGENCY, ok=REDIRECT, args={"slug": "expo_slug"},
+                                              body={"store": "store_b_slug", "booth": "K-01", "zone": "kuliner"}),
+    **{f"POST /agency/expos/<slug>/exhibitors/<store_slug>/{action}": E(AGENCY, ok=FORM_POST,
+                                                                        args={"slug": "expo_slug"})
+       for action in ("update", "remove")},
+    "GET /agency/onboard": E(AGENCY),
+    "POST /agency/onboard": E(AGENCY, ok=FORM_POST),
+    "POST /agency/onboard/bulk": E(AGENCY, ok=FORM_POST),
+    "GET /agency/reports": E(AGENCY),
+    "GET /agency/reports/sales.csv": E(AGENCY),
+    "GET /agency/esmart": E(AGENCY),
+    "POST /agency/esmart/upload": E(AGENCY, ok=(422,)),
+    "POST /agency/esmart/pull": E(AGENCY, ok=REDIRECT),
+    "POST /agency/esmart/push": E(AGENCY, ok=REDIRECT),
+    "GET /agency/esmart/runs/<int:run_id>": E(AGENCY),
+    "GET /agency/insurance": E(AGENCY),
+    "POST /agency/insurance/grant": E(AGENCY, ok=REDIRECT, body={"store": "store_b_slug", "product": "kiosku"}),
+    "POST /agency/insurance/grant-expo": E(AGENCY, ok=REDIRECT, body={"expo": "expo_slug", "product": "kiosku"}),
+    "POST /agency/insurance/protection": E(AGENCY, ok=FORM_POST),
+    "POST /agency/insurance/policies/<int:policy_id>/cancel": E(AGENCY, ok=REDIRECT),
+    "GET /agency/insurance/products/<code>": E(AGENCY, args={"code": "warungku"}),
+    "POST /agency/insurance/products/<code>": E(AGENCY, ok=FORM_POST, args={"code": "warungku"}),
+
+    # --- provider callbacks --------------------------------------------------------------------
+    "POST /webhooks/stripe": E(NOBODY, refused=(400,), anonymous=(400,),
+                               why="only a request signed with STRIPE_WEBHOOK_SECRET is applied"),
+
+    # --- JSON API (bearer token) ---------------------------------------------------------------
+    "GET /api/v1/openapi.json": E(EVERYONE),
+    "POST /api/v1/auth/register": E(EVERYONE, ok=(422,)),
+    "POST /api/v1/auth/tokens": E(EVERYONE, ok=(201,), body={"email": "shopper_email", "password": "rahasia123"},
+                                  why="the credentials are the body"),
+    "GET /api/v1/me": E(SIGNED_IN),
+    "GET /api/v1/stores": E(EVERYONE),
+    "GET /api/v1/stores/<slug>": E(EVERYONE),
+    "POST /api/v1/stores": E(SIGNED_IN, ok=(422,)),
+    "POST /api/v1/stores/<slug>/products": E(SELLER_A, ok=(422,)),
+    "GET /api/v1/products": E(EVERYONE),
+    "GET /api/v1/products/<int:product_id>": E(EVERYONE),
+    "PATCH /api/v1/products/<int:product_id>": E(SELLER_A, ok=(200,), why="an empty patch changes nothing"),
+    "POST /api/v1/products/<int:product_id>/variants": E(SELLER_A, ok=(422,)),
+    "POST /api/v1/products/<int:product_id>/images": E(SELLER_A, ok=(422,)),
+    "DELETE /api/v1/products/<int:product_id>/images/<int:image_id>": E(SELLER_A, ok=(204,)),
+    "PATCH /api/v1/variants/<int:variant_id>": E(SELLER_A, ok=(200,)),
+    "DELETE /api/v1/variants/<int:variant_id>": E(SELLER_A, ok=(204,)),
+    "GET /api/v1/categories": E(EVERYONE),
+    "GET /api/v1/cart": E(API_SHOPPERS),
+    "POST /api/v1/cart/items": E(API_SHOPPERS, ok=(422,)),
+    "PATCH /api/v1/cart/items/<int:item_id>": E(BUYER, ok=(200,), body={"quantity": 1}),
+    "DELETE /api/v1/cart/items/<int:item_id>": E(BUYER, ok=(200, 204)),
+    "POST /api/v1/checkout": E(API_SHOPPERS, ok=(422,)),
+    "GET /api/v1/checkout/extras": E(EVERYONE),
+    "GET /api/v1/payment-methods": E(EVERYONE),
+    "GET /api/v1/orders": E(SIGNED_IN, hides=("order_number", BUYER)),
+    "GET /api/v1/orders/<number>": E(BUYER),
+    "POST /api/v1/orders/<number>/cancel": E(BUYER, ok=(200,)),
+    "POST /api/v1/orders/<number>/complete": E(BUYER, ok=(409,)),
+    "POST /api/v1/orders/<number>/reviews": E(BUYER, ok=(422,), args={"number": "done_number"}),
+    "GET /api/v1/seller/orders": E(SIGNED_IN, hides=("order_number", SELLER_A)),
+    "GET /api/v1/seller/orders/<number>": E(SELLER_A),
+    "POST /api/v1/seller/orders/<number>/status": E(SELLER_A, ok=(422,)),
+    "GET /api/v1/seller/ledger": E(SELLER_A, query="store=store_slug"),
+    "GET /api/v1/agency/stores": E(AGENCY),
+    **{f"POST /api/v1/agency/stores/<slug>/{d}": E(AGENCY, ok=(409,)) for d in ("approve", "reject", "reinstate")},
+    "POST /api/v1/agency/stores/<slug>/suspend": E(AGENCY, ok=(422,), why="a reason is required"),
+    "PUT /api/v1/agency/featured": E(AGENCY, ok=(422,)),
+    "GET /api/v1/agency/commission": E(AGENCY),
+    "PUT /api/v1/agency/commission": E(AGENCY, ok=(422,)),
+    "GET /api/v1/agency/reports/sales": E(AGENCY),
+    "GET /api/v1/expos": E(EVERYONE),
+    "POST /api/v1/expos": E(AGENCY, ok=(422,)),
+    "GET /api/v1/expos/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),
+    "POST /api/v1/expos/<slug>/exhibitors": E(AGENCY, ok=(201,), args={"slug": "expo_slug"},
+                                              body={"store": "store_b_slug", "booth": "K-02"}),
+    "GET /api/v1/esmart/runs": E(AGENCY),
+    "GET /api/v1/esmart/runs/<int:run_id>": E(AGENCY),
+    "POST /api/v1/esmart/pull": E(AGENCY, ok=(422,)),
+    "POST /api/v1/esmart/push": E(AGENCY, ok=(422,)),
+    "GET /api/v1/insurance/products": E(EVERYONE),
+    "GET /api/v1/insurance/policies": E(SIGNED_IN, hides=("policy_number", POLICY_A_READERS)),
+    "POST /api/v1/insurance/policies": E(AGENCY, ok=(201,), body={"store": "store_b_slug", "product": "kiosku"}),
+    "GET /api/v1/insurance/policies/<ref>": E(POLICY_A_READERS, args={"ref": "policy_number"}),
+    "GET /api/v1/insurance/claims": E(SIGNED_IN, hides=("claim_text", POLICY_A_READERS)),
+    "POST /api/v1/insurance/claims": E(SELLER_A, ok=(201,), body={
+        "policy": "policy_number", "incident_date": "today", "cause": "petir", "amount": 400_000,
+        "description": "Petir menyambar tiang listrik, etalase terbakar."}, why="store A's policy, in the body"),
+    "GET /api/v1/insurance/claims/<int:claim_id>": E(POLICY_A_READERS),
+    "POST /api/v1/insurance/claims/<int:claim_id>/decision": E(INSURER_A, ok=(422,)),
+}
+
+
+# --- the routes --------------------------------------------------------------------------------
+
+def rule_keys(rule) -> list[tuple[str, dict]]:
+    """The matrix keys of one URL rule: ``METHOD /path`` per method, an ``any()`` argument spelt out."""
+    choices: list[dict] = [{}]
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):
+            choices = [{**c, name: item} for c in choices for item in sorted(converter.items)]
+    keys = []
+    for method in sorted((rule.methods or set()) - SKIPPED_METHODS):
+        for fixed in choices:
+            path = rule.rule
+            for name, value in fixed.items():
+                path = re.sub(rf"<any\([^)]*\):{name}>", value, path)
+            keys.append((f"{method} {path}", {"rule": rule, "method": method, "fixed": fixed}))
+    return keys
+
+
+def app_routes(app) -> dict[str, dict]:
+    routes: dict[str, dict] = {}
+    for rule in app.url_map.iter_rules():
+        for key, info in rule_keys(rule):
+            routes[key] = info
+    return routes
+
+
+def shape(path: str) -> str:
+    """A path with its parameters unnamed: /orders/<number> and /orders/{number} -> /orders/{}."""
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "{}", path)
+
+
+def openapi_operations(spec: dict) -> set[tuple[str, str]]:
+    """(METHOD, shape) of every operation of the OpenAPI document."""
+    methods = {"get", "post", "put", "patch", "delete"}
+    return {(method.upper(), shape(path)) for path, item in spec["paths"].items() for method in item
+            if method in methods}
+
+
+def matrix_shapes() -> dict[tuple[str, str], str]:
+    found = {}
+    for key in MATRIX:
+        method, path = key.split(" ", 1)
+        found[(method, shape(path))] = key
+    return found
+
+
+def is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+# --- the world -----------------------------------------------------------------------------------
+
+def _photo(name: str = "foto.jpg") -> FileStorage:
+    from tests.factories import image_bytes
+
+    return FileStorage(stream=BytesIO(image_bytes().getvalue()), filename=name, content_type="image/jpeg")
+
+
+def build_world() -> dict:
+    """Everything the route arguments name, made through the services (in an app context)."""
+    from sqlalchemy import select
+
+    from marketplace.accounts import services as accounts
+    from marketplace.cart import services as carts
+    from marketplace.catalog import services as catalog
+    from marketplace.expo import services as expos
+    from marketplace.extensions import db
+    from marketplace.orders import services as orders
+    from marketplace.orders.lifecycle import transition
+    from marketplace.reviews import services as reviews
+    from marketplace.stores import services as stores
+    from plugins.bank_transfer import services as bank
+    from plugins.bank_transfer.models import BankTransfer
+    from plugins.esmart_sync.models import EsmartRun
+    from plugins.insurance import claims, policies
+    from plugins.insurance.models import ClaimPhoto
+    from tests.buying_factories import buy, fill_cart, variant_of
+    from tests.factories import gen_product, gen_store, gen_user, image_bytes
+    from tests.insurance_support import file_claim, grant
+
+    users = {
+        "shopper": gen_user(ROLE_EMAILS["shopper"], name="Siti Aminah"),
+        "shopper2": gen_user(ROLE_EMAILS["shopper2"], name="Rina Wulandari"),
+        "seller_a": gen_user(ROLE_EMAILS["seller_a"], role="seller", name="Sari Rahayu"),
+        "seller_b": gen_user(ROLE_EMAILS["seller_b"], role="seller", name="Joko Susilo"),
+        "agency": gen_user(ROLE_EMAILS["agency"], role="agency", name="Bambang Sutrisno"),
+        "jasindo": gen_user(ROLE_EMAILS["jasindo"], role="insurer", name="Dewi Lestari", insurer="jasindo"),
+        "askrindo": gen_user(ROLE_EMAILS["askrindo"], role="insurer", name="Agus Prasetyo", insurer="askrindo"),
+        "admin": gen_user(ROLE_EMAILS["admin"], role="admin", name="Admin"),
+    }
+    store_a = gen_store(users["seller_a"], name="Batik Sari", address="Jl. Kapten Sudibyo No. 12")
+    store_b = gen_store(users["seller_b"], name="Sate Kambing Pak Joko", sector="kuliner")
+    stores.update_store(store_b, users["seller_b"], {"allow_agency_assist": True})  # store A does not
+    product_a = gen_product(store_a, name="Batik Tulis Tegalan", price=350_000, stock=50, variants=[
+        {"name": "Katun", "sku": None, "price": 350_000, "stock": 50},
+        {"name": "Sutra", "sku": None, "price": 900_000, "stock": 5}])
+    product_b = gen_product(store_b, name="Sate Kambing Muda", price=30_000, stock=50, category=None)
+    image = catalog.add_image(product_a, users["seller_a"], image_bytes())
+    db.session.commit()
+    buyer, other = users["shopper"], users["shopper2"]
+
+    # the buyer's orders at store A: one open (with order protection), one completed and reviewed
+    open_order = buy(buyer, (variant_of(product_a), 1), extras=["order_protection"]).orders[0]
+    done = buy(buyer, (variant_of(product_a), 1))
+    done_order = done.orders[0]
+    for status in ("processing", "shipped", "completed"):
+        transition(done_order, status, users["seller_a"], tracking_number="JNE123" if status == "shipped" else None)
+        db.session.commit()
+    review = reviews.add_review(buyer, orders.get_for_shopper(buyer, done_order.number), 5,
+                                "Kainnya halus, warnanya awet.")
+    db.session.commit()
+    # the buyer's bank transfer (with a proof) and cart line; the other shopper's own cart
+    paying = buy(buyer, (variant_of(product_a), 1), method="bank_transfer")
+    transfer = db.session.scalar(select(BankTransfer).where(BankTransfer.payment_id == paying.payment.id))
+    bank.submit_proof(transfer, paying.payment, buyer, image_bytes(), "Siti Aminah")
+    db.session.commit()
+    fill_cart(buyer, (variant_of(product_a), 2))
+    fill_cart(other, (variant_of(product_b), 1))
+    cart_item = carts.view(carts.find_cart(buyer)).lines[0].item_id
+
+    policy_a = grant(users["agency"], store_a, "warungku")
+    policy_b = grant(users["agency"], store_b, "gerobakku")
+    claim_a = file_claim(users["seller_a"], policy_a, description=CLAIM_A_TEXT)
+    claims.add_photos(users["seller_a"], claim_a, [_photo()])
+    db.session.commit()
+    claim_b = file_claim(users["seller_b"], policy_b, cause="pencurian", amount=800_000)
+    photo_id = db.session.scalar(select(ClaimPhoto.id).where(ClaimPhoto.claim_id == claim_a.id))
+
+    fair = expos.create_expo(users["agency"], "apik-banget", "Apik Banget Virtual Expo",
+                             expos.parse_local_datetime("2020-01-01", "starts_at"),
+                             expos.parse_local_datetime("2099-12-31", "ends_at", end_of_day=True))
+    expos.add_zone(users["agency"], fair, "Fesyen", slug="fesyen")
+    expos.add_zone(users["agency"], fair, "Kuliner", slug="kuliner")
+    expos.add_exhibitor(users["agency"], fair, store_a, booth="F-01", zone="fesyen")
+    expos.set_featured(users["agency"], [store_a])
+    run = EsmartRun(kind="pull", source="uji.json", status="succeeded", actor_id=users["agency"].id)
+    db.session.add(run)
+    _invite, invite_token = stores.invite_staff(store_a, users["seller_a"], "staf.baru@test.id")
+    db.session.commit()
+
+    tokens = {role: accounts.issue_token(user) for role, user in users.items()}
+    db.session.commit()
+    return {
+        "users": {role: user.id for role, user in users.items()},
+        "tokens": tokens,
+        "store_a": store_a.id, "store_b": store_b.id, "product_b_id": product_b.id,
+        "variant_b_id": variant_of(product_b).id, "claim_b_id": claim_b.id, "policy_b_id": policy_b.id,
+        "review_id": review.id, "other_cart_item": carts.view(carts.find_cart(other)).lines[0].item_id,
+        "args": {
+            "slug": store_a.slug, "store_slug": store_a.slug, "product_id": product_a.id,
+            "variant_id": variant_of(product_a, 1).id, "image_id": image.id, "number": open_order.number,
+            "item_id": cart_item, "checkout_id": open_order.checkout_id, "payment_id": paying.payment.id,
+            "transfer_id": transfer.id, "claim_id": claim_a.id, "photo_id": photo_id, "policy_id": policy_a.id,
+            "run_id": run.id, "zone": "fesyen", "code": "warungku", "filename": "css/app.css",
+            "token": invite_token, "ref": policy_a.number, "path": image.path,
+        },
+        "named": {
+            "expo_slug": fair.slug, "store_slug": store_a.slug, "store_b_slug": store_b.slug,
+            "shopper_email": ROLE_EMAILS["shopper"], "order_number": open_order.number,
+            "claim_text": CLAIM_A_TEXT, "today": policies.today().isoformat(), "done_number": done_order.number,
+            "invite_token": invite_token, "reset_token": accounts.password_reset_token(buyer),
+            "policy_number": policy_a.number, "image_path": image.path, "proof_path": transfer.proof_path,
+            "claim_photo_path": db.session.scalar(select(ClaimPhoto.path).where(ClaimPhoto.id == photo_id)),
+        },
+    }
+
+
+def route_values(world: dict, info: dict, entry: Entry) -> dict:
+    values = {}
+    for name in info["rule"].arguments:
+        if name in info["fixed"]:
+            values[name] = info["fixed"][name]
+            continue
+        value = entry.args.get(name, world["args"].get(name))
+        values[name] = world["named"].get(value, value) if isinstance(value, str) else value
+    return values
+
+
+def route_url(world: dict, info: dict, entry: Entry) -> str:
+    url = info["rule"].build(route_values(world, info, entry), append_unknown=False)[1]
+    if entry.query:
+        name, _eq, value = entry.query.partition("=")
+        url += f"?{name}={world['named'].get(value, value)}"
+    return url
+
+
+# --- callers -------------------------------------------------------------------------------------
+
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+@dataclass
+class Caller:
+    """One role: the session cookie of a real sign-in (with its CSRF token) and an API token."""
+
+    role: str
+    cookie: str | None
+    csrf: str
+    token: str | None
+
+
+def sign_in(app, role: str, world: dict) -> Caller:
+    from tests.factories import PASSWORD
+
+    client = app.test_client()
+    csrf = csrf_from(client.get("/login").get_data(as_text=True))
+    if role != "anonymous":
+        response = client.post("/login", data={"email": ROLE_EMAILS[role], "password": PASSWORD,
+                                               "csrf_token": csrf})
+        assert response.status_code == 302, (role, response.status_code)
+        csrf = csrf_from(client.get("/logout").get_data(as_text=True))
+    cookie = client.get_cookie("session")
+    return Caller(role, cookie.value if cookie else None, csrf, world["tokens"].get(role))
+
+
+def named_body(world: dict, entry: Entry) -> dict:
+    return {k: world["named"].get(v, v) if isinstance(v, str) else v for k, v in entry.body.items()}
+
+
+def send(app, world: dict, caller: Caller, method: str, url: str, entry: Entry):
+    """One request as ``caller``: a fresh client with the caller's cookie, so nothing a reply sets
+    (a sign-out, a flash) carries over to the next call."""
+    client = app.test_client()
+    if is_api(url):
+        headers = {"Authorization": f"Bearer {caller.token}"} if caller.token else {}
+        body = {"json": named_body(world, entry)} if method in ("POST", "PUT", "PATCH") else {}
+        return client.open(url, method=method, headers=headers, **body)
+    if caller.cookie:
+        client.set_cookie("session", caller.cookie)
+    data = {"data": {**named_body(world, entry), "csrf_token": caller.csrf}} if method in STATE_CHANGING else {}
+    return client.open(url, method=method, **data)
+
+
+def to_login(response) -> bool:
+    return response.status_code in (301, 302, 303) and \
+        urlsplit(response.headers.get("Location", "")).path == "/login"
+
+
+def judge(entry: Entry, role: str, api: bool, response, world: dict) -> str | None:
+    """None when the reply is what the matrix says; else what went wrong."""
+    status = response.status_code
+    if status >= 500:
+        return f"{status} (server error)"
+    if role in entry.allow:
+        if to_login(response) or status == 401 or status not in entry.ok:
+            return f"{status}{' to /login' if to_login(response) else ''}, expected allowed {sorted(entry.ok)}"
+        if entry.hides:
+            name, seers = entry.hides
+            shown = world["named"][name] in response.get_data(as_text=True)
+            if shown and role not in seers:
+                return f"{status} showing {name} {world['named'][name]!r}, which only {sorted(seers)} may see"
+            if not shown and role in seers:  # the control: the check above looks for something real
+                return f"{status} without its own {name} {world['named'][name]!r}"
+        return None
+    if role == "anonymous":
+        if entry.anonymous is not None:
+            return None if status in entry.anonymous else f"{status}, expected refused {sorted(entry.anonymous)}"
+        if api:
+            return None if status == 401 else f"{status}, expected refused 401"
+        return None if to_login(response) else f"{status}, expected a redirect to /login"
+    if status in entry.refused:
+        return None
+    return f"{status}, expected refused {sorted(entry.refused)}"
