@@ -200,9 +200,10 @@ def _token() -> str:
 class FileGenerations:
     """One file per scope holding a random token, replaced atomically (shared by a host's workers)."""
 
-    def __init__(self, folder: Path, stem: str):
+    def __init__(self, folder: Path, stem: str, create: bool = False):
         self.paths = {scope: folder / f"{stem}-{scope}" for scope in SCOPES}
-        folder.mkdir(parents=True, exist_ok=True)
+        if create:  # never the database's own folder: making it would make a mistyped DATABASE_URL "work"
+            folder.mkdir(parents=True, exist_ok=True)
 
     def get(self) -> dict[str, str] | None:
         out = {}
@@ -320,7 +321,7 @@ class PageCache:
         if database.startswith("sqlite:///") and database != "sqlite:///:memory:":
             # beside the database file: every process on that file shares them, and nothing else does
             return FileGenerations(Path(database[len("sqlite:///"):]).resolve().parent, stem)
-        return FileGenerations(Path(app.instance_path) / "pagecache", stem)
+        return FileGenerations(Path(app.instance_path) / "pagecache", stem, create=True)
 
     def read_generations(self) -> dict[str, str] | None:
         try:
