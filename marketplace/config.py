@@ -110,6 +110,7 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     cfg = app.config
     cfg.setdefault("DATABASE_URL", f"sqlite:///{instance / 'marketplace.sqlite'}")
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg.get("SQLALCHEMY_ENGINE_OPTIONS"))
     production.check_settings(app)  # before a key is generated: production refuses insecure settings
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _secret_key(instance)
@@ -125,6 +126,27 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+# Seconds to wait for a PostgreSQL connection before answering 503 (docs/PRODUCTION.md,
+# "Database outages"): an unreachable host must not hold every worker thread.
+DEFAULT_CONNECT_TIMEOUT = 5
+
+
+def engine_options(uri: str, configured: dict | None) -> dict:
+    """The engine options for ``uri``: what the settings give, plus, for a database server,
+    a liveness check on every checkout (``pool_pre_ping``: after a restart or failover the
+    pool's dead connections are replaced, no app restart needed) and a connect timeout.
+    A setting given in SQLALCHEMY_ENGINE_OPTIONS (or ``connect_timeout`` in the URL) wins."""
+    options = dict(configured or {})
+    if uri.startswith("sqlite"):
+        return options
+    options.setdefault("pool_pre_ping", True)
+    if uri.startswith("postgresql") and "connect_timeout=" not in uri:
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", DEFAULT_CONNECT_TIMEOUT)
+        options["connect_args"] = connect_args
+    return options
 
 
 def plugin_names(app: Flask) -> list[str]:

@@ -26,8 +26,10 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, config: dict, workers: int = 2, threads: int = 4, log_path: Path | None = None):
+    def __init__(self, config: dict, workers: int = 2, threads: int = 4, log_path: Path | None = None,
+                 app: str = "tests.live_app:app"):
         self.config = config
+        self.app = app  # the WSGI app gunicorn imports (a test may add test-only plugins in its own)
         self.workers = workers
         self.threads = threads
         self.port = free_port()
@@ -39,7 +41,7 @@ class LiveServer:
         env = {**os.environ, "APIK_TEST_CONFIG": json.dumps(self.config), "PYTHONPATH": str(ROOT)}
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "tests.live_app:app", "-b", f"127.0.0.1:{self.port}",
+            [sys.executable, "-m", "gunicorn", self.app, "-b", f"127.0.0.1:{self.port}",
              "-w", str(self.workers), "--threads", str(self.threads), "--timeout", "60",
              "--graceful-timeout", "5"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -1,0 +1,47 @@
+"""The live test server's app plus a test-only payment method that stalls mid-checkout.
+
+``stalling_transfer`` is offered next to the configured plugins. Its ``start``
+runs after the stock is reserved and the orders are written, inside the
+checkout's transaction: while the file ``$APIK_STALL_FILE.armed`` exists it
+writes its worker's pid to ``$APIK_STALL_FILE`` and sleeps, so a test can kill
+that worker at exactly that moment.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import timedelta
+
+from marketplace import create_app, plugin_api
+from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResult
+from marketplace.plugin_api import hookimpl
+
+
+class StallingTransfer(PaymentMethod):
+    id = "stalling_transfer"
+    name = "Transfer uji (lambat)"
+    provider = "fake"
+    reservation_window = timedelta(minutes=30)
+
+    def start(self, payment) -> PaymentStart:
+        marker = os.environ.get("APIK_STALL_FILE")
+        if marker and os.path.exists(marker + ".armed"):
+            with open(marker + ".tmp", "w") as out:
+                out.write(str(os.getpid()))
+            os.replace(marker + ".tmp", marker)
+            time.sleep(60)
+        return PaymentStart(instructions="Transfer ke rekening 123", provider_reference=f"st-{payment.id}")
+
+    def refund(self, payment, amount: int) -> RefundResult:
+        return RefundResult(reference=f"st-refund-{payment.id}")
+
+
+class StallingPlugin:
+    @hookimpl
+    def payment_methods(self):
+        return [StallingTransfer()]
+
+
+app = create_app(json.loads(os.environ["APIK_TEST_CONFIG"]))
+plugin_api.register(app, StallingPlugin(), "stalling_transfer")
