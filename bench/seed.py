@@ -4,7 +4,8 @@
 
 The database must already be migrated (``flask db upgrade``). Everything goes
 through the services a seller or the agency would use (stores.register_store,
-catalog.create_product, expo.create_expo/add_exhibitor/set_featured,
+catalog.create_products — a store's products at once, by create_product's rules —,
+expo.create_expo/add_exhibitor/set_featured,
 accounts.create_user/issue_token), one commit per batch of products. Writes a
 manifest (JSON) of what the benchmark needs: a store, a product, the expo, the
 shoppers' API tokens, the variants checkout may buy, the search words.
@@ -30,7 +31,7 @@ sys.path.insert(0, str(BENCH))
 
 import words as W  # noqa: E402  (bench/words.py)
 
-SEED_VERSION = 1  # bump when what the seeder writes changes: the cache key includes it
+SEED_VERSION = 2  # bump when what the seeder writes changes: the cache key includes it
 SHOPPER_PASSWORD = "bench-shopper-123"
 HOT_STOCK = 20  # units of each limited-stock variant that checkout races for
 HOT_VARIANTS = 4
@@ -106,7 +107,8 @@ def _seed_products_job(store_ids, job, args):
 def _seed_products(database_url: str, upload_folder: str, store_ids: list[int], per_store: int,
                    rare_ids: list[int], agency_id: int, images: bool, batch: int, random_seed: int,
                    job: int) -> list[str]:
-    """Products of the given stores through catalog.create_product; returns SKUs checkout may buy."""
+    """Products of the given stores through catalog.create_products (one call per store, the
+    rules of create_product); returns SKUs checkout may buy."""
     from marketplace.accounts.models import User
     from marketplace.catalog import services as catalog
     from marketplace.extensions import db
@@ -123,29 +125,33 @@ def _seed_products(database_url: str, upload_folder: str, store_ids: list[int], 
         for store_id in store_ids:
             store = db.session.get(Store, store_id)
             rng = random.Random(f"{random_seed}-{store_id}")  # the same catalogue whatever the jobs
+            items = []
             for p in range(per_store):
                 rare = store_id in rare_ids and p == 0
                 data = _product_data(store, store.sector, p, rng, rare)
-                product = catalog.create_product(store, agency, data)
-                if images:
-                    from io import BytesIO
-
-                    from PIL import Image
-                    buffer = BytesIO()
-                    Image.new("RGB", (800, 600), (rng.randrange(256), rng.randrange(256), 90)).save(buffer, "JPEG")
-                    buffer.seek(0)
-                    catalog.add_image(product, agency, buffer)
+                items.append(data)
                 if data["status"] == "active" and rng.random() < 0.05:
                     for v in data["variants"]:
                         if v["stock"] >= 50:
                             checkout_pool.append(v["sku"])
                             break
-                done += 1
-                if done % batch == 0:
-                    db.session.commit()
-                    elapsed = time.monotonic() - t0
-                    log(f"{prefix}{done}/{total} products, {elapsed:.0f}s, {done / elapsed:.0f}/s, "
-                        f"eta {(total - done) / (done / elapsed):.0f}s")
+            # the store's products at once, by create_product's rules (catalog.create_products)
+            products = catalog.create_products(store, agency, items)
+            if images:
+                from io import BytesIO
+
+                from PIL import Image
+                for product in products:
+                    buffer = BytesIO()
+                    Image.new("RGB", (800, 600), (rng.randrange(256), rng.randrange(256), 90)).save(buffer, "JPEG")
+                    buffer.seek(0)
+                    catalog.add_image(product, agency, buffer)
+            done += len(items)
+            if done // batch > (done - len(items)) // batch:
+                db.session.commit()
+                elapsed = time.monotonic() - t0
+                log(f"{prefix}{done}/{total} products, {elapsed:.0f}s, {done / elapsed:.0f}/s, "
+                    f"eta {(total - done) / (done / elapsed):.0f}s")
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

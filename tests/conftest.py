@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from flask.testing import FlaskClient
 
-from marketplace import create_app
+from marketplace import create_app, mail
 from marketplace.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -157,7 +157,9 @@ class FreshContextClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        mail.flush()  # the request's e-mails leave in the background: a test reads them after it
+        return response
 
 
 @pytest.fixture
@@ -264,5 +266,7 @@ class ApiClient:
 def pytest_configure(config):
     config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL, default redis://127.0.0.1:6379/15); "
                                        "`make test` runs these again with REDIS_URL set")
+    config.addinivalue_line("markers", "faults: database outages, killed workers and crashes mid-checkout "
+                                       "(tests/faults/; the PostgreSQL ones start a private server)")
     config.addinivalue_line("markers", "security: bandit, pip-audit, schemathesis, CSRF and session checks "
                                        "(tests/security/)")

@@ -77,7 +77,7 @@ def _iso(value):
 
 
 def checkout_json(result: checkout.CheckoutResult) -> dict:
-    return {"orders": [{"number": o.number, "store": o.store.slug if o.store else None, "total": o.total,
+    return {"orders": [{"number": o.number, "store": result.store_slug(o), "total": o.total,
                         "status": o.status} for o in result.orders],
             "payment": payments.payment_json(result.payment, result.start) if result.payment else None}
 
@@ -146,14 +146,16 @@ def api_checkout():
         result = checkout.place_orders(user, payment_method=data.get("payment_method"),
                                        shipping=data.get("shipping"), extras=data.get("extras"),
                                        idempotency_key=key, cart_version=data.get("cart_version"))
+        # from the rows in hand, before the commit expires them (no reload); dropped if the commit fails
+        response = checkout_json(result)
         db.session.commit()
     except checkout.AlreadySubmitted as exc:
         db.session.rollback()
         result = checkout.replay(user, exc.key)
+        response = checkout_json(result)
     except ServiceError:
         db.session.rollback()
         raise
-    response = checkout_json(checkout.result_of(result.checkout, result.replayed))  # reloaded with the stores
     headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
     return response, 201, headers
 

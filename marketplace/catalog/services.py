@@ -80,7 +80,7 @@ def _collect(errors: dict, fn, *args):
         return None
 
 
-def _clean_product_fields(data: dict, partial: bool) -> dict:
+def _clean_product_fields(data: dict, partial: bool, category_lookup=category_by_slug) -> dict:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     if not partial or "name" in data:
@@ -88,7 +88,7 @@ def _clean_product_fields(data: dict, partial: bool) -> dict:
     if not partial or "description" in data:
         out["description"] = _collect(errors, _clean_text, data.get("description"), "description", 20000, False)
     if not partial or "category" in data:
-        out["category"] = _collect(errors, category_by_slug, data.get("category"))
+        out["category"] = _collect(errors, category_lookup, data.get("category"))
     if "unit" in data:
         out["unit"] = _collect(errors, _clean_text, data.get("unit"), "unit", 30, False) or None
     if "weight_grams" in data and data.get("weight_grams") not in (None, ""):
@@ -147,10 +147,13 @@ def _check_skus_free(store_id: int, skus: list[str], exclude_variant_ids: set[in
         raise ValidationError(fields=errors)
 
 
-def create_product(store: Store, actor, data: dict) -> Product:
-    """A product with at least one variant; status ``draft`` unless data says ``active``."""
+def _clean_new_product(data: Any, store_id: int, category_lookup=category_by_slug) -> tuple[dict, list[dict]]:
+    """A new product's rules: its cleaned fields and variants (SKUs filled in), or a
+    ValidationError naming every bad field. SKUs are checked against the store by the caller."""
+    if not isinstance(data, dict):
+        raise ValidationError(fields={"product": _("Produk tidak valid.")})
     errors: dict[str, str] = {}
-    fields = _collect(errors, _clean_product_fields, data, False) or {}
+    fields = _collect(errors, _clean_product_fields, data, False, category_lookup) or {}
     raw_variants = data.get("variants")
     variants: list[dict] = []
     if not isinstance(raw_variants, list) or not raw_variants:
@@ -165,22 +168,72 @@ def create_product(store: Store, actor, data: dict) -> Product:
     if errors:
         raise ValidationError(fields=errors)
     for v in variants:
-        v["sku"] = v["sku"] or _generate_sku(store.id)
-    _check_skus_free(store.id, [v["sku"] for v in variants])
+        v["sku"] = v["sku"] or _generate_sku(store_id)
+    return fields, variants
 
-    category = fields.pop("category", None)
-    product = Product(store_id=store.id, category_id=category.id if category else None,
-                      status=fields.pop("status", "draft"), **fields)
-    db.session.add(product)
+
+def create_product(store: Store, actor, data: dict) -> Product:
+    """A product with at least one variant; status ``draft`` unless data says ``active``."""
+    fields, variants = _clean_new_product(data, store.id)
+    _check_skus_free(store.id, [v["sku"] for v in variants])
+    return _insert_products(store, actor, [(fields, variants)])[0]
+
+
+def create_products(store: Store, actor, items: list[dict]) -> list[Product]:
+    """Many products of one store at once (seeding, an E-Smart import), by the rules of
+    :func:`create_product`, all or nothing: a ValidationError names each bad field as
+    ``items.<i>.<field>``. A few statements whatever the number: the categories, the
+    store's SKUs, then one batched INSERT per table."""
+    if not isinstance(items, list):
+        raise ValidationError(fields={"items": _("Daftar produk tidak valid.")})
+    categories = {c.slug: c for c in db.session.scalars(select(Category))}
+
+    def category_lookup(slug, field: str = "category") -> Category | None:
+        if not slug:
+            return None
+        if not isinstance(slug, str) or slug not in categories:
+            raise ValidationError(fields={field: _("Kategori tidak dikenal.")})
+        return categories[slug]
+
+    errors: dict[str, str] = {}
+    cleaned = []
+    for i, data in enumerate(items):
+        try:
+            cleaned.append(_clean_new_product(data, store.id, category_lookup))
+        except ValidationError as exc:
+            errors.update({f"items.{i}.{name}": message for name, message in exc.fields.items()})
+    if errors:
+        raise ValidationError(fields=errors)
+    where = [(i, j) for i, (_fields, variants) in enumerate(cleaned) for j in range(len(variants))]
+    _check_skus_free(store.id, [cleaned[i][1][j]["sku"] for i, j in where],
+                     field_for=lambda k: f"items.{where[k][0]}.variants.{where[k][1]}.sku")
+    return _insert_products(store, actor, cleaned)
+
+
+def _insert_products(store: Store, actor, cleaned: list[tuple[dict, list[dict]]]) -> list[Product]:
+    """Write cleaned products with their variants, search rows and audit rows: one flush
+    for the products and variants, one for the rest. Through the ORM, so session events
+    (the page cache's invalidation) see every row."""
+    products = []
+    for fields, variants in cleaned:
+        fields = dict(fields)
+        category = fields.pop("category", None)
+        product = Product(store_id=store.id, category_id=category.id if category else None,
+                          status=fields.pop("status", "draft"), price_min=_price_min(v["price"] for v in variants),
+                          variants=[Variant(store_id=store.id, **v) for v in variants], **fields)
+        products.append((product, category))
+    db.session.add_all([product for product, _category in products])
     db.session.flush()
-    for v in variants:
-        db.session.add(Variant(product_id=product.id, store_id=store.id, **v))
+    sector_words = _sector_words(store.sector)
+    for product, category in products:
+        db.session.add(ProductSearch(product_id=product.id, name=product.name, body=_search_body(
+            product.description, category.name if category else None, category.name_en if category else None,
+            store.name, sector_words, store.city)))
+        audit.record(actor, "product.created", "product", product.id, store_id=store.id)
     db.session.flush()
-    refresh_price(product)
-    reindex_product(product.id)
-    audit.record(actor, "product.created", "product", product.id, store_id=store.id)
-    _saved(product, created=True)
-    return product
+    for product, _category in products:
+        _saved(product, created=True)
+    return [product for product, _category in products]
 
 
 def update_product(product: Product, actor, data: dict) -> Product:
@@ -255,10 +308,13 @@ def _saved(product: Product, created: bool) -> None:
     plugin_api.notify("product_saved", product=product, created=created)
 
 
+def _price_min(prices) -> int:
+    """A product's listed price: its cheapest variant's (0 without variants)."""
+    return min(prices, default=0)
+
+
 def refresh_price(product: Product) -> None:
-    product.price_min = db.session.scalar(
-        select(func.coalesce(func.min(Variant.price), 0)).where(Variant.product_id == product.id)
-    )
+    product.price_min = _price_min(db.session.scalars(select(Variant.price).where(Variant.product_id == product.id)))
 
 
 def add_image(product: Product, actor, stream) -> ProductImage:
@@ -316,6 +372,11 @@ def _sector_words(sector: str) -> str:
     return " ".join(dict.fromkeys(names))
 
 
+def _search_body(description, category_name, category_name_en, store_name, sector_words, city) -> str:
+    """What a product is found by besides its name."""
+    return " ".join(filter(None, [description, category_name, category_name_en, store_name, sector_words, city]))
+
+
 def reindex_product(product_id: int) -> None:
     """Rewrite the product's search row from its name, description, category and store."""
     row = db.session.execute(
@@ -325,7 +386,7 @@ def reindex_product(product_id: int) -> None:
         .where(Product.id == product_id)
     ).one()
     name, description, cat_name, cat_en, store_name, sector, city = row
-    body = " ".join(filter(None, [description, cat_name, cat_en, store_name, _sector_words(sector), city]))
+    body = _search_body(description, cat_name, cat_en, store_name, _sector_words(sector), city)
     search = db.session.get(ProductSearch, product_id)
     if search is None:
         db.session.add(ProductSearch(product_id=product_id, name=name, body=body))

@@ -80,6 +80,13 @@ class CheckoutResult:
     payment: object
     start: PaymentStart
     replayed: bool = False
+    store_slugs: dict[int, str] = field(default_factory=dict)
+
+    def store_slug(self, order) -> str | None:
+        """The order's store's slug: known from the cart for a new checkout, loaded with a replayed one."""
+        if order.store_id in self.store_slugs:
+            return self.store_slugs[order.store_id]
+        return order.store.slug if order.store else None
 
 
 # --- the steps ---------------------------------------------------------------------------
@@ -234,10 +241,10 @@ def reserve_stock(priced: list[PricedOrder]) -> None:
 def create_orders_and_payment(user, checkout: Checkout, priced: list[PricedOrder], address: dict,
                               method: PaymentMethod):
     total = sum(part.total for part in priced)
-    checkout.total = total
     payment = payments.create_payment(checkout_id=checkout.id, user_id=user.id, method=method, amount=total)
-    placed = [orders.create_order(checkout_id=checkout.id, payment_id=payment.id, user=user, group=part.group,
-                                  extras=part.extras, address=address, method=method) for part in priced]
+    placed = orders.create_orders(checkout_id=checkout.id, payment_id=payment.id, user=user,
+                                  parts=[(part.group, part.extras) for part in priced], address=address, method=method)
+    checkout.total = total  # after those flushes: one UPDATE of the checkout row, with start_payment's answer
     return placed, payment
 
 
@@ -249,7 +256,7 @@ def start_payment(checkout: Checkout, payment, method: PaymentMethod) -> Payment
 
 
 def announce(placed: list, start: PaymentStart) -> None:
-    """Events for plugins (isolated) and e-mails after the commit."""
+    """Events for plugins (isolated) and e-mails, sent after the commit."""
     for order in placed:
         plugin_api.notify("order_placed", order=order)
     notifications.order_placed(placed, start.instructions)
@@ -263,9 +270,10 @@ def place_orders(user, *, payment_method: str | None, shipping, extras=None, ide
     empty or changed cart, short stock, no payment method), PaymentUnavailable (503),
     AlreadySubmitted (a parallel duplicate: roll back, then :func:`replay`)."""
     key = clean_idempotency_key(idempotency_key)
-    earlier = find_submission(user, key)
-    if earlier is not None:
-        return earlier
+    if idempotency_key:  # a key made here just now cannot have been used: no lookup
+        earlier = find_submission(user, key)
+        if earlier is not None:
+            return earlier
     method = payments.method_for(payment_method)
     address = validate_shipping(shipping)
     checkout = claim_submission(user, key, method)
@@ -277,7 +285,9 @@ def place_orders(user, *, payment_method: str | None, shipping, extras=None, ide
     start = start_payment(checkout, payment, method)
     carts.clear(cart)
     announce(placed, start)
-    return CheckoutResult(checkout, placed, payment, start)
+    db.session.flush()
+    return CheckoutResult(checkout, placed, payment, start,
+                          store_slugs={part.group.store_id: part.group.store_slug for part in priced})
 
 
 def find_submission(user, key: str | None) -> CheckoutResult | None:

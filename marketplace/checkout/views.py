@@ -67,10 +67,12 @@ def submit():
         result = services.place_orders(current_user, payment_method=form.payment_method.data, shipping=shipping,
                                        extras=form.extras.data, idempotency_key=form.idempotency_key.data,
                                        cart_version=form.cart_version.data)
+        redirect_url, checkout_id = result.checkout.redirect_url, result.checkout.id  # before the commit expires them
         db.session.commit()
     except services.AlreadySubmitted as exc:
         db.session.rollback()
         result = services.replay(current_user, exc.key)
+        redirect_url, checkout_id = result.checkout.redirect_url, result.checkout.id
     except ValidationError as exc:
         db.session.rollback()
         apply_errors(form, exc)
@@ -79,9 +81,9 @@ def submit():
         db.session.rollback()
         form.form_errors = [exc.message]
         return _page(form, exc.status)
-    if result.checkout.redirect_url:  # a hosted payment page (Stripe) or the method's own page (transfer)
-        return redirect(result.checkout.redirect_url)
-    return redirect(url_for("checkout.complete", checkout_id=result.checkout.id))
+    if redirect_url:  # a hosted payment page (Stripe) or the method's own page (transfer)
+        return redirect(redirect_url)
+    return redirect(url_for("checkout.complete", checkout_id=checkout_id))
 
 
 @bp.get("/checkout/complete/<int:checkout_id>")

@@ -1,15 +1,15 @@
 """E-mails about orders, sent only once the transaction that caused them commits.
 
 Each message is rendered while the data is at hand (inside the transaction, in
-the recipient's language) and queued on the session; it goes to
-``marketplace.mail.deliver`` after the commit, and is dropped on rollback, so
+the recipient's language) and queued on the session; after the commit it goes
+to ``marketplace.mail.deliver_after_response`` (sent by a background thread once
+the request answered), and is dropped on rollback, so
 nobody is told about an order that was never written. A mail failure is
 logged; it never changes what the request answers.
 """
 from __future__ import annotations
 
 import logging
-from email.message import EmailMessage
 from typing import Callable
 
 from flask import current_app, has_request_context, render_template, url_for
@@ -52,12 +52,7 @@ def queue_mail(to: str | None, subject, template: str, locale: str | None = None
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = render_template(template, **context)
         subject = str(subject)
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    after_commit(lambda: mail.deliver(message))
+    after_commit(lambda: mail.deliver_after_response(to, subject, body))
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -86,15 +81,38 @@ def _store_owner(store_id: int | None):
     return _user(store.owner_id) if store else None
 
 
+def _store_owners(store_ids) -> dict:
+    """The owners of these stores, by store id, in one statement."""
+    from marketplace.accounts.models import User
+    from marketplace.stores.models import Store
+
+    ids = sorted(set(store_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Store.id, User).join(User, User.id == Store.owner_id).where(Store.id.in_(ids)))
+    return {store_id: user for store_id, user in rows}
+
+
+def _loaded(order, name: str):
+    """``order.<name>`` when it is already in hand (a checkout's new order), else None: no lazy load."""
+    return order.__dict__.get(name)
+
+
 def _lines(order) -> list:
     from marketplace.orders.models import OrderLine
 
+    in_hand = _loaded(order, "lines")
+    if in_hand is not None:
+        return list(in_hand)
     return list(db.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)))
 
 
 def _extras(order) -> list:
     from marketplace.orders.models import OrderExtra
 
+    in_hand = _loaded(order, "extras")
+    if in_hand is not None:
+        return list(in_hand)
     return list(db.session.scalars(select(OrderExtra).where(OrderExtra.order_id == order.id).order_by(OrderExtra.id)))
 
 
@@ -108,12 +126,13 @@ def order_placed(orders: list, instructions: str | None) -> None:
                    "orders/mail/placed.txt", shopper.locale, user=shopper, instructions=instructions,
                    orders=[(o, _lines(o), _extras(o), external_url("orders.detail", number=o.number))
                            for o in orders])
+    owners = _store_owners(o.store_id for o in orders)
     for order in orders:
-        new_order_for_seller(order)
+        new_order_for_seller(order, owners.get(order.store_id))
 
 
-def new_order_for_seller(order) -> None:
-    owner = _store_owner(order.store_id)
+def new_order_for_seller(order, owner) -> None:
+    """Tell the store's ``owner`` (None: a store without one, nobody to tell) of its new order."""
     if owner:
         queue_mail(owner.email, _l("Pesanan baru %(number)s", number=order.number),
                    "orders/mail/new_order.txt", owner.locale, user=owner, order=order, lines=_lines(order),

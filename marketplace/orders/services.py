@@ -28,40 +28,45 @@ def order_number(order: Order) -> str:
     return f"APK-{to_jakarta(order.placed_at):%y%m}-{order.id:06d}"
 
 
-def create_order(*, checkout_id: int, payment_id: int, user, group, extras: list, address: dict,
-                 method) -> Order:
-    """One store's order from its priced cart lines (``group``), snapshotting names and prices.
+def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, address: dict, method) -> list[Order]:
+    """One order per store from its priced cart lines, snapshotting names and prices.
 
-    ``extras`` is a list of ``(CheckoutExtra, amount)`` priced for this order."""
+    ``parts`` is a list of ``(group, extras)``: a store's lines (a cart StoreGroup)
+    and the ``(CheckoutExtra, amount)`` pairs priced for its order. All the orders
+    go in one flush, each with its lines, extras and first event attached, so the
+    database sees one batched INSERT per table and the caller holds every row it
+    wrote (``order.lines`` and ``order.extras`` are loaded: nothing lazy-loads)."""
     placed = now()
-    subtotal = group.subtotal
-    extras_total = sum(amount for _extra, amount in extras)
+    commission = _commission_bps()
     window = method.reservation_window
-    order = Order(
-        number=f"TMP-{secrets.token_hex(8)}", checkout_id=checkout_id, payment_id=payment_id, user_id=user.id,
-        store_id=group.store_id, store_name=group.store_name, status="pending_payment",
-        payment_method=method.id, pay_on_delivery=bool(method.pay_on_delivery), subtotal=subtotal,
-        extras_total=extras_total, total=subtotal + extras_total, placed_at=placed,
-        commission_bps=_commission_bps(),
-        expires_at=placed + window if window else None,
-        ship_name=address["name"], ship_phone=address["phone"], ship_address=address["address"],
-        ship_city=address["city"], ship_postal_code=address["postal_code"],
-    )
-    db.session.add(order)
-    db.session.flush()
-    order.number = order_number(order)
-    for line in group.lines:
-        f = line.facts
-        db.session.add(OrderLine(order_id=order.id, product_id=f.product_id, variant_id=f.variant_id,
-                                 product_name=f.product_name, variant_name=f.variant_name, sku=f.sku,
-                                 unit_price=f.price, quantity=line.quantity, line_total=f.price * line.quantity))
-    for extra, amount in extras:
-        db.session.add(OrderExtra(order_id=order.id, extra_id=extra.id, name=str(extra.name)[:160], amount=amount))
-    db.session.add(OrderEvent(order_id=order.id, actor_id=user.id, from_status=None, to_status="pending_payment"))
-    audit.record(user, "order.placed", "order", order.id, store_id=group.store_id, number=order.number,
-                 total=order.total, method=method.id)
-    db.session.flush()
-    return order
+    made = []
+    for group, extras in parts:
+        subtotal = group.subtotal
+        extras_total = sum(amount for _extra, amount in extras)
+        order = Order(
+            number=f"TMP-{secrets.token_hex(8)}", checkout_id=checkout_id, payment_id=payment_id, user_id=user.id,
+            store_id=group.store_id, store_name=group.store_name, status="pending_payment",
+            payment_method=method.id, pay_on_delivery=bool(method.pay_on_delivery), subtotal=subtotal,
+            extras_total=extras_total, total=subtotal + extras_total, placed_at=placed, commission_bps=commission,
+            expires_at=placed + window if window else None,
+            ship_name=address["name"], ship_phone=address["phone"], ship_address=address["address"],
+            ship_city=address["city"], ship_postal_code=address["postal_code"],
+            lines=[OrderLine(product_id=line.facts.product_id, variant_id=line.facts.variant_id,
+                             product_name=line.facts.product_name, variant_name=line.facts.variant_name,
+                             sku=line.facts.sku, unit_price=line.facts.price, quantity=line.quantity,
+                             line_total=line.facts.price * line.quantity) for line in group.lines],
+            extras=[OrderExtra(extra_id=extra.id, name=str(extra.name)[:160], amount=amount)
+                    for extra, amount in extras],
+            events=[OrderEvent(actor_id=user.id, from_status=None, to_status="pending_payment")],
+        )
+        db.session.add(order)
+        made.append(order)
+    db.session.flush()  # the number is made from the id
+    for order in made:
+        order.number = order_number(order)
+        audit.record(user, "order.placed", "order", order.id, store_id=order.store_id, number=order.number,
+                     total=order.total, method=method.id)
+    return made
 
 
 def _commission_bps() -> int:

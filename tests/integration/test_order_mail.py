@@ -1,16 +1,25 @@
 """Order e-mails: to the shopper at every change, to the seller on each new order;
-sent only after the commit, through a real SMTP server when MAIL_* is set."""
+sent only after the commit, through a real SMTP server when MAIL_* is set. Mail a
+web request causes leaves after its answer, from the mail outbox's thread:
+``mail.flush()`` waits for it (the test client calls it after every request)."""
 from __future__ import annotations
 
+import asyncio
 import socket
-import time
+import threading
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from marketplace import mail
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import User
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
+from marketplace.orders.models import Order
 from tests.buying_factories import SHIPPING, buy, cod_app, fill_cart, gen_listing, plugin_logs  # noqa: F401
 from tests.factories import gen_store, gen_user
 from tests.live_server import free_port
@@ -19,8 +28,11 @@ from tests.live_server import free_port
 class Inbox:
     def __init__(self):
         self.messages: list = []
+        self.open = threading.Event()  # cleared: the server holds every message until it is set
+        self.open.set()
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.get_running_loop().run_in_executor(None, self.open.wait, 10)
         self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf8", "replace")))
         return "250 Message accepted for delivery"
 
@@ -41,12 +53,6 @@ def sent(monkeypatch):
     return messages
 
 
-def _wait_for(inbox: Inbox, count: int) -> None:
-    deadline = time.monotonic() + 5
-    while len(inbox.messages) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
 def test_checkout_mails_the_shopper_and_each_seller_over_real_smtp(make_app, smtp):
     controller, inbox = smtp
     app = make_app(plugins="cash_on_delivery", MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
@@ -57,7 +63,6 @@ def test_checkout_mails_the_shopper_and_each_seller_over_real_smtp(make_app, smt
         result = buy(shopper, (gen_listing(store=batik, price=120000, name="Kain Batik Tulis"), 1),
                      (gen_listing(store=logam, price=45000, name="Wajan Besi"), 2))
         numbers = [o.number for o in result.orders]
-        _wait_for(inbox, 3)
     by_recipient = {rcpt[0]: body for rcpt, body in inbox.messages}
     assert set(by_recipient) == {"siti@test.id", "batik@test.id", "logam@test.id"}
     confirmation = by_recipient["siti@test.id"]
@@ -112,6 +117,32 @@ def test_nothing_is_mailed_when_the_transaction_rolls_back(cod_app, sent):
     assert sent == []
 
 
+def _api_checkout(app, client, email: str):
+    token = accounts.issue_token(db.session.scalar(select(User).where(User.email == email)))
+    db.session.commit()
+    return client.post("/api/v1/checkout", headers={"Authorization": f"Bearer {token}"},
+                       json={"payment_method": "cash_on_delivery", "shipping": SHIPPING})
+
+
+def test_the_checkout_answers_before_its_mail_is_sent(make_app, smtp):
+    controller, inbox = smtp
+    app = make_app(plugins="cash_on_delivery", MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    app.test_client_class = FlaskClient  # the plain client: it does not wait for the outbox
+    with app.app_context():
+        shopper = gen_user("siti@test.id")
+        store = gen_store(owner=gen_user("batik@test.id", role="seller"))
+        fill_cart(shopper, (gen_listing(store=store, name="Kain Batik Tulis"), 1))
+        inbox.open.clear()  # the mail server holds the first message: nothing can be delivered yet
+        response = _api_checkout(app, app.test_client(), "siti@test.id")
+        assert response.status_code == 201
+        assert inbox.messages == [] and mail.outbox().pending == 2
+        inbox.open.set()
+        assert mail.flush(timeout=20)
+    number = response.get_json()["orders"][0]["number"]
+    assert sorted(rcpt[0] for rcpt, _body in inbox.messages) == ["batik@test.id", "siti@test.id"]
+    assert all(number in body for _rcpt, body in inbox.messages)
+
+
 def test_a_mail_server_that_is_down_does_not_undo_the_order(make_app, plugin_logs):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
@@ -120,10 +151,15 @@ def test_a_mail_server_that_is_down_does_not_undo_the_order(make_app, plugin_log
     with app.app_context():
         shopper = gen_user("siti@test.id")
         fill_cart(shopper, (gen_listing(), 1))
-        client = app.test_client()
-        token = client.post("/api/v1/auth/tokens", json={"email": "siti@test.id", "password": "rahasia123"}
-                            ).get_json()["token"]
-        response = client.post("/api/v1/checkout", headers={"Authorization": f"Bearer {token}"},
-                               json={"payment_method": "cash_on_delivery", "shipping": SHIPPING})
-    assert response.status_code == 201
-    assert "after-commit action failed" in plugin_logs.text
+        response = _api_checkout(app, app.test_client(), "siti@test.id")  # waits for the outbox
+        assert response.status_code == 201
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+    assert "mail to siti@test.id failed" in plugin_logs.text
+
+
+def test_mail_queued_outside_a_request_is_sent_at_the_commit(cod_app, sent):
+    """A CLI command or a script has no answer to wait for: its mail goes at once."""
+    order = buy(gen_user("siti@test.id"), (gen_listing(), 1)).orders[0]
+    assert mail.outbox().pending == 0
+    assert any(order.number in m["Subject"] for m in sent)

@@ -1,0 +1,80 @@
+"""Checkout runs a fixed, small number of SQL statements.
+
+A 1-store, 2-line cash-on-delivery checkout through POST /api/v1/checkout,
+counted from the request's first statement to its last (SAVEPOINTs aside).
+The budget, statement by statement (it was 29 before the checkout was tuned):
+
+   1  the API token with its user
+   2  INSERT the checkout row (its unique key claims the submission; a key sent by
+      the client costs one SELECT more: was it used already?)
+ 3-5  the cart, its lines, their variants' facts (price, stock, product, store)
+ 6-7  one conditional UPDATE per variant: take the stock, or fail
+   8  INSERT the payment
+   9  the commission rate (the order snapshots it)
+  10  INSERT the orders, 11 their lines (one statement on PostgreSQL; SQLite
+      inserts the lines one by one), 12 their first events
+  13  the store owners (the seller's e-mail)
+  14  UPDATE the orders' numbers (made from the ids), 15 INSERT the audit rows,
+  16  UPDATE the checkout (total, payment instructions), 17 empty the cart
+
+The 201 answer is built from the rows in hand: nothing is read back.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from marketplace.accounts import services as accounts
+from marketplace.extensions import db
+from tests.buying_factories import SHIPPING, fill_cart, gen_listing
+from tests.conftest import ON_POSTGRES
+from tests.factories import gen_store, gen_user
+
+BUDGET = 17 if ON_POSTGRES else 18  # SQLite: one INSERT per order line
+
+
+@pytest.fixture
+def shop(make_app):
+    app = make_app(plugins="cash_on_delivery")
+    with app.app_context():
+        shopper = gen_user("siti@test.id")
+        store = gen_store()
+        fill_cart(shopper, (gen_listing(store=store, name="Kain Batik"), 2),
+                  (gen_listing(store=store, name="Teh Poci"), 1))
+        token = accounts.issue_token(shopper)
+        db.session.commit()
+        db.session.remove()
+        yield app, token
+
+
+def statements_of(app, call) -> tuple[object, list[str]]:
+    """``call()``'s result and the statements it sent on ``app``'s engine (SAVEPOINTs aside)."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        return call(), statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.mark.parametrize("key", [None, "bench-key-0001"])
+def test_a_one_store_two_line_checkout_stays_within_budget(shop, key):
+    app, token = shop
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
+    response, statements = statements_of(app, lambda: client.post(
+        "/api/v1/checkout", headers=headers, json={"payment_method": "cash_on_delivery", "shipping": SHIPPING}))
+    assert response.status_code == 201, response.get_json()
+    assert len(response.get_json()["orders"]) == 1
+    assert len(statements) <= BUDGET + bool(key), "\n".join(s[:160] for s in statements)
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert not [s for s in reads if " FROM orders" in s or " FROM order_lines" in s or " FROM payments" in s], \
+        "the answer is built from the rows in hand"
+    assert sum(s.startswith("UPDATE variants") for s in statements) == 2  # one per variant
