@@ -25,8 +25,8 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d marketplace/translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d marketplace/translations -f
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot --no-location --sort-output --no-wrap .
+	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching --no-wrap
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade

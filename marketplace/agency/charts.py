@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from marketplace.i18n import rupiah
@@ -87,7 +88,7 @@ def daily_bars(days: list, title: str, value: str = "gross_sales", desc: str | N
             x = left + i * slot + (slot - bar_w) / 2
             colour = AFTER if getattr(d, "phase", "") == "after" else BRAND
             tip = f"{format_date(d.day, 'd MMM yyyy')}: {rupiah(v) if money else v} · " + \
-                  _("%(n)d pesanan", n=d.orders)
+                  ngettext("%(num)d pesanan", "%(num)d pesanan", d.orders)
             body.append(f'<rect x="{x:.1f}" y="{top + chart_h - h:.1f}" width="{bar_w:.1f}" height="{max(h, 0):.1f}" '
                         f'rx="2" fill="{colour}"><title>{escape(tip)}</title></rect>')
     else:
@@ -138,7 +139,7 @@ def hbars(groups: list, title: str, limit: int = 10, desc: str | None = None) ->
         y = top + i * row_h
         name = g.label if len(g.label) <= 23 else g.label[:22] + "…"
         w = max(2.0, bar_room * g.gross_sales / peak) if g.gross_sales else 0
-        tip = f"{g.label}: {rupiah(g.gross_sales)} · " + _("%(n)d pesanan", n=g.orders)
+        tip = f"{g.label}: {rupiah(g.gross_sales)} · " + ngettext("%(num)d pesanan", "%(num)d pesanan", g.orders)
         body.append(f'<text x="{left - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" font-size="12" '
                     f'fill="{INK}">{escape(name)}</text>')
         body.append(f'<rect x="{left}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" rx="3" fill="{BRAND}">'

@@ -38,3 +38,16 @@ def test_every_string_has_an_english_translation():
         all(m.string) if isinstance(m.string, tuple) else True)}
     missing = sorted(_source_messages() - translated)
     assert not missing, f"{len(missing)} strings lack English (run `make extract-messages`): {missing[:20]}"
+
+
+def test_counts_take_the_english_singular_and_plural(app):
+    """Indonesian has one form ("1 ulasan", "3 ulasan"); English needs two."""
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale("en"):
+        assert ngettext("%(num)d ulasan", "%(num)d ulasan", 1) == "1 review"
+        assert ngettext("%(num)d ulasan", "%(num)d ulasan", 3) == "3 reviews"
+        assert ngettext("Keranjang: %(num)d barang", "Keranjang: %(num)d barang", 1) == "Cart: 1 item"
+    with app.test_request_context(), force_locale("id"):
+        assert ngettext("%(num)d ulasan", "%(num)d ulasan", 1) == "1 ulasan"
+        assert ngettext("%(num)d ulasan", "%(num)d ulasan", 3) == "3 ulasan"
