@@ -87,8 +87,10 @@ def _import_models() -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from marketplace import errors, production, security, web
+    from marketplace import errors, pagecache, production, security, web
 
+    # before_request order: the request id, then cached pages (a hit skips every later hook), then the rest
+    pagecache.serve_hits(app)
     observability.init_app(app)  # request ids first, so every later hook logs with one
     security.init_app(app)  # CSP, HSTS and friends; ProxyFix when TRUSTED_PROXIES is set
     errors.register_error_handlers(app)

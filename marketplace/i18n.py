@@ -14,19 +14,33 @@ from marketplace.clock import to_jakarta
 
 def select_locale() -> str:
     """?lang= wins (and is remembered), then the user's choice, then Indonesian."""
-    languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI, e-mail jobs: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    asked = request.args.get("lang")
-    if asked in languages:
-        session["lang"] = asked
-        return asked
-    if session.get("lang") in languages:
-        return session["lang"]
+    chosen = _visitor_choice()
+    if chosen:
+        return chosen
     user_locale = getattr(current_user, "locale", None) if current_user else None
-    if user_locale in languages:
+    if user_locale in current_app.config["LANGUAGES"]:
         return user_locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def anonymous_locale() -> str:
+    """``select_locale()`` for a visitor known to be signed out (no user in the session, no
+    remember-me cookie): the same answer, without loading a user (the page cache's key)."""
+    return _visitor_choice() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _visitor_choice() -> str | None:
+    """?lang= (remembered in the session), else the language the session remembers."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        if session.get("lang") != asked:  # an unchanged session is not signed and sent again
+            session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    return remembered if remembered in languages else None
 
 
 def rupiah(amount: int | None) -> str:

@@ -62,10 +62,20 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line."""
 
     FIELDS = ("request_id", "method", "path", "status", "duration_ms")
+    _encoder = json.JSONEncoder(ensure_ascii=False, default=str)  # one, not one per line
+    _second: tuple[int, str] = (-1, "")  # the last second's "2026-11-30T01:36:37", reused within it
+
+    def _time(self, created: float) -> str:
+        second = int(created)
+        cached_second, prefix = self._second
+        if cached_second != second:
+            prefix = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = (second, prefix)
+        return f"{prefix}.{int((created - second) * 1000):03d}+00:00"  # isoformat(timespec="milliseconds")
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": self._time(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -76,7 +86,7 @@ class JsonFormatter(logging.Formatter):
                 entry[name] = value
         if record.exc_info:
             entry["exception"] = "".join(traceback.format_exception(*record.exc_info)).rstrip()
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return self._encoder.encode(entry)
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -150,11 +160,19 @@ def init_app(app: Flask) -> None:
 
 
 def _log_request(status: int) -> None:
+    method, path = request.method, request.path
+    level = logging.DEBUG if status == 200 and path == "/healthz" else logging.INFO
+    if not request_log.isEnabledFor(level):
+        return
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
-    level = logging.DEBUG if request.path == "/healthz" and status == 200 else logging.INFO
-    request_log.log(level, "%s %s %s", request.method, request.path, status,
-                    extra={"status": status, "duration_ms": duration})
+    # a record made here, not by Logger.log: no walk up the stack for a caller every request
+    # prints, and the context filter finds the request's fields already set
+    record = request_log.makeRecord(request_log.name, level, __file__, 0, "%s %s %s", (method, path, status), None,
+                                    func="_log_request",
+                                    extra={"status": status, "duration_ms": duration, "method": method,
+                                           "path": path, "request_id": g.get("request_id") or "-"})
+    request_log.handle(record)
 
 
 # --- /healthz ---------------------------------------------------------------------

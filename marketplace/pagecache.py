@@ -41,6 +41,18 @@ for the cache, ``csrf_token()`` writes a placeholder, replaced at serving time
 by the current visitor's own token; a page that made a real token any other
 way is not stored.
 
+The hit path. A hit is answered by the first ``before_request`` hook after the
+request id (``serve_hits``), so the hooks after it — the rate limiter's check,
+the user loader behind ``current_user``, the agency menu, the NUL check (a URL
+it refuses is never stored) — do not run for it; the ``after_request`` hooks
+(request id and log line, security headers) and the session's save do. It
+takes that path only when no rate limit can apply to the page (decided once
+per endpoint from the limiter's own tables; otherwise the limiter counts the
+request as before and the view's decorator serves the hit). The language in
+the key is ``i18n.anonymous_locale()``: the visitor is known to be signed out,
+so no user is loaded, and the rendering path computes the same answer. A hook
+that must run for every page must be registered before this one.
+
 HTTP: cached pages carry a strong ETag (the body's hash, plus the visitor's
 CSRF session token when the page holds a form) and ``Cache-Control:
 no-cache`` (``private, no-cache`` with a form), so a browser revalidates every
@@ -67,6 +79,7 @@ from flask import Flask, current_app, g, has_app_context, has_request_context, m
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
+from werkzeug.http import http_date
 
 from marketplace.extensions import db
 
@@ -202,17 +215,18 @@ class FileGenerations:
 
     def __init__(self, folder: Path, stem: str, create: bool = False):
         self.paths = {scope: folder / f"{stem}-{scope}" for scope in SCOPES}
+        self._names = [(scope, str(path)) for scope, path in self.paths.items()]
         if create:  # never the database's own folder: making it would make a mistyped DATABASE_URL "work"
             folder.mkdir(parents=True, exist_ok=True)
 
     def get(self) -> dict[str, str] | None:
         out = {}
-        for scope, path in self.paths.items():
+        for scope, name in self._names:  # every request: os.open/read, no text wrapper
             try:
-                out[scope] = path.read_text()
+                out[scope] = _read_small(name)
             except FileNotFoundError:
                 self.bump([scope])
-                out[scope] = path.read_text()
+                out[scope] = _read_small(name)
             if not out[scope]:  # read between a writer's create and write: never, with os.replace; be safe
                 return None
         return out
@@ -223,6 +237,14 @@ class FileGenerations:
             temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
             temporary.write_text(_token())
             os.replace(temporary, path)
+
+
+def _read_small(name: str) -> str:
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        return os.read(fd, 256).decode()
+    finally:
+        os.close(fd)
 
 
 class RedisGenerations:
@@ -310,6 +332,7 @@ class PageCache:
         self.placeholder = "pagecache-csrf-" + secrets.token_hex(12)  # per process: no text can guess it
         self.pending: set[str] = set()  # invalidations Redis refused: retried, and meanwhile nothing is served
         self.generations = self._generations(app)
+        self.limited: dict[str, bool] = {}  # endpoint: may a rate limit apply to it (see serve_hits)
 
     @staticmethod
     def _generations(app: Flask):
@@ -454,11 +477,12 @@ def _visitor_is_anonymous(html: bool) -> bool:
 
 
 def _key(detail: bool, gens: dict[str, str]) -> tuple:
-    from flask_babel import get_locale
+    from marketplace.i18n import anonymous_locale
 
+    # only for anonymous visitors: their language is select_locale()'s, found without a user
     return (
         gens["catalog"], gens["detail"] if detail else "",
-        request.scheme, request.host, request.root_path, request.path, request.query_string, str(get_locale()),
+        request.scheme, request.host, request.root_path, request.path, request.query_string, anonymous_locale(),
         current_app.config.get("PER_PAGE"),
     )
 
@@ -488,7 +512,27 @@ def _serve(cache: PageCache, entry: Entry):
     response = current_app.response_class(body, status=entry.status, content_type=entry.content_type)
     response.headers["Cache-Control"] = cache_control
     response.set_etag(etag)
-    return response.make_conditional(request)
+    environ = request.environ
+    if any(name in environ for name in _CONDITIONAL):
+        return response.make_conditional(request)
+    response.headers["Date"] = _http_date_now()  # what make_conditional adds; nothing else applies
+    return response
+
+
+# the request headers make_conditional answers (304, 412, 206); without any, it only adds Date
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+                "HTTP_IF_RANGE", "HTTP_RANGE")
+_date = (0, "")
+
+
+def _http_date_now() -> str:
+    global _date
+    second, text = _date
+    current = int(time.time())
+    if second != current:
+        text = http_date(current)
+        _date = (current, text)
+    return text
 
 
 def _not_cached(response):
@@ -530,9 +574,70 @@ def cached(detail: bool = False, html: bool = True) -> Callable:
             return _serve(cache, entry)
 
         wrapped.pagecache = True  # type: ignore[attr-defined]
+        wrapped.pagecache_options = (detail, html)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+def serve_hit():
+    """The ``before_request`` hook right after the request id's: an anonymous visitor's page
+    found in the cache is answered here, before the hooks that load a user, count rate limits
+    or build menus (see the module's docstring). None lets the request go on as before."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    endpoint = request.endpoint
+    options = getattr(app.view_functions.get(endpoint), "pagecache_options", None) if endpoint else None
+    if options is None:
+        return None
+    cache = app.extensions.get(_EXTENSION)
+    if cache is None or not app.config.get("PAGE_CACHE"):
+        return None
+    detail, html = options
+    if not _visitor_is_anonymous(html) or _limits_may_apply(cache, app, endpoint):
+        return None
+    gens = generations()  # read before any statement of this request, as in cached()
+    if gens is None or not g.get("pagecache_clean"):
+        return None
+    found = cache.pages.get(_key(detail, gens))
+    if found is None or not found[0].fresh(time.time()):
+        return None
+    return _serve(cache, found[0])
+
+
+def _limits_may_apply(cache: PageCache, app: Flask, endpoint: str) -> bool:
+    """May the rate limiter count this endpoint's GETs? Decided once per endpoint (limits are
+    declared before the first request); when unsure, yes: the request takes the usual path."""
+    known = cache.limited.get(endpoint)
+    if known is None:
+        known = cache.limited[endpoint] = _endpoint_limited(app, endpoint)
+    return known
+
+
+def _endpoint_limited(app: Flask, endpoint: str) -> bool:
+    if not app.config.get("RATELIMIT_ENABLED", True):
+        return False
+    try:
+        from flask_limiter.util import get_qualified_name
+
+        from marketplace.extensions import limiter
+
+        manager = limiter.limit_manager
+        defaults, decorated = manager.resolve_limits(app, endpoint, request.blueprint,
+                                                     get_qualified_name(app.view_functions[endpoint]), False, False)
+        meta = [limit for group in getattr(limiter, "_meta_limits", None) or [] for limit in group]
+        return bool(defaults or decorated or manager.application_limits or manager.default_limits or meta)
+    except Exception:  # noqa: BLE001 - a limiter we cannot read: it checks the request as usual
+        log.warning("page cache: cannot tell whether %s is rate limited; hits take the usual path", endpoint,
+                    exc_info=True)
+        return True
+
+
+def serve_hits(app: Flask) -> None:
+    """Put ``serve_hit`` first among the ``before_request`` hooks (observability's request id,
+    inserted afterwards, goes before it): a hook registered later does not run for a hit."""
+    app.before_request_funcs.setdefault(None, []).insert(0, serve_hit)
 
 
 def _end_read_transaction() -> None:

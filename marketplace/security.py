@@ -54,6 +54,15 @@ def csp_allow(app: Flask, directive: str, *sources: str) -> None:
         if source not in current:
             current.append(source)
     state["header"] = content_security_policy(app)
+    state["headers"] = _headers(state)
+
+
+def _headers(state: dict) -> tuple[tuple[str, str, str], ...]:
+    """(lower-case name, name, value) of every header a response gets unless it set its own."""
+    pairs = [("Content-Security-Policy", state["header"]), *STATIC_HEADERS.items()]
+    if state.get("hsts"):
+        pairs.append(("Strict-Transport-Security", state["hsts"]))
+    return tuple((name.lower(), name, value) for name, value in pairs)
 
 
 def proxy_fix_counts(config) -> dict[str, int]:
@@ -68,21 +77,20 @@ def proxy_fix_counts(config) -> dict[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[_EXTENSION] = {"csp": {k: list(v) for k, v in DEFAULT_CSP.items()}}
-    app.extensions[_EXTENSION]["header"] = content_security_policy(app)
+    state = app.extensions[_EXTENSION] = {"csp": {k: list(v) for k, v in DEFAULT_CSP.items()}, "hsts": None}
+    state["header"] = content_security_policy(app)
     counts = proxy_fix_counts(app.config)
     if any(counts.values()):
         app.wsgi_app = ProxyFix(app.wsgi_app, **counts)
-    hsts = None
     if app.config.get("MARKETPLACE_ENV") == "production" and app.config.get("HSTS_MAX_AGE"):
-        hsts = f"max-age={int(app.config['HSTS_MAX_AGE'])}; includeSubDomains"
+        state["hsts"] = f"max-age={int(app.config['HSTS_MAX_AGE'])}; includeSubDomains"
+    state["headers"] = _headers(state)  # built once (and again by csp_allow), not per response
 
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", app.extensions[_EXTENSION]["header"])
-        for name, value in STATIC_HEADERS.items():
-            headers.setdefault(name, value)
-        if hsts:
-            headers.setdefault("Strict-Transport-Security", hsts)
+        present = {name.lower() for name, _value in headers}  # one pass, not one search per header
+        for lower, name, value in state["headers"]:
+            if lower not in present:
+                headers.add(name, value)
         return response

@@ -337,3 +337,159 @@ def test_pages_are_rendered_uncached_while_redis_is_down(make_app, shop):
     client = app.test_client()
     assert client.get("/").status_code == 200
     assert client.get(f"/products/{shop['product']}").headers["Cache-Control"] == "private, no-store"
+
+
+# --- the hit path: what a hit skips, and what it keeps -----------------------------------------
+
+PRODUCTION_KEY = "5b7d9f0a2c4e6b8d0f9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e"
+HTTPS = "https://localhost"  # production cookies are Secure
+REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class statements_of:
+    """The SQL statements an app of make_app sends (``count_queries`` watches the ``app`` fixture's engine)."""
+
+    def __init__(self, app):
+        with app.app_context():
+            self.engine = db.engine
+        self.sent: list[str] = []
+
+    def _seen(self, conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            self.sent.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+def test_hits_are_served_right_after_the_request_id(app):
+    hooks = app.before_request_funcs[None]
+    assert hooks[1] is pagecache.serve_hit and hooks[0].__name__ == "assign_request_id"
+
+
+@pytest.mark.parametrize("name", ["home", "search", "store", "product", "api"])
+def test_a_hit_sends_the_headers_of_a_miss(make_app, shop, name):
+    app = make_app(MARKETPLACE_ENV="production", SECRET_KEY=PRODUCTION_KEY)
+    client, url = app.test_client(), pages(shop)[name]
+    with statements_of(app) as cold:
+        miss = client.get(url, base_url=HTTPS)
+    with statements_of(app) as warm:
+        hit = client.get(url, base_url=HTTPS)
+    assert miss.status_code == hit.status_code == 200
+    assert cold.sent and warm.sent == []
+    # the same headers; only the first visit of a page with a form starts the visitor's session
+    assert set(hit.headers.keys()) == set(miss.headers.keys()) - {"Set-Cookie"}
+    for header in ("Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
+                   "X-Frame-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy", "Permissions-Policy",
+                   "Content-Type", "Cache-Control", "ETag"):
+        assert hit.headers[header] == miss.headers[header], header
+    assert hit.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert REQUEST_ID.match(hit.headers["X-Request-ID"]) and hit.headers["X-Request-ID"] != miss.headers["X-Request-ID"]
+    assert "Set-Cookie" not in hit.headers  # an unchanged session is not signed and sent again
+
+
+def test_a_hit_writes_its_log_line(make_app, shop, capsys):
+    import json
+
+    app = make_app(MARKETPLACE_ENV="production", SECRET_KEY=PRODUCTION_KEY)
+    client, url = app.test_client(), pages(shop)["store"]
+    client.get(url, base_url=HTTPS)
+    capsys.readouterr()
+    with statements_of(app) as warm:
+        hit = client.get(url, base_url=HTTPS, headers={"X-Request-ID": "expo-hit-1"})
+    assert warm.sent == [] and hit.headers["X-Request-ID"] == "expo-hit-1"
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    line, = [r for r in lines if r["logger"] == "marketplace.request"]
+    assert line["request_id"] == "expo-hit-1" and line["status"] == 200
+    assert line["method"] == "GET" and line["path"] == url and line["message"] == f"GET {url} 200"
+    assert isinstance(line["duration_ms"], float) and line["level"] == "INFO"
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$", line["time"])
+
+
+def test_a_hit_is_in_the_visitors_language(client, shop):
+    url = "/search?q=batik"
+    first = client.application.test_client()
+    assert 'lang="en"' in html(first.get(url + "&lang=en"))
+    assert 'lang="en"' in html(first.get(url))  # the session remembers English: the English copy, stored
+    assert 'lang="id"' in html(client.application.test_client().get(url))
+    english, indonesian = client.application.test_client(), client.application.test_client()
+    english.get("/stores?lang=en")
+    indonesian.get("/stores")
+    with statements_of(client.application) as warm:
+        remembered = english.get(url)
+        asked_again = english.get(url + "&lang=en")
+        other = indonesian.get(url)
+    assert warm.sent == []
+    assert 'lang="en"' in html(remembered) and 'lang="en"' in html(asked_again) and 'lang="id"' in html(other)
+    assert "Set-Cookie" not in asked_again.headers  # the language it already had: the session is not sent again
+    # switching back is remembered, from a miss and from a hit
+    assert 'lang="id"' in html(english.get(url + "&lang=id")) and 'lang="id"' in html(english.get(url))
+    switcher = client.application.test_client()
+    switcher.get("/stores?lang=en")
+    with statements_of(client.application) as warm:
+        switched = switcher.get(url + "&lang=id")
+    assert warm.sent == [] and 'lang="id"' in html(switched) and "Set-Cookie" in switched.headers
+    assert 'lang="id"' in html(switcher.get("/stores"))
+
+
+def test_a_hit_of_the_product_page_holds_the_visitors_own_working_token(make_app, shop):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    url = f"/products/{shop['product']}"
+    app.test_client().get(url)  # rendered and stored for someone else
+    visitor = app.test_client()
+    with statements_of(app) as warm:
+        first = visitor.get(url)
+        again = visitor.get(url)
+    assert warm.sent == []
+    token = CSRF_FIELD.search(html(first)).group(1)
+    assert "Set-Cookie" in first.headers and "Set-Cookie" not in again.headers  # the session started once
+    assert CSRF_FIELD.search(html(again)).group(1)  # a token of the same session: both are good
+    added = visitor.post("/cart/items", data={"csrf_token": token, "variant_id": shop["variant"], "quantity": "1"})
+    assert added.status_code in (302, 303)
+
+
+def test_a_hit_skips_the_hooks_after_it_but_not_the_after_request_ones(make_app, shop):
+    app = make_app()
+    calls = []
+    app.before_request(lambda: calls.append("before") and None)
+    app.after_request(lambda response: calls.append("after") or response)
+    client, url = app.test_client(), pages(shop)["home"]
+    client.get(url)
+    assert calls == ["before", "after"]
+    calls.clear()
+    client.get(url)
+    assert calls == ["after"]
+    calls.clear()
+    client.get("/login")  # not a cached page: every hook
+    assert calls == ["before", "after"]
+
+
+def test_a_rate_limit_on_a_cached_page_counts_its_hits_too(make_app, shop):
+    """No limit applies to the catalogue's GETs today; if one ever does, a hit is still counted."""
+    from flask_limiter.util import get_remote_address
+    from flask_limiter.wrappers import LimitGroup
+
+    from marketplace.extensions import limiter
+
+    manager = limiter.limit_manager
+    saved = manager._default_limits
+    manager.set_default_limits([LimitGroup(limit_provider="3 per minute", key_function=get_remote_address)])
+    try:
+        app = make_app(RATELIMIT_ENABLED=True)
+        client = app.test_client()
+        statuses = [client.get("/", environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code for _ in range(4)]
+    finally:
+        manager.set_default_limits(saved)  # the limiter is one object for every app of the test session
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_without_limits_a_hit_does_not_ask_the_limiter(make_app, shop):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    client.get("/")
+    assert client.get("/").status_code == 200
+    assert app.extensions[pagecache._EXTENSION].limited == {"catalog.home": False}
