@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from marketplace.api import auth_required, bp, current_api_user, json_body, page_args, paged
 from marketplace.cart import services as carts
 from marketplace.checkout import services as checkout
-from marketplace.errors import NotFound, ServiceError, ValidationError
+from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.media import media_url
 from marketplace.orders import services as orders
@@ -88,28 +88,19 @@ def checkout_json(result: checkout.CheckoutResult) -> dict:
 @auth_required("shopper")
 def api_cart():
     """The cart grouped by store, with fresh prices, ``problem`` per line and a ``version``."""
-    return cart_json(carts.view(carts.find_cart(current_api_user())))
+    return cart_json(carts.load(current_api_user()))
 
+
+# The changes answer with the cart the service rebuilt from what it read and wrote (plain
+# data, untouched by the commit): nothing is read back.
 
 @bp.post("/cart/items")
 @auth_required("shopper")
 def api_cart_add():
     """Add ``quantity`` of ``variant_id``: 201 with the cart; 422 bad quantity, 404 no variant, 409 not sold or short."""
     data = json_body()
-    user = current_api_user()
-
-    def add():
-        carts.add_item(carts.get_or_create_cart(user), data.get("variant_id"), data.get("quantity", 1))
-
-    _committed(add)
-    return cart_json(carts.view(carts.find_cart(user))), 201
-
-
-def _my_cart():
-    cart = carts.find_cart(current_api_user())
-    if cart is None:
-        raise NotFound(_("Barang tidak ada di keranjang Anda."))
-    return cart
+    return cart_json(_committed(carts.add, current_api_user(), None, data.get("variant_id"),
+                                data.get("quantity", 1))), 201
 
 
 @bp.patch("/cart/items/<int:item_id>")
@@ -117,18 +108,14 @@ def _my_cart():
 def api_cart_update(item_id: int):
     """Set a line's ``quantity``; 404 for a line not in the cart."""
     data = json_body()
-    cart = _my_cart()
-    _committed(carts.set_quantity, cart, item_id, data.get("quantity"))
-    return cart_json(carts.view(cart))
+    return cart_json(_committed(carts.change, current_api_user(), None, item_id, data.get("quantity")))
 
 
 @bp.delete("/cart/items/<int:item_id>")
 @auth_required("shopper")
 def api_cart_remove(item_id: int):
     """Take a line out; 404 for a line not in the cart."""
-    cart = _my_cart()
-    _committed(carts.remove_item, cart, item_id)
-    return cart_json(carts.view(cart))
+    return cart_json(_committed(carts.take_out, current_api_user(), None, item_id))
 
 
 # --- checkout -------------------------------------------------------------------------------

@@ -10,23 +10,28 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import Integer, and_, bindparam, cast, delete, func, insert, null, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.cart.models import MAX_LINE_QUANTITY, Cart, CartItem
 from marketplace.catalog import stock
+from marketplace.catalog.models import Product, Variant
 from marketplace.catalog.stock import VariantFacts
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.stores.models import Store
 
 
 # --- input -------------------------------------------------------------------------
 
 def clean_quantity(value: Any, field_name: str = "quantity") -> int:
     """A quantity of 1..MAX_LINE_QUANTITY from a form or JSON; ValidationError otherwise."""
+    if type(value) is int and 1 <= value <= MAX_LINE_QUANTITY:  # the usual case, before any message is made
+        return value
     message = _("Jumlah harus bilangan bulat 1 sampai %(n)d.", n=MAX_LINE_QUANTITY)
     if isinstance(value, bool) or value is None:
         raise ValidationError(message, fields={field_name: message})
@@ -53,19 +58,52 @@ def clean_id(value: Any, field_name: str) -> int:
     return number
 
 
-# --- finding the cart --------------------------------------------------------------
+# --- whose cart -------------------------------------------------------------------
+
+Owner = tuple[str, Any]  # ("user", user id), ("token", anonymous token) or ("cart", cart id)
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def _owner(user=None, token: str | None = None) -> Owner | None:
+    """Whose cart: the signed-in user's, else the anonymous one of ``token``; None for neither."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return "user", user.id
+    if token:
+        return "token", token
+    return None
+
+
+def _owner_clause(kind: str, key):
+    if kind == "user":
+        return Cart.user_id == key
+    if kind == "token":
+        return and_(Cart.token == key, Cart.user_id.is_(None))
+    return Cart.id == key
+
+
 def find_cart(user=None, token: str | None = None) -> Cart | None:
     """The signed-in user's cart, else the anonymous cart of ``token``; None when there is none."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        return db.session.scalar(select(Cart).where(Cart.user_id == user.id))
-    if token:
-        return db.session.scalar(select(Cart).where(Cart.token == token, Cart.user_id.is_(None)))
-    return None
+    owner = _owner(user, token)
+    return db.session.scalar(select(Cart).where(_owner_clause(*owner))) if owner else None
+
+
+def _create_cart(owner: Owner) -> int:
+    """A new cart for ``owner`` (a user or a token), its id."""
+    kind, key = owner
+    if kind not in ("user", "token"):
+        raise LookupError(f"cart {key} is gone")
+    values = {"user_id": key} if kind == "user" else {"token": key}
+    try:
+        with db.session.begin_nested():
+            return db.session.execute(_INSERT_CART, values).scalar_one()
+    except IntegrityError:  # created meanwhile by a parallel request of the same shopper
+        cart_id = db.session.scalar(select(Cart.id).where(_owner_clause(kind, key)))
+        if cart_id is None:
+            raise
+        return cart_id
 
 
 def get_or_create_cart(user=None, token: str | None = None) -> Cart:
@@ -73,31 +111,99 @@ def get_or_create_cart(user=None, token: str | None = None) -> Cart:
     cart = find_cart(user, token)
     if cart is not None:
         return cart
-    signed_in = user is not None and getattr(user, "is_authenticated", False)
-    if not signed_in and not token:
+    owner = _owner(user, token)
+    if owner is None:
         raise ValueError("an anonymous cart needs a token")
-    cart = Cart(user_id=user.id if signed_in else None, token=None if signed_in else token)
-    try:
-        with db.session.begin_nested():
-            db.session.add(cart)
-    except IntegrityError:  # created meanwhile by a parallel request of the same shopper
-        cart = find_cart(user, token)
-        if cart is None:
-            raise
-    return cart
+    return db.session.get(Cart, _create_cart(owner))
+
+
+# The writes, built once (only their parameters change). Core statements: no cart line is
+# kept as an ORM object on these paths; _forget() drops a loaded one that a write outdates.
+_carts, _items = Cart.__table__, CartItem.__table__
+_INSERT_CART = insert(_carts).returning(_carts.c.id)
+_INSERT_LINE = insert(_items).returning(_items.c.id)
+_SET_QUANTITY = update(_items).where(_items.c.id == bindparam("item_id")).values(quantity=bindparam("new_quantity"))
+_DELETE_LINE = delete(_items).where(_items.c.id == bindparam("item_id"))
+
+
+def _forget(item_id: int) -> None:
+    loaded = db.session.identity_map.get(db.session.identity_key(CartItem, item_id))  # type: ignore[arg-type]
+    if loaded is not None:
+        db.session.expire(loaded)
+
+
+# --- the one read: the cart, its lines and their facts ---------------------------------
+
+@lru_cache(maxsize=None)
+def _cart_query(kind: str, with_variant: bool):
+    """The owner's cart (a row even when it is empty) with each line and its variant's facts;
+    ``with_variant`` adds one row (no cart id) with the facts of the variant being added.
+    Built once per shape: only the parameters change between requests."""
+    lines = (select(Cart.id, CartItem.id, CartItem.quantity, *stock.fact_columns())
+             .select_from(Cart)
+             .outerjoin(CartItem, CartItem.cart_id == Cart.id)
+             .outerjoin(Variant, Variant.id == CartItem.variant_id)
+             .outerjoin(Product, Product.id == Variant.product_id)
+             .outerjoin(Store, Store.id == Product.store_id)
+             .where(_owner_clause(kind, bindparam("owner"))))
+    if not with_variant:
+        return lines
+    none = [cast(null(), Integer).label(f"none_{n}") for n in range(3)]
+    variant = (select(*none, *stock.fact_columns())
+               .select_from(Variant)
+               .join(Product, Product.id == Variant.product_id)
+               .join(Store, Store.id == Product.store_id)
+               .where(Variant.id == bindparam("variant")))
+    return union_all(lines, variant)
+
+
+def _read(owner: Owner, variant_id: int | None = None) -> tuple[int | None, list[CartLine], VariantFacts | None]:
+    """(cart id or None, its lines by id, facts of ``variant_id`` or None) in one statement."""
+    kind, key = owner
+    params = {"owner": key} if variant_id is None else {"owner": key, "variant": variant_id}
+    cart_id, lines, facts = None, [], None
+    for row in db.session.execute(_cart_query(kind, variant_id is not None), params):
+        if row[0] is None:
+            facts = VariantFacts(*row[3:])
+            continue
+        cart_id = row[0]
+        if row[1] is not None and row[3] is not None:
+            lines.append(CartLine(row[1], row[2], VariantFacts(*row[3:])))
+    lines.sort(key=lambda line: line.item_id)
+    return cart_id, lines, facts
+
+
+def load(user=None, token: str | None = None) -> CartView:
+    """The visitor's cart grouped by store, with fresh prices and stock (one statement)."""
+    owner = _owner(user, token)
+    if owner is None:
+        return CartView(None, [])
+    cart_id, lines, _facts = _read(owner)
+    return _group(cart_id, lines)
+
+
+def view(cart: Cart | None) -> CartView:
+    """The cart grouped by store, with fresh prices and stock (one statement)."""
+    if cart is None:
+        return CartView(None, [])
+    _cart_id, lines, _facts = _read(("cart", cart.id))
+    return _group(cart.id, lines)
+
+
+def _group(cart_id: int | None, lines: list[CartLine]) -> CartView:
+    groups: dict[int, StoreGroup] = {}
+    for line in lines:
+        info = line.facts
+        group = groups.get(info.store_id)
+        if group is None:
+            group = groups[info.store_id] = StoreGroup(info.store_id, info.store_slug, info.store_name)
+        group.lines.append(line)
+    return CartView(cart_id, sorted(groups.values(), key=lambda g: g.store_name.lower()))
 
 
 # --- changing it ---------------------------------------------------------------------
-
-def _sellable_facts(variant_id: int) -> VariantFacts:
-    facts = stock.variant_facts([variant_id]).get(variant_id)
-    if facts is None:
-        raise NotFound(_("Varian produk tidak ditemukan."), fields={"variant_id": _("Varian tidak ditemukan.")})
-    if not facts.sellable:
-        raise Conflict(_("%(name)s sedang tidak dijual.", name=facts.product_name),
-                       fields={"variant_id": _("Produk ini sedang tidak dijual.")})
-    return facts
-
+# Each change reads the cart once (with the facts it needs), applies the rules below,
+# writes one row, and answers with the cart rebuilt from what it read: nothing is read back.
 
 def _check_stock(facts: VariantFacts, quantity: int) -> None:
     if facts.stock <= 0:
@@ -107,55 +213,105 @@ def _check_stock(facts: VariantFacts, quantity: int) -> None:
         raise Conflict(message, fields={"quantity": message})
 
 
-def add_item(cart: Cart, variant_id: Any, quantity: Any) -> CartItem:
-    """Put ``quantity`` more of a variant in the cart (added to what is there)."""
+def _add(owner: Owner, variant_id: Any, quantity: Any) -> tuple[CartView, CartLine]:
     quantity = clean_quantity(quantity)
     variant_id = clean_id(variant_id, "variant_id")
-    facts = _sellable_facts(variant_id)
-    item = db.session.scalar(select(CartItem).where(CartItem.cart_id == cart.id, CartItem.variant_id == variant_id))
-    total = quantity + (item.quantity if item else 0)
+    cart_id, lines, facts = _read(owner, variant_id)
+    if facts is None:
+        raise NotFound(_("Varian produk tidak ditemukan."), fields={"variant_id": _("Varian tidak ditemukan.")})
+    if not facts.sellable:
+        raise Conflict(_("%(name)s sedang tidak dijual.", name=facts.product_name),
+                       fields={"variant_id": _("Produk ini sedang tidak dijual.")})
+    line = next((line for line in lines if line.variant_id == variant_id), None)
+    total = quantity + (line.quantity if line else 0)
     if total > MAX_LINE_QUANTITY:
         message = _("Maksimal %(n)d per produk dalam satu pesanan.", n=MAX_LINE_QUANTITY)
         raise ValidationError(message, fields={"quantity": message})
     _check_stock(facts, total)
-    if item is None:
-        item = CartItem(cart_id=cart.id, variant_id=variant_id, quantity=total)
-        db.session.add(item)
-    else:
-        item.quantity = total
+    if cart_id is None:
+        cart_id = _create_cart(owner)
     try:
-        db.session.flush()
+        if line is None:
+            item_id = db.session.execute(
+                _INSERT_LINE, {"cart_id": cart_id, "variant_id": variant_id, "quantity": total}).scalar_one()
+            line = CartLine(item_id, total, facts)
+            lines.append(line)
+        else:
+            _set_quantity(line, total)
     except IntegrityError:  # the same variant added by a parallel request (a double click)
         raise Conflict(_("Keranjang Anda baru saja berubah. Muat ulang halaman lalu coba lagi."))
-    return item
+    return _group(cart_id, lines), line
 
 
-def _item(cart: Cart, item_id: Any) -> CartItem:
+def _line_id(item_id: Any) -> int:
     try:
-        item_id = clean_id(item_id, "item_id")
+        return clean_id(item_id, "item_id")
     except ValidationError:  # an id no line can have (say 10**10 from a URL) names no line of this cart
         raise NotFound(_("Barang tidak ada di keranjang Anda.")) from None
-    item = db.session.get(CartItem, item_id)
-    if item is None or item.cart_id != cart.id:
+
+
+def _line(owner: Owner | None, item_id: int) -> tuple[int | None, list[CartLine], CartLine]:
+    cart_id, lines, _facts = _read(owner) if owner else (None, [], None)
+    line = next((line for line in lines if line.item_id == item_id), None)
+    if line is None:
         raise NotFound(_("Barang tidak ada di keranjang Anda."))
-    return item
+    return cart_id, lines, line
 
 
-def set_quantity(cart: Cart, item_id: Any, quantity: Any) -> CartItem:
-    """Change a line's quantity (1..MAX_LINE_QUANTITY, no more than the stock)."""
+def _change(owner: Owner | None, item_id: Any, quantity: Any) -> tuple[CartView, CartLine]:
+    """A line's quantity becomes ``quantity`` (1..MAX_LINE_QUANTITY, no more than the stock)."""
     quantity = clean_quantity(quantity)
-    item = _item(cart, item_id)
-    facts = stock.variant_facts([item.variant_id]).get(item.variant_id)
-    if facts is not None and quantity > item.quantity:  # lowering is always allowed
-        _check_stock(facts, quantity)
-    item.quantity = quantity
-    db.session.flush()
-    return item
+    cart_id, lines, line = _line(owner, _line_id(item_id))
+    if quantity > line.quantity:  # lowering is always allowed
+        _check_stock(line.facts, quantity)
+    _set_quantity(line, quantity)
+    return _group(cart_id, lines), line
+
+
+def _set_quantity(line: CartLine, quantity: int) -> None:
+    db.session.execute(_SET_QUANTITY, {"item_id": line.item_id, "new_quantity": quantity})
+    _forget(line.item_id)
+    line.quantity = quantity
+
+
+def _remove(owner: Owner | None, item_id: Any) -> CartView:
+    cart_id, lines, line = _line(owner, _line_id(item_id))
+    db.session.execute(_DELETE_LINE, {"item_id": line.item_id})
+    _forget(line.item_id)
+    lines.remove(line)
+    return _group(cart_id, lines)
+
+
+def add(user=None, token: str | None = None, variant_id: Any = None, quantity: Any = 1) -> CartView:
+    """Put ``quantity`` more of a variant in the visitor's cart (created when missing); the cart after."""
+    owner = _owner(user, token)
+    if owner is None:
+        raise ValueError("an anonymous cart needs a token")
+    return _add(owner, variant_id, quantity)[0]
+
+
+def change(user=None, token: str | None = None, item_id: Any = None, quantity: Any = None) -> CartView:
+    """Set a line of the visitor's cart to ``quantity``; the cart after. NotFound for a line not in it."""
+    return _change(_owner(user, token), item_id, quantity)[0]
+
+
+def take_out(user=None, token: str | None = None, item_id: Any = None) -> CartView:
+    """Take a line out of the visitor's cart; the cart after. NotFound for a line not in it."""
+    return _remove(_owner(user, token), item_id)
+
+
+def add_item(cart: Cart, variant_id: Any, quantity: Any) -> CartLine:
+    """Put ``quantity`` more of a variant in ``cart`` (added to what is there)."""
+    return _add(("cart", cart.id), variant_id, quantity)[1]
+
+
+def set_quantity(cart: Cart, item_id: Any, quantity: Any) -> CartLine:
+    """Change a line's quantity (1..MAX_LINE_QUANTITY, no more than the stock)."""
+    return _change(("cart", cart.id), item_id, quantity)[1]
 
 
 def remove_item(cart: Cart, item_id: Any) -> None:
-    db.session.delete(_item(cart, item_id))
-    db.session.flush()
+    _remove(("cart", cart.id), item_id)
 
 
 def clear(cart: Cart) -> None:
@@ -264,25 +420,6 @@ class CartView:
         between, checkout refuses and shows the cart again."""
         state = sorted((line.variant_id, line.quantity, line.price, line.problem is None) for line in self.lines)
         return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:20]
-
-
-def view(cart: Cart | None) -> CartView:
-    """The cart grouped by store, with fresh prices and stock (two statements)."""
-    if cart is None:
-        return CartView(None, [])
-    items = list(db.session.execute(
-        select(CartItem.id, CartItem.variant_id, CartItem.quantity).where(CartItem.cart_id == cart.id)
-        .order_by(CartItem.id)
-    ))
-    facts = stock.variant_facts(row.variant_id for row in items)
-    groups: dict[int, StoreGroup] = {}
-    for item_id, variant_id, quantity in items:
-        info = facts.get(variant_id)
-        if info is None:
-            continue
-        group = groups.setdefault(info.store_id, StoreGroup(info.store_id, info.store_slug, info.store_name))
-        group.lines.append(CartLine(item_id, quantity, info))
-    return CartView(cart.id, sorted(groups.values(), key=lambda g: g.store_name.lower()))
 
 
 def item_count(user=None, token: str | None = None) -> int:

@@ -24,16 +24,15 @@ def _safe_next(target: str | None) -> str | None:
     return safe_next(target)
 
 
-def current_cart(create: bool = False):
-    """The visitor's cart: the user's when signed in, else the session's anonymous one."""
+def _visitor(create: bool = False) -> tuple:
+    """(user, None) when signed in, else (None, the session's anonymous cart token);
+    ``create`` gives the session a token when it has none."""
     if current_user.is_authenticated:
-        return services.get_or_create_cart(current_user) if create else services.find_cart(current_user)
+        return current_user, None
     token = session.get(SESSION_KEY)
     if create and not token:
         token = session[SESSION_KEY] = services.new_token()
-    if not token:
-        return None
-    return services.get_or_create_cart(None, token) if create else services.find_cart(None, token)
+    return None, token
 
 
 @bp.app_template_global("cart_count")
@@ -66,7 +65,8 @@ def _merge_anonymous_cart(sender, user, **extra) -> None:
 
 
 def _page(status: int = 200, forms: dict | None = None):
-    view = services.view(current_cart())
+    view = services.load(*_visitor())
+    g.cart_count = view.count  # the header's badge, from the cart in hand rather than one more statement
     return render_template("cart/cart.html", cart=view, forms=forms or {}, remove_form=RemoveForm()), status
 
 
@@ -85,7 +85,7 @@ def add():
         flash(_("Pilih varian dan jumlahnya."), "error")
         return redirect(back)
     try:
-        services.add_item(current_cart(create=True), form.variant_id.data, form.quantity.data)
+        services.add(*_visitor(create=True), form.variant_id.data, form.quantity.data)
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
@@ -99,12 +99,12 @@ def add():
 def update(item_id: int):
     """Change a line's quantity; 422 with the message next to the line."""
     form = QuantityForm()
-    cart = current_cart()
-    if cart is None:
+    user, token = _visitor()
+    if user is None and not token:  # an anonymous visitor without a cart
         return redirect(url_for("cart.show"))
     if form.validate_on_submit():
         try:
-            services.set_quantity(cart, item_id, form.quantity.data)
+            services.change(user, token, item_id, form.quantity.data)
             db.session.commit()
             return redirect(url_for("cart.show"))
         except ServiceError as exc:
@@ -117,9 +117,9 @@ def update(item_id: int):
 @bp.post("/cart/items/<int:item_id>/remove")
 def remove(item_id: int):
     """Take a line out of the cart."""
-    cart = current_cart()
-    if RemoveForm().validate_on_submit() and cart is not None:
-        services.remove_item(cart, item_id)
+    user, token = _visitor()
+    if RemoveForm().validate_on_submit() and (user is not None or token):
+        services.take_out(user, token, item_id)
         db.session.commit()
         flash(_("Barang dihapus dari keranjang."), "success")
     return redirect(url_for("cart.show"))

@@ -42,16 +42,22 @@ class VariantFacts:
         return self.product_status == "active" and self.store_status == "approved"
 
 
+def fact_columns() -> tuple:
+    """The columns of a :class:`VariantFacts`, in its order, over variants, products and stores
+    (for the queries that read the facts along with something else: the cart's lines)."""
+    first_image = (select(ProductImage.path).where(ProductImage.product_id == Product.id)
+                   .order_by(ProductImage.position, ProductImage.id).limit(1).scalar_subquery())
+    return (Variant.id, Product.id, Product.name, Variant.name, Variant.sku, Variant.price, Variant.stock,
+            Product.status, Store.id, Store.slug, Store.name, Store.status, first_image)
+
+
 def variant_facts(variant_ids: Iterable[int]) -> dict[int, VariantFacts]:
     """The facts of these variants, by id, in one statement (missing ids are left out)."""
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
-    first_image = (select(ProductImage.path).where(ProductImage.product_id == Product.id)
-                   .order_by(ProductImage.position, ProductImage.id).limit(1).scalar_subquery())
     rows = db.session.execute(
-        select(Variant.id, Product.id, Product.name, Variant.name, Variant.sku, Variant.price, Variant.stock,
-               Product.status, Store.id, Store.slug, Store.name, Store.status, first_image)
+        select(*fact_columns())
         .join(Product, Product.id == Variant.product_id)
         .join(Store, Store.id == Product.store_id)
         .where(Variant.id.in_(ids))
