@@ -18,6 +18,7 @@ from marketplace.errors import RETRY_AFTER_SECONDS, database_unavailable
 from marketplace.extensions import db
 from marketplace.web import SESSION_ID_KEY
 from tests.buying_factories import gen_listing
+from tests.conftest import ON_POSTGRES
 from tests.factories import gen_user
 from tests.live_server import free_port
 
@@ -165,6 +166,9 @@ def test_a_signed_in_request_after_an_outage_is_served_again(app, client):
     assert db.session.execute(text("SELECT 1")).scalar() == 1
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="a simulation of SQLite's dead-connection error: on PostgreSQL the "
+                    "connection it pretends is dead stays alive in its transaction; there the real case (the "
+                    "server stopped just after an answer) is run by test_database_outage on a private server")
 def test_a_connection_lost_after_the_answer_was_made_does_not_turn_it_into_a_500(app, client, api):
     """The database goes away between the view's answer and the end of the request (the rollback
     that closes the read transaction fails): the answer stands, the next request is served."""
