@@ -133,12 +133,12 @@ def make_app(database_url, tmp_path):
             "SERVER_NAME": None,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
-        if database_url.startswith("postgresql"):
+        settings.update(config)
+        if str(settings["DATABASE_URL"]).startswith("postgresql") and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
             # psycopg times its connect_timeout with time.monotonic, which time_machine moves:
             # a connection opened while a test travels in time would "expire" at the app's 5 s
             # default; psycopg's own default (130 s) is what the suite ran on before
             settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"connect_timeout": 130}}
-        settings.update(config)
         app = create_app(settings)
         app.test_client_class = FreshContextClient
         apps.append(app)
