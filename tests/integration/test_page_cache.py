@@ -7,7 +7,6 @@ and checkout make it; the cache learns of it only through the session events.
 """
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
 
@@ -298,21 +297,7 @@ def test_two_apps_on_one_database_share_invalidation(make_app, shop):
     assert "199.000" in html(first.test_client().get(url))
 
 
-REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
-
-@pytest.fixture
-def redis_url():
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        message = f"Redis is not reachable at {REDIS_TEST_URL} ({exc})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " and CI=true: the Redis tests must run in CI.")
-        pytest.skip("!!! REDIS TESTS SKIPPED: " + message)
-    return REDIS_TEST_URL
 
 
 @pytest.mark.redis

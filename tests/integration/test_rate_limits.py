@@ -2,14 +2,12 @@
 page elsewhere; counted per client (behind a proxy too); in memory, or in Redis when REDIS_URL is set."""
 from __future__ import annotations
 
-import os
 import random
 
 import pytest
 
 from tests.factories import PASSWORD, gen_user
 
-REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 MESSAGE = "Terlalu banyak permintaan. Coba lagi sebentar lagi."
 
 
@@ -126,20 +124,6 @@ def test_ratelimit_enabled_false_switches_limits_off(make_app):
 
 
 # --- Redis -----------------------------------------------------------------------------------
-
-@pytest.fixture
-def redis_url():
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        message = f"Redis is not reachable at {REDIS_TEST_URL} ({exc})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " and CI=true: the Redis tests must run in CI.")
-        pytest.skip("!!! REDIS TESTS SKIPPED: " + message)
-    return REDIS_TEST_URL
-
 
 def _keys_for(url: str, address: str) -> list[bytes]:
     import redis
