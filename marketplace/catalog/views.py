@@ -13,7 +13,7 @@ from marketplace.catalog import queries
 from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
-from marketplace.expo.services import expo_state
+from marketplace.expo.services import expo_state, next_change
 from marketplace.stores.services import get_selling_store
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
@@ -68,7 +68,7 @@ def home():
     """The home page: the expo, sectors, featured vendors, newest products, some categories."""
     expo = expo_queries.newest_expo()
     if expo is not None:
-        pagecache.expires_at(expo_queries.next_change(expo))
+        pagecache.expires_at(next_change(expo))
     first_per_sector: dict = {}
     for c in queries.categories():
         first_per_sector.setdefault(c.sector, c)

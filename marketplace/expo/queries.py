@@ -41,14 +41,6 @@ def expos_with_zones() -> list[Expo]:
         select(Expo).options(joinedload(Expo.zones)).order_by(Expo.starts_at.desc(), Expo.id.desc())).unique())
 
 
-def next_change(expo: Expo, at: datetime | None = None) -> datetime | None:
-    """When the expo's state (upcoming, live, ended) changes next, or None once it has ended."""
-    at = at or now()
-    if at < expo.starts_at:
-        return expo.starts_at
-    return expo.ends_at if at <= expo.ends_at else None
-
-
 def live_exhibitor_ids() -> set[int]:
     """Stores exhibiting in a running expo: fetched once per request (one statement), for the
     expo badge of every product card and product page of that request.

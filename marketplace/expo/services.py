@@ -37,6 +37,12 @@ def expo_state(expo: Expo, at: datetime | None = None) -> str:
     return "ended"
 
 
+def next_change(expo: Expo, at: datetime | None = None) -> datetime | None:
+    """When :func:`expo_state` changes next (the expo opens or closes), or None once it has ended;
+    cached pages showing the state live no longer than that."""
+    return {"upcoming": expo.starts_at, "live": expo.ends_at}.get(expo_state(expo, at))
+
+
 def parse_local_datetime(raw, field: str, end_of_day: bool = False) -> datetime:
     """An ISO date or date-time typed in Asia/Jakarta time (an explicit offset is kept), as aware UTC.
 

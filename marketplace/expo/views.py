@@ -11,7 +11,7 @@ from marketplace import pagecache
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.clock import now
 from marketplace.expo import queries
-from marketplace.expo.services import expo_state
+from marketplace.expo.services import expo_state, next_change
 
 bp = Blueprint("expo", __name__, template_folder="templates")
 
@@ -60,7 +60,7 @@ def hall(slug: str):
     """An expo's hall: its state, dates and booths by zone. :raise 404: unknown expo."""
     expo = queries.expo_with_zones(slug)
     state = expo_state(expo)
-    pagecache.expires_at(queries.next_change(expo))
+    pagecache.expires_at(next_change(expo))
     if state == "upcoming":
         pagecache.expires_within(60)  # "opens in 3 minutes"
     opens_in = format_timedelta(expo.starts_at - now(), granularity="minute", add_direction=True) \
