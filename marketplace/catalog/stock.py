@@ -69,7 +69,7 @@ def reserve(variant_id: int, quantity: int) -> bool:
     """Take ``quantity`` units off the shelf; False, and nothing changed, when fewer are left."""
     if quantity <= 0:
         raise ValueError("quantity must be positive")
-    # pagecache: invalidate here — a statement, not a flushed object: only a do_orm_execute hook sees it
+    # a statement, not a flushed object: the page cache sees it through its do_orm_execute hook
     result = db.session.execute(
         update(Variant).where(Variant.id == variant_id, Variant.stock >= quantity)
         .values(stock=Variant.stock - quantity).execution_options(synchronize_session=False)
@@ -82,7 +82,6 @@ def release(variant_id: int, quantity: int) -> None:
     """Put ``quantity`` units back on the shelf (a cancelled or expired order's)."""
     if quantity <= 0:
         raise ValueError("quantity must be positive")
-    # pagecache: invalidate here (as in reserve)
     db.session.execute(
         update(Variant).where(Variant.id == variant_id)
         .values(stock=Variant.stock + quantity).execution_options(synchronize_session=False)
