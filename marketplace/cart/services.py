@@ -124,6 +124,7 @@ _INSERT_CART = insert(_carts).returning(_carts.c.id)
 _INSERT_LINE = insert(_items).returning(_items.c.id)
 _SET_QUANTITY = update(_items).where(_items.c.id == bindparam("item_id")).values(quantity=bindparam("new_quantity"))
 _DELETE_LINE = delete(_items).where(_items.c.id == bindparam("item_id"))
+_CLEAR_CART = delete(_items).where(_items.c.cart_id == bindparam("cart_id"))
 
 
 def _forget(item_id: int) -> None:
@@ -314,8 +315,11 @@ def remove_item(cart: Cart, item_id: Any) -> None:
     _remove(("cart", cart.id), item_id)
 
 
-def clear(cart: Cart) -> None:
-    db.session.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
+def clear(cart: Cart | int) -> None:
+    """Empty a cart (given as a Cart or its id). A Core statement, as for one line: no
+    loaded line is kept in step (see _forget), and nothing else has to be flushed first."""
+    cart_id = cart if isinstance(cart, int) else cart.id
+    db.session.execute(_CLEAR_CART, {"cart_id": cart_id})
 
 
 def merge_anonymous_cart(token: str, user) -> Cart | None:

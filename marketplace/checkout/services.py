@@ -146,12 +146,11 @@ def claim_submission(user, key: str, method: PaymentMethod) -> Checkout:
     return checkout
 
 
-def validate_cart(user, expected_version: str | None = None) -> tuple[object, CartView]:
-    """The user's cart as it is now. CartChanged (409) when it is empty, has a line
-    no longer sold, or differs from what the shopper saw (``expected_version``);
-    OutOfStock (409) when a line wants more than is left."""
-    cart = carts.find_cart(user)
-    view = carts.view(cart)
+def validate_cart(user, expected_version: str | None = None) -> tuple[int | None, CartView]:
+    """(cart id, the user's cart as it is now), read in one statement. CartChanged (409)
+    when it is empty, has a line no longer sold, or differs from what the shopper saw
+    (``expected_version``); OutOfStock (409) when a line wants more than is left."""
+    view = carts.load(user)
     if view.empty:
         raise CartChanged(_("Keranjang Anda kosong."))
     if expected_version and expected_version != view.version:
@@ -162,7 +161,7 @@ def validate_cart(user, expected_version: str | None = None) -> tuple[object, Ca
         only_stock = all(line.facts.sellable for line in view.lines if line.item_id in problems)
         error = OutOfStock if only_stock else CartChanged
         raise error(" ".join(problems.values()), fields={f"items.{k}": v for k, v in problems.items()})
-    return cart, view
+    return view.cart_id, view
 
 
 def price(view: CartView) -> list[PricedOrder]:
@@ -277,14 +276,20 @@ def place_orders(user, *, payment_method: str | None, shipping, extras=None, ide
     method = payments.method_for(payment_method)
     address = validate_shipping(shipping)
     checkout = claim_submission(user, key, method)
-    cart, view = validate_cart(user, cart_version)
+    cart_id, view = validate_cart(user, cart_version)
     priced = price(view)
     add_extras(priced, view, extras)
-    reserve_stock(priced)
     placed, payment = create_orders_and_payment(user, checkout, priced, address, method)
     start = start_payment(checkout, payment, method)
-    carts.clear(cart)
+    carts.clear(cart_id)
     announce(placed, start)
+    # Last: each reservation locks its variant's row until the commit, and every checkout of
+    # that variant waits for the lock. With everything else already written, a sought-after
+    # variant is held for its UPDATE and the COMMIT only, never across a payment provider's
+    # API call. When a reservation fails, the rollback takes back all of the above; a hosted
+    # payment page already opened is never shown and expires unused (its webhook finds no
+    # session row and is refused), and queued mail is dropped with the transaction.
+    reserve_stock(priced)
     db.session.flush()
     return CheckoutResult(checkout, placed, payment, start,
                           store_slugs={part.group.store_id: part.group.store_slug for part in priced})

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -118,3 +118,21 @@ class OrderEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- an order's lines and extras, without a lazy load ----------------------------------------
+
+def lines_of(order: Order) -> list[OrderLine]:
+    """``order.lines`` when they are in hand (a checkout's new order: no statement), else read."""
+    in_hand = order.__dict__.get("lines")
+    if in_hand is not None:
+        return list(in_hand)
+    return list(db.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)))
+
+
+def extras_of(order: Order) -> list[OrderExtra]:
+    """``order.extras`` when they are in hand (a checkout's new order: no statement), else read."""
+    in_hand = order.__dict__.get("extras")
+    if in_hand is not None:
+        return list(in_hand)
+    return list(db.session.scalars(select(OrderExtra).where(OrderExtra.order_id == order.id).order_by(OrderExtra.id)))

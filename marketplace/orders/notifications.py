@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from marketplace import mail
 from marketplace.extensions import db
+from marketplace.orders.models import extras_of, lines_of
 
 log = logging.getLogger(__name__)
 QUEUE_KEY = "apik_after_commit"
@@ -93,29 +94,6 @@ def _store_owners(store_ids) -> dict:
     return {store_id: user for store_id, user in rows}
 
 
-def _loaded(order, name: str):
-    """``order.<name>`` when it is already in hand (a checkout's new order), else None: no lazy load."""
-    return order.__dict__.get(name)
-
-
-def _lines(order) -> list:
-    from marketplace.orders.models import OrderLine
-
-    in_hand = _loaded(order, "lines")
-    if in_hand is not None:
-        return list(in_hand)
-    return list(db.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)))
-
-
-def _extras(order) -> list:
-    from marketplace.orders.models import OrderExtra
-
-    in_hand = _loaded(order, "extras")
-    if in_hand is not None:
-        return list(in_hand)
-    return list(db.session.scalars(select(OrderExtra).where(OrderExtra.order_id == order.id).order_by(OrderExtra.id)))
-
-
 def order_placed(orders: list, instructions: str | None) -> None:
     """The shopper gets one confirmation for the checkout; each store's owner gets its new order."""
     if not orders:
@@ -124,7 +102,7 @@ def order_placed(orders: list, instructions: str | None) -> None:
     if shopper:
         queue_mail(shopper.email, _l("Pesanan Anda diterima: %(numbers)s", numbers=", ".join(o.number for o in orders)),
                    "orders/mail/placed.txt", shopper.locale, user=shopper, instructions=instructions,
-                   orders=[(o, _lines(o), _extras(o), external_url("orders.detail", number=o.number))
+                   orders=[(o, lines_of(o), extras_of(o), external_url("orders.detail", number=o.number))
                            for o in orders])
     owners = _store_owners(o.store_id for o in orders)
     for order in orders:
@@ -135,7 +113,7 @@ def new_order_for_seller(order, owner) -> None:
     """Tell the store's ``owner`` (None: a store without one, nobody to tell) of its new order."""
     if owner:
         queue_mail(owner.email, _l("Pesanan baru %(number)s", number=order.number),
-                   "orders/mail/new_order.txt", owner.locale, user=owner, order=order, lines=_lines(order),
+                   "orders/mail/new_order.txt", owner.locale, user=owner, order=order, lines=lines_of(order),
                    url=external_url("seller_orders.detail", number=order.number))
 
 

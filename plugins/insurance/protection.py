@@ -96,16 +96,15 @@ class OrderProtectionExtra(CheckoutExtra):
         return data
 
 
-def _extra_rows(order_id: int) -> list:
-    from marketplace.orders.models import OrderExtra
+def _extra_rows(order) -> list:
+    from marketplace.orders.models import extras_of
 
-    return list(db.session.scalars(select(OrderExtra).where(OrderExtra.order_id == order_id,
-                                                            OrderExtra.extra_id == EXTRA_ID)))
+    return [extra for extra in extras_of(order) if extra.extra_id == EXTRA_ID]
 
 
 def record_for_order(order) -> OrderProtection | None:
     """On order_placed: the premium the core added to this order becomes its protection."""
-    rows = _extra_rows(order.id)
+    rows = _extra_rows(order)
     if not rows:
         return None
     insurer = terms.insurer_by_code(insurer_code())

@@ -1,13 +1,15 @@
 """A checkout that dies after its stock was reserved leaves nothing behind: the reservation
 is part of the checkout's transaction and goes with it.
 
-In-process, on SQLite and PostgreSQL alike (the normal fixtures): the database
-connection is lost at the first write after the reservation (PostgreSQL: the
-backend is really terminated with ``pg_terminate_backend``; SQLite: the driver
-reports "database is locked", as after its busy timeout), and a payment method
-fails unexpectedly. Over real HTTP: the gunicorn worker serving a checkout is
-killed with SIGKILL while the payment method runs, after the stock and the
-orders were written. Each time stock, cart, orders, payments, checkouts and the
+The reservation is the checkout's last write before its COMMIT (the rows of
+sought-after variants stay locked for as short as can be). In-process, on SQLite
+and PostgreSQL alike (the normal fixtures): the database connection is lost
+between two variants' reservations, and at the COMMIT (PostgreSQL: the backend
+is really terminated with ``pg_terminate_backend``; SQLite: the driver reports
+"database is locked", as after its busy timeout), and a payment method fails
+unexpectedly. Over real HTTP: the gunicorn worker serving a checkout is killed
+with SIGKILL just before its COMMIT, after the orders and the stock were
+written. Each time stock, cart, orders, payments, checkouts and the
 ledger are exactly as before, and the same cart then checks out normally.
 """
 from __future__ import annotations
@@ -67,45 +69,59 @@ def _stock(variant_id: int) -> int:
 
 
 class CutAfterReservation:
-    """Lose the database connection at the first INSERT after stock was taken off the shelf."""
+    """Lose the database connection once stock was taken off the shelf: at the next
+    statement (``at="statement"``: the next variant's reservation) or at the COMMIT."""
 
-    def __init__(self, engine):
-        self.engine = engine
-        self.reserved = False
+    def __init__(self, engine, at: str):
+        self.engine, self.at = engine, at
+        self.reserved = 0
         self.cut = 0
         self.admin = create_engine(engine.url, isolation_level="AUTOCOMMIT") if ON_POSTGRES else None
+        self._real_commit = engine.dialect.do_commit
+
+    def _lose(self, dbapi_connection) -> None:
+        self.cut += 1
+        if self.admin is None:
+            raise sqlite3.OperationalError("database is locked")
+        pid = getattr(dbapi_connection, "dbapi_connection", dbapi_connection).info.backend_pid  # under a pool proxy
+        with self.admin.connect() as admin:
+            assert admin.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            wait_until(lambda: not admin.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                                                {"pid": pid}), timeout=10)
+        # what comes next goes to a server process that is gone
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if self.reserved and self.at == "statement" and not self.cut:
+            self._lose(conn.connection.dbapi_connection)
+            return  # (PostgreSQL: the statement goes on, to fail)
         sql = statement.lstrip().upper()
         if sql.startswith("UPDATE VARIANTS") and "STOCK" in sql:
-            self.reserved = True
-        elif self.reserved and sql.startswith("INSERT") and not self.cut:
-            self.cut += 1
-            if self.admin is None:
-                raise sqlite3.OperationalError("database is locked")
-            pid = conn.connection.dbapi_connection.info.backend_pid
-            with self.admin.connect() as admin:
-                assert admin.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-                wait_until(lambda: not admin.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
-                                                    {"pid": pid}), timeout=10)
-            # the INSERT now goes to a server process that is gone
+            self.reserved += 1
+
+    def _commit(self, dbapi_connection) -> None:
+        if self.reserved and self.at == "commit" and not self.cut:
+            self._lose(dbapi_connection)
+        self._real_commit(dbapi_connection)
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self)
+        self.engine.dialect.do_commit = self._commit
         return self
 
     def __exit__(self, *exc):
         event.remove(self.engine, "before_cursor_execute", self)
+        del self.engine.dialect.do_commit
         if self.admin is not None:
             self.admin.dispose()
 
 
-def test_losing_the_database_right_after_the_reservation_keeps_every_unit(cod_app, shop):
+@pytest.mark.parametrize("at", ["statement", "commit"])
+def test_losing_the_database_right_after_the_reservation_keeps_every_unit(cod_app, shop, at):
     client = cod_app.test_client()
     before = snapshot()
-    with CutAfterReservation(db.engine) as cut:
+    with CutAfterReservation(db.engine, at) as cut:
         answer = _checkout(client, shop["token"], key="crash-after-reserve-1")
-    assert cut.reserved and cut.cut == 1  # the crash did come after the reservation
+    assert cut.reserved == (1 if at == "statement" else 2) and cut.cut == 1  # the crash came after a reservation
     assert answer.status_code == 503, answer.get_data(as_text=True)
     assert answer.get_json()["error"]["code"] == "unavailable" and answer.headers["Retry-After"]
     assert snapshot() == before  # stock, cart, checkout, orders, payment, ledger: as they were
@@ -117,8 +133,8 @@ def test_losing_the_database_right_after_the_reservation_keeps_every_unit(cod_ap
     assert db.session.scalar(text("SELECT count(*) FROM orders")) == 2
 
 
-def test_a_payment_method_failing_unexpectedly_after_the_reservation_keeps_every_unit(cod_app, prepaid, shop):
-    prepaid.method.fail_start = True  # RuntimeError inside start(): after stock and orders were written
+def test_a_payment_method_failing_unexpectedly_mid_checkout_keeps_every_unit(cod_app, prepaid, shop):
+    prepaid.method.fail_start = True  # RuntimeError inside start(): the checkout, orders and payment were written
     client = cod_app.test_client()
     before = snapshot()
     answer = _checkout(client, shop["token"], method="fake_transfer")
@@ -158,7 +174,7 @@ def test_a_worker_killed_mid_checkout_leaves_the_stock_untouched(make_app, tmp_p
 
         buyer = threading.Thread(target=buy)
         buyer.start()
-        wait_until(marker.exists, timeout=30)  # the worker is inside start(): stock reserved, orders written
+        wait_until(marker.exists, timeout=30)  # the worker is about to commit: orders written, stock reserved
         worker = int(marker.read_text())
         assert worker != server.process.pid
         os.kill(worker, signal.SIGKILL)
