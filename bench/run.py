@@ -510,6 +510,8 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
             out["checkout"] = measure_checkout(args, server.url, url, manifest, workdir)
     finally:
         server.stop()
+    if args.uncached:
+        measure_uncached(args, name, url, out)
 
     out["baseline_after"] = measure_baselines()
 
@@ -538,6 +540,30 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
             say(f"  {page:<14} {data['statements']:>3} statements, {data['sql_ms']:.1f} ms of SQL "
                 f"(slowest {slow.get('ms', 0):.1f} ms)")
     return out
+
+
+def measure_uncached(args, name: str, url: str, out: dict) -> None:
+    """The same pages again with the page cache off: every request is rendered from the
+    database, as for the first visitor after a change (or with a poor hit rate)."""
+    say("  the same pages uncached (PAGE_CACHE=false): every request rendered from the database ...")
+    log_path = RESULTS / "logs" / f"{name}.log"
+    env = app_env(args, url, {"MARKETPLACE_ENV": out.get("marketplace_env") or "production", "PAGE_CACHE": "false"})
+    server = Gunicorn(args, "wsgi:app", args.app_root, env, RESULTS / "logs" / f"{name}-uncached-gunicorn.log",
+                      "/healthz").start()
+
+    def restart() -> None:
+        server.stop()
+        migrate(args, url, log_path)
+        server.start()
+    try:
+        for page, result in out["pages"].items():
+            if "load" not in result:
+                continue
+            r = result["uncached"] = load(args, server.url + result["path"], restart=restart)
+            say(f"  {page:<14} uncached {r['rps']:>8.1f} req/s  p50 {fmt(r['p50_ms'])}  p95 {fmt(r['p95_ms'])}  "
+                f"p99 {fmt(r['p99_ms'])} ms  statuses {r['statuses']}")
+    finally:
+        server.stop()
 
 
 def measure_checkout(args, base_url: str, database_url: str, manifest: dict, workdir: Path) -> dict:
@@ -580,6 +606,25 @@ def fmt(value, digits=1, suffix="") -> str:
     return f"{value:,.{digits}f}{suffix}"
 
 
+def _load_targets(load_: dict, kind: str, base: dict) -> tuple[dict, dict]:
+    """A load run's ratios to the baselines, and the throughput and latency targets it meets."""
+    rps = load_["ok_rps"]
+    ratio = {
+        "rps_vs_hello": rps / base["hello"]["rps"] if base["hello"]["rps"] else None,
+        "rps_vs_items24": rps / base["items24"]["rps"] if base["items24"]["rps"] else None,
+        "p95_vs_items24": load_["p95_ms"] / base["items24"]["p95_ms"]
+        if base["items24"]["p95_ms"] and load_["p95_ms"] is not None else None,
+    }
+    p95 = load_["p95_ms"] if load_["p95_ms"] is not None else float("inf")
+    checks = {}
+    if kind in ("page", "search"):
+        checks["throughput_50pct_of_items24"] = (ratio["rps_vs_items24"] or 0) >= TARGET_RATIO
+        checks["p95_under_100ms"] = p95 < TARGET_P95_MS
+    if kind == "search":
+        checks["search_p95_under_50ms"] = p95 < TARGET_SEARCH_P95_MS
+    return ratio, checks
+
+
 def evaluate(db: dict) -> None:
     """Ratios to the baselines measured before and after this database's pages, and the targets."""
     runs = [db.get("baseline_before"), db.get("baseline_after")]
@@ -590,19 +635,9 @@ def evaluate(db: dict) -> None:
         kind = r.get("kind")
         checks = {}
         if load_:
-            rps = load_["ok_rps"]
-            r["ratio"] = {
-                "rps_vs_hello": rps / base["hello"]["rps"] if base["hello"]["rps"] else None,
-                "rps_vs_items24": rps / base["items24"]["rps"] if base["items24"]["rps"] else None,
-                "p95_vs_items24": load_["p95_ms"] / base["items24"]["p95_ms"]
-                if base["items24"]["p95_ms"] and load_["p95_ms"] is not None else None,
-            }
-            p95 = load_["p95_ms"] if load_["p95_ms"] is not None else float("inf")
-            if kind in ("page", "search"):
-                checks["throughput_50pct_of_items24"] = (r["ratio"]["rps_vs_items24"] or 0) >= TARGET_RATIO
-                checks["p95_under_100ms"] = p95 < TARGET_P95_MS
-            if kind == "search":
-                checks["search_p95_under_50ms"] = p95 < TARGET_SEARCH_P95_MS
+            r["ratio"], checks = _load_targets(load_, kind, base)
+        if r.get("uncached"):
+            r["uncached_ratio"], r["uncached_targets"] = _load_targets(r["uncached"], kind, base)
         sql = r.get("sql") or {}
         if kind in ("page", "search") and "statements" in sql:
             checks["statements_at_most_6"] = sql["statements"] <= TARGET_STATEMENTS
@@ -689,6 +724,21 @@ def markdown(results: dict) -> str:
                 f"{fmt(w['assets_bytes'] / 1024 if w else None)} ({fmt(w['assets_gzip'] / 1024 if w else None)}) | "
                 f"{fmt(load_.get('loadavg'))} | {marks} |")
         lines.append("")
+        uncached = {page: r for page, r in db["pages"].items() if r.get("uncached")}
+        if uncached:
+            lines += ["Uncached (`PAGE_CACHE=false`, same server settings): every request rendered from the database, "
+                      "as for the first visitor after a change.", "",
+                      "| page | req/s | ×24 | p50 ms | p95 ms | p99 ms | statuses | targets |",
+                      "|---|---:|---:|---:|---:|---:|---|---|"]
+            for page, r in uncached.items():
+                u, ratio = r["uncached"], r.get("uncached_ratio") or {}
+                marks = " ".join(("✅" if ok else "❌") + " " + name.split("_")[0]
+                                 for name, ok in r.get("uncached_targets", {}).items())
+                statuses = ", ".join(f"{k}×{v}" for k, v in sorted((u.get("statuses") or {}).items()))
+                lines.append(f"| {page} | {fmt(u.get('ok_rps'))} | {fmt(ratio.get('rps_vs_items24'), 2)} | "
+                             f"{fmt(u.get('p50_ms'))} | {fmt(u.get('p95_ms'))} | {fmt(u.get('p99_ms'))} | {statuses} | "
+                             f"{marks} |")
+            lines.append("")
         c = db.get("checkout")
         if c is None:
             lines += ["Checkout: not measured (--no-checkout).", ""]
@@ -759,6 +809,8 @@ def parse_args(argv=None):
     parser.add_argument("--pages", default=",".join(DEFAULT_PAGES),
                         help=f"comma-separated, from: {', '.join(PAGES)}")
     parser.add_argument("--no-checkout", dest="checkout", action="store_false")
+    parser.add_argument("--no-uncached", dest="uncached", action="store_false",
+                        help="skip the second pass over the pages with the page cache off")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
     parser.add_argument("--env", choices=("auto", "production", "development"), default="auto",

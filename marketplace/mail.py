@@ -6,7 +6,7 @@ Mail that a web request causes (order e-mails, queued by
 ``orders.notifications`` and handed over after the commit) must not hold up
 the answer: :func:`deliver_after_response` puts it in this process's
 :class:`Outbox`, whose one thread sends it while the worker serves the next
-request. Outside a request (CLI commands, scripts) there is no answer to
+request, over one SMTP connection while messages keep coming. Outside a request (CLI commands, scripts) there is no answer to
 wait for, so it is sent at once. :func:`flush` waits until the outbox is
 empty — tests call it, and so does the interpreter at exit. A message that
 cannot be sent is logged (``mail to ... failed``) and dropped: the order it
@@ -53,12 +53,67 @@ def deliver(message: EmailMessage) -> None:
     if not cfg.get("MAIL_SERVER"):
         log.info("mail to=%s subject=%s\n%s", message["To"], message["Subject"], message.get_content())
         return
-    with smtplib.SMTP(cfg["MAIL_SERVER"], int(cfg.get("MAIL_PORT") or 25), timeout=10) as smtp:
-        if cfg.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if cfg.get("MAIL_USERNAME"):
-            smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
+    settings = _smtp_settings(cfg)
+    if not getattr(_held, "enabled", False):  # not the outbox: one connection for this message
+        with _connect(settings) as smtp:
+            smtp.send_message(message)
+        return
+    smtp = _held_connection(settings)
+    try:
         smtp.send_message(message)
+    except BaseException:
+        hang_up()  # whatever state the conversation is in, the next message starts afresh
+        raise
+    _held.sent += 1
+    if _held.sent >= MESSAGES_PER_CONNECTION:
+        hang_up()
+
+
+# The outbox's thread keeps its SMTP connection open while more messages are waiting, so the
+# mail of a burst of orders (an expo opening) goes over one connection instead of a TCP (and
+# TLS, and login) handshake per message. It hangs up when the queue is empty, after any error,
+# and after MESSAGES_PER_CONNECTION messages (servers limit a session's messages).
+MESSAGES_PER_CONNECTION = 50
+_held = threading.local()
+
+
+def _smtp_settings(cfg) -> tuple:
+    return (cfg["MAIL_SERVER"], int(cfg.get("MAIL_PORT") or 25), bool(cfg.get("MAIL_USE_TLS")),
+            cfg.get("MAIL_USERNAME") or None, cfg.get("MAIL_PASSWORD") or "")
+
+
+def _connect(settings: tuple) -> smtplib.SMTP:
+    server, port, use_tls, username, password = settings
+    smtp = smtplib.SMTP(server, port, timeout=10)
+    try:
+        if use_tls:
+            smtp.starttls()
+        if username:
+            smtp.login(username, password)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _held_connection(settings: tuple) -> smtplib.SMTP:
+    if getattr(_held, "smtp", None) is not None and _held.settings != settings:
+        hang_up()  # another app's settings (tests run several)
+    if getattr(_held, "smtp", None) is None:
+        _held.smtp, _held.settings, _held.sent = _connect(settings), settings, 0
+    return _held.smtp
+
+
+def hang_up() -> None:
+    """Close this thread's held SMTP connection, if any."""
+    smtp = getattr(_held, "smtp", None)
+    _held.smtp = None
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def deliver_after_response(to: str, subject: str, body: str) -> None:
@@ -99,6 +154,7 @@ class Outbox:
         return True
 
     def _run(self) -> None:
+        _held.enabled = True  # deliver() keeps its connection open between queued messages
         while True:
             app, (to, subject, body) = self._queue.get()
             try:
@@ -107,6 +163,8 @@ class Outbox:
             except Exception:  # an SMTP failure is the mail's, never the committed order's
                 log.exception("mail to %s failed (%s); not sent", to, subject)
             finally:
+                if self._queue.empty():  # the burst is over: hang up before flush() returns
+                    hang_up()
                 self._queue.task_done()
 
 

@@ -20,6 +20,7 @@ from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Order
+from marketplace.stores.models import Store
 from tests.buying_factories import SHIPPING, buy, cod_app, fill_cart, gen_listing, plugin_logs  # noqa: F401
 from tests.factories import gen_store, gen_user
 from tests.live_server import free_port
@@ -28,13 +29,19 @@ from tests.live_server import free_port
 class Inbox:
     def __init__(self):
         self.messages: list = []
+        self.sessions: list = []  # the SMTP session (connection) of each message
         self.open = threading.Event()  # cleared: the server holds every message until it is set
         self.open.set()
 
     async def handle_DATA(self, server, session, envelope):
         await asyncio.get_running_loop().run_in_executor(None, self.open.wait, 10)
         self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf8", "replace")))
+        self.sessions.append(session)
         return "250 Message accepted for delivery"
+
+    @property
+    def connections(self) -> int:
+        return len({id(s) for s in self.sessions})
 
 
 @pytest.fixture
@@ -141,6 +148,40 @@ def test_the_checkout_answers_before_its_mail_is_sent(make_app, smtp):
     number = response.get_json()["orders"][0]["number"]
     assert sorted(rcpt[0] for rcpt, _body in inbox.messages) == ["batik@test.id", "siti@test.id"]
     assert all(number in body for _rcpt, body in inbox.messages)
+
+
+def test_a_burst_of_orders_sends_its_mail_over_one_connection(make_app, smtp):
+    controller, inbox = smtp
+    app = make_app(plugins="cash_on_delivery", MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    app.test_client_class = FlaskClient  # the plain client: it does not wait for the outbox
+    with app.app_context():
+        store = gen_store(owner=gen_user("batik@test.id", role="seller"))
+        emails = [gen_user(f"pembeli{n}@test.id").email for n in range(3)]
+        for email in emails:
+            fill_cart(db.session.scalar(select(User).where(User.email == email)), (gen_listing(store=store), 1))
+        store_id = store.id
+
+    def check_out(email: str) -> None:
+        with app.app_context():  # each request its own context, as in a server
+            answer = _api_checkout(app, app.test_client(), email)
+            assert answer.status_code == 201, answer.get_json()
+
+    inbox.open.clear()  # the first message is held: the rest queue behind it
+    for email in emails:
+        check_out(email)
+    assert mail.outbox().pending == 6
+    inbox.open.set()
+    assert mail.flush(timeout=20)
+    assert len(inbox.messages) == 6 and inbox.connections == 1  # not one connection per message
+
+    # the queue ran dry and the connection was closed: the next order opens a new one
+    with app.app_context():
+        fill_cart(db.session.scalar(select(User).where(User.email == emails[0])),
+                  (gen_listing(store=db.session.get(Store, store_id)), 1))
+    check_out(emails[0])
+    assert mail.flush(timeout=20)
+    assert len(inbox.messages) == 8 and inbox.connections == 2
+    assert [rcpt[0] for rcpt, _body in inbox.messages].count("batik@test.id") == 4
 
 
 def test_a_mail_server_that_is_down_does_not_undo_the_order(make_app, plugin_logs):
