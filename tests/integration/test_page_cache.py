@@ -119,6 +119,32 @@ def test_stock_taken_by_checkout_shows_at_once_and_leaves_the_listings_cached(co
     assert sent == []
 
 
+def test_a_sellers_stock_edit_shows_at_once_and_leaves_the_listings_cached(client, shop):
+    from marketplace.accounts import services as accounts
+    from marketplace.accounts.models import User
+    from marketplace.stores.models import Store
+
+    owner = db.session.get(User, db.session.get(Store, shop["store_id"]).owner_id)
+    token = accounts.issue_token(owner)
+    db.session.commit()
+    assert "Stok: 7" in html(client.get(f"/products/{shop['product']}"))
+    client.get("/")
+    client.get(f"/stores/{shop['store']}")
+    answer = client.patch(f"/api/v1/variants/{shop['variant']}", json={"stock": 4},
+                          headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.get_json()
+    assert "Stok: 4" in html(client.get(f"/products/{shop['product']}"))
+    sent = []
+    listener = lambda conn, cursor, statement, *args: sent.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:  # the grids show no stock: still served from the cache
+        assert client.get("/").status_code == 200
+        assert client.get(f"/stores/{shop['store']}").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert sent == []
+
+
 def test_a_review_shows_at_once_on_the_product_page(cod_app):
     from marketplace.orders import services as orders
     from marketplace.orders.lifecycle import transition
