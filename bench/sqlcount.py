@@ -5,7 +5,9 @@ SQLAlchemy ``before_cursor_execute`` listener, as tests/conftest.py counts them.
     .venv/bin/python bench/sqlcount.py --database-url URL --paths '{"home": "/"}'
 
 Prints one JSON object: {name: {"status", "statements", "sql_ms", "slowest": {...}, "all": [...]}}.
-Each page is fetched once to warm up, then the next request is counted; the
+The page cache is off: what is counted and timed is rendering the page (a cache
+hit runs no statement; the load test measures hits). Each page is fetched once
+to warm up, then the next request is counted; the
 median time of ``--repeat`` requests, one at a time, is reported as
 ``request_ms`` (the page's own cost, without concurrency), with the bare
 baseline pages' time measured the same way under ``_baseline_ms``.
@@ -56,7 +58,7 @@ def count(database_url: str, paths: dict[str, str], headers: dict | None = None,
     from marketplace.extensions import db
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-not-secret",
-                      "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "PAGE_CACHE": False,
                       "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or "/tmp/apik-bench-uploads"})
     out: dict = {}
     with app.app_context():

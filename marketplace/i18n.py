@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import phonenumbers
-from babel.numbers import format_decimal
+from babel.numbers import get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime
 from flask_login import current_user
@@ -43,11 +43,20 @@ def _visitor_choice() -> str | None:
     return remembered if remembered in languages else None
 
 
+# Indonesian grouping, read from Babel's locale data once: a product grid formats dozens of
+# prices, and format_decimal parses its pattern and looks the symbols up again each time.
+_ID_GROUP = get_group_symbol("id_ID")
+_ID_MINUS = get_minus_sign_symbol("id_ID")
+
+
 def rupiah(amount: int | None) -> str:
-    """Rp 25.000 — rupiah in Indonesian grouping, whatever the page language."""
+    """Rp 25.000 — rupiah in Indonesian grouping, whatever the page language (what
+    ``format_decimal(amount, "#,##0", locale="id_ID")`` writes)."""
     if amount is None:
         return ""
-    return "Rp " + format_decimal(int(amount), format="#,##0", locale="id_ID")
+    amount = int(amount)
+    digits = f"{abs(amount):,}".replace(",", _ID_GROUP)
+    return "Rp " + (_ID_MINUS + digits if amount < 0 else digits)
 
 
 class PhoneError(ValueError):

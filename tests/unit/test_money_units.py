@@ -55,3 +55,12 @@ def test_commission_is_within_half_a_rupiah_of_the_exact_value(total, bps):
 def test_commission_refuses_nonsense(total, bps):
     with pytest.raises(ValueError):
         commission_of(total, bps)
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_rupiah_is_written_as_babel_writes_it_in_indonesian(amount):
+    from babel.numbers import format_decimal
+
+    from marketplace.i18n import rupiah
+
+    assert rupiah(amount) == "Rp " + format_decimal(amount, format="#,##0", locale="id_ID")
