@@ -53,6 +53,12 @@ the key is ``i18n.anonymous_locale()``: the visitor is known to be signed out,
 so no user is loaded, and the rendering path computes the same answer. A hook
 that must run for every page must be registered before this one.
 
+Misses. Visitors who miss the same page at the same time (a popular page just
+invalidated under load) do not all render it: the first renders, the others
+wait for that render and are served its entry (``Flights``; the key holds the
+generations, so a waiting visitor never gets a page older than what it read).
+If that render fails, is not cacheable or takes over 10 s, each renders its own.
+
 HTTP: cached pages carry a strong ETag (the body's hash, plus the visitor's
 CSRF session token when the page holds a form) and ``Cache-Control:
 no-cache`` (``private, no-cache`` with a form), so a browser revalidates every
@@ -324,6 +330,34 @@ class LRU:
             self.size = 0
 
 
+class Flights:
+    """One render of a page at a time in this process. The first visitor who misses it
+    renders it; those who miss the same page (the same key, so the same generations)
+    meanwhile wait for that render instead of rendering it too, so a popular page that a
+    change invalidated under load is rendered once, not by every thread at once."""
+
+    WAIT_SECONDS = 10.0  # then the waiting visitor renders it itself
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._running: dict[tuple, threading.Event] = {}
+
+    def join(self, key: tuple) -> tuple[bool, threading.Event]:
+        """(True, flight) for the visitor who renders; (False, flight) for one who may wait."""
+        with self._lock:
+            flight = self._running.get(key)
+            if flight is not None:
+                return False, flight
+            flight = self._running[key] = threading.Event()
+            return True, flight
+
+    def land(self, key: tuple, flight: threading.Event) -> None:
+        with self._lock:
+            if self._running.get(key) is flight:
+                del self._running[key]
+        flight.set()
+
+
 class PageCache:
     def __init__(self, app: Flask):
         self.ttl = float(app.config.get("PAGE_CACHE_TTL") or 300)
@@ -333,6 +367,7 @@ class PageCache:
         self.pending: set[str] = set()  # invalidations Redis refused: retried, and meanwhile nothing is served
         self.generations = self._generations(app)
         self.limited: dict[str, bool] = {}  # endpoint: may a rate limit apply to it (see serve_hits)
+        self.flights = Flights()
 
     @staticmethod
     def _generations(app: Flask):
@@ -562,16 +597,30 @@ def cached(detail: bool = False, html: bool = True) -> Callable:
             entry = cache.pages.get(key)
             if entry is not None and entry[0].fresh(started):
                 return _serve(cache, entry[0])
-            g.pagecache_rendering = True
-            try:
-                response = make_response(view(*args, **kwargs))
-            finally:
-                g.pagecache_rendering = False
-            entry = _entry(cache, response, started)
-            if entry is None:
-                return _not_cached(_fill_placeholder(cache, response))
-            cache.pages.put(key, entry, len(entry.body) + 512)
-            return _serve(cache, entry)
+
+            def render():
+                g.pagecache_rendering = True
+                try:
+                    response = make_response(view(*args, **kwargs))
+                finally:
+                    g.pagecache_rendering = False
+                made = _entry(cache, response, started)
+                if made is None:
+                    return _not_cached(_fill_placeholder(cache, response))
+                cache.pages.put(key, made, len(made.body) + 512)
+                return _serve(cache, made)
+
+            leader, flight = cache.flights.join(key)
+            if leader:
+                try:
+                    return render()
+                finally:
+                    cache.flights.land(key, flight)
+            flight.wait(Flights.WAIT_SECONDS)
+            entry = cache.pages.get(key)
+            if entry is not None and entry[0].fresh(started):
+                return _serve(cache, entry[0])
+            return render()  # that render failed, was not cacheable or is still running
 
         wrapped.pagecache = True  # type: ignore[attr-defined]
         wrapped.pagecache_options = (detail, html)  # type: ignore[attr-defined]

@@ -8,6 +8,8 @@ and checkout make it; the cache learns of it only through the session events.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -324,6 +326,59 @@ def test_two_apps_on_one_database_share_invalidation(make_app, shop):
 
 
 
+
+
+def _slow_page(app, fail_first: bool = False):
+    """A cached test page whose first render waits for ``release``; its calls are counted."""
+    calls, started, release = [], threading.Event(), threading.Event()
+
+    def slow():
+        calls.append(1)
+        if len(calls) == 1:
+            started.set()
+            release.wait(10)
+            if fail_first:
+                raise RuntimeError("the first render fails")
+        return "<p>Dirender sekali</p>"
+
+    app.add_url_rule("/_test/slow", "test_slow_page", pagecache.cached(html=False)(slow))
+    return calls, started, release
+
+
+def _visit_at_once(app, started, release, visitors: int = 5) -> list:
+    answers: list = []
+
+    def visit():
+        answers.append(app.test_client().get("/_test/slow"))
+
+    first = threading.Thread(target=visit)
+    first.start()
+    assert started.wait(10)
+    others = [threading.Thread(target=visit) for _ in range(visitors)]
+    for thread in others:
+        thread.start()
+    time.sleep(0.3)  # they miss while the first render runs (a later one would simply hit)
+    release.set()
+    for thread in [first, *others]:
+        thread.join(20)
+    return answers
+
+
+def test_a_page_many_visitors_miss_at_once_is_rendered_once(make_app):
+    app = make_app()
+    calls, started, release = _slow_page(app)
+    answers = _visit_at_once(app, started, release)
+    assert len(calls) == 1  # not once per visitor
+    assert [a.status_code for a in answers] == [200] * 6
+    assert {a.get_data(as_text=True) for a in answers} == {"<p>Dirender sekali</p>"}
+
+
+def test_when_that_render_fails_the_waiting_visitors_render_it_themselves(make_app):
+    app = make_app()
+    calls, started, release = _slow_page(app, fail_first=True)
+    answers = _visit_at_once(app, started, release)
+    assert sorted(a.status_code for a in answers) == [200] * 5 + [500]
+    assert 2 <= len(calls) <= 6  # the failed one, then whoever rendered it after
 
 
 @pytest.mark.redis
