@@ -6,8 +6,9 @@ Mail that a web request causes (order e-mails, queued by
 ``orders.notifications`` and handed over after the commit) must not hold up
 the answer: :func:`deliver_after_response` puts it in this process's
 :class:`Outbox`, whose one thread sends it while the worker serves the next
-request, over one SMTP connection while messages keep coming. Outside a request (CLI commands, scripts) there is no answer to
-wait for, so it is sent at once. :func:`flush` waits until the outbox is
+request (over one SMTP connection while messages keep coming). Outside a
+request (CLI commands, scripts) there is no answer to wait for, so it is sent
+at once. :func:`flush` waits until the outbox is
 empty — tests call it, and so does the interpreter at exit. A message that
 cannot be sent is logged (``mail to ... failed``) and dropped: the order it
 tells of is already committed and stays so.
