@@ -62,7 +62,9 @@ def checkout_extras(cart) -> list:
 
 @hookspec
 def order_placed(order) -> None:
-    """Event: ``order`` was created at checkout (once per order), inside the checkout transaction."""
+    """Event: ``order`` was created at checkout (once per order), inside the checkout transaction.
+    That transaction may still roll back (stock is reserved after this event): write only to
+    the database here; anything sent outside it belongs after the commit."""
 
 
 @hookspec

@@ -32,7 +32,7 @@ def _offers(form: CheckoutForm, cart_view) -> tuple[list, list, str | None]:
 
 
 def _page(form: CheckoutForm, status: int = 200):
-    cart_view = carts.view(carts.find_cart(current_user))
+    cart_view = carts.load(current_user)
     if status != 200 or not form.cart_version.data:
         form.cart_version.data = cart_view.version  # what the shopper sees now is what they will confirm
     methods, extras, unavailable = _offers(form, cart_view)
@@ -46,7 +46,7 @@ def _page(form: CheckoutForm, status: int = 200):
 @login_required
 def form():
     """The address, payment and summary page; back to the cart when it is empty or needs fixing."""
-    cart_view = carts.view(carts.find_cart(current_user))
+    cart_view = carts.load(current_user)
     if cart_view.empty or cart_view.problems:
         flash(_("Keranjang Anda kosong.") if cart_view.empty else _("Perbaiki keranjang sebelum checkout."), "error")
         return redirect(url_for("cart.show"))

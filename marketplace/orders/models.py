@@ -124,15 +124,16 @@ class OrderEvent(db.Model):
 
 def lines_of(order: Order) -> list[OrderLine]:
     """``order.lines`` when they are in hand (a checkout's new order: no statement), else read."""
-    in_hand = order.__dict__.get("lines")
-    if in_hand is not None:
-        return list(in_hand)
-    return list(db.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)))
+    return _in_hand_or_read(order, "lines", OrderLine)
 
 
 def extras_of(order: Order) -> list[OrderExtra]:
     """``order.extras`` when they are in hand (a checkout's new order: no statement), else read."""
-    in_hand = order.__dict__.get("extras")
+    return _in_hand_or_read(order, "extras", OrderExtra)
+
+
+def _in_hand_or_read(order: Order, name: str, model) -> list:
+    in_hand = order.__dict__.get(name)  # loaded or set, without triggering a (raise_on_sql) load
     if in_hand is not None:
         return list(in_hand)
-    return list(db.session.scalars(select(OrderExtra).where(OrderExtra.order_id == order.id).order_by(OrderExtra.id)))
+    return list(db.session.scalars(select(model).where(model.order_id == order.id).order_by(model.id)))
