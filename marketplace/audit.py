@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.clock import now
 from marketplace.extensions import db
+from marketplace.rows import insert_plain
 from marketplace.types import UTCDateTime
 
 
@@ -27,15 +28,22 @@ class AuditLog(db.Model):
     data: Mapped[str] = mapped_column(Text, default="{}")
 
 
+def _values(actor, action: str, obj_type: str, obj_id, store_id: int | None, data: dict) -> dict:
+    return {"actor_id": getattr(actor, "id", None), "on_behalf_of_store_id": store_id, "action": action,
+            "object_type": obj_type, "object_id": str(obj_id),
+            "data": json.dumps(data, default=str, ensure_ascii=False)}
+
+
 def record(actor, action: str, obj_type: str, obj_id, *, store_id: int | None = None, **data) -> AuditLog:
     """Add an audit row to the current transaction (the caller commits)."""
-    row = AuditLog(
-        actor_id=getattr(actor, "id", None),
-        on_behalf_of_store_id=store_id,
-        action=action,
-        object_type=obj_type,
-        object_id=str(obj_id),
-        data=json.dumps(data, default=str, ensure_ascii=False),
-    )
+    row = AuditLog(**_values(actor, action, obj_type, obj_id, store_id, data))
     db.session.add(row)
     return row
+
+
+def record_many(actor, action: str, obj_type: str, entries) -> None:
+    """The same action on several objects, written at once (one INSERT, no objects kept):
+    ``entries`` are ``(object id, store id, data)``."""
+    at = now()
+    insert_plain(AuditLog, [{**_values(actor, action, obj_type, obj_id, store_id, data), "at": at}
+                            for obj_id, store_id, data in entries])

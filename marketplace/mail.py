@@ -23,11 +23,20 @@ import smtplib
 import threading
 import time
 from email.message import EmailMessage
+from typing import NamedTuple
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 
 log = logging.getLogger("marketplace.mail")
+
+
+class Recipient(NamedTuple):
+    """Someone to write to, without loading their account: what the mail templates use."""
+
+    email: str
+    name: str
+    locale: str | None
 
 
 def send_mail(to: str, subject: str, template: str, locale: str | None = None, **context) -> EmailMessage:

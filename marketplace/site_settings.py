@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, and_, case, cast, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace import audit
@@ -59,8 +59,16 @@ def set_value(actor, key: str, value: str) -> SiteSetting:
 
 def get_commission_bps() -> int:
     """The commission in basis points (250 = 2,5 %); 0 until the agency sets one."""
-    raw = get_value(COMMISSION_KEY)
-    return int(raw) if raw and raw.isdigit() else DEFAULT_COMMISSION_BPS
+    return db.session.scalar(select(commission_bps_sql()))
+
+
+def commission_bps_sql():
+    """:func:`get_commission_bps` as an SQL expression, for a statement that snapshots the
+    commission as it writes (an order at checkout) instead of reading it first. The stored
+    value counts when it is 1 to 5 digits; anything else, or no row, is the default."""
+    value = select(SiteSetting.value).where(SiteSetting.key == COMMISSION_KEY).scalar_subquery()
+    digits = and_(func.length(value).between(1, 5), func.trim(value, "0123456789") == "")
+    return func.coalesce(case((digits, cast(value, Integer)), else_=None), DEFAULT_COMMISSION_BPS)
 
 
 def parse_percent(raw) -> int:

@@ -23,6 +23,7 @@ from marketplace.catalog.models import Product, Variant
 from marketplace.catalog.stock import VariantFacts
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.mail import Recipient
 from marketplace.stores.models import Store
 
 
@@ -135,18 +136,27 @@ def _forget(item_id: int) -> None:
 
 # --- the one read: the cart, its lines and their facts ---------------------------------
 
+FACTS = len(stock.fact_columns())
+
+
 @lru_cache(maxsize=None)
-def _cart_query(kind: str, with_variant: bool):
+def _cart_query(kind: str, with_variant: bool, with_contacts: bool = False):
     """The owner's cart (a row even when it is empty) with each line and its variant's facts;
-    ``with_variant`` adds one row (no cart id) with the facts of the variant being added.
+    ``with_variant`` adds one row (no cart id) with the facts of the variant being added;
+    ``with_contacts`` adds each line's store owner (e-mail, name, language) to write to.
     Built once per shape: only the parameters change between requests."""
-    lines = (select(Cart.id, CartItem.id, CartItem.quantity, *stock.fact_columns())
+    from marketplace.accounts.models import User
+
+    contact = (User.email, User.name, User.locale) if with_contacts else ()
+    lines = (select(Cart.id, CartItem.id, CartItem.quantity, *stock.fact_columns(), *contact)
              .select_from(Cart)
              .outerjoin(CartItem, CartItem.cart_id == Cart.id)
              .outerjoin(Variant, Variant.id == CartItem.variant_id)
              .outerjoin(Product, Product.id == Variant.product_id)
              .outerjoin(Store, Store.id == Product.store_id)
              .where(_owner_clause(kind, bindparam("owner"))))
+    if with_contacts:
+        lines = lines.outerjoin(User, User.id == Store.owner_id)
     if not with_variant:
         return lines
     none = [cast(null(), Integer).label(f"none_{n}") for n in range(3)]
@@ -158,29 +168,40 @@ def _cart_query(kind: str, with_variant: bool):
     return union_all(lines, variant)
 
 
-def _read(owner: Owner, variant_id: int | None = None) -> tuple[int | None, list[CartLine], VariantFacts | None]:
-    """(cart id or None, its lines by id, facts of ``variant_id`` or None) in one statement."""
+def _read(owner: Owner, variant_id: int | None = None, contacts: dict | None = None,
+          ) -> tuple[int | None, list[CartLine], VariantFacts | None]:
+    """(cart id or None, its lines by id, facts of ``variant_id`` or None) in one statement.
+    A ``contacts`` dict is filled with each line's store owner, by store id (None: no owner)."""
     kind, key = owner
     params = {"owner": key} if variant_id is None else {"owner": key, "variant": variant_id}
     cart_id, lines, facts = None, [], None
-    for row in db.session.execute(_cart_query(kind, variant_id is not None), params):
+    end = 3 + FACTS
+    for row in db.session.execute(_cart_query(kind, variant_id is not None, contacts is not None), params):
         if row[0] is None:
-            facts = VariantFacts(*row[3:])
+            facts = VariantFacts(*row[3:end])
             continue
         cart_id = row[0]
         if row[1] is not None and row[3] is not None:
-            lines.append(CartLine(row[1], row[2], VariantFacts(*row[3:])))
+            line = CartLine(row[1], row[2], VariantFacts(*row[3:end]))
+            lines.append(line)
+            if contacts is not None:
+                contacts[line.facts.store_id] = Recipient(*row[end:]) if row[end] else None
     lines.sort(key=lambda line: line.item_id)
     return cart_id, lines, facts
 
 
-def load(user=None, token: str | None = None) -> CartView:
-    """The visitor's cart grouped by store, with fresh prices and stock (one statement)."""
+def load(user=None, token: str | None = None, with_contacts: bool = False) -> CartView:
+    """The visitor's cart grouped by store, with fresh prices and stock (one statement).
+    ``with_contacts``: each StoreGroup's ``contact`` is its store's owner (for the new-order mail)."""
     owner = _owner(user, token)
     if owner is None:
         return CartView(None, [])
-    cart_id, lines, _facts = _read(owner)
-    return _group(cart_id, lines)
+    contacts: dict | None = {} if with_contacts else None
+    cart_id, lines, _facts = _read(owner, contacts=contacts)
+    view = _group(cart_id, lines)
+    for group in view.groups:
+        group.contact = (contacts or {}).get(group.store_id)
+    return view
 
 
 def view(cart: Cart | None) -> CartView:
@@ -381,6 +402,7 @@ class StoreGroup:
     store_slug: str
     store_name: str
     lines: list[CartLine] = field(default_factory=list)
+    contact: Recipient | None = None  # the store's owner, when the cart was loaded with_contacts
 
     @property
     def subtotal(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from marketplace.catalog.models import Product, ProductImage, Variant
 from marketplace.extensions import db
@@ -70,10 +70,7 @@ def reserve(variant_id: int, quantity: int) -> bool:
     if quantity <= 0:
         raise ValueError("quantity must be positive")
     # a statement, not a flushed object: the page cache sees it through its do_orm_execute hook
-    result = db.session.execute(
-        update(Variant).where(Variant.id == variant_id, Variant.stock >= quantity)
-        .values(stock=Variant.stock - quantity).execution_options(synchronize_session=False)
-    )
+    result = db.session.execute(_TAKE, {"variant_id": variant_id, "quantity": quantity})
     _forget_stock(variant_id)
     return result.rowcount == 1
 
@@ -82,11 +79,16 @@ def release(variant_id: int, quantity: int) -> None:
     """Put ``quantity`` units back on the shelf (a cancelled or expired order's)."""
     if quantity <= 0:
         raise ValueError("quantity must be positive")
-    db.session.execute(
-        update(Variant).where(Variant.id == variant_id)
-        .values(stock=Variant.stock + quantity).execution_options(synchronize_session=False)
-    )
+    db.session.execute(_PUT_BACK, {"variant_id": variant_id, "quantity": quantity})
     _forget_stock(variant_id)
+
+
+# Built once (only the parameters change): a statement built per call is traversed again for
+# its cache key, which costs more than sending it.
+_TAKE = (update(Variant).where(Variant.id == bindparam("variant_id"), Variant.stock >= bindparam("quantity"))
+         .values(stock=Variant.stock - bindparam("quantity")).execution_options(synchronize_session=False))
+_PUT_BACK = (update(Variant).where(Variant.id == bindparam("variant_id"))
+             .values(stock=Variant.stock + bindparam("quantity")).execution_options(synchronize_session=False))
 
 
 def _forget_stock(variant_id: int) -> None:

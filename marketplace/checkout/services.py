@@ -24,12 +24,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace import plugin_api
+from marketplace import plugin_api, rows
 from marketplace.cart import services as carts
 from marketplace.cart.services import CartView, StoreGroup
 from marketplace.catalog import stock
 from marketplace.checkout.extras import CheckoutExtra
 from marketplace.checkout.models import Checkout
+from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import PhoneError, normalise_phone
@@ -137,20 +138,18 @@ def validate_shipping(raw) -> dict:
 
 def claim_submission(user, key: str, method: PaymentMethod) -> Checkout:
     """Write the checkout row first: a parallel submission with the same key waits here, then fails."""
-    checkout = Checkout(user_id=user.id, idempotency_key=key, payment_method=method.id)
-    db.session.add(checkout)
     try:
-        db.session.flush()
+        return rows.insert_returning(Checkout, [{"user_id": user.id, "idempotency_key": key,
+                                                 "payment_method": method.id, "total": 0, "created_at": now()}])[0]
     except IntegrityError:
         raise AlreadySubmitted(key)
-    return checkout
 
 
 def validate_cart(user, expected_version: str | None = None) -> tuple[int | None, CartView]:
     """(cart id, the user's cart as it is now), read in one statement. CartChanged (409)
     when it is empty, has a line no longer sold, or differs from what the shopper saw
     (``expected_version``); OutOfStock (409) when a line wants more than is left."""
-    view = carts.load(user)
+    view = carts.load(user, with_contacts=True)  # the owners, for the new-order mail
     if view.empty:
         raise CartChanged(_("Keranjang Anda kosong."))
     if expected_version and expected_version != view.version:
@@ -243,22 +242,24 @@ def create_orders_and_payment(user, checkout: Checkout, priced: list[PricedOrder
     payment = payments.create_payment(checkout_id=checkout.id, user_id=user.id, method=method, amount=total)
     placed = orders.create_orders(checkout_id=checkout.id, payment_id=payment.id, user=user,
                                   parts=[(part.group, part.extras) for part in priced], address=address, method=method)
-    checkout.total = total  # after those flushes: one UPDATE of the checkout row, with start_payment's answer
     return placed, payment
 
 
 def start_payment(checkout: Checkout, payment, method: PaymentMethod) -> PaymentStart:
+    """Ask the method how to pay; the checkout row keeps the answer and the total (one UPDATE)."""
     start = payments.start_payment(payment, method)
-    checkout.redirect_url = (start.redirect_url or None) and start.redirect_url[:500]
-    checkout.instructions = (start.instructions or None) and str(start.instructions)[:2000]
+    rows.write_through(checkout, total=payment.amount,
+                       redirect_url=(start.redirect_url or None) and start.redirect_url[:500],
+                       instructions=(start.instructions or None) and str(start.instructions)[:2000])
     return start
 
 
-def announce(placed: list, start: PaymentStart) -> None:
+def announce(placed: list, start: PaymentStart, priced: list[PricedOrder]) -> None:
     """Events for plugins (isolated) and e-mails, sent after the commit."""
     for order in placed:
         plugin_api.notify("order_placed", order=order)
-    notifications.order_placed(placed, start.instructions)
+    notifications.order_placed(placed, start.instructions,
+                               owners={part.group.store_id: part.group.contact for part in priced})
 
 
 # --- the whole checkout ----------------------------------------------------------------
@@ -282,7 +283,7 @@ def place_orders(user, *, payment_method: str | None, shipping, extras=None, ide
     placed, payment = create_orders_and_payment(user, checkout, priced, address, method)
     start = start_payment(checkout, payment, method)
     carts.clear(cart_id)
-    announce(placed, start)
+    announce(placed, start, priced)
     # Last: each reservation locks its variant's row until the commit, and every checkout of
     # that variant waits for the lock. With everything else already written, a sought-after
     # variant is held for its UPDATE and the COMMIT only, never across a payment provider's

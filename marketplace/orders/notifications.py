@@ -94,8 +94,9 @@ def _store_owners(store_ids) -> dict:
     return {store_id: user for store_id, user in rows}
 
 
-def order_placed(orders: list, instructions: str | None) -> None:
-    """The shopper gets one confirmation for the checkout; each store's owner gets its new order."""
+def order_placed(orders: list, instructions: str | None, owners: dict | None = None) -> None:
+    """The shopper gets one confirmation for the checkout; each store's owner gets its new order.
+    ``owners``: the stores' owners by store id when the caller has them (no statement then)."""
     if not orders:
         return
     shopper = _user(orders[0].user_id)
@@ -104,7 +105,8 @@ def order_placed(orders: list, instructions: str | None) -> None:
                    "orders/mail/placed.txt", shopper.locale, user=shopper, instructions=instructions,
                    orders=[(o, lines_of(o), extras_of(o), external_url("orders.detail", number=o.number))
                            for o in orders])
-    owners = _store_owners(o.store_id for o in orders)
+    if owners is None:
+        owners = _store_owners(o.store_id for o in orders)
     for order in orders:
         new_order_for_seller(order, owners.get(order.store_id))
 

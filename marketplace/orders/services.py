@@ -9,16 +9,17 @@ import secrets
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from marketplace import audit
+from marketplace import audit, rows
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import EXPIRED_REASON, ConcurrentChange, transition
 from marketplace.orders.models import ORDER_STATUSES, Order, OrderEvent, OrderExtra, OrderLine
 from marketplace.payments import services as payments
+from marketplace.site_settings import commission_bps_sql
 
 
 # --- creating ----------------------------------------------------------------------------
@@ -32,47 +33,53 @@ def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, addre
     """One order per store from its priced cart lines, snapshotting names and prices.
 
     ``parts`` is a list of ``(group, extras)``: a store's lines (a cart StoreGroup)
-    and the ``(CheckoutExtra, amount)`` pairs priced for its order. All the orders
-    go in one flush, each with its lines, extras and first event attached, so the
-    database sees one batched INSERT per table and the caller holds every row it
-    wrote (``order.lines`` and ``order.extras`` are loaded: nothing lazy-loads)."""
+    and the ``(CheckoutExtra, amount)`` pairs priced for its order. One INSERT per
+    table for all the orders (see :mod:`marketplace.rows`), then one UPDATE for
+    their numbers, which are made from the ids. The caller holds every row it
+    wrote: ``order.lines`` and ``order.extras`` are loaded, nothing lazy-loads."""
     placed = now()
-    commission = _commission_bps()
     window = method.reservation_window
-    made = []
-    for group, extras in parts:
-        subtotal = group.subtotal
-        extras_total = sum(amount for _extra, amount in extras)
-        order = Order(
-            number=f"TMP-{secrets.token_hex(8)}", checkout_id=checkout_id, payment_id=payment_id, user_id=user.id,
-            store_id=group.store_id, store_name=group.store_name, status="pending_payment",
-            payment_method=method.id, pay_on_delivery=bool(method.pay_on_delivery), subtotal=subtotal,
-            extras_total=extras_total, total=subtotal + extras_total, placed_at=placed, commission_bps=commission,
-            expires_at=placed + window if window else None,
-            ship_name=address["name"], ship_phone=address["phone"], ship_address=address["address"],
-            ship_city=address["city"], ship_postal_code=address["postal_code"],
-            lines=[OrderLine(product_id=line.facts.product_id, variant_id=line.facts.variant_id,
-                             product_name=line.facts.product_name, variant_name=line.facts.variant_name,
-                             sku=line.facts.sku, unit_price=line.facts.price, quantity=line.quantity,
-                             line_total=line.facts.price * line.quantity) for line in group.lines],
-            extras=[OrderExtra(extra_id=extra.id, name=str(extra.name)[:160], amount=amount)
-                    for extra, amount in extras],
-            events=[OrderEvent(actor_id=user.id, from_status=None, to_status="pending_payment")],
-        )
-        db.session.add(order)
-        made.append(order)
-    db.session.flush()  # the number is made from the id
+    made = rows.insert_returning(Order, [dict(
+        number=f"TMP-{secrets.token_hex(8)}", checkout_id=checkout_id, payment_id=payment_id, user_id=user.id,
+        store_id=group.store_id, store_name=group.store_name, status="pending_payment",
+        payment_method=method.id, pay_on_delivery=bool(method.pay_on_delivery), subtotal=group.subtotal,
+        extras_total=sum(amount for _extra, amount in extras),
+        total=group.subtotal + sum(amount for _extra, amount in extras), placed_at=placed, updated_at=placed,
+        expires_at=placed + window if window else None,
+        ship_name=address["name"], ship_phone=address["phone"], ship_address=address["address"],
+        ship_city=address["city"], ship_postal_code=address["postal_code"],
+    ) for group, extras in parts], computed=_snapshots)
+    lines = rows.insert_returning(OrderLine, [dict(
+        order_id=order.id, product_id=line.facts.product_id, variant_id=line.facts.variant_id,
+        product_name=line.facts.product_name, variant_name=line.facts.variant_name, sku=line.facts.sku,
+        unit_price=line.facts.price, quantity=line.quantity, line_total=line.facts.price * line.quantity,
+    ) for order, (group, _extras) in zip(made, parts) for line in group.lines])
+    order_extras = rows.insert_returning(OrderExtra, [
+        dict(order_id=order.id, extra_id=extra.id, name=str(extra.name)[:160], amount=amount)
+        for order, (_group, extras) in zip(made, parts) for extra, amount in extras])
+    rows.insert_plain(OrderEvent, [dict(order_id=order.id, at=placed, actor_id=user.id, from_status=None,
+                                        to_status="pending_payment", note="") for order in made])
+    numbers = {order.id: order_number(order) for order in made}
+    db.session.execute(_SET_NUMBER, [{"order_id": id_, "new_number": number} for id_, number in numbers.items()])
     for order in made:
-        order.number = order_number(order)
-        audit.record(user, "order.placed", "order", order.id, store_id=order.store_id, number=order.number,
-                     total=order.total, method=method.id)
+        rows.attach(order, "number", numbers[order.id])
+        rows.attach(order, "lines", [line for line in lines if line.order_id == order.id])
+        rows.attach(order, "extras", [extra for extra in order_extras if extra.order_id == order.id])
+        for line in order.lines:
+            rows.attach(line, "order", order)
+    audit.record_many(user, "order.placed", "order", [
+        (order.id, order.store_id, {"number": order.number, "total": order.total, "method": method.id})
+        for order in made])
     return made
 
 
-def _commission_bps() -> int:
-    from marketplace.ledger.services import current_commission_bps
+def _snapshots() -> dict:
+    """What an order snapshots as its row is written: the commission (no read of its own)."""
+    return {"commission_bps": commission_bps_sql()}
 
-    return current_commission_bps()
+
+_SET_NUMBER = (update(Order.__table__).where(Order.__table__.c.id == bindparam("order_id"))
+               .values(number=bindparam("new_number")))
 
 
 # --- finding -------------------------------------------------------------------------------

@@ -1,0 +1,95 @@
+"""Writing rows on the hot path without the unit of work.
+
+A checkout writes a dozen new rows and never changes them again in the same
+request. At an expo opening the app's CPU is the ceiling on orders per second,
+and most of it goes to SQLAlchemy's work around each statement, not to the
+database. Measured per one-row INSERT on PostgreSQL: 0.32 ms of CPU through the
+unit of work (``add`` + ``flush``), 0.34 ms as an ORM bulk INSERT … RETURNING,
+0.16–0.19 ms as a Core INSERT … RETURNING, built once, whose row becomes the
+object. These helpers send such statements and still hand back ordinary
+persistent objects, in the session's identity map, with nothing pending: code
+that reads them (plugins, mail, the JSON answer) cannot tell the difference.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable, Sequence, TypeVar
+
+from sqlalchemy import bindparam, insert, inspect, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from marketplace.extensions import db
+
+M = TypeVar("M")
+
+
+def insert_returning(model: type[M], rows: Sequence[dict], computed: Callable[[], dict] | None = None) -> list[M]:
+    """INSERT ``rows`` (one statement per table, multi-row VALUES where the database
+    allows) and return them as persistent ``model`` objects, in the order given.
+    ``computed`` (a module-level function, called once): the columns the database
+    computes, ``{name: SQL expression}``, the same expression for every row."""
+    if not rows:
+        return []
+    statement, keys = _insert(model, len(rows) > 1, computed)
+    mapper = inspect(model)
+    identity_map = db.session.identity_map
+    made = []
+    for row in db.session.execute(statement, list(rows)):
+        # the whole row came back (defaults and computed columns included): a detached object
+        # with that state becomes persistent when added, exactly as if a query had loaded it
+        obj = model(**dict(zip(keys, row)))
+        make_transient_to_detached(obj)
+        stale = identity_map.get(mapper.identity_key_from_instance(obj))
+        if stale is not None:  # a rolled-back row of this session whose id SQLite gave out again
+            db.session.expunge(stale)
+        db.session.add(obj)
+        made.append(obj)
+    return made
+
+
+@lru_cache(maxsize=None)
+def _insert(model, ordered: bool, computed) -> tuple:
+    """(the statement, the attribute names of its RETURNING columns), built once per shape:
+    a statement object memoises its cache key, a new one is traversed again every time."""
+    mapper = inspect(model)
+    table = mapper.local_table
+    statement = insert(table)
+    if computed is not None:
+        statement = statement.values(**computed())
+    keys = tuple(mapper.get_property_by_column(column).key for column in table.columns)
+    return statement.returning(*table.columns, sort_by_parameter_order=ordered), keys
+
+
+def insert_plain(model, rows: Sequence[dict]) -> None:
+    """INSERT rows nothing in this request reads back (history, audit): no objects made."""
+    if rows:
+        db.session.execute(_insert_plain(model), list(rows))
+
+
+@lru_cache(maxsize=None)
+def _insert_plain(model):
+    return insert(model.__table__)
+
+
+def write_through(obj, **values) -> None:
+    """UPDATE one loaded row's columns by its primary key, and set them on ``obj``
+    as already committed: the object stays in step and nothing is left to flush."""
+    mapper = inspect(obj).mapper
+    params = {f"pk_{column.key}": getattr(obj, mapper.get_property_by_column(column).key)
+              for column in mapper.primary_key}
+    params.update({f"new_{name}": value for name, value in values.items()})
+    db.session.execute(_update(mapper.local_table, tuple(values)), params)
+    for name, value in values.items():
+        set_committed_value(obj, name, value)
+
+
+@lru_cache(maxsize=None)
+def _update(table, names: tuple[str, ...]):
+    return (update(table).where(*(column == bindparam(f"pk_{column.key}") for column in table.primary_key))
+            .values({name: bindparam(f"new_{name}") for name in names}))
+
+
+def attach(obj, name: str, value) -> None:
+    """Set a relationship of a persistent object as loaded (no lazy load, no write)."""
+    set_committed_value(obj, name, value)
