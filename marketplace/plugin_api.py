@@ -64,7 +64,8 @@ def checkout_extras(cart) -> list:
 def order_placed(order) -> None:
     """Event: ``order`` was created at checkout (once per order), inside the checkout transaction.
     That transaction may still roll back (stock is reserved after this event): write only to
-    the database here; anything sent outside it belongs after the commit."""
+    the database here; anything sent outside it belongs after the commit. ``order.lines`` and
+    ``order.extras`` are loaded; its other relationships are not (query them)."""
 
 
 @hookspec
