@@ -149,6 +149,14 @@ def make_app(database_url, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+    # Sessions are scoped by id(app context): one left open by a context never popped (a thread,
+    # a CLI run) would be handed to a later test whose context got the same id, with its identity
+    # map of the old database (ids restart at 1 in every test) — "Identity map already had an
+    # identity for Store 1". None outlives its test.
+    leftover = db.session.registry.registry
+    for session in list(leftover.values()):
+        session.close()
+    leftover.clear()
 
 
 class FreshContextClient(FlaskClient):
