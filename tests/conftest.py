@@ -144,24 +144,11 @@ def make_app(database_url, tmp_path):
         apps.append(app)
         return app
 
-    _close_leftover_sessions()
     yield factory
     for app in apps:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-    _close_leftover_sessions()
-
-
-def _close_leftover_sessions() -> None:
-    """Sessions are scoped by id(app context): one left open by a context that was never torn
-    down (a server thread, a CLI run) would be handed to a later test whose context got the same
-    id, with an identity map from another database (ids restart at 1 in every test). Suspected
-    source of a rare "Identity map already had an identity for Store 1" in full runs."""
-    leftover = db.session.registry.registry
-    for session in list(leftover.values()):
-        session.close()
-    leftover.clear()
 
 
 class FreshContextClient(FlaskClient):
