@@ -64,7 +64,7 @@ def _clients(url: str, seed: dict) -> list[list]:
     """Three clients: an anonymous visitor, a shopper on the API, a signed-in shopper's browser."""
     bearer = {"Authorization": f"Bearer {seed['token']}"}
 
-    fresh = itertools.count()
+    fresh = itertools.count(1)  # from 1: "page={n}" must be a page (page=0 is a 422), whichever thread draws first
 
     def get(path, **kw):
         # "{n}": a query never asked before, so no cache can answer it
