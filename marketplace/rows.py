@@ -75,13 +75,43 @@ def _insert_plain(model):
 def write_through(obj, **values) -> None:
     """UPDATE one loaded row's columns by its primary key, and set them on ``obj``
     as already committed: the object stays in step and nothing is left to flush."""
-    mapper = inspect(obj).mapper
-    params = {f"pk_{column.key}": getattr(obj, mapper.get_property_by_column(column).key)
-              for column in mapper.primary_key}
-    params.update({f"new_{name}": value for name, value in values.items()})
-    db.session.execute(_update(mapper.local_table, tuple(values)), params)
-    for name, value in values.items():
-        set_committed_value(obj, name, value)
+    write_each([(obj, values)])
+
+
+def write_each(changes: Sequence[tuple[object, dict]]) -> None:
+    """:func:`write_through` for several objects of one model, each with its own values for
+    the same columns: one executemany. A column the ORM would set on update (``onupdate``,
+    ``updated_at``) and that is not given is set here too, so the objects keep its value."""
+    if not changes:
+        return
+    mapper = inspect(changes[0][0]).mapper
+    table = mapper.local_table
+    names = tuple(changes[0][1])
+    automatic = _on_update(table, names)
+    params = []
+    for obj, values in changes:
+        values = {**values, **{name: make() for name, make in automatic}}
+        params.append({**{f"pk_{column.key}": getattr(obj, mapper.get_property_by_column(column).key)
+                          for column in mapper.primary_key},
+                       **{f"new_{name}": value for name, value in values.items()}})
+        for name, value in values.items():
+            set_committed_value(obj, name, value)
+    db.session.execute(_update(table, names + tuple(name for name, _make in automatic)), params)
+
+
+@lru_cache(maxsize=None)
+def _on_update(table, names: tuple[str, ...]) -> tuple:
+    """(column, value maker) of the columns with a Python ``onupdate`` not among ``names``."""
+    automatic = []
+    for column in table.columns:
+        if column.onupdate is None or column.key in names:
+            continue
+        if not (column.onupdate.is_callable or column.onupdate.is_scalar):
+            raise ValueError(f"{table.name}.{column.key}: an SQL onupdate cannot be kept in step; pass it")
+        arg = column.onupdate.arg
+        automatic.append((column.key, (lambda arg=arg: arg(None)) if column.onupdate.is_callable
+                          else (lambda arg=arg: arg)))
+    return tuple(automatic)
 
 
 @lru_cache(maxsize=None)

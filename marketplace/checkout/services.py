@@ -30,7 +30,6 @@ from marketplace.cart.services import CartView, StoreGroup
 from marketplace.catalog import stock
 from marketplace.checkout.extras import CheckoutExtra
 from marketplace.checkout.models import Checkout
-from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import PhoneError, normalise_phone
@@ -140,7 +139,7 @@ def claim_submission(user, key: str, method: PaymentMethod) -> Checkout:
     """Write the checkout row first: a parallel submission with the same key waits here, then fails."""
     try:
         return rows.insert_returning(Checkout, [{"user_id": user.id, "idempotency_key": key,
-                                                 "payment_method": method.id, "total": 0, "created_at": now()}])[0]
+                                                 "payment_method": method.id}])[0]
     except IntegrityError:
         raise AlreadySubmitted(key)
 

@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace import audit, rows
@@ -59,10 +59,8 @@ def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, addre
         for order, (_group, extras) in zip(made, parts) for extra, amount in extras])
     rows.insert_plain(OrderEvent, [dict(order_id=order.id, at=placed, actor_id=user.id, from_status=None,
                                         to_status="pending_payment", note="") for order in made])
-    numbers = {order.id: order_number(order) for order in made}
-    db.session.execute(_SET_NUMBER, [{"order_id": id_, "new_number": number} for id_, number in numbers.items()])
+    rows.write_each([(order, {"number": order_number(order)}) for order in made])
     for order in made:
-        rows.attach(order, "number", numbers[order.id])
         rows.attach(order, "lines", [line for line in lines if line.order_id == order.id])
         rows.attach(order, "extras", [extra for extra in order_extras if extra.order_id == order.id])
         for line in order.lines:
@@ -77,9 +75,6 @@ def _snapshots() -> dict:
     """What an order snapshots as its row is written: the commission (no read of its own)."""
     return {"commission_bps": commission_bps_sql()}
 
-
-_SET_NUMBER = (update(Order.__table__).where(Order.__table__.c.id == bindparam("order_id"))
-               .values(number=bindparam("new_number")))
 
 
 # --- finding -------------------------------------------------------------------------------

@@ -87,12 +87,9 @@ def create_payment(*, checkout_id: int, user_id: int, method: PaymentMethod, amo
     if amount < 0:
         raise ValueError("negative amount")
     window = method.reservation_window
-    at = now()
     return rows.insert_returning(Payment, [dict(
         checkout_id=checkout_id, user_id=user_id, method=method.id, provider=method.provider or method.id,
-        provider_reference=None, currency=CURRENCY, amount=amount, captured_amount=0, voided_amount=0,
-        refunded_amount=0, status="pending", expires_at=at + window if window else None, created_at=at,
-        updated_at=at)])[0]
+        currency=CURRENCY, amount=amount, expires_at=now() + window if window else None)])[0]
 
 
 def start_payment(payment: Payment, method: PaymentMethod) -> PaymentStart:

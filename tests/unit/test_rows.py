@@ -108,3 +108,17 @@ def test_an_id_given_out_again_after_a_rollback_replaces_the_stale_object(app):
     assert db.session.get(Payment, second.id) is second
     db.session.commit()
     assert db.session.scalars(select(Payment.amount)).all() == [2000]
+
+
+def test_write_through_sets_updated_at_as_the_orm_would_and_keeps_it_in_step(app):
+    """Payments have ``updated_at`` with onupdate=now: the UPDATE writes it and the object
+    holds the very value written (no reload, nothing stale)."""
+    payment, = rows.insert_returning(Payment, [_payment_row(4000)])
+    before = payment.updated_at
+    rows.write_each([(payment, {"provider_reference": "ref-9"})])
+    assert payment.updated_at >= before and not db.session.dirty
+    written, payment_id = payment.updated_at, payment.id
+    db.session.commit()
+    db.session.expunge_all()
+    fresh = db.session.get(Payment, payment_id)
+    assert (fresh.provider_reference, fresh.updated_at) == ("ref-9", written)
