@@ -124,6 +124,7 @@ class Gunicorn:
         if conf.exists():  # the app's production config (baselines too), the benchmark's workers and port on top
             self.cmd[3:3] = ["-c", str(conf)]
         self.cmd.append(app)
+        env = {"BASE_URL": self.url, **env}  # production requires it; links point at this server
         self.cwd, self.env, self.log_path, self.health = cwd, env, log_path, health
         self.process: subprocess.Popen | None = None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from marketplace import production
+from marketplace import production, urls
 
 BUNDLED_PLUGINS = ("stripe_payments", "bank_transfer", "cash_on_delivery", "esmart_sync", "insurance")
 
@@ -26,6 +26,8 @@ ENV_SETTINGS = (
     # deployment (docs/PRODUCTION.md)
     "LOG_LEVEL", "LOG_FORMAT", "LOG_REQUESTS", "TRUSTED_PROXIES", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST", "PROXY_FIX_X_PORT", "PROXY_FIX_X_PREFIX", "HSTS_MAX_AGE",
+    # absolute links and the Host header (marketplace/urls.py)
+    "TRUSTED_HOSTS",
 )
 
 
@@ -52,7 +54,8 @@ class Defaults:
     BANK_TRANSFER_UNIQUE_CODE = True
     ESMART_BASE_URL = None
     ESMART_API_KEY = None
-    BASE_URL = None
+    BASE_URL = None  # every absolute link (marketplace/urls.py); required in production
+    TRUSTED_HOSTS = None  # host names accepted besides BASE_URL's (comma-separated); others get 400
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
@@ -112,6 +115,7 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg.get("SQLALCHEMY_ENGINE_OPTIONS"))
     production.check_settings(app)  # before a key is generated: production refuses insecure settings
+    urls.configure(cfg)  # BASE_URL (or the address started on) and TRUSTED_HOSTS from it
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _secret_key(instance)
     cfg.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))

@@ -10,6 +10,7 @@ import logging
 import sqlite3
 
 from flask import Flask, current_app, g, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import exc as sa_exc
@@ -102,6 +103,8 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
+    if getattr(request_ctx, "url_adapter", None) is None:  # a Host outside TRUSTED_HOSTS: no layout links
+        return _plain_page(status, message)
     try:
         return render_template("errors/error.html", status=status, message=message), status
     except Exception as exc:  # the layout's own queries failed (the signed-in user, the cart badge)
@@ -115,6 +118,10 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
                 return render_template("errors/error.html", status=status, message=message), status
             except Exception:
                 log.warning("error page %s could not be rendered without the database", status, exc_info=True)
+    return _plain_page(status, message)
+
+
+def _plain_page(status: int, message: str):
     page = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>"
     return page, status, {"Content-Type": "text/html; charset=utf-8"}
 

@@ -2,8 +2,9 @@
 
 ``check_settings`` runs inside ``config.load_config`` before anything is
 generated or connected: an unknown MARKETPLACE_ENV, and in production a missing
-or weak SECRET_KEY, a SQLite file on a network filesystem, or debug mode stop
-start-up with a ``ConfigurationError`` that says what to change. Production
+or weak SECRET_KEY, a SQLite file on a network filesystem, debug mode, or a
+missing BASE_URL (absolute links would otherwise have no trustworthy origin)
+stop start-up with a ``ConfigurationError`` that says what to change. Production
 also gets Secure cookies and https URLs.
 
 ``check_startup`` runs once the app is built: a production database holding
@@ -57,6 +58,7 @@ def check_settings(app: Flask) -> None:
     _check_secret_key(cfg.get("SECRET_KEY"))
     _check_debug(cfg)
     _check_sqlite_path(cfg.get("SQLALCHEMY_DATABASE_URI") or "", Path(app.instance_path))
+    _check_base_url(cfg)
     _harden(cfg)
 
 
@@ -83,6 +85,21 @@ def _check_debug(cfg) -> None:
         raise ConfigurationError(
             "Debug mode is on (DEBUG / FLASK_DEBUG). The debugger runs arbitrary code for anyone who can reach "
             "it: unset FLASK_DEBUG and DEBUG when MARKETPLACE_ENV=production.")
+
+
+def _check_base_url(cfg) -> None:
+    from marketplace.urls import BaseUrlError, normalise_base
+
+    if not cfg.get("BASE_URL"):
+        raise ConfigurationError(
+            "BASE_URL is not set. In production every absolute link (password reset, invitations, order e-mails, "
+            "payment redirects) is built from it, never from the request's Host header, and only its host is "
+            "accepted in Host (TRUSTED_HOSTS adds others). Set it to the public address, e.g. "
+            "BASE_URL=https://pasar.example.id")
+    try:
+        normalise_base(cfg["BASE_URL"])
+    except BaseUrlError as exc:
+        raise ConfigurationError(str(exc)) from None
 
 
 def _check_sqlite_path(uri: str, instance_path: Path) -> None:

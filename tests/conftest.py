@@ -134,6 +134,8 @@ def make_app(database_url, tmp_path):
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
         settings.update(config)
+        if settings.get("MARKETPLACE_ENV") == "production" and "BASE_URL" not in config:
+            settings["BASE_URL"] = "https://localhost"  # production requires one: the test client's host
         if str(settings["DATABASE_URL"]).startswith("postgresql") and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
             # psycopg times its connect_timeout with time.monotonic, which time_machine moves:
             # a connection opened while a test travels in time would "expire" at the app's 5 s

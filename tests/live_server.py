@@ -34,6 +34,7 @@ class LiveServer:
         self.threads = threads
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.config = {"BASE_URL": self.url, **config}  # links in pages, mail and payment redirects point here
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 

@@ -21,6 +21,7 @@ from marketplace.extensions import db, limiter, login_manager
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.mail import send_mail
+from marketplace.urls import absolute_url
 from marketplace.web import SESSION_ID_KEY
 
 log = logging.getLogger(__name__)
@@ -85,14 +86,6 @@ def _page(template: str, form, status: int | None = None, **context):
     if status is None:
         status = 422 if request.method == "POST" else 200
     return render_template(template, form=form, **context), status
-
-
-def _external_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails; BASE_URL, when set, wins over the request's Host header."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _mail(user, subject, template: str, **context) -> None:
@@ -178,7 +171,7 @@ def forgot_password():
         return _page("accounts/forgot_password.html", form, 422)
     user = services.get_user_by_email(email)
     if user is not None and user.active:
-        link = _external_url("accounts.reset_password", token=services.password_reset_token(user))
+        link = absolute_url("accounts.reset_password", token=services.password_reset_token(user))
         max_hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
         _mail(user, _l("Ganti kata sandi Apik Market"), "accounts/mail/password_reset.txt",
               link=link, hours=max_hours)

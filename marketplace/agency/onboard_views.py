@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,16 +17,14 @@ from marketplace.agency.views import bp, failed
 from marketplace.errors import ServiceError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.urls import absolute_url
 
 log = logging.getLogger(__name__)
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
 def claim_url(token: str) -> str:
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("stores.accept_invite", token=token)
-    return url_for("stores.accept_invite", token=token, _external=True)
+    return absolute_url("stores.accept_invite", token=token)
 
 
 def send_claim_mail(store, invite, token: str, quiet: bool = False) -> bool:

@@ -15,6 +15,7 @@ from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
 from marketplace.expo.services import expo_state, next_change
 from marketplace.stores.services import get_selling_store
+from marketplace.urls import absolute_url
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
 
@@ -136,7 +137,7 @@ def store(slug: str):
                                           page=params.page, per_page=params.per_page))
     return render_template("catalog/store.html", store=store, result=result, params=params,
                            sort=params.effective_sort, pager_args=_pager_args(slug=slug),
-                           store_url=url_for("catalog.store", slug=slug, _external=True))
+                           store_url=absolute_url("catalog.store", slug=slug))
 
 
 @bp.get("/products/<int:product_id>")
@@ -149,5 +150,5 @@ def product(product_id: int):
     return render_template(
         "catalog/product.html", product=product, variants=product.variants, store=product.store,
         images=product.images, more=more, price_from=min(prices), price_varies=min(prices) != max(prices),
-        product_url=url_for("catalog.product", product_id=product.id, _external=True),
+        product_url=absolute_url("catalog.product", product_id=product.id),
     )

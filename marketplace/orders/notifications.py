@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from marketplace import mail
 from marketplace.extensions import db
 from marketplace.orders.models import extras_of, lines_of
+from marketplace.urls import absolute_url
 
 log = logging.getLogger(__name__)
 QUEUE_KEY = "apik_after_commit"
@@ -56,15 +57,8 @@ def queue_mail(to: str | None, subject, template: str, locale: str | None = None
     after_commit(lambda: mail.deliver_after_response(to, subject, body))
 
 
-def external_url(endpoint: str, **values) -> str:
-    """A link for an e-mail: BASE_URL when set, else the request's host, else a path."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
+# A link for an e-mail, always under BASE_URL (marketplace/urls.py); the old name stays for plugins.
+external_url = absolute_url
 
 
 # --- who is told what --------------------------------------------------------------------

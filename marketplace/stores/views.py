@@ -24,6 +24,7 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.stores import services
+from marketplace.urls import absolute_url
 from marketplace.stores.forms import (
     NEW_VARIANT_ROWS, ClaimForm, InviteForm, LogoForm, PhotoForm, ProductForm, StoreForm, StoreSettingsForm,
 )
@@ -81,13 +82,6 @@ def _uploaded(form, field_name: str):
         _add_error(getattr(form, field_name), _("Pilih berkas gambar terlebih dahulu."))
         return None
     return upload
-
-
-def _absolute_url(endpoint: str, **values) -> str:
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 @bp.app_template_global()
@@ -238,7 +232,7 @@ def _send_invite(store, invite, token: str) -> None:
         mail.send_mail(invite.email, _("Undangan bergabung dengan toko %(store)s", store=store.name),
                        "stores/mail/invite.txt", locale=getattr(invitee, "locale", None),
                        store=store, inviter=current_user, invite=invite,
-                       accept_url=_absolute_url("stores.accept_invite", token=token))
+                       accept_url=absolute_url("stores.accept_invite", token=token))
     except (smtplib.SMTPException, OSError):
         log.exception("invite mail to %s failed", invite.email)
         flash(_("Undangan tersimpan, tetapi e-mail gagal dikirim. Coba undang lagi nanti."), "error")

@@ -2,13 +2,11 @@
 category lookups both directions share."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
 from marketplace.catalog.models import Category, Product, ProductImage, Variant
+from marketplace import urls
 from marketplace.extensions import db
 from marketplace.stores.models import Store
 
@@ -18,11 +16,9 @@ PRODUCT_ENDPOINTS = ("catalog.product", "catalog.product_detail", "catalog.show_
 
 
 def absolute_url(endpoint: str, **values) -> str | None:
-    """An absolute URL under BASE_URL, without a request (CLI and threads too)."""
-    base = urlsplit(current_app.config.get("BASE_URL") or "http://localhost:5000")
-    urls = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
+    """An absolute URL under BASE_URL (marketplace/urls.py), or None for an endpoint that does not exist."""
     try:
-        return urls.build(endpoint, values, force_external=True)
+        return urls.absolute_url(endpoint, **values)
     except BuildError:
         return None
 
@@ -32,8 +28,7 @@ def product_url(product_id: int) -> str:
         url = absolute_url(endpoint, product_id=product_id)
         if url:
             return url
-    base = (current_app.config.get("BASE_URL") or "http://localhost:5000").rstrip("/")
-    return f"{base}/products/{product_id}"
+    return urls.absolute_path(f"/products/{product_id}")
 
 
 def product_payload(product_id: int) -> dict:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResult
 from marketplace.plugin_api import hookimpl
+from marketplace.urls import absolute_url
 from plugins.stripe_payments import stripe_api
 from plugins.stripe_payments.models import StripeCheckout, StripeRefund
 
@@ -82,13 +83,13 @@ def session_params(payment) -> dict:
     items = [{"quantity": 1, "price_data": {
         "currency": stripe_api.CURRENCY, "unit_amount": stripe_api.to_stripe_amount(order.total),
         "product_data": {"name": f"{order.number} · {order.store_name}"[:250]}}} for order in orders]
-    success = url_for("stripe_payments.success", payment_id=payment.id, _external=True)
+    success = absolute_url("stripe_payments.success", payment_id=payment.id)
     params = {
         "mode": "payment", "line_items": items, "client_reference_id": str(payment.id),
         "metadata": {"payment_id": str(payment.id)},
         "payment_intent_data": {"metadata": {"payment_id": str(payment.id)}},
         "success_url": success + "?session_id={CHECKOUT_SESSION_ID}",
-        "cancel_url": url_for("orders.index", _external=True),
+        "cancel_url": absolute_url("orders.index"),
         "locale": "id",
     }
     if payment.expires_at is not None:

@@ -156,8 +156,8 @@ def test_development_cookies_are_httponly_and_lax_but_work_over_http(make_app):
 
 
 def test_production_builds_https_links(make_app):
-    app = production_app(make_app, SERVER_NAME="pasar.example.id")
-    with app.test_request_context():
+    app = production_app(make_app, BASE_URL="https://pasar.example.id")
+    with app.test_request_context(base_url="https://pasar.example.id"):
         assert url_for("catalog.home", _external=True).startswith("https://pasar.example.id/")
 
 
@@ -216,7 +216,7 @@ def test_trusted_proxies_give_the_client_address_and_scheme(make_app):
 
 
 def test_forwarded_host_is_trusted_only_when_asked(make_app):
-    client = _probe(make_app(TRUSTED_PROXIES=1, PROXY_FIX_X_HOST=1))
+    client = _probe(make_app(TRUSTED_PROXIES=1, PROXY_FIX_X_HOST=1, BASE_URL="https://pasar.example.id"))
     response = client.get("/_probe", headers={"X-Forwarded-Host": "pasar.example.id"})
     assert response.get_data(as_text=True).endswith(" pasar.example.id")
 
@@ -226,7 +226,8 @@ def test_forwarded_host_is_trusted_only_when_asked(make_app):
 def _gunicorn(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1",
-           "GUNICORN_THREADS": "2", "MARKETPLACE_PLUGINS": "", "RATELIMIT_ENABLED": "false", **env}
+           "GUNICORN_THREADS": "2", "MARKETPLACE_PLUGINS": "", "RATELIMIT_ENABLED": "false",
+           "BASE_URL": f"http://127.0.0.1:{port}", **env}
     env.pop("FLASK_DEBUG", None)
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
                                cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
@@ -268,6 +269,18 @@ def test_gunicorn_conf_serves_production_with_request_ids_in_both_logs(app, tmp_
     assert "Using worker: gthread" in output
     assert 'request_id=lb-check-1' in output and '"GET / HTTP/1.1" 200' in output  # gunicorn's access log
     assert re.search(r'^\{.*"request_id": "shopper-visit-7".*"status": 200.*\}$', output, re.M)  # the app's JSON
+
+
+def test_gunicorn_refuses_to_start_production_without_base_url(app, tmp_path):
+    log = tmp_path / "gunicorn.log"
+    process, _url = _gunicorn({"MARKETPLACE_ENV": "production", "SECRET_KEY": STRONG_KEY, "BASE_URL": "",
+                               "DATABASE_URL": app.config["DATABASE_URL"],
+                               "UPLOAD_FOLDER": str(tmp_path / "uploads")}, log)
+    try:
+        assert process.wait(timeout=60) != 0
+    finally:
+        _stop(process)
+    assert "ConfigurationError: BASE_URL is not set" in log.read_text()
 
 
 def test_gunicorn_refuses_to_start_production_with_a_weak_key(app, tmp_path):

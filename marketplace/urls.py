@@ -1,0 +1,150 @@
+"""Absolute links: every one the app writes (e-mail, pages, payloads for other
+services, payment redirects) is built here, from the configured base URL and
+never from the request's ``Host`` or ``X-Forwarded-Host``.
+
+A ``Host: evil.example`` on ``/password/forgot`` once mailed the victim a
+working reset token at ``http://evil.example/...``; :func:`absolute_url` is
+the one way to build such a link, so no request can choose where it points.
+
+The base is ``BASE_URL`` (required in production, see ``production.py``).
+Without it, development uses the address the server was started on
+(:func:`started_at`) and testing the test client's ``http://localhost``;
+``config.load_config`` stores the result back into ``BASE_URL`` and sets
+Flask's ``TRUSTED_HOSTS`` from it (:func:`trusted_hosts`).
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+DEFAULT_HOST = "127.0.0.1"
+FLASK_RUN_PORT = 5000  # `flask run`'s default, what `make run` serves on without PORT
+GUNICORN_PORT = 8000  # gunicorn.conf.py's default without PORT
+TESTING_BASE = "http://localhost"  # the Flask test client's host
+WILDCARD_HOSTS = ("", "0.0.0.0", "::", "[::]")  # nosec B104 - compared with, never bound to
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+class BaseUrlError(ValueError):
+    """BASE_URL is not an http(s) URL with a host."""
+
+
+def normalise_base(url: str) -> str:
+    """``url`` without a trailing slash, query or fragment; BaseUrlError unless it is http(s) with a host."""
+    parts = urlsplit(str(url).strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BaseUrlError(f"BASE_URL={url!r} is not an absolute http(s) URL such as https://pasar.example.id")
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise BaseUrlError(f"BASE_URL={url!r} must be scheme, host, optional port and path only "
+                           "(no user, query or fragment), such as https://pasar.example.id")
+    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+
+
+def started_at() -> str:
+    """The address this process serves on, as a base URL, for development without BASE_URL.
+
+    ``flask run`` (its ``--host``/``--port``, or FLASK_RUN_HOST/FLASK_RUN_PORT):
+    the run command builds the app inside its own click context, whose
+    parameters say where it listens. gunicorn: ``GUNICORN_BIND`` or ``PORT``
+    (gunicorn.conf.py's own defaults). Otherwise ``PORT`` or 5000 on
+    127.0.0.1, where ``make run`` serves. A wildcard address (0.0.0.0) becomes
+    127.0.0.1: set BASE_URL to be reached from other machines."""
+    host, port = None, None
+    try:
+        import click
+
+        ctx = click.get_current_context(silent=True)
+    except ImportError:  # pragma: no cover - click comes with Flask
+        ctx = None
+    if ctx is not None and ctx.info_name == "run" and "port" in ctx.params:
+        host, port = ctx.params.get("host"), ctx.params.get("port")
+    elif "gunicorn" in sys.modules:
+        bind = (os.environ.get("GUNICORN_BIND") or "").split(",")[0].strip()
+        if bind and not bind.startswith(("unix:", "fd://")):
+            host, _, port = bind.rpartition(":") if ":" in bind else (bind, "", "")
+        port = port or os.environ.get("PORT") or GUNICORN_PORT
+    else:
+        port = os.environ.get("PORT") or FLASK_RUN_PORT
+    host = (host or "").strip()
+    if host in WILDCARD_HOSTS:
+        host = DEFAULT_HOST
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}:{int(port)}"
+
+
+def default_base(config) -> str:
+    """The base URL when BASE_URL is unset (never in production: it refuses to start)."""
+    if config.get("TESTING"):
+        return TESTING_BASE
+    return started_at()
+
+
+def _host_names(value) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        value = re.split(r"[,\s]+", value)
+    return [str(name).strip().lower() for name in value if str(name).strip()]
+
+
+def trusted_hosts(config) -> list[str]:
+    """Flask's TRUSTED_HOSTS: the base URL's host, the names the operator added in
+    TRUSTED_HOSTS, and outside production the loopback names (a developer may
+    open http://localhost:5000 as well as http://127.0.0.1:5000; the test
+    client sends ``localhost``). Any other Host is answered 400."""
+    names = [urlsplit(config["BASE_URL"]).hostname or ""]
+    names += _host_names(config.get("TRUSTED_HOSTS"))
+    if config.get("MARKETPLACE_ENV") != "production":
+        names += LOOPBACK_HOSTS
+    seen: list[str] = []
+    for name in names:
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def configure(config) -> None:
+    """Set BASE_URL (normalised, or the default) and TRUSTED_HOSTS; called by config.load_config
+    after production.check_settings made sure production has a BASE_URL."""
+    from marketplace.production import ConfigurationError
+
+    base = config.get("BASE_URL")
+    try:
+        config["BASE_URL"] = normalise_base(base) if base else default_base(config)
+    except BaseUrlError as exc:
+        raise ConfigurationError(str(exc)) from None
+    config["TRUSTED_HOSTS"] = trusted_hosts(config)
+
+
+def base_url() -> str:
+    """The configured base, without a trailing slash (``https://pasar.example.id``)."""
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute URL for ``endpoint`` under BASE_URL, inside or outside a request
+    (CLI commands, the mail outbox's thread, job workers). Accepts url_for's values,
+    ``_anchor`` included; :raise werkzeug.routing.BuildError: unknown endpoint."""
+    app = current_app._get_current_object()
+    parts = urlsplit(base_url())
+    anchor = values.pop("_anchor", None)
+    values.pop("_external", None)
+    values.pop("_scheme", None)
+    app.inject_url_defaults(endpoint, values)
+    adapter = app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    url = adapter.build(endpoint, values, force_external=True)
+    if anchor is not None:
+        from urllib.parse import quote
+
+        url += "#" + quote(anchor, safe="%!#$&'()*+,/:;=?@")
+    return url
+
+
+def absolute_path(path: str) -> str:
+    """``path`` (beginning with /) under BASE_URL, for a path that is not an endpoint."""
+    return base_url() + "/" + path.lstrip("/")
