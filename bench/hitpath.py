@@ -98,7 +98,8 @@ def build(mode: str, url: str, workdir: Path, redis_url: str | None):
     config = {"DATABASE_URL": url, "UPLOAD_FOLDER": str(workdir / "uploads"),
               "SECRET_KEY": secrets.token_urlsafe(48), "RATELIMIT_ENABLED": True}
     if mode == "production":
-        config.update(MARKETPLACE_ENV="production", BASE_URL="https://localhost")
+        config.update(MARKETPLACE_ENV="production", BASE_URL="https://localhost",
+                      ALLOW_UNSHARED_RATE_LIMITS=not redis_url)
     else:
         config.update(MARKETPLACE_ENV="development", LOG_REQUESTS=True)
     if redis_url:

@@ -125,6 +125,8 @@ class Gunicorn:
             self.cmd[3:3] = ["-c", str(conf)]
         self.cmd.append(app)
         env = {"BASE_URL": self.url, **env}  # production requires it; links point at this server
+        if env.get("MARKETPLACE_ENV") == "production" and not env.get("REDIS_URL"):
+            env.setdefault("ALLOW_UNSHARED_RATE_LIMITS", "true")  # what is measured is the pages, not the limits
         self.cwd, self.env, self.log_path, self.health = cwd, env, log_path, health
         self.process: subprocess.Popen | None = None
 

@@ -26,8 +26,8 @@ ENV_SETTINGS = (
     # deployment (docs/PRODUCTION.md)
     "LOG_LEVEL", "LOG_FORMAT", "LOG_REQUESTS", "TRUSTED_PROXIES", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST", "PROXY_FIX_X_PORT", "PROXY_FIX_X_PREFIX", "HSTS_MAX_AGE",
-    # absolute links and the Host header (marketplace/urls.py)
-    "TRUSTED_HOSTS",
+    # absolute links and the Host header (marketplace/urls.py); rate limits per worker (production.py)
+    "TRUSTED_HOSTS", "ALLOW_UNSHARED_RATE_LIMITS",
 )
 
 
@@ -56,6 +56,7 @@ class Defaults:
     ESMART_API_KEY = None
     BASE_URL = None  # every absolute link (marketplace/urls.py); required in production
     TRUSTED_HOSTS = None  # host names accepted besides BASE_URL's (comma-separated); others get 400
+    ALLOW_UNSHARED_RATE_LIMITS = False  # production without REDIS_URL: each worker counts alone
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
@@ -80,7 +81,8 @@ class Defaults:
 
 
 def _coerce(name: str, value: str):
-    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "BANK_TRANSFER_UNIQUE_CODE", "PAGE_CACHE"):
+    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "BANK_TRANSFER_UNIQUE_CODE", "PAGE_CACHE",
+                "ALLOW_UNSHARED_RATE_LIMITS"):
         return value.strip().lower() in ("1", "true", "yes", "on")
     if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "BANK_TRANSFER_WINDOW_HOURS",
                 "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES") or name.startswith("PROXY_FIX_"):

@@ -2,10 +2,12 @@
 
 ``check_settings`` runs inside ``config.load_config`` before anything is
 generated or connected: an unknown MARKETPLACE_ENV, and in production a missing
-or weak SECRET_KEY, a SQLite file on a network filesystem, debug mode, or a
-missing BASE_URL (absolute links would otherwise have no trustworthy origin)
-stop start-up with a ``ConfigurationError`` that says what to change. Production
-also gets Secure cookies and https URLs.
+or weak SECRET_KEY, a SQLite file on a network filesystem, debug mode, a missing
+BASE_URL (absolute links would otherwise have no trustworthy origin), or rate
+limits without a shared store (REDIS_URL; each worker would count alone) unless
+ALLOW_UNSHARED_RATE_LIMITS says the operator knows, stop start-up with a
+``ConfigurationError`` that says what to change. Production also gets Secure
+cookies and https URLs.
 
 ``check_startup`` runs once the app is built: a production database holding
 the demo accounts (whose password is public) stops gunicorn from starting; a
@@ -59,6 +61,7 @@ def check_settings(app: Flask) -> None:
     _check_debug(cfg)
     _check_sqlite_path(cfg.get("SQLALCHEMY_DATABASE_URI") or "", Path(app.instance_path))
     _check_base_url(cfg)
+    _check_rate_limit_store(cfg)
     _harden(cfg)
 
 
@@ -100,6 +103,27 @@ def _check_base_url(cfg) -> None:
         normalise_base(cfg["BASE_URL"])
     except BaseUrlError as exc:
         raise ConfigurationError(str(exc)) from None
+
+
+def _truthy(value) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _check_rate_limit_store(cfg) -> None:
+    """Without REDIS_URL every worker process keeps its own counters: with 2 workers an attacker
+    got 35 of 60 password guesses through a 20-a-minute limit. ALLOW_UNSHARED_RATE_LIMITS=true
+    (one worker, or limits enforced in front of the app) lets it start anyway."""
+    if cfg.get("REDIS_URL") or not _truthy(cfg.get("RATELIMIT_ENABLED", True)):
+        return
+    if _truthy(cfg.get("ALLOW_UNSHARED_RATE_LIMITS")):
+        log.warning("MARKETPLACE_ENV=production without REDIS_URL and ALLOW_UNSHARED_RATE_LIMITS=true: rate "
+                    "limits are counted per worker process, so N workers allow N times the limit.")
+        return
+    raise ConfigurationError(
+        "REDIS_URL is not set. In production the rate limits (sign-in guesses, registrations, reset e-mails) must "
+        "be counted in one shared store; without it each worker process counts alone and N workers allow N times "
+        "the limit. Set REDIS_URL=redis://HOST:6379/0, or, with a single worker process or limits enforced in "
+        "front of the app, ALLOW_UNSHARED_RATE_LIMITS=true.")
 
 
 def _check_sqlite_path(uri: str, instance_path: Path) -> None:
@@ -165,9 +189,6 @@ def check_startup(app: Flask) -> None:
     still restore a backup or deactivate the accounts."""
     if not is_production(app.config):
         return
-    if not app.config.get("REDIS_URL"):
-        log.warning("MARKETPLACE_ENV=production without REDIS_URL: rate limits are counted per worker process. "
-                    "Set REDIS_URL when running more than one worker or host.")
     found = _demo_accounts(app)
     if not found:
         return

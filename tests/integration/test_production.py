@@ -96,6 +96,35 @@ def test_production_refuses_sqlite_on_a_network_path(make_app, fake_mounts, url,
         production_app(make_app, DATABASE_URL=url)
 
 
+def test_production_refuses_rate_limits_that_each_worker_counts_alone(make_app):
+    """Without a shared store 2 workers let 35 of 60 guesses through a 20-a-minute limit (issue #15)."""
+    with pytest.raises(ConfigurationError, match=r"REDIS_URL is not set.*N times the limit.*"
+                                                 r"ALLOW_UNSHARED_RATE_LIMITS=true"):
+        production_app(make_app, RATELIMIT_ENABLED=True)
+
+
+@pytest.mark.parametrize("value, starts", [("true", True), ("1", True), ("false", False), ("", False)])
+def test_the_operator_may_accept_unshared_rate_limits_explicitly(make_app, monkeypatch, caplog, value, starts):
+    monkeypatch.setenv("ALLOW_UNSHARED_RATE_LIMITS", value)
+    if not starts:
+        with pytest.raises(ConfigurationError, match="REDIS_URL is not set"):
+            production_app(make_app, RATELIMIT_ENABLED=True)
+        return
+    app = production_app(make_app, RATELIMIT_ENABLED=True)
+    assert app.config["ALLOW_UNSHARED_RATE_LIMITS"] is True and app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert "rate limits are counted per worker process" in caplog.text
+
+
+def test_production_with_a_shared_limiter_store_or_without_limits_starts(make_app):
+    app = production_app(make_app, RATELIMIT_ENABLED=True, REDIS_URL="redis://127.0.0.1:6379/13")
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/13"
+    production_app(make_app, RATELIMIT_ENABLED=False)  # benchmarks and load tests: nothing to share
+
+
+def test_development_counts_in_memory_without_asking(make_app):
+    assert make_app(RATELIMIT_ENABLED=True).config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
 def test_production_refuses_an_in_memory_database(make_app):
     with pytest.raises(ConfigurationError, match="in-memory SQLite"):
         production_app(make_app, DATABASE_URL="sqlite://")
