@@ -87,8 +87,9 @@ def _import_models() -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from marketplace import errors, pagecache, production, security, web
+    from marketplace import errors, logsafe, pagecache, production, security, web
 
+    logsafe.init_app(app)  # first, so its after_request runs last: the access log's URIs without secrets
     # before_request order: the request id, then cached pages (a hit skips every later hook), then the rest
     pagecache.serve_hits(app)
     observability.init_app(app)  # request ids first, so every later hook logs with one

@@ -16,6 +16,8 @@ from markupsafe import escape
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from marketplace import logsafe
+
 log = logging.getLogger(__name__)
 
 # Seconds a client should wait before retrying a 503: long enough for a database
@@ -218,7 +220,7 @@ def database_unavailable_response(exc: BaseException):
     _without_database()  # the page must not wait for the database again
     first_line = (str(exc).strip().splitlines() or [""])[0]
     # one line, no traceback: an outage is an operations event, not a bug
-    log.error("database unavailable on %s %s: %s: %s", request.method, request.path, type(exc).__name__, first_line)
+    log.error("database unavailable on %s %s: %s: %s", request.method, logsafe.request_path(), type(exc).__name__, first_line)
     code, message = HTTP_MESSAGES[503]
     return _with_headers(error_response(503, code, message()), {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
@@ -299,6 +301,6 @@ def register_error_handlers(app: Flask) -> None:
         cause = database_unavailable(exc)
         if cause is not None:
             return database_unavailable_response(cause)
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, logsafe.request_path())
         code, message = HTTP_MESSAGES[500]
         return error_response(500, code, message())

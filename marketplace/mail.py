@@ -1,5 +1,12 @@
 """Outgoing e-mail: SMTP when MAIL_SERVER is set, otherwise written to the log.
 
+Without MAIL_SERVER, development and tests log the whole message (a developer
+follows the reset link from the console). In production the log gets the
+recipient and subject only: a body carries live secrets (reset links,
+invitation and claim links) that anyone reading the logs could use, so
+production never logs one (``production.check_startup`` warns that no mail is
+sent). Failures are logged with recipient and subject, never the body.
+
 Messages are rendered from templates in the recipient's language.
 
 Mail that a web request causes (order e-mails, queued by
@@ -61,7 +68,10 @@ def compose(to: str, subject: str, body: str) -> EmailMessage:
 def deliver(message: EmailMessage) -> None:
     cfg = current_app.config
     if not cfg.get("MAIL_SERVER"):
-        log.info("mail to=%s subject=%s\n%s", message["To"], message["Subject"], message.get_content())
+        if cfg.get("MARKETPLACE_ENV") == "production":  # the body holds reset and invitation links
+            log.warning("mail to=%s subject=%s not sent: MAIL_SERVER is not set", message["To"], message["Subject"])
+        else:
+            log.info("mail to=%s subject=%s\n%s", message["To"], message["Subject"], message.get_content())
         return
     settings = _smtp_settings(cfg)
     if not getattr(_held, "enabled", False):  # not the outbox: one connection for this message

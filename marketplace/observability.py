@@ -26,6 +26,8 @@ from functools import lru_cache
 from flask import Flask, g, has_request_context, jsonify, request
 from sqlalchemy import text
 
+from marketplace import logsafe
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"
@@ -50,7 +52,7 @@ class RequestContextFilter(logging.Filter):
         if has_request_context():
             record.request_id = getattr(record, "request_id", None) or g.get("request_id") or "-"
             record.method = getattr(record, "method", None) or request.method
-            record.path = getattr(record, "path", None) or request.path
+            record.path = getattr(record, "path", None) or logsafe.request_path()  # no reset tokens
         else:
             for name in ("request_id", "method", "path"):
                 if not hasattr(record, name):
@@ -160,7 +162,7 @@ def init_app(app: Flask) -> None:
 
 
 def _log_request(status: int) -> None:
-    method, path = request.method, request.path
+    method, path = request.method, logsafe.request_path()  # a reset or invitation token stays out
     level = logging.DEBUG if status == 200 and path == "/healthz" else logging.INFO
     if not request_log.isEnabledFor(level):
         return

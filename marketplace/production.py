@@ -189,6 +189,10 @@ def check_startup(app: Flask) -> None:
     still restore a backup or deactivate the accounts."""
     if not is_production(app.config):
         return
+    if not app.config.get("MAIL_SERVER"):
+        log.warning("MARKETPLACE_ENV=production without MAIL_SERVER: no e-mail is sent (password resets, "
+                    "invitations, orders). The log records each message's recipient and subject only, never "
+                    "its body or links. Set MAIL_SERVER.")
     found = _demo_accounts(app)
     if not found:
         return

@@ -300,6 +300,33 @@ def test_gunicorn_conf_serves_production_with_request_ids_in_both_logs(app, tmp_
     assert re.search(r'^\{.*"request_id": "shopper-visit-7".*"status": 200.*\}$', output, re.M)  # the app's JSON
 
 
+def test_gunicorns_access_log_never_shows_a_reset_or_invitation_token(app, tmp_path):
+    """gunicorn logs the request line and the Referer after the app answered (issue #15)."""
+    log = tmp_path / "gunicorn.log"
+    secret = "eyJ1IjoxfQ.ZZZ-live-reset-secret-0123456789"
+    process, url = _gunicorn({"MARKETPLACE_ENV": "production", "SECRET_KEY": STRONG_KEY,
+                              "DATABASE_URL": app.config["DATABASE_URL"],
+                              "UPLOAD_FOLDER": str(tmp_path / "uploads")}, log)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                requests.get(url + "/healthz", timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        for path in (f"/password/reset/{secret}", f"/invites/{secret}"):
+            response = requests.get(url + path + "?lang=en", headers={"Referer": url + path}, timeout=10,
+                                    allow_redirects=False)
+            assert response.status_code in (200, 302, 404)
+    finally:
+        _stop(process)
+    output = log.read_text()
+    assert secret not in output
+    assert '"GET /password/reset/[redacted]?lang=en HTTP/1.1"' in output
+    assert f'"{url}/invites/[redacted]"' in output  # the Referer
+
+
 def test_gunicorn_refuses_to_start_production_without_base_url(app, tmp_path):
     log = tmp_path / "gunicorn.log"
     process, _url = _gunicorn({"MARKETPLACE_ENV": "production", "SECRET_KEY": STRONG_KEY, "BASE_URL": "",
