@@ -100,7 +100,7 @@ def test_production_refuses_rate_limits_that_each_worker_counts_alone(make_app):
     """Without a shared store 2 workers let 35 of 60 guesses through a 20-a-minute limit (issue #15)."""
     with pytest.raises(ConfigurationError, match=r"REDIS_URL is not set.*N times the limit.*"
                                                  r"ALLOW_UNSHARED_RATE_LIMITS=true"):
-        production_app(make_app, RATELIMIT_ENABLED=True)
+        production_app(make_app, RATELIMIT_ENABLED=True, REDIS_URL=None)
 
 
 @pytest.mark.parametrize("value, starts", [("true", True), ("1", True), ("false", False), ("", False)])
@@ -108,9 +108,9 @@ def test_the_operator_may_accept_unshared_rate_limits_explicitly(make_app, monke
     monkeypatch.setenv("ALLOW_UNSHARED_RATE_LIMITS", value)
     if not starts:
         with pytest.raises(ConfigurationError, match="REDIS_URL is not set"):
-            production_app(make_app, RATELIMIT_ENABLED=True)
+            production_app(make_app, RATELIMIT_ENABLED=True, REDIS_URL=None)
         return
-    app = production_app(make_app, RATELIMIT_ENABLED=True)
+    app = production_app(make_app, RATELIMIT_ENABLED=True, REDIS_URL=None)
     assert app.config["ALLOW_UNSHARED_RATE_LIMITS"] is True and app.config["RATELIMIT_STORAGE_URI"] == "memory://"
     assert "rate limits are counted per worker process" in caplog.text
 
@@ -122,7 +122,7 @@ def test_production_with_a_shared_limiter_store_or_without_limits_starts(make_ap
 
 
 def test_development_counts_in_memory_without_asking(make_app):
-    assert make_app(RATELIMIT_ENABLED=True).config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert make_app(RATELIMIT_ENABLED=True, REDIS_URL=None).config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
 def test_production_refuses_an_in_memory_database(make_app):
