@@ -106,6 +106,8 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
     if getattr(request_ctx, "url_adapter", None) is None:  # a Host outside TRUSTED_HOSTS: no layout links
+        log.info("Host %r refused: neither BASE_URL's host nor in TRUSTED_HOSTS (marketplace/urls.py)",
+                 request.environ.get("HTTP_HOST", "")[:100])
         return _plain_page(status, message)
     try:
         return render_template("errors/error.html", status=status, message=message), status

@@ -186,12 +186,14 @@ def test_production_answers_400_to_any_host_but_base_urls(make_app, path, header
     assert client.get("/healthz", base_url="https://localhost").status_code == 400  # no loopback in production
 
 
-def test_a_refused_host_gets_the_error_shape_on_the_api_and_a_page_elsewhere(make_app):
+def test_a_refused_host_gets_the_error_shape_on_the_api_and_a_page_elsewhere(make_app, caplog):
     client = make_app(BASE_URL=BASE).test_client()
     api = client.post("/api/v1/auth/tokens", json={}, headers={"Host": EVIL})
     assert api.status_code == 400 and api.get_json()["error"]["code"] == "bad_request"
     page = client.get("/login", headers={"Host": EVIL})
     assert page.status_code == 400 and "Permintaan tidak valid" in page.get_data(as_text=True)
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")  # the usual headers
+    assert "Host 'evil.example' refused" in caplog.text  # a developer sees why
 
 
 # --- pages and payloads --------------------------------------------------------------------------
