@@ -31,7 +31,9 @@ _VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def _is_secret(name: str) -> bool:
-    return any(word in name.lower() for word in SECRET_NAMES)
+    """``token``, ``confirm_token``, ``webhook_secret``; not ``token_id`` (a row's number, not a secret)."""
+    name = name.lower()
+    return any(word in name for word in SECRET_NAMES) and not name.endswith("_id")
 
 
 def secret_pattern(app: Flask) -> re.Pattern | None:

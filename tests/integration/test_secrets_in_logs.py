@@ -175,6 +175,7 @@ def test_any_route_with_a_token_variable_is_redacted_errors_included(make_app, l
 
     app.add_url_rule("/confirm/<confirm_token>/now", "confirm_probe", boom)
     app.add_url_rule("/hooks/<int:store_id>/<webhook_secret>", "hook_probe", lambda store_id, webhook_secret: "ok")
+    app.add_url_rule("/my/tokens/<int:token_id>", "token_row_probe", lambda token_id: "ok")  # a row id, kept
     client = app.test_client()
     assert client.get("/confirm/s3cr3t-value-1234/now", base_url=BASE).status_code == 500
     assert client.get("/hooks/7/another-s3cr3t-5678", base_url=BASE).status_code == 200
@@ -182,5 +183,7 @@ def test_any_route_with_a_token_variable_is_redacted_errors_included(make_app, l
     assert "s3cr3t-value-1234" not in text and "another-s3cr3t-5678" not in text
     assert "unhandled error on GET /confirm/[redacted]/now" in text
     assert "GET /hooks/7/[redacted] 200" in text
+    assert client.get("/my/tokens/42", base_url=BASE).status_code == 200
+    assert "GET /my/tokens/42 200" in logged()
     with app.app_context():
         assert logsafe.redact("/stores/batik-sari?q=token") == "/stores/batik-sari?q=token"  # others untouched
