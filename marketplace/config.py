@@ -26,6 +26,8 @@ ENV_SETTINGS = (
     # deployment (docs/PRODUCTION.md)
     "LOG_LEVEL", "LOG_FORMAT", "LOG_REQUESTS", "TRUSTED_PROXIES", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST", "PROXY_FIX_X_PORT", "PROXY_FIX_X_PREFIX", "HSTS_MAX_AGE",
+    # accounts (README "Accounts and limits")
+    "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS", "EMAIL_CONFIRM_MAX_AGE",
 )
 
 
@@ -65,6 +67,9 @@ class Defaults:
     PER_PAGE = 24
     PASSWORD_RESET_MAX_AGE = 2 * 3600
     INVITE_MAX_AGE = 7 * 24 * 3600
+    API_TOKEN_IDLE_DAYS = 30  # an API token unused this long expires (each use slides it forward)
+    API_TOKEN_MAX_DAYS = 365  # ... but never lives longer than this from its creation
+    EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds an e-mail confirmation link is valid
     RATELIMIT_SWALLOW_ERRORS = True  # Redis down: serve without limits rather than answer 500
     LOG_LEVEL = "INFO"
     LOG_FORMAT = None  # "json" or "text"; default: json in production, text elsewhere
@@ -80,7 +85,8 @@ def _coerce(name: str, value: str):
     if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "BANK_TRANSFER_UNIQUE_CODE", "PAGE_CACHE"):
         return value.strip().lower() in ("1", "true", "yes", "on")
     if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "BANK_TRANSFER_WINDOW_HOURS",
-                "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES") or name.startswith("PROXY_FIX_"):
+                "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES", "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS",
+                "EMAIL_CONFIRM_MAX_AGE") or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
 
