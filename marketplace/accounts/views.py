@@ -96,6 +96,11 @@ def _mail(user, subject, template: str, **context) -> None:
         log.exception("could not send %s to user %s", template, user.id)
 
 
+def _retry_after(exc) -> dict:
+    """The Retry-After header of a sign-in wait (none for other refusals)."""
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, services.SignInBlocked) else {}
+
+
 def _remember_cookie_present() -> bool:
     return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
@@ -154,7 +159,7 @@ def login():
     except (Unauthorized, services.SignInBlocked) as exc:
         db.session.commit()  # the failure count
         form.form_errors = [exc.message]
-        return _page("accounts/login.html", form, exc.status, next_url=next_url)
+        return (*_page("accounts/login.html", form, exc.status, next_url=next_url), _retry_after(exc))
     db.session.commit()
     start_session(user, remember=bool(form.remember.data))
     return redirect(next_url or url_for(HOME))
@@ -253,7 +258,7 @@ def change_password():
         services.change_password(user, form.current_password.data, form.password.data)
     except services.SignInBlocked as exc:
         form.form_errors = [exc.message]
-        return _page("accounts/change_password.html", form, exc.status)
+        return (*_page("accounts/change_password.html", form, exc.status), _retry_after(exc))
     except ValidationError as exc:
         if "current_password" in exc.fields:
             db.session.commit()  # the failure count, and nothing else

@@ -143,6 +143,7 @@ def test_the_count_is_shared_by_the_login_page_the_api_and_password_change(clien
     page = login(client, "budi@test.id", PASSWORD)
     assert page.status_code == 429
     assert "Terlalu banyak percobaan kata sandi yang salah" in text(page)
+    assert 1 <= int(page.headers["Retry-After"]) <= 60
     assert api.post("/auth/tokens", {"email": "budi@test.id", "password": PASSWORD}).status_code == 429
     blocked = browser.post("/account/password", data={**change, "current_password": PASSWORD})
     assert blocked.status_code == 429
