@@ -167,17 +167,19 @@ def verify_password(user: User | None, password: str) -> bool:
     return ok and stored is not None and user.active
 
 
-def authenticate(email: str | None, password: str | None) -> User:
+def authenticate(email: str | None, password: str | None, known_device: str | None = None) -> User:
     """The user with these credentials; raises Unauthorized with one vague message, or SignInBlocked
-    (429) while the address waits after too many failures. The same statements and one hash check
-    run whether or not the address has an account. The caller commits either way (the failure count)."""
+    (429) while the address waits after too many failures — unless ``known_device`` is this address's
+    proof from a browser that signed in before (``device_proof``), so a stranger's guesses cannot keep
+    the owner out. The same statements and one hash check run whether or not the address has an
+    account. The caller commits either way (the failure count)."""
     if not isinstance(email, str) or not isinstance(password, str):
         raise Unauthorized(_("E-mail atau kata sandi salah."))
     key = (email or "").strip().lower()
     user = get_user_by_email(key) if key else None
     blocked = blocked_until(key)
     ok = verify_password(user, password)
-    if blocked is not None:
+    if blocked is not None and not is_known_device(known_device, key):
         raise SignInBlocked(blocked)
     if not ok:
         record_failure(key)
@@ -190,6 +192,28 @@ def authenticate(email: str | None, password: str | None) -> User:
 
 def _address_hash(email: str) -> str:
     return hashlib.sha256(("sign-in:" + email.strip().lower()).encode()).hexdigest()
+
+
+DEVICE_PROOF_MAX_AGE = 180 * 24 * 3600
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sign-in-device")
+
+
+def device_proof(email: str) -> str:
+    """A signed note, kept by a browser after it signed in to ``email``: it lets that browser past the
+    wait that other people's wrong guesses put on the address (it proves no password)."""
+    return _device_serializer().dumps(_address_hash(email))
+
+
+def is_known_device(proof: str | None, email: str) -> bool:
+    if not proof or not isinstance(proof, str):
+        return False
+    try:
+        return _device_serializer().loads(proof, max_age=DEVICE_PROOF_MAX_AGE) == _address_hash(email)
+    except BadSignature:
+        return False
 
 
 def blocked_until(email: str) -> datetime | None:

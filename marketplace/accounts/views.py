@@ -111,6 +111,8 @@ def _remember_cookie_present() -> bool:
 SIGN_IN_LIMIT = "20 per minute"
 SIGN_IN_SCOPE = "sign-in"
 RESEND_LIMIT = "3 per hour"
+# kept by a browser that signed in: it gets past the wait other people's wrong guesses put on the address
+KNOWN_DEVICE_COOKIE = "known_signin"
 
 
 def _resend_key() -> str:
@@ -155,14 +157,19 @@ def login():
     if not form.validate_on_submit():
         return _page("accounts/login.html", form, next_url=next_url)
     try:
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data, form.password.data,
+                                     known_device=request.cookies.get(KNOWN_DEVICE_COOKIE))
     except (Unauthorized, services.SignInBlocked) as exc:
         db.session.commit()  # the failure count
         form.form_errors = [exc.message]
         return (*_page("accounts/login.html", form, exc.status, next_url=next_url), _retry_after(exc))
     db.session.commit()
     start_session(user, remember=bool(form.remember.data))
-    return redirect(next_url or url_for(HOME))
+    response = redirect(next_url or url_for(HOME))
+    response.set_cookie(KNOWN_DEVICE_COOKIE, services.device_proof(user.email),
+                        max_age=services.DEVICE_PROOF_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
 
 
 @bp.route("/logout", methods=["GET", "POST"])

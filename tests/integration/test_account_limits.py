@@ -150,6 +150,19 @@ def test_the_count_is_shared_by_the_login_page_the_api_and_password_change(clien
     assert fresh(budi).check_password(PASSWORD)
 
 
+def test_strangers_guesses_do_not_keep_the_owner_out_of_a_browser_they_signed_in_from(client, api):
+    gen_user("budi@test.id")
+    assert login(client, "budi@test.id").status_code == 302  # budi's own phone, signed in before
+    client.post("/logout")
+    for _ in range(5):  # someone else guesses from elsewhere
+        api.post("/auth/tokens", {"email": "budi@test.id", "password": WRONG})
+    stranger = client.application.test_client()
+    assert login(stranger, "budi@test.id").status_code == 429
+    assert login(client, "budi@test.id", WRONG).status_code == 401  # the phone is still asked the password
+    assert login(client, "budi@test.id").status_code == 302
+    assert login(stranger, "budi@test.id").status_code == 302  # the owner's success cleared the count
+
+
 def test_unknown_addresses_wait_the_same_way(api):
     for _ in range(5):
         api.post("/auth/tokens", {"email": "siapa@test.id", "password": WRONG})
