@@ -117,7 +117,7 @@ KNOWN_DEVICE_COOKIE = "known_signin"
 
 def _resend_key() -> str:
     """Confirmation mails are limited per account as well as per client address."""
-    return f"confirm:{getattr(current_user, 'id', '')}"
+    return f"confirm:{getattr(current_user, 'id', '')}:{getattr(current_user, 'email', '')}"
 
 
 @bp.route("/register", methods=["GET", "POST"])

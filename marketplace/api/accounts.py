@@ -117,7 +117,7 @@ def revoke_my_token(token_id: int):
 
 def _resend_key() -> str:
     user = current_api_user()
-    return f"confirm:{user.id if user else request.remote_addr}"
+    return f"confirm:{user.id}:{user.email}" if user else f"confirm:{request.remote_addr}"
 
 
 @bp.post("/me/email-confirmation")
