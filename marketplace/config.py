@@ -28,6 +28,8 @@ ENV_SETTINGS = (
     "PROXY_FIX_X_HOST", "PROXY_FIX_X_PORT", "PROXY_FIX_X_PREFIX", "HSTS_MAX_AGE",
     # absolute links and the Host header (marketplace/urls.py); rate limits per worker (production.py)
     "TRUSTED_HOSTS", "ALLOW_UNSHARED_RATE_LIMITS",
+    # accounts (README "Accounts and limits")
+    "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS", "EMAIL_CONFIRM_MAX_AGE",
 )
 
 
@@ -69,6 +71,9 @@ class Defaults:
     PER_PAGE = 24
     PASSWORD_RESET_MAX_AGE = 2 * 3600
     INVITE_MAX_AGE = 7 * 24 * 3600
+    API_TOKEN_IDLE_DAYS = 30  # an API token unused this long expires (each use slides it forward)
+    API_TOKEN_MAX_DAYS = 365  # ... but never lives longer than this from its creation
+    EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds an e-mail confirmation link is valid
     RATELIMIT_SWALLOW_ERRORS = True  # Redis down: serve without limits rather than answer 500
     LOG_LEVEL = "INFO"
     LOG_FORMAT = None  # "json" or "text"; default: json in production, text elsewhere
@@ -85,7 +90,8 @@ def _coerce(name: str, value: str):
                 "ALLOW_UNSHARED_RATE_LIMITS"):
         return value.strip().lower() in ("1", "true", "yes", "on")
     if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "BANK_TRANSFER_WINDOW_HOURS",
-                "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES") or name.startswith("PROXY_FIX_"):
+                "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES", "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS",
+                "EMAIL_CONFIRM_MAX_AGE") or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
 

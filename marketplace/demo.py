@@ -85,7 +85,8 @@ def _user(summary: Summary, email: str, name: str, role: str, phone: str | None 
           insurer: str | None = None):
     user = accounts.get_user_by_email(email)
     if user is None:
-        user = accounts.create_user(email, DEMO_PASSWORD, name, role=role, insurer=insurer, phone=phone)
+        user = accounts.create_user(email, DEMO_PASSWORD, name, role=role, insurer=insurer, phone=phone,
+                                    confirmed=True)
         summary.users += 1
     return user
 

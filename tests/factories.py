@@ -16,8 +16,11 @@ PASSWORD = "rahasia123"
 _seq = itertools.count(1)
 
 
-def gen_user(email: str | None = None, role: str = "shopper", name: str = "Budi Santoso", **kw):
-    user = accounts.create_user(email or f"user{next(_seq)}@test.id", PASSWORD, name, role=role, **kw)
+def gen_user(email: str | None = None, role: str = "shopper", name: str = "Budi Santoso",
+             confirmed: bool = True, **kw):
+    """A user whose e-mail address is confirmed unless ``confirmed=False`` (as after signing up)."""
+    user = accounts.create_user(email or f"user{next(_seq)}@test.id", PASSWORD, name, role=role,
+                                confirmed=confirmed, **kw)
     db.session.commit()
     return user
 

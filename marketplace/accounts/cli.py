@@ -27,7 +27,7 @@ def create(email: str, password: str, role: str, insurer: str | None, name: str 
     insurer = insurer.strip().lower() if insurer else None
     name = name or email.split("@")[0]
     try:
-        user = services.create_user(email, password, name, role=role, insurer=insurer)
+        user = services.create_user(email, password, name, role=role, insurer=insurer, confirmed=True)
     except ServiceError as exc:
         db.session.rollback()
         click.echo(_("Gagal: %(message)s", message=exc.message), err=True)

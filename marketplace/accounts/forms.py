@@ -43,6 +43,14 @@ class LogoutForm(FlaskForm):
     """No fields: the CSRF token is the point."""
 
 
+class ResendConfirmationForm(FlaskForm):
+    """No fields: the CSRF token is the point."""
+
+
+class RevokeTokenForm(FlaskForm):
+    """No fields: the CSRF token is the point."""
+
+
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[_required()], render_kw={"autocomplete": "email"})
 

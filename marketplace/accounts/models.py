@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     # bumped at password change and "log out everywhere": old sessions stop matching
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # set when the owner opened the link mailed at registration; None: may not open a store or upload
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def roles(self) -> list[str]:
@@ -79,6 +81,10 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # sliding: pushed forward on use (at most hourly), never past created_at + API_TOKEN_MAX_DAYS
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # what the owner sees in the token list: a label given at creation, else the client's User-Agent
+    label: Mapped[str | None] = mapped_column(String(200))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(lazy="joined")
@@ -93,3 +99,17 @@ class EndedSession(db.Model):
 
     sid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+
+
+class SignInFailure(db.Model):
+    """Failed password checks of one e-mail address (only its SHA-256 is kept), whether or not an
+    account has it — so the answer and the work are the same for unknown addresses. After
+    ``FREE_FAILURES`` failures each new one makes the address wait 1, 2, 4 ... minutes (capped);
+    a success deletes the row (accounts.services)."""
+
+    __tablename__ = "sign_in_failures"
+
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,26 +1,67 @@
-"""Accounts: users, passwords, roles, API tokens, password reset."""
+"""Accounts: users, passwords, roles, API tokens, password reset, e-mail confirmation,
+and the limits on guessing passwords."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, delete, exists, func, select
+from sqlalchemy import bindparam, case, delete, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace import audit
-from marketplace.accounts.models import ROLES, ApiToken, EndedSession, User
+from marketplace.accounts.models import ROLES, ApiToken, EndedSession, SignInFailure, User
 from marketplace.clock import now
-from marketplace.errors import Conflict, NotFound, Unauthorized, ValidationError
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ServiceError, Unauthorized, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import PhoneError, normalise_phone
 
+log = logging.getLogger(__name__)
+
 MIN_PASSWORD = 8
 INSURERS = ("jasindo", "askrindo")
+
+# Failed password checks per e-mail address (login page, token endpoint, change password):
+# FREE_FAILURES are free, then each further failure makes the address wait 1, 2, 4 ... minutes,
+# at most MAX_BLOCK_MINUTES; a failure-free day forgets the count.
+FREE_FAILURES = 5
+MAX_BLOCK_MINUTES = 15
+FAILURES_FORGOTTEN_AFTER = timedelta(hours=24)
+
+# API tokens (overridable as API_TOKEN_IDLE_DAYS / API_TOKEN_MAX_DAYS): a token unused for the idle
+# time expires; use pushes it forward, at most once per TOKEN_TOUCH_INTERVAL (no write per request),
+# never past the absolute maximum counted from its creation.
+API_TOKEN_IDLE_DAYS = 30
+API_TOKEN_MAX_DAYS = 365
+TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
+
+
+class SignInBlocked(ServiceError):
+    """Too many wrong passwords for this address: even the right one waits until ``until``."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, until: datetime):
+        self.until = until
+        self.retry_after = max(1, math.ceil((until - now()).total_seconds()))
+        minutes = max(1, math.ceil(self.retry_after / 60))
+        super().__init__(_("Terlalu banyak percobaan kata sandi yang salah untuk akun ini. "
+                           "Coba lagi dalam %(n)d menit.", n=minutes))
+
+
+class EmailNotConfirmed(PermissionDenied):
+    code = "email_not_confirmed"
 
 
 def text_input(raw, field: str) -> str:
@@ -75,8 +116,11 @@ def get_user_by_email(email: str) -> User | None:
 
 
 def create_user(email: str, password: str, name: str, role: str = "shopper",
-                insurer: str | None = None, phone: str | None = None) -> User:
-    """A new user; raises ValidationError (bad fields) or Conflict (e-mail taken)."""
+                insurer: str | None = None, phone: str | None = None, confirmed: bool = False) -> User:
+    """A new user; raises ValidationError (bad fields) or Conflict (e-mail taken).
+
+    ``confirmed``: the e-mail address counts as confirmed (an operator's or the demo's accounts);
+    otherwise the caller mails ``email_confirmation_token`` (``send_email_confirmation``)."""
     errors: dict[str, str] = {}
     values = {}
     for field, check, raw in (("email", normalise_email, email), ("password", check_password_strength, password),
@@ -95,7 +139,8 @@ def create_user(email: str, password: str, name: str, role: str = "shopper",
         raise Conflict(_("E-mail ini sudah terdaftar."), fields={"email": _("E-mail ini sudah terdaftar.")})
     roles = ["shopper"] if role == "shopper" else ["shopper", role] if role == "seller" else [role]
     user = User(email=values["email"], name=values["name"], phone=values["phone"],
-                role_names=",".join(roles), insurer_code=insurer if role == "insurer" else None)
+                role_names=",".join(roles), insurer_code=insurer if role == "insurer" else None,
+                email_confirmed_at=now() if confirmed else None)
     user.set_password(values["password"])
     db.session.add(user)
     db.session.flush()
@@ -103,14 +148,112 @@ def create_user(email: str, password: str, name: str, role: str = "shopper",
     return user
 
 
-def authenticate(email: str | None, password: str | None) -> User:
-    """The user with these credentials; raises Unauthorized with one vague message."""
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
+@lru_cache(maxsize=8)
+def _dummy_hash(method: str) -> str:
+    """A hash of a random password made like real ones: checked when no account has the address,
+    so an unknown address costs the same work (and time) as a wrong password."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """One password hash check whatever ``user`` is (None, inactive, no password): the same work
+    either way, so the time taken tells nothing about the account."""
+    stored = user.password_hash if user is not None and user.password_hash else None
+    ok = check_password_hash(stored or _dummy_hash(_hash_method()), password or "")
+    return ok and stored is not None and user.active
+
+
+def authenticate(email: str | None, password: str | None, known_device: str | None = None) -> User:
+    """The user with these credentials; raises Unauthorized with one vague message, or SignInBlocked
+    (429) while the address waits after too many failures — unless ``known_device`` is this address's
+    proof from a browser that signed in before (``device_proof``), so a stranger's guesses cannot keep
+    the owner out. The same statements and one hash check run whether or not the address has an
+    account. The caller commits either way (the failure count)."""
     if not isinstance(email, str) or not isinstance(password, str):
         raise Unauthorized(_("E-mail atau kata sandi salah."))
-    user = get_user_by_email(email.strip()) if email else None
-    if user is None or not user.active or not user.check_password(password or ""):
+    key = (email or "").strip().lower()
+    user = get_user_by_email(key) if key else None
+    blocked = blocked_until(key)
+    ok = verify_password(user, password)
+    if blocked is not None and not is_known_device(known_device, key):
+        raise SignInBlocked(blocked)
+    if not ok:
+        record_failure(key)
         raise Unauthorized(_("E-mail atau kata sandi salah."))
+    clear_failures(key)
     return user
+
+
+# --- failed password checks per address ------------------------------------------
+
+def _address_hash(email: str) -> str:
+    return hashlib.sha256(("sign-in:" + email.strip().lower()).encode()).hexdigest()
+
+
+DEVICE_PROOF_MAX_AGE = 180 * 24 * 3600
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sign-in-device")
+
+
+def device_proof(email: str) -> str:
+    """A signed note, kept by a browser after it signed in to ``email``: it lets that browser past the
+    wait that other people's wrong guesses put on the address (it proves no password)."""
+    return _device_serializer().dumps(_address_hash(email))
+
+
+def is_known_device(proof: str | None, email: str) -> bool:
+    if not proof or not isinstance(proof, str):
+        return False
+    try:
+        return _device_serializer().loads(proof, max_age=DEVICE_PROOF_MAX_AGE) == _address_hash(email)
+    except BadSignature:
+        return False
+
+
+def blocked_until(email: str) -> datetime | None:
+    """When the address may try a password again, if it is waiting now (one statement)."""
+    until = db.session.scalar(select(SignInFailure.blocked_until)
+                              .where(SignInFailure.email_hash == _address_hash(email)))
+    return until if until is not None and until > now() else None
+
+
+def block_minutes(failures: int) -> int:
+    """Minutes an address waits after its ``failures``-th failure: 0 up to FREE_FAILURES, then 1, 2, 4 ...
+    up to MAX_BLOCK_MINUTES."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(MAX_BLOCK_MINUTES, 2 ** min(failures - FREE_FAILURES, 16))
+
+
+def record_failure(email: str) -> None:
+    """Count a wrong password for the address (an upsert: concurrent workers add up, none fails);
+    from the FREE_FAILURES-th on, the address waits before its next try."""
+    moment = now()
+    table = SignInFailure.__table__
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table).values(email_hash=_address_hash(email), failures=1, last_failed_at=moment)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.email_hash], set_={
+        "failures": case((table.c.last_failed_at < moment - FAILURES_FORGOTTEN_AFTER, 1),
+                         else_=table.c.failures + 1),
+        "last_failed_at": moment,
+    }).returning(table.c.failures)
+    failures = db.session.execute(stmt).scalar_one()
+    minutes = block_minutes(failures)
+    if minutes:
+        db.session.execute(update(table).where(table.c.email_hash == _address_hash(email))
+                           .values(blocked_until=moment + timedelta(minutes=minutes)))
+    if failures == 1:  # now and then: forget addresses that have been quiet for a day
+        db.session.execute(delete(table).where(table.c.last_failed_at < moment - FAILURES_FORGOTTEN_AFTER))
+
+
+def clear_failures(email: str) -> None:
+    db.session.execute(delete(SignInFailure).where(SignInFailure.email_hash == _address_hash(email)))
 
 
 def update_profile(user: User, name: str, phone: str | None, locale: str | None = None) -> User:
@@ -134,14 +277,25 @@ def update_profile(user: User, name: str, phone: str | None, locale: str | None 
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Checks the current password; every other session and token stops working."""
-    if not user.check_password(current or ""):
+    """Checks the current password (counted like a sign-in: wrong ones make the account wait, and
+    SignInBlocked while it waits); every other session and token stops working. The caller commits
+    on failure too (the count)."""
+    blocked = blocked_until(user.email)
+    ok = verify_password(user, current if isinstance(current, str) else "")
+    if blocked is not None:
+        raise SignInBlocked(blocked)
+    if not ok:
+        record_failure(user.email)
         raise ValidationError(fields={"current_password": _("Kata sandi saat ini salah.")})
+    clear_failures(user.email)
     set_new_password(user, new)
 
 
 def set_new_password(user: User, new: str, field: str = "password") -> None:
+    """A new password (from the account page or a reset link, which proves the mailbox): it also
+    ends the wait after failed sign-ins."""
     user.set_password(check_password_strength(new, field))
+    clear_failures(user.email)
     invalidate_sessions(user)
     audit.record(user, "user.password_changed", "user", user.id)
 
@@ -195,23 +349,95 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User) -> str:
+def _token_days(name: str, default: int) -> timedelta:
+    return timedelta(days=int(current_app.config.get(name) or default))
+
+
+def issue_token(user: User, label: str | None = None) -> str:
+    """A new bearer token (only its hash is stored), valid for API_TOKEN_IDLE_DAYS from now."""
+    return new_token(user, label)[1]
+
+
+def new_token(user: User, label: str | None = None) -> tuple[ApiToken, str]:
+    """The stored token (id, expiry) and its secret, which is shown once and never kept."""
     token = "apk_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_hash(token)))
-    return token
+    moment = now()
+    label = " ".join((label or "").split())[:200] or None
+    row = ApiToken(user_id=user.id, token_hash=_hash(token), created_at=moment, last_used_at=moment,
+                   expires_at=_sliding_expiry(moment, moment), label=label)
+    db.session.add(row)
+    return row, token
+
+
+def _sliding_expiry(created_at: datetime, used_at: datetime) -> datetime:
+    return min(used_at + _token_days("API_TOKEN_IDLE_DAYS", API_TOKEN_IDLE_DAYS),
+               created_at + _token_days("API_TOKEN_MAX_DAYS", API_TOKEN_MAX_DAYS))
 
 
 @lru_cache(maxsize=1)
 def _user_of_token():
-    # built once: every API request runs it, only the hash changes
-    return (select(User).join(ApiToken, ApiToken.user_id == User.id)
+    # built once: every API request runs it, only the hash and the time change
+    return (select(User, ApiToken.id, ApiToken.created_at, ApiToken.last_used_at)
+            .join(ApiToken, ApiToken.user_id == User.id)
             .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False),
-                   User.active.is_(True)))
+                   ApiToken.expires_at > bindparam("now"), User.active.is_(True)))
+
+
+@lru_cache(maxsize=1)
+def _touch_token():
+    return (update(ApiToken.__table__).where(ApiToken.__table__.c.id == bindparam("token_id"))
+            .values(last_used_at=bindparam("used_at"), expires_at=bindparam("expires_at")))
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user of a token that was not revoked, else None (one statement: the user alone)."""
-    return db.session.scalar(_user_of_token(), {"token_hash": _hash(token)})
+    """The active user of a token that was neither revoked nor expired, else None (one statement).
+
+    A use more than TOKEN_TOUCH_INTERVAL after the last recorded one moves last_used_at and the sliding
+    expiry forward, in a short transaction of its own (the request may never commit)."""
+    moment = now()
+    row = db.session.execute(_user_of_token(), {"token_hash": _hash(token), "now": moment}).first()
+    if row is None:
+        return None
+    user, token_id, created_at, last_used_at = row
+    if last_used_at is None or moment - last_used_at >= TOKEN_TOUCH_INTERVAL:
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(_touch_token(), {"token_id": token_id, "used_at": moment,
+                                              "expires_at": _sliding_expiry(created_at, moment)})
+        except SQLAlchemyError:  # the token stays valid; the next use tries again
+            log.warning("could not record the use of API token %s", token_id, exc_info=True)
+    return user
+
+
+def token_id_of(user: User, token: str | None) -> int | None:
+    """The id of ``token`` if it is a live token of ``user``."""
+    if not token:
+        return None
+    return db.session.scalar(select(ApiToken.id).where(
+        ApiToken.token_hash == _hash(token), ApiToken.user_id == user.id, ApiToken.revoked.is_(False)))
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's live tokens (not revoked, not expired), the most recently used first."""
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False),
+                               ApiToken.expires_at > now())
+        .order_by(ApiToken.last_used_at.desc(), ApiToken.id.desc())
+    ))
+
+
+def revoke_token(user: User, token_id) -> ApiToken:
+    """Revoke one of the user's live tokens; NotFound for anyone else's (or a dead or unknown id)."""
+    if isinstance(token_id, bool) or not isinstance(token_id, int) or not 0 < token_id < 2 ** 31:
+        raise NotFound(_("Token tidak ditemukan."))
+    token = db.session.scalar(select(ApiToken).where(
+        ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked.is_(False),
+        ApiToken.expires_at > now()))
+    if token is None:
+        raise NotFound(_("Token tidak ditemukan."))
+    token.revoked = True
+    audit.record(user, "user.token_revoked", "user", user.id, token_id=token.id)
+    return token
 
 
 # --- password reset ----------------------------------------------------------
@@ -247,3 +473,51 @@ def grant_role(user: User, role: str) -> None:
     if role not in ROLES:
         raise ValidationError(fields={"role": _("Peran tidak dikenal.")})
     user.add_role(role)
+
+
+# --- e-mail confirmation ---------------------------------------------------------
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-confirm")
+
+
+def confirm_max_age() -> int:
+    """Seconds a confirmation link lives (EMAIL_CONFIRM_MAX_AGE, default 3 days)."""
+    return int(current_app.config.get("EMAIL_CONFIRM_MAX_AGE") or 3 * 24 * 3600)
+
+
+def email_confirmation_token(user: User) -> str:
+    """A signed token for the user's current address (it dies if the address changes);
+    valid EMAIL_CONFIRM_MAX_AGE seconds."""
+    return _confirm_serializer().dumps({"u": user.id, "e": user.email})
+
+
+def confirm_email(token: str) -> User:
+    """Marks the address of a confirmation link confirmed (again: no change)."""
+    try:
+        data = _confirm_serializer().loads(token, max_age=confirm_max_age())
+    except SignatureExpired:
+        raise ValidationError(_("Tautan konfirmasi sudah kedaluwarsa. Minta tautan baru dari halaman akun."))
+    except BadSignature:
+        raise NotFound(_("Tautan konfirmasi tidak valid."))
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if user is None or user.email != data.get("e"):
+        raise NotFound(_("Tautan konfirmasi tidak valid."))
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now()
+        audit.record(user, "user.email_confirmed", "user", user.id)
+    return user
+
+
+def needs_email_confirmation(user: User) -> bool:
+    return user.email_confirmed_at is None
+
+
+def require_confirmed_email(user) -> None:
+    """EmailNotConfirmed (403) until the user opened the confirmation link: opening a store and
+    uploading images wait for it."""
+    if isinstance(user, User) and user.email_confirmed_at is None:
+        raise EmailNotConfirmed(_("Konfirmasi alamat e-mail Anda dulu sebelum membuka toko atau mengunggah "
+                                  "foto. Buka tautan yang kami kirim, atau kirim ulang dari halaman "
+                                  "Akun > Konfirmasi e-mail (/account/email) atau lewat API "
+                                  "POST /api/v1/me/email-confirmation."))

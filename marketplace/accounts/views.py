@@ -1,4 +1,4 @@
-"""Account pages: register, sign in and out, password reset, profile.
+"""Account pages: register, sign in and out, password reset, profile, e-mail confirmation, API tokens.
 
 HTTP only: the forms parse, ``accounts.services`` decides.
 """
@@ -13,15 +13,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.accounts import services
+from marketplace.accounts import mails, services
 from marketplace.accounts.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm,
-                                        ProfileForm, RegisterForm, ResetPasswordForm)
+                                        ProfileForm, RegisterForm, ResendConfirmationForm, ResetPasswordForm,
+                                        RevokeTokenForm)
 from marketplace.errors import Conflict, NotFound, Unauthorized, ValidationError
 from marketplace.extensions import db, limiter, login_manager
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.mail import send_mail
-from marketplace.urls import absolute_url
 from marketplace.web import SESSION_ID_KEY
 
 log = logging.getLogger(__name__)
@@ -96,11 +96,29 @@ def _mail(user, subject, template: str, **context) -> None:
         log.exception("could not send %s to user %s", template, user.id)
 
 
+def _retry_after(exc) -> dict:
+    """The Retry-After header of a sign-in wait (none for other refusals)."""
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, services.SignInBlocked) else {}
+
+
 def _remember_cookie_present() -> bool:
     return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 # --- register, sign in, sign out ------------------------------------------------
+
+# The login page and the token endpoint (api/accounts.py) share one count of password guesses per client.
+SIGN_IN_LIMIT = "20 per minute"
+SIGN_IN_SCOPE = "sign-in"
+RESEND_LIMIT = "3 per hour"
+# kept by a browser that signed in: it gets past the wait other people's wrong guesses put on the address
+KNOWN_DEVICE_COOKIE = "known_signin"
+
+
+def _resend_key() -> str:
+    """Confirmation mails are limited per account as well as per client address."""
+    return f"confirm:{getattr(current_user, 'id', '')}:{getattr(current_user, 'email', '')}"
+
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
@@ -119,15 +137,19 @@ def register():
         apply_errors(form, exc)
         return _page("accounts/register.html", form, 422, next_url=next_url)
     db.session.commit()
+    mails.email_confirmation(user)
     start_session(user)
     flash(_("Selamat datang, %(name)s! Akun Anda sudah dibuat.", name=user.name), "success")
+    flash(_("Kami mengirim tautan konfirmasi ke %(email)s. Konfirmasi e-mail Anda sebelum membuka toko.",
+            email=user.email), "info")
     return redirect(next_url or url_for(HOME))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.shared_limit(SIGN_IN_LIMIT, scope=SIGN_IN_SCOPE, methods=["POST"])
 def login():
-    """The sign-in form; on success a new session and a redirect to a local ``next``. 401 on bad credentials."""
+    """The sign-in form; on success a new session and a redirect to a local ``next``. 401 on bad credentials;
+    429 (and when to retry) while the address waits after too many wrong passwords."""
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(next_url or url_for(HOME))
@@ -135,12 +157,19 @@ def login():
     if not form.validate_on_submit():
         return _page("accounts/login.html", form, next_url=next_url)
     try:
-        user = services.authenticate(form.email.data, form.password.data)
-    except Unauthorized as exc:
+        user = services.authenticate(form.email.data, form.password.data,
+                                     known_device=request.cookies.get(KNOWN_DEVICE_COOKIE))
+    except (Unauthorized, services.SignInBlocked) as exc:
+        db.session.commit()  # the failure count
         form.form_errors = [exc.message]
-        return _page("accounts/login.html", form, exc.status, next_url=next_url)
+        return (*_page("accounts/login.html", form, exc.status, next_url=next_url), _retry_after(exc))
+    db.session.commit()
     start_session(user, remember=bool(form.remember.data))
-    return redirect(next_url or url_for(HOME))
+    response = redirect(next_url or url_for(HOME))
+    response.set_cookie(KNOWN_DEVICE_COOKIE, services.device_proof(user.email),
+                        max_age=services.DEVICE_PROOF_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -169,12 +198,7 @@ def forgot_password():
     except ValidationError as exc:
         apply_errors(form, exc)
         return _page("accounts/forgot_password.html", form, 422)
-    user = services.get_user_by_email(email)
-    if user is not None and user.active:
-        link = absolute_url("accounts.reset_password", token=services.password_reset_token(user))
-        max_hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
-        _mail(user, _l("Ganti kata sandi Apik Market"), "accounts/mail/password_reset.txt",
-              link=link, hours=max_hours)
+    mails.password_reset(email, services.get_user_by_email(email))  # same work for unknown addresses
     flash(_("Jika e-mail itu terdaftar, kami sudah mengirim tautan untuk mengganti kata sandi. "
             "Periksa kotak masuk Anda."), "info")
     return redirect(url_for("accounts.login"))
@@ -239,8 +263,14 @@ def change_password():
         return _page("accounts/change_password.html", form)
     try:
         services.change_password(user, form.current_password.data, form.password.data)
+    except services.SignInBlocked as exc:
+        form.form_errors = [exc.message]
+        return (*_page("accounts/change_password.html", form, exc.status), _retry_after(exc))
     except ValidationError as exc:
-        db.session.rollback()
+        if "current_password" in exc.fields:
+            db.session.commit()  # the failure count, and nothing else
+        else:
+            db.session.rollback()
         apply_errors(form, exc)
         return _page("accounts/change_password.html", form, 422)
     db.session.commit()
@@ -248,3 +278,61 @@ def change_password():
     _mail(user, _l("Kata sandi Apik Market Anda diganti"), "accounts/mail/password_changed.txt")
     flash(_("Kata sandi diganti. Sesi di perangkat lain sudah dikeluarkan."), "success")
     return redirect(url_for("accounts.profile"))
+
+
+# --- e-mail confirmation ----------------------------------------------------------
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@limiter.limit(RESEND_LIMIT, methods=["POST"])
+@limiter.limit(RESEND_LIMIT, methods=["POST"], key_func=_resend_key)
+def email_confirmation():
+    """Whether the address is confirmed; POST (CSRF-checked) mails a new confirmation link."""
+    user = current_user._get_current_object()
+    form = ResendConfirmationForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if services.needs_email_confirmation(user):
+            mails.email_confirmation(user)
+            flash(_("Tautan konfirmasi baru sudah dikirim ke %(email)s.", email=user.email), "success")
+        else:
+            flash(_("Alamat e-mail Anda sudah dikonfirmasi."), "info")
+        return redirect(url_for("accounts.email_confirmation"))
+    return render_template("accounts/email_confirmation.html", user=user, form=form,
+                           confirmed=not services.needs_email_confirmation(user)), 422 if form.errors else 200
+
+
+@bp.route("/account/confirm/<token>")
+def confirm_email(token: str):
+    """The link of the confirmation mail: marks the address confirmed (signed in or not: the signed link
+    names its user). 404 for a bad link, 422 expired."""
+    try:
+        services.confirm_email(token)
+    except (ValidationError, NotFound) as exc:
+        db.session.rollback()
+        return render_template("accounts/confirm_invalid.html", message=exc.message), exc.status
+    db.session.commit()
+    return render_template("accounts/confirmed.html")
+
+
+# --- API tokens -------------------------------------------------------------------
+
+@bp.route("/account/tokens")
+@login_required
+def tokens():
+    """The user's live API tokens (never the secret), each with a revoke button."""
+    user = current_user._get_current_object()
+    return render_template("accounts/tokens.html", tokens=services.tokens_of(user), form=RevokeTokenForm())
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    """Revokes one of the user's tokens (CSRF-checked). 404 for anyone else's."""
+    form = RevokeTokenForm()
+    if not form.validate_on_submit():
+        flash(_("Sesi formulir kedaluwarsa. Coba lagi."), "error")
+        return redirect(url_for("accounts.tokens"))
+    services.revoke_token(current_user._get_current_object(), token_id)
+    db.session.commit()
+    flash(_("Token dicabut. Aplikasi yang memakainya harus masuk lagi."), "success")
+    return redirect(url_for("accounts.tokens"))

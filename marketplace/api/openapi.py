@@ -152,8 +152,11 @@ def schemas() -> dict:
         "Credentials": obj({"email": EMAIL, "password": STRING}, ["email", "password"]),
         "Registration": obj({"email": EMAIL, "password": {"type": "string", "minLength": 8}, "name": STRING},
                             ["email", "password", "name"]),
-        "Token": obj({"token": STRING}, ["token"]),
-        "User": obj({"email": EMAIL, "name": STRING,
+        "Token": obj({"token": STRING, "id": INTEGER, "expires_at": DATETIME}, ["token"]),
+        "TokenInfo": obj({"id": INTEGER, "label": NULLABLE_STRING, "created_at": DATETIME,
+                          "last_used_at": DATETIME, "expires_at": DATETIME, "current": BOOLEAN},
+                         ["id", "label", "created_at", "last_used_at", "expires_at", "current"]),
+        "User": obj({"email": EMAIL, "name": STRING, "email_confirmed": BOOLEAN,
                      "roles": array({"type": "string", "enum": ["shopper", "seller", "agency", "insurer", "admin"]})},
                     ["email", "name", "roles"]),
         "Me": {"allOf": [ref("User"), obj({"stores": array(ref("StoreMembership"))}, ["stores"])]},
@@ -423,6 +426,23 @@ def core_paths() -> dict:
         "/me": {"get": operation(
             "me", "The signed-in user, their roles and stores", "accounts",
             {"200": answer("The token's user.", ref("Me"))}, auth="any signed-in user")},
+        # accounts and limits (issue 15): token list and revocation, e-mail confirmation
+        "/auth/tokens/current": {"delete": operation(
+            "revokeCurrentToken", "Revoke the token of this request", "accounts",
+            {"204": answer("Revoked.")}, auth="any signed-in user")},
+        "/me/tokens": {"get": operation(
+            "myTokens", "The user's live API tokens (never the secret)", "accounts",
+            {"200": answer("Tokens.", obj({"items": array(ref("TokenInfo"))}, ["items"]))},
+            auth="any signed-in user")},
+        "/me/tokens/{id}": {"delete": operation(
+            "revokeToken", "Revoke one of the user's tokens", "accounts", {"204": answer("Revoked.")},
+            auth="the token's user", params=[path_param("id", {"type": "integer"}, "the token's id")],
+            errors=("404",), description="404 for an id that is not one of the user's live tokens.")},
+        "/me/email-confirmation": {"post": operation(
+            "resendEmailConfirmation", "Mail a new e-mail confirmation link", "accounts",
+            {"202": answer("Sent.", obj({"email_confirmed": BOOLEAN}, ["email_confirmed"])),
+             "200": answer("Already confirmed; nothing sent.", obj({"email_confirmed": BOOLEAN}, ["email_confirmed"]))},
+            auth="any signed-in user", description="At most 3 an hour.")},
         "/stores": {
             "get": operation(
                 "listStores", "Approved stores", "stores", {"200": answer("A page of stores.", ref("StorePage"))},

@@ -319,6 +319,9 @@ def refresh_price(product: Product) -> None:
 
 def add_image(product: Product, actor, stream) -> ProductImage:
     from marketplace import media
+    from marketplace.accounts.services import require_confirmed_email
+
+    require_confirmed_email(actor)
 
     count = db.session.scalar(
         select(func.count()).select_from(ProductImage).where(ProductImage.product_id == product.id))

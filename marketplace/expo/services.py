@@ -116,6 +116,9 @@ def update_expo(actor, expo: Expo, name: str, starts_at: datetime, ends_at: date
 def set_banner(actor, expo: Expo, stream) -> Expo:
     """Replace the expo's banner image (verified and resized by media.save_image)."""
     from marketplace import media
+    from marketplace.accounts.services import require_confirmed_email
+
+    require_confirmed_email(actor)
 
     stored = media.save_image(stream, "banners", field="banner")
     old, expo.banner = expo.banner, stored.path

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from marketplace import audit
 from marketplace.accounts.models import User
-from marketplace.accounts.services import clean_name, clean_phone, normalise_email
+from marketplace.accounts.services import clean_name, clean_phone, normalise_email, require_confirmed_email
 from marketplace.catalog.sectors import SECTORS
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -85,7 +85,9 @@ def _clean_nib(value):
 
 
 def open_store(owner: User, data: dict) -> Store:
-    """A new store owned by ``owner``, pending until the agency approves it."""
+    """A new store owned by ``owner``, pending until the agency approves it; the owner's e-mail
+    address must be confirmed (EmailNotConfirmed, 403)."""
+    require_confirmed_email(owner)
     fields = _clean_store_fields(data)
     store = Store(slug=unique_slug(fields["name"]), status="pending", owner_id=owner.id, **fields)
     db.session.add(store)
@@ -117,6 +119,7 @@ def _after_store_renamed(store: Store, fields: dict) -> None:
 def set_logo(store: Store, actor: User, stream) -> Store:
     from marketplace import media
 
+    require_confirmed_email(actor)
     stored = media.save_image(stream, "logos", field="logo")
     old, store.logo = store.logo, stored.path
     media.delete_image(old)
@@ -296,7 +299,7 @@ def claim_with_new_account(invite: StoreInvite, name: str, password: str) -> Use
 
     if not invite_needs_account(invite):
         raise Conflict(_("Sudah ada akun dengan e-mail ini. Masuk untuk menerima undangan."))
-    user = create_user(invite.email, password, name, role="seller")
+    user = create_user(invite.email, password, name, role="seller", confirmed=True)  # the invite proves the mailbox
     accept_invite(invite, user)
     return user
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
+from marketplace.accounts.services import require_confirmed_email
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -87,6 +88,7 @@ def submit_proof(transfer: BankTransfer, payment: Payment, user, stream, sender_
         raise Conflict(_("Batas waktu transfer sudah lewat; pesanan dibatalkan otomatis."))
     if stream is None:
         raise ValidationError(fields={"proof": _("Pilih foto bukti transfer.")})
+    require_confirmed_email(user)
     stored = save_image(stream, "transfer-proofs", field="proof")
     transfer.proof_path = stored.path
     transfer.sender_name = (sender_name or "").strip()[:120] or None

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace import audit, media
+from marketplace.accounts.services import require_confirmed_email
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -164,6 +165,8 @@ def file_protection_claim(user, order_number: str, data: dict, photos=None) -> C
 
 
 def _file(user, claim: Claim, photos: list, insurer, **details) -> Claim:
+    if photos:
+        require_confirmed_email(user)
     db.session.add(claim)
     db.session.flush()
     _save_photos(claim, photos)
@@ -183,6 +186,7 @@ def add_photos(user, claim: Claim, photos) -> Claim:
     photos = _check_photos(photos)
     if not photos:
         raise ValidationError(fields={"photos": _("Pilih setidaknya satu foto.")})
+    require_confirmed_email(user)
     _save_photos(claim, photos)
     audit.record(user, "insurance.claim_documents", "insurance_claim", claim.id, store_id=claim.store_id,
                  photos=len(photos))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from marketplace.accounts import services as accounts
 from marketplace.extensions import db
 from tests.buying_factories import gen_listing
 from tests.e2e.test_buying_journey import add_to_cart, sign_in, sign_out
@@ -48,6 +49,10 @@ def _register(page: Page, email: str) -> None:
     page.fill("input[name=password_confirm]", "rahasia123")
     page.locator("main form button[type=submit]").click()
     expect(page.locator("header")).to_contain_text("Keluar")
+    # the link of the confirmation mail (a transfer proof is a photo: uploads wait for it)
+    db.session.rollback()
+    page.goto("/account/confirm/" + accounts.email_confirmation_token(accounts.get_user_by_email(email)))
+    expect(page.locator("main")).to_contain_text("sudah dikonfirmasi")
 
 
 def _checkout(page: Page, method: str) -> None:

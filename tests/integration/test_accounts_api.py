@@ -19,12 +19,14 @@ def user_count() -> int:
 def test_shopper_signs_up_gets_a_token_and_sees_themself(api):
     response = api.post("/auth/register", {"email": "Siti@Test.id", "password": PASSWORD, "name": "Siti Aminah"})
     assert response.status_code == 201
-    assert response.get_json() == {"email": "siti@test.id", "name": "Siti Aminah", "roles": ["shopper"]}
+    assert response.get_json() == {"email": "siti@test.id", "name": "Siti Aminah", "roles": ["shopper"],
+                                   "email_confirmed": False}
 
     token = api.token("siti@test.id")
     me = api.get("/me", token=token)
     assert me.status_code == 200
-    assert me.get_json() == {"email": "siti@test.id", "name": "Siti Aminah", "roles": ["shopper"], "stores": []}
+    assert me.get_json() == {"email": "siti@test.id", "name": "Siti Aminah", "roles": ["shopper"],
+                             "email_confirmed": False, "stores": []}
 
 
 def test_me_lists_the_sellers_stores_with_their_status(app, api):

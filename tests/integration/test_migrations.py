@@ -91,3 +91,29 @@ def test_standard_categories_cover_every_sector(empty_app):
     assert len({c.slug for c in categories}) == len(categories)
     assert all(c.name and c.name_en for c in categories)
     assert [c.position for c in categories] == sorted({c.position for c in categories})
+
+
+def test_accounts_that_exist_count_as_confirmed_and_their_tokens_get_an_expiry(empty_app):
+    """0010: users created before e-mail confirmation existed may keep opening stores; their API
+    tokens get the default idle lifetime from the upgrade on."""
+    from datetime import datetime, timedelta, timezone
+
+    from marketplace.accounts.models import ApiToken, User
+
+    upgrade(revision="0009")
+    created = datetime(2026, 1, 5, 8, 0)
+    db.session.execute(text(
+        "INSERT INTO users (email, name, password_hash, role_names, active, session_version, created_at) "
+        "VALUES ('lama@test.id', 'Lama', 'x', 'shopper', :t, 1, :c)"), {"t": True, "c": created})
+    db.session.execute(text(
+        "INSERT INTO api_tokens (user_id, token_hash, created_at, revoked) "
+        "SELECT id, :h, :c, :f FROM users"), {"h": "a" * 64, "c": created, "f": False})
+    db.session.commit()
+
+    upgrade()
+
+    db.session.remove()
+    user = db.session.scalar(select(User))
+    assert user.email_confirmed_at == created.replace(tzinfo=timezone.utc)
+    token = db.session.scalar(select(ApiToken))
+    assert abs(token.expires_at - (datetime.now(timezone.utc) + timedelta(days=30))) < timedelta(minutes=5)

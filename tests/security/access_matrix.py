@@ -129,6 +129,13 @@ MATRIX: dict[str, Entry] = {
     "POST /account": E(SIGNED_IN, ok=FORM_POST),
     "GET /account/password": E(SIGNED_IN),
     "POST /account/password": E(SIGNED_IN, ok=FORM_POST),
+    "GET /account/email": E(SIGNED_IN),
+    "POST /account/email": E(SIGNED_IN, ok=REDIRECT, why="mails the caller's own confirmation link"),
+    "GET /account/confirm/<token>": E(EVERYONE, args={"token": "confirm_token"},
+                                      why="the signed link is the credential; it names its user"),
+    "GET /account/tokens": E(SIGNED_IN, why="each user sees only their own tokens"),
+    "POST /account/tokens/<int:token_id>/revoke": E(BUYER, ok=REDIRECT, refused=(404,),
+                                                    why="the shopper's token: anyone else's id is not found"),
 
     # --- cart and checkout ---------------------------------------------------------------------
     "GET /cart": E(EVERYONE, why="each visitor sees only their own cart"),
@@ -264,6 +271,11 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/auth/tokens": E(EVERYONE, ok=(201,), body={"email": "shopper_email", "password": "rahasia123"},
                                   why="the credentials are the body"),
     "GET /api/v1/me": E(SIGNED_IN),
+    "GET /api/v1/me/tokens": E(SIGNED_IN, why="each user sees only their own tokens"),
+    "DELETE /api/v1/me/tokens/<int:token_id>": E(BUYER, ok=(204,), refused=(404,),
+                                                 why="the shopper's token: anyone else's id is not found"),
+    "DELETE /api/v1/auth/tokens/current": E(SIGNED_IN, ok=(204,), why="revokes the caller's own token"),
+    "POST /api/v1/me/email-confirmation": E(SIGNED_IN, ok=(200,), why="every seeded user is confirmed"),
     "GET /api/v1/stores": E(EVERYONE),
     "GET /api/v1/stores/<slug>": E(EVERYONE),
     "POST /api/v1/stores": E(SIGNED_IN, ok=(422,)),
@@ -464,6 +476,7 @@ def build_world() -> dict:
 
     tokens = {role: accounts.issue_token(user) for role, user in users.items()}
     db.session.commit()
+    shopper_token_id = accounts.token_id_of(users["shopper"], tokens["shopper"])
     return {
         "users": {role: user.id for role, user in users.items()},
         "tokens": tokens,
@@ -476,13 +489,14 @@ def build_world() -> dict:
             "item_id": cart_item, "checkout_id": open_order.checkout_id, "payment_id": paying.payment.id,
             "transfer_id": transfer.id, "claim_id": claim_a.id, "photo_id": photo_id, "policy_id": policy_a.id,
             "run_id": run.id, "zone": "fesyen", "code": "warungku", "filename": "css/app.css",
-            "token": invite_token, "ref": policy_a.number, "path": image.path,
+            "token": invite_token, "ref": policy_a.number, "path": image.path, "token_id": shopper_token_id,
         },
         "named": {
             "expo_slug": fair.slug, "store_slug": store_a.slug, "store_b_slug": store_b.slug,
             "shopper_email": ROLE_EMAILS["shopper"], "order_number": open_order.number,
             "claim_text": CLAIM_A_TEXT, "today": policies.today().isoformat(), "done_number": done_order.number,
             "invite_token": invite_token, "reset_token": accounts.password_reset_token(buyer),
+            "confirm_token": accounts.email_confirmation_token(buyer),
             "policy_number": policy_a.number, "image_path": image.path, "proof_path": transfer.proof_path,
             "claim_photo_path": db.session.scalar(select(ClaimPhoto.path).where(ClaimPhoto.id == photo_id)),
         },
