@@ -62,3 +62,12 @@ def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 80, 40)) -> BytesI
     Image.new("RGB", size, color).save(buffer, fmt)
     buffer.seek(0)
     return buffer
+
+
+def gen_staff(store, user=None, role: str = "staff"):
+    """``user`` (a new one by default) joins ``store`` through an accepted staff invite."""
+    user = user or gen_user(role="seller")
+    invite, _token = stores.invite_staff(store, None, user.email, role=role)
+    stores.accept_invite(invite, user)
+    db.session.commit()
+    return user

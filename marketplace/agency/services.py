@@ -23,6 +23,7 @@ from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.stores import interest
 from marketplace.stores import services as stores
 from marketplace.stores.models import STORE_STATUSES, Store
 
@@ -73,6 +74,8 @@ def decide(actor, store: Store, decision: str, reason: str | None = None) -> Sto
     require_agency(actor)
     if decision not in DECISIONS:
         raise ValidationError(fields={"decision": _("Keputusan tidak dikenal.")})
+    interest.refuse_own_store(store.id, actor, _(
+        "Anda anggota toko %(store)s; verifikasi dan pembekuannya diputus oleh petugas lain.", store=store.name))
     if decision == "reinstate" and store.status != "suspended":
         raise Conflict(_("Hanya toko yang dibekukan yang bisa dipulihkan."))
     if decision == "approve" and store.status == "suspended":
@@ -98,8 +101,22 @@ def set_featured_slugs(actor, slugs: list) -> list[Store]:
     if unknown:
         raise ValidationError(fields={"stores": _("Toko tidak dikenal: %(s)s", s=", ".join(unknown))})
     chosen = [found[s] for s in slugs]
+    _not_promoting_own(actor, chosen)
     expos.set_featured(actor, chosen)
     return chosen
+
+
+def _not_promoting_own(actor, chosen: list[Store]) -> None:
+    """An officer does not add its own store to the featured vendors nor move it: another officer does."""
+    own = interest.member_store_ids(actor) & {store.id for store in chosen}
+    if not own:
+        return
+    before = expos.featured_store_ids()
+    moved = [s for s in chosen if s.id in own and (s.id not in before or before.index(s.id) != chosen.index(s))]
+    if moved:
+        message = _("Anda anggota toko %(store)s; toko sendiri diunggulkan atau dipindah oleh petugas lain.",
+                    store=", ".join(s.name for s in moved))
+        raise interest.ConflictOfInterest(message, fields={"stores": message})
 
 
 def change_featured(actor, action: str, slug: str) -> list[Store]:
@@ -144,6 +161,7 @@ def onboard_store(actor, data: dict, owner_email: str, expo=None, booth: str = "
     email_errors = {}
     try:
         owner_email = normalise_email(owner_email, "owner_email")
+        _not_own_invite(actor, owner_email)
     except ValidationError as exc:
         email_errors = exc.fields
     try:
@@ -162,7 +180,15 @@ def invite_owner(actor, store: Store, email: str):
     require_agency(actor)
     if store.owner_id is not None:
         raise Conflict(_("Toko ini sudah punya pemilik."))
+    _not_own_invite(actor, email)
     return stores.invite_staff(store, actor, email, role="owner")
+
+
+def _not_own_invite(actor, email) -> None:
+    """An officer does not register an approved store for itself (it would skip verification)."""
+    if isinstance(email, str) and actor is not None and email.strip().lower() == (actor.email or "").lower():
+        message = _("Toko untuk diri sendiri didaftarkan lewat pengajuan biasa dan diverifikasi petugas lain.")
+        raise ValidationError(message, fields={"owner_email": message})
 
 
 CSV_COLUMNS = ("name", "sector", "city", "owner_email", "booth", "zone")

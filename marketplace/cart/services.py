@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, and_, bindparam, cast, delete, func, insert, null, select, union_all, update
+from sqlalchemy import Integer, and_, bindparam, cast, delete, false, func, insert, null, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.cart.models import MAX_LINE_QUANTITY, Cart, CartItem
@@ -24,6 +24,7 @@ from marketplace.catalog.stock import VariantFacts
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.mail import Recipient
+from marketplace.stores import interest
 from marketplace.stores.models import Store
 
 
@@ -57,6 +58,12 @@ def clean_id(value: Any, field_name: str) -> int:
     if not 0 < number < 2**31:
         raise ValidationError(fields={field_name: _("Harus bilangan bulat.")})
     return number
+
+
+class OwnStoreItem(Conflict):
+    """The shopper owns or works for the store of what it would buy (409)."""
+
+    code = "own_store"
 
 
 # --- whose cart -------------------------------------------------------------------
@@ -148,7 +155,10 @@ def _cart_query(kind: str, with_variant: bool, with_contacts: bool = False):
     from marketplace.accounts.models import User
 
     contact = (User.email, User.name, User.locale) if with_contacts else ()
-    lines = (select(Cart.id, CartItem.id, CartItem.quantity, *stock.fact_columns(), *contact)
+    # whether the cart's shopper owns or works for each line's store (they may not buy from it):
+    # decided in this same statement, so neither the cart nor the checkout pays a query for it
+    own_line = false() if kind == "token" else interest.member_clause(Store.id, Cart.user_id, Store.owner_id)
+    lines = (select(Cart.id, CartItem.id, CartItem.quantity, *stock.fact_columns(), own_line.label("own"), *contact)
              .select_from(Cart)
              .outerjoin(CartItem, CartItem.cart_id == Cart.id)
              .outerjoin(Variant, Variant.id == CartItem.variant_id)
@@ -160,7 +170,7 @@ def _cart_query(kind: str, with_variant: bool, with_contacts: bool = False):
     if not with_variant:
         return lines
     none = [cast(null(), Integer).label(f"none_{n}") for n in range(3)]
-    variant = (select(*none, *stock.fact_columns())
+    variant = (select(*none, *stock.fact_columns(), _adder_is_member(kind).label("own"))
                .select_from(Variant)
                .join(Product, Product.id == Variant.product_id)
                .join(Store, Store.id == Product.store_id)
@@ -168,26 +178,36 @@ def _cart_query(kind: str, with_variant: bool, with_contacts: bool = False):
     return union_all(lines, variant)
 
 
+def _adder_is_member(kind: str):
+    """SQL: the one adding to the cart owns or works for the store of the variant being added."""
+    if kind == "token":  # an anonymous visitor: checked again on the merged cart at sign-in and checkout
+        return false()
+    user_id = bindparam("owner") if kind == "user" else \
+        select(Cart.user_id).where(Cart.id == bindparam("owner")).scalar_subquery()
+    return interest.member_clause(Store.id, user_id, Store.owner_id)
+
+
 def _read(owner: Owner, variant_id: int | None = None, contacts: dict | None = None,
-          ) -> tuple[int | None, list[CartLine], VariantFacts | None]:
-    """(cart id or None, its lines by id, facts of ``variant_id`` or None) in one statement.
+          ) -> tuple[int | None, list[CartLine], VariantFacts | None, bool]:
+    """(cart id or None, its lines by id, facts of ``variant_id`` or None, whether its store is
+    the shopper's own) in one statement.
     A ``contacts`` dict is filled with each line's store owner, by store id (None: no owner)."""
     kind, key = owner
     params = {"owner": key} if variant_id is None else {"owner": key, "variant": variant_id}
-    cart_id, lines, facts = None, [], None
+    cart_id, lines, facts, own = None, [], None, False
     end = 3 + FACTS
     for row in db.session.execute(_cart_query(kind, variant_id is not None, contacts is not None), params):
         if row[0] is None:
-            facts = VariantFacts(*row[3:end])
+            facts, own = VariantFacts(*row[3:end]), bool(row[end])
             continue
         cart_id = row[0]
         if row[1] is not None and row[3] is not None:
-            line = CartLine(row[1], row[2], VariantFacts(*row[3:end]))
+            line = CartLine(row[1], row[2], VariantFacts(*row[3:end]), own_store=bool(row[end]))
             lines.append(line)
             if contacts is not None:
-                contacts[line.facts.store_id] = Recipient(*row[end:]) if row[end] else None
+                contacts[line.facts.store_id] = Recipient(*row[end + 1:]) if row[end + 1] else None
     lines.sort(key=lambda line: line.item_id)
-    return cart_id, lines, facts
+    return cart_id, lines, facts, own
 
 
 def load(user=None, token: str | None = None, with_contacts: bool = False) -> CartView:
@@ -197,7 +217,7 @@ def load(user=None, token: str | None = None, with_contacts: bool = False) -> Ca
     if owner is None:
         return CartView(None, [])
     contacts: dict | None = {} if with_contacts else None
-    cart_id, lines, _facts = _read(owner, contacts=contacts)
+    cart_id, lines, _facts, _own = _read(owner, contacts=contacts)
     view = _group(cart_id, lines)
     for group in view.groups:
         group.contact = (contacts or {}).get(group.store_id)
@@ -208,7 +228,7 @@ def view(cart: Cart | None) -> CartView:
     """The cart grouped by store, with fresh prices and stock (one statement)."""
     if cart is None:
         return CartView(None, [])
-    _cart_id, lines, _facts = _read(("cart", cart.id))
+    _cart_id, lines, _facts, _own = _read(("cart", cart.id))
     return _group(cart.id, lines)
 
 
@@ -238,12 +258,15 @@ def _check_stock(facts: VariantFacts, quantity: int) -> None:
 def _add(owner: Owner, variant_id: Any, quantity: Any) -> tuple[CartView, CartLine]:
     quantity = clean_quantity(quantity)
     variant_id = clean_id(variant_id, "variant_id")
-    cart_id, lines, facts = _read(owner, variant_id)
+    cart_id, lines, facts, own = _read(owner, variant_id)
     if facts is None:
         raise NotFound(_("Varian produk tidak ditemukan."), fields={"variant_id": _("Varian tidak ditemukan.")})
     if not facts.sellable:
         raise Conflict(_("%(name)s sedang tidak dijual.", name=facts.product_name),
                        fields={"variant_id": _("Produk ini sedang tidak dijual.")})
+    if own:
+        message = interest.own_store_message(facts.store_name)
+        raise OwnStoreItem(message, fields={"variant_id": message})
     line = next((line for line in lines if line.variant_id == variant_id), None)
     total = quantity + (line.quantity if line else 0)
     if total > MAX_LINE_QUANTITY:
@@ -273,7 +296,7 @@ def _line_id(item_id: Any) -> int:
 
 
 def _line(owner: Owner | None, item_id: int) -> tuple[int | None, list[CartLine], CartLine]:
-    cart_id, lines, _facts = _read(owner) if owner else (None, [], None)
+    cart_id, lines, _facts, _own = _read(owner) if owner else (None, [], None, False)
     line = next((line for line in lines if line.item_id == item_id), None)
     if line is None:
         raise NotFound(_("Barang tidak ada di keranjang Anda."))
@@ -369,6 +392,7 @@ class CartLine:
     item_id: int
     quantity: int
     facts: VariantFacts
+    own_store: bool = False  # the shopper owns or works for the line's store: it cannot be bought
 
     @property
     def variant_id(self) -> int:
@@ -385,6 +409,8 @@ class CartLine:
     @property
     def problem(self) -> str | None:
         """Why this line cannot be bought as it is, or None."""
+        if self.own_store:
+            return interest.own_store_message(self.facts.store_name)
         if not self.facts.sellable:
             return _("%(name)s sedang tidak dijual; hapus dari keranjang.", name=line_label(self.facts))
         if self.facts.stock <= 0:

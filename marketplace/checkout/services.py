@@ -147,7 +147,8 @@ def claim_submission(user, key: str, method: PaymentMethod) -> Checkout:
 def validate_cart(user, expected_version: str | None = None) -> tuple[int | None, CartView]:
     """(cart id, the user's cart as it is now), read in one statement. CartChanged (409)
     when it is empty, has a line no longer sold, or differs from what the shopper saw
-    (``expected_version``); OutOfStock (409) when a line wants more than is left."""
+    (``expected_version``); OutOfStock (409) when a line wants more than is left;
+    OwnStoreItem (409) when a line is from a store the shopper owns or works for."""
     view = carts.load(user, with_contacts=True)  # the owners, for the new-order mail
     if view.empty:
         raise CartChanged(_("Keranjang Anda kosong."))
@@ -156,8 +157,11 @@ def validate_cart(user, expected_version: str | None = None) -> tuple[int | None
                             "Periksa lagi sebelum membayar; belum ada yang dipesan."))
     problems = view.problems
     if problems:
-        only_stock = all(line.facts.sellable for line in view.lines if line.item_id in problems)
-        error = OutOfStock if only_stock else CartChanged
+        flawed = [line for line in view.lines if line.item_id in problems]
+        if any(line.own_store for line in flawed):  # read with the cart: no statement of its own
+            error = carts.OwnStoreItem
+        else:
+            error = OutOfStock if all(line.facts.sellable for line in flawed) else CartChanged
         raise error(" ".join(problems.values()), fields={f"items.{k}": v for k, v in problems.items()})
     return view.cart_id, view
 

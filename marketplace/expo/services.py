@@ -17,6 +17,7 @@ from marketplace.clock import JAKARTA, now
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.expo.models import Exhibitor, Expo, ExpoZone, FeaturedStore
 from marketplace.extensions import db
+from marketplace.stores import interest
 from marketplace.stores.models import Store
 
 
@@ -239,6 +240,7 @@ def add_exhibitor(actor, expo: Expo, store: Store, booth: str = "", zone: str = 
         select(Exhibitor).where(Exhibitor.expo_id == expo.id, Exhibitor.store_id == store.id))
     if existing:
         raise Conflict(_("Toko ini sudah menjadi peserta expo."), fields={"store": _("Sudah menjadi peserta.")})
+    _not_own_booth(actor, store)
     if store.status in ("rejected",):
         raise ValidationError(fields={"store": _("Toko yang ditolak tidak bisa ikut expo.")})
     booth = _check_booth(expo, booth)
@@ -251,6 +253,12 @@ def add_exhibitor(actor, expo: Expo, store: Store, booth: str = "", zone: str = 
     return row
 
 
+def _not_own_booth(actor, store: Store) -> None:
+    """An officer does not give its own store a place (or a better booth) in an expo."""
+    interest.refuse_own_store(store.id, actor, _("Anda anggota toko %(store)s; stan toko sendiri diatur oleh "
+                                                 "petugas lain.", store=store.name), field="store")
+
+
 def _exhibitor(expo: Expo, store: Store) -> Exhibitor:
     row = db.session.scalar(select(Exhibitor).where(Exhibitor.expo_id == expo.id, Exhibitor.store_id == store.id))
     if row is None:
@@ -261,6 +269,7 @@ def _exhibitor(expo: Expo, store: Store) -> Exhibitor:
 def update_exhibitor(actor, expo: Expo, store: Store, booth: str, zone: str) -> Exhibitor:
     """Move an exhibitor to another booth or zone."""
     row = _exhibitor(expo, store)
+    _not_own_booth(actor, store)
     row.booth = _check_booth(expo, booth, except_store_id=store.id)
     row.zone = _check_zone(expo, zone, store)
     audit.record(actor, "expo.exhibitor_updated", "expo", expo.id, store_id=store.id, booth=row.booth, zone=row.zone)

@@ -26,6 +26,7 @@ from marketplace import audit
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry, Payout
+from marketplace.stores import interest
 
 log = logging.getLogger(__name__)
 BPS = 10_000
@@ -187,6 +188,9 @@ def record_payout(actor, store, amount, bank_reference: str, paid_on: date | Non
         errors["bank_reference"] = _("Isi nomor referensi transfer bank.")
     if errors:
         raise ValidationError(fields=errors)
+    if interest.is_member(store.id, actor):  # finance does not pay out a store it owns or works for
+        raise ValidationError(fields={"store": _("Anda anggota toko %(store)s; pencairan dananya dicatat oleh "
+                                                 "petugas keuangan lain.", store=store.name)})
     # lock the store row so two payouts of one store cannot both pass the balance check
     db.session.scalar(select(Store.id).where(Store.id == store.id).with_for_update())
     available = balance(store.id)

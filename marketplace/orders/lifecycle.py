@@ -5,11 +5,18 @@
 
 Cash on delivery (a method with ``pay_on_delivery``): the order goes to the
 seller at once. It stays ``pending_payment`` with no expiry; the seller accepts
-it (pending_payment → processing), ships it, and on delivery marks it
-completed, which records the cash as the order's payment (``paid_at``,
-``order_paid``). When the buyer refuses the parcel at the door, the seller
-cancels the shipped order (the goods come back, and so does the stock). Every
-other move is the same for every method.
+it (pending_payment → processing) and ships it; the buyer, having paid the
+courier, confirms receipt (shipped → completed), which records the cash as the
+order's payment (``paid_at``, ``order_paid``). When the buyer refuses the
+parcel at the door, the seller cancels the shipped order (the goods come back,
+and so does the stock). Every other move is the same for every method.
+
+Completion credits the store's ledger, so it is the buyer's confirmation (or
+the system's clock, or an admin's), never the store's: a seller completing its
+own sale is how money out of thin air was made (issue #15). Nobody who owns or
+works for the order's store completes it, whatever else they are to it; nor
+does an admin mark paid or refund an order it bought or whose store it belongs
+to (SELF_INTEREST).
 
 :func:`transition` checks the move is in the table (else 409), that the actor
 may make it (else 403), applies it with a compare-and-set on the status (a
@@ -35,6 +42,8 @@ from marketplace.ledger import services as ledger
 from marketplace.orders import notifications
 from marketplace.orders.models import Order, OrderEvent, OrderLine
 from marketplace.payments import services as payments
+from marketplace.agency.assist import ASSISTANT
+from marketplace.stores import interest
 
 STATUS_LABELS = {
     "pending_payment": _l("Menunggu pembayaran"),
@@ -59,11 +68,10 @@ class ConcurrentChange(Conflict):
 class Move:
     who: frozenset[str]
     method: str | None = None  # "cod": pay-on-delivery orders only; "prepaid": the others only
-    seller_on_cod: bool = False  # the seller may also make this move on a pay-on-delivery order
 
 
-def _move(who: str, method: str | None = None, seller_on_cod: bool = False) -> Move:
-    return Move(frozenset(who.split()), method, seller_on_cod)
+def _move(who: str, method: str | None = None) -> Move:
+    return Move(frozenset(who.split()), method)
 
 
 MOVES: dict[tuple[str, str], Move] = {
@@ -74,7 +82,7 @@ MOVES: dict[tuple[str, str], Move] = {
     ("paid", "cancelled"): _move("shopper seller admin system"),
     ("processing", "shipped"): _move("seller admin"),
     ("processing", "cancelled"): _move("shopper seller admin"),
-    ("shipped", "completed"): _move("shopper admin system", seller_on_cod=True),
+    ("shipped", "completed"): _move("shopper admin system"),  # the buyer's confirmation credits the store
     ("shipped", "cancelled"): _move("seller admin", method="cod"),  # the buyer refused the parcel at the door
     ("shipped", "refunded"): _move("admin system"),
     ("completed", "refunded"): _move("admin system"),
@@ -92,8 +100,11 @@ def capacities(order: Order, actor) -> set[str]:
     if order.user_id == actor.id:
         found.add("shopper")
     store = db.session.get(Store, order.store_id) if order.store_id else None
-    if store is not None and stores.acting_membership(store, actor) is not None:
+    member = stores.acting_membership(store, actor) if store is not None else None
+    if store is not None and (store.owner_id == actor.id or member is not None):
         found.add("seller")
+        if store.owner_id == actor.id or member.role != ASSISTANT:
+            found.add("member")  # one of the store's own people (an assisting officer is not)
     if "admin" in actor.roles:
         found.add("admin")
     return found
@@ -103,15 +114,23 @@ def allowed_moves(order: Order, actor) -> list[str]:
     """The statuses ``actor`` may move this order to now (for buttons)."""
     mine = capacities(order, actor)
     return [to for (frm, to), move in MOVES.items()
-            if frm == order.status and _method_fits(order, move) and _who(order, move) & mine]
+            if frm == order.status and _method_fits(order, move) and move.who & mine
+            and not _for_itself(to, mine)]
 
 
 def _method_fits(order: Order, move: Move) -> bool:
     return move.method is None or (move.method == "cod") == bool(order.pay_on_delivery)
 
 
-def _who(order: Order, move: Move) -> frozenset[str]:
-    return move.who | {"seller"} if move.seller_on_cod and order.pay_on_delivery else move.who
+# Moves that move money, and the sides that may not make them for themselves even when the
+# table lets their other capacity (admin, shopper) make them: marking paid by hand (money in
+# without a provider), completing (credits the store), refunding (money back to the buyer).
+SELF_INTEREST = {"paid": {"shopper", "member"}, "completed": {"member"}, "refunded": {"shopper", "member"}}
+
+
+def _for_itself(to_status: str, mine: set[str]) -> bool:
+    """Whether the actor would make a money move on its own behalf (see SELF_INTEREST)."""
+    return bool(SELF_INTEREST.get(to_status, set()) & mine)
 
 
 def transition(order: Order, to_status: str, actor, *, reason: str | None = None,
@@ -127,7 +146,14 @@ def transition(order: Order, to_status: str, actor, *, reason: str | None = None
         raise Conflict(_("Pesanan %(number)s berstatus \"%(old)s\" dan tidak bisa diubah menjadi \"%(new)s\".",
                          number=order.number, old=STATUS_LABELS.get(old, old),
                          new=STATUS_LABELS.get(to_status, to_status)))
-    if not _who(order, move) & capacities(order, actor):
+    mine = capacities(order, actor)
+    if _for_itself(to_status, mine):
+        raise interest.ConflictOfInterest(_(
+            "Pesanan %(number)s diselesaikan oleh pembeli (konfirmasi barang diterima), bukan oleh toko "
+            "penjualnya.", number=order.number) if to_status == "completed" else _(
+            "Anda pembeli pesanan %(number)s atau anggota tokonya; status \"%(new)s\" diubah oleh admin lain.",
+            number=order.number, new=STATUS_LABELS[to_status]))
+    if not move.who & mine:
         raise PermissionDenied(_("Anda tidak berhak mengubah pesanan ini menjadi \"%(new)s\".",
                                  new=STATUS_LABELS[to_status]))
     details = _check_details(order, to_status, actor, reason, courier, tracking_number)

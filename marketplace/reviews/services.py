@@ -1,4 +1,5 @@
-"""Review rules: only the buyer, only once the order is completed, one review per order line."""
+"""Review rules: only the buyer, only once the order is completed, one review per order line,
+and never by the store's own people (its owner or members: marketplace.stores.interest)."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,12 +12,14 @@ from marketplace import audit
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.reviews.models import Review
+from marketplace.stores import interest
 
 MAX_COMMENT = 2000
 
 
 def can_review(order, user) -> bool:
-    return user is not None and order.user_id == getattr(user, "id", None) and order.status == "completed"
+    return (user is not None and order.user_id == getattr(user, "id", None) and order.status == "completed"
+            and not interest.is_member(order.store_id, user))
 
 
 def reviewed_line_ids(order) -> set[int]:
@@ -59,11 +62,15 @@ def _line_of(order, line_id: Any):
 
 def add_review(user, order, rating: Any, comment: Any = "", line_id: Any = None) -> Review:
     """The buyer's review of one line of a completed order (``order`` with its lines loaded).
-    PermissionDenied for anyone else; Conflict before completion or for a second review."""
+    PermissionDenied for anyone else or for the store's own people (ConflictOfInterest);
+    Conflict before completion or for a second review."""
     if order.user_id != user.id:
         raise PermissionDenied(_("Hanya pembeli yang boleh mengulas pesanan ini."))
     if order.status != "completed":
         raise Conflict(_("Ulasan bisa diberikan setelah pesanan selesai."))
+    interest.refuse_own_store(order.store_id, user, _(
+        "Anda anggota toko %(store)s; ulasan toko hanya dari pembelinya, bukan dari orang toko sendiri.",
+        store=order.store_name))
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     for name, check, raw in (("rating", _clean_rating, rating), ("comment", _clean_comment, comment),

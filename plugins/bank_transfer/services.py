@@ -24,6 +24,7 @@ from marketplace.extensions import db
 from marketplace.media import save_image
 from marketplace.orders import services as orders
 from marketplace.payments.models import Payment
+from marketplace.stores import interest
 from plugins.bank_transfer.models import BankTransfer
 
 DEMO_ACCOUNT = "BRI 0123-01-000123-30-1 a.n. Disnakerin Kota Tegal (DEMO)"
@@ -112,6 +113,7 @@ def confirm(transfer: BankTransfer, actor) -> list:
     if payment.status != "pending":
         raise Conflict(_("Pesanan transfer ini sudah dibatalkan atau kedaluwarsa (status %(s)s); "
                          "kembalikan dananya kepada pembeli.", s=payment.status))
+    _not_own_payment(actor, payment)
     paid = orders.apply_payment(payment.id, payment.amount_due, payment.currency,
                                 provider_reference=f"bank-transfer-{transfer.id}")
     transfer.status, transfer.reviewed_by, transfer.reviewed_at = "confirmed", actor.id, now()
@@ -119,6 +121,16 @@ def confirm(transfer: BankTransfer, actor) -> list:
                  transfer_amount=transfer.transfer_amount)
     db.session.flush()
     return paid
+
+
+def _not_own_payment(actor, payment: Payment) -> None:
+    """Finance does not confirm its own payment, nor one to a store it owns or works for."""
+    from marketplace.orders.models import Order
+
+    store_ids = set(db.session.scalars(select(Order.store_id).where(Order.payment_id == payment.id)))
+    if payment.user_id == actor.id or interest.member_store_ids(actor) & store_ids:
+        raise interest.ConflictOfInterest(_("Transfer ini untuk pesanan Anda sendiri atau toko tempat Anda menjadi "
+                                            "anggota; konfirmasinya dilakukan petugas keuangan lain."))
 
 
 def reject(transfer: BankTransfer, actor, reason: str) -> BankTransfer:

@@ -1,8 +1,9 @@
 """Cash on delivery (COD, *bayar di tempat*): the shopper pays the courier.
 
 The order goes to the seller at once: it is placed ``pending_payment`` with no
-expiry, the seller accepts it (→ processing), ships it, and on delivery marks
-it completed, which records the cash as paid. A refund of a COD order is
+expiry, the seller accepts it (→ processing) and ships it; the buyer pays the
+courier and confirms receipt (→ completed), which records the cash as paid.
+The seller never completes it: completion credits the store (issue #15). A refund of a COD order is
 handed back by the seller in cash; the plugin records it as such.
 """
 from __future__ import annotations

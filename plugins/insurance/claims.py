@@ -4,7 +4,14 @@ decisions, and finding the claims a user may see.
 A claim is checked before anything is written: the incident inside the
 policy's period (and not in the future), a cause the product covers, an
 amount above 0 and at most the sum insured, a subject (policy or protection)
-that is active, and no other open claim for the same incident."""
+that is active, and no other open claim for the same incident.
+
+Nobody claims against or decides for their own side (marketplace.stores.interest):
+a store's owner or members never claim the protection of an order from that store
+(the protection insures the buyer against the store), and an insurer's user never
+decides a claim it filed or one of a store it belongs to. A protection claim
+needs its premium collected: the order's payment succeeded (``paid_at``; for cash
+on delivery, once the buyer paid the courier and confirmed receipt)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -21,6 +28,7 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from marketplace.extensions import db
 from marketplace.i18n import rupiah
 from marketplace.orders import services as orders
+from marketplace.stores import interest
 from marketplace.stores import services as stores
 
 from . import access, notifications, policies, terms
@@ -150,9 +158,16 @@ def file_protection_claim(user, order_number: str, data: dict, photos=None) -> C
                                    .where(OrderProtection.order_id == order.id))
     if protection is None:
         raise NotFound(_("Pesanan ini tidak dilindungi asuransi."))
+    interest.refuse_own_store(order.store_id, user, _(
+        "Anda anggota toko %(store)s; proteksi pesanan dari toko sendiri tidak bisa diklaim.",
+        store=order.store_name))
     if protection.status != "active" or order.status not in ("shipped", "completed"):
         message = _("Perlindungan pesanan ini tidak aktif: klaim bisa diajukan setelah pesanan dikirim, "
                     "dan tidak untuk pesanan yang dibatalkan atau dananya dikembalikan.")
+        raise ValidationError(message, fields={"order": message})
+    if order.paid_at is None:  # the premium rides on the order's payment: nothing paid, nothing insured
+        message = _("Premi proteksi pesanan ini belum dibayar: klaim bisa diajukan setelah pembayaran pesanan "
+                    "berhasil (bayar di tempat: setelah Anda membayar kurir dan mengonfirmasi pesanan diterima).")
         raise ValidationError(message, fields={"order": message})
     placed_on = to_jakarta(order.placed_at).date()
     fields = _clean(data, list(terms.PROTECTION_CAUSES), protection.goods_value,
@@ -209,6 +224,7 @@ def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> C
     if not can_decide(user, claim):
         raise NotFound(_("Klaim tidak ditemukan.")) if access.insurer_code(user) else PermissionDenied(
             _("Hanya perusahaan asuransi penjamin yang memutus klaim."))
+    _not_own_claim(user, claim)
     if decision not in DECISIONS:
         raise ValidationError(fields={"decision": _("Pilih approve, reject, atau paid.")})
     before, after = DECISIONS[decision]
@@ -231,6 +247,15 @@ def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> C
     db.session.flush()
     notifications.claim_decided(claim)
     return claim
+
+
+def _not_own_claim(user, claim: Claim) -> None:
+    """:raise ConflictOfInterest: the insurer's user filed the claim or belongs to the insured store."""
+    message = _("Anda tidak bisa memutus klaim yang Anda ajukan sendiri atau klaim toko tempat Anda menjadi "
+                "anggota; minta rekan di perusahaan asuransi Anda.")
+    if claim.claimant_id == user.id:
+        raise interest.ConflictOfInterest(message)
+    interest.refuse_own_store(claim.store_id, user, message)
 
 
 def _approved_amount(claim: Claim, raw) -> int:

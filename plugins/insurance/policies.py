@@ -16,6 +16,7 @@ from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.stores import interest
 from marketplace.stores import services as stores
 
 from . import access, notifications
@@ -68,6 +69,8 @@ def grant(actor, store, product: InsuranceProduct, expo_id: int | None = None, *
     when the store has an active policy of that product."""
     if not product.active:
         raise Conflict(_("Produk %(name)s tidak lagi diberikan.", name=product.name))
+    interest.refuse_own_store(store.id, actor, _(
+        "Anda anggota toko %(store)s; polis untuk toko sendiri diberikan oleh petugas lain.", store=store.name))
     expire_due(store.id)
     if _active_policy_id(store.id, product.id) is not None:
         raise AlreadyInsured(_("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name,
@@ -105,7 +108,7 @@ def _active_policy_id(store_id: int, product_id: int) -> int | None:
 @dataclass
 class BulkResult:
     granted: list[Policy] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # store names that already had one
+    skipped: list[str] = field(default_factory=list)  # store names that already had one (or are the actor's)
 
 
 def grant_to_exhibitors(actor, expo_slug: str, product: InsuranceProduct) -> BulkResult:
@@ -116,7 +119,7 @@ def grant_to_exhibitors(actor, expo_slug: str, product: InsuranceProduct) -> Bul
         store = stores.get_store_by_id(store_id)
         try:
             result.granted.append(grant(actor, store, product, expo_id=expo.id))
-        except AlreadyInsured:
+        except (AlreadyInsured, interest.ConflictOfInterest):  # insured already, or the officer's own store
             result.skipped.append(store.name)
     audit.record(actor, "insurance.bulk_grant", "expo", expo.id, product=product.code,
                  granted=len(result.granted), skipped=len(result.skipped))

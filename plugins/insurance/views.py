@@ -16,6 +16,7 @@ from marketplace.errors import Unauthorized, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.orders import services as orders
+from marketplace.stores import interest
 
 from . import access, claims, policies, protection, terms
 from .forms import ClaimForm, DecisionForm, PhotosForm
@@ -101,11 +102,11 @@ def protection_claim(number: str):
         try:
             claim = claims.file_protection_claim(current_user, number, data, request.files.getlist("photos"))
             db.session.commit()
-        except ValidationError as exc:
+        except (ValidationError, interest.ConflictOfInterest) as exc:  # bad fields; or the store's own people
             db.session.rollback()
             apply_errors(form, exc)
             order = orders.get_for_shopper(current_user, number)
-            return _claim_page(form, order, causes, 422, order=order)
+            return _claim_page(form, order, causes, exc.status, order=order)
         flash(_("Klaim #%(id)d diajukan. Penjamin akan memeriksanya.", id=claim.id))
         return redirect(url_for("insurance.claim", claim_id=claim.id))
     return _claim_page(form, order, causes, order=order)
@@ -139,6 +140,10 @@ def decide(claim_id: int):
         for message in exc.fields.values():
             flash(message, "error")
         return _claim_detail(claims.visible(current_user, claim_id), 422, decision_form=form)
+    except interest.ConflictOfInterest as exc:  # the insurer's user filed it, or belongs to the insured store
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _claim_detail(claims.visible(current_user, claim_id), exc.status, decision_form=form)
     flash(_("Keputusan klaim #%(id)d disimpan.", id=claim_id))
     return redirect(url_for("insurance.claim", claim_id=claim_id))
 

@@ -11,6 +11,7 @@ from marketplace import plugin_api
 from marketplace.clock import to_jakarta
 from marketplace.extensions import db
 from marketplace.orders import lifecycle
+from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.payments.models import Payment
 from plugins.insurance import protection
@@ -105,8 +106,10 @@ def test_a_refunded_order_refunds_its_premium(shop):
 
 
 def shipped_protected_order(shopper):
-    result = protected_purchase(shopper, (gen_listing(price=300_000), 1))
+    """A prepaid protected order, paid (so its premium is collected) and shipped."""
+    result = protected_purchase(shopper, (gen_listing(price=300_000), 1), method="fake_transfer")
     order = db.session.get(Order, result.orders[0].id)
+    orders.apply_payment(order.payment_id, order.total, "IDR", f"ref-{order.id}")
     admin = gen_user(role="admin")
     lifecycle.transition(order, "processing", admin)
     lifecycle.transition(order, "shipped", admin, tracking_number="JNE123")

@@ -85,7 +85,7 @@ def test_cash_on_delivery_completion_credits_too(people):
     order = _sold(people, price=40000, method="cash_on_delivery")
     transition(order, "processing", people["seller"])
     transition(order, "shipped", people["seller"], tracking_number="JP1")
-    transition(order, "completed", people["seller"])
+    transition(order, "completed", people["shopper"])  # the buyer paid the courier and confirms
     db.session.commit()
     assert _entries(people["store"].id) == [("sale", 40000)]
 

@@ -101,7 +101,8 @@ WHO_MAY = [
     ("processing", "shipped", "prepaid", {"shopper": False, "seller": True, "stranger": False, "admin": True}),
     ("processing", "cancelled", "prepaid", {"shopper": True, "seller": True, "stranger": False, "admin": True}),
     ("shipped", "completed", "prepaid", {"shopper": True, "seller": False, "stranger": False, "admin": True}),
-    ("shipped", "completed", "cod", {"shopper": True, "seller": True, "stranger": False, "admin": True}),
+    # completion credits the store: it is the buyer's confirmation, never the seller's, COD included
+    ("shipped", "completed", "cod", {"shopper": True, "seller": False, "stranger": False, "admin": True}),
     ("completed", "refunded", "prepaid", {"shopper": False, "seller": False, "stranger": False, "admin": True}),
 ]
 
@@ -221,7 +222,7 @@ def test_refunded_after_completion_keeps_stock_out(people, prepaid):
 
 # --- cash on delivery --------------------------------------------------------------------------
 
-def test_cash_on_delivery_goes_to_the_seller_at_once_and_is_paid_on_delivery(people):
+def test_cash_on_delivery_goes_to_the_seller_at_once_and_is_paid_when_the_buyer_confirms(people):
     order, _ = _order(people, quantity=1)
     assert order.status == "pending_payment" and order.expires_at is None and order.pay_on_delivery
     assert "processing" in allowed_moves(order, people["seller"])
@@ -229,7 +230,8 @@ def test_cash_on_delivery_goes_to_the_seller_at_once_and_is_paid_on_delivery(peo
     transition(order, "shipped", people["seller"], courier="J&T", tracking_number="JT0001")
     db.session.commit()
     assert db.session.get(Payment, order.payment_id).status == "pending"
-    transition(order, "completed", people["seller"])
+    assert "completed" not in allowed_moves(order, people["seller"])
+    transition(order, "completed", people["shopper"])  # paid the courier, confirms receipt
     db.session.commit()
     order = _reload(order)
     payment = db.session.get(Payment, order.payment_id)
@@ -259,8 +261,9 @@ def test_one_store_collects_its_share_of_a_two_store_cod_payment(people):
     mine = gen_listing(store=people["store"], price=50000)
     result = buy(people["shopper"], (mine, 1), (other, 1))
     order = next(o for o in result.orders if o.store_id == people["store"].id)
-    for step in ("processing", "shipped", "completed"):
+    for step in ("processing", "shipped"):
         transition(order, step, people["seller"], tracking_number="T2")
+    transition(order, "completed", people["shopper"])
     db.session.commit()
     payment = db.session.get(Payment, result.payment.id)
     assert (payment.status, payment.captured_amount, payment.amount_due) == ("pending", 50000, 20000)

@@ -158,8 +158,8 @@ def test_a_review_shows_at_once_on_the_product_page(cod_app):
     variant, url = variant_of(product), f"/products/{product.id}"
     buyer = gen_shopper(name="Rina Wulandari")
     order = buy(buyer, (variant, 1)).orders[0]
-    for status in ("processing", "shipped", "completed"):
-        transition(order, status, seller, tracking_number="JNE123" if status == "shipped" else None)
+    for status, actor in (("processing", seller), ("shipped", seller), ("completed", buyer)):
+        transition(order, status, actor, tracking_number="JNE123" if status == "shipped" else None)
         db.session.commit()
     assert "Rina Wulandari" not in html(client.get(url))
     reviews.add_review(buyer, orders.get_for_shopper(buyer, order.number), 5, "Segar dan wangi.")

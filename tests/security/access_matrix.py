@@ -439,8 +439,8 @@ def build_world() -> dict:
     open_order = buy(buyer, (variant_of(product_a), 1), extras=["order_protection"]).orders[0]
     done = buy(buyer, (variant_of(product_a), 1))
     done_order = done.orders[0]
-    for status in ("processing", "shipped", "completed"):
-        transition(done_order, status, users["seller_a"], tracking_number="JNE123" if status == "shipped" else None)
+    for status, actor in (("processing", users["seller_a"]), ("shipped", users["seller_a"]), ("completed", buyer)):
+        transition(done_order, status, actor, tracking_number="JNE123" if status == "shipped" else None)
         db.session.commit()
     review = reviews.add_review(buyer, orders.get_for_shopper(buyer, done_order.number), 5,
                                 "Kainnya halus, warnanya awet.")

@@ -20,7 +20,7 @@ from werkzeug.routing.converters import AnyConverter, IntegerConverter
 from marketplace.errors import error_response
 from marketplace.extensions import db
 from tests.buying_factories import buy, fill_cart, variant_of
-from tests.factories import PASSWORD, gen_product, gen_store, gen_user
+from tests.factories import PASSWORD, gen_product, gen_staff, gen_store, gen_user
 
 pytestmark = pytest.mark.security
 
@@ -67,10 +67,11 @@ def diff(before: dict, after: dict) -> list[str]:
 
 def seed() -> dict:
     admin = gen_user("admin@test.id", role="admin", name="Admin Uji")
-    store = gen_store(admin, name="Batik Sari", address="Jl. Kapten Sudibyo No. 12")
+    store = gen_store(name="Batik Sari", address="Jl. Kapten Sudibyo No. 12")
     product = gen_product(store, name="Batik Tulis Tegalan", price=350_000, stock=20)
     order = buy(admin, (variant_of(product), 1)).orders[0]
     fill_cart(admin, (variant_of(product), 1))
+    gen_staff(store, admin, role="owner")  # then takes the store over: a store's people may not buy from it
     values = {"slug": store.slug, "store_slug": store.slug, "product_id": product.id,
               "variant_id": variant_of(product).id, "number": order.number}
     return values
