@@ -1,4 +1,8 @@
-"""Uploaded images: verified by Pillow, EXIF stripped, resized, random names.
+"""Uploaded images: bounded before decoding, verified by Pillow, EXIF stripped, resized, random names.
+
+An upload's cost is read from its header before any pixel is decoded (PIXEL_LIMITS and the rules
+beside them); decodes take one of a few slots per process; every upload endpoint carries
+``limit_uploads`` (a budget per account and per address). README "Uploads and memory" has the figures.
 
 A stored image is a "media path" like ``products/3f9c...e1.jpg``; its thumbnails
 sit beside it as ``products/3f9c...e1_400.jpg``. Files are served by
@@ -46,8 +50,9 @@ THUMB_SIDES = (200, 400, 800)
 MAX_PIXELS = 50_000_000  # the largest of PIXEL_LIMITS, and Pillow's own process-wide guard
 PIXEL_LIMITS = {"JPEG": MAX_PIXELS, "PNG": 16_000_000, "WEBP": 6_000_000}
 MULTISCAN_JPEG_BYTES = 64 * 1024 * 1024
-ALPHA_RESIZE_PIXELS = 4_000_000
+ALPHA_RESIZE_PIXELS = 4_000_000  # transparent images above this are halved first (see _decode)
 MAX_JPEG_SCANS = 64  # a progressive JPEG has ~10; each scan is a pass over the whole image
+MAX_JPEG_SEGMENTS = 1000  # a photo has a few dozen; 8 MB of 4-byte segments took Pillow 3 s to open
 # Modes a photo comes in (Pillow's names); 16-bit and float modes are refused rather than decoded.
 PHOTO_MODES = frozenset({"1", "L", "LA", "P", "PA", "RGB", "RGBA", "CMYK", "YCbCr"})
 DECODE_CONCURRENCY = 1  # decodes at once per process (setting UPLOAD_DECODE_CONCURRENCY)
@@ -106,35 +111,36 @@ _JPEG_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")  # not a stuffed 0xff00,
 _JPEG_FRAMES = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 
 
-def _jpeg_header(data: bytes, scan_limit: int) -> tuple[int, int, int]:
-    """Width, height (0, 0 without a frame header) and number of scans of a JPEG's first image,
-    walking its segments; scans are counted no further than scan_limit + 1."""
+def _jpeg_header(data: bytes) -> tuple[int, int, int]:
+    """Width, height (0, 0 without a frame header) and number of scans of a JPEG's first image, walking
+    its segments; more than MAX_JPEG_SCANS scans or MAX_JPEG_SEGMENTS segments give MAX_JPEG_SCANS + 1."""
     pos, scans, size = 2, 0, (0, 0)
-    while scans <= scan_limit:
+    for _segment in range(MAX_JPEG_SEGMENTS):
         found = _JPEG_MARKER.search(data, pos)
         if found is None or found.start() + 9 > len(data):
-            break
+            return (*size, scans)
         pos, marker = found.start(), data[found.start() + 1]
         if marker == 0xD9:  # end of image: an MPO's second picture is not decoded
-            break
+            return (*size, scans)
         if marker in _JPEG_FRAMES and size == (0, 0):
             size = (int.from_bytes(data[pos + 7:pos + 9], "big"), int.from_bytes(data[pos + 5:pos + 7], "big"))
         pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
         scans += marker == 0xDA  # the entropy-coded data after it is skipped by the next search
-    return size[0], size[1], scans
+        if scans > MAX_JPEG_SCANS:
+            break
+    return (*size, MAX_JPEG_SCANS + 1)
 
 
-def _announced_size(data: bytes) -> tuple[str, int, int] | None:
-    """Format, width and height as the file's own header announces them, read before Pillow opens
-    it (and, for WebP, before libwebp allocates its canvases)."""
+def _announced(data: bytes) -> tuple[str, int, int, int] | None:
+    """Format, width, height and scans (JPEG; 1 otherwise) as the file's own header announces them,
+    read before Pillow opens it (and, for WebP, before libwebp allocates its canvases)."""
     if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
-        return "PNG", int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return "PNG", int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"), 1
     if data[:4] == b"RIFF":
         size = _webp_size(data)
-        return ("WEBP", *size) if size else None
+        return ("WEBP", *size, 1) if size else None
     if data[:2] == b"\xff\xd8":
-        width, height, _scans = _jpeg_header(data, 0)
-        return "JPEG", width, height
+        return ("JPEG", *_jpeg_header(data))
     return None
 
 
@@ -145,7 +151,7 @@ def _jpeg_coefficient_bytes(image: Image.Image) -> int:
     return sum(image.width * image.height * 2 * layer[1] * layer[2] // (h_max * v_max) for layer in layers)
 
 
-def _check_header(image: Image.Image, data: bytes, field: str) -> str:
+def _check_header(image: Image.Image, scans: int, field: str) -> str:
     """The format of an opened (not decoded) image, if decoding it stays within the limits above."""
     fmt = "JPEG" if image.format == "MPO" else image.format  # a phone's JPEG with a depth map is MPO
     if fmt not in ALLOWED_FORMATS:
@@ -156,24 +162,24 @@ def _check_header(image: Image.Image, data: bytes, field: str) -> str:
     limit = PIXEL_LIMITS[fmt]
     if image.width * image.height > limit:
         raise _too_large(field, fmt, image.width, image.height, limit)
-    if fmt == "JPEG":
-        _width, _height, scans = _jpeg_header(data, MAX_JPEG_SCANS)
-        if scans > MAX_JPEG_SCANS or (scans > 1 and _jpeg_coefficient_bytes(image) > MULTISCAN_JPEG_BYTES):
-            raise ValidationError(fields={field: _(
-                "Foto JPEG progresif ini terlalu besar (%(width)d × %(height)d piksel). Simpan ulang sebagai "
-                "JPEG biasa (baseline) atau perkecil fotonya.", width=image.width, height=image.height)})
+    if fmt == "JPEG" and scans > 1 and _jpeg_coefficient_bytes(image) > MULTISCAN_JPEG_BYTES:
+        raise ValidationError(fields={field: _(
+            "Foto JPEG progresif ini terlalu besar (%(width)d × %(height)d piksel). Simpan ulang sebagai "
+            "JPEG biasa (baseline) atau perkecil fotonya.", width=image.width, height=image.height)})
     return fmt
 
 
 def _check(data: bytes, field: str) -> str:
     """The upload's format, once its header passed the limits above and verify() found it whole;
     nothing is decoded yet."""
-    announced = _announced_size(data)
-    if announced is not None and announced[1] * announced[2] > PIXEL_LIMITS[announced[0]]:
-        raise _too_large(field, *announced, PIXEL_LIMITS[announced[0]])
+    fmt, width, height, scans = _announced(data) or ("", 0, 0, 1)
+    if fmt and width * height > PIXEL_LIMITS[fmt]:
+        raise _too_large(field, fmt, width, height, PIXEL_LIMITS[fmt])
+    if scans > MAX_JPEG_SCANS:  # each scan is a pass over the image, each segment a step in Python
+        raise _not_an_image(field)
     try:
         with Image.open(BytesIO(data)) as header:
-            fmt = _check_header(header, data, field)
+            fmt = _check_header(header, scans, field)
         with Image.open(BytesIO(data)) as probe:
             probe.verify()  # catches truncated and corrupt files (PNG: every chunk's CRC)
         return fmt
