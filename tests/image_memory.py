@@ -66,7 +66,8 @@ def _run_child(data: bytes, threads: int = 1) -> tuple[int, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "upload.bin"
         source.write_bytes(data)
-        done = subprocess.run([sys.executable, "-c", CHILD, str(source), tmp, str(threads)], cwd=ROOT, capture_output=True)
+        done = subprocess.run([sys.executable, "-c", CHILD, str(source), tmp, str(threads)], cwd=ROOT,
+                              capture_output=True)
         if done.returncode != 0:
             raise RuntimeError(done.stderr.decode())
         result = json.loads(done.stdout)

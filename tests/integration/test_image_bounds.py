@@ -150,7 +150,8 @@ def _webp_header(width: int, height: int) -> bytes:
 
 TOO_COSTLY = [
     ("a WebP canvas of 16383 x 16383", _webp_header(16383, 16383), "16383 × 16383 piksel. Foto WEBP paling banyak 6"),
-    ("a PNG of 4001 x 4001", encode(Image.new("1", (4001, 4001)), "PNG"), "4001 × 4001 piksel. Foto PNG paling banyak 16"),
+    ("a PNG of 4001 x 4001", encode(Image.new("1", (4001, 4001)), "PNG"),
+     "4001 × 4001 piksel. Foto PNG paling banyak 16"),
     ("a JPEG of 10000 x 5001", encode(Image.new("L", (10000, 5001)), "JPEG"), "Foto JPEG paling banyak 50"),
     ("a progressive JPEG of 5000 x 5000", encode(Image.new("RGB", (5000, 5000)), "JPEG", progressive=True),
      "Foto JPEG progresif ini terlalu besar (5000 × 5000 piksel)"),
