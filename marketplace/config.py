@@ -30,6 +30,8 @@ ENV_SETTINGS = (
     "TRUSTED_HOSTS", "ALLOW_UNSHARED_RATE_LIMITS",
     # accounts (README "Accounts and limits")
     "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS", "EMAIL_CONFIRM_MAX_AGE",
+    # image uploads (marketplace/media.py reads them as numbers and limit strings)
+    "UPLOAD_RATE_LIMIT", "UPLOAD_RATE_LIMIT_PER_IP", "UPLOAD_DECODE_CONCURRENCY", "UPLOAD_DECODE_WAIT_SECONDS",
 )
 
 

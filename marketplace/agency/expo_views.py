@@ -13,6 +13,7 @@ from marketplace.clock import to_jakarta
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.media import limit_uploads
 from marketplace.stores import services as stores
 
 
@@ -112,6 +113,7 @@ def expo(slug: str):
 
 
 @bp.post("/expos/<slug>/banner")
+@limit_uploads
 def expo_banner(slug: str):
     """Upload the expo's banner (JPEG, PNG or WebP). :raise 404: unknown expo."""
     expo = expos.get_expo(slug)

@@ -18,7 +18,7 @@ from marketplace.catalog.sectors import SECTORS
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.expo import services as expo
 from marketplace.extensions import db
-from marketplace.media import media_url
+from marketplace.media import limit_uploads, media_url
 from marketplace.stores import services as stores
 
 PRODUCT_FIELDS = ("name", "description", "category", "status", "unit", "weight_grams")
@@ -164,6 +164,7 @@ def delete_variant(variant_id: int):
 
 
 @bp.post("/products/<int:product_id>/images")
+@limit_uploads
 @auth_required()
 def add_image(product_id: int):
     """Upload a photo (multipart ``photo``): 201. :raise 404: unknown product or not a member."""

@@ -23,6 +23,7 @@ from marketplace.errors import NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
+from marketplace.media import limit_uploads
 from marketplace.stores import services
 from marketplace.urls import absolute_url
 from marketplace.stores.forms import (
@@ -174,6 +175,7 @@ def settings(slug: str):
 
 
 @bp.post("/seller/stores/<slug>/settings/logo")
+@limit_uploads
 @login_required
 def upload_logo(slug: str):
     """Replace the store's logo. :raise 404: not a member. :raise 403: staff."""
@@ -459,6 +461,7 @@ def delete_variant(slug: str, product_id: int, variant_id: int):
 
 
 @bp.post("/seller/stores/<slug>/products/<int:product_id>/photos")
+@limit_uploads
 @login_required
 def upload_photo(slug: str, product_id: int):
     """Add a photo (multipart ``photo``). :raise 404: not a member or not its product."""

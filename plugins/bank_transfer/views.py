@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 
 from marketplace import media
+from marketplace.media import limit_uploads
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
@@ -33,6 +34,7 @@ def _finance_only():
 
 
 @bp.route("/bank-transfer/<int:payment_id>", methods=["GET", "POST"])
+@limit_uploads
 @login_required
 def pay(payment_id: int):
     """Accounts, exact amount, deadline and the proof upload; 404 for another shopper's payment."""

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request
 from marketplace.api import auth_required, current_api_user, json_body, page_args, paged
 from marketplace.errors import ValidationError
 from marketplace.extensions import csrf, db
+from marketplace.media import limit_uploads
 from marketplace.stores import services as stores
 
 from . import claims, policies, terms
@@ -59,6 +60,7 @@ def get_policy(ref: str):
 
 
 @bp.post("/claims")
+@limit_uploads
 @auth_required()
 def file_claim():
     """A member of the insured store files a claim on ``policy``; a shopper on its protected ``order``.

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace import media
+from marketplace.media import limit_uploads
 from marketplace.api import current_api_user
 from marketplace.errors import Unauthorized, ValidationError
 from marketplace.extensions import db
@@ -56,6 +57,7 @@ def _claim_page(form: ClaimForm, subject, causes, status: int = 200, **context):
 
 
 @bp.route("/seller/insurance/policies/<policy_id>/claim", methods=["GET", "POST"])
+@limit_uploads
 @login_required
 def file_claim(policy_id: str):
     """The claim form of a store's policy; files the claim. :raise 404: :raise 403: not a member"""
@@ -88,6 +90,7 @@ def protection_index():
 
 
 @bp.route("/orders/<number>/protection-claim", methods=["GET", "POST"])
+@limit_uploads
 @login_required
 def protection_claim(number: str):
     """The claim form of a protected order (its shopper only). :raise 404:"""
@@ -149,6 +152,7 @@ def decide(claim_id: int):
 
 
 @bp.post("/insurance/claims/<int:claim_id>/photos")
+@limit_uploads
 @login_required
 def add_photos(claim_id: int):
     """The claimant adds photos to its open claim. :raise 404: :raise 403:"""
