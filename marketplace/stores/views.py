@@ -23,6 +23,7 @@ from marketplace.errors import NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
+from marketplace.inputs import digits
 from marketplace.stores import services
 from marketplace.stores.forms import (
     NEW_VARIANT_ROWS, ClaimForm, InviteForm, LogoForm, PhotoForm, ProductForm, StoreForm, StoreSettingsForm,
@@ -404,7 +405,7 @@ def _save_product(product, form: ProductForm) -> dict[str, str]:
         row = entry.form
         try:
             if row.id.data:
-                variant = variants.get(int(row.id.data)) if row.id.data.isdigit() else None
+                variant = variants.get(int(row.id.data)) if digits(row.id.data) else None
                 if variant is None:
                     raise NotFound(_("Varian tidak ditemukan."))
                 catalog.update_variant(variant, current_user, row.service_data())
