@@ -42,8 +42,8 @@ def json_depth(raw: bytes | str, limit: int = MAX_JSON_DEPTH) -> int:
     and without a Python loop over the text: 388 KB with 20,000 brackets in ~3 ms. Malformed text
     is measured as far as it goes; the answer is capped just past ``limit``."""
     text = raw.decode("utf-8", "replace") if isinstance(raw, (bytes, bytearray)) else raw
-    if text.count("[") + text.count("{") <= limit:  # the usual body: nothing to measure
-        return text.count("[") + text.count("{")
+    if "[" not in text and "{" not in text:
+        return 0
     brackets = _NOT_BRACKETS.sub("", _JSON_STRINGS.sub("", text))
     return min(limit + 1, max(accumulate(map(_STEP.__getitem__, brackets)), default=0))
 

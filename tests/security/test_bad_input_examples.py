@@ -251,3 +251,24 @@ def test_an_expo_at_the_edges_of_the_calendar_is_a_422(app, starts, ends):
     response = app.test_client().post("/api/v1/expos", headers=token_of(app.test_client(), "petugas@disnakerin.test"),
                                       json={"slug": "ujung", "name": "Expo Ujung", "starts_at": starts, "ends_at": ends})
     error_of(response, 422)
+
+
+def test_an_upload_named_with_a_nul_is_a_422_and_with_bytes_not_utf8_is_no_500(app):
+    from io import BytesIO
+
+    from tests.factories import image_bytes
+
+    owner = gen_user("sari@test.id", role="seller")
+    product = gen_product(gen_store(owner), name="Batik Tulis Tegalan")
+    db.session.commit()
+    client = app.test_client()
+    headers = token_of(client, "sari@test.id")
+    url = f"/api/v1/products/{product.id}/images"
+    response = client.post(url, headers=headers, content_type="multipart/form-data",
+                           data={"photo": (BytesIO(image_bytes().getvalue()), "foto\x00.jpg")})
+    assert error_of(response, 422)["fields"] == {"photo": "Tidak boleh berisi karakter NUL."}
+    # a surrogate's UTF-8 bytes (ED A0 80) in the file name: taken (as U+FFFD) or refused, never a 500
+    body = (b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"foto\xed\xa0\x80.jpg\"\r\n"
+            b"Content-Type: image/jpeg\r\n\r\n" + image_bytes().getvalue() + b"\r\n--b--\r\n")
+    response = client.post(url, headers=headers, data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code in (201, 422), response.get_data(as_text=True)[:200]
