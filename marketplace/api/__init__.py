@@ -8,7 +8,7 @@ domain's services, commits and renders.
 from __future__ import annotations
 
 from functools import wraps
-from typing import Any, Callable
+from typing import Callable
 
 from flask import Blueprint, g, request
 from flask_babel import gettext as _
