@@ -109,7 +109,9 @@ def check_request_input():
     if request.is_json:
         check("body", "body", request.get_json(silent=True))
     if fields:
-        raise ValidationError(fields=fields)
+        # the message names the fields: a page has no form here to mark them on
+        raise ValidationError(_("Isian ini berisi karakter yang tidak dapat disimpan: %(names)s.",
+                                names=", ".join(sorted(fields))), fields=fields)
     return None
 
 
