@@ -275,3 +275,16 @@ def test_an_upload_named_with_a_nul_is_a_422_and_with_bytes_not_utf8_is_no_500(a
             b"Content-Type: image/jpeg\r\n\r\n" + image_bytes().getvalue() + b"\r\n--b--\r\n")
     response = client.post(url, headers=headers, data=body, content_type="multipart/form-data; boundary=b")
     assert response.status_code in (201, 422), response.get_data(as_text=True)[:200]
+
+
+def test_the_payout_form_refuses_a_store_no_column_holds_and_a_year_one_transfer(app):
+    agency = gen_user("petugas@disnakerin.test", role="agency")
+    store = gen_store(gen_user("sari@test.id", role="seller"))
+    db.session.commit()
+    client = app.test_client()
+    client.post("/login", data={"email": agency.email, "password": PASSWORD})
+    form = {"store": str(store.id), "amount": "1000", "bank_reference": "BRI-1", "paid_on": "2026-11-28"}
+    for bad in ({"store": "9" * 30}, {"store": "-" + "9" * 30}, {"paid_on": "0001-01-01"}, {"paid_on": "9999-12-31"}):
+        response = client.post("/finance/payouts", data={**form, **bad})
+        assert response.status_code == 422, (bad, response.status_code)
+    assert "Tahun harus antara 2000 dan 2100." in response.get_data(as_text=True)
