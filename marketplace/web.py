@@ -9,7 +9,8 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.routing import IntegerConverter
 
-from marketplace.errors import NotFound, ValidationError
+from marketplace import inputs
+from marketplace.errors import NotFound, ServiceError, ValidationError
 from marketplace.extensions import login_manager
 
 
@@ -57,45 +58,68 @@ class DatabaseIntConverter(IntegerConverter):
     MAX = 2**31 - 1
 
     def to_python(self, value: str) -> int:
+        if len(value) > 18:  # int() refuses 4,300+ digits with ValueError, which routing does not catch
+            raise HTTPNotFound()
         number = super().to_python(value)
         if number > self.MAX:
             raise HTTPNotFound()
         return number
 
 
-def _nul_in(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_nul_in(k) or _nul_in(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_nul_in(v) for v in value)
-    return False
+# Headers whose values the app looks up or stores (the bearer token, the checkout's key).
+CHECKED_HEADERS = ("Authorization", "Idempotency-Key")
 
 
-def reject_nul_characters():
-    """No text the app stores or searches may hold NUL: PostgreSQL refuses it with an error.
-    A path with one names nothing (404); a parameter, form field or JSON value with one is a 422."""
-    if request.path.startswith("/webhooks/"):  # signed provider bodies: the plugin answers those
+def check_request_input():
+    """Input no database can take, refused before any view reads it (issue #15):
+
+    - JSON nested deeper than ``inputs.MAX_JSON_DEPTH``: 400 on every route, webhooks included
+      (Python's decoder would exhaust its recursion: a 500); malformed JSON is left to the view,
+      which answers it (``json_body``: 422) or ignores a body it does not read;
+    - text with NUL (PostgreSQL refuses it) or a lone surrogate (no UTF-8 for it: UnicodeEncodeError
+      when bound) in the path (404: it names nothing), a query parameter, a form field, a JSON key
+      or value, an upload's file name, or a header the app reads: 422 naming the field.
+
+    Webhook bodies are left raw for their signature check (the plugin answers those)."""
+    if request.is_json:
+        if inputs.json_depth(request.get_data(cache=True)) > inputs.MAX_JSON_DEPTH:
+            raise ServiceError(_("JSON tidak valid."), fields={
+                "body": _("JSON bersarang terlalu dalam (paling banyak %(n)d tingkat).", n=inputs.MAX_JSON_DEPTH)})
+    if request.path.startswith("/webhooks/"):
         return None
-    if _nul_in(request.view_args or {}):
+    if inputs.unstorable(request.view_args or {}):
         raise NotFound()
-    fields = {name: _("Tidak boleh berisi karakter NUL.") for name, value in request.args.items(multi=True)
-              if _nul_in(name) or _nul_in(value)}
+    fields: dict[str, str] = {}
+
+    def check(source: str, name: str, value) -> None:
+        """``source`` names the field when its own name is what cannot be stored."""
+        reason = inputs.unstorable(name) or inputs.unstorable(value)
+        if reason:
+            fields[source if inputs.unstorable(name) else name] = inputs.unstorable_message(reason)
+
+    for name, value in request.args.items(multi=True):
+        check("query", name, value)
+    for header in CHECKED_HEADERS:
+        check("headers", header, request.headers.get(header))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        fields.update({name: _("Tidak boleh berisi karakter NUL.") for name, value in request.form.items(multi=True)
-                       if _nul_in(name) or _nul_in(value)})
-    if request.is_json and _nul_in(request.get_json(silent=True)):
-        fields["body"] = _("Tidak boleh berisi karakter NUL.")
+        for name, value in request.form.items(multi=True):
+            check("form", name, value)
+        for name, upload in request.files.items(multi=True):
+            check("form", name, upload.filename or "")
+    if request.is_json:
+        check("body", "body", request.get_json(silent=True))
     if fields:
-        raise ValidationError(fields=fields)
+        # the message names the fields: a page has no form here to mark them on
+        raise ValidationError(_("Isian ini berisi karakter yang tidak dapat disimpan: %(names)s.",
+                                names=", ".join(sorted(fields))), fields=fields)
     return None
 
 
 def init_app(app: Flask) -> None:
     # before the blueprints register their rules, so every <int:...> is bounded
     app.url_map.converters["int"] = DatabaseIntConverter
-    app.before_request(reject_nul_characters)
+    app.json = inputs.BoundedJSONProvider(app)  # request.get_json refuses deep nesting
+    app.before_request(check_request_input)
 
     @app.context_processor
     def page_globals():

@@ -33,6 +33,7 @@ from sqlalchemy import Date, and_, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from marketplace import inputs
 from marketplace.catalog.sectors import sector_name
 from marketplace.clock import JAKARTA, now
 from marketplace.errors import ValidationError
@@ -141,10 +142,8 @@ class SalesReport:
 def parse_day(raw: str | None, field_name: str) -> date | None:
     if raw in (None, ""):
         return None
-    try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ValidationError(fields={field_name: _("Tanggal harus berformat TTTT-BB-HH, mis. 2026-12-01.")})
+    # years outside inputs.MIN_YEAR..MAX_YEAR are refused: 9999-12-31 + 1 day is past datetime's range
+    return inputs.parse_date(raw, field_name, _("Tanggal harus berformat TTTT-BB-HH, mis. 2026-12-01."))
 
 
 def _period(expo: Expo | None, start: date | None, end: date | None) -> tuple[date, date, datetime, datetime]:

@@ -21,6 +21,7 @@ from marketplace.expo import queries as expo_queries
 from marketplace.expo import services as expos
 from marketplace.extensions import db, login_manager
 from marketplace.forms import apply_errors
+from marketplace.inputs import page_number
 from marketplace.stores.models import STORE_STATUSES
 
 bp = Blueprint("agency", __name__, url_prefix="/agency", template_folder="templates")
@@ -51,8 +52,7 @@ def agency_menu():
 
 
 def page_arg() -> int:
-    raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
+    return page_number(request.args.get("page"))
 
 
 def failed(form, exc: ServiceError) -> int:

@@ -8,13 +8,14 @@ domain's services, commits and renders.
 from __future__ import annotations
 
 from functools import wraps
-from typing import Any, Callable
+from typing import Callable
 
 from flask import Blueprint, g, request
 from flask_babel import gettext as _
 
 from marketplace.errors import PermissionDenied, Unauthorized, ValidationError
 from marketplace.extensions import csrf
+from marketplace.inputs import Body, digits
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -49,24 +50,32 @@ def auth_required(*roles: str) -> Callable:
     return decorator
 
 
-def json_body() -> dict[str, Any]:
-    """The request's JSON object, or 400/422 with the error shape."""
+def json_body(optional: bool = False) -> Body:
+    """The request's JSON object, or 400/422 with the error shape. A ``Body``: a dict whose
+    ``text``, ``integer``, ``id``, ``boolean``, ``text_list`` and ``object`` read a field as
+    that JSON type or answer 422 naming it (marketplace/inputs.py). ``optional``: a request
+    without a body (or with an empty one) is an empty object."""
+    if optional and not request.get_data(cache=True).strip():
+        return Body()
     data = request.get_json(silent=True)
     if data is None:
         raise ValidationError(_("Badan permintaan harus JSON."), fields={"body": _("JSON tidak valid.")})
     if not isinstance(data, dict):
         raise ValidationError(_("Badan permintaan harus objek JSON."), fields={"body": _("Harus objek JSON.")})
-    return data
+    return Body(data)
 
 
 def int_arg(name: str, default: int, minimum: int = 1, maximum: int = 1_000_000) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    text = raw.strip()
+    unsigned = text[1:] if text[:1] == "-" else text
+    if not (unsigned.isascii() and unsigned.isdigit()):
         raise ValidationError(fields={name: _("Harus bilangan bulat.")})
+    if not digits(unsigned):  # more digits than any column holds (and int() reads at most 4,300)
+        raise ValidationError(fields={name: _("Harus antara %(a)d dan %(b)d.", a=minimum, b=maximum)})
+    value = int(text)
     if not minimum <= value <= maximum:
         raise ValidationError(fields={name: _("Harus antara %(a)d dan %(b)d.", a=minimum, b=maximum)})
     return value

@@ -45,8 +45,7 @@ def _decide(slug: str, decision: str, reason: str | None = None):
 
 
 def _reason() -> str:
-    data = request.get_json(silent=True)
-    return str((data or {}).get("reason") or "") if isinstance(data, dict) else ""
+    return json_body(optional=True).text("reason") or ""
 
 
 @bp.post("/agency/stores/<slug>/approve")
@@ -60,14 +59,14 @@ def approve_store(slug: str):
 @auth_required("agency")
 def reject_store(slug: str):
     """Reject a pending store with {"reason"} shown to its seller. :raise 404: :raise 409: :raise 422:"""
-    return _decide(slug, "reject", str(json_body().get("reason") or ""))
+    return _decide(slug, "reject", json_body().text("reason") or "")
 
 
 @bp.post("/agency/stores/<slug>/suspend")
 @auth_required("agency")
 def suspend_store(slug: str):
     """Suspend an approved store with {"reason"}: its products vanish, new orders stop, open orders go on."""
-    return _decide(slug, "suspend", str(json_body().get("reason") or ""))
+    return _decide(slug, "suspend", json_body().text("reason") or "")
 
 
 @bp.post("/agency/stores/<slug>/reinstate")
@@ -81,7 +80,7 @@ def reinstate_store(slug: str):
 @auth_required("agency")
 def set_featured():
     """Replace the featured vendors: {"stores": [slug, ...]} in order. :raise 422: unknown or not approved."""
-    slugs = json_body().get("stores")
+    slugs = json_body().text_list("stores")
     with committing():
         chosen = agency.set_featured_slugs(current_api_user(), slugs)
     return {"items": [store_json(s) for s in chosen]}

@@ -99,7 +99,7 @@ def api_cart():
 def api_cart_add():
     """Add ``quantity`` of ``variant_id``: 201 with the cart; 422 bad quantity, 404 no variant, 409 not sold or short."""
     data = json_body()
-    return cart_json(_committed(carts.add, current_api_user(), None, data.get("variant_id"),
+    return cart_json(_committed(carts.add, current_api_user(), None, data.id("variant_id"),
                                 data.get("quantity", 1))), 201
 
 
@@ -128,11 +128,14 @@ def api_checkout():
     ``Idempotency-Key`` header (or ``idempotency_key``) answers with the first result."""
     data = json_body()
     user = current_api_user()
-    key = request.headers.get("Idempotency-Key") or data.get("idempotency_key")
+    key = request.headers.get("Idempotency-Key") or data.text("idempotency_key")
+    method, shipping, extras = data.text("payment_method"), data.object("shipping"), data.text_list("extras")
+    version = data.get("cart_version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, (str, int))):
+        raise ValidationError(fields={"cart_version": _("Harus teks.")})
     try:
-        result = checkout.place_orders(user, payment_method=data.get("payment_method"),
-                                       shipping=data.get("shipping"), extras=data.get("extras"),
-                                       idempotency_key=key, cart_version=data.get("cart_version"))
+        result = checkout.place_orders(user, payment_method=method, shipping=shipping, extras=extras,
+                                       idempotency_key=key, cart_version=version)
         # from the rows in hand, before the commit expires them (no reload); dropped if the commit fails
         response = checkout_json(result)
         db.session.commit()
@@ -192,9 +195,7 @@ def _shopper_move(number: str, to_status: str, **details):
 @auth_required()
 def api_order_cancel(number: str):
     """Cancel before shipping (``reason`` optional); 409 once shipped or already cancelled."""
-    data = request.get_json(silent=True) or {}
-    reason = data.get("reason") if isinstance(data, dict) and isinstance(data.get("reason"), str) else None
-    return _shopper_move(number, "cancelled", reason=reason)
+    return _shopper_move(number, "cancelled", reason=json_body(optional=True).text("reason"))
 
 
 @bp.post("/orders/<number>/complete")
@@ -212,7 +213,7 @@ def api_order_review(number: str):
     user = current_api_user()
     order = orders.get_for_shopper(user, number)
     review = _committed(reviews.add_review, user, order, data.get("rating"), data.get("comment", ""),
-                        data.get("line_id"))
+                        data.id("line_id"))
     return reviews.review_json(review), 201
 
 
@@ -255,7 +256,6 @@ def api_seller_order_status(number: str):
     data = json_body()
     user = current_api_user()
     order = orders.get_for_seller(user, number)
-    text = {k: data.get(k) if isinstance(data.get(k), str) else None for k in ("tracking_number", "courier", "reason")}
-    status = data.get("status") if isinstance(data.get("status"), str) else ""
-    _committed(transition, order, status, user, **text)
+    text = {k: data.text(k) for k in ("tracking_number", "courier", "reason")}
+    _committed(transition, order, data.text("status", ""), user, **text)
     return order_json(orders.get_for_seller(user, number))

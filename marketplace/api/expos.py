@@ -50,6 +50,7 @@ def create_expo():
     Times without an offset are Asia/Jakarta time; a bare date is the start (or, for ends_at, the end)
     of that day. 201. :raise 409: slug taken. :raise 422: bad fields."""
     data = json_body()
+    data.texts("slug", "name", "description")  # 422 naming each that is not text
     errors, times = {}, {}
     for name, end_of_day in (("starts_at", False), ("ends_at", True)):
         try:
@@ -62,8 +63,8 @@ def create_expo():
     if errors:
         raise ValidationError(fields=errors)
     with committing():
-        expo = expos.create_expo(current_api_user(), str(data.get("slug") or ""), str(data.get("name") or ""),
-                                 times["starts_at"], times["ends_at"], str(data.get("description") or ""),
+        expo = expos.create_expo(current_api_user(), data.text("slug") or "", data.text("name") or "",
+                                 times["starts_at"], times["ends_at"], data.text("description") or "",
                                  zones=zones)
     return expo_json(queries.expo_with_zones(expo.slug), []), 201
 
@@ -74,9 +75,10 @@ def add_exhibitor(slug: str):
     """Add a store to the expo: {"store": slug, "booth", "zone"?}. 201.
     :raise 404: unknown expo or store. :raise 409: already an exhibitor, or the booth is taken."""
     data = json_body()
+    data.texts("store", "booth", "zone")
     expo = expos.get_expo(slug)
-    store = stores.get_store(str(data.get("store") or ""))
+    store = stores.get_store(data.text("store") or "")
     with committing():
-        row = expos.add_exhibitor(current_api_user(), expo, store, booth=str(data.get("booth") or ""),
-                                  zone=str(data.get("zone") or ""))
+        row = expos.add_exhibitor(current_api_user(), expo, store, booth=data.text("booth") or "",
+                                  zone=data.text("zone") or "")
     return exhibitor_json(row, store), 201

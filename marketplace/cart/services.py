@@ -23,6 +23,7 @@ from marketplace.catalog.models import Product, Variant
 from marketplace.catalog.stock import VariantFacts
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.inputs import digits
 from marketplace.mail import Recipient
 from marketplace.stores import interest
 from marketplace.stores.models import Store
@@ -43,7 +44,7 @@ def clean_quantity(value: Any, field_name: str = "quantity") -> int:
         value = int(value)
     if isinstance(value, str):
         text = value.strip()
-        if not text.isdigit() or len(text) > 6:
+        if not digits(text, 6):
             raise ValidationError(message, fields={field_name: message})
         value = int(text)
     if not isinstance(value, int) or not 1 <= value <= MAX_LINE_QUANTITY:
@@ -52,7 +53,7 @@ def clean_quantity(value: Any, field_name: str = "quantity") -> int:
 
 
 def clean_id(value: Any, field_name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not digits(str(value).strip()):
         raise ValidationError(fields={field_name: _("Harus bilangan bulat.")})
     number = int(str(value).strip())
     if not 0 < number < 2**31:

@@ -30,6 +30,7 @@ from marketplace.catalog.models import Category, Product
 from marketplace.catalog.queries import Page
 from marketplace.catalog.sectors import SECTORS
 from marketplace.extensions import db
+from marketplace.inputs import digits
 from marketplace.stores.models import Store
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
@@ -85,7 +86,7 @@ def _int_arg(raw: str, field: str, minimum: int, maximum: int, errors: dict, pri
     cleaned = raw.strip()
     if price:
         cleaned = cleaned.replace("Rp", "").replace("rp", "").replace(".", "").replace(" ", "")
-    if not cleaned.isascii() or not cleaned.isdigit():
+    if not digits(cleaned):
         errors[field] = _("Harus bilangan bulat.") if not price else _("Harga harus bilangan bulat rupiah.")
         return None
     value = int(cleaned)

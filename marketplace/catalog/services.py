@@ -18,6 +18,7 @@ from marketplace.catalog.models import Category, Product, ProductImage, ProductS
 from marketplace.catalog.sectors import sector_name
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.inputs import digits
 from marketplace.stores.models import Store
 
 MAX_PRICE = 1_000_000_000  # one billion rupiah per unit is beyond any IKM product
@@ -36,7 +37,7 @@ def _int_field(value: Any, field: str, minimum: int, maximum: int, message: str)
         value = int(value)
     if isinstance(value, str):
         cleaned = value.strip().replace(".", "").replace("Rp", "").strip() if field.endswith("price") else value.strip()
-        if not cleaned.lstrip("-").isdigit():
+        if not digits(cleaned[1:] if cleaned[:1] == "-" else cleaned):
             raise ValidationError(fields={field: message})
         value = int(cleaned)
     if not isinstance(value, int) or not (minimum <= value <= maximum):
@@ -64,9 +65,9 @@ def _clean_text(value: Any, field: str, max_len: int, required: bool) -> str:
 
 
 def category_by_slug(slug: str | None, field: str = "category") -> Category | None:
-    if not slug:
+    if slug is None or slug == "":
         return None
-    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    category = db.session.scalar(select(Category).where(Category.slug == slug)) if isinstance(slug, str) else None
     if category is None:
         raise ValidationError(fields={field: _("Kategori tidak dikenal.")})
     return category

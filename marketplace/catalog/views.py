@@ -14,6 +14,7 @@ from marketplace.catalog.search import SearchParams, latest_products, parse_sear
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
 from marketplace.expo.services import expo_state, next_change
+from marketplace.inputs import page_number
 from marketplace.stores.services import get_selling_store
 from marketplace.urls import absolute_url
 
@@ -39,8 +40,7 @@ def _per_page() -> int:
 
 
 def _page_arg() -> int:
-    raw = request.args.get("page", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 100_000 else 1
+    return page_number(request.args.get("page"))
 
 
 def _pager_args(**view_args) -> dict:

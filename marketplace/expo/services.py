@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
-from marketplace import audit
+from marketplace import audit, inputs
 from marketplace.clock import JAKARTA, now
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.expo.models import Exhibitor, Expo, ExpoZone, FeaturedStore
@@ -61,6 +61,7 @@ def parse_local_datetime(raw, field: str, end_of_day: bool = False) -> datetime:
                 value = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise ValidationError(fields={field: _("Tanggal tidak valid (contoh: 2026-12-01 08:00).")})
+    inputs.check_year(value, field)  # a zone applied to year 1 or 9999 leaves datetime's range
     if value.tzinfo is None:
         value = value.replace(tzinfo=JAKARTA)
     return value.astimezone(timezone.utc)

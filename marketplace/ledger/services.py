@@ -22,7 +22,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from marketplace import audit
+from marketplace import audit, inputs
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry, Payout
@@ -186,6 +186,11 @@ def record_payout(actor, store, amount, bank_reference: str, paid_on: date | Non
     bank_reference = (bank_reference or "").strip()
     if not bank_reference or len(bank_reference) > 120:
         errors["bank_reference"] = _("Isi nomor referensi transfer bank.")
+    try:
+        if paid_on is not None:
+            inputs.check_year(paid_on, "paid_on")
+    except ValidationError as exc:
+        errors.update(exc.fields)
     if errors:
         raise ValidationError(fields=errors)
     if interest.is_member(store.id, actor):  # finance does not pay out a store it owns or works for

@@ -13,6 +13,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.inputs import in_id_range
 from marketplace.ledger import services
 
 bp = Blueprint("ledger", __name__, template_folder="templates")
@@ -79,7 +80,7 @@ def payouts():
     form.store.choices = [(s.id, f"{s.name} ({balances.get(s.id, 0)})") for s in stores]
     status = 200
     if form.is_submitted():
-        store = db.session.get(Store, form.store.data or -1)
+        store = db.session.get(Store, form.store.data) if in_id_range(form.store.data) else None
         try:
             if not form.validate() or store is None:
                 raise ValidationError(fields={k: " ".join(str(e) for e in v) for k, v in form.errors.items()}

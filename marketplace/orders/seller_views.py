@@ -11,6 +11,7 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.orders import services
 from marketplace.orders.forms import SellerStatusForm
+from marketplace.inputs import page_number
 from marketplace.orders.lifecycle import STATUS_LABELS, allowed_moves, transition
 from marketplace.orders.models import ORDER_STATUSES
 from marketplace.orders.views import expire_lazily
@@ -39,7 +40,7 @@ def queue():
     expire_lazily(store_ids=[s.id for s in stores])
     status = request.args.get("status") if request.args.get("status") in ORDER_STATUSES else None
     store = next((s for s in stores if s.slug == request.args.get("store")), None)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args.get("page"))
     orders, total = services.seller_orders(current_user, store.id if store else None, status, page, PER_PAGE)
     return render_template("orders/seller_queue.html", orders=orders, total=total, page=page, per_page=PER_PAGE,
                            stores=stores, store=store, status=status, statuses=STATUS_LABELS)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.inputs import page_number
 from marketplace.orders import services
 from marketplace.orders.forms import CancelForm, ConfirmForm
 from marketplace.orders.lifecycle import STATUS_LABELS, allowed_moves, transition
@@ -43,7 +44,7 @@ def _expire_mine() -> None:
 def index():
     """The shopper's orders, newest first."""
     _expire_mine()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args.get("page"))
     orders, total = services.shopper_orders(current_user, page, PER_PAGE)
     return render_template("orders/index.html", orders=orders, total=total, page=page, per_page=PER_PAGE)
 

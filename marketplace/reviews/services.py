@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace import audit
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.inputs import digits
 from marketplace.reviews.models import Review
 from marketplace.stores import interest
 
@@ -28,7 +29,7 @@ def reviewed_line_ids(order) -> set[int]:
 
 def _clean_rating(value: Any) -> int:
     message = _("Beri nilai 1 sampai 5 bintang.")
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not digits(str(value).strip()):
         raise ValidationError(message, fields={"rating": message})
     rating = int(str(value).strip())
     if not 1 <= rating <= 5:

@@ -24,6 +24,7 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.media import limit_uploads
+from marketplace.inputs import digits
 from marketplace.stores import services
 from marketplace.urls import absolute_url
 from marketplace.stores.forms import (
@@ -400,7 +401,7 @@ def _save_product(product, form: ProductForm) -> dict[str, str]:
         row = entry.form
         try:
             if row.id.data:
-                variant = variants.get(int(row.id.data)) if row.id.data.isdigit() else None
+                variant = variants.get(int(row.id.data)) if digits(row.id.data) else None
                 if variant is None:
                     raise NotFound(_("Varian tidak ditemukan."))
                 catalog.update_variant(variant, current_user, row.service_data())

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Iterator
 from flask_babel import gettext as _
 
 from marketplace.catalog.sectors import DEFAULT_SECTOR, SECTORS
+from marketplace.inputs import digits
 
 # spreadsheet headers (ESMART.md "Files"); sentra is accepted when present
 IKM_COLUMNS = ("ikm_id", "nib", "nama_usaha", "pemilik", "kbli", "sektor", "sentra", "alamat", "kota",
@@ -128,7 +129,7 @@ def parse_rupiah(raw: Any) -> int:
             text = re.sub(r"[.,]", "", text)
         elif _RUPIAH_DECIMAL.match(text):
             text = _RUPIAH_DECIMAL.match(text).group(1)
-        raw = int(text) if text.isdigit() else None
+        raw = int(text) if digits(text) else None
     if not isinstance(raw, int) or not 0 < raw <= 1_000_000_000:
         raise RecordError("harga", message)
     return raw
@@ -139,7 +140,7 @@ def _whole_number(raw: Any, field_name: str, maximum: int) -> int | None:
         return None
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and digits(raw.strip()):
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= maximum:
         raise RecordError(field_name, _("Harus bilangan bulat 0 atau lebih."))

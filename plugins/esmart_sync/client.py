@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import requests
 from flask_babel import gettext as _
 
+from marketplace.inputs import digits
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -46,7 +48,7 @@ def retry_after_seconds(value: str | None, clock: Callable[[], datetime] | None 
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if digits(value):
         return float(value)
     try:
         when = parsedate_to_datetime(value)

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from marketplace.errors import ServiceError
 from marketplace.extensions import login_manager
+from marketplace.inputs import page_number
 
 from . import importer, pusher
 from .forms import PullForm, PushForm, UploadForm
@@ -32,8 +33,7 @@ def agency_only():
 
 
 def _page() -> int:
-    page = request.args.get("page", "1")
-    return max(1, int(page)) if page.isdigit() else 1
+    return page_number(request.args.get("page"))
 
 
 def _render_index(upload: UploadForm, status: int = 200):

@@ -12,6 +12,7 @@ from marketplace.errors import ServiceError, ValidationError
 from marketplace.expo import services as expos
 from marketplace.extensions import db, login_manager
 from marketplace.forms import apply_errors
+from marketplace.inputs import page_number
 from marketplace.stores import services as stores
 
 from . import claims, policies, protection, report, terms
@@ -48,7 +49,7 @@ def _forms(grant=None, expo_grant=None, rate=None):
 
 
 def _index(status: int = 200, **forms):
-    page = max(1, request.args.get("page", type=int) or 1)
+    page = page_number(request.args.get("page"))
     found, total = policies.listing(current_user, page, 50)
     recent, claim_total = claims.listing(current_user, None, 1, 50)
     return render_template("insurance/agency_index.html", products=terms.products(), policies=found,

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
 from marketplace.api import auth_required, current_api_user, json_body, page_args, paged
 from marketplace.errors import ValidationError
 from marketplace.extensions import csrf, db
 from marketplace.media import limit_uploads
+from marketplace.inputs import Body
 from marketplace.stores import services as stores
 
 from . import claims, policies, terms
@@ -28,16 +30,17 @@ def grant():
     """Grant a store (``store``) — or every exhibitor of an expo (``expo``) — a policy of ``product``.
     :raise 404: unknown store, expo or product :raise 409: the store already has an active one"""
     data = json_body()
-    product = terms.get_product(data.get("product"))
+    data.texts("product", "expo", "store")
+    product = terms.get_product(data.text("product"))
     user = current_api_user()
     if data.get("expo") and not data.get("store"):
-        result = policies.grant_to_exhibitors(user, str(data["expo"]), product)
+        result = policies.grant_to_exhibitors(user, data.text("expo"), product)
         db.session.commit()
         granted = policies.by_ids([p.id for p in result.granted])
         return jsonify({"items": [policy_json(p) for p in granted], "granted": len(result.granted),
                         "skipped": result.skipped}), 201
     if not isinstance(data.get("store"), str):
-        raise ValidationError(fields={"store": "Wajib diisi."})
+        raise ValidationError(fields={"store": _("Wajib diisi.")})
     policy = policies.grant(user, stores.get_store(data["store"]), product)
     db.session.commit()
     return jsonify(policy_json(policies.visible(user, policy.id))), 201
@@ -65,15 +68,26 @@ def get_policy(ref: str):
 def file_claim():
     """A member of the insured store files a claim on ``policy``; a shopper on its protected ``order``.
     JSON, or multipart with ``photos`` files. :raise 404: :raise 409: an open claim for the incident :raise 422:"""
-    data = request.form.to_dict() if request.files or request.form else json_body()
+    data = Body(request.form.to_dict()) if request.files or request.form else json_body()
+    data.texts("order", "incident_date", "cause", "description")
     photos = request.files.getlist("photos")
     user = current_api_user()
     if data.get("order") and not data.get("policy"):
-        claim = claims.file_protection_claim(user, str(data["order"]), data, photos)
+        claim = claims.file_protection_claim(user, data.text("order"), data, photos)
     else:
-        claim = claims.file_policy_claim(user, data.get("policy"), data, photos)
+        claim = claims.file_policy_claim(user, _policy_ref(data), data, photos)
     db.session.commit()
     return jsonify(claim_json(claims.visible(user, claim.id))), 201
+
+
+def _policy_ref(data: Body):
+    """The claimed policy: its number (text) or id (a whole number an id column holds; 422 otherwise)."""
+    ref = data.get("policy")
+    if isinstance(ref, str) and not (ref.strip().isascii() and ref.strip().isdigit()):
+        return ref
+    if ref is None or ref == "":
+        raise ValidationError(fields={"policy": _("Wajib diisi.")})
+    return data.id("policy")
 
 
 @bp.get("/claims")
@@ -99,7 +113,7 @@ def decide(claim_id: int):
     :raise 404: another insurer's claim :raise 409: a step out of order"""
     data = json_body()
     user = current_api_user()
-    claim = claims.decide(user, claim_id, str(data.get("decision") or ""), data.get("note") or "",
+    claim = claims.decide(user, claim_id, data.text("decision") or "", data.text("note") or "",
                           data.get("amount"))
     db.session.commit()
     return jsonify(claim_json(claims.visible(user, claim.id)))

@@ -21,12 +21,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from marketplace import audit, media
+from marketplace import audit, inputs, media
 from marketplace.accounts.services import require_confirmed_email
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import rupiah
+from marketplace.inputs import digits, in_id_range
 from marketplace.orders import services as orders
 from marketplace.stores import interest
 from marketplace.stores import services as stores
@@ -47,14 +48,7 @@ class DuplicateClaim(Conflict):
 # --- input ------------------------------------------------------------------------------
 
 def parse_date(raw, field: str = "incident_date") -> date:
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    try:
-        return date.fromisoformat(str(raw or "").strip())
-    except ValueError:
-        raise ValidationError(fields={field: _("Tulis tanggal dengan format TTTT-BB-HH.")})
+    return inputs.parse_date(raw, field)
 
 
 def _clean(data: dict, causes: list[str], sum_insured: int, period: tuple[date, date]) -> dict:
@@ -80,7 +74,7 @@ def _clean(data: dict, causes: list[str], sum_insured: int, period: tuple[date, 
         errors["description"] = _("Ceritakan kejadiannya (10 sampai 2.000 karakter).")
     out["description"] = description
     amount = data.get("amount")
-    if isinstance(amount, str) and amount.strip().replace(".", "").isdigit():
+    if isinstance(amount, str) and digits(amount.strip().replace(".", "")):
         amount = int(amount.strip().replace(".", ""))
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         errors["amount"] = _("Nilai klaim harus berupa angka rupiah di atas 0.")
@@ -261,7 +255,7 @@ def _not_own_claim(user, claim: Claim) -> None:
 def _approved_amount(claim: Claim, raw) -> int:
     if raw in (None, ""):
         return claim.amount
-    if isinstance(raw, str) and raw.strip().replace(".", "").isdigit():
+    if isinstance(raw, str) and digits(raw.strip().replace(".", "")):
         raw = int(raw.strip().replace(".", ""))
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= claim.amount:
         raise ValidationError(fields={"paid_amount": _("Nilai yang disetujui harus di atas 0 dan paling banyak "
@@ -279,7 +273,7 @@ def _with_details(query):
 def visible(user, claim_id) -> Claim:
     """A claim the user may see; NotFound otherwise (whoever else's it is)."""
     ref = str(claim_id or "").strip()
-    if not ref.isdigit():
+    if not in_id_range(ref):
         raise NotFound(_("Klaim tidak ditemukan."))
     query = _with_details(select(Claim)).where(Claim.id == int(ref))
     scope = access.claim_scope(user)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -17,6 +17,7 @@ from marketplace.errors import Conflict, NotFound
 from marketplace.expo import services as expos
 from marketplace.extensions import db
 from marketplace.stores import interest
+from marketplace.inputs import in_id_range
 from marketplace.stores import services as stores
 
 from . import access, notifications
@@ -146,7 +147,10 @@ def visible(user, policy_ref) -> Policy:
     """A policy (by id or number) the user may see; NotFound otherwise."""
     query = _with_details(select(Policy))
     ref = str(policy_ref or "").strip()
-    query = query.where(Policy.id == int(ref)) if ref.isdigit() else query.where(Policy.number == ref.upper())
+    if ref.isascii() and ref.isdigit():  # an id: one no INTEGER column holds names nothing
+        query = query.where(Policy.id == int(ref)) if in_id_range(ref) else query.where(false())
+    else:
+        query = query.where(Policy.number == ref.upper())
     scope = access.policy_scope(user)
     if scope is not None:
         query = query.where(scope)

@@ -53,7 +53,7 @@ def test_nul_in_a_json_key_is_422(api):
 def test_nul_in_a_form_field_is_422(client):
     response = client.post("/login", data={"email": "siti@test.id\x00", "password": "rahasia123"})
     assert response.status_code == 422
-    assert "Periksa kembali isian yang ditandai." in response.get_data(as_text=True)
+    assert "Isian ini berisi karakter yang tidak dapat disimpan: email." in response.get_data(as_text=True)
 
 
 def test_nul_in_a_path_is_404(api):
