@@ -263,8 +263,8 @@ def raw_body_cases(walk: Walk) -> None:
                                                                          and walk.key not in OPTIONAL_BODIES))
 
 
-# bodies the route reads only when sent: an unparsable one is ignored
-OPTIONAL_BODIES = {"POST /api/v1/orders/<number>/cancel", "POST /api/v1/agency/stores/<slug>/reinstate",
+# bodies the route reads only when sent, or never: an unparsable one is ignored
+OPTIONAL_BODIES = {"POST /api/v1/me/email-confirmation", "POST /api/v1/orders/<number>/cancel", "POST /api/v1/agency/stores/<slug>/reinstate",
                    "POST /api/v1/agency/stores/<slug>/approve", "POST /api/v1/orders/<number>/complete",
                    "POST /api/v1/esmart/pull", "POST /api/v1/esmart/push", "POST /api/v1/products/<int:product_id>/images"}
 
