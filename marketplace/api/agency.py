@@ -44,9 +44,17 @@ def _decide(slug: str, decision: str, reason: str | None = None):
     return agency_store_json(agency.store_with_owner(slug))
 
 
+def _text(data: dict, name: str) -> str:
+    """A text field of a JSON body: absent or null is empty; another JSON type is a 422, never its repr."""
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(fields={name: _("Harus teks.")})
+    return value or ""
+
+
 def _reason() -> str:
-    data = request.get_json(silent=True)
-    return str((data or {}).get("reason") or "") if isinstance(data, dict) else ""
+    """The optional body's ``reason``: no body is no reason; a body is a JSON object."""
+    return _text(json_body(), "reason") if request.get_data() else ""
 
 
 @bp.post("/agency/stores/<slug>/approve")
@@ -60,14 +68,14 @@ def approve_store(slug: str):
 @auth_required("agency")
 def reject_store(slug: str):
     """Reject a pending store with {"reason"} shown to its seller. :raise 404: :raise 409: :raise 422:"""
-    return _decide(slug, "reject", str(json_body().get("reason") or ""))
+    return _decide(slug, "reject", _text(json_body(), "reason"))
 
 
 @bp.post("/agency/stores/<slug>/suspend")
 @auth_required("agency")
 def suspend_store(slug: str):
     """Suspend an approved store with {"reason"}: its products vanish, new orders stop, open orders go on."""
-    return _decide(slug, "suspend", str(json_body().get("reason") or ""))
+    return _decide(slug, "suspend", _text(json_body(), "reason"))
 
 
 @bp.post("/agency/stores/<slug>/reinstate")

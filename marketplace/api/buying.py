@@ -33,6 +33,15 @@ def _expire_lazily(**scope) -> None:
     expire_lazily(**scope)
 
 
+def _texts(data: dict, *names: str) -> dict[str, str | None]:
+    """Optional text fields of a JSON body: a string or null each; another JSON type (``{}``, a number) is a
+    422 naming the field, never read as "absent"."""
+    wrong = {name: _("Harus teks.") for name in names if not isinstance(data.get(name), (str, type(None)))}
+    if wrong:
+        raise ValidationError(fields=wrong)
+    return {name: data.get(name) for name in names}
+
+
 # --- shapes --------------------------------------------------------------------------------
 
 def cart_json(view: carts.CartView) -> dict:
@@ -192,9 +201,8 @@ def _shopper_move(number: str, to_status: str, **details):
 @auth_required()
 def api_order_cancel(number: str):
     """Cancel before shipping (``reason`` optional); 409 once shipped or already cancelled."""
-    data = request.get_json(silent=True) or {}
-    reason = data.get("reason") if isinstance(data, dict) and isinstance(data.get("reason"), str) else None
-    return _shopper_move(number, "cancelled", reason=reason)
+    data = json_body() if request.get_data() else {}  # the body is optional; when sent, a JSON object
+    return _shopper_move(number, "cancelled", reason=_texts(data, "reason")["reason"])
 
 
 @bp.post("/orders/<number>/complete")
@@ -255,7 +263,9 @@ def api_seller_order_status(number: str):
     data = json_body()
     user = current_api_user()
     order = orders.get_for_seller(user, number)
-    text = {k: data.get(k) if isinstance(data.get(k), str) else None for k in ("tracking_number", "courier", "reason")}
-    status = data.get("status") if isinstance(data.get("status"), str) else ""
+    text = _texts(data, "tracking_number", "courier", "reason")
+    status = data.get("status")
+    if not isinstance(status, str):
+        raise ValidationError(fields={"status": _("Harus teks.")})
     _committed(transition, order, status, user, **text)
     return order_json(orders.get_for_seller(user, number))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
 from marketplace.api import auth_required, current_api_user, json_body, page_args, paged
 from marketplace.errors import ValidationError
@@ -15,6 +16,19 @@ bp = Blueprint("insurance_api", __name__, url_prefix="/api/v1/insurance")
 csrf.exempt(bp)
 
 
+def _typed(data: dict, text: tuple[str, ...] = (), either: tuple[str, ...] = ()) -> dict:
+    """``data`` once each named field is absent, null or of its JSON type: ``text`` strings, ``either`` an
+    integer or a string (an id or a number). Another type is a 422 naming the field, never its ``str()``."""
+    def fits(value, types) -> bool:
+        return value is None or (isinstance(value, types) and not isinstance(value, bool))
+
+    wrong = {name: _("Harus teks.") for name in text if not fits(data.get(name), str)}
+    wrong.update({name: _("Harus bilangan bulat.") for name in either if not fits(data.get(name), (int, str))})
+    if wrong:
+        raise ValidationError(fields=wrong)
+    return data
+
+
 @bp.get("/products")
 def products():
     """Insurers and their products, with their current terms."""
@@ -26,7 +40,7 @@ def products():
 def grant():
     """Grant a store (``store``) — or every exhibitor of an expo (``expo``) — a policy of ``product``.
     :raise 404: unknown store, expo or product :raise 409: the store already has an active one"""
-    data = json_body()
+    data = _typed(json_body(), text=("product", "store", "expo"))
     product = terms.get_product(data.get("product"))
     user = current_api_user()
     if data.get("expo") and not data.get("store"):
@@ -63,7 +77,8 @@ def get_policy(ref: str):
 def file_claim():
     """A member of the insured store files a claim on ``policy``; a shopper on its protected ``order``.
     JSON, or multipart with ``photos`` files. :raise 404: :raise 409: an open claim for the incident :raise 422:"""
-    data = request.form.to_dict() if request.files or request.form else json_body()
+    data = request.form.to_dict() if request.files or request.form else _typed(
+        json_body(), text=("order", "incident_date", "cause", "description"), either=("policy", "amount"))
     photos = request.files.getlist("photos")
     user = current_api_user()
     if data.get("order") and not data.get("policy"):
@@ -95,7 +110,7 @@ def get_claim(claim_id: int):
 def decide(claim_id: int):
     """The claim's insurer approves (optional ``amount``), rejects (``note`` required) or marks it paid.
     :raise 404: another insurer's claim :raise 409: a step out of order"""
-    data = json_body()
+    data = _typed(json_body(), text=("decision", "note"), either=("amount",))
     user = current_api_user()
     claim = claims.decide(user, claim_id, str(data.get("decision") or ""), data.get("note") or "",
                           data.get("amount"))
