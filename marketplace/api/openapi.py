@@ -773,7 +773,9 @@ def build_spec() -> dict:
                 "Every list answers `{\"items\": [...]}`, paged ones with `total`, `page`, `per_page`. "
                 "Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. Sign in with "
                 "`POST /api/v1/auth/tokens` and send `Authorization: Bearer <token>`. Messages are in "
-                "Indonesian; add `?lang=en` for English."
+                "Indonesian; add `?lang=en` for English. No text anywhere in a request may hold a NUL "
+                "character (U+0000): 422. An empty query parameter counts as absent. Operations that are rate "
+                "limited say so with a 429 answer (`Retry-After` tells when to try again)."
             ),
         },
         "tags": [{"name": name} for name in (
