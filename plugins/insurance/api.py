@@ -94,7 +94,10 @@ def file_claim():
 def list_claims():
     """The claims the user may see (``status`` filters)."""
     page, per_page = page_args(50, 100)
-    items, total = claims.listing(current_api_user(), request.args.get("status"), page, per_page)
+    status = request.args.get("status") or None
+    if status is not None and status not in claims.CLAIM_STATUSES:
+        raise ValidationError(fields={"status": _("Status tidak dikenal.")})
+    items, total = claims.listing(current_api_user(), status, page, per_page)
     return jsonify(paged([claim_json(c) for c in items], total, page, per_page))
 
 
