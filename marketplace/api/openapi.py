@@ -115,8 +115,48 @@ def answer(description: str, schema: dict | None = None) -> dict:
     return out
 
 
+def whole_number_text(schema: dict) -> dict:
+    """An integer query parameter as the text it is on the wire: decimal digits (leading zeros allowed) of a
+    number in ``minimum``..``maximum``. Exactly what the code reads; an integer schema would also admit
+    ``2.0``, which it refuses."""
+    low, high = schema["minimum"], schema["maximum"]
+    out = {"type": "string", "pattern": f"^0*{_digits_between(low, high)}$",
+           "description": " ".join(filter(None, [schema.get("description"), f"a whole number {low}..{high}"]))}
+    if "default" in schema:
+        out["default"] = str(schema["default"])
+    return out
+
+
+def _digits_between(low: int, high: int) -> str:
+    """A regular expression for the numbers ``low``..``high`` written without leading zeros."""
+    def same_length(a: str, b: str) -> str:
+        if a == b:
+            return a
+        if len(a) == 1:
+            return f"[{a}-{b}]"
+        if a[0] == b[0]:
+            return a[0] + same_length(a[1:], b[1:])
+        rest = len(a) - 1
+        parts = [a[0] + same_length(a[1:], "9" * rest)]
+        if int(b[0]) - int(a[0]) > 1:
+            parts.append(f"[{int(a[0]) + 1}-{int(b[0]) - 1}]" + "[0-9]" * rest)
+        parts.append(b[0] + same_length("0" * rest, b[1:]))
+        return "(?:" + "|".join(parts) + ")"
+
+    parts = []
+    for length in range(len(str(low)), len(str(high)) + 1):
+        first = max(low, 10 ** (length - 1) if length > 1 else 0)
+        last = min(high, 10 ** length - 1)
+        if first <= last:
+            parts.append(same_length(str(first), str(last)))
+    return "(?:" + "|".join(parts) + ")"
+
+
 def query(name: str, schema: dict, description: str = "") -> dict:
-    param = {"name": name, "in": "query", "required": False, "schema": schema}
+    # every query parameter: empty is the same as absent (``?sort=`` sorts as by default)
+    if schema.get("type") == "integer":
+        schema = whole_number_text(schema)
+    param = {"name": name, "in": "query", "required": False, "allowEmptyValue": True, "schema": schema}
     if description:
         param["description"] = description
     return param
@@ -416,7 +456,7 @@ def schemas() -> dict:
                       ["id", "number", "store", "insurer", "product", "status", "starts_on", "ends_on"]),
         "PolicyGrantResult": obj({"items": array(ref("Policy")), "granted": INTEGER, "skipped": array(STRING)},
                                  ["items", "granted", "skipped"]),
-        "ClaimInput": obj({"policy": {"type": ["integer", "string"], "description": "policy id or number"},
+        "ClaimInput": obj({"policy": {"anyOf": [ID, {"type": "string"}], "description": "policy id or number"},
                            "order": {"type": "string", "description": "instead of policy: the shopper's "
                                                                       "protected order number"},
                            "incident_date": DATE,
@@ -793,6 +833,9 @@ def build_spec() -> dict:
 
 # --- what only the running app knows --------------------------------------------------
 
+# Operations that answer 429 from a count of their own rather than a Flask-Limiter limit (METHOD, path).
+COUNTED_BY_HAND: set[tuple[str, str]] = set()
+
 def rate_limited_operations(app: Flask) -> set[tuple[str, str]]:
     """(METHOD, OpenAPI path) of every route Flask-Limiter counts, from the limits declared on the views,
     their blueprints and the whole app: what the 429 answers of the document are built from."""
@@ -824,7 +867,7 @@ def served_spec(app: Flask) -> dict:
     spec = app.extensions.get("openapi_spec")
     if spec is None:
         spec = copy.deepcopy(build_spec())
-        for method, path in rate_limited_operations(app):
+        for method, path in rate_limited_operations(app) | COUNTED_BY_HAND:
             op = spec["paths"].get(path, {}).get(method.lower())
             if op is not None:
                 op["responses"]["429"] = {"$ref": f"#/components/responses/{ERROR_RESPONSES['429']}"}

@@ -272,3 +272,26 @@ def test_an_insurance_claim_or_decision_field_of_another_json_type_is_refused(ma
     decision = client.post(f"/api/v1/insurance/claims/{filed.get_json()['id']}/decision",
                            json={"decision": "reject", "note": ["bukan", "teks"]}, headers=insurer_auth)
     assert decision.status_code == 422 and "note" in decision.get_json()["error"]["fields"]
+    unknown = client.get("/api/v1/insurance/claims?status=ditolak", headers=insurer_auth)
+    assert unknown.status_code == 422 and "status" in unknown.get_json()["error"]["fields"]
+    assert client.get("/api/v1/insurance/claims?status=", headers=insurer_auth).get_json()["total"] == 1
+
+
+def test_an_unknown_status_filter_is_refused_and_an_empty_one_means_all(shop):
+    api = shop["api"]
+    for path, token in [("/orders", shop["shopper"]), ("/seller/orders", shop["seller"])]:
+        unknown = api.get(f"{path}?status=dikirim", token=token)
+        assert unknown.status_code == 422 and "status" in unknown.get_json()["error"]["fields"]
+        everything = api.get(f"{path}?status=", token=token)
+        assert everything.status_code == 200 and everything.get_json()["total"] == 1
+
+
+def test_an_empty_report_format_is_the_default_json(shop):
+    response = shop["api"].get("/agency/reports/sales?format=", token=shop["agency"])
+    assert response.status_code == 200 and response.mimetype == "application/json"
+
+
+def test_every_query_parameter_is_described_as_empty_means_absent(spec):
+    params = [p for item in spec["paths"].values() for op in item.values() for p in op.get("parameters", [])
+              if p["in"] == "query"]
+    assert params and all(p["allowEmptyValue"] is True for p in params)
