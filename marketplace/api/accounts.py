@@ -3,27 +3,13 @@ the signed-in user."""
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace.accounts import mails, services
 from marketplace.accounts.views import RESEND_LIMIT, SIGN_IN_LIMIT, SIGN_IN_SCOPE
 from marketplace.api import auth_required, bp, current_api_user, json_body
-from marketplace.errors import Unauthorized, ValidationError, error_response
+from marketplace.errors import Unauthorized, error_response
 from marketplace.extensions import db, limiter
 from marketplace.stores.services import stores_of
-
-
-def _text_fields(data: dict, *names: str) -> dict[str, str | None]:
-    """The named fields of a JSON body; each must be a string or absent (422 otherwise)."""
-    values, errors = {}, {}
-    for name in names:
-        value = data.get(name)
-        if value is not None and not isinstance(value, str):
-            errors[name] = _("Harus teks.")
-        values[name] = value
-    if errors:
-        raise ValidationError(fields=errors)
-    return values
 
 
 def user_json(user) -> dict:
@@ -58,8 +44,8 @@ def _blocked(exc: services.SignInBlocked):
 def register():
     """Creates a shopper and mails the confirmation link: 201 {"email","name","roles","email_confirmed"};
     422 bad fields; 409 e-mail taken (behind the 20-an-hour limit)."""
-    values = _text_fields(json_body(), "email", "password", "name")
-    user = services.create_user(values["email"], values["password"], values["name"])
+    values = json_body().texts("email", "password", "name")
+    user = services.create_user(values.get("email"), values.get("password"), values.get("name"))
     db.session.commit()
     mails.email_confirmation(user)
     return user_json(user), 201
@@ -71,16 +57,16 @@ def create_token():
     """A bearer token for these credentials: 201 {"token","id","expires_at"}; 401 when they are wrong;
     429 with Retry-After while the address waits after too many wrong passwords. Optional "label"
     (else the User-Agent) names it in the token list."""
-    values = _text_fields(json_body(), "email", "password", "label")
+    values = json_body().texts("email", "password", "label")
     try:
-        user = services.authenticate(values["email"], values["password"])
+        user = services.authenticate(values.get("email"), values.get("password"))
     except services.SignInBlocked as exc:
         db.session.rollback()
         return _blocked(exc)
     except Unauthorized:
         db.session.commit()  # the failure count
         raise
-    issued, token = services.new_token(user, values["label"] or request.headers.get("User-Agent"))
+    issued, token = services.new_token(user, values.get("label") or request.headers.get("User-Agent"))
     db.session.flush()
     body = {"token": token, "id": issued.id, "expires_at": _iso(issued.expires_at)}
     db.session.commit()

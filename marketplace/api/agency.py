@@ -111,7 +111,7 @@ def _commission_json(bps: int) -> dict:
 def sales_report():
     """The sales report of ?expo= or ?from=&to= (Jakarta dates) as JSON, or CSV with ?format=csv.
     :raise 404: unknown expo. :raise 422: bad dates or format."""
-    fmt = request.args.get("format", "json")
+    fmt = request.args.get("format") or "json"  # empty is absent, like every query parameter
     if fmt not in ("json", "csv"):
         raise ValidationError(fields={"format": _("json atau csv.")})
     report = reports.report_for(request.args.get("expo") or None, request.args.get("from") or None,

@@ -12,6 +12,7 @@ from marketplace.extensions import db
 from marketplace.media import media_url
 from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import transition
+from marketplace.orders.models import ORDER_STATUSES
 from marketplace.payments import services as payments
 from marketplace.reviews import services as reviews
 
@@ -31,6 +32,15 @@ def _expire_lazily(**scope) -> None:
     from marketplace.orders.views import expire_lazily
 
     expire_lazily(**scope)
+
+
+def _status_arg() -> str | None:
+    """``?status=`` of an order listing: an order status, or empty or absent for all (an unknown one was read
+    as "all", so a typo showed every order)."""
+    status = request.args.get("status") or None
+    if status is not None and status not in ORDER_STATUSES:
+        raise ValidationError(fields={"status": _("Status tidak dikenal.")})
+    return status
 
 
 # --- shapes --------------------------------------------------------------------------------
@@ -171,7 +181,7 @@ def api_orders():
     user = current_api_user()
     _expire_lazily(user_id=user.id)
     page, per_page = page_args(20, 100)
-    items, total = orders.shopper_orders(user, page, per_page, request.args.get("status"))
+    items, total = orders.shopper_orders(user, page, per_page, _status_arg())
     return paged([order_json(o) for o in items], total, page, per_page)
 
 
@@ -235,7 +245,7 @@ def api_seller_orders():
             raise ValidationError(fields={"store": _("Anda tidak mengelola toko ini.")})
         store_id = store.id
     page, per_page = page_args(20, 100)
-    items, total = orders.seller_orders(user, store_id, request.args.get("status"), page, per_page)
+    items, total = orders.seller_orders(user, store_id, _status_arg(), page, per_page)
     return paged([order_json(o) for o in items], total, page, per_page)
 
 

@@ -3,6 +3,7 @@ product, the categories. Only active products of approved stores are shown."""
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
 
 from marketplace import pagecache
 from marketplace.api import bp, paged
@@ -21,6 +22,10 @@ DEFAULT_PER_PAGE, MAX_PER_PAGE = 24, 100
 def list_products():
     """A page of products, most relevant first when ?q= is given. :raise 422: bad parameters."""
     params, errors = parse_search_args(request.args, per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE)
+    for name in ("min_price", "max_price"):  # the pages read "Rp 25.000"; the API takes whole rupiah digits only
+        raw = request.args.get(name, "").strip()
+        if raw and not (raw.isascii() and raw.isdigit()):
+            errors[name] = _("Harga harus bilangan bulat rupiah.")
     if errors:
         raise ValidationError(fields=errors)
     if params.category:

@@ -8,19 +8,31 @@ plugin's name and answer 404 while that plugin is switched off.
 """
 from __future__ import annotations
 
+import copy
+import re
 from functools import cache
 
-from flask import jsonify
+from flask import Flask, current_app, jsonify
 
 from marketplace.api import bp
+from marketplace.catalog.models import PRODUCT_STATUSES as _PRODUCT_STATUSES
+from marketplace.catalog.search import SORTS as _SORTS
 from marketplace.catalog.sectors import SECTORS
+# the claim causes are the insurance plugin's vocabulary; the document describes its endpoints whether it is on
+CLAIM_CAUSES = ("kebakaran", "petir", "ledakan", "kejatuhan_pesawat", "asap", "pencurian", "banjir", "gempa_bumi",
+                "barang_rusak", "tidak_sampai")
+from marketplace.cart.models import MAX_LINE_QUANTITY
+from marketplace.catalog.services import MAX_PRICE, MAX_STOCK, MAX_VARIANTS
+from marketplace.orders.models import ORDER_STATUSES as _ORDER_STATUSES
+from marketplace.stores.models import STORE_STATUSES as _STORE_STATUSES
 
 API = "/api/v1"
 
-STORE_STATUSES = ["pending", "approved", "rejected", "suspended"]
-ORDER_STATUSES = ["pending_payment", "paid", "processing", "shipped", "completed", "cancelled", "refunded"]
-PRODUCT_STATUSES = ["draft", "active", "archived"]
-PRODUCT_SORTS = ["relevance", "newest", "price_asc", "price_desc"]
+STORE_STATUSES = list(_STORE_STATUSES)
+ORDER_STATUSES = list(_ORDER_STATUSES)
+PRODUCT_STATUSES = list(_PRODUCT_STATUSES)
+PRODUCT_SORTS = list(_SORTS)
+MAX_ID = 2_147_483_647  # the database's integer columns
 
 
 # --- small builders -------------------------------------------------------------
@@ -55,9 +67,28 @@ def items_of(item: dict, paged: bool = False) -> dict:
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 RUPIAH = {"type": "integer", "minimum": 0, "description": "whole rupiah"}
-PRICE = {"type": "integer", "minimum": 1, "maximum": 1_000_000_000, "description": "whole rupiah, > 0"}
-STOCK = {"type": "integer", "minimum": 0, "maximum": 1_000_000}
+PRICE = {"type": "integer", "minimum": 1, "maximum": MAX_PRICE, "description": "whole rupiah, > 0"}
+STOCK = {"type": "integer", "minimum": 0, "maximum": MAX_STOCK}
+QUANTITY = {"type": "integer", "minimum": 1, "maximum": MAX_LINE_QUANTITY}
+IDEMPOTENCY_KEY = {"type": "string", "pattern": "^[A-Za-z0-9_\\-:.]{8,100}$"}
+# Text that must say something: leading and trailing white space is dropped and what is left may not be empty.
+# (\x1c-\x1f count as white space for Python's strip(), not for JSON Schema's \s.)
+NOT_BLANK = "[^\\s\\x1c-\\x1f]"
+# An Indonesian mobile number as the code accepts it (national 08..., or +62 8...); E.164 in answers.
+PHONE = "^(0|\\+62)8[1-35-9][0-9]{7,10}$"
+
+
+def text(max_length: int | None = None, *, required: bool = True, nullable: bool = False, **extra) -> dict:
+    """A text field. ``required``: blank is refused (422); otherwise blank, and null when ``nullable``, mean none.
+    ``max_length`` is the column's, counted after trimming."""
+    schema: dict = {"type": ["string", "null"] if nullable else "string"}
+    if required:
+        schema.update(minLength=1, pattern=NOT_BLANK)
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return {**schema, **extra}
 DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 EMAIL = {"type": "string", "format": "email"}
@@ -84,25 +115,66 @@ def answer(description: str, schema: dict | None = None) -> dict:
     return out
 
 
+def whole_number_text(schema: dict) -> dict:
+    """An integer query parameter as the text it is on the wire: decimal digits (leading zeros allowed) of a
+    number in ``minimum``..``maximum``. Exactly what the code reads; an integer schema would also admit
+    ``2.0``, which it refuses."""
+    low, high = schema["minimum"], schema["maximum"]
+    out = {"type": "string", "pattern": f"^0*{_digits_between(low, high)}$",
+           "description": " ".join(filter(None, [schema.get("description"), f"a whole number {low}..{high}"]))}
+    if "default" in schema:
+        out["default"] = str(schema["default"])
+    return out
+
+
+def _digits_between(low: int, high: int) -> str:
+    """A regular expression for the numbers ``low``..``high`` written without leading zeros."""
+    def same_length(a: str, b: str) -> str:
+        if a == b:
+            return a
+        if len(a) == 1:
+            return f"[{a}-{b}]"
+        if a[0] == b[0]:
+            return a[0] + same_length(a[1:], b[1:])
+        rest = len(a) - 1
+        parts = [a[0] + same_length(a[1:], "9" * rest)]
+        if int(b[0]) - int(a[0]) > 1:
+            parts.append(f"[{int(a[0]) + 1}-{int(b[0]) - 1}]" + "[0-9]" * rest)
+        parts.append(b[0] + same_length("0" * rest, b[1:]))
+        return "(?:" + "|".join(parts) + ")"
+
+    parts = []
+    for length in range(len(str(low)), len(str(high)) + 1):
+        first = max(low, 10 ** (length - 1) if length > 1 else 0)
+        last = min(high, 10 ** length - 1)
+        if first <= last:
+            parts.append(same_length(str(first), str(last)))
+    return "(?:" + "|".join(parts) + ")"
+
+
 def query(name: str, schema: dict, description: str = "") -> dict:
-    param = {"name": name, "in": "query", "required": False, "schema": schema}
+    # every query parameter: empty is the same as absent (``?sort=`` sorts as by default)
+    if schema.get("type") == "integer":
+        schema = whole_number_text(schema)
+    param = {"name": name, "in": "query", "required": False, "allowEmptyValue": True, "schema": schema}
     if description:
         param["description"] = description
     return param
 
 
 def path_param(name: str, schema: dict | None = None, description: str = "") -> dict:
-    param = {"name": name, "in": "path", "required": True, "schema": schema or STRING}
+    param = {"name": name, "in": "path", "required": True, "schema": schema or text()}
     if description:
         param["description"] = description
     return param
 
 
+SEARCH_PRICE = {"type": "integer", "minimum": 0, "maximum": MAX_PRICE, "description": "whole rupiah"}
 PAGE_PARAMS = [query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}),
                query("per_page", {"type": "integer", "minimum": 1, "maximum": 100})]
 ERROR_RESPONSES = {  # status -> components/responses name
     "400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
-    "409": "Conflict", "422": "ValidationFailed",
+    "409": "Conflict", "422": "ValidationFailed", "429": "RateLimited",
 }
 
 
@@ -139,8 +211,18 @@ def operation(op_id: str, summary: str, tag: str, responses: dict, *, auth: str 
 # --- components ----------------------------------------------------------------
 
 def schemas() -> dict:
-    variant_input = obj({"name": STRING, "sku": NULLABLE_STRING, "price": PRICE, "stock": STOCK},
+    variant_name = {"type": ["string", "null"], "maxLength": 120, "pattern": f"^$|{NOT_BLANK}",
+                    "description": "empty or null: 'Standar' (a new variant) or unchanged (a change)"}
+    sku = {"type": ["string", "null"], "maxLength": 64,
+           "description": "empty or null: generated (a new variant) or unchanged (a change)"}
+    variant_input = obj({"name": variant_name, "sku": sku, "price": PRICE, "stock": {**STOCK, "default": 0}},
                         ["price"], description="name defaults to 'Standar', sku is generated when empty")
+    product_fields = {
+        "name": text(160), "description": text(20000, required=False, nullable=True),
+        "category": {"type": ["string", "null"], "description": "a slug of GET /categories; empty or null: none"},
+        "unit": text(30, required=False, nullable=True),
+        "weight_grams": {"type": ["integer", "null"], "minimum": 0, "maximum": 1_000_000},
+    }
     return {
         "Error": obj({"error": obj({
             "code": {"type": "string", "examples": ["validation_error", "not_found", "conflict"]},
@@ -149,8 +231,9 @@ def schemas() -> dict:
                        "description": "a message per invalid field, e.g. `variants.0.price`"},
         }, ["code", "message", "fields"])}, ["error"]),
         # accounts
-        "Credentials": obj({"email": EMAIL, "password": STRING}, ["email", "password"]),
-        "Registration": obj({"email": EMAIL, "password": {"type": "string", "minLength": 8}, "name": STRING},
+        "Credentials": obj({"email": {**EMAIL, "maxLength": 254}, "password": STRING}, ["email", "password"]),
+        "Registration": obj({"email": {**EMAIL, "maxLength": 254},
+                             "password": {"type": "string", "minLength": 8, "maxLength": 200}, "name": text(120)},
                             ["email", "password", "name"]),
         "Token": obj({"token": STRING, "id": INTEGER, "expires_at": DATETIME}, ["token"]),
         "TokenInfo": obj({"id": INTEGER, "label": NULLABLE_STRING, "created_at": DATETIME,
@@ -171,17 +254,22 @@ def schemas() -> dict:
             "description": STRING, "nib": NULLABLE_STRING, "address": STRING, "whatsapp": NULLABLE_STRING,
         })]},
         "StoreInput": obj({
-            "name": STRING, "nib": {"type": ["string", "null"], "pattern": "^[0-9]{13}$",
-                                    "description": "NIB, 13 digits"},
-            "city": STRING, "sector": SECTOR, "whatsapp": {"type": ["string", "null"], "examples": ["0812-3456-7890"]},
-            "address": STRING, "description": STRING,
+            "name": text(120),
+            "nib": {"type": ["string", "null"], "pattern": "^ *(?:[0-9] *){13}$|^ *$",
+                    "description": "NIB, 13 digits (spaces ignored); empty or null: none"},
+            "city": {"type": ["string", "null"], "description": "trimmed, cut to 80 characters"},
+            "sector": SECTOR,
+            "whatsapp": {"type": ["string", "null"], "pattern": f"^ *$|{PHONE}", "examples": ["081234567890"],
+                         "description": "an Indonesian mobile number; empty or null: none. Stored in E.164."},
+            "address": {"type": ["string", "null"], "description": "trimmed, cut to 255 characters"},
+            "description": {"type": ["string", "null"], "description": "trimmed, cut to 5000 characters"},
         }, ["name", "sector"]),
         # catalogue
         "Category": obj({"slug": STRING, "name": STRING, "sector": SECTOR}, ["slug", "name", "sector"]),
         "Variant": obj({"id": INTEGER, "name": STRING, "sku": STRING, "price": PRICE, "stock": STOCK},
                        ["id", "name", "sku", "price", "stock"]),
         "VariantInput": variant_input,
-        "VariantPatch": obj({"name": STRING, "sku": STRING, "price": PRICE, "stock": STOCK}),
+        "VariantPatch": obj({"name": text(120), "sku": sku, "price": PRICE, "stock": STOCK}),
         "Image": obj({"id": INTEGER, "url": URL, "thumbnail_url": URL, "width": INTEGER, "height": INTEGER},
                      ["url", "thumbnail_url"]),
         "Product": obj({
@@ -196,21 +284,13 @@ def schemas() -> dict:
         "ProductDetail": {"allOf": [ref("Product"), obj({
             "variants": array(ref("Variant")), "images": array(ref("Image")),
         }, ["variants"])]},
-        "ProductInput": obj({
-            "name": STRING, "description": STRING, "category": {"type": ["string", "null"]},
-            "status": {"enum": PRODUCT_STATUSES, "default": "draft"}, "unit": NULLABLE_STRING,
-            "weight_grams": {"type": ["integer", "null"], "minimum": 0},
-            "variants": array(ref("VariantInput"), minItems=1, maxItems=50),
-        }, ["name", "variants"]),
-        "ProductPatch": obj({
-            "name": STRING, "description": STRING, "category": {"type": ["string", "null"]},
-            "status": {"enum": PRODUCT_STATUSES}, "unit": NULLABLE_STRING,
-            "weight_grams": {"type": ["integer", "null"], "minimum": 0},
-        }),
+        "ProductInput": obj({**product_fields, "status": {"enum": PRODUCT_STATUSES, "default": "draft"},
+                             "variants": array(ref("VariantInput"), minItems=1, maxItems=MAX_VARIANTS)},
+                            ["name", "variants"]),
+        "ProductPatch": obj({**product_fields, "status": {"enum": PRODUCT_STATUSES}}),
         # cart, checkout, orders
-        "CartItemInput": obj({"variant_id": INTEGER, "quantity": {"type": "integer", "minimum": 1, "default": 1}},
-                             ["variant_id"]),
-        "CartQuantityInput": obj({"quantity": {"type": "integer", "minimum": 1}}, ["quantity"]),
+        "CartItemInput": obj({"variant_id": ID, "quantity": {**QUANTITY, "default": 1}}, ["variant_id"]),
+        "CartQuantityInput": obj({"quantity": QUANTITY}, ["quantity"]),
         "CartLine": obj({
             "id": INTEGER, "variant_id": INTEGER, "product_id": INTEGER, "product": STRING, "variant": STRING,
             "sku": STRING, "store": STRING, "price": RUPIAH, "quantity": INTEGER, "line_total": RUPIAH,
@@ -223,14 +303,16 @@ def schemas() -> dict:
             "count": INTEGER, "total": RUPIAH,
             "version": {"type": ["string", "integer"], "description": "send back as `cart_version` at checkout"},
         }, ["items", "total"]),
-        "Shipping": obj({"name": STRING, "phone": STRING, "address": STRING, "city": STRING,
-                         "postal_code": STRING}, ["name", "phone", "address", "city", "postal_code"]),
+        "Shipping": obj({"name": text(120), "phone": {"type": "string", "pattern": PHONE},
+                         "address": text(500, minLength=10, description="street, number, RT/RW, kelurahan"),
+                         "city": text(80), "postal_code": {"type": "string", "pattern": "^[0-9]{5}$"}},
+                        ["name", "phone", "address", "city", "postal_code"]),
         "CheckoutInput": obj({
             "payment_method": {"type": "string", "examples": ["stripe", "bank_transfer", "cash_on_delivery"]},
             "shipping": ref("Shipping"),
             "extras": array(STRING, description="ids from GET /checkout/extras, e.g. order_protection"),
             "cart_version": {"type": ["string", "integer"], "description": "409 when the cart changed since"},
-            "idempotency_key": {"type": "string", "description": "or the `Idempotency-Key` header"},
+            "idempotency_key": {**IDEMPOTENCY_KEY, "description": "or the `Idempotency-Key` header"},
         }, ["payment_method", "shipping"]),
         "OrderSummary": obj({"number": STRING, "store": STRING, "total": RUPIAH,
                              "status": {"enum": ORDER_STATUSES}}, ["number", "store", "total", "status"]),
@@ -256,11 +338,16 @@ def schemas() -> dict:
             "shipping": ref("Shipping"), "lines": array(ref("OrderLine")),
             "extras": array(obj({"id": STRING, "name": STRING, "amount": RUPIAH})),
         })]},
-        "OrderStatusInput": obj({"status": {"enum": ["processing", "shipped", "completed", "cancelled"]},
-                                 "tracking_number": STRING, "courier": STRING, "reason": STRING}, ["status"]),
-        "CancelInput": obj({"reason": STRING}),
-        "ReviewInput": obj({"rating": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": STRING,
-                            "line_id": {"type": "integer", "description": "review one line; default: the order"}},
+        "OrderStatusInput": obj({
+            "status": {"enum": ["processing", "shipped", "completed", "cancelled"]},
+            "tracking_number": {"type": ["string", "null"], "maxLength": 80, "description": "required to ship"},
+            "courier": {"type": ["string", "null"], "maxLength": 60},
+            "reason": {"type": ["string", "null"], "description": "required when the seller cancels; cut to 1000"},
+        }, ["status"]),
+        "CancelInput": obj({"reason": {"type": ["string", "null"], "description": "cut to 1000 characters"}}),
+        "ReviewInput": obj({"rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                            "comment": {"type": ["string", "null"], "maxLength": 2000},
+                            "line_id": {**ID, "description": "review one line; default: the order's only line"}},
                            ["rating"]),
         "Review": obj({"id": INTEGER, "line_id": {"type": ["integer", "null"]},
                        "product_id": {"type": ["integer", "null"]}, "rating": INTEGER, "comment": STRING,
@@ -269,7 +356,8 @@ def schemas() -> dict:
                       "reservation_minutes": {"type": ["integer", "null"]}}, ["id", "name"],
                      description="a payment method or checkout extra of an enabled plugin; more fields may follow"),
         # agency
-        "ReasonInput": obj({"reason": {"type": "string", "minLength": 1}}, ["reason"]),
+        "ReasonInput": obj({"reason": text(description="shown to the store's seller")}, ["reason"]),
+        "OptionalReasonInput": obj({"reason": {"type": ["string", "null"]}}),
         "FeaturedInput": obj({"stores": array(STRING, description="store slugs, in order")}, ["stores"]),
         "AgencyStore": {"allOf": [ref("StoreDetail"), obj({
             "status_reason": NULLABLE_STRING, "allow_agency_assist": BOOLEAN, "created_at": DATETIME,
@@ -279,19 +367,24 @@ def schemas() -> dict:
         "Commission": obj({"percent": {"type": "number", "minimum": 0, "maximum": 100},
                            "basis_points": {"type": "integer", "minimum": 0, "maximum": 10000}},
                           ["percent", "basis_points"]),
-        "CommissionInput": obj({"percent": {"type": ["number", "string"], "examples": [2.5, "2,5", 0],
-                                            "description": "0 to 100, at most two decimals"}}, ["percent"]),
+        "CommissionInput": obj({"percent": {
+            "anyOf": [{"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.01},
+                      {"type": "string", "pattern": "^\\s*(100([.,]0{1,2})?|[0-9]{1,2}([.,][0-9]{1,2})?)\\s*%?\\s*$"}],
+            "examples": [2.5, "2,5", 0], "description": "0 to 100, at most two decimals"}}, ["percent"]),
         "ExpoInput": obj({
-            "slug": STRING, "name": STRING,
+            "slug": {"type": ["string", "null"], "description": "made URL-safe; empty: from the name"},
+            "name": text(160),
             "starts_at": {"type": "string", "description": "ISO date-time (or date); without an offset it is "
                                                            "Asia/Jakarta time", "examples": ["2026-12-01T08:00"]},
             "ends_at": {"type": "string", "description": "as starts_at; a bare date means the end of that day",
                         "examples": ["2026-12-14T21:00"]},
-            "description": STRING, "zones": array(STRING, description="zone names, in the hall's order"),
+            "description": {"type": ["string", "null"]},
+            "zones": array(text(80), description="zone names, in the hall's order"),
         }, ["slug", "name", "starts_at", "ends_at"]),
         "Exhibitor": obj({"store": STRING, "name": STRING, "booth": STRING, "zone": STRING, "rank": INTEGER},
                          ["store", "booth"]),
-        "ExhibitorInput": obj({"store": {"type": "string", "description": "the store's slug"}, "booth": STRING,
+        "ExhibitorInput": obj({"store": {"type": "string", "description": "the store's slug"},
+                               "booth": {"type": "string", "maxLength": 20, "description": "unique in the expo"},
                                "zone": {"type": "string", "description": "a zone slug or name of the expo; default: "
                                                                          "the store's sector"}},
                               ["store", "booth"]),
@@ -352,7 +445,8 @@ def schemas() -> dict:
                                  "sum_insured": RUPIAH, "premium": RUPIAH, "period_months": INTEGER,
                                  "active": BOOLEAN},
                                 ["insurer", "code", "name", "sum_insured", "premium", "period_months"]),
-        "PolicyInput": obj({"store": STRING, "product": {"type": "string", "examples": ["warungku"]},
+        "PolicyInput": obj({"store": {"type": "string", "description": "the store's slug"},
+                            "product": {"type": "string", "examples": ["warungku"]},
                             "expo": {"type": "string", "description": "instead of store: every exhibitor of "
                                                                        "this expo that has no active policy"}},
                            ["product"]),
@@ -365,10 +459,13 @@ def schemas() -> dict:
                       ["id", "number", "store", "insurer", "product", "status", "starts_on", "ends_on"]),
         "PolicyGrantResult": obj({"items": array(ref("Policy")), "granted": INTEGER, "skipped": array(STRING)},
                                  ["items", "granted", "skipped"]),
-        "ClaimInput": obj({"policy": {"type": ["integer", "string"], "description": "policy id or number"},
+        "ClaimInput": obj({"policy": {"anyOf": [ID, {"type": "string"}], "description": "policy id or number"},
                            "order": {"type": "string", "description": "instead of policy: the shopper's "
                                                                       "protected order number"},
-                           "incident_date": DATE, "cause": STRING, "description": STRING, "amount": PRICE,
+                           "incident_date": DATE,
+                           "cause": {"enum": list(CLAIM_CAUSES), "description": "one the policy's product covers"},
+                           "description": text(2000, minLength=10), "amount": {**ID, "description": "whole rupiah, "
+                                                                                      "at most the sum insured"},
                            "photos": array({"type": "string", "contentMediaType": "image/*"},
                                            description="multipart only: JPEG, PNG or WebP, up to 5")},
                           ["incident_date", "cause", "description", "amount"]),
@@ -381,8 +478,9 @@ def schemas() -> dict:
                       "days_since_documents": {"type": ["integer", "null"]}, "created_at": DATETIME},
                      ["id", "policy", "order", "status", "amount", "incident_date", "cause"]),
         "ClaimDecisionInput": obj({"decision": {"enum": ["approve", "reject", "paid"]},
-                                   "note": {"type": "string", "description": "required to reject"},
-                                   "amount": {"type": "integer", "minimum": 1,
+                                   "note": {"type": ["string", "null"], "description": "required to reject; "
+                                                                                       "cut to 2000 characters"},
+                                   "amount": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID,
                                               "description": "approve: the amount to pay (default: the claim's)"}},
                                   ["decision"]),
         "StripeEvent": obj({"id": STRING, "type": {"type": "string", "examples": [
@@ -401,6 +499,12 @@ def responses() -> dict:
         "Conflict": {"description": "Conflicts with the current state (taken, out of stock, illegal "
                                     "state change).", "content": error},
         "ValidationFailed": {"description": "Invalid fields; `error.fields` names each.", "content": error},
+        "RateLimited": {
+            "description": "Too many requests from this address (or for this account); `error.code` is "
+                           "`rate_limited`. Nothing was done: try again after `Retry-After` seconds.",
+            "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 0},
+                                        "description": "seconds until the limit resets"}},
+            "content": error},
     }
 
 
@@ -408,11 +512,11 @@ def responses() -> dict:
 
 def core_paths() -> dict:
     store_slug = path_param("slug", description="the store's slug")
-    product_id = path_param("id", {"type": "integer"}, "the product's id")
+    product_id = path_param("id", ID, "the product's id")
     number = path_param("number", description="the order number")
     seller = "that store's members (agency staff when the store allows assistance)"
     store_arg = query("store", STRING, "the store's slug, when the user belongs to several")
-    cart_line = path_param("id", {"type": "integer"}, "the cart line's id")
+    cart_line = path_param("id", ID, "the cart line's id")
     order_status = query("status", {"enum": ORDER_STATUSES})
     return {
         "/auth/register": {"post": operation(
@@ -446,7 +550,8 @@ def core_paths() -> dict:
         "/stores": {
             "get": operation(
                 "listStores", "Approved stores", "stores", {"200": answer("A page of stores.", ref("StorePage"))},
-                params=[query("featured", {"enum": ["1", "true"]}, "only the featured vendors, in order"),
+                params=[query("featured", {"enum": ["1", "true", "0", "false"]},
+                              "1 or true: only the featured vendors, in order"),
                         query("expo", STRING, "only this expo's exhibitors (expo slug)"),
                         query("sector", SECTOR), *PAGE_PARAMS], errors=("404", "422")),
             "post": operation(
@@ -465,9 +570,10 @@ def core_paths() -> dict:
             "listProducts", "Search and browse active products of approved stores", "catalogue",
             {"200": answer("A page of products.", ref("ProductPage"))},
             params=[query("q", STRING, "words; relevance first when given"), query("sector", SECTOR),
-                    query("category", STRING, "category slug"), query("store", STRING, "store slug"),
-                    query("city", STRING), query("min_price", RUPIAH), query("max_price", RUPIAH),
-                    query("sort", {"enum": PRODUCT_SORTS}), *PAGE_PARAMS], errors=("422",))},
+                    query("category", {"type": "string"}, "a slug of GET /categories"), query("store", STRING, "store slug"),
+                    query("city", STRING), query("min_price", SEARCH_PRICE), query("max_price", SEARCH_PRICE),
+                    query("sort", {"enum": PRODUCT_SORTS}), *PAGE_PARAMS], errors=("422",),
+            description="`min_price` may not be above `max_price` (422).")},
         "/products/{id}": {
             "get": operation("getProduct", "One product with its variants and photos", "catalogue",
                              {"200": answer("The product.", ref("ProductDetail"))}, params=[product_id],
@@ -488,15 +594,15 @@ def core_paths() -> dict:
             errors=("404",))},
         "/products/{id}/images/{image_id}": {"delete": operation(
             "deleteProductImage", "Remove a photo", "catalogue", {"204": answer("Removed.")}, auth=seller,
-            params=[product_id, path_param("image_id", {"type": "integer"})], errors=("404",))},
+            params=[product_id, path_param("image_id", ID)], errors=("404",))},
         "/variants/{id}": {
             "patch": operation("updateVariant", "Change a variant's name, SKU, price or stock", "catalogue",
                                {"200": answer("The variant.", ref("Variant"))}, auth=seller,
-                               params=[path_param("id", {"type": "integer"})], request=body(ref("VariantPatch")),
+                               params=[path_param("id", ID)], request=body(ref("VariantPatch")),
                                errors=("404", "409")),
             "delete": operation("deleteVariant", "Delete a variant (not a product's last one)", "catalogue",
                                 {"204": answer("Deleted.")}, auth=seller,
-                                params=[path_param("id", {"type": "integer"})], errors=("404", "409")),
+                                params=[path_param("id", ID)], errors=("404", "409")),
         },
         "/categories": {"get": operation(
             "listCategories", "The product categories", "catalogue",
@@ -583,7 +689,7 @@ def core_paths() -> dict:
         "/agency/stores/{slug}/reinstate": {"post": operation(
             "reinstateStore", "Lift a store's suspension", "agency",
             {"200": answer("The store.", ref("AgencyStore"))}, auth="agency", params=[store_slug],
-            errors=("404", "409"))},
+            request=body(ref("OptionalReasonInput"), required=False), errors=("404", "409"))},
         "/agency/featured": {"put": operation(
             "setFeatured", "Replace the featured vendors, in order", "agency",
             {"200": answer("The featured vendors.", items_of(ref("Store")))}, auth="agency",
@@ -642,7 +748,7 @@ def plugin_paths() -> dict:
         "/esmart/runs/{id}": {"get": operation(
             "esmartRun", "One sync run with its row errors, paged", "plugins",
             {"200": answer("The run.", ref("EsmartRun"))}, auth="agency", plugin="esmart_sync",
-            params=[path_param("id", {"type": "integer"}),
+            params=[path_param("id", ID),
                     query("page", {"type": "integer", "minimum": 1, "maximum": 100_000}),
                     query("per_page", {"type": "integer", "minimum": 1, "maximum": 500})], errors=("404",))},
         "/esmart/push": {"post": operation(
@@ -684,12 +790,12 @@ def plugin_paths() -> dict:
         },
         "/insurance/claims/{id}": {"get": operation(
             "getClaim", "One claim", "plugins", {"200": answer("The claim.", ref("Claim"))},
-            auth="those who may list it", plugin="insurance", params=[path_param("id", {"type": "integer"})],
+            auth="those who may list it", plugin="insurance", params=[path_param("id", ID)],
             errors=("404",))},
         "/insurance/claims/{id}/decision": {"post": operation(
             "decideClaim", "Approve, reject or mark a claim paid", "plugins",
             {"200": answer("The claim.", ref("Claim"))}, auth="the policy's insurer", plugin="insurance",
-            params=[path_param("id", {"type": "integer"})], request=body(ref("ClaimDecisionInput")),
+            params=[path_param("id", ID)], request=body(ref("ClaimDecisionInput")),
             errors=("404", "409"), description="Another insurer's claim is 404."),
         },
     }
@@ -727,7 +833,9 @@ def build_spec() -> dict:
                 "Every list answers `{\"items\": [...]}`, paged ones with `total`, `page`, `per_page`. "
                 "Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. Sign in with "
                 "`POST /api/v1/auth/tokens` and send `Authorization: Bearer <token>`. Messages are in "
-                "Indonesian; add `?lang=en` for English."
+                "Indonesian; add `?lang=en` for English. No text anywhere in a request may hold a NUL "
+                "character (U+0000): 422. An empty query parameter counts as absent. Operations that are rate "
+                "limited say so with a 429 answer (`Retry-After` tells when to try again)."
             ),
         },
         "tags": [{"name": name} for name in (
@@ -743,7 +851,64 @@ def build_spec() -> dict:
     }
 
 
+# --- what only the running app knows --------------------------------------------------
+
+# Operations that answer 429 from a count of their own rather than a Flask-Limiter limit (METHOD, path).
+COUNTED_BY_HAND: set[tuple[str, str]] = set()
+
+def rate_limited_operations(app: Flask) -> set[tuple[str, str]]:
+    """(METHOD, OpenAPI path) of every route Flask-Limiter counts, from the limits declared on the views,
+    their blueprints and the whole app: what the 429 answers of the document are built from."""
+    from flask_limiter.util import get_qualified_name
+
+    from marketplace.extensions import limiter
+
+    manager = limiter.limit_manager
+    everywhere = bool(manager.application_limits or manager.default_limits)
+    out = set()
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions.get(rule.endpoint)
+        if view is None:
+            continue
+        limits = list(manager.decorated_limits(get_qualified_name(view)))
+        blueprint = rule.endpoint.rpartition(".")[0]
+        if blueprint:
+            limits += manager.blueprint_limits(app, blueprint)
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            if everywhere or any(not limit.methods or method.lower() in limit.methods for limit in limits):
+                out.add((method, path))
+    return out
+
+
+def served_spec(app: Flask) -> dict:
+    """``build_spec()`` with what depends on the running app: 429 on every rate-limited operation, and the
+    category slugs (reference data written by the migrations only) as the enum of every ``category`` field."""
+    spec = app.extensions.get("openapi_spec")
+    if spec is None:
+        spec = copy.deepcopy(build_spec())
+        for method, path in rate_limited_operations(app) | COUNTED_BY_HAND:
+            op = spec["paths"].get(path, {}).get(method.lower())
+            if op is not None:
+                op["responses"]["429"] = {"$ref": f"#/components/responses/{ERROR_RESPONSES['429']}"}
+        _category_enum(spec)
+        app.extensions["openapi_spec"] = spec
+    return spec
+
+
+def _category_enum(spec: dict) -> None:
+    from marketplace.catalog import queries
+
+    slugs = sorted(category.slug for category in queries.categories())
+    schemas_ = spec["components"]["schemas"]
+    for name in ("ProductInput", "ProductPatch"):
+        schemas_[name]["properties"]["category"]["enum"] = [*slugs, "", None]
+    for param in spec["paths"][API + "/products"]["get"]["parameters"]:
+        if param["name"] == "category":
+            param["schema"]["enum"] = [*slugs, ""]
+
+
 @bp.get("/openapi.json")
 def openapi_json():
     """The OpenAPI 3.1 document of this API (public)."""
-    return jsonify(build_spec())
+    return jsonify(served_spec(current_app._get_current_object()))

@@ -83,6 +83,8 @@ def list_stores():
     if sector and sector not in SECTORS:
         raise ValidationError(fields={"sector": _("Sektor tidak dikenal.")})
     ids = None
+    if request.args.get("featured", "") not in ("", "0", "1", "true", "false"):
+        raise ValidationError(fields={"featured": _("Pilih 1 atau 0.")})
     if request.args.get("featured") in ("1", "true"):
         ids = expo.featured_store_ids()
     if request.args.get("expo"):

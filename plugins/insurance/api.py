@@ -95,7 +95,10 @@ def _policy_ref(data: Body):
 def list_claims():
     """The claims the user may see (``status`` filters)."""
     page, per_page = page_args(50, 100)
-    items, total = claims.listing(current_api_user(), request.args.get("status"), page, per_page)
+    status = request.args.get("status") or None
+    if status is not None and status not in claims.CLAIM_STATUSES:
+        raise ValidationError(fields={"status": _("Status tidak dikenal.")})
+    items, total = claims.listing(current_api_user(), status, page, per_page)
     return jsonify(paged([claim_json(c) for c in items], total, page, per_page))
 
 
@@ -112,6 +115,7 @@ def decide(claim_id: int):
     """The claim's insurer approves (optional ``amount``), rejects (``note`` required) or marks it paid.
     :raise 404: another insurer's claim :raise 409: a step out of order"""
     data = json_body()
+    data.texts("decision", "note")
     user = current_api_user()
     claim = claims.decide(user, claim_id, data.text("decision") or "", data.text("note") or "",
                           data.get("amount"))

@@ -104,3 +104,194 @@ def test_every_route_the_bundled_plugins_serve_is_described(make_app, spec):
     present = [name for name in BUNDLED_PLUGINS if (root / name / "__init__.py").exists()]
     app = make_app(plugins=",".join(present))
     assert undescribed_routes(app, spec) == set(), "document these routes in marketplace/api/openapi.py"
+
+
+# --- the description says what the code enforces (issue 15, "The API description and reality") ----------------
+
+def _schemathesis_operation(app, path: str, method: str):
+    import schemathesis
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)[path][method]
+
+
+def test_every_rate_limited_operation_documents_429_with_the_error_shape(make_app):
+    from marketplace.api.openapi import rate_limited_operations
+    from marketplace.config import BUNDLED_PLUGINS
+
+    app = make_app(plugins=",".join(BUNDLED_PLUGINS), RATELIMIT_ENABLED=True)
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    limited = {(method, path) for method, path in rate_limited_operations(app) if path in spec["paths"]}
+    assert {("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/tokens")} <= limited
+    for method, path in limited:
+        assert spec["paths"][path][method.lower()]["responses"]["429"] == {
+            "$ref": "#/components/responses/RateLimited"}, f"{method} {path}"
+    unlimited = spec["paths"]["/api/v1/products"]["get"]["responses"]
+    assert "429" not in unlimited  # only what is counted says it may be refused
+    rate_limited = spec["components"]["responses"]["RateLimited"]
+    assert rate_limited["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "Retry-After" in rate_limited["headers"]
+
+
+def test_the_21st_token_request_in_a_minute_is_a_429_as_documented(make_app):
+    from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
+                                                   response_schema_conformance, status_code_conformance)
+
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    credentials = {"email": "tidak.ada@test.id", "password": "salah-sekali"}
+    address = {"REMOTE_ADDR": "198.51.100.15"}
+    answers = [client.post("/api/v1/auth/tokens", json=credentials, environ_base=address) for _ in range(21)]
+    assert [a.status_code for a in answers[:20]] == [401] * 20
+    refused = answers[20]
+    assert refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+    operation = _schemathesis_operation(app, "/api/v1/auth/tokens", "POST")
+    operation.Case(body=credentials).validate_response(refused, checks=[
+        status_code_conformance, content_type_conformance, response_schema_conformance,
+        response_headers_conformance])
+
+
+def test_ids_are_described_as_the_database_integers_and_blank_text_as_refused(spec):
+    from marketplace.api.openapi import MAX_ID
+
+    cart_item = spec["components"]["schemas"]["CartItemInput"]["properties"]["variant_id"]
+    assert (cart_item["minimum"], cart_item["maximum"]) == (1, MAX_ID) == (1, 2**31 - 1)
+    product_id = spec["paths"]["/api/v1/products/{id}"]["get"]["parameters"][0]["schema"]
+    assert (product_id["minimum"], product_id["maximum"]) == (1, MAX_ID)
+    name = spec["components"]["schemas"]["Registration"]["properties"]["name"]
+    assert name["minLength"] == 1 and name["maxLength"] == 120 and "pattern" in name
+    assert spec["components"]["schemas"]["VariantPatch"]["properties"]["sku"]["type"] == ["string", "null"]
+    statuses = spec["components"]["schemas"]["OrderSummary"]["properties"]["status"]["enum"]
+    from marketplace.orders.models import ORDER_STATUSES
+    assert statuses == list(ORDER_STATUSES)
+    categories = spec["components"]["schemas"]["ProductInput"]["properties"]["category"]["enum"]
+    assert None in categories and "" in categories  # then the slugs of GET /categories
+
+
+def test_claim_causes_are_the_insurance_plugins_vocabulary():
+    from marketplace.api.openapi import CLAIM_CAUSES
+    from plugins.insurance.terms import CAUSES
+
+    assert CLAIM_CAUSES == tuple(CAUSES)
+
+
+@pytest.fixture
+def shop(make_app):
+    """A store with an order placed (cash on delivery), and the tokens of its shopper, its seller, the agency."""
+    from tests.buying_factories import buy, variant_of
+    from tests.conftest import ApiClient
+    from tests.factories import PASSWORD, gen_product, gen_store, gen_user
+
+    app = make_app(plugins="cash_on_delivery")
+    with app.app_context():
+        api = ApiClient(app.test_client())
+        shopper = gen_user("siti@test.id", name="Siti Aminah")
+        seller = gen_user("sari@test.id", role="seller", name="Sari Rahayu")
+        agency = gen_user("petugas@disnakerin.test", role="agency", name="Bambang Sutrisno")
+        store = gen_store(seller, name="Batik Sari")
+        product = gen_product(store, name="Batik Tulis Tegalan", price=350_000, stock=50)
+        order = buy(shopper, (variant_of(product), 1)).orders[0]
+        yield {"api": api, "store": store.slug, "order": order.number, "status": order.status,
+               "shopper": api.token(shopper.email, PASSWORD), "seller": api.token(seller.email, PASSWORD),
+               "agency": api.token(agency.email, PASSWORD)}
+
+
+@pytest.mark.parametrize("query", ["min_price=0.5", "max_price=0.5", "min_price=1e3", "max_price=25.000"])
+def test_a_price_filter_that_is_not_whole_rupiah_digits_is_refused(api, query):
+    response = api.get(f"/products?{query}")
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {query.partition("=")[0]}
+
+
+def test_the_featured_filter_takes_only_yes_or_no(api):
+    assert api.get("/stores?featured=0").status_code == 200
+    response = api.get("/stores?featured=maybe")
+    assert response.status_code == 422 and "featured" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("field,value", [("tracking_number", {}), ("tracking_number", 12345), ("courier", []),
+                                         ("status", ["shipped"])])
+def test_an_order_move_with_a_field_of_the_wrong_json_type_is_refused(shop, field, value):
+    api = shop["api"]
+    order = f"/seller/orders/{shop['order']}"
+    body = {"status": "processing", field: value}
+    response = api.post(f"{order}/status", body, token=shop["seller"])
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]
+    assert api.get(order, token=shop["seller"]).get_json()["status"] == shop["status"]  # nothing moved
+
+
+def test_a_cancel_body_that_is_not_a_json_object_or_has_a_reason_of_another_type_is_refused(shop):
+    api = shop["api"]
+    order = f"/orders/{shop['order']}"
+    garbled = api.post(f"{order}/cancel", token=shop["shopper"], data=b"\x00", content_type="application/json")
+    assert garbled.status_code in (400, 422)
+    wrong = api.post(f"{order}/cancel", {"reason": {"salah": "tipe"}}, token=shop["shopper"])
+    assert wrong.status_code == 422 and "reason" in wrong.get_json()["error"]["fields"]
+    assert api.get(order, token=shop["shopper"]).get_json()["status"] == shop["status"]
+    assert api.post(f"{order}/cancel", token=shop["shopper"]).get_json()["status"] == "cancelled"  # no body: fine
+
+
+@pytest.mark.parametrize("action", ["suspend", "reinstate"])
+def test_a_store_decision_reason_of_another_json_type_is_refused_not_stringified(shop, action):
+    api = shop["api"]
+    response = api.post(f"/agency/stores/{shop['store']}/{action}", {"reason": {"kata": "alasan panjang"}},
+                        token=shop["agency"])
+    assert response.status_code == 422 and "reason" in response.get_json()["error"]["fields"]
+    store = api.get(f"/stores/{shop['store']}")
+    assert store.status_code == 200  # still approved and selling
+
+
+def test_an_insurance_claim_or_decision_field_of_another_json_type_is_refused(make_app):
+    from plugins.insurance import policies, terms
+    from tests.factories import PASSWORD, gen_store, gen_user
+
+    app = make_app(plugins="insurance")
+    client = app.test_client()
+    with app.app_context():
+        seller = gen_user("sari@test.id", role="seller", name="Sari Rahayu")
+        gen_user("klaim@jasindo.test", role="insurer", name="Dewi Lestari", insurer="jasindo")
+        agency = gen_user("petugas@disnakerin.test", role="agency", name="Bambang Sutrisno")
+        policy = policies.grant(agency, gen_store(seller, name="Warung Sari"), terms.get_product("warungku"))
+        from marketplace.extensions import db
+        db.session.commit()
+        policy_id, today = policy.id, policies.today().isoformat()
+
+    def token(email):
+        return client.post("/api/v1/auth/tokens", json={"email": email, "password": PASSWORD}).get_json()["token"]
+
+    seller_auth = {"Authorization": f"Bearer {token('sari@test.id')}"}
+    claim = {"policy": policy_id, "incident_date": today, "cause": "kebakaran", "amount": 1_500_000,
+             "description": {"isi": "Kebakaran kecil di dapur membakar etalase."}}
+    refused = client.post("/api/v1/insurance/claims", json=claim, headers=seller_auth)
+    assert refused.status_code == 422 and "description" in refused.get_json()["error"]["fields"]
+    claim["description"] = "Kebakaran kecil di dapur membakar etalase."
+    filed = client.post("/api/v1/insurance/claims", json=claim, headers=seller_auth)
+    assert filed.status_code == 201
+    insurer_auth = {"Authorization": f"Bearer {token('klaim@jasindo.test')}"}
+    decision = client.post(f"/api/v1/insurance/claims/{filed.get_json()['id']}/decision",
+                           json={"decision": "reject", "note": ["bukan", "teks"]}, headers=insurer_auth)
+    assert decision.status_code == 422 and "note" in decision.get_json()["error"]["fields"]
+    unknown = client.get("/api/v1/insurance/claims?status=ditolak", headers=insurer_auth)
+    assert unknown.status_code == 422 and "status" in unknown.get_json()["error"]["fields"]
+    assert client.get("/api/v1/insurance/claims?status=", headers=insurer_auth).get_json()["total"] == 1
+
+
+def test_an_unknown_status_filter_is_refused_and_an_empty_one_means_all(shop):
+    api = shop["api"]
+    for path, token in [("/orders", shop["shopper"]), ("/seller/orders", shop["seller"])]:
+        unknown = api.get(f"{path}?status=dikirim", token=token)
+        assert unknown.status_code == 422 and "status" in unknown.get_json()["error"]["fields"]
+        everything = api.get(f"{path}?status=", token=token)
+        assert everything.status_code == 200 and everything.get_json()["total"] == 1
+
+
+def test_an_empty_report_format_is_the_default_json(shop):
+    response = shop["api"].get("/agency/reports/sales?format=", token=shop["agency"])
+    assert response.status_code == 200 and response.mimetype == "application/json"
+
+
+def test_every_query_parameter_is_described_as_empty_means_absent(spec):
+    params = [p for item in spec["paths"].values() for op in item.values() for p in op.get("parameters", [])
+              if p["in"] == "query"]
+    assert params and all(p["allowEmptyValue"] is True for p in params)
