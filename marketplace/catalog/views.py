@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user
 from flask_babel import gettext as _
 
 from marketplace import pagecache
@@ -15,6 +16,7 @@ from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
 from marketplace.expo.services import expo_state, next_change
 from marketplace.inputs import page_number
+from marketplace.stores import interest
 from marketplace.stores.services import get_selling_store
 from marketplace.urls import absolute_url
 
@@ -151,4 +153,12 @@ def product(product_id: int):
         "catalog/product.html", product=product, variants=product.variants, store=product.store,
         images=product.images, more=more, price_from=min(prices), price_varies=min(prices) != max(prices),
         product_url=absolute_url("catalog.product", product_id=product.id),
+        own_store=_sells_here(product.store_id),
     )
+
+
+def _sells_here(store_id: int) -> bool:
+    """Whether the signed-in user belongs to the store, so the page offers no purchase it would refuse.
+    Only sellers can (joining a store makes one), so shoppers and visitors cost no statement."""
+    return bool(current_user.is_authenticated and current_user.has_role("seller")
+                and interest.is_member(store_id, current_user))

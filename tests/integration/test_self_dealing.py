@@ -56,6 +56,18 @@ def test_the_add_to_cart_form_says_why_on_the_page(world):
     assert carts.load(world["owner"]).empty
 
 
+@pytest.mark.parametrize("who,offered", [("darto@test.id", False), ("wati@test.id", False),
+                                         ("siti@test.id", True), (None, True)])
+def test_the_product_page_offers_no_purchase_to_the_store_s_people(world, who, offered):
+    variant = gen_listing(store=world["store"])
+    client = world["app"].test_client()
+    if who:
+        _login(client, who)
+    page = client.get(f"/products/{variant.product_id}").get_data(as_text=True)
+    assert ('class="add-to-cart"' in page) is offered
+    assert ("Ini produk toko Anda" in page) is not offered
+
+
 def test_an_own_line_brought_by_the_anonymous_cart_is_refused_at_checkout(world):
     variant, other = gen_listing(store=world["store"], stock=4), gen_listing(stock=4)
     token = carts.new_token()
