@@ -117,6 +117,14 @@ def _truncate_all(url: str) -> None:
 
 
 @pytest.fixture
+def outbox(monkeypatch) -> list:
+    """E-mails the app sends, as ``mail.deliver`` receives them, instead of the log."""
+    sent = []
+    monkeypatch.setattr(mail, "deliver", sent.append)
+    return sent
+
+
+@pytest.fixture
 def make_app(database_url, tmp_path):
     """Build an app on the test database; ``make_app(plugins="cash_on_delivery", **config)``."""
     apps = []

@@ -17,7 +17,7 @@ from marketplace.accounts import mails, services
 from marketplace.accounts.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm,
                                         ProfileForm, RegisterForm, ResendConfirmationForm, ResetPasswordForm,
                                         RevokeTokenForm)
-from marketplace.errors import Conflict, NotFound, Unauthorized, ValidationError
+from marketplace.errors import Conflict, NotFound, ServiceError, Unauthorized, ValidationError
 from marketplace.extensions import db, limiter, login_manager
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
@@ -86,6 +86,12 @@ def _page(template: str, form, status: int | None = None, **context):
     if status is None:
         status = 422 if request.method == "POST" else 200
     return render_template(template, form=form, **context), status
+
+
+def _link_invalid(exc: ServiceError, retry_url: str, retry_label: str):
+    """The page for a mailed link that is bad or expired, with the way to a new one."""
+    return render_template("accounts/link_invalid.html", message=exc.message, retry_url=retry_url,
+                           retry_label=retry_label), exc.status
 
 
 def _mail(user, subject, template: str, **context) -> None:
@@ -210,7 +216,7 @@ def reset_password(token: str):
     try:
         user = services.user_for_reset_token(token)
     except (ValidationError, NotFound) as exc:
-        return render_template("accounts/reset_invalid.html", message=exc.message), exc.status
+        return _link_invalid(exc, url_for("accounts.forgot_password"), _("Minta tautan baru"))
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         return _page("accounts/reset_password.html", form)
@@ -309,7 +315,7 @@ def confirm_email(token: str):
         services.confirm_email(token)
     except (ValidationError, NotFound) as exc:
         db.session.rollback()
-        return render_template("accounts/confirm_invalid.html", message=exc.message), exc.status
+        return _link_invalid(exc, url_for("accounts.email_confirmation"), _("Kirim ulang tautan konfirmasi"))
     db.session.commit()
     return render_template("accounts/confirmed.html")
 

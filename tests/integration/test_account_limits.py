@@ -22,13 +22,6 @@ WRONG = "salah-sekali"
 
 
 @pytest.fixture
-def outbox(monkeypatch):
-    sent = []
-    monkeypatch.setattr(mail, "deliver", sent.append)
-    return sent
-
-
-@pytest.fixture
 def hash_checks(monkeypatch):
     """Every password hash check the accounts services run, as (hash method) entries."""
     calls = []

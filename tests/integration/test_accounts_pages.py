@@ -18,14 +18,6 @@ NEW_PASSWORD = "barubaru123"
 
 
 
-@pytest.fixture
-def outbox(monkeypatch):
-    """E-mails the app sends, instead of the log."""
-    sent = []
-    monkeypatch.setattr(mail, "deliver", sent.append)
-    return sent
-
-
 def stored(email: str) -> User | None:
     db.session.rollback()  # a new transaction sees what the requests committed
     return db.session.scalar(select(User).where(User.email == email))

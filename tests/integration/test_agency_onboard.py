@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from marketplace import mail
 from marketplace.accounts.models import User
 from marketplace.clock import now
 from marketplace.expo import services as expo
@@ -19,13 +18,6 @@ from marketplace.stores import services as stores
 from marketplace.stores.models import Store, StoreMember
 from tests.agency_support import gen_people, login, text
 from tests.factories import gen_user
-
-
-@pytest.fixture
-def outbox(monkeypatch):
-    sent = []
-    monkeypatch.setattr(mail, "deliver", sent.append)
-    return sent
 
 
 @pytest.fixture

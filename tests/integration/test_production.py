@@ -327,25 +327,17 @@ def test_gunicorns_access_log_never_shows_a_reset_or_invitation_token(app, tmp_p
     assert f'"{url}/invites/[redacted]"' in output  # the Referer
 
 
-def test_gunicorn_refuses_to_start_production_without_base_url(app, tmp_path):
+@pytest.mark.parametrize("settings,refusal", [
+    ({"SECRET_KEY": STRONG_KEY, "BASE_URL": ""}, "ConfigurationError: BASE_URL is not set"),
+    ({"SECRET_KEY": "change-me"}, "ConfigurationError: SECRET_KEY is too weak"),
+], ids=["without_base_url", "with_a_weak_key"])
+def test_gunicorn_refuses_to_start_production(app, tmp_path, settings, refusal):
     log = tmp_path / "gunicorn.log"
-    process, _url = _gunicorn({"MARKETPLACE_ENV": "production", "SECRET_KEY": STRONG_KEY, "BASE_URL": "",
+    process, _url = _gunicorn({"MARKETPLACE_ENV": "production", **settings,
                                "DATABASE_URL": app.config["DATABASE_URL"],
                                "UPLOAD_FOLDER": str(tmp_path / "uploads")}, log)
     try:
         assert process.wait(timeout=60) != 0
     finally:
         _stop(process)
-    assert "ConfigurationError: BASE_URL is not set" in log.read_text()
-
-
-def test_gunicorn_refuses_to_start_production_with_a_weak_key(app, tmp_path):
-    log = tmp_path / "gunicorn.log"
-    process, _url = _gunicorn({"MARKETPLACE_ENV": "production", "SECRET_KEY": "change-me",
-                               "DATABASE_URL": app.config["DATABASE_URL"],
-                               "UPLOAD_FOLDER": str(tmp_path / "uploads")}, log)
-    try:
-        assert process.wait(timeout=60) != 0
-    finally:
-        _stop(process)
-    assert "ConfigurationError: SECRET_KEY is too weak" in log.read_text()
+    assert refusal in log.read_text()

@@ -10,7 +10,6 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from marketplace import mail
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductImage, Variant
 from marketplace.extensions import db
@@ -19,13 +18,6 @@ from marketplace.stores.models import Store, StoreMember
 from tests.factories import PASSWORD, gen_category, gen_product, gen_store, gen_user, image_bytes
 
 
-
-
-@pytest.fixture
-def outbox(monkeypatch):
-    sent = []
-    monkeypatch.setattr(mail, "deliver", sent.append)
-    return sent
 
 
 def login(client, email: str):
@@ -337,16 +329,14 @@ def test_inviting_a_member_or_a_bad_address_shows_the_error(client, sari, outbox
     assert outbox == []
 
 
-def test_invite_link_uses_base_url_when_set(make_app, monkeypatch):
+def test_invite_link_uses_base_url_when_set(make_app, outbox):
     app = make_app(BASE_URL="https://apik.tegalkota.go.id")
     client = app.test_client()
-    sent = []
-    monkeypatch.setattr(mail, "deliver", sent.append)
     with app.app_context():
         gen_store(gen_user("sari@test.id"), name="Batik Sari")
     login(client, "sari@test.id")
     client.post("/seller/stores/batik-sari/staff", data={"email": "rina@test.id"})
-    assert "https://apik.tegalkota.go.id/invites/" in sent[0].get_content()
+    assert "https://apik.tegalkota.go.id/invites/" in outbox[0].get_content()
 
 
 # --- products through the form ----------------------------------------------------------
