@@ -158,3 +158,18 @@ def test_unconfirmed_after_the_deadline_the_orders_expire_and_stock_comes_back(b
 
     with pytest.raises(Conflict):  # finance cannot confirm an expired payment: the money goes back
         services.confirm(_transfer(pay_id), people["agency"])
+
+
+def test_a_shopper_who_has_not_confirmed_the_address_is_told_how_before_sending_a_receipt(bt_app, people):
+    answer, _variant = _checkout(bt_app, people)
+    pay_id = answer["payment"]["id"]
+    people["shopper"].email_confirmed_at = None
+    db.session.commit()
+    client = bt_app.test_client()
+    _login(client, "siti@test.id")
+    page = client.get(f"/bank-transfer/{pay_id}").get_data(as_text=True)
+    assert "Konfirmasi alamat e-mail Anda dulu untuk mengunggah bukti transfer" in page
+    assert 'href="/account/email"' in page
+    refused = client.post(f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "bukti.jpg")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 403 and _transfer(pay_id).status == "awaiting_proof"
