@@ -122,10 +122,17 @@ INTEGER_MAX = 2**31 - 1   # INTEGER columns (ids, quantities, prices): PostgreSQ
 BIGINT_MAX = 2**63 - 1    # BIGINT columns
 
 
+# The longest text of digits read at all: leading zeros are harmless ("007" is 7), but int() refuses
+# text of more than 4,300 digits, and no one writes a number this long on purpose.
+DIGITS_MAX_TEXT = 1000
+
+
 def digits(text: str, max_length: int = 18) -> bool:
-    """True for ASCII digits only, short enough for int() and a BIGINT: str.isdigit() alone also
-    says yes to "²" and "٣", which int() refuses or reads, and to 5,000 digits, which int() refuses."""
-    return isinstance(text, str) and 0 < len(text) <= max_length and text.isascii() and text.isdigit()
+    """True for ASCII digits only, with at most ``max_length`` significant digits (a BIGINT holds 18):
+    str.isdigit() alone also says yes to "²" and "٣", which int() refuses or reads, and to 5,000
+    digits, which int() refuses. Leading zeros do not count, as in the OpenAPI patterns."""
+    return (isinstance(text, str) and 0 < len(text) <= DIGITS_MAX_TEXT and text.isascii() and text.isdigit()
+            and len(text.lstrip("0")) <= max_length)
 
 
 def page_number(raw: str | None, maximum: int = 100_000) -> int:

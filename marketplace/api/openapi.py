@@ -15,6 +15,7 @@ from functools import cache
 from flask import Flask, current_app, jsonify
 
 from marketplace.api import bp
+from marketplace.inputs import DIGITS_MAX_TEXT
 from marketplace.catalog.models import PRODUCT_STATUSES as _PRODUCT_STATUSES
 from marketplace.catalog.search import SORTS as _SORTS
 from marketplace.catalog.sectors import SECTORS
@@ -120,7 +121,7 @@ def whole_number_text(schema: dict) -> dict:
     number in ``minimum``..``maximum``. Exactly what the code reads; an integer schema would also admit
     ``2.0``, which it refuses."""
     low, high = schema["minimum"], schema["maximum"]
-    out = {"type": "string", "pattern": f"^0*{_digits_between(low, high)}$",
+    out = {"type": "string", "pattern": f"^0*{_digits_between(low, high)}$", "maxLength": DIGITS_MAX_TEXT,
            "description": " ".join(filter(None, [schema.get("description"), f"a whole number {low}..{high}"]))}
     if "default" in schema:
         out["default"] = str(schema["default"])
@@ -859,26 +860,31 @@ COUNTED_BY_HAND: set[tuple[str, str]] = set()
 def rate_limited_operations(app: Flask) -> set[tuple[str, str]]:
     """(METHOD, OpenAPI path) of every route Flask-Limiter counts, from the limits declared on the views,
     their blueprints and the whole app: what the 429 answers of the document are built from."""
-    from flask_limiter.util import get_qualified_name
-
     from marketplace.extensions import limiter
 
     manager = limiter.limit_manager
     everywhere = bool(manager.application_limits or manager.default_limits)
-    out = set()
-    for rule in app.url_map.iter_rules():
-        view = app.view_functions.get(rule.endpoint)
-        if view is None:
-            continue
-        limits = list(manager.decorated_limits(get_qualified_name(view)))
-        blueprint = rule.endpoint.rpartition(".")[0]
-        if blueprint:
-            limits += manager.blueprint_limits(app, blueprint)
-        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
-        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
-            if everywhere or any(not limit.methods or method.lower() in limit.methods for limit in limits):
-                out.add((method, path))
+    out: set[tuple[str, str]] = set()
+    with app.app_context():  # limits whose value is a setting (the upload budgets) read it from the app
+        for rule in app.url_map.iter_rules():
+            out |= _limited_methods(app, manager, rule, everywhere)
     return out
+
+
+def _limited_methods(app: Flask, manager, rule, everywhere: bool) -> set[tuple[str, str]]:
+    """The (METHOD, OpenAPI path) pairs of ``rule`` that a limit counts."""
+    from flask_limiter.util import get_qualified_name
+
+    view = app.view_functions.get(rule.endpoint)
+    if view is None:
+        return set()
+    limits = list(manager.decorated_limits(get_qualified_name(view)))
+    blueprint = rule.endpoint.rpartition(".")[0]
+    if blueprint:
+        limits += manager.blueprint_limits(app, blueprint)
+    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+    return {(method, path) for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+            if everywhere or any(not limit.methods or method.lower() in limit.methods for limit in limits)}
 
 
 def served_spec(app: Flask) -> dict:

@@ -46,7 +46,8 @@ def test_unstorable_finds_nul_and_lone_surrogates_keys_included(value, reason):
 
 
 @pytest.mark.parametrize("text,ok", [("123", True), ("\u00b2", False), ("\u0663", False), ("9" * 19, False),
-                                     ("", False), ("-1", False), ("1.0", False)])
+                                     ("", False), ("-1", False), ("1.0", False),
+                                     ("0" * 30 + "3073185", True), ("0" * 1001, False)])
 def test_digits_is_ascii_digits_short_enough_for_a_column(text, ok):
     assert inputs.digits(text) is ok
 
