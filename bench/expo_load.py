@@ -59,6 +59,7 @@ def setup(database_url: str, upload_folder: str, n_shoppers: int, n_seller_store
     from sqlalchemy import func, select
 
     from marketplace.accounts import services as accounts
+    from marketplace.accounts import tokens as api_tokens
     from marketplace.accounts.models import User
     from marketplace.catalog.models import Product, Variant
     from marketplace.expo import services as expo_services
@@ -81,7 +82,7 @@ def setup(database_url: str, upload_folder: str, n_shoppers: int, n_seller_store
             user = accounts.create_user(f"expo-{tag}-{i + 1}@apik-bench.id", SHOPPER_PASSWORD,
                                         f"Pengunjung Expo {i + 1}")
             db.session.flush()
-            tokens.append(accounts.issue_token(user))
+            tokens.append(api_tokens.issue_token(user))
             if i % 100 == 99:
                 db.session.commit()
         db.session.commit()
@@ -114,7 +115,7 @@ def setup(database_url: str, upload_folder: str, n_shoppers: int, n_seller_store
             db.session.flush()
             variants = ([[r[0], r[1]] for r in hot_rows] if hot_rows and sid == hot_rows[0][2]
                         else per_store[sid])
-            sellers.append({"store": store.slug, "token": accounts.issue_token(user), "variants": variants,
+            sellers.append({"store": store.slug, "token": api_tokens.issue_token(user), "variants": variants,
                             "hot": bool(hot_rows) and sid == hot_rows[0][2]})
         db.session.commit()
         out["sellers"] = sellers

@@ -164,6 +164,7 @@ def seed(database_url: str, n_stores: int, per_store: int, *, shoppers: int = 64
     from sqlalchemy import select
 
     from marketplace.accounts import services as accounts
+    from marketplace.accounts import tokens as api_tokens
     from marketplace.catalog import services as catalog
     from marketplace.catalog.models import Category
     from marketplace.clock import now
@@ -286,7 +287,7 @@ def seed(database_url: str, n_stores: int, per_store: int, *, shoppers: int = 64
         for i in range(shoppers):
             user = accounts.create_user(f"pembeli{i + 1}@apik-bench.id", SHOPPER_PASSWORD, f"Pembeli {i + 1}")
             db.session.flush()
-            tokens.append(accounts.issue_token(user))
+            tokens.append(api_tokens.issue_token(user))
         db.session.commit()
         manifest["shopper_tokens"] = tokens
         log(f"{shoppers} shoppers in {time.monotonic() - t0:.1f}s")

@@ -1,5 +1,5 @@
-"""Accounts: users, passwords, roles, API tokens, password reset, e-mail confirmation,
-and the limits on guessing passwords."""
+"""Accounts: users, passwords, roles, password reset, e-mail confirmation, and the limits on
+guessing passwords. API tokens are in tokens.py."""
 from __future__ import annotations
 
 import hashlib
@@ -13,10 +13,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, case, delete, exists, func, select, update
+from sqlalchemy import case, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace import audit
@@ -38,12 +37,6 @@ FREE_FAILURES = 5
 MAX_BLOCK_MINUTES = 15
 FAILURES_FORGOTTEN_AFTER = timedelta(hours=24)
 
-# API tokens (overridable as API_TOKEN_IDLE_DAYS / API_TOKEN_MAX_DAYS): a token unused for the idle
-# time expires; use pushes it forward, at most once per TOKEN_TOUCH_INTERVAL (no write per request),
-# never past the absolute maximum counted from its creation.
-API_TOKEN_IDLE_DAYS = 30
-API_TOKEN_MAX_DAYS = 365
-TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
 
 
 class SignInBlocked(ServiceError):
@@ -313,6 +306,11 @@ def invalidate_sessions(user: User) -> None:
 # out. Each signed-in session therefore carries a random id, and sign-out records
 # that id, so the copy is refused from then on (see ``load_session_user``).
 
+def secret_digest(secret: str) -> str:
+    """What is stored of a secret (an API token, a signed-out session id): its SHA-256, never itself."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def new_session_id() -> str:
     return secrets.token_urlsafe(24)
 
@@ -327,8 +325,8 @@ def end_session(session_id: str | None) -> None:
         remember = timedelta(seconds=int(remember))
     lifetime = max(current_app.permanent_session_lifetime, remember)
     db.session.execute(delete(EndedSession).where(EndedSession.ended_at < now() - lifetime))
-    if db.session.get(EndedSession, _hash(session_id)) is None:
-        db.session.add(EndedSession(sid_hash=_hash(session_id), ended_at=now()))
+    if db.session.get(EndedSession, secret_digest(session_id)) is None:
+        db.session.add(EndedSession(sid_hash=secret_digest(session_id), ended_at=now()))
 
 
 def load_session_user(user_id: int, version: int, session_id: str | None) -> User | None:
@@ -336,108 +334,11 @@ def load_session_user(user_id: int, version: int, session_id: str | None) -> Use
     (one statement)."""
     query = select(User).where(User.id == user_id)
     if session_id:
-        query = query.where(~exists().where(EndedSession.sid_hash == _hash(session_id)))
+        query = query.where(~exists().where(EndedSession.sid_hash == secret_digest(session_id)))
     user = db.session.scalar(query)
     if user is None or user.session_version != version or not user.active:
         return None
     return user
-
-
-# --- API tokens ------------------------------------------------------------
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _token_days(name: str, default: int) -> timedelta:
-    return timedelta(days=int(current_app.config.get(name) or default))
-
-
-def issue_token(user: User, label: str | None = None) -> str:
-    """A new bearer token (only its hash is stored), valid for API_TOKEN_IDLE_DAYS from now."""
-    return new_token(user, label)[1]
-
-
-def new_token(user: User, label: str | None = None) -> tuple[ApiToken, str]:
-    """The stored token (id, expiry) and its secret, which is shown once and never kept."""
-    token = "apk_" + secrets.token_urlsafe(32)
-    moment = now()
-    label = " ".join((label or "").split())[:200] or None
-    row = ApiToken(user_id=user.id, token_hash=_hash(token), created_at=moment, last_used_at=moment,
-                   expires_at=_sliding_expiry(moment, moment), label=label)
-    db.session.add(row)
-    return row, token
-
-
-def _sliding_expiry(created_at: datetime, used_at: datetime) -> datetime:
-    return min(used_at + _token_days("API_TOKEN_IDLE_DAYS", API_TOKEN_IDLE_DAYS),
-               created_at + _token_days("API_TOKEN_MAX_DAYS", API_TOKEN_MAX_DAYS))
-
-
-@lru_cache(maxsize=1)
-def _user_of_token():
-    # built once: every API request runs it, only the hash and the time change
-    return (select(User, ApiToken.id, ApiToken.created_at, ApiToken.last_used_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False),
-                   ApiToken.expires_at > bindparam("now"), User.active.is_(True)))
-
-
-@lru_cache(maxsize=1)
-def _touch_token():
-    return (update(ApiToken.__table__).where(ApiToken.__table__.c.id == bindparam("token_id"))
-            .values(last_used_at=bindparam("used_at"), expires_at=bindparam("expires_at")))
-
-
-def user_for_token(token: str) -> User | None:
-    """The active user of a token that was neither revoked nor expired, else None (one statement).
-
-    A use more than TOKEN_TOUCH_INTERVAL after the last recorded one moves last_used_at and the sliding
-    expiry forward, in a short transaction of its own (the request may never commit)."""
-    moment = now()
-    row = db.session.execute(_user_of_token(), {"token_hash": _hash(token), "now": moment}).first()
-    if row is None:
-        return None
-    user, token_id, created_at, last_used_at = row
-    if last_used_at is None or moment - last_used_at >= TOKEN_TOUCH_INTERVAL:
-        try:
-            with db.engine.begin() as conn:
-                conn.execute(_touch_token(), {"token_id": token_id, "used_at": moment,
-                                              "expires_at": _sliding_expiry(created_at, moment)})
-        except SQLAlchemyError:  # the token stays valid; the next use tries again
-            log.warning("could not record the use of API token %s", token_id, exc_info=True)
-    return user
-
-
-def token_id_of(user: User, token: str | None) -> int | None:
-    """The id of ``token`` if it is a live token of ``user``."""
-    if not token:
-        return None
-    return db.session.scalar(select(ApiToken.id).where(
-        ApiToken.token_hash == _hash(token), ApiToken.user_id == user.id, ApiToken.revoked.is_(False)))
-
-
-def tokens_of(user: User) -> list[ApiToken]:
-    """The user's live tokens (not revoked, not expired), the most recently used first."""
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False),
-                               ApiToken.expires_at > now())
-        .order_by(ApiToken.last_used_at.desc(), ApiToken.id.desc())
-    ))
-
-
-def revoke_token(user: User, token_id) -> ApiToken:
-    """Revoke one of the user's live tokens; NotFound for anyone else's (or a dead or unknown id)."""
-    if isinstance(token_id, bool) or not isinstance(token_id, int) or not 0 < token_id < 2 ** 31:
-        raise NotFound(_("Token tidak ditemukan."))
-    token = db.session.scalar(select(ApiToken).where(
-        ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked.is_(False),
-        ApiToken.expires_at > now()))
-    if token is None:
-        raise NotFound(_("Token tidak ditemukan."))
-    token.revoked = True
-    audit.record(user, "user.token_revoked", "user", user.id, token_id=token.id)
-    return token
 
 
 # --- password reset ----------------------------------------------------------

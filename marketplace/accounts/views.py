@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from marketplace.accounts import mails, services
+from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm,
                                         ProfileForm, RegisterForm, ResendConfirmationForm, ResetPasswordForm,
                                         RevokeTokenForm)
@@ -327,7 +328,7 @@ def confirm_email(token: str):
 def tokens():
     """The user's live API tokens (never the secret), each with a revoke button."""
     user = current_user._get_current_object()
-    return render_template("accounts/tokens.html", tokens=services.tokens_of(user), form=RevokeTokenForm())
+    return render_template("accounts/tokens.html", tokens=api_tokens.tokens_of(user), form=RevokeTokenForm())
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -338,7 +339,7 @@ def revoke_token(token_id: int):
     if not form.validate_on_submit():
         flash(_("Sesi formulir kedaluwarsa. Coba lagi."), "error")
         return redirect(url_for("accounts.tokens"))
-    services.revoke_token(current_user._get_current_object(), token_id)
+    api_tokens.revoke_token(current_user._get_current_object(), token_id)
     db.session.commit()
     flash(_("Token dicabut. Aplikasi yang memakainya harus masuk lagi."), "success")
     return redirect(url_for("accounts.tokens"))

@@ -24,7 +24,7 @@ csrf.exempt(bp)
 def current_api_user():
     """The user of the bearer token, or None. Cached on ``g`` for the request."""
     if "api_user" not in g:
-        from marketplace.accounts.services import user_for_token
+        from marketplace.accounts.tokens import user_for_token
 
         header = request.headers.get("Authorization", "")
         scheme, _sep, token = header.partition(" ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from marketplace.accounts import mails, services
+from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.views import RESEND_LIMIT, SIGN_IN_LIMIT, SIGN_IN_SCOPE
 from marketplace.api import auth_required, bp, current_api_user, json_body
 from marketplace.errors import Unauthorized, error_response
@@ -66,7 +67,7 @@ def create_token():
     except Unauthorized:
         db.session.commit()  # the failure count
         raise
-    issued, token = services.new_token(user, values.get("label") or request.headers.get("User-Agent"))
+    issued, token = api_tokens.new_token(user, values.get("label") or request.headers.get("User-Agent"))
     db.session.flush()
     body = {"token": token, "id": issued.id, "expires_at": _iso(issued.expires_at)}
     db.session.commit()
@@ -78,7 +79,7 @@ def create_token():
 def revoke_current_token():
     """Revokes the token this request was made with (signing out an app): 204."""
     user = current_api_user()
-    services.revoke_token(user, services.token_id_of(user, _bearer()))
+    api_tokens.revoke_token(user, api_tokens.token_id_of(user, _bearer()))
     db.session.commit()
     return "", 204
 
@@ -88,15 +89,15 @@ def revoke_current_token():
 def my_tokens():
     """The user's live tokens: {"items": [{"id","label","created_at","last_used_at","expires_at","current"}]}."""
     user = current_api_user()
-    current = services.token_id_of(user, _bearer())
-    return {"items": [token_json(t, current) for t in services.tokens_of(user)]}
+    current = api_tokens.token_id_of(user, _bearer())
+    return {"items": [token_json(t, current) for t in api_tokens.tokens_of(user)]}
 
 
 @bp.delete("/me/tokens/<int:token_id>")
 @auth_required()
 def revoke_my_token(token_id: int):
     """Revokes one of the user's tokens: 204; 404 for an id that is not the user's live token."""
-    services.revoke_token(current_api_user(), token_id)
+    api_tokens.revoke_token(current_api_user(), token_id)
     db.session.commit()
     return "", 204
 

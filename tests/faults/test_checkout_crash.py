@@ -23,8 +23,7 @@ import time
 import pytest
 import requests
 from sqlalchemy import create_engine, event, func, select, text
-
-from marketplace.accounts import services as accounts
+from marketplace.accounts import tokens as api_tokens
 from marketplace.extensions import db
 from tests.buying_factories import SHIPPING, fill_cart, gen_listing, gen_shopper, prepaid, cod_app  # noqa: F401
 from tests.conftest import ON_POSTGRES
@@ -51,7 +50,7 @@ def shop(cod_app):
     shopper = gen_shopper("siti@test.id")
     tea, batik = gen_listing(price=25000, stock=5), gen_listing(price=150000, stock=2, name="Batik Tulis")
     fill_cart(shopper, (tea, 2), (batik, 1))
-    token = accounts.issue_token(shopper)
+    token = api_tokens.issue_token(shopper)
     db.session.commit()
     return {"shopper": shopper, "tea": tea.id, "batik": batik.id, "token": token}
 
@@ -154,7 +153,7 @@ def test_a_worker_killed_mid_checkout_leaves_the_stock_untouched(make_app, tmp_p
         tea = gen_listing(price=25000, stock=5)
         tea_id = tea.id
         fill_cart(shopper, (tea, 2))
-        token = accounts.issue_token(shopper)
+        token = api_tokens.issue_token(shopper)
         db.session.commit()
         before = snapshot()
     marker = tmp_path / "stalled"

@@ -25,8 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 from sqlalchemy import func, select
-
-from marketplace.accounts import services as accounts
+from marketplace.accounts import tokens as api_tokens
 from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry
 from marketplace.orders.models import Order, OrderEvent
@@ -55,7 +54,7 @@ def _seed(config: dict) -> dict:
         store = gen_store(owner=seller, name="Batik Darto")
         variant = gen_listing(price=25000, stock=1_000_000, store=store, name="Batik Tulis Tegalan")
         shopper = gen_user("siti@test.id", name="Siti Aminah")
-        token = accounts.issue_token(shopper)
+        token = api_tokens.issue_token(shopper)
         db.session.commit()
         return {"store": store.slug, "product": variant.product_id, "variant": variant.id, "token": token}
 
@@ -203,7 +202,7 @@ def test_a_stripe_webhook_during_the_outage_is_refused_then_applied_once(private
     with app_on(config):
         shopper = gen_user("siti@test.id")
         fill_cart(shopper, (gen_listing(price=25000, stock=5), 2), (gen_listing(price=40000, stock=5), 1))
-        token = accounts.issue_token(shopper)
+        token = api_tokens.issue_token(shopper)
         db.session.commit()
     log_path = tmp_path / "server.log"
     with LiveServer(config, workers=2, threads=4, log_path=log_path) as server:

@@ -173,8 +173,9 @@ def test_a_connection_lost_after_the_answer_was_made_does_not_turn_it_into_a_500
     """The database goes away between the view's answer and the end of the request (the rollback
     that closes the read transaction fails): the answer stands, the next request is served."""
     from marketplace.accounts import services as accounts
+    from marketplace.accounts import tokens as api_tokens
 
-    token = accounts.issue_token(gen_user("siti@test.id"))
+    token = api_tokens.issue_token(gen_user("siti@test.id"))
     db.session.commit()
     state = {"armed": False, "raised": 0}
 

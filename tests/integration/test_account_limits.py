@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from marketplace import mail
 from marketplace.accounts import mails, services
+from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.models import ApiToken, SignInFailure, User
 from marketplace.clock import now
 from marketplace.extensions import db
@@ -295,9 +296,9 @@ def test_the_token_page_lists_and_revokes_with_csrf(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         budi, rina = gen_user("budi@test.id"), gen_user("rina@test.id")
-        token, rinas = services.issue_token(budi, "Kasir toko"), services.issue_token(rina)
+        token, rinas = api_tokens.issue_token(budi, "Kasir toko"), api_tokens.issue_token(rina)
         db.session.commit()
-        rina_id = services.token_id_of(rina, rinas)
+        rina_id = api_tokens.token_id_of(rina, rinas)
     client = app.test_client()
     csrf = CSRF.search(text(client.get("/login"))).group(1)
     client.post("/login", data={"email": "budi@test.id", "password": PASSWORD, "csrf_token": csrf})

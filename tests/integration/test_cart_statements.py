@@ -18,6 +18,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.accounts import services as accounts
+from marketplace.accounts import tokens as api_tokens
 from marketplace.extensions import db
 from tests.buying_factories import fill_cart, gen_listing
 from tests.factories import PASSWORD, gen_store, gen_user
@@ -36,7 +37,7 @@ def shop(app):
     teh = gen_listing(store=store, name="Teh Poci", price=25000, stock=10)
     kopi = gen_listing(store=gen_store(name="Aneka Kopi"), name="Kopi Tegal", price=40000, stock=3)
     fill_cart(shopper, (kain, 2), (teh, 1))
-    token = accounts.issue_token(shopper)
+    token = api_tokens.issue_token(shopper)
     db.session.commit()
     return {"token": token, "kain": kain.id, "teh": teh.id, "kopi": kopi.id, "user": shopper}
 
@@ -95,7 +96,7 @@ def test_adding_to_a_line_already_there_is_three_statements(shop, api, count_que
 
 
 def test_the_first_add_creates_the_cart_in_one_more_statement(shop, api, count_queries):
-    token = accounts.issue_token(gen_user("budi@test.id"))
+    token = api_tokens.issue_token(gen_user("budi@test.id"))
     db.session.commit()
     response, statements = call(count_queries, api, "post", "/cart/items", token,
                                 json={"variant_id": shop["teh"], "quantity": 1})
@@ -141,7 +142,7 @@ def test_removing_a_line_is_three_statements(shop, api, count_queries):
 
 def test_a_line_of_another_cart_costs_the_read_and_changes_nothing(shop, api, count_queries):
     item = api.get("/cart", token=shop["token"]).get_json()["items"][0]
-    other = accounts.issue_token(gen_user("budi@test.id"))
+    other = api_tokens.issue_token(gen_user("budi@test.id"))
     db.session.commit()
     for method, kw in (("patch", {"json": {"quantity": 1}}), ("delete", {})):
         response, statements = call(count_queries, api, method, f"/cart/items/{item['id']}", other, **kw)

@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import event
-
-from marketplace.accounts import services as accounts
+from marketplace.accounts import tokens as api_tokens
 from marketplace.extensions import db
 from tests.buying_factories import SHIPPING, fill_cart, gen_listing
 from tests.conftest import ON_POSTGRES
@@ -43,7 +42,7 @@ def shop(make_app):
         store = gen_store()
         fill_cart(shopper, (gen_listing(store=store, name="Kain Batik"), 2),
                   (gen_listing(store=store, name="Teh Poci"), 1))
-        token = accounts.issue_token(shopper)
+        token = api_tokens.issue_token(shopper)
         db.session.commit()
         db.session.remove()
         yield app, token

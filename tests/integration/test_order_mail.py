@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from marketplace import mail
 from marketplace.accounts import services as accounts
+from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict
 from marketplace.extensions import db
@@ -125,7 +126,7 @@ def test_nothing_is_mailed_when_the_transaction_rolls_back(cod_app, sent):
 
 
 def _api_checkout(app, client, email: str):
-    token = accounts.issue_token(db.session.scalar(select(User).where(User.email == email)))
+    token = api_tokens.issue_token(db.session.scalar(select(User).where(User.email == email)))
     db.session.commit()
     return client.post("/api/v1/checkout", headers={"Authorization": f"Bearer {token}"},
                        json={"payment_method": "cash_on_delivery", "shipping": SHIPPING})

@@ -123,11 +123,12 @@ def test_stock_taken_by_checkout_shows_at_once_and_leaves_the_listings_cached(co
 
 def test_a_sellers_stock_edit_shows_at_once_and_leaves_the_listings_cached(client, shop):
     from marketplace.accounts import services as accounts
+    from marketplace.accounts import tokens as api_tokens
     from marketplace.accounts.models import User
     from marketplace.stores.models import Store
 
     owner = db.session.get(User, db.session.get(Store, shop["store_id"]).owner_id)
-    token = accounts.issue_token(owner)
+    token = api_tokens.issue_token(owner)
     db.session.commit()
     assert "Stok: 7" in html(client.get(f"/products/{shop['product']}"))
     client.get("/")

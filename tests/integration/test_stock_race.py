@@ -16,8 +16,7 @@ from pathlib import Path
 
 import requests
 from sqlalchemy import func, select
-
-from marketplace.accounts import services as accounts
+from marketplace.accounts import tokens as api_tokens
 from marketplace.cart import services as carts
 from marketplace.catalog import services as catalog
 from marketplace.extensions import db
@@ -61,7 +60,7 @@ def test_forty_buyers_race_for_ten_units_over_http(make_app, tmp_path):
     with app.app_context():
         variant_id = gen_listing(stock=UNITS, price=15000, name="Batik Tulis Edisi Terbatas").id
         buyers = [gen_user(f"racer{i}@test.id", name=f"Pembeli {i}") for i in range(BUYERS)]
-        tokens = [accounts.issue_token(user) for user in buyers]
+        tokens = [api_tokens.issue_token(user) for user in buyers]
         db.session.commit()
     results = []
     log_path = tmp_path / "server.log"
@@ -107,7 +106,7 @@ def test_the_same_checkout_sent_eight_times_at_once_makes_one_set_of_orders(make
         cart = carts.get_or_create_cart(shopper)
         carts.add_item(cart, first.id, 2)
         carts.add_item(cart, second.id, 1)
-        token = accounts.issue_token(shopper)
+        token = api_tokens.issue_token(shopper)
         db.session.commit()
         ids = (first.id, second.id)
     with LiveServer(live_config(app), workers=2, threads=4, log_path=tmp_path / "server.log") as server:

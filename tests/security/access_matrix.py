@@ -397,6 +397,7 @@ def build_world() -> dict:
     from sqlalchemy import select
 
     from marketplace.accounts import services as accounts
+    from marketplace.accounts import tokens as api_tokens
     from marketplace.cart import services as carts
     from marketplace.catalog import services as catalog
     from marketplace.expo import services as expos
@@ -474,9 +475,9 @@ def build_world() -> dict:
     _invite, invite_token = stores.invite_staff(store_a, users["seller_a"], "staf.baru@test.id")
     db.session.commit()
 
-    tokens = {role: accounts.issue_token(user) for role, user in users.items()}
+    tokens = {role: api_tokens.issue_token(user) for role, user in users.items()}
     db.session.commit()
-    shopper_token_id = accounts.token_id_of(users["shopper"], tokens["shopper"])
+    shopper_token_id = api_tokens.token_id_of(users["shopper"], tokens["shopper"])
     return {
         "users": {role: user.id for role, user in users.items()},
         "tokens": tokens,

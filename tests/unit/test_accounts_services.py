@@ -6,6 +6,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from marketplace.accounts import services as accounts
+from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.models import ApiToken, User
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, Unauthorized, ValidationError
@@ -86,9 +87,9 @@ def test_authenticate_gives_one_vague_answer(app):
 
 def test_password_change_needs_the_current_one_and_ends_other_sessions(app):
     user = gen_user()
-    token = accounts.issue_token(user)
+    token = api_tokens.issue_token(user)
     db.session.commit()
-    assert accounts.user_for_token(token) is user
+    assert api_tokens.user_for_token(token) is user
     with pytest.raises(ValidationError) as exc:
         accounts.change_password(user, "salah12345", "barubaru123")
     assert "current_password" in exc.value.fields
@@ -99,12 +100,12 @@ def test_password_change_needs_the_current_one_and_ends_other_sessions(app):
     db.session.commit()
     assert user.session_version == 2
     assert user.check_password("barubaru123")
-    assert accounts.user_for_token(token) is None
+    assert api_tokens.user_for_token(token) is None
     assert db.session.scalar(select(ApiToken.revoked)) is True
 
 
 def test_unknown_token_is_nobody(app):
-    assert accounts.user_for_token("apk_nope") is None
+    assert api_tokens.user_for_token("apk_nope") is None
 
 
 def test_reset_token_works_once(app):
