@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import html
 import threading
-import time
 from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from marketplace import media
 from marketplace.clock import now
@@ -104,18 +103,32 @@ ENTRY_POINTS = {
 FIELDS = {"product photo API": "photo", "claim API": "photos"}
 
 
+@pytest.fixture
+def pillow_decodes(monkeypatch) -> list:
+    """Every image whose pixels Pillow decodes (``ImageFile.load``; opening reads the header only): a
+    refusal from the header leaves it empty, which is what makes the issue's bomb cheap to refuse
+    (2.6 s and +360 MB when Pillow decoded it)."""
+    decoded = []
+    real_load = ImageFile.ImageFile.load
+
+    def recording_load(image, *args, **kwargs):
+        decoded.append((image.format, image.size))
+        return real_load(image, *args, **kwargs)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", recording_load)
+    return decoded
+
+
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-def test_the_png_bomb_of_issue_15_is_refused_quickly_at_every_upload_entry_point(world, entry):
+def test_the_png_bomb_of_issue_15_is_refused_from_its_header_at_every_upload_entry_point(world, entry, pillow_decodes):
     before, upload = stored_files(world.app), (BytesIO(bomb()), "bom.png")
-    started = time.perf_counter()
     response = ENTRY_POINTS[entry](world, upload)
-    elapsed = time.perf_counter() - started
     assert response.status_code == 422, response.get_data(as_text=True)[:500]
     if entry in FIELDS:
         assert response.get_json()["error"]["fields"] == {FIELDS[entry]: BOMB_MESSAGE}
     else:
         assert BOMB_MESSAGE in html.unescape(response.get_data(as_text=True))
-    assert elapsed < 1.0, f"the header alone decides (2.6 s before the fix): {elapsed:.2f} s"
+    assert pillow_decodes == [], "decided from the header, nothing decoded"
     assert stored_files(world.app) == before
 
 
@@ -160,11 +173,10 @@ TOO_COSTLY = [
 
 
 @pytest.mark.parametrize("case, data, message", TOO_COSTLY, ids=[case for case, _data, _message in TOO_COSTLY])
-def test_an_image_too_costly_to_decode_is_refused_from_its_header(app, case, data, message):
+def test_an_image_too_costly_to_decode_is_refused_from_its_header(app, case, data, message, pillow_decodes):
     with app.test_request_context():
-        started = time.perf_counter()
         assert message in _refusal(data)
-        assert time.perf_counter() - started < 0.5
+    assert pillow_decodes == []
     assert stored_files(app) == []
 
 
@@ -182,11 +194,10 @@ def _many_segments(count: int) -> bytes:
 
 @pytest.mark.parametrize("data", [_many_scans(1000), _many_segments(2_000_000)],
                          ids=["1,000 scans", "2,000,000 empty comments"])
-def test_a_jpeg_made_of_endless_scans_or_segments_is_refused_at_once(app, data):
+def test_a_jpeg_made_of_endless_scans_or_segments_is_refused_at_once(app, data, pillow_decodes):
     with app.test_request_context():
-        started = time.perf_counter()
         assert _refusal(data) == "Berkas ini bukan gambar yang bisa dibuka."
-        assert time.perf_counter() - started < 0.5, "Pillow alone took 3 s to open the 8 MB of comments"
+    assert pillow_decodes == [], "Pillow alone took 3 s to open the 8 MB of comments"
 
 
 def test_a_normal_progressive_jpeg_goes_through(app):
