@@ -93,8 +93,15 @@ def nav_items(user) -> list:
     """Menu links for ``user``: a list of dicts ``{"url", "label"}`` shown in the header menu."""
 
 
+@hookspec
+def template_panels(slot: str) -> list:
+    """Template names a plugin adds to the named slot of a core page (``seller_dashboard``,
+    ``agency_report``), included in registration order with the page's context; a plugin that
+    raises is logged and its panels are left out. The core never names a plugin's template."""
+
+
 HOOK_NAMES = ("init_app", "payment_methods", "checkout_extras", "order_placed", "order_paid",
-              "order_status_changed", "product_saved", "store_approved", "nav_items")
+              "order_status_changed", "product_saved", "store_approved", "nav_items", "template_panels")
 EVENT_HOOKS = ("order_placed", "order_paid", "order_status_changed", "product_saved", "store_approved")
 
 

@@ -123,7 +123,14 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_globals():
-        return {"current_locale": str(get_locale()), "nav_items": _nav_items()}
+        return {"current_locale": str(get_locale()), "nav_items": _nav_items(), "panels": _panels}
+
+
+def _panels(slot: str) -> list[str]:
+    """The plugins' templates for a named slot of a core page (``template_panels``)."""
+    from marketplace import plugin_api
+
+    return [name for name in plugin_api.gather("template_panels", loud=False, slot=slot) if isinstance(name, str)]
 
 
 def _nav_items() -> list[dict]:

@@ -41,6 +41,10 @@ class EsmartSyncPlugin:
         autopush.schedule(product.id)
 
     @hookimpl
+    def template_panels(self, slot: str) -> list:
+        return ["esmart/_store_sync_status.html"] if slot == "seller_dashboard" else []
+
+    @hookimpl
     def nav_items(self, user) -> list:
         if user is None or not getattr(user, "is_authenticated", False) or not user.has_role("agency"):
             return []

@@ -57,6 +57,11 @@ class InsurancePlugin:
             settle_for_order(order)
 
     @hookimpl
+    def template_panels(self, slot: str) -> list:
+        return {"seller_dashboard": ["insurance/_store_policies.html"],
+                "agency_report": ["insurance/_report_panel.html"]}.get(slot, [])
+
+    @hookimpl
     def nav_items(self, user) -> list:
         if user is None or not getattr(user, "is_authenticated", False):
             return []

@@ -2,7 +2,7 @@
 product, claims filed / approved / paid with their amounts, order protections.
 
 ``report_figures(expo_id=None, date_from=None, date_to=None)`` is what the
-agency report calls (the template partial is insurance/_report_figures.html).
+agency report calls (its panel is insurance/_report_panel.html, around _report_figures.html).
 Dates bound when the policy was granted / the claim filed / the order placed
 (aware datetimes, or dates taken as whole WIB days)."""
 from __future__ import annotations

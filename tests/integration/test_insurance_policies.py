@@ -236,3 +236,17 @@ def test_dashboard_and_report_partials_render(ins_app, cast):
                                         insurance=report_figures())
     assert cast.policy_a.number in panel and cast.policy_b.number not in panel
     assert "2 polis diberikan" in report and "Warungku" in report and "Gerobakku" in report
+
+
+def test_the_core_pages_show_the_insurance_panels_through_their_slots(ins_client, cast, make_app):
+    login(ins_client, "sari@test.id")
+    dashboard = ins_client.get(f"/seller/stores/{cast.store_a.slug}/").get_data(as_text=True)
+    assert cast.policy_a.number in dashboard
+    ins_client.post("/logout")
+    login(ins_client, "petugas@disnakerin.test")
+    report = ins_client.get("/agency/reports").get_data(as_text=True)
+    assert 'class="report-insurance"' in report and "2 polis diberikan" in report
+    without = make_app(plugins="").test_client()  # the same pages with the plugin off: no panel, no error
+    login(without, "petugas@disnakerin.test")
+    page = without.get("/agency/reports")
+    assert page.status_code == 200 and "report-insurance" not in page.get_data(as_text=True)

@@ -327,3 +327,51 @@ def test_hook_nav_items__shown_to_signed_in_users_and_a_broken_one_is_skipped(co
     client.post("/login", data={"email": "menu@test.id", "password": PASSWORD})
     html = client.get("/cart").get_data(as_text=True)
     assert 'href="/plugin-menu"' in html and "Menu Rina" in html
+
+
+class PanelPlugin:
+    @hookimpl
+    def template_panels(self, slot):
+        return ["test/_panel.html"] if slot == "seller_dashboard" else []
+
+
+class BrokenPanelPlugin:
+    @hookimpl
+    def template_panels(self, slot):
+        raise RuntimeError("panel bug")
+
+
+def test_hook_template_panels__included_in_their_slot_with_the_page_context(cod_app):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    cod_app.jinja_env.loader = ChoiceLoader([
+        DictLoader({"test/_panel.html": '<section id="plugin-panel">Panel {{ store.name }}</section>'}),
+        cod_app.jinja_env.loader])
+    plugin_api.register(cod_app, BrokenPanelPlugin(), "broken_panel")
+    plugin_api.register(cod_app, PanelPlugin(), "panel")
+    gen_store(gen_user("panel@test.id", role="seller"), name="Batik Panel")
+    client = cod_app.test_client()
+    client.post("/login", data={"email": "panel@test.id", "password": PASSWORD})
+    html = client.get("/seller/", follow_redirects=True).get_data(as_text=True)
+    assert '<section id="plugin-panel">Panel Batik Panel</section>' in html
+    assert "plugin-panel" not in client.get("/cart").get_data(as_text=True)  # another page, no such slot
+
+
+def test_no_core_file_names_a_bundled_plugins_template_or_module():
+    """Plugins reach core pages through template_panels and core code through hooks: a core file that
+    included ``insurance/...`` or imported ``plugins.`` would break when that plugin is switched off."""
+    from marketplace.config import BUNDLED_PLUGINS
+
+    root = Path(__file__).resolve().parents[2]
+    folders = {child.name for name in BUNDLED_PLUGINS
+               for child in (root / "plugins" / name / "templates").glob("*") if child.is_dir()}
+    names = "|".join(sorted(folders))
+    template_use = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+["'](""" + names + ")/")
+    offenders = []
+    for path in (root / "marketplace").rglob("*"):
+        if path.suffix not in (".html", ".txt", ".py") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if template_use.search(text) or re.search(r"^\s*(?:from|import)\s+plugins\b", text, re.M):
+            offenders.append(str(path.relative_to(root)))
+    assert folders and not offenders, offenders
