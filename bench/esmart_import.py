@@ -58,7 +58,7 @@ def write_json(path: Path, n_ikm: int, n_products: int) -> None:
         handle.write('{"data": [')
         for i in range(n_ikm):
             handle.write(("," if i else "") + json.dumps(synthetic_record(i, n_products), ensure_ascii=False))
-        handle.write('], "meta": {"total": %d}}' % n_ikm)
+        handle.write(f'], "meta": {{"total": {n_ikm}}}}}')
 
 
 def start_fake(n_ikm: int, n_products: int, photos: bool) -> tuple[subprocess.Popen, str]:

@@ -266,7 +266,7 @@ class Visitor:
             steps += [("product", f"/products/{self.rng.choice(p['product_ids'])}")
                       for _ in range(self.rng.randint(1, 3))]
         if self.rng.random() < 0.3:
-            steps.append(("api-products", "/api/v1/products?per_page=24&page=%d" % self.rng.randint(1, 5)))
+            steps.append(("api-products", f"/api/v1/products?per_page=24&page={self.rng.randint(1, 5)}"))
         for kind, path in steps:
             if not self.live():
                 return
@@ -298,7 +298,7 @@ class Visitor:
         if status == 200 and isinstance(cart, dict):  # a shopper coming back: start from an empty cart
             for item in cart.get("items") or []:
                 self.send(conn, "cart-remove", "DELETE", f"/api/v1/cart/items/{item['id']}")
-        for attempt in range(2):  # after a 409 (sold out under their nose) a shopper tries once more
+        for _attempt in range(2):  # after a 409 (sold out under their nose) a shopper tries once more
             wanted = [self.rng.choice(p["buy_variants"])]
             if p["hot_variants"] and self.rng.random() < 0.5:
                 wanted.append(self.rng.choice(p["hot_variants"]))
@@ -371,7 +371,7 @@ def slot(plan: dict, host: str, port: int, stats: Stats, start_at: float, deadli
     if delay > 0:
         time.sleep(delay)
     visitor = Visitor(plan, stats, rng, deadline, think)
-    roles, weights = zip(*ROLES.items())
+    roles, weights = zip(*ROLES.items(), strict=True)
     while visitor.live():
         role = rng.choices(roles, weights)[0]
         if role == "buy":
@@ -604,7 +604,7 @@ def reconcile(database_url: str, plan: dict, load: dict) -> dict:
             problems["seller_updates_unpaired"].append({"variant": vid, "client_2xx": len(values),
                                                         "server": len(times)})
             continue
-        events[vid] += [(t, 0, "set", v) for t, v in zip(times, values)]
+        events[vid] += [(t, 0, "set", v) for t, v in zip(times, values, strict=True)]
     status_of = {o.id: o for o in orders}
     for line in lines:
         if line.variant_id is None:

@@ -633,7 +633,7 @@ def evaluate(db: dict) -> None:
     runs = [db.get("baseline_before"), db.get("baseline_after")]
     base = {k: {f: mean_baseline(runs, k, f) for f in ("rps", "p50_ms", "p95_ms", "p99_ms")} for k in BASELINES}
     db["baseline_mean"] = base
-    for page, r in db["pages"].items():
+    for r in db["pages"].values():
         load_ = r.get("load")
         kind = r.get("kind")
         checks = {}
@@ -673,7 +673,8 @@ def markdown(results: dict) -> str:
              "their time; `alone ms` is the median time of one request served in-process with nothing else "
              "running in the app (the page's own cost), `alone ×24` that over the bare 24-item page's, measured the "
              "same way. `load` is the machine's 1-minute load average when the page's run ended (2 cores: above 2, "
-             "something else was competing). Weights are what gzip -6 makes of the HTML and of the CSS/JS it links (images excluded). "
+             "something else was competing). Weights are what gzip -6 makes of the HTML and of the CSS/JS it links "
+             "(images excluded). "
              "Targets: ✅ met, ❌ missed.", ""]
     for name, db in results["databases"].items():
         lines.append(f"## {name}")
@@ -700,10 +701,13 @@ def markdown(results: dict) -> str:
         alone = db.get("inprocess_baseline_ms") or {}
         for key, label in (("hello", "*bare hello world*"), ("items24", "*bare 24-item page*")):
             b = base[key]
-            lines.append(f"| {label} | 200 | {fmt(b['rps'])} | {fmt(b['rps'] / base['hello']['rps'] if b['rps'] and base['hello']['rps'] else None, 2)} | "
-                         f"{fmt(b['rps'] / base['items24']['rps'] if b['rps'] and base['items24']['rps'] else None, 2)} | "
+            hello_rps, items24_rps = base["hello"]["rps"], base["items24"]["rps"]
+            vs_hello = b["rps"] / hello_rps if b["rps"] and hello_rps else None
+            vs_items24 = b["rps"] / items24_rps if b["rps"] and items24_rps else None
+            alone_x = alone[key] / alone["items24"] if alone.get(key) and alone.get("items24") else None
+            lines.append(f"| {label} | 200 | {fmt(b['rps'])} | {fmt(vs_hello, 2)} | {fmt(vs_items24, 2)} | "
                          f"{fmt(b['p50_ms'])} | {fmt(b['p95_ms'])} | {fmt(b['p99_ms'])} | | | | {fmt(alone.get(key), 2)} | "
-                         f"{fmt(alone[key] / alone['items24'] if alone.get(key) and alone.get('items24') else None, 1)} | | | | |")
+                         f"{fmt(alone_x, 1)} | | | | |")
         for page, r in db["pages"].items():
             load_ = r.get("load") or {}
             ratio = r.get("ratio") or {}
@@ -716,13 +720,14 @@ def markdown(results: dict) -> str:
             marks = " ".join(("✅" if ok else "❌") + " " + name.split("_")[0] for name, ok in r.get("targets", {}).items())
             slower = f"> {load_['slower_than_s'] * 1000:,.0f}" if load_.get("slower_than_s") else None
             lat = {k: slower or fmt(load_.get(k)) for k in ("p50_ms", "p95_ms", "p99_ms")}
+            alone_x = sql["request_ms"] / alone["items24"] if sql.get("request_ms") and alone.get("items24") else None
             lines.append(
                 f"| {page} `{r.get('path', '')}` | {status} | {fmt(load_.get('ok_rps'))} | "
                 f"{fmt(ratio.get('rps_vs_hello'), 2)} | {fmt(ratio.get('rps_vs_items24'), 2)} | "
                 f"{lat['p50_ms']} | {lat['p95_ms']} | {lat['p99_ms']} | "
                 f"{fmt(ratio.get('p95_vs_items24'), 1)} | {sql.get('statements', '–')} | {fmt(sql.get('sql_ms'))} | "
                 f"{fmt(sql.get('request_ms'))} | "
-                f"{fmt(sql['request_ms'] / alone['items24'] if sql.get('request_ms') and alone.get('items24') else None, 0)} | "
+                f"{fmt(alone_x, 0)} | "
                 f"{fmt(w['html_bytes'] / 1024 if w else None)} ({fmt(w['html_gzip'] / 1024 if w else None)}) | "
                 f"{fmt(w['assets_bytes'] / 1024 if w else None)} ({fmt(w['assets_gzip'] / 1024 if w else None)}) | "
                 f"{fmt(load_.get('loadavg'))} | {marks} |")
@@ -862,7 +867,7 @@ def main(argv=None) -> int:
     say(f"Apik Market benchmark: {args.stores} stores x {args.products_per_store} products, "
         f"{args.duration}s per page at {args.connections} connections, databases: {args.db}")
 
-    baseline = Gunicorn(args, "baseline_app:app", BENCH, {k: v for k, v in os.environ.items()},
+    baseline = Gunicorn(args, "baseline_app:app", BENCH, dict(os.environ),
                         RESULTS / "logs" / "baseline-gunicorn.log", "/")
     results["meta"]["gunicorn"] = " ".join(baseline.cmd[3:-1]).replace(f"127.0.0.1:{baseline.port}", "127.0.0.1:PORT")
     baseline_runs: list[dict] = []

@@ -116,7 +116,7 @@ def _count_checkout(client, statements: list, checkout: dict) -> dict:
                 "city": "Kota Tegal", "postal_code": "52131"}
     result = {}
     try:
-        for round_ in (1, 2):  # the second round is counted
+        for _round in (1, 2):  # the second round is counted
             statements.clear()
             t0 = time.perf_counter()
             added = client.post("/api/v1/cart/items", json={"variant_id": checkout["variant_id"], "quantity": 1},

@@ -71,7 +71,7 @@ def loads(raw: bytes | str, **kwargs: Any) -> Any:
     try:
         return json.loads(raw, **kwargs)
     except RecursionError:  # pragma: no cover - the depth check comes first
-        raise JSONTooDeep("JSON nested too deep")
+        raise JSONTooDeep("JSON nested too deep") from None
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
@@ -168,7 +168,7 @@ def record_id(value: Any, field: str | None = None, *, maximum: int = INTEGER_MA
         return whole_number(value, field or "id", minimum=1, maximum=maximum)
     except ValidationError:
         if field is None:
-            raise NotFound()
+            raise NotFound() from None
         raise
 
 
@@ -202,7 +202,7 @@ def parse_date(raw: Any, field: str, message: str | None = None) -> date:
     try:
         value = date.fromisoformat(raw.strip())
     except ValueError:
-        raise ValidationError(fields={field: message or _("Tulis tanggal dengan format TTTT-BB-HH.")})
+        raise ValidationError(fields={field: message or _("Tulis tanggal dengan format TTTT-BB-HH.")}) from None
     return check_year(value, field)
 
 

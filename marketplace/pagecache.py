@@ -267,12 +267,12 @@ class RedisGenerations:
         values = self.client.mget(list(self.keys.values()))
         if any(v is None for v in values):  # first use, or Redis restarted: set once, keep the winner's
             pipe = self.client.pipeline()
-            for key, value in zip(self.keys.values(), values):
+            for key, value in zip(self.keys.values(), values, strict=True):
                 if value is None:
                     pipe.set(key, _token(), nx=True)
             pipe.execute()
             values = self.client.mget(list(self.keys.values()))
-        return dict(zip(self.keys, values))
+        return dict(zip(self.keys, values, strict=True))
 
     def bump(self, scopes: Iterable[str]) -> None:
         pipe = self.client.pipeline()

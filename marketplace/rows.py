@@ -38,7 +38,7 @@ def insert_returning(model: type[M], rows: Sequence[dict], computed: Callable[[]
     for row in db.session.execute(statement, list(rows)):
         # the whole row came back (defaults and computed columns included): a detached object
         # with that state becomes persistent when added, exactly as if a query had loaded it
-        obj = model(**dict(zip(keys, row)))
+        obj = model(**dict(zip(keys, row, strict=True)))
         make_transient_to_detached(obj)
         stale = identity_map.get(mapper.identity_key_from_instance(obj))
         if stale is not None:  # a rolled-back row of this session whose id SQLite gave out again

@@ -79,7 +79,7 @@ def parse_percent(raw) -> int:
     try:
         bps = int(Decimal(text.replace(",", ".")) * 100)
     except InvalidOperation:
-        raise ValidationError(fields={"percent": _("Tulis persen antara 0 dan 100, mis. 2,5.")})
+        raise ValidationError(fields={"percent": _("Tulis persen antara 0 dan 100, mis. 2,5.")}) from None
     if not 0 <= bps <= 10000:
         raise ValidationError(fields={"percent": _("Komisi harus antara 0 dan 100 persen.")})
     return bps

@@ -33,7 +33,7 @@ def create(email: str, password: str, role: str, insurer: str | None, name: str 
         click.echo(_("Gagal: %(message)s", message=exc.message), err=True)
         for field, message in exc.fields.items():
             click.echo(f"  --{field}: {message}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     db.session.commit()
     click.echo(_("Pengguna dibuat: %(email)s (id %(id)d, peran %(roles)s%(insurer)s).", email=user.email,
                  id=user.id, roles=", ".join(user.roles),

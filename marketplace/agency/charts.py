@@ -83,7 +83,7 @@ def daily_bars(days: list, title: str, value: str = "gross_sales", desc: str | N
     slot = chart_w / n
     if len(days) <= MAX_BARS:
         bar_w = max(1.0, slot * 0.72)
-        for i, (d, v) in enumerate(zip(days, values)):
+        for i, (d, v) in enumerate(zip(days, values, strict=True)):
             h = chart_h * v / peak
             x = left + i * slot + (slot - bar_w) / 2
             colour = AFTER if getattr(d, "phase", "") == "after" else BRAND
@@ -126,7 +126,7 @@ def _legend(x: int, y: int, items: list[tuple[str, str]]) -> list[str]:
 def hbars(groups: list, title: str, limit: int = 10, desc: str | None = None) -> Markup:
     """Horizontal bars of gross sales, the biggest first (top stores, sales per zone or sector).
     ``groups`` are reports.Group rows."""
-    rows = [g for g in groups][:limit]
+    rows = list(groups)[:limit]
     width, left, row_h, top = 520, 180, 28, 6
     height = top * 2 + row_h * max(1, len(rows))
     peak = max((g.gross_sales for g in rows), default=0) or 1

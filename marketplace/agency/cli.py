@@ -23,7 +23,7 @@ def register_cli(app: Flask) -> None:
         try:
             click.echo(reports.to_csv(reports.report_for(expo_slug, start, end)), nl=False)
         except ServiceError as exc:
-            raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip())
+            raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from None
 
     @group.command("commission")
     @click.argument("percent", required=False)
@@ -35,7 +35,7 @@ def register_cli(app: Flask) -> None:
                 db.session.commit()
             except ServiceError as exc:
                 db.session.rollback()
-                raise click.ClickException(next(iter(exc.fields.values()), exc.message))
+                raise click.ClickException(next(iter(exc.fields.values()), exc.message)) from None
         click.echo(site_settings.percent_label(site_settings.get_commission_bps()))
 
     app.cli.add_command(group)

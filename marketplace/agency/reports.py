@@ -60,13 +60,13 @@ class jakarta_date(FunctionElement):
 
 @compiles(jakarta_date, "sqlite")
 def _jakarta_date_sqlite(element, compiler, **kw):
-    return "date(%s, '+7 hours')" % compiler.process(element.clauses, **kw)
+    return f"date({compiler.process(element.clauses, **kw)}, '+7 hours')"
 
 
 @compiles(jakarta_date)
 def _jakarta_date_default(element, compiler, **kw):  # PostgreSQL
-    return "CAST((%s AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Jakarta' AS DATE)" % compiler.process(
-        element.clauses, **kw)
+    inner = compiler.process(element.clauses, **kw)
+    return f"CAST(({inner} AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Jakarta' AS DATE)"
 
 
 def utc_start_of(day: date) -> datetime:

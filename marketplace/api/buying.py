@@ -107,7 +107,8 @@ def api_cart():
 @bp.post("/cart/items")
 @auth_required("shopper")
 def api_cart_add():
-    """Add ``quantity`` of ``variant_id``: 201 with the cart; 422 bad quantity, 404 no variant, 409 not sold or short."""
+    """Add ``quantity`` of ``variant_id``: 201 with the cart; 422 bad quantity, 404 no variant,
+    409 not sold or short."""
     data = json_body()
     return cart_json(_committed(carts.add, current_api_user(), None, data.id("variant_id"),
                                 data.get("quantity", 1))), 201

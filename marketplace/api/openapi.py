@@ -19,13 +19,14 @@ from marketplace.inputs import DIGITS_MAX_TEXT
 from marketplace.catalog.models import PRODUCT_STATUSES as _PRODUCT_STATUSES
 from marketplace.catalog.search import SORTS as _SORTS
 from marketplace.catalog.sectors import SECTORS
-# the claim causes are the insurance plugin's vocabulary; the document describes its endpoints whether it is on
-CLAIM_CAUSES = ("kebakaran", "petir", "ledakan", "kejatuhan_pesawat", "asap", "pencurian", "banjir", "gempa_bumi",
-                "barang_rusak", "tidak_sampai")
 from marketplace.cart.models import MAX_LINE_QUANTITY
 from marketplace.catalog.services import MAX_PRICE, MAX_STOCK, MAX_VARIANTS
 from marketplace.orders.models import ORDER_STATUSES as _ORDER_STATUSES
 from marketplace.stores.models import STORE_STATUSES as _STORE_STATUSES
+
+# the claim causes are the insurance plugin's vocabulary; the document describes its endpoints whether it is on
+CLAIM_CAUSES = ("kebakaran", "petir", "ledakan", "kejatuhan_pesawat", "asap", "pencurian", "banjir", "gempa_bumi",
+                "barang_rusak", "tidak_sampai")
 
 API = "/api/v1"
 

@@ -32,9 +32,9 @@ def committing():
     try:
         yield
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError as exc:
         db.session.rollback()
-        raise Conflict(_("Data bertentangan dengan data lain (mis. SKU sudah dipakai)."))
+        raise Conflict(_("Data bertentangan dengan data lain (mis. SKU sudah dipakai).")) from exc
     except Exception:
         db.session.rollback()
         raise
@@ -61,7 +61,7 @@ def _require_member_of(store_id: int, message: str) -> None:
     try:
         stores.member_store(store_id, current_api_user())
     except NotFound:
-        raise NotFound(message)
+        raise NotFound(message) from None
 
 
 def _product_answer(product_id: int, store_slug: str) -> dict:

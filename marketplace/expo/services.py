@@ -60,7 +60,7 @@ def parse_local_datetime(raw, field: str, end_of_day: bool = False) -> datetime:
             else:
                 value = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise ValidationError(fields={field: _("Tanggal tidak valid (contoh: 2026-12-01 08:00).")})
+            raise ValidationError(fields={field: _("Tanggal tidak valid (contoh: 2026-12-01 08:00).")}) from None
     inputs.check_year(value, field)  # a zone applied to year 1 or 9999 leaves datetime's range
     if value.tzinfo is None:
         value = value.replace(tzinfo=JAKARTA)

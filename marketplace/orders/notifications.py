@@ -85,7 +85,7 @@ def _store_owners(store_ids) -> dict:
     if not ids:
         return {}
     rows = db.session.execute(select(Store.id, User).join(User, User.id == Store.owner_id).where(Store.id.in_(ids)))
-    return {store_id: user for store_id, user in rows}
+    return dict(rows)
 
 
 def order_placed(orders: list, instructions: str | None, owners: dict | None = None) -> None:

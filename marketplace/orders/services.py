@@ -53,10 +53,10 @@ def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, addre
         order_id=order.id, product_id=line.facts.product_id, variant_id=line.facts.variant_id,
         product_name=line.facts.product_name, variant_name=line.facts.variant_name, sku=line.facts.sku,
         unit_price=line.facts.price, quantity=line.quantity, line_total=line.facts.price * line.quantity,
-    ) for order, (group, _extras) in zip(made, parts) for line in group.lines])
+    ) for order, (group, _extras) in zip(made, parts, strict=True) for line in group.lines])
     order_extras = rows.insert_returning(OrderExtra, [
         dict(order_id=order.id, extra_id=extra.id, name=str(extra.name)[:160], amount=amount)
-        for order, (_group, extras) in zip(made, parts) for extra, amount in extras])
+        for order, (_group, extras) in zip(made, parts, strict=True) for extra, amount in extras])
     rows.insert_plain(OrderEvent, [dict(order_id=order.id, at=placed, actor_id=user.id, from_status=None,
                                         to_status="pending_payment", note="") for order in made])
     rows.write_each([(order, {"number": order_number(order)}) for order in made])

@@ -53,8 +53,8 @@ def available_methods() -> list[PaymentMethod]:
     """The methods the enabled plugins offer, first one per id; PaymentUnavailable when a plugin fails."""
     try:
         offered = plugin_api.gather("payment_methods", loud=True)
-    except plugin_api.PluginFailure:
-        raise PaymentUnavailable()
+    except plugin_api.PluginFailure as exc:
+        raise PaymentUnavailable() from exc
     methods: dict[str, PaymentMethod] = {}
     for method in offered:
         methods.setdefault(method.id, method)
@@ -108,9 +108,9 @@ def _plugin_call(method: PaymentMethod, name: str, *args):
         return getattr(method, name)(*args)
     except ServiceError:
         raise
-    except Exception:
+    except Exception as exc:
         log.exception("payment method %s failed in %s", method.id, name)
-        raise PaymentUnavailable()
+        raise PaymentUnavailable() from exc
 
 
 # --- money in, money out ------------------------------------------------------------------

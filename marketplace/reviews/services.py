@@ -90,8 +90,8 @@ def add_review(user, order, rating: Any, comment: Any = "", line_id: Any = None)
     db.session.add(review)
     try:
         db.session.flush()
-    except IntegrityError:  # a parallel submit of the same review
-        raise Conflict(_("Anda sudah mengulas %(name)s dari pesanan ini.", name=line.product_name))
+    except IntegrityError as exc:  # a parallel submit of the same review
+        raise Conflict(_("Anda sudah mengulas %(name)s dari pesanan ini.", name=line.product_name)) from exc
     audit.record(user, "review.created", "review", review.id, store_id=order.store_id, order=order.number,
                  rating=review.rating)
     return review

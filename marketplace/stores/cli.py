@@ -23,7 +23,7 @@ def approve(slug: str) -> None:
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
-        raise click.ClickException(exc.message)
+        raise click.ClickException(exc.message) from None
     click.echo(f"approved {store.slug}")
 
 

@@ -260,11 +260,13 @@ def create_search_index():
         )
         op.execute(
             "CREATE TRIGGER product_search_ad AFTER DELETE ON product_search BEGIN "
-            "INSERT INTO product_fts(product_fts, rowid, name, body) VALUES ('delete', old.product_id, old.name, old.body); END"
+            "INSERT INTO product_fts(product_fts, rowid, name, body) "
+            "VALUES ('delete', old.product_id, old.name, old.body); END"
         )
         op.execute(
             "CREATE TRIGGER product_search_au AFTER UPDATE ON product_search BEGIN "
-            "INSERT INTO product_fts(product_fts, rowid, name, body) VALUES ('delete', old.product_id, old.name, old.body); "
+            "INSERT INTO product_fts(product_fts, rowid, name, body) "
+            "VALUES ('delete', old.product_id, old.name, old.body); "
             "INSERT INTO product_fts(rowid, name, body) VALUES (new.product_id, new.name, new.body); END"
         )
     elif dialect == "postgresql":

@@ -262,7 +262,7 @@ def _email(raw: Any) -> str | None:
     try:
         return normalise_email(value)
     except ValidationError:
-        raise RecordError("email", _("Alamat e-mail tidak valid; diabaikan."))
+        raise RecordError("email", _("Alamat e-mail tidak valid; diabaikan.")) from None
 
 
 def product_from_record(raw: Any, row: int | None) -> ProductData:

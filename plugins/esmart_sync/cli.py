@@ -47,7 +47,7 @@ def pull_command(path: Path | None, dry_run: bool, full: bool) -> None:
     try:
         run = importer.pull_file(path, dry_run=dry_run) if path else importer.pull_http(dry_run=dry_run, full=full)
     except ServiceError as exc:
-        raise click.ClickException(exc.message)
+        raise click.ClickException(exc.message) from None
     _report(run)
 
 
@@ -60,5 +60,5 @@ def push_command(dry_run: bool) -> None:
     try:
         run = pusher.push(dry_run=dry_run, source="cli")
     except ServiceError as exc:
-        raise click.ClickException(exc.message)
+        raise click.ClickException(exc.message) from None
     _report(run)

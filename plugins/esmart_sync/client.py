@@ -115,8 +115,8 @@ class EsmartClient:
     def _json(response: requests.Response):
         try:
             return json.loads(response.content.decode("utf-8", errors="surrogateescape"))
-        except ValueError:
-            raise EsmartError(_("Jawaban E-Smart bukan JSON yang valid."))
+        except ValueError as exc:
+            raise EsmartError(_("Jawaban E-Smart bukan JSON yang valid.")) from exc
 
     # --- the exchange of ESMART.md ------------------------------------------------
 
@@ -191,7 +191,7 @@ class PhotoFetcher:
                         continue
                     return self._body(response)
             except requests.RequestException as exc:
-                raise PhotoError(_("Foto tidak dapat diunduh (%(e)s).", e=type(exc).__name__))
+                raise PhotoError(_("Foto tidak dapat diunduh (%(e)s).", e=type(exc).__name__)) from exc
         raise PhotoError(_("Foto tidak dapat diunduh (terlalu banyak pengalihan)."))
 
     def _body(self, response) -> bytes:
@@ -225,8 +225,8 @@ class PhotoFetcher:
             return
         try:
             addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-        except (socket.gaierror, UnicodeError):
-            raise PhotoError(_("Nama host foto tidak dikenal: %(h)s", h=host))
+        except (socket.gaierror, UnicodeError) as exc:
+            raise PhotoError(_("Nama host foto tidak dikenal: %(h)s", h=host)) from exc
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%")[0])
             if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:

@@ -31,7 +31,7 @@ def sniff(path: Path) -> str:
         with open(path, "rb") as handle:
             head = handle.read(4096)
     except OSError as exc:
-        raise ReadError(_("Berkas tidak dapat dibuka: %(e)s", e=exc.strerror or exc))
+        raise ReadError(_("Berkas tidak dapat dibuka: %(e)s", e=exc.strerror or exc)) from exc
     if not head.strip():
         raise ReadError(_("Berkas kosong."))
     if head.startswith(b"PK\x03\x04"):
@@ -81,9 +81,9 @@ class _JsonStream:
                 obj, end = self.decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 if self.eof or not self._cut_short(exc):
-                    raise ReadError(_("JSON tidak valid: %(e)s", e=exc.msg))
+                    raise ReadError(_("JSON tidak valid: %(e)s", e=exc.msg)) from exc
                 if len(self.buf) - self.pos > MAX_VALUE:
-                    raise ReadError(_("JSON tidak valid: satu rekaman lebih dari %(n)d MB.", n=MAX_VALUE // 2**20))
+                    raise ReadError(_("JSON tidak valid: satu rekaman lebih dari %(n)d MB.", n=MAX_VALUE // 2**20)) from exc
                 self._fill()
                 continue
             if end == len(self.buf) and not self.eof:
@@ -152,10 +152,9 @@ def iter_csv_rows(path: Path) -> Iterator[tuple[int, list]]:
         delimiter = _delimiter(handle.readline())
         handle.seek(0)
         try:
-            for number, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
-                yield number, cells
+            yield from enumerate(csv.reader(handle, delimiter=delimiter), start=1)
         except csv.Error as exc:
-            raise ReadError(_("CSV tidak valid: %(e)s", e=exc))
+            raise ReadError(_("CSV tidak valid: %(e)s", e=exc)) from exc
 
 
 def _delimiter(header_line: str) -> str:
@@ -172,13 +171,13 @@ def iter_xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ReadError(_("XLSX tidak dapat dibaca: %(e)s", e=exc))
+        raise ReadError(_("XLSX tidak dapat dibaca: %(e)s", e=exc)) from exc
     try:
         sheet = workbook.worksheets[0]
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(cells)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReadError(_("XLSX tidak dapat dibaca: %(e)s", e=exc))
+        raise ReadError(_("XLSX tidak dapat dibaca: %(e)s", e=exc)) from exc
     finally:
         workbook.close()
 
@@ -188,7 +187,7 @@ def iter_sheet_dicts(rows: Iterator[tuple[int, list]], normalise, missing) -> It
     try:
         _number, header = next(rows)
     except StopIteration:
-        raise ReadError(_("Berkas kosong."))
+        raise ReadError(_("Berkas kosong.")) from None
     names = [normalise(h) for h in header]
     absent = missing(names)
     if absent:

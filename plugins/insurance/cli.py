@@ -32,7 +32,7 @@ def grant(expo_slug: str | None, store_slug: str | None, product_code: str) -> N
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
-        raise click.ClickException(exc.message + (f" {exc.fields}" if exc.fields else ""))
+        raise click.ClickException(exc.message + (f" {exc.fields}" if exc.fields else "")) from None
     click.echo(f"granted {len(result.granted)} {product.code} policies to exhibitors of {expo_slug}; "
                f"skipped {len(result.skipped)} that already have one")
     for policy in result.granted:

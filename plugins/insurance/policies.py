@@ -85,9 +85,9 @@ def grant(actor, store, product: InsuranceProduct, expo_id: int | None = None, *
         with db.session.begin_nested():
             db.session.add(policy)
             db.session.flush()
-    except IntegrityError:  # a parallel grant won the partial unique index
+    except IntegrityError as exc:  # a parallel grant won the partial unique index
         raise AlreadyInsured(_("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name,
-                               product=product.name))
+                               product=product.name)) from exc
     policy.number = f"{product.insurer.policy_prefix}-{to_jakarta(policy.created_at):%y%m}-{policy.id:06d}"
     audit.record(actor, "insurance.policy_granted", "insurance_policy", policy.id, store_id=store.id,
                  number=policy.number, product=product.code, expo_id=expo_id)

@@ -64,7 +64,7 @@ def _call(what: str, fn, *args, **kwargs):
     except stripe.StripeError as exc:
         log.error("stripe %s failed: %s (http %s, code %s, request %s)", what, exc.user_message or str(exc),
                   exc.http_status, exc.code, getattr(exc, "request_id", None))
-        raise StripeUnavailable()
+        raise StripeUnavailable() from exc
 
 
 def create_checkout_session(params: dict, idempotency_key: str):

@@ -27,7 +27,7 @@ def write_xlsx(output: Path, source: Path = HERE / "esmart_sample.csv", photo_ba
         sheet.append(header)
         for row in rows:
             cells = []
-            for name, value in zip(header, row):
+            for name, value in zip(header, row, strict=False):
                 if name in NUMBERS and value.isdigit():
                     cells.append(int(value))
                 elif name == "foto_url" and photo_base:

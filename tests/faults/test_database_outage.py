@@ -101,7 +101,7 @@ def test_requests_answer_503_while_postgresql_is_down_and_succeed_again_after(pr
     with LiveServer(config, workers=2, threads=4, log_path=log_path) as server:
         clients = _clients(server.url, seed)
         browser = _sign_in(server.url)
-        clients[2] = [(name, (lambda call: lambda s, timeout: call(browser, timeout))(call)) for name, call in clients[2]]
+        clients[2] = [(name, lambda s, timeout, call=call: call(browser, timeout)) for name, call in clients[2]]
         with SteadyLoad(clients) as load:
             time.sleep(2.0)
             stopping = time.monotonic()

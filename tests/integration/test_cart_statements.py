@@ -11,7 +11,8 @@ starts with the bearer token: one SELECT of the user joined to the token. Then:
 
 The answers are built from what was read and written: nothing is read back after a
 write. The HTML cart shares the services: its add is the read and the write (the cart
-created the first time), its page the read alone. Before this was tuned: GET 4, POST 9 (10 the first time), PATCH 7, DELETE 7.
+created the first time), its page the read alone. Before this was tuned: GET 4, POST 9
+(10 the first time), PATCH 7, DELETE 7.
 """
 from __future__ import annotations
 

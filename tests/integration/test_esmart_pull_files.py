@@ -188,7 +188,7 @@ def test_dry_run_reports_exactly_what_the_real_run_then_does(esmart_app, fake, t
     uploads = Path(esmart_app.config["UPLOAD_FOLDER"])
     assert not list(uploads.rglob("*.jpg")) and not list(uploads.rglob("*.png"))
     real = [importer.pull_file(path), importer.pull_file(photos)]
-    for d, r in zip(dry, real):
+    for d, r in zip(dry, real, strict=True):
         assert d.dry_run and not r.dry_run
         assert d.counts == r.counts
         assert [(i.row, i.record_id, i.reason) for i in issues(d)] == [(i.row, i.record_id, i.reason) for i in issues(r)]

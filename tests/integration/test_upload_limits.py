@@ -126,8 +126,9 @@ def test_an_address_has_a_budget_across_accounts(limited):
     gen_store(gen_user("joko@test.id", role="seller"), name="Logam Joko")
     joko = page_client(w.app, "joko@test.id", address)
     assert [product_photo(sari, w).status_code for _ in range(2)] == [302, 302]
-    joko_logo = lambda: joko.post("/seller/stores/logam-joko/settings/logo",  # noqa: E731
-                                  data={"logo": photo()}, content_type="multipart/form-data")
+    def joko_logo():
+        return joko.post("/seller/stores/logam-joko/settings/logo", data={"logo": photo()},
+                         content_type="multipart/form-data")
     assert joko_logo().status_code == 302
     assert joko_logo().status_code == 429
     elsewhere = page_client(w.app, "joko@test.id", an_address())

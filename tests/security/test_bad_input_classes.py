@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from urllib.parse import quote
 
 import pytest
@@ -175,7 +176,7 @@ def put(body, path: tuple, value):
     """A copy of ``body`` with ``value`` at ``path`` (dicts and lists made on the way)."""
     body = json.loads(json.dumps(body)) if body is not None else {}
     node = body
-    for step, nxt in zip(path, path[1:]):
+    for step, nxt in pairwise(path):
         child = node[step] if (isinstance(node, list) and step < len(node)) or (
             isinstance(node, dict) and step in node) else None
         if not isinstance(child, (dict, list)) or (isinstance(nxt, int)) != isinstance(child, list):

@@ -80,7 +80,7 @@ def test_json_numbers_python_reads_but_json_has_not_are_malformed_json(app, numb
     gen_user("petugas@disnakerin.test", role="agency")
     db.session.commit()
     headers = token_of(app.test_client(), "petugas@disnakerin.test")
-    response = app.test_client().put("/api/v1/agency/commission", data='{"percent": %s}' % number,
+    response = app.test_client().put("/api/v1/agency/commission", data=f'{{"percent": {number}}}',
                                      content_type="application/json", headers=headers)
     assert "body" in error_of(response, 422)["fields"]
     assert app.test_client().get("/api/v1/agency/commission", headers=headers).get_json()["percent"] != float("inf")

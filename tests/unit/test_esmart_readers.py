@@ -65,7 +65,7 @@ def test_a_syntax_error_fails_at_once_without_reading_the_rest(app, tmp_path):
     path = tmp_path / "broken.json"
     with open(path, "w", encoding="utf-8") as handle:
         handle.write('{"data": [{"id": "ESM-1", "nama_usaha": "Satu",, "x": 1}, ')
-        handle.write(",".join('{"id": "ESM-%d", "deskripsi": "%s"}' % (i, "d" * 1000) for i in range(20000)))
+        handle.write(",".join(f'{{"id": "ESM-{i}", "deskripsi": "{"d" * 1000}"}}' for i in range(20000)))
         handle.write("]}")
     tracemalloc.start()
     with pytest.raises(ReadError):

@@ -71,7 +71,7 @@ def test_a_date_range_report_over_thousands_of_orders_is_four_statements(shops, 
     per_store = {g.key: g.gross_sales for g in report.per_store}
     for shop in shops["shops"]:
         assert per_store.get(shop.slug, 0) == expected(
-            rows, lambda r: r["store_id"] == shop.id and low <= r["placed_at"] < high)[1]
+            rows, lambda r, shop=shop: r["store_id"] == shop.id and low <= r["placed_at"] < high)[1]
     assert [g.gross_sales for g in report.per_store] == sorted((g.gross_sales for g in report.per_store), reverse=True)
 
 
