@@ -57,7 +57,8 @@ def payment_methods() -> list:
 
 @hookspec
 def checkout_extras(cart) -> list:
-    """Paid add-ons offered at checkout for ``cart`` (None: in general): a list of ``marketplace.checkout.extras.CheckoutExtra``."""
+    """Paid add-ons offered at checkout for ``cart`` (None: in general): a list of
+    ``marketplace.checkout.extras.CheckoutExtra``."""
 
 
 @hookspec
@@ -184,7 +185,7 @@ def register(app: Flask, plugin: Any, name: str) -> None:
 
 
 def manager(app: Flask | None = None) -> pluggy.PluginManager:
-    app = app or flask.current_app._get_current_object()
+    app = app or flask.current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy typed as Flask
     pm = app.extensions.get(EXTENSION_KEY)
     if pm is None:  # an app built without load_plugins: no plugins
         pm = app.extensions[EXTENSION_KEY] = new_manager()

@@ -8,6 +8,7 @@ import math
 import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -73,7 +74,7 @@ def normalise_email(raw: str | None, field: str = "email") -> str:
         return validate_email((raw or "").strip(), check_deliverability=False,
                               test_environment=True).normalized.lower()
     except EmailNotValidError:
-        raise ValidationError(fields={field: _("Alamat e-mail tidak valid.")})
+        raise ValidationError(fields={field: _("Alamat e-mail tidak valid.")}) from None
 
 
 def check_password_strength(password: str | None, field: str = "password") -> str:
@@ -92,7 +93,7 @@ def clean_phone(raw: str | None, field: str = "phone") -> str | None:
     try:
         return normalise_phone(raw)
     except PhoneError:
-        raise ValidationError(fields={field: _("Nomor telepon tidak valid. Contoh: 0812-3456-7890.")})
+        raise ValidationError(fields={field: _("Nomor telepon tidak valid. Contoh: 0812-3456-7890.")}) from None
 
 
 def clean_name(raw: str | None, field: str = "name", max_len: int = 120) -> str:
@@ -115,7 +116,7 @@ def create_user(email: str, password: str, name: str, role: str = "shopper",
     ``confirmed``: the e-mail address counts as confirmed (an operator's or the demo's accounts);
     otherwise the caller mails ``email_confirmation_token`` (``send_email_confirmation``)."""
     errors: dict[str, str] = {}
-    values = {}
+    values: dict[str, Any] = {}  # what each check returns, by field
     for field, check, raw in (("email", normalise_email, email), ("password", check_password_strength, password),
                               ("name", clean_name, name), ("phone", clean_phone, phone)):
         try:
@@ -157,7 +158,7 @@ def verify_password(user: User | None, password: str) -> bool:
     either way, so the time taken tells nothing about the account."""
     stored = user.password_hash if user is not None and user.password_hash else None
     ok = check_password_hash(stored or _dummy_hash(_hash_method()), password or "")
-    return ok and stored is not None and user.active
+    return ok and user is not None and stored is not None and user.active
 
 
 def authenticate(email: str | None, password: str | None, known_device: str | None = None) -> User:
@@ -177,6 +178,7 @@ def authenticate(email: str | None, password: str | None, known_device: str | No
     if not ok:
         record_failure(key)
         raise Unauthorized(_("E-mail atau kata sandi salah."))
+    assert user is not None  # verify_password is never true without one
     clear_failures(key)
     return user
 
@@ -231,12 +233,12 @@ def record_failure(email: str) -> None:
     table = SignInFailure.__table__
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     stmt = insert(table).values(email_hash=_address_hash(email), failures=1, last_failed_at=moment)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c.email_hash], set_={
+    upsert = stmt.on_conflict_do_update(index_elements=[table.c.email_hash], set_={
         "failures": case((table.c.last_failed_at < moment - FAILURES_FORGOTTEN_AFTER, 1),
                          else_=table.c.failures + 1),
         "last_failed_at": moment,
     }).returning(table.c.failures)
-    failures = db.session.execute(stmt).scalar_one()
+    failures = db.session.execute(upsert).scalar_one()
     minutes = block_minutes(failures)
     if minutes:
         db.session.execute(update(table).where(table.c.email_hash == _address_hash(email))
@@ -361,9 +363,9 @@ def user_for_reset_token(token: str) -> User:
     try:
         data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired:
-        raise ValidationError(_("Tautan sudah kedaluwarsa. Minta tautan baru."))
+        raise ValidationError(_("Tautan sudah kedaluwarsa. Minta tautan baru.")) from None
     except BadSignature:
-        raise NotFound(_("Tautan tidak valid."))
+        raise NotFound(_("Tautan tidak valid.")) from None
     user = db.session.get(User, data.get("u"))
     if user is None or _password_fingerprint(user) != data.get("h"):
         raise NotFound(_("Tautan tidak valid atau sudah dipakai."))
@@ -398,9 +400,9 @@ def confirm_email(token: str) -> User:
     try:
         data = _confirm_serializer().loads(token, max_age=confirm_max_age())
     except SignatureExpired:
-        raise ValidationError(_("Tautan konfirmasi sudah kedaluwarsa. Minta tautan baru dari halaman akun."))
+        raise ValidationError(_("Tautan konfirmasi sudah kedaluwarsa. Minta tautan baru dari halaman akun.")) from None
     except BadSignature:
-        raise NotFound(_("Tautan konfirmasi tidak valid."))
+        raise NotFound(_("Tautan konfirmasi tidak valid.")) from None
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
     if user is None or user.email != data.get("e"):
         raise NotFound(_("Tautan konfirmasi tidak valid."))

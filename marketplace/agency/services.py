@@ -53,9 +53,9 @@ def store_queue(status: str | None = "pending", page: int = 1, per_page: int = 5
 
 
 def status_counts() -> dict[str, int]:
-    rows = db.session.execute(select(Store.status, func.count()).group_by(Store.status)).all()
-    counts = {status: 0 for status in STORE_STATUSES}
-    counts.update({status: n for status, n in rows})
+    rows = db.session.execute(select(Store.status, func.count()).group_by(Store.status)).tuples().all()
+    counts = dict.fromkeys(STORE_STATUSES, 0)
+    counts.update(rows)
     return counts
 
 
@@ -167,7 +167,7 @@ def onboard_store(actor, data: dict, owner_email: str, expo=None, booth: str = "
     try:
         store = stores.register_store(actor, data, status="approved")
     except ValidationError as exc:
-        raise ValidationError(fields={**exc.fields, **email_errors})
+        raise ValidationError(fields={**exc.fields, **email_errors}) from None
     if email_errors:
         raise ValidationError(fields=email_errors)
     exhibitor = expos.add_exhibitor(actor, expo, store, booth=booth, zone=zone) if expo is not None else None
@@ -218,7 +218,7 @@ def read_exhibitor_rows(text: str) -> list[dict]:
     text = (text or "").lstrip("\ufeff").strip()
     if not text:
         raise ValidationError(fields={"rows": _("Tempel atau unggah CSV peserta terlebih dahulu.")})
-    dialect = csv.excel
+    dialect: type[csv.Dialect] = csv.excel
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:
@@ -280,4 +280,4 @@ def audit_page(page: int = 1, per_page: int = 50, store: Store | None = None) ->
         count = count.where(AuditLog.on_behalf_of_store_id == store.id)
     rows = db.session.execute(query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
                               .offset((page - 1) * per_page).limit(per_page)).all()
-    return rows, db.session.scalar(count) or 0
+    return list(rows), db.session.scalar(count) or 0

@@ -123,7 +123,7 @@ def get_or_create_cart(user=None, token: str | None = None) -> Cart:
     owner = _owner(user, token)
     if owner is None:
         raise ValueError("an anonymous cart needs a token")
-    return db.session.get(Cart, _create_cart(owner))
+    return db.session.get_one(Cart, _create_cart(owner))
 
 
 # The writes, built once (only their parameters change). Core statements: no cart line is
@@ -137,7 +137,7 @@ _CLEAR_CART = delete(_items).where(_items.c.cart_id == bindparam("cart_id"))
 
 
 def _forget(item_id: int) -> None:
-    loaded = db.session.identity_map.get(db.session.identity_key(CartItem, item_id))  # type: ignore[arg-type]
+    loaded = db.session.identity_map.get(db.session.identity_key(CartItem, item_id))
     if loaded is not None:
         db.session.expire(loaded)
 
@@ -284,8 +284,8 @@ def _add(owner: Owner, variant_id: Any, quantity: Any) -> tuple[CartView, CartLi
             lines.append(line)
         else:
             _set_quantity(line, total)
-    except IntegrityError:  # the same variant added by a parallel request (a double click)
-        raise Conflict(_("Keranjang Anda baru saja berubah. Muat ulang halaman lalu coba lagi."))
+    except IntegrityError as exc:  # the same variant added by a parallel request (a double click)
+        raise Conflict(_("Keranjang Anda baru saja berubah. Muat ulang halaman lalu coba lagi.")) from exc
     return _group(cart_id, lines), line
 
 

@@ -10,7 +10,7 @@ import secrets
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace import audit
@@ -129,7 +129,7 @@ def _generate_sku(store_id: int) -> str:
     return f"SKU-{store_id}-{secrets.token_hex(3).upper()}"
 
 
-def _check_skus_free(store_id: int, skus: list[str], exclude_variant_ids: set[int] = frozenset(),
+def _check_skus_free(store_id: int, skus: list[str], exclude_variant_ids: set[int] | frozenset[int] = frozenset(),
                      field_for=lambda i: f"variants.{i}.sku") -> None:
     seen: dict[str, int] = {}
     errors = {}
@@ -139,7 +139,7 @@ def _check_skus_free(store_id: int, skus: list[str], exclude_variant_ids: set[in
         seen[sku] = i
     taken = set(db.session.scalars(
         select(Variant.sku).where(Variant.store_id == store_id, Variant.sku.in_(skus),
-                                  Variant.id.not_in(exclude_variant_ids) if exclude_variant_ids else True)
+                                  Variant.id.not_in(exclude_variant_ids) if exclude_variant_ids else true())
     ))
     for i, sku in enumerate(skus):
         if sku in taken:
@@ -260,7 +260,7 @@ def add_variant(product: Product, actor, data: dict) -> Variant:
     cleaned = _clean_variant(data, None)
     cleaned["sku"] = cleaned["sku"] or _generate_sku(product.store_id)
     _check_skus_free(product.store_id, [cleaned["sku"]], field_for=lambda i: "sku")
-    count = db.session.scalar(select(func.count()).select_from(Variant).where(Variant.product_id == product.id))
+    count = db.session.execute(select(func.count()).select_from(Variant).where(Variant.product_id == product.id)).scalar_one()
     if count >= MAX_VARIANTS:
         raise ValidationError(fields={"variants": _("Maksimal %(n)d varian.", n=MAX_VARIANTS)})
     variant = Variant(product_id=product.id, store_id=product.store_id, **cleaned)
@@ -282,7 +282,7 @@ def update_variant(variant: Variant, actor, data: dict) -> Variant:
     for key, value in cleaned.items():
         setattr(variant, key, value)
     db.session.flush()
-    product = db.session.get(Product, variant.product_id)
+    product = db.session.get_one(Product, variant.product_id)
     refresh_price(product)
     audit.record(actor, "variant.updated", "variant", variant.id, store_id=variant.store_id, fields=sorted(cleaned))
     _saved(product, created=False)
@@ -290,11 +290,11 @@ def update_variant(variant: Variant, actor, data: dict) -> Variant:
 
 
 def delete_variant(variant: Variant, actor) -> None:
-    count = db.session.scalar(
-        select(func.count()).select_from(Variant).where(Variant.product_id == variant.product_id))
+    count = db.session.execute(
+        select(func.count()).select_from(Variant).where(Variant.product_id == variant.product_id)).scalar_one()
     if count <= 1:
         raise Conflict(_("Produk butuh minimal satu varian."))
-    product = db.session.get(Product, variant.product_id)
+    product = db.session.get_one(Product, variant.product_id)
     db.session.delete(variant)
     db.session.flush()
     refresh_price(product)
@@ -324,8 +324,8 @@ def add_image(product: Product, actor, stream) -> ProductImage:
 
     require_confirmed_email(actor)
 
-    count = db.session.scalar(
-        select(func.count()).select_from(ProductImage).where(ProductImage.product_id == product.id))
+    count = db.session.execute(
+        select(func.count()).select_from(ProductImage).where(ProductImage.product_id == product.id)).scalar_one()
     if count >= MAX_IMAGES:
         raise ValidationError(fields={"photo": _("Maksimal %(n)d foto per produk.", n=MAX_IMAGES)})
     stored = media.save_image(stream, "products", field="photo")

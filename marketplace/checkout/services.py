@@ -140,17 +140,17 @@ def claim_submission(user, key: str, method: PaymentMethod) -> Checkout:
     try:
         return rows.insert_returning(Checkout, [{"user_id": user.id, "idempotency_key": key,
                                                  "payment_method": method.id}])[0]
-    except IntegrityError:
-        raise AlreadySubmitted(key)
+    except IntegrityError as exc:
+        raise AlreadySubmitted(key) from exc
 
 
-def validate_cart(user, expected_version: str | None = None) -> tuple[int | None, CartView]:
+def validate_cart(user, expected_version: str | None = None) -> tuple[int, CartView]:
     """(cart id, the user's cart as it is now), read in one statement. CartChanged (409)
     when it is empty, has a line no longer sold, or differs from what the shopper saw
     (``expected_version``); OutOfStock (409) when a line wants more than is left;
     OwnStoreItem (409) when a line is from a store the shopper owns or works for."""
     view = carts.load(user, with_contacts=True)  # the owners, for the new-order mail
-    if view.empty:
+    if view.empty or view.cart_id is None:  # no cart at all is an empty one
         raise CartChanged(_("Keranjang Anda kosong."))
     if expected_version and expected_version != view.version:
         raise CartChanged(_("Isi keranjang, harga, atau stok berubah sejak Anda membukanya. "
@@ -158,6 +158,7 @@ def validate_cart(user, expected_version: str | None = None) -> tuple[int | None
     problems = view.problems
     if problems:
         flawed = [line for line in view.lines if line.item_id in problems]
+        error: type[ServiceError]
         if any(line.own_store for line in flawed):  # read with the cart: no statement of its own
             error = carts.OwnStoreItem
         else:
@@ -175,9 +176,9 @@ def offered_extras(view: CartView | None) -> list[CheckoutExtra]:
     """The extras the enabled plugins offer for this cart; loud when a plugin fails."""
     try:
         offered = plugin_api.gather("checkout_extras", loud=True, cart=view)
-    except plugin_api.PluginFailure:
+    except plugin_api.PluginFailure as exc:
         raise payments.PaymentUnavailable(_("Layanan tambahan checkout sedang bermasalah. Tidak ada yang "
-                                            "dicatat; coba lagi sebentar lagi."))
+                                            "dicatat; coba lagi sebentar lagi.")) from exc
     unique: dict[str, CheckoutExtra] = {}
     for extra in offered:
         unique.setdefault(extra.id, extra)
@@ -208,10 +209,10 @@ def _extra_price(extra: CheckoutExtra, group: StoreGroup) -> int:
         amount = extra.price(group)
     except ServiceError:
         raise
-    except Exception:
+    except Exception as exc:
         log.exception("checkout extra %s failed to price", extra.id)
         raise payments.PaymentUnavailable(_("Layanan tambahan \"%(name)s\" sedang bermasalah. Tidak ada yang "
-                                            "dicatat; coba lagi tanpa tambahan itu.", name=str(extra.name)))
+                                            "dicatat; coba lagi tanpa tambahan itu.", name=str(extra.name))) from exc
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         log.error("checkout extra %s priced %r", extra.id, amount)
         raise payments.PaymentUnavailable()

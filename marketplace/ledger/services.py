@@ -140,7 +140,7 @@ def order_numbers(entries) -> dict[int, str]:
     ids = {e.order_id for e in entries if e.order_id}
     if not ids:
         return {}
-    return dict(db.session.execute(select(Order.id, Order.number).where(Order.id.in_(ids))).all())
+    return dict(db.session.execute(select(Order.id, Order.number).where(Order.id.in_(ids))).tuples().all())
 
 
 def summary_json(store, result: Summary) -> dict:

@@ -127,7 +127,7 @@ def set_logo(store: Store, actor: User, stream) -> Store:
     return store
 
 
-def set_status(store: Store, actor: User, status: str, reason: str | None = None) -> Store:
+def set_status(store: Store, actor: User | None, status: str, reason: str | None = None) -> Store:
     """The agency's decision on a store: approved, rejected (reason) or suspended (reason)."""
     allowed = {
         "approved": ("pending", "rejected", "suspended"),
@@ -274,7 +274,7 @@ def accept_invite(invite: StoreInvite, user: User) -> StoreMember:
     """Joins the store as staff, or takes it over as owner for an owner invite."""
     if user.email.lower() != invite.email.lower():
         raise PermissionDenied(_("Undangan ini untuk alamat e-mail lain."))
-    store = db.session.get(Store, invite.store_id)
+    store = db.session.get_one(Store, invite.store_id)
     member = membership(store, user) or StoreMember(store_id=store.id, user_id=user.id, role="staff")
     if invite.role == "owner":
         member.role = "owner"
@@ -345,7 +345,7 @@ def selling_stores(sector: str | None = None, ids: list[int] | None = None,
         found = {s.id: s for s in db.session.scalars(query.where(Store.id.in_(ids)))}
         ordered = [found[i] for i in ids if i in found]
         return ordered[(page - 1) * per_page: page * per_page], len(ordered)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.scalars(query.order_by(Store.name, Store.id).offset((page - 1) * per_page).limit(per_page))
     return list(rows), total
 

@@ -109,7 +109,7 @@ def confirm(transfer: BankTransfer, actor) -> list:
     _finance(actor)
     if transfer.status == "confirmed":
         raise Conflict(_("Transfer ini sudah dikonfirmasi."))
-    payment = db.session.get(Payment, transfer.payment_id)
+    payment = db.session.get_one(Payment, transfer.payment_id)
     if payment.status != "pending":
         raise Conflict(_("Pesanan transfer ini sudah dibatalkan atau kedaluwarsa (status %(s)s); "
                          "kembalikan dananya kepada pembeli.", s=payment.status))

@@ -9,6 +9,7 @@ Refunds of cancelled paid orders go back through the Stripe API.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -84,7 +85,7 @@ def session_params(payment) -> dict:
         "currency": stripe_api.CURRENCY, "unit_amount": stripe_api.to_stripe_amount(order.total),
         "product_data": {"name": f"{order.number} · {order.store_name}"[:250]}}} for order in orders]
     success = absolute_url("stripe_payments.success", payment_id=payment.id)
-    params = {
+    params: dict[str, Any] = {
         "mode": "payment", "line_items": items, "client_reference_id": str(payment.id),
         "metadata": {"payment_id": str(payment.id)},
         "payment_intent_data": {"metadata": {"payment_id": str(payment.id)}},
