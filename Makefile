@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-sqlite test-postgres test-redis translations extract-messages bench clean
+.PHONY: run lint format test test-sqlite test-postgres test-redis translations extract-messages bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,24 @@ run: $(VENV)/.installed translations
 	$(FLASK) demo load
 	$(FLASK) run --port $(PORT)
 
-# The SQLite pass always runs. The PostgreSQL pass runs when a server answers at
-# PG_TEST_URL, the Redis pass (tests marked `redis`, with REDIS_URL set) when one
+# Lint: ruff (rules and formatting), mypy and the import-linter contracts, all configured in
+# pyproject.toml (and .importlinter). `make format` rewrites what ruff can fix by itself.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	@if [ -f .importlinter ]; then $(BIN)/lint-imports; \
+	else echo "!!! No .importlinter: the import contracts were not checked."; fi
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The lint runs first. The SQLite pass always runs. The PostgreSQL pass runs when a server
+# answers at PG_TEST_URL, the Redis pass (tests marked `redis`, with REDIS_URL set) when one
 # answers at REDIS_TEST_URL; without a server a pass is skipped loudly — except
 # in CI, where both must run.
-test: $(VENV)/.installed-dev translations
+test: lint $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 	@if $(BIN)/python tests/redis_available.py "$(REDIS_TEST_URL)"; then \
 		echo "=== Redis pass ($(REDIS_TEST_URL)): tests marked redis ==="; \
