@@ -98,7 +98,7 @@ def undescribed_routes(app, spec) -> set[tuple[str, str]]:
 
 
 def test_every_route_the_api_serves_is_described(app, spec):
-    assert undescribed_routes(app, spec) == set(), "document these routes in marketplace/api/openapi.py"
+    assert undescribed_routes(app, spec) == set(), "document these routes in marketplace/api/openapi/paths.py"
 
 
 def test_signed_in_endpoints_ask_for_the_bearer_token_and_answer_the_error_shape(spec):
@@ -129,7 +129,7 @@ def test_every_route_the_bundled_plugins_serve_is_described(full_app, full_spec)
 
 
 @pytest.mark.parametrize("plugin", ["esmart_sync", "insurance", "stripe_payments"])
-def test_a_plugin_switched_off_takes_its_paths_and_schemas_with_it(make_app, full_spec, plugin):
+def test_hook_openapi_spec__a_plugin_switched_off_takes_its_paths_and_schemas_with_it(make_app, full_spec, plugin):
     others = [name for name in bundled_plugins() if name != plugin]
     spec = served(make_app(plugins=",".join(others)))
     validate(spec)
@@ -158,7 +158,7 @@ class _Trespasser:
                 "schemas": {"Error": {"type": "string"}}}
 
 
-def test_a_plugin_whose_description_raises_is_logged_and_left_out_and_none_replaces_a_path(make_app, caplog):
+def test_hook_openapi_spec__one_that_raises_is_left_out_and_none_replaces_a_path(make_app, caplog):
     from marketplace import plugin_api
 
     app = make_app(plugins="insurance")

@@ -36,8 +36,8 @@ ORDER_STATUS = query("status", {"enum": list(ORDER_STATUSES)})
 
 def core_paths() -> dict:
     """Every path of the core, relative to /api/v1."""
-    return {**_accounts(), **_stores(), **_catalogue(), **_cart(), **_orders(), **_seller(), **_agency(),
-            **_expos(), **_reports()}
+    return {**_accounts(), **_stores(), **_catalogue(), **_product_parts(), **_cart(), **_orders(), **_seller(),
+            **_agency(), **_expos(), **_reports()}
 
 
 def _accounts() -> dict:
@@ -96,7 +96,7 @@ def _stores() -> dict:
 
 
 def _catalogue() -> dict:
-    """Products, variants, photos, categories."""
+    """Products."""
     return {
         "/stores/{slug}/products": {"post": operation(
             "createProduct", "Add a product with its variants", "catalogue",
@@ -118,6 +118,12 @@ def _catalogue() -> dict:
                                {"200": answer("The product.", ref("ProductDetail"))}, auth=SELLER,
                                params=[PRODUCT_ID], request=body(ref("ProductPatch")), errors=("404",)),
         },
+    }
+
+
+def _product_parts() -> dict:
+    """A product's variants and photos; the categories."""
+    return {
         "/products/{id}/variants": {"post": operation(
             "addVariant", "Add a variant to a product", "catalogue",
             {"201": answer("The variant.", ref("Variant"))}, auth=SELLER, params=[PRODUCT_ID],

@@ -39,8 +39,8 @@ from marketplace.stores.models import STORE_STATUSES
 
 def schemas() -> dict:
     """Every schema of the core, by name."""
-    return {**_error(), **_accounts(), **_stores(), **_catalogue(), **_cart(), **_orders(), **_agency(),
-            **_expos(), **_reports(), **_pages()}
+    return {**_error(), **_accounts(), **_stores(), **_catalogue(), **_cart(), **_orders(), **_order_actions(),
+            **_agency(), **_expos(), **_reports(), **_pages()}
 
 
 def _error() -> dict:
@@ -172,7 +172,7 @@ def _cart() -> dict:
 
 
 def _orders() -> dict:
-    """Orders, payments, reviews and the offers of the payment plugins."""
+    """Orders and their payment."""
     return {
         "OrderSummary": obj({"number": STRING, "store": STRING, "total": RUPIAH,
                              "status": {"enum": list(ORDER_STATUSES)}}, ["number", "store", "total", "status"]),
@@ -198,6 +198,12 @@ def _orders() -> dict:
             "shipping": ref("Shipping"), "lines": array(ref("OrderLine")),
             "extras": array(obj({"id": STRING, "name": STRING, "amount": RUPIAH})),
         })]},
+    }
+
+
+def _order_actions() -> dict:
+    """What a seller or shopper sends to move, cancel or review an order; the plugins' offers."""
+    return {
         "OrderStatusInput": obj({
             "status": {"enum": ["processing", "shipped", "completed", "cancelled"]},
             "tracking_number": {"type": ["string", "null"], "maxLength": 80, "description": "required to ship"},
