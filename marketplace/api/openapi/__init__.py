@@ -51,7 +51,7 @@ from marketplace.api.openapi.builders import (
 from marketplace.api.openapi.paths import core_paths
 from marketplace.api.openapi.schemas import responses, schemas
 
-__all__ = [  # the helpers a plugin's openapi_spec may use
+__all__ = [  # the helpers a plugin's openapi_spec uses, and what builds and serves the document
     "API",
     "BOOLEAN",
     "DATE",
