@@ -101,8 +101,17 @@ def template_panels(slot: str) -> list:
     raises is logged and its panels are left out. The core never names a plugin's template."""
 
 
+@hookspec
+def openapi_spec() -> dict:
+    """The plugin's part of ``/api/v1/openapi.json``: ``{"paths": {...}, "schemas": {...}}``, paths absolute
+    (``/api/v1/...``, ``/webhooks/...``), schemas merged under ``components/schemas``. Built with the helpers
+    of ``marketplace.api.openapi``; asked for only while the plugin is enabled. A plugin that raises is
+    logged and its part left out; a path or schema name already in the document is not replaced."""
+
+
 HOOK_NAMES = ("init_app", "payment_methods", "checkout_extras", "order_placed", "order_paid",
-              "order_status_changed", "product_saved", "store_approved", "nav_items", "template_panels")
+              "order_status_changed", "product_saved", "store_approved", "nav_items", "template_panels",
+              "openapi_spec")
 EVENT_HOOKS = ("order_placed", "order_paid", "order_status_changed", "product_saved", "store_approved")
 
 

@@ -52,5 +52,11 @@ class EsmartSyncPlugin:
 
         return [{"url": url_for("esmart.index"), "label": str(_l("E-Smart IKM"))}]
 
+    @hookimpl
+    def openapi_spec(self) -> dict:
+        from .openapi import openapi_spec
+
+        return openapi_spec()
+
 
 plugin = EsmartSyncPlugin()

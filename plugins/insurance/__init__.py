@@ -79,6 +79,12 @@ class InsurancePlugin:
             items.append({"url": url_for("insurance.protection_index"), "label": str(_l("Proteksi pesanan"))})
         return items
 
+    @hookimpl
+    def openapi_spec(self) -> dict:
+        from .openapi import openapi_spec
+
+        return openapi_spec()
+
 
 def _template_helpers(app: Flask) -> None:
     from .claims import STATUS_LABELS, policy_status_label

@@ -139,5 +139,11 @@ class StripePlugin:
         row.status = "expired"
         stripe_api.expire_checkout_session(row.session_id)
 
+    @hookimpl
+    def openapi_spec(self) -> dict:
+        from .openapi import openapi_spec
+
+        return openapi_spec()
+
 
 plugin = StripePlugin()
