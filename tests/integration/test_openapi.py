@@ -98,10 +98,10 @@ def test_paged_lists_and_slugs_follow_the_contract(spec):
 
 
 def test_every_route_the_bundled_plugins_serve_is_described(make_app, spec):
-    from marketplace.config import BUNDLED_PLUGINS
+    from marketplace.plugin_api import bundled_plugins
 
     root = Path(__file__).resolve().parents[2] / "plugins"
-    present = [name for name in BUNDLED_PLUGINS if (root / name / "__init__.py").exists()]
+    present = [name for name in bundled_plugins() if (root / name / "__init__.py").exists()]
     app = make_app(plugins=",".join(present))
     assert undescribed_routes(app, spec) == set(), "document these routes in marketplace/api/openapi.py"
 
@@ -116,9 +116,9 @@ def _schemathesis_operation(app, path: str, method: str):
 
 def test_every_rate_limited_operation_documents_429_with_the_error_shape(make_app):
     from marketplace.api.openapi import rate_limited_operations
-    from marketplace.config import BUNDLED_PLUGINS
+    from marketplace.plugin_api import bundled_plugins
 
-    app = make_app(plugins=",".join(BUNDLED_PLUGINS), RATELIMIT_ENABLED=True)
+    app = make_app(plugins=",".join(bundled_plugins()), RATELIMIT_ENABLED=True)
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     limited = {(method, path) for method, path in rate_limited_operations(app) if path in spec["paths"]}
     assert {("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/tokens")} <= limited
