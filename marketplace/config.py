@@ -15,6 +15,10 @@ from flask import Flask
 
 from marketplace import production, urls
 
+# app.extensions key: the names given to create_app(test_config), which win over the environment
+# (the plugin host reads plugins' settings in the same order)
+EXPLICIT_SETTINGS_KEY = "apik_explicit_settings"
+
 ENV_SETTINGS = (
     "DATABASE_URL", "SECRET_KEY", "MARKETPLACE_PLUGINS", "MARKETPLACE_ENV", "REDIS_URL",
     "RATELIMIT_ENABLED", "UPLOAD_FOLDER", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME",
@@ -77,7 +81,8 @@ def _coerce(name: str, value: str):
     if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "PAGE_CACHE", "ALLOW_UNSHARED_RATE_LIMITS"):
         return value.strip().lower() in ("1", "true", "yes", "on")
     if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "PAGE_CACHE_TTL",
-                "PAGE_CACHE_MAX_BYTES", "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS", "EMAIL_CONFIRM_MAX_AGE") or name.startswith("PROXY_FIX_"):
+                "PAGE_CACHE_MAX_BYTES", "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS",
+                "EMAIL_CONFIRM_MAX_AGE") or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
 
@@ -96,8 +101,7 @@ def _secret_key(instance_path: Path) -> str:
 def load_config(app: Flask, test_config: dict | None = None) -> None:
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
-    # the plugin host lets these names win over the environment, as they do here
-    app.extensions["apik_explicit_settings"] = frozenset(test_config or ())
+    app.extensions[EXPLICIT_SETTINGS_KEY] = frozenset(test_config or ())
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     for name in ENV_SETTINGS:

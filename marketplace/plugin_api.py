@@ -15,8 +15,8 @@ the same name, coerced by ``kind``, wins over the default and over instance/conf
 does for core settings; a value given to ``create_app`` wins over the environment. Then the
 value is validated (``kind``, ``required``, ``check``): in production a problem stops start-up
 with :class:`PluginError` naming the plugin and the setting; elsewhere the plugin is recorded
-as needing configuration (:func:`needs_configuration`, ``flask plugins list``) and a warning
-is logged.
+as needing configuration (:func:`needs_configuration`, ``flask plugins list``), a warning is
+logged, and the setting keeps its default.
 
 How the core calls hooks (always with keyword arguments that must be exactly the spec's
 arguments, or :class:`TypeError`; each implementation gets the ones it names):
@@ -50,14 +50,14 @@ import flask
 import pluggy
 from flask import Flask
 
+from marketplace.config import EXPLICIT_SETTINGS_KEY
+
 PROJECT = "apik_market"
 ENTRY_POINT_GROUP = "apik_market.plugins"
 PLUGINS_PACKAGE = "plugins"
 PLUGINS_DIR = Path(__file__).resolve().parent.parent / PLUGINS_PACKAGE
 EXTENSION_KEY = "apik_plugins"
 PROBLEMS_KEY = "apik_plugin_problems"
-# app.extensions key of the names given to create_app(test_config): those win over the environment
-EXPLICIT_KEY = "apik_explicit_settings"
 CORE = "core"
 
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -66,9 +66,12 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 log = logging.getLogger("marketplace.plugins")
 
 
+_EVENT_SPECS: set[str] = set()
+
+
 def event(spec: Callable) -> Callable:
     """Marks a hook specification as an event: called through :func:`notify`."""
-    spec.apik_event = True  # type: ignore[attr-defined]
+    _EVENT_SPECS.add(spec.__name__)
     return spec
 
 
@@ -162,7 +165,7 @@ def _spec_names() -> tuple[str, ...]:
 
 
 HOOK_NAMES = _spec_names()
-EVENT_HOOKS = tuple(name for name in HOOK_NAMES if getattr(globals()[name], "apik_event", False))
+EVENT_HOOKS = tuple(name for name in HOOK_NAMES if name in _EVENT_SPECS)
 
 
 # --- declared settings ---------------------------------------------------------------
@@ -215,7 +218,7 @@ def _is_kind(value: Any, kind: type) -> bool:
 
 def resolve(app: Flask, setting: Setting) -> tuple[Any, str | None]:
     """The setting's value in ``app`` and what is wrong with it (None: nothing). Writes nothing."""
-    explicit = app.extensions.get(EXPLICIT_KEY, frozenset())
+    explicit = app.extensions.get(EXPLICIT_SETTINGS_KEY, frozenset())
     if setting.name in os.environ and setting.name not in explicit:
         value: Any = os.environ[setting.name]
     else:
@@ -247,7 +250,8 @@ def _configure(app: Flask, name: str, plugin: Any) -> None:
     problems = []
     for setting in declared_settings(plugin, name):
         value, problem = resolve(app, setting)
-        app.config[setting.name] = value
+        # development goes on with the default rather than a value the plugin cannot use
+        app.config[setting.name] = setting.default if problem else value
         if problem:
             problems.append(problem)
     registry = app.extensions.setdefault(PROBLEMS_KEY, {})

@@ -47,6 +47,8 @@ def describe(app: Flask) -> list[dict]:
                              "required": setting.required, "kind": setting.kind.__name__, "help": setting.help})
             if problem:
                 problems.append(problem)
+        if name in running:  # what start-up found (the app then runs on the defaults)
+            problems = plugin_api.needs_configuration(app).get(name, [])
         items.append({"name": name, "enabled": name in running, "source": source,
                       "needs_configuration": bool(problems), "problems": problems, "settings": settings,
                       "hooks": plugin_api.implemented_hooks(plugin)})

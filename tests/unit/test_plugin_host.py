@@ -390,7 +390,8 @@ def test_no_core_file_names_a_bundled_plugin():
     offenders = []
     for path in sorted((ROOT / "marketplace").rglob("*")):
         relative = path.relative_to(ROOT).as_posix()
-        if not path.is_file() or path.suffix in BINARY or relative.startswith(SKIPPED_DIRS) or relative in NOT_YET_CLEAN:
+        skipped = relative.startswith(SKIPPED_DIRS) or relative in NOT_YET_CLEAN
+        if not path.is_file() or path.suffix in BINARY or skipped:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             found = word.search(line) or endpoint.search(line)
@@ -406,7 +407,6 @@ def test_hook_and_event_names_come_from_the_specs():
     assert set(plugin_api.HOOK_NAMES) == {name for name in dir(pm.hook) if not name.startswith("_")}
     assert plugin_api.EVENT_HOOKS == ("order_placed", "order_paid", "order_status_changed", "product_saved",
                                       "store_approved")
-    assert all(getattr(plugin_api, name).apik_event for name in plugin_api.EVENT_HOOKS)
 
 
 def test_a_hook_called_with_a_missing_or_unexpected_argument_fails_loudly(cod_app):

@@ -122,6 +122,8 @@ def test_in_development_a_bad_setting_is_recorded_and_start_up_goes_on(make_app,
         "esmart_sync": ["ESMART_PAGE_SIZE='lots' is not a int"],
     }
     assert "plugin needy needs configuration: NEEDY_TOKEN is required" in caplog.text
+    # it goes on with the defaults, not values it cannot use
+    assert (app.config["BANK_TRANSFER_WINDOW_HOURS"], app.config["ESMART_PAGE_SIZE"]) == (24, 100)
     monkeypatch.setenv("NEEDY_TOKEN", "t0ken")
     assert plugin_api.needs_configuration(make_app(plugins="needy")) == {}
 
