@@ -35,6 +35,7 @@ CLI_MODULES = (
     "marketplace.orders.cli",
     "marketplace.backup",
     "marketplace.agency.cli",
+    "marketplace.plugin_cli",
 )
 
 

@@ -1,6 +1,9 @@
-"""Settings: defaults here, then instance/config.py, then environment variables.
+"""Settings: defaults here, then instance/config.py, then environment variables, then the
+config given to ``create_app`` (tests).
 
-The names are the public surface of CONTRACT.md ("Settings").
+The names are the public surface of CONTRACT.md ("Settings"). Plugins declare their own
+settings (``marketplace.plugin_api.Setting``), read by the plugin host the same way; none is
+named here.
 """
 from __future__ import annotations
 
@@ -12,17 +15,15 @@ from flask import Flask
 
 from marketplace import production, urls
 
-BUNDLED_PLUGINS = ("stripe_payments", "bank_transfer", "cash_on_delivery", "esmart_sync", "insurance")
+# app.extensions key: the names given to create_app(test_config), which win over the environment
+# (the plugin host reads plugins' settings in the same order)
+EXPLICIT_SETTINGS_KEY = "apik_explicit_settings"
 
 ENV_SETTINGS = (
     "DATABASE_URL", "SECRET_KEY", "MARKETPLACE_PLUGINS", "MARKETPLACE_ENV", "REDIS_URL",
     "RATELIMIT_ENABLED", "UPLOAD_FOLDER", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME",
-    "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_USE_TLS", "STRIPE_SECRET_KEY",
-    "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
-    "ESMART_BASE_URL", "ESMART_API_KEY", "MAX_CONTENT_LENGTH", "BASE_URL",
+    "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_USE_TLS", "MAX_CONTENT_LENGTH", "BASE_URL",
     "PAGE_CACHE", "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES",
-    # payments (docs/PAYMENTS.md)
-    "BANK_TRANSFER_ACCOUNTS", "BANK_TRANSFER_WINDOW_HOURS", "BANK_TRANSFER_UNIQUE_CODE",
     # deployment (docs/PRODUCTION.md)
     "LOG_LEVEL", "LOG_FORMAT", "LOG_REQUESTS", "TRUSTED_PROXIES", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST", "PROXY_FIX_X_PORT", "PROXY_FIX_X_PREFIX", "HSTS_MAX_AGE",
@@ -37,7 +38,7 @@ ENV_SETTINGS = (
 
 class Defaults:
     MARKETPLACE_ENV = "development"
-    MARKETPLACE_PLUGINS = ",".join(BUNDLED_PLUGINS)
+    MARKETPLACE_PLUGINS = None  # unset: every bundled plugin (marketplace.plugin_api.plugin_names)
     REDIS_URL = None
     RATELIMIT_ENABLED = True
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -47,17 +48,6 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_USE_TLS = False
     MAIL_DEFAULT_SENDER = "Apik Market <noreply@apik-market.local>"
-    STRIPE_SECRET_KEY = None
-    STRIPE_PUBLISHABLE_KEY = None
-    STRIPE_WEBHOOK_SECRET = None
-    STRIPE_API_BASE = None
-    # "BRI 0123-01-000123-30-1 a.n. Disnakerin Kota Tegal; BNI ..." (unset: bank transfer is hidden,
-    # except in development, where the bank_transfer plugin shows a demo account)
-    BANK_TRANSFER_ACCOUNTS = None
-    BANK_TRANSFER_WINDOW_HOURS = 24
-    BANK_TRANSFER_UNIQUE_CODE = True
-    ESMART_BASE_URL = None
-    ESMART_API_KEY = None
     BASE_URL = None  # every absolute link (marketplace/urls.py); required in production
     TRUSTED_HOSTS = None  # host names accepted besides BASE_URL's (comma-separated); others get 400
     ALLOW_UNSHARED_RATE_LIMITS = False  # production without REDIS_URL: each worker counts alone
@@ -88,11 +78,10 @@ class Defaults:
 
 
 def _coerce(name: str, value: str):
-    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "BANK_TRANSFER_UNIQUE_CODE", "PAGE_CACHE",
-                "ALLOW_UNSHARED_RATE_LIMITS"):
+    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "PAGE_CACHE", "ALLOW_UNSHARED_RATE_LIMITS"):
         return value.strip().lower() in ("1", "true", "yes", "on")
-    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "BANK_TRANSFER_WINDOW_HOURS",
-                "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES", "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS",
+    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "PAGE_CACHE_TTL",
+                "PAGE_CACHE_MAX_BYTES", "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS",
                 "EMAIL_CONFIRM_MAX_AGE") or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
@@ -112,6 +101,7 @@ def _secret_key(instance_path: Path) -> str:
 def load_config(app: Flask, test_config: dict | None = None) -> None:
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
+    app.extensions[EXPLICIT_SETTINGS_KEY] = frozenset(test_config or ())
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     for name in ENV_SETTINGS:
@@ -161,10 +151,3 @@ def engine_options(uri: str, configured: dict | None) -> dict:
         connect_args.setdefault("connect_timeout", DEFAULT_CONNECT_TIMEOUT)
         options["connect_args"] = connect_args
     return options
-
-
-def plugin_names(app: Flask) -> list[str]:
-    raw = app.config.get("MARKETPLACE_PLUGINS") or ""
-    if isinstance(raw, (list, tuple)):
-        return [name for name in raw if name]
-    return [name.strip() for name in raw.split(",") if name.strip()]

@@ -45,7 +45,7 @@ class Summary:
     expos: int = 0
     exhibitors: int = 0
     featured: int = 0
-    plugin_objects: int = 0  # created by the plugins' demo loaders
+    plugin_objects: int = 0  # created by the plugins (the demo_data hook)
     orders: int = 0  # the expo's first days of sales (marketplace.demo_sales)
 
     @property
@@ -67,16 +67,17 @@ def load() -> Summary:
     _exhibitors(summary, agency, expo, built)
     _featured(summary, agency, built)
     demo_sales.load(summary, _user, users, expo)
-    _plugin_loaders(summary)
+    _plugin_demo_data(summary)
     return summary
 
 
-def _plugin_loaders(summary: Summary) -> None:
-    """Enabled plugins add their own demo data: each registers a callable in
-    ``app.extensions["demo_loaders"]`` (no core import of a plugin) that
-    returns how many objects it created; the core commits once."""
-    for loader in current_app.extensions.get("demo_loaders", []):
-        summary.plugin_objects += loader() or 0
+def _plugin_demo_data(summary: Summary) -> None:
+    """Enabled plugins add their own demo data through the ``demo_data`` hook, each
+    answering how many objects it created; the core commits once."""
+    from marketplace import plugin_api
+
+    for created in plugin_api.call_each("demo_data", {"summary": summary}):
+        summary.plugin_objects += int(created or 0)
 
 
 # --- accounts and stores -------------------------------------------------------

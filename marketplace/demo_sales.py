@@ -1,7 +1,8 @@
-"""Demo sales: the expo's first days, bought with cash on delivery by the demo shoppers.
+"""Demo sales: the expo's first days, bought by the demo shoppers with the first payment
+method offered that is paid on delivery (no payment to confirm).
 
-Part of ``flask demo load`` when the cash-on-delivery plugin is on (it is by
-default): the agency's report and the sellers' sales charts then have numbers
+Part of ``flask demo load`` when such a method is on (a bundled plugin offers one, on
+by default): the agency's report and the sellers' sales charts then have numbers
 to show. Orders go through the real checkout and the order lifecycle (the
 seller accepts, ships, the buyer receives); only their times are then moved
 back to the day of the expo they stand for, so the charts have days to draw.
@@ -28,7 +29,8 @@ def load(summary, make_user, users: dict, expo) -> None:
     from marketplace.orders.models import Order
     from marketplace.payments import services as payments
 
-    if "cash_on_delivery" not in {m.id for m in payments.available_methods()}:
+    method = next((m.id for m in payments.available_methods() if m.pay_on_delivery), None)
+    if method is None:
         return
     shoppers = [users["shopper@demo.test"]] + [make_user(summary, email, name, "shopper", phone)
                                                for email, name, phone in DEMO_SHOPPERS]
@@ -41,7 +43,7 @@ def load(summary, make_user, users: dict, expo) -> None:
     quiet = logging.getLogger("marketplace.mail")
     level, quiet.level = quiet.level, logging.WARNING  # forty order e-mails would flood the console
     try:
-        summary.orders = _place_all(shoppers, variants, expo)
+        summary.orders = _place_all(shoppers, variants, expo, method)
     finally:
         quiet.level = level
 
@@ -59,7 +61,7 @@ def _sellable_variants(expo) -> list:
         .order_by(Variant.id)).all())
 
 
-def _place_all(shoppers, variants, expo) -> int:
+def _place_all(shoppers, variants, expo, method: str) -> int:
     from marketplace.accounts.models import User
     from marketplace.stores.models import Store
 
@@ -74,7 +76,7 @@ def _place_all(shoppers, variants, expo) -> int:
                 continue
             shopper = rnd.choice(shoppers)
             chosen = rnd.sample(variants, k=rnd.choice((1, 1, 2)))
-            for order in _checkout(shopper, [(v.id, rnd.randint(1, 3)) for v in chosen]):
+            for order in _checkout(shopper, [(v.id, rnd.randint(1, 3)) for v in chosen], method):
                 store = db.session.get(Store, order.store_id)
                 seller = db.session.get(User, store.owner_id) if store and store.owner_id else None
                 _progress(order, seller, shopper, age=(today - when).days, rnd=rnd)
@@ -83,7 +85,7 @@ def _place_all(shoppers, variants, expo) -> int:
     return placed
 
 
-def _checkout(shopper, lines: list[tuple[int, int]]) -> list:
+def _checkout(shopper, lines: list[tuple[int, int]], method: str) -> list:
     from marketplace.cart import services as carts
     from marketplace.checkout import services as checkout
 
@@ -91,7 +93,7 @@ def _checkout(shopper, lines: list[tuple[int, int]]) -> list:
     for variant_id, quantity in lines:
         carts.add_item(cart, variant_id, quantity)
     shipping = {"name": shopper.name, "phone": shopper.phone or "0812-2634-1187", **DEMO_ADDRESS}
-    return checkout.place_orders(shopper, payment_method="cash_on_delivery", shipping=shipping).orders
+    return checkout.place_orders(shopper, payment_method=method, shipping=shipping).orders
 
 
 def _progress(order, seller, shopper, age: int, rnd: random.Random) -> None:

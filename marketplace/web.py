@@ -2,7 +2,7 @@
 globals. Security headers live in security.py, /healthz in observability.py."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_request_context, request, session, url_for
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -127,22 +127,19 @@ def init_app(app: Flask) -> None:
 
 
 def _panels(slot: str) -> list[str]:
-    """The plugins' templates for a named slot of a core page (``template_panels``)."""
+    """The plugins' templates for a named slot of a core page (``template_panels``; ``plugin_api.SLOTS``)."""
     from marketplace import plugin_api
 
+    if slot not in plugin_api.SLOTS:
+        raise ValueError(f"no template slot called {slot!r}; add it to plugin_api.SLOTS")
     return [name for name in plugin_api.gather("template_panels", loud=False, slot=slot) if isinstance(name, str)]
 
 
 def _nav_items() -> list[dict]:
-    """Menu links for the signed-in user: the core's, then each plugin's ``nav_items(user)``."""
-    items = list(g.get("extra_nav_items", [])) if has_request_context() else []
+    """Menu links for the signed-in user: each ``nav_items(user)``, the core's own first."""
     if not has_request_context() or not current_user or not current_user.is_authenticated:
-        return items
-    if current_user.has_role("seller"):
-        items.append({"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk")})
+        return []
     from marketplace import plugin_api
 
-    for item in plugin_api.gather("nav_items", loud=False, user=current_user):
-        if isinstance(item, dict) and item.get("url") and item.get("label"):
-            items.append(item)
-    return items
+    return [item for item in plugin_api.gather("nav_items", loud=False, user=current_user)
+            if isinstance(item, dict) and item.get("url") and item.get("label")]

@@ -8,7 +8,7 @@ sent to the login page, anyone else gets 403.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -39,16 +39,6 @@ def agency_only():
     if not current_user.has_role("agency"):
         abort(403)
     return None
-
-
-@bp.before_app_request
-def agency_menu():
-    """The "Dinas" link in the header for agency officers (pages only, not the API)."""
-    if request.blueprint in (None, "api", "media") or request.path.startswith(("/api/", "/static/")):
-        return
-    if current_user.is_authenticated and current_user.has_role("agency"):
-        g.extra_nav_items = [*g.get("extra_nav_items", []),
-                             {"url": url_for("agency.dashboard"), "label": _("Konsol Dinas")}]
 
 
 def page_arg() -> int:

@@ -2,7 +2,7 @@
 
 A store's people — its owner and every member, whatever their role — may not
 buy from it, review it, claim its orders' protection, verify or suspend it,
-feature it, give it a booth or a policy, decide its insurance claims, or pay
+feature it, give it a booth or a policy, decide claims on its policies, or pay
 it out. Each rule calls :func:`refuse_own_store` (or reads
 :func:`member_store_ids`) so the answer and its message are the same
 everywhere. The cart and checkout do the same test inside the statement that

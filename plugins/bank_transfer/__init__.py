@@ -16,7 +16,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResult
-from marketplace.plugin_api import hookimpl
+from marketplace.plugin_api import Setting, hookimpl
 
 METHOD_ID = "bank_transfer"
 
@@ -48,7 +48,22 @@ class BankTransferMethod(PaymentMethod):
                             note=str(_l("Dana dikembalikan lewat transfer oleh petugas keuangan.")))
 
 
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be at least 1"
+
+
 class BankTransferPlugin:
+    name = "bank_transfer"
+    settings = (
+        # unset: the method is hidden, except in development, where a demo account is shown
+        Setting("BANK_TRANSFER_ACCOUNTS", help="The marketplace's accounts, ';'-separated: \"BRI 0123-01-000123-30-1 "
+                "a.n. Disnakerin Kota Tegal; BNI ...\"; unset: the method is hidden (development: a demo account)."),
+        Setting("BANK_TRANSFER_WINDOW_HOURS", 24, kind=int, check=_positive,
+                help="Hours a shopper has to transfer before the orders expire."),
+        Setting("BANK_TRANSFER_UNIQUE_CODE", True, kind=bool,
+                help="Add a unique code of 1..999 rupiah to each amount, to match transfers on the statement."),
+    )
+
     @hookimpl
     def init_app(self, app):
         from plugins.bank_transfer import views
@@ -67,8 +82,7 @@ class BankTransferPlugin:
     def nav_items(self, user):
         if user is None or not getattr(user, "is_authenticated", False) or not user.has_role("agency"):
             return []
-        return [{"url": url_for("bank_transfer.queue"), "label": str(_l("Konfirmasi transfer"))},
-                {"url": url_for("ledger.payouts"), "label": str(_l("Pencairan dana"))}]
+        return [{"url": url_for("bank_transfer.queue"), "label": str(_l("Konfirmasi transfer"))}]
 
 
 plugin = BankTransferPlugin()

@@ -41,6 +41,7 @@ def _rupiah(amount: int) -> str:
 
 
 class CashOnDeliveryPlugin:
+    name = "cash_on_delivery"
     method = CashOnDelivery()
 
     @hookimpl

@@ -10,24 +10,24 @@ ESMART_BASE_URL and ESMART_API_KEY (unset: files only).
 """
 from __future__ import annotations
 
-import pluggy
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-hookimpl = pluggy.HookimplMarker("apik_market")
+from marketplace.plugin_api import hookimpl
+
+from .settings import SETTINGS
 
 
 class EsmartSyncPlugin:
     name = "esmart_sync"
+    settings = SETTINGS
 
     @hookimpl
     def init_app(self, app: Flask) -> None:
         from . import api, autopush, models, views  # noqa: F401  (models: tables in the metadata)
         from .cli import esmart
-        from .settings import init_settings
         from .status import store_sync_status
 
-        init_settings(app)
         if "esmart" not in app.blueprints:
             app.register_blueprint(views.bp)
             app.register_blueprint(api.bp)

@@ -1,4 +1,4 @@
-"""The plugin's settings (with defaults) and the objects built from them."""
+"""The plugin's declared settings and the objects built from them."""
 from __future__ import annotations
 
 import time
@@ -6,33 +6,49 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import gettext as _
 
 from marketplace.errors import ValidationError
+from marketplace.plugin_api import Setting
 
 from .client import EsmartClient, PhotoFetcher
 
-DEFAULTS = {
-    "ESMART_PAGE_SIZE": 100,  # IKM per HTTP page
-    "ESMART_FILE_PAGE_SIZE": 50,  # IKM per committed page of a file
-    "ESMART_TIMEOUT": (5, 30),  # connect, read (seconds)
-    "ESMART_MAX_ATTEMPTS": 5,
-    "ESMART_BACKOFF": 1.0,  # first retry after 1 s, then 2, 4, 8 ...
-    "ESMART_MAX_WAIT": 120.0,  # total seconds a call may spend waiting to retry
-    "ESMART_SLEEP": None,  # tests inject a fake sleep
-    "ESMART_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
-    "ESMART_PHOTO_ALLOW_PRIVATE": False,  # fetch photos from private addresses (tests, intranets)
-    "ESMART_AUTO_PUSH": True,  # push a product when it is saved, if E-Smart is configured
-    "ESMART_PUSH_ASYNC": True,  # that push runs in a background thread (tests: inline)
-}
+
+def _http_url(value: str) -> str | None:
+    return None if value.startswith(("https://", "http://")) else "must be an http(s):// address"
+
+
+def _positive(value) -> str | None:
+    return None if value > 0 else "must be more than 0"
+
+
+def _timeout(value) -> str | None:
+    ok = len(value) == 2 and all(isinstance(part, (int, float)) and part > 0 for part in value)
+    return None if ok else "must be two positive numbers of seconds: connect, read (e.g. 5,30)"
+
+
+# Declared by the plugin (EsmartSyncPlugin.settings); unset server or key: files only.
+SETTINGS = (
+    Setting("ESMART_BASE_URL", help="The E-Smart IKM server; with ESMART_API_KEY, pull and push over HTTP.",
+            check=_http_url),
+    Setting("ESMART_API_KEY", secret=True, help="The key E-Smart IKM gave the marketplace."),
+    Setting("ESMART_PAGE_SIZE", 100, kind=int, check=_positive, help="IKM per HTTP page."),
+    Setting("ESMART_FILE_PAGE_SIZE", 50, kind=int, check=_positive, help="IKM per committed page of a file."),
+    Setting("ESMART_TIMEOUT", (5, 30), kind=tuple, check=_timeout, help="Connect and read timeouts (seconds)."),
+    Setting("ESMART_MAX_ATTEMPTS", 5, kind=int, check=_positive, help="Attempts per call before giving up."),
+    Setting("ESMART_BACKOFF", 1.0, kind=float, help="First retry after this many seconds, then 2x, 4x ..."),
+    Setting("ESMART_MAX_WAIT", 120.0, kind=float, help="Total seconds a call may spend waiting to retry."),
+    Setting("ESMART_PHOTO_MAX_BYTES", 5 * 1024 * 1024, kind=int, check=_positive, help="Largest photo fetched."),
+    Setting("ESMART_PHOTO_ALLOW_PRIVATE", False, kind=bool,
+            help="Fetch photos from private addresses (tests, intranets)."),
+    Setting("ESMART_AUTO_PUSH", True, kind=bool, help="Push a product when it is saved, if E-Smart is configured."),
+    Setting("ESMART_PUSH_ASYNC", True, kind=bool, help="That push runs in a background thread (tests: inline)."),
+)
+# Not a setting: tests put a fake sleep into app.config["ESMART_SLEEP"] (unset: time.sleep).
+SLEEP_KEY = "ESMART_SLEEP"
 
 _syncing: ContextVar[bool] = ContextVar("esmart_syncing", default=False)
-
-
-def init_settings(app: Flask) -> None:
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
 
 
 def configured() -> bool:
@@ -44,7 +60,9 @@ def make_client() -> EsmartClient:
     if not configured():
         raise ValidationError(_("E-Smart belum dikonfigurasi (ESMART_BASE_URL dan ESMART_API_KEY)."))
     cfg = current_app.config
-    sleep = cfg["ESMART_SLEEP"] if cfg["ESMART_SLEEP"] is not None else time.sleep
+    sleep = cfg.get(SLEEP_KEY)
+    if sleep is None:  # (a fake sleep may be an empty list that records calls: test for None)
+        sleep = time.sleep
     return EsmartClient(cfg["ESMART_BASE_URL"], cfg["ESMART_API_KEY"], timeout=cfg["ESMART_TIMEOUT"],
                         max_attempts=cfg["ESMART_MAX_ATTEMPTS"], backoff=cfg["ESMART_BACKOFF"],
                         max_wait=cfg["ESMART_MAX_WAIT"], sleep=sleep)

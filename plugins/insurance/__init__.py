@@ -21,21 +21,23 @@ NAME = "insurance"
 
 class InsurancePlugin:
     name = NAME
+    settings = ()  # its terms (protection rate, minimum, insurer) are site settings the agency edits
 
     @hookimpl
     def init_app(self, app: Flask) -> None:
         from . import agency_views, api, insurer_views, models, views  # noqa: F401  (models: tables)
         from .cli import insurance
-        from .demo import load_demo
-
         if "insurance" not in app.blueprints:
             for blueprint in (views.bp, insurer_views.bp, agency_views.bp, api.bp):
                 app.register_blueprint(blueprint)
         app.cli.add_command(insurance)
         _template_helpers(app)
-        loaders = app.extensions.setdefault("demo_loaders", [])
-        if load_demo not in loaders:
-            loaders.append(load_demo)
+
+    @hookimpl
+    def demo_data(self, summary) -> int:
+        from .demo import load_demo
+
+        return load_demo()
 
     @hookimpl
     def checkout_extras(self, cart) -> list:
@@ -59,7 +61,8 @@ class InsurancePlugin:
     @hookimpl
     def template_panels(self, slot: str) -> list:
         return {"seller_dashboard": ["insurance/_store_policies.html"],
-                "agency_report": ["insurance/_report_panel.html"]}.get(slot, [])
+                "agency_report": ["insurance/_report_panel.html"],
+                "order_detail": ["insurance/_order_protection.html"]}.get(slot, [])
 
     @hookimpl
     def nav_items(self, user) -> list:
@@ -100,6 +103,9 @@ def _template_helpers(app: Flask) -> None:
 
     # the agency report and the seller dashboard include the plugin's partials when these exist
     app.jinja_env.globals["insurance_report_figures"] = report_figures
+    from .protection import for_order
+
+    app.jinja_env.globals["insurance_order_protection"] = for_order
     app.jinja_env.filters["claim_status"] = lambda status: str(STATUS_LABELS.get(status, status))
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResult
-from marketplace.plugin_api import hookimpl
+from marketplace.plugin_api import Setting, hookimpl
 from marketplace.urls import absolute_url
 from plugins.stripe_payments import stripe_api
 from plugins.stripe_payments.models import StripeCheckout, StripeRefund
@@ -98,7 +98,22 @@ def session_params(payment) -> dict:
     return params
 
 
+def _http_url(value: str) -> str | None:
+    return None if value.startswith(("https://", "http://")) else "must be an http(s):// address"
+
+
 class StripePlugin:
+    name = "stripe_payments"
+    # without both keys the method is simply not offered (CONTRACT.md): none is required
+    settings = (
+        Setting("STRIPE_SECRET_KEY", secret=True, help="Secret API key (sk_...); with STRIPE_WEBHOOK_SECRET it "
+                "turns the Stripe method on."),
+        Setting("STRIPE_PUBLISHABLE_KEY", help="Publishable key (pk_...)."),
+        Setting("STRIPE_WEBHOOK_SECRET", secret=True, help="Signing secret of the /webhooks/stripe endpoint "
+                "(whsec_...)."),
+        Setting("STRIPE_API_BASE", help="Stripe's API address; unset: Stripe's own (tests point it at a fake).",
+                check=_http_url),
+    )
     method = StripeCheckoutMethod()
 
     @hookimpl

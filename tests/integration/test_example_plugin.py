@@ -37,10 +37,9 @@ def booth_app(make_app):
 
 
 def test_it_is_found_by_its_entry_point_not_as_a_bundled_plugin(installed):
-    from marketplace.config import BUNDLED_PLUGINS
-    from marketplace.plugin_api import find_plugin
+    from marketplace.plugin_api import bundled_plugins, find_plugin
 
-    assert NAME not in BUNDLED_PLUGINS
+    assert NAME not in bundled_plugins()
     assert installed.value == "apik_plugin_booth"
     assert find_plugin(NAME) is installed.load().plugin
 
@@ -101,7 +100,6 @@ def test_the_note_is_the_declared_setting(make_app):
     assert app.test_client().get("/api/v1/booth-pay").get_json()["note"] == "Booth B-07, Gedung Expo Tegal."
 
 
-@pytest.mark.skip(reason="needs P1's Setting (marketplace.plugin_api.Setting); the lead removes this skip at merge")
 def test_it_declares_its_setting(installed):
     from marketplace.plugin_api import Setting
 

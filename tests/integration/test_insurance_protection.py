@@ -199,3 +199,18 @@ def test_without_the_plugin_checkout_works_and_every_insurance_page_is_gone(make
         tok = token(client, "siti@test.id")
         assert client.post("/api/v1/insurance/claims", json={}, headers=bearer(tok)).status_code == 404
         assert "insurance" not in app.cli.commands
+
+
+def test_the_order_page_shows_the_protection_through_its_slot(shop):
+    """The buyer's order page (slot ``order_detail``): the protection, and the claim link once it shipped."""
+    app, _fake = shop
+    client = app.test_client()
+    shopper = gen_shopper("siti@test.id")
+    shipped = shipped_protected_order(shopper)
+    unprotected = buy(shopper, (gen_listing(price=50_000), 1)).orders[0]
+    db.session.commit()
+    login(client, "siti@test.id")
+    html = client.get(f"/orders/{shipped.number}").get_data(as_text=True)
+    assert 'id="order-protection"' in html and "dilindungi" in html
+    assert f'href="/orders/{shipped.number}/protection-claim"' in html
+    assert 'id="order-protection"' not in client.get(f"/orders/{unprotected.number}").get_data(as_text=True)

@@ -45,10 +45,10 @@ def served(app) -> dict:
 
 def bundled_plugins() -> list[str]:
     """The bundled plugins this release ships."""
-    from marketplace.config import BUNDLED_PLUGINS
+    from marketplace import plugin_api
 
     root = Path(__file__).resolve().parents[2] / "plugins"
-    return [name for name in BUNDLED_PLUGINS if (root / name / "__init__.py").exists()]
+    return [name for name in plugin_api.bundled_plugins() if (root / name / "__init__.py").exists()]
 
 
 @pytest.fixture
@@ -175,12 +175,11 @@ def test_hook_openapi_spec__one_that_raises_is_left_out_and_none_replaces_a_path
 
 def test_the_core_document_names_no_plugin():
     from marketplace.api import openapi
-    from marketplace.config import BUNDLED_PLUGINS
 
     package = Path(openapi.__file__).parent
     for module in package.glob("*.py"):
         source = module.read_text(encoding="utf-8")
-        for name in BUNDLED_PLUGINS:
+        for name in bundled_plugins():
             assert name not in source, f"{module.name} names the plugin {name}"
         for word in ("insurance", "stripe", "order_protection"):
             assert word not in source.lower(), f"{module.name} names {word}"
@@ -196,9 +195,9 @@ def _schemathesis_operation(app, path: str, method: str):
 
 def test_every_rate_limited_operation_documents_429_with_the_error_shape(make_app):
     from marketplace.api.openapi import rate_limited_operations
-    from marketplace.config import BUNDLED_PLUGINS
+    from marketplace.plugin_api import bundled_plugins
 
-    app = make_app(plugins=",".join(BUNDLED_PLUGINS), RATELIMIT_ENABLED=True)
+    app = make_app(plugins=",".join(bundled_plugins()), RATELIMIT_ENABLED=True)
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     limited = {(method, path) for method, path in rate_limited_operations(app) if path in spec["paths"]}
     assert {("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/tokens")} <= limited

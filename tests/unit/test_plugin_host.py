@@ -357,21 +357,238 @@ def test_hook_template_panels__included_in_their_slot_with_the_page_context(cod_
     assert "plugin-panel" not in client.get("/cart").get_data(as_text=True)  # another page, no such slot
 
 
-def test_no_core_file_names_a_bundled_plugins_template_or_module():
-    """Plugins reach core pages through template_panels and core code through hooks: a core file that
-    included ``insurance/...`` or imported ``plugins.`` would break when that plugin is switched off."""
-    from marketplace.config import BUNDLED_PLUGINS
+# The English catalogue (its msgids are Indonesian text, never an identifier; .mo is binary) and
+# binary assets are not code that could include or call a plugin.
+SKIPPED_DIRS = ("marketplace/translations/",)
+BINARY = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2", ".ttf", ".mo", ".pdf", ".pyc"}
 
-    root = Path(__file__).resolve().parents[2]
-    folders = {child.name for name in BUNDLED_PLUGINS
-               for child in (root / "plugins" / name / "templates").glob("*") if child.is_dir()}
-    names = "|".join(sorted(folders))
-    template_use = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+["'](""" + names + ")/")
+
+def _bundled_names() -> tuple[set[str], set[str]]:
+    """(the words: package names and template folders; the blueprint names) of every bundled plugin."""
+    words, blueprints = set(plugin_api.bundled_plugins()), set()
+    for name in plugin_api.bundled_plugins():
+        folder = ROOT / "plugins" / name
+        words |= {child.name for child in (folder / "templates").glob("*") if child.is_dir()}
+        for module in folder.rglob("*.py"):
+            blueprints |= set(re.findall(r"""Blueprint\(\s*["']([\w.-]+)["']""", module.read_text()))
+    return words, blueprints
+
+
+def test_no_core_file_names_a_bundled_plugin():
+    """Plugins reach the core through hooks: a core file that names one (``plugins.insurance``, a template
+    ``insurance/...``, a setting default, a docstring, an endpoint ``"insurer.index"``) is a coupling that
+    breaks or lies when that plugin is off. Package names and template folders may not appear as a word
+    (case-sensitive: they are identifiers); blueprint names may not appear as an endpoint (``"name.``),
+    since some (``insurer``) are also ordinary words of the core, like the role."""
+    words, blueprints = _bundled_names()
+    assert {"insurance", "esmart", "stripe_payments", "insurer"} <= words | blueprints  # the scan sees them
+    word = re.compile(r"\b(" + "|".join(sorted(words)) + r")\b")
+    endpoint = re.compile(r"""["'](""" + "|".join(sorted(blueprints)) + r""")\.\w""")
     offenders = []
-    for path in (root / "marketplace").rglob("*"):
-        if path.suffix not in (".html", ".txt", ".py") or not path.is_file():
+    for path in sorted((ROOT / "marketplace").rglob("*")):
+        relative = path.relative_to(ROOT).as_posix()
+        skipped = relative.startswith(SKIPPED_DIRS)
+        if not path.is_file() or path.suffix in BINARY or skipped:
             continue
-        text = path.read_text(encoding="utf-8")
-        if template_use.search(text) or re.search(r"^\s*(?:from|import)\s+plugins\b", text, re.M):
-            offenders.append(str(path.relative_to(root)))
-    assert folders and not offenders, offenders
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            found = word.search(line) or endpoint.search(line)
+            if found:
+                offenders.append(f"{relative}:{number}: {found.group(0)}")
+    assert offenders == []
+
+
+# --- calling hooks through pluggy's specs ----------------------------------------------------
+
+def test_hook_and_event_names_come_from_the_specs():
+    pm = plugin_api.new_manager()
+    assert set(plugin_api.HOOK_NAMES) == {name for name in dir(pm.hook) if not name.startswith("_")}
+    assert plugin_api.EVENT_HOOKS == ("order_placed", "order_paid", "order_status_changed", "product_saved",
+                                      "store_approved")
+
+
+def test_a_hook_called_with_a_missing_or_unexpected_argument_fails_loudly(cod_app):
+    recorder = Recorder()
+    plugin_api.register(cod_app, recorder, "recorder")
+    store = gen_store()
+    product = gen_product(store, category=None)
+    heard = list(recorder.heard)  # making them fired the events rightly
+    with pytest.raises(TypeError, match="missing \\['created'\\]"):
+        plugin_api.notify("product_saved", product=product)
+    with pytest.raises(TypeError, match="unexpected \\['shop'\\]"):
+        plugin_api.notify("store_approved", store=store, shop=store)
+    with pytest.raises(TypeError, match="missing \\['user'\\]"):
+        plugin_api.gather("nav_items", loud=False)  # quiet hooks too: a wrong call is the caller's bug
+    with pytest.raises(TypeError):
+        plugin_api.gather("payment_methods", loud=True, cart=None)
+    with pytest.raises(ValueError):
+        plugin_api.gather("no_such_hook", loud=False)
+    assert recorder.heard == heard  # nothing was called with a None for the missing argument
+
+
+class LateArguments:
+    """An implementation may name fewer arguments than the spec; it gets those it names."""
+
+    def __init__(self):
+        self.seen = []
+
+    @hookimpl
+    def order_status_changed(self, order, new_status):
+        self.seen.append((order.number, new_status))
+
+
+def test_an_implementation_gets_only_the_arguments_it_names(cod_app):
+    plugin = LateArguments()
+    plugin_api.register(cod_app, plugin, "late")
+    shopper = gen_shopper()
+    order = buy(shopper, (gen_listing(), 1)).orders[0]
+    transition(order, "cancelled", shopper)
+    assert plugin.seen == [(order.number, "cancelled")]
+
+
+def test_every_bundled_plugin_has_the_same_shape():
+    """One module-level ``plugin`` whose class has ``name`` = its package, ``plugin_api.hookimpl``
+    as the only marker, and declared settings that are ``Setting``s."""
+    import importlib
+
+    assert plugin_api.bundled_plugins() == ("stripe_payments", "bank_transfer", "cash_on_delivery",
+                                            "esmart_sync", "insurance")
+    for name in plugin_api.bundled_plugins():
+        module = importlib.import_module(f"plugins.{name}")
+        plugin = module.plugin
+        assert type(plugin).name == name
+        assert module.hookimpl is plugin_api.hookimpl, name
+        hooks = plugin_api.implemented_hooks(plugin)
+        assert hooks and set(hooks) <= set(plugin_api.HOOK_NAMES), name
+        settings = plugin_api.declared_settings(plugin, name)
+        assert all(isinstance(setting, plugin_api.Setting) for setting in settings), name
+        others = [attr for attr, value in vars(module).items()  # objects of the plugin's own classes
+                  if attr != "plugin" and type(value).__module__.startswith(module.__name__)
+                  and plugin_api.implemented_hooks(value)]
+        assert others == [], f"{name}: more than one plugin object: {others}"
+    sources = "\n".join(path.read_text() for path in (ROOT / "plugins").rglob("*.py"))
+    assert "HookimplMarker" not in sources and "HookspecMarker" not in sources
+
+
+# --- the core's own implementation -----------------------------------------------------------
+
+def test_the_core_registers_its_own_implementation_first_and_is_not_a_plugin(make_app):
+    app = make_app(plugins="cash_on_delivery")
+    assert [name for name, _p in plugin_api.manager(app).list_name_plugin()] == ["core", "cash_on_delivery"]
+    assert plugin_api.enabled(app) == ["cash_on_delivery"]
+    assert plugin_api.enabled(make_app(plugins="")) == []
+    from flask import Flask
+
+    bare = Flask(__name__)  # built without load_plugins: the core's links still come through the hook
+    assert "core" in dict(plugin_api.manager(bare).list_name_plugin())
+
+
+def _menu(client, email) -> str:
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    html = client.get("/cart").get_data(as_text=True)
+    client.get("/logout")
+    return html[html.index("<header"):html.index("</header>")]
+
+
+def test_hook_nav_items__the_core_links_come_from_the_core_implementation(make_app):
+    """With every plugin off: the agency console and the payouts page for agency and admin
+    finance, the incoming orders for sellers; none of them for a shopper."""
+    app = make_app(plugins="")
+    with app.app_context():
+        gen_user("dinas@test.id", role="agency")
+        gen_user("admin@test.id", role="admin")
+        gen_user("penjual@test.id", role="seller")
+        gen_user("pembeli@test.id")
+    client = app.test_client()
+    for email in ("dinas@test.id", "admin@test.id"):
+        menu = _menu(client, email)
+        assert 'href="/agency/"' in menu and "Konsol Dinas" in menu, email
+        assert 'href="/finance/payouts"' in menu and "Pencairan dana" in menu, email
+    menu = _menu(client, "penjual@test.id")
+    assert "Pesanan Masuk" in menu and "Pencairan dana" not in menu and "Konsol Dinas" not in menu
+    menu = _menu(client, "pembeli@test.id")
+    assert not any(label in menu for label in ("Pesanan Masuk", "Pencairan dana", "Konsol Dinas"))
+
+
+# --- demo data -----------------------------------------------------------------------------
+
+class DemoPlugin:
+    def __init__(self):
+        self.stores_seen = None
+
+    @hookimpl
+    def demo_data(self, summary):
+        self.stores_seen = summary.stores
+        audit.record(None, "plugin.demo_object", "store", 1)
+        return 1
+
+
+def test_hook_demo_data__runs_after_the_core_demo_and_is_counted(make_app):
+    app = make_app(plugins="")
+    with app.app_context():
+        plugin = DemoPlugin()
+        plugin_api.register(app, plugin, "demo_plugin")
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output
+        assert "1 plugin objects" in result.output
+        assert plugin.stores_seen >= 12  # the core's stores were made first
+        assert db.session.scalar(select(func.count()).select_from(AuditLog)
+                                 .where(AuditLog.action == "plugin.demo_object")) == 1  # committed with the rest
+
+
+# --- template slots ------------------------------------------------------------------------
+
+class SlotPlugin:
+    """One panel per slot, showing a piece of the page's context."""
+
+    @hookimpl
+    def template_panels(self, slot):
+        return [f"test/_{slot}.html"]
+
+
+SLOT_TEMPLATES = {
+    "order_detail": '<section id="slot-order">Pesanan {{ order.number }}</section>',
+    "product_detail": '<section id="slot-product">Produk {{ product.name }} dari {{ store.name }}</section>',
+    "checkout_summary": '<section id="slot-checkout">Total {{ cart.total | rupiah }}</section>',
+    "seller_dashboard": '<section id="slot-seller">Toko {{ store.name }}</section>',
+    "agency_report": '<section id="slot-report">Laporan</section>',
+}
+
+
+@pytest.fixture
+def slotted(cod_app):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    assert set(SLOT_TEMPLATES) == set(plugin_api.SLOTS)
+    cod_app.jinja_env.loader = ChoiceLoader([
+        DictLoader({f"test/_{slot}.html": body for slot, body in SLOT_TEMPLATES.items()}), cod_app.jinja_env.loader])
+    plugin_api.register(cod_app, BrokenPanelPlugin(), "broken_panel")
+    plugin_api.register(cod_app, SlotPlugin(), "slots")
+    return cod_app
+
+
+def test_hook_template_panels__order_product_and_checkout_slots(slotted):
+    seller = gen_user("toko@test.id", role="seller")
+    store = gen_store(seller, name="Batik Slot")
+    variant = gen_listing(price=30000, store=store, name="Kain Slot")
+    shopper = gen_shopper("slot@test.id")
+    client = slotted.test_client()
+    html = client.get(f"/products/{variant.product_id}").get_data(as_text=True)
+    assert '<section id="slot-product">Produk Kain Slot dari Batik Slot</section>' in html
+    client.post("/login", data={"email": "slot@test.id", "password": PASSWORD})
+    fill_cart(shopper, (variant, 1))
+    html = client.get("/checkout").get_data(as_text=True)
+    assert '<section id="slot-checkout">Total Rp 30.000</section>' in html
+    html = html[html.index('<aside class="summary"'):]
+    assert html.index('id="slot-checkout"') < html.index("</aside>")  # in the summary
+    order = buy(shopper, (gen_listing(store=store), 1)).orders[0]
+    db.session.commit()
+    html = client.get(f"/orders/{order.number}").get_data(as_text=True)
+    assert f'<section id="slot-order">Pesanan {order.number}</section>' in html
+    assert "slot-product" not in html and "slot-checkout" not in html  # each page shows its own slot
+
+
+def test_hook_template_panels__an_unknown_slot_is_a_programming_error(cod_app):
+    from marketplace import web
+
+    with cod_app.test_request_context("/"), pytest.raises(ValueError, match="no template slot"):
+        web._panels("sidebar")

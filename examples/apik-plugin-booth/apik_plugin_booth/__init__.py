@@ -12,12 +12,7 @@ from flask import Blueprint, Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResult
-from marketplace.plugin_api import hookimpl
-
-try:  # the host's settings declaration (issue #16); the lead drops this guard once it has merged
-    from marketplace.plugin_api import Setting
-except ImportError:
-    Setting = None
+from marketplace.plugin_api import Setting, hookimpl
 
 NAME = "booth_pay"
 NOTE = "BOOTH_PAY_NOTE"
@@ -58,7 +53,7 @@ def booth_pay_info():
 
 class BoothPayPlugin:
     name = NAME
-    settings = (Setting(NOTE, DEFAULT_NOTE, help="What the shopper is told to do at the booth."),) if Setting else ()
+    settings = (Setting(NOTE, DEFAULT_NOTE, help="What the shopper is told to do at the booth."),)
     method = BoothPayment()
 
     @hookimpl

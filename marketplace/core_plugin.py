@@ -1,0 +1,29 @@
+"""The core's own implementations of the plugin hooks, registered first in every app under
+the name ``core`` (as datasette registers its defaults): the header menu's core links come
+through ``nav_items`` like any plugin's, so a plugin's links sit beside them by the same rule."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from marketplace.plugin_api import hookimpl
+
+
+class CorePlugin:
+    name = "core"
+
+    @hookimpl
+    def nav_items(self, user) -> list:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return []
+        items = []
+        if user.has_role("agency"):  # admin too: has_role counts admin as every role
+            items.append({"url": url_for("agency.dashboard"), "label": _("Konsol Dinas")})
+        if user.has_role("seller"):
+            items.append({"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk")})
+        if user.has_role("agency"):  # finance: the stores' balances and payouts
+            items.append({"url": url_for("ledger.payouts"), "label": _("Pencairan dana")})
+        return items
+
+
+plugin = CorePlugin()
