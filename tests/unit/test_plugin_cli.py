@@ -39,14 +39,14 @@ def test_plugins_list_json_shows_every_plugin_found_with_masked_secrets_and_hook
     assert stripe["STRIPE_WEBHOOK_SECRET"]["value"] is None and stripe["STRIPE_WEBHOOK_SECRET"]["set"] is False
     assert stripe["STRIPE_API_BASE"]["value"] == "http://127.0.0.1:9"
     assert "sk_live_very_secret" not in json.dumps(items)
-    assert by_name["stripe_payments"]["hooks"] == ["init_app", "payment_methods", "order_status_changed"]
+    assert by_name["stripe_payments"]["hooks"] == ["init_app", "payment_methods", "order_status_changed", "openapi_spec"]
     assert by_name["cash_on_delivery"] == {
         "name": "cash_on_delivery", "enabled": True, "source": "bundled", "needs_configuration": False,
         "problems": [], "settings": [], "hooks": ["payment_methods"]}
     window = {s["name"]: s for s in by_name["bank_transfer"]["settings"]}["BANK_TRANSFER_WINDOW_HOURS"]
     assert (window["value"], window["default"], window["kind"]) == (24, 24, "int")
     assert by_name["insurance"]["hooks"] == ["init_app", "checkout_extras", "order_placed", "order_status_changed",
-                                             "nav_items", "template_panels", "demo_data"]
+                                             "nav_items", "template_panels", "openapi_spec", "demo_data"]
     needy = by_name["needy"]
     assert needy["needs_configuration"] is True and needy["problems"] == ["NEEDY_TOKEN is required"]
     assert "core" not in by_name  # the host's own implementation is not a plugin to switch off
