@@ -269,7 +269,7 @@ def accept_invite(token: str):
 
 def _claim(token: str, invite):
     """The owner-claim form: name and password make the account, sign in and take the store over."""
-    from marketplace.accounts.views import start_session
+    from marketplace.accounts.sessions import start_session
 
     store = services.get_store_by_id(invite.store_id)
     form = ClaimForm()
