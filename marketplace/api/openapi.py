@@ -14,7 +14,7 @@ from functools import cache
 
 from flask import Flask, current_app, jsonify
 
-from marketplace.api import bp
+from marketplace.api.base import bp
 from marketplace.inputs import DIGITS_MAX_TEXT
 from marketplace.catalog.models import PRODUCT_STATUSES as _PRODUCT_STATUSES
 from marketplace.catalog.search import SORTS as _SORTS
