@@ -148,3 +148,17 @@ def absolute_url(endpoint: str, **values) -> str:
 def absolute_path(path: str) -> str:
     """``path`` (beginning with /) under BASE_URL, for a path that is not an endpoint."""
     return base_url() + "/" + path.lstrip("/")
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site; None for anything that could leave it."""
+    if not target:
+        return None
+    if any(ord(ch) < 32 or ch == "\\" for ch in target):  # browsers drop tabs, turn \ into /
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

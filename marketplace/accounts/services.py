@@ -36,6 +36,10 @@ INSURERS = ("jasindo", "askrindo")
 FREE_FAILURES = 5
 MAX_BLOCK_MINUTES = 15
 FAILURES_FORGOTTEN_AFTER = timedelta(hours=24)
+# The login page and the token endpoint (api/accounts.py) share one count of password guesses per client.
+SIGN_IN_LIMIT = "20 per minute"
+SIGN_IN_SCOPE = "sign-in"
+RESEND_LIMIT = "3 per hour"
 
 
 

@@ -5,7 +5,6 @@ HTTP only: the forms parse, ``accounts.services`` decides.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -14,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 
 from marketplace.accounts import mails, services
+from marketplace.accounts.services import RESEND_LIMIT, SIGN_IN_LIMIT, SIGN_IN_SCOPE
 from marketplace.accounts.sessions import sign_out, start_session
 from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm,
@@ -24,6 +24,7 @@ from marketplace.extensions import db, limiter, login_manager
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.mail import send_mail
+from marketplace.urls import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +42,6 @@ def _login_messages(state) -> None:
 
 
 # --- helpers -------------------------------------------------------------------
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` when it is a path on this site; None for anything that could leave it."""
-    if not target:
-        return None
-    if any(ord(ch) < 32 or ch == "\\" for ch in target):  # browsers drop tabs, turn \ into /
-        return None
-    if not target.startswith("/") or target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
-
 
 def _page(template: str, form, status: int | None = None, **context):
     """Render a form page: 200 on GET, 422 on a POST that comes back with errors."""
@@ -88,10 +75,6 @@ def _remember_cookie_present() -> bool:
 
 # --- register, sign in, sign out ------------------------------------------------
 
-# The login page and the token endpoint (api/accounts.py) share one count of password guesses per client.
-SIGN_IN_LIMIT = "20 per minute"
-SIGN_IN_SCOPE = "sign-in"
-RESEND_LIMIT = "3 per hour"
 # kept by a browser that signed in: it gets past the wait other people's wrong guesses put on the address
 KNOWN_DEVICE_COOKIE = "known_signin"
 
