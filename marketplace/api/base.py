@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Callable
 
-from flask import Blueprint, g, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
