@@ -11,7 +11,7 @@ from marketplace import plugin_api
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Core blueprints, registered in this order before any plugin loads, so a plugin
-# can extend anything. Each module exposes ``bp``.
+# can extend anything. Each module exposes ``bp`` (the agency's page modules share theirs).
 BLUEPRINT_MODULES = (
     "marketplace.accounts.views",
     "marketplace.catalog.views",
@@ -24,6 +24,9 @@ BLUEPRINT_MODULES = (
     "marketplace.ledger.views",
     "marketplace.reviews.views",
     "marketplace.agency.views",
+    "marketplace.agency.expo_views",
+    "marketplace.agency.onboard_views",
+    "marketplace.agency.report_views",
     "marketplace.api",
 )
 
@@ -97,9 +100,13 @@ def _register_core(app: Flask) -> None:
     security.init_app(app)  # CSP, HSTS and friends; ProxyFix when TRUSTED_PROXIES is set
     errors.register_error_handlers(app)
     web.init_app(app)
+    # all imported before any is registered: the agency's page modules share one blueprint
+    blueprints = {}
     for module_name in BLUEPRINT_MODULES:
-        module = importlib.import_module(module_name)
-        app.register_blueprint(module.bp)
+        blueprint = importlib.import_module(module_name).bp
+        blueprints.setdefault(blueprint.name, blueprint)
+    for blueprint in blueprints.values():
+        app.register_blueprint(blueprint)
     for module_name in CLI_MODULES:
         importlib.import_module(module_name).register_cli(app)
     production.check_startup(app)  # production: no demo accounts in the database

@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 
 
+class ConfigurationError(RuntimeError):
+    """A setting that must change before the app may start; the message says how (production.py, urls.py)."""
+
+
 class ServiceError(Exception):
     status = 400
     code = "bad_request"

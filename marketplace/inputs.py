@@ -15,6 +15,7 @@ from datetime import date, datetime
 from itertools import accumulate
 from typing import Any
 
+from flask import request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 
@@ -140,6 +141,12 @@ def page_number(raw: str | None, maximum: int = 100_000) -> int:
     (a page beyond every column's range would be an OFFSET the database refuses)."""
     text = (raw or "").strip()
     return int(text) if digits(text, 6) and 1 <= int(text) <= maximum else 1
+
+
+def page_arg(name: str = "page") -> int:
+    """The page a listing page asks for (``?page=``, read by :func:`page_number`): the one
+    parser of HTML pages; the JSON API's ``page_args`` answers 422 to a bad one instead."""
+    return page_number(request.args.get(name))
 
 
 def whole_number(value: Any, field: str, *, minimum: int = 1, maximum: int = INTEGER_MAX) -> int:

@@ -10,7 +10,7 @@ sent). Failures are logged with recipient and subject, never the body.
 Messages are rendered from templates in the recipient's language.
 
 Mail that a web request causes (order e-mails, queued by
-``orders.notifications`` and handed over after the commit) must not hold up
+:func:`queue_mail` and handed over after the commit) must not hold up
 the answer: :func:`deliver_after_response` puts it in this process's
 :class:`Outbox`, whose one thread sends it while the worker serves the next
 request (over one SMTP connection while messages keep coming). Outside a
@@ -32,10 +32,49 @@ import time
 from email.message import EmailMessage
 from typing import NamedTuple
 
+from typing import Callable
+
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from marketplace.extensions import db
 
 log = logging.getLogger("marketplace.mail")
+QUEUE_KEY = "apik_after_commit"
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Run ``action`` once the current transaction commits; forget it if it rolls back."""
+    db.session.info.setdefault(QUEUE_KEY, []).append(action)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_queue(session) -> None:
+    for action in session.info.pop(QUEUE_KEY, []):
+        try:
+            action()
+        except Exception:  # SMTP down must not turn a committed order into an error
+            log.exception("after-commit action failed")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_queue(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended without after_commit: rolled back
+        session.info.pop(QUEUE_KEY, None)
+
+
+def queue_mail(to: str | None, subject, template: str, locale: str | None = None, **context) -> None:
+    """Render ``template`` now (in ``locale``) and deliver it after the commit."""
+    if not to:
+        return
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = render_template(template, **context)
+        subject = str(subject)
+    after_commit(lambda: deliver_after_response(to, subject, body))
+
+
 
 
 class Recipient(NamedTuple):

@@ -214,7 +214,7 @@ def _uploader() -> str:
     """Who counts against UPLOAD_RATE_LIMIT: the signed-in user (page session or API token), else the address."""
     from flask_login import current_user
 
-    from marketplace.api import current_api_user
+    from marketplace.accounts.tokens import current_api_user
 
     user = current_user if current_user.is_authenticated else current_api_user()
     return f"user:{user.id}" if user is not None else f"address:{get_remote_address()}"

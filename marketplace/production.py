@@ -21,6 +21,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from marketplace.errors import ConfigurationError
+
 log = logging.getLogger(__name__)
 
 ENVIRONMENTS = ("development", "production", "testing")
@@ -37,10 +39,6 @@ NETWORK_FILESYSTEMS = {
 MOUNTS_FILE = "/proc/mounts"
 DEMO_EMAIL_DOMAIN = "@demo.test"
 GENERATE_HINT = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
-
-
-class ConfigurationError(RuntimeError):
-    """A setting that must change before the app may start; the message says how."""
 
 
 def is_production(config) -> bool:

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from marketplace.errors import ConfigurationError
+
 DEFAULT_HOST = "127.0.0.1"
 FLASK_RUN_PORT = 5000  # `flask run`'s default, what `make run` serves on without PORT
 GUNICORN_PORT = 8000  # gunicorn.conf.py's default without PORT
@@ -111,8 +113,6 @@ def trusted_hosts(config) -> list[str]:
 def configure(config) -> None:
     """Set BASE_URL (normalised, or the default) and TRUSTED_HOSTS; called by config.load_config
     after production.check_settings made sure production has a BASE_URL."""
-    from marketplace.production import ConfigurationError
-
     base = config.get("BASE_URL")
     try:
         config["BASE_URL"] = normalise_base(base) if base else default_base(config)
@@ -148,3 +148,17 @@ def absolute_url(endpoint: str, **values) -> str:
 def absolute_path(path: str) -> str:
     """``path`` (beginning with /) under BASE_URL, for a path that is not an endpoint."""
     return base_url() + "/" + path.lstrip("/")
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site; None for anything that could leave it."""
+    if not target:
+        return None
+    if any(ord(ch) < 32 or ch == "\\" for ch in target):  # browsers drop tabs, turn \ into /
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

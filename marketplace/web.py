@@ -2,7 +2,7 @@
 globals. Security headers live in security.py, /healthz in observability.py."""
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,42 +11,6 @@ from werkzeug.routing import IntegerConverter
 
 from marketplace import inputs
 from marketplace.errors import NotFound, ServiceError, ValidationError
-from marketplace.extensions import login_manager
-
-
-# The session key of a signed-in session's random id (accounts.services: end_session).
-SESSION_ID_KEY = "sid"
-
-
-def current_session_id() -> str | None:
-    """This browser session's random id (None outside a request or before sign-in)."""
-    return session.get(SESSION_ID_KEY) if has_request_context() else None
-
-
-@login_manager.user_loader
-def load_user(stored_id: str):
-    """Flask-Login's stored id is "<user id>:<session version>[:<session id>]" (User.get_id). A bumped
-    version (password change) logs every session out; a signed-out session id logs out that session
-    and every copy of its cookies, remember-me included.
-
-    A session without an id is accepted only while Flask-Login restores it from the remember-me
-    cookie: it takes the id the cookie names (ids from before ids were in the cookie: a fresh one)."""
-    from marketplace.accounts.services import load_session_user, new_session_id
-
-    user_id, version, cookie_sid = (stored_id.split(":") + ["", ""])[:3]
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    sid = session.get(SESSION_ID_KEY)
-    if not sid:
-        if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies:
-            return None
-        sid = cookie_sid or None
-    elif cookie_sid and cookie_sid != sid:
-        return None  # a stored id grafted from another session
-    user = load_session_user(int(user_id), int(version), sid)
-    if user is not None and not session.get(SESSION_ID_KEY):
-        session[SESSION_ID_KEY] = sid or new_session_id()
-    return user
 
 
 class DatabaseIntConverter(IntegerConverter):

@@ -66,7 +66,7 @@ def plugin_logs(caplog):
     import logging
 
     for name in ("marketplace.plugins", "marketplace.checkout.services", "marketplace.payments.services",
-                 "marketplace.orders.notifications", "marketplace.orders.views", "marketplace.mail"):
+                 "marketplace.orders.notifications", "marketplace.orders.services", "marketplace.mail"):
         logging.getLogger(name).disabled = False
     caplog.set_level(logging.INFO)
     return caplog

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context, session
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, String, Boolean, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +13,8 @@ from marketplace.extensions import db
 from marketplace.types import UTCDateTime
 
 ROLES = ("shopper", "seller", "agency", "insurer", "admin")
+# The session key of a signed-in session's random id (accounts/sessions.py), part of User.get_id.
+SESSION_ID_KEY = "sid"
 
 
 class User(UserMixin, db.Model):
@@ -61,10 +63,8 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """What Flask-Login keeps in the session and in the remember-me cookie: the user, the
         password's session version and, when signed in through a page, that session's random id —
-        so signing out of it also kills every copy of its remember-me cookie (marketplace.web)."""
-        from marketplace.web import current_session_id
-
-        sid = current_session_id()
+        so signing out of it also kills every copy of its remember-me cookie (accounts/sessions.py)."""
+        sid = session.get(SESSION_ID_KEY) if has_request_context() else None
         return f"{self.id}:{self.session_version}:{sid}" if sid else f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:

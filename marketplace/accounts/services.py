@@ -14,13 +14,13 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import case, delete, exists, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace import audit
-from marketplace.accounts.models import ROLES, ApiToken, EndedSession, SignInFailure, User
+from marketplace.accounts.models import ROLES, ApiToken, SignInFailure, User
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ServiceError, Unauthorized, ValidationError
 from marketplace.extensions import db
@@ -37,6 +37,10 @@ INSURERS = ("jasindo", "askrindo")
 FREE_FAILURES = 5
 MAX_BLOCK_MINUTES = 15
 FAILURES_FORGOTTEN_AFTER = timedelta(hours=24)
+# The login page and the token endpoint (api/accounts.py) share one count of password guesses per client.
+SIGN_IN_LIMIT = "20 per minute"
+SIGN_IN_SCOPE = "sign-in"
+RESEND_LIMIT = "3 per hour"
 
 
 
@@ -303,44 +307,12 @@ def invalidate_sessions(user: User) -> None:
     )
 
 
-# --- browser sessions ---------------------------------------------------------
-# A session cookie is signed, not stored: a copy of it stays valid until it ages
-# out. Each signed-in session therefore carries a random id, and sign-out records
-# that id, so the copy is refused from then on (see ``load_session_user``).
+# --- secrets at rest ------------------------------------------------------------
+# Browser sessions (signing in and out, the session id, the user loader) are in sessions.py.
 
 def secret_digest(secret: str) -> str:
     """What is stored of a secret (an API token, a signed-out session id): its SHA-256, never itself."""
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def new_session_id() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def end_session(session_id: str | None) -> None:
-    """Record a signed-out session id; forget records older than any cookie can live."""
-    if not session_id:
-        return
-    # kept as long as any cookie naming it can live: the session's, or the remember-me cookie's
-    remember = current_app.config.get("REMEMBER_COOKIE_DURATION") or timedelta(days=365)
-    if not isinstance(remember, timedelta):
-        remember = timedelta(seconds=int(remember))
-    lifetime = max(current_app.permanent_session_lifetime, remember)
-    db.session.execute(delete(EndedSession).where(EndedSession.ended_at < now() - lifetime))
-    if db.session.get(EndedSession, secret_digest(session_id)) is None:
-        db.session.add(EndedSession(sid_hash=secret_digest(session_id), ended_at=now()))
-
-
-def load_session_user(user_id: int, version: int, session_id: str | None) -> User | None:
-    """The active user of a session cookie whose version is current and whose id was not signed out
-    (one statement)."""
-    query = select(User).where(User.id == user_id)
-    if session_id:
-        query = query.where(~exists().where(EndedSession.sid_hash == secret_digest(session_id)))
-    user = db.session.scalar(query)
-    if user is None or user.session_version != version or not user.active:
-        return None
-    return user
 
 
 # --- password reset ----------------------------------------------------------

@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from flask import current_app
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -90,6 +90,16 @@ def user_for_token(token: str) -> User | None:
         except SQLAlchemyError:  # the token stays valid; the next use tries again
             log.warning("could not record the use of API token %s", token_id, exc_info=True)
     return user
+
+
+def current_api_user():
+    """The user of the request's bearer token, or None. Cached on ``g`` for the request. The
+    JSON API authenticates with it (``api.base.auth_required``); upload limits count by it too."""
+    if "api_user" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        g.api_user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    return g.api_user
 
 
 def token_id_of(user: User, token: str | None) -> int | None:

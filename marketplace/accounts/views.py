@@ -5,15 +5,16 @@ HTTP only: the forms parse, ``accounts.services`` decides.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from marketplace.accounts import mails, services
+from marketplace.accounts.services import RESEND_LIMIT, SIGN_IN_LIMIT, SIGN_IN_SCOPE
+from marketplace.accounts.sessions import sign_out, start_session
 from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm,
                                         ProfileForm, RegisterForm, ResendConfirmationForm, ResetPasswordForm,
@@ -23,14 +24,12 @@ from marketplace.extensions import db, limiter, login_manager
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.mail import send_mail
-from marketplace.web import SESSION_ID_KEY
+from marketplace.urls import safe_next
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
-# Session keys that survive the session renewal at sign-in and sign-out.
-KEPT_ACROSS_LOGIN = ("lang",)
 HOME = "catalog.home"
 
 
@@ -43,44 +42,6 @@ def _login_messages(state) -> None:
 
 
 # --- helpers -------------------------------------------------------------------
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` when it is a path on this site; None for anything that could leave it."""
-    if not target:
-        return None
-    if any(ord(ch) < 32 or ch == "\\" for ch in target):  # browsers drop tabs, turn \ into /
-        return None
-    if not target.startswith("/") or target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
-
-
-def start_session(user, remember: bool = False) -> None:
-    """Sign ``user`` in on a brand-new session (keeping only the chosen language).
-
-    The session as it was before is left in ``g.previous_session`` for
-    ``flask_login.user_logged_in`` receivers (an anonymous cart to merge, say).
-    """
-    g.previous_session = dict(session)
-    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
-    session.clear()
-    session.update(kept)
-    session[SESSION_ID_KEY] = services.new_session_id()
-    login_user(user, remember=remember)
-
-
-def _end_session() -> None:
-    """Sign out: this session's id is recorded as ended, so a copy of the cookie stays anonymous."""
-    services.end_session(session.get(SESSION_ID_KEY))
-    db.session.commit()
-    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
-    session.clear()
-    session.update(kept)
-    logout_user()  # after the clear: it marks the remember-me cookie for deletion
-
 
 def _page(template: str, form, status: int | None = None, **context):
     """Render a form page: 200 on GET, 422 on a POST that comes back with errors."""
@@ -114,10 +75,6 @@ def _remember_cookie_present() -> bool:
 
 # --- register, sign in, sign out ------------------------------------------------
 
-# The login page and the token endpoint (api/accounts.py) share one count of password guesses per client.
-SIGN_IN_LIMIT = "20 per minute"
-SIGN_IN_SCOPE = "sign-in"
-RESEND_LIMIT = "3 per hour"
 # kept by a browser that signed in: it gets past the wait other people's wrong guesses put on the address
 KNOWN_DEVICE_COOKIE = "known_signin"
 
@@ -186,7 +143,7 @@ def logout():
         if not current_user.is_authenticated:
             return redirect(url_for(HOME))
         return render_template("accounts/logout.html", form=LogoutForm())
-    _end_session()
+    sign_out()
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for(HOME))
 

@@ -2,46 +2,17 @@
 link to claim it (one by one, or a CSV of many). Registered on the agency blueprint."""
 from __future__ import annotations
 
-import logging
-import smtplib
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace import mail
-from marketplace.accounts.services import get_user_by_email
-from marketplace.agency import services
+from marketplace.agency import bp, failed, flash_claim_mail, services
 from marketplace.agency.forms import BulkForm, OnboardForm
-from marketplace.agency.views import bp, failed
 from marketplace.errors import ServiceError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
-from marketplace.urls import absolute_url
 
-log = logging.getLogger(__name__)
 MAX_CSV_BYTES = 2 * 1024 * 1024
-
-
-def claim_url(token: str) -> str:
-    return absolute_url("stores.accept_invite", token=token)
-
-
-def send_claim_mail(store, invite, token: str, quiet: bool = False) -> bool:
-    """E-mail the claim link; a failed delivery is logged and reported, the invite stays."""
-    invitee = get_user_by_email(invite.email)
-    try:
-        mail.send_mail(invite.email, _("Toko %(store)s menunggu Anda di Apik Market", store=store.name),
-                       "agency/mail/claim.txt", locale=getattr(invitee, "locale", None), store=store,
-                       invite=invite, has_account=invitee is not None, claim_url=claim_url(token))
-    except (smtplib.SMTPException, OSError):
-        log.exception("claim mail to %s failed", invite.email)
-        if not quiet:
-            flash(_("Undangan tersimpan, tetapi e-mail ke %(email)s gagal dikirim.", email=invite.email), "error")
-        return False
-    if not quiet:
-        flash(_("Tautan untuk mengambil alih toko dikirim ke %(email)s.", email=invite.email), "success")
-    return True
 
 
 def _expo_choices() -> list[tuple[str, str]]:
@@ -74,7 +45,7 @@ def onboard_one():
         db.session.commit()
     except ServiceError as exc:
         return _render(form=form, status=failed(form, exc))
-    send_claim_mail(done.store, done.invite, done.token)
+    flash_claim_mail(done.invite, services.send_claim_mail(done.store, done.invite, done.token))
     flash(_("Toko %(store)s terdaftar dan terverifikasi.", store=done.store.name), "success")
     return redirect(url_for(".store", slug=done.store.slug))
 
@@ -99,7 +70,7 @@ def onboard_bulk():
         db.session.commit()
     except ServiceError as exc:
         return _render(bulk=bulk, status=failed(bulk, exc))
-    sent = sum(send_claim_mail(d.store, d.invite, d.token, quiet=True) for d in result.created)
+    sent = sum(services.send_claim_mail(d.store, d.invite, d.token) for d in result.created)
     flash(_("%(n)d toko terdaftar, %(m)d undangan terkirim, %(e)d baris bermasalah.",
             n=len(result.created), m=sent, e=len(result.errors)), "success" if not result.errors else "warning")
     return _render(bulk=BulkForm(formdata=None), result=result, status=200)

@@ -1,25 +1,16 @@
 """The agency's report page (charts, tables) and its CSV download. Registered on the agency blueprint."""
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 
-from marketplace.agency import charts, reports
-from marketplace.agency.views import bp
+from marketplace.agency import bp, charts, reports
 from marketplace.errors import ValidationError
 from marketplace.expo import services as expos
 
 
 def _args() -> tuple[str | None, str | None, str | None]:
     return (request.args.get("expo") or None, request.args.get("from") or None, request.args.get("to") or None)
-
-
-def csv_response(report: reports.SalesReport) -> Response:
-    """The report as a UTF-8 CSV attachment (with a BOM, so spreadsheet programs read it as UTF-8)."""
-    body = "\ufeff" + reports.to_csv(report)
-    return Response(body.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"',
-                             "Cache-Control": "no-store"})
 
 
 @bp.get("/reports")
@@ -50,4 +41,4 @@ def report():
 @bp.get("/reports/sales.csv")
 def report_csv():
     """The same report as a CSV file (the console's download link; the API has GET /api/v1/agency/reports/sales)."""
-    return csv_response(reports.report_for(*_args()))
+    return reports.csv_response(reports.report_for(*_args()))

@@ -28,6 +28,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask import Response
 from flask_babel import gettext as _
 from sqlalchemy import Date, and_, case, func, select
 from sqlalchemy.ext.compiler import compiles
@@ -347,3 +348,11 @@ def report_for(expo_slug: str | None, start: str | None, end: str | None) -> Sal
         raise ValidationError(fields=errors)
     expo = expo_with_zones(expo_slug) if expo_slug else None
     return sales_report(expo, days[0], days[1])
+
+
+def csv_response(report: SalesReport) -> Response:
+    """The report as a UTF-8 CSV attachment (with a BOM, so spreadsheet programs read it as UTF-8)."""
+    body = "\ufeff" + to_csv(report)
+    return Response(body.encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{csv_filename(report)}"',
+                             "Cache-Control": "no-store"})

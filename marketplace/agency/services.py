@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import smtplib
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
-from marketplace import audit
+from marketplace import audit, mail
+from marketplace.agency import assist
 from marketplace.accounts.models import User
-from marketplace.accounts.services import normalise_email
+from marketplace.accounts.services import get_user_by_email, normalise_email
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from marketplace.expo import services as expos
@@ -26,13 +29,16 @@ from marketplace.extensions import db
 from marketplace.stores import interest
 from marketplace.stores import services as stores
 from marketplace.stores.models import STORE_STATUSES, Store
+from marketplace.urls import absolute_url
+
+log = logging.getLogger(__name__)
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "suspend": "suspended", "reinstate": "approved"}
 
 
 def require_agency(user) -> None:
     """:raise PermissionDenied: not an agency officer (or admin)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.has_role("agency"):
+    if not assist.is_officer(user):
         raise PermissionDenied()
 
 
@@ -281,3 +287,22 @@ def audit_page(page: int = 1, per_page: int = 50, store: Store | None = None) ->
     rows = db.session.execute(query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
                               .offset((page - 1) * per_page).limit(per_page)).all()
     return list(rows), db.session.scalar(count) or 0
+
+
+# --- claim links ------------------------------------------------------------------------
+
+def claim_url(token: str) -> str:
+    return absolute_url("stores.accept_invite", token=token)
+
+
+def send_claim_mail(store, invite, token: str) -> bool:
+    """E-mail the claim link at once; False when delivery failed (logged; the invite stays)."""
+    invitee = get_user_by_email(invite.email)
+    try:
+        mail.send_mail(invite.email, _("Toko %(store)s menunggu Anda di Apik Market", store=store.name),
+                       "agency/mail/claim.txt", locale=getattr(invitee, "locale", None), store=store,
+                       invite=invite, has_account=invitee is not None, claim_url=claim_url(token))
+    except (smtplib.SMTPException, OSError):
+        log.exception("claim mail to %s failed", invite.email)
+        return False
+    return True

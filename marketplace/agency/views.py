@@ -1,6 +1,6 @@
 """The agency console under /agency/: verification, featured vendors, the
 commission, assisted selling and the audit log (expos, reports and onboarding
-are in the sibling *_views modules, on the same blueprint).
+are in the sibling *_views modules; the blueprint is the package's).
 
 HTTP only: forms parse, agency/stores/expo services decide, the view commits
 or rolls back. Every page is for agency officers (and admins): a visitor is
@@ -8,53 +8,26 @@ sent to the login page, anyone else gets 403.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace import site_settings
-from marketplace.agency import assist, services
+from marketplace.agency import assist, bp, failed, flash_claim_mail, services
 from marketplace.agency.forms import ActionForm, CommissionForm, EmailForm, FeaturedAddForm, ReasonForm
 from marketplace.errors import ServiceError
 from marketplace.expo import queries as expo_queries
 from marketplace.expo import services as expos
-from marketplace.extensions import db, login_manager
-from marketplace.forms import apply_errors
-from marketplace.inputs import page_number
+from marketplace.extensions import db
+from marketplace.inputs import page_arg
 from marketplace.stores.models import STORE_STATUSES
-
-bp = Blueprint("agency", __name__, url_prefix="/agency", template_folder="templates")
 
 PER_PAGE = 50
 STATUS_LABELS = {"pending": _l("Menunggu verifikasi"), "approved": _l("Terverifikasi"), "rejected": _l("Ditolak"),
                  "suspended": _l("Dibekukan")}
 
 
-@bp.before_request
-def agency_only():
-    """Sign-in page for visitors; 403 for users without the agency (or admin) role."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role("agency"):
-        abort(403)
-    return None
-
-
-def page_arg() -> int:
-    return page_number(request.args.get("page"))
-
-
-def failed(form, exc: ServiceError) -> int:
-    """Roll back and show the service's errors on the form; the status to answer with."""
-    db.session.rollback()
-    apply_errors(form, exc)
-    return 422 if exc.status in (400, 422) else exc.status
-
-
-def flash_error(exc: ServiceError) -> None:
-    db.session.rollback()
-    flash(next(iter(exc.fields.values()), exc.message) if exc.fields else exc.message, "error")
 
 
 @bp.app_template_filter("audit_action")
@@ -135,8 +108,6 @@ def _decided(decision: str, name: str) -> str:
 @bp.post("/stores/<slug>/invite-owner")
 def invite_owner(slug: str):
     """E-mail a claim link to the owner of a store the agency registered. :raise 404:"""
-    from marketplace.agency.onboard_views import send_claim_mail
-
     store = services.store_with_owner(slug)
     form = EmailForm()
     if not form.validate_on_submit():
@@ -147,7 +118,7 @@ def invite_owner(slug: str):
     except ServiceError as exc:
         status = failed(form, exc)
         return _render_store(services.store_with_owner(slug), status, email_form=form)
-    send_claim_mail(store, invite, token)
+    flash_claim_mail(invite, services.send_claim_mail(store, invite, token))
     return redirect(url_for(".store", slug=slug))
 
 
@@ -229,5 +200,3 @@ def audit_log():
     rows, total = services.audit_page(page, PER_PAGE)
     return render_template("agency/audit.html", rows=rows, total=total, page=page, per_page=PER_PAGE)
 
-
-from marketplace.agency import expo_views, onboard_views, report_views  # noqa: E402,F401

@@ -1,93 +1,17 @@
 """The JSON API under /api/v1 (CONTRACT.md "JSON API").
 
 Authenticated by bearer tokens only — never by the session cookie — so it is
-exempt from CSRF without opening a cross-site hole. Endpoints live in the
-modules imported at the bottom, one per domain; each parses JSON, calls the
+exempt from CSRF without opening a cross-site hole. The blueprint and its
+helpers live in ``base.py``; endpoints live in the modules imported here, one per domain; each parses JSON, calls the
 domain's services, commits and renders.
 """
 from __future__ import annotations
 
-from functools import wraps
-from typing import Callable
+# The endpoint modules register their routes on ``bp`` when imported; the names
+# below are what endpoint modules of plugins import from ``marketplace.api``.
+from marketplace.api import accounts, agency, buying, catalog, expos, ledger, openapi, stores
+from marketplace.api.base import (auth_required, bp, committing, current_api_user, int_arg, json_body,
+                                  page_args, paged)
 
-from flask import Blueprint, g, request
-from flask_babel import gettext as _
-
-from marketplace.errors import PermissionDenied, Unauthorized, ValidationError
-from marketplace.extensions import csrf
-from marketplace.inputs import Body, digits
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
-
-
-def current_api_user():
-    """The user of the bearer token, or None. Cached on ``g`` for the request."""
-    if "api_user" not in g:
-        from marketplace.accounts.tokens import user_for_token
-
-        header = request.headers.get("Authorization", "")
-        scheme, _sep, token = header.partition(" ")
-        g.api_user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-    return g.api_user
-
-
-def auth_required(*roles: str) -> Callable:
-    """401 without a valid token; 403 when the user has none of ``roles`` (admin has all)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            user = current_api_user()
-            if user is None:
-                raise Unauthorized(_("Token tidak ada atau tidak valid."))
-            if roles and not user.has_role(*roles):
-                raise PermissionDenied()
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def json_body(optional: bool = False) -> Body:
-    """The request's JSON object, or 400/422 with the error shape. A ``Body``: a dict whose
-    ``text``, ``integer``, ``id``, ``boolean``, ``text_list`` and ``object`` read a field as
-    that JSON type or answer 422 naming it (marketplace/inputs.py). ``optional``: a request
-    without a body (or with an empty one) is an empty object."""
-    if optional and not request.get_data(cache=True).strip():
-        return Body()
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ValidationError(_("Badan permintaan harus JSON."), fields={"body": _("JSON tidak valid.")})
-    if not isinstance(data, dict):
-        raise ValidationError(_("Badan permintaan harus objek JSON."), fields={"body": _("Harus objek JSON.")})
-    return Body(data)
-
-
-def int_arg(name: str, default: int, minimum: int = 1, maximum: int = 1_000_000) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    text = raw.strip()
-    unsigned = text[1:] if text[:1] == "-" else text
-    if not (unsigned.isascii() and unsigned.isdigit()):
-        raise ValidationError(fields={name: _("Harus bilangan bulat.")})
-    if not digits(unsigned):  # more digits than any column holds (and int() reads at most 4,300)
-        raise ValidationError(fields={name: _("Harus antara %(a)d dan %(b)d.", a=minimum, b=maximum)})
-    value = int(text)
-    if not minimum <= value <= maximum:
-        raise ValidationError(fields={name: _("Harus antara %(a)d dan %(b)d.", a=minimum, b=maximum)})
-    return value
-
-
-def page_args(default_per_page: int = 24, max_per_page: int = 100) -> tuple[int, int]:
-    return int_arg("page", 1, 1, 100_000), int_arg("per_page", default_per_page, 1, max_per_page)
-
-
-def paged(items: list, total: int, page: int, per_page: int) -> dict:
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
-
-
-# endpoint modules register their routes on ``bp`` when imported
-from marketplace.api import accounts, agency, buying, catalog, expos, ledger, openapi, stores  # noqa: E402,F401
+__all__ = ["accounts", "agency", "auth_required", "bp", "buying", "catalog", "committing", "current_api_user",
+           "expos", "int_arg", "json_body", "ledger", "openapi", "page_args", "paged", "stores"]

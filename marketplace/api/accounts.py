@@ -6,8 +6,8 @@ from flask import request
 
 from marketplace.accounts import mails, services
 from marketplace.accounts import tokens as api_tokens
-from marketplace.accounts.views import RESEND_LIMIT, SIGN_IN_LIMIT, SIGN_IN_SCOPE
-from marketplace.api import auth_required, bp, current_api_user, json_body
+from marketplace.accounts.services import RESEND_LIMIT, SIGN_IN_LIMIT, SIGN_IN_SCOPE
+from marketplace.api.base import auth_required, bp, current_api_user, json_body
 from marketplace.errors import Unauthorized, error_response
 from marketplace.extensions import db, limiter
 from marketplace.stores.services import stores_of

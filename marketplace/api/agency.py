@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from marketplace import site_settings
 from marketplace.agency import reports
 from marketplace.agency import services as agency
-from marketplace.api import auth_required, bp, current_api_user, json_body, page_args, paged
+from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.api.serializers import store_json
-from marketplace.api.stores import committing
 from marketplace.errors import ValidationError
 from marketplace.stores.models import STORE_STATUSES
 
@@ -117,7 +116,5 @@ def sales_report():
     report = reports.report_for(request.args.get("expo") or None, request.args.get("from") or None,
                                 request.args.get("to") or None)
     if fmt == "csv":
-        from marketplace.agency.report_views import csv_response
-
-        return csv_response(report)
+        return reports.csv_response(report)
     return report.as_dict()

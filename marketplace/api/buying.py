@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
-from marketplace.api import auth_required, bp, current_api_user, json_body, page_args, paged
+from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.cart import services as carts
 from marketplace.checkout import services as checkout
 from marketplace.errors import ServiceError, ValidationError
@@ -15,23 +15,6 @@ from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import ORDER_STATUSES
 from marketplace.payments import services as payments
 from marketplace.reviews import services as reviews
-
-
-def _committed(fn, *args, **kwargs):
-    """Run a service call and commit; roll back on any error (which then answers in the error shape)."""
-    try:
-        result = fn(*args, **kwargs)
-        db.session.commit()
-        return result
-    except Exception:
-        db.session.rollback()
-        raise
-
-
-def _expire_lazily(**scope) -> None:
-    from marketplace.orders.views import expire_lazily
-
-    expire_lazily(**scope)
 
 
 def _status_arg() -> str | None:
@@ -110,8 +93,9 @@ def api_cart_add():
     """Add ``quantity`` of ``variant_id``: 201 with the cart; 422 bad quantity, 404 no variant,
     409 not sold or short."""
     data = json_body()
-    return cart_json(_committed(carts.add, current_api_user(), None, data.id("variant_id"),
-                                data.get("quantity", 1))), 201
+    with committing():
+        cart = carts.add(current_api_user(), None, data.id("variant_id"), data.get("quantity", 1))
+    return cart_json(cart), 201
 
 
 @bp.patch("/cart/items/<int:item_id>")
@@ -119,14 +103,18 @@ def api_cart_add():
 def api_cart_update(item_id: int):
     """Set a line's ``quantity``; 404 for a line not in the cart."""
     data = json_body()
-    return cart_json(_committed(carts.change, current_api_user(), None, item_id, data.get("quantity")))
+    with committing():
+        cart = carts.change(current_api_user(), None, item_id, data.get("quantity"))
+    return cart_json(cart)
 
 
 @bp.delete("/cart/items/<int:item_id>")
 @auth_required("shopper")
 def api_cart_remove(item_id: int):
     """Take a line out; 404 for a line not in the cart."""
-    return cart_json(_committed(carts.take_out, current_api_user(), None, item_id))
+    with committing():
+        cart = carts.take_out(current_api_user(), None, item_id)
+    return cart_json(cart)
 
 
 # --- checkout -------------------------------------------------------------------------------
@@ -180,7 +168,7 @@ def api_checkout_extras():
 def api_orders():
     """The user's orders, newest first; ``?status=`` filters."""
     user = current_api_user()
-    _expire_lazily(user_id=user.id)
+    orders.expire_and_commit(user_id=user.id)
     page, per_page = page_args(20, 100)
     items, total = orders.shopper_orders(user, page, per_page, _status_arg())
     return paged([order_json(o) for o in items], total, page, per_page)
@@ -191,14 +179,15 @@ def api_orders():
 def api_order(number: str):
     """One of the user's orders; 404 for anyone else's."""
     user = current_api_user()
-    _expire_lazily(user_id=user.id)
+    orders.expire_and_commit(user_id=user.id)
     return order_json(orders.get_for_shopper(user, number))
 
 
 def _shopper_move(number: str, to_status: str, **details):
     user = current_api_user()
     order = orders.get_for_shopper(user, number)
-    _committed(transition, order, to_status, user, **details)
+    with committing():
+        transition(order, to_status, user, **details)
     return order_json(orders.get_for_shopper(user, number))
 
 
@@ -223,8 +212,8 @@ def api_order_review(number: str):
     data = json_body()
     user = current_api_user()
     order = orders.get_for_shopper(user, number)
-    review = _committed(reviews.add_review, user, order, data.get("rating"), data.get("comment", ""),
-                        data.id("line_id"))
+    with committing():
+        review = reviews.add_review(user, order, data.get("rating"), data.get("comment", ""), data.id("line_id"))
     return reviews.review_json(review), 201
 
 
@@ -238,7 +227,7 @@ def api_seller_orders():
 
     user = current_api_user()
     mine = stores.stores_of(user)
-    _expire_lazily(store_ids=[s.id for s in mine])
+    orders.expire_and_commit(store_ids=[s.id for s in mine])
     store_id = None
     if request.args.get("store"):
         store = next((s for s in mine if s.slug == request.args["store"]), None)
@@ -255,7 +244,7 @@ def api_seller_orders():
 def api_seller_order(number: str):
     """One order of the user's store; 404 for another store's."""
     user = current_api_user()
-    _expire_lazily(store_ids=orders.seller_store_ids(user))
+    orders.expire_and_commit(store_ids=orders.seller_store_ids(user))
     return order_json(orders.get_for_seller(user, number))
 
 
@@ -268,5 +257,6 @@ def api_seller_order_status(number: str):
     user = current_api_user()
     order = orders.get_for_seller(user, number)
     text = {k: data.text(k) for k in ("tracking_number", "courier", "reason")}
-    _committed(transition, order, data.text("status", ""), user, **text)
+    with committing():
+        transition(order, data.text("status", ""), user, **text)
     return order_json(orders.get_for_seller(user, number))

@@ -6,7 +6,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from marketplace import pagecache
-from marketplace.api import bp, paged
+from marketplace.api.base import bp, paged
 from marketplace.api.serializers import category_json, product_json
 from marketplace.catalog import queries
 from marketplace.catalog.search import parse_search_args, search_products

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from marketplace.api import auth_required, bp, current_api_user, json_body
-from marketplace.api.stores import committing
+from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body
 from marketplace.errors import ValidationError
 from marketplace.expo import queries
 from marketplace.expo import services as expos

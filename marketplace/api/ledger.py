@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from flask import request
 
-from marketplace.api import auth_required, bp, current_api_user
+from marketplace.api.base import auth_required, bp, current_api_user
 from marketplace.ledger import services as ledger
-from marketplace.ledger.views import store_for
 
 
 @bp.get("/seller/ledger")
 @auth_required()
 def seller_ledger():
     """The ledger of the user's store (``?store=SLUG`` when they have several); 404 when they have none."""
-    store = store_for(current_api_user(), request.args.get("store"))
+    store = ledger.store_for(current_api_user(), request.args.get("store"))
     return ledger.summary_json(store, ledger.summary(store.id))

@@ -5,39 +5,22 @@ products, variants and photos answer 404 to anyone who is not its member.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
-from marketplace.api import auth_required, bp, current_api_user, json_body, page_args, paged
+from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.api.serializers import product_json, store_json, variant_json
 from marketplace.catalog import services as catalog
 from marketplace.catalog.sectors import SECTORS
-from marketplace.errors import Conflict, NotFound, ValidationError
+from marketplace.errors import NotFound, ValidationError
 from marketplace.expo import services as expo
-from marketplace.extensions import db
 from marketplace.media import limit_uploads, media_url
 from marketplace.stores import services as stores
 
 PRODUCT_FIELDS = ("name", "description", "category", "status", "unit", "weight_grams")
 VARIANT_FIELDS = ("name", "sku", "price", "stock")
 STORE_FIELDS = ("name", "nib", "city", "sector", "whatsapp", "address", "description")
-
-
-@contextmanager
-def committing():
-    """Commit what the block wrote; roll everything back on any error."""
-    try:
-        yield
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict(_("Data bertentangan dengan data lain (mis. SKU sudah dipakai).")) from exc
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def _pick(data: dict, names: tuple[str, ...]) -> dict:

@@ -12,16 +12,11 @@ from marketplace.cart import services
 from marketplace.cart.forms import AddToCartForm, QuantityForm, RemoveForm
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.urls import safe_next
 
 log = logging.getLogger(__name__)
 bp = Blueprint("cart", __name__, template_folder="templates")
 SESSION_KEY = "cart_token"
-
-
-def _safe_next(target: str | None) -> str | None:
-    from marketplace.accounts.views import safe_next
-
-    return safe_next(target)
 
 
 def _visitor(create: bool = False) -> tuple:
@@ -80,7 +75,7 @@ def show():
 def add():
     """Add a variant (form fields ``variant_id``, ``quantity``); back to ``next`` or the cart."""
     form = AddToCartForm()
-    back = _safe_next(form.next.data or request.args.get("next")) or url_for("cart.show")
+    back = safe_next(form.next.data or request.args.get("next")) or url_for("cart.show")
     if not form.validate_on_submit():
         flash(_("Pilih varian dan jumlahnya."), "error")
         return redirect(back)

@@ -289,6 +289,34 @@ def update_variant(variant: Variant, actor, data: dict) -> Variant:
     return variant
 
 
+def edit_product(product: Product, actor, data: dict, variant_rows: list[tuple[str | None, dict | None]]) -> None:
+    """The product edit form at once: the product's fields (``data``), then each variant row —
+    ``(id, fields)`` updates the product's variant ``id``, ``(None, fields)`` adds one, and
+    ``(None, None)`` is a blank row. Every part is tried, so the one ValidationError names the
+    errors of all of them, a variant's as ``variants.<row>.<field>``; the caller rolls back.
+    :raise NotFound: an id that is not one of the product's variants."""
+    errors: dict[str, str] = {}
+    try:
+        update_product(product, actor, data)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    variants = {v.id: v for v in product.variants}
+    for i, (variant_id, fields) in enumerate(variant_rows):
+        try:
+            if variant_id:
+                variant = variants.get(int(variant_id)) if digits(variant_id) else None
+                if variant is None:
+                    raise NotFound(_("Varian tidak ditemukan."))
+                update_variant(variant, actor, fields or {})
+            elif fields is not None:
+                add_variant(product, actor, fields)
+        except ValidationError as exc:
+            errors.update({key if key.startswith("variants") else f"variants.{i}.{key}": message
+                           for key, message in exc.fields.items()})
+    if errors:
+        raise ValidationError(fields=errors)
+
+
 def delete_variant(variant: Variant, actor) -> None:
     count = db.session.execute(
         select(func.count()).select_from(Variant).where(Variant.product_id == variant.product_id)).scalar_one()

@@ -15,7 +15,7 @@ from marketplace.catalog.search import SearchParams, latest_products, parse_sear
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
 from marketplace.expo.services import expo_state, next_change
-from marketplace.inputs import page_number
+from marketplace.inputs import page_arg
 from marketplace.stores import interest
 from marketplace.stores.services import get_selling_store
 from marketplace.urls import absolute_url
@@ -39,10 +39,6 @@ def image_size(width: int, height: int, side: int) -> tuple[int, int]:
 
 def _per_page() -> int:
     return int(current_app.config.get("PER_PAGE", 24))
-
-
-def _page_arg() -> int:
-    return page_number(request.args.get("page"))
 
 
 def _pager_args(**view_args) -> dict:
@@ -124,7 +120,7 @@ def stores():
     """Approved stores by name, filtered by ?sector= and ?city=."""
     sector = request.args.get("sector") if request.args.get("sector") in SECTORS else None
     city = (request.args.get("city") or "").strip()[:80] or None
-    result = queries.store_page(sector, city, _page_arg(), _per_page())
+    result = queries.store_page(sector, city, page_arg(), _per_page())
     return render_template("catalog/stores.html", result=result, sector=sector, city=city,
                            sectors=sector_choices(), cities=queries.cities(), pager_args=_pager_args())
 

@@ -23,13 +23,24 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace import audit, inputs
-from marketplace.errors import ValidationError
+from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry, Payout
 from marketplace.stores import interest
+from marketplace.stores import services as stores
 
 log = logging.getLogger(__name__)
 BPS = 10_000
+
+
+def store_for(user, slug: str | None):
+    """The store whose ledger ``user`` reads: ``slug`` among theirs, or their only/first one; 404 otherwise."""
+    mine = stores.stores_of(user)
+    if slug:
+        mine = [s for s in mine if s.slug == slug]
+    if not mine:
+        raise NotFound(_("Toko tidak ditemukan."))
+    return mine[0]
 
 
 def commission_of(total: int, bps: int) -> int:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 
+from marketplace.agency import agency_only
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
@@ -27,26 +28,13 @@ class PayoutForm(FlaskForm):
     note = StringField(_l("Catatan"), render_kw={"maxlength": 500})
 
 
-def store_for(user, slug: str | None):
-    """The store whose ledger ``user`` reads: ``slug`` among theirs, or their only/first one; 404 otherwise."""
-    from marketplace.errors import NotFound
-    from marketplace.stores import services as stores
-
-    mine = stores.stores_of(user)
-    if slug:
-        mine = [s for s in mine if s.slug == slug]
-    if not mine:
-        raise NotFound(_("Toko tidak ditemukan."))
-    return mine[0]
-
-
 @bp.get("/seller/ledger")
 @login_required
 def seller():
     """The store's earnings, commission, refunds, payouts and balance; ``?store=`` for a user with several."""
     from marketplace.stores import services as stores
 
-    store = store_for(current_user, request.args.get("store"))
+    store = services.store_for(current_user, request.args.get("store"))
     return render_template("ledger/seller.html", store=store, stores=stores.stores_of(current_user),
                            summary=(s := services.summary(store.id)), numbers=services.order_numbers(s.entries))
 
@@ -55,15 +43,10 @@ def seller():
 @login_required
 def seller_csv():
     """The store's ledger as CSV."""
-    store = store_for(current_user, request.args.get("store"))
+    store = services.store_for(current_user, request.args.get("store"))
     body = services.csv_export(store, services.summary(store.id))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="saldo-{store.slug}.csv"'})
-
-
-def _finance_only():
-    if not current_user.has_role("agency"):
-        abort(403)
 
 
 @bp.route("/finance/payouts", methods=["GET", "POST"])
@@ -73,7 +56,7 @@ def payouts():
     from marketplace.stores.models import Store
     from sqlalchemy import select
 
-    _finance_only()
+    agency_only()
     balances = services.balances()
     stores = list(db.session.scalars(select(Store).where(Store.id.in_(list(balances) or [-1])).order_by(Store.name)))
     form = PayoutForm()

@@ -29,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -40,20 +39,11 @@ from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.orders import notifications
-from marketplace.orders.models import Order, OrderEvent, OrderLine
+from marketplace.orders.models import STATUS_LABELS, Order, OrderEvent, OrderLine
 from marketplace.payments import services as payments
 from marketplace.agency.assist import ASSISTANT
 from marketplace.stores import interest
 
-STATUS_LABELS = {
-    "pending_payment": _l("Menunggu pembayaran"),
-    "paid": _l("Dibayar"),
-    "processing": _l("Diproses penjual"),
-    "shipped": _l("Dikirim"),
-    "completed": _l("Selesai"),
-    "cancelled": _l("Dibatalkan"),
-    "refunded": _l("Dana dikembalikan"),
-}
 
 EXPIRED_REASON = "expired"
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,6 +12,15 @@ from marketplace.types import UTCDateTime
 
 ORDER_STATUSES = ("pending_payment", "paid", "processing", "shipped", "completed", "cancelled", "refunded")
 OPEN_STATUSES = ("pending_payment", "paid", "processing", "shipped")
+STATUS_LABELS = {
+    "pending_payment": _l("Menunggu pembayaran"),
+    "paid": _l("Dibayar"),
+    "processing": _l("Diproses penjual"),
+    "shipped": _l("Dikirim"),
+    "completed": _l("Selesai"),
+    "cancelled": _l("Dibatalkan"),
+    "refunded": _l("Dana dikembalikan"),
+}
 
 
 class Order(db.Model):

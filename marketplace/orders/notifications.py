@@ -10,53 +10,16 @@ logged; it never changes what the request answers.
 from __future__ import annotations
 
 import logging
-from typing import Callable
 
-from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from marketplace import mail
 from marketplace.extensions import db
-from marketplace.orders.models import extras_of, lines_of
+from marketplace.mail import queue_mail
+from marketplace.orders.models import STATUS_LABELS, extras_of, lines_of
 from marketplace.urls import absolute_url
 
 log = logging.getLogger(__name__)
-QUEUE_KEY = "apik_after_commit"
-
-
-def after_commit(action: Callable[[], None]) -> None:
-    """Run ``action`` once the current transaction commits; forget it if it rolls back."""
-    db.session.info.setdefault(QUEUE_KEY, []).append(action)
-
-
-@event.listens_for(Session, "after_commit")
-def _run_queue(session) -> None:
-    for action in session.info.pop(QUEUE_KEY, []):
-        try:
-            action()
-        except Exception:  # SMTP down must not turn a committed order into an error
-            log.exception("after-commit action failed")
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _drop_queue(session, transaction) -> None:
-    if transaction.parent is None:  # the outermost transaction ended without after_commit: rolled back
-        session.info.pop(QUEUE_KEY, None)
-
-
-def queue_mail(to: str | None, subject, template: str, locale: str | None = None, **context) -> None:
-    """Render ``template`` now (in ``locale``) and deliver it after the commit."""
-    if not to:
-        return
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        body = render_template(template, **context)
-        subject = str(subject)
-    after_commit(lambda: mail.deliver_after_response(to, subject, body))
-
-
 # A link for an e-mail, always under BASE_URL (marketplace/urls.py); the old name stays for plugins.
 external_url = absolute_url
 
@@ -115,8 +78,6 @@ def new_order_for_seller(order, owner) -> None:
 
 def status_changed(order, old_status: str, actor) -> None:
     """The shopper hears of every change; the seller of payments and of cancellations it did not make."""
-    from marketplace.orders.lifecycle import STATUS_LABELS
-
     shopper = _user(order.user_id)
     if shopper:
         queue_mail(shopper.email,

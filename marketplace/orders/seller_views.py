@@ -11,10 +11,10 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.orders import services
 from marketplace.orders.forms import SellerStatusForm
-from marketplace.inputs import page_number
-from marketplace.orders.lifecycle import STATUS_LABELS, allowed_moves, transition
+from marketplace.inputs import page_arg
+from marketplace.orders.lifecycle import allowed_moves, transition
+from marketplace.orders.models import STATUS_LABELS
 from marketplace.orders.models import ORDER_STATUSES
-from marketplace.orders.views import expire_lazily
 
 bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders", template_folder="templates")
 PER_PAGE = 30
@@ -37,10 +37,10 @@ def _stores():
 def queue():
     """Orders of the stores the user works for; ``?status=`` and ``?store=`` filter."""
     stores = _stores()
-    expire_lazily(store_ids=[s.id for s in stores])
+    services.expire_and_commit(store_ids=[s.id for s in stores])
     status = request.args.get("status") if request.args.get("status") in ORDER_STATUSES else None
     store = next((s for s in stores if s.slug == request.args.get("store")), None)
-    page = page_number(request.args.get("page"))
+    page = page_arg()
     orders, total = services.seller_orders(current_user, store.id if store else None, status, page, PER_PAGE)
     return render_template("orders/seller_queue.html", orders=orders, total=total, page=page, per_page=PER_PAGE,
                            stores=stores, store=store, status=status, statuses=STATUS_LABELS)
@@ -55,7 +55,7 @@ def _page(order, form: SellerStatusForm | None = None, status: int = 200):
 @login_required
 def detail(number: str):
     """One order of the user's store; 404 for another store's."""
-    expire_lazily(store_ids=services.seller_store_ids(current_user))
+    services.expire_and_commit(store_ids=services.seller_store_ids(current_user))
     return _page(services.get_for_seller(current_user, number))
 
 

@@ -5,6 +5,7 @@ Status changes go through :func:`marketplace.orders.lifecycle.transition` only.
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime
 
@@ -20,6 +21,8 @@ from marketplace.orders.lifecycle import EXPIRED_REASON, ConcurrentChange, trans
 from marketplace.orders.models import ORDER_STATUSES, Order, OrderEvent, OrderExtra, OrderLine
 from marketplace.payments import services as payments
 from marketplace.site_settings import commission_bps_sql
+
+log = logging.getLogger(__name__)
 
 
 # --- creating ----------------------------------------------------------------------------
@@ -181,6 +184,19 @@ def expire_due(**scope) -> int:
     """Expire every due order of ``scope`` (see :func:`due_order_ids`) in the current
     transaction; the number expired now."""
     return sum(expire_one(order_id) for order_id in due_order_ids(**scope))
+
+
+def expire_and_commit(**scope) -> None:
+    """Unpaid orders of ``scope`` past their window are cancelled when someone looks at them
+    (``flask orders expire`` does the same on a schedule). The one service that commits: it runs
+    before a page or an API listing reads the orders, as its own transaction, and never fails the
+    request (an error is logged and rolled back)."""
+    try:
+        if expire_due(**scope):
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("lazy expiry failed for %s", scope)
 
 
 # --- payments ----------------------------------------------------------------------------

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
-from marketplace.inputs import page_number
+from marketplace.inputs import page_arg
 from marketplace.orders import services
 from marketplace.orders.forms import CancelForm, ConfirmForm
-from marketplace.orders.lifecycle import STATUS_LABELS, allowed_moves, transition
+from marketplace.orders.lifecycle import allowed_moves, transition
+from marketplace.orders.models import STATUS_LABELS
 
 log = logging.getLogger(__name__)
 bp = Blueprint("orders", __name__, template_folder="templates")
@@ -24,19 +25,8 @@ def order_status(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
-def expire_lazily(**scope) -> None:
-    """Unpaid orders past their window are cancelled when someone looks at them
-    (``flask orders expire`` does the same on a schedule). Never fails the page."""
-    try:
-        if services.expire_due(**scope):
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        log.exception("lazy expiry failed for %s", scope)
-
-
 def _expire_mine() -> None:
-    expire_lazily(user_id=current_user.id)
+    services.expire_and_commit(user_id=current_user.id)
 
 
 @bp.get("/orders")
@@ -44,7 +34,7 @@ def _expire_mine() -> None:
 def index():
     """The shopper's orders, newest first."""
     _expire_mine()
-    page = page_number(request.args.get("page"))
+    page = page_arg()
     orders, total = services.shopper_orders(current_user, page, PER_PAGE)
     return render_template("orders/index.html", orders=orders, total=total, page=page, per_page=PER_PAGE)
 

@@ -24,7 +24,6 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.media import limit_uploads
-from marketplace.inputs import digits
 from marketplace.stores import services
 from marketplace.urls import absolute_url
 from marketplace.stores.forms import (
@@ -269,7 +268,7 @@ def accept_invite(token: str):
 
 def _claim(token: str, invite):
     """The owner-claim form: name and password make the account, sign in and take the store over."""
-    from marketplace.accounts.views import start_session
+    from marketplace.accounts.sessions import start_session
 
     store = services.get_store_by_id(invite.store_id)
     form = ClaimForm()
@@ -379,38 +378,18 @@ def edit_product(slug: str, product_id: int):
     form = _product_form()
     if not form.validate_on_submit():
         return _render_edit(store, member, product, form=form, status=422)
-    errors = _save_product(product, form)
-    if errors:
+    rows = [(entry.form.id.data or None,
+             entry.form.service_data() if entry.form.id.data or not entry.form.is_blank() else None)
+            for entry in form.variants.entries]
+    try:
+        catalog.edit_product(product, current_user, form.product_data(), rows)
+    except ValidationError as exc:
         db.session.rollback()
-        _apply_product_errors(form, ValidationError(fields=errors), list(range(len(form.variants.entries))))
+        _apply_product_errors(form, exc, list(range(len(form.variants.entries))))
         return _render_edit(store, member, _store_product(store, product_id), form=form, status=422)
     db.session.commit()
     flash(_("Perubahan produk tersimpan."), "success")
     return redirect(url_for(".edit_product", slug=store.slug, product_id=product.id))
-
-
-def _save_product(product, form: ProductForm) -> dict[str, str]:
-    """Apply the edit form through the services; the field errors of every part, by form row."""
-    errors: dict[str, str] = {}
-    try:
-        catalog.update_product(product, current_user, form.product_data())
-    except ValidationError as exc:
-        errors.update(exc.fields)
-    variants = {v.id: v for v in product.variants}
-    for i, entry in enumerate(form.variants.entries):
-        row = entry.form
-        try:
-            if row.id.data:
-                variant = variants.get(int(row.id.data)) if digits(row.id.data) else None
-                if variant is None:
-                    raise NotFound(_("Varian tidak ditemukan."))
-                catalog.update_variant(variant, current_user, row.service_data())
-            elif not row.is_blank():
-                catalog.add_variant(product, current_user, row.service_data())
-        except ValidationError as exc:
-            errors.update({key if key.startswith("variants") else f"variants.{i}.{key}": message
-                           for key, message in exc.fields.items()})
-    return errors
 
 
 @bp.post("/seller/stores/<slug>/products/<int:product_id>/status")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from sqlalchemy import func, select
 
-from marketplace.api import auth_required, current_api_user, int_arg, page_args, paged
+from marketplace.api import auth_required, current_api_user, page_args, paged
 from marketplace.extensions import csrf, db
 
 from . import importer, pusher
@@ -63,7 +63,7 @@ def runs():
 def run(run_id: int):
     """One run with its row errors, paged (``page``, ``per_page`` up to 500). :raise 404:"""
     found = get_run(run_id)
-    page, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 100, 1, 500)
+    page, per_page = page_args(100, 500)
     issues, total = run_issues(found.id, page, per_page)
     return jsonify({**run_json(found, issues, total), "page": page, "per_page": per_page})
 

@@ -2,13 +2,13 @@
 upload, a pull from the configured server and a push. Agency and admin only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace.agency import agency_only
 from marketplace.errors import ServiceError
-from marketplace.extensions import login_manager
-from marketplace.inputs import page_number
+from marketplace.inputs import page_arg
 
 from . import importer, pusher
 from .forms import PullForm, PushForm, UploadForm
@@ -22,22 +22,11 @@ RUNS_PER_PAGE = 20
 ISSUES_PER_PAGE = 100
 
 
-@bp.before_request
-def agency_only():
-    """Sign-in page for visitors; 403 for users without the agency (or admin) role."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role("agency"):
-        abort(403)
-    return None
-
-
-def _page() -> int:
-    return page_number(request.args.get("page"))
+bp.before_request(agency_only)  # the core's agency guard: sign-in page for visitors, 403 for others
 
 
 def _render_index(upload: UploadForm, status: int = 200):
-    page = _page()
+    page = page_arg()
     runs, total = list_runs(page, RUNS_PER_PAGE)
     return render_template("esmart/index.html", runs=runs, total=total, page=page, per_page=RUNS_PER_PAGE,
                            upload=upload, pull_form=PullForm(), push_form=PushForm(),
@@ -101,7 +90,7 @@ def push():
 def run(run_id: int):
     """A run's counts and its row errors, paged. :raise 404: unknown run"""
     found = get_run(run_id)
-    page = _page()
+    page = page_arg()
     issues, total = run_issues(found.id, page, ISSUES_PER_PAGE)
     return render_template("esmart/run.html", run=found, issues=issues, total=total, page=page,
                            per_page=ISSUES_PER_PAGE)

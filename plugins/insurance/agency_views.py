@@ -3,16 +3,17 @@ grants to one store or to every exhibitor of an expo, policies and claims.
 Agency and admin only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import site_settings
+from marketplace.agency import agency_only
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.expo import services as expos
-from marketplace.extensions import db, login_manager
+from marketplace.extensions import db
 from marketplace.forms import apply_errors
-from marketplace.inputs import page_number
+from marketplace.inputs import page_arg
 from marketplace.stores import services as stores
 
 from . import claims, policies, protection, report, terms
@@ -22,14 +23,7 @@ from .models import OBJECT_KINDS
 bp = Blueprint("insurance_agency", __name__, url_prefix="/agency/insurance", template_folder="templates")
 
 
-@bp.before_request
-def agency_only():
-    """Sign-in page for visitors; 403 for users without the agency (or admin) role."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role("agency"):
-        abort(403)
-    return None
+bp.before_request(agency_only)  # the core's agency guard: sign-in page for visitors, 403 for others
 
 
 def _product_choices() -> list[tuple[str, str]]:
@@ -49,7 +43,7 @@ def _forms(grant=None, expo_grant=None, rate=None):
 
 
 def _index(status: int = 200, **forms):
-    page = page_number(request.args.get("page"))
+    page = page_arg()
     found, total = policies.listing(current_user, page, 50)
     recent, claim_total = claims.listing(current_user, None, 1, 50)
     return render_template("insurance/agency_index.html", products=terms.products(), policies=found,

@@ -33,10 +33,8 @@ from marketplace.stores import interest
 from marketplace.stores import services as stores
 
 from . import access, notifications, policies, terms
-from .models import CLAIM_STATUSES, OPEN_CLAIM_STATUSES, Claim, ClaimPhoto, OrderProtection, Policy
+from .models import CLAIM_STATUSES, STATUS_LABELS, OPEN_CLAIM_STATUSES, Claim, ClaimPhoto, OrderProtection, Policy
 
-STATUS_LABELS = {"filed": _l("Diajukan"), "approved": _l("Disetujui"), "rejected": _l("Ditolak"),
-                 "paid": _l("Dibayar")}
 MAX_PHOTOS = 5
 DECISIONS = {"approve": ("filed", "approved"), "reject": ("filed", "rejected"), "paid": ("approved", "paid")}
 

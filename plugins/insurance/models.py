@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +21,8 @@ from marketplace.types import UTCDateTime
 POLICY_STATUSES = ("active", "expired", "cancelled")
 CLAIM_STATUSES = ("filed", "approved", "rejected", "paid")
 OPEN_CLAIM_STATUSES = ("filed", "approved")
+STATUS_LABELS = {"filed": _l("Diajukan"), "approved": _l("Disetujui"), "rejected": _l("Ditolak"),
+                 "paid": _l("Dibayar")}
 OBJECT_KINDS = ("shop", "kiosk", "cart")
 
 

@@ -5,7 +5,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.orders.notifications import external_url, queue_mail
+from marketplace.mail import queue_mail
+from marketplace.urls import absolute_url
+
+from .models import STATUS_LABELS
 
 
 def _user(user_id: int | None):
@@ -26,25 +29,23 @@ def policy_granted(policy, store, product) -> None:
         queue_mail(owner.email, _l("Polis %(product)s untuk %(store)s: %(number)s", product=product.name,
                                    store=store.name, number=policy.number),
                    "insurance/mail/policy_granted.txt", owner.locale, user=owner, policy=policy, store=store,
-                   product=product, url=external_url("insurance.certificate", policy_id=policy.id))
+                   product=product, url=absolute_url("insurance.certificate", policy_id=policy.id))
 
 
 def claim_filed(claim, insurer) -> None:
     """The insurer's users hear of a new claim; the claimant gets a receipt."""
     for user in _insurer_users(insurer.code):
         queue_mail(user.email, _l("Klaim baru #%(id)d", id=claim.id), "insurance/mail/claim_filed_insurer.txt",
-                   user.locale, user=user, claim=claim, url=external_url("insurance.claim", claim_id=claim.id))
+                   user.locale, user=user, claim=claim, url=absolute_url("insurance.claim", claim_id=claim.id))
     claimant = _user(claim.claimant_id)
     if claimant:
         queue_mail(claimant.email, _l("Klaim #%(id)d diterima", id=claim.id), "insurance/mail/claim_filed.txt",
                    claimant.locale, user=claimant, claim=claim,
-                   url=external_url("insurance.claim", claim_id=claim.id))
+                   url=absolute_url("insurance.claim", claim_id=claim.id))
 
 
 def claim_decided(claim) -> None:
     """The claimant (and, for a store's policy, the store's owner) hear of each step."""
-    from .claims import STATUS_LABELS
-
     people = [_user(claim.claimant_id)]
     if claim.store_id:
         from marketplace.stores import services as stores
@@ -57,4 +58,4 @@ def claim_decided(claim) -> None:
         seen.add(person.id)
         queue_mail(person.email, _l("Klaim #%(id)d: %(status)s", id=claim.id, status=STATUS_LABELS[claim.status]),
                    "insurance/mail/claim_decided.txt", person.locale, user=person, claim=claim,
-                   status=STATUS_LABELS[claim.status], url=external_url("insurance.claim", claim_id=claim.id))
+                   status=STATUS_LABELS[claim.status], url=absolute_url("insurance.claim", claim_id=claim.id))

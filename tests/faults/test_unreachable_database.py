@@ -16,7 +16,7 @@ from marketplace.accounts.models import User
 from marketplace.config import engine_options
 from marketplace.errors import RETRY_AFTER_SECONDS, database_unavailable
 from marketplace.extensions import db
-from marketplace.web import SESSION_ID_KEY
+from marketplace.accounts.sessions import SESSION_ID_KEY
 from tests.buying_factories import gen_listing
 from tests.conftest import ON_POSTGRES
 from tests.factories import gen_user

@@ -19,7 +19,7 @@ from functools import cache
 from flask import Flask, current_app, jsonify
 
 from marketplace import plugin_api
-from marketplace.api import bp
+from marketplace.api.base import bp
 from marketplace.api.openapi.builders import (
     API,
     BOOLEAN,
