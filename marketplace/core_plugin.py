@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
-from marketplace.plugin_api import hookimpl
+from marketplace.hookspecs import hookimpl
 
 
 class CorePlugin:

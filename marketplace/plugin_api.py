@@ -38,10 +38,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -50,241 +47,36 @@ import flask
 import pluggy
 from flask import Flask
 
-from marketplace.config import EXPLICIT_SETTINGS_KEY
+from marketplace import hookspecs
+from marketplace.hookspecs import EVENT_HOOKS, HOOK_NAMES, PROJECT, SLOTS, hookimpl, hookspec
+from marketplace.plugin_settings import (
+    PROBLEMS_KEY,
+    PluginError,
+    Setting,
+    coerce,
+    configure,
+    declared_settings,
+    needs_configuration,
+    resolve,
+)
 
-PROJECT = "apik_market"
+# What plugins import from here (``hookimpl``, ``Setting``) lives in hookspecs.py and
+# plugin_settings.py; this module is the one name they need.
+__all__ = ["CORE", "ENTRY_POINT_GROUP", "EVENT_HOOKS", "HOOK_NAMES", "PROJECT", "SLOTS", "PluginError",
+           "PluginFailure", "Setting", "bundled_plugins", "call_each", "coerce", "declared_settings", "enabled",
+           "find_plugin", "gather", "hookimpl", "hookspec", "implemented_hooks", "load_plugins", "manager",
+           "needs_configuration", "new_manager", "notify", "plugin_names", "register", "resolve"]
+
 ENTRY_POINT_GROUP = "apik_market.plugins"
 PLUGINS_PACKAGE = "plugins"
 PLUGINS_DIR = Path(__file__).resolve().parent.parent / PLUGINS_PACKAGE
 EXTENSION_KEY = "apik_plugins"
-PROBLEMS_KEY = "apik_plugin_problems"
 CORE = "core"
-
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
 
 log = logging.getLogger("marketplace.plugins")
 
 
-_EVENT_SPECS: set[str] = set()
-
-
-def event(spec: Callable) -> Callable:
-    """Marks a hook specification as an event: called through :func:`notify`."""
-    _EVENT_SPECS.add(spec.__name__)
-    return spec
-
-
-# --- hook specifications -----------------------------------------------------------
-
-@hookspec
-def init_app(app: Flask) -> None:
-    """At start-up, after the core blueprints and the plugin's settings: register blueprints, CLI
-    groups, template folders. An exception stops start-up."""
-
-
-@hookspec
-def payment_methods() -> list:
-    """The payment methods this plugin offers: a list of ``marketplace.payments.methods.PaymentMethod``."""
-
-
-@hookspec
-def checkout_extras(cart) -> list:
-    """Paid add-ons offered at checkout for ``cart`` (None: in general): a list of
-    ``marketplace.checkout.extras.CheckoutExtra``."""
-
-
-@event
-@hookspec
-def order_placed(order) -> None:
-    """Event: ``order`` was created at checkout (once per order), inside the checkout transaction.
-    That transaction may still roll back (stock is reserved after this event): write only to
-    the database here; anything sent outside it belongs after the commit. ``order.lines`` and
-    ``order.extras`` are loaded; its other relationships are not (query them)."""
-
-
-@event
-@hookspec
-def order_paid(order, payment) -> None:
-    """Event: the money of ``order`` was recorded on ``payment`` (prepaid: confirmed; cash on delivery: collected)."""
-
-
-@event
-@hookspec
-def order_status_changed(order, old_status: str, new_status: str, actor) -> None:
-    """Event: ``order`` moved from ``old_status`` to ``new_status``; ``actor`` is the user, or None for the system."""
-
-
-@event
-@hookspec
-def product_saved(product, created: bool) -> None:
-    """Event: a product was created (``created`` True) or edited by its store."""
-
-
-@event
-@hookspec
-def store_approved(store) -> None:
-    """Event: the agency approved ``store``; it now sells."""
-
-
-@hookspec
-def nav_items(user) -> list:
-    """Menu links for ``user`` (signed in): a list of dicts ``{"url", "label"}`` shown in the header
-    menu, the core's first. A plugin that raises is logged and its links are left out."""
-
-
-@hookspec
-def template_panels(slot: str) -> list:
-    """Template names a plugin adds to the named slot of a core page (one of ``SLOTS``), included
-    in registration order with the page's context; a plugin that raises is logged and its
-    panels are left out. The core never names a plugin's template. The slots and what their
-    pages give the template:
-
-    - ``seller_dashboard``: ``store``, ``member``, ``sales``; ``agency_report``: ``report``, ``args``;
-    - ``order_detail`` (the buyer's order page): ``order``, ``history``;
-    - ``product_detail``: ``product``, ``store``, ``variants`` (shown to anonymous visitors from
-      the page cache: no per-user content);
-    - ``checkout_summary`` (the summary beside the checkout form): ``cart``, ``methods``, ``extras``."""
-
-
-@hookspec
-def openapi_spec() -> dict:
-    """The plugin's part of ``/api/v1/openapi.json``: ``{"paths": {...}, "schemas": {...}}``, paths absolute
-    (``/api/v1/...``, ``/webhooks/...``), schemas merged under ``components/schemas``. Built with the helpers
-    of ``marketplace.api.openapi``; asked for only while the plugin is enabled. A plugin that raises is
-    logged and its part left out; a path or schema name already in the document is not replaced."""
-
-
-@hookspec
-def demo_data(summary) -> int | None:
-    """For ``flask demo load``, after the core's demo data (accounts, the expo, its stores,
-    products and sales): create this plugin's demo objects that are missing (idempotent) and
-    return how many were created. ``summary`` is the run's ``marketplace.demo.Summary`` (its
-    counts so far; read only). The core commits once at the end; an exception stops the load
-    and nothing is written."""
-
-
-SLOTS = ("seller_dashboard", "agency_report", "order_detail", "product_detail", "checkout_summary")
-
-
-def _spec_names() -> tuple[str, ...]:
-    module = sys.modules[__name__]
-    parser = pluggy.PluginManager(PROJECT)
-    return tuple(name for name in list(vars(module)) if parser.parse_hookspec_opts(module, name) is not None)
-
-
-HOOK_NAMES = _spec_names()
-EVENT_HOOKS = tuple(name for name in HOOK_NAMES if name in _EVENT_SPECS)
-
-
-# --- declared settings ---------------------------------------------------------------
-
-TRUTHY = ("1", "true", "yes", "on")
-KINDS = (str, int, float, bool, tuple)
-
-
-@dataclass(frozen=True)
-class Setting:
-    """A setting a plugin declares (class attribute ``settings``), read like a core setting.
-
-    ``kind`` is str, int, float, bool or tuple (a tuple of numbers; from the environment
-    ``"5,30"``); a text value of another kind is coerced as the environment's would be.
-    ``check(value)`` returns an error message or None; it is not called while the value is
-    unset (None or ""), which ``required`` refuses and otherwise allows. ``secret`` values are
-    shown as ``***``."""
-
-    name: str
-    default: Any = None
-    secret: bool = False
-    required: bool = False
-    kind: type = str
-    help: str = ""
-    check: Callable[[Any], str | None] | None = None
-
-
-def coerce(setting: Setting, raw: str) -> Any:
-    """A text value (environment, instance config) as ``setting.kind``; ValueError if it is not one."""
-    if setting.kind is bool:
-        return raw.strip().lower() in TRUTHY
-    if setting.kind is int:
-        return int(raw)
-    if setting.kind is float:
-        return float(raw)
-    if setting.kind is tuple:
-        return tuple(float(part) if "." in part else int(part) for part in (p.strip() for p in raw.split(",")))
-    return raw
-
-
-def _is_kind(value: Any, kind: type) -> bool:
-    if kind is bool or isinstance(value, bool):
-        return kind is bool and isinstance(value, bool)
-    if kind is float:
-        return isinstance(value, (int, float))
-    if kind is tuple:
-        return isinstance(value, (tuple, list))
-    return isinstance(value, kind)
-
-
-def resolve(app: Flask, setting: Setting) -> tuple[Any, str | None]:
-    """The setting's value in ``app`` and what is wrong with it (None: nothing). Writes nothing."""
-    explicit = app.extensions.get(EXPLICIT_SETTINGS_KEY, frozenset())
-    if setting.name in os.environ and setting.name not in explicit:
-        value: Any = os.environ[setting.name]
-    else:
-        value = app.config.get(setting.name, setting.default)
-    if value is None or value == "":
-        return value, (f"{setting.name} is required" if setting.required else None)
-    if isinstance(value, str) and setting.kind is not str:
-        try:
-            value = coerce(setting, value)
-        except ValueError:
-            return value, f"{setting.name}={value!r} is not a {setting.kind.__name__}"
-    if not _is_kind(value, setting.kind):
-        return value, f"{setting.name} must be a {setting.kind.__name__}, not {type(value).__name__}"
-    problem = setting.check(value) if setting.check else None
-    return value, (f"{setting.name}: {problem}" if problem else None)
-
-
-def declared_settings(plugin: Any, name: str = "") -> tuple[Setting, ...]:
-    found = tuple(getattr(plugin, "settings", ()) or ())
-    for setting in found:
-        if not isinstance(setting, Setting) or setting.kind not in KINDS:
-            raise PluginError(f"Plugin {name or plugin!r} declares {setting!r}: each of its `settings` must be a "
-                              f"marketplace.plugin_api.Setting whose kind is one of str, int, float, bool, tuple.")
-    return found
-
-
-def _configure(app: Flask, name: str, plugin: Any) -> None:
-    """Put the plugin's settings into app.config; a problem stops production, is recorded elsewhere."""
-    problems = []
-    for setting in declared_settings(plugin, name):
-        value, problem = resolve(app, setting)
-        # development goes on with the default rather than a value the plugin cannot use
-        app.config[setting.name] = setting.default if problem else value
-        if problem:
-            problems.append(problem)
-    registry = app.extensions.setdefault(PROBLEMS_KEY, {})
-    registry.pop(name, None)
-    if not problems:
-        return
-    if app.config.get("MARKETPLACE_ENV") == "production":
-        raise PluginError(f"Plugin {name!r} needs configuration: {'; '.join(problems)}. Set it in the environment "
-                          f"or instance/config.py, or leave {name!r} out of MARKETPLACE_PLUGINS.")
-    registry[name] = problems
-    log.warning("plugin %s needs configuration: %s", name, "; ".join(problems))
-
-
-def needs_configuration(app: Flask | None = None) -> dict[str, list[str]]:
-    """The enabled plugins whose settings are missing or invalid (development and tests), with the messages."""
-    app = app or flask.current_app._get_current_object()
-    return dict(app.extensions.get(PROBLEMS_KEY, {}))
-
-
 # --- loading -------------------------------------------------------------------------
-
-class PluginError(RuntimeError):
-    """A plugin named in MARKETPLACE_PLUGINS cannot be loaded or configured: start-up stops."""
-
 
 class PluginFailure(Exception):
     """A payment or checkout hook raised; the caller turns it into a clear message."""
@@ -296,13 +88,12 @@ class PluginFailure(Exception):
         self.original = original
 
 
-# (no Flask proxies at module level: pluggy reads every module attribute looking for specs)
 def new_manager() -> pluggy.PluginManager:
     """A plugin manager with the specs and the core's own implementation registered."""
     from marketplace import core_plugin
 
     pm = pluggy.PluginManager(PROJECT)
-    pm.add_hookspecs(sys.modules[__name__])
+    pm.add_hookspecs(hookspecs)
     pm.register(core_plugin.plugin, name=CORE)
     return pm
 
@@ -372,7 +163,7 @@ def load_plugins(app: Flask) -> pluggy.PluginManager:
     for name in plugin_names(app):
         plugin = find_plugin(name)
         if plugin is not None and not pm.is_registered(plugin):
-            _configure(app, name, plugin)
+            configure(app, name, plugin)
             pm.register(plugin, name=name)
     call_each("init_app", {"app": app}, app=app)
     log.info("plugins enabled: %s", ", ".join(enabled(app)) or "none")
@@ -381,7 +172,7 @@ def load_plugins(app: Flask) -> pluggy.PluginManager:
 
 def register(app: Flask, plugin: Any, name: str) -> None:
     """Add a plugin object to a running app (tests and embedding code): its settings, then its ``init_app``."""
-    _configure(app, name, plugin)
+    configure(app, name, plugin)
     manager(app).register(plugin, name=name)
     call_each("init_app", {"app": app}, app=app, only=plugin)
 

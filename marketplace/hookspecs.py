@@ -1,0 +1,129 @@
+"""The hook specifications of Apik Market's plugins, and pluggy's markers.
+
+Plugins import ``hookimpl`` from :mod:`marketplace.plugin_api` (which re-exports everything
+here); this module holds only the specifications so the core's own implementation
+(:mod:`marketplace.core_plugin`) and the host can both import it without importing each other.
+No Flask proxies at module level: pluggy reads every attribute of this module looking for specs.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import pluggy
+from flask import Flask
+
+PROJECT = "apik_market"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+_EVENT_SPECS: set[str] = set()
+
+
+def event(spec: Callable) -> Callable:
+    """Marks a hook specification as an event: called through :func:`notify`."""
+    _EVENT_SPECS.add(spec.__name__)
+    return spec
+
+
+# --- hook specifications -----------------------------------------------------------
+
+@hookspec
+def init_app(app: Flask) -> None:
+    """At start-up, after the core blueprints and the plugin's settings: register blueprints, CLI
+    groups, template folders. An exception stops start-up."""
+
+
+@hookspec
+def payment_methods() -> list:
+    """The payment methods this plugin offers: a list of ``marketplace.payments.methods.PaymentMethod``."""
+
+
+@hookspec
+def checkout_extras(cart) -> list:
+    """Paid add-ons offered at checkout for ``cart`` (None: in general): a list of
+    ``marketplace.checkout.extras.CheckoutExtra``."""
+
+
+@event
+@hookspec
+def order_placed(order) -> None:
+    """Event: ``order`` was created at checkout (once per order), inside the checkout transaction.
+    That transaction may still roll back (stock is reserved after this event): write only to
+    the database here; anything sent outside it belongs after the commit. ``order.lines`` and
+    ``order.extras`` are loaded; its other relationships are not (query them)."""
+
+
+@event
+@hookspec
+def order_paid(order, payment) -> None:
+    """Event: the money of ``order`` was recorded on ``payment`` (prepaid: confirmed; cash on delivery: collected)."""
+
+
+@event
+@hookspec
+def order_status_changed(order, old_status: str, new_status: str, actor) -> None:
+    """Event: ``order`` moved from ``old_status`` to ``new_status``; ``actor`` is the user, or None for the system."""
+
+
+@event
+@hookspec
+def product_saved(product, created: bool) -> None:
+    """Event: a product was created (``created`` True) or edited by its store."""
+
+
+@event
+@hookspec
+def store_approved(store) -> None:
+    """Event: the agency approved ``store``; it now sells."""
+
+
+@hookspec
+def nav_items(user) -> list:
+    """Menu links for ``user`` (signed in): a list of dicts ``{"url", "label"}`` shown in the header
+    menu, the core's first. A plugin that raises is logged and its links are left out."""
+
+
+@hookspec
+def template_panels(slot: str) -> list:
+    """Template names a plugin adds to the named slot of a core page (one of ``SLOTS``), included
+    in registration order with the page's context; a plugin that raises is logged and its
+    panels are left out. The core never names a plugin's template. The slots and what their
+    pages give the template:
+
+    - ``seller_dashboard``: ``store``, ``member``, ``sales``; ``agency_report``: ``report``, ``args``;
+    - ``order_detail`` (the buyer's order page): ``order``, ``history``;
+    - ``product_detail``: ``product``, ``store``, ``variants`` (shown to anonymous visitors from
+      the page cache: no per-user content);
+    - ``checkout_summary`` (the summary beside the checkout form): ``cart``, ``methods``, ``extras``."""
+
+
+@hookspec
+def openapi_spec() -> dict:
+    """The plugin's part of ``/api/v1/openapi.json``: ``{"paths": {...}, "schemas": {...}}``, paths absolute
+    (``/api/v1/...``, ``/webhooks/...``), schemas merged under ``components/schemas``. Built with the helpers
+    of ``marketplace.api.openapi``; asked for only while the plugin is enabled. A plugin that raises is
+    logged and its part left out; a path or schema name already in the document is not replaced."""
+
+
+@hookspec
+def demo_data(summary) -> int | None:
+    """For ``flask demo load``, after the core's demo data (accounts, the expo, its stores,
+    products and sales): create this plugin's demo objects that are missing (idempotent) and
+    return how many were created. ``summary`` is the run's ``marketplace.demo.Summary`` (its
+    counts so far; read only). The core commits once at the end; an exception stops the load
+    and nothing is written."""
+
+
+SLOTS = ("seller_dashboard", "agency_report", "order_detail", "product_detail", "checkout_summary")
+
+
+def _spec_names() -> tuple[str, ...]:
+    module = sys.modules[__name__]
+    parser = pluggy.PluginManager(PROJECT)
+    return tuple(name for name in list(vars(module)) if parser.parse_hookspec_opts(module, name) is not None)
+
+
+HOOK_NAMES = _spec_names()
+EVENT_HOOKS = tuple(name for name in HOOK_NAMES if name in _EVENT_SPECS)
