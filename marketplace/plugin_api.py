@@ -178,7 +178,7 @@ def register(app: Flask, plugin: Any, name: str) -> None:
 
 
 def manager(app: Flask | None = None) -> pluggy.PluginManager:
-    app = app or flask.current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy typed as Flask
+    app = app or flask.current_app  # the proxy reads extensions as the app does
     pm = app.extensions.get(EXTENSION_KEY)
     if pm is None:  # an app built without load_plugins: the core's implementation only
         pm = app.extensions[EXTENSION_KEY] = new_manager()

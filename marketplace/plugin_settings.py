@@ -122,5 +122,5 @@ def configure(app: Flask, name: str, plugin: Any) -> None:
 
 def needs_configuration(app: Flask | None = None) -> dict[str, list[str]]:
     """The enabled plugins whose settings are missing or invalid (development and tests), with the messages."""
-    app = app or flask.current_app._get_current_object()
+    app = app or flask.current_app
     return dict(app.extensions.get(PROBLEMS_KEY, {}))
