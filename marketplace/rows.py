@@ -17,8 +17,8 @@ from typing import Callable, Sequence, TypeVar
 
 from sqlalchemy import bindparam, insert, inspect, update
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
+from marketplace import internals
 from marketplace.extensions import db
 
 M = TypeVar("M")
@@ -95,7 +95,7 @@ def write_each(changes: Sequence[tuple[object, dict]]) -> None:
                           for column in mapper.primary_key},
                        **{f"new_{name}": value for name, value in values.items()}})
         for name, value in values.items():
-            set_committed_value(obj, name, value)
+            internals.set_loaded(obj, name, value)
     db.session.execute(_update(table, names + tuple(name for name, _make in automatic)), params)
 
 
@@ -122,4 +122,4 @@ def _update(table, names: tuple[str, ...]):
 
 def attach(obj, name: str, value) -> None:
     """Set a relationship of a persistent object as loaded (no lazy load, no write)."""
-    set_committed_value(obj, name, value)
+    internals.set_loaded(obj, name, value)
