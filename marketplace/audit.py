@@ -15,6 +15,7 @@ from marketplace.types import UTCDateTime
 
 class AuditLog(db.Model):
     __tablename__ = "audit_log"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)

@@ -15,6 +15,7 @@ class Checkout(db.Model):
     submission arriving twice finds this row and answers with its orders."""
 
     __tablename__ = "checkouts"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         UniqueConstraint("user_id", "idempotency_key"),
         CheckConstraint("total >= 0", name="total_nonnegative"),

@@ -18,6 +18,7 @@ class Order(db.Model):
     snapshots taken at checkout; later catalogue edits do not change them."""
 
     __tablename__ = "orders"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("status IN ('pending_payment','paid','processing','shipped','completed',"
                         "'cancelled','refunded')", name="status"),
@@ -73,6 +74,7 @@ class Order(db.Model):
 
 class OrderLine(db.Model):
     __tablename__ = "order_lines"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price > 0", name="unit_price_positive"),
@@ -97,6 +99,7 @@ class OrderExtra(db.Model):
     """A paid add-on chosen at checkout (from a plugin's checkout_extras), priced for this order."""
 
     __tablename__ = "order_extras"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_nonnegative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,6 +113,7 @@ class OrderEvent(db.Model):
     """The order's history as its buyer and seller see it (the audit log has the rest)."""
 
     __tablename__ = "order_events"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)

@@ -20,6 +20,7 @@ class Payment(db.Model):
     captured. The database keeps the sums consistent."""
 
     __tablename__ = "payments"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("status IN ('pending','paid','cancelled','refunded','partially_refunded')", name="status"),
         CheckConstraint("amount >= 0", name="amount_nonnegative"),
