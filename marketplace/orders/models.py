@@ -15,7 +15,11 @@ OPEN_STATUSES = ("pending_payment", "paid", "processing", "shipped")
 
 class Order(db.Model):
     """What one store must deliver from one checkout. Names and prices are
-    snapshots taken at checkout; later catalogue edits do not change them."""
+    snapshots taken at checkout; later catalogue edits do not change them.
+
+    ORM events do not fire for its insert nor for the update of its number:
+    the checkout writes them through marketplace/rows.py, without the unit of
+    work. Later changes go through the session as usual."""
 
     __tablename__ = "orders"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
@@ -73,6 +77,9 @@ class Order(db.Model):
 
 
 class OrderLine(db.Model):
+    """One bought variant of an order, its name and price snapshotted. ORM events do not
+    fire for its insert: the checkout writes it through marketplace/rows.py."""
+
     __tablename__ = "order_lines"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
@@ -96,7 +103,8 @@ class OrderLine(db.Model):
 
 
 class OrderExtra(db.Model):
-    """A paid add-on chosen at checkout (from a plugin's checkout_extras), priced for this order."""
+    """A paid add-on chosen at checkout (from a plugin's checkout_extras), priced for this order.
+    ORM events do not fire for its insert: the checkout writes it through marketplace/rows.py."""
 
     __tablename__ = "order_extras"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
@@ -110,7 +118,8 @@ class OrderExtra(db.Model):
 
 
 class OrderEvent(db.Model):
-    """The order's history as its buyer and seller see it (the audit log has the rest)."""
+    """The order's history as its buyer and seller see it (the audit log has the rest). ORM
+    events do not fire for the first one, written by the checkout through marketplace/rows.py."""
 
     __tablename__ = "order_events"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
