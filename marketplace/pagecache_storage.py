@@ -180,6 +180,8 @@ class Flights:
 
 
 class PageCache:
+    """One app's page cache: its generations' store, its pages and memos, its render flights."""
+
     def __init__(self, app: Flask):
         self.ttl = float(app.config.get("PAGE_CACHE_TTL") or 300)
         self.pages = LRU(int(app.config.get("PAGE_CACHE_MAX_BYTES") or 64 * 1024 * 1024))
@@ -229,9 +231,9 @@ class PageCache:
 
 
 def current(app: Flask | None = None) -> PageCache | None:
+    """The page cache of ``app`` (default: the current app), None when it has none."""
     app = app or (current_app._get_current_object() if has_app_context() else None)  # type: ignore[attr-defined]
     return app.extensions.get(EXTENSION) if app is not None else None
-
 
 
 def invalidate(*scopes: str) -> None:
