@@ -28,6 +28,20 @@ def set_loaded(obj: object, name: str, value: Any) -> None:
     set_committed_value(obj, name, value)
 
 
+def value_in_hand(obj: object, name: str) -> Any:
+    """The value of attribute ``name`` of an ORM object if it is loaded or was set, else
+    None, never loading it (a ``raise_on_sql`` relationship does not raise).
+
+    Relies on SQLAlchemy's ``inspect(obj).attrs[name].loaded_value`` (public) answering
+    from the instance's state without a load, and returning ``LoaderCallableStatus.NO_VALUE``
+    when absent (an instance's ``__dict__`` held the same, by accident of implementation)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import LoaderCallableStatus
+
+    value = inspect(obj).attrs[name].loaded_value
+    return None if value is LoaderCallableStatus.NO_VALUE else value
+
+
 def dml_columns(statement: Any) -> list[str] | None:
     """The names of the columns an UPDATE/INSERT statement built with ``.values()`` or
     ``.ordered_values()`` sets, or None when they cannot be told (parameters given at

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace import internals
 from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.types import UTCDateTime
@@ -146,7 +147,7 @@ def extras_of(order: Order) -> list[OrderExtra]:
 
 
 def _in_hand_or_read(order: Order, name: str, model) -> list:
-    in_hand = order.__dict__.get(name)  # loaded or set, without triggering a (raise_on_sql) load
+    in_hand = internals.value_in_hand(order, name)  # loaded or set, without a (raise_on_sql) load
     if in_hand is not None:
         return list(in_hand)
     return list(db.session.scalars(select(model).where(model.order_id == order.id).order_by(model.id)))

@@ -32,7 +32,7 @@ def relying_on(library: str, function):
 
 # Every function of the module, with the library it relies on: a new one needs a test here.
 TESTED = {
-    "set_loaded": "SQLAlchemy", "dml_columns": "SQLAlchemy",
+    "set_loaded": "SQLAlchemy", "value_in_hand": "SQLAlchemy", "dml_columns": "SQLAlchemy",
     "limiter_global_limits": "Flask-Limiter", "limiter_meta_limits": "Flask-Limiter",
     "limiter_endpoint_limits": "Flask-Limiter", "limiter_view_limits": "Flask-Limiter",
     "route_count": "Werkzeug", "request_url_adapter": "Flask", "set_current_user": "Flask-Login",
@@ -82,6 +82,23 @@ def test_set_loaded():
             assert not session.is_modified(parent) and not session.dirty
             with engine.connect() as conn:  # nothing written
                 assert conn.exec_driver_sql("SELECT name FROM parents").scalar() == "a"
+
+
+def test_value_in_hand():
+    with relying_on("SQLAlchemy", internals.value_in_hand):
+        engine = create_engine("sqlite://")
+        _Base.metadata.create_all(engine)
+        with Session(engine) as session:
+            session.add(_Parent(id=1, name="a"))
+            session.commit()
+            parent = session.get(_Parent, 1)
+            assert internals.value_in_hand(parent, "name") == "a"
+            assert internals.value_in_hand(parent, "children") is None  # not loaded: raise_on_sql did not raise
+            child = _Child(id=2)
+            internals.set_loaded(parent, "children", [child])
+            assert internals.value_in_hand(parent, "children") == [child]
+            session.expire(parent)
+            assert internals.value_in_hand(parent, "name") is None  # expired: no refresh
 
 
 def test_dml_columns():
