@@ -70,6 +70,9 @@ class Invalidates:
     def __init__(self, *, catalog: Iterable[str] | str = (), detail: Iterable[str] | str = (),
                  nothing: Iterable[str] | str = (), new_rows: bool = True):
         parts = {"catalog": catalog, "detail": detail, "nothing": nothing}
+        lone = [name for name, columns in parts.items() if isinstance(columns, str) and columns != ALL]
+        if lone:
+            raise ValueError(f"{', '.join(lone)}: a tuple of column names or ALL, not one string")
         everywhere = [name for name, columns in parts.items() if columns == ALL]
         if len(everywhere) > 1:
             raise ValueError(f"only one of {', '.join(everywhere)} may be ALL")

@@ -77,6 +77,8 @@ def test_declarations_make_sense():
         Invalidates(catalog=("price",), detail=("price",))
     with pytest.raises(ValueError, match="only one"):
         Invalidates(catalog=ALL, nothing=ALL)
+    with pytest.raises(ValueError, match="not one string"):
+        Invalidates(detail="name")
     with pytest.raises(ValueError, match="t: __page_cache__"):
         as_rule({"catalogue": ("id",)}, "t")
 
