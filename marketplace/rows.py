@@ -9,6 +9,10 @@ unit of work (``add`` + ``flush``), 0.34 ms as an ORM bulk INSERT … RETURNING,
 object. These helpers send such statements and still hand back ordinary
 persistent objects, in the session's identity map, with nothing pending: code
 that reads them (plugins, mail, the JSON answer) cannot tell the difference.
+A whole checkout (the bench's 20 × 20 catalogue on SQLite, in-process, median
+of 300, two cart lines): 3.7–5.6 ms of CPU through these helpers,
+6.2–8.9 ms with every one of them replaced by ``add`` + ``flush``, which also
+sends 14–17 statements instead of 14–15 (it reloads server defaults).
 
 What they skip is the unit of work: no mapper or session persistence event
 (``before_insert``/``after_insert``, ``before_update``/``after_update``,
