@@ -14,7 +14,11 @@ from marketplace.types import UTCDateTime
 
 
 class AuditLog(db.Model):
+    """Who did what to which object, on behalf of whom. ORM events do not fire for the rows
+    of ``record_many`` (the checkout's), inserted through marketplace/rows.py."""
+
     __tablename__ = "audit_log"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)

@@ -10,13 +10,12 @@ import logging
 import sqlite3
 
 from flask import Flask, current_app, g, jsonify, render_template, request
-from flask.globals import request_ctx
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from marketplace import logsafe
+from marketplace import internals, logsafe
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +108,7 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
-    if getattr(request_ctx, "url_adapter", None) is None:  # a Host outside TRUSTED_HOSTS: no layout links
+    if internals.request_url_adapter() is None:  # a Host outside TRUSTED_HOSTS: no layout links
         log.info("Host %r refused: neither BASE_URL's host nor in TRUSTED_HOSTS (marketplace/urls.py)",
                  request.environ.get("HTTP_HOST", "")[:100])
         return _plain_page(status, message)
@@ -136,7 +135,7 @@ def _plain_page(status: int, message: str):
 
 def _without_database() -> None:
     """What the layout reads from the database, answered without it: an anonymous visitor, an empty cart."""
-    g._login_user = current_app.login_manager.anonymous_user()
+    internals.set_current_user(current_app.login_manager.anonymous_user())
     g.cart_count = 0
 
 

@@ -25,6 +25,8 @@ from urllib.parse import unquote
 
 from flask import Flask, current_app, has_request_context, request
 
+from marketplace import internals
+
 REDACTED = "[redacted]"
 SECRET_NAMES = ("token", "secret")
 _VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
@@ -40,7 +42,7 @@ def secret_pattern(app: Flask) -> re.Pattern | None:
     """One regex matching the path of every route with a secret variable; the secrets are its groups."""
     cached = app.extensions.get("logsafe")
     # an endpoint added later (tests and plugins do) rebuilds the pattern; counting them is O(1)
-    rules = len(getattr(app.url_map, "_rules_by_endpoint", ()))
+    rules = internals.route_count(app.url_map)
     if cached is not None and cached[0] == rules:
         return cached[1]
     routes, groups = [], 0

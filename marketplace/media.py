@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
+from marketplace import internals
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import limiter
 
@@ -265,7 +266,7 @@ def _decode(data: bytes, fmt: str, field: str) -> Image.Image:
         source.load()  # the first frame only: an animated PNG or WebP is never decoded further
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
         raise _not_an_image(field) from None
-    image = source._new(source.im)  # the pixels alone: libwebp's canvases and the bytes go with source
+    image = internals.pixels_only(source)  # the pixels alone: libwebp's canvases and the bytes go with source
     del source
     mode = image.mode
     if mode not in ("RGB", "RGBA", "L", "LA"):

@@ -29,6 +29,7 @@ PERCENT_RE = re.compile(r"^\d{1,3}([.,]\d{1,2})?$")
 
 class SiteSetting(db.Model):
     __tablename__ = "site_settings"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")

@@ -19,6 +19,12 @@ SESSION_ID_KEY = "sid"
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __page_cache__ = {  # only a rename shows (a review's author); a new user has written no review yet
+        "detail": ("name",),
+        "nothing": ("id", "email", "password_hash", "phone", "role_names", "insurer_code", "locale", "active",
+                    "session_version", "created_at", "email_confirmed_at"),
+        "new_rows": False,
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -75,6 +81,7 @@ class ApiToken(db.Model):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -96,6 +103,7 @@ class EndedSession(db.Model):
     cookie can live (PERMANENT_SESSION_LIFETIME), then pruned."""
 
     __tablename__ = "ended_sessions"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     sid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
@@ -108,6 +116,7 @@ class SignInFailure(db.Model):
     a success deletes the row (accounts.services)."""
 
     __tablename__ = "sign_in_failures"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)

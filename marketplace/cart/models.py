@@ -16,6 +16,7 @@ class Cart(db.Model):
     """A signed-in shopper's cart (``user_id``) or an anonymous visitor's (``token``, kept in the session)."""
 
     __tablename__ = "carts"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (CheckConstraint("user_id IS NOT NULL OR token IS NOT NULL", name="owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +31,7 @@ class Cart(db.Model):
 
 class CartItem(db.Model):
     __tablename__ = "cart_items"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         UniqueConstraint("cart_id", "variant_id"),
         CheckConstraint(f"quantity > 0 AND quantity <= {MAX_LINE_QUANTITY}", name="quantity_range"),

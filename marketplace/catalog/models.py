@@ -14,6 +14,7 @@ PRODUCT_STATUSES = ("draft", "active", "archived")
 
 class Category(db.Model):
     __tablename__ = "categories"
+    __page_cache__ = "catalog"  # listings show it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -25,6 +26,7 @@ class Category(db.Model):
 
 class Product(db.Model):
     __tablename__ = "products"
+    __page_cache__ = "catalog"  # listings show it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("status IN ('draft','active','archived')", name="status"),
         CheckConstraint("price_min >= 0", name="price_min_nonnegative"),
@@ -63,6 +65,10 @@ class Product(db.Model):
 
 class Variant(db.Model):
     __tablename__ = "variants"
+    __page_cache__ = {  # a grid shows the product's price_min; stock only product pages (pagecache_rules.py)
+        "catalog": ("id", "product_id", "store_id", "name", "sku", "price", "created_at"),
+        "detail": ("stock", "updated_at"),
+    }
     __table_args__ = (
         CheckConstraint("price > 0", name="price_positive"),
         CheckConstraint("stock >= 0", name="stock_nonnegative"),
@@ -85,6 +91,7 @@ class Variant(db.Model):
 
 class ProductImage(db.Model):
     __tablename__ = "product_images"
+    __page_cache__ = "catalog"  # the photos of listings and product pages (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
@@ -102,6 +109,7 @@ class ProductSearch(db.Model):
     migration indexes it with FTS5 on SQLite and a tsvector + GIN on PostgreSQL."""
 
     __tablename__ = "product_search"
+    __page_cache__ = "catalog"  # what the search finds (marketplace/pagecache_rules.py)
 
     product_id: Mapped[int] = mapped_column(
         ForeignKey("products.id", ondelete="CASCADE"), primary_key=True

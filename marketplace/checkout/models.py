@@ -12,9 +12,13 @@ from marketplace.types import UTCDateTime
 
 class Checkout(db.Model):
     """One submitted checkout. ``(user_id, idempotency_key)`` is unique: the same
-    submission arriving twice finds this row and answers with its orders."""
+    submission arriving twice finds this row and answers with its orders.
+
+    ORM events do not fire for it: the checkout inserts it and sets its total
+    through marketplace/rows.py, without the unit of work."""
 
     __tablename__ = "checkouts"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         UniqueConstraint("user_id", "idempotency_key"),
         CheckConstraint("total >= 0", name="total_nonnegative"),

@@ -12,6 +12,7 @@ from marketplace.types import UTCDateTime
 
 class Expo(db.Model):
     __tablename__ = "expos"
+    __page_cache__ = "catalog"  # the expo hall and the home page (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -36,6 +37,7 @@ class ExpoZone(db.Model):
     """A hall of the expo (Kuliner, Kriya ...): exhibitors name it by ``slug``, the hall shows it by ``position``."""
 
     __tablename__ = "expo_zones"
+    __page_cache__ = "catalog"  # the expo hall (marketplace/pagecache_rules.py)
     __table_args__ = (UniqueConstraint("expo_id", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +51,7 @@ class ExpoZone(db.Model):
 
 class Exhibitor(db.Model):
     __tablename__ = "exhibitors"
+    __page_cache__ = "catalog"  # the expo hall, the "Peserta Expo" badges (marketplace/pagecache_rules.py)
     __table_args__ = (UniqueConstraint("expo_id", "store_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +69,7 @@ class FeaturedStore(db.Model):
     """The agency's featured vendors on the home page, in order."""
 
     __tablename__ = "featured_stores"
+    __page_cache__ = "catalog"  # the home page (marketplace/pagecache_rules.py)
 
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -22,6 +22,7 @@ class LedgerEntry(db.Model):
     """One signed movement of a store's money (credit > 0, debit < 0), in whole rupiah."""
 
     __tablename__ = "ledger_entries"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("kind IN ('sale','commission','refund','payout','adjustment')", name="kind"),
         Index("ix_ledger_entries_store_created", "store_id", "created_at"),
@@ -43,6 +44,7 @@ class Payout(db.Model):
     """Money the marketplace transferred to a store, recorded by finance (agency or admin)."""
 
     __tablename__ = "payouts"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -30,9 +30,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
-from marketplace import audit, plugin_api
+from marketplace import audit, internals, plugin_api
 from marketplace.catalog import stock
 from marketplace.clock import now
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
@@ -191,7 +190,7 @@ def _compare_and_set(order: Order, old: str, new: str) -> None:
         db.session.expire(order)
         raise ConcurrentChange(_("Pesanan %(number)s baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.",
                          number=order.number))
-    set_committed_value(order, "status", new)
+    internals.set_loaded(order, "status", new)
 
 
 def _apply(order: Order, old: str, new: str, details: dict) -> None:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace import internals
 from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.types import UTCDateTime
@@ -25,9 +26,14 @@ STATUS_LABELS = {
 
 class Order(db.Model):
     """What one store must deliver from one checkout. Names and prices are
-    snapshots taken at checkout; later catalogue edits do not change them."""
+    snapshots taken at checkout; later catalogue edits do not change them.
+
+    ORM events do not fire for its insert nor for the update of its number:
+    the checkout writes them through marketplace/rows.py, without the unit of
+    work. Later changes go through the session as usual."""
 
     __tablename__ = "orders"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("status IN ('pending_payment','paid','processing','shipped','completed',"
                         "'cancelled','refunded')", name="status"),
@@ -82,7 +88,11 @@ class Order(db.Model):
 
 
 class OrderLine(db.Model):
+    """One bought variant of an order, its name and price snapshotted. ORM events do not
+    fire for its insert: the checkout writes it through marketplace/rows.py."""
+
     __tablename__ = "order_lines"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price > 0", name="unit_price_positive"),
@@ -104,9 +114,11 @@ class OrderLine(db.Model):
 
 
 class OrderExtra(db.Model):
-    """A paid add-on chosen at checkout (from a plugin's checkout_extras), priced for this order."""
+    """A paid add-on chosen at checkout (from a plugin's checkout_extras), priced for this order.
+    ORM events do not fire for its insert: the checkout writes it through marketplace/rows.py."""
 
     __tablename__ = "order_extras"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_nonnegative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,9 +129,11 @@ class OrderExtra(db.Model):
 
 
 class OrderEvent(db.Model):
-    """The order's history as its buyer and seller see it (the audit log has the rest)."""
+    """The order's history as its buyer and seller see it (the audit log has the rest). ORM
+    events do not fire for the first one, written by the checkout through marketplace/rows.py."""
 
     __tablename__ = "order_events"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
@@ -143,7 +157,7 @@ def extras_of(order: Order) -> list[OrderExtra]:
 
 
 def _in_hand_or_read(order: Order, name: str, model) -> list:
-    in_hand = order.__dict__.get(name)  # loaded or set, without triggering a (raise_on_sql) load
+    in_hand = internals.value_in_hand(order, name)  # loaded or set, without a (raise_on_sql) load
     if in_hand is not None:
         return list(in_hand)
     return list(db.session.scalars(select(model).where(model.order_id == order.id).order_by(model.id)))

@@ -17,9 +17,13 @@ class Payment(db.Model):
 
     ``amount`` is fixed at checkout. Each order's share is later either
     captured (paid) or voided (cancelled unpaid); refunds come out of what was
-    captured. The database keeps the sums consistent."""
+    captured. The database keeps the sums consistent.
+
+    ORM events do not fire for its insert: the checkout writes it through
+    marketplace/rows.py, without the unit of work."""
 
     __tablename__ = "payments"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("status IN ('pending','paid','cancelled','refunded','partially_refunded')", name="status"),
         CheckConstraint("amount >= 0", name="amount_nonnegative"),

@@ -14,6 +14,7 @@ class Review(db.Model):
     """A buyer's rating (1-5) and comment on one line of a completed order."""
 
     __tablename__ = "reviews"
+    __page_cache__ = "detail"  # only product pages show reviews (marketplace/pagecache_rules.py)
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,7 @@ STORE_STATUSES = ("pending", "approved", "rejected", "suspended")
 
 class Store(db.Model):
     __tablename__ = "stores"
+    __page_cache__ = "catalog"  # storefronts and listings show it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("status IN ('pending','approved','rejected','suspended')", name="status"),
     )
@@ -51,6 +52,7 @@ class Store(db.Model):
 
 class StoreMember(db.Model):
     __tablename__ = "store_members"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (UniqueConstraint("store_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +69,7 @@ class StoreInvite(db.Model):
     """An e-mailed invitation to join a store as staff (or to claim it as owner)."""
 
     __tablename__ = "store_invites"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)

@@ -17,6 +17,7 @@ class BankTransfer(db.Model):
     """What the shopper must transfer (the payment's amount plus the unique code), by when, and the proof."""
 
     __tablename__ = "bank_transfers"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("status IN ('awaiting_proof','submitted','confirmed','rejected')", name="status"),
         CheckConstraint("unique_code >= 0 AND unique_code <= 999", name="unique_code_range"),

@@ -24,6 +24,7 @@ class EsmartStoreLink(db.Model):
     """A marketplace store that is an IKM of the directory."""
 
     __tablename__ = "esmart_store_links"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), unique=True)
@@ -46,6 +47,7 @@ class EsmartProductLink(db.Model):
     """A marketplace product that is a product of the directory."""
 
     __tablename__ = "esmart_product_links"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), unique=True)
@@ -64,6 +66,7 @@ class EsmartRun(db.Model):
     """One pull or push, with its counts; a dry run is recorded too."""
 
     __tablename__ = "esmart_runs"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("kind IN ('pull','push')", name="kind"),
         CheckConstraint("status IN ('running','succeeded','failed')", name="status"),
@@ -104,6 +107,7 @@ class EsmartRunError(db.Model):
     """One row of a run that was skipped, partly imported, or kept a seller's value."""
 
     __tablename__ = "esmart_run_errors"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("esmart_runs.id", ondelete="CASCADE"), index=True)

@@ -28,6 +28,7 @@ OBJECT_KINDS = ("shop", "kiosk", "cart")
 
 class Insurer(db.Model):
     __tablename__ = "insurers"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)  # jasindo, askrindo (User.insurer_code)
@@ -38,6 +39,7 @@ class Insurer(db.Model):
 
 class InsuranceProduct(db.Model):
     __tablename__ = "insurance_products"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("sum_insured > 0 AND premium >= 0", name="amounts"),
         CheckConstraint("period_months > 0", name="period_positive"),
@@ -69,6 +71,7 @@ class Policy(db.Model):
     (a partial unique index, so two racing grants cannot both win)."""
 
     __tablename__ = "insurance_policies"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("status IN ('active','expired','cancelled')", name="status"),
         CheckConstraint("sum_insured > 0 AND premium >= 0", name="amounts"),
@@ -103,6 +106,7 @@ class OrderProtection(db.Model):
     """The order protection a shopper bought at checkout, recorded per order."""
 
     __tablename__ = "insurance_order_protections"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("premium >= 0 AND goods_value >= 0", name="amounts"),
         CheckConstraint("status IN ('active','refunded')", name="status"),
@@ -129,6 +133,7 @@ class Claim(db.Model):
     protection (by the shopper of the order): exactly one of the two."""
 
     __tablename__ = "insurance_claims"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("status IN ('filed','approved','rejected','paid')", name="status"),
         CheckConstraint("amount > 0", name="amount_positive"),
@@ -168,6 +173,7 @@ class Claim(db.Model):
 
 class ClaimPhoto(db.Model):
     __tablename__ = "insurance_claim_photos"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("insurance_claims.id", ondelete="CASCADE"), index=True)

@@ -15,6 +15,7 @@ class StripeCheckout(db.Model):
     """The Checkout Session of one payment, and its PaymentIntent once paid (for refunds)."""
 
     __tablename__ = "stripe_checkouts"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id", ondelete="CASCADE"), unique=True)
@@ -28,6 +29,7 @@ class StripeRefund(db.Model):
     """A refund we asked Stripe for (matched by id when charge.refunded arrives)."""
 
     __tablename__ = "stripe_refunds"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     refund_id: Mapped[str] = mapped_column(String(255), unique=True)
@@ -40,6 +42,7 @@ class StripeEvent(db.Model):
     """A webhook event applied (once: the event id is unique)."""
 
     __tablename__ = "stripe_events"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(255), unique=True)

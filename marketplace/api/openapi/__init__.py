@@ -159,28 +159,24 @@ COUNTED_BY_HAND: set[tuple[str, str]] = set()
 def rate_limited_operations(app: Flask) -> set[tuple[str, str]]:
     """(METHOD, OpenAPI path) of every route Flask-Limiter counts, from the limits declared on the views,
     their blueprints and the whole app: what the 429 answers of the document are built from."""
+    from marketplace import internals
     from marketplace.extensions import limiter
 
-    manager = limiter.limit_manager
-    everywhere = bool(manager.application_limits or manager.default_limits)
+    everywhere = bool(internals.limiter_global_limits(limiter))
     out: set[tuple[str, str]] = set()
     with app.app_context():  # limits whose value is a setting (the upload budgets) read it from the app
         for rule in app.url_map.iter_rules():
-            out |= _limited_methods(app, manager, rule, everywhere)
+            out |= _limited_methods(app, limiter, rule, everywhere)
     return out
 
 
-def _limited_methods(app: Flask, manager, rule, everywhere: bool) -> set[tuple[str, str]]:
+def _limited_methods(app: Flask, limiter, rule, everywhere: bool) -> set[tuple[str, str]]:
     """The (METHOD, OpenAPI path) pairs of ``rule`` that a limit counts."""
-    from flask_limiter.util import get_qualified_name
+    from marketplace import internals
 
-    view = app.view_functions.get(rule.endpoint)
-    if view is None:
+    if rule.endpoint not in app.view_functions:
         return set()
-    limits = list(manager.decorated_limits(get_qualified_name(view)))
-    blueprint = rule.endpoint.rpartition(".")[0]
-    if blueprint:
-        limits += manager.blueprint_limits(app, blueprint)
+    limits = internals.limiter_view_limits(limiter, app, rule.endpoint)
     path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
     return {(method, path) for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
             if everywhere or any(not limit.methods or method.lower() in limit.methods for limit in limits)}

@@ -1,0 +1,252 @@
+"""Where the page cache keeps things: the generation tokens and the rendered pages.
+
+The tokens live in Redis when ``REDIS_URL`` is set (one round trip per request,
+shared by every worker and host); otherwise in two small files next to the
+SQLite database (or in the instance folder), shared by the workers of one host
+— a deployment of several hosts needs ``REDIS_URL`` anyway (rate limits). The
+rendered pages themselves stay in each process (an LRU bounded by
+``PAGE_CACHE_MAX_BYTES``): a page is rendered once per worker and generation,
+and a hit costs no SQL statement, no unpickling and no network transfer. A
+token is random, never a counter, so a restarted Redis cannot bring an old
+generation back; when Redis fails, pages are rendered uncached and a lost
+invalidation empties the local caches.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from flask import Flask, current_app, g, has_app_context, has_request_context
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "apik_pagecache"
+SCOPES = ("catalog", "detail")  # the generations (marketplace/pagecache_rules.py says what they cover)
+
+
+# --- where the generations live ----------------------------------------------------
+
+def _token() -> str:
+    return secrets.token_hex(8)
+
+
+class FileGenerations:
+    """One file per scope holding a random token, replaced atomically (shared by a host's workers)."""
+
+    def __init__(self, folder: Path, stem: str, create: bool = False):
+        self.paths = {scope: folder / f"{stem}-{scope}" for scope in SCOPES}
+        self._names = [(scope, str(path)) for scope, path in self.paths.items()]
+        if create:  # never the database's own folder: making it would make a mistyped DATABASE_URL "work"
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def get(self) -> dict[str, str] | None:
+        out = {}
+        for scope, name in self._names:  # every request: os.open/read, no text wrapper
+            try:
+                out[scope] = _read_small(name)
+            except FileNotFoundError:
+                self.bump([scope])
+                out[scope] = _read_small(name)
+            if not out[scope]:  # read between a writer's create and write: never, with os.replace; be safe
+                return None
+        return out
+
+    def bump(self, scopes: Iterable[str]) -> None:
+        for scope in scopes:
+            path = self.paths[scope]
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+            temporary.write_text(_token())
+            os.replace(temporary, path)
+
+
+def _read_small(name: str) -> str:
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        return os.read(fd, 256).decode()
+    finally:
+        os.close(fd)
+
+
+class RedisGenerations:
+    """The tokens in Redis: ``<prefix><scope>``, shared by every worker and host."""
+
+    def __init__(self, url: str, prefix: str = "apik:pagecache:"):
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5,
+                                           decode_responses=True)
+        self.keys = {scope: prefix + scope for scope in SCOPES}
+
+    def get(self) -> dict[str, str] | None:
+        values = self.client.mget(list(self.keys.values()))
+        if any(v is None for v in values):  # first use, or Redis restarted: set once, keep the winner's
+            pipe = self.client.pipeline()
+            for key, value in zip(self.keys.values(), values, strict=True):
+                if value is None:
+                    pipe.set(key, _token(), nx=True)
+            pipe.execute()
+            values = self.client.mget(list(self.keys.values()))
+        return dict(zip(self.keys, values, strict=True))
+
+    def bump(self, scopes: Iterable[str]) -> None:
+        pipe = self.client.pipeline()
+        for scope in scopes:
+            pipe.set(self.keys[scope], _token())
+        pipe.execute()
+
+
+# --- the entries ------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    body: bytes
+    status: int
+    content_type: str
+    etag: str
+    has_csrf: bool
+    rendered_at: float
+    valid_until: float
+
+    def fresh(self, at: float) -> bool:
+        return self.rendered_at <= at < self.valid_until
+
+
+class LRU:
+    """Rendered pages by key, least recently used dropped first beyond ``max_bytes``."""
+
+    def __init__(self, max_bytes: int, max_items: int = 20_000):
+        self.max_bytes, self.max_items = max_bytes, max_items
+        self.items: OrderedDict = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value, size: int) -> None:
+        with self.lock:
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self.items[key] = (value, size)
+            self.size += size
+            while self.items and (self.size > self.max_bytes or len(self.items) > self.max_items):
+                _key, (_value, dropped) = self.items.popitem(last=False)
+                self.size -= dropped
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+class Flights:
+    """One render of a page at a time in this process. The first visitor who misses it
+    renders it; those who miss the same page (the same key, so the same generations)
+    meanwhile wait for that render instead of rendering it too, so a popular page that a
+    change invalidated under load is rendered once, not by every thread at once."""
+
+    WAIT_SECONDS = 10.0  # then the waiting visitor renders it itself
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._running: dict[tuple, threading.Event] = {}
+
+    def join(self, key: tuple) -> tuple[bool, threading.Event]:
+        """(True, flight) for the visitor who renders; (False, flight) for one who may wait."""
+        with self._lock:
+            flight = self._running.get(key)
+            if flight is not None:
+                return False, flight
+            flight = self._running[key] = threading.Event()
+            return True, flight
+
+    def land(self, key: tuple, flight: threading.Event) -> None:
+        with self._lock:
+            if self._running.get(key) is flight:
+                del self._running[key]
+        flight.set()
+
+
+class PageCache:
+    """One app's page cache: its generations' store, its pages and memos, its render flights."""
+
+    def __init__(self, app: Flask):
+        self.ttl = float(app.config.get("PAGE_CACHE_TTL") or 300)
+        self.pages = LRU(int(app.config.get("PAGE_CACHE_MAX_BYTES") or 64 * 1024 * 1024))
+        self.memos = LRU(1024 * 1024, max_items=4096)  # small values: counts
+        self.placeholder = "pagecache-csrf-" + secrets.token_hex(12)  # per process: no text can guess it
+        self.pending: set[str] = set()  # invalidations Redis refused: retried, and meanwhile nothing is served
+        self.generations = self._generations(app)
+        self.limited: dict[str, bool] = {}  # endpoint: may a rate limit apply to it (see serve_hits)
+        self.flights = Flights()
+
+    @staticmethod
+    def _generations(app: Flask):
+        url = app.config.get("REDIS_URL")
+        if url:
+            return RedisGenerations(url)
+        database = app.config["SQLALCHEMY_DATABASE_URI"]
+        stem = "pagecache-" + hashlib.blake2b(database.encode(), digest_size=6).hexdigest()
+        if database.startswith("sqlite:///") and database != "sqlite:///:memory:":
+            # beside the database file: every process on that file shares them, and nothing else does
+            return FileGenerations(Path(database[len("sqlite:///"):]).resolve().parent, stem)
+        return FileGenerations(Path(app.instance_path) / "pagecache", stem, create=True)
+
+    def read_generations(self) -> dict[str, str] | None:
+        try:
+            if self.pending:
+                self.generations.bump(self.pending)
+                self.pending.clear()
+            return self.generations.get()
+        except Exception:  # noqa: BLE001 - Redis down: serve uncached rather than answer 500
+            log.warning("page cache: generations unavailable, rendering uncached", exc_info=True)
+            self.pages.clear()
+            self.memos.clear()
+            return None
+
+    def bump(self, scopes: Iterable[str]) -> None:
+        scopes = set(scopes)
+        if "catalog" in scopes:  # every page of this process is unreachable now: free the memory
+            self.pages.clear()
+        try:
+            self.generations.bump(scopes)
+        except Exception:  # noqa: BLE001 - the commit happened: never turn it into an error
+            log.error("page cache: invalidation of %s failed; retried on the next request", sorted(scopes),
+                      exc_info=True)
+            self.pending |= scopes
+            self.pages.clear()
+            self.memos.clear()
+
+
+def current(app: Flask | None = None) -> PageCache | None:
+    """The page cache of ``app`` (default: the current app), None when it has none."""
+    app = app or (current_app._get_current_object() if has_app_context() else None)  # type: ignore[attr-defined]
+    return app.extensions.get(EXTENSION) if app is not None else None
+
+
+def invalidate(*scopes: str) -> None:
+    """Make every page showing ``scopes`` (default: all) render anew. Called by the session
+    events after each commit that wrote catalogue data; call it yourself after changing
+    that data outside the ORM session (a restored backup, a raw connection)."""
+    cache = current()
+    if cache is not None:
+        cache.bump(scopes or SCOPES)
+        if has_request_context():
+            g.pop("pagecache_generations", None)
+
+
+def invalidate_all() -> None:
+    invalidate(*SCOPES)
+
