@@ -15,6 +15,7 @@ Every value can be changed with an environment variable (docs/PRODUCTION.md):
 
 Command-line options win over this file (the tests and benchmarks pass -w and -b).
 """
+
 import os
 
 MAX_WORKERS = 12

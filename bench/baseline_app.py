@@ -5,6 +5,7 @@ app, in the same run, so ratios compare across machines.
 
     gunicorn -w 2 -k gthread --threads 4 -b 127.0.0.1:8001 --chdir bench baseline_app:app
 """
+
 from __future__ import annotations
 
 from flask import Flask, render_template
@@ -13,8 +14,13 @@ from jinja2 import DictLoader
 app = Flask(__name__)
 
 ITEMS = [
-    {"id": 1000 + i, "name": f"Batik Tulis Motif Tegalan {i + 1}", "price": 150000 + 2500 * i,
-     "store": f"Toko Batik Sari {i % 7 + 1}", "city": "Kota Tegal"}
+    {
+        "id": 1000 + i,
+        "name": f"Batik Tulis Motif Tegalan {i + 1}",
+        "price": 150000 + 2500 * i,
+        "store": f"Toko Batik Sari {i % 7 + 1}",
+        "city": "Kota Tegal",
+    }
     for i in range(24)
 ]
 

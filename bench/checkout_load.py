@@ -11,6 +11,7 @@ shows whether stock is ever oversold (checked by run.py in the database).
 Prints one line: BENCH_JSON {...}. "available": false when the buying flow's
 endpoints (POST /api/v1/cart/items, POST /api/v1/checkout) are not there yet.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,13 @@ import threading
 import time
 from urllib.parse import urlparse
 
-SHIPPING = {"name": "Pembeli Bench", "phone": "081234567890", "address": "Jl. Kapten Sudibyo No. 1",
-            "city": "Kota Tegal", "postal_code": "52131"}
+SHIPPING = {
+    "name": "Pembeli Bench",
+    "phone": "081234567890",
+    "address": "Jl. Kapten Sudibyo No. 1",
+    "city": "Kota Tegal",
+    "postal_code": "52131",
+}
 HOT_SHARE = 0.5
 
 
@@ -31,8 +37,11 @@ class Client:
     def __init__(self, url: str, token: str):
         parsed = urlparse(url)
         self.host, self.port = parsed.hostname, parsed.port or 80
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                        "Accept": "application/json"}
+        self.headers = {
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
 
     def request(self, method: str, path: str, body=None) -> tuple[int, object, float]:
@@ -71,24 +80,37 @@ def probe(url: str, token: str, variant_id: int) -> dict:
     status, body, _ = client.request("POST", "/api/v1/cart/items", {"variant_id": variant_id, "quantity": 1})
     client.clear_cart()
     status_checkout, _b, _ = client.request("GET", "/api/v1/payment-methods")
-    return {"cart_status": status, "payment_methods_status": status_checkout,
-            "available": status in (200, 201), "body": body if status not in (200, 201) else None}
+    return {
+        "cart_status": status,
+        "payment_methods_status": status_checkout,
+        "available": status in (200, 201),
+        "body": body if status not in (200, 201) else None,
+    }
 
 
 def shopper(url: str, token: str, regular: list[int], hot: list[int], deadline: float, seed: int, out: list):
     rng = random.Random(seed)
     client = Client(url, token)
     client.clear_cart()
-    stats = {"checkout_ms": [], "add_ms": [], "statuses": {}, "add_statuses": {}, "checkouts": 0, "orders": 0,
-             "sold": {}, "conflicts": 0}
+    stats = {
+        "checkout_ms": [],
+        "add_ms": [],
+        "statuses": {},
+        "add_statuses": {},
+        "checkouts": 0,
+        "orders": 0,
+        "sold": {},
+        "conflicts": 0,
+    }
     while time.monotonic() < deadline:
         wanted = [(rng.choice(regular), 1)]
         if hot and rng.random() < HOT_SHARE:
             wanted.append((rng.choice(hot), 1))
         added = []
         for variant_id, qty in wanted:
-            status, _body, elapsed = client.request("POST", "/api/v1/cart/items",
-                                                    {"variant_id": variant_id, "quantity": qty})
+            status, _body, elapsed = client.request(
+                "POST", "/api/v1/cart/items", {"variant_id": variant_id, "quantity": qty}
+            )
             stats["add_ms"].append(elapsed * 1000)
             stats["add_statuses"][status] = stats["add_statuses"].get(status, 0) + 1
             if status in (200, 201):
@@ -96,9 +118,9 @@ def shopper(url: str, token: str, regular: list[int], hot: list[int], deadline: 
         if not added:
             client.clear_cart()
             continue
-        status, body, elapsed = client.request("POST", "/api/v1/checkout",
-                                               {"payment_method": "cash_on_delivery", "shipping": SHIPPING,
-                                                "extras": []})
+        status, body, elapsed = client.request(
+            "POST", "/api/v1/checkout", {"payment_method": "cash_on_delivery", "shipping": SHIPPING, "extras": []}
+        )
         stats["checkout_ms"].append(elapsed * 1000)
         stats["statuses"][status] = stats["statuses"].get(status, 0) + 1
         if status == 201:
@@ -113,15 +135,18 @@ def shopper(url: str, token: str, regular: list[int], hot: list[int], deadline: 
     out.append(stats)
 
 
-def process_main(url: str, tokens: list[str], regular: list[int], hot: list[int], start_at: float,
-                 duration: float, seed: int, queue) -> None:
+def process_main(
+    url: str, tokens: list[str], regular: list[int], hot: list[int], start_at: float, duration: float, seed: int, queue
+) -> None:
     while time.time() < start_at:
         time.sleep(0.01)
     started = time.monotonic()
     deadline = started + duration
     out: list = []
-    threads = [threading.Thread(target=shopper, args=(url, tok, regular, hot, deadline, seed * 1000 + i, out))
-               for i, tok in enumerate(tokens)]
+    threads = [
+        threading.Thread(target=shopper, args=(url, tok, regular, hot, deadline, seed * 1000 + i, out))
+        for i, tok in enumerate(tokens)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -147,9 +172,11 @@ def run(url: str, manifest: dict, duration: float, connections: int, processes: 
     queue = multiprocessing.Queue()
     start_at = time.time() + 1.0
     groups = [tokens[i::processes] for i in range(processes)]
-    procs = [multiprocessing.Process(target=process_main,
-                                     args=(url, g, regular, hot, start_at, duration, n + 1, queue))
-             for n, g in enumerate(groups) if g]
+    procs = [
+        multiprocessing.Process(target=process_main, args=(url, g, regular, hot, start_at, duration, n + 1, queue))
+        for n, g in enumerate(groups)
+        if g
+    ]
     for p in procs:
         p.start()
     answers = [queue.get() for _ in procs]
@@ -172,10 +199,18 @@ def run(url: str, manifest: dict, duration: float, connections: int, processes: 
     checkouts = sum(s["checkouts"] for s in stats)
     orders = sum(s["orders"] for s in stats)
     return {
-        "available": True, "connections": len(tokens), "processes": len(procs), "duration_s": round(elapsed, 2),
-        "checkouts": checkouts, "orders": orders, "conflicts_409": sum(s["conflicts"] for s in stats),
-        "checkouts_per_s": round(checkouts / elapsed, 1), "orders_per_s": round(orders / elapsed, 1),
-        "checkout_requests": len(checkout_ms), "checkout_statuses": statuses, "add_statuses": add_statuses,
+        "available": True,
+        "connections": len(tokens),
+        "processes": len(procs),
+        "duration_s": round(elapsed, 2),
+        "checkouts": checkouts,
+        "orders": orders,
+        "conflicts_409": sum(s["conflicts"] for s in stats),
+        "checkouts_per_s": round(checkouts / elapsed, 1),
+        "orders_per_s": round(orders / elapsed, 1),
+        "checkout_requests": len(checkout_ms),
+        "checkout_statuses": statuses,
+        "add_statuses": add_statuses,
         "checkout_latency_ms": {f"p{p}": round(percentile(checkout_ms, p) or 0, 1) for p in (50, 90, 95, 99)},
         "add_latency_ms": {f"p{p}": round(percentile(add_ms, p) or 0, 1) for p in (50, 95, 99)},
         "client_sold": sold,

@@ -13,6 +13,7 @@ and after: pages are streamed, so the peak must not grow with the feed.
 
 Prints a readable report and one line ``BENCH_JSON {...}``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,27 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fakes.esmart_server import synthetic_record  # noqa: E402
 
-COLUMNS = ["ikm_id", "nib", "nama_usaha", "pemilik", "kbli", "sektor", "alamat", "kota", "telepon", "email",
-           "produk_id", "nama_produk", "deskripsi", "kategori", "harga", "satuan", "stok", "berat_gram", "foto_url"]
+COLUMNS = [
+    "ikm_id",
+    "nib",
+    "nama_usaha",
+    "pemilik",
+    "kbli",
+    "sektor",
+    "alamat",
+    "kota",
+    "telepon",
+    "email",
+    "produk_id",
+    "nama_produk",
+    "deskripsi",
+    "kategori",
+    "harga",
+    "satuan",
+    "stok",
+    "berat_gram",
+    "foto_url",
+]
 
 
 def peak_rss_mb() -> float:
@@ -46,11 +66,33 @@ def write_csv(path: Path, n_ikm: int, n_products: int) -> None:
         out.writerow(COLUMNS)
         for i in range(n_ikm):
             r = synthetic_record(i, n_products)
-            ikm = [r["id"], r["nib"], r["nama_usaha"], r["pemilik"], r["kbli"], r["sektor"], r["alamat"], r["kota"],
-                   r["telepon"], r["email"]]
+            ikm = [
+                r["id"],
+                r["nib"],
+                r["nama_usaha"],
+                r["pemilik"],
+                r["kbli"],
+                r["sektor"],
+                r["alamat"],
+                r["kota"],
+                r["telepon"],
+                r["email"],
+            ]
             for p in r["produk"]:
-                out.writerow(ikm + [p["id"], p["nama"], p["deskripsi"], p["kategori"], p["harga"], p["satuan"],
-                                    p["stok"], p["berat_gram"], ""])
+                out.writerow(
+                    ikm
+                    + [
+                        p["id"],
+                        p["nama"],
+                        p["deskripsi"],
+                        p["kategori"],
+                        p["harga"],
+                        p["satuan"],
+                        p["stok"],
+                        p["berat_gram"],
+                        "",
+                    ]
+                )
 
 
 def write_json(path: Path, n_ikm: int, n_products: int) -> None:
@@ -70,10 +112,17 @@ def start_fake(n_ikm: int, n_products: int, photos: bool) -> tuple[subprocess.Po
 def make_app(database: str, work: Path, base_url: str | None):
     from marketplace import create_app
 
-    config = {"DATABASE_URL": database, "UPLOAD_FOLDER": str(work / "uploads"), "MARKETPLACE_PLUGINS": "esmart_sync",
-              "SECRET_KEY": "bench-" + "x" * 40, "RATELIMIT_ENABLED": False, "ESMART_PHOTO_ALLOW_PRIVATE": True,
-              "ESMART_BASE_URL": base_url, "ESMART_API_KEY": "kunci-uji" if base_url else None,
-              "BASE_URL": "https://pasar.test"}
+    config = {
+        "DATABASE_URL": database,
+        "UPLOAD_FOLDER": str(work / "uploads"),
+        "MARKETPLACE_PLUGINS": "esmart_sync",
+        "SECRET_KEY": "bench-" + "x" * 40,
+        "RATELIMIT_ENABLED": False,
+        "ESMART_PHOTO_ALLOW_PRIVATE": True,
+        "ESMART_BASE_URL": base_url,
+        "ESMART_API_KEY": "kunci-uji" if base_url else None,
+        "BASE_URL": "https://pasar.test",
+    }
     return create_app(config)
 
 
@@ -99,11 +148,18 @@ def measured(label: str, fn, use_tracemalloc: bool) -> dict:
     heap = tracemalloc.get_traced_memory()[1] / 2**20 if use_tracemalloc else None
     if use_tracemalloc:
         tracemalloc.stop()
-    result = {"label": label, "status": run.status, "message": run.message, "seconds": round(seconds, 1),
-              "peak_rss_mb": round(peak_rss_mb(), 1), "peak_heap_mb": heap and round(heap, 1),
-              "counts": {k: v for k, v in run.counts.items() if v}}
-    products = sum(run.counts[k] for k in ("products_created", "products_updated", "products_unchanged",
-                                           "products_skipped"))
+    result = {
+        "label": label,
+        "status": run.status,
+        "message": run.message,
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_heap_mb": heap and round(heap, 1),
+        "counts": {k: v for k, v in run.counts.items() if v},
+    }
+    products = sum(
+        run.counts[k] for k in ("products_created", "products_updated", "products_unchanged", "products_skipped")
+    )
     result["products_per_second"] = round(products / seconds) if seconds else None
     return result
 
@@ -144,13 +200,21 @@ def main() -> None:
         if fake:
             fake.terminate()
             fake.wait()
-    report = {"ikm": args.ikm, "products_per_ikm": args.products, "source": args.source,
-              "database": database.split(":")[0], "feed_bytes": path.stat().st_size if path else None,
-              "baseline_rss_mb": baseline, "runs": runs}
+    report = {
+        "ikm": args.ikm,
+        "products_per_ikm": args.products,
+        "source": args.source,
+        "database": database.split(":")[0],
+        "feed_bytes": path.stat().st_size if path else None,
+        "baseline_rss_mb": baseline,
+        "runs": runs,
+    }
     for run in runs:
-        print(f"{run['label']}: {run['status']} in {run['seconds']} s ({run['products_per_second']} products/s), "
-              f"peak RSS {run['peak_rss_mb']} MB (baseline {baseline} MB)"
-              + (f", Python heap peak {run['peak_heap_mb']} MB" if run["peak_heap_mb"] else ""))
+        print(
+            f"{run['label']}: {run['status']} in {run['seconds']} s ({run['products_per_second']} products/s), "
+            f"peak RSS {run['peak_rss_mb']} MB (baseline {baseline} MB)"
+            + (f", Python heap peak {run['peak_heap_mb']} MB" if run["peak_heap_mb"] else "")
+        )
         print(f"  counts: {run['counts']}")
     print("BENCH_JSON " + json.dumps(report))
 

@@ -16,6 +16,7 @@ Reuses bench/run.py (seeding cache, gunicorn, migrations) and bench/seed.py
 (the catalogue); the visitors, shoppers and sellers of the run are made here,
 through the services, in a setup step on the fresh copy of the seeded database.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,14 +28,13 @@ import queue as queue_mod
 import random
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -51,6 +51,7 @@ LOCKED = b"database is locked"
 
 
 # --- setup (runs in a child process with the app importable) ---------------------------------
+
 
 def setup(database_url: str, upload_folder: str, n_shoppers: int, n_seller_stores: int, rseed: int) -> dict:
     """Shoppers and sellers for this run, and what the clients need to know, made
@@ -75,12 +76,14 @@ def setup(database_url: str, upload_folder: str, n_shoppers: int, n_seller_store
     out: dict = {}
     with app.app_context():
         agency = db.session.scalar(select(User).where(User.email == "bench-agency@apik-bench.id"))
-        manifest_hot = list(db.session.scalars(select(Variant.id).where(Variant.sku.like("HOT-%"))
-                                               .order_by(Variant.id)))
+        manifest_hot = list(
+            db.session.scalars(select(Variant.id).where(Variant.sku.like("HOT-%")).order_by(Variant.id))
+        )
         tokens = []
         for i in range(n_shoppers):
-            user = accounts.create_user(f"expo-{tag}-{i + 1}@apik-bench.id", SHOPPER_PASSWORD,
-                                        f"Pengunjung Expo {i + 1}")
+            user = accounts.create_user(
+                f"expo-{tag}-{i + 1}@apik-bench.id", SHOPPER_PASSWORD, f"Pengunjung Expo {i + 1}"
+            )
             db.session.flush()
             tokens.append(api_tokens.issue_token(user))
             if i % 100 == 99:
@@ -88,9 +91,12 @@ def setup(database_url: str, upload_folder: str, n_shoppers: int, n_seller_store
         db.session.commit()
         out["shopper_tokens"] = tokens
 
-        sellable = (select(Variant.id, Variant.product_id, Product.store_id, Variant.stock)
-                    .join(Product, Product.id == Variant.product_id).join(Store, Store.id == Product.store_id)
-                    .where(Product.status == "active", Store.status == "approved"))
+        sellable = (
+            select(Variant.id, Variant.product_id, Product.store_id, Variant.stock)
+            .join(Product, Product.id == Variant.product_id)
+            .join(Store, Store.id == Product.store_id)
+            .where(Product.status == "active", Store.status == "approved")
+        )
         rows = db.session.execute(sellable.where(Variant.stock >= 50)).all()
         hot_rows = db.session.execute(sellable.where(Variant.id.in_(manifest_hot))).all()
         # buyers pick from a pool of well-stocked variants (one per product), plus the few hot ones
@@ -106,36 +112,51 @@ def setup(database_url: str, upload_folder: str, n_shoppers: int, n_seller_store
         for r in pool:
             per_store[r[2]].append([r[0], r[1]])
         seller_store_ids = [r[2] for r in hot_rows[:1]] + [
-            sid for sid, _v in sorted(per_store.items(), key=lambda kv: -len(kv[1]))][:max(0, n_seller_stores - 1)]
+            sid for sid, _v in sorted(per_store.items(), key=lambda kv: -len(kv[1]))
+        ][: max(0, n_seller_stores - 1)]
         sellers = []
         for n, sid in enumerate(dict.fromkeys(seller_store_ids)):
             store = db.session.get(Store, sid)
             invite, _token = stores.invite_staff(store, agency, f"penjual-{tag}-{n + 1}@apik-bench.id", role="owner")
             user = stores.claim_with_new_account(invite, f"Penjual {n + 1}", SHOPPER_PASSWORD)
             db.session.flush()
-            variants = ([[r[0], r[1]] for r in hot_rows] if hot_rows and sid == hot_rows[0][2]
-                        else per_store[sid])
-            sellers.append({"store": store.slug, "token": api_tokens.issue_token(user), "variants": variants,
-                            "hot": bool(hot_rows) and sid == hot_rows[0][2]})
+            variants = [[r[0], r[1]] for r in hot_rows] if hot_rows and sid == hot_rows[0][2] else per_store[sid]
+            sellers.append(
+                {
+                    "store": store.slug,
+                    "token": api_tokens.issue_token(user),
+                    "variants": variants,
+                    "hot": bool(hot_rows) and sid == hot_rows[0][2],
+                }
+            )
         db.session.commit()
         out["sellers"] = sellers
 
         from marketplace.expo.models import Expo
-        expo_slug = db.session.scalar(select(Expo.slug).where(Expo.slug == "apik-banget-bench")) \
-            or db.session.scalar(select(Expo.slug).order_by(Expo.id.desc()))
+
+        expo_slug = db.session.scalar(select(Expo.slug).where(Expo.slug == "apik-banget-bench")) or db.session.scalar(
+            select(Expo.slug).order_by(Expo.id.desc())
+        )
         out["expo_slug"] = expo_slug
         exhibitor_ids = expo_services.exhibitor_store_ids(expo_slug)
-        out["store_slugs"] = list(db.session.scalars(
-            select(Store.slug).where(Store.id.in_(exhibitor_ids), Store.status == "approved")))
-        active = list(db.session.scalars(
-            select(Product.id).join(Store, Store.id == Product.store_id)
-            .where(Product.status == "active", Store.status == "approved")))
+        out["store_slugs"] = list(
+            db.session.scalars(select(Store.slug).where(Store.id.in_(exhibitor_ids), Store.status == "approved"))
+        )
+        active = list(
+            db.session.scalars(
+                select(Product.id)
+                .join(Store, Store.id == Product.store_id)
+                .where(Product.status == "active", Store.status == "approved")
+            )
+        )
         out["product_ids"] = rng.sample(active, k=min(600, len(active)))
 
-        out["stock_before"] = {str(i): [s, p] for i, s, p in db.session.execute(
-            select(Variant.id, Variant.stock, Variant.price))}
+        out["stock_before"] = {
+            str(i): [s, p] for i, s, p in db.session.execute(select(Variant.id, Variant.stock, Variant.price))
+        }
         from marketplace.audit import AuditLog
         from marketplace.orders.models import Order
+
         out["max_order_id"] = db.session.scalar(select(func.coalesce(func.max(Order.id), 0)))
         out["max_audit_id"] = db.session.scalar(select(func.coalesce(func.max(AuditLog.id), 0)))
         db.session.remove()
@@ -144,6 +165,7 @@ def setup(database_url: str, upload_folder: str, n_shoppers: int, n_seller_store
 
 
 # --- the clients -------------------------------------------------------------------------------
+
 
 class Conn:
     """One visitor's keep-alive connection.
@@ -220,17 +242,25 @@ class Stats:
                 if locked:
                     self.locked[kind] += 1
                 if len(self.samples) < 30:
-                    self.samples.append({"kind": kind, "path": path, "status": status,
-                                         "body": body[:400].decode("utf-8", "replace")})
+                    self.samples.append(
+                        {"kind": kind, "path": path, "status": status, "body": body[:400].decode("utf-8", "replace")}
+                    )
 
     def count_session(self, role: str) -> None:
         with self.lock:
             self.sessions[role] += 1
 
     def as_dict(self) -> dict:
-        return {"latency": dict(self.latency), "statuses": {k: dict(v) for k, v in self.statuses.items()},
-                "errors": dict(self.errors), "locked": dict(self.locked), "samples": self.samples,
-                "checkouts": self.checkouts, "stock_sets": self.stock_sets, "sessions": dict(self.sessions)}
+        return {
+            "latency": dict(self.latency),
+            "statuses": {k: dict(v) for k, v in self.statuses.items()},
+            "errors": dict(self.errors),
+            "locked": dict(self.locked),
+            "samples": self.samples,
+            "checkouts": self.checkouts,
+            "stock_sets": self.stock_sets,
+            "sessions": dict(self.sessions),
+        }
 
 
 class Visitor:
@@ -263,8 +293,9 @@ class Visitor:
         steps = [("home", "/"), ("expo", f"/expo/{p['expo_slug']}")]
         for _ in range(self.rng.randint(1, 2)):
             steps.append(("store", f"/stores/{self.rng.choice(p['store_slugs'])}"))
-            steps += [("product", f"/products/{self.rng.choice(p['product_ids'])}")
-                      for _ in range(self.rng.randint(1, 3))]
+            steps += [
+                ("product", f"/products/{self.rng.choice(p['product_ids'])}") for _ in range(self.rng.randint(1, 3))
+            ]
         if self.rng.random() < 0.3:
             steps.append(("api-products", f"/api/v1/products?per_page=24&page={self.rng.randint(1, 5)}"))
         for kind, path in steps:
@@ -309,8 +340,9 @@ class Visitor:
                 self.get(conn, "product", f"/products/{product_id}")
                 self.think()
                 qty = 1 if self.rng.random() < 0.8 else 2
-                status, _ = self.send(conn, "cart-add", "POST", "/api/v1/cart/items",
-                                      {"variant_id": variant_id, "quantity": qty})
+                status, _ = self.send(
+                    conn, "cart-add", "POST", "/api/v1/cart/items", {"variant_id": variant_id, "quantity": qty}
+                )
                 if status in (200, 201):
                     added[variant_id] = added.get(variant_id, 0) + qty
             if not added or not self.live():
@@ -318,14 +350,26 @@ class Visitor:
                 return
             key = uuid.uuid4().hex
             t_send = time.time()
-            status, answer = self.send(conn, "checkout", "POST", "/api/v1/checkout",
-                                       {"payment_method": "cash_on_delivery", "shipping": SHIPPING, "extras": []},
-                                       {"Idempotency-Key": key})
-            record = {"key": key, "status": status, "cart": {str(k): v for k, v in added.items()},
-                      "t_send": t_send, "t_recv": time.time(), "token": conn.token[-8:]}
+            status, answer = self.send(
+                conn,
+                "checkout",
+                "POST",
+                "/api/v1/checkout",
+                {"payment_method": "cash_on_delivery", "shipping": SHIPPING, "extras": []},
+                {"Idempotency-Key": key},
+            )
+            record = {
+                "key": key,
+                "status": status,
+                "cart": {str(k): v for k, v in added.items()},
+                "t_send": t_send,
+                "t_recv": time.time(),
+                "token": conn.token[-8:],
+            }
             if status == 201 and isinstance(answer, dict):
-                record["orders"] = [{"number": o.get("number"), "total": o.get("total")}
-                                    for o in answer.get("orders") or []]
+                record["orders"] = [
+                    {"number": o.get("number"), "total": o.get("total")} for o in answer.get("orders") or []
+                ]
                 payment = answer.get("payment") or {}
                 record["payment"] = {"id": payment.get("id"), "amount": payment.get("amount")}
             with self.stats.lock:
@@ -358,13 +402,24 @@ class Visitor:
             t_send = time.time()
             status, _ = self.send(conn, "seller-stock", "PATCH", f"/api/v1/variants/{variant_id}", {"stock": value})
             with self.stats.lock:
-                self.stats.stock_sets.append({"variant": variant_id, "value": value, "status": status,
-                                              "t_send": t_send, "t_recv": time.time()})
+                self.stats.stock_sets.append(
+                    {"variant": variant_id, "value": value, "status": status, "t_send": t_send, "t_recv": time.time()}
+                )
             self.think()
 
 
-def slot(plan: dict, host: str, port: int, stats: Stats, start_at: float, deadline: float, think: float,
-         tokens: queue_mod.Queue, sellers: list[tuple[dict, threading.Lock]], rseed: int) -> None:
+def slot(
+    plan: dict,
+    host: str,
+    port: int,
+    stats: Stats,
+    start_at: float,
+    deadline: float,
+    think: float,
+    tokens: queue_mod.Queue,
+    sellers: list[tuple[dict, threading.Lock]],
+    rseed: int,
+) -> None:
     """One concurrent visitor slot: sessions back to back, each a new person in a role, from start_at to the end."""
     rng = random.Random(rseed)
     delay = start_at - time.monotonic()
@@ -391,8 +446,9 @@ def slot(plan: dict, host: str, port: int, stats: Stats, start_at: float, deadli
         if role == "sell":
             # one seller per store at a time: each variant's stock is set by one request after another,
             # so the reconciliation can pair the client's values with the server's updates in order
-            free = next(((s, lock) for s, lock in rng.sample(sellers, len(sellers))
-                         if lock.acquire(blocking=False)), None)
+            free = next(
+                ((s, lock) for s, lock in rng.sample(sellers, len(sellers)) if lock.acquire(blocking=False)), None
+            )
             if free:
                 seller, lock = free
                 conn = Conn(host, port, seller["token"])
@@ -412,9 +468,21 @@ def slot(plan: dict, host: str, port: int, stats: Stats, start_at: float, deadli
         stats.count_session(role)
 
 
-def client_process(plan: dict, url: str, n_slots: int, first_slot: int, total_slots: int, ramp: float,
-                   duration: float, think: float, tokens: list[str], sellers: list[dict], start_wall: float,
-                   rseed: int, out) -> None:
+def client_process(
+    plan: dict,
+    url: str,
+    n_slots: int,
+    first_slot: int,
+    total_slots: int,
+    ramp: float,
+    duration: float,
+    think: float,
+    tokens: list[str],
+    sellers: list[dict],
+    start_wall: float,
+    rseed: int,
+    out,
+) -> None:
     host, port = url.split("//")[1].split(":")
     port = int(port)
     stats = Stats()
@@ -430,10 +498,24 @@ def client_process(plan: dict, url: str, n_slots: int, first_slot: int, total_sl
     for i in range(n_slots):
         # the opening spike: slots come in evenly over the ramp, then stay
         start_at = t0 + ramp * (first_slot + i) / max(1, total_slots)
-        threads.append(threading.Thread(
-            target=slot, daemon=True,
-            args=(plan, host, port, stats, start_at, deadline, think, token_queue, seller_locks,
-                  rseed * 100003 + first_slot + i)))
+        threads.append(
+            threading.Thread(
+                target=slot,
+                daemon=True,
+                args=(
+                    plan,
+                    host,
+                    port,
+                    stats,
+                    start_at,
+                    deadline,
+                    think,
+                    token_queue,
+                    seller_locks,
+                    rseed * 100003 + first_slot + i,
+                ),
+            )
+        )
     for t in threads:
         t.start()
     for t in threads:
@@ -454,17 +536,42 @@ def drive(plan: dict, url: str, args) -> dict:
     first = 0
     for k in range(n):
         slots = args.users // n + (1 if k < args.users % n else 0)
-        procs.append(ctx.Process(target=client_process, args=(
-            plan, url, slots, first, args.users, args.ramp, args.duration, args.think, tokens[k::n],
-            sellers[k::n], start_wall, args.seed + k, out)))
+        procs.append(
+            ctx.Process(
+                target=client_process,
+                args=(
+                    plan,
+                    url,
+                    slots,
+                    first,
+                    args.users,
+                    args.ramp,
+                    args.duration,
+                    args.think,
+                    tokens[k::n],
+                    sellers[k::n],
+                    start_wall,
+                    args.seed + k,
+                    out,
+                ),
+            )
+        )
         first += slots
     for p in procs:
         p.start()
     parts = [out.get() for _ in procs]
     for p in procs:
         p.join()
-    merged: dict = {"latency": defaultdict(list), "statuses": defaultdict(Counter), "errors": Counter(),
-                    "locked": Counter(), "samples": [], "checkouts": [], "stock_sets": [], "sessions": Counter()}
+    merged: dict = {
+        "latency": defaultdict(list),
+        "statuses": defaultdict(Counter),
+        "errors": Counter(),
+        "locked": Counter(),
+        "samples": [],
+        "checkouts": [],
+        "stock_sets": [],
+        "sessions": Counter(),
+    }
     for part in parts:
         for k, v in part["latency"].items():
             merged["latency"][k] += v
@@ -485,23 +592,35 @@ def summarise(load: dict) -> dict:
     rows = {}
     for kind in sorted(load["latency"], key=lambda k: -len(load["latency"][k])):
         lat = load["latency"][kind]
-        rows[kind] = {"requests": len(lat), "per_s": round(len(lat) / elapsed, 1),
-                      "errors": load["errors"].get(kind, 0), "locked": load["locked"].get(kind, 0),
-                      "statuses": dict(sorted(load["statuses"][kind].items())),
-                      **{f"p{p}_ms": round(percentile(lat, p), 1) for p in (50, 95, 99)},
-                      "max_ms": round(max(lat), 1)}
+        rows[kind] = {
+            "requests": len(lat),
+            "per_s": round(len(lat) / elapsed, 1),
+            "errors": load["errors"].get(kind, 0),
+            "locked": load["locked"].get(kind, 0),
+            "statuses": dict(sorted(load["statuses"][kind].items())),
+            **{f"p{p}_ms": round(percentile(lat, p), 1) for p in (50, 95, 99)},
+            "max_ms": round(max(lat), 1),
+        }
     total = sum(r["requests"] for r in rows.values())
-    return {"elapsed_s": round(elapsed, 1), "requests": total, "per_s": round(total / elapsed, 1),
-            "errors": sum(r["errors"] for r in rows.values()), "locked": sum(r["locked"] for r in rows.values()),
-            "by_type": rows, "sessions": dict(load["sessions"]), "error_samples": load["samples"][:15]}
+    return {
+        "elapsed_s": round(elapsed, 1),
+        "requests": total,
+        "per_s": round(total / elapsed, 1),
+        "errors": sum(r["errors"] for r in rows.values()),
+        "locked": sum(r["locked"] for r in rows.values()),
+        "by_type": rows,
+        "sessions": dict(load["sessions"]),
+        "error_samples": load["samples"][:15],
+    }
 
 
 # --- reconciliation ----------------------------------------------------------------------------
 
+
 def _utc(value) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
 
 
 def reconcile(database_url: str, plan: dict, load: dict) -> dict:
@@ -522,19 +641,29 @@ def reconcile(database_url: str, plan: dict, load: dict) -> dict:
 
     engine = create_engine(R.sqlalchemy_url(database_url))
     with engine.connect() as conn:
-        orders = conn.execute(text(
-            "SELECT id, number, payment_id, status, subtotal, extras_total, total, placed_at, cancelled_at "
-            "FROM orders WHERE id > :m"), {"m": plan["max_order_id"]}).all()
-        lines = conn.execute(text(
-            "SELECT order_id, variant_id, unit_price, quantity, line_total FROM order_lines WHERE order_id > :m"),
-            {"m": plan["max_order_id"]}).all()
+        orders = conn.execute(
+            text(
+                "SELECT id, number, payment_id, status, subtotal, extras_total, total, placed_at, cancelled_at "
+                "FROM orders WHERE id > :m"
+            ),
+            {"m": plan["max_order_id"]},
+        ).all()
+        lines = conn.execute(
+            text("SELECT order_id, variant_id, unit_price, quantity, line_total FROM order_lines WHERE order_id > :m"),
+            {"m": plan["max_order_id"]},
+        ).all()
         payment_ids = sorted({o.payment_id for o in orders if o.payment_id is not None})
-        payments = {r.id: r.amount for r in conn.execute(
-            text("SELECT id, amount FROM payments WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
-            {"ids": payment_ids or [-1]})}
-        audits = conn.execute(text(
-            "SELECT id, object_id, at FROM audit_log WHERE id > :m AND action = 'variant.updated' ORDER BY id"),
-            {"m": plan["max_audit_id"]}).all()
+        payments = {
+            r.id: r.amount
+            for r in conn.execute(
+                text("SELECT id, amount FROM payments WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                {"ids": payment_ids or [-1]},
+            )
+        }
+        audits = conn.execute(
+            text("SELECT id, object_id, at FROM audit_log WHERE id > :m AND action = 'variant.updated' ORDER BY id"),
+            {"m": plan["max_audit_id"]},
+        ).all()
         stock_after = {str(r[0]): r[1] for r in conn.execute(text("SELECT id, stock FROM variants"))}
         negative = conn.execute(text("SELECT count(*) FROM variants WHERE stock < 0")).scalar()
     engine.dispose()
@@ -567,16 +696,20 @@ def reconcile(database_url: str, plan: dict, load: dict) -> dict:
             problems["lines_differ_from_cart"].append({"key": c["key"], "cart": c["cart"], "db": dict(got)})
         pay = c.get("payment") or {}
         if pay.get("amount") != total or payments.get(pay.get("id")) != total:
-            problems["payment_differs"].append({"key": c["key"], "client": pay, "orders_total": total,
-                                                "db": payments.get(pay.get("id"))})
+            problems["payment_differs"].append(
+                {"key": c["key"], "client": pay, "orders_total": total, "db": payments.get(pay.get("id"))}
+            )
     unconfirmed = sorted(set(by_number) - confirmed)
     if unconfirmed:
         problems["orders_without_201"] = unconfirmed[:20]
     orders_by_payment: dict[int, int] = defaultdict(int)
     for o in orders:
         ls = lines_by_order[o.id]
-        if any(line.line_total != line.unit_price * line.quantity for line in ls) \
-                or o.subtotal != sum(line.line_total for line in ls) or o.total != o.subtotal + o.extras_total:
+        if (
+            any(line.line_total != line.unit_price * line.quantity for line in ls)
+            or o.subtotal != sum(line.line_total for line in ls)
+            or o.total != o.subtotal + o.extras_total
+        ):
             problems["order_arithmetic"].append(o.number)
         for line in ls:
             if line.variant_id is not None and before.get(str(line.variant_id), [0, None])[1] != line.unit_price:
@@ -601,8 +734,9 @@ def reconcile(database_url: str, plan: dict, load: dict) -> dict:
     for vid in set(sets_by_variant) | set(audits_by_variant):
         values, times = sets_by_variant.get(vid, []), audits_by_variant.get(vid, [])
         if len(values) != len(times):
-            problems["seller_updates_unpaired"].append({"variant": vid, "client_2xx": len(values),
-                                                        "server": len(times)})
+            problems["seller_updates_unpaired"].append(
+                {"variant": vid, "client_2xx": len(values), "server": len(times)}
+            )
             continue
         events[vid] += [(t, 0, "set", v) for t, v in zip(times, values, strict=True)]
     status_of = {o.id: o for o in orders}
@@ -641,18 +775,24 @@ def reconcile(database_url: str, plan: dict, load: dict) -> dict:
 
     hot_ids = {v for v, _p in plan["hot_variants"]}
     return {
-        "orders_in_db": len(orders), "checkouts_201": len(ok_checkouts),
+        "orders_in_db": len(orders),
+        "checkouts_201": len(ok_checkouts),
         "checkouts_409": sum(1 for c in load["checkouts"] if c["status"] == 409),
         "checkouts_other": dict(Counter(str(c["status"]) for c in load["checkouts"] if c["status"] not in (201, 409))),
         "shoppers_who_checked_out": len({c["token"] for c in ok_checkouts}),
-        "units_sold": sum(line.quantity for line in lines), "money_ordered": sum(o.total for o in orders),
+        "units_sold": sum(line.quantity for line in lines),
+        "money_ordered": sum(o.total for o in orders),
         "stock_updates_2xx": sum(len(v) for v in sets_by_variant.values()),
-        "stock_updates_other": dict(Counter(str(s["status"]) for s in load["stock_sets"]
-                                            if not 200 <= s["status"] < 300)),
+        "stock_updates_other": dict(
+            Counter(str(s["status"]) for s in load["stock_sets"] if not 200 <= s["status"] < 300)
+        ),
         "hot_units_sold": sum(line.quantity for line in lines if line.variant_id in hot_ids),
-        "variants_replayed": replayed, "oversold_units": oversold_units,
-        "lost_orders": len(problems.get("lost_orders", [])), "orders_without_201": len(unconfirmed),
-        "problems": {k: v[:10] for k, v in problems.items()}, "problem_counts": {k: len(v) for k, v in problems.items()},
+        "variants_replayed": replayed,
+        "oversold_units": oversold_units,
+        "lost_orders": len(problems.get("lost_orders", [])),
+        "orders_without_201": len(unconfirmed),
+        "problems": {k: v[:10] for k, v in problems.items()},
+        "problem_counts": {k: len(v) for k, v in problems.items()},
         "ok": not problems,
     }
 
@@ -660,13 +800,17 @@ def reconcile(database_url: str, plan: dict, load: dict) -> dict:
 def server_log_findings(log_path: Path) -> dict:
     text = log_path.read_text(errors="replace") if log_path.exists() else ""
     statuses = Counter(m.group(1) for m in re.finditer(r'" (\d{3}) \d+ \d+ms', text))
-    return {"database_is_locked": text.count("database is locked"), "tracebacks": text.count("Traceback"),
-            "access_log_5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
-            "access_log_requests": sum(statuses.values()),
-            "worker_timeouts": text.count("WORKER TIMEOUT")}
+    return {
+        "database_is_locked": text.count("database is locked"),
+        "tracebacks": text.count("Traceback"),
+        "access_log_5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
+        "access_log_requests": sum(statuses.values()),
+        "worker_timeouts": text.count("WORKER TIMEOUT"),
+    }
 
 
 # --- one database ------------------------------------------------------------------------------
+
 
 def run_database(args, name: str, workdir: Path) -> dict:
     log_path = args.output / "logs" / f"expo-{name}.log"
@@ -679,42 +823,77 @@ def run_database(args, name: str, workdir: Path) -> dict:
         return {"skipped": True, "reason": f"no PostgreSQL server at {args.pg_url}"}
     url, manifest = prepared
     R.say(f"  setting up {args.shoppers} shoppers and {args.seller_stores} sellers through the services ...")
-    cmd = [R.PYTHON, str(Path(__file__)), "_setup", "--database-url", url, "--shoppers", str(args.shoppers),
-           "--seller-stores", str(args.seller_stores), "--upload-folder", str(args.upload_folder),
-           "--seed", str(args.seed)]
-    plan = R.bench_json(R.run_child(cmd, R.app_env(args, url), args.app_root, "setup", log_path,
-                                    timeout=900).stdout)
-    plan.update({"common_words": manifest["common_words"], "rare_word": manifest["rare_word"],
-                 "miss_word": manifest["miss_word"]})
+    cmd = [
+        R.PYTHON,
+        str(Path(__file__)),
+        "_setup",
+        "--database-url",
+        url,
+        "--shoppers",
+        str(args.shoppers),
+        "--seller-stores",
+        str(args.seller_stores),
+        "--upload-folder",
+        str(args.upload_folder),
+        "--seed",
+        str(args.seed),
+    ]
+    plan = R.bench_json(R.run_child(cmd, R.app_env(args, url), args.app_root, "setup", log_path, timeout=900).stdout)
+    plan.update(
+        {
+            "common_words": manifest["common_words"],
+            "rare_word": manifest["rare_word"],
+            "miss_word": manifest["miss_word"],
+        }
+    )
     env = R.app_env(args, url, {"MARKETPLACE_ENV": "production"})
     server = R.Gunicorn(args, "wsgi:app", args.app_root, env, server_log, "/healthz")
     try:
         server.start()
     except RuntimeError as exc:
         R.say(f"  gunicorn with MARKETPLACE_ENV=production did not start ({exc}); trying development")
-        server = R.Gunicorn(args, "wsgi:app", args.app_root, R.app_env(args, url, {"MARKETPLACE_ENV": "development"}),
-                            server_log, "/healthz").start()
-    R.say(f"  {args.users} visitors ramping over {args.ramp:g}s, {args.duration:g}s in all, against "
-          f"gunicorn -w {args.workers} --threads {args.threads} ...")
+        server = R.Gunicorn(
+            args,
+            "wsgi:app",
+            args.app_root,
+            R.app_env(args, url, {"MARKETPLACE_ENV": "development"}),
+            server_log,
+            "/healthz",
+        ).start()
+    R.say(
+        f"  {args.users} visitors ramping over {args.ramp:g}s, {args.duration:g}s in all, against "
+        f"gunicorn -w {args.workers} --threads {args.threads} ..."
+    )
     load_avg0 = os.getloadavg()[0]
     try:
         load = drive(plan, server.url, args)
     finally:
         server.stop()
-    result = {"skipped": False, "database": name, "gunicorn": f"-w {args.workers} -k gthread --threads {args.threads}",
-              "catalogue": manifest.get("counts"), "loadavg_start": round(load_avg0, 2),
-              "loadavg_end": round(os.getloadavg()[0], 2), "summary": summarise(load)}
+    result = {
+        "skipped": False,
+        "database": name,
+        "gunicorn": f"-w {args.workers} -k gthread --threads {args.threads}",
+        "catalogue": manifest.get("counts"),
+        "loadavg_start": round(load_avg0, 2),
+        "loadavg_end": round(os.getloadavg()[0], 2),
+        "summary": summarise(load),
+    }
     result["reconciliation"] = reconcile(url, plan, load)
     result["server_log"] = server_log_findings(server_log)
     s, rec, log = result["summary"], result["reconciliation"], result["server_log"]
-    result["pass"] = {"no_5xx_or_failed_request": s["errors"] == 0 and log["access_log_5xx"] == 0,
-                      "no_database_is_locked": s["locked"] == 0 and log["database_is_locked"] == 0,
-                      "no_oversell": rec["oversold_units"] == 0 and not rec["problem_counts"].get("negative_stock_rows")
-                      and not rec["problem_counts"].get("stock_not_explained"),
-                      "no_lost_order": rec["lost_orders"] == 0 and rec["orders_without_201"] == 0,
-                      "reconciled": rec["ok"]}
-    R.say(f"  {s['requests']} requests ({s['per_s']}/s), {s['errors']} errors, {rec['checkouts_201']} checkouts, "
-          f"{rec['orders_in_db']} orders; pass: {result['pass']}")
+    result["pass"] = {
+        "no_5xx_or_failed_request": s["errors"] == 0 and log["access_log_5xx"] == 0,
+        "no_database_is_locked": s["locked"] == 0 and log["database_is_locked"] == 0,
+        "no_oversell": rec["oversold_units"] == 0
+        and not rec["problem_counts"].get("negative_stock_rows")
+        and not rec["problem_counts"].get("stock_not_explained"),
+        "no_lost_order": rec["lost_orders"] == 0 and rec["orders_without_201"] == 0,
+        "reconciled": rec["ok"],
+    }
+    R.say(
+        f"  {s['requests']} requests ({s['per_s']}/s), {s['errors']} errors, {rec['checkouts_201']} checkouts, "
+        f"{rec['orders_in_db']} orders; pass: {result['pass']}"
+    )
     if name == "postgres":
         try:
             with R._pg_admin(args.pg_url) as admin:
@@ -726,43 +905,61 @@ def run_database(args, name: str, workdir: Path) -> dict:
 
 def markdown(results: dict) -> str:
     meta = results["meta"]
-    lines = ["# Apik Market — expo opening under load", "",
-             f"{meta['started']} · app `{meta['app_git']}` · {meta['machine']}", "",
-             f"Catalogue {meta['stores']} stores × {meta['products_per_store']} products. {meta['users']} concurrent "
-             f"visitors from {meta['processes']} client processes, ramped up over {meta['ramp']:g} s, "
-             f"{meta['duration']:g} s in all, think time ~{meta['think']:g} s between requests; sessions: "
-             + ", ".join(f"{k} {v} %" for k, v in ROLES.items()) + f". {meta['shoppers']} shoppers, "
-             f"{meta['seller_stores']} sellers setting stock.", ""]
+    lines = [
+        "# Apik Market — expo opening under load",
+        "",
+        f"{meta['started']} · app `{meta['app_git']}` · {meta['machine']}",
+        "",
+        f"Catalogue {meta['stores']} stores × {meta['products_per_store']} products. {meta['users']} concurrent "
+        f"visitors from {meta['processes']} client processes, ramped up over {meta['ramp']:g} s, "
+        f"{meta['duration']:g} s in all, think time ~{meta['think']:g} s between requests; sessions: "
+        + ", ".join(f"{k} {v} %" for k, v in ROLES.items())
+        + f". {meta['shoppers']} shoppers, "
+        f"{meta['seller_stores']} sellers setting stock.",
+        "",
+    ]
     for name, db in results["databases"].items():
         lines += [f"## {name}", ""]
         if db.get("skipped") or db.get("error"):
             lines += [f"**{'SKIPPED' if db.get('skipped') else 'FAILED'}**: {db.get('reason') or db.get('error')}", ""]
             continue
         s, rec, log = db["summary"], db["reconciliation"], db["server_log"]
-        lines += [f"gunicorn `{db['gunicorn']}`; {s['requests']} requests in {s['elapsed_s']} s ({s['per_s']}/s), "
-                  f"**{s['errors']} errors** ({s['locked']} \"database is locked\"); load average "
-                  f"{db['loadavg_start']} → {db['loadavg_end']}; sessions {s['sessions']}.", "",
-                  "| request | count | /s | errors | p50 ms | p95 ms | p99 ms | max ms | statuses |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        lines += [
+            f"gunicorn `{db['gunicorn']}`; {s['requests']} requests in {s['elapsed_s']} s ({s['per_s']}/s), "
+            f'**{s["errors"]} errors** ({s["locked"]} "database is locked"); load average '
+            f"{db['loadavg_start']} → {db['loadavg_end']}; sessions {s['sessions']}.",
+            "",
+            "| request | count | /s | errors | p50 ms | p95 ms | p99 ms | max ms | statuses |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
         for kind, r in s["by_type"].items():
             statuses = ", ".join(f"{k}×{v}" for k, v in r["statuses"].items())
-            lines.append(f"| {kind} | {r['requests']} | {r['per_s']} | {r['errors']} | {r['p50_ms']} | "
-                         f"{r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | {statuses} |")
+            lines.append(
+                f"| {kind} | {r['requests']} | {r['per_s']} | {r['errors']} | {r['p50_ms']} | "
+                f"{r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | {statuses} |"
+            )
         marks = " · ".join(("✅ " if ok else "❌ ") + k.replace("_", " ") for k, ok in db["pass"].items())
-        lines += ["", f"Checkout: {rec['checkouts_201']} × 201 ({rec['shoppers_who_checked_out']} shoppers), "
-                  f"{rec['checkouts_409']} × 409 sold out, other {rec['checkouts_other'] or 'none'}; "
-                  f"{rec['orders_in_db']} orders in the database, {rec['units_sold']} units, "
-                  f"Rp {rec['money_ordered']:,}; hot variants: {rec['hot_units_sold']} units sold. Sellers: "
-                  f"{rec['stock_updates_2xx']} stock updates (other statuses {rec['stock_updates_other'] or 'none'}).",
-                  f"Reconciliation: {rec['variants_replayed']} variants replayed, oversold units "
-                  f"{rec['oversold_units']}, lost orders {rec['lost_orders']}, orders without a 201 "
-                  f"{rec['orders_without_201']}, problems {rec['problem_counts'] or 'none'}. Server log: "
-                  f"{log['database_is_locked']} \"database is locked\", {log['tracebacks']} tracebacks, "
-                  f"{log['access_log_5xx']} × 5xx of {log['access_log_requests']} logged requests, "
-                  f"{log['worker_timeouts']} worker timeouts.", "", marks, ""]
+        lines += [
+            "",
+            f"Checkout: {rec['checkouts_201']} × 201 ({rec['shoppers_who_checked_out']} shoppers), "
+            f"{rec['checkouts_409']} × 409 sold out, other {rec['checkouts_other'] or 'none'}; "
+            f"{rec['orders_in_db']} orders in the database, {rec['units_sold']} units, "
+            f"Rp {rec['money_ordered']:,}; hot variants: {rec['hot_units_sold']} units sold. Sellers: "
+            f"{rec['stock_updates_2xx']} stock updates (other statuses {rec['stock_updates_other'] or 'none'}).",
+            f"Reconciliation: {rec['variants_replayed']} variants replayed, oversold units "
+            f"{rec['oversold_units']}, lost orders {rec['lost_orders']}, orders without a 201 "
+            f"{rec['orders_without_201']}, problems {rec['problem_counts'] or 'none'}. Server log: "
+            f'{log["database_is_locked"]} "database is locked", {log["tracebacks"]} tracebacks, '
+            f"{log['access_log_5xx']} × 5xx of {log['access_log_requests']} logged requests, "
+            f"{log['worker_timeouts']} worker timeouts.",
+            "",
+            marks,
+            "",
+        ]
         if s["error_samples"]:
             lines += ["Errors (first few):", ""] + [
-                f"- {e['kind']} `{e['path']}` → {e['status']}: `{e['body'][:200]}`" for e in s["error_samples"][:8]]
+                f"- {e['kind']} `{e['path']}` → {e['status']}: `{e['body'][:200]}`" for e in s["error_samples"][:8]
+            ]
             lines.append("")
     return "\n".join(lines)
 
@@ -782,8 +979,9 @@ def parse_args(argv=None):
     parser.add_argument("--seller-stores", type=int, default=8, help="stores whose owner sets stock (default 8)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_EXPO_PG_URL",
-                                                           "postgresql://postgres@127.0.0.1/bench_expo"))
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_EXPO_PG_URL", "postgresql://postgres@127.0.0.1/bench_expo")
+    )
     parser.add_argument("--seed", type=int, default=8, help="random seed of the visitors")
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-jobs", type=int, default=2)
@@ -806,20 +1004,35 @@ def main(argv=None) -> int:
         for flag in ("--shoppers", "--seller-stores", "--seed"):
             p.add_argument(flag, type=int, required=True)
         a = p.parse_args(argv[1:])
-        print("BENCH_JSON " + json.dumps(setup(a.database_url, a.upload_folder, a.shoppers, a.seller_stores,
-                                               a.seed)), flush=True)
+        print(
+            "BENCH_JSON " + json.dumps(setup(a.database_url, a.upload_folder, a.shoppers, a.seller_stores, a.seed)),
+            flush=True,
+        )
         return 0
     args = parse_args(argv)
     (args.output / "logs").mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="apik-expo-"))
     args.upload_folder = workdir / "uploads"
     args.upload_folder.mkdir()
-    results: dict = {"meta": {
-        "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "app_git": R.git_describe(args.app_root),
-        "machine": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}", "stores": args.stores,
-        "products_per_store": args.products_per_store, "users": args.users, "processes": args.processes,
-        "duration": args.duration, "ramp": args.ramp, "think": args.think, "shoppers": args.shoppers,
-        "seller_stores": args.seller_stores, "workers": args.workers, "threads": args.threads}, "databases": {}}
+    results: dict = {
+        "meta": {
+            "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "app_git": R.git_describe(args.app_root),
+            "machine": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}",
+            "stores": args.stores,
+            "products_per_store": args.products_per_store,
+            "users": args.users,
+            "processes": args.processes,
+            "duration": args.duration,
+            "ramp": args.ramp,
+            "think": args.think,
+            "shoppers": args.shoppers,
+            "seller_stores": args.seller_stores,
+            "workers": args.workers,
+            "threads": args.threads,
+        },
+        "databases": {},
+    }
     names = ["postgres", "sqlite"] if args.db == "both" else [args.db]
     try:
         for name in names:
@@ -835,8 +1048,11 @@ def main(argv=None) -> int:
     (args.output / "expo.md").write_text(text)
     R.say("\n" + text)
     R.say(f"Written: {args.output / 'expo.md'} and {args.output / 'expo.json'}")
-    failed = [n for n, db in results["databases"].items()
-              if db.get("error") or (not db.get("skipped") and not all(db["pass"].values()))]
+    failed = [
+        n
+        for n, db in results["databases"].items()
+        if db.get("error") or (not db.get("skipped") and not all(db["pass"].values()))
+    ]
     return 1 if failed else 0
 
 

@@ -15,6 +15,7 @@ wrk does: the product page starts a session for its form each time),
 ``--profile PAGE`` prints cProfile's top functions for that page's hits.
 The request log goes to /dev/null while timing (written, not shown).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,15 @@ def prepare(workdir: Path) -> tuple[str, dict]:
     from marketplace.extensions import db
 
     url = f"sqlite:///{workdir / 'hitpath.sqlite'}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x" * 40, "UPLOAD_FOLDER": str(workdir / "uploads"),
-                      "MARKETPLACE_PLUGINS": "", "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "x" * 40,
+            "UPLOAD_FOLDER": str(workdir / "uploads"),
+            "MARKETPLACE_PLUGINS": "",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -74,8 +82,7 @@ def prepare(workdir: Path) -> tuple[str, dict]:
     import seed as seeder
 
     with quiet():
-        manifest = seeder.seed(url, 6, 30, shoppers=0, exhibitors=6, featured=3,
-                               upload_folder=str(workdir / "uploads"))
+        manifest = seeder.seed(url, 6, 30, shoppers=0, exhibitors=6, featured=3, upload_folder=str(workdir / "uploads"))
     return url, manifest
 
 
@@ -95,11 +102,16 @@ def quiet():
 def build(mode: str, url: str, workdir: Path, redis_url: str | None):
     from marketplace import create_app
 
-    config = {"DATABASE_URL": url, "UPLOAD_FOLDER": str(workdir / "uploads"),
-              "SECRET_KEY": secrets.token_urlsafe(48), "RATELIMIT_ENABLED": True}
+    config = {
+        "DATABASE_URL": url,
+        "UPLOAD_FOLDER": str(workdir / "uploads"),
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "RATELIMIT_ENABLED": True,
+    }
     if mode == "production":
-        config.update(MARKETPLACE_ENV="production", BASE_URL="https://localhost",
-                      ALLOW_UNSHARED_RATE_LIMITS=not redis_url)
+        config.update(
+            MARKETPLACE_ENV="production", BASE_URL="https://localhost", ALLOW_UNSHARED_RATE_LIMITS=not redis_url
+        )
     else:
         config.update(MARKETPLACE_ENV="development", LOG_REQUESTS=True)
     if redis_url:
@@ -165,8 +177,12 @@ def measure_app(app, urls: dict[str, str], n: int, visitors: list[str], profile:
                 micros, last = timed(factory, url, n, base_url)
                 statements = counter.count - before
                 assert last.status_code == 200, (name, last.status_code)
-                results[(name, visitor)] = {"us": micros, "statements": statements, "bytes": len(last.get_data()),
-                                            "set_cookie": "Set-Cookie" in last.headers}
+                results[(name, visitor)] = {
+                    "us": micros,
+                    "statements": statements,
+                    "bytes": len(last.get_data()),
+                    "set_cookie": "Set-Cookie" in last.headers,
+                }
     if profile:
         url = urls[profile]
         for visitor in visitors:
@@ -233,15 +249,19 @@ def main(argv=None) -> None:
             again = measure_baseline(args.n)  # the bare page again after each app: the fastest run counts
             baseline = {k: min(v, again[k]) for k, v in baseline.items()}
             tables.append((mode, type(app.extensions["apik_pagecache"].generations).__name__, results))
-        say(f"bare Flask: hello {baseline['hello']:.0f} µs, 24-item page {baseline['items24']:.0f} µs per request "
-            f"(test client included; fastest of {len(modes) + 1} runs)")
+        say(
+            f"bare Flask: hello {baseline['hello']:.0f} µs, 24-item page {baseline['items24']:.0f} µs per request "
+            f"(test client included; fastest of {len(modes) + 1} runs)"
+        )
         for mode, generations, results in tables:
             say(f"\n{mode}: {args.n} hits per page, generations in {generations}")
             say("| page | visitor | µs/hit | bare 24-item ÷ hit | SQL | Set-Cookie | bytes |")
             say("|---|---|---:|---:|---:|---|---:|")
             for (name, visitor), r in results.items():
-                say(f"| {name} | {visitor} | {r['us']:.0f} | {baseline['items24'] / r['us']:.2f} | "
-                    f"{r['statements']} | {'yes' if r['set_cookie'] else 'no'} | {r['bytes']} |")
+                say(
+                    f"| {name} | {visitor} | {r['us']:.0f} | {baseline['items24'] / r['us']:.2f} | "
+                    f"{r['statements']} | {'yes' if r['set_cookie'] else 'no'} | {r['bytes']} |"
+                )
             bad = [k for k, r in results.items() if r["statements"]]
             if bad:
                 say(f"!!! hits that ran SQL statements: {bad}")

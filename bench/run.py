@@ -8,6 +8,7 @@ per page in-process, weigh each page. A bare Flask hello world and a bare
 24-item template page are measured in the same run the same way; every figure
 is also given as a ratio to them. Results: bench/results/results.md and .json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlparse, urlunparse
 
@@ -52,8 +53,8 @@ PAGES = {
 DEFAULT_PAGES = list(PAGES)
 BASELINES = {"hello": "/", "items24": "/items"}
 
-TARGET_RATIO = 0.50       # catalogue page throughput / bare 24-item page
-TARGET_P95_MS = 100.0     # catalogue pages at 32 connections
+TARGET_RATIO = 0.50  # catalogue page throughput / bare 24-item page
+TARGET_P95_MS = 100.0  # catalogue pages at 32 connections
 TARGET_SEARCH_P95_MS = 50.0
 TARGET_ORDERS_PER_S = 100.0
 TARGET_STATEMENTS = 6
@@ -71,6 +72,7 @@ def loud(msg: str) -> None:
 
 # --- processes ----------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -79,21 +81,24 @@ def free_port() -> int:
 
 def app_env(args, database_url: str, extra: dict | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FLASK_DEBUG")}
-    env.update({
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-not-secret-" + "x" * 32,
-        "RATELIMIT_ENABLED": "false",
-        "UPLOAD_FOLDER": str(args.upload_folder),
-        "APIK_APP_ROOT": str(args.app_root),
-        "PYTHONPATH": str(args.app_root),
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench-not-secret-" + "x" * 32,
+            "RATELIMIT_ENABLED": "false",
+            "UPLOAD_FOLDER": str(args.upload_folder),
+            "APIK_APP_ROOT": str(args.app_root),
+            "PYTHONPATH": str(args.app_root),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(extra or {})
     return env
 
 
-def run_child(cmd: list[str], env: dict, cwd: Path, label: str, log_path: Path | None = None,
-              timeout: float | None = None) -> subprocess.CompletedProcess:
+def run_child(
+    cmd: list[str], env: dict, cwd: Path, label: str, log_path: Path | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess:
     result = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     if log_path:
         with open(log_path, "a") as fh:
@@ -107,7 +112,7 @@ def run_child(cmd: list[str], env: dict, cwd: Path, label: str, log_path: Path |
 def bench_json(text: str) -> dict:
     for line in text.splitlines():
         if line.startswith("BENCH_JSON "):
-            return json.loads(line[len("BENCH_JSON "):])
+            return json.loads(line[len("BENCH_JSON ") :])
     raise ValueError("no BENCH_JSON line in output")
 
 
@@ -117,9 +122,25 @@ class Gunicorn:
     def __init__(self, args, app: str, cwd: Path, env: dict, log_path: Path, health: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.cmd = [PYTHON, "-m", "gunicorn", "-w", str(args.workers), "-k", "gthread",
-                    "--threads", str(args.threads), "-b", f"127.0.0.1:{self.port}",
-                    "--timeout", "120", "--graceful-timeout", "5", "--log-level", "warning"]
+        self.cmd = [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+        ]
         conf = args.app_root / "gunicorn.conf.py"
         if conf.exists():  # the app's production config (baselines too), the benchmark's workers and port on top
             self.cmd[3:3] = ["-c", str(conf)]
@@ -130,11 +151,12 @@ class Gunicorn:
         self.cwd, self.env, self.log_path, self.health = cwd, env, log_path, health
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60) -> "Gunicorn":
+    def start(self, timeout: float = 60) -> Gunicorn:
         DRAIN_PATHS[self.port] = self.health
         log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(self.cmd, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            self.cmd, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -166,12 +188,23 @@ class Gunicorn:
 
 # --- measuring ---------------------------------------------------------------------
 
+
 def wrk(args, url: str, duration: float, connections: int | None = None) -> dict:
     connections = connections or args.connections
     threads = max(1, min(args.wrk_threads, connections))
     seconds = max(1, round(duration))  # wrk takes whole seconds
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency",
-           "-s", str(BENCH / "wrk" / "report.lua"), url]
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "--latency",
+        "-s",
+        str(BENCH / "wrk" / "report.lua"),
+        url,
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 90)
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed: {(result.stderr or result.stdout).strip()[:500]}")
@@ -180,12 +213,22 @@ def wrk(args, url: str, duration: float, connections: int | None = None) -> dict
     lat = data["latency_us"]
     ok = sum(n for code, n in data["statuses"].items() if code.startswith("2"))
     return {
-        "url": url, "connections": connections, "wrk_threads": threads, "seconds": round(seconds, 2),
-        "requests": data["requests"], "rps": round(data["requests"] / seconds, 1),
+        "url": url,
+        "connections": connections,
+        "wrk_threads": threads,
+        "seconds": round(seconds, 2),
+        "requests": data["requests"],
+        "rps": round(data["requests"] / seconds, 1),
         "ok_rps": round(ok / seconds, 1),
-        "p50_ms": lat["p50"] / 1000, "p75_ms": lat["p75"] / 1000, "p90_ms": lat["p90"] / 1000,
-        "p95_ms": lat["p95"] / 1000, "p99_ms": lat["p99"] / 1000, "mean_ms": round(lat["mean"] / 1000, 2),
-        "max_ms": lat["max"] / 1000, "statuses": data["statuses"], "errors": data["errors"],
+        "p50_ms": lat["p50"] / 1000,
+        "p75_ms": lat["p75"] / 1000,
+        "p90_ms": lat["p90"] / 1000,
+        "p95_ms": lat["p95"] / 1000,
+        "p99_ms": lat["p99"] / 1000,
+        "mean_ms": round(lat["mean"] / 1000, 2),
+        "max_ms": lat["max"] / 1000,
+        "statuses": data["statuses"],
+        "errors": data["errors"],
         "bytes_per_response": round(data["bytes"] / max(1, data["requests"])),
         "loadavg": os.getloadavg()[0],
     }
@@ -246,7 +289,9 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
 ASSET_RE = re.compile(
     r"""<link\b[^>]*\brel=["']?stylesheet["']?[^>]*\bhref=["']([^"']+)["']"""
     r"""|<link\b[^>]*\bhref=["']([^"']+)["'][^>]*\brel=["']?stylesheet"""
-    r"""|<script\b[^>]*\bsrc=["']([^"']+)["']""", re.I)
+    r"""|<script\b[^>]*\bsrc=["']([^"']+)["']""",
+    re.I,
+)
 
 
 def gz(data: bytes) -> int:
@@ -268,13 +313,20 @@ def weigh(base: str, path: str, status: int, body: bytes, check_compression: boo
     html = {"bytes": len(body), "gzip": gz(body)}
     css_js = sum(a.get("bytes", 0) for a in assets)
     css_js_gz = sum(a.get("gzip", 0) for a in assets)
-    return {"status": status, "html_bytes": html["bytes"], "html_gzip": html["gzip"],
-            "assets_bytes": css_js, "assets_gzip": css_js_gz, "total_gzip": html["gzip"] + css_js_gz,
-            "server_compresses": gz_headers.get("Content-Encoding", "") == "gzip" if check_compression else None,
-            "assets": assets}
+    return {
+        "status": status,
+        "html_bytes": html["bytes"],
+        "html_gzip": html["gzip"],
+        "assets_bytes": css_js,
+        "assets_gzip": css_js_gz,
+        "total_gzip": html["gzip"] + css_js_gz,
+        "server_compresses": gz_headers.get("Content-Encoding", "") == "gzip" if check_compression else None,
+        "assets": assets,
+    }
 
 
 # --- databases -------------------------------------------------------------------------
+
 
 def size_key(args) -> str:
     return f"{args.stores}x{args.products_per_store}-s{SEED_VERSION}" + ("-img" if args.images else "")
@@ -288,22 +340,42 @@ def ensure_data_dir() -> None:
 
 
 def migrate(args, database_url: str, log_path: Path) -> None:
-    run_child([str(Path(PYTHON).parent / "flask"), "--app", "wsgi", "db", "upgrade"],
-              app_env(args, database_url), args.app_root, "flask db upgrade", log_path, timeout=600)
+    run_child(
+        [str(Path(PYTHON).parent / "flask"), "--app", "wsgi", "db", "upgrade"],
+        app_env(args, database_url),
+        args.app_root,
+        "flask db upgrade",
+        log_path,
+        timeout=600,
+    )
 
 
 def seed(args, database_url: str, manifest_path: Path, log_path: Path) -> dict:
     jobs = 1 if database_url.startswith("sqlite") else args.seed_jobs  # SQLite has one writer at a time
-    cmd = [PYTHON, str(BENCH / "seed.py"), "--database-url", database_url, "--stores", str(args.stores),
-           "--products-per-store", str(args.products_per_store), "--manifest", str(manifest_path),
-           "--upload-folder", str(args.upload_folder), "--jobs", str(jobs)]
+    cmd = [
+        PYTHON,
+        str(BENCH / "seed.py"),
+        "--database-url",
+        database_url,
+        "--stores",
+        str(args.stores),
+        "--products-per-store",
+        str(args.products_per_store),
+        "--manifest",
+        str(manifest_path),
+        "--upload-folder",
+        str(args.upload_folder),
+        "--jobs",
+        str(jobs),
+    ]
     if args.images:
         cmd.append("--images")
     say(f"  seeding {args.stores} stores x {args.products_per_store} products through the services ...")
     t0 = time.monotonic()
     with open(log_path, "a") as log:
-        process = subprocess.Popen(cmd, env=app_env(args, database_url), cwd=args.app_root,
-                                   stdout=subprocess.PIPE, stderr=log, text=True)
+        process = subprocess.Popen(
+            cmd, env=app_env(args, database_url), cwd=args.app_root, stdout=subprocess.PIPE, stderr=log, text=True
+        )
         for line in process.stdout:
             if line.startswith("[seed]"):
                 say("   " + line.rstrip())
@@ -389,7 +461,7 @@ def prepare_postgres(args, log_path: Path) -> tuple[str, dict] | None:
 def sqlalchemy_url(url: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -398,8 +470,10 @@ def stock_snapshot(database_url: str, variant_ids: list[int]) -> dict:
 
     engine = create_engine(sqlalchemy_url(database_url))
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, stock FROM variants WHERE id IN :ids")
-                            .bindparams(bindparam("ids", expanding=True)), {"ids": variant_ids}).all()
+        rows = conn.execute(
+            text("SELECT id, stock FROM variants WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            {"ids": variant_ids},
+        ).all()
     engine.dispose()
     return {str(r[0]): r[1] for r in rows}
 
@@ -411,14 +485,24 @@ def oversell_check(database_url: str, before: dict, client_sold: dict, hot_ids: 
     ids = [int(k) for k in before]
     engine = create_engine(sqlalchemy_url(database_url))
     with engine.connect() as conn:
-        after = {str(r[0]): r[1] for r in conn.execute(
-            text("SELECT id, stock FROM variants WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
-            {"ids": ids})}
+        after = {
+            str(r[0]): r[1]
+            for r in conn.execute(
+                text("SELECT id, stock FROM variants WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                {"ids": ids},
+            )
+        }
         negative = conn.execute(text("SELECT count(*) FROM variants WHERE stock < 0")).scalar()
         try:
-            ordered = {str(r[0]): int(r[1]) for r in conn.execute(text(
-                "SELECT l.variant_id, sum(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id "
-                "WHERE o.status <> 'cancelled' GROUP BY l.variant_id"))}
+            ordered = {
+                str(r[0]): int(r[1])
+                for r in conn.execute(
+                    text(
+                        "SELECT l.variant_id, sum(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id "
+                        "WHERE o.status <> 'cancelled' GROUP BY l.variant_id"
+                    )
+                )
+            }
             orders = conn.execute(text("SELECT count(*) FROM orders")).scalar()
         except Exception as exc:  # noqa: BLE001 - tables not there yet
             return {"checked": False, "error": str(exc)[:300]}
@@ -433,19 +517,33 @@ def oversell_check(database_url: str, before: dict, client_sold: dict, hot_ids: 
         elif in_orders != by_client:  # orders the shopper was not told about (e.g. a 500 after the commit)
             unconfirmed.append({"variant": vid, "in_orders": in_orders, "client_201": by_client})
     hot_sold = {str(v): ordered.get(str(v), 0) for v in hot_ids}
-    return {"checked": True, "negative_stock_rows": negative, "orders_in_db": orders, "mismatches": problems[:20],
-            "mismatch_count": len(problems), "hot_sold": hot_sold, "hot_stock_each": hot_stock,
-            "hot_oversold": [v for v, n in hot_sold.items() if n > hot_stock],
-            "unconfirmed_count": len(unconfirmed), "unconfirmed": unconfirmed[:10],
-            "oversell": bool(negative or problems or any(n > hot_stock for n in hot_sold.values()))}
+    return {
+        "checked": True,
+        "negative_stock_rows": negative,
+        "orders_in_db": orders,
+        "mismatches": problems[:20],
+        "mismatch_count": len(problems),
+        "hot_sold": hot_sold,
+        "hot_stock_each": hot_stock,
+        "hot_oversold": [v for v, n in hot_sold.items() if n > hot_stock],
+        "unconfirmed_count": len(unconfirmed),
+        "unconfirmed": unconfirmed[:10],
+        "oversell": bool(negative or problems or any(n > hot_stock for n in hot_sold.values())),
+    }
 
 
 # --- one database ------------------------------------------------------------------------
 
+
 def page_paths(args, manifest: dict) -> dict[str, str]:
-    values = {"expo_slug": manifest.get("expo_slug"), "store_slug": manifest.get("store_slug"),
-              "product_id": manifest.get("product_id"), "common_word": args.common_word,
-              "rare_word": manifest.get("rare_word"), "miss_word": manifest.get("miss_word")}
+    values = {
+        "expo_slug": manifest.get("expo_slug"),
+        "store_slug": manifest.get("store_slug"),
+        "product_id": manifest.get("product_id"),
+        "common_word": args.common_word,
+        "rare_word": manifest.get("rare_word"),
+        "miss_word": manifest.get("miss_word"),
+    }
     return {name: PAGES[name][0].format(**values) for name in args.pages}
 
 
@@ -460,11 +558,25 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
     url, manifest = prepared
     if args.seed_only:
         return {"skipped": True, "reason": "--seed-only", "seed": manifest}
-    out: dict = {"skipped": False, "prepare_seconds": round(time.monotonic() - t0, 1),
-                 "seed": {k: manifest.get(k) for k in ("stores", "products_per_store", "counts", "seconds",
-                                                       "product_seconds", "products_per_second", "cached",
-                                                       "exhibitors", "images")},
-                 "pages": {}}
+    out: dict = {
+        "skipped": False,
+        "prepare_seconds": round(time.monotonic() - t0, 1),
+        "seed": {
+            k: manifest.get(k)
+            for k in (
+                "stores",
+                "products_per_store",
+                "counts",
+                "seconds",
+                "product_seconds",
+                "products_per_second",
+                "cached",
+                "exhibitors",
+                "images",
+            )
+        },
+        "pages": {},
+    }
     paths = page_paths(args, manifest)
     out["paths"] = paths
 
@@ -474,8 +586,9 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
     server = None
     for env_name in envs:
         env = app_env(args, url, {"MARKETPLACE_ENV": env_name})
-        candidate = Gunicorn(args, "wsgi:app", args.app_root, env, RESULTS / "logs" / f"{name}-gunicorn.log",
-                             "/healthz")
+        candidate = Gunicorn(
+            args, "wsgi:app", args.app_root, env, RESULTS / "logs" / f"{name}-gunicorn.log", "/healthz"
+        )
         try:
             server = candidate.start()
             out["marketplace_env"] = env_name
@@ -490,6 +603,7 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
         server.stop()
         migrate(args, url, log_path)  # the code may have moved on: /healthz wants the migrations' head
         server.start()
+
     try:
         for page, path in paths.items():
             t0 = time.monotonic()
@@ -500,9 +614,11 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
             if status == 200 or args.load_errors:
                 result["load"] = load(args, server.url + path, restart=restart)
                 r = result["load"]
-                say(f"  {'':<14} {r['rps']:>8.1f} req/s  p50 {fmt(r['p50_ms'])}  p95 {fmt(r['p95_ms'])}  "
+                say(
+                    f"  {'':<14} {r['rps']:>8.1f} req/s  p50 {fmt(r['p50_ms'])}  p95 {fmt(r['p95_ms'])}  "
                     f"p99 {fmt(r['p99_ms'])} ms  statuses {r['statuses']}  "
-                    f"(server restarted in {r.get('restart_s')} s)")
+                    f"(server restarted in {r.get('restart_s')} s)"
+                )
             else:
                 result["error_excerpt"] = body[:300].decode("utf-8", "replace")
             if PAGES[page][1] != "api" and status == 200:
@@ -522,10 +638,15 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
     try:
         cmd = [PYTHON, str(BENCH / "sqlcount.py"), "--database-url", url, "--paths", json.dumps(paths)]
         if args.checkout and manifest.get("shopper_tokens"):
-            cmd += ["--checkout", json.dumps({"token": manifest["shopper_tokens"][-1],
-                                               "variant_id": manifest["checkout_variant_ids"][0]})]
-        counted = bench_json(run_child(cmd, app_env(args, url), args.app_root, "sqlcount", log_path,
-                                       timeout=600).stdout)
+            cmd += [
+                "--checkout",
+                json.dumps(
+                    {"token": manifest["shopper_tokens"][-1], "variant_id": manifest["checkout_variant_ids"][0]}
+                ),
+            ]
+        counted = bench_json(
+            run_child(cmd, app_env(args, url), args.app_root, "sqlcount", log_path, timeout=600).stdout
+        )
     except (RuntimeError, ValueError) as exc:
         counted = {}
         say(f"  statement count failed: {exc}")
@@ -533,15 +654,19 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
     checkout_sql = counted.pop("checkout", None)
     if checkout_sql is not None:
         out.setdefault("checkout", {})["sql"] = checkout_sql
-        say(f"  checkout: {checkout_sql.get('statements')} statements (add to cart: "
+        say(
+            f"  checkout: {checkout_sql.get('statements')} statements (add to cart: "
             f"{checkout_sql.get('add_statements')}), {checkout_sql.get('request_ms')} ms alone, "
-            f"status {checkout_sql.get('status')}")
+            f"status {checkout_sql.get('status')}"
+        )
     for page, data in counted.items():
         out["pages"].setdefault(page, {})["sql"] = data
         if "statements" in data:
             slow = data.get("slowest") or {}
-            say(f"  {page:<14} {data['statements']:>3} statements, {data['sql_ms']:.1f} ms of SQL "
-                f"(slowest {slow.get('ms', 0):.1f} ms)")
+            say(
+                f"  {page:<14} {data['statements']:>3} statements, {data['sql_ms']:.1f} ms of SQL "
+                f"(slowest {slow.get('ms', 0):.1f} ms)"
+            )
     return out
 
 
@@ -551,20 +676,24 @@ def measure_uncached(args, name: str, url: str, out: dict) -> None:
     say("  the same pages uncached (PAGE_CACHE=false): every request rendered from the database ...")
     log_path = RESULTS / "logs" / f"{name}.log"
     env = app_env(args, url, {"MARKETPLACE_ENV": out.get("marketplace_env") or "production", "PAGE_CACHE": "false"})
-    server = Gunicorn(args, "wsgi:app", args.app_root, env, RESULTS / "logs" / f"{name}-uncached-gunicorn.log",
-                      "/healthz").start()
+    server = Gunicorn(
+        args, "wsgi:app", args.app_root, env, RESULTS / "logs" / f"{name}-uncached-gunicorn.log", "/healthz"
+    ).start()
 
     def restart() -> None:
         server.stop()
         migrate(args, url, log_path)
         server.start()
+
     try:
         for page, result in out["pages"].items():
             if "load" not in result:
                 continue
             r = result["uncached"] = load(args, server.url + result["path"], restart=restart)
-            say(f"  {page:<14} uncached {r['rps']:>8.1f} req/s  p50 {fmt(r['p50_ms'])}  p95 {fmt(r['p95_ms'])}  "
-                f"p99 {fmt(r['p99_ms'])} ms  statuses {r['statuses']}")
+            say(
+                f"  {page:<14} uncached {r['rps']:>8.1f} req/s  p50 {fmt(r['p50_ms'])}  p95 {fmt(r['p95_ms'])}  "
+                f"p99 {fmt(r['p99_ms'])} ms  statuses {r['statuses']}"
+            )
     finally:
         server.stop()
 
@@ -576,10 +705,24 @@ def measure_checkout(args, base_url: str, database_url: str, manifest: dict, wor
     manifest_path = workdir / "manifest.json"
     manifest_path.write_text(json.dumps(manifest))
     env = {**os.environ, "PYTHONPATH": str(BENCH)}
-    result = subprocess.run([PYTHON, str(BENCH / "checkout_load.py"), "--url", base_url, "--manifest",
-                             str(manifest_path), "--duration", str(args.duration), "--connections",
-                             str(args.connections)], capture_output=True, text=True, env=env,
-                            timeout=args.duration + 180)
+    result = subprocess.run(
+        [
+            PYTHON,
+            str(BENCH / "checkout_load.py"),
+            "--url",
+            base_url,
+            "--manifest",
+            str(manifest_path),
+            "--duration",
+            str(args.duration),
+            "--connections",
+            str(args.connections),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=args.duration + 180,
+    )
     try:
         data = bench_json(result.stdout)
     except ValueError:
@@ -587,16 +730,20 @@ def measure_checkout(args, base_url: str, database_url: str, manifest: dict, wor
     if not data.get("available"):
         say(f"  checkout not available: {data.get('probe')}")
         return data
-    data["oversell_check"] = oversell_check(database_url, before, data.get("client_sold", {}),
-                                            manifest["hot_variant_ids"], manifest["hot_stock"])
+    data["oversell_check"] = oversell_check(
+        database_url, before, data.get("client_sold", {}), manifest["hot_variant_ids"], manifest["hot_stock"]
+    )
     lat = data["checkout_latency_ms"]
-    say(f"  {data['orders_per_s']} orders/s, {data['checkouts_per_s']} checkouts/s, checkout p50 {lat['p50']} "
+    say(
+        f"  {data['orders_per_s']} orders/s, {data['checkouts_per_s']} checkouts/s, checkout p50 {lat['p50']} "
         f"p95 {lat['p95']} p99 {lat['p99']} ms, statuses {data['checkout_statuses']}, "
-        f"oversell: {data['oversell_check'].get('oversell')}")
+        f"oversell: {data['oversell_check'].get('oversell')}"
+    )
     return data
 
 
 # --- report --------------------------------------------------------------------------------
+
 
 def mean_baseline(runs: list[dict], key: str, field: str) -> float | None:
     values = [r[key][field] for r in runs if r and key in r and r[key].get(field)]
@@ -616,7 +763,8 @@ def _load_targets(load_: dict, kind: str, base: dict) -> tuple[dict, dict]:
         "rps_vs_hello": rps / base["hello"]["rps"] if base["hello"]["rps"] else None,
         "rps_vs_items24": rps / base["items24"]["rps"] if base["items24"]["rps"] else None,
         "p95_vs_items24": load_["p95_ms"] / base["items24"]["p95_ms"]
-        if base["items24"]["p95_ms"] and load_["p95_ms"] is not None else None,
+        if base["items24"]["p95_ms"] and load_["p95_ms"] is not None
+        else None,
     }
     p95 = load_["p95_ms"] if load_["p95_ms"] is not None else float("inf")
     checks = {}
@@ -660,22 +808,28 @@ def evaluate(db: dict) -> None:
 
 def markdown(results: dict) -> str:
     meta = results["meta"]
-    lines = ["# Apik Market benchmark", "",
-             f"{meta['started']} · app `{meta['app_git']}` · {meta['machine']} · load average at start "
-             f"{meta['loadavg_start']}, at end {meta.get('loadavg_end')}", "",
-             f"Catalogue {meta['stores']} stores × {meta['products_per_store']} products; wrk "
-             f"`-t{meta['wrk_threads']} -c{meta['connections']} -d{meta['duration']:g}s` after a {meta['warmup']:g} s "
-             f"warm-up, over loopback; server `{meta['gunicorn']}`.", "",
-             "Ratios: `×hello` and `×24` are the page's successful requests per second divided by those of a bare "
-             "Flask hello world and of a bare Flask page rendering 24 items from a template, measured on the same "
-             "server settings just before and after this database's pages (their mean). `p95 ×24` is the page's "
-             "p95 over the 24-item page's p95. `SQL` is the number of statements of one request and `SQL ms` "
-             "their time; `alone ms` is the median time of one request served in-process with nothing else "
-             "running in the app (the page's own cost), `alone ×24` that over the bare 24-item page's, measured the "
-             "same way. `load` is the machine's 1-minute load average when the page's run ended (2 cores: above 2, "
-             "something else was competing). Weights are what gzip -6 makes of the HTML and of the CSS/JS it links "
-             "(images excluded). "
-             "Targets: ✅ met, ❌ missed.", ""]
+    lines = [
+        "# Apik Market benchmark",
+        "",
+        f"{meta['started']} · app `{meta['app_git']}` · {meta['machine']} · load average at start "
+        f"{meta['loadavg_start']}, at end {meta.get('loadavg_end')}",
+        "",
+        f"Catalogue {meta['stores']} stores × {meta['products_per_store']} products; wrk "
+        f"`-t{meta['wrk_threads']} -c{meta['connections']} -d{meta['duration']:g}s` after a {meta['warmup']:g} s "
+        f"warm-up, over loopback; server `{meta['gunicorn']}`.",
+        "",
+        "Ratios: `×hello` and `×24` are the page's successful requests per second divided by those of a bare "
+        "Flask hello world and of a bare Flask page rendering 24 items from a template, measured on the same "
+        "server settings just before and after this database's pages (their mean). `p95 ×24` is the page's "
+        "p95 over the 24-item page's p95. `SQL` is the number of statements of one request and `SQL ms` "
+        "their time; `alone ms` is the median time of one request served in-process with nothing else "
+        "running in the app (the page's own cost), `alone ×24` that over the bare 24-item page's, measured the "
+        "same way. `load` is the machine's 1-minute load average when the page's run ended (2 cores: above 2, "
+        "something else was competing). Weights are what gzip -6 makes of the HTML and of the CSS/JS it links "
+        "(images excluded). "
+        "Targets: ✅ met, ❌ missed.",
+        "",
+    ]
     for name, db in results["databases"].items():
         lines.append(f"## {name}")
         lines.append("")
@@ -687,15 +841,19 @@ def markdown(results: dict) -> str:
             continue
         seed_info = db.get("seed") or {}
         counts = seed_info.get("counts") or {}
-        lines.append(f"{counts.get('products', '?')} products ({counts.get('active_products', '?')} active), "
-                     f"{counts.get('variants', '?')} variants, {counts.get('stores', '?')} stores, "
-                     f"{seed_info.get('exhibitors')} exhibitors; seeded through the services in "
-                     f"{seed_info.get('seconds')} s ({seed_info.get('products_per_second')} products/s)"
-                     f"{' — reused from cache' if seed_info.get('cached') else ''}. "
-                     f"MARKETPLACE_ENV={db.get('marketplace_env')}.")
+        lines.append(
+            f"{counts.get('products', '?')} products ({counts.get('active_products', '?')} active), "
+            f"{counts.get('variants', '?')} variants, {counts.get('stores', '?')} stores, "
+            f"{seed_info.get('exhibitors')} exhibitors; seeded through the services in "
+            f"{seed_info.get('seconds')} s ({seed_info.get('products_per_second')} products/s)"
+            f"{' — reused from cache' if seed_info.get('cached') else ''}. "
+            f"MARKETPLACE_ENV={db.get('marketplace_env')}."
+        )
         lines.append("")
-        lines.append("| page | status | req/s | ×hello | ×24 | p50 ms | p95 ms | p99 ms | p95 ×24 | SQL | "
-                     "SQL ms | alone ms | alone ×24 | HTML KB (gz) | CSS+JS KB (gz) | load | targets |")
+        lines.append(
+            "| page | status | req/s | ×hello | ×24 | p50 ms | p95 ms | p99 ms | p95 ×24 | SQL | "
+            "SQL ms | alone ms | alone ×24 | HTML KB (gz) | CSS+JS KB (gz) | load | targets |"
+        )
         lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         base = db["baseline_mean"]
         alone = db.get("inprocess_baseline_ms") or {}
@@ -705,9 +863,11 @@ def markdown(results: dict) -> str:
             vs_hello = b["rps"] / hello_rps if b["rps"] and hello_rps else None
             vs_items24 = b["rps"] / items24_rps if b["rps"] and items24_rps else None
             alone_x = alone[key] / alone["items24"] if alone.get(key) and alone.get("items24") else None
-            lines.append(f"| {label} | 200 | {fmt(b['rps'])} | {fmt(vs_hello, 2)} | {fmt(vs_items24, 2)} | "
-                         f"{fmt(b['p50_ms'])} | {fmt(b['p95_ms'])} | {fmt(b['p99_ms'])} | | | | {fmt(alone.get(key), 2)} | "
-                         f"{fmt(alone_x, 1)} | | | | |")
+            lines.append(
+                f"| {label} | 200 | {fmt(b['rps'])} | {fmt(vs_hello, 2)} | {fmt(vs_items24, 2)} | "
+                f"{fmt(b['p50_ms'])} | {fmt(b['p95_ms'])} | {fmt(b['p99_ms'])} | | | | {fmt(alone.get(key), 2)} | "
+                f"{fmt(alone_x, 1)} | | | | |"
+            )
         for page, r in db["pages"].items():
             load_ = r.get("load") or {}
             ratio = r.get("ratio") or {}
@@ -717,7 +877,9 @@ def markdown(results: dict) -> str:
             status = str(r.get("first_status"))
             if statuses and set(statuses) != {"200"}:
                 status += " (" + ", ".join(f"{k}×{v}" for k, v in sorted(statuses.items())) + ")"
-            marks = " ".join(("✅" if ok else "❌") + " " + name.split("_")[0] for name, ok in r.get("targets", {}).items())
+            marks = " ".join(
+                ("✅" if ok else "❌") + " " + name.split("_")[0] for name, ok in r.get("targets", {}).items()
+            )
             slower = f"> {load_['slower_than_s'] * 1000:,.0f}" if load_.get("slower_than_s") else None
             lat = {k: slower or fmt(load_.get(k)) for k in ("p50_ms", "p95_ms", "p99_ms")}
             alone_x = sql["request_ms"] / alone["items24"] if sql.get("request_ms") and alone.get("items24") else None
@@ -730,22 +892,30 @@ def markdown(results: dict) -> str:
                 f"{fmt(alone_x, 0)} | "
                 f"{fmt(w['html_bytes'] / 1024 if w else None)} ({fmt(w['html_gzip'] / 1024 if w else None)}) | "
                 f"{fmt(w['assets_bytes'] / 1024 if w else None)} ({fmt(w['assets_gzip'] / 1024 if w else None)}) | "
-                f"{fmt(load_.get('loadavg'))} | {marks} |")
+                f"{fmt(load_.get('loadavg'))} | {marks} |"
+            )
         lines.append("")
         uncached = {page: r for page, r in db["pages"].items() if r.get("uncached")}
         if uncached:
-            lines += ["Uncached (`PAGE_CACHE=false`, same server settings): every request rendered from the database, "
-                      "as for the first visitor after a change.", "",
-                      "| page | req/s | ×24 | p50 ms | p95 ms | p99 ms | statuses | targets |",
-                      "|---|---:|---:|---:|---:|---:|---|---|"]
+            lines += [
+                "Uncached (`PAGE_CACHE=false`, same server settings): every request rendered from the database, "
+                "as for the first visitor after a change.",
+                "",
+                "| page | req/s | ×24 | p50 ms | p95 ms | p99 ms | statuses | targets |",
+                "|---|---:|---:|---:|---:|---:|---|---|",
+            ]
             for page, r in uncached.items():
                 u, ratio = r["uncached"], r.get("uncached_ratio") or {}
-                marks = " ".join(("✅" if ok else "❌") + " " + name.split("_")[0]
-                                 for name, ok in r.get("uncached_targets", {}).items())
+                marks = " ".join(
+                    ("✅" if ok else "❌") + " " + name.split("_")[0]
+                    for name, ok in r.get("uncached_targets", {}).items()
+                )
                 statuses = ", ".join(f"{k}×{v}" for k, v in sorted((u.get("statuses") or {}).items()))
-                lines.append(f"| {page} | {fmt(u.get('ok_rps'))} | {fmt(ratio.get('rps_vs_items24'), 2)} | "
-                             f"{fmt(u.get('p50_ms'))} | {fmt(u.get('p95_ms'))} | {fmt(u.get('p99_ms'))} | {statuses} | "
-                             f"{marks} |")
+                lines.append(
+                    f"| {page} | {fmt(u.get('ok_rps'))} | {fmt(ratio.get('rps_vs_items24'), 2)} | "
+                    f"{fmt(u.get('p50_ms'))} | {fmt(u.get('p95_ms'))} | {fmt(u.get('p99_ms'))} | {statuses} | "
+                    f"{marks} |"
+                )
             lines.append("")
         c = db.get("checkout")
         if c is None:
@@ -770,21 +940,29 @@ def markdown(results: dict) -> str:
                 f"variants; hot variants sold {o.get('hot_sold')} of {o.get('hot_stock_each')} each; "
                 f"{o.get('orders_in_db')} orders in the database; variants whose ordered quantity differs from what "
                 f"the client got a 201 for: {o.get('unconfirmed_count')}. "
-                + " ".join(("✅" if ok else "❌") + " " + k for k, ok in c.get("targets", {}).items()), ""]
-        slow = sorted(((p, r["sql"]["slowest"]) for p, r in db["pages"].items()
-                       if (r.get("sql") or {}).get("slowest")), key=lambda x: -x[1]["ms"])[:4]
+                + " ".join(("✅" if ok else "❌") + " " + k for k, ok in c.get("targets", {}).items()),
+                "",
+            ]
+        slow = sorted(
+            ((p, r["sql"]["slowest"]) for p, r in db["pages"].items() if (r.get("sql") or {}).get("slowest")),
+            key=lambda x: -x[1]["ms"],
+        )[:4]
         if slow:
             lines.append("Slowest statement of each of the slowest pages (in-process, one request):")
             lines.append("")
             for page, s in slow:
                 lines.append(f"- {page}: {s['ms']:.1f} ms — `{s['sql'][:300]}`")
             lines.append("")
-    lines += ["Figures are noisy: the machine has 2 cores shared by the server, the load generator and, during "
-              "development, other processes (see the load averages).", ""]
+    lines += [
+        "Figures are noisy: the machine has 2 cores shared by the server, the load generator and, during "
+        "development, other processes (see the load averages).",
+        "",
+    ]
     return "\n".join(lines)
 
 
 # --- main ------------------------------------------------------------------------------------
+
 
 class _Nothing:
     def __enter__(self):
@@ -796,10 +974,16 @@ class _Nothing:
 
 def git_describe(root: Path) -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
-                              timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, timeout=20).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        ).stdout.strip()
         return head + ("+uncommitted" if dirty else "") if head else "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -814,15 +998,22 @@ def parse_args(argv=None):
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--pages", default=",".join(DEFAULT_PAGES),
-                        help=f"comma-separated, from: {', '.join(PAGES)}")
+    parser.add_argument("--pages", default=",".join(DEFAULT_PAGES), help=f"comma-separated, from: {', '.join(PAGES)}")
     parser.add_argument("--no-checkout", dest="checkout", action="store_false")
-    parser.add_argument("--no-uncached", dest="uncached", action="store_false",
-                        help="skip the second pass over the pages with the page cache off")
+    parser.add_argument(
+        "--no-uncached",
+        dest="uncached",
+        action="store_false",
+        help="skip the second pass over the pages with the page cache off",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
-    parser.add_argument("--env", choices=("auto", "production", "development"), default="auto",
-                        help="MARKETPLACE_ENV of the server; auto tries production, then development")
+    parser.add_argument(
+        "--env",
+        choices=("auto", "production", "development"),
+        default="auto",
+        help="MARKETPLACE_ENV of the server; auto tries production, then development",
+    )
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1/bench"))
     parser.add_argument("--common-word", default="batik")
     parser.add_argument("--images", action="store_true", help="seed one photo per product (slow)")
@@ -830,8 +1021,9 @@ def parse_args(argv=None):
     parser.add_argument("--seed-only", action="store_true", help="prepare (seed or reuse) the databases and stop")
     parser.add_argument("--seed-jobs", type=int, default=2, help="processes seeding PostgreSQL (default 2)")
     parser.add_argument("--load-errors", action="store_true", help="load pages even when they do not answer 200")
-    parser.add_argument("--app-root", type=Path, default=BENCH.parent,
-                        help="the checkout of the app to benchmark (default: this one)")
+    parser.add_argument(
+        "--app-root", type=Path, default=BENCH.parent, help="the checkout of the app to benchmark (default: this one)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     args.pages = [p.strip() for p in args.pages.split(",") if p.strip()]
@@ -854,29 +1046,43 @@ def main(argv=None) -> int:
     args.upload_folder = workdir / "uploads"
     args.upload_folder.mkdir()
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0:1]
-    results: dict = {"meta": {
-        "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "app_git": git_describe(args.app_root), "app_root": str(args.app_root),
-        "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}",
-        "wrk": (wrk_version or ["?"])[0].strip(),
-        "loadavg_start": round(os.getloadavg()[0], 2), "stores": args.stores,
-        "products_per_store": args.products_per_store, "duration": args.duration, "warmup": args.warmup,
-        "connections": args.connections, "wrk_threads": min(args.wrk_threads, args.connections),
-        "workers": args.workers, "threads": args.threads,
-    }, "databases": {}}
-    say(f"Apik Market benchmark: {args.stores} stores x {args.products_per_store} products, "
-        f"{args.duration}s per page at {args.connections} connections, databases: {args.db}")
+    results: dict = {
+        "meta": {
+            "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "app_git": git_describe(args.app_root),
+            "app_root": str(args.app_root),
+            "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}",
+            "wrk": (wrk_version or ["?"])[0].strip(),
+            "loadavg_start": round(os.getloadavg()[0], 2),
+            "stores": args.stores,
+            "products_per_store": args.products_per_store,
+            "duration": args.duration,
+            "warmup": args.warmup,
+            "connections": args.connections,
+            "wrk_threads": min(args.wrk_threads, args.connections),
+            "workers": args.workers,
+            "threads": args.threads,
+        },
+        "databases": {},
+    }
+    say(
+        f"Apik Market benchmark: {args.stores} stores x {args.products_per_store} products, "
+        f"{args.duration}s per page at {args.connections} connections, databases: {args.db}"
+    )
 
-    baseline = Gunicorn(args, "baseline_app:app", BENCH, dict(os.environ),
-                        RESULTS / "logs" / "baseline-gunicorn.log", "/")
+    baseline = Gunicorn(
+        args, "baseline_app:app", BENCH, dict(os.environ), RESULTS / "logs" / "baseline-gunicorn.log", "/"
+    )
     results["meta"]["gunicorn"] = " ".join(baseline.cmd[3:-1]).replace(f"127.0.0.1:{baseline.port}", "127.0.0.1:PORT")
     baseline_runs: list[dict] = []
 
     def measure_baselines() -> dict:
         run = {k: load(args, baseline.url + path) for k, path in BASELINES.items()}
         baseline_runs.append(run)
-        say(f"  baselines: hello {run['hello']['rps']:.0f} req/s (p95 {run['hello']['p95_ms']:.1f} ms), "
-            f"24-item page {run['items24']['rps']:.0f} req/s (p95 {run['items24']['p95_ms']:.1f} ms)")
+        say(
+            f"  baselines: hello {run['hello']['rps']:.0f} req/s (p95 {run['hello']['p95_ms']:.1f} ms), "
+            f"24-item page {run['items24']['rps']:.0f} req/s (p95 {run['items24']['p95_ms']:.1f} ms)"
+        )
         return run
 
     names = ["sqlite", "postgres"] if args.db == "both" else [args.db]
@@ -887,8 +1093,11 @@ def main(argv=None) -> int:
                     results["databases"][name] = measure_database(args, name, workdir, measure_baselines)
                 except Exception as exc:  # noqa: BLE001 - report and go on with the next database
                     loud(f"{name} FAILED: {type(exc).__name__}: {exc}")
-                    results["databases"][name] = {"skipped": False, "error": f"{type(exc).__name__}: {exc}"[:2000],
-                                                  "pages": {}}
+                    results["databases"][name] = {
+                        "skipped": False,
+                        "error": f"{type(exc).__name__}: {exc}"[:2000],
+                        "pages": {},
+                    }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if "postgres" in names:
@@ -901,8 +1110,10 @@ def main(argv=None) -> int:
     if args.seed_only:
         for name, db in results["databases"].items():
             seeded = db.get("seed") or {}
-            say(f"{name}: {db.get('error') or db.get('reason')}; seeded in {seeded.get('seconds')}s "
-                f"({seeded.get('products_per_second')} products/s, cached: {seeded.get('cached')})")
+            say(
+                f"{name}: {db.get('error') or db.get('reason')}; seeded in {seeded.get('seconds')}s "
+                f"({seeded.get('products_per_second')} products/s, cached: {seeded.get('cached')})"
+            )
         return 0
     results["meta"]["loadavg_end"] = round(os.getloadavg()[0], 2)
     for db in results["databases"].values():

@@ -12,6 +12,7 @@ median time of ``--repeat`` requests, one at a time, is reported as
 ``request_ms`` (the page's own cost, without concurrency), with the bare
 baseline pages' time measured the same way under ``_baseline_ms``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,16 +51,28 @@ def baseline_ms(repeat: int) -> dict:
     return out
 
 
-def count(database_url: str, paths: dict[str, str], headers: dict | None = None, repeat: int = 15,
-          checkout: dict | None = None) -> dict:
+def count(
+    database_url: str,
+    paths: dict[str, str],
+    headers: dict | None = None,
+    repeat: int = 15,
+    checkout: dict | None = None,
+) -> dict:
     from sqlalchemy import event
 
     from marketplace import create_app
     from marketplace.extensions import db
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-not-secret",
-                      "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "PAGE_CACHE": False,
-                      "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or "/tmp/apik-bench-uploads"})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench-not-secret",
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            "PAGE_CACHE": False,
+            "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or "/tmp/apik-bench-uploads",
+        }
+    )
     out: dict = {}
     with app.app_context():
         engine = db.engine
@@ -112,25 +125,38 @@ def count(database_url: str, paths: dict[str, str], headers: dict | None = None,
 def _count_checkout(client, statements: list, checkout: dict) -> dict:
     """Statements of one add-to-cart and one checkout (cash on delivery) through the JSON API."""
     headers = {"Authorization": f"Bearer {checkout['token']}"}
-    shipping = {"name": "Pembeli Bench", "phone": "081234567890", "address": "Jl. Kapten Sudibyo No. 1",
-                "city": "Kota Tegal", "postal_code": "52131"}
+    shipping = {
+        "name": "Pembeli Bench",
+        "phone": "081234567890",
+        "address": "Jl. Kapten Sudibyo No. 1",
+        "city": "Kota Tegal",
+        "postal_code": "52131",
+    }
     result = {}
     try:
         for _round in (1, 2):  # the second round is counted
             statements.clear()
             t0 = time.perf_counter()
-            added = client.post("/api/v1/cart/items", json={"variant_id": checkout["variant_id"], "quantity": 1},
-                                headers=headers)
+            added = client.post(
+                "/api/v1/cart/items", json={"variant_id": checkout["variant_id"], "quantity": 1}, headers=headers
+            )
             add_ms = (time.perf_counter() - t0) * 1000
             add_statements = list(statements)
             statements.clear()
             t0 = time.perf_counter()
-            done = client.post("/api/v1/checkout", json={"payment_method": "cash_on_delivery", "shipping": shipping,
-                                                         "extras": []}, headers=headers)
+            done = client.post(
+                "/api/v1/checkout",
+                json={"payment_method": "cash_on_delivery", "shipping": shipping, "extras": []},
+                headers=headers,
+            )
             checkout_ms = (time.perf_counter() - t0) * 1000
             result = {
-                "add_status": added.status_code, "add_statements": len(add_statements), "add_ms": round(add_ms, 2),
-                "status": done.status_code, "statements": len(statements), "request_ms": round(checkout_ms, 2),
+                "add_status": added.status_code,
+                "add_statements": len(add_statements),
+                "add_ms": round(add_ms, 2),
+                "status": done.status_code,
+                "statements": len(statements),
+                "request_ms": round(checkout_ms, 2),
                 "sql_ms": round(sum(x["ms"] for x in statements), 2),
                 "all": [{"ms": x["ms"], "sql": x["sql"][:300]} for x in statements],
             }
@@ -147,8 +173,13 @@ def main(argv=None) -> None:
     parser.add_argument("--checkout", help='JSON {"token", "variant_id"}: also count one add-to-cart and checkout')
     args = parser.parse_args(argv)
     import logging
-    result = count(args.database_url, json.loads(args.paths), repeat=args.repeat,
-                   checkout=json.loads(args.checkout) if args.checkout else None)
+
+    result = count(
+        args.database_url,
+        json.loads(args.paths),
+        repeat=args.repeat,
+        checkout=json.loads(args.checkout) if args.checkout else None,
+    )
     result["_baseline_ms"] = baseline_ms(args.repeat)
     logging.shutdown()
     print("BENCH_JSON " + json.dumps(result))

@@ -4,12 +4,18 @@ of the kind the IKMs of Kota Tegal sell, so that search sees realistic text.
 Common words (batik, teh, kopi, sambal) appear in thousands of products at
 full size; RARE_WORD appears in exactly RARE_COUNT products whatever the size.
 """
+
 from __future__ import annotations
 
 SECTOR_WEIGHTS = {
     # how many stores of each sector, relative (food and drink, batik and crafts dominate)
-    "kuliner": 5, "minuman-herbal": 3, "fesyen": 4, "kriya": 3,
-    "logam-furnitur": 3, "kosmetik": 1, "perhiasan": 1,
+    "kuliner": 5,
+    "minuman-herbal": 3,
+    "fesyen": 4,
+    "kriya": 3,
+    "logam-furnitur": 3,
+    "kosmetik": 1,
+    "perhiasan": 1,
 }
 
 # sector -> [(product base name, category slug of migration 0002, price range in rupiah)]
@@ -105,16 +111,70 @@ PRODUCTS = {
 }
 
 QUALIFIERS = {
-    "kuliner": ["Pedas", "Original", "Extra Pedas", "Manis", "Gurih", "Khas Tegal", "Rumahan", "Premium",
-                "Tanpa Pengawet", "Oleh-oleh Slawi", "Super", "Spesial"],
-    "minuman-herbal": ["Wangi", "Khas Tegal", "Premium", "Bubuk", "Celup", "Tubruk", "Gula Batu",
-                       "Asli Slawi", "Organik", "Super", "Sachet"],
-    "fesyen": ["Motif Tegalan", "Motif Parang", "Motif Kawung", "Motif Sekar Jagad", "Motif Mega Mendung",
-               "Motif Truntum", "Pewarna Alam", "Sutra", "Katun Primisima", "Lengan Panjang", "Slim Fit"],
-    "kriya": ["Buatan Tangan", "Khas Tegal", "Natural", "Ukir", "Besar", "Kecil", "Set Isi 3",
-              "Motif Bunga", "Antik", "Minimalis"],
-    "logam-furnitur": ["Baja Tebal", "Anti Karat", "Tegal Asli", "Ukuran 24 cm", "Ukuran 30 cm", "Heavy Duty",
-                       "Finishing Natural", "Lipat", "Jumbo", "Standar Pabrik"],
+    "kuliner": [
+        "Pedas",
+        "Original",
+        "Extra Pedas",
+        "Manis",
+        "Gurih",
+        "Khas Tegal",
+        "Rumahan",
+        "Premium",
+        "Tanpa Pengawet",
+        "Oleh-oleh Slawi",
+        "Super",
+        "Spesial",
+    ],
+    "minuman-herbal": [
+        "Wangi",
+        "Khas Tegal",
+        "Premium",
+        "Bubuk",
+        "Celup",
+        "Tubruk",
+        "Gula Batu",
+        "Asli Slawi",
+        "Organik",
+        "Super",
+        "Sachet",
+    ],
+    "fesyen": [
+        "Motif Tegalan",
+        "Motif Parang",
+        "Motif Kawung",
+        "Motif Sekar Jagad",
+        "Motif Mega Mendung",
+        "Motif Truntum",
+        "Pewarna Alam",
+        "Sutra",
+        "Katun Primisima",
+        "Lengan Panjang",
+        "Slim Fit",
+    ],
+    "kriya": [
+        "Buatan Tangan",
+        "Khas Tegal",
+        "Natural",
+        "Ukir",
+        "Besar",
+        "Kecil",
+        "Set Isi 3",
+        "Motif Bunga",
+        "Antik",
+        "Minimalis",
+    ],
+    "logam-furnitur": [
+        "Baja Tebal",
+        "Anti Karat",
+        "Tegal Asli",
+        "Ukuran 24 cm",
+        "Ukuran 30 cm",
+        "Heavy Duty",
+        "Finishing Natural",
+        "Lipat",
+        "Jumbo",
+        "Standar Pabrik",
+    ],
     "kosmetik": ["Alami", "Herbal", "Tanpa Paraben", "Aroma Melati", "Aroma Sereh", "Ukuran Travel"],
     "perhiasan": ["Perak 925", "Lapis Emas", "Handmade", "Motif Bunga", "Motif Naga", "Ukir Bali"],
 }
@@ -144,8 +204,22 @@ SENTENCES = [
     "Ramah lingkungan, tanpa bahan plastik berlebih.",
 ]
 
-STORE_PREFIXES = ["Toko", "UD", "CV", "Rumah", "Griya", "Sentra", "Kedai", "Dapur", "Galeri", "Omah",
-                  "Warung", "Pondok", "Pusat", "Kios"]
+STORE_PREFIXES = [
+    "Toko",
+    "UD",
+    "CV",
+    "Rumah",
+    "Griya",
+    "Sentra",
+    "Kedai",
+    "Dapur",
+    "Galeri",
+    "Omah",
+    "Warung",
+    "Pondok",
+    "Pusat",
+    "Kios",
+]
 STORE_CORES = {
     "kuliner": ["Sambal", "Telur Asin", "Kerupuk", "Bandeng", "Roti", "Camilan", "Olahan Ikan", "Kue"],
     "minuman-herbal": ["Teh", "Kopi", "Jamu", "Wedang", "Herbal"],
@@ -155,12 +229,49 @@ STORE_CORES = {
     "kosmetik": ["Herbal Cantik", "Sabun", "Perawatan"],
     "perhiasan": ["Perak", "Perhiasan", "Kuningan"],
 }
-STORE_NAMES = ["Sari", "Makmur", "Jaya", "Bu Rini", "Pak Darto", "Mas Anton", "Sumber Rezeki", "Barokah",
-               "Lestari", "Mandiri", "Sejahtera", "Abadi", "Tegal Asri", "Slawi Indah", "Mbak Yuli",
-               "Haji Sobari", "Sinar Pantura", "Karya Bahari", "Dewi Sri", "Rahayu", "Putra Tegal",
-               "Cahaya", "Mekar Wangi", "Bu Tarsih", "Pak Kasmadi", "Mulya", "Berkah Ibu"]
-CITIES = ["Kota Tegal", "Kota Tegal", "Kota Tegal", "Kabupaten Tegal", "Slawi", "Adiwerna", "Talang",
-          "Dukuhturi", "Margadana", "Brebes", "Pemalang", "Bumijawa"]
+STORE_NAMES = [
+    "Sari",
+    "Makmur",
+    "Jaya",
+    "Bu Rini",
+    "Pak Darto",
+    "Mas Anton",
+    "Sumber Rezeki",
+    "Barokah",
+    "Lestari",
+    "Mandiri",
+    "Sejahtera",
+    "Abadi",
+    "Tegal Asri",
+    "Slawi Indah",
+    "Mbak Yuli",
+    "Haji Sobari",
+    "Sinar Pantura",
+    "Karya Bahari",
+    "Dewi Sri",
+    "Rahayu",
+    "Putra Tegal",
+    "Cahaya",
+    "Mekar Wangi",
+    "Bu Tarsih",
+    "Pak Kasmadi",
+    "Mulya",
+    "Berkah Ibu",
+]
+CITIES = [
+    "Kota Tegal",
+    "Kota Tegal",
+    "Kota Tegal",
+    "Kabupaten Tegal",
+    "Slawi",
+    "Adiwerna",
+    "Talang",
+    "Dukuhturi",
+    "Margadana",
+    "Brebes",
+    "Pemalang",
+    "Bumijawa",
+]
 
 # searched as the common words; each is in many product names
 COMMON_WORDS = ["batik", "teh", "kopi", "sambal"]

@@ -1,4 +1,5 @@
 """Apik Market: the marketplace of a city's virtual expo for its IKMs."""
+
 from __future__ import annotations
 
 import importlib
@@ -6,8 +7,7 @@ import importlib
 from flask import Flask
 
 from marketplace import config as config_module
-from marketplace import observability
-from marketplace import plugin_api
+from marketplace import observability, plugin_api
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Core blueprints, registered in this order before any plugin loads, so a plugin
@@ -80,14 +80,14 @@ def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees every table."""
     from marketplace import audit, site_settings  # noqa: F401
     from marketplace.accounts import models as _a  # noqa: F401
-    from marketplace.catalog import models as _c  # noqa: F401
-    from marketplace.expo import models as _e  # noqa: F401
-    from marketplace.stores import models as _s  # noqa: F401
     from marketplace.cart import models as _cart  # noqa: F401
+    from marketplace.catalog import models as _c  # noqa: F401
     from marketplace.checkout import models as _checkout  # noqa: F401
+    from marketplace.expo import models as _e  # noqa: F401
     from marketplace.orders import models as _orders  # noqa: F401
     from marketplace.payments import models as _payments  # noqa: F401
     from marketplace.reviews import models as _reviews  # noqa: F401
+    from marketplace.stores import models as _s  # noqa: F401
 
 
 def _register_core(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """The audit log: who did what to which object, on behalf of whom."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,7 @@ class AuditLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    on_behalf_of_store_id: Mapped[int | None] = mapped_column(
-        ForeignKey("stores.id", ondelete="SET NULL"), index=True
-    )
+    on_behalf_of_store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str] = mapped_column(String(60))
@@ -33,9 +32,14 @@ class AuditLog(db.Model):
 
 
 def _values(actor, action: str, obj_type: str, obj_id, store_id: int | None, data: dict) -> dict:
-    return {"actor_id": getattr(actor, "id", None), "on_behalf_of_store_id": store_id, "action": action,
-            "object_type": obj_type, "object_id": str(obj_id),
-            "data": json.dumps(data, default=str, ensure_ascii=False)}
+    return {
+        "actor_id": getattr(actor, "id", None),
+        "on_behalf_of_store_id": store_id,
+        "action": action,
+        "object_type": obj_type,
+        "object_id": str(obj_id),
+        "data": json.dumps(data, default=str, ensure_ascii=False),
+    }
 
 
 def record(actor, action: str, obj_type: str, obj_id, *, store_id: int | None = None, **data) -> AuditLog:
@@ -49,5 +53,7 @@ def record_many(actor, action: str, obj_type: str, entries) -> None:
     """The same action on several objects, written at once (one INSERT, no objects kept):
     ``entries`` are ``(object id, store id, data)``."""
     at = now()
-    insert_plain(AuditLog, [{**_values(actor, action, obj_type, obj_id, store_id, data), "at": at}
-                            for obj_id, store_id, data in entries])
+    insert_plain(
+        AuditLog,
+        [{**_values(actor, action, obj_type, obj_id, store_id, data), "at": at} for obj_id, store_id, data in entries],
+    )

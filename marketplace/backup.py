@@ -15,6 +15,7 @@ replaces the database (SQLite: the backup API into the live file; PostgreSQL:
 the ``public`` schema is dropped and rebuilt from the dump by ``psql`` in one
 transaction) and swaps the upload folder for the archived one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -77,6 +78,7 @@ def configured_database() -> Database:
 
 # --- helpers shared by both directions --------------------------------------------
 
+
 class _HashingReader:
     def __init__(self, stream):
         self.stream, self.digest = stream, hashlib.sha256()
@@ -99,8 +101,10 @@ def _libpq(url: URL) -> tuple[str, dict]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"{name} was not found. Install the PostgreSQL client tools (Debian: apt-get install "
-                          "postgresql-client) of the same major version as the server, or newer.")
+        raise BackupError(
+            f"{name} was not found. Install the PostgreSQL client tools (Debian: apt-get install "
+            "postgresql-client) of the same major version as the server, or newer."
+        )
     return path
 
 
@@ -133,6 +137,7 @@ def known_revisions() -> set[str]:
 
 
 # --- create -----------------------------------------------------------------------
+
 
 def default_output() -> Path:
     stamp = now().strftime("%Y%m%dT%H%M%SZ")
@@ -241,11 +246,12 @@ class _BytesReader:
 
     def read(self, size: int = -1) -> bytes:
         end = len(self.data) if size < 0 else self.offset + size
-        chunk, self.offset = self.data[self.offset:end], min(end, len(self.data))
+        chunk, self.offset = self.data[self.offset : end], min(end, len(self.data))
         return chunk
 
 
 # --- restore: read and verify -----------------------------------------------------
+
 
 def safe_member_name(name: str) -> str:
     """The member's normalised relative name; BackupError for absolute paths, ``..``, odd characters."""
@@ -304,8 +310,9 @@ def _check_files(manifest: dict, digests: dict[str, str]) -> None:
     extra = set(digests) - set(listed) - {MANIFEST}
     missing = set(listed) - set(digests)
     if extra or missing:
-        raise BackupError(f"The archive does not match its manifest (missing: {sorted(missing)[:5]}, "
-                          f"unlisted: {sorted(extra)[:5]}).")
+        raise BackupError(
+            f"The archive does not match its manifest (missing: {sorted(missing)[:5]}, unlisted: {sorted(extra)[:5]})."
+        )
     bad = sorted(name for name, digest in listed.items() if digests[name] != digest)
     if bad:
         raise BackupError(f"Checksum mismatch, the archive is damaged: {', '.join(bad[:5])}")
@@ -319,18 +326,22 @@ def check_compatible(manifest: dict, database: Database, force: bool = False) ->
     if kind != database.kind:
         raise BackupError(
             f"This backup holds a {kind} database but DATABASE_URL points at {database.kind}. Restore it into a "
-            f"{kind} database (set DATABASE_URL accordingly); moving data between database kinds is not a restore.")
+            f"{kind} database (set DATABASE_URL accordingly); moving data between database kinds is not a restore."
+        )
     listed = {entry["path"] for entry in manifest.get("files", [])}
     if manifest["database"].get("file") != database.archive_name or database.archive_name not in listed:
         raise BackupError(f"The archive does not hold {database.archive_name}: not a complete backup.")
     unknown = set(manifest["database"].get("revision") or []) - known_revisions()
     if unknown and not force:
-        raise BackupError(f"The backup's database is at migration {', '.join(sorted(unknown))}, which this version "
-                          "of Apik Market does not know: it was made by a newer version. Deploy that version first "
-                          "(or pass --force to restore anyway).")
+        raise BackupError(
+            f"The backup's database is at migration {', '.join(sorted(unknown))}, which this version "
+            "of Apik Market does not know: it was made by a newer version. Deploy that version first "
+            "(or pass --force to restore anyway)."
+        )
 
 
 # --- restore: replace -------------------------------------------------------------
+
 
 def restore_backup(archive_path: Path, force: bool = False, confirm=None) -> dict:
     """Verify the archive, then replace the database and the uploads. Needs an app context."""
@@ -360,11 +371,27 @@ def _restore_database(database: Database, dump: Path) -> None:
         return
     uri, env = _libpq(database.url)
     script = dump.with_suffix(".sql")
-    _run([_tool("pg_restore"), "--no-owner", "--no-privileges", "--file", str(script), str(dump)], env,
-         "pg_restore")
-    _run([_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "--dbname", uri,
-          "-c", "DROP SCHEMA IF EXISTS public CASCADE", "-c", "CREATE SCHEMA public", "-f", str(script)],
-         env, "psql (restoring the dump; nothing was changed)")
+    _run([_tool("pg_restore"), "--no-owner", "--no-privileges", "--file", str(script), str(dump)], env, "pg_restore")
+    _run(
+        [
+            _tool("psql"),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "--single-transaction",
+            "--dbname",
+            uri,
+            "-c",
+            "DROP SCHEMA IF EXISTS public CASCADE",
+            "-c",
+            "CREATE SCHEMA public",
+            "-f",
+            str(script),
+        ],
+        env,
+        "psql (restoring the dump; nothing was changed)",
+    )
 
 
 def _restore_sqlite(source: Path, live: Path) -> None:
@@ -436,18 +463,24 @@ def _sync_folder(new: Path, live: Path) -> None:
 
 # --- the command line -------------------------------------------------------------
 
+
 def register_cli(app: Flask) -> None:
     group = AppGroup("backup", help="Back up and restore the database and the uploads.")
 
     @group.command("create")
-    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Archive to write (default: instance/backups/apik-backup-<UTC time>.tar.gz).")
+    @click.option(
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Archive to write (default: instance/backups/apik-backup-<UTC time>.tar.gz).",
+    )
     def create_command(output: Path | None):
         """Write a consistent backup while the app runs."""
         path, manifest = create_backup(output)
         uploads = sum(1 for entry in manifest["files"] if entry["path"].startswith(UPLOADS + "/"))
-        click.echo(f"Backup written to {path}: {manifest['database']['kind']} database at migration "
-                   f"{', '.join(manifest['database']['revision']) or 'none'}, {uploads} uploaded files.")
+        click.echo(
+            f"Backup written to {path}: {manifest['database']['kind']} database at migration "
+            f"{', '.join(manifest['database']['revision']) or 'none'}, {uploads} uploaded files."
+        )
 
     @group.command("restore")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -457,8 +490,10 @@ def register_cli(app: Flask) -> None:
         """Replace the database and the uploads with the backup's (everything since is lost)."""
         ask = None if yes or not sys.stdin.isatty() else _confirm
         manifest = restore_backup(path, force=force, confirm=ask)
-        click.echo(f"Restored the backup of {manifest['created_at']}: database and "
-                   f"{sum(1 for e in manifest['files'] if e['path'].startswith(UPLOADS + '/'))} uploaded files.")
+        click.echo(
+            f"Restored the backup of {manifest['created_at']}: database and "
+            f"{sum(1 for e in manifest['files'] if e['path'].startswith(UPLOADS + '/'))} uploaded files."
+        )
         if sorted(manifest["database"].get("revision") or []) != code_revisions():
             click.echo("The restored database is at an older migration: run `flask db upgrade` now.")
 

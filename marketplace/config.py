@@ -5,6 +5,7 @@ The names are the public surface of CONTRACT.md ("Settings"). Plugins declare th
 settings (``marketplace.plugin_api.Setting``), read by the plugin host the same way; none is
 named here.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,19 +21,47 @@ from marketplace import production, urls
 EXPLICIT_SETTINGS_KEY = "apik_explicit_settings"
 
 ENV_SETTINGS = (
-    "DATABASE_URL", "SECRET_KEY", "MARKETPLACE_PLUGINS", "MARKETPLACE_ENV", "REDIS_URL",
-    "RATELIMIT_ENABLED", "UPLOAD_FOLDER", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME",
-    "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_USE_TLS", "MAX_CONTENT_LENGTH", "BASE_URL",
-    "PAGE_CACHE", "PAGE_CACHE_TTL", "PAGE_CACHE_MAX_BYTES",
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "MARKETPLACE_PLUGINS",
+    "MARKETPLACE_ENV",
+    "REDIS_URL",
+    "RATELIMIT_ENABLED",
+    "UPLOAD_FOLDER",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "MAIL_USE_TLS",
+    "MAX_CONTENT_LENGTH",
+    "BASE_URL",
+    "PAGE_CACHE",
+    "PAGE_CACHE_TTL",
+    "PAGE_CACHE_MAX_BYTES",
     # deployment (docs/PRODUCTION.md)
-    "LOG_LEVEL", "LOG_FORMAT", "LOG_REQUESTS", "TRUSTED_PROXIES", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO",
-    "PROXY_FIX_X_HOST", "PROXY_FIX_X_PORT", "PROXY_FIX_X_PREFIX", "HSTS_MAX_AGE",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "LOG_REQUESTS",
+    "TRUSTED_PROXIES",
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST",
+    "PROXY_FIX_X_PORT",
+    "PROXY_FIX_X_PREFIX",
+    "HSTS_MAX_AGE",
     # absolute links and the Host header (marketplace/urls.py); rate limits per worker (production.py)
-    "TRUSTED_HOSTS", "ALLOW_UNSHARED_RATE_LIMITS",
+    "TRUSTED_HOSTS",
+    "ALLOW_UNSHARED_RATE_LIMITS",
     # accounts (README "Accounts and limits")
-    "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS", "EMAIL_CONFIRM_MAX_AGE",
+    "API_TOKEN_IDLE_DAYS",
+    "API_TOKEN_MAX_DAYS",
+    "EMAIL_CONFIRM_MAX_AGE",
     # image uploads (marketplace/media.py reads them as numbers and limit strings)
-    "UPLOAD_RATE_LIMIT", "UPLOAD_RATE_LIMIT_PER_IP", "UPLOAD_DECODE_CONCURRENCY", "UPLOAD_DECODE_WAIT_SECONDS",
+    "UPLOAD_RATE_LIMIT",
+    "UPLOAD_RATE_LIMIT_PER_IP",
+    "UPLOAD_DECODE_CONCURRENCY",
+    "UPLOAD_DECODE_WAIT_SECONDS",
 )
 
 
@@ -80,9 +109,17 @@ class Defaults:
 def _coerce(name: str, value: str):
     if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "PAGE_CACHE", "ALLOW_UNSHARED_RATE_LIMITS"):
         return value.strip().lower() in ("1", "true", "yes", "on")
-    if name in ("MAIL_PORT", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES", "HSTS_MAX_AGE", "PAGE_CACHE_TTL",
-                "PAGE_CACHE_MAX_BYTES", "API_TOKEN_IDLE_DAYS", "API_TOKEN_MAX_DAYS",
-                "EMAIL_CONFIRM_MAX_AGE") or name.startswith("PROXY_FIX_"):
+    if name in (
+        "MAIL_PORT",
+        "MAX_CONTENT_LENGTH",
+        "TRUSTED_PROXIES",
+        "HSTS_MAX_AGE",
+        "PAGE_CACHE_TTL",
+        "PAGE_CACHE_MAX_BYTES",
+        "API_TOKEN_IDLE_DAYS",
+        "API_TOKEN_MAX_DAYS",
+        "EMAIL_CONFIRM_MAX_AGE",
+    ) or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
 
@@ -113,7 +150,9 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     cfg = app.config
     cfg.setdefault("DATABASE_URL", f"sqlite:///{instance / 'marketplace.sqlite'}")
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
-    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg.get("SQLALCHEMY_ENGINE_OPTIONS"))
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        cfg["SQLALCHEMY_DATABASE_URI"], cfg.get("SQLALCHEMY_ENGINE_OPTIONS")
+    )
     production.check_settings(app)  # before a key is generated: production refuses insecure settings
     urls.configure(cfg)  # BASE_URL (or the address started on) and TRUSTED_HOSTS from it
     if not cfg.get("SECRET_KEY"):
@@ -128,7 +167,7 @@ def normalise_database_url(url: str) -> str:
     """postgres:// and postgresql:// URLs use the psycopg 3 driver we ship."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -1,6 +1,7 @@
 """The core's own implementations of the plugin hooks, registered first in every app under
 the name ``core`` (as datasette registers its defaults): the header menu's core links come
 through ``nav_items`` like any plugin's, so a plugin's links sit beside them by the same rule."""
+
 from __future__ import annotations
 
 from flask import url_for

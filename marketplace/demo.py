@@ -6,6 +6,7 @@ by its natural key) is left as it is, so a second run writes nothing — and the
 agency's later changes (a suspended store, a new featured list) survive the
 next ``make run``. Refused when MARKETPLACE_ENV=production.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,17 @@ from marketplace import demo_sales
 from marketplace.accounts import services as accounts
 from marketplace.catalog import services as catalog
 from marketplace.clock import JAKARTA, now
-from marketplace.demo_data import (ACCOUNTS, ASSISTED_STORES, BOOTH_PREFIX, DEMO_PASSWORD, EXPO, STORES, ZONES,
-                                    DemoProduct, DemoStore)
+from marketplace.demo_data import (
+    ACCOUNTS,
+    ASSISTED_STORES,
+    BOOTH_PREFIX,
+    DEMO_PASSWORD,
+    EXPO,
+    STORES,
+    ZONES,
+    DemoProduct,
+    DemoStore,
+)
 from marketplace.errors import NotFound
 from marketplace.expo import services as expo_services
 from marketplace.extensions import db
@@ -56,11 +66,12 @@ class Summary:
 def load() -> Summary:
     """Create whatever demo data is missing; the caller commits."""
     if current_app.config.get("MARKETPLACE_ENV") == "production":
-        raise DemoRefused("MARKETPLACE_ENV is 'production': demo data is never loaded into a production "
-                          "database. Unset MARKETPLACE_ENV (or set it to 'development') on a demo machine.")
+        raise DemoRefused(
+            "MARKETPLACE_ENV is 'production': demo data is never loaded into a production "
+            "database. Unset MARKETPLACE_ENV (or set it to 'development') on a demo machine."
+        )
     summary = Summary()
-    users = {email: _user(summary, email, name, role, phone, insurer)
-             for email, name, role, phone, insurer in ACCOUNTS}
+    users = {email: _user(summary, email, name, role, phone, insurer) for email, name, role, phone, insurer in ACCOUNTS}
     agency = users["agency@demo.test"]
     built = [(data, _store(summary, data, users, agency)) for data in STORES]
     expo = _expo(summary, agency)
@@ -82,12 +93,11 @@ def _plugin_demo_data(summary: Summary) -> None:
 
 # --- accounts and stores -------------------------------------------------------
 
-def _user(summary: Summary, email: str, name: str, role: str, phone: str | None = None,
-          insurer: str | None = None):
+
+def _user(summary: Summary, email: str, name: str, role: str, phone: str | None = None, insurer: str | None = None):
     user = accounts.get_user_by_email(email)
     if user is None:
-        user = accounts.create_user(email, DEMO_PASSWORD, name, role=role, insurer=insurer, phone=phone,
-                                    confirmed=True)
+        user = accounts.create_user(email, DEMO_PASSWORD, name, role=role, insurer=insurer, phone=phone, confirmed=True)
         summary.users += 1
     return user
 
@@ -102,10 +112,18 @@ def _store(summary: Summary, data: DemoStore, users: dict, agency):
     store = next((s for s in stores.stores_of(owner) if s.name == data.name or s.nib == data.nib), None)
     if store is not None:
         return store  # already there: left as the agency and its owner have made it since
-    store = stores.open_store(owner, {
-        "name": data.name, "sector": data.sector, "city": data.city, "address": data.address,
-        "nib": data.nib, "whatsapp": data.whatsapp, "description": data.description,
-    })
+    store = stores.open_store(
+        owner,
+        {
+            "name": data.name,
+            "sector": data.sector,
+            "city": data.city,
+            "address": data.address,
+            "nib": data.nib,
+            "whatsapp": data.whatsapp,
+            "description": data.description,
+        },
+    )
     stores.set_logo(store, owner, _logo_image(data.name, data.sector))
     if data.name in ASSISTED_STORES:
         stores.update_store(store, owner, {"allow_agency_assist": True})
@@ -130,11 +148,19 @@ def _products(summary: Summary, store, owner, data: DemoStore) -> None:
 def _product_fields(item: DemoProduct, code: str, number: int) -> dict:
     many = len(item.variants) > 1
     return {
-        "name": item.name, "description": item.description, "category": item.category,
-        "unit": item.unit, "weight_grams": item.weight_grams, "status": "active",
+        "name": item.name,
+        "description": item.description,
+        "category": item.category,
+        "unit": item.unit,
+        "weight_grams": item.weight_grams,
+        "status": "active",
         "variants": [
-            {"name": name, "price": price, "stock": stock,
-             "sku": f"{code}-{number:02d}" + (f"-{index}" if many else "")}
+            {
+                "name": name,
+                "price": price,
+                "stock": stock,
+                "sku": f"{code}-{number:02d}" + (f"-{index}" if many else ""),
+            }
             for index, (name, price, stock) in enumerate(item.variants, start=1)
         ],
     }
@@ -145,6 +171,7 @@ def _sku_prefix(name: str) -> str:
 
 
 # --- the expo ----------------------------------------------------------------
+
 
 def _expo(summary: Summary, agency):
     try:
@@ -239,8 +266,13 @@ def _product_image(name: str, sector: str, side: int = 560) -> BytesIO:
     draw.text((side / 2, side * 0.40), _initials(name), font=_font(side // 5), fill="white", anchor="mm")
     lines = textwrap.wrap(name, width=24)[:2]
     for row, line in enumerate(lines):
-        draw.text((side / 2, side * (0.80 + 0.08 * row)), line, font=_font(side // 18, bold=False),
-                  fill=(60, 60, 60), anchor="mm")
+        draw.text(
+            (side / 2, side * (0.80 + 0.08 * row)),
+            line,
+            font=_font(side // 18, bold=False),
+            fill=(60, 60, 60),
+            anchor="mm",
+        )
     return _jpeg(image)
 
 
@@ -248,8 +280,7 @@ def _logo_image(name: str, sector: str, side: int = 320) -> BytesIO:
     background, shape = SECTOR_COLOURS.get(sector, SECTOR_COLOURS["kriya"])
     image = Image.new("RGB", (side, side), background)
     draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((side * 0.1, side * 0.1, side * 0.9, side * 0.9), radius=side // 6,
-                           fill=_shade(shape, name))
+    draw.rounded_rectangle((side * 0.1, side * 0.1, side * 0.9, side * 0.9), radius=side // 6, fill=_shade(shape, name))
     draw.text((side / 2, side / 2), _initials(name), font=_font(side // 3), fill="white", anchor="mm")
     return _jpeg(image)
 
@@ -278,6 +309,7 @@ def _banner_image(title: str, zones: list[str], width: int = 1600, height: int =
 
 # --- the command -----------------------------------------------------------------
 
+
 def register_cli(app: Flask) -> None:
     group = AppGroup("demo", help="Demo data for trying Apik Market.")
 
@@ -293,13 +325,17 @@ def register_cli(app: Flask) -> None:
         if not summary.changed:
             click.echo("Demo data is already loaded; nothing changed.")
             return
-        click.echo(f"Demo data loaded: {summary.users} users, {summary.stores} stores, "
-                   f"{summary.products} products, {summary.images} images, {summary.exhibitors} exhibitors, "
-                   f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}"
-                   f"{f', {summary.orders} orders' if summary.orders else ''}"
-                   f"{f', {summary.plugin_objects} plugin objects' if summary.plugin_objects else ''}.")
-        click.echo(f"Sign in as shopper@demo.test, seller@demo.test, agency@demo.test, insurer@demo.test, "
-                   f"insurer2@demo.test "
-                   f"or admin@demo.test with the password {DEMO_PASSWORD}.")
+        click.echo(
+            f"Demo data loaded: {summary.users} users, {summary.stores} stores, "
+            f"{summary.products} products, {summary.images} images, {summary.exhibitors} exhibitors, "
+            f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}"
+            f"{f', {summary.orders} orders' if summary.orders else ''}"
+            f"{f', {summary.plugin_objects} plugin objects' if summary.plugin_objects else ''}."
+        )
+        click.echo(
+            f"Sign in as shopper@demo.test, seller@demo.test, agency@demo.test, insurer@demo.test, "
+            f"insurer2@demo.test "
+            f"or admin@demo.test with the password {DEMO_PASSWORD}."
+        )
 
     app.cli.add_command(group)

@@ -8,6 +8,7 @@ seller accepts, ships, the buyer receives); only their times are then moved
 back to the day of the expo they stand for, so the charts have days to draw.
 Idempotent: when any demo shopper has an order, nothing is added.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,8 +33,9 @@ def load(summary, make_user, users: dict, expo) -> None:
     method = next((m.id for m in payments.available_methods() if m.pay_on_delivery), None)
     if method is None:
         return
-    shoppers = [users["shopper@demo.test"]] + [make_user(summary, email, name, "shopper", phone)
-                                               for email, name, phone in DEMO_SHOPPERS]
+    shoppers = [users["shopper@demo.test"]] + [
+        make_user(summary, email, name, "shopper", phone) for email, name, phone in DEMO_SHOPPERS
+    ]
     db.session.flush()
     if db.session.scalar(select(Order.id).where(Order.user_id.in_([s.id for s in shoppers])).limit(1)):
         return
@@ -53,12 +55,16 @@ def _sellable_variants(expo) -> list:
     from marketplace.expo.models import Exhibitor
     from marketplace.stores.models import Store
 
-    return list(db.session.execute(
-        select(Variant.id, Variant.price)
-        .join(Product, Product.id == Variant.product_id).join(Store, Store.id == Product.store_id)
-        .join(Exhibitor, (Exhibitor.store_id == Store.id) & (Exhibitor.expo_id == expo.id))
-        .where(Store.status == "approved", Product.status == "active", Variant.stock >= 8)
-        .order_by(Variant.id)).all())
+    return list(
+        db.session.execute(
+            select(Variant.id, Variant.price)
+            .join(Product, Product.id == Variant.product_id)
+            .join(Store, Store.id == Product.store_id)
+            .join(Exhibitor, (Exhibitor.store_id == Store.id) & (Exhibitor.expo_id == expo.id))
+            .where(Store.status == "approved", Product.status == "active", Variant.stock >= 8)
+            .order_by(Variant.id)
+        ).all()
+    )
 
 
 def _place_all(shoppers, variants, expo, method: str) -> int:
@@ -110,8 +116,13 @@ def _progress(order, seller, shopper, age: int, rnd: random.Random) -> None:
     else:
         return
     if age >= 1 or rnd.random() < 0.4:
-        transition(order, "shipped", seller, courier=rnd.choice(("JNE", "J&T", "SiCepat", "POS")),
-                   tracking_number=f"TGL{order.id:07d}")
+        transition(
+            order,
+            "shipped",
+            seller,
+            courier=rnd.choice(("JNE", "J&T", "SiCepat", "POS")),
+            tracking_number=f"TGL{order.id:07d}",
+        )
     if order.status == "shipped" and age >= 2 and rnd.random() < 0.8:
         transition(order, "completed", shopper)
 
@@ -126,8 +137,9 @@ def _backdate(order, when) -> None:
         value = getattr(order, name)
         if value is not None:
             values[name] = value - shift
-    db.session.execute(update(Order).where(Order.id == order.id).values(**values)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Order).where(Order.id == order.id).values(**values).execution_options(synchronize_session=False)
+    )
     for event in db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)):
         event.at = event.at - shift
     db.session.expire(order)

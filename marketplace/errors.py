@@ -4,6 +4,7 @@ Services raise these; the HTML views turn ValidationError into messages next
 to form fields, and the JSON API turns every one of them into the error shape
 of CONTRACT.md: {"error": {"code", "message", "fields"}}.
 """
+
 from __future__ import annotations
 
 import logging
@@ -109,8 +110,10 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
     if internals.request_url_adapter() is None:  # a Host outside TRUSTED_HOSTS: no layout links
-        log.info("Host %r refused: neither BASE_URL's host nor in TRUSTED_HOSTS (marketplace/urls.py)",
-                 request.environ.get("HTTP_HOST", "")[:100])
+        log.info(
+            "Host %r refused: neither BASE_URL's host nor in TRUSTED_HOSTS (marketplace/urls.py)",
+            request.environ.get("HTTP_HOST", "")[:100],
+        )
         return _plain_page(status, message)
     try:
         return render_template("errors/error.html", status=status, message=message), status
@@ -142,8 +145,13 @@ def _without_database() -> None:
 # --- the database is unreachable ------------------------------------------------------------------
 
 # SQLite reports SQL mistakes as OperationalError too: only these mean "try again later".
-_SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "database is busy",
-                       "unable to open database", "disk i/o error")
+_SQLITE_UNAVAILABLE = (
+    "database is locked",
+    "database table is locked",
+    "database is busy",
+    "unable to open database",
+    "disk i/o error",
+)
 
 try:
     import psycopg
@@ -225,7 +233,9 @@ def database_unavailable_response(exc: BaseException):
     _without_database()  # the page must not wait for the database again
     first_line = (str(exc).strip().splitlines() or [""])[0]
     # one line, no traceback: an outage is an operations event, not a bug
-    log.error("database unavailable on %s %s: %s: %s", request.method, logsafe.request_path(), type(exc).__name__, first_line)
+    log.error(
+        "database unavailable on %s %s: %s: %s", request.method, logsafe.request_path(), type(exc).__name__, first_line
+    )
     code, message = HTTP_MESSAGES[503]
     return _with_headers(error_response(503, code, message()), {"Retry-After": str(RETRY_AFTER_SECONDS)})
 

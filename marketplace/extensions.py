@@ -1,4 +1,5 @@
 """Flask extensions, created once and bound in create_app with init_app."""
+
 from __future__ import annotations
 
 from flask_babel import Babel

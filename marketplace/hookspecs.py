@@ -5,6 +5,7 @@ here); this module holds only the specifications so the core's own implementatio
 (:mod:`marketplace.core_plugin`) and the host can both import it without importing each other.
 No Flask proxies at module level: pluggy reads every attribute of this module looking for specs.
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,6 +29,7 @@ def event(spec: Callable) -> Callable:
 
 
 # --- hook specifications -----------------------------------------------------------
+
 
 @hookspec
 def init_app(app: Flask) -> None:

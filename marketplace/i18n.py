@@ -1,4 +1,5 @@
 """Language choice and the formats users read: rupiah, phone numbers, dates."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -78,7 +79,11 @@ def phone_display(e164: str | None) -> str:
     if not e164:
         return ""
     number = phonenumbers.parse(e164, "ID")
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 62 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 62
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(number, fmt)
 
 

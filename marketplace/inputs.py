@@ -7,6 +7,7 @@ that holds them, JSON values of the wrong type, and dates at the edges of what
 ``datetime`` can add to. ``web.check_request_input`` applies the first two to every
 request; the helpers below are what views and services use for the other three.
 """
+
 from __future__ import annotations
 
 import json
@@ -119,8 +120,8 @@ def unstorable_message(reason: str) -> str:
 
 # --- whole numbers and ids -------------------------------------------------------------------------
 
-INTEGER_MAX = 2**31 - 1   # INTEGER columns (ids, quantities, prices): PostgreSQL's int4
-BIGINT_MAX = 2**63 - 1    # BIGINT columns
+INTEGER_MAX = 2**31 - 1  # INTEGER columns (ids, quantities, prices): PostgreSQL's int4
+BIGINT_MAX = 2**63 - 1  # BIGINT columns
 
 
 # The longest text of digits read at all: leading zeros are harmless ("007" is 7), but int() refuses
@@ -132,8 +133,13 @@ def digits(text: str, max_length: int = 18) -> bool:
     """True for ASCII digits only, with at most ``max_length`` significant digits (a BIGINT holds 18):
     str.isdigit() alone also says yes to "²" and "٣", which int() refuses or reads, and to 5,000
     digits, which int() refuses. Leading zeros do not count, as in the OpenAPI patterns."""
-    return (isinstance(text, str) and 0 < len(text) <= DIGITS_MAX_TEXT and text.isascii() and text.isdigit()
-            and len(text.lstrip("0")) <= max_length)
+    return (
+        isinstance(text, str)
+        and 0 < len(text) <= DIGITS_MAX_TEXT
+        and text.isascii()
+        and text.isdigit()
+        and len(text.lstrip("0")) <= max_length
+    )
 
 
 def page_number(raw: str | None, maximum: int = 100_000) -> int:
@@ -231,8 +237,15 @@ class Body(dict):
             raise ValidationError(fields={name: _("Harus teks.")})
         return value
 
-    def integer(self, name: str, default: Any = None, *, minimum: int = -BIGINT_MAX, maximum: int = BIGINT_MAX,
-                digits: bool = False) -> Any:
+    def integer(
+        self,
+        name: str,
+        default: Any = None,
+        *,
+        minimum: int = -BIGINT_MAX,
+        maximum: int = BIGINT_MAX,
+        digits: bool = False,
+    ) -> Any:
         """A JSON whole number (with ``digits`` also text of digits, as a form sends it)."""
         value = self.get(name, _MISSING)
         if value is _MISSING or value is None:
@@ -273,8 +286,11 @@ class Body(dict):
 
     def texts(self, *names: str) -> dict[str, Any]:
         """The named fields that are present, each text (422 naming every one that is not)."""
-        errors = {name: _("Harus teks.") for name in names
-                  if self.get(name) is not None and not isinstance(self.get(name), str)}
+        errors = {
+            name: _("Harus teks.")
+            for name in names
+            if self.get(name) is not None and not isinstance(self.get(name), str)
+        }
         if errors:
             raise ValidationError(fields=errors)
         return {name: self[name] for name in names if name in self}

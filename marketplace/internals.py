@@ -10,6 +10,7 @@ what the function relies on.
 
 This module imports only the libraries: anything in the app may use it.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -92,7 +93,8 @@ def limiter_endpoint_limits(limiter: Any, app: Any, endpoint: str, blueprint: st
     from flask_limiter.util import get_qualified_name
 
     defaults, decorated = limiter.limit_manager.resolve_limits(
-        app, endpoint, blueprint, get_qualified_name(app.view_functions[endpoint]), False, False)
+        app, endpoint, blueprint, get_qualified_name(app.view_functions[endpoint]), False, False
+    )
     return [*defaults, *decorated]
 
 

@@ -18,6 +18,7 @@ be able to use them, so:
 The routes are found from the URL map, once per app: a variable whose name
 contains one of :data:`SECRET_NAMES`.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,7 +52,7 @@ def secret_pattern(app: Flask) -> re.Pattern | None:
             continue
         parts, position = [], 0
         for match in _VARIABLE.finditer(rule.rule):
-            parts.append(re.escape(rule.rule[position:match.start()]))
+            parts.append(re.escape(rule.rule[position : match.start()]))
             if _is_secret(match.group(1)):
                 parts.append(f"(?P<s{groups}>[^/?#]+)")  # one named group per secret, across all routes
                 groups += 1

@@ -20,6 +20,7 @@ empty — tests call it, and so does the interpreter at exit. A message that
 cannot be sent is logged (``mail to ... failed``) and dropped: the order it
 tells of is already committed and stays so.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -29,10 +30,9 @@ import queue
 import smtplib
 import threading
 import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from typing import NamedTuple
-
-from typing import Callable
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
@@ -73,8 +73,6 @@ def queue_mail(to: str | None, subject, template: str, locale: str | None = None
         body = render_template(template, **context)
         subject = str(subject)
     after_commit(lambda: deliver_after_response(to, subject, body))
-
-
 
 
 class Recipient(NamedTuple):
@@ -137,8 +135,13 @@ _held = threading.local()
 
 
 def _smtp_settings(cfg) -> tuple:
-    return (cfg["MAIL_SERVER"], int(cfg.get("MAIL_PORT") or 25), bool(cfg.get("MAIL_USE_TLS")),
-            cfg.get("MAIL_USERNAME") or None, cfg.get("MAIL_PASSWORD") or "")
+    return (
+        cfg["MAIL_SERVER"],
+        int(cfg.get("MAIL_PORT") or 25),
+        bool(cfg.get("MAIL_USE_TLS")),
+        cfg.get("MAIL_USERNAME") or None,
+        cfg.get("MAIL_PASSWORD") or "",
+    )
 
 
 def _connect(settings: tuple) -> smtplib.SMTP:

@@ -10,6 +10,7 @@ sit beside it as ``products/3f9c...e1_400.jpg``. Files are served by
 kinds (claim evidence, transfer receipts), which only their own access-checked
 views send.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -78,6 +79,7 @@ class StoredImage:
 
 class UploadsBusy(ServiceError):
     """Every decode slot of this process stayed taken for DECODE_WAIT_SECONDS: retry later."""
+
     status = 503
     code = "unavailable"
 
@@ -87,10 +89,18 @@ def _not_an_image(field: str) -> ValidationError:
 
 
 def _too_large(field: str, fmt: str, width: int, height: int, limit: int) -> ValidationError:
-    return ValidationError(fields={field: _(
-        "Foto terlalu besar: %(width)d × %(height)d piksel. Foto %(format)s paling banyak %(mp)d megapiksel; "
-        "perkecil fotonya atau kirim sebagai JPEG.", width=width, height=height, format=fmt,
-        mp=limit // 1_000_000)})
+    return ValidationError(
+        fields={
+            field: _(
+                "Foto terlalu besar: %(width)d × %(height)d piksel. Foto %(format)s paling banyak %(mp)d megapiksel; "
+                "perkecil fotonya atau kirim sebagai JPEG.",
+                width=width,
+                height=height,
+                format=fmt,
+                mp=limit // 1_000_000,
+            )
+        }
+    )
 
 
 def _webp_size(data: bytes) -> tuple[int, int] | None:
@@ -124,8 +134,8 @@ def _jpeg_header(data: bytes) -> tuple[int, int, int]:
         if marker == 0xD9:  # end of image: an MPO's second picture is not decoded
             return (*size, scans)
         if marker in _JPEG_FRAMES and size == (0, 0):
-            size = (int.from_bytes(data[pos + 7:pos + 9], "big"), int.from_bytes(data[pos + 5:pos + 7], "big"))
-        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+            size = (int.from_bytes(data[pos + 7 : pos + 9], "big"), int.from_bytes(data[pos + 5 : pos + 7], "big"))
+        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
         scans += marker == 0xDA  # the entropy-coded data after it is skipped by the next search
         if scans > MAX_JPEG_SCANS:
             break
@@ -158,15 +168,23 @@ def _check_header(image: Image.Image, scans: int, field: str) -> str:
     if fmt not in ALLOWED_FORMATS:
         raise ValidationError(fields={field: _("Foto harus berupa JPEG, PNG, atau WebP.")})
     if image.mode not in PHOTO_MODES:
-        raise ValidationError(fields={field: _(
-            "Foto dengan warna 16-bit atau lebih tidak didukung; simpan sebagai JPEG atau PNG 8-bit.")})
+        raise ValidationError(
+            fields={field: _("Foto dengan warna 16-bit atau lebih tidak didukung; simpan sebagai JPEG atau PNG 8-bit.")}
+        )
     limit = PIXEL_LIMITS[fmt]
     if image.width * image.height > limit:
         raise _too_large(field, fmt, image.width, image.height, limit)
     if fmt == "JPEG" and scans > 1 and _jpeg_coefficient_bytes(image) > MULTISCAN_JPEG_BYTES:
-        raise ValidationError(fields={field: _(
-            "Foto JPEG progresif ini terlalu besar (%(width)d × %(height)d piksel). Simpan ulang sebagai "
-            "JPEG biasa (baseline) atau perkecil fotonya.", width=image.width, height=image.height)})
+        raise ValidationError(
+            fields={
+                field: _(
+                    "Foto JPEG progresif ini terlalu besar (%(width)d × %(height)d piksel). Simpan ulang sebagai "
+                    "JPEG biasa (baseline) atau perkecil fotonya.",
+                    width=image.width,
+                    height=image.height,
+                )
+            }
+        )
     return fmt
 
 
@@ -203,8 +221,10 @@ def _decode_slot(field: str):
         slot = _slots.setdefault(count, threading.BoundedSemaphore(count))
     wait = float(current_app.config.get("UPLOAD_DECODE_WAIT_SECONDS", DECODE_WAIT_SECONDS))
     if not slot.acquire(timeout=wait):
-        raise UploadsBusy(_("Server sedang sibuk memproses foto lain. Coba lagi sebentar lagi."),
-                          fields={field: _("Server sedang sibuk memproses foto lain. Coba lagi sebentar lagi.")})
+        raise UploadsBusy(
+            _("Server sedang sibuk memproses foto lain. Coba lagi sebentar lagi."),
+            fields={field: _("Server sedang sibuk memproses foto lain. Coba lagi sebentar lagi.")},
+        )
     try:
         yield
     finally:
@@ -228,17 +248,30 @@ def _images_in_request() -> int:
 def limit_uploads(view):
     """Count a POST to an image upload endpoint against the account's and the address's shared
     upload budgets (429 once spent); put it right under the route decorator."""
-    budgets = (("uploads-per-ip", get_remote_address, "UPLOAD_RATE_LIMIT_PER_IP", UPLOAD_RATE_LIMIT_PER_IP),
-               ("uploads-per-user", _uploader, "UPLOAD_RATE_LIMIT", UPLOAD_RATE_LIMIT))
+    budgets = (
+        ("uploads-per-ip", get_remote_address, "UPLOAD_RATE_LIMIT_PER_IP", UPLOAD_RATE_LIMIT_PER_IP),
+        ("uploads-per-user", _uploader, "UPLOAD_RATE_LIMIT", UPLOAD_RATE_LIMIT),
+    )
     for scope, key, setting, default in budgets:
-        view = limiter.shared_limit(lambda setting=setting, default=default: current_app.config.get(setting, default),
-                                    scope=scope, key_func=key, methods=["POST"], cost=_images_in_request)(view)
+        view = limiter.shared_limit(
+            lambda setting=setting, default=default: current_app.config.get(setting, default),
+            scope=scope,
+            key_func=key,
+            methods=["POST"],
+            cost=_images_in_request,
+        )(view)
     return view
 
 
-_ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
-                4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270,
-                7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90}
+_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def _shrink(image: Image.Image, factor: int, mode: str) -> Image.Image:
@@ -365,8 +398,11 @@ def serve(path: str):
     """An uploaded public image. :raise 404: unknown path, not an image type, or a private upload."""
     # Only the stored name itself: send_from_directory normalises "./claims/x.jpg" and
     # "products/../claims/x.jpg" to a private upload that the first segment did not name.
-    if posixpath.normpath(path) != path or path.rsplit(".", 1)[-1].lower() not in ALLOWED_FORMATS.values() \
-            or is_private(path):
+    if (
+        posixpath.normpath(path) != path
+        or path.rsplit(".", 1)[-1].lower() not in ALLOWED_FORMATS.values()
+        or is_private(path)
+    ):
         abort(404)
     response = send_from_directory(current_app.config["UPLOAD_FOLDER"], path, max_age=31536000)
     response.headers["X-Content-Type-Options"] = "nosniff"

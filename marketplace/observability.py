@@ -11,6 +11,7 @@ path, status, duration_ms; elsewhere they are plain text.
 ``/healthz`` answers 200 when the database answers and its migrations are the
 code's head (read once at start-up), 503 with what is wrong otherwise; never 500.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ import sys
 import time
 import traceback
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from flask import Flask, g, has_request_context, jsonify, request
@@ -71,7 +72,7 @@ class JsonFormatter(logging.Formatter):
         second = int(created)
         cached_second, prefix = self._second
         if cached_second != second:
-            prefix = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
             self._second = (second, prefix)
         return f"{prefix}.{int((created - second) * 1000):03d}+00:00"  # isoformat(timespec="milliseconds")
 
@@ -170,14 +171,28 @@ def _log_request(status: int) -> None:
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
     # a record made here, not by Logger.log: no walk up the stack for a caller every request
     # prints, and the context filter finds the request's fields already set
-    record = request_log.makeRecord(request_log.name, level, __file__, 0, "%s %s %s", (method, path, status), None,
-                                    func="_log_request",
-                                    extra={"status": status, "duration_ms": duration, "method": method,
-                                           "path": path, "request_id": g.get("request_id") or "-"})
+    record = request_log.makeRecord(
+        request_log.name,
+        level,
+        __file__,
+        0,
+        "%s %s %s",
+        (method, path, status),
+        None,
+        func="_log_request",
+        extra={
+            "status": status,
+            "duration_ms": duration,
+            "method": method,
+            "path": path,
+            "request_id": g.get("request_id") or "-",
+        },
+    )
     request_log.handle(record)
 
 
 # --- /healthz ---------------------------------------------------------------------
+
 
 @lru_cache(maxsize=8)
 def migration_heads(directory: str) -> tuple[str, ...]:
@@ -222,8 +237,13 @@ def _health(db, heads: tuple[str, ...]) -> tuple[dict, int]:
         state = "unknown"  # the database is ahead of this code (or from another history)
     else:
         state = "behind"
-    return {"status": "unavailable", "database": "up", "migrations": state,
-            "database_revision": list(revisions), "code_revision": list(heads)}, 503
+    return {
+        "status": "unavailable",
+        "database": "up",
+        "migrations": state,
+        "database_revision": list(revisions),
+        "code_revision": list(heads),
+    }, 503
 
 
 def _rollback(db) -> None:

@@ -51,14 +51,15 @@ no-cache`` (``private, no-cache`` with a form), so a browser revalidates every
 time and a changed price is seen at once; ``If-None-Match`` answers 304.
 Pages rendered for a known visitor are ``private, no-store``.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from typing import Callable
 
 from flask import Flask, current_app, g, has_request_context, make_response, request, session
 from werkzeug.http import http_date
@@ -81,6 +82,7 @@ log = logging.getLogger(__name__)
 
 
 # --- the public functions ----------------------------------------------------------------
+
 
 def expires_at(moment: datetime | None) -> None:
     """The page being rendered changes by itself at ``moment`` (an expo opens or closes):
@@ -145,6 +147,7 @@ def clear_local() -> None:
 
 # --- who may get a cached page -------------------------------------------------------------
 
+
 def _visitor_is_anonymous(html: bool) -> bool:
     if request.method not in ("GET", "HEAD") or "Authorization" in request.headers:
         return False
@@ -162,8 +165,14 @@ def _key(detail: bool, gens: dict[str, str]) -> tuple:
 
     # only for anonymous visitors: their language is select_locale()'s, found without a user
     return (
-        gens["catalog"], gens["detail"] if detail else "",
-        request.scheme, request.host, request.root_path, request.path, request.query_string, anonymous_locale(),
+        gens["catalog"],
+        gens["detail"] if detail else "",
+        request.scheme,
+        request.host,
+        request.root_path,
+        request.path,
+        request.query_string,
+        anonymous_locale(),
         current_app.config.get("PER_PAGE"),
     )
 
@@ -201,8 +210,14 @@ def _serve(cache: PageCache, entry: Entry):
 
 
 # the request headers make_conditional answers (304, 412, 206); without any, it only adds Date
-_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
-                "HTTP_IF_RANGE", "HTTP_RANGE")
+_CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
 _date = (0, "")
 
 
@@ -316,11 +331,15 @@ def _endpoint_limited(app: Flask, endpoint: str) -> bool:
     try:
         from marketplace.extensions import limiter
 
-        return bool(internals.limiter_endpoint_limits(limiter, app, endpoint, request.blueprint)
-                    or internals.limiter_global_limits(limiter) or internals.limiter_meta_limits(limiter))
+        return bool(
+            internals.limiter_endpoint_limits(limiter, app, endpoint, request.blueprint)
+            or internals.limiter_global_limits(limiter)
+            or internals.limiter_meta_limits(limiter)
+        )
     except Exception:  # noqa: BLE001 - a limiter we cannot read: it checks the request as usual
-        log.warning("page cache: cannot tell whether %s is rate limited; hits take the usual path", endpoint,
-                    exc_info=True)
+        log.warning(
+            "page cache: cannot tell whether %s is rate limited; hits take the usual path", endpoint, exc_info=True
+        )
         return True
 
 
@@ -361,9 +380,15 @@ def _entry(cache: PageCache, response, started: float) -> Entry | None:
         return None
     body = response.get_data()
     valid_until = min(started + cache.ttl, g.get("pagecache_valid_until") or float("inf"))
-    return Entry(body=body, status=200, content_type=response.content_type or "text/html; charset=utf-8",
-                 etag=hashlib.blake2b(body, digest_size=10).hexdigest(), has_csrf=bool(g.get("pagecache_used_placeholder")),
-                 rendered_at=started, valid_until=valid_until)
+    return Entry(
+        body=body,
+        status=200,
+        content_type=response.content_type or "text/html; charset=utf-8",
+        etag=hashlib.blake2b(body, digest_size=10).hexdigest(),
+        has_csrf=bool(g.get("pagecache_used_placeholder")),
+        rendered_at=started,
+        valid_until=valid_until,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -33,6 +33,7 @@ At run time a table the app maps but nobody declared invalidates everything
 column-by-column declaration does not name invalidates everything its table
 may show.
 """
+
 from __future__ import annotations
 
 import logging
@@ -67,8 +68,14 @@ class Invalidates:
 
     __slots__ = ("catalog", "detail", "nothing", "new_rows", "everything", "_all")
 
-    def __init__(self, *, catalog: Iterable[str] | str = (), detail: Iterable[str] | str = (),
-                 nothing: Iterable[str] | str = (), new_rows: bool = True):
+    def __init__(
+        self,
+        *,
+        catalog: Iterable[str] | str = (),
+        detail: Iterable[str] | str = (),
+        nothing: Iterable[str] | str = (),
+        new_rows: bool = True,
+    ):
         parts = {"catalog": catalog, "detail": detail, "nothing": nothing}
         lone = [name for name, columns in parts.items() if isinstance(columns, str) and columns != ALL]
         if lone:
@@ -116,8 +123,11 @@ class Invalidates:
         return _NONE
 
     def __repr__(self) -> str:
-        shown = {name: ALL if self._all == name else sorted(getattr(self, name)) for name in
-                 ("catalog", "detail", "nothing") if self._all == name or getattr(self, name)}
+        shown = {
+            name: ALL if self._all == name else sorted(getattr(self, name))
+            for name in ("catalog", "detail", "nothing")
+            if self._all == name or getattr(self, name)
+        }
         return f"Invalidates({shown}, new_rows={self.new_rows})"
 
 
@@ -139,8 +149,14 @@ def declaration(table) -> Invalidates | None:
     of the class mapped to it; None when there is none. ValueError for one that makes no sense."""
     found = table.info.get("page_cache")
     if found is None:
-        found = next((mapper.class_.__dict__.get("__page_cache__") for mapper in db.Model.registry.mappers
-                      if mapper.local_table is table), None)
+        found = next(
+            (
+                mapper.class_.__dict__.get("__page_cache__")
+                for mapper in db.Model.registry.mappers
+                if mapper.local_table is table
+            ),
+            None,
+        )
     return None if found is None else as_rule(found, table.name)
 
 
@@ -180,16 +196,18 @@ def _rebuild(tables) -> None:
             log.exception("page cache: table %s has a declaration that makes no sense", name)
             found = None
         if found is None:
-            log.warning("page cache: table %s declares nothing (__page_cache__): its writes invalidate every page",
-                        name)
+            log.warning(
+                "page cache: table %s declares nothing (__page_cache__): its writes invalidate every page", name
+            )
             found = _EVERYTHING
         built[name] = found
     _by_table = built  # replaced whole: a reader in another thread sees the old map or the new one
     _built_for = len(tables)
 
 
-def scopes_for(table: str, columns: Iterable[str] | None = None, updating: bool = False,
-               inserting: bool = False) -> frozenset[str]:
+def scopes_for(
+    table: str, columns: Iterable[str] | None = None, updating: bool = False, inserting: bool = False
+) -> frozenset[str]:
     """The generations a write to ``table`` invalidates. ``columns`` (an UPDATE's), None when unknown."""
     rule = rule_for(table)
     if rule is None:
@@ -204,8 +222,9 @@ def scopes_for(table: str, columns: Iterable[str] | None = None, updating: bool 
 
 _SESSION_SCOPES = "pagecache_scopes"  # Session.info key: the scopes this transaction wrote
 # the tables a textual statement writes, wherever the verb stands (after a WITH, in a trigger-like batch)
-_TEXT_DML = re.compile(r"\b(?:update|insert\s+(?:or\s+\w+\s+)?into|delete\s+from|replace\s+into)\s+[\"`]?(\w+)",
-                       re.IGNORECASE)
+_TEXT_DML = re.compile(
+    r"\b(?:update|insert\s+(?:or\s+\w+\s+)?into|delete\s+from|replace\s+into)\s+[\"`]?(\w+)", re.IGNORECASE
+)
 
 
 def note_change(table: str, columns: Iterable[str] | None = None) -> None:
@@ -260,8 +279,12 @@ def _do_orm_execute(state) -> None:
         _note(state.session, set(SCOPES))
         return
     updating = bool(state.is_update)
-    _note(state.session, scopes_for(table, internals.dml_columns(statement) if updating else None, updating,
-                                    inserting=bool(state.is_insert)))
+    _note(
+        state.session,
+        scopes_for(
+            table, internals.dml_columns(statement) if updating else None, updating, inserting=bool(state.is_insert)
+        ),
+    )
 
 
 def _after_commit(session: Session) -> None:
@@ -288,4 +311,3 @@ def install_session_events() -> None:
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
         _events_installed = True
-

@@ -11,6 +11,7 @@ token is random, never a counter, so a restarted Redis cannot bring an old
 generation back; when Redis fails, pages are rendered uncached and a lost
 invalidation empties the local caches.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,9 +20,9 @@ import os
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
 
@@ -32,6 +33,7 @@ SCOPES = ("catalog", "detail")  # the generations (marketplace/pagecache_rules.p
 
 
 # --- where the generations live ----------------------------------------------------
+
 
 def _token() -> str:
     return secrets.token_hex(8)
@@ -80,8 +82,7 @@ class RedisGenerations:
     def __init__(self, url: str, prefix: str = "apik:pagecache:"):
         import redis
 
-        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5,
-                                           decode_responses=True)
+        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5, decode_responses=True)
         self.keys = {scope: prefix + scope for scope in SCOPES}
 
     def get(self) -> dict[str, str] | None:
@@ -103,6 +104,7 @@ class RedisGenerations:
 
 
 # --- the entries ------------------------------------------------------------------------
+
 
 @dataclass
 class Entry:
@@ -201,7 +203,7 @@ class PageCache:
         stem = "pagecache-" + hashlib.blake2b(database.encode(), digest_size=6).hexdigest()
         if database.startswith("sqlite:///") and database != "sqlite:///:memory:":
             # beside the database file: every process on that file shares them, and nothing else does
-            return FileGenerations(Path(database[len("sqlite:///"):]).resolve().parent, stem)
+            return FileGenerations(Path(database[len("sqlite:///") :]).resolve().parent, stem)
         return FileGenerations(Path(app.instance_path) / "pagecache", stem, create=True)
 
     def read_generations(self) -> dict[str, str] | None:
@@ -223,8 +225,9 @@ class PageCache:
         try:
             self.generations.bump(scopes)
         except Exception:  # noqa: BLE001 - the commit happened: never turn it into an error
-            log.error("page cache: invalidation of %s failed; retried on the next request", sorted(scopes),
-                      exc_info=True)
+            log.error(
+                "page cache: invalidation of %s failed; retried on the next request", sorted(scopes), exc_info=True
+            )
             self.pending |= scopes
             self.pages.clear()
             self.memos.clear()
@@ -249,4 +252,3 @@ def invalidate(*scopes: str) -> None:
 
 def invalidate_all() -> None:
     invalidate(*SCOPES)
-

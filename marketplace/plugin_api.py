@@ -34,6 +34,7 @@ arguments, or :class:`TypeError`; each implementation gets the ones it names):
   the demo load.
 Implementations run in registration order: the core first, then the MARKETPLACE_PLUGINS order.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -62,10 +63,35 @@ from marketplace.plugin_settings import (
 
 # What plugins import from here (``hookimpl``, ``Setting``) lives in hookspecs.py and
 # plugin_settings.py; this module is the one name they need.
-__all__ = ["CORE", "ENTRY_POINT_GROUP", "EVENT_HOOKS", "HOOK_NAMES", "PROJECT", "SLOTS", "PluginError",
-           "PluginFailure", "Setting", "bundled_plugins", "call_each", "coerce", "declared_settings", "enabled",
-           "find_plugin", "gather", "hookimpl", "hookspec", "implemented_hooks", "load_plugins", "manager",
-           "needs_configuration", "new_manager", "notify", "plugin_names", "register", "resolve"]
+__all__ = [
+    "CORE",
+    "ENTRY_POINT_GROUP",
+    "EVENT_HOOKS",
+    "HOOK_NAMES",
+    "PROJECT",
+    "SLOTS",
+    "PluginError",
+    "PluginFailure",
+    "Setting",
+    "bundled_plugins",
+    "call_each",
+    "coerce",
+    "declared_settings",
+    "enabled",
+    "find_plugin",
+    "gather",
+    "hookimpl",
+    "hookspec",
+    "implemented_hooks",
+    "load_plugins",
+    "manager",
+    "needs_configuration",
+    "new_manager",
+    "notify",
+    "plugin_names",
+    "register",
+    "resolve",
+]
 
 ENTRY_POINT_GROUP = "apik_market.plugins"
 PLUGINS_PACKAGE = "plugins"
@@ -77,6 +103,7 @@ log = logging.getLogger("marketplace.plugins")
 
 
 # --- loading -------------------------------------------------------------------------
+
 
 class PluginFailure(Exception):
     """A payment or checkout hook raised; the caller turns it into a clear message."""
@@ -193,11 +220,13 @@ def enabled(app: Flask | None = None) -> list[str]:
 def implemented_hooks(plugin: Any) -> list[str]:
     """The hooks ``plugin`` implements (registered or not), in the specs' order."""
     parser = pluggy.PluginManager(PROJECT)
-    return [name for name in HOOK_NAMES
-            if hasattr(plugin, name) and parser.parse_hookimpl_opts(plugin, name) is not None]
+    return [
+        name for name in HOOK_NAMES if hasattr(plugin, name) and parser.parse_hookimpl_opts(plugin, name) is not None
+    ]
 
 
 # --- calling hooks -------------------------------------------------------------------
+
 
 def _calls(hook_name: str, kwargs: dict, app: Flask | None = None, only: Any = None) -> Iterator[tuple[str, Callable]]:
     """Each implementation of ``hook_name`` (registration order) as (plugin name, a call taking no

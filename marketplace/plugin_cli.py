@@ -3,6 +3,7 @@ not, its declared settings (secrets masked), whether it needs configuration, its
 
 The core's own hook implementation (``core``) is not listed: it is part of the host and
 cannot be switched off."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,7 @@ def describe(app: Flask) -> list[dict]:
     running = dict(plugin_api.manager(app).list_name_plugin())
     running.pop(plugin_api.CORE, None)
     found: list[tuple[str, str]] = [(name, "bundled") for name in plugin_api.bundled_plugins()]
-    found += [(name, "entry point") for name in sorted(plugin_api.installed_entry_points())
-              if name not in dict(found)]
+    found += [(name, "entry point") for name in sorted(plugin_api.installed_entry_points()) if name not in dict(found)]
     found += [(name, "registered") for name in running if name not in dict(found)]
     items = []
     for name, source in found:
@@ -42,23 +42,42 @@ def describe(app: Flask) -> list[dict]:
         for setting in plugin_api.declared_settings(plugin, name):
             value, problem = plugin_api.resolve(app, setting)
             shown = _shown(setting, value)
-            settings.append({"name": setting.name, "value": shown, "set": shown is not None,
-                             "default": _shown(setting, setting.default), "secret": setting.secret,
-                             "required": setting.required, "kind": setting.kind.__name__, "help": setting.help})
+            settings.append(
+                {
+                    "name": setting.name,
+                    "value": shown,
+                    "set": shown is not None,
+                    "default": _shown(setting, setting.default),
+                    "secret": setting.secret,
+                    "required": setting.required,
+                    "kind": setting.kind.__name__,
+                    "help": setting.help,
+                }
+            )
             if problem:
                 problems.append(problem)
         if name in running:  # what start-up found (the app then runs on the defaults)
             problems = plugin_api.needs_configuration(app).get(name, [])
-        items.append({"name": name, "enabled": name in running, "source": source,
-                      "needs_configuration": bool(problems), "problems": problems, "settings": settings,
-                      "hooks": plugin_api.implemented_hooks(plugin)})
+        items.append(
+            {
+                "name": name,
+                "enabled": name in running,
+                "source": source,
+                "needs_configuration": bool(problems),
+                "problems": problems,
+                "settings": settings,
+                "hooks": plugin_api.implemented_hooks(plugin),
+            }
+        )
     return items
 
 
 def _text(item: dict) -> str:
     state = "enabled" if item["enabled"] else "disabled"
-    lines = [f"{item['name']}  {state}  ({item['source']})"
-             + ("  NEEDS CONFIGURATION" if item["needs_configuration"] else "")]
+    lines = [
+        f"{item['name']}  {state}  ({item['source']})"
+        + ("  NEEDS CONFIGURATION" if item["needs_configuration"] else "")
+    ]
     lines.append(f"  hooks: {', '.join(item['hooks']) or 'none'}")
     if item["settings"]:
         lines.append("  settings:")

@@ -3,6 +3,7 @@ core setting: the default, then instance/config.py, then the environment variabl
 name (coerced by ``kind``), then the config given to ``create_app``. In production a missing or
 invalid value stops start-up with :class:`PluginError`; elsewhere the plugin is recorded as
 needing configuration and the setting keeps its default."""
+
 from __future__ import annotations
 
 import logging
@@ -95,8 +96,10 @@ def declared_settings(plugin: Any, name: str = "") -> tuple[Setting, ...]:
     found = tuple(getattr(plugin, "settings", ()) or ())
     for setting in found:
         if not isinstance(setting, Setting) or setting.kind not in KINDS:
-            raise PluginError(f"Plugin {name or plugin!r} declares {setting!r}: each of its `settings` must be a "
-                              f"marketplace.plugin_api.Setting whose kind is one of str, int, float, bool, tuple.")
+            raise PluginError(
+                f"Plugin {name or plugin!r} declares {setting!r}: each of its `settings` must be a "
+                f"marketplace.plugin_api.Setting whose kind is one of str, int, float, bool, tuple."
+            )
     return found
 
 
@@ -114,8 +117,10 @@ def configure(app: Flask, name: str, plugin: Any) -> None:
     if not problems:
         return
     if app.config.get("MARKETPLACE_ENV") == "production":
-        raise PluginError(f"Plugin {name!r} needs configuration: {'; '.join(problems)}. Set it in the environment "
-                          f"or instance/config.py, or leave {name!r} out of MARKETPLACE_PLUGINS.")
+        raise PluginError(
+            f"Plugin {name!r} needs configuration: {'; '.join(problems)}. Set it in the environment "
+            f"or instance/config.py, or leave {name!r} out of MARKETPLACE_PLUGINS."
+        )
     registry[name] = problems
     log.warning("plugin %s needs configuration: %s", name, "; ".join(problems))
 

@@ -13,6 +13,7 @@ cookies and https URLs.
 the demo accounts (whose password is public) stops gunicorn from starting; a
 ``flask`` command only warns, so the operator can still repair the data.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,12 +30,42 @@ ENVIRONMENTS = ("development", "production", "testing")
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_DISTINCT = 10
 # Fragments of the placeholders people copy from examples instead of generating a key.
-PLACEHOLDER_SECRETS = ("change-me", "changeme", "change_me", "replace-me", "replaceme", "your-secret",
-                       "example", "insecure")
+PLACEHOLDER_SECRETS = (
+    "change-me",
+    "changeme",
+    "change_me",
+    "replace-me",
+    "replaceme",
+    "your-secret",
+    "example",
+    "insecure",
+)
 NETWORK_FILESYSTEMS = {
-    "nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "ncpfs", "afs", "9p", "sshfs", "fuse.sshfs", "glusterfs",
-    "fuse.glusterfs", "ceph", "fuse.ceph", "lustre", "gpfs", "davfs", "fuse.davfs", "fuse.rclone", "fuse.s3fs",
-    "fuse.gcsfuse", "fuse.juicefs", "fuse.mountpoint-s3", "fuse.goofys",
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb",
+    "smb3",
+    "smbfs",
+    "ncpfs",
+    "afs",
+    "9p",
+    "sshfs",
+    "fuse.sshfs",
+    "glusterfs",
+    "fuse.glusterfs",
+    "ceph",
+    "fuse.ceph",
+    "lustre",
+    "gpfs",
+    "davfs",
+    "fuse.davfs",
+    "fuse.rclone",
+    "fuse.s3fs",
+    "fuse.gcsfuse",
+    "fuse.juicefs",
+    "fuse.mountpoint-s3",
+    "fuse.goofys",
 }
 MOUNTS_FILE = "/proc/mounts"
 DEMO_EMAIL_DOMAIN = "@demo.test"
@@ -50,8 +81,10 @@ def check_settings(app: Flask) -> None:
     cfg = app.config
     env = cfg.get("MARKETPLACE_ENV") or "development"
     if env not in ENVIRONMENTS:
-        raise ConfigurationError(f"MARKETPLACE_ENV={env!r} is not one of {', '.join(ENVIRONMENTS)}. "
-                                 "Use 'production' on a public server, 'development' (the default) elsewhere.")
+        raise ConfigurationError(
+            f"MARKETPLACE_ENV={env!r} is not one of {', '.join(ENVIRONMENTS)}. "
+            "Use 'production' on a public server, 'development' (the default) elsewhere."
+        )
     cfg["MARKETPLACE_ENV"] = env
     if env != "production":
         return
@@ -68,16 +101,21 @@ def _check_secret_key(key) -> None:
         raise ConfigurationError(
             "SECRET_KEY is not set. In production it must be set explicitly (environment or instance/config.py) "
             "and be the same on every app host; the key generated into instance/secret_key is for development "
-            f"only. Generate one with: {GENERATE_HINT}")
+            f"only. Generate one with: {GENERATE_HINT}"
+        )
     key = str(key)
     lowered = key.lower()
-    weak = (len(key) < MIN_SECRET_LENGTH or len(set(key)) < MIN_SECRET_DISTINCT
-            or any(fragment in lowered for fragment in PLACEHOLDER_SECRETS))
+    weak = (
+        len(key) < MIN_SECRET_LENGTH
+        or len(set(key)) < MIN_SECRET_DISTINCT
+        or any(fragment in lowered for fragment in PLACEHOLDER_SECRETS)
+    )
     if weak:
         raise ConfigurationError(
             f"SECRET_KEY is too weak for production: it needs at least {MIN_SECRET_LENGTH} random characters "
             f"(at least {MIN_SECRET_DISTINCT} different ones) and must not be a placeholder. "
-            f"Generate one with: {GENERATE_HINT}")
+            f"Generate one with: {GENERATE_HINT}"
+        )
 
 
 def _check_debug(cfg) -> None:
@@ -85,7 +123,8 @@ def _check_debug(cfg) -> None:
     if cfg.get("DEBUG") or flag in ("1", "true", "yes", "on"):
         raise ConfigurationError(
             "Debug mode is on (DEBUG / FLASK_DEBUG). The debugger runs arbitrary code for anyone who can reach "
-            "it: unset FLASK_DEBUG and DEBUG when MARKETPLACE_ENV=production.")
+            "it: unset FLASK_DEBUG and DEBUG when MARKETPLACE_ENV=production."
+        )
 
 
 def _check_base_url(cfg) -> None:
@@ -96,7 +135,8 @@ def _check_base_url(cfg) -> None:
             "BASE_URL is not set. In production every absolute link (password reset, invitations, order e-mails, "
             "payment redirects) is built from it, never from the request's Host header, and only its host is "
             "accepted in Host (TRUSTED_HOSTS adds others). Set it to the public address, e.g. "
-            "BASE_URL=https://pasar.example.id")
+            "BASE_URL=https://pasar.example.id"
+        )
     try:
         normalise_base(cfg["BASE_URL"])
     except BaseUrlError as exc:
@@ -114,14 +154,17 @@ def _check_rate_limit_store(cfg) -> None:
     if cfg.get("REDIS_URL") or not _truthy(cfg.get("RATELIMIT_ENABLED", True)):
         return
     if _truthy(cfg.get("ALLOW_UNSHARED_RATE_LIMITS")):
-        log.warning("MARKETPLACE_ENV=production without REDIS_URL and ALLOW_UNSHARED_RATE_LIMITS=true: rate "
-                    "limits are counted per worker process, so N workers allow N times the limit.")
+        log.warning(
+            "MARKETPLACE_ENV=production without REDIS_URL and ALLOW_UNSHARED_RATE_LIMITS=true: rate "
+            "limits are counted per worker process, so N workers allow N times the limit."
+        )
         return
     raise ConfigurationError(
         "REDIS_URL is not set. In production the rate limits (sign-in guesses, registrations, reset e-mails) must "
         "be counted in one shared store; without it each worker process counts alone and N workers allow N times "
         "the limit. Set REDIS_URL=redis://HOST:6379/0, or, with a single worker process or limits enforced in "
-        "front of the app, ALLOW_UNSHARED_RATE_LIMITS=true.")
+        "front of the app, ALLOW_UNSHARED_RATE_LIMITS=true."
+    )
 
 
 def _check_sqlite_path(uri: str, instance_path: Path) -> None:
@@ -131,8 +174,10 @@ def _check_sqlite_path(uri: str, instance_path: Path) -> None:
 
     database = make_url(uri).database or ""
     if database in ("", ":memory:") or database.startswith("file::memory:"):
-        raise ConfigurationError("DATABASE_URL is an in-memory SQLite database: everything would be lost on "
-                                 "restart. Use a file (sqlite:////srv/apik/marketplace.sqlite) or PostgreSQL.")
+        raise ConfigurationError(
+            "DATABASE_URL is an in-memory SQLite database: everything would be lost on "
+            "restart. Use a file (sqlite:////srv/apik/marketplace.sqlite) or PostgreSQL."
+        )
     if database.startswith(("//", "\\\\")):
         raise ConfigurationError(_network_message(database, "a network (UNC) path"))
     path = Path(database)
@@ -144,9 +189,11 @@ def _check_sqlite_path(uri: str, instance_path: Path) -> None:
 
 
 def _network_message(path: str, where: str) -> str:
-    return (f"The SQLite database {path} is on {where}. SQLite's locking is not reliable over network "
-            "filesystems and the database can be corrupted. Keep the file on a local disk of one host, or use "
-            "PostgreSQL (DATABASE_URL=postgresql://...) to run several app hosts.")
+    return (
+        f"The SQLite database {path} is on {where}. SQLite's locking is not reliable over network "
+        "filesystems and the database can be corrupted. Keep the file on a local disk of one host, or use "
+        "PostgreSQL (DATABASE_URL=postgresql://...) to run several app hosts."
+    )
 
 
 def filesystem_type(path: Path) -> str | None:
@@ -188,16 +235,20 @@ def check_startup(app: Flask) -> None:
     if not is_production(app.config):
         return
     if not app.config.get("MAIL_SERVER"):
-        log.warning("MARKETPLACE_ENV=production without MAIL_SERVER: no e-mail is sent (password resets, "
-                    "invitations, orders). The log records each message's recipient and subject only, never "
-                    "its body or links. Set MAIL_SERVER.")
+        log.warning(
+            "MARKETPLACE_ENV=production without MAIL_SERVER: no e-mail is sent (password resets, "
+            "invitations, orders). The log records each message's recipient and subject only, never "
+            "its body or links. Set MAIL_SERVER."
+        )
     found = _demo_accounts(app)
     if not found:
         return
-    message = (f"The database holds demo accounts ({', '.join(found)}) whose password is public. A production "
-               "database must not: point DATABASE_URL at the production database, restore a production backup "
-               "(flask backup restore PATH), or deactivate those accounts. On a demo machine unset "
-               "MARKETPLACE_ENV.")
+    message = (
+        f"The database holds demo accounts ({', '.join(found)}) whose password is public. A production "
+        "database must not: point DATABASE_URL at the production database, restore a production backup "
+        "(flask backup restore PATH), or deactivate those accounts. On a demo machine unset "
+        "MARKETPLACE_ENV."
+    )
     import click
 
     if click.get_current_context(silent=True) is not None:
@@ -213,8 +264,10 @@ def _demo_accounts(app: Flask) -> list[str]:
 
     with app.app_context():
         try:
-            rows = db.session.scalars(text("SELECT email FROM users WHERE email LIKE :pattern AND active "
-                                           "ORDER BY id LIMIT 3"), {"pattern": "%" + DEMO_EMAIL_DOMAIN}).all()
+            rows = db.session.scalars(
+                text("SELECT email FROM users WHERE email LIKE :pattern AND active ORDER BY id LIMIT 3"),
+                {"pattern": "%" + DEMO_EMAIL_DOMAIN},
+            ).all()
         except Exception as exc:  # unreachable or not migrated yet: /healthz reports it
             log.warning("start-up check for demo accounts skipped: %s", exc.__class__.__name__)
             rows = []

@@ -25,10 +25,12 @@ Where it is used: only the checkout, the one write path where the benchmark
 shows the difference (bench/README.md; CONTRIBUTING.md "Hot paths"). Anything
 else writes with ``db.session.add`` and lets the flush do its work.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import TypeVar
 
 from sqlalchemy import bindparam, insert, inspect, update
 from sqlalchemy.orm import make_transient_to_detached
@@ -63,7 +65,7 @@ def insert_returning(model: type[M], rows: Sequence[dict], computed: Callable[[]
     return made
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert(model, ordered: bool, computed) -> tuple:
     """(the statement, (column, attribute name) of each RETURNING column), built once per
     shape: a statement object memoises its cache key, a new one is traversed again every time.
@@ -83,7 +85,7 @@ def insert_plain(model, rows: Sequence[dict]) -> None:
         db.session.execute(_insert_plain(model), list(rows))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert_plain(model):
     return insert(model.__table__)
 
@@ -107,15 +109,21 @@ def write_each(changes: Sequence[tuple[object, dict]]) -> None:
     params = []
     for obj, values in changes:
         values = {**values, **{name: make() for name, make in automatic}}
-        params.append({**{f"pk_{column.key}": getattr(obj, mapper.get_property_by_column(column).key)
-                          for column in mapper.primary_key},
-                       **{f"new_{name}": value for name, value in values.items()}})
+        params.append(
+            {
+                **{
+                    f"pk_{column.key}": getattr(obj, mapper.get_property_by_column(column).key)
+                    for column in mapper.primary_key
+                },
+                **{f"new_{name}": value for name, value in values.items()},
+            }
+        )
         for name, value in values.items():
             internals.set_loaded(obj, name, value)
     db.session.execute(_update(table, names + tuple(name for name, _make in automatic)), params)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _on_update(table, names: tuple[str, ...]) -> tuple:
     """(column, value maker) of the columns with a Python ``onupdate`` not among ``names``."""
     automatic = []
@@ -125,15 +133,19 @@ def _on_update(table, names: tuple[str, ...]) -> tuple:
         if not (column.onupdate.is_callable or column.onupdate.is_scalar):
             raise ValueError(f"{table.name}.{column.key}: an SQL onupdate cannot be kept in step; pass it")
         arg = column.onupdate.arg
-        automatic.append((column.key, (lambda arg=arg: arg(None)) if column.onupdate.is_callable
-                          else (lambda arg=arg: arg)))
+        automatic.append(
+            (column.key, (lambda arg=arg: arg(None)) if column.onupdate.is_callable else (lambda arg=arg: arg))
+        )
     return tuple(automatic)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _update(table, names: tuple[str, ...]):
-    return (update(table).where(*(column == bindparam(f"pk_{column.key}") for column in table.primary_key))
-            .values({name: bindparam(f"new_{name}") for name in names}))
+    return (
+        update(table)
+        .where(*(column == bindparam(f"pk_{column.key}") for column in table.primary_key))
+        .values({name: bindparam(f"new_{name}") for name in names})
+    )
 
 
 def attach(obj, name: str, value) -> None:

@@ -15,6 +15,7 @@ PROXY_FIX_X_PROTO, PROXY_FIX_X_HOST, PROXY_FIX_X_PORT and PROXY_FIX_X_PREFIX set
 each header's count on their own; X-Forwarded-Host/Port/Prefix are trusted only
 when set explicitly (the proxy passes Host through).
 """
+
 from __future__ import annotations
 
 from flask import Flask

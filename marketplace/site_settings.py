@@ -6,6 +6,7 @@ The one setting so far is the marketplace commission, kept as basis points
 agency sets it in its console; the payments ledger reads
 :func:`get_commission_bps`.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,6 +58,7 @@ def set_value(actor, key: str, value: str) -> SiteSetting:
 
 
 # --- the marketplace commission ---------------------------------------------------
+
 
 def get_commission_bps() -> int:
     """The commission in basis points (250 = 2,5 %); 0 until the agency sets one."""

@@ -12,6 +12,7 @@ Without it, development uses the address the server was started on
 ``config.load_config`` stores the result back into ``BASE_URL`` and sets
 Flask's ``TRUSTED_HOSTS`` from it (:func:`trusted_hosts`).
 """
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,10 @@ def normalise_base(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BaseUrlError(f"BASE_URL={url!r} is not an absolute http(s) URL such as https://pasar.example.id")
     if parts.query or parts.fragment or "@" in parts.netloc:
-        raise BaseUrlError(f"BASE_URL={url!r} must be scheme, host, optional port and path only "
-                           "(no user, query or fragment), such as https://pasar.example.id")
+        raise BaseUrlError(
+            f"BASE_URL={url!r} must be scheme, host, optional port and path only "
+            "(no user, query or fragment), such as https://pasar.example.id"
+        )
     return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 

@@ -1,5 +1,6 @@
 """Request plumbing shared by every HTML page: the user loader and template
 globals. Security headers live in security.py, /healthz in observability.py."""
+
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request
@@ -47,8 +48,12 @@ def check_request_input():
     Webhook bodies are left raw for their signature check (the plugin answers those)."""
     if request.is_json:
         if inputs.json_depth(request.get_data(cache=True)) > inputs.MAX_JSON_DEPTH:
-            raise ServiceError(_("JSON tidak valid."), fields={
-                "body": _("JSON bersarang terlalu dalam (paling banyak %(n)d tingkat).", n=inputs.MAX_JSON_DEPTH)})
+            raise ServiceError(
+                _("JSON tidak valid."),
+                fields={
+                    "body": _("JSON bersarang terlalu dalam (paling banyak %(n)d tingkat).", n=inputs.MAX_JSON_DEPTH)
+                },
+            )
     if request.path.startswith("/webhooks/"):
         return None
     if inputs.unstorable(request.view_args or {}):
@@ -74,8 +79,10 @@ def check_request_input():
         check("body", "body", request.get_json(silent=True))
     if fields:
         # the message names the fields: a page has no form here to mark them on
-        raise ValidationError(_("Isian ini berisi karakter yang tidak dapat disimpan: %(names)s.",
-                                names=", ".join(sorted(fields))), fields=fields)
+        raise ValidationError(
+            _("Isian ini berisi karakter yang tidak dapat disimpan: %(names)s.", names=", ".join(sorted(fields))),
+            fields=fields,
+        )
     return None
 
 
@@ -105,5 +112,8 @@ def _nav_items() -> list[dict]:
         return []
     from marketplace import plugin_api
 
-    return [item for item in plugin_api.gather("nav_items", loud=False, user=current_user)
-            if isinstance(item, dict) and item.get("url") and item.get("label")]
+    return [
+        item
+        for item in plugin_api.gather("nav_items", loud=False, user=current_user)
+        if isinstance(item, dict) and item.get("url") and item.get("label")
+    ]

@@ -3,6 +3,7 @@
 Everything goes through the services, as a shopper and a seller would.
 Import the fixtures you use into the test module (``from tests.buying_factories import cod_app``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,11 +21,17 @@ from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResu
 from marketplace.plugin_api import hookimpl
 from tests.factories import gen_product, gen_store, gen_user
 
-SHIPPING = {"name": "Siti Aminah", "phone": "0812-3456-7890", "address": "Jl. Kapten Sudibyo No. 12, RT 02/RW 03",
-            "city": "Kota Tegal", "postal_code": "52131"}
+SHIPPING = {
+    "name": "Siti Aminah",
+    "phone": "0812-3456-7890",
+    "address": "Jl. Kapten Sudibyo No. 12, RT 02/RW 03",
+    "city": "Kota Tegal",
+    "postal_code": "52131",
+}
 
 
 # --- a prepaid method for tests: a transfer confirmed by apply_payment ------------------
+
 
 class FakeTransfer(PaymentMethod):
     id = "fake_transfer"
@@ -40,7 +47,9 @@ class FakeTransfer(PaymentMethod):
     def start(self, payment) -> PaymentStart:
         if self.fail_start:
             raise RuntimeError("bank is down")
-        return PaymentStart(instructions=f"Transfer {payment.amount} ke rekening 123", provider_reference=f"ft-{payment.id}")
+        return PaymentStart(
+            instructions=f"Transfer {payment.amount} ke rekening 123", provider_reference=f"ft-{payment.id}"
+        )
 
     def refund(self, payment, amount: int) -> RefundResult:
         if self.fail_refund:
@@ -60,13 +69,20 @@ class FakePrepaidPlugin:
 
 # --- fixtures ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def plugin_logs(caplog):
     """caplog for the plugin host (Alembic's fileConfig disables loggers that existed before it ran)."""
     import logging
 
-    for name in ("marketplace.plugins", "marketplace.checkout.services", "marketplace.payments.services",
-                 "marketplace.orders.notifications", "marketplace.orders.services", "marketplace.mail"):
+    for name in (
+        "marketplace.plugins",
+        "marketplace.checkout.services",
+        "marketplace.payments.services",
+        "marketplace.orders.notifications",
+        "marketplace.orders.services",
+        "marketplace.mail",
+    ):
         logging.getLogger(name).disabled = False
     caplog.set_level(logging.INFO)
     return caplog
@@ -89,6 +105,7 @@ def prepaid(cod_app):
 
 
 # --- data ---------------------------------------------------------------------------------
+
 
 def gen_shopper(email: str | None = None, name: str = "Siti Aminah"):
     return gen_user(email=email, name=name)
@@ -127,5 +144,6 @@ def buy(user, *lines: tuple, method: str = "cash_on_delivery", **kw) -> checkout
 
 
 def stock_of(variant_id: int) -> int:
-    return db.session.scalar(select(Variant.stock).where(Variant.id == variant_id).execution_options(
-        populate_existing=True))
+    return db.session.scalar(
+        select(Variant.stock).where(Variant.id == variant_id).execution_options(populate_existing=True)
+    )

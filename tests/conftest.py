@@ -5,18 +5,17 @@ copied for every test. PostgreSQL (TEST_DATABASE_URL=postgresql://...): the
 migrations run once per session, and every table is truncated after each test.
 Plugins are off unless a test turns them on (``make_app(plugins=...)``).
 """
+
 from __future__ import annotations
 
 import os
 import shutil
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
-
-from flask.testing import FlaskClient
 
 from marketplace import create_app, mail
 from marketplace.extensions import db
@@ -38,8 +37,9 @@ def _ensure_pg_database(url: str) -> None:
 def _upgrade(database_url: str, upload_folder: str) -> None:
     from flask_migrate import upgrade
 
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "UPLOAD_FOLDER": upload_folder,
-                      "MARKETPLACE_PLUGINS": ""})
+    app = create_app(
+        {"DATABASE_URL": database_url, "TESTING": True, "UPLOAD_FOLDER": upload_folder, "MARKETPLACE_PLUGINS": ""}
+    )
     with app.app_context():
         if database_url.startswith("postgres"):
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -74,9 +74,9 @@ def database_url(database_template, tmp_path) -> str:
 
 
 def _user_tables(conn) -> list[str]:
-    return conn.scalars(text(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-    )).all()
+    return conn.scalars(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+    ).all()
 
 
 # Rows the migrations insert themselves (reference data such as the categories of
@@ -87,8 +87,7 @@ _REFERENCE_ROWS: dict[str, list[dict]] = {}
 def _read_reference_rows(url: str) -> dict[str, list[dict]]:
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
-        rows = {t: [dict(r) for r in conn.execute(text(f'SELECT * FROM "{t}"')).mappings()]
-                for t in _user_tables(conn)}
+        rows = {t: [dict(r) for r in conn.execute(text(f'SELECT * FROM "{t}"')).mappings()] for t in _user_tables(conn)}
     engine.dispose()
     return {t: r for t, r in rows.items() if r}
 
@@ -102,8 +101,9 @@ def _restore_reference_rows(conn) -> None:
         name, rows = table.name, _REFERENCE_ROWS[table.name]
         conn.execute(table.insert(), rows)
         if "id" in table.c:  # RESTART IDENTITY rewound the sequence: move it past the restored ids
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT max(id) FROM \"{name}\"))"),
-                         {"t": name})
+            conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT max(id) FROM \"{name}\"))"), {"t": name}
+            )
 
 
 def _truncate_all(url: str) -> None:
@@ -199,8 +199,9 @@ class AuthActions:
         self._client = client
 
     def login(self, email="shopper@test.id", password="rahasia123", follow_redirects=False):
-        return self._client.post("/login", data={"email": email, "password": password},
-                                 follow_redirects=follow_redirects)
+        return self._client.post(
+            "/login", data={"email": email, "password": password}, follow_redirects=follow_redirects
+        )
 
     def logout(self):
         return self._client.post("/logout")
@@ -297,9 +298,16 @@ def redis_url():
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL, default redis://127.0.0.1:6379/15); "
-                                       "`make test` runs these again with REDIS_URL set")
-    config.addinivalue_line("markers", "faults: database outages, killed workers and crashes mid-checkout "
-                                       "(tests/faults/; the PostgreSQL ones start a private server)")
-    config.addinivalue_line("markers", "security: bandit, pip-audit, schemathesis, CSRF and session checks "
-                                       "(tests/security/)")
+    config.addinivalue_line(
+        "markers",
+        "redis: needs Redis (REDIS_URL, default redis://127.0.0.1:6379/15); "
+        "`make test` runs these again with REDIS_URL set",
+    )
+    config.addinivalue_line(
+        "markers",
+        "faults: database outages, killed workers and crashes mid-checkout "
+        "(tests/faults/; the PostgreSQL ones start a private server)",
+    )
+    config.addinivalue_line(
+        "markers", "security: bandit, pip-audit, schemathesis, CSRF and session checks (tests/security/)"
+    )

@@ -1,4 +1,5 @@
 """gen_* helpers that build test data through the services, as users would."""
+
 from __future__ import annotations
 
 import itertools
@@ -16,11 +17,11 @@ PASSWORD = "rahasia123"
 _seq = itertools.count(1)
 
 
-def gen_user(email: str | None = None, role: str = "shopper", name: str = "Budi Santoso",
-             confirmed: bool = True, **kw):
+def gen_user(email: str | None = None, role: str = "shopper", name: str = "Budi Santoso", confirmed: bool = True, **kw):
     """A user whose e-mail address is confirmed unless ``confirmed=False`` (as after signing up)."""
-    user = accounts.create_user(email or f"user{next(_seq)}@test.id", PASSWORD, name, role=role,
-                                confirmed=confirmed, **kw)
+    user = accounts.create_user(
+        email or f"user{next(_seq)}@test.id", PASSWORD, name, role=role, confirmed=confirmed, **kw
+    )
     db.session.commit()
     return user
 
@@ -36,8 +37,14 @@ def gen_category(slug: str = "batik", name: str = "Batik", sector: str = "fesyen
 
 def gen_store(owner=None, name: str | None = None, approved: bool = True, sector: str = "fesyen", **fields):
     owner = owner or gen_user(role="seller")
-    data = {"name": name or f"Toko Uji {next(_seq)}", "sector": sector, "city": "Kota Tegal",
-            "nib": None, "whatsapp": "081234567890", **fields}
+    data = {
+        "name": name or f"Toko Uji {next(_seq)}",
+        "sector": sector,
+        "city": "Kota Tegal",
+        "nib": None,
+        "whatsapp": "081234567890",
+        **fields,
+    }
     store = stores.open_store(owner, data)
     if approved:
         stores.approve_store(store, None)
@@ -45,13 +52,26 @@ def gen_store(owner=None, name: str | None = None, approved: bool = True, sector
     return store
 
 
-def gen_product(store, name: str = "Batik Tulis Motif Tegalan", price: int = 350000, stock: int = 10,
-                category: str | None = "batik", status: str = "active", variants=None, **fields):
+def gen_product(
+    store,
+    name: str = "Batik Tulis Motif Tegalan",
+    price: int = 350000,
+    stock: int = 10,
+    category: str | None = "batik",
+    status: str = "active",
+    variants=None,
+    **fields,
+):
     if category:
         gen_category(category)
-    data = {"name": name, "description": fields.pop("description", "Batik tulis khas Tegal."),
-            "category": category, "status": status,
-            "variants": variants or [{"name": "Standar", "sku": None, "price": price, "stock": stock}], **fields}
+    data = {
+        "name": name,
+        "description": fields.pop("description", "Batik tulis khas Tegal."),
+        "category": category,
+        "status": status,
+        "variants": variants or [{"name": "Standar", "sku": None, "price": price, "stock": stock}],
+        **fields,
+    }
     product = catalog.create_product(store, None, data)
     db.session.commit()
     return product

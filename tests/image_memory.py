@@ -5,6 +5,7 @@ ru_maxrss would carry the parent's over fork + exec) is the honest measure. A ch
 
     .venv/bin/python -m tests.image_memory        # the table of README "Uploads and memory"
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -66,8 +67,9 @@ def _run_child(data: bytes, threads: int = 1) -> tuple[int, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "upload.bin"
         source.write_bytes(data)
-        done = subprocess.run([sys.executable, "-c", CHILD, str(source), tmp, str(threads)], cwd=ROOT,
-                              capture_output=True)
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, str(source), tmp, str(threads)], cwd=ROOT, capture_output=True
+        )
         if done.returncode != 0:
             raise RuntimeError(done.stderr.decode())
         result = json.loads(done.stdout)
@@ -85,7 +87,7 @@ def measure_parallel(data: bytes, threads: int) -> Measure:
     return Measure((peak_kb - _baseline_kb(threads)) / 1024, result["seconds"], result["outcome"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _baseline_kb(threads: int) -> int:
     """The peak of a process that stores ``threads`` photos of 64 x 48 (imports, Flask, Pillow)."""
     return _run_child(encode(Image.new("RGB", (64, 48), (200, 80, 40)), "JPEG"), threads)[0]
@@ -101,14 +103,14 @@ def gradient(size: tuple[int, int], mode: str = "RGB") -> Image.Image:
     """A smooth picture of ``size`` in ``mode``: compresses well, as a bomb does, yet decodes as a photo."""
     small = Image.linear_gradient("L").resize((64, 64))
     turns = [None, Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270]
-    bands = [small if turn is None else small.transpose(turn) for turn in turns][:len(Image.getmodebands(mode) * "x")]
+    bands = [small if turn is None else small.transpose(turn) for turn in turns][: len(Image.getmodebands(mode) * "x")]
     if mode in ("RGBA", "LA"):
         bands[-1] = Image.new("L", (64, 64), 200)
     return Image.merge(mode, bands).resize(size, Image.Resampling.BILINEAR)
 
 
 def square(pixels: int) -> tuple[int, int]:
-    side = int(pixels ** 0.5)
+    side = int(pixels**0.5)
     return side, side
 
 
@@ -124,16 +126,20 @@ def worst_cases() -> dict[str, bytes]:
         "JPEG baseline 50 MP": encode(gradient((8160, 6120)), "JPEG", quality=80),
         "JPEG baseline CMYK 50 MP": encode(gradient((8160, 6120), "CMYK"), "JPEG", quality=80),
         "JPEG progressive 4:2:0": encode(gradient(square(budget // 3 - 40_000)), "JPEG", progressive=True),
-        "JPEG progressive 4:4:4": encode(gradient(square(budget // 6 - 20_000)), "JPEG", progressive=True,
-                                         subsampling=0),
+        "JPEG progressive 4:4:4": encode(
+            gradient(square(budget // 6 - 20_000)), "JPEG", progressive=True, subsampling=0
+        ),
         "JPEG progressive grey": encode(gradient(square(budget // 2 - 60_000), "L"), "JPEG", progressive=True),
-        "JPEG progressive CMYK": encode(gradient(square(budget // 8 - 10_000), "CMYK"), "JPEG",
-                                        progressive=True),
+        "JPEG progressive CMYK": encode(gradient(square(budget // 8 - 10_000), "CMYK"), "JPEG", progressive=True),
         "PNG RGBA 16 MP": encode(gradient(square(limits["PNG"]), "RGBA"), "PNG"),
         "PNG RGBA 3199 a side": encode(gradient((3199, 3199), "RGBA"), "PNG"),
         "PNG palette+alpha 16 MP": encode(palette, "PNG"),
-        "PNG animated 16 MP": encode(gradient(square(limits["PNG"]), "RGBA"), "PNG", save_all=True,
-                                     append_images=[Image.new("RGBA", square(limits["PNG"]), "red")]),
+        "PNG animated 16 MP": encode(
+            gradient(square(limits["PNG"]), "RGBA"),
+            "PNG",
+            save_all=True,
+            append_images=[Image.new("RGBA", square(limits["PNG"]), "red")],
+        ),
         "WebP RGBA 6 MP": encode(webp_frames[0], "WEBP"),
         "WebP animated 6 MP": encode(webp_frames[0], "WEBP", save_all=True, append_images=webp_frames[1:]),
     }
@@ -150,5 +156,7 @@ if __name__ == "__main__":
         with Image.open(BytesIO(data)) as probe:
             size = f"{probe.width}x{probe.height}"
         result = measure(data)
-        print(f"{name:32} {size:>11} {len(data) / 1024:8.0f} KB  +{result.peak_mb:6.0f} MB  "
-              f"{result.seconds:5.2f} s  {result.outcome}")
+        print(
+            f"{name:32} {size:>11} {len(data) / 1024:8.0f} KB  +{result.peak_mb:6.0f} MB  "
+            f"{result.seconds:5.2f} s  {result.outcome}"
+        )

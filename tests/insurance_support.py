@@ -4,6 +4,7 @@ cast of people with one policy and one claim at each insurer.
     store A (seller_a) — Warungku (Jasindo) — claim_a
     store B (seller_b) — Gerobakku (Askrindo) — claim_b
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -66,8 +67,13 @@ def grant(agency, store, code: str):
 
 
 def file_claim(user, policy, **overrides):
-    data = {"incident_date": policies.today().isoformat(), "cause": "kebakaran",
-            "description": "Kebakaran kecil di dapur membakar etalase.", "amount": 1_500_000, **overrides}
+    data = {
+        "incident_date": policies.today().isoformat(),
+        "cause": "kebakaran",
+        "description": "Kebakaran kecil di dapur membakar etalase.",
+        "amount": 1_500_000,
+        **overrides,
+    }
     claim = claims.file_policy_claim(user, policy.id, data)
     db.session.commit()
     return claim

@@ -1,4 +1,5 @@
 """The WSGI app a live test server imports; its settings come from the environment."""
+
 import json
 import os
 

@@ -4,6 +4,7 @@ Used by the concurrency tests (several processes and threads racing) and the
 browser tests. The server reads the same test database as the ``app`` fixture,
 so data committed in a test is visible to it.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,14 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, config: dict, workers: int = 2, threads: int = 4, log_path: Path | None = None,
-                 app: str = "tests.live_app:app"):
+    def __init__(
+        self,
+        config: dict,
+        workers: int = 2,
+        threads: int = 4,
+        log_path: Path | None = None,
+        app: str = "tests.live_app:app",
+    ):
         self.config = config
         self.app = app  # the WSGI app gunicorn imports (a test may add test-only plugins in its own)
         self.workers = workers
@@ -38,14 +45,30 @@ class LiveServer:
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         env = {**os.environ, "APIK_TEST_CONFIG": json.dumps(self.config), "PYTHONPATH": str(ROOT)}
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", self.app, "-b", f"127.0.0.1:{self.port}",
-             "-w", str(self.workers), "--threads", str(self.threads), "--timeout", "60",
-             "--graceful-timeout", "5"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                self.app,
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -71,7 +94,20 @@ class LiveServer:
 
 def live_config(app) -> dict:
     """The JSON-safe settings of a test app, for a server that must share its database."""
-    keys = ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER", "MARKETPLACE_PLUGINS", "WTF_CSRF_ENABLED",
-            "RATELIMIT_ENABLED", "MAIL_SERVER", "MAIL_PORT", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY",
-            "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "ESMART_BASE_URL", "ESMART_API_KEY")
+    keys = (
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "UPLOAD_FOLDER",
+        "MARKETPLACE_PLUGINS",
+        "WTF_CSRF_ENABLED",
+        "RATELIMIT_ENABLED",
+        "MAIL_SERVER",
+        "MAIL_PORT",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_PUBLISHABLE_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "STRIPE_API_BASE",
+        "ESMART_BASE_URL",
+        "ESMART_API_KEY",
+    )
     return {k: app.config.get(k) for k in keys if app.config.get(k) is not None}

@@ -1,4 +1,5 @@
 """Shared fixtures for the payment tests: the fake Stripe server and an app pointed at it."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,12 @@ def fake_stripe():
 
 @pytest.fixture
 def stripe_app(make_app, fake_stripe):
-    app = make_app(plugins="stripe_payments,cash_on_delivery", STRIPE_SECRET_KEY=SECRET_KEY,
-                   STRIPE_WEBHOOK_SECRET=fake_stripe.webhook_secret, STRIPE_API_BASE=fake_stripe.url)
+    app = make_app(
+        plugins="stripe_payments,cash_on_delivery",
+        STRIPE_SECRET_KEY=SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET=fake_stripe.webhook_secret,
+        STRIPE_API_BASE=fake_stripe.url,
+    )
     with app.app_context():
         yield app
 
@@ -40,8 +45,14 @@ def reload(model, id_):
 
 def orders_of(payment_id: int) -> list[Order]:
     db.session.rollback()
-    return list(db.session.scalars(select(Order).where(Order.payment_id == payment_id).order_by(Order.id)
-                                   .execution_options(populate_existing=True)))
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.payment_id == payment_id)
+            .order_by(Order.id)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def payment(payment_id: int) -> Payment:

@@ -1,5 +1,6 @@
 """The world of the self-dealing tests: an app with every way to pay and insurance, a store
 with its owner and a staff member, a shopper, an agency officer and an admin."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,10 +26,16 @@ def world(make_app):
         plugin_api.register(app, FakePrepaidPlugin(), "fake_prepaid")
         owner = gen_user("darto@test.id", role="seller", name="Pak Darto")
         store = gen_store(owner=owner, name="Batik Darto")
-        yield {"app": app, "api": ApiClient(app.test_client()), "owner": owner, "store": store,
-               "staff": gen_staff(store, gen_user("wati@test.id", name="Wati")),
-               "shopper": gen_shopper("siti@test.id"), "officer": gen_user("dinas@test.id", role="agency"),
-               "admin": gen_user("admin@test.id", role="admin")}
+        yield {
+            "app": app,
+            "api": ApiClient(app.test_client()),
+            "owner": owner,
+            "store": store,
+            "staff": gen_staff(store, gen_user("wati@test.id", name="Wati")),
+            "shopper": gen_shopper("siti@test.id"),
+            "officer": gen_user("dinas@test.id", role="agency"),
+            "admin": gen_user("admin@test.id", role="admin"),
+        }
 
 
 def login(client, email: str) -> None:

@@ -1,4 +1,5 @@
 """`flask users ...`: account administration from the command line (CONTRACT.md)."""
+
 from __future__ import annotations
 
 import click
@@ -16,8 +17,14 @@ users = AppGroup("users", help="Kelola akun pengguna.")
 
 @users.command("create")
 @click.option("--email", required=True, help="E-mail, dipakai untuk masuk.")
-@click.option("--password", required=True, prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Kata sandi, minimal 8 karakter.")
+@click.option(
+    "--password",
+    required=True,
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Kata sandi, minimal 8 karakter.",
+)
 @click.option("--role", default="shopper", show_default=True, help="Salah satu: " + ", ".join(ROLES) + ".")
 @click.option("--insurer", default=None, help="Untuk peran insurer: " + ", ".join(services.INSURERS) + ".")
 @click.option("--name", default=None, help="Nama tampilan (bawaan: bagian depan e-mail).")
@@ -35,9 +42,15 @@ def create(email: str, password: str, role: str, insurer: str | None, name: str 
             click.echo(f"  --{field}: {message}", err=True)
         raise SystemExit(1) from None
     db.session.commit()
-    click.echo(_("Pengguna dibuat: %(email)s (id %(id)d, peran %(roles)s%(insurer)s).", email=user.email,
-                 id=user.id, roles=", ".join(user.roles),
-                 insurer=f", {user.insurer_code}" if user.insurer_code else ""))
+    click.echo(
+        _(
+            "Pengguna dibuat: %(email)s (id %(id)d, peran %(roles)s%(insurer)s).",
+            email=user.email,
+            id=user.id,
+            roles=", ".join(user.roles),
+            insurer=f", {user.insurer_code}" if user.insurer_code else "",
+        )
+    )
 
 
 def register_cli(app: Flask) -> None:

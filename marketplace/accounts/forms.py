@@ -4,6 +4,7 @@ Only what belongs to HTTP is checked here (a field was sent, the two typed
 passwords match). E-mail syntax, password strength and phone numbers are the
 rules of ``accounts.services``.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -26,16 +27,15 @@ def _confirmation():
 class RegisterForm(FlaskForm):
     name = StringField(_l("Nama lengkap"), validators=[_required()], render_kw={"autocomplete": "name"})
     email = EmailField(_l("E-mail"), validators=[_required()], render_kw={"autocomplete": "email"})
-    password = PasswordField(_l("Kata sandi"), validators=[_required()],
-                             render_kw={"autocomplete": "new-password"})
-    password_confirm = PasswordField(_l("Ulangi kata sandi"), validators=_confirmation(),
-                                     render_kw={"autocomplete": "new-password"})
+    password = PasswordField(_l("Kata sandi"), validators=[_required()], render_kw={"autocomplete": "new-password"})
+    password_confirm = PasswordField(
+        _l("Ulangi kata sandi"), validators=_confirmation(), render_kw={"autocomplete": "new-password"}
+    )
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[_required()], render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Kata sandi"), validators=[_required()],
-                             render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("Kata sandi"), validators=[_required()], render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Ingat saya di perangkat ini"))
 
 
@@ -56,10 +56,12 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("Kata sandi baru"), validators=[_required()],
-                             render_kw={"autocomplete": "new-password"})
-    password_confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=_confirmation(),
-                                     render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Kata sandi baru"), validators=[_required()], render_kw={"autocomplete": "new-password"}
+    )
+    password_confirm = PasswordField(
+        _l("Ulangi kata sandi baru"), validators=_confirmation(), render_kw={"autocomplete": "new-password"}
+    )
 
 
 class ProfileForm(FlaskForm):
@@ -70,9 +72,12 @@ class ProfileForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Kata sandi saat ini"), validators=[_required()],
-                                     render_kw={"autocomplete": "current-password"})
-    password = PasswordField(_l("Kata sandi baru"), validators=[_required()],
-                             render_kw={"autocomplete": "new-password"})
-    password_confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=_confirmation(),
-                                     render_kw={"autocomplete": "new-password"})
+    current_password = PasswordField(
+        _l("Kata sandi saat ini"), validators=[_required()], render_kw={"autocomplete": "current-password"}
+    )
+    password = PasswordField(
+        _l("Kata sandi baru"), validators=[_required()], render_kw={"autocomplete": "new-password"}
+    )
+    password_confirm = PasswordField(
+        _l("Ulangi kata sandi baru"), validators=_confirmation(), render_kw={"autocomplete": "new-password"}
+    )

@@ -4,6 +4,7 @@ Rendered in the request (the same work whether or not an account has the address
 handed to the mail outbox to be sent after the answer (``mail.deliver_after_response``),
 so neither the time taken nor the answer tells whether the address has an account.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,15 @@ def password_reset(email: str, user: User | None) -> None:
     subject_of = user if real else User(id=0, email=email, name=email.split("@")[0], password_hash="")
     link = absolute_url("accounts.reset_password", token=services.password_reset_token(subject_of))
     hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
-    draft = _render(email, getattr(user, "locale", None), _l("Ganti kata sandi Apik Market"),
-                    "accounts/mail/password_reset.txt", user=subject_of, link=link, hours=hours)
+    draft = _render(
+        email,
+        getattr(user, "locale", None),
+        _l("Ganti kata sandi Apik Market"),
+        "accounts/mail/password_reset.txt",
+        user=subject_of,
+        link=link,
+        hours=hours,
+    )
     if real:
         _send(draft)
 
@@ -49,5 +57,14 @@ def email_confirmation(user: User) -> None:
     """The confirmation link for the user's address."""
     link = absolute_url("accounts.confirm_email", token=services.email_confirmation_token(user))
     days = max(1, services.confirm_max_age() // 86400)
-    _send(_render(user.email, user.locale, _l("Konfirmasi e-mail Apik Market Anda"),
-                  "accounts/mail/confirm_email.txt", user=user, link=link, days=days))
+    _send(
+        _render(
+            user.email,
+            user.locale,
+            _l("Konfirmasi e-mail Apik Market Anda"),
+            "accounts/mail/confirm_email.txt",
+            user=user,
+            link=link,
+            days=days,
+        )
+    )

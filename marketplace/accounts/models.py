@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context, has_request_context, session
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String, Boolean, Index
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,8 +21,19 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __page_cache__ = {  # only a rename shows (a review's author); a new user has written no review yet
         "detail": ("name",),
-        "nothing": ("id", "email", "password_hash", "phone", "role_names", "insurer_code", "locale", "active",
-                    "session_version", "created_at", "email_confirmed_at"),
+        "nothing": (
+            "id",
+            "email",
+            "password_hash",
+            "phone",
+            "role_names",
+            "insurer_code",
+            "locale",
+            "active",
+            "session_version",
+            "created_at",
+            "email_confirmed_at",
+        ),
         "new_rows": False,
     }
 

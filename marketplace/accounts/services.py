@@ -1,5 +1,6 @@
 """Accounts: users, passwords, roles, password reset, e-mail confirmation, and the limits on
 guessing passwords. API tokens are in tokens.py."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,7 +44,6 @@ SIGN_IN_SCOPE = "sign-in"
 RESEND_LIMIT = "3 per hour"
 
 
-
 class SignInBlocked(ServiceError):
     """Too many wrong passwords for this address: even the right one waits until ``until``."""
 
@@ -54,8 +54,9 @@ class SignInBlocked(ServiceError):
         self.until = until
         self.retry_after = max(1, math.ceil((until - now()).total_seconds()))
         minutes = max(1, math.ceil(self.retry_after / 60))
-        super().__init__(_("Terlalu banyak percobaan kata sandi yang salah untuk akun ini. "
-                           "Coba lagi dalam %(n)d menit.", n=minutes))
+        super().__init__(
+            _("Terlalu banyak percobaan kata sandi yang salah untuk akun ini. Coba lagi dalam %(n)d menit.", n=minutes)
+        )
 
 
 class EmailNotConfirmed(PermissionDenied):
@@ -75,8 +76,7 @@ def normalise_email(raw: str | None, field: str = "email") -> str:
     raw = text_input(raw, field)
     try:
         # test_environment: the demo accounts of CONTRACT.md live under the special-use .test domain
-        return validate_email((raw or "").strip(), check_deliverability=False,
-                              test_environment=True).normalized.lower()
+        return validate_email((raw or "").strip(), check_deliverability=False, test_environment=True).normalized.lower()
     except EmailNotValidError:
         raise ValidationError(fields={field: _("Alamat e-mail tidak valid.")}) from None
 
@@ -113,16 +113,27 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
-def create_user(email: str, password: str, name: str, role: str = "shopper",
-                insurer: str | None = None, phone: str | None = None, confirmed: bool = False) -> User:
+def create_user(
+    email: str,
+    password: str,
+    name: str,
+    role: str = "shopper",
+    insurer: str | None = None,
+    phone: str | None = None,
+    confirmed: bool = False,
+) -> User:
     """A new user; raises ValidationError (bad fields) or Conflict (e-mail taken).
 
     ``confirmed``: the e-mail address counts as confirmed (an operator's or the demo's accounts);
     otherwise the caller mails ``email_confirmation_token`` (``send_email_confirmation``)."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}  # what each check returns, by field
-    for field, check, raw in (("email", normalise_email, email), ("password", check_password_strength, password),
-                              ("name", clean_name, name), ("phone", clean_phone, phone)):
+    for field, check, raw in (
+        ("email", normalise_email, email),
+        ("password", check_password_strength, password),
+        ("name", clean_name, name),
+        ("phone", clean_phone, phone),
+    ):
         try:
             values[field] = check(raw)
         except ValidationError as exc:
@@ -136,9 +147,14 @@ def create_user(email: str, password: str, name: str, role: str = "shopper",
     if get_user_by_email(values["email"]):
         raise Conflict(_("E-mail ini sudah terdaftar."), fields={"email": _("E-mail ini sudah terdaftar.")})
     roles = ["shopper"] if role == "shopper" else ["shopper", role] if role == "seller" else [role]
-    user = User(email=values["email"], name=values["name"], phone=values["phone"],
-                role_names=",".join(roles), insurer_code=insurer if role == "insurer" else None,
-                email_confirmed_at=now() if confirmed else None)
+    user = User(
+        email=values["email"],
+        name=values["name"],
+        phone=values["phone"],
+        role_names=",".join(roles),
+        insurer_code=insurer if role == "insurer" else None,
+        email_confirmed_at=now() if confirmed else None,
+    )
     user.set_password(values["password"])
     db.session.add(user)
     db.session.flush()
@@ -189,6 +205,7 @@ def authenticate(email: str | None, password: str | None, known_device: str | No
 
 # --- failed password checks per address ------------------------------------------
 
+
 def _address_hash(email: str) -> str:
     return hashlib.sha256(("sign-in:" + email.strip().lower()).encode()).hexdigest()
 
@@ -217,8 +234,9 @@ def is_known_device(proof: str | None, email: str) -> bool:
 
 def blocked_until(email: str) -> datetime | None:
     """When the address may try a password again, if it is waiting now (one statement)."""
-    until = db.session.scalar(select(SignInFailure.blocked_until)
-                              .where(SignInFailure.email_hash == _address_hash(email)))
+    until = db.session.scalar(
+        select(SignInFailure.blocked_until).where(SignInFailure.email_hash == _address_hash(email))
+    )
     return until if until is not None and until > now() else None
 
 
@@ -237,16 +255,23 @@ def record_failure(email: str) -> None:
     table = SignInFailure.__table__
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     stmt = insert(table).values(email_hash=_address_hash(email), failures=1, last_failed_at=moment)
-    upsert = stmt.on_conflict_do_update(index_elements=[table.c.email_hash], set_={
-        "failures": case((table.c.last_failed_at < moment - FAILURES_FORGOTTEN_AFTER, 1),
-                         else_=table.c.failures + 1),
-        "last_failed_at": moment,
-    }).returning(table.c.failures)
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[table.c.email_hash],
+        set_={
+            "failures": case(
+                (table.c.last_failed_at < moment - FAILURES_FORGOTTEN_AFTER, 1), else_=table.c.failures + 1
+            ),
+            "last_failed_at": moment,
+        },
+    ).returning(table.c.failures)
     failures = db.session.execute(upsert).scalar_one()
     minutes = block_minutes(failures)
     if minutes:
-        db.session.execute(update(table).where(table.c.email_hash == _address_hash(email))
-                           .values(blocked_until=moment + timedelta(minutes=minutes)))
+        db.session.execute(
+            update(table)
+            .where(table.c.email_hash == _address_hash(email))
+            .values(blocked_until=moment + timedelta(minutes=minutes))
+        )
     if failures == 1:  # now and then: forget addresses that have been quiet for a day
         db.session.execute(delete(table).where(table.c.last_failed_at < moment - FAILURES_FORGOTTEN_AFTER))
 
@@ -302,13 +327,12 @@ def set_new_password(user: User, new: str, field: str = "password") -> None:
 def invalidate_sessions(user: User) -> None:
     """Log the user out everywhere: cookie sessions and API tokens."""
     user.session_version = (user.session_version or 1) + 1
-    db.session.execute(
-        ApiToken.__table__.update().where(ApiToken.user_id == user.id).values(revoked=True)
-    )
+    db.session.execute(ApiToken.__table__.update().where(ApiToken.user_id == user.id).values(revoked=True))
 
 
 # --- secrets at rest ------------------------------------------------------------
 # Browser sessions (signing in and out, the session id, the user loader) are in sessions.py.
+
 
 def secret_digest(secret: str) -> str:
     """What is stored of a secret (an API token, a signed-out session id): its SHA-256, never itself."""
@@ -316,6 +340,7 @@ def secret_digest(secret: str) -> str:
 
 
 # --- password reset ----------------------------------------------------------
+
 
 def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
@@ -351,6 +376,7 @@ def grant_role(user: User, role: str) -> None:
 
 
 # --- e-mail confirmation ---------------------------------------------------------
+
 
 def _confirm_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-confirm")
@@ -392,7 +418,11 @@ def require_confirmed_email(user) -> None:
     """EmailNotConfirmed (403) until the user opened the confirmation link: opening a store and
     uploading images wait for it."""
     if isinstance(user, User) and user.email_confirmed_at is None:
-        raise EmailNotConfirmed(_("Konfirmasi alamat e-mail Anda dulu sebelum membuka toko atau mengunggah "
-                                  "foto. Buka tautan yang kami kirim, atau kirim ulang dari halaman "
-                                  "Akun > Konfirmasi e-mail (/account/email) atau lewat API "
-                                  "POST /api/v1/me/email-confirmation."))
+        raise EmailNotConfirmed(
+            _(
+                "Konfirmasi alamat e-mail Anda dulu sebelum membuka toko atau mengunggah "
+                "foto. Buka tautan yang kami kirim, atau kirim ulang dari halaman "
+                "Akun > Konfirmasi e-mail (/account/email) atau lewat API "
+                "POST /api/v1/me/email-confirmation."
+            )
+        )

@@ -6,6 +6,7 @@ that id, so the copy is refused from then on (see ``load_session_user``).
 The session key itself is ``models.SESSION_ID_KEY``: ``User.get_id`` puts the id
 into what Flask-Login stores, and the model must not import this module back.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -20,8 +21,16 @@ from marketplace.accounts.services import secret_digest
 from marketplace.clock import now
 from marketplace.extensions import db, login_manager
 
-__all__ = ["SESSION_ID_KEY", "current_session_id", "end_session", "load_session_user", "load_user",
-           "new_session_id", "sign_out", "start_session"]
+__all__ = [
+    "SESSION_ID_KEY",
+    "current_session_id",
+    "end_session",
+    "load_session_user",
+    "load_user",
+    "new_session_id",
+    "sign_out",
+    "start_session",
+]
 
 # Session keys that survive the session renewal at sign-in and sign-out.
 KEPT_ACROSS_LOGIN = ("lang",)

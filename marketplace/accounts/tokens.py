@@ -2,6 +2,7 @@
 expiring when unused (sliding) and at a maximum age, listed and revoked by their user.
 
 Only a token's SHA-256 is stored; the secret is shown once."""
+
 from __future__ import annotations
 
 import logging
@@ -46,30 +47,47 @@ def new_token(user: User, label: str | None = None) -> tuple[ApiToken, str]:
     token = "apk_" + secrets.token_urlsafe(32)
     moment = now()
     label = " ".join((label or "").split())[:200] or None
-    row = ApiToken(user_id=user.id, token_hash=secret_digest(token), created_at=moment, last_used_at=moment,
-                   expires_at=_sliding_expiry(moment, moment), label=label)
+    row = ApiToken(
+        user_id=user.id,
+        token_hash=secret_digest(token),
+        created_at=moment,
+        last_used_at=moment,
+        expires_at=_sliding_expiry(moment, moment),
+        label=label,
+    )
     db.session.add(row)
     return row, token
 
 
 def _sliding_expiry(created_at: datetime, used_at: datetime) -> datetime:
-    return min(used_at + _token_days("API_TOKEN_IDLE_DAYS", API_TOKEN_IDLE_DAYS),
-               created_at + _token_days("API_TOKEN_MAX_DAYS", API_TOKEN_MAX_DAYS))
+    return min(
+        used_at + _token_days("API_TOKEN_IDLE_DAYS", API_TOKEN_IDLE_DAYS),
+        created_at + _token_days("API_TOKEN_MAX_DAYS", API_TOKEN_MAX_DAYS),
+    )
 
 
 @lru_cache(maxsize=1)
 def _user_of_token():
     # built once: every API request runs it, only the hash and the time change
-    return (select(User, ApiToken.id, ApiToken.created_at, ApiToken.last_used_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False),
-                   ApiToken.expires_at > bindparam("now"), User.active.is_(True)))
+    return (
+        select(User, ApiToken.id, ApiToken.created_at, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == bindparam("token_hash"),
+            ApiToken.revoked.is_(False),
+            ApiToken.expires_at > bindparam("now"),
+            User.active.is_(True),
+        )
+    )
 
 
 @lru_cache(maxsize=1)
 def _touch_token():
-    return (update(ApiToken.__table__).where(ApiToken.__table__.c.id == bindparam("token_id"))
-            .values(last_used_at=bindparam("used_at"), expires_at=bindparam("expires_at")))
+    return (
+        update(ApiToken.__table__)
+        .where(ApiToken.__table__.c.id == bindparam("token_id"))
+        .values(last_used_at=bindparam("used_at"), expires_at=bindparam("expires_at"))
+    )
 
 
 def user_for_token(token: str) -> User | None:
@@ -85,8 +103,10 @@ def user_for_token(token: str) -> User | None:
     if last_used_at is None or moment - last_used_at >= TOKEN_TOUCH_INTERVAL:
         try:
             with db.engine.begin() as conn:
-                conn.execute(_touch_token(), {"token_id": token_id, "used_at": moment,
-                                              "expires_at": _sliding_expiry(created_at, moment)})
+                conn.execute(
+                    _touch_token(),
+                    {"token_id": token_id, "used_at": moment, "expires_at": _sliding_expiry(created_at, moment)},
+                )
         except SQLAlchemyError:  # the token stays valid; the next use tries again
             log.warning("could not record the use of API token %s", token_id, exc_info=True)
     return user
@@ -106,26 +126,36 @@ def token_id_of(user: User, token: str | None) -> int | None:
     """The id of ``token`` if it is a live token of ``user``."""
     if not token:
         return None
-    return db.session.scalar(select(ApiToken.id).where(
-        ApiToken.token_hash == secret_digest(token), ApiToken.user_id == user.id, ApiToken.revoked.is_(False)))
+    return db.session.scalar(
+        select(ApiToken.id).where(
+            ApiToken.token_hash == secret_digest(token), ApiToken.user_id == user.id, ApiToken.revoked.is_(False)
+        )
+    )
 
 
 def tokens_of(user: User) -> list[ApiToken]:
     """The user's live tokens (not revoked, not expired), the most recently used first."""
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False),
-                               ApiToken.expires_at > now())
-        .order_by(ApiToken.last_used_at.desc(), ApiToken.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False), ApiToken.expires_at > now())
+            .order_by(ApiToken.last_used_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_token(user: User, token_id) -> ApiToken:
     """Revoke one of the user's live tokens; NotFound for anyone else's (or a dead or unknown id)."""
     if not isinstance(token_id, int) or not in_id_range(token_id):  # in_id_range refuses True
         raise NotFound(_("Token tidak ditemukan."))
-    token = db.session.scalar(select(ApiToken).where(
-        ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked.is_(False),
-        ApiToken.expires_at > now()))
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.id == token_id,
+            ApiToken.user_id == user.id,
+            ApiToken.revoked.is_(False),
+            ApiToken.expires_at > now(),
+        )
+    )
     if token is None:
         raise NotFound(_("Token tidak ditemukan."))
     token.revoked = True

@@ -2,6 +2,7 @@
 
 HTTP only: the forms parse, ``accounts.services`` decides.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,12 +14,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 
 from marketplace.accounts import mails, services
+from marketplace.accounts import tokens as api_tokens
+from marketplace.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    LogoutForm,
+    ProfileForm,
+    RegisterForm,
+    ResendConfirmationForm,
+    ResetPasswordForm,
+    RevokeTokenForm,
+)
 from marketplace.accounts.services import RESEND_LIMIT, SIGN_IN_LIMIT, SIGN_IN_SCOPE
 from marketplace.accounts.sessions import sign_out, start_session
-from marketplace.accounts import tokens as api_tokens
-from marketplace.accounts.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm,
-                                        ProfileForm, RegisterForm, ResendConfirmationForm, ResetPasswordForm,
-                                        RevokeTokenForm)
 from marketplace.errors import Conflict, NotFound, ServiceError, Unauthorized, ValidationError
 from marketplace.extensions import db, limiter, login_manager
 from marketplace.forms import apply_errors
@@ -43,6 +52,7 @@ def _login_messages(state) -> None:
 
 # --- helpers -------------------------------------------------------------------
 
+
 def _page(template: str, form, status: int | None = None, **context):
     """Render a form page: 200 on GET, 422 on a POST that comes back with errors."""
     if status is None:
@@ -52,8 +62,9 @@ def _page(template: str, form, status: int | None = None, **context):
 
 def _link_invalid(exc: ServiceError, retry_url: str, retry_label: str):
     """The page for a mailed link that is bad or expired, with the way to a new one."""
-    return render_template("accounts/link_invalid.html", message=exc.message, retry_url=retry_url,
-                           retry_label=retry_label), exc.status
+    return render_template(
+        "accounts/link_invalid.html", message=exc.message, retry_url=retry_url, retry_label=retry_label
+    ), exc.status
 
 
 def _mail(user, subject, template: str, **context) -> None:
@@ -104,8 +115,13 @@ def register():
     mails.email_confirmation(user)
     start_session(user)
     flash(_("Selamat datang, %(name)s! Akun Anda sudah dibuat.", name=user.name), "success")
-    flash(_("Kami mengirim tautan konfirmasi ke %(email)s. Konfirmasi e-mail Anda sebelum membuka toko.",
-            email=user.email), "info")
+    flash(
+        _(
+            "Kami mengirim tautan konfirmasi ke %(email)s. Konfirmasi e-mail Anda sebelum membuka toko.",
+            email=user.email,
+        ),
+        "info",
+    )
     return redirect(next_url or url_for(HOME))
 
 
@@ -121,8 +137,9 @@ def login():
     if not form.validate_on_submit():
         return _page("accounts/login.html", form, next_url=next_url)
     try:
-        user = services.authenticate(form.email.data, form.password.data,
-                                     known_device=request.cookies.get(KNOWN_DEVICE_COOKIE))
+        user = services.authenticate(
+            form.email.data, form.password.data, known_device=request.cookies.get(KNOWN_DEVICE_COOKIE)
+        )
     except (Unauthorized, services.SignInBlocked) as exc:
         db.session.commit()  # the failure count
         form.form_errors = [exc.message]
@@ -130,9 +147,14 @@ def login():
     db.session.commit()
     start_session(user, remember=bool(form.remember.data))
     response = redirect(next_url or url_for(HOME))
-    response.set_cookie(KNOWN_DEVICE_COOKIE, services.device_proof(user.email),
-                        max_age=services.DEVICE_PROOF_MAX_AGE, httponly=True, samesite="Lax",
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE,
+        services.device_proof(user.email),
+        max_age=services.DEVICE_PROOF_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
     return response
 
 
@@ -150,6 +172,7 @@ def logout():
 
 # --- forgotten password ---------------------------------------------------------
 
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"])
 def forgot_password():
@@ -163,8 +186,13 @@ def forgot_password():
         apply_errors(form, exc)
         return _page("accounts/forgot_password.html", form, 422)
     mails.password_reset(email, services.get_user_by_email(email))  # same work for unknown addresses
-    flash(_("Jika e-mail itu terdaftar, kami sudah mengirim tautan untuk mengganti kata sandi. "
-            "Periksa kotak masuk Anda."), "info")
+    flash(
+        _(
+            "Jika e-mail itu terdaftar, kami sudah mengirim tautan untuk mengganti kata sandi. "
+            "Periksa kotak masuk Anda."
+        ),
+        "info",
+    )
     return redirect(url_for("accounts.login"))
 
 
@@ -191,6 +219,7 @@ def reset_password(token: str):
 
 
 # --- the signed-in user's account ----------------------------------------------
+
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
@@ -246,6 +275,7 @@ def change_password():
 
 # --- e-mail confirmation ----------------------------------------------------------
 
+
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
 @limiter.limit(RESEND_LIMIT, methods=["POST"])
@@ -261,8 +291,9 @@ def email_confirmation():
         else:
             flash(_("Alamat e-mail Anda sudah dikonfirmasi."), "info")
         return redirect(url_for("accounts.email_confirmation"))
-    return render_template("accounts/email_confirmation.html", user=user, form=form,
-                           confirmed=not services.needs_email_confirmation(user)), 422 if form.errors else 200
+    return render_template(
+        "accounts/email_confirmation.html", user=user, form=form, confirmed=not services.needs_email_confirmation(user)
+    ), 422 if form.errors else 200
 
 
 @bp.route("/account/confirm/<token>")
@@ -279,6 +310,7 @@ def confirm_email(token: str):
 
 
 # --- API tokens -------------------------------------------------------------------
+
 
 @bp.route("/account/tokens")
 @login_required

@@ -7,6 +7,7 @@ package and register their routes on it, and the app imports each of them
 Every page is for agency officers (and admins): a visitor is sent to the login
 page, anyone else gets 403.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash

@@ -10,6 +10,7 @@ writes add in that request names the officer as actor and the store as
 store's dashboard lists them ("Riwayat bantuan Disnakerin").
 A store that did not allow it answers 403 with a message saying so.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,8 +56,13 @@ def is_officer(user) -> bool:
 def check_allowed(store, user) -> None:
     """:raise PermissionDenied: the store's owner has not allowed the agency to help."""
     if not store.allow_agency_assist:
-        raise PermissionDenied(_("Toko %(store)s belum mengizinkan bantuan petugas dinas. Pemilik toko dapat "
-                                 "menyalakannya di Pengaturan toko.", store=store.name))
+        raise PermissionDenied(
+            _(
+                "Toko %(store)s belum mengizinkan bantuan petugas dinas. Pemilik toko dapat "
+                "menyalakannya di Pengaturan toko.",
+                store=store.name,
+            )
+        )
 
 
 def assistant_membership(store, user):
@@ -83,9 +89,11 @@ def history(store, limit: int = 50) -> list[tuple[AuditLog, str | None]]:
     from marketplace.accounts.models import User
 
     rows = db.session.execute(
-        select(AuditLog, User.name).outerjoin(User, User.id == AuditLog.actor_id)
+        select(AuditLog, User.name)
+        .outerjoin(User, User.id == AuditLog.actor_id)
         .where(AuditLog.on_behalf_of_store_id == store.id, AuditLog.data.contains(ASSISTED_MARK))
-        .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(limit)
     ).all()
     return [(row[0], row[1]) for row in rows]
 

@@ -7,11 +7,11 @@ chart is an ``<svg role="img">`` with a <title> and a <desc> (what a screen
 reader says), a native tooltip (<title>) on every bar, and the page shows the
 same numbers in a table beside it. Every label is escaped.
 """
+
 from __future__ import annotations
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from marketplace.i18n import rupiah
@@ -51,9 +51,11 @@ def nice_max(value: int) -> int:
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str], css_class: str) -> Markup:
     ident = "c" + format(abs(hash((title, desc, width, height))) % 10**8, "x")
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" viewBox="0 0 {width} {height}" '
-            f'width="100%" role="img" aria-labelledby="{ident}-t {ident}-d" {FONT}>'
-            f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>')
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-labelledby="{ident}-t {ident}-d" {FONT}>'
+        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>'
+    )
     return Markup(head + "".join(body) + "</svg>")
 
 
@@ -63,13 +65,21 @@ def _y_axis(top: int, left: int, width: int, chart_top: int, chart_h: int, label
         value = top * i // 4
         y = chart_top + chart_h - chart_h * i / 4
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 8}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
-        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{MUTED}">'
-                   f'{escape(label(value))}</text>')
+        out.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{MUTED}">'
+            f"{escape(label(value))}</text>"
+        )
     return out
 
 
-def daily_bars(days: list, title: str, value: str = "gross_sales", desc: str | None = None,
-               expo_end_label: str | None = None, height: int = 260) -> Markup:
+def daily_bars(
+    days: list,
+    title: str,
+    value: str = "gross_sales",
+    desc: str | None = None,
+    expo_end_label: str | None = None,
+    height: int = 260,
+) -> Markup:
     """Sales per day: a bar per Jakarta day (an expo's days after it closed in amber), a line when
     the range is longer than three months. ``days`` are reports.Day rows."""
     width, left, top, bottom = 720, 78, 16, 42
@@ -87,30 +97,41 @@ def daily_bars(days: list, title: str, value: str = "gross_sales", desc: str | N
             h = chart_h * v / peak
             x = left + i * slot + (slot - bar_w) / 2
             colour = AFTER if getattr(d, "phase", "") == "after" else BRAND
-            tip = f"{format_date(d.day, 'd MMM yyyy')}: {rupiah(v) if money else v} · " + \
-                  ngettext("%(num)d pesanan", "%(num)d pesanan", d.orders)
-            body.append(f'<rect x="{x:.1f}" y="{top + chart_h - h:.1f}" width="{bar_w:.1f}" height="{max(h, 0):.1f}" '
-                        f'rx="2" fill="{colour}"><title>{escape(tip)}</title></rect>')
+            tip = f"{format_date(d.day, 'd MMM yyyy')}: {rupiah(v) if money else v} · " + ngettext(
+                "%(num)d pesanan", "%(num)d pesanan", d.orders
+            )
+            body.append(
+                f'<rect x="{x:.1f}" y="{top + chart_h - h:.1f}" width="{bar_w:.1f}" height="{max(h, 0):.1f}" '
+                f'rx="2" fill="{colour}"><title>{escape(tip)}</title></rect>'
+            )
     else:
-        points = " ".join(f"{left + (i + 0.5) * slot:.1f},{top + chart_h - chart_h * v / peak:.1f}"
-                          for i, v in enumerate(values))
+        points = " ".join(
+            f"{left + (i + 0.5) * slot:.1f},{top + chart_h - chart_h * v / peak:.1f}" for i, v in enumerate(values)
+        )
         body.append(f'<polyline points="{points}" fill="none" stroke="{BRAND}" stroke-width="2"/>')
     every = max(1, -(-len(days) // 8))
     for i, d in enumerate(days):
         if i % every == 0 or i == len(days) - 1 and len(days) <= 8:
             x = left + (i + 0.5) * slot
-            body.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
-                        f'fill="{MUTED}">{escape(format_date(d.day, "d MMM"))}</text>')
+            body.append(
+                f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
+                f'fill="{MUTED}">{escape(format_date(d.day, "d MMM"))}</text>'
+            )
     body.append(f'<line x1="{left}" y1="{top + chart_h}" x2="{width - 8}" y2="{top + chart_h}" stroke="{MUTED}"/>')
     if not any(values):
-        body.append(f'<text x="{left + chart_w / 2:.1f}" y="{top + chart_h / 2:.1f}" text-anchor="middle" '
-                    f'font-size="14" fill="{MUTED}">{escape(_("Belum ada penjualan dalam periode ini."))}</text>')
+        body.append(
+            f'<text x="{left + chart_w / 2:.1f}" y="{top + chart_h / 2:.1f}" text-anchor="middle" '
+            f'font-size="14" fill="{MUTED}">{escape(_("Belum ada penjualan dalam periode ini."))}</text>'
+        )
     if any(getattr(d, "phase", "") == "after" for d in days):
         body += _legend(left, height - 8, [(BRAND, _("Selama expo")), (AFTER, expo_end_label or _("Setelah expo"))])
     total = sum(values)
-    desc = desc or _("%(n)d hari, jumlah %(total)s, tertinggi %(peak)s.", n=len(days),
-                     total=rupiah(total) if money else str(total),
-                     peak=rupiah(max(values, default=0)) if money else str(max(values, default=0)))
+    desc = desc or _(
+        "%(n)d hari, jumlah %(total)s, tertinggi %(peak)s.",
+        n=len(days),
+        total=rupiah(total) if money else str(total),
+        peak=rupiah(max(values, default=0)) if money else str(max(values, default=0)),
+    )
     return _svg(width, height, title, desc, body, "chart-days")
 
 
@@ -133,18 +154,26 @@ def hbars(groups: list, title: str, limit: int = 10, desc: str | None = None) ->
     bar_room = width - left - 90
     body = []
     if not rows:
-        body.append(f'<text x="{width / 2}" y="{height / 2 + 4}" text-anchor="middle" font-size="13" '
-                    f'fill="{MUTED}">{escape(_("Belum ada penjualan."))}</text>')
+        body.append(
+            f'<text x="{width / 2}" y="{height / 2 + 4}" text-anchor="middle" font-size="13" '
+            f'fill="{MUTED}">{escape(_("Belum ada penjualan."))}</text>'
+        )
     for i, g in enumerate(rows):
         y = top + i * row_h
         name = g.label if len(g.label) <= 23 else g.label[:22] + "…"
         w = max(2.0, bar_room * g.gross_sales / peak) if g.gross_sales else 0
         tip = f"{g.label}: {rupiah(g.gross_sales)} · " + ngettext("%(num)d pesanan", "%(num)d pesanan", g.orders)
-        body.append(f'<text x="{left - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" font-size="12" '
-                    f'fill="{INK}">{escape(name)}</text>')
-        body.append(f'<rect x="{left}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" rx="3" fill="{BRAND}">'
-                    f'<title>{escape(tip)}</title></rect>')
-        body.append(f'<text x="{left + w + 6:.1f}" y="{y + row_h / 2 + 4:.1f}" font-size="12" '
-                    f'fill="{MUTED}">{escape(short_rupiah(g.gross_sales))}</text>')
+        body.append(
+            f'<text x="{left - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" font-size="12" '
+            f'fill="{INK}">{escape(name)}</text>'
+        )
+        body.append(
+            f'<rect x="{left}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" rx="3" fill="{BRAND}">'
+            f"<title>{escape(tip)}</title></rect>"
+        )
+        body.append(
+            f'<text x="{left + w + 6:.1f}" y="{y + row_h / 2 + 4:.1f}" font-size="12" '
+            f'fill="{MUTED}">{escape(short_rupiah(g.gross_sales))}</text>'
+        )
     desc = desc or "; ".join(f"{g.label}: {rupiah(g.gross_sales)}" for g in rows) or _("Belum ada penjualan.")
     return _svg(width, height, title, desc, body, "chart-bars")

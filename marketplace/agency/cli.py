@@ -1,4 +1,5 @@
 """``flask agency report`` (a sales report as CSV) and ``flask agency commission``."""
+
 from __future__ import annotations
 
 import click

@@ -1,5 +1,6 @@
 """The agency's expo pages: create an expo, edit its dates and banner, its zones
 and its exhibitors (booth and zone). Registered on the agency blueprint."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -43,8 +44,9 @@ def expos_index():
 
 def _render_index(form, status: int = 200):
     rows = expos.list_expos()
-    return render_template("agency/expos.html", expos=rows, states={e.id: expos.expo_state(e) for e in rows},
-                           form=form), status
+    return render_template(
+        "agency/expos.html", expos=rows, states={e.id: expos.expo_state(e) for e in rows}, form=form
+    ), status
 
 
 @bp.post("/expos")
@@ -56,8 +58,9 @@ def create_expo():
     zones = [line.strip() for line in (form.zones.data or "").splitlines() if line.strip()]
     try:
         starts_at, ends_at = _dates(form)
-        expo = expos.create_expo(current_user, form.slug.data, form.name.data, starts_at, ends_at,
-                                 form.description.data, zones=zones)
+        expo = expos.create_expo(
+            current_user, form.slug.data, form.name.data, starts_at, ends_at, form.description.data, zones=zones
+        )
         db.session.commit()
     except ServiceError as exc:
         return _render_index(form, failed(form, exc))
@@ -66,15 +69,24 @@ def create_expo():
 
 
 def _expo_form(expo) -> ExpoForm:
-    return ExpoForm(formdata=None, data={"name": expo.name, "slug": expo.slug, "description": expo.description,
-                                         "starts_at": _local(expo.starts_at), "ends_at": _local(expo.ends_at)})
+    return ExpoForm(
+        formdata=None,
+        data={
+            "name": expo.name,
+            "slug": expo.slug,
+            "description": expo.description,
+            "starts_at": _local(expo.starts_at),
+            "ends_at": _local(expo.ends_at),
+        },
+    )
 
 
 def _exhibitor_form(expo, zones, exhibitors, form=None) -> ExhibitorForm:
     form = form or ExhibitorForm(formdata=None)
     taken = {e.store_id for e in exhibitors}
-    form.store.choices = [("", _("— Pilih toko —"))] + [(s.slug, f"{s.name} · {s.city}")
-                                                          for s in services.approved_stores() if s.id not in taken]
+    form.store.choices = [("", _("— Pilih toko —"))] + [
+        (s.slug, f"{s.name} · {s.city}") for s in services.approved_stores() if s.id not in taken
+    ]
     form.zone.choices = [(z.slug, z.name) for z in zones] or [("", _("— Zona sesuai sektor —"))]
     return form
 
@@ -83,9 +95,15 @@ def _render_expo(expo, status: int = 200, form=None, banner_form=None, zone_form
     zones = expos.zones_of(expo)
     exhibitors = expos.exhibitors_for_console(expo)
     return render_template(
-        "agency/expo.html", expo=expo, state=expos.expo_state(expo), zones=zones, exhibitors=exhibitors,
-        form=form or _expo_form(expo), banner_form=banner_form or BannerForm(formdata=None),
-        zone_form=zone_form or ZoneForm(formdata=None), action=ActionForm(formdata=None),
+        "agency/expo.html",
+        expo=expo,
+        state=expos.expo_state(expo),
+        zones=zones,
+        exhibitors=exhibitors,
+        form=form or _expo_form(expo),
+        banner_form=banner_form or BannerForm(formdata=None),
+        zone_form=zone_form or ZoneForm(formdata=None),
+        action=ActionForm(formdata=None),
         exhibitor_form=_exhibitor_form(expo, zones, exhibitors, exhibitor_form),
         zone_names={z.slug: z.name for z in zones},
     ), status
@@ -191,12 +209,12 @@ def change_exhibitor(slug: str, store_slug: str, action: str):
     if ActionForm().validate_on_submit():
         try:
             if action == "update":
-                expos.update_exhibitor(current_user, expo, store, request.form.get("booth", ""),
-                                       request.form.get("zone", ""))
+                expos.update_exhibitor(
+                    current_user, expo, store, request.form.get("booth", ""), request.form.get("zone", "")
+                )
             else:
                 expos.remove_exhibitor(current_user, expo, store)
             db.session.commit()
         except ServiceError as exc:
             flash_error(exc)
     return redirect(url_for(".expo", slug=slug) + "#exhibitors")
-

@@ -1,4 +1,5 @@
 """Forms of the agency console: they parse and carry CSRF; the services judge."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -27,8 +28,11 @@ class FeaturedAddForm(FlaskForm):
 
 
 class CommissionForm(FlaskForm):
-    percent = StringField(_l("Komisi marketplace (%)"), [Needed()],
-                          render_kw={"inputmode": "decimal", "maxlength": 6, "placeholder": "2,5"})
+    percent = StringField(
+        _l("Komisi marketplace (%)"),
+        [Needed()],
+        render_kw={"inputmode": "decimal", "maxlength": 6, "placeholder": "2,5"},
+    )
 
 
 class ExpoForm(FlaskForm):

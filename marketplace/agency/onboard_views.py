@@ -1,5 +1,6 @@
 """Onboarding: the agency registers an exhibitor's store and e-mails its owner a
 link to claim it (one by one, or a CSV of many). Registered on the agency blueprint."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -40,8 +41,9 @@ def onboard_one():
         return _render(form=form, status=422)
     try:
         expo = expos.get_expo(form.expo.data) if form.expo.data else None
-        done = services.onboard_store(current_user, form.store_data(), form.owner_email.data, expo,
-                                      booth=form.booth.data, zone=form.zone.data)
+        done = services.onboard_store(
+            current_user, form.store_data(), form.owner_email.data, expo, booth=form.booth.data, zone=form.zone.data
+        )
         db.session.commit()
     except ServiceError as exc:
         return _render(form=form, status=failed(form, exc))
@@ -71,6 +73,13 @@ def onboard_bulk():
     except ServiceError as exc:
         return _render(bulk=bulk, status=failed(bulk, exc))
     sent = sum(services.send_claim_mail(d.store, d.invite, d.token) for d in result.created)
-    flash(_("%(n)d toko terdaftar, %(m)d undangan terkirim, %(e)d baris bermasalah.",
-            n=len(result.created), m=sent, e=len(result.errors)), "success" if not result.errors else "warning")
+    flash(
+        _(
+            "%(n)d toko terdaftar, %(m)d undangan terkirim, %(e)d baris bermasalah.",
+            n=len(result.created),
+            m=sent,
+            e=len(result.errors),
+        ),
+        "success" if not result.errors else "warning",
+    )
     return _render(bulk=BulkForm(formdata=None), result=result, status=200)

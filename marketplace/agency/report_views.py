@@ -1,4 +1,5 @@
 """The agency's report page (charts, tables) and its CSV download. Registered on the agency blueprint."""
+
 from __future__ import annotations
 
 from flask import render_template, request
@@ -27,15 +28,22 @@ def report():
     groups = data.per_zone if data.expo is not None else data.per_sector
     chart = {
         "days": charts.daily_bars(data.per_day, _("Penjualan per hari")),
-        "groups": charts.hbars(sorted(groups, key=lambda g: -g.gross_sales),
-                               _("Penjualan per zona") if data.expo is not None else _("Penjualan per sektor")),
+        "groups": charts.hbars(
+            sorted(groups, key=lambda g: -g.gross_sales),
+            _("Penjualan per zona") if data.expo is not None else _("Penjualan per sektor"),
+        ),
         "stores": charts.hbars(data.per_store, _("Toko teratas"), limit=10),
     }
     status = 422 if errors else 200
-    return render_template("agency/report.html", report=data, chart=chart, errors=errors, expos=expos.list_expos(),
-                           args={"expo": expo_slug or "", "from": start or "", "to": end or ""},
-                           csv_args={k: v for k, v in (("expo", expo_slug), ("from", start), ("to", end)) if v and
-                                     not errors}), status
+    return render_template(
+        "agency/report.html",
+        report=data,
+        chart=chart,
+        errors=errors,
+        expos=expos.list_expos(),
+        args={"expo": expo_slug or "", "from": start or "", "to": end or ""},
+        csv_args={k: v for k, v in (("expo", expo_slug), ("from", start), ("to", end)) if v and not errors},
+    ), status
 
 
 @bp.get("/reports/sales.csv")

@@ -21,12 +21,13 @@ Statements per report, whatever the number of orders: a date-range report 4
 zones, then totals with the during/after split, per store, per sector, per
 zone, per day).
 """
+
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Response
 from flask_babel import gettext as _
@@ -51,6 +52,7 @@ MAX_RANGE_DAYS = 3700
 
 # --- the Jakarta calendar day of a stored UTC time, in SQL --------------------------
 
+
 class jakarta_date(FunctionElement):
     """``jakarta_date(column)``: the Asia/Jakarta date of a naive-UTC timestamp column."""
 
@@ -72,7 +74,7 @@ def _jakarta_date_default(element, compiler, **kw):  # PostgreSQL
 
 def utc_start_of(day: date) -> datetime:
     """00:00 WIB of ``day``, as aware UTC."""
-    return datetime.combine(day, time(0, 0), tzinfo=JAKARTA).astimezone(timezone.utc)
+    return datetime.combine(day, time(0, 0), tzinfo=JAKARTA).astimezone(UTC)
 
 
 def jakarta_today() -> date:
@@ -80,6 +82,7 @@ def jakarta_today() -> date:
 
 
 # --- results ---------------------------------------------------------------------
+
 
 @dataclass
 class Figures:
@@ -92,8 +95,12 @@ class Figures:
         return round(self.gross_sales / self.orders) if self.orders else 0
 
     def as_dict(self) -> dict:
-        return {"orders": self.orders, "gross_sales": self.gross_sales, "shoppers": self.shoppers,
-                "average_order_value": self.average_order_value}
+        return {
+            "orders": self.orders,
+            "gross_sales": self.gross_sales,
+            "shoppers": self.shoppers,
+            "average_order_value": self.average_order_value,
+        }
 
 
 @dataclass
@@ -124,14 +131,19 @@ class SalesReport:
 
     def as_dict(self) -> dict:
         """The JSON of GET /api/v1/agency/reports/sales (SalesReport in the OpenAPI document)."""
-        data = {"expo": self.expo.slug if self.expo else None, "from": self.start.isoformat(),
-                "to": self.end.isoformat(), **self.totals.as_dict(),
-                "per_store": [{"store": g.key, "name": g.label, "sector": g.sector, **g.as_dict()}
-                              for g in self.per_store],
-                "per_sector": [{"sector": g.key, "name": g.label, **g.as_dict()} for g in self.per_sector],
-                "per_zone": [{"zone": g.key, "name": g.label, **g.as_dict()} for g in self.per_zone],
-                "per_day": [{"date": d.day.isoformat(), **({"phase": d.phase} if d.phase else {}), **d.as_dict()}
-                            for d in self.per_day]}
+        data = {
+            "expo": self.expo.slug if self.expo else None,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            **self.totals.as_dict(),
+            "per_store": [{"store": g.key, "name": g.label, "sector": g.sector, **g.as_dict()} for g in self.per_store],
+            "per_sector": [{"sector": g.key, "name": g.label, **g.as_dict()} for g in self.per_sector],
+            "per_zone": [{"zone": g.key, "name": g.label, **g.as_dict()} for g in self.per_zone],
+            "per_day": [
+                {"date": d.day.isoformat(), **({"phase": d.phase} if d.phase else {}), **d.as_dict()}
+                for d in self.per_day
+            ],
+        }
         if self.expo is not None:
             data["during"] = self.during.as_dict()
             data["after"] = self.after.as_dict()
@@ -139,6 +151,7 @@ class SalesReport:
 
 
 # --- parameters ---------------------------------------------------------------------
+
 
 def parse_day(raw: str | None, field_name: str) -> date | None:
     if raw in (None, ""):
@@ -171,9 +184,11 @@ def _counts(condition=None) -> list:
     """count, sum and distinct shoppers of the sale orders (optionally only those meeting ``condition``)."""
     if condition is None:
         return [func.count(Order.id), func.coalesce(func.sum(Order.total), 0), func.count(Order.user_id.distinct())]
-    return [func.coalesce(func.sum(case((condition, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((condition, Order.total), else_=0)), 0),
-            func.count(case((condition, Order.user_id)).distinct())]
+    return [
+        func.coalesce(func.sum(case((condition, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((condition, Order.total), else_=0)), 0),
+        func.count(case((condition, Order.user_id)).distinct()),
+    ]
 
 
 def _figures(row, offset: int = 0) -> Figures:
@@ -181,6 +196,7 @@ def _figures(row, offset: int = 0) -> Figures:
 
 
 # --- the report ---------------------------------------------------------------------
+
 
 def sales_report(expo: Expo | None = None, start: date | None = None, end: date | None = None) -> SalesReport:
     """Orders, gross sales, unique shoppers and average order value: in total, per store,
@@ -195,8 +211,15 @@ def sales_report(expo: Expo | None = None, start: date | None = None, end: date 
     if expo is not None:
         split = _counts(Order.placed_at <= expo.ends_at) + _counts(Order.placed_at > expo.ends_at)
     row = db.session.execute(select(*_counts(), *split).where(*where)).one()
-    report = SalesReport(start=start, end=end, totals=_figures(row), per_store=_per_store(where),
-                         per_sector=_per_sector(where), per_day=[], expo=expo)
+    report = SalesReport(
+        start=start,
+        end=end,
+        totals=_figures(row),
+        per_store=_per_store(where),
+        per_sector=_per_sector(where),
+        per_day=[],
+        expo=expo,
+    )
     if expo is not None:
         report.during, report.after = _figures(row, 3), _figures(row, 6)
         report.per_zone = _per_zone(where, expo)
@@ -207,7 +230,8 @@ def sales_report(expo: Expo | None = None, start: date | None = None, end: date 
 def _per_store(where) -> list[Group]:
     rows = db.session.execute(
         select(Order.store_id, Store.slug, func.max(Order.store_name), Store.sector, *_counts())
-        .outerjoin(Store, Store.id == Order.store_id).where(*where)
+        .outerjoin(Store, Store.id == Order.store_id)
+        .where(*where)
         .group_by(Order.store_id, Store.slug, Store.sector)
         .order_by(func.sum(Order.total).desc(), Order.store_id)
     ).all()
@@ -216,8 +240,11 @@ def _per_store(where) -> list[Group]:
 
 def _per_sector(where) -> list[Group]:
     rows = db.session.execute(
-        select(Store.sector, *_counts()).outerjoin(Store, Store.id == Order.store_id).where(*where)
-        .group_by(Store.sector).order_by(func.sum(Order.total).desc())
+        select(Store.sector, *_counts())
+        .outerjoin(Store, Store.id == Order.store_id)
+        .where(*where)
+        .group_by(Store.sector)
+        .order_by(func.sum(Order.total).desc())
     ).all()
     return [Group(*_ints(r[1:]), key=r[0] or "", label=sector_name(r[0]) if r[0] else _("Lainnya")) for r in rows]
 
@@ -225,13 +252,16 @@ def _per_sector(where) -> list[Group]:
 def _per_zone(where, expo: Expo) -> list[Group]:
     rows = db.session.execute(
         select(Exhibitor.zone, *_counts())
-        .join(Exhibitor, and_(Exhibitor.store_id == Order.store_id, Exhibitor.expo_id == expo.id)).where(*where)
+        .join(Exhibitor, and_(Exhibitor.store_id == Order.store_id, Exhibitor.expo_id == expo.id))
+        .where(*where)
         .group_by(Exhibitor.zone)
     ).all()
     names = {z.slug: z.name for z in expo.zones}
     order = {z.slug: i for i, z in enumerate(expo.zones)}
-    groups = [Group(*_ints(r[1:]), key=r[0] or "", label=names.get(r[0]) or sector_name(r[0] or "") or _("Lainnya"))
-              for r in rows]
+    groups = [
+        Group(*_ints(r[1:]), key=r[0] or "", label=names.get(r[0]) or sector_name(r[0] or "") or _("Lainnya"))
+        for r in rows
+    ]
     # every zone of the expo appears, in the hall's order, even without sales
     groups += [Group(key=z.slug, label=z.name) for z in expo.zones if z.slug not in {g.key for g in groups}]
     return sorted(groups, key=lambda g: (order.get(g.key, len(order)), g.key))
@@ -262,6 +292,7 @@ def _ints(values) -> tuple[int, ...]:
 
 # --- a store's own chart --------------------------------------------------------------
 
+
 @dataclass
 class StoreSales:
     days: list[Day]
@@ -281,12 +312,15 @@ def store_daily_sales(store_id: int, days: int = 30) -> StoreSales:
     start = end - timedelta(days=days - 1)
     day = jakarta_date(Order.placed_at)
     rows = db.session.execute(
-        select(day, *_counts()).where(Order.store_id == store_id, Order.status.in_(SALE_STATUSES),
-                                      Order.placed_at >= utc_start_of(start))
-        .group_by(day)).all()
+        select(day, *_counts())
+        .where(Order.store_id == store_id, Order.status.in_(SALE_STATUSES), Order.placed_at >= utc_start_of(start))
+        .group_by(day)
+    ).all()
     found = {_as_date(r[0]): r for r in rows}
-    series = [Day(*(_ints(found[d][1:]) if d in found else (0, 0, 0)), day=d)
-              for d in (start + timedelta(days=i) for i in range(days))]
+    series = [
+        Day(*(_ints(found[d][1:]) if d in found else (0, 0, 0)), day=d)
+        for d in (start + timedelta(days=i) for i in range(days))
+    ]
     return StoreSales(series)
 
 
@@ -317,8 +351,15 @@ def to_csv(report: SalesReport) -> str:
 
 
 def _csv_row(section: str, key: str, label: str, figures: Figures) -> list:
-    return [section, key, _csv_safe(label), figures.orders, figures.gross_sales, figures.shoppers,
-            figures.average_order_value]
+    return [
+        section,
+        key,
+        _csv_safe(label),
+        figures.orders,
+        figures.gross_sales,
+        figures.shoppers,
+        figures.average_order_value,
+    ]
 
 
 def _csv_safe(text: str) -> str:
@@ -353,6 +394,8 @@ def report_for(expo_slug: str | None, start: str | None, end: str | None) -> Sal
 def csv_response(report: SalesReport) -> Response:
     """The report as a UTF-8 CSV attachment (with a BOM, so spreadsheet programs read it as UTF-8)."""
     body = "\ufeff" + to_csv(report)
-    return Response(body.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{csv_filename(report)}"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{csv_filename(report)}"', "Cache-Control": "no-store"},
+    )

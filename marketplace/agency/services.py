@@ -6,6 +6,7 @@ rules are expo.services and the commission is site_settings; these functions
 put them together for the console pages, the JSON API and the CLI. Nothing
 here commits.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,9 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from marketplace import audit, mail
-from marketplace.agency import assist
 from marketplace.accounts.models import User
 from marketplace.accounts.services import get_user_by_email, normalise_email
+from marketplace.agency import assist
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from marketplace.expo import services as expos
@@ -44,6 +45,7 @@ def require_agency(user) -> None:
 
 # --- verification -------------------------------------------------------------------
 
+
 def store_queue(status: str | None = "pending", page: int = 1, per_page: int = 50) -> tuple[list[Store], int]:
     """Stores of one status (all when None) with their owners loaded, the oldest first
     (who waited longest is served first). :raise ValidationError: unknown status."""
@@ -53,8 +55,12 @@ def store_queue(status: str | None = "pending", page: int = 1, per_page: int = 5
     if status:
         query = query.where(Store.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.options(joinedload(Store.owner)).order_by(Store.created_at, Store.id)
-                              .offset((page - 1) * per_page).limit(per_page))
+    rows = db.session.scalars(
+        query.options(joinedload(Store.owner))
+        .order_by(Store.created_at, Store.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
     return list(rows), total or 0
 
 
@@ -80,8 +86,11 @@ def decide(actor, store: Store, decision: str, reason: str | None = None) -> Sto
     require_agency(actor)
     if decision not in DECISIONS:
         raise ValidationError(fields={"decision": _("Keputusan tidak dikenal.")})
-    interest.refuse_own_store(store.id, actor, _(
-        "Anda anggota toko %(store)s; verifikasi dan pembekuannya diputus oleh petugas lain.", store=store.name))
+    interest.refuse_own_store(
+        store.id,
+        actor,
+        _("Anda anggota toko %(store)s; verifikasi dan pembekuannya diputus oleh petugas lain.", store=store.name),
+    )
     if decision == "reinstate" and store.status != "suspended":
         raise Conflict(_("Hanya toko yang dibekukan yang bisa dipulihkan."))
     if decision == "approve" and store.status == "suspended":
@@ -90,6 +99,7 @@ def decide(actor, store: Store, decision: str, reason: str | None = None) -> Sto
 
 
 # --- featured vendors ------------------------------------------------------------------
+
 
 def featured_slugs() -> list[str]:
     from marketplace.expo import queries
@@ -120,8 +130,10 @@ def _not_promoting_own(actor, chosen: list[Store]) -> None:
     before = expos.featured_store_ids()
     moved = [s for s in chosen if s.id in own and (s.id not in before or before.index(s.id) != chosen.index(s))]
     if moved:
-        message = _("Anda anggota toko %(store)s; toko sendiri diunggulkan atau dipindah oleh petugas lain.",
-                    store=", ".join(s.name for s in moved))
+        message = _(
+            "Anda anggota toko %(store)s; toko sendiri diunggulkan atau dipindah oleh petugas lain.",
+            store=", ".join(s.name for s in moved),
+        )
         raise interest.ConflictOfInterest(message, fields={"stores": message})
 
 
@@ -151,6 +163,7 @@ def approved_stores() -> list[Store]:
 
 
 # --- onboarding: a store for an owner to claim ------------------------------------------
+
 
 @dataclass
 class Onboarded:
@@ -199,8 +212,17 @@ def _not_own_invite(actor, email) -> None:
 
 CSV_COLUMNS = ("name", "sector", "city", "owner_email", "booth", "zone")
 OPTIONAL_COLUMNS = ("nib", "whatsapp", "address", "description")
-HEADER_ALIASES = {"nama": "name", "nama_toko": "name", "sektor": "sector", "kota": "city", "email": "owner_email",
-                  "email_pemilik": "owner_email", "stan": "booth", "zona": "zone", "telepon": "whatsapp"}
+HEADER_ALIASES = {
+    "nama": "name",
+    "nama_toko": "name",
+    "sektor": "sector",
+    "kota": "city",
+    "email": "owner_email",
+    "email_pemilik": "owner_email",
+    "stan": "booth",
+    "zona": "zone",
+    "telepon": "whatsapp",
+}
 
 
 @dataclass
@@ -233,8 +255,15 @@ def read_exhibitor_rows(text: str) -> list[dict]:
     header = [HEADER_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in (reader.fieldnames or [])]
     missing = [c for c in ("name", "sector", "owner_email") if c not in header]
     if missing:
-        raise ValidationError(fields={"rows": _("Baris pertama harus judul kolom: %(c)s (kurang: %(m)s).",
-                                                c=", ".join(CSV_COLUMNS), m=", ".join(missing))})
+        raise ValidationError(
+            fields={
+                "rows": _(
+                    "Baris pertama harus judul kolom: %(c)s (kurang: %(m)s).",
+                    c=", ".join(CSV_COLUMNS),
+                    m=", ".join(missing),
+                )
+            }
+        )
     reader.fieldnames = header
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
@@ -248,23 +277,51 @@ def bulk_onboard(actor, text: str, expo=None) -> BulkResult:
         if not any(row.values()):
             continue
         result.rows += 1
-        data = {"name": row.get("name"), "sector": _sector_slug(row.get("sector", "")), "city": row.get("city"),
-                **{k: row.get(k) for k in OPTIONAL_COLUMNS if row.get(k)}}
+        data = {
+            "name": row.get("name"),
+            "sector": _sector_slug(row.get("sector", "")),
+            "city": row.get("city"),
+            **{k: row.get(k) for k in OPTIONAL_COLUMNS if row.get(k)},
+        }
         try:
             with db.session.begin_nested():
-                result.created.append(onboard_store(actor, data, row.get("owner_email", ""), expo,
-                                                    booth=row.get("booth", ""), zone=row.get("zone", "")))
+                result.created.append(
+                    onboard_store(
+                        actor,
+                        data,
+                        row.get("owner_email", ""),
+                        expo,
+                        booth=row.get("booth", ""),
+                        zone=row.get("zone", ""),
+                    )
+                )
         except ServiceError as exc:
             result.errors.append((number, row.get("name") or "", _describe(exc)))
-    audit.record(actor, "agency.bulk_onboard", "expo" if expo else "stores", expo.id if expo else "-",
-                 rows=result.rows, created=len(result.created), errors=len(result.errors))
+    audit.record(
+        actor,
+        "agency.bulk_onboard",
+        "expo" if expo else "stores",
+        expo.id if expo else "-",
+        rows=result.rows,
+        created=len(result.created),
+        errors=len(result.errors),
+    )
     return result
 
 
 def _describe(exc: ServiceError) -> str:
-    labels = {"name": _("nama"), "sector": _("sektor"), "nib": "NIB", "whatsapp": "WhatsApp",
-              "owner_email": _("e-mail pemilik"), "email": _("e-mail pemilik"), "booth": _("stan"),
-              "zone": _("zona"), "city": _("kota"), "store": _("toko")}
+    labels = {
+        "name": _("nama"),
+        "sector": _("sektor"),
+        "nib": "NIB",
+        "whatsapp": "WhatsApp",
+        "owner_email": _("e-mail pemilik"),
+        "email": _("e-mail pemilik"),
+        "booth": _("stan"),
+        "zone": _("zona"),
+        "city": _("kota"),
+        "store": _("toko"),
+    }
     if exc.fields:
         return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in exc.fields.items())
     return exc.message
@@ -272,24 +329,29 @@ def _describe(exc: ServiceError) -> str:
 
 # --- the audit log -----------------------------------------------------------------------
 
+
 def audit_page(page: int = 1, per_page: int = 50, store: Store | None = None) -> tuple[list, int]:
     """Audit rows, newest first, with actor and store names (two statements)."""
     from marketplace.audit import AuditLog
 
     actor = aliased(User)
-    query = select(AuditLog, actor.name, actor.email, Store.name, Store.slug) \
-        .outerjoin(actor, actor.id == AuditLog.actor_id) \
+    query = (
+        select(AuditLog, actor.name, actor.email, Store.name, Store.slug)
+        .outerjoin(actor, actor.id == AuditLog.actor_id)
         .outerjoin(Store, Store.id == AuditLog.on_behalf_of_store_id)
+    )
     count = select(func.count()).select_from(AuditLog)
     if store is not None:
         query = query.where(AuditLog.on_behalf_of_store_id == store.id)
         count = count.where(AuditLog.on_behalf_of_store_id == store.id)
-    rows = db.session.execute(query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
-                              .offset((page - 1) * per_page).limit(per_page)).all()
+    rows = db.session.execute(
+        query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
     return list(rows), db.session.scalar(count) or 0
 
 
 # --- claim links ------------------------------------------------------------------------
+
 
 def claim_url(token: str) -> str:
     return absolute_url("stores.accept_invite", token=token)
@@ -299,9 +361,16 @@ def send_claim_mail(store, invite, token: str) -> bool:
     """E-mail the claim link at once; False when delivery failed (logged; the invite stays)."""
     invitee = get_user_by_email(invite.email)
     try:
-        mail.send_mail(invite.email, _("Toko %(store)s menunggu Anda di Apik Market", store=store.name),
-                       "agency/mail/claim.txt", locale=getattr(invitee, "locale", None), store=store,
-                       invite=invite, has_account=invitee is not None, claim_url=claim_url(token))
+        mail.send_mail(
+            invite.email,
+            _("Toko %(store)s menunggu Anda di Apik Market", store=store.name),
+            "agency/mail/claim.txt",
+            locale=getattr(invitee, "locale", None),
+            store=store,
+            invite=invite,
+            has_account=invitee is not None,
+            claim_url=claim_url(token),
+        )
     except (smtplib.SMTPException, OSError):
         log.exception("claim mail to %s failed", invite.email)
         return False

@@ -6,6 +6,7 @@ HTTP only: forms parse, agency/stores/expo services decide, the view commits
 or rolls back. Every page is for agency officers (and admins): a visitor is
 sent to the login page, anyone else gets 403.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -24,10 +25,12 @@ from marketplace.inputs import page_arg
 from marketplace.stores.models import STORE_STATUSES
 
 PER_PAGE = 50
-STATUS_LABELS = {"pending": _l("Menunggu verifikasi"), "approved": _l("Terverifikasi"), "rejected": _l("Ditolak"),
-                 "suspended": _l("Dibekukan")}
-
-
+STATUS_LABELS = {
+    "pending": _l("Menunggu verifikasi"),
+    "approved": _l("Terverifikasi"),
+    "rejected": _l("Ditolak"),
+    "suspended": _l("Dibekukan"),
+}
 
 
 @bp.app_template_filter("audit_action")
@@ -42,17 +45,23 @@ def store_status_label(status: str) -> str:
 
 # --- the dashboard ----------------------------------------------------------------
 
+
 @bp.get("/")
 def dashboard():
     """Counts of stores by status, the expos, the commission, and links to every task."""
     expo_list = expos.list_expos()
-    return render_template("agency/dashboard.html", counts=services.status_counts(), expos=expo_list,
-                           states={e.id: expos.expo_state(e) for e in expo_list},
-                           commission=site_settings.percent_label(site_settings.get_commission_bps()),
-                           featured=len(services.featured_slugs()))
+    return render_template(
+        "agency/dashboard.html",
+        counts=services.status_counts(),
+        expos=expo_list,
+        states={e.id: expos.expo_state(e) for e in expo_list},
+        commission=site_settings.percent_label(site_settings.get_commission_bps()),
+        featured=len(services.featured_slugs()),
+    )
 
 
 # --- verification -----------------------------------------------------------------
+
 
 @bp.get("/stores")
 def stores():
@@ -61,15 +70,29 @@ def stores():
     status = status if status in STORE_STATUSES else None
     page = page_arg()
     rows, total = services.store_queue(status, page, PER_PAGE)
-    return render_template("agency/stores.html", stores=rows, total=total, page=page, per_page=PER_PAGE,
-                           status=status, counts=services.status_counts(), statuses=STORE_STATUSES)
+    return render_template(
+        "agency/stores.html",
+        stores=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        status=status,
+        counts=services.status_counts(),
+        statuses=STORE_STATUSES,
+    )
 
 
 def _render_store(store, status: int = 200, reason_form=None, email_form=None):
     audit_rows, _total = services.audit_page(1, 20, store=store)
-    return render_template("agency/store.html", store=store, reason_form=reason_form or ReasonForm(formdata=None),
-                           email_form=email_form or EmailForm(formdata=None), action=ActionForm(formdata=None),
-                           audit_rows=audit_rows, exhibiting=expos.exhibitions_of(store)), status
+    return render_template(
+        "agency/store.html",
+        store=store,
+        reason_form=reason_form or ReasonForm(formdata=None),
+        email_form=email_form or EmailForm(formdata=None),
+        action=ActionForm(formdata=None),
+        audit_rows=audit_rows,
+        exhibiting=expos.exhibitions_of(store),
+    ), status
 
 
 @bp.get("/stores/<slug>")
@@ -136,14 +159,17 @@ def start_assist(slug: str):
 
 # --- featured vendors -------------------------------------------------------------
 
+
 def _render_featured(form=None, status: int = 200):
     featured = expo_queries.featured_stores()
     chosen = {s.id for s in featured}
     form = form or FeaturedAddForm(formdata=None)
-    form.store.choices = [("", _("— Pilih toko —"))] + [(s.slug, s.name) for s in services.approved_stores()
-                                                          if s.id not in chosen]
-    return render_template("agency/featured.html", featured=featured, form=form,
-                           action=ActionForm(formdata=None)), status
+    form.store.choices = [("", _("— Pilih toko —"))] + [
+        (s.slug, s.name) for s in services.approved_stores() if s.id not in chosen
+    ]
+    return render_template(
+        "agency/featured.html", featured=featured, form=form, action=ActionForm(formdata=None)
+    ), status
 
 
 @bp.get("/featured")
@@ -170,6 +196,7 @@ def change_featured(action: str):
 
 # --- the commission -----------------------------------------------------------------
 
+
 @bp.route("/commission", methods=["GET", "POST"])
 def commission():
     """The marketplace commission (0 % allowed), taken from each completed order in the ledger."""
@@ -187,11 +214,13 @@ def commission():
             return redirect(url_for(".commission"))
     if request.method == "GET":
         form.percent.data = site_settings.percent_label(bps).removesuffix(" %")
-    return render_template("agency/commission.html", form=form,
-                           current=site_settings.percent_label(site_settings.get_commission_bps())), status
+    return render_template(
+        "agency/commission.html", form=form, current=site_settings.percent_label(site_settings.get_commission_bps())
+    ), status
 
 
 # --- the audit log --------------------------------------------------------------------
+
 
 @bp.get("/audit")
 def audit_log():
@@ -199,4 +228,3 @@ def audit_log():
     page = page_arg()
     rows, total = services.audit_page(page, PER_PAGE)
     return render_template("agency/audit.html", rows=rows, total=total, page=page, per_page=PER_PAGE)
-

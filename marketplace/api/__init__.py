@@ -5,13 +5,29 @@ exempt from CSRF without opening a cross-site hole. The blueprint and its
 helpers live in ``base.py``; endpoints live in the modules imported here, one per domain; each parses JSON, calls the
 domain's services, commits and renders.
 """
+
 from __future__ import annotations
 
 # The endpoint modules register their routes on ``bp`` when imported; the names
 # below are what endpoint modules of plugins import from ``marketplace.api``.
 from marketplace.api import accounts, agency, buying, catalog, expos, ledger, openapi, stores
-from marketplace.api.base import (auth_required, bp, committing, current_api_user, int_arg, json_body,
-                                  page_args, paged)
+from marketplace.api.base import auth_required, bp, committing, current_api_user, int_arg, json_body, page_args, paged
 
-__all__ = ["accounts", "agency", "auth_required", "bp", "buying", "catalog", "committing", "current_api_user",
-           "expos", "int_arg", "json_body", "ledger", "openapi", "page_args", "paged", "stores"]
+__all__ = [
+    "accounts",
+    "agency",
+    "auth_required",
+    "bp",
+    "buying",
+    "catalog",
+    "committing",
+    "current_api_user",
+    "expos",
+    "int_arg",
+    "json_body",
+    "ledger",
+    "openapi",
+    "page_args",
+    "paged",
+    "stores",
+]

@@ -1,5 +1,6 @@
 """API endpoints: accounts — sign up, bearer tokens (issue, list, revoke), e-mail confirmation,
 the signed-in user."""
+
 from __future__ import annotations
 
 from flask import request
@@ -14,8 +15,12 @@ from marketplace.stores.services import stores_of
 
 
 def user_json(user) -> dict:
-    return {"email": user.email, "name": user.name, "roles": user.roles,
-            "email_confirmed": user.email_confirmed_at is not None}
+    return {
+        "email": user.email,
+        "name": user.name,
+        "roles": user.roles,
+        "email_confirmed": user.email_confirmed_at is not None,
+    }
 
 
 def _iso(moment) -> str | None:
@@ -24,9 +29,14 @@ def _iso(moment) -> str | None:
 
 def token_json(token, current_id: int | None) -> dict:
     """A token as its owner sees it: never the secret (only its hash is stored anyway)."""
-    return {"id": token.id, "label": token.label, "created_at": _iso(token.created_at),
-            "last_used_at": _iso(token.last_used_at or token.created_at), "expires_at": _iso(token.expires_at),
-            "current": token.id == current_id}
+    return {
+        "id": token.id,
+        "label": token.label,
+        "created_at": _iso(token.created_at),
+        "last_used_at": _iso(token.last_used_at or token.created_at),
+        "expires_at": _iso(token.expires_at),
+        "current": token.id == current_id,
+    }
 
 
 def _bearer() -> str | None:

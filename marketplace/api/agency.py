@@ -1,6 +1,7 @@
 """API endpoints of the agency: the verification queue and decisions, the
 featured vendors, the commission and the sales report. Agency (or admin)
 tokens only; the console pages call the same services."""
+
 from __future__ import annotations
 
 from flask import request
@@ -18,9 +19,14 @@ from marketplace.stores.models import STORE_STATUSES
 def agency_store_json(store) -> dict:
     """A store as the agency sees it: the public detail plus its owner and status reason."""
     data = store_json(store, detail=True)
-    data.update({"status_reason": store.status_reason, "allow_agency_assist": store.allow_agency_assist,
-                 "owner": {"name": store.owner.name, "email": store.owner.email} if store.owner else None,
-                 "created_at": store.created_at.isoformat()})
+    data.update(
+        {
+            "status_reason": store.status_reason,
+            "allow_agency_assist": store.allow_agency_assist,
+            "owner": {"name": store.owner.name, "email": store.owner.email} if store.owner else None,
+            "created_at": store.created_at.isoformat(),
+        }
+    )
     return data
 
 
@@ -113,8 +119,9 @@ def sales_report():
     fmt = request.args.get("format") or "json"  # empty is absent, like every query parameter
     if fmt not in ("json", "csv"):
         raise ValidationError(fields={"format": _("json atau csv.")})
-    report = reports.report_for(request.args.get("expo") or None, request.args.get("from") or None,
-                                request.args.get("to") or None)
+    report = reports.report_for(
+        request.args.get("expo") or None, request.args.get("from") or None, request.args.get("to") or None
+    )
     if fmt == "csv":
         return reports.csv_response(report)
     return report.as_dict()

@@ -5,11 +5,12 @@ Endpoint modules (and plugins' API modules) import these from here, or from the
 ``marketplace.api`` package, which re-exports them; the package imports the
 endpoint modules, so this module must import none of them.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
-from typing import Callable
 
 from flask import Blueprint, request
 from flask_babel import gettext as _
@@ -88,9 +89,9 @@ def committing():
     try:
         yield
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError as exc:
         db.session.rollback()
-        raise Conflict(_("Data bertentangan dengan data lain (mis. SKU sudah dipakai)."))
+        raise Conflict(_("Data bertentangan dengan data lain (mis. SKU sudah dipakai).")) from exc
     except Exception:
         db.session.rollback()
         raise

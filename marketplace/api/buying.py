@@ -1,4 +1,5 @@
 """API endpoints: cart, checkout, orders, the seller's orders, reviews, payment methods, checkout extras."""
+
 from __future__ import annotations
 
 from flask import request
@@ -28,39 +29,86 @@ def _status_arg() -> str | None:
 
 # --- shapes --------------------------------------------------------------------------------
 
+
 def cart_json(view: carts.CartView) -> dict:
     def line(item: carts.CartLine) -> dict:
         f = item.facts
-        return {"id": item.item_id, "variant_id": f.variant_id, "product_id": f.product_id,
-                "product": f.product_name, "variant": f.variant_name, "sku": f.sku, "store": f.store_slug,
-                "price": f.price, "quantity": item.quantity, "line_total": item.line_total, "stock": f.stock,
-                "image_url": media_url(f.image, 200) if f.image else None, "problem": item.problem}
+        return {
+            "id": item.item_id,
+            "variant_id": f.variant_id,
+            "product_id": f.product_id,
+            "product": f.product_name,
+            "variant": f.variant_name,
+            "sku": f.sku,
+            "store": f.store_slug,
+            "price": f.price,
+            "quantity": item.quantity,
+            "line_total": item.line_total,
+            "stock": f.stock,
+            "image_url": media_url(f.image, 200) if f.image else None,
+            "problem": item.problem,
+        }
 
     return {
         "items": [line(item) for item in view.lines],
-        "stores": [{"store": g.store_slug, "name": g.store_name, "subtotal": g.subtotal,
-                    "items": [item.item_id for item in g.lines]} for g in view.groups],
-        "count": view.count, "total": view.total, "version": view.version,
+        "stores": [
+            {
+                "store": g.store_slug,
+                "name": g.store_name,
+                "subtotal": g.subtotal,
+                "items": [item.item_id for item in g.lines],
+            }
+            for g in view.groups
+        ],
+        "count": view.count,
+        "total": view.total,
+        "version": view.version,
     }
 
 
 def order_json(order, detail: bool = True) -> dict:
     data = {
-        "number": order.number, "store": order.store.slug if order.store else None, "store_name": order.store_name,
-        "status": order.status, "subtotal": order.subtotal, "extras_total": order.extras_total, "total": order.total,
-        "payment_method": order.payment_method, "pay_on_delivery": order.pay_on_delivery,
-        "placed_at": _iso(order.placed_at), "expires_at": _iso(order.expires_at), "paid_at": _iso(order.paid_at),
-        "shipped_at": _iso(order.shipped_at), "completed_at": _iso(order.completed_at),
-        "cancelled_at": _iso(order.cancelled_at), "courier": order.courier, "tracking_number": order.tracking_number,
+        "number": order.number,
+        "store": order.store.slug if order.store else None,
+        "store_name": order.store_name,
+        "status": order.status,
+        "subtotal": order.subtotal,
+        "extras_total": order.extras_total,
+        "total": order.total,
+        "payment_method": order.payment_method,
+        "pay_on_delivery": order.pay_on_delivery,
+        "placed_at": _iso(order.placed_at),
+        "expires_at": _iso(order.expires_at),
+        "paid_at": _iso(order.paid_at),
+        "shipped_at": _iso(order.shipped_at),
+        "completed_at": _iso(order.completed_at),
+        "cancelled_at": _iso(order.cancelled_at),
+        "courier": order.courier,
+        "tracking_number": order.tracking_number,
         "cancel_reason": order.cancel_reason,
     }
     if detail:
-        data["shipping"] = {"name": order.ship_name, "phone": order.ship_phone, "address": order.ship_address,
-                            "city": order.ship_city, "postal_code": order.ship_postal_code}
-        data["lines"] = [{"id": line.id, "product_id": line.product_id, "variant_id": line.variant_id,
-                          "product": line.product_name, "variant": line.variant_name, "sku": line.sku,
-                          "unit_price": line.unit_price, "quantity": line.quantity, "line_total": line.line_total}
-                         for line in order.lines]
+        data["shipping"] = {
+            "name": order.ship_name,
+            "phone": order.ship_phone,
+            "address": order.ship_address,
+            "city": order.ship_city,
+            "postal_code": order.ship_postal_code,
+        }
+        data["lines"] = [
+            {
+                "id": line.id,
+                "product_id": line.product_id,
+                "variant_id": line.variant_id,
+                "product": line.product_name,
+                "variant": line.variant_name,
+                "sku": line.sku,
+                "unit_price": line.unit_price,
+                "quantity": line.quantity,
+                "line_total": line.line_total,
+            }
+            for line in order.lines
+        ]
         data["extras"] = [{"id": e.extra_id, "name": e.name, "amount": e.amount} for e in order.extras]
     return data
 
@@ -70,12 +118,17 @@ def _iso(value):
 
 
 def checkout_json(result: checkout.CheckoutResult) -> dict:
-    return {"orders": [{"number": o.number, "store": result.store_slug(o), "total": o.total,
-                        "status": o.status} for o in result.orders],
-            "payment": payments.payment_json(result.payment, result.start) if result.payment else None}
+    return {
+        "orders": [
+            {"number": o.number, "store": result.store_slug(o), "total": o.total, "status": o.status}
+            for o in result.orders
+        ],
+        "payment": payments.payment_json(result.payment, result.start) if result.payment else None,
+    }
 
 
 # --- cart ---------------------------------------------------------------------------------
+
 
 @bp.get("/cart")
 @auth_required("shopper")
@@ -86,6 +139,7 @@ def api_cart():
 
 # The changes answer with the cart the service rebuilt from what it read and wrote (plain
 # data, untouched by the commit): nothing is read back.
+
 
 @bp.post("/cart/items")
 @auth_required("shopper")
@@ -119,6 +173,7 @@ def api_cart_remove(item_id: int):
 
 # --- checkout -------------------------------------------------------------------------------
 
+
 @bp.post("/checkout")
 @auth_required("shopper")
 def api_checkout():
@@ -133,8 +188,9 @@ def api_checkout():
     if version is not None and (isinstance(version, bool) or not isinstance(version, (str, int))):
         raise ValidationError(fields={"cart_version": _("Harus teks.")})
     try:
-        result = checkout.place_orders(user, payment_method=method, shipping=shipping, extras=extras,
-                                       idempotency_key=key, cart_version=version)
+        result = checkout.place_orders(
+            user, payment_method=method, shipping=shipping, extras=extras, idempotency_key=key, cart_version=version
+        )
         # from the rows in hand, before the commit expires them (no reload); dropped if the commit fails
         response = checkout_json(result)
         db.session.commit()
@@ -162,6 +218,7 @@ def api_checkout_extras():
 
 
 # --- the shopper's orders ----------------------------------------------------------------------
+
 
 @bp.get("/orders")
 @auth_required()
@@ -218,6 +275,7 @@ def api_order_review(number: str):
 
 
 # --- the seller's orders -----------------------------------------------------------------------
+
 
 @bp.get("/seller/orders")
 @auth_required()

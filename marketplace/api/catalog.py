@@ -1,5 +1,6 @@
 """API endpoints: the public catalogue — product search and listing, one
 product, the categories. Only active products of approved stores are shown."""
+
 from __future__ import annotations
 
 from flask import request
@@ -44,8 +45,13 @@ def list_products():
 def get_product(product_id: int):
     """One product with its variants and photos. :raise 404: unless active and its store approved."""
     product = queries.product_detail(product_id)
-    return product_json(product, product.store.slug, product.category.slug if product.category else None,
-                        variants=product.variants, images=product.images)
+    return product_json(
+        product,
+        product.store.slug,
+        product.category.slug if product.category else None,
+        variants=product.variants,
+        images=product.images,
+    )
 
 
 @bp.get("/categories")

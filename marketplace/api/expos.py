@@ -1,4 +1,5 @@
 """API endpoints of expos: read one (anyone), create one and add exhibitors (agency)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -13,14 +14,23 @@ from marketplace.stores import services as stores
 
 
 def exhibitor_json(exhibitor, store) -> dict:
-    return {"store": store.slug, "name": store.name, "booth": exhibitor.booth, "zone": exhibitor.zone,
-            "rank": exhibitor.rank}
+    return {
+        "store": store.slug,
+        "name": store.name,
+        "booth": exhibitor.booth,
+        "zone": exhibitor.zone,
+        "rank": exhibitor.rank,
+    }
 
 
 def expo_json(expo, exhibitors: list | None = None) -> dict:
     data = {
-        "slug": expo.slug, "name": expo.name, "description": expo.description,
-        "starts_at": expo.starts_at.isoformat(), "ends_at": expo.ends_at.isoformat(), "state": expo_state(expo),
+        "slug": expo.slug,
+        "name": expo.name,
+        "description": expo.description,
+        "starts_at": expo.starts_at.isoformat(),
+        "ends_at": expo.ends_at.isoformat(),
+        "state": expo_state(expo),
         "banner_url": media_url(expo.banner) if expo.banner else None,
         "zones": [{"slug": z.slug, "name": z.name} for z in expo.zones],
     }
@@ -62,9 +72,15 @@ def create_expo():
     if errors:
         raise ValidationError(fields=errors)
     with committing():
-        expo = expos.create_expo(current_api_user(), data.text("slug") or "", data.text("name") or "",
-                                 times["starts_at"], times["ends_at"], data.text("description") or "",
-                                 zones=zones)
+        expo = expos.create_expo(
+            current_api_user(),
+            data.text("slug") or "",
+            data.text("name") or "",
+            times["starts_at"],
+            times["ends_at"],
+            data.text("description") or "",
+            zones=zones,
+        )
     return expo_json(queries.expo_with_zones(expo.slug), []), 201
 
 
@@ -78,6 +94,7 @@ def add_exhibitor(slug: str):
     expo = expos.get_expo(slug)
     store = stores.get_store(data.text("store") or "")
     with committing():
-        row = expos.add_exhibitor(current_api_user(), expo, store, booth=data.text("booth") or "",
-                                  zone=data.text("zone") or "")
+        row = expos.add_exhibitor(
+            current_api_user(), expo, store, booth=data.text("booth") or "", zone=data.text("zone") or ""
+        )
     return exhibitor_json(row, store), 201

@@ -1,4 +1,5 @@
 """API endpoint: the seller ledger of a store (earnings, commission, refunds, payouts, balance)."""
+
 from __future__ import annotations
 
 from flask import request

@@ -3,6 +3,7 @@
 Callers pass objects whose relationships are already loaded (the listing
 queries eager-load them), so serialising never issues SQL.
 """
+
 from __future__ import annotations
 
 from flask_babel import get_locale
@@ -12,34 +13,43 @@ from marketplace.media import media_url
 
 
 def variant_json(variant) -> dict:
-    return {"id": variant.id, "name": variant.name, "sku": variant.sku,
-            "price": variant.price, "stock": variant.stock}
+    return {"id": variant.id, "name": variant.name, "sku": variant.sku, "price": variant.price, "stock": variant.stock}
 
 
 def category_json(category) -> dict:
     english = str(get_locale()) == "en" and category.name_en
-    return {"slug": category.slug, "name": category.name_en if english else category.name,
-            "sector": category.sector}
+    return {"slug": category.slug, "name": category.name_en if english else category.name, "sector": category.sector}
 
 
 def store_json(store, detail: bool = False) -> dict:
     data = {
-        "slug": store.slug, "name": store.name, "city": store.city, "sector": store.sector,
-        "sector_name": sector_name(store.sector), "status": store.status,
+        "slug": store.slug,
+        "name": store.name,
+        "city": store.city,
+        "sector": store.sector,
+        "sector_name": sector_name(store.sector),
+        "status": store.status,
         "logo_url": media_url(store.logo, 200) if store.logo else None,
     }
     if detail:
-        data.update({"description": store.description, "nib": store.nib, "address": store.address,
-                     "whatsapp": store.whatsapp})
+        data.update(
+            {"description": store.description, "nib": store.nib, "address": store.address, "whatsapp": store.whatsapp}
+        )
     return data
 
 
 def product_json(product, store_slug: str, category_slug: str | None, variants=None, images=None) -> dict:
     """A product names its store and category by slug (CONTRACT.md)."""
     data = {
-        "id": product.id, "name": product.name, "description": product.description,
-        "store": store_slug, "category": category_slug, "status": product.status,
-        "price": product.price_min, "unit": product.unit, "weight_grams": product.weight_grams,
+        "id": product.id,
+        "name": product.name,
+        "description": product.description,
+        "store": store_slug,
+        "category": category_slug,
+        "status": product.status,
+        "price": product.price_min,
+        "unit": product.unit,
+        "weight_grams": product.weight_grams,
         "created_at": product.created_at.isoformat(),
     }
     if variants is not None:

@@ -3,8 +3,8 @@
 Reads are public (approved stores only). Writes need a bearer token; a store's
 products, variants and photos answer 404 to anyone who is not its member.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import request
 from flask_babel import gettext as _
@@ -49,13 +49,23 @@ def _require_member_of(store_id: int, message: str) -> None:
 
 def _product_answer(product_id: int, store_slug: str) -> dict:
     product = catalog.product_with_details(product_id)
-    return product_json(product, store_slug, product.category.slug if product.category else None,
-                        variants=product.variants, images=product.images)
+    return product_json(
+        product,
+        store_slug,
+        product.category.slug if product.category else None,
+        variants=product.variants,
+        images=product.images,
+    )
 
 
 def _image_json(image) -> dict:
-    return {"id": image.id, "url": media_url(image.path), "thumbnail_url": media_url(image.path, 400),
-            "width": image.width, "height": image.height}
+    return {
+        "id": image.id,
+        "url": media_url(image.path),
+        "thumbnail_url": media_url(image.path, 400),
+        "width": image.width,
+        "height": image.height,
+    }
 
 
 @bp.get("/stores")

@@ -1,4 +1,5 @@
 """Cart forms: they carry CSRF and the raw values; cart.services judges quantities."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -12,17 +13,22 @@ REQUIRED = _l("Wajib diisi.")
 class AddToCartForm(FlaskForm):
     variant_id = StringField(_l("Varian"), validators=[InputRequired(message=REQUIRED)])
     # text, not IntegerField: cart.services explains what is wrong with "0", "-1" or "abc"
-    quantity = StringField(_l("Jumlah"), default="1", validators=[InputRequired(message=REQUIRED)],
-                           render_kw={"inputmode": "numeric", "pattern": "[0-9]*", "size": 3})
+    quantity = StringField(
+        _l("Jumlah"),
+        default="1",
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"inputmode": "numeric", "pattern": "[0-9]*", "size": 3},
+    )
     next = HiddenField()
 
 
 class QuantityForm(FlaskForm):
-    quantity = StringField(_l("Jumlah"), validators=[InputRequired(message=REQUIRED)],
-                           render_kw={"inputmode": "numeric", "pattern": "[0-9]*", "size": 3})
+    quantity = StringField(
+        _l("Jumlah"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"inputmode": "numeric", "pattern": "[0-9]*", "size": 3},
+    )
 
 
 class RemoveForm(FlaskForm):
     """No fields: the CSRF token is the point."""
-
-

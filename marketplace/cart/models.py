@@ -25,8 +25,9 @@ class Cart(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 
-    items: Mapped[list["CartItem"]] = relationship(
-        back_populates="cart", lazy="raise_on_sql", cascade="all, delete-orphan", order_by="CartItem.id")
+    items: Mapped[list[CartItem]] = relationship(
+        back_populates="cart", lazy="raise_on_sql", cascade="all, delete-orphan", order_by="CartItem.id"
+    )
 
 
 class CartItem(db.Model):

@@ -4,13 +4,14 @@ store-grouped view with its fingerprint, and the merge at sign-in.
 Prices and stock are never stored in the cart: every view reads them fresh
 from the catalogue, and checkout prices again.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -28,8 +29,8 @@ from marketplace.mail import Recipient
 from marketplace.stores import interest
 from marketplace.stores.models import Store
 
-
 # --- input -------------------------------------------------------------------------
+
 
 def clean_quantity(value: Any, field_name: str = "quantity") -> int:
     """A quantity of 1..MAX_LINE_QUANTITY from a form or JSON; ValidationError otherwise."""
@@ -147,7 +148,7 @@ def _forget(item_id: int) -> None:
 FACTS = len(stock.fact_columns())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cart_query(kind: str, with_variant: bool, with_contacts: bool = False):
     """The owner's cart (a row even when it is empty) with each line and its variant's facts;
     ``with_variant`` adds one row (no cart id) with the facts of the variant being added;
@@ -159,23 +160,27 @@ def _cart_query(kind: str, with_variant: bool, with_contacts: bool = False):
     # whether the cart's shopper owns or works for each line's store (they may not buy from it):
     # decided in this same statement, so neither the cart nor the checkout pays a query for it
     own_line = false() if kind == "token" else interest.member_clause(Store.id, Cart.user_id, Store.owner_id)
-    lines = (select(Cart.id, CartItem.id, CartItem.quantity, *stock.fact_columns(), own_line.label("own"), *contact)
-             .select_from(Cart)
-             .outerjoin(CartItem, CartItem.cart_id == Cart.id)
-             .outerjoin(Variant, Variant.id == CartItem.variant_id)
-             .outerjoin(Product, Product.id == Variant.product_id)
-             .outerjoin(Store, Store.id == Product.store_id)
-             .where(_owner_clause(kind, bindparam("owner"))))
+    lines = (
+        select(Cart.id, CartItem.id, CartItem.quantity, *stock.fact_columns(), own_line.label("own"), *contact)
+        .select_from(Cart)
+        .outerjoin(CartItem, CartItem.cart_id == Cart.id)
+        .outerjoin(Variant, Variant.id == CartItem.variant_id)
+        .outerjoin(Product, Product.id == Variant.product_id)
+        .outerjoin(Store, Store.id == Product.store_id)
+        .where(_owner_clause(kind, bindparam("owner")))
+    )
     if with_contacts:
         lines = lines.outerjoin(User, User.id == Store.owner_id)
     if not with_variant:
         return lines
     none = [cast(null(), Integer).label(f"none_{n}") for n in range(3)]
-    variant = (select(*none, *stock.fact_columns(), _adder_is_member(kind).label("own"))
-               .select_from(Variant)
-               .join(Product, Product.id == Variant.product_id)
-               .join(Store, Store.id == Product.store_id)
-               .where(Variant.id == bindparam("variant")))
+    variant = (
+        select(*none, *stock.fact_columns(), _adder_is_member(kind).label("own"))
+        .select_from(Variant)
+        .join(Product, Product.id == Variant.product_id)
+        .join(Store, Store.id == Product.store_id)
+        .where(Variant.id == bindparam("variant"))
+    )
     return union_all(lines, variant)
 
 
@@ -183,13 +188,19 @@ def _adder_is_member(kind: str):
     """SQL: the one adding to the cart owns or works for the store of the variant being added."""
     if kind == "token":  # an anonymous visitor: checked again on the merged cart at sign-in and checkout
         return false()
-    user_id = bindparam("owner") if kind == "user" else \
-        select(Cart.user_id).where(Cart.id == bindparam("owner")).scalar_subquery()
+    user_id = (
+        bindparam("owner")
+        if kind == "user"
+        else select(Cart.user_id).where(Cart.id == bindparam("owner")).scalar_subquery()
+    )
     return interest.member_clause(Store.id, user_id, Store.owner_id)
 
 
-def _read(owner: Owner, variant_id: int | None = None, contacts: dict | None = None,
-          ) -> tuple[int | None, list[CartLine], VariantFacts | None, bool]:
+def _read(
+    owner: Owner,
+    variant_id: int | None = None,
+    contacts: dict | None = None,
+) -> tuple[int | None, list[CartLine], VariantFacts | None, bool]:
     """(cart id or None, its lines by id, facts of ``variant_id`` or None, whether its store is
     the shopper's own) in one statement.
     A ``contacts`` dict is filled with each line's store owner, by store id (None: no owner)."""
@@ -206,7 +217,7 @@ def _read(owner: Owner, variant_id: int | None = None, contacts: dict | None = N
             line = CartLine(row[1], row[2], VariantFacts(*row[3:end]), own_store=bool(row[end]))
             lines.append(line)
             if contacts is not None:
-                contacts[line.facts.store_id] = Recipient(*row[end + 1:]) if row[end + 1] else None
+                contacts[line.facts.store_id] = Recipient(*row[end + 1 :]) if row[end + 1] else None
     lines.sort(key=lambda line: line.item_id)
     return cart_id, lines, facts, own
 
@@ -248,6 +259,7 @@ def _group(cart_id: int | None, lines: list[CartLine]) -> CartView:
 # Each change reads the cart once (with the facts it needs), applies the rules below,
 # writes one row, and answers with the cart rebuilt from what it read: nothing is read back.
 
+
 def _check_stock(facts: VariantFacts, quantity: int) -> None:
     if facts.stock <= 0:
         raise Conflict(_("Stok %(name)s habis.", name=line_label(facts)), fields={"quantity": _("Stok habis.")})
@@ -263,8 +275,10 @@ def _add(owner: Owner, variant_id: Any, quantity: Any) -> tuple[CartView, CartLi
     if facts is None:
         raise NotFound(_("Varian produk tidak ditemukan."), fields={"variant_id": _("Varian tidak ditemukan.")})
     if not facts.sellable:
-        raise Conflict(_("%(name)s sedang tidak dijual.", name=facts.product_name),
-                       fields={"variant_id": _("Produk ini sedang tidak dijual.")})
+        raise Conflict(
+            _("%(name)s sedang tidak dijual.", name=facts.product_name),
+            fields={"variant_id": _("Produk ini sedang tidak dijual.")},
+        )
     if own:
         message = interest.own_store_message(facts.store_name)
         raise OwnStoreItem(message, fields={"variant_id": message})
@@ -279,7 +293,8 @@ def _add(owner: Owner, variant_id: Any, quantity: Any) -> tuple[CartView, CartLi
     try:
         if line is None:
             item_id = db.session.execute(
-                _INSERT_LINE, {"cart_id": cart_id, "variant_id": variant_id, "quantity": total}).scalar_one()
+                _INSERT_LINE, {"cart_id": cart_id, "variant_id": variant_id, "quantity": total}
+            ).scalar_one()
             line = CartLine(item_id, total, facts)
             lines.append(line)
         else:
@@ -387,6 +402,7 @@ def merge_anonymous_cart(token: str, user) -> Cart | None:
 
 
 # --- reading it ----------------------------------------------------------------------
+
 
 @dataclass
 class CartLine:

@@ -1,4 +1,5 @@
 """The cart page and its forms (HTTP only; cart.services decides)."""
+
 from __future__ import annotations
 
 import logging

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, Index
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -50,12 +50,16 @@ class Product(db.Model):
 
     store = relationship("Store", lazy="raise_on_sql")
     category: Mapped[Category | None] = relationship(lazy="raise_on_sql")
-    variants: Mapped[list["Variant"]] = relationship(
-        back_populates="product", lazy="raise_on_sql", order_by="Variant.id",
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="product",
+        lazy="raise_on_sql",
+        order_by="Variant.id",
         cascade="all, delete-orphan",
     )
-    images: Mapped[list["ProductImage"]] = relationship(
-        back_populates="product", lazy="raise_on_sql", order_by="ProductImage.position",
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product",
+        lazy="raise_on_sql",
+        order_by="ProductImage.position",
         cascade="all, delete-orphan",
     )
 
@@ -111,8 +115,6 @@ class ProductSearch(db.Model):
     __tablename__ = "product_search"
     __page_cache__ = "catalog"  # what the search finds (marketplace/pagecache_rules.py)
 
-    product_id: Mapped[int] = mapped_column(
-        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
-    )
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")

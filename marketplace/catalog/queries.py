@@ -6,10 +6,12 @@ joined to their stores (a ranked search with its total as a window count) and
 one for the first photo of each. Relationships are ``lazy="raise_on_sql"``, so anything a
 template reads is loaded here.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
@@ -84,6 +86,7 @@ class ProductCard:
 
 # --- product grids -----------------------------------------------------------
 
+
 def listing_select(full: bool = False, with_total: bool = True) -> Select:
     """Active products of approved stores, with store columns and (``with_total``)
     the count of all matching rows as a window, so a page and its total are one statement.
@@ -94,8 +97,10 @@ def listing_select(full: bool = False, with_total: bool = True) -> Select:
     """
     columns = [
         Product,
-        Store.slug.label("store_slug"), Store.name.label("store_name"),
-        Store.city.label("city"), Store.sector.label("sector"),
+        Store.slug.label("store_slug"),
+        Store.name.label("store_name"),
+        Store.city.label("city"),
+        Store.sector.label("sector"),
         Category.slug.label("category_slug"),
     ]
     if with_total:
@@ -117,9 +122,13 @@ def first_images(product_ids: Sequence[int]) -> dict[int, Thumb]:
         return {}
     ranked = (
         select(
-            ProductImage.product_id, ProductImage.path, ProductImage.width, ProductImage.height,
-            func.row_number().over(partition_by=ProductImage.product_id,
-                                   order_by=(ProductImage.position, ProductImage.id)).label("n"),
+            ProductImage.product_id,
+            ProductImage.path,
+            ProductImage.width,
+            ProductImage.height,
+            func.row_number()
+            .over(partition_by=ProductImage.product_id, order_by=(ProductImage.position, ProductImage.id))
+            .label("n"),
         )
         .where(ProductImage.product_id.in_(list(product_ids)))
         .subquery()
@@ -130,8 +139,17 @@ def first_images(product_ids: Sequence[int]) -> dict[int, Thumb]:
 
 def cards(rows) -> list[ProductCard]:
     """Rows of ``listing_select`` turned into cards, with their first photos (one more statement)."""
-    items = [ProductCard(product=r[0], store_slug=r.store_slug, store_name=r.store_name, city=r.city,
-                         sector=r.sector, category_slug=r.category_slug) for r in rows]
+    items = [
+        ProductCard(
+            product=r[0],
+            store_slug=r.store_slug,
+            store_name=r.store_name,
+            city=r.city,
+            sector=r.sector,
+            category_slug=r.category_slug,
+        )
+        for r in rows
+    ]
     images = first_images([c.id for c in items])
     for card in items:
         card.image = images.get(card.id)
@@ -140,6 +158,7 @@ def cards(rows) -> list[ProductCard]:
 
 # --- one product ---------------------------------------------------------------
 
+
 def product_detail(product_id: int) -> Product:
     """An active product of an approved store with its store, category, variants
     and photos loaded, and whether its store exhibits in a running expo (three
@@ -147,14 +166,25 @@ def product_detail(product_id: int) -> Product:
     from marketplace.expo import queries as expo_queries
     from marketplace.expo.services import exhibiting_now
 
-    row = db.session.execute(
-        select(Product, exhibiting_now(Product.store_id).label("exhibiting"),
-               expo_queries.store_expo_change(Product.store_id).label("badge_changes"))
-        .join(Store, Store.id == Product.store_id)
-        .options(contains_eager(Product.store), joinedload(Product.category),
-                 selectinload(Product.variants), selectinload(Product.images))
-        .where(Product.id == product_id, Product.status == "active", Store.status == "approved")
-    ).unique().one_or_none()
+    row = (
+        db.session.execute(
+            select(
+                Product,
+                exhibiting_now(Product.store_id).label("exhibiting"),
+                expo_queries.store_expo_change(Product.store_id).label("badge_changes"),
+            )
+            .join(Store, Store.id == Product.store_id)
+            .options(
+                contains_eager(Product.store),
+                joinedload(Product.category),
+                selectinload(Product.variants),
+                selectinload(Product.images),
+            )
+            .where(Product.id == product_id, Product.status == "active", Store.status == "approved")
+        )
+        .unique()
+        .one_or_none()
+    )
     if row is None:
         raise NotFound(_("Produk tidak ditemukan."))
     product, exhibiting, badge_changes = row
@@ -166,6 +196,7 @@ def product_detail(product_id: int) -> Product:
 
 # --- categories, cities, stores -------------------------------------------------
 
+
 def categories() -> list[Category]:
     """Every category, by sector (in the order of SECTORS) then in the agency's order."""
     order = {slug: i for i, slug in enumerate(SECTORS)}
@@ -175,13 +206,14 @@ def categories() -> list[Category]:
 
 def cities() -> list[str]:
     """Cities that have at least one approved store, for the city filter."""
-    return list(db.session.scalars(
-        select(Store.city).where(Store.status == "approved", Store.city != "")
-        .distinct().order_by(Store.city)))
+    return list(
+        db.session.scalars(
+            select(Store.city).where(Store.status == "approved", Store.city != "").distinct().order_by(Store.city)
+        )
+    )
 
 
-def store_page(sector: str | None = None, city: str | None = None, page: int = 1,
-               per_page: int = 24) -> Page:
+def store_page(sector: str | None = None, city: str | None = None, page: int = 1, per_page: int = 24) -> Page:
     """Approved stores by name, optionally of one sector or city (one statement,
     two when the page is past the end)."""
     conditions = [Store.status == "approved"]
@@ -190,8 +222,11 @@ def store_page(sector: str | None = None, city: str | None = None, page: int = 1
     if city:
         conditions.append(func.lower(Store.city) == city.lower())
     rows = db.session.execute(
-        select(Store, func.count().over().label("total")).where(*conditions)
-        .order_by(Store.name, Store.id).limit(per_page).offset((page - 1) * per_page)
+        select(Store, func.count().over().label("total"))
+        .where(*conditions)
+        .order_by(Store.name, Store.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     if rows:
         total = rows[0].total

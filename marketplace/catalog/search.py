@@ -15,11 +15,12 @@ photos; the fallbacks add a statement each, only when nothing was found. A
 listing without words is the page, its photos, and — unless the page is the
 last — a count remembered until the catalogue changes (pagecache.memo).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from flask_babel import gettext as _
 from sqlalchemy import Subquery, column, func, literal_column, select, table
@@ -82,6 +83,7 @@ class SearchResult(Page):
 
 # --- parsing --------------------------------------------------------------------
 
+
 def _int_arg(raw: str, field: str, minimum: int, maximum: int, errors: dict, price: bool = False) -> int | None:
     cleaned = raw.strip()
     if price:
@@ -96,8 +98,9 @@ def _int_arg(raw: str, field: str, minimum: int, maximum: int, errors: dict, pri
     return value
 
 
-def parse_search_args(args: Mapping[str, str], per_page: int = 24, max_per_page: int | None = None
-                      ) -> tuple[SearchParams, dict[str, str]]:
+def parse_search_args(
+    args: Mapping[str, str], per_page: int = 24, max_per_page: int | None = None
+) -> tuple[SearchParams, dict[str, str]]:
     """SearchParams from query-string arguments, and the errors of the ones
     that were dropped. ``max_per_page=None`` ignores a ``per_page`` argument."""
     errors: dict[str, str] = {}
@@ -140,6 +143,7 @@ def words_of(q: str | None) -> list[str]:
 
 # --- the full-text match, per dialect ---------------------------------------------
 
+
 def _fts5_expression(words: list[str], mode: str) -> str:
     # each word double-quoted: inside quotes FTS5 sees a string, never an operator
     if mode == "all":
@@ -160,7 +164,7 @@ def _tsquery_expression(words: list[str], mode: str) -> str:
 
 def _loosened(words: list[str]) -> list[str]:
     """Each word without its last letters, to forgive a typo at the end (batikk, pocii)."""
-    return [w[:max(3, len(w) - 2)] if len(w) > 3 else w for w in words]
+    return [w[: max(3, len(w) - 2)] if len(w) > 3 else w for w in words]
 
 
 def _matches(words: list[str], mode: str) -> Subquery:
@@ -169,16 +173,23 @@ def _matches(words: list[str], mode: str) -> Subquery:
         search = table("product_search", column("product_id"), column("tsv"))
         query = func.to_tsquery(literal_column("'simple'::regconfig"), _tsquery_expression(words, mode))
         score = -func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), search.c.tsv, query)
-        return (select(search.c.product_id.label("product_id"), score.label("score"))
-                .where(search.c.tsv.op("@@")(query)).subquery("hits"))
+        return (
+            select(search.c.product_id.label("product_id"), score.label("score"))
+            .where(search.c.tsv.op("@@")(query))
+            .subquery("hits")
+        )
     fts = table("product_fts", column("rowid"))
-    score = func.bm25(literal_column("product_fts"), literal_column(repr(NAME_WEIGHT)),
-                      literal_column(repr(BODY_WEIGHT)))
+    score = func.bm25(
+        literal_column("product_fts"), literal_column(repr(NAME_WEIGHT)), literal_column(repr(BODY_WEIGHT))
+    )
     # MATERIALIZED: left as a subquery, SQLite flattens it and runs the text match once
     # per active product (seconds at 100,000 products); as a CTE the matches drive the join.
-    return (select(fts.c.rowid.label("product_id"), score.label("score"))
-            .where(literal_column("product_fts").op("MATCH")(_fts5_expression(words, mode)))
-            .cte("hits").prefix_with("MATERIALIZED"))
+    return (
+        select(fts.c.rowid.label("product_id"), score.label("score"))
+        .where(literal_column("product_fts").op("MATCH")(_fts5_expression(words, mode)))
+        .cte("hits")
+        .prefix_with("MATERIALIZED")
+    )
 
 
 def _attempts(words: list[str]) -> list[tuple[str, list[str]]]:
@@ -191,6 +202,7 @@ def _attempts(words: list[str]) -> list[tuple[str, list[str]]]:
 
 
 # --- filters, order, page ---------------------------------------------------------
+
 
 def _filters(params: SearchParams) -> list:
     conditions = []
@@ -227,17 +239,29 @@ def _order(sort: str, hits: Subquery | None) -> list:
 def _count(params: SearchParams) -> int:
     """Active products of approved stores matching the filters (no words): remembered per
     catalogue generation, so a busy unfiltered listing counts its 100,000 rows once per change."""
+
     def compute() -> int:
-        stmt = (select(func.count()).select_from(Product)
-                .join(Store, Store.id == Product.store_id)
-                .where(Product.status == "active", Store.status == "approved", *_filters(params)))
+        stmt = (
+            select(func.count())
+            .select_from(Product)
+            .join(Store, Store.id == Product.store_id)
+            .where(Product.status == "active", Store.status == "approved", *_filters(params))
+        )
         if params.category_id is None and params.category:
             stmt = stmt.join(Category, Category.id == Product.category_id)
         return int(db.session.scalar(stmt) or 0)
 
-    key = ("listing-count", params.sector, params.category_id, params.category,
-           params.city.lower() if params.city else None, params.store_id, params.store,
-           params.min_price, params.max_price)
+    key = (
+        "listing-count",
+        params.sector,
+        params.category_id,
+        params.category,
+        params.city.lower() if params.city else None,
+        params.store_id,
+        params.store,
+        params.min_price,
+        params.max_price,
+    )
     return pagecache.memo(key, compute)
 
 

@@ -1,5 +1,6 @@
 """The seven sectors of ESMART.md (slugs are part of CONTRACT.md) and the
 five zones of the Apik Banget Virtual Expo they group into."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -4,13 +4,14 @@ Every write to a product goes through here, so the HTML views, the JSON API,
 the demo loader and the E-Smart sync keep the same rules. Functions add to the
 session; the caller commits.
 """
+
 from __future__ import annotations
 
 import secrets
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, true, update
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace import audit
@@ -93,8 +94,15 @@ def _clean_product_fields(data: dict, partial: bool, category_lookup=category_by
     if "unit" in data:
         out["unit"] = _collect(errors, _clean_text, data.get("unit"), "unit", 30, False) or None
     if "weight_grams" in data and data.get("weight_grams") not in (None, ""):
-        out["weight_grams"] = _collect(errors, _int_field, data.get("weight_grams"), "weight_grams", 0, 1_000_000,
-                                       _("Berat harus bilangan bulat gram."))
+        out["weight_grams"] = _collect(
+            errors,
+            _int_field,
+            data.get("weight_grams"),
+            "weight_grams",
+            0,
+            1_000_000,
+            _("Berat harus bilangan bulat gram."),
+        )
     if "status" in data:
         if data["status"] not in ("draft", "active", "archived"):
             errors["status"] = _("Status produk tidak dikenal.")
@@ -112,8 +120,9 @@ def _clean_variant(data: Any, index: int | None, partial: bool = False) -> dict:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     if not partial or "name" in data:
-        out["name"] = _collect(errors, _clean_text, data.get("name") or ("Standar" if not partial else None),
-                               prefix + "name", 120, True)
+        out["name"] = _collect(
+            errors, _clean_text, data.get("name") or ("Standar" if not partial else None), prefix + "name", 120, True
+        )
     if not partial or "sku" in data:
         out["sku"] = _collect(errors, _clean_text, data.get("sku"), prefix + "sku", 64, False)
     if not partial or "price" in data:
@@ -129,18 +138,27 @@ def _generate_sku(store_id: int) -> str:
     return f"SKU-{store_id}-{secrets.token_hex(3).upper()}"
 
 
-def _check_skus_free(store_id: int, skus: list[str], exclude_variant_ids: set[int] | frozenset[int] = frozenset(),
-                     field_for=lambda i: f"variants.{i}.sku") -> None:
+def _check_skus_free(
+    store_id: int,
+    skus: list[str],
+    exclude_variant_ids: set[int] | frozenset[int] = frozenset(),
+    field_for=lambda i: f"variants.{i}.sku",
+) -> None:
     seen: dict[str, int] = {}
     errors = {}
     for i, sku in enumerate(skus):
         if sku in seen:
             errors[field_for(i)] = _("SKU ganda dalam produk ini.")
         seen[sku] = i
-    taken = set(db.session.scalars(
-        select(Variant.sku).where(Variant.store_id == store_id, Variant.sku.in_(skus),
-                                  Variant.id.not_in(exclude_variant_ids) if exclude_variant_ids else true())
-    ))
+    taken = set(
+        db.session.scalars(
+            select(Variant.sku).where(
+                Variant.store_id == store_id,
+                Variant.sku.in_(skus),
+                Variant.id.not_in(exclude_variant_ids) if exclude_variant_ids else true(),
+            )
+        )
+    )
     for i, sku in enumerate(skus):
         if sku in taken:
             errors[field_for(i)] = _("SKU %(sku)s sudah dipakai produk lain di toko ini.", sku=sku)
@@ -206,8 +224,11 @@ def create_products(store: Store, actor, items: list[dict]) -> list[Product]:
     if errors:
         raise ValidationError(fields=errors)
     where = [(i, j) for i, (_fields, variants) in enumerate(cleaned) for j in range(len(variants))]
-    _check_skus_free(store.id, [cleaned[i][1][j]["sku"] for i, j in where],
-                     field_for=lambda k: f"items.{where[k][0]}.variants.{where[k][1]}.sku")
+    _check_skus_free(
+        store.id,
+        [cleaned[i][1][j]["sku"] for i, j in where],
+        field_for=lambda k: f"items.{where[k][0]}.variants.{where[k][1]}.sku",
+    )
     return _insert_products(store, actor, cleaned)
 
 
@@ -219,17 +240,33 @@ def _insert_products(store: Store, actor, cleaned: list[tuple[dict, list[dict]]]
     for fields, variants in cleaned:
         fields = dict(fields)
         category = fields.pop("category", None)
-        product = Product(store_id=store.id, category_id=category.id if category else None,
-                          status=fields.pop("status", "draft"), price_min=_price_min(v["price"] for v in variants),
-                          variants=[Variant(store_id=store.id, **v) for v in variants], **fields)
+        product = Product(
+            store_id=store.id,
+            category_id=category.id if category else None,
+            status=fields.pop("status", "draft"),
+            price_min=_price_min(v["price"] for v in variants),
+            variants=[Variant(store_id=store.id, **v) for v in variants],
+            **fields,
+        )
         products.append((product, category))
     db.session.add_all([product for product, _category in products])
     db.session.flush()
     sector_words = _sector_words(store.sector)
     for product, category in products:
-        db.session.add(ProductSearch(product_id=product.id, name=product.name, body=_search_body(
-            product.description, category.name if category else None, category.name_en if category else None,
-            store.name, sector_words, store.city)))
+        db.session.add(
+            ProductSearch(
+                product_id=product.id,
+                name=product.name,
+                body=_search_body(
+                    product.description,
+                    category.name if category else None,
+                    category.name_en if category else None,
+                    store.name,
+                    sector_words,
+                    store.city,
+                ),
+            )
+        )
         audit.record(actor, "product.created", "product", product.id, store_id=store.id)
     db.session.flush()
     for product, _category in products:
@@ -246,8 +283,14 @@ def update_product(product: Product, actor, data: dict) -> Product:
         setattr(product, key, value)
     db.session.flush()
     reindex_product(product.id)
-    audit.record(actor, "product.updated", "product", product.id, store_id=product.store_id,
-                 fields=sorted(set(data) & {"name", "description", "category", "status", "unit", "weight_grams"}))
+    audit.record(
+        actor,
+        "product.updated",
+        "product",
+        product.id,
+        store_id=product.store_id,
+        fields=sorted(set(data) & {"name", "description", "category", "status", "unit", "weight_grams"}),
+    )
     _saved(product, created=False)
     return product
 
@@ -260,7 +303,9 @@ def add_variant(product: Product, actor, data: dict) -> Variant:
     cleaned = _clean_variant(data, None)
     cleaned["sku"] = cleaned["sku"] or _generate_sku(product.store_id)
     _check_skus_free(product.store_id, [cleaned["sku"]], field_for=lambda i: "sku")
-    count = db.session.execute(select(func.count()).select_from(Variant).where(Variant.product_id == product.id)).scalar_one()
+    count = db.session.execute(
+        select(func.count()).select_from(Variant).where(Variant.product_id == product.id)
+    ).scalar_one()
     if count >= MAX_VARIANTS:
         raise ValidationError(fields={"variants": _("Maksimal %(n)d varian.", n=MAX_VARIANTS)})
     variant = Variant(product_id=product.id, store_id=product.store_id, **cleaned)
@@ -311,15 +356,20 @@ def edit_product(product: Product, actor, data: dict, variant_rows: list[tuple[s
             elif fields is not None:
                 add_variant(product, actor, fields)
         except ValidationError as exc:
-            errors.update({key if key.startswith("variants") else f"variants.{i}.{key}": message
-                           for key, message in exc.fields.items()})
+            errors.update(
+                {
+                    key if key.startswith("variants") else f"variants.{i}.{key}": message
+                    for key, message in exc.fields.items()
+                }
+            )
     if errors:
         raise ValidationError(fields=errors)
 
 
 def delete_variant(variant: Variant, actor) -> None:
     count = db.session.execute(
-        select(func.count()).select_from(Variant).where(Variant.product_id == variant.product_id)).scalar_one()
+        select(func.count()).select_from(Variant).where(Variant.product_id == variant.product_id)
+    ).scalar_one()
     if count <= 1:
         raise Conflict(_("Produk butuh minimal satu varian."))
     product = db.session.get_one(Product, variant.product_id)
@@ -353,12 +403,14 @@ def add_image(product: Product, actor, stream) -> ProductImage:
     require_confirmed_email(actor)
 
     count = db.session.execute(
-        select(func.count()).select_from(ProductImage).where(ProductImage.product_id == product.id)).scalar_one()
+        select(func.count()).select_from(ProductImage).where(ProductImage.product_id == product.id)
+    ).scalar_one()
     if count >= MAX_IMAGES:
         raise ValidationError(fields={"photo": _("Maksimal %(n)d foto per produk.", n=MAX_IMAGES)})
     stored = media.save_image(stream, "products", field="photo")
-    image = ProductImage(product_id=product.id, path=stored.path, position=count,
-                         width=stored.width, height=stored.height)
+    image = ProductImage(
+        product_id=product.id, path=stored.path, position=count, width=stored.width, height=stored.height
+    )
     db.session.add(image)
     db.session.flush()
     audit.record(actor, "product.image_added", "product", product.id, store_id=product.store_id)
@@ -376,6 +428,7 @@ def remove_image(image: ProductImage, actor) -> None:
 
 # --- lookups used by views and the API ------------------------------------
 
+
 def get_product(product_id: int) -> Product:
     product = db.session.get(Product, product_id)
     if product is None:
@@ -391,6 +444,7 @@ def get_variant(variant_id: int) -> Variant:
 
 
 # --- the search text ---------------------------------------------------------
+
 
 def _sector_words(sector: str) -> str:
     """The sector's name in Indonesian and English, whatever the editor's page language
@@ -434,20 +488,26 @@ def reindex_store_products(store_id: int) -> None:
 
 # --- the seller's pages and the API: products loaded with what they show ------
 
+
 def seller_products(store_id: int) -> list[Product]:
     """Every product of a store (any status), newest first, with variants and category loaded."""
-    return list(db.session.scalars(
-        select(Product).options(selectinload(Product.variants), joinedload(Product.category))
-        .where(Product.store_id == store_id).order_by(Product.created_at.desc(), Product.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Product)
+            .options(selectinload(Product.variants), joinedload(Product.category))
+            .where(Product.store_id == store_id)
+            .order_by(Product.created_at.desc(), Product.id.desc())
+        )
+    )
 
 
 def product_with_details(product_id: int) -> Product:
     """A product with its variants, images and category loaded (fresh from the database)."""
     product = db.session.scalar(
-        select(Product).options(selectinload(Product.variants), selectinload(Product.images),
-                                joinedload(Product.category))
-        .where(Product.id == product_id).execution_options(populate_existing=True)
+        select(Product)
+        .options(selectinload(Product.variants), selectinload(Product.images), joinedload(Product.category))
+        .where(Product.id == product_id)
+        .execution_options(populate_existing=True)
     )
     if product is None:
         raise NotFound(_("Produk tidak ditemukan."))

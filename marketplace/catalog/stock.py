@@ -6,10 +6,11 @@ Stock leaves the shelf only through :func:`reserve` — one conditional UPDATE
 whether it happened — so two buyers can never take the same unit, on SQLite
 and PostgreSQL alike. The CHECK constraint ``stock >= 0`` backs it up.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import bindparam, select, update
 
@@ -45,10 +46,28 @@ class VariantFacts:
 def fact_columns() -> tuple:
     """The columns of a :class:`VariantFacts`, in its order, over variants, products and stores
     (for the queries that read the facts along with something else: the cart's lines)."""
-    first_image = (select(ProductImage.path).where(ProductImage.product_id == Product.id)
-                   .order_by(ProductImage.position, ProductImage.id).limit(1).scalar_subquery())
-    return (Variant.id, Product.id, Product.name, Variant.name, Variant.sku, Variant.price, Variant.stock,
-            Product.status, Store.id, Store.slug, Store.name, Store.status, first_image)
+    first_image = (
+        select(ProductImage.path)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        Variant.id,
+        Product.id,
+        Product.name,
+        Variant.name,
+        Variant.sku,
+        Variant.price,
+        Variant.stock,
+        Product.status,
+        Store.id,
+        Store.slug,
+        Store.name,
+        Store.status,
+        first_image,
+    )
 
 
 def variant_facts(variant_ids: Iterable[int]) -> dict[int, VariantFacts]:
@@ -85,10 +104,18 @@ def release(variant_id: int, quantity: int) -> None:
 
 # Built once (only the parameters change): a statement built per call is traversed again for
 # its cache key, which costs more than sending it.
-_TAKE = (update(Variant).where(Variant.id == bindparam("variant_id"), Variant.stock >= bindparam("quantity"))
-         .values(stock=Variant.stock - bindparam("quantity")).execution_options(synchronize_session=False))
-_PUT_BACK = (update(Variant).where(Variant.id == bindparam("variant_id"))
-             .values(stock=Variant.stock + bindparam("quantity")).execution_options(synchronize_session=False))
+_TAKE = (
+    update(Variant)
+    .where(Variant.id == bindparam("variant_id"), Variant.stock >= bindparam("quantity"))
+    .values(stock=Variant.stock - bindparam("quantity"))
+    .execution_options(synchronize_session=False)
+)
+_PUT_BACK = (
+    update(Variant)
+    .where(Variant.id == bindparam("variant_id"))
+    .values(stock=Variant.stock + bindparam("quantity"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def _forget_stock(variant_id: int) -> None:

@@ -1,13 +1,14 @@
 """The public catalogue: home, search, sector and category pages, stores,
 storefronts and product pages. HTTP only: the listings come from
 catalog.search and catalog.queries, each page in a fixed number of statements."""
+
 from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from marketplace import pagecache
 from marketplace.catalog import queries
@@ -51,13 +52,21 @@ def _pager_args(**view_args) -> dict:
 def _render_listing(params: SearchParams, errors: dict, categories: list, **page) -> str:
     """A product grid with its filter form and pager (search, sector and category pages)."""
     result = search_products(params)
-    category_groups = [(sector_name(sector), list(items))
-                       for sector, items in groupby(categories, key=lambda c: c.sector)]
+    category_groups = [
+        (sector_name(sector), list(items)) for sector, items in groupby(categories, key=lambda c: c.sector)
+    ]
     return render_template(
-        "catalog/listing.html", result=result, params=params, errors=errors,
-        sort=params.effective_sort, category_groups=category_groups, cities=queries.cities(),
-        sectors=sector_choices(), suggestions=SUGGESTIONS,
-        pager_args=_pager_args(**(request.view_args or {})), **page,
+        "catalog/listing.html",
+        result=result,
+        params=params,
+        errors=errors,
+        sort=params.effective_sort,
+        category_groups=category_groups,
+        cities=queries.cities(),
+        sectors=sector_choices(),
+        suggestions=SUGGESTIONS,
+        pager_args=_pager_args(**(request.view_args or {})),
+        **page,
     )
 
 
@@ -72,9 +81,13 @@ def home():
     for c in queries.categories():
         first_per_sector.setdefault(c.sector, c)
     return render_template(
-        "catalog/home.html", expo=expo, expo_state=expo_state(expo) if expo else None,
-        featured=expo_queries.featured_stores(), products=latest_products(_per_page()),
-        categories=list(first_per_sector.values()), sectors=sector_choices(),
+        "catalog/home.html",
+        expo=expo,
+        expo_state=expo_state(expo) if expo else None,
+        featured=expo_queries.featured_stores(),
+        products=latest_products(_per_page()),
+        categories=list(first_per_sector.values()),
+        sectors=sector_choices(),
     )
 
 
@@ -110,8 +123,7 @@ def category(slug: str):
         abort(404)
     params, errors = parse_search_args(request.args, per_page=_per_page())
     params.category, params.category_id = slug, current.id
-    return _render_listing(params, errors, categories, heading=None, current_category=current,
-                           fixed="category")
+    return _render_listing(params, errors, categories, heading=None, current_category=current, fixed="category")
 
 
 @bp.get("/stores")
@@ -121,8 +133,15 @@ def stores():
     sector = request.args.get("sector") if request.args.get("sector") in SECTORS else None
     city = (request.args.get("city") or "").strip()[:80] or None
     result = queries.store_page(sector, city, page_arg(), _per_page())
-    return render_template("catalog/stores.html", result=result, sector=sector, city=city,
-                           sectors=sector_choices(), cities=queries.cities(), pager_args=_pager_args())
+    return render_template(
+        "catalog/stores.html",
+        result=result,
+        sector=sector,
+        city=city,
+        sectors=sector_choices(),
+        cities=queries.cities(),
+        pager_args=_pager_args(),
+    )
 
 
 @bp.get("/stores/<slug>")
@@ -131,11 +150,18 @@ def store(slug: str):
     """A storefront and its active products. :raise 404: unknown or not approved store."""
     store = get_selling_store(slug)
     params, errors = parse_search_args(request.args, per_page=_per_page())
-    result = search_products(SearchParams(q=params.q, store_id=store.id, sort=params.sort,
-                                          page=params.page, per_page=params.per_page))
-    return render_template("catalog/store.html", store=store, result=result, params=params,
-                           sort=params.effective_sort, pager_args=_pager_args(slug=slug),
-                           store_url=absolute_url("catalog.store", slug=slug))
+    result = search_products(
+        SearchParams(q=params.q, store_id=store.id, sort=params.sort, page=params.page, per_page=params.per_page)
+    )
+    return render_template(
+        "catalog/store.html",
+        store=store,
+        result=result,
+        params=params,
+        sort=params.effective_sort,
+        pager_args=_pager_args(slug=slug),
+        store_url=absolute_url("catalog.store", slug=slug),
+    )
 
 
 @bp.get("/products/<int:product_id>")
@@ -146,8 +172,14 @@ def product(product_id: int):
     more = [c for c in latest_products(5, store_id=product.store_id) if c.id != product.id][:4]
     prices = [v.price for v in product.variants] or [product.price_min]
     return render_template(
-        "catalog/product.html", product=product, variants=product.variants, store=product.store,
-        images=product.images, more=more, price_from=min(prices), price_varies=min(prices) != max(prices),
+        "catalog/product.html",
+        product=product,
+        variants=product.variants,
+        store=product.store,
+        images=product.images,
+        more=more,
+        price_from=min(prices),
+        price_varies=min(prices) != max(prices),
         product_url=absolute_url("catalog.product", product_id=product.id),
         own_store=_sells_here(product.store_id),
     )
@@ -156,5 +188,6 @@ def product(product_id: int):
 def _sells_here(store_id: int) -> bool:
     """Whether the signed-in user belongs to the store, so the page offers no purchase it would refuse.
     Only sellers can (joining a store makes one), so shoppers and visitors cost no statement."""
-    return bool(current_user.is_authenticated and current_user.has_role("seller")
-                and interest.is_member(store_id, current_user))
+    return bool(
+        current_user.is_authenticated and current_user.has_role("seller") and interest.is_member(store_id, current_user)
+    )

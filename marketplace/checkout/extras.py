@@ -5,6 +5,7 @@ The core asks each chosen extra for its price once per store's order
 prices of the group's lines), adds it to that order's total and so to the
 payment. An extra's price of 0 means "not for this order".
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod

@@ -1,6 +1,7 @@
 """The checkout form: the shipping address, the payment method, extras, and two
 hidden fields — the cart's fingerprint as the shopper saw it, and an
 idempotency key so a double submit makes one set of orders."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -17,17 +18,32 @@ def _required():
 
 class CheckoutForm(FlaskForm):
     name = StringField(_l("Nama penerima"), validators=[_required()], render_kw={"autocomplete": "name"})
-    phone = TelField(_l("Nomor telepon"), validators=[_required()],
-                     render_kw={"autocomplete": "tel", "placeholder": "0812-3456-7890"})
-    address = TextAreaField(_l("Alamat lengkap"), validators=[_required()],
-                            render_kw={"autocomplete": "street-address", "rows": 3,
-                                       "placeholder": _l("Jalan, nomor rumah, RT/RW, kelurahan, kecamatan")})
+    phone = TelField(
+        _l("Nomor telepon"),
+        validators=[_required()],
+        render_kw={"autocomplete": "tel", "placeholder": "0812-3456-7890"},
+    )
+    address = TextAreaField(
+        _l("Alamat lengkap"),
+        validators=[_required()],
+        render_kw={
+            "autocomplete": "street-address",
+            "rows": 3,
+            "placeholder": _l("Jalan, nomor rumah, RT/RW, kelurahan, kecamatan"),
+        },
+    )
     city = StringField(_l("Kota/kabupaten"), validators=[_required()], render_kw={"autocomplete": "address-level2"})
-    postal_code = StringField(_l("Kode pos"), validators=[_required()],
-                              render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 5})
+    postal_code = StringField(
+        _l("Kode pos"),
+        validators=[_required()],
+        render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 5},
+    )
     # the service judges the choice (a method switched off meanwhile gets a clear message)
-    payment_method = RadioField(_l("Metode pembayaran"), validate_choice=False,
-                                validators=[InputRequired(message=_l("Pilih metode pembayaran."))])
+    payment_method = RadioField(
+        _l("Metode pembayaran"),
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Pilih metode pembayaran."))],
+    )
     extras = SelectMultipleField(_l("Tambahan"), validate_choice=False)
     cart_version = HiddenField()
     idempotency_key = HiddenField()

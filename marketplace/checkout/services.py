@@ -13,6 +13,7 @@ the first (:func:`find_submission`), or — when both race — fails on the
 unique key with :class:`AlreadySubmitted`, and its caller rolls back and
 answers with the first one's result.
 """
+
 from __future__ import annotations
 
 import logging
@@ -91,6 +92,7 @@ class CheckoutResult:
 
 # --- the steps ---------------------------------------------------------------------------
 
+
 def new_idempotency_key() -> str:
     return secrets.token_urlsafe(18)
 
@@ -138,8 +140,9 @@ def validate_shipping(raw) -> dict:
 def claim_submission(user, key: str, method: PaymentMethod) -> Checkout:
     """Write the checkout row first: a parallel submission with the same key waits here, then fails."""
     try:
-        return rows.insert_returning(Checkout, [{"user_id": user.id, "idempotency_key": key,
-                                                 "payment_method": method.id}])[0]
+        return rows.insert_returning(
+            Checkout, [{"user_id": user.id, "idempotency_key": key, "payment_method": method.id}]
+        )[0]
     except IntegrityError as exc:
         raise AlreadySubmitted(key) from exc
 
@@ -153,8 +156,12 @@ def validate_cart(user, expected_version: str | None = None) -> tuple[int, CartV
     if view.empty or view.cart_id is None:  # no cart at all is an empty one
         raise CartChanged(_("Keranjang Anda kosong."))
     if expected_version and expected_version != view.version:
-        raise CartChanged(_("Isi keranjang, harga, atau stok berubah sejak Anda membukanya. "
-                            "Periksa lagi sebelum membayar; belum ada yang dipesan."))
+        raise CartChanged(
+            _(
+                "Isi keranjang, harga, atau stok berubah sejak Anda membukanya. "
+                "Periksa lagi sebelum membayar; belum ada yang dipesan."
+            )
+        )
     problems = view.problems
     if problems:
         flawed = [line for line in view.lines if line.item_id in problems]
@@ -177,8 +184,9 @@ def offered_extras(view: CartView | None) -> list[CheckoutExtra]:
     try:
         offered = plugin_api.gather("checkout_extras", loud=True, cart=view)
     except plugin_api.PluginFailure as exc:
-        raise payments.PaymentUnavailable(_("Layanan tambahan checkout sedang bermasalah. Tidak ada yang "
-                                            "dicatat; coba lagi sebentar lagi.")) from exc
+        raise payments.PaymentUnavailable(
+            _("Layanan tambahan checkout sedang bermasalah. Tidak ada yang dicatat; coba lagi sebentar lagi.")
+        ) from exc
     unique: dict[str, CheckoutExtra] = {}
     for extra in offered:
         unique.setdefault(extra.id, extra)
@@ -211,8 +219,12 @@ def _extra_price(extra: CheckoutExtra, group: StoreGroup) -> int:
         raise
     except Exception as exc:
         log.exception("checkout extra %s failed to price", extra.id)
-        raise payments.PaymentUnavailable(_("Layanan tambahan \"%(name)s\" sedang bermasalah. Tidak ada yang "
-                                            "dicatat; coba lagi tanpa tambahan itu.", name=str(extra.name))) from exc
+        raise payments.PaymentUnavailable(
+            _(
+                'Layanan tambahan "%(name)s" sedang bermasalah. Tidak ada yang dicatat; coba lagi tanpa tambahan itu.',
+                name=str(extra.name),
+            )
+        ) from exc
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         log.error("checkout extra %s priced %r", extra.id, amount)
         raise payments.PaymentUnavailable()
@@ -234,27 +246,40 @@ def reserve_stock(priced: list[PricedOrder]) -> None:
             for done_id, quantity in taken:
                 stock.release(done_id, quantity)
             left = stock.variant_facts([variant_id]).get(variant_id)
-            message = _("Stok %(name)s tidak cukup: tersisa %(n)d. Belum ada yang dipesan; ubah jumlahnya lalu "
-                        "coba lagi.", name=names[variant_id], n=left.stock if left else 0)
+            message = _(
+                "Stok %(name)s tidak cukup: tersisa %(n)d. Belum ada yang dipesan; ubah jumlahnya lalu coba lagi.",
+                name=names[variant_id],
+                n=left.stock if left else 0,
+            )
             raise OutOfStock(message, fields={f"variants.{variant_id}": message})
         taken.append((variant_id, wanted[variant_id]))
 
 
-def create_orders_and_payment(user, checkout: Checkout, priced: list[PricedOrder], address: dict,
-                              method: PaymentMethod):
+def create_orders_and_payment(
+    user, checkout: Checkout, priced: list[PricedOrder], address: dict, method: PaymentMethod
+):
     total = sum(part.total for part in priced)
     payment = payments.create_payment(checkout_id=checkout.id, user_id=user.id, method=method, amount=total)
-    placed = orders.create_orders(checkout_id=checkout.id, payment_id=payment.id, user=user,
-                                  parts=[(part.group, part.extras) for part in priced], address=address, method=method)
+    placed = orders.create_orders(
+        checkout_id=checkout.id,
+        payment_id=payment.id,
+        user=user,
+        parts=[(part.group, part.extras) for part in priced],
+        address=address,
+        method=method,
+    )
     return placed, payment
 
 
 def start_payment(checkout: Checkout, payment, method: PaymentMethod) -> PaymentStart:
     """Ask the method how to pay; the checkout row keeps the answer and the total (one UPDATE)."""
     start = payments.start_payment(payment, method)
-    rows.write_through(checkout, total=payment.amount,
-                       redirect_url=(start.redirect_url or None) and start.redirect_url[:500],
-                       instructions=(start.instructions or None) and str(start.instructions)[:2000])
+    rows.write_through(
+        checkout,
+        total=payment.amount,
+        redirect_url=(start.redirect_url or None) and start.redirect_url[:500],
+        instructions=(start.instructions or None) and str(start.instructions)[:2000],
+    )
     return start
 
 
@@ -262,14 +287,23 @@ def announce(placed: list, start: PaymentStart, priced: list[PricedOrder]) -> No
     """Events for plugins (isolated) and e-mails, sent after the commit."""
     for order in placed:
         plugin_api.notify("order_placed", order=order)
-    notifications.order_placed(placed, start.instructions,
-                               owners={part.group.store_id: part.group.contact for part in priced})
+    notifications.order_placed(
+        placed, start.instructions, owners={part.group.store_id: part.group.contact for part in priced}
+    )
 
 
 # --- the whole checkout ----------------------------------------------------------------
 
-def place_orders(user, *, payment_method: str | None, shipping, extras=None, idempotency_key: str | None = None,
-                 cart_version: str | None = None) -> CheckoutResult:
+
+def place_orders(
+    user,
+    *,
+    payment_method: str | None,
+    shipping,
+    extras=None,
+    idempotency_key: str | None = None,
+    cart_version: str | None = None,
+) -> CheckoutResult:
     """Check out the user's cart. Raises ValidationError (422), Conflict (409:
     empty or changed cart, short stock, no payment method), PaymentUnavailable (503),
     AlreadySubmitted (a parallel duplicate: roll back, then :func:`replay`)."""
@@ -296,16 +330,16 @@ def place_orders(user, *, payment_method: str | None, shipping, extras=None, ide
     # session row and is refused), and queued mail is dropped with the transaction.
     reserve_stock(priced)
     db.session.flush()
-    return CheckoutResult(checkout, placed, payment, start,
-                          store_slugs={part.group.store_id: part.group.store_slug for part in priced})
+    return CheckoutResult(
+        checkout, placed, payment, start, store_slugs={part.group.store_id: part.group.store_slug for part in priced}
+    )
 
 
 def find_submission(user, key: str | None) -> CheckoutResult | None:
     """The result of the user's earlier checkout with this key, or None."""
     if not key:
         return None
-    checkout = db.session.scalar(select(Checkout).where(Checkout.user_id == user.id,
-                                                        Checkout.idempotency_key == key))
+    checkout = db.session.scalar(select(Checkout).where(Checkout.user_id == user.id, Checkout.idempotency_key == key))
     return result_of(checkout, replayed=True) if checkout else None
 
 

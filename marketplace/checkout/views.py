@@ -1,4 +1,5 @@
 """The checkout page (HTTP only; checkout.services runs the steps)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -38,8 +39,9 @@ def _page(form: CheckoutForm, status: int = 200):
     methods, extras, unavailable = _offers(form, cart_view)
     if unavailable and not form.form_errors:
         form.form_errors = [unavailable]
-    return render_template("checkout/checkout.html", form=form, cart=cart_view, methods=methods, extras=extras,
-                           unavailable=unavailable), status
+    return render_template(
+        "checkout/checkout.html", form=form, cart=cart_view, methods=methods, extras=extras, unavailable=unavailable
+    ), status
 
 
 @bp.get("/checkout")
@@ -64,9 +66,14 @@ def submit():
         return _page(form, 422)
     shipping = {k: getattr(form, k).data for k in ("name", "phone", "address", "city", "postal_code")}
     try:
-        result = services.place_orders(current_user, payment_method=form.payment_method.data, shipping=shipping,
-                                       extras=form.extras.data, idempotency_key=form.idempotency_key.data,
-                                       cart_version=form.cart_version.data)
+        result = services.place_orders(
+            current_user,
+            payment_method=form.payment_method.data,
+            shipping=shipping,
+            extras=form.extras.data,
+            idempotency_key=form.idempotency_key.data,
+            cart_version=form.cart_version.data,
+        )
         redirect_url, checkout_id = result.checkout.redirect_url, result.checkout.id  # before the commit expires them
         db.session.commit()
     except services.AlreadySubmitted as exc:

@@ -23,12 +23,16 @@ class Expo(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
-    exhibitors: Mapped[list["Exhibitor"]] = relationship(
-        back_populates="expo", lazy="raise_on_sql", order_by="Exhibitor.rank",
+    exhibitors: Mapped[list[Exhibitor]] = relationship(
+        back_populates="expo",
+        lazy="raise_on_sql",
+        order_by="Exhibitor.rank",
         cascade="all, delete-orphan",
     )
-    zones: Mapped[list["ExpoZone"]] = relationship(
-        back_populates="expo", lazy="raise_on_sql", order_by="[ExpoZone.position, ExpoZone.id]",
+    zones: Mapped[list[ExpoZone]] = relationship(
+        back_populates="expo",
+        lazy="raise_on_sql",
+        order_by="[ExpoZone.position, ExpoZone.id]",
         cascade="all, delete-orphan",
     )
 

@@ -4,6 +4,7 @@ vendors and an expo's exhibitors, each in one statement.
 Only approved stores are returned: a suspended exhibitor disappears from the
 hall and from the home page without the agency having to edit the expo.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,8 +29,9 @@ def newest_expo() -> Expo | None:
 
 def expo_with_zones(slug: str) -> Expo:
     """An expo with its zones loaded, in one statement. :raise NotFound: unknown slug."""
-    expo = db.session.scalars(
-        select(Expo).options(joinedload(Expo.zones)).where(Expo.slug == slug)).unique().one_or_none()
+    expo = (
+        db.session.scalars(select(Expo).options(joinedload(Expo.zones)).where(Expo.slug == slug)).unique().one_or_none()
+    )
     if expo is None:
         raise NotFound(_("Expo tidak ditemukan."))
     return expo
@@ -37,8 +39,11 @@ def expo_with_zones(slug: str) -> Expo:
 
 def expos_with_zones() -> list[Expo]:
     """Every expo with its zones, the newest first (one statement)."""
-    return list(db.session.scalars(
-        select(Expo).options(joinedload(Expo.zones)).order_by(Expo.starts_at.desc(), Expo.id.desc())).unique())
+    return list(
+        db.session.scalars(
+            select(Expo).options(joinedload(Expo.zones)).order_by(Expo.starts_at.desc(), Expo.id.desc())
+        ).unique()
+    )
 
 
 def live_exhibitor_ids() -> set[int]:
@@ -52,7 +57,9 @@ def live_exhibitor_ids() -> set[int]:
     at = now()
     rows = db.session.execute(
         select(Exhibitor.store_id, Expo.starts_at, Expo.ends_at)
-        .join(Expo, Expo.id == Exhibitor.expo_id).where(Expo.ends_at >= at)).all()
+        .join(Expo, Expo.id == Exhibitor.expo_id)
+        .where(Expo.ends_at >= at)
+    ).all()
     live = {store_id for store_id, starts, _ends in rows if starts <= at}
     changes = [starts if starts > at else ends for _id, starts, ends in rows]
     if changes:
@@ -66,10 +73,12 @@ def store_expo_change(store_id_column, at: datetime | None = None):
     """An SQL scalar: when the expo badge of the store of ``store_id_column`` changes next
     (an expo it exhibits in opens or closes), NULL when never; for the page cache."""
     at = at or now()
-    return (select(func.min(case((Expo.starts_at > at, Expo.starts_at), else_=Expo.ends_at)))
-            .join(Exhibitor, Exhibitor.expo_id == Expo.id)
-            .where(Exhibitor.store_id == store_id_column, Expo.ends_at >= at)
-            .scalar_subquery())
+    return (
+        select(func.min(case((Expo.starts_at > at, Expo.starts_at), else_=Expo.ends_at)))
+        .join(Exhibitor, Exhibitor.expo_id == Expo.id)
+        .where(Exhibitor.store_id == store_id_column, Expo.ends_at >= at)
+        .scalar_subquery()
+    )
 
 
 def remember_live_exhibitors(store_ids: set[int]) -> None:
@@ -81,18 +90,24 @@ def remember_live_exhibitors(store_ids: set[int]) -> None:
 
 def featured_stores() -> list[Store]:
     """The agency's featured vendors that are selling, in the agency's order."""
-    return list(db.session.scalars(
-        select(Store).join(FeaturedStore, FeaturedStore.store_id == Store.id)
-        .where(Store.status == "approved")
-        .order_by(FeaturedStore.position, Store.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Store)
+            .join(FeaturedStore, FeaturedStore.store_id == Store.id)
+            .where(Store.status == "approved")
+            .order_by(FeaturedStore.position, Store.id)
+        )
+    )
 
 
 def exhibitors(expo: Expo) -> list[Exhibitor]:
     """The expo's exhibitors with their (approved) stores loaded, by zone and rank."""
-    return list(db.session.scalars(
-        select(Exhibitor).join(Exhibitor.store)
-        .options(contains_eager(Exhibitor.store))
-        .where(Exhibitor.expo_id == expo.id, Store.status == "approved")
-        .order_by(Exhibitor.zone, Exhibitor.rank, Exhibitor.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Exhibitor)
+            .join(Exhibitor.store)
+            .options(contains_eager(Exhibitor.store))
+            .where(Exhibitor.expo_id == expo.id, Store.status == "approved")
+            .order_by(Exhibitor.zone, Exhibitor.rank, Exhibitor.id)
+        )
+    )

@@ -4,9 +4,10 @@ Times are stored in UTC; the agency types them in Asia/Jakarta time
 (:func:`parse_local_datetime`). An exhibitor names its zone by the zone's
 slug; an expo without zones accepts any zone (a sector slug, as before zones).
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -29,7 +30,7 @@ def get_expo(slug: str) -> Expo:
 
 
 def expo_state(expo: Expo, at: datetime | None = None) -> str:
-    """"upcoming", "live" or "ended"."""
+    """ "upcoming", "live" or "ended"."""
     at = at or now()
     if at < expo.starts_at:
         return "upcoming"
@@ -64,7 +65,7 @@ def parse_local_datetime(raw, field: str, end_of_day: bool = False) -> datetime:
     inputs.check_year(value, field)  # a zone applied to year 1 or 9999 leaves datetime's range
     if value.tzinfo is None:
         value = value.replace(tzinfo=JAKARTA)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _check_expo_fields(name: str, starts_at, ends_at) -> dict:
@@ -82,8 +83,15 @@ def _check_expo_fields(name: str, starts_at, ends_at) -> dict:
     return errors
 
 
-def create_expo(actor, slug: str, name: str, starts_at: datetime, ends_at: datetime, description: str = "",
-                zones: list[str] | None = None) -> Expo:
+def create_expo(
+    actor,
+    slug: str,
+    name: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    description: str = "",
+    zones: list[str] | None = None,
+) -> Expo:
     """A new expo; ``zones`` are the names of its halls, in order. :raise Conflict: slug taken."""
     from marketplace.stores.services import slugify
 
@@ -93,8 +101,9 @@ def create_expo(actor, slug: str, name: str, starts_at: datetime, ends_at: datet
         raise ValidationError(fields=errors)
     if db.session.scalar(select(Expo.id).where(Expo.slug == slug)):
         raise Conflict(_("Slug expo sudah dipakai."), fields={"slug": _("Slug expo sudah dipakai.")})
-    expo = Expo(slug=slug, name=name.strip(), starts_at=starts_at, ends_at=ends_at,
-                description=(description or "").strip())
+    expo = Expo(
+        slug=slug, name=name.strip(), starts_at=starts_at, ends_at=ends_at, description=(description or "").strip()
+    )
     db.session.add(expo)
     db.session.flush()
     audit.record(actor, "expo.created", "expo", expo.id)
@@ -103,8 +112,7 @@ def create_expo(actor, slug: str, name: str, starts_at: datetime, ends_at: datet
     return expo
 
 
-def update_expo(actor, expo: Expo, name: str, starts_at: datetime, ends_at: datetime,
-                description: str = "") -> Expo:
+def update_expo(actor, expo: Expo, name: str, starts_at: datetime, ends_at: datetime, description: str = "") -> Expo:
     """Change an expo's name, dates and description (its slug stays: links keep working)."""
     errors = _check_expo_fields(name, starts_at, ends_at)
     if errors:
@@ -136,9 +144,11 @@ def list_expos() -> list[Expo]:
 
 # --- zones ---------------------------------------------------------------------------
 
+
 def zones_of(expo: Expo) -> list[ExpoZone]:
-    return list(db.session.scalars(
-        select(ExpoZone).where(ExpoZone.expo_id == expo.id).order_by(ExpoZone.position, ExpoZone.id)))
+    return list(
+        db.session.scalars(select(ExpoZone).where(ExpoZone.expo_id == expo.id).order_by(ExpoZone.position, ExpoZone.id))
+    )
 
 
 def _zone(expo: Expo, slug: str) -> ExpoZone:
@@ -158,8 +168,9 @@ def add_zone(actor, expo: Expo, name: str, slug: str | None = None) -> ExpoZone:
     slug = slugify(slug or name, max_len=40)
     if db.session.scalar(select(ExpoZone.id).where(ExpoZone.expo_id == expo.id, ExpoZone.slug == slug)):
         raise Conflict(_("Zona %(slug)s sudah ada.", slug=slug), fields={"zone_name": _("Zona ini sudah ada.")})
-    position = db.session.scalar(select(func.coalesce(func.max(ExpoZone.position) + 1, 0))
-                                 .where(ExpoZone.expo_id == expo.id))
+    position = db.session.scalar(
+        select(func.coalesce(func.max(ExpoZone.position) + 1, 0)).where(ExpoZone.expo_id == expo.id)
+    )
     zone = ExpoZone(expo_id=expo.id, slug=slug, name=name, position=position)
     db.session.add(zone)
     db.session.flush()
@@ -195,8 +206,9 @@ def move_zone(actor, expo: Expo, slug: str, step: int) -> None:
 def remove_zone(actor, expo: Expo, slug: str) -> None:
     """Remove an empty zone. :raise Conflict: exhibitors are still in it."""
     zone = _zone(expo, slug)
-    used = db.session.scalar(select(func.count()).select_from(Exhibitor)
-                             .where(Exhibitor.expo_id == expo.id, Exhibitor.zone == slug))
+    used = db.session.scalar(
+        select(func.count()).select_from(Exhibitor).where(Exhibitor.expo_id == expo.id, Exhibitor.zone == slug)
+    )
     if used:
         raise Conflict(_("Zona %(name)s masih berisi %(n)d peserta; pindahkan dulu.", name=zone.name, n=used))
     db.session.delete(zone)
@@ -227,18 +239,19 @@ def _check_booth(expo: Expo, booth: str, except_store_id: int | None = None) -> 
     if len(booth) > 20:
         raise ValidationError(fields={"booth": _("Nomor stan maksimal 20 karakter.")})
     if booth:
-        holder = db.session.scalar(select(Exhibitor.store_id).where(
-            Exhibitor.expo_id == expo.id, func.lower(Exhibitor.booth) == booth.lower()))
+        holder = db.session.scalar(
+            select(Exhibitor.store_id).where(Exhibitor.expo_id == expo.id, func.lower(Exhibitor.booth) == booth.lower())
+        )
         if holder is not None and holder != except_store_id:
-            raise Conflict(_("Stan %(b)s sudah dipakai peserta lain.", b=booth),
-                           fields={"booth": _("Stan ini sudah dipakai.")})
+            raise Conflict(
+                _("Stan %(b)s sudah dipakai peserta lain.", b=booth), fields={"booth": _("Stan ini sudah dipakai.")}
+            )
     return booth
 
 
 def add_exhibitor(actor, expo: Expo, store: Store, booth: str = "", zone: str = "") -> Exhibitor:
     """Put a store in the expo at a booth (unique in the expo) and a zone. :raise Conflict: already in."""
-    existing = db.session.scalar(
-        select(Exhibitor).where(Exhibitor.expo_id == expo.id, Exhibitor.store_id == store.id))
+    existing = db.session.scalar(select(Exhibitor).where(Exhibitor.expo_id == expo.id, Exhibitor.store_id == store.id))
     if existing:
         raise Conflict(_("Toko ini sudah menjadi peserta expo."), fields={"store": _("Sudah menjadi peserta.")})
     _not_own_booth(actor, store)
@@ -256,8 +269,12 @@ def add_exhibitor(actor, expo: Expo, store: Store, booth: str = "", zone: str = 
 
 def _not_own_booth(actor, store: Store) -> None:
     """An officer does not give its own store a place (or a better booth) in an expo."""
-    interest.refuse_own_store(store.id, actor, _("Anda anggota toko %(store)s; stan toko sendiri diatur oleh "
-                                                 "petugas lain.", store=store.name), field="store")
+    interest.refuse_own_store(
+        store.id,
+        actor,
+        _("Anda anggota toko %(store)s; stan toko sendiri diatur oleh petugas lain.", store=store.name),
+        field="store",
+    )
 
 
 def _exhibitor(expo: Expo, store: Store) -> Exhibitor:
@@ -285,16 +302,25 @@ def remove_exhibitor(actor, expo: Expo, store: Store) -> None:
 
 def exhibitors_for_console(expo: Expo) -> list[Exhibitor]:
     """Every exhibitor with its store loaded, whatever the store's status, by booth."""
-    return list(db.session.scalars(
-        select(Exhibitor).join(Exhibitor.store).options(contains_eager(Exhibitor.store))
-        .where(Exhibitor.expo_id == expo.id).order_by(Exhibitor.zone, Exhibitor.booth, Exhibitor.id)))
+    return list(
+        db.session.scalars(
+            select(Exhibitor)
+            .join(Exhibitor.store)
+            .options(contains_eager(Exhibitor.store))
+            .where(Exhibitor.expo_id == expo.id)
+            .order_by(Exhibitor.zone, Exhibitor.booth, Exhibitor.id)
+        )
+    )
 
 
 def exhibitions_of(store: Store) -> list[tuple[Expo, Exhibitor]]:
     """The expos a store exhibits in, with its booth, newest first (one statement)."""
     rows = db.session.execute(
-        select(Expo, Exhibitor).join(Exhibitor, Exhibitor.expo_id == Expo.id)
-        .where(Exhibitor.store_id == store.id).order_by(Expo.starts_at.desc())).all()
+        select(Expo, Exhibitor)
+        .join(Exhibitor, Exhibitor.expo_id == Expo.id)
+        .where(Exhibitor.store_id == store.id)
+        .order_by(Expo.starts_at.desc())
+    ).all()
     return [(row[0], row[1]) for row in rows]
 
 
@@ -302,15 +328,19 @@ def exhibiting_now(store_id_column, at: datetime | None = None):
     """An SQL EXISTS that is true when the store of ``store_id_column`` exhibits in a
     running expo: lets another domain's query carry the expo badge without a statement of its own."""
     at = at or now()
-    return (select(Exhibitor.id).join(Expo, Expo.id == Exhibitor.expo_id)
-            .where(Exhibitor.store_id == store_id_column, Expo.starts_at <= at, Expo.ends_at >= at)
-            .exists())
+    return (
+        select(Exhibitor.id)
+        .join(Expo, Expo.id == Exhibitor.expo_id)
+        .where(Exhibitor.store_id == store_id_column, Expo.starts_at <= at, Expo.ends_at >= at)
+        .exists()
+    )
 
 
 def exhibitor_store_ids(expo_slug: str) -> list[int]:
     expo = get_expo(expo_slug)
-    return list(db.session.scalars(
-        select(Exhibitor.store_id).where(Exhibitor.expo_id == expo.id).order_by(Exhibitor.rank)))
+    return list(
+        db.session.scalars(select(Exhibitor.store_id).where(Exhibitor.expo_id == expo.id).order_by(Exhibitor.rank))
+    )
 
 
 def featured_store_ids() -> list[int]:

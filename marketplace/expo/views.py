@@ -1,4 +1,5 @@
 """The public expo hall: banner, dates, state, and the booths zone by zone."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -63,8 +64,17 @@ def hall(slug: str):
     pagecache.expires_at(next_change(expo))
     if state == "upcoming":
         pagecache.expires_within(60)  # "opens in 3 minutes"
-    opens_in = format_timedelta(expo.starts_at - now(), granularity="minute", add_direction=True) \
-        if state == "upcoming" else None
+    opens_in = (
+        format_timedelta(expo.starts_at - now(), granularity="minute", add_direction=True)
+        if state == "upcoming"
+        else None
+    )
     zones = hall_zones(expo, queries.exhibitors(expo))
-    return render_template("expo/hall.html", expo=expo, state=state, opens_in=opens_in, zones=zones,
-                           booths=sum(len(z.exhibitors) for z in zones))
+    return render_template(
+        "expo/hall.html",
+        expo=expo,
+        state=state,
+        opens_in=opens_in,
+        zones=zones,
+        booths=sum(len(z.exhibitors) for z in zones),
+    )

@@ -4,6 +4,7 @@ Every row has a unique ``key`` naming the fact it records (``sale:<order id>``,
 ``commission:<order id>``, ``refund:<order id>``, ``payout:<payout id>``...), so
 the same fact can never be written twice, whichever path tries.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

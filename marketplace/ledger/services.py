@@ -11,6 +11,7 @@ Decisions (docs/PAYMENTS.md):
 - a payout debits the balance; it may not exceed the balance.
 Every row has a unique key, so each fact is written once.
 """
+
 from __future__ import annotations
 
 import csv
@@ -74,11 +75,25 @@ def credit_sale(order) -> None:
         return
     bps = order.commission_bps or 0
     commission = commission_of(order.total, bps)
-    _add_once(f"sale:{order.id}", store_id=order.store_id, order_id=order.id, kind="sale",
-              amount=order.total, commission_bps=bps, note=order.number)
+    _add_once(
+        f"sale:{order.id}",
+        store_id=order.store_id,
+        order_id=order.id,
+        kind="sale",
+        amount=order.total,
+        commission_bps=bps,
+        note=order.number,
+    )
     if commission:
-        _add_once(f"commission:{order.id}", store_id=order.store_id, order_id=order.id, kind="commission",
-                  amount=-commission, commission_bps=bps, note=order.number)
+        _add_once(
+            f"commission:{order.id}",
+            store_id=order.store_id,
+            order_id=order.id,
+            kind="commission",
+            amount=-commission,
+            commission_bps=bps,
+            note=order.number,
+        )
 
 
 def debit_refund(order, amount: int | None = None, reference: str = "") -> None:
@@ -90,23 +105,41 @@ def debit_refund(order, amount: int | None = None, reference: str = "") -> None:
     amount = order.total if amount is None else amount
     bps = sale.commission_bps or 0
     suffix = f":{reference}" if reference else ""
-    if _add_once(f"refund:{order.id}{suffix}", store_id=sale.store_id, order_id=order.id, kind="refund",
-                 amount=-amount, commission_bps=bps, note=order.number) is None:
+    if (
+        _add_once(
+            f"refund:{order.id}{suffix}",
+            store_id=sale.store_id,
+            order_id=order.id,
+            kind="refund",
+            amount=-amount,
+            commission_bps=bps,
+            note=order.number,
+        )
+        is None
+    ):
         return
     back = commission_of(amount, bps)
     if back:
-        _add_once(f"commission-return:{order.id}{suffix}", store_id=sale.store_id, order_id=order.id,
-                  kind="commission", amount=back, commission_bps=bps, note=order.number)
+        _add_once(
+            f"commission-return:{order.id}{suffix}",
+            store_id=sale.store_id,
+            order_id=order.id,
+            kind="commission",
+            amount=back,
+            commission_bps=bps,
+            note=order.number,
+        )
 
 
 # --- reading --------------------------------------------------------------------------------
 
+
 @dataclass
 class Summary:
-    earnings: int = 0      # sales credited
-    commission: int = 0    # commission kept by the marketplace (net of returns)
-    refunds: int = 0       # refunds debited
-    payouts: int = 0       # paid out
+    earnings: int = 0  # sales credited
+    commission: int = 0  # commission kept by the marketplace (net of returns)
+    refunds: int = 0  # refunds debited
+    payouts: int = 0  # paid out
     adjustments: int = 0
     entries: list = field(default_factory=list)
 
@@ -116,32 +149,46 @@ class Summary:
 
 
 def _sums(store_ids: list[int]) -> dict[tuple[int, str], int]:
-    rows = db.session.execute(select(LedgerEntry.store_id, LedgerEntry.kind, func.sum(LedgerEntry.amount))
-                              .where(LedgerEntry.store_id.in_(store_ids or [-1]))
-                              .group_by(LedgerEntry.store_id, LedgerEntry.kind))
+    rows = db.session.execute(
+        select(LedgerEntry.store_id, LedgerEntry.kind, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.store_id.in_(store_ids or [-1]))
+        .group_by(LedgerEntry.store_id, LedgerEntry.kind)
+    )
     return {(store_id, kind): int(total or 0) for store_id, kind, total in rows}
 
 
 def summary(store_id: int, with_entries: bool = True) -> Summary:
     sums = _sums([store_id])
-    result = Summary(earnings=sums.get((store_id, "sale"), 0), commission=-sums.get((store_id, "commission"), 0),
-                     refunds=-sums.get((store_id, "refund"), 0), payouts=-sums.get((store_id, "payout"), 0),
-                     adjustments=sums.get((store_id, "adjustment"), 0))
+    result = Summary(
+        earnings=sums.get((store_id, "sale"), 0),
+        commission=-sums.get((store_id, "commission"), 0),
+        refunds=-sums.get((store_id, "refund"), 0),
+        payouts=-sums.get((store_id, "payout"), 0),
+        adjustments=sums.get((store_id, "adjustment"), 0),
+    )
     if with_entries:
-        result.entries = list(db.session.scalars(select(LedgerEntry).where(LedgerEntry.store_id == store_id)
-                                                 .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())))
+        result.entries = list(
+            db.session.scalars(
+                select(LedgerEntry)
+                .where(LedgerEntry.store_id == store_id)
+                .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+            )
+        )
     return result
 
 
 def balance(store_id: int) -> int:
-    return int(db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0))
-                                 .where(LedgerEntry.store_id == store_id)) or 0)
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(LedgerEntry.store_id == store_id)
+        )
+        or 0
+    )
 
 
 def balances() -> dict[int, int]:
     """Every store's balance (store id → rupiah), for the finance page."""
-    rows = db.session.execute(select(LedgerEntry.store_id, func.sum(LedgerEntry.amount))
-                              .group_by(LedgerEntry.store_id))
+    rows = db.session.execute(select(LedgerEntry.store_id, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.store_id))
     return {store_id: int(total or 0) for store_id, total in rows}
 
 
@@ -156,11 +203,25 @@ def order_numbers(entries) -> dict[int, str]:
 
 def summary_json(store, result: Summary) -> dict:
     numbers = order_numbers(result.entries)
-    return {"store": store.slug, "earnings": result.earnings, "commission": result.commission,
-            "refunds": result.refunds, "payouts": result.payouts, "balance": result.balance,
-            "items": [{"at": e.created_at.isoformat(), "kind": e.kind, "order": numbers.get(e.order_id),
-                       "amount": e.amount, "commission_bps": e.commission_bps, "note": e.note}
-                      for e in result.entries]}
+    return {
+        "store": store.slug,
+        "earnings": result.earnings,
+        "commission": result.commission,
+        "refunds": result.refunds,
+        "payouts": result.payouts,
+        "balance": result.balance,
+        "items": [
+            {
+                "at": e.created_at.isoformat(),
+                "kind": e.kind,
+                "order": numbers.get(e.order_id),
+                "amount": e.amount,
+                "commission_bps": e.commission_bps,
+                "note": e.note,
+            }
+            for e in result.entries
+        ],
+    }
 
 
 def csv_export(store, result: Summary) -> str:
@@ -169,8 +230,16 @@ def csv_export(store, result: Summary) -> str:
     writer = csv.writer(out)
     writer.writerow(["tanggal", "jenis", "pesanan", "jumlah", "komisi_bps", "catatan"])
     for e in reversed(result.entries):
-        writer.writerow([e.created_at.isoformat(), e.kind, numbers.get(e.order_id, ""), e.amount,
-                         "" if e.commission_bps is None else e.commission_bps, _csv_safe(e.note)])
+        writer.writerow(
+            [
+                e.created_at.isoformat(),
+                e.kind,
+                numbers.get(e.order_id, ""),
+                e.amount,
+                "" if e.commission_bps is None else e.commission_bps,
+                _csv_safe(e.note),
+            ]
+        )
     writer.writerow(["saldo", "", "", result.balance, "", store.slug])
     return out.getvalue()
 
@@ -182,9 +251,10 @@ def _csv_safe(text: str) -> str:
 
 # --- payouts --------------------------------------------------------------------------------
 
+
 def record_payout(actor, store, amount, bank_reference: str, paid_on: date | None, note: str = "") -> Payout:
     """Finance transferred ``amount`` to ``store``: debit its balance (never below zero)."""
-    from marketplace.clock import to_jakarta, now
+    from marketplace.clock import now, to_jakarta
     from marketplace.stores.models import Store
 
     errors = {}
@@ -205,22 +275,40 @@ def record_payout(actor, store, amount, bank_reference: str, paid_on: date | Non
     if errors:
         raise ValidationError(fields=errors)
     if interest.is_member(store.id, actor):  # finance does not pay out a store it owns or works for
-        raise ValidationError(fields={"store": _("Anda anggota toko %(store)s; pencairan dananya dicatat oleh "
-                                                 "petugas keuangan lain.", store=store.name)})
+        raise ValidationError(
+            fields={
+                "store": _(
+                    "Anda anggota toko %(store)s; pencairan dananya dicatat oleh petugas keuangan lain.",
+                    store=store.name,
+                )
+            }
+        )
     # lock the store row so two payouts of one store cannot both pass the balance check
     db.session.scalar(select(Store.id).where(Store.id == store.id).with_for_update())
     available = balance(store.id)
     if amount > available:
         raise ValidationError(fields={"amount": _("Melebihi saldo toko (%(b)s).", b=_rupiah(available))})
-    payout = Payout(store_id=store.id, amount=amount, bank_reference=bank_reference,
-                    paid_on=paid_on or to_jakarta(now()).date(), note=(note or "").strip()[:500],
-                    recorded_by=getattr(actor, "id", None))
+    payout = Payout(
+        store_id=store.id,
+        amount=amount,
+        bank_reference=bank_reference,
+        paid_on=paid_on or to_jakarta(now()).date(),
+        note=(note or "").strip()[:500],
+        recorded_by=getattr(actor, "id", None),
+    )
     db.session.add(payout)
     db.session.flush()
-    _add_once(f"payout:{payout.id}", store_id=store.id, payout_id=payout.id, kind="payout", amount=-amount,
-              note=bank_reference)
-    audit.record(actor, "payout.recorded", "payout", payout.id, store_id=store.id, amount=amount,
-                 bank_reference=bank_reference)
+    _add_once(
+        f"payout:{payout.id}",
+        store_id=store.id,
+        payout_id=payout.id,
+        kind="payout",
+        amount=-amount,
+        note=bank_reference,
+    )
+    audit.record(
+        actor, "payout.recorded", "payout", payout.id, store_id=store.id, amount=amount, bank_reference=bank_reference
+    )
     return payout
 
 

@@ -1,4 +1,5 @@
 """Ledger pages: the seller's balance and its CSV, and finance's payouts (HTTP only)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -35,8 +36,13 @@ def seller():
     from marketplace.stores import services as stores
 
     store = services.store_for(current_user, request.args.get("store"))
-    return render_template("ledger/seller.html", store=store, stores=stores.stores_of(current_user),
-                           summary=(s := services.summary(store.id)), numbers=services.order_numbers(s.entries))
+    return render_template(
+        "ledger/seller.html",
+        store=store,
+        stores=stores.stores_of(current_user),
+        summary=(s := services.summary(store.id)),
+        numbers=services.order_numbers(s.entries),
+    )
 
 
 @bp.get("/seller/ledger.csv")
@@ -45,16 +51,18 @@ def seller_csv():
     """The store's ledger as CSV."""
     store = services.store_for(current_user, request.args.get("store"))
     body = services.csv_export(store, services.summary(store.id))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="saldo-{store.slug}.csv"'})
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="saldo-{store.slug}.csv"'}
+    )
 
 
 @bp.route("/finance/payouts", methods=["GET", "POST"])
 @login_required
 def payouts():
     """Balances of every store and the payout form (agency or admin finance); 403 for others."""
-    from marketplace.stores.models import Store
     from sqlalchemy import select
+
+    from marketplace.stores.models import Store
 
     agency_only()
     balances = services.balances()
@@ -66,10 +74,13 @@ def payouts():
         store = db.session.get(Store, form.store.data) if in_id_range(form.store.data) else None
         try:
             if not form.validate() or store is None:
-                raise ValidationError(fields={k: " ".join(str(e) for e in v) for k, v in form.errors.items()}
-                                      or {"store": _("Pilih toko.")})
-            services.record_payout(current_user, store, form.amount.data, form.bank_reference.data,
-                                   form.paid_on.data, form.note.data)
+                raise ValidationError(
+                    fields={k: " ".join(str(e) for e in v) for k, v in form.errors.items()}
+                    or {"store": _("Pilih toko.")}
+                )
+            services.record_payout(
+                current_user, store, form.amount.data, form.bank_reference.data, form.paid_on.data, form.note.data
+            )
             db.session.commit()
             flash(_("Pencairan dana dicatat."), "success")
             return redirect(url_for("ledger.payouts"))
@@ -77,5 +88,6 @@ def payouts():
             db.session.rollback()
             apply_errors(form, exc)
             status = 422
-    return render_template("ledger/payouts.html", form=form, stores=stores, balances=balances,
-                           recent=services.recent_payouts()), status
+    return render_template(
+        "ledger/payouts.html", form=form, stores=stores, balances=balances, recent=services.recent_payouts()
+    ), status

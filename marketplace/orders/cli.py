@@ -1,4 +1,5 @@
 """``flask orders expire``: cancel unpaid orders past their window and give their stock back."""
+
 from __future__ import annotations
 
 import click

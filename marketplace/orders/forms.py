@@ -1,4 +1,5 @@
 """Order forms: they carry CSRF and the raw values; orders.lifecycle judges them."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -24,6 +24,7 @@ concurrent change makes it 409, never a double move), and writes the order's
 history and an audit row. Stock goes back exactly once, with the one move out
 of a reserving state into ``cancelled``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from marketplace import audit, internals, plugin_api
+from marketplace.agency.assist import ASSISTANT
 from marketplace.catalog import stock
 from marketplace.clock import now
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
@@ -40,9 +42,7 @@ from marketplace.ledger import services as ledger
 from marketplace.orders import notifications
 from marketplace.orders.models import STATUS_LABELS, Order, OrderEvent, OrderLine
 from marketplace.payments import services as payments
-from marketplace.agency.assist import ASSISTANT
 from marketplace.stores import interest
-
 
 EXPIRED_REASON = "expired"
 
@@ -102,9 +102,11 @@ def capacities(order: Order, actor) -> set[str]:
 def allowed_moves(order: Order, actor) -> list[str]:
     """The statuses ``actor`` may move this order to now (for buttons)."""
     mine = capacities(order, actor)
-    return [to for (frm, to), move in MOVES.items()
-            if frm == order.status and _method_fits(order, move) and move.who & mine
-            and not _for_itself(to, mine)]
+    return [
+        to
+        for (frm, to), move in MOVES.items()
+        if frm == order.status and _method_fits(order, move) and move.who & mine and not _for_itself(to, mine)
+    ]
 
 
 def _method_fits(order: Order, move: Move) -> bool:
@@ -122,8 +124,15 @@ def _for_itself(to_status: str, mine: set[str]) -> bool:
     return bool(SELF_INTEREST.get(to_status, set()) & mine)
 
 
-def transition(order: Order, to_status: str, actor, *, reason: str | None = None,
-               courier: str | None = None, tracking_number: str | None = None) -> Order:
+def transition(
+    order: Order,
+    to_status: str,
+    actor,
+    *,
+    reason: str | None = None,
+    courier: str | None = None,
+    tracking_number: str | None = None,
+) -> Order:
     """Move ``order`` to ``to_status`` as ``actor`` (None: the system). Raises
     Conflict (illegal or concurrent move), PermissionDenied, ValidationError."""
     if to_status not in STATUS_LABELS:
@@ -132,22 +141,40 @@ def transition(order: Order, to_status: str, actor, *, reason: str | None = None
     old = order.status
     move = MOVES.get((old, to_status))
     if move is None or not _method_fits(order, move):
-        raise Conflict(_("Pesanan %(number)s berstatus \"%(old)s\" dan tidak bisa diubah menjadi \"%(new)s\".",
-                         number=order.number, old=STATUS_LABELS.get(old, old),
-                         new=STATUS_LABELS.get(to_status, to_status)))
+        raise Conflict(
+            _(
+                'Pesanan %(number)s berstatus "%(old)s" dan tidak bisa diubah menjadi "%(new)s".',
+                number=order.number,
+                old=STATUS_LABELS.get(old, old),
+                new=STATUS_LABELS.get(to_status, to_status),
+            )
+        )
     mine = capacities(order, actor)
     if _for_itself(to_status, mine):
-        raise interest.ConflictOfInterest(_(
-            "Pesanan %(number)s diselesaikan oleh pembeli (konfirmasi barang diterima), bukan oleh toko "
-            "penjualnya.", number=order.number) if to_status == "completed" else _(
-            "Anda pembeli pesanan %(number)s atau anggota tokonya; status \"%(new)s\" diubah oleh admin lain.",
-            number=order.number, new=STATUS_LABELS[to_status]))
+        raise interest.ConflictOfInterest(
+            _(
+                "Pesanan %(number)s diselesaikan oleh pembeli (konfirmasi barang diterima), bukan oleh toko "
+                "penjualnya.",
+                number=order.number,
+            )
+            if to_status == "completed"
+            else _(
+                'Anda pembeli pesanan %(number)s atau anggota tokonya; status "%(new)s" diubah oleh admin lain.',
+                number=order.number,
+                new=STATUS_LABELS[to_status],
+            )
+        )
     if not move.who & mine:
-        raise PermissionDenied(_("Anda tidak berhak mengubah pesanan ini menjadi \"%(new)s\".",
-                                 new=STATUS_LABELS[to_status]))
+        raise PermissionDenied(
+            _('Anda tidak berhak mengubah pesanan ini menjadi "%(new)s".', new=STATUS_LABELS[to_status])
+        )
     details = _check_details(order, to_status, actor, reason, courier, tracking_number)
-    if to_status == "paid" and actor is None and order.payment_id is not None \
-            and payments.get_payment(order.payment_id).amount_due != 0:
+    if (
+        to_status == "paid"
+        and actor is None
+        and order.payment_id is not None
+        and payments.get_payment(order.payment_id).amount_due != 0
+    ):
         # the system's move to paid follows a confirmed payment (apply_payment); never without the money
         raise Conflict(_("Pembayaran pesanan %(number)s belum tercatat.", number=order.number))
     _compare_and_set(order, old, to_status)
@@ -183,13 +210,16 @@ def _check_details(order, to_status, actor, reason, courier, tracking_number) ->
 def _compare_and_set(order: Order, old: str, new: str) -> None:
     """Write the new status only if nobody changed it since we read it."""
     result = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == old)
-        .values(status=new, updated_at=now()).execution_options(synchronize_session=False)
+        update(Order)
+        .where(Order.id == order.id, Order.status == old)
+        .values(status=new, updated_at=now())
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.expire(order)
-        raise ConcurrentChange(_("Pesanan %(number)s baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.",
-                         number=order.number))
+        raise ConcurrentChange(
+            _("Pesanan %(number)s baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.", number=order.number)
+        )
     internals.set_loaded(order, "status", new)
 
 
@@ -221,8 +251,10 @@ def _apply(order: Order, old: str, new: str, details: dict) -> None:
 
 def _give_stock_back(order: Order) -> None:
     for variant_id, quantity in db.session.execute(
-            select(OrderLine.variant_id, OrderLine.quantity).where(OrderLine.order_id == order.id)
-            .order_by(OrderLine.variant_id)):
+        select(OrderLine.variant_id, OrderLine.quantity)
+        .where(OrderLine.order_id == order.id)
+        .order_by(OrderLine.variant_id)
+    ):
         if variant_id is not None:
             stock.release(variant_id, quantity)
 
@@ -240,7 +272,18 @@ def _record(order: Order, old: str, actor, details: dict) -> None:
     note = details.get("reason") or ""
     if order.status == "shipped":
         note = " ".join(filter(None, [details.get("courier"), details.get("tracking_number")]))
-    db.session.add(OrderEvent(order_id=order.id, actor_id=getattr(actor, "id", None), from_status=old,
-                              to_status=order.status, note=note))
-    audit.record(actor, f"order.{order.status}", "order", order.id, store_id=order.store_id,
-                 number=order.number, from_status=old, **details)
+    db.session.add(
+        OrderEvent(
+            order_id=order.id, actor_id=getattr(actor, "id", None), from_status=old, to_status=order.status, note=note
+        )
+    )
+    audit.record(
+        actor,
+        f"order.{order.status}",
+        "order",
+        order.id,
+        store_id=order.store_id,
+        number=order.number,
+        from_status=old,
+        **details,
+    )

@@ -35,8 +35,10 @@ class Order(db.Model):
     __tablename__ = "orders"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
-        CheckConstraint("status IN ('pending_payment','paid','processing','shipped','completed',"
-                        "'cancelled','refunded')", name="status"),
+        CheckConstraint(
+            "status IN ('pending_payment','paid','processing','shipped','completed','cancelled','refunded')",
+            name="status",
+        ),
         CheckConstraint("subtotal >= 0 AND extras_total >= 0", name="amounts_nonnegative"),
         CheckConstraint("total = subtotal + extras_total", name="total_is_sum"),
         Index("ix_orders_store_queue", "store_id", "status", "placed_at"),
@@ -76,12 +78,15 @@ class Order(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 
     store = relationship("Store", lazy="raise_on_sql")
-    lines: Mapped[list["OrderLine"]] = relationship(
-        back_populates="order", lazy="raise_on_sql", order_by="OrderLine.id", cascade="all, delete-orphan")
-    extras: Mapped[list["OrderExtra"]] = relationship(
-        lazy="raise_on_sql", order_by="OrderExtra.id", cascade="all, delete-orphan")
-    events: Mapped[list["OrderEvent"]] = relationship(
-        lazy="raise_on_sql", order_by="OrderEvent.id", cascade="all, delete-orphan")
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", lazy="raise_on_sql", order_by="OrderLine.id", cascade="all, delete-orphan"
+    )
+    extras: Mapped[list[OrderExtra]] = relationship(
+        lazy="raise_on_sql", order_by="OrderExtra.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        lazy="raise_on_sql", order_by="OrderEvent.id", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Order {self.number} {self.status}>"
@@ -145,6 +150,7 @@ class OrderEvent(db.Model):
 
 
 # --- an order's lines and extras, without a lazy load ----------------------------------------
+
 
 def lines_of(order: Order) -> list[OrderLine]:
     """``order.lines`` when they are in hand (a checkout's new order: no statement), else read."""

@@ -7,6 +7,7 @@ the request answered), and is dropped on rollback, so
 nobody is told about an order that was never written. A mail failure is
 logged; it never changes what the request answers.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,6 +26,7 @@ external_url = absolute_url
 
 
 # --- who is told what --------------------------------------------------------------------
+
 
 def _user(user_id: int | None):
     from marketplace.accounts.models import User
@@ -58,10 +60,15 @@ def order_placed(orders: list, instructions: str | None, owners: dict | None = N
         return
     shopper = _user(orders[0].user_id)
     if shopper:
-        queue_mail(shopper.email, _l("Pesanan Anda diterima: %(numbers)s", numbers=", ".join(o.number for o in orders)),
-                   "orders/mail/placed.txt", shopper.locale, user=shopper, instructions=instructions,
-                   orders=[(o, lines_of(o), extras_of(o), external_url("orders.detail", number=o.number))
-                           for o in orders])
+        queue_mail(
+            shopper.email,
+            _l("Pesanan Anda diterima: %(numbers)s", numbers=", ".join(o.number for o in orders)),
+            "orders/mail/placed.txt",
+            shopper.locale,
+            user=shopper,
+            instructions=instructions,
+            orders=[(o, lines_of(o), extras_of(o), external_url("orders.detail", number=o.number)) for o in orders],
+        )
     if owners is None:
         owners = _store_owners(o.store_id for o in orders)
     for order in orders:
@@ -71,24 +78,42 @@ def order_placed(orders: list, instructions: str | None, owners: dict | None = N
 def new_order_for_seller(order, owner) -> None:
     """Tell the store's ``owner`` (None: a store without one, nobody to tell) of its new order."""
     if owner:
-        queue_mail(owner.email, _l("Pesanan baru %(number)s", number=order.number),
-                   "orders/mail/new_order.txt", owner.locale, user=owner, order=order, lines=lines_of(order),
-                   url=external_url("seller_orders.detail", number=order.number))
+        queue_mail(
+            owner.email,
+            _l("Pesanan baru %(number)s", number=order.number),
+            "orders/mail/new_order.txt",
+            owner.locale,
+            user=owner,
+            order=order,
+            lines=lines_of(order),
+            url=external_url("seller_orders.detail", number=order.number),
+        )
 
 
 def status_changed(order, old_status: str, actor) -> None:
     """The shopper hears of every change; the seller of payments and of cancellations it did not make."""
     shopper = _user(order.user_id)
     if shopper:
-        queue_mail(shopper.email,
-                   _l("Pesanan %(number)s: %(status)s", number=order.number, status=STATUS_LABELS[order.status]),
-                   "orders/mail/status.txt", shopper.locale, user=shopper, order=order,
-                   url=external_url("orders.detail", number=order.number))
+        queue_mail(
+            shopper.email,
+            _l("Pesanan %(number)s: %(status)s", number=order.number, status=STATUS_LABELS[order.status]),
+            "orders/mail/status.txt",
+            shopper.locale,
+            user=shopper,
+            order=order,
+            url=external_url("orders.detail", number=order.number),
+        )
     seller_should_know = order.status == "paid" or (
-        order.status in ("cancelled", "completed", "refunded") and (actor is None or actor.id == order.user_id))
+        order.status in ("cancelled", "completed", "refunded") and (actor is None or actor.id == order.user_id)
+    )
     owner = _store_owner(order.store_id)
     if owner and seller_should_know and (actor is None or actor.id != owner.id):
-        queue_mail(owner.email,
-                   _l("Pesanan %(number)s: %(status)s", number=order.number, status=STATUS_LABELS[order.status]),
-                   "orders/mail/status_seller.txt", owner.locale, user=owner, order=order,
-                   url=external_url("seller_orders.detail", number=order.number))
+        queue_mail(
+            owner.email,
+            _l("Pesanan %(number)s: %(status)s", number=order.number, status=STATUS_LABELS[order.status]),
+            "orders/mail/status_seller.txt",
+            owner.locale,
+            user=owner,
+            order=order,
+            url=external_url("seller_orders.detail", number=order.number),
+        )

@@ -1,4 +1,5 @@
 """The seller's order queue and the moves a store makes (HTTP only)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -9,12 +10,11 @@ from flask_login import current_user, login_required
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.inputs import page_arg
 from marketplace.orders import services
 from marketplace.orders.forms import SellerStatusForm
-from marketplace.inputs import page_arg
 from marketplace.orders.lifecycle import allowed_moves, transition
-from marketplace.orders.models import STATUS_LABELS
-from marketplace.orders.models import ORDER_STATUSES
+from marketplace.orders.models import ORDER_STATUSES, STATUS_LABELS
 
 bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders", template_folder="templates")
 PER_PAGE = 30
@@ -42,13 +42,27 @@ def queue():
     store = next((s for s in stores if s.slug == request.args.get("store")), None)
     page = page_arg()
     orders, total = services.seller_orders(current_user, store.id if store else None, status, page, PER_PAGE)
-    return render_template("orders/seller_queue.html", orders=orders, total=total, page=page, per_page=PER_PAGE,
-                           stores=stores, store=store, status=status, statuses=STATUS_LABELS)
+    return render_template(
+        "orders/seller_queue.html",
+        orders=orders,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        stores=stores,
+        store=store,
+        status=status,
+        statuses=STATUS_LABELS,
+    )
 
 
 def _page(order, form: SellerStatusForm | None = None, status: int = 200):
-    return render_template("orders/seller_detail.html", order=order, history=services.history(order),
-                           moves=allowed_moves(order, current_user), form=form or SellerStatusForm()), status
+    return render_template(
+        "orders/seller_detail.html",
+        order=order,
+        history=services.history(order),
+        moves=allowed_moves(order, current_user),
+        form=form or SellerStatusForm(),
+    ), status
 
 
 @bp.get("/<number>")
@@ -68,8 +82,14 @@ def change_status(number: str):
     if not form.validate_on_submit():
         return _page(order, form, 422)
     try:
-        transition(order, form.status.data or "", current_user, reason=form.reason.data,
-                   courier=form.courier.data, tracking_number=form.tracking_number.data)
+        transition(
+            order,
+            form.status.data or "",
+            current_user,
+            reason=form.reason.data,
+            courier=form.courier.data,
+            tracking_number=form.tracking_number.data,
+        )
         db.session.commit()
     except ValidationError as exc:
         db.session.rollback()

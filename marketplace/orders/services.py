@@ -3,6 +3,7 @@ for their shopper and their seller, expiry, and applying a confirmed payment.
 
 Status changes go through :func:`marketplace.orders.lifecycle.transition` only.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 # --- creating ----------------------------------------------------------------------------
 
+
 def order_number(order: Order) -> str:
     """APK-<yymm in WIB>-<id>: short to read out on the phone, unique by the id."""
     return f"APK-{to_jakarta(order.placed_at):%y%m}-{order.id:06d}"
@@ -42,35 +44,83 @@ def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, addre
     wrote: ``order.lines`` and ``order.extras`` are loaded, nothing lazy-loads."""
     placed = now()
     window = method.reservation_window
-    made = rows.insert_returning(Order, [dict(
-        number=f"TMP-{secrets.token_hex(8)}", checkout_id=checkout_id, payment_id=payment_id, user_id=user.id,
-        store_id=group.store_id, store_name=group.store_name, status="pending_payment",
-        payment_method=method.id, pay_on_delivery=bool(method.pay_on_delivery), subtotal=group.subtotal,
-        extras_total=sum(amount for _extra, amount in extras),
-        total=group.subtotal + sum(amount for _extra, amount in extras), placed_at=placed, updated_at=placed,
-        expires_at=placed + window if window else None,
-        ship_name=address["name"], ship_phone=address["phone"], ship_address=address["address"],
-        ship_city=address["city"], ship_postal_code=address["postal_code"],
-    ) for group, extras in parts], computed=_snapshots)
-    lines = rows.insert_returning(OrderLine, [dict(
-        order_id=order.id, product_id=line.facts.product_id, variant_id=line.facts.variant_id,
-        product_name=line.facts.product_name, variant_name=line.facts.variant_name, sku=line.facts.sku,
-        unit_price=line.facts.price, quantity=line.quantity, line_total=line.facts.price * line.quantity,
-    ) for order, (group, _extras) in zip(made, parts, strict=True) for line in group.lines])
-    order_extras = rows.insert_returning(OrderExtra, [
-        dict(order_id=order.id, extra_id=extra.id, name=str(extra.name)[:160], amount=amount)
-        for order, (_group, extras) in zip(made, parts, strict=True) for extra, amount in extras])
-    rows.insert_plain(OrderEvent, [dict(order_id=order.id, at=placed, actor_id=user.id, from_status=None,
-                                        to_status="pending_payment", note="") for order in made])
+    made = rows.insert_returning(
+        Order,
+        [
+            dict(
+                number=f"TMP-{secrets.token_hex(8)}",
+                checkout_id=checkout_id,
+                payment_id=payment_id,
+                user_id=user.id,
+                store_id=group.store_id,
+                store_name=group.store_name,
+                status="pending_payment",
+                payment_method=method.id,
+                pay_on_delivery=bool(method.pay_on_delivery),
+                subtotal=group.subtotal,
+                extras_total=sum(amount for _extra, amount in extras),
+                total=group.subtotal + sum(amount for _extra, amount in extras),
+                placed_at=placed,
+                updated_at=placed,
+                expires_at=placed + window if window else None,
+                ship_name=address["name"],
+                ship_phone=address["phone"],
+                ship_address=address["address"],
+                ship_city=address["city"],
+                ship_postal_code=address["postal_code"],
+            )
+            for group, extras in parts
+        ],
+        computed=_snapshots,
+    )
+    lines = rows.insert_returning(
+        OrderLine,
+        [
+            dict(
+                order_id=order.id,
+                product_id=line.facts.product_id,
+                variant_id=line.facts.variant_id,
+                product_name=line.facts.product_name,
+                variant_name=line.facts.variant_name,
+                sku=line.facts.sku,
+                unit_price=line.facts.price,
+                quantity=line.quantity,
+                line_total=line.facts.price * line.quantity,
+            )
+            for order, (group, _extras) in zip(made, parts, strict=True)
+            for line in group.lines
+        ],
+    )
+    order_extras = rows.insert_returning(
+        OrderExtra,
+        [
+            dict(order_id=order.id, extra_id=extra.id, name=str(extra.name)[:160], amount=amount)
+            for order, (_group, extras) in zip(made, parts, strict=True)
+            for extra, amount in extras
+        ],
+    )
+    rows.insert_plain(
+        OrderEvent,
+        [
+            dict(order_id=order.id, at=placed, actor_id=user.id, from_status=None, to_status="pending_payment", note="")
+            for order in made
+        ],
+    )
     rows.write_each([(order, {"number": order_number(order)}) for order in made])
     for order in made:
         rows.attach(order, "lines", [line for line in lines if line.order_id == order.id])
         rows.attach(order, "extras", [extra for extra in order_extras if extra.order_id == order.id])
         for line in order.lines:
             rows.attach(line, "order", order)
-    audit.record_many(user, "order.placed", "order", [
-        (order.id, order.store_id, {"number": order.number, "total": order.total, "method": method.id})
-        for order in made])
+    audit.record_many(
+        user,
+        "order.placed",
+        "order",
+        [
+            (order.id, order.store_id, {"number": order.number, "total": order.total, "method": method.id})
+            for order in made
+        ],
+    )
     return made
 
 
@@ -79,16 +129,15 @@ def _snapshots() -> dict:
     return {"commission_bps": commission_bps_sql()}
 
 
-
 # --- finding -------------------------------------------------------------------------------
+
 
 def _with_details(query):
     return query.options(joinedload(Order.store), selectinload(Order.lines), selectinload(Order.extras))
 
 
 def _by_number(number: str, *conditions) -> Order | None:
-    return db.session.scalar(_with_details(select(Order)).where(Order.number == (number or "").upper(),
-                                                                *conditions))
+    return db.session.scalar(_with_details(select(Order)).where(Order.number == (number or "").upper(), *conditions))
 
 
 def get_for_shopper(user, number: str) -> Order:
@@ -116,10 +165,16 @@ def get_for_seller(user, number: str) -> Order:
 
 def _page(query, page: int, per_page: int) -> tuple[list[Order], int]:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(
-        _with_details(query).order_by(Order.placed_at.desc(), Order.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).unique().all()
+    items = (
+        db.session.scalars(
+            _with_details(query)
+            .order_by(Order.placed_at.desc(), Order.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
     return list(items), total or 0
 
 
@@ -130,8 +185,9 @@ def shopper_orders(user, page: int = 1, per_page: int = 20, status: str | None =
     return _page(query, page, per_page)
 
 
-def seller_orders(user, store_id: int | None = None, status: str | None = None,
-                  page: int = 1, per_page: int = 20) -> tuple[list[Order], int]:
+def seller_orders(
+    user, store_id: int | None = None, status: str | None = None, page: int = 1, per_page: int = 20
+) -> tuple[list[Order], int]:
     """The queue of the stores the user works for (or of one of them)."""
     store_ids = seller_store_ids(user)
     if store_id is not None:
@@ -143,22 +199,27 @@ def seller_orders(user, store_id: int | None = None, status: str | None = None,
 
 
 def orders_of_checkout(checkout_id: int) -> list[Order]:
-    return list(db.session.scalars(
-        _with_details(select(Order)).where(Order.checkout_id == checkout_id).order_by(Order.id)).unique())
+    return list(
+        db.session.scalars(
+            _with_details(select(Order)).where(Order.checkout_id == checkout_id).order_by(Order.id)
+        ).unique()
+    )
 
 
 def history(order: Order) -> list[OrderEvent]:
-    return list(db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
-                                   .order_by(OrderEvent.id)))
+    return list(db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)))
 
 
 # --- expiry ------------------------------------------------------------------------------
 
-def due_order_ids(*, user_id: int | None = None, store_ids: list[int] | None = None,
-                  at: datetime | None = None, limit: int = 200) -> list[int]:
+
+def due_order_ids(
+    *, user_id: int | None = None, store_ids: list[int] | None = None, at: datetime | None = None, limit: int = 200
+) -> list[int]:
     """Unpaid orders past their payment window, oldest deadline first."""
-    query = select(Order.id).where(Order.status == "pending_payment", Order.expires_at.is_not(None),
-                                   Order.expires_at <= (at or now()))
+    query = select(Order.id).where(
+        Order.status == "pending_payment", Order.expires_at.is_not(None), Order.expires_at <= (at or now())
+    )
     if user_id is not None:
         query = query.where(Order.user_id == user_id)
     if store_ids is not None:
@@ -169,8 +230,9 @@ def due_order_ids(*, user_id: int | None = None, store_ids: list[int] | None = N
 def expire_one(order_id: int) -> bool:
     """Cancel one unpaid order past its window and give its stock back. False when
     another request paid or expired it meanwhile (nothing is written then)."""
-    order = db.session.scalars(select(Order).where(Order.id == order_id)
-                               .execution_options(populate_existing=True)).one()
+    order = db.session.scalars(
+        select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
+    ).one()
     if order.status != "pending_payment" or order.expires_at is None or order.expires_at > now():
         return False
     try:
@@ -201,13 +263,15 @@ def expire_and_commit(**scope) -> None:
 
 # --- payments ----------------------------------------------------------------------------
 
+
 def apply_payment(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> list[Order]:
     """A provider confirmed a payment: record it (amount and currency must match)
     and move its unpaid orders to ``paid``. Applying it twice changes nothing."""
     if not payments.confirm(payment_id, amount, currency, provider_reference):
         return []
     paid = []
-    for order in db.session.scalars(select(Order).where(Order.payment_id == payment_id,
-                                                        Order.status == "pending_payment")).all():
+    for order in db.session.scalars(
+        select(Order).where(Order.payment_id == payment_id, Order.status == "pending_payment")
+    ).all():
         paid.append(transition(order, "paid", None))
     return paid

@@ -1,4 +1,5 @@
 """The shopper's orders: list, detail, cancel, confirm receipt (HTTP only)."""
+
 from __future__ import annotations
 
 import logging
@@ -45,10 +46,17 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
 
     moves = allowed_moves(order, current_user)
     reviewed = reviews.reviewed_line_ids(order)
-    return render_template("orders/detail.html", order=order, history=services.history(order), moves=moves,
-                           cancel_form=cancel_form or CancelForm(), confirm_form=ConfirmForm(),
-                           review_form=ReviewForm(), reviewed=reviewed,
-                           can_review=reviews.can_review(order, current_user)), status
+    return render_template(
+        "orders/detail.html",
+        order=order,
+        history=services.history(order),
+        moves=moves,
+        cancel_form=cancel_form or CancelForm(),
+        confirm_form=ConfirmForm(),
+        review_form=ReviewForm(),
+        reviewed=reviewed,
+        can_review=reviews.can_review(order, current_user),
+    ), status
 
 
 @bp.get("/orders/<number>")

@@ -7,10 +7,10 @@ the whole checkout) and ``refund(payment, amount)`` when a paid order is
 cancelled. A method may raise ``marketplace.errors.ServiceError`` to show its
 own message; any other exception becomes a generic "payment unavailable".
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -58,7 +58,9 @@ class PaymentMethod(ABC):
     def as_json(self) -> dict[str, Any]:
         window = self.reservation_window
         return {
-            "id": self.id, "name": str(self.name), "description": str(self.description),
+            "id": self.id,
+            "name": str(self.name),
+            "description": str(self.description),
             "pay_on_delivery": self.pay_on_delivery,
             "reservation_minutes": int(window.total_seconds() // 60) if window else None,
         }

@@ -27,8 +27,9 @@ class Payment(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('pending','paid','cancelled','refunded','partially_refunded')", name="status"),
         CheckConstraint("amount >= 0", name="amount_nonnegative"),
-        CheckConstraint("captured_amount >= 0 AND voided_amount >= 0 AND refunded_amount >= 0",
-                        name="sums_nonnegative"),
+        CheckConstraint(
+            "captured_amount >= 0 AND voided_amount >= 0 AND refunded_amount >= 0", name="sums_nonnegative"
+        ),
         CheckConstraint("captured_amount + voided_amount <= amount", name="settled_within_amount"),
         CheckConstraint("refunded_amount <= captured_amount", name="refunds_within_captured"),
     )

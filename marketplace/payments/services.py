@@ -10,6 +10,7 @@ currency match, and applying the same confirmation twice changes nothing.
 Calls into payment plugins fail loudly: a plugin's exception becomes
 PaymentUnavailable (503) and the caller rolls the whole transaction back.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,19 +36,23 @@ class PaymentUnavailable(ServiceError):
     code = "payment_unavailable"
 
     def default_message(self) -> str:
-        return _("Layanan pembayaran sedang bermasalah. Tidak ada yang dicatat; coba lagi sebentar lagi "
-                 "atau pilih metode pembayaran lain.")
+        return _(
+            "Layanan pembayaran sedang bermasalah. Tidak ada yang dicatat; coba lagi sebentar lagi "
+            "atau pilih metode pembayaran lain."
+        )
 
 
 class NoPaymentMethod(Conflict):
     code = "no_payment_method"
 
     def default_message(self) -> str:
-        return _("Belum ada metode pembayaran yang tersedia, jadi pesanan belum bisa dibuat. "
-                 "Keranjang Anda tetap tersimpan.")
+        return _(
+            "Belum ada metode pembayaran yang tersedia, jadi pesanan belum bisa dibuat. Keranjang Anda tetap tersimpan."
+        )
 
 
 # --- methods ---------------------------------------------------------------------------
+
 
 def available_methods() -> list[PaymentMethod]:
     """The methods the enabled plugins offer, first one per id; PaymentUnavailable when a plugin fails."""
@@ -77,19 +82,32 @@ def _method_of(payment: Payment) -> PaymentMethod:
         if method.id == payment.method:
             return method
     log.error("payment %s: method %s is not enabled", payment.id, payment.method)
-    raise PaymentUnavailable(_("Metode pembayaran pesanan ini (%(m)s) sedang tidak aktif; "
-                               "hubungi pengelola pasar.", m=payment.method))
+    raise PaymentUnavailable(
+        _("Metode pembayaran pesanan ini (%(m)s) sedang tidak aktif; hubungi pengelola pasar.", m=payment.method)
+    )
 
 
 # --- creating and starting ---------------------------------------------------------------
+
 
 def create_payment(*, checkout_id: int, user_id: int, method: PaymentMethod, amount: int) -> Payment:
     if amount < 0:
         raise ValueError("negative amount")
     window = method.reservation_window
-    return rows.insert_returning(Payment, [dict(
-        checkout_id=checkout_id, user_id=user_id, method=method.id, provider=method.provider or method.id,
-        currency=CURRENCY, amount=amount, expires_at=now() + window if window else None)])[0]
+    return rows.insert_returning(
+        Payment,
+        [
+            dict(
+                checkout_id=checkout_id,
+                user_id=user_id,
+                method=method.id,
+                provider=method.provider or method.id,
+                currency=CURRENCY,
+                amount=amount,
+                expires_at=now() + window if window else None,
+            )
+        ],
+    )[0]
 
 
 def start_payment(payment: Payment, method: PaymentMethod) -> PaymentStart:
@@ -115,11 +133,11 @@ def _plugin_call(method: PaymentMethod, name: str, *args):
 
 # --- money in, money out ------------------------------------------------------------------
 
+
 def locked(payment_id: int) -> Payment:
     """The payment, fresh from the database and locked for this transaction (PostgreSQL: FOR UPDATE)."""
     payment = db.session.scalar(
-        select(Payment).where(Payment.id == payment_id).with_for_update()
-        .execution_options(populate_existing=True)
+        select(Payment).where(Payment.id == payment_id).with_for_update().execution_options(populate_existing=True)
     )
     if payment is None:
         raise NotFound(_("Pembayaran tidak ditemukan."))
@@ -212,8 +230,10 @@ def confirm(payment_id: int, amount: int, currency: str, provider_reference: str
         raise Conflict(_("Pembayaran berstatus %(s)s tidak bisa dikonfirmasi.", s=payment.status))
     cancelled_share = payment.voided_amount if amount == payment.amount_due + payment.voided_amount else 0
     if (currency or "").upper() != payment.currency or amount != payment.amount_due + cancelled_share:
-        raise Conflict(_("Jumlah atau mata uang pembayaran tidak cocok dengan tagihan."),
-                       fields={"amount": str(payment.amount_due)})
+        raise Conflict(
+            _("Jumlah atau mata uang pembayaran tidak cocok dengan tagihan."),
+            fields={"amount": str(payment.amount_due)},
+        )
     if provider_reference:
         payment.provider_reference = provider_reference
     payment.voided_amount -= cancelled_share
@@ -221,8 +241,11 @@ def confirm(payment_id: int, amount: int, currency: str, provider_reference: str
     _settle_status(payment)
     db.session.flush()
     if cancelled_share:
-        log.warning("payment %s paid in full after Rp %s of its orders was cancelled: refunding that share",
-                    payment.id, cancelled_share)
+        log.warning(
+            "payment %s paid in full after Rp %s of its orders was cancelled: refunding that share",
+            payment.id,
+            cancelled_share,
+        )
         refund(payment.id, cancelled_share)
     return True
 
@@ -235,9 +258,15 @@ def get_payment(payment_id: int) -> Payment:
 
 
 def payment_json(payment: Payment, start: PaymentStart | None = None) -> dict:
-    data = {"id": payment.id, "method": payment.method, "amount": payment.amount, "currency": payment.currency,
-            "status": payment.status, "amount_due": payment.amount_due,
-            "expires_at": payment.expires_at.isoformat() if payment.expires_at else None}
+    data = {
+        "id": payment.id,
+        "method": payment.method,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "status": payment.status,
+        "amount_due": payment.amount_due,
+        "expires_at": payment.expires_at.isoformat() if payment.expires_at else None,
+    }
     if start is not None:
         if start.redirect_url:
             data["redirect_url"] = start.redirect_url

@@ -1,5 +1,6 @@
 """Review rules: only the buyer, only once the order is completed, one review per order line,
 and never by the store's own people (its owner or members: marketplace.stores.interest)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,8 +20,12 @@ MAX_COMMENT = 2000
 
 
 def can_review(order, user) -> bool:
-    return (user is not None and order.user_id == getattr(user, "id", None) and order.status == "completed"
-            and not interest.is_member(order.store_id, user))
+    return (
+        user is not None
+        and order.user_id == getattr(user, "id", None)
+        and order.status == "completed"
+        and not interest.is_member(order.store_id, user)
+    )
 
 
 def reviewed_line_ids(order) -> set[int]:
@@ -69,13 +74,21 @@ def add_review(user, order, rating: Any, comment: Any = "", line_id: Any = None)
         raise PermissionDenied(_("Hanya pembeli yang boleh mengulas pesanan ini."))
     if order.status != "completed":
         raise Conflict(_("Ulasan bisa diberikan setelah pesanan selesai."))
-    interest.refuse_own_store(order.store_id, user, _(
-        "Anda anggota toko %(store)s; ulasan toko hanya dari pembelinya, bukan dari orang toko sendiri.",
-        store=order.store_name))
+    interest.refuse_own_store(
+        order.store_id,
+        user,
+        _(
+            "Anda anggota toko %(store)s; ulasan toko hanya dari pembelinya, bukan dari orang toko sendiri.",
+            store=order.store_name,
+        ),
+    )
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for name, check, raw in (("rating", _clean_rating, rating), ("comment", _clean_comment, comment),
-                             ("line", lambda v: _line_of(order, v), line_id)):
+    for name, check, raw in (
+        ("rating", _clean_rating, rating),
+        ("comment", _clean_comment, comment),
+        ("line", lambda v: _line_of(order, v), line_id),
+    ):
         try:
             values[name] = check(raw)
         except ValidationError as exc:
@@ -85,15 +98,23 @@ def add_review(user, order, rating: Any, comment: Any = "", line_id: Any = None)
     line = values["line"]
     if db.session.scalar(select(Review.id).where(Review.order_line_id == line.id)):
         raise Conflict(_("Anda sudah mengulas %(name)s dari pesanan ini.", name=line.product_name))
-    review = Review(order_line_id=line.id, order_id=order.id, product_id=line.product_id, store_id=order.store_id,
-                    user_id=user.id, rating=values["rating"], comment=values["comment"])
+    review = Review(
+        order_line_id=line.id,
+        order_id=order.id,
+        product_id=line.product_id,
+        store_id=order.store_id,
+        user_id=user.id,
+        rating=values["rating"],
+        comment=values["comment"],
+    )
     db.session.add(review)
     try:
         db.session.flush()
     except IntegrityError as exc:  # a parallel submit of the same review
         raise Conflict(_("Anda sudah mengulas %(name)s dari pesanan ini.", name=line.product_name)) from exc
-    audit.record(user, "review.created", "review", review.id, store_id=order.store_id, order=order.number,
-                 rating=review.rating)
+    audit.record(
+        user, "review.created", "review", review.id, store_id=order.store_id, order=order.number, rating=review.rating
+    )
     return review
 
 
@@ -102,8 +123,11 @@ def product_reviews(product_id: int, limit: int = 20) -> list[tuple[Review, str]
     from marketplace.accounts.models import User
 
     rows = db.session.execute(
-        select(Review, User.name).outerjoin(User, User.id == Review.user_id)
-        .where(Review.product_id == product_id).order_by(Review.created_at.desc(), Review.id.desc()).limit(limit)
+        select(Review, User.name)
+        .outerjoin(User, User.id == Review.user_id)
+        .where(Review.product_id == product_id)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(limit)
     )
     return [(review, name or _("Pembeli")) for review, name in rows]
 
@@ -117,21 +141,32 @@ def product_reviews_summary(product_id: int, limit: int = 10) -> dict:
         select(Review, User.name, func.count(Review.id).over(), func.avg(Review.rating).over())
         .outerjoin(User, User.id == Review.user_id)
         .where(Review.product_id == product_id)
-        .order_by(Review.created_at.desc(), Review.id.desc()).limit(limit)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(limit)
     ).all()
     if not rows:
         return {"rating": None, "count": 0, "items": []}
-    return {"rating": round(float(rows[0][3]), 1), "count": int(rows[0][2]),
-            "items": [(review, name or _("Pembeli")) for review, name, _count, _avg in rows]}
+    return {
+        "rating": round(float(rows[0][3]), 1),
+        "count": int(rows[0][2]),
+        "items": [(review, name or _("Pembeli")) for review, name, _count, _avg in rows],
+    }
 
 
 def product_rating(product_id: int) -> tuple[float | None, int]:
     """Average rating (one decimal) and number of reviews."""
     average, count = db.session.execute(
-        select(func.avg(Review.rating), func.count(Review.id)).where(Review.product_id == product_id)).one()
+        select(func.avg(Review.rating), func.count(Review.id)).where(Review.product_id == product_id)
+    ).one()
     return (round(float(average), 1) if average is not None else None), int(count)
 
 
 def review_json(review: Review) -> dict:
-    return {"id": review.id, "line_id": review.order_line_id, "product_id": review.product_id,
-            "rating": review.rating, "comment": review.comment, "created_at": review.created_at.isoformat()}
+    return {
+        "id": review.id,
+        "line_id": review.order_line_id,
+        "product_id": review.product_id,
+        "rating": review.rating,
+        "comment": review.comment,
+        "created_at": review.created_at.isoformat(),
+    }

@@ -1,4 +1,5 @@
 """Writing a review from the order page, and the reviews block of a product page (HTTP only)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for

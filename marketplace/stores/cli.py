@@ -1,5 +1,6 @@
 """`flask stores ...`: the agency's store decisions from the command line
 (the agency console comes later; the rule lives in stores.services.set_status)."""
+
 from __future__ import annotations
 
 import click

@@ -1,20 +1,33 @@
 """Forms of the seller pages. They parse and carry CSRF; the rules (required
 fields, NIB, prices, stock, SKUs, image types) are checked by the services, so
 the fields carry no validators beyond a "required" mark for the label."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, PasswordField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.widgets import html_params
 
 from marketplace.catalog.sectors import sector_choices, sector_name
 
-PRODUCT_STATUS_CHOICES = [("draft", _l("Draf")), ("active", _l("Aktif (tampil di toko)")),
-                          ("archived", _l("Diarsipkan"))]
+PRODUCT_STATUS_CHOICES = [
+    ("draft", _l("Draf")),
+    ("active", _l("Aktif (tampil di toko)")),
+    ("archived", _l("Diarsipkan")),
+]
 NEW_VARIANT_ROWS = 3  # on the create form: one row plus optional extra rows
 MAX_ROWS = 60  # rows beyond this are dropped; the service caps variants at 50
 
@@ -35,8 +48,10 @@ class GroupedSelect:
 
     def __call__(self, field, **kwargs) -> Markup:
         kwargs.setdefault("id", field.id)
-        html = [f"<select {html_params(name=field.name, **kwargs)}>",
-                f'<option value="">{escape(field.blank_label)}</option>']
+        html = [
+            f"<select {html_params(name=field.name, **kwargs)}>",
+            f'<option value="">{escape(field.blank_label)}</option>',
+        ]
         current = field.data or ""
         for group, options in field.groups:
             html.append(f"<optgroup {html_params(label=group)}>")
@@ -59,15 +74,17 @@ class CategoryField(StringField):
         self.blank_label = _l("— Pilih kategori —")
 
     def set_categories(self, grouped, english: bool = False) -> None:
-        self.groups = [(sector_name(sector), [(c.slug, (c.name_en if english and c.name_en else c.name))
-                                              for c in items])
-                       for sector, items in grouped]
+        self.groups = [
+            (sector_name(sector), [(c.slug, (c.name_en if english and c.name_en else c.name)) for c in items])
+            for sector, items in grouped
+        ]
 
 
 class StoreForm(FlaskForm):
     name = StringField(_l("Nama toko"), [Needed()], render_kw={"maxlength": 120})
-    nib = StringField(_l("NIB (Nomor Induk Berusaha)"),
-                      render_kw={"inputmode": "numeric", "maxlength": 20, "autocomplete": "off"})
+    nib = StringField(
+        _l("NIB (Nomor Induk Berusaha)"), render_kw={"inputmode": "numeric", "maxlength": 20, "autocomplete": "off"}
+    )
     city = StringField(_l("Kota / kabupaten"), render_kw={"maxlength": 80})
     address = StringField(_l("Alamat"), render_kw={"maxlength": 255})
     sector = SelectField(_l("Sektor"), [Needed()], choices=[], validate_choice=False)
@@ -79,8 +96,10 @@ class StoreForm(FlaskForm):
         self.sector.choices = [("", _l("— Pilih sektor —")), *sector_choices()]
 
     def service_data(self) -> dict:
-        return {name: getattr(self, name).data for name in
-                ("name", "nib", "city", "address", "sector", "whatsapp", "description")}
+        return {
+            name: getattr(self, name).data
+            for name in ("name", "nib", "city", "address", "sector", "whatsapp", "description")
+        }
 
 
 class StoreSettingsForm(StoreForm):

@@ -8,6 +8,7 @@ it out. Each rule calls :func:`refuse_own_store` (or reads
 everywhere. The cart and checkout do the same test inside the statement that
 already reads the cart (``cart.services``), so buying costs no extra query.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -28,11 +29,15 @@ def member_clause(store_id_column, user_id_column, owner_id_column=None):
     """SQL: the user (a column or a bound value) is the owner or a member of the store in
     ``store_id_column`` — for queries that decide it along with what they already read
     (``owner_id_column``: the store's owner column when the query already reads the store)."""
-    is_owner = (owner_id_column == user_id_column) if owner_id_column is not None else \
-        exists(select(Store.id).where(Store.id == store_id_column, Store.owner_id == user_id_column))
+    is_owner = (
+        (owner_id_column == user_id_column)
+        if owner_id_column is not None
+        else exists(select(Store.id).where(Store.id == store_id_column, Store.owner_id == user_id_column))
+    )
     return or_(
-        exists(select(StoreMember.id).where(StoreMember.store_id == store_id_column,
-                                            StoreMember.user_id == user_id_column)),
+        exists(
+            select(StoreMember.id).where(StoreMember.store_id == store_id_column, StoreMember.user_id == user_id_column)
+        ),
         is_owner,
     )
 

@@ -15,9 +15,7 @@ STORE_STATUSES = ("pending", "approved", "rejected", "suspended")
 class Store(db.Model):
     __tablename__ = "stores"
     __page_cache__ = "catalog"  # storefronts and listings show it (marketplace/pagecache_rules.py)
-    __table_args__ = (
-        CheckConstraint("status IN ('pending','approved','rejected','suspended')", name="status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('pending','approved','rejected','suspended')", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -38,7 +36,7 @@ class Store(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 
     owner = relationship("User", lazy="raise_on_sql")
-    members: Mapped[list["StoreMember"]] = relationship(
+    members: Mapped[list[StoreMember]] = relationship(
         back_populates="store", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
 

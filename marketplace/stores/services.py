@@ -1,4 +1,5 @@
 """Stores: opening, profile, verification status, membership and staff invites."""
+
 from __future__ import annotations
 
 import hashlib
@@ -222,19 +223,24 @@ def workable_stores(user: User) -> list[Store]:
         return own
     mine = {store.id for store in own}
     assisted = db.session.scalars(
-        select(Store).where(Store.allow_agency_assist.is_(True), Store.id.not_in(mine or [-1]))
-        .order_by(Store.name))
+        select(Store).where(Store.allow_agency_assist.is_(True), Store.id.not_in(mine or [-1])).order_by(Store.name)
+    )
     return own + list(assisted)
 
 
 def stores_of(user: User) -> list[Store]:
-    return list(db.session.scalars(
-        select(Store).join(StoreMember, StoreMember.store_id == Store.id)
-        .where(StoreMember.user_id == user.id).order_by(Store.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Store)
+            .join(StoreMember, StoreMember.store_id == Store.id)
+            .where(StoreMember.user_id == user.id)
+            .order_by(Store.name)
+        )
+    )
 
 
 # --- staff invites -----------------------------------------------------------
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -246,15 +252,21 @@ def invite_staff(store: Store, actor: User, email: str, role: str = "staff") -> 
     if role not in ("staff", "owner"):
         raise ValidationError(fields={"role": _("Peran tidak dikenal.")})
     existing = db.session.scalar(
-        select(StoreMember).join(User, User.id == StoreMember.user_id)
+        select(StoreMember)
+        .join(User, User.id == StoreMember.user_id)
         .where(StoreMember.store_id == store.id, User.email == email)
     )
     if existing:
         raise Conflict(_("Orang ini sudah menjadi anggota toko."), fields={"email": _("Sudah menjadi anggota toko.")})
     token = secrets.token_urlsafe(32)
-    invite = StoreInvite(store_id=store.id, email=email, role=role, token_hash=_hash(token),
-                         invited_by_id=getattr(actor, "id", None),
-                         expires_at=now() + timedelta(seconds=current_app.config["INVITE_MAX_AGE"]))
+    invite = StoreInvite(
+        store_id=store.id,
+        email=email,
+        role=role,
+        token_hash=_hash(token),
+        invited_by_id=getattr(actor, "id", None),
+        expires_at=now() + timedelta(seconds=current_app.config["INVITE_MAX_AGE"]),
+    )
     db.session.add(invite)
     db.session.flush()
     audit.record(actor, "store.invite_sent", "store", store.id, store_id=store.id, email=email, role=role)
@@ -321,6 +333,7 @@ def register_store(actor, data: dict, status: str = "approved") -> Store:
 
 # --- lookups for the seller pages, the API and the CLI -------------------------
 
+
 def get_store_by_id(store_id: int) -> Store:
     store = db.session.get(Store, store_id)
     if store is None:
@@ -335,8 +348,9 @@ def member_store(store_id: int, user: User | None, owner_only: bool = False) -> 
     return store
 
 
-def selling_stores(sector: str | None = None, ids: list[int] | None = None,
-                   page: int = 1, per_page: int = 50) -> tuple[list[Store], int]:
+def selling_stores(
+    sector: str | None = None, ids: list[int] | None = None, page: int = 1, per_page: int = 50
+) -> tuple[list[Store], int]:
     """Approved stores, by name; with ``ids``, only those and in that order."""
     query = select(Store).where(Store.status == "approved")
     if sector:
@@ -344,7 +358,7 @@ def selling_stores(sector: str | None = None, ids: list[int] | None = None,
     if ids is not None:
         found = {s.id: s for s in db.session.scalars(query.where(Store.id.in_(ids)))}
         ordered = [found[i] for i in ids if i in found]
-        return ordered[(page - 1) * per_page: page * per_page], len(ordered)
+        return ordered[(page - 1) * per_page : page * per_page], len(ordered)
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.scalars(query.order_by(Store.name, Store.id).offset((page - 1) * per_page).limit(per_page))
     return list(rows), total
@@ -360,15 +374,19 @@ def list_stores(status: str | None = None) -> list[Store]:
 def members_of(store: Store) -> list[StoreMember]:
     """The store's members with their users loaded, owners first."""
     members = db.session.scalars(
-        select(StoreMember).options(joinedload(StoreMember.user))
-        .where(StoreMember.store_id == store.id).order_by(StoreMember.created_at, StoreMember.id)
+        select(StoreMember)
+        .options(joinedload(StoreMember.user))
+        .where(StoreMember.store_id == store.id)
+        .order_by(StoreMember.created_at, StoreMember.id)
     )
     return sorted(members, key=lambda m: m.role != "owner")
 
 
 def pending_invites(store: Store) -> list[StoreInvite]:
-    return list(db.session.scalars(
-        select(StoreInvite).where(StoreInvite.store_id == store.id, StoreInvite.accepted_at.is_(None),
-                                  StoreInvite.expires_at > now())
-        .order_by(StoreInvite.created_at)
-    ))
+    return list(
+        db.session.scalars(
+            select(StoreInvite)
+            .where(StoreInvite.store_id == store.id, StoreInvite.accepted_at.is_(None), StoreInvite.expires_at > now())
+            .order_by(StoreInvite.created_at)
+        )
+    )

@@ -4,6 +4,7 @@ HTTP only: forms parse, stores.services and catalog.services decide, the view
 commits or rolls back. Every page needs a login; a store's pages answer 404 to
 anyone who is not its member (stores.services.require_member).
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,10 +26,17 @@ from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.media import limit_uploads
 from marketplace.stores import services
-from marketplace.urls import absolute_url
 from marketplace.stores.forms import (
-    NEW_VARIANT_ROWS, ClaimForm, InviteForm, LogoForm, PhotoForm, ProductForm, StoreForm, StoreSettingsForm,
+    NEW_VARIANT_ROWS,
+    ClaimForm,
+    InviteForm,
+    LogoForm,
+    PhotoForm,
+    ProductForm,
+    StoreForm,
+    StoreSettingsForm,
 )
+from marketplace.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,7 @@ VARIANT_FIELD = re.compile(r"^variants\.(\d+)\.(\w+)$")
 
 
 # --- helpers -------------------------------------------------------------------
+
 
 def _member_store(slug: str, owner_only: bool = False):
     """The store and the current user's membership; 404 for non-members, 403 for staff on owner pages."""
@@ -92,6 +101,7 @@ def upload_limit_mb() -> int:
 
 # --- the seller's home and opening a store -----------------------------------
 
+
 @bp.get("/seller/")
 @login_required
 def dashboard():
@@ -121,6 +131,7 @@ def open_store():
 
 # --- one store -------------------------------------------------------------------
 
+
 @bp.get("/seller/stores/<slug>/")
 @login_required
 def store_dashboard(slug: str):
@@ -136,10 +147,17 @@ def store_dashboard(slug: str):
     from marketplace.agency import assist, charts, reports
 
     sales = reports.store_daily_sales(store.id)
-    return render_template("stores/store_dashboard.html", store=store, member=member, rows=rows,
-                           counts=counts, low_stock=LOW_STOCK, sales=sales,
-                           sales_chart=charts.daily_bars(sales.days, title=_("Penjualan 30 hari terakhir"), height=200),
-                           assisted=assist.history(store, limit=20))
+    return render_template(
+        "stores/store_dashboard.html",
+        store=store,
+        member=member,
+        rows=rows,
+        counts=counts,
+        low_stock=LOW_STOCK,
+        sales=sales,
+        sales_chart=charts.daily_bars(sales.days, title=_("Penjualan 30 hari terakhir"), height=200),
+        assisted=assist.history(store, limit=20),
+    )
 
 
 def _product_row(product) -> dict:
@@ -202,11 +220,11 @@ def _settings_form(store) -> StoreSettingsForm:
 
 
 def _render_settings(store, member, form, logo_form, status: int):
-    return render_template("stores/settings.html", store=store, member=member, form=form,
-                           logo_form=logo_form), status
+    return render_template("stores/settings.html", store=store, member=member, form=form, logo_form=logo_form), status
 
 
 # --- staff and invites -----------------------------------------------------------
+
 
 @bp.route("/seller/stores/<slug>/staff", methods=["GET", "POST"])
 @login_required
@@ -224,17 +242,29 @@ def staff(slug: str):
         else:
             _send_invite(store, invite, token)
             return redirect(url_for(".staff", slug=store.slug))
-    return render_template("stores/staff.html", store=store, member=member, form=form,
-                           members=services.members_of(store), invites=services.pending_invites(store)), status
+    return render_template(
+        "stores/staff.html",
+        store=store,
+        member=member,
+        form=form,
+        members=services.members_of(store),
+        invites=services.pending_invites(store),
+    ), status
 
 
 def _send_invite(store, invite, token: str) -> None:
     invitee = get_user_by_email(invite.email)
     try:
-        mail.send_mail(invite.email, _("Undangan bergabung dengan toko %(store)s", store=store.name),
-                       "stores/mail/invite.txt", locale=getattr(invitee, "locale", None),
-                       store=store, inviter=current_user, invite=invite,
-                       accept_url=absolute_url("stores.accept_invite", token=token))
+        mail.send_mail(
+            invite.email,
+            _("Undangan bergabung dengan toko %(store)s", store=store.name),
+            "stores/mail/invite.txt",
+            locale=getattr(invitee, "locale", None),
+            store=store,
+            inviter=current_user,
+            invite=invite,
+            accept_url=absolute_url("stores.accept_invite", token=token),
+        )
     except (smtplib.SMTPException, OSError):
         log.exception("invite mail to %s failed", invite.email)
         flash(_("Undangan tersimpan, tetapi e-mail gagal dikirim. Coba undang lagi nanti."), "error")
@@ -251,9 +281,11 @@ def accept_invite(token: str):
         if services.invite_needs_account(invite):
             return _claim(token, invite)
         here = url_for(".accept_invite", token=token)
-        flash(Markup(escape(_("Masuk untuk menerima undangan toko. Belum punya akun?")))
-              + Markup(' <a href="{}">{}</a>').format(url_for("accounts.register", next=here), _("Daftar di sini")),
-              "warning")
+        flash(
+            Markup(escape(_("Masuk untuk menerima undangan toko. Belum punya akun?")))
+            + Markup(' <a href="{}">{}</a>').format(url_for("accounts.register", next=here), _("Daftar di sini")),
+            "warning",
+        )
         return redirect(url_for("accounts.login", next=here))
     invite = services.invite_for_token(token)
     store = services.get_store_by_id(invite.store_id)
@@ -291,6 +323,7 @@ def _claim(token: str, invite):
 
 
 # --- products ------------------------------------------------------------------
+
 
 def _product_form(formdata=True, **data) -> ProductForm:
     form = ProductForm(**data) if formdata else ProductForm(formdata=None, **data)
@@ -345,26 +378,36 @@ def new_product(slug: str):
 
 
 def _render_new(store, member, form, status: int):
-    return render_template("stores/product_form.html", store=store, member=member, form=form,
-                           product=None), status
+    return render_template("stores/product_form.html", store=store, member=member, form=form, product=None), status
 
 
 def _edit_form(product) -> ProductForm:
     data = {
-        "name": product.name, "description": product.description,
+        "name": product.name,
+        "description": product.description,
         "category": product.category.slug if product.category else "",
-        "unit": product.unit or "", "status": product.status,
+        "unit": product.unit or "",
+        "status": product.status,
         "weight_grams": "" if product.weight_grams is None else str(product.weight_grams),
-        "variants": [{"id": str(v.id), "name": v.name, "sku": v.sku, "price": str(v.price), "stock": str(v.stock)}
-                     for v in product.variants] + [{}],
+        "variants": [
+            {"id": str(v.id), "name": v.name, "sku": v.sku, "price": str(v.price), "stock": str(v.stock)}
+            for v in product.variants
+        ]
+        + [{}],
     }
     return _product_form(formdata=False, data=data)
 
 
 def _render_edit(store, member, product, form=None, photo_form=None, status: int = 200):
-    return render_template("stores/product_form.html", store=store, member=member, product=product,
-                           form=form or _edit_form(product), photo_form=photo_form or PhotoForm(formdata=None),
-                           max_images=catalog.MAX_IMAGES), status
+    return render_template(
+        "stores/product_form.html",
+        store=store,
+        member=member,
+        product=product,
+        form=form or _edit_form(product),
+        photo_form=photo_form or PhotoForm(formdata=None),
+        max_images=catalog.MAX_IMAGES,
+    ), status
 
 
 @bp.route("/seller/stores/<slug>/products/<int:product_id>/edit", methods=["GET", "POST"])
@@ -378,9 +421,13 @@ def edit_product(slug: str, product_id: int):
     form = _product_form()
     if not form.validate_on_submit():
         return _render_edit(store, member, product, form=form, status=422)
-    rows = [(entry.form.id.data or None,
-             entry.form.service_data() if entry.form.id.data or not entry.form.is_blank() else None)
-            for entry in form.variants.entries]
+    rows = [
+        (
+            entry.form.id.data or None,
+            entry.form.service_data() if entry.form.id.data or not entry.form.is_blank() else None,
+        )
+        for entry in form.variants.entries
+    ]
     try:
         catalog.edit_product(product, current_user, form.product_data(), rows)
     except ValidationError as exc:

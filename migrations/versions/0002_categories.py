@@ -8,9 +8,9 @@ The list below is the one place the standard categories are written down. It
 is data, not code: the migration imports nothing from the application, so the
 list stays what it was when this revision ran, whatever the app becomes.
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0002"
@@ -66,10 +66,13 @@ categories = sa.table(
 
 
 def upgrade():
-    op.bulk_insert(categories, [
-        {"slug": slug, "name": name, "name_en": name_en, "sector": sector, "position": position}
-        for position, (slug, name, name_en, sector) in enumerate(CATEGORIES, start=1)
-    ])
+    op.bulk_insert(
+        categories,
+        [
+            {"slug": slug, "name": name, "name_en": name_en, "sector": sector, "position": position}
+            for position, (slug, name, name_en, sector) in enumerate(CATEGORIES, start=1)
+        ],
+    )
 
 
 def downgrade():

@@ -9,29 +9,29 @@ encrypted) cookie; sign-out records the id's SHA-256 here and the user loader
 refuses sessions whose id is recorded. Rows older than the session cookie's
 lifetime are pruned at sign-out.
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0008'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
     op.create_table(
-        'ended_sessions',
-        sa.Column('sid_hash', sa.String(length=64), nullable=False),
-        sa.Column('ended_at', sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint('sid_hash', name=op.f('pk_ended_sessions')),
+        "ended_sessions",
+        sa.Column("sid_hash", sa.String(length=64), nullable=False),
+        sa.Column("ended_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("sid_hash", name=op.f("pk_ended_sessions")),
     )
-    with op.batch_alter_table('ended_sessions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ended_sessions_ended_at'), ['ended_at'], unique=False)
+    with op.batch_alter_table("ended_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ended_sessions_ended_at"), ["ended_at"], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('ended_sessions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ended_sessions_ended_at'))
-    op.drop_table('ended_sessions')
+    with op.batch_alter_table("ended_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ended_sessions_ended_at"))
+    op.drop_table("ended_sessions")

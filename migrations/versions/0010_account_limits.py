@@ -8,10 +8,11 @@ Revises: 0009
 - users.email_confirmed_at; users that exist count as confirmed (their creation time).
 - sign_in_failures: failed password checks per e-mail address (its SHA-256).
 """
-from datetime import datetime, timedelta, timezone
 
-from alembic import op
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0010"
 down_revision = "0009"
@@ -23,7 +24,7 @@ def upgrade():
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.add_column(sa.Column("expires_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("label", sa.String(length=200), nullable=True))
-    expires = (datetime.now(timezone.utc) + timedelta(days=30)).replace(tzinfo=None)
+    expires = (datetime.now(UTC) + timedelta(days=30)).replace(tzinfo=None)
     op.execute(sa.text("UPDATE api_tokens SET expires_at = :t").bindparams(t=expires))
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.alter_column("expires_at", existing_type=sa.DateTime(), nullable=False)

@@ -8,6 +8,7 @@ rejects it with a reason. Unconfirmed after the deadline, the orders expire
 and the stock goes back (the core's expiry). Offered only when accounts are
 configured (a demo account in development).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -39,13 +40,20 @@ class BankTransferMethod(PaymentMethod):
         return PaymentStart(
             redirect_url=url_for("bank_transfer.pay", payment_id=payment.id),
             provider_reference=f"bank-transfer-{transfer.id}",
-            instructions=str(_l("Transfer tepat %(amount)s ke %(accounts)s sebelum batas waktu, lalu unggah "
-                                "bukti transfer.", amount=rupiah(transfer.transfer_amount),
-                                accounts="; ".join(services.accounts()))))
+            instructions=str(
+                _l(
+                    "Transfer tepat %(amount)s ke %(accounts)s sebelum batas waktu, lalu unggah bukti transfer.",
+                    amount=rupiah(transfer.transfer_amount),
+                    accounts="; ".join(services.accounts()),
+                )
+            ),
+        )
 
     def refund(self, payment, amount: int) -> RefundResult:
-        return RefundResult(reference=f"bank-transfer-refund-{payment.id}-{payment.refunded_amount}",
-                            note=str(_l("Dana dikembalikan lewat transfer oleh petugas keuangan.")))
+        return RefundResult(
+            reference=f"bank-transfer-refund-{payment.id}-{payment.refunded_amount}",
+            note=str(_l("Dana dikembalikan lewat transfer oleh petugas keuangan.")),
+        )
 
 
 def _positive(value: int) -> str | None:
@@ -56,12 +64,24 @@ class BankTransferPlugin:
     name = "bank_transfer"
     settings = (
         # unset: the method is hidden, except in development, where a demo account is shown
-        Setting("BANK_TRANSFER_ACCOUNTS", help="The marketplace's accounts, ';'-separated: \"BRI 0123-01-000123-30-1 "
-                "a.n. Disnakerin Kota Tegal; BNI ...\"; unset: the method is hidden (development: a demo account)."),
-        Setting("BANK_TRANSFER_WINDOW_HOURS", 24, kind=int, check=_positive,
-                help="Hours a shopper has to transfer before the orders expire."),
-        Setting("BANK_TRANSFER_UNIQUE_CODE", True, kind=bool,
-                help="Add a unique code of 1..999 rupiah to each amount, to match transfers on the statement."),
+        Setting(
+            "BANK_TRANSFER_ACCOUNTS",
+            help="The marketplace's accounts, ';'-separated: \"BRI 0123-01-000123-30-1 "
+            'a.n. Disnakerin Kota Tegal; BNI ..."; unset: the method is hidden (development: a demo account).',
+        ),
+        Setting(
+            "BANK_TRANSFER_WINDOW_HOURS",
+            24,
+            kind=int,
+            check=_positive,
+            help="Hours a shopper has to transfer before the orders expire.",
+        ),
+        Setting(
+            "BANK_TRANSFER_UNIQUE_CODE",
+            True,
+            kind=bool,
+            help="Add a unique code of 1..999 rupiah to each amount, to match transfers on the statement.",
+        ),
     )
 
     @hookimpl

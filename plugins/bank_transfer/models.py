@@ -1,4 +1,5 @@
 """The bank-transfer plugin's table: one transfer to expect per payment."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -7,6 +7,7 @@ Confirming records the payment's due amount through ``apply_payment`` (orders
 become paid); rejecting tells the shopper why, and they may upload again until
 the deadline, after which the orders expire and the stock goes back.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -48,9 +49,14 @@ def _unique_code(amount: int) -> int:
     """1..999, not used by another open transfer of the same amount (0 when codes are off)."""
     if not current_app.config.get("BANK_TRANSFER_UNIQUE_CODE", True):
         return 0
-    taken = set(db.session.scalars(select(BankTransfer.unique_code).where(
-        BankTransfer.transfer_amount - BankTransfer.unique_code == amount,
-        BankTransfer.status.in_(("awaiting_proof", "submitted")))))
+    taken = set(
+        db.session.scalars(
+            select(BankTransfer.unique_code).where(
+                BankTransfer.transfer_amount - BankTransfer.unique_code == amount,
+                BankTransfer.status.in_(("awaiting_proof", "submitted")),
+            )
+        )
+    )
     for _attempt in range(20):
         code = secrets.randbelow(999) + 1
         if code not in taken:
@@ -60,8 +66,12 @@ def _unique_code(amount: int) -> int:
 
 def create_for(payment: Payment) -> BankTransfer:
     code = _unique_code(payment.amount)
-    transfer = BankTransfer(payment_id=payment.id, unique_code=code, transfer_amount=payment.amount + code,
-                            deadline=payment.expires_at or now() + window())
+    transfer = BankTransfer(
+        payment_id=payment.id,
+        unique_code=code,
+        transfer_amount=payment.amount + code,
+        deadline=payment.expires_at or now() + window(),
+    )
     db.session.add(transfer)
     db.session.flush()
     return transfer
@@ -111,14 +121,26 @@ def confirm(transfer: BankTransfer, actor) -> list:
         raise Conflict(_("Transfer ini sudah dikonfirmasi."))
     payment = db.session.get_one(Payment, transfer.payment_id)
     if payment.status != "pending":
-        raise Conflict(_("Pesanan transfer ini sudah dibatalkan atau kedaluwarsa (status %(s)s); "
-                         "kembalikan dananya kepada pembeli.", s=payment.status))
+        raise Conflict(
+            _(
+                "Pesanan transfer ini sudah dibatalkan atau kedaluwarsa (status %(s)s); "
+                "kembalikan dananya kepada pembeli.",
+                s=payment.status,
+            )
+        )
     _not_own_payment(actor, payment)
-    paid = orders.apply_payment(payment.id, payment.amount_due, payment.currency,
-                                provider_reference=f"bank-transfer-{transfer.id}")
+    paid = orders.apply_payment(
+        payment.id, payment.amount_due, payment.currency, provider_reference=f"bank-transfer-{transfer.id}"
+    )
     transfer.status, transfer.reviewed_by, transfer.reviewed_at = "confirmed", actor.id, now()
-    audit.record(actor, "bank_transfer.confirmed", "payment", payment.id, amount=payment.captured_amount,
-                 transfer_amount=transfer.transfer_amount)
+    audit.record(
+        actor,
+        "bank_transfer.confirmed",
+        "payment",
+        payment.id,
+        amount=payment.captured_amount,
+        transfer_amount=transfer.transfer_amount,
+    )
     db.session.flush()
     return paid
 
@@ -129,8 +151,12 @@ def _not_own_payment(actor, payment: Payment) -> None:
 
     store_ids = set(db.session.scalars(select(Order.store_id).where(Order.payment_id == payment.id)))
     if payment.user_id == actor.id or interest.member_store_ids(actor) & store_ids:
-        raise interest.ConflictOfInterest(_("Transfer ini untuk pesanan Anda sendiri atau toko tempat Anda menjadi "
-                                            "anggota; konfirmasinya dilakukan petugas keuangan lain."))
+        raise interest.ConflictOfInterest(
+            _(
+                "Transfer ini untuk pesanan Anda sendiri atau toko tempat Anda menjadi "
+                "anggota; konfirmasinya dilakukan petugas keuangan lain."
+            )
+        )
 
 
 def reject(transfer: BankTransfer, actor, reason: str) -> BankTransfer:
@@ -149,9 +175,13 @@ def reject(transfer: BankTransfer, actor, reason: str) -> BankTransfer:
 
 
 def queue(status: str = "submitted", limit: int = 100) -> list[tuple[BankTransfer, Payment]]:
-    rows = db.session.execute(select(BankTransfer, Payment).join(Payment, Payment.id == BankTransfer.payment_id)
-                              .where(BankTransfer.status == status)
-                              .order_by(BankTransfer.submitted_at, BankTransfer.id).limit(limit))
+    rows = db.session.execute(
+        select(BankTransfer, Payment)
+        .join(Payment, Payment.id == BankTransfer.payment_id)
+        .where(BankTransfer.status == status)
+        .order_by(BankTransfer.submitted_at, BankTransfer.id)
+        .limit(limit)
+    )
     return [(t, p) for t, p in rows]
 
 

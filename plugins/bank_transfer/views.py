@@ -1,4 +1,5 @@
 """Bank-transfer pages: the shopper's transfer page (proof upload) and finance's queue."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -10,10 +11,10 @@ from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 
 from marketplace import media
-from marketplace.media import limit_uploads
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.media import limit_uploads
 from plugins.bank_transfer import services
 
 bp = Blueprint("bank_transfer", __name__, template_folder="templates")
@@ -56,8 +57,9 @@ def pay(payment_id: int):
             db.session.rollback()
             flash(exc.message, "error")
             status = exc.status
-    return render_template("bank_transfer/pay.html", transfer=transfer, payment=payment, form=form,
-                           accounts=services.accounts()), status
+    return render_template(
+        "bank_transfer/pay.html", transfer=transfer, payment=payment, form=form, accounts=services.accounts()
+    ), status
 
 
 @bp.get("/finance/transfers")
@@ -65,8 +67,12 @@ def pay(payment_id: int):
 def queue():
     """Transfers with a proof, waiting for finance (agency or admin); 403 for others."""
     _finance_only()
-    return render_template("bank_transfer/queue.html", rows=services.queue("submitted"),
-                           waiting=services.queue("awaiting_proof"), form=DecisionForm())
+    return render_template(
+        "bank_transfer/queue.html",
+        rows=services.queue("submitted"),
+        waiting=services.queue("awaiting_proof"),
+        form=DecisionForm(),
+    )
 
 
 @bp.post("/finance/transfers/<int:transfer_id>/<any(confirm, reject):decision>")

@@ -6,6 +6,7 @@ courier and confirms receipt (→ completed), which records the cash as paid.
 The seller never completes it: completion credits the store (issue #15). A refund of a COD order is
 handed back by the seller in cash; the plugin records it as such.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -25,13 +26,20 @@ class CashOnDelivery(PaymentMethod):
     pay_on_delivery = True
 
     def start(self, payment) -> PaymentStart:
-        return PaymentStart(instructions=str(_l(
-            "Siapkan uang tunai %(amount)s. Setiap toko mengirim pesanannya sendiri; bayar kepada kurir "
-            "saat pesanan tiba.", amount=_rupiah(payment.amount))))
+        return PaymentStart(
+            instructions=str(
+                _l(
+                    "Siapkan uang tunai %(amount)s. Setiap toko mengirim pesanannya sendiri; bayar kepada kurir "
+                    "saat pesanan tiba.",
+                    amount=_rupiah(payment.amount),
+                )
+            )
+        )
 
     def refund(self, payment, amount: int) -> RefundResult:
-        return RefundResult(reference=f"cod-refund-{payment.id}",
-                            note=str(_l("Uang tunai dikembalikan langsung oleh penjual.")))
+        return RefundResult(
+            reference=f"cod-refund-{payment.id}", note=str(_l("Uang tunai dikembalikan langsung oleh penjual."))
+        )
 
 
 def _rupiah(amount: int) -> str:

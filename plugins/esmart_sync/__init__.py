@@ -8,6 +8,7 @@ ESMART_BASE_URL and ESMART_API_KEY (unset: files only).
 - /api/v1/esmart/runs, /api/v1/esmart/pull, /api/v1/esmart/push (agency)
 - after ``product_saved``, the product is pushed when E-Smart is configured
 """
+
 from __future__ import annotations
 
 from flask import Flask

@@ -6,14 +6,16 @@ Records become ``IkmData`` / ``ProductData``: values cleaned the way the
 core services want them, plus the issues found on the way. A record with an
 ``error`` issue is skipped; ``warning`` issues drop or default one field.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -21,10 +23,30 @@ from marketplace.catalog.sectors import DEFAULT_SECTOR, SECTORS
 from marketplace.inputs import digits
 
 # spreadsheet headers (ESMART.md "Files"); sentra is accepted when present
-IKM_COLUMNS = ("ikm_id", "nib", "nama_usaha", "pemilik", "kbli", "sektor", "sentra", "alamat", "kota",
-               "telepon", "email")
-PRODUCT_COLUMNS = ("produk_id", "nama_produk", "deskripsi", "kategori", "harga", "satuan", "stok",
-                   "berat_gram", "foto_url")
+IKM_COLUMNS = (
+    "ikm_id",
+    "nib",
+    "nama_usaha",
+    "pemilik",
+    "kbli",
+    "sektor",
+    "sentra",
+    "alamat",
+    "kota",
+    "telepon",
+    "email",
+)
+PRODUCT_COLUMNS = (
+    "produk_id",
+    "nama_produk",
+    "deskripsi",
+    "kategori",
+    "harga",
+    "satuan",
+    "stok",
+    "berat_gram",
+    "foto_url",
+)
 REQUIRED_COLUMNS = ("ikm_id", "nama_usaha")
 
 MAX_DESCRIPTION = 20_000  # what catalog.services accepts
@@ -84,6 +106,7 @@ class IkmData:
 
 # --- cleaning single values --------------------------------------------------
 
+
 def _has_broken_text(text: str) -> bool:
     # bytes that were not UTF-8 are decoded with "surrogateescape" into lone surrogates
     return any("\ud800" <= ch <= "\udfff" for ch in text)
@@ -107,8 +130,7 @@ def text_value(raw: Any, field_name: str, max_len: int | None = None, required: 
     if required and not value:
         raise RecordError(field_name, _("Wajib diisi."))
     if max_len is not None and len(value) > max_len:
-        raise RecordError(field_name, _("Terlalu panjang: %(n)d karakter, maksimal %(m)d.",
-                                        n=len(value), m=max_len))
+        raise RecordError(field_name, _("Terlalu panjang: %(n)d karakter, maksimal %(m)d.", n=len(value), m=max_len))
     return value or None
 
 
@@ -148,7 +170,7 @@ def _whole_number(raw: Any, field_name: str, maximum: int) -> int | None:
 
 
 def sector_slug(raw: str | None) -> str | None:
-    """"Minuman Herbal" and "minuman-herbal" are the same sector."""
+    """ "Minuman Herbal" and "minuman-herbal" are the same sector."""
     if not raw:
         return None
     return re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
@@ -171,6 +193,7 @@ def split_photo_urls(raw: Any) -> list[str]:
 
 
 # --- records to IkmData ----------------------------------------------------------
+
 
 class _Collector:
     """Cleans fields one by one, turning RecordError into an issue of the given kind."""
@@ -313,6 +336,7 @@ def _product_details(raw: dict, p: ProductData, c: _Collector) -> None:
 
 # --- spreadsheet rows to records ---------------------------------------------
 
+
 def normalise_header(raw: Any) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(raw or "").strip().lower()).strip("_")
 
@@ -364,22 +388,50 @@ def _record_from_group(group: list[tuple[int, dict]], seen: set[str]) -> dict:
     for number, row in group:
         if all(_blank(row.get(c)) for c in PRODUCT_COLUMNS):
             continue  # a row with only IKM columns: an IKM without products
-        record["produk"].append({
-            "_row": number, "id": row.get("produk_id"), "nama": row.get("nama_produk"),
-            "deskripsi": row.get("deskripsi"), "kategori": row.get("kategori"), "harga": row.get("harga"),
-            "satuan": row.get("satuan"), "stok": row.get("stok"), "berat_gram": row.get("berat_gram"),
-            "foto": split_photo_urls(row.get("foto_url")),
-        })
+        record["produk"].append(
+            {
+                "_row": number,
+                "id": row.get("produk_id"),
+                "nama": row.get("nama_produk"),
+                "deskripsi": row.get("deskripsi"),
+                "kategori": row.get("kategori"),
+                "harga": row.get("harga"),
+                "satuan": row.get("satuan"),
+                "stok": row.get("stok"),
+                "berat_gram": row.get("berat_gram"),
+                "foto": split_photo_urls(row.get("foto_url")),
+            }
+        )
     return record
 
 
 # --- the other way: a marketplace product as the directory wants it ------------
 
-def push_payload(*, name: str, description: str, sector: str, price: int, stock: int, unit: str | None,
-                 weight_grams: int | None, photo_urls: list[str], url: str) -> dict:
+
+def push_payload(
+    *,
+    name: str,
+    description: str,
+    sector: str,
+    price: int,
+    stock: int,
+    unit: str | None,
+    weight_grams: int | None,
+    photo_urls: list[str],
+    url: str,
+) -> dict:
     """The body of PUT /produk/{id} and POST /ikm/{id}/produk (ESMART.md "Push")."""
-    return {"nama": name, "deskripsi": description or "", "kategori": sector, "harga": price,
-            "stok": stock, "satuan": unit, "berat_gram": weight_grams, "foto": photo_urls, "url": url}
+    return {
+        "nama": name,
+        "deskripsi": description or "",
+        "kategori": sector,
+        "harga": price,
+        "stok": stock,
+        "satuan": unit,
+        "berat_gram": weight_grams,
+        "foto": photo_urls,
+        "url": url,
+    }
 
 
 def content_hash(payload: dict) -> str:

@@ -1,4 +1,5 @@
 """JSON endpoints under /api/v1/esmart (agency): runs, and starting a pull."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
@@ -18,16 +19,29 @@ ERRORS_IN_LIST = 20
 
 
 def issue_json(issue: EsmartRunError) -> dict:
-    return {"kind": issue.kind, "row": issue.row, "record_id": issue.record_id, "field": issue.field,
-            "reason": issue.reason}
+    return {
+        "kind": issue.kind,
+        "row": issue.row,
+        "record_id": issue.record_id,
+        "field": issue.field,
+        "reason": issue.reason,
+    }
 
 
 def run_json(run: EsmartRun, issues: list[EsmartRunError], issue_total: int) -> dict:
     return {
-        "id": run.id, "kind": run.kind, "source": run.source, "dry_run": run.dry_run, "status": run.status,
-        "started_at": run.started_at.isoformat(), "finished_at": run.finished_at and run.finished_at.isoformat(),
-        "updated_since": run.updated_since and run.updated_since.isoformat(), "message": run.message,
-        "counts": run.counts, "error_count": issue_total, "errors": [issue_json(i) for i in issues],
+        "id": run.id,
+        "kind": run.kind,
+        "source": run.source,
+        "dry_run": run.dry_run,
+        "status": run.status,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at and run.finished_at.isoformat(),
+        "updated_since": run.updated_since and run.updated_since.isoformat(),
+        "message": run.message,
+        "counts": run.counts,
+        "error_count": issue_total,
+        "errors": [issue_json(i) for i in issues],
     }
 
 
@@ -37,13 +51,22 @@ def _first_issues(run_ids: list[int]) -> tuple[dict, dict]:
         return {}, {}
     number = func.row_number().over(partition_by=EsmartRunError.run_id, order_by=EsmartRunError.id).label("n")
     ranked = select(EsmartRunError.id, number).where(EsmartRunError.run_id.in_(run_ids)).subquery()
-    rows = db.session.scalars(select(EsmartRunError).join(ranked, ranked.c.id == EsmartRunError.id)
-                              .where(ranked.c.n <= ERRORS_IN_LIST).order_by(EsmartRunError.id))
+    rows = db.session.scalars(
+        select(EsmartRunError)
+        .join(ranked, ranked.c.id == EsmartRunError.id)
+        .where(ranked.c.n <= ERRORS_IN_LIST)
+        .order_by(EsmartRunError.id)
+    )
     first: dict[int, list] = {}
     for row in rows:
         first.setdefault(row.run_id, []).append(row)
-    totals = dict(db.session.execute(select(EsmartRunError.run_id, func.count()).where(
-        EsmartRunError.run_id.in_(run_ids)).group_by(EsmartRunError.run_id)).all())
+    totals = dict(
+        db.session.execute(
+            select(EsmartRunError.run_id, func.count())
+            .where(EsmartRunError.run_id.in_(run_ids))
+            .group_by(EsmartRunError.run_id)
+        ).all()
+    )
     return first, totals
 
 
@@ -54,8 +77,7 @@ def runs():
     page, per_page = page_args(20, 100)
     items, total = list_runs(page, per_page)
     first, totals = _first_issues([r.id for r in items])
-    return jsonify(paged([run_json(r, first.get(r.id, []), totals.get(r.id, 0)) for r in items],
-                         total, page, per_page))
+    return jsonify(paged([run_json(r, first.get(r.id, []), totals.get(r.id, 0)) for r in items], total, page, per_page))
 
 
 @bp.get("/runs/<int:run_id>")
@@ -76,8 +98,10 @@ def _dry_run_flag() -> bool:
 
 def _answer(found: EsmartRun):
     if found.status == "failed":
-        body = {"error": {"code": "sync_failed", "message": found.message or "", "fields": {}},
-                "run": run_json(found, *run_issues(found.id, 1, ERRORS_IN_LIST))}
+        body = {
+            "error": {"code": "sync_failed", "message": found.message or "", "fields": {}},
+            "run": run_json(found, *run_issues(found.id, 1, ERRORS_IN_LIST)),
+        }
         return jsonify(body), 422
     return jsonify(run_json(found, *run_issues(found.id, 1, ERRORS_IN_LIST))), 201
 

@@ -3,6 +3,7 @@ saved it commits (the event fires inside it), in a background thread so the
 seller's page does not wait for the directory. A push missed here (process
 stopped, E-Smart down) is caught by the next ``flask esmart push``: the
 content hash still differs."""
+
 from __future__ import annotations
 
 import logging
@@ -41,8 +42,7 @@ def _after_commit(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, None)
     for app, product_ids in (pending or {}).items():
         if app.config.get("ESMART_PUSH_ASYNC"):
-            threading.Thread(target=push_now, args=(app, sorted(product_ids)), daemon=True,
-                             name="esmart-push").start()
+            threading.Thread(target=push_now, args=(app, sorted(product_ids)), daemon=True, name="esmart-push").start()
         else:
             push_now(app, sorted(product_ids))
 

@@ -1,4 +1,5 @@
 """``flask esmart pull [--file PATH] [--dry-run] [--full]`` and ``flask esmart push [--dry-run]``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,10 @@ def _report(run: EsmartRun) -> None:
     for group in ("stores", "products"):
         parts = ", ".join(f"{k.split('_', 1)[1]} {counts[k]}" for k in COUNT_FIELDS if k.startswith(group + "_"))
         click.echo(f"  {group}: {parts}")
-    click.echo(f"  photos: added {counts['photos_added']}, failed {counts['photos_failed']}; "
-               f"conflicts {counts['conflicts']}, errors {counts['errors']}, warnings {counts['warnings']}")
+    click.echo(
+        f"  photos: added {counts['photos_added']}, failed {counts['photos_failed']}; "
+        f"conflicts {counts['conflicts']}, errors {counts['errors']}, warnings {counts['warnings']}"
+    )
     issues, total = run_issues(run.id, per_page=20)
     for issue in issues:
         where = f"row {issue.row}" if issue.row else ""
@@ -36,8 +39,12 @@ def _report(run: EsmartRun) -> None:
 
 
 @esmart.command("pull")
-@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A JSON, CSV or XLSX file instead of the configured E-Smart server.")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A JSON, CSV or XLSX file instead of the configured E-Smart server.",
+)
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--full", is_flag=True, help="HTTP: ask for every IKM, not only those changed since the last pull.")
 def pull_command(path: Path | None, dry_run: bool, full: bool) -> None:

@@ -5,6 +5,7 @@ Retry-After, within a capped total wait; 401/403 is a wrong API key.
 Errors become ``EsmartError`` (or ``EsmartAuthError``) with a message an
 agency officer can act on; nothing here touches the database.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -12,9 +13,9 @@ import json
 import logging
 import socket
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import requests
@@ -54,14 +55,23 @@ def retry_after_seconds(value: str | None, clock: Callable[[], datetime] | None 
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    now = (clock or (lambda: datetime.now(timezone.utc)))()
+    now = (clock or (lambda: datetime.now(UTC)))()
     return max(0.0, (when - now).total_seconds())
 
 
 class EsmartClient:
-    def __init__(self, base_url: str, api_key: str, *, timeout=(5, 30), max_attempts: int = 5,
-                 backoff: float = 1.0, max_wait: float = 120.0, sleep: Callable[[float], None] = time.sleep,
-                 session: requests.Session | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout=(5, 30),
+        max_attempts: int = 5,
+        backoff: float = 1.0,
+        max_wait: float = 120.0,
+        sleep: Callable[[float], None] = time.sleep,
+        session: requests.Session | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.timeout = timeout
@@ -76,8 +86,7 @@ class EsmartClient:
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         """The answer to one call, after retries; EsmartError when it never succeeds."""
-        headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json",
-                   **kwargs.pop("headers", {})}
+        headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json", **kwargs.pop("headers", {})}
         url = self.base_url + path
         for attempt in range(1, self.max_attempts + 1):
             try:
@@ -104,11 +113,13 @@ class EsmartClient:
 
     def _checked(self, response: requests.Response) -> requests.Response:
         if response.status_code in (401, 403):
-            raise EsmartAuthError(_("E-Smart menolak kunci API (%(s)d). Periksa ESMART_API_KEY.",
-                                    s=response.status_code))
+            raise EsmartAuthError(
+                _("E-Smart menolak kunci API (%(s)d). Periksa ESMART_API_KEY.", s=response.status_code)
+            )
         if response.status_code >= 400:
-            raise EsmartError(_("E-Smart menjawab %(s)d untuk %(p)s.", s=response.status_code,
-                                p=urlsplit(response.url).path))
+            raise EsmartError(
+                _("E-Smart menjawab %(s)d untuk %(p)s.", s=response.status_code, p=urlsplit(response.url).path)
+            )
         return response
 
     @staticmethod
@@ -129,7 +140,7 @@ class EsmartClient:
                 params["updated_since"] = _jakarta_iso(updated_since)
             body = self._json(self.request("GET", "/ikm", params=params))
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-                raise EsmartError(_("Jawaban E-Smart tidak berisi larik \"data\"."))
+                raise EsmartError(_('Jawaban E-Smart tidak berisi larik "data".'))
             data, meta = body["data"], body.get("meta") or {}
             yield data
             if _last_page(page, per_page, len(data), meta):
@@ -165,12 +176,20 @@ def _jakarta_iso(value: datetime) -> str:
 
 # --- photos ------------------------------------------------------------------------
 
+
 class PhotoFetcher:
     """Downloads foto URLs: a timeout, a size cap while streaming, image types only,
     and (unless allowed) no addresses inside the server's own network."""
 
-    def __init__(self, *, max_bytes: int = 5 * 1024 * 1024, timeout=(5, 20), allow_private: bool = False,
-                 trusted_hosts: tuple[str, ...] = (), session: requests.Session | None = None):
+    def __init__(
+        self,
+        *,
+        max_bytes: int = 5 * 1024 * 1024,
+        timeout=(5, 20),
+        allow_private: bool = False,
+        trusted_hosts: tuple[str, ...] = (),
+        session: requests.Session | None = None,
+    ):
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.allow_private = allow_private

@@ -5,15 +5,17 @@ own savepoint, so one bad record becomes a row error and the rest goes on.
 A real run commits each page; a dry run rolls everything back at the end
 (runs.RunLog), so its counts are those of the same code on the same data.
 """
+
 from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -75,11 +77,25 @@ class Importer:
         if ikm.esmart_id in self.stores:
             if ikm.continued:
                 if self.stores[ikm.esmart_id] is None:
-                    self.ctx.report(Issue("error", _("IKM ini dilewati pada baris sebelumnya; produknya juga."),
-                                          "id", ikm.row, ikm.esmart_id))
+                    self.ctx.report(
+                        Issue(
+                            "error",
+                            _("IKM ini dilewati pada baris sebelumnya; produknya juga."),
+                            "id",
+                            ikm.row,
+                            ikm.esmart_id,
+                        )
+                    )
                 return self.stores[ikm.esmart_id]
-            self.ctx.report(Issue("error", _("IKM ini muncul lebih dari sekali dalam sumber yang sama; "
-                                             "yang berikutnya dilewati."), "id", ikm.row, ikm.esmart_id))
+            self.ctx.report(
+                Issue(
+                    "error",
+                    _("IKM ini muncul lebih dari sekali dalam sumber yang sama; yang berikutnya dilewati."),
+                    "id",
+                    ikm.row,
+                    ikm.esmart_id,
+                )
+            )
             return None
         self.stores[ikm.esmart_id] = None
         try:
@@ -98,8 +114,15 @@ class Importer:
         for issue in p.issues:
             self.ctx.report(issue)
         if p.valid and p.esmart_id in self.products:
-            self.ctx.report(Issue("error", _("Produk ini muncul lebih dari sekali dalam sumber yang sama; "
-                                             "yang berikutnya dilewati."), "produk.id", p.row, p.esmart_id))
+            self.ctx.report(
+                Issue(
+                    "error",
+                    _("Produk ini muncul lebih dari sekali dalam sumber yang sama; yang berikutnya dilewati."),
+                    "produk.id",
+                    p.row,
+                    p.esmart_id,
+                )
+            )
         elif p.valid:
             self.products.add(p.esmart_id)
             try:
@@ -131,11 +154,17 @@ def _record_error(exc: Exception, row: int | None, record_id: str | None) -> Iss
         details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
         return Issue("error", details or exc.message, None, row, record_id)
     log.warning("esmart: database refused record %s: %s", record_id, exc)
-    return Issue("error", _("Basis data menolak rekaman ini (%(e)s).", e=type(getattr(exc, "orig", exc)).__name__),
-                 None, row, record_id)
+    return Issue(
+        "error",
+        _("Basis data menolak rekaman ini (%(e)s).", e=type(getattr(exc, "orig", exc)).__name__),
+        None,
+        row,
+        record_id,
+    )
 
 
 # --- sources ---------------------------------------------------------------------
+
 
 def _pages(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
     iterator = iter(records)
@@ -179,8 +208,7 @@ def _run(log_: RunLog, pages: Iterable[list[tuple[int, Any]]], actor_id: int | N
     return log_.finish("succeeded")
 
 
-def pull_file(path: Path, *, dry_run: bool = False, actor_id: int | None = None,
-              name: str | None = None) -> EsmartRun:
+def pull_file(path: Path, *, dry_run: bool = False, actor_id: int | None = None, name: str | None = None) -> EsmartRun:
     """Imports a JSON, CSV or XLSX file of the directory's records; the run, recorded."""
     log_ = RunLog.start("pull", f"file:{name or path.name}", dry_run, actor_id)
     try:

@@ -1,6 +1,7 @@
 """Tables of the E-Smart IKM sync plugin. Core tables are never altered: the
 plugin keeps its own links from stores and products to directory records,
 and a record of every pull and push with its row errors."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,19 @@ from marketplace.extensions import db
 from marketplace.types import UTCDateTime
 
 COUNT_FIELDS = (
-    "stores_created", "stores_updated", "stores_unchanged", "stores_skipped",
-    "products_created", "products_updated", "products_unchanged", "products_skipped",
-    "photos_added", "photos_failed", "conflicts", "errors", "warnings",
+    "stores_created",
+    "stores_updated",
+    "stores_unchanged",
+    "stores_skipped",
+    "products_created",
+    "products_updated",
+    "products_unchanged",
+    "products_skipped",
+    "photos_added",
+    "photos_failed",
+    "conflicts",
+    "errors",
+    "warnings",
 )
 
 

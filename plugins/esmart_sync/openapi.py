@@ -1,4 +1,5 @@
 """The E-Smart sync's part of /api/v1/openapi.json (the ``openapi_spec`` hook)."""
+
 from __future__ import annotations
 
 from marketplace.api.openapi import (
@@ -31,47 +32,111 @@ def openapi_spec() -> dict:
 def paths() -> dict:
     esmart_failed = answer("The run failed; the error shape with the run beside it.", ref("EsmartFailure"))
     return {
-        API + "/esmart/runs": {"get": operation(
-            "esmartRuns", "Catalogue sync runs with their counts and row errors", "plugins",
-            {"200": answer("Runs, newest first.", items_of(ref("EsmartRun")))}, auth="agency",
-            plugin=PLUGIN, params=PAGE_PARAMS, errors=("422",))},
-        API + "/esmart/pull": {"post": operation(
-            "esmartPull", "Pull IKMs and products from a file or the configured E-Smart source", "plugins",
-            {"201": answer("The run.", ref("EsmartRun")), "422": esmart_failed}, auth="agency", plugin=PLUGIN,
-            request={"required": False, "content": {
-                "multipart/form-data": {"schema": ref("EsmartPullUpload")},
-                "application/json": {"schema": ref("EsmartDryRunInput")}}},
-            errors=("409",), description="Without a file: from the configured ESMART_BASE_URL.")},
-        API + "/esmart/runs/{id}": {"get": operation(
-            "esmartRun", "One sync run with its row errors, paged", "plugins",
-            {"200": answer("The run.", ref("EsmartRun"))}, auth="agency", plugin=PLUGIN,
-            params=[path_param("id", ID),
+        API + "/esmart/runs": {
+            "get": operation(
+                "esmartRuns",
+                "Catalogue sync runs with their counts and row errors",
+                "plugins",
+                {"200": answer("Runs, newest first.", items_of(ref("EsmartRun")))},
+                auth="agency",
+                plugin=PLUGIN,
+                params=PAGE_PARAMS,
+                errors=("422",),
+            )
+        },
+        API + "/esmart/pull": {
+            "post": operation(
+                "esmartPull",
+                "Pull IKMs and products from a file or the configured E-Smart source",
+                "plugins",
+                {"201": answer("The run.", ref("EsmartRun")), "422": esmart_failed},
+                auth="agency",
+                plugin=PLUGIN,
+                request={
+                    "required": False,
+                    "content": {
+                        "multipart/form-data": {"schema": ref("EsmartPullUpload")},
+                        "application/json": {"schema": ref("EsmartDryRunInput")},
+                    },
+                },
+                errors=("409",),
+                description="Without a file: from the configured ESMART_BASE_URL.",
+            )
+        },
+        API + "/esmart/runs/{id}": {
+            "get": operation(
+                "esmartRun",
+                "One sync run with its row errors, paged",
+                "plugins",
+                {"200": answer("The run.", ref("EsmartRun"))},
+                auth="agency",
+                plugin=PLUGIN,
+                params=[
+                    path_param("id", ID),
                     query("page", {"type": "integer", "minimum": 1, "maximum": 100_000}),
-                    query("per_page", {"type": "integer", "minimum": 1, "maximum": 500})], errors=("404",))},
-        API + "/esmart/push": {"post": operation(
-            "esmartPush", "Push new and changed products to E-Smart", "plugins",
-            {"201": answer("The run.", ref("EsmartRun")), "422": esmart_failed}, auth="agency", plugin=PLUGIN,
-            request=body(ref("EsmartDryRunInput"), required=False))},
+                    query("per_page", {"type": "integer", "minimum": 1, "maximum": 500}),
+                ],
+                errors=("404",),
+            )
+        },
+        API + "/esmart/push": {
+            "post": operation(
+                "esmartPush",
+                "Push new and changed products to E-Smart",
+                "plugins",
+                {"201": answer("The run.", ref("EsmartRun")), "422": esmart_failed},
+                auth="agency",
+                plugin=PLUGIN,
+                request=body(ref("EsmartDryRunInput"), required=False),
+            )
+        },
     }
 
 
 def schemas() -> dict:
     return {
-        "EsmartRun": obj({
-            "id": INTEGER, "kind": {"type": "string", "examples": ["pull", "push"]}, "source": STRING,
-            "dry_run": BOOLEAN, "status": STRING, "started_at": DATETIME,
-            "finished_at": {"type": ["string", "null"], "format": "date-time"},
-            "updated_since": {"type": ["string", "null"], "format": "date-time"}, "message": NULLABLE_STRING,
-            "counts": {"type": "object", "additionalProperties": INTEGER},
-            "error_count": INTEGER, "errors": array(ref("EsmartIssue")),
-            "page": INTEGER, "per_page": INTEGER,
-        }, ["id", "dry_run", "status", "counts", "errors"]),
-        "EsmartIssue": obj({"kind": STRING, "row": {"type": ["integer", "null"]}, "record_id": NULLABLE_STRING,
-                            "field": NULLABLE_STRING, "reason": STRING}),
-        "EsmartFailure": {"allOf": [ref("Error"), obj({"run": ref("EsmartRun")})],
-                          "description": "the error shape; `run` beside it when a run was recorded and failed"},
+        "EsmartRun": obj(
+            {
+                "id": INTEGER,
+                "kind": {"type": "string", "examples": ["pull", "push"]},
+                "source": STRING,
+                "dry_run": BOOLEAN,
+                "status": STRING,
+                "started_at": DATETIME,
+                "finished_at": {"type": ["string", "null"], "format": "date-time"},
+                "updated_since": {"type": ["string", "null"], "format": "date-time"},
+                "message": NULLABLE_STRING,
+                "counts": {"type": "object", "additionalProperties": INTEGER},
+                "error_count": INTEGER,
+                "errors": array(ref("EsmartIssue")),
+                "page": INTEGER,
+                "per_page": INTEGER,
+            },
+            ["id", "dry_run", "status", "counts", "errors"],
+        ),
+        "EsmartIssue": obj(
+            {
+                "kind": STRING,
+                "row": {"type": ["integer", "null"]},
+                "record_id": NULLABLE_STRING,
+                "field": NULLABLE_STRING,
+                "reason": STRING,
+            }
+        ),
+        "EsmartFailure": {
+            "allOf": [ref("Error"), obj({"run": ref("EsmartRun")})],
+            "description": "the error shape; `run` beside it when a run was recorded and failed",
+        },
         "EsmartDryRunInput": obj({"dry_run": {"type": "boolean", "default": False}}),
-        "EsmartPullUpload": obj({"file": {"type": "string", "contentMediaType": "application/octet-stream",
-                                          "description": "JSON, CSV or XLSX in the ESMART.md format"},
-                                 "dry_run": BOOLEAN}, ["file"]),
+        "EsmartPullUpload": obj(
+            {
+                "file": {
+                    "type": "string",
+                    "contentMediaType": "application/octet-stream",
+                    "description": "JSON, CSV or XLSX in the ESMART.md format",
+                },
+                "dry_run": BOOLEAN,
+            },
+            ["file"],
+        ),
     }

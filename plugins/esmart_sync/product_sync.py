@@ -7,6 +7,7 @@ sets them only when it creates the product. Name, description, category,
 unit and weight follow the directory, except a field changed here since the
 last sync, which is kept and reported. Photos are fetched once per URL.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,12 +30,17 @@ from .models import EsmartProductLink
 from .payload import new_product_payload, product_payload
 from .store_sync import conflict_issue
 
-FIELD_LABELS = {"name": "nama", "description": "deskripsi", "category": "kategori", "unit": "satuan",
-                "weight_grams": "berat_gram"}
+FIELD_LABELS = {
+    "name": "nama",
+    "description": "deskripsi",
+    "category": "kategori",
+    "unit": "satuan",
+    "weight_grams": "berat_gram",
+}
 
 
 def sync_product(store: Store, p: ProductData, ctx, new_store: bool = False) -> str:
-    """"created" | "updated" | "unchanged"; ValidationError when the record cannot be used.
+    """ "created" | "updated" | "unchanged"; ValidationError when the record cannot be used.
     ``new_store``: the store was created by this run, so it has no product to match by name."""
     _settle_category_hint(store, p, ctx)
     link = db.session.scalar(select(EsmartProductLink).where(EsmartProductLink.esmart_product_id == p.esmart_id))
@@ -46,8 +52,9 @@ def sync_product(store: Store, p: ProductData, ctx, new_store: bool = False) -> 
     elif not new_store:
         product = _unlinked_product_named(store.id, p.fields["name"])
         if product is not None:
-            link = EsmartProductLink(product_id=product.id, esmart_product_id=p.esmart_id,
-                                     field_hashes="{}", photo_urls="[]")
+            link = EsmartProductLink(
+                product_id=product.id, esmart_product_id=p.esmart_id, field_hashes="{}", photo_urls="[]"
+            )
             db.session.add(link)
     if product is None:
         _create(store, p, ctx, check_sku=not new_store)
@@ -58,17 +65,26 @@ def sync_product(store: Store, p: ProductData, ctx, new_store: bool = False) -> 
 def _settle_category_hint(store: Store, p: ProductData, ctx) -> None:
     hint = p.fields.get("category")
     if hint and not ctx.categories.known(hint):
-        ctx.report(Issue("warning", _("Kategori %(k)s tidak dikenal; memakai sektor toko (%(s)s).",
-                                      k=hint, s=store.sector), "kategori", p.row, p.esmart_id))
+        ctx.report(
+            Issue(
+                "warning",
+                _("Kategori %(k)s tidak dikenal; memakai sektor toko (%(s)s).", k=hint, s=store.sector),
+                "kategori",
+                p.row,
+                p.esmart_id,
+            )
+        )
         p.fields["category"] = store.sector
 
 
 def _unlinked_product_named(store_id: int, name: str) -> Product | None:
     target = adapter.normalise_name(name)
-    rows = db.session.execute(select(Product.id, Product.name)
-                              .outerjoin(EsmartProductLink, EsmartProductLink.product_id == Product.id)
-                              .where(Product.store_id == store_id, EsmartProductLink.id.is_(None))
-                              .order_by(Product.id)).all()
+    rows = db.session.execute(
+        select(Product.id, Product.name)
+        .outerjoin(EsmartProductLink, EsmartProductLink.product_id == Product.id)
+        .where(Product.store_id == store_id, EsmartProductLink.id.is_(None))
+        .order_by(Product.id)
+    ).all()
     for product_id, product_name in rows:
         if adapter.normalise_name(product_name) == target:
             return db.session.get(Product, product_id)
@@ -77,23 +93,35 @@ def _unlinked_product_named(store_id: int, name: str) -> Product | None:
 
 def _create(store: Store, p: ProductData, ctx, check_sku: bool = True) -> Product:
     sku_taken = check_sku and db.session.scalar(
-        select(Variant.id).where(Variant.store_id == store.id, Variant.sku == p.esmart_id))
+        select(Variant.id).where(Variant.store_id == store.id, Variant.sku == p.esmart_id)
+    )
     category = ctx.categories.slug_for(p.fields.get("category") or store.sector)
-    data = {"name": p.fields["name"], "description": p.fields.get("description", ""),
-            "category": category, "status": "active",
-            "variants": [{"name": "Standar", "sku": None if sku_taken else p.esmart_id,
-                          "price": p.price, "stock": p.stock}]}
+    data = {
+        "name": p.fields["name"],
+        "description": p.fields.get("description", ""),
+        "category": category,
+        "status": "active",
+        "variants": [
+            {"name": "Standar", "sku": None if sku_taken else p.esmart_id, "price": p.price, "stock": p.stock}
+        ],
+    }
     data.update({k: p.fields[k] for k in ("unit", "weight_grams") if k in p.fields})
     product = catalog.create_product(store, ctx.actor, data)
     hashes = {field: adapter.value_hash(value) for field, value in p.fields.items()}
-    link = EsmartProductLink(product_id=product.id, esmart_product_id=p.esmart_id, field_hashes=_dump(hashes),
-                             photo_urls="[]", pulled_at=now())
+    link = EsmartProductLink(
+        product_id=product.id,
+        esmart_product_id=p.esmart_id,
+        field_hashes=_dump(hashes),
+        photo_urls="[]",
+        pulled_at=now(),
+    )
     db.session.add(link)
     images = _sync_photos(product, link, p, ctx)
     # what the directory gave is what it holds: no need to push it back until it changes here
     sector = ctx.categories.by_slug[category][1] if category else store.sector
-    link.content_hash = adapter.content_hash(new_product_payload(
-        product, sector=sector, price=p.price, stock=p.stock, image_paths=images))
+    link.content_hash = adapter.content_hash(
+        new_product_payload(product, sector=sector, price=p.price, stock=p.stock, image_paths=images)
+    )
     return product
 
 

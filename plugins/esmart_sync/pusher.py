@@ -5,11 +5,12 @@ pushed (or pulled) is never re-sent. A new product is POSTed to its IKM and
 the id the directory answers is kept, committed at once so that a re-run
 after an interruption does not create it twice.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Iterator
+from collections.abc import Iterator
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -34,10 +35,12 @@ BATCH = 100
 
 def _eligible(after_id: int, product_ids: list[int] | None):
     """Active products of approved stores that are linked to the directory."""
-    query = (select(Product.id, EsmartStoreLink.esmart_id)
-             .join(Store, Store.id == Product.store_id)
-             .join(EsmartStoreLink, EsmartStoreLink.store_id == Product.store_id)
-             .where(Product.status == "active", Store.status == "approved", Product.id > after_id))
+    query = (
+        select(Product.id, EsmartStoreLink.esmart_id)
+        .join(Store, Store.id == Product.store_id)
+        .join(EsmartStoreLink, EsmartStoreLink.store_id == Product.store_id)
+        .where(Product.status == "active", Store.status == "approved", Product.id > after_id)
+    )
     if product_ids is not None:
         query = query.where(Product.id.in_(product_ids))
     return query.order_by(Product.id).limit(BATCH)
@@ -61,8 +64,9 @@ def pending(product_ids: list[int]) -> list[int]:
     return out
 
 
-def push(*, dry_run: bool = False, actor_id: int | None = None, product_ids: list[int] | None = None,
-         source: str = "manual") -> EsmartRun:
+def push(
+    *, dry_run: bool = False, actor_id: int | None = None, product_ids: list[int] | None = None, source: str = "manual"
+) -> EsmartRun:
     """Sends new and changed products; the run, recorded. ``product_ids`` limits it to those."""
     client = make_client()
     log_ = RunLog.start("push", source, dry_run, actor_id, exclusive=product_ids is None)
@@ -115,12 +119,12 @@ def _push_one(client: EsmartClient, log_: RunLog, product_id: int, ikm_id: str) 
 
 
 def _new_link(product_id: int, esmart_product_id: str) -> EsmartProductLink:
-    taken = db.session.scalar(select(EsmartProductLink)
-                              .where(EsmartProductLink.esmart_product_id == esmart_product_id))
+    taken = db.session.scalar(select(EsmartProductLink).where(EsmartProductLink.esmart_product_id == esmart_product_id))
     if taken is not None:
         raise EsmartError(_("E-Smart menjawab id %(id)s yang sudah dipakai produk lain.", id=esmart_product_id))
-    link = EsmartProductLink(product_id=product_id, esmart_product_id=esmart_product_id,
-                             field_hashes="{}", photo_urls="[]")
+    link = EsmartProductLink(
+        product_id=product_id, esmart_product_id=esmart_product_id, field_hashes="{}", photo_urls="[]"
+    )
     db.session.add(link)
     return link
 

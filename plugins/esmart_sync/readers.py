@@ -5,13 +5,15 @@ Text is decoded as UTF-8 with ``surrogateescape``: a byte that is not UTF-8
 does not stop the file, it marks the record it sits in (the adapter reports
 that record). A file that cannot be read at all raises ``ReadError``.
 """
+
 from __future__ import annotations
 
 import csv
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from flask_babel import gettext as _
 
@@ -26,7 +28,7 @@ class ReadError(Exception):
 
 
 def sniff(path: Path) -> str:
-    """"json", "csv" or "xlsx", from the file's first bytes."""
+    """ "json", "csv" or "xlsx", from the file's first bytes."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(4096)
@@ -48,6 +50,7 @@ def sniff(path: Path) -> str:
 
 # --- JSON -------------------------------------------------------------------------
 
+
 class _JsonStream:
     """Values decoded one at a time from a text stream with json.raw_decode."""
 
@@ -59,7 +62,7 @@ class _JsonStream:
         size = max(CHUNK, len(self.buf) - self.pos)  # read as much again: linear for huge values
         chunk = self.handle.read(size)
         self.eof = not chunk
-        self.buf, self.pos = self.buf[self.pos:] + chunk, 0
+        self.buf, self.pos = self.buf[self.pos :] + chunk, 0
 
     def peek(self) -> str:
         while True:
@@ -83,7 +86,9 @@ class _JsonStream:
                 if self.eof or not self._cut_short(exc):
                     raise ReadError(_("JSON tidak valid: %(e)s", e=exc.msg)) from exc
                 if len(self.buf) - self.pos > MAX_VALUE:
-                    raise ReadError(_("JSON tidak valid: satu rekaman lebih dari %(n)d MB.", n=MAX_VALUE // 2**20)) from exc
+                    raise ReadError(
+                        _("JSON tidak valid: satu rekaman lebih dari %(n)d MB.", n=MAX_VALUE // 2**20)
+                    ) from exc
                 self._fill()
                 continue
             if end == len(self.buf) and not self.eof:
@@ -139,10 +144,11 @@ def _data_member(stream: _JsonStream) -> Iterator:
             stream.pos += 1
     stream.expect("}")
     if not found:
-        raise ReadError(_("JSON tidak berisi larik \"data\"."))
+        raise ReadError(_('JSON tidak berisi larik "data".'))
 
 
 # --- spreadsheets ------------------------------------------------------------
+
 
 def iter_csv_rows(path: Path) -> Iterator[tuple[int, list]]:
     """(row number, cells); the header is row 1, as a spreadsheet shows it."""

@@ -5,6 +5,7 @@ and the counts so far together), so an interrupted run keeps what it did and
 a re-run converges. A dry run does the very same work in one transaction that
 is rolled back at the end; only then are its counts and row errors written.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -41,14 +42,29 @@ class RunLog:
     # --- starting ------------------------------------------------------------------
 
     @classmethod
-    def start(cls, kind: str, source: str, dry_run: bool, actor_id: int | None = None,
-              updated_since: datetime | None = None, exclusive: bool = True) -> "RunLog":
+    def start(
+        cls,
+        kind: str,
+        source: str,
+        dry_run: bool,
+        actor_id: int | None = None,
+        updated_since: datetime | None = None,
+        exclusive: bool = True,
+    ) -> RunLog:
         """A new run, committed at once so the console shows it; Conflict while
         another run of the same kind is alive."""
         if exclusive:
             _claim(kind)
-        run = EsmartRun(kind=kind, source=source[:255], dry_run=dry_run, status="running", actor_id=actor_id,
-                        started_at=now(), heartbeat_at=now(), updated_since=updated_since)
+        run = EsmartRun(
+            kind=kind,
+            source=source[:255],
+            dry_run=dry_run,
+            status="running",
+            actor_id=actor_id,
+            started_at=now(),
+            heartbeat_at=now(),
+            updated_since=updated_since,
+        )
         db.session.add(run)
         db.session.commit()
         return cls(run.id, dry_run)
@@ -110,16 +126,26 @@ class RunLog:
 
     def _write_issues(self) -> None:
         for issue in self.pending:
-            db.session.add(EsmartRunError(run_id=self.run_id, kind=issue.kind, row=issue.row,
-                                          record_id=(issue.record_id or None) and issue.record_id[:80],
-                                          field=(issue.field or None) and issue.field[:40], reason=issue.reason))
+            db.session.add(
+                EsmartRunError(
+                    run_id=self.run_id,
+                    kind=issue.kind,
+                    row=issue.row,
+                    record_id=(issue.record_id or None) and issue.record_id[:80],
+                    field=(issue.field or None) and issue.field[:40],
+                    reason=issue.reason,
+                )
+            )
         self.stored_issues += len(self.pending)
         self.pending.clear()
 
     def _write_counts(self, **extra) -> None:
         values = {name: self.counts[name] for name in COUNT_FIELDS}
-        db.session.execute(update(EsmartRun).where(EsmartRun.id == self.run_id)
-                           .values(pages=self.pages, heartbeat_at=now(), **values, **extra))
+        db.session.execute(
+            update(EsmartRun)
+            .where(EsmartRun.id == self.run_id)
+            .values(pages=self.pages, heartbeat_at=now(), **values, **extra)
+        )
 
 
 def _claim(kind: str) -> None:
@@ -135,10 +161,12 @@ def _claim(kind: str) -> None:
 
 # --- reading runs ------------------------------------------------------------------
 
+
 def list_runs(page: int = 1, per_page: int = 20) -> tuple[list[EsmartRun], int]:
     total = db.session.scalar(select(func.count()).select_from(EsmartRun))
-    runs = db.session.scalars(select(EsmartRun).order_by(EsmartRun.id.desc())
-                              .offset((page - 1) * per_page).limit(per_page))
+    runs = db.session.scalars(
+        select(EsmartRun).order_by(EsmartRun.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    )
     return list(runs), total
 
 
@@ -160,6 +188,9 @@ def last_pull_cursor() -> datetime | None:
     """Where the next HTTP pull starts: when the last successful real one started."""
     return db.session.scalar(
         select(func.max(EsmartRun.started_at)).where(
-            EsmartRun.kind == "pull", EsmartRun.source == "http", EsmartRun.status == "succeeded",
-            EsmartRun.dry_run.is_(False))
+            EsmartRun.kind == "pull",
+            EsmartRun.source == "http",
+            EsmartRun.status == "succeeded",
+            EsmartRun.dry_run.is_(False),
+        )
     )

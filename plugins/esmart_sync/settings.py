@@ -1,4 +1,5 @@
 """The plugin's declared settings and the objects built from them."""
+
 from __future__ import annotations
 
 import time
@@ -30,8 +31,9 @@ def _timeout(value) -> str | None:
 
 # Declared by the plugin (EsmartSyncPlugin.settings); unset server or key: files only.
 SETTINGS = (
-    Setting("ESMART_BASE_URL", help="The E-Smart IKM server; with ESMART_API_KEY, pull and push over HTTP.",
-            check=_http_url),
+    Setting(
+        "ESMART_BASE_URL", help="The E-Smart IKM server; with ESMART_API_KEY, pull and push over HTTP.", check=_http_url
+    ),
     Setting("ESMART_API_KEY", secret=True, help="The key E-Smart IKM gave the marketplace."),
     Setting("ESMART_PAGE_SIZE", 100, kind=int, check=_positive, help="IKM per HTTP page."),
     Setting("ESMART_FILE_PAGE_SIZE", 50, kind=int, check=_positive, help="IKM per committed page of a file."),
@@ -40,8 +42,9 @@ SETTINGS = (
     Setting("ESMART_BACKOFF", 1.0, kind=float, help="First retry after this many seconds, then 2x, 4x ..."),
     Setting("ESMART_MAX_WAIT", 120.0, kind=float, help="Total seconds a call may spend waiting to retry."),
     Setting("ESMART_PHOTO_MAX_BYTES", 5 * 1024 * 1024, kind=int, check=_positive, help="Largest photo fetched."),
-    Setting("ESMART_PHOTO_ALLOW_PRIVATE", False, kind=bool,
-            help="Fetch photos from private addresses (tests, intranets)."),
+    Setting(
+        "ESMART_PHOTO_ALLOW_PRIVATE", False, kind=bool, help="Fetch photos from private addresses (tests, intranets)."
+    ),
     Setting("ESMART_AUTO_PUSH", True, kind=bool, help="Push a product when it is saved, if E-Smart is configured."),
     Setting("ESMART_PUSH_ASYNC", True, kind=bool, help="That push runs in a background thread (tests: inline)."),
 )
@@ -63,16 +66,26 @@ def make_client() -> EsmartClient:
     sleep = cfg.get(SLEEP_KEY)
     if sleep is None:  # (a fake sleep may be an empty list that records calls: test for None)
         sleep = time.sleep
-    return EsmartClient(cfg["ESMART_BASE_URL"], cfg["ESMART_API_KEY"], timeout=cfg["ESMART_TIMEOUT"],
-                        max_attempts=cfg["ESMART_MAX_ATTEMPTS"], backoff=cfg["ESMART_BACKOFF"],
-                        max_wait=cfg["ESMART_MAX_WAIT"], sleep=sleep)
+    return EsmartClient(
+        cfg["ESMART_BASE_URL"],
+        cfg["ESMART_API_KEY"],
+        timeout=cfg["ESMART_TIMEOUT"],
+        max_attempts=cfg["ESMART_MAX_ATTEMPTS"],
+        backoff=cfg["ESMART_BACKOFF"],
+        max_wait=cfg["ESMART_MAX_WAIT"],
+        sleep=sleep,
+    )
 
 
 def make_photo_fetcher() -> PhotoFetcher:
     cfg = current_app.config
     trusted = (urlsplit(cfg["ESMART_BASE_URL"]).hostname or "",) if cfg.get("ESMART_BASE_URL") else ()
-    return PhotoFetcher(max_bytes=cfg["ESMART_PHOTO_MAX_BYTES"], timeout=cfg["ESMART_TIMEOUT"],
-                        allow_private=cfg["ESMART_PHOTO_ALLOW_PRIVATE"], trusted_hosts=trusted)
+    return PhotoFetcher(
+        max_bytes=cfg["ESMART_PHOTO_MAX_BYTES"],
+        timeout=cfg["ESMART_TIMEOUT"],
+        allow_private=cfg["ESMART_PHOTO_ALLOW_PRIVATE"],
+        trusted_hosts=trusted,
+    )
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 """What a seller sees of the sync: whether the store is linked to the
 directory and when it was last synced."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -15,5 +16,9 @@ def store_sync_status(store) -> dict | None:
     link = db.session.scalar(select(EsmartStoreLink).where(EsmartStoreLink.store_id == store_id))
     if link is None:
         return None
-    return {"esmart_id": link.esmart_id, "last_synced_at": link.last_synced_at, "kbli": link.kbli,
-            "sentra": link.sentra}
+    return {
+        "esmart_id": link.esmart_id,
+        "last_synced_at": link.last_synced_at,
+        "kbli": link.kbli,
+        "sentra": link.sentra,
+    }

@@ -7,6 +7,7 @@ address, city, sector); a profile field that the marketplace changed since the
 last sync is kept and reported as a conflict. Contact numbers are set only
 when the store is created. Every write goes through stores.services.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,12 @@ def sync_store(ikm: IkmData, actor, report) -> tuple[int, str]:
 def _unlinked_store_with_nib(nib: str | None) -> Store | None:
     if not nib:
         return None
-    return db.session.scalar(select(Store).outerjoin(EsmartStoreLink, EsmartStoreLink.store_id == Store.id)
-                             .where(Store.nib == nib, EsmartStoreLink.id.is_(None)).order_by(Store.id))
+    return db.session.scalar(
+        select(Store)
+        .outerjoin(EsmartStoreLink, EsmartStoreLink.store_id == Store.id)
+        .where(Store.nib == nib, EsmartStoreLink.id.is_(None))
+        .order_by(Store.id)
+    )
 
 
 def _create(ikm: IkmData, actor, report) -> int:
@@ -67,8 +72,15 @@ def _create(ikm: IkmData, actor, report) -> int:
             report(Issue("warning", _("Nomor telepon tidak valid; diabaikan."), "telepon", ikm.row, ikm.esmart_id))
     store = stores.register_store(actor, data, status="approved")
     snapshot = {f: getattr(store, f) for f in ikm.profile}
-    db.session.add(EsmartStoreLink(store_id=store.id, esmart_id=ikm.esmart_id, snapshot=_dump(snapshot),
-                                   last_synced_at=now(), **_present(ikm.link)))
+    db.session.add(
+        EsmartStoreLink(
+            store_id=store.id,
+            esmart_id=ikm.esmart_id,
+            snapshot=_dump(snapshot),
+            last_synced_at=now(),
+            **_present(ikm.link),
+        )
+    )
     return store.id
 
 
@@ -93,14 +105,18 @@ def _merge_profile(store: Store, link: EsmartStoreLink, ikm: IkmData, actor, rep
 
 
 def conflict_issue(label: str, here: Any, there: Any, row: int | None, record_id: str | None) -> Issue:
-    reason = _("Diubah di marketplace sejak sinkron terakhir; nilai marketplace dipertahankan "
-               "(marketplace: “%(here)s”, E-Smart: “%(there)s”).", here=_short(here), there=_short(there))
+    reason = _(
+        "Diubah di marketplace sejak sinkron terakhir; nilai marketplace dipertahankan "
+        "(marketplace: “%(here)s”, E-Smart: “%(there)s”).",
+        here=_short(here),
+        there=_short(there),
+    )
     return Issue("conflict", reason, label, row, record_id)
 
 
 def _short(value: Any, limit: int = 80) -> str:
     text = "" if value is None else str(value)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _apply_link_fields(link: EsmartStoreLink, values: dict) -> bool:

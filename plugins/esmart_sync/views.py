@@ -1,5 +1,6 @@
 """The agency's E-Smart pages: runs with their counts and row errors, a file
 upload, a pull from the configured server and a push. Agency and admin only."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -28,9 +29,17 @@ bp.before_request(agency_only)  # the core's agency guard: sign-in page for visi
 def _render_index(upload: UploadForm, status: int = 200):
     page = page_arg()
     runs, total = list_runs(page, RUNS_PER_PAGE)
-    return render_template("esmart/index.html", runs=runs, total=total, page=page, per_page=RUNS_PER_PAGE,
-                           upload=upload, pull_form=PullForm(), push_form=PushForm(),
-                           configured=configured()), status
+    return render_template(
+        "esmart/index.html",
+        runs=runs,
+        total=total,
+        page=page,
+        per_page=RUNS_PER_PAGE,
+        upload=upload,
+        pull_form=PullForm(),
+        push_form=PushForm(),
+        configured=configured(),
+    ), status
 
 
 @bp.get("")
@@ -63,8 +72,7 @@ def upload():
     form = UploadForm()
     if not form.validate_on_submit():
         return _render_index(form, 422)
-    return _started(lambda: importer.pull_upload(form.file.data, dry_run=form.dry_run.data,
-                                                 actor_id=current_user.id))
+    return _started(lambda: importer.pull_upload(form.file.data, dry_run=form.dry_run.data, actor_id=current_user.id))
 
 
 @bp.post("/pull")
@@ -73,8 +81,9 @@ def pull():
     form = PullForm()
     if not form.validate_on_submit():
         abort(400)
-    return _started(lambda: importer.pull_http(dry_run=form.dry_run.data, full=form.full.data,
-                                               actor_id=current_user.id))
+    return _started(
+        lambda: importer.pull_http(dry_run=form.dry_run.data, full=form.full.data, actor_id=current_user.id)
+    )
 
 
 @bp.post("/push")
@@ -92,5 +101,6 @@ def run(run_id: int):
     found = get_run(run_id)
     page = page_arg()
     issues, total = run_issues(found.id, page, ISSUES_PER_PAGE)
-    return render_template("esmart/run.html", run=found, issues=issues, total=total, page=page,
-                           per_page=ISSUES_PER_PAGE)
+    return render_template(
+        "esmart/run.html", run=found, issues=issues, total=total, page=page, per_page=ISSUES_PER_PAGE
+    )

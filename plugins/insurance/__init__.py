@@ -9,6 +9,7 @@ the paid order protection a shopper may add at checkout.
 - ``flask insurance grant --expo SLUG --product CODE``
 - checkout extra ``order_protection``: a rate of the goods value, recorded per order
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -27,6 +28,7 @@ class InsurancePlugin:
     def init_app(self, app: Flask) -> None:
         from . import agency_views, api, insurer_views, models, views  # noqa: F401  (models: tables)
         from .cli import insurance
+
         if "insurance" not in app.blueprints:
             for blueprint in (views.bp, insurer_views.bp, agency_views.bp, api.bp):
                 app.register_blueprint(blueprint)
@@ -60,9 +62,11 @@ class InsurancePlugin:
 
     @hookimpl
     def template_panels(self, slot: str) -> list:
-        return {"seller_dashboard": ["insurance/_store_policies.html"],
-                "agency_report": ["insurance/_report_panel.html"],
-                "order_detail": ["insurance/_order_protection.html"]}.get(slot, [])
+        return {
+            "seller_dashboard": ["insurance/_store_policies.html"],
+            "agency_report": ["insurance/_report_panel.html"],
+            "order_detail": ["insurance/_order_protection.html"],
+        }.get(slot, [])
 
     @hookimpl
     def nav_items(self, user) -> list:

@@ -5,6 +5,7 @@
 - a store member: its store's policies and their claims;
 - a shopper: the claims on its own orders' protections.
 Anything else is NotFound, so nobody learns that another's object exists."""
+
 from __future__ import annotations
 
 from sqlalchemy import false, or_, select

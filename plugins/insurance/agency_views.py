@@ -1,6 +1,7 @@
 """/agency/insurance: products and their terms, the order-protection rate,
 grants to one store or to every exhibitor of an expo, policies and claims.
 Agency and admin only."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -46,10 +47,19 @@ def _index(status: int = 200, **forms):
     page = page_arg()
     found, total = policies.listing(current_user, page, 50)
     recent, claim_total = claims.listing(current_user, None, 1, 50)
-    return render_template("insurance/agency_index.html", products=terms.products(), policies=found,
-                           total=total, page=page, claims=recent, claim_total=claim_total,
-                           figures=report.report_figures(), cancel_form=CancelForm(), labels=claims.STATUS_LABELS,
-                           **_forms(**forms)), status
+    return render_template(
+        "insurance/agency_index.html",
+        products=terms.products(),
+        policies=found,
+        total=total,
+        page=page,
+        claims=recent,
+        claim_total=claim_total,
+        figures=report.report_figures(),
+        cancel_form=CancelForm(),
+        labels=claims.STATUS_LABELS,
+        **_forms(**forms),
+    ), status
 
 
 @bp.get("")
@@ -85,8 +95,13 @@ def grant_expo():
         db.session.rollback()
         form.expo.errors = [exc.message]
         return _index(exc.status, expo_grant=form)
-    flash(_("%(n)d polis diberikan; %(s)d peserta dilewati karena sudah punya polis aktif.",
-            n=len(result.granted), s=len(result.skipped)))
+    flash(
+        _(
+            "%(n)d polis diberikan; %(s)d peserta dilewati karena sudah punya polis aktif.",
+            n=len(result.granted),
+            s=len(result.skipped),
+        )
+    )
     return redirect(url_for("insurance_agency.index"))
 
 
@@ -130,9 +145,16 @@ def product(code: str):
         form.sum_insured.data, form.premium.data = str(found.sum_insured), str(found.premium)
         form.period_months.data = str(found.period_months)
         return render_template("insurance/product_form.html", form=form, product=found)
-    data = {"name": form.name.data, "coverage": form.coverage.data, "causes": form.causes.data,
-            "object_kind": form.object_kind.data, "sum_insured": form.sum_insured.data,
-            "premium": form.premium.data, "period_months": form.period_months.data, "active": form.active.data}
+    data = {
+        "name": form.name.data,
+        "coverage": form.coverage.data,
+        "causes": form.causes.data,
+        "object_kind": form.object_kind.data,
+        "sum_insured": form.sum_insured.data,
+        "premium": form.premium.data,
+        "period_months": form.period_months.data,
+        "active": form.active.data,
+    }
     try:
         terms.update_product(current_user, found, data)
         db.session.commit()

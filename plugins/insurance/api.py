@@ -1,4 +1,5 @@
 """JSON endpoints under /api/v1/insurance (CONTRACT.md "Plugin endpoints")."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
@@ -7,8 +8,8 @@ from flask_babel import gettext as _
 from marketplace.api import auth_required, current_api_user, json_body, page_args, paged
 from marketplace.errors import ValidationError
 from marketplace.extensions import csrf, db
-from marketplace.media import limit_uploads
 from marketplace.inputs import Body
+from marketplace.media import limit_uploads
 from marketplace.stores import services as stores
 
 from . import claims, policies, terms
@@ -37,8 +38,9 @@ def grant():
         result = policies.grant_to_exhibitors(user, data.text("expo"), product)
         db.session.commit()
         granted = policies.by_ids([p.id for p in result.granted])
-        return jsonify({"items": [policy_json(p) for p in granted], "granted": len(result.granted),
-                        "skipped": result.skipped}), 201
+        return jsonify(
+            {"items": [policy_json(p) for p in granted], "granted": len(result.granted), "skipped": result.skipped}
+        ), 201
     if not isinstance(data.get("store"), str):
         raise ValidationError(fields={"store": _("Wajib diisi.")})
     policy = policies.grant(user, stores.get_store(data["store"]), product)
@@ -117,7 +119,6 @@ def decide(claim_id: int):
     data = json_body()
     data.texts("decision", "note")
     user = current_api_user()
-    claim = claims.decide(user, claim_id, data.text("decision") or "", data.text("note") or "",
-                          data.get("amount"))
+    claim = claims.decide(user, claim_id, data.text("decision") or "", data.text("note") or "", data.get("amount"))
     db.session.commit()
     return jsonify(claim_json(claims.visible(user, claim.id)))

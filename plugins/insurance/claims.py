@@ -12,9 +12,10 @@ a store's owner or members never claim the protection of an order from that stor
 decides a claim it filed or one of a store it belongs to. A protection claim
 needs its premium collected: the order's payment succeeded (``paid_at``; for cash
 on delivery, once the buyer paid the courier and confirmed receipt)."""
+
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -33,7 +34,7 @@ from marketplace.stores import interest
 from marketplace.stores import services as stores
 
 from . import access, notifications, policies, terms
-from .models import CLAIM_STATUSES, STATUS_LABELS, OPEN_CLAIM_STATUSES, Claim, ClaimPhoto, OrderProtection, Policy
+from .models import CLAIM_STATUSES, OPEN_CLAIM_STATUSES, STATUS_LABELS, Claim, ClaimPhoto, OrderProtection, Policy
 
 MAX_PHOTOS = 5
 DECISIONS = {"approve": ("filed", "approved"), "reject": ("filed", "rejected"), "paid": ("approved", "paid")}
@@ -44,6 +45,7 @@ class DuplicateClaim(Conflict):
 
 
 # --- input ------------------------------------------------------------------------------
+
 
 def parse_date(raw, field: str = "incident_date") -> date:
     return inputs.parse_date(raw, field)
@@ -60,12 +62,16 @@ def _clean(data: dict, causes: list[str], sum_insured: int, period: tuple[date, 
     else:
         first, last = period[0], min(period[1], policies.today())
         if not first <= out["incident_date"] <= last:
-            errors["incident_date"] = _("Tanggal kejadian harus di dalam masa pertanggungan (%(a)s s.d. %(b)s) "
-                                        "dan tidak setelah hari ini.", a=first.isoformat(), b=last.isoformat())
+            errors["incident_date"] = _(
+                "Tanggal kejadian harus di dalam masa pertanggungan (%(a)s s.d. %(b)s) dan tidak setelah hari ini.",
+                a=first.isoformat(),
+                b=last.isoformat(),
+            )
     cause = str(data.get("cause") or "").strip()
     if cause not in causes:
-        errors["cause"] = _("Risiko ini tidak dijamin. Yang dijamin: %(list)s.",
-                            list=", ".join(terms.cause_label(c) for c in causes))
+        errors["cause"] = _(
+            "Risiko ini tidak dijamin. Yang dijamin: %(list)s.", list=", ".join(terms.cause_label(c) for c in causes)
+        )
     out["cause"] = cause
     description = str(data.get("description") or "").strip()
     if not 10 <= len(description) <= 2000:
@@ -108,14 +114,17 @@ def _save_photos(claim: Claim, photos: list) -> None:
 
 
 def _no_open_duplicate(condition, incident_date: date, cause: str) -> None:
-    open_id = db.session.scalar(select(Claim.id).where(condition, Claim.incident_date == incident_date,
-                                                       Claim.cause == cause,
-                                                       Claim.status.in_(OPEN_CLAIM_STATUSES)))
+    open_id = db.session.scalar(
+        select(Claim.id).where(
+            condition, Claim.incident_date == incident_date, Claim.cause == cause, Claim.status.in_(OPEN_CLAIM_STATUSES)
+        )
+    )
     if open_id is not None:
         raise DuplicateClaim(_("Sudah ada klaim #%(id)d yang masih diproses untuk kejadian ini.", id=open_id))
 
 
 # --- filing -----------------------------------------------------------------------------
+
 
 def file_policy_claim(user, policy_ref, data: dict, photos=None) -> Claim:
     """A member of the insured store files a claim on its policy. NotFound for a
@@ -123,14 +132,23 @@ def file_policy_claim(user, policy_ref, data: dict, photos=None) -> Claim:
     policy = claimable_policy(user, policy_ref)
     status = policies.state(policy)
     if status != "active":
-        message = _("Polis %(number)s tidak aktif (%(status)s); klaim tidak bisa diajukan.", number=policy.number,
-                    status=policy_status_label(status))
+        message = _(
+            "Polis %(number)s tidak aktif (%(status)s); klaim tidak bisa diajukan.",
+            number=policy.number,
+            status=policy_status_label(status),
+        )
         raise ValidationError(message, fields={"policy": message})
     fields = _clean(data, policy.product.cause_list, policy.sum_insured, (policy.starts_on, policy.ends_on))
     photos = _check_photos(photos)
     _no_open_duplicate(Claim.policy_id == policy.id, fields["incident_date"], fields["cause"])
-    claim = Claim(policy_id=policy.id, insurer_id=policy.insurer_id, store_id=policy.store_id,
-                  claimant_id=user.id, status="filed", **fields)
+    claim = Claim(
+        policy_id=policy.id,
+        insurer_id=policy.insurer_id,
+        store_id=policy.store_id,
+        claimant_id=user.id,
+        status="filed",
+        **fields,
+    )
     return _file(user, claim, photos, policy.insurer, policy_number=policy.number)
 
 
@@ -146,28 +164,40 @@ def claimable_policy(user, policy_ref) -> Policy:
 def file_protection_claim(user, order_number: str, data: dict, photos=None) -> Claim:
     """The shopper of a protected order files a claim (damaged, or never arrived)."""
     order = orders.get_for_shopper(user, order_number)
-    protection = db.session.scalar(select(OrderProtection).options(joinedload(OrderProtection.insurer))
-                                   .where(OrderProtection.order_id == order.id))
+    protection = db.session.scalar(
+        select(OrderProtection).options(joinedload(OrderProtection.insurer)).where(OrderProtection.order_id == order.id)
+    )
     if protection is None:
         raise NotFound(_("Pesanan ini tidak dilindungi asuransi."))
-    interest.refuse_own_store(order.store_id, user, _(
-        "Anda anggota toko %(store)s; proteksi pesanan dari toko sendiri tidak bisa diklaim.",
-        store=order.store_name))
+    interest.refuse_own_store(
+        order.store_id,
+        user,
+        _(
+            "Anda anggota toko %(store)s; proteksi pesanan dari toko sendiri tidak bisa diklaim.",
+            store=order.store_name,
+        ),
+    )
     if protection.status != "active" or order.status not in ("shipped", "completed"):
-        message = _("Perlindungan pesanan ini tidak aktif: klaim bisa diajukan setelah pesanan dikirim, "
-                    "dan tidak untuk pesanan yang dibatalkan atau dananya dikembalikan.")
+        message = _(
+            "Perlindungan pesanan ini tidak aktif: klaim bisa diajukan setelah pesanan dikirim, "
+            "dan tidak untuk pesanan yang dibatalkan atau dananya dikembalikan."
+        )
         raise ValidationError(message, fields={"order": message})
     if order.paid_at is None:  # the premium rides on the order's payment: nothing paid, nothing insured
-        message = _("Premi proteksi pesanan ini belum dibayar: klaim bisa diajukan setelah pembayaran pesanan "
-                    "berhasil (bayar di tempat: setelah Anda membayar kurir dan mengonfirmasi pesanan diterima).")
+        message = _(
+            "Premi proteksi pesanan ini belum dibayar: klaim bisa diajukan setelah pembayaran pesanan "
+            "berhasil (bayar di tempat: setelah Anda membayar kurir dan mengonfirmasi pesanan diterima)."
+        )
         raise ValidationError(message, fields={"order": message})
     placed_on = to_jakarta(order.placed_at).date()
-    fields = _clean(data, list(terms.PROTECTION_CAUSES), protection.goods_value,
-                    (placed_on, policies.add_months(placed_on, 3)))
+    fields = _clean(
+        data, list(terms.PROTECTION_CAUSES), protection.goods_value, (placed_on, policies.add_months(placed_on, 3))
+    )
     photos = _check_photos(photos)
     _no_open_duplicate(Claim.protection_id == protection.id, fields["incident_date"], fields["cause"])
-    claim = Claim(protection_id=protection.id, insurer_id=protection.insurer_id, claimant_id=user.id,
-                  status="filed", **fields)
+    claim = Claim(
+        protection_id=protection.id, insurer_id=protection.insurer_id, claimant_id=user.id, status="filed", **fields
+    )
     return _file(user, claim, photos, protection.insurer, order_number=order.number)
 
 
@@ -177,8 +207,17 @@ def _file(user, claim: Claim, photos: list, insurer, **details) -> Claim:
     db.session.add(claim)
     db.session.flush()
     _save_photos(claim, photos)
-    audit.record(user, "insurance.claim_filed", "insurance_claim", claim.id, store_id=claim.store_id,
-                 amount=claim.amount, cause=claim.cause, photos=len(photos), **details)
+    audit.record(
+        user,
+        "insurance.claim_filed",
+        "insurance_claim",
+        claim.id,
+        store_id=claim.store_id,
+        amount=claim.amount,
+        cause=claim.cause,
+        photos=len(photos),
+        **details,
+    )
     db.session.flush()
     notifications.claim_filed(claim, insurer)
     return claim
@@ -195,12 +234,14 @@ def add_photos(user, claim: Claim, photos) -> Claim:
         raise ValidationError(fields={"photos": _("Pilih setidaknya satu foto.")})
     require_confirmed_email(user)
     _save_photos(claim, photos)
-    audit.record(user, "insurance.claim_documents", "insurance_claim", claim.id, store_id=claim.store_id,
-                 photos=len(photos))
+    audit.record(
+        user, "insurance.claim_documents", "insurance_claim", claim.id, store_id=claim.store_id, photos=len(photos)
+    )
     return claim
 
 
 # --- deciding -----------------------------------------------------------------------------
+
 
 def can_decide(user, claim: Claim) -> bool:
     """Only the users of the claim's own insurer decide it (not the agency, not an admin)."""
@@ -214,15 +255,23 @@ def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> C
     insurer's claim; Conflict for a step out of order."""
     claim = visible(user, claim_id)
     if not can_decide(user, claim):
-        raise NotFound(_("Klaim tidak ditemukan.")) if access.insurer_code(user) else PermissionDenied(
-            _("Hanya perusahaan asuransi penjamin yang memutus klaim."))
+        raise (
+            NotFound(_("Klaim tidak ditemukan."))
+            if access.insurer_code(user)
+            else PermissionDenied(_("Hanya perusahaan asuransi penjamin yang memutus klaim."))
+        )
     _not_own_claim(user, claim)
     if decision not in DECISIONS:
         raise ValidationError(fields={"decision": _("Pilih approve, reject, atau paid.")})
     before, after = DECISIONS[decision]
     if claim.status != before:
-        raise Conflict(_("Klaim #%(id)d berstatus %(status)s; langkah ini tidak bisa dilakukan.", id=claim.id,
-                         status=STATUS_LABELS[claim.status]))
+        raise Conflict(
+            _(
+                "Klaim #%(id)d berstatus %(status)s; langkah ini tidak bisa dilakukan.",
+                id=claim.id,
+                status=STATUS_LABELS[claim.status],
+            )
+        )
     note = str(note or "").strip()[:2000]
     if decision == "reject" and not note:
         raise ValidationError(fields={"note": _("Tuliskan alasan penolakan untuk pengaju klaim.")})
@@ -234,8 +283,15 @@ def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> C
         claim.paid_at = now()
     else:
         claim.decided_by, claim.decided_at = user.id, now()
-    audit.record(user, f"insurance.claim_{after}", "insurance_claim", claim.id, store_id=claim.store_id,
-                 paid_amount=claim.paid_amount, note=note)
+    audit.record(
+        user,
+        f"insurance.claim_{after}",
+        "insurance_claim",
+        claim.id,
+        store_id=claim.store_id,
+        paid_amount=claim.paid_amount,
+        note=note,
+    )
     db.session.flush()
     notifications.claim_decided(claim)
     return claim
@@ -243,8 +299,10 @@ def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> C
 
 def _not_own_claim(user, claim: Claim) -> None:
     """:raise ConflictOfInterest: the insurer's user filed the claim or belongs to the insured store."""
-    message = _("Anda tidak bisa memutus klaim yang Anda ajukan sendiri atau klaim toko tempat Anda menjadi "
-                "anggota; minta rekan di perusahaan asuransi Anda.")
+    message = _(
+        "Anda tidak bisa memutus klaim yang Anda ajukan sendiri atau klaim toko tempat Anda menjadi "
+        "anggota; minta rekan di perusahaan asuransi Anda."
+    )
     if claim.claimant_id == user.id:
         raise interest.ConflictOfInterest(message)
     interest.refuse_own_store(claim.store_id, user, message)
@@ -256,16 +314,22 @@ def _approved_amount(claim: Claim, raw) -> int:
     if isinstance(raw, str) and digits(raw.strip().replace(".", "")):
         raw = int(raw.strip().replace(".", ""))
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= claim.amount:
-        raise ValidationError(fields={"paid_amount": _("Nilai yang disetujui harus di atas 0 dan paling banyak "
-                                                       "nilai klaim.")})
+        raise ValidationError(
+            fields={"paid_amount": _("Nilai yang disetujui harus di atas 0 dan paling banyak nilai klaim.")}
+        )
     return raw
 
 
 # --- finding ------------------------------------------------------------------------------
 
+
 def _with_details(query):
-    return query.options(joinedload(Claim.policy).joinedload(Policy.product), joinedload(Claim.insurer),
-                         joinedload(Claim.protection).joinedload(OrderProtection.order), selectinload(Claim.photos))
+    return query.options(
+        joinedload(Claim.policy).joinedload(Policy.product),
+        joinedload(Claim.insurer),
+        joinedload(Claim.protection).joinedload(OrderProtection.order),
+        selectinload(Claim.photos),
+    )
 
 
 def visible(user, claim_id) -> Claim:
@@ -283,8 +347,9 @@ def visible(user, claim_id) -> Claim:
     return claim
 
 
-def listing(user, status: str | None = None, page: int = 1, per_page: int = 50,
-            policy_id: int | None = None) -> tuple[list[Claim], int]:
+def listing(
+    user, status: str | None = None, page: int = 1, per_page: int = 50, policy_id: int | None = None
+) -> tuple[list[Claim], int]:
     """The claims ``user`` may see, oldest open first for a queue: two statements for any page size."""
     query = select(Claim)
     scope = access.claim_scope(user)
@@ -295,8 +360,16 @@ def listing(user, status: str | None = None, page: int = 1, per_page: int = 50,
     if policy_id is not None:
         query = query.where(Claim.policy_id == policy_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(_with_details(query).order_by(Claim.created_at.desc(), Claim.id.desc())
-                               .limit(per_page).offset((page - 1) * per_page)).unique().all()
+    items = (
+        db.session.scalars(
+            _with_details(query)
+            .order_by(Claim.created_at.desc(), Claim.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
     return list(items), total
 
 
@@ -316,6 +389,11 @@ def store_claims(store_ids: list[int], limit: int = 100) -> list[Claim]:
     """The policy claims of these stores, newest first."""
     if not store_ids:
         return []
-    return list(db.session.scalars(_with_details(select(Claim)).where(Claim.store_id.in_(store_ids),
-                                                                      Claim.policy_id.is_not(None))
-                                   .order_by(Claim.id.desc()).limit(limit)).unique())
+    return list(
+        db.session.scalars(
+            _with_details(select(Claim))
+            .where(Claim.store_id.in_(store_ids), Claim.policy_id.is_not(None))
+            .order_by(Claim.id.desc())
+            .limit(limit)
+        ).unique()
+    )

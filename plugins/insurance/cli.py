@@ -1,4 +1,5 @@
 """``flask insurance grant --expo SLUG --product CODE`` (and ``--store SLUG``)."""
+
 from __future__ import annotations
 
 import click
@@ -33,7 +34,9 @@ def grant(expo_slug: str | None, store_slug: str | None, product_code: str) -> N
     except ServiceError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message + (f" {exc.fields}" if exc.fields else "")) from None
-    click.echo(f"granted {len(result.granted)} {product.code} policies to exhibitors of {expo_slug}; "
-               f"skipped {len(result.skipped)} that already have one")
+    click.echo(
+        f"granted {len(result.granted)} {product.code} policies to exhibitors of {expo_slug}; "
+        f"skipped {len(result.skipped)} that already have one"
+    )
     for policy in result.granted:
         click.echo(f"  {policy.number}")

@@ -1,13 +1,13 @@
 """The plugin's part of ``flask demo load``: policies for the expo's
 exhibitors (Warungku from Jasindo for all of them, Gerobakku from Askrindo for
 the culinary ones), and one open claim by seller@demo.test. Idempotent."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 from io import BytesIO
 
 from PIL import Image, ImageDraw
-
 from sqlalchemy import func, inspect, select
 
 from marketplace.accounts import services as accounts
@@ -50,12 +50,17 @@ def _open_claim() -> int:
     if not found:
         return 0
     policy = found[0]
-    claims.file_policy_claim(seller, policy.id, {
-        "incident_date": max(policy.starts_on, policies.today() - timedelta(days=1)).isoformat(),
-        "cause": "kebakaran",
-        "description": "Korsleting listrik di ruang pamer membakar rak kain dan 14 lembar batik tulis siap jual.",
-        "amount": 3500000,
-    }, [_evidence_photo()])
+    claims.file_policy_claim(
+        seller,
+        policy.id,
+        {
+            "incident_date": max(policy.starts_on, policies.today() - timedelta(days=1)).isoformat(),
+            "cause": "kebakaran",
+            "description": "Korsleting listrik di ruang pamer membakar rak kain dan 14 lembar batik tulis siap jual.",
+            "amount": 3500000,
+        },
+        [_evidence_photo()],
+    )
     return 1
 
 

@@ -1,10 +1,18 @@
 """Forms of the insurance pages (CSRF and parsing; the services validate)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, MultipleFileField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,8 +22,10 @@ class ClaimForm(FlaskForm):
     cause = SelectField(_l("Penyebab"), choices=[], validate_choice=False)
     description = TextAreaField(_l("Uraian kejadian"), render_kw={"rows": 5})
     amount = StringField(_l("Nilai kerugian yang diklaim (Rp)"), render_kw={"inputmode": "numeric"})
-    photos = MultipleFileField(_l("Foto bukti (JPEG, PNG, atau WebP; paling banyak 5)"),
-                               render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    photos = MultipleFileField(
+        _l("Foto bukti (JPEG, PNG, atau WebP; paling banyak 5)"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
 
 
 class PhotosForm(FlaskForm):
@@ -48,8 +58,13 @@ class ProductForm(FlaskForm):
     name = StringField(_l("Nama produk"))
     object_kind = SelectField(_l("Objek pertanggungan"), choices=[], validate_choice=False)
     coverage = TextAreaField(_l("Pertanggungan"), render_kw={"rows": 4})
-    causes = SelectMultipleField(_l("Risiko yang dijamin"), choices=[], validate_choice=False,
-                                 option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    causes = SelectMultipleField(
+        _l("Risiko yang dijamin"),
+        choices=[],
+        validate_choice=False,
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
     sum_insured = StringField(_l("Nilai pertanggungan (Rp)"))
     premium = StringField(_l("Premi (Rp)"))
     period_months = StringField(_l("Masa pertanggungan (bulan)"))

@@ -1,4 +1,5 @@
 """/insurer/: the console of an insurer's users — its own insurer's claims and policies only."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
@@ -29,7 +30,15 @@ def index():
     status = status if status in CLAIM_STATUSES or status == "all" else "filed"
     queue, total = claims.listing(current_user, None if status == "all" else status, 1, 200)
     found, policy_total = policies.listing(current_user, 1, 100)
-    return render_template("insurance/insurer_index.html", claims=queue, total=total, status=status,
-                           statuses=CLAIM_STATUSES, policies=found, policy_total=policy_total,
-                           insurer=terms.insurer_by_code(access.insurer_code(current_user)),
-                           labels=claims.STATUS_LABELS, days=claims.days_since_documents)
+    return render_template(
+        "insurance/insurer_index.html",
+        claims=queue,
+        total=total,
+        status=status,
+        statuses=CLAIM_STATUSES,
+        policies=found,
+        policy_total=policy_total,
+        insurer=terms.insurer_by_code(access.insurer_code(current_user)),
+        labels=claims.STATUS_LABELS,
+        days=claims.days_since_documents,
+    )

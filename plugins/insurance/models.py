@@ -6,6 +6,7 @@ Product codes are unique across insurers (``warungku``, ``kiosku`` belong to
 Jasindo, ``gerobakku`` to Askrindo in the seed data); every term — coverage
 text, covered causes, sum insured, premium, period — is data the agency edits.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -21,8 +22,7 @@ from marketplace.types import UTCDateTime
 POLICY_STATUSES = ("active", "expired", "cancelled")
 CLAIM_STATUSES = ("filed", "approved", "rejected", "paid")
 OPEN_CLAIM_STATUSES = ("filed", "approved")
-STATUS_LABELS = {"filed": _l("Diajukan"), "approved": _l("Disetujui"), "rejected": _l("Ditolak"),
-                 "paid": _l("Dibayar")}
+STATUS_LABELS = {"filed": _l("Diajukan"), "approved": _l("Disetujui"), "rejected": _l("Ditolak"), "paid": _l("Dibayar")}
 OBJECT_KINDS = ("shop", "kiosk", "cart")
 
 
@@ -76,8 +76,14 @@ class Policy(db.Model):
         CheckConstraint("status IN ('active','expired','cancelled')", name="status"),
         CheckConstraint("sum_insured > 0 AND premium >= 0", name="amounts"),
         CheckConstraint("ends_on >= starts_on", name="period"),
-        Index("uq_insurance_policies_active", "store_id", "product_id", unique=True,
-              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+        Index(
+            "uq_insurance_policies_active",
+            "store_id",
+            "product_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,10 +149,10 @@ class Claim(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    policy_id: Mapped[int | None] = mapped_column(ForeignKey("insurance_policies.id", ondelete="CASCADE"),
-                                                  index=True)
+    policy_id: Mapped[int | None] = mapped_column(ForeignKey("insurance_policies.id", ondelete="CASCADE"), index=True)
     protection_id: Mapped[int | None] = mapped_column(
-        ForeignKey("insurance_order_protections.id", ondelete="CASCADE"), index=True)
+        ForeignKey("insurance_order_protections.id", ondelete="CASCADE"), index=True
+    )
     insurer_id: Mapped[int] = mapped_column(ForeignKey("insurers.id", ondelete="RESTRICT"))
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"), index=True)
     claimant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -167,8 +173,9 @@ class Claim(db.Model):
     policy: Mapped[Policy | None] = relationship(lazy="raise_on_sql")
     protection: Mapped[OrderProtection | None] = relationship(lazy="raise_on_sql")
     insurer: Mapped[Insurer] = relationship(lazy="raise_on_sql")
-    photos: Mapped[list["ClaimPhoto"]] = relationship(lazy="raise_on_sql", order_by="ClaimPhoto.id",
-                                                      cascade="all, delete-orphan")
+    photos: Mapped[list[ClaimPhoto]] = relationship(
+        lazy="raise_on_sql", order_by="ClaimPhoto.id", cascade="all, delete-orphan"
+    )
 
 
 class ClaimPhoto(db.Model):

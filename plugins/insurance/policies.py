@@ -1,5 +1,6 @@
 """Aid policies: granting one store, granting every exhibitor of an expo,
 cancelling, and finding the policies a user may see."""
+
 from __future__ import annotations
 
 import secrets
@@ -16,8 +17,8 @@ from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound
 from marketplace.expo import services as expos
 from marketplace.extensions import db
-from marketplace.stores import interest
 from marketplace.inputs import in_id_range
+from marketplace.stores import interest
 from marketplace.stores import services as stores
 
 from . import access, notifications
@@ -64,33 +65,56 @@ class AlreadyInsured(Conflict):
     code = "already_insured"
 
 
-def grant(actor, store, product: InsuranceProduct, expo_id: int | None = None, *,
-          notify: bool = True) -> Policy:
+def grant(actor, store, product: InsuranceProduct, expo_id: int | None = None, *, notify: bool = True) -> Policy:
     """Grant ``store`` a policy of ``product`` from today. AlreadyInsured (409)
     when the store has an active policy of that product."""
     if not product.active:
         raise Conflict(_("Produk %(name)s tidak lagi diberikan.", name=product.name))
-    interest.refuse_own_store(store.id, actor, _(
-        "Anda anggota toko %(store)s; polis untuk toko sendiri diberikan oleh petugas lain.", store=store.name))
+    interest.refuse_own_store(
+        store.id,
+        actor,
+        _("Anda anggota toko %(store)s; polis untuk toko sendiri diberikan oleh petugas lain.", store=store.name),
+    )
     expire_due(store.id)
     if _active_policy_id(store.id, product.id) is not None:
-        raise AlreadyInsured(_("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name,
-                               product=product.name))
+        raise AlreadyInsured(
+            _("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name, product=product.name)
+        )
     starts_on, ends_on = period_for(product, today())
-    policy = Policy(number=f"TMP-{secrets.token_hex(8)}", store_id=store.id, product_id=product.id,
-                    insurer_id=product.insurer_id, expo_id=expo_id, insured_kind=product.object_kind,
-                    insured_address=_address(store), sum_insured=product.sum_insured, premium=product.premium,
-                    starts_on=starts_on, ends_on=ends_on, status="active", granted_by=getattr(actor, "id", None))
+    policy = Policy(
+        number=f"TMP-{secrets.token_hex(8)}",
+        store_id=store.id,
+        product_id=product.id,
+        insurer_id=product.insurer_id,
+        expo_id=expo_id,
+        insured_kind=product.object_kind,
+        insured_address=_address(store),
+        sum_insured=product.sum_insured,
+        premium=product.premium,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status="active",
+        granted_by=getattr(actor, "id", None),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(policy)
             db.session.flush()
     except IntegrityError as exc:  # a parallel grant won the partial unique index
-        raise AlreadyInsured(_("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name,
-                               product=product.name)) from exc
+        raise AlreadyInsured(
+            _("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name, product=product.name)
+        ) from exc
     policy.number = f"{product.insurer.policy_prefix}-{to_jakarta(policy.created_at):%y%m}-{policy.id:06d}"
-    audit.record(actor, "insurance.policy_granted", "insurance_policy", policy.id, store_id=store.id,
-                 number=policy.number, product=product.code, expo_id=expo_id)
+    audit.record(
+        actor,
+        "insurance.policy_granted",
+        "insurance_policy",
+        policy.id,
+        store_id=store.id,
+        number=policy.number,
+        product=product.code,
+        expo_id=expo_id,
+    )
     db.session.flush()
     if notify:
         notifications.policy_granted(policy, store, product)
@@ -102,8 +126,9 @@ def _address(store) -> str:
 
 
 def _active_policy_id(store_id: int, product_id: int) -> int | None:
-    return db.session.scalar(select(Policy.id).where(Policy.store_id == store_id, Policy.product_id == product_id,
-                                                     Policy.status == "active"))
+    return db.session.scalar(
+        select(Policy.id).where(Policy.store_id == store_id, Policy.product_id == product_id, Policy.status == "active")
+    )
 
 
 @dataclass
@@ -122,8 +147,15 @@ def grant_to_exhibitors(actor, expo_slug: str, product: InsuranceProduct) -> Bul
             result.granted.append(grant(actor, store, product, expo_id=expo.id))
         except (AlreadyInsured, interest.ConflictOfInterest):  # insured already, or the officer's own store
             result.skipped.append(store.name)
-    audit.record(actor, "insurance.bulk_grant", "expo", expo.id, product=product.code,
-                 granted=len(result.granted), skipped=len(result.skipped))
+    audit.record(
+        actor,
+        "insurance.bulk_grant",
+        "expo",
+        expo.id,
+        product=product.code,
+        granted=len(result.granted),
+        skipped=len(result.skipped),
+    )
     return result
 
 
@@ -132,12 +164,20 @@ def cancel(actor, policy: Policy, reason: str = "") -> Policy:
     if policy.status != "active":
         raise Conflict(_("Polis %(number)s tidak aktif.", number=policy.number))
     policy.status, policy.cancelled_at = "cancelled", now()
-    audit.record(actor, "insurance.policy_cancelled", "insurance_policy", policy.id, store_id=policy.store_id,
-                 number=policy.number, reason=reason[:500])
+    audit.record(
+        actor,
+        "insurance.policy_cancelled",
+        "insurance_policy",
+        policy.id,
+        store_id=policy.store_id,
+        number=policy.number,
+        reason=reason[:500],
+    )
     return policy
 
 
 # --- finding ------------------------------------------------------------------------
+
 
 def _with_details(query):
     return query.options(joinedload(Policy.product), joinedload(Policy.insurer), joinedload(Policy.store))
@@ -160,8 +200,9 @@ def visible(user, policy_ref) -> Policy:
     return policy
 
 
-def listing(user, page: int = 1, per_page: int = 50, store_id: int | None = None,
-            expo_id: int | None = None) -> tuple[list[Policy], int]:
+def listing(
+    user, page: int = 1, per_page: int = 50, store_id: int | None = None, expo_id: int | None = None
+) -> tuple[list[Policy], int]:
     """The policies ``user`` may see, newest first: two statements for any page size."""
     query = select(Policy)
     scope = access.policy_scope(user)
@@ -172,8 +213,13 @@ def listing(user, page: int = 1, per_page: int = 50, store_id: int | None = None
     if expo_id is not None:
         query = query.where(Policy.expo_id == expo_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(_with_details(query).order_by(Policy.id.desc())
-                               .limit(per_page).offset((page - 1) * per_page)).unique().all()
+    items = (
+        db.session.scalars(
+            _with_details(query).order_by(Policy.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
     return list(items), total
 
 
@@ -181,11 +227,15 @@ def by_ids(ids: list[int]) -> list[Policy]:
     """These policies with product, insurer and store loaded (one statement)."""
     if not ids:
         return []
-    return list(db.session.scalars(_with_details(select(Policy)).where(Policy.id.in_(ids))
-                                   .order_by(Policy.id)).unique())
+    return list(
+        db.session.scalars(_with_details(select(Policy)).where(Policy.id.in_(ids)).order_by(Policy.id)).unique()
+    )
 
 
 def store_policies(store) -> list[Policy]:
     """A store's policies, newest first (for its dashboard panel; one statement)."""
-    return list(db.session.scalars(_with_details(select(Policy)).where(Policy.store_id == store.id)
-                                   .order_by(Policy.id.desc()).limit(20)).unique())
+    return list(
+        db.session.scalars(
+            _with_details(select(Policy)).where(Policy.store_id == store.id).order_by(Policy.id.desc()).limit(20)
+        ).unique()
+    )

@@ -7,6 +7,7 @@ agency edits. The core adds the priced extra to the order's total and so to
 the payment; :func:`record_for_order` records the protection (premium, rate
 snapshot) when the order is placed; a cancelled or refunded order refunds its
 whole total — the premium with it — and the protection ends."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -24,8 +25,11 @@ from . import terms
 from .models import OrderProtection
 
 EXTRA_ID = "order_protection"
-RATE_KEY, MINIMUM_KEY, INSURER_KEY = "insurance.protection_rate_bps", "insurance.protection_min", \
-    "insurance.protection_insurer"
+RATE_KEY, MINIMUM_KEY, INSURER_KEY = (
+    "insurance.protection_rate_bps",
+    "insurance.protection_min",
+    "insurance.protection_insurer",
+)
 DEFAULT_RATE_BPS, DEFAULT_MINIMUM, DEFAULT_INSURER = 20, 1000, "jasindo"
 
 
@@ -80,10 +84,15 @@ class OrderProtectionExtra(CheckoutExtra):
         self.name = _l("Proteksi pesanan")
         total = sum(self.price(group) for group in cart.groups) if cart is not None else None
         self.total = total
-        base = _("Ganti rugi bila barang tiba rusak atau tidak sampai. Premi %(rate)s dari nilai barang, "
-                 "minimal %(min)s per toko.", rate=site_settings.percent_label(self.rate), min=rupiah(self.floor))
-        self.description = base if total is None else base + " " + _("Untuk keranjang ini: %(amount)s.",
-                                                                     amount=rupiah(total))
+        base = _(
+            "Ganti rugi bila barang tiba rusak atau tidak sampai. Premi %(rate)s dari nilai barang, "
+            "minimal %(min)s per toko.",
+            rate=site_settings.percent_label(self.rate),
+            min=rupiah(self.floor),
+        )
+        self.description = (
+            base if total is None else base + " " + _("Untuk keranjang ini: %(amount)s.", amount=rupiah(total))
+        )
 
     def price(self, group) -> int:
         return premium_for(group.subtotal, self.rate, self.floor)
@@ -108,9 +117,16 @@ def record_for_order(order) -> OrderProtection | None:
     if not rows:
         return None
     insurer = terms.insurer_by_code(insurer_code())
-    protection = OrderProtection(order_id=order.id, user_id=order.user_id, insurer_id=insurer.id,
-                                 premium=sum(r.amount for r in rows), rate_bps=rate_bps(), minimum=minimum(),
-                                 goods_value=order.subtotal, status="active")
+    protection = OrderProtection(
+        order_id=order.id,
+        user_id=order.user_id,
+        insurer_id=insurer.id,
+        premium=sum(r.amount for r in rows),
+        rate_bps=rate_bps(),
+        minimum=minimum(),
+        goods_value=order.subtotal,
+        status="active",
+    )
     db.session.add(protection)
     db.session.flush()
     return protection
@@ -118,9 +134,12 @@ def record_for_order(order) -> OrderProtection | None:
 
 def settle_for_order(order) -> None:
     """A cancelled or refunded order: its whole total (premium included) went back; the protection ends."""
-    db.session.execute(update(OrderProtection).where(OrderProtection.order_id == order.id,
-                                                     OrderProtection.status == "active")
-                       .values(status="refunded", refunded_at=now()).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(OrderProtection)
+        .where(OrderProtection.order_id == order.id, OrderProtection.status == "active")
+        .values(status="refunded", refunded_at=now())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def for_order(order_id: int) -> OrderProtection | None:
@@ -131,7 +150,11 @@ def protected_orders(user, limit: int = 100) -> list:
     """The user's protected orders, newest first: (protection, order) pairs."""
     from marketplace.orders.models import Order
 
-    rows = db.session.execute(select(OrderProtection, Order).join(Order, Order.id == OrderProtection.order_id)
-                              .where(OrderProtection.user_id == user.id)
-                              .order_by(OrderProtection.id.desc()).limit(limit)).all()
+    rows = db.session.execute(
+        select(OrderProtection, Order)
+        .join(Order, Order.id == OrderProtection.order_id)
+        .where(OrderProtection.user_id == user.id)
+        .order_by(OrderProtection.id.desc())
+        .limit(limit)
+    ).all()
     return [(row[0], row[1]) for row in rows]

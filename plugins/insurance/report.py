@@ -5,6 +5,7 @@ product, claims filed / approved / paid with their amounts, order protections.
 agency report calls (its panel is insurance/_report_panel.html, around _report_figures.html).
 Dates bound when the policy was granted / the claim filed / the order placed
 (aware datetimes, or dates taken as whole WIB days)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -41,15 +42,25 @@ def report_figures(expo_id: int | None = None, date_from=None, date_to=None) -> 
     from marketplace.expo.models import Expo
 
     policy_rows = db.session.execute(
-        select(Expo.slug, Expo.name, InsuranceProduct.code, InsuranceProduct.name, Insurer.name,
-               func.count(Policy.id), func.coalesce(func.sum(Policy.sum_insured), 0))
+        select(
+            Expo.slug,
+            Expo.name,
+            InsuranceProduct.code,
+            InsuranceProduct.name,
+            Insurer.name,
+            func.count(Policy.id),
+            func.coalesce(func.sum(Policy.sum_insured), 0),
+        )
         .join(InsuranceProduct, InsuranceProduct.id == Policy.product_id)
         .join(Insurer, Insurer.id == Policy.insurer_id)
         .outerjoin(Expo, Expo.id == Policy.expo_id)
-        .where(*(_in_period(Policy.created_at, date_from, date_to)),
-               *([Policy.expo_id == expo_id] if expo_id is not None else []))
+        .where(
+            *(_in_period(Policy.created_at, date_from, date_to)),
+            *([Policy.expo_id == expo_id] if expo_id is not None else []),
+        )
         .group_by(Expo.slug, Expo.name, InsuranceProduct.code, InsuranceProduct.name, Insurer.name)
-        .order_by(Expo.name, InsuranceProduct.code)).all()
+        .order_by(Expo.name, InsuranceProduct.code)
+    ).all()
     claim_query = select(
         func.count(Claim.id),
         func.coalesce(func.sum(Claim.amount), 0),
@@ -63,17 +74,36 @@ def report_figures(expo_id: int | None = None, date_from=None, date_to=None) -> 
     if expo_id is not None:
         claim_query = claim_query.join(Policy, Policy.id == Claim.policy_id).where(Policy.expo_id == expo_id)
     c = db.session.execute(claim_query).one()
-    p = db.session.execute(select(func.count(OrderProtection.id), func.coalesce(func.sum(OrderProtection.premium), 0))
-                           .where(OrderProtection.status == "active",
-                                  *_in_period(OrderProtection.created_at, date_from, date_to))).one()
-    policies = [{"expo": r[0], "expo_name": r[1], "product": r[2], "product_name": r[3], "insurer": r[4],
-                 "count": r[5], "sum_insured": int(r[6])} for r in policy_rows]
+    p = db.session.execute(
+        select(func.count(OrderProtection.id), func.coalesce(func.sum(OrderProtection.premium), 0)).where(
+            OrderProtection.status == "active", *_in_period(OrderProtection.created_at, date_from, date_to)
+        )
+    ).one()
+    policies = [
+        {
+            "expo": r[0],
+            "expo_name": r[1],
+            "product": r[2],
+            "product_name": r[3],
+            "insurer": r[4],
+            "count": r[5],
+            "sum_insured": int(r[6]),
+        }
+        for r in policy_rows
+    ]
     return {
         "policies": policies,
         "policies_total": sum(r["count"] for r in policies),
         "sum_insured_total": sum(r["sum_insured"] for r in policies),
-        "claims": {"filed": c[0] or 0, "amount_filed": int(c[1] or 0), "approved": int(c[2] or 0),
-                   "amount_approved": int(c[3] or 0), "paid": int(c[4] or 0), "amount_paid": int(c[5] or 0),
-                   "rejected": int(c[6] or 0), "open": int(c[7] or 0)},
+        "claims": {
+            "filed": c[0] or 0,
+            "amount_filed": int(c[1] or 0),
+            "approved": int(c[2] or 0),
+            "amount_approved": int(c[3] or 0),
+            "paid": int(c[4] or 0),
+            "amount_paid": int(c[5] or 0),
+            "rejected": int(c[6] or 0),
+            "open": int(c[7] or 0),
+        },
         "protections": {"count": p[0] or 0, "premium": int(p[1] or 0)},
     }

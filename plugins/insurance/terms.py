@@ -2,6 +2,7 @@
 
 The vocabulary of causes (their labels) is here; which causes a product covers
 is data on the product."""
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,11 @@ def products(active_only: bool = False) -> list[InsuranceProduct]:
 
 def get_product(code: str | None) -> InsuranceProduct:
     """The product with this code; NotFound otherwise."""
-    product = db.session.scalar(select(InsuranceProduct).options(joinedload(InsuranceProduct.insurer))
-                                .where(InsuranceProduct.code == str(code or "").strip().lower()))
+    product = db.session.scalar(
+        select(InsuranceProduct)
+        .options(joinedload(InsuranceProduct.insurer))
+        .where(InsuranceProduct.code == str(code or "").strip().lower())
+    )
     if product is None:
         raise NotFound(_("Produk asuransi tidak ditemukan."))
     return product
@@ -114,8 +118,12 @@ def update_product(actor, product: InsuranceProduct, data: dict) -> InsurancePro
         errors["period_months"] = _("Masa pertanggungan paling lama 120 bulan.")
     if errors:
         raise ValidationError(fields=errors)
-    old = {"sum_insured": product.sum_insured, "premium": product.premium, "period_months": product.period_months,
-           "causes": product.causes}
+    old = {
+        "sum_insured": product.sum_insured,
+        "premium": product.premium,
+        "period_months": product.period_months,
+        "causes": product.causes,
+    }
     product.name, product.coverage, product.causes, product.object_kind = name, coverage, ",".join(causes), kind
     product.sum_insured, product.premium, product.period_months = sum_insured, premium, period
     product.active = bool(data.get("active", product.active))

@@ -4,6 +4,7 @@
 certificate per policy, the claim form, /insurance/claims/<id> (anyone allowed
 to see the claim; the claim's insurer decides there), and the shopper's
 order-protection claims."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,19 +12,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace import media
-from marketplace.media import limit_uploads
 from marketplace.api import current_api_user
 from marketplace.errors import Unauthorized, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.media import limit_uploads
 from marketplace.orders import services as orders
 from marketplace.stores import interest
 
 from . import access, claims, policies, protection, terms
 from .forms import ClaimForm, DecisionForm, PhotosForm
 
-bp = Blueprint("insurance", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/insurance/static")
+bp = Blueprint(
+    "insurance", __name__, template_folder="templates", static_folder="static", static_url_path="/insurance/static"
+)
 
 
 def _cause_choices(codes) -> list[tuple[str, str]]:
@@ -37,8 +39,9 @@ def seller_index():
     store_ids = access.member_store_ids(current_user)
     found = [p for sid in store_ids for p in policies.listing(current_user, 1, 100, store_id=sid)[0]]
     store_claims = claims.store_claims(store_ids)
-    return render_template("insurance/seller_index.html", policies=found, claims=store_claims,
-                           has_store=bool(store_ids))
+    return render_template(
+        "insurance/seller_index.html", policies=found, claims=store_claims, has_store=bool(store_ids)
+    )
 
 
 @bp.get("/seller/insurance/policies/<policy_id>")
@@ -47,8 +50,9 @@ def certificate(policy_id: str):
     """The policy's printable certificate. :raise 404: not the user's to see"""
     policy = policies.visible(current_user, policy_id)
     policy_claims, _total = claims.listing(current_user, policy_id=policy.id)
-    return render_template("insurance/certificate.html", policy=policy, state=policies.state(policy),
-                           claims=policy_claims)
+    return render_template(
+        "insurance/certificate.html", policy=policy, state=policies.state(policy), claims=policy_claims
+    )
 
 
 def _claim_page(form: ClaimForm, subject, causes, status: int = 200, **context):
@@ -64,8 +68,12 @@ def file_claim(policy_id: str):
     policy = claims.claimable_policy(current_user, policy_id)
     form = ClaimForm()
     if request.method == "POST":
-        data = {"incident_date": request.form.get("incident_date"), "cause": form.cause.data,
-                "description": form.description.data, "amount": form.amount.data}
+        data = {
+            "incident_date": request.form.get("incident_date"),
+            "cause": form.cause.data,
+            "description": form.description.data,
+            "amount": form.amount.data,
+        }
         try:
             claim = claims.file_policy_claim(current_user, policy.id, data, request.files.getlist("photos"))
             db.session.commit()
@@ -100,8 +108,12 @@ def protection_claim(number: str):
     form = ClaimForm()
     causes = list(terms.PROTECTION_CAUSES)
     if request.method == "POST":
-        data = {"incident_date": request.form.get("incident_date"), "cause": form.cause.data,
-                "description": form.description.data, "amount": form.amount.data}
+        data = {
+            "incident_date": request.form.get("incident_date"),
+            "cause": form.cause.data,
+            "description": form.description.data,
+            "amount": form.amount.data,
+        }
         try:
             claim = claims.file_protection_claim(current_user, number, data, request.files.getlist("photos"))
             db.session.commit()
@@ -116,9 +128,15 @@ def protection_claim(number: str):
 
 
 def _claim_detail(claim, status: int = 200, decision_form=None, photos_form=None):
-    return render_template("insurance/claim.html", claim=claim, can_decide=claims.can_decide(current_user, claim),
-                           decision_form=decision_form or DecisionForm(), photos_form=photos_form or PhotosForm(),
-                           days=claims.days_since_documents(claim), labels=claims.STATUS_LABELS), status
+    return render_template(
+        "insurance/claim.html",
+        claim=claim,
+        can_decide=claims.can_decide(current_user, claim),
+        decision_form=decision_form or DecisionForm(),
+        photos_form=photos_form or PhotosForm(),
+        days=claims.days_since_documents(claim),
+        labels=claims.STATUS_LABELS,
+    ), status
 
 
 @bp.get("/insurance/claims/<int:claim_id>")
@@ -134,8 +152,7 @@ def decide(claim_id: int):
     """The claim's insurer approves, rejects or marks it paid. :raise 404: :raise 403: :raise 409:"""
     form = DecisionForm()
     try:
-        claims.decide(current_user, claim_id, form.decision.data or "", form.note.data or "",
-                      form.amount.data or None)
+        claims.decide(current_user, claim_id, form.decision.data or "", form.note.data or "", form.amount.data or None)
         db.session.commit()
     except ValidationError as exc:
         db.session.rollback()

@@ -6,6 +6,7 @@ with the reservation window, and sends the shopper to its URL. Only the signed
 webhook (``POST /webhooks/stripe``, :mod:`.webhooks`) makes an order paid.
 Refunds of cancelled paid orders go back through the Stripe API.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -54,8 +55,14 @@ class StripeCheckoutMethod(PaymentMethod):
         if not intent:
             raise stripe_api.StripeUnavailable()
         key = f"apik-refund-{payment.id}-{payment.refunded_amount}-{amount}"
-        refund = stripe_api.create_refund({"payment_intent": intent, "amount": stripe_api.to_stripe_amount(amount),
-                                           "metadata": {"payment_id": str(payment.id)}}, key)
+        refund = stripe_api.create_refund(
+            {
+                "payment_intent": intent,
+                "amount": stripe_api.to_stripe_amount(amount),
+                "metadata": {"payment_id": str(payment.id)},
+            },
+            key,
+        )
         db.session.add(StripeRefund(refund_id=refund.id, payment_id=payment.id, amount=amount))
         db.session.flush()
         return RefundResult(reference=refund.id)
@@ -81,12 +88,22 @@ def session_params(payment) -> dict:
     from marketplace.orders.models import Order
 
     orders = db.session.scalars(select(Order).where(Order.payment_id == payment.id).order_by(Order.id)).all()
-    items = [{"quantity": 1, "price_data": {
-        "currency": stripe_api.CURRENCY, "unit_amount": stripe_api.to_stripe_amount(order.total),
-        "product_data": {"name": f"{order.number} · {order.store_name}"[:250]}}} for order in orders]
+    items = [
+        {
+            "quantity": 1,
+            "price_data": {
+                "currency": stripe_api.CURRENCY,
+                "unit_amount": stripe_api.to_stripe_amount(order.total),
+                "product_data": {"name": f"{order.number} · {order.store_name}"[:250]},
+            },
+        }
+        for order in orders
+    ]
     success = absolute_url("stripe_payments.success", payment_id=payment.id)
     params: dict[str, Any] = {
-        "mode": "payment", "line_items": items, "client_reference_id": str(payment.id),
+        "mode": "payment",
+        "line_items": items,
+        "client_reference_id": str(payment.id),
         "metadata": {"payment_id": str(payment.id)},
         "payment_intent_data": {"metadata": {"payment_id": str(payment.id)}},
         "success_url": success + "?session_id={CHECKOUT_SESSION_ID}",
@@ -106,13 +123,20 @@ class StripePlugin:
     name = "stripe_payments"
     # without both keys the method is simply not offered (CONTRACT.md): none is required
     settings = (
-        Setting("STRIPE_SECRET_KEY", secret=True, help="Secret API key (sk_...); with STRIPE_WEBHOOK_SECRET it "
-                "turns the Stripe method on."),
+        Setting(
+            "STRIPE_SECRET_KEY",
+            secret=True,
+            help="Secret API key (sk_...); with STRIPE_WEBHOOK_SECRET it turns the Stripe method on.",
+        ),
         Setting("STRIPE_PUBLISHABLE_KEY", help="Publishable key (pk_...)."),
-        Setting("STRIPE_WEBHOOK_SECRET", secret=True, help="Signing secret of the /webhooks/stripe endpoint "
-                "(whsec_...)."),
-        Setting("STRIPE_API_BASE", help="Stripe's API address; unset: Stripe's own (tests point it at a fake).",
-                check=_http_url),
+        Setting(
+            "STRIPE_WEBHOOK_SECRET", secret=True, help="Signing secret of the /webhooks/stripe endpoint (whsec_...)."
+        ),
+        Setting(
+            "STRIPE_API_BASE",
+            help="Stripe's API address; unset: Stripe's own (tests point it at a fake).",
+            check=_http_url,
+        ),
     )
     method = StripeCheckoutMethod()
 

@@ -1,4 +1,5 @@
 """The Stripe plugin's tables: the session of each payment, and every webhook event applied."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -9,6 +9,7 @@ rolls back and the user sees a message, never a 500 and never a half-written ord
 Money: Stripe counts IDR in hundredths (Rp 25.000 is ``2500000``);
 :func:`to_stripe_amount` and :func:`from_stripe_amount` are the only conversions.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,10 @@ class StripeUnavailable(PaymentUnavailable):
     code = "stripe_unavailable"
 
     def default_message(self) -> str:
-        return _("Pembayaran kartu (Stripe) sedang tidak bisa diproses. Tidak ada yang dicatat; coba lagi "
-                 "sebentar lagi atau pilih metode pembayaran lain.")
+        return _(
+            "Pembayaran kartu (Stripe) sedang tidak bisa diproses. Tidak ada yang dicatat; coba lagi "
+            "sebentar lagi atau pilih metode pembayaran lain."
+        )
 
 
 def to_stripe_amount(rupiah: int) -> int:
@@ -51,8 +54,10 @@ def from_stripe_amount(minor: int) -> int | None:
 def client() -> stripe.StripeClient:
     config = current_app.config
     base = config.get("STRIPE_API_BASE")
-    options: dict[str, Any] = {"max_network_retries": 1,
-                               "http_client": stripe.RequestsClient(timeout=config.get("STRIPE_TIMEOUT", 20))}
+    options: dict[str, Any] = {
+        "max_network_retries": 1,
+        "http_client": stripe.RequestsClient(timeout=config.get("STRIPE_TIMEOUT", 20)),
+    }
     if base:
         options["base_addresses"] = {"api": base.rstrip("/")}
     return stripe.StripeClient(config["STRIPE_SECRET_KEY"], **options)
@@ -62,15 +67,22 @@ def _call(what: str, fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except stripe.StripeError as exc:
-        log.error("stripe %s failed: %s (http %s, code %s, request %s)", what, exc.user_message or str(exc),
-                  exc.http_status, exc.code, getattr(exc, "request_id", None))
+        log.error(
+            "stripe %s failed: %s (http %s, code %s, request %s)",
+            what,
+            exc.user_message or str(exc),
+            exc.http_status,
+            exc.code,
+            getattr(exc, "request_id", None),
+        )
         raise StripeUnavailable() from exc
 
 
 def create_checkout_session(params: dict, idempotency_key: str):
     """A Stripe-hosted Checkout Session (card data never reaches us)."""
-    return _call("checkout.sessions.create", client().v1.checkout.sessions.create, params,
-                 {"idempotency_key": idempotency_key})
+    return _call(
+        "checkout.sessions.create", client().v1.checkout.sessions.create, params, {"idempotency_key": idempotency_key}
+    )
 
 
 def retrieve_checkout_session(session_id: str):

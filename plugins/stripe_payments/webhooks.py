@@ -10,6 +10,7 @@ stored); 400 bad signature, stale timestamp, malformed JSON or an unknown
 payment (nothing written). A paid event whose amount or currency does not
 match changes nothing, is logged as an alert and stored as ``mismatch``.
 """
+
 from __future__ import annotations
 
 import json
@@ -116,9 +117,17 @@ def _paid(session) -> str:
                 raise Conflict("amount is not whole rupiah")
             orders.apply_payment(payment.id, amount, currency, provider_reference=str(session["id"]))
     except Conflict as exc:
-        log.error("ALERT stripe session %s for payment %s not applied: %s (paid %s %s, due %s %s, status %s)",
-                  session.get("id"), payment.id, exc, session.get("amount_total"), currency, payment.amount_due,
-                  payment.currency, payment.status)
+        log.error(
+            "ALERT stripe session %s for payment %s not applied: %s (paid %s %s, due %s %s, status %s)",
+            session.get("id"),
+            payment.id,
+            exc,
+            session.get("amount_total"),
+            currency,
+            payment.amount_due,
+            payment.currency,
+            payment.status,
+        )
         return "mismatch"
     row.status = "complete"
     if payment.status == "refunded":  # every order was cancelled before the money came: all of it went back
@@ -130,9 +139,9 @@ def _expired(session) -> str:
     payment, row = _payment_of_session(session)
     row.status = "expired"
     cancelled = 0
-    for order in db.session.scalars(select(Order).where(Order.payment_id == payment.id,
-                                                        Order.status == "pending_payment")
-                                    .order_by(Order.id)).all():
+    for order in db.session.scalars(
+        select(Order).where(Order.payment_id == payment.id, Order.status == "pending_payment").order_by(Order.id)
+    ).all():
         try:
             transition(order, "cancelled", None, reason=EXPIRED_REASON)
             cancelled += 1
@@ -156,20 +165,29 @@ def _refunded(charge) -> str:
     if extra <= 0:
         return "already_recorded"
     if payment.refunded_amount + extra > payment.captured_amount:
-        log.error("ALERT stripe charge %s refunds %s beyond what was captured on payment %s",
-                  charge.get("id"), refunded, payment.id)
+        log.error(
+            "ALERT stripe charge %s refunds %s beyond what was captured on payment %s",
+            charge.get("id"),
+            refunded,
+            payment.id,
+        )
         return "mismatch"
     payments.record_external_refund(payment.id, extra)
     _debit_orders(payment.id, extra, reference=f"{charge.get('id')}-{refunded}")
-    log.warning("stripe charge %s: Rp %s refunded outside Apik Market (payment %s) recorded",
-                charge.get("id"), extra, payment.id)
+    log.warning(
+        "stripe charge %s: Rp %s refunded outside Apik Market (payment %s) recorded",
+        charge.get("id"),
+        extra,
+        payment.id,
+    )
     return f"reconciled:{extra}"
 
 
 def _debit_orders(payment_id: int, amount: int, reference: str) -> None:
     """Spread a dashboard refund over the payment's credited (completed) orders."""
-    for order in db.session.scalars(select(Order).where(Order.payment_id == payment_id,
-                                                        Order.status == "completed").order_by(Order.id)).all():
+    for order in db.session.scalars(
+        select(Order).where(Order.payment_id == payment_id, Order.status == "completed").order_by(Order.id)
+    ).all():
         if amount <= 0:
             break
         part = min(amount, order.total)
@@ -178,6 +196,7 @@ def _debit_orders(payment_id: int, amount: int, reference: str) -> None:
 
 
 # --- the page the shopper comes back to -------------------------------------------------------
+
 
 @bp.get("/payments/stripe/success/<int:payment_id>")
 @login_required

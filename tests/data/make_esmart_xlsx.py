@@ -3,6 +3,7 @@ spreadsheet looks: a title-cased sheet, numbers as numbers, NIB as text.
 
     .venv/bin/python tests/data/make_esmart_xlsx.py [--photo-base URL] [--output PATH]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -7,6 +7,7 @@ test-artifacts/screenshots/. Without /usr/bin/chromium the browser tests are
 skipped with a loud reason — except under CI=true, where they fail.
 Never run ``playwright install``: the tests use Debian's chromium package.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,16 +19,25 @@ import pytest
 from tests.live_server import LiveServer, live_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
 def _require_chromium() -> None:
     if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
         return
-    message = (f"!!! Chromium not found at {CHROMIUM}: browser tests SKIPPED. "
-               "Install Debian's package (apt-get install chromium); never `playwright install`.")
+    message = (
+        f"!!! Chromium not found at {CHROMIUM}: browser tests SKIPPED. "
+        "Install Debian's package (apt-get install chromium); never `playwright install`."
+    )
     if os.environ.get("CI") == "true":
         pytest.fail(message + " CI=true: the browser tests must run.", pytrace=False)
     pytest.skip(message)

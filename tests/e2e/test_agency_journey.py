@@ -1,6 +1,7 @@
 """The agency in a real browser: approves a pending store, features it, puts it in
 the expo; the hall shows it; the report page draws its charts; the officer helps
 a store that asked for help."""
+
 from __future__ import annotations
 
 import re
@@ -39,14 +40,29 @@ def test_agency_approves_features_exhibits_and_reads_the_report(e2e_app, browser
     tarni = gen_store(owner, name="Tahu Aci Bu Tarni", sector="kuliner", approved=False, nib="9120101234599")
     gen_product(tarni, "Tahu Aci Frozen isi 20", price=38000, category=None)
     batik = gen_store(name="Batik Tegalan Sari", sector="fesyen")
-    fair = expo.create_expo(officer, "apik-banget", "Apik Banget Virtual Expo", now() - timedelta(days=3),
-                            now() + timedelta(days=10), "Pameran virtual IKM Kota Tegal.",
-                            zones=["Kuliner", "Fesyen & Tekstil", "Kriya", "Minuman & Herbal", "Logam & Furnitur"])
+    fair = expo.create_expo(
+        officer,
+        "apik-banget",
+        "Apik Banget Virtual Expo",
+        now() - timedelta(days=3),
+        now() + timedelta(days=10),
+        "Pameran virtual IKM Kota Tegal.",
+        zones=["Kuliner", "Fesyen & Tekstil", "Kriya", "Minuman & Herbal", "Logam & Furnitur"],
+    )
     expo.add_exhibitor(officer, fair, batik, booth="F-01", zone="fesyen")
     db.session.commit()
     shoppers = [gen_user(f"pembeli{i}@test.id") for i in range(5)]
-    seed_orders([order_row(batik if i % 3 else tarni, shoppers[i % 5], 25_000 + 5_000 * (i % 7),
-                           now() - timedelta(days=i % 4, hours=i % 5)) for i in range(30)])
+    seed_orders(
+        [
+            order_row(
+                batik if i % 3 else tarni,
+                shoppers[i % 5],
+                25_000 + 5_000 * (i % 7),
+                now() - timedelta(days=i % 4, hours=i % 5),
+            )
+            for i in range(30)
+        ]
+    )
 
     sign_in(page, "petugas@disnakerin.test")
     page.locator("header").get_by_role("link", name="Konsol Dinas").click()
@@ -143,8 +159,14 @@ def test_officer_helps_a_store_that_allowed_it(e2e_app, browser_page: Page, scre
 def test_the_hall_of_an_expo_not_yet_open_counts_down(e2e_app, browser_page: Page, screenshot):
     page = browser_page
     problems = watch_errors(page)
-    expo.create_expo(None, "apik-2027", "Apik Banget Virtual Expo 2027", now() + timedelta(days=2, hours=3),
-                     now() + timedelta(days=12), zones=["Kuliner", "Kriya"])
+    expo.create_expo(
+        None,
+        "apik-2027",
+        "Apik Banget Virtual Expo 2027",
+        now() + timedelta(days=2, hours=3),
+        now() + timedelta(days=12),
+        zones=["Kuliner", "Kriya"],
+    )
     db.session.commit()
     page.goto("/expo/apik-2027")
     countdown = page.locator("[data-countdown]")

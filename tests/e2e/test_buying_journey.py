@@ -1,4 +1,5 @@
 """A shopper buys from two stores with cash on delivery and sees two orders; a seller ships one."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,9 @@ def add_to_cart(page: Page, product_id: int, quantity: int) -> None:
 def test_shopper_buys_from_two_stores_with_cod_and_a_seller_ships_one(e2e_app, browser_page: Page, screenshot):
     page = browser_page
     seller = gen_user("seller@test.id", role="seller", name="Bu Sari")
-    batik = gen_listing(store=gen_store(owner=seller, name="Batik Sari"), price=350000, stock=5,
-                        name="Batik Tulis Motif Tegalan")
+    batik = gen_listing(
+        store=gen_store(owner=seller, name="Batik Sari"), price=350000, stock=5, name="Batik Tulis Motif Tegalan"
+    )
     tea = gen_listing(store=gen_store(name="Teh Poci Pak Darmo"), price=25000, stock=20, name="Teh Poci Gula Batu")
     gen_user("siti@test.id", name="Siti Aminah", phone="081234567890")
     db.session.commit()

@@ -1,4 +1,5 @@
 """The pages work under the Content-Security-Policy in a real browser: no violation, no script error."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,10 +7,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from marketplace.catalog import services as catalog
 from marketplace.clock import now
 from marketplace.expo import services as expo_services
-
-from marketplace.catalog import services as catalog
 from marketplace.extensions import db
 from tests.factories import PASSWORD, gen_product, gen_store, gen_user, image_bytes
 
@@ -25,9 +25,14 @@ document.addEventListener('securitypolicyviolation',
 def watched(browser_page: Page):
     """The page, and the CSP complaints and script errors it reports."""
     problems: list[str] = []
-    browser_page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-                    if m.type == "error" and ("Content Security Policy" in m.text or "Refused to" in m.text)
-                    else None)
+    browser_page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" and ("Content Security Policy" in m.text or "Refused to" in m.text)
+            else None
+        ),
+    )
     browser_page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
     browser_page.add_init_script(WATCH_VIOLATIONS)
     return browser_page, problems
@@ -56,8 +61,16 @@ def visit(page: Page, problems: list[str], path: str) -> None:
 def test_public_pages_load_under_the_policy(watched, listing):
     page, problems = watched
     store, product = listing
-    for path in ("/", "/search?q=batik", f"/stores/{store.slug}", f"/products/{product.id}", "/login",
-                 "/register", "/cart", "/?lang=en"):
+    for path in (
+        "/",
+        "/search?q=batik",
+        f"/stores/{store.slug}",
+        f"/products/{product.id}",
+        "/login",
+        "/register",
+        "/cart",
+        "/?lang=en",
+    ):
         visit(page, problems, path)
     page.goto(f"/products/{product.id}")
     image = page.locator("main img").first
@@ -73,8 +86,12 @@ def test_signing_in_and_the_seller_pages_work_under_the_policy(watched, listing)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page.locator("header")).to_contain_text("Keluar")
-    for path in ("/seller/", f"/seller/stores/{store.slug}/products/{product.id}/edit",
-                 f"/seller/stores/{store.slug}/settings", "/orders"):
+    for path in (
+        "/seller/",
+        f"/seller/stores/{store.slug}/products/{product.id}/edit",
+        f"/seller/stores/{store.slug}/settings",
+        "/orders",
+    ):
         visit(page, problems, path)
     assert page.evaluate("window.__csp") == [] and problems == []
 
@@ -83,8 +100,13 @@ def test_the_expo_countdown_script_runs_under_the_policy(watched, listing):
     """The site's one script, /static/js/countdown.js, is allowed and ticks."""
     page, problems = watched
     agency = gen_user("dinas@test.id", role="agency")
-    expo_services.create_expo(agency, "apik-banget-2027", "Apik Banget Virtual Expo 2027",
-                              now() + timedelta(days=3), now() + timedelta(days=10))
+    expo_services.create_expo(
+        agency,
+        "apik-banget-2027",
+        "Apik Banget Virtual Expo 2027",
+        now() + timedelta(days=3),
+        now() + timedelta(days=10),
+    )
     db.session.commit()
     visit(page, problems, "/expo/apik-banget-2027")
     expect(page.locator("[data-countdown]").first).to_contain_text(":")

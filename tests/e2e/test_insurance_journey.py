@@ -2,6 +2,7 @@
 exhibitor of the expo; a seller files a claim with a photo; the Jasindo claims
 officer approves it and marks it paid; the seller sees the outcome. And a
 shopper adds order protection at checkout, seeing its premium before paying."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,9 +13,9 @@ from playwright.sync_api import Page, expect
 from marketplace.clock import now
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from plugins.insurance.policies import today
 from tests.buying_factories import gen_listing
 from tests.factories import gen_store, gen_user, image_bytes
-from plugins.insurance.policies import today
 from tests.insurance_support import PLUGINS
 
 
@@ -41,14 +42,16 @@ def sign_out(page: Page) -> None:
     expect(page.locator("header")).to_contain_text("Masuk")
 
 
-def test_agency_grants_expo_exhibitors_seller_claims_insurer_approves(e2e_app, browser_page: Page, screenshot,
-                                                                     tmp_path):
+def test_agency_grants_expo_exhibitors_seller_claims_insurer_approves(
+    e2e_app, browser_page: Page, screenshot, tmp_path
+):
     page = browser_page
     agency = gen_user("petugas@disnakerin.test", role="agency", name="Bambang Sutrisno")
     seller = gen_user("sari@test.id", role="seller", name="Sari Rahayu")
     gen_user("klaim@jasindo.test", role="insurer", name="Dewi Lestari", insurer="jasindo")
-    expo = expos.create_expo(agency, "apik-banget", "Apik Banget Virtual Expo", now() - timedelta(days=1),
-                             now() + timedelta(days=5))
+    expo = expos.create_expo(
+        agency, "apik-banget", "Apik Banget Virtual Expo", now() - timedelta(days=1), now() + timedelta(days=5)
+    )
     mine = gen_store(seller, name="Batik Tegalan Sari", address="Jl. Kapten Sudibyo No. 12")
     for i, store in enumerate([mine, gen_store(name="Teh Poci Pak Darmo"), gen_store(name="Logam Jaya")]):
         expos.add_exhibitor(agency, expo, store, booth=f"A{i + 1}")

@@ -1,5 +1,6 @@
 """A new shopper pays by Stripe (against the fake Stripe, webhook and all) and by bank transfer
 (proof upload, agency finance confirms); the seller then sees the money in the ledger."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,9 +27,14 @@ def fake_stripe():
 @pytest.fixture
 def e2e_app(make_app, fake_stripe):
     """The live app with Stripe (pointed at the fake) and bank transfer on, CSRF on."""
-    app = make_app(plugins="stripe_payments,bank_transfer,cash_on_delivery", WTF_CSRF_ENABLED=True,
-                   STRIPE_SECRET_KEY="sk_test_e2e_fake", STRIPE_WEBHOOK_SECRET=fake_stripe.webhook_secret,
-                   STRIPE_API_BASE=fake_stripe.url, BANK_TRANSFER_ACCOUNTS=ACCOUNTS)
+    app = make_app(
+        plugins="stripe_payments,bank_transfer,cash_on_delivery",
+        WTF_CSRF_ENABLED=True,
+        STRIPE_SECRET_KEY="sk_test_e2e_fake",
+        STRIPE_WEBHOOK_SECRET=fake_stripe.webhook_secret,
+        STRIPE_API_BASE=fake_stripe.url,
+        BANK_TRANSFER_ACCOUNTS=ACCOUNTS,
+    )
     with app.app_context():
         yield app
 
@@ -66,8 +72,9 @@ def _checkout(page: Page, method: str) -> None:
     page.locator("#place-order").click()
 
 
-def test_a_new_shopper_pays_by_stripe_and_by_bank_transfer(e2e_app, live_server, fake_stripe, browser_page: Page,
-                                                           screenshot, tmp_path):
+def test_a_new_shopper_pays_by_stripe_and_by_bank_transfer(
+    e2e_app, live_server, fake_stripe, browser_page: Page, screenshot, tmp_path
+):
     page = browser_page
     seller = gen_user("seller@test.id", role="seller", name="Bu Sari")
     store = gen_store(owner=seller, name="Batik Sari")

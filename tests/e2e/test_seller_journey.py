@@ -1,5 +1,6 @@
 """A new seller opens a store in the browser, the agency approves it, the seller lists a
 product with a photo, and a shopper finds it by searching."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -15,6 +15,7 @@ the fly from their index, so a 2,000 × 20 feed costs the server no memory:
 ``python -m tests.fakes.esmart_server --synthetic 2000x20 --port 0`` runs it
 alone (the benchmark uses this, to measure the importer's memory only).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
@@ -34,7 +35,7 @@ EPOCH = "2026-11-01T08:00:00+07:00"
 
 def parse_time(value: str) -> datetime:
     when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def image(fmt: str = "JPEG", size=(320, 240), color=(180, 90, 40)) -> bytes:
@@ -62,17 +63,34 @@ def synthetic_record(index: int, n_products: int, photo_base: str | None = None)
     ikm_id = f"ESM-SYN-{index:06d}"
     sector = SECTORS[index % len(SECTORS)]
     return {
-        "id": ikm_id, "nib": f"{9120000000000 + index}", "nama_usaha": f"IKM Sintetis {index:06d}",
-        "pemilik": "Pemilik Uji", "kbli": "13134", "sektor": sector, "sentra": f"Sentra Uji {index % 40}",
-        "alamat": f"Jl. Uji No. {index}", "kota": "Kota Tegal", "provinsi": "Jawa Tengah",
-        "telepon": "0812-2345-6789", "email": f"ikm{index}@contoh.id", "updated_at": EPOCH,
-        "produk": [{
-            "id": f"ESP-SYN-{index:06d}-{j:02d}", "nama": f"Produk {j:02d} dari IKM {index:06d}",
-            "deskripsi": "Produk buatan tangan IKM Kota Tegal. " * 4, "kategori": sector,
-            "harga": 10000 + 500 * j, "satuan": "pcs", "stok": 10 + j, "berat_gram": 250,
-            "foto": [f"{photo_base}/foto/batik.jpg"] if photo_base and j == 0 else [],
-            "updated_at": EPOCH,
-        } for j in range(n_products)],
+        "id": ikm_id,
+        "nib": f"{9120000000000 + index}",
+        "nama_usaha": f"IKM Sintetis {index:06d}",
+        "pemilik": "Pemilik Uji",
+        "kbli": "13134",
+        "sektor": sector,
+        "sentra": f"Sentra Uji {index % 40}",
+        "alamat": f"Jl. Uji No. {index}",
+        "kota": "Kota Tegal",
+        "provinsi": "Jawa Tengah",
+        "telepon": "0812-2345-6789",
+        "email": f"ikm{index}@contoh.id",
+        "updated_at": EPOCH,
+        "produk": [
+            {
+                "id": f"ESP-SYN-{index:06d}-{j:02d}",
+                "nama": f"Produk {j:02d} dari IKM {index:06d}",
+                "deskripsi": "Produk buatan tangan IKM Kota Tegal. " * 4,
+                "kategori": sector,
+                "harga": 10000 + 500 * j,
+                "satuan": "pcs",
+                "stok": 10 + j,
+                "berat_gram": 250,
+                "foto": [f"{photo_base}/foto/batik.jpg"] if photo_base and j == 0 else [],
+                "updated_at": EPOCH,
+            }
+            for j in range(n_products)
+        ],
     }
 
 
@@ -88,8 +106,14 @@ class Fault:
 
 
 class FakeEsmart:
-    def __init__(self, records: list[dict] | None = None, api_key: str = "kunci-uji",
-                 synthetic: tuple[int, int] | None = None, synthetic_photos: bool = False, port: int = 0):
+    def __init__(
+        self,
+        records: list[dict] | None = None,
+        api_key: str = "kunci-uji",
+        synthetic: tuple[int, int] | None = None,
+        synthetic_photos: bool = False,
+        port: int = 0,
+    ):
         self.records = {r["id"]: copy.deepcopy(r) for r in records or []}
         self.synthetic = synthetic
         self.synthetic_photos = synthetic_photos
@@ -111,7 +135,7 @@ class FakeEsmart:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def start(self) -> "FakeEsmart":
+    def start(self) -> FakeEsmart:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="fake-esmart")
         self.thread.start()
         return self
@@ -154,8 +178,10 @@ class FakeEsmart:
     def page(self, page: int, per_page: int, since: datetime | None) -> dict:
         total, get = self._listing(since)
         start = (page - 1) * per_page
-        return {"data": [get(i) for i in range(start, min(start + per_page, total))],
-                "meta": {"page": page, "per_page": per_page, "total": total}}
+        return {
+            "data": [get(i) for i in range(start, min(start + per_page, total))],
+            "meta": {"page": page, "per_page": per_page, "total": total},
+        }
 
     def put_product(self, product_id: str, payload: dict) -> bool:
         with self.lock:
@@ -183,8 +209,12 @@ class FakeEsmart:
     def take_fault(self, method: str, path: str, page: int | None) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.times > 0 and fault.method == method and path.startswith(fault.path) and (
-                        fault.page is None or fault.page == page):
+                if (
+                    fault.times > 0
+                    and fault.method == method
+                    and path.startswith(fault.path)
+                    and (fault.page is None or fault.page == page)
+                ):
                     fault.times -= 1
                     return fault
         return None
@@ -195,8 +225,9 @@ def _handler(fake: FakeEsmart):
         def log_message(self, *args):  # quiet
             pass
 
-        def _send(self, status: int, body: bytes = b"", content_type: str = "application/json",
-                  headers: dict | None = None) -> None:
+        def _send(
+            self, status: int, body: bytes = b"", content_type: str = "application/json", headers: dict | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -232,7 +263,7 @@ def _handler(fake: FakeEsmart):
             parts = urlsplit(self.path)
             query = parse_qs(parts.query)
             if parts.path.startswith("/foto/"):
-                return self._photo(parts.path[len("/foto/"):])
+                return self._photo(parts.path[len("/foto/") :])
             if self._guard("GET", parts.path, query):
                 return None
             if parts.path != "/ikm":
@@ -287,8 +318,7 @@ def main() -> None:
     parser.add_argument("--photos", action="store_true", help="the first product of each IKM has a photo")
     args = parser.parse_args()
     n_ikm, n_products = (int(x) for x in args.synthetic.lower().split("x"))
-    fake = FakeEsmart(api_key=args.api_key, synthetic=(n_ikm, n_products), synthetic_photos=args.photos,
-                      port=args.port)
+    fake = FakeEsmart(api_key=args.api_key, synthetic=(n_ikm, n_products), synthetic_photos=args.photos, port=args.port)
     print(fake.url, flush=True)
     try:
         fake.server.serve_forever()

@@ -12,6 +12,7 @@ The "hosted page" ``GET /pay/<session id>`` shows a Pay button; pressing it
 marks the session paid, sends a signed ``checkout.session.completed`` to
 ``webhook_url`` exactly as Stripe signs it, and redirects to the success URL.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,15 @@ _ids = itertools.count(1)
 
 
 def event(type_: str, obj: dict, event_id: str | None = None) -> dict:
-    return {"id": event_id or f"evt_test_{next(_ids)}", "object": "event", "api_version": "2025-01-27",
-            "created": int(time.time()), "livemode": False, "type": type_, "data": {"object": obj}}
+    return {
+        "id": event_id or f"evt_test_{next(_ids)}",
+        "object": "event",
+        "api_version": "2025-01-27",
+        "created": int(time.time()),
+        "livemode": False,
+        "type": type_,
+        "data": {"object": obj},
+    }
 
 
 @dataclass
@@ -70,7 +78,7 @@ class FakeStripe:
     def calls(self, method: str, prefix: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and r.path.startswith(prefix)]
 
-    def start(self) -> "FakeStripe":
+    def start(self) -> FakeStripe:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -102,7 +110,9 @@ class FakeStripe:
         """The shopper paid on the hosted page: the session as checkout.session.completed carries it."""
         with self._lock:
             s = self.sessions[session_id]
-            s.update(status="complete", payment_status="paid", payment_intent=s["payment_intent"] or f"pi_test_{next(_ids)}")
+            s.update(
+                status="complete", payment_status="paid", payment_intent=s["payment_intent"] or f"pi_test_{next(_ids)}"
+            )
             obj = dict(s)
         if amount_total is not None:
             obj["amount_total"] = amount_total
@@ -112,8 +122,12 @@ class FakeStripe:
 
     def send(self, evt: dict) -> int:
         body, header = self.signed(evt)
-        request = urllib.request.Request(self.webhook_url, data=body, method="POST",
-                                         headers={"Content-Type": "application/json", "Stripe-Signature": header})
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "Stripe-Signature": header},
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as answer:
                 return answer.status
@@ -127,7 +141,7 @@ class FakeStripe:
         raw = h.rfile.read(length).decode() if length else ""
         form = dict(parse_qsl(raw or parts.query, keep_blank_values=True))
         if parts.path.startswith("/pay/"):
-            return self._hosted_page(h, method, parts.path[len("/pay/"):])
+            return self._hosted_page(h, method, parts.path[len("/pay/") :])
         key = h.headers.get("Idempotency-Key")
         self.requests.append(Recorded(method, parts.path, form, key, h.headers.get("Authorization")))
         if self.delay:
@@ -151,16 +165,27 @@ class FakeStripe:
             if segments[:3] == ["v1", "checkout", "sessions"] and len(segments) >= 4:
                 session = self.sessions.get(segments[3])
                 if session is None:
-                    return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing",
-                                           "message": "No such checkout.session"}}
+                    return 404, {
+                        "error": {
+                            "type": "invalid_request_error",
+                            "code": "resource_missing",
+                            "message": "No such checkout.session",
+                        }
+                    }
                 if method == "POST" and segments[4:] == ["expire"]:
                     if session["status"] != "open":
                         return 400, {"error": {"type": "invalid_request_error", "message": "not open"}}
                     session["status"] = "expired"
                 return 200, session
             if method == "POST" and path == "/v1/refunds":
-                refund = {"id": f"re_test_{next(_ids)}", "object": "refund", "amount": int(form["amount"]),
-                          "currency": "idr", "payment_intent": form.get("payment_intent"), "status": "succeeded"}
+                refund = {
+                    "id": f"re_test_{next(_ids)}",
+                    "object": "refund",
+                    "amount": int(form["amount"]),
+                    "currency": "idr",
+                    "payment_intent": form.get("payment_intent"),
+                    "status": "succeeded",
+                }
                 self.refunds[refund["id"]] = refund
                 return 200, refund
         return 404, {"error": {"type": "invalid_request_error", "message": f"no route {method} {path}"}}
@@ -168,17 +193,27 @@ class FakeStripe:
     def _create_session(self, form: dict) -> dict:
         total, index = 0, 0
         while f"line_items[{index}][quantity]" in form:
-            total += int(form[f"line_items[{index}][price_data][unit_amount]"]) * int(form[f"line_items[{index}][quantity]"])
+            total += int(form[f"line_items[{index}][price_data][unit_amount]"]) * int(
+                form[f"line_items[{index}][quantity]"]
+            )
             index += 1
         sid = f"cs_test_{next(_ids)}"
-        session = {"id": sid, "object": "checkout.session", "mode": "payment", "status": "open",
-                   "payment_status": "unpaid", "amount_total": total,
-                   "currency": form.get("line_items[0][price_data][currency]", "idr"),
-                   "client_reference_id": form.get("client_reference_id"),
-                   "metadata": {k[len("metadata["):-1]: v for k, v in form.items() if k.startswith("metadata[")},
-                   "success_url": form.get("success_url"), "cancel_url": form.get("cancel_url"),
-                   "expires_at": int(form["expires_at"]) if form.get("expires_at") else None,
-                   "payment_intent": None, "url": f"{self.url}/pay/{sid}"}
+        session = {
+            "id": sid,
+            "object": "checkout.session",
+            "mode": "payment",
+            "status": "open",
+            "payment_status": "unpaid",
+            "amount_total": total,
+            "currency": form.get("line_items[0][price_data][currency]", "idr"),
+            "client_reference_id": form.get("client_reference_id"),
+            "metadata": {k[len("metadata[") : -1]: v for k, v in form.items() if k.startswith("metadata[")},
+            "success_url": form.get("success_url"),
+            "cancel_url": form.get("cancel_url"),
+            "expires_at": int(form["expires_at"]) if form.get("expires_at") else None,
+            "payment_intent": None,
+            "url": f"{self.url}/pay/{sid}",
+        }
         self.sessions[sid] = session
         return session
 
@@ -187,8 +222,12 @@ class FakeStripe:
         if session is None:
             return self._html(h, 404, "<h1>No such session</h1>")
         if method == "GET":
-            return self._html(h, 200, f"<h1>Fake Stripe Checkout</h1><p>IDR {session['amount_total'] / 100:.0f}</p>"
-                                       f"<form method='post'><button id='pay' type='submit'>Pay</button></form>")
+            return self._html(
+                h,
+                200,
+                f"<h1>Fake Stripe Checkout</h1><p>IDR {session['amount_total'] / 100:.0f}</p>"
+                f"<form method='post'><button id='pay' type='submit'>Pay</button></form>",
+            )
         obj = self.pay(session_id)
         self.send(event("checkout.session.completed", obj))
         h.send_response(303)

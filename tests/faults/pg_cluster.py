@@ -6,6 +6,7 @@ port, and is removed afterwards. ``initdb`` refuses to run as root: then every
 command runs as the ``postgres`` system user (``runuser``), which owns the
 directory.
 """
+
 from __future__ import annotations
 
 import glob
@@ -35,8 +36,10 @@ def require_binaries() -> Path:
     """The PostgreSQL server binaries, or a loud skip (a failure in CI, which must run these tests)."""
     bin_dir = _bin_dir()
     if bin_dir is None or not (bin_dir / "initdb").exists():
-        message = ("PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin: "
-                   "the database outage tests did NOT run. apt-get install postgresql")
+        message = (
+            "PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin: "
+            "the database outage tests did NOT run. apt-get install postgresql"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip("!!! " + message)
@@ -60,22 +63,27 @@ class PrivatePostgres:
             command = ["runuser", "-u", "postgres", "--", *command]
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
-                               f"\n{self.log.read_text() if self.log.exists() else ''}")
+            raise RuntimeError(
+                f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+                f"\n{self.log.read_text() if self.log.exists() else ''}"
+            )
         return result
 
-    def init(self) -> "PrivatePostgres":
+    def init(self) -> PrivatePostgres:
         if self.as_root:
             pw = pwd.getpwnam("postgres")
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
         self.root.chmod(0o755)  # the test process reads the server log
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--no-locale", "--no-sync")
+        self._run(
+            "initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"
+        )
         return self
 
     def start(self) -> None:
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   f"-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60")
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60"
+        )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
 
     def stop(self, mode: str = "fast") -> None:
@@ -97,8 +105,9 @@ class PrivatePostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}{suffix}"
 
     def create_database(self, name: str) -> str:
-        engine = create_engine(self.url().replace("postgresql://", "postgresql+psycopg://"),
-                               isolation_level="AUTOCOMMIT")
+        engine = create_engine(
+            self.url().replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+        )
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))

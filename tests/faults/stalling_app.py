@@ -7,6 +7,7 @@ about to commit (its orders written and its stock reserved, in its open
 transaction) writes its worker's pid to ``$APIK_STALL_FILE`` and sleeps, so a
 test can kill that worker at exactly that moment.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,13 @@ class StallingPlugin:
 @event.listens_for(Session, "before_commit")
 def _stall_before_commit(session) -> None:
     marker = os.environ.get("APIK_STALL_FILE")
-    if not (marker and os.path.exists(marker + ".armed") and has_request_context()
-            and request.method == "POST" and request.path == "/api/v1/checkout"):
+    if not (
+        marker
+        and os.path.exists(marker + ".armed")
+        and has_request_context()
+        and request.method == "POST"
+        and request.path == "/api/v1/checkout"
+    ):
         return
     with open(marker + ".tmp", "w") as out:
         out.write(str(os.getpid()))

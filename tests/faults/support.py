@@ -1,5 +1,6 @@
 """What the fault tests share: a private PostgreSQL per module, a migrated and seeded database on it,
 and a steady stream of HTTP requests recorded with their timing."""
+
 from __future__ import annotations
 
 import os
@@ -35,17 +36,36 @@ def private_pg():
 
 def migrate(url: str, upload_folder: str) -> None:
     """``flask db upgrade``, the command an operator runs."""
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "MARKETPLACE_PLUGINS": "",
-           "UPLOAD_FOLDER": upload_folder, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "MARKETPLACE_PLUGINS": "",
+        "UPLOAD_FOLDER": upload_folder,
+        "PYTHONPATH": str(ROOT),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def server_config(url: str, upload_folder: str, plugins: str = "cash_on_delivery", **extra) -> dict:
-    return {"DATABASE_URL": url, "SECRET_KEY": SECRET, "UPLOAD_FOLDER": upload_folder,
-            "MARKETPLACE_PLUGINS": plugins, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **extra}
+    return {
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "UPLOAD_FOLDER": upload_folder,
+        "MARKETPLACE_PLUGINS": plugins,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        **extra,
+    }
 
 
 @contextmanager
@@ -97,17 +117,22 @@ class SteadyLoad:
             started = time.monotonic()
             try:
                 response = call(session, self.timeout)
-                hit = Hit(name, started, time.monotonic(), response.status_code,
-                          retry_after=response.headers.get("Retry-After"),
-                          content_type=response.headers.get("Content-Type", ""),
-                          json_code=_json_code(response))
+                hit = Hit(
+                    name,
+                    started,
+                    time.monotonic(),
+                    response.status_code,
+                    retry_after=response.headers.get("Retry-After"),
+                    content_type=response.headers.get("Content-Type", ""),
+                    json_code=_json_code(response),
+                )
             except requests.RequestException as exc:
                 hit = Hit(name, started, time.monotonic(), None, error=f"{type(exc).__name__}: {exc}")
             with self._lock:
                 self.hits.append(hit)
             self._stop.wait(self.pause)
 
-    def __enter__(self) -> "SteadyLoad":
+    def __enter__(self) -> SteadyLoad:
         for calls in self.requests_of:
             thread = threading.Thread(target=self._run, args=(calls,), daemon=True)
             thread.start()
@@ -142,5 +167,8 @@ def _json_code(response) -> str | None:
 
 def tracebacks(log_text: str) -> list[str]:
     """The log lines of unexpected errors: a traceback or a 500 the app logged."""
-    return [line for line in log_text.splitlines()
-            if "Traceback" in line or "unhandled error" in line or "Exception on" in line]
+    return [
+        line
+        for line in log_text.splitlines()
+        if "Traceback" in line or "unhandled error" in line or "Exception on" in line
+    ]

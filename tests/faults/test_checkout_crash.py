@@ -12,20 +12,21 @@ with SIGKILL just before its COMMIT, after the orders and the stock were
 written. Each time stock, cart, orders, payments, checkouts and the
 ledger are exactly as before, and the same cart then checks out normally.
 """
+
 from __future__ import annotations
 
 import os
 import signal
 import sqlite3
 import threading
-import time
 
 import pytest
 import requests
 from sqlalchemy import create_engine, event, func, select, text
+
 from marketplace.accounts import tokens as api_tokens
 from marketplace.extensions import db
-from tests.buying_factories import SHIPPING, fill_cart, gen_listing, gen_shopper, prepaid, cod_app  # noqa: F401
+from tests.buying_factories import SHIPPING, cod_app, fill_cart, gen_listing, gen_shopper, prepaid  # noqa: F401
 from tests.conftest import ON_POSTGRES
 from tests.faults.pg_cluster import wait_until
 from tests.live_server import LiveServer, live_config
@@ -33,16 +34,28 @@ from tests.live_server import LiveServer, live_config
 pytestmark = pytest.mark.faults
 
 # What a checkout writes; none of it may survive a checkout that died.
-WRITTEN = ("variants", "carts", "cart_items", "checkouts", "orders", "order_lines", "order_extras", "order_events",
-           "payments", "ledger_entries")
+WRITTEN = (
+    "variants",
+    "carts",
+    "cart_items",
+    "checkouts",
+    "orders",
+    "order_lines",
+    "order_extras",
+    "order_events",
+    "payments",
+    "ledger_entries",
+)
 
 
 def snapshot() -> dict[str, list]:
     db.session.rollback()
     tables = {t.name: t for t in db.metadata.sorted_tables if t.name in WRITTEN}
     assert set(tables) == set(WRITTEN)
-    return {name: sorted(tuple(str(v) for v in row) for row in db.session.execute(select(table)))
-            for name, table in tables.items()}
+    return {
+        name: sorted(tuple(str(v) for v in row) for row in db.session.execute(select(table)))
+        for name, table in tables.items()
+    }
 
 
 @pytest.fixture
@@ -85,8 +98,10 @@ class CutAfterReservation:
         pid = getattr(dbapi_connection, "dbapi_connection", dbapi_connection).info.backend_pid  # under a pool proxy
         with self.admin.connect() as admin:
             assert admin.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            wait_until(lambda: not admin.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
-                                                {"pid": pid}), timeout=10)
+            wait_until(
+                lambda: not admin.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}),
+                timeout=10,
+            )
         # what comes next goes to a server process that is gone
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
@@ -146,6 +161,7 @@ def test_a_payment_method_failing_unexpectedly_mid_checkout_keeps_every_unit(cod
 
 # --- a worker killed mid-checkout -----------------------------------------------------------------
 
+
 def test_a_worker_killed_mid_checkout_leaves_the_stock_untouched(make_app, tmp_path, monkeypatch):
     app = make_app(plugins="cash_on_delivery")
     with app.app_context():
@@ -161,13 +177,20 @@ def test_a_worker_killed_mid_checkout_leaves_the_stock_untouched(make_app, tmp_p
     (tmp_path / "stalled.armed").touch()
     answers: list = []
     log_path = tmp_path / "server.log"
-    with LiveServer(live_config(app), workers=2, threads=4, log_path=log_path,
-                    app="tests.faults.stalling_app:app") as server:
+    with LiveServer(
+        live_config(app), workers=2, threads=4, log_path=log_path, app="tests.faults.stalling_app:app"
+    ) as server:
+
         def buy():
             try:
-                answers.append(requests.post(server.url + "/api/v1/checkout", timeout=60,
-                                             headers={"Authorization": f"Bearer {token}"},
-                                             json={"payment_method": "stalling_transfer", "shipping": SHIPPING}))
+                answers.append(
+                    requests.post(
+                        server.url + "/api/v1/checkout",
+                        timeout=60,
+                        headers={"Authorization": f"Bearer {token}"},
+                        json={"payment_method": "stalling_transfer", "shipping": SHIPPING},
+                    )
+                )
             except requests.RequestException as exc:
                 answers.append(exc)
 
@@ -185,8 +208,12 @@ def test_a_worker_killed_mid_checkout_leaves_the_stock_untouched(make_app, tmp_p
             # PostgreSQL ends the dead client's transaction when it sees the socket close
             wait_until(lambda: snapshot() == before, timeout=10)
             assert _stock(tea_id) == 5
-        retry = requests.post(server.url + "/api/v1/checkout", timeout=60, headers={"Authorization": f"Bearer {token}"},
-                              json={"payment_method": "stalling_transfer", "shipping": SHIPPING})
+        retry = requests.post(
+            server.url + "/api/v1/checkout",
+            timeout=60,
+            headers={"Authorization": f"Bearer {token}"},
+            json={"payment_method": "stalling_transfer", "shipping": SHIPPING},
+        )
         assert server.process.poll() is None
     [answer] = answers
     assert isinstance(answer, requests.ConnectionError), answer  # the connection died with the worker

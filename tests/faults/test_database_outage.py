@@ -14,6 +14,7 @@ a third delivery is a harmless duplicate.
 The figures of each run are printed (``pytest -s`` shows them) and written to
 test-artifacts/outage-results.json.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,6 +26,7 @@ from pathlib import Path
 import pytest
 import requests
 from sqlalchemy import func, select
+
 from marketplace.accounts import tokens as api_tokens
 from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry
@@ -34,8 +36,13 @@ from plugins.stripe_payments.models import StripeEvent
 from tests.buying_factories import SHIPPING, fill_cart, gen_listing
 from tests.factories import PASSWORD, gen_store, gen_user
 from tests.fakes.stripe_server import event
-from tests.faults.support import (SteadyLoad, app_on, migrate, private_pg, server_config,  # noqa: F401
-                                  tracebacks)
+from tests.faults.support import (
+    SteadyLoad,
+    app_on,
+    migrate,
+    server_config,
+    tracebacks,
+)
 from tests.live_server import LiveServer
 from tests.payments_support import SECRET_KEY, fake_stripe  # noqa: F401
 
@@ -72,21 +79,28 @@ def _clients(url: str, seed: dict) -> list[list]:
     def post(path, body, **kw):
         return lambda s, timeout: s.post(url + path, json=body, timeout=timeout, **kw)
 
-    visitor = [("cached page /", get("/")), ("page search", get("/search?q=batik+{n}")),
-               ("cached page store", get(f"/stores/{seed['store']}")), ("healthz", get("/healthz"))]
-    api = [("api products", get("/api/v1/products?q=batik&page={n}")),
-           ("cached api product", get(f"/api/v1/products/{seed['product']}")),
-           ("api me", get("/api/v1/me", headers=bearer)),
-           ("api cart add", post("/api/v1/cart/items", {"variant_id": seed["variant"], "quantity": 1}, headers=bearer)),
-           ("api cart", get("/api/v1/cart", headers=bearer))]
+    visitor = [
+        ("cached page /", get("/")),
+        ("page search", get("/search?q=batik+{n}")),
+        ("cached page store", get(f"/stores/{seed['store']}")),
+        ("healthz", get("/healthz")),
+    ]
+    api = [
+        ("api products", get("/api/v1/products?q=batik&page={n}")),
+        ("cached api product", get(f"/api/v1/products/{seed['product']}")),
+        ("api me", get("/api/v1/me", headers=bearer)),
+        ("api cart add", post("/api/v1/cart/items", {"variant_id": seed["variant"], "quantity": 1}, headers=bearer)),
+        ("api cart", get("/api/v1/cart", headers=bearer)),
+    ]
     browser = [("signed-in orders", get("/orders")), ("signed-in cart", get("/cart")), ("healthz", get("/healthz"))]
     return [visitor, api, browser]
 
 
 def _sign_in(url: str) -> requests.Session:
     session = requests.Session()
-    answer = session.post(url + "/login", data={"email": "siti@test.id", "password": PASSWORD},
-                          allow_redirects=False, timeout=20)
+    answer = session.post(
+        url + "/login", data={"email": "siti@test.id", "password": PASSWORD}, allow_redirects=False, timeout=20
+    )
     assert answer.status_code == 302, answer.text[:300]
     return session
 
@@ -116,8 +130,11 @@ def test_requests_answer_503_while_postgresql_is_down_and_succeed_again_after(pr
         # request of every kind must still succeed the first time (pool_pre_ping replaces them).
         private_pg.stop("fast")
         private_pg.start()
-        quiet = {name: call(browser if kind == 2 else requests.Session(), 20).status_code
-                 for kind, calls in enumerate(clients) for name, call in calls}
+        quiet = {
+            name: call(browser if kind == 2 else requests.Session(), 20).status_code
+            for kind, calls in enumerate(clients)
+            for name, call in calls
+        }
         gunicorn_pid = server.process.pid
         assert server.process.poll() is None  # the same gunicorn served before, during and after
     log = log_path.read_text(errors="replace")
@@ -129,17 +146,21 @@ def test_requests_answer_503_while_postgresql_is_down_and_succeed_again_after(pr
     still_failing = [h for h in after if h.status not in OK]
     all_ok_after = max((h.ended for h in still_failing), default=up) - up
     figures = {
-        "requests": len(hits), "before": dict(Counter(h.status for h in before)),
+        "requests": len(hits),
+        "before": dict(Counter(h.status for h in before)),
         "during_outage": dict(Counter(h.status for h in during)),
-        "during_outage_by_kind": {name: dict(Counter(h.status for h in during if h.name == name))
-                                  for name in sorted({h.name for h in during})},
+        "during_outage_by_kind": {
+            name: dict(Counter(h.status for h in during if h.name == name)) for name in sorted({h.name for h in during})
+        },
         "after_restart": dict(Counter(h.status for h in after)),
         "all_statuses": dict(Counter(h.status for h in hits)),
         "slowest_answer_s": round(max(h.seconds for h in hits), 3),
         "slowest_during_outage_s": round(max((h.seconds for h in during), default=0), 3),
-        "pg_stop_s": round(down - stopping, 3), "pg_start_s": round(up - starting, 3),
+        "pg_stop_s": round(down - stopping, 3),
+        "pg_start_s": round(up - starting, 3),
         "first_success_after_start_s": None if first_ok is None else round(first_ok, 3),
-        "all_succeeding_after_start_s": round(all_ok_after, 3), "gunicorn_pid": gunicorn_pid,
+        "all_succeeding_after_start_s": round(all_ok_after, 3),
+        "gunicorn_pid": gunicorn_pid,
         "after_quiet_restart": quiet,
     }
     ARTIFACTS.mkdir(exist_ok=True)
@@ -171,10 +192,15 @@ def test_requests_answer_503_while_postgresql_is_down_and_succeed_again_after(pr
 
 # --- a payment webhook during the outage ---------------------------------------------------------
 
+
 def _deliver(url: str, fake, evt: dict) -> requests.Response:
     body, header = fake.signed(evt)  # a fresh signature each time, as Stripe signs each retry
-    return requests.post(url + "/webhooks/stripe", data=body, timeout=20,
-                         headers={"Content-Type": "application/json", "Stripe-Signature": header})
+    return requests.post(
+        url + "/webhooks/stripe",
+        data=body,
+        timeout=20,
+        headers={"Content-Type": "application/json", "Stripe-Signature": header},
+    )
 
 
 def _payment_state(config: dict, payment_id: int) -> dict:
@@ -185,9 +211,14 @@ def _payment_state(config: dict, payment_id: int) -> dict:
         return {
             "orders": sorted(o.status for o in orders),
             "payment": (payment.status, payment.captured_amount, payment.amount),
-            "paid_events": db.session.scalar(select(func.count()).select_from(OrderEvent).where(
-                OrderEvent.order_id.in_(ids), OrderEvent.to_status == "paid")),
-            "ledger": db.session.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.order_id.in_(ids))),
+            "paid_events": db.session.scalar(
+                select(func.count())
+                .select_from(OrderEvent)
+                .where(OrderEvent.order_id.in_(ids), OrderEvent.to_status == "paid")
+            ),
+            "ledger": db.session.scalar(
+                select(func.count()).select_from(LedgerEntry).where(LedgerEntry.order_id.in_(ids))
+            ),
             "stripe_events": db.session.scalars(select(StripeEvent.result)).all(),
         }
 
@@ -196,9 +227,14 @@ def test_a_stripe_webhook_during_the_outage_is_refused_then_applied_once(private
     url = private_pg.create_database("webhook")
     uploads = str(tmp_path / "uploads")
     migrate(url, uploads)
-    config = server_config(private_pg.url("webhook", connect_timeout=str(CONNECT_TIMEOUT)), uploads,
-                           plugins="stripe_payments,cash_on_delivery", STRIPE_SECRET_KEY=SECRET_KEY,
-                           STRIPE_WEBHOOK_SECRET=fake_stripe.webhook_secret, STRIPE_API_BASE=fake_stripe.url)
+    config = server_config(
+        private_pg.url("webhook", connect_timeout=str(CONNECT_TIMEOUT)),
+        uploads,
+        plugins="stripe_payments,cash_on_delivery",
+        STRIPE_SECRET_KEY=SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET=fake_stripe.webhook_secret,
+        STRIPE_API_BASE=fake_stripe.url,
+    )
     with app_on(config):
         shopper = gen_user("siti@test.id")
         fill_cart(shopper, (gen_listing(price=25000, stock=5), 2), (gen_listing(price=40000, stock=5), 1))
@@ -206,8 +242,12 @@ def test_a_stripe_webhook_during_the_outage_is_refused_then_applied_once(private
         db.session.commit()
     log_path = tmp_path / "server.log"
     with LiveServer(config, workers=2, threads=4, log_path=log_path) as server:
-        placed = requests.post(server.url + "/api/v1/checkout", timeout=20, headers={"Authorization": f"Bearer {token}"},
-                               json={"payment_method": "stripe", "shipping": SHIPPING})
+        placed = requests.post(
+            server.url + "/api/v1/checkout",
+            timeout=20,
+            headers={"Authorization": f"Bearer {token}"},
+            json={"payment_method": "stripe", "shipping": SHIPPING},
+        )
         assert placed.status_code == 201, placed.text
         payment_id = placed.json()["payment"]["id"]
         [session_id] = [sid for sid, s in fake_stripe.sessions.items() if s["client_reference_id"] == str(payment_id)]

@@ -5,18 +5,20 @@ In-process and quick: an app pointed at a PostgreSQL port nobody listens on
 its busy timeout. The real outage, a PostgreSQL server stopped and started
 under load, is test_database_outage.py.
 """
+
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
-from sqlalchemy import event, exc as sa_exc, select, text
+from sqlalchemy import event, select, text
+from sqlalchemy import exc as sa_exc
 
 from marketplace.accounts.models import User
+from marketplace.accounts.sessions import SESSION_ID_KEY
 from marketplace.config import engine_options
 from marketplace.errors import RETRY_AFTER_SECONDS, database_unavailable
 from marketplace.extensions import db
-from marketplace.accounts.sessions import SESSION_ID_KEY
 from tests.buying_factories import gen_listing
 from tests.conftest import ON_POSTGRES
 from tests.factories import gen_user
@@ -28,16 +30,21 @@ pytestmark = pytest.mark.faults
 @pytest.fixture
 def dead_app(make_app):
     """An app whose PostgreSQL server is not running (nothing listens on the port)."""
-    return make_app(plugins="cash_on_delivery,stripe_payments", DATABASE_URL=f"postgresql://apik@127.0.0.1:{free_port()}/apik",
-                    STRIPE_SECRET_KEY="sk_test_x", STRIPE_WEBHOOK_SECRET="whsec_x")
+    return make_app(
+        plugins="cash_on_delivery,stripe_payments",
+        DATABASE_URL=f"postgresql://apik@127.0.0.1:{free_port()}/apik",
+        STRIPE_SECRET_KEY="sk_test_x",
+        STRIPE_WEBHOOK_SECRET="whsec_x",
+    )
 
 
 def _assert_unavailable(response, json: bool) -> None:
     assert response.status_code == 503, response.get_data(as_text=True)[:500]
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     if json:
-        assert response.get_json() == {"error": {"code": "unavailable", "message": response.get_json()["error"]["message"],
-                                                 "fields": {}}}
+        assert response.get_json() == {
+            "error": {"code": "unavailable", "message": response.get_json()["error"]["message"], "fields": {}}
+        }
         assert response.get_json()["error"]["message"]
     else:
         assert response.mimetype == "text/html"
@@ -49,9 +56,17 @@ def test_pages_answer_a_503_page(dead_app, path):
     _assert_unavailable(dead_app.test_client().get(path), json=False)
 
 
-@pytest.mark.parametrize("method,path", [("GET", "/api/v1/products"), ("GET", "/api/v1/stores"),
-                                         ("GET", "/api/v1/me"), ("POST", "/api/v1/auth/tokens"),
-                                         ("POST", "/api/v1/checkout"), ("GET", "/api/v1/categories")])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/api/v1/products"),
+        ("GET", "/api/v1/stores"),
+        ("GET", "/api/v1/me"),
+        ("POST", "/api/v1/auth/tokens"),
+        ("POST", "/api/v1/checkout"),
+        ("GET", "/api/v1/categories"),
+    ],
+)
 def test_the_api_answers_its_json_error_shape(dead_app, method, path):
     headers = {"Authorization": "Bearer some-token"} if path in ("/api/v1/me", "/api/v1/checkout") else {}
     body = {"email": "siti@test.id", "password": "rahasia123"} if method == "POST" else None
@@ -73,9 +88,12 @@ def test_a_signed_in_visitor_gets_the_503_page_from_the_user_loader(dead_app):
 def test_a_payment_webhook_is_refused_with_503_so_the_provider_retries(dead_app):
     from tests.fakes.stripe_server import sign
 
-    body = (b'{"id": "evt_1", "type": "checkout.session.completed", "data": {"object": {"id": "cs_1"}}}')
-    response = dead_app.test_client().post("/webhooks/stripe", data=body, headers={
-        "Content-Type": "application/json", "Stripe-Signature": sign(body, "whsec_x")})
+    body = b'{"id": "evt_1", "type": "checkout.session.completed", "data": {"object": {"id": "cs_1"}}}'
+    response = dead_app.test_client().post(
+        "/webhooks/stripe",
+        data=body,
+        headers={"Content-Type": "application/json", "Stripe-Signature": sign(body, "whsec_x")},
+    )
     _assert_unavailable(response, json=True)
 
 
@@ -130,9 +148,14 @@ def test_server_databases_get_a_pre_ping_and_a_connect_timeout_and_settings_stil
     pg = "postgresql+psycopg://apik@db/apik"
     assert engine_options(pg, None) == {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
     assert engine_options(pg, {"pool_pre_ping": False, "pool_size": 20}) == {
-        "pool_pre_ping": False, "pool_size": 20, "connect_args": {"connect_timeout": 5}}
+        "pool_pre_ping": False,
+        "pool_size": 20,
+        "connect_args": {"connect_timeout": 5},
+    }
     assert engine_options(pg, {"connect_args": {"connect_timeout": 1, "sslmode": "require"}})["connect_args"] == {
-        "connect_timeout": 1, "sslmode": "require"}
+        "connect_timeout": 1,
+        "sslmode": "require",
+    }
     assert engine_options(pg + "?connect_timeout=2", None) == {"pool_pre_ping": True}
     assert engine_options("sqlite:///x.sqlite", None) == {}
     assert engine_options("mysql+pymysql://u@h/d", {}) == {"pool_pre_ping": True}
@@ -166,13 +189,15 @@ def test_a_signed_in_request_after_an_outage_is_served_again(app, client):
     assert db.session.execute(text("SELECT 1")).scalar() == 1
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="a simulation of SQLite's dead-connection error: on PostgreSQL the "
-                    "connection it pretends is dead stays alive in its transaction; there the real case (the "
-                    "server stopped just after an answer) is run by test_database_outage on a private server")
+@pytest.mark.skipif(
+    ON_POSTGRES,
+    reason="a simulation of SQLite's dead-connection error: on PostgreSQL the "
+    "connection it pretends is dead stays alive in its transaction; there the real case (the "
+    "server stopped just after an answer) is run by test_database_outage on a private server",
+)
 def test_a_connection_lost_after_the_answer_was_made_does_not_turn_it_into_a_500(app, client, api):
     """The database goes away between the view's answer and the end of the request (the rollback
     that closes the read transaction fails): the answer stands, the next request is served."""
-    from marketplace.accounts import services as accounts
     from marketplace.accounts import tokens as api_tokens
 
     token = api_tokens.issue_token(gen_user("siti@test.id"))

@@ -1,4 +1,5 @@
 """Fixtures and helpers shared by the E-Smart sync tests (imported by them)."""
+
 from __future__ import annotations
 
 import json
@@ -60,9 +61,16 @@ def esmart_app(make_app, fake, sleeps):
     """An app with the plugin on, E-Smart configured at the fake, time not slept; the
     automatic push after a save is off (tests of it turn it on) so a test's own data
     is pushed only when the test pushes."""
-    app = make_app(plugins="esmart_sync", ESMART_BASE_URL=fake.url, ESMART_API_KEY=fake.api_key,
-                   ESMART_SLEEP=sleeps, ESMART_PHOTO_ALLOW_PRIVATE=True, ESMART_PUSH_ASYNC=False,
-                   ESMART_AUTO_PUSH=False, BASE_URL="https://pasar.test")
+    app = make_app(
+        plugins="esmart_sync",
+        ESMART_BASE_URL=fake.url,
+        ESMART_API_KEY=fake.api_key,
+        ESMART_SLEEP=sleeps,
+        ESMART_PHOTO_ALLOW_PRIVATE=True,
+        ESMART_PUSH_ASYNC=False,
+        ESMART_AUTO_PUSH=False,
+        BASE_URL="https://pasar.test",
+    )
     with app.app_context():
         yield app
 
@@ -84,36 +92,79 @@ def catalogue() -> dict:
     """What the marketplace holds, without ids or times: stores and products by E-Smart id."""
     stores = {}
     rows = db.session.execute(
-        select(EsmartStoreLink.esmart_id, Store.name, Store.nib, Store.sector, Store.city, Store.address,
-               Store.status, Store.owner_id, EsmartStoreLink.kbli)
-        .join(Store, Store.id == EsmartStoreLink.store_id))
+        select(
+            EsmartStoreLink.esmart_id,
+            Store.name,
+            Store.nib,
+            Store.sector,
+            Store.city,
+            Store.address,
+            Store.status,
+            Store.owner_id,
+            EsmartStoreLink.kbli,
+        ).join(Store, Store.id == EsmartStoreLink.store_id)
+    )
     for esmart_id, *values in rows:
         stores[esmart_id] = tuple(values)
     products = {}
     rows = db.session.execute(
-        select(EsmartProductLink.esmart_product_id, Product.name, Product.description, Product.status,
-               Product.unit, Product.weight_grams, Category.slug, Variant.price, Variant.stock, Store.name)
+        select(
+            EsmartProductLink.esmart_product_id,
+            Product.name,
+            Product.description,
+            Product.status,
+            Product.unit,
+            Product.weight_grams,
+            Category.slug,
+            Variant.price,
+            Variant.stock,
+            Store.name,
+        )
         .join(Product, Product.id == EsmartProductLink.product_id)
         .join(Variant, Variant.product_id == Product.id)
         .join(Store, Store.id == Product.store_id)
-        .outerjoin(Category, Category.id == Product.category_id))
+        .outerjoin(Category, Category.id == Product.category_id)
+    )
     for esmart_id, *values in rows:
         products[esmart_id] = tuple(values)
-    return {"stores": stores, "products": products,
-            "store_count": db.session.scalar(select(func.count()).select_from(Store)),
-            "product_count": db.session.scalar(select(func.count()).select_from(Product))}
+    return {
+        "stores": stores,
+        "products": products,
+        "store_count": db.session.scalar(select(func.count()).select_from(Store)),
+        "product_count": db.session.scalar(select(func.count()).select_from(Product)),
+    }
 
 
 def expected_catalogue(records: list[dict]) -> dict:
     """What an uninterrupted pull of ``records`` into an empty marketplace must give."""
     stores, products = {}, {}
-    first_category = {s: c for c, s in reversed(db.session.execute(
-        select(Category.slug, Category.sector).order_by(Category.position, Category.id)).all())}
+    first_category = {
+        s: c
+        for c, s in reversed(
+            db.session.execute(select(Category.slug, Category.sector).order_by(Category.position, Category.id)).all()
+        )
+    }
     for r in records:
-        stores[r["id"]] = (r["nama_usaha"], r.get("nib"), r.get("sektor"), r.get("kota") or "",
-                           r.get("alamat") or "", "approved", None, r.get("kbli"))
+        stores[r["id"]] = (
+            r["nama_usaha"],
+            r.get("nib"),
+            r.get("sektor"),
+            r.get("kota") or "",
+            r.get("alamat") or "",
+            "approved",
+            None,
+            r.get("kbli"),
+        )
         for p in r.get("produk") or []:
-            products[p["id"]] = (p["nama"], p.get("deskripsi") or "", "active", p.get("satuan"),
-                                 p.get("berat_gram"), first_category.get(p.get("kategori")), p["harga"],
-                                 p.get("stok") or 0, r["nama_usaha"])
+            products[p["id"]] = (
+                p["nama"],
+                p.get("deskripsi") or "",
+                "active",
+                p.get("satuan"),
+                p.get("berat_gram"),
+                first_category.get(p.get("kategori")),
+                p["harga"],
+                p.get("stok") or 0,
+                r["nama_usaha"],
+            )
     return {"stores": stores, "products": products, "store_count": len(stores), "product_count": len(products)}

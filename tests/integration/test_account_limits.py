@@ -1,6 +1,7 @@
 """Accounts and limits (issue 15): sign-in answers and work that do not tell which addresses have
 accounts, failed passwords counted per address with growing waits, API tokens that expire and can be
 listed and revoked, and the e-mail confirmation that opening a store and uploading photos wait for."""
+
 from __future__ import annotations
 
 import re
@@ -51,6 +52,7 @@ def fresh(obj):
 
 # --- (a) the same work whether or not an account has the address ---------------------
 
+
 def test_token_endpoint_does_the_same_work_for_unknown_and_known_addresses(app, api, hash_checks, count_queries):
     gen_user("budi@test.id")
     inactive = gen_user("lama@test.id")
@@ -79,12 +81,14 @@ def test_login_page_does_the_same_work_for_unknown_and_known_addresses(client, h
         assert response.status_code == 401
         assert len(hash_checks) == 1
         pages[email] = text(response).replace(email, "EMAIL")
-    assert re.sub(r'value="[^"]{40,}"', "", pages["budi@test.id"]) == \
-        re.sub(r'value="[^"]{40,}"', "", pages["siapa@test.id"])  # the same page but for the CSRF token
+    assert re.sub(r'value="[^"]{40,}"', "", pages["budi@test.id"]) == re.sub(
+        r'value="[^"]{40,}"', "", pages["siapa@test.id"]
+    )  # the same page but for the CSRF token
 
 
 def test_forgot_password_renders_the_same_mail_either_way_and_sends_only_to_the_account(
-        client, outbox, monkeypatch, count_queries):
+    client, outbox, monkeypatch, count_queries
+):
     gen_user("budi@test.id")
     rendered = []
     real = mails.render_template
@@ -108,6 +112,7 @@ def test_dummy_hash_is_made_like_real_ones(app):
 
 
 # --- (c) failed passwords counted per address, growing bounded waits ------------------------
+
 
 def test_after_five_wrong_passwords_even_the_right_one_waits_a_minute(api):
     gen_user("budi@test.id")
@@ -204,17 +209,23 @@ def test_a_password_reset_ends_the_wait(client, api, outbox):
 
 # --- (b) API tokens: expiry, list, revoke ---------------------------------------------
 
+
 def test_tokens_are_listed_without_their_secret_and_one_is_current(api):
     gen_user("budi@test.id")
-    phone = api.client.post("/api/v1/auth/tokens", json={"email": "budi@test.id", "password": PASSWORD},
-                            headers={"User-Agent": "ApikKasir/2.1 (Android 13)"})
+    phone = api.client.post(
+        "/api/v1/auth/tokens",
+        json={"email": "budi@test.id", "password": PASSWORD},
+        headers={"User-Agent": "ApikKasir/2.1 (Android 13)"},
+    )
     assert phone.status_code == 201
     issued = phone.get_json()
     assert set(issued) == {"token", "id", "expires_at"}
     laptop = api.post("/auth/tokens", {"email": "budi@test.id", "password": PASSWORD, "label": "Laptop kantor"})
     body = api.get("/me/tokens", token=laptop.get_json()["token"]).get_json()
-    assert sorted((t["label"], t["current"]) for t in body["items"]) == [("ApikKasir/2.1 (Android 13)", False),
-                                                                        ("Laptop kantor", True)]
+    assert sorted((t["label"], t["current"]) for t in body["items"]) == [
+        ("ApikKasir/2.1 (Android 13)", False),
+        ("Laptop kantor", True),
+    ]
     for item in body["items"]:
         assert set(item) == {"id", "label", "created_at", "last_used_at", "expires_at", "current"}
     assert issued["token"] not in text(api.get("/me/tokens", token=issued["token"]))
@@ -324,6 +335,7 @@ def test_the_token_page_lists_and_revokes_with_csrf(make_app):
 
 # --- (d) e-mail confirmation ------------------------------------------------------------------
 
+
 def confirmation_path(message) -> str:
     return re.search(r"http://localhost(/account/confirm/\S+)", message.get_content()).group(1)
 
@@ -332,8 +344,10 @@ STORE = {"name": "Batik Siti", "sector": "fesyen", "city": "Kota Tegal"}
 
 
 def test_a_new_seller_confirms_the_address_before_opening_a_store(client, outbox):
-    client.post("/register", data={"name": "Siti Aminah", "email": "siti@test.id", "password": PASSWORD,
-                                   "password_confirm": PASSWORD})
+    client.post(
+        "/register",
+        data={"name": "Siti Aminah", "email": "siti@test.id", "password": PASSWORD, "password_confirm": PASSWORD},
+    )
     assert [m["Subject"] for m in outbox] == ["Konfirmasi e-mail Apik Market Anda"]
     form = client.get("/seller/stores/new")
     assert 'href="/account/email"' in text(form)
@@ -371,14 +385,21 @@ def test_photo_uploads_wait_for_the_confirmation(api):
     owner = db.session.get(User, store.owner_id)
     owner.email_confirmed_at = None
     db.session.commit()
-    response = api.post(f"/products/{product.id}/images", token=token,
-                        data={"photo": (image_bytes(), "a.jpg")}, content_type="multipart/form-data")
+    response = api.post(
+        f"/products/{product.id}/images",
+        token=token,
+        data={"photo": (image_bytes(), "a.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "email_not_confirmed"
     from marketplace.catalog import services as catalog
     from marketplace.stores import services as stores
-    for upload in (lambda: stores.set_logo(store, owner, image_bytes()),
-                   lambda: catalog.add_image(product, owner, image_bytes())):
+
+    for upload in (
+        lambda: stores.set_logo(store, owner, image_bytes()),
+        lambda: catalog.add_image(product, owner, image_bytes()),
+    ):
         with pytest.raises(services.EmailNotConfirmed):
             upload()
 
@@ -411,8 +432,9 @@ def test_bad_and_expired_links(app, client):
 
 
 def test_operators_demo_and_factory_users_are_confirmed(runner):
-    result = runner.invoke(args=["users", "create", "--email", "petugas@test.id", "--password", PASSWORD,
-                                 "--role", "agency"])
+    result = runner.invoke(
+        args=["users", "create", "--email", "petugas@test.id", "--password", PASSWORD, "--role", "agency"]
+    )
     assert result.exit_code == 0, result.output
     db.session.rollback()
     assert db.session.scalar(select(User).where(User.email == "petugas@test.id")).email_confirmed_at is not None

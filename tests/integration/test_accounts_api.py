@@ -1,4 +1,5 @@
 """JSON API: sign up, bearer tokens, /me — and CSRF applies to pages, not to the API."""
+
 import re
 
 import pytest
@@ -9,8 +10,6 @@ from marketplace.extensions import db
 from tests.factories import PASSWORD, gen_store, gen_user
 
 
-
-
 def user_count() -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count(User.id)))
@@ -19,14 +18,23 @@ def user_count() -> int:
 def test_shopper_signs_up_gets_a_token_and_sees_themself(api):
     response = api.post("/auth/register", {"email": "Siti@Test.id", "password": PASSWORD, "name": "Siti Aminah"})
     assert response.status_code == 201
-    assert response.get_json() == {"email": "siti@test.id", "name": "Siti Aminah", "roles": ["shopper"],
-                                   "email_confirmed": False}
+    assert response.get_json() == {
+        "email": "siti@test.id",
+        "name": "Siti Aminah",
+        "roles": ["shopper"],
+        "email_confirmed": False,
+    }
 
     token = api.token("siti@test.id")
     me = api.get("/me", token=token)
     assert me.status_code == 200
-    assert me.get_json() == {"email": "siti@test.id", "name": "Siti Aminah", "roles": ["shopper"],
-                             "email_confirmed": False, "stores": []}
+    assert me.get_json() == {
+        "email": "siti@test.id",
+        "name": "Siti Aminah",
+        "roles": ["shopper"],
+        "email_confirmed": False,
+        "stores": [],
+    }
 
 
 def test_me_lists_the_sellers_stores_with_their_status(app, api):
@@ -51,13 +59,16 @@ def test_taken_email_is_a_conflict_naming_the_field(app, api):
     assert user_count() == 1
 
 
-@pytest.mark.parametrize("body, fields", [
-    ({"email": "bukan-email", "password": PASSWORD, "name": "Budi"}, {"email"}),
-    ({"email": "budi@test.id", "password": "pendek", "name": "Budi"}, {"password"}),
-    ({"email": "budi@test.id", "password": PASSWORD, "name": ""}, {"name"}),
-    ({}, {"email", "password", "name"}),
-    ({"email": 12, "password": ["x"], "name": "Budi"}, {"email", "password"}),
-])
+@pytest.mark.parametrize(
+    "body, fields",
+    [
+        ({"email": "bukan-email", "password": PASSWORD, "name": "Budi"}, {"email"}),
+        ({"email": "budi@test.id", "password": "pendek", "name": "Budi"}, {"password"}),
+        ({"email": "budi@test.id", "password": PASSWORD, "name": ""}, {"name"}),
+        ({}, {"email", "password", "name"}),
+        ({"email": 12, "password": ["x"], "name": "Budi"}, {"email", "password"}),
+    ],
+)
 def test_bad_sign_up_is_422_with_fields_and_writes_nothing(api, body, fields):
     response = api.post("/auth/register", body)
     assert response.status_code == 422
@@ -74,17 +85,21 @@ def test_body_must_be_a_json_object(api):
     assert "body" in response.get_json()["error"]["fields"]
 
 
-@pytest.mark.parametrize("body", [
-    {"email": "budi@test.id", "password": "salah12345"},
-    {"email": "siapa@test.id", "password": PASSWORD},
-    {"email": "budi@test.id"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "budi@test.id", "password": "salah12345"},
+        {"email": "siapa@test.id", "password": PASSWORD},
+        {"email": "budi@test.id"},
+    ],
+)
 def test_wrong_credentials_are_401_in_the_error_shape(app, api, body):
     gen_user("budi@test.id")
     response = api.post("/auth/tokens", body)
     assert response.status_code == 401
-    assert response.get_json() == {"error": {"code": "unauthorized", "message": "E-mail atau kata sandi salah.",
-                                             "fields": {}}}
+    assert response.get_json() == {
+        "error": {"code": "unauthorized", "message": "E-mail atau kata sandi salah.", "fields": {}}
+    }
 
 
 def test_me_needs_a_valid_token(app, api):
@@ -130,5 +145,9 @@ def test_pages_need_a_csrf_token_but_the_api_does_not(make_app):
     response = api_client.post("/api/v1/auth/tokens", json={"email": "budi@test.id", "password": PASSWORD})
     assert response.status_code == 201
     assert response.get_json()["token"].startswith("apk_")
-    assert api_client.post("/api/v1/auth/register",
-                           json={"email": "siti@test.id", "password": PASSWORD, "name": "Siti"}).status_code == 201
+    assert (
+        api_client.post(
+            "/api/v1/auth/register", json={"email": "siti@test.id", "password": PASSWORD, "name": "Siti"}
+        ).status_code
+        == 201
+    )

@@ -1,4 +1,5 @@
 """Account pages: sign up, sign in and out, sessions, profile, password change and reset."""
+
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -7,15 +8,12 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from marketplace import mail
 from marketplace.accounts.models import User
 from marketplace.clock import now
 from marketplace.extensions import db
 from tests.factories import PASSWORD, gen_user
 
 NEW_PASSWORD = "barubaru123"
-
-
 
 
 def stored(email: str) -> User | None:
@@ -47,13 +45,16 @@ def error_next_to(response, field: str) -> str:
 
 # --- sign up ---------------------------------------------------------------------
 
+
 def test_visitor_signs_up_as_a_shopper_and_is_signed_in(client):
     page = client.get("/register")
     assert page.status_code == 200
     for name in ("name", "email", "password", "password_confirm"):
         assert f'name="{name}"' in text(page)
-    response = client.post("/register", data={"name": "Siti Aminah", "email": "Siti@Test.id",
-                                              "password": PASSWORD, "password_confirm": PASSWORD})
+    response = client.post(
+        "/register",
+        data={"name": "Siti Aminah", "email": "Siti@Test.id", "password": PASSWORD, "password_confirm": PASSWORD},
+    )
     assert response.status_code == 302
     assert stored("siti@test.id").roles == ["shopper"]
     assert signed_in(client)
@@ -61,8 +62,10 @@ def test_visitor_signs_up_as_a_shopper_and_is_signed_in(client):
 
 def test_taken_email_is_shown_next_to_the_field_and_input_kept(client):
     gen_user("budi@test.id")
-    response = client.post("/register", data={"name": "Budi Lain", "email": "BUDI@test.id",
-                                              "password": PASSWORD, "password_confirm": PASSWORD})
+    response = client.post(
+        "/register",
+        data={"name": "Budi Lain", "email": "BUDI@test.id", "password": PASSWORD, "password_confirm": PASSWORD},
+    )
     assert response.status_code == 422
     assert error_next_to(response, "email") == "E-mail ini sudah terdaftar."
     assert 'value="Budi Lain"' in text(response)
@@ -71,12 +74,15 @@ def test_taken_email_is_shown_next_to_the_field_and_input_kept(client):
     assert not signed_in(client)
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"email": "bukan-email"}, "email", "Alamat e-mail tidak valid."),
-    ({"password": "pendek", "password_confirm": "pendek"}, "password", "Kata sandi minimal 8 karakter."),
-    ({"password_confirm": "lainlain123"}, "password_confirm", "Kedua kata sandi tidak sama."),
-    ({"name": ""}, "name", "Wajib diisi."),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"email": "bukan-email"}, "email", "Alamat e-mail tidak valid."),
+        ({"password": "pendek", "password_confirm": "pendek"}, "password", "Kata sandi minimal 8 karakter."),
+        ({"password_confirm": "lainlain123"}, "password_confirm", "Kedua kata sandi tidak sama."),
+        ({"name": ""}, "name", "Wajib diisi."),
+    ],
+)
 def test_bad_sign_up_is_422_with_the_error_next_to_the_field(client, data, field, message):
     form = {"name": "Siti", "email": "siti@test.id", "password": PASSWORD, "password_confirm": PASSWORD, **data}
     response = client.post("/register", data=form)
@@ -86,6 +92,7 @@ def test_bad_sign_up_is_422_with_the_error_next_to_the_field(client, data, field
 
 
 # --- sign in and out -------------------------------------------------------------
+
 
 def test_shopper_signs_in_and_out(client):
     gen_user("budi@test.id")
@@ -150,23 +157,35 @@ def test_account_pages_send_visitors_to_login_and_back(client):
     assert response.headers["Location"] == "/account?tab=1"
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example",
-    "/\t/evil.example", "javascript:alert(1)", "http:evil.example", "evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+        "http:evil.example",
+        "evil.example",
+    ],
+)
 def test_next_never_leads_off_the_site(app, client, target):
     gen_user("budi@test.id")
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": "budi@test.id", "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": "budi@test.id", "password": PASSWORD}
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     assert "evil" not in location and "javascript" not in location
     with app.test_request_context():
         from flask import url_for
+
         assert location == url_for("catalog.home")
 
 
 # --- profile -----------------------------------------------------------------------
+
 
 def test_phone_is_stored_e164_and_shown_national(client):
     gen_user("budi@test.id")
@@ -180,11 +199,14 @@ def test_phone_is_stored_e164_and_shown_national(client):
     assert 'value="0812-3456-7890"' in text(client.get("/account"))
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"phone": "12345"}, "phone"),
-    ({"name": ""}, "name"),
-    ({"locale": "fr"}, "locale"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"phone": "12345"}, "phone"),
+        ({"name": ""}, "name"),
+        ({"locale": "fr"}, "locale"),
+    ],
+)
 def test_bad_profile_is_422_and_nothing_written(client, data, field):
     gen_user("budi@test.id", phone="081234567890")
     login(client)
@@ -198,6 +220,7 @@ def test_bad_profile_is_422_and_nothing_written(client, data, field):
 
 # --- password change -----------------------------------------------------------------
 
+
 def test_password_change_ends_other_sessions_and_tokens_but_not_this_one(app, client, api, outbox):
     gen_user("budi@test.id")
     laptop, phone = client, app.test_client()
@@ -206,8 +229,10 @@ def test_password_change_ends_other_sessions_and_tokens_but_not_this_one(app, cl
     token = api.token("budi@test.id")
     assert api.get("/me", token=token).status_code == 200
 
-    response = laptop.post("/account/password", data={
-        "current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+    response = laptop.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+    )
     assert response.status_code == 302
 
     assert signed_in(laptop)
@@ -221,8 +246,10 @@ def test_password_change_ends_other_sessions_and_tokens_but_not_this_one(app, cl
 def test_password_change_renews_this_browsers_remember_me(client):
     gen_user("budi@test.id")
     login(client, remember="y")
-    client.post("/account/password", data={
-        "current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+    client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+    )
     client.delete_cookie("session")  # the browser was closed
     assert signed_in(client)
 
@@ -230,8 +257,10 @@ def test_password_change_renews_this_browsers_remember_me(client):
 def test_password_change_needs_the_current_password(client):
     gen_user("budi@test.id")
     login(client)
-    response = client.post("/account/password", data={
-        "current_password": "salah12345", "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+    response = client.post(
+        "/account/password",
+        data={"current_password": "salah12345", "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+    )
     assert response.status_code == 422
     assert error_next_to(response, "current_password") == "Kata sandi saat ini salah."
     assert stored("budi@test.id").check_password(PASSWORD)
@@ -239,6 +268,7 @@ def test_password_change_needs_the_current_password(client):
 
 
 # --- forgotten password -------------------------------------------------------------
+
 
 def reset_link(message) -> str:
     url = re.search(r"http://localhost(/password/reset/\S+)", message.get_content()).group(1)
@@ -304,7 +334,6 @@ def test_reset_link_uses_base_url_not_the_host_header(make_app, outbox):
     app = make_app(BASE_URL="https://pasar.tegalkota.go.id", TRUSTED_HOSTS="evil.example")
     with app.app_context():
         gen_user("budi@test.id")
-    app.test_client().post("/password/forgot", data={"email": "budi@test.id"},
-                           headers={"Host": "evil.example"})
+    app.test_client().post("/password/forgot", data={"email": "budi@test.id"}, headers={"Host": "evil.example"})
     assert "https://pasar.tegalkota.go.id/password/reset/" in outbox[0].get_content()
     assert "evil" not in outbox[0].get_content()

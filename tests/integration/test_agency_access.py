@@ -1,5 +1,6 @@
 """Every agency page and API endpoint is for agency officers (and admins) only:
 visitors go to the login page (401 on the API), sellers, shoppers and insurers get 403."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -75,13 +76,19 @@ def _endpoints(app, calls, prefix: str = "") -> set[tuple[str, str]]:
 
 
 def test_the_lists_cover_every_agency_route(app):
-    served = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-              if rule.rule.startswith("/agency") and not rule.rule.startswith("/agency/esmart")
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    served = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/agency") and not rule.rule.startswith("/agency/esmart")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert _endpoints(app, PAGES) == served
-    api = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-           if rule.rule.startswith(("/api/v1/agency", "/api/v1/expos"))
-           for method in rule.methods - {"HEAD", "OPTIONS"}}
+    api = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(("/api/v1/agency", "/api/v1/expos"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     public = {("api.list_expos", "GET"), ("api.get_expo", "GET")}
     assert _endpoints(app, API, "/api/v1") == api - public
 

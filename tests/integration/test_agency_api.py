@@ -1,4 +1,5 @@
 """The agency and expo endpoints of CONTRACT.md, as written."""
+
 from __future__ import annotations
 
 import csv
@@ -26,8 +27,13 @@ def token(api, people):
 
 
 def test_list_stores_by_status_with_owner_and_nib(api, token, people):
-    gen_store(gen_user("tarni@test.id", role="seller", name="Bu Tarni"), name="Tahu Aci Bu Tarni", sector="kuliner",
-              approved=False, nib="9120101234599")
+    gen_store(
+        gen_user("tarni@test.id", role="seller", name="Bu Tarni"),
+        name="Tahu Aci Bu Tarni",
+        sector="kuliner",
+        approved=False,
+        nib="9120101234599",
+    )
     response = api.get("/agency/stores?status=pending", token=token)
     assert response.status_code == 200
     body = response.get_json()
@@ -72,8 +78,13 @@ def test_put_featured_replaces_the_list_in_order(api, token, people):
     assert response.status_code == 200
     assert [s["slug"] for s in response.get_json()["items"]] == ["teh-poci-mas", "batik-sari"]
     assert [s["slug"] for s in api.get("/stores?featured=1").get_json()["items"]] == ["teh-poci-mas", "batik-sari"]
-    for bad in ({"stores": ["tidak-ada"]}, {"stores": [pending.slug]}, {"stores": "batik-sari"},
-                {"stores": ["batik-sari", "batik-sari"]}, {}):
+    for bad in (
+        {"stores": ["tidak-ada"]},
+        {"stores": [pending.slug]},
+        {"stores": "batik-sari"},
+        {"stores": ["batik-sari", "batik-sari"]},
+        {},
+    ):
         assert api.put("/agency/featured", bad, token=token).status_code == 422, bad
     assert [s["slug"] for s in api.get("/stores?featured=1").get_json()["items"]] == ["teh-poci-mas", "batik-sari"]
     assert api.put("/agency/featured", {"stores": []}, token=token).get_json() == {"items": []}
@@ -81,8 +92,10 @@ def test_put_featured_replaces_the_list_in_order(api, token, people):
 
 def test_commission_get_and_put(api, token):
     assert api.get("/agency/commission", token=token).get_json() == {"percent": 0, "basis_points": 0}
-    assert api.put("/agency/commission", {"percent": "2,5"}, token=token).get_json() == {"percent": 2.5,
-                                                                                        "basis_points": 250}
+    assert api.put("/agency/commission", {"percent": "2,5"}, token=token).get_json() == {
+        "percent": 2.5,
+        "basis_points": 250,
+    }
     assert api.put("/agency/commission", {"percent": 0}, token=token).status_code == 200
     assert api.put("/agency/commission", {"percent": 150}, token=token).status_code == 422
     db.session.rollback()
@@ -90,21 +103,38 @@ def test_commission_get_and_put(api, token):
 
 
 def test_create_an_expo_then_read_it_publicly(api, token, people):
-    response = api.post("/expos", {"slug": "apik-2026", "name": "Apik Banget Virtual Expo 2026",
-                                   "starts_at": "2026-12-01T08:00", "ends_at": "2026-12-14",
-                                   "zones": ["Kuliner", "Fesyen & Tekstil"]}, token=token)
+    response = api.post(
+        "/expos",
+        {
+            "slug": "apik-2026",
+            "name": "Apik Banget Virtual Expo 2026",
+            "starts_at": "2026-12-01T08:00",
+            "ends_at": "2026-12-14",
+            "zones": ["Kuliner", "Fesyen & Tekstil"],
+        },
+        token=token,
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["starts_at"] == "2026-12-01T01:00:00+00:00"  # 08.00 WIB
     assert body["ends_at"] == "2026-12-14T16:59:59+00:00"  # the end of that day, WIB
-    assert body["zones"] == [{"slug": "kuliner", "name": "Kuliner"}, {"slug": "fesyen-tekstil", "name": "Fesyen & Tekstil"}]
+    assert body["zones"] == [
+        {"slug": "kuliner", "name": "Kuliner"},
+        {"slug": "fesyen-tekstil", "name": "Fesyen & Tekstil"},
+    ]
     assert body["exhibitors"] == [] and body["state"] in ("upcoming", "live", "ended")
 
-    added = api.post("/expos/apik-2026/exhibitors", {"store": "batik-sari", "booth": "F-01",
-                                                     "zone": "fesyen-tekstil"}, token=token)
+    added = api.post(
+        "/expos/apik-2026/exhibitors", {"store": "batik-sari", "booth": "F-01", "zone": "fesyen-tekstil"}, token=token
+    )
     assert added.status_code == 201
-    assert added.get_json() == {"store": "batik-sari", "name": "Batik Sari", "booth": "F-01",
-                                "zone": "fesyen-tekstil", "rank": 0}
+    assert added.get_json() == {
+        "store": "batik-sari",
+        "name": "Batik Sari",
+        "booth": "F-01",
+        "zone": "fesyen-tekstil",
+        "rank": 0,
+    }
     public = api.get("/expos/apik-2026")  # no token: anyone
     assert public.status_code == 200
     assert [(e["store"], e["booth"]) for e in public.get_json()["exhibitors"]] == [("batik-sari", "F-01")]
@@ -112,13 +142,17 @@ def test_create_an_expo_then_read_it_publicly(api, token, people):
 
 
 def test_expo_errors(api, token, people):
-    assert api.post("/expos", {"slug": "x", "name": "X", "starts_at": "besok", "ends_at": ""},
-                    token=token).status_code == 422
+    assert (
+        api.post("/expos", {"slug": "x", "name": "X", "starts_at": "besok", "ends_at": ""}, token=token).status_code
+        == 422
+    )
     good = {"slug": "apik", "name": "Apik", "starts_at": "2026-12-01", "ends_at": "2026-12-02"}
     assert api.post("/expos", good, token=token).status_code == 201
     assert api.post("/expos", good, token=token).status_code == 409
     assert api.get("/expos/tidak-ada").status_code == 404
-    assert api.post("/expos/tidak-ada/exhibitors", {"store": "batik-sari", "booth": "1"}, token=token).status_code == 404
+    assert (
+        api.post("/expos/tidak-ada/exhibitors", {"store": "batik-sari", "booth": "1"}, token=token).status_code == 404
+    )
     assert api.post("/expos/apik/exhibitors", {"store": "tidak-ada", "booth": "1"}, token=token).status_code == 404
     assert api.post("/expos/apik/exhibitors", {"store": "batik-sari", "booth": "1"}, token=token).status_code == 201
     assert api.post("/expos/apik/exhibitors", {"store": "batik-sari", "booth": "2"}, token=token).status_code == 409
@@ -134,13 +168,15 @@ def sales(people):
     expo.add_exhibitor(None, fair, people["store"], booth="F-01")
     other = gen_store(name="Teh Poci Mas", sector="minuman-herbal")
     siti, budi = people["shopper"], gen_user("budi@test.id")
-    seed_orders([
-        order_row(people["store"], siti, 100_000, wib(2026, 12, 1, 9)),
-        order_row(people["store"], budi, 50_000, wib(2026, 12, 2, 23, 30), status="shipped"),  # 16.30 UTC
-        order_row(people["store"], siti, 70_000, wib(2026, 12, 3, 22)),  # after the expo closed
-        order_row(people["store"], siti, 999_000, wib(2026, 12, 2, 10), status="cancelled"),
-        order_row(other, siti, 25_000, wib(2026, 12, 2, 10)),  # not an exhibitor
-    ])
+    seed_orders(
+        [
+            order_row(people["store"], siti, 100_000, wib(2026, 12, 1, 9)),
+            order_row(people["store"], budi, 50_000, wib(2026, 12, 2, 23, 30), status="shipped"),  # 16.30 UTC
+            order_row(people["store"], siti, 70_000, wib(2026, 12, 3, 22)),  # after the expo closed
+            order_row(people["store"], siti, 999_000, wib(2026, 12, 2, 10), status="cancelled"),
+            order_row(other, siti, 25_000, wib(2026, 12, 2, 10)),  # not an exhibitor
+        ]
+    )
     return fair
 
 
@@ -150,16 +186,24 @@ def test_sales_report_of_an_expo_as_json(api, token, sales):
     assert response.status_code == 200
     body = response.get_json()
     assert (body["expo"], body["from"], body["to"]) == ("apik", "2026-12-01", "2026-12-05")
-    assert (body["orders"], body["gross_sales"], body["shoppers"], body["average_order_value"]) == (3, 220_000, 2,
-                                                                                                    73_333)
+    assert (body["orders"], body["gross_sales"], body["shoppers"], body["average_order_value"]) == (
+        3,
+        220_000,
+        2,
+        73_333,
+    )
     assert body["during"] == {"orders": 2, "gross_sales": 150_000, "shoppers": 2, "average_order_value": 75_000}
     assert body["after"]["gross_sales"] == 70_000
     assert [(s["store"], s["gross_sales"]) for s in body["per_store"]] == [("batik-sari", 220_000)]
     assert [(s["sector"], s["orders"]) for s in body["per_sector"]] == [("fesyen", 3)]
     assert [(z["zone"], z["gross_sales"]) for z in body["per_zone"]] == [("fesyen", 220_000)]
     assert [(d["date"], d["gross_sales"], d["phase"]) for d in body["per_day"]] == [
-        ("2026-12-01", 100_000, "during"), ("2026-12-02", 50_000, "during"), ("2026-12-03", 70_000, "during"),  # the closing day
-        ("2026-12-04", 0, "after"), ("2026-12-05", 0, "after")]
+        ("2026-12-01", 100_000, "during"),
+        ("2026-12-02", 50_000, "during"),
+        ("2026-12-03", 70_000, "during"),  # the closing day
+        ("2026-12-04", 0, "after"),
+        ("2026-12-05", 0, "after"),
+    ]
 
 
 def test_sales_report_of_a_date_range_as_csv(api, token, sales):
@@ -211,7 +255,6 @@ def test_date_range_defaults_to_the_last_30_days(api, token, sales):
         body = api.get("/agency/reports/sales", token=token).get_json()
     assert (body["from"], body["to"]) == ("2026-11-11", "2026-12-10") and len(body["per_day"]) == 30
     assert body["orders"] == 4 and "phase" not in body["per_day"][0] and body["per_zone"] == []
-
 
 
 def test_the_cli_prints_the_report_and_sets_the_commission(app, runner, sales):

@@ -1,5 +1,6 @@
 """Assisted selling: an agency officer works in a store whose owner allowed it;
 every act is audited with both names and listed on the seller's dashboard."""
+
 from __future__ import annotations
 
 import json
@@ -14,10 +15,18 @@ from marketplace.stores import services as stores
 from tests.agency_support import gen_people, login, text
 from tests.factories import gen_product
 
-NEW_PRODUCT = {"name": "Batik Cap Parang", "description": "Batik cap", "category": "", "unit": "lembar",
-               "status": "active", "weight_grams": "300",
-               "variants-0-name": "Standar", "variants-0-sku": "", "variants-0-price": "150000",
-               "variants-0-stock": "5"}
+NEW_PRODUCT = {
+    "name": "Batik Cap Parang",
+    "description": "Batik cap",
+    "category": "",
+    "unit": "lembar",
+    "status": "active",
+    "weight_grams": "300",
+    "variants-0-name": "Standar",
+    "variants-0-sku": "",
+    "variants-0-price": "150000",
+    "variants-0-stock": "5",
+}
 
 
 @pytest.fixture
@@ -39,8 +48,9 @@ def test_an_officer_cannot_touch_a_store_that_did_not_allow_it(client, api, peop
     assert client.post("/agency/stores/batik-sari/assist").status_code == 403
     assert client.post("/seller/stores/batik-sari/products/new", data=NEW_PRODUCT).status_code == 403
     token = api.token(people["agency"].email)
-    refused = api.post("/stores/batik-sari/products", {"name": "X", "variants": [{"price": 1000, "stock": 1}]},
-                       token=token)
+    refused = api.post(
+        "/stores/batik-sari/products", {"name": "X", "variants": [{"price": 1000, "stock": 1}]}, token=token
+    )
     assert refused.status_code == 403 and "belum mengizinkan" in refused.get_json()["error"]["message"]
     assert "Bantu toko ini" not in text(client.get("/agency/stores/batik-sari"))
     db.session.rollback()
@@ -63,8 +73,11 @@ def test_an_officer_helps_a_store_that_allowed_it_and_every_act_is_audited(clien
     product = db.session.scalar(select(Product).where(Product.name == "Batik Cap Parang"))
     assert product.store_id == people["store"].id
 
-    rows = db.session.scalars(select(AuditLog).where(AuditLog.actor_id == people["agency"].id,
-                                                     AuditLog.action != "user.created").order_by(AuditLog.id)).all()
+    rows = db.session.scalars(
+        select(AuditLog)
+        .where(AuditLog.actor_id == people["agency"].id, AuditLog.action != "user.created")
+        .order_by(AuditLog.id)
+    ).all()
     assert [r.action for r in rows] == ["assist.started", "product.created"]
     assert all(r.on_behalf_of_store_id == people["store"].id and json.loads(r.data)["assisted"] for r in rows)
 
@@ -84,8 +97,15 @@ def test_an_officer_helps_a_store_that_allowed_it_and_every_act_is_audited(clien
 def test_the_seller_turns_assistance_off_and_the_officer_is_out(client, people):
     allow(people["store"])
     login(client, people["seller"].email)
-    settings = {"name": "Batik Sari", "sector": "fesyen", "city": "Kota Tegal", "whatsapp": "081234567890",
-                "nib": "", "address": "", "description": ""}  # the checkbox left unticked: off
+    settings = {
+        "name": "Batik Sari",
+        "sector": "fesyen",
+        "city": "Kota Tegal",
+        "whatsapp": "081234567890",
+        "nib": "",
+        "address": "",
+        "description": "",
+    }  # the checkbox left unticked: off
     assert client.post("/seller/stores/batik-sari/settings", data=settings).status_code == 302
     db.session.rollback()
     assert stores.get_store("batik-sari").allow_agency_assist is False
@@ -97,8 +117,11 @@ def test_the_seller_turns_assistance_off_and_the_officer_is_out(client, people):
 def test_assisting_through_the_api_is_audited_too(api, people):
     allow(people["store"])
     token = api.token(people["agency"].email)
-    response = api.post("/stores/batik-sari/products", {"name": "Sarung Tenun", "variants": [
-        {"name": "Standar", "price": 200000, "stock": 3}]}, token=token)
+    response = api.post(
+        "/stores/batik-sari/products",
+        {"name": "Sarung Tenun", "variants": [{"name": "Standar", "price": 200000, "stock": 3}]},
+        token=token,
+    )
     assert response.status_code == 201
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "product.created"))
     assert row.actor_id == people["agency"].id and row.on_behalf_of_store_id == people["store"].id

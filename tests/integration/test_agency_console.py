@@ -1,4 +1,5 @@
 """The agency console: verifying stores, featured vendors, the commission, the audit log."""
+
 from __future__ import annotations
 
 import json
@@ -173,7 +174,8 @@ def test_exhibitions_of_a_store_are_listed_on_its_page(client, officer):
     expo.add_exhibitor(None, fair, officer["store"], booth="F-01")
     db.session.commit()
     assert "Apik Banget" in text(client.get("/agency/stores/batik-sari")) and "Stan F-01" in text(
-        client.get("/agency/stores/batik-sari"))
+        client.get("/agency/stores/batik-sari")
+    )
 
 
 def test_the_report_page_runs_a_fixed_number_of_statements(client, officer, count_queries):
@@ -182,8 +184,9 @@ def test_the_report_page_runs_a_fixed_number_of_statements(client, officer, coun
     from marketplace.clock import now
     from tests.agency_support import order_row, seed_orders
 
-    fair = expo.create_expo(None, "apik", "Apik Banget", now() - timedelta(days=5), now() + timedelta(days=5),
-                            zones=["Fesyen"])
+    fair = expo.create_expo(
+        None, "apik", "Apik Banget", now() - timedelta(days=5), now() + timedelta(days=5), zones=["Fesyen"]
+    )
     expo.add_exhibitor(None, fair, officer["store"], booth="F-01")
     db.session.commit()
     from types import SimpleNamespace

@@ -1,5 +1,6 @@
 """The demo's agency side: the expo's five zones and banner, stores that allow the
 agency's help, and (with cash on delivery on) the expo's first days of sales."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -22,8 +23,12 @@ def test_demo_expo_has_five_zones_a_banner_helpers_and_sales(make_app):
         assert " orders" in first.output
         fair = expo_queries.expo_with_zones("apik-banget-virtual-expo")
         assert [(z.slug, z.name) for z in fair.zones] == [
-            ("kuliner", "Kuliner"), ("fesyen", "Fesyen & Tekstil"), ("kriya", "Kriya"),
-            ("minuman-herbal", "Minuman & Herbal"), ("logam-furnitur", "Logam & Furnitur")]
+            ("kuliner", "Kuliner"),
+            ("fesyen", "Fesyen & Tekstil"),
+            ("kriya", "Kriya"),
+            ("minuman-herbal", "Minuman & Herbal"),
+            ("logam-furnitur", "Logam & Furnitur"),
+        ]
         assert fair.banner and fair.banner.startswith("banners/")
         zones = {e.zone for e in expo.exhibitors_for_console(fair)}
         assert zones == {z.slug for z in fair.zones}

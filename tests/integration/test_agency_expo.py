@@ -1,10 +1,11 @@
 """Running an expo: create it in WIB, banner, zones, exhibitors with booths; the
 public hall by zone with its countdown, LIVE badge and ending; the expo badge
 on the exhibitors' products while the expo runs."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -30,9 +31,15 @@ def officer(client, people):
 
 
 def create_in_console(client, **fields):
-    data = {"name": "Apik Banget Virtual Expo 2026", "slug": "apik-2026", "starts_at": "2026-12-01T08:00",
-            "ends_at": "2026-12-14T21:00", "description": "Pameran virtual IKM Kota Tegal.",
-            "zones": "Kuliner\nFesyen & Tekstil\nKriya\nMinuman & Herbal\nLogam & Furnitur", **fields}
+    data = {
+        "name": "Apik Banget Virtual Expo 2026",
+        "slug": "apik-2026",
+        "starts_at": "2026-12-01T08:00",
+        "ends_at": "2026-12-14T21:00",
+        "description": "Pameran virtual IKM Kota Tegal.",
+        "zones": "Kuliner\nFesyen & Tekstil\nKriya\nMinuman & Herbal\nLogam & Furnitur",
+        **fields,
+    }
     return client.post("/agency/expos", data=data)
 
 
@@ -41,11 +48,15 @@ def test_officer_creates_an_expo_in_jakarta_time_with_five_zones(client, officer
     assert response.status_code == 302 and response.headers["Location"] == "/agency/expos/apik-2026"
     db.session.rollback()
     fair = expo.get_expo("apik-2026")
-    assert fair.starts_at == datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)  # 08.00 WIB
-    assert fair.ends_at == datetime(2026, 12, 14, 14, 0, tzinfo=timezone.utc)
+    assert fair.starts_at == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 08.00 WIB
+    assert fair.ends_at == datetime(2026, 12, 14, 14, 0, tzinfo=UTC)
     assert [(z.slug, z.name) for z in expo.zones_of(fair)] == [
-        ("kuliner", "Kuliner"), ("fesyen-tekstil", "Fesyen & Tekstil"), ("kriya", "Kriya"),
-        ("minuman-herbal", "Minuman & Herbal"), ("logam-furnitur", "Logam & Furnitur")]
+        ("kuliner", "Kuliner"),
+        ("fesyen-tekstil", "Fesyen & Tekstil"),
+        ("kriya", "Kriya"),
+        ("minuman-herbal", "Minuman & Herbal"),
+        ("logam-furnitur", "Logam & Furnitur"),
+    ]
     page = text(client.get("/agency/expos/apik-2026"))
     assert 'value="2026-12-01T08:00"' in page and "Logam & Furnitur" in page
 
@@ -64,15 +75,25 @@ def test_bad_expo_fields_are_shown_next_to_them(client, officer):
 
 def test_officer_edits_dates_uploads_a_banner_and_orders_zones(client, officer):
     create_in_console(client)
-    edited = client.post("/agency/expos/apik-2026", data={
-        "name": "Apik Banget 2026", "starts_at": "2026-12-02T09:00", "ends_at": "2026-12-15T21:00",
-        "description": "Diperpanjang."})
+    edited = client.post(
+        "/agency/expos/apik-2026",
+        data={
+            "name": "Apik Banget 2026",
+            "starts_at": "2026-12-02T09:00",
+            "ends_at": "2026-12-15T21:00",
+            "description": "Diperpanjang.",
+        },
+    )
     assert edited.status_code == 302
-    banner = client.post("/agency/expos/apik-2026/banner", data={"banner": (image_bytes("PNG", (1600, 500)), "b.png")},
-                         content_type="multipart/form-data")
+    banner = client.post(
+        "/agency/expos/apik-2026/banner",
+        data={"banner": (image_bytes("PNG", (1600, 500)), "b.png")},
+        content_type="multipart/form-data",
+    )
     assert banner.status_code == 302
-    not_image = client.post("/agency/expos/apik-2026/banner", data={"banner": (image_bytes("PNG"), "")},
-                            content_type="multipart/form-data")
+    not_image = client.post(
+        "/agency/expos/apik-2026/banner", data={"banner": (image_bytes("PNG"), "")}, content_type="multipart/form-data"
+    )
     assert not_image.status_code == 422
     client.post("/agency/expos/apik-2026/zones/kriya/up")
     client.post("/agency/expos/apik-2026/zones/kuliner/down")
@@ -83,25 +104,34 @@ def test_officer_edits_dates_uploads_a_banner_and_orders_zones(client, officer):
     fair = expo.get_expo("apik-2026")
     assert fair.name == "Apik Banget 2026" and fair.starts_at == wib(2026, 12, 2, 9, 0)
     assert fair.banner and fair.banner.startswith("banners/")
-    assert [z.slug for z in expo.zones_of(fair)] == ["kriya", "kuliner", "fesyen-tekstil", "minuman-herbal",
-                                                     "logam-furnitur"]
+    assert [z.slug for z in expo.zones_of(fair)] == [
+        "kriya",
+        "kuliner",
+        "fesyen-tekstil",
+        "minuman-herbal",
+        "logam-furnitur",
+    ]
     assert expo.zones_of(fair)[-1].name == "Logam, Mebel & Furnitur"
 
 
 def test_exhibitors_get_a_booth_and_a_zone(client, officer):
     create_in_console(client)
     gen_store(name="Tahu Aci Murni", sector="kuliner")
-    added = client.post("/agency/expos/apik-2026/exhibitors",
-                        data={"store": "tahu-aci-murni", "booth": "K-01", "zone": "kuliner"})
+    added = client.post(
+        "/agency/expos/apik-2026/exhibitors", data={"store": "tahu-aci-murni", "booth": "K-01", "zone": "kuliner"}
+    )
     assert added.status_code == 302
-    taken = client.post("/agency/expos/apik-2026/exhibitors", data={"store": "batik-sari", "booth": "k-01",
-                                                                    "zone": "fesyen-tekstil"})
+    taken = client.post(
+        "/agency/expos/apik-2026/exhibitors", data={"store": "batik-sari", "booth": "k-01", "zone": "fesyen-tekstil"}
+    )
     assert taken.status_code == 409 and "Stan ini sudah dipakai." in text(taken)
-    wrong_zone = client.post("/agency/expos/apik-2026/exhibitors", data={"store": "batik-sari", "booth": "F-01",
-                                                                         "zone": "tidak-ada"})
+    wrong_zone = client.post(
+        "/agency/expos/apik-2026/exhibitors", data={"store": "batik-sari", "booth": "F-01", "zone": "tidak-ada"}
+    )
     assert wrong_zone.status_code == 422 and "Pilih salah satu zona expo" in text(wrong_zone)
-    client.post("/agency/expos/apik-2026/exhibitors", data={"store": "batik-sari", "booth": "F-01",
-                                                            "zone": "fesyen-tekstil"})
+    client.post(
+        "/agency/expos/apik-2026/exhibitors", data={"store": "batik-sari", "booth": "F-01", "zone": "fesyen-tekstil"}
+    )
     again = client.post("/agency/expos/apik-2026/exhibitors", data={"store": "batik-sari", "booth": "F-02"})
     assert again.status_code == 409
 
@@ -119,11 +149,18 @@ def test_exhibitors_get_a_booth_and_a_zone(client, officer):
 
 # --- the public hall ------------------------------------------------------------------
 
+
 @pytest.fixture
 def hall(people):
-    fair = expo.create_expo(people["agency"], "apik", "Apik Banget Virtual Expo", OPENS, OPENS + timedelta(days=13),
-                            "Pameran virtual IKM Kota Tegal.",
-                            zones=["Kuliner", "Fesyen & Tekstil", "Kriya", "Minuman & Herbal", "Logam & Furnitur"])
+    fair = expo.create_expo(
+        people["agency"],
+        "apik",
+        "Apik Banget Virtual Expo",
+        OPENS,
+        OPENS + timedelta(days=13),
+        "Pameran virtual IKM Kota Tegal.",
+        zones=["Kuliner", "Fesyen & Tekstil", "Kriya", "Minuman & Herbal", "Logam & Furnitur"],
+    )
     tahu = gen_store(name="Tahu Aci Murni", sector="kuliner")
     expo.add_exhibitor(None, fair, tahu, booth="K-01", zone="kuliner")
     expo.add_exhibitor(None, fair, people["store"], booth="F-01", zone="Fesyen & Tekstil")  # by name
@@ -136,8 +173,10 @@ def test_the_hall_shows_every_zone_in_order_with_its_booths(client, hall):
     with time_machine.travel(OPENS + timedelta(hours=2), tick=False):
         page = text(client.get("/expo/apik"))
     assert "LIVE" in page and "2 stan di 5 zona" in page
-    positions = [page.index(f'id="zona-{slug}"') for slug in
-                 ("kuliner", "fesyen-tekstil", "kriya", "minuman-herbal", "logam-furnitur")]
+    positions = [
+        page.index(f'id="zona-{slug}"')
+        for slug in ("kuliner", "fesyen-tekstil", "kriya", "minuman-herbal", "logam-furnitur")
+    ]
     assert positions == sorted(positions)
     assert page.index("Stan K-01") < page.index('id="zona-fesyen-tekstil"') < page.index("Stan F-01")
     assert 'href="#zona-kriya"' in page and "Belum ada stan di zona ini." in page
@@ -189,22 +228,43 @@ def test_migration_0005_names_the_zones_exhibitors_already_use(tmp_path):
 
     from marketplace import create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite'}", "TESTING": True,
-                      "MARKETPLACE_PLUGINS": "", "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite'}",
+            "TESTING": True,
+            "MARKETPLACE_PLUGINS": "",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
     with app.app_context():
         upgrade(revision="0004")
         stamp = "2026-01-01 00:00:00"
-        db.session.execute(sql("INSERT INTO expos (id, slug, name, description, starts_at, ends_at, created_at) "
-                               "VALUES (1, 'apik', 'Apik', '', :t, :t, :t)"), {"t": stamp})
+        db.session.execute(
+            sql(
+                "INSERT INTO expos (id, slug, name, description, starts_at, ends_at, created_at) "
+                "VALUES (1, 'apik', 'Apik', '', :t, :t, :t)"
+            ),
+            {"t": stamp},
+        )
         for i, zone in enumerate(("kriya", "kuliner", "kuliner", "fesyen")):
-            db.session.execute(sql("INSERT INTO stores (id, slug, name, description, city, address, sector, status, "
-                                   "allow_agency_assist, created_at, updated_at) VALUES (:i, :s, :s, '', '', '', :z, "
-                                   "'approved', 0, :t, :t)"), {"i": i + 1, "s": f"toko-{i}", "z": zone, "t": stamp})
-            db.session.execute(sql("INSERT INTO exhibitors (expo_id, store_id, booth, zone, rank) "
-                                   "VALUES (1, :i, '', :z, :i)"), {"i": i + 1, "z": zone})
+            db.session.execute(
+                sql(
+                    "INSERT INTO stores (id, slug, name, description, city, address, sector, status, "
+                    "allow_agency_assist, created_at, updated_at) VALUES (:i, :s, :s, '', '', '', :z, "
+                    "'approved', 0, :t, :t)"
+                ),
+                {"i": i + 1, "s": f"toko-{i}", "z": zone, "t": stamp},
+            )
+            db.session.execute(
+                sql("INSERT INTO exhibitors (expo_id, store_id, booth, zone, rank) VALUES (1, :i, '', :z, :i)"),
+                {"i": i + 1, "z": zone},
+            )
         db.session.commit()
         upgrade()
         zones = db.session.execute(sql("SELECT slug, name, position FROM expo_zones ORDER BY position")).all()
         db.engine.dispose()
-    assert [tuple(z) for z in zones] == [("kuliner", "Kuliner", 0), ("fesyen", "Fesyen & Tekstil", 1),
-                                         ("kriya", "Kriya", 2)]
+    assert [tuple(z) for z in zones] == [
+        ("kuliner", "Kuliner", 0),
+        ("fesyen", "Fesyen & Tekstil", 1),
+        ("kriya", "Kriya", 2),
+    ]

@@ -1,5 +1,6 @@
 """Onboarding exhibitors: the agency registers stores (one, or a CSV of many),
 their owners get a link, set a password and take the store over."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,9 @@ from tests.factories import gen_user
 @pytest.fixture
 def officer(client, app):
     people = gen_people()
-    fair = expo.create_expo(people["agency"], "apik", "Apik Banget", now(), now() + timedelta(days=7),
-                            zones=["Kuliner", "Fesyen & Tekstil"])
+    fair = expo.create_expo(
+        people["agency"], "apik", "Apik Banget", now(), now() + timedelta(days=7), zones=["Kuliner", "Fesyen & Tekstil"]
+    )
     db.session.commit()
     login(client, people["agency"].email)
     people["expo"] = fair
@@ -35,8 +37,17 @@ def claim_path(message) -> str:
     return re.search(r"http://localhost(/invites/\S+)", message.get_content()).group(1)
 
 
-ONE = {"name": "Tahu Aci Bu Tarni", "sector": "kuliner", "city": "Kota Tegal", "nib": "", "whatsapp": "",
-       "owner_email": "tarni@example.com", "expo": "apik", "booth": "K-20", "zone": "Kuliner"}
+ONE = {
+    "name": "Tahu Aci Bu Tarni",
+    "sector": "kuliner",
+    "city": "Kota Tegal",
+    "nib": "",
+    "whatsapp": "",
+    "owner_email": "tarni@example.com",
+    "expo": "apik",
+    "booth": "K-20",
+    "zone": "Kuliner",
+}
 
 
 def test_agency_registers_a_store_and_its_new_owner_claims_it(client, officer, outbox):
@@ -124,14 +135,18 @@ def test_bulk_csv_registers_good_rows_and_reports_the_bad_ones(client, officer, 
     assert not names & {"Kerupuk Pak Eko", "Sate Kambing Batibul", "Logam Jaya"}
     assert sorted(m["To"] for m in outbox) == ["asri@example.com", "tarni@example.com"]
     assert {(e.store.name, e.zone) for e in expo.exhibitors_for_console(officer["expo"])} == {
-        ("Tahu Aci Bu Tarni", "kuliner"), ("Batik Pesisir Asri", "fesyen-tekstil")}
+        ("Tahu Aci Bu Tarni", "kuliner"),
+        ("Batik Pesisir Asri", "fesyen-tekstil"),
+    }
 
 
 def test_bulk_accepts_an_uploaded_file_with_semicolons(client, officer, outbox):
     data = "nama;sektor;kota;email;stan;zona\nTahu Aci Bu Tarni;kuliner;Kota Tegal;tarni@example.com;K-20;kuliner\n"
-    response = client.post("/agency/onboard/bulk", data={"expo": "apik", "rows": "",
-                                                         "file": (BytesIO(("\ufeff" + data).encode()), "peserta.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/agency/onboard/bulk",
+        data={"expo": "apik", "rows": "", "file": (BytesIO(("\ufeff" + data).encode()), "peserta.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200 and "1 toko terdaftar dari 1 baris" in text(response)
 
 

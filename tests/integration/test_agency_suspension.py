@@ -1,5 +1,6 @@
 """Suspending a store: its products leave the catalogue and new orders stop at
 once, while the orders already placed go on to be fulfilled by its seller."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,8 +32,14 @@ def shop(cod_app):
     order = placed.orders[0]
     transition(order, "processing", seller)  # the seller accepted it
     db.session.commit()
-    return {"seller": seller, "store": store, "variant": variant, "officer": officer, "shopper": shopper,
-            "number": order.number}
+    return {
+        "seller": seller,
+        "store": store,
+        "variant": variant,
+        "officer": officer,
+        "shopper": shopper,
+        "number": order.number,
+    }
 
 
 def suspend(shop) -> None:
@@ -68,8 +75,10 @@ def test_the_seller_of_a_suspended_store_still_ships_an_open_order(client, shop)
     login(client, "sari@test.id")
     queue = client.get("/seller/orders/")
     assert queue.status_code == 200 and shop["number"] in queue.get_data(as_text=True)
-    response = client.post(f"/seller/orders/{shop['number']}/status",
-                           data={"status": "shipped", "courier": "JNE", "tracking_number": "JNE-TGL-0001"})
+    response = client.post(
+        f"/seller/orders/{shop['number']}/status",
+        data={"status": "shipped", "courier": "JNE", "tracking_number": "JNE-TGL-0001"},
+    )
     assert response.status_code == 302
     db.session.rollback()
     order = db.session.scalar(select(Order).where(Order.number == shop["number"]))

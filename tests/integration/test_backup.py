@@ -1,5 +1,6 @@
 """``flask backup create`` / ``flask backup restore``: a consistent copy while the app writes, and a
 restore that brings back every row and every uploaded file exactly — on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,21 +31,29 @@ OTHER_KIND = "sqlite" if ON_POSTGRES else "postgresql"
 
 # --- what "nothing is lost" means: every row of every table, every upload byte --------------
 
+
 def database_snapshot() -> dict[str, list[str]]:
     db.session.remove()
     with db.engine.connect() as conn:
         tables = sorted(inspect(conn).get_table_names())
         rows = {t: sorted(repr(tuple(r)) for r in conn.execute(text(f'SELECT * FROM "{t}"'))) for t in tables}
         if ON_POSTGRES:
-            rows["(sequences)"] = sorted(repr(tuple(r)) for r in conn.execute(text(
-                "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")))
+            rows["(sequences)"] = sorted(
+                repr(tuple(r))
+                for r in conn.execute(
+                    text("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
+                )
+            )
     return rows
 
 
 def upload_snapshot(app) -> dict[str, str]:
     root = Path(app.config["UPLOAD_FOLDER"])
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def snapshot(app) -> tuple[dict, dict]:
@@ -58,8 +67,9 @@ def shop(app):
     gen_user("budi@test.id", name="Budi Santoso")
     store = gen_store(owner, name="Batik Sari")
     kain = gen_product(store, name="Kain Batik Tegalan", price=250000, stock=7)
-    teh = gen_product(store, name="Teh Poci Gula Batu", price=25000, stock=40, category="minuman",
-                      description="Teh wangi khas Tegal.")
+    teh = gen_product(
+        store, name="Teh Poci Gula Batu", price=25000, stock=40, category="minuman", description="Teh wangi khas Tegal."
+    )
     for product, color in ((kain, (200, 40, 40)), (kain, (40, 200, 40)), (teh, (40, 40, 200))):
         catalog.add_image(product, owner, image_bytes("PNG", size=(300, 200), color=color))
     db.session.commit()
@@ -77,6 +87,7 @@ def restore(runner, path: Path, *extra: str):
 
 
 # --- the round trip ------------------------------------------------------------------------
+
 
 def test_restore_brings_back_every_row_and_every_upload_exactly(app, runner, client, shop, tmp_path):
     before = snapshot(app)
@@ -123,12 +134,13 @@ def test_the_archive_holds_a_manifest_with_checksums(app, runner, shop, tmp_path
     assert manifest["database"]["revision"] == manifest["code_revision"] and manifest["code_revision"]
     listed = {entry["path"]: entry for entry in manifest["files"]}
     assert set(listed) | {"manifest.json"} == set(names)
-    assert set(upload_snapshot(app)) == {p[len("uploads/"):] for p in listed if p.startswith("uploads/")}
+    assert set(upload_snapshot(app)) == {p[len("uploads/") :] for p in listed if p.startswith("uploads/")}
     assert listed[backup.DATABASE_FILES[KIND]]["sha256"] == hashlib.sha256(database).hexdigest()
     assert manifest["created_at"].endswith("+00:00")
 
 
 # --- consistent while the app writes ---------------------------------------------------------
+
 
 class PairWriter(threading.Thread):
     """Keeps creating users two at a time, each pair in one transaction, like a busy shop."""
@@ -154,7 +166,7 @@ def pairs_in(emails: list[str]) -> int:
     """How many complete pairs; fails when a pair is torn or one is missing in the middle."""
     numbers = {}
     for email in emails:
-        numbers.setdefault(int(email[1:email.index("@") - 1]), set()).add(email[email.index("@") - 1])
+        numbers.setdefault(int(email[1 : email.index("@") - 1]), set()).add(email[email.index("@") - 1])
     assert all(sides == {"a", "b"} for sides in numbers.values()), "a transaction was copied half-way"
     assert sorted(numbers) == list(range(len(numbers))), "a committed pair is missing"
     return len(numbers)
@@ -162,8 +174,10 @@ def pairs_in(emails: list[str]) -> int:
 
 def pad_database(rows: int = 20000) -> None:
     """Enough data that copying it takes a while."""
-    db.session.execute(insert(AuditLog), [{"action": "padding", "object_type": "test", "object_id": str(i),
-                                           "data": "x" * 300} for i in range(rows)])
+    db.session.execute(
+        insert(AuditLog),
+        [{"action": "padding", "object_type": "test", "object_id": str(i), "data": "x" * 300} for i in range(rows)],
+    )
     db.session.commit()
 
 
@@ -208,6 +222,7 @@ def test_a_backup_taken_while_the_app_writes_is_a_consistent_snapshot(app, runne
 
 # --- refusals: nothing is touched --------------------------------------------------------------
 
+
 def rewrite(source: Path, target: Path, manifest_change=None, replace=None, add=()) -> Path:
     """A copy of a backup archive with its manifest edited, members replaced or extra members added."""
     replace = replace or {}
@@ -251,8 +266,12 @@ def test_a_backup_of_another_database_kind_is_refused(app, runner, made, tmp_pat
 
     with tarfile.open(made) as tar:
         dump = tar.extractfile(backup.DATABASE_FILES[KIND]).read()
-    archive = rewrite(made, tmp_path / "other.tar.gz", other_kind,
-                      replace={backup.DATABASE_FILES[KIND]: (backup.DATABASE_FILES[OTHER_KIND], dump)})
+    archive = rewrite(
+        made,
+        tmp_path / "other.tar.gz",
+        other_kind,
+        replace={backup.DATABASE_FILES[KIND]: (backup.DATABASE_FILES[OTHER_KIND], dump)},
+    )
     assert_refused(app, runner, archive, f"This backup holds a {OTHER_KIND} database but DATABASE_URL points at {KIND}")
 
 
@@ -278,14 +297,18 @@ def _member(name: str, kind=tarfile.REGTYPE, linkname: str = "") -> tuple[tarfil
     return info, data
 
 
-@pytest.mark.parametrize("member", [
-    _member("../evil.txt"),
-    _member("uploads/../../evil.txt"),
-    _member("/tmp/apik-evil.txt"),
-    _member("uploads/link.png", tarfile.SYMTYPE, "/etc/passwd"),
-    _member("uploads/hard.png", tarfile.LNKTYPE, "manifest.json"),
-    _member("uploads/fifo", tarfile.FIFOTYPE),
-], ids=["dotdot", "nested-dotdot", "absolute", "symlink", "hardlink", "fifo"])
+@pytest.mark.parametrize(
+    "member",
+    [
+        _member("../evil.txt"),
+        _member("uploads/../../evil.txt"),
+        _member("/tmp/apik-evil.txt"),
+        _member("uploads/link.png", tarfile.SYMTYPE, "/etc/passwd"),
+        _member("uploads/hard.png", tarfile.LNKTYPE, "manifest.json"),
+        _member("uploads/fifo", tarfile.FIFOTYPE),
+    ],
+    ids=["dotdot", "nested-dotdot", "absolute", "symlink", "hardlink", "fifo"],
+)
 def test_unsafe_archive_members_are_refused_and_nothing_is_written_outside(app, runner, made, tmp_path, member):
     archive = rewrite(made, tmp_path / "evil.tar.gz", add=[member])
     assert_refused(app, runner, archive, "Refusing the archive")
@@ -294,8 +317,9 @@ def test_unsafe_archive_members_are_refused_and_nothing_is_written_outside(app, 
 
 
 def test_a_backup_from_a_newer_version_is_refused(app, runner, made, tmp_path):
-    archive = rewrite(made, tmp_path / "newer.tar.gz",
-                      lambda manifest: manifest["database"].update(revision=["9999_from_the_future"]))
+    archive = rewrite(
+        made, tmp_path / "newer.tar.gz", lambda manifest: manifest["database"].update(revision=["9999_from_the_future"])
+    )
     assert_refused(app, runner, archive, "which this version of Apik Market does not know")
 
 
@@ -328,7 +352,8 @@ def test_restore_into_an_upload_folder_that_is_a_mount_point_syncs_file_by_file(
     backup.replace_folder(new, live)
     assert live.is_dir()
     assert {p.relative_to(live).as_posix(): p.read_bytes() for p in live.rglob("*") if p.is_file()} == {
-        "products/keep.png": b"from the backup"}
+        "products/keep.png": b"from the backup"
+    }
     assert not (live / "stores").exists()
 
 

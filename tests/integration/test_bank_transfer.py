@@ -1,4 +1,5 @@
 """Bank transfer: exact amount with a unique code, a deadline, the proof upload, finance's decision, expiry."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,9 +29,12 @@ def bt_app(make_app):
 @pytest.fixture
 def people(bt_app):
     seller = gen_user("darto@test.id", role="seller", name="Pak Darto")
-    return {"shopper": gen_shopper("siti@test.id"), "store": gen_store(owner=seller, name="Batik Darto"),
-            "agency": gen_user("dinas@test.id", role="agency", name="Bu Dinas"),
-            "other": gen_user("lain@test.id", name="Orang Lain")}
+    return {
+        "shopper": gen_shopper("siti@test.id"),
+        "store": gen_store(owner=seller, name="Batik Darto"),
+        "agency": gen_user("dinas@test.id", role="agency", name="Bu Dinas"),
+        "other": gen_user("lain@test.id", name="Orang Lain"),
+    }
 
 
 def _login(client, email):
@@ -42,16 +46,18 @@ def _checkout(bt_app, people, price=25000, quantity=2):
     variant = gen_listing(price=price, stock=5, store=people["store"])
     fill_cart(people["shopper"], (variant, quantity))
     api = ApiClient(bt_app.test_client())
-    response = api.post("/checkout", {"payment_method": "bank_transfer", "shipping": SHIPPING},
-                        token=api.token("siti@test.id"))
+    response = api.post(
+        "/checkout", {"payment_method": "bank_transfer", "shipping": SHIPPING}, token=api.token("siti@test.id")
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json(), variant
 
 
 def _transfer(payment_id) -> BankTransfer:
     db.session.rollback()
-    return db.session.scalar(select(BankTransfer).where(BankTransfer.payment_id == payment_id)
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(
+        select(BankTransfer).where(BankTransfer.payment_id == payment_id).execution_options(populate_existing=True)
+    )
 
 
 def test_offered_only_with_configured_accounts(make_app):
@@ -78,8 +84,12 @@ def test_checkout_shows_accounts_exact_amount_with_unique_code_and_deadline(bt_a
 
 
 def test_unique_code_can_be_switched_off_and_the_window_set(make_app):
-    app = make_app(plugins="bank_transfer", BANK_TRANSFER_ACCOUNTS=ACCOUNTS, BANK_TRANSFER_UNIQUE_CODE=False,
-                   BANK_TRANSFER_WINDOW_HOURS=6)
+    app = make_app(
+        plugins="bank_transfer",
+        BANK_TRANSFER_ACCOUNTS=ACCOUNTS,
+        BANK_TRANSFER_UNIQUE_CODE=False,
+        BANK_TRANSFER_WINDOW_HOURS=6,
+    )
     with app.app_context():
         people = {"shopper": gen_shopper("siti@test.id"), "store": gen_store()}
         answer, _v = _checkout(app, people)
@@ -94,11 +104,15 @@ def test_proof_then_finance_confirms_and_the_orders_are_paid(bt_app, people):
     pay_id = answer["payment"]["id"]
     client = bt_app.test_client()
     _login(client, "siti@test.id")
-    bad = client.post(f"/bank-transfer/{pay_id}", data={"proof": (image_bytes("GIF"), "x.gif")},
-                      content_type="multipart/form-data")
+    bad = client.post(
+        f"/bank-transfer/{pay_id}", data={"proof": (image_bytes("GIF"), "x.gif")}, content_type="multipart/form-data"
+    )
     assert bad.status_code == 422 and _transfer(pay_id).status == "awaiting_proof"
-    sent = client.post(f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "bukti.jpg"), "sender_name": "Siti"},
-                       content_type="multipart/form-data")
+    sent = client.post(
+        f"/bank-transfer/{pay_id}",
+        data={"proof": (image_bytes(), "bukti.jpg"), "sender_name": "Siti"},
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 302
     transfer = _transfer(pay_id)
     assert transfer.status == "submitted" and transfer.proof_path.startswith("transfer-proofs/")
@@ -125,7 +139,9 @@ def test_rejected_proof_tells_the_shopper_why_and_they_can_send_again(bt_app, pe
     pay_id = answer["payment"]["id"]
     client = bt_app.test_client()
     _login(client, "siti@test.id")
-    client.post(f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "b.jpg")}, content_type="multipart/form-data")
+    client.post(
+        f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "b.jpg")}, content_type="multipart/form-data"
+    )
     transfer_id = _transfer(pay_id).id
     _login(client, "dinas@test.id")
     client.post(f"/finance/transfers/{transfer_id}/reject", data={"reason": ""})
@@ -136,7 +152,9 @@ def test_rejected_proof_tells_the_shopper_why_and_they_can_send_again(bt_app, pe
     _login(client, "siti@test.id")
     page = client.get(f"/bank-transfer/{pay_id}").get_data(as_text=True)
     assert "Dana belum masuk ke rekening BRI." in page
-    client.post(f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "c.jpg")}, content_type="multipart/form-data")
+    client.post(
+        f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "c.jpg")}, content_type="multipart/form-data"
+    )
     assert _transfer(pay_id).status == "submitted"
 
 
@@ -149,12 +167,13 @@ def test_unconfirmed_after_the_deadline_the_orders_expire_and_stock_comes_back(b
         assert orders.expire_due() == 1
         db.session.commit()
         _login(client, "siti@test.id")
-        late = client.post(f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "b.jpg")},
-                           content_type="multipart/form-data")
+        late = client.post(
+            f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "b.jpg")}, content_type="multipart/form-data"
+        )
         assert late.status_code == 409
     assert stock_of(variant.id) == 5 and [o.status for o in orders_of(pay_id)] == ["cancelled"]
-    from plugins.bank_transfer import services
     from marketplace.errors import Conflict
+    from plugins.bank_transfer import services
 
     with pytest.raises(Conflict):  # finance cannot confirm an expired payment: the money goes back
         services.confirm(_transfer(pay_id), people["agency"])
@@ -170,6 +189,7 @@ def test_a_shopper_who_has_not_confirmed_the_address_is_told_how_before_sending_
     page = client.get(f"/bank-transfer/{pay_id}").get_data(as_text=True)
     assert "Konfirmasi alamat e-mail Anda dulu untuk mengunggah bukti transfer" in page
     assert 'href="/account/email"' in page
-    refused = client.post(f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "bukti.jpg")},
-                          content_type="multipart/form-data")
+    refused = client.post(
+        f"/bank-transfer/{pay_id}", data={"proof": (image_bytes(), "bukti.jpg")}, content_type="multipart/form-data"
+    )
     assert refused.status_code == 403 and _transfer(pay_id).status == "awaiting_proof"

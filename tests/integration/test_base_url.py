@@ -10,6 +10,7 @@ flow that mails a link or renders an absolute one:
   name through (TRUSTED_HOSTS lists it, a trusted proxy forwards X-Forwarded-Host),
   every link in mail, pages, payment redirects and E-Smart payloads is under BASE_URL.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,6 @@ import click
 import pytest
 from click.testing import CliRunner
 from flask.cli import FlaskGroup
-from sqlalchemy import select
 
 from marketplace import create_app, mail, urls
 from marketplace.clock import now
@@ -58,8 +58,7 @@ def forging(client, headers=FORGED):
 def lenient_app(make_app, **config):
     """The worst set-up an operator could choose: the forged name is a trusted host and a
     trusted proxy's X-Forwarded-Host is believed. The links must still be BASE_URL's."""
-    return make_app(plugins=PLUGINS, BASE_URL=BASE, TRUSTED_HOSTS=EVIL, TRUSTED_PROXIES=1, PROXY_FIX_X_HOST=1,
-                    **config)
+    return make_app(plugins=PLUGINS, BASE_URL=BASE, TRUSTED_HOSTS=EVIL, TRUSTED_PROXIES=1, PROXY_FIX_X_HOST=1, **config)
 
 
 def login(client, email):
@@ -74,6 +73,7 @@ def bearer(client, email) -> dict:
 
 
 # --- the flows that mail a link, each as a visitor would go through it ----------------------
+
 
 def reset_flow(client):
     gen_user("budi@test.id")
@@ -91,9 +91,22 @@ def claim_mail_flow(client):
     expo.create_expo(agency, "apik", "Apik Banget", now(), now() + timedelta(days=7), zones=["Kuliner"])
     db.session.commit()
     login(client, "petugas@disnakerin.test")
-    return [client.post("/agency/onboard", data={
-        "name": "Tahu Aci Bu Tarni", "sector": "kuliner", "city": "Kota Tegal", "nib": "", "whatsapp": "",
-        "owner_email": "tarni@example.com", "expo": "apik", "booth": "K-20", "zone": "Kuliner"})]
+    return [
+        client.post(
+            "/agency/onboard",
+            data={
+                "name": "Tahu Aci Bu Tarni",
+                "sector": "kuliner",
+                "city": "Kota Tegal",
+                "nib": "",
+                "whatsapp": "",
+                "owner_email": "tarni@example.com",
+                "expo": "apik",
+                "booth": "K-20",
+                "zone": "Kuliner",
+            },
+        )
+    ]
 
 
 def order_flow(client):
@@ -102,13 +115,15 @@ def order_flow(client):
     gen_user("siti@test.id", name="Siti Aminah")
     shopper, seller = bearer(client, "siti@test.id"), bearer(client, "sari@test.id")
     responses = [client.post("/api/v1/cart/items", json={"variant_id": variant.id, "quantity": 1}, headers=shopper)]
-    placed = client.post("/api/v1/checkout", json={"payment_method": "cash_on_delivery", "shipping": SHIPPING},
-                         headers=shopper)
+    placed = client.post(
+        "/api/v1/checkout", json={"payment_method": "cash_on_delivery", "shipping": SHIPPING}, headers=shopper
+    )
     responses.append(placed)
     if placed.status_code == 201:
         number = placed.get_json()["orders"][0]["number"]
-        responses.append(client.post(f"/api/v1/seller/orders/{number}/status", json={"status": "processing"},
-                                     headers=seller))
+        responses.append(
+            client.post(f"/api/v1/seller/orders/{number}/status", json={"status": "processing"}, headers=seller)
+        )
     return responses
 
 
@@ -118,25 +133,43 @@ def insurance_flow(client):
     gen_user("petugas@disnakerin.test", role="agency")
     gen_user("klaim@jasindo.test", role="insurer", insurer="jasindo")
     agency, seller = bearer(client, "petugas@disnakerin.test"), bearer(client, "sari@test.id")
-    granted = client.post("/api/v1/insurance/policies", json={"store": store.slug, "product": "warungku"},
-                          headers=agency)
+    granted = client.post(
+        "/api/v1/insurance/policies", json={"store": store.slug, "product": "warungku"}, headers=agency
+    )
     responses = [granted]
     if granted.status_code == 201:
         policy = granted.get_json()
-        filed = client.post("/api/v1/insurance/claims", headers=seller, json={
-            "policy": policy["number"], "incident_date": policy["starts_on"], "cause": "kebakaran",
-            "description": "Kebakaran kecil di dapur membakar etalase.", "amount": 1_500_000})
+        filed = client.post(
+            "/api/v1/insurance/claims",
+            headers=seller,
+            json={
+                "policy": policy["number"],
+                "incident_date": policy["starts_on"],
+                "cause": "kebakaran",
+                "description": "Kebakaran kecil di dapur membakar etalase.",
+                "amount": 1_500_000,
+            },
+        )
         responses.append(filed)
         if filed.status_code == 201:
             insurer = bearer(client, "klaim@jasindo.test")
-            responses.append(client.post(f"/api/v1/insurance/claims/{filed.get_json()['id']}/decision",
-                                         json={"decision": "reject", "note": "Di luar pertanggungan."},
-                                         headers=insurer))
+            responses.append(
+                client.post(
+                    f"/api/v1/insurance/claims/{filed.get_json()['id']}/decision",
+                    json={"decision": "reject", "note": "Di luar pertanggungan."},
+                    headers=insurer,
+                )
+            )
     return responses
 
 
-MAIL_FLOWS = {"reset": reset_flow, "invite": invite_flow, "claim_mail": claim_mail_flow, "order": order_flow,
-              "insurance": insurance_flow}
+MAIL_FLOWS = {
+    "reset": reset_flow,
+    "invite": invite_flow,
+    "claim_mail": claim_mail_flow,
+    "order": order_flow,
+    "insurance": insurance_flow,
+}
 
 
 def links_in(text: str) -> list[str]:
@@ -148,8 +181,9 @@ def test_every_mailed_link_is_under_base_url_whatever_host_the_request_names(mak
     app = lenient_app(make_app)
     with app.app_context():
         responses = MAIL_FLOWS[flow](forging(app.test_client()))
-    assert all(r.status_code < 400 for r in responses), [(r.status_code, r.get_data(as_text=True)[:200])
-                                                         for r in responses]
+    assert all(r.status_code < 400 for r in responses), [
+        (r.status_code, r.get_data(as_text=True)[:200]) for r in responses
+    ]
     assert sent, "the flow mailed nothing"
     for message in sent:
         body = message.get_content()
@@ -175,7 +209,9 @@ def test_a_forged_host_is_refused_and_nothing_is_mailed(make_app, sent, flow):
 
 
 @pytest.mark.parametrize("path", ["/password/forgot", "/login", "/api/v1/auth/tokens", "/healthz", "/"])
-@pytest.mark.parametrize("headers", [{"Host": EVIL}, {"Host": f"{EVIL}:443"}, {"Host": "pasar.tegalkota.go.id.evil.example"}])
+@pytest.mark.parametrize(
+    "headers", [{"Host": EVIL}, {"Host": f"{EVIL}:443"}, {"Host": "pasar.tegalkota.go.id.evil.example"}]
+)
 def test_production_answers_400_to_any_host_but_base_urls(make_app, path, headers):
     app = make_app(MARKETPLACE_ENV="production", SECRET_KEY="k" + "0123456789abcdef" * 3, BASE_URL=BASE)
     client = app.test_client()
@@ -198,14 +234,17 @@ def test_a_refused_host_gets_the_error_shape_on_the_api_and_a_page_elsewhere(mak
 
 # --- pages and payloads --------------------------------------------------------------------------
 
+
 def test_store_and_product_pages_share_links_under_base_url(make_app):
     app = lenient_app(make_app)
     with app.app_context():
         store = gen_store(name="Batik Sari")
         slug, product_id = store.slug, gen_product(store).id
     client = forging(app.test_client())
-    for path, own in ((f"/stores/{slug}", f"{BASE}/stores/{slug}"),
-                      (f"/products/{product_id}", f"{BASE}/products/{product_id}")):
+    for path, own in (
+        (f"/stores/{slug}", f"{BASE}/stores/{slug}"),
+        (f"/products/{product_id}", f"{BASE}/products/{product_id}"),
+    ):
         response = client.get(path)
         html = response.get_data(as_text=True)
         assert response.status_code == 200
@@ -255,8 +294,18 @@ def test_a_base_url_under_a_path_keeps_the_path(make_app):
 
 # --- what BASE_URL defaults to, and what production demands ---------------------------------------
 
-@pytest.mark.parametrize("value", ["pasar.example.id", "ftp://pasar.example.id", "https://", "/pasar",
-                                   "https://pasar.example.id/?a=1", "https://user@pasar.example.id"])
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "pasar.example.id",
+        "ftp://pasar.example.id",
+        "https://",
+        "/pasar",
+        "https://pasar.example.id/?a=1",
+        "https://user@pasar.example.id",
+    ],
+)
 def test_a_base_url_that_is_not_an_http_origin_stops_start_up(make_app, value):
     with pytest.raises(ConfigurationError, match="BASE_URL"):
         make_app(BASE_URL=value)
@@ -286,10 +335,15 @@ def test_under_gunicorn_development_uses_its_bind(monkeypatch):
     assert urls.started_at() == "http://127.0.0.1:8000"
 
 
-@pytest.mark.parametrize("args, expected", [([], "http://127.0.0.1:5000"),
-                                            (["--port", "5099"], "http://127.0.0.1:5099"),
-                                            (["--host", "localhost", "--port", "5001"], "http://localhost:5001"),
-                                            (["--host", "0.0.0.0"], "http://127.0.0.1:5000")])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ([], "http://127.0.0.1:5000"),
+        (["--port", "5099"], "http://127.0.0.1:5099"),
+        (["--host", "localhost", "--port", "5001"], "http://localhost:5001"),
+        (["--host", "0.0.0.0"], "http://127.0.0.1:5000"),
+    ],
+)
 def test_flask_run_links_to_the_address_it_was_started_on(database_url, tmp_path, monkeypatch, args, expected):
     """`flask run` builds the app inside its own command: the host and port it was given are the base."""
     import flask.cli
@@ -299,9 +353,16 @@ def test_flask_run_links_to_the_address_it_was_started_on(database_url, tmp_path
     monkeypatch.delenv("PORT", raising=False)
     for name in ("BASE_URL", "MARKETPLACE_ENV", "TRUSTED_HOSTS"):
         monkeypatch.delenv(name, raising=False)
-    cli = FlaskGroup(create_app=lambda: create_app({
-        "DATABASE_URL": database_url, "SECRET_KEY": "x" * 40, "MARKETPLACE_PLUGINS": "",
-        "UPLOAD_FOLDER": str(tmp_path / "uploads")}))
+    cli = FlaskGroup(
+        create_app=lambda: create_app(
+            {
+                "DATABASE_URL": database_url,
+                "SECRET_KEY": "x" * 40,
+                "MARKETPLACE_PLUGINS": "",
+                "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            }
+        )
+    )
     result = CliRunner().invoke(cli, ["run", "--no-reload", "--no-debugger", *args])
     assert result.exit_code == 0, result.output
     app = served[0]
@@ -318,8 +379,12 @@ def test_production_refuses_to_start_without_base_url(make_app):
 
 
 def test_trusted_hosts_adds_names_to_base_urls(make_app):
-    app = make_app(MARKETPLACE_ENV="production", SECRET_KEY="k" + "0123456789abcdef" * 3, BASE_URL=BASE,
-                   TRUSTED_HOSTS="www.pasar.tegalkota.go.id, 10.0.0.11")
+    app = make_app(
+        MARKETPLACE_ENV="production",
+        SECRET_KEY="k" + "0123456789abcdef" * 3,
+        BASE_URL=BASE,
+        TRUSTED_HOSTS="www.pasar.tegalkota.go.id, 10.0.0.11",
+    )
     assert app.config["TRUSTED_HOSTS"] == ["pasar.tegalkota.go.id", "www.pasar.tegalkota.go.id", "10.0.0.11"]
     client = app.test_client()
     assert client.get("/healthz", headers={"Host": "10.0.0.11:8000"}).status_code == 200  # a load balancer's check

@@ -1,4 +1,5 @@
 """The buying endpoints of CONTRACT.md's JSON API."""
+
 from __future__ import annotations
 
 import pytest
@@ -85,8 +86,9 @@ def test_checkout_makes_one_order_per_store_under_one_payment(api, shopper):
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert sorted(o["total"] for o in body["orders"]) == [50000, 350000]
-    assert all(o["status"] == "pending_payment" and o["number"].startswith("APK-") and o["store"]
-               for o in body["orders"])
+    assert all(
+        o["status"] == "pending_payment" and o["number"].startswith("APK-") and o["store"] for o in body["orders"]
+    )
     payment = body["payment"]
     assert (payment["method"], payment["amount"], payment["status"]) == ("cash_on_delivery", 400000, "pending")
     assert "Rp 400.000" in payment["instructions"]
@@ -140,11 +142,16 @@ def test_the_same_idempotency_key_makes_one_set_of_orders(api, shopper):
 
 def test_bad_checkout_input_is_a_422_naming_the_fields(api, shopper):
     api.post("/cart/items", {"variant_id": gen_listing().id, "quantity": 1}, token=shopper)
-    response = _checkout(api, shopper, shipping={"name": "", "phone": "123", "address": "x", "city": "Tegal",
-                                                 "postal_code": "1"})
+    response = _checkout(
+        api, shopper, shipping={"name": "", "phone": "123", "address": "x", "city": "Tegal", "postal_code": "1"}
+    )
     assert response.status_code == 422
-    assert set(response.get_json()["error"]["fields"]) == {"shipping.name", "shipping.phone", "shipping.address",
-                                                            "shipping.postal_code"}
+    assert set(response.get_json()["error"]["fields"]) == {
+        "shipping.name",
+        "shipping.phone",
+        "shipping.address",
+        "shipping.postal_code",
+    }
     assert _checkout(api, shopper, payment_method="bitcoin").status_code == 422
     assert _checkout(api, shopper, extras="all").status_code == 422
     assert _orders_count() == 0
@@ -197,8 +204,11 @@ def test_the_seller_sees_only_its_store_s_orders_and_moves_them(api, shopper):
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "processing"
     no_resi = api.post(f"/seller/orders/{my_number}/status", {"status": "shipped"}, token=token)
     assert no_resi.status_code == 422 and "tracking_number" in no_resi.get_json()["error"]["fields"]
-    shipped = api.post(f"/seller/orders/{my_number}/status",
-                       {"status": "shipped", "tracking_number": "JNE-0042", "courier": "JNE"}, token=token).get_json()
+    shipped = api.post(
+        f"/seller/orders/{my_number}/status",
+        {"status": "shipped", "tracking_number": "JNE-0042", "courier": "JNE"},
+        token=token,
+    ).get_json()
     assert (shipped["status"], shipped["tracking_number"]) == ("shipped", "JNE-0042")
     back = api.post(f"/seller/orders/{my_number}/status", {"status": "processing"}, token=token)
     assert back.status_code == 409

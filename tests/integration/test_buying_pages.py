@@ -1,4 +1,5 @@
 """The buying pages: cart, checkout, the shopper's orders, the seller's queue."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,12 @@ def hidden(html: str, name: str) -> str:
 
 def checkout_form(client) -> dict:
     html = client.get("/checkout").get_data(as_text=True)
-    return {**SHIPPING, "payment_method": "cash_on_delivery", "cart_version": hidden(html, "cart_version"),
-            "idempotency_key": hidden(html, "idempotency_key")}
+    return {
+        **SHIPPING,
+        "payment_method": "cash_on_delivery",
+        "cart_version": hidden(html, "cart_version"),
+        "idempotency_key": hidden(html, "idempotency_key"),
+    }
 
 
 def order_count() -> int:
@@ -40,8 +45,9 @@ def order_count() -> int:
 def test_anonymous_cart_merges_into_the_account_at_login(client):
     gen_user("siti@test.id", name="Siti")
     variant = gen_listing(price=25000, stock=8)
-    response = client.post("/cart/items", data={"variant_id": variant.id, "quantity": "3",
-                                                "next": f"/products/{variant.product_id}"})
+    response = client.post(
+        "/cart/items", data={"variant_id": variant.id, "quantity": "3", "next": f"/products/{variant.product_id}"}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/products/{variant.product_id}")
     html = client.get("/cart").get_data(as_text=True)
     assert 'id="cart-count">3<' in html and "Rp 75.000" in html
@@ -154,8 +160,7 @@ def test_the_shopper_cancels_before_shipping(client):
     login(client, "siti@test.id")
     page = client.get(f"/orders/{order.number}").get_data(as_text=True)
     assert "Batalkan pesanan" in page and "Rp 50.000" in page
-    response = client.post(f"/orders/{order.number}/cancel", data={"reason": "Berubah pikiran"},
-                           follow_redirects=True)
+    response = client.post(f"/orders/{order.number}/cancel", data={"reason": "Berubah pikiran"}, follow_redirects=True)
     assert "Pesanan dibatalkan." in response.get_data(as_text=True)
     assert stock_of(variant.id) == 5
     again = client.post(f"/orders/{order.number}/cancel", data={})
@@ -178,9 +183,11 @@ def test_the_seller_accepts_and_ships_from_its_queue_only(client):
     client.post(f"/seller/orders/{my_order.number}/status", data={"status": "processing"})
     missing = client.post(f"/seller/orders/{my_order.number}/status", data={"status": "shipped", "courier": "JNE"})
     assert missing.status_code == 422 and "Isi nomor resi pengiriman." in missing.get_data(as_text=True)
-    shipped = client.post(f"/seller/orders/{my_order.number}/status",
-                          data={"status": "shipped", "courier": "JNE", "tracking_number": "JNE123"},
-                          follow_redirects=True).get_data(as_text=True)
+    shipped = client.post(
+        f"/seller/orders/{my_order.number}/status",
+        data={"status": "shipped", "courier": "JNE", "tracking_number": "JNE123"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Dikirim" in shipped and "JNE123" in shipped
     assert client.post(f"/seller/orders/{their_order.number}/status", data={"status": "processing"}).status_code == 404
 
@@ -193,8 +200,12 @@ def test_pages_need_sign_in_and_csrf(make_app):
         variant = gen_listing()
     assert client.post("/cart/items", data={"variant_id": variant.id, "quantity": "1"}).status_code == 400
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(__import__(
-            "marketplace.cart.models", fromlist=["CartItem"]).CartItem)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(__import__("marketplace.cart.models", fromlist=["CartItem"]).CartItem)
+            )
+            == 0
+        )
 
 
 def test_the_header_cart_count_costs_one_statement(client, count_queries):
@@ -231,18 +242,23 @@ def test_after_completion_the_buyer_reviews_each_line_once_from_the_order_page(c
     received = client.post(f"/orders/{order.number}/complete", follow_redirects=True).get_data(as_text=True)
     assert "Pesanan selesai" in received and received.count("<legend>Beri ulasan</legend>") == 2
     line_ids = re.findall(r'name="line_id" value="(\d+)"', received)
-    client.post(f"/orders/{order.number}/reviews", data={"line_id": line_ids[0], "rating": "5",
-                                                         "comment": "Wangi melati, asli Tegal"})
-    page = client.post(f"/orders/{order.number}/reviews", data={"line_id": line_ids[0], "rating": "1"},
-                       follow_redirects=True).get_data(as_text=True)
+    client.post(
+        f"/orders/{order.number}/reviews",
+        data={"line_id": line_ids[0], "rating": "5", "comment": "Wangi melati, asli Tegal"},
+    )
+    page = client.post(
+        f"/orders/{order.number}/reviews", data={"line_id": line_ids[0], "rating": "1"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "sudah mengulas" in page and page.count("<legend>Beri ulasan</legend>") == 1 and "Sudah diulas" in page
-    bad = client.post(f"/orders/{order.number}/reviews", data={"line_id": line_ids[1], "rating": "6"},
-                      follow_redirects=True).get_data(as_text=True)
+    bad = client.post(
+        f"/orders/{order.number}/reviews", data={"line_id": line_ids[1], "rating": "6"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "1 sampai 5 bintang" in bad
     assert reviews.product_rating(tea.product_id) == (5.0, 1)
     assert [name for _r, name in reviews.product_reviews(tea.product_id)] == ["Siti Aminah"]
     gen_user("budi@test.id")
     client.post("/logout")
     login(client, "budi@test.id")
-    assert client.post(f"/orders/{order.number}/reviews", data={"line_id": line_ids[1], "rating": "5"}
-                       ).status_code == 404
+    assert (
+        client.post(f"/orders/{order.number}/reviews", data={"line_id": line_ids[1], "rating": "5"}).status_code == 404
+    )

@@ -14,6 +14,7 @@ write. The HTML cart shares the services: its add is the read and the write (the
 created the first time), its page the read alone. Before this was tuned: GET 4, POST 9
 (10 the first time), PATCH 7, DELETE 7.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -25,7 +26,7 @@ from tests.buying_factories import fill_cart, gen_listing
 from tests.factories import PASSWORD, gen_store, gen_user
 
 TOKEN = 1  # the user of the bearer token
-READ = 1   # the cart, its lines, their facts (and the added variant's)
+READ = 1  # the cart, its lines, their facts (and the added variant's)
 WRITE = 1  # the one row changed
 
 
@@ -50,8 +51,10 @@ def call(count_queries, api, method: str, path: str, token: str, **kw):
 
 
 def no_read_after_write(statements: list[str]) -> bool:
-    first_write = next((i for i, s in enumerate(statements)
-                        if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))), len(statements))
+    first_write = next(
+        (i for i, s in enumerate(statements) if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))),
+        len(statements),
+    )
     return not any(s.lstrip().upper().startswith("SELECT") for s in statements[first_write:])
 
 
@@ -69,12 +72,16 @@ def test_reading_the_cart_is_two_statements(shop, api, count_queries):
 
 
 def test_adding_a_new_line_is_three_statements_and_answers_the_whole_cart(shop, api, count_queries):
-    response, statements = call(count_queries, api, "post", "/cart/items", shop["token"],
-                                json={"variant_id": shop["kopi"], "quantity": 2})
+    response, statements = call(
+        count_queries, api, "post", "/cart/items", shop["token"], json={"variant_id": shop["kopi"], "quantity": 2}
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert [(i["product"], i["quantity"], i["line_total"]) for i in body["items"]] == [  # by store, A to Z
-        ("Kopi Tegal", 2, 80000), ("Kain Batik", 2, 200000), ("Teh Poci", 1, 25000)]
+        ("Kopi Tegal", 2, 80000),
+        ("Kain Batik", 2, 200000),
+        ("Teh Poci", 1, 25000),
+    ]
     assert [s["name"] for s in body["stores"]] == ["Aneka Kopi", "Batik Sari"]
     assert body["total"] == 305000 and body["count"] == 5
     assert len(statements) == TOKEN + READ + WRITE, listing(statements)
@@ -85,11 +92,11 @@ def test_adding_a_new_line_is_three_statements_and_answers_the_whole_cart(shop, 
 
 
 def test_adding_to_a_line_already_there_is_three_statements(shop, api, count_queries):
-    response, statements = call(count_queries, api, "post", "/cart/items", shop["token"],
-                                json={"variant_id": shop["kain"], "quantity": 3})
+    response, statements = call(
+        count_queries, api, "post", "/cart/items", shop["token"], json={"variant_id": shop["kain"], "quantity": 3}
+    )
     assert response.status_code == 201
-    assert [(i["product"], i["quantity"]) for i in response.get_json()["items"]] == [
-        ("Kain Batik", 5), ("Teh Poci", 1)]
+    assert [(i["product"], i["quantity"]) for i in response.get_json()["items"]] == [("Kain Batik", 5), ("Teh Poci", 1)]
     assert len(statements) == TOKEN + READ + WRITE, listing(statements)
     assert statements[-1].lstrip().upper().startswith("UPDATE CART_ITEMS")
     assert no_read_after_write(statements)
@@ -99,8 +106,9 @@ def test_adding_to_a_line_already_there_is_three_statements(shop, api, count_que
 def test_the_first_add_creates_the_cart_in_one_more_statement(shop, api, count_queries):
     token = api_tokens.issue_token(gen_user("budi@test.id"))
     db.session.commit()
-    response, statements = call(count_queries, api, "post", "/cart/items", token,
-                                json={"variant_id": shop["teh"], "quantity": 1})
+    response, statements = call(
+        count_queries, api, "post", "/cart/items", token, json={"variant_id": shop["teh"], "quantity": 1}
+    )
     assert response.status_code == 201
     assert [(i["product"], i["quantity"]) for i in response.get_json()["items"]] == [("Teh Poci", 1)]
     assert len(statements) == TOKEN + READ + 1 + WRITE, listing(statements)
@@ -108,24 +116,26 @@ def test_the_first_add_creates_the_cart_in_one_more_statement(shop, api, count_q
 
 
 def test_a_refused_add_stops_after_the_read(shop, api, count_queries):
-    response, statements = call(count_queries, api, "post", "/cart/items", shop["token"],
-                                json={"variant_id": shop["kopi"], "quantity": 4})  # 3 in stock
+    response, statements = call(
+        count_queries, api, "post", "/cart/items", shop["token"], json={"variant_id": shop["kopi"], "quantity": 4}
+    )  # 3 in stock
     assert response.status_code == 409
     assert "tinggal 3" in response.get_json()["error"]["message"]
     assert len(statements) == TOKEN + READ, listing(statements)
-    response, statements = call(count_queries, api, "post", "/cart/items", shop["token"],
-                                json={"variant_id": shop["kopi"], "quantity": 0})
+    response, statements = call(
+        count_queries, api, "post", "/cart/items", shop["token"], json={"variant_id": shop["kopi"], "quantity": 0}
+    )
     assert response.status_code == 422
     assert len(statements) == TOKEN, listing(statements)  # the quantity is refused before any read
 
 
 def test_changing_a_quantity_is_three_statements(shop, api, count_queries):
     item = api.get("/cart", token=shop["token"]).get_json()["items"][1]
-    response, statements = call(count_queries, api, "patch", f"/cart/items/{item['id']}", shop["token"],
-                                json={"quantity": 4})
+    response, statements = call(
+        count_queries, api, "patch", f"/cart/items/{item['id']}", shop["token"], json={"quantity": 4}
+    )
     assert response.status_code == 200
-    assert [(i["product"], i["quantity"]) for i in response.get_json()["items"]] == [
-        ("Kain Batik", 2), ("Teh Poci", 4)]
+    assert [(i["product"], i["quantity"]) for i in response.get_json()["items"]] == [("Kain Batik", 2), ("Teh Poci", 4)]
     assert len(statements) == TOKEN + READ + WRITE, listing(statements)
     assert no_read_after_write(statements)
     assert api.get("/cart", token=shop["token"]).get_json() == response.get_json()
@@ -152,8 +162,7 @@ def test_a_line_of_another_cart_costs_the_read_and_changes_nothing(shop, api, co
     assert api.get("/cart", token=shop["token"]).get_json()["items"][0]["quantity"] == 2
 
 
-def test_the_token_lookup_is_one_statement_and_refuses_revoked_tokens_and_inactive_users(
-        shop, api, count_queries):
+def test_the_token_lookup_is_one_statement_and_refuses_revoked_tokens_and_inactive_users(shop, api, count_queries):
     response, statements = call(count_queries, api, "get", "/me", shop["token"])
     assert response.status_code == 200
     assert sum(" api_tokens" in s for s in statements) == 1

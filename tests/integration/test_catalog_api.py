@@ -1,4 +1,5 @@
 """GET /api/v1/products, /products/<id> and /categories, as an integration reads them."""
+
 import pytest
 
 from marketplace.extensions import db
@@ -64,7 +65,10 @@ def test_filters(api, cat):
     assert set(names(listing(api, "?store=teh-poci-mas"))) == {"Teh Poci Gula Batu"}
     assert set(names(listing(api, "?city=Kabupaten%20Tegal"))) == {"Kerajinan Bambu Anyaman", "Tas Kain Perca"}
     assert set(names(listing(api, "?min_price=60000&max_price=90000"))) == {
-        "Selendang Sutra Halus", "Kerajinan Bambu Anyaman", "Tas Kain Perca"}
+        "Selendang Sutra Halus",
+        "Kerajinan Bambu Anyaman",
+        "Tas Kain Perca",
+    }
     assert listing(api, "?store=tidak-ada")["items"] == []
 
 
@@ -85,11 +89,20 @@ def test_pagination(api, cat):
     assert beyond["items"] == [] and beyond["total"] == 6
 
 
-@pytest.mark.parametrize("query, field", [
-    ("?sector=mars", "sector"), ("?sort=random", "sort"), ("?min_price=abc", "min_price"),
-    ("?min_price=-1", "min_price"), ("?min_price=9&max_price=1", "max_price"), ("?page=0", "page"),
-    ("?per_page=0", "per_page"), ("?per_page=101", "per_page"), ("?category=tidak-ada", "category"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("?sector=mars", "sector"),
+        ("?sort=random", "sort"),
+        ("?min_price=abc", "min_price"),
+        ("?min_price=-1", "min_price"),
+        ("?min_price=9&max_price=1", "max_price"),
+        ("?page=0", "page"),
+        ("?per_page=0", "per_page"),
+        ("?per_page=101", "per_page"),
+        ("?category=tidak-ada", "category"),
+    ],
+)
 def test_bad_parameters_are_422_with_fields(api, cat, query, field):
     body = listing(api, query, 422)
     assert body["error"]["code"] == "validation_error"

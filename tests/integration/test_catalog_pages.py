@@ -1,5 +1,6 @@
 """The public catalogue as a shopper sees it: home, search, browse, stores, products, the expo hall."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -42,7 +43,7 @@ def test_home_shows_newest_products_sectors_and_categories(client, cat):
 
 
 def test_home_promotes_the_newest_expo_and_featured_vendors_in_order(client, cat):
-    start = datetime.now(timezone.utc) - timedelta(days=1)
+    start = datetime.now(UTC) - timedelta(days=1)
     expo.create_expo(None, "apik-2025", "Apik Banget 2025", start - timedelta(days=400), start - timedelta(days=390))
     expo.create_expo(None, "apik-banget", "Apik Banget Virtual Expo", start, start + timedelta(days=7))
     teh, batik = stores.get_store(cat.slugs["teh"]), stores.get_store(cat.slugs["batik"])
@@ -196,15 +197,28 @@ def test_unknown_product_404(client, cat):
 
 
 def test_hidden_products_nowhere_on_listing_pages(client, cat):
-    for url in ("/", "/search?q=batik", "/search?q=toko", "/search", "/sectors/fesyen", "/categories/batik",
-                "/stores/batik-sari"):
+    for url in (
+        "/",
+        "/search?q=batik",
+        "/search?q=toko",
+        "/search",
+        "/sectors/fesyen",
+        "/categories/batik",
+        "/stores/batik-sari",
+    ):
         assert_nothing_hidden(cat, page(client, url))
 
 
 def test_english_pages_render(client, cat):
-    for url in ("/?lang=en", "/search?q=batik&lang=en", f"/products/{cat.ids['teh']}?lang=en",
-                "/stores/batik-sari?lang=en", "/stores?lang=en", "/sectors/kriya?lang=en",
-                "/categories/batik?lang=en"):
+    for url in (
+        "/?lang=en",
+        "/search?q=batik&lang=en",
+        f"/products/{cat.ids['teh']}?lang=en",
+        "/stores/batik-sari?lang=en",
+        "/stores?lang=en",
+        "/sectors/kriya?lang=en",
+        "/categories/batik?lang=en",
+    ):
         assert '<html lang="en">' in page(client, url)
     assert '<html lang="en">' in page(client, "/search?q=teh")  # remembered
 
@@ -218,9 +232,10 @@ def test_pages_for_a_signed_in_shopper(client, auth, cat):
 
 # --- the expo hall -----------------------------------------------------------------
 
+
 @pytest.fixture
 def hall(cat):
-    start = datetime(2026, 8, 17, 1, 0, tzinfo=timezone.utc)  # 08.00 WIB
+    start = datetime(2026, 8, 17, 1, 0, tzinfo=UTC)  # 08.00 WIB
     row = expo.create_expo(None, "apik-banget", "Apik Banget Virtual Expo", start, start + timedelta(days=7))
     for key, booth in (("batik", "A1"), ("teh", "B2"), ("kriya", "C3"), ("suspended", "D4")):
         expo.add_exhibitor(None, row, stores.get_store(cat.slugs[key]), booth=booth)

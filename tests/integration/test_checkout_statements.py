@@ -21,10 +21,12 @@ then 15):
 
 The 201 answer is built from the rows in hand: nothing is read back.
 """
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import event
+
 from marketplace.accounts import tokens as api_tokens
 from marketplace.extensions import db
 from tests.buying_factories import SHIPPING, fill_cart, gen_listing
@@ -40,8 +42,9 @@ def shop(make_app):
     with app.app_context():
         shopper = gen_user("siti@test.id")
         store = gen_store()
-        fill_cart(shopper, (gen_listing(store=store, name="Kain Batik"), 2),
-                  (gen_listing(store=store, name="Teh Poci"), 1))
+        fill_cart(
+            shopper, (gen_listing(store=store, name="Kain Batik"), 2), (gen_listing(store=store, name="Teh Poci"), 1)
+        )
         token = api_tokens.issue_token(shopper)
         db.session.commit()
         db.session.remove()
@@ -70,16 +73,22 @@ def test_a_one_store_two_line_checkout_stays_within_budget(shop, key):
     app, token = shop
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
-    response, statements = statements_of(app, lambda: client.post(
-        "/api/v1/checkout", headers=headers, json={"payment_method": "cash_on_delivery", "shipping": SHIPPING}))
+    response, statements = statements_of(
+        app,
+        lambda: client.post(
+            "/api/v1/checkout", headers=headers, json={"payment_method": "cash_on_delivery", "shipping": SHIPPING}
+        ),
+    )
     assert response.status_code == 201, response.get_json()
     assert len(response.get_json()["orders"]) == 1
     assert len(statements) <= BUDGET + bool(key), "\n".join(s[:160] for s in statements)
     reads = [s for s in statements if s.startswith("SELECT")]
-    assert not [s for s in reads if " FROM orders" in s or " FROM order_lines" in s or " FROM payments" in s], \
+    assert not [s for s in reads if " FROM orders" in s or " FROM order_lines" in s or " FROM payments" in s], (
         "the answer is built from the rows in hand"
-    assert [s for s in reads if " FROM users" in s or " FROM stores" in s] == statements[:1], \
+    )
+    assert [s for s in reads if " FROM users" in s or " FROM stores" in s] == statements[:1], (
         "one read of users, the token's: the store owners come with the cart"
+    )
     assert not [s for s in reads if s.startswith("SELECT site_settings")], "the commission is read by the INSERT"
     assert [s.startswith("UPDATE variants") for s in statements[-2:]] == [True, True]  # one per variant, last
     assert sum(s.startswith("UPDATE variants") for s in statements) == 2

@@ -1,4 +1,5 @@
 """`flask demo load`: the demo of CONTRACT.md, idempotent, never in production."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,11 @@ from marketplace.stores import services as stores
 from marketplace.stores.models import Store
 
 DEMO_ROLES = {
-    "shopper@demo.test": "shopper", "seller@demo.test": "seller", "agency@demo.test": "agency",
-    "insurer@demo.test": "insurer", "admin@demo.test": "admin",
+    "shopper@demo.test": "shopper",
+    "seller@demo.test": "seller",
+    "agency@demo.test": "agency",
+    "insurer@demo.test": "insurer",
+    "admin@demo.test": "admin",
 }
 
 
@@ -54,8 +58,11 @@ def test_demo_load_opens_a_live_expo_with_stores_products_and_the_contract_accou
     assert all(s.nib and len(s.nib) == 13 and s.whatsapp.startswith("+62") and s.logo for s in approved)
     assert db.session.scalar(select(func.count()).select_from(Store).where(Store.status == "pending")) >= 1
 
-    selling = (select(Product).join(Store, Store.id == Product.store_id)
-               .where(Store.status == "approved", Product.status == "active"))
+    selling = (
+        select(Product)
+        .join(Store, Store.id == Product.store_id)
+        .where(Store.status == "approved", Product.status == "active")
+    )
     products = db.session.scalars(selling).all()
     assert len(products) >= 60
     assert all(p.category_id and p.price_min > 0 and p.unit and p.weight_grams for p in products)
@@ -69,8 +76,9 @@ def test_demo_load_opens_a_live_expo_with_stores_products_and_the_contract_accou
 
     expo = expo_services.get_expo("apik-banget-virtual-expo")
     assert expo_services.expo_state(expo) == "live"
-    booths = db.session.execute(select(Exhibitor.store_id, Exhibitor.booth, Exhibitor.zone)
-                                .where(Exhibitor.expo_id == expo.id)).all()
+    booths = db.session.execute(
+        select(Exhibitor.store_id, Exhibitor.booth, Exhibitor.zone).where(Exhibitor.expo_id == expo.id)
+    ).all()
     assert {row.store_id for row in booths} == {s.id for s in approved}
     assert all(row.booth and row.zone for row in booths)
     assert len(expo_services.featured_store_ids()) == 6

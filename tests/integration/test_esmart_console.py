@@ -1,4 +1,5 @@
 """The agency's E-Smart console, the JSON API, the CLI and the seller's sync status."""
+
 from __future__ import annotations
 
 import time
@@ -16,7 +17,12 @@ from plugins.esmart_sync.models import EsmartRun
 from tests.conftest import ApiClient
 from tests.factories import PASSWORD, gen_store, gen_user
 from tests.integration.esmart_support import (  # noqa: F401  (fixtures)
-    DATA, esmart_app, fake, files_app, sample_copy, sleeps,
+    DATA,
+    esmart_app,
+    fake,
+    files_app,
+    sample_copy,
+    sleeps,
 )
 
 
@@ -112,10 +118,14 @@ def test_api_lists_runs_with_counts_and_row_errors(files_app, tmp_path):
     assert messy["source"] == "file:esmart_messy.csv" and messy["status"] == "succeeded"
     assert messy["counts"]["stores_created"] == 3 and messy["counts"]["errors"] == 6
     assert messy["error_count"] == len(messy["errors"]) == 11
-    assert {"kind": "error", "row": 6, "record_id": "ESP-005021", "field": "harga",
-            "reason": "Harga harus bilangan bulat rupiah lebih dari 0."} in messy["errors"]
-    one = api.get(f"/esmart/runs/{messy['id']}?per_page=5&page=3",
-                  token=api.token("agency@disnakerin.test")).get_json()
+    assert {
+        "kind": "error",
+        "row": 6,
+        "record_id": "ESP-005021",
+        "field": "harga",
+        "reason": "Harga harus bilangan bulat rupiah lebih dari 0.",
+    } in messy["errors"]
+    one = api.get(f"/esmart/runs/{messy['id']}?per_page=5&page=3", token=api.token("agency@disnakerin.test")).get_json()
     assert len(one["errors"]) == 1 and one["error_count"] == 11
 
 
@@ -150,9 +160,13 @@ def test_api_pull_takes_an_upload_or_the_configured_server(esmart_app, fake, tmp
     gen_user("agency@disnakerin.test", role="agency")
     token = api.token("agency@disnakerin.test")
     with open(DATA / "esmart_sample.csv", "rb") as handle:
-        response = api.post("/esmart/pull", json=None, token=token,
-                            data={"file": (handle, "peserta.csv"), "dry_run": "true"},
-                            content_type="multipart/form-data")
+        response = api.post(
+            "/esmart/pull",
+            json=None,
+            token=token,
+            data={"file": (handle, "peserta.csv"), "dry_run": "true"},
+            content_type="multipart/form-data",
+        )
     assert response.status_code == 201
     assert response.get_json()["dry_run"] is True and response.get_json()["counts"]["stores_created"] == 6
     response = api.post("/esmart/pull", json={"dry_run": False}, token=token)
@@ -208,8 +222,10 @@ def test_a_seller_sees_when_the_store_was_last_synced(files_app, tmp_path):
     assert "ESM-3376-000123" in html and "Sinkron terakhir" in html
     other = gen_store(name="Toko Lain")
     with files_app.test_request_context("/seller/"):
-        assert render_template_string('{% include "esmart/_store_sync_status.html" ignore missing %}',
-                                      store=other).strip() == ""
+        assert (
+            render_template_string('{% include "esmart/_store_sync_status.html" ignore missing %}', store=other).strip()
+            == ""
+        )
 
 
 def test_the_agency_menu_links_to_the_console(files_app):
@@ -217,8 +233,9 @@ def test_the_agency_menu_links_to_the_console(files_app):
     plugin = plugin_api.manager(files_app).get_plugin("esmart_sync")
     with files_app.test_request_context("/"):
         assert plugin.nav_items(user=agency) == [{"url": "/agency/esmart", "label": "E-Smart IKM"}]
-        assert {"url": "/agency/esmart", "label": "E-Smart IKM"} in plugin_api.gather("nav_items", loud=False,
-                                                                                      user=agency)
+        assert {"url": "/agency/esmart", "label": "E-Smart IKM"} in plugin_api.gather(
+            "nav_items", loud=False, user=agency
+        )
         assert plugin.nav_items(user=seller) == []
 
 
@@ -229,16 +246,22 @@ def test_with_the_plugin_off_the_core_has_no_esmart_pages(app, client):
 
 
 def test_a_saved_product_is_pushed_in_the_background_by_default(make_app, fake, sleeps):
-    app = make_app(plugins="esmart_sync", ESMART_BASE_URL=fake.url, ESMART_API_KEY=fake.api_key,
-                   ESMART_SLEEP=sleeps, BASE_URL="https://pasar.test")
+    app = make_app(
+        plugins="esmart_sync",
+        ESMART_BASE_URL=fake.url,
+        ESMART_API_KEY=fake.api_key,
+        ESMART_SLEEP=sleeps,
+        BASE_URL="https://pasar.test",
+    )
     with app.app_context():
         importer.pull_http()
         product = db.session.scalar(select(Product).where(Product.name == "Wajan besi cor 24 cm"))
         product.name = "Wajan besi cor 26 cm"
         plugin_api.notify("product_saved", product=product, created=False)
         db.session.commit()
-        finished = select(func.count()).select_from(EsmartRun).where(EsmartRun.kind == "push",
-                                                                      EsmartRun.status == "succeeded")
+        finished = (
+            select(func.count()).select_from(EsmartRun).where(EsmartRun.kind == "push", EsmartRun.status == "succeeded")
+        )
         deadline = time.monotonic() + 10
         while not db.session.scalar(finished) and time.monotonic() < deadline:
             db.session.rollback()

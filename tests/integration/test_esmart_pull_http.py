@@ -1,4 +1,5 @@
 """Pulling from the E-Smart server over HTTP (the fake in tests/fakes)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,7 +15,14 @@ from marketplace.stores.models import Store
 from plugins.esmart_sync import importer
 from plugins.esmart_sync.models import EsmartRun
 from tests.integration.esmart_support import (  # noqa: F401  (fixtures)
-    catalogue, counts, esmart_app, expected_catalogue, fake, files_app, sample_records, sleeps,
+    catalogue,
+    counts,
+    esmart_app,
+    expected_catalogue,
+    fake,
+    files_app,
+    sample_records,
+    sleeps,
 )
 
 
@@ -45,9 +53,13 @@ def test_the_next_pull_asks_only_for_what_changed_since_the_last_successful_one(
     assert since.endswith("+07:00")  # asked in the directory's own time zone
     assert second.updated_since == first.started_at
     assert counts(second, "stores_updated", "stores_unchanged", "products_unchanged") == {
-        "stores_updated": 1, "stores_unchanged": 0, "products_unchanged": 2}
+        "stores_updated": 1,
+        "stores_unchanged": 0,
+        "products_unchanged": 2,
+    }
     assert db.session.scalar(select(Store.address).where(Store.nib == "9120002345678")).startswith(
-        "Jl. Kol. Sudiarto No. 47")
+        "Jl. Kol. Sudiarto No. 47"
+    )
 
 
 def test_a_503_is_retried_with_backoff_then_succeeds(esmart_app, fake, sleeps):
@@ -87,7 +99,7 @@ def test_a_wrong_api_key_fails_the_run_with_a_clear_message_and_writes_nothing(e
     assert run.status == "failed"
     assert "ESMART_API_KEY" in run.message and "401" in run.message
     assert db.session.scalar(select(func.count()).select_from(Store)) == 0
-    assert run.counts == {name: 0 for name in run.counts}
+    assert run.counts == dict.fromkeys(run.counts, 0)
 
 
 def test_a_run_interrupted_half_way_converges_when_run_again(esmart_app, fake, sleeps):
@@ -101,7 +113,11 @@ def test_a_run_interrupted_half_way_converges_when_run_again(esmart_app, fake, s
     assert rerun.status == "succeeded"
     assert rerun.updated_since is None  # a failed run does not move the cursor
     assert counts(rerun, "stores_created", "stores_unchanged", "products_created", "products_unchanged") == {
-        "stores_created": 2, "stores_unchanged": 4, "products_created": 1, "products_unchanged": 9}
+        "stores_created": 2,
+        "stores_unchanged": 4,
+        "products_created": 1,
+        "products_unchanged": 9,
+    }
     assert catalogue() == expected_catalogue(sample_records())
 
 
@@ -135,8 +151,11 @@ def test_a_second_pull_is_refused_while_one_runs_and_a_silent_one_is_marked_inte
 
 def test_photos_on_the_directory_host_are_fetched_even_on_a_private_network(make_app, fake, sleeps):
     records = sample_records()
-    fake.touch(records[0]["id"], records[0]["updated_at"],
-               produk=[{**records[0]["produk"][0], "foto": [fake.url + "/foto/batik.jpg"]}])
+    fake.touch(
+        records[0]["id"],
+        records[0]["updated_at"],
+        produk=[{**records[0]["produk"][0], "foto": [fake.url + "/foto/batik.jpg"]}],
+    )
     app = make_app(plugins="esmart_sync", ESMART_BASE_URL=fake.url, ESMART_API_KEY=fake.api_key, ESMART_SLEEP=sleeps)
     with app.app_context():
         run = importer.pull_http()

@@ -1,4 +1,5 @@
 """Pushing the marketplace's products to the E-Smart directory."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,11 @@ from plugins.esmart_sync import importer, pusher
 from plugins.esmart_sync.models import EsmartProductLink, EsmartRun
 from tests.factories import gen_product, gen_store
 from tests.integration.esmart_support import (  # noqa: F401  (fixtures)
-    counts, esmart_app, fake, files_app, sleeps,
+    counts,
+    esmart_app,
+    fake,
+    files_app,
+    sleeps,
 )
 
 PUSH_COUNTS = ("products_created", "products_updated", "products_unchanged", "products_skipped")
@@ -32,13 +37,25 @@ def test_a_new_product_is_sent_to_its_ikm_and_the_returned_id_is_kept(batik, fak
     gen_product(gen_store(name="Toko Tanpa E-Smart"), name="Tidak dikirim")  # its store is not in the directory
     run = pusher.push()
     assert run.status == "succeeded"
-    assert counts(run, *PUSH_COUNTS) == {"products_created": 1, "products_updated": 0,
-                                         "products_unchanged": 10, "products_skipped": 0}
+    assert counts(run, *PUSH_COUNTS) == {
+        "products_created": 1,
+        "products_updated": 0,
+        "products_unchanged": 10,
+        "products_skipped": 0,
+    }
     ((method, ikm_id, payload),) = fake.pushed
     assert (method, ikm_id) == ("POST", "ESM-3376-000123")
-    assert payload == {"nama": "Taplak meja batik", "deskripsi": "Batik tulis khas Tegal.", "kategori": "fesyen",
-                       "harga": 90000, "stok": 6, "satuan": None, "berat_gram": None, "foto": [],
-                       "url": f"https://pasar.test/products/{product.id}"}
+    assert payload == {
+        "nama": "Taplak meja batik",
+        "deskripsi": "Batik tulis khas Tegal.",
+        "kategori": "fesyen",
+        "harga": 90000,
+        "stok": 6,
+        "satuan": None,
+        "berat_gram": None,
+        "foto": [],
+        "url": f"https://pasar.test/products/{product.id}",
+    }
     link = db.session.scalar(select(EsmartProductLink).where(EsmartProductLink.product_id == product.id))
     assert link.esmart_product_id.startswith("ESP-NEW-") and link.pushed_at is not None
 
@@ -48,8 +65,12 @@ def test_an_unchanged_product_is_never_sent_again(batik, fake):
     pusher.push()
     calls = len(fake.calls)
     run = pusher.push()
-    assert counts(run, *PUSH_COUNTS) == {"products_created": 0, "products_updated": 0,
-                                         "products_unchanged": 11, "products_skipped": 0}
+    assert counts(run, *PUSH_COUNTS) == {
+        "products_created": 0,
+        "products_updated": 0,
+        "products_unchanged": 11,
+        "products_skipped": 0,
+    }
     assert len(fake.calls) == calls
 
 
@@ -72,7 +93,11 @@ def test_what_was_pushed_comes_back_unchanged_on_the_next_pull(batik, fake):
     fake.touch("ESM-3376-000123", "2030-01-01T00:00:00+07:00")  # the directory's copy changed by the push
     run = importer.pull_http()
     assert counts(run, "products_created", "products_updated", "conflicts", "photos_added") == {
-        "products_created": 0, "products_updated": 0, "conflicts": 0, "photos_added": 0}
+        "products_created": 0,
+        "products_updated": 0,
+        "conflicts": 0,
+        "photos_added": 0,
+    }
     assert run.counts["products_unchanged"] == 4
 
 
@@ -95,9 +120,16 @@ def test_a_product_the_directory_refuses_is_a_row_error_and_the_rest_goes(batik,
     run = pusher.push()
     assert run.status == "succeeded"
     assert counts(run, "products_created", "products_skipped", "errors") == {
-        "products_created": 1, "products_skipped": 1, "errors": 1}
-    assert db.session.scalar(select(func.count()).select_from(EsmartProductLink)
-                             .where(EsmartProductLink.product_id == first.id)) == 0
+        "products_created": 1,
+        "products_skipped": 1,
+        "errors": 1,
+    }
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(EsmartProductLink).where(EsmartProductLink.product_id == first.id)
+        )
+        == 0
+    )
     assert pusher.push().counts["products_created"] == 1  # sent on the next push
 
 

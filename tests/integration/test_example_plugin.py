@@ -4,6 +4,7 @@ It is found only through its ``apik_market.plugins`` entry point, as ``pip insta
 ./examples/apik-plugin-booth`` (in requirements-dev.txt, so ``make test`` does it) installs it.
 Outside CI a venv without it skips these tests, saying so; in CI (CI=true) its absence fails them.
 """
+
 from __future__ import annotations
 
 import os
@@ -88,7 +89,8 @@ def test_its_api_path_answers_and_is_in_openapi_json_only_while_it_is_enabled(bo
     operation = spec["paths"]["/api/v1/booth-pay"]["get"]
     assert operation["x-provided-by"] == NAME
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/BoothPayInfo"}
+        "$ref": "#/components/schemas/BoothPayInfo"
+    }
     assert NAME in spec["components"]["schemas"]["CheckoutInput"]["properties"]["payment_method"]["examples"]
     without = make_app(plugins="cash_on_delivery").test_client()
     assert without.get("/api/v1/booth-pay").status_code == 404

@@ -1,4 +1,5 @@
 """/healthz: 200 when the database answers and its migrations are the code's head; 503 saying what is wrong."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ def test_healthy_when_the_database_answers_and_is_migrated(client):
 
 
 def test_migrations_behind_the_code_answer_503(app, client):
-    head, = migration_heads(app.extensions["migrate"].directory)
+    (head,) = migration_heads(app.extensions["migrate"].directory)
     with alembic_version("0001"):
         response = client.get("/healthz")
     assert response.status_code == 503
@@ -61,13 +62,18 @@ def test_no_alembic_table_at_all_answers_503_not_500(make_app, tmp_path):
     app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite'}")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": "up", "migrations": "missing",
-                                   "database_revision": [], "code_revision": list(
-                                       migration_heads(app.extensions["migrate"].directory))}
+    assert response.get_json() == {
+        "status": "unavailable",
+        "database": "up",
+        "migrations": "missing",
+        "database_revision": [],
+        "code_revision": list(migration_heads(app.extensions["migrate"].directory)),
+    }
 
 
-@pytest.mark.parametrize("url", ["sqlite:////nonexistent-apik-dir/x.sqlite",
-                                 "postgresql://postgres@127.0.0.1:1/nothing_listens_here"])
+@pytest.mark.parametrize(
+    "url", ["sqlite:////nonexistent-apik-dir/x.sqlite", "postgresql://postgres@127.0.0.1:1/nothing_listens_here"]
+)
 def test_an_unreachable_database_answers_503_not_500(make_app, url):
     response = make_app(DATABASE_URL=url).test_client().get("/healthz")
     assert response.status_code == 503

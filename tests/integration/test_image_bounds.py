@@ -2,6 +2,7 @@
 decode would blow up memory (read from its header, before any pixel is decoded), quickly and with
 a clear message on the field; the worst image still accepted costs a bounded, measured peak, and
 parallel uploads queue for the process's decode slot instead of each taking that peak."""
+
 from __future__ import annotations
 
 import html
@@ -24,8 +25,10 @@ from tests.image_memory import bomb, encode, gradient, measure, measure_parallel
 from tests.insurance_support import PLUGINS, bearer, cast, token  # noqa: F401
 
 PEAK_BOUND_MB = 120
-BOMB_MESSAGE = ("Foto terlalu besar: 6300 × 6300 piksel. Foto PNG paling banyak 16 megapiksel; "
-                "perkecil fotonya atau kirim sebagai JPEG.")
+BOMB_MESSAGE = (
+    "Foto terlalu besar: 6300 × 6300 piksel. Foto PNG paling banyak 16 megapiksel; "
+    "perkecil fotonya atau kirim sebagai JPEG."
+)
 
 
 @pytest.fixture
@@ -48,7 +51,7 @@ def signed_in(app, email):
 
 
 @pytest.fixture
-def world(ins_app, cast):  # noqa: F811 - the fixture of tests.insurance_support
+def world(ins_app, cast):
     """A seller with a product and an insured store, an agency officer with an expo, and a shopper
     whose bank transfer waits for its proof."""
     product = gen_product(cast.store_a)
@@ -58,8 +61,9 @@ def world(ins_app, cast):  # noqa: F811 - the fixture of tests.insurance_support
     fill_cart(shopper, (variant, 1))
     db.session.commit()
     api = ApiClient(ins_app.test_client())
-    paid = api.post("/checkout", {"payment_method": "bank_transfer", "shipping": SHIPPING},
-                    token=api.token("siti@test.id"))
+    paid = api.post(
+        "/checkout", {"payment_method": "bank_transfer", "shipping": SHIPPING}, token=api.token("siti@test.id")
+    )
     assert paid.status_code == 201, paid.get_data(as_text=True)
     return SimpleNamespace(app=ins_app, cast=cast, product=product, expo=expo, payment=paid.get_json()["payment"])
 
@@ -70,35 +74,49 @@ def _page(app, email, url, field, upload, **extra):
 
 def _api(app, email, url, field, upload, **extra):
     client = app.test_client()
-    return client.post(url, data={field: upload, **extra}, content_type="multipart/form-data",
-                       headers=bearer(token(client, email)))
+    return client.post(
+        url, data={field: upload, **extra}, content_type="multipart/form-data", headers=bearer(token(client, email))
+    )
 
 
 def _claim_fields(w):
-    return {"policy": w.cast.policy_a.number, "incident_date": w.cast.policy_a.starts_on.isoformat(),
-            "cause": "ledakan", "description": "Tabung gas meledak dan merusak etalase dagangan.",
-            "amount": "2000000"}
+    return {
+        "policy": w.cast.policy_a.number,
+        "incident_date": w.cast.policy_a.starts_on.isoformat(),
+        "cause": "ledakan",
+        "description": "Tabung gas meledak dan merusak etalase dagangan.",
+        "amount": "2000000",
+    }
 
 
 ENTRY_POINTS = {
     "product photo page": lambda w, up: _page(
-        w.app, "sari@test.id", f"/seller/stores/{w.cast.store_a.slug}/products/{w.product.id}/photos", "photo", up),
+        w.app, "sari@test.id", f"/seller/stores/{w.cast.store_a.slug}/products/{w.product.id}/photos", "photo", up
+    ),
     "product photo API": lambda w, up: _api(
-        w.app, "sari@test.id", f"/api/v1/products/{w.product.id}/images", "photo", up),
+        w.app, "sari@test.id", f"/api/v1/products/{w.product.id}/images", "photo", up
+    ),
     "store logo page": lambda w, up: _page(
-        w.app, "sari@test.id", f"/seller/stores/{w.cast.store_a.slug}/settings/logo", "logo", up),
+        w.app, "sari@test.id", f"/seller/stores/{w.cast.store_a.slug}/settings/logo", "logo", up
+    ),
     "expo banner page": lambda w, up: _page(
-        w.app, "petugas@disnakerin.test", f"/agency/expos/{w.expo.slug}/banner", "banner", up),
-    "transfer proof page": lambda w, up: _page(
-        w.app, "siti@test.id", f"/bank-transfer/{w.payment['id']}", "proof", up),
+        w.app, "petugas@disnakerin.test", f"/agency/expos/{w.expo.slug}/banner", "banner", up
+    ),
+    "transfer proof page": lambda w, up: _page(w.app, "siti@test.id", f"/bank-transfer/{w.payment['id']}", "proof", up),
     "claim photos page": lambda w, up: _page(
-        w.app, "sari@test.id", f"/insurance/claims/{w.cast.claim_a.id}/photos", "photos", up),
+        w.app, "sari@test.id", f"/insurance/claims/{w.cast.claim_a.id}/photos", "photos", up
+    ),
     "claim form page": lambda w, up: _page(
-        w.app, "sari@test.id", f"/seller/insurance/policies/{w.cast.policy_a.id}/claim", "photos", up,
-        **{k: v for k, v in _claim_fields(w).items() if k != "policy"}),
+        w.app,
+        "sari@test.id",
+        f"/seller/insurance/policies/{w.cast.policy_a.id}/claim",
+        "photos",
+        up,
+        **{k: v for k, v in _claim_fields(w).items() if k != "policy"},
+    ),
     "claim API": lambda w, up: _api(
-        w.app, "sari@test.id", "/api/v1/insurance/claims", "photos", up,
-        **{**_claim_fields(w), "cause": "petir"}),
+        w.app, "sari@test.id", "/api/v1/insurance/claims", "photos", up, **{**_claim_fields(w), "cause": "petir"}
+    ),
 }
 FIELDS = {"product photo API": "photo", "claim API": "photos"}
 
@@ -141,6 +159,7 @@ def test_a_real_photo_still_goes_through_every_upload_entry_point(world, entry):
 
 # --- what the header decides -------------------------------------------------------------------
 
+
 def _save(data: bytes):
     return media.save_image(BytesIO(data), "products")
 
@@ -155,19 +174,30 @@ def _webp_header(width: int, height: int) -> bytes:
     """A WebP whose VP8X header announces a canvas of width x height (libwebp would allocate it)."""
     small = encode(Image.new("RGB", (16, 16)), "WEBP", lossless=True)
     vp8l = small[12:]
-    chunk = b"VP8X" + (10).to_bytes(4, "little") + bytes([0, 0, 0, 0]) \
-        + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    chunk = (
+        b"VP8X"
+        + (10).to_bytes(4, "little")
+        + bytes([0, 0, 0, 0])
+        + (width - 1).to_bytes(3, "little")
+        + (height - 1).to_bytes(3, "little")
+    )
     body = b"WEBP" + chunk + vp8l
     return b"RIFF" + len(body).to_bytes(4, "little") + body
 
 
 TOO_COSTLY = [
     ("a WebP canvas of 16383 x 16383", _webp_header(16383, 16383), "16383 × 16383 piksel. Foto WEBP paling banyak 6"),
-    ("a PNG of 4001 x 4001", encode(Image.new("1", (4001, 4001)), "PNG"),
-     "4001 × 4001 piksel. Foto PNG paling banyak 16"),
+    (
+        "a PNG of 4001 x 4001",
+        encode(Image.new("1", (4001, 4001)), "PNG"),
+        "4001 × 4001 piksel. Foto PNG paling banyak 16",
+    ),
     ("a JPEG of 10000 x 5001", encode(Image.new("L", (10000, 5001)), "JPEG"), "Foto JPEG paling banyak 50"),
-    ("a progressive JPEG of 5000 x 5000", encode(Image.new("RGB", (5000, 5000)), "JPEG", progressive=True),
-     "Foto JPEG progresif ini terlalu besar (5000 × 5000 piksel)"),
+    (
+        "a progressive JPEG of 5000 x 5000",
+        encode(Image.new("RGB", (5000, 5000)), "JPEG", progressive=True),
+        "Foto JPEG progresif ini terlalu besar (5000 × 5000 piksel)",
+    ),
     ("a 16-bit greyscale PNG", encode(Image.new("I;16", (100, 100)), "PNG"), "16-bit"),
 ]
 
@@ -192,8 +222,9 @@ def _many_segments(count: int) -> bytes:
     return data[:2] + b"\xff\xfe\x00\x02" * count + data[2:]
 
 
-@pytest.mark.parametrize("data", [_many_scans(1000), _many_segments(2_000_000)],
-                         ids=["1,000 scans", "2,000,000 empty comments"])
+@pytest.mark.parametrize(
+    "data", [_many_scans(1000), _many_segments(2_000_000)], ids=["1,000 scans", "2,000,000 empty comments"]
+)
 def test_a_jpeg_made_of_endless_scans_or_segments_is_refused_at_once(app, data, pillow_decodes):
     with app.test_request_context():
         assert _refusal(data) == "Berkas ini bukan gambar yang bisa dibuka."
@@ -211,6 +242,7 @@ def test_pillow_itself_refuses_beyond_the_largest_limit_in_every_process(app):
 
 
 # --- what is decoded, and how -------------------------------------------------------------------
+
 
 def test_a_50_megapixel_phone_photo_is_decoded_scaled_down_and_stored_at_1600(app):
     with app.test_request_context():
@@ -260,8 +292,15 @@ def test_a_transparent_palette_png_keeps_its_transparency(app):
 
 # --- what the worst accepted image costs ---------------------------------------------------------
 
-WORST = ["JPEG baseline 50 MP", "JPEG progressive CMYK", "JPEG progressive 4:2:0", "PNG RGBA 16 MP",
-         "PNG RGBA 3199 a side", "PNG animated 16 MP", "WebP animated 6 MP"]
+WORST = [
+    "JPEG baseline 50 MP",
+    "JPEG progressive CMYK",
+    "JPEG progressive 4:2:0",
+    "PNG RGBA 16 MP",
+    "PNG RGBA 3199 a side",
+    "PNG animated 16 MP",
+    "WebP animated 6 MP",
+]
 
 
 @pytest.fixture(scope="module")

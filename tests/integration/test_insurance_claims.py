@@ -1,5 +1,6 @@
 """Claims: validation (each bad input a clear error, nothing written), the
 insurer's decisions, audit rows and e-mails, deadlines."""
+
 from __future__ import annotations
 
 import json
@@ -33,14 +34,20 @@ def claim_count() -> int:
 
 
 def body(cast, **overrides) -> dict:
-    return {"policy": cast.policy_a.number, "incident_date": cast.policy_a.starts_on.isoformat(),
-            "cause": "ledakan", "description": "Tabung gas meledak dan merusak etalase dagangan.",
-            "amount": 2_000_000, **overrides}
+    return {
+        "policy": cast.policy_a.number,
+        "incident_date": cast.policy_a.starts_on.isoformat(),
+        "cause": "ledakan",
+        "description": "Tabung gas meledak dan merusak etalase dagangan.",
+        "amount": 2_000_000,
+        **overrides,
+    }
 
 
 def post_claim(client, cast, role="seller_a", **overrides):
-    return client.post("/api/v1/insurance/claims", json=body(cast, **overrides),
-                       headers=bearer(token(client, cast.email(role))))
+    return client.post(
+        "/api/v1/insurance/claims", json=body(cast, **overrides), headers=bearer(token(client, cast.email(role)))
+    )
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -60,8 +67,9 @@ BAD = [
 
 
 @pytest.mark.parametrize("case,overrides,field", BAD, ids=[b[0] for b in BAD])
-def test_a_bad_claim_is_refused_with_a_clear_error_and_nothing_is_written(ins_client, cast, sent, case, overrides,
-                                                                          field):
+def test_a_bad_claim_is_refused_with_a_clear_error_and_nothing_is_written(
+    ins_client, cast, sent, case, overrides, field
+):
     before, mails = claim_count(), len(sent)
     response = post_claim(ins_client, cast, **overrides)
     assert response.status_code == 422
@@ -101,20 +109,33 @@ def test_a_second_open_claim_for_the_same_incident_is_a_conflict(ins_client, cas
 def test_after_a_rejection_the_incident_may_be_claimed_again(ins_app, cast):
     claims.decide(cast.users["jasindo"], cast.claim_a.id, "reject", "Foto kurang jelas.")
     db.session.commit()
-    again = claims.file_policy_claim(cast.users["seller_a"], cast.policy_a.id, {
-        "incident_date": cast.claim_a.incident_date.isoformat(), "cause": "kebakaran",
-        "description": "Pengajuan ulang dengan foto yang jelas.", "amount": 1_500_000})
+    again = claims.file_policy_claim(
+        cast.users["seller_a"],
+        cast.policy_a.id,
+        {
+            "incident_date": cast.claim_a.incident_date.isoformat(),
+            "cause": "kebakaran",
+            "description": "Pengajuan ulang dengan foto yang jelas.",
+            "amount": 1_500_000,
+        },
+    )
     assert again.status == "filed"
 
 
 def test_a_non_image_evidence_file_is_refused_and_nothing_is_written(ins_client, cast, ins_app):
     login(ins_client, cast.email("seller_a"))
     before = claim_count()
-    response = ins_client.post(f"/seller/insurance/policies/{cast.policy_a.id}/claim", data={
-        "incident_date": cast.policy_a.starts_on.isoformat(), "cause": "asap",
-        "description": "Asap dari kebakaran tetangga merusak kain.", "amount": "750000",
-        "photos": [(image_bytes(), "a.jpg"), (Path(__file__).open("rb"), "bukti.jpg")]},
-        content_type="multipart/form-data")
+    response = ins_client.post(
+        f"/seller/insurance/policies/{cast.policy_a.id}/claim",
+        data={
+            "incident_date": cast.policy_a.starts_on.isoformat(),
+            "cause": "asap",
+            "description": "Asap dari kebakaran tetangga merusak kain.",
+            "amount": "750000",
+            "photos": [(image_bytes(), "a.jpg"), (Path(__file__).open("rb"), "bukti.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert "bukan gambar" in response.get_data(as_text=True)
     assert claim_count() == before
@@ -125,9 +146,15 @@ def test_a_non_image_evidence_file_is_refused_and_nothing_is_written(ins_client,
 
 def test_the_claim_form_keeps_input_and_shows_errors_next_to_fields(ins_client, cast):
     login(ins_client, cast.email("seller_a"))
-    response = ins_client.post(f"/seller/insurance/policies/{cast.policy_a.id}/claim", data={
-        "incident_date": cast.policy_a.starts_on.isoformat(), "cause": "pencurian",
-        "description": "Maling masuk malam hari membawa kain.", "amount": "99999999"})
+    response = ins_client.post(
+        f"/seller/insurance/policies/{cast.policy_a.id}/claim",
+        data={
+            "incident_date": cast.policy_a.starts_on.isoformat(),
+            "cause": "pencurian",
+            "description": "Maling masuk malam hari membawa kain.",
+            "amount": "99999999",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "tidak dijamin" in html and "melebihi nilai pertanggungan" in html
@@ -136,10 +163,17 @@ def test_the_claim_form_keeps_input_and_shows_errors_next_to_fields(ins_client, 
 
 def test_a_claim_with_photos_has_complete_documents_and_a_visible_deadline(ins_client, cast):
     login(ins_client, cast.email("seller_a"))
-    response = ins_client.post(f"/seller/insurance/policies/{cast.policy_a.id}/claim", data={
-        "incident_date": cast.policy_a.starts_on.isoformat(), "cause": "asap",
-        "description": "Asap dari kebakaran tetangga merusak kain.", "amount": "750000",
-        "photos": [(image_bytes(), "a.jpg"), (image_bytes("PNG"), "b.png")]}, content_type="multipart/form-data")
+    response = ins_client.post(
+        f"/seller/insurance/policies/{cast.policy_a.id}/claim",
+        data={
+            "incident_date": cast.policy_a.starts_on.isoformat(),
+            "cause": "asap",
+            "description": "Asap dari kebakaran tetangga merusak kain.",
+            "amount": "750000",
+            "photos": [(image_bytes(), "a.jpg"), (image_bytes("PNG"), "b.png")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.rollback()
     claim = db.session.scalars(select(Claim).order_by(Claim.id.desc())).first()
@@ -154,8 +188,11 @@ def test_a_claim_with_photos_has_complete_documents_and_a_visible_deadline(ins_c
 def test_a_claim_without_photos_waits_for_documents_then_they_complete_it(ins_client, cast):
     assert cast.claim_a.documents_complete_at is None
     login(ins_client, cast.email("seller_a"))
-    response = ins_client.post(f"/insurance/claims/{cast.claim_a.id}/photos",
-                               data={"photos": (image_bytes(), "a.jpg")}, content_type="multipart/form-data")
+    response = ins_client.post(
+        f"/insurance/claims/{cast.claim_a.id}/photos",
+        data={"photos": (image_bytes(), "a.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.rollback()
     assert db.session.get(Claim, cast.claim_a.id).documents_complete_at is not None
@@ -163,9 +200,11 @@ def test_a_claim_without_photos_waits_for_documents_then_they_complete_it(ins_cl
 
 # --- decisions -----------------------------------------------------------------------------------
 
+
 def decide(client, cast, claim_id, role="jasindo", **payload):
-    return client.post(f"/api/v1/insurance/claims/{claim_id}/decision", json=payload,
-                       headers=bearer(token(client, cast.email(role))))
+    return client.post(
+        f"/api/v1/insurance/claims/{claim_id}/decision", json=payload, headers=bearer(token(client, cast.email(role)))
+    )
 
 
 def test_the_insurer_approves_then_marks_paid_each_step_audited_and_mailed(ins_client, cast, sent):
@@ -175,9 +214,11 @@ def test_the_insurer_approves_then_marks_paid_each_step_audited_and_mailed(ins_c
     response = decide(ins_client, cast, cast.claim_a.id, decision="paid", note="Transfer BRI 0012")
     assert response.get_json()["status"] == "paid"
     db.session.rollback()
-    actions = db.session.scalars(select(AuditLog.action).where(AuditLog.object_type == "insurance_claim",
-                                                               AuditLog.object_id == str(cast.claim_a.id))
-                                 .order_by(AuditLog.id)).all()
+    actions = db.session.scalars(
+        select(AuditLog.action)
+        .where(AuditLog.object_type == "insurance_claim", AuditLog.object_id == str(cast.claim_a.id))
+        .order_by(AuditLog.id)
+    ).all()
     assert actions == ["insurance.claim_filed", "insurance.claim_approved", "insurance.claim_paid"]
     to_seller = [m for m in sent if m["To"] == cast.email("seller_a")]
     subjects = [m["Subject"] for m in to_seller]
@@ -185,9 +226,16 @@ def test_the_insurer_approves_then_marks_paid_each_step_audited_and_mailed(ins_c
 
 
 def test_a_claim_filed_is_mailed_to_its_insurer_only(ins_app, cast, sent):
-    claims.file_policy_claim(cast.users["seller_b"], cast.policy_b.id, {
-        "incident_date": cast.policy_b.starts_on.isoformat(), "cause": "asap",
-        "description": "Asap dari warung sebelah merusak gerobak.", "amount": 300_000})
+    claims.file_policy_claim(
+        cast.users["seller_b"],
+        cast.policy_b.id,
+        {
+            "incident_date": cast.policy_b.starts_on.isoformat(),
+            "cause": "asap",
+            "description": "Asap dari warung sebelah merusak gerobak.",
+            "amount": 300_000,
+        },
+    )
     db.session.commit()
     recipients = {m["To"] for m in sent}
     assert cast.email("askrindo") in recipients and cast.email("jasindo") not in recipients
@@ -201,12 +249,15 @@ def test_a_rejection_needs_a_reason(ins_client, cast):
     assert response.status_code == 200 and response.get_json()["note"] == "Bukan akibat kebakaran."
 
 
-@pytest.mark.parametrize("payload,status", [
-    ({"decision": "paid"}, 409),                       # not approved yet
-    ({"decision": "approve", "amount": 1_500_001}, 422),  # more than claimed
-    ({"decision": "approve", "amount": 0}, 422),
-    ({"decision": "maybe"}, 422),
-])
+@pytest.mark.parametrize(
+    "payload,status",
+    [
+        ({"decision": "paid"}, 409),  # not approved yet
+        ({"decision": "approve", "amount": 1_500_001}, 422),  # more than claimed
+        ({"decision": "approve", "amount": 0}, 422),
+        ({"decision": "maybe"}, 422),
+    ],
+)
 def test_decisions_out_of_order_or_out_of_bounds_are_refused(ins_client, cast, payload, status):
     assert decide(ins_client, cast, cast.claim_a.id, **payload).status_code == status
     db.session.rollback()
@@ -231,8 +282,11 @@ def test_the_seller_and_agency_see_the_status(ins_client, cast):
 
 def test_unit_clean_names_every_bad_field_at_once(ins_app, cast):
     with pytest.raises(ValidationError) as exc:
-        claims.file_policy_claim(cast.users["seller_a"], cast.policy_a.id, {
-            "incident_date": "2000-01-01", "cause": "tsunami", "description": "x", "amount": 0})
+        claims.file_policy_claim(
+            cast.users["seller_a"],
+            cast.policy_a.id,
+            {"incident_date": "2000-01-01", "cause": "tsunami", "description": "x", "amount": 0},
+        )
     assert set(exc.value.fields) == {"incident_date", "cause", "description", "amount"}
     audit = db.session.scalars(select(AuditLog.data).where(AuditLog.action == "insurance.claim_filed")).all()
     assert all(json.loads(a)["amount"] for a in audit)
@@ -240,10 +294,14 @@ def test_unit_clean_names_every_bad_field_at_once(ins_app, cast):
 
 # --- evidence photos are private ---------------------------------------------------------------
 
+
 def test_claim_photos_are_served_only_to_those_who_may_see_the_claim(ins_client, cast):
     login(ins_client, cast.email("seller_a"))
-    ins_client.post(f"/insurance/claims/{cast.claim_a.id}/photos",
-                    data={"photos": (image_bytes(), "a.jpg")}, content_type="multipart/form-data")
+    ins_client.post(
+        f"/insurance/claims/{cast.claim_a.id}/photos",
+        data={"photos": (image_bytes(), "a.jpg")},
+        content_type="multipart/form-data",
+    )
     db.session.rollback()
     photo = db.session.scalars(select(ClaimPhoto).where(ClaimPhoto.claim_id == cast.claim_a.id)).one()
     url = f"/insurance/claims/{cast.claim_a.id}/photos/{photo.id}"

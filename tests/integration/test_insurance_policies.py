@@ -1,6 +1,7 @@
 """Aid policies: grants to one store and to an expo's exhibitors (API, console,
 CLI), one active policy per store and product, periods, cancellation,
 products as editable data, the certificate, the demo data."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,16 +17,22 @@ from marketplace.extensions import db
 from plugins.insurance import policies, terms
 from plugins.insurance.models import Claim, Policy
 from tests.factories import gen_store
-from tests.insurance_support import (bearer, cast, gen_people, grant, ins_app, ins_client, login,  # noqa: F401
-                                     token)
+from tests.insurance_support import (
+    bearer,
+    gen_people,
+    grant,
+    login,
+    token,
+)
 
 
 @pytest.fixture
 def expo_with_exhibitors(ins_app):
     people = gen_people()
     agency = people["agency"]
-    expo = expos.create_expo(agency, "apik-banget", "Apik Banget Virtual Expo", now() - timedelta(days=1),
-                             now() + timedelta(days=5))
+    expo = expos.create_expo(
+        agency, "apik-banget", "Apik Banget Virtual Expo", now() - timedelta(days=1), now() + timedelta(days=5)
+    )
     stores = [gen_store(name=f"Peserta {i}", address=f"Jl. Pancasila {i}") for i in range(4)]
     for i, store in enumerate(stores):
         expos.add_exhibitor(agency, expo, store, booth=f"A{i + 1}")
@@ -42,13 +49,15 @@ def test_agency_grants_every_exhibitor_a_policy_once(ins_client, expo_with_exhib
     people, expo, stores = expo_with_exhibitors
     grant(people["agency"], stores[0], "warungku")  # already insured: skipped
     tok = token(ins_client, people["agency"].email)
-    response = ins_client.post("/api/v1/insurance/policies", json={"expo": expo.slug, "product": "warungku"},
-                               headers=bearer(tok))
+    response = ins_client.post(
+        "/api/v1/insurance/policies", json={"expo": expo.slug, "product": "warungku"}, headers=bearer(tok)
+    )
     assert response.status_code == 201
     assert response.get_json()["granted"] == 3 and response.get_json()["skipped"] == ["Peserta 0"]
     assert policy_count(expo_id=expo.id) == 3
-    again = ins_client.post("/api/v1/insurance/policies", json={"expo": expo.slug, "product": "warungku"},
-                            headers=bearer(tok))
+    again = ins_client.post(
+        "/api/v1/insurance/policies", json={"expo": expo.slug, "product": "warungku"}, headers=bearer(tok)
+    )
     assert again.get_json()["granted"] == 0 and policy_count() == 4
 
 
@@ -70,28 +79,40 @@ def test_cli_grant_prints_how_many_were_granted_and_skipped(ins_app, expo_with_e
 def test_console_grants_to_the_expos_exhibitors(ins_client, expo_with_exhibitors):
     people, expo, stores = expo_with_exhibitors
     login(ins_client, people["agency"].email)
-    response = ins_client.post("/agency/insurance/grant-expo", data={"expo": expo.slug, "product": "gerobakku"},
-                               follow_redirects=True)
+    response = ins_client.post(
+        "/agency/insurance/grant-expo", data={"expo": expo.slug, "product": "gerobakku"}, follow_redirects=True
+    )
     assert "4 polis diberikan" in response.get_data(as_text=True)
     assert policy_count(expo_id=expo.id) == 4
 
 
 def test_a_store_never_gets_two_active_policies_of_one_product(ins_client, cast):
     tok = token(ins_client, cast.email("agency"))
-    response = ins_client.post("/api/v1/insurance/policies", json={"store": cast.store_a.slug,
-                                                                    "product": "warungku"}, headers=bearer(tok))
+    response = ins_client.post(
+        "/api/v1/insurance/policies", json={"store": cast.store_a.slug, "product": "warungku"}, headers=bearer(tok)
+    )
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "already_insured"
-    other = ins_client.post("/api/v1/insurance/policies", json={"store": cast.store_a.slug, "product": "kiosku"},
-                            headers=bearer(tok))
+    other = ins_client.post(
+        "/api/v1/insurance/policies", json={"store": cast.store_a.slug, "product": "kiosku"}, headers=bearer(tok)
+    )
     assert other.status_code == 201
 
 
 def test_the_database_refuses_a_second_active_policy_too(ins_app, cast):
     from sqlalchemy.exc import IntegrityError
 
-    row = Policy(number="X-1", store_id=cast.store_a.id, product_id=cast.policy_a.product_id,
-                 insurer_id=cast.policy_a.insurer_id, insured_kind="shop", sum_insured=1, premium=0,
-                 starts_on=cast.policy_a.starts_on, ends_on=cast.policy_a.ends_on, status="active")
+    row = Policy(
+        number="X-1",
+        store_id=cast.store_a.id,
+        product_id=cast.policy_a.product_id,
+        insurer_id=cast.policy_a.insurer_id,
+        insured_kind="shop",
+        sum_insured=1,
+        premium=0,
+        starts_on=cast.policy_a.starts_on,
+        ends_on=cast.policy_a.ends_on,
+        status="active",
+    )
     db.session.add(row)
     with pytest.raises(IntegrityError):
         db.session.flush()
@@ -131,21 +152,43 @@ def test_agency_cancels_a_policy_from_the_console(ins_client, cast):
 
 def test_agency_edits_a_products_terms_and_new_grants_use_them(ins_client, cast):
     login(ins_client, cast.email("agency"))
-    response = ins_client.post("/agency/insurance/products/kiosku", data={
-        "name": "Kiosku Plus", "object_kind": "kiosk", "coverage": "Kios dan isinya.",
-        "causes": ["kebakaran", "banjir"], "sum_insured": "8000000", "premium": "40000", "period_months": "6",
-        "active": "y"})
+    response = ins_client.post(
+        "/agency/insurance/products/kiosku",
+        data={
+            "name": "Kiosku Plus",
+            "object_kind": "kiosk",
+            "coverage": "Kios dan isinya.",
+            "causes": ["kebakaran", "banjir"],
+            "sum_insured": "8000000",
+            "premium": "40000",
+            "period_months": "6",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     db.session.rollback()
     product = terms.get_product("kiosku")
-    assert (product.name, product.sum_insured, product.period_months, product.cause_list) == \
-        ("Kiosku Plus", 8_000_000, 6, ["kebakaran", "banjir"])
+    assert (product.name, product.sum_insured, product.period_months, product.cause_list) == (
+        "Kiosku Plus",
+        8_000_000,
+        6,
+        ["kebakaran", "banjir"],
+    )
     policy = grant(cast.users["agency"], db.session.merge(cast.store_b), "kiosku")
     assert policy.sum_insured == 8_000_000
     assert db.session.get(Policy, cast.policy_a.id).sum_insured == 10_000_000  # earlier policies keep theirs
-    bad = ins_client.post("/agency/insurance/products/kiosku", data={
-        "name": "", "object_kind": "kiosk", "coverage": "", "causes": ["gunung_meletus"], "sum_insured": "0",
-        "premium": "-1", "period_months": "x"})
+    bad = ins_client.post(
+        "/agency/insurance/products/kiosku",
+        data={
+            "name": "",
+            "object_kind": "kiosk",
+            "coverage": "",
+            "causes": ["gunung_meletus"],
+            "sum_insured": "0",
+            "premium": "-1",
+            "period_months": "x",
+        },
+    )
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert "Pilih risiko yang dijamin" in html and "Nama wajib diisi" in html
@@ -176,8 +219,16 @@ def test_report_figures_count_policies_and_claims(ins_app, cast):
     figures = report_figures()
     assert figures["policies_total"] == 2
     assert {(r["product"], r["count"]) for r in figures["policies"]} == {("warungku", 1), ("gerobakku", 1)}
-    assert figures["claims"] == {"filed": 2, "amount_filed": 2_300_000, "approved": 1, "amount_approved": 1_000_000,
-                                 "paid": 1, "amount_paid": 1_000_000, "rejected": 0, "open": 1}
+    assert figures["claims"] == {
+        "filed": 2,
+        "amount_filed": 2_300_000,
+        "approved": 1,
+        "amount_approved": 1_000_000,
+        "paid": 1,
+        "amount_paid": 1_000_000,
+        "rejected": 0,
+        "open": 1,
+    }
     assert report_figures(date_from=policies.today() + timedelta(days=2))["policies_total"] == 0
 
 
@@ -232,8 +283,7 @@ def test_dashboard_and_report_partials_render(ins_app, cast):
 
     with ins_app.test_request_context("/"):
         panel = render_template_string('{% include "insurance/_store_policies.html" %}', store=cast.store_a)
-        report = render_template_string('{% include "insurance/_report_figures.html" %}',
-                                        insurance=report_figures())
+        report = render_template_string('{% include "insurance/_report_figures.html" %}', insurance=report_figures())
     assert cast.policy_a.number in panel and cast.policy_b.number not in panel
     assert "2 polis diberikan" in report and "Warungku" in report and "Gerobakku" in report
 

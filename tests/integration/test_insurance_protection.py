@@ -2,6 +2,7 @@
 the server, shown before paying, added to the payment, recorded per order,
 refunded with the order; claims by the shopper of a protected order; and
 checkout without the plugin."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,9 +38,9 @@ def protected_purchase(shopper, *lines, method="cash_on_delivery"):
 
 
 def test_premium_is_the_rate_of_the_goods_value_with_a_minimum(shop):
-    assert protection.premium_for(2_000_000) == 4_000   # 0,2 %
-    assert protection.premium_for(100_000) == 1_000     # the minimum
-    assert protection.premium_for(1_234_567) == 2_470   # rounded up to a rupiah
+    assert protection.premium_for(2_000_000) == 4_000  # 0,2 %
+    assert protection.premium_for(100_000) == 1_000  # the minimum
+    assert protection.premium_for(1_234_567) == 2_470  # rounded up to a rupiah
     assert protection.premium_for(0) == 0
 
 
@@ -67,8 +68,10 @@ def test_the_premium_is_added_to_each_order_and_to_the_payment_and_recorded(shop
     assert [o.total for o in orders] == [41_000, 1_503_000]
     assert result.payment.amount == 1_544_000
     recorded = db.session.scalars(select(OrderProtection).order_by(OrderProtection.premium)).all()
-    assert [(p.order_id, p.premium, p.rate_bps, p.goods_value) for p in recorded] == \
-        [(orders[0].id, 1_000, 20, 40_000), (orders[1].id, 3_000, 20, 1_500_000)]
+    assert [(p.order_id, p.premium, p.rate_bps, p.goods_value) for p in recorded] == [
+        (orders[0].id, 1_000, 20, 40_000),
+        (orders[1].id, 3_000, 20, 1_500_000),
+    ]
 
 
 def test_without_the_extra_nothing_is_added(shop):
@@ -104,8 +107,6 @@ def test_a_refunded_order_refunds_its_premium(shop):
     assert db.session.get(Payment, result.payment.id).refunded_amount == 1_002_000
 
 
-
-
 def shipped_protected_order(shopper):
     """A prepaid protected order, paid (so its premium is collected) and shipped."""
     result = protected_purchase(shopper, (gen_listing(price=300_000), 1), method="fake_transfer")
@@ -124,8 +125,13 @@ def test_the_shopper_of_a_protected_order_files_a_claim_the_same_way(shop):
     shopper = gen_shopper("siti@test.id")
     order = shipped_protected_order(shopper)
     tok = token(client, "siti@test.id")
-    body = {"order": order.number, "incident_date": to_jakarta(order.placed_at).date().isoformat(), "cause": "tidak_sampai",
-            "description": "Paket tidak pernah sampai walau resi menyatakan terkirim.", "amount": 300_000}
+    body = {
+        "order": order.number,
+        "incident_date": to_jakarta(order.placed_at).date().isoformat(),
+        "cause": "tidak_sampai",
+        "description": "Paket tidak pernah sampai walau resi menyatakan terkirim.",
+        "amount": 300_000,
+    }
     response = client.post("/api/v1/insurance/claims", json=body, headers=bearer(tok))
     assert response.status_code == 201, response.get_data(as_text=True)
     assert response.get_json()["order"] == order.number and response.get_json()["insurer"] == "jasindo"
@@ -149,16 +155,21 @@ def test_only_the_shopper_sees_its_protection_claims(shop):
     jasindo = gen_user("klaim@jasindo.test", role="insurer", insurer="jasindo")
     askrindo = gen_user("klaim@askrindo.test", role="insurer", insurer="askrindo")
     seller = gen_user("penjual@test.id", role="seller")
-    body = {"order": order.number, "incident_date": to_jakarta(order.placed_at).date().isoformat(), "cause": "barang_rusak",
-            "description": "Kemasan pecah dan isinya rusak.", "amount": 100_000}
+    body = {
+        "order": order.number,
+        "incident_date": to_jakarta(order.placed_at).date().isoformat(),
+        "cause": "barang_rusak",
+        "description": "Kemasan pecah dan isinya rusak.",
+        "amount": 100_000,
+    }
     other = token(client, "lain@test.id")
     assert client.post("/api/v1/insurance/claims", json=body, headers=bearer(other)).status_code == 404
     login(client, "lain@test.id")
     assert client.get(f"/orders/{order.number}/protection-claim").status_code == 404
-    claim_id = client.post("/api/v1/insurance/claims", json=body,
-                           headers=bearer(token(client, "siti@test.id"))).get_json()["id"]
-    expected = {"siti@test.id": 200, "lain@test.id": 404, jasindo.email: 200, askrindo.email: 404,
-                seller.email: 404}
+    claim_id = client.post(
+        "/api/v1/insurance/claims", json=body, headers=bearer(token(client, "siti@test.id"))
+    ).get_json()["id"]
+    expected = {"siti@test.id": 200, "lain@test.id": 404, jasindo.email: 200, askrindo.email: 404, seller.email: 404}
     for email, status in expected.items():
         response = client.get(f"/api/v1/insurance/claims/{claim_id}", headers=bearer(token(client, email)))
         assert response.status_code == status, email
@@ -169,14 +180,20 @@ def test_no_claim_on_an_order_not_yet_shipped_or_refunded(shop):
     client = app.test_client()
     shopper = gen_shopper("siti@test.id")
     result = protected_purchase(shopper, (gen_listing(price=300_000), 1))
-    body = {"order": result.orders[0].number, "incident_date": to_jakarta(result.orders[0].placed_at).date().isoformat(),
-            "cause": "barang_rusak", "description": "Kemasan pecah dan isinya rusak.", "amount": 100_000}
+    body = {
+        "order": result.orders[0].number,
+        "incident_date": to_jakarta(result.orders[0].placed_at).date().isoformat(),
+        "cause": "barang_rusak",
+        "description": "Kemasan pecah dan isinya rusak.",
+        "amount": 100_000,
+    }
     response = client.post("/api/v1/insurance/claims", json=body, headers=bearer(token(client, "siti@test.id")))
     assert response.status_code == 422 and "order" in response.get_json()["error"]["fields"]
     assert db.session.scalar(select(Claim.id)) is None
 
 
 # --- the plugin switched off -----------------------------------------------------------------------
+
 
 def test_without_the_plugin_checkout_works_and_every_insurance_page_is_gone(make_app):
     app = make_app(plugins="cash_on_delivery")
@@ -192,9 +209,17 @@ def test_without_the_plugin_checkout_works_and_every_insurance_page_is_gone(make
         login(client, "siti@test.id")
         html = client.get("/checkout").get_data(as_text=True)
         assert "Proteksi pesanan" not in html
-        for url in ("/seller/insurance", "/insurer/", "/agency/insurance", "/insurance/claims/1",
-                    "/insurance/protection", "/api/v1/insurance/products", "/api/v1/insurance/policies",
-                    "/seller/insurance/policies/1", f"/orders/{result.orders[0].number}/protection-claim"):
+        for url in (
+            "/seller/insurance",
+            "/insurer/",
+            "/agency/insurance",
+            "/insurance/claims/1",
+            "/insurance/protection",
+            "/api/v1/insurance/products",
+            "/api/v1/insurance/policies",
+            "/seller/insurance/policies/1",
+            f"/orders/{result.orders[0].number}/protection-claim",
+        ):
             assert client.get(url).status_code == 404, url
         tok = token(client, "siti@test.id")
         assert client.post("/api/v1/insurance/claims", json={}, headers=bearer(tok)).status_code == 404

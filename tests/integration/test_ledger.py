@@ -1,4 +1,5 @@
 """The seller ledger: credits on completion, commission snapshotted at sale, refunds, payouts, API, CSV, pages."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,9 +20,13 @@ from tests.factories import gen_store, gen_user
 @pytest.fixture
 def people(cod_app):
     seller = gen_user("darto@test.id", role="seller", name="Pak Darto")
-    return {"shopper": gen_shopper("siti@test.id"), "seller": seller,
-            "store": gen_store(owner=seller, name="Batik Darto"), "admin": gen_user(role="admin", name="Admin"),
-            "agency": gen_user("dinas@test.id", role="agency", name="Bu Dinas")}
+    return {
+        "shopper": gen_shopper("siti@test.id"),
+        "seller": seller,
+        "store": gen_store(owner=seller, name="Batik Darto"),
+        "admin": gen_user(role="admin", name="Admin"),
+        "agency": gen_user("dinas@test.id", role="agency", name="Bu Dinas"),
+    }
 
 
 def _commission(percent: str) -> None:
@@ -46,8 +51,12 @@ def _pay_and_complete(order, people):
 
 def _entries(store_id):
     db.session.rollback()
-    return [(e.kind, e.amount) for e in db.session.scalars(
-        select(LedgerEntry).where(LedgerEntry.store_id == store_id).order_by(LedgerEntry.id))]
+    return [
+        (e.kind, e.amount)
+        for e in db.session.scalars(
+            select(LedgerEntry).where(LedgerEntry.store_id == store_id).order_by(LedgerEntry.id)
+        )
+    ]
 
 
 def test_a_completed_order_credits_its_store_less_the_commission(people, prepaid):
@@ -95,8 +104,12 @@ def test_a_refund_after_completion_debits_the_store_and_returns_the_commission(p
     order = _pay_and_complete(_sold(people, price=55555), people)
     transition(order, "refunded", people["admin"], reason="barang rusak")
     db.session.commit()
-    assert _entries(people["store"].id) == [("sale", 55555), ("commission", -5556), ("refund", -55555),
-                                           ("commission", 5556)]
+    assert _entries(people["store"].id) == [
+        ("sale", 55555),
+        ("commission", -5556),
+        ("refund", -55555),
+        ("commission", 5556),
+    ]
     assert ledger.balance(people["store"].id) == 0
     assert prepaid.method.refunds == [(order.payment_id, 55555)]
 
@@ -131,6 +144,7 @@ def test_payouts_debit_the_balance_and_never_below_zero(people, prepaid):
 
 # --- API, CSV, pages ----------------------------------------------------------------------------
 
+
 def test_api_ledger_for_the_stores_members_only(people, prepaid, cod_app):
     _commission("2,5")
     order = _pay_and_complete(_sold(people, price=100000), people)
@@ -139,10 +153,18 @@ def test_api_ledger_for_the_stores_members_only(people, prepaid, cod_app):
     api = ApiClient(cod_app.test_client())
     body = api.get("/seller/ledger", token=api.token("darto@test.id")).get_json()
     assert {k: body[k] for k in ("store", "earnings", "commission", "refunds", "payouts", "balance")} == {
-        "store": people["store"].slug, "earnings": 100000, "commission": 2500, "refunds": 0, "payouts": 7500,
-        "balance": 90000}
+        "store": people["store"].slug,
+        "earnings": 100000,
+        "commission": 2500,
+        "refunds": 0,
+        "payouts": 7500,
+        "balance": 90000,
+    }
     assert [(i["kind"], i["amount"], i["order"]) for i in body["items"]] == [
-        ("payout", -7500, None), ("commission", -2500, order.number), ("sale", 100000, order.number)]
+        ("payout", -7500, None),
+        ("commission", -2500, order.number),
+        ("sale", 100000, order.number),
+    ]
     assert api.get("/seller/ledger", token=api.token("siti@test.id")).status_code == 404  # no store
     assert api.get("/seller/ledger?store=nope", token=api.token("darto@test.id")).status_code == 404
     assert api.get("/seller/ledger").status_code == 401

@@ -4,9 +4,11 @@ Runs on its own empty database: a temporary SQLite file, or on PostgreSQL a
 sibling of the test database (``<name>_migrations``), so the shared test
 database is never touched.
 """
+
 from __future__ import annotations
 
 import ast
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -28,9 +30,12 @@ def env_include_object():
     """``include_object`` of migrations/env.py itself (that module runs Alembic when imported,
     so its filter and the names it reads are lifted out of the source)."""
     tree = ast.parse(ENV_PY.read_text())
-    wanted = [node for node in tree.body
-              if (isinstance(node, ast.FunctionDef) and node.name == "include_object")
-              or (isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "HAND_MADE_TABLES" for t in node.targets))]
+    wanted = [
+        node
+        for node in tree.body
+        if (isinstance(node, ast.FunctionDef) and node.name == "include_object")
+        or (isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "HAND_MADE_TABLES" for t in node.targets))
+    ]
     namespace: dict = {}
     exec(compile(ast.Module(body=wanted, type_ignores=[]), str(ENV_PY), "exec"), namespace)
     return namespace["include_object"]
@@ -45,8 +50,9 @@ def empty_app(tmp_path):
         _ensure_pg_database(url)
     else:
         url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "MARKETPLACE_PLUGINS": "",
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    app = create_app(
+        {"DATABASE_URL": url, "TESTING": True, "MARKETPLACE_PLUGINS": "", "UPLOAD_FOLDER": str(tmp_path / "uploads")}
+    )
     with app.app_context():
         if ON_POSTGRES:
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -58,8 +64,7 @@ def empty_app(tmp_path):
 
 def schema_differences() -> list:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={
-            "include_object": env_include_object(), "compare_type": True})
+        context = MigrationContext.configure(conn, opts={"include_object": env_include_object(), "compare_type": True})
         return compare_metadata(context, db.metadata)
 
 
@@ -96,24 +101,29 @@ def test_standard_categories_cover_every_sector(empty_app):
 def test_accounts_that_exist_count_as_confirmed_and_their_tokens_get_an_expiry(empty_app):
     """0010: users created before e-mail confirmation existed may keep opening stores; their API
     tokens get the default idle lifetime from the upgrade on."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from marketplace.accounts.models import ApiToken, User
 
     upgrade(revision="0009")
     created = datetime(2026, 1, 5, 8, 0)
-    db.session.execute(text(
-        "INSERT INTO users (email, name, password_hash, role_names, active, session_version, created_at) "
-        "VALUES ('lama@test.id', 'Lama', 'x', 'shopper', :t, 1, :c)"), {"t": True, "c": created})
-    db.session.execute(text(
-        "INSERT INTO api_tokens (user_id, token_hash, created_at, revoked) "
-        "SELECT id, :h, :c, :f FROM users"), {"h": "a" * 64, "c": created, "f": False})
+    db.session.execute(
+        text(
+            "INSERT INTO users (email, name, password_hash, role_names, active, session_version, created_at) "
+            "VALUES ('lama@test.id', 'Lama', 'x', 'shopper', :t, 1, :c)"
+        ),
+        {"t": True, "c": created},
+    )
+    db.session.execute(
+        text("INSERT INTO api_tokens (user_id, token_hash, created_at, revoked) SELECT id, :h, :c, :f FROM users"),
+        {"h": "a" * 64, "c": created, "f": False},
+    )
     db.session.commit()
 
     upgrade()
 
     db.session.remove()
     user = db.session.scalar(select(User))
-    assert user.email_confirmed_at == created.replace(tzinfo=timezone.utc)
+    assert user.email_confirmed_at == created.replace(tzinfo=UTC)
     token = db.session.scalar(select(ApiToken))
-    assert abs(token.expires_at - (datetime.now(timezone.utc) + timedelta(days=30))) < timedelta(minutes=5)
+    assert abs(token.expires_at - (datetime.now(UTC) + timedelta(days=30))) < timedelta(minutes=5)

@@ -12,13 +12,13 @@ Invariants (scoped to the stores, variants and payments each example creates):
 
 Runs ``max_examples=40`` examples of up to ``stateful_step_count=20`` steps.
 """
+
 from __future__ import annotations
 
 import itertools
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 import time_machine
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -57,8 +57,10 @@ class MoneyMachine(RuleBasedStateMachine):
         self.sellers = [gen_user(f"p{n}k{i}@test.id", role="seller") for i in range(2)]
         self.stores = [gen_store(owner=seller, name=f"Toko P{n}-{i}") for i, seller in enumerate(self.sellers)]
         self.admin = gen_user(f"p{n}a@test.id", role="admin")
-        self.variants = [gen_listing(price=price, stock=5, store=self.stores[i % 2], name=f"Barang {n}-{i}")
-                         for i, price in enumerate(PRICES)]
+        self.variants = [
+            gen_listing(price=price, stock=5, store=self.stores[i % 2], name=f"Barang {n}-{i}")
+            for i, price in enumerate(PRICES)
+        ]
         self.listed = {v.id: 5 for v in self.variants}
         self.store_ids = [s.id for s in self.stores]
         self.order_ids: list[int] = []
@@ -84,9 +86,13 @@ class MoneyMachine(RuleBasedStateMachine):
         db.session.commit()
 
     # --- shoppers -----------------------------------------------------------------------
-    @rule(who=st.integers(0, 1), method=st.sampled_from(["fake_transfer", "cash_on_delivery"]),
-          picks=st.lists(st.tuples(st.integers(0, 2), st.integers(1, 3)), min_size=1, max_size=3,
-                         unique_by=lambda t: t[0]))
+    @rule(
+        who=st.integers(0, 1),
+        method=st.sampled_from(["fake_transfer", "cash_on_delivery"]),
+        picks=st.lists(
+            st.tuples(st.integers(0, 2), st.integers(1, 3)), min_size=1, max_size=3, unique_by=lambda t: t[0]
+        ),
+    )
     def checkout(self, who, method, picks):
         from marketplace.checkout import services as checkout
 
@@ -121,18 +127,22 @@ class MoneyMachine(RuleBasedStateMachine):
             assert (payment.captured_amount, payment.status) == before  # a mismatch changes nothing
 
     @precondition(lambda self: self.order_ids)
-    @rule(i=st.integers(0, 10**6), to=st.sampled_from(["processing", "shipped", "completed", "cancelled",
-                                                        "refunded", "paid"]),
-          actor=st.sampled_from(["shopper", "seller", "admin", "system"]))
+    @rule(
+        i=st.integers(0, 10**6),
+        to=st.sampled_from(["processing", "shipped", "completed", "cancelled", "refunded", "paid"]),
+        actor=st.sampled_from(["shopper", "seller", "admin", "system"]),
+    )
     def move(self, i, to, actor):
         """Any move by anyone: the legal ones happen, the others change nothing."""
         order = self._order(i)
-        who = {"shopper": next((s for s in self.shoppers if s.id == order.user_id), None),
-               "seller": self.sellers[self.store_ids.index(order.store_id)], "admin": self.admin,
-               "system": None}[actor]
+        who = {
+            "shopper": next((s for s in self.shoppers if s.id == order.user_id), None),
+            "seller": self.sellers[self.store_ids.index(order.store_id)],
+            "admin": self.admin,
+            "system": None,
+        }[actor]
         before = order.status
-        done = self._commit_or_undo(transition, order, to, who, reason="uji", courier="JNE",
-                                    tracking_number="JP123")
+        done = self._commit_or_undo(transition, order, to, who, reason="uji", courier="JNE", tracking_number="JP123")
         order = self._order(i)
         assert order.status == (to if done is not None else before)
         SEEN.update([f"move {before}->{to}: {'done' if done is not None else 'refused'}"])
@@ -151,9 +161,12 @@ class MoneyMachine(RuleBasedStateMachine):
         to = "processing" if order.status == "pending_payment" else NEXT.get(order.status)
         if to is None:
             return
-        who = {"processing": self.sellers[self.store_ids.index(order.store_id)],
-               "shipped": self.sellers[self.store_ids.index(order.store_id)],
-               "completed": next(s for s in self.shoppers if s.id == order.user_id), "refunded": self.admin}[to]
+        who = {
+            "processing": self.sellers[self.store_ids.index(order.store_id)],
+            "shipped": self.sellers[self.store_ids.index(order.store_id)],
+            "completed": next(s for s in self.shoppers if s.id == order.user_id),
+            "refunded": self.admin,
+        }[to]
         done = self._commit_or_undo(transition, order, to, who, courier="JNE", tracking_number="JP123", reason="uji")
         assert done is not None, (order.status, to)
         SEEN.update([f"journey ->{to}"])
@@ -181,19 +194,30 @@ class MoneyMachine(RuleBasedStateMachine):
     @invariant()
     def money_adds_up(self):
         db.session.rollback()
-        pays = db.session.execute(select(func.coalesce(func.sum(Payment.captured_amount), 0),
-                                         func.coalesce(func.sum(Payment.refunded_amount), 0))
-                                  .where(Payment.id.in_(self.payment_ids or [-1]))).one()
+        pays = db.session.execute(
+            select(
+                func.coalesce(func.sum(Payment.captured_amount), 0), func.coalesce(func.sum(Payment.refunded_amount), 0)
+            ).where(Payment.id.in_(self.payment_ids or [-1]))
+        ).one()
         captured, refunded = int(pays[0]), int(pays[1])
-        kinds = dict(db.session.execute(select(LedgerEntry.kind, func.sum(LedgerEntry.amount))
-                                        .where(LedgerEntry.store_id.in_(self.store_ids))
-                                        .group_by(LedgerEntry.kind)).all())
+        kinds = dict(
+            db.session.execute(
+                select(LedgerEntry.kind, func.sum(LedgerEntry.amount))
+                .where(LedgerEntry.store_id.in_(self.store_ids))
+                .group_by(LedgerEntry.kind)
+            ).all()
+        )
         kinds = {k: int(v) for k, v in kinds.items()}
         balances = sum(ledger.balance(s) for s in self.store_ids)
         payouts = -kinds.get("payout", 0)
         commission = -kinds.get("commission", 0)
-        escrow = int(db.session.scalar(select(func.coalesce(func.sum(Order.total), 0)).where(
-            Order.id.in_(self.order_ids or [-1]), Order.paid_at.is_not(None), Order.status.in_(ESCROW_STATUSES))))
+        escrow = int(
+            db.session.scalar(
+                select(func.coalesce(func.sum(Order.total), 0)).where(
+                    Order.id.in_(self.order_ids or [-1]), Order.paid_at.is_not(None), Order.status.in_(ESCROW_STATUSES)
+                )
+            )
+        )
         assert captured == balances + payouts + commission + refunded + escrow
         assert commission >= 0
         for store_id in self.store_ids:
@@ -203,17 +227,22 @@ class MoneyMachine(RuleBasedStateMachine):
     @invariant()
     def stock_adds_up(self):
         left = dict(db.session.execute(select(Variant.id, Variant.stock).where(Variant.id.in_(self.listed))).all())
-        held = dict(db.session.execute(
-            select(OrderLine.variant_id, func.sum(OrderLine.quantity)).join(Order, Order.id == OrderLine.order_id)
-            .where(OrderLine.variant_id.in_(self.listed), Order.status != "cancelled")
-            .group_by(OrderLine.variant_id)).all())
+        held = dict(
+            db.session.execute(
+                select(OrderLine.variant_id, func.sum(OrderLine.quantity))
+                .join(Order, Order.id == OrderLine.order_id)
+                .where(OrderLine.variant_id.in_(self.listed), Order.status != "cancelled")
+                .group_by(OrderLine.variant_id)
+            ).all()
+        )
         for variant_id, listed in self.listed.items():
             assert left[variant_id] + int(held.get(variant_id, 0)) == listed
 
     @invariant()
     def every_state_was_reached_legally(self):
         for from_status, to_status in db.session.execute(
-                select(OrderEvent.from_status, OrderEvent.to_status).where(OrderEvent.order_id.in_(self.order_ids or [-1]))):
+            select(OrderEvent.from_status, OrderEvent.to_status).where(OrderEvent.order_id.in_(self.order_ids or [-1]))
+        ):
             assert from_status is None and to_status == "pending_payment" or (from_status, to_status) in MOVES
 
     @invariant()
@@ -224,9 +253,16 @@ class MoneyMachine(RuleBasedStateMachine):
 
 def test_money_and_stock_invariants_hold_for_any_sequence(prepaid):
     MoneyMachine.TestCase.settings = settings(
-        max_examples=MAX_EXAMPLES, stateful_step_count=STEPS, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                               HealthCheck.filter_too_much, HealthCheck.data_too_large])
+        max_examples=MAX_EXAMPLES,
+        stateful_step_count=STEPS,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+        ],
+    )
     SEEN.clear()
     MoneyMachine.TestCase().runTest()
     print("\nmoney property test, outcomes over", MAX_EXAMPLES, "examples:", dict(sorted(SEEN.items())))

@@ -1,4 +1,5 @@
 """Request ids: in the X-Request-ID header and in every log line; JSON log lines in production."""
+
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ STRONG_KEY = "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d0f"
 
 def probing(app):
     """Routes that log from inside a request, and one that fails."""
+
     def probe():
         logging.getLogger("marketplace.probe").warning("probing %s", "stock")
         return "ok"
@@ -47,8 +49,7 @@ def test_a_sane_incoming_request_id_is_kept(client, incoming):
     assert client.get("/", headers={"X-Request-ID": incoming}).headers["X-Request-ID"] == incoming
 
 
-@pytest.mark.parametrize("incoming", ["", "has space", "x" * 129, "<script>", "a\"b", "-starts-with-dash",
-                                      "ünïcode"])
+@pytest.mark.parametrize("incoming", ["", "has space", "x" * 129, "<script>", 'a"b', "-starts-with-dash", "ünïcode"])
 def test_an_odd_incoming_request_id_is_replaced(client, incoming):
     sent = client.get("/", headers={"X-Request-ID": incoming}).headers["X-Request-ID"]
     assert HEX_ID.match(sent)
@@ -58,7 +59,7 @@ def test_log_lines_written_during_a_request_carry_its_id(make_app, capsys):
     client = probing(make_app())
     capsys.readouterr()
     client.get("/_probe", headers={"X-Request-ID": "trace-text-1"})
-    line, = lines_from(capsys.readouterr().err, "probing stock")
+    (line,) = lines_from(capsys.readouterr().err, "probing stock")
     assert "WARNING [trace-text-1] marketplace.probe probing stock" in line
 
 
@@ -66,7 +67,7 @@ def test_log_lines_outside_a_request_have_a_dash(make_app, capsys):
     make_app()
     capsys.readouterr()
     logging.getLogger("marketplace.probe").warning("no request here")
-    line, = lines_from(capsys.readouterr().err, "no request here")
+    (line,) = lines_from(capsys.readouterr().err, "no request here")
     assert "[-] marketplace.probe" in line
 
 

@@ -1,4 +1,5 @@
 """GET /api/v1/openapi.json: a valid OpenAPI 3.1 document of every endpoint of CONTRACT.md."""
+
 from __future__ import annotations
 
 import re
@@ -11,27 +12,46 @@ from marketplace.plugin_api import hookimpl
 
 # CONTRACT.md, "JSON API" (under /api/v1) and "Plugin endpoints": (method, path, plugin or None)
 CONTRACT_ENDPOINTS = [
-    ("post", "/api/v1/auth/register", None), ("post", "/api/v1/auth/tokens", None), ("get", "/api/v1/me", None),
-    ("get", "/api/v1/stores", None), ("get", "/api/v1/stores/{slug}", None), ("post", "/api/v1/stores", None),
-    ("get", "/api/v1/products", None), ("get", "/api/v1/categories", None), ("get", "/api/v1/products/{id}", None),
-    ("post", "/api/v1/stores/{slug}/products", None), ("patch", "/api/v1/products/{id}", None),
+    ("post", "/api/v1/auth/register", None),
+    ("post", "/api/v1/auth/tokens", None),
+    ("get", "/api/v1/me", None),
+    ("get", "/api/v1/stores", None),
+    ("get", "/api/v1/stores/{slug}", None),
+    ("post", "/api/v1/stores", None),
+    ("get", "/api/v1/products", None),
+    ("get", "/api/v1/categories", None),
+    ("get", "/api/v1/products/{id}", None),
+    ("post", "/api/v1/stores/{slug}/products", None),
+    ("patch", "/api/v1/products/{id}", None),
     ("patch", "/api/v1/variants/{id}", None),
-    ("get", "/api/v1/cart", None), ("post", "/api/v1/cart/items", None), ("delete", "/api/v1/cart/items/{id}", None),
+    ("get", "/api/v1/cart", None),
+    ("post", "/api/v1/cart/items", None),
+    ("delete", "/api/v1/cart/items/{id}", None),
     ("post", "/api/v1/checkout", None),
-    ("get", "/api/v1/orders", None), ("get", "/api/v1/orders/{number}", None),
+    ("get", "/api/v1/orders", None),
+    ("get", "/api/v1/orders/{number}", None),
     ("post", "/api/v1/orders/{number}/cancel", None),
-    ("get", "/api/v1/seller/orders", None), ("post", "/api/v1/seller/orders/{number}/status", None),
-    ("get", "/api/v1/payment-methods", None), ("get", "/api/v1/checkout/extras", None),
+    ("get", "/api/v1/seller/orders", None),
+    ("post", "/api/v1/seller/orders/{number}/status", None),
+    ("get", "/api/v1/payment-methods", None),
+    ("get", "/api/v1/checkout/extras", None),
     ("post", "/api/v1/orders/{number}/reviews", None),
-    ("get", "/api/v1/agency/stores", None), ("post", "/api/v1/agency/stores/{slug}/approve", None),
-    ("post", "/api/v1/agency/stores/{slug}/suspend", None), ("put", "/api/v1/agency/featured", None),
-    ("post", "/api/v1/expos", None), ("get", "/api/v1/expos/{slug}", None),
+    ("get", "/api/v1/agency/stores", None),
+    ("post", "/api/v1/agency/stores/{slug}/approve", None),
+    ("post", "/api/v1/agency/stores/{slug}/suspend", None),
+    ("put", "/api/v1/agency/featured", None),
+    ("post", "/api/v1/expos", None),
+    ("get", "/api/v1/expos/{slug}", None),
     ("post", "/api/v1/expos/{slug}/exhibitors", None),
-    ("get", "/api/v1/agency/reports/sales", None), ("get", "/api/v1/seller/ledger", None),
+    ("get", "/api/v1/agency/reports/sales", None),
+    ("get", "/api/v1/seller/ledger", None),
     ("post", "/webhooks/stripe", "stripe_payments"),
-    ("get", "/api/v1/esmart/runs", "esmart_sync"), ("post", "/api/v1/esmart/pull", "esmart_sync"),
-    ("get", "/api/v1/insurance/products", "insurance"), ("post", "/api/v1/insurance/policies", "insurance"),
-    ("get", "/api/v1/insurance/policies", "insurance"), ("post", "/api/v1/insurance/claims", "insurance"),
+    ("get", "/api/v1/esmart/runs", "esmart_sync"),
+    ("post", "/api/v1/esmart/pull", "esmart_sync"),
+    ("get", "/api/v1/insurance/products", "insurance"),
+    ("post", "/api/v1/insurance/policies", "insurance"),
+    ("get", "/api/v1/insurance/policies", "insurance"),
+    ("post", "/api/v1/insurance/claims", "insurance"),
     ("post", "/api/v1/insurance/claims/{id}/decision", "insurance"),
 ]
 
@@ -91,9 +111,12 @@ def test_every_contract_endpoint_is_described(full_spec):
 
 def undescribed_routes(app, spec) -> set[tuple[str, str]]:
     described = {(method.upper(), shape(path)) for path, item in spec["paths"].items() for method in item}
-    served = {(method, shape(rule.rule)) for rule in app.url_map.iter_rules()
-              if rule.rule.startswith(("/api/", "/webhooks/"))
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    served = {
+        (method, shape(rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(("/api/", "/webhooks/"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     return served - described
 
 
@@ -103,7 +126,10 @@ def test_every_route_the_api_serves_is_described(app, spec):
 
 def test_signed_in_endpoints_ask_for_the_bearer_token_and_answer_the_error_shape(spec):
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
-        **spec["components"]["securitySchemes"]["bearerAuth"], "type": "http", "scheme": "bearer"}
+        **spec["components"]["securitySchemes"]["bearerAuth"],
+        "type": "http",
+        "scheme": "bearer",
+    }
     me = spec["paths"]["/api/v1/me"]["get"]
     assert me["security"] == [{"bearerAuth": []}]
     assert me["responses"]["401"] == {"$ref": "#/components/responses/Unauthorized"}
@@ -119,7 +145,17 @@ def test_paged_lists_and_slugs_follow_the_contract(spec):
     assert product["store"]["type"] == "string" and product["price"]["type"] == "integer"
     listing = spec["paths"]["/api/v1/products"]["get"]
     assert {p["name"] for p in listing["parameters"]} >= {
-        "q", "sector", "category", "store", "city", "min_price", "max_price", "sort", "page", "per_page"}
+        "q",
+        "sector",
+        "category",
+        "store",
+        "city",
+        "min_price",
+        "max_price",
+        "sort",
+        "page",
+        "per_page",
+    }
     checkout = spec["paths"]["/api/v1/checkout"]["post"]
     assert set(checkout["responses"]) >= {"201", "409", "422"}
 
@@ -133,8 +169,11 @@ def test_hook_openapi_spec__a_plugin_switched_off_takes_its_paths_and_schemas_wi
     others = [name for name in bundled_plugins() if name != plugin]
     spec = served(make_app(plugins=",".join(others)))
     validate(spec)
-    theirs = {path for path, item in full_spec["paths"].items()
-              if any(op.get("x-provided-by") == plugin for op in item.values())}
+    theirs = {
+        path
+        for path, item in full_spec["paths"].items()
+        if any(op.get("x-provided-by") == plugin for op in item.values())
+    }
     assert theirs, f"{plugin} describes no path"
     assert theirs.isdisjoint(spec["paths"])
     assert all(op.get("x-provided-by") != plugin for item in spec["paths"].values() for op in item.values())
@@ -153,9 +192,13 @@ class _BrokenDescription:
 class _Trespasser:
     @hookimpl
     def openapi_spec(self) -> dict:
-        return {"paths": {"/api/v1/me": {"get": {"summary": "not mine"}},
-                          "/api/v1/trespass": {"get": {"summary": "mine", "responses": {"200": {"description": "ok"}}}}},
-                "schemas": {"Error": {"type": "string"}}}
+        return {
+            "paths": {
+                "/api/v1/me": {"get": {"summary": "not mine"}},
+                "/api/v1/trespass": {"get": {"summary": "mine", "responses": {"200": {"description": "ok"}}}},
+            },
+            "schemas": {"Error": {"type": "string"}},
+        }
 
 
 def test_hook_openapi_spec__one_that_raises_is_left_out_and_none_replaces_a_path(make_app, caplog):
@@ -187,6 +230,7 @@ def test_the_core_document_names_no_plugin():
 
 # --- the description says what the code enforces (issue 15, "The API description and reality") ----------------
 
+
 def _schemathesis_operation(app, path: str, method: str):
     import schemathesis
 
@@ -203,7 +247,8 @@ def test_every_rate_limited_operation_documents_429_with_the_error_shape(make_ap
     assert {("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/tokens")} <= limited
     for method, path in limited:
         assert spec["paths"][path][method.lower()]["responses"]["429"] == {
-            "$ref": "#/components/responses/RateLimited"}, f"{method} {path}"
+            "$ref": "#/components/responses/RateLimited"
+        }, f"{method} {path}"
     unlimited = spec["paths"]["/api/v1/products"]["get"]["responses"]
     assert "429" not in unlimited  # only what is counted says it may be refused
     rate_limited = spec["components"]["responses"]["RateLimited"]
@@ -212,8 +257,12 @@ def test_every_rate_limited_operation_documents_429_with_the_error_shape(make_ap
 
 
 def test_token_requests_refused_by_count_or_by_wait_are_429s_as_documented(make_app):
-    from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
-                                                   response_schema_conformance, status_code_conformance)
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_headers_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
 
     app = make_app(RATELIMIT_ENABLED=True)
     client = app.test_client()
@@ -224,16 +273,24 @@ def test_token_requests_refused_by_count_or_by_wait_are_429s_as_documented(make_
     assert [a.status_code for a in answers[:20]] == [401] * 20
     per_client = answers[20]
     same_address = {"email": "siti@test.id", "password": "salah-sekali"}
-    waits = [client.post("/api/v1/auth/tokens", json=same_address, environ_base={"REMOTE_ADDR": "198.51.100.16"})
-             for _ in range(6)]
+    waits = [
+        client.post("/api/v1/auth/tokens", json=same_address, environ_base={"REMOTE_ADDR": "198.51.100.16"})
+        for _ in range(6)
+    ]
     assert [a.status_code for a in waits] == [401] * 5 + [429]
     operation = _schemathesis_operation(app, "/api/v1/auth/tokens", "POST")
     for body, refused in ((tries[20], per_client), (same_address, waits[5])):
         assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "rate_limited"
         assert int(refused.headers["Retry-After"]) > 0
-        operation.Case(body=body).validate_response(refused, checks=[
-            status_code_conformance, content_type_conformance, response_schema_conformance,
-            response_headers_conformance])
+        operation.Case(body=body).validate_response(
+            refused,
+            checks=[
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+                response_headers_conformance,
+            ],
+        )
 
 
 def test_ids_are_described_as_the_database_integers_and_blank_text_as_refused(spec):
@@ -248,6 +305,7 @@ def test_ids_are_described_as_the_database_integers_and_blank_text_as_refused(sp
     assert spec["components"]["schemas"]["VariantPatch"]["properties"]["sku"]["type"] == ["string", "null"]
     statuses = spec["components"]["schemas"]["OrderSummary"]["properties"]["status"]["enum"]
     from marketplace.orders.models import ORDER_STATUSES
+
     assert statuses == list(ORDER_STATUSES)
     categories = spec["components"]["schemas"]["ProductInput"]["properties"]["category"]["enum"]
     assert None in categories and "" in categories  # then the slugs of GET /categories
@@ -283,9 +341,15 @@ def shop(make_app):
         store = gen_store(seller, name="Batik Sari")
         product = gen_product(store, name="Batik Tulis Tegalan", price=350_000, stock=50)
         order = buy(shopper, (variant_of(product), 1)).orders[0]
-        yield {"api": api, "store": store.slug, "order": order.number, "status": order.status,
-               "shopper": api.token(shopper.email, PASSWORD), "seller": api.token(seller.email, PASSWORD),
-               "agency": api.token(agency.email, PASSWORD)}
+        yield {
+            "api": api,
+            "store": store.slug,
+            "order": order.number,
+            "status": order.status,
+            "shopper": api.token(shopper.email, PASSWORD),
+            "seller": api.token(seller.email, PASSWORD),
+            "agency": api.token(agency.email, PASSWORD),
+        }
 
 
 @pytest.mark.parametrize("query", ["min_price=0.5", "max_price=0.5", "min_price=1e3", "max_price=25.000"])
@@ -301,8 +365,9 @@ def test_the_featured_filter_takes_only_yes_or_no(api):
     assert response.status_code == 422 and "featured" in response.get_json()["error"]["fields"]
 
 
-@pytest.mark.parametrize("field,value", [("tracking_number", {}), ("tracking_number", 12345), ("courier", []),
-                                         ("status", ["shipped"])])
+@pytest.mark.parametrize(
+    "field,value", [("tracking_number", {}), ("tracking_number", 12345), ("courier", []), ("status", ["shipped"])]
+)
 def test_an_order_move_with_a_field_of_the_wrong_json_type_is_refused(shop, field, value):
     api = shop["api"]
     order = f"/seller/orders/{shop['order']}"
@@ -327,8 +392,9 @@ def test_a_cancel_body_that_is_not_a_json_object_or_has_a_reason_of_another_type
 @pytest.mark.parametrize("action", ["suspend", "reinstate"])
 def test_a_store_decision_reason_of_another_json_type_is_refused_not_stringified(shop, action):
     api = shop["api"]
-    response = api.post(f"/agency/stores/{shop['store']}/{action}", {"reason": {"kata": "alasan panjang"}},
-                        token=shop["agency"])
+    response = api.post(
+        f"/agency/stores/{shop['store']}/{action}", {"reason": {"kata": "alasan panjang"}}, token=shop["agency"]
+    )
     assert response.status_code == 422 and "reason" in response.get_json()["error"]["fields"]
     store = api.get(f"/stores/{shop['store']}")
     assert store.status_code == 200  # still approved and selling
@@ -346,6 +412,7 @@ def test_an_insurance_claim_or_decision_field_of_another_json_type_is_refused(ma
         agency = gen_user("petugas@disnakerin.test", role="agency", name="Bambang Sutrisno")
         policy = policies.grant(agency, gen_store(seller, name="Warung Sari"), terms.get_product("warungku"))
         from marketplace.extensions import db
+
         db.session.commit()
         policy_id, today = policy.id, policies.today().isoformat()
 
@@ -353,16 +420,24 @@ def test_an_insurance_claim_or_decision_field_of_another_json_type_is_refused(ma
         return client.post("/api/v1/auth/tokens", json={"email": email, "password": PASSWORD}).get_json()["token"]
 
     seller_auth = {"Authorization": f"Bearer {token('sari@test.id')}"}
-    claim = {"policy": policy_id, "incident_date": today, "cause": "kebakaran", "amount": 1_500_000,
-             "description": {"isi": "Kebakaran kecil di dapur membakar etalase."}}
+    claim = {
+        "policy": policy_id,
+        "incident_date": today,
+        "cause": "kebakaran",
+        "amount": 1_500_000,
+        "description": {"isi": "Kebakaran kecil di dapur membakar etalase."},
+    }
     refused = client.post("/api/v1/insurance/claims", json=claim, headers=seller_auth)
     assert refused.status_code == 422 and "description" in refused.get_json()["error"]["fields"]
     claim["description"] = "Kebakaran kecil di dapur membakar etalase."
     filed = client.post("/api/v1/insurance/claims", json=claim, headers=seller_auth)
     assert filed.status_code == 201
     insurer_auth = {"Authorization": f"Bearer {token('klaim@jasindo.test')}"}
-    decision = client.post(f"/api/v1/insurance/claims/{filed.get_json()['id']}/decision",
-                           json={"decision": "reject", "note": ["bukan", "teks"]}, headers=insurer_auth)
+    decision = client.post(
+        f"/api/v1/insurance/claims/{filed.get_json()['id']}/decision",
+        json={"decision": "reject", "note": ["bukan", "teks"]},
+        headers=insurer_auth,
+    )
     assert decision.status_code == 422 and "note" in decision.get_json()["error"]["fields"]
     unknown = client.get("/api/v1/insurance/claims?status=ditolak", headers=insurer_auth)
     assert unknown.status_code == 422 and "status" in unknown.get_json()["error"]["fields"]
@@ -384,6 +459,11 @@ def test_an_empty_report_format_is_the_default_json(shop):
 
 
 def test_every_query_parameter_is_described_as_empty_means_absent(spec):
-    params = [p for item in spec["paths"].values() for op in item.values() for p in op.get("parameters", [])
-              if p["in"] == "query"]
+    params = [
+        p
+        for item in spec["paths"].values()
+        for op in item.values()
+        for p in op.get("parameters", [])
+        if p["in"] == "query"
+    ]
     assert params and all(p["allowEmptyValue"] is True for p in params)

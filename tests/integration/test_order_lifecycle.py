@@ -1,5 +1,6 @@
 """The order state machine: legal and illegal moves, who may make them, stock and
 money on cancellation, cash on delivery, payment confirmation, expiry."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -26,9 +27,14 @@ from tests.factories import gen_store, gen_user
 def people(cod_app):
     seller = gen_user(role="seller", name="Pak Darto")
     store = gen_store(owner=seller, name="Batik Darto")
-    return {"shopper": gen_shopper(), "seller": seller, "store": store,
-            "stranger": gen_user(name="Orang Lain"), "other_seller": gen_store().owner_id,
-            "admin": gen_user(role="admin", name="Admin")}
+    return {
+        "shopper": gen_shopper(),
+        "seller": seller,
+        "store": store,
+        "stranger": gen_user(name="Orang Lain"),
+        "other_seller": gen_store().owner_id,
+        "admin": gen_user(role="admin", name="Admin"),
+    }
 
 
 def _order(people, method="cash_on_delivery", stock_=10, quantity=2, price=50000):
@@ -43,11 +49,22 @@ def _reload(order) -> Order:
 
 def _to(order, status, people):
     """Walk a prepaid order to ``status`` the legal way."""
-    path = {"paid": ["paid"], "processing": ["paid", "processing"], "shipped": ["paid", "processing", "shipped"],
-            "completed": ["paid", "processing", "shipped", "completed"], "cancelled": ["cancelled"],
-            "refunded": ["paid", "processing", "shipped", "completed", "refunded"]}[status]
-    actors = {"paid": None, "processing": people["seller"], "shipped": people["seller"],
-              "completed": people["shopper"], "cancelled": people["shopper"], "refunded": people["admin"]}
+    path = {
+        "paid": ["paid"],
+        "processing": ["paid", "processing"],
+        "shipped": ["paid", "processing", "shipped"],
+        "completed": ["paid", "processing", "shipped", "completed"],
+        "cancelled": ["cancelled"],
+        "refunded": ["paid", "processing", "shipped", "completed", "refunded"],
+    }[status]
+    actors = {
+        "paid": None,
+        "processing": people["seller"],
+        "shipped": people["seller"],
+        "completed": people["shopper"],
+        "cancelled": people["shopper"],
+        "refunded": people["admin"],
+    }
     for step in path:
         if step == "paid":
             orders.apply_payment(order.payment_id, order.total, "IDR", f"ref-{order.id}")
@@ -59,6 +76,7 @@ def _to(order, status, people):
 
 # --- legal and illegal ---------------------------------------------------------------------
 
+
 def test_the_happy_path_of_a_prepaid_order(people, prepaid):
     order, variant = _order(people, method="fake_transfer")
     assert order.expires_at is not None
@@ -66,8 +84,13 @@ def test_the_happy_path_of_a_prepaid_order(people, prepaid):
     assert order.status == "completed"
     assert order.paid_at and order.shipped_at and order.completed_at
     assert (order.courier, order.tracking_number) == ("JNE", "JP123456789")
-    assert [e.to_status for e in orders.history(order)] == ["pending_payment", "paid", "processing", "shipped",
-                                                            "completed"]
+    assert [e.to_status for e in orders.history(order)] == [
+        "pending_payment",
+        "paid",
+        "processing",
+        "shipped",
+        "completed",
+    ]
     assert stock_of(variant.id) == 8
 
 
@@ -147,14 +170,19 @@ def test_every_move_writes_history_and_an_audit_row(people):
     order, _ = _order(people)
     transition(order, "processing", people["seller"])
     db.session.commit()
-    rows = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "order",
-                                                     AuditLog.object_id == str(order.id))).all()
+    rows = db.session.scalars(
+        select(AuditLog).where(AuditLog.object_type == "order", AuditLog.object_id == str(order.id))
+    ).all()
     assert [r.action for r in rows] == ["order.placed", "order.processing"]
     assert rows[-1].actor_id == people["seller"].id and rows[-1].on_behalf_of_store_id == people["store"].id
-    event = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
-                               .order_by(OrderEvent.id.desc())).first()
-    assert (event.from_status, event.to_status, event.actor_id) == ("pending_payment", "processing",
-                                                                    people["seller"].id)
+    event = db.session.scalars(
+        select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id.desc())
+    ).first()
+    assert (event.from_status, event.to_status, event.actor_id) == (
+        "pending_payment",
+        "processing",
+        people["seller"].id,
+    )
 
 
 def test_shipping_needs_a_tracking_number_and_a_seller_cancel_needs_a_reason(people):
@@ -182,6 +210,7 @@ def test_a_concurrent_change_is_a_409_not_a_double_move(people):
 
 
 # --- stock and money on cancellation ---------------------------------------------------------
+
 
 def test_cancelling_gives_stock_back_and_voids_the_unpaid_share(people):
     order, variant = _order(people, quantity=4)
@@ -221,6 +250,7 @@ def test_refunded_after_completion_keeps_stock_out(people, prepaid):
 
 
 # --- cash on delivery --------------------------------------------------------------------------
+
 
 def test_cash_on_delivery_goes_to_the_seller_at_once_and_is_paid_when_the_buyer_confirms(people):
     order, _ = _order(people, quantity=1)
@@ -271,6 +301,7 @@ def test_one_store_collects_its_share_of_a_two_store_cod_payment(people):
 
 # --- payment confirmation -----------------------------------------------------------------------
 
+
 def test_a_confirmation_is_applied_once_and_only_with_the_right_amount(people, prepaid):
     order, _ = _order(people, method="fake_transfer", quantity=2)
     with pytest.raises(Conflict):
@@ -289,6 +320,7 @@ def test_a_confirmation_is_applied_once_and_only_with_the_right_amount(people, p
 
 # --- expiry --------------------------------------------------------------------------------------
 
+
 def test_expiry_gives_stock_back_exactly_once(people, prepaid, cod_app):
     runner = cod_app.test_cli_runner()
     order, variant = _order(people, method="fake_transfer", quantity=3)
@@ -305,8 +337,11 @@ def test_expiry_gives_stock_back_exactly_once(people, prepaid, cod_app):
     assert (order.status, order.cancel_reason) == ("cancelled", "expired")
     assert db.session.get(Payment, order.payment_id).status == "cancelled"
     assert _reload(cod_order).status == "pending_payment" and stock_of(cod_variant.id) == 8  # COD never expires
-    released = db.session.scalar(select(func.count()).select_from(OrderEvent).where(
-        OrderEvent.order_id == order.id, OrderEvent.to_status == "cancelled"))
+    released = db.session.scalar(
+        select(func.count())
+        .select_from(OrderEvent)
+        .where(OrderEvent.order_id == order.id, OrderEvent.to_status == "cancelled")
+    )
     assert released == 1
 
 

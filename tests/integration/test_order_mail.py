@@ -2,6 +2,7 @@
 sent only after the commit, through a real SMTP server when MAIL_* is set. Mail a
 web request causes leaves after its answer, from the mail outbox's thread:
 ``mail.flush()`` waits for it (the test client calls it after every request)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,7 +15,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from marketplace import mail
-from marketplace.accounts import services as accounts
 from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict
@@ -68,8 +68,11 @@ def test_checkout_mails_the_shopper_and_each_seller_over_real_smtp(make_app, smt
         shopper = gen_user("siti@test.id", name="Siti Aminah")
         batik = gen_store(owner=gen_user("batik@test.id", role="seller", name="Bu Sari"), name="Batik Sari")
         logam = gen_store(owner=gen_user("logam@test.id", role="seller", name="Pak Joko"), name="Logam Jaya")
-        result = buy(shopper, (gen_listing(store=batik, price=120000, name="Kain Batik Tulis"), 1),
-                     (gen_listing(store=logam, price=45000, name="Wajan Besi"), 2))
+        result = buy(
+            shopper,
+            (gen_listing(store=batik, price=120000, name="Kain Batik Tulis"), 1),
+            (gen_listing(store=logam, price=45000, name="Wajan Besi"), 2),
+        )
         numbers = [o.number for o in result.orders]
     by_recipient = {rcpt[0]: body for rcpt, body in inbox.messages}
     assert set(by_recipient) == {"siti@test.id", "batik@test.id", "logam@test.id"}
@@ -128,8 +131,11 @@ def test_nothing_is_mailed_when_the_transaction_rolls_back(cod_app, sent):
 def _api_checkout(app, client, email: str):
     token = api_tokens.issue_token(db.session.scalar(select(User).where(User.email == email)))
     db.session.commit()
-    return client.post("/api/v1/checkout", headers={"Authorization": f"Bearer {token}"},
-                       json={"payment_method": "cash_on_delivery", "shipping": SHIPPING})
+    return client.post(
+        "/api/v1/checkout",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"payment_method": "cash_on_delivery", "shipping": SHIPPING},
+    )
 
 
 def test_the_checkout_answers_before_its_mail_is_sent(make_app, smtp):
@@ -177,8 +183,10 @@ def test_a_burst_of_orders_sends_its_mail_over_one_connection(make_app, smtp):
 
     # the queue ran dry and the connection was closed: the next order opens a new one
     with app.app_context():
-        fill_cart(db.session.scalar(select(User).where(User.email == emails[0])),
-                  (gen_listing(store=db.session.get(Store, store_id)), 1))
+        fill_cart(
+            db.session.scalar(select(User).where(User.email == emails[0])),
+            (gen_listing(store=db.session.get(Store, store_id)), 1),
+        )
     check_out(emails[0])
     assert mail.flush(timeout=20)
     assert len(inbox.messages) == 8 and inbox.connections == 2

@@ -5,6 +5,7 @@ token or account, with ETags and 304s.
 Every change below goes through the services and a commit, as the seller, the agency
 and checkout make it; the cache learns of it only through the session events.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,17 +36,29 @@ def shop(app):
     store = gen_store(name="Batik Sari")
     product = gen_product(store, name="Batik Tulis Sekar Jagad", price=350000, stock=7)
     other = gen_product(store, name="Batik Cap Kawung", price=150000, stock=3)
-    data = {"store": store.slug, "store_id": store.id, "product": product.id, "variant": variant_of(product).id,
-            "other": other.id}
+    data = {
+        "store": store.slug,
+        "store_id": store.id,
+        "product": product.id,
+        "variant": variant_of(product).id,
+        "other": other.id,
+    }
     db.session.remove()
     return data
 
 
 def pages(shop) -> dict[str, str]:
     return {
-        "home": "/", "search": "/search?q=batik", "all": "/search", "sector": "/sectors/fesyen",
-        "category": "/categories/batik", "stores": "/stores", "store": f"/stores/{shop['store']}",
-        "product": f"/products/{shop['product']}", "api": "/api/v1/products", "api-product": f"/api/v1/products/{shop['product']}",
+        "home": "/",
+        "search": "/search?q=batik",
+        "all": "/search",
+        "sector": "/sectors/fesyen",
+        "category": "/categories/batik",
+        "stores": "/stores",
+        "store": f"/stores/{shop['store']}",
+        "product": f"/products/{shop['product']}",
+        "api": "/api/v1/products",
+        "api-product": f"/api/v1/products/{shop['product']}",
     }
 
 
@@ -61,6 +74,7 @@ def html(response) -> str:
 
 
 # --- hits ---------------------------------------------------------------------------------
+
 
 def test_a_cached_page_costs_no_statement(client, count_queries, shop):
     for name, url in pages(shop).items():
@@ -81,6 +95,7 @@ def test_the_key_holds_the_language_and_the_query(client, shop):
 
 
 # --- invalidation: price, stock, store status, reviews -----------------------------------
+
 
 def test_a_new_price_shows_at_once_on_every_page(client, shop):
     urls = pages(shop)
@@ -122,7 +137,6 @@ def test_stock_taken_by_checkout_shows_at_once_and_leaves_the_listings_cached(co
 
 
 def test_a_sellers_stock_edit_shows_at_once_and_leaves_the_listings_cached(client, shop):
-    from marketplace.accounts import services as accounts
     from marketplace.accounts import tokens as api_tokens
     from marketplace.accounts.models import User
     from marketplace.stores.models import Store
@@ -133,8 +147,9 @@ def test_a_sellers_stock_edit_shows_at_once_and_leaves_the_listings_cached(clien
     assert "Stok: 7" in html(client.get(f"/products/{shop['product']}"))
     client.get("/")
     client.get(f"/stores/{shop['store']}")
-    answer = client.patch(f"/api/v1/variants/{shop['variant']}", json={"stock": 4},
-                          headers={"Authorization": f"Bearer {token}"})
+    answer = client.patch(
+        f"/api/v1/variants/{shop['variant']}", json={"stock": 4}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert answer.status_code == 200, answer.get_json()
     assert "Stok: 4" in html(client.get(f"/products/{shop['product']}"))
     sent = []
@@ -232,6 +247,7 @@ def test_the_expo_badge_appears_when_the_expo_opens(client, shop):
 
 # --- who gets a cached page ------------------------------------------------------------------
 
+
 def test_signed_in_visitors_never_get_a_cached_page(client, auth, count_queries, shop):
     url = f"/products/{shop['product']}"
     anonymous = client.get(url)
@@ -285,6 +301,7 @@ def test_a_flashed_message_is_shown_once_and_never_cached(client, shop):
 
 # --- HTTP: ETag and 304 ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["home", "store", "search", "api", "product"])
 def test_etags_answer_304_until_the_page_changes(client, shop, name):
     url = pages(shop)[name]
@@ -315,6 +332,7 @@ def test_the_cache_can_be_switched_off(app, client, count_queries, shop):
 
 # --- several processes ---------------------------------------------------------------------------
 
+
 def test_two_apps_on_one_database_share_invalidation(make_app, shop):
     """Two workers on one host without Redis: the generations are files beside the database."""
     first, second = make_app(), make_app()
@@ -324,9 +342,6 @@ def test_two_apps_on_one_database_share_invalidation(make_app, shop):
         catalog.update_variant(catalog.get_variant(shop["variant"]), None, {"price": 199000})
         db.session.commit()
     assert "199.000" in html(first.test_client().get(url))
-
-
-
 
 
 def _slow_page(app, fail_first: bool = False):
@@ -450,9 +465,18 @@ def test_a_hit_sends_the_headers_of_a_miss(make_app, shop, name):
     assert cold.sent and warm.sent == []
     # the same headers; only the first visit of a page with a form starts the visitor's session
     assert set(hit.headers.keys()) == set(miss.headers.keys()) - {"Set-Cookie"}
-    for header in ("Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
-                   "X-Frame-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy", "Permissions-Policy",
-                   "Content-Type", "Cache-Control", "ETag"):
+    for header in (
+        "Content-Security-Policy",
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Permissions-Policy",
+        "Content-Type",
+        "Cache-Control",
+        "ETag",
+    ):
         assert hit.headers[header] == miss.headers[header], header
     assert hit.headers["Strict-Transport-Security"].startswith("max-age=")
     assert REQUEST_ID.match(hit.headers["X-Request-ID"]) and hit.headers["X-Request-ID"] != miss.headers["X-Request-ID"]
@@ -470,7 +494,7 @@ def test_a_hit_writes_its_log_line(make_app, shop, capsys):
         hit = client.get(url, base_url=HTTPS, headers={"X-Request-ID": "expo-hit-1"})
     assert warm.sent == [] and hit.headers["X-Request-ID"] == "expo-hit-1"
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
-    line, = [r for r in lines if r["logger"] == "marketplace.request"]
+    (line,) = [r for r in lines if r["logger"] == "marketplace.request"]
     assert line["request_id"] == "expo-hit-1" and line["status"] == 200
     assert line["method"] == "GET" and line["path"] == url and line["message"] == f"GET {url} 200"
     assert isinstance(line["duration_ms"], float) and line["level"] == "INFO"

@@ -1,5 +1,6 @@
 """MARKETPLACE_ENV=production: what it refuses, what it hardens, the headers every page sends,
 and gunicorn started with the checked-in gunicorn.conf.py as an operator would."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,10 @@ from tests.factories import PASSWORD, gen_user
 from tests.live_server import ROOT, free_port
 
 STRONG_KEY = secrets.token_hex(32)
-CSP = ("default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +39,7 @@ def production_app(make_app, **config):
 
 # --- refusals ---------------------------------------------------------------------------
 
+
 def test_an_unknown_environment_name_stops_start_up(make_app):
     with pytest.raises(ConfigurationError, match="MARKETPLACE_ENV='prod' is not one of development, production"):
         make_app(MARKETPLACE_ENV="prod")
@@ -47,14 +51,19 @@ def test_production_refuses_to_start_without_an_explicit_secret_key(make_app, ke
         production_app(make_app, SECRET_KEY=key)
 
 
-@pytest.mark.parametrize("key", [
-    "secret", "dev", "change-me",  # short
-    secrets.token_hex(15),  # 30 characters
-    "a" * 64,  # long, no entropy
-    "abababababababababababababababab1234",  # 6 different characters
-    "change-me-" + secrets.token_hex(16),  # a placeholder left in
-    "example-" + secrets.token_hex(16),
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "secret",
+        "dev",
+        "change-me",  # short
+        secrets.token_hex(15),  # 30 characters
+        "a" * 64,  # long, no entropy
+        "abababababababababababababababab1234",  # 6 different characters
+        "change-me-" + secrets.token_hex(16),  # a placeholder left in
+        "example-" + secrets.token_hex(16),
+    ],
+)
 def test_production_refuses_a_weak_secret_key(make_app, key):
     with pytest.raises(ConfigurationError, match="SECRET_KEY is too weak"):
         production_app(make_app, SECRET_KEY=key)
@@ -86,11 +95,14 @@ def fake_mounts(tmp_path, monkeypatch):
     monkeypatch.setattr(production, "MOUNTS_FILE", str(mounts))
 
 
-@pytest.mark.parametrize("url, where", [
-    ("sqlite:////mnt/nfs/apik/marketplace.sqlite", "nfs4"),
-    ("sqlite:////mnt/smb share/apik.sqlite", "cifs"),
-    ("sqlite://///fileserver/share/apik.sqlite", "UNC"),
-])
+@pytest.mark.parametrize(
+    "url, where",
+    [
+        ("sqlite:////mnt/nfs/apik/marketplace.sqlite", "nfs4"),
+        ("sqlite:////mnt/smb share/apik.sqlite", "cifs"),
+        ("sqlite://///fileserver/share/apik.sqlite", "UNC"),
+    ],
+)
 def test_production_refuses_sqlite_on_a_network_path(make_app, fake_mounts, url, where):
     with pytest.raises(ConfigurationError, match=f"is on .*{where}.*PostgreSQL"):
         production_app(make_app, DATABASE_URL=url)
@@ -98,8 +110,11 @@ def test_production_refuses_sqlite_on_a_network_path(make_app, fake_mounts, url,
 
 def test_production_refuses_rate_limits_that_each_worker_counts_alone(make_app):
     """Without a shared store 2 workers let 35 of 60 guesses through a 20-a-minute limit (issue #15)."""
-    with pytest.raises(ConfigurationError, match=r"REDIS_URL is not set.*N times the limit.*"
-                                                 r"ALLOW_UNSHARED_RATE_LIMITS=true"):
+    with pytest.raises(
+        ConfigurationError,
+        match=r"REDIS_URL is not set.*N times the limit.*"
+        r"ALLOW_UNSHARED_RATE_LIMITS=true",
+    ):
         production_app(make_app, RATELIMIT_ENABLED=True, REDIS_URL=None)
 
 
@@ -161,6 +176,7 @@ def test_an_unmigrated_or_unreachable_database_is_left_to_healthz(make_app):
 
 # --- what production hardens --------------------------------------------------------------
 
+
 def test_production_cookies_are_secure_httponly_and_lax(make_app):
     app = production_app(make_app)
     with app.app_context():
@@ -196,8 +212,9 @@ def test_hsts_only_in_production(make_app):
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/register", "/search?q=batik", "/no-such-page",
-                                  "/api/v1/products", "/healthz"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/register", "/search?q=batik", "/no-such-page", "/api/v1/products", "/healthz"]
+)
 def test_every_page_sends_the_content_security_policy_and_friends(client, path):
     headers = client.get(path).headers
     assert headers["Content-Security-Policy"] == CSP
@@ -223,6 +240,7 @@ def test_a_plugin_may_allow_an_origin_in_the_policy(app, client):
 
 # --- behind a reverse proxy -----------------------------------------------------------------
 
+
 def _probe(app):
     app.add_url_rule("/_probe", "probe", lambda: f"{request.remote_addr} {request.scheme} {request.host}")
     return app.test_client()
@@ -230,16 +248,25 @@ def _probe(app):
 
 def test_without_trusted_proxies_forwarded_headers_are_ignored(make_app):
     client = _probe(make_app())
-    response = client.get("/_probe", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
-                          environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    response = client.get(
+        "/_probe",
+        headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
     assert response.get_data(as_text=True) == "10.0.0.2 http localhost"
 
 
 def test_trusted_proxies_give_the_client_address_and_scheme(make_app):
     client = _probe(make_app(TRUSTED_PROXIES=1))
-    response = client.get("/_probe", headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.7",
-                                              "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"},
-                          environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    response = client.get(
+        "/_probe",
+        headers={
+            "X-Forwarded-For": "198.51.100.1, 203.0.113.7",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "evil.example",
+        },
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
     # the last hop the proxy added; the forged first entry and the Host override are ignored
     assert response.get_data(as_text=True) == "203.0.113.7 https localhost"
 
@@ -252,14 +279,28 @@ def test_forwarded_host_is_trusted_only_when_asked(make_app):
 
 # --- gunicorn with the checked-in configuration --------------------------------------------
 
+
 def _gunicorn(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1",
-           "GUNICORN_THREADS": "2", "MARKETPLACE_PLUGINS": "", "RATELIMIT_ENABLED": "false",
-           "BASE_URL": f"http://127.0.0.1:{port}", **env}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_THREADS": "2",
+        "MARKETPLACE_PLUGINS": "",
+        "RATELIMIT_ENABLED": "false",
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        **env,
+    }
     env.pop("FLASK_DEBUG", None)
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-                               cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
+    )
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -275,9 +316,15 @@ def _stop(process: subprocess.Popen) -> None:
 
 def test_gunicorn_conf_serves_production_with_request_ids_in_both_logs(app, tmp_path):
     log = tmp_path / "gunicorn.log"
-    process, url = _gunicorn({"MARKETPLACE_ENV": "production", "SECRET_KEY": STRONG_KEY,
-                              "DATABASE_URL": app.config["DATABASE_URL"],
-                              "UPLOAD_FOLDER": str(tmp_path / "uploads")}, log)
+    process, url = _gunicorn(
+        {
+            "MARKETPLACE_ENV": "production",
+            "SECRET_KEY": STRONG_KEY,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        },
+        log,
+    )
     try:
         deadline, response = time.monotonic() + 60, None
         while time.monotonic() < deadline and process.poll() is None:
@@ -296,7 +343,7 @@ def test_gunicorn_conf_serves_production_with_request_ids_in_both_logs(app, tmp_
         _stop(process)
     output = log.read_text()
     assert "Using worker: gthread" in output
-    assert 'request_id=lb-check-1' in output and '"GET / HTTP/1.1" 200' in output  # gunicorn's access log
+    assert "request_id=lb-check-1" in output and '"GET / HTTP/1.1" 200' in output  # gunicorn's access log
     assert re.search(r'^\{.*"request_id": "shopper-visit-7".*"status": 200.*\}$', output, re.M)  # the app's JSON
 
 
@@ -304,9 +351,15 @@ def test_gunicorns_access_log_never_shows_a_reset_or_invitation_token(app, tmp_p
     """gunicorn logs the request line and the Referer after the app answered (issue #15)."""
     log = tmp_path / "gunicorn.log"
     secret = "eyJ1IjoxfQ.ZZZ-live-reset-secret-0123456789"
-    process, url = _gunicorn({"MARKETPLACE_ENV": "production", "SECRET_KEY": STRONG_KEY,
-                              "DATABASE_URL": app.config["DATABASE_URL"],
-                              "UPLOAD_FOLDER": str(tmp_path / "uploads")}, log)
+    process, url = _gunicorn(
+        {
+            "MARKETPLACE_ENV": "production",
+            "SECRET_KEY": STRONG_KEY,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        },
+        log,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
@@ -316,8 +369,9 @@ def test_gunicorns_access_log_never_shows_a_reset_or_invitation_token(app, tmp_p
             except requests.RequestException:
                 time.sleep(0.2)
         for path in (f"/password/reset/{secret}", f"/invites/{secret}"):
-            response = requests.get(url + path + "?lang=en", headers={"Referer": url + path}, timeout=10,
-                                    allow_redirects=False)
+            response = requests.get(
+                url + path + "?lang=en", headers={"Referer": url + path}, timeout=10, allow_redirects=False
+            )
             assert response.status_code in (200, 302, 404)
     finally:
         _stop(process)
@@ -327,15 +381,25 @@ def test_gunicorns_access_log_never_shows_a_reset_or_invitation_token(app, tmp_p
     assert f'"{url}/invites/[redacted]"' in output  # the Referer
 
 
-@pytest.mark.parametrize("settings,refusal", [
-    ({"SECRET_KEY": STRONG_KEY, "BASE_URL": ""}, "ConfigurationError: BASE_URL is not set"),
-    ({"SECRET_KEY": "change-me"}, "ConfigurationError: SECRET_KEY is too weak"),
-], ids=["without_base_url", "with_a_weak_key"])
+@pytest.mark.parametrize(
+    "settings,refusal",
+    [
+        ({"SECRET_KEY": STRONG_KEY, "BASE_URL": ""}, "ConfigurationError: BASE_URL is not set"),
+        ({"SECRET_KEY": "change-me"}, "ConfigurationError: SECRET_KEY is too weak"),
+    ],
+    ids=["without_base_url", "with_a_weak_key"],
+)
 def test_gunicorn_refuses_to_start_production(app, tmp_path, settings, refusal):
     log = tmp_path / "gunicorn.log"
-    process, _url = _gunicorn({"MARKETPLACE_ENV": "production", **settings,
-                               "DATABASE_URL": app.config["DATABASE_URL"],
-                               "UPLOAD_FOLDER": str(tmp_path / "uploads")}, log)
+    process, _url = _gunicorn(
+        {
+            "MARKETPLACE_ENV": "production",
+            **settings,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        },
+        log,
+    )
     try:
         assert process.wait(timeout=60) != 0
     finally:

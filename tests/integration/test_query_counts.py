@@ -30,6 +30,7 @@ page: one statement, made once per page by the first card that asks
 A signed-in visitor costs the same one or two statements more on every page:
 the user loader, and the header's cart count (base.html, not these pages).
 """
+
 from datetime import timedelta
 
 import pytest
@@ -43,8 +44,18 @@ from marketplace.stores import services as stores
 from tests.catalog_seed import seed_many
 from tests.factories import gen_product, gen_user, image_bytes
 
-BUDGET = {"home": 6, "search": 5, "all": 6, "sector": 6, "category": 6, "stores": 2, "store": 5, "product": 6,
-          "expo": 2, "api": 3}
+BUDGET = {
+    "home": 6,
+    "search": 5,
+    "all": 6,
+    "sector": 6,
+    "category": 6,
+    "stores": 2,
+    "store": 5,
+    "product": 6,
+    "expo": 2,
+    "api": 3,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -62,8 +73,11 @@ def big(app):
     for i, slug in enumerate(("toko-massal-0", "toko-massal-1", "toko-massal-2", "toko-massal-3")):
         expo.add_exhibitor(None, fair, stores.get_store(slug), booth=f"A{i}")
     expo.set_featured(None, [stores.get_store("toko-massal-1"), store])
-    many = gen_product(store, "Batik Banyak Varian", variants=[
-        {"name": f"Ukuran {i}", "sku": f"BV-{i}", "price": 1000 + i, "stock": i % 3} for i in range(50)])
+    many = gen_product(
+        store,
+        "Batik Banyak Varian",
+        variants=[{"name": f"Ukuran {i}", "sku": f"BV-{i}", "price": 1000 + i, "stock": i % 3} for i in range(50)],
+    )
     for _ in range(8):
         catalog.add_image(many, None, image_bytes())
     db.session.commit()

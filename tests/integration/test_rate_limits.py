@@ -1,5 +1,6 @@
 """Abuse limits (Flask-Limiter): 429 with Retry-After, as the JSON error shape under /api and as a
 page elsewhere; counted per client (behind a proxy too); in memory, or in Redis when REDIS_URL is set."""
+
 from __future__ import annotations
 
 import random
@@ -23,13 +24,18 @@ def limited_app(make_app, **config):
 def hammer(client, path: str, times: int, address: str, **kwargs):
     """``times`` POSTs from ``address``; "{n}" in a body's value becomes the request's number, so the
     guesses can name different e-mails (the per-address wait of accounts.services stays out of the way)."""
+
     def numbered(value, n):
         if isinstance(value, dict):
             return {key: numbered(item, n) for key, item in value.items()}
         return value.replace("{n}", str(n)) if isinstance(value, str) else value
 
-    return [client.post(path, environ_base={"REMOTE_ADDR": address},
-                        **{key: numbered(value, n) for key, value in kwargs.items()}) for n in range(times)]
+    return [
+        client.post(
+            path, environ_base={"REMOTE_ADDR": address}, **{key: numbered(value, n) for key, value in kwargs.items()}
+        )
+        for n in range(times)
+    ]
 
 
 def assert_retry_after(response):
@@ -40,8 +46,13 @@ def assert_retry_after(response):
 
 def test_api_token_requests_are_limited_with_the_json_error_shape(make_app):
     client = limited_app(make_app).test_client()
-    responses = hammer(client, "/api/v1/auth/tokens", 21, a_client_address(),
-                       json={"email": "nobody{n}@test.id", "password": "salah-sekali"})
+    responses = hammer(
+        client,
+        "/api/v1/auth/tokens",
+        21,
+        a_client_address(),
+        json={"email": "nobody{n}@test.id", "password": "salah-sekali"},
+    )
     assert [r.status_code for r in responses[:20]] == [401] * 20
     assert_retry_after(responses[20])
     assert responses[20].get_json() == {"error": {"code": "rate_limited", "message": MESSAGE, "fields": {}}}
@@ -49,8 +60,9 @@ def test_api_token_requests_are_limited_with_the_json_error_shape(make_app):
 
 def test_sign_in_form_is_limited_with_a_page(make_app):
     client = limited_app(make_app).test_client()
-    responses = hammer(client, "/login", 21, a_client_address(),
-                       data={"email": "nobody{n}@test.id", "password": "salah-sekali"})
+    responses = hammer(
+        client, "/login", 21, a_client_address(), data={"email": "nobody{n}@test.id", "password": "salah-sekali"}
+    )
     assert 429 not in [r.status_code for r in responses[:20]]
     last = responses[20]
     assert_retry_after(last)
@@ -63,8 +75,12 @@ def test_a_browser_asking_for_json_gets_json(make_app):
     client = limited_app(make_app).test_client()
     address = a_client_address()
     hammer(client, "/password/forgot", 5, address, data={"email": "nobody@test.id"})
-    response = client.post("/password/forgot", data={"email": "nobody@test.id"},
-                           headers={"Accept": "application/json"}, environ_base={"REMOTE_ADDR": address})
+    response = client.post(
+        "/password/forgot",
+        data={"email": "nobody@test.id"},
+        headers={"Accept": "application/json"},
+        environ_base={"REMOTE_ADDR": address},
+    )
     assert_retry_after(response)
     assert response.get_json()["error"]["code"] == "rate_limited"
 
@@ -90,10 +106,18 @@ def test_the_sign_in_page_and_the_token_endpoint_share_one_count(make_app):
     pages = hammer(client, "/login", 10, address, data={"email": "a{n}@test.id", "password": "salah-sekali"})
     api = hammer(client, "/api/v1/auth/tokens", 10, address, json={"email": "b{n}@test.id", "password": "salah-sekali"})
     assert {r.status_code for r in pages + api} == {401}
-    assert_retry_after(client.post("/login", data={"email": "c@test.id", "password": "salah-sekali"},
-                                   environ_base={"REMOTE_ADDR": address}))
-    assert_retry_after(client.post("/api/v1/auth/tokens", json={"email": "c@test.id", "password": "salah-sekali"},
-                                   environ_base={"REMOTE_ADDR": address}))
+    assert_retry_after(
+        client.post(
+            "/login", data={"email": "c@test.id", "password": "salah-sekali"}, environ_base={"REMOTE_ADDR": address}
+        )
+    )
+    assert_retry_after(
+        client.post(
+            "/api/v1/auth/tokens",
+            json={"email": "c@test.id", "password": "salah-sekali"},
+            environ_base={"REMOTE_ADDR": address},
+        )
+    )
 
 
 def test_reading_pages_is_not_limited(make_app):
@@ -105,8 +129,11 @@ def test_reading_pages_is_not_limited(make_app):
 def test_each_client_has_its_own_count(make_app):
     client = limited_app(make_app).test_client()
     hammer(client, "/login", 21, a_client_address(), data={"email": "x{n}@test.id", "password": "salah-sekali"})
-    fresh = client.post("/login", data={"email": "x@test.id", "password": "salah-sekali"},
-                        environ_base={"REMOTE_ADDR": a_client_address()})
+    fresh = client.post(
+        "/login",
+        data={"email": "x@test.id", "password": "salah-sekali"},
+        environ_base={"REMOTE_ADDR": a_client_address()},
+    )
     assert fresh.status_code != 429
 
 
@@ -116,12 +143,16 @@ def test_behind_a_proxy_clients_are_told_apart_by_x_forwarded_for(make_app):
     proxy, noisy, quiet = "127.0.0.1", a_client_address(), a_client_address()
     body = {"email": "x@test.id", "password": "salah-sekali"}
     for n in range(21):
-        last = client.post("/api/v1/auth/tokens", json={**body, "email": f"x{n}@test.id"},
-                           headers={"X-Forwarded-For": noisy},
-                           environ_base={"REMOTE_ADDR": proxy})
+        last = client.post(
+            "/api/v1/auth/tokens",
+            json={**body, "email": f"x{n}@test.id"},
+            headers={"X-Forwarded-For": noisy},
+            environ_base={"REMOTE_ADDR": proxy},
+        )
     assert last.status_code == 429
-    other = client.post("/api/v1/auth/tokens", json=body, headers={"X-Forwarded-For": quiet},
-                        environ_base={"REMOTE_ADDR": proxy})
+    other = client.post(
+        "/api/v1/auth/tokens", json=body, headers={"X-Forwarded-For": quiet}, environ_base={"REMOTE_ADDR": proxy}
+    )
     assert other.status_code == 401
 
 
@@ -132,19 +163,28 @@ def test_a_right_password_after_the_limit_still_waits(make_app):
     client = app.test_client()
     address = a_client_address()
     hammer(client, "/api/v1/auth/tokens", 20, address, json={"email": "budi@test.id", "password": "salah-sekali"})
-    response = client.post("/api/v1/auth/tokens", json={"email": "budi@test.id", "password": PASSWORD},
-                           environ_base={"REMOTE_ADDR": address})
+    response = client.post(
+        "/api/v1/auth/tokens",
+        json={"email": "budi@test.id", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": address},
+    )
     assert response.status_code == 429
 
 
 def test_ratelimit_enabled_false_switches_limits_off(make_app):
     client = make_app(RATELIMIT_ENABLED=False).test_client()
-    responses = hammer(client, "/api/v1/auth/tokens", 25, a_client_address(),
-                       json={"email": "nobody{n}@test.id", "password": "salah-sekali"})
+    responses = hammer(
+        client,
+        "/api/v1/auth/tokens",
+        25,
+        a_client_address(),
+        json={"email": "nobody{n}@test.id", "password": "salah-sekali"},
+    )
     assert {r.status_code for r in responses} == {401}
 
 
 # --- Redis -----------------------------------------------------------------------------------
+
 
 def _keys_for(url: str, address: str) -> list[bytes]:
     import redis
@@ -167,8 +207,9 @@ def test_redis_backs_the_limits_when_redis_url_is_set(make_app, redis_url):
     client = app.test_client()
     address = a_client_address()
     try:
-        responses = hammer(client, "/api/v1/auth/tokens", 21, address,
-                           json={"email": "nobody{n}@test.id", "password": "salah-sekali"})
+        responses = hammer(
+            client, "/api/v1/auth/tokens", 21, address, json={"email": "nobody{n}@test.id", "password": "salah-sekali"}
+        )
         assert [r.status_code for r in responses[:20]] == [401] * 20
         assert_retry_after(responses[20])
         assert responses[20].get_json()["error"]["code"] == "rate_limited"
@@ -205,6 +246,9 @@ def test_the_html_page_limit_works_on_redis_too(make_app, redis_url):
 
 def test_a_redis_outage_does_not_take_sign_in_down(make_app):
     client = limited_app(make_app, REDIS_URL="redis://127.0.0.1:1/0").test_client()
-    response = client.post("/api/v1/auth/tokens", json={"email": "nobody@test.id", "password": "salah-sekali"},
-                           environ_base={"REMOTE_ADDR": a_client_address()})
+    response = client.post(
+        "/api/v1/auth/tokens",
+        json={"email": "nobody@test.id", "password": "salah-sekali"},
+        environ_base={"REMOTE_ADDR": a_client_address()},
+    )
     assert response.status_code == 401

@@ -7,6 +7,7 @@ or the server writes: the mail fallback, the request lines, the ``path`` of
 every record, error lines, and the server's access log (request line and
 Referer, redacted in the environ; gunicorn itself in test_production.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,8 +42,9 @@ def logged(caplog, capsys):
 
 
 def production(make_app, **config):
-    return make_app(plugins="cash_on_delivery", MARKETPLACE_ENV="production", SECRET_KEY=STRONG_KEY, BASE_URL=BASE,
-                    **config)
+    return make_app(
+        plugins="cash_on_delivery", MARKETPLACE_ENV="production", SECRET_KEY=STRONG_KEY, BASE_URL=BASE, **config
+    )
 
 
 def login(client, email):
@@ -87,19 +89,40 @@ def test_every_mail_with_a_link_stays_out_of_the_production_log(make_app, logged
     client = app.test_client()
     client.post("/password/forgot", data={"email": "budi@test.id"}, base_url=BASE)
     login(client, "sari@test.id")
-    assert client.post("/seller/stores/batik-sari/staff", data={"email": "rina@test.id"},
-                       base_url=BASE).status_code == 302
+    assert (
+        client.post("/seller/stores/batik-sari/staff", data={"email": "rina@test.id"}, base_url=BASE).status_code == 302
+    )
     client.post("/logout", base_url=BASE)
     login(client, "petugas@disnakerin.test")
-    assert client.post("/agency/onboard", base_url=BASE, data={
-        "name": "Tahu Aci Bu Tarni", "sector": "kuliner", "city": "Kota Tegal", "nib": "", "whatsapp": "",
-        "owner_email": "tarni@example.com", "expo": "apik", "booth": "K-20", "zone": "Kuliner"}).status_code == 302
-    token = client.post("/api/v1/auth/tokens", json={"email": "siti@test.id", "password": PASSWORD},
-                        base_url=BASE).get_json()["token"]
+    assert (
+        client.post(
+            "/agency/onboard",
+            base_url=BASE,
+            data={
+                "name": "Tahu Aci Bu Tarni",
+                "sector": "kuliner",
+                "city": "Kota Tegal",
+                "nib": "",
+                "whatsapp": "",
+                "owner_email": "tarni@example.com",
+                "expo": "apik",
+                "booth": "K-20",
+                "zone": "Kuliner",
+            },
+        ).status_code
+        == 302
+    )
+    token = client.post(
+        "/api/v1/auth/tokens", json={"email": "siti@test.id", "password": PASSWORD}, base_url=BASE
+    ).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     client.post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 1}, headers=headers, base_url=BASE)
-    placed = client.post("/api/v1/checkout", json={"payment_method": "cash_on_delivery", "shipping": SHIPPING},
-                         headers=headers, base_url=BASE)
+    placed = client.post(
+        "/api/v1/checkout",
+        json={"payment_method": "cash_on_delivery", "shipping": SHIPPING},
+        headers=headers,
+        base_url=BASE,
+    )
     assert placed.status_code == 201
     text = logged()
     for recipient in ("budi@test.id", "rina@test.id", "tarni@example.com", "siti@test.id"):
@@ -139,17 +162,20 @@ def test_the_servers_access_log_sees_the_uri_and_referer_without_the_secret(make
         return body
 
     wsgi_app, app.wsgi_app = app.wsgi_app, server
-    response = app.test_client().post(url + "?lang=en", base_url=BASE, data={"password": "x"},
-                                      headers={"Referer": f"{BASE}{url}"})
+    response = app.test_client().post(
+        url + "?lang=en", base_url=BASE, data={"password": "x"}, headers={"Referer": f"{BASE}{url}"}
+    )
     assert response.status_code in (200, 422)
-    environ, = seen
+    (environ,) = seen
     assert environ["RAW_URI"] == "/password/reset/[redacted]?lang=en"
     assert environ["REQUEST_URI"] == environ["RAW_URI"] and environ["PATH_INFO"] == "/password/reset/[redacted]"
     assert environ["HTTP_REFERER"] == f"{BASE}/password/reset/[redacted]"
 
 
-@pytest.mark.parametrize("uri", ["/login?next=/invites/s3cr3t-invite-0123456789",
-                                 "/login?next=%2Finvites%2Fs3cr3t-invite-0123456789&lang=en"])
+@pytest.mark.parametrize(
+    "uri",
+    ["/login?next=/invites/s3cr3t-invite-0123456789", "/login?next=%2Finvites%2Fs3cr3t-invite-0123456789&lang=en"],
+)
 def test_a_secret_link_carried_in_a_query_is_redacted_too(make_app, uri):
     """An anonymous visitor of an invitation is sent to /login?next=/invites/<token>."""
     app = production(make_app)

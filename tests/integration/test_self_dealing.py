@@ -7,6 +7,7 @@ closed here — buying, completing, reviewing, claiming, and the officers, insur
 finance acting on their own store — and each answer is the error shape (API) or a
 message on the page (HTML), with nothing written.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -31,8 +32,8 @@ from tests.selfdeal_support import orders_count as _orders
 from tests.selfdeal_support import shipped as _shipped
 from tests.selfdeal_support import world  # noqa: F401
 
-
 # --- buying -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["owner", "staff"])
 def test_the_store_s_people_cannot_put_its_products_in_their_cart(world, who):
@@ -42,22 +43,26 @@ def test_the_store_s_people_cannot_put_its_products_in_their_cart(world, who):
     assert "Batik Darto" in error["fields"]["variant_id"] and "toko sendiri" in error["message"]
     assert api.get("/cart", token=token).get_json()["items"] == []
     # a shopper of the marketplace buys it as usual
-    assert api.post("/cart/items", {"variant_id": variant.id, "quantity": 1},
-                    token=api.token("siti@test.id")).status_code == 201
+    assert (
+        api.post("/cart/items", {"variant_id": variant.id, "quantity": 1}, token=api.token("siti@test.id")).status_code
+        == 201
+    )
 
 
 def test_the_add_to_cart_form_says_why_on_the_page(world):
     client, variant = world["app"].test_client(), gen_listing(store=world["store"])
     _login(client, "darto@test.id")
-    response = client.post("/cart/items", data={"variant_id": variant.id, "quantity": 1, "next": "/cart"},
-                           follow_redirects=True)
+    response = client.post(
+        "/cart/items", data={"variant_id": variant.id, "quantity": 1, "next": "/cart"}, follow_redirects=True
+    )
     page = response.get_data(as_text=True)
     assert "Anda anggota toko Batik Darto; Anda tidak bisa membeli dari toko sendiri." in page
     assert carts.load(world["owner"]).empty
 
 
-@pytest.mark.parametrize("who,offered", [("darto@test.id", False), ("wati@test.id", False),
-                                         ("siti@test.id", True), (None, True)])
+@pytest.mark.parametrize(
+    "who,offered", [("darto@test.id", False), ("wati@test.id", False), ("siti@test.id", True), (None, True)]
+)
 def test_the_product_page_offers_no_purchase_to_the_store_s_people(world, who, offered):
     variant = gen_listing(store=world["store"])
     client = world["app"].test_client()
@@ -80,11 +85,20 @@ def test_an_own_line_brought_by_the_anonymous_cart_is_refused_at_checkout(world)
     cart_page = client.get("/cart").get_data(as_text=True)
     assert 'class="cart-line has-problem"' in cart_page and "tidak bisa membeli dari toko sendiri" in cart_page
     api = world["api"]
-    error = _error(api.post("/checkout", {"payment_method": "cash_on_delivery", "shipping": SHIPPING},
-                            token=api.token("darto@test.id")), 409, "own_store")
+    error = _error(
+        api.post(
+            "/checkout", {"payment_method": "cash_on_delivery", "shipping": SHIPPING}, token=api.token("darto@test.id")
+        ),
+        409,
+        "own_store",
+    )
     assert list(error["fields"].values()) == [error["message"]]
-    form = {"payment_method": "cash_on_delivery", "cart_version": carts.load(world["owner"]).version,
-            "idempotency_key": "selfdeal-1", **SHIPPING}
+    form = {
+        "payment_method": "cash_on_delivery",
+        "cart_version": carts.load(world["owner"]).version,
+        "idempotency_key": "selfdeal-1",
+        **SHIPPING,
+    }
     page = client.post("/checkout", data=form)
     assert page.status_code == 409 and "tidak bisa membeli dari toko sendiri" in page.get_data(as_text=True)
     assert _orders() == 0 and stock_of(variant.id) == 4 and stock_of(other.id) == 4
@@ -92,11 +106,15 @@ def test_an_own_line_brought_by_the_anonymous_cart_is_refused_at_checkout(world)
 
 # --- completing: the buyer's confirmation, never the store's ------------------------------------
 
+
 def test_the_seller_cannot_complete_a_cod_order_the_buyer_confirms_it(world):
     order, api = _shipped(world), world["api"]
     assert "completed" not in allowed_moves(order, world["owner"])
-    _error(api.post(f"/seller/orders/{order.number}/status", {"status": "completed"},
-                    token=api.token("darto@test.id")), 403, "conflict_of_interest")
+    _error(
+        api.post(f"/seller/orders/{order.number}/status", {"status": "completed"}, token=api.token("darto@test.id")),
+        403,
+        "conflict_of_interest",
+    )
     client = world["app"].test_client()
     _login(client, "darto@test.id")
     page = client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
@@ -117,12 +135,19 @@ def test_someone_who_bought_and_then_joined_the_store_cannot_complete_review_or_
     _error(api.post(f"/orders/{order.number}/complete", token=token), 403, "conflict_of_interest")
     transition(db.session.get(Order, order.id), "completed", world["admin"])
     db.session.commit()
-    _error(api.post(f"/orders/{order.number}/reviews", {"rating": 5, "comment": "Mantap!"}, token=token),
-           403, "conflict_of_interest")
-    claim = {"order": order.number, "incident_date": to_jakarta(order.placed_at).date().isoformat(),
-             "cause": "tidak_sampai", "description": "Paket tidak pernah sampai ke rumah.", "amount": 300_000}
-    _error(api.post("/insurance/claims", claim, token=token), 403,
-           "conflict_of_interest")
+    _error(
+        api.post(f"/orders/{order.number}/reviews", {"rating": 5, "comment": "Mantap!"}, token=token),
+        403,
+        "conflict_of_interest",
+    )
+    claim = {
+        "order": order.number,
+        "incident_date": to_jakarta(order.placed_at).date().isoformat(),
+        "cause": "tidak_sampai",
+        "description": "Paket tidak pernah sampai ke rumah.",
+        "amount": 300_000,
+    }
+    _error(api.post("/insurance/claims", claim, token=token), 403, "conflict_of_interest")
     assert db.session.scalar(select(func.count()).select_from(Review)) == 0
     assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
 
@@ -136,19 +161,26 @@ def test_the_order_page_offers_no_review_to_the_store_s_people(world):
     assert 'name="rating"' in client.get(f"/orders/{order.number}").get_data(as_text=True)
     gen_staff(world["store"], world["shopper"])
     assert 'name="rating"' not in client.get(f"/orders/{order.number}").get_data(as_text=True)
-    response = client.post(f"/orders/{order.number}/reviews", data={"rating": 5, "comment": "Bagus"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/orders/{order.number}/reviews", data={"rating": 5, "comment": "Bagus"}, follow_redirects=True
+    )
     assert "ulasan toko hanya dari pembelinya" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Review)) == 0
 
 
 # --- order protection: the premium must have been collected -------------------------------------
 
+
 def test_a_protection_claim_waits_for_the_premium_to_be_collected(world):
     order, api = _shipped(world, extras=["order_protection"]), world["api"]
     token = api.token("siti@test.id")
-    claim = {"order": order.number, "incident_date": to_jakarta(order.placed_at).date().isoformat(),
-             "cause": "barang_rusak", "description": "Kemasan pecah dan isinya rusak.", "amount": 300_000}
+    claim = {
+        "order": order.number,
+        "incident_date": to_jakarta(order.placed_at).date().isoformat(),
+        "cause": "barang_rusak",
+        "description": "Kemasan pecah dan isinya rusak.",
+        "amount": 300_000,
+    }
     error = _error(api.post("/insurance/claims", claim, token=token), 422, "validation_error")
     assert "belum dibayar" in error["fields"]["order"]
     client = world["app"].test_client()
@@ -167,8 +199,15 @@ def test_the_issue_s_story_makes_no_money(world):
     token = api.token("darto@test.id")
     variant = gen_listing(store=world["store"], price=50_000_000, stock=1)
     _error(api.post("/cart/items", {"variant_id": variant.id, "quantity": 1}, token=token), 409, "own_store")
-    _error(api.post("/checkout", {"payment_method": "cash_on_delivery", "shipping": SHIPPING,
-                                  "extras": ["order_protection"]}, token=token), 409, "cart_changed")
+    _error(
+        api.post(
+            "/checkout",
+            {"payment_method": "cash_on_delivery", "shipping": SHIPPING, "extras": ["order_protection"]},
+            token=token,
+        ),
+        409,
+        "cart_changed",
+    )
     assert _orders() == 0 and ledger.balance(world["store"].id) == 0
     with pytest.raises(ValidationError):
         ledger.record_payout(gen_user("keuangan@test.id", role="agency"), world["store"], 1, "BRI-9", None)

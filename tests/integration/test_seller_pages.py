@@ -1,5 +1,6 @@
 """The seller's pages: opening a store, its dashboard, settings and logo, staff
 invites, products with variants and photos, and keeping other sellers out."""
+
 import html
 import re
 from io import BytesIO
@@ -18,8 +19,6 @@ from marketplace.stores.models import Store, StoreMember
 from tests.factories import PASSWORD, gen_category, gen_product, gen_store, gen_user, image_bytes
 
 
-
-
 def login(client, email: str):
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
@@ -31,7 +30,9 @@ def text(response) -> str:
 
 
 def error_next_to(response, field_id: str) -> str:
-    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">([^<]*)</p>', response.get_data(as_text=True))
+    match = re.search(
+        rf'<p class="error" id="{re.escape(field_id)}-error">([^<]*)</p>', response.get_data(as_text=True)
+    )
     return html.unescape(match.group(1)) if match else ""
 
 
@@ -55,28 +56,54 @@ def sari(client):
     return store
 
 
-STORE_FORM = {"name": "Teh Poci Mbok Darmi", "nib": "1234567890123", "city": "Kota Tegal",
-              "address": "Jl. Gajah Mada 5", "sector": "minuman-herbal", "whatsapp": "0812 3456 7890",
-              "description": "Teh poci wangi melati."}
+STORE_FORM = {
+    "name": "Teh Poci Mbok Darmi",
+    "nib": "1234567890123",
+    "city": "Kota Tegal",
+    "address": "Jl. Gajah Mada 5",
+    "sector": "minuman-herbal",
+    "whatsapp": "0812 3456 7890",
+    "description": "Teh poci wangi melati.",
+}
 
 
 def product_form(**overrides) -> dict:
-    data = {"name": "Batik Tulis Tegalan", "description": "Katun primisima.", "category": "batik", "unit": "lembar",
-            "weight_grams": "400", "status": "draft",
-            "variants-0-name": "2 m", "variants-0-sku": "BT-2", "variants-0-price": "350000", "variants-0-stock": "4",
-            "variants-1-name": "", "variants-1-sku": "", "variants-1-price": "", "variants-1-stock": "",
-            "variants-2-name": "2,5 m", "variants-2-sku": "BT-25", "variants-2-price": "425.000",
-            "variants-2-stock": "2"}
+    data = {
+        "name": "Batik Tulis Tegalan",
+        "description": "Katun primisima.",
+        "category": "batik",
+        "unit": "lembar",
+        "weight_grams": "400",
+        "status": "draft",
+        "variants-0-name": "2 m",
+        "variants-0-sku": "BT-2",
+        "variants-0-price": "350000",
+        "variants-0-stock": "4",
+        "variants-1-name": "",
+        "variants-1-sku": "",
+        "variants-1-price": "",
+        "variants-1-stock": "",
+        "variants-2-name": "2,5 m",
+        "variants-2-sku": "BT-25",
+        "variants-2-price": "425.000",
+        "variants-2-stock": "2",
+    }
     data.update(overrides)
     return data
 
 
 # --- the seller's home and opening a store ------------------------------------------
 
+
 def test_seller_pages_need_a_login(client):
     store = gen_store(name="Batik Sari")
-    for url in ("/seller/", "/seller/stores/new", "/seller/stores/batik-sari/",
-                "/seller/stores/batik-sari/settings", "/seller/stores/batik-sari/products/new"):
+    for url in (
+        "/seller/",
+        "/seller/stores/new",
+        "/seller/stores/batik-sari/",
+        "/seller/stores/batik-sari/settings",
+        "/seller/stores/batik-sari/products/new",
+    ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.headers["Location"].startswith("/login?next="), url
@@ -107,8 +134,12 @@ def test_shopper_opens_a_store_that_waits_for_the_agency(client):
     assert "Toko Saya" in text(dashboard)  # the header link, now that the user is a seller
     db.session.rollback()
     store = stores.get_store("teh-poci-mbok-darmi")
-    assert (store.status, store.nib, store.whatsapp, store.sector) == ("pending", "1234567890123", "+6281234567890",
-                                                                      "minuman-herbal")
+    assert (store.status, store.nib, store.whatsapp, store.sector) == (
+        "pending",
+        "1234567890123",
+        "+6281234567890",
+        "minuman-herbal",
+    )
     # one store: /seller/ goes straight to its dashboard
     assert client.get("/seller/").headers["Location"] == "/seller/stores/teh-poci-mbok-darmi/"
 
@@ -135,10 +166,13 @@ def test_user_with_two_stores_sees_both(client):
     assert "/seller/stores/batik-sari/" in text(page) and "/seller/stores/sari-kuliner/" in text(page)
 
 
-@pytest.mark.parametrize("status, reason, banner", [
-    ("rejected", "NIB tidak terdaftar di OSS", "Pengajuan toko ditolak."),
-    ("suspended", "Banyak keluhan pembeli", "Toko dibekukan."),
-])
+@pytest.mark.parametrize(
+    "status, reason, banner",
+    [
+        ("rejected", "NIB tidak terdaftar di OSS", "Pengajuan toko ditolak."),
+        ("suspended", "Banyak keluhan pembeli", "Toko dibekukan."),
+    ],
+)
 def test_dashboard_banner_tells_why_a_store_cannot_sell(client, status, reason, banner):
     owner = gen_user("sari@test.id")
     store = gen_store(owner, name="Batik Sari", approved=status == "suspended")
@@ -150,9 +184,17 @@ def test_dashboard_banner_tells_why_a_store_cannot_sell(client, status, reason, 
 
 
 def test_dashboard_counts_products_and_highlights_low_stock(client, sari):
-    gen_product(sari, name="Batik Laris", variants=[{"name": "a", "sku": "L1", "price": 100000, "stock": 2},
-                                                    {"name": "b", "sku": "L2", "price": 150000, "stock": 20}])
-    gen_product(sari, name="Batik Habis", status="draft", variants=[{"name": "a", "sku": "H1", "price": 90000, "stock": 0}])
+    gen_product(
+        sari,
+        name="Batik Laris",
+        variants=[
+            {"name": "a", "sku": "L1", "price": 100000, "stock": 2},
+            {"name": "b", "sku": "L2", "price": 150000, "stock": 20},
+        ],
+    )
+    gen_product(
+        sari, name="Batik Habis", status="draft", variants=[{"name": "a", "sku": "H1", "price": 90000, "stock": 0}]
+    )
     gen_product(sari, name="Batik Aman", variants=[{"name": "a", "sku": "A1", "price": 80000, "stock": 50}])
     page = client.get("/seller/stores/batik-sari/")
     assert page.status_code == 200
@@ -160,8 +202,12 @@ def test_dashboard_counts_products_and_highlights_low_stock(client, sari):
     for name in ("Batik Laris", "Batik Habis", "Batik Aman"):
         assert name in body
     assert "Rp 100.000 – Rp 150.000" in body
-    rows = {name: row for row in re.findall(r"<tr class=\"[^\"]*\">.*?</tr>", body, re.S)
-            for name in ("Batik Laris", "Batik Habis", "Batik Aman") if name in row}
+    rows = {
+        name: row
+        for row in re.findall(r"<tr class=\"[^\"]*\">.*?</tr>", body, re.S)
+        for name in ("Batik Laris", "Batik Habis", "Batik Aman")
+        if name in row
+    }
     assert 'class="low-stock"' in rows["Batik Laris"] and "Menipis" in rows["Batik Laris"]
     assert "Ada yang habis" in rows["Batik Habis"]
     assert "low-stock" not in rows["Batik Aman"]
@@ -182,24 +228,32 @@ def test_dashboard_lists_products_in_a_fixed_number_of_queries(client, sari, cou
 
 # --- settings and logo --------------------------------------------------------------
 
+
 def test_owner_edits_the_profile_and_allows_agency_assistance(client, sari):
     page = client.get("/seller/stores/batik-sari/settings")
     assert page.status_code == 200
     assert 'value="0812-3456-7890"' in text(page)
     assert "maksimal 8 MB" in text(page)
-    response = client.post("/seller/stores/batik-sari/settings", data={
-        **STORE_FORM, "name": "Batik Sari Tegalan", "sector": "fesyen", "allow_agency_assist": "y"})
+    response = client.post(
+        "/seller/stores/batik-sari/settings",
+        data={**STORE_FORM, "name": "Batik Sari Tegalan", "sector": "fesyen", "allow_agency_assist": "y"},
+    )
     assert response.status_code == 302
     store = fresh(Store, sari.id)
     assert (store.name, store.slug, store.city, store.allow_agency_assist) == (
-        "Batik Sari Tegalan", "batik-sari", "Kota Tegal", True)
+        "Batik Sari Tegalan",
+        "batik-sari",
+        "Kota Tegal",
+        True,
+    )
     client.post("/seller/stores/batik-sari/settings", data={**STORE_FORM, "sector": "fesyen"})
     assert fresh(Store, sari.id).allow_agency_assist is False
 
 
 def test_bad_settings_are_shown_next_to_fields_and_nothing_changes(client, sari):
-    response = client.post("/seller/stores/batik-sari/settings",
-                           data={**STORE_FORM, "name": "Nama Baru", "whatsapp": "999"})
+    response = client.post(
+        "/seller/stores/batik-sari/settings", data={**STORE_FORM, "name": "Nama Baru", "whatsapp": "999"}
+    )
     assert response.status_code == 422
     assert error_next_to(response, "whatsapp").startswith("Nomor telepon tidak valid")
     assert 'value="Nama Baru"' in text(response)
@@ -208,22 +262,30 @@ def test_bad_settings_are_shown_next_to_fields_and_nothing_changes(client, sari)
 
 @pytest.mark.parametrize("fmt, filename", [("JPEG", "logo.jpg"), ("PNG", "logo.png"), ("WEBP", "logo.webp")])
 def test_owner_uploads_a_logo(client, sari, app, fmt, filename):
-    response = client.post("/seller/stores/batik-sari/settings/logo",
-                           data={"logo": (image_bytes(fmt, size=(500, 500)), filename)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/seller/stores/batik-sari/settings/logo",
+        data={"logo": (image_bytes(fmt, size=(500, 500)), filename)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     store = fresh(Store, sari.id)
     assert store.logo and (Path(app.config["UPLOAD_FOLDER"]) / store.logo).exists()
     assert f"/media/{store.logo.rsplit('.', 1)[0]}_200." in text(client.get("/seller/stores/batik-sari/settings"))
 
 
-@pytest.mark.parametrize("payload, filename", [
-    (b"Ini file teks yang diganti namanya.", "logo.jpg"),
-    (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="9" height="9"/></svg>', "logo.svg"),
-])
+@pytest.mark.parametrize(
+    "payload, filename",
+    [
+        (b"Ini file teks yang diganti namanya.", "logo.jpg"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="9" height="9"/></svg>', "logo.svg"),
+    ],
+)
 def test_a_logo_that_is_not_an_image_is_refused_next_to_the_field(client, sari, payload, filename):
-    response = client.post("/seller/stores/batik-sari/settings/logo", data={"logo": (BytesIO(payload), filename)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/seller/stores/batik-sari/settings/logo",
+        data={"logo": (BytesIO(payload), filename)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert error_next_to(response, "logo") == "Berkas ini bukan gambar yang bisa dibuka."
     assert fresh(Store, sari.id).logo is None
@@ -242,8 +304,11 @@ def test_uploaded_logo_loses_its_exif_and_gets_thumbnails(client, sari, app):
     source = BytesIO()
     Image.new("RGB", (1000, 700), (30, 120, 90)).save(source, "JPEG", exif=exif.tobytes())
     source.seek(0)
-    client.post("/seller/stores/batik-sari/settings/logo", data={"logo": (source, "foto.jpg")},
-                content_type="multipart/form-data")
+    client.post(
+        "/seller/stores/batik-sari/settings/logo",
+        data={"logo": (source, "foto.jpg")},
+        content_type="multipart/form-data",
+    )
     logo = fresh(Store, sari.id).logo
     root = Path(app.config["UPLOAD_FOLDER"])
     stem, ext = logo.rsplit(".", 1)
@@ -261,13 +326,15 @@ def test_too_large_upload_is_refused_with_413(make_app):
     login(client, "sari@test.id")
     big = image_bytes("PNG", size=(2000, 2000), color=(1, 2, 3))
     big = BytesIO(big.getvalue() + b"\0" * 60_000)
-    response = client.post("/seller/stores/batik-sari/settings/logo", data={"logo": (big, "besar.png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/seller/stores/batik-sari/settings/logo", data={"logo": (big, "besar.png")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 413
     assert "Berkas terlalu besar" in text(response)
 
 
 # --- staff and invites ---------------------------------------------------------------
+
 
 def test_owner_invites_staff_who_accepts_after_signing_in(client, sari, outbox):
     page = client.get("/seller/stores/batik-sari/staff")
@@ -341,6 +408,7 @@ def test_invite_link_uses_base_url_when_set(make_app, outbox):
 
 # --- products through the form ----------------------------------------------------------
 
+
 def test_seller_creates_a_product_with_variants_and_blank_rows_are_ignored(client, sari):
     page = client.get("/seller/stores/batik-sari/products/new")
     assert page.status_code == 200
@@ -353,22 +421,33 @@ def test_seller_creates_a_product_with_variants_and_blank_rows_are_ignored(clien
     product = db.session.scalar(select(Product))
     assert response.headers["Location"] == f"/seller/stores/batik-sari/products/{product.id}/edit"
     assert (product.name, product.status, product.unit, product.weight_grams, product.price_min) == (
-        "Batik Tulis Tegalan", "draft", "lembar", 400, 350000)
-    variants = db.session.execute(select(Variant.name, Variant.sku, Variant.price, Variant.stock)
-                                  .order_by(Variant.id)).all()
+        "Batik Tulis Tegalan",
+        "draft",
+        "lembar",
+        400,
+        350000,
+    )
+    variants = db.session.execute(
+        select(Variant.name, Variant.sku, Variant.price, Variant.stock).order_by(Variant.id)
+    ).all()
     assert variants == [("2 m", "BT-2", 350000, 4), ("2,5 m", "BT-25", 425000, 2)]
 
 
-@pytest.mark.parametrize("overrides, field_id, message", [
-    ({"variants-2-price": "0"}, "variants-2-price", "Harga harus bilangan bulat rupiah lebih dari 0."),
-    ({"variants-2-price": "-5000"}, "variants-2-price", "Harga harus bilangan bulat rupiah lebih dari 0."),
-    ({"variants-2-price": "murah"}, "variants-2-price", "Harga harus bilangan bulat rupiah lebih dari 0."),
-    ({"variants-0-stock": "-1"}, "variants-0-stock", "Stok harus bilangan bulat 0 atau lebih."),
-    ({"variants-2-sku": "BT-2"}, "variants-2-sku", "SKU ganda dalam produk ini."),
-    ({"name": ""}, "name", "Wajib diisi."),
-    ({"weight_grams": "berat"}, "weight_grams", "Berat harus bilangan bulat gram."),
-])
-def test_bad_product_form_shows_the_error_in_the_right_row_and_writes_nothing(client, sari, overrides, field_id, message):
+@pytest.mark.parametrize(
+    "overrides, field_id, message",
+    [
+        ({"variants-2-price": "0"}, "variants-2-price", "Harga harus bilangan bulat rupiah lebih dari 0."),
+        ({"variants-2-price": "-5000"}, "variants-2-price", "Harga harus bilangan bulat rupiah lebih dari 0."),
+        ({"variants-2-price": "murah"}, "variants-2-price", "Harga harus bilangan bulat rupiah lebih dari 0."),
+        ({"variants-0-stock": "-1"}, "variants-0-stock", "Stok harus bilangan bulat 0 atau lebih."),
+        ({"variants-2-sku": "BT-2"}, "variants-2-sku", "SKU ganda dalam produk ini."),
+        ({"name": ""}, "name", "Wajib diisi."),
+        ({"weight_grams": "berat"}, "weight_grams", "Berat harus bilangan bulat gram."),
+    ],
+)
+def test_bad_product_form_shows_the_error_in_the_right_row_and_writes_nothing(
+    client, sari, overrides, field_id, message
+):
     response = client.post("/seller/stores/batik-sari/products/new", data=product_form(**overrides))
     assert response.status_code == 422
     assert error_next_to(response, field_id) == message
@@ -394,23 +473,45 @@ def test_product_form_with_every_row_blank_asks_for_a_price_in_the_first_row(cli
 
 
 def test_seller_edits_variants_adds_one_and_deletes_one(client, sari):
-    product = gen_product(sari, variants=[{"name": "S", "sku": "K-S", "price": 50000, "stock": 5},
-                                          {"name": "M", "sku": "K-M", "price": 55000, "stock": 5}])
+    product = gen_product(
+        sari,
+        variants=[
+            {"name": "S", "sku": "K-S", "price": 50000, "stock": 5},
+            {"name": "M", "sku": "K-M", "price": 55000, "stock": 5},
+        ],
+    )
     first, second = db.session.scalars(select(Variant.id).order_by(Variant.id)).all()
     url = f"/seller/stores/batik-sari/products/{product.id}/edit"
     page = client.get(url)
     assert page.status_code == 200
     assert f'name="variants-0-id" type="hidden" value="{first}"' in page.get_data(as_text=True)
     assert 'name="variants-2-name"' in text(page)  # the blank row for a new variant
-    response = client.post(url, data={
-        "name": "Kemeja Batik", "description": "", "category": "batik", "unit": "", "weight_grams": "",
-        "status": "active",
-        "variants-0-id": str(first), "variants-0-name": "S", "variants-0-sku": "K-S", "variants-0-price": "45000",
-        "variants-0-stock": "7",
-        "variants-1-id": str(second), "variants-1-name": "M", "variants-1-sku": "K-M", "variants-1-price": "55000",
-        "variants-1-stock": "0",
-        "variants-2-id": "", "variants-2-name": "L", "variants-2-sku": "", "variants-2-price": "60000",
-        "variants-2-stock": "3"})
+    response = client.post(
+        url,
+        data={
+            "name": "Kemeja Batik",
+            "description": "",
+            "category": "batik",
+            "unit": "",
+            "weight_grams": "",
+            "status": "active",
+            "variants-0-id": str(first),
+            "variants-0-name": "S",
+            "variants-0-sku": "K-S",
+            "variants-0-price": "45000",
+            "variants-0-stock": "7",
+            "variants-1-id": str(second),
+            "variants-1-name": "M",
+            "variants-1-sku": "K-M",
+            "variants-1-price": "55000",
+            "variants-1-stock": "0",
+            "variants-2-id": "",
+            "variants-2-name": "L",
+            "variants-2-sku": "",
+            "variants-2-price": "60000",
+            "variants-2-stock": "3",
+        },
+    )
     assert response.status_code == 302
     updated = fresh(Product, product.id)
     assert (updated.name, updated.status, updated.price_min) == ("Kemeja Batik", "active", 45000)
@@ -421,23 +522,44 @@ def test_seller_edits_variants_adds_one_and_deletes_one(client, sari):
     assert count(Variant) == 2
     remaining = db.session.scalars(select(Variant.id)).all()
     client.post(f"/seller/stores/batik-sari/products/{product.id}/variants/{remaining[0]}/delete")
-    last = client.post(f"/seller/stores/batik-sari/products/{product.id}/variants/{remaining[1]}/delete",
-                       follow_redirects=True)
+    last = client.post(
+        f"/seller/stores/batik-sari/products/{product.id}/variants/{remaining[1]}/delete", follow_redirects=True
+    )
     assert "minimal satu varian" in text(last)
     assert count(Variant) == 1
 
 
 def test_bad_edit_shows_the_error_in_its_row_and_changes_nothing(client, sari):
-    product = gen_product(sari, variants=[{"name": "S", "sku": "K-S", "price": 50000, "stock": 5},
-                                          {"name": "M", "sku": "K-M", "price": 55000, "stock": 5}])
+    product = gen_product(
+        sari,
+        variants=[
+            {"name": "S", "sku": "K-S", "price": 50000, "stock": 5},
+            {"name": "M", "sku": "K-M", "price": 55000, "stock": 5},
+        ],
+    )
     first, second = db.session.scalars(select(Variant.id).order_by(Variant.id)).all()
-    response = client.post(f"/seller/stores/batik-sari/products/{product.id}/edit", data={
-        "name": "Nama Baru", "category": "batik", "status": "active",
-        "variants-0-id": str(first), "variants-0-name": "S", "variants-0-sku": "K-S", "variants-0-price": "0",
-        "variants-0-stock": "-2",
-        "variants-1-id": str(second), "variants-1-name": "M", "variants-1-sku": "K-S", "variants-1-price": "1",
-        "variants-1-stock": "5",
-        "variants-2-name": "XL", "variants-2-price": "abc", "variants-2-stock": "", "variants-2-sku": ""})
+    response = client.post(
+        f"/seller/stores/batik-sari/products/{product.id}/edit",
+        data={
+            "name": "Nama Baru",
+            "category": "batik",
+            "status": "active",
+            "variants-0-id": str(first),
+            "variants-0-name": "S",
+            "variants-0-sku": "K-S",
+            "variants-0-price": "0",
+            "variants-0-stock": "-2",
+            "variants-1-id": str(second),
+            "variants-1-name": "M",
+            "variants-1-sku": "K-S",
+            "variants-1-price": "1",
+            "variants-1-stock": "5",
+            "variants-2-name": "XL",
+            "variants-2-price": "abc",
+            "variants-2-stock": "",
+            "variants-2-sku": "",
+        },
+    )
     assert response.status_code == 422
     assert error_next_to(response, "variants-0-price") == "Harga harus bilangan bulat rupiah lebih dari 0."
     assert error_next_to(response, "variants-0-stock") == "Stok harus bilangan bulat 0 atau lebih."
@@ -446,7 +568,9 @@ def test_bad_edit_shows_the_error_in_its_row_and_changes_nothing(client, sari):
     assert 'value="Nama Baru"' in text(response) and 'value="-2"' in text(response) and 'value="XL"' in text(response)
     assert fresh(Product, product.id).name == "Batik Tulis Motif Tegalan"
     assert db.session.execute(select(Variant.price, Variant.sku).order_by(Variant.id)).all() == [
-        (50000, "K-S"), (55000, "K-M")]
+        (50000, "K-S"),
+        (55000, "K-M"),
+    ]
     assert fresh(Product, product.id).status == "active" and count(Variant) == 2
 
 
@@ -471,8 +595,11 @@ def test_photos_are_uploaded_cleaned_and_removed(client, sari, app):
     source = BytesIO()
     Image.new("RGB", (2400, 1800), (200, 30, 30)).save(source, "JPEG", exif=exif.tobytes())
     source.seek(0)
-    response = client.post(f"/seller/stores/batik-sari/products/{product.id}/photos",
-                           data={"photo": (source, "batik.jpg")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/seller/stores/batik-sari/products/{product.id}/photos",
+        data={"photo": (source, "batik.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.rollback()
     image = db.session.scalar(select(ProductImage))
@@ -484,8 +611,11 @@ def test_photos_are_uploaded_cleaned_and_removed(client, sari, app):
     assert all((root / f"{stem}_{side}.{ext}").exists() for side in (200, 400, 800))
     assert f"/media/{stem}_200.{ext}" in text(client.get(edit))
 
-    bad = client.post(f"/seller/stores/batik-sari/products/{product.id}/photos",
-                      data={"photo": (BytesIO(b"bukan foto"), "foto.jpg")}, content_type="multipart/form-data")
+    bad = client.post(
+        f"/seller/stores/batik-sari/products/{product.id}/photos",
+        data={"photo": (BytesIO(b"bukan foto"), "foto.jpg")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422 and error_next_to(bad, "photo") == "Berkas ini bukan gambar yang bisa dibuka."
     assert count(ProductImage) == 1
 
@@ -496,11 +626,13 @@ def test_photos_are_uploaded_cleaned_and_removed(client, sari, app):
 
 # --- other sellers stay out ----------------------------------------------------------------
 
+
 def test_seller_of_store_b_cannot_see_or_touch_store_a(client, sari):
     product = gen_product(sari, variants=[{"name": "a", "sku": "A-1", "price": 1000, "stock": 3}])
     variant_id = db.session.scalar(select(Variant.id))
     stores.set_logo(sari, None, image_bytes())
     from marketplace.catalog import services as catalog
+
     image = catalog.add_image(product, None, image_bytes())
     db.session.commit()
     image_id = image.id
@@ -510,9 +642,15 @@ def test_seller_of_store_b_cannot_see_or_touch_store_a(client, sari):
     login(client, "joko@test.id")
 
     a = "/seller/stores/batik-sari"
-    gets = [f"{a}/", f"{a}/settings", f"{a}/staff", f"{a}/products/new", f"{a}/products/{product.id}/edit",
-            # A's product through B's own store URL
-            f"/seller/stores/logam-joko/products/{product.id}/edit"]
+    gets = [
+        f"{a}/",
+        f"{a}/settings",
+        f"{a}/staff",
+        f"{a}/products/new",
+        f"{a}/products/{product.id}/edit",
+        # A's product through B's own store URL
+        f"/seller/stores/logam-joko/products/{product.id}/edit",
+    ]
     for url in gets:
         assert client.get(url).status_code == 404, url
     posts = [
@@ -540,17 +678,37 @@ def test_seller_of_store_b_cannot_see_or_touch_store_a(client, sari):
 
 
 def test_a_variant_of_another_product_cannot_be_deleted_through_this_one(client, sari):
-    mine = gen_product(sari, name="Satu", variants=[{"name": "a", "sku": "S-1", "price": 1000, "stock": 1},
-                                                     {"name": "b", "sku": "S-2", "price": 1000, "stock": 1}])
-    other = gen_product(sari, name="Dua", variants=[{"name": "a", "sku": "D-1", "price": 1000, "stock": 1},
-                                                     {"name": "b", "sku": "D-2", "price": 1000, "stock": 1}])
+    mine = gen_product(
+        sari,
+        name="Satu",
+        variants=[
+            {"name": "a", "sku": "S-1", "price": 1000, "stock": 1},
+            {"name": "b", "sku": "S-2", "price": 1000, "stock": 1},
+        ],
+    )
+    other = gen_product(
+        sari,
+        name="Dua",
+        variants=[
+            {"name": "a", "sku": "D-1", "price": 1000, "stock": 1},
+            {"name": "b", "sku": "D-2", "price": 1000, "stock": 1},
+        ],
+    )
     other_variant = db.session.scalar(select(Variant.id).where(Variant.product_id == other.id))
     response = client.post(f"/seller/stores/batik-sari/products/{mine.id}/variants/{other_variant}/delete")
     assert response.status_code == 404
     # a hidden id pointing at another product's variant is refused too
-    response = client.post(f"/seller/stores/batik-sari/products/{mine.id}/edit", data={
-        "name": "Satu", "status": "active", "variants-0-id": str(other_variant), "variants-0-name": "x",
-        "variants-0-price": "5", "variants-0-stock": "5"})
+    response = client.post(
+        f"/seller/stores/batik-sari/products/{mine.id}/edit",
+        data={
+            "name": "Satu",
+            "status": "active",
+            "variants-0-id": str(other_variant),
+            "variants-0-name": "x",
+            "variants-0-price": "5",
+            "variants-0-stock": "5",
+        },
+    )
     assert response.status_code == 404
     assert count(Variant) == 4
     assert fresh(Variant, other_variant).price == 1000

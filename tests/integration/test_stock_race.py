@@ -6,6 +6,7 @@ client threads released together by a barrier each check out one unit. Exactly
 ends at 0 — never below. Five rounds, not one. The results are written to
 test-artifacts/race-results-<database>.json.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import requests
 from sqlalchemy import func, select
+
 from marketplace.accounts import tokens as api_tokens
 from marketplace.cart import services as carts
 from marketplace.catalog import services as catalog
@@ -47,9 +49,12 @@ def _race(url: str, tokens: list[str], round_no: int) -> list[requests.Response]
 
     def buy(token: str) -> requests.Response:
         barrier.wait()
-        return requests.post(url + "/api/v1/checkout", timeout=60, json={
-            "payment_method": "cash_on_delivery", "shipping": SHIPPING},
-            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"race-{round_no}-{token[-12:]}"})
+        return requests.post(
+            url + "/api/v1/checkout",
+            timeout=60,
+            json={"payment_method": "cash_on_delivery", "shipping": SHIPPING},
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"race-{round_no}-{token[-12:]}"},
+        )
 
     with ThreadPoolExecutor(len(tokens)) as pool:
         return list(pool.map(buy, tokens))
@@ -76,25 +81,36 @@ def test_forty_buyers_race_for_ten_units_over_http(make_app, tmp_path):
                 final_stock = stock_of(variant_id)
                 orders_made = db.session.scalar(select(func.count()).select_from(Order)) - before
                 units_sold = db.session.scalar(
-                    select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(OrderLine.variant_id == variant_id))
-            results.append({"round": round_no, "attempts": len(responses), "successes": statuses.get(201, 0),
-                            "refused_409": statuses.get(409, 0),
-                            "refusal_codes": dict(Counter(e["code"] for e in refused)),
-                            # who said no: the check of the cart inside the transaction, or the atomic UPDATE itself
-                            "refused_by_conditional_update": sum("tidak cukup" in e["message"] for e in refused),
-                            "other": {k: v for k, v in statuses.items()
-                                                                           if k not in (201, 409)},
-                            "final_stock": final_stock, "orders_created": orders_made})
+                    select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(OrderLine.variant_id == variant_id)
+                )
+            results.append(
+                {
+                    "round": round_no,
+                    "attempts": len(responses),
+                    "successes": statuses.get(201, 0),
+                    "refused_409": statuses.get(409, 0),
+                    "refusal_codes": dict(Counter(e["code"] for e in refused)),
+                    # who said no: the check of the cart inside the transaction, or the atomic UPDATE itself
+                    "refused_by_conditional_update": sum("tidak cukup" in e["message"] for e in refused),
+                    "other": {k: v for k, v in statuses.items() if k not in (201, 409)},
+                    "final_stock": final_stock,
+                    "orders_created": orders_made,
+                }
+            )
             assert statuses == {201: UNITS, 409: BUYERS - UNITS}, (statuses, log_path.read_text()[-3000:])
             assert final_stock == 0 and orders_made == UNITS and units_sold == UNITS * round_no
             assert all(e["code"] in ("out_of_stock", "cart_changed") and "Stok" in e["message"] for e in refused)
     ARTIFACTS.mkdir(exist_ok=True)
     name = "postgresql" if ON_POSTGRES else "sqlite"
     (ARTIFACTS / f"race-results-{name}.json").write_text(json.dumps(results, indent=2))
-    print(f"\nrace on {name}: " + "; ".join(
-        f"round {r['round']}: {r['attempts']} attempts, {r['successes']} ok, {r['refused_409']} refused "
-        f"({r['refused_by_conditional_update']} by the conditional UPDATE), stock {r['final_stock']}"
-        for r in results))
+    print(
+        f"\nrace on {name}: "
+        + "; ".join(
+            f"round {r['round']}: {r['attempts']} attempts, {r['successes']} ok, {r['refused_409']} refused "
+            f"({r['refused_by_conditional_update']} by the conditional UPDATE), stock {r['final_stock']}"
+            for r in results
+        )
+    )
 
 
 def test_the_same_checkout_sent_eight_times_at_once_makes_one_set_of_orders(make_app, tmp_path):
@@ -114,9 +130,12 @@ def test_the_same_checkout_sent_eight_times_at_once_makes_one_set_of_orders(make
 
         def submit(_):
             barrier.wait()
-            return requests.post(server.url + "/api/v1/checkout", timeout=60, json={
-                "payment_method": "cash_on_delivery", "shipping": SHIPPING},
-                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "tap-tap-tap-0001"})
+            return requests.post(
+                server.url + "/api/v1/checkout",
+                timeout=60,
+                json={"payment_method": "cash_on_delivery", "shipping": SHIPPING},
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "tap-tap-tap-0001"},
+            )
 
         with ThreadPoolExecutor(8) as pool:
             responses = list(pool.map(submit, range(8)))

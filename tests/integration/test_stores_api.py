@@ -1,4 +1,5 @@
 """JSON API: stores (public reads, opening one) and a seller's products, variants and photos."""
+
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
@@ -13,8 +14,6 @@ from marketplace.expo import services as expo
 from marketplace.extensions import db
 from marketplace.stores.models import Store
 from tests.factories import gen_category, gen_product, gen_store, gen_user, image_bytes
-
-
 
 
 @pytest.fixture
@@ -44,12 +43,19 @@ def fresh(model, id_):
     return db.session.get(model, id_)
 
 
-NEW_PRODUCT = {"name": "Batik Tulis Tegalan", "description": "Katun primisima, pewarna alam.", "category": "batik",
-               "variants": [{"name": "2 m", "sku": "BT-2", "price": 350000, "stock": 4},
-                            {"name": "2,5 m", "sku": "BT-25", "price": 425000, "stock": 2}]}
+NEW_PRODUCT = {
+    "name": "Batik Tulis Tegalan",
+    "description": "Katun primisima, pewarna alam.",
+    "category": "batik",
+    "variants": [
+        {"name": "2 m", "sku": "BT-2", "price": 350000, "stock": 4},
+        {"name": "2,5 m", "sku": "BT-25", "price": 425000, "stock": 2},
+    ],
+}
 
 
 # --- public reads ----------------------------------------------------------------
+
 
 def test_store_list_shows_approved_stores_only_and_filters_by_sector(api):
     gen_store(name="Batik Sari", sector="fesyen")
@@ -88,11 +94,21 @@ def test_store_detail_is_public_for_approved_stores_only(api):
 
 # --- opening a store ------------------------------------------------------------------
 
+
 def test_any_signed_in_user_opens_a_store_that_waits_for_verification(api):
     gen_user("budi@test.id")
     token = api.token("budi@test.id")
-    response = api.post("/stores", {"name": "Kerajinan Budi", "nib": "9876543210123", "city": "Kota Tegal",
-                                    "sector": "kriya", "whatsapp": "081234567890"}, token=token)
+    response = api.post(
+        "/stores",
+        {
+            "name": "Kerajinan Budi",
+            "nib": "9876543210123",
+            "city": "Kota Tegal",
+            "sector": "kriya",
+            "whatsapp": "081234567890",
+        },
+        token=token,
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["status"] == "pending"
     assert response.get_json()["slug"] == "kerajinan-budi"
@@ -115,6 +131,7 @@ def test_opening_a_store_needs_a_token_and_valid_fields(api):
 
 # --- products --------------------------------------------------------------------------
 
+
 def test_member_creates_a_product_with_variants(api, seller):
     response = api.post("/stores/batik-sari/products", NEW_PRODUCT, token=seller["token"])
     assert response.status_code == 201, response.get_json()
@@ -125,15 +142,18 @@ def test_member_creates_a_product_with_variants(api, seller):
     assert body["images"] == []
 
 
-@pytest.mark.parametrize("variant, field", [
-    ({"price": 0}, "variants.0.price"),
-    ({"price": -1000}, "variants.0.price"),
-    ({"price": "murah"}, "variants.0.price"),
-    ({"price": 12.5}, "variants.0.price"),
-    ({"stock": -1}, "variants.0.stock"),
-    ({"stock": "banyak"}, "variants.0.stock"),
-    ({"sku": "BT-25"}, "variants.1.sku"),  # the second of two rows with the same SKU
-])
+@pytest.mark.parametrize(
+    "variant, field",
+    [
+        ({"price": 0}, "variants.0.price"),
+        ({"price": -1000}, "variants.0.price"),
+        ({"price": "murah"}, "variants.0.price"),
+        ({"price": 12.5}, "variants.0.price"),
+        ({"stock": -1}, "variants.0.stock"),
+        ({"stock": "banyak"}, "variants.0.stock"),
+        ({"sku": "BT-25"}, "variants.1.sku"),  # the second of two rows with the same SKU
+    ],
+)
 def test_bad_variants_are_422_with_fields_and_nothing_is_written(api, seller, variant, field):
     data = {**NEW_PRODUCT, "variants": [{**NEW_PRODUCT["variants"][0], **variant}, NEW_PRODUCT["variants"][1]]}
     response = api.post("/stores/batik-sari/products", data, token=seller["token"])
@@ -160,11 +180,19 @@ def test_product_without_variants_or_with_unknown_category_is_refused(api, selle
 
 def test_member_edits_product_and_variant(api, seller):
     product_id = api.post("/stores/batik-sari/products", NEW_PRODUCT, token=seller["token"]).get_json()["id"]
-    response = api.patch(f"/products/{product_id}", {"name": "Batik Tulis Premium", "status": "active",
-                                                     "unit": "lembar", "weight_grams": 400}, token=seller["token"])
+    response = api.patch(
+        f"/products/{product_id}",
+        {"name": "Batik Tulis Premium", "status": "active", "unit": "lembar", "weight_grams": 400},
+        token=seller["token"],
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert (body["name"], body["status"], body["unit"], body["weight_grams"]) == ("Batik Tulis Premium", "active", "lembar", 400)
+    assert (body["name"], body["status"], body["unit"], body["weight_grams"]) == (
+        "Batik Tulis Premium",
+        "active",
+        "lembar",
+        400,
+    )
     variant_id = body["variants"][0]["id"]
     response = api.patch(f"/variants/{variant_id}", {"price": 300000, "stock": 9}, token=seller["token"])
     assert response.get_json() == {"id": variant_id, "name": "2 m", "sku": "BT-2", "price": 300000, "stock": 9}
@@ -174,8 +202,12 @@ def test_member_edits_product_and_variant(api, seller):
 def test_bad_edits_are_422_and_change_nothing(api, seller):
     body = api.post("/stores/batik-sari/products", NEW_PRODUCT, token=seller["token"]).get_json()
     first, second = body["variants"]
-    for change, field in [({"price": 0}, "price"), ({"stock": -3}, "stock"), ({"sku": second["sku"]}, "sku"),
-                          ({"price": "seratus"}, "price")]:
+    for change, field in [
+        ({"price": 0}, "price"),
+        ({"stock": -3}, "stock"),
+        ({"sku": second["sku"]}, "sku"),
+        ({"price": "seratus"}, "price"),
+    ]:
         response = api.patch(f"/variants/{first['id']}", {"name": "Diubah", **change}, token=seller["token"])
         assert response.status_code == 422 and field in response.get_json()["error"]["fields"]
     variant = fresh(Variant, first["id"])
@@ -186,13 +218,21 @@ def test_bad_edits_are_422_and_change_nothing(api, seller):
 
 
 def test_variants_are_added_and_deleted_but_never_the_last_one(api, seller):
-    body = api.post("/stores/batik-sari/products", {**NEW_PRODUCT, "variants": NEW_PRODUCT["variants"][:1]},
-                    token=seller["token"]).get_json()
-    added = api.post(f"/products/{body['id']}/variants", {"name": "3 m", "price": 500000, "stock": 1},
-                     token=seller["token"])
+    body = api.post(
+        "/stores/batik-sari/products", {**NEW_PRODUCT, "variants": NEW_PRODUCT["variants"][:1]}, token=seller["token"]
+    ).get_json()
+    added = api.post(
+        f"/products/{body['id']}/variants", {"name": "3 m", "price": 500000, "stock": 1}, token=seller["token"]
+    )
     assert added.status_code == 201 and added.get_json()["sku"]  # generated
-    assert api.post(f"/products/{body['id']}/variants", {"name": "4 m", "sku": "BT-2", "price": 1, "stock": 1},
-                    token=seller["token"]).status_code == 422
+    assert (
+        api.post(
+            f"/products/{body['id']}/variants",
+            {"name": "4 m", "sku": "BT-2", "price": 1, "stock": 1},
+            token=seller["token"],
+        ).status_code
+        == 422
+    )
     assert api.delete(f"/variants/{added.get_json()['id']}", token=seller["token"]).status_code == 204
     last = api.delete(f"/variants/{body['variants'][0]['id']}", token=seller["token"])
     assert last.status_code == 409
@@ -201,9 +241,13 @@ def test_variants_are_added_and_deleted_but_never_the_last_one(api, seller):
 
 def test_photo_upload_through_the_api(api, seller, app):
     product_id = api.post("/stores/batik-sari/products", NEW_PRODUCT, token=seller["token"]).get_json()["id"]
-    response = api.post(f"/products/{product_id}/images", None, token=seller["token"],
-                        data={"photo": (image_bytes("PNG", size=(1000, 800)), "batik.png")},
-                        content_type="multipart/form-data")
+    response = api.post(
+        f"/products/{product_id}/images",
+        None,
+        token=seller["token"],
+        data={"photo": (image_bytes("PNG", size=(1000, 800)), "batik.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["url"].startswith("/media/products/")
     db.session.rollback()
@@ -212,11 +256,17 @@ def test_photo_upload_through_the_api(api, seller, app):
     assert all((Path(app.config["UPLOAD_FOLDER"]) / f"{stem}_{s}.{ext}").exists() for s in (200, 400, 800))
 
     for payload, name in [(b"bukan gambar", "foto.jpg"), (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "x.svg")]:
-        bad = api.post(f"/products/{product_id}/images", None, token=seller["token"],
-                       data={"photo": (BytesIO(payload), name)}, content_type="multipart/form-data")
+        bad = api.post(
+            f"/products/{product_id}/images",
+            None,
+            token=seller["token"],
+            data={"photo": (BytesIO(payload), name)},
+            content_type="multipart/form-data",
+        )
         assert bad.status_code == 422 and "photo" in bad.get_json()["error"]["fields"]
-    missing = api.post(f"/products/{product_id}/images", None, token=seller["token"], data={},
-                       content_type="multipart/form-data")
+    missing = api.post(
+        f"/products/{product_id}/images", None, token=seller["token"], data={}, content_type="multipart/form-data"
+    )
     assert missing.status_code == 422
     assert count(ProductImage) == 1
     image_id = response.get_json()["id"]
@@ -231,8 +281,13 @@ def test_exif_is_stripped_from_photos_uploaded_through_the_api(api, seller, app)
     buffer = BytesIO()
     Image.new("RGB", (640, 480), (20, 90, 160)).save(buffer, "JPEG", exif=exif.tobytes())
     buffer.seek(0)
-    response = api.post(f"/products/{product_id}/images", None, token=seller["token"],
-                        data={"photo": (buffer, "kamera.jpg")}, content_type="multipart/form-data")
+    response = api.post(
+        f"/products/{product_id}/images",
+        None,
+        token=seller["token"],
+        data={"photo": (buffer, "kamera.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201
     db.session.rollback()
     stored = Path(app.config["UPLOAD_FOLDER"]) / db.session.scalar(select(ProductImage.path))
@@ -241,6 +296,7 @@ def test_exif_is_stripped_from_photos_uploaded_through_the_api(api, seller, app)
 
 
 # --- who may write ------------------------------------------------------------------------
+
 
 def test_anonymous_writes_get_401(api, seller):
     product = gen_product(seller["store"])
@@ -262,8 +318,13 @@ def test_seller_of_another_store_gets_404_for_everything_of_this_one(api, seller
         api.patch(f"/variants/{variant_id}", {"price": 1, "stock": 0}, token=token),
         api.delete(f"/variants/{variant_id}", token=token),
         api.post(f"/products/{product.id}/variants", {"name": "b", "price": 1, "stock": 1}, token=token),
-        api.post(f"/products/{product.id}/images", None, token=token,
-                 data={"photo": (image_bytes(), "a.jpg")}, content_type="multipart/form-data"),
+        api.post(
+            f"/products/{product.id}/images",
+            None,
+            token=token,
+            data={"photo": (image_bytes(), "a.jpg")},
+            content_type="multipart/form-data",
+        ),
     ]
     assert [r.status_code for r in calls] == [404] * len(calls)
     # the same answer as for ids that do not exist: nothing is revealed

@@ -1,4 +1,5 @@
 """Stripe against a local fake Stripe API, with webhooks signed exactly as Stripe signs them."""
+
 from __future__ import annotations
 
 import time
@@ -14,8 +15,13 @@ from tests.buying_factories import fill_cart, gen_listing, gen_shopper, stock_of
 from tests.conftest import ApiClient
 from tests.factories import gen_store, gen_user
 from tests.fakes.stripe_server import event, sign
-from tests.payments_support import (SECRET_KEY, checkout_via_api, complete, fake_stripe, orders_of,  # noqa: F401
-                                    payment, stripe_app)
+from tests.payments_support import (
+    SECRET_KEY,
+    checkout_via_api,
+    complete,
+    orders_of,
+    payment,
+)
 
 
 @pytest.fixture
@@ -26,8 +32,12 @@ def api(stripe_app):
 @pytest.fixture
 def people(stripe_app):
     seller = gen_user("darto@test.id", role="seller", name="Pak Darto")
-    return {"shopper": gen_shopper("siti@test.id"), "seller": seller,
-            "store": gen_store(owner=seller, name="Batik Darto"), "admin": gen_user(role="admin", name="Admin")}
+    return {
+        "shopper": gen_shopper("siti@test.id"),
+        "seller": seller,
+        "store": gen_store(owner=seller, name="Batik Darto"),
+        "admin": gen_user(role="admin", name="Admin"),
+    }
 
 
 @pytest.fixture
@@ -67,9 +77,13 @@ def _events() -> int:
 
 # --- offering and starting --------------------------------------------------------------------
 
+
 def test_stripe_is_offered_only_when_both_keys_are_set(make_app, fake_stripe):
-    for config, offered in (({}, False), ({"STRIPE_SECRET_KEY": SECRET_KEY}, False),
-                            ({"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_WEBHOOK_SECRET": "whsec_x"}, True)):
+    for config, offered in (
+        ({}, False),
+        ({"STRIPE_SECRET_KEY": SECRET_KEY}, False),
+        ({"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_WEBHOOK_SECRET": "whsec_x"}, True),
+    ):
         app = make_app(plugins="stripe_payments", **config)
         ids = [m["id"] for m in app.test_client().get("/api/v1/payment-methods").get_json()["items"]]
         assert ("stripe" in ids) is offered, config
@@ -120,6 +134,7 @@ def test_a_declined_style_error_is_also_a_message_not_a_500(api, token, people, 
 
 # --- the paid webhook ----------------------------------------------------------------------------
 
+
 def test_completed_webhook_pays_the_orders_once_even_when_replayed(api, token, people, fake_stripe):
     pay = _buy(api, token, people)["payment"]
     evt = event("checkout.session.completed", fake_stripe.pay(_session(fake_stripe, pay["id"])["id"]))
@@ -165,8 +180,15 @@ def test_malformed_json_even_when_signed_is_400(api, fake_stripe, people):
 
 def test_unknown_payment_is_400_and_not_stored(api, token, people, fake_stripe):
     _buy(api, token, people)
-    ghost = {"id": "cs_test_ghost", "object": "checkout.session", "payment_status": "paid", "amount_total": 5000000,
-             "currency": "idr", "client_reference_id": "999", "metadata": {"payment_id": "999"}}
+    ghost = {
+        "id": "cs_test_ghost",
+        "object": "checkout.session",
+        "payment_status": "paid",
+        "amount_total": 5000000,
+        "currency": "idr",
+        "client_reference_id": "999",
+        "metadata": {"payment_id": "999"},
+    }
     assert _send(api.client, fake_stripe, event("checkout.session.completed", ghost)).status_code == 400
     assert _events() == 0
 
@@ -198,11 +220,13 @@ def test_unpaid_completion_waits_for_async_success(api, token, people, fake_stri
     pay = _buy(api, token, people)["payment"]
     obj = dict(_session(fake_stripe, pay["id"]), status="complete", payment_status="unpaid")
     assert _send(api.client, fake_stripe, event("checkout.session.completed", obj)).get_json() == {
-        "result": "awaiting_payment"}
+        "result": "awaiting_payment"
+    }
     assert [o.status for o in orders_of(pay["id"])] == ["pending_payment"]
     paid = fake_stripe.pay(obj["id"])
     assert _send(api.client, fake_stripe, event("checkout.session.async_payment_succeeded", paid)).get_json() == {
-        "result": "paid"}
+        "result": "paid"
+    }
     assert [o.status for o in orders_of(pay["id"])] == ["paid"]
 
 
@@ -213,6 +237,7 @@ def test_events_we_do_not_handle_are_200_and_not_stored(api, fake_stripe, people
 
 
 # --- expiry, reordering ---------------------------------------------------------------------------
+
 
 def test_expired_session_cancels_the_orders_and_gives_stock_back(api, token, people, fake_stripe):
     tea = gen_listing(price=25000, stock=5, store=people["store"])
@@ -277,8 +302,7 @@ def test_paying_the_whole_session_after_a_part_was_cancelled_refunds_that_part(a
     # the same event again, and Stripe's own report of our refund: nothing more
     assert _send(api.client, fake_stripe, evt).get_json() == {"result": "duplicate"}
     charge = {"id": "ch_9", "object": "charge", "payment_intent": intent, "amount_refunded": 5000000, "currency": "idr"}
-    assert _send(api.client, fake_stripe, event("charge.refunded", charge)).get_json() == {
-        "result": "already_recorded"}
+    assert _send(api.client, fake_stripe, event("charge.refunded", charge)).get_json() == {"result": "already_recorded"}
     assert len(fake_stripe.calls("POST", "/v1/refunds")) == 1 and payment(pay_id).refunded_amount == 50000
 
 
@@ -308,8 +332,7 @@ def test_paying_only_what_is_still_due_after_a_cancellation_needs_no_refund(api,
 def test_any_other_amount_after_a_cancellation_is_still_a_mismatch(api, token, people, fake_stripe):
     pay_id, _tea, _kopi = _cancel_unpaid_part(api, token, people, fake_stripe)
     obj = fake_stripe.pay(_session(fake_stripe, pay_id)["id"], amount_total=6500000)
-    assert _send(api.client, fake_stripe, event("checkout.session.completed", obj)).get_json() == {
-        "result": "mismatch"}
+    assert _send(api.client, fake_stripe, event("checkout.session.completed", obj)).get_json() == {"result": "mismatch"}
     assert payment(pay_id).captured_amount == 0 and not fake_stripe.calls("POST", "/v1/refunds")
 
 
@@ -330,6 +353,7 @@ def test_our_own_expiry_closes_the_stripe_session(api, token, people, fake_strip
 
 
 # --- refunds --------------------------------------------------------------------------------------
+
 
 def _paid(api, token, people, fake_stripe, *lines):
     answer = _buy(api, token, people, *lines)
@@ -356,8 +380,7 @@ def test_cancelling_one_store_order_refunds_that_part_through_stripe(api, token,
     assert db.session.scalar(select(StripeRefund.amount)) == 50000
     # Stripe then tells us about the refund we made: recognised, not counted twice
     charge = {"id": "ch_1", "object": "charge", "payment_intent": intent, "amount_refunded": 5000000, "currency": "idr"}
-    assert _send(api.client, fake_stripe, event("charge.refunded", charge)).get_json() == {
-        "result": "already_recorded"}
+    assert _send(api.client, fake_stripe, event("charge.refunded", charge)).get_json() == {"result": "already_recorded"}
     assert payment(pay_id).refunded_amount == 50000
 
 
@@ -390,6 +413,12 @@ def test_a_dashboard_refund_of_a_completed_order_debits_the_ledger_once(api, tok
 
 
 def test_unknown_payment_intent_on_charge_refunded_is_400(api, fake_stripe, people):
-    charge = {"id": "ch_x", "object": "charge", "payment_intent": "pi_nobody", "amount_refunded": 100, "currency": "idr"}
+    charge = {
+        "id": "ch_x",
+        "object": "charge",
+        "payment_intent": "pi_nobody",
+        "amount_refunded": 100,
+        "currency": "idr",
+    }
     assert _send(api.client, fake_stripe, event("charge.refunded", charge)).status_code == 400
     assert _events() == 0

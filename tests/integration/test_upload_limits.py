@@ -1,6 +1,7 @@
 """Issue #15: image uploads are rate limited per account and per client address, one budget shared
 by every upload endpoint (product photos, store logos, expo banners, transfer proofs, claim photos;
 pages and API alike), each image file of a request counting one; 429 with Retry-After once spent."""
+
 from __future__ import annotations
 
 import random
@@ -30,15 +31,25 @@ def photo(name="foto.jpg"):
 @pytest.fixture
 def limited(make_app):
     def build(**config):
-        app = make_app(plugins=PLUGINS + ",bank_transfer", RATELIMIT_ENABLED=True,
-                       BANK_TRANSFER_ACCOUNTS="BRI 0123 a.n. Disnakerin", **config)
+        app = make_app(
+            plugins=PLUGINS + ",bank_transfer",
+            RATELIMIT_ENABLED=True,
+            BANK_TRANSFER_ACCOUNTS="BRI 0123 a.n. Disnakerin",
+            **config,
+        )
         ctx = app.app_context()
         ctx.push()
         sari = gen_user("sari@test.id", role="seller", name="Sari")
         store = gen_store(sari, name="Batik Sari")
         agency = gen_user("dinas@test.id", role="agency", name="Dinas")
-        return SimpleNamespace(app=app, ctx=ctx, store=store, product=gen_product(store),
-                               policy=grant(agency, store, "warungku"), sari=sari)
+        return SimpleNamespace(
+            app=app,
+            ctx=ctx,
+            store=store,
+            product=gen_product(store),
+            policy=grant(agency, store, "warungku"),
+            sari=sari,
+        )
 
     contexts = []
     yield lambda **config: contexts.append(build(**config)) or contexts[-1]
@@ -54,8 +65,11 @@ def page_client(app, email, address):
 
 
 def product_photo(client, w, upload=None):
-    return client.post(f"/seller/stores/{w.store.slug}/products/{w.product.id}/photos",
-                       data={"photo": upload or photo()}, content_type="multipart/form-data")
+    return client.post(
+        f"/seller/stores/{w.store.slug}/products/{w.product.id}/photos",
+        data={"photo": upload or photo()},
+        content_type="multipart/form-data",
+    )
 
 
 def test_one_account_has_one_budget_across_every_upload_endpoint(limited):
@@ -67,37 +81,67 @@ def test_one_account_has_one_budget_across_every_upload_endpoint(limited):
     auth = bearer(token(api, "sari@test.id"))
     answers = [
         product_photo(pages, w),
-        api.post(f"/api/v1/products/{w.product.id}/images", data={"photo": photo()},
-                 content_type="multipart/form-data", headers=auth),
-        pages.post(f"/seller/stores/{w.store.slug}/settings/logo", data={"logo": photo("logo.png")},
-                   content_type="multipart/form-data"),
-        api.post("/api/v1/insurance/claims", headers=auth, content_type="multipart/form-data", data={
-            "policy": w.policy.number, "incident_date": w.policy.starts_on.isoformat(), "cause": "ledakan",
-            "description": "Tabung gas meledak di dapur toko.", "amount": "1000000", "photos": photo()}),
+        api.post(
+            f"/api/v1/products/{w.product.id}/images",
+            data={"photo": photo()},
+            content_type="multipart/form-data",
+            headers=auth,
+        ),
+        pages.post(
+            f"/seller/stores/{w.store.slug}/settings/logo",
+            data={"logo": photo("logo.png")},
+            content_type="multipart/form-data",
+        ),
+        api.post(
+            "/api/v1/insurance/claims",
+            headers=auth,
+            content_type="multipart/form-data",
+            data={
+                "policy": w.policy.number,
+                "incident_date": w.policy.starts_on.isoformat(),
+                "cause": "ledakan",
+                "description": "Tabung gas meledak di dapur toko.",
+                "amount": "1000000",
+                "photos": photo(),
+            },
+        ),
     ]
     assert [a.status_code for a in answers] == [302, 201, 302, 201]
     fifth = product_photo(pages, w)
     assert fifth.status_code == 429 and 0 < int(fifth.headers["Retry-After"]) <= 3600
     assert MESSAGE in fifth.get_data(as_text=True)
-    by_api = api.post(f"/api/v1/products/{w.product.id}/images", data={"photo": photo()},
-                      content_type="multipart/form-data", headers=auth)
+    by_api = api.post(
+        f"/api/v1/products/{w.product.id}/images",
+        data={"photo": photo()},
+        content_type="multipart/form-data",
+        headers=auth,
+    )
     assert by_api.status_code == 429
     assert by_api.get_json() == {"error": {"code": "rate_limited", "message": MESSAGE, "fields": {}}}
     # another seller behind the same address still has its own budget
     gen_store(gen_user("joko@test.id", role="seller"), name="Logam Joko")
     joko = page_client(w.app, "joko@test.id", address)
-    assert joko.post("/seller/stores/logam-joko/settings/logo", data={"logo": photo()},
-                     content_type="multipart/form-data").status_code == 302
+    assert (
+        joko.post(
+            "/seller/stores/logam-joko/settings/logo", data={"logo": photo()}, content_type="multipart/form-data"
+        ).status_code
+        == 302
+    )
 
 
 def test_every_image_of_a_claim_counts(limited):
     w = limited(UPLOAD_RATE_LIMIT="6 per hour", UPLOAD_RATE_LIMIT_PER_IP="100 per hour")
     pages = page_client(w.app, "sari@test.id", an_address())
     url = f"/seller/insurance/policies/{w.policy.id}/claim"
-    claim = {"incident_date": w.policy.starts_on.isoformat(), "cause": "ledakan", "amount": "1000000",
-             "description": "Tabung gas meledak di dapur toko."}
-    filed = pages.post(url, data={**claim, "photos": [photo(f"{n}.jpg") for n in range(5)]},
-                       content_type="multipart/form-data")
+    claim = {
+        "incident_date": w.policy.starts_on.isoformat(),
+        "cause": "ledakan",
+        "amount": "1000000",
+        "description": "Tabung gas meledak di dapur toko.",
+    }
+    filed = pages.post(
+        url, data={**claim, "photos": [photo(f"{n}.jpg") for n in range(5)]}, content_type="multipart/form-data"
+    )
     assert filed.status_code == 302, filed.get_data(as_text=True)[:300]
     assert product_photo(pages, w).status_code == 302  # the sixth image
     assert product_photo(pages, w).status_code == 429
@@ -110,11 +154,18 @@ def test_a_shopper_sending_transfer_proofs_is_limited_too(limited):
     fill_cart(shopper, (gen_listing(price=25000, stock=5, store=w.store), 1))
     db.session.commit()
     api = ApiClient(w.app.test_client())
-    payment = api.post("/checkout", {"payment_method": "bank_transfer", "shipping": SHIPPING},
-                       token=api.token("siti@test.id")).get_json()["payment"]
+    payment = api.post(
+        "/checkout", {"payment_method": "bank_transfer", "shipping": SHIPPING}, token=api.token("siti@test.id")
+    ).get_json()["payment"]
     pages = page_client(w.app, "siti@test.id", an_address())
-    answers = [pages.post(f"/bank-transfer/{payment['id']}", data={"proof": photo(), "sender_name": "Siti"},
-                          content_type="multipart/form-data") for _ in range(3)]
+    answers = [
+        pages.post(
+            f"/bank-transfer/{payment['id']}",
+            data={"proof": photo(), "sender_name": "Siti"},
+            content_type="multipart/form-data",
+        )
+        for _ in range(3)
+    ]
     assert [a.status_code for a in answers] == [302, 302, 429]
     assert pages.get(f"/bank-transfer/{payment['id']}").status_code == 200
 
@@ -126,14 +177,21 @@ def test_an_address_has_a_budget_across_accounts(limited):
     gen_store(gen_user("joko@test.id", role="seller"), name="Logam Joko")
     joko = page_client(w.app, "joko@test.id", address)
     assert [product_photo(sari, w).status_code for _ in range(2)] == [302, 302]
+
     def joko_logo():
-        return joko.post("/seller/stores/logam-joko/settings/logo", data={"logo": photo()},
-                         content_type="multipart/form-data")
+        return joko.post(
+            "/seller/stores/logam-joko/settings/logo", data={"logo": photo()}, content_type="multipart/form-data"
+        )
+
     assert joko_logo().status_code == 302
     assert joko_logo().status_code == 429
     elsewhere = page_client(w.app, "joko@test.id", an_address())
-    assert elsewhere.post("/seller/stores/logam-joko/settings/logo", data={"logo": photo()},
-                          content_type="multipart/form-data").status_code == 302
+    assert (
+        elsewhere.post(
+            "/seller/stores/logam-joko/settings/logo", data={"logo": photo()}, content_type="multipart/form-data"
+        ).status_code
+        == 302
+    )
 
 
 def test_the_default_budget_lets_a_seller_fill_a_product_with_photos(limited):

@@ -1,5 +1,6 @@
 """Uploads: images only (Pillow re-encodes them), a size limit that answers 413 politely, files
 served with headers that stop a browser from running them, and no way out of the upload folder."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -57,22 +58,26 @@ def stored_files(uploads: Path) -> list[Path]:
 
 # --- serving -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [
-    "/media/../instance/secret_key",
-    "/media/../secret_key",
-    "/media/../secret.jpg",
-    "/media/../instance/secret_key.jpg",
-    "/media/%2e%2e/secret.jpg",
-    "/media/%2E%2E/instance/secret_key.jpg",
-    "/media/..%2fsecret.jpg",
-    "/media/%2e%2e%2fsecret.jpg",
-    "/media/products/../../secret.jpg",
-    "/media/products/%2e%2e/%2e%2e/secret.png",
-    "/media/..\\secret.jpg",
-    "/media/%5c..%5csecret.jpg",
-    "/media/....//secret.jpg",
-    "/media/%252e%252e/secret.jpg",
-])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/../instance/secret_key",
+        "/media/../secret_key",
+        "/media/../secret.jpg",
+        "/media/../instance/secret_key.jpg",
+        "/media/%2e%2e/secret.jpg",
+        "/media/%2E%2E/instance/secret_key.jpg",
+        "/media/..%2fsecret.jpg",
+        "/media/%2e%2e%2fsecret.jpg",
+        "/media/products/../../secret.jpg",
+        "/media/products/%2e%2e/%2e%2e/secret.png",
+        "/media/..\\secret.jpg",
+        "/media/%5c..%5csecret.jpg",
+        "/media/....//secret.jpg",
+        "/media/%252e%252e/secret.jpg",
+    ],
+)
 def test_traversal_out_of_the_upload_folder_is_404(client, planted, path):
     response = client.get(path, follow_redirects=True)
     assert response.status_code == 404
@@ -87,8 +92,21 @@ def test_an_absolute_path_is_404(client, planted):
             assert SECRET not in response.get_data()
 
 
-@pytest.mark.parametrize("name", ["evil.svg", "evil.html", "evil.htm", "evil.xhtml", "evil.js", "evil.jpg.html",
-                                  "evil.SVG", "evil.svgz", "evil.xml", "evil"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "evil.svg",
+        "evil.html",
+        "evil.htm",
+        "evil.xhtml",
+        "evil.js",
+        "evil.jpg.html",
+        "evil.SVG",
+        "evil.svgz",
+        "evil.xml",
+        "evil",
+    ],
+)
 def test_only_image_types_are_served_even_when_such_a_file_exists(client, uploads, name):
     uploads.mkdir(parents=True, exist_ok=True)
     (uploads / name).write_text("<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/><script>alert(1)</script>")
@@ -114,10 +132,14 @@ def test_a_missing_image_is_404(client):
 
 # --- uploading ------------------------------------------------------------------------------
 
+
 def test_an_uploaded_photo_is_stored_under_a_random_name_and_served_safely(client, seller, uploads):
     store, product = seller
-    response = client.post(photo_url(store, product), data={"photo": (image_bytes("PNG"), "../../../etc/x.png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        photo_url(store, product),
+        data={"photo": (image_bytes("PNG"), "../../../etc/x.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.rollback()
     path = db.session.scalar(select(ProductImage.path).where(ProductImage.product_id == product.id))
@@ -128,18 +150,22 @@ def test_an_uploaded_photo_is_stored_under_a_random_name_and_served_safely(clien
     assert served.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
-@pytest.mark.parametrize("content, name", [
-    (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "logo.svg"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "looks-like.png"),
-    (b"<html><body>hello</body></html>", "page.jpg"),
-    (b"GIF89a" + b"\0" * 100, "anim.gif"),
-    (b"%PDF-1.4 not an image", "brochure.jpg"),
-    (b"", "empty.png"),
-])
+@pytest.mark.parametrize(
+    "content, name",
+    [
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "logo.svg"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "looks-like.png"),
+        (b"<html><body>hello</body></html>", "page.jpg"),
+        (b"GIF89a" + b"\0" * 100, "anim.gif"),
+        (b"%PDF-1.4 not an image", "brochure.jpg"),
+        (b"", "empty.png"),
+    ],
+)
 def test_anything_but_a_jpeg_png_or_webp_is_refused(client, seller, uploads, content, name):
     store, product = seller
-    response = client.post(photo_url(store, product), data={"photo": (BytesIO(content), name)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        photo_url(store, product), data={"photo": (BytesIO(content), name)}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     assert stored_files(uploads) == []
 
@@ -147,8 +173,9 @@ def test_anything_but_a_jpeg_png_or_webp_is_refused(client, seller, uploads, con
 def test_bytes_hidden_after_the_image_are_not_kept(client, seller, uploads):
     store, product = seller
     payload = image_bytes("PNG").getvalue() + b"<script>alert(1)</script>"
-    response = client.post(photo_url(store, product), data={"photo": (BytesIO(payload), "x.png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        photo_url(store, product), data={"photo": (BytesIO(payload), "x.png")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     files = stored_files(uploads)
     assert files and all(b"<script>" not in f.read_bytes() for f in files)
@@ -160,8 +187,9 @@ def _nine_megabytes() -> BytesIO:
 
 def test_a_9_mb_upload_gets_a_friendly_413_page(client, seller, uploads):
     store, product = seller
-    response = client.post(photo_url(store, product), data={"photo": (_nine_megabytes(), "besar.png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        photo_url(store, product), data={"photo": (_nine_megabytes(), "besar.png")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 413
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
@@ -178,6 +206,7 @@ def test_a_9_mb_api_request_gets_the_json_error(client):
 
 def test_the_limit_follows_max_content_length(make_app):
     app = make_app(MAX_CONTENT_LENGTH=1024)
-    response = app.test_client().post("/api/v1/auth/tokens", data=b"{" + b" " * 2048 + b"}",
-                                      content_type="application/json")
+    response = app.test_client().post(
+        "/api/v1/auth/tokens", data=b"{" + b" " * 2048 + b"}", content_type="application/json"
+    )
     assert response.status_code == 413

@@ -1,4 +1,5 @@
 """`flask users create`: accounts made from the command line, through the same service."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -15,10 +16,15 @@ def stored(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-@pytest.mark.parametrize("role, roles", [
-    ("shopper", ["shopper"]), ("seller", ["shopper", "seller"]),
-    ("agency", ["agency"]), ("admin", ["admin"]),
-])
+@pytest.mark.parametrize(
+    "role, roles",
+    [
+        ("shopper", ["shopper"]),
+        ("seller", ["shopper", "seller"]),
+        ("agency", ["agency"]),
+        ("admin", ["admin"]),
+    ],
+)
 def test_admin_creates_a_user_of_each_role(runner, role, roles):
     result = create(runner, "--email", f"{role}@test.id", "--password", "rahasia123", "--role", role)
     assert result.exit_code == 0, result.output
@@ -35,8 +41,19 @@ def test_insurer_user_needs_its_insurer(runner):
     assert "--insurer" in result.stderr
     assert stored("klaim@test.id") is None
 
-    result = create(runner, "--email", "klaim@test.id", "--password", "rahasia123", "--role", "insurer",
-                    "--insurer", "Jasindo", "--name", "Petugas Klaim Jasindo")
+    result = create(
+        runner,
+        "--email",
+        "klaim@test.id",
+        "--password",
+        "rahasia123",
+        "--role",
+        "insurer",
+        "--insurer",
+        "Jasindo",
+        "--name",
+        "Petugas Klaim Jasindo",
+    )
     assert result.exit_code == 0, result.output
     user = stored("klaim@test.id")
     assert (user.roles, user.insurer_code, user.name) == (["insurer"], "jasindo", "Petugas Klaim Jasindo")

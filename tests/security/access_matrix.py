@@ -27,6 +27,7 @@ database is put back to the seeded world after every state change.
 
 A new route fails the test until it has an entry here.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,9 +40,14 @@ from werkzeug.routing.converters import AnyConverter
 
 ROLES = ("anonymous", "shopper", "shopper2", "seller_a", "seller_b", "agency", "jasindo", "askrindo", "admin")
 ROLE_EMAILS = {
-    "shopper": "pembeli@test.id", "shopper2": "pembeli2@test.id", "seller_a": "sari@test.id",
-    "seller_b": "joko@test.id", "agency": "petugas@disnakerin.test", "jasindo": "klaim@jasindo.test",
-    "askrindo": "klaim@askrindo.test", "admin": "admin@test.id",
+    "shopper": "pembeli@test.id",
+    "shopper2": "pembeli2@test.id",
+    "seller_a": "sari@test.id",
+    "seller_b": "joko@test.id",
+    "agency": "petugas@disnakerin.test",
+    "jasindo": "klaim@jasindo.test",
+    "askrindo": "klaim@askrindo.test",
+    "admin": "admin@test.id",
 }
 CLAIM_A_TEXT = "Korsleting listrik membakar etalase kain batik."
 PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance"
@@ -54,10 +60,10 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 NOBODY: frozenset = frozenset()
-AGENCY = frozenset({"agency", "admin"})          # officers; admin has every role
-BUYER = frozenset({"shopper"})                   # the shopper whose order, cart and review the URL names
-SELLER_A = frozenset({"seller_a"})               # the owner of store A (assistance is off)
-INSURER_A = frozenset({"jasindo"})               # the insurer of store A's policy
+AGENCY = frozenset({"agency", "admin"})  # officers; admin has every role
+BUYER = frozenset({"shopper"})  # the shopper whose order, cart and review the URL names
+SELLER_A = frozenset({"seller_a"})  # the owner of store A (assistance is off)
+INSURER_A = frozenset({"jasindo"})  # the insurer of store A's policy
 INSURERS = frozenset({"jasindo", "askrindo"})
 # who sees store A's policy and claim: its members, its insurer, the agency and admins
 POLICY_A_READERS = frozenset({"seller_a", "jasindo", "agency", "admin"})
@@ -65,7 +71,7 @@ POLICY_A_READERS = frozenset({"seller_a", "jasindo", "agency", "admin"})
 API_SHOPPERS = frozenset({"shopper", "shopper2", "seller_a", "seller_b", "admin"})  # a seller shops too
 
 PAGE = frozenset({200})
-FORM_POST = frozenset({302, 422})     # did it and redirected, or re-rendered the empty form with errors
+FORM_POST = frozenset({302, 422})  # did it and redirected, or re-rendered the empty form with errors
 REDIRECT = frozenset({302})
 
 
@@ -93,9 +99,17 @@ class Entry:
 def E(allow, ok=PAGE, refused=(403, 404), anonymous=None, args=None, query="", body=None, hides=(), why=""):
     """``hides=(name, roles)``: of the allowed roles, only ``roles`` may find the world's ``name``
     (an order number, a policy number...) in the answer — a list scoped to the caller."""
-    return Entry(frozenset(allow), frozenset(ok), frozenset(refused),
-                 frozenset(anonymous) if anonymous is not None else None, args or {}, query, body or {},
-                 (hides[0], frozenset(hides[1])) if hides else (), why)
+    return Entry(
+        frozenset(allow),
+        frozenset(ok),
+        frozenset(refused),
+        frozenset(anonymous) if anonymous is not None else None,
+        args or {},
+        query,
+        body or {},
+        (hides[0], frozenset(hides[1])) if hides else (),
+        why,
+    )
 
 
 MATRIX: dict[str, Entry] = {
@@ -112,7 +126,6 @@ MATRIX: dict[str, Entry] = {
     "GET /sectors/<slug>": E(EVERYONE, args={"slug": "fesyen"}),
     "GET /products/<int:product_id>": E(EVERYONE),
     "GET /expo/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),
-
     # --- accounts ------------------------------------------------------------------------------
     "GET /login": E(EVERYONE, ok=(200, 302), why="signed-in users are sent home"),
     "POST /login": E(EVERYONE, ok=(422,), why="an empty form is re-rendered"),
@@ -122,8 +135,9 @@ MATRIX: dict[str, Entry] = {
     "POST /register": E(EVERYONE, ok=(422,)),
     "GET /password/forgot": E(EVERYONE),
     "POST /password/forgot": E(EVERYONE, ok=(422,)),
-    "GET /password/reset/<token>": E(EVERYONE, ok=(200, 302), args={"token": "reset_token"},
-                                     why="the token in the link is the credential"),
+    "GET /password/reset/<token>": E(
+        EVERYONE, ok=(200, 302), args={"token": "reset_token"}, why="the token in the link is the credential"
+    ),
     "POST /password/reset/<token>": E(EVERYONE, ok=(422,), args={"token": "reset_token"}),
     "GET /account": E(SIGNED_IN),
     "POST /account": E(SIGNED_IN, ok=FORM_POST),
@@ -131,18 +145,20 @@ MATRIX: dict[str, Entry] = {
     "POST /account/password": E(SIGNED_IN, ok=FORM_POST),
     "GET /account/email": E(SIGNED_IN),
     "POST /account/email": E(SIGNED_IN, ok=REDIRECT, why="mails the caller's own confirmation link"),
-    "GET /account/confirm/<token>": E(EVERYONE, args={"token": "confirm_token"},
-                                      why="the signed link is the credential; it names its user"),
+    "GET /account/confirm/<token>": E(
+        EVERYONE, args={"token": "confirm_token"}, why="the signed link is the credential; it names its user"
+    ),
     "GET /account/tokens": E(SIGNED_IN, why="each user sees only their own tokens"),
-    "POST /account/tokens/<int:token_id>/revoke": E(BUYER, ok=REDIRECT, refused=(404,),
-                                                    why="the shopper's token: anyone else's id is not found"),
-
+    "POST /account/tokens/<int:token_id>/revoke": E(
+        BUYER, ok=REDIRECT, refused=(404,), why="the shopper's token: anyone else's id is not found"
+    ),
     # --- cart and checkout ---------------------------------------------------------------------
     "GET /cart": E(EVERYONE, why="each visitor sees only their own cart"),
     "POST /cart/items": E(EVERYONE, ok=REDIRECT, why="adds to the caller's own cart"),
     # another's cart line: 404 to a caller with a cart, back to /cart (changing nothing) for one without
-    "POST /cart/items/<int:item_id>": E(BUYER, ok=REDIRECT, refused=(302, 404), anonymous=(302,),
-                                        body={"quantity": "1"}),
+    "POST /cart/items/<int:item_id>": E(
+        BUYER, ok=REDIRECT, refused=(302, 404), anonymous=(302,), body={"quantity": "1"}
+    ),
     "POST /cart/items/<int:item_id>/remove": E(BUYER, ok=REDIRECT, refused=(302, 404), anonymous=(302,)),
     "GET /checkout": E(SIGNED_IN, ok=(200, 302), why="an empty cart is sent back to /cart"),
     "POST /checkout": E(SIGNED_IN, ok=(422,), why="checks out the caller's own cart"),
@@ -150,18 +166,17 @@ MATRIX: dict[str, Entry] = {
     "GET /bank-transfer/<int:payment_id>": E(BUYER),
     "POST /bank-transfer/<int:payment_id>": E(BUYER, ok=(422,)),
     "GET /payments/stripe/success/<int:payment_id>": E(BUYER),
-
     # --- the buyer's orders --------------------------------------------------------------------
     "GET /orders": E(SIGNED_IN, hides=("order_number", BUYER)),
     "GET /orders/<number>": E(BUYER),
     "POST /orders/<number>/cancel": E(BUYER, ok=REDIRECT),
     "POST /orders/<number>/complete": E(BUYER, ok=(409,), why="the order is not shipped yet"),
-    "POST /orders/<number>/reviews": E(BUYER, ok=REDIRECT, args={"number": "done_number"},
-                                       why="the empty form is flashed back on the order page"),
+    "POST /orders/<number>/reviews": E(
+        BUYER, ok=REDIRECT, args={"number": "done_number"}, why="the empty form is flashed back on the order page"
+    ),
     "GET /orders/<number>/protection-claim": E(BUYER),
     "POST /orders/<number>/protection-claim": E(BUYER, ok=(422,)),
     "GET /insurance/protection": E(SIGNED_IN, hides=("order_number", BUYER)),
-
     # --- the seller's pages (store A does not allow agency assistance) --------------------------
     "GET /seller/": E(SIGNED_IN, ok=(200, 302), why="the caller's own stores"),
     "GET /seller/stores/new": E(SIGNED_IN),
@@ -179,32 +194,40 @@ MATRIX: dict[str, Entry] = {
     "POST /seller/stores/<slug>/products/<int:product_id>/status": E(SELLER_A, ok=REDIRECT),
     "POST /seller/stores/<slug>/products/<int:product_id>/photos": E(SELLER_A, ok=(422,)),
     "POST /seller/stores/<slug>/products/<int:product_id>/photos/<int:image_id>/delete": E(SELLER_A, ok=REDIRECT),
-    "POST /seller/stores/<slug>/products/<int:product_id>/variants/<int:variant_id>/delete":
-        E(SELLER_A, ok=REDIRECT),
+    "POST /seller/stores/<slug>/products/<int:product_id>/variants/<int:variant_id>/delete": E(SELLER_A, ok=REDIRECT),
     "GET /seller/orders/": E(SIGNED_IN, hides=("order_number", SELLER_A), why="orders of the caller's own stores"),
     "GET /seller/orders/<number>": E(SELLER_A),
     "POST /seller/orders/<number>/status": E(SELLER_A, ok=(422,)),
     "GET /seller/ledger": E(SELLER_A, query="store=store_slug", why="?store= names store A"),
     "GET /seller/ledger.csv": E(SELLER_A, query="store=store_slug"),
-    "GET /seller/insurance": E(SIGNED_IN, hides=("policy_number", SELLER_A),
-                               why="the policies of the caller's own stores"),
+    "GET /seller/insurance": E(
+        SIGNED_IN, hides=("policy_number", SELLER_A), why="the policies of the caller's own stores"
+    ),
     "GET /seller/insurance/policies/<policy_id>": E(POLICY_A_READERS),
     "GET /seller/insurance/policies/<policy_id>/claim": E(SELLER_A, refused=(403, 404)),
     "POST /seller/insurance/policies/<policy_id>/claim": E(SELLER_A, ok=(422,)),
-    "GET /invites/<token>": E(SIGNED_IN, args={"token": "invite_token"},
-                              why="the token is the credential; the page says whose invite it is"),
-    "POST /invites/<token>": E(NOBODY, args={"token": "invite_token"}, refused=(403,),
-                               why="only the invited e-mail accepts (none of the roles)"),
-
+    "GET /invites/<token>": E(
+        SIGNED_IN, args={"token": "invite_token"}, why="the token is the credential; the page says whose invite it is"
+    ),
+    "POST /invites/<token>": E(
+        NOBODY,
+        args={"token": "invite_token"},
+        refused=(403,),
+        why="only the invited e-mail accepts (none of the roles)",
+    ),
     # --- claims ----------------------------------------------------------------------------------
     "GET /insurance/claims/<int:claim_id>": E(POLICY_A_READERS),
     "POST /insurance/claims/<int:claim_id>/decision": E(INSURER_A, ok=(422,)),
     "POST /insurance/claims/<int:claim_id>/photos": E(SELLER_A, ok=(422,), why="the claimant only"),
-    "GET /insurance/claims/<int:claim_id>/photos/<int:photo_id>":
-        E(POLICY_A_READERS, anonymous=(401,), why="private: the claim's readers only"),
-    "GET /insurer/": E(INSURERS, query="status=all", hides=("policy_number", INSURER_A),
-                       why="an insurer sees its own insurer's policies and claims only"),
-
+    "GET /insurance/claims/<int:claim_id>/photos/<int:photo_id>": E(
+        POLICY_A_READERS, anonymous=(401,), why="private: the claim's readers only"
+    ),
+    "GET /insurer/": E(
+        INSURERS,
+        query="status=all",
+        hides=("policy_number", INSURER_A),
+        why="an insurer sees its own insurer's policies and claims only",
+    ),
     # --- finance (agency and admin) ----------------------------------------------------------
     "GET /finance/payouts": E(AGENCY),
     "POST /finance/payouts": E(AGENCY, ok=(422,)),
@@ -212,7 +235,6 @@ MATRIX: dict[str, Entry] = {
     "POST /finance/transfers/<int:transfer_id>/confirm": E(AGENCY, ok=REDIRECT),
     "POST /finance/transfers/<int:transfer_id>/reject": E(AGENCY, ok=REDIRECT),
     "GET /finance/transfers/<int:transfer_id>/proof": E(AGENCY | BUYER, why="finance and the payer"),
-
     # --- the agency console ------------------------------------------------------------------
     "GET /agency/": E(AGENCY),
     "GET /agency/audit": E(AGENCY),
@@ -220,15 +242,21 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/commission": E(AGENCY, ok=FORM_POST),
     "GET /agency/featured": E(AGENCY),
     "POST /agency/featured/add": E(AGENCY, ok=REDIRECT, body={"store": "store_b_slug"}),
-    **{f"POST /agency/featured/{action}": E(AGENCY, ok=REDIRECT, body={"store": "store_slug"})
-       for action in ("remove", "up", "down")},
+    **{
+        f"POST /agency/featured/{action}": E(AGENCY, ok=REDIRECT, body={"store": "store_slug"})
+        for action in ("remove", "up", "down")
+    },
     "GET /agency/stores": E(AGENCY),
     "GET /agency/stores/<slug>": E(AGENCY),
     # store A is approved: suspending works, the other moves are illegal from there (409 after the check)
     **{f"POST /agency/stores/<slug>/{d}": E(AGENCY, ok=(409,)) for d in ("approve", "reject", "reinstate")},
     "POST /agency/stores/<slug>/suspend": E(AGENCY, ok=REDIRECT, body={"reason": "Alamat tidak sesuai NIB."}),
-    "POST /agency/stores/<slug>/assist": E(AGENCY, ok=REDIRECT, args={"slug": "store_b_slug"},
-                                           why="store B allows assistance (store A does not: 403 saying so)"),
+    "POST /agency/stores/<slug>/assist": E(
+        AGENCY,
+        ok=REDIRECT,
+        args={"slug": "store_b_slug"},
+        why="store B allows assistance (store A does not: 403 saying so)",
+    ),
     "POST /agency/stores/<slug>/invite-owner": E(AGENCY, ok=(409,), why="store A already has its owner"),
     "GET /agency/expos": E(AGENCY),
     "POST /agency/expos": E(AGENCY, ok=FORM_POST),
@@ -236,13 +264,22 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/expos/<slug>": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
     "POST /agency/expos/<slug>/banner": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
     "POST /agency/expos/<slug>/zones": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
-    **{f"POST /agency/expos/<slug>/zones/<zone>/{action}": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"})
-       for action in ("up", "down", "remove", "rename")},
-    "POST /agency/expos/<slug>/exhibitors": E(AGENCY, ok=REDIRECT, args={"slug": "expo_slug"},
-                                              body={"store": "store_b_slug", "booth": "K-01", "zone": "kuliner"}),
-    **{f"POST /agency/expos/<slug>/exhibitors/<store_slug>/{action}": E(AGENCY, ok=FORM_POST,
-                                                                        args={"slug": "expo_slug"})
-       for action in ("update", "remove")},
+    **{
+        f"POST /agency/expos/<slug>/zones/<zone>/{action}": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"})
+        for action in ("up", "down", "remove", "rename")
+    },
+    "POST /agency/expos/<slug>/exhibitors": E(
+        AGENCY,
+        ok=REDIRECT,
+        args={"slug": "expo_slug"},
+        body={"store": "store_b_slug", "booth": "K-01", "zone": "kuliner"},
+    ),
+    **{
+        f"POST /agency/expos/<slug>/exhibitors/<store_slug>/{action}": E(
+            AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}
+        )
+        for action in ("update", "remove")
+    },
     "GET /agency/onboard": E(AGENCY),
     "POST /agency/onboard": E(AGENCY, ok=FORM_POST),
     "POST /agency/onboard/bulk": E(AGENCY, ok=FORM_POST),
@@ -260,20 +297,24 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/insurance/policies/<int:policy_id>/cancel": E(AGENCY, ok=REDIRECT),
     "GET /agency/insurance/products/<code>": E(AGENCY, args={"code": "warungku"}),
     "POST /agency/insurance/products/<code>": E(AGENCY, ok=FORM_POST, args={"code": "warungku"}),
-
     # --- provider callbacks --------------------------------------------------------------------
-    "POST /webhooks/stripe": E(NOBODY, refused=(400,), anonymous=(400,),
-                               why="only a request signed with STRIPE_WEBHOOK_SECRET is applied"),
-
+    "POST /webhooks/stripe": E(
+        NOBODY, refused=(400,), anonymous=(400,), why="only a request signed with STRIPE_WEBHOOK_SECRET is applied"
+    ),
     # --- JSON API (bearer token) ---------------------------------------------------------------
     "GET /api/v1/openapi.json": E(EVERYONE),
     "POST /api/v1/auth/register": E(EVERYONE, ok=(422,)),
-    "POST /api/v1/auth/tokens": E(EVERYONE, ok=(201,), body={"email": "shopper_email", "password": "rahasia123"},
-                                  why="the credentials are the body"),
+    "POST /api/v1/auth/tokens": E(
+        EVERYONE,
+        ok=(201,),
+        body={"email": "shopper_email", "password": "rahasia123"},
+        why="the credentials are the body",
+    ),
     "GET /api/v1/me": E(SIGNED_IN),
     "GET /api/v1/me/tokens": E(SIGNED_IN, why="each user sees only their own tokens"),
-    "DELETE /api/v1/me/tokens/<int:token_id>": E(BUYER, ok=(204,), refused=(404,),
-                                                 why="the shopper's token: anyone else's id is not found"),
+    "DELETE /api/v1/me/tokens/<int:token_id>": E(
+        BUYER, ok=(204,), refused=(404,), why="the shopper's token: anyone else's id is not found"
+    ),
     "DELETE /api/v1/auth/tokens/current": E(SIGNED_IN, ok=(204,), why="revokes the caller's own token"),
     "POST /api/v1/me/email-confirmation": E(SIGNED_IN, ok=(200,), why="every seeded user is confirmed"),
     "GET /api/v1/stores": E(EVERYONE),
@@ -315,8 +356,9 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/expos": E(EVERYONE),
     "POST /api/v1/expos": E(AGENCY, ok=(422,)),
     "GET /api/v1/expos/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),
-    "POST /api/v1/expos/<slug>/exhibitors": E(AGENCY, ok=(201,), args={"slug": "expo_slug"},
-                                              body={"store": "store_b_slug", "booth": "K-02"}),
+    "POST /api/v1/expos/<slug>/exhibitors": E(
+        AGENCY, ok=(201,), args={"slug": "expo_slug"}, body={"store": "store_b_slug", "booth": "K-02"}
+    ),
     "GET /api/v1/esmart/runs": E(AGENCY),
     "GET /api/v1/esmart/runs/<int:run_id>": E(AGENCY),
     "POST /api/v1/esmart/pull": E(AGENCY, ok=(422,)),
@@ -326,15 +368,25 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/insurance/policies": E(AGENCY, ok=(201,), body={"store": "store_b_slug", "product": "kiosku"}),
     "GET /api/v1/insurance/policies/<ref>": E(POLICY_A_READERS, args={"ref": "policy_number"}),
     "GET /api/v1/insurance/claims": E(SIGNED_IN, hides=("claim_text", POLICY_A_READERS)),
-    "POST /api/v1/insurance/claims": E(SELLER_A, ok=(201,), body={
-        "policy": "policy_number", "incident_date": "today", "cause": "petir", "amount": 400_000,
-        "description": "Petir menyambar tiang listrik, etalase terbakar."}, why="store A's policy, in the body"),
+    "POST /api/v1/insurance/claims": E(
+        SELLER_A,
+        ok=(201,),
+        body={
+            "policy": "policy_number",
+            "incident_date": "today",
+            "cause": "petir",
+            "amount": 400_000,
+            "description": "Petir menyambar tiang listrik, etalase terbakar.",
+        },
+        why="store A's policy, in the body",
+    ),
     "GET /api/v1/insurance/claims/<int:claim_id>": E(POLICY_A_READERS),
     "POST /api/v1/insurance/claims/<int:claim_id>/decision": E(INSURER_A, ok=(422,)),
 }
 
 
 # --- the routes --------------------------------------------------------------------------------
+
 
 def rule_keys(rule) -> list[tuple[str, dict]]:
     """The matrix keys of one URL rule: ``METHOD /path`` per method, an ``any()`` argument spelt out."""
@@ -368,8 +420,9 @@ def shape(path: str) -> str:
 def openapi_operations(spec: dict) -> set[tuple[str, str]]:
     """(METHOD, shape) of every operation of the OpenAPI document."""
     methods = {"get", "post", "put", "patch", "delete"}
-    return {(method.upper(), shape(path)) for path, item in spec["paths"].items() for method in item
-            if method in methods}
+    return {
+        (method.upper(), shape(path)) for path, item in spec["paths"].items() for method in item if method in methods
+    }
 
 
 def matrix_shapes() -> dict[tuple[str, str], str]:
@@ -385,6 +438,7 @@ def is_api(path: str) -> bool:
 
 
 # --- the world -----------------------------------------------------------------------------------
+
 
 def _photo(name: str = "foto.jpg") -> FileStorage:
     from tests.factories import image_bytes
@@ -428,9 +482,16 @@ def build_world() -> dict:
     store_a = gen_store(users["seller_a"], name="Batik Sari", address="Jl. Kapten Sudibyo No. 12")
     store_b = gen_store(users["seller_b"], name="Sate Kambing Pak Joko", sector="kuliner")
     stores.update_store(store_b, users["seller_b"], {"allow_agency_assist": True})  # store A does not
-    product_a = gen_product(store_a, name="Batik Tulis Tegalan", price=350_000, stock=50, variants=[
-        {"name": "Katun", "sku": None, "price": 350_000, "stock": 50},
-        {"name": "Sutra", "sku": None, "price": 900_000, "stock": 5}])
+    product_a = gen_product(
+        store_a,
+        name="Batik Tulis Tegalan",
+        price=350_000,
+        stock=50,
+        variants=[
+            {"name": "Katun", "sku": None, "price": 350_000, "stock": 50},
+            {"name": "Sutra", "sku": None, "price": 900_000, "stock": 5},
+        ],
+    )
     product_b = gen_product(store_b, name="Sate Kambing Muda", price=30_000, stock=50, category=None)
     image = catalog.add_image(product_a, users["seller_a"], image_bytes())
     db.session.commit()
@@ -443,8 +504,9 @@ def build_world() -> dict:
     for status, actor in (("processing", users["seller_a"]), ("shipped", users["seller_a"]), ("completed", buyer)):
         transition(done_order, status, actor, tracking_number="JNE123" if status == "shipped" else None)
         db.session.commit()
-    review = reviews.add_review(buyer, orders.get_for_shopper(buyer, done_order.number), 5,
-                                "Kainnya halus, warnanya awet.")
+    review = reviews.add_review(
+        buyer, orders.get_for_shopper(buyer, done_order.number), 5, "Kainnya halus, warnanya awet."
+    )
     db.session.commit()
     # the buyer's bank transfer (with a proof) and cart line; the other shopper's own cart
     paying = buy(buyer, (variant_of(product_a), 1), method="bank_transfer")
@@ -463,9 +525,13 @@ def build_world() -> dict:
     claim_b = file_claim(users["seller_b"], policy_b, cause="pencurian", amount=800_000)
     photo_id = db.session.scalar(select(ClaimPhoto.id).where(ClaimPhoto.claim_id == claim_a.id))
 
-    fair = expos.create_expo(users["agency"], "apik-banget", "Apik Banget Virtual Expo",
-                             expos.parse_local_datetime("2020-01-01", "starts_at"),
-                             expos.parse_local_datetime("2099-12-31", "ends_at", end_of_day=True))
+    fair = expos.create_expo(
+        users["agency"],
+        "apik-banget",
+        "Apik Banget Virtual Expo",
+        expos.parse_local_datetime("2020-01-01", "starts_at"),
+        expos.parse_local_datetime("2099-12-31", "ends_at", end_of_day=True),
+    )
     expos.add_zone(users["agency"], fair, "Fesyen", slug="fesyen")
     expos.add_zone(users["agency"], fair, "Kuliner", slug="kuliner")
     expos.add_exhibitor(users["agency"], fair, store_a, booth="F-01", zone="fesyen")
@@ -481,24 +547,52 @@ def build_world() -> dict:
     return {
         "users": {role: user.id for role, user in users.items()},
         "tokens": tokens,
-        "store_a": store_a.id, "store_b": store_b.id, "product_b_id": product_b.id,
-        "variant_b_id": variant_of(product_b).id, "claim_b_id": claim_b.id, "policy_b_id": policy_b.id,
-        "review_id": review.id, "other_cart_item": carts.view(carts.find_cart(other)).lines[0].item_id,
+        "store_a": store_a.id,
+        "store_b": store_b.id,
+        "product_b_id": product_b.id,
+        "variant_b_id": variant_of(product_b).id,
+        "claim_b_id": claim_b.id,
+        "policy_b_id": policy_b.id,
+        "review_id": review.id,
+        "other_cart_item": carts.view(carts.find_cart(other)).lines[0].item_id,
         "args": {
-            "slug": store_a.slug, "store_slug": store_a.slug, "product_id": product_a.id,
-            "variant_id": variant_of(product_a, 1).id, "image_id": image.id, "number": open_order.number,
-            "item_id": cart_item, "checkout_id": open_order.checkout_id, "payment_id": paying.payment.id,
-            "transfer_id": transfer.id, "claim_id": claim_a.id, "photo_id": photo_id, "policy_id": policy_a.id,
-            "run_id": run.id, "zone": "fesyen", "code": "warungku", "filename": "css/app.css",
-            "token": invite_token, "ref": policy_a.number, "path": image.path, "token_id": shopper_token_id,
+            "slug": store_a.slug,
+            "store_slug": store_a.slug,
+            "product_id": product_a.id,
+            "variant_id": variant_of(product_a, 1).id,
+            "image_id": image.id,
+            "number": open_order.number,
+            "item_id": cart_item,
+            "checkout_id": open_order.checkout_id,
+            "payment_id": paying.payment.id,
+            "transfer_id": transfer.id,
+            "claim_id": claim_a.id,
+            "photo_id": photo_id,
+            "policy_id": policy_a.id,
+            "run_id": run.id,
+            "zone": "fesyen",
+            "code": "warungku",
+            "filename": "css/app.css",
+            "token": invite_token,
+            "ref": policy_a.number,
+            "path": image.path,
+            "token_id": shopper_token_id,
         },
         "named": {
-            "expo_slug": fair.slug, "store_slug": store_a.slug, "store_b_slug": store_b.slug,
-            "shopper_email": ROLE_EMAILS["shopper"], "order_number": open_order.number,
-            "claim_text": CLAIM_A_TEXT, "today": policies.today().isoformat(), "done_number": done_order.number,
-            "invite_token": invite_token, "reset_token": accounts.password_reset_token(buyer),
+            "expo_slug": fair.slug,
+            "store_slug": store_a.slug,
+            "store_b_slug": store_b.slug,
+            "shopper_email": ROLE_EMAILS["shopper"],
+            "order_number": open_order.number,
+            "claim_text": CLAIM_A_TEXT,
+            "today": policies.today().isoformat(),
+            "done_number": done_order.number,
+            "invite_token": invite_token,
+            "reset_token": accounts.password_reset_token(buyer),
             "confirm_token": accounts.email_confirmation_token(buyer),
-            "policy_number": policy_a.number, "image_path": image.path, "proof_path": transfer.proof_path,
+            "policy_number": policy_a.number,
+            "image_path": image.path,
+            "proof_path": transfer.proof_path,
             "claim_photo_path": db.session.scalar(select(ClaimPhoto.path).where(ClaimPhoto.id == photo_id)),
         },
     }
@@ -550,8 +644,7 @@ def sign_in(app, role: str, world: dict) -> Caller:
     client = app.test_client()
     csrf = csrf_from(client.get("/login").get_data(as_text=True))
     if role != "anonymous":
-        response = client.post("/login", data={"email": ROLE_EMAILS[role], "password": PASSWORD,
-                                               "csrf_token": csrf})
+        response = client.post("/login", data={"email": ROLE_EMAILS[role], "password": PASSWORD, "csrf_token": csrf})
         assert response.status_code == 302, (role, response.status_code)
         csrf = csrf_from(client.get("/logout").get_data(as_text=True))
     cookie = client.get_cookie("session")
@@ -577,8 +670,7 @@ def send(app, world: dict, caller: Caller, method: str, url: str, entry: Entry):
 
 
 def to_login(response) -> bool:
-    return response.status_code in (301, 302, 303) and \
-        urlsplit(response.headers.get("Location", "")).path == "/login"
+    return response.status_code in (301, 302, 303) and urlsplit(response.headers.get("Location", "")).path == "/login"
 
 
 def judge(entry: Entry, role: str, api: bool, response, world: dict) -> str | None:

@@ -5,6 +5,7 @@ expo...) is built once for the module; every state change that went through is
 undone by putting the database and the uploads back as they were seeded, so each
 call sees the same world whatever ran before it.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -18,14 +19,27 @@ from marketplace import create_app
 from marketplace.extensions import db
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL, FreshContextClient, _truncate_all
 from tests.security.access_matrix import (
-    MATRIX, PLUGINS, ROLES, STATE_CHANGING, Caller, app_routes, build_world, is_api, judge, matrix_shapes,
-    openapi_operations, route_url, send, sign_in,
+    MATRIX,
+    PLUGINS,
+    ROLES,
+    STATE_CHANGING,
+    Caller,
+    app_routes,
+    build_world,
+    is_api,
+    judge,
+    matrix_shapes,
+    openapi_operations,
+    route_url,
+    send,
+    sign_in,
 )
 
 pytestmark = pytest.mark.security
 
 
 # --- the seeded world, and putting it back ----------------------------------------------------
+
 
 class SqliteSnapshot:
     def __init__(self, path: Path):
@@ -60,8 +74,9 @@ class PostgresSnapshot:
             self.metadata.reflect(conn)
             self.tables = [t for t in self.metadata.sorted_tables if t.name != "alembic_version"]
             self.columns = {t.name: [c for c in t.c if c.computed is None] for t in self.tables}  # not tsv
-            self.rows = {t.name: [dict(r) for r in conn.execute(select(*self.columns[t.name])).mappings()]
-                         for t in self.tables}
+            self.rows = {
+                t.name: [dict(r) for r in conn.execute(select(*self.columns[t.name])).mappings()] for t in self.tables
+            }
 
     def restore(self):
         db.session.remove()
@@ -97,12 +112,20 @@ def world(database_template, tmp_path_factory):
         shutil.copy(database_template, root / "world.sqlite")
         url = f"sqlite:///{root / 'world.sqlite'}"
     uploads = root / "uploads"
-    app = create_app({
-        "TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "UPLOAD_FOLDER": str(uploads), "MARKETPLACE_PLUGINS": PLUGINS, "WTF_CSRF_ENABLED": True,
-        "RATELIMIT_ENABLED": False, "SERVER_NAME": None, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "BANK_TRANSFER_ACCOUNTS": "BRI 0123-01-000123-30-1 a.n. Uji",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "UPLOAD_FOLDER": str(uploads),
+            "MARKETPLACE_PLUGINS": PLUGINS,
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": None,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "BANK_TRANSFER_ACCOUNTS": "BRI 0123-01-000123-30-1 a.n. Uji",
+        }
+    )
     app.test_client_class = FreshContextClient
     with app.test_request_context():  # the bank transfer method builds its page's URL
         values = build_world()
@@ -124,14 +147,19 @@ def world(database_template, tmp_path_factory):
 
 # --- every route has an entry ---------------------------------------------------------------
 
+
 def test_every_route_of_the_app_has_a_matrix_entry(world):
     served = set(app_routes(world.app))
     missing, extra = sorted(served - set(MATRIX)), sorted(set(MATRIX) - served)
     assert not missing and not extra, (
         "tests/security/access_matrix.py MATRIX is out of date with app.url_map.\n"
-        + ("Routes without an entry (add one: who may call it, what they get):\n  " + "\n  ".join(missing) + "\n"
-           if missing else "")
-        + ("Entries for routes that no longer exist (remove them):\n  " + "\n  ".join(extra) if extra else ""))
+        + (
+            "Routes without an entry (add one: who may call it, what they get):\n  " + "\n  ".join(missing) + "\n"
+            if missing
+            else ""
+        )
+        + ("Entries for routes that no longer exist (remove them):\n  " + "\n  ".join(extra) if extra else "")
+    )
 
 
 def test_every_openapi_operation_has_a_matrix_entry(world):
@@ -147,6 +175,7 @@ def test_every_openapi_operation_has_a_matrix_entry(world):
 
 
 # --- every route as every role -------------------------------------------------------------
+
 
 def refused_first(entry) -> list[str]:
     """Refused roles first: they must change nothing, so the allowed ones still find the world intact."""
@@ -174,6 +203,7 @@ def test_route_as_every_role(world, key):
 
 
 # --- IDOR, one by one: store B's seller, the other insurer and the other shopper ------------------
+
 
 def call(world, role: str, method: str, url: str, **body):
     """``role`` calls ``url``: a page with its session cookie and CSRF token, the API with its bearer token."""
@@ -215,22 +245,26 @@ def test_seller_b_cannot_see_or_edit_store_a_products_and_variants(fresh):
     slug_b, pid, vid, img = v["named"]["store_b_slug"], a["product_id"], a["variant_id"], a["image_id"]
     pid_b = v["product_b_id"]
     before = read(fresh, select(Product.name, Product.status).where(Product.id == pid))
-    wrong = refused(fresh, "seller_b", [
-        ("GET", f"/seller/stores/{a['slug']}/products/{pid}/edit"),
-        ("GET", f"/seller/stores/{slug_b}/products/{pid}/edit"),  # its own store in the URL, A's product
-        ("POST", f"/seller/stores/{slug_b}/products/{pid}/edit", {"name": "Dibajak", "status": "archived"}),
-        ("POST", f"/seller/stores/{slug_b}/products/{pid}/status", {"status": "archived"}),
-        ("POST", f"/seller/stores/{slug_b}/products/{pid_b}/variants/{vid}/delete"),
-        ("POST", f"/seller/stores/{slug_b}/products/{pid_b}/photos/{img}/delete"),
-        ("POST", f"/seller/stores/{slug_b}/products/{pid}/photos/{img}/delete"),
-        ("PATCH", f"/api/v1/products/{pid}", {"name": "Dibajak"}),
-        ("POST", f"/api/v1/products/{pid}/variants", {"name": "Palsu", "price": 1, "stock": 1}),
-        ("PATCH", f"/api/v1/variants/{vid}", {"price": 1}),
-        ("DELETE", f"/api/v1/variants/{vid}"),
-        ("DELETE", f"/api/v1/products/{pid}/images/{img}"),
-        ("DELETE", f"/api/v1/products/{pid_b}/images/{img}"),  # its own product, A's photo
-        ("POST", f"/api/v1/stores/{a['slug']}/products", {"name": "Palsu", "variants": [{"price": 1}]}),
-    ])
+    wrong = refused(
+        fresh,
+        "seller_b",
+        [
+            ("GET", f"/seller/stores/{a['slug']}/products/{pid}/edit"),
+            ("GET", f"/seller/stores/{slug_b}/products/{pid}/edit"),  # its own store in the URL, A's product
+            ("POST", f"/seller/stores/{slug_b}/products/{pid}/edit", {"name": "Dibajak", "status": "archived"}),
+            ("POST", f"/seller/stores/{slug_b}/products/{pid}/status", {"status": "archived"}),
+            ("POST", f"/seller/stores/{slug_b}/products/{pid_b}/variants/{vid}/delete"),
+            ("POST", f"/seller/stores/{slug_b}/products/{pid_b}/photos/{img}/delete"),
+            ("POST", f"/seller/stores/{slug_b}/products/{pid}/photos/{img}/delete"),
+            ("PATCH", f"/api/v1/products/{pid}", {"name": "Dibajak"}),
+            ("POST", f"/api/v1/products/{pid}/variants", {"name": "Palsu", "price": 1, "stock": 1}),
+            ("PATCH", f"/api/v1/variants/{vid}", {"price": 1}),
+            ("DELETE", f"/api/v1/variants/{vid}"),
+            ("DELETE", f"/api/v1/products/{pid}/images/{img}"),
+            ("DELETE", f"/api/v1/products/{pid_b}/images/{img}"),  # its own product, A's photo
+            ("POST", f"/api/v1/stores/{a['slug']}/products", {"name": "Palsu", "variants": [{"price": 1}]}),
+        ],
+    )
     assert not wrong, "\n".join(wrong)
     assert read(fresh, select(Product.name, Product.status).where(Product.id == pid)) == before
     assert read(fresh, select(Variant.price).where(Variant.id == vid)) == [(900_000,)]
@@ -246,14 +280,18 @@ def test_seller_b_cannot_see_or_move_store_a_orders(fresh):
     number = fresh.values["args"]["number"]
     status = select(Order.status).where(Order.number == number)
     before = read(fresh, status)
-    wrong = refused(fresh, "seller_b", [
-        ("GET", f"/seller/orders/{number}"),
-        ("POST", f"/seller/orders/{number}/status", {"status": "processing"}),
-        ("GET", f"/api/v1/seller/orders/{number}"),
-        ("POST", f"/api/v1/seller/orders/{number}/status", {"status": "cancelled", "reason": "Dibajak"}),
-        ("GET", f"/orders/{number}"),
-        ("GET", f"/api/v1/orders/{number}"),
-    ])
+    wrong = refused(
+        fresh,
+        "seller_b",
+        [
+            ("GET", f"/seller/orders/{number}"),
+            ("POST", f"/seller/orders/{number}/status", {"status": "processing"}),
+            ("GET", f"/api/v1/seller/orders/{number}"),
+            ("POST", f"/api/v1/seller/orders/{number}/status", {"status": "cancelled", "reason": "Dibajak"}),
+            ("GET", f"/orders/{number}"),
+            ("GET", f"/api/v1/orders/{number}"),
+        ],
+    )
     assert not wrong, "\n".join(wrong)
     listed = call(fresh, "seller_b", "GET", "/api/v1/seller/orders").get_json()["items"]
     assert number not in {o["number"] for o in listed}
@@ -264,11 +302,15 @@ def test_seller_b_cannot_see_or_move_store_a_orders(fresh):
 
 def test_seller_b_cannot_read_store_a_ledger(fresh):
     slug_a, slug_b = fresh.values["args"]["slug"], fresh.values["named"]["store_b_slug"]
-    wrong = refused(fresh, "seller_b", [
-        ("GET", f"/seller/ledger?store={slug_a}"),
-        ("GET", f"/seller/ledger.csv?store={slug_a}"),
-        ("GET", f"/api/v1/seller/ledger?store={slug_a}"),
-    ])
+    wrong = refused(
+        fresh,
+        "seller_b",
+        [
+            ("GET", f"/seller/ledger?store={slug_a}"),
+            ("GET", f"/seller/ledger.csv?store={slug_a}"),
+            ("GET", f"/api/v1/seller/ledger?store={slug_a}"),
+        ],
+    )
     assert not wrong, "\n".join(wrong)
     own = call(fresh, "seller_b", "GET", "/api/v1/seller/ledger")  # without ?store=: its own store's
     assert own.status_code == 200 and slug_a not in own.get_data(as_text=True)
@@ -283,23 +325,40 @@ def test_store_b_and_the_other_insurer_cannot_see_or_act_on_store_a_policy_and_c
 
     a, named = fresh.values["args"], fresh.values["named"]
     policy, number, claim, photo = a["policy_id"], named["policy_number"], a["claim_id"], a["photo_id"]
-    wrong = refused(fresh, role, [
-        ("GET", f"/seller/insurance/policies/{policy}"),
-        ("GET", f"/seller/insurance/policies/{number}"),
-        ("GET", f"/seller/insurance/policies/{policy}/claim"),
-        ("POST", f"/seller/insurance/policies/{policy}/claim", {"cause": "petir", "amount": "100000"}),
-        ("GET", f"/insurance/claims/{claim}"),
-        ("GET", f"/insurance/claims/{claim}/photos/{photo}"),
-        ("GET", f"/insurance/claims/{claim}/photos/{photo}", {"bearer": True}),
-        ("POST", f"/insurance/claims/{claim}/decision", {"decision": "approve", "note": "Dibajak"}),
-        ("POST", f"/insurance/claims/{claim}/photos"),
-        ("GET", f"/api/v1/insurance/policies/{policy}"),
-        ("GET", f"/api/v1/insurance/policies/{number}"),
-        ("GET", f"/api/v1/insurance/claims/{claim}"),
-        ("POST", "/api/v1/insurance/claims", {"policy": number, "incident_date": named["today"], "cause": "petir",
-                                              "description": "Petir menyambar etalase.", "amount": 400_000}),
-    ] + ([("POST", f"/api/v1/insurance/claims/{claim}/decision", {"decision": "approve"})]
-         if role == "askrindo" else []))
+    wrong = refused(
+        fresh,
+        role,
+        [
+            ("GET", f"/seller/insurance/policies/{policy}"),
+            ("GET", f"/seller/insurance/policies/{number}"),
+            ("GET", f"/seller/insurance/policies/{policy}/claim"),
+            ("POST", f"/seller/insurance/policies/{policy}/claim", {"cause": "petir", "amount": "100000"}),
+            ("GET", f"/insurance/claims/{claim}"),
+            ("GET", f"/insurance/claims/{claim}/photos/{photo}"),
+            ("GET", f"/insurance/claims/{claim}/photos/{photo}", {"bearer": True}),
+            ("POST", f"/insurance/claims/{claim}/decision", {"decision": "approve", "note": "Dibajak"}),
+            ("POST", f"/insurance/claims/{claim}/photos"),
+            ("GET", f"/api/v1/insurance/policies/{policy}"),
+            ("GET", f"/api/v1/insurance/policies/{number}"),
+            ("GET", f"/api/v1/insurance/claims/{claim}"),
+            (
+                "POST",
+                "/api/v1/insurance/claims",
+                {
+                    "policy": number,
+                    "incident_date": named["today"],
+                    "cause": "petir",
+                    "description": "Petir menyambar etalase.",
+                    "amount": 400_000,
+                },
+            ),
+        ]
+        + (
+            [("POST", f"/api/v1/insurance/claims/{claim}/decision", {"decision": "approve"})]
+            if role == "askrindo"
+            else []
+        ),
+    )
     assert not wrong, "\n".join(wrong)
     assert read(fresh, select(Claim.status).where(Claim.id == claim)) == [("filed",)]
     assert read(fresh, select(Claim.id).where(Claim.policy_id == policy)) == [(claim,)]
@@ -317,22 +376,26 @@ def test_the_other_shopper_cannot_see_or_act_on_the_buyers_orders_and_review(fre
     number, done = a["number"], named["done_number"]
     reviews_before = read(fresh, select(Review.id, Review.rating, Review.comment))
     status_before = read(fresh, select(Order.status).where(Order.number == number))
-    wrong = refused(fresh, "shopper2", [
-        ("GET", f"/orders/{number}"),
-        ("POST", f"/orders/{number}/cancel", {"reason": "Dibajak"}),
-        ("POST", f"/orders/{number}/complete"),
-        ("POST", f"/orders/{done}/reviews", {"rating": "1", "comment": "Ulasan palsu"}),
-        ("GET", f"/orders/{number}/protection-claim"),
-        ("POST", f"/orders/{number}/protection-claim", {"cause": "rusak", "amount": "1000"}),
-        ("GET", f"/checkout/complete/{a['checkout_id']}"),
-        ("GET", f"/bank-transfer/{a['payment_id']}"),
-        ("GET", f"/payments/stripe/success/{a['payment_id']}"),
-        ("GET", f"/finance/transfers/{a['transfer_id']}/proof"),
-        ("GET", f"/api/v1/orders/{number}"),
-        ("POST", f"/api/v1/orders/{number}/cancel", {"reason": "Dibajak"}),
-        ("POST", f"/api/v1/orders/{done}/complete"),
-        ("POST", f"/api/v1/orders/{done}/reviews", {"rating": 1, "comment": "Ulasan palsu"}),
-    ])
+    wrong = refused(
+        fresh,
+        "shopper2",
+        [
+            ("GET", f"/orders/{number}"),
+            ("POST", f"/orders/{number}/cancel", {"reason": "Dibajak"}),
+            ("POST", f"/orders/{number}/complete"),
+            ("POST", f"/orders/{done}/reviews", {"rating": "1", "comment": "Ulasan palsu"}),
+            ("GET", f"/orders/{number}/protection-claim"),
+            ("POST", f"/orders/{number}/protection-claim", {"cause": "rusak", "amount": "1000"}),
+            ("GET", f"/checkout/complete/{a['checkout_id']}"),
+            ("GET", f"/bank-transfer/{a['payment_id']}"),
+            ("GET", f"/payments/stripe/success/{a['payment_id']}"),
+            ("GET", f"/finance/transfers/{a['transfer_id']}/proof"),
+            ("GET", f"/api/v1/orders/{number}"),
+            ("POST", f"/api/v1/orders/{number}/cancel", {"reason": "Dibajak"}),
+            ("POST", f"/api/v1/orders/{done}/complete"),
+            ("POST", f"/api/v1/orders/{done}/reviews", {"rating": 1, "comment": "Ulasan palsu"}),
+        ],
+    )
     assert not wrong, "\n".join(wrong)
     assert read(fresh, select(Order.status).where(Order.number == number)) == status_before
     assert read(fresh, select(Review.id, Review.rating, Review.comment)) == reviews_before
@@ -346,15 +409,23 @@ def test_nobody_but_the_buyer_changes_the_buyers_cart_line(fresh):
     item = fresh.values["args"]["item_id"]
     line = select(CartItem.quantity).where(CartItem.id == item)
     # a caller with a cart of its own is told the line is not in it; one without goes back to /cart
-    wrong = refused(fresh, "shopper2", [
-        ("POST", f"/cart/items/{item}", {"quantity": "9"}),
-        ("POST", f"/cart/items/{item}/remove"),
-        ("PATCH", f"/api/v1/cart/items/{item}", {"quantity": 9}),
-        ("DELETE", f"/api/v1/cart/items/{item}"),
-    ])
+    wrong = refused(
+        fresh,
+        "shopper2",
+        [
+            ("POST", f"/cart/items/{item}", {"quantity": "9"}),
+            ("POST", f"/cart/items/{item}/remove"),
+            ("PATCH", f"/api/v1/cart/items/{item}", {"quantity": 9}),
+            ("DELETE", f"/api/v1/cart/items/{item}"),
+        ],
+    )
     for role in ("anonymous", "seller_b", "agency", "admin"):
-        wrong += refused(fresh, role, [("POST", f"/cart/items/{item}", {"quantity": "9"}),
-                                       ("POST", f"/cart/items/{item}/remove")], expected=(302, 404))
+        wrong += refused(
+            fresh,
+            role,
+            [("POST", f"/cart/items/{item}", {"quantity": "9"}), ("POST", f"/cart/items/{item}/remove")],
+            expected=(302, 404),
+        )
     assert not wrong, "\n".join(wrong)
     assert read(fresh, line) == [(2,)]
     assert call(fresh, "shopper", "PATCH", f"/api/v1/cart/items/{item}", quantity=3).status_code == 200
@@ -365,13 +436,14 @@ def test_a_draft_product_is_seen_by_its_store_only(fresh):
     from marketplace.catalog.models import Product
 
     pid, slug = fresh.values["args"]["product_id"], fresh.values["args"]["slug"]
-    assert call(fresh, "seller_a", "POST", f"/seller/stores/{slug}/products/{pid}/status",
-                status="draft").status_code == 302
+    assert (
+        call(fresh, "seller_a", "POST", f"/seller/stores/{slug}/products/{pid}/status", status="draft").status_code
+        == 302
+    )
     assert read(fresh, select(Product.status).where(Product.id == pid)) == [("draft",)]
     for role in ROLES:
         for url in (f"/products/{pid}", f"/api/v1/products/{pid}"):
-            response = call(fresh, role, "GET", url) if role != "anonymous" else \
-                fresh.app.test_client().get(url)
+            response = call(fresh, role, "GET", url) if role != "anonymous" else fresh.app.test_client().get(url)
             assert response.status_code == 404, (role, url, response.status_code)
     assert call(fresh, "seller_a", "GET", f"/seller/stores/{slug}/products/{pid}/edit").status_code == 200
     assert call(fresh, "seller_b", "GET", f"/seller/stores/{slug}/products/{pid}/edit").status_code == 404
@@ -379,10 +451,17 @@ def test_a_draft_product_is_seen_by_its_store_only(fresh):
 
 # --- private uploads are never public files ----------------------------------------------------
 
+
 def media_spellings(path: str) -> list[str]:
     """Ways to name one stored file under /media that send_from_directory normalises to it."""
-    return [f"/media/{path}", f"/media/./{path}", f"/media/products/../{path}", f"/media/%2E/{path}",
-            f"/media/products%2F..%2F{path}", f"/media/{path.replace('.', '_400.', 1)}"]
+    return [
+        f"/media/{path}",
+        f"/media/./{path}",
+        f"/media/products/../{path}",
+        f"/media/%2E/{path}",
+        f"/media/products%2F..%2F{path}",
+        f"/media/{path.replace('.', '_400.', 1)}",
+    ]
 
 
 @pytest.mark.parametrize("name", ["claim_photo_path", "proof_path"])

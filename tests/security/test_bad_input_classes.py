@@ -22,6 +22,7 @@ page. Where the class is certain to be wrong (deep JSON, NUL, a surrogate, a val
 is not the documented one, an integer or date out of range for a documented integer or date) the
 reply must be a 4xx.
 """
+
 from __future__ import annotations
 
 import json
@@ -92,8 +93,29 @@ RAW_VALUES = {
     "year 9999": ("9999-12-31", False),
 }
 # query parameters the pages read (the API's come from its document)
-PAGE_QUERY = ("q", "page", "per_page", "status", "from", "to", "expo", "store", "sector", "category", "city",
-              "min_price", "max_price", "sort", "format", "size", "lang", "next", "featured", "kind", "run")
+PAGE_QUERY = (
+    "q",
+    "page",
+    "per_page",
+    "status",
+    "from",
+    "to",
+    "expo",
+    "store",
+    "sector",
+    "category",
+    "city",
+    "min_price",
+    "max_price",
+    "sort",
+    "format",
+    "size",
+    "lang",
+    "next",
+    "featured",
+    "kind",
+    "run",
+)
 
 
 def caller_role(entry) -> str:
@@ -104,9 +126,29 @@ def form_field_names() -> list[str]:
     """Every field name of every form of the app (and of the product form's variant rows)."""
     from flask_wtf import FlaskForm
 
-    names, classes, seen = {"variants-0-name", "variants-0-sku", "variants-0-price", "variants-0-stock",
-                            "variants-0-id", "store", "product", "expo", "booth", "zone", "reason", "amount",
-                            "incident_date", "decision", "note", "policy", "order"}, [FlaskForm], set()
+    names, classes, seen = (
+        {
+            "variants-0-name",
+            "variants-0-sku",
+            "variants-0-price",
+            "variants-0-stock",
+            "variants-0-id",
+            "store",
+            "product",
+            "expo",
+            "booth",
+            "zone",
+            "reason",
+            "amount",
+            "incident_date",
+            "decision",
+            "note",
+            "policy",
+            "order",
+        },
+        [FlaskForm],
+        set(),
+    )
     while classes:
         cls = classes.pop()
         if cls in seen:
@@ -120,6 +162,7 @@ def form_field_names() -> list[str]:
 
 
 # --- the OpenAPI document: which fields and parameters, of which type ------------------------------
+
 
 def schema_ref_parts(ref: str) -> list[str]:
     return ref.lstrip("#/").split("/")
@@ -177,8 +220,11 @@ def put(body, path: tuple, value):
     body = json.loads(json.dumps(body)) if body is not None else {}
     node = body
     for step, nxt in pairwise(path):
-        child = node[step] if (isinstance(node, list) and step < len(node)) or (
-            isinstance(node, dict) and step in node) else None
+        child = (
+            node[step]
+            if (isinstance(node, list) and step < len(node)) or (isinstance(node, dict) and step in node)
+            else None
+        )
         if not isinstance(child, (dict, list)) or (isinstance(nxt, int)) != isinstance(child, list):
             child = [{}] if isinstance(nxt, int) else {}
             if isinstance(node, list):
@@ -205,6 +251,7 @@ def _shape(path: str) -> str:
 
 
 # --- sending and judging ----------------------------------------------------------------------------
+
 
 class Walk:
     def __init__(self, world, key: str):
@@ -260,14 +307,24 @@ def raw_body_cases(walk: Walk) -> None:
         # a route that reads no body may ignore one it cannot parse; deep JSON and text no database
         # takes are refused everywhere (the body is checked before any view runs)
         takes_body = walk.api and walk.method in ("POST", "PUT", "PATCH") and name not in ("not utf-8",)
-        walk.judge(f"JSON body {name}", response, refuse_everywhere or (takes_body and name != "a list"
-                                                                         and walk.key not in OPTIONAL_BODIES))
+        walk.judge(
+            f"JSON body {name}",
+            response,
+            refuse_everywhere or (takes_body and name != "a list" and walk.key not in OPTIONAL_BODIES),
+        )
 
 
 # bodies the route reads only when sent, or never: an unparsable one is ignored
-OPTIONAL_BODIES = {"POST /api/v1/me/email-confirmation", "POST /api/v1/orders/<number>/cancel", "POST /api/v1/agency/stores/<slug>/reinstate",
-                   "POST /api/v1/agency/stores/<slug>/approve", "POST /api/v1/orders/<number>/complete",
-                   "POST /api/v1/esmart/pull", "POST /api/v1/esmart/push", "POST /api/v1/products/<int:product_id>/images"}
+OPTIONAL_BODIES = {
+    "POST /api/v1/me/email-confirmation",
+    "POST /api/v1/orders/<number>/cancel",
+    "POST /api/v1/agency/stores/<slug>/reinstate",
+    "POST /api/v1/agency/stores/<slug>/approve",
+    "POST /api/v1/orders/<number>/complete",
+    "POST /api/v1/esmart/pull",
+    "POST /api/v1/esmart/push",
+    "POST /api/v1/products/<int:product_id>/images",
+}
 
 
 def api_body_cases(walk: Walk, spec: dict) -> None:
@@ -286,9 +343,12 @@ def api_body_cases(walk: Walk, spec: dict) -> None:
             body = put(base, path, value)
             response = walk.send(body=json.dumps(body).encode(), content_type="application/json")
             wrong_type = fits is not None and kinds is not None and not (set(fits) & kinds)
-            refuse = (name in ("surrogate", "nul") or wrong_type
-                      or (name in OUT_OF_RANGE and kinds is not None and "integer" in kinds and "string" not in kinds)
-                      or (name in EDGE_DATES and fmt in ("date", "date-time")))
+            refuse = (
+                name in ("surrogate", "nul")
+                or wrong_type
+                or (name in OUT_OF_RANGE and kinds is not None and "integer" in kinds and "string" not in kinds)
+                or (name in EDGE_DATES and fmt in ("date", "date-time"))
+            )
             walk.judge(f"body {'.'.join(map(str, path))}={name}", response, refuse)
 
 
@@ -301,8 +361,11 @@ def api_query_cases(walk: Walk, spec: dict) -> None:
         kinds, fmt = json_types(schema) or set(), schema.get("format")
         for name, (value, refuse_everywhere) in RAW_VALUES.items():
             response = walk.send(query=f"{param['name']}={value}")
-            refuse = (refuse_everywhere or (name in ("30 digits", "minus 30 digits", "5000 digits") and "integer" in kinds)
-                      or (name in ("year 1", "year 9999") and fmt in ("date", "date-time")))
+            refuse = (
+                refuse_everywhere
+                or (name in ("30 digits", "minus 30 digits", "5000 digits") and "integer" in kinds)
+                or (name in ("year 1", "year 9999") and fmt in ("date", "date-time"))
+            )
             walk.judge(f"query {param['name']}={name}", response, refuse)
 
 
@@ -356,14 +419,19 @@ def page_form_cases(walk: Walk, fields: list[str], forms: dict) -> None:
     shown = forms.get(("POST", walk.url), {})
     filled = {**{k: quote(v, safe="") for k, v in shown.items()}, **base}
     for name, (value, refuse_everywhere) in RAW_VALUES.items():
-        every = walk.form({**base, **{field: value for field in fields}})
-        walk.judge(f"form (every field)={name}", walk.send(body=every,
-                                                          content_type="application/x-www-form-urlencoded"),
-                   refuse_everywhere)
+        every = walk.form({**base, **dict.fromkeys(fields, value)})
+        walk.judge(
+            f"form (every field)={name}",
+            walk.send(body=every, content_type="application/x-www-form-urlencoded"),
+            refuse_everywhere,
+        )
         for field in sorted(set(base) | set(shown)):
             one = walk.form({**filled, field: value})
-            walk.judge(f"form {field}={name}", walk.send(body=one, content_type="application/x-www-form-urlencoded"),
-                       refuse_everywhere)
+            walk.judge(
+                f"form {field}={name}",
+                walk.send(body=one, content_type="application/x-www-form-urlencoded"),
+                refuse_everywhere,
+            )
 
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -399,23 +467,23 @@ def crawl_forms(world) -> dict:
 
 
 @pytest.fixture(scope="module")
-def spec(world):  # noqa: F811
+def spec(world):
     return world.app.test_client().get("/api/v1/openapi.json").get_json()
 
 
 @pytest.fixture(scope="module")
-def forms(world):  # noqa: F811
+def forms(world):
     return crawl_forms(world)
 
 
 @pytest.fixture(scope="module")
-def fields(world):  # noqa: F811
+def fields(world):
     with world.app.app_context():
         return form_field_names()
 
 
 @pytest.mark.parametrize("key", sorted(MATRIX))
-def test_every_route_answers_bad_input_with_a_client_error(world, spec, fields, forms, key):  # noqa: F811
+def test_every_route_answers_bad_input_with_a_client_error(world, spec, fields, forms, key):
     if key not in app_routes(world.app):
         pytest.skip("not served (tests/security/test_access_matrix.py reports it)")
     walk = Walk(world, key)
@@ -440,6 +508,7 @@ def test_the_walk_reaches_the_forms_and_fields_it_claims(spec, forms, fields):
     assert len(posts) >= 30, sorted(posts)
     assert {"email", "password", "quantity"} <= set(fields)
     assert any("q" in found for (method, _action), found in forms.items() if method == "GET")
-    checkout = resolve(spec, spec["paths"]["/api/v1/checkout"]["post"]["requestBody"]["content"]
-                       ["application/json"]["schema"])
+    checkout = resolve(
+        spec, spec["paths"]["/api/v1/checkout"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    )
     assert {("payment_method",), ("shipping", "name")} <= {path for path, _s in body_fields(spec, checkout)}

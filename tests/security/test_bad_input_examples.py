@@ -1,5 +1,6 @@
 """The five requests of issue #15 that answered 500, one story each (tests/security/
 test_bad_input_classes.py walks every route with every class of them)."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,12 +40,14 @@ def error_of(response, status: int) -> dict:
 
 # --- JSON parsing --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/healthz", "/api/v1/auth/tokens", "/api/v1/products", "/login"])
 def test_json_nested_a_thousand_deep_is_a_400_on_any_route(app, path):
     client = app.test_client()
     for method in ("get", "post"):
-        response = getattr(client, method)(path, data=DEEP, content_type="application/json",
-                                           headers={"Accept": "application/json"})
+        response = getattr(client, method)(
+            path, data=DEEP, content_type="application/json", headers={"Accept": "application/json"}
+        )
         error = error_of(response, 400)
         assert error["code"] == "bad_request" and "body" in error["fields"]
 
@@ -55,8 +58,12 @@ def test_json_nested_deep_is_refused_signed_in_too_and_changes_nothing(app):
     product = gen_product(store, name="Batik Tulis Tegalan")
     db.session.commit()
     headers = token_of(app.test_client(), "sari@test.id")
-    response = app.test_client().patch(f"/api/v1/products/{product.id}", data='{"name": ' + DEEP + "}",
-                                       content_type="application/json", headers=headers)
+    response = app.test_client().patch(
+        f"/api/v1/products/{product.id}",
+        data='{"name": ' + DEEP + "}",
+        content_type="application/json",
+        headers=headers,
+    )
     error_of(response, 400)
     db.session.expire_all()
     assert product.name == "Batik Tulis Tegalan"
@@ -68,8 +75,15 @@ def test_nesting_the_api_takes_is_still_read(app):
     store = gen_store(owner)
     db.session.commit()
     headers = token_of(app.test_client(), "sari@test.id")
-    response = app.test_client().post(f"/api/v1/stores/{store.slug}/products", headers=headers, json={
-        "name": "Kain Batik", "description": "Batik tulis.", "variants": [{"name": "Katun", "price": 1000, "stock": 1}]})
+    response = app.test_client().post(
+        f"/api/v1/stores/{store.slug}/products",
+        headers=headers,
+        json={
+            "name": "Kain Batik",
+            "description": "Batik tulis.",
+            "variants": [{"name": "Katun", "price": 1000, "stock": 1}],
+        },
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
 
 
@@ -80,8 +94,9 @@ def test_json_numbers_python_reads_but_json_has_not_are_malformed_json(app, numb
     gen_user("petugas@disnakerin.test", role="agency")
     db.session.commit()
     headers = token_of(app.test_client(), "petugas@disnakerin.test")
-    response = app.test_client().put("/api/v1/agency/commission", data=f'{{"percent": {number}}}',
-                                     content_type="application/json", headers=headers)
+    response = app.test_client().put(
+        "/api/v1/agency/commission", data=f'{{"percent": {number}}}', content_type="application/json", headers=headers
+    )
     assert "body" in error_of(response, 422)["fields"]
     assert app.test_client().get("/api/v1/agency/commission", headers=headers).get_json()["percent"] != float("inf")
 
@@ -94,10 +109,15 @@ def test_an_html_page_answers_deep_json_with_a_page(app):
 
 # --- text that cannot be encoded -------------------------------------------------------------------
 
+
 def test_a_lone_surrogate_in_registration_and_sign_in_is_a_422(app):
     client = app.test_client()
-    error = error_of(client.post("/api/v1/auth/register",
-                                 json={"email": "budi@test.id", "password": "rahasia123", "name": "Bu\ud800di"}), 422)
+    error = error_of(
+        client.post(
+            "/api/v1/auth/register", json={"email": "budi@test.id", "password": "rahasia123", "name": "Bu\ud800di"}
+        ),
+        422,
+    )
     assert error["fields"] == {"body": "Berisi karakter yang tidak valid."}
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
     error_of(client.post("/api/v1/auth/tokens", json={"email": "a\ud800b@test.id", "password": "rahasia123"}), 422)
@@ -123,8 +143,9 @@ def test_invalid_utf8_in_a_query_or_form_is_answered_not_a_500(app):
     client = app.test_client()
     for url in ("/search?q=%ED%A0%80", "/search?q=%FF%FE", "/api/v1/products?q=%ED%A0%80&city=%FF"):
         assert client.get(url).status_code == 200, url
-    response = client.post("/login", data=b"email=%ED%A0%80&password=%FF",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/login", data=b"email=%ED%A0%80&password=%FF", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code in (401, 422) and "text/html" in response.content_type
 
 
@@ -147,14 +168,18 @@ def test_a_nul_in_the_bearer_token_is_refused(app):
 
 # --- ids outside the database's integer range ---------------------------------------------------------
 
+
 @pytest.fixture
 def insured(app):
     owner = gen_user("sari@test.id", role="seller")
     agency = gen_user("petugas@disnakerin.test", role="agency")
     store = gen_store(owner, name="Batik Sari")
     policy = grant(agency, store, "warungku")
-    return {"policy": policy, "seller": token_of(app.test_client(), "sari@test.id"),
-            "agency": token_of(app.test_client(), "petugas@disnakerin.test")}
+    return {
+        "policy": policy,
+        "seller": token_of(app.test_client(), "sari@test.id"),
+        "agency": token_of(app.test_client(), "petugas@disnakerin.test"),
+    }
 
 
 @pytest.mark.parametrize("ref", ["99999999999999999999999", str(2**31), str(2**63), "9" * 5000])
@@ -171,9 +196,17 @@ def test_the_policy_is_still_found_by_id_and_number(app, insured):
 
 @pytest.mark.parametrize("policy", ["9" * 30, 10**30, 2**31, -1, True, 1.5, ["1"]])
 def test_a_claim_on_a_policy_id_no_column_holds_is_a_422(app, insured, policy):
-    response = app.test_client().post("/api/v1/insurance/claims", headers=insured["seller"], json={
-        "policy": policy, "incident_date": "2026-12-01", "cause": "petir",
-        "description": "Petir menyambar etalase toko.", "amount": 100_000})
+    response = app.test_client().post(
+        "/api/v1/insurance/claims",
+        headers=insured["seller"],
+        json={
+            "policy": policy,
+            "incident_date": "2026-12-01",
+            "cause": "petir",
+            "description": "Petir menyambar etalase toko.",
+            "amount": 100_000,
+        },
+    )
     assert "policy" in error_of(response, 422)["fields"]
 
 
@@ -181,40 +214,58 @@ def test_a_claim_on_a_policy_id_no_column_holds_is_a_422(app, insured, policy):
 def test_a_cart_line_for_a_variant_id_no_column_holds_is_a_422(app, variant_id):
     gen_user("siti@test.id")
     db.session.commit()
-    response = app.test_client().post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 1},
-                                      headers=token_of(app.test_client(), "siti@test.id"))
+    response = app.test_client().post(
+        "/api/v1/cart/items",
+        json={"variant_id": variant_id, "quantity": 1},
+        headers=token_of(app.test_client(), "siti@test.id"),
+    )
     assert "variant_id" in error_of(response, 422)["fields"]
 
 
 # --- values of the wrong JSON type --------------------------------------------------------------------
 
-@pytest.mark.parametrize("field,value", [
-    ("payment_method", ["cash_on_delivery"]), ("payment_method", {"id": "cash_on_delivery"}),
-    ("payment_method", True), ("shipping", ["Siti"]), ("shipping", "Jl. Merdeka"), ("extras", "order_protection"),
-    ("extras", [["order_protection"]]), ("idempotency_key", 12345), ("cart_version", {"v": 1}),
-])
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("payment_method", ["cash_on_delivery"]),
+        ("payment_method", {"id": "cash_on_delivery"}),
+        ("payment_method", True),
+        ("shipping", ["Siti"]),
+        ("shipping", "Jl. Merdeka"),
+        ("extras", "order_protection"),
+        ("extras", [["order_protection"]]),
+        ("idempotency_key", 12345),
+        ("cart_version", {"v": 1}),
+    ],
+)
 def test_a_checkout_field_of_the_wrong_type_is_a_422_naming_it_and_reserves_nothing(app, field, value):
     shopper = gen_user("siti@test.id")
     variant = gen_listing(stock=5)
     fill_cart(shopper, (variant, 2))
     body = {"payment_method": "cash_on_delivery", "shipping": SHIPPING, field: value}
-    response = app.test_client().post("/api/v1/checkout", json=body, headers=token_of(app.test_client(), "siti@test.id"))
+    response = app.test_client().post(
+        "/api/v1/checkout", json=body, headers=token_of(app.test_client(), "siti@test.id")
+    )
     assert field in error_of(response, 422)["fields"]
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
     db.session.expire_all()
     assert variant.stock == 5
 
 
-@pytest.mark.parametrize("body", [{"status": "processing", "tracking_number": {}},
-                                  {"status": ["processing"]}, {"status": "shipped", "courier": 7}])
+@pytest.mark.parametrize(
+    "body",
+    [{"status": "processing", "tracking_number": {}}, {"status": ["processing"]}, {"status": "shipped", "courier": 7}],
+)
 def test_an_order_status_field_of_the_wrong_type_is_a_422(app, body):
     shopper = gen_user("siti@test.id")
     owner = gen_user("sari@test.id", role="seller")
     variant = gen_listing(store=gen_store(owner))
     order = buy(shopper, (variant, 1)).orders[0]
     before = order.status
-    response = app.test_client().post(f"/api/v1/seller/orders/{order.number}/status", json=body,
-                                      headers=token_of(app.test_client(), "sari@test.id"))
+    response = app.test_client().post(
+        f"/api/v1/seller/orders/{order.number}/status", json=body, headers=token_of(app.test_client(), "sari@test.id")
+    )
     error_of(response, 422)
     db.session.expire_all()
     assert order.status == before
@@ -222,10 +273,17 @@ def test_an_order_status_field_of_the_wrong_type_is_a_422(app, body):
 
 # --- dates at the edges ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query,field", [
-    ("from=0001-01-01&to=9999-12-31", "from"), ("to=9999-12-31", "to"), ("from=0001-01-01", "from"),
-    ("from=1999-12-31", "from"), ("to=2101-01-01", "to"),
-])
+
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("from=0001-01-01&to=9999-12-31", "from"),
+        ("to=9999-12-31", "to"),
+        ("from=0001-01-01", "from"),
+        ("from=1999-12-31", "from"),
+        ("to=2101-01-01", "to"),
+    ],
+)
 def test_a_sales_report_at_the_edges_of_the_calendar_is_a_422(app, query, field):
     gen_user("petugas@disnakerin.test", role="agency")
     db.session.commit()
@@ -246,13 +304,17 @@ def test_a_sales_report_of_ordinary_dates_still_works(app):
     assert response.status_code == 200 and response.get_json()["from"] == "2026-01-01"
 
 
-@pytest.mark.parametrize("starts,ends", [("0001-01-01", "2026-12-31"), ("2026-12-01", "9999-12-31T23:59:59"),
-                                         ("2026-12-01", "9999-12-31")])
+@pytest.mark.parametrize(
+    "starts,ends", [("0001-01-01", "2026-12-31"), ("2026-12-01", "9999-12-31T23:59:59"), ("2026-12-01", "9999-12-31")]
+)
 def test_an_expo_at_the_edges_of_the_calendar_is_a_422(app, starts, ends):
     gen_user("petugas@disnakerin.test", role="agency")
     db.session.commit()
-    response = app.test_client().post("/api/v1/expos", headers=token_of(app.test_client(), "petugas@disnakerin.test"),
-                                      json={"slug": "ujung", "name": "Expo Ujung", "starts_at": starts, "ends_at": ends})
+    response = app.test_client().post(
+        "/api/v1/expos",
+        headers=token_of(app.test_client(), "petugas@disnakerin.test"),
+        json={"slug": "ujung", "name": "Expo Ujung", "starts_at": starts, "ends_at": ends},
+    )
     error_of(response, 422)
 
 
@@ -267,12 +329,18 @@ def test_an_upload_named_with_a_nul_is_a_422_and_with_bytes_not_utf8_is_no_500(a
     client = app.test_client()
     headers = token_of(client, "sari@test.id")
     url = f"/api/v1/products/{product.id}/images"
-    response = client.post(url, headers=headers, content_type="multipart/form-data",
-                           data={"photo": (BytesIO(image_bytes().getvalue()), "foto\x00.jpg")})
+    response = client.post(
+        url,
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"photo": (BytesIO(image_bytes().getvalue()), "foto\x00.jpg")},
+    )
     assert error_of(response, 422)["fields"] == {"photo": "Tidak boleh berisi karakter NUL."}
     # a surrogate's UTF-8 bytes (ED A0 80) in the file name: taken (as U+FFFD) or refused, never a 500
-    body = (b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"foto\xed\xa0\x80.jpg\"\r\n"
-            b"Content-Type: image/jpeg\r\n\r\n" + image_bytes().getvalue() + b"\r\n--b--\r\n")
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="photo"; filename="foto\xed\xa0\x80.jpg"\r\n'
+        b"Content-Type: image/jpeg\r\n\r\n" + image_bytes().getvalue() + b"\r\n--b--\r\n"
+    )
     response = client.post(url, headers=headers, data=body, content_type="multipart/form-data; boundary=b")
     assert response.status_code in (201, 422), response.get_data(as_text=True)[:200]
 

@@ -3,6 +3,7 @@
 Medium and low findings are printed (``pytest -s`` or ``-rA`` shows them) but do
 not fail; each has been read: see the comment at MEDIUM_REVIEWED.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,11 +29,14 @@ MEDIUM_REVIEWED = {
 
 def run_bandit() -> dict:
     if not BANDIT.exists():
-        pytest.fail(f"bandit is not installed in this virtualenv ({BANDIT}); `make test` installs "
-                    "requirements-dev.txt")
+        pytest.fail(f"bandit is not installed in this virtualenv ({BANDIT}); `make test` installs requirements-dev.txt")
     result = subprocess.run(
         [str(BANDIT), "-r", "marketplace", "plugins", "-f", "json", "-q"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode in (0, 1), result.stderr[-2000:]  # 1: findings of any severity
     report = json.loads(result.stdout)
     assert not report["errors"], report["errors"]
@@ -46,13 +50,18 @@ def test_no_high_severity_findings():
     for r in medium:
         print(f"bandit MEDIUM {r['test_id']} {r['filename']}:{r['line_number']} {r['issue_text']}")
     assert not high, "bandit HIGH-severity findings:\n" + "\n".join(
-        f"  {r['test_id']} {r['filename']}:{r['line_number']} {r['issue_text']}" for r in high)
+        f"  {r['test_id']} {r['filename']}:{r['line_number']} {r['issue_text']}" for r in high
+    )
 
 
 def test_medium_findings_have_been_reviewed():
     """A new medium finding fails until someone reads it and adds it above (or fixes it)."""
     report = run_bandit()
-    new = [r for r in report["results"] if r["issue_severity"] == "MEDIUM"
-           and (r["test_id"], r["filename"]) not in MEDIUM_REVIEWED]
+    new = [
+        r
+        for r in report["results"]
+        if r["issue_severity"] == "MEDIUM" and (r["test_id"], r["filename"]) not in MEDIUM_REVIEWED
+    ]
     assert not new, "unreviewed bandit MEDIUM findings:\n" + "\n".join(
-        f"  {r['test_id']} {r['filename']}:{r['line_number']} {r['issue_text']}" for r in new)
+        f"  {r['test_id']} {r['filename']}:{r['line_number']} {r['issue_text']}" for r in new
+    )

@@ -8,6 +8,7 @@ be refused with 400 by the CSRF check itself and change nothing in the
 database. The rules are read from the app, so a new route is covered (or fails)
 without anyone adding it here.
 """
+
 from __future__ import annotations
 
 import re
@@ -72,8 +73,13 @@ def seed() -> dict:
     order = buy(admin, (variant_of(product), 1)).orders[0]
     fill_cart(admin, (variant_of(product), 1))
     gen_staff(store, admin, role="owner")  # then takes the store over: a store's people may not buy from it
-    values = {"slug": store.slug, "store_slug": store.slug, "product_id": product.id,
-              "variant_id": variant_of(product).id, "number": order.number}
+    values = {
+        "slug": store.slug,
+        "store_slug": store.slug,
+        "product_id": product.id,
+        "variant_id": variant_of(product).id,
+        "number": order.number,
+    }
     return values
 
 
@@ -101,8 +107,9 @@ def state_changing_rules(app):
 
 def login_with_form(client, email: str) -> None:
     page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
     assert token, "the login page carries no CSRF token"
     response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
@@ -122,12 +129,24 @@ def test_every_cookie_authenticated_state_change_needs_a_csrf_token(csrf_app):
     for rule, method in rules:
         url = url_for_rule(rule, known)
         refused.clear()
-        response = client.open(url, method=method, data={
-            "email": "admin@test.id", "password": PASSWORD, "name": "Penyerang", "quantity": "1",
-            "status": "shipped", "reason": "csrf", "q": "x"})
+        response = client.open(
+            url,
+            method=method,
+            data={
+                "email": "admin@test.id",
+                "password": PASSWORD,
+                "name": "Penyerang",
+                "quantity": "1",
+                "status": "shipped",
+                "reason": "csrf",
+                "q": "x",
+            },
+        )
         if response.status_code != 400 or refused != [(method, url)]:
-            failures.append(f"{method} {url} ({rule.endpoint}): {response.status_code}, "
-                            f"{'refused by the CSRF check' if refused else 'NOT refused by the CSRF check'}")
+            failures.append(
+                f"{method} {url} ({rule.endpoint}): {response.status_code}, "
+                f"{'refused by the CSRF check' if refused else 'NOT refused by the CSRF check'}"
+            )
     changed = diff(before, snapshot())
     assert not failures, "state changes that went through without a CSRF token:\n  " + "\n  ".join(failures)
     assert not changed, f"tables changed by requests without a CSRF token: {changed}"

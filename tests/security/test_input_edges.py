@@ -1,5 +1,6 @@
 """Inputs PostgreSQL refuses with an error must be answered as client errors, never 500:
 ids beyond an INTEGER column and text with NUL characters (found by schemathesis)."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,11 +12,17 @@ pytestmark = pytest.mark.security
 HUGE = 2**31  # one more than an INTEGER column holds
 
 
-@pytest.mark.parametrize("method,path", [
-    ("get", f"/api/v1/products/{HUGE}"), ("patch", f"/api/v1/products/{HUGE}"),
-    ("delete", f"/api/v1/variants/{HUGE}"), ("patch", f"/api/v1/variants/{HUGE}"),
-    ("delete", f"/api/v1/cart/items/{HUGE}"), ("get", f"/api/v1/products/{10**30}"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", f"/api/v1/products/{HUGE}"),
+        ("patch", f"/api/v1/products/{HUGE}"),
+        ("delete", f"/api/v1/variants/{HUGE}"),
+        ("patch", f"/api/v1/variants/{HUGE}"),
+        ("delete", f"/api/v1/cart/items/{HUGE}"),
+        ("get", f"/api/v1/products/{10**30}"),
+    ],
+)
 def test_an_id_beyond_integer_is_404_whatever_the_method(api, method, path):
     gen_user("siti@test.id")
     token = api.token("siti@test.id")
@@ -63,12 +70,15 @@ def test_nul_in_a_path_is_404(api):
     assert api.get(f"/stores/{store.slug}").status_code == 200
 
 
-@pytest.mark.parametrize("body", [
-    {"name": "Toko", "sector": "kuliner", "address": True},
-    {"name": 5, "sector": "kuliner"},
-    {"name": "Toko", "sector": ["kuliner"]},
-    {"name": "Toko", "sector": "kuliner", "whatsapp": 812345},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "Toko", "sector": "kuliner", "address": True},
+        {"name": 5, "sector": "kuliner"},
+        {"name": "Toko", "sector": ["kuliner"]},
+        {"name": "Toko", "sector": "kuliner", "whatsapp": 812345},
+    ],
+)
 def test_a_store_field_that_is_not_text_is_422(api, body):
     gen_user("sari@test.id", role="seller")
     token = api.token("sari@test.id")
@@ -76,18 +86,24 @@ def test_a_store_field_that_is_not_text_is_422(api, body):
     assert response.status_code == 422, response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("body", [
-    {"email": 5, "password": "rahasia123", "name": "Budi"},
-    {"email": "b@test.id", "password": 12345678, "name": "Budi"},
-    {"email": "b@test.id", "password": "rahasia123", "name": ["Budi"]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": 5, "password": "rahasia123", "name": "Budi"},
+        {"email": "b@test.id", "password": 12345678, "name": "Budi"},
+        {"email": "b@test.id", "password": "rahasia123", "name": ["Budi"]},
+    ],
+)
 def test_registration_fields_that_are_not_text_are_422(api, body):
     assert api.post("/auth/register", json=body).status_code == 422
 
 
 def test_credentials_that_are_not_text_are_refused(api, client):
     gen_user("siti@test.id")
-    assert api.post("/auth/tokens", json={"email": ["siti@test.id"], "password": "rahasia123"}).status_code in (401, 422)
+    assert api.post("/auth/tokens", json={"email": ["siti@test.id"], "password": "rahasia123"}).status_code in (
+        401,
+        422,
+    )
     assert api.post("/auth/tokens", json={"email": "siti@test.id", "password": 12345678}).status_code in (401, 422)
     from marketplace.accounts import services
     from marketplace.errors import Unauthorized

@@ -21,28 +21,29 @@ cases per operation) and a stateful run over the operations the links connect
 cases on every run), no deadline. NUL characters are not generated: every
 request refuses them (one rule, its own tests), as the document says.
 """
+
 from __future__ import annotations
 
 import os
 from functools import cache
 
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, given, settings
-from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
+from schemathesis.checks import is_check_class, load_all_checks
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.generation import GenerationMode
+from schemathesis.generation.drivers import CoverageGenerator
+from schemathesis.generation.feedback import NO_FEEDBACK
+from schemathesis.generation.overrides import Override
 
-import schemathesis  # noqa: E402
-from schemathesis.checks import CHECKS as REGISTERED_CHECKS, is_check_class, load_all_checks  # noqa: E402
-from schemathesis.core.failures import Failure, FailureGroup  # noqa: E402
-from schemathesis.generation import GenerationMode  # noqa: E402
-from schemathesis.generation.drivers import CoverageGenerator  # noqa: E402
-from schemathesis.generation.feedback import NO_FEEDBACK  # noqa: E402
-from schemathesis.generation.overrides import Override  # noqa: E402
-
-from marketplace.api.openapi import build_spec  # noqa: E402
-from marketplace.extensions import db  # noqa: E402
-from tests.buying_factories import buy, fill_cart, variant_of  # noqa: E402
-from tests.factories import PASSWORD, gen_product, gen_store, gen_user, image_bytes  # noqa: E402
+from marketplace.api.openapi import build_spec
+from marketplace.extensions import db
+from tests.buying_factories import buy, fill_cart, variant_of
+from tests.factories import PASSWORD, gen_product, gen_store, gen_user, image_bytes
 
 pytestmark = pytest.mark.security
 
@@ -86,8 +87,12 @@ def _spec() -> dict:
 
 def _operations() -> list[tuple[str, str]]:
     spec = _spec()
-    return sorted((path, method.upper()) for path, item in spec["paths"].items()
-                  for method in item if method in {"get", "post", "put", "patch", "delete"})
+    return sorted(
+        (path, method.upper())
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    )
 
 
 def _role(path: str, method: str) -> str | None:
@@ -111,9 +116,9 @@ def _role(path: str, method: str) -> str | None:
 
 
 def _seed(app, client) -> dict:
+    from marketplace.catalog import services as catalog
     from marketplace.expo import services as expos
     from marketplace.expo.services import parse_local_datetime
-    from marketplace.catalog import services as catalog
 
     people = {
         "shopper": gen_user("siti@test.id", name="Siti Aminah"),
@@ -123,16 +128,27 @@ def _seed(app, client) -> dict:
     }
     store = gen_store(people["seller"], name="Batik Sari", sector="fesyen", address="Jl. Kapten Sudibyo No. 12")
     product = gen_product(store, name="Batik Tulis Tegalan", price=350_000, stock=50)
-    other = gen_product(store, name="Batik Cap", price=150_000, stock=50, variants=[
-        {"name": "S", "sku": None, "price": 150_000, "stock": 50},
-        {"name": "M", "sku": None, "price": 160_000, "stock": 50}])
+    other = gen_product(
+        store,
+        name="Batik Cap",
+        price=150_000,
+        stock=50,
+        variants=[
+            {"name": "S", "sku": None, "price": 150_000, "stock": 50},
+            {"name": "M", "sku": None, "price": 160_000, "stock": 50},
+        ],
+    )
     image = catalog.add_image(product, people["seller"], image_bytes())
     db.session.commit()
     order = buy(people["shopper"], (variant_of(product), 1)).orders[0]
     fill_cart(people["shopper"], (variant_of(other), 1))
-    expo = expos.create_expo(people["agency"], "apik-banget-2026", "Apik Banget Virtual Expo",
-                             parse_local_datetime("2026-12-01T08:00", "starts_at"),
-                             parse_local_datetime("2026-12-14T21:00", "ends_at", end_of_day=True))
+    expo = expos.create_expo(
+        people["agency"],
+        "apik-banget-2026",
+        "Apik Banget Virtual Expo",
+        parse_local_datetime("2026-12-01T08:00", "starts_at"),
+        parse_local_datetime("2026-12-14T21:00", "ends_at", end_of_day=True),
+    )
     expos.add_exhibitor(people["agency"], expo, store, booth="A-01")
     db.session.commit()
     ids = {"slug": store.slug, "id": product.id, "number": order.number, "expo": expo.slug}
@@ -141,9 +157,16 @@ def _seed(app, client) -> dict:
 
         policy = policies.grant(people["agency"], store, terms.get_product("warungku"))
         db.session.commit()
-        claim = claims.file_policy_claim(people["seller"], policy.id, {
-            "incident_date": policies.today().isoformat(), "cause": "kebakaran",
-            "description": "Kebakaran kecil di dapur membakar etalase.", "amount": 1_500_000})
+        claim = claims.file_policy_claim(
+            people["seller"],
+            policy.id,
+            {
+                "incident_date": policies.today().isoformat(),
+                "cause": "kebakaran",
+                "description": "Kebakaran kecil di dapur membakar etalase.",
+                "amount": 1_500_000,
+            },
+        )
         db.session.commit()
         ids.update(ref=policy.number, claim=claim.id)
     except ImportError:
@@ -229,7 +252,9 @@ def _failures(exc: BaseException) -> list[Failure]:
 
 
 def _describe(case, failure: Failure) -> str:
-    return f"{failure.title}: {failure.message.splitlines()[0] if failure.message else ''}\n    {case.as_curl_command()}"
+    return (
+        f"{failure.title}: {failure.message.splitlines()[0] if failure.message else ''}\n    {case.as_curl_command()}"
+    )
 
 
 def _coverage(app, schema, operation, role_token, real: dict) -> list[str]:
@@ -240,9 +265,13 @@ def _coverage(app, schema, operation, role_token, real: dict) -> list[str]:
         overrides.append(Override(path_parameters=real))
     for override in overrides:
         generator = CoverageGenerator(
-            operation=operation, generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+            operation=operation,
+            generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
             generation_config=schema.config.generation_for(operation=operation, phase="coverage"),
-            auth_storage=None, override=override, feedback=NO_FEEDBACK)
+            auth_storage=None,
+            override=override,
+            feedback=NO_FEEDBACK,
+        )
         for case in generator:
             if _breaks_a_cross_field_rule(case):
                 continue
@@ -259,8 +288,13 @@ def _fuzz(app, operation, mode, tokens, real: dict, max_examples: int) -> None:
         strategy = st.one_of(strategy, operation.as_strategy(generation_mode=mode, path_parameters=real))
     strategy = strategy.filter(lambda case: not _breaks_a_cross_field_rule(case))
 
-    @settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy, token=tokens)
     def run(case, token):
         case.call_and_validate(headers=_headers(case, token), checks=CHECKS)
@@ -314,8 +348,17 @@ def test_linked_operations_keep_their_promises(seeded):
             if _breaks_a_cross_field_rule(case):
                 assert response.status_code == 422, case.as_curl_command()
                 return
-            case.validate_response(response, checks=CHECKS, headers=kwargs.get("headers"),
-                                   transport_kwargs=kwargs, recorder=self.recorder)
+            case.validate_response(
+                response, checks=CHECKS, headers=kwargs.get("headers"), transport_kwargs=kwargs, recorder=self.recorder
+            )
 
-    Scenario.run(settings=settings(max_examples=STATEFUL_SCENARIOS, stateful_step_count=6, deadline=None,
-                                   derandomize=True, database=None, suppress_health_check=list(HealthCheck)))
+    Scenario.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )

@@ -8,6 +8,7 @@ Here: a cookie copied before sign-out (a stolen or cached one) no longer signs
 anyone in after sign-out, and a cookie planted before sign-in does not become
 a signed-in one.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -68,8 +69,10 @@ def test_a_replayed_cookie_after_password_change_is_refused(app, client):
     gen_user("budi@test.id")
     login(client)
     stolen = client.get_cookie("session").value
-    response = client.post("/account/password", data={
-        "current_password": "rahasia123", "password": "barubaru123", "password_confirm": "barubaru123"})
+    response = client.post(
+        "/account/password",
+        data={"current_password": "rahasia123", "password": "barubaru123", "password_confirm": "barubaru123"},
+    )
     assert response.status_code == 302
     attacker = app.test_client()
     attacker.set_cookie("session", stolen)

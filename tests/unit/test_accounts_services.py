@@ -1,4 +1,5 @@
 """accounts.services: the rules behind sign-up, sign-in, profiles, passwords and tokens."""
+
 from datetime import timedelta
 
 import pytest
@@ -18,10 +19,15 @@ def user_count() -> int:
     return db.session.scalar(select(func.count(User.id)))
 
 
-@pytest.mark.parametrize("role, roles", [
-    ("shopper", ["shopper"]), ("seller", ["shopper", "seller"]),
-    ("agency", ["agency"]), ("admin", ["admin"]),
-])
+@pytest.mark.parametrize(
+    "role, roles",
+    [
+        ("shopper", ["shopper"]),
+        ("seller", ["shopper", "seller"]),
+        ("agency", ["agency"]),
+        ("admin", ["admin"]),
+    ],
+)
 def test_new_user_gets_the_roles_of_its_kind(app, role, roles):
     user = gen_user(role=role)
     assert user.roles == roles

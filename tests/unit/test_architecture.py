@@ -5,6 +5,7 @@ cannot say it, so this test walks the import graph itself. Imports inside functi
 count (grimp reads them too): deferring an import does not remove the cycle, it only
 moves the failure to run time.
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """Cart rules: quantities, what can be added, the store-grouped view, the merge at sign-in."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,7 +25,9 @@ def test_bad_quantities_are_refused_clearly(cod_app, quantity):
     assert carts.view(carts.find_cart(gen_shopper())).empty
 
 
-@pytest.mark.parametrize("quantity,expected", [(1, 1), ("7", 7), (" 3 ", 3), (2.0, 2), (MAX_LINE_QUANTITY, MAX_LINE_QUANTITY)])
+@pytest.mark.parametrize(
+    "quantity,expected", [(1, 1), ("7", 7), (" 3 ", 3), (2.0, 2), (MAX_LINE_QUANTITY, MAX_LINE_QUANTITY)]
+)
 def test_good_quantities(cod_app, quantity, expected):
     cart = carts.get_or_create_cart(gen_shopper())
     assert carts.add_item(cart, gen_listing(stock=1000).id, quantity).quantity == expected
@@ -76,7 +79,10 @@ def test_variants_of_suspended_stores_archived_or_draft_products_are_not_sold(co
 def test_the_view_groups_lines_by_store_with_subtotals_and_flags_problems(cod_app):
     shopper = gen_shopper()
     store_a, store_b = gen_store(name="Batik Sari"), gen_store(name="Aneka Logam")
-    a1, a2 = gen_listing(price=100000, store=store_a, name="Kain"), gen_listing(price=50000, store=store_a, name="Selendang")
+    a1, a2 = (
+        gen_listing(price=100000, store=store_a, name="Kain"),
+        gen_listing(price=50000, store=store_a, name="Selendang"),
+    )
     b1 = gen_listing(price=30000, store=store_b, stock=2, name="Pisau")
     fill_cart(shopper, (a1, 1), (a2, 2), (b1, 2))
     view = carts.view(carts.find_cart(shopper))
@@ -137,6 +143,8 @@ def test_the_anonymous_cart_merges_into_the_users_at_sign_in(cod_app):
     db.session.commit()
     view = carts.view(carts.find_cart(shopper))
     assert sorted((line.facts.product_name, line.quantity) for line in view.lines) == [
-        ("Batik", 1), ("Teh Poci Gula Batu", 5)]
+        ("Batik", 1),
+        ("Teh Poci Gula Batu", 5),
+    ]
     assert carts.find_cart(None, token) is None
     assert carts.item_count(shopper) == 6 and carts.item_count(None, token) == 0

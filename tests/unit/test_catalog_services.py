@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.catalog import services as catalog
@@ -11,10 +11,13 @@ from tests.factories import gen_product, gen_store
 
 def test_product_keeps_cheapest_variant_price_and_search_text(app):
     store = gen_store(name="Batik Sari")
-    product = gen_product(store, variants=[
-        {"name": "S", "sku": "B-S", "price": 120000, "stock": 3},
-        {"name": "L", "sku": "B-L", "price": 90000, "stock": 1},
-    ])
+    product = gen_product(
+        store,
+        variants=[
+            {"name": "S", "sku": "B-S", "price": 120000, "stock": 3},
+            {"name": "L", "sku": "B-L", "price": 90000, "stock": 1},
+        ],
+    )
     assert product.price_min == 90000
     search = db.session.get(ProductSearch, product.id)
     assert search.name == "Batik Tulis Motif Tegalan"
@@ -25,7 +28,9 @@ def test_product_keeps_cheapest_variant_price_and_search_text(app):
 def test_bad_price_is_refused_and_nothing_written(app, price):
     store = gen_store()
     with pytest.raises(ValidationError) as exc:
-        catalog.create_product(store, None, {"name": "Teh", "variants": [{"name": "x", "sku": "T1", "price": price, "stock": 1}]})
+        catalog.create_product(
+            store, None, {"name": "Teh", "variants": [{"name": "x", "sku": "T1", "price": price, "stock": 1}]}
+        )
     assert "variants.0.price" in exc.value.fields
     db.session.rollback()
     assert db.session.scalar(select(Variant.id).where(Variant.sku == "T1")) is None
@@ -35,7 +40,9 @@ def test_sku_is_unique_per_store(app):
     store = gen_store()
     gen_product(store, variants=[{"name": "a", "sku": "SKU1", "price": 1000, "stock": 1}])
     with pytest.raises(ValidationError) as exc:
-        catalog.create_product(store, None, {"name": "Lain", "variants": [{"name": "a", "sku": "SKU1", "price": 1000, "stock": 1}]})
+        catalog.create_product(
+            store, None, {"name": "Lain", "variants": [{"name": "a", "sku": "SKU1", "price": 1000, "stock": 1}]}
+        )
     assert "variants.0.sku" in exc.value.fields
     db.session.rollback()
     other = gen_store()

@@ -1,4 +1,5 @@
 """Each named checkout step on its own, then the whole: all or nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,15 @@ from marketplace.orders.models import Order, OrderLine
 from marketplace.payments.models import Payment
 from marketplace.payments.services import NoPaymentMethod
 from marketplace.stores import services as stores
-from tests.buying_factories import (SHIPPING, buy, cod_app, fill_cart, gen_listing, gen_shopper, place,  # noqa: F401
-                                    stock_of)
+from tests.buying_factories import (
+    SHIPPING,
+    buy,
+    fill_cart,
+    gen_listing,
+    gen_shopper,
+    place,
+    stock_of,
+)
 from tests.factories import gen_store
 
 
@@ -26,16 +34,32 @@ def _count(model) -> int:
 
 # --- validate shipping ---------------------------------------------------------------------
 
+
 def test_shipping_address_is_cleaned_and_the_phone_normalised(cod_app):
     address = checkout.validate_shipping({**SHIPPING, "name": "  Siti Aminah "})
-    assert address == {"name": "Siti Aminah", "phone": "+6281234567890", "address": SHIPPING["address"],
-                       "city": "Kota Tegal", "postal_code": "52131"}
+    assert address == {
+        "name": "Siti Aminah",
+        "phone": "+6281234567890",
+        "address": SHIPPING["address"],
+        "city": "Kota Tegal",
+        "postal_code": "52131",
+    }
 
 
-@pytest.mark.parametrize("field,value", [
-    ("name", ""), ("phone", "12"), ("phone", "bukan nomor"), ("address", "Jl."), ("city", " "),
-    ("postal_code", "5213"), ("postal_code", "05213"), ("postal_code", "abcde"), ("postal_code", None),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("name", ""),
+        ("phone", "12"),
+        ("phone", "bukan nomor"),
+        ("address", "Jl."),
+        ("city", " "),
+        ("postal_code", "5213"),
+        ("postal_code", "05213"),
+        ("postal_code", "abcde"),
+        ("postal_code", None),
+    ],
+)
 def test_a_bad_shipping_field_is_named(cod_app, field, value):
     with pytest.raises(ValidationError) as exc:
         checkout.validate_shipping({**SHIPPING, field: value})
@@ -50,6 +74,7 @@ def test_shipping_must_be_an_object(cod_app):
 
 # --- idempotency key --------------------------------------------------------------------------
 
+
 def test_idempotency_key_is_checked_or_made_up(cod_app):
     assert checkout.clean_idempotency_key("order-2026-11-27-abc") == "order-2026-11-27-abc"
     assert len(checkout.clean_idempotency_key(None)) >= 16
@@ -59,6 +84,7 @@ def test_idempotency_key_is_checked_or_made_up(cod_app):
 
 
 # --- validate cart -----------------------------------------------------------------------------
+
 
 def test_an_empty_cart_cannot_be_checked_out(cod_app):
     with pytest.raises(Conflict) as exc:
@@ -96,6 +122,7 @@ def test_a_cart_with_a_suspended_store_or_archived_product_is_refused(cod_app):
 
 # --- price ----------------------------------------------------------------------------------------
 
+
 def test_prices_come_from_the_database_one_order_per_store(cod_app):
     shopper = gen_shopper()
     a1 = gen_listing(price=15000)
@@ -105,11 +132,15 @@ def test_prices_come_from_the_database_one_order_per_store(cod_app):
     _cart, view = checkout.validate_cart(shopper)
     priced = checkout.price(view)
     assert sorted(p.total for p in priced) == [16000, 30000]
-    assert all(line.price == stock.variant_facts([line.variant_id])[line.variant_id].price
-               for p in priced for line in p.group.lines)
+    assert all(
+        line.price == stock.variant_facts([line.variant_id])[line.variant_id].price
+        for p in priced
+        for line in p.group.lines
+    )
 
 
 # --- reserve stock ----------------------------------------------------------------------------------
+
 
 def test_reserving_takes_stock_atomically(cod_app):
     variant = gen_listing(stock=3)
@@ -137,6 +168,7 @@ def test_one_short_line_reserves_nothing(cod_app):
 
 # --- claim ------------------------------------------------------------------------------------------
 
+
 def test_claiming_the_same_key_twice_fails_on_the_database(cod_app):
     from marketplace.payments import services as payments
 
@@ -150,6 +182,7 @@ def test_claiming_the_same_key_twice_fails_on_the_database(cod_app):
 
 
 # --- the whole --------------------------------------------------------------------------------------
+
 
 def test_shopper_buys_from_two_stores_in_one_checkout(cod_app):
     shopper = gen_shopper()
@@ -182,7 +215,12 @@ def test_orders_snapshot_names_and_prices(cod_app):
     db.session.commit()
     line = db.session.scalar(select(OrderLine).where(OrderLine.order_id == order.id))
     assert (line.product_name, line.variant_name, line.unit_price, line.quantity, line.line_total) == (
-        "Teh Poci", "Standar", 25000, 3, 75000)
+        "Teh Poci",
+        "Standar",
+        25000,
+        3,
+        75000,
+    )
     assert line.sku != "NEW-SKU"
     assert db.session.get(Order, order.id).total == 75000
 

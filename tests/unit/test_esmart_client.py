@@ -1,12 +1,20 @@
 """The E-Smart HTTP client against the fake server: retries, backoff, Retry-After, auth."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 
-from plugins.esmart_sync.client import EsmartAuthError, EsmartClient, EsmartError, PhotoError, PhotoFetcher, retry_after_seconds
+from plugins.esmart_sync.client import (
+    EsmartAuthError,
+    EsmartClient,
+    EsmartError,
+    PhotoError,
+    PhotoFetcher,
+    retry_after_seconds,
+)
 from tests.fakes.esmart_server import FakeEsmart, synthetic_record
 
 
@@ -23,7 +31,7 @@ def client(fake, **kw):
 
 
 def test_retry_after_is_seconds_or_an_http_date():
-    clock = lambda: datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)  # noqa: E731
+    clock = lambda: datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # noqa: E731
     assert retry_after_seconds("120") == 120.0
     assert retry_after_seconds(format_datetime(clock() + timedelta(seconds=30), usegmt=True), clock) == 30.0
     assert retry_after_seconds("kapan-kapan") is None and retry_after_seconds(None) is None
@@ -70,8 +78,9 @@ def test_a_timeout_is_retried_then_reported(app):
     with socket.socket() as silent:  # accepts connections, never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
-        esmart = EsmartClient(f"http://127.0.0.1:{silent.getsockname()[1]}", "k", timeout=(0.5, 0.2),
-                              max_attempts=2, sleep=lambda s: None)
+        esmart = EsmartClient(
+            f"http://127.0.0.1:{silent.getsockname()[1]}", "k", timeout=(0.5, 0.2), max_attempts=2, sleep=lambda s: None
+        )
         with pytest.raises(EsmartError, match="ReadTimeout"):
             list(esmart.iter_pages(None))
 

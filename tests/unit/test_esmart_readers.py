@@ -1,4 +1,5 @@
 """Reading directory files record by record, in bounded memory."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,9 @@ def test_broken_utf8_is_kept_for_the_record_to_report(app, tmp_path):
     assert "\udcff" in first["nama"] and second["nama"] == "ok"
 
 
-@pytest.mark.parametrize("content", ['{"data": [{"id": 1}, {"id": ', '{"data": [1 2]}', '{"data": {}}', "[1,", '{"a": 1'])
+@pytest.mark.parametrize(
+    "content", ['{"data": [{"id": 1}, {"id": ', '{"data": [1 2]}', '{"data": {}}', "[1,", '{"a": 1']
+)
 def test_broken_json_raises_read_error(app, tmp_path, content):
     with pytest.raises(ReadError):
         list(readers.iter_json_records(write(tmp_path, "a.json", content)))
@@ -76,7 +79,7 @@ def test_a_syntax_error_fails_at_once_without_reading_the_rest(app, tmp_path):
 
 
 def test_csv_with_semicolons_and_a_bom_as_excel_writes_it(app, tmp_path):
-    path = write(tmp_path, "a.csv", "\ufeffikm_id;nama_usaha;harga\r\nESM-1;Batik \"Sari\";Rp 1.000\r\n")
+    path = write(tmp_path, "a.csv", '\ufeffikm_id;nama_usaha;harga\r\nESM-1;Batik "Sari";Rp 1.000\r\n')
     rows = list(readers.iter_csv_rows(path))
     assert rows == [(1, ["ikm_id", "nama_usaha", "harga"]), (2, ["ESM-1", 'Batik "Sari"', "Rp 1.000"])]
 
@@ -86,7 +89,8 @@ def test_sheet_dicts_need_the_required_columns(app):
 
     rows = iter([(1, ["IKM ID", "Nama Usaha", "Extra"]), (2, ["ESM-1", "Batik"])])
     assert list(readers.iter_sheet_dicts(rows, adapter.normalise_header, adapter.missing_columns)) == [
-        (2, {"ikm_id": "ESM-1", "nama_usaha": "Batik", "extra": None})]
+        (2, {"ikm_id": "ESM-1", "nama_usaha": "Batik", "extra": None})
+    ]
     with pytest.raises(ReadError, match="nama_usaha"):
         list(readers.iter_sheet_dicts(iter([(1, ["ikm_id"])]), adapter.normalise_header, adapter.missing_columns))
 

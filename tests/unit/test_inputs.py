@@ -1,4 +1,5 @@
 """marketplace/inputs.py: the one place for input the databases cannot take (issue #15)."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,18 @@ def request_context(app):
         yield
 
 
-@pytest.mark.parametrize("text,depth", [
-    ("{}", 1), ('{"a": [1, {"b": 2}]}', 3), ('["[[[[", "\\"[[["]', 1), ('"[[[["', 0),
-    ("[" * 1000 + "]" * 1000, inputs.MAX_JSON_DEPTH + 1), ('{"a": ' * 65 + "1" + "}" * 65, inputs.MAX_JSON_DEPTH + 1),
-    ("[[[", 3),
-])
+@pytest.mark.parametrize(
+    "text,depth",
+    [
+        ("{}", 1),
+        ('{"a": [1, {"b": 2}]}', 3),
+        ('["[[[[", "\\"[[["]', 1),
+        ('"[[[["', 0),
+        ("[" * 1000 + "]" * 1000, inputs.MAX_JSON_DEPTH + 1),
+        ('{"a": ' * 65 + "1" + "}" * 65, inputs.MAX_JSON_DEPTH + 1),
+        ("[[[", 3),
+    ],
+)
 def test_json_depth_counts_brackets_outside_strings(text, depth):
     assert inputs.json_depth(text) == depth
     assert inputs.json_depth(text.encode()) == depth
@@ -37,17 +45,37 @@ def test_loads_refuses_what_json_has_not_and_what_is_too_deep():
     assert json.dumps(inputs.loads(deepest_allowed)).count("[") == inputs.MAX_JSON_DEPTH
 
 
-@pytest.mark.parametrize("value,reason", [
-    ("Batik", None), ("a\x00b", "nul"), ("a\ud800b", "encoding"), ("\udfff", "encoding"),
-    ({"k\x00": 1}, "nul"), ([1, ["x", {"y": "\ud83d"}]], "encoding"), ("Kain \U0001F600", None), (7, None),
-])
+@pytest.mark.parametrize(
+    "value,reason",
+    [
+        ("Batik", None),
+        ("a\x00b", "nul"),
+        ("a\ud800b", "encoding"),
+        ("\udfff", "encoding"),
+        ({"k\x00": 1}, "nul"),
+        ([1, ["x", {"y": "\ud83d"}]], "encoding"),
+        ("Kain \U0001f600", None),
+        (7, None),
+    ],
+)
 def test_unstorable_finds_nul_and_lone_surrogates_keys_included(value, reason):
     assert inputs.unstorable(value) == reason
 
 
-@pytest.mark.parametrize("text,ok", [("123", True), ("\u00b2", False), ("\u0663", False), ("9" * 19, False),
-                                     ("", False), ("-1", False), ("1.0", False),
-                                     ("0" * 30 + "3073185", True), ("0" * 1001, False)])
+@pytest.mark.parametrize(
+    "text,ok",
+    [
+        ("123", True),
+        ("\u00b2", False),
+        ("\u0663", False),
+        ("9" * 19, False),
+        ("", False),
+        ("-1", False),
+        ("1.0", False),
+        ("0" * 30 + "3073185", True),
+        ("0" * 1001, False),
+    ],
+)
 def test_digits_is_ascii_digits_short_enough_for_a_column(text, ok):
     assert inputs.digits(text) is ok
 
@@ -76,13 +104,30 @@ def test_dates_outside_the_years_people_type_here_are_422():
 
 
 def test_a_body_reads_each_field_as_its_json_type_or_names_it():
-    body = inputs.Body({"name": "Toko", "n": 3, "flag": True, "tags": ["a"], "ship": {"city": "Tegal"},
-                        "bad": ["x"], "float": 1.5, "yes": True})
+    body = inputs.Body(
+        {
+            "name": "Toko",
+            "n": 3,
+            "flag": True,
+            "tags": ["a"],
+            "ship": {"city": "Tegal"},
+            "bad": ["x"],
+            "float": 1.5,
+            "yes": True,
+        }
+    )
     assert body.text("name") == "Toko" and body.text("missing", "d") == "d"
     assert body.integer("n") == 3 and body.boolean("flag") is True and body.text_list("tags") == ["a"]
     assert body.object("ship").text("city") == "Tegal"
-    for read, field in ((body.text, "bad"), (body.integer, "float"), (body.integer, "yes"), (body.boolean, "n"),
-                        (body.text_list, "name"), (body.object, "tags"), (body.id, "yes")):
+    for read, field in (
+        (body.text, "bad"),
+        (body.integer, "float"),
+        (body.integer, "yes"),
+        (body.boolean, "n"),
+        (body.text_list, "name"),
+        (body.object, "tags"),
+        (body.id, "yes"),
+    ):
         with pytest.raises(ValidationError) as caught:
             read(field)
         assert list(caught.value.fields) == [field]

@@ -2,6 +2,7 @@
 uses to reach a library's internals does what its docstring says. A failure names
 the library and its installed version: an upgrade changed what the app relies on,
 and the function (only it) must follow."""
+
 from __future__ import annotations
 
 import inspect as pyinspect
@@ -26,23 +27,34 @@ def relying_on(library: str, function):
     try:
         yield
     except Exception as exc:  # re-raised as the loud message this test exists for
-        raise AssertionError(f"{library} {version(library)}: marketplace.internals.{function.__name__} no longer "
-                             f"works with it ({type(exc).__name__}: {exc}); see its docstring") from exc
+        raise AssertionError(
+            f"{library} {version(library)}: marketplace.internals.{function.__name__} no longer "
+            f"works with it ({type(exc).__name__}: {exc}); see its docstring"
+        ) from exc
 
 
 # Every function of the module, with the library it relies on: a new one needs a test here.
 TESTED = {
-    "set_loaded": "SQLAlchemy", "value_in_hand": "SQLAlchemy", "dml_columns": "SQLAlchemy",
-    "limiter_global_limits": "Flask-Limiter", "limiter_meta_limits": "Flask-Limiter",
-    "limiter_endpoint_limits": "Flask-Limiter", "limiter_view_limits": "Flask-Limiter",
-    "route_count": "Werkzeug", "request_url_adapter": "Flask", "set_current_user": "Flask-Login",
+    "set_loaded": "SQLAlchemy",
+    "value_in_hand": "SQLAlchemy",
+    "dml_columns": "SQLAlchemy",
+    "limiter_global_limits": "Flask-Limiter",
+    "limiter_meta_limits": "Flask-Limiter",
+    "limiter_endpoint_limits": "Flask-Limiter",
+    "limiter_view_limits": "Flask-Limiter",
+    "route_count": "Werkzeug",
+    "request_url_adapter": "Flask",
+    "set_current_user": "Flask-Login",
     "pixels_only": "Pillow",
 }
 
 
 def test_every_function_is_tested_here():
-    functions = {name for name, value in vars(internals).items()
-                 if pyinspect.isfunction(value) and value.__module__ == internals.__name__}
+    functions = {
+        name
+        for name, value in vars(internals).items()
+        if pyinspect.isfunction(value) and value.__module__ == internals.__name__
+    }
     assert functions == set(TESTED), "add a test (and an entry in TESTED) for each function of internals.py"
     for name in functions:
         assert TESTED[name] in (getattr(internals, name).__doc__ or ""), f"{name}'s docstring names its library"
@@ -102,8 +114,7 @@ def test_value_in_hand():
 
 
 def test_dml_columns():
-    table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("a", Integer),
-                  Column("b", String))
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("a", Integer), Column("b", String))
     with relying_on("SQLAlchemy", internals.dml_columns):
         assert sorted(internals.dml_columns(update(table).values(a=1, b="x"))) == ["a", "b"]
         assert sorted(internals.dml_columns(update(table).values({table.c.a: table.c.a + 1}))) == ["a"]
@@ -145,7 +156,9 @@ def test_limiter_global_and_meta_limits():
         assert internals.limiter_global_limits(bare) == []
         _app, limited = _limited_app(default_limits=["100/hour"], application_limits=["1000/day"])
         assert sorted(str(limit.limit) for limit in internals.limiter_global_limits(limited)) == [
-            "100 per 1 hour", "1000 per 1 day"]
+            "100 per 1 hour",
+            "1000 per 1 day",
+        ]
     with relying_on("Flask-Limiter", internals.limiter_meta_limits):
         assert internals.limiter_meta_limits(bare) == []
         _app, meta = _limited_app(meta_limits=["2/hour"])
@@ -156,14 +169,16 @@ def test_limiter_endpoint_and_view_limits():
     app, limiter = _limited_app()
     with relying_on("Flask-Limiter", internals.limiter_endpoint_limits), app.test_request_context("/"):
         assert [str(limit.limit) for limit in internals.limiter_endpoint_limits(limiter, app, "counted", None)] == [
-            "5 per 1 minute"]
-        assert [str(limit.limit) for limit in internals.limiter_endpoint_limits(limiter, app, "shop.free", "shop")] \
-            == ["7 per 1 minute"]
+            "5 per 1 minute"
+        ]
+        assert [str(limit.limit) for limit in internals.limiter_endpoint_limits(limiter, app, "shop.free", "shop")] == [
+            "7 per 1 minute"
+        ]
         assert internals.limiter_endpoint_limits(limiter, app, "plain", None) == []
     with relying_on("Flask-Limiter", internals.limiter_view_limits), app.app_context():
-        counted, = internals.limiter_view_limits(limiter, app, "counted")
+        (counted,) = internals.limiter_view_limits(limiter, app, "counted")
         assert str(counted.limit) == "5 per 1 minute" and set(counted.methods) == {"get"}
-        free, = internals.limiter_view_limits(limiter, app, "shop.free")
+        (free,) = internals.limiter_view_limits(limiter, app, "shop.free")
         assert str(free.limit) == "7 per 1 minute" and not free.methods
         assert internals.limiter_view_limits(limiter, app, "plain") == []
         assert internals.limiter_view_limits(limiter, app, "no-such-endpoint") == []
@@ -178,6 +193,7 @@ def test_route_count():
         assert hasattr(app.url_map, "_rules_by_endpoint"), "Map._rules_by_endpoint is gone: route_count is slow"
         before = internals.route_count(app.url_map)
         assert before == len({rule.endpoint for rule in app.url_map.iter_rules()})
+
         def view(n=0):
             return "a"
 

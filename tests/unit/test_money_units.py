@@ -1,4 +1,5 @@
 """The two money conversions: rupiah ↔ Stripe's IDR hundredths, and the commission's rounding."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,15 +32,18 @@ def test_conversion_round_trips(rupiah):
     assert from_stripe_amount(to_stripe_amount(rupiah)) == rupiah
 
 
-@pytest.mark.parametrize("total,bps,expected", [
-    (100000, 250, 2500),      # 2,5 % of Rp 100.000
-    (25000, 0, 0),            # 0 % allowed
-    (19, 250, 0),             # 0,475 → 0 (below half)
-    (20, 250, 1),             # 0,5 → 1 (half rounds up)
-    (33333, 1000, 3333),      # 3.333,3 → 3.333
-    (33335, 1000, 3334),      # 3.333,5 → 3.334
-    (1, 10000, 1),            # 100 %
-])
+@pytest.mark.parametrize(
+    "total,bps,expected",
+    [
+        (100000, 250, 2500),  # 2,5 % of Rp 100.000
+        (25000, 0, 0),  # 0 % allowed
+        (19, 250, 0),  # 0,475 → 0 (below half)
+        (20, 250, 1),  # 0,5 → 1 (half rounds up)
+        (33333, 1000, 3333),  # 3.333,3 → 3.333
+        (33335, 1000, 3334),  # 3.333,5 → 3.334
+        (1, 10000, 1),  # 100 %
+    ],
+)
 def test_commission_rounds_half_up_to_a_whole_rupiah(total, bps, expected):
     assert commission_of(total, bps) == expected
 

@@ -1,5 +1,6 @@
 """Every table declares what its writes make stale in the page cache
 (marketplace/pagecache_rules.py), and a new table or column cannot be forgotten."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,10 @@ def problems(table: Table) -> list[str]:
     except ValueError as exc:
         return [str(exc)]
     if rule is None:
-        return [f"{table.name}: no declaration of what its writes invalidate (__page_cache__ on its model, "
-                f"see marketplace/pagecache_rules.py)"]
+        return [
+            f"{table.name}: no declaration of what its writes invalidate (__page_cache__ on its model, "
+            f"see marketplace/pagecache_rules.py)"
+        ]
     actual = {column.name for column in table.columns}
     out = []
     stale = rule.columns() - actual
@@ -32,8 +35,9 @@ def problems(table: Table) -> list[str]:
         out.append(f"{table.name}: __page_cache__ names columns it does not have: {sorted(stale)}")
     missing = actual - rule.columns()
     if rule.all_columns_in is None and missing:
-        out.append(f"{table.name}: columns in no scope of __page_cache__ (catalog, detail or nothing): "
-                   f"{sorted(missing)}")
+        out.append(
+            f"{table.name}: columns in no scope of __page_cache__ (catalog, detail or nothing): {sorted(missing)}"
+        )
     return out
 
 
@@ -41,15 +45,29 @@ def problems(table: Table) -> list[str]:
 def every_table():
     """The metadata with the core and every bundled plugin loaded."""
     assert {"insurance", "esmart_sync", "stripe_payments"} <= set(BUNDLED)
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "MARKETPLACE_PLUGINS": ",".join(BUNDLED),
-                      "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": "sqlite://",
+            "MARKETPLACE_PLUGINS": ",".join(BUNDLED),
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        }
+    )
     assert app.extensions["sqlalchemy"].metadatas[None] is db.metadata
     return dict(db.metadata.tables)
 
 
 def test_every_table_and_column_is_declared(every_table):
-    assert {"products", "variants", "users", "orders", "insurance_policies", "esmart_runs",
-            "stripe_events", "bank_transfers"} <= set(every_table)  # core and plugin tables are walked
+    assert {
+        "products",
+        "variants",
+        "users",
+        "orders",
+        "insurance_policies",
+        "esmart_runs",
+        "stripe_events",
+        "bank_transfers",
+    } <= set(every_table)  # core and plugin tables are walked
     found = [problem for table in every_table.values() for problem in problems(table)]
     assert not found, "\n".join(found)
 
@@ -70,16 +88,31 @@ def test_every_table_the_migrations_make_is_declared(make_app):
 
 def test_a_new_column_or_table_is_caught():
     metadata = MetaData()
-    listed = Table("listed", metadata, Column("id", Integer, primary_key=True), Column("name", String),
-                   Column("added_later", String),
-                   info={"page_cache": {"catalog": ("id",), "detail": ("name",)}})
+    listed = Table(
+        "listed",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("name", String),
+        Column("added_later", String),
+        info={"page_cache": {"catalog": ("id",), "detail": ("name",)}},
+    )
     assert problems(listed) == [
-        "listed: columns in no scope of __page_cache__ (catalog, detail or nothing): ['added_later']"]
-    everything = Table("everything", metadata, Column("id", Integer, primary_key=True), Column("new", String),
-                       info={"page_cache": "detail"})
+        "listed: columns in no scope of __page_cache__ (catalog, detail or nothing): ['added_later']"
+    ]
+    everything = Table(
+        "everything",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("new", String),
+        info={"page_cache": "detail"},
+    )
     assert problems(everything) == []  # "all the columns" covers a column added later
-    renamed = Table("renamed", metadata, Column("id", Integer, primary_key=True),
-                    info={"page_cache": {"nothing": ("id", "old_name")}})
+    renamed = Table(
+        "renamed",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        info={"page_cache": {"nothing": ("id", "old_name")}},
+    )
     assert problems(renamed) == ["renamed: __page_cache__ names columns it does not have: ['old_name']"]
     undeclared = Table("undeclared", metadata, Column("id", Integer, primary_key=True))
     assert problems(undeclared)[0].startswith("undeclared: no declaration")

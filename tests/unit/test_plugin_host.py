@@ -1,4 +1,5 @@
 """The plugin host: loading, every hook, isolation of events, loud payment hooks, COD on and off."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,15 @@ from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Order
 from marketplace.payments.services import PaymentUnavailable
 from marketplace.plugin_api import hookimpl
-from tests.buying_factories import (SHIPPING, buy, cod_app, fill_cart, gen_listing, gen_shopper, place,  # noqa: F401
-                                    plugin_logs, prepaid, stock_of)
+from tests.buying_factories import (
+    SHIPPING,
+    buy,
+    fill_cart,
+    gen_listing,
+    gen_shopper,
+    place,
+    stock_of,
+)
 from tests.factories import PASSWORD, gen_product, gen_store, gen_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +80,7 @@ def test_every_hook_spec_has_a_docstring():
 
 # --- loading -----------------------------------------------------------------------------
 
+
 def test_unknown_plugin_name_stops_start_up_with_a_clear_message(make_app):
     with pytest.raises(plugin_api.PluginError) as exc:
         make_app(plugins="cash_on_delivery,no_such_plugin")
@@ -115,6 +124,7 @@ def test_hook_init_app__outside_plugin_from_entry_point(make_app, monkeypatch):
 
 # --- payment methods and checkout extras -------------------------------------------------------
 
+
 def test_hook_payment_methods__cash_on_delivery_is_offered(cod_app):
     items = cod_app.test_client().get("/api/v1/payment-methods").get_json()["items"]
     assert [m["id"] for m in items] == ["cash_on_delivery"]
@@ -129,9 +139,14 @@ def test_switching_cod_off_removes_it_everywhere_and_checkout_says_so(make_app):
         variant = gen_listing(stock=4)
         fill_cart(shopper, (variant, 1))
         assert client.get("/api/v1/payment-methods").get_json() == {"items": []}
-        token = client.post("/api/v1/auth/tokens", json={"email": "siti@test.id", "password": PASSWORD}).get_json()["token"]
-        response = client.post("/api/v1/checkout", headers={"Authorization": f"Bearer {token}"},
-                               json={"payment_method": "cash_on_delivery", "shipping": SHIPPING})
+        token = client.post("/api/v1/auth/tokens", json={"email": "siti@test.id", "password": PASSWORD}).get_json()[
+            "token"
+        ]
+        response = client.post(
+            "/api/v1/checkout",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"payment_method": "cash_on_delivery", "shipping": SHIPPING},
+        )
         assert response.status_code == 409
         assert response.get_json()["error"]["code"] == "no_payment_method"
         assert "metode pembayaran" in response.get_json()["error"]["message"]
@@ -238,12 +253,14 @@ def test_a_raising_checkout_extras_hook_fails_loudly(cod_app):
 
 # --- events ---------------------------------------------------------------------------------
 
+
 def test_hook_order_placed__once_per_order(cod_app):
     recorder = Recorder()
     plugin_api.register(cod_app, recorder, "recorder")
     result = buy(gen_shopper(), (gen_listing(), 1), (gen_listing(), 2))
     assert sorted(e for e in recorder.heard if e[0] == "order_placed") == sorted(
-        ("order_placed", o.number) for o in result.orders)
+        ("order_placed", o.number) for o in result.orders
+    )
 
 
 def test_hook_order_status_changed__with_old_and_new_status_and_actor(cod_app):
@@ -301,8 +318,12 @@ def test_a_raising_event_hook_is_logged_with_its_name_and_isolated(cod_app, plug
     assert stock_of(variant.id) == 3
     assert ("order_placed", result.orders[0].number) in recorder.heard
     assert "plugin exploding failed on event order_placed" in plugin_logs.text
-    assert db.session.scalar(select(func.count()).select_from(AuditLog)
-                             .where(AuditLog.action == "plugin.wrote_before_failing")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "plugin.wrote_before_failing")
+        )
+        == 0
+    )
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "order.placed")) == 1
 
 
@@ -344,9 +365,12 @@ class BrokenPanelPlugin:
 def test_hook_template_panels__included_in_their_slot_with_the_page_context(cod_app):
     from jinja2 import ChoiceLoader, DictLoader
 
-    cod_app.jinja_env.loader = ChoiceLoader([
-        DictLoader({"test/_panel.html": '<section id="plugin-panel">Panel {{ store.name }}</section>'}),
-        cod_app.jinja_env.loader])
+    cod_app.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader({"test/_panel.html": '<section id="plugin-panel">Panel {{ store.name }}</section>'}),
+            cod_app.jinja_env.loader,
+        ]
+    )
     plugin_api.register(cod_app, BrokenPanelPlugin(), "broken_panel")
     plugin_api.register(cod_app, PanelPlugin(), "panel")
     gen_store(gen_user("panel@test.id", role="seller"), name="Batik Panel")
@@ -399,11 +423,17 @@ def test_no_core_file_names_a_bundled_plugin():
 
 # --- calling hooks through pluggy's specs ----------------------------------------------------
 
+
 def test_hook_and_event_names_come_from_the_specs():
     pm = plugin_api.new_manager()
     assert set(plugin_api.HOOK_NAMES) == {name for name in dir(pm.hook) if not name.startswith("_")}
-    assert plugin_api.EVENT_HOOKS == ("order_placed", "order_paid", "order_status_changed", "product_saved",
-                                      "store_approved")
+    assert plugin_api.EVENT_HOOKS == (
+        "order_placed",
+        "order_paid",
+        "order_status_changed",
+        "product_saved",
+        "store_approved",
+    )
 
 
 def test_a_hook_called_with_a_missing_or_unexpected_argument_fails_loudly(cod_app):
@@ -450,8 +480,13 @@ def test_every_bundled_plugin_has_the_same_shape():
     as the only marker, and declared settings that are ``Setting``s."""
     import importlib
 
-    assert plugin_api.bundled_plugins() == ("stripe_payments", "bank_transfer", "cash_on_delivery",
-                                            "esmart_sync", "insurance")
+    assert plugin_api.bundled_plugins() == (
+        "stripe_payments",
+        "bank_transfer",
+        "cash_on_delivery",
+        "esmart_sync",
+        "insurance",
+    )
     for name in plugin_api.bundled_plugins():
         module = importlib.import_module(f"plugins.{name}")
         plugin = module.plugin
@@ -461,15 +496,20 @@ def test_every_bundled_plugin_has_the_same_shape():
         assert hooks and set(hooks) <= set(plugin_api.HOOK_NAMES), name
         settings = plugin_api.declared_settings(plugin, name)
         assert all(isinstance(setting, plugin_api.Setting) for setting in settings), name
-        others = [attr for attr, value in vars(module).items()  # objects of the plugin's own classes
-                  if attr != "plugin" and type(value).__module__.startswith(module.__name__)
-                  and plugin_api.implemented_hooks(value)]
+        others = [
+            attr
+            for attr, value in vars(module).items()  # objects of the plugin's own classes
+            if attr != "plugin"
+            and type(value).__module__.startswith(module.__name__)
+            and plugin_api.implemented_hooks(value)
+        ]
         assert others == [], f"{name}: more than one plugin object: {others}"
     sources = "\n".join(path.read_text() for path in (ROOT / "plugins").rglob("*.py"))
     assert "HookimplMarker" not in sources and "HookspecMarker" not in sources
 
 
 # --- the core's own implementation -----------------------------------------------------------
+
 
 def test_the_core_registers_its_own_implementation_first_and_is_not_a_plugin(make_app):
     app = make_app(plugins="cash_on_delivery")
@@ -486,7 +526,7 @@ def _menu(client, email) -> str:
     client.post("/login", data={"email": email, "password": PASSWORD})
     html = client.get("/cart").get_data(as_text=True)
     client.get("/logout")
-    return html[html.index("<header"):html.index("</header>")]
+    return html[html.index("<header") : html.index("</header>")]
 
 
 def test_hook_nav_items__the_core_links_come_from_the_core_implementation(make_app):
@@ -511,6 +551,7 @@ def test_hook_nav_items__the_core_links_come_from_the_core_implementation(make_a
 
 # --- demo data -----------------------------------------------------------------------------
 
+
 class DemoPlugin:
     def __init__(self):
         self.stores_seen = None
@@ -531,11 +572,14 @@ def test_hook_demo_data__runs_after_the_core_demo_and_is_counted(make_app):
         assert result.exit_code == 0, result.output
         assert "1 plugin objects" in result.output
         assert plugin.stores_seen >= 12  # the core's stores were made first
-        assert db.session.scalar(select(func.count()).select_from(AuditLog)
-                                 .where(AuditLog.action == "plugin.demo_object")) == 1  # committed with the rest
+        assert (
+            db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "plugin.demo_object"))
+            == 1
+        )  # committed with the rest
 
 
 # --- template slots ------------------------------------------------------------------------
+
 
 class SlotPlugin:
     """One panel per slot, showing a piece of the page's context."""
@@ -559,8 +603,9 @@ def slotted(cod_app):
     from jinja2 import ChoiceLoader, DictLoader
 
     assert set(SLOT_TEMPLATES) == set(plugin_api.SLOTS)
-    cod_app.jinja_env.loader = ChoiceLoader([
-        DictLoader({f"test/_{slot}.html": body for slot, body in SLOT_TEMPLATES.items()}), cod_app.jinja_env.loader])
+    cod_app.jinja_env.loader = ChoiceLoader(
+        [DictLoader({f"test/_{slot}.html": body for slot, body in SLOT_TEMPLATES.items()}), cod_app.jinja_env.loader]
+    )
     plugin_api.register(cod_app, BrokenPanelPlugin(), "broken_panel")
     plugin_api.register(cod_app, SlotPlugin(), "slots")
     return cod_app
@@ -578,7 +623,7 @@ def test_hook_template_panels__order_product_and_checkout_slots(slotted):
     fill_cart(shopper, (variant, 1))
     html = client.get("/checkout").get_data(as_text=True)
     assert '<section id="slot-checkout">Total Rp 30.000</section>' in html
-    html = html[html.index('<aside class="summary"'):]
+    html = html[html.index('<aside class="summary"') :]
     assert html.index('id="slot-checkout"') < html.index("</aside>")  # in the summary
     order = buy(shopper, (gen_listing(store=store), 1)).orders[0]
     db.session.commit()

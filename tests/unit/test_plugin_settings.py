@@ -1,5 +1,6 @@
 """Settings declared by plugins (``plugin_api.Setting``): defaults, the environment, explicit
 config, validation; production stops, development records "needs configuration"."""
+
 from __future__ import annotations
 
 import secrets
@@ -43,15 +44,32 @@ def production(make_app, plugins: str, **settings):
 
 
 BUNDLED_SETTINGS = {  # name: default, as config.py had them before the plugins declared them
-    "stripe_payments": {"STRIPE_SECRET_KEY": None, "STRIPE_PUBLISHABLE_KEY": None, "STRIPE_WEBHOOK_SECRET": None,
-                        "STRIPE_API_BASE": None},
-    "bank_transfer": {"BANK_TRANSFER_ACCOUNTS": None, "BANK_TRANSFER_WINDOW_HOURS": 24,
-                      "BANK_TRANSFER_UNIQUE_CODE": True},
+    "stripe_payments": {
+        "STRIPE_SECRET_KEY": None,
+        "STRIPE_PUBLISHABLE_KEY": None,
+        "STRIPE_WEBHOOK_SECRET": None,
+        "STRIPE_API_BASE": None,
+    },
+    "bank_transfer": {
+        "BANK_TRANSFER_ACCOUNTS": None,
+        "BANK_TRANSFER_WINDOW_HOURS": 24,
+        "BANK_TRANSFER_UNIQUE_CODE": True,
+    },
     "cash_on_delivery": {},
-    "esmart_sync": {"ESMART_BASE_URL": None, "ESMART_API_KEY": None, "ESMART_PAGE_SIZE": 100,
-                    "ESMART_FILE_PAGE_SIZE": 50, "ESMART_TIMEOUT": (5, 30), "ESMART_MAX_ATTEMPTS": 5,
-                    "ESMART_BACKOFF": 1.0, "ESMART_MAX_WAIT": 120.0, "ESMART_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
-                    "ESMART_PHOTO_ALLOW_PRIVATE": False, "ESMART_AUTO_PUSH": True, "ESMART_PUSH_ASYNC": True},
+    "esmart_sync": {
+        "ESMART_BASE_URL": None,
+        "ESMART_API_KEY": None,
+        "ESMART_PAGE_SIZE": 100,
+        "ESMART_FILE_PAGE_SIZE": 50,
+        "ESMART_TIMEOUT": (5, 30),
+        "ESMART_MAX_ATTEMPTS": 5,
+        "ESMART_BACKOFF": 1.0,
+        "ESMART_MAX_WAIT": 120.0,
+        "ESMART_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+        "ESMART_PHOTO_ALLOW_PRIVATE": False,
+        "ESMART_AUTO_PUSH": True,
+        "ESMART_PUSH_ASYNC": True,
+    },
     "insurance": {},
 }
 
@@ -61,8 +79,12 @@ def test_the_bundled_plugins_declare_the_settings_the_core_used_to_name(make_app
         plugin = plugin_api.find_plugin(name)
         declared = {s.name: s.default for s in plugin_api.declared_settings(plugin, name)}
         assert declared == BUNDLED_SETTINGS[name], name
-    secrets_ = {s.name for name in plugin_api.bundled_plugins()
-                for s in plugin_api.declared_settings(plugin_api.find_plugin(name)) if s.secret}
+    secrets_ = {
+        s.name
+        for name in plugin_api.bundled_plugins()
+        for s in plugin_api.declared_settings(plugin_api.find_plugin(name))
+        if s.secret
+    }
     assert secrets_ == {"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ESMART_API_KEY"}
     # core config.py names none of them
     names = {setting for declared in BUNDLED_SETTINGS.values() for setting in declared}
@@ -131,13 +153,13 @@ def test_in_development_a_bad_setting_is_recorded_and_start_up_goes_on(make_app,
 def test_a_value_of_the_wrong_kind_needs_configuration(make_app):
     app = make_app(plugins="bank_transfer", BANK_TRANSFER_UNIQUE_CODE=3)
     assert plugin_api.needs_configuration(app) == {
-        "bank_transfer": ["BANK_TRANSFER_UNIQUE_CODE must be a bool, not int"]}
+        "bank_transfer": ["BANK_TRANSFER_UNIQUE_CODE must be a bool, not int"]
+    }
     app = make_app(plugins="bank_transfer", BANK_TRANSFER_WINDOW_HOURS="36")  # text is coerced, as from the env
     assert app.config["BANK_TRANSFER_WINDOW_HOURS"] == 36 and plugin_api.needs_configuration(app) == {}
 
 
-def test_in_production_a_missing_required_setting_stops_start_up_naming_plugin_and_setting(make_app,
-                                                                                         needy_installed):
+def test_in_production_a_missing_required_setting_stops_start_up_naming_plugin_and_setting(make_app, needy_installed):
     with pytest.raises(PluginError) as exc:
         production(make_app, "needy")
     assert "'needy'" in str(exc.value) and "NEEDY_TOKEN is required" in str(exc.value)
@@ -148,8 +170,7 @@ def test_in_production_a_missing_required_setting_stops_start_up_naming_plugin_a
     app = production(make_app, "needy,bank_transfer", NEEDY_TOKEN="t0ken")
     assert plugin_api.enabled(app) == ["needy", "bank_transfer"]
     # unset optional settings keep today's meaning: the methods are hidden, nothing stops
-    assert plugin_api.enabled(production(make_app, "stripe_payments,esmart_sync")) == ["stripe_payments",
-                                                                                     "esmart_sync"]
+    assert plugin_api.enabled(production(make_app, "stripe_payments,esmart_sync")) == ["stripe_payments", "esmart_sync"]
 
 
 def test_a_plugin_registered_at_run_time_is_configured_too(make_app):

@@ -1,5 +1,6 @@
 """Sales reports: computed by the database in a fixed number of statements,
 the right sums, and days on the Jakarta calendar."""
+
 from __future__ import annotations
 
 import random
@@ -26,10 +27,21 @@ def shops(app):
     sectors = ("kuliner", "fesyen", "kriya", "minuman-herbal", "logam-furnitur")
     shops = [gen_store(name=f"Toko {i}", sector=sectors[i % 5]) for i in range(10)]
     shoppers = [gen_user(f"pembeli{i}@test.id") for i in range(40)]
-    fair = expo.create_expo(None, "apik", "Apik Banget", wib(2026, 12, 1, 8), wib(2026, 12, 14, 21),
-                            zones=["Kuliner", "Fesyen", "Kriya", "Minuman & Herbal", "Logam & Furnitur"])
-    zones = {"kuliner": "kuliner", "fesyen": "fesyen", "kriya": "kriya", "minuman-herbal": "minuman-herbal",
-             "logam-furnitur": "logam-furnitur"}
+    fair = expo.create_expo(
+        None,
+        "apik",
+        "Apik Banget",
+        wib(2026, 12, 1, 8),
+        wib(2026, 12, 14, 21),
+        zones=["Kuliner", "Fesyen", "Kriya", "Minuman & Herbal", "Logam & Furnitur"],
+    )
+    zones = {
+        "kuliner": "kuliner",
+        "fesyen": "fesyen",
+        "kriya": "kriya",
+        "minuman-herbal": "minuman-herbal",
+        "logam-furnitur": "logam-furnitur",
+    }
     for shop in shops[:6]:
         expo.add_exhibitor(None, fair, shop, booth=shop.slug, zone=zones[shop.sector])
     db.session.commit()
@@ -41,9 +53,15 @@ def seed_many(shops, n: int = 3000, seed: int = 7) -> list[dict]:
     rows = []
     start = wib(2026, 11, 20, 0, 0)
     for _ in range(n):
-        rows.append(order_row(rnd.choice(shops["shops"]), rnd.choice(shops["shoppers"]), rnd.randint(1, 400) * 1000,
-                              start + timedelta(minutes=rnd.randint(0, 60 * 24 * 40)),
-                              status=rnd.choice(SALE + NOT_SALE)))
+        rows.append(
+            order_row(
+                rnd.choice(shops["shops"]),
+                rnd.choice(shops["shoppers"]),
+                rnd.randint(1, 400) * 1000,
+                start + timedelta(minutes=rnd.randint(0, 60 * 24 * 40)),
+                status=rnd.choice(SALE + NOT_SALE),
+            )
+        )
     seed_orders(rows)
     return rows
 
@@ -70,8 +88,10 @@ def test_a_date_range_report_over_thousands_of_orders_is_four_statements(shops, 
     assert sum(d.gross_sales for d in report.per_day) == gross
     per_store = {g.key: g.gross_sales for g in report.per_store}
     for shop in shops["shops"]:
-        assert per_store.get(shop.slug, 0) == expected(
-            rows, lambda r, shop=shop: r["store_id"] == shop.id and low <= r["placed_at"] < high)[1]
+        assert (
+            per_store.get(shop.slug, 0)
+            == expected(rows, lambda r, shop=shop: r["store_id"] == shop.id and low <= r["placed_at"] < high)[1]
+        )
     assert [g.gross_sales for g in report.per_store] == sorted((g.gross_sales for g in report.per_store), reverse=True)
 
 
@@ -101,23 +121,28 @@ def test_an_expo_report_is_six_statements_and_splits_during_and_after(shops, cou
 
 def test_days_are_jakarta_days_across_midnight(shops):
     shop, siti = shops["shops"][0], shops["shoppers"][0]
-    seed_orders([
-        order_row(shop, siti, 10_000, wib(2026, 12, 1, 23, 59)),  # 16.59 UTC on 1 Dec
-        order_row(shop, siti, 20_000, wib(2026, 12, 2, 0, 1)),  # 17.01 UTC on 1 Dec: a Jakarta 2 Dec
-        order_row(shop, siti, 40_000, wib(2026, 12, 2, 6, 59)),  # 23.59 UTC on 1 Dec
-        order_row(shop, siti, 80_000, wib(2026, 12, 2, 7, 0)),  # 00.00 UTC on 2 Dec
-    ])
+    seed_orders(
+        [
+            order_row(shop, siti, 10_000, wib(2026, 12, 1, 23, 59)),  # 16.59 UTC on 1 Dec
+            order_row(shop, siti, 20_000, wib(2026, 12, 2, 0, 1)),  # 17.01 UTC on 1 Dec: a Jakarta 2 Dec
+            order_row(shop, siti, 40_000, wib(2026, 12, 2, 6, 59)),  # 23.59 UTC on 1 Dec
+            order_row(shop, siti, 80_000, wib(2026, 12, 2, 7, 0)),  # 00.00 UTC on 2 Dec
+        ]
+    )
     report = reports.sales_report(None, date(2026, 12, 1), date(2026, 12, 2))
     assert [(d.day, d.orders, d.gross_sales) for d in report.per_day] == [
-        (date(2026, 12, 1), 1, 10_000), (date(2026, 12, 2), 3, 140_000)]
+        (date(2026, 12, 1), 1, 10_000),
+        (date(2026, 12, 2), 3, 140_000),
+    ]
     only_first = reports.sales_report(None, date(2026, 12, 1), date(2026, 12, 1))
     assert only_first.totals.gross_sales == 10_000  # the range ends at 00.00 WIB, not UTC
 
 
 def test_only_paid_or_accepted_orders_count(shops):
     shop, siti = shops["shops"][0], shops["shoppers"][0]
-    seed_orders([order_row(shop, siti, 1000 * (i + 1), wib(2026, 12, 1, 10), status=s)
-                 for i, s in enumerate(SALE + NOT_SALE)])
+    seed_orders(
+        [order_row(shop, siti, 1000 * (i + 1), wib(2026, 12, 1, 10), status=s) for i, s in enumerate(SALE + NOT_SALE)]
+    )
     report = reports.sales_report(None, date(2026, 12, 1), date(2026, 12, 1))
     assert report.totals.orders == 4 and report.totals.gross_sales == 1000 + 2000 + 3000 + 4000
 
@@ -132,10 +157,14 @@ def test_an_empty_report_has_zeros_and_every_day(shops):
 
 def test_store_daily_sales_is_one_statement_for_thirty_days(shops, count_queries):
     shop, siti = shops["shops"][0], shops["shoppers"][0]
-    seed_orders([order_row(shop, siti, 5000, wib(2026, 12, 10, 9)),
-                 order_row(shop, siti, 7000, wib(2026, 12, 10, 23, 30)),
-                 order_row(shop, siti, 9000, wib(2026, 11, 1, 9)),  # older than 30 days
-                 order_row(shops["shops"][1], siti, 9000, wib(2026, 12, 10, 9))])  # another store
+    seed_orders(
+        [
+            order_row(shop, siti, 5000, wib(2026, 12, 10, 9)),
+            order_row(shop, siti, 7000, wib(2026, 12, 10, 23, 30)),
+            order_row(shop, siti, 9000, wib(2026, 11, 1, 9)),  # older than 30 days
+            order_row(shops["shops"][1], siti, 9000, wib(2026, 12, 10, 9)),
+        ]
+    )  # another store
     store_id = shop.id
     with time_machine.travel(wib(2026, 12, 11, 8), tick=False):
         with count_queries() as q:
@@ -146,8 +175,15 @@ def test_store_daily_sales_is_one_statement_for_thirty_days(shops, count_queries
     assert [d.gross_sales for d in sales.days if d.gross_sales] == [12_000]
 
 
-@pytest.mark.parametrize("start,end,field", [("2026-12-05", "2026-12-01", "from"), ("x", None, "from"),
-                                              (None, "2026-02-30", "to"), ("2000-01-01", "2026-01-01", "to")])
+@pytest.mark.parametrize(
+    "start,end,field",
+    [
+        ("2026-12-05", "2026-12-01", "from"),
+        ("x", None, "from"),
+        (None, "2026-02-30", "to"),
+        ("2000-01-01", "2026-01-01", "to"),
+    ],
+)
 def test_bad_periods_are_refused(shops, start, end, field):
     with pytest.raises(ValidationError) as refused:
         reports.report_for(None, start, end)
@@ -177,15 +213,24 @@ def test_charts_are_plain_svg_without_styles_or_scripts(shops):
     assert "<polyline" in charts.daily_bars(long, "Setahun")
 
 
-@pytest.mark.parametrize("amount,label", [(0, "Rp 0"), (950, "Rp 950"), (350_000, "Rp 350 rb"),
-                                          (1_250_000, "Rp 1,2 jt"), (12_000_000, "Rp 12 jt"),
-                                          (2_500_000_000, "Rp 2,5 M")])
+@pytest.mark.parametrize(
+    "amount,label",
+    [
+        (0, "Rp 0"),
+        (950, "Rp 950"),
+        (350_000, "Rp 350 rb"),
+        (1_250_000, "Rp 1,2 jt"),
+        (12_000_000, "Rp 12 jt"),
+        (2_500_000_000, "Rp 2,5 M"),
+    ],
+)
 def test_short_rupiah(amount, label):
     assert charts.short_rupiah(amount) == label
 
 
-@pytest.mark.parametrize("typed,bps", [("2,5", 250), ("2.5", 250), (2.5, 250), (0, 0), ("100", 10000),
-                                       ("0,05", 5), ("7 %", 700)])
+@pytest.mark.parametrize(
+    "typed,bps", [("2,5", 250), ("2.5", 250), (2.5, 250), (0, 0), ("100", 10000), ("0,05", 5), ("7 %", 700)]
+)
 def test_commission_percent_parsing(typed, bps):
     assert site_settings.parse_percent(typed) == bps
 
@@ -197,11 +242,18 @@ def test_commission_percent_refusals(typed):
 
 
 def test_percent_label():
-    assert [site_settings.percent_label(b) for b in (0, 250, 1000, 5, 75)] == ["0 %", "2,5 %", "10 %", "0,05 %",
-                                                                               "0,75 %"]
+    assert [site_settings.percent_label(b) for b in (0, 250, 1000, 5, 75)] == [
+        "0 %",
+        "2,5 %",
+        "10 %",
+        "0,05 %",
+        "0,75 %",
+    ]
 
 
-@pytest.mark.parametrize("peak,top", [(0, 1), (1, 1), (3, 4), (1_300, 2_000), (2_400_000, 4_000_000),
-                                      (5_004_000, 6_000_000), (9_000_000, 10_000_000)])
+@pytest.mark.parametrize(
+    "peak,top",
+    [(0, 1), (1, 1), (3, 4), (1_300, 2_000), (2_400_000, 4_000_000), (5_004_000, 6_000_000), (9_000_000, 10_000_000)],
+)
 def test_axis_tops_have_round_quarters(peak, top):
     assert charts.nice_max(peak) == top

@@ -1,4 +1,5 @@
 """Search: Indonesian words as typed, ranking, forgiving fallbacks, filters, sorts, pages."""
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -41,12 +42,15 @@ def test_search_covers_description_and_store_name(cat):
     assert names(search("anyaman slawi")) == ["Kerajinan Bambu Anyaman", "Tas Kain Perca"]
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("bati", "Batik Tulis Motif Tegalan"),
-    ("kerajin", "Kerajinan Bambu Anyaman"),
-    ("batikk", "Batik Tulis Motif Tegalan"),
-    ("teh pocii", "Teh Poci Gula Batu"),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("bati", "Batik Tulis Motif Tegalan"),
+        ("kerajin", "Kerajinan Bambu Anyaman"),
+        ("batikk", "Batik Tulis Motif Tegalan"),
+        ("teh pocii", "Teh Poci Gula Batu"),
+    ],
+)
 def test_prefix_and_typo_fallback(cat, typed, expected):
     result = search(typed)
     assert expected in names(result)
@@ -58,9 +62,28 @@ def test_unknown_word_finds_nothing(cat):
     assert result.items == [] and result.total == 0
 
 
-@pytest.mark.parametrize("nasty", ['"', "'", "AND OR (", "teh*", "NEAR(batik teh)", "batik -teh", "^batik",
-                                   "name:batik", "a" * 1000, "batik " * 300, "%_\\", "' OR 1=1 --",
-                                   "(((", "*", "\x00", "ë ü 中文 🙂", "teh:* & !batik | poci"])
+@pytest.mark.parametrize(
+    "nasty",
+    [
+        '"',
+        "'",
+        "AND OR (",
+        "teh*",
+        "NEAR(batik teh)",
+        "batik -teh",
+        "^batik",
+        "name:batik",
+        "a" * 1000,
+        "batik " * 300,
+        "%_\\",
+        "' OR 1=1 --",
+        "(((",
+        "*",
+        "\x00",
+        "ë ü 中文 🙂",
+        "teh:* & !batik | poci",
+    ],
+)
 def test_nasty_queries_never_raise(cat, nasty):
     result = search(nasty)
     assert result.total >= 0
@@ -85,7 +108,10 @@ def test_filters(cat):
     assert set(names(search(city="kabupaten tegal"))) == {"Kerajinan Bambu Anyaman", "Tas Kain Perca"}
     assert set(names(search(store="teh-poci-mas"))) == {"Teh Poci Gula Batu"}
     assert set(names(search(min_price=60000, max_price=100000))) == {
-        "Kerajinan Bambu Anyaman", "Tas Kain Perca", "Selendang Sutra Halus"}
+        "Kerajinan Bambu Anyaman",
+        "Tas Kain Perca",
+        "Selendang Sutra Halus",
+    }
     assert names(search("batik", sector="kriya")) == ["Tas Kain Perca"]
 
 
@@ -118,8 +144,16 @@ def test_cards_carry_store_and_first_photo(cat):
 
 
 def test_parse_search_args_keeps_good_values_and_names_bad_ones():
-    params, errors = parse_search_args({"q": " batik ", "sector": "luar-angkasa", "min_price": "Rp 10.000",
-                                        "max_price": "abc", "sort": "acak", "page": "0"})
+    params, errors = parse_search_args(
+        {
+            "q": " batik ",
+            "sector": "luar-angkasa",
+            "min_price": "Rp 10.000",
+            "max_price": "abc",
+            "sort": "acak",
+            "page": "0",
+        }
+    )
     assert params.q == "batik" and params.min_price == 10000 and params.sector is None
     assert set(errors) == {"sector", "max_price", "sort", "page"}
     params, errors = parse_search_args({"min_price": "500", "max_price": "100"})

@@ -1,4 +1,5 @@
 """Store rules: opening, profile, logo, status, membership, staff invites, and the CLI."""
+
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
@@ -17,8 +18,15 @@ from marketplace.stores import services
 from marketplace.stores.models import Store
 from tests.factories import gen_store, gen_user, image_bytes
 
-GOOD = {"name": "Batik Sari Tegal", "nib": "1234567890123", "city": "Kota Tegal", "address": "Jl. Kapten Sudibyo 12",
-        "sector": "fesyen", "whatsapp": "0812-3456-7890", "description": "Batik tulis motif Tegalan."}
+GOOD = {
+    "name": "Batik Sari Tegal",
+    "nib": "1234567890123",
+    "city": "Kota Tegal",
+    "address": "Jl. Kapten Sudibyo 12",
+    "sector": "fesyen",
+    "whatsapp": "0812-3456-7890",
+    "description": "Batik tulis motif Tegalan.",
+}
 
 
 def store_count() -> int:
@@ -38,6 +46,7 @@ def jpeg_with_exif() -> BytesIO:
 
 # --- opening and editing ---------------------------------------------------------
 
+
 def test_anyone_opens_a_store_which_waits_for_verification(app):
     user = gen_user("siti@test.id")
     store = services.open_store(user, GOOD)
@@ -47,7 +56,12 @@ def test_anyone_opens_a_store_which_waits_for_verification(app):
     assert store.whatsapp == "+6281234567890"
     assert user.has_role("seller")
     assert services.membership(store, user).role == "owner"
-    assert db.session.scalar(select(AuditLog.action).where(AuditLog.object_type == "store", AuditLog.object_id == str(store.id))) == "store.opened"
+    assert (
+        db.session.scalar(
+            select(AuditLog.action).where(AuditLog.object_type == "store", AuditLog.object_id == str(store.id))
+        )
+        == "store.opened"
+    )
 
 
 def test_same_name_gets_its_own_slug(app):
@@ -56,13 +70,16 @@ def test_same_name_gets_its_own_slug(app):
     assert first.slug == "teh-poci" and second.slug == "teh-poci-2"
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"name": " "}, "name"),
-    ({"nib": "123456789012"}, "nib"),
-    ({"nib": "12345678901ab"}, "nib"),
-    ({"sector": "otomotif"}, "sector"),
-    ({"whatsapp": "12"}, "whatsapp"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"name": " "}, "name"),
+        ({"nib": "123456789012"}, "nib"),
+        ({"nib": "12345678901ab"}, "nib"),
+        ({"sector": "otomotif"}, "sector"),
+        ({"whatsapp": "12"}, "whatsapp"),
+    ],
+)
 def test_bad_store_fields_are_named_and_nothing_is_written(app, change, field):
     user = gen_user()
     with pytest.raises(ValidationError) as exc:
@@ -83,6 +100,7 @@ def test_owner_edits_the_profile_and_agency_assistance(app):
 
 
 # --- logo --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt, ext", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")])
 def test_logo_in_each_allowed_format_is_stored_with_thumbnails(app, fmt, ext):
@@ -106,11 +124,14 @@ def test_new_logo_replaces_the_old_file(app):
     assert (Path(app.config["UPLOAD_FOLDER"]) / store.logo).exists()
 
 
-@pytest.mark.parametrize("payload", [
-    b"ini bukan gambar, hanya teks yang diberi nama .jpg",
-    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-    b"\xff\xd8\xff\xe0 truncated jpeg",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"ini bukan gambar, hanya teks yang diberi nama .jpg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b"\xff\xd8\xff\xe0 truncated jpeg",
+    ],
+)
 def test_a_file_that_is_not_a_jpeg_png_or_webp_is_refused(app, payload):
     store = gen_store()
     with pytest.raises(ValidationError) as exc:
@@ -143,6 +164,7 @@ def test_exif_is_stripped_from_the_stored_image_and_its_thumbnails(app):
 
 # --- status ------------------------------------------------------------------------
 
+
 def test_agency_decisions_follow_the_allowed_transitions(app):
     store = gen_store(approved=False)
     with pytest.raises(ValidationError) as exc:
@@ -172,6 +194,7 @@ def test_only_approved_stores_are_listed_for_the_public(app):
 
 # --- membership ------------------------------------------------------------------------
 
+
 def test_non_members_get_not_found_and_staff_cannot_do_owner_things(app):
     store = gen_store()
     stranger = gen_user()
@@ -188,6 +211,7 @@ def test_non_members_get_not_found_and_staff_cannot_do_owner_things(app):
 
 
 # --- invites ---------------------------------------------------------------------------
+
 
 def test_invite_is_accepted_once_by_the_invited_email_only(app):
     store = gen_store()
@@ -223,6 +247,7 @@ def test_invite_expires_and_a_member_cannot_be_invited_again(app):
 
 
 # --- CLI -------------------------------------------------------------------------------
+
 
 def test_cli_lists_pending_stores_and_approves_one(app, runner):
     gen_store(name="Sudah Jalan")

@@ -6,6 +6,7 @@ when MARKETPLACE_PLUGINS names it. It uses only the host's public modules:
 ``marketplace.plugin_api`` (``hookimpl``, ``Setting``), ``marketplace.payments.methods``
 and the OpenAPI helpers of ``marketplace.api.openapi``.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app
@@ -36,8 +37,9 @@ class BoothPayment(PaymentMethod):
         return PaymentStart(instructions=note())
 
     def refund(self, payment, amount: int) -> RefundResult:
-        return RefundResult(reference=f"booth-refund-{payment.id}",
-                            note=str(_l("Uang dikembalikan langsung di booth toko.")))
+        return RefundResult(
+            reference=f"booth-refund-{payment.id}", note=str(_l("Uang dikembalikan langsung di booth toko."))
+        )
 
 
 def note() -> str:
@@ -72,12 +74,17 @@ class BoothPayPlugin:
     def openapi_spec(self) -> dict:
         from marketplace.api.openapi import STRING, answer, obj, operation, ref
 
-        info = operation("boothPayInfo", "How paying at the booth works", "plugins",
-                         {"200": answer("The method and the note for the shopper.", ref("BoothPayInfo"))},
-                         plugin=NAME)
-        return {"paths": {"/api/v1/booth-pay": {"get": info}},
-                "schemas": {"BoothPayInfo": obj({"id": STRING, "name": STRING, "note": STRING},
-                                                ["id", "name", "note"])}}
+        info = operation(
+            "boothPayInfo",
+            "How paying at the booth works",
+            "plugins",
+            {"200": answer("The method and the note for the shopper.", ref("BoothPayInfo"))},
+            plugin=NAME,
+        )
+        return {
+            "paths": {"/api/v1/booth-pay": {"get": info}},
+            "schemas": {"BoothPayInfo": obj({"id": STRING, "name": STRING, "note": STRING}, ["id", "name", "note"])},
+        }
 
 
 plugin = BoothPayPlugin()

@@ -8,6 +8,7 @@ app serves: a plugin switched off takes its paths with it. Paths are absolute
 (``/api/v1/...``) because a plugin may serve outside ``/api/v1`` (a payment
 provider's webhook). Operations a plugin adds carry ``x-provided-by`` with its name.
 """
+
 from __future__ import annotations
 
 import copy
@@ -87,8 +88,8 @@ log = logging.getLogger("marketplace.plugins")
 
 DESCRIPTION = (
     "Money is an integer number of rupiah. A product names its store and category by slug. "
-    "Every list answers `{\"items\": [...]}`, paged ones with `total`, `page`, `per_page`. "
-    "Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. Sign in with "
+    'Every list answers `{"items": [...]}`, paged ones with `total`, `page`, `per_page`. '
+    'Errors are `{"error": {"code", "message", "fields"}}`. Sign in with '
     "`POST /api/v1/auth/tokens` and send `Authorization: Bearer <token>`. Messages are in "
     "Indonesian; add `?lang=en` for English. No text anywhere in a request may hold a NUL "
     "character (U+0000): 422. An empty query parameter counts as absent. Operations that are rate "
@@ -113,8 +114,13 @@ def core_spec() -> dict:
         "components": {
             "schemas": schemas(),
             "responses": responses(),
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                               "description": "a token from POST /api/v1/auth/tokens"}},
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a token from POST /api/v1/auth/tokens",
+                }
+            },
         },
     }
 
@@ -178,8 +184,11 @@ def _limited_methods(app: Flask, limiter, rule, everywhere: bool) -> set[tuple[s
         return set()
     limits = internals.limiter_view_limits(limiter, app, rule.endpoint)
     path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
-    return {(method, path) for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
-            if everywhere or any(not limit.methods or method.lower() in limit.methods for limit in limits)}
+    return {
+        (method, path)
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        if everywhere or any(not limit.methods or method.lower() in limit.methods for limit in limits)
+    }
 
 
 def served_spec(app: Flask) -> dict:
@@ -222,8 +231,6 @@ def _category_enum(spec: dict) -> None:
     for param in spec["paths"][API + "/products"]["get"]["parameters"]:
         if param["name"] == "category":
             param["schema"]["enum"] = [*slugs, ""]
-
-
 
 
 @bp.get("/openapi.json")

@@ -5,6 +5,7 @@ A plugin describes its endpoints with these (``operation``, ``ref``, ``obj``,
 status in ``operation(errors=...)``) rather than copying them, so its part of
 the document reads like the core's: see ``openapi_spec`` in docs/PLUGINS.md.
 """
+
 from __future__ import annotations
 
 from marketplace.cart.models import MAX_LINE_QUANTITY
@@ -16,6 +17,7 @@ API = "/api/v1"
 MAX_ID = 2_147_483_647  # the database's integer columns
 
 # --- small builders -------------------------------------------------------------
+
 
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -36,11 +38,13 @@ def items_of(item: dict, paged: bool = False) -> dict:
     """``{"items": [...]}``; paged lists add ``total``, ``page`` and ``per_page``."""
     properties = {"items": array(item)}
     if paged:
-        properties.update({
-            "total": {"type": "integer", "minimum": 0},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1},
-        })
+        properties.update(
+            {
+                "total": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1},
+            }
+        )
     return obj(properties, ["items", "total", "page", "per_page"] if paged else ["items"])
 
 
@@ -69,6 +73,8 @@ def text(max_length: int | None = None, *, required: bool = True, nullable: bool
     if max_length is not None:
         schema["maxLength"] = max_length
     return {**schema, **extra}
+
+
 DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 EMAIL = {"type": "string", "format": "email"}
@@ -100,8 +106,12 @@ def whole_number_text(schema: dict) -> dict:
     number in ``minimum``..``maximum``. Exactly what the code reads; an integer schema would also admit
     ``2.0``, which it refuses."""
     low, high = schema["minimum"], schema["maximum"]
-    out = {"type": "string", "pattern": f"^0*{_digits_between(low, high)}$", "maxLength": DIGITS_MAX_TEXT,
-           "description": " ".join(filter(None, [schema.get("description"), f"a whole number {low}..{high}"]))}
+    out = {
+        "type": "string",
+        "pattern": f"^0*{_digits_between(low, high)}$",
+        "maxLength": DIGITS_MAX_TEXT,
+        "description": " ".join(filter(None, [schema.get("description"), f"a whole number {low}..{high}"])),
+    }
     if "default" in schema:
         out["default"] = str(schema["default"])
     return out
@@ -109,6 +119,7 @@ def whole_number_text(schema: dict) -> dict:
 
 def _digits_between(low: int, high: int) -> str:
     """A regular expression for the numbers ``low``..``high`` written without leading zeros."""
+
     def same_length(a: str, b: str) -> str:
         if a == b:
             return a
@@ -126,7 +137,7 @@ def _digits_between(low: int, high: int) -> str:
     parts = []
     for length in range(len(str(low)), len(str(high)) + 1):
         first = max(low, 10 ** (length - 1) if length > 1 else 0)
-        last = min(high, 10 ** length - 1)
+        last = min(high, 10**length - 1)
         if first <= last:
             parts.append(same_length(str(first), str(last)))
     return "(?:" + "|".join(parts) + ")"
@@ -150,11 +161,18 @@ def path_param(name: str, schema: dict | None = None, description: str = "") -> 
 
 
 SEARCH_PRICE = {"type": "integer", "minimum": 0, "maximum": MAX_PRICE, "description": "whole rupiah"}
-PAGE_PARAMS = [query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}),
-               query("per_page", {"type": "integer", "minimum": 1, "maximum": 100})]
+PAGE_PARAMS = [
+    query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}),
+    query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+]
 ERROR_RESPONSES = {  # status -> components/responses name
-    "400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
-    "409": "Conflict", "422": "ValidationFailed", "429": "RateLimited",
+    "400": "BadRequest",
+    "401": "Unauthorized",
+    "403": "Forbidden",
+    "404": "NotFound",
+    "409": "Conflict",
+    "422": "ValidationFailed",
+    "429": "RateLimited",
 }
 
 
@@ -163,9 +181,19 @@ def error_response(status: str) -> dict:
     return {"$ref": f"#/components/responses/{ERROR_RESPONSES[status]}"}
 
 
-def operation(op_id: str, summary: str, tag: str, responses: dict, *, auth: str | None = None,
-              params: list | None = None, request: dict | None = None, errors: tuple = (),
-              plugin: str | None = None, description: str = "") -> dict:
+def operation(
+    op_id: str,
+    summary: str,
+    tag: str,
+    responses: dict,
+    *,
+    auth: str | None = None,
+    params: list | None = None,
+    request: dict | None = None,
+    errors: tuple = (),
+    plugin: str | None = None,
+    description: str = "",
+) -> dict:
     """One operation. ``auth``: None (anyone) or who may call it (then bearerAuth, 401 and 403)."""
     op = {"operationId": op_id, "summary": summary, "tags": [tag], "responses": dict(responses)}
     notes = [description] if description else []
@@ -191,5 +219,3 @@ def operation(op_id: str, summary: str, tag: str, responses: dict, *, auth: str 
     if notes:
         op["description"] = " ".join(notes)
     return op
-
-
