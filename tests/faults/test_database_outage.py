@@ -43,6 +43,9 @@ from tests.faults.support import (
     server_config,
     tracebacks,
 )
+
+# fixtures, taken by the tests below as parameters of the same name
+from tests.faults.support import private_pg as private_pg
 from tests.live_server import LiveServer
 from tests.payments_support import SECRET_KEY, fake_stripe  # noqa: F401
 

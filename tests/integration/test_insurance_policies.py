@@ -25,6 +25,11 @@ from tests.insurance_support import (
     token,
 )
 
+# fixtures, taken by the tests below as parameters of the same name
+from tests.insurance_support import cast as cast
+from tests.insurance_support import ins_app as ins_app
+from tests.insurance_support import ins_client as ins_client
+
 
 @pytest.fixture
 def expo_with_exhibitors(ins_app):

@@ -23,6 +23,10 @@ from tests.payments_support import (
     payment,
 )
 
+# fixtures, taken by the tests below as parameters of the same name
+from tests.payments_support import fake_stripe as fake_stripe
+from tests.payments_support import stripe_app as stripe_app
+
 
 @pytest.fixture
 def api(stripe_app):

@@ -25,6 +25,9 @@ from tests.buying_factories import (
     place,
     stock_of,
 )
+
+# fixtures, taken by the tests below as parameters of the same name
+from tests.buying_factories import cod_app as cod_app
 from tests.factories import gen_store
 
 

@@ -32,6 +32,11 @@ from tests.buying_factories import (
     place,
     stock_of,
 )
+
+# fixtures, taken by the tests below as parameters of the same name
+from tests.buying_factories import cod_app as cod_app
+from tests.buying_factories import plugin_logs as plugin_logs
+from tests.buying_factories import prepaid as prepaid
 from tests.factories import PASSWORD, gen_product, gen_store, gen_user
 
 ROOT = Path(__file__).resolve().parents[2]
