@@ -110,10 +110,14 @@ class Group(Figures):
     sector: str | None = None
 
 
+# The two phases of an expo report's days: while the expo runs, and after it closed.
+REPORT_PHASES = ("during", "after")
+
+
 @dataclass
 class Day(Figures):
     day: date | None = None
-    phase: str = ""  # an expo report: "during" or "after"
+    phase: str = ""  # an expo report: one of REPORT_PHASES
 
 
 @dataclass
@@ -276,7 +280,7 @@ def _per_day(where, start: date, end: date, expo: Expo | None) -> list[Day]:
     current = start
     while current <= end:
         r = found.get(current)
-        phase = ("during" if current <= closed else "after") if closed else ""
+        phase = (REPORT_PHASES[0] if current <= closed else REPORT_PHASES[1]) if closed else ""
         days.append(Day(*(_ints(r[1:]) if r else (0, 0, 0)), day=current, phase=phase))
         current += timedelta(days=1)
     return days

@@ -9,6 +9,9 @@ from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.types import UTCDateTime
 
+# What an expo is at a moment (expo.services.expo_state): before it opens, open, closed.
+EXPO_STATES = ("upcoming", "live", "ended")
+
 
 class Expo(db.Model):
     __tablename__ = "expos"

@@ -30,7 +30,7 @@ def get_expo(slug: str) -> Expo:
 
 
 def expo_state(expo: Expo, at: datetime | None = None) -> str:
-    """ "upcoming", "live" or "ended"."""
+    """One of ``EXPO_STATES``: "upcoming", "live" or "ended"."""
     at = at or now()
     if at < expo.starts_at:
         return "upcoming"

@@ -40,7 +40,7 @@ from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.orders import notifications
-from marketplace.orders.models import STATUS_LABELS, Order, OrderEvent, OrderLine
+from marketplace.orders.models import ORDER_STATUSES, STATUS_LABELS, Order, OrderEvent, OrderLine
 from marketplace.payments import services as payments
 from marketplace.stores import interest
 
@@ -76,6 +76,14 @@ MOVES: dict[tuple[str, str], Move] = {
     ("shipped", "refunded"): _move("admin system"),
     ("completed", "refunded"): _move("admin system"),
 }
+
+
+# The statuses a shopper or a seller may ask for (PATCH of an order): the API document's enum.
+REQUESTABLE_STATUSES = tuple(
+    status
+    for status in ORDER_STATUSES
+    if any(to == status and move.who & {"shopper", "seller"} for (_from, to), move in MOVES.items())
+)
 
 
 def capacities(order: Order, actor) -> set[str]:

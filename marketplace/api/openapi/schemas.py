@@ -6,6 +6,7 @@ Enums are the models' own tuples (statuses, roles, ledger kinds), never restated
 from __future__ import annotations
 
 from marketplace.accounts.models import ROLES
+from marketplace.agency.reports import REPORT_PHASES
 from marketplace.api.openapi.builders import (
     BOOLEAN,
     DATE,
@@ -33,7 +34,9 @@ from marketplace.api.openapi.builders import (
 )
 from marketplace.catalog.models import PRODUCT_STATUSES
 from marketplace.catalog.services import MAX_VARIANTS
+from marketplace.expo.models import EXPO_STATES
 from marketplace.ledger.models import LEDGER_KINDS
+from marketplace.orders.lifecycle import REQUESTABLE_STATUSES
 from marketplace.orders.models import ORDER_STATUSES
 from marketplace.stores.models import STORE_STATUSES
 
@@ -378,7 +381,7 @@ def _order_actions() -> dict:
     return {
         "OrderStatusInput": obj(
             {
-                "status": {"enum": ["processing", "shipped", "completed", "cancelled"]},
+                "status": {"enum": list(REQUESTABLE_STATUSES)},
                 "tracking_number": {"type": ["string", "null"], "maxLength": 80, "description": "required to ship"},
                 "courier": {"type": ["string", "null"], "maxLength": 60},
                 "reason": {"type": ["string", "null"], "description": "required when the seller cancels; cut to 1000"},
@@ -508,7 +511,7 @@ def _expos() -> dict:
                 "description": STRING,
                 "starts_at": DATETIME,
                 "ends_at": DATETIME,
-                "state": {"enum": ["upcoming", "live", "ended"]},
+                "state": {"enum": list(EXPO_STATES)},
                 "banner_url": {"type": ["string", "null"], "format": "uri-reference"},
                 "zones": array(ref("ExpoZone")),
                 "exhibitors": array(ref("Exhibitor")),
@@ -554,7 +557,7 @@ def _reports() -> dict:
                                         {
                                             "date": DATE,
                                             "phase": {
-                                                "enum": ["during", "after"],
+                                                "enum": list(REPORT_PHASES),
                                                 "description": "an expo report only",
                                             },
                                         }
