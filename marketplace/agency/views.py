@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace import site_settings
+from marketplace import plugin_api, site_settings
 from marketplace.agency import assist, bp, failed, flash_claim_mail, services
 from marketplace.agency.forms import ActionForm, CommissionForm, EmailForm, FeaturedAddForm, ReasonForm
 from marketplace.errors import ServiceError
@@ -57,6 +57,8 @@ def dashboard():
         states={e.id: expos.expo_state(e) for e in expo_list},
         commission=site_settings.percent_label(site_settings.get_commission_bps()),
         featured=len(services.featured_slugs()),
+        # development only: production refuses to start with a plugin setting missing or wrong
+        unconfigured=plugin_api.needs_configuration() if "admin" in current_user.roles else {},
     )
 
 

@@ -205,3 +205,30 @@ def test_the_report_page_runs_a_fixed_number_of_statements(client, officer, coun
 
     few, many = page_statements(20), page_statements(2000)
     assert few == many <= 9, (few, many)  # the user, the expo list, the expo with zones, 6 for the report
+
+
+def test_an_admin_sees_on_the_console_which_plugin_needs_configuration(make_app):
+    """Development starts with a bad plugin setting (production would not): the admin is told on the console."""
+    app = make_app(plugins="bank_transfer", BANK_TRANSFER_WINDOW_HOURS=0)
+    client = app.test_client()
+    with app.app_context():
+        gen_user("admin@test.id", role="admin", name="Admin Pasar")
+        people = gen_people()
+        db.session.commit()
+        login(client, "admin@test.id")
+        page = client.get("/agency/").get_data(as_text=True)
+        assert 'id="plugins-need-configuration"' in page
+        assert "bank_transfer" in page and "BANK_TRANSFER_WINDOW_HOURS" in page
+        officer = app.test_client()
+        login(officer, people["agency"].email)
+        assert "plugins-need-configuration" not in officer.get("/agency/").get_data(as_text=True)
+
+
+def test_the_console_says_nothing_when_every_plugin_is_configured(make_app):
+    app = make_app(plugins="bank_transfer")
+    client = app.test_client()
+    with app.app_context():
+        gen_user("admin@test.id", role="admin", name="Admin Pasar")
+        db.session.commit()
+        login(client, "admin@test.id")
+        assert "plugins-need-configuration" not in client.get("/agency/").get_data(as_text=True)
