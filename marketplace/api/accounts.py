@@ -8,7 +8,7 @@ from flask import request
 from marketplace.accounts import mails, services
 from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.services import RESEND_LIMIT, SIGN_IN_LIMIT, SIGN_IN_SCOPE
-from marketplace.api.base import auth_required, bp, current_api_user, json_body
+from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body
 from marketplace.errors import Unauthorized, error_response
 from marketplace.extensions import db, limiter
 from marketplace.stores.services import stores_of
@@ -56,8 +56,8 @@ def register():
     """Creates a shopper and mails the confirmation link: 201 {"email","name","roles","email_confirmed"};
     422 bad fields; 409 e-mail taken (behind the 20-an-hour limit)."""
     values = json_body().texts("email", "password", "name")
-    user = services.create_user(values.get("email"), values.get("password"), values.get("name"))
-    db.session.commit()
+    with committing():
+        user = services.create_user(values.get("email"), values.get("password"), values.get("name"))
     mails.email_confirmation(user)
     return user_json(user), 201
 
@@ -89,8 +89,8 @@ def create_token():
 def revoke_current_token():
     """Revokes the token this request was made with (signing out an app): 204."""
     user = current_api_user()
-    api_tokens.revoke_token(user, api_tokens.token_id_of(user, _bearer()))
-    db.session.commit()
+    with committing():
+        api_tokens.revoke_token(user, api_tokens.token_id_of(user, _bearer()))
     return "", 204
 
 
@@ -107,8 +107,8 @@ def my_tokens():
 @auth_required()
 def revoke_my_token(token_id: int):
     """Revokes one of the user's tokens: 204; 404 for an id that is not the user's live token."""
-    api_tokens.revoke_token(current_api_user(), token_id)
-    db.session.commit()
+    with committing():
+        api_tokens.revoke_token(current_api_user(), token_id)
     return "", 204
 
 

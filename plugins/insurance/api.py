@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
-from marketplace.api import auth_required, current_api_user, json_body, page_args, paged
+from marketplace.api import auth_required, committing, current_api_user, json_body, page_args, paged
 from marketplace.errors import ValidationError
-from marketplace.extensions import csrf, db
+from marketplace.extensions import csrf
 from marketplace.inputs import Body
 from marketplace.media import limit_uploads
 from marketplace.stores import services as stores
@@ -35,16 +35,16 @@ def grant():
     product = terms.get_product(data.text("product"))
     user = current_api_user()
     if data.get("expo") and not data.get("store"):
-        result = policies.grant_to_exhibitors(user, data.text("expo"), product)
-        db.session.commit()
+        with committing():
+            result = policies.grant_to_exhibitors(user, data.text("expo"), product)
         granted = policies.by_ids([p.id for p in result.granted])
         return jsonify(
             {"items": [policy_json(p) for p in granted], "granted": len(result.granted), "skipped": result.skipped}
         ), 201
     if not isinstance(data.get("store"), str):
         raise ValidationError(fields={"store": _("Wajib diisi.")})
-    policy = policies.grant(user, stores.get_store(data["store"]), product)
-    db.session.commit()
+    with committing():
+        policy = policies.grant(user, stores.get_store(data["store"]), product)
     return jsonify(policy_json(policies.visible(user, policy.id))), 201
 
 
@@ -74,11 +74,11 @@ def file_claim():
     data.texts("order", "incident_date", "cause", "description")
     photos = request.files.getlist("photos")
     user = current_api_user()
-    if data.get("order") and not data.get("policy"):
-        claim = claims.file_protection_claim(user, data.text("order"), data, photos)
-    else:
-        claim = claims.file_policy_claim(user, _policy_ref(data), data, photos)
-    db.session.commit()
+    with committing():
+        if data.get("order") and not data.get("policy"):
+            claim = claims.file_protection_claim(user, data.text("order"), data, photos)
+        else:
+            claim = claims.file_policy_claim(user, _policy_ref(data), data, photos)
     return jsonify(claim_json(claims.visible(user, claim.id))), 201
 
 
@@ -119,6 +119,6 @@ def decide(claim_id: int):
     data = json_body()
     data.texts("decision", "note")
     user = current_api_user()
-    claim = claims.decide(user, claim_id, data.text("decision") or "", data.text("note") or "", data.get("amount"))
-    db.session.commit()
+    with committing():
+        claim = claims.decide(user, claim_id, data.text("decision") or "", data.text("note") or "", data.get("amount"))
     return jsonify(claim_json(claims.visible(user, claim.id)))
