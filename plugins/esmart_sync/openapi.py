@@ -30,7 +30,15 @@ def openapi_spec() -> dict:
 
 
 def paths() -> dict:
-    esmart_failed = answer("The run failed; the error shape with the run beside it.", ref("EsmartFailure"))
+    """The sync's paths: its runs, pulling and pushing."""
+    return {
+        **_run_paths(),
+        **_sync_paths(),
+    }
+
+
+def _run_paths() -> dict:
+    """The sync runs: the list and one run with its row errors."""
     return {
         API + "/esmart/runs": {
             "get": operation(
@@ -44,6 +52,29 @@ def paths() -> dict:
                 errors=("422",),
             )
         },
+        API + "/esmart/runs/{id}": {
+            "get": operation(
+                "esmartRun",
+                "One sync run with its row errors, paged",
+                "plugins",
+                {"200": answer("The run.", ref("EsmartRun"))},
+                auth="agency",
+                plugin=PLUGIN,
+                params=[
+                    path_param("id", ID),
+                    query("page", {"type": "integer", "minimum": 1, "maximum": 100_000}),
+                    query("per_page", {"type": "integer", "minimum": 1, "maximum": 500}),
+                ],
+                errors=("404",),
+            )
+        },
+    }
+
+
+def _sync_paths() -> dict:
+    """Starting a pull or a push."""
+    esmart_failed = answer("The run failed; the error shape with the run beside it.", ref("EsmartFailure"))
+    return {
         API + "/esmart/pull": {
             "post": operation(
                 "esmartPull",
@@ -63,22 +94,6 @@ def paths() -> dict:
                 description="Without a file: from the configured ESMART_BASE_URL.",
             )
         },
-        API + "/esmart/runs/{id}": {
-            "get": operation(
-                "esmartRun",
-                "One sync run with its row errors, paged",
-                "plugins",
-                {"200": answer("The run.", ref("EsmartRun"))},
-                auth="agency",
-                plugin=PLUGIN,
-                params=[
-                    path_param("id", ID),
-                    query("page", {"type": "integer", "minimum": 1, "maximum": 100_000}),
-                    query("per_page", {"type": "integer", "minimum": 1, "maximum": 500}),
-                ],
-                errors=("404",),
-            )
-        },
         API + "/esmart/push": {
             "post": operation(
                 "esmartPush",
@@ -94,6 +109,15 @@ def paths() -> dict:
 
 
 def schemas() -> dict:
+    """The sync's schemas: a run and what starts one."""
+    return {
+        **_run_schemas(),
+        **_input_schemas(),
+    }
+
+
+def _run_schemas() -> dict:
+    """A run, its row errors, a failed run's answer."""
     return {
         "EsmartRun": obj(
             {
@@ -127,6 +151,12 @@ def schemas() -> dict:
             "allOf": [ref("Error"), obj({"run": ref("EsmartRun")})],
             "description": "the error shape; `run` beside it when a run was recorded and failed",
         },
+    }
+
+
+def _input_schemas() -> dict:
+    """What the agency sends to start a run."""
+    return {
         "EsmartDryRunInput": obj({"dry_run": {"type": "boolean", "default": False}}),
         "EsmartPullUpload": obj(
             {

@@ -39,6 +39,16 @@ def openapi_spec() -> dict:
 
 
 def policy_paths() -> dict:
+    """The insurance products and the policies."""
+    return {
+        **_products_paths(),
+        **_policies_paths(),
+        **_policy_paths(),
+    }
+
+
+def _products_paths() -> dict:
+    """The insurers' products."""
     return {
         API + "/insurance/products": {
             "get": operation(
@@ -49,6 +59,12 @@ def policy_paths() -> dict:
                 plugin=PLUGIN,
             )
         },
+    }
+
+
+def _policies_paths() -> dict:
+    """Granting a policy; the policies the user may see."""
+    return {
         API + "/insurance/policies": {
             "post": operation(
                 "grantPolicy",
@@ -76,6 +92,12 @@ def policy_paths() -> dict:
                 errors=("422",),
             ),
         },
+    }
+
+
+def _policy_paths() -> dict:
+    """One policy."""
+    return {
         API + "/insurance/policies/{ref}": {
             "get": operation(
                 "getPolicy",
@@ -92,6 +114,15 @@ def policy_paths() -> dict:
 
 
 def claim_paths() -> dict:
+    """The claims and the insurer's decisions."""
+    return {
+        **_claims_paths(),
+        **_claim_paths(),
+    }
+
+
+def _claims_paths() -> dict:
+    """Filing a claim; the claims the user may see."""
     return {
         API + "/insurance/claims": {
             "post": operation(
@@ -121,6 +152,12 @@ def claim_paths() -> dict:
                 errors=("422",),
             ),
         },
+    }
+
+
+def _claim_paths() -> dict:
+    """One claim and the insurer's decision on it."""
+    return {
         API + "/insurance/claims/{id}": {
             "get": operation(
                 "getClaim",
@@ -151,6 +188,16 @@ def claim_paths() -> dict:
 
 
 def policy_schemas() -> dict:
+    """The insurance products and the policies."""
+    return {
+        **_product_schemas(),
+        **_grant_schemas(),
+        **_policy_schemas(),
+    }
+
+
+def _product_schemas() -> dict:
+    """An insurer's product."""
     return {
         "InsuranceProduct": obj(
             {
@@ -169,6 +216,12 @@ def policy_schemas() -> dict:
             },
             ["insurer", "code", "name", "sum_insured", "premium", "period_months"],
         ),
+    }
+
+
+def _grant_schemas() -> dict:
+    """What the agency sends to grant a policy, and the answer for an expo."""
+    return {
         "PolicyInput": obj(
             {
                 "store": {"type": "string", "description": "the store's slug"},
@@ -180,6 +233,16 @@ def policy_schemas() -> dict:
             },
             ["product"],
         ),
+        "PolicyGrantResult": obj(
+            {"items": array(ref("Policy")), "granted": INTEGER, "skipped": array(STRING)},
+            ["items", "granted", "skipped"],
+        ),
+    }
+
+
+def _policy_schemas() -> dict:
+    """A policy."""
+    return {
         "Policy": obj(
             {
                 "id": INTEGER,
@@ -198,14 +261,19 @@ def policy_schemas() -> dict:
             },
             ["id", "number", "store", "insurer", "product", "status", "starts_on", "ends_on"],
         ),
-        "PolicyGrantResult": obj(
-            {"items": array(ref("Policy")), "granted": INTEGER, "skipped": array(STRING)},
-            ["items", "granted", "skipped"],
-        ),
     }
 
 
 def claim_schemas() -> dict:
+    """The claims and the insurer's decisions."""
+    return {
+        **_claim_input_schemas(),
+        **_claim_schemas(),
+    }
+
+
+def _claim_input_schemas() -> dict:
+    """What a claimant files and what an insurer decides."""
     return {
         "ClaimInput": obj(
             {
@@ -222,6 +290,25 @@ def claim_schemas() -> dict:
             },
             ["incident_date", "cause", "description", "amount"],
         ),
+        "ClaimDecisionInput": obj(
+            {
+                "decision": {"enum": list(DECISIONS)},
+                "note": {"type": ["string", "null"], "description": "required to reject; cut to 2000 characters"},
+                "amount": {
+                    "type": ["integer", "null"],
+                    "minimum": 1,
+                    "maximum": MAX_ID,
+                    "description": "approve: the amount to pay (default: the claim's)",
+                },
+            },
+            ["decision"],
+        ),
+    }
+
+
+def _claim_schemas() -> dict:
+    """A claim."""
+    return {
         "Claim": obj(
             {
                 "id": INTEGER,
@@ -241,18 +328,5 @@ def claim_schemas() -> dict:
                 "created_at": DATETIME,
             },
             ["id", "policy", "order", "status", "amount", "incident_date", "cause"],
-        ),
-        "ClaimDecisionInput": obj(
-            {
-                "decision": {"enum": list(DECISIONS)},
-                "note": {"type": ["string", "null"], "description": "required to reject; cut to 2000 characters"},
-                "amount": {
-                    "type": ["integer", "null"],
-                    "minimum": 1,
-                    "maximum": MAX_ID,
-                    "description": "approve: the amount to pay (default: the claim's)",
-                },
-            },
-            ["decision"],
         ),
     }

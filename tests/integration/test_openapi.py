@@ -121,7 +121,7 @@ def undescribed_routes(app, spec) -> set[tuple[str, str]]:
 
 
 def test_every_route_the_api_serves_is_described(app, spec):
-    assert undescribed_routes(app, spec) == set(), "document these routes in marketplace/api/openapi/paths.py"
+    assert undescribed_routes(app, spec) == set(), "document these routes in marketplace/api/openapi/paths_<area>.py"
 
 
 def test_signed_in_endpoints_ask_for_the_bearer_token_and_answer_the_error_shape(spec):

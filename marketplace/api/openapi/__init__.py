@@ -1,12 +1,14 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 description of the JSON API.
 
 Written by hand from CONTRACT.md as plain dicts: the core's schemas once under
-``components`` (``schemas.py``), its endpoints by area (``paths.py``), built
-with the helpers of ``builders.py``. Each enabled plugin adds its own paths and
-schemas through the ``openapi_spec`` hook, so the document describes what this
-app serves: a plugin switched off takes its paths with it. Paths are absolute
-(``/api/v1/...``) because a plugin may serve outside ``/api/v1`` (a payment
-provider's webhook). Operations a plugin adds carry ``x-provided-by`` with its name.
+``components`` (``schemas.py`` gathers them from ``schemas_<area>.py``), its
+endpoints by area (``paths.py`` gathers them from ``paths_<area>.py``, whose
+shared parameters are in ``parameters.py``), built with the helpers of
+``builders.py``. Each enabled plugin adds its own paths and schemas through the
+``openapi_spec`` hook, so the document describes what this app serves: a plugin
+switched off takes its paths with it. Paths are absolute (``/api/v1/...``)
+because a plugin may serve outside ``/api/v1`` (a payment provider's webhook).
+Operations a plugin adds carry ``x-provided-by`` with its name.
 """
 
 from __future__ import annotations

@@ -1,0 +1,228 @@
+"""The schemas of buying: the cart, checkout, orders and what moves them, the plugins' offers."""
+
+from __future__ import annotations
+
+from marketplace.api.openapi.builders import (
+    BOOLEAN,
+    DATETIME,
+    ID,
+    IDEMPOTENCY_KEY,
+    INTEGER,
+    NULLABLE_STRING,
+    PHONE,
+    QUANTITY,
+    RUPIAH,
+    STRING,
+    URL,
+    array,
+    obj,
+    ref,
+    text,
+)
+from marketplace.orders.lifecycle import REQUESTABLE_STATUSES
+from marketplace.orders.models import ORDER_STATUSES
+
+
+def order_schemas() -> dict:
+    """Every schema of the cart, checkout and orders."""
+    return {
+        **_cart(),
+        **_checkout(),
+        **_checkout_result(),
+        **_order_line(),
+        **_order(),
+        **_order_actions(),
+        **_offers(),
+    }
+
+
+def _cart() -> dict:
+    """The cart, its lines and what changes them."""
+    return {
+        "CartItemInput": obj({"variant_id": ID, "quantity": {**QUANTITY, "default": 1}}, ["variant_id"]),
+        "CartQuantityInput": obj({"quantity": QUANTITY}, ["quantity"]),
+        "CartLine": obj(
+            {
+                "id": INTEGER,
+                "variant_id": INTEGER,
+                "product_id": INTEGER,
+                "product": STRING,
+                "variant": STRING,
+                "sku": STRING,
+                "store": STRING,
+                "price": RUPIAH,
+                "quantity": INTEGER,
+                "line_total": RUPIAH,
+                "stock": INTEGER,
+                "image_url": {"type": ["string", "null"], "format": "uri-reference"},
+                "problem": {"type": ["string", "null"], "description": "why this line cannot be bought as it is"},
+            },
+            ["id", "variant_id", "quantity", "price"],
+        ),
+        "Cart": obj(
+            {
+                "items": array(ref("CartLine")),
+                "stores": array(obj({"store": STRING, "name": STRING, "subtotal": RUPIAH, "items": array(INTEGER)})),
+                "count": INTEGER,
+                "total": RUPIAH,
+                "version": {"type": ["string", "integer"], "description": "send back as `cart_version` at checkout"},
+            },
+            ["items", "total"],
+        ),
+    }
+
+
+def _checkout() -> dict:
+    """What checkout takes."""
+    return {
+        "Shipping": obj(
+            {
+                "name": text(120),
+                "phone": {"type": "string", "pattern": PHONE},
+                "address": text(500, minLength=10, description="street, number, RT/RW, kelurahan"),
+                "city": text(80),
+                "postal_code": {"type": "string", "pattern": "^[0-9]{5}$"},
+            },
+            ["name", "phone", "address", "city", "postal_code"],
+        ),
+        "CheckoutInput": obj(
+            {
+                "payment_method": {"type": "string", "description": "an id from GET /payment-methods"},
+                "shipping": ref("Shipping"),
+                "extras": array(STRING, description="ids from GET /checkout/extras"),
+                "cart_version": {"type": ["string", "integer"], "description": "409 when the cart changed since"},
+                "idempotency_key": {**IDEMPOTENCY_KEY, "description": "or the `Idempotency-Key` header"},
+            },
+            ["payment_method", "shipping"],
+        ),
+    }
+
+
+def _checkout_result() -> dict:
+    """What checkout answers: the orders placed and the payment to make."""
+    return {
+        "OrderSummary": obj(
+            {"number": STRING, "store": STRING, "total": RUPIAH, "status": {"enum": list(ORDER_STATUSES)}},
+            ["number", "store", "total", "status"],
+        ),
+        "Payment": obj(
+            {
+                "id": INTEGER,
+                "method": STRING,
+                "amount": RUPIAH,
+                "currency": {"type": "string", "examples": ["IDR"]},
+                "status": STRING,
+                "amount_due": RUPIAH,
+                "expires_at": {"type": ["string", "null"], "format": "date-time"},
+                "redirect_url": URL,
+                "instructions": {"description": "what the shopper does next (bank account, amount, deadline)"},
+            },
+            ["id", "method", "amount", "status"],
+        ),
+        "CheckoutResult": obj(
+            {"orders": array(ref("OrderSummary")), "payment": {"oneOf": [ref("Payment"), {"type": "null"}]}},
+            ["orders", "payment"],
+        ),
+    }
+
+
+def _order_line() -> dict:
+    """One line of an order."""
+    return {
+        "OrderLine": obj(
+            {
+                "id": INTEGER,
+                "product_id": {"type": ["integer", "null"]},
+                "variant_id": {"type": ["integer", "null"]},
+                "product": STRING,
+                "variant": STRING,
+                "sku": STRING,
+                "unit_price": RUPIAH,
+                "quantity": INTEGER,
+                "line_total": RUPIAH,
+            },
+            ["product", "unit_price", "quantity", "line_total"],
+        ),
+    }
+
+
+def _order() -> dict:
+    """An order with its payment, shipping, lines and extras."""
+    return {
+        "Order": {
+            "allOf": [
+                ref("OrderSummary"),
+                obj(
+                    {
+                        "store_name": STRING,
+                        "subtotal": RUPIAH,
+                        "extras_total": RUPIAH,
+                        "payment_method": STRING,
+                        "pay_on_delivery": BOOLEAN,
+                        **{
+                            f"{when}_at": {"type": ["string", "null"], "format": "date-time"}
+                            for when in ("placed", "expires", "paid", "shipped", "completed", "cancelled")
+                        },
+                        "courier": NULLABLE_STRING,
+                        "tracking_number": NULLABLE_STRING,
+                        "cancel_reason": NULLABLE_STRING,
+                        "shipping": ref("Shipping"),
+                        "lines": array(ref("OrderLine")),
+                        "extras": array(obj({"id": STRING, "name": STRING, "amount": RUPIAH})),
+                    }
+                ),
+            ]
+        },
+    }
+
+
+def _order_actions() -> dict:
+    """What a seller or shopper sends to move, cancel or review an order."""
+    return {
+        "OrderStatusInput": obj(
+            {
+                "status": {"enum": list(REQUESTABLE_STATUSES)},
+                "tracking_number": {"type": ["string", "null"], "maxLength": 80, "description": "required to ship"},
+                "courier": {"type": ["string", "null"], "maxLength": 60},
+                "reason": {"type": ["string", "null"], "description": "required when the seller cancels; cut to 1000"},
+            },
+            ["status"],
+        ),
+        "CancelInput": obj({"reason": {"type": ["string", "null"], "description": "cut to 1000 characters"}}),
+        "ReviewInput": obj(
+            {
+                "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                "comment": {"type": ["string", "null"], "maxLength": 2000},
+                "line_id": {**ID, "description": "review one line; default: the order's only line"},
+            },
+            ["rating"],
+        ),
+        "Review": obj(
+            {
+                "id": INTEGER,
+                "line_id": {"type": ["integer", "null"]},
+                "product_id": {"type": ["integer", "null"]},
+                "rating": INTEGER,
+                "comment": STRING,
+                "created_at": DATETIME,
+            },
+            ["id", "rating"],
+        ),
+    }
+
+
+def _offers() -> dict:
+    """The plugins' offers at checkout."""
+    return {
+        "Offer": obj(
+            {
+                "id": STRING,
+                "name": STRING,
+                "description": STRING,
+                "pay_on_delivery": BOOLEAN,
+                "reservation_minutes": {"type": ["integer", "null"]},
+            },
+            ["id", "name"],
+            description="a payment method or checkout extra of an enabled plugin; more fields may follow",
+        ),
+    }
