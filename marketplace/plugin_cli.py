@@ -30,32 +30,12 @@ def describe(app: Flask) -> list[dict]:
     registered in this app (``plugin_api.register``)."""
     running = dict(plugin_api.manager(app).list_name_plugin())
     running.pop(plugin_api.CORE, None)
-    found: list[tuple[str, str]] = [(name, "bundled") for name in plugin_api.bundled_plugins()]
-    found += [(name, "entry point") for name in sorted(plugin_api.installed_entry_points()) if name not in dict(found)]
-    found += [(name, "registered") for name in running if name not in dict(found)]
     items = []
-    for name, source in found:
+    for name, source in _found(running):
         plugin = running.get(name) or plugin_api.find_plugin(name)
         if plugin is None:  # a bundled plugin not in this release
             continue
-        settings, problems = [], []
-        for setting in plugin_api.declared_settings(plugin, name):
-            value, problem = plugin_api.resolve(app, setting)
-            shown = _shown(setting, value)
-            settings.append(
-                {
-                    "name": setting.name,
-                    "value": shown,
-                    "set": shown is not None,
-                    "default": _shown(setting, setting.default),
-                    "secret": setting.secret,
-                    "required": setting.required,
-                    "kind": setting.kind.__name__,
-                    "help": setting.help,
-                }
-            )
-            if problem:
-                problems.append(problem)
+        settings, problems = _settings(app, plugin, name)
         if name in running:  # what start-up found (the app then runs on the defaults)
             problems = plugin_api.needs_configuration(app).get(name, [])
         items.append(
@@ -70,6 +50,37 @@ def describe(app: Flask) -> list[dict]:
             }
         )
     return items
+
+
+def _found(running: dict) -> list[tuple[str, str]]:
+    """``(name, source)`` of every plugin: bundled, then by entry point, then registered by hand."""
+    found: list[tuple[str, str]] = [(name, "bundled") for name in plugin_api.bundled_plugins()]
+    found += [(name, "entry point") for name in sorted(plugin_api.installed_entry_points()) if name not in dict(found)]
+    found += [(name, "registered") for name in running if name not in dict(found)]
+    return found
+
+
+def _settings(app: Flask, plugin, name: str) -> tuple[list[dict], list[str]]:
+    """The plugin's declared settings as shown (secrets masked), and what is wrong with their values."""
+    settings, problems = [], []
+    for setting in plugin_api.declared_settings(plugin, name):
+        value, problem = plugin_api.resolve(app, setting)
+        shown = _shown(setting, value)
+        settings.append(
+            {
+                "name": setting.name,
+                "value": shown,
+                "set": shown is not None,
+                "default": _shown(setting, setting.default),
+                "secret": setting.secret,
+                "required": setting.required,
+                "kind": setting.kind.__name__,
+                "help": setting.help,
+            }
+        )
+        if problem:
+            problems.append(problem)
+    return settings, problems
 
 
 def _text(item: dict) -> str:

@@ -46,6 +46,23 @@ def check_request_input():
       or value, an upload's file name, or a header the app reads: 422 naming the field.
 
     Webhook bodies are left raw for their signature check (the plugin answers those)."""
+    _check_json_depth()
+    if request.path.startswith("/webhooks/"):
+        return None
+    if inputs.unstorable(request.view_args or {}):
+        raise NotFound()
+    fields = _unstorable_fields()
+    if fields:
+        # the message names the fields: a page has no form here to mark them on
+        raise ValidationError(
+            _("Isian ini berisi karakter yang tidak dapat disimpan: %(names)s.", names=", ".join(sorted(fields))),
+            fields=fields,
+        )
+    return None
+
+
+def _check_json_depth() -> None:
+    """400 for a JSON body nested deeper than ``inputs.MAX_JSON_DEPTH``."""
     if request.is_json:
         if inputs.json_depth(request.get_data(cache=True)) > inputs.MAX_JSON_DEPTH:
             raise ServiceError(
@@ -54,36 +71,32 @@ def check_request_input():
                     "body": _("JSON bersarang terlalu dalam (paling banyak %(n)d tingkat).", n=inputs.MAX_JSON_DEPTH)
                 },
             )
-    if request.path.startswith("/webhooks/"):
-        return None
-    if inputs.unstorable(request.view_args or {}):
-        raise NotFound()
+
+
+def _unstorable_fields() -> dict[str, str]:
+    """The request's query parameters, read headers, form fields, file names and JSON body that
+    hold text no database can store, each with the reason."""
     fields: dict[str, str] = {}
-
-    def check(source: str, name: str, value) -> None:
-        """``source`` names the field when its own name is what cannot be stored."""
-        reason = inputs.unstorable(name) or inputs.unstorable(value)
-        if reason:
-            fields[source if inputs.unstorable(name) else name] = inputs.unstorable_message(reason)
-
     for name, value in request.args.items(multi=True):
-        check("query", name, value)
+        _note_unstorable(fields, "query", name, value)
     for header in CHECKED_HEADERS:
-        check("headers", header, request.headers.get(header))
+        _note_unstorable(fields, "headers", header, request.headers.get(header))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for name, value in request.form.items(multi=True):
-            check("form", name, value)
+            _note_unstorable(fields, "form", name, value)
         for name, upload in request.files.items(multi=True):
-            check("form", name, upload.filename or "")
+            _note_unstorable(fields, "form", name, upload.filename or "")
     if request.is_json:
-        check("body", "body", request.get_json(silent=True))
-    if fields:
-        # the message names the fields: a page has no form here to mark them on
-        raise ValidationError(
-            _("Isian ini berisi karakter yang tidak dapat disimpan: %(names)s.", names=", ".join(sorted(fields))),
-            fields=fields,
-        )
-    return None
+        _note_unstorable(fields, "body", "body", request.get_json(silent=True))
+    return fields
+
+
+def _note_unstorable(fields: dict[str, str], source: str, name: str, value) -> None:
+    """Add ``name`` to ``fields`` when it or ``value`` cannot be stored; ``source`` names the
+    field when its own name is what cannot be stored."""
+    reason = inputs.unstorable(name) or inputs.unstorable(value)
+    if reason:
+        fields[source if inputs.unstorable(name) else name] = inputs.unstorable_message(reason)
 
 
 def init_app(app: Flask) -> None:

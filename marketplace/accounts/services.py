@@ -1,13 +1,11 @@
-"""Accounts: users, passwords, roles, password reset, e-mail confirmation, and the limits on
-guessing passwords. API tokens are in tokens.py."""
+"""Accounts: users, passwords, roles, password reset, e-mail confirmation, and signing in. The
+limits on guessing passwords are in signin_limits.py, API tokens in tokens.py."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import secrets
-from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -15,15 +13,29 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import case, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace import audit
-from marketplace.accounts.models import ROLES, ApiToken, SignInFailure, User
+from marketplace.accounts.models import ROLES, ApiToken, User
+from marketplace.accounts.signin_limits import DEVICE_PROOF_MAX_AGE as DEVICE_PROOF_MAX_AGE
+
+# The limits on guessing passwords live in signin_limits; the `X as X` names are re-exported
+# because the pages and the tests read them from here.
+from marketplace.accounts.signin_limits import FAILURES_FORGOTTEN_AFTER as FAILURES_FORGOTTEN_AFTER
+from marketplace.accounts.signin_limits import FREE_FAILURES as FREE_FAILURES
+from marketplace.accounts.signin_limits import MAX_BLOCK_MINUTES as MAX_BLOCK_MINUTES
+from marketplace.accounts.signin_limits import (
+    SignInBlocked,
+    blocked_until,
+    clear_failures,
+    is_known_device,
+    record_failure,
+)
+from marketplace.accounts.signin_limits import block_minutes as block_minutes
+from marketplace.accounts.signin_limits import device_proof as device_proof
 from marketplace.clock import now
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ServiceError, Unauthorized, ValidationError
+from marketplace.errors import Conflict, NotFound, PermissionDenied, Unauthorized, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import PhoneError, normalise_phone
 
@@ -32,31 +44,10 @@ log = logging.getLogger(__name__)
 MIN_PASSWORD = 8
 INSURERS = ("jasindo", "askrindo")
 
-# Failed password checks per e-mail address (login page, token endpoint, change password):
-# FREE_FAILURES are free, then each further failure makes the address wait 1, 2, 4 ... minutes,
-# at most MAX_BLOCK_MINUTES; a failure-free day forgets the count.
-FREE_FAILURES = 5
-MAX_BLOCK_MINUTES = 15
-FAILURES_FORGOTTEN_AFTER = timedelta(hours=24)
 # The login page and the token endpoint (api/accounts.py) share one count of password guesses per client.
 SIGN_IN_LIMIT = "20 per minute"
 SIGN_IN_SCOPE = "sign-in"
 RESEND_LIMIT = "3 per hour"
-
-
-class SignInBlocked(ServiceError):
-    """Too many wrong passwords for this address: even the right one waits until ``until``."""
-
-    status = 429
-    code = "rate_limited"
-
-    def __init__(self, until: datetime):
-        self.until = until
-        self.retry_after = max(1, math.ceil((until - now()).total_seconds()))
-        minutes = max(1, math.ceil(self.retry_after / 60))
-        super().__init__(
-            _("Terlalu banyak percobaan kata sandi yang salah untuk akun ini. Coba lagi dalam %(n)d menit.", n=minutes)
-        )
 
 
 class EmailNotConfirmed(PermissionDenied):
@@ -126,6 +117,28 @@ def create_user(
 
     ``confirmed``: the e-mail address counts as confirmed (an operator's or the demo's accounts);
     otherwise the caller mails ``email_confirmation_token`` (``send_email_confirmation``)."""
+    values = _checked_new_user(email, password, name, role, insurer, phone)
+    if get_user_by_email(values["email"]):
+        raise Conflict(_("E-mail ini sudah terdaftar."), fields={"email": _("E-mail ini sudah terdaftar.")})
+    user = User(
+        email=values["email"],
+        name=values["name"],
+        phone=values["phone"],
+        role_names=",".join(_roles_for(role)),
+        insurer_code=insurer if role == "insurer" else None,
+        email_confirmed_at=now() if confirmed else None,
+    )
+    user.set_password(values["password"])
+    db.session.add(user)
+    db.session.flush()
+    audit.record(user, "user.created", "user", user.id, role=role)
+    return user
+
+
+def _checked_new_user(
+    email: str, password: str, name: str, role: str, insurer: str | None, phone: str | None
+) -> dict[str, Any]:
+    """The cleaned e-mail, password, name and phone; every bad field at once as a ValidationError."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}  # what each check returns, by field
     for field, check, raw in (
@@ -144,22 +157,12 @@ def create_user(
         errors["insurer"] = _("Pengguna asuransi harus terikat pada satu perusahaan asuransi.")
     if errors:
         raise ValidationError(fields=errors)
-    if get_user_by_email(values["email"]):
-        raise Conflict(_("E-mail ini sudah terdaftar."), fields={"email": _("E-mail ini sudah terdaftar.")})
-    roles = ["shopper"] if role == "shopper" else ["shopper", role] if role == "seller" else [role]
-    user = User(
-        email=values["email"],
-        name=values["name"],
-        phone=values["phone"],
-        role_names=",".join(roles),
-        insurer_code=insurer if role == "insurer" else None,
-        email_confirmed_at=now() if confirmed else None,
-    )
-    user.set_password(values["password"])
-    db.session.add(user)
-    db.session.flush()
-    audit.record(user, "user.created", "user", user.id, role=role)
-    return user
+    return values
+
+
+def _roles_for(role: str) -> list[str]:
+    """The roles a new account starts with: every seller is also a shopper."""
+    return ["shopper"] if role == "shopper" else ["shopper", role] if role == "seller" else [role]
 
 
 def _hash_method() -> str:
@@ -201,83 +204,6 @@ def authenticate(email: str | None, password: str | None, known_device: str | No
     assert user is not None  # verify_password is never true without one
     clear_failures(key)
     return user
-
-
-# --- failed password checks per address ------------------------------------------
-
-
-def _address_hash(email: str) -> str:
-    return hashlib.sha256(("sign-in:" + email.strip().lower()).encode()).hexdigest()
-
-
-DEVICE_PROOF_MAX_AGE = 180 * 24 * 3600
-
-
-def _device_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sign-in-device")
-
-
-def device_proof(email: str) -> str:
-    """A signed note, kept by a browser after it signed in to ``email``: it lets that browser past the
-    wait that other people's wrong guesses put on the address (it proves no password)."""
-    return _device_serializer().dumps(_address_hash(email))
-
-
-def is_known_device(proof: str | None, email: str) -> bool:
-    if not proof or not isinstance(proof, str):
-        return False
-    try:
-        return _device_serializer().loads(proof, max_age=DEVICE_PROOF_MAX_AGE) == _address_hash(email)
-    except BadSignature:
-        return False
-
-
-def blocked_until(email: str) -> datetime | None:
-    """When the address may try a password again, if it is waiting now (one statement)."""
-    until = db.session.scalar(
-        select(SignInFailure.blocked_until).where(SignInFailure.email_hash == _address_hash(email))
-    )
-    return until if until is not None and until > now() else None
-
-
-def block_minutes(failures: int) -> int:
-    """Minutes an address waits after its ``failures``-th failure: 0 up to FREE_FAILURES, then 1, 2, 4 ...
-    up to MAX_BLOCK_MINUTES."""
-    if failures < FREE_FAILURES:
-        return 0
-    return min(MAX_BLOCK_MINUTES, 2 ** min(failures - FREE_FAILURES, 16))
-
-
-def record_failure(email: str) -> None:
-    """Count a wrong password for the address (an upsert: concurrent workers add up, none fails);
-    from the FREE_FAILURES-th on, the address waits before its next try."""
-    moment = now()
-    table = SignInFailure.__table__
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table).values(email_hash=_address_hash(email), failures=1, last_failed_at=moment)
-    upsert = stmt.on_conflict_do_update(
-        index_elements=[table.c.email_hash],
-        set_={
-            "failures": case(
-                (table.c.last_failed_at < moment - FAILURES_FORGOTTEN_AFTER, 1), else_=table.c.failures + 1
-            ),
-            "last_failed_at": moment,
-        },
-    ).returning(table.c.failures)
-    failures = db.session.execute(upsert).scalar_one()
-    minutes = block_minutes(failures)
-    if minutes:
-        db.session.execute(
-            update(table)
-            .where(table.c.email_hash == _address_hash(email))
-            .values(blocked_until=moment + timedelta(minutes=minutes))
-        )
-    if failures == 1:  # now and then: forget addresses that have been quiet for a day
-        db.session.execute(delete(table).where(table.c.last_failed_at < moment - FAILURES_FORGOTTEN_AFTER))
-
-
-def clear_failures(email: str) -> None:
-    db.session.execute(delete(SignInFailure).where(SignInFailure.email_hash == _address_hash(email)))
 
 
 def update_profile(user: User, name: str, phone: str | None, locale: str | None = None) -> User:

@@ -88,29 +88,34 @@ def order_json(order, detail: bool = True) -> dict:
         "cancel_reason": order.cancel_reason,
     }
     if detail:
-        data["shipping"] = {
-            "name": order.ship_name,
-            "phone": order.ship_phone,
-            "address": order.ship_address,
-            "city": order.ship_city,
-            "postal_code": order.ship_postal_code,
-        }
-        data["lines"] = [
-            {
-                "id": line.id,
-                "product_id": line.product_id,
-                "variant_id": line.variant_id,
-                "product": line.product_name,
-                "variant": line.variant_name,
-                "sku": line.sku,
-                "unit_price": line.unit_price,
-                "quantity": line.quantity,
-                "line_total": line.line_total,
-            }
-            for line in order.lines
-        ]
+        data["shipping"] = _shipping_json(order)
+        data["lines"] = [_line_json(line) for line in order.lines]
         data["extras"] = [{"id": e.extra_id, "name": e.name, "amount": e.amount} for e in order.extras]
     return data
+
+
+def _shipping_json(order) -> dict:
+    return {
+        "name": order.ship_name,
+        "phone": order.ship_phone,
+        "address": order.ship_address,
+        "city": order.ship_city,
+        "postal_code": order.ship_postal_code,
+    }
+
+
+def _line_json(line) -> dict:
+    return {
+        "id": line.id,
+        "product_id": line.product_id,
+        "variant_id": line.variant_id,
+        "product": line.product_name,
+        "variant": line.variant_name,
+        "sku": line.sku,
+        "unit_price": line.unit_price,
+        "quantity": line.quantity,
+        "line_total": line.line_total,
+    }
 
 
 def _iso(value):

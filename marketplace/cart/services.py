@@ -7,27 +7,22 @@ from the catalogue, and checkout prices again.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
-from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, and_, bindparam, cast, delete, false, func, insert, null, select, union_all, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.cart.lines import CartLine, CartView, group_by_store, line_label
+from marketplace.cart.lines import StoreGroup as StoreGroup  # re-exported: the checkout reads it from here
 from marketplace.cart.models import MAX_LINE_QUANTITY, Cart, CartItem
-from marketplace.catalog import stock
-from marketplace.catalog.models import Product, Variant
+from marketplace.cart.reading import Owner, owner_clause, read_cart
 from marketplace.catalog.stock import VariantFacts
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.inputs import digits
-from marketplace.mail import Recipient
 from marketplace.stores import interest
-from marketplace.stores.models import Store
 
 # --- input -------------------------------------------------------------------------
 
@@ -70,8 +65,6 @@ class OwnStoreItem(Conflict):
 
 # --- whose cart -------------------------------------------------------------------
 
-Owner = tuple[str, Any]  # ("user", user id), ("token", anonymous token) or ("cart", cart id)
-
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
@@ -86,18 +79,10 @@ def _owner(user=None, token: str | None = None) -> Owner | None:
     return None
 
 
-def _owner_clause(kind: str, key):
-    if kind == "user":
-        return Cart.user_id == key
-    if kind == "token":
-        return and_(Cart.token == key, Cart.user_id.is_(None))
-    return Cart.id == key
-
-
 def find_cart(user=None, token: str | None = None) -> Cart | None:
     """The signed-in user's cart, else the anonymous cart of ``token``; None when there is none."""
     owner = _owner(user, token)
-    return db.session.scalar(select(Cart).where(_owner_clause(*owner))) if owner else None
+    return db.session.scalar(select(Cart).where(owner_clause(*owner))) if owner else None
 
 
 def _create_cart(owner: Owner) -> int:
@@ -110,7 +95,7 @@ def _create_cart(owner: Owner) -> int:
         with db.session.begin_nested():
             return db.session.execute(_INSERT_CART, values).scalar_one()
     except IntegrityError:  # created meanwhile by a parallel request of the same shopper
-        cart_id = db.session.scalar(select(Cart.id).where(_owner_clause(kind, key)))
+        cart_id = db.session.scalar(select(Cart.id).where(owner_clause(kind, key)))
         if cart_id is None:
             raise
         return cart_id
@@ -143,118 +128,6 @@ def _forget(item_id: int) -> None:
         db.session.expire(loaded)
 
 
-# --- the one read: the cart, its lines and their facts ---------------------------------
-
-FACTS = len(stock.fact_columns())
-
-
-@cache
-def _cart_query(kind: str, with_variant: bool, with_contacts: bool = False):
-    """The owner's cart (a row even when it is empty) with each line and its variant's facts;
-    ``with_variant`` adds one row (no cart id) with the facts of the variant being added;
-    ``with_contacts`` adds each line's store owner (e-mail, name, language) to write to.
-    Built once per shape: only the parameters change between requests."""
-    from marketplace.accounts.models import User
-
-    contact = (User.email, User.name, User.locale) if with_contacts else ()
-    # whether the cart's shopper owns or works for each line's store (they may not buy from it):
-    # decided in this same statement, so neither the cart nor the checkout pays a query for it
-    own_line = false() if kind == "token" else interest.member_clause(Store.id, Cart.user_id, Store.owner_id)
-    lines = (
-        select(Cart.id, CartItem.id, CartItem.quantity, *stock.fact_columns(), own_line.label("own"), *contact)
-        .select_from(Cart)
-        .outerjoin(CartItem, CartItem.cart_id == Cart.id)
-        .outerjoin(Variant, Variant.id == CartItem.variant_id)
-        .outerjoin(Product, Product.id == Variant.product_id)
-        .outerjoin(Store, Store.id == Product.store_id)
-        .where(_owner_clause(kind, bindparam("owner")))
-    )
-    if with_contacts:
-        lines = lines.outerjoin(User, User.id == Store.owner_id)
-    if not with_variant:
-        return lines
-    none = [cast(null(), Integer).label(f"none_{n}") for n in range(3)]
-    variant = (
-        select(*none, *stock.fact_columns(), _adder_is_member(kind).label("own"))
-        .select_from(Variant)
-        .join(Product, Product.id == Variant.product_id)
-        .join(Store, Store.id == Product.store_id)
-        .where(Variant.id == bindparam("variant"))
-    )
-    return union_all(lines, variant)
-
-
-def _adder_is_member(kind: str):
-    """SQL: the one adding to the cart owns or works for the store of the variant being added."""
-    if kind == "token":  # an anonymous visitor: checked again on the merged cart at sign-in and checkout
-        return false()
-    user_id = (
-        bindparam("owner")
-        if kind == "user"
-        else select(Cart.user_id).where(Cart.id == bindparam("owner")).scalar_subquery()
-    )
-    return interest.member_clause(Store.id, user_id, Store.owner_id)
-
-
-def _read(
-    owner: Owner,
-    variant_id: int | None = None,
-    contacts: dict | None = None,
-) -> tuple[int | None, list[CartLine], VariantFacts | None, bool]:
-    """(cart id or None, its lines by id, facts of ``variant_id`` or None, whether its store is
-    the shopper's own) in one statement.
-    A ``contacts`` dict is filled with each line's store owner, by store id (None: no owner)."""
-    kind, key = owner
-    params = {"owner": key} if variant_id is None else {"owner": key, "variant": variant_id}
-    cart_id, lines, facts, own = None, [], None, False
-    end = 3 + FACTS
-    for row in db.session.execute(_cart_query(kind, variant_id is not None, contacts is not None), params):
-        if row[0] is None:
-            facts, own = VariantFacts(*row[3:end]), bool(row[end])
-            continue
-        cart_id = row[0]
-        if row[1] is not None and row[3] is not None:
-            line = CartLine(row[1], row[2], VariantFacts(*row[3:end]), own_store=bool(row[end]))
-            lines.append(line)
-            if contacts is not None:
-                contacts[line.facts.store_id] = Recipient(*row[end + 1 :]) if row[end + 1] else None
-    lines.sort(key=lambda line: line.item_id)
-    return cart_id, lines, facts, own
-
-
-def load(user=None, token: str | None = None, with_contacts: bool = False) -> CartView:
-    """The visitor's cart grouped by store, with fresh prices and stock (one statement).
-    ``with_contacts``: each StoreGroup's ``contact`` is its store's owner (for the new-order mail)."""
-    owner = _owner(user, token)
-    if owner is None:
-        return CartView(None, [])
-    contacts: dict | None = {} if with_contacts else None
-    cart_id, lines, _facts, _own = _read(owner, contacts=contacts)
-    view = _group(cart_id, lines)
-    for group in view.groups:
-        group.contact = (contacts or {}).get(group.store_id)
-    return view
-
-
-def view(cart: Cart | None) -> CartView:
-    """The cart grouped by store, with fresh prices and stock (one statement)."""
-    if cart is None:
-        return CartView(None, [])
-    _cart_id, lines, _facts, _own = _read(("cart", cart.id))
-    return _group(cart.id, lines)
-
-
-def _group(cart_id: int | None, lines: list[CartLine]) -> CartView:
-    groups: dict[int, StoreGroup] = {}
-    for line in lines:
-        info = line.facts
-        group = groups.get(info.store_id)
-        if group is None:
-            group = groups[info.store_id] = StoreGroup(info.store_id, info.store_slug, info.store_name)
-        group.lines.append(line)
-    return CartView(cart_id, sorted(groups.values(), key=lambda g: g.store_name.lower()))
-
-
 # --- changing it ---------------------------------------------------------------------
 # Each change reads the cart once (with the facts it needs), applies the rules below,
 # writes one row, and answers with the cart rebuilt from what it read: nothing is read back.
@@ -271,7 +144,7 @@ def _check_stock(facts: VariantFacts, quantity: int) -> None:
 def _add(owner: Owner, variant_id: Any, quantity: Any) -> tuple[CartView, CartLine]:
     quantity = clean_quantity(quantity)
     variant_id = clean_id(variant_id, "variant_id")
-    cart_id, lines, facts, own = _read(owner, variant_id)
+    cart_id, lines, facts, own = read_cart(owner, variant_id)
     if facts is None:
         raise NotFound(_("Varian produk tidak ditemukan."), fields={"variant_id": _("Varian tidak ditemukan.")})
     if not facts.sellable:
@@ -301,7 +174,7 @@ def _add(owner: Owner, variant_id: Any, quantity: Any) -> tuple[CartView, CartLi
             _set_quantity(line, total)
     except IntegrityError as exc:  # the same variant added by a parallel request (a double click)
         raise Conflict(_("Keranjang Anda baru saja berubah. Muat ulang halaman lalu coba lagi.")) from exc
-    return _group(cart_id, lines), line
+    return group_by_store(cart_id, lines), line
 
 
 def _line_id(item_id: Any) -> int:
@@ -312,7 +185,7 @@ def _line_id(item_id: Any) -> int:
 
 
 def _line(owner: Owner | None, item_id: int) -> tuple[int | None, list[CartLine], CartLine]:
-    cart_id, lines, _facts, _own = _read(owner) if owner else (None, [], None, False)
+    cart_id, lines, _facts, _own = read_cart(owner) if owner else (None, [], None, False)
     line = next((line for line in lines if line.item_id == item_id), None)
     if line is None:
         raise NotFound(_("Barang tidak ada di keranjang Anda."))
@@ -326,7 +199,7 @@ def _change(owner: Owner | None, item_id: Any, quantity: Any) -> tuple[CartView,
     if quantity > line.quantity:  # lowering is always allowed
         _check_stock(line.facts, quantity)
     _set_quantity(line, quantity)
-    return _group(cart_id, lines), line
+    return group_by_store(cart_id, lines), line
 
 
 def _set_quantity(line: CartLine, quantity: int) -> None:
@@ -340,7 +213,7 @@ def _remove(owner: Owner | None, item_id: Any) -> CartView:
     db.session.execute(_DELETE_LINE, {"item_id": line.item_id})
     _forget(line.item_id)
     lines.remove(line)
-    return _group(cart_id, lines)
+    return group_by_store(cart_id, lines)
 
 
 def add(user=None, token: str | None = None, variant_id: Any = None, quantity: Any = 1) -> CartView:
@@ -404,91 +277,26 @@ def merge_anonymous_cart(token: str, user) -> Cart | None:
 # --- reading it ----------------------------------------------------------------------
 
 
-@dataclass
-class CartLine:
-    item_id: int
-    quantity: int
-    facts: VariantFacts
-    own_store: bool = False  # the shopper owns or works for the line's store: it cannot be bought
-
-    @property
-    def variant_id(self) -> int:
-        return self.facts.variant_id
-
-    @property
-    def price(self) -> int:
-        return self.facts.price
-
-    @property
-    def line_total(self) -> int:
-        return self.facts.price * self.quantity
-
-    @property
-    def problem(self) -> str | None:
-        """Why this line cannot be bought as it is, or None."""
-        if self.own_store:
-            return interest.own_store_message(self.facts.store_name)
-        if not self.facts.sellable:
-            return _("%(name)s sedang tidak dijual; hapus dari keranjang.", name=line_label(self.facts))
-        if self.facts.stock <= 0:
-            return _("Stok %(name)s habis; hapus dari keranjang.", name=line_label(self.facts))
-        if self.quantity > self.facts.stock:
-            return _("Stok %(name)s tinggal %(n)d; kurangi jumlahnya.", name=line_label(self.facts), n=self.facts.stock)
-        return None
+def load(user=None, token: str | None = None, with_contacts: bool = False) -> CartView:
+    """The visitor's cart grouped by store, with fresh prices and stock (one statement).
+    ``with_contacts``: each StoreGroup's ``contact`` is its store's owner (for the new-order mail)."""
+    owner = _owner(user, token)
+    if owner is None:
+        return CartView(None, [])
+    contacts: dict | None = {} if with_contacts else None
+    cart_id, lines, _facts, _own = read_cart(owner, contacts=contacts)
+    view = group_by_store(cart_id, lines)
+    for group in view.groups:
+        group.contact = (contacts or {}).get(group.store_id)
+    return view
 
 
-@dataclass
-class StoreGroup:
-    """The lines of one store: they become one order."""
-
-    store_id: int
-    store_slug: str
-    store_name: str
-    lines: list[CartLine] = field(default_factory=list)
-    contact: Recipient | None = None  # the store's owner, when the cart was loaded with_contacts
-
-    @property
-    def subtotal(self) -> int:
-        return sum(line.line_total for line in self.lines)
-
-    @property
-    def count(self) -> int:
-        return sum(line.quantity for line in self.lines)
-
-
-@dataclass
-class CartView:
-    cart_id: int | None
-    groups: list[StoreGroup]
-
-    @property
-    def lines(self) -> list[CartLine]:
-        return [line for group in self.groups for line in group.lines]
-
-    @property
-    def total(self) -> int:
-        return sum(group.subtotal for group in self.groups)
-
-    @property
-    def count(self) -> int:
-        return sum(line.quantity for line in self.lines)
-
-    @property
-    def empty(self) -> bool:
-        return not self.groups
-
-    @property
-    def problems(self) -> dict[int, str]:
-        return {line.item_id: line.problem for line in self.lines if line.problem}
-
-    @property
-    def version(self) -> str:
-        """A fingerprint of what checkout would buy: lines, quantities, prices and whether each can be bought.
-
-        The checkout form carries it; if the cart, a price or the stock moved in
-        between, checkout refuses and shows the cart again."""
-        state = sorted((line.variant_id, line.quantity, line.price, line.problem is None) for line in self.lines)
-        return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:20]
+def view(cart: Cart | None) -> CartView:
+    """The cart grouped by store, with fresh prices and stock (one statement)."""
+    if cart is None:
+        return CartView(None, [])
+    _cart_id, lines, _facts, _own = read_cart(("cart", cart.id))
+    return group_by_store(cart.id, lines)
 
 
 def item_count(user=None, token: str | None = None) -> int:
@@ -501,10 +309,3 @@ def item_count(user=None, token: str | None = None) -> int:
     else:
         return 0
     return int(db.session.scalar(query) or 0)
-
-
-def line_label(facts: VariantFacts) -> str:
-    """A line's name: 'Teh Poci (Jumbo)', or the product's name alone for its standard variant."""
-    if facts.variant_name and facts.variant_name not in ("Standar", facts.product_name):
-        return f"{facts.product_name} ({facts.variant_name})"
-    return facts.product_name

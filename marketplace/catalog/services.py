@@ -1,4 +1,5 @@
-"""Catalogue rules: products, variants, prices, stock edits, photos, the search text.
+"""Catalogue rules: products, variants, prices, stock edits, photos. Their input is cleaned in
+product_input.py, their search text kept in search_text.py.
 
 Every write to a product goes through here, so the HTML views, the JSON API,
 the demo loader and the E-Smart sync keep the same rules. Functions add to the
@@ -16,122 +17,28 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace import audit
 from marketplace.catalog.models import Category, Product, ProductImage, ProductSearch, Variant
-from marketplace.catalog.sectors import sector_name
+
+# Input cleaning and the search text live in their own modules; the `X as X` names are
+# re-exported because the pages, the API and the plugins read them from here.
+from marketplace.catalog.product_input import MAX_PRICE as MAX_PRICE
+from marketplace.catalog.product_input import MAX_STOCK as MAX_STOCK
+from marketplace.catalog.product_input import (
+    category_by_slug,
+    clean_product_fields,
+    clean_variant,
+    collect,
+)
+from marketplace.catalog.product_input import clean_price as clean_price
+from marketplace.catalog.product_input import clean_stock as clean_stock
+from marketplace.catalog.search_text import reindex_product, search_body, sector_words
+from marketplace.catalog.search_text import reindex_store_products as reindex_store_products
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.inputs import digits
 from marketplace.stores.models import Store
 
-MAX_PRICE = 1_000_000_000  # one billion rupiah per unit is beyond any IKM product
-MAX_STOCK = 1_000_000
 MAX_IMAGES = 8
 MAX_VARIANTS = 50
-
-
-def _int_field(value: Any, field: str, minimum: int, maximum: int, message: str) -> int:
-    # bool is an int in Python; "true" as a price is a client bug, not 1 rupiah
-    if isinstance(value, bool) or value is None or value == "":
-        raise ValidationError(fields={field: message})
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValidationError(fields={field: message})
-        value = int(value)
-    if isinstance(value, str):
-        cleaned = value.strip().replace(".", "").replace("Rp", "").strip() if field.endswith("price") else value.strip()
-        if not digits(cleaned[1:] if cleaned[:1] == "-" else cleaned):
-            raise ValidationError(fields={field: message})
-        value = int(cleaned)
-    if not isinstance(value, int) or not (minimum <= value <= maximum):
-        raise ValidationError(fields={field: message})
-    return value
-
-
-def clean_price(value: Any, field: str = "price") -> int:
-    return _int_field(value, field, 1, MAX_PRICE, _("Harga harus bilangan bulat rupiah lebih dari 0."))
-
-
-def clean_stock(value: Any, field: str = "stock") -> int:
-    return _int_field(value, field, 0, MAX_STOCK, _("Stok harus bilangan bulat 0 atau lebih."))
-
-
-def _clean_text(value: Any, field: str, max_len: int, required: bool) -> str:
-    if value is not None and not isinstance(value, str):
-        raise ValidationError(fields={field: _("Harus berupa teks.")})
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError(fields={field: _("Wajib diisi.")})
-    if len(text) > max_len:
-        raise ValidationError(fields={field: _("Maksimal %(n)d karakter.", n=max_len)})
-    return text
-
-
-def category_by_slug(slug: str | None, field: str = "category") -> Category | None:
-    if slug is None or slug == "":
-        return None
-    category = db.session.scalar(select(Category).where(Category.slug == slug)) if isinstance(slug, str) else None
-    if category is None:
-        raise ValidationError(fields={field: _("Kategori tidak dikenal.")})
-    return category
-
-
-def _collect(errors: dict, fn, *args):
-    try:
-        return fn(*args)
-    except ValidationError as exc:
-        errors.update(exc.fields)
-        return None
-
-
-def _clean_product_fields(data: dict, partial: bool, category_lookup=category_by_slug) -> dict:
-    errors: dict[str, str] = {}
-    out: dict[str, Any] = {}
-    if not partial or "name" in data:
-        out["name"] = _collect(errors, _clean_text, data.get("name"), "name", 160, True)
-    if not partial or "description" in data:
-        out["description"] = _collect(errors, _clean_text, data.get("description"), "description", 20000, False)
-    if not partial or "category" in data:
-        out["category"] = _collect(errors, category_lookup, data.get("category"))
-    if "unit" in data:
-        out["unit"] = _collect(errors, _clean_text, data.get("unit"), "unit", 30, False) or None
-    if "weight_grams" in data and data.get("weight_grams") not in (None, ""):
-        out["weight_grams"] = _collect(
-            errors,
-            _int_field,
-            data.get("weight_grams"),
-            "weight_grams",
-            0,
-            1_000_000,
-            _("Berat harus bilangan bulat gram."),
-        )
-    if "status" in data:
-        if data["status"] not in ("draft", "active", "archived"):
-            errors["status"] = _("Status produk tidak dikenal.")
-        else:
-            out["status"] = data["status"]
-    if errors:
-        raise ValidationError(fields=errors)
-    return out
-
-
-def _clean_variant(data: Any, index: int | None, partial: bool = False) -> dict:
-    prefix = f"variants.{index}." if index is not None else ""
-    if not isinstance(data, dict):
-        raise ValidationError(fields={prefix.rstrip(".") or "variant": _("Varian tidak valid.")})
-    errors: dict[str, str] = {}
-    out: dict[str, Any] = {}
-    if not partial or "name" in data:
-        out["name"] = _collect(
-            errors, _clean_text, data.get("name") or ("Standar" if not partial else None), prefix + "name", 120, True
-        )
-    if not partial or "sku" in data:
-        out["sku"] = _collect(errors, _clean_text, data.get("sku"), prefix + "sku", 64, False)
-    if not partial or "price" in data:
-        out["price"] = _collect(errors, clean_price, data.get("price"), prefix + "price")
-    if not partial or "stock" in data:
-        out["stock"] = _collect(errors, clean_stock, data.get("stock", 0), prefix + "stock")
-    if errors:
-        raise ValidationError(fields=errors)
-    return out
 
 
 def _generate_sku(store_id: int) -> str:
@@ -172,7 +79,7 @@ def _clean_new_product(data: Any, store_id: int, category_lookup=category_by_slu
     if not isinstance(data, dict):
         raise ValidationError(fields={"product": _("Produk tidak valid.")})
     errors: dict[str, str] = {}
-    fields = _collect(errors, _clean_product_fields, data, False, category_lookup) or {}
+    fields = collect(errors, clean_product_fields, data, False, category_lookup) or {}
     raw_variants = data.get("variants")
     variants: list[dict] = []
     if not isinstance(raw_variants, list) or not raw_variants:
@@ -181,7 +88,7 @@ def _clean_new_product(data: Any, store_id: int, category_lookup=category_by_slu
         errors["variants"] = _("Maksimal %(n)d varian.", n=MAX_VARIANTS)
     else:
         for i, raw in enumerate(raw_variants):
-            cleaned = _collect(errors, _clean_variant, raw, i)
+            cleaned = collect(errors, clean_variant, raw, i)
             if cleaned:
                 variants.append(cleaned)
     if errors:
@@ -251,18 +158,18 @@ def _insert_products(store: Store, actor, cleaned: list[tuple[dict, list[dict]]]
         products.append((product, category))
     db.session.add_all([product for product, _category in products])
     db.session.flush()
-    sector_words = _sector_words(store.sector)
+    store_sector = sector_words(store.sector)
     for product, category in products:
         db.session.add(
             ProductSearch(
                 product_id=product.id,
                 name=product.name,
-                body=_search_body(
+                body=search_body(
                     product.description,
                     category.name if category else None,
                     category.name_en if category else None,
                     store.name,
-                    sector_words,
+                    store_sector,
                     store.city,
                 ),
             )
@@ -275,7 +182,7 @@ def _insert_products(store: Store, actor, cleaned: list[tuple[dict, list[dict]]]
 
 
 def update_product(product: Product, actor, data: dict) -> Product:
-    fields = _clean_product_fields(data, partial=True)
+    fields = clean_product_fields(data, partial=True)
     if "category" in fields:
         category = fields.pop("category")
         product.category_id = category.id if category else None
@@ -300,7 +207,7 @@ def set_product_status(product: Product, actor, status: str) -> Product:
 
 
 def add_variant(product: Product, actor, data: dict) -> Variant:
-    cleaned = _clean_variant(data, None)
+    cleaned = clean_variant(data, None)
     cleaned["sku"] = cleaned["sku"] or _generate_sku(product.store_id)
     _check_skus_free(product.store_id, [cleaned["sku"]], field_for=lambda i: "sku")
     count = db.session.execute(
@@ -319,7 +226,7 @@ def add_variant(product: Product, actor, data: dict) -> Variant:
 def update_variant(variant: Variant, actor, data: dict) -> Variant:
     """Edit name, SKU, price or stock. Stock set here is the seller's count of
     what is on the shelf; checkout reserves with its own atomic update."""
-    cleaned = _clean_variant(data, None, partial=True)
+    cleaned = clean_variant(data, None, partial=True)
     if cleaned.get("sku") == "":
         cleaned.pop("sku")
     if "sku" in cleaned and cleaned["sku"] != variant.sku:
@@ -441,49 +348,6 @@ def get_variant(variant_id: int) -> Variant:
     if variant is None:
         raise NotFound(_("Varian tidak ditemukan."))
     return variant
-
-
-# --- the search text ---------------------------------------------------------
-
-
-def _sector_words(sector: str) -> str:
-    """The sector's name in Indonesian and English, whatever the editor's page language
-    (the search text must not depend on who saved the product last)."""
-    from flask_babel import force_locale
-
-    names = []
-    for locale in ("id", "en"):
-        with force_locale(locale):
-            names.append(sector_name(sector))
-    return " ".join(dict.fromkeys(names))
-
-
-def _search_body(description, category_name, category_name_en, store_name, sector_words, city) -> str:
-    """What a product is found by besides its name."""
-    return " ".join(filter(None, [description, category_name, category_name_en, store_name, sector_words, city]))
-
-
-def reindex_product(product_id: int) -> None:
-    """Rewrite the product's search row from its name, description, category and store."""
-    row = db.session.execute(
-        select(Product.name, Product.description, Category.name, Category.name_en, Store.name, Store.sector, Store.city)
-        .join(Store, Store.id == Product.store_id)
-        .outerjoin(Category, Category.id == Product.category_id)
-        .where(Product.id == product_id)
-    ).one()
-    name, description, cat_name, cat_en, store_name, sector, city = row
-    body = _search_body(description, cat_name, cat_en, store_name, _sector_words(sector), city)
-    search = db.session.get(ProductSearch, product_id)
-    if search is None:
-        db.session.add(ProductSearch(product_id=product_id, name=name, body=body))
-    else:
-        search.name, search.body = name, body
-    db.session.flush()
-
-
-def reindex_store_products(store_id: int) -> None:
-    for product_id in db.session.scalars(select(Product.id).where(Product.store_id == store_id)):
-        reindex_product(product_id)
 
 
 # --- the seller's pages and the API: products loaded with what they show ------

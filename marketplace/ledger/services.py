@@ -255,39 +255,10 @@ def _csv_safe(text: str) -> str:
 def record_payout(actor, store, amount, bank_reference: str, paid_on: date | None, note: str = "") -> Payout:
     """Finance transferred ``amount`` to ``store``: debit its balance (never below zero)."""
     from marketplace.clock import now, to_jakarta
-    from marketplace.stores.models import Store
 
-    errors = {}
-    try:
-        amount = int(amount)
-    except (TypeError, ValueError):
-        amount = 0
-    if amount <= 0:
-        errors["amount"] = _("Isi jumlah dalam rupiah, lebih dari nol.")
-    bank_reference = (bank_reference or "").strip()
-    if not bank_reference or len(bank_reference) > 120:
-        errors["bank_reference"] = _("Isi nomor referensi transfer bank.")
-    try:
-        if paid_on is not None:
-            inputs.check_year(paid_on, "paid_on")
-    except ValidationError as exc:
-        errors.update(exc.fields)
-    if errors:
-        raise ValidationError(fields=errors)
-    if interest.is_member(store.id, actor):  # finance does not pay out a store it owns or works for
-        raise ValidationError(
-            fields={
-                "store": _(
-                    "Anda anggota toko %(store)s; pencairan dananya dicatat oleh petugas keuangan lain.",
-                    store=store.name,
-                )
-            }
-        )
-    # lock the store row so two payouts of one store cannot both pass the balance check
-    db.session.scalar(select(Store.id).where(Store.id == store.id).with_for_update())
-    available = balance(store.id)
-    if amount > available:
-        raise ValidationError(fields={"amount": _("Melebihi saldo toko (%(b)s).", b=_rupiah(available))})
+    amount, bank_reference = _checked_payout_input(amount, bank_reference, paid_on)
+    _refuse_own_store_payout(actor, store)
+    _check_balance_covers(store, amount)
     payout = Payout(
         store_id=store.id,
         amount=amount,
@@ -310,6 +281,52 @@ def record_payout(actor, store, amount, bank_reference: str, paid_on: date | Non
         actor, "payout.recorded", "payout", payout.id, store_id=store.id, amount=amount, bank_reference=bank_reference
     )
     return payout
+
+
+def _checked_payout_input(amount, bank_reference: str, paid_on: date | None) -> tuple[int, str]:
+    """The payout's amount and bank reference, cleaned; every bad field at once as a ValidationError."""
+    errors = {}
+    try:
+        amount = int(amount)
+    except (TypeError, ValueError):
+        amount = 0
+    if amount <= 0:
+        errors["amount"] = _("Isi jumlah dalam rupiah, lebih dari nol.")
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference or len(bank_reference) > 120:
+        errors["bank_reference"] = _("Isi nomor referensi transfer bank.")
+    try:
+        if paid_on is not None:
+            inputs.check_year(paid_on, "paid_on")
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationError(fields=errors)
+    return amount, bank_reference
+
+
+def _refuse_own_store_payout(actor, store) -> None:
+    """Finance does not pay out a store it owns or works for."""
+    if interest.is_member(store.id, actor):
+        raise ValidationError(
+            fields={
+                "store": _(
+                    "Anda anggota toko %(store)s; pencairan dananya dicatat oleh petugas keuangan lain.",
+                    store=store.name,
+                )
+            }
+        )
+
+
+def _check_balance_covers(store, amount: int) -> None:
+    """Refuse a payout above the store's balance, holding the store's row until the commit."""
+    from marketplace.stores.models import Store
+
+    # lock the store row so two payouts of one store cannot both pass the balance check
+    db.session.scalar(select(Store.id).where(Store.id == store.id).with_for_update())
+    available = balance(store.id)
+    if amount > available:
+        raise ValidationError(fields={"amount": _("Melebihi saldo toko (%(b)s).", b=_rupiah(available))})
 
 
 def recent_payouts(limit: int = 50) -> list[Payout]:

@@ -143,6 +143,26 @@ def transition(
 ) -> Order:
     """Move ``order`` to ``to_status`` as ``actor`` (None: the system). Raises
     Conflict (illegal or concurrent move), PermissionDenied, ValidationError."""
+    old = order.status
+    move = _legal_move(order, to_status)
+    _check_mover(order, to_status, move, actor)
+    details = _check_details(order, to_status, actor, reason, courier, tracking_number)
+    _check_paid_by_system(order, to_status, actor)
+    _compare_and_set(order, old, to_status)
+    if to_status == "paid" and actor is not None and order.payment_id is not None:
+        # an admin marking an order paid by hand records its money on the payment
+        # (the system's move comes from apply_payment, which has already recorded it)
+        payments.capture(order.payment_id, order.total)
+    _apply(order, old, to_status, details)
+    _record(order, old, actor, details)
+    plugin_api.notify("order_status_changed", order=order, old_status=old, new_status=to_status, actor=actor)
+    notifications.status_changed(order, old, actor)
+    return order
+
+
+def _legal_move(order: Order, to_status: str) -> Move:
+    """The move from the order's status to ``to_status``; ValidationError for an
+    unknown status, Conflict when that move does not exist for the order."""
     if to_status not in STATUS_LABELS:
         message = _("Status tidak dikenal.")
         raise ValidationError(message, fields={"status": message})
@@ -157,6 +177,11 @@ def transition(
                 new=STATUS_LABELS.get(to_status, to_status),
             )
         )
+    return move
+
+
+def _check_mover(order: Order, to_status: str, move: Move, actor) -> None:
+    """Refuse an actor who would decide for their own order, or who may not make ``move``."""
     mine = capacities(order, actor)
     if _for_itself(to_status, mine):
         raise interest.ConflictOfInterest(
@@ -176,25 +201,17 @@ def transition(
         raise PermissionDenied(
             _('Anda tidak berhak mengubah pesanan ini menjadi "%(new)s".', new=STATUS_LABELS[to_status])
         )
-    details = _check_details(order, to_status, actor, reason, courier, tracking_number)
+
+
+def _check_paid_by_system(order: Order, to_status: str, actor) -> None:
+    """The system's move to paid follows a confirmed payment (apply_payment); never without the money."""
     if (
         to_status == "paid"
         and actor is None
         and order.payment_id is not None
         and payments.get_payment(order.payment_id).amount_due != 0
     ):
-        # the system's move to paid follows a confirmed payment (apply_payment); never without the money
         raise Conflict(_("Pembayaran pesanan %(number)s belum tercatat.", number=order.number))
-    _compare_and_set(order, old, to_status)
-    if to_status == "paid" and actor is not None and order.payment_id is not None:
-        # an admin marking an order paid by hand records its money on the payment
-        # (the system's move comes from apply_payment, which has already recorded it)
-        payments.capture(order.payment_id, order.total)
-    _apply(order, old, to_status, details)
-    _record(order, old, actor, details)
-    plugin_api.notify("order_status_changed", order=order, old_status=old, new_status=to_status, actor=actor)
-    notifications.status_changed(order, old, actor)
-    return order
 
 
 def _check_details(order, to_status, actor, reason, courier, tracking_number) -> dict:

@@ -43,62 +43,16 @@ def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, addre
     their numbers, which are made from the ids. The caller holds every row it
     wrote: ``order.lines`` and ``order.extras`` are loaded, nothing lazy-loads."""
     placed = now()
-    window = method.reservation_window
     made = rows.insert_returning(
         Order,
         [
-            dict(
-                number=f"TMP-{secrets.token_hex(8)}",
-                checkout_id=checkout_id,
-                payment_id=payment_id,
-                user_id=user.id,
-                store_id=group.store_id,
-                store_name=group.store_name,
-                status="pending_payment",
-                payment_method=method.id,
-                pay_on_delivery=bool(method.pay_on_delivery),
-                subtotal=group.subtotal,
-                extras_total=sum(amount for _extra, amount in extras),
-                total=group.subtotal + sum(amount for _extra, amount in extras),
-                placed_at=placed,
-                updated_at=placed,
-                expires_at=placed + window if window else None,
-                ship_name=address["name"],
-                ship_phone=address["phone"],
-                ship_address=address["address"],
-                ship_city=address["city"],
-                ship_postal_code=address["postal_code"],
-            )
+            _order_values(checkout_id, payment_id, user, group, extras, address, method, placed)
             for group, extras in parts
         ],
         computed=_snapshots,
     )
-    lines = rows.insert_returning(
-        OrderLine,
-        [
-            dict(
-                order_id=order.id,
-                product_id=line.facts.product_id,
-                variant_id=line.facts.variant_id,
-                product_name=line.facts.product_name,
-                variant_name=line.facts.variant_name,
-                sku=line.facts.sku,
-                unit_price=line.facts.price,
-                quantity=line.quantity,
-                line_total=line.facts.price * line.quantity,
-            )
-            for order, (group, _extras) in zip(made, parts, strict=True)
-            for line in group.lines
-        ],
-    )
-    order_extras = rows.insert_returning(
-        OrderExtra,
-        [
-            dict(order_id=order.id, extra_id=extra.id, name=str(extra.name)[:160], amount=amount)
-            for order, (_group, extras) in zip(made, parts, strict=True)
-            for extra, amount in extras
-        ],
-    )
+    lines = rows.insert_returning(OrderLine, _line_values(made, parts))
+    order_extras = rows.insert_returning(OrderExtra, _extra_values(made, parts))
     rows.insert_plain(
         OrderEvent,
         [
@@ -107,11 +61,7 @@ def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, addre
         ],
     )
     rows.write_each([(order, {"number": order_number(order)}) for order in made])
-    for order in made:
-        rows.attach(order, "lines", [line for line in lines if line.order_id == order.id])
-        rows.attach(order, "extras", [extra for extra in order_extras if extra.order_id == order.id])
-        for line in order.lines:
-            rows.attach(line, "order", order)
+    _attach_children(made, lines, order_extras)
     audit.record_many(
         user,
         "order.placed",
@@ -122,6 +72,73 @@ def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, addre
         ],
     )
     return made
+
+
+def _order_values(
+    checkout_id: int, payment_id: int, user, group, extras: list, address: dict, method, placed: datetime
+) -> dict:
+    """The columns of one store's order; its number is a placeholder until the id is known."""
+    window = method.reservation_window
+    extras_total = sum(amount for _extra, amount in extras)
+    return dict(
+        number=f"TMP-{secrets.token_hex(8)}",
+        checkout_id=checkout_id,
+        payment_id=payment_id,
+        user_id=user.id,
+        store_id=group.store_id,
+        store_name=group.store_name,
+        status="pending_payment",
+        payment_method=method.id,
+        pay_on_delivery=bool(method.pay_on_delivery),
+        subtotal=group.subtotal,
+        extras_total=extras_total,
+        total=group.subtotal + extras_total,
+        placed_at=placed,
+        updated_at=placed,
+        expires_at=placed + window if window else None,
+        ship_name=address["name"],
+        ship_phone=address["phone"],
+        ship_address=address["address"],
+        ship_city=address["city"],
+        ship_postal_code=address["postal_code"],
+    )
+
+
+def _line_values(made: list[Order], parts: list) -> list[dict]:
+    """The order lines of every order, snapshotting the product's names and price."""
+    return [
+        dict(
+            order_id=order.id,
+            product_id=line.facts.product_id,
+            variant_id=line.facts.variant_id,
+            product_name=line.facts.product_name,
+            variant_name=line.facts.variant_name,
+            sku=line.facts.sku,
+            unit_price=line.facts.price,
+            quantity=line.quantity,
+            line_total=line.facts.price * line.quantity,
+        )
+        for order, (group, _extras) in zip(made, parts, strict=True)
+        for line in group.lines
+    ]
+
+
+def _extra_values(made: list[Order], parts: list) -> list[dict]:
+    """The priced extras of every order, their names cut to the column's length."""
+    return [
+        dict(order_id=order.id, extra_id=extra.id, name=str(extra.name)[:160], amount=amount)
+        for order, (_group, extras) in zip(made, parts, strict=True)
+        for extra, amount in extras
+    ]
+
+
+def _attach_children(made: list[Order], lines: list[OrderLine], order_extras: list[OrderExtra]) -> None:
+    """Load ``order.lines``/``order.extras`` (and each line's order) so nothing lazy-loads later."""
+    for order in made:
+        rows.attach(order, "lines", [line for line in lines if line.order_id == order.id])
+        rows.attach(order, "extras", [extra for extra in order_extras if extra.order_id == order.id])
+        for line in order.lines:
+            rows.attach(line, "order", order)
 
 
 def _snapshots() -> dict:

@@ -70,31 +70,8 @@ def add_review(user, order, rating: Any, comment: Any = "", line_id: Any = None)
     """The buyer's review of one line of a completed order (``order`` with its lines loaded).
     PermissionDenied for anyone else or for the store's own people (ConflictOfInterest);
     Conflict before completion or for a second review."""
-    if order.user_id != user.id:
-        raise PermissionDenied(_("Hanya pembeli yang boleh mengulas pesanan ini."))
-    if order.status != "completed":
-        raise Conflict(_("Ulasan bisa diberikan setelah pesanan selesai."))
-    interest.refuse_own_store(
-        order.store_id,
-        user,
-        _(
-            "Anda anggota toko %(store)s; ulasan toko hanya dari pembelinya, bukan dari orang toko sendiri.",
-            store=order.store_name,
-        ),
-    )
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    for name, check, raw in (
-        ("rating", _clean_rating, rating),
-        ("comment", _clean_comment, comment),
-        ("line", lambda v: _line_of(order, v), line_id),
-    ):
-        try:
-            values[name] = check(raw)
-        except ValidationError as exc:
-            errors.update(exc.fields)
-    if errors:
-        raise ValidationError(fields=errors)
+    _check_reviewer(user, order)
+    values = _checked_review_input(order, rating, comment, line_id)
     line = values["line"]
     if db.session.scalar(select(Review.id).where(Review.order_line_id == line.id)):
         raise Conflict(_("Anda sudah mengulas %(name)s dari pesanan ini.", name=line.product_name))
@@ -116,6 +93,40 @@ def add_review(user, order, rating: Any, comment: Any = "", line_id: Any = None)
         user, "review.created", "review", review.id, store_id=order.store_id, order=order.number, rating=review.rating
     )
     return review
+
+
+def _check_reviewer(user, order) -> None:
+    """Only the order's buyer reviews it, once it is completed, and never a member of its store."""
+    if order.user_id != user.id:
+        raise PermissionDenied(_("Hanya pembeli yang boleh mengulas pesanan ini."))
+    if order.status != "completed":
+        raise Conflict(_("Ulasan bisa diberikan setelah pesanan selesai."))
+    interest.refuse_own_store(
+        order.store_id,
+        user,
+        _(
+            "Anda anggota toko %(store)s; ulasan toko hanya dari pembelinya, bukan dari orang toko sendiri.",
+            store=order.store_name,
+        ),
+    )
+
+
+def _checked_review_input(order, rating: Any, comment: Any, line_id: Any) -> dict[str, Any]:
+    """The cleaned rating, comment and order line; every bad field at once as a ValidationError."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for name, check, raw in (
+        ("rating", _clean_rating, rating),
+        ("comment", _clean_comment, comment),
+        ("line", lambda v: _line_of(order, v), line_id),
+    ):
+        try:
+            values[name] = check(raw)
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise ValidationError(fields=errors)
+    return values
 
 
 def product_reviews(product_id: int, limit: int = 20) -> list[tuple[Review, str]]:
