@@ -253,25 +253,8 @@ def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> C
     """approve (with the amount to pay; the claim's amount by default), reject
     (a reason is required), or paid (after approval). NotFound for another
     insurer's claim; Conflict for a step out of order."""
-    claim = visible(user, claim_id)
-    if not can_decide(user, claim):
-        raise (
-            NotFound(_("Klaim tidak ditemukan."))
-            if access.insurer_code(user)
-            else PermissionDenied(_("Hanya perusahaan asuransi penjamin yang memutus klaim."))
-        )
-    _not_own_claim(user, claim)
-    if decision not in DECISIONS:
-        raise ValidationError(fields={"decision": _("Pilih approve, reject, atau paid.")})
-    before, after = DECISIONS[decision]
-    if claim.status != before:
-        raise Conflict(
-            _(
-                "Klaim #%(id)d berstatus %(status)s; langkah ini tidak bisa dilakukan.",
-                id=claim.id,
-                status=STATUS_LABELS[claim.status],
-            )
-        )
+    claim = _claim_to_decide(user, claim_id)
+    after = _next_status(claim, decision)
     note = str(note or "").strip()[:2000]
     if decision == "reject" and not note:
         raise ValidationError(fields={"note": _("Tuliskan alasan penolakan untuk pengaju klaim.")})
@@ -295,6 +278,35 @@ def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> C
     db.session.flush()
     notifications.claim_decided(claim)
     return claim
+
+
+def _claim_to_decide(user, claim_id) -> Claim:
+    """The claim, when ``user`` works for its insurer and has no interest in it."""
+    claim = visible(user, claim_id)
+    if not can_decide(user, claim):
+        raise (
+            NotFound(_("Klaim tidak ditemukan."))
+            if access.insurer_code(user)
+            else PermissionDenied(_("Hanya perusahaan asuransi penjamin yang memutus klaim."))
+        )
+    _not_own_claim(user, claim)
+    return claim
+
+
+def _next_status(claim: Claim, decision: str) -> str:
+    """The status ``decision`` moves the claim to; refused when the claim is not where it starts."""
+    if decision not in DECISIONS:
+        raise ValidationError(fields={"decision": _("Pilih approve, reject, atau paid.")})
+    before, after = DECISIONS[decision]
+    if claim.status != before:
+        raise Conflict(
+            _(
+                "Klaim #%(id)d berstatus %(status)s; langkah ini tidak bisa dilakukan.",
+                id=claim.id,
+                status=STATUS_LABELS[claim.status],
+            )
+        )
+    return after
 
 
 def _not_own_claim(user, claim: Claim) -> None:
