@@ -11,11 +11,12 @@ from marketplace import observability, plugin_api
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Core blueprints, registered in this order before any plugin loads, so a plugin
-# can extend anything. Each module exposes ``bp`` (the agency's page modules share theirs).
+# can extend anything. Each module exposes ``bp`` (the agency's page modules share theirs, and so do the seller's).
 BLUEPRINT_MODULES = (
     "marketplace.accounts.views",
     "marketplace.catalog.views",
     "marketplace.stores.views",
+    "marketplace.stores.product_views",
     "marketplace.expo.views",
     "marketplace.cart.views",
     "marketplace.checkout.views",

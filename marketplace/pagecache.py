@@ -16,7 +16,8 @@ events, one rule in one place whatever service, API, CLI command or plugin made
 them; ``after_commit`` then replaces the tokens — after the commit, and a
 request reads the tokens before any of its own statements, so a page rendered
 from data older than a commit is never stored under a token newer than it.
-Where the tokens and pages live: marketplace/pagecache_storage.py.
+Where the tokens and pages live: marketplace/pagecache_storage.py; what a kept
+page and its response look like: marketplace/pagecache_http.py.
 
 Time: an entry is also bounded by ``PAGE_CACHE_TTL`` and by the next moment
 the page's expo state or "Peserta Expo" badges change (``expires_at``,
@@ -54,25 +55,27 @@ Pages rendered for a known visitor are ``private, no-store``.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
+from functools import partial, wraps
 
 from flask import Flask, current_app, g, has_request_context, make_response, request, session
-from werkzeug.http import http_date
 
 from marketplace import internals
 from marketplace.extensions import db
+from marketplace.pagecache_http import entry_for as _entry
+from marketplace.pagecache_http import fill_placeholder as _fill_placeholder
+from marketplace.pagecache_http import not_cached as _not_cached
+from marketplace.pagecache_http import serve as _serve
 from marketplace.pagecache_rules import install_session_events
 from marketplace.pagecache_rules import note_change as note_change
 from marketplace.pagecache_rules import scopes_for as scopes_for
 from marketplace.pagecache_storage import EXTENSION as _EXTENSION
 from marketplace.pagecache_storage import SCOPES as SCOPES
-from marketplace.pagecache_storage import Entry, Flights, PageCache
 from marketplace.pagecache_storage import FileGenerations as FileGenerations
+from marketplace.pagecache_storage import Flights, PageCache
 from marketplace.pagecache_storage import RedisGenerations as RedisGenerations
 from marketplace.pagecache_storage import current as _cache
 from marketplace.pagecache_storage import invalidate as invalidate
@@ -187,55 +190,6 @@ def _csrf_token():
     return generate_csrf()
 
 
-def _serve(cache: PageCache, entry: Entry):
-    body = entry.body
-    etag = entry.etag
-    cache_control = "no-cache"
-    if entry.has_csrf:
-        from flask_wtf.csrf import generate_csrf
-
-        token = generate_csrf()
-        body = body.replace(cache.placeholder.encode(), token.encode())
-        raw = str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), ""))
-        etag += "-" + hashlib.blake2b(raw.encode(), digest_size=5).hexdigest()  # the visitor's own form stays valid
-        cache_control = "private, no-cache"
-    response = current_app.response_class(body, status=entry.status, content_type=entry.content_type)
-    response.headers["Cache-Control"] = cache_control
-    response.set_etag(etag)
-    environ = request.environ
-    if any(name in environ for name in _CONDITIONAL):
-        return response.make_conditional(request)
-    response.headers["Date"] = _http_date_now()  # what make_conditional adds; nothing else applies
-    return response
-
-
-# the request headers make_conditional answers (304, 412, 206); without any, it only adds Date
-_CONDITIONAL = (
-    "HTTP_IF_NONE_MATCH",
-    "HTTP_IF_MODIFIED_SINCE",
-    "HTTP_IF_MATCH",
-    "HTTP_IF_UNMODIFIED_SINCE",
-    "HTTP_IF_RANGE",
-    "HTTP_RANGE",
-)
-_date = (0, "")
-
-
-def _http_date_now() -> str:
-    global _date
-    second, text = _date
-    current = int(time.time())
-    if second != current:
-        text = http_date(current)
-        _date = (current, text)
-    return text
-
-
-def _not_cached(response):
-    response.headers.setdefault("Cache-Control", "private, no-store")
-    return response
-
-
 def cached(detail: bool = False, html: bool = True) -> Callable:
     """Serve the view's 200 answers to anonymous visitors from the cache.
 
@@ -246,48 +200,55 @@ def cached(detail: bool = False, html: bool = True) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            cache = _cache()
-            if cache is None or not current_app.config.get("PAGE_CACHE") or not _visitor_is_anonymous(html):
-                return _not_cached(make_response(view(*args, **kwargs)))
-            _end_read_transaction()
-            gens = generations()  # before any statement of this request: see the module's docstring
-            if gens is None or not g.get("pagecache_clean"):
-                return _not_cached(make_response(view(*args, **kwargs)))
-            key = _key(detail, gens)
-            started = time.time()
-            entry = cache.pages.get(key)
-            if entry is not None and entry[0].fresh(started):
-                return _serve(cache, entry[0])
-
-            def render():
-                g.pagecache_rendering = True
-                try:
-                    response = make_response(view(*args, **kwargs))
-                finally:
-                    g.pagecache_rendering = False
-                made = _entry(cache, response, started)
-                if made is None:
-                    return _not_cached(_fill_placeholder(cache, response))
-                cache.pages.put(key, made, len(made.body) + 512)
-                return _serve(cache, made)
-
-            leader, flight = cache.flights.join(key)
-            if leader:
-                try:
-                    return render()
-                finally:
-                    cache.flights.land(key, flight)
-            flight.wait(Flights.WAIT_SECONDS)
-            entry = cache.pages.get(key)
-            if entry is not None and entry[0].fresh(started):
-                return _serve(cache, entry[0])
-            return render()  # that render failed, was not cacheable or is still running
+            return _cached_response(partial(view, *args, **kwargs), detail, html)
 
         wrapped.pagecache = True  # type: ignore[attr-defined]
         wrapped.pagecache_options = (detail, html)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+def _cached_response(view: Callable, detail: bool, html: bool):
+    """The page from the cache, or rendered by ``view`` (a call with its arguments bound)
+    and kept when it may be; rendered as usual for a visitor the cache is not for."""
+    cache = _cache()
+    if cache is None or not current_app.config.get("PAGE_CACHE") or not _visitor_is_anonymous(html):
+        return _not_cached(make_response(view()))
+    _end_read_transaction()
+    gens = generations()  # before any statement of this request: see the module's docstring
+    if gens is None or not g.get("pagecache_clean"):
+        return _not_cached(make_response(view()))
+    key = _key(detail, gens)
+    started = time.time()
+    entry = cache.pages.get(key)
+    if entry is not None and entry[0].fresh(started):
+        return _serve(cache, entry[0])
+    leader, flight = cache.flights.join(key)
+    if leader:
+        try:
+            return _render_and_keep(cache, key, view, started)
+        finally:
+            cache.flights.land(key, flight)
+    flight.wait(Flights.WAIT_SECONDS)
+    entry = cache.pages.get(key)
+    if entry is not None and entry[0].fresh(started):
+        return _serve(cache, entry[0])
+    return _render_and_keep(cache, key, view, started)  # that render failed, was not cacheable or is still running
+
+
+def _render_and_keep(cache: PageCache, key: tuple, view: Callable, started: float):
+    """Render the page with the CSRF placeholder and keep it under ``key`` if it may be kept."""
+    g.pagecache_rendering = True
+    try:
+        response = make_response(view())
+    finally:
+        g.pagecache_rendering = False
+    made = _entry(cache, response, started)
+    if made is None:
+        return _not_cached(_fill_placeholder(cache, response))
+    cache.pages.put(key, made, len(made.body) + 512)
+    return _serve(cache, made)
 
 
 def serve_hit():
@@ -361,34 +322,6 @@ def _end_read_transaction() -> None:
 def _in_transaction() -> bool:
     # without a session of this context yet, there is no transaction (and none is made to ask)
     return db.session.registry.has() and db.session().in_transaction()
-
-
-def _fill_placeholder(cache: PageCache, response):
-    if g.get("pagecache_used_placeholder") and not response.is_streamed:
-        from flask_wtf.csrf import generate_csrf
-
-        response.set_data(response.get_data().replace(cache.placeholder.encode(), generate_csrf().encode()))
-    return response
-
-
-def _entry(cache: PageCache, response, started: float) -> Entry | None:
-    """The response as an entry, or None when it must not be kept."""
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    if response.status_code != 200 or response.is_streamed or response.headers.get("Set-Cookie"):
-        return None
-    if field in g or "_flashes" in session or "_user_id" in session:  # a real token, a message, a sign-in
-        return None
-    body = response.get_data()
-    valid_until = min(started + cache.ttl, g.get("pagecache_valid_until") or float("inf"))
-    return Entry(
-        body=body,
-        status=200,
-        content_type=response.content_type or "text/html; charset=utf-8",
-        etag=hashlib.blake2b(body, digest_size=10).hexdigest(),
-        has_csrf=bool(g.get("pagecache_used_placeholder")),
-        rendered_at=started,
-        valid_until=valid_until,
-    )
 
 
 def init_app(app: Flask) -> None:

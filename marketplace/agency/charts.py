@@ -10,6 +10,8 @@ same numbers in a table beside it. Every label is escaped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -89,34 +91,13 @@ def daily_bars(
     peak = nice_max(max(values, default=0) or (100_000 if money else 4))
     label = short_rupiah if money else (lambda v: str(v))
     body = _y_axis(peak, left, width, top, chart_h, label)
-    n = max(1, len(days))
-    slot = chart_w / n
+    slot = chart_w / max(1, len(days))
+    plot = _Plot(left=left, top=top, height=chart_h, slot=slot, peak=peak)
     if len(days) <= MAX_BARS:
-        bar_w = max(1.0, slot * 0.72)
-        for i, (d, v) in enumerate(zip(days, values, strict=True)):
-            h = chart_h * v / peak
-            x = left + i * slot + (slot - bar_w) / 2
-            colour = AFTER if getattr(d, "phase", "") == "after" else BRAND
-            tip = f"{format_date(d.day, 'd MMM yyyy')}: {rupiah(v) if money else v} · " + ngettext(
-                "%(num)d pesanan", "%(num)d pesanan", d.orders
-            )
-            body.append(
-                f'<rect x="{x:.1f}" y="{top + chart_h - h:.1f}" width="{bar_w:.1f}" height="{max(h, 0):.1f}" '
-                f'rx="2" fill="{colour}"><title>{escape(tip)}</title></rect>'
-            )
+        body += _day_bars(days, values, plot, money)
     else:
-        points = " ".join(
-            f"{left + (i + 0.5) * slot:.1f},{top + chart_h - chart_h * v / peak:.1f}" for i, v in enumerate(values)
-        )
-        body.append(f'<polyline points="{points}" fill="none" stroke="{BRAND}" stroke-width="2"/>')
-    every = max(1, -(-len(days) // 8))
-    for i, d in enumerate(days):
-        if i % every == 0 or i == len(days) - 1 and len(days) <= 8:
-            x = left + (i + 0.5) * slot
-            body.append(
-                f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
-                f'fill="{MUTED}">{escape(format_date(d.day, "d MMM"))}</text>'
-            )
+        body.append(_day_line(values, plot))
+    body += _day_labels(days, left, slot, height - bottom + 16)
     body.append(f'<line x1="{left}" y1="{top + chart_h}" x2="{width - 8}" y2="{top + chart_h}" stroke="{MUTED}"/>')
     if not any(values):
         body.append(
@@ -125,14 +106,71 @@ def daily_bars(
         )
     if any(getattr(d, "phase", "") == "after" for d in days):
         body += _legend(left, height - 8, [(BRAND, _("Selama expo")), (AFTER, expo_end_label or _("Setelah expo"))])
+    return _svg(width, height, title, desc or _days_desc(values, money), body, "chart-days")
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """Where the daily chart's plot area sits: its left edge, top, height, the width of one
+    day's slot, and the value at the top of the axis."""
+
+    left: int
+    top: int
+    height: int
+    slot: float
+    peak: int
+
+
+def _day_bars(days: list, values: list[int], plot: _Plot, money: bool) -> list[str]:
+    """One bar per day, amber after the expo closed, each with its tooltip."""
+    out = []
+    bar_w = max(1.0, plot.slot * 0.72)
+    for i, (d, v) in enumerate(zip(days, values, strict=True)):
+        h = plot.height * v / plot.peak
+        x = plot.left + i * plot.slot + (plot.slot - bar_w) / 2
+        colour = AFTER if getattr(d, "phase", "") == "after" else BRAND
+        tip = f"{format_date(d.day, 'd MMM yyyy')}: {rupiah(v) if money else v} · " + ngettext(
+            "%(num)d pesanan", "%(num)d pesanan", d.orders
+        )
+        out.append(
+            f'<rect x="{x:.1f}" y="{plot.top + plot.height - h:.1f}" width="{bar_w:.1f}" height="{max(h, 0):.1f}" '
+            f'rx="2" fill="{colour}"><title>{escape(tip)}</title></rect>'
+        )
+    return out
+
+
+def _day_line(values: list[int], plot: _Plot) -> str:
+    """A polyline through the days: bars would be thinner than a pixel."""
+    points = " ".join(
+        f"{plot.left + (i + 0.5) * plot.slot:.1f},{plot.top + plot.height - plot.height * v / plot.peak:.1f}"
+        for i, v in enumerate(values)
+    )
+    return f'<polyline points="{points}" fill="none" stroke="{BRAND}" stroke-width="2"/>'
+
+
+def _day_labels(days: list, left: int, slot: float, y: int) -> list[str]:
+    """Dates under the axis: at most about eight, so they never overlap."""
+    out = []
+    every = max(1, -(-len(days) // 8))
+    for i, d in enumerate(days):
+        if i % every == 0 or i == len(days) - 1 and len(days) <= 8:
+            x = left + (i + 0.5) * slot
+            out.append(
+                f'<text x="{x:.1f}" y="{y}" text-anchor="middle" font-size="11" '
+                f'fill="{MUTED}">{escape(format_date(d.day, "d MMM"))}</text>'
+            )
+    return out
+
+
+def _days_desc(values: list[int], money: bool) -> str:
+    """What a screen reader says of the daily chart when the caller gives no description."""
     total = sum(values)
-    desc = desc or _(
+    return _(
         "%(n)d hari, jumlah %(total)s, tertinggi %(peak)s.",
-        n=len(days),
+        n=len(values),
         total=rupiah(total) if money else str(total),
         peak=rupiah(max(values, default=0)) if money else str(max(values, default=0)),
     )
-    return _svg(width, height, title, desc, body, "chart-days")
 
 
 def _legend(x: int, y: int, items: list[tuple[str, str]]) -> list[str]:

@@ -20,22 +20,30 @@ Statements per report, whatever the number of orders: a date-range report 4
 (totals, per store, per sector, per day); an expo report 6 (the expo with its
 zones, then totals with the during/after split, per store, per sector, per
 zone, per day).
+
+What a report holds: report_results.py; the report as CSV: reports_csv.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import Response
 from flask_babel import gettext as _
 from sqlalchemy import Date, and_, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from marketplace import inputs
+from marketplace.agency.report_results import REPORT_PHASES as REPORT_PHASES
+from marketplace.agency.report_results import Day as Day
+from marketplace.agency.report_results import Figures as Figures
+from marketplace.agency.report_results import Group as Group
+from marketplace.agency.report_results import SalesReport as SalesReport
+from marketplace.agency.reports_csv import CSV_HEADER as CSV_HEADER
+from marketplace.agency.reports_csv import csv_filename as csv_filename
+from marketplace.agency.reports_csv import csv_response as csv_response
+from marketplace.agency.reports_csv import to_csv as to_csv
 from marketplace.catalog.sectors import sector_name
 from marketplace.clock import JAKARTA, now
 from marketplace.errors import ValidationError
@@ -79,79 +87,6 @@ def utc_start_of(day: date) -> datetime:
 
 def jakarta_today() -> date:
     return now().astimezone(JAKARTA).date()
-
-
-# --- results ---------------------------------------------------------------------
-
-
-@dataclass
-class Figures:
-    orders: int = 0
-    gross_sales: int = 0
-    shoppers: int = 0
-
-    @property
-    def average_order_value(self) -> int:
-        return round(self.gross_sales / self.orders) if self.orders else 0
-
-    def as_dict(self) -> dict:
-        return {
-            "orders": self.orders,
-            "gross_sales": self.gross_sales,
-            "shoppers": self.shoppers,
-            "average_order_value": self.average_order_value,
-        }
-
-
-@dataclass
-class Group(Figures):
-    key: str = ""
-    label: str = ""
-    sector: str | None = None
-
-
-# The two phases of an expo report's days: while the expo runs, and after it closed.
-REPORT_PHASES = ("during", "after")
-
-
-@dataclass
-class Day(Figures):
-    day: date | None = None
-    phase: str = ""  # an expo report: one of REPORT_PHASES
-
-
-@dataclass
-class SalesReport:
-    start: date
-    end: date
-    totals: Figures
-    per_store: list[Group]
-    per_sector: list[Group]
-    per_day: list[Day]
-    expo: Expo | None = None
-    per_zone: list[Group] = field(default_factory=list)
-    during: Figures | None = None
-    after: Figures | None = None
-
-    def as_dict(self) -> dict:
-        """The JSON of GET /api/v1/agency/reports/sales (SalesReport in the OpenAPI document)."""
-        data = {
-            "expo": self.expo.slug if self.expo else None,
-            "from": self.start.isoformat(),
-            "to": self.end.isoformat(),
-            **self.totals.as_dict(),
-            "per_store": [{"store": g.key, "name": g.label, "sector": g.sector, **g.as_dict()} for g in self.per_store],
-            "per_sector": [{"sector": g.key, "name": g.label, **g.as_dict()} for g in self.per_sector],
-            "per_zone": [{"zone": g.key, "name": g.label, **g.as_dict()} for g in self.per_zone],
-            "per_day": [
-                {"date": d.day.isoformat(), **({"phase": d.phase} if d.phase else {}), **d.as_dict()}
-                for d in self.per_day
-            ],
-        }
-        if self.expo is not None:
-            data["during"] = self.during.as_dict()
-            data["after"] = self.after.as_dict()
-        return data
 
 
 # --- parameters ---------------------------------------------------------------------
@@ -328,55 +263,6 @@ def store_daily_sales(store_id: int, days: int = 30) -> StoreSales:
     return StoreSales(series)
 
 
-# --- CSV ----------------------------------------------------------------------------------
-
-CSV_HEADER = ("section", "key", "label", "orders", "gross_sales", "shoppers", "average_order_value")
-
-
-def to_csv(report: SalesReport) -> str:
-    """One table: a row per figure, ``section`` = total | during | after | store | sector | zone | day."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    label = report.expo.name if report.expo else f"{report.start.isoformat()}..{report.end.isoformat()}"
-    writer.writerow(_csv_row("total", report.expo.slug if report.expo else "", label, report.totals))
-    if report.expo is not None:
-        writer.writerow(_csv_row("during", report.expo.slug, _("Selama expo"), report.during))
-        writer.writerow(_csv_row("after", report.expo.slug, _("Setelah expo"), report.after))
-    for g in report.per_store:
-        writer.writerow(_csv_row("store", g.key, g.label, g))
-    for g in report.per_sector:
-        writer.writerow(_csv_row("sector", g.key, g.label, g))
-    for g in report.per_zone:
-        writer.writerow(_csv_row("zone", g.key, g.label, g))
-    for d in report.per_day:
-        writer.writerow(_csv_row("day", d.day.isoformat(), d.phase, d))
-    return out.getvalue()
-
-
-def _csv_row(section: str, key: str, label: str, figures: Figures) -> list:
-    return [
-        section,
-        key,
-        _csv_safe(label),
-        figures.orders,
-        figures.gross_sales,
-        figures.shoppers,
-        figures.average_order_value,
-    ]
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (store names are typed by sellers)."""
-    text = str(text or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def csv_filename(report: SalesReport) -> str:
-    base = f"penjualan-{report.expo.slug}" if report.expo else "penjualan"
-    return f"{base}-{report.start.isoformat()}-{report.end.isoformat()}.csv"
-
-
 def report_for(expo_slug: str | None, start: str | None, end: str | None) -> SalesReport:
     """The report the console and the API ask for by strings (``?expo=&from=&to=``).
     :raise NotFound: unknown expo. :raise ValidationError: bad dates (both named at once)."""
@@ -393,13 +279,3 @@ def report_for(expo_slug: str | None, start: str | None, end: str | None) -> Sal
         raise ValidationError(fields=errors)
     expo = expo_with_zones(expo_slug) if expo_slug else None
     return sales_report(expo, days[0], days[1])
-
-
-def csv_response(report: SalesReport) -> Response:
-    """The report as a UTF-8 CSV attachment (with a BOM, so spreadsheet programs read it as UTF-8)."""
-    body = "\ufeff" + to_csv(report)
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{csv_filename(report)}"', "Cache-Control": "no-store"},
-    )

@@ -1,4 +1,4 @@
-"""The seller's pages: stores, staff, products, variants and photos.
+"""The seller's pages: stores, their settings, staff and invites (products: product_views.py).
 
 HTTP only: forms parse, stores.services and catalog.services decide, the view
 commits or rolls back. Every page needs a login; a store's pages answer 404 to
@@ -8,11 +8,9 @@ anyone who is not its member (stores.services.require_member).
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -20,83 +18,19 @@ from markupsafe import Markup, escape
 from marketplace import mail
 from marketplace.accounts.services import get_user_by_email
 from marketplace.catalog import services as catalog
-from marketplace.errors import NotFound, ServiceError, ValidationError
+from marketplace.errors import ServiceError
 from marketplace.extensions import db
-from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.media import limit_uploads
 from marketplace.stores import services
-from marketplace.stores.forms import (
-    NEW_VARIANT_ROWS,
-    ClaimForm,
-    InviteForm,
-    LogoForm,
-    PhotoForm,
-    ProductForm,
-    StoreForm,
-    StoreSettingsForm,
-)
+from marketplace.stores.blueprint import add_error, failed, form_status, member_store, uploaded
+from marketplace.stores.blueprint import bp as bp
+from marketplace.stores.forms import ClaimForm, InviteForm, LogoForm, StoreForm, StoreSettingsForm
 from marketplace.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("stores", __name__, template_folder="templates")
-
 LOW_STOCK = 5  # a variant with this many or fewer left is highlighted on the dashboard
-VARIANT_FIELD = re.compile(r"^variants\.(\d+)\.(\w+)$")
-
-
-# --- helpers -------------------------------------------------------------------
-
-
-def _member_store(slug: str, owner_only: bool = False):
-    """The store and the current user's membership; 404 for non-members, 403 for staff on owner pages."""
-    store = services.get_store(slug)
-    member = services.require_member(store, current_user, owner_only=owner_only)
-    return store, member
-
-
-def _store_product(store, product_id: int):
-    """The store's product with variants and photos loaded; 404 if it is another store's."""
-    product = catalog.product_with_details(product_id)
-    if product.store_id != store.id:
-        raise NotFound(_("Produk tidak ditemukan."))
-    return product
-
-
-def _add_error(field, message: str) -> None:
-    if isinstance(field.errors, tuple):
-        field.errors = list(field.errors)
-    field.errors.append(message)
-
-
-def _failed(form, exc: ServiceError) -> int:
-    """Roll back, put the service's errors on the form; the status to answer with."""
-    db.session.rollback()
-    apply_errors(form, exc)
-    return 422 if exc.status in (400, 422) else exc.status
-
-
-def _form_status(form) -> int:
-    return 422 if request.method == "POST" and form.errors else 200
-
-
-def _upload_limit_mb() -> int:
-    return max(1, int(current_app.config.get("MAX_CONTENT_LENGTH") or 8 * 1024 * 1024) // (1024 * 1024))
-
-
-def _uploaded(form, field_name: str):
-    """The uploaded file, or None with an error on the field when none was chosen."""
-    upload = getattr(form, field_name).data
-    if upload is None or not getattr(upload, "filename", ""):
-        _add_error(getattr(form, field_name), _("Pilih berkas gambar terlebih dahulu."))
-        return None
-    return upload
-
-
-@bp.app_template_global()
-def upload_limit_mb() -> int:
-    return _upload_limit_mb()
 
 
 # --- the seller's home and opening a store -----------------------------------
@@ -122,11 +56,11 @@ def open_store():
             store = services.open_store(current_user, form.service_data())
             db.session.commit()
         except ServiceError as exc:
-            status = _failed(form, exc)
+            status = failed(form, exc)
             return render_template("stores/open.html", form=form), status
         flash(_("Toko %(name)s sudah dibuat dan menunggu verifikasi dinas.", name=store.name), "success")
         return redirect(url_for(".store_dashboard", slug=store.slug))
-    return render_template("stores/open.html", form=form), _form_status(form)
+    return render_template("stores/open.html", form=form), form_status(form)
 
 
 # --- one store -------------------------------------------------------------------
@@ -136,7 +70,7 @@ def open_store():
 @login_required
 def store_dashboard(slug: str):
     """Status banner, counts and the product table. :raise 404: not a member."""
-    store, member = _member_store(slug)
+    store, member = member_store(slug)
     rows = [_product_row(p) for p in catalog.seller_products(store.id)]
     counts = {
         "products": len(rows),
@@ -178,18 +112,18 @@ def _product_row(product) -> dict:
 @login_required
 def settings(slug: str):
     """The store's profile and logo (owner only). :raise 404: not a member. :raise 403: staff."""
-    store, member = _member_store(slug, owner_only=True)
+    store, member = member_store(slug, owner_only=True)
     form = _settings_form(store) if request.method == "GET" else StoreSettingsForm()
     if form.validate_on_submit():
         try:
             services.update_store(store, current_user, form.service_data())
             db.session.commit()
         except ServiceError as exc:
-            status = _failed(form, exc)
+            status = failed(form, exc)
             return _render_settings(store, member, form, LogoForm(formdata=None), status)
         flash(_("Profil toko tersimpan."), "success")
         return redirect(url_for(".settings", slug=store.slug))
-    return _render_settings(store, member, form, LogoForm(formdata=None), _form_status(form))
+    return _render_settings(store, member, form, LogoForm(formdata=None), form_status(form))
 
 
 @bp.post("/seller/stores/<slug>/settings/logo")
@@ -197,15 +131,15 @@ def settings(slug: str):
 @login_required
 def upload_logo(slug: str):
     """Replace the store's logo. :raise 404: not a member. :raise 403: staff."""
-    store, member = _member_store(slug, owner_only=True)
+    store, member = member_store(slug, owner_only=True)
     logo_form = LogoForm()
-    upload = _uploaded(logo_form, "logo") if logo_form.validate_on_submit() else None
+    upload = uploaded(logo_form, "logo") if logo_form.validate_on_submit() else None
     if upload is not None:
         try:
             services.set_logo(store, current_user, upload.stream)
             db.session.commit()
         except ServiceError as exc:
-            status = _failed(logo_form, exc)
+            status = failed(logo_form, exc)
             return _render_settings(store, member, _settings_form(store), logo_form, status)
         flash(_("Logo toko diperbarui."), "success")
         return redirect(url_for(".settings", slug=store.slug))
@@ -230,15 +164,15 @@ def _render_settings(store, member, form, logo_form, status: int):
 @login_required
 def staff(slug: str):
     """Members and pending invites; the owner invites by e-mail. :raise 404: not a member."""
-    store, member = _member_store(slug, owner_only=request.method == "POST")
+    store, member = member_store(slug, owner_only=request.method == "POST")
     form = InviteForm()
-    status = _form_status(form)
+    status = form_status(form)
     if form.validate_on_submit():
         try:
             invite, token = services.invite_staff(store, current_user, form.email.data)
             db.session.commit()
         except ServiceError as exc:
-            status = _failed(form, exc)
+            status = failed(form, exc)
         else:
             _send_invite(store, invite, token)
             return redirect(url_for(".staff", slug=store.slug))
@@ -304,217 +238,19 @@ def _claim(token: str, invite):
 
     store = services.get_store_by_id(invite.store_id)
     form = ClaimForm()
-    status = _form_status(form)
+    status = form_status(form)
     if form.validate_on_submit():
         if form.password.data != form.password_confirm.data:
-            _add_error(form.password_confirm, _("Kedua kata sandi tidak sama."))
+            add_error(form.password_confirm, _("Kedua kata sandi tidak sama."))
             status = 422
         else:
             try:
                 user = services.claim_with_new_account(invite, form.name.data, form.password.data)
                 db.session.commit()
             except ServiceError as exc:
-                status = _failed(form, exc)
+                status = failed(form, exc)
             else:
                 start_session(user)
                 flash(_("Selamat datang! Toko %(store)s sekarang milik Anda.", store=store.name), "success")
                 return redirect(url_for(".store_dashboard", slug=store.slug))
     return render_template("stores/claim.html", form=form, invite=invite, store=store, token=token), status
-
-
-# --- products ------------------------------------------------------------------
-
-
-def _product_form(formdata=True, **data) -> ProductForm:
-    form = ProductForm(**data) if formdata else ProductForm(formdata=None, **data)
-    form.category.set_categories(catalog.categories_by_sector(), english=str(get_locale()) == "en")
-    return form
-
-
-def _apply_product_errors(form: ProductForm, exc: ServiceError, row_of: list[int]) -> None:
-    """Service errors onto the form; ``variants.N.field`` goes to form row ``row_of[N]``."""
-    rest: dict[str, str] = {}
-    form.variant_errors = []
-    for key, message in exc.fields.items():
-        match = VARIANT_FIELD.match(key)
-        if match and int(match[1]) < len(row_of):
-            row = form.variants.entries[row_of[int(match[1])]].form
-            field = getattr(row, match[2], None)
-            if field is not None:
-                _add_error(field, message)
-                continue
-        if key.startswith("variants"):
-            form.variant_errors.append(message)
-            continue
-        rest[key] = message
-    apply_errors(form, ValidationError(exc.message if not exc.fields else "", fields=rest))
-    if exc.fields and not form.form_errors:
-        form.form_errors = [exc.message]
-
-
-@bp.route("/seller/stores/<slug>/products/new", methods=["GET", "POST"])
-@login_required
-def new_product(slug: str):
-    """Create a product with one or more variants. :raise 404: not a member."""
-    store, member = _member_store(slug)
-    form = _product_form()
-    if form.validate_on_submit():
-        filled = [i for i, entry in enumerate(form.variants.entries) if not entry.form.is_blank()] or [0]
-        data = form.product_data()
-        data["variants"] = [form.variants.entries[i].form.service_data() for i in filled]
-        try:
-            product = catalog.create_product(store, current_user, data)
-            db.session.commit()
-        except ServiceError as exc:
-            db.session.rollback()
-            _apply_product_errors(form, exc, filled)
-            return _render_new(store, member, form, 422)
-        flash(_("Produk %(name)s tersimpan. Tambahkan fotonya di sini.", name=product.name), "success")
-        return redirect(url_for(".edit_product", slug=store.slug, product_id=product.id))
-    if request.method == "GET":
-        while len(form.variants.entries) < NEW_VARIANT_ROWS:
-            form.variants.append_entry()
-    return _render_new(store, member, form, _form_status(form))
-
-
-def _render_new(store, member, form, status: int):
-    return render_template("stores/product_form.html", store=store, member=member, form=form, product=None), status
-
-
-def _edit_form(product) -> ProductForm:
-    data = {
-        "name": product.name,
-        "description": product.description,
-        "category": product.category.slug if product.category else "",
-        "unit": product.unit or "",
-        "status": product.status,
-        "weight_grams": "" if product.weight_grams is None else str(product.weight_grams),
-        "variants": [
-            {"id": str(v.id), "name": v.name, "sku": v.sku, "price": str(v.price), "stock": str(v.stock)}
-            for v in product.variants
-        ]
-        + [{}],
-    }
-    return _product_form(formdata=False, data=data)
-
-
-def _render_edit(store, member, product, form=None, photo_form=None, status: int = 200):
-    return render_template(
-        "stores/product_form.html",
-        store=store,
-        member=member,
-        product=product,
-        form=form or _edit_form(product),
-        photo_form=photo_form or PhotoForm(formdata=None),
-        max_images=catalog.MAX_IMAGES,
-    ), status
-
-
-@bp.route("/seller/stores/<slug>/products/<int:product_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_product(slug: str, product_id: int):
-    """Edit a product and its variants, add one. :raise 404: not a member, or another store's product."""
-    store, member = _member_store(slug)
-    product = _store_product(store, product_id)
-    if request.method == "GET":
-        return _render_edit(store, member, product)
-    form = _product_form()
-    if not form.validate_on_submit():
-        return _render_edit(store, member, product, form=form, status=422)
-    rows = [
-        (
-            entry.form.id.data or None,
-            entry.form.service_data() if entry.form.id.data or not entry.form.is_blank() else None,
-        )
-        for entry in form.variants.entries
-    ]
-    try:
-        catalog.edit_product(product, current_user, form.product_data(), rows)
-    except ValidationError as exc:
-        db.session.rollback()
-        _apply_product_errors(form, exc, list(range(len(form.variants.entries))))
-        return _render_edit(store, member, _store_product(store, product_id), form=form, status=422)
-    db.session.commit()
-    flash(_("Perubahan produk tersimpan."), "success")
-    return redirect(url_for(".edit_product", slug=store.slug, product_id=product.id))
-
-
-@bp.post("/seller/stores/<slug>/products/<int:product_id>/status")
-@login_required
-def product_status(slug: str, product_id: int):
-    """Quick action: activate, archive, or back to draft. :raise 404: not a member or not its product."""
-    store, _member = _member_store(slug)
-    product = _store_product(store, product_id)
-    try:
-        catalog.set_product_status(product, current_user, request.form.get("status", ""))
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
-    else:
-        flash(_("Status produk: %(status)s.", status=_status_label(product.status)), "success")
-    if request.form.get("back") == "dashboard":
-        return redirect(url_for(".store_dashboard", slug=store.slug))
-    return redirect(url_for(".edit_product", slug=store.slug, product_id=product_id))
-
-
-def _status_label(status: str) -> str:
-    return {"draft": _("Draf"), "active": _("Aktif"), "archived": _("Diarsipkan")}.get(status, status)
-
-
-@bp.app_template_filter("product_status")
-def product_status_label(status: str) -> str:
-    return _status_label(status)
-
-
-@bp.post("/seller/stores/<slug>/products/<int:product_id>/variants/<int:variant_id>/delete")
-@login_required
-def delete_variant(slug: str, product_id: int, variant_id: int):
-    """Delete one variant (never the last). :raise 404: not a member, or not this product's variant."""
-    store, _member = _member_store(slug)
-    product = _store_product(store, product_id)
-    variant = next((v for v in product.variants if v.id == variant_id), None)
-    if variant is None:
-        raise NotFound(_("Varian tidak ditemukan."))
-    try:
-        catalog.delete_variant(variant, current_user)
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash(_("Varian %(name)s dihapus.", name=variant.name), "success")
-    return redirect(url_for(".edit_product", slug=store.slug, product_id=product_id))
-
-
-@bp.post("/seller/stores/<slug>/products/<int:product_id>/photos")
-@limit_uploads
-@login_required
-def upload_photo(slug: str, product_id: int):
-    """Add a photo (multipart ``photo``). :raise 404: not a member or not its product."""
-    store, member = _member_store(slug)
-    product = _store_product(store, product_id)
-    photo_form = PhotoForm()
-    upload = _uploaded(photo_form, "photo") if photo_form.validate_on_submit() else None
-    if upload is None:
-        return _render_edit(store, member, product, photo_form=photo_form, status=422)
-    try:
-        catalog.add_image(product, current_user, upload.stream)
-        db.session.commit()
-    except ServiceError as exc:
-        status = _failed(photo_form, exc)
-        return _render_edit(store, member, _store_product(store, product_id), photo_form=photo_form, status=status)
-    flash(_("Foto ditambahkan."), "success")
-    return redirect(url_for(".edit_product", slug=store.slug, product_id=product_id))
-
-
-@bp.post("/seller/stores/<slug>/products/<int:product_id>/photos/<int:image_id>/delete")
-@login_required
-def delete_photo(slug: str, product_id: int, image_id: int):
-    """Remove a photo. :raise 404: not a member, or not this product's photo."""
-    store, _member = _member_store(slug)
-    product = _store_product(store, product_id)
-    catalog.remove_image(catalog.get_image(product, image_id), current_user)
-    db.session.commit()
-    flash(_("Foto dihapus."), "success")
-    return redirect(url_for(".edit_product", slug=store.slug, product_id=product_id))

@@ -1,6 +1,7 @@
 """The E-Smart IKM exchange format (../shared/ESMART.md) mapped to and from
-the marketplace's own fields. This is the only module that knows the
-directory's vocabulary; another source would get an adapter beside it.
+the marketplace's own fields. This module and values.py (its single values)
+are the only ones that know the directory's vocabulary; another source would
+get an adapter beside them.
 
 Records become ``IkmData`` / ``ProductData``: values cleaned the way the
 core services want them, plus the issues found on the way. A record with an
@@ -12,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +20,14 @@ from typing import Any
 from flask_babel import gettext as _
 
 from marketplace.catalog.sectors import DEFAULT_SECTOR, SECTORS
-from marketplace.inputs import digits
+
+from .values import RecordError as RecordError
+from .values import has_broken_text, whole_number
+from .values import normalise_name as normalise_name
+from .values import parse_rupiah as parse_rupiah
+from .values import sector_slug as sector_slug
+from .values import split_photo_urls as split_photo_urls
+from .values import text_value as text_value
 
 # spreadsheet headers (ESMART.md "Files"); sentra is accepted when present
 IKM_COLUMNS = (
@@ -53,14 +60,6 @@ MAX_DESCRIPTION = 20_000  # what catalog.services accepts
 MAX_PHOTOS = 8
 PROFILE_FIELDS = ("name", "nib", "address", "city", "sector")
 PRODUCT_FIELDS = ("name", "description", "category", "unit", "weight_grams")
-
-
-class RecordError(Exception):
-    """A value that makes the whole record unusable."""
-
-    def __init__(self, field: str, reason: str):
-        super().__init__(reason)
-        self.field, self.reason = field, reason
 
 
 @dataclass
@@ -102,94 +101,6 @@ class IkmData:
     @property
     def valid(self) -> bool:
         return not any(i.kind == "error" for i in self.issues)
-
-
-# --- cleaning single values --------------------------------------------------
-
-
-def _has_broken_text(text: str) -> bool:
-    # bytes that were not UTF-8 are decoded with "surrogateescape" into lone surrogates
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
-
-
-def text_value(raw: Any, field_name: str, max_len: int | None = None, required: bool = False) -> str | None:
-    """A stripped string (numbers from spreadsheets become digits), or None when empty."""
-    if raw is None:
-        value = ""
-    elif isinstance(raw, bool):
-        raise RecordError(field_name, _("Harus berupa teks."))
-    elif isinstance(raw, float) and raw.is_integer():
-        value = str(int(raw))
-    elif isinstance(raw, (int, float, str)):
-        value = str(raw)
-    else:
-        raise RecordError(field_name, _("Harus berupa teks."))
-    if _has_broken_text(value):
-        raise RecordError(field_name, _("Teks rusak: bukan UTF-8 yang sah."))
-    value = value.replace("\x00", "").strip()
-    if required and not value:
-        raise RecordError(field_name, _("Wajib diisi."))
-    if max_len is not None and len(value) > max_len:
-        raise RecordError(field_name, _("Terlalu panjang: %(n)d karakter, maksimal %(m)d.", n=len(value), m=max_len))
-    return value or None
-
-
-_RUPIAH_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
-_RUPIAH_DECIMAL = re.compile(r"^(\d+)[.,]0{1,2}$")
-
-
-def parse_rupiah(raw: Any) -> int:
-    """Whole rupiah > 0 from 350000, 350000.0, "350.000", "Rp 350.000"; RecordError otherwise."""
-    message = _("Harga harus bilangan bulat rupiah lebih dari 0.")
-    if isinstance(raw, bool) or raw is None:
-        raise RecordError("harga", message)
-    if isinstance(raw, float):
-        raw = int(raw) if raw.is_integer() else raw
-    if isinstance(raw, str):
-        text = raw.strip().replace("Rp", "").replace("rp", "").replace(" ", "").strip()
-        if _RUPIAH_GROUPED.match(text):
-            text = re.sub(r"[.,]", "", text)
-        elif _RUPIAH_DECIMAL.match(text):
-            text = _RUPIAH_DECIMAL.match(text).group(1)
-        raw = int(text) if digits(text) else None
-    if not isinstance(raw, int) or not 0 < raw <= 1_000_000_000:
-        raise RecordError("harga", message)
-    return raw
-
-
-def _whole_number(raw: Any, field_name: str, maximum: int) -> int | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, str) and digits(raw.strip()):
-        raw = int(raw.strip())
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= maximum:
-        raise RecordError(field_name, _("Harus bilangan bulat 0 atau lebih."))
-    return raw
-
-
-def sector_slug(raw: str | None) -> str | None:
-    """ "Minuman Herbal" and "minuman-herbal" are the same sector."""
-    if not raw:
-        return None
-    return re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
-
-
-def normalise_name(name: str) -> str:
-    """How product names are compared: case, accents, spacing and punctuation ignored."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
-
-
-def split_photo_urls(raw: Any) -> list[str]:
-    if raw is None:
-        return []
-    if isinstance(raw, list):
-        items = raw
-    else:
-        items = re.split(r"[\s,;|]+", str(raw))
-    return [str(u).strip() for u in items if u and str(u).strip()]
 
 
 # --- records to IkmData ----------------------------------------------------------
@@ -315,17 +226,17 @@ def _product_details(raw: dict, p: ProductData, c: _Collector) -> None:
     p.category_hint = sector_slug(kategori)
     if p.category_hint:
         p.fields["category"] = p.category_hint
-    stock = c.take("warning", _whole_number, raw.get("stok"), "stok", 1_000_000)
+    stock = c.take("warning", whole_number, raw.get("stok"), "stok", 1_000_000)
     p.stock = stock or 0
     satuan = c.take("warning", text_value, raw.get("satuan"), "satuan")
     if satuan:
         p.fields["unit"] = satuan[:30]
-    weight = c.take("warning", _whole_number, raw.get("berat_gram"), "berat_gram", 1_000_000)
+    weight = c.take("warning", whole_number, raw.get("berat_gram"), "berat_gram", 1_000_000)
     if weight is not None:
         p.fields["weight_grams"] = weight
     urls = []
     for url in split_photo_urls(raw.get("foto")):
-        if _has_broken_text(url) or not re.match(r"^https?://[^\s/]+", url, re.I):
+        if has_broken_text(url) or not re.match(r"^https?://[^\s/]+", url, re.I):
             c.note("warning", _("Alamat foto tidak valid: %(u)s", u=url[:200]), "foto")
         elif url not in urls:
             urls.append(url)

@@ -1,5 +1,5 @@
-"""Claims: filing one on an aid policy or on an order protection, the insurer's
-decisions, and finding the claims a user may see.
+"""Claims: filing one on an aid policy or on an order protection, and the insurer's
+decisions (finding the claims a user may see: claim_queries.py, re-exported here).
 
 A claim is checked before anything is written: the incident inside the
 policy's period (and not in the future), a cause the product covers, an
@@ -18,9 +18,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from marketplace import audit, inputs, media
 from marketplace.accounts.services import require_confirmed_email
@@ -28,13 +27,19 @@ from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import rupiah
-from marketplace.inputs import digits, in_id_range
+from marketplace.inputs import digits
 from marketplace.orders import services as orders
 from marketplace.stores import interest
 from marketplace.stores import services as stores
 
 from . import access, notifications, policies, terms
-from .models import CLAIM_STATUSES, OPEN_CLAIM_STATUSES, STATUS_LABELS, Claim, ClaimPhoto, OrderProtection, Policy
+from .claim_queries import days_since_documents as days_since_documents
+from .claim_queries import listing as listing
+from .claim_queries import policy_status_label as policy_status_label
+from .claim_queries import store_claims as store_claims
+from .claim_queries import visible
+from .models import CLAIM_STATUSES as CLAIM_STATUSES
+from .models import OPEN_CLAIM_STATUSES, STATUS_LABELS, Claim, ClaimPhoto, OrderProtection, Policy
 
 MAX_PHOTOS = 5
 DECISIONS = {"approve": ("filed", "approved"), "reject": ("filed", "rejected"), "paid": ("approved", "paid")}
@@ -253,25 +258,8 @@ def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> C
     """approve (with the amount to pay; the claim's amount by default), reject
     (a reason is required), or paid (after approval). NotFound for another
     insurer's claim; Conflict for a step out of order."""
-    claim = visible(user, claim_id)
-    if not can_decide(user, claim):
-        raise (
-            NotFound(_("Klaim tidak ditemukan."))
-            if access.insurer_code(user)
-            else PermissionDenied(_("Hanya perusahaan asuransi penjamin yang memutus klaim."))
-        )
-    _not_own_claim(user, claim)
-    if decision not in DECISIONS:
-        raise ValidationError(fields={"decision": _("Pilih approve, reject, atau paid.")})
-    before, after = DECISIONS[decision]
-    if claim.status != before:
-        raise Conflict(
-            _(
-                "Klaim #%(id)d berstatus %(status)s; langkah ini tidak bisa dilakukan.",
-                id=claim.id,
-                status=STATUS_LABELS[claim.status],
-            )
-        )
+    claim = _claim_to_decide(user, claim_id)
+    after = _next_status(claim, decision)
     note = str(note or "").strip()[:2000]
     if decision == "reject" and not note:
         raise ValidationError(fields={"note": _("Tuliskan alasan penolakan untuk pengaju klaim.")})
@@ -297,6 +285,35 @@ def decide(user, claim_id, decision: str, note: str = "", paid_amount=None) -> C
     return claim
 
 
+def _claim_to_decide(user, claim_id) -> Claim:
+    """The claim, when ``user`` works for its insurer and has no interest in it."""
+    claim = visible(user, claim_id)
+    if not can_decide(user, claim):
+        raise (
+            NotFound(_("Klaim tidak ditemukan."))
+            if access.insurer_code(user)
+            else PermissionDenied(_("Hanya perusahaan asuransi penjamin yang memutus klaim."))
+        )
+    _not_own_claim(user, claim)
+    return claim
+
+
+def _next_status(claim: Claim, decision: str) -> str:
+    """The status ``decision`` moves the claim to; refused when the claim is not where it starts."""
+    if decision not in DECISIONS:
+        raise ValidationError(fields={"decision": _("Pilih approve, reject, atau paid.")})
+    before, after = DECISIONS[decision]
+    if claim.status != before:
+        raise Conflict(
+            _(
+                "Klaim #%(id)d berstatus %(status)s; langkah ini tidak bisa dilakukan.",
+                id=claim.id,
+                status=STATUS_LABELS[claim.status],
+            )
+        )
+    return after
+
+
 def _not_own_claim(user, claim: Claim) -> None:
     """:raise ConflictOfInterest: the insurer's user filed the claim or belongs to the insured store."""
     message = _(
@@ -318,82 +335,3 @@ def _approved_amount(claim: Claim, raw) -> int:
             fields={"paid_amount": _("Nilai yang disetujui harus di atas 0 dan paling banyak nilai klaim.")}
         )
     return raw
-
-
-# --- finding ------------------------------------------------------------------------------
-
-
-def _with_details(query):
-    return query.options(
-        joinedload(Claim.policy).joinedload(Policy.product),
-        joinedload(Claim.insurer),
-        joinedload(Claim.protection).joinedload(OrderProtection.order),
-        selectinload(Claim.photos),
-    )
-
-
-def visible(user, claim_id) -> Claim:
-    """A claim the user may see; NotFound otherwise (whoever else's it is)."""
-    ref = str(claim_id or "").strip()
-    if not in_id_range(ref):
-        raise NotFound(_("Klaim tidak ditemukan."))
-    query = _with_details(select(Claim)).where(Claim.id == int(ref))
-    scope = access.claim_scope(user)
-    if scope is not None:
-        query = query.where(scope)
-    claim = db.session.scalar(query)
-    if claim is None:
-        raise NotFound(_("Klaim tidak ditemukan."))
-    return claim
-
-
-def listing(
-    user, status: str | None = None, page: int = 1, per_page: int = 50, policy_id: int | None = None
-) -> tuple[list[Claim], int]:
-    """The claims ``user`` may see, oldest open first for a queue: two statements for any page size."""
-    query = select(Claim)
-    scope = access.claim_scope(user)
-    if scope is not None:
-        query = query.where(scope)
-    if status in CLAIM_STATUSES:
-        query = query.where(Claim.status == status)
-    if policy_id is not None:
-        query = query.where(Claim.policy_id == policy_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = (
-        db.session.scalars(
-            _with_details(query)
-            .order_by(Claim.created_at.desc(), Claim.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        .unique()
-        .all()
-    )
-    return list(items), total
-
-
-def days_since_documents(claim: Claim) -> int | None:
-    """Whole days since the claim's documents were complete (None: still incomplete)."""
-    if claim.documents_complete_at is None:
-        return None
-    end = claim.decided_at if claim.status != "filed" and claim.decided_at else now()
-    return max(0, (end - claim.documents_complete_at).days)
-
-
-def policy_status_label(status: str) -> str:
-    return str({"active": _l("Aktif"), "expired": _l("Berakhir"), "cancelled": _l("Dibatalkan")}.get(status, status))
-
-
-def store_claims(store_ids: list[int], limit: int = 100) -> list[Claim]:
-    """The policy claims of these stores, newest first."""
-    if not store_ids:
-        return []
-    return list(
-        db.session.scalars(
-            _with_details(select(Claim))
-            .where(Claim.store_id.in_(store_ids), Claim.policy_id.is_not(None))
-            .order_by(Claim.id.desc())
-            .limit(limit)
-        ).unique()
-    )

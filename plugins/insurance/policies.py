@@ -68,43 +68,9 @@ class AlreadyInsured(Conflict):
 def grant(actor, store, product: InsuranceProduct, expo_id: int | None = None, *, notify: bool = True) -> Policy:
     """Grant ``store`` a policy of ``product`` from today. AlreadyInsured (409)
     when the store has an active policy of that product."""
-    if not product.active:
-        raise Conflict(_("Produk %(name)s tidak lagi diberikan.", name=product.name))
-    interest.refuse_own_store(
-        store.id,
-        actor,
-        _("Anda anggota toko %(store)s; polis untuk toko sendiri diberikan oleh petugas lain.", store=store.name),
-    )
-    expire_due(store.id)
-    if _active_policy_id(store.id, product.id) is not None:
-        raise AlreadyInsured(
-            _("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name, product=product.name)
-        )
-    starts_on, ends_on = period_for(product, today())
-    policy = Policy(
-        number=f"TMP-{secrets.token_hex(8)}",
-        store_id=store.id,
-        product_id=product.id,
-        insurer_id=product.insurer_id,
-        expo_id=expo_id,
-        insured_kind=product.object_kind,
-        insured_address=_address(store),
-        sum_insured=product.sum_insured,
-        premium=product.premium,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        status="active",
-        granted_by=getattr(actor, "id", None),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(policy)
-            db.session.flush()
-    except IntegrityError as exc:  # a parallel grant won the partial unique index
-        raise AlreadyInsured(
-            _("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name, product=product.name)
-        ) from exc
-    policy.number = f"{product.insurer.policy_prefix}-{to_jakarta(policy.created_at):%y%m}-{policy.id:06d}"
+    _check_grantable(actor, store, product)
+    policy = _new_policy(actor, store, product, expo_id)
+    _insert_numbered(policy, store, product)
     audit.record(
         actor,
         "insurance.policy_granted",
@@ -119,6 +85,55 @@ def grant(actor, store, product: InsuranceProduct, expo_id: int | None = None, *
     if notify:
         notifications.policy_granted(policy, store, product)
     return policy
+
+
+def _check_grantable(actor, store, product: InsuranceProduct) -> None:
+    """Refuse a withdrawn product, the actor's own store, and a store already insured by it."""
+    if not product.active:
+        raise Conflict(_("Produk %(name)s tidak lagi diberikan.", name=product.name))
+    interest.refuse_own_store(
+        store.id,
+        actor,
+        _("Anda anggota toko %(store)s; polis untuk toko sendiri diberikan oleh petugas lain.", store=store.name),
+    )
+    expire_due(store.id)
+    if _active_policy_id(store.id, product.id) is not None:
+        raise AlreadyInsured(
+            _("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name, product=product.name)
+        )
+
+
+def _new_policy(actor, store, product: InsuranceProduct, expo_id: int | None) -> Policy:
+    """The active policy from today, under a temporary number until its id is known."""
+    starts_on, ends_on = period_for(product, today())
+    return Policy(
+        number=f"TMP-{secrets.token_hex(8)}",
+        store_id=store.id,
+        product_id=product.id,
+        insurer_id=product.insurer_id,
+        expo_id=expo_id,
+        insured_kind=product.object_kind,
+        insured_address=_address(store),
+        sum_insured=product.sum_insured,
+        premium=product.premium,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status="active",
+        granted_by=getattr(actor, "id", None),
+    )
+
+
+def _insert_numbered(policy: Policy, store, product: InsuranceProduct) -> None:
+    """Insert the policy, then give it its real number, which is built from its id."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(policy)
+            db.session.flush()
+    except IntegrityError as exc:  # a parallel grant won the partial unique index
+        raise AlreadyInsured(
+            _("%(store)s sudah punya polis %(product)s yang aktif.", store=store.name, product=product.name)
+        ) from exc
+    policy.number = f"{product.insurer.policy_prefix}-{to_jakarta(policy.created_at):%y%m}-{policy.id:06d}"
 
 
 def _address(store) -> str:

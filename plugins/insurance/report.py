@@ -39,6 +39,18 @@ def _in_period(column, date_from, date_to) -> list:
 
 def report_figures(expo_id: int | None = None, date_from=None, date_to=None) -> dict:
     """Three statements: policies per expo and product, claim totals, protection totals."""
+    policies = _policies(expo_id, date_from, date_to)
+    return {
+        "policies": policies,
+        "policies_total": sum(r["count"] for r in policies),
+        "sum_insured_total": sum(r["sum_insured"] for r in policies),
+        "claims": _claim_totals(expo_id, date_from, date_to),
+        "protections": _protection_totals(date_from, date_to),
+    }
+
+
+def _policies(expo_id: int | None, date_from, date_to) -> list[dict]:
+    """Policies granted in the period, counted and summed per expo and product."""
     from marketplace.expo.models import Expo
 
     policy_rows = db.session.execute(
@@ -61,6 +73,22 @@ def report_figures(expo_id: int | None = None, date_from=None, date_to=None) -> 
         .group_by(Expo.slug, Expo.name, InsuranceProduct.code, InsuranceProduct.name, Insurer.name)
         .order_by(Expo.name, InsuranceProduct.code)
     ).all()
+    return [
+        {
+            "expo": r[0],
+            "expo_name": r[1],
+            "product": r[2],
+            "product_name": r[3],
+            "insurer": r[4],
+            "count": r[5],
+            "sum_insured": int(r[6]),
+        }
+        for r in policy_rows
+    ]
+
+
+def _claim_totals(expo_id: int | None, date_from, date_to) -> dict:
+    """Claims filed in the period: how many and how much, by where they stand."""
     claim_query = select(
         func.count(Claim.id),
         func.coalesce(func.sum(Claim.amount), 0),
@@ -74,36 +102,23 @@ def report_figures(expo_id: int | None = None, date_from=None, date_to=None) -> 
     if expo_id is not None:
         claim_query = claim_query.join(Policy, Policy.id == Claim.policy_id).where(Policy.expo_id == expo_id)
     c = db.session.execute(claim_query).one()
+    return {
+        "filed": c[0] or 0,
+        "amount_filed": int(c[1] or 0),
+        "approved": int(c[2] or 0),
+        "amount_approved": int(c[3] or 0),
+        "paid": int(c[4] or 0),
+        "amount_paid": int(c[5] or 0),
+        "rejected": int(c[6] or 0),
+        "open": int(c[7] or 0),
+    }
+
+
+def _protection_totals(date_from, date_to) -> dict:
+    """Active order protections placed in the period and their premiums."""
     p = db.session.execute(
         select(func.count(OrderProtection.id), func.coalesce(func.sum(OrderProtection.premium), 0)).where(
             OrderProtection.status == "active", *_in_period(OrderProtection.created_at, date_from, date_to)
         )
     ).one()
-    policies = [
-        {
-            "expo": r[0],
-            "expo_name": r[1],
-            "product": r[2],
-            "product_name": r[3],
-            "insurer": r[4],
-            "count": r[5],
-            "sum_insured": int(r[6]),
-        }
-        for r in policy_rows
-    ]
-    return {
-        "policies": policies,
-        "policies_total": sum(r["count"] for r in policies),
-        "sum_insured_total": sum(r["sum_insured"] for r in policies),
-        "claims": {
-            "filed": c[0] or 0,
-            "amount_filed": int(c[1] or 0),
-            "approved": int(c[2] or 0),
-            "amount_approved": int(c[3] or 0),
-            "paid": int(c[4] or 0),
-            "amount_paid": int(c[5] or 0),
-            "rejected": int(c[6] or 0),
-            "open": int(c[7] or 0),
-        },
-        "protections": {"count": p[0] or 0, "premium": int(p[1] or 0)},
-    }
+    return {"count": p[0] or 0, "premium": int(p[1] or 0)}

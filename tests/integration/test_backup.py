@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import sqlite3
 import stat
 import tarfile
@@ -348,7 +349,7 @@ def test_restore_into_an_upload_folder_that_is_a_mount_point_syncs_file_by_file(
     (live / "products" / "keep.png").write_bytes(b"changed since")
     (live / "stores").mkdir()
     (live / "stores" / "gone.png").write_bytes(b"made after the backup")
-    monkeypatch.setattr(backup.os.path, "ismount", lambda path: Path(path) == live)
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == live)
     backup.replace_folder(new, live)
     assert live.is_dir()
     assert {p.relative_to(live).as_posix(): p.read_bytes() for p in live.rglob("*") if p.is_file()} == {

@@ -14,8 +14,9 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image, ImageFile
 
-from marketplace import media
+from marketplace import media, media_checks
 from marketplace.clock import now
+from marketplace.errors import ValidationError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
 from tests.buying_factories import SHIPPING, fill_cart, gen_listing, gen_shopper
@@ -165,7 +166,7 @@ def _save(data: bytes):
 
 
 def _refusal(data: bytes) -> str:
-    with pytest.raises(media.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         _save(data)
     return refused.value.fields["photo"]
 
@@ -214,7 +215,7 @@ def _many_scans(count: int) -> bytes:
     """A progressive JPEG with its last scan repeated until it has ``count`` scans."""
     data = encode(Image.new("L", (64, 64), 90), "JPEG", progressive=True)
     last_sos = data.rindex(b"\xff\xda")
-    return data[:-2] + data[last_sos:-2] * (count - media._jpeg_header(data)[2]) + b"\xff\xd9"
+    return data[:-2] + data[last_sos:-2] * (count - media_checks.jpeg_header(data)[2]) + b"\xff\xd9"
 
 
 def _many_segments(count: int) -> bytes:
@@ -232,7 +233,7 @@ def test_a_jpeg_made_of_endless_scans_or_segments_is_refused_at_once(app, data, 
 
 
 def test_a_normal_progressive_jpeg_goes_through(app):
-    assert media._jpeg_header(_many_scans(media.MAX_JPEG_SCANS))[2] == media.MAX_JPEG_SCANS
+    assert media_checks.jpeg_header(_many_scans(media.MAX_JPEG_SCANS))[2] == media.MAX_JPEG_SCANS
     with app.test_request_context():
         assert _save(encode(gradient((640, 480)), "JPEG", progressive=True)).width == 640
 
