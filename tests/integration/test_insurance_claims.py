@@ -338,3 +338,23 @@ def test_claim_photos_are_served_only_to_those_who_may_see_the_claim(ins_client,
     # another claim's id with this photo's id
     login(ins_client, cast.email("seller_b"))
     assert ins_client.get(f"/insurance/claims/{cast.claim_b.id}/photos/{photo.id}").status_code == 404
+
+
+def test_the_api_lists_claims_of_one_status_and_refuses_an_unknown_one(ins_client, cast):
+    """``GET /api/v1/insurance/claims?status=``: the agency sees every claim, filtered by status."""
+    claims.decide(cast.users["jasindo"], cast.claim_a.id, "reject", "Tidak ada bukti kerusakan.")
+    db.session.commit()
+    agency = bearer(token(ins_client, cast.email("agency")))
+
+    def numbers(query: str) -> set[int]:
+        response = ins_client.get(f"/api/v1/insurance/claims{query}", headers=agency)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return {item["id"] for item in response.get_json()["items"]}
+
+    assert numbers("") == {cast.claim_a.id, cast.claim_b.id}
+    assert numbers("?status=filed") == {cast.claim_b.id}
+    assert numbers("?status=rejected") == {cast.claim_a.id}
+    assert numbers("?status=paid") == set()
+    refused = ins_client.get("/api/v1/insurance/claims?status=hilang", headers=agency)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"] == {"status": "Status tidak dikenal."}
