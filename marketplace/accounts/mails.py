@@ -8,6 +8,7 @@ so neither the time taken nor the answer tells whether the address has an accoun
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -68,3 +69,23 @@ def email_confirmation(user: User) -> None:
             days=days,
         )
     )
+
+
+def send_link_now(email: str, subject, template: str, **context) -> bool:
+    """Mail a link (an invite, a store to claim) to an address at once, in its account's language
+    when it has one; the template gets ``has_account``. False when delivery failed (logged): the
+    caller's record stays, and the page says the mail did not go."""
+    invitee = services.get_user_by_email(email)
+    try:
+        mail.send_mail(
+            email,
+            subject,
+            template,
+            locale=getattr(invitee, "locale", None),
+            has_account=invitee is not None,
+            **context,
+        )
+    except (smtplib.SMTPException, OSError):
+        log.exception("mail to %s (%s) failed", email, template)
+        return False
+    return True

@@ -12,16 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import smtplib
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
-from marketplace import audit, mail
+from marketplace import audit
+from marketplace.accounts import mails as account_mails
 from marketplace.accounts.models import User
-from marketplace.accounts.services import get_user_by_email, normalise_email
+from marketplace.accounts.services import normalise_email
 from marketplace.agency import assist
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
@@ -359,19 +359,11 @@ def claim_url(token: str) -> str:
 
 def send_claim_mail(store, invite, token: str) -> bool:
     """E-mail the claim link at once; False when delivery failed (logged; the invite stays)."""
-    invitee = get_user_by_email(invite.email)
-    try:
-        mail.send_mail(
-            invite.email,
-            _("Toko %(store)s menunggu Anda di Apik Market", store=store.name),
-            "agency/mail/claim.txt",
-            locale=getattr(invitee, "locale", None),
-            store=store,
-            invite=invite,
-            has_account=invitee is not None,
-            claim_url=claim_url(token),
-        )
-    except (smtplib.SMTPException, OSError):
-        log.exception("claim mail to %s failed", invite.email)
-        return False
-    return True
+    return account_mails.send_link_now(
+        invite.email,
+        _("Toko %(store)s menunggu Anda di Apik Market", store=store.name),
+        "agency/mail/claim.txt",
+        store=store,
+        invite=invite,
+        claim_url=claim_url(token),
+    )

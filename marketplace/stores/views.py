@@ -8,25 +8,21 @@ anyone who is not its member (stores.services.require_member).
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from marketplace import mail
-from marketplace.accounts.services import get_user_by_email
 from marketplace.catalog import services as catalog
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.i18n import phone_display
 from marketplace.media import limit_uploads
-from marketplace.stores import services
+from marketplace.stores import mails, services
 from marketplace.stores.blueprint import add_error, failed, form_status, member_store, uploaded
 from marketplace.stores.blueprint import bp as bp
 from marketplace.stores.forms import ClaimForm, InviteForm, LogoForm, StoreForm, StoreSettingsForm
-from marketplace.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -187,23 +183,10 @@ def staff(slug: str):
 
 
 def _send_invite(store, invite, token: str) -> None:
-    invitee = get_user_by_email(invite.email)
-    try:
-        mail.send_mail(
-            invite.email,
-            _("Undangan bergabung dengan toko %(store)s", store=store.name),
-            "stores/mail/invite.txt",
-            locale=getattr(invitee, "locale", None),
-            store=store,
-            inviter=current_user,
-            invite=invite,
-            accept_url=absolute_url("stores.accept_invite", token=token),
-        )
-    except (smtplib.SMTPException, OSError):
-        log.exception("invite mail to %s failed", invite.email)
+    if mails.send_invite_mail(store, invite, token, current_user):
+        flash(_("Undangan dikirim ke %(email)s.", email=invite.email), "success")
+    else:
         flash(_("Undangan tersimpan, tetapi e-mail gagal dikirim. Coba undang lagi nanti."), "error")
-        return
-    flash(_("Undangan dikirim ke %(email)s.", email=invite.email), "success")
 
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])

@@ -396,6 +396,22 @@ def test_inviting_a_member_or_a_bad_address_shows_the_error(client, sari, outbox
     assert outbox == []
 
 
+def test_an_invite_whose_mail_fails_is_kept_and_the_page_says_so(make_app, free_tcp_port):
+    """Nothing listens on the mail port: the invite is saved, the owner is told to invite again later."""
+    from marketplace.stores.models import StoreInvite
+
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_tcp_port)
+    client = app.test_client()
+    with app.app_context():
+        gen_store(gen_user("sari@test.id", role="seller", name="Sari Rahayu"), name="Batik Sari")
+        login(client, "sari@test.id")
+        response = client.post("/seller/stores/batik-sari/staff", data={"email": "rina@test.id"})
+        assert response.status_code == 302
+        page = text(client.get(response.headers["Location"]))
+        assert "e-mail gagal dikirim" in page and "rina@test.id" in page
+        assert count(StoreInvite) == 1
+
+
 def test_invite_link_uses_base_url_when_set(make_app, outbox):
     app = make_app(BASE_URL="https://apik.tegalkota.go.id")
     client = app.test_client()
