@@ -29,6 +29,7 @@ from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry, Payout
 from marketplace.stores import interest
 from marketplace.stores import services as stores
+from marketplace.stores.models import Store
 
 log = logging.getLogger(__name__)
 BPS = 10_000
@@ -184,6 +185,18 @@ def balance(store_id: int) -> int:
         )
         or 0
     )
+
+
+def stores_with_balances() -> tuple[list[Store], dict[int, int]]:
+    """The stores that have a ledger, by name, and every store's balance: what the finance page lists."""
+    found = balances()
+    listed = db.session.scalars(select(Store).where(Store.id.in_(list(found) or [-1])).order_by(Store.name))
+    return list(listed), found
+
+
+def payout_store(store_id) -> Store | None:
+    """The store a payout form names; None for an id no store has (or no id column holds)."""
+    return db.session.get(Store, store_id) if inputs.in_id_range(store_id) else None
 
 
 def balances() -> dict[int, int]:

@@ -15,7 +15,6 @@ from marketplace.agency import agency_only
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
-from marketplace.inputs import in_id_range
 from marketplace.ledger import services
 
 bp = Blueprint("ledger", __name__, template_folder="templates")
@@ -60,18 +59,13 @@ def seller_csv():
 @login_required
 def payouts():
     """Balances of every store and the payout form (agency or admin finance); 403 for others."""
-    from sqlalchemy import select
-
-    from marketplace.stores.models import Store
-
     agency_only()
-    balances = services.balances()
-    stores = list(db.session.scalars(select(Store).where(Store.id.in_(list(balances) or [-1])).order_by(Store.name)))
+    stores, balances = services.stores_with_balances()
     form = PayoutForm()
     form.store.choices = [(s.id, f"{s.name} ({balances.get(s.id, 0)})") for s in stores]
     status = 200
     if form.is_submitted():
-        store = db.session.get(Store, form.store.data) if in_id_range(form.store.data) else None
+        store = services.payout_store(form.store.data)
         try:
             if not form.validate() or store is None:
                 raise ValidationError(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from sqlalchemy import func, select
 
 from marketplace.api import auth_required, current_api_user, page_args, paged
-from marketplace.extensions import csrf, db
+from marketplace.extensions import csrf
 
 from . import importer, pusher
 from .models import EsmartRun, EsmartRunError
-from .runs import get_run, list_runs, run_issues
+from .runs import first_issues, get_run, list_runs, run_issues
 
 bp = Blueprint("esmart_api", __name__, url_prefix="/api/v1/esmart")
 csrf.exempt(bp)
@@ -45,38 +44,13 @@ def run_json(run: EsmartRun, issues: list[EsmartRunError], issue_total: int) -> 
     }
 
 
-def _first_issues(run_ids: list[int]) -> tuple[dict, dict]:
-    """The first issues of each run and how many each has: two statements for any page size."""
-    if not run_ids:
-        return {}, {}
-    number = func.row_number().over(partition_by=EsmartRunError.run_id, order_by=EsmartRunError.id).label("n")
-    ranked = select(EsmartRunError.id, number).where(EsmartRunError.run_id.in_(run_ids)).subquery()
-    rows = db.session.scalars(
-        select(EsmartRunError)
-        .join(ranked, ranked.c.id == EsmartRunError.id)
-        .where(ranked.c.n <= ERRORS_IN_LIST)
-        .order_by(EsmartRunError.id)
-    )
-    first: dict[int, list] = {}
-    for row in rows:
-        first.setdefault(row.run_id, []).append(row)
-    totals = dict(
-        db.session.execute(
-            select(EsmartRunError.run_id, func.count())
-            .where(EsmartRunError.run_id.in_(run_ids))
-            .group_by(EsmartRunError.run_id)
-        ).all()
-    )
-    return first, totals
-
-
 @bp.get("/runs")
 @auth_required("agency")
 def runs():
     """Sync runs, newest first, each with its counts and first row errors."""
     page, per_page = page_args(20, 100)
     items, total = list_runs(page, per_page)
-    first, totals = _first_issues([r.id for r in items])
+    first, totals = first_issues([r.id for r in items], ERRORS_IN_LIST)
     return jsonify(paged([run_json(r, first.get(r.id, []), totals.get(r.id, 0)) for r in items], total, page, per_page))
 
 

@@ -194,3 +194,28 @@ def last_pull_cursor() -> datetime | None:
             EsmartRun.dry_run.is_(False),
         )
     )
+
+
+def first_issues(run_ids: list[int], per_run: int) -> tuple[dict, dict]:
+    """The first ``per_run`` issues of each run and how many each has: two statements for any page size."""
+    if not run_ids:
+        return {}, {}
+    number = func.row_number().over(partition_by=EsmartRunError.run_id, order_by=EsmartRunError.id).label("n")
+    ranked = select(EsmartRunError.id, number).where(EsmartRunError.run_id.in_(run_ids)).subquery()
+    rows = db.session.scalars(
+        select(EsmartRunError)
+        .join(ranked, ranked.c.id == EsmartRunError.id)
+        .where(ranked.c.n <= per_run)
+        .order_by(EsmartRunError.id)
+    )
+    first: dict[int, list] = {}
+    for row in rows:
+        first.setdefault(row.run_id, []).append(row)
+    totals = dict(
+        db.session.execute(
+            select(EsmartRunError.run_id, func.count())
+            .where(EsmartRunError.run_id.in_(run_ids))
+            .group_by(EsmartRunError.run_id)
+        ).all()
+    )
+    return first, totals
