@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
+from marketplace.agency.assist import is_officer
 from marketplace.hookspecs import hookimpl
 
 
@@ -18,11 +19,12 @@ class CorePlugin:
         if user is None or not getattr(user, "is_authenticated", False):
             return []
         items = []
-        if user.has_role("agency"):  # admin too: has_role counts admin as every role
+        officer = is_officer(user)  # the one agency check: agency officers and admins
+        if officer:
             items.append({"url": url_for("agency.dashboard"), "label": _("Konsol Dinas")})
         if user.has_role("seller"):
             items.append({"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk")})
-        if user.has_role("agency"):  # finance: the stores' balances and payouts
+        if officer:  # finance: the stores' balances and payouts
             items.append({"url": url_for("ledger.payouts"), "label": _("Pencairan dana")})
         return items
 

@@ -100,7 +100,9 @@ class BankTransferPlugin:
 
     @hookimpl
     def nav_items(self, user):
-        if user is None or not getattr(user, "is_authenticated", False) or not user.has_role("agency"):
+        from marketplace.agency.assist import is_officer
+
+        if not is_officer(user):
             return []
         return [{"url": url_for("bank_transfer.queue"), "label": str(_l("Konfirmasi transfer"))}]
 

@@ -19,8 +19,10 @@ from sqlalchemy import select
 
 from marketplace import audit
 from marketplace.accounts.services import require_confirmed_email
+from marketplace.agency.assist import is_officer
+from marketplace.agency.services import require_agency
 from marketplace.clock import now
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.media import save_image
 from marketplace.orders import services as orders
@@ -110,8 +112,8 @@ def submit_proof(transfer: BankTransfer, payment: Payment, user, stream, sender_
 
 
 def _finance(actor) -> None:
-    if actor is None or not actor.has_role("agency"):
-        raise PermissionDenied()
+    """Finance is the agency's (officers and admins): the one agency guard."""
+    require_agency(actor)
 
 
 def confirm(transfer: BankTransfer, actor) -> list:
@@ -183,6 +185,17 @@ def queue(status: str = "submitted", limit: int = 100) -> list[tuple[BankTransfe
         .limit(limit)
     )
     return [(t, p) for t, p in rows]
+
+
+def proof_path(transfer_id: int, user) -> str:
+    """The stored proof image of a transfer, for finance and for the shopper who sent it; NotFound
+    for anyone else, so nobody learns that another's transfer exists."""
+    transfer = get(transfer_id)
+    payment = db.session.get(Payment, transfer.payment_id)
+    allowed = is_officer(user) or (payment is not None and payment.user_id == user.id)
+    if not transfer.proof_path or not allowed:
+        raise NotFound(_("Transfer tidak ditemukan."))
+    return transfer.proof_path
 
 
 def get(transfer_id: int) -> BankTransfer:

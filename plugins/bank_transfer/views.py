@@ -11,7 +11,8 @@ from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 
 from marketplace import media
-from marketplace.errors import ServiceError, ValidationError
+from marketplace.agency.assist import is_officer
+from marketplace.errors import NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.media import limit_uploads
@@ -30,7 +31,7 @@ class DecisionForm(FlaskForm):
 
 
 def _finance_only():
-    if not current_user.has_role("agency"):
+    if not is_officer(current_user):
         abort(403)
 
 
@@ -103,10 +104,8 @@ def decide(transfer_id: int, decision: str):
 @login_required
 def proof(transfer_id: int):
     """The proof image, for finance and for the shopper who sent it; 404 otherwise."""
-    transfer = services.get(transfer_id)
-    from marketplace.payments.models import Payment
-
-    payment = db.session.get(Payment, transfer.payment_id)
-    if not transfer.proof_path or not (current_user.has_role("agency") or payment.user_id == current_user.id):
+    try:
+        path = services.proof_path(transfer_id, current_user)
+    except NotFound:
         abort(404)
-    return media.send_private(transfer.proof_path)
+    return media.send_private(path)

@@ -47,9 +47,12 @@ class EsmartSyncPlugin:
 
     @hookimpl
     def nav_items(self, user) -> list:
-        if user is None or not getattr(user, "is_authenticated", False) or not user.has_role("agency"):
-            return []
         from flask import url_for
+
+        from marketplace.agency.assist import is_officer
+
+        if not is_officer(user):
+            return []
 
         return [{"url": url_for("esmart.index"), "label": str(_l("E-Smart IKM"))}]
 

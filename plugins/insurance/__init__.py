@@ -74,11 +74,13 @@ class InsurancePlugin:
             return []
         from flask import url_for
 
+        from marketplace.agency.assist import is_officer
+
         roles = set(user.roles)
         items = []
         if "insurer" in roles and user.insurer_code:
             items.append({"url": url_for("insurer.index"), "label": str(_l("Klaim asuransi"))})
-        if roles & {"agency", "admin"}:
+        if is_officer(user):
             items.append({"url": url_for("insurance_agency.index"), "label": str(_l("Asuransi IKM"))})
         if "seller" in roles:
             items.append({"url": url_for("insurance.seller_index"), "label": str(_l("Asuransi"))})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import false, or_, select
 
+from marketplace.agency.assist import is_officer
 from marketplace.stores import services as stores
 
 from .models import Claim, Insurer, OrderProtection, Policy
@@ -17,7 +18,7 @@ from .models import Claim, Insurer, OrderProtection, Policy
 
 def is_staff(user) -> bool:
     """Agency officers and admins: every policy and claim."""
-    return bool(user) and bool(set(user.roles) & {"agency", "admin"})
+    return is_officer(user)
 
 
 def insurer_code(user) -> str | None:

@@ -8,6 +8,7 @@ moves the failure to run time.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -97,3 +98,23 @@ def test_no_import_cycles_in_marketplace_or_plugins():
     cycles = [group for group in strongly_connected_groups(graph) if len(group) > 1]
     message = "\n".join(f"import cycle of {len(group)} modules:\n{describe(graph, group)}" for group in cycles)
     assert not cycles, message
+
+
+# The agency's role is checked in one place (agency.assist.is_officer; agency.services.require_agency
+# and agency.agency_only are built on it): a hand-written check elsewhere drifts, e.g. forgets admins.
+HAND_WRITTEN_AGENCY_CHECK = re.compile(
+    r"""has_role\(\s*["']agency["']\s*\)|["']agency["']\s+in\s+\w+\.roles|\{\s*["']agency["']\s*,\s*["']admin["']\s*\}"""
+)
+
+
+def test_the_agency_role_is_checked_in_one_place():
+    one_place = ROOT / "marketplace" / "agency" / "assist.py"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("marketplace", "plugins")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path != one_place
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if HAND_WRITTEN_AGENCY_CHECK.search(line)
+    ]
+    assert offenders == [], "use marketplace.agency.assist.is_officer (or require_agency, agency_only)"
