@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 
 from marketplace import production, urls
+from marketplace.inputs import truthy
 
 # app.extensions key: the names given to create_app(test_config), which win over the environment
 # (the plugin host reads plugins' settings in the same order)
@@ -108,7 +109,7 @@ class Defaults:
 
 def _coerce(name: str, value: str):
     if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "PAGE_CACHE", "ALLOW_UNSHARED_RATE_LIMITS"):
-        return value.strip().lower() in ("1", "true", "yes", "on")
+        return truthy(value)
     if name in (
         "MAIL_PORT",
         "MAX_CONTENT_LENGTH",

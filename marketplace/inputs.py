@@ -294,3 +294,11 @@ class Body(dict):
         if errors:
             raise ValidationError(fields=errors)
         return {name: self[name] for name in names if name in self}
+
+
+TRUTHY = ("1", "true", "yes", "on")
+
+
+def truthy(value: Any) -> bool:
+    """A yes/no setting or flag: True itself, or a text saying yes (1, true, yes, on; any case)."""
+    return value is True or str(value).strip().lower() in TRUTHY

@@ -16,6 +16,7 @@ import flask
 from flask import Flask
 
 from marketplace.config import EXPLICIT_SETTINGS_KEY
+from marketplace.inputs import truthy
 
 PROBLEMS_KEY = "apik_plugin_problems"
 
@@ -26,7 +27,6 @@ class PluginError(RuntimeError):
     """A plugin named in MARKETPLACE_PLUGINS cannot be loaded or configured: start-up stops."""
 
 
-TRUTHY = ("1", "true", "yes", "on")
 KINDS = (str, int, float, bool, tuple)
 
 
@@ -52,7 +52,7 @@ class Setting:
 def coerce(setting: Setting, raw: str) -> Any:
     """A text value (environment, instance config) as ``setting.kind``; ValueError if it is not one."""
     if setting.kind is bool:
-        return raw.strip().lower() in TRUTHY
+        return truthy(raw)
     if setting.kind is int:
         return int(raw)
     if setting.kind is float:

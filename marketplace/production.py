@@ -23,6 +23,7 @@ from pathlib import Path
 from flask import Flask
 
 from marketplace.errors import ConfigurationError
+from marketplace.inputs import truthy
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ def _check_secret_key(key) -> None:
 
 def _check_debug(cfg) -> None:
     flag = os.environ.get("FLASK_DEBUG", "").strip().lower()
-    if cfg.get("DEBUG") or flag in ("1", "true", "yes", "on"):
+    if cfg.get("DEBUG") or truthy(flag):
         raise ConfigurationError(
             "Debug mode is on (DEBUG / FLASK_DEBUG). The debugger runs arbitrary code for anyone who can reach "
             "it: unset FLASK_DEBUG and DEBUG when MARKETPLACE_ENV=production."
@@ -143,17 +144,13 @@ def _check_base_url(cfg) -> None:
         raise ConfigurationError(str(exc)) from None
 
 
-def _truthy(value) -> bool:
-    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
-
-
 def _check_rate_limit_store(cfg) -> None:
     """Without REDIS_URL every worker process keeps its own counters: with 2 workers an attacker
     got 35 of 60 password guesses through a 20-a-minute limit. ALLOW_UNSHARED_RATE_LIMITS=true
     (one worker, or limits enforced in front of the app) lets it start anyway."""
-    if cfg.get("REDIS_URL") or not _truthy(cfg.get("RATELIMIT_ENABLED", True)):
+    if cfg.get("REDIS_URL") or not truthy(cfg.get("RATELIMIT_ENABLED", True)):
         return
-    if _truthy(cfg.get("ALLOW_UNSHARED_RATE_LIMITS")):
+    if truthy(cfg.get("ALLOW_UNSHARED_RATE_LIMITS")):
         log.warning(
             "MARKETPLACE_ENV=production without REDIS_URL and ALLOW_UNSHARED_RATE_LIMITS=true: rate "
             "limits are counted per worker process, so N workers allow N times the limit."

@@ -17,7 +17,6 @@ from flask_login import current_user
 from marketplace.agency.services import require_agency
 from marketplace.errors import PermissionDenied, ServiceError
 from marketplace.extensions import db, login_manager
-from marketplace.forms import apply_errors
 
 bp = Blueprint("agency", __name__, url_prefix="/agency", template_folder="templates")
 
@@ -33,13 +32,6 @@ def agency_only():
     except PermissionDenied:
         abort(403)
     return None
-
-
-def failed(form, exc: ServiceError) -> int:
-    """Roll back and show the service's errors on the form; the status to answer with."""
-    db.session.rollback()
-    apply_errors(form, exc)
-    return 422 if exc.status in (400, 422) else exc.status
 
 
 def flash_claim_mail(invite, sent: bool) -> None:

@@ -7,12 +7,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.agency import bp, failed, flash_error, services
+from marketplace.agency import bp, flash_error, services
 from marketplace.agency.forms import ActionForm, BannerForm, ExhibitorForm, ExpoForm, ZoneForm
 from marketplace.clock import to_jakarta
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.forms import failed
 from marketplace.media import limit_uploads
 from marketplace.stores import services as stores
 

@@ -7,11 +7,12 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.agency import bp, failed, flash_claim_mail, services
+from marketplace.agency import bp, flash_claim_mail, services
 from marketplace.agency.forms import BulkForm, OnboardForm
 from marketplace.errors import ServiceError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.forms import failed
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 

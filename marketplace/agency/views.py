@@ -15,12 +15,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace import plugin_api, site_settings
-from marketplace.agency import assist, bp, failed, flash_claim_mail, services
+from marketplace.agency import assist, bp, flash_claim_mail, services
 from marketplace.agency.forms import ActionForm, CommissionForm, EmailForm, FeaturedAddForm, ReasonForm
 from marketplace.errors import ServiceError
 from marketplace.expo import queries as expo_queries
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.forms import failed
 from marketplace.inputs import page_arg
 from marketplace.stores.models import STORE_STATUSES
 

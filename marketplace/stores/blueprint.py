@@ -11,9 +11,6 @@ from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.errors import ServiceError
-from marketplace.extensions import db
-from marketplace.forms import apply_errors
 from marketplace.stores import services
 
 bp = Blueprint("stores", __name__, template_folder="templates")
@@ -31,13 +28,6 @@ def add_error(field, message: str) -> None:
     if isinstance(field.errors, tuple):
         field.errors = list(field.errors)
     field.errors.append(message)
-
-
-def failed(form, exc: ServiceError) -> int:
-    """Roll back, put the service's errors on the form; the status to answer with."""
-    db.session.rollback()
-    apply_errors(form, exc)
-    return 422 if exc.status in (400, 422) else exc.status
 
 
 def form_status(form) -> int:

@@ -17,9 +17,9 @@ from flask_login import current_user, login_required
 from marketplace.catalog import services as catalog
 from marketplace.errors import NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
-from marketplace.forms import apply_errors
+from marketplace.forms import apply_errors, failed
 from marketplace.media import limit_uploads
-from marketplace.stores.blueprint import add_error, bp, failed, form_status, member_store, uploaded
+from marketplace.stores.blueprint import add_error, bp, form_status, member_store, uploaded
 from marketplace.stores.forms import NEW_VARIANT_ROWS, PhotoForm, ProductForm
 
 VARIANT_FIELD = re.compile(r"^variants\.(\d+)\.(\w+)$")

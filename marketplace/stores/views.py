@@ -17,10 +17,11 @@ from markupsafe import Markup, escape
 from marketplace.catalog import services as catalog
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.forms import failed
 from marketplace.i18n import phone_display
 from marketplace.media import limit_uploads
 from marketplace.stores import mails, services
-from marketplace.stores.blueprint import add_error, failed, form_status, member_store, uploaded
+from marketplace.stores.blueprint import add_error, form_status, member_store, uploaded
 from marketplace.stores.blueprint import bp as bp
 from marketplace.stores.forms import ClaimForm, InviteForm, LogoForm, StoreForm, StoreSettingsForm
 

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request
 
 from marketplace.api import auth_required, current_api_user, page_args, paged
 from marketplace.extensions import csrf
+from marketplace.inputs import truthy
 
 from . import importer, pusher
 from .models import EsmartRun, EsmartRunError
@@ -67,7 +68,7 @@ def run(run_id: int):
 def _dry_run_flag() -> bool:
     body = request.get_json(silent=True) if request.is_json else None
     raw = body.get("dry_run") if isinstance(body, dict) else request.values.get("dry_run")
-    return raw is True or str(raw).strip().lower() in ("1", "true", "yes", "on")
+    return truthy(raw)
 
 
 def _answer(found: EsmartRun):
