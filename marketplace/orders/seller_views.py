@@ -11,6 +11,7 @@ from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.inputs import page_arg
+from marketplace.ledger import services as ledger
 from marketplace.orders import services
 from marketplace.orders.forms import SellerStatusForm
 from marketplace.orders.lifecycle import allowed_moves, transition
@@ -61,6 +62,7 @@ def _page(order, form: SellerStatusForm | None = None, status: int = 200):
         order=order,
         history=services.history(order),
         moves=allowed_moves(order, current_user),
+        split=ledger.order_split(order),
         form=form or SellerStatusForm(),
     ), status
 
