@@ -125,9 +125,9 @@ def test_finance_records_a_settlement_on_its_page_with_field_errors_and_an_audit
         "settlement-paid_on": "2026-11-30",
     }
     too_much = client.post("/finance/settlements", data={**form, "settlement-amount": 11_001})
-    assert too_much.status_code == 422 and 'data-field="amount"' in too_much.get_data(as_text=True)
+    assert too_much.status_code == 422 and 'id="settlement-amount-error"' in too_much.get_data(as_text=True)
     no_ref = client.post("/finance/settlements", data={**form, "settlement-bank_reference": ""})
-    assert no_ref.status_code == 422 and 'data-field="bank_reference"' in no_ref.get_data(as_text=True)
+    assert no_ref.status_code == 422 and 'id="settlement-bank_reference-error"' in no_ref.get_data(as_text=True)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Settlement)) == 0
     assert client.post("/finance/settlements", data=form).status_code == 302
@@ -167,9 +167,9 @@ def test_premiums_per_month_and_a_remittance_at_most_what_is_outstanding(world):
         "remittance-paid_on": "2026-12-01",
     }
     over = client.post("/finance/remittances", data=form)
-    assert over.status_code == 422 and 'data-field="amount"' in over.get_data(as_text=True)
+    assert over.status_code == 422 and 'id="remittance-amount-error"' in over.get_data(as_text=True)
     bad_month = client.post("/finance/remittances", data={**form, "remittance-month": "2026-13"})
-    assert bad_month.status_code == 422 and 'data-field="month"' in bad_month.get_data(as_text=True)
+    assert bad_month.status_code == 422 and 'id="remittance-month-error"' in bad_month.get_data(as_text=True)
     assert client.post("/finance/remittances", data={**form, "remittance-amount": 1_000}).status_code == 302
     db.session.rollback()
     assert db.session.scalar(select(Remittance.amount)) == 1_000
