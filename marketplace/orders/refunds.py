@@ -21,9 +21,10 @@ whatever remains, complaints call it for their outcome.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from marketplace import audit
+from marketplace.clock import now
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.ledger import postings
@@ -101,8 +102,12 @@ def _check_request(order: Order, reason: str, source: str) -> tuple[str, str]:
 
 
 def _lock(order: Order) -> None:
-    """Hold the order's row, so two refunds of one order cannot both pass the checks."""
-    db.session.scalar(select(Order.id).where(Order.id == order.id).with_for_update())
+    """Hold the order's row before anything is checked or refunded, so two refunds of one order
+    cannot both pass the checks: an UPDATE locks the row on PostgreSQL and takes the write lock
+    on SQLite (where SELECT ... FOR UPDATE locks nothing)."""
+    db.session.execute(
+        update(Order).where(Order.id == order.id).values(updated_at=now()).execution_options(synchronize_session=False)
+    )
 
 
 def refund_order(
