@@ -205,10 +205,13 @@ def _claim(limit: int) -> list:
     at = now()
     lease = at + timedelta(seconds=int(current_app.config["MAIL_LEASE_SECONDS"]))
     due = _due(at)
+    # a CTE: PostgreSQL runs it once (an IN (subquery) may run again per row, each time skipping
+    # the rows the UPDATE itself just locked, and claim them all)
     ids = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
+    chosen = ids.cte("chosen")
     claim = (
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids.scalar_subquery()), due)
+        .where(OutboxMessage.id.in_(select(chosen.c.id)), due)
         .values(status="sending", lease_until=lease)
         .returning(
             OutboxMessage.id, OutboxMessage.to, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.attempts

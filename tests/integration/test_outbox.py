@@ -160,3 +160,15 @@ def test_the_retry_button_needs_its_csrf_token(make_app):
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     client.post("/login", data={"email": "admin@test.id", "password": "rahasia123", "csrf_token": token})
     assert client.post("/agency/outbox/1/retry").status_code == 400
+
+
+def test_a_claim_takes_no_more_than_its_batch(make_app, tmp_path):
+    """PostgreSQL once ran an ``IN (... LIMIT n FOR UPDATE SKIP LOCKED)`` again per row and
+    leased every due message at once; the claim is a CTE now."""
+    app = make_app(JOBS_IMMEDIATE=False, JOBS_SQLITE_PATH=str(tmp_path / "jobs.sqlite"))
+    with app.app_context():
+        _queue(30)
+        db.session.commit()
+        assert len(mail._claim(10)) == 10
+        leased = select(func.count()).where(OutboxMessage.status == "sending")
+        assert db.session.scalar(leased) == 10
