@@ -109,6 +109,7 @@ def init_app(app: Flask) -> None:
 def _make_huey(app: Flask) -> Huey:
     cfg = app.config
     if cfg.get("JOBS_IMMEDIATE"):
+        logging.getLogger("huey").setLevel(logging.WARNING)  # two INFO lines per task, run inline: noise
         return Huey(QUEUE_NAME, results=False, immediate=True)
     if cfg.get("REDIS_URL"):
         return RedisHuey(QUEUE_NAME, results=False, url=cfg["REDIS_URL"])
