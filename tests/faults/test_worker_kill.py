@@ -67,22 +67,18 @@ def _wait_for(condition, timeout: float) -> None:
         time.sleep(0.02)
 
 
-def test_a_worker_killed_mid_burst_loses_no_mail(make_app, database_url, tmp_path):
-    inbox = Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    queue_file = str(tmp_path / "jobs.sqlite")
-    settings = {"JOBS_IMMEDIATE": False, "JOBS_SQLITE_PATH": queue_file, "MAIL_LEASE_SECONDS": 2}
-    app = make_app(plugins="cash_on_delivery", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, **settings)
+def _place_orders(app) -> set[tuple[str, str]]:
+    """ORDERS cash-on-delivery orders, each mailing the shopper and the seller: every (to, subject)."""
     with app.app_context():
         shopper = gen_user("siti@test.id")
         store = gen_store(owner=gen_user("batik@test.id", role="seller"))
         listing = gen_listing(store=store, stock=ORDERS)
         for _ in range(ORDERS):
             buy(shopper, (listing, 1))
-        expected = {(m.to, m.subject) for m in db.session.scalars(select(OutboxMessage))}
-    assert len(expected) == 2 * ORDERS
+        return {(m.to, m.subject) for m in db.session.scalars(select(OutboxMessage))}
 
+
+def _worker_env(database_url: str, smtp_port: int, queue_file: str) -> dict:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -90,25 +86,38 @@ def test_a_worker_killed_mid_burst_loses_no_mail(make_app, database_url, tmp_pat
         "SECRET_KEY": "worker-kill-secret-key-0123456789abcdefghij",
         "MARKETPLACE_PLUGINS": "",
         "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp.port),
+        "MAIL_PORT": str(smtp_port),
         "JOBS_SQLITE_PATH": queue_file,
         "MAIL_LEASE_SECONDS": "2",
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
+    return env
+
+
+def _leased(app) -> set[tuple[str, str]]:
+    with app.app_context():
+        query = select(OutboxMessage).where(OutboxMessage.status == "sending")
+        return {(m.to, m.subject) for m in db.session.scalars(query)}
+
+
+def test_a_worker_killed_mid_burst_loses_no_mail(make_app, database_url, tmp_path):
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    queue_file = str(tmp_path / "jobs.sqlite")
+    settings = {"JOBS_IMMEDIATE": False, "JOBS_SQLITE_PATH": queue_file, "MAIL_LEASE_SECONDS": 2}
+    app = make_app(plugins="cash_on_delivery", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, **settings)
+    expected = _place_orders(app)
+    assert len(expected) == 2 * ORDERS
+    env = _worker_env(database_url, smtp.port, queue_file)
     try:
         first = _worker(env)
         _wait_for(lambda: len(inbox.received) >= ORDERS // 2, 60)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)
-        with app.app_context():
-            in_flight = {
-                (m.to, m.subject)
-                for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "sending"))
-            }
-            arrived_before_restart = len(inbox.received)
+        in_flight, arrived_before_restart = _leased(app), len(inbox.received)
         assert arrived_before_restart < 2 * ORDERS, "the worker finished before it was killed"
-
         second = _worker(env)
         _wait_for(lambda: expected <= set(inbox.received), 60)
         os.killpg(second.pid, signal.SIGTERM)
