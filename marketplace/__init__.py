@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.expo_views",
     "marketplace.agency.onboard_views",
     "marketplace.agency.report_views",
+    "marketplace.agency.jobs_views",
     "marketplace.api",
 )
 
@@ -40,7 +41,11 @@ CLI_MODULES = (
     "marketplace.backup",
     "marketplace.agency.cli",
     "marketplace.plugin_cli",
+    "marketplace.jobs.cli",
 )
+
+# Modules registering periodic tasks on the job queue (marketplace/jobs), imported at start-up.
+SCHEDULE_MODULES = ("marketplace.orders.schedule",)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -55,9 +60,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from marketplace import i18n, media, pagecache
+    from marketplace import i18n, jobs, media, pagecache
 
     db.init_app(app)
+    jobs.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir())
     csrf.init_app(app)
     pagecache.init_app(app)  # after csrf: pages cached for anonymous visitors hold no one's token
@@ -85,6 +91,7 @@ def _import_models() -> None:
     from marketplace.catalog import models as _c  # noqa: F401
     from marketplace.checkout import models as _checkout  # noqa: F401
     from marketplace.expo import models as _e  # noqa: F401
+    from marketplace.jobs import models as _jobs  # noqa: F401
     from marketplace.orders import models as _orders  # noqa: F401
     from marketplace.payments import models as _payments  # noqa: F401
     from marketplace.reviews import models as _reviews  # noqa: F401
@@ -110,4 +117,6 @@ def _register_core(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for module_name in CLI_MODULES:
         importlib.import_module(module_name).register_cli(app)
+    for module_name in SCHEDULE_MODULES:
+        importlib.import_module(module_name)
     production.check_startup(app)  # production: no demo accounts in the database

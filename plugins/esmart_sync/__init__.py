@@ -6,7 +6,8 @@ ESMART_BASE_URL and ESMART_API_KEY (unset: files only).
 - ``flask esmart pull [--file PATH] [--dry-run] [--full]``, ``flask esmart push [--dry-run]``
 - /agency/esmart: runs, upload, pull and push buttons (agency)
 - /api/v1/esmart/runs, /api/v1/esmart/pull, /api/v1/esmart/push (agency)
-- after ``product_saved``, the product is pushed when E-Smart is configured
+- after ``product_saved``, the product is pushed when E-Smart is configured (a job)
+- ``flask worker`` pulls on ``ESMART_PULL_SCHEDULE`` when E-Smart is configured
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from marketplace import jobs
 from marketplace.plugin_api import hookimpl
 
 from .settings import SETTINGS
@@ -34,6 +36,8 @@ class EsmartSyncPlugin:
             app.register_blueprint(api.bp)
         app.cli.add_command(esmart)
         app.jinja_env.globals["esmart_sync_status"] = store_sync_status
+        if app.config.get("ESMART_BASE_URL") and app.config.get("ESMART_API_KEY"):  # files only: nothing to pull
+            jobs.add_periodic(app, autopush.scheduled_pull, app.config["ESMART_PULL_SCHEDULE"], name="esmart.pull")
 
     @hookimpl
     def product_saved(self, product, created: bool) -> None:

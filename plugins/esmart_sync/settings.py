@@ -29,6 +29,10 @@ def _timeout(value) -> str | None:
     return None if ok else "must be two positive numbers of seconds: connect, read (e.g. 5,30)"
 
 
+def _crontab(value: str) -> str | None:
+    return None if len(str(value).split()) == 5 else "must be five crontab fields, e.g. 0 19 * * *"
+
+
 # Declared by the plugin (EsmartSyncPlugin.settings); unset server or key: files only.
 SETTINGS = (
     Setting(
@@ -46,7 +50,13 @@ SETTINGS = (
         "ESMART_PHOTO_ALLOW_PRIVATE", False, kind=bool, help="Fetch photos from private addresses (tests, intranets)."
     ),
     Setting("ESMART_AUTO_PUSH", True, kind=bool, help="Push a product when it is saved, if E-Smart is configured."),
-    Setting("ESMART_PUSH_ASYNC", True, kind=bool, help="That push runs in a background thread (tests: inline)."),
+    Setting("ESMART_PUSH_ASYNC", True, kind=bool, help="That push runs as a job on the queue (false: inline)."),
+    Setting(
+        "ESMART_PULL_SCHEDULE",
+        "0 19 * * *",
+        check=_crontab,
+        help="When flask worker pulls from E-Smart (crontab, UTC; default 02:00 WIB); configured servers only.",
+    ),
 )
 # Not a setting: tests put a fake sleep into app.config["ESMART_SLEEP"] (unset: time.sleep).
 SLEEP_KEY = "ESMART_SLEEP"
