@@ -7,6 +7,9 @@ ESMART_BASE_URL and ESMART_API_KEY (unset: files only).
 - /agency/esmart: runs, upload, pull and push buttons (agency)
 - /api/v1/esmart/runs, /api/v1/esmart/pull, /api/v1/esmart/push (agency)
 - after ``product_saved``, the product is pushed when E-Smart is configured
+- the console and the API queue pulls and pushes as jobs (background.py); photos are
+  downloaded after the import in a job of their own (photos.py); ``ESMART_PULL_SCHEDULE``
+  makes ``flask worker`` pull on a crontab
 """
 
 from __future__ import annotations
@@ -34,6 +37,13 @@ class EsmartSyncPlugin:
             app.register_blueprint(api.bp)
         app.cli.add_command(esmart)
         app.jinja_env.globals["esmart_sync_status"] = store_sync_status
+        schedule = app.config.get("ESMART_PULL_SCHEDULE")
+        if schedule:
+            from marketplace import jobs
+
+            from .background import scheduled_pull
+
+            jobs.add_periodic(app, scheduled_pull, schedule, name="esmart.pull_schedule")
 
     @hookimpl
     def product_saved(self, product, created: bool) -> None:

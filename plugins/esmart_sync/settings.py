@@ -29,6 +29,20 @@ def _timeout(value) -> str | None:
     return None if ok else "must be two positive numbers of seconds: connect, read (e.g. 5,30)"
 
 
+def _crontab(value: str) -> str | None:
+    """Five crontab fields (minute hour day month day-of-week, UTC) Huey accepts."""
+    from huey import crontab
+
+    fields = str(value).split()
+    if len(fields) != 5:
+        return "must be five crontab fields: minute hour day month day-of-week (e.g. 0 2 * * *)"
+    try:
+        crontab(*fields)
+    except ValueError as exc:
+        return f"is not a crontab Huey accepts ({exc})"
+    return None
+
+
 # Declared by the plugin (EsmartSyncPlugin.settings); unset server or key: files only.
 SETTINGS = (
     Setting(
@@ -47,6 +61,18 @@ SETTINGS = (
     ),
     Setting("ESMART_AUTO_PUSH", True, kind=bool, help="Push a product when it is saved, if E-Smart is configured."),
     Setting("ESMART_PUSH_ASYNC", True, kind=bool, help="That push runs in a background thread (tests: inline)."),
+    Setting(
+        "ESMART_PULL_SCHEDULE",
+        help="Crontab (UTC) of a pull from the configured server by `flask worker`, e.g. 0 2 * * *; unset: none.",
+        check=_crontab,
+    ),
+    Setting(
+        "ESMART_UPLOAD_MAX_BYTES",
+        20 * 1024 * 1024,
+        kind=int,
+        check=_positive,
+        help="Largest file the console or the API accepts for a pull.",
+    ),
 )
 # Not a setting: tests put a fake sleep into app.config["ESMART_SLEEP"] (unset: time.sleep).
 SLEEP_KEY = "ESMART_SLEEP"
