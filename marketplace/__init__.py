@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.expo_views",
     "marketplace.agency.onboard_views",
     "marketplace.agency.report_views",
+    "marketplace.agency.jobs_views",
     "marketplace.api",
 )
 

@@ -63,6 +63,12 @@ ENV_SETTINGS = (
     "UPLOAD_RATE_LIMIT_PER_IP",
     "UPLOAD_DECODE_CONCURRENCY",
     "UPLOAD_DECODE_WAIT_SECONDS",
+    # the job queue and the mail outbox (README "Job queue, worker and mail outbox")
+    "JOBS_IMMEDIATE",
+    "JOBS_SQLITE_PATH",
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_RETRY_SECONDS",
+    "MAIL_LEASE_SECONDS",
 )
 
 
@@ -105,10 +111,20 @@ class Defaults:
     PAGE_CACHE = True  # anonymous catalogue pages from memory (marketplace/pagecache.py)
     PAGE_CACHE_TTL = 300  # seconds: the longest a cached page lives, whatever else happens
     PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024  # per process
+    MAIL_MAX_ATTEMPTS = 6  # tries of one message before it is marked failed (and listed for admins)
+    MAIL_RETRY_SECONDS = 60  # the first retry's wait; each next one waits twice as long
+    MAIL_LEASE_SECONDS = 300  # a sender that died holding a message: sent again after this
 
 
 def _coerce(name: str, value: str):
-    if name in ("RATELIMIT_ENABLED", "MAIL_USE_TLS", "LOG_REQUESTS", "PAGE_CACHE", "ALLOW_UNSHARED_RATE_LIMITS"):
+    if name in (
+        "RATELIMIT_ENABLED",
+        "MAIL_USE_TLS",
+        "LOG_REQUESTS",
+        "PAGE_CACHE",
+        "ALLOW_UNSHARED_RATE_LIMITS",
+        "JOBS_IMMEDIATE",
+    ):
         return truthy(value)
     if name in (
         "MAIL_PORT",
@@ -120,6 +136,9 @@ def _coerce(name: str, value: str):
         "API_TOKEN_IDLE_DAYS",
         "API_TOKEN_MAX_DAYS",
         "EMAIL_CONFIRM_MAX_AGE",
+        "MAIL_MAX_ATTEMPTS",
+        "MAIL_RETRY_SECONDS",
+        "MAIL_LEASE_SECONDS",
     ) or name.startswith("PROXY_FIX_"):
         return int(value)
     return value

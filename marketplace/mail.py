@@ -1,78 +1,100 @@
-"""Outgoing e-mail: SMTP when MAIL_SERVER is set, otherwise written to the log.
+"""Outgoing e-mail through a transactional outbox: SMTP when MAIL_SERVER is set, else the log.
 
-Without MAIL_SERVER, development and tests log the whole message (a developer
-follows the reset link from the console). In production the log gets the
-recipient and subject only: a body carries live secrets (reset links,
-invitation and claim links) that anyone reading the logs could use, so
-production never logs one (``production.check_startup`` warns that no mail is
-sent). Failures are logged with recipient and subject, never the body.
+Every message is rendered where the change it announces is made (in the recipient's language)
+and written as a row of ``outbox_messages`` in the same transaction (:func:`queue_mail`): a
+rollback forgets it, a commit keeps it whatever happens to the process next. After the commit a
+job (``mail.send_outbox``) is queued to send what is due; the worker's sweep (every minute)
+sends whatever a lost job or a killed worker left behind. :func:`send_due` claims due rows with a
+lease (one conditional UPDATE: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, SQLite's single writer
+elsewhere), so two workers never send a row twice unless one died holding it (its lease runs
+out: ``MAIL_LEASE_SECONDS``). A batch goes over one SMTP connection (``MESSAGES_PER_CONNECTION``).
+A failed try is retried after 1, 2, 4, 8, 16... minutes (``MAIL_RETRY_SECONDS`` doubled); after
+``MAIL_MAX_ATTEMPTS`` tries the row is ``failed`` and listed for admins, who can retry it.
 
-Messages are rendered from templates in the recipient's language.
+Without MAIL_SERVER, development and tests log the whole message (a developer follows the reset
+link from the console). In production the log gets the recipient and subject only: a body
+carries live secrets (reset links, invitation and claim links) that anyone reading the logs could
+use, so production never logs one. Failures are logged with recipient and subject, never the body.
 
-Mail that a web request causes (order e-mails, queued by
-:func:`queue_mail` and handed over after the commit) must not hold up
-the answer: :func:`deliver_after_response` puts it in this process's
-:class:`Outbox`, whose one thread sends it while the worker serves the next
-request (over one SMTP connection while messages keep coming). Outside a
-request (CLI commands, scripts) there is no answer to wait for, so it is sent
-at once. :func:`flush` waits until the outbox is
-empty — tests call it, and so does the interpreter at exit. A message that
-cannot be sent is logged (``mail to ... failed``) and dropped: the order it
-tells of is already committed and stays so.
+Tests run the job queue in immediate mode (``JOBS_IMMEDIATE``): the send job runs at the commit,
+and :func:`flush` (the test client calls it after each request) sends anything else that is due,
+through the same :func:`send_due`.
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
-import os
-import queue
 import smtplib
 import threading
-import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from email.message import EmailMessage
 from typing import NamedTuple
 
-from flask import current_app, has_request_context, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select, update
 
+from marketplace import jobs
+from marketplace.clock import now
 from marketplace.extensions import db
+from marketplace.jobs.models import OutboxMessage
+from marketplace.rows import insert_plain
 
 log = logging.getLogger("marketplace.mail")
-QUEUE_KEY = "apik_after_commit"
+BATCH_KEY = "apik_mail_batch"
+after_commit = jobs.after_commit  # the old home of the helper; plugins may still import it from here
+_apps_with_mail: weakref.WeakSet = weakref.WeakSet()  # what flush() sends for
 
-
-def after_commit(action: Callable[[], None]) -> None:
-    """Run ``action`` once the current transaction commits; forget it if it rolls back."""
-    db.session.info.setdefault(QUEUE_KEY, []).append(action)
-
-
-@event.listens_for(Session, "after_commit")
-def _run_queue(session) -> None:
-    for action in session.info.pop(QUEUE_KEY, []):
-        try:
-            action()
-        except Exception:  # SMTP down must not turn a committed order into an error
-            log.exception("after-commit action failed")
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _drop_queue(session, transaction) -> None:
-    if transaction.parent is None:  # the outermost transaction ended without after_commit: rolled back
-        session.info.pop(QUEUE_KEY, None)
+# Messages whose SMTP error is theirs alone (a refused recipient): the connection goes on.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
 def queue_mail(to: str | None, subject, template: str, locale: str | None = None, **context) -> None:
-    """Render ``template`` now (in ``locale``) and deliver it after the commit."""
+    """Render ``template`` now (in ``locale``) and write it to the outbox in the current
+    transaction; it is sent once the transaction commits."""
     if not to:
         return
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = render_template(template, **context)
         subject = str(subject)
-    after_commit(lambda: deliver_after_response(to, subject, body))
+    queue_rendered(to, subject, body, kind=template)
+
+
+def queue_rendered(to: str, subject: str, body: str, kind: str = "") -> None:
+    """Write a rendered message to the outbox in the current transaction (the caller commits):
+    one INSERT now, or one for all the messages of a :func:`batch`."""
+    row = {"recipient": to, "subject": subject[:500], "body": body, "kind": kind[:120]}
+    pending = db.session.info.get(BATCH_KEY)
+    if pending is not None:
+        pending.append(row)
+    else:
+        insert_plain(OutboxMessage, [row])
+    _apps_with_mail.add(current_app._get_current_object())
+    jobs.enqueue_after_commit(send_outbox)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Messages queued inside are written in one INSERT when it ends (the checkout's mails)."""
+    info = db.session.info
+    if BATCH_KEY in info:  # already in one: the outer batch writes them
+        yield
+        return
+    info[BATCH_KEY] = []
+    try:
+        yield
+        pending = info.get(BATCH_KEY) or []
+    finally:
+        info.pop(BATCH_KEY, None)
+    insert_plain(OutboxMessage, pending)
+
+
+def send_mail(to: str, subject, template: str, locale: str | None = None, **context) -> None:
+    """The old name of :func:`queue_mail`: the message goes through the outbox like every other."""
+    queue_mail(to, subject, template, locale, **context)
 
 
 class Recipient(NamedTuple):
@@ -81,16 +103,6 @@ class Recipient(NamedTuple):
     email: str
     name: str
     locale: str | None
-
-
-def send_mail(to: str, subject: str, template: str, locale: str | None = None, **context) -> EmailMessage:
-    """Render ``template`` (a .txt Jinja template) and send it to ``to``."""
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        body = render_template(template, **context)
-        subject = str(subject)
-    message = compose(to, subject, body)
-    deliver(message)
-    return message
 
 
 def compose(to: str, subject: str, body: str) -> EmailMessage:
@@ -178,81 +190,139 @@ def hang_up() -> None:
         smtp.close()
 
 
-def deliver_after_response(to: str, subject: str, body: str) -> None:
-    """Send a rendered message off the request's critical path (see the module's docstring).
-    Even composing it (the e-mail headers) is left to the outbox's thread."""
-    if has_request_context():
-        outbox().put(current_app._get_current_object(), (to, subject, body))
-    else:
-        deliver(compose(to, subject, body))
+# --- the outbox's sender -------------------------------------------------------------------
 
 
-class Outbox:
-    """A queue of messages and the one daemon thread that sends them, in order."""
+def _due(at):
+    return or_(
+        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= at),
+        and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < at),  # its sender died
+    )
 
-    def __init__(self):
-        self._queue: queue.Queue = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="mail-outbox", daemon=True)
-        self._thread.start()
 
-    def put(self, app, draft: tuple[str, str, str]) -> None:
-        """Queue ``(to, subject, body)`` to be composed and sent with ``app``'s settings."""
-        self._queue.put((app, draft))
+def _claim(limit: int) -> list:
+    """Lease up to ``limit`` due messages to this sender (committed): their id, to, subject, body, attempts."""
+    at = now()
+    lease = at + timedelta(seconds=int(current_app.config["MAIL_LEASE_SECONDS"]))
+    due = _due(at)
+    # a CTE: PostgreSQL runs it once (an IN (subquery) may run again per row, each time skipping
+    # the rows the UPDATE itself just locked, and claim them all)
+    ids = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
+    chosen = ids.cte("chosen")
+    claim = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(select(chosen.c.id)), due)
+        .values(status="sending", lease_until=lease)
+        .returning(
+            OutboxMessage.id, OutboxMessage.to, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.attempts
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = sorted(db.session.execute(claim).all())
+    db.session.commit()
+    return rows
 
-    @property
-    def pending(self) -> int:
-        """Messages queued or being sent."""
-        return self._queue.unfinished_tasks
 
-    def flush(self, timeout: float | None = 30) -> bool:
-        """Wait until every queued message was sent (or failed); False on timeout."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._queue.all_tasks_done:
-            while self._queue.unfinished_tasks:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                self._queue.all_tasks_done.wait(left)
-        return True
+def _mark_sent(message_id: int) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending")
+        .values(status="sent", sent_at=now(), lease_until=None, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
-    def _run(self) -> None:
-        _held.enabled = True  # deliver() keeps its connection open between queued messages
-        while True:
-            app, (to, subject, body) = self._queue.get()
+
+def _mark_failed(rows: list, exc: BaseException) -> None:
+    """One more failed try for each of ``rows``: back to pending after the back-off, or failed."""
+    cfg = current_app.config
+    error = f"{type(exc).__name__}: {exc}"[:500]
+    for row in rows:
+        attempts = row.attempts + 1
+        delay = timedelta(seconds=int(cfg["MAIL_RETRY_SECONDS"]) * 2 ** (attempts - 1))
+        final = attempts >= int(cfg["MAIL_MAX_ATTEMPTS"])
+        log.warning("mail to %s failed (%s): %s; try %d%s", row.to, row.subject, error, attempts, " (gave up)" * final)
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.status == "sending")
+            .values(
+                status="failed" if final else "pending",
+                attempts=attempts,
+                next_attempt_at=now() + delay,
+                lease_until=None,
+                last_error=error,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+
+
+def _send_batch(rows: list) -> int:
+    """Send claimed ``rows`` over one held connection; each is marked as soon as its fate is known."""
+    sent = 0
+    _held.enabled = True
+    try:
+        for index, row in enumerate(rows):
             try:
-                with app.app_context():
-                    deliver(compose(to, subject, body))  # looked up at call time: tests may replace it
-            except Exception:  # an SMTP failure is the mail's, never the committed order's
-                log.exception("mail to %s failed (%s); not sent", to, subject)
-            finally:
-                if self._queue.empty():  # the burst is over: hang up before flush() returns
-                    hang_up()
-                self._queue.task_done()
+                deliver(compose(row.to, row.subject, row.body))  # looked up at call time: tests replace it
+            except MESSAGE_ERRORS as exc:
+                hang_up()
+                _mark_failed([row], exc)
+            except OSError as exc:  # the server or the connection: the rest of the batch waits too
+                _mark_failed(rows[index:], exc)
+                break
+            except Exception as exc:  # this message (its encoding...): the others go on
+                _mark_failed([row], exc)
+            else:
+                _mark_sent(row.id)
+                sent += 1
+    finally:
+        hang_up()
+        _held.enabled = False
+    return sent
 
 
-_outbox: Outbox | None = None
-_outbox_pid: int | None = None
-_outbox_lock = threading.Lock()
+def send_due() -> int:
+    """Send every due message of the outbox, a batch per connection; the number sent."""
+    sent = claimed = 0
+    while True:
+        rows = _claim(MESSAGES_PER_CONNECTION)
+        claimed += len(rows)
+        if rows:
+            sent += _send_batch(rows)
+        if len(rows) < MESSAGES_PER_CONNECTION:
+            break
+    if sent == claimed:  # nothing failed: no retry is waiting for flush()
+        _apps_with_mail.discard(current_app._get_current_object())
+    return sent
 
 
-def outbox() -> Outbox:
-    """This process's outbox, started on first use (after gunicorn forks its workers)."""
-    global _outbox, _outbox_pid
-    if _outbox is None or _outbox_pid != os.getpid():
-        with _outbox_lock:
-            if _outbox is None or _outbox_pid != os.getpid():
-                _outbox, _outbox_pid = Outbox(), os.getpid()
-    return _outbox
+@jobs.task(name="mail.send_outbox")
+def send_outbox() -> None:
+    """The job queued after a commit that wrote messages."""
+    send_due()
+
+
+@jobs.periodic("* * * * *", name="mail.outbox_sweep")
+def outbox_sweep() -> None:
+    """Every minute: what is due (retries, and what a lost job or a killed worker left)."""
+    send_due()
 
 
 def flush(timeout: float | None = 30) -> bool:
-    """Wait until the mail queued by requests of this process is sent; True when none is left."""
-    if _outbox is None or _outbox_pid != os.getpid():
-        return True
-    return _outbox.flush(timeout)
+    """Send, here and now, what is due in the outbox of each app of this process that queued mail
+    not sent yet (tests call it after each request; the same :func:`send_due` as the job). True
+    when nothing due is left. ``timeout`` is kept for old callers; SMTP has its own."""
+    done = True
+    for app in list(_apps_with_mail):
+        done = _flush_app(app) and done
+    return done
 
 
-@atexit.register
-def _flush_at_exit() -> None:  # a worker stopping gracefully sends what it queued first
-    if not flush(timeout=10):
-        log.error("mail outbox: %d message(s) not sent at exit", _outbox.pending if _outbox else 0)
+def _flush_app(app: Flask) -> bool:
+    with app.app_context():
+        try:
+            send_due()
+            return db.session.scalar(select(OutboxMessage.id).where(_due(now())).limit(1)) is None
+        finally:
+            db.session.remove()

@@ -1,22 +1,24 @@
-"""Account e-mails that a request causes: password reset and e-mail confirmation.
+"""Account e-mails that a request causes: password reset, e-mail confirmation, links to invitees.
 
-Rendered in the request (the same work whether or not an account has the address),
-handed to the mail outbox to be sent after the answer (``mail.deliver_after_response``),
-so neither the time taken nor the answer tells whether the address has an account.
+Rendered in the request (the same work whether or not an account has the address) and written
+to the mail outbox (``marketplace.mail``) by a job, which sends it after the answer, so neither
+the answer nor the statements the request sends tell whether the address has an account (a job is
+queued either way; it writes only a real account's message). Links (invites, stores to claim)
+are queued in the caller's transaction by :func:`queue_link`.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from marketplace import mail
+from marketplace import jobs, mail
 from marketplace.accounts import services
 from marketplace.accounts.models import User
+from marketplace.extensions import db
 from marketplace.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -27,11 +29,21 @@ def _render(to: str, locale: str | None, subject, template: str, **context) -> t
         return to, str(subject), render_template(template, **context)
 
 
-def _send(draft: tuple[str, str, str]) -> None:
+@jobs.task(name="accounts.queue_mail")
+def _write_to_outbox(to: str, subject: str, body: str, kind: str, real: bool) -> None:
+    """The job: write the rendered message to the outbox (when it has a real account) and commit."""
+    if real:
+        mail.queue_rendered(to, subject, body, kind=kind)
+        db.session.commit()
+
+
+def _send(draft: tuple[str, str, str], kind: str, real: bool = True) -> None:
+    """Hand the rendered message to a job that writes it to the outbox: the request does the same
+    work (one job queued, nothing written) whether or not the address has an account."""
     try:
-        mail.deliver_after_response(*draft)
+        jobs.enqueue(_write_to_outbox, *draft, kind, real)
     except Exception:  # the mail's failure, never the page's
-        log.exception("could not queue account mail (%s)", draft[1])
+        log.exception("could not queue account mail (%s)", kind)
 
 
 def password_reset(email: str, user: User | None) -> None:
@@ -50,8 +62,7 @@ def password_reset(email: str, user: User | None) -> None:
         link=link,
         hours=hours,
     )
-    if real:
-        _send(draft)
+    _send(draft, "accounts/mail/password_reset.txt", real)
 
 
 def email_confirmation(user: User) -> None:
@@ -67,25 +78,21 @@ def email_confirmation(user: User) -> None:
             user=user,
             link=link,
             days=days,
-        )
+        ),
+        "accounts/mail/confirm_email.txt",
     )
 
 
-def send_link_now(email: str, subject, template: str, **context) -> bool:
-    """Mail a link (an invite, a store to claim) to an address at once, in its account's language
-    when it has one; the template gets ``has_account``. False when delivery failed (logged): the
-    caller's record stays, and the page says the mail did not go."""
+def queue_link(email: str, subject, template: str, **context) -> None:
+    """Queue a link (an invite, a store to claim) to an address in the caller's transaction, in its
+    account's language when it has one; the template gets ``has_account``. The outbox sends it
+    after the commit, and retries it (``marketplace.mail``)."""
     invitee = services.get_user_by_email(email)
-    try:
-        mail.send_mail(
-            email,
-            subject,
-            template,
-            locale=getattr(invitee, "locale", None),
-            has_account=invitee is not None,
-            **context,
-        )
-    except (smtplib.SMTPException, OSError):
-        log.exception("mail to %s (%s) failed", email, template)
-        return False
-    return True
+    mail.queue_mail(
+        email,
+        subject,
+        template,
+        locale=getattr(invitee, "locale", None),
+        has_account=invitee is not None,
+        **context,
+    )

@@ -32,7 +32,7 @@ from marketplace.errors import Conflict, NotFound, ServiceError, Unauthorized, V
 from marketplace.extensions import db, limiter, login_manager
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
-from marketplace.mail import send_mail
+from marketplace.mail import queue_mail
 from marketplace.urls import safe_next
 
 log = logging.getLogger(__name__)
@@ -68,11 +68,8 @@ def _link_invalid(exc: ServiceError, retry_url: str, retry_label: str):
 
 
 def _mail(user, subject, template: str, **context) -> None:
-    """Send an account e-mail; a mail failure is logged, never shown to the visitor."""
-    try:
-        send_mail(user.email, subject, template, locale=user.locale, user=user, **context)
-    except Exception:  # SMTP down must not change what the page answers
-        log.exception("could not send %s to user %s", template, user.id)
+    """Queue an account e-mail in the current transaction (the caller commits; the outbox sends it)."""
+    queue_mail(user.email, subject, template, locale=user.locale, user=user, **context)
 
 
 def _retry_after(exc) -> dict:
@@ -212,8 +209,8 @@ def reset_password(token: str):
         db.session.rollback()
         apply_errors(form, exc)
         return _page("accounts/reset_password.html", form, 422)
-    db.session.commit()
     _mail(user, _l("Kata sandi Apik Market Anda diganti"), "accounts/mail/password_changed.txt")
+    db.session.commit()
     flash(_("Kata sandi baru sudah disimpan. Silakan masuk."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -266,9 +263,9 @@ def change_password():
             db.session.rollback()
         apply_errors(form, exc)
         return _page("accounts/change_password.html", form, 422)
+    _mail(user, _l("Kata sandi Apik Market Anda diganti"), "accounts/mail/password_changed.txt")
     db.session.commit()
     login_user(user, remember=_remember_cookie_present())  # the new session_version
-    _mail(user, _l("Kata sandi Apik Market Anda diganti"), "accounts/mail/password_changed.txt")
     flash(_("Kata sandi diganti. Sesi di perangkat lain sudah dikeluarkan."), "success")
     return redirect(url_for("accounts.profile"))
 

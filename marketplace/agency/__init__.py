@@ -34,12 +34,9 @@ def agency_only():
     return None
 
 
-def flash_claim_mail(invite, sent: bool) -> None:
-    """Tell the officer whether the claim link went out (``services.send_claim_mail``)."""
-    if sent:
-        flash(_("Tautan untuk mengambil alih toko dikirim ke %(email)s.", email=invite.email), "success")
-    else:
-        flash(_("Undangan tersimpan, tetapi e-mail ke %(email)s gagal dikirim.", email=invite.email), "error")
+def flash_claim_mail(invite) -> None:
+    """Tell the officer the claim link is queued (``services.queue_claim_mail``): the outbox sends it."""
+    flash(_("Tautan untuk mengambil alih toko masuk antrean kirim ke %(email)s.", email=invite.email), "success")
 
 
 def flash_error(exc: ServiceError) -> None:

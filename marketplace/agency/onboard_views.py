@@ -45,10 +45,11 @@ def onboard_one():
         done = services.onboard_store(
             current_user, form.store_data(), form.owner_email.data, expo, booth=form.booth.data, zone=form.zone.data
         )
+        services.queue_claim_mail(done.store, done.invite, done.token)
         db.session.commit()
     except ServiceError as exc:
         return _render(form=form, status=failed(form, exc))
-    flash_claim_mail(done.invite, services.send_claim_mail(done.store, done.invite, done.token))
+    flash_claim_mail(done.invite)
     flash(_("Toko %(store)s terdaftar dan terverifikasi.", store=done.store.name), "success")
     return redirect(url_for(".store", slug=done.store.slug))
 
@@ -70,15 +71,16 @@ def onboard_bulk():
     try:
         expo = expos.get_expo(bulk.expo.data) if bulk.expo.data else None
         result = services.bulk_onboard(current_user, text, expo)
+        for done in result.created:
+            services.queue_claim_mail(done.store, done.invite, done.token)
         db.session.commit()
     except ServiceError as exc:
         return _render(bulk=bulk, status=failed(bulk, exc))
-    sent = sum(services.send_claim_mail(d.store, d.invite, d.token) for d in result.created)
     flash(
         _(
-            "%(n)d toko terdaftar, %(m)d undangan terkirim, %(e)d baris bermasalah.",
+            "%(n)d toko terdaftar, %(m)d undangan masuk antrean kirim, %(e)d baris bermasalah.",
             n=len(result.created),
-            m=sent,
+            m=len(result.created),
             e=len(result.errors),
         ),
         "success" if not result.errors else "warning",

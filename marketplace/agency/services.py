@@ -357,9 +357,9 @@ def claim_url(token: str) -> str:
     return absolute_url("stores.accept_invite", token=token)
 
 
-def send_claim_mail(store, invite, token: str) -> bool:
-    """E-mail the claim link at once; False when delivery failed (logged; the invite stays)."""
-    return account_mails.send_link_now(
+def queue_claim_mail(store, invite, token: str) -> None:
+    """Queue the claim link in the transaction that makes the invite (the outbox sends it)."""
+    account_mails.queue_link(
         invite.email,
         _("Toko %(store)s menunggu Anda di Apik Market", store=store.name),
         "agency/mail/claim.txt",

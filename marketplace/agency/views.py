@@ -140,11 +140,12 @@ def invite_owner(slug: str):
         return _render_store(store, 422, email_form=form)
     try:
         invite, token = services.invite_owner(current_user, store, form.email.data)
+        services.queue_claim_mail(store, invite, token)
         db.session.commit()
     except ServiceError as exc:
         status = failed(form, exc)
         return _render_store(services.store_with_owner(slug), status, email_form=form)
-    flash_claim_mail(invite, services.send_claim_mail(store, invite, token))
+    flash_claim_mail(invite)
     return redirect(url_for(".store", slug=slug))
 
 

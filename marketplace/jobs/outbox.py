@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from marketplace import audit
+from marketplace import audit, mail
 from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.jobs.models import OUTBOX_STATUSES, OutboxMessage
+from marketplace.jobs.queue import enqueue_after_commit
 
 
 def counts_by_status() -> dict[str, int]:
@@ -39,7 +40,7 @@ def describe(message: OutboxMessage) -> dict:
 
 def retry(message_id: int, actor) -> bool:
     """Put a failed message back as pending, due now, with its attempts reset (audited); False
-    when it is not failed (any more). The caller commits; the sweep (or ``mail.flush``) sends it."""
+    when it is not failed (any more). The caller commits; then a job sends it."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFound("Pesan tidak ditemukan.")
@@ -50,4 +51,5 @@ def retry(message_id: int, actor) -> bool:
     ).rowcount
     if moved:
         audit.record(actor, "outbox.retry", "outbox_message", message_id, to=message.to, subject=message.subject)
+        enqueue_after_commit(mail.send_outbox)
     return bool(moved)

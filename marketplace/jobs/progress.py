@@ -3,15 +3,15 @@
 A long job is a row of ``jobs`` (kind, status, done of total, message, who started it, a link to
 its result) and a task that does the work. The API::
 
-    @jobs.long_task(name="esmart.push")
-    def push_all(job_id: int, dry_run: bool) -> None:   # the job's id comes first
+    @jobs.long_task(name="catalog.photos")
+    def download_photos(job_id: int, store_id: int) -> None:   # the job's id comes first
         ids = ...
         for done, chunk in enumerate(chunks(ids), 1):
             ...; db.session.commit()
             jobs.report_progress(job_id, done, total=len(ids), message="...")
-        jobs.finish(job_id, message="12 produk dikirim", result_url=url)
+        jobs.finish(job_id, message="12 foto diunduh", result_url=url)
 
-    job = jobs.start_job("esmart_push", push_all, False, created_by=user)   # in the request
+    job = jobs.start_job("photos", download_photos, store.id, created_by=user)   # in the request
     db.session.commit()   # the task is queued only now; a rollback forgets job and task
 
 ``report_progress``, ``finish`` and ``fail`` write on a connection of their own and commit at

@@ -185,7 +185,12 @@ def enqueue(task_: Task, *args) -> None:
 
 
 def enqueue_after_commit(task_: Task, *args) -> None:
-    """Queue ``task_(*args)`` once the current transaction commits; forget it on a rollback."""
+    """Queue ``task_(*args)`` once the current transaction commits; forget it on a rollback.
+    The same task with the same arguments is queued once per transaction."""
+    keys = db.session.info.setdefault(AFTER_COMMIT_KEY + "_keys", set())
+    if (task_.name, args) in keys:
+        return
+    keys.add((task_.name, args))
     app = current_app._get_current_object()
     after_commit(lambda: enqueue_for(app, task_, *args))
 
@@ -202,6 +207,7 @@ def after_commit(action: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session) -> None:
+    session.info.pop(AFTER_COMMIT_KEY + "_keys", None)
     for action in session.info.pop(AFTER_COMMIT_KEY, []):
         try:
             action()
@@ -213,3 +219,4 @@ def _run_after_commit(session) -> None:
 def _drop_after_commit(session, transaction) -> None:
     if transaction.parent is None:  # the outermost transaction ended without after_commit: rolled back
         session.info.pop(AFTER_COMMIT_KEY, None)
+        session.info.pop(AFTER_COMMIT_KEY + "_keys", None)

@@ -1,11 +1,10 @@
 """E-mails about orders, sent only once the transaction that caused them commits.
 
 Each message is rendered while the data is at hand (inside the transaction, in
-the recipient's language) and queued on the session; after the commit it goes
-to ``marketplace.mail.deliver_after_response`` (sent by a background thread once
-the request answered), and is dropped on rollback, so
-nobody is told about an order that was never written. A mail failure is
-logged; it never changes what the request answers.
+the recipient's language) and written to the mail outbox in the same transaction
+(``marketplace.mail.queue_mail``): a rollback drops it, so nobody is told about an
+order that was never written; a commit keeps it, and the job queue sends it (with
+retries). A mail failure never changes what the request answered.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.mail import queue_mail
+from marketplace.mail import batch, queue_mail
 from marketplace.orders.models import STATUS_LABELS, extras_of, lines_of
 from marketplace.urls import absolute_url
 
@@ -58,6 +57,11 @@ def order_placed(orders: list, instructions: str | None, owners: dict | None = N
     ``owners``: the stores' owners by store id when the caller has them (no statement then)."""
     if not orders:
         return
+    with batch():  # one INSERT for the checkout's messages
+        _order_placed(orders, instructions, owners)
+
+
+def _order_placed(orders: list, instructions: str | None, owners: dict | None) -> None:
     shopper = _user(orders[0].user_id)
     if shopper:
         queue_mail(

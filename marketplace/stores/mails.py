@@ -1,4 +1,4 @@
-"""Store e-mails a request sends at once: a staff invite's link."""
+"""Store e-mails: a staff invite's link, through the mail outbox."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from marketplace.stores.models import Store, StoreInvite
 from marketplace.urls import absolute_url
 
 
-def send_invite_mail(store: Store, invite: StoreInvite, token: str, inviter: User) -> bool:
-    """E-mail a staff invite's link at once; False when delivery failed (logged; the invite stays)."""
-    return account_mails.send_link_now(
+def queue_invite_mail(store: Store, invite: StoreInvite, token: str, inviter: User) -> None:
+    """Queue a staff invite's link in the transaction that makes the invite (the outbox sends it)."""
+    account_mails.queue_link(
         invite.email,
         _("Undangan bergabung dengan toko %(store)s", store=store.name),
         "stores/mail/invite.txt",

@@ -167,11 +167,12 @@ def staff(slug: str):
     if form.validate_on_submit():
         try:
             invite, token = services.invite_staff(store, current_user, form.email.data)
+            mails.queue_invite_mail(store, invite, token, current_user)
             db.session.commit()
         except ServiceError as exc:
             status = failed(form, exc)
         else:
-            _send_invite(store, invite, token)
+            flash(_("Undangan untuk %(email)s masuk antrean kirim.", email=invite.email), "success")
             return redirect(url_for(".staff", slug=store.slug))
     return render_template(
         "stores/staff.html",
@@ -181,13 +182,6 @@ def staff(slug: str):
         members=services.members_of(store),
         invites=services.pending_invites(store),
     ), status
-
-
-def _send_invite(store, invite, token: str) -> None:
-    if mails.send_invite_mail(store, invite, token, current_user):
-        flash(_("Undangan dikirim ke %(email)s.", email=invite.email), "success")
-    else:
-        flash(_("Undangan tersimpan, tetapi e-mail gagal dikirim. Coba undang lagi nanti."), "error")
 
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])
