@@ -1,8 +1,8 @@
 """Push after product_saved: the product is sent once the transaction that
-saved it commits (the event fires inside it), in a background thread so the
-seller's page does not wait for the directory. A push missed here (process
-stopped, E-Smart down) is caught by the next ``flask esmart push``: the
-content hash still differs."""
+saved it commits (the event fires inside it), by a job on the queue
+(``esmart.autopush``; ``ESMART_PUSH_ASYNC=false``: inline) so the seller's page
+does not wait for the directory. A push missed here (worker stopped, E-Smart
+down) is caught by the next ``flask esmart push``: the content hash still differs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import threading
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from marketplace import jobs
+from marketplace.jobs.queue import enqueue_for
 
 from .settings import configured, is_syncing
 
@@ -42,7 +45,7 @@ def _after_commit(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, None)
     for app, product_ids in (pending or {}).items():
         if app.config.get("ESMART_PUSH_ASYNC"):
-            threading.Thread(target=push_now, args=(app, sorted(product_ids)), daemon=True, name="esmart-push").start()
+            enqueue_for(app, push_job, sorted(product_ids))
         else:
             push_now(app, sorted(product_ids))
 
@@ -54,13 +57,24 @@ def _after_transaction_end(session: Session, transaction) -> None:
 
 
 def push_now(app: Flask, product_ids: list[int]) -> None:
-    """Pushes these products in a fresh app context (its own session); records a
-    run only when one of them actually needs sending."""
+    """Pushes these products in a fresh app context (its own session)."""
+    with app.app_context():
+        _push(product_ids)
+
+
+@jobs.task(name="esmart.autopush")
+def push_job(product_ids: list[int]) -> None:
+    """The queued push after a save (in the worker's app context)."""
+    _push(product_ids)
+
+
+def _push(product_ids: list[int]) -> None:
+    """Records a run only when one of the products actually needs sending."""
     from . import pusher
 
-    with _push_lock, app.app_context():
+    with _push_lock:
         try:
             if pusher.pending(product_ids):
                 pusher.push(product_ids=product_ids, source="product_saved")
-        except Exception:  # a background push must never take the process down
+        except Exception:  # a background push must never take the worker down
             log.exception("esmart: automatic push of products %s failed", product_ids)

@@ -35,7 +35,7 @@ JOB_KIND = "esmart_photos"
 
 def queue_photos(log_: RunLog, actor_id: int | None) -> None:
     """Starts the photo job of a finished run (committed here) when it has photos to fetch."""
-    items = list(log_.photos)
+    items = tuple(log_.photos)  # hashable: enqueue_after_commit queues a task and its arguments once
     if log_.dry_run or not items:
         return
     message = _("Foto run #%(id)d", id=log_.run_id)
@@ -47,7 +47,7 @@ def queue_photos(log_: RunLog, actor_id: int | None) -> None:
 
 
 @jobs.long_task(name="esmart.photos")
-def download_photos(job_id: int, run_id: int, items: list[tuple[str, str, int | None]]) -> None:
+def download_photos(job_id: int, run_id: int, items: tuple[tuple[str, str, int | None], ...]) -> None:
     """Fetches each (E-Smart product id, URL, row) and adds it to its product."""
     run = db.session.get(EsmartRun, run_id)
     actor = SimpleNamespace(id=run.actor_id if run else None)

@@ -60,7 +60,12 @@ SETTINGS = (
         "ESMART_PHOTO_ALLOW_PRIVATE", False, kind=bool, help="Fetch photos from private addresses (tests, intranets)."
     ),
     Setting("ESMART_AUTO_PUSH", True, kind=bool, help="Push a product when it is saved, if E-Smart is configured."),
-    Setting("ESMART_PUSH_ASYNC", True, kind=bool, help="That push runs in a background thread (tests: inline)."),
+    Setting(
+        "ESMART_PUSH_ASYNC",
+        True,
+        kind=bool,
+        help="That push runs as a job on the queue (off: inline, in the saving request).",
+    ),
     Setting(
         "ESMART_PULL_SCHEDULE",
         help="Crontab (UTC) of a pull from the configured server by `flask worker`, e.g. 0 2 * * *; unset: none.",

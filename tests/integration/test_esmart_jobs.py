@@ -238,3 +238,20 @@ def test_the_worker_pulls_on_the_configured_schedule(make_app, fake, sleeps):
     assert "ESMART_PULL_SCHEDULE: is not a crontab" in needs_configuration(wrong)["esmart_sync"][0]
     with pytest.raises(PluginError, match="ESMART_PULL_SCHEDULE"):  # production refuses to start
         make_app(**base, ESMART_PULL_SCHEDULE="61 * * * *", MARKETPLACE_ENV="production")
+
+
+def test_a_saved_product_is_pushed_by_a_job_not_by_the_saving_request(queued_app, fake):
+    from marketplace import plugin_api
+    from marketplace.catalog.models import Product
+    from plugins.esmart_sync import importer
+
+    importer.pull_http()
+    work(queued_app)  # the pull's photo job
+    queued_app.config.update(ESMART_AUTO_PUSH=True, ESMART_PUSH_ASYNC=True)
+    product = db.session.scalar(select(Product).where(Product.name == "Wajan besi cor 24 cm"))
+    product.name = "Wajan besi cor 26 cm"
+    plugin_api.notify("product_saved", product=product, created=False)
+    db.session.commit()
+    assert fake.pushed == []  # the commit only queued it
+    assert work(queued_app) == ["esmart.autopush"]
+    assert [(m, i) for m, i, _p in fake.pushed] == [("PUT", "ESP-001350")]
