@@ -28,9 +28,13 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot --no-location --sort-output --no-wrap .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching --no-wrap
 
+# The web server and one job worker (mail, the order clock, E-Smart); stopping the server
+# (Ctrl-C) stops the worker too.
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --port $(PORT)
 
 # Lint: ruff (rules and formatting), mypy and the import-linter contracts, all configured in

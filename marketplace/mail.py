@@ -6,10 +6,11 @@ rollback forgets it, a commit keeps it whatever happens to the process next. Aft
 job (``mail.send_outbox``) is queued to send what is due; the worker's sweep (every minute)
 sends whatever a lost job or a killed worker left behind. :func:`send_due` claims due rows with a
 lease (one conditional UPDATE: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, SQLite's single writer
-elsewhere), so two workers never send a row twice unless one died holding it (its lease runs
-out: ``MAIL_LEASE_SECONDS``). A batch goes over one SMTP connection (``MESSAGES_PER_CONNECTION``).
-A failed try is retried after 1, 2, 4, 8, 16... minutes (``MAIL_RETRY_SECONDS`` doubled); after
-``MAIL_MAX_ATTEMPTS`` tries the row is ``failed`` and listed for admins, who can retry it.
+elsewhere), renewed (compare-and-set) just before each message goes, so two workers never send a
+row twice unless one died, or stalled longer than ``MAIL_LEASE_SECONDS``, holding it. A batch
+goes over one SMTP connection (``MESSAGES_PER_CONNECTION``). A failed try is retried after 1, 2,
+4, 8, 16... minutes (``MAIL_RETRY_SECONDS`` doubled); after ``MAIL_MAX_ATTEMPTS`` tries the
+row is ``failed`` and listed for admins, who can retry it.
 
 Without MAIL_SERVER, development and tests log the whole message (a developer follows the reset
 link from the console). In production the log gets the recipient and subject only: a body
@@ -201,7 +202,8 @@ def _due(at):
 
 
 def _claim(limit: int) -> list:
-    """Lease up to ``limit`` due messages to this sender (committed): their id, to, subject, body, attempts."""
+    """Lease up to ``limit`` due messages to this sender (committed): their id, to, subject, body,
+    attempts and lease (the sender's token: :func:`_still_mine`)."""
     at = now()
     lease = at + timedelta(seconds=int(current_app.config["MAIL_LEASE_SECONDS"]))
     due = _due(at)
@@ -214,13 +216,37 @@ def _claim(limit: int) -> list:
         .where(OutboxMessage.id.in_(select(chosen.c.id)), due)
         .values(status="sending", lease_until=lease)
         .returning(
-            OutboxMessage.id, OutboxMessage.to, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.attempts
+            OutboxMessage.id,
+            OutboxMessage.to,
+            OutboxMessage.subject,
+            OutboxMessage.body,
+            OutboxMessage.attempts,
+            OutboxMessage.lease_until,
         )
         .execution_options(synchronize_session=False)
     )
     rows = sorted(db.session.execute(claim).all())
     db.session.commit()
     return rows
+
+
+def _still_mine(message_id: int, leases: dict) -> bool:
+    """Renew this sender's lease on a message just before sending it (committed). False when the
+    lease ran out meanwhile and another sender took the message: it is theirs to send."""
+    renewed = now() + timedelta(seconds=int(current_app.config["MAIL_LEASE_SECONDS"]))
+    taken = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "sending",
+            OutboxMessage.lease_until == leases[message_id],
+        )
+        .values(lease_until=renewed)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    leases[message_id] = renewed
+    return bool(taken)
 
 
 def _mark_sent(message_id: int) -> None:
@@ -233,8 +259,9 @@ def _mark_sent(message_id: int) -> None:
     db.session.commit()
 
 
-def _mark_failed(rows: list, exc: BaseException) -> None:
-    """One more failed try for each of ``rows``: back to pending after the back-off, or failed."""
+def _mark_failed(rows: list, exc: BaseException, leases: dict) -> None:
+    """One more failed try for each of ``rows`` this sender still holds: back to pending after the
+    back-off, or failed."""
     cfg = current_app.config
     error = f"{type(exc).__name__}: {exc}"[:500]
     for row in rows:
@@ -244,7 +271,11 @@ def _mark_failed(rows: list, exc: BaseException) -> None:
         log.warning("mail to %s failed (%s): %s; try %d%s", row.to, row.subject, error, attempts, " (gave up)" * final)
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == row.id, OutboxMessage.status == "sending")
+            .where(
+                OutboxMessage.id == row.id,
+                OutboxMessage.status == "sending",
+                OutboxMessage.lease_until == leases[row.id],
+            )
             .values(
                 status="failed" if final else "pending",
                 attempts=attempts,
@@ -260,19 +291,22 @@ def _mark_failed(rows: list, exc: BaseException) -> None:
 def _send_batch(rows: list) -> int:
     """Send claimed ``rows`` over one held connection; each is marked as soon as its fate is known."""
     sent = 0
+    leases = {row.id: row.lease_until for row in rows}
     _held.enabled = True
     try:
         for index, row in enumerate(rows):
+            if index and not _still_mine(row.id, leases):  # a slow batch: each message's lease renewed
+                continue
             try:
                 deliver(compose(row.to, row.subject, row.body))  # looked up at call time: tests replace it
             except MESSAGE_ERRORS as exc:
                 hang_up()
-                _mark_failed([row], exc)
+                _mark_failed([row], exc, leases)
             except OSError as exc:  # the server or the connection: the rest of the batch waits too
-                _mark_failed(rows[index:], exc)
+                _mark_failed(rows[index:], exc, leases)
                 break
             except Exception as exc:  # this message (its encoding...): the others go on
-                _mark_failed([row], exc)
+                _mark_failed([row], exc, leases)
             else:
                 _mark_sent(row.id)
                 sent += 1

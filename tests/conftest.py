@@ -173,7 +173,7 @@ class FreshContextClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        mail.flush()  # the request's e-mails leave in the background: a test reads them after it
+        mail.flush()  # what is due in the outbox and not sent at the commit (a retry) goes now
         return response
 
 

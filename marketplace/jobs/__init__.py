@@ -23,7 +23,7 @@ database session, which it commits itself.
 
 from __future__ import annotations
 
-from marketplace.jobs.progress import fail, finish, long_task, recent_jobs, report_progress, start_job
+from marketplace.jobs.progress import begin_job, fail, finish, long_task, recent_jobs, report_progress, start_job
 from marketplace.jobs.queue import (
     Periodic,
     Task,
@@ -43,6 +43,7 @@ __all__ = [
     "Task",
     "add_periodic",
     "after_commit",
+    "begin_job",
     "enqueue",
     "enqueue_after_commit",
     "fail",

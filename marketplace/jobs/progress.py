@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from marketplace.clock import now
 from marketplace.extensions import db
@@ -43,6 +43,24 @@ def start_job(kind: str, task_: Task, *args, total: int | None = None, created_b
     db.session.flush()
     enqueue_after_commit(task_, job.id, *args)
     return job
+
+
+def begin_job(kind: str, total: int | None = None, created_by=None, message: str = "") -> int:
+    """A ``running`` job row for work a task already does (no request started it): committed on a
+    connection of its own; its id for :func:`report_progress` and :func:`finish`."""
+    values = {
+        "kind": kind,
+        "status": "running",
+        "total": total,
+        "created_by": getattr(created_by, "id", created_by),
+        "message": message[:500],
+        "done": 0,
+        "result_url": "",
+        "created_at": now(),
+        "updated_at": now(),
+    }
+    with db.engine.begin() as conn:
+        return int(conn.execute(insert(Job).values(**values).returning(Job.id)).scalar_one())
 
 
 def _write(job_id: int, **values) -> None:

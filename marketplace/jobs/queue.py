@@ -207,6 +207,8 @@ def after_commit(action: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session) -> None:
+    if session.in_nested_transaction():  # a savepoint released (a plugin hook's): wait for the real commit
+        return
     session.info.pop(AFTER_COMMIT_KEY + "_keys", None)
     for action in session.info.pop(AFTER_COMMIT_KEY, []):
         try:

@@ -9,7 +9,7 @@ ESMART_BASE_URL and ESMART_API_KEY (unset: files only).
 - after ``product_saved``, the product is pushed when E-Smart is configured
 - the console and the API queue pulls and pushes as jobs (background.py); photos are
   downloaded after the import in a job of their own (photos.py); ``ESMART_PULL_SCHEDULE``
-  makes ``flask worker`` pull on a crontab
+  makes ``flask worker`` queue a pull on a crontab when E-Smart is configured
 """
 
 from __future__ import annotations
@@ -38,11 +38,12 @@ class EsmartSyncPlugin:
         app.cli.add_command(esmart)
         app.jinja_env.globals["esmart_sync_status"] = store_sync_status
         schedule = app.config.get("ESMART_PULL_SCHEDULE")
-        if schedule:
+        if schedule and app.config.get("ESMART_BASE_URL") and app.config.get("ESMART_API_KEY"):
             from marketplace import jobs
 
             from .background import scheduled_pull
 
+            # not "esmart.pull": that is the name of the pull job's task on the same Huey
             jobs.add_periodic(app, scheduled_pull, schedule, name="esmart.pull_schedule")
 
     @hookimpl

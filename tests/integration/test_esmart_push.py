@@ -180,3 +180,44 @@ def test_without_a_server_saving_a_product_pushes_nothing_and_push_explains(file
     db.session.commit()
     with pytest.raises(ValidationError):
         pusher.push()
+
+
+def test_the_automatic_push_is_a_job_shown_with_its_run(esmart_app, batik, fake):
+    """ESMART_PUSH_ASYNC (the default): a job queued by the commit pushes (here the queue runs
+    jobs at once) and leaves a job row for the agency console, linking to its run."""
+    from marketplace.jobs.models import Job
+
+    esmart_app.config.update(ESMART_AUTO_PUSH=True, ESMART_PUSH_ASYNC=True)
+    product = db.session.scalar(select(Product).where(Product.name == "Selendang batik sutra"))
+    catalog.update_product(product, None, {"name": "Selendang batik sutra ATBM"})
+    plugin_api.notify("product_saved", product=product, created=False)
+    assert fake.pushed == []
+    db.session.commit()
+    assert [(m, pid) for m, pid, _payload in fake.pushed] == [("PUT", "ESP-000989")]
+    run = db.session.scalar(select(EsmartRun).where(EsmartRun.kind == "push"))
+    job = db.session.scalars(select(Job)).one()
+    assert (job.kind, job.status, job.done, job.total) == ("esmart_push", "done", 1, 1)
+    assert job.result_url == f"https://pasar.test/agency/esmart/runs/{run.id}"
+
+
+def test_the_worker_pulls_on_its_schedule_only_when_set_and_e_smart_is_configured(make_app, fake, sleeps):
+    """ESMART_PULL_SCHEDULE (unset by default): the periodic task queues a pull like the
+    console's (here the queue runs jobs at once); files only: no schedule."""
+    from marketplace import jobs
+    from marketplace.jobs.models import Job, ScheduleRun
+    from marketplace.jobs.runs import recorded
+
+    server = dict(ESMART_BASE_URL=fake.url, ESMART_API_KEY=fake.api_key, ESMART_SLEEP=sleeps)
+    unset = make_app(plugins="esmart_sync", **server)
+    files_only = make_app(plugins="esmart_sync", ESMART_PULL_SCHEDULE="0 19 * * *")
+    app = make_app(plugins="esmart_sync", ESMART_PULL_SCHEDULE="0 19 * * *", ESMART_AUTO_PUSH=False, **server)
+    assert "esmart.pull_schedule" not in {p.name for p in jobs.periodic_tasks(unset)}
+    assert "esmart.pull_schedule" not in {p.name for p in jobs.periodic_tasks(files_only)}
+    pull = next(p for p in jobs.periodic_tasks(app) if p.name == "esmart.pull_schedule")
+    assert pull.schedule == "0 19 * * *"
+    with app.app_context():
+        recorded(pull.name, pull.func)()
+        assert db.session.scalars(select(ScheduleRun)).one().outcome == "ok"
+        job = db.session.scalars(select(Job).where(Job.kind == "esmart_pull")).one()
+        assert job.status == "done" and "/agency/esmart/runs/" in job.result_url
+        assert db.session.scalar(select(func.count()).where(EsmartRun.kind == "pull")) == 1

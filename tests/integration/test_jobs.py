@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from marketplace import jobs
@@ -101,3 +102,25 @@ def test_jobs_status_lists_schedules_queue_and_outbox(app, runner):
 def test_the_worker_refuses_to_start_in_immediate_mode(app, runner):
     result = runner.invoke(args=["worker"])
     assert result.exit_code != 0 and "JOBS_IMMEDIATE" in result.output
+
+
+@pytest.mark.redis
+def test_with_redis_the_queue_lives_in_redis(make_app, redis_url):
+    """REDIS_URL: the web hosts and the workers share one queue (a second app, as on another host,
+    sees and runs what the first queued)."""
+    from huey import RedisHuey
+
+    web = make_app(REDIS_URL=redis_url, JOBS_IMMEDIATE=False)
+    worker = make_app(REDIS_URL=redis_url, JOBS_IMMEDIATE=False)
+    huey = jobs.huey_for(worker)
+    assert isinstance(jobs.huey_for(web), RedisHuey)
+    huey.flush()
+    CALLS.clear()
+    try:
+        with web.app_context():
+            record_call.enqueue(7)
+        assert huey.pending_count() == 1
+        huey.execute(huey.dequeue())
+        assert CALLS == [7]
+    finally:
+        huey.flush()

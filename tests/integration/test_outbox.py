@@ -172,3 +172,19 @@ def test_a_claim_takes_no_more_than_its_batch(make_app, tmp_path):
         assert len(mail._claim(10)) == 10
         leased = select(func.count()).where(OutboxMessage.status == "sending")
         assert db.session.scalar(leased) == 10
+
+
+def test_a_sender_whose_lease_ran_out_leaves_the_message_to_the_one_that_took_it(make_app, outbox, tmp_path):
+    """Each message's lease is renewed (compare-and-set) just before it goes: a slow sender that
+    lost a message to another sender does not send it too."""
+    app = make_app(JOBS_IMMEDIATE=False, JOBS_SQLITE_PATH=str(tmp_path / "jobs.sqlite"), MAIL_LEASE_SECONDS=60)
+    with app.app_context():
+        _queue(2)
+        db.session.commit()
+        slow = mail._claim(10)
+        with time_machine.travel(now() + timedelta(seconds=61), tick=False):
+            other = mail._claim(1)  # the first lease ran out: another sender takes user0's message
+            assert [row.to for row in other] == ["user0@test.id"]
+            # the slow sender goes on with its batch (user1's first): user0's is no longer its own
+            assert mail._send_batch(list(reversed(slow))) == 1
+        assert [m["To"] for m in outbox] == ["user1@test.id"]

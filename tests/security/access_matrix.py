@@ -61,6 +61,7 @@ EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 NOBODY: frozenset = frozenset()
 AGENCY = frozenset({"agency", "admin"})  # officers; admin has every role
+ADMIN = frozenset({"admin"})
 BUYER = frozenset({"shopper"})  # the shopper whose order, cart and review the URL names
 SELLER_A = frozenset({"seller_a"})  # the owner of store A (assistance is off)
 INSURER_A = frozenset({"jasindo"})  # the insurer of store A's policy
@@ -238,6 +239,9 @@ MATRIX: dict[str, Entry] = {
     # --- the agency console ------------------------------------------------------------------
     "GET /agency/": E(AGENCY),
     "GET /agency/audit": E(AGENCY),
+    "GET /agency/jobs": E(AGENCY),
+    "GET /agency/outbox": E(ADMIN, why="the mail outbox: admins only"),
+    "POST /agency/outbox/<int:message_id>/retry": E(ADMIN, ok=REDIRECT, why="the message has not failed: said so"),
     "GET /agency/commission": E(AGENCY),
     "POST /agency/commission": E(AGENCY, ok=FORM_POST),
     "GET /agency/featured": E(AGENCY),
@@ -452,12 +456,14 @@ def build_world() -> dict:
     """Everything the route arguments name, made through the services (in an app context)."""
     from sqlalchemy import select
 
+    from marketplace import mail
     from marketplace.accounts import services as accounts
     from marketplace.accounts import tokens as api_tokens
     from marketplace.cart import services as carts
     from marketplace.catalog import services as catalog
     from marketplace.expo import services as expos
     from marketplace.extensions import db
+    from marketplace.jobs.models import OutboxMessage
     from marketplace.orders import services as orders
     from marketplace.orders.lifecycle import transition
     from marketplace.reviews import services as reviews
@@ -541,7 +547,9 @@ def build_world() -> dict:
     run = EsmartRun(kind="pull", source="uji.json", status="succeeded", actor_id=users["agency"].id)
     db.session.add(run)
     _invite, invite_token = stores.invite_staff(store_a, users["seller_a"], "staf.baru@test.id")
+    mail.queue_rendered("staf.baru@test.id", "Undangan", "isi", kind="matrix")
     db.session.commit()
+    message_id = db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1))
 
     tokens = {role: api_tokens.issue_token(user) for role, user in users.items()}
     db.session.commit()
@@ -579,6 +587,7 @@ def build_world() -> dict:
             "ref": policy_a.number,
             "path": image.path,
             "token_id": shopper_token_id,
+            "message_id": message_id,
         },
         "named": {
             "expo_slug": fair.slug,
