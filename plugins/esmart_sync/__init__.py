@@ -6,8 +6,10 @@ ESMART_BASE_URL and ESMART_API_KEY (unset: files only).
 - ``flask esmart pull [--file PATH] [--dry-run] [--full]``, ``flask esmart push [--dry-run]``
 - /agency/esmart: runs, upload, pull and push buttons (agency)
 - /api/v1/esmart/runs, /api/v1/esmart/pull, /api/v1/esmart/push (agency)
-- after ``product_saved``, the product is pushed when E-Smart is configured (a job)
-- ``flask worker`` pulls on ``ESMART_PULL_SCHEDULE`` when E-Smart is configured
+- after ``product_saved``, the product is pushed when E-Smart is configured
+- the console and the API queue pulls and pushes as jobs (background.py); photos are
+  downloaded after the import in a job of their own (photos.py); ``ESMART_PULL_SCHEDULE``
+  makes ``flask worker`` queue a pull on a crontab when E-Smart is configured
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from marketplace import jobs
 from marketplace.plugin_api import hookimpl
 
 from .settings import SETTINGS
@@ -36,8 +37,14 @@ class EsmartSyncPlugin:
             app.register_blueprint(api.bp)
         app.cli.add_command(esmart)
         app.jinja_env.globals["esmart_sync_status"] = store_sync_status
-        if app.config.get("ESMART_BASE_URL") and app.config.get("ESMART_API_KEY"):  # files only: nothing to pull
-            jobs.add_periodic(app, autopush.scheduled_pull, app.config["ESMART_PULL_SCHEDULE"], name="esmart.pull")
+        schedule = app.config.get("ESMART_PULL_SCHEDULE")
+        if schedule and app.config.get("ESMART_BASE_URL") and app.config.get("ESMART_API_KEY"):
+            from marketplace import jobs
+
+            from .background import scheduled_pull
+
+            # not "esmart.pull": that is the name of the pull job's task on the same Huey
+            jobs.add_periodic(app, scheduled_pull, schedule, name="esmart.pull_schedule")
 
     @hookimpl
     def product_saved(self, product, created: bool) -> None:

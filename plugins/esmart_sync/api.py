@@ -1,16 +1,17 @@
-"""JSON endpoints under /api/v1/esmart (agency): runs, and starting a pull."""
+"""JSON endpoints under /api/v1/esmart (agency): runs with their progress, and queueing a pull
+or a push (202: a job does it; GET the run's Location for its progress)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 
 from marketplace.api import auth_required, current_api_user, page_args, paged
 from marketplace.extensions import csrf
 from marketplace.inputs import truthy
 
-from . import importer, pusher
+from . import background
 from .models import EsmartRun, EsmartRunError
-from .runs import first_issues, get_run, list_runs, run_issues
+from .runs import first_issues, get_run, jobs_of, list_runs, progress_json, run_issues
 
 bp = Blueprint("esmart_api", __name__, url_prefix="/api/v1/esmart")
 csrf.exempt(bp)
@@ -28,7 +29,8 @@ def issue_json(issue: EsmartRunError) -> dict:
     }
 
 
-def run_json(run: EsmartRun, issues: list[EsmartRunError], issue_total: int) -> dict:
+def run_json(run: EsmartRun, issues: list[EsmartRunError], issue_total: int, jobs: dict | None = None) -> dict:
+    jobs = jobs_of([run]) if jobs is None else jobs
     return {
         "id": run.id,
         "kind": run.kind,
@@ -42,6 +44,7 @@ def run_json(run: EsmartRun, issues: list[EsmartRunError], issue_total: int) -> 
         "counts": run.counts,
         "error_count": issue_total,
         "errors": [issue_json(i) for i in issues],
+        "progress": progress_json(run, jobs),
     }
 
 
@@ -52,13 +55,15 @@ def runs():
     page, per_page = page_args(20, 100)
     items, total = list_runs(page, per_page)
     first, totals = first_issues([r.id for r in items], ERRORS_IN_LIST)
-    return jsonify(paged([run_json(r, first.get(r.id, []), totals.get(r.id, 0)) for r in items], total, page, per_page))
+    jobs = jobs_of(items)
+    body = [run_json(r, first.get(r.id, []), totals.get(r.id, 0), jobs) for r in items]
+    return jsonify(paged(body, total, page, per_page))
 
 
 @bp.get("/runs/<int:run_id>")
 @auth_required("agency")
 def run(run_id: int):
-    """One run with its row errors, paged (``page``, ``per_page`` up to 500). :raise 404:"""
+    """One run with its row errors, paged (``page``, ``per_page`` up to 500), and its progress. :raise 404:"""
     found = get_run(run_id)
     page, per_page = page_args(100, 500)
     issues, total = run_issues(found.id, page, per_page)
@@ -71,33 +76,30 @@ def _dry_run_flag() -> bool:
     return truthy(raw)
 
 
-def _answer(found: EsmartRun):
-    if found.status == "failed":
-        body = {
-            "error": {"code": "sync_failed", "message": found.message or "", "fields": {}},
-            "run": run_json(found, *run_issues(found.id, 1, ERRORS_IN_LIST)),
-        }
-        return jsonify(body), 422
-    return jsonify(run_json(found, *run_issues(found.id, 1, ERRORS_IN_LIST))), 201
+def _queued(found: EsmartRun):
+    """202 with the run (``queued``) and where to follow it."""
+    location = url_for("esmart_api.run", run_id=found.id)
+    response = jsonify(run_json(found, [], 0))
+    return response, 202, {"Location": location}
 
 
 @bp.post("/pull")
 @auth_required("agency")
 def pull():
-    """A pull from an uploaded ``file`` (JSON, CSV, XLSX) or, without one, from the
-    configured E-Smart server; ``dry_run``. 201 with the run; 422 when it failed;
-    409 while another pull runs."""
+    """Queues a pull from an uploaded ``file`` (JSON, CSV, XLSX; refused with 422 at once when
+    unreadable or too big) or, without one, from the configured E-Smart server; ``dry_run``.
+    202 with the run and a Location to follow it; 409 while another pull is queued or runs."""
     actor_id = current_api_user().id
     storage = request.files.get("file")
     if storage is not None and storage.filename:
-        found = importer.pull_upload(storage, dry_run=_dry_run_flag(), actor_id=actor_id)
+        found = background.queue_pull_upload(storage, dry_run=_dry_run_flag(), actor_id=actor_id)
     else:
-        found = importer.pull_http(dry_run=_dry_run_flag(), actor_id=actor_id)
-    return _answer(found)
+        found = background.queue_pull_http(dry_run=_dry_run_flag(), actor_id=actor_id)
+    return _queued(found)
 
 
 @bp.post("/push")
 @auth_required("agency")
 def push():
-    """A push of new and changed products to E-Smart (``dry_run``). 201; 422 when it failed."""
-    return _answer(pusher.push(dry_run=_dry_run_flag(), actor_id=current_api_user().id, source="api"))
+    """Queues a push of new and changed products to E-Smart (``dry_run``). 202 with the run; 409."""
+    return _queued(background.queue_push(dry_run=_dry_run_flag(), actor_id=current_api_user().id, source="api"))

@@ -61,18 +61,6 @@ def push_products(*product_ids: int) -> None:
         jobs.finish(job_id, message=f"E-Smart: {run.status}", result_url=absolute_url("esmart.run", run_id=run.id))
 
 
-def scheduled_pull() -> None:
-    """The periodic pull (``ESMART_PULL_SCHEDULE``, only when E-Smart is configured): what changed
-    since the last pull, as a job row linking to its run."""
-    from . import importer
-
-    job_id = jobs.begin_job("esmart_pull", message="schedule")
-    run = importer.pull_http()
-    jobs.finish(job_id, message=f"E-Smart: {run.status}", result_url=absolute_url("esmart.run", run_id=run.id))
-    if run.status == "failed":
-        raise RuntimeError(f"E-Smart pull run {run.id} failed")  # the schedule's record says so
-
-
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint released (notify's own): wait for the real commit

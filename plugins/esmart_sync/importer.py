@@ -30,6 +30,7 @@ from .adapter import IkmData, Issue
 from .client import EsmartError, PhotoFetcher
 from .models import EsmartRun
 from .payload import Categories
+from .photos import queue_photos
 from .product_sync import sync_product
 from .runs import RunLog, last_pull_cursor
 from .settings import make_client, make_photo_fetcher, syncing
@@ -137,7 +138,7 @@ class Importer:
 
     @contextmanager
     def _savepoint(self):
-        mark = len(self.ctx.log.files)
+        mark, photos = len(self.ctx.log.files), len(self.ctx.log.photos)
         nested = db.session.begin_nested()
         try:
             yield
@@ -145,6 +146,7 @@ class Importer:
             if nested.is_active:
                 nested.rollback()
             self.ctx.log.forget_files(mark)
+            del self.ctx.log.photos[photos:]
             raise
         nested.commit()
 
@@ -184,13 +186,23 @@ def file_records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
 def check_file(path: Path) -> str:
     """The file's format, after reading it through once: a file that breaks
     half-way fails before anything is written. ReadError otherwise."""
+    return inspect_file(path)[0]
+
+
+def inspect_file(path: Path) -> tuple[str, int]:
+    """The file's format and how many records it holds (read through once); ReadError otherwise."""
     fmt = readers.sniff(path)
-    for _item in file_records(path, fmt):
-        pass
-    return fmt
+    n = sum(1 for _item in file_records(path, fmt))
+    return fmt, n
 
 
 def _run(log_: RunLog, pages: Iterable[list[tuple[int, Any]]], actor_id: int | None) -> EsmartRun:
+    run = _import(log_, pages, actor_id)
+    queue_photos(log_, actor_id)
+    return run
+
+
+def _import(log_: RunLog, pages: Iterable[list[tuple[int, Any]]], actor_id: int | None) -> EsmartRun:
     ctx = Context(SimpleNamespace(id=actor_id), log_, Categories(), make_photo_fetcher())
     importer = Importer(ctx)
     try:
@@ -199,6 +211,7 @@ def _run(log_: RunLog, pages: Iterable[list[tuple[int, Any]]], actor_id: int | N
                 log_.begin_page()
                 for row, raw in page:
                     importer.import_record(raw, row)
+                    log_.rows += 1
                 log_.end_page()
     except (readers.ReadError, EsmartError) as exc:
         return log_.finish("failed", getattr(exc, "message", None) or str(exc))
@@ -211,6 +224,11 @@ def _run(log_: RunLog, pages: Iterable[list[tuple[int, Any]]], actor_id: int | N
 def pull_file(path: Path, *, dry_run: bool = False, actor_id: int | None = None, name: str | None = None) -> EsmartRun:
     """Imports a JSON, CSV or XLSX file of the directory's records; the run, recorded."""
     log_ = RunLog.start("pull", f"file:{name or path.name}", dry_run, actor_id)
+    return run_file(log_, path, actor_id)
+
+
+def run_file(log_: RunLog, path: Path, actor_id: int | None) -> EsmartRun:
+    """The pull of a started run from a file (``pull_file``, or a queued run's job)."""
     try:
         fmt = check_file(path)
     except readers.ReadError as exc:
@@ -224,6 +242,11 @@ def pull_http(*, dry_run: bool = False, actor_id: int | None = None, full: bool 
     client = make_client()
     since = None if full else last_pull_cursor()
     log_ = RunLog.start("pull", "http", dry_run, actor_id, updated_since=since)
+    return run_http(log_, client, since, actor_id)
+
+
+def run_http(log_: RunLog, client, since, actor_id: int | None) -> EsmartRun:
+    """The pull of a started run over HTTP from ``since`` (``pull_http``, or a queued run's job)."""
     per_page = current_app.config.get("ESMART_PAGE_SIZE", 100)
     counter = itertools.count(1)
     pages = ([(next(counter), raw) for raw in data] for data in client.iter_pages(since, per_page))

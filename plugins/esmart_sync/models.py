@@ -74,13 +74,13 @@ class EsmartProductLink(db.Model):
 
 
 class EsmartRun(db.Model):
-    """One pull or push, with its counts; a dry run is recorded too."""
+    """One pull or push, with its counts; a dry run is recorded too. ``queued`` until its job starts."""
 
     __tablename__ = "esmart_runs"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         CheckConstraint("kind IN ('pull','push')", name="kind"),
-        CheckConstraint("status IN ('running','succeeded','failed')", name="status"),
+        CheckConstraint("status IN ('queued','running','succeeded','failed')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +94,9 @@ class EsmartRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the cursor this pull asked from
     pages: Mapped[int] = mapped_column(Integer, default=0)
+    # the jobs doing this run and its photo downloads (their progress shows in the console)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    photo_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     message: Mapped[str | None] = mapped_column(Text)
     stores_created: Mapped[int] = mapped_column(Integer, default=0)
     stores_updated: Mapped[int] = mapped_column(Integer, default=0)

@@ -71,16 +71,24 @@ def _run_paths() -> dict:
     }
 
 
+def _queued(what: str) -> dict:
+    return {
+        "description": f"{what} is queued as a job; the run (status `queued`, or further along) with "
+        "its progress. Follow it at the Location, GET /api/v1/esmart/runs/{id}.",
+        "headers": {"Location": {"schema": STRING, "description": "the run's URL"}},
+        "content": {"application/json": {"schema": ref("EsmartRun")}},
+    }
+
+
 def _sync_paths() -> dict:
-    """Starting a pull or a push."""
-    esmart_failed = answer("The run failed; the error shape with the run beside it.", ref("EsmartFailure"))
+    """Queueing a pull or a push."""
     return {
         API + "/esmart/pull": {
             "post": operation(
                 "esmartPull",
-                "Pull IKMs and products from a file or the configured E-Smart source",
+                "Queue a pull of IKMs and products from a file or the configured E-Smart source",
                 "plugins",
-                {"201": answer("The run.", ref("EsmartRun")), "422": esmart_failed},
+                {"202": _queued("The pull")},
                 auth="agency",
                 plugin=PLUGIN,
                 request={
@@ -91,18 +99,22 @@ def _sync_paths() -> dict:
                     },
                 },
                 errors=("409",),
-                description="Without a file: from the configured ESMART_BASE_URL.",
+                description="Without a file: from the configured ESMART_BASE_URL. A file is read "
+                "through before the answer: 422 (on `file`) when it is unreadable or larger than "
+                "ESMART_UPLOAD_MAX_BYTES; 422 when E-Smart is not configured; 409 while another pull is "
+                "queued or running. A run that fails later ends `failed` with its message.",
             )
         },
         API + "/esmart/push": {
             "post": operation(
                 "esmartPush",
-                "Push new and changed products to E-Smart",
+                "Queue a push of new and changed products to E-Smart",
                 "plugins",
-                {"201": answer("The run.", ref("EsmartRun")), "422": esmart_failed},
+                {"202": _queued("The push")},
                 auth="agency",
                 plugin=PLUGIN,
                 request=body(ref("EsmartDryRunInput"), required=False),
+                errors=("409",),
             )
         },
     }
@@ -117,7 +129,7 @@ def schemas() -> dict:
 
 
 def _run_schemas() -> dict:
-    """A run, its row errors, a failed run's answer."""
+    """A run, its row errors, its progress (the jobs doing it and its photo downloads)."""
     return {
         "EsmartRun": obj(
             {
@@ -135,6 +147,7 @@ def _run_schemas() -> dict:
                 "errors": array(ref("EsmartIssue")),
                 "page": INTEGER,
                 "per_page": INTEGER,
+                "progress": ref("EsmartProgress"),
             },
             ["id", "dry_run", "status", "counts", "errors"],
         ),
@@ -147,10 +160,23 @@ def _run_schemas() -> dict:
                 "reason": STRING,
             }
         ),
-        "EsmartFailure": {
-            "allOf": [ref("Error"), obj({"run": ref("EsmartRun")})],
-            "description": "the error shape; `run` beside it when a run was recorded and failed",
-        },
+        "EsmartProgress": obj(
+            {
+                "rows": {"oneOf": [ref("EsmartJob"), {"type": "null"}]},
+                "photos": {"oneOf": [ref("EsmartJob"), {"type": "null"}]},
+            },
+            ["rows", "photos"],
+        ),
+        "EsmartJob": obj(
+            {
+                "id": INTEGER,
+                "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+                "done": INTEGER,
+                "total": {"type": ["integer", "null"]},
+                "message": STRING,
+            },
+            ["id", "status", "done", "total", "message"],
+        ),
     }
 
 

@@ -5,7 +5,8 @@ product of the same store with the same normalised name, else a new active
 product. Price and stock are the marketplace's once a product exists: a pull
 sets them only when it creates the product. Name, description, category,
 unit and weight follow the directory, except a field changed here since the
-last sync, which is kept and reported. Photos are fetched once per URL.
+last sync, which is kept and reported. Photos are fetched once per URL, after
+the import, by the photo job (photos.py).
 """
 
 from __future__ import annotations
@@ -169,9 +170,12 @@ def _plan(product: Product, base: dict, p: ProductData, ctx) -> tuple[dict, dict
 
 
 def _sync_photos(product: Product, link: EsmartProductLink, p: ProductData, ctx) -> list[str]:
-    """Fetches the foto URLs not imported yet (a failure is a warning, never fatal);
-    the media paths of the images added."""
+    """A real run queues the foto URLs not imported yet for the photo job; a dry run fetches
+    them here (a failure is a warning, never fatal). The media paths of the images added."""
     done = json.loads(link.photo_urls or "[]")
+    if not ctx.log.dry_run:  # a real run downloads them after the import, in a job (photos.py)
+        ctx.log.photos.extend((p.esmart_id, url, p.row) for url in p.photos if url not in done)
+        return []
     added: list[str] = []
     for url in p.photos:
         if url in done:

@@ -70,12 +70,18 @@ def push(
     """Sends new and changed products; the run, recorded. ``product_ids`` limits it to those."""
     client = make_client()
     log_ = RunLog.start("push", source, dry_run, actor_id, exclusive=product_ids is None)
+    return run_push(log_, client, product_ids)
+
+
+def run_push(log_: RunLog, client: EsmartClient, product_ids: list[int] | None = None) -> EsmartRun:
+    """The push of a started run (``push``, or a queued run's job): the run, finished."""
     try:
         with syncing():
             for batch in _batches(product_ids):
                 log_.begin_page()
                 for product_id, ikm_id in batch:
                     _push_one(client, log_, product_id, ikm_id)
+                    log_.rows += 1
                 log_.end_page()
     except EsmartAuthError as exc:
         return log_.finish("failed", exc.message)

@@ -9,6 +9,7 @@ is rolled back at the end; only then are its counts and row errors written.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -18,6 +19,7 @@ from marketplace import media
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
+from marketplace.jobs.models import Job
 
 from .adapter import Issue
 from .models import COUNT_FIELDS, EsmartRun, EsmartRunError
@@ -37,7 +39,11 @@ class RunLog:
         self.pending: list[Issue] = []
         self.stored_issues = 0
         self.files: list[str] = []  # media paths written; removed if their writes roll back
+        self.photos: list[tuple] = []  # photos to download after the import (photos.py)
+        self.committed_photos = 0  # how many of them belong to committed pages
         self.pages = 0
+        self.rows = 0  # records (pull) or products (push) gone through
+        self.on_page: Callable[[int], None] | None = None  # told ``rows`` after each committed page
 
     # --- starting ------------------------------------------------------------------
 
@@ -68,6 +74,38 @@ class RunLog:
         db.session.add(run)
         db.session.commit()
         return cls(run.id, dry_run)
+
+    @staticmethod
+    def queue(kind: str, source: str, dry_run: bool, actor_id: int | None, updated_since=None) -> EsmartRun:
+        """A ``queued`` run for a job to do (the caller commits it with the job); Conflict while
+        another run of the same kind is queued or alive."""
+        _claim(kind)
+        run = EsmartRun(
+            kind=kind,
+            source=source[:255],
+            dry_run=dry_run,
+            status="queued",
+            actor_id=actor_id,
+            started_at=now(),
+            heartbeat_at=now(),
+            updated_since=updated_since,
+        )
+        db.session.add(run)
+        db.session.flush()
+        return run
+
+    @classmethod
+    def resume(cls, run_id: int) -> RunLog | None:
+        """The queued run, now running (committed); None when it is not queued any more."""
+        claimed = db.session.execute(
+            update(EsmartRun)
+            .where(EsmartRun.id == run_id, EsmartRun.status == "queued")
+            .values(status="running", started_at=now(), heartbeat_at=now())
+        )
+        db.session.commit()
+        if claimed.rowcount != 1:
+            return None
+        return cls(run_id, db.session.get(EsmartRun, run_id).dry_run)
 
     # --- during the run ----------------------------------------------------------
 
@@ -100,7 +138,10 @@ class RunLog:
         self._write_counts()
         db.session.commit()
         self.committed = Counter(self.counts)
+        self.committed_photos = len(self.photos)
         self.files.clear()
+        if self.on_page is not None:
+            self.on_page(self.rows)
 
     def forget_files(self, since: int) -> None:
         """Deletes the images written after position ``since`` (their rows rolled back)."""
@@ -119,6 +160,7 @@ class RunLog:
             if status == "failed" and not self.dry_run:
                 self.pending.clear()  # the failed page's writes and issues are gone
                 self.counts = Counter(self.committed)
+                del self.photos[self.committed_photos :]
         self._write_issues()
         self._write_counts(status=status, finished_at=now(), message=message)
         db.session.commit()
@@ -150,7 +192,9 @@ class RunLog:
 
 def _claim(kind: str) -> None:
     """Conflict while a live run of this kind exists; silent ones are marked interrupted."""
-    running = db.session.scalars(select(EsmartRun).where(EsmartRun.kind == kind, EsmartRun.status == "running"))
+    running = db.session.scalars(
+        select(EsmartRun).where(EsmartRun.kind == kind, EsmartRun.status.in_(("queued", "running")))
+    )
     for run in running:
         if (run.heartbeat_at or run.started_at) > now() - STALE_AFTER:
             raise Conflict(_("Sinkronisasi lain sedang berjalan (run #%(id)d).", id=run.id))
@@ -219,3 +263,22 @@ def first_issues(run_ids: list[int], per_run: int) -> tuple[dict, dict]:
         ).all()
     )
     return first, totals
+
+
+def jobs_of(runs: list[EsmartRun]) -> dict[int, Job]:
+    """The jobs (import and photos) of these runs by id: one statement for any number of runs."""
+    ids = {i for r in runs for i in (r.job_id, r.photo_job_id) if i is not None}
+    if not ids:
+        return {}
+    return {job.id: job for job in db.session.scalars(select(Job).where(Job.id.in_(ids)))}
+
+
+def job_json(job: Job | None) -> dict | None:
+    if job is None:
+        return None
+    return {"id": job.id, "status": job.status, "done": job.done, "total": job.total, "message": job.message}
+
+
+def progress_json(run: EsmartRun, jobs: dict[int, Job]) -> dict:
+    """The run's job (rows done of total) and its photo downloads' job (photos done of total)."""
+    return {"rows": job_json(jobs.get(run.job_id)), "photos": job_json(jobs.get(run.photo_job_id))}

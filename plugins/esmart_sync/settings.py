@@ -30,7 +30,17 @@ def _timeout(value) -> str | None:
 
 
 def _crontab(value: str) -> str | None:
-    return None if len(str(value).split()) == 5 else "must be five crontab fields, e.g. 0 19 * * *"
+    """Five crontab fields (minute hour day month day-of-week, UTC) Huey accepts."""
+    from huey import crontab
+
+    fields = str(value).split()
+    if len(fields) != 5:
+        return "must be five crontab fields: minute hour day month day-of-week (e.g. 0 2 * * *)"
+    try:
+        crontab(*fields)
+    except ValueError as exc:
+        return f"is not a crontab Huey accepts ({exc})"
+    return None
 
 
 # Declared by the plugin (EsmartSyncPlugin.settings); unset server or key: files only.
@@ -50,12 +60,23 @@ SETTINGS = (
         "ESMART_PHOTO_ALLOW_PRIVATE", False, kind=bool, help="Fetch photos from private addresses (tests, intranets)."
     ),
     Setting("ESMART_AUTO_PUSH", True, kind=bool, help="Push a product when it is saved, if E-Smart is configured."),
-    Setting("ESMART_PUSH_ASYNC", True, kind=bool, help="That push runs as a job on the queue (false: inline)."),
+    Setting(
+        "ESMART_PUSH_ASYNC",
+        True,
+        kind=bool,
+        help="That push runs as a job on the queue (off: inline, in the saving request).",
+    ),
     Setting(
         "ESMART_PULL_SCHEDULE",
-        "0 19 * * *",
+        help="Crontab (UTC) of a pull from the configured server by `flask worker`, e.g. 0 2 * * *; unset: none.",
         check=_crontab,
-        help="When flask worker pulls from E-Smart (crontab, UTC; default 02:00 WIB); configured servers only.",
+    ),
+    Setting(
+        "ESMART_UPLOAD_MAX_BYTES",
+        20 * 1024 * 1024,
+        kind=int,
+        check=_positive,
+        help="Largest file the console or the API accepts for a pull.",
     ),
 )
 # Not a setting: tests put a fake sleep into app.config["ESMART_SLEEP"] (unset: time.sleep).

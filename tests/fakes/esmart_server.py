@@ -5,7 +5,9 @@
 - ``PUT /produk/{id}`` and ``POST /ikm/{id}/produk`` (``Idempotency-Key``
   honoured) record the payloads and apply them to the records, so a later
   pull sees what was pushed;
-- ``GET /foto/{name}`` serves test images (good, corrupt, not an image, too big);
+- ``GET /foto/{name}`` serves test images (good, corrupt, not an image, too big); while
+  ``photo_gate`` (a threading.Event) is set to one that is not set, photos wait for it: a slow
+  photo server;
 - every call but photos needs ``Authorization: Bearer <api_key>`` (401 otherwise);
 - ``fail(status, times, ...)`` scripts faults: a 503 then success, a 429 with
   Retry-After, a connection reset.
@@ -124,6 +126,7 @@ class FakeEsmart:
         self.photos = default_photos()
         self.redirects = {"pindah.jpg": "/foto/batik.jpg", "putar.jpg": "/foto/putar.jpg"}
         self.max_per_page = 500
+        self.photo_gate: threading.Event | None = None  # photos wait for it: a slow photo server
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
         self._idempotency: dict[str, str] = {}
@@ -275,6 +278,8 @@ def _handler(fake: FakeEsmart):
 
         def _photo(self, name: str):
             fake.calls.append(("GET", self.path))
+            if fake.photo_gate is not None:
+                fake.photo_gate.wait(30)
             if name in fake.redirects:
                 return self._send(302, b"", "text/plain", {"Location": fake.redirects[name]})
             if name not in fake.photos:

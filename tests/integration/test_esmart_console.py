@@ -155,7 +155,13 @@ def test_the_runs_list_costs_the_same_statements_for_any_number_of_runs(files_ap
     assert statements(api, "/esmart/runs", token) == one
 
 
+def api_path(response) -> str:
+    """The API path of a 202's Location (the run to follow)."""
+    return response.headers["Location"].split("/api/v1", 1)[1]
+
+
 def test_api_pull_takes_an_upload_or_the_configured_server(esmart_app, fake, tmp_path):
+    """202 with the run and its Location; the job (run at once under TESTING) does the pull."""
     api = ApiClient(esmart_app.test_client())
     gen_user("agency@disnakerin.test", role="agency")
     token = api.token("agency@disnakerin.test")
@@ -167,16 +173,17 @@ def test_api_pull_takes_an_upload_or_the_configured_server(esmart_app, fake, tmp
             data={"file": (handle, "peserta.csv"), "dry_run": "true"},
             content_type="multipart/form-data",
         )
-    assert response.status_code == 201
-    assert response.get_json()["dry_run"] is True and response.get_json()["counts"]["stores_created"] == 6
+    assert response.status_code == 202
+    run = api.get(api_path(response), token=token).get_json()
+    assert run["dry_run"] is True and run["counts"]["stores_created"] == 6 and run["status"] == "succeeded"
     response = api.post("/esmart/pull", json={"dry_run": False}, token=token)
-    assert response.status_code == 201 and response.get_json()["source"] == "http"
+    assert response.status_code == 202 and response.get_json()["source"] == "http"
     assert db.session.scalar(select(func.count()).select_from(Store)) == 6
     fake.api_key = "kunci-baru"  # the directory rotated its key
-    failed = api.post("/esmart/pull", json={}, token=token)
-    assert failed.status_code == 422
-    assert failed.get_json()["error"]["code"] == "sync_failed"
-    assert "ESMART_API_KEY" in failed.get_json()["error"]["message"]
+    failed = api.get(api_path(api.post("/esmart/pull", json={}, token=token)), token=token).get_json()
+    assert failed["status"] == "failed" and "ESMART_API_KEY" in failed["message"]
+    assert failed["progress"]["rows"]["status"] == "failed"
+    assert "ESMART_API_KEY" in failed["progress"]["rows"]["message"]
 
 
 def test_api_is_for_the_agency_only(files_app):

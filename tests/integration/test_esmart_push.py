@@ -195,23 +195,29 @@ def test_the_automatic_push_is_a_job_shown_with_its_run(esmart_app, batik, fake)
     db.session.commit()
     assert [(m, pid) for m, pid, _payload in fake.pushed] == [("PUT", "ESP-000989")]
     run = db.session.scalar(select(EsmartRun).where(EsmartRun.kind == "push"))
-    job = db.session.scalars(select(Job)).one()
+    job = db.session.scalars(select(Job).where(Job.kind == "esmart_push")).one()  # (the pull's photos: a job too)
     assert (job.kind, job.status, job.done, job.total) == ("esmart_push", "done", 1, 1)
     assert job.result_url == f"https://pasar.test/agency/esmart/runs/{run.id}"
 
 
-def test_the_worker_pulls_on_its_schedule_only_when_e_smart_is_configured(esmart_app, files_app, fake):
+def test_the_worker_pulls_on_its_schedule_only_when_set_and_e_smart_is_configured(make_app, fake, sleeps):
+    """ESMART_PULL_SCHEDULE (unset by default): the periodic task queues a pull like the
+    console's (here the queue runs jobs at once); files only: no schedule."""
     from marketplace import jobs
     from marketplace.jobs.models import Job, ScheduleRun
     from marketplace.jobs.runs import recorded
 
-    assert "esmart.pull" in {p.name for p in jobs.periodic_tasks(esmart_app)}
-    assert "esmart.pull" not in {p.name for p in jobs.periodic_tasks(files_app)}
-    pull = next(p for p in jobs.periodic_tasks(esmart_app) if p.name == "esmart.pull")
+    server = dict(ESMART_BASE_URL=fake.url, ESMART_API_KEY=fake.api_key, ESMART_SLEEP=sleeps)
+    unset = make_app(plugins="esmart_sync", **server)
+    files_only = make_app(plugins="esmart_sync", ESMART_PULL_SCHEDULE="0 19 * * *")
+    app = make_app(plugins="esmart_sync", ESMART_PULL_SCHEDULE="0 19 * * *", ESMART_AUTO_PUSH=False, **server)
+    assert "esmart.pull_schedule" not in {p.name for p in jobs.periodic_tasks(unset)}
+    assert "esmart.pull_schedule" not in {p.name for p in jobs.periodic_tasks(files_only)}
+    pull = next(p for p in jobs.periodic_tasks(app) if p.name == "esmart.pull_schedule")
     assert pull.schedule == "0 19 * * *"
-    with esmart_app.app_context():
+    with app.app_context():
         recorded(pull.name, pull.func)()
         assert db.session.scalars(select(ScheduleRun)).one().outcome == "ok"
-        job = db.session.scalars(select(Job)).one()
-        assert (job.kind, job.status) == ("esmart_pull", "done") and "/agency/esmart/runs/" in job.result_url
+        job = db.session.scalars(select(Job).where(Job.kind == "esmart_pull")).one()
+        assert job.status == "done" and "/agency/esmart/runs/" in job.result_url
         assert db.session.scalar(select(func.count()).where(EsmartRun.kind == "pull")) == 1

@@ -296,6 +296,8 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/esmart/pull": E(AGENCY, ok=REDIRECT),
     "POST /agency/esmart/push": E(AGENCY, ok=REDIRECT),
     "GET /agency/esmart/runs/<int:run_id>": E(AGENCY),
+    "GET /agency/esmart/runs/<int:run_id>/status.json": E(AGENCY),
+    "GET /agency/esmart/static/<path:filename>": E(AGENCY, args={"filename": "run_progress.js"}),
     "GET /agency/insurance": E(AGENCY),
     "POST /agency/insurance/grant": E(AGENCY, ok=REDIRECT, body={"store": "store_b_slug", "product": "kiosku"}),
     "POST /agency/insurance/grant-expo": E(AGENCY, ok=REDIRECT, body={"expo": "expo_slug", "product": "kiosku"}),

@@ -69,7 +69,8 @@ BUNDLED_SETTINGS = {  # name: default, as config.py had them before the plugins 
         "ESMART_PHOTO_ALLOW_PRIVATE": False,
         "ESMART_AUTO_PUSH": True,
         "ESMART_PUSH_ASYNC": True,
-        "ESMART_PULL_SCHEDULE": "0 19 * * *",
+        "ESMART_PULL_SCHEDULE": None,
+        "ESMART_UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
     },
     "insurance": {},
 }
