@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.mail import queue_mail
+from marketplace.orders.deadlines import deadlines
 from marketplace.orders.models import STATUS_LABELS, extras_of, lines_of
 from marketplace.urls import absolute_url
 
@@ -103,6 +104,7 @@ def status_changed(order, old_status: str, actor) -> None:
             user=shopper,
             order=order,
             by_system=actor is None,
+            deadlines=deadlines(order),
             url=external_url("orders.detail", number=order.number),
         )
     seller_should_know = order.status == "paid" or (
@@ -118,5 +120,6 @@ def status_changed(order, old_status: str, actor) -> None:
             user=owner,
             order=order,
             by_system=actor is None,
+            deadlines=deadlines(order),
             url=external_url("seller_orders.detail", number=order.number),
         )
