@@ -125,7 +125,13 @@ def tick(at: datetime | None = None) -> TickResult:
 
 def run_step(step: Step, at: datetime) -> StepCount:
     count = StepCount()
-    due = step.due(at)
+    try:
+        due = step.due(at)
+    except Exception:  # a broken step (or hold) stops itself, never the steps after it
+        db.session.rollback()
+        log.exception("order clock: finding what %s is due failed", step.name)
+        count.failed += 1
+        return count
     db.session.rollback()  # the read of the due ids holds no lock nor snapshot while we move
     for object_id in due:
         _run_one(step, object_id, at, count)

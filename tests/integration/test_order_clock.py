@@ -357,3 +357,16 @@ def test_an_idle_tick_reads_three_times_and_a_move_costs_a_bounded_number_of_sta
     assert idle == 3  # one read per step, nothing else when nothing is due
     per_order = (len(statements) - 3) / len(orders_)
     assert per_order <= 10, statements  # 10 measured: lock, move, history, audit, ledger, two mails
+
+
+def test_a_broken_step_counts_as_failed_and_the_others_run(people, prepaid, monkeypatch):
+    order, _ = gen_order(people)
+
+    def broken(at):
+        raise RuntimeError("plugin bug")
+
+    monkeypatch.setattr(clock, "STEPS", [clock.Step("complaint deadlines", broken, lambda i, at: True), *clock.STEPS])
+    with time_machine.travel(now() + timedelta(hours=1), tick=False):
+        result = clock.tick()
+    assert (result["complaint deadlines"].failed, result["expired"].moved) == (1, 1)
+    assert reload(order).status == "cancelled"
