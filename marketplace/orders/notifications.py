@@ -17,6 +17,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.mail import batch, queue_mail
+from marketplace.orders.deadlines import deadlines
 from marketplace.orders.models import STATUS_LABELS, extras_of, lines_of
 from marketplace.urls import absolute_url
 
@@ -97,7 +98,8 @@ def new_order_for_seller(order, owner) -> None:
 
 
 def status_changed(order, old_status: str, actor) -> None:
-    """The shopper hears of every change; the seller of payments and of cancellations it did not make."""
+    """The shopper hears of every change; the seller of payments and of cancellations it did not make.
+    ``actor`` None is the system (the order clock, a payment confirmation): the mails say so."""
     shopper = _user(order.user_id)
     if shopper:
         queue_mail(
@@ -107,6 +109,8 @@ def status_changed(order, old_status: str, actor) -> None:
             shopper.locale,
             user=shopper,
             order=order,
+            by_system=actor is None,
+            deadlines=deadlines(order),
             url=external_url("orders.detail", number=order.number),
         )
     seller_should_know = order.status == "paid" or (
@@ -121,5 +125,7 @@ def status_changed(order, old_status: str, actor) -> None:
             owner.locale,
             user=owner,
             order=order,
+            by_system=actor is None,
+            deadlines=deadlines(order),
             url=external_url("seller_orders.detail", number=order.number),
         )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from marketplace import jobs
-from marketplace.extensions import db
 
 
 @jobs.periodic("* * * * *", name="orders.clock")
 def order_clock() -> None:
-    """One pass of the order clock. Today: unpaid orders past their window expire (a batch a
-    minute, each order once however many workers run it)."""
-    from marketplace.orders.services import expire_due
+    """One pass of the order clock (marketplace/orders/clock.py): expiry, auto-cancel,
+    auto-complete and the steps others add. Each order is its own transaction, moved
+    once however many workers run it."""
+    from marketplace.orders import clock
 
-    expire_due()
-    db.session.commit()
+    result = clock.tick()
+    if result.failed:
+        # recorded as the schedule's outcome (flask jobs status); the orders that moved stay moved
+        raise RuntimeError("; ".join(result.lines()))

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.inputs import page_arg
-from marketplace.orders import services
+from marketplace.orders import clock, services
 from marketplace.orders.forms import CancelForm, ConfirmForm
 from marketplace.orders.lifecycle import allowed_moves, transition
 from marketplace.orders.models import STATUS_LABELS
@@ -50,6 +50,7 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
         "orders/detail.html",
         order=order,
         history=services.history(order),
+        deadlines=clock.deadlines(order),
         moves=moves,
         cancel_form=cancel_form or CancelForm(),
         confirm_form=ConfirmForm(),
