@@ -5,8 +5,8 @@ queue calls it every minute):
 
 - ``expired``: unpaid orders past their payment window are cancelled, stock back;
 - ``cancelled``: paid orders the seller has not accepted within ORDER_ACCEPT_DAYS
-  of payment are cancelled by the system (reason :data:`NOT_ACCEPTED_REASON`),
-  refunded through their payment method, stock back; shopper and seller are told;
+  of payment (cash-on-delivery orders: of being placed) are cancelled by the system
+  (reason :data:`NOT_ACCEPTED_REASON`), refunded (when paid) through their payment method, stock back; shopper and seller are told;
 - ``completed``: shipped orders complete (the store is credited) ORDER_COMPLETE_DAYS
   after shipping, or sooner, COMPLAINT_DAYS after a courier reported delivery,
   unless a registered hold (:data:`completion_holds`) keeps them.
@@ -39,13 +39,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from marketplace.clock import now
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.orders import services
-from marketplace.orders.deadlines import Deadlines, completion_due_at, days, deadlines
+from marketplace.orders.deadlines import Deadlines, awaiting_acceptance_since, completion_due_at, days, deadlines
 from marketplace.orders.lifecycle import ConcurrentChange, transition
 from marketplace.orders.models import Order
 
@@ -184,15 +184,22 @@ def _expire(order_id: int, at: datetime) -> bool:
 
 
 def _due_unaccepted(at: datetime) -> list[int]:
+    """Paid orders, and cash-on-delivery orders (which reach the seller unpaid), that the seller
+    left unaccepted for ORDER_ACCEPT_DAYS (see deadlines.awaiting_acceptance_since)."""
+    cutoff = at - days("ORDER_ACCEPT_DAYS")
     query = select(Order.id).where(
-        Order.status == "paid", Order.paid_at.is_not(None), Order.paid_at <= at - days("ORDER_ACCEPT_DAYS")
+        or_(
+            and_(Order.status == "paid", Order.paid_at <= cutoff),
+            and_(Order.status == "pending_payment", Order.pay_on_delivery.is_(True), Order.placed_at <= cutoff),
+        )
     )
-    return list(db.session.scalars(query.order_by(Order.paid_at, Order.id)))
+    return list(db.session.scalars(query.order_by(Order.id)))
 
 
 def _cancel_unaccepted(order_id: int, at: datetime) -> bool:
     order = _locked(order_id)
-    if order.status != "paid" or order.paid_at is None or order.paid_at > at - days("ORDER_ACCEPT_DAYS"):
+    since = awaiting_acceptance_since(order)
+    if since is None or since > at - days("ORDER_ACCEPT_DAYS"):
         return False
     transition(order, "cancelled", None, reason=NOT_ACCEPTED_REASON)
     return True

@@ -31,15 +31,26 @@ def completion_due_at(order: Order) -> datetime | None:
 
 @dataclass(frozen=True)
 class Deadlines:
-    accept_by: datetime | None = None  # a paid order: cancelled unless the seller accepts before
+    accept_by: datetime | None = None  # a paid (or COD) order: cancelled unless the seller accepts before
     complete_by: datetime | None = None  # a shipped order: completes by itself then
     complaint_until: datetime | None = None  # a shipped (or completed) order: the shopper may complain until
 
 
+def awaiting_acceptance_since(order: Order) -> datetime | None:
+    """When the seller's time to accept ``order`` started: its payment, or, for cash on
+    delivery (which goes to the seller unpaid), its placing; None once accepted or ended."""
+    if order.status == "paid":
+        return order.paid_at
+    if order.status == "pending_payment" and order.pay_on_delivery:
+        return order.placed_at
+    return None
+
+
 def deadlines(order: Order) -> Deadlines:
     """The clock's deadlines that apply to ``order`` in its status (None where none applies)."""
-    if order.status == "paid" and order.paid_at is not None:
-        return Deadlines(accept_by=order.paid_at + days("ORDER_ACCEPT_DAYS"))
+    since = awaiting_acceptance_since(order)
+    if since is not None:
+        return Deadlines(accept_by=since + days("ORDER_ACCEPT_DAYS"))
     if order.status in ("shipped", "completed") and order.shipped_at is not None:
         due = completion_due_at(order)
         start = order.delivered_at or due

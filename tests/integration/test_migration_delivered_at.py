@@ -1,4 +1,4 @@
-"""0011: orders.delivered_at, added empty to the orders that exist and dropped again on the way down."""
+"""0013: orders.delivered_at, added empty to the orders that exist and dropped again on the way down."""
 
 from __future__ import annotations
 
@@ -26,17 +26,17 @@ def _insert_order() -> None:
 
 
 def test_orders_that_exist_have_no_delivery_report_and_keep_their_rows(empty_app):
-    upgrade(revision="0010")
+    upgrade(revision="0012")
     _insert_order()
 
-    upgrade(revision="0011")
+    upgrade(revision="0013")
 
     db.session.remove()
     assert db.session.execute(text("SELECT number, status, delivered_at FROM orders")).all() == [
         ("APK-2611-000001", "shipped", None)
     ]
     db.session.remove()  # its read ends: the downgrade alters the table
-    downgrade(revision="0010")
+    downgrade(revision="0012")
     db.session.remove()
     assert "delivered_at" not in {c["name"] for c in inspect(db.engine).get_columns("orders")}
     assert db.session.scalar(text("SELECT count(*) FROM orders")) == 1

@@ -130,14 +130,14 @@ def test_accounts_that_exist_count_as_confirmed_and_their_tokens_get_an_expiry(e
 
 
 def test_ledger_rows_get_accounts_and_marketplace_mirrors_and_old_premiums_their_insurer(empty_app):
-    """0011: every existing ledger row belongs to its store's account, the marketplace gets the
+    """0014: every existing ledger row belongs to its store's account, the marketplace gets the
     mirror of each commission row, and an old order_protection extra is the insurer's premium."""
     from datetime import datetime
 
     from marketplace.ledger.models import LedgerEntry
     from marketplace.orders.models import OrderExtra
 
-    upgrade(revision="0010")
+    upgrade(revision="0013")
     at = datetime(2026, 3, 1, 9, 0)
     statements = [
         "INSERT INTO stores (id, slug, name, description, city, address, sector, status, allow_agency_assist,"
@@ -174,7 +174,7 @@ def test_ledger_rows_get_accounts_and_marketplace_mirrors_and_old_premiums_their
     assert (extra.payee, extra.ledger_kind) == ("insurer:askrindo", "premium")
     db.session.add(LedgerEntry(key="cod-cash:3", account="store:7", store_id=7, kind="cod_cash", amount=-1, note=""))
     db.session.commit()  # the widened kind check takes the new kinds
-    downgrade(revision="0010")
+    downgrade(revision="0013")
     db.session.remove()
     kinds = db.session.execute(text("SELECT kind, COUNT(*) FROM ledger_entries GROUP BY kind ORDER BY kind")).all()
     assert [tuple(k) for k in kinds] == [("commission", 2), ("refund", 1), ("sale", 1)]

@@ -1,7 +1,7 @@
 """orders.delivered_at: when a courier reported delivery (the order clock, issue #17)
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 
 A shipped order completes ORDER_COMPLETE_DAYS after shipping, or sooner,
 COMPLAINT_DAYS after a courier reports delivery (marketplace/orders/clock.py).
@@ -11,8 +11,8 @@ Orders that exist have no delivery report: NULL.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
