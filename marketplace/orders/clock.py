@@ -6,7 +6,8 @@ queue calls it every minute):
 - ``expired``: unpaid orders past their payment window are cancelled, stock back;
 - ``cancelled``: paid orders the seller has not accepted within ORDER_ACCEPT_DAYS
   of payment (cash-on-delivery orders: of being placed) are cancelled by the system
-  (reason :data:`NOT_ACCEPTED_REASON`), refunded (when paid) through their payment method, stock back; shopper and seller are told;
+  (reason :data:`NOT_ACCEPTED_REASON`), refunded (when paid) through their payment
+  method, stock back; shopper and seller are told;
 - ``completed``: shipped orders complete (the store is credited) ORDER_COMPLETE_DAYS
   after shipping, or sooner, COMPLAINT_DAYS after a courier reported delivery,
   unless a registered hold (:data:`completion_holds`) keeps them.
