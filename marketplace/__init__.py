@@ -22,12 +22,15 @@ BLUEPRINT_MODULES = (
     "marketplace.checkout.views",
     "marketplace.orders.views",
     "marketplace.orders.seller_views",
+    "marketplace.complaints.views",
+    "marketplace.complaints.seller_views",
     "marketplace.ledger.views",
     "marketplace.reviews.views",
     "marketplace.agency.views",
     "marketplace.agency.expo_views",
     "marketplace.agency.onboard_views",
     "marketplace.agency.report_views",
+    "marketplace.complaints.agency_views",
     "marketplace.api",
 )
 
@@ -84,6 +87,7 @@ def _import_models() -> None:
     from marketplace.cart import models as _cart  # noqa: F401
     from marketplace.catalog import models as _c  # noqa: F401
     from marketplace.checkout import models as _checkout  # noqa: F401
+    from marketplace.complaints import models as _complaints  # noqa: F401
     from marketplace.expo import models as _e  # noqa: F401
     from marketplace.orders import models as _orders  # noqa: F401
     from marketplace.payments import models as _payments  # noqa: F401

@@ -63,6 +63,9 @@ ENV_SETTINGS = (
     "UPLOAD_RATE_LIMIT_PER_IP",
     "UPLOAD_DECODE_CONCURRENCY",
     "UPLOAD_DECODE_WAIT_SECONDS",
+    # complaints (README "Complaints")
+    "COMPLAINT_RESPONSE_DAYS",
+    "COMPLAINT_RETURN_DAYS",
 )
 
 
@@ -105,6 +108,8 @@ class Defaults:
     PAGE_CACHE = True  # anonymous catalogue pages from memory (marketplace/pagecache.py)
     PAGE_CACHE_TTL = 300  # seconds: the longest a cached page lives, whatever else happens
     PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024  # per process
+    COMPLAINT_RESPONSE_DAYS = 2  # the seller answers a complaint, the shopper an offer, the goods go back
+    COMPLAINT_RETURN_DAYS = 7  # the seller confirms the returned goods arrived, else they are refunded
 
 
 def _coerce(name: str, value: str):
@@ -120,6 +125,8 @@ def _coerce(name: str, value: str):
         "API_TOKEN_IDLE_DAYS",
         "API_TOKEN_MAX_DAYS",
         "EMAIL_CONFIRM_MAX_AGE",
+        "COMPLAINT_RESPONSE_DAYS",
+        "COMPLAINT_RETURN_DAYS",
     ) or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
