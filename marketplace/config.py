@@ -15,11 +15,21 @@ from pathlib import Path
 from flask import Flask
 
 from marketplace import production, urls
+from marketplace.errors import ConfigurationError
 from marketplace.inputs import truthy
 
 # app.extensions key: the names given to create_app(test_config), which win over the environment
 # (the plugin host reads plugins' settings in the same order)
 EXPLICIT_SETTINGS_KEY = "apik_explicit_settings"
+
+# The order clock's deadlines in whole days (README "The order clock"); checked at start-up.
+CLOCK_SETTINGS = (
+    "ORDER_ACCEPT_DAYS",
+    "ORDER_COMPLETE_DAYS",
+    "COMPLAINT_DAYS",
+    "COMPLAINT_RESPONSE_DAYS",
+    "COMPLAINT_RETURN_DAYS",
+)
 
 ENV_SETTINGS = (
     "DATABASE_URL",
@@ -63,9 +73,8 @@ ENV_SETTINGS = (
     "UPLOAD_RATE_LIMIT_PER_IP",
     "UPLOAD_DECODE_CONCURRENCY",
     "UPLOAD_DECODE_WAIT_SECONDS",
-    # complaints (README "Complaints")
-    "COMPLAINT_RESPONSE_DAYS",
-    "COMPLAINT_RETURN_DAYS",
+    # the order clock (marketplace/orders/clock.py) and the complaints' steps, whole days
+    *CLOCK_SETTINGS,
 )
 
 
@@ -108,6 +117,9 @@ class Defaults:
     PAGE_CACHE = True  # anonymous catalogue pages from memory (marketplace/pagecache.py)
     PAGE_CACHE_TTL = 300  # seconds: the longest a cached page lives, whatever else happens
     PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024  # per process
+    ORDER_ACCEPT_DAYS = 2  # a paid order the seller has not accepted is cancelled and refunded
+    ORDER_COMPLETE_DAYS = 7  # a shipped order completes this long after shipping ...
+    COMPLAINT_DAYS = 3  # ... or this long after the courier reports delivery; the complaint window
     COMPLAINT_RESPONSE_DAYS = 2  # the seller answers a complaint, the shopper an offer, the goods go back
     COMPLAINT_RETURN_DAYS = 7  # the seller confirms the returned goods arrived, else they are refunded
 
@@ -125,8 +137,6 @@ def _coerce(name: str, value: str):
         "API_TOKEN_IDLE_DAYS",
         "API_TOKEN_MAX_DAYS",
         "EMAIL_CONFIRM_MAX_AGE",
-        "COMPLAINT_RESPONSE_DAYS",
-        "COMPLAINT_RETURN_DAYS",
     ) or name.startswith("PROXY_FIX_"):
         return int(value)
     return value
@@ -161,6 +171,7 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         cfg["SQLALCHEMY_DATABASE_URI"], cfg.get("SQLALCHEMY_ENGINE_OPTIONS")
     )
+    _check_clock_settings(cfg)
     production.check_settings(app)  # before a key is generated: production refuses insecure settings
     urls.configure(cfg)  # BASE_URL (or the address started on) and TRUSTED_HOSTS from it
     if not cfg.get("SECRET_KEY"):
@@ -169,6 +180,24 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     Path(cfg["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
     cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
     cfg["RATELIMIT_HEADERS_ENABLED"] = True
+
+
+def _check_clock_settings(cfg) -> None:
+    """The order clock's settings are positive whole numbers of days (a string from the
+    environment is read as one); anything else stops start-up saying what to change."""
+    for name in CLOCK_SETTINGS:
+        value = cfg.get(name)
+        text = str(value).strip()
+        if (
+            isinstance(value, bool)
+            or not (isinstance(value, int) or (text.isascii() and text.isdigit()))
+            or int(text) < 1
+        ):
+            raise ConfigurationError(
+                f"{name}={value!r} is not a positive whole number of days. "
+                f"Set it to 1 or more (default {getattr(Defaults, name)})."
+            )
+        cfg[name] = int(text)
 
 
 def normalise_database_url(url: str) -> str:

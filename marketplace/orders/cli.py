@@ -1,4 +1,5 @@
-"""``flask orders expire``: cancel unpaid orders past their window and give their stock back."""
+"""``flask orders expire``: cancel unpaid orders past their window and give their stock back.
+``flask orders tick``: one pass of the whole order clock (marketplace/orders/clock.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask.cli import AppGroup
 
 from marketplace.extensions import db
 
-orders_cli = AppGroup("orders", help="Pesanan: kedaluwarsa pembayaran.")
+orders_cli = AppGroup("orders", help="Pesanan: kedaluwarsa pembayaran dan jam pesanan.")
 
 
 @orders_cli.command("expire")
@@ -36,6 +37,20 @@ def expire_command() -> None:
                 failed += 1
                 click.echo(f"order {order_id}: {exc.message}", err=True)
     click.echo(f"{expired} order(s) expired." + (f" {failed} could not be expired." if failed else ""))
+
+
+@orders_cli.command("tick")
+def tick_command() -> None:
+    """One pass of the order clock: expiry, auto-cancel of paid orders the seller did not
+    accept, auto-complete of shipped orders, and any step a plugin added. Prints the counts
+    per step. Safe to run twice at once: each order moves once."""
+    from marketplace.orders import clock
+
+    result = clock.tick()
+    for line in result.lines():
+        click.echo(line)
+    if result.failed:
+        raise SystemExit(1)
 
 
 def register_cli(app: Flask) -> None:

@@ -91,7 +91,8 @@ def new_order_for_seller(order, owner) -> None:
 
 
 def status_changed(order, old_status: str, actor) -> None:
-    """The shopper hears of every change; the seller of payments and of cancellations it did not make."""
+    """The shopper hears of every change; the seller of payments and of cancellations it did not make.
+    ``actor`` None is the system (the order clock, a payment confirmation): the mails say so."""
     shopper = _user(order.user_id)
     if shopper:
         queue_mail(
@@ -101,6 +102,7 @@ def status_changed(order, old_status: str, actor) -> None:
             shopper.locale,
             user=shopper,
             order=order,
+            by_system=actor is None,
             url=external_url("orders.detail", number=order.number),
         )
     seller_should_know = order.status == "paid" or (
@@ -115,5 +117,6 @@ def status_changed(order, old_status: str, actor) -> None:
             owner.locale,
             user=owner,
             order=order,
+            by_system=actor is None,
             url=external_url("seller_orders.detail", number=order.number),
         )

@@ -9,14 +9,15 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime
+from typing import cast
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace import audit, rows
 from marketplace.clock import now, to_jakarta
-from marketplace.errors import NotFound
+from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import EXPIRED_REASON, ConcurrentChange, transition
 from marketplace.orders.models import ORDER_STATUSES, Order, OrderEvent, OrderExtra, OrderLine
@@ -231,9 +232,13 @@ def history(order: Order) -> list[OrderEvent]:
 
 
 def due_order_ids(
-    *, user_id: int | None = None, store_ids: list[int] | None = None, at: datetime | None = None, limit: int = 200
+    *,
+    user_id: int | None = None,
+    store_ids: list[int] | None = None,
+    at: datetime | None = None,
+    limit: int | None = 200,
 ) -> list[int]:
-    """Unpaid orders past their payment window, oldest deadline first."""
+    """Unpaid orders past their payment window, oldest deadline first (``limit=None``: all)."""
     query = select(Order.id).where(
         Order.status == "pending_payment", Order.expires_at.is_not(None), Order.expires_at <= (at or now())
     )
@@ -244,13 +249,13 @@ def due_order_ids(
     return list(db.session.scalars(query.order_by(Order.expires_at, Order.id).limit(limit)))
 
 
-def expire_one(order_id: int) -> bool:
-    """Cancel one unpaid order past its window and give its stock back. False when
-    another request paid or expired it meanwhile (nothing is written then)."""
+def expire_one(order_id: int, at: datetime | None = None) -> bool:
+    """Cancel one unpaid order past its window (at ``at``, default now) and give its stock back.
+    False when another request paid or expired it meanwhile (nothing is written then)."""
     order = db.session.scalars(
-        select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
+        select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
     ).one()
-    if order.status != "pending_payment" or order.expires_at is None or order.expires_at > now():
+    if order.status != "pending_payment" or order.expires_at is None or order.expires_at > (at or now()):
         return False
     try:
         transition(order, "cancelled", None, reason=EXPIRED_REASON)
@@ -276,6 +281,48 @@ def expire_and_commit(**scope) -> None:
     except Exception:
         db.session.rollback()
         log.exception("lazy expiry failed for %s", scope)
+
+
+# --- delivery ----------------------------------------------------------------------------
+
+DELIVERED_NOTE = "delivered"  # the note of the order event a delivery report writes
+DELIVERABLE_STATUSES = ("shipped", "completed")
+
+
+def mark_delivered(order: Order, at: datetime | None = None, source: str = "courier") -> bool:
+    """Record that ``order`` reached its buyer at ``at`` (default now; never later than now), as
+    reported by ``source`` (a shipping plugin: "courier"). The order clock completes it
+    COMPLAINT_DAYS later unless ORDER_COMPLETE_DAYS after shipping comes first. Writes an order
+    event and an audit row in the current transaction (the caller commits). Idempotent: False,
+    and nothing written, when a delivery is already recorded (the first report stands);
+    Conflict for an order that was not shipped."""
+    if order.status not in DELIVERABLE_STATUSES:
+        raise Conflict(_("Pesanan %(number)s belum dikirim; laporan tiba tidak dicatat.", number=order.number))
+    at = min(at or now(), now())
+    result = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.delivered_at.is_(None), Order.status.in_(DELIVERABLE_STATUSES))
+        .values(delivered_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(order, ["delivered_at"])
+    if cast(CursorResult, result).rowcount != 1:
+        return False
+    source = (source or "courier")[:40]
+    db.session.add(
+        OrderEvent(
+            order_id=order.id,
+            at=at,
+            actor_id=None,
+            from_status=order.status,
+            to_status=order.status,
+            note=DELIVERED_NOTE,
+        )
+    )
+    audit.record(
+        None, "order.delivered", "order", order.id, store_id=order.store_id, number=order.number, source=source
+    )
+    return True
 
 
 # --- payments ----------------------------------------------------------------------------
