@@ -97,6 +97,7 @@ def _import_models() -> None:
 
 def _register_core(app: Flask) -> None:
     from marketplace import errors, logsafe, pagecache, production, security, web
+    from marketplace.complaints import deadlines as complaint_deadlines
 
     logsafe.init_app(app)  # first, so its after_request runs last: the access log's URIs without secrets
     # before_request order: the request id, then cached pages (a hit skips every later hook), then the rest
@@ -104,6 +105,7 @@ def _register_core(app: Flask) -> None:
     observability.init_app(app)  # request ids first, so every later hook logs with one
     security.init_app(app)  # CSP, HSTS and friends; ProxyFix when TRUSTED_PROXIES is set
     errors.register_error_handlers(app)
+    complaint_deadlines.register()  # the complaints' step and completion hold of the order clock
     web.init_app(app)
     # all imported before any is registered: the agency's page modules share one blueprint
     blueprints = {}

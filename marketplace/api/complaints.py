@@ -23,34 +23,47 @@ def _iso(value):
 
 
 def complaint_json(complaint, number: str) -> dict:
-    return {
-        "id": complaint.id,
-        "order": number,
-        "status": complaint.status,
-        "reason": complaint.reason,
-        "description": complaint.description,
-        "lines": [
-            {"line_id": line.order_line_id, "product": line.product_name, "quantity": line.quantity,
-             "amount": line.amount, "refund_amount": line.refund_amount}
-            for line in complaint.lines
-        ],
-        "photos": [absolute_url("complaints.photo", complaint_id=complaint.id, photo_id=p.id) for p in complaint.photos],
-        "offer": complaint.offer,
-        "offer_amount": complaint.offer_amount,
-        "return_needed": complaint.return_needed,
-        "seller_note": complaint.seller_note,
-        "agency_note": complaint.agency_note,
-        "return_courier": complaint.return_courier,
-        "return_tracking": complaint.return_tracking,
-        "refunded_amount": complaint.refunded_amount,
-        "due_at": _iso(complaint.due_at),
-        "created_at": _iso(complaint.created_at),
-        "closed_at": _iso(complaint.closed_at),
-        "events": [
-            {"at": _iso(e.at), "role": e.role, "action": e.action, "amount": e.amount, "note": e.note}
-            for e in complaint.events
-        ],
+    data = {
+        name: getattr(complaint, name)
+        for name in (
+            "id", "status", "reason", "description", "offer", "offer_amount", "return_needed", "seller_note",
+            "agency_note", "return_courier", "return_tracking", "refunded_amount",
+        )
     }  # fmt: skip
+    data.update(
+        order=number,
+        due_at=_iso(complaint.due_at),
+        created_at=_iso(complaint.created_at),
+        closed_at=_iso(complaint.closed_at),
+        lines=[_line_json(line) for line in complaint.lines],
+        photos=[_photo_url(complaint.id, p.id) for p in complaint.photos],
+        events=[_event_json(e) for e in complaint.events],
+    )
+    return data
+
+
+def _line_json(line) -> dict:
+    return {
+        "line_id": line.order_line_id,
+        "product": line.product_name,
+        "quantity": line.quantity,
+        "amount": line.amount,
+        "refund_amount": line.refund_amount,
+    }
+
+
+def _event_json(event) -> dict:
+    return {
+        "at": _iso(event.at),
+        "role": event.role,
+        "action": event.action,
+        "amount": event.amount,
+        "note": event.note,
+    }
+
+
+def _photo_url(complaint_id: int, photo_id: int) -> str:
+    return absolute_url("complaints.photo", complaint_id=complaint_id, photo_id=photo_id)
 
 
 def _opening_body() -> Body:
@@ -61,7 +74,7 @@ def _opening_body() -> Body:
     try:
         data["lines"] = json.loads(data.get("lines") or "null")
     except ValueError:
-        raise ValidationError(fields={"lines": _("Harus JSON: [{\"line_id\", \"quantity\"}].")}) from None
+        raise ValidationError(fields={"lines": _('Harus JSON: [{"line_id", "quantity"}].')}) from None
     return data
 
 

@@ -10,7 +10,9 @@ from marketplace.complaints.models import REASONS
 
 
 class OpenForm(FlaskForm):
-    reason = SelectField(_l("Alasan"), choices=[("", _l("Pilih alasan"))] + list(REASONS.items()), validate_choice=False)
+    reason = SelectField(
+        _l("Alasan"), choices=[("", _l("Pilih alasan"))] + list(REASONS.items()), validate_choice=False
+    )
     description = TextAreaField(_l("Ceritakan masalahnya"), render_kw={"rows": 4, "maxlength": 2000})
     photos = MultipleFileField(
         _l("Foto bukti (JPEG, PNG, atau WebP; paling banyak 5)"),

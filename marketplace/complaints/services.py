@@ -58,6 +58,7 @@ def open_complaint(user, order: Order, data: dict, photos=None) -> Complaint:
     chosen lines. :raise Conflict: not shipped or completed, not paid, too late, one already open
     :raise ValidationError: reason, description, lines, photos"""
     interest.refuse_own_store(order.store_id, user)
+    db.session.refresh(order, with_for_update=True)  # the clock does not complete it meanwhile
     _check_order(order)
     fields = _clean(data)
     lines = _chosen_lines(order, data.get("lines"))
@@ -137,14 +138,16 @@ def _chosen_lines(order: Order, chosen) -> list[ComplaintLine]:
         quantity = whole_number(quantity, "lines", maximum=line.quantity)
         amount = min(line.unit_price * quantity, refundable.get(line.id, 0))
         if amount <= 0:
-            raise ValidationError(fields={"lines": _("Dana barang %(name)s sudah dikembalikan.", name=line.product_name)})
+            raise ValidationError(
+                fields={"lines": _("Dana barang %(name)s sudah dikembalikan.", name=line.product_name)}
+            )
         name = f"{line.product_name} ({line.variant_name})"[:300]
         made.append(ComplaintLine(order_line_id=line.id, product_name=name, quantity=quantity, amount=amount))
     return made
 
 
 def _check_photos(photos) -> list:
-    photos = [p for p in (photos or []) if p is not None and getattr(p, "filename", "x")]
+    photos = [p for p in (photos or []) if p is not None and bool(getattr(p, "filename", True))]
     if len(photos) > MAX_PHOTOS:
         raise ValidationError(fields={"photos": _("Paling banyak %(n)d foto.", n=MAX_PHOTOS)})
     return photos
@@ -197,6 +200,11 @@ def _one(query) -> Complaint:
     if complaint is None:
         raise NotFound(_("Komplain tidak ditemukan."))
     return complaint
+
+
+def get(complaint_id: int) -> Complaint:
+    """A complaint as it is now, with lines, photos and timeline (the clock's read; no access check)."""
+    return _one(loaded_query().where(Complaint.id == complaint_id))
 
 
 def for_order(order: Order) -> list[Complaint]:

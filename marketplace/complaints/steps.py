@@ -15,6 +15,8 @@ never a double one), writes the timeline and an audit row, and mails the parties
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
@@ -26,9 +28,9 @@ from marketplace.complaints import notifications, outcome
 from marketplace.complaints.models import STATUSES, Complaint
 from marketplace.complaints.services import add_event, due_in, order_of, response_days
 from marketplace.errors import Conflict, ValidationError
-from marketplace.orders.lifecycle import ConcurrentChange
 from marketplace.extensions import db
 from marketplace.inputs import whole_number
+from marketplace.orders.lifecycle import ConcurrentChange
 from marketplace.stores import interest
 
 
@@ -84,7 +86,12 @@ def _amount(data: dict, complaint: Complaint, required: bool) -> int | None:
         return whole_number(raw, "amount", maximum=ceiling)
     except ValidationError:
         raise ValidationError(
-            fields={"amount": _("Nominal harus antara Rp 1 dan Rp %(max)s (nilai barang yang dikomplain).", max=f"{ceiling:,}".replace(",", "."))}
+            fields={
+                "amount": _(
+                    "Nominal harus antara Rp 1 dan Rp %(max)s (nilai barang yang dikomplain).",
+                    max=f"{ceiling:,}".replace(",", "."),
+                )
+            }
         ) from None
 
 
@@ -230,11 +237,11 @@ def decide(user, complaint: Complaint, data: dict) -> Complaint:
 # --- the clock -------------------------------------------------------------------------------
 
 
-def advance(complaint: Complaint) -> bool:
+def advance(complaint: Complaint, at: datetime) -> bool:
     """What a passed deadline does (the order clock, as the system): the seller's silence
     escalates, the shopper's silence accepts the offer, goods not sent back close the complaint
     without a refund, a return the seller does not confirm is refunded. False when not due."""
-    if complaint.due_at is None or complaint.due_at > now():
+    if complaint.due_at is None or complaint.due_at > at:
         return False
     status = complaint.status
     if status == "awaiting_seller":
