@@ -60,8 +60,7 @@ def open_complaint(user, order: Order, data: dict, photos=None) -> Complaint:
     interest.refuse_own_store(order.store_id, user)
     db.session.refresh(order, with_for_update=True)  # the clock does not complete it meanwhile
     _check_order(order)
-    fields = _clean(data)
-    lines = _chosen_lines(order, data.get("lines"))
+    fields, lines = _clean_all(order, data)
     photos = _check_photos(photos)
     if photos:
         require_confirmed_email(user)
@@ -104,6 +103,24 @@ def refusal(order: Order) -> Conflict | None:
     if db.session.scalar(select(Complaint.id).where(Complaint.open_order_id == order.id)) is not None:
         return ComplaintOpen(_("Pesanan ini sudah punya komplain yang sedang diproses."))
     return None
+
+
+def _clean_all(order: Order, data: dict) -> tuple[dict, list[ComplaintLine]]:
+    """The fields and the chosen lines, every error at once."""
+    errors: dict = {}
+    fields: dict = {}
+    lines: list[ComplaintLine] = []
+    try:
+        fields = _clean(data)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    try:
+        lines = _chosen_lines(order, data.get("lines"))
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationError(fields=errors)
+    return fields, lines
 
 
 def _clean(data: dict) -> dict:
@@ -154,11 +171,11 @@ def _check_photos(photos) -> list:
 
 
 def _insert(complaint: Complaint) -> None:
-    """Add the complaint; a concurrent one for the same order loses on the unique open_order_id."""
+    """Add the complaint; a concurrent one for the same order loses on the unique open_order_id
+    (the caller rolls back on the error). No savepoint: on SQLite its release would commit."""
+    db.session.add(complaint)
     try:
-        with db.session.begin_nested():
-            db.session.add(complaint)
-            db.session.flush()
+        db.session.flush()
     except IntegrityError:
         raise ComplaintOpen(_("Pesanan ini sudah punya komplain yang sedang diproses.")) from None
 
