@@ -4,6 +4,11 @@ The core asks each chosen extra for its price once per store's order
 (``price(group)``, in rupiah, computed by the plugin from the server-side
 prices of the group's lines), adds it to that order's total and so to the
 payment. An extra's price of 0 means "not for this order".
+
+``payee`` says whose money it is: ``"store"`` (the order's store, the default) or a
+ledger account (``"insurer:<code>"``); ``ledger_kind`` is the kind of the ledger row
+that credits it on completion (``"extra"``, ``"premium"``). Both are snapshotted on
+the order's extra at checkout. Commission is never taken on an extra.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ class CheckoutExtra(ABC):
     id: str = ""
     name: str = ""
     description: str = ""
+    payee: str = "store"
+    ledger_kind: str = "extra"
 
     @abstractmethod
     def price(self, group) -> int:

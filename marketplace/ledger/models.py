@@ -1,8 +1,10 @@
-"""Ledger rows and payouts. A store's balance is the sum of its rows; there is no balance column.
+"""Ledger rows, payouts, settlements and remittances. Every party has an account
+(``store:<id>``, ``marketplace``, ``insurer:<code>``) whose balance is the sum of its
+rows; there is no balance column.
 
 Every row has a unique ``key`` naming the fact it records (``sale:<order id>``,
-``commission:<order id>``, ``refund:<order id>``, ``payout:<payout id>``...), so
-the same fact can never be written twice, whichever path tries.
+``commission:<order id>``, ``refund:<order id>:<refund id>``, ``payout:<payout id>``...),
+so the same fact can never be written twice, whichever path tries.
 """
 
 from __future__ import annotations
@@ -16,22 +18,46 @@ from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.types import UTCDateTime
 
-LEDGER_KINDS = ("sale", "commission", "refund", "payout", "adjustment")
+LEDGER_KINDS = (
+    "sale",
+    "shipping",
+    "extra",
+    "commission",
+    "premium",
+    "cod_cash",
+    "refund",
+    "settlement",
+    "remittance",
+    "payout",
+    "adjustment",
+)
+MARKETPLACE = "marketplace"
+
+
+def store_account(store_id: int) -> str:
+    return f"store:{store_id}"
+
+
+def insurer_account(code: str) -> str:
+    return f"insurer:{code}"
 
 
 class LedgerEntry(db.Model):
-    """One signed movement of a store's money (credit > 0, debit < 0), in whole rupiah."""
+    """One signed movement of a party's money (credit > 0, debit < 0), in whole rupiah.
+    ``store_id`` is set on the rows of a store's account only."""
 
     __tablename__ = "ledger_entries"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
-        CheckConstraint("kind IN ('sale','commission','refund','payout','adjustment')", name="kind"),
+        CheckConstraint("kind IN (" + ",".join(f"'{k}'" for k in LEDGER_KINDS) + ")", name="kind"),
         Index("ix_ledger_entries_store_created", "store_id", "created_at"),
+        Index("ix_ledger_entries_account_created", "account", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
-    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
+    account: Mapped[str] = mapped_column(String(60))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
     payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -50,6 +76,42 @@ class Payout(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    bank_reference: Mapped[str] = mapped_column(String(120))
+    paid_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Settlement(db.Model):
+    """Money a store paid the marketplace for what it owes (commission, cash collected for
+    others on cash-on-delivery orders), recorded by finance."""
+
+    __tablename__ = "ledger_settlements"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    bank_reference: Mapped[str] = mapped_column(String(120))
+    paid_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Remittance(db.Model):
+    """Premiums of one month the marketplace transferred to an insurer, recorded by finance."""
+
+    __tablename__ = "ledger_remittances"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(60), index=True)  # insurer:<code>
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM (WIB) of the premiums remitted
     amount: Mapped[int] = mapped_column(BigInteger)
     bank_reference: Mapped[str] = mapped_column(String(120))
     paid_on: Mapped[date] = mapped_column(Date)

@@ -1,14 +1,14 @@
-"""Ledger rules: credit a completed order, debit a refund, record a payout, read a balance.
+"""Ledger rules: read a store's balance and its rows, record a payout.
 
 Decisions (docs/PAYMENTS.md):
 - the commission rate is snapshotted on the order at checkout (``orders.commission_bps``,
   read from :func:`marketplace.site_settings.get_commission_bps`), so a later change of
   the rate never changes an order already sold;
-- commission = total × bps / 10000, rounded half up to a whole rupiah (:func:`commission_of`);
-- a store is credited when its order is *completed*: ``sale`` +total and ``commission`` −c;
-- a completed order refunded later is debited: ``refund`` −total and the commission
-  given back (``commission`` +c); an order refunded before completion was never credited;
-- a payout debits the balance; it may not exceed the balance.
+- commission = goods (subtotal) × bps / 10000, rounded half up (:func:`commission_of`),
+  never on extras or shipping;
+- completion and refunds write the rows of every party: :mod:`marketplace.ledger.postings`;
+- a payout debits the balance; it may not exceed the balance (never the cash a seller
+  holds from cash on delivery: that cash is a debit on the store's balance).
 Every row has a unique key, so each fact is written once.
 """
 
@@ -26,13 +26,14 @@ from sqlalchemy import func, select
 from marketplace import audit, inputs
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
-from marketplace.ledger.models import LedgerEntry, Payout
+from marketplace.ledger import postings
+from marketplace.ledger.models import LedgerEntry, Payout, store_account
+from marketplace.ledger.postings import commission_of as commission_of
 from marketplace.stores import interest
 from marketplace.stores import services as stores
 from marketplace.stores.models import Store
 
 log = logging.getLogger(__name__)
-BPS = 10_000
 
 
 def store_for(user, slug: str | None):
@@ -45,91 +46,17 @@ def store_for(user, slug: str | None):
     return mine[0]
 
 
-def commission_of(total: int, bps: int) -> int:
-    """The commission on ``total`` rupiah at ``bps`` basis points, rounded half up to a whole rupiah."""
-    if total < 0 or not 0 <= bps <= BPS:
-        raise ValueError("total must be >= 0 and bps within 0..10000")
-    return (total * bps + BPS // 2) // BPS
-
-
 def current_commission_bps() -> int:
     from marketplace import site_settings
 
     return site_settings.get_commission_bps()
 
 
-def _add_once(key: str, **fields) -> LedgerEntry | None:
-    """Add the row unless its key is already written (in the database or this transaction)."""
-    existing = db.session.scalar(select(LedgerEntry).where(LedgerEntry.key == key))
-    if existing is not None:
-        return None
-    entry = LedgerEntry(key=key, **fields)
-    db.session.add(entry)
-    db.session.flush()
-    return entry
-
-
-def credit_sale(order) -> None:
-    """A completed order credits its store: the sale, less the commission snapshotted on the order."""
-    if order.store_id is None:
-        log.error("order %s has no store; not credited", order.number)
-        return
-    bps = order.commission_bps or 0
-    commission = commission_of(order.total, bps)
-    _add_once(
-        f"sale:{order.id}",
-        store_id=order.store_id,
-        order_id=order.id,
-        kind="sale",
-        amount=order.total,
-        commission_bps=bps,
-        note=order.number,
-    )
-    if commission:
-        _add_once(
-            f"commission:{order.id}",
-            store_id=order.store_id,
-            order_id=order.id,
-            kind="commission",
-            amount=-commission,
-            commission_bps=bps,
-            note=order.number,
-        )
-
-
 def debit_refund(order, amount: int | None = None, reference: str = "") -> None:
-    """A refund of a credited (completed) order: the store gives back the money and the
-    marketplace gives back its commission, in proportion for a partial refund."""
-    sale = db.session.scalar(select(LedgerEntry).where(LedgerEntry.key == f"sale:{order.id}"))
-    if sale is None:  # never credited: the money came back out of the marketplace's hands
-        return
-    amount = order.total if amount is None else amount
-    bps = sale.commission_bps or 0
-    suffix = f":{reference}" if reference else ""
-    if (
-        _add_once(
-            f"refund:{order.id}{suffix}",
-            store_id=sale.store_id,
-            order_id=order.id,
-            kind="refund",
-            amount=-amount,
-            commission_bps=bps,
-            note=order.number,
-        )
-        is None
-    ):
-        return
-    back = commission_of(amount, bps)
-    if back:
-        _add_once(
-            f"commission-return:{order.id}{suffix}",
-            store_id=sale.store_id,
-            order_id=order.id,
-            kind="commission",
-            amount=back,
-            commission_bps=bps,
-            note=order.number,
-        )
+    """A refund made outside Apik Market (a provider's dashboard) of a credited order: the
+    store gives back ``amount`` (goods first) and the marketplace the commission on it."""
+    amount = order.subtotal if amount is None else min(amount, order.subtotal)
+    postings.debit_refund(order, reference or "external", goods=amount)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -142,11 +69,25 @@ class Summary:
     refunds: int = 0  # refunds debited
     payouts: int = 0  # paid out
     adjustments: int = 0
+    shipping: int = 0  # shipping credited (issue #18)
+    extras: int = 0  # the store's own extras (net of refunds)
+    cod_cash: int = 0  # cash collected on delivery, held by the seller (net of cash handed back); <= 0
+    settlements: int = 0  # paid by the store to the marketplace for what it owed
     entries: list = field(default_factory=list)
 
     @property
     def balance(self) -> int:
-        return self.earnings - self.commission - self.refunds - self.payouts + self.adjustments
+        return (
+            self.earnings
+            + self.shipping
+            + self.extras
+            - self.commission
+            - self.refunds
+            + self.cod_cash
+            + self.settlements
+            - self.payouts
+            + self.adjustments
+        )
 
 
 def _sums(store_ids: list[int]) -> dict[tuple[int, str], int]:
@@ -166,6 +107,10 @@ def summary(store_id: int, with_entries: bool = True) -> Summary:
         refunds=-sums.get((store_id, "refund"), 0),
         payouts=-sums.get((store_id, "payout"), 0),
         adjustments=sums.get((store_id, "adjustment"), 0),
+        shipping=sums.get((store_id, "shipping"), 0),
+        extras=sums.get((store_id, "extra"), 0),
+        cod_cash=sums.get((store_id, "cod_cash"), 0),
+        settlements=sums.get((store_id, "settlement"), 0),
     )
     if with_entries:
         result.entries = list(
@@ -201,7 +146,11 @@ def payout_store(store_id) -> Store | None:
 
 def balances() -> dict[int, int]:
     """Every store's balance (store id → rupiah), for the finance page."""
-    rows = db.session.execute(select(LedgerEntry.store_id, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.store_id))
+    rows = db.session.execute(
+        select(LedgerEntry.store_id, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.store_id.is_not(None))
+        .group_by(LedgerEntry.store_id)
+    )
     return {store_id: int(total or 0) for store_id, total in rows}
 
 
@@ -282,9 +231,9 @@ def record_payout(actor, store, amount, bank_reference: str, paid_on: date | Non
     )
     db.session.add(payout)
     db.session.flush()
-    _add_once(
+    postings.add_once(
         f"payout:{payout.id}",
-        store_id=store.id,
+        account=store_account(store.id),
         payout_id=payout.id,
         kind="payout",
         amount=-amount,

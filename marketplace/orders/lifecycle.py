@@ -38,9 +38,9 @@ from marketplace.catalog import stock
 from marketplace.clock import now
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.ledger import services as ledger
-from marketplace.orders import notifications
-from marketplace.orders.models import ORDER_STATUSES, STATUS_LABELS, Order, OrderEvent, OrderLine
+from marketplace.ledger import postings
+from marketplace.orders import notifications, refunds
+from marketplace.orders.models import ORDER_STATUSES, STATUS_LABELS, Order, OrderEvent, OrderLine, extras_of
 from marketplace.payments import services as payments
 from marketplace.stores import interest
 
@@ -153,7 +153,7 @@ def transition(
         # an admin marking an order paid by hand records its money on the payment
         # (the system's move comes from apply_payment, which has already recorded it)
         payments.capture(order.payment_id, order.total)
-    _apply(order, old, to_status, details)
+    _apply(order, old, to_status, details, actor)
     _record(order, old, actor, details)
     plugin_api.notify("order_status_changed", order=order, old_status=old, new_status=to_status, actor=actor)
     notifications.status_changed(order, old, actor)
@@ -248,7 +248,7 @@ def _compare_and_set(order: Order, old: str, new: str) -> None:
     internals.set_loaded(order, "status", new)
 
 
-def _apply(order: Order, old: str, new: str, details: dict) -> None:
+def _apply(order: Order, old: str, new: str, details: dict, actor) -> None:
     at = now()
     if new == "paid":
         order.paid_at = at
@@ -261,16 +261,15 @@ def _apply(order: Order, old: str, new: str, details: dict) -> None:
             payment = payments.capture(order.payment_id, order.total)
             order.paid_at = at
             plugin_api.notify("order_paid", order=order, payment=payment)
-        ledger.credit_sale(order)  # the store earns the order's total less the commission
+        postings.credit_order(order, extras_of(order))  # every party's share (ledger/postings.py)
+        refunds.debit_earlier_refunds(order)
     elif new == "cancelled":
         order.cancelled_at, order.cancel_reason = at, details.get("reason")
         _give_stock_back(order)
-        _settle_money(order)
+        _settle_money(order, actor, details, "cancel")
     elif new == "refunded":
         order.cancel_reason = details.get("reason") or order.cancel_reason
-        _settle_money(order)
-        if old == "completed":  # it was credited: the store gives the money back
-            ledger.debit_refund(order)
+        _settle_money(order, actor, details, "status:refunded")
     db.session.flush()
 
 
@@ -284,11 +283,13 @@ def _give_stock_back(order: Order) -> None:
             stock.release(variant_id, quantity)
 
 
-def _settle_money(order: Order) -> None:
+def _settle_money(order: Order, actor, details: dict, source: str) -> None:
+    """A paid order gives back whatever is not refunded yet (goods and extras, debiting a
+    credited store and reversing the insurer's premium); an unpaid one is no longer due."""
     if order.payment_id is None:
         return
     if order.paid_at is not None:
-        payments.refund(order.payment_id, order.total)
+        refunds.refund_rest(order, actor=actor, reason=details.get("reason") or "", source=source)
     else:
         payments.void(order.payment_id, order.total)
 

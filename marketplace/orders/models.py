@@ -3,7 +3,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import internals
@@ -132,6 +143,10 @@ class OrderExtra(db.Model):
     extra_id: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(160))
     amount: Mapped[int] = mapped_column(BigInteger)
+    # whose money it is ("store": the order's store, or a ledger account such as "insurer:jasindo")
+    # and the ledger kind it is credited as ("extra", "premium"), snapshotted at checkout
+    payee: Mapped[str] = mapped_column(String(60), default="store", server_default="store")
+    ledger_kind: Mapped[str] = mapped_column(String(20), default="extra", server_default="extra")
 
 
 class OrderEvent(db.Model):
@@ -148,6 +163,56 @@ class OrderEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class OrderRefund(db.Model):
+    """Money given back to the buyer of an order, through its payment method
+    (marketplace/orders/refunds.py). ``source`` names what asked for it ("cancel",
+    "status:refunded", "complaint:12") and is unique per order: asking twice refunds once."""
+
+    __tablename__ = "order_refunds"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
+    __table_args__ = (
+        UniqueConstraint("order_id", "source"),
+        CheckConstraint("goods_amount >= 0 AND extras_amount >= 0", name="amounts_nonnegative"),
+        CheckConstraint("amount = goods_amount + extras_amount AND amount > 0", name="amount_is_sum"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(60))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    goods_amount: Mapped[int] = mapped_column(BigInteger)
+    extras_amount: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    payment_reference: Mapped[str | None] = mapped_column(String(120))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    lines: Mapped[list[OrderRefundLine]] = relationship(
+        lazy="raise_on_sql", order_by="OrderRefundLine.id", cascade="all, delete-orphan"
+    )
+
+
+class OrderRefundLine(db.Model):
+    """What one refund gave back of one order line's goods or of one extra (rupiah)."""
+
+    __tablename__ = "order_refund_lines"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(
+            "(order_line_id IS NULL AND order_extra_id IS NOT NULL) OR "
+            "(order_line_id IS NOT NULL AND order_extra_id IS NULL)",
+            name="line_or_extra",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("order_refunds.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"), index=True)
+    order_extra_id: Mapped[int | None] = mapped_column(ForeignKey("order_extras.id", ondelete="CASCADE"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
 
 
 # --- an order's lines and extras, without a lazy load ----------------------------------------

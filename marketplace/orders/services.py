@@ -127,7 +127,14 @@ def _line_values(made: list[Order], parts: list) -> list[dict]:
 def _extra_values(made: list[Order], parts: list) -> list[dict]:
     """The priced extras of every order, their names cut to the column's length."""
     return [
-        dict(order_id=order.id, extra_id=extra.id, name=str(extra.name)[:160], amount=amount)
+        dict(
+            order_id=order.id,
+            extra_id=extra.id,
+            name=str(extra.name)[:160],
+            amount=amount,
+            payee=str(getattr(extra, "payee", "store") or "store")[:60],
+            ledger_kind=getattr(extra, "ledger_kind", "extra") or "extra",
+        )
         for order, (_group, extras) in zip(made, parts, strict=True)
         for extra, amount in extras
     ]

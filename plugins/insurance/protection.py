@@ -5,8 +5,10 @@ Premium = the configured rate of the goods value of each store's order
 (default Rp 1.000), rounded up to a whole rupiah. Both are site settings the
 agency edits. The core adds the priced extra to the order's total and so to
 the payment; :func:`record_for_order` records the protection (premium, rate
-snapshot) when the order is placed; a cancelled or refunded order refunds its
-whole total — the premium with it — and the protection ends."""
+snapshot) when the order is placed. The premium is the insurer's money: the extra's
+payee is ``insurer:<code>`` and completion credits it to that ledger account (never
+to the store, and no commission on it). A cancelled or refunded order refunds its
+premium and reverses the insurer's credit; the protection ends."""
 
 from __future__ import annotations
 
@@ -78,9 +80,11 @@ class OrderProtectionExtra(CheckoutExtra):
     """Offered for every cart; priced per store's order from the server-side goods value."""
 
     id = EXTRA_ID
+    ledger_kind = "premium"  # the premium is the insurer's money, credited on completion
 
     def __init__(self, cart=None):
         self.rate, self.floor = rate_bps(), minimum()
+        self.payee = f"insurer:{insurer_code()}"
         self.name = _l("Proteksi pesanan")
         total = sum(self.price(group) for group in cart.groups) if cart is not None else None
         self.total = total

@@ -90,13 +90,16 @@ def test_orders_not_completed_credit_nothing(people, prepaid):
     assert _entries(people["store"].id) == []
 
 
-def test_cash_on_delivery_completion_credits_too(people):
+def test_cash_on_delivery_completion_records_the_sale_and_the_cash_the_seller_holds(people):
+    _commission("5")
     order = _sold(people, price=40000, method="cash_on_delivery")
     transition(order, "processing", people["seller"])
     transition(order, "shipped", people["seller"], tracking_number="JP1")
     transition(order, "completed", people["shopper"])  # the buyer paid the courier and confirms
     db.session.commit()
-    assert _entries(people["store"].id) == [("sale", 40000)]
+    assert _entries(people["store"].id) == [("sale", 40000), ("commission", -2000), ("cod_cash", -40000)]
+    # the seller holds the cash: the store owes the commission, nothing is paid out
+    assert ledger.balance(people["store"].id) == -2000
 
 
 def test_a_refund_after_completion_debits_the_store_and_returns_the_commission(people, prepaid):
@@ -115,8 +118,11 @@ def test_a_refund_after_completion_debits_the_store_and_returns_the_commission(p
 
 
 def test_crediting_twice_writes_once(people, prepaid):
+    from marketplace.ledger import postings
+    from marketplace.orders.models import extras_of
+
     order = _pay_and_complete(_sold(people), people)
-    ledger.credit_sale(order)
+    postings.credit_order(order, extras_of(order))
     ledger.debit_refund(order)
     ledger.debit_refund(order)
     db.session.commit()

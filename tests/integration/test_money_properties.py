@@ -208,7 +208,8 @@ class MoneyMachine(RuleBasedStateMachine):
             ).all()
         )
         kinds = {k: int(v) for k, v in kinds.items()}
-        balances = sum(ledger.balance(s) for s in self.store_ids)
+        # cash collected on delivery is held by the sellers: out of the balances, still captured
+        balances = sum(ledger.balance(s) for s in self.store_ids) - kinds.get("cod_cash", 0)
         payouts = -kinds.get("payout", 0)
         commission = -kinds.get("commission", 0)
         escrow = int(

@@ -120,10 +120,12 @@ def test_the_seller_cannot_complete_a_cod_order_the_buyer_confirms_it(world):
     page = client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
     assert 'value="completed"' not in page and 'id="awaiting-buyer"' in page
     assert ledger.balance(world["store"].id) == 0 and db.session.get(Order, order.id).paid_at is None
-    # the buyer paid the courier and confirms: the cash is recorded and the store credited
+    # the buyer paid the courier and confirms: the cash is recorded, the store credited the sale
+    # and debited the cash its seller holds (the balance moves by minus the commission only)
     done = api.post(f"/orders/{order.number}/complete", token=api.token("siti@test.id"))
     assert done.status_code == 200 and done.get_json()["status"] == "completed"
-    assert ledger.balance(world["store"].id) == order.total
+    assert ledger.balance(world["store"].id) == -ledger.commission_of(order.subtotal, order.commission_bps)
+    assert ledger.summary(world["store"].id).earnings == order.subtotal
 
 
 def test_someone_who_bought_and_then_joined_the_store_cannot_complete_review_or_claim(world):
