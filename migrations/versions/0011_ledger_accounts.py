@@ -1,7 +1,7 @@
 """ledger: an account per party, extras with a payee, refunds, settlements, remittances (issue #17)
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0011l
+Revises: 0011 (chained after h-clock's orders.delivered_at in h-complaints; both were 0011)
 
 - order_extras.payee / ledger_kind; old order_protection extras get the insurer of
   their protection (insurance_order_protections) and the kind "premium";
@@ -34,8 +34,8 @@ SELECT REPLACE(key, 'commission', 'commission-mp'), 'marketplace', NULL, order_i
 FROM ledger_entries WHERE kind = 'commission' AND store_id IS NOT NULL
 """
 
-revision = "0011"
-down_revision = "0010"
+revision = "0011l"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

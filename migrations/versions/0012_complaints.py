@@ -1,7 +1,7 @@
 """complaints (komplain): complaints about an order, their lines, photos and timeline
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0011l (the ledger's accounts, after the order clock's 0011)
 
 - complaints: one per complaint; open_order_id (unique, NULL once closed) keeps one open
   complaint per order; due_at is the current step's deadline (the order clock reads it).
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0011"
+down_revision = "0011l"
 branch_labels = None
 depends_on = None
 
