@@ -354,3 +354,48 @@ def test_a_return_the_seller_never_confirms_is_refunded_by_the_clock(people, pre
     with time_machine.travel(now() + 7 * DAY + timedelta(minutes=1), tick=False):
         clock.tick()
     assert fresh(complaint).status == "resolved" and payment_of(order).refunded_amount == 50_000
+
+
+# --- the ledger ------------------------------------------------------------------------------------------
+
+
+def _store_rows(order) -> list[tuple[str, int]]:
+    from marketplace.ledger.models import LedgerEntry
+
+    return [
+        (kind, amount)
+        for kind, amount in db.session.execute(
+            select(LedgerEntry.kind, LedgerEntry.amount)
+            .where(LedgerEntry.order_id == order.id, LedgerEntry.account == f"store:{order.store_id}")
+            .order_by(LedgerEntry.id)
+        )
+    ]
+
+
+def test_a_shipped_order_is_completed_credited_then_debited_by_the_outcome(people, prepaid):
+    from marketplace import site_settings
+
+    site_settings.set_commission(None, "10")
+    db.session.commit()
+    order = shipped_order(people)  # goods 130.000, commission 10 %
+    complaint = open_on(people, order)
+    steps.respond(
+        people.seller, complaints.for_seller(people.seller, complaint.id), {"decision": "partial", "amount": 20_000}
+    )
+    db.session.commit()
+    steps.accept(people.shopper, complaints.for_shopper(people.shopper, complaint.id))
+    db.session.commit()
+    assert reload(order).status == "completed"
+    assert _store_rows(order) == [
+        ("sale", 130_000),
+        ("commission", -13_000),
+        ("refund", -20_000),
+        ("commission", 2_000),
+    ]
+    # a repeat of the outcome moves no money: the refund's source is the complaint
+    from marketplace.orders import refunds
+
+    again = refunds.refund_order(
+        reload(order), actor=None, amounts={line_ids(order)[0]: 1}, reason="x", source=f"complaint:{complaint.id}"
+    )
+    assert again.amount == 20_000 and payment_of(order).refunded_amount == 20_000
