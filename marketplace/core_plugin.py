@@ -24,7 +24,6 @@ class CorePlugin:
             items.append({"url": url_for("agency.dashboard"), "label": _("Konsol Dinas")})
         if user.has_role("seller"):
             items.append({"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk")})
-            items.append({"url": url_for("seller_complaints.queue"), "label": _("Komplain")})
         if officer:  # finance: the stores' balances and payouts
             items.append({"url": url_for("ledger.payouts"), "label": _("Pencairan dana")})
         return items

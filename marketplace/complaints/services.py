@@ -58,7 +58,7 @@ def open_complaint(user, order: Order, data: dict, photos=None) -> Complaint:
     chosen lines. :raise Conflict: not shipped or completed, not paid, too late, one already open
     :raise ValidationError: reason, description, lines, photos"""
     interest.refuse_own_store(order.store_id, user)
-    db.session.refresh(order, with_for_update=True)  # the clock does not complete it meanwhile
+    _lock(order)
     _check_order(order)
     fields, lines = _clean_all(order, data)
     photos = _check_photos(photos)
@@ -83,6 +83,13 @@ def open_complaint(user, order: Order, data: dict, photos=None) -> Complaint:
     )  # fmt: skip
     notifications.step(complaint, order, "opened", user)
     return complaint
+
+
+def _lock(order: Order) -> None:
+    """Hold the order's row and read its status afresh, so the clock does not complete it under a
+    complaint opened at the same moment (PostgreSQL ``FOR UPDATE``; SQLite writes one at a time)."""
+    db.session.scalar(select(Order.id).where(Order.id == order.id).with_for_update())
+    db.session.refresh(order, ["status", "paid_at", "shipped_at", "delivered_at", "completed_at"])
 
 
 def _check_order(order: Order) -> None:

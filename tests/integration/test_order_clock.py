@@ -288,6 +288,7 @@ def test_flask_orders_tick_prints_the_counts(people, prepaid, cod_app, outbox):
         "expired: 1 moved, 0 skipped, 0 failed",
         "cancelled: 0 moved, 0 skipped, 0 failed",
         "completed: 0 moved, 0 skipped, 0 failed",
+        "complaint deadlines: 0 moved, 0 skipped, 0 failed",  # marketplace/complaints/deadlines.py
     ]
     assert second.output.splitlines()[0] == "expired: 0 moved, 0 skipped, 0 failed"
     assert _reload(order).status == "cancelled"

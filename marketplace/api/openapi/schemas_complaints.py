@@ -22,6 +22,16 @@ from marketplace.complaints.models import ACTIONS, REASONS, STATUSES
 NOTE = {"type": ["string", "null"], "maxLength": 2000}
 AMOUNT = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID, "description": "whole rupiah"}
 WHEN = {"type": ["string", "null"], "format": "date-time"}
+LINE = obj({"line_id": INTEGER, "product": STRING, "quantity": INTEGER, "amount": RUPIAH, "refund_amount": RUPIAH})
+EVENT = obj(
+    {
+        "at": DATETIME,
+        "role": {"enum": ["shopper", "seller", "agency", "system"]},
+        "action": {"enum": list(ACTIONS)},
+        "amount": {"type": ["integer", "null"]},
+        "note": STRING,
+    }
+)
 
 
 def complaint_schemas() -> dict:
@@ -78,17 +88,7 @@ def _answers() -> dict:
                 "status": {"enum": list(STATUSES)},
                 "reason": {"enum": list(REASONS)},
                 "description": STRING,
-                "lines": array(
-                    obj(
-                        {
-                            "line_id": INTEGER,
-                            "product": STRING,
-                            "quantity": INTEGER,
-                            "amount": RUPIAH,
-                            "refund_amount": RUPIAH,
-                        }
-                    )
-                ),
+                "lines": array(LINE),
                 "photos": array(URL),
                 "offer": {"enum": ["full", "partial", None]},
                 "offer_amount": {"type": ["integer", "null"]},
@@ -101,17 +101,7 @@ def _answers() -> dict:
                 "due_at": {**WHEN, "description": "the current step's deadline (the order clock acts after it)"},
                 "created_at": DATETIME,
                 "closed_at": WHEN,
-                "events": array(
-                    obj(
-                        {
-                            "at": DATETIME,
-                            "role": {"enum": ["shopper", "seller", "agency", "system"]},
-                            "action": {"enum": list(ACTIONS)},
-                            "amount": {"type": ["integer", "null"]},
-                            "note": STRING,
-                        }
-                    )
-                ),
+                "events": array(EVENT),
             }
         ),
     }
