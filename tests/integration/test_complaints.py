@@ -399,3 +399,21 @@ def test_a_shipped_order_is_completed_credited_then_debited_by_the_outcome(peopl
         reload(order), actor=None, amounts={line_ids(order)[0]: 1}, reason="x", source=f"complaint:{complaint.id}"
     )
     assert again.amount == 20_000 and payment_of(order).refunded_amount == 20_000
+
+
+def test_each_party_is_mailed_in_their_own_language(people, prepaid, outbox):
+    people.seller.locale = "en"
+    db.session.commit()
+    order = shipped_order(people)
+    outbox.clear()
+    complaint = open_on(people, order)
+    (to_seller,) = outbox
+    assert str(to_seller["To"]) == "darto@test.id"
+    assert str(to_seller["Subject"]).startswith(f"Complaint #{complaint.id} on order {order.number}")
+    outbox.clear()
+    steps.respond(
+        people.seller, complaints.for_seller(people.seller, complaint.id), {"decision": "partial", "amount": 5_000}
+    )
+    db.session.commit()
+    (to_shopper,) = outbox
+    assert str(to_shopper["To"]) == "siti@test.id" and "Tawaran penjual: Rp 5.000" in to_shopper.get_content()
