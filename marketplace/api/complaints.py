@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.complaints import services as complaints
 from marketplace.complaints import steps
-from marketplace.errors import ValidationError
+from marketplace.errors import NotFound, ValidationError
 from marketplace.inputs import Body
 from marketplace.media import limit_uploads
 from marketplace.orders import services as orders
@@ -110,7 +110,7 @@ def _shopper_step(number: str, complaint_id: int, action):
     order = orders.get_for_shopper(user, number)
     complaint = complaints.for_shopper(user, complaint_id)
     if complaint.order_id != order.id:
-        complaints.for_shopper(user, 0)  # not this order's: 404
+        raise NotFound(_("Komplain tidak ditemukan."))
     with committing():
         action(user, complaint)
     return complaint_json(complaints.for_shopper(user, complaint_id), number)

@@ -281,7 +281,7 @@ def listing(*, store_ids: list[int] | None = None, status: str | None = None, pa
         query = query.where(Complaint.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Complaint.id).subquery()))
     rows = db.session.execute(
-        query.order_by(Complaint.closed_at.is_not(None), Complaint.due_at, Complaint.id.desc())
+        query.order_by(Complaint.closed_at.is_not(None), Complaint.due_at.asc().nulls_last(), Complaint.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
