@@ -11,6 +11,7 @@ from marketplace.checkout import services as checkout
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.media import media_url
+from marketplace.orders import clock
 from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import ORDER_STATUSES
@@ -83,6 +84,8 @@ def order_json(order, detail: bool = True) -> dict:
         "shipped_at": _iso(order.shipped_at),
         "completed_at": _iso(order.completed_at),
         "cancelled_at": _iso(order.cancelled_at),
+        "delivered_at": _iso(order.delivered_at),
+        **_deadlines_json(order),
         "courier": order.courier,
         "tracking_number": order.tracking_number,
         "cancel_reason": order.cancel_reason,
@@ -92,6 +95,16 @@ def order_json(order, detail: bool = True) -> dict:
         data["lines"] = [_line_json(line) for line in order.lines]
         data["extras"] = [{"id": e.extra_id, "name": e.name, "amount": e.amount} for e in order.extras]
     return data
+
+
+def _deadlines_json(order) -> dict:
+    """The order clock's deadlines that apply now (marketplace/orders/clock.py), null elsewhere."""
+    due = clock.deadlines(order)
+    return {
+        "accept_by": _iso(due.accept_by),
+        "complete_by": _iso(due.complete_by),
+        "complaint_until": _iso(due.complaint_until),
+    }
 
 
 def _shipping_json(order) -> dict:

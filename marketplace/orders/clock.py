@@ -104,10 +104,13 @@ def days(name: str) -> timedelta:
 
 
 def tick(at: datetime | None = None) -> TickResult:
-    """One pass of every step; commits each order on its own. ``at``: the instant deadlines are
-    judged by (default now); moves are stamped with the real clock."""
+    """One pass of every step; commits each order on its own, so the session must hold no
+    unsaved change (RuntimeError). ``at``: the instant deadlines are judged by (default now);
+    moves are stamped with the real clock."""
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("tick() commits each order on its own: commit or roll back the session first")
     result = TickResult(at=at or now())
-    db.session.rollback()  # start clean: nothing of the caller's rides along with a move
+    db.session.rollback()  # end the caller's read-only transaction: each move starts from fresh rows
     for step in list(STEPS):
         result.steps[step.name] = run_step(step, result.at)
     return result

@@ -12,7 +12,7 @@ from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.inputs import page_arg
-from marketplace.orders import services
+from marketplace.orders import clock, services
 from marketplace.orders.forms import SellerStatusForm
 from marketplace.orders.lifecycle import allowed_moves, transition
 from marketplace.orders.models import ORDER_STATUSES, STATUS_LABELS
@@ -61,6 +61,7 @@ def _page(order, form: SellerStatusForm | None = None, status: int = 200):
         "orders/seller_detail.html",
         order=order,
         history=services.history(order),
+        deadlines=clock.deadlines(order),
         moves=allowed_moves(order, current_user),
         form=form or SellerStatusForm(),
         complaints=complaints.for_order(order),

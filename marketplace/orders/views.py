@@ -12,7 +12,7 @@ from marketplace.complaints import services as complaints
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.inputs import page_arg
-from marketplace.orders import services
+from marketplace.orders import clock, services
 from marketplace.orders.forms import CancelForm, ConfirmForm
 from marketplace.orders.lifecycle import allowed_moves, transition
 from marketplace.orders.models import STATUS_LABELS
@@ -52,6 +52,7 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
         "orders/detail.html",
         order=order,
         history=services.history(order),
+        deadlines=clock.deadlines(order),
         moves=moves,
         cancel_form=cancel_form or CancelForm(),
         confirm_form=ConfirmForm(),

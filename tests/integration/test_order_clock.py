@@ -4,12 +4,16 @@ delivery report), holds, two ticks at once, ``flask orders tick``."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from marketplace.audit import AuditLog
 from marketplace.clock import now
@@ -20,64 +24,26 @@ from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments.models import Payment
-from tests.buying_factories import buy, gen_listing, gen_shopper, stock_of
 from tests.buying_factories import cod_app as cod_app
 from tests.buying_factories import prepaid as prepaid
-from tests.factories import gen_store, gen_user
+from tests.buying_factories import stock_of
+from tests.clock_support import DAY, events, gen_order, mails_about, reload, walk
+from tests.clock_support import people as people
 
-DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def people(cod_app):
-    seller = gen_user(role="seller", name="Pak Darto", email="darto@test.id")
-    return {
-        "shopper": gen_shopper(email="siti@test.id"),
-        "seller": seller,
-        "store": gen_store(owner=seller, name="Batik Darto"),
-    }
-
-
-def _order(people, method="fake_transfer", quantity=2, price=50000):
-    variant = gen_listing(store=people["store"], stock=10, price=price)
-    return buy(people["shopper"], (variant, quantity), method=method).orders[0], variant
-
-
-def _reload(order) -> Order:
-    return db.session.scalars(select(Order).where(Order.id == order.id).execution_options(populate_existing=True)).one()
-
-
-def _walk(order, status, people) -> Order:
-    """Move a prepaid order to ``paid``, ``processing`` or ``shipped`` the legal way."""
-    orders.apply_payment(order.payment_id, order.total, "IDR", f"ref-{order.id}")
-    db.session.commit()
-    for step in ("processing", "shipped")[: ("paid", "processing", "shipped").index(status)]:
-        transition(_reload(order), step, people["seller"], courier="JNE", tracking_number="JP123")
-        db.session.commit()
-    return _reload(order)
-
-
-def _mails_about(outbox, number: str) -> list[str]:
-    return sorted(str(message["To"]) for message in outbox if number in str(message["Subject"]))
-
-
-def _events(order, to_status: str) -> int:
-    return db.session.scalar(
-        select(func.count()).where(OrderEvent.order_id == order.id, OrderEvent.to_status == to_status)
-    )
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- expiry by schedule -------------------------------------------------------------------------
 
 
 def test_unpaid_orders_expire_by_the_clock(people, prepaid):
-    order, variant = _order(people)
+    order, variant = gen_order(people)
     assert stock_of(variant.id) == 8
     assert clock.tick()["expired"].moved == 0
     with time_machine.travel(now() + timedelta(minutes=31), tick=False):
         result = clock.tick()
     assert (result["expired"].moved, result["cancelled"].moved, result["completed"].moved) == (1, 0, 0)
-    order = _reload(order)
+    order = reload(order)
     assert (order.status, order.cancel_reason) == ("cancelled", "expired") and stock_of(variant.id) == 10
 
 
@@ -85,20 +51,20 @@ def test_unpaid_orders_expire_by_the_clock(people, prepaid):
 
 
 def test_a_paid_order_the_seller_never_accepts_is_cancelled_refunded_and_its_stock_returned(people, prepaid, outbox):
-    order, variant = _order(people)
-    order = _walk(order, "paid", people)
+    order, variant = gen_order(people)
+    order = walk(order, "paid", people)
     outbox.clear()
     with time_machine.travel(order.paid_at + 2 * DAY - timedelta(minutes=1), tick=False):
         assert clock.tick()["cancelled"].moved == 0  # not yet
     with time_machine.travel(order.paid_at + 2 * DAY, tick=False):
         result = clock.tick()
     assert result["cancelled"].moved == 1
-    order = _reload(order)
+    order = reload(order)
     assert (order.status, order.cancel_reason) == ("cancelled", clock.NOT_ACCEPTED_REASON)
     assert prepaid.method.refunds == [(order.payment_id, 100000)]
     assert db.session.get(Payment, order.payment_id).refunded_amount == 100000
     assert stock_of(variant.id) == 10
-    assert _mails_about(outbox, order.number) == ["darto@test.id", "siti@test.id"]
+    assert mails_about(outbox, order.number) == ["darto@test.id", "siti@test.id"]
     shopper_mail, seller_mail = (
         next(m for m in outbox if m["To"] == address) for address in ("siti@test.id", "darto@test.id")
     )
@@ -109,19 +75,22 @@ def test_a_paid_order_the_seller_never_accepts_is_cancelled_refunded_and_its_sto
     assert (event.actor_id, event.to_status) == (None, "cancelled")
 
 
-def test_an_accepted_order_is_not_cancelled_and_the_setting_is_read(people, prepaid, make_app):
-    order, _ = _order(people)
-    order = _walk(order, "processing", people)
-    other, _ = _order(people)
-    other = _walk(other, "paid", people)
-    with time_machine.travel(other.paid_at + 10 * DAY, tick=False):
+def test_an_accepted_order_is_not_cancelled_and_the_setting_is_read(people, prepaid, cod_app):
+    cod_app.config["ORDER_ACCEPT_DAYS"] = 5
+    order, _ = gen_order(people)
+    order = walk(order, "processing", people)
+    other, _ = gen_order(people)
+    other = walk(other, "paid", people)
+    with time_machine.travel(other.paid_at + 3 * DAY, tick=False):
+        assert clock.tick()["cancelled"].moved == 0
+    with time_machine.travel(other.paid_at + 5 * DAY, tick=False):
         assert clock.tick()["cancelled"].moved == 1
-    assert _reload(order).status == "processing"
+    assert (reload(order).status, reload(other).status) == ("processing", "cancelled")
 
 
 def test_a_refund_the_provider_refuses_leaves_the_order_paid_for_the_next_tick(people, prepaid):
-    order, variant = _order(people)
-    order = _walk(order, "paid", people)
+    order, variant = gen_order(people)
+    order = walk(order, "paid", people)
     prepaid.method.fail_refund = True
     with time_machine.travel(order.paid_at + 3 * DAY, tick=False):
         first = clock.tick()
@@ -129,38 +98,38 @@ def test_a_refund_the_provider_refuses_leaves_the_order_paid_for_the_next_tick(p
         second = clock.tick()
     assert (first["cancelled"].failed, first["cancelled"].moved) == (1, 0)
     assert (second["cancelled"].failed, second["cancelled"].moved) == (0, 1)
-    assert _reload(order).status == "cancelled" and stock_of(variant.id) == 10
+    assert reload(order).status == "cancelled" and stock_of(variant.id) == 10
 
 
 # --- shipped, never confirmed -------------------------------------------------------------------
 
 
 def test_a_shipped_order_completes_after_the_complete_days_and_its_store_is_credited(people, prepaid, outbox):
-    order, _ = _order(people)
-    order = _walk(order, "shipped", people)
+    order, _ = gen_order(people)
+    order = walk(order, "shipped", people)
     assert ledger.balance(people["store"].id) == 0
     outbox.clear()
     with time_machine.travel(order.shipped_at + 7 * DAY - timedelta(seconds=1), tick=False):
         assert clock.tick()["completed"].moved == 0
     with time_machine.travel(order.shipped_at + 7 * DAY, tick=False):
         assert clock.tick()["completed"].moved == 1
-    order = _reload(order)
+    order = reload(order)
     assert order.status == "completed" and order.completed_at is not None
     assert ledger.balance(people["store"].id) == order.total - ledger.commission_of(order.total, order.commission_bps)
-    assert _mails_about(outbox, order.number) == ["darto@test.id", "siti@test.id"]
+    assert mails_about(outbox, order.number) == ["darto@test.id", "siti@test.id"]
     assert any("selesai otomatis" in m.get_content() for m in outbox if m["To"] == "siti@test.id")
 
 
 def test_a_delivery_report_completes_it_sooner(people, prepaid):
-    order, _ = _order(people)
-    order = _walk(order, "shipped", people)
+    order, _ = gen_order(people)
+    order = walk(order, "shipped", people)
     delivered = order.shipped_at + DAY
     with time_machine.travel(delivered + timedelta(hours=1), tick=False):
         assert orders.mark_delivered(order, at=delivered, source="courier") is True
         db.session.commit()
-        assert orders.mark_delivered(_reload(order), source="courier") is False  # the first report stands
+        assert orders.mark_delivered(reload(order), source="courier") is False  # the first report stands
         db.session.commit()
-    order = _reload(order)
+    order = reload(order)
     assert order.delivered_at == delivered
     assert clock.deadlines(order).complete_by == delivered + 3 * DAY
     assert clock.deadlines(order).complaint_until == delivered + 3 * DAY
@@ -168,37 +137,37 @@ def test_a_delivery_report_completes_it_sooner(people, prepaid):
         assert clock.tick()["completed"].moved == 0
     with time_machine.travel(delivered + 3 * DAY, tick=False):
         assert clock.tick()["completed"].moved == 1
-    assert _reload(order).status == "completed"
-    assert _events(order, "shipped") == 2  # shipped, then the delivery report (once)
+    assert reload(order).status == "completed"
+    assert events(order, "shipped") == 2  # shipped, then the delivery report (once)
     audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "order.delivered")).all()
     assert len(audit) == 1
 
 
 def test_a_late_delivery_report_does_not_push_completion_back(people, prepaid):
-    order, _ = _order(people)
-    order = _walk(order, "shipped", people)
+    order, _ = gen_order(people)
+    order = walk(order, "shipped", people)
     with time_machine.travel(order.shipped_at + 6 * DAY, tick=False):
         orders.mark_delivered(order)
         db.session.commit()
-    assert clock.deadlines(_reload(order)).complete_by == order.shipped_at + 7 * DAY
+    assert clock.deadlines(reload(order)).complete_by == order.shipped_at + 7 * DAY
 
 
 def test_an_unshipped_order_cannot_be_reported_delivered(people, prepaid):
     from marketplace.errors import Conflict
 
-    order, _ = _order(people)
-    order = _walk(order, "processing", people)
+    order, _ = gen_order(people)
+    order = walk(order, "processing", people)
     with pytest.raises(Conflict):
         orders.mark_delivered(order)
     db.session.rollback()
-    assert _reload(order).delivered_at is None
+    assert reload(order).delivered_at is None
 
 
 def test_a_hold_keeps_an_order_shipped(people, prepaid, monkeypatch):
-    held_order, _ = _order(people)
-    held_order = _walk(held_order, "shipped", people)
-    free_order, _ = _order(people)
-    free_order = _walk(free_order, "shipped", people)
+    held_order, _ = gen_order(people)
+    held_order = walk(held_order, "shipped", people)
+    free_order, _ = gen_order(people)
+    free_order = walk(free_order, "shipped", people)
     asked: list[list[int]] = []
 
     def complaint_open(order_ids):
@@ -209,7 +178,7 @@ def test_a_hold_keeps_an_order_shipped(people, prepaid, monkeypatch):
     with time_machine.travel(now() + 8 * DAY, tick=False):
         result = clock.tick()
     assert (result["completed"].moved, result["completed"].skipped) == (1, 0)
-    assert (_reload(held_order).status, _reload(free_order).status) == ("shipped", "completed")
+    assert (reload(held_order).status, reload(free_order).status) == ("shipped", "completed")
     assert sorted(asked[0]) == sorted([held_order.id, free_order.id]) and asked[1] == [free_order.id]
 
 
@@ -241,9 +210,9 @@ def _racing(monkeypatch, threads: int = 2):
 
 
 def test_two_ticks_at_once_move_each_order_once(people, prepaid, outbox, monkeypatch, cod_app):
-    unpaid = [_order(people)[0] for _ in range(2)]
-    paid = [_walk(_order(people)[0], "paid", people) for _ in range(2)]
-    shipped = [_walk(_order(people)[0], "shipped", people) for _ in range(2)]
+    unpaid = [gen_order(people)[0] for _ in range(2)]
+    paid = [walk(gen_order(people)[0], "paid", people) for _ in range(2)]
+    shipped = [walk(gen_order(people)[0], "shipped", people) for _ in range(2)]
     outbox.clear()
     _racing(monkeypatch)
     results: list = []
@@ -266,19 +235,61 @@ def test_two_ticks_at_once_move_each_order_once(people, prepaid, outbox, monkeyp
         assert sum(r[name].failed for r in results) == 0, name
     db.session.rollback()
     for order, status in [*((o, "cancelled") for o in unpaid + paid), *((o, "completed") for o in shipped)]:
-        assert _reload(order).status == status
-        assert _events(order, status) == 1
+        assert reload(order).status == status
+        assert events(order, status) == 1
     for order in unpaid + paid + shipped:
-        assert _mails_about(outbox, order.number) == ["darto@test.id", "siti@test.id"]  # once each
+        assert mails_about(outbox, order.number) == ["darto@test.id", "siti@test.id"]  # once each
     for order in paid:
         assert prepaid.method.refunds.count((order.payment_id, order.total)) == 1
+
+
+def test_two_flask_orders_tick_processes_at_once_move_each_order_once(people, prepaid, database_url, tmp_path):
+    """Two ``flask orders tick`` processes (as cron and a worker might) on the same database."""
+    unpaid = [gen_order(people, quantity=1)[0] for _ in range(10)]
+    shipped = []
+    for _ in range(20):
+        order = gen_order(people, method="cash_on_delivery", quantity=1)[0]
+        for step in ("processing", "shipped"):
+            transition(reload(order), step, people["seller"], courier="JNE", tracking_number="JP1")
+            db.session.commit()
+        shipped.append(order)
+    ids = [o.id for o in unpaid + shipped]
+    long_ago = now() - 8 * DAY
+    db.session.execute(update(Order).where(Order.id.in_(ids)).values(expires_at=long_ago, shipped_at=long_ago))
+    db.session.commit()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database_url if "://" in database_url else f"sqlite:///{database_url}",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "MARKETPLACE_PLUGINS": "cash_on_delivery",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "orders", "tick"]
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) for _ in "ab"
+    ]
+    outputs = [run.communicate(timeout=120)[0].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    moved = dict.fromkeys(("expired", "cancelled", "completed"), 0)
+    for output in outputs:
+        for line in output.splitlines():
+            name, counts = line.split(": ")
+            moved[name] += int(counts.split(" moved")[0])
+    assert moved == {"expired": 10, "cancelled": 0, "completed": 20}, outputs
+    db.session.rollback()
+    for order in unpaid:
+        assert reload(order).status == "cancelled" and events(order, "cancelled") == 1
+    for order in shipped:
+        assert reload(order).status == "completed" and events(order, "completed") == 1
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "order.completed")) == 20
 
 
 # --- the command ---------------------------------------------------------------------------------
 
 
 def test_flask_orders_tick_prints_the_counts(people, prepaid, cod_app, outbox):
-    order, _ = _order(people)
+    order, _ = gen_order(people)
     runner = cod_app.test_cli_runner()
     with time_machine.travel(now() + timedelta(hours=1), tick=False):
         first = runner.invoke(args=["orders", "tick"])
@@ -291,4 +302,59 @@ def test_flask_orders_tick_prints_the_counts(people, prepaid, cod_app, outbox):
         "complaint deadlines: 0 moved, 0 skipped, 0 failed",  # marketplace/complaints/deadlines.py
     ]
     assert second.output.splitlines()[0] == "expired: 0 moved, 0 skipped, 0 failed"
-    assert _reload(order).status == "cancelled"
+    assert reload(order).status == "cancelled"
+
+
+def test_a_cod_order_nobody_confirms_completes_and_its_cash_is_recorded(people, prepaid):
+    order, _ = gen_order(people, method="cash_on_delivery")
+    for step in ("processing", "shipped"):
+        transition(reload(order), step, people["seller"], courier="JNE", tracking_number="JP1")
+        db.session.commit()
+    order = reload(order)
+    with time_machine.travel(order.shipped_at + 7 * DAY, tick=False):
+        assert clock.tick()["completed"].moved == 1
+    order = reload(order)
+    assert order.status == "completed" and order.paid_at is not None
+    assert db.session.get(Payment, order.payment_id).captured_amount == order.total
+
+
+def test_tick_refuses_a_session_with_unsaved_changes(people, prepaid):
+    order, _ = gen_order(people)
+    order.ship_city = "Kota Brebes"
+    with pytest.raises(RuntimeError, match="commit or roll back"):
+        clock.tick()
+    db.session.rollback()
+
+
+def test_flask_orders_tick_exits_1_when_an_order_failed(people, prepaid, cod_app, outbox):
+    order = walk(gen_order(people)[0], "paid", people)
+    prepaid.method.fail_refund = True
+    with time_machine.travel(order.paid_at + 3 * DAY, tick=False):
+        result = cod_app.test_cli_runner().invoke(args=["orders", "tick"])
+    assert result.exit_code == 1
+    assert "cancelled: 0 moved, 0 skipped, 1 failed" in result.output
+    assert reload(order).status == "paid"
+
+
+def test_an_idle_tick_reads_three_times_and_a_move_costs_a_bounded_number_of_statements(people, prepaid):
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    orders_ = [walk(gen_order(people)[0], "shipped", people) for _ in range(3)]
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        clock.tick()
+        idle = len(statements)
+        statements.clear()
+        with time_machine.travel(now() + 8 * DAY, tick=False):
+            assert clock.tick()["completed"].moved == 3
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert idle == 3  # one read per step, nothing else when nothing is due
+    per_order = (len(statements) - 3) / len(orders_)
+    assert per_order <= 10, statements  # 10 measured: lock, move, history, audit, ledger, two mails

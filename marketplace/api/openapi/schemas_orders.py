@@ -161,7 +161,19 @@ def _order() -> dict:
                         "pay_on_delivery": BOOLEAN,
                         **{
                             f"{when}_at": {"type": ["string", "null"], "format": "date-time"}
-                            for when in ("placed", "expires", "paid", "shipped", "completed", "cancelled")
+                            for when in ("placed", "expires", "paid", "shipped", "completed", "cancelled", "delivered")
+                        },
+                        **{
+                            deadline: {
+                                "type": ["string", "null"],
+                                "format": "date-time",
+                                "description": description,
+                            }
+                            for deadline, description in (
+                                ("accept_by", "a paid order: cancelled and refunded unless the seller accepts by then"),
+                                ("complete_by", "a shipped order: completes by itself then (the order clock)"),
+                                ("complaint_until", "a shipped or completed order: the shopper may complain until"),
+                            )
                         },
                         "courier": NULLABLE_STRING,
                         "tracking_number": NULLABLE_STRING,
