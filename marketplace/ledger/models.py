@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +33,19 @@ LEDGER_KINDS = (
     "adjustment",
 )
 MARKETPLACE = "marketplace"
+KIND_LABELS = {
+    "sale": _l("Penjualan"),
+    "shipping": _l("Ongkos kirim"),
+    "extra": _l("Layanan tambahan"),
+    "commission": _l("Komisi"),
+    "premium": _l("Premi proteksi"),
+    "cod_cash": _l("Uang COD di tangan penjual"),
+    "refund": _l("Pengembalian dana"),
+    "settlement": _l("Setoran ke pasar"),
+    "remittance": _l("Setoran ke asuransi"),
+    "payout": _l("Pencairan"),
+    "adjustment": _l("Penyesuaian"),
+}
 
 
 def store_account(store_id: int) -> str:

@@ -22,6 +22,7 @@ rounding drift), each refunded extra reversed on its payee, and for cash on deli
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -164,3 +165,37 @@ def _return_commission(order, store: str, bps: int, suffix: str, common: dict) -
             commission_bps=bps,
             **common,
         )
+
+
+@dataclass
+class Split:
+    goods: int
+    commission: int
+    store_extras: int
+    others: int  # money collected for others (the insurer's premium): never the store's
+    cod: bool
+
+    @property
+    def net(self) -> int:
+        """What the order earns the store: goods and its own extras less the commission."""
+        return self.goods + self.store_extras - self.commission
+
+    @property
+    def total(self) -> int:
+        return self.goods + self.store_extras + self.others
+
+
+def split(order, extras=None) -> Split:
+    """The order's money by party, as :func:`credit_order` will credit it."""
+    from marketplace.orders.models import extras_of
+
+    extras = extras_of(order) if extras is None else extras
+    own = store_account(order.store_id or 0)
+    mine = sum(e.amount for e in extras if payee_account(order, e.payee) == own)
+    return Split(
+        goods=order.subtotal,
+        commission=commission_of(order.subtotal, order.commission_bps or 0),
+        store_extras=mine,
+        others=sum(e.amount for e in extras) - mine,
+        cod=bool(order.pay_on_delivery),
+    )

@@ -27,7 +27,7 @@ from marketplace import audit, inputs
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.ledger import postings
-from marketplace.ledger.models import LedgerEntry, Payout, store_account
+from marketplace.ledger.models import KIND_LABELS, LedgerEntry, Payout, store_account
 from marketplace.ledger.postings import commission_of as commission_of
 from marketplace.stores import interest
 from marketplace.stores import services as stores
@@ -171,11 +171,16 @@ def summary_json(store, result: Summary) -> dict:
         "commission": result.commission,
         "refunds": result.refunds,
         "payouts": result.payouts,
+        "shipping": result.shipping,
+        "extras": result.extras,
+        "cod_cash": result.cod_cash,
+        "settlements": result.settlements,
         "balance": result.balance,
         "items": [
             {
                 "at": e.created_at.isoformat(),
                 "kind": e.kind,
+                "account": e.account,
                 "order": numbers.get(e.order_id),
                 "amount": e.amount,
                 "commission_bps": e.commission_bps,
@@ -190,7 +195,7 @@ def csv_export(store, result: Summary) -> str:
     numbers = order_numbers(result.entries)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["tanggal", "jenis", "pesanan", "jumlah", "komisi_bps", "catatan"])
+    writer.writerow(["tanggal", "jenis", "pesanan", "jumlah", "komisi_bps", "catatan", "keterangan"])
     for e in reversed(result.entries):
         writer.writerow(
             [
@@ -200,9 +205,10 @@ def csv_export(store, result: Summary) -> str:
                 e.amount,
                 "" if e.commission_bps is None else e.commission_bps,
                 _csv_safe(e.note),
+                str(KIND_LABELS.get(e.kind, e.kind)),
             ]
         )
-    writer.writerow(["saldo", "", "", result.balance, "", store.slug])
+    writer.writerow(["saldo", "", "", result.balance, "", store.slug, ""])
     return out.getvalue()
 
 
@@ -218,8 +224,8 @@ def record_payout(actor, store, amount, bank_reference: str, paid_on: date | Non
     """Finance transferred ``amount`` to ``store``: debit its balance (never below zero)."""
     from marketplace.clock import now, to_jakarta
 
-    amount, bank_reference = _checked_payout_input(amount, bank_reference, paid_on)
-    _refuse_own_store_payout(actor, store)
+    amount, bank_reference = checked_transfer(amount, bank_reference, paid_on)
+    refuse_own_store(actor, store)
     _check_balance_covers(store, amount)
     payout = Payout(
         store_id=store.id,
@@ -245,8 +251,8 @@ def record_payout(actor, store, amount, bank_reference: str, paid_on: date | Non
     return payout
 
 
-def _checked_payout_input(amount, bank_reference: str, paid_on: date | None) -> tuple[int, str]:
-    """The payout's amount and bank reference, cleaned; every bad field at once as a ValidationError."""
+def checked_transfer(amount, bank_reference: str, paid_on: date | None) -> tuple[int, str]:
+    """A transfer's amount and bank reference, cleaned; every bad field at once as a ValidationError."""
     errors = {}
     try:
         amount = int(amount)
@@ -267,8 +273,8 @@ def _checked_payout_input(amount, bank_reference: str, paid_on: date | None) -> 
     return amount, bank_reference
 
 
-def _refuse_own_store_payout(actor, store) -> None:
-    """Finance does not pay out a store it owns or works for."""
+def refuse_own_store(actor, store) -> None:
+    """Finance does not pay out (nor record the settlement of) a store it owns or works for."""
     if interest.is_member(store.id, actor):
         raise ValidationError(
             fields={
@@ -280,22 +286,34 @@ def _refuse_own_store_payout(actor, store) -> None:
         )
 
 
-def _check_balance_covers(store, amount: int) -> None:
-    """Refuse a payout above the store's balance, holding the store's row until the commit."""
-    from marketplace.stores.models import Store
-
-    # lock the store row so two payouts of one store cannot both pass the balance check
+def locked_balance(store) -> int:
+    """The store's balance, holding the store's row until the commit, so two payouts or
+    settlements of one store cannot both pass their check."""
     db.session.scalar(select(Store.id).where(Store.id == store.id).with_for_update())
-    available = balance(store.id)
+    return balance(store.id)
+
+
+def _check_balance_covers(store, amount: int) -> None:
+    """Refuse a payout above the store's balance (a negative balance pays out nothing)."""
+    available = locked_balance(store)
     if amount > available:
-        raise ValidationError(fields={"amount": _("Melebihi saldo toko (%(b)s).", b=_rupiah(available))})
+        raise ValidationError(fields={"amount": _("Melebihi saldo toko (%(b)s).", b=rupiah(max(available, 0)))})
 
 
 def recent_payouts(limit: int = 50) -> list[Payout]:
     return list(db.session.scalars(select(Payout).order_by(Payout.created_at.desc(), Payout.id.desc()).limit(limit)))
 
 
-def _rupiah(amount: int) -> str:
+def rupiah(amount: int) -> str:
     from marketplace.i18n import rupiah
 
     return rupiah(amount)
+
+
+def order_split(order, extras=None):
+    """The order's money by party, as completion will credit it: goods, commission (on goods
+    only), the store's own extras, the net to the store and the money collected for others
+    (the insurer's premium). The seller's order page and the new-order e-mail show it."""
+    from marketplace.ledger.postings import split
+
+    return split(order, extras)

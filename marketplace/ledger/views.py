@@ -1,4 +1,5 @@
-"""Ledger pages: the seller's balance and its CSV, and finance's payouts (HTTP only)."""
+"""Ledger pages: the seller's balance and its CSV, and finance's payouts, settlements and
+remittances (HTTP only)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,26 @@ from marketplace.agency import agency_only
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
-from marketplace.ledger import services
+from marketplace.ledger import finance, services
 
 bp = Blueprint("ledger", __name__, template_folder="templates")
 
 
 class PayoutForm(FlaskForm):
     store = SelectField(_l("Toko"), coerce=int, validate_choice=False)
+    amount = IntegerField(_l("Jumlah (rupiah)"))
+    bank_reference = StringField(_l("Referensi transfer bank"), render_kw={"maxlength": 120})
+    paid_on = DateField(_l("Tanggal transfer"), default=date.today)
+    note = StringField(_l("Catatan"), render_kw={"maxlength": 500})
+
+
+class SettlementForm(PayoutForm):
+    """A store paid what it owes (commission, cash collected for others)."""
+
+
+class RemittanceForm(FlaskForm):
+    insurer = SelectField(_l("Perusahaan asuransi"), validate_choice=False)
+    month = StringField(_l("Bulan premi (TTTT-BB)"), render_kw={"maxlength": 7, "placeholder": "2026-11"})
     amount = IntegerField(_l("Jumlah (rupiah)"))
     bank_reference = StringField(_l("Referensi transfer bank"), render_kw={"maxlength": 120})
     paid_on = DateField(_l("Tanggal transfer"), default=date.today)
@@ -41,6 +55,7 @@ def seller():
         stores=stores.stores_of(current_user),
         summary=(s := services.summary(store.id)),
         numbers=services.order_numbers(s.entries),
+        kind_labels=finance.KIND_LABELS,
     )
 
 
@@ -55,33 +70,105 @@ def seller_csv():
     )
 
 
+def _form_errors(form) -> ValidationError:
+    return ValidationError(fields={k: " ".join(str(e) for e in v) for k, v in form.errors.items()})
+
+
+def _finance_page(status: int = 200, **forms):
+    """The finance page: balances and payouts, what stores owe and their settlements, premiums
+    per insurer and month and their remittances."""
+    stores, balances = services.stores_with_balances()
+    owing = finance.receivables(balances)
+    months = finance.account_months()
+    payout = forms.get("payout") or PayoutForm(formdata=None)
+    settlement = forms.get("settlement") or SettlementForm(formdata=None, prefix="settlement")
+    remittance = forms.get("remittance") or RemittanceForm(formdata=None, prefix="remittance")
+    payout.store.choices = [(s.id, f"{s.name} ({balances.get(s.id, 0)})") for s in stores if balances.get(s.id, 0) > 0]
+    settlement.store.choices = [(s.id, f"{s.name} ({owed})") for s, owed in owing]
+    remittance.insurer.choices = [(a, a.split(":", 1)[1]) for a in finance.insurer_accounts()]
+    return render_template(
+        "ledger/payouts.html",
+        form=payout,
+        settlement_form=settlement,
+        remittance_form=remittance,
+        stores=stores,
+        balances=balances,
+        owing=owing,
+        months=months,
+        recent=services.recent_payouts(),
+        settlements=finance.recent_settlements(),
+        remittances=finance.recent_remittances(),
+    ), status
+
+
+def _recorded(message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("ledger.payouts"))
+
+
 @bp.route("/finance/payouts", methods=["GET", "POST"])
 @login_required
 def payouts():
     """Balances of every store and the payout form (agency or admin finance); 403 for others."""
     agency_only()
-    stores, balances = services.stores_with_balances()
     form = PayoutForm()
-    form.store.choices = [(s.id, f"{s.name} ({balances.get(s.id, 0)})") for s in stores]
-    status = 200
-    if form.is_submitted():
-        store = services.payout_store(form.store.data)
-        try:
-            if not form.validate() or store is None:
-                raise ValidationError(
-                    fields={k: " ".join(str(e) for e in v) for k, v in form.errors.items()}
-                    or {"store": _("Pilih toko.")}
-                )
-            services.record_payout(
-                current_user, store, form.amount.data, form.bank_reference.data, form.paid_on.data, form.note.data
-            )
-            db.session.commit()
-            flash(_("Pencairan dana dicatat."), "success")
-            return redirect(url_for("ledger.payouts"))
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            status = 422
-    return render_template(
-        "ledger/payouts.html", form=form, stores=stores, balances=balances, recent=services.recent_payouts()
-    ), status
+    if not form.is_submitted():
+        return _finance_page()
+    store = services.payout_store(form.store.data)
+    try:
+        if not form.validate() or store is None:
+            raise _form_errors(form) if form.errors else ValidationError(fields={"store": _("Pilih toko.")})
+        services.record_payout(
+            current_user, store, form.amount.data, form.bank_reference.data, form.paid_on.data, form.note.data
+        )
+        return _recorded(_("Pencairan dana dicatat."))
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _finance_page(422, payout=form)
+
+
+@bp.post("/finance/settlements")
+@login_required
+def settlements():
+    """Record a store's settlement of what it owes (agency or admin finance); 403 for others."""
+    agency_only()
+    form = SettlementForm(prefix="settlement")
+    store = services.payout_store(form.store.data)
+    try:
+        if not form.validate() or store is None:
+            raise _form_errors(form) if form.errors else ValidationError(fields={"store": _("Pilih toko.")})
+        finance.record_settlement(
+            current_user, store, form.amount.data, form.bank_reference.data, form.paid_on.data, form.note.data
+        )
+        return _recorded(_("Setoran toko dicatat."))
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _finance_page(422, settlement=form)
+
+
+@bp.post("/finance/remittances")
+@login_required
+def remittances():
+    """Record premiums remitted to an insurer (agency or admin finance); 403 for others."""
+    agency_only()
+    form = RemittanceForm(prefix="remittance")
+    try:
+        if not form.validate():
+            raise _form_errors(form)
+        finance.record_remittance(
+            current_user,
+            form.insurer.data or "",
+            (form.month.data or "").strip(),
+            form.amount.data,
+            form.bank_reference.data,
+            form.paid_on.data,
+            form.note.data,
+        )
+        return _recorded(_("Setoran premi ke asuransi dicatat."))
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _finance_page(422, remittance=form)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.extensions import db
+from marketplace.ledger import services as ledger
 from marketplace.mail import queue_mail
 from marketplace.orders.models import STATUS_LABELS, extras_of, lines_of
 from marketplace.urls import absolute_url
@@ -86,6 +87,7 @@ def new_order_for_seller(order, owner) -> None:
             user=owner,
             order=order,
             lines=lines_of(order),
+            split=ledger.order_split(order),
             url=external_url("seller_orders.detail", number=order.number),
         )
 

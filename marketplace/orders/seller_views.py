@@ -12,6 +12,7 @@ from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.inputs import page_arg
+from marketplace.ledger import services as ledger
 from marketplace.orders import clock, services
 from marketplace.orders.forms import SellerStatusForm
 from marketplace.orders.lifecycle import allowed_moves, transition
@@ -63,6 +64,7 @@ def _page(order, form: SellerStatusForm | None = None, status: int = 200):
         history=services.history(order),
         deadlines=clock.deadlines(order),
         moves=allowed_moves(order, current_user),
+        split=ledger.order_split(order),
         form=form or SellerStatusForm(),
         complaints=complaints.for_order(order),
     ), status

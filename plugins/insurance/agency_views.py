@@ -17,7 +17,7 @@ from marketplace.forms import apply_errors
 from marketplace.inputs import page_arg
 from marketplace.stores import services as stores
 
-from . import claims, policies, protection, report, terms
+from . import claims, policies, premiums, protection, report, terms
 from .forms import CancelForm, ExpoGrantForm, GrantForm, ProductForm, ProtectionForm
 from .models import OBJECT_KINDS
 
@@ -58,6 +58,7 @@ def _index(status: int = 200, **forms):
         figures=report.report_figures(),
         cancel_form=CancelForm(),
         labels=claims.STATUS_LABELS,
+        premium_months=premiums.visible_months(current_user),
         **_forms(**forms),
     ), status
 

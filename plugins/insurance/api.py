@@ -12,7 +12,7 @@ from marketplace.inputs import Body
 from marketplace.media import limit_uploads
 from marketplace.stores import services as stores
 
-from . import claims, policies, terms
+from . import claims, policies, premiums, terms
 from .serializers import claim_json, policy_json, product_json
 
 bp = Blueprint("insurance_api", __name__, url_prefix="/api/v1/insurance")
@@ -122,3 +122,11 @@ def decide(claim_id: int):
     with committing():
         claim = claims.decide(user, claim_id, data.text("decision") or "", data.text("note") or "", data.get("amount"))
     return jsonify(claim_json(claims.visible(user, claim.id)))
+
+
+@bp.get("/premiums")
+@auth_required()
+def list_premiums():
+    """Order-protection premiums per insurer and month: collected, refunded, remitted, outstanding.
+    An insurer: its own; agency and admin: all. :raise 403: anyone else"""
+    return jsonify({"items": [m.as_json() for m in premiums.visible_months(current_api_user())]})

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from marketplace.extensions import login_manager
 
-from . import access, claims, policies, terms
+from . import access, claims, policies, premiums, terms
 from .models import CLAIM_STATUSES
 
 bp = Blueprint("insurer", __name__, url_prefix="/insurer", template_folder="templates")
@@ -41,4 +41,5 @@ def index():
         insurer=terms.insurer_by_code(access.insurer_code(current_user)),
         labels=claims.STATUS_LABELS,
         days=claims.days_since_documents,
+        premium_months=premiums.visible_months(current_user),
     )

@@ -35,7 +35,42 @@ PLUGIN = "insurance"
 
 
 def openapi_spec() -> dict:
-    return {"paths": {**policy_paths(), **claim_paths()}, "schemas": {**policy_schemas(), **claim_schemas()}}
+    return {
+        "paths": {**policy_paths(), **claim_paths(), **premium_paths()},
+        "schemas": {**policy_schemas(), **claim_schemas(), **premium_schemas()},
+    }
+
+
+def premium_paths() -> dict:
+    """Order-protection premiums per insurer and month (read from the core ledger)."""
+    return {
+        API + "/insurance/premiums": {
+            "get": operation(
+                "insurancePremiums",
+                "Order-protection premiums per insurer and month: collected, refunded, remitted, outstanding",
+                "plugins",
+                {"200": answer("Premiums per month, newest first.", items_of(ref("PremiumMonth")))},
+                auth="an insurer: its own insurer's; agency and admin: all",
+                plugin=PLUGIN,
+            )
+        },
+    }
+
+
+def premium_schemas() -> dict:
+    return {
+        "PremiumMonth": obj(
+            {
+                "insurer": {"type": "string", "examples": list(INSURERS)},
+                "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "examples": ["2026-11"]},
+                "collected": RUPIAH,
+                "refunded": RUPIAH,
+                "remitted": RUPIAH,
+                "outstanding": {"type": "integer", "description": "collected - refunded - remitted"},
+            },
+            ["insurer", "month", "collected", "refunded", "remitted", "outstanding"],
+        )
+    }
 
 
 def policy_paths() -> dict:

@@ -219,12 +219,23 @@ def _ledger() -> dict:
                 "commission": RUPIAH,
                 "refunds": RUPIAH,
                 "payouts": RUPIAH,
-                "balance": {"type": "integer", "description": "whole rupiah owed to the store: the sum of its rows"},
+                "shipping": {"type": "integer", "description": "shipping credited to the store (issue #18)"},
+                "extras": {"type": "integer", "description": "the store's own checkout extras, net of refunds"},
+                "cod_cash": {
+                    "type": "integer",
+                    "description": "cash on delivery the seller collected and holds (<= 0), net of cash handed back",
+                },
+                "settlements": {"type": "integer", "description": "paid by the store for what it owed"},
+                "balance": {
+                    "type": "integer",
+                    "description": "whole rupiah owed to the store (negative: the store owes): the sum of its rows",
+                },
                 "items": array(
                     obj(
                         {
                             "at": DATETIME,
                             "kind": {"type": "string", "enum": list(LEDGER_KINDS)},
+                            "account": {"type": "string", "examples": ["store:12", "marketplace", "insurer:jasindo"]},
                             "order": NULLABLE_STRING,
                             "amount": {"type": "integer", "description": "signed: credit > 0"},
                             "commission_bps": {"type": ["integer", "null"]},

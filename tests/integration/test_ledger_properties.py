@@ -1,0 +1,267 @@
+"""Property test of the ledger of every party (issue #17): the money machine of
+test_money_properties.py (checkout prepaid and COD, pay, accept, ship, complete, cancel,
+refund, expiry, payout) with order protection, partial refunds (refund_order), COD
+collection (a COD order completes when the buyer has paid the courier), settlements and
+remittances, on the real database, checked after every step:
+
+- for every order once it is settled (completed, cancelled, refunded): money in (captured)
+  = store credits net of commission + marketplace commission + insurer premiums + refunds,
+  i.e. the order's ledger rows (all accounts, COD cash aside) sum to total − refunded, and a
+  COD order's cash rows to −(total − refunded); a cancelled or refunded order nets to zero;
+- in total: Σ captured = Σ order rows (COD cash aside) + Σ refunded + money held for open orders;
+- no balance changes without a row: every balance is the sum of its account's rows, a store's
+  rows carry its id, the summary adds up to the balance;
+- no key twice; a refund source at most once per order; refunds = what payments refunded;
+- never below zero where a rule forbids it: the marketplace's commission; a month's premiums
+  are never remitted beyond what was collected (an insurer may owe back a premium refunded
+  after its remittance, as a store may after a payout), and an insurer's balance is the sum of
+  its months' outstanding; a payout never takes a store below zero; a settlement never takes
+  more than the store owes.
+
+Runs ``max_examples=20`` examples of up to ``stateful_step_count=30`` steps
+(measured: 21 s on SQLite, 44 s on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import invariant, precondition, rule
+from sqlalchemy import func, select
+
+from marketplace import plugin_api, site_settings
+from marketplace.cart import services as carts
+from marketplace.errors import ServiceError
+from marketplace.extensions import db
+from marketplace.ledger import finance
+from marketplace.ledger import services as ledger
+from marketplace.ledger.models import LedgerEntry, Remittance
+from marketplace.orders import refunds
+from marketplace.orders.models import Order, OrderRefund
+from marketplace.payments.models import Payment
+from tests.buying_factories import SHIPPING, FakePrepaidPlugin
+from tests.integration import test_money_properties as money
+
+MAX_EXAMPLES = 20
+STEPS = 30
+SEEN = money.SEEN
+TERMINAL = ("completed", "cancelled", "refunded")
+
+
+class LedgerMachine(money.MoneyMachine):
+    def __init__(self):
+        super().__init__()
+        self.sources = 0
+        # every example starts from the same rate (a global setting an earlier example may have changed),
+        # so a replay while shrinking sees the same balances and takes the same steps
+        site_settings.set_value(None, site_settings.COMMISSION_KEY, "250")
+        db.session.commit()
+
+    @rule(
+        who=st.integers(0, 1),
+        method=st.sampled_from(["fake_transfer", "cash_on_delivery"]),
+        picks=st.lists(
+            st.tuples(st.integers(0, 2), st.integers(1, 3)), min_size=1, max_size=3, unique_by=lambda t: t[0]
+        ),
+    )
+    def protected_checkout(self, who, method, picks):
+        from marketplace.checkout import services as checkout
+
+        user = self.shoppers[who]
+        cart = carts.get_or_create_cart(user)
+        carts.clear(cart)
+        try:
+            for index, quantity in picks:
+                carts.add_item(cart, self.variants[index].id, quantity)
+            db.session.commit()
+        except ServiceError:
+            db.session.rollback()
+            return
+        result = self._commit_or_undo(
+            checkout.place_orders, user, payment_method=method, shipping=SHIPPING, extras=["order_protection"]
+        )
+        SEEN.update([f"protected checkout {'done' if result is not None else 'refused'}"])
+        if result is not None:
+            self.order_ids += [o.id for o in result.orders]
+            self.payment_ids.append(result.payment.id)
+
+    @precondition(lambda self: self.order_ids)
+    @rule(i=st.integers(0, 10**6))
+    def order_runs_its_whole_way(self, i):
+        """Pay (prepaid), accept, ship and complete one order: for COD the buyer paid the courier."""
+        for _step in range(4):
+            if self._order(i).status in ("completed", "cancelled", "refunded"):
+                break
+            self.order_goes_its_way(i)
+
+    @precondition(lambda self: self.order_ids)
+    @rule(i=st.integers(0, 10**6), share=st.sampled_from([0.01, 0.5, 1.0, 1.5]), extras=st.booleans())
+    def partial_refund(self, i, share, extras):
+        """A complaint's outcome: some of each line's goods back (1.5: more than is left: refused);
+        mostly of a paid order (one in eight: of any order, which an unpaid one refuses)."""
+        paid = list(
+            db.session.scalars(select(Order.id).where(Order.id.in_(self.order_ids), Order.paid_at.is_not(None)))
+        )
+        order = db.session.get(Order, paid[i % len(paid)]) if paid and i % 8 else self._order(i)
+        left = refunds.refundable(order)
+        amounts = {line_id: max(1, int(amount * share)) for line_id, amount in left.items() if amount > 0} or None
+        self.sources += 1
+        paid_before = self._refunded(order)
+        done = self._commit_or_undo(
+            refunds.refund_order,
+            order,
+            actor=self.admin,
+            amounts=amounts,
+            extras=extras,
+            reason="uji",
+            source=f"complaint:{self.sources}",
+        )
+        assert done is None or share <= 1.0
+        after = self._refunded(order)
+        assert after == paid_before + (done.amount if done is not None else 0)
+        SEEN.update([f"partial refund {'done' if done is not None else 'refused'} ({order.status})"])
+
+    def _refunded(self, order) -> int:
+        return int(
+            db.session.scalar(
+                select(func.coalesce(func.sum(OrderRefund.amount), 0)).where(OrderRefund.order_id == order.id)
+            )
+        )
+
+    @precondition(lambda self: any(ledger.balance(s) < 0 for s in self.store_ids))
+    @rule(store=st.integers(0, 1), share=st.sampled_from([0.5, 1.0, 1.5]))
+    def store_settles(self, store, share):
+        """A store that owes (COD commission, premiums collected) pays; never more than it owes."""
+        store_obj = self.stores[store]
+        owed = -ledger.balance(store_obj.id)
+        amount = max(1, int(owed * share))
+        done = self._commit_or_undo(finance.record_settlement, self.admin, store_obj, amount, "BCA-1", None)
+        assert (done is not None) == (owed > 0 and amount <= owed)
+        assert ledger.balance(store_obj.id) == (-owed + amount if done is not None else -owed)
+        SEEN.update([f"settlement {'done' if done is not None else 'refused'}"])
+
+    @rule(share=st.sampled_from([0.5, 1.0, 1.5]))
+    def finance_remits(self, share):
+        """Finance remits a month's premiums to the insurer; never more than is outstanding."""
+        months = [m for m in finance.account_months() if m.outstanding > 0]
+        if not months:
+            return
+        month = months[0]
+        amount = max(1, int(month.outstanding * share))
+        account = f"insurer:{month.insurer}"
+        done = self._commit_or_undo(finance.record_remittance, self.admin, account, month.month, amount, "BNI-1", None)
+        assert (done is not None) == (amount <= month.outstanding)
+        SEEN.update([f"remittance {'done' if done is not None else 'refused'}"])
+
+    # --- invariants ---------------------------------------------------------------------
+    def money_adds_up(self):
+        """Replaced by every_settled_order_adds_up_for_every_party (premiums are the insurer's)."""
+
+    def _order_sums(self) -> dict[int, dict[str, int]]:
+        sums: dict[int, dict[str, int]] = {}
+        for order_id, kind, total in db.session.execute(
+            select(LedgerEntry.order_id, LedgerEntry.kind, func.sum(LedgerEntry.amount))
+            .where(LedgerEntry.order_id.in_(self.order_ids or [-1]))
+            .group_by(LedgerEntry.order_id, LedgerEntry.kind)
+        ):
+            sums.setdefault(order_id, {})[kind] = int(total)
+        return sums
+
+    @invariant()
+    def every_settled_order_adds_up_for_every_party(self):
+        db.session.rollback()
+        sums = self._order_sums()
+        refunded = dict(
+            db.session.execute(
+                select(OrderRefund.order_id, func.sum(OrderRefund.amount))
+                .where(OrderRefund.order_id.in_(self.order_ids or [-1]))
+                .group_by(OrderRefund.order_id)
+            ).all()
+        )
+        held = 0
+        for order in db.session.scalars(select(Order).where(Order.id.in_(self.order_ids or [-1]))):
+            captured = order.total if order.paid_at is not None else 0
+            back = int(refunded.get(order.id, 0))
+            kinds = sums.get(order.id, {})
+            credited = sum(v for k, v in kinds.items() if k != "cod_cash")
+            if order.status == "completed":  # money in = every party's credit + refunds
+                assert captured == credited + back
+                assert kinds.get("cod_cash", 0) == (-(captured - back) if order.pay_on_delivery else 0)
+            elif order.status in TERMINAL:  # cancelled or refunded: everything back, every credit reversed
+                assert back == captured and sum(kinds.values()) == 0
+            else:
+                assert credited == 0 and kinds.get("cod_cash", 0) == 0  # nothing credited before completion
+                held += captured - back
+        pays = db.session.execute(
+            select(
+                func.coalesce(func.sum(Payment.captured_amount), 0), func.coalesce(func.sum(Payment.refunded_amount), 0)
+            ).where(Payment.id.in_(self.payment_ids or [-1]))
+        ).one()
+        order_rows = sum(v for kinds in sums.values() for k, v in kinds.items() if k != "cod_cash")
+        assert int(pays[0]) == order_rows + int(pays[1]) + held
+        assert int(pays[1]) == sum(int(v) for v in refunded.values())
+
+    @invariant()
+    def no_balance_without_its_rows_and_no_key_twice(self):
+        for store_id in self.store_ids:
+            by_account = db.session.scalar(
+                select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(LedgerEntry.account == f"store:{store_id}")
+            )
+            assert ledger.balance(store_id) == int(by_account) == ledger.summary(store_id, with_entries=False).balance
+        mismatched = db.session.scalar(
+            select(func.count()).where(
+                (LedgerEntry.store_id.is_(None) & LedgerEntry.account.like("store:%"))
+                | (LedgerEntry.store_id.is_not(None) & LedgerEntry.account.not_like("store:%"))
+            )
+        )
+        assert mismatched == 0
+        keys = db.session.execute(select(func.count(), func.count(func.distinct(LedgerEntry.key)))).one()
+        assert keys[0] == keys[1]
+
+    @invariant()
+    def nobody_goes_below_zero_where_the_rules_forbid_it(self):
+        accounts = dict(
+            db.session.execute(
+                select(LedgerEntry.account, func.sum(LedgerEntry.amount))
+                .where(LedgerEntry.store_id.is_(None))
+                .group_by(LedgerEntry.account)
+            ).all()
+        )
+        # the marketplace never returns more commission than it took; an insurer may owe back a premium
+        # refunded after it was remitted (like a store refunding after a payout), but no month is ever
+        # remitted more than it collected, nor refunded more
+        assert int(accounts.get("marketplace", 0)) >= 0, accounts
+        months = finance.account_months()
+        assert all(m.remitted <= m.collected and m.refunded <= m.collected for m in months)
+        for account, total in accounts.items():
+            if account.startswith("insurer:"):
+                code = account.split(":", 1)[1]
+                assert int(total) == sum(m.outstanding for m in months if m.insurer == code)
+        remitted = db.session.scalar(select(func.coalesce(func.sum(Remittance.amount), 0)))
+        assert int(remitted) == -int(
+            db.session.scalar(
+                select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(LedgerEntry.kind == "remittance")
+            )
+        )
+
+
+@pytest.fixture
+def ledger_app(make_app):
+    app = make_app(plugins="cash_on_delivery,insurance")
+    with app.app_context():
+        plugin_api.register(app, FakePrepaidPlugin(), "fake_prepaid")
+        yield app
+
+
+def test_every_party_s_money_adds_up_for_any_sequence(ledger_app):
+    LedgerMachine.TestCase.settings = settings(
+        max_examples=MAX_EXAMPLES,
+        stateful_step_count=STEPS,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    SEEN.clear()
+    LedgerMachine.TestCase().runTest()
+    print("\nledger property test, outcomes over", MAX_EXAMPLES, "examples:", dict(sorted(SEEN.items())))
+    assert SEEN["protected checkout done"] and SEEN["journey ->completed"], "no protected order completed"
