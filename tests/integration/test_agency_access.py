@@ -46,6 +46,9 @@ PAGES = [
     ("POST", "/agency/onboard/bulk"),
     ("GET", "/agency/reports"),
     ("GET", "/agency/reports/sales.csv"),
+    ("GET", "/agency/complaints"),
+    ("GET", "/agency/complaints/1"),
+    ("POST", "/agency/complaints/1/decision"),
 ]
 
 # every agency API endpoint, and the expo writes
@@ -62,6 +65,8 @@ API = [
     ("post", "/expos/apik/exhibitors"),
     ("get", "/agency/reports/sales"),
     ("get", "/agency/reports/sales?format=csv"),
+    ("get", "/agency/complaints"),
+    ("post", "/agency/complaints/1/decision"),
 ]
 
 
