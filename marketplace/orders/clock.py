@@ -37,19 +37,31 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import or_, select
 
 from marketplace.clock import now
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.orders import services
+from marketplace.orders.deadlines import Deadlines, completion_due_at, days, deadlines
 from marketplace.orders.lifecycle import ConcurrentChange, transition
 from marketplace.orders.models import Order
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "STEPS",
+    "Deadlines",
+    "Step",
+    "TickResult",
+    "completion_due_at",
+    "completion_holds",
+    "days",
+    "deadlines",
+    "tick",
+]
 
 NOT_ACCEPTED_REASON = "not_accepted"  # cancel_reason of a paid order the seller did not accept in time
 
@@ -95,11 +107,6 @@ class TickResult:
         return [f"{name}: {c.moved} moved, {c.skipped} skipped, {c.failed} failed" for name, c in self.steps.items()]
 
 
-def days(name: str) -> timedelta:
-    """A clock setting (ORDER_ACCEPT_DAYS, ORDER_COMPLETE_DAYS, COMPLAINT_DAYS) as a duration."""
-    return timedelta(days=int(current_app.config[name]))
-
-
 # --- the run ---------------------------------------------------------------------------------
 
 
@@ -118,7 +125,13 @@ def tick(at: datetime | None = None) -> TickResult:
 
 def run_step(step: Step, at: datetime) -> StepCount:
     count = StepCount()
-    due = step.due(at)
+    try:
+        due = step.due(at)
+    except Exception:  # a broken step (or hold) stops itself, never the steps after it
+        db.session.rollback()
+        log.exception("order clock: finding what %s is due failed", step.name)
+        count.failed += 1
+        return count
     db.session.rollback()  # the read of the due ids holds no lock nor snapshot while we move
     for object_id in due:
         _run_one(step, object_id, at, count)
@@ -188,17 +201,6 @@ def _cancel_unaccepted(order_id: int, at: datetime) -> bool:
 # --- shipped, never confirmed ------------------------------------------------------------------
 
 
-def completion_due_at(order: Order) -> datetime | None:
-    """When the clock completes this shipped order: ORDER_COMPLETE_DAYS after shipping, or
-    COMPLAINT_DAYS after a reported delivery when that comes sooner."""
-    if order.shipped_at is None:
-        return None
-    due = order.shipped_at + days("ORDER_COMPLETE_DAYS")
-    if order.delivered_at is not None:
-        due = min(due, order.delivered_at + days("COMPLAINT_DAYS"))
-    return due
-
-
 def _due_completion(at: datetime) -> list[int]:
     query = select(Order.id).where(
         Order.status == "shipped",
@@ -236,25 +238,3 @@ STEPS: list[Step] = [
     Step("cancelled", _due_unaccepted, _cancel_unaccepted),
     Step("completed", _due_completion, _complete),
 ]
-
-
-# --- for pages ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Deadlines:
-    accept_by: datetime | None = None  # a paid order: cancelled unless the seller accepts before
-    complete_by: datetime | None = None  # a shipped order: completes by itself then
-    complaint_until: datetime | None = None  # a shipped (or completed) order: the shopper may complain until
-
-
-def deadlines(order: Order) -> Deadlines:
-    """The clock's deadlines that apply to ``order`` in its status (None where none applies)."""
-    if order.status == "paid" and order.paid_at is not None:
-        return Deadlines(accept_by=order.paid_at + days("ORDER_ACCEPT_DAYS"))
-    if order.status in ("shipped", "completed") and order.shipped_at is not None:
-        due = completion_due_at(order)
-        start = order.delivered_at or due
-        complete_by = due if order.status == "shipped" else None
-        return Deadlines(complete_by=complete_by, complaint_until=start + days("COMPLAINT_DAYS") if start else None)
-    return Deadlines()

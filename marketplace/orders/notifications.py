@@ -18,6 +18,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.mail import queue_mail
+from marketplace.orders.deadlines import deadlines
 from marketplace.orders.models import STATUS_LABELS, extras_of, lines_of
 from marketplace.urls import absolute_url
 
@@ -105,6 +106,7 @@ def status_changed(order, old_status: str, actor) -> None:
             user=shopper,
             order=order,
             by_system=actor is None,
+            deadlines=deadlines(order),
             url=external_url("orders.detail", number=order.number),
         )
     seller_should_know = order.status == "paid" or (
@@ -120,5 +122,6 @@ def status_changed(order, old_status: str, actor) -> None:
             user=owner,
             order=order,
             by_system=actor is None,
+            deadlines=deadlines(order),
             url=external_url("seller_orders.detail", number=order.number),
         )

@@ -361,3 +361,16 @@ def test_an_idle_tick_reads_three_times_and_a_move_costs_a_bounded_number_of_sta
     # order's extras, its earlier refunds) and complaints (the hold, asked for all due orders once and
     # again for each under its lock): 13.3 measured
     assert per_order <= 14, statements
+
+
+def test_a_broken_step_counts_as_failed_and_the_others_run(people, prepaid, monkeypatch):
+    order, _ = gen_order(people)
+
+    def broken(at):
+        raise RuntimeError("plugin bug")
+
+    monkeypatch.setattr(clock, "STEPS", [clock.Step("broken step", broken, lambda i, at: True), *clock.STEPS])
+    with time_machine.travel(now() + timedelta(hours=1), tick=False):
+        result = clock.tick()
+    assert (result["broken step"].failed, result["expired"].moved) == (1, 1)
+    assert reload(order).status == "cancelled"

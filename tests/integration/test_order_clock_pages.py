@@ -9,9 +9,10 @@ import time_machine
 from marketplace.extensions import db
 from marketplace.orders import clock
 from marketplace.orders import services as orders
+from marketplace.orders.lifecycle import transition
 from tests.buying_factories import cod_app as cod_app
 from tests.buying_factories import prepaid as prepaid
-from tests.clock_support import DAY, gen_order, walk
+from tests.clock_support import DAY, gen_order, reload, walk
 from tests.clock_support import people as people
 
 # --- what the pages and the API show -------------------------------------------------------------
@@ -101,3 +102,21 @@ def test_clock_settings_come_from_the_environment(make_app, monkeypatch):
         14,
         3,
     )
+
+
+def test_the_mails_say_the_deadlines_in_wib(people, prepaid, outbox):
+    order, _ = gen_order(people)
+    with time_machine.travel("2026-12-04 03:00:00+00:00", tick=False):
+        walk(order, "paid", people)
+    seller_paid = next(m for m in outbox if m["To"] == "darto@test.id" and "Dibayar" in m["Subject"])
+    shopper_paid = next(m for m in outbox if m["To"] == "siti@test.id" and "Dibayar" in m["Subject"])
+    assert "Terima pesanan sebelum 6 Des 2026 10.00.00 WIB" in seller_paid.get_content()
+    assert "belum menerima sebelum 6 Des 2026 10.00.00 WIB" in shopper_paid.get_content()
+    with time_machine.travel("2026-12-05 03:00:00+00:00", tick=False):
+        walk_on = reload(order)
+        transition(walk_on, "processing", people["seller"])
+        transition(walk_on, "shipped", people["seller"], courier="JNE", tracking_number="JP9")
+        db.session.commit()
+    shipped = next(m for m in outbox if m["To"] == "siti@test.id" and "Dikirim" in m["Subject"])
+    assert "Pesanan otomatis selesai pada 12 Des 2026 10.00.00 WIB" in shipped.get_content()
+    assert "ajukan komplain sebelum 15 Des 2026 10.00.00 WIB" in shipped.get_content()
