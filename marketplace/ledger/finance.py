@@ -150,26 +150,8 @@ def record_remittance(
     actor, account: str, month: str, amount, bank_reference: str, paid_on: date | None, note: str = ""
 ) -> Remittance:
     """The marketplace transferred ``amount`` of ``month``'s premiums to the insurer (at most what is outstanding)."""
-    errors = {}
-    if not (account or "").startswith("insurer:") or len(account) > 60:
-        errors["insurer"] = _("Pilih perusahaan asuransi.")
-    if not MONTH.match(month or ""):
-        errors["month"] = _("Isi bulan premi (TTTT-BB).")
-    try:
-        amount, bank_reference = services.checked_transfer(amount, bank_reference, paid_on)
-    except ValidationError as exc:
-        errors.update(exc.fields)
-    if errors:
-        raise ValidationError(fields=errors)
-    # hold the insurer's premium rows: two remittances of one insurer cannot both pass the check
-    db.session.scalars(
-        select(LedgerEntry.id).where(LedgerEntry.account == account, LedgerEntry.kind == "premium").with_for_update()
-    ).all()
-    outstanding = next((m.outstanding for m in account_months(account) if m.month == month), 0)
-    if amount > outstanding:
-        raise ValidationError(
-            fields={"amount": _("Melebihi premi yang belum disetor (%(b)s).", b=services.rupiah(max(outstanding, 0)))}
-        )
+    amount, bank_reference = _checked_remittance(account, month, amount, bank_reference, paid_on)
+    _check_outstanding(account, month, amount)
     remittance = Remittance(
         account=account,
         month=month,
@@ -199,6 +181,34 @@ def record_remittance(
         bank_reference=bank_reference,
     )
     return remittance
+
+
+def _check_outstanding(account: str, month: str, amount: int) -> None:
+    """Refuse more than the month's outstanding premiums, holding the insurer's premium rows so two
+    remittances of one insurer cannot both pass the check."""
+    db.session.scalars(
+        select(LedgerEntry.id).where(LedgerEntry.account == account, LedgerEntry.kind == "premium").with_for_update()
+    ).all()
+    outstanding = next((m.outstanding for m in account_months(account) if m.month == month), 0)
+    if amount > outstanding:
+        limit = services.rupiah(max(outstanding, 0))
+        raise ValidationError(fields={"amount": _("Melebihi premi yang belum disetor (%(b)s).", b=limit)})
+
+
+def _checked_remittance(account: str, month: str, amount, bank_reference: str, paid_on: date | None) -> tuple[int, str]:
+    """The remittance's amount and bank reference, cleaned; every bad field at once as a ValidationError."""
+    errors = {}
+    if not (account or "").startswith("insurer:") or len(account) > 60:
+        errors["insurer"] = _("Pilih perusahaan asuransi.")
+    if not MONTH.match(month or ""):
+        errors["month"] = _("Isi bulan premi (TTTT-BB).")
+    try:
+        amount, bank_reference = services.checked_transfer(amount, bank_reference, paid_on)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationError(fields=errors)
+    return amount, bank_reference
 
 
 def recent_remittances(limit: int = 50) -> list[Remittance]:

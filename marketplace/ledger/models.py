@@ -32,6 +32,7 @@ LEDGER_KINDS = (
     "payout",
     "adjustment",
 )
+EXTRA_KINDS = ("extra", "premium", "shipping")  # what a checkout extra may be credited as
 MARKETPLACE = "marketplace"
 KIND_LABELS = {
     "sale": _l("Penjualan"),

@@ -21,9 +21,10 @@ whatever remains, complaints call it for their outcome.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from marketplace import audit
+from marketplace.clock import now
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.ledger import postings
@@ -101,8 +102,12 @@ def _check_request(order: Order, reason: str, source: str) -> tuple[str, str]:
 
 
 def _lock(order: Order) -> None:
-    """Hold the order's row, so two refunds of one order cannot both pass the checks."""
-    db.session.scalar(select(Order.id).where(Order.id == order.id).with_for_update())
+    """Hold the order's row before anything is checked or refunded, so two refunds of one order
+    cannot both pass the checks: an UPDATE locks the row on PostgreSQL and takes the write lock
+    on SQLite (where SELECT ... FOR UPDATE locks nothing)."""
+    db.session.execute(
+        update(Order).where(Order.id == order.id).values(updated_at=now()).execution_options(synchronize_session=False)
+    )
 
 
 def refund_order(
@@ -127,21 +132,7 @@ def refund_order(
     if goods_total + extras_total <= 0:
         raise ValidationError(fields={"amounts": _("Tidak ada lagi dana pesanan ini yang bisa dikembalikan.")})
     result = payments.refund(order.payment_id, goods_total + extras_total)
-    refund = OrderRefund(
-        order_id=order.id,
-        source=source,
-        amount=goods_total + extras_total,
-        goods_amount=goods_total,
-        extras_amount=extras_total,
-        reason=reason,
-        payment_reference=(getattr(result, "reference", None) or None),
-        actor_id=getattr(actor, "id", None),
-    )
-    refund.lines = [OrderRefundLine(order_line_id=line_id, amount=amount) for line_id, amount in goods.items()] + [
-        OrderRefundLine(order_extra_id=extra.id, amount=amount) for extra, amount in extra_parts
-    ]
-    db.session.add(refund)
-    db.session.flush()
+    refund = _write(order, source, reason, actor, goods, extra_parts, getattr(result, "reference", None))
     _post(order, refund, goods_total, extra_parts)
     audit.record(
         actor,
@@ -156,6 +147,27 @@ def refund_order(
         extras=extras_total,
         source=source,
     )
+    return refund
+
+
+def _write(order: Order, source: str, reason: str, actor, goods: dict, extra_parts: list, reference) -> OrderRefund:
+    """The refund's rows: what it gave back per line and per extra."""
+    goods_total, extras_total = sum(goods.values()), sum(amount for _extra, amount in extra_parts)
+    refund = OrderRefund(
+        order_id=order.id,
+        source=source,
+        amount=goods_total + extras_total,
+        goods_amount=goods_total,
+        extras_amount=extras_total,
+        reason=reason,
+        payment_reference=reference or None,
+        actor_id=getattr(actor, "id", None),
+    )
+    refund.lines = [OrderRefundLine(order_line_id=line_id, amount=amount) for line_id, amount in goods.items()] + [
+        OrderRefundLine(order_extra_id=extra.id, amount=amount) for extra, amount in extra_parts
+    ]
+    db.session.add(refund)
+    db.session.flush()
     return refund
 
 

@@ -19,6 +19,7 @@ from marketplace import audit, rows
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
+from marketplace.ledger.models import EXTRA_KINDS
 from marketplace.orders.lifecycle import EXPIRED_REASON, ConcurrentChange, transition
 from marketplace.orders.models import ORDER_STATUSES, Order, OrderEvent, OrderExtra, OrderLine
 from marketplace.payments import services as payments
@@ -133,11 +134,17 @@ def _extra_values(made: list[Order], parts: list) -> list[dict]:
             name=str(extra.name)[:160],
             amount=amount,
             payee=str(getattr(extra, "payee", "store") or "store")[:60],
-            ledger_kind=getattr(extra, "ledger_kind", "extra") or "extra",
+            ledger_kind=_ledger_kind(extra),
         )
         for order, (_group, extras) in zip(made, parts, strict=True)
         for extra, amount in extras
     ]
+
+
+def _ledger_kind(extra) -> str:
+    """The ledger kind an extra is credited as; a plugin's unknown kind is a plain "extra"."""
+    kind = getattr(extra, "ledger_kind", "extra")
+    return kind if kind in EXTRA_KINDS else "extra"
 
 
 def _attach_children(made: list[Order], lines: list[OrderLine], order_extras: list[OrderExtra]) -> None:

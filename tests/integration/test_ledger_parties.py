@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from marketplace import plugin_api, site_settings
 from marketplace.audit import AuditLog
+from marketplace.checkout.extras import CheckoutExtra
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
@@ -17,6 +18,7 @@ from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerEntry, Remittance, Settlement
 from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import transition
+from marketplace.plugin_api import hookimpl
 from tests.buying_factories import FakePrepaidPlugin, buy, gen_listing, gen_shopper
 from tests.buying_factories import plugin_logs as plugin_logs
 from tests.factories import gen_store, gen_user
@@ -125,9 +127,9 @@ def test_finance_records_a_settlement_on_its_page_with_field_errors_and_an_audit
         "settlement-paid_on": "2026-11-30",
     }
     too_much = client.post("/finance/settlements", data={**form, "settlement-amount": 11_001})
-    assert too_much.status_code == 422 and 'data-field="amount"' in too_much.get_data(as_text=True)
+    assert too_much.status_code == 422 and 'id="settlement-amount-error"' in too_much.get_data(as_text=True)
     no_ref = client.post("/finance/settlements", data={**form, "settlement-bank_reference": ""})
-    assert no_ref.status_code == 422 and 'data-field="bank_reference"' in no_ref.get_data(as_text=True)
+    assert no_ref.status_code == 422 and 'id="settlement-bank_reference-error"' in no_ref.get_data(as_text=True)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Settlement)) == 0
     assert client.post("/finance/settlements", data=form).status_code == 302
@@ -167,9 +169,9 @@ def test_premiums_per_month_and_a_remittance_at_most_what_is_outstanding(world):
         "remittance-paid_on": "2026-12-01",
     }
     over = client.post("/finance/remittances", data=form)
-    assert over.status_code == 422 and 'data-field="amount"' in over.get_data(as_text=True)
+    assert over.status_code == 422 and 'id="remittance-amount-error"' in over.get_data(as_text=True)
     bad_month = client.post("/finance/remittances", data={**form, "remittance-month": "2026-13"})
-    assert bad_month.status_code == 422 and 'data-field="month"' in bad_month.get_data(as_text=True)
+    assert bad_month.status_code == 422 and 'id="remittance-month-error"' in bad_month.get_data(as_text=True)
     assert client.post("/finance/remittances", data={**form, "remittance-amount": 1_000}).status_code == 302
     db.session.rollback()
     assert db.session.scalar(select(Remittance.amount)) == 1_000
@@ -227,3 +229,37 @@ def test_the_seller_ledger_labels_the_new_kinds_and_the_api_keeps_its_shape(worl
         -11_000,
     )
     assert {i["kind"] for i in answer["items"]} == {"sale", "commission", "cod_cash"}
+
+
+class GiftWrap(CheckoutExtra):
+    """A store's own extra (its payee is the store); its kind is one no ledger knows, so it is
+    credited as a plain extra."""
+
+    id = "gift_wrap"
+    name = "Bungkus kado"
+    ledger_kind = "wrapping"
+
+    def price(self, group):
+        return 5_000
+
+
+class GiftWrapPlugin:
+    @hookimpl
+    def checkout_extras(self, cart):
+        return [GiftWrap()]
+
+
+def test_a_store_s_own_extra_is_credited_to_it_without_commission(world):
+    plugin_api.register(world["app"], GiftWrapPlugin(), "gift")
+    variant = gen_listing(store=world["store"], price=100_000, stock=10)
+    order = buy(world["shopper"], (variant, 1), method="fake_transfer", extras=["gift_wrap"]).orders[0]
+    assert ledger.order_split(order).net == 100_000 + 5_000 - 5_000
+    _complete(world, order)
+    store = world["account"]
+    assert rows(order) == [
+        (store, "sale", 100_000),
+        (store, "commission", -5_000),  # 5 % of the goods, not of the wrapping
+        ("marketplace", "commission", 5_000),
+        (store, "extra", 5_000),
+    ]
+    assert ledger.summary(world["store"].id).extras == 5_000 and ledger.balance(world["store"].id) == 100_000

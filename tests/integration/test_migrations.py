@@ -127,3 +127,54 @@ def test_accounts_that_exist_count_as_confirmed_and_their_tokens_get_an_expiry(e
     assert user.email_confirmed_at == created.replace(tzinfo=UTC)
     token = db.session.scalar(select(ApiToken))
     assert abs(token.expires_at - (datetime.now(UTC) + timedelta(days=30))) < timedelta(minutes=5)
+
+
+def test_ledger_rows_get_accounts_and_marketplace_mirrors_and_old_premiums_their_insurer(empty_app):
+    """0011: every existing ledger row belongs to its store's account, the marketplace gets the
+    mirror of each commission row, and an old order_protection extra is the insurer's premium."""
+    from datetime import datetime
+
+    from marketplace.ledger.models import LedgerEntry
+    from marketplace.orders.models import OrderExtra
+
+    upgrade(revision="0010")
+    at = datetime(2026, 3, 1, 9, 0)
+    statements = [
+        "INSERT INTO stores (id, slug, name, description, city, address, sector, status, allow_agency_assist,"
+        " created_at, updated_at) VALUES (7, 'batik', 'Batik', '', 'Tegal', 'Jl. 1', 'fesyen', 'approved', :f, :t, :t)",
+        "INSERT INTO orders (id, number, store_id, store_name, status, payment_method, pay_on_delivery, subtotal,"
+        " extras_total, total, ship_name, ship_phone, ship_address, ship_city, ship_postal_code, placed_at, updated_at)"
+        " VALUES (3, 'APK-2603-000003', 7, 'Batik', 'completed', 'fake', :f, 100000, 1000, 101000, 'Siti',"
+        " '0812', 'Jl. 2', 'Tegal', '52131', :t, :t)",
+        "INSERT INTO order_extras (order_id, extra_id, name, amount) VALUES (3, 'order_protection', 'Proteksi', 1000)",
+        "INSERT INTO insurance_order_protections (order_id, insurer_id, premium, rate_bps, minimum, goods_value,"
+        " status, created_at) SELECT 3, id, 1000, 20, 1000, 100000, 'active', :t FROM insurers WHERE code = 'askrindo'",
+        "INSERT INTO ledger_entries (key, store_id, order_id, kind, amount, commission_bps, note, created_at) VALUES"
+        " ('sale:3', 7, 3, 'sale', 101000, 500, '', :t), ('commission:3', 7, 3, 'commission', -5050, 500, '', :t),"
+        " ('refund:3', 7, 3, 'refund', -101000, 500, '', :t),"
+        " ('commission-return:3', 7, 3, 'commission', 5050, 500, '', :t)",
+    ]
+    for statement in statements:
+        db.session.execute(text(statement), {"t": at, "f": False})
+    db.session.commit()
+
+    upgrade()
+
+    db.session.remove()
+    rows = {(e.key, e.account, e.store_id, e.amount) for e in db.session.scalars(select(LedgerEntry))}
+    assert rows == {
+        ("sale:3", "store:7", 7, 101000),
+        ("commission:3", "store:7", 7, -5050),
+        ("refund:3", "store:7", 7, -101000),
+        ("commission-return:3", "store:7", 7, 5050),
+        ("commission-mp:3", "marketplace", None, 5050),
+        ("commission-mp-return:3", "marketplace", None, -5050),
+    }
+    extra = db.session.scalar(select(OrderExtra))
+    assert (extra.payee, extra.ledger_kind) == ("insurer:askrindo", "premium")
+    db.session.add(LedgerEntry(key="cod-cash:3", account="store:7", store_id=7, kind="cod_cash", amount=-1, note=""))
+    db.session.commit()  # the widened kind check takes the new kinds
+    downgrade(revision="0010")
+    db.session.remove()
+    kinds = db.session.execute(text("SELECT kind, COUNT(*) FROM ledger_entries GROUP BY kind ORDER BY kind")).all()
+    assert [tuple(k) for k in kinds] == [("commission", 2), ("refund", 1), ("sale", 1)]

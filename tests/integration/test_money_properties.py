@@ -3,7 +3,9 @@ payouts, on the real database, with the money and stock invariants checked after
 
 Invariants (scoped to the stores, variants and payments each example creates):
 - money in = money to stores + commission + refunds + money held for open paid orders:
-  Σ captured = (Σ store balances + Σ payouts) + commission kept + Σ refunded + escrow
+  Σ captured = (Σ store balances − COD cash the sellers hold + Σ payouts) + commission kept
+  + Σ refunded + escrow (open paid orders less what was refunded of them); the premiums and
+  partial refunds are in tests/integration/test_ledger_properties.py
 - a store's balance is the sum of its ledger rows; a payout never exceeds it (a refund after a
   payout may leave the store owing: a negative balance, offset by its next sales);
 - stock sold + stock left = stock listed (an order holds its stock unless cancelled);

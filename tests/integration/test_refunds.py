@@ -213,3 +213,44 @@ def test_a_cod_refund_records_the_cash_the_seller_handed_back(world):
     ]
     # the store owes the commission left (5.000) and the premium it collected (1.000)
     assert sum(amount for account, _kind, amount in rows(order) if account == store) == -6_000
+
+
+def test_two_refunds_with_one_source_at_the_same_moment_refund_once(world, make_app):
+    """Two complaint decisions race (two sessions, released together): one refund goes through the
+    provider; the other returns it (PostgreSQL: it waited on the order's row) or fails cleanly
+    (SQLite: the database was busy) — never a second refund."""
+    import threading
+
+    from flask import current_app
+
+    order = _complete(_order(world, 90_000), world)
+    [line] = _lines(order)
+    app, order_id, line_id = current_app._get_current_object(), order.id, line.id
+    barrier, answers = threading.Barrier(2), []
+
+    def decide() -> None:
+        with app.app_context():
+            try:
+                mine = db.session.get(Order, order_id)
+                barrier.wait()
+                refund = refunds.refund_order(
+                    mine, actor=None, amounts={line_id: 30_000}, reason="komplain", source="complaint:99"
+                )
+                db.session.commit()
+                answers.append(refund.id)
+            except Exception as exc:  # a busy SQLite database: nothing of this session is kept
+                db.session.rollback()
+                answers.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=decide) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    db.session.expire_all()
+    assert world["fake"].method.refunds == [(order.payment_id, 30_000)]
+    assert db.session.scalar(select(func.count()).select_from(OrderRefund)) == 1
+    assert db.session.get(Payment, order.payment_id).refunded_amount == 30_000
+    refund_id = db.session.scalar(select(OrderRefund.id))
+    assert refund_id in answers and len(answers) == 2
+    assert refunds.refundable(db.session.get(Order, order_id)) == {line_id: 60_000}

@@ -249,6 +249,8 @@ MATRIX: dict[str, Entry] = {
     # --- finance (agency and admin) ----------------------------------------------------------
     "GET /finance/payouts": E(AGENCY),
     "POST /finance/payouts": E(AGENCY, ok=(422,)),
+    "POST /finance/settlements": E(AGENCY, ok=(422,)),
+    "POST /finance/remittances": E(AGENCY, ok=(422,)),
     "GET /finance/transfers": E(AGENCY),
     "POST /finance/transfers/<int:transfer_id>/confirm": E(AGENCY, ok=REDIRECT),
     "POST /finance/transfers/<int:transfer_id>/reject": E(AGENCY, ok=REDIRECT),
@@ -398,6 +400,7 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/agency/complaints": E(AGENCY, query="status=open"),
     "POST /api/v1/agency/complaints/<int:complaint_id>/decision": E(AGENCY, ok=(422,)),
     "GET /api/v1/insurance/products": E(EVERYONE),
+    "GET /api/v1/insurance/premiums": E(INSURERS | AGENCY, why="an insurer its own premiums; agency all"),
     "GET /api/v1/insurance/policies": E(SIGNED_IN, hides=("policy_number", POLICY_A_READERS)),
     "POST /api/v1/insurance/policies": E(AGENCY, ok=(201,), body={"store": "store_b_slug", "product": "kiosku"}),
     "GET /api/v1/insurance/policies/<ref>": E(POLICY_A_READERS, args={"ref": "policy_number"}),
