@@ -22,6 +22,8 @@ BLUEPRINT_MODULES = (
     "marketplace.checkout.views",
     "marketplace.orders.views",
     "marketplace.orders.seller_views",
+    "marketplace.complaints.views",
+    "marketplace.complaints.seller_views",
     "marketplace.ledger.views",
     "marketplace.reviews.views",
     "marketplace.agency.views",
@@ -29,6 +31,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.onboard_views",
     "marketplace.agency.report_views",
     "marketplace.agency.jobs_views",
+    "marketplace.complaints.agency_views",
     "marketplace.api",
 )
 
@@ -90,6 +93,7 @@ def _import_models() -> None:
     from marketplace.cart import models as _cart  # noqa: F401
     from marketplace.catalog import models as _c  # noqa: F401
     from marketplace.checkout import models as _checkout  # noqa: F401
+    from marketplace.complaints import models as _complaints  # noqa: F401
     from marketplace.expo import models as _e  # noqa: F401
     from marketplace.jobs import models as _jobs  # noqa: F401
     from marketplace.orders import models as _orders  # noqa: F401
@@ -100,6 +104,7 @@ def _import_models() -> None:
 
 def _register_core(app: Flask) -> None:
     from marketplace import errors, logsafe, pagecache, production, security, web
+    from marketplace.complaints import deadlines as complaint_deadlines
 
     logsafe.init_app(app)  # first, so its after_request runs last: the access log's URIs without secrets
     # before_request order: the request id, then cached pages (a hit skips every later hook), then the rest
@@ -107,6 +112,7 @@ def _register_core(app: Flask) -> None:
     observability.init_app(app)  # request ids first, so every later hook logs with one
     security.init_app(app)  # CSP, HSTS and friends; ProxyFix when TRUSTED_PROXIES is set
     errors.register_error_handlers(app)
+    complaint_deadlines.register()  # the complaints' step and completion hold of the order clock
     web.init_app(app)
     # all imported before any is registered: the agency's page modules share one blueprint
     blueprints = {}

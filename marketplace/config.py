@@ -23,7 +23,13 @@ from marketplace.inputs import truthy
 EXPLICIT_SETTINGS_KEY = "apik_explicit_settings"
 
 # The order clock's deadlines in whole days (README "The order clock"); checked at start-up.
-CLOCK_SETTINGS = ("ORDER_ACCEPT_DAYS", "ORDER_COMPLETE_DAYS", "COMPLAINT_DAYS")
+CLOCK_SETTINGS = (
+    "ORDER_ACCEPT_DAYS",
+    "ORDER_COMPLETE_DAYS",
+    "COMPLAINT_DAYS",
+    "COMPLAINT_RESPONSE_DAYS",
+    "COMPLAINT_RETURN_DAYS",
+)
 
 ENV_SETTINGS = (
     "DATABASE_URL",
@@ -73,7 +79,7 @@ ENV_SETTINGS = (
     "MAIL_MAX_ATTEMPTS",
     "MAIL_RETRY_SECONDS",
     "MAIL_LEASE_SECONDS",
-    # the order clock (marketplace/orders/clock.py), whole days
+    # the order clock (marketplace/orders/clock.py) and the complaints' steps, whole days
     *CLOCK_SETTINGS,
 )
 
@@ -123,6 +129,8 @@ class Defaults:
     ORDER_ACCEPT_DAYS = 2  # a paid order the seller has not accepted is cancelled and refunded
     ORDER_COMPLETE_DAYS = 7  # a shipped order completes this long after shipping ...
     COMPLAINT_DAYS = 3  # ... or this long after the courier reports delivery; the complaint window
+    COMPLAINT_RESPONSE_DAYS = 2  # the seller answers a complaint, the shopper an offer, the goods go back
+    COMPLAINT_RETURN_DAYS = 7  # the seller confirms the returned goods arrived, else they are refunded
 
 
 def _coerce(name: str, value: str):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from marketplace.complaints import services as complaints
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
@@ -65,6 +66,7 @@ def _page(order, form: SellerStatusForm | None = None, status: int = 200):
         moves=allowed_moves(order, current_user),
         split=ledger.order_split(order),
         form=form or SellerStatusForm(),
+        complaints=complaints.for_order(order),
     ), status
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace.complaints import services as complaints
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.inputs import page_arg
@@ -46,6 +47,7 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
 
     moves = allowed_moves(order, current_user)
     reviewed = reviews.reviewed_line_ids(order)
+    refused = complaints.refusal(order)
     return render_template(
         "orders/detail.html",
         order=order,
@@ -57,6 +59,9 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
         review_form=ReviewForm(),
         reviewed=reviewed,
         can_review=reviews.can_review(order, current_user),
+        complaints=complaints.for_order(order),
+        can_complain=refused is None,
+        complaint_until=complaints.complaint_until(order) if refused is None else None,
     ), status
 
 

@@ -49,6 +49,9 @@ PAGES = [
     ("GET", "/agency/jobs"),
     ("GET", "/agency/outbox"),
     ("POST", "/agency/outbox/1/retry"),
+    ("GET", "/agency/complaints"),
+    ("GET", "/agency/complaints/1"),
+    ("POST", "/agency/complaints/1/decision"),
 ]
 ADMIN_ONLY = {"/agency/outbox"}  # the mail outbox: an officer gets 403 (tests/integration/test_outbox.py)
 
@@ -66,6 +69,8 @@ API = [
     ("post", "/expos/apik/exhibitors"),
     ("get", "/agency/reports/sales"),
     ("get", "/agency/reports/sales?format=csv"),
+    ("get", "/agency/complaints"),
+    ("post", "/agency/complaints/1/decision"),
 ]
 
 

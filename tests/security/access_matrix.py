@@ -68,6 +68,8 @@ INSURER_A = frozenset({"jasindo"})  # the insurer of store A's policy
 INSURERS = frozenset({"jasindo", "askrindo"})
 # who sees store A's policy and claim: its members, its insurer, the agency and admins
 POLICY_A_READERS = frozenset({"seller_a", "jasindo", "agency", "admin"})
+# who sees the complaint on the completed order: its shopper, store A's people, the agency and admins
+COMPLAINT_READERS = frozenset({"shopper", "seller_a", "agency", "admin"})
 # API roles checked by ``auth_required("shopper")``: shoppers, and admin (who has every role)
 API_SHOPPERS = frozenset({"shopper", "shopper2", "seller_a", "seller_b", "admin"})  # a seller shops too
 
@@ -220,6 +222,22 @@ MATRIX: dict[str, Entry] = {
     "GET /insurance/claims/<int:claim_id>": E(POLICY_A_READERS),
     "POST /insurance/claims/<int:claim_id>/decision": E(INSURER_A, ok=(422,)),
     "POST /insurance/claims/<int:claim_id>/photos": E(SELLER_A, ok=(422,), why="the claimant only"),
+    # --- complaints (komplain) on the buyer's completed order -------------------------------------
+    "GET /orders/<number>/complaints/new": E(BUYER, why="the form says why the open order cannot get one yet"),
+    "POST /orders/<number>/complaints/new": E(BUYER, ok=(409,), why="the open order is not shipped yet"),
+    "POST /complaints/<int:complaint_id>/accept": E(BUYER, ok=REDIRECT, why="no offer yet: flashed, back to the order"),
+    "POST /complaints/<int:complaint_id>/escalate": E(BUYER, ok=REDIRECT),
+    "POST /complaints/<int:complaint_id>/return": E(BUYER, ok=REDIRECT),
+    "GET /complaints/<int:complaint_id>/photos/<int:photo_id>": E(
+        COMPLAINT_READERS, anonymous=(401,), args={"photo_id": "complaint_photo_id"}, why="private evidence"
+    ),
+    "GET /seller/complaints/": E(SIGNED_IN, hides=("done_number", SELLER_A), why="the caller's own stores' only"),
+    "GET /seller/complaints/<int:complaint_id>": E(SELLER_A),
+    "POST /seller/complaints/<int:complaint_id>/response": E(SELLER_A, ok=(422,)),
+    "POST /seller/complaints/<int:complaint_id>/return-received": E(SELLER_A, ok=REDIRECT),
+    "GET /agency/complaints": E(AGENCY),
+    "GET /agency/complaints/<int:complaint_id>": E(AGENCY),
+    "POST /agency/complaints/<int:complaint_id>/decision": E(AGENCY, ok=(422,)),
     "GET /insurance/claims/<int:claim_id>/photos/<int:photo_id>": E(
         POLICY_A_READERS, anonymous=(401,), why="private: the claim's readers only"
     ),
@@ -371,6 +389,22 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/esmart/runs/<int:run_id>": E(AGENCY),
     "POST /api/v1/esmart/pull": E(AGENCY, ok=(422,)),
     "POST /api/v1/esmart/push": E(AGENCY, ok=(422,)),
+    "POST /api/v1/orders/<number>/complaints": E(BUYER, ok=(409,), why="the open order is not shipped yet"),
+    "GET /api/v1/orders/<number>/complaints": E(BUYER),
+    "POST /api/v1/orders/<number>/complaints/<int:complaint_id>/accept": E(
+        BUYER, ok=(409,), args={"number": "done_number"}, why="no offer to accept yet"
+    ),
+    "POST /api/v1/orders/<number>/complaints/<int:complaint_id>/escalate": E(
+        BUYER, ok=(409,), args={"number": "done_number"}
+    ),
+    "POST /api/v1/orders/<number>/complaints/<int:complaint_id>/return": E(
+        BUYER, ok=(422,), args={"number": "done_number"}
+    ),
+    "GET /api/v1/seller/complaints": E(SIGNED_IN, hides=("done_number", SELLER_A)),
+    "POST /api/v1/seller/complaints/<int:complaint_id>/response": E(SELLER_A, ok=(422,)),
+    "POST /api/v1/seller/complaints/<int:complaint_id>/return-received": E(SELLER_A, ok=(409,)),
+    "GET /api/v1/agency/complaints": E(AGENCY, query="status=open"),
+    "POST /api/v1/agency/complaints/<int:complaint_id>/decision": E(AGENCY, ok=(422,)),
     "GET /api/v1/insurance/products": E(EVERYONE),
     "GET /api/v1/insurance/premiums": E(INSURERS | AGENCY, why="an insurer its own premiums; agency all"),
     "GET /api/v1/insurance/policies": E(SIGNED_IN, hides=("policy_number", POLICY_A_READERS)),
@@ -464,11 +498,14 @@ def build_world() -> dict:
     from marketplace.accounts import tokens as api_tokens
     from marketplace.cart import services as carts
     from marketplace.catalog import services as catalog
+    from marketplace.complaints import services as complaint_services
+    from marketplace.complaints.models import ComplaintPhoto
     from marketplace.expo import services as expos
     from marketplace.extensions import db
     from marketplace.jobs.models import OutboxMessage
     from marketplace.orders import services as orders
     from marketplace.orders.lifecycle import transition
+    from marketplace.orders.models import OrderLine
     from marketplace.reviews import services as reviews
     from marketplace.stores import services as stores
     from plugins.bank_transfer import services as bank
@@ -519,6 +556,16 @@ def build_world() -> dict:
         buyer, orders.get_for_shopper(buyer, done_order.number), 5, "Kainnya halus, warnanya awet."
     )
     db.session.commit()
+    # a complaint (with a photo) about the completed order, waiting for store A's answer
+    done_line_id = db.session.scalar(select(OrderLine.id).where(OrderLine.order_id == done_order.id))
+    complaint = complaint_services.open_complaint(
+        buyer,
+        orders.get_for_shopper(buyer, done_order.number),
+        {"reason": "barang_rusak", "description": "Kainnya sobek di bagian tepi.", "lines": {done_line_id: 1}},
+        [_photo("komplain.jpg")],
+    )
+    db.session.commit()
+    complaint_photo_id = db.session.scalar(select(ComplaintPhoto.id).where(ComplaintPhoto.complaint_id == complaint.id))
     # the buyer's bank transfer (with a proof) and cart line; the other shopper's own cart
     paying = buy(buyer, (variant_of(product_a), 1), method="bank_transfer")
     transfer = db.session.scalar(select(BankTransfer).where(BankTransfer.payment_id == paying.payment.id))
@@ -580,6 +627,7 @@ def build_world() -> dict:
             "payment_id": paying.payment.id,
             "transfer_id": transfer.id,
             "claim_id": claim_a.id,
+            "complaint_id": complaint.id,
             "photo_id": photo_id,
             "policy_id": policy_a.id,
             "run_id": run.id,
@@ -601,6 +649,7 @@ def build_world() -> dict:
             "claim_text": CLAIM_A_TEXT,
             "today": policies.today().isoformat(),
             "done_number": done_order.number,
+            "complaint_photo_id": complaint_photo_id,
             "invite_token": invite_token,
             "reset_token": accounts.password_reset_token(buyer),
             "confirm_token": accounts.email_confirmation_token(buyer),

@@ -17,6 +17,7 @@ from marketplace.api.openapi.paths_accounts import account_paths
 from marketplace.api.openapi.paths_agency import agency_paths
 from marketplace.api.openapi.paths_cart import cart_paths
 from marketplace.api.openapi.paths_catalogue import catalogue_paths
+from marketplace.api.openapi.paths_complaints import complaint_paths
 from marketplace.api.openapi.paths_orders import order_paths
 
 __all__ = [  # the shared parameters lived here before the split by area
@@ -38,5 +39,6 @@ def core_paths() -> dict:
         **catalogue_paths(),
         **cart_paths(),
         **order_paths(),
+        **complaint_paths(),
         **agency_paths(),
     }

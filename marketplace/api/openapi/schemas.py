@@ -11,6 +11,7 @@ from marketplace.api.openapi.builders import STRING, items_of, json_content, obj
 from marketplace.api.openapi.schemas_accounts import account_schemas
 from marketplace.api.openapi.schemas_agency import agency_schemas
 from marketplace.api.openapi.schemas_catalogue import catalogue_schemas
+from marketplace.api.openapi.schemas_complaints import complaint_schemas
 from marketplace.api.openapi.schemas_orders import order_schemas
 
 
@@ -21,6 +22,7 @@ def schemas() -> dict:
         **account_schemas(),
         **catalogue_schemas(),
         **order_schemas(),
+        **complaint_schemas(),
         **agency_schemas(),
         **_pages(),
     }

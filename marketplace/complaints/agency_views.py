@@ -1,0 +1,71 @@
+"""The agency console's complaints: the queue of escalated complaints and the decision
+(HTTP only; registered on the agency blueprint, officers and admins only)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.agency import bp
+from marketplace.complaints import services, steps
+from marketplace.complaints.forms import DecisionForm
+from marketplace.complaints.models import STATUSES
+from marketplace.errors import ServiceError, ValidationError
+from marketplace.extensions import db
+from marketplace.forms import failed
+from marketplace.inputs import page_arg
+
+PER_PAGE = 30
+
+
+@bp.get("/complaints")
+def complaints_queue():
+    """Complaints for the agency, escalated ones by default (``?status=``, ``open``, ``all``)."""
+    raw = request.args.get("status", "escalated")
+    try:
+        status = None if raw == "all" else services.status_arg(raw)
+    except ValidationError:
+        status = "escalated"
+    page = page_arg()
+    items, total = services.listing(status=status, page=page, per_page=PER_PAGE)
+    return render_template(
+        "complaints/agency_queue.html",
+        items=items, total=total, page=page, per_page=PER_PAGE, status=status or "all", statuses=STATUSES,
+    )  # fmt: skip
+
+
+def _page(complaint, form: DecisionForm | None = None, status: int = 200):
+    order = services.order_of(complaint)
+    return render_template(
+        "complaints/agency_detail.html", complaint=complaint, order=order, form=form or DecisionForm()
+    ), status
+
+
+@bp.get("/complaints/<int:complaint_id>")
+def complaint_detail(complaint_id: int):
+    """One complaint, its order, photos and timeline, and the decision form when escalated."""
+    return _page(services.for_agency(current_user, complaint_id))
+
+
+@bp.post("/complaints/<int:complaint_id>/decision")
+def complaint_decision(complaint_id: int):
+    """Refund (an amount, or all that was claimed; optionally the goods back first) or reject."""
+    complaint = services.for_agency(current_user, complaint_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _page(complaint, form, 422)
+    data = {
+        "decision": form.decision.data,
+        "amount": form.amount.data,
+        "return_needed": bool(form.return_needed.data),
+        "note": form.note.data,
+    }
+    try:
+        steps.decide(current_user, complaint, data)
+        db.session.commit()
+    except ServiceError as exc:
+        status = failed(form, exc)
+        return _page(services.for_agency(current_user, complaint_id), form, status)
+    flash(_("Keputusan komplain #%(id)d disimpan.", id=complaint_id), "success")
+    return redirect(url_for("agency.complaint_detail", complaint_id=complaint_id))
