@@ -129,7 +129,7 @@ def schemas() -> dict:
 
 
 def _run_schemas() -> dict:
-    """A run, its row errors, its progress (the jobs doing it and its photo downloads)."""
+    """A run and its row errors (its progress: :func:`_progress_schemas`)."""
     return {
         "EsmartRun": obj(
             {
@@ -160,6 +160,13 @@ def _run_schemas() -> dict:
                 "reason": STRING,
             }
         ),
+        **_progress_schemas(),
+    }
+
+
+def _progress_schemas() -> dict:
+    """A run's progress: the jobs doing it and its photo downloads."""
+    return {
         "EsmartProgress": obj(
             {
                 "rows": {"oneOf": [ref("EsmartJob"), {"type": "null"}]},
