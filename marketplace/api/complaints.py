@@ -4,6 +4,7 @@ answers and confirms the returned goods, the agency decides escalated ones."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import request
 from flask_babel import gettext as _
@@ -163,15 +164,7 @@ def api_seller_complaints():
 def api_seller_complaint_response(complaint_id: int):
     """``{"decision": "full"|"partial"|"disagree", "amount"?, "return_needed"?, "note"?}``.
     409 already answered or late; 422 bad fields; 404 another store's."""
-    data = json_body()
-    data.texts("decision", "note")
-    data.boolean("return_needed")
-    data.integer("amount")
-    user = current_api_user()
-    complaint = complaints.for_seller(user, complaint_id)
-    with committing():
-        steps.respond(user, complaint, data)
-    return complaint_json(complaints.for_seller(user, complaint_id), complaints.order_number(complaint))
+    return _answered(complaint_id, complaints.for_seller, steps.respond)
 
 
 @bp.post("/seller/complaints/<int:complaint_id>/return-received")
@@ -202,12 +195,18 @@ def api_agency_complaints():
 @auth_required("agency")
 def api_agency_complaint_decision(complaint_id: int):
     """``{"decision": "refund"|"reject", "amount"?, "return_needed"?, "note"?}``: 409 unless escalated."""
+    return _answered(complaint_id, complaints.for_agency, steps.decide)
+
+
+def _answered(complaint_id: int, find: Callable, step: Callable):
+    """The seller's answer or the agency's decision: the JSON body's decision, note,
+    return_needed and amount to ``step``, committed; the complaint as it is now."""
     data = json_body()
     data.texts("decision", "note")
     data.boolean("return_needed")
     data.integer("amount")
     user = current_api_user()
-    complaint = complaints.for_agency(user, complaint_id)
+    complaint = find(user, complaint_id)
     with committing():
-        steps.decide(user, complaint, data)
-    return complaint_json(complaints.for_agency(user, complaint_id), complaints.order_number(complaint))
+        step(user, complaint, data)
+    return complaint_json(find(user, complaint_id), complaints.order_number(complaint))

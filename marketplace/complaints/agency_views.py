@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.agency import bp
-from marketplace.complaints import services, steps
+from marketplace.complaints import answering, services, steps
 from marketplace.complaints.forms import DecisionForm
 from marketplace.complaints.models import STATUSES
-from marketplace.errors import ServiceError, ValidationError
-from marketplace.extensions import db
-from marketplace.forms import failed
+from marketplace.errors import ValidationError
 from marketplace.inputs import page_arg
 
 PER_PAGE = 30
@@ -52,20 +52,10 @@ def complaint_detail(complaint_id: int):
 def complaint_decision(complaint_id: int):
     """Refund (an amount, or all that was claimed; optionally the goods back first) or reject."""
     complaint = services.for_agency(current_user, complaint_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return _page(complaint, form, 422)
-    data = {
-        "decision": form.decision.data,
-        "amount": form.amount.data,
-        "return_needed": bool(form.return_needed.data),
-        "note": form.note.data,
-    }
-    try:
-        steps.decide(current_user, complaint, data)
-        db.session.commit()
-    except ServiceError as exc:
-        status = failed(form, exc)
-        return _page(services.for_agency(current_user, complaint_id), form, status)
+    again = answering.submit(
+        DecisionForm(), complaint, steps.decide, _page, partial(services.for_agency, current_user, complaint_id)
+    )
+    if again is not None:
+        return again
     flash(_("Keputusan komplain #%(id)d disimpan.", id=complaint_id), "success")
     return redirect(url_for("agency.complaint_detail", complaint_id=complaint_id))

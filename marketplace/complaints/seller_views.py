@@ -3,16 +3,17 @@ returned goods' receipt (HTTP only)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace.complaints import services, steps
+from marketplace.complaints import answering, services, steps
 from marketplace.complaints.forms import AnswerForm, ReplyForm
 from marketplace.complaints.models import STATUSES
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
-from marketplace.forms import failed
 from marketplace.inputs import page_arg
 from marketplace.orders import services as orders
 
@@ -58,21 +59,11 @@ def detail(complaint_id: int):
 def respond(complaint_id: int):
     """Full refund, partial refund (amount) or disagree (reason); optionally the goods back first."""
     complaint = services.for_seller(current_user, complaint_id)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        return _page(complaint, form, 422)
-    data = {
-        "decision": form.decision.data,
-        "amount": form.amount.data,
-        "return_needed": bool(form.return_needed.data),
-        "note": form.note.data,
-    }
-    try:
-        steps.respond(current_user, complaint, data)
-        db.session.commit()
-    except ServiceError as exc:
-        status = failed(form, exc)
-        return _page(services.for_seller(current_user, complaint_id), form, status)
+    again = answering.submit(
+        AnswerForm(), complaint, steps.respond, _page, partial(services.for_seller, current_user, complaint_id)
+    )
+    if again is not None:
+        return again
     flash(_("Jawaban dikirim ke pembeli."), "success")
     return redirect(url_for("seller_complaints.detail", complaint_id=complaint_id))
 

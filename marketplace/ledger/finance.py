@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
-from marketplace.clock import now, to_jakarta
+from marketplace.clock import to_jakarta
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.ledger import postings, services
@@ -50,16 +50,7 @@ def record_settlement(actor, store, amount, bank_reference: str, paid_on: date |
     if amount > owed:
         limit = services.rupiah(max(owed, 0))
         raise ValidationError(fields={"amount": _("Melebihi utang toko (%(b)s).", b=limit)})
-    settlement = Settlement(
-        store_id=store.id,
-        amount=amount,
-        bank_reference=bank_reference,
-        paid_on=paid_on or to_jakarta(now()).date(),
-        note=(note or "").strip()[:500],
-        recorded_by=getattr(actor, "id", None),
-    )
-    db.session.add(settlement)
-    db.session.flush()
+    settlement = services.add_transfer(Settlement, actor, amount, bank_reference, paid_on, note, store_id=store.id)
     postings.add_once(
         f"settlement:{settlement.id}",
         account=store_account(store.id),
@@ -152,17 +143,9 @@ def record_remittance(
     """The marketplace transferred ``amount`` of ``month``'s premiums to the insurer (at most what is outstanding)."""
     amount, bank_reference = _checked_remittance(account, month, amount, bank_reference, paid_on)
     _check_outstanding(account, month, amount)
-    remittance = Remittance(
-        account=account,
-        month=month,
-        amount=amount,
-        bank_reference=bank_reference,
-        paid_on=paid_on or to_jakarta(now()).date(),
-        note=(note or "").strip()[:500],
-        recorded_by=getattr(actor, "id", None),
+    remittance = services.add_transfer(
+        Remittance, actor, amount, bank_reference, paid_on, note, account=account, month=month
     )
-    db.session.add(remittance)
-    db.session.flush()
     postings.add_once(
         f"remittance:{remittance.id}",
         account=account,

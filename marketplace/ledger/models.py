@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from marketplace.clock import now
 from marketplace.extensions import db
@@ -82,15 +82,16 @@ class LedgerEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
-class Payout(db.Model):
-    """Money the marketplace transferred to a store, recorded by finance (agency or admin)."""
+class Transfer:
+    """The columns of a transfer finance records (a payout, a settlement, a remittance): a
+    positive amount, the bank's reference, the day paid, a note and who recorded it. Each model
+    still declares its own ``__page_cache__`` (read from the class itself)."""
 
-    __tablename__ = "payouts"
-    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (CheckConstraint("amount > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     bank_reference: Mapped[str] = mapped_column(String(120))
     paid_on: Mapped[date] = mapped_column(Date)
@@ -99,37 +100,30 @@ class Payout(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
-class Settlement(db.Model):
+class Payout(Transfer, db.Model):
+    """Money the marketplace transferred to a store, recorded by finance (agency or admin)."""
+
+    __tablename__ = "payouts"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
+
+
+class Settlement(Transfer, db.Model):
     """Money a store paid the marketplace for what it owes (commission, cash collected for
     others on cash-on-delivery orders), recorded by finance."""
 
     __tablename__ = "ledger_settlements"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    bank_reference: Mapped[str] = mapped_column(String(120))
-    paid_on: Mapped[date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
-class Remittance(db.Model):
+class Remittance(Transfer, db.Model):
     """Premiums of one month the marketplace transferred to an insurer, recorded by finance."""
 
     __tablename__ = "ledger_remittances"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(60), index=True)  # insurer:<code>
     month: Mapped[str] = mapped_column(String(7))  # YYYY-MM (WIB) of the premiums remitted
-    amount: Mapped[int] = mapped_column(BigInteger)
-    bank_reference: Mapped[str] = mapped_column(String(120))
-    paid_on: Mapped[date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -17,8 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -27,11 +29,13 @@ from marketplace import audit, inputs
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.ledger import postings
-from marketplace.ledger.models import KIND_LABELS, LedgerEntry, Payout, store_account
+from marketplace.ledger.models import KIND_LABELS, LedgerEntry, Payout, Transfer, store_account
 from marketplace.ledger.postings import commission_of as commission_of
 from marketplace.stores import interest
 from marketplace.stores import services as stores
 from marketplace.stores.models import Store
+
+T = TypeVar("T", bound=Transfer)
 
 log = logging.getLogger(__name__)
 
@@ -222,21 +226,10 @@ def _csv_safe(text: str) -> str:
 
 def record_payout(actor, store, amount, bank_reference: str, paid_on: date | None, note: str = "") -> Payout:
     """Finance transferred ``amount`` to ``store``: debit its balance (never below zero)."""
-    from marketplace.clock import now, to_jakarta
-
     amount, bank_reference = checked_transfer(amount, bank_reference, paid_on)
     refuse_own_store(actor, store)
     _check_balance_covers(store, amount)
-    payout = Payout(
-        store_id=store.id,
-        amount=amount,
-        bank_reference=bank_reference,
-        paid_on=paid_on or to_jakarta(now()).date(),
-        note=(note or "").strip()[:500],
-        recorded_by=getattr(actor, "id", None),
-    )
-    db.session.add(payout)
-    db.session.flush()
+    payout = add_transfer(Payout, actor, amount, bank_reference, paid_on, note, store_id=store.id)
     postings.add_once(
         f"payout:{payout.id}",
         account=store_account(store.id),
@@ -249,6 +242,26 @@ def record_payout(actor, store, amount, bank_reference: str, paid_on: date | Non
         actor, "payout.recorded", "payout", payout.id, store_id=store.id, amount=amount, bank_reference=bank_reference
     )
     return payout
+
+
+def add_transfer(
+    model: Callable[..., T], actor, amount: int, bank_reference: str, paid_on: date | None, note, **keys
+) -> T:
+    """A new payout, settlement or remittance (``keys``: whose), flushed so it has its id: paid
+    today (WIB) unless ``paid_on``, the note trimmed to 500 characters, recorded by ``actor``."""
+    from marketplace.clock import now, to_jakarta
+
+    record = model(
+        **keys,
+        amount=amount,
+        bank_reference=bank_reference,
+        paid_on=paid_on or to_jakarta(now()).date(),
+        note=(note or "").strip()[:500],
+        recorded_by=getattr(actor, "id", None),
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
 
 
 def checked_transfer(amount, bank_reference: str, paid_on: date | None) -> tuple[int, str]:

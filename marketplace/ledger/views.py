@@ -3,6 +3,7 @@ remittances (HTTP only)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -107,6 +108,31 @@ def _recorded(message: str):
     return redirect(url_for("ledger.payouts"))
 
 
+def _record(form, key: str, message: str, act: Callable[[], object]):
+    """Run ``act`` (a ValidationError for bad input) and commit, back to the finance page; or
+    the page again with the errors on ``form`` (shown as the ``key`` form), 422."""
+    try:
+        act()
+        return _recorded(message)
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return _finance_page(422, **{key: form})
+
+
+def _store_transfer(form: PayoutForm, key: str, message: str, record: Callable[..., object]):
+    """A payout or settlement of the store chosen on ``form``: ``record(user, store, amount,
+    bank reference, paid on, note)``."""
+    store = services.payout_store(form.store.data)
+
+    def act() -> None:
+        if not form.validate() or store is None:
+            raise _form_errors(form) if form.errors else ValidationError(fields={"store": _("Pilih toko.")})
+        record(current_user, store, form.amount.data, form.bank_reference.data, form.paid_on.data, form.note.data)
+
+    return _record(form, key, message, act)
+
+
 @bp.route("/finance/payouts", methods=["GET", "POST"])
 @login_required
 def payouts():
@@ -115,18 +141,7 @@ def payouts():
     form = PayoutForm()
     if not form.is_submitted():
         return _finance_page()
-    store = services.payout_store(form.store.data)
-    try:
-        if not form.validate() or store is None:
-            raise _form_errors(form) if form.errors else ValidationError(fields={"store": _("Pilih toko.")})
-        services.record_payout(
-            current_user, store, form.amount.data, form.bank_reference.data, form.paid_on.data, form.note.data
-        )
-        return _recorded(_("Pencairan dana dicatat."))
-    except ValidationError as exc:
-        db.session.rollback()
-        apply_errors(form, exc)
-        return _finance_page(422, payout=form)
+    return _store_transfer(form, "payout", _("Pencairan dana dicatat."), services.record_payout)
 
 
 @bp.post("/finance/settlements")
@@ -135,18 +150,7 @@ def settlements():
     """Record a store's settlement of what it owes (agency or admin finance); 403 for others."""
     agency_only()
     form = SettlementForm(prefix="settlement")
-    store = services.payout_store(form.store.data)
-    try:
-        if not form.validate() or store is None:
-            raise _form_errors(form) if form.errors else ValidationError(fields={"store": _("Pilih toko.")})
-        finance.record_settlement(
-            current_user, store, form.amount.data, form.bank_reference.data, form.paid_on.data, form.note.data
-        )
-        return _recorded(_("Setoran toko dicatat."))
-    except ValidationError as exc:
-        db.session.rollback()
-        apply_errors(form, exc)
-        return _finance_page(422, settlement=form)
+    return _store_transfer(form, "settlement", _("Setoran toko dicatat."), finance.record_settlement)
 
 
 @bp.post("/finance/remittances")
@@ -155,7 +159,8 @@ def remittances():
     """Record premiums remitted to an insurer (agency or admin finance); 403 for others."""
     agency_only()
     form = RemittanceForm(prefix="remittance")
-    try:
+
+    def act() -> None:
         if not form.validate():
             raise _form_errors(form)
         finance.record_remittance(
@@ -167,8 +172,5 @@ def remittances():
             form.paid_on.data,
             form.note.data,
         )
-        return _recorded(_("Setoran premi ke asuransi dicatat."))
-    except ValidationError as exc:
-        db.session.rollback()
-        apply_errors(form, exc)
-        return _finance_page(422, remittance=form)
+
+    return _record(form, "remittance", _("Setoran premi ke asuransi dicatat."), act)

@@ -167,6 +167,8 @@ def test_a_failed_pull_marks_its_run_and_its_job_failed(queued_app, fake):
     assert "ESMART_API_KEY" in status["progress"]["rows"]["message"]
     listing = client.get("/agency/esmart").get_data(as_text=True)
     assert "Pekerjaan terbaru" in listing and "esmart_pull" in listing and "Gagal" in listing
+    assert listing.count("Pekerjaan terbaru") == 1  # the jobs' table once, in the page, not in <title>
+    assert "<title>Sinkronisasi E-Smart IKM · Apik Market</title>" in listing
 
 
 @pytest.mark.parametrize("content, reason", [(b'{"data": [', "JSON tidak valid"), (b"x" * 300, "lebih besar")])
