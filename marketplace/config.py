@@ -39,6 +39,7 @@ ENV_SETTINGS = (
     "REDIS_URL",
     "RATELIMIT_ENABLED",
     "UPLOAD_FOLDER",
+    "REPORTS_FOLDER",
     "MAIL_SERVER",
     "MAIL_PORT",
     "MAIL_USERNAME",
@@ -197,6 +198,7 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
         cfg["SECRET_KEY"] = _secret_key(instance)
     cfg.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     Path(cfg["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    cfg.setdefault("REPORTS_FOLDER", str(instance / "reports"))  # report jobs' CSV files (kept 7 days)
     cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
     cfg["RATELIMIT_HEADERS_ENABLED"] = True
 

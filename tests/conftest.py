@@ -135,6 +135,7 @@ def make_app(database_url, tmp_path):
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "REPORTS_FOLDER": str(tmp_path / "reports"),
             "MARKETPLACE_PLUGINS": plugins,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,

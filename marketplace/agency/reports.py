@@ -268,6 +268,24 @@ def report_for(expo_slug: str | None, start: str | None, end: str | None) -> Sal
     :raise NotFound: unknown expo. :raise ValidationError: bad dates (both named at once)."""
     from marketplace.expo.queries import expo_with_zones
 
+    days = _parse_days(start, end)
+    expo = expo_with_zones(expo_slug) if expo_slug else None
+    return sales_report(expo, days[0], days[1])
+
+
+def period_for(expo_slug: str | None, start: str | None, end: str | None) -> tuple[Expo | None, date, date]:
+    """The expo and Jakarta dates ``report_for`` would cover, checked without computing anything
+    (one statement for an expo): what a report job is started with.
+    :raise NotFound: unknown expo. :raise ValidationError: bad dates or range."""
+    from marketplace.expo.queries import expo_with_zones
+
+    days = _parse_days(start, end)
+    expo = expo_with_zones(expo_slug) if expo_slug else None
+    first, last, _low, _high = _period(expo, days[0], days[1])
+    return expo, first, last
+
+
+def _parse_days(start: str | None, end: str | None) -> list[date | None]:
     errors, days = {}, []
     for name, raw in (("from", start), ("to", end)):
         try:
@@ -277,5 +295,4 @@ def report_for(expo_slug: str | None, start: str | None, end: str | None) -> Sal
             days.append(None)
     if errors:
         raise ValidationError(fields=errors)
-    expo = expo_with_zones(expo_slug) if expo_slug else None
-    return sales_report(expo, days[0], days[1])
+    return days

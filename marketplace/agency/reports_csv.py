@@ -18,21 +18,22 @@ def to_csv(report: SalesReport) -> str:
     """One table: a row per figure, ``section`` = total | during | after | store | sector | zone | day."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    label = report.expo.name if report.expo else f"{report.start.isoformat()}..{report.end.isoformat()}"
-    writer.writerow(_csv_row("total", report.expo.slug if report.expo else "", label, report.totals))
-    if report.expo is not None:
-        writer.writerow(_csv_row("during", report.expo.slug, _("Selama expo"), report.during))
-        writer.writerow(_csv_row("after", report.expo.slug, _("Setelah expo"), report.after))
-    for g in report.per_store:
-        writer.writerow(_csv_row("store", g.key, g.label, g))
-    for g in report.per_sector:
-        writer.writerow(_csv_row("sector", g.key, g.label, g))
-    for g in report.per_zone:
-        writer.writerow(_csv_row("zone", g.key, g.label, g))
-    for d in report.per_day:
-        writer.writerow(_csv_row("day", d.day.isoformat(), d.phase, d))
+    writer.writerows(csv_rows(report))
     return out.getvalue()
+
+
+def csv_rows(report: SalesReport) -> list[list]:
+    """The rows of :func:`to_csv`, header first (a report job writes them a chunk at a time)."""
+    rows: list[list] = [list(CSV_HEADER)]
+    label = report.expo.name if report.expo else f"{report.start.isoformat()}..{report.end.isoformat()}"
+    rows.append(_csv_row("total", report.expo.slug if report.expo else "", label, report.totals))
+    if report.expo is not None:
+        rows.append(_csv_row("during", report.expo.slug, _("Selama expo"), report.during))
+        rows.append(_csv_row("after", report.expo.slug, _("Setelah expo"), report.after))
+    for section, groups in (("store", report.per_store), ("sector", report.per_sector), ("zone", report.per_zone)):
+        rows.extend(_csv_row(section, g.key, g.label, g) for g in groups)
+    rows.extend(_csv_row("day", d.day.isoformat(), d.phase, d) for d in report.per_day)
+    return rows
 
 
 def _csv_row(section: str, key: str, label: str, figures: Figures) -> list:

@@ -46,6 +46,8 @@ PAGES = [
     ("POST", "/agency/onboard/bulk"),
     ("GET", "/agency/reports"),
     ("GET", "/agency/reports/sales.csv"),
+    ("POST", "/agency/reports/jobs"),
+    ("GET", "/agency/reports/files/1-00000000000000000000000000000000-penjualan.csv"),
     ("GET", "/agency/jobs"),
     ("GET", "/agency/outbox"),
     ("POST", "/agency/outbox/1/retry"),
