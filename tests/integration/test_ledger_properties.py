@@ -1,8 +1,10 @@
 """Property test of the ledger of every party (issue #17): the money machine of
 test_money_properties.py (checkout prepaid and COD, pay, accept, ship, complete, cancel,
-refund, expiry, payout) with order protection, partial refunds (refund_order), COD
-collection (a COD order completes when the buyer has paid the courier), settlements and
-remittances, on the real database, checked after every step:
+refund, expiry, payout) with order protection, partial refunds (refund_order), a courier's
+delivery report, complaint outcomes through the complaint's own steps (the seller refunds
+in full, or offers part and the shopper accepts), COD collection (a COD order completes when
+the buyer has paid the courier), settlements and remittances, on the real database, checked
+after every step:
 
 - for every order once it is settled (completed, cancelled, refunded): money in (captured)
   = store credits net of commission + marketplace commission + insurer premiums + refunds,
@@ -38,7 +40,7 @@ from marketplace.ledger import finance
 from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerEntry, Remittance
 from marketplace.orders import refunds
-from marketplace.orders.models import Order, OrderRefund
+from marketplace.orders.models import Order, OrderRefund, lines_of
 from marketplace.payments.models import Payment
 from tests.buying_factories import SHIPPING, FakePrepaidPlugin
 from tests.integration import test_money_properties as money
@@ -115,12 +117,46 @@ class LedgerMachine(money.MoneyMachine):
             amounts=amounts,
             extras=extras,
             reason="uji",
-            source=f"complaint:{self.sources}",
+            source=f"partial:{self.sources}",  # a complaint's own refunds are complaint:<id>
         )
         assert done is None or share <= 1.0
         after = self._refunded(order)
         assert after == paid_before + (done.amount if done is not None else 0)
         SEEN.update([f"partial refund {'done' if done is not None else 'refused'} ({order.status})"])
+
+    @precondition(lambda self: self.order_ids)
+    @rule(i=st.integers(0, 10**6))
+    def courier_reports_delivery(self, i):
+        """A courier reports a shipped order delivered: the clock may complete it sooner, no money moves."""
+        from marketplace.orders import services as orders
+
+        done = self._commit_or_undo(orders.mark_delivered, self._order(i))
+        SEEN.update([f"delivery report {'done' if done else 'refused'}"])
+
+    @precondition(lambda self: self.order_ids)
+    @rule(i=st.integers(0, 10**6), answer=st.sampled_from(["full", "partial"]), share=st.sampled_from([0.01, 0.5]))
+    def complaint_outcome(self, i, answer, share):
+        """The shopper complains about every line of a shipped or completed order; the seller refunds
+        it in full, or offers part of it, which the shopper accepts: the refund goes through the
+        complaint's own steps (a shipped order is completed first, then debited)."""
+        from marketplace.complaints import services as complaints
+        from marketplace.complaints import steps
+
+        order = self._order(i)
+        shopper = next((s for s in self.shoppers if s.id == order.user_id), None)
+        seller = self.sellers[self.store_ids.index(order.store_id)] if order.store_id in self.store_ids else None
+        left = refunds.refundable(order) if order.paid_at is not None else {}
+        lines = {line.id: line.quantity for line in lines_of(order) if left.get(line.id, 0) > 0}
+        data = {"reason": "barang_rusak", "description": "Barang rusak saat tiba.", "lines": lines}
+        complaint = self._commit_or_undo(complaints.open_complaint, shopper, order, data)
+        if complaint is None:
+            SEEN.update(["complaint refused"])
+            return
+        answer_data = {"decision": answer, "amount": max(1, int(sum(left[k] for k in lines) * share))}
+        answered = self._commit_or_undo(steps.respond, seller, complaints.get(complaint.id), answer_data)
+        if answered is not None and answer == "partial":
+            answered = self._commit_or_undo(steps.accept, shopper, complaints.get(complaint.id))
+        SEEN.update([f"complaint {answer} {'refunded' if answered is not None else 'refused'}"])
 
     def _refunded(self, order) -> int:
         return int(
