@@ -48,6 +48,29 @@ def checkout_extras(cart) -> list:
     ``marketplace.checkout.extras.CheckoutExtra``."""
 
 
+@hookspec
+def shipping_rates(parcels: list) -> list:
+    """Courier rates for each store's parcel of a cart (``marketplace.shipping.quotes.Parcel``,
+    all of them in one call, so a plugin calling an API can quote them in parallel): a list of
+    ``marketplace.shipping.quotes.Rate`` tagged with the parcel's ``key``. Quote only the couriers
+    in ``parcel.couriers``. Raise ``RatesUnavailable`` when the rates cannot be had now (API
+    down or slower than 3 s): the core offers the other plugins' rates and says so. Any other
+    exception is logged and treated the same way; checkout never fails for want of a rate."""
+
+
+@hookspec
+def shipping_tracking(courier: str, waybill: str) -> object:
+    """The journey of a parcel (``marketplace.shipping.quotes.Tracking``), or None when this
+    plugin does not track that courier or waybill. The first plugin that answers wins."""
+
+
+@hookspec
+def shipping_book(order) -> object:
+    """Book the courier the buyer chose for ``order`` (its ``shipping_courier`` and
+    ``shipping_service``) to pick the parcel up at the store: a ``Booking``, or None when this
+    plugin does not book that courier. Raise ``BookingFailed`` with a message for the seller."""
+
+
 @event
 @hookspec
 def order_placed(order) -> None:
