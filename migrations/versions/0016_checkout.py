@@ -1,7 +1,7 @@
 """checkout: ongkir in each order's total, the shipping option chosen, and ongkir in refunds
 
 Revision ID: 0016_checkout
-Revises: 0015 (complaints)
+Revises: 0016 (h-offer: store offers; the integrator renumbers)
 
 - orders: shipping_cost (rupiah, >= 0, 0 for the orders that exist), what the buyer chose
   (shipping_method, _courier, _service, _label, _etd, _source) and the structured address
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016_checkout"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
