@@ -324,13 +324,12 @@ def place_orders(
         if earlier is not None:
             return earlier
     method = payments.method_for(payment_method)
-    wanted = checkout_shipping.parse(user, shipping, validate_shipping)
+    wanted = checkout_shipping.parse(user, shipping, validate_shipping, checking_out=True)
     checkout = claim_submission(user, key, method)
     cart_id, view = validate_cart(user, cart_version)
     priced = price(view, checkout_shipping.choose(view, wanted, method))
     add_extras(priced, view, extras)
     placed, payment = create_orders_and_payment(user, checkout, priced, wanted.address, method)
-    checkout_shipping.mark_used(wanted)
     start = start_payment(checkout, payment, method)
     carts.clear(cart_id)
     announce(placed, start, priced)

@@ -35,17 +35,17 @@ class ShippingRequest:
     destination: Destination
     options: dict | None  # slug → option id as sent; None: the cheapest per store
     prices: dict | None  # slug → ongkir the client saw
-    saved: addresses.Address | None = None  # the address book entry, marked used at checkout
 
 
-def parse(user, raw, validate_legacy) -> ShippingRequest:
+def parse(user, raw, validate_legacy, checking_out: bool = False) -> ShippingRequest:
     """The checked request; ValidationError naming each bad ``shipping.*`` field.
-    ``validate_legacy`` checks the older free-text address (checkout.services.validate_shipping)."""
+    ``validate_legacy`` checks the older free-text address (checkout.services.validate_shipping);
+    ``checking_out``: an address-book entry is marked used (in the same statement that reads it)."""
     raw = raw if isinstance(raw, dict) else {}
     chosen, prices = raw.get("options"), raw.get("prices")
     if raw.get("address_id") not in (None, ""):
-        saved = _saved(user, raw["address_id"])
-        return ShippingRequest(addresses.snapshot(saved), destination_of(saved), chosen, prices, saved)
+        saved = _saved(user, raw["address_id"], checking_out)
+        return ShippingRequest(addresses.snapshot(saved), destination_of(saved), chosen, prices)
     if any(raw.get(name) not in (None, "") for name in ADDRESS_FIELDS):
         try:
             data = addresses.validate(raw)
@@ -56,8 +56,10 @@ def parse(user, raw, validate_legacy) -> ShippingRequest:
     return ShippingRequest(legacy, Destination(None, legacy.get("postal_code")), chosen, prices)
 
 
-def _saved(user, address_id) -> addresses.Address:
+def _saved(user, address_id, checking_out: bool) -> addresses.Address:
     try:
+        if checking_out:
+            return addresses.use_for_checkout(user, address_id)
         return addresses.get_for(user, address_id)
     except NotFound as exc:
         raise ValidationError(fields={"shipping.address_id": exc.message}) from exc
@@ -111,8 +113,3 @@ def check_cod(view, picked: dict[int, Option]) -> None:
     }
     if errors:
         raise ValidationError(" ".join(errors.values()), fields=errors)
-
-
-def mark_used(request: ShippingRequest) -> None:
-    if request.saved is not None:
-        addresses.mark_used(request.saved)
