@@ -100,6 +100,7 @@ def _import_models() -> None:
     from marketplace.orders import models as _orders  # noqa: F401
     from marketplace.payments import models as _payments  # noqa: F401
     from marketplace.reviews import models as _reviews  # noqa: F401
+    from marketplace.shipping import address_model as _addresses  # noqa: F401
     from marketplace.shipping import store_models as _shipping_offers  # noqa: F401
     from marketplace.stores import models as _s  # noqa: F401
 
