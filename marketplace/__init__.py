@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = (
     "marketplace.catalog.views",
     "marketplace.stores.views",
     "marketplace.stores.product_views",
+    "marketplace.stores.shipping_views",
     "marketplace.expo.views",
     "marketplace.cart.views",
     "marketplace.checkout.views",

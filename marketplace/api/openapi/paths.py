@@ -19,6 +19,7 @@ from marketplace.api.openapi.paths_cart import cart_paths
 from marketplace.api.openapi.paths_catalogue import catalogue_paths
 from marketplace.api.openapi.paths_complaints import complaint_paths
 from marketplace.api.openapi.paths_orders import order_paths
+from marketplace.api.openapi.paths_store_shipping import store_shipping_paths
 
 __all__ = [  # the shared parameters lived here before the split by area
     "CART_LINE",
@@ -37,6 +38,7 @@ def core_paths() -> dict:
     return {
         **account_paths(),
         **catalogue_paths(),
+        **store_shipping_paths(),
         **cart_paths(),
         **order_paths(),
         **complaint_paths(),

@@ -13,6 +13,7 @@ from marketplace.api.openapi.schemas_agency import agency_schemas
 from marketplace.api.openapi.schemas_catalogue import catalogue_schemas
 from marketplace.api.openapi.schemas_complaints import complaint_schemas
 from marketplace.api.openapi.schemas_orders import order_schemas
+from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
 
 
 def schemas() -> dict:
@@ -21,6 +22,7 @@ def schemas() -> dict:
         **_error(),
         **account_schemas(),
         **catalogue_schemas(),
+        **store_shipping_schemas(),
         **order_schemas(),
         **complaint_schemas(),
         **agency_schemas(),
