@@ -30,7 +30,13 @@ def ship_from_tegal(
     couriers = {"jne": ["reg", "yes"], "jnt": ["ez"]} if couriers is None else couriers
     settings = {
         "origin": {"district_code": TEGAL_BARAT, "postal_code": "52111", "address": "Jl. Kapten Sudibyo 12"},
-        "pickup": {"enabled": pickup, "place": "booth", "address": "Stand B-12", "hours": "08.00-17.00", "cod": pickup_cod},
+        "pickup": {
+            "enabled": pickup,
+            "place": "booth",
+            "address": "Stand B-12",
+            "hours": "08.00-17.00",
+            "cod": pickup_cod,
+        },
         "local": {
             "enabled": bool(local),
             "prices": [{"district_code": code, "price": price} for code, price in local.items()],

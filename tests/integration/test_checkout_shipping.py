@@ -55,7 +55,10 @@ def test_a_shopper_in_tegal_sees_pickup_and_local_delivery_per_store(api, tegal)
     ]
     assert batik[0]["label"] == "Ambil sendiri di Stand B-12"
     kuliner = items[tegal["kuliner"].slug]
-    assert [(o["id"], o["price"], o["cod"]) for o in kuliner["options"]] == [("pickup", 0, True), ("local", 5000, False)]
+    assert [(o["id"], o["price"], o["cod"]) for o in kuliner["options"]] == [
+        ("pickup", 0, True),
+        ("local", 5000, False),
+    ]
 
 
 def test_local_delivery_is_free_above_the_stores_amount_and_absent_outside_its_districts(api, tegal):
