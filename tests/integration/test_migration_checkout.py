@@ -45,7 +45,7 @@ def _counts() -> tuple:
 
 
 def test_orders_that_exist_get_no_ongkir_and_keep_every_child_row(empty_app):
-    upgrade(revision="0016_addr")
+    upgrade(revision="0016_rates")
     _seed()
 
     upgrade(revision="0016_checkout")
@@ -86,7 +86,7 @@ def test_going_down_takes_ongkir_out_of_the_totals_and_keeps_the_rows(empty_app)
     db.session.commit()
     db.session.remove()
 
-    downgrade(revision="0016_addr")
+    downgrade(revision="0016_rates")
 
     db.session.remove()
     assert "shipping_cost" not in {c["name"] for c in inspect(db.engine).get_columns("orders")}
