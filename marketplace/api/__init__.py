@@ -12,6 +12,7 @@ from __future__ import annotations
 # below are what endpoint modules of plugins import from ``marketplace.api``.
 from marketplace.api import (
     accounts,
+    addresses,
     agency,
     buying,
     catalog,
@@ -19,6 +20,7 @@ from marketplace.api import (
     expos,
     ledger,
     openapi,
+    regions,
     shipping_options,
     stores,
 )
@@ -26,6 +28,7 @@ from marketplace.api.base import auth_required, bp, committing, current_api_user
 
 __all__ = [
     "accounts",
+    "addresses",
     "agency",
     "auth_required",
     "bp",
@@ -41,6 +44,7 @@ __all__ = [
     "openapi",
     "page_args",
     "paged",
+    "regions",
     "shipping_options",
     "stores",
 ]
