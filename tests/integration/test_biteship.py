@@ -33,6 +33,7 @@ def biteship_app(make_app, fake, **config):
         "BITESHIP_API_KEY": fake.api_key,
         "BITESHIP_BASE_URL": fake.url,
         "BITESHIP_WEBHOOK_SECRET": fake.webhook_secret,
+        "REDIS_URL": None,  # the in-process cache, fresh per app, unless a test asks for Redis
         **config,
     }
     return make_app(plugins="cash_on_delivery,biteship", **settings)
@@ -205,6 +206,8 @@ def test_hook_shipping_book__books_the_courier_and_records_biteships_order(app, 
     assert (row.order_id, row.biteship_id, row.waybill) == (order.id, booking.reference, booking.waybill)
     again = plugin_api.call_each("shipping_book", {"order": order})[-1]  # a retry books nothing twice
     assert again == booking and len(fake.calls("POST", "/v1/orders")) == 1
+    tracking = plugin_api.call_each("shipping_tracking", {"courier": "jne", "waybill": booking.waybill})[-1]
+    assert tracking.status == "pending" and fake.calls("GET", f"/v1/trackings/{row.tracking_id}")
 
 
 def test_hook_shipping_book__a_refusal_is_a_message_for_the_seller(app, fake):
