@@ -306,3 +306,25 @@ def test_the_webhook_answers_200_to_an_empty_check_and_to_an_order_it_does_not_k
     assert client.post("/webhooks/biteship", json=early, headers=headers).status_code == 200  # stored, not applied
     db.session.rollback()
     assert db.session.get(Order, not_shipped.id).delivered_at is None
+
+
+def test_a_waybill_event_updates_the_booking(app, client, fake):
+    order = shipped_order(ship=False)
+    booking = plugin_api.call_each("shipping_book", {"order": order})[-1]
+    db.session.commit()
+    event = {
+        "event": "order.waybill_id",
+        "order_id": booking.reference,
+        "courier_waybill_id": "CGK9999999999",
+        "courier_tracking_id": "trk-new",
+        "status": "allocated",
+        "updated_at": "2026-12-03T01:00:00Z",
+    }
+
+    answer = client.post("/webhooks/biteship", json=event, headers={fake.webhook_header: fake.webhook_secret})
+
+    assert answer.status_code == 200
+    db.session.rollback()
+    row = db.session.scalar(select(BiteshipShipment))
+    assert (row.waybill, row.tracking_id, row.status) == ("CGK9999999999", "trk-new", "allocated")
+    assert db.session.get(Order, order.id).delivered_at is None
