@@ -119,9 +119,9 @@ def request_of(form: Mapping) -> dict:
         return shipping | {"address_id": int(address_id)}
     text = {name: form.get(name, "") for name in ("name", "phone", "postal_code")}
     codes = picker.values(form)
-    if codes.get("district_code") or codes.get("village_code"):
-        return shipping | text | {"street": form.get("address", ""), **codes}
-    return shipping | text | {"address": form.get("address", ""), "city": form.get("city", "")}
+    if "city" in form and not (codes.get("district_code") or codes.get("village_code")):
+        return shipping | text | {"address": form.get("address", ""), "city": form.get("city", "")}  # the older form
+    return shipping | text | {"street": form.get("address", ""), **codes}
 
 
 FORM_NAMES = {"street": "address", "recipient": "name"}  # the service's field → the form's

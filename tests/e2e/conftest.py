@@ -91,3 +91,16 @@ def screenshot(browser_page, request):
         return path
 
     return take
+
+
+def choose_district(page, province: str = "33", regency: str = "33.76", district: str = "33.76.02") -> None:
+    """Checkout's new address: pick the district with the cascading region picker (Tegal Timur by
+    default); the shipping options are then fetched for it (static/js/checkout-shipping.js)."""
+    from playwright.sync_api import expect
+
+    page.select_option("#province_code", province)
+    expect(page.locator("#regency_code")).to_be_enabled()
+    page.select_option("#regency_code", regency)
+    expect(page.locator("#district_code")).to_be_enabled()
+    with page.expect_response(lambda r: r.url.endswith("/checkout/shipping-options")):
+        page.select_option("#district_code", district)

@@ -15,6 +15,7 @@ from marketplace.expo import services as expos
 from marketplace.extensions import db
 from plugins.insurance.policies import today
 from tests.buying_factories import gen_listing
+from tests.e2e.conftest import choose_district
 from tests.factories import gen_store, gen_user, image_bytes
 from tests.insurance_support import PLUGINS
 
@@ -134,7 +135,7 @@ def test_shopper_adds_order_protection_at_checkout(e2e_app, browser_page: Page, 
     expect(page.locator("main")).to_contain_text("Proteksi pesanan")
     expect(page.locator("main")).to_contain_text("Untuk keranjang ini: Rp 3.000")
     page.fill("#address", "Jl. Kapten Sudibyo No. 12, RT 02/RW 03, Kemandungan")
-    page.fill("#city", "Kota Tegal")
+    choose_district(page)
     page.fill("#postal_code", "52131")
     page.check("input[name=extras][value=order_protection]")
     screenshot("checkout-protection")

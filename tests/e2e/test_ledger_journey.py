@@ -13,6 +13,7 @@ from marketplace import site_settings
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from tests.buying_factories import gen_listing
+from tests.e2e.conftest import choose_district
 from tests.e2e.test_buying_journey import add_to_cart, sign_in, sign_out
 from tests.factories import gen_store, gen_user
 
@@ -45,7 +46,7 @@ def test_a_cod_order_whose_commission_finance_settles(e2e_app, browser_page: Pag
     add_to_cart(page, batik.product_id, 1)
     page.goto("/checkout")
     page.fill("#address", "Jl. Kapten Sudibyo No. 12, RT 02/RW 03, Kemandungan")
-    page.fill("#city", "Kota Tegal")
+    choose_district(page)
     page.fill("#postal_code", "52131")
     expect(page.locator("input[name=payment_method][value=cash_on_delivery]")).to_be_checked()
     page.locator("#place-order").click()

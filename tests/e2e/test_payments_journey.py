@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from marketplace.accounts import services as accounts
 from marketplace.extensions import db
 from tests.buying_factories import gen_listing
+from tests.e2e.conftest import choose_district
 from tests.e2e.test_buying_journey import add_to_cart, sign_in, sign_out
 from tests.factories import gen_store, gen_user, image_bytes
 from tests.fakes.stripe_server import FakeStripe
@@ -66,7 +67,7 @@ def _checkout(page: Page, method: str) -> None:
     page.fill("#name", "Rina Wulandari")
     page.fill("#phone", "081234567890")
     page.fill("#address", "Jl. Kapten Sudibyo No. 12, RT 02/RW 03, Kemandungan")
-    page.fill("#city", "Kota Tegal")
+    choose_district(page)
     page.fill("#postal_code", "52131")
     page.locator(f"input[name=payment_method][value={method}]").check()
     page.locator("#place-order").click()

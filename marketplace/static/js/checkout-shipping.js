@@ -51,13 +51,22 @@
       .finally(function () { box.removeAttribute("aria-busy"); });
   }
 
+  // with an address-book entry chosen, the new address's fields are out of the way
+  var fresh = document.getElementById("new-address");
+  function showNewAddress() {
+    var chosen = form.querySelector("input[name=address_id]:checked");
+    if (fresh && chosen) fresh.hidden = chosen.value !== "new";
+  }
+
   form.addEventListener("change", function (event) {
     var target = event.target;
     if (target.matches("input[name^=ship_]")) {
       updateTotals();
     } else if (target.matches("[data-shipping-refresh], select[data-level=district], select[data-level=village]")) {
+      showNewAddress();
       refresh();
     }
   });
+  showNewAddress();
   updateTotals();
 })();
