@@ -167,3 +167,29 @@ def test_the_book_page_costs_the_same_statements_for_one_or_many(client, siti, c
     with count_queries() as six:
         assert client.get("/account/addresses").status_code == 200
     assert six.count == one.count
+
+
+def test_the_picker_macro_takes_a_prefix_for_another_form(app):
+    """The store's origin (offer) and the checkout include the same macro under their own field names."""
+    from flask import render_template_string
+
+    from marketplace.shipping import picker
+
+    form = {"origin_district_code": "33.76.03", "origin_district_q": "margadana"}
+    assert picker.values(form, "origin_") == {
+        "province_code": None,
+        "regency_code": None,
+        "district_code": "33.76.03",
+        "village_code": None,
+    }
+    assert picker.searching({"origin_region_search": "1"}, "origin_") and not picker.searching(form, "origin_")
+    state = picker.state(form, "origin_", search=True)
+    assert (state.province_code, state.regency_code) == ("33", "33.76")
+    assert [r.code for r in state.matches] == ["33.76.04"]
+    with app.test_request_context():
+        macro = '{% from "_region_picker.html" import region_picker %}'
+        html = render_template_string(macro + '{{ region_picker(p, {"district_code": "X"}, village=False) }}', p=state)
+    assert 'name="origin_province_code"' in html and 'name="origin_district_q"' in html
+    assert 'name="origin_region_search"' in html and 'value="33.76.04"' in html
+    assert 'name="origin_village_code"' not in html
+    assert 'id="origin_district_code-error"' in html and 'id="origin_district_code-search-error"' in html
