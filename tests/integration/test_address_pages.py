@@ -69,6 +69,19 @@ def test_without_javascript_a_shopper_searches_a_district_chooses_it_and_saves(c
     assert "Kebayoran Baru, Kota Administrasi Jakarta Selatan" in listing and "Utama" in listing
 
 
+def test_without_javascript_a_new_district_drops_the_village_of_the_old_one(client, siti):
+    office = addresses.create(siti, TEGAL)  # Kejambon, Tegal Timur
+    db.session.commit()
+    data = {**FORM, "district_code": "33.76.01", "village_code": "33.76.02.1001"}  # no selects: no JavaScript
+    assert client.post(f"/account/addresses/{office.id}/edit", data=data).status_code == 302
+    [changed] = book(siti)
+    assert (changed.district_code, changed.village_code) == ("33.76.01", None)
+    # with the selects (JavaScript), a village of another district is an error to show
+    data = {**data, "province_code": "33", "regency_code": "33.76"}
+    response = client.post(f"/account/addresses/{office.id}/edit", data=data)
+    assert response.status_code == 422 and 'id="village_code-error"' in response.get_data(as_text=True)
+
+
 def test_a_too_short_or_fruitless_search_says_so(client, siti):
     short = client.post("/account/addresses/new", data={**FORM, "district_q": "k", "region_search": "1"})
     assert "Ketik sedikitnya 2 huruf." in short.get_data(as_text=True)
