@@ -160,6 +160,8 @@ def test_bad_input_is_422_naming_the_field_and_changes_nothing(api, shopper, cha
 def test_a_body_that_is_not_an_object_or_unsetting_the_default_is_refused(api, shopper):
     _user, token = shopper
     assert api.post("/me/addresses", ["x"], token=token).status_code == 422
+    response = api.post("/me/addresses", {**JAKARTA, "is_default": 1}, token=token)
+    assert response.status_code == 422 and "is_default" in error_fields(response)
     home = api.post("/me/addresses", JAKARTA, token=token).get_json()
     response = api.patch(f"/me/addresses/{home['id']}", {"is_default": False}, token=token)
     assert response.status_code == 422 and "is_default" in error_fields(response)
