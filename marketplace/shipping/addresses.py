@@ -195,6 +195,9 @@ def create(user, raw: Any) -> Address:
     """A new address in the user's book; the first (or one sent with ``is_default``) becomes the
     default. Conflict beyond MAX_ADDRESSES. The caller commits."""
     values = validate(raw)
+    wanted = raw.get("is_default", raw.get("default")) if isinstance(raw, dict) else None
+    if wanted is not None and not isinstance(wanted, bool):
+        raise ValidationError(fields={"is_default": _("Harus true atau false.")})
     count = _count(user)
     if count >= MAX_ADDRESSES:
         raise Conflict(
@@ -203,7 +206,7 @@ def create(user, raw: Any) -> Address:
     address = Address(user_id=user.id, **values)
     db.session.add(address)
     db.session.flush()
-    if count == 0 or (isinstance(raw, dict) and raw.get("is_default") is True):
+    if count == 0 or wanted is True:
         set_default(user, address.id)
     return address
 

@@ -61,8 +61,14 @@ def searching(form: Mapping, prefix: str = "") -> bool:
 
 
 def values(form: Mapping, prefix: str = "") -> dict[str, str | None]:
-    """The four codes as the services take them (absent: None)."""
-    return {name: _text(form, prefix + name) or None for name in FIELDS}
+    """The four codes as the services take them (absent: None). Without JavaScript the selects are not
+    sent and the village select still lists the villages of the district shown before a search: a
+    village outside the district chosen since is dropped rather than refused."""
+    codes = {name: _text(form, prefix + name) or None for name in FIELDS}
+    district, village = codes["district_code"], codes["village_code"]
+    if not codes["province_code"] and district and village and not village.startswith(district + "."):
+        codes["village_code"] = None
+    return codes
 
 
 def _chosen(form: Mapping, prefix: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 LEVELS = ("province", "regency", "district", "village")
@@ -49,8 +50,10 @@ def parent_of(code: str) -> str | None:
 class _Table:
     """What has been read so far. Rows are in code order, so children lists come out sorted.
 
-    Search runs over two texts of one line per region, " folded name\tcode\n" (upper levels,
-    villages): a word that begins with "teg" is the C-speed ``str.find`` of " teg"."""
+    Search runs over two texts of one line per region: " folded name\tcode\n" for the upper levels,
+    " folded name\tcode\tname\n" for the villages, so a word that begins with "teg" is the C-speed
+    ``str.find`` of " teg". The villages are kept as that one text only (4 MB rather than some
+    23 MB of dict and Region objects): a village is found by the ``str.find`` of its code."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -58,9 +61,7 @@ class _Table:
         self.children: dict[str | None, list[str]] = {}
         self.context: dict[str, tuple[str, ...]] = {}  # upper code → the words of its own and its parents' names
         self.upper_text = ""
-        self.villages: dict[str, str] | None = None  # code → name (a Region is made when asked)
-        self.village_children: dict[str, list[str]] = {}
-        self.village_text = ""
+        self.village_text: str | None = None
 
 
 _table = _Table()
@@ -94,20 +95,41 @@ def _upper() -> dict[str, Region]:
     return _table.upper
 
 
-def _villages() -> dict[str, str]:
+def _villages() -> str:
     _upper()
-    if _table.villages is None:
+    if _table.village_text is None:
         with _table.lock:
-            if _table.villages is None:
-                villages: dict[str, str] = {}
-                lines = []
-                for code, name in _rows(villages=True):
-                    villages[code] = name
-                    _table.village_children.setdefault(code[:8], []).append(code)
-                    lines.append(f" {_fold(name)}\t{code}\n")
-                _table.village_text = "".join(lines)
-                _table.villages = villages
-    return _table.villages
+            if _table.village_text is None:
+                _table.village_text = "".join(
+                    f" {_fold(name)}\t{code}\t{name}\n" for code, name in _rows(villages=True)
+                )
+    return _table.village_text
+
+
+@lru_cache(maxsize=4096)
+def _village_name(code: str) -> str | None:
+    text = _villages()
+    at = text.find(f"\t{code}\t")
+    if at == -1:
+        return None
+    start = at + len(code) + 2
+    return text[start : text.find("\n", start)]
+
+
+def _villages_of(district: str) -> list[Region]:
+    """The villages of a district: one run of lines, the text being in code order."""
+    text = _villages()
+    out = []
+    at = text.find(f"\t{district}.")
+    while at != -1:
+        code_end = text.find("\t", at + 1)
+        code = text[at + 1 : code_end]
+        if not code.startswith(district + "."):
+            break
+        end = text.find("\n", code_end)
+        out.append(Region(code, text[code_end + 1 : end], "village", district))
+        at = text.find("\t", end)  # the next line's first tab, before its code
+    return out
 
 
 def load(villages: bool = False) -> None:
@@ -126,7 +148,7 @@ def get(code: str | None) -> Region | None:
         return None
     if code.count(".") < 3:
         return _upper().get(code)
-    name = _villages().get(code)
+    name = _village_name(code)
     return Region(code, name, "village", code[:8]) if name is not None else None
 
 
@@ -140,8 +162,7 @@ def children(code: str | None = None) -> list[Region]:
         return []
     upper = _upper()
     if code is not None and code.count(".") == 2:
-        names = _villages()
-        return [Region(c, names[c], "village", code) for c in _table.village_children.get(code, ())]
+        return _villages_of(code)
     return [upper[c] for c in _table.children.get(code, ())]
 
 
@@ -179,10 +200,11 @@ def _hits(text: str, word: str) -> Iterator[tuple[str, str]]:
     at = text.find(needle)
     while at != -1:
         start = text.rfind("\n", 0, at) + 1
-        tab = text.find("\t", at)
+        tab = text.find("\t", start)
         end = text.find("\n", tab)
-        if tab != -1 and end != -1:  # the needle lies in a name, before its line's tab
-            yield text[start + 1 : tab], text[tab + 1 : end]
+        if at < tab:  # in the folded name, not in the name as written after the code
+            code_end = text.find("\t", tab + 1, end)
+            yield text[start + 1 : tab], text[tab + 1 : end if code_end == -1 else code_end]
         at = text.find(needle, end)
 
 
@@ -242,11 +264,10 @@ def search(q: str, level: str | None = None, parent: str | None = None, limit: i
 
 
 def _search_villages(query: tuple[str, ...], prefix: str, limit: int) -> list[Region]:
-    names = _villages()
     scored = []
-    for code, folded in _candidates(_table.village_text, query, prefix).items():
+    for code, folded in _candidates(_villages(), query, prefix).items():
         score = _score(query, code, folded.split(), _table.context[code[:8]])
         if score is not None:
             scored.append(score)
     scored.sort()
-    return [Region(s[-1], names[s[-1]], "village", s[-1][:8]) for s in scored[:limit]]
+    return [Region(s[-1], _village_name(s[-1]) or "", "village", s[-1][:8]) for s in scored[:limit]]

@@ -69,6 +69,19 @@ def test_without_javascript_a_shopper_searches_a_district_chooses_it_and_saves(c
     assert "Kebayoran Baru, Kota Administrasi Jakarta Selatan" in listing and "Utama" in listing
 
 
+def test_without_javascript_a_new_district_drops_the_village_of_the_old_one(client, siti):
+    office = addresses.create(siti, TEGAL)  # Kejambon, Tegal Timur
+    db.session.commit()
+    data = {**FORM, "district_code": "33.76.01", "village_code": "33.76.02.1001"}  # no selects: no JavaScript
+    assert client.post(f"/account/addresses/{office.id}/edit", data=data).status_code == 302
+    [changed] = book(siti)
+    assert (changed.district_code, changed.village_code) == ("33.76.01", None)
+    # with the selects (JavaScript), a village of another district is an error to show
+    data = {**data, "province_code": "33", "regency_code": "33.76"}
+    response = client.post(f"/account/addresses/{office.id}/edit", data=data)
+    assert response.status_code == 422 and 'id="village_code-error"' in response.get_data(as_text=True)
+
+
 def test_a_too_short_or_fruitless_search_says_so(client, siti):
     short = client.post("/account/addresses/new", data={**FORM, "district_q": "k", "region_search": "1"})
     assert "Ketik sedikitnya 2 huruf." in short.get_data(as_text=True)
@@ -167,3 +180,29 @@ def test_the_book_page_costs_the_same_statements_for_one_or_many(client, siti, c
     with count_queries() as six:
         assert client.get("/account/addresses").status_code == 200
     assert six.count == one.count
+
+
+def test_the_picker_macro_takes_a_prefix_for_another_form(app):
+    """The store's origin (offer) and the checkout include the same macro under their own field names."""
+    from flask import render_template_string
+
+    from marketplace.shipping import picker
+
+    form = {"origin_district_code": "33.76.03", "origin_district_q": "margadana"}
+    assert picker.values(form, "origin_") == {
+        "province_code": None,
+        "regency_code": None,
+        "district_code": "33.76.03",
+        "village_code": None,
+    }
+    assert picker.searching({"origin_region_search": "1"}, "origin_") and not picker.searching(form, "origin_")
+    state = picker.state(form, "origin_", search=True)
+    assert (state.province_code, state.regency_code) == ("33", "33.76")
+    assert [r.code for r in state.matches] == ["33.76.04"]
+    with app.test_request_context():
+        macro = '{% from "_region_picker.html" import region_picker %}'
+        html = render_template_string(macro + '{{ region_picker(p, {"district_code": "X"}, village=False) }}', p=state)
+    assert 'name="origin_province_code"' in html and 'name="origin_district_q"' in html
+    assert 'name="origin_region_search"' in html and 'value="33.76.04"' in html
+    assert 'name="origin_village_code"' not in html
+    assert 'id="origin_district_code-error"' in html and 'id="origin_district_code-search-error"' in html

@@ -389,7 +389,7 @@ def test_hook_template_panels__included_in_their_slot_with_the_page_context(cod_
 # The English catalogue (its msgids are Indonesian text, never an identifier; .mo is binary) and
 # binary assets are not code that could include or call a plugin.
 SKIPPED_DIRS = ("marketplace/translations/",)
-BINARY = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2", ".ttf", ".mo", ".pdf", ".pyc"}
+BINARY = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2", ".ttf", ".mo", ".pdf", ".pyc", ".gz"}
 
 
 def _bundled_names() -> tuple[set[str], set[str]]:
