@@ -95,7 +95,9 @@ def _offer(store_id: int, address: str, city: str, row: StoreShipping | None, pr
         return default_offer(store_id, address, city)
     pickup = None
     if row.pickup_enabled:
-        pickup = PickupOffer(row.pickup_place, row.pickup_address, row.pickup_hours, row.pickup_instructions, row.pickup_cod)
+        pickup = PickupOffer(
+            row.pickup_place, row.pickup_address, row.pickup_hours, row.pickup_instructions, row.pickup_cod
+        )
     local = None
     if row.local_enabled and prices:
         local = LocalOffer(dict(prices), row.local_free_above, (row.local_etd_min, row.local_etd_max), row.local_cod)
@@ -144,7 +146,7 @@ def decode_services(text: str | None) -> dict[str, list[str]]:
 
 
 def region_label(code: str | None) -> str:
-    """"Tegal Barat, Kota Tegal, Jawa Tengah" for a district code; the code itself when unknown."""
+    """ "Tegal Barat, Kota Tegal, Jawa Tengah" for a district code; the code itself when unknown."""
     if not code:
         return ""
     from marketplace.shipping import regions

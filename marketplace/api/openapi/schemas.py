@@ -8,12 +8,12 @@ Enums are the models' own tuples (statuses, roles, ledger kinds), never restated
 from __future__ import annotations
 
 from marketplace.api.openapi.builders import STRING, items_of, json_content, obj, ref
+from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
 from marketplace.api.openapi.schemas_accounts import account_schemas
 from marketplace.api.openapi.schemas_agency import agency_schemas
 from marketplace.api.openapi.schemas_catalogue import catalogue_schemas
 from marketplace.api.openapi.schemas_complaints import complaint_schemas
 from marketplace.api.openapi.schemas_orders import order_schemas
-from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
 
 
 def schemas() -> dict:
