@@ -18,8 +18,8 @@ def _insert_products() -> None:
     for statement in (
         "INSERT INTO stores (id, slug, name, description, city, address, sector, status, allow_agency_assist,"
         " created_at, updated_at) VALUES (7, 'batik', 'Batik', '', 'Tegal', 'Jl. 1', 'fesyen', 'approved', :f, :t, :t)",
-        "INSERT INTO products (id, store_id, name, description, status, weight_grams, price_min, created_at, updated_at)"
-        " VALUES (1, 7, 'Batik Tulis', '', 'active', 300, 350000, :t, :t),"
+        "INSERT INTO products (id, store_id, name, description, status, weight_grams, price_min, created_at,"
+        " updated_at) VALUES (1, 7, 'Batik Tulis', '', 'active', 300, 350000, :t, :t),"
         " (2, 7, 'Batik Cap', '', 'active', 0, 150000, :t, :t),"
         " (3, 7, 'Selendang', '', 'active', NULL, 95000, :t, :t)",
     ):
