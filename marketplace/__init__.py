@@ -33,6 +33,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.report_views",
     "marketplace.agency.jobs_views",
     "marketplace.complaints.agency_views",
+    "marketplace.shipping.address_views",
     "marketplace.api",
 )
 

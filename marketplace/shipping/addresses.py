@@ -216,7 +216,7 @@ def update(user, address_id: Any, raw: Any) -> Address:
     current: dict[str, Any] = {
         name: getattr(address, name) for name in ("label", "recipient", "phone", "street", "postal_code", *CODE_FIELDS)
     }
-    if any(name in raw for name in CODE_FIELDS):
+    if "district_code" in raw or "village_code" in raw:  # a move: what the new codes do not say is dropped
         current.update(dict.fromkeys(CODE_FIELDS))
     current.update({k: v for k, v in raw.items() if k != "name"})
     if "name" in raw and "recipient" not in raw:

@@ -175,25 +175,16 @@ def courier_choices() -> list[tuple[str, str, list[tuple[str, str]]]]:
     return [(c.code, c.name, list(c.services.items())) for c in courier_catalogue.COURIERS.values()]
 
 
-def origin_picker(store: Store, district: str | None, regency: str | None = None) -> dict:
-    """The page's origin selects without JavaScript: every regency or city (by province), the one
-    shown (``regency`` when it is one, else the saved district's, else the store's city by name)
-    and its districts; ``local_districts``: those of the saved district's own regency or city."""
+def local_districts(district: str | None) -> list[tuple[str, str]]:
+    """(code, name) of the districts of ``district``'s own regency or city: where local delivery may go."""
     from marketplace.shipping import regions
 
-    if not (isinstance(regency, str) and (found := regions.get(regency)) and found.level == "regency"):
-        regency = district.rsplit(".", 1)[0] if district and regions.is_district(district) else _city_regency(store)
-    provinces = [(p.name, [(r.code, r.name) for r in regions.children(p.code)]) for p in regions.children(None)]
-    own = district.rsplit(".", 1)[0] if district and regions.is_district(district) else None
-    return {
-        "regencies": provinces,
-        "regency": regency,
-        "districts": [(d.code, d.name) for d in regions.children(regency)] if regency else [],
-        "local_districts": [(d.code, d.name) for d in regions.children(own)] if own else [],
-    }
+    if not (isinstance(district, str) and regions.is_district(district)):
+        return []
+    return [(d.code, d.name) for d in regions.children(district.rsplit(".", 1)[0])]
 
 
-def _city_regency(store: Store) -> str | None:
+def city_regency(store: Store) -> str | None:
     """The regency or city named like the store's profile city ("Kota Tegal"), if one is."""
     from marketplace.shipping import regions
 

@@ -3,8 +3,9 @@
 HTTP only: the posted form becomes the settings' JSON shape, marketplace.shipping.offer_settings
 validates and saves it, errors are shown next to their fields. Any member of the store and the
 agency officer assisting it may change it (shipping is day-to-day work, like orders).
-Without JavaScript, choosing another regency or city reloads the page with its districts
-("Tampilkan kecamatan") without saving anything.
+The origin is chosen with the shared region picker (templates/_region_picker.html, prefix
+``origin_``): without JavaScript its district search reloads the page with the matches, saving
+nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping import offer_settings
+from marketplace.shipping import picker as region_picker
 from marketplace.stores.blueprint import bp, member_store
+
+PREFIX = "origin_"  # the region picker's fields: origin_district_code, origin_district_q ...
 
 
 @bp.route("/seller/stores/<slug>/shipping", methods=["GET", "POST"])
@@ -32,8 +36,8 @@ def shipping(slug: str):
     raw = _posted()
     if not form.validate_on_submit():
         return _render(store, member, form, _shown(store, raw), {"form": _("Sesi formulir habis; kirim ulang.")}, 422)
-    if request.form.get("action") == "regency":
-        return _render(store, member, form, _shown(store, raw), {})
+    if region_picker.searching(request.form, PREFIX):
+        return _render(store, member, form, _shown(store, raw), {}, search=True)
     try:
         offer_settings.update_settings(store, raw, current_user)
         db.session.commit()
@@ -93,8 +97,15 @@ def _shown(store, raw: dict) -> dict:
     return shown
 
 
-def _render(store, member, form, settings: dict, errors: dict, status: int = 200):
-    regency = request.form.get("origin_regency") or None
+def _render(store, member, form, settings: dict, errors: dict, status: int = 200, search: bool = False):
+    district = settings["origin"]["district_code"]
+    if request.method == "POST":
+        codes = request.form
+    elif district:
+        codes = {PREFIX + "district_code": district}
+    else:  # a first visit: the regency or city of the store's profile, its districts ready to pick
+        regency = offer_settings.city_regency(store) or ""
+        codes = {PREFIX + "province_code": regency[:2], PREFIX + "regency_code": regency}
     return render_template(
         "stores/shipping.html",
         store=store,
@@ -102,7 +113,9 @@ def _render(store, member, form, settings: dict, errors: dict, status: int = 200
         form=form,
         s=settings,
         errors=errors,
-        picker=offer_settings.origin_picker(store, settings["origin"]["district_code"], regency),
+        picker=region_picker.state(codes, prefix=PREFIX, search=search),
+        picker_errors={k.removeprefix(PREFIX): v for k, v in errors.items() if k.startswith(PREFIX)},
+        local_districts=offer_settings.local_districts(district),
         couriers=offer_settings.courier_choices(),
         prices={p["district_code"]: p["price"] for p in settings["local"]["prices"]},
     ), status

@@ -19,7 +19,8 @@ from tests.integration.test_seller_pages import error_next_to, product_form
 URL = "/seller/stores/batik-sari/shipping"
 
 FORM = {
-    "origin_regency": "33.76",
+    "origin_province_code": "33",
+    "origin_regency_code": "33.76",
     "origin_district_code": "33.76.02",
     "origin_postal_code": "52121",
     "origin_address": "Jl. Pancasila 7",
@@ -112,11 +113,11 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_is_saved(client, sari
     assert db.session.scalar(select(func.count()).select_from(StoreShipping)) == 0
 
 
-def test_another_regency_shows_its_districts_without_saving(client, sari):
-    response = client.post(URL, data={**FORM, "origin_regency": "33.28", "action": "regency"})
+def test_the_district_search_without_javascript_lists_matches_without_saving(client, sari):
+    response = client.post(URL, data={**FORM, "origin_district_q": "adiwerna", "origin_region_search": "1"})
 
     assert response.status_code == 200
-    assert ">Adiwerna</option>" in text(response)  # a district of Kabupaten Tegal
+    assert 'value="33.28.11"> Adiwerna, Kabupaten Tegal, Jawa Tengah' in text(response)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(StoreShipping)) == 0
 

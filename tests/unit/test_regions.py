@@ -96,3 +96,29 @@ def test_search_finds_names_with_apostrophes_and_honours_the_limit():
     assert any(r.name == "Ma'rang" for r in regions.search("marang", limit=50))
     assert len(regions.search("sari", limit=5)) == 5
     assert regions.search("") == [] and regions.search("  ") == [] and regions.search("zzqx") == []
+
+
+def test_the_rebuild_script_reads_the_sql_rows_unescapes_trims_and_sorts():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "regions_from_wilayah_sql.py"
+    spec = importlib.util.spec_from_file_location("regions_from_wilayah_sql", path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    sql = """INSERT INTO wilayah (kode, nama)
+VALUES
+('33','Jawa Tengah'),
+('33.76.01','Tegal Barat '),
+('33.76','Kota Tegal'),
+('11.01.02.2018','Pasi Kuala Ba''u');"""
+    rows = script.rows_of(sql)
+    assert rows == [
+        ("11.01.02.2018", "Pasi Kuala Ba'u"),
+        ("33", "Jawa Tengah"),
+        ("33.76", "Kota Tegal"),
+        ("33.76.01", "Tegal Barat"),
+    ]
+    assert gzip.decompress(script.csv_gz(rows)).decode().splitlines()[0] == "11.01.02.2018,Pasi Kuala Ba'u"
+    assert script.csv_gz(rows) == script.csv_gz(rows)  # reproducible bytes

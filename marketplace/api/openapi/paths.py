@@ -14,6 +14,7 @@ from marketplace.api.openapi.parameters import (
     STORE_SLUG,
 )
 from marketplace.api.openapi.paths_accounts import account_paths
+from marketplace.api.openapi.paths_addresses import address_paths
 from marketplace.api.openapi.paths_agency import agency_paths
 from marketplace.api.openapi.paths_cart import cart_paths
 from marketplace.api.openapi.paths_catalogue import catalogue_paths
@@ -37,6 +38,7 @@ def core_paths() -> dict:
     """Every path of the core, relative to /api/v1."""
     return {
         **account_paths(),
+        **address_paths(),
         **catalogue_paths(),
         **store_shipping_paths(),
         **cart_paths(),

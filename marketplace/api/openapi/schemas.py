@@ -10,6 +10,7 @@ from __future__ import annotations
 from marketplace.api.openapi.builders import STRING, items_of, json_content, obj, ref
 from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
 from marketplace.api.openapi.schemas_accounts import account_schemas
+from marketplace.api.openapi.schemas_addresses import address_schemas
 from marketplace.api.openapi.schemas_agency import agency_schemas
 from marketplace.api.openapi.schemas_catalogue import catalogue_schemas
 from marketplace.api.openapi.schemas_complaints import complaint_schemas
@@ -21,6 +22,7 @@ def schemas() -> dict:
     return {
         **_error(),
         **account_schemas(),
+        **address_schemas(),
         **catalogue_schemas(),
         **store_shipping_schemas(),
         **order_schemas(),
