@@ -138,10 +138,16 @@ def _merged(current: dict, raw: dict, errors: Errors) -> dict:
     out["origin"] = clean_origin(current["origin"], raw.get("origin"), errors)
     given_prices = isinstance(raw.get("local"), dict) and "prices" in raw["local"]
     saved = {p["district_code"]: p["price"] for p in current["local"]["prices"]}
+    if _city_of(out["origin"]["district_code"]) != _city_of(current["origin"]["district_code"]):
+        saved = {}  # the saved prices were for the districts of the store's former city
     prices = out["local"]["prices"] if given_prices else saved
     out["local"]["prices"] = clean_prices(prices, out["origin"]["district_code"], out["local"]["enabled"], errors)
     _needs_origin(out, errors)
     return out
+
+
+def _city_of(district: str | None) -> str | None:
+    return district.rsplit(".", 1)[0] if district else None
 
 
 def _needs_origin(values: dict, errors: Errors) -> None:

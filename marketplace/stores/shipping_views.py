@@ -34,6 +34,7 @@ def shipping(slug: str):
     if request.method == "GET":
         return _render(store, member, form, offer_settings.get_settings(store), {})
     raw = _posted()
+    _drop_other_city_prices(raw)
     if not form.validate_on_submit():
         return _render(store, member, form, _shown(store, raw), {"form": _("Sesi formulir habis; kirim ulang.")}, 422)
     if region_picker.searching(request.form, PREFIX):
@@ -84,6 +85,14 @@ def _posted() -> dict:
             "cod": ticked("courier_cod"),
         },
     }
+
+
+def _drop_other_city_prices(raw: dict) -> None:
+    """The price fields listed were those of the city the store shipped from; when the seller picks a
+    district elsewhere, they no longer apply (the page lists the new city's districts instead)."""
+    own = {code for code, _name in offer_settings.local_districts(raw["origin"]["district_code"])}
+    if own:
+        raw["local"]["prices"] = {code: p for code, p in raw["local"]["prices"].items() if code in own}
 
 
 def _shown(store, raw: dict) -> dict:

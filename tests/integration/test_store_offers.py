@@ -215,3 +215,16 @@ def test_a_deleted_store_takes_its_shipping_with_it(seller):
 
     assert db.session.scalar(select(func.count()).select_from(StoreShipping)) == 0
     assert db.session.scalar(select(func.count()).select_from(StoreLocalRate)) == 0
+
+
+def test_moving_to_another_city_drops_the_former_city_s_prices(seller):
+    owner, store = seller
+    save(store, owner)
+
+    with pytest.raises(ValidationError) as caught:
+        offer_settings.update_settings(store, {"origin": {"district_code": "33.28.11"}}, owner)
+    assert caught.value.fields == {"local.prices": "Isi ongkir untuk setidaknya satu kecamatan."}
+    db.session.rollback()
+
+    answer = save(store, owner, {"origin": {"district_code": "33.28.11"}, "local": {"enabled": False}})
+    assert answer["local"]["prices"] == [] and answer["origin"]["district_code"] == "33.28.11"

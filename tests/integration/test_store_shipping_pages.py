@@ -189,3 +189,15 @@ def test_a_half_given_size_is_refused_next_to_the_missing_side(client, sari):
     assert error_next_to(response, "height_cm") == "Isi panjang, lebar dan tinggi, atau kosongkan ketiganya."
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Product)) == 0
+
+
+def test_picking_a_district_in_another_city_lists_that_city_s_districts_for_prices(client, sari):
+    client.post(URL, data=FORM)
+    moved = {**FORM, "origin_province_code": "33", "origin_regency_code": "33.28", "origin_district_code": "33.28.11"}
+
+    response = client.post(URL, data=moved)
+
+    assert response.status_code == 422
+    body = text(response)
+    assert "Isi ongkir untuk setidaknya satu kecamatan." in body
+    assert 'name="local_price_33.28.11"' in body and 'name="local_price_33.76.01"' not in body
