@@ -22,9 +22,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace import audit
-from marketplace.errors import ValidationError
+from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping.offer_input import Errors, clean_origin, clean_prices, clean_section
@@ -120,12 +121,15 @@ def update_settings(store: Store, raw: Any, actor) -> dict:
     errors = Errors()
     values = _merged(current, raw, errors)
     errors.raise_if_any()
-    if existing is None:
-        db.session.add(row)
-    _apply(row, values)
-    _replace_prices(store, values["local"]["prices"])
+    try:
+        with db.session.begin_nested():  # two first saves at once: one wins, the other is told
+            if existing is None:
+                db.session.add(row)
+            _apply(row, values)
+            _replace_prices(store, values["local"]["prices"])
+    except IntegrityError as exc:
+        raise Conflict(_("Pengaturan pengiriman baru saja diubah di tempat lain; muat ulang lalu coba lagi.")) from exc
     audit.record(actor, "store.shipping_updated", "store", store.id, store_id=store.id, sections=sorted(raw))
-    db.session.flush()
     return _as_json(row, values["local"]["prices"], True)
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from marketplace.errors import ValidationError
+from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping import offer_settings
@@ -42,9 +42,10 @@ def shipping(slug: str):
     try:
         offer_settings.update_settings(store, raw, current_user)
         db.session.commit()
-    except ValidationError as exc:
+    except ServiceError as exc:
         db.session.rollback()
-        return _render(store, member, form, _shown(store, raw), exc.fields, 422)
+        errors = exc.fields or {"form": exc.message}
+        return _render(store, member, form, _shown(store, raw), errors, 422 if exc.status in (400, 422) else exc.status)
     flash(_("Pengaturan pengiriman tersimpan."), "success")
     return redirect(url_for(".shipping", slug=store.slug))
 
