@@ -44,7 +44,9 @@ def test_a_parent_lists_its_children_and_level_province_the_provinces(api):
     villages = api.get("/regions?parent=33.76.02").get_json()["items"]
     assert villages and {v["level"] for v in villages} == {"village"}
     provinces = api.get("/regions?level=province").get_json()["items"]
-    assert len(provinces) == 38
+    assert len(provinces) == 38 and api.get("/regions").get_json()["items"] == provinces
+    assert api.get("/regions?parent=99.99").get_json() == {"items": []}  # a code, of no region
+    assert api.get("/regions?q=t&parent=33.76").status_code == 200  # one letter is enough beneath a parent
     assert [r["code"] for r in api.get("/regions?q=tegal&parent=33&level=regency").get_json()["items"]] == [
         "33.28",
         "33.76",
@@ -54,13 +56,12 @@ def test_a_parent_lists_its_children_and_level_province_the_provinces(api):
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ("", "q"),
         ("?q=t", "q"),
-        ("?q=+", "q"),
+        ("?q=+t+", "q"),
         ("?q=" + "a" * 101, "q"),
         ("?q=tegal&level=kota", "level"),
-        ("?parent=99.99", "parent"),
         ("?parent=x", "parent"),
+        ("?parent=33.", "parent"),
         ("?q=tegal&limit=0", "limit"),
     ],
 )

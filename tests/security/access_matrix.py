@@ -155,6 +155,15 @@ MATRIX: dict[str, Entry] = {
     "POST /account/tokens/<int:token_id>/revoke": E(
         BUYER, ok=REDIRECT, refused=(404,), why="the shopper's token: anyone else's id is not found"
     ),
+    "GET /account/addresses": E(SIGNED_IN, why="each user sees only their own address book"),
+    "GET /account/addresses/new": E(SIGNED_IN),
+    "POST /account/addresses/new": E(SIGNED_IN, ok=FORM_POST, why="adds to the caller's own book"),
+    "GET /account/addresses/<int:address_id>/edit": E(
+        BUYER, refused=(404,), why="the shopper's address: anyone else's id is not found"
+    ),
+    "POST /account/addresses/<int:address_id>/edit": E(BUYER, ok=FORM_POST, refused=(404,)),
+    "POST /account/addresses/<int:address_id>/default": E(BUYER, ok=REDIRECT, refused=(404,)),
+    "POST /account/addresses/<int:address_id>/delete": E(BUYER, ok=REDIRECT, refused=(404,)),
     # --- cart and checkout ---------------------------------------------------------------------
     "GET /cart": E(EVERYONE, why="each visitor sees only their own cart"),
     "POST /cart/items": E(EVERYONE, ok=REDIRECT, why="adds to the caller's own cart"),
@@ -349,6 +358,16 @@ MATRIX: dict[str, Entry] = {
     "DELETE /api/v1/me/tokens/<int:token_id>": E(
         BUYER, ok=(204,), refused=(404,), why="the shopper's token: anyone else's id is not found"
     ),
+    "GET /api/v1/regions": E(EVERYONE, query="q=tegal", why="public reference data"),
+    "GET /api/v1/me/addresses": E(SIGNED_IN, why="each user sees only their own address book"),
+    "POST /api/v1/me/addresses": E(SIGNED_IN, ok=(422,), why="adds to the caller's own book"),
+    "GET /api/v1/me/addresses/<int:address_id>": E(
+        BUYER, refused=(404,), why="the shopper's address: anyone else's id is not found"
+    ),
+    "PATCH /api/v1/me/addresses/<int:address_id>": E(
+        BUYER, ok=(200,), refused=(404,), why="an empty patch changes nothing"
+    ),
+    "DELETE /api/v1/me/addresses/<int:address_id>": E(BUYER, ok=(204,), refused=(404,)),
     "DELETE /api/v1/auth/tokens/current": E(SIGNED_IN, ok=(204,), why="revokes the caller's own token"),
     "POST /api/v1/me/email-confirmation": E(SIGNED_IN, ok=(200,), why="every seeded user is confirmed"),
     "GET /api/v1/stores": E(EVERYONE),
@@ -515,6 +534,7 @@ def build_world() -> dict:
     from marketplace.orders.lifecycle import transition
     from marketplace.orders.models import OrderLine
     from marketplace.reviews import services as reviews
+    from marketplace.shipping import addresses
     from marketplace.stores import services as stores
     from plugins.bank_transfer import services as bank
     from plugins.bank_transfer.models import BankTransfer
@@ -612,6 +632,17 @@ def build_world() -> dict:
     tokens = {role: api_tokens.issue_token(user) for role, user in users.items()}
     db.session.commit()
     shopper_token_id = api_tokens.token_id_of(users["shopper"], tokens["shopper"])
+    home = addresses.create(
+        buyer,
+        {
+            "recipient": "Siti Aminah",
+            "phone": "0812-3456-7890",
+            "district_code": "33.76.01",
+            "street": "Jl. Kapten Sudibyo No. 12",
+            "postal_code": "52111",
+        },
+    )
+    db.session.commit()
     return {
         "users": {role: user.id for role, user in users.items()},
         "tokens": tokens,
@@ -646,6 +677,7 @@ def build_world() -> dict:
             "ref": policy_a.number,
             "path": image.path,
             "token_id": shopper_token_id,
+            "address_id": home.id,
             "message_id": message_id,
         },
         "named": {

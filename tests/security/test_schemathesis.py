@@ -63,10 +63,17 @@ def _price_range_reversed(case) -> bool:
         return False
 
 
+def _region_query_too_short(case) -> bool:
+    query = case.query or {}
+    words = " ".join(str(query.get("q") or "").split())
+    return 0 < len(words) < 2 and not query.get("parent")
+
+
 # Rules between two fields, which JSON Schema cannot state: the operation's description says each, and valid
 # requests that break one (refused with 422, as they should be) are left out of the valid ones.
 CROSS_FIELD_RULES = {
     "GET /api/v1/products": _price_range_reversed,
+    "GET /api/v1/regions": _region_query_too_short,
 }
 # Valid requests that still cannot succeed, and the documented status they get instead.
 REFUSED_WHATEVER_THE_DATA = {

@@ -15,7 +15,7 @@ def address_paths() -> dict:
 
 def _regions() -> dict:
     params = [
-        query("q", {"type": "string", "maxLength": 100}, "words of the name (at least 2 characters without parent)"),
+        query("q", {"type": "string", "maxLength": 100}, "words of the name; 2 characters at least without parent"),
         query("level", {"type": "string", "enum": [*LEVELS, ""]}, "only regions of this level"),
         query("parent", {"type": "string", "pattern": r"^\d{2}(\.\d{2}(\.\d{2})?)?$"}, "beneath this region"),
         query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "at most this many found"),
@@ -34,9 +34,9 @@ def _regions() -> dict:
                 params=params,
                 description=(
                     "`q` searches the names (every word must begin a word of the region's name or of a region "
-                    "it lies in), provinces then regencies then districts then villages. `parent` alone lists "
-                    "its children; `level=province` alone lists the provinces. 422 for a `q` shorter than 2 "
-                    "characters without `parent`, an unknown `level` or `parent`. Cacheable for a day."
+                    "it lies in), provinces then regencies then districts then villages, beneath `parent` when "
+                    "given. Without `q`: the children of `parent` (none for an unknown code), or the provinces. "
+                    "`level` narrows either. 422 for a `q` of one character without `parent`. Cacheable for a day."
                 ),
             )
         },
