@@ -21,7 +21,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from PIL import Image, ImageDraw, ImageFont
 
-from marketplace import demo_sales
+from marketplace import demo_sales, demo_shipping
 from marketplace.accounts import services as accounts
 from marketplace.catalog import services as catalog
 from marketplace.clock import JAKARTA, now
@@ -59,6 +59,7 @@ class Summary:
     featured: int = 0
     plugin_objects: int = 0  # created by the plugins (the demo_data hook)
     orders: int = 0  # the expo's first days of sales (marketplace.demo_sales)
+    shipping: int = 0  # stores whose shipping the demo set up (marketplace.demo_shipping)
     addresses: int = 0  # the demo shopper's address book
 
     @property
@@ -81,6 +82,7 @@ def load() -> Summary:
     expo = _expo(summary, agency)
     _exhibitors(summary, agency, expo, built)
     _featured(summary, agency, built)
+    demo_shipping.load(summary, built)
     demo_sales.load(summary, _user, users, expo)
     _plugin_demo_data(summary)
     return summary
@@ -343,6 +345,7 @@ def register_cli(app: Flask) -> None:
             f"{summary.products} products, {summary.images} images, {summary.exhibitors} exhibitors, "
             f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}"
             f"{f', {summary.orders} orders' if summary.orders else ''}"
+            f"{f', shipping for {summary.shipping} stores' if summary.shipping else ''}"
             f"{f', {summary.addresses} addresses' if summary.addresses else ''}"
             f"{f', {summary.plugin_objects} plugin objects' if summary.plugin_objects else ''}."
         )

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "order.shipped": _l("Mengirim pesanan"),
     "order.completed": _l("Menyelesaikan pesanan"),
     "order.cancelled": _l("Membatalkan pesanan"),
+    "store.shipping_updated": _l("Mengubah pengaturan pengiriman"),
 }
 ASSISTED_MARK = '"assisted": true'  # as json.dumps writes it in AuditLog.data
 

@@ -144,11 +144,12 @@ def _local(out: dict, raw: dict, errors: Errors) -> None:
             out["free_above"] = free
     if "etd_days" in raw:
         days = raw["etd_days"]
-        pair = [whole(d, 0, MAX_ETD_DAYS) for d in days] if isinstance(days, list) and len(days) == 2 else [None]
-        if None in pair or pair[0] > pair[1]:  # type: ignore[operator]
+        pair = [whole(d, 0, MAX_ETD_DAYS) for d in days] if isinstance(days, list) and len(days) == 2 else []
+        low, high = pair if len(pair) == 2 else (None, None)
+        if low is None or high is None or low > high:
             errors.add("local.etd_days", _("Isi perkiraan 0 sampai %(n)d hari, yang tercepat dulu.", n=MAX_ETD_DAYS))
         else:
-            out["etd_days"] = pair
+            out["etd_days"] = [low, high]
 
 
 def _couriers(out: dict, raw: dict, errors: Errors) -> None:
@@ -214,4 +215,6 @@ def _price_pairs(raw: Any, errors: Errors) -> list[tuple[str, Any]] | None:
 def _in_own_city(code: str, origin: str | None) -> bool:
     from marketplace.shipping import regions
 
-    return bool(origin) and regions.is_district(code) and code.rsplit(".", 1)[0] == origin.rsplit(".", 1)[0]  # type: ignore[union-attr]
+    if not origin or not regions.is_district(code):
+        return False
+    return code.rsplit(".", 1)[0] == origin.rsplit(".", 1)[0]

@@ -22,9 +22,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace import audit
-from marketplace.errors import ValidationError
+from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping.offer_input import Errors, clean_origin, clean_prices, clean_section
@@ -120,12 +121,15 @@ def update_settings(store: Store, raw: Any, actor) -> dict:
     errors = Errors()
     values = _merged(current, raw, errors)
     errors.raise_if_any()
-    if existing is None:
-        db.session.add(row)
-    _apply(row, values)
-    _replace_prices(store, values["local"]["prices"])
+    try:
+        with db.session.begin_nested():  # two first saves at once: one wins, the other is told
+            if existing is None:
+                db.session.add(row)
+            _apply(row, values)
+            _replace_prices(store, values["local"]["prices"])
+    except IntegrityError as exc:
+        raise Conflict(_("Pengaturan pengiriman baru saja diubah di tempat lain; muat ulang lalu coba lagi.")) from exc
     audit.record(actor, "store.shipping_updated", "store", store.id, store_id=store.id, sections=sorted(raw))
-    db.session.flush()
     return _as_json(row, values["local"]["prices"], True)
 
 
@@ -138,10 +142,16 @@ def _merged(current: dict, raw: dict, errors: Errors) -> dict:
     out["origin"] = clean_origin(current["origin"], raw.get("origin"), errors)
     given_prices = isinstance(raw.get("local"), dict) and "prices" in raw["local"]
     saved = {p["district_code"]: p["price"] for p in current["local"]["prices"]}
+    if _city_of(out["origin"]["district_code"]) != _city_of(current["origin"]["district_code"]):
+        saved = {}  # the saved prices were for the districts of the store's former city
     prices = out["local"]["prices"] if given_prices else saved
     out["local"]["prices"] = clean_prices(prices, out["origin"]["district_code"], out["local"]["enabled"], errors)
     _needs_origin(out, errors)
     return out
+
+
+def _city_of(district: str | None) -> str | None:
+    return district.rsplit(".", 1)[0] if district else None
 
 
 def _needs_origin(values: dict, errors: Errors) -> None:
@@ -175,25 +185,16 @@ def courier_choices() -> list[tuple[str, str, list[tuple[str, str]]]]:
     return [(c.code, c.name, list(c.services.items())) for c in courier_catalogue.COURIERS.values()]
 
 
-def origin_picker(store: Store, district: str | None, regency: str | None = None) -> dict:
-    """The page's origin selects without JavaScript: every regency or city (by province), the one
-    shown (``regency`` when it is one, else the saved district's, else the store's city by name)
-    and its districts; ``local_districts``: those of the saved district's own regency or city."""
+def local_districts(district: str | None) -> list[tuple[str, str]]:
+    """(code, name) of the districts of ``district``'s own regency or city: where local delivery may go."""
     from marketplace.shipping import regions
 
-    if not (isinstance(regency, str) and (found := regions.get(regency)) and found.level == "regency"):
-        regency = district.rsplit(".", 1)[0] if district and regions.is_district(district) else _city_regency(store)
-    provinces = [(p.name, [(r.code, r.name) for r in regions.children(p.code)]) for p in regions.children(None)]
-    own = district.rsplit(".", 1)[0] if district and regions.is_district(district) else None
-    return {
-        "regencies": provinces,
-        "regency": regency,
-        "districts": [(d.code, d.name) for d in regions.children(regency)] if regency else [],
-        "local_districts": [(d.code, d.name) for d in regions.children(own)] if own else [],
-    }
+    if not (isinstance(district, str) and regions.is_district(district)):
+        return []
+    return [(d.code, d.name) for d in regions.children(district.rsplit(".", 1)[0])]
 
 
-def _city_regency(store: Store) -> str | None:
+def city_regency(store: Store) -> str | None:
     """The regency or city named like the store's profile city ("Kota Tegal"), if one is."""
     from marketplace.shipping import regions
 

@@ -81,13 +81,13 @@ def offers_for(store_ids: Iterable[int]) -> dict[int, StoreOffer]:
         .outerjoin(StoreLocalRate, StoreLocalRate.store_id == Store.id)
         .where(Store.id.in_(ids))
     ).all()
-    settings: dict[int, tuple] = {}
+    settings: dict[int, tuple[str, str, StoreShipping | None]] = {}
     prices: dict[int, dict[str, int]] = {}
     for store_id, address, city, row, district, price in rows:
         settings[store_id] = (address, city, row)
         if district is not None:
             prices.setdefault(store_id, {})[district] = price
-    return {sid: _offer(sid, *settings[sid], prices.get(sid, {})) for sid in settings}
+    return {sid: _offer(sid, address, city, row, prices.get(sid, {})) for sid, (address, city, row) in settings.items()}
 
 
 def _offer(store_id: int, address: str, city: str, row: StoreShipping | None, prices: dict[str, int]) -> StoreOffer:

@@ -3,8 +3,9 @@
 HTTP only: the posted form becomes the settings' JSON shape, marketplace.shipping.offer_settings
 validates and saves it, errors are shown next to their fields. Any member of the store and the
 agency officer assisting it may change it (shipping is day-to-day work, like orders).
-Without JavaScript, choosing another regency or city reloads the page with its districts
-("Tampilkan kecamatan") without saving anything.
+The origin is chosen with the shared region picker (templates/_region_picker.html, prefix
+``origin_``): without JavaScript its district search reloads the page with the matches, saving
+nothing.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from marketplace.errors import ValidationError
+from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping import offer_settings
+from marketplace.shipping import picker as region_picker
 from marketplace.stores.blueprint import bp, member_store
+
+PREFIX = "origin_"  # the region picker's fields: origin_district_code, origin_district_q ...
 
 
 @bp.route("/seller/stores/<slug>/shipping", methods=["GET", "POST"])
@@ -30,16 +34,18 @@ def shipping(slug: str):
     if request.method == "GET":
         return _render(store, member, form, offer_settings.get_settings(store), {})
     raw = _posted()
+    _drop_other_city_prices(raw)
     if not form.validate_on_submit():
         return _render(store, member, form, _shown(store, raw), {"form": _("Sesi formulir habis; kirim ulang.")}, 422)
-    if request.form.get("action") == "regency":
-        return _render(store, member, form, _shown(store, raw), {})
+    if region_picker.searching(request.form, PREFIX):
+        return _render(store, member, form, _shown(store, raw), {}, search=True)
     try:
         offer_settings.update_settings(store, raw, current_user)
         db.session.commit()
-    except ValidationError as exc:
+    except ServiceError as exc:
         db.session.rollback()
-        return _render(store, member, form, _shown(store, raw), exc.fields, 422)
+        errors = exc.fields or {"form": exc.message}
+        return _render(store, member, form, _shown(store, raw), errors, 422 if exc.status in (400, 422) else exc.status)
     flash(_("Pengaturan pengiriman tersimpan."), "success")
     return redirect(url_for(".shipping", slug=store.slug))
 
@@ -82,6 +88,14 @@ def _posted() -> dict:
     }
 
 
+def _drop_other_city_prices(raw: dict) -> None:
+    """The price fields listed were those of the city the store shipped from; when the seller picks a
+    district elsewhere, they no longer apply (the page lists the new city's districts instead)."""
+    own = {code for code, _name in offer_settings.local_districts(raw["origin"]["district_code"])}
+    if own:
+        raw["local"]["prices"] = {code: p for code, p in raw["local"]["prices"].items() if code in own}
+
+
 def _shown(store, raw: dict) -> dict:
     """What the seller sent, in the shape the template reads, to show it again with its errors."""
     shown = offer_settings.get_settings(store)
@@ -93,8 +107,15 @@ def _shown(store, raw: dict) -> dict:
     return shown
 
 
-def _render(store, member, form, settings: dict, errors: dict, status: int = 200):
-    regency = request.form.get("origin_regency") or None
+def _render(store, member, form, settings: dict, errors: dict, status: int = 200, search: bool = False):
+    district = settings["origin"]["district_code"]
+    if request.method == "POST":
+        codes = request.form
+    elif district:
+        codes = {PREFIX + "district_code": district}
+    else:  # a first visit: the regency or city of the store's profile, its districts ready to pick
+        regency = offer_settings.city_regency(store) or ""
+        codes = {PREFIX + "province_code": regency[:2], PREFIX + "regency_code": regency}
     return render_template(
         "stores/shipping.html",
         store=store,
@@ -102,7 +123,9 @@ def _render(store, member, form, settings: dict, errors: dict, status: int = 200
         form=form,
         s=settings,
         errors=errors,
-        picker=offer_settings.origin_picker(store, settings["origin"]["district_code"], regency),
+        picker=region_picker.state(codes, prefix=PREFIX, search=search),
+        picker_errors={k.removeprefix(PREFIX): v for k, v in errors.items() if k.startswith(PREFIX)},
+        local_districts=offer_settings.local_districts(district),
         couriers=offer_settings.courier_choices(),
         prices={p["district_code"]: p["price"] for p in settings["local"]["prices"]},
     ), status

@@ -75,6 +75,8 @@ def store_dashboard(slug: str):
         "draft": sum(1 for r in rows if r["product"].status == "draft"),
         "low_stock": sum(1 for r in rows if r["low"]),
     }
+    # couriers price by weight: without one a product goes by pickup and local delivery only
+    unweighed = [r["product"] for r in rows if r["product"].weight_grams is None and r["product"].status != "archived"]
     from marketplace.agency import assist, charts, reports
 
     sales = reports.store_daily_sales(store.id)
@@ -84,6 +86,7 @@ def store_dashboard(slug: str):
         member=member,
         rows=rows,
         counts=counts,
+        unweighed=unweighed,
         low_stock=LOW_STOCK,
         sales=sales,
         sales_chart=charts.daily_bars(sales.days, title=_("Penjualan 30 hari terakhir"), height=200),
