@@ -215,6 +215,10 @@ def test_hook_shipping_book__a_refusal_is_a_message_for_the_seller(app, fake):
     fake.fail(400)
     with pytest.raises(BookingFailed, match="Biteship"):
         plugin_api.call_each("shipping_book", {"order": order})
+    order.ship_postal_code = "-"
+    with pytest.raises(BookingFailed, match="Kode pos"):
+        plugin_api.call_each("shipping_book", {"order": order})
+    assert len(fake.calls("POST", "/v1/orders")) == 1  # the second was never sent
     assert db.session.scalar(select(func.count()).select_from(BiteshipShipment)) == 0
 
 
