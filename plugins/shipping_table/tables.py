@@ -185,3 +185,8 @@ def counts(store_id: int | None = None) -> dict[str, int]:
     owner = TableRate.store_id.is_(None) if store_id is None else TableRate.store_id == store_id
     query = select(TableRate.courier, func.count()).where(owner).group_by(TableRate.courier)
     return {courier: int(n) for courier, n in db.session.execute(query).tuples()}
+
+
+def stores_with_own_table() -> int:
+    query = select(func.count(func.distinct(TableRate.store_id))).where(TableRate.store_id.is_not(None))
+    return int(db.session.scalar(query) or 0)

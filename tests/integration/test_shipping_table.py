@@ -211,8 +211,10 @@ def test_agency_page_uploads_counts_and_downloads(table_app, client, auth):
     assert refused.status_code == 422 and "kolom hilang" in refused.get_data(as_text=True)
     done = client.post("/agency/shipping-rates", data={"file": (BytesIO(TABLE_CSV.encode()), "t.csv")})
     assert done.status_code == 302
+    tables.import_csv(TABLE_CSV, store_id=gen_store().id)
+    db.session.commit()
     page = client.get("/agency/shipping-rates").get_data(as_text=True)
-    assert "JNE: 4" in page
+    assert "JNE: 4" in page and "Toko dengan tabel sendiri: 1" in page
     assert client.get("/agency/shipping-rates.csv").get_data(as_text=True) == tables.export_csv()
 
 
