@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0016_addr"
-down_revision = "0016"  # h-checkout chains it after h-offer's 0016; the integrator renumbers
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """checkout: ongkir in each order's total, the shipping option chosen, and ongkir in refunds
 
 Revision ID: 0016_checkout
-Revises: 0016_rates (h-rates, after 0016_addr and h-offer's 0016: the integrator renumbers)
+Revises: 0016_rates (h-rates, after h-addr's 0016 and 0016_offer: the integrator renumbers)
 
 - orders: shipping_cost (rupiah, >= 0, 0 for the orders that exist), what the buyer chose
   (shipping_method, _courier, _service, _label, _etd, _source) and the structured address

@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016_rates"
-down_revision = "0016_addr"  # h-checkout chains the 0016s; the integrator renumbers
+down_revision = "0016_offer"  # h-checkout chains the 0016s (addr, offer, rates); the integrator renumbers
 branch_labels = None
 depends_on = None
 

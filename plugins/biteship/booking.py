@@ -63,6 +63,20 @@ def _origin(store) -> dict:
     }
 
 
+def _destination(order) -> dict:
+    postal = (order.ship_postal_code or "").strip()
+    if not re.fullmatch(r"\d{5}", postal):
+        raise BookingFailed(_("Kode pos alamat pembeli tidak lengkap; isi kurir dan nomor resinya sendiri."))
+    parts = [order.ship_address, getattr(order, "ship_district", None), order.ship_city]
+    parts.append(getattr(order, "ship_province", None))
+    return {
+        "destination_contact_name": order.ship_name,
+        "destination_contact_phone": order.ship_phone,
+        "destination_address": ", ".join(p for p in parts if p),
+        "destination_postal_code": int(postal),
+    }
+
+
 def request_body(order, store, lines) -> dict:
     courier, service = chosen_courier(order)
     items = [
@@ -76,10 +90,7 @@ def request_body(order, store, lines) -> dict:
     ]
     return {
         **_origin(store),
-        "destination_contact_name": order.ship_name,
-        "destination_contact_phone": order.ship_phone,
-        "destination_address": f"{order.ship_address}, {order.ship_city}",
-        "destination_postal_code": int(order.ship_postal_code),
+        **_destination(order),
         "courier_company": courier,
         "courier_type": service,
         "delivery_type": "now",

@@ -22,6 +22,7 @@ from .api import COURIER_CODES, BiteshipError, Connection, call
 log = logging.getLogger(__name__)
 
 SOURCE = "biteship"
+POSTAL_CODE = re.compile(r"^\d{5}$")
 MAX_THREADS = 16
 _pool = ThreadPoolExecutor(max_workers=MAX_THREADS, thread_name_prefix="biteship-rates")
 
@@ -30,7 +31,8 @@ def request_body(parcel: Parcel) -> dict | None:
     """The rates request of a parcel, or None when Biteship cannot quote it (no postal codes, or
     none of its couriers is one Biteship serves)."""
     wanted = [c for c in parcel.couriers if c in COURIER_CODES]
-    if not wanted or not parcel.origin_postal_code or not parcel.destination_postal_code:
+    postal_codes = (parcel.origin_postal_code or "", parcel.destination_postal_code or "")
+    if not wanted or not all(POSTAL_CODE.match(code) for code in postal_codes):
         return None
     items = [
         {

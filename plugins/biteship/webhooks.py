@@ -1,12 +1,13 @@
 """POST /webhooks/biteship: Biteship's order.status, order.waybill_id and order.price events.
 
-Authenticity: Biteship sends, with every webhook, the header and secret value set for the
-endpoint in its dashboard (BITESHIP_WEBHOOK_HEADER, BITESHIP_WEBHOOK_SECRET); without a
-secret configured every call is refused (403), a missing or wrong one is 401. Each event is
+Authenticity: Biteship sends, with every webhook, the header ("signature key") and value
+("signature secret") set for the endpoint in its dashboard (BITESHIP_WEBHOOK_HEADER,
+BITESHIP_WEBHOOK_SECRET); without a secret configured every event is refused (403), a
+missing or wrong one is 401. Each event is
 stored once by its key (event, Biteship order or waybill, status, time); "delivered" records
 the delivery on our order (marketplace.orders.services.mark_delivered), which starts the
-completion clock. The answer is 200 at once; an empty or unknown body (Biteship's check when
-the endpoint is installed) is 200 too and changes nothing.
+completion clock. The answer is 200 at once; a body that is no event (Biteship's check when
+the endpoint is added, which carries no secret yet) is 200 too and changes nothing.
 """
 
 from __future__ import annotations
@@ -44,16 +45,45 @@ def authentic() -> int | None:
 
 @bp.post("/webhooks/biteship")
 def receive():
-    """200 once the event is stored (or was already); 401/403 for a bad or missing secret."""
+    """200 once the event is stored (or was already); 401/403 for an event with a bad or missing
+    secret; 400 for a body Biteship would not send. An empty body or an object without ``event``
+    is Biteship's check when the endpoint is added, sent before the secret is set in its
+    dashboard: 200, nothing written."""
+    if not request.get_data():
+        return jsonify({"ok": True})
+    payload = request.get_json(silent=True, force=True)
+    problem = malformed(payload)
+    if problem:
+        return jsonify({"error": {"code": "bad_request", "message": problem, "fields": {}}}), 400
+    if "event" not in payload:
+        return jsonify({"ok": True})
     refused = authentic()
     if refused is not None:
-        return jsonify({"error": {"code": "forbidden", "message": "bad webhook secret", "fields": {}}}), refused
-    payload = request.get_json(silent=True, force=True)
-    if not isinstance(payload, dict) or not payload.get("event"):
-        return jsonify({"ok": True})
+        code = "unauthorized" if refused == 401 else "forbidden"
+        return jsonify({"error": {"code": code, "message": "bad or missing webhook secret", "fields": {}}}), refused
     apply_event(payload)
     db.session.commit()
     return jsonify({"ok": True})
+
+
+# the fields read, and their JSON types (Biteship sends null for what it does not know yet)
+TEXT_FIELDS = ("order_id", "courier_tracking_id", "courier_waybill_id", "courier_company", "courier_type", "status")
+TEXT_FIELDS += ("updated_at",)
+
+
+def malformed(payload) -> str | None:
+    """Why the body is not one Biteship sends (OpenAPI ``BiteshipEvent``), or None."""
+    if not isinstance(payload, dict):
+        return "the body is not a JSON object"
+    if "event" in payload and not (isinstance(payload["event"], str) and payload["event"]):
+        return "event must be a non-empty string"
+    for name in TEXT_FIELDS:
+        if payload.get(name) is not None and not isinstance(payload[name], str):
+            return f"{name} must be a string or null"
+    price = payload.get("order_price")
+    if price is not None and (isinstance(price, bool) or not isinstance(price, (int, float))):
+        return "order_price must be a number or null"
+    return None
 
 
 def event_key(payload: dict) -> str:

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
+from marketplace.clock import now
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.shipping import couriers
@@ -98,7 +99,9 @@ def parse(text: str) -> list[Row]:
     if missing:
         raise TableFileError([(1, _("kolom hilang: %(columns)s", columns=", ".join(missing)))])
     reader.fieldnames = header
-    rows, errors, seen = [], [], {}
+    rows: list[Row] = []
+    errors: list[tuple[int, str]] = []
+    seen: dict[tuple, int] = {}
     for record in reader:
         line = reader.line_num
         try:
@@ -124,21 +127,26 @@ def replace_table(store_id: int | None, rows: list[Row]) -> int:
     """The owner's table becomes ``rows`` (the caller commits); how many rows it now has."""
     owner = TableRate.store_id.is_(None) if store_id is None else TableRate.store_id == store_id
     db.session.execute(delete(TableRate).where(owner))
-    db.session.add_all(
-        TableRate(
-            store_id=store_id,
-            courier=r.courier,
-            service=r.service,
-            origin_code=r.origin,
-            destination_code=r.destination,
-            first_kg=r.first_kg,
-            next_kg=r.next_kg,
-            etd_min_days=r.etd_min,
-            etd_max_days=r.etd_max,
+    if rows:  # one multi-row INSERT (a table has thousands of rows), not an object each
+        at = now()
+        db.session.execute(
+            insert(TableRate),
+            [
+                {
+                    "store_id": store_id,
+                    "courier": r.courier,
+                    "service": r.service,
+                    "origin_code": r.origin,
+                    "destination_code": r.destination,
+                    "first_kg": r.first_kg,
+                    "next_kg": r.next_kg,
+                    "etd_min_days": r.etd_min,
+                    "etd_max_days": r.etd_max,
+                    "updated_at": at,
+                }
+                for r in rows
+            ],
         )
-        for r in rows
-    )
-    db.session.flush()
     return len(rows)
 
 
@@ -177,3 +185,8 @@ def counts(store_id: int | None = None) -> dict[str, int]:
     owner = TableRate.store_id.is_(None) if store_id is None else TableRate.store_id == store_id
     query = select(TableRate.courier, func.count()).where(owner).group_by(TableRate.courier)
     return {courier: int(n) for courier, n in db.session.execute(query).tuples()}
+
+
+def stores_with_own_table() -> int:
+    query = select(func.count(func.distinct(TableRate.store_id))).where(TableRate.store_id.is_not(None))
+    return int(db.session.scalar(query) or 0)

@@ -70,7 +70,12 @@ def agency_index():
         if error is None:
             flash(_("Tabel tarif diganti: %(count)s baris.", count=count))
             return redirect(url_for("shipping_table.agency_index"))
-    page = render_template("shipping_table/agency.html", counts=tables.counts(None), error=error)
+    page = render_template(
+        "shipping_table/agency.html",
+        counts=tables.counts(None),
+        own_tables=tables.stores_with_own_table(),
+        error=error,
+    )
     return page, (422 if error else 200)
 
 

@@ -215,6 +215,10 @@ def test_hook_shipping_book__a_refusal_is_a_message_for_the_seller(app, fake):
     fake.fail(400)
     with pytest.raises(BookingFailed, match="Biteship"):
         plugin_api.call_each("shipping_book", {"order": order})
+    order.ship_postal_code = "-"
+    with pytest.raises(BookingFailed, match="Kode pos"):
+        plugin_api.call_each("shipping_book", {"order": order})
+    assert len(fake.calls("POST", "/v1/orders")) == 1  # the second was never sent
     assert db.session.scalar(select(func.count()).select_from(BiteshipShipment)) == 0
 
 
@@ -294,7 +298,15 @@ def test_the_webhook_refuses_a_bad_or_missing_secret_and_changes_nothing(make_ap
 
 def test_the_webhook_answers_200_to_an_empty_check_and_to_an_order_it_does_not_know(app, client, fake):
     headers = {fake.webhook_header: fake.webhook_secret}
-    assert client.post("/webhooks/biteship", data=b"", headers=headers).status_code == 200
+    # Biteship checks the endpoint when it is added, before the secret is set in its dashboard
+    assert client.post("/webhooks/biteship", data=b"").status_code == 200
+    assert client.post("/webhooks/biteship", json={}).status_code == 200
+    for bad in ([1], {"event": 5}, {"event": ""}, delivered_event(order_id=42), delivered_event(order_price="mahal")):
+        answer = client.post("/webhooks/biteship", json=bad, headers=headers)
+        assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "bad_request", bad
+    assert db.session.scalar(select(func.count()).select_from(BiteshipEvent)) == 0
+    no_waybill_yet = delivered_event(status="allocated", courier_waybill_id=None, order_price=12000)
+    assert client.post("/webhooks/biteship", json=no_waybill_yet, headers=headers).status_code == 200
     unknown = client.post(
         "/webhooks/biteship", json=delivered_event(order_id="x", courier_waybill_id="y"), headers=headers
     )

@@ -19,7 +19,7 @@ HEADER = "courier,service,origin,destination,first_kg,next_kg,etd_min,etd_max\n"
 TABLE_CSV = HEADER + (
     "jne,reg,,31,15000,15000,2,3\n"  # any origin to DKI Jakarta
     "jne,reg,33.76,31,13000,13000,1,2\n"  # from Kota Tegal: more specific origin
-    "jne,reg,33.76,31.74,12000,11000,1,2\n"  # to Jakarta Barat: more specific destination
+    "jne,reg,33.76,31.74,12000,11000,1,2\n"  # to Jakarta Selatan: more specific destination
     "jne,yes,33.76,31,22000,22000,1,1\n"
     "jnt,ez,33.76,31,12500,12500,1,3\n"
     "sicepat,reg,33.76,33,9000,9000,1,2\n"
@@ -75,10 +75,14 @@ def test_hook_shipping_rates__the_table_answers_with_the_most_specific_row(table
 
     assert set(rates) == {("jne", "reg"), ("jne", "yes"), ("jnt", "ez")}  # only the parcel's couriers
     reg = rates[("jne", "reg")]
-    assert (reg.price, reg.etd_min_days, reg.etd_max_days) == (12000 + 11000, 1, 2)  # 2.3 kg → 2 kg, Jakarta Barat row
+    assert (reg.price, reg.etd_min_days, reg.etd_max_days) == (
+        12000 + 11000,
+        1,
+        2,
+    )  # 2.3 kg → 2 kg, Jakarta Selatan row
     assert (reg.kind, reg.source, reg.parcel_key, reg.service_name) == (TABLE, "shipping_table", store.slug, "JNE REG")
-    east = by_service(rates_of([parcel(store, destination="31.72.05")]))  # Jakarta Timur: the province row from Tegal
-    assert east[("jne", "reg")].price == 13000
+    north = by_service(rates_of([parcel(store, destination="31.72.05")]))  # Jakarta Utara: the province row from Tegal
+    assert north[("jne", "reg")].price == 13000
     elsewhere = by_service(rates_of([parcel(store, destination="31.72.05", origin="32.73.01")]))
     assert elsewhere[("jne", "reg")].price == 15000  # not from Tegal: the any-origin row
     assert rates_of([parcel(store, destination="51.71.01")]) == []  # Bali: the table does not cover it
@@ -211,8 +215,10 @@ def test_agency_page_uploads_counts_and_downloads(table_app, client, auth):
     assert refused.status_code == 422 and "kolom hilang" in refused.get_data(as_text=True)
     done = client.post("/agency/shipping-rates", data={"file": (BytesIO(TABLE_CSV.encode()), "t.csv")})
     assert done.status_code == 302
+    tables.import_csv(TABLE_CSV, store_id=gen_store().id)
+    db.session.commit()
     page = client.get("/agency/shipping-rates").get_data(as_text=True)
-    assert "JNE: 4" in page
+    assert "JNE: 4" in page and "Toko dengan tabel sendiri: 1" in page
     assert client.get("/agency/shipping-rates.csv").get_data(as_text=True) == tables.export_csv()
 
 
@@ -234,3 +240,17 @@ def test_seller_page_replaces_only_its_own_stores_table(table_app, client, auth)
     db.session.rollback()
     assert tables.counts(mine.id) == {"jne": 4, "jnt": 1, "sicepat": 1} and tables.counts(theirs.id) == {}
     assert client.get(f"/seller/shipping-rates/{mine.slug}.csv").get_data(as_text=True) == tables.export_csv(mine.id)
+
+
+def test_every_region_of_the_default_table_is_a_kemendagri_code_of_the_apps_data():
+    import csv
+    import gzip
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "marketplace" / "shipping" / "data" / "regions.csv.gz"
+    if not data.exists():
+        pytest.skip("the regions data (h-addr) is not in this tree")
+    with gzip.open(data, "rt", encoding="utf-8") as fh:
+        known = {row[0] for row in csv.reader(fh) if row}
+    rows = tables.parse(DEFAULT_TABLE.read_text())
+    assert {r.destination for r in rows} | {r.origin for r in rows if r.origin} <= known

@@ -357,9 +357,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "POST /webhooks/biteship": E(
         NOBODY,
-        refused=(401, 403),
-        anonymous=(401, 403),
-        why="only a request carrying BITESHIP_WEBHOOK_SECRET is applied (unset: every call is 403)",
+        refused=(400,),
+        anonymous=(400,),
+        why="a form post is no Biteship body (400); an event needs BITESHIP_WEBHOOK_SECRET "
+        "(tests/integration/test_biteship.py)",
     ),
     # --- JSON API (bearer token) ---------------------------------------------------------------
     "GET /api/v1/openapi.json": E(EVERYONE),

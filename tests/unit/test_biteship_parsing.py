@@ -70,6 +70,7 @@ def test_the_request_names_only_couriers_biteship_serves_and_one_item_when_none_
     assert (body["origin_postal_code"], body["destination_postal_code"]) == (52111, 11470)
     assert request_body(Parcel("x", 1, "33", "31", 100, 1, ("lion",), "52111", "11470")) is None
     assert request_body(Parcel("x", 1, "33", "31", 100, 1, ("jne",), None, "11470")) is None
+    assert request_body(Parcel("x", 1, "33", "31", 100, 1, ("jne",), "5211", "11470")) is None  # not 5 digits
     assert cache_key(body) == cache_key(dict(reversed(list(body.items()))))  # key order does not matter
 
 
