@@ -4,6 +4,8 @@ and after shipping only with a refund of the whole order."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -125,3 +127,32 @@ def test_after_shipping_a_partial_refund_keeps_the_ongkir_and_a_whole_refund_ret
     assert (store, "shipping", -ONGKIR) in rows(order)
     assert ledger.balance(world["store"].id) == 0
     assert db.session.get(Payment, order.payment_id).refunded_amount == order.total
+
+
+def test_the_clock_cancels_an_unaccepted_paid_order_and_gives_its_ongkir_back(world):
+    import time_machine
+
+    from marketplace.orders import clock
+
+    order = _order(world, 70_000)
+    with time_machine.travel(order.paid_at + timedelta(days=2), tick=False):
+        assert clock.tick()["cancelled"].moved == 1
+    db.session.expire_all()
+
+    refund = db.session.scalar(select(OrderRefund).where(OrderRefund.order_id == order.id))
+    assert (refund.goods_amount, refund.shipping_amount) == (70_000, ONGKIR)
+    assert world["fake"].method.refunds == [(order.payment_id, 70_000 + ONGKIR)]
+
+
+def test_an_unpaid_order_that_expires_owes_nothing_and_voids_goods_and_ongkir(world):
+    import time_machine
+
+    from marketplace.orders import clock
+
+    order = _order(world, 70_000, paid=False)
+    with time_machine.travel(order.placed_at + timedelta(minutes=31), tick=False):
+        assert clock.tick()["expired"].moved == 1
+    payment = db.session.get(Payment, order.payment_id)
+    db.session.refresh(payment)
+    assert payment.amount == 70_000 + ONGKIR and payment.captured_amount == 0
+    assert db.session.scalar(select(OrderRefund.id).where(OrderRefund.order_id == order.id)) is None
