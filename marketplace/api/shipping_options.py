@@ -6,6 +6,7 @@ from marketplace.api.base import auth_required, bp, current_api_user, json_body
 from marketplace.cart import services as carts
 from marketplace.checkout import services as checkout
 from marketplace.checkout import shipping as checkout_shipping
+from marketplace.errors import ValidationError
 from marketplace.shipping import options as shipping_options
 
 
@@ -50,6 +51,10 @@ def api_shipping_options():
     has no stores."""
     data = json_body()
     user = current_api_user()
-    wanted = checkout_shipping.parse(user, dict(data), checkout.validate_shipping)
+    try:
+        wanted = checkout_shipping.parse(user, dict(data), checkout.validate_shipping)
+    except ValidationError as exc:  # the body is the address itself: its fields without "shipping."
+        fields = {name.removeprefix("shipping."): message for name, message in exc.fields.items()}
+        raise ValidationError(exc.message, fields=fields) from exc
     view = carts.load(user)
     return quotes_json(shipping_options.quote_cart(view, wanted.destination))

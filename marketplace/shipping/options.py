@@ -300,7 +300,9 @@ def no_option_message(quote: StoreQuote) -> str:
 def _check_prices(quotes: StoreQuotes, picked: dict[int, Option], prices) -> None:
     if not prices:
         return
-    if not isinstance(prices, dict):
+    if not isinstance(prices, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in prices.values()
+    ):
         raise ValidationError(fields={"shipping.prices": _("Harga ongkir yang dikirim tidak valid.")})
     changed: dict[str, int] = {}
     for quote in quotes.stores:

@@ -198,3 +198,26 @@ def test_the_database_refuses_a_total_without_its_ongkir(api, tegal):
         )
     db.session.rollback()
     assert db.session.scalar(select(Payment.amount)) == 150000 + 8000 + 60000
+
+
+def test_bad_input_to_the_options_and_the_checkout_is_a_422_naming_the_field(api, tegal):
+    bad_address = api.post("/checkout/shipping-options", {"address_id": 999999}, token=tegal["token"])
+    assert bad_address.status_code == 422
+    assert "address_id" in bad_address.get_json()["error"]["fields"]
+    no_district = api.post(
+        "/checkout/shipping-options",
+        {"name": "Siti", "phone": "0812-3456-7890", "street": "Jl. Gajah Mada No. 5", "district_code": "99.99.99"},
+        token=tegal["token"],
+    )
+    assert no_district.status_code == 422 and "district_code" in no_district.get_json()["error"]["fields"]
+    chosen = {tegal["batik"].slug: "local", tegal["kuliner"].slug: "pickup"}
+    for shipping, field in (
+        ({"options": chosen, "prices": {tegal["batik"].slug: "8000"}}, "shipping.prices"),
+        ({"options": list(chosen.values())}, "shipping.options"),
+        ({"options": chosen, "prices": [8000]}, "shipping.prices"),
+    ):
+        body = {"payment_method": "cash_on_delivery", "shipping": {"address_id": tegal["address"], **shipping}}
+        response = api.post("/checkout", body, token=tegal["token"])
+        assert response.status_code == 422, (shipping, response.get_json())
+        assert list(response.get_json()["error"]["fields"]) == [field]
+    assert db.session.scalar(select(Order.id)) is None
