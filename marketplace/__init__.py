@@ -48,7 +48,7 @@ CLI_MODULES = (
 )
 
 # Modules registering periodic tasks on the job queue (marketplace/jobs), imported at start-up.
-SCHEDULE_MODULES = ("marketplace.orders.schedule",)
+SCHEDULE_MODULES = ("marketplace.orders.schedule", "marketplace.shipping.schedule")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -99,6 +99,7 @@ def _import_models() -> None:
     from marketplace.orders import models as _orders  # noqa: F401
     from marketplace.payments import models as _payments  # noqa: F401
     from marketplace.reviews import models as _reviews  # noqa: F401
+    from marketplace.shipping import tracking_models as _tracking  # noqa: F401
     from marketplace.stores import models as _s  # noqa: F401
 
 

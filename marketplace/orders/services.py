@@ -195,6 +195,14 @@ def get_for_seller(user, number: str) -> Order:
     return order
 
 
+def get_any(number: str) -> Order:
+    """Any order by its number (the agency's view); NotFound when there is none."""
+    order = _by_number(number)
+    if order is None:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    return order
+
+
 def _page(query, page: int, per_page: int) -> tuple[list[Order], int]:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = (
@@ -337,6 +345,15 @@ def mark_delivered(order: Order, at: datetime | None = None, source: str = "cour
         None, "order.delivered", "order", order.id, store_id=order.store_id, number=order.number, source=source
     )
     return True
+
+
+def note_shipment(order: Order, *, checked_at: datetime, status: str | None = None) -> None:
+    """A shipping plugin was asked about ``order``'s parcel at ``checked_at``; ``status``: its
+    latest tracking status (marketplace.shipping.quotes.TRACKING_STATUSES), None: unchanged."""
+    order.shipment_checked_at = checked_at
+    if status is not None:
+        order.shipment_status = status
+    db.session.flush()
 
 
 # --- payments ----------------------------------------------------------------------------
