@@ -10,7 +10,7 @@ from __future__ import annotations
 
 # The endpoint modules register their routes on ``bp`` when imported; the names
 # below are what endpoint modules of plugins import from ``marketplace.api``.
-from marketplace.api import accounts, agency, buying, catalog, complaints, expos, ledger, openapi, stores
+from marketplace.api import accounts, agency, buying, catalog, complaints, expos, ledger, openapi, stores, tracking
 from marketplace.api.base import auth_required, bp, committing, current_api_user, int_arg, json_body, page_args, paged
 
 __all__ = [
@@ -31,4 +31,5 @@ __all__ = [
     "page_args",
     "paged",
     "stores",
+    "tracking",
 ]

@@ -238,6 +238,19 @@ def seller_orders(
     return _page(query, page, per_page)
 
 
+TO_PACK_STATUSES = ("paid", "processing")  # paid (or cash on delivery accepted) and not sent yet
+
+
+def orders_to_pack(user, store_id: int | None = None, limit: int = 100) -> list[Order]:
+    """The orders of the user's stores (or of one) waiting to be packed and sent, oldest first:
+    paid or accepted, with their store and lines (the packing slips of the queue)."""
+    store_ids = seller_store_ids(user)
+    if store_id is not None:
+        store_ids = [s for s in store_ids if s == store_id]
+    query = select(Order).where(Order.store_id.in_(store_ids or [-1]), Order.status.in_(TO_PACK_STATUSES))
+    return list(db.session.scalars(_with_details(query).order_by(Order.placed_at, Order.id).limit(limit)).unique())
+
+
 def orders_of_checkout(checkout_id: int) -> list[Order]:
     return list(
         db.session.scalars(

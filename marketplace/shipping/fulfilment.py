@@ -49,6 +49,12 @@ class NoBooking(Conflict):
     code = "booking_unavailable"
 
 
+class NotBooked(Conflict):
+    """The plugin refused or failed the booking; its message is for the seller."""
+
+    code = "booking_failed"
+
+
 def _squeeze(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", (text or "").lower())
 
@@ -110,14 +116,6 @@ def _courier_code(order: Order, courier: str | None, strict: bool) -> str | None
     return code
 
 
-def hand_over(order: Order, actor) -> Order:
-    """A pickup order is ready to collect, or the store sent a local-delivery order itself:
-    shipped without a courier. Conflict for an order that travels by courier."""
-    if needs_waybill(order):
-        raise Conflict(_("Pesanan %(number)s dikirim lewat kurir: isi kurir dan nomor resinya.", number=order.number))
-    return transition(order, "shipped", actor)
-
-
 def picked_up(order: Order, actor) -> bool:
     """The buyer collected a pickup order at the store: its delivery is recorded (the order
     clock then completes it). False when a delivery was recorded already."""
@@ -147,11 +145,12 @@ def _ask_to_book(order: Order) -> _Answer:
     for plugin, call in plugin_api.each_call("shipping_book", order=order):
         try:
             answer = call()
-        except BookingFailed:
-            raise
+        except BookingFailed as exc:
+            log.info("plugin %s refused to book order %s: %s", plugin, order.number, exc)
+            raise NotBooked(str(exc) or _("Pemesanan penjemputan ditolak.")) from exc
         except Exception as exc:  # a plugin's bug is not the seller's; the order stays as it was
             log.exception("plugin %s failed to book order %s", plugin, order.number)
-            raise BookingFailed(_("Pemesanan penjemputan gagal. Coba lagi nanti atau isi resi sendiri.")) from exc
+            raise NotBooked(_("Pemesanan penjemputan gagal. Coba lagi nanti atau isi resi sendiri.")) from exc
         if answer is not None:
             return _Answer(plugin, answer)
     raise NoBooking(_("Tidak ada layanan yang bisa memesan penjemputan kurir ini. Isi kurir dan nomor resinya."))
@@ -159,8 +158,8 @@ def _ask_to_book(order: Order) -> _Answer:
 
 def book_pickup(order: Order, actor) -> Order:
     """Book the courier pickup through the first enabled plugin that answers, then mark the
-    order shipped with the booking's courier, waybill and reference. BookingFailed (its message
-    is for the seller) or NoBooking leave the order as it was."""
+    order shipped with the booking's courier, waybill and reference. NotBooked (the plugin's
+    BookingFailed message, for the seller) or NoBooking leave the order as it was."""
     if "shipped" not in allowed_moves(order, actor):
         raise Conflict(_("Pesanan %(number)s tidak bisa dikirim sekarang.", number=order.number))
     answer = _ask_to_book(order)

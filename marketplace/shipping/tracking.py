@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -30,6 +31,15 @@ from marketplace.shipping.tracking_models import ShipmentEvent
 
 log = logging.getLogger(__name__)
 
+STATUS_LABELS = {
+    "pending": _l("Menunggu dijemput kurir"),
+    "picked_up": _l("Dijemput kurir"),
+    "in_transit": _l("Dalam perjalanan"),
+    "delivered": _l("Tiba di tujuan"),
+    "returned": _l("Dikembalikan ke penjual"),
+    "cancelled": _l("Pengiriman dibatalkan"),
+    "unknown": _l("Status dari kurir"),
+}
 FINAL_STATUSES = ("delivered", "returned", "cancelled")  # the courier has nothing more to say
 BATCH = 100
 

@@ -19,6 +19,7 @@ from marketplace.api.openapi.paths_cart import cart_paths
 from marketplace.api.openapi.paths_catalogue import catalogue_paths
 from marketplace.api.openapi.paths_complaints import complaint_paths
 from marketplace.api.openapi.paths_orders import order_paths
+from marketplace.api.openapi.paths_tracking import tracking_paths
 
 __all__ = [  # the shared parameters lived here before the split by area
     "CART_LINE",
@@ -40,5 +41,6 @@ def core_paths() -> dict:
         **cart_paths(),
         **order_paths(),
         **complaint_paths(),
+        **tracking_paths(),
         **agency_paths(),
     }

@@ -8,6 +8,7 @@ Enums are the models' own tuples (statuses, roles, ledger kinds), never restated
 from __future__ import annotations
 
 from marketplace.api.openapi.builders import STRING, items_of, json_content, obj, ref
+from marketplace.api.openapi.paths_tracking import tracking_schemas
 from marketplace.api.openapi.schemas_accounts import account_schemas
 from marketplace.api.openapi.schemas_agency import agency_schemas
 from marketplace.api.openapi.schemas_catalogue import catalogue_schemas
@@ -23,6 +24,7 @@ def schemas() -> dict:
         **catalogue_schemas(),
         **order_schemas(),
         **complaint_schemas(),
+        **tracking_schemas(),
         **agency_schemas(),
         **_pages(),
     }
