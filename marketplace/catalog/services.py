@@ -355,7 +355,8 @@ def weights_of(product_ids) -> dict[int, int | None]:
     ids = sorted({i for i in product_ids if i is not None})
     if not ids:
         return {}
-    return dict(db.session.execute(select(Product.id, Product.weight_grams).where(Product.id.in_(ids))).tuples())
+    rows = db.session.execute(select(Product.id, Product.weight_grams).where(Product.id.in_(ids)))
+    return dict(rows.tuples().all())  # a list: dict() of the result itself reads it as a mapping
 
 
 # --- the seller's pages and the API: products loaded with what they show ------
