@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = (
     "marketplace.catalog.views",
     "marketplace.stores.views",
     "marketplace.stores.product_views",
+    "marketplace.stores.shipping_views",
     "marketplace.expo.views",
     "marketplace.cart.views",
     "marketplace.checkout.views",
@@ -32,6 +33,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.report_views",
     "marketplace.agency.jobs_views",
     "marketplace.complaints.agency_views",
+    "marketplace.shipping.address_views",
     "marketplace.api",
 )
 
@@ -99,6 +101,8 @@ def _import_models() -> None:
     from marketplace.orders import models as _orders  # noqa: F401
     from marketplace.payments import models as _payments  # noqa: F401
     from marketplace.reviews import models as _reviews  # noqa: F401
+    from marketplace.shipping import address_model as _addresses  # noqa: F401
+    from marketplace.shipping import store_models as _shipping_offers  # noqa: F401
     from marketplace.shipping import tracking_models as _tracking  # noqa: F401
     from marketplace.stores import models as _s  # noqa: F401
 

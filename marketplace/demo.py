@@ -36,9 +36,11 @@ from marketplace.demo_data import (
     DemoProduct,
     DemoStore,
 )
+from marketplace.demo_data.addresses import SHOPPER_ADDRESSES
 from marketplace.errors import NotFound
 from marketplace.expo import services as expo_services
 from marketplace.extensions import db
+from marketplace.shipping import addresses
 from marketplace.stores import services as stores
 
 
@@ -57,6 +59,7 @@ class Summary:
     featured: int = 0
     plugin_objects: int = 0  # created by the plugins (the demo_data hook)
     orders: int = 0  # the expo's first days of sales (marketplace.demo_sales)
+    addresses: int = 0  # the demo shopper's address book
 
     @property
     def changed(self) -> bool:
@@ -73,6 +76,7 @@ def load() -> Summary:
     summary = Summary()
     users = {email: _user(summary, email, name, role, phone, insurer) for email, name, role, phone, insurer in ACCOUNTS}
     agency = users["agency@demo.test"]
+    _addresses(summary, users["shopper@demo.test"])
     built = [(data, _store(summary, data, users, agency)) for data in STORES]
     expo = _expo(summary, agency)
     _exhibitors(summary, agency, expo, built)
@@ -100,6 +104,15 @@ def _user(summary: Summary, email: str, name: str, role: str, phone: str | None 
         user = accounts.create_user(email, DEMO_PASSWORD, name, role=role, insurer=insurer, phone=phone, confirmed=True)
         summary.users += 1
     return user
+
+
+def _addresses(summary: Summary, shopper) -> None:
+    """The shopper's Jakarta home (default) and Tegal office, once: a book they changed is left alone."""
+    if addresses.list_for(shopper):
+        return
+    for raw in SHOPPER_ADDRESSES:
+        addresses.create(shopper, raw)
+        summary.addresses += 1
 
 
 def owner_email(data: DemoStore) -> str:
@@ -330,6 +343,7 @@ def register_cli(app: Flask) -> None:
             f"{summary.products} products, {summary.images} images, {summary.exhibitors} exhibitors, "
             f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}"
             f"{f', {summary.orders} orders' if summary.orders else ''}"
+            f"{f', {summary.addresses} addresses' if summary.addresses else ''}"
             f"{f', {summary.plugin_objects} plugin objects' if summary.plugin_objects else ''}."
         )
         click.echo(

@@ -301,3 +301,19 @@ def gather(hook_name: str, *, loud: bool, **kwargs) -> list:
         if answer:
             results.extend(answer if isinstance(answer, (list, tuple)) else [answer])
     return results
+
+
+def gather_each(hook_name: str, **kwargs) -> tuple[list, list[tuple[str, Exception]]]:
+    """Like a quiet :func:`gather`, but also says who failed: (the answers flattened, [(plugin
+    name, its exception)]), so the caller can tell the user that some answers are missing."""
+    results: list = []
+    failures: list[tuple[str, Exception]] = []
+    for plugin_name, call in _calls(hook_name, kwargs):
+        try:
+            answer = call()
+        except Exception as exc:
+            failures.append((plugin_name, exc))
+            continue
+        if answer:
+            results.extend(answer if isinstance(answer, (list, tuple)) else [answer])
+    return results, failures

@@ -5,4 +5,12 @@ by MARKETPLACE_PLUGINS."""
 
 # The bundled plugins in their default order: MARKETPLACE_PLUGINS unset runs them all, in
 # this order (the core reads it through marketplace.plugin_api.bundled_plugins).
-BUNDLED = ("stripe_payments", "bank_transfer", "cash_on_delivery", "esmart_sync", "insurance")
+BUNDLED = (
+    "stripe_payments",
+    "bank_transfer",
+    "cash_on_delivery",
+    "esmart_sync",
+    "insurance",
+    "shipping_table",
+    "biteship",
+)

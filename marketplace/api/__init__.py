@@ -10,11 +10,26 @@ from __future__ import annotations
 
 # The endpoint modules register their routes on ``bp`` when imported; the names
 # below are what endpoint modules of plugins import from ``marketplace.api``.
-from marketplace.api import accounts, agency, buying, catalog, complaints, expos, ledger, openapi, stores, tracking
+from marketplace.api import (
+    accounts,
+    addresses,
+    agency,
+    buying,
+    catalog,
+    complaints,
+    expos,
+    ledger,
+    openapi,
+    regions,
+    shipping_options,
+    stores,
+    tracking,
+)
 from marketplace.api.base import auth_required, bp, committing, current_api_user, int_arg, json_body, page_args, paged
 
 __all__ = [
     "accounts",
+    "addresses",
     "agency",
     "auth_required",
     "bp",
@@ -30,6 +45,8 @@ __all__ = [
     "openapi",
     "page_args",
     "paged",
+    "regions",
+    "shipping_options",
     "stores",
     "tracking",
 ]

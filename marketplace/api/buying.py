@@ -75,6 +75,7 @@ def order_json(order, detail: bool = True) -> dict:
         "store_name": order.store_name,
         "status": order.status,
         "subtotal": order.subtotal,
+        "shipping_cost": order.shipping_cost,
         "extras_total": order.extras_total,
         "total": order.total,
         "payment_method": order.payment_method,
@@ -93,8 +94,8 @@ def order_json(order, detail: bool = True) -> dict:
         "shipment_status": order.shipment_status,
         "cancel_reason": order.cancel_reason,
     }
+    data["shipping"] = _shipping_json(order)
     if detail:
-        data["shipping"] = _shipping_json(order)
         data["lines"] = [_line_json(line) for line in order.lines]
         data["extras"] = [{"id": e.extra_id, "name": e.name, "amount": e.amount} for e in order.extras]
     return data
@@ -111,12 +112,25 @@ def _deadlines_json(order) -> dict:
 
 
 def _shipping_json(order) -> dict:
+    """Where to and how: the address, its regions and the option chosen at checkout (method,
+    courier, service, label, etd_days, cost; null on orders from before shipping)."""
     return {
         "name": order.ship_name,
         "phone": order.ship_phone,
         "address": order.ship_address,
         "city": order.ship_city,
         "postal_code": order.ship_postal_code,
+        "region_code": order.ship_region_code,
+        "province": order.ship_province,
+        "district": order.ship_district,
+        "village": order.ship_village,
+        "method": order.shipping_method,
+        "courier": order.shipping_courier,
+        "service": order.shipping_service,
+        "label": order.shipping_label,
+        "etd_days": order.shipping_etd,
+        "cost": order.shipping_cost,
+        "source": order.shipping_source,
     }
 
 
@@ -141,7 +155,16 @@ def _iso(value):
 def checkout_json(result: checkout.CheckoutResult) -> dict:
     return {
         "orders": [
-            {"number": o.number, "store": result.store_slug(o), "total": o.total, "status": o.status}
+            {
+                "number": o.number,
+                "store": result.store_slug(o),
+                "subtotal": o.subtotal,
+                "shipping_cost": o.shipping_cost,
+                "extras_total": o.extras_total,
+                "total": o.total,
+                "status": o.status,
+                "shipping": _shipping_json(o),
+            }
             for o in result.orders
         ],
         "payment": payments.payment_json(result.payment, result.start) if result.payment else None,

@@ -38,6 +38,14 @@ def store_json(store, detail: bool = False) -> dict:
     return data
 
 
+def dimensions_json(product) -> dict | None:
+    """The packed size in cm, or None when the seller has not given all three."""
+    sides = (product.length_cm, product.width_cm, product.height_cm)
+    if any(side is None for side in sides):
+        return None
+    return dict(zip(("length_cm", "width_cm", "height_cm"), sides, strict=True))
+
+
 def product_json(product, store_slug: str, category_slug: str | None, variants=None, images=None) -> dict:
     """A product names its store and category by slug (CONTRACT.md)."""
     data = {
@@ -50,6 +58,7 @@ def product_json(product, store_slug: str, category_slug: str | None, variants=N
         "price": product.price_min,
         "unit": product.unit,
         "weight_grams": product.weight_grams,
+        "dimensions": dimensions_json(product),
         "created_at": product.created_at.isoformat(),
     }
     if variants is not None:

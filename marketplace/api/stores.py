@@ -16,9 +16,10 @@ from marketplace.catalog.sectors import SECTORS
 from marketplace.errors import NotFound, ValidationError
 from marketplace.expo import services as expo
 from marketplace.media import limit_uploads, media_url
+from marketplace.shipping import offer_settings
 from marketplace.stores import services as stores
 
-PRODUCT_FIELDS = ("name", "description", "category", "status", "unit", "weight_grams")
+PRODUCT_FIELDS = ("name", "description", "category", "status", "unit", "weight_grams", "dimensions")
 VARIANT_FIELDS = ("name", "sku", "price", "stock")
 STORE_FIELDS = ("name", "nib", "city", "sector", "whatsapp", "address", "description")
 
@@ -180,3 +181,27 @@ def delete_image(product_id: int, image_id: int):
     with committing():
         catalog.remove_image(catalog.get_image(product, image_id), current_api_user())
     return "", 204
+
+
+def _shipping_store(slug: str):
+    """The store when the token's user is its member or the agency assisting it; 404 otherwise."""
+    store = stores.get_store(slug)
+    stores.require_member(store, current_api_user())
+    return store
+
+
+@bp.get("/stores/<slug>/shipping")
+@auth_required()
+def get_shipping(slug: str):
+    """The store's origin, pickup, local delivery and couriers. :raise 404: not a member."""
+    return offer_settings.get_settings(_shipping_store(slug))
+
+
+@bp.put("/stores/<slug>/shipping")
+@auth_required()
+def put_shipping(slug: str):
+    """Change any of the four sections; the saved settings. :raise 404: not a member. :raise 422: bad input."""
+    store = _shipping_store(slug)
+    with committing():
+        answer = offer_settings.update_settings(store, json_body(), current_api_user())
+    return answer

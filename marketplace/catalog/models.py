@@ -42,7 +42,10 @@ class Product(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     unit: Mapped[str | None] = mapped_column(String(30))  # "pcs", "lembar", "botol"
-    weight_grams: Mapped[int | None] = mapped_column(Integer)
+    weight_grams: Mapped[int | None] = mapped_column(Integer)  # None: pickup and local delivery only
+    length_cm: Mapped[int | None] = mapped_column(Integer)  # packed size, for couriers' volume weight
+    width_cm: Mapped[int | None] = mapped_column(Integer)
+    height_cm: Mapped[int | None] = mapped_column(Integer)
     # the cheapest variant's price, kept by catalog.services so listings sort without a join
     price_min: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)

@@ -16,6 +16,9 @@ from marketplace.inputs import digits
 
 MAX_PRICE = 1_000_000_000  # one billion rupiah per unit is beyond any IKM product
 MAX_STOCK = 1_000_000
+MAX_WEIGHT_GRAMS = 1_000_000  # a tonne: metalwork goes by cargo services (JNE JTR, SiCepat GOKIL)
+MAX_SIDE_CM = 500
+DIMENSIONS = ("length_cm", "width_cm", "height_cm")
 
 
 def _int_field(value: Any, field: str, minimum: int, maximum: int, message: str) -> int:
@@ -42,6 +45,39 @@ def clean_price(value: Any, field: str = "price") -> int:
 
 def clean_stock(value: Any, field: str = "stock") -> int:
     return _int_field(value, field, 0, MAX_STOCK, _("Stok harus bilangan bulat 0 atau lebih."))
+
+
+def clean_weight(value: Any, field: str = "weight_grams") -> int | None:
+    """Grams, or None (no weight: the product goes by pickup and local delivery only)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _int_field(value, field, 1, MAX_WEIGHT_GRAMS, _("Berat harus bilangan bulat gram."))
+
+
+def clean_dimensions(data: dict) -> dict:
+    """The packed size in cm, all three or none: from ``length_cm``/``width_cm``/``height_cm`` (the form)
+    or a ``dimensions`` object or null (JSON); {} when neither is given."""
+    prefix, raw = "", data
+    if "dimensions" in data:
+        prefix, raw = "dimensions.", data["dimensions"] if data["dimensions"] is not None else {}
+        if not isinstance(raw, dict):
+            raise ValidationError(fields={"dimensions": _("Harus objek {length_cm, width_cm, height_cm} atau null.")})
+    elif not any(key in data for key in DIMENSIONS):
+        return {}
+    errors: dict[str, str] = {}
+    message = _("Ukuran dalam cm, bilangan bulat 1 sampai %(n)d.", n=MAX_SIDE_CM)
+    out = {}
+    for key in DIMENSIONS:
+        value = raw.get(key)
+        blank = value is None or (isinstance(value, str) and not value.strip())
+        out[key] = None if blank else collect(errors, _int_field, value, prefix + key, 1, MAX_SIDE_CM, message)
+    if not errors and any(v is None for v in out.values()) and any(v is not None for v in out.values()):
+        for key in DIMENSIONS:
+            if out[key] is None:
+                errors[prefix + key] = _("Isi panjang, lebar dan tinggi, atau kosongkan ketiganya.")
+    if errors:
+        raise ValidationError(fields=errors)
+    return out
 
 
 def _clean_text(value: Any, field: str, max_len: int, required: bool) -> str:
@@ -85,16 +121,9 @@ def clean_product_fields(data: dict, partial: bool, category_lookup=category_by_
         out["category"] = collect(errors, category_lookup, data.get("category"))
     if "unit" in data:
         out["unit"] = collect(errors, _clean_text, data.get("unit"), "unit", 30, False) or None
-    if "weight_grams" in data and data.get("weight_grams") not in (None, ""):
-        out["weight_grams"] = collect(
-            errors,
-            _int_field,
-            data.get("weight_grams"),
-            "weight_grams",
-            0,
-            1_000_000,
-            _("Berat harus bilangan bulat gram."),
-        )
+    if "weight_grams" in data:
+        out["weight_grams"] = collect(errors, clean_weight, data.get("weight_grams"))
+    out.update(collect(errors, clean_dimensions, data) or {})
     if "status" in data:
         if data["status"] not in ("draft", "active", "archived"):
             errors["status"] = _("Status produk tidak dikenal.")

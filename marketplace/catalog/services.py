@@ -196,7 +196,7 @@ def update_product(product: Product, actor, data: dict) -> Product:
         "product",
         product.id,
         store_id=product.store_id,
-        fields=sorted(set(data) & {"name", "description", "category", "status", "unit", "weight_grams"}),
+        fields=sorted(set(fields) | ({"category"} & set(data))),
     )
     _saved(product, created=False)
     return product

@@ -36,6 +36,18 @@ class VariantFacts:
     store_name: str
     store_status: str
     image: str | None
+    # for the checkout's parcels without another statement; None: not set by the seller
+    weight_grams: int | None = None
+    length_cm: int | None = None
+    width_cm: int | None = None
+    height_cm: int | None = None
+
+    @property
+    def dimensions(self) -> tuple[int, int, int] | None:
+        """(length, width, height) in cm when all three are known."""
+        if self.length_cm and self.width_cm and self.height_cm:
+            return (self.length_cm, self.width_cm, self.height_cm)
+        return None
 
     @property
     def sellable(self) -> bool:
@@ -67,6 +79,10 @@ def fact_columns() -> tuple:
         Store.name,
         Store.status,
         first_image,
+        Product.weight_grams,
+        Product.length_cm,
+        Product.width_cm,
+        Product.height_cm,
     )
 
 

@@ -2,8 +2,8 @@
 
 :func:`place_orders` runs small named steps in the caller's transaction:
 
-    claim the submission → validate cart → price → add extras → reserve stock
-    → create orders and payment → start the payment method → empty the cart
+    claim the submission → validate cart → choose shipping → price → add extras
+    → create orders and payment → start the payment method → empty the cart → reserve stock
 
 Any step that fails raises a ServiceError; the caller rolls back and nothing
 of the checkout remains (the stock reserved so far is also put back at once).
@@ -29,6 +29,7 @@ from marketplace import plugin_api, rows
 from marketplace.cart import services as carts
 from marketplace.cart.services import CartView, StoreGroup
 from marketplace.catalog import stock
+from marketplace.checkout import shipping as checkout_shipping
 from marketplace.checkout.extras import CheckoutExtra
 from marketplace.checkout.models import Checkout
 from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
@@ -38,6 +39,7 @@ from marketplace.orders import notifications
 from marketplace.orders import services as orders
 from marketplace.payments import services as payments
 from marketplace.payments.methods import PaymentMethod, PaymentStart
+from marketplace.shipping.options import Option
 
 log = logging.getLogger(__name__)
 KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,100}$")
@@ -68,10 +70,15 @@ class PricedOrder:
 
     group: StoreGroup
     extras: list[tuple[CheckoutExtra, int]] = field(default_factory=list)
+    shipping: Option | None = None  # the option chosen for this store; its price is the ongkir
+
+    @property
+    def shipping_cost(self) -> int:
+        return self.shipping.price if self.shipping else 0
 
     @property
     def total(self) -> int:
-        return self.group.subtotal + sum(amount for _extra, amount in self.extras)
+        return self.group.subtotal + self.shipping_cost + sum(amount for _extra, amount in self.extras)
 
 
 @dataclass
@@ -174,9 +181,11 @@ def validate_cart(user, expected_version: str | None = None) -> tuple[int, CartV
     return view.cart_id, view
 
 
-def price(view: CartView) -> list[PricedOrder]:
-    """One priced order per store. Prices are the variants' current database prices."""
-    return [PricedOrder(group) for group in view.groups]
+def price(view: CartView, shipping: dict[int, Option] | None = None) -> list[PricedOrder]:
+    """One priced order per store. Prices are the variants' current database prices; ongkir
+    is the price of the option chosen for the store (quoted again by the server)."""
+    shipping = shipping or {}
+    return [PricedOrder(group, shipping=shipping.get(group.store_id)) for group in view.groups]
 
 
 def offered_extras(view: CartView | None) -> list[CheckoutExtra]:
@@ -267,6 +276,7 @@ def create_orders_and_payment(
         parts=[(part.group, part.extras) for part in priced],
         address=address,
         method=method,
+        shipping={part.group.store_id: part.shipping for part in priced if part.shipping},
     )
     return placed, payment
 
@@ -304,8 +314,9 @@ def place_orders(
     idempotency_key: str | None = None,
     cart_version: str | None = None,
 ) -> CheckoutResult:
-    """Check out the user's cart. Raises ValidationError (422), Conflict (409:
-    empty or changed cart, short stock, no payment method), PaymentUnavailable (503),
+    """Check out the user's cart. Raises ValidationError (422: bad address, no shipping option
+    for a store, cash on delivery where a store refuses it), Conflict (409: empty or changed
+    cart, short stock, no payment method, ShippingChanged), PaymentUnavailable (503),
     AlreadySubmitted (a parallel duplicate: roll back, then :func:`replay`)."""
     key = clean_idempotency_key(idempotency_key)
     if idempotency_key:  # a key made here just now cannot have been used: no lookup
@@ -313,12 +324,12 @@ def place_orders(
         if earlier is not None:
             return earlier
     method = payments.method_for(payment_method)
-    address = validate_shipping(shipping)
+    wanted = checkout_shipping.parse(user, shipping, validate_shipping, checking_out=True)
     checkout = claim_submission(user, key, method)
     cart_id, view = validate_cart(user, cart_version)
-    priced = price(view)
+    priced = price(view, checkout_shipping.choose(view, wanted, method))
     add_extras(priced, view, extras)
-    placed, payment = create_orders_and_payment(user, checkout, priced, address, method)
+    placed, payment = create_orders_and_payment(user, checkout, priced, wanted.address, method)
     start = start_payment(checkout, payment, method)
     carts.clear(cart_id)
     announce(placed, start, priced)

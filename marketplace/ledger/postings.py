@@ -9,13 +9,15 @@ Completion of an order writes, in one transaction:
   ``commission`` +c on the marketplace, c = commission_of(subtotal, bps) — goods only;
 - each extra +amount on its payee (the store, or ``insurer:<code>`` for a premium),
   as the extra's ledger kind (``extra``, ``premium``);
+- ``shipping`` +shipping_cost (ongkir) on the store that ships, with no commission;
 - cash on delivery: ``cod_cash`` −total on the store — the seller holds the cash
-  (premium included), so the store owes the commission and the money of others.
+  (premium and ongkir included), so the store owes the commission and the money of others.
 
 A refund (:mod:`marketplace.orders.refunds`) of a credited order writes ``refund``
 −goods on the store, the commission given back so that the cumulative commission
 returned is commission_of(cumulative goods refunded) capped at what was taken (no
-rounding drift), each refunded extra reversed on its payee, and for cash on delivery
+rounding drift), each refunded extra reversed on its payee, ongkir given back as
+``shipping`` −amount on the store, and for cash on delivery
 ``cod_cash`` +amount (the seller handed the cash back).
 """
 
@@ -99,6 +101,8 @@ def credit_order(order, extras) -> None:
                 amount=extra.amount,
                 **common,
             )
+    if order.shipping_cost > 0:
+        add_once(f"shipping:{order.id}", account=store, kind="shipping", amount=order.shipping_cost, **common)
     if order.pay_on_delivery:
         add_once(f"cod-cash:{order.id}", account=store, kind="cod_cash", amount=-order.total, **common)
 
@@ -114,10 +118,11 @@ def _order_sum(order_id: int, account: str, kind: str) -> int:
     )
 
 
-def debit_refund(order, suffix: str, goods: int, extras=(), cash_back: int = 0) -> None:
+def debit_refund(order, suffix: str, goods: int, extras=(), cash_back: int = 0, shipping: int = 0) -> None:
     """A refund of a credited order (``suffix``: what names it in the keys, e.g. the refund's
     id): the goods back from the store, the commission back to it, each refunded extra
-    ``(OrderExtra, amount)`` back from its payee, and the cash the seller handed back."""
+    ``(OrderExtra, amount)`` back from its payee, the ongkir given back (``shipping``) from
+    the store, and the cash the seller handed back."""
     sale = db.session.scalar(select(LedgerEntry).where(LedgerEntry.key == f"sale:{order.id}"))
     if sale is None:  # never credited: the money came back out of the marketplace's hands
         return
@@ -137,6 +142,8 @@ def debit_refund(order, suffix: str, goods: int, extras=(), cash_back: int = 0) 
                 amount=-amount,
                 **common,
             )
+    if shipping > 0:
+        add_once(f"shipping-refund:{order.id}:{suffix}", account=store, kind="shipping", amount=-shipping, **common)
     if cash_back > 0 and order.pay_on_delivery:
         add_once(f"cod-cash-refund:{order.id}:{suffix}", account=store, kind="cod_cash", amount=cash_back, **common)
 
@@ -174,15 +181,16 @@ class Split:
     store_extras: int
     others: int  # money collected for others (the insurer's premium): never the store's
     cod: bool
+    shipping: int = 0  # ongkir: the store's, without commission
 
     @property
     def net(self) -> int:
-        """What the order earns the store: goods and its own extras less the commission."""
-        return self.goods + self.store_extras - self.commission
+        """What the order earns the store: goods, ongkir and its own extras less the commission."""
+        return self.goods + self.shipping + self.store_extras - self.commission
 
     @property
     def total(self) -> int:
-        return self.goods + self.store_extras + self.others
+        return self.goods + self.shipping + self.store_extras + self.others
 
 
 def split(order, extras=None) -> Split:
@@ -198,4 +206,5 @@ def split(order, extras=None) -> Split:
         store_extras=mine,
         others=sum(e.amount for e in extras) - mine,
         cod=bool(order.pay_on_delivery),
+        shipping=order.shipping_cost or 0,
     )

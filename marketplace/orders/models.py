@@ -50,8 +50,11 @@ class Order(db.Model):
             "status IN ('pending_payment','paid','processing','shipped','completed','cancelled','refunded')",
             name="status",
         ),
-        CheckConstraint("subtotal >= 0 AND extras_total >= 0", name="amounts_nonnegative"),
-        CheckConstraint("total = subtotal + extras_total", name="total_is_sum"),
+        CheckConstraint("subtotal >= 0 AND extras_total >= 0 AND shipping_cost >= 0", name="amounts_nonnegative"),
+        CheckConstraint("total = subtotal + shipping_cost + extras_total", name="total_is_sum"),
+        CheckConstraint(
+            "shipping_method IS NULL OR shipping_method IN ('pickup','local','courier')", name="shipping_method"
+        ),
         Index("ix_orders_store_queue", "store_id", "status", "placed_at"),
         Index("ix_orders_user_placed", "user_id", "placed_at"),
         Index("ix_orders_expiry", "status", "expires_at"),
@@ -70,6 +73,8 @@ class Order(db.Model):
     pay_on_delivery: Mapped[bool] = mapped_column(Boolean, default=False)
     subtotal: Mapped[int] = mapped_column(BigInteger)
     extras_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    # ongkir the buyer paid for this order (0: free, pickup, or an order from before shipping)
+    shipping_cost: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     total: Mapped[int] = mapped_column(BigInteger)
     # the marketplace commission at the time of sale, in basis points (snapshotted at checkout)
     commission_bps: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -78,6 +83,17 @@ class Order(db.Model):
     ship_address: Mapped[str] = mapped_column(String(500))
     ship_city: Mapped[str] = mapped_column(String(80))
     ship_postal_code: Mapped[str] = mapped_column(String(5))
+    # the option the buyer chose at checkout (marketplace/shipping/options.py); NULL on older orders
+    shipping_method: Mapped[str | None] = mapped_column(String(10))
+    shipping_courier: Mapped[str | None] = mapped_column(String(20))
+    shipping_service: Mapped[str | None] = mapped_column(String(30))
+    shipping_label: Mapped[str | None] = mapped_column(String(160))  # as shown: "JNE REG"
+    shipping_etd: Mapped[str | None] = mapped_column(String(20))  # days, "2-3"
+    shipping_source: Mapped[str | None] = mapped_column(String(40))  # the plugin's name, or "store"
+    ship_region_code: Mapped[str | None] = mapped_column(String(20))  # Kemendagri district code
+    ship_province: Mapped[str | None] = mapped_column(String(80))
+    ship_district: Mapped[str | None] = mapped_column(String(80))
+    ship_village: Mapped[str | None] = mapped_column(String(80))
     courier: Mapped[str | None] = mapped_column(String(60))
     tracking_number: Mapped[str | None] = mapped_column(String(80))
     # a pickup booked through a shipping plugin: its own id of the booking (marketplace/shipping)
@@ -180,8 +196,10 @@ class OrderRefund(db.Model):
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
         UniqueConstraint("order_id", "source"),
-        CheckConstraint("goods_amount >= 0 AND extras_amount >= 0", name="amounts_nonnegative"),
-        CheckConstraint("amount = goods_amount + extras_amount AND amount > 0", name="amount_is_sum"),
+        CheckConstraint(
+            "goods_amount >= 0 AND extras_amount >= 0 AND shipping_amount >= 0", name="amounts_nonnegative"
+        ),
+        CheckConstraint("amount = goods_amount + extras_amount + shipping_amount AND amount > 0", name="amount_is_sum"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,6 +208,7 @@ class OrderRefund(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger)
     goods_amount: Mapped[int] = mapped_column(BigInteger)
     extras_amount: Mapped[int] = mapped_column(BigInteger)
+    shipping_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # ongkir given back
     reason: Mapped[str] = mapped_column(Text, default="")
     payment_reference: Mapped[str | None] = mapped_column(String(120))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,11 +1,19 @@
 """Refunds of an order: money back to its buyer, in whole or per line, through its payment method.
 
-    refund_order(order, *, actor, amounts=None, extras=False, reason, source) -> OrderRefund
+    refund_order(order, *, actor, amounts=None, extras=False, shipping=False, reason, source) -> OrderRefund
     refundable(order) -> {order line id: rupiah of goods still refundable}
+    shipping_refundable(order) -> rupiah of ongkir still refundable
 
 ``amounts`` maps an order line's id to the rupiah of that line's goods to give back
 (each 0 < amount <= still refundable); None gives back every line's remaining goods.
-``extras=True`` also gives back the extras not yet refunded (the protection premium).
+``extras=True`` also gives back the extras not yet refunded (the protection premium),
+``shipping=True`` the ongkir not yet refunded.
+
+Ongkir is refunded with whatever gives back the rest of an order (:func:`refund_rest`): a
+cancel before shipping (by the buyer, the seller, the clock's not-accepted cancel) and the
+move to "refunded". A complaint about a shipped order refunds goods only — the courier was
+paid and carried the parcel — unless it gives back every line's goods, when the order moves
+to "refunded" and the ongkir goes back with it.
 ``source`` names what asks for the refund ("cancel", "status:refunded", "complaint:12")
 and is unique per order: asking again with the same source returns the refund already
 made and moves no money. Bad input raises ValidationError with a field message (field
@@ -38,7 +46,15 @@ from marketplace.orders.models import (
 )
 from marketplace.payments import services as payments
 
-__all__ = ["OrderRefund", "OrderRefundLine", "refund_order", "refund_rest", "refundable", "refunds_of"]
+__all__ = [
+    "OrderRefund",
+    "OrderRefundLine",
+    "refund_order",
+    "refund_rest",
+    "refundable",
+    "refunds_of",
+    "shipping_refundable",
+]
 
 
 def _refunded_by(order_id: int, column) -> dict[int, int]:
@@ -55,6 +71,16 @@ def refundable(order: Order) -> dict[int, int]:
     """Order line id → rupiah of that line's goods not yet refunded."""
     done = _refunded_by(order.id, OrderRefundLine.order_line_id)
     return {line.id: line.line_total - done.get(line.id, 0) for line in lines_of(order)}
+
+
+def shipping_refundable(order: Order) -> int:
+    """Rupiah of the order's ongkir not yet refunded."""
+    if not order.shipping_cost:
+        return 0
+    done = db.session.scalar(
+        select(func.coalesce(func.sum(OrderRefund.shipping_amount), 0)).where(OrderRefund.order_id == order.id)
+    )
+    return max(order.shipping_cost - int(done or 0), 0)
 
 
 def _extras_left(order: Order) -> list[tuple[OrderExtra, int]]:
@@ -116,11 +142,13 @@ def refund_order(
     actor,
     amounts: dict[int, int] | None = None,
     extras: bool = False,
+    shipping: bool = False,
     reason: str,
     source: str,
 ) -> OrderRefund:
-    """Give back goods (``amounts`` per line, None: all remaining) and, with ``extras``, the
-    extras not yet refunded. Idempotent per ``source``. See the module's docstring."""
+    """Give back goods (``amounts`` per line, None: all remaining), with ``extras`` the extras
+    and with ``shipping`` the ongkir not yet refunded. Idempotent per ``source``. See the
+    module's docstring."""
     reason, source = _check_request(order, reason, source)
     _lock(order)
     existing = _existing(order, source)
@@ -128,11 +156,12 @@ def refund_order(
         return existing
     goods = _goods(order, amounts)
     extra_parts = _extras_left(order) if extras else []
+    ongkir = shipping_refundable(order) if shipping else 0
     goods_total, extras_total = sum(goods.values()), sum(amount for _extra, amount in extra_parts)
-    if goods_total + extras_total <= 0:
+    if goods_total + extras_total + ongkir <= 0:
         raise ValidationError(fields={"amounts": _("Tidak ada lagi dana pesanan ini yang bisa dikembalikan.")})
-    result = payments.refund(order.payment_id, goods_total + extras_total)
-    refund = _write(order, source, reason, actor, goods, extra_parts, getattr(result, "reference", None))
+    result = payments.refund(order.payment_id, goods_total + extras_total + ongkir)
+    refund = _write(order, source, reason, actor, (goods, extra_parts, ongkir), getattr(result, "reference", None))
     _post(order, refund, goods_total, extra_parts)
     audit.record(
         actor,
@@ -145,20 +174,23 @@ def refund_order(
         amount=refund.amount,
         goods=goods_total,
         extras=extras_total,
+        shipping=ongkir,
         source=source,
     )
     return refund
 
 
-def _write(order: Order, source: str, reason: str, actor, goods: dict, extra_parts: list, reference) -> OrderRefund:
-    """The refund's rows: what it gave back per line and per extra."""
+def _write(order: Order, source: str, reason: str, actor, parts: tuple, reference) -> OrderRefund:
+    """The refund's rows: what it gave back per line and per extra (ongkir is its own column)."""
+    goods, extra_parts, ongkir = parts
     goods_total, extras_total = sum(goods.values()), sum(amount for _extra, amount in extra_parts)
     refund = OrderRefund(
         order_id=order.id,
         source=source,
-        amount=goods_total + extras_total,
+        amount=goods_total + extras_total + ongkir,
         goods_amount=goods_total,
         extras_amount=extras_total,
+        shipping_amount=ongkir,
         reason=reason,
         payment_reference=reference or None,
         actor_id=getattr(actor, "id", None),
@@ -173,17 +205,23 @@ def _write(order: Order, source: str, reason: str, actor, goods: dict, extra_par
 
 def _post(order: Order, refund: OrderRefund, goods: int, extra_parts: list) -> None:
     cash_back = refund.amount if order.pay_on_delivery else 0
-    postings.debit_refund(order, str(refund.id), goods=goods, extras=extra_parts, cash_back=cash_back)
+    postings.debit_refund(
+        order, str(refund.id), goods=goods, extras=extra_parts, cash_back=cash_back, shipping=refund.shipping_amount
+    )
 
 
 def refund_rest(order: Order, *, actor, reason: str, source: str) -> OrderRefund | None:
-    """Give back whatever of the order (goods and extras) is not refunded yet; None when nothing is."""
+    """Give back whatever of the order (goods, extras, ongkir) is not refunded yet; None when nothing is."""
     existing = _existing(order, source)
     if existing is not None:
         return existing
-    if not any(amount > 0 for amount in refundable(order).values()) and not _extras_left(order):
+    if (
+        not any(amount > 0 for amount in refundable(order).values())
+        and not _extras_left(order)
+        and not shipping_refundable(order)
+    ):
         return None
-    return refund_order(order, actor=actor, amounts=None, extras=True, reason=reason, source=source)
+    return refund_order(order, actor=actor, amounts=None, extras=True, shipping=True, reason=reason, source=source)
 
 
 def debit_earlier_refunds(order: Order) -> None:

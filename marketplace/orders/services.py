@@ -36,11 +36,15 @@ def order_number(order: Order) -> str:
     return f"APK-{to_jakarta(order.placed_at):%y%m}-{order.id:06d}"
 
 
-def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, address: dict, method) -> list[Order]:
+def create_orders(
+    *, checkout_id: int, payment_id: int, user, parts: list, address: dict, method, shipping: dict | None = None
+) -> list[Order]:
     """One order per store from its priced cart lines, snapshotting names and prices.
 
     ``parts`` is a list of ``(group, extras)``: a store's lines (a cart StoreGroup)
-    and the ``(CheckoutExtra, amount)`` pairs priced for its order. One INSERT per
+    and the ``(CheckoutExtra, amount)`` pairs priced for its order; ``shipping`` maps a
+    store id to the option chosen for it (marketplace.shipping.options.Option), whose
+    price is the order's ongkir (none: no ongkir, as orders before shipping). One INSERT per
     table for all the orders (see :mod:`marketplace.rows`), then one UPDATE for
     their numbers, which are made from the ids. The caller holds every row it
     wrote: ``order.lines`` and ``order.extras`` are loaded, nothing lazy-loads."""
@@ -48,7 +52,11 @@ def create_orders(*, checkout_id: int, payment_id: int, user, parts: list, addre
     made = rows.insert_returning(
         Order,
         [
-            _order_values(checkout_id, payment_id, user, group, extras, address, method, placed)
+            _with_shipping(
+                _order_values(checkout_id, payment_id, user, group, extras, address, method, placed),
+                (shipping or {}).get(group.store_id),
+                address,
+            )
             for group, extras in parts
         ],
         computed=_snapshots,
@@ -94,6 +102,7 @@ def _order_values(
         pay_on_delivery=bool(method.pay_on_delivery),
         subtotal=group.subtotal,
         extras_total=extras_total,
+        shipping_cost=0,
         total=group.subtotal + extras_total,
         placed_at=placed,
         updated_at=placed,
@@ -104,6 +113,38 @@ def _order_values(
         ship_city=address["city"],
         ship_postal_code=address["postal_code"],
     )
+
+
+def _with_shipping(values: dict, option, address: dict) -> dict:
+    """The order's columns with the option the buyer chose; the total grows by the ongkir."""
+    values = values | _shipping_values(option, address)
+    values["total"] = values["subtotal"] + values["extras_total"] + values["shipping_cost"]
+    return values
+
+
+def _shipping_values(option, address: dict) -> dict:
+    """The option the buyer chose and the address's regions (none: no ongkir)."""
+    regions = dict(
+        ship_region_code=address.get("region_code"),
+        ship_province=_cut(address.get("province"), 80),
+        ship_district=_cut(address.get("district"), 80),
+        ship_village=_cut(address.get("village"), 80),
+    )
+    if option is None:
+        return regions
+    return regions | dict(
+        shipping_cost=option.price,
+        shipping_method=option.method,
+        shipping_courier=option.courier,
+        shipping_service=option.service,
+        shipping_label=_cut(str(option.label), 160),
+        shipping_etd=option.etd_days,
+        shipping_source=_cut(option.source, 40),
+    )
+
+
+def _cut(value, limit: int):
+    return value[:limit] if isinstance(value, str) else value
 
 
 def _line_values(made: list[Order], parts: list) -> list[dict]:

@@ -139,13 +139,17 @@ class ProductForm(FlaskForm):
     category = CategoryField(_l("Kategori"))
     unit = StringField(_l("Satuan"), render_kw={"maxlength": 30, "placeholder": _l("pcs, lembar, botol")})
     weight_grams = StringField(_l("Berat (gram)"), render_kw={"inputmode": "numeric"})
+    length_cm = StringField(_l("Panjang (cm)"), render_kw={"inputmode": "numeric"})
+    width_cm = StringField(_l("Lebar (cm)"), render_kw={"inputmode": "numeric"})
+    height_cm = StringField(_l("Tinggi (cm)"), render_kw={"inputmode": "numeric"})
     status = SelectField(_l("Status"), choices=PRODUCT_STATUS_CHOICES, default="draft", validate_choice=False)
     variants = FieldList(FormField(VariantRow), min_entries=1, max_entries=MAX_ROWS)
 
     def product_data(self) -> dict:
         data = {name: getattr(self, name).data for name in ("name", "description", "category", "unit", "status")}
         data["category"] = data["category"] or None
-        data["weight_grams"] = (self.weight_grams.data or "").strip() or None
+        for name in ("weight_grams", "length_cm", "width_cm", "height_cm"):
+            data[name] = (getattr(self, name).data or "").strip() or None
         return data
 
 

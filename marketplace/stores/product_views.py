@@ -96,7 +96,10 @@ def _edit_form(product) -> ProductForm:
         "category": product.category.slug if product.category else "",
         "unit": product.unit or "",
         "status": product.status,
-        "weight_grams": "" if product.weight_grams is None else str(product.weight_grams),
+        **{
+            name: "" if getattr(product, name) is None else str(getattr(product, name))
+            for name in ("weight_grams", "length_cm", "width_cm", "height_cm")
+        },
         "variants": [
             {"id": str(v.id), "name": v.name, "sku": v.sku, "price": str(v.price), "stock": str(v.stock)}
             for v in product.variants

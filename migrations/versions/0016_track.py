@@ -1,7 +1,7 @@
 """shipping an order: the booking's reference, the parcel's tracking status and its timeline
 
-Revision ID: 0016
-Revises: 0015 (complaints)
+Revision ID: 0016_track
+Revises: 0016_checkout (after h-checkout's chain of 0016s; the integrator renumbers)
 
 - orders.shipment_reference: a pickup booked through a shipping plugin, the plugin's own id;
   orders.shipment_status (one of quotes.TRACKING_STATUSES) and orders.shipment_checked_at:
@@ -17,8 +17,8 @@ Revises: 0015 (complaints)
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0016_track"
+down_revision = "0016_checkout"  # h-checkout chains the 0016s; the integrator renumbers
 branch_labels = None
 depends_on = None
 

@@ -232,7 +232,7 @@ def _product_details(raw: dict, p: ProductData, c: _Collector) -> None:
     if satuan:
         p.fields["unit"] = satuan[:30]
     weight = c.take("warning", whole_number, raw.get("berat_gram"), "berat_gram", 1_000_000)
-    if weight is not None:
+    if weight:  # 0 g is the directory's "not weighed": the product is sold without a weight
         p.fields["weight_grams"] = weight
     urls = []
     for url in split_photo_urls(raw.get("foto")):

@@ -6,8 +6,11 @@ in full, or offers part and the shopper accepts), COD collection (a COD order co
 the buyer has paid the courier), settlements and remittances, on the real database, checked
 after every step:
 
+- ongkir (issue #18): the protected checkouts choose pickup or the store's own delivery at a
+  price the stores change between steps (0 and free-above included), so orders carry ongkir
+  credited to the store without commission and refunded with the rest of an order;
 - for every order once it is settled (completed, cancelled, refunded): money in (captured)
-  = store credits net of commission + marketplace commission + insurer premiums + refunds,
+  = store credits net of commission + ongkir + marketplace commission + insurer premiums + refunds,
   i.e. the order's ledger rows (all accounts, COD cash aside) sum to total − refunded, and a
   COD order's cash rows to −(total − refunded); a cancelled or refunded order nets to zero;
 - in total: Σ captured = Σ order rows (COD cash aside) + Σ refunded + money held for open orders;
@@ -42,8 +45,9 @@ from marketplace.ledger.models import LedgerEntry, Remittance
 from marketplace.orders import refunds
 from marketplace.orders.models import Order, OrderRefund, lines_of
 from marketplace.payments.models import Payment
-from tests.buying_factories import SHIPPING, FakePrepaidPlugin
+from tests.buying_factories import FakePrepaidPlugin
 from tests.integration import test_money_properties as money
+from tests.shipping_factories import TEGAL_TIMUR, gen_address, ship_from_tegal
 
 MAX_EXAMPLES = 20
 STEPS = 30
@@ -59,6 +63,19 @@ class LedgerMachine(money.MoneyMachine):
         # so a replay while shrinking sees the same balances and takes the same steps
         site_settings.set_value(None, site_settings.COMMISSION_KEY, "250")
         db.session.commit()
+        for store in self.stores:
+            ship_from_tegal(store, local={TEGAL_TIMUR: 9000})
+        self.addresses = [gen_address(shopper, TEGAL_TIMUR).id for shopper in self.shoppers]
+
+    @rule(
+        store=st.integers(0, 1),
+        price=st.sampled_from([0, 5000, 9000, 12345]),
+        free_above=st.sampled_from([None, 30000, 10**6]),
+    )
+    def store_prices_its_delivery(self, store, price, free_above):
+        """The seller changes the ongkir of its own delivery (free above an amount, or not)."""
+        ship_from_tegal(self.stores[store], local={TEGAL_TIMUR: price}, free_above=free_above)
+        SEEN.update(["delivery priced"])
 
     @rule(
         who=st.integers(0, 1),
@@ -66,8 +83,9 @@ class LedgerMachine(money.MoneyMachine):
         picks=st.lists(
             st.tuples(st.integers(0, 2), st.integers(1, 3)), min_size=1, max_size=3, unique_by=lambda t: t[0]
         ),
+        how=st.sampled_from(["local", "pickup"]),
     )
-    def protected_checkout(self, who, method, picks):
+    def protected_checkout(self, who, method, picks, how):
         from marketplace.checkout import services as checkout
 
         user = self.shoppers[who]
@@ -80,10 +98,13 @@ class LedgerMachine(money.MoneyMachine):
         except ServiceError:
             db.session.rollback()
             return
+        shipping = {"address_id": self.addresses[who], "options": {s.slug: how for s in self.stores}}
         result = self._commit_or_undo(
-            checkout.place_orders, user, payment_method=method, shipping=SHIPPING, extras=["order_protection"]
+            checkout.place_orders, user, payment_method=method, shipping=shipping, extras=["order_protection"]
         )
         SEEN.update([f"protected checkout {'done' if result is not None else 'refused'}"])
+        if result is not None and any(order.shipping_cost for order in result.orders):
+            SEEN.update(["checkout with ongkir"])
         if result is not None:
             self.order_ids += [o.id for o in result.orders]
             self.payment_ids.append(result.payment.id)
@@ -158,6 +179,13 @@ class LedgerMachine(money.MoneyMachine):
             answered = self._commit_or_undo(steps.accept, shopper, complaints.get(complaint.id))
         SEEN.update([f"complaint {answer} {'refunded' if answered is not None else 'refused'}"])
 
+    def _ongkir_back(self, order_id: int) -> int:
+        return int(
+            db.session.scalar(
+                select(func.coalesce(func.sum(OrderRefund.shipping_amount), 0)).where(OrderRefund.order_id == order_id)
+            )
+        )
+
     def _refunded(self, order) -> int:
         return int(
             db.session.scalar(
@@ -223,6 +251,9 @@ class LedgerMachine(money.MoneyMachine):
             credited = sum(v for k, v in kinds.items() if k != "cod_cash")
             if order.status == "completed":  # money in = every party's credit + refunds
                 assert captured == credited + back
+                assert kinds.get("shipping", 0) == order.shipping_cost - self._ongkir_back(order.id)
+                if order.shipping_cost:
+                    SEEN.update(["completed with ongkir"])
                 assert kinds.get("cod_cash", 0) == (-(captured - back) if order.pay_on_delivery else 0)
             elif order.status in TERMINAL:  # cancelled or refunded: everything back, every credit reversed
                 assert back == captured and sum(kinds.values()) == 0
@@ -301,3 +332,4 @@ def test_every_party_s_money_adds_up_for_any_sequence(ledger_app):
     LedgerMachine.TestCase().runTest()
     print("\nledger property test, outcomes over", MAX_EXAMPLES, "examples:", dict(sorted(SEEN.items())))
     assert SEEN["protected checkout done"] and SEEN["journey ->completed"], "no protected order completed"
+    assert SEEN["completed with ongkir"], "no order with ongkir completed"

@@ -48,10 +48,10 @@ def _add_event(description: str) -> None:
 
 
 def test_orders_that_exist_have_no_shipment_facts_and_steps_are_stored_once(empty_app):
-    upgrade(revision="0015")
+    upgrade(revision="0016_checkout")
     _insert_shipped_order()
 
-    upgrade(revision="0016")
+    upgrade(revision="0016_track")
 
     db.session.remove()
     row = db.session.execute(
@@ -66,7 +66,7 @@ def test_orders_that_exist_have_no_shipment_facts_and_steps_are_stored_once(empt
     assert db.session.scalar(text("SELECT count(*) FROM shipment_events")) == 2
 
     db.session.remove()  # its reads end: the downgrade alters the tables
-    downgrade(revision="0015")
+    downgrade(revision="0016_checkout")
     db.session.remove()
     columns = {c["name"] for c in inspect(db.engine).get_columns("orders")}
     assert not columns & {"shipment_reference", "shipment_status", "shipment_checked_at"}

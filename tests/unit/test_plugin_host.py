@@ -491,6 +491,8 @@ def test_every_bundled_plugin_has_the_same_shape():
         "cash_on_delivery",
         "esmart_sync",
         "insurance",
+        "shipping_table",
+        "biteship",
     )
     for name in plugin_api.bundled_plugins():
         module = importlib.import_module(f"plugins.{name}")

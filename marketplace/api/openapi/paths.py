@@ -14,11 +14,13 @@ from marketplace.api.openapi.parameters import (
     STORE_SLUG,
 )
 from marketplace.api.openapi.paths_accounts import account_paths
+from marketplace.api.openapi.paths_addresses import address_paths
 from marketplace.api.openapi.paths_agency import agency_paths
 from marketplace.api.openapi.paths_cart import cart_paths
 from marketplace.api.openapi.paths_catalogue import catalogue_paths
 from marketplace.api.openapi.paths_complaints import complaint_paths
 from marketplace.api.openapi.paths_orders import order_paths
+from marketplace.api.openapi.paths_store_shipping import store_shipping_paths
 from marketplace.api.openapi.paths_tracking import tracking_paths
 
 __all__ = [  # the shared parameters lived here before the split by area
@@ -37,7 +39,9 @@ def core_paths() -> dict:
     """Every path of the core, relative to /api/v1."""
     return {
         **account_paths(),
+        **address_paths(),
         **catalogue_paths(),
+        **store_shipping_paths(),
         **cart_paths(),
         **order_paths(),
         **complaint_paths(),

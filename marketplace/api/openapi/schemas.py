@@ -8,8 +8,10 @@ Enums are the models' own tuples (statuses, roles, ledger kinds), never restated
 from __future__ import annotations
 
 from marketplace.api.openapi.builders import STRING, items_of, json_content, obj, ref
+from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
 from marketplace.api.openapi.paths_tracking import tracking_schemas
 from marketplace.api.openapi.schemas_accounts import account_schemas
+from marketplace.api.openapi.schemas_addresses import address_schemas
 from marketplace.api.openapi.schemas_agency import agency_schemas
 from marketplace.api.openapi.schemas_catalogue import catalogue_schemas
 from marketplace.api.openapi.schemas_complaints import complaint_schemas
@@ -21,7 +23,9 @@ def schemas() -> dict:
     return {
         **_error(),
         **account_schemas(),
+        **address_schemas(),
         **catalogue_schemas(),
+        **store_shipping_schemas(),
         **order_schemas(),
         **complaint_schemas(),
         **tracking_schemas(),

@@ -19,6 +19,7 @@ from marketplace.api.openapi.builders import (
     text,
 )
 from marketplace.catalog.models import PRODUCT_STATUSES
+from marketplace.catalog.product_input import MAX_SIDE_CM, MAX_WEIGHT_GRAMS
 from marketplace.catalog.services import MAX_VARIANTS
 
 
@@ -77,7 +78,11 @@ def _products() -> dict:
                 "status": {"enum": list(PRODUCT_STATUSES)},
                 "price": {**RUPIAH, "description": "the cheapest variant's price"},
                 "unit": NULLABLE_STRING,
-                "weight_grams": {"type": ["integer", "null"]},
+                "weight_grams": {
+                    "type": ["integer", "null"],
+                    "description": "packed weight; null: sold by pickup and the store's own delivery only",
+                },
+                "dimensions": {"oneOf": [{"type": "null"}, ref("Dimensions")], "description": "packed size"},
                 "created_at": DATETIME,
                 "thumbnail_url": {
                     "type": ["string", "null"],
@@ -109,9 +114,15 @@ def _product_inputs() -> dict:
         "description": text(20000, required=False, nullable=True),
         "category": {"type": ["string", "null"], "description": "a slug of GET /categories; empty or null: none"},
         "unit": text(30, required=False, nullable=True),
-        "weight_grams": {"type": ["integer", "null"], "minimum": 0, "maximum": 1_000_000},
+        "weight_grams": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_WEIGHT_GRAMS},
+        "dimensions": {
+            "oneOf": [{"type": "null"}, ref("Dimensions")],
+            "description": "the packed size, all three sides or null (none)",
+        },
     }
+    side = {"type": "integer", "minimum": 1, "maximum": MAX_SIDE_CM}
     return {
+        "Dimensions": obj({"length_cm": side, "width_cm": side, "height_cm": side}, ["length_cm", "width_cm", "height_cm"]),
         "ProductInput": obj(
             {
                 **product_fields,
