@@ -78,11 +78,12 @@ def chosen_courier(order: Order) -> str | None:
 
 def ship(order: Order, actor, *, courier: str | None, waybill: str | None, strict: bool = True) -> Order:
     """Mark ``order`` shipped by ``courier`` (a code or a name) with ``waybill``, checked against
-    the courier's format; a pickup or local-delivery order needs neither. Without a courier: the
-    buyer's; ``strict`` False (the API's old requests) ships an order with no chosen courier
-    with its waybill unchecked. ValidationError names the field (``courier``, ``tracking_number``)."""
-    if not needs_waybill(order):
-        return transition(order, "shipped", actor)
+    the courier's format. A pickup or local-delivery order needs neither (given, they are
+    checked the same way). ``strict`` (the page) needs the courier; otherwise (the API) it is the
+    buyer's when left out, and an order without one ships its waybill unchecked, as it did
+    before couriers were codes. ValidationError names the field (``courier``, ``tracking_number``)."""
+    if not needs_waybill(order) and not (courier or "").strip() and not (waybill or "").strip():
+        return transition(order, "shipped", actor)  # ready for pickup, or on its way with the store's people
     code = _courier_code(order, courier, strict)
     waybill = couriers.normalise_waybill(waybill or "") if code else (waybill or "").strip()
     if not waybill:
@@ -109,11 +110,10 @@ def _courier_code(order: Order, courier: str | None, strict: bool) -> str | None
             )
             raise ValidationError(message, fields={"courier": message})
         return code
-    code = chosen_courier(order)
-    if code is None and strict:
+    if strict:  # the page's list starts at the buyer's courier: an empty choice is the seller's
         message = _("Pilih kurir pengiriman.")
         raise ValidationError(message, fields={"courier": message})
-    return code
+    return chosen_courier(order)
 
 
 def picked_up(order: Order, actor) -> bool:

@@ -3,6 +3,8 @@ the API's old free-text couriers, and a courier pickup booked through a shipping
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -10,10 +12,10 @@ from marketplace.audit import AuditLog
 from marketplace.extensions import db
 from marketplace.shipping import couriers
 from marketplace.shipping.quotes import Booking
-from tests.buying_factories import cod_app as cod_app
 from tests.buying_factories import prepaid as prepaid
 from tests.clock_support import people as people
 from tests.clock_support import reload
+from tests.shipping_support import cod_app as cod_app
 from tests.shipping_support import courier as courier
 from tests.shipping_support import processing, signed_in, token_for
 
@@ -62,7 +64,8 @@ def test_the_ship_form_needs_a_courier_from_the_list(people, prepaid, cod_app):
     order = processing(people)
     page = signed_in(cod_app, "darto@test.id").get(f"/seller/orders/{order.number}").get_data(as_text=True)
     assert '<select id="courier" name="courier">' in page
-    assert all(f'<option value="{code}">' in page for code in couriers.COURIERS)
+    assert '<option selected value="jne">JNE</option>' in page  # the buyer's choice
+    assert all(f'value="{code}">' in page for code in couriers.COURIERS)
     missing = _ship_page(cod_app, order, courier="", tracking_number="CGK1234567890")
     assert missing.status_code == 422
     assert '<p class="error" id="courier-error">Pilih kurir pengiriman.</p>' in missing.get_data(as_text=True)
@@ -111,7 +114,7 @@ def test_the_api_refuses_a_bad_waybill_or_an_unknown_courier_with_the_field_and_
 
 def test_an_old_api_client_without_a_courier_still_ships_an_order_with_no_chosen_courier(people, prepaid, cod_app):
     """Compatibility: ``{"status", "tracking_number"}`` alone (CONTRACT.md) ships as it did."""
-    order = processing(people)
+    order = processing(people, by="legacy")
     response = _ship_api(cod_app, order, {"tracking_number": "SC-1"})
     assert response.status_code == 200
     assert (response.get_json()["courier"], response.get_json()["tracking_number"]) == (None, "SC-1")
@@ -198,3 +201,50 @@ def test_booking_an_order_not_accepted_yet_is_a_conflict_and_asks_no_plugin(peop
     )
     assert response.status_code == 409 and courier.booked == []
     assert reload(order).status == "pending_payment"
+
+
+# --- pickup at the shop and the store's own delivery -------------------------------------------
+
+
+def test_a_pickup_order_is_marked_ready_then_picked_up_which_records_its_delivery(people, prepaid, cod_app):
+    order = processing(people, by="pickup")
+    client = signed_in(cod_app, "darto@test.id")
+    page = client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
+    assert "Siap diambil pembeli" in page and 'id="courier"' not in page and "Pesan penjemputan" not in page
+    assert client.post(f"/seller/orders/{order.number}/status", data={"status": "shipped"}).status_code == 302
+    order = reload(order)
+    assert (order.status, order.courier, order.tracking_number, order.delivered_at) == ("shipped", None, None, None)
+    shopper_page = signed_in(cod_app, "siti@test.id").get(f"/orders/{order.number}").get_data(as_text=True)
+    assert "Tanpa kurir: diambil pembeli atau diantar penjual" in shopper_page
+    page = client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
+    assert 'id="picked-up"' in page
+    assert client.post(f"/seller/orders/{order.number}/picked-up").status_code == 302
+    order = reload(order)
+    assert order.delivered_at is not None
+    audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "order.delivered")).one()
+    assert json.loads(audit.data)["source"] == "pickup"
+    assert 'id="picked-up"' not in client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
+
+
+def test_a_local_delivery_is_sent_by_the_seller_without_a_courier_through_the_api(people, prepaid, cod_app):
+    order = processing(people, by="local")
+    page = signed_in(cod_app, "darto@test.id").get(f"/seller/orders/{order.number}").get_data(as_text=True)
+    assert "Dikirim oleh penjual" in page and 'id="courier"' not in page
+    response = _ship_api(cod_app, order, {})
+    assert response.status_code == 200, response.get_json()
+    assert (response.get_json()["status"], response.get_json()["tracking_number"]) == ("shipped", None)
+    picked = cod_app.test_client().post(
+        f"/api/v1/seller/orders/{order.number}/picked-up", headers=token_for(cod_app, "darto@test.id")
+    )
+    assert picked.status_code == 409 and reload(order).delivered_at is None  # not a pickup order
+
+
+def test_a_courier_order_shipped_through_the_api_without_a_courier_uses_the_buyers(people, prepaid, cod_app):
+    order = processing(people, courier="jnt")
+    wrong = _ship_api(cod_app, order, {"tracking_number": "CGK1234567890"})  # a JNE waybill for J&T
+    assert wrong.status_code == 422 and "J&T Express" in wrong.get_json()["error"]["fields"]["tracking_number"]
+    nothing = _ship_api(cod_app, order, {})
+    assert nothing.status_code == 422 and set(nothing.get_json()["error"]["fields"]) == {"tracking_number"}
+    _unchanged(order)
+    right = _ship_api(cod_app, order, {"tracking_number": "JP1234567890"})
+    assert (right.get_json()["courier"], right.get_json()["tracking_number"]) == ("jnt", "JP1234567890")

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import time_machine
 
-from marketplace.catalog.models import Product
 from marketplace.extensions import db
+from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import transition
-from marketplace.orders.models import lines_of
 from marketplace.shipping import tracking
 from marketplace.shipping.quotes import TrackingEvent
 from tests.buying_factories import buy, gen_listing
-from tests.buying_factories import cod_app as cod_app
 from tests.buying_factories import prepaid as prepaid
-from tests.clock_support import gen_order, reload
 from tests.clock_support import people as people
-from tests.factories import gen_store, gen_user
-from tests.shipping_support import counting, journey, processing, shipped, signed_in
+from tests.clock_support import reload
+from tests.shipping_support import cod_app as cod_app
+from tests.shipping_support import counting, gen_courier_order, journey, processing, shipped, signed_in
 from tests.shipping_support import courier as courier
 
 STEPS = [
@@ -68,20 +66,21 @@ def test_an_order_not_shipped_has_no_tracking_block(people, prepaid, cod_app):
 # --- packing slips -------------------------------------------------------------------------------
 
 
-def _weigh(order, grams: int) -> None:
-    for line in lines_of(order):
-        db.session.get(Product, line.product_id).weight_grams = grams
-    db.session.commit()
-
-
 def test_an_orders_packing_slip_has_the_store_the_buyer_the_lines_and_their_weights(people, prepaid, cod_app):
     order = processing(people)
-    _weigh(order, 250)
     client = signed_in(cod_app, "darto@test.id")
     assert 'id="packing-slip-link"' in client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
     count, page = _page_statements(client, f"/seller/orders/{order.number}/packing-slip")
     assert f'<p class="number" aria-label="Nomor pesanan">{order.number}</p>' in page
-    for text in ("Batik Darto", "Siti Aminah", "0812-3456-7890", "Jl. Kapten Sudibyo No. 12", "Kota Tegal 52131"):
+    for text in (
+        "Batik Darto",
+        "Rina Wulandari",
+        "0813-1111-2222",
+        "Jl. Senopati No. 10, RT 03/RW 04",
+        "Kec. Kebayoran Baru",
+        'Kota Administrasi Jakarta Selatan, Daerah Khusus Ibukota Jakarta <strong class="postal">12110</strong>',
+        "JNE REG · Resi: ……………",  # the buyer's courier, the waybill to write in
+    ):
         assert text in page, text
     assert "Teh Poci Gula Batu" in page and '<td class="qty">2</td>' in page and "500 g" in page
     assert 'data-print id="print-slips">Cetak</button>' in page and "js/print.js" in page
@@ -97,22 +96,20 @@ def test_the_queues_slips_are_every_order_waiting_to_be_sent_in_a_fixed_number_o
     client = signed_in(cod_app, "darto@test.id")
     waiting = [processing(people)]
     count_one, _page = _page_statements(client, "/seller/orders/packing-slips")
-    waiting += [processing(people) for _ in range(3)]
-    paid_only, _variant = gen_order(people)
-    unpaid, _variant = gen_order(people)
-    from marketplace.orders import services as orders
-
+    waiting += [processing(people) for _ in range(2)] + [processing(people, by="pickup")]
+    paid_only = gen_courier_order(people)
     orders.apply_payment(paid_only.payment_id, paid_only.total, "IDR", "ref-paid")
     db.session.commit()
+    unpaid = gen_courier_order(people)
     sent = shipped(people, waybill="CGK0000000009")
-    other_store = gen_listing(store=gen_store(owner=gen_user(role="seller")))
-    theirs = buy(people["shopper"], (other_store, 1), method="fake_transfer").orders[0]
+    theirs = buy(people["shopper"], (gen_listing(), 1), method="fake_transfer").orders[0]
     count_many, page = _page_statements(client, "/seller/orders/packing-slips")
     assert count_many == count_one, (count_one, count_many)
     slips = [o.number for o in [*waiting, paid_only]]
     assert all(f'id="slip-{number}"' in page for number in slips)
     assert page.count('<article class="slip"') == len(slips)
     assert all(number not in page for number in (unpaid.number, sent.number, theirs.number))
+    assert "Diambil di toko" in page
     queue = client.get("/seller/orders/").get_data(as_text=True)
     assert 'id="packing-slips-link"' in queue and f'/seller/orders/{waiting[0].number}/packing-slip"' in queue
 

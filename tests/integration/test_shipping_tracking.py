@@ -16,11 +16,11 @@ from marketplace.orders import clock
 from marketplace.orders.models import OrderEvent
 from marketplace.shipping import tracking
 from marketplace.shipping.tracking_models import ShipmentEvent
-from tests.buying_factories import cod_app as cod_app
 from tests.buying_factories import prepaid as prepaid
 from tests.clock_support import people as people
 from tests.clock_support import reload
 from tests.factories import gen_store, gen_user
+from tests.shipping_support import cod_app as cod_app
 from tests.shipping_support import courier as courier
 from tests.shipping_support import journey, shipped, token_for
 
