@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from marketplace import plugin_api
+from marketplace.agency.assist import is_officer
 from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.extensions import db
@@ -219,6 +220,6 @@ def get_for_viewer(user, number: str) -> Order:
             return finder(user, number)
         except NotFound:
             continue
-    if user.has_role("agency"):
+    if is_officer(user):
         return orders.get_any(number)
     raise NotFound(_("Pesanan tidak ditemukan."))

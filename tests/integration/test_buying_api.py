@@ -202,7 +202,7 @@ def test_the_seller_sees_only_its_store_s_orders_and_moves_them(api, shopper):
     assert api.post(f"/seller/orders/{their_number}/status", {"status": "processing"}, token=token).status_code == 404
     accepted = api.post(f"/seller/orders/{my_number}/status", {"status": "processing"}, token=token)
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "processing"
-    no_resi = api.post(f"/seller/orders/{my_number}/status", {"status": "shipped"}, token=token)
+    no_resi = api.post(f"/seller/orders/{my_number}/status", {"status": "shipped", "courier": "JNE"}, token=token)
     assert no_resi.status_code == 422 and "tracking_number" in no_resi.get_json()["error"]["fields"]
     shipped = api.post(
         f"/seller/orders/{my_number}/status",

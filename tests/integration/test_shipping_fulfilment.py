@@ -135,7 +135,9 @@ def test_without_a_booking_plugin_the_button_is_not_offered_and_the_api_says_so(
     _unchanged(order)
 
 
-def test_a_booked_pickup_ships_the_order_with_the_plugins_waybill_and_reference(people, prepaid, cod_app, courier):
+def test_hook_shipping_book__a_booked_pickup_ships_the_order_with_the_plugins_waybill(
+    people, prepaid, cod_app, courier
+):
     order = processing(people)
     courier.booking = Booking("jnt", "ez", "jp 1234567890", "bk-778", "kurir_uji")
     client = signed_in(cod_app, "darto@test.id")

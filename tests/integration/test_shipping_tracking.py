@@ -36,7 +36,7 @@ def _stored(order) -> list[tuple]:
     ]
 
 
-def test_refreshing_twice_stores_each_step_once_and_keeps_the_latest_status(people, prepaid, cod_app, courier):
+def test_hook_shipping_tracking__refreshing_twice_stores_each_step_once(people, prepaid, cod_app, courier):
     with time_machine.travel("2026-12-01 03:00:00+00:00", tick=False):
         order = shipped(people)
     courier.journeys["CGK1234567890"] = journey("CGK1234567890", PICKED, SORTED)
