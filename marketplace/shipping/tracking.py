@@ -124,8 +124,8 @@ def _store_events(order: Order, tracking: Tracking, source: str) -> int:
     if not rows:
         return 0
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(ShipmentEvent).values(rows).on_conflict_do_nothing()
-    return max(db.session.execute(statement).rowcount or 0, 0)  # type: ignore[attr-defined]
+    statement = insert(ShipmentEvent).values(rows).on_conflict_do_nothing().returning(ShipmentEvent.id)
+    return len(db.session.execute(statement).all())  # the rows written: rowcount is not reliable here
 
 
 # --- the job -------------------------------------------------------------------------------
