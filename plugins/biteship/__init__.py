@@ -98,9 +98,9 @@ class BiteshipPlugin:
     def shipping_tracking(self, courier: str, waybill: str) -> object:
         if not configured():
             return None
-        from .tracking import track
+        from .tracking import booked_tracking_id, track
 
-        return track(connection(), courier, waybill)
+        return track(connection(), courier, waybill, booked_tracking_id(courier, waybill))
 
     @hookimpl
     def shipping_book(self, order) -> object:

@@ -37,7 +37,10 @@ class Connection:
         return self.base_url.rstrip("/") + path
 
 
-_session = requests.Session()  # pooled connections; requests' Session is safe for these simple calls
+# pooled keep-alive connections, as many as rate threads (requests' Session is safe for these calls)
+_session = requests.Session()
+_session.mount("https://", requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16))
+_session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16))
 
 
 def call(conn: Connection, method: str, path: str, body: dict | None = None, timeout: float | None = None) -> dict:

@@ -9,7 +9,9 @@ records them (``weight_grams``); otherwise one kilogram a line is declared.
 
 from __future__ import annotations
 
+import importlib
 import logging
+import re
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -31,8 +33,23 @@ def chosen_courier(order) -> tuple[str | None, str | None]:
     return (courier or "").lower() or None, (service or "").lower() or None
 
 
+def origin_postal_code(store) -> str | None:
+    """The store's origin postal code: from its shipping settings (marketplace.shipping.offers,
+    when the core has them), else a five-digit postal code written at the end of its address."""
+    try:
+        offers = importlib.import_module("marketplace.shipping.offers")
+    except ImportError:
+        offers = None
+    if offers is not None and hasattr(offers, "offers_for"):
+        offer = offers.offers_for([store.id]).get(store.id)
+        if offer is not None and getattr(offer, "origin_postal_code", None):
+            return str(offer.origin_postal_code)
+    found = re.search(r"\b(\d{5})\s*$", store.address or "")
+    return found.group(1) if found else None
+
+
 def _origin(store) -> dict:
-    postal = getattr(store, "postal_code", None) or getattr(store, "origin_postal_code", None)
+    postal = origin_postal_code(store)
     if not postal:
         raise BookingFailed(_("Kode pos asal toko belum diisi; lengkapi pengaturan pengiriman toko."))
     return {

@@ -58,7 +58,7 @@ class RedisCache:
         except Exception:  # Redis down: ask Biteship instead
             log.warning("biteship: quote cache unavailable", exc_info=True)
             return None
-        return json.loads(raw) if raw else None
+        return json.loads(str(raw)) if raw else None
 
     def set(self, key: str, value) -> None:
         if self.seconds <= 0:

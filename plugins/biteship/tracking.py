@@ -60,6 +60,20 @@ def parse_tracking(answer: dict, courier: str, waybill: str) -> Tracking:
     return Tracking(courier, waybill, status, events, link, source="biteship")
 
 
+def booked_tracking_id(courier: str, waybill: str) -> str | None:
+    """Biteship's tracking id of a waybill we booked with it (its own tracking endpoint), or None."""
+    from sqlalchemy import select
+
+    from marketplace.extensions import db
+
+    from .models import BiteshipShipment
+
+    query = select(BiteshipShipment.tracking_id).where(
+        BiteshipShipment.waybill == waybill, BiteshipShipment.courier == courier
+    )
+    return db.session.scalar(query.limit(1))
+
+
 def track(conn: Connection, courier: str, waybill: str, tracking_id: str | None = None) -> Tracking | None:
     """The journey of a waybill, or None (not a courier Biteship tracks, or Biteship could not say)."""
     if courier not in COURIER_CODES or not waybill:

@@ -98,7 +98,9 @@ def parse(text: str) -> list[Row]:
     if missing:
         raise TableFileError([(1, _("kolom hilang: %(columns)s", columns=", ".join(missing)))])
     reader.fieldnames = header
-    rows, errors, seen = [], [], {}
+    rows: list[Row] = []
+    errors: list[tuple[int, str]] = []
+    seen: dict[tuple, int] = {}
     for record in reader:
         line = reader.line_num
         try:

@@ -50,7 +50,7 @@ ROLE_EMAILS = {
     "admin": "admin@test.id",
 }
 CLAIM_A_TEXT = "Korsleting listrik membakar etalase kain batik."
-PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance"
+PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance,shipping_table,biteship"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -211,6 +211,9 @@ MATRIX: dict[str, Entry] = {
         SIGNED_IN, hides=("policy_number", SELLER_A), why="the policies of the caller's own stores"
     ),
     "GET /seller/insurance/policies/<policy_id>": E(POLICY_A_READERS),
+    "GET /seller/shipping-rates": E(SIGNED_IN, why="the rate tables of the caller's own stores"),
+    "POST /seller/shipping-rates/<slug>": E(SELLER_A, ok=(422,), why="no file: refused next to the field"),
+    "GET /seller/shipping-rates/<slug>.csv": E(SELLER_A),
     "GET /seller/insurance/policies/<policy_id>/claim": E(SELLER_A, refused=(403, 404)),
     "POST /seller/insurance/policies/<policy_id>/claim": E(SELLER_A, ok=(422,)),
     "GET /invites/<token>": E(
@@ -335,9 +338,18 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/insurance/policies/<int:policy_id>/cancel": E(AGENCY, ok=REDIRECT),
     "GET /agency/insurance/products/<code>": E(AGENCY, args={"code": "warungku"}),
     "POST /agency/insurance/products/<code>": E(AGENCY, ok=FORM_POST, args={"code": "warungku"}),
+    "GET /agency/shipping-rates": E(AGENCY),
+    "POST /agency/shipping-rates": E(AGENCY, ok=(422,), why="no file: refused next to the field"),
+    "GET /agency/shipping-rates.csv": E(AGENCY),
     # --- provider callbacks --------------------------------------------------------------------
     "POST /webhooks/stripe": E(
         NOBODY, refused=(400,), anonymous=(400,), why="only a request signed with STRIPE_WEBHOOK_SECRET is applied"
+    ),
+    "POST /webhooks/biteship": E(
+        NOBODY,
+        refused=(401, 403),
+        anonymous=(401, 403),
+        why="only a request carrying BITESHIP_WEBHOOK_SECRET is applied (unset: every call is 403)",
     ),
     # --- JSON API (bearer token) ---------------------------------------------------------------
     "GET /api/v1/openapi.json": E(EVERYONE),

@@ -25,7 +25,15 @@ from tests.factories import PASSWORD, gen_product, gen_staff, gen_store, gen_use
 
 pytestmark = pytest.mark.security
 
-ALL_PLUGINS = ("stripe_payments", "bank_transfer", "cash_on_delivery", "esmart_sync", "insurance")
+ALL_PLUGINS = (
+    "stripe_payments",
+    "bank_transfer",
+    "cash_on_delivery",
+    "esmart_sync",
+    "insurance",
+    "shipping_table",
+    "biteship",
+)
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EXEMPT_PREFIXES = ("/api/", "/webhooks/")
 

@@ -38,6 +38,8 @@ def test_plugins_list_json_shows_every_plugin_found_with_masked_secrets_and_hook
         ("cash_on_delivery", True, "bundled"),
         ("esmart_sync", False, "bundled"),
         ("insurance", False, "bundled"),
+        ("shipping_table", False, "bundled"),
+        ("biteship", False, "bundled"),
         ("needy", False, "entry point"),
     ]
     assert all({"name", "enabled", "settings", "hooks"} <= set(item) for item in items)  # CONTRACT.md's shape

@@ -73,6 +73,15 @@ BUNDLED_SETTINGS = {  # name: default, as config.py had them before the plugins 
         "ESMART_UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
     },
     "insurance": {},
+    "shipping_table": {"SHIPPING_TABLE_TOLERANCE_GRAMS": 300},
+    "biteship": {
+        "BITESHIP_API_KEY": None,
+        "BITESHIP_BASE_URL": "https://api.biteship.com",
+        "BITESHIP_TIMEOUT_SECONDS": 3.0,
+        "BITESHIP_CACHE_SECONDS": 600,
+        "BITESHIP_WEBHOOK_SECRET": None,
+        "BITESHIP_WEBHOOK_HEADER": "X-Biteship-Signature",
+    },
 }
 
 
@@ -87,7 +96,13 @@ def test_the_bundled_plugins_declare_the_settings_the_core_used_to_name(make_app
         for s in plugin_api.declared_settings(plugin_api.find_plugin(name))
         if s.secret
     }
-    assert secrets_ == {"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ESMART_API_KEY"}
+    assert secrets_ == {
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "ESMART_API_KEY",
+        "BITESHIP_API_KEY",
+        "BITESHIP_WEBHOOK_SECRET",
+    }
     # core config.py names none of them
     names = {setting for declared in BUNDLED_SETTINGS.values() for setting in declared}
     assert not names & set(config.ENV_SETTINGS)
