@@ -182,7 +182,23 @@ def product(product_id: int):
         price_varies=min(prices) != max(prices),
         product_url=absolute_url("catalog.product", product_id=product.id),
         own_store=_sells_here(product.store_id),
+        ongkir=_ongkir_estimate(product, min(prices)),
     )
+
+
+def _ongkir_estimate(product, price: int):
+    """The cheapest delivery: to a signed-in shopper's default address (never served from the
+    page cache), else to the store's own district, the same for every visitor."""
+    from marketplace.shipping import addresses, estimate
+    from marketplace.shipping.options import Destination
+
+    destination: Destination | None = None
+    if current_user.is_authenticated:
+        home = addresses.default_for(current_user)
+        if home is not None:
+            names = addresses.region_names(home.district_code)
+            destination = Destination(home.district_code, home.postal_code, names.get("district") or "")
+    return estimate.for_product(product, price, destination)
 
 
 def _sells_here(store_id: int) -> bool:

@@ -1,41 +1,41 @@
 """The checkout form: the shipping address, the payment method, extras, and two
 hidden fields — the cart's fingerprint as the shopper saw it, and an
-idempotency key so a double submit makes one set of orders."""
+idempotency key so a double submit makes one set of orders.
+
+The address is an address-book entry or a new one (the fields below and the region picker);
+the service checks whichever it is (checkout/shipping.py), so the fields are optional here.
+The shipping option per store is read from ``ship_<store slug>`` (checkout/shipping_page.py)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 
 REQUIRED = _l("Wajib diisi.")
 
 
-def _required():
-    return InputRequired(message=REQUIRED)
-
-
 class CheckoutForm(FlaskForm):
-    name = StringField(_l("Nama penerima"), validators=[_required()], render_kw={"autocomplete": "name"})
+    name = StringField(_l("Nama penerima"), validators=[Optional()], render_kw={"autocomplete": "name"})
     phone = TelField(
         _l("Nomor telepon"),
-        validators=[_required()],
+        validators=[Optional()],
         render_kw={"autocomplete": "tel", "placeholder": "0812-3456-7890"},
     )
     address = TextAreaField(
-        _l("Alamat lengkap"),
-        validators=[_required()],
+        _l("Jalan, nomor, RT/RW"),
+        validators=[Optional()],
         render_kw={
             "autocomplete": "street-address",
-            "rows": 3,
-            "placeholder": _l("Jalan, nomor rumah, RT/RW, kelurahan, kecamatan"),
+            "rows": 2,
+            "placeholder": _l("Jl. Kapten Sudibyo No. 12, RT 02/RW 03"),
         },
     )
-    city = StringField(_l("Kota/kabupaten"), validators=[_required()], render_kw={"autocomplete": "address-level2"})
+    city = StringField(_l("Kota/kabupaten"), validators=[Optional()], render_kw={"autocomplete": "address-level2"})
     postal_code = StringField(
         _l("Kode pos"),
-        validators=[_required()],
+        validators=[Optional()],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 5},
     )
     # the service judges the choice (a method switched off meanwhile gets a clear message)

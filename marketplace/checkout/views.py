@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.cart import services as carts
-from marketplace.checkout import services
+from marketplace.checkout import services, shipping_page
 from marketplace.checkout.forms import CheckoutForm
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
 from marketplace.payments import services as payments
+from marketplace.shipping import picker
 
 bp = Blueprint("checkout", __name__, template_folder="templates")
 
@@ -32,15 +33,29 @@ def _offers(form: CheckoutForm, cart_view) -> tuple[list, list, str | None]:
     return methods, extras, None
 
 
-def _page(form: CheckoutForm, status: int = 200):
+def _page(form: CheckoutForm, status: int = 200, error: ServiceError | None = None, search: bool = False):
     cart_view = carts.load(current_user)
     if status != 200 or not form.cart_version.data:
         form.cart_version.data = cart_view.version  # what the shopper sees now is what they will confirm
     methods, extras, unavailable = _offers(form, cart_view)
     if unavailable and not form.form_errors:
         form.form_errors = [unavailable]
+    shipping = shipping_page.build(current_user, cart_view, request.form)
+    address_errors: dict[str, str] = {}
+    if error is not None:
+        store_errors, address_errors = shipping_page.field_errors(error)
+        shipping.errors.update(store_errors)
+    if search and shipping.address_id == shipping_page.NEW:
+        shipping.picker = picker.state(request.form, search=True)
     return render_template(
-        "checkout/checkout.html", form=form, cart=cart_view, methods=methods, extras=extras, unavailable=unavailable
+        "checkout/checkout.html",
+        form=form,
+        cart=cart_view,
+        methods=methods,
+        extras=extras,
+        unavailable=unavailable,
+        shipping=shipping,
+        address_errors=address_errors,
     ), status
 
 
@@ -62,14 +77,16 @@ def form():
 def submit():
     """Place the orders; 422 with field errors, 409 when the cart changed or stock is short, 503 when payment fails."""
     form = CheckoutForm()
+    if "refresh_shipping" in request.form or picker.searching(request.form):
+        form.form_errors = []  # only a new address or district: show its options, place nothing
+        return _page(form, search=picker.searching(request.form))
     if not form.validate_on_submit():
         return _page(form, 422)
-    shipping = {k: getattr(form, k).data for k in ("name", "phone", "address", "city", "postal_code")}
     try:
         result = services.place_orders(
             current_user,
             payment_method=form.payment_method.data,
-            shipping=shipping,
+            shipping=shipping_page.request_of(request.form),
             extras=form.extras.data,
             idempotency_key=form.idempotency_key.data,
             cart_version=form.cart_version.data,
@@ -83,11 +100,11 @@ def submit():
     except ValidationError as exc:
         db.session.rollback()
         apply_errors(form, exc)
-        return _page(form, exc.status)
+        return _page(form, exc.status, exc)
     except ServiceError as exc:
         db.session.rollback()
         form.form_errors = [exc.message]
-        return _page(form, exc.status)
+        return _page(form, exc.status, exc)
     if redirect_url:  # a hosted payment page (Stripe) or the method's own page (transfer)
         return redirect(redirect_url)
     return redirect(url_for("checkout.complete", checkout_id=checkout_id))
@@ -99,3 +116,13 @@ def complete(checkout_id: int):
     """The orders of a checkout and how to pay; 404 for another shopper's."""
     result = services.get_checkout(current_user, checkout_id)
     return render_template("checkout/complete.html", result=result)
+
+
+@bp.post("/checkout/shipping-options")
+@login_required
+def options():
+    """The page's shipping part for the address the form names (HTML fragment for the script;
+    the same quotes as POST /api/v1/checkout/shipping-options, with the session's sign-in)."""
+    cart_view = carts.load(current_user)
+    shipping = shipping_page.build(current_user, cart_view, request.form)
+    return render_template("checkout/_shipping_options.html", shipping=shipping)

@@ -115,8 +115,8 @@ def quote_cart(view, destination: Destination) -> StoreQuotes:
         quote = StoreQuote(group.store_id, group.store_slug, group.store_name, group.subtotal, offer)
         quote.weightless = any(not line.facts.weight_grams for line in group.lines)
         quote.options = sorted(
-            _store_options(offer, group.subtotal, destination)
-            + _courier_options(offer, [r for r in rates if r.parcel_key == group.store_slug]),
+            store_options(offer, group.subtotal, destination)
+            + courier_options(offer, [r for r in rates if r.parcel_key == group.store_slug]),
             key=lambda o: (o.method == COURIER, o.price, o.etd_max, o.label),
         )
         quotes.append(quote)
@@ -180,7 +180,7 @@ def _sane(rate: Rate) -> bool:
     return ok
 
 
-def _store_options(offer: StoreOffer | None, subtotal: int, destination: Destination) -> list[Option]:
+def store_options(offer: StoreOffer | None, subtotal: int, destination: Destination) -> list[Option]:
     if offer is None:
         return []
     options = []
@@ -201,7 +201,7 @@ def _store_options(offer: StoreOffer | None, subtotal: int, destination: Destina
     return options
 
 
-def _courier_options(offer: StoreOffer | None, rates: list[Rate]) -> list[Option]:
+def courier_options(offer: StoreOffer | None, rates: list[Rate]) -> list[Option]:
     """The rates for the services the store chose, one per (courier, service), live first."""
     if offer is None:
         return []

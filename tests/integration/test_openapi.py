@@ -28,6 +28,7 @@ CONTRACT_ENDPOINTS = [
     ("post", "/api/v1/cart/items", None),
     ("delete", "/api/v1/cart/items/{id}", None),
     ("post", "/api/v1/checkout", None),
+    ("post", "/api/v1/checkout/shipping-options", None),
     ("get", "/api/v1/orders", None),
     ("get", "/api/v1/orders/{number}", None),
     ("post", "/api/v1/orders/{number}/cancel", None),

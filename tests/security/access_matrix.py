@@ -166,6 +166,9 @@ MATRIX: dict[str, Entry] = {
     "GET /checkout": E(SIGNED_IN, ok=(200, 302), why="an empty cart is sent back to /cart"),
     "POST /checkout": E(SIGNED_IN, ok=(422,), why="checks out the caller's own cart"),
     "GET /checkout/complete/<int:checkout_id>": E(BUYER),
+    "POST /checkout/shipping-options": E(
+        SIGNED_IN, ok=(200,), why="the options of the caller's own cart for the address the form names"
+    ),
     "GET /bank-transfer/<int:payment_id>": E(BUYER),
     "POST /bank-transfer/<int:payment_id>": E(BUYER, ok=(422,)),
     "GET /payments/stripe/success/<int:payment_id>": E(BUYER),
@@ -385,6 +388,7 @@ MATRIX: dict[str, Entry] = {
     "PATCH /api/v1/cart/items/<int:item_id>": E(BUYER, ok=(200,), body={"quantity": 1}),
     "DELETE /api/v1/cart/items/<int:item_id>": E(BUYER, ok=(200, 204)),
     "POST /api/v1/checkout": E(API_SHOPPERS, ok=(422,)),
+    "POST /api/v1/checkout/shipping-options": E(API_SHOPPERS, ok=(422,), why="the caller's own cart"),
     "GET /api/v1/checkout/extras": E(EVERYONE),
     "GET /api/v1/payment-methods": E(EVERYONE),
     "GET /api/v1/orders": E(SIGNED_IN, hides=("order_number", BUYER)),

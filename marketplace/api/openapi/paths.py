@@ -18,6 +18,7 @@ from marketplace.api.openapi.paths_addresses import address_paths
 from marketplace.api.openapi.paths_agency import agency_paths
 from marketplace.api.openapi.paths_cart import cart_paths
 from marketplace.api.openapi.paths_catalogue import catalogue_paths
+from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_paths
 from marketplace.api.openapi.paths_complaints import complaint_paths
 from marketplace.api.openapi.paths_orders import order_paths
 from marketplace.api.openapi.paths_store_shipping import store_shipping_paths
@@ -43,6 +44,7 @@ def core_paths() -> dict:
         **catalogue_paths(),
         **store_shipping_paths(),
         **cart_paths(),
+        **checkout_shipping_paths(),
         **order_paths(),
         **complaint_paths(),
         **tracking_paths(),

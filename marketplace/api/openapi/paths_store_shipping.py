@@ -19,7 +19,11 @@ def store_shipping_paths() -> dict:
                 "getStoreShipping",
                 "The store's origin, pickup, local delivery and couriers",
                 "stores",
-                {"200": answer("The settings (the defaults, `configured` false, before the first save).", ref("StoreShipping"))},
+                {
+                    "200": answer(
+                        "The settings (the defaults, `configured` false, before the first save).", ref("StoreShipping")
+                    )
+                },
                 auth=WHO,
                 params=[STORE_SLUG],
                 errors=("404",),
@@ -48,7 +52,7 @@ def _sections(output: bool) -> dict:
     nullable_text = {"type": ["string", "null"]}
     services = {
         "type": "object",
-        "description": "courier code → its service codes, e.g. `{\"jne\": [\"reg\", \"yes\"]}`",
+        "description": 'courier code → its service codes, e.g. `{"jne": ["reg", "yes"]}`',
         "properties": {code: array({"enum": list(c.services)}, uniqueItems=True) for code, c in COURIERS.items()},
         "additionalProperties": False,
     }
@@ -56,10 +60,13 @@ def _sections(output: bool) -> dict:
     price_row = {"district_code": DISTRICT, "price": price}
     if output:
         price_row["name"] = STRING
-    origin = {"district_code": {**DISTRICT, "type": ["string", "null"]}, "postal_code": {**nullable_text, "pattern": r"^\d{5}$"}}
+    origin = {
+        "district_code": {**DISTRICT, "type": ["string", "null"]},
+        "postal_code": {**nullable_text, "pattern": r"^\d{5}$"},
+    }
     origin["address"] = text(255, required=False, nullable=True)
     if output:
-        origin["label"] = {"type": "string", "description": "\"Tegal Barat, Kota Tegal, Jawa Tengah\""}
+        origin["label"] = {"type": "string", "description": '"Tegal Barat, Kota Tegal, Jawa Tengah"'}
     return {
         "origin": obj(origin),
         "pickup": obj(
@@ -75,7 +82,10 @@ def _sections(output: bool) -> dict:
         "local": obj(
             {
                 "enabled": BOOLEAN,
-                "prices": array(obj(price_row, ["district_code", "price"]), description="districts of the origin's own regency or city"),
+                "prices": array(
+                    obj(price_row, ["district_code", "price"]),
+                    description="districts of the origin's own regency or city",
+                ),
                 "free_above": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_FREE_ABOVE},
                 "etd_days": array({"type": "integer", "minimum": 0, "maximum": MAX_ETD_DAYS}, minItems=2, maxItems=2),
                 "cod": {**BOOLEAN, "description": "cash on delivery allowed (default true)"},

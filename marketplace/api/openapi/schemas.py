@@ -8,6 +8,7 @@ Enums are the models' own tuples (statuses, roles, ledger kinds), never restated
 from __future__ import annotations
 
 from marketplace.api.openapi.builders import STRING, items_of, json_content, obj, ref
+from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_schemas
 from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
 from marketplace.api.openapi.paths_tracking import tracking_schemas
 from marketplace.api.openapi.schemas_accounts import account_schemas
@@ -27,6 +28,7 @@ def schemas() -> dict:
         **catalogue_schemas(),
         **store_shipping_schemas(),
         **order_schemas(),
+        **checkout_shipping_schemas(),
         **complaint_schemas(),
         **tracking_schemas(),
         **agency_schemas(),

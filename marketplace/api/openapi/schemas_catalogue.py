@@ -122,7 +122,9 @@ def _product_inputs() -> dict:
     }
     side = {"type": "integer", "minimum": 1, "maximum": MAX_SIDE_CM}
     return {
-        "Dimensions": obj({"length_cm": side, "width_cm": side, "height_cm": side}, ["length_cm", "width_cm", "height_cm"]),
+        "Dimensions": obj(
+            {"length_cm": side, "width_cm": side, "height_cm": side}, ["length_cm", "width_cm", "height_cm"]
+        ),
         "ProductInput": obj(
             {
                 **product_fields,

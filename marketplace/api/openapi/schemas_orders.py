@@ -9,7 +9,6 @@ from marketplace.api.openapi.builders import (
     IDEMPOTENCY_KEY,
     INTEGER,
     NULLABLE_STRING,
-    PHONE,
     QUANTITY,
     RUPIAH,
     STRING,
@@ -17,7 +16,6 @@ from marketplace.api.openapi.builders import (
     array,
     obj,
     ref,
-    text,
 )
 from marketplace.orders.lifecycle import REQUESTABLE_STATUSES
 from marketplace.orders.models import ORDER_STATUSES
@@ -76,16 +74,6 @@ def _cart() -> dict:
 def _checkout() -> dict:
     """What checkout takes."""
     return {
-        "Shipping": obj(
-            {
-                "name": text(120),
-                "phone": {"type": "string", "pattern": PHONE},
-                "address": text(500, minLength=10, description="street, number, RT/RW, kelurahan"),
-                "city": text(80),
-                "postal_code": {"type": "string", "pattern": "^[0-9]{5}$"},
-            },
-            ["name", "phone", "address", "city", "postal_code"],
-        ),
         "CheckoutInput": obj(
             {
                 "payment_method": {"type": "string", "description": "an id from GET /payment-methods"},
@@ -103,7 +91,16 @@ def _checkout_result() -> dict:
     """What checkout answers: the orders placed and the payment to make."""
     return {
         "OrderSummary": obj(
-            {"number": STRING, "store": STRING, "total": RUPIAH, "status": {"enum": list(ORDER_STATUSES)}},
+            {
+                "number": STRING,
+                "store": STRING,
+                "subtotal": RUPIAH,
+                "shipping_cost": {**RUPIAH, "description": "ongkir; total = subtotal + shipping_cost + extras_total"},
+                "extras_total": RUPIAH,
+                "total": RUPIAH,
+                "status": {"enum": list(ORDER_STATUSES)},
+                "shipping": ref("OrderShipping"),
+            },
             ["number", "store", "total", "status"],
         ),
         "Payment": obj(
@@ -189,7 +186,6 @@ def _order() -> dict:
                             "description": "the courier's latest tracking status",
                         },
                         "cancel_reason": NULLABLE_STRING,
-                        "shipping": ref("Shipping"),
                         "lines": array(ref("OrderLine")),
                         "extras": array(obj({"id": STRING, "name": STRING, "amount": RUPIAH})),
                     }
