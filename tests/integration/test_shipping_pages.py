@@ -16,7 +16,7 @@ from tests.buying_factories import prepaid as prepaid
 from tests.clock_support import people as people
 from tests.clock_support import reload
 from tests.shipping_support import cod_app as cod_app
-from tests.shipping_support import counting, gen_courier_order, journey, processing, shipped, signed_in
+from tests.shipping_support import counting, gen_courier_order, journey, processing, shipped, signed_in, token_for
 from tests.shipping_support import courier as courier
 
 STEPS = [
@@ -138,3 +138,19 @@ def test_a_step_reported_twice_by_the_courier_shows_once(people, prepaid, cod_ap
     db.session.commit()
     page = signed_in(cod_app, "siti@test.id").get(f"/orders/{order.number}").get_data(as_text=True)
     assert page.count("Paket tiba di gudang Semarang") == 1
+
+
+def test_the_tracking_api_answers_in_a_fixed_number_of_statements(people, prepaid, cod_app, courier):
+    order = shipped(people)
+    headers = token_for(cod_app, "siti@test.id")
+    client = cod_app.test_client()
+    seen = []
+    for steps in (STEPS[:1], STEPS):
+        courier.journeys["CGK1234567890"] = journey("CGK1234567890", *steps)
+        tracking.refresh(reload(order))
+        db.session.commit()
+        with counting() as statements:
+            answer = client.get(f"/api/v1/orders/{order.number}/tracking", headers=headers)
+        assert answer.status_code == 200 and len(answer.get_json()["events"]) == len(steps)
+        seen.append(len(statements))
+    assert seen[0] == seen[1] <= 6, seen  # the token and its use, the order with its lines and extras, the steps
