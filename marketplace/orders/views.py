@@ -38,6 +38,12 @@ def courier_name(code: str | None) -> str:
     return couriers.name_of(code)
 
 
+@bp.app_template_filter("tracking_url")
+def tracking_url(order) -> str | None:
+    """The courier's public tracking page of ``order``'s waybill (None without one)."""
+    return couriers.tracking_link(order.courier, order.tracking_number)
+
+
 def _expire_mine() -> None:
     services.expire_and_commit(user_id=current_user.id)
 

@@ -89,13 +89,20 @@ def _ship_api(app, order, body: dict):
     "typed,waybill,code",
     [("JNE", "cgk1234567890", "jne"), ("J&T", "JP1234567890", "jnt"), ("SiCepat", "000123456789", "sicepat")],
 )
-def test_the_api_takes_a_courier_by_name_as_before_and_keeps_its_code(people, prepaid, cod_app, typed, waybill, code):
+def test_the_api_takes_a_courier_by_name_as_before_and_keeps_its_code(
+    people, prepaid, cod_app, outbox, typed, waybill, code
+):
     order = processing(people)
+    outbox.clear()
     response = _ship_api(cod_app, order, {"courier": typed, "tracking_number": waybill})
     assert response.status_code == 200, response.get_json()
     data = response.get_json()
     assert (data["status"], data["courier"], data["tracking_number"]) == ("shipped", code, waybill.upper())
     assert data["tracking_link"] == couriers.tracking_link(code, waybill)
+    mail = next(m for m in outbox if m["To"] == "siti@test.id").get_content()
+    name = couriers.COURIERS[code].name
+    assert f"Kurir: {name}, nomor resi: {waybill.upper()}." in mail
+    assert f"Lacak paket: {couriers.tracking_link(code, waybill)}" in mail
 
 
 def test_the_api_refuses_a_bad_waybill_or_an_unknown_courier_with_the_field_and_nothing_changes(
@@ -208,14 +215,16 @@ def test_booking_an_order_not_accepted_yet_is_a_conflict_and_asks_no_plugin(peop
 # --- pickup at the shop and the store's own delivery -------------------------------------------
 
 
-def test_a_pickup_order_is_marked_ready_then_picked_up_which_records_its_delivery(people, prepaid, cod_app):
+def test_a_pickup_order_is_marked_ready_then_picked_up_which_records_its_delivery(people, prepaid, cod_app, outbox):
     order = processing(people, by="pickup")
+    outbox.clear()
     client = signed_in(cod_app, "darto@test.id")
     page = client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
     assert "Siap diambil pembeli" in page and 'id="courier"' not in page and "Pesan penjemputan" not in page
     assert client.post(f"/seller/orders/{order.number}/status", data={"status": "shipped"}).status_code == 302
     order = reload(order)
     assert (order.status, order.courier, order.tracking_number, order.delivered_at) == ("shipped", None, None, None)
+    assert "Pesanan siap diambil di toko." in next(m for m in outbox if m["To"] == "siti@test.id").get_content()
     shopper_page = signed_in(cod_app, "siti@test.id").get(f"/orders/{order.number}").get_data(as_text=True)
     assert "Tanpa kurir: diambil pembeli atau diantar penjual" in shopper_page
     page = client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
