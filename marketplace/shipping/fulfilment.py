@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from marketplace import plugin_api
 from marketplace.errors import Conflict, PermissionDenied, ServiceError, ValidationError
+from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import allowed_moves, capacities, transition
 from marketplace.orders.models import Order, needs_waybill
@@ -177,3 +178,15 @@ def book_pickup(order: Order, actor) -> Order:
     except ServiceError:
         log.error("booking %s by %s for order %s could not be recorded", booking.reference, answer.plugin, order.number)
         raise
+
+
+def waybill_assigned(order: Order, waybill: str) -> bool:
+    """A shipping plugin learnt the waybill of a pickup it booked without one (a webhook): the
+    order gets it, so the buyer's page links to the courier and the tracking job follows it.
+    False, and nothing written, when the order has a waybill already or was not booked."""
+    waybill = couriers.normalise_waybill(waybill)[:80]
+    if not waybill or order.tracking_number or not order.shipment_reference:
+        return False
+    order.tracking_number = waybill
+    db.session.flush()
+    return True

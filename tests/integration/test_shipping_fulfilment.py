@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from marketplace.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.shipping import couriers
+from marketplace.shipping import couriers, fulfilment
 from marketplace.shipping.quotes import Booking
 from tests.buying_factories import prepaid as prepaid
 from tests.clock_support import people as people
@@ -173,6 +173,10 @@ def test_a_booking_without_a_waybill_yet_ships_with_the_reference_alone(people, 
     assert response.status_code == 200, response.get_json()
     order = reload(order)
     assert (order.status, order.tracking_number, order.shipment_reference) == ("shipped", None, "bk-900")
+    assert fulfilment.waybill_assigned(order, "cgk 0000 0000 77")  # the plugin learns it later
+    assert not fulfilment.waybill_assigned(order, "CGK0000000078")  # the first one stands
+    db.session.commit()
+    assert reload(order).tracking_number == "CGK0000000077"
 
 
 @pytest.mark.parametrize("failure", ["refusal", "crash"])
