@@ -50,7 +50,7 @@ CLI_MODULES = (
 )
 
 # Modules registering periodic tasks on the job queue (marketplace/jobs), imported at start-up.
-SCHEDULE_MODULES = ("marketplace.orders.schedule",)
+SCHEDULE_MODULES = ("marketplace.orders.schedule", "marketplace.shipping.schedule")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -103,6 +103,7 @@ def _import_models() -> None:
     from marketplace.reviews import models as _reviews  # noqa: F401
     from marketplace.shipping import address_model as _addresses  # noqa: F401
     from marketplace.shipping import store_models as _shipping_offers  # noqa: F401
+    from marketplace.shipping import tracking_models as _tracking  # noqa: F401
     from marketplace.stores import models as _s  # noqa: F401
 
 

@@ -82,6 +82,8 @@ ENV_SETTINGS = (
     "MAIL_LEASE_SECONDS",
     # the order clock (marketplace/orders/clock.py) and the complaints' steps, whole days
     *CLOCK_SETTINGS,
+    # shipping: how often a shipped parcel's courier is asked (marketplace/shipping/tracking.py)
+    "TRACKING_REFRESH_MINUTES",
 )
 
 
@@ -131,6 +133,7 @@ class Defaults:
     ORDER_COMPLETE_DAYS = 7  # a shipped order completes this long after shipping ...
     COMPLAINT_DAYS = 3  # ... or this long after the courier reports delivery; the complaint window
     COMPLAINT_RESPONSE_DAYS = 2  # the seller answers a complaint, the shopper an offer, the goods go back
+    TRACKING_REFRESH_MINUTES = 60  # a shipped parcel's courier is asked again after this long
     COMPLAINT_RETURN_DAYS = 7  # the seller confirms the returned goods arrived, else they are refunded
 
 
@@ -157,6 +160,7 @@ def _coerce(name: str, value: str):
         "MAIL_MAX_ATTEMPTS",
         "MAIL_RETRY_SECONDS",
         "MAIL_LEASE_SECONDS",
+        "TRACKING_REFRESH_MINUTES",
     ) or name.startswith("PROXY_FIX_"):
         return int(value)
     return value

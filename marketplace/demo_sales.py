@@ -23,6 +23,13 @@ from marketplace.extensions import db
 
 SEED = 2020
 ORDERS_PER_DAY = (4, 9)
+# the couriers demo orders go by, each with a waybill in its format (marketplace/shipping/couriers.py)
+DEMO_WAYBILLS = {
+    "jne": lambda n: f"TGL{n:010d}",
+    "jnt": lambda n: f"JP{n:010d}",
+    "sicepat": lambda n: f"{n:012d}",
+    "pos": lambda n: f"P{n:013d}",
+}
 
 
 def load(summary, make_user, users: dict, expo) -> None:
@@ -105,6 +112,7 @@ def _checkout(shopper, lines: list[tuple[int, int]], method: str) -> list:
 def _progress(order, seller, shopper, age: int, rnd: random.Random) -> None:
     """Older orders got further: accepted, shipped, received (cash paid); a few were cancelled."""
     from marketplace.orders.lifecycle import transition
+    from marketplace.orders.models import needs_waybill
 
     if seller is None:
         return
@@ -116,13 +124,11 @@ def _progress(order, seller, shopper, age: int, rnd: random.Random) -> None:
     else:
         return
     if age >= 1 or rnd.random() < 0.4:
-        transition(
-            order,
-            "shipped",
-            seller,
-            courier=rnd.choice(("JNE", "J&T", "SiCepat", "POS")),
-            tracking_number=f"TGL{order.id:07d}",
-        )
+        courier = rnd.choice(tuple(DEMO_WAYBILLS))
+        if needs_waybill(order):  # a courier code and a waybill in its format: the pages link to its tracking
+            transition(order, "shipped", seller, courier=courier, tracking_number=DEMO_WAYBILLS[courier](order.id))
+        else:  # pickup or the store's own delivery: handed over without a courier
+            transition(order, "shipped", seller)
     if order.status == "shipped" and age >= 2 and rnd.random() < 0.8:
         transition(order, "completed", shopper)
 

@@ -76,12 +76,14 @@ __all__ = [
     "bundled_plugins",
     "call_each",
     "coerce",
+    "each_call",
     "declared_settings",
     "enabled",
     "find_plugin",
     "gather",
     "hookimpl",
     "hookspec",
+    "implemented",
     "implemented_hooks",
     "load_plugins",
     "manager",
@@ -246,6 +248,19 @@ def _calls(hook_name: str, kwargs: dict, app: Flask | None = None, only: Any = N
             raise PluginError(f"plugin {impl.plugin_name!r}: hook wrappers are not supported ({hook_name})")
         arguments = {name: kwargs[name] for name in impl.argnames}
         yield impl.plugin_name, (lambda function=impl.function, arguments=arguments: function(**arguments))
+
+
+def each_call(hook_name: str, **kwargs) -> Iterator[tuple[str, Callable]]:
+    """Each implementation of ``hook_name`` as (plugin name, a call taking no arguments), in
+    registration order, for callers that decide themselves which answer wins and what an
+    exception means (the shipping hooks: the first plugin answering non-None)."""
+    return _calls(hook_name, kwargs)
+
+
+def implemented(hook_name: str, app: Flask | None = None) -> bool:
+    """Whether any running plugin (or the core) implements ``hook_name``."""
+    hook = getattr(manager(app).hook, hook_name, None)
+    return bool(hook is not None and hook.get_hookimpls())
 
 
 def call_each(hook_name: str, arguments: dict, *, app: Flask | None = None, only: Any = None) -> list:

@@ -23,6 +23,7 @@ from marketplace.api import (
     regions,
     shipping_options,
     stores,
+    tracking,
 )
 from marketplace.api.base import auth_required, bp, committing, current_api_user, int_arg, json_body, page_args, paged
 
@@ -47,4 +48,5 @@ __all__ = [
     "regions",
     "shipping_options",
     "stores",
+    "tracking",
 ]

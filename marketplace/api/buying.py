@@ -17,6 +17,7 @@ from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import ORDER_STATUSES
 from marketplace.payments import services as payments
 from marketplace.reviews import services as reviews
+from marketplace.shipping import couriers, fulfilment
 
 
 def _status_arg() -> str | None:
@@ -89,6 +90,8 @@ def order_json(order, detail: bool = True) -> dict:
         **_deadlines_json(order),
         "courier": order.courier,
         "tracking_number": order.tracking_number,
+        "tracking_link": couriers.tracking_link(order.courier, order.tracking_number),
+        "shipment_status": order.shipment_status,
         "cancel_reason": order.cancel_reason,
     }
     data["shipping"] = _shipping_json(order)
@@ -351,11 +354,18 @@ def api_seller_order(number: str):
 @auth_required()
 def api_seller_order_status(number: str):
     """``{"status", "tracking_number"?, "courier"?, "reason"?}``: processing, shipped,
-    completed (cash on delivery) or cancelled. 409 for an illegal move, 404 for another store's order."""
+    completed (cash on delivery) or cancelled. Shipping: ``courier`` a code or a courier's name
+    ("JNE", "J&T"), the buyer's courier when left out; ``tracking_number`` in that courier's
+    format (422 naming the field otherwise). 409 for an illegal move, 404 for another store's order."""
     data = json_body()
     user = current_api_user()
     order = orders.get_for_seller(user, number)
     text = {k: data.text(k) for k in ("tracking_number", "courier", "reason")}
+    status = data.text("status", "")
     with committing():
-        transition(order, data.text("status", ""), user, **text)
+        if status == "shipped":
+            # the courier by code or name, the waybill checked against its format (shipping/fulfilment.py)
+            fulfilment.ship(order, user, courier=text["courier"], waybill=text["tracking_number"], strict=False)
+        else:
+            transition(order, status, user, reason=text["reason"])
     return order_json(orders.get_for_seller(user, number))

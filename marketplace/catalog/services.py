@@ -350,6 +350,15 @@ def get_variant(variant_id: int) -> Variant:
     return variant
 
 
+def weights_of(product_ids) -> dict[int, int | None]:
+    """Each product's weight in grams (None: not given), in one statement (packing slips)."""
+    ids = sorted({i for i in product_ids if i is not None})
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Product.id, Product.weight_grams).where(Product.id.in_(ids)))
+    return dict(rows.tuples().all())  # a list: dict() of the result itself reads it as a mapping
+
+
 # --- the seller's pages and the API: products loaded with what they show ------
 
 

@@ -40,8 +40,17 @@ from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ledger import postings
 from marketplace.orders import notifications, refunds
-from marketplace.orders.models import ORDER_STATUSES, STATUS_LABELS, Order, OrderEvent, OrderLine, extras_of
+from marketplace.orders.models import (
+    ORDER_STATUSES,
+    STATUS_LABELS,
+    Order,
+    OrderEvent,
+    OrderLine,
+    extras_of,
+    needs_waybill,
+)
 from marketplace.payments import services as payments
+from marketplace.shipping import couriers
 from marketplace.stores import interest
 
 EXPIRED_REASON = "expired"
@@ -140,13 +149,19 @@ def transition(
     reason: str | None = None,
     courier: str | None = None,
     tracking_number: str | None = None,
+    shipment_reference: str | None = None,
 ) -> Order:
     """Move ``order`` to ``to_status`` as ``actor`` (None: the system). Raises
-    Conflict (illegal or concurrent move), PermissionDenied, ValidationError."""
+    Conflict (illegal or concurrent move), PermissionDenied, ValidationError.
+
+    Shipping takes the courier and its waybill (``tracking_number``); a pickup booked through a
+    shipping plugin may have no waybill yet but has the plugin's ``shipment_reference``, and an
+    order the buyer collects or the store brings itself has neither (orders.models.needs_waybill).
+    The courier's code and the waybill's format are checked by marketplace.shipping.fulfilment."""
     old = order.status
     move = _legal_move(order, to_status)
     _check_mover(order, to_status, move, actor)
-    details = _check_details(order, to_status, actor, reason, courier, tracking_number)
+    details = _check_details(order, to_status, actor, reason, courier, tracking_number, shipment_reference)
     _check_paid_by_system(order, to_status, actor)
     _compare_and_set(order, old, to_status)
     if to_status == "paid" and actor is not None and order.payment_id is not None:
@@ -214,22 +229,30 @@ def _check_paid_by_system(order: Order, to_status: str, actor) -> None:
         raise Conflict(_("Pembayaran pesanan %(number)s belum tercatat.", number=order.number))
 
 
-def _check_details(order, to_status, actor, reason, courier, tracking_number) -> dict:
+def _check_details(order, to_status, actor, reason, courier, tracking_number, shipment_reference=None) -> dict:
     reason = (reason or "").strip()[:1000]
     if to_status == "shipped":
-        tracking_number = (tracking_number or "").strip()
-        if not tracking_number:
-            message = _("Isi nomor resi pengiriman.")
-            raise ValidationError(message, fields={"tracking_number": message})
-        if len(tracking_number) > 80 or len((courier or "").strip()) > 60:
-            raise ValidationError(fields={"tracking_number": _("Nomor resi terlalu panjang.")})
-        return {"courier": (courier or "").strip() or None, "tracking_number": tracking_number}
+        return _shipping_details(order, courier, tracking_number, shipment_reference)
     if to_status == "refunded" and order.paid_at is None:
         raise Conflict(_("Pesanan %(number)s belum dibayar; tidak ada dana untuk dikembalikan.", number=order.number))
     if to_status == "cancelled" and not reason and actor is not None and order.user_id != actor.id:
         message = _("Tuliskan alasan pembatalan untuk pembeli.")
         raise ValidationError(message, fields={"reason": message})
     return {"reason": reason or None}
+
+
+def _shipping_details(order, courier, tracking_number, shipment_reference) -> dict:
+    tracking_number = (tracking_number or "").strip()
+    reference = (shipment_reference or "").strip()[:120] or None
+    if not tracking_number and reference is None and needs_waybill(order):
+        message = _("Isi nomor resi pengiriman.")
+        raise ValidationError(message, fields={"tracking_number": message})
+    if len(tracking_number) > 80 or len((courier or "").strip()) > 60:
+        raise ValidationError(fields={"tracking_number": _("Nomor resi terlalu panjang.")})
+    details = {"courier": (courier or "").strip() or None, "tracking_number": tracking_number or None}
+    if reference is not None:
+        details["shipment_reference"] = reference
+    return details
 
 
 def _compare_and_set(order: Order, old: str, new: str) -> None:
@@ -255,6 +278,7 @@ def _apply(order: Order, old: str, new: str, details: dict, actor) -> None:
         plugin_api.notify("order_paid", order=order, payment=payments.get_payment(order.payment_id))
     elif new == "shipped":
         order.courier, order.tracking_number, order.shipped_at = details["courier"], details["tracking_number"], at
+        order.shipment_reference = details.get("shipment_reference")
     elif new == "completed":
         order.completed_at = at
         if order.paid_at is None:  # cash on delivery: the cash came with the goods
@@ -297,7 +321,7 @@ def _settle_money(order: Order, actor, details: dict, source: str) -> None:
 def _record(order: Order, old: str, actor, details: dict) -> None:
     note = details.get("reason") or ""
     if order.status == "shipped":
-        note = " ".join(filter(None, [details.get("courier"), details.get("tracking_number")]))
+        note = " ".join(filter(None, [couriers.name_of(details.get("courier")), details.get("tracking_number")]))
     db.session.add(
         OrderEvent(
             order_id=order.id, actor_id=getattr(actor, "id", None), from_status=old, to_status=order.status, note=note

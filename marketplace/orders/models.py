@@ -58,6 +58,7 @@ class Order(db.Model):
         Index("ix_orders_store_queue", "store_id", "status", "placed_at"),
         Index("ix_orders_user_placed", "user_id", "placed_at"),
         Index("ix_orders_expiry", "status", "expires_at"),
+        Index("ix_orders_tracking", "status", "shipment_checked_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +96,11 @@ class Order(db.Model):
     ship_village: Mapped[str | None] = mapped_column(String(80))
     courier: Mapped[str | None] = mapped_column(String(60))
     tracking_number: Mapped[str | None] = mapped_column(String(80))
+    # a pickup booked through a shipping plugin: its own id of the booking (marketplace/shipping)
+    shipment_reference: Mapped[str | None] = mapped_column(String(120))
+    # the parcel's latest tracking status (quotes.TRACKING_STATUSES) and when a plugin was last asked
+    shipment_status: Mapped[str | None] = mapped_column(String(20))
+    shipment_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -232,6 +238,17 @@ class OrderRefundLine(db.Model):
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"), index=True)
     order_extra_id: Mapped[int | None] = mapped_column(ForeignKey("order_extras.id", ondelete="CASCADE"), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
+
+
+# --- how an order travels --------------------------------------------------------------------
+
+HANDED_OVER_METHODS = ("pickup", "local")  # the buyer collects it, or the store's own people bring it
+
+
+def needs_waybill(order: Order) -> bool:
+    """Whether shipping ``order`` means a courier's waybill: not for pickup at the shop or the
+    store's own local delivery (the buyer's choice at checkout; orders from before it: courier)."""
+    return getattr(order, "shipping_method", None) not in HANDED_OVER_METHODS
 
 
 # --- an order's lines and extras, without a lazy load ----------------------------------------

@@ -236,6 +236,14 @@ def get_for_seller(user, number: str) -> Order:
     return order
 
 
+def get_any(number: str) -> Order:
+    """Any order by its number (the agency's view); NotFound when there is none."""
+    order = _by_number(number)
+    if order is None:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    return order
+
+
 def _page(query, page: int, per_page: int) -> tuple[list[Order], int]:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = (
@@ -269,6 +277,19 @@ def seller_orders(
     if status in ORDER_STATUSES:
         query = query.where(Order.status == status)
     return _page(query, page, per_page)
+
+
+TO_PACK_STATUSES = ("paid", "processing")  # paid (or cash on delivery accepted) and not sent yet
+
+
+def orders_to_pack(user, store_id: int | None = None, limit: int = 100) -> list[Order]:
+    """The orders of the user's stores (or of one) waiting to be packed and sent, oldest first:
+    paid or accepted, with their store and lines (the packing slips of the queue)."""
+    store_ids = seller_store_ids(user)
+    if store_id is not None:
+        store_ids = [s for s in store_ids if s == store_id]
+    query = select(Order).where(Order.store_id.in_(store_ids or [-1]), Order.status.in_(TO_PACK_STATUSES))
+    return list(db.session.scalars(_with_details(query).order_by(Order.placed_at, Order.id).limit(limit)).unique())
 
 
 def orders_of_checkout(checkout_id: int) -> list[Order]:
@@ -378,6 +399,15 @@ def mark_delivered(order: Order, at: datetime | None = None, source: str = "cour
         None, "order.delivered", "order", order.id, store_id=order.store_id, number=order.number, source=source
     )
     return True
+
+
+def note_shipment(order: Order, *, checked_at: datetime, status: str | None = None) -> None:
+    """A shipping plugin was asked about ``order``'s parcel at ``checked_at``; ``status``: its
+    latest tracking status (marketplace.shipping.quotes.TRACKING_STATUSES), None: unchanged."""
+    order.shipment_checked_at = checked_at
+    if status is not None:
+        order.shipment_status = status
+    db.session.flush()
 
 
 # --- payments ----------------------------------------------------------------------------

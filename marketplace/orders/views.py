@@ -16,6 +16,7 @@ from marketplace.orders import clock, services
 from marketplace.orders.forms import CancelForm, ConfirmForm
 from marketplace.orders.lifecycle import allowed_moves, transition
 from marketplace.orders.models import STATUS_LABELS
+from marketplace.shipping import couriers, tracking
 
 log = logging.getLogger(__name__)
 bp = Blueprint("orders", __name__, template_folder="templates")
@@ -25,6 +26,22 @@ PER_PAGE = 20
 @bp.app_template_filter("order_status")
 def order_status(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_filter("shipment_status")
+def shipment_status(status: str) -> str:
+    return str(tracking.STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_filter("courier_name")
+def courier_name(code: str | None) -> str:
+    return couriers.name_of(code)
+
+
+@bp.app_template_filter("tracking_url")
+def tracking_url(order) -> str | None:
+    """The courier's public tracking page of ``order``'s waybill (None without one)."""
+    return couriers.tracking_link(order.courier, order.tracking_number)
 
 
 def _expire_mine() -> None:
@@ -60,6 +77,7 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
         reviewed=reviewed,
         can_review=reviews.can_review(order, current_user),
         complaints=complaints.for_order(order),
+        tracking=tracking.timeline(order),
         can_complain=refused is None,
         complaint_until=complaints.complaint_until(order) if refused is None else None,
     ), status

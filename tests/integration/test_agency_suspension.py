@@ -77,12 +77,12 @@ def test_the_seller_of_a_suspended_store_still_ships_an_open_order(client, shop)
     assert queue.status_code == 200 and shop["number"] in queue.get_data(as_text=True)
     response = client.post(
         f"/seller/orders/{shop['number']}/status",
-        data={"status": "shipped", "courier": "JNE", "tracking_number": "JNE-TGL-0001"},
+        data={"status": "shipped", "courier": "JNE", "tracking_number": "TGL0000000001"},
     )
     assert response.status_code == 302
     db.session.rollback()
     order = db.session.scalar(select(Order).where(Order.number == shop["number"]))
-    assert order.status == "shipped" and order.tracking_number == "JNE-TGL-0001"
+    assert order.status == "shipped" and order.tracking_number == "TGL0000000001"
     dashboard = client.get("/seller/stores/batik-sari/").get_data(as_text=True)
     assert "Toko dibekukan." in dashboard and "Izin usaha kedaluwarsa." in dashboard
 

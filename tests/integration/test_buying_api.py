@@ -202,14 +202,14 @@ def test_the_seller_sees_only_its_store_s_orders_and_moves_them(api, shopper):
     assert api.post(f"/seller/orders/{their_number}/status", {"status": "processing"}, token=token).status_code == 404
     accepted = api.post(f"/seller/orders/{my_number}/status", {"status": "processing"}, token=token)
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "processing"
-    no_resi = api.post(f"/seller/orders/{my_number}/status", {"status": "shipped"}, token=token)
+    no_resi = api.post(f"/seller/orders/{my_number}/status", {"status": "shipped", "courier": "JNE"}, token=token)
     assert no_resi.status_code == 422 and "tracking_number" in no_resi.get_json()["error"]["fields"]
     shipped = api.post(
         f"/seller/orders/{my_number}/status",
-        {"status": "shipped", "tracking_number": "JNE-0042", "courier": "JNE"},
+        {"status": "shipped", "tracking_number": "cgk 0000 0000 42", "courier": "JNE"},
         token=token,
     ).get_json()
-    assert (shipped["status"], shipped["tracking_number"]) == ("shipped", "JNE-0042")
+    assert (shipped["status"], shipped["courier"], shipped["tracking_number"]) == ("shipped", "jne", "CGK0000000042")
     back = api.post(f"/seller/orders/{my_number}/status", {"status": "processing"}, token=token)
     assert back.status_code == 409
     assert api.get("/seller/orders?status=shipped", token=token).get_json()["total"] == 1

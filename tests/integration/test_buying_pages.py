@@ -185,10 +185,10 @@ def test_the_seller_accepts_and_ships_from_its_queue_only(client):
     assert missing.status_code == 422 and "Isi nomor resi pengiriman." in missing.get_data(as_text=True)
     shipped = client.post(
         f"/seller/orders/{my_order.number}/status",
-        data={"status": "shipped", "courier": "JNE", "tracking_number": "JNE123"},
+        data={"status": "shipped", "courier": "jne", "tracking_number": "CGK1234567890"},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "Dikirim" in shipped and "JNE123" in shipped
+    assert 'id="order-status">Dikirim' in shipped and "CGK1234567890" in shipped
     assert client.post(f"/seller/orders/{their_order.number}/status", data={"status": "processing"}).status_code == 404
 
 

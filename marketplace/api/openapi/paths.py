@@ -22,6 +22,7 @@ from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_pa
 from marketplace.api.openapi.paths_complaints import complaint_paths
 from marketplace.api.openapi.paths_orders import order_paths
 from marketplace.api.openapi.paths_store_shipping import store_shipping_paths
+from marketplace.api.openapi.paths_tracking import tracking_paths
 
 __all__ = [  # the shared parameters lived here before the split by area
     "CART_LINE",
@@ -46,5 +47,6 @@ def core_paths() -> dict:
         **checkout_shipping_paths(),
         **order_paths(),
         **complaint_paths(),
+        **tracking_paths(),
         **agency_paths(),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from marketplace.api.openapi.builders import STRING, items_of, json_content, obj, ref
 from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_schemas
 from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
+from marketplace.api.openapi.paths_tracking import tracking_schemas
 from marketplace.api.openapi.schemas_accounts import account_schemas
 from marketplace.api.openapi.schemas_addresses import address_schemas
 from marketplace.api.openapi.schemas_agency import agency_schemas
@@ -29,6 +30,7 @@ def schemas() -> dict:
         **order_schemas(),
         **checkout_shipping_schemas(),
         **complaint_schemas(),
+        **tracking_schemas(),
         **agency_schemas(),
         **_pages(),
     }

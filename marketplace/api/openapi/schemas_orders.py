@@ -19,6 +19,7 @@ from marketplace.api.openapi.builders import (
 )
 from marketplace.orders.lifecycle import REQUESTABLE_STATUSES
 from marketplace.orders.models import ORDER_STATUSES
+from marketplace.shipping.quotes import TRACKING_STATUSES
 
 
 def order_schemas() -> dict:
@@ -172,8 +173,18 @@ def _order() -> dict:
                                 ("complaint_until", "a shipped or completed order: the shopper may complain until"),
                             )
                         },
-                        "courier": NULLABLE_STRING,
+                        "courier": {
+                            "type": ["string", "null"],
+                            "description": "the courier's code (jne, jnt, sicepat, anteraja, pos, gojek, grab); "
+                            "orders shipped before couriers were codes keep the name typed then",
+                        },
                         "tracking_number": NULLABLE_STRING,
+                        "tracking_link": {**NULLABLE_STRING, "description": "the courier's public tracking page"},
+                        "shipment_status": {
+                            "type": ["string", "null"],
+                            "enum": [*TRACKING_STATUSES, None],
+                            "description": "the courier's latest tracking status",
+                        },
                         "cancel_reason": NULLABLE_STRING,
                         "lines": array(ref("OrderLine")),
                         "extras": array(obj({"id": STRING, "name": STRING, "amount": RUPIAH})),
@@ -190,8 +201,19 @@ def _order_actions() -> dict:
         "OrderStatusInput": obj(
             {
                 "status": {"enum": list(REQUESTABLE_STATUSES)},
-                "tracking_number": {"type": ["string", "null"], "maxLength": 80, "description": "required to ship"},
-                "courier": {"type": ["string", "null"], "maxLength": 60},
+                "tracking_number": {
+                    "type": ["string", "null"],
+                    "maxLength": 80,
+                    "description": "the waybill (resi), required to ship by courier, in the courier's format "
+                    "(spaces ignored, capitals); not needed for pickup or the store's own delivery",
+                },
+                "courier": {
+                    "type": ["string", "null"],
+                    "maxLength": 60,
+                    "description": "a courier code or name, any case (jne or JNE, jnt or J&T, sicepat, anteraja, "
+                    "pos, gojek or GoSend, grab); left out: the courier the buyer chose (an order without one "
+                    "ships its waybill unchecked)",
+                },
                 "reason": {"type": ["string", "null"], "description": "required when the seller cancels; cut to 1000"},
             },
             ["status"],
