@@ -1,4 +1,4 @@
-"""0016_checkout: ongkir joins each order's total. Orders that exist keep their rows, their lines,
+"""0019: ongkir joins each order's total. Orders that exist keep their rows, their lines,
 refunds and ledger rows (SQLite rebuilds the orders table: nothing may cascade), get
 shipping_cost 0, and the new CHECKs hold; going down takes ongkir back out of the totals."""
 
@@ -45,10 +45,10 @@ def _counts() -> tuple:
 
 
 def test_orders_that_exist_get_no_ongkir_and_keep_every_child_row(empty_app):
-    upgrade(revision="0016_rates")
+    upgrade(revision="0018")
     _seed()
 
-    upgrade(revision="0016_checkout")
+    upgrade(revision="0019")
 
     db.session.remove()
     assert _counts() == (1, 1, 1, 1, 1)
@@ -61,7 +61,7 @@ def test_orders_that_exist_get_no_ongkir_and_keep_every_child_row(empty_app):
 
 
 def test_the_new_checks_hold_on_the_migrated_schema(empty_app):
-    upgrade(revision="0016_checkout")
+    upgrade(revision="0019")
     _seed()
     with pytest.raises(IntegrityError):  # ongkir outside the total
         db.session.execute(text("UPDATE orders SET shipping_cost = 9000 WHERE id = 3"))
@@ -73,7 +73,7 @@ def test_the_new_checks_hold_on_the_migrated_schema(empty_app):
 
 
 def test_going_down_takes_ongkir_out_of_the_totals_and_keeps_the_rows(empty_app):
-    upgrade(revision="0016_checkout")
+    upgrade(revision="0019")
     _seed()
     db.session.execute(text("UPDATE orders SET shipping_cost = 9000, total = 109000 WHERE id = 3"))
     db.session.execute(
@@ -86,7 +86,7 @@ def test_going_down_takes_ongkir_out_of_the_totals_and_keeps_the_rows(empty_app)
     db.session.commit()
     db.session.remove()
 
-    downgrade(revision="0016_rates")
+    downgrade(revision="0018")
 
     db.session.remove()
     assert "shipping_cost" not in {c["name"] for c in inspect(db.engine).get_columns("orders")}

@@ -1,4 +1,4 @@
-"""0016_offer: store shipping tables, products' packed size; a weight of 0 g becomes no weight."""
+"""0017: store shipping tables, products' packed size; a weight of 0 g becomes no weight."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from marketplace.extensions import db
 from tests.integration.test_migrations import empty_app as empty_app
 
-BEFORE = "0016"  # h-addr's, which this one follows until the integrator renumbers the chain
+BEFORE = "0016"
 
 
 def _insert_products() -> None:
@@ -31,7 +31,7 @@ def test_products_keep_their_weights_but_zero_and_get_no_size_and_it_all_goes_do
     upgrade(revision=BEFORE)
     _insert_products()
 
-    upgrade(revision="0016_offer")
+    upgrade(revision="0017")
 
     db.session.remove()
     rows = db.session.execute(text("SELECT id, weight_grams, length_cm, width_cm, height_cm FROM products ORDER BY id"))

@@ -1,4 +1,4 @@
-"""0016: orders get the shipment's reference, status and last check, empty for the orders that
+"""0020: orders get the shipment's reference, status and last check, empty for the orders that
 exist; shipment_events stores a step once; both go again on the way down, the orders' lines kept."""
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ def _add_event(description: str) -> None:
 
 
 def test_orders_that_exist_have_no_shipment_facts_and_steps_are_stored_once(empty_app):
-    upgrade(revision="0016_checkout")
+    upgrade(revision="0019")
     _insert_shipped_order()
 
-    upgrade(revision="0016_track")
+    upgrade(revision="0020")
 
     db.session.remove()
     row = db.session.execute(
@@ -66,7 +66,7 @@ def test_orders_that_exist_have_no_shipment_facts_and_steps_are_stored_once(empt
     assert db.session.scalar(text("SELECT count(*) FROM shipment_events")) == 2
 
     db.session.remove()  # its reads end: the downgrade alters the tables
-    downgrade(revision="0016_checkout")
+    downgrade(revision="0019")
     db.session.remove()
     columns = {c["name"] for c in inspect(db.engine).get_columns("orders")}
     assert not columns & {"shipment_reference", "shipment_status", "shipment_checked_at"}

@@ -1,7 +1,7 @@
 """what each store offers for shipping, and products' packed size
 
-Revision ID: 0016_offer
-Revises: 0016 (h-addr: addresses; renumbered on integration)
+Revision ID: 0017
+Revises: 0016 (addresses)
 
 - store_shipping: one row per store that set its shipping up: origin (Kemendagri district,
   postal code, street), pickup (shop or expo booth, hours, instructions, cash on delivery),
@@ -14,8 +14,8 @@ Revises: 0016 (h-addr: addresses; renumbered on integration)
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_offer"
-down_revision = "0016"  # h-addr's; the integrator renumbers the chain
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

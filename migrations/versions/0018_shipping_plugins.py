@@ -1,7 +1,7 @@
 """shipping plugins: the rate table (shipping_table) and Biteship's bookings and webhook events
 
-Revision ID: 0016
-Revises: 0015 (complaints)
+Revision ID: 0018
+Revises: 0017
 
 - shipping_table_rates: one row per owner (NULL: the marketplace; else a store), courier,
   service, origin (NULL: any) and destination region code; unique over coalesce(store_id, 0)
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0016_rates"
-down_revision = "0016_offer"  # h-checkout chains the 0016s (addr, offer, rates); the integrator renumbers
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """checkout: ongkir in each order's total, the shipping option chosen, and ongkir in refunds
 
-Revision ID: 0016_checkout
-Revises: 0016_rates (h-rates, after h-addr's 0016 and 0016_offer: the integrator renumbers)
+Revision ID: 0019
+Revises: 0018
 
 - orders: shipping_cost (rupiah, >= 0, 0 for the orders that exist), what the buyer chose
   (shipping_method, _courier, _service, _label, _etd, _source) and the structured address
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0016_checkout"
-down_revision = "0016_rates"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """shipping an order: the booking's reference, the parcel's tracking status and its timeline
 
-Revision ID: 0016_track
-Revises: 0016_checkout (after h-checkout's chain of 0016s; the integrator renumbers)
+Revision ID: 0020
+Revises: 0019
 
 - orders.shipment_reference: a pickup booked through a shipping plugin, the plugin's own id;
   orders.shipment_status (one of quotes.TRACKING_STATUSES) and orders.shipment_checked_at:
@@ -17,8 +17,8 @@ Revises: 0016_checkout (after h-checkout's chain of 0016s; the integrator renumb
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_track"
-down_revision = "0016_checkout"  # h-checkout chains the 0016s; the integrator renumbers
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
