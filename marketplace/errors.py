@@ -32,6 +32,8 @@ class ConfigurationError(RuntimeError):
 class ServiceError(Exception):
     status = 400
     code = "bad_request"
+    # more of the error for a JSON client, beside code, message and fields (a 409's new prices)
+    details: dict | None = None
 
     def __init__(self, message: str = "", fields: dict[str, str] | None = None):
         super().__init__(message)
@@ -105,9 +107,9 @@ def wants_json() -> bool:
     return best == "application/json" and not request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
+def error_response(status: int, code: str, message: str, fields: dict | None = None, details: dict | None = None):
     if wants_json():
-        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        body = {"error": {**(details or {}), "code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
     if internals.request_url_adapter() is None:  # a Host outside TRUSTED_HOSTS: no layout links
         log.info(
@@ -290,7 +292,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def handle_service_error(exc: ServiceError):
-        response = error_response(exc.status, exc.code, exc.message, exc.fields)
+        response = error_response(exc.status, exc.code, exc.message, exc.fields, exc.details)
         if exc.status == 503:  # a payment provider or plugin is down: worth retrying later
             return _with_headers(response, {"Retry-After": str(RETRY_AFTER_SECONDS)})
         return response

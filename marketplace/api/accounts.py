@@ -45,7 +45,7 @@ def _bearer() -> str | None:
 
 
 def _blocked(exc: services.SignInBlocked):
-    response = error_response(exc.status, exc.code, exc.message, exc.fields)
+    response = error_response(exc.status, exc.code, exc.message, exc.fields, exc.details)
     response[0].headers["Retry-After"] = str(exc.retry_after)
     return response
 

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 
 from marketplace import plugin_api
 from marketplace.errors import Conflict, ValidationError
+from marketplace.i18n import rupiah
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping.offers import StoreOffer, offers_for
 from marketplace.shipping.quotes import LIVE, Parcel, ParcelItem, Rate, RatesUnavailable
@@ -37,9 +38,23 @@ STORE = "store"  # the source and kind of the options a store sets itself
 
 
 class ShippingChanged(Conflict):
-    """A price the client saw is not the price now; ``fields`` carry the new price per store."""
+    """A price the client saw is not the price now. A JSON client gets the new price per store
+    slug in the error's ``prices``; each store's field says it in words."""
 
     code = "shipping_changed"
+
+    def __init__(self, prices: dict[str, int]):
+        super().__init__(
+            _(
+                "Ongkos kirim berubah sejak Anda melihatnya. Periksa harga baru sebelum membayar; "
+                "belum ada yang dipesan."
+            ),
+            fields={
+                f"shipping.prices.{slug}": _("Ongkir sekarang %(price)s.", price=rupiah(price))
+                for slug, price in prices.items()
+            },
+        )
+        self.details = {"prices": dict(prices)}
 
 
 @dataclass(frozen=True)
@@ -311,11 +326,4 @@ def _check_prices(quotes: StoreQuotes, picked: dict[int, Option], prices) -> Non
         if seen is not None and seen != option.price:
             changed[quote.store_slug] = option.price
     if changed:
-        error = ShippingChanged(
-            _(
-                "Ongkos kirim berubah sejak Anda melihatnya. Periksa harga baru sebelum membayar; "
-                "belum ada yang dipesan."
-            )
-        )
-        error.fields = {f"shipping.prices.{slug}": price for slug, price in changed.items()}  # type: ignore[misc]
-        raise error
+        raise ShippingChanged(changed)

@@ -20,8 +20,10 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import inputs
 from marketplace.errors import Conflict
 from marketplace.extensions import db
+from marketplace.shipping import fulfilment
 
 from .models import BiteshipEvent, BiteshipShipment
 from .tracking import our_status, parse_time
@@ -75,6 +77,8 @@ def malformed(payload) -> str | None:
     """Why the body is not one Biteship sends (OpenAPI ``BiteshipEvent``), or None."""
     if not isinstance(payload, dict):
         return "the body is not a JSON object"
+    if inputs.unstorable(payload):  # NUL or a lone surrogate: no database can store it
+        return "text with NUL or a character that is not UTF-8"
     if "event" in payload and not (isinstance(payload["event"], str) and payload["event"]):
         return "event must be a non-empty string"
     for name in TEXT_FIELDS:
@@ -104,11 +108,9 @@ def find_order(payload: dict):
         )
         if order_id is not None:
             return db.session.get(Order, order_id)
-        reference = getattr(Order, "shipment_reference", None)
-        if reference is not None:
-            found = db.session.scalar(select(Order).where(reference == str(biteship_id)))
-            if found is not None:
-                return found
+        found = db.session.scalar(select(Order).where(Order.shipment_reference == str(biteship_id)))
+        if found is not None:
+            return found
     waybill, courier = payload.get("courier_waybill_id"), payload.get("courier_company")
     if not waybill:
         return None
@@ -137,6 +139,9 @@ def apply_event(payload: dict) -> bool:
     except IntegrityError:  # the same event delivered twice at once: the other one applies it
         return False
     _update_shipment(payload)
+    if order is not None and payload.get("courier_waybill_id"):
+        # a pickup booked before the courier gave a waybill: the order gets it now
+        fulfilment.waybill_assigned(order, str(payload["courier_waybill_id"]))
     if (
         order is not None
         and payload.get("event") == "order.status"

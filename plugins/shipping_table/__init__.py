@@ -6,7 +6,7 @@ that always answers (plugins/shipping_table/README.md).
 - the marketplace's table (agency) and each store's own table, which wins for that store
 - CSV import and export: ``flask shipping-table import FILE [--store SLUG]`` / ``export``,
   /agency/shipping-rates and /seller/shipping-rates
-- demo data: the bundled default table (data/default_rates.csv), origin Kota Tegal
+- demo data: the bundled default table (data/default_rates.csv), origins Kota and Kabupaten Tegal
 """
 
 from __future__ import annotations

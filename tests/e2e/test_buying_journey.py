@@ -11,6 +11,7 @@ from marketplace.orders.models import Order
 from tests.buying_factories import gen_listing, stock_of
 from tests.e2e.conftest import choose_district
 from tests.factories import PASSWORD, gen_store, gen_user
+from tests.shipping_factories import ship_from_tegal
 
 
 def sign_in(page: Page, email: str) -> None:
@@ -36,12 +37,12 @@ def add_to_cart(page: Page, product_id: int, quantity: int) -> None:
 def test_shopper_buys_from_two_stores_with_cod_and_a_seller_ships_one(e2e_app, browser_page: Page, screenshot):
     page = browser_page
     seller = gen_user("seller@test.id", role="seller", name="Bu Sari")
-    batik = gen_listing(
-        store=gen_store(owner=seller, name="Batik Sari"), price=350000, stock=5, name="Batik Tulis Motif Tegalan"
-    )
+    batik_store = gen_store(owner=seller, name="Batik Sari")
+    batik = gen_listing(store=batik_store, price=350000, stock=5, name="Batik Tulis Motif Tegalan")
     tea = gen_listing(store=gen_store(name="Teh Poci Pak Darmo"), price=25000, stock=20, name="Teh Poci Gula Batu")
     gen_user("siti@test.id", name="Siti Aminah", phone="081234567890")
     db.session.commit()
+    ship_from_tegal(batik_store, couriers={})  # delivers itself in Tegal: Rp 8.000 to Tegal Timur
 
     sign_in(page, "siti@test.id")
     screenshot("signed-in")
@@ -60,12 +61,13 @@ def test_shopper_buys_from_two_stores_with_cod_and_a_seller_ships_one(e2e_app, b
     page.fill("#address", "Jl. Kapten Sudibyo No. 12, RT 02/RW 03, Kemandungan")
     choose_district(page)
     page.fill("#postal_code", "52131")
+    page.locator(f"input[name='ship_{batik_store.slug}'][value^='local|']").check()  # the tea: pickup only
     expect(page.locator("input[name=payment_method][value=cash_on_delivery]")).to_be_checked()
     screenshot("checkout")
     page.locator("#place-order").click()
 
     expect(page.locator("main h1")).to_contain_text("Pesanan Anda sudah dibuat")
-    expect(page.locator("main")).to_contain_text("Siapkan uang tunai Rp 425.000")
+    expect(page.locator("main")).to_contain_text("Siapkan uang tunai Rp 433.000")  # with Rp 8.000 ongkir
     screenshot("orders-placed")
     page.goto("/orders")
     rows = page.locator("table.orders tbody tr")
@@ -82,12 +84,10 @@ def test_shopper_buys_from_two_stores_with_cod_and_a_seller_ships_one(e2e_app, b
     page.locator("table.orders tbody tr a").first.click()
     page.locator("#accept-order").click()
     expect(page.locator("#order-status")).to_have_text("Diproses penjual")
-    page.select_option("#courier", "jne")
-    page.fill("#tracking_number", "TGL0000000123")
+    expect(page.locator("#ship-order")).to_have_text("Dikirim oleh penjual")  # its own delivery: no waybill
     screenshot("seller-ships")
     page.locator("#ship-order").click()
     expect(page.locator("#order-status")).to_have_text("Dikirim")
-    expect(page.locator("main")).to_contain_text("TGL0000000123")
     screenshot("seller-shipped")
 
     number = re.search(r"APK-\d{4}-\d{6}", page.locator("main h1").inner_text()).group(0)
@@ -95,7 +95,7 @@ def test_shopper_buys_from_two_stores_with_cod_and_a_seller_ships_one(e2e_app, b
     sign_in(page, "siti@test.id")
     page.goto(f"/orders/{number}")
     expect(page.locator("#order-status")).to_have_text("Dikirim")
-    expect(page.locator("main")).to_contain_text("TGL0000000123")
+    expect(page.locator("main")).to_contain_text("Rp 8.000")  # the ongkir on the buyer's order
     screenshot("shopper-sees-shipped")
     statuses = sorted(db.session.scalars(db.select(Order.status).execution_options(populate_existing=True)))
     assert statuses == ["pending_payment", "shipped"]

@@ -16,6 +16,7 @@ from tests.buying_factories import gen_listing
 from tests.e2e.conftest import choose_district
 from tests.e2e.test_buying_journey import add_to_cart, sign_in, sign_out
 from tests.factories import gen_store, gen_user
+from tests.shipping_factories import ship_from_tegal
 
 PHONE = {"width": 360, "height": 780}
 
@@ -40,6 +41,7 @@ def test_a_cod_order_whose_commission_finance_settles(e2e_app, browser_page: Pag
     gen_user("keuangan@test.id", role="agency", name="Pak Keuangan")
     site_settings.set_commission(None, "5")
     db.session.commit()
+    ship_from_tegal(store, couriers={})  # delivers itself in Tegal: Rp 8.000 to Tegal Timur
 
     # --- the shopper checks out cash on delivery -----------------------------------------
     sign_in(page, "siti@test.id")
@@ -48,6 +50,7 @@ def test_a_cod_order_whose_commission_finance_settles(e2e_app, browser_page: Pag
     page.fill("#address", "Jl. Kapten Sudibyo No. 12, RT 02/RW 03, Kemandungan")
     choose_district(page)
     page.fill("#postal_code", "52131")
+    page.locator(f"input[name='ship_{store.slug}'][value^='local|']").check()
     expect(page.locator("input[name=payment_method][value=cash_on_delivery]")).to_be_checked()
     page.locator("#place-order").click()
     expect(page.locator("main h1")).to_contain_text("Pesanan Anda sudah dibuat")
@@ -60,15 +63,13 @@ def test_a_cod_order_whose_commission_finance_settles(e2e_app, browser_page: Pag
     page.locator("table.orders tbody tr a").first.click()
     split = page.locator("#order-split")
     expect(split).to_have_attribute("data-commission", "17500")
-    expect(split).to_have_attribute("data-net", "332500")
+    expect(split).to_have_attribute("data-net", "340500")  # goods less 5 % commission, plus Rp 8.000 ongkir
     expect(split).to_contain_text("Komisi pasar")
     _fits_the_screen(page)
     screenshot("seller-sees-commission")
     page.locator("#accept-order").click()
     expect(page.locator("#order-status")).to_have_text("Diproses penjual")
-    page.select_option("#courier", "jne")
-    page.fill("#tracking_number", "TGL0000000777")
-    page.locator("#ship-order").click()
+    page.locator("#ship-order").click()  # "Dikirim oleh penjual": its own delivery, no waybill
     expect(page.locator("#order-status")).to_have_text("Dikirim")
     number = re.search(r"APK-\d{4}-\d{6}", page.locator("main h1").inner_text()).group(0)
     sign_out(page)
@@ -80,7 +81,7 @@ def test_a_cod_order_whose_commission_finance_settles(e2e_app, browser_page: Pag
     expect(page.locator("#order-status")).to_have_text("Selesai")
     sign_out(page)
 
-    # --- the seller's ledger: the sale, the cash it holds, what it owes -------------------
+    # --- the seller's ledger: the sale, the ongkir, the cash it holds (both), what it owes ---
     sign_in(page, "seller@test.id")
     page.goto("/seller/ledger")
     expect(page.locator("strong.balance")).to_have_attribute("data-balance", "-17500")

@@ -118,7 +118,8 @@ def test_a_changed_ongkir_is_a_409_with_the_new_price_and_nothing_is_ordered(api
     assert response.status_code == 409
     error = response.get_json()["error"]
     assert error["code"] == "shipping_changed"
-    assert error["fields"] == {f"shipping.prices.{batik}": 8000}
+    assert error["prices"] == {batik: 8000}  # the new price, for a script
+    assert error["fields"] == {f"shipping.prices.{batik}": "Ongkir sekarang Rp 8.000."}
     assert db.session.scalar(select(Order.id)) is None
 
 

@@ -45,3 +45,36 @@ def test_the_origin_is_the_district_named_in_the_address():
     assert origin_of("Kota Tegal", "Jl. Gajah Mada No. 60, Tegal Barat") == "33.76.01"
     assert origin_of("Kota Tegal", "Jl. Hang Tuah No. 21, Tegalsari, Tegal Barat") == "33.76.01"
     assert origin_of("Kabupaten Tegal", "Desa Kebasen, Kec. Talang") == "33.28.12"
+
+
+def test_the_demo_shopper_gets_courier_rates_to_jakarta_and_local_delivery_in_tegal(make_app):
+    """The demo's stores, its rate table and its shopper's addresses fit together: every store
+    that ships by courier is quoted to the Jakarta address, and Kota Tegal's stores deliver
+    themselves to the Tegal one."""
+    app = make_app(plugins="cash_on_delivery,shipping_table")
+    with app.app_context():
+        load_demo(app.test_cli_runner())
+        approved = db.session.scalars(select(Store).where(Store.status == "approved")).all()
+        offers = offers_for([s.id for s in approved])
+        by_slug = {s.slug: offers[s.id] for s in approved}
+    client = app.test_client()
+    token = client.post("/api/v1/auth/tokens", json={"email": "shopper@demo.test", "password": "demo12345"})
+    headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    for product in client.get("/api/v1/products?per_page=100", headers=headers).get_json()["items"]:
+        variant = client.get(f"/api/v1/products/{product['id']}", headers=headers).get_json()["variants"][0]
+        client.post("/api/v1/cart/items", json={"variant_id": variant["id"], "quantity": 1}, headers=headers)
+    addresses = {a["label"]: a for a in client.get("/api/v1/me/addresses", headers=headers).get_json()["items"]}
+
+    def quoted(label: str) -> dict[str, set[str]]:
+        answer = client.post(
+            "/api/v1/checkout/shipping-options", json={"address_id": addresses[label]["id"]}, headers=headers
+        )
+        assert answer.status_code == 200 and answer.get_json()["notices"] == []
+        return {item["store"]: {o["method"] for o in item["options"]} for item in answer.get_json()["items"]}
+
+    jakarta, tegal = quoted("Rumah"), quoted("Kantor")
+    couriers = {slug for slug, offer in by_slug.items() if offer.couriers}
+    assert couriers and couriers <= set(jakarta)
+    assert all("courier" in jakarta[slug] for slug in couriers), jakarta
+    kota = {slug for slug, offer in by_slug.items() if offer.origin.startswith("33.76.")}
+    assert kota and all("local" in tegal[slug] for slug in kota if slug in tegal), tegal

@@ -79,7 +79,10 @@ def checkout_shipping_schemas() -> dict:
                 "prices": {
                     "type": "object",
                     "additionalProperties": RUPIAH,
-                    "description": "store slug → the ongkir the client showed; 409 `shipping_changed` when it differs",
+                    "description": (
+                        "store slug → the ongkir the client showed; 409 `shipping_changed` when it differs, "
+                        "with the new price per store slug in the error's `prices`"
+                    ),
                 },
             },
             description=(
