@@ -121,7 +121,8 @@ class LedgerMachine(money.MoneyMachine):
     @precondition(lambda self: self.order_ids)
     @rule(i=st.integers(0, 10**6), share=st.sampled_from([0.01, 0.5, 1.0, 1.5]), extras=st.booleans())
     def partial_refund(self, i, share, extras):
-        """A complaint's outcome: some of each line's goods back (1.5: more than is left: refused);
+        """A complaint's outcome: some of each line's goods back (1.5: more than is left: refused;
+        with no goods left, everything that is: the extras);
         mostly of a paid order (one in eight: of any order, which an unpaid one refuses)."""
         paid = list(
             db.session.scalars(select(Order.id).where(Order.id.in_(self.order_ids), Order.paid_at.is_not(None)))
@@ -140,7 +141,8 @@ class LedgerMachine(money.MoneyMachine):
             reason="uji",
             source=f"partial:{self.sources}",  # a complaint's own refunds are complaint:<id>
         )
-        assert done is None or share <= 1.0
+        # more than is left is refused; with no goods left, None asks for the rest (the extras)
+        assert done is None or share <= 1.0 or amounts is None
         after = self._refunded(order)
         assert after == paid_before + (done.amount if done is not None else 0)
         SEEN.update([f"partial refund {'done' if done is not None else 'refused'} ({order.status})"])
