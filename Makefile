@@ -50,30 +50,40 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The lint runs first. The SQLite pass always runs. The PostgreSQL pass runs when a server
-# answers at PG_TEST_URL, the Redis pass (tests marked `redis`, with REDIS_URL set) when one
-# answers at REDIS_TEST_URL; without a server a pass is skipped loudly — except
-# in CI, where both must run.
+# The lint runs first. Then the SQLite pass and the PostgreSQL pass run at the same time, one
+# per core (the PostgreSQL pass's output goes to test-artifacts/postgresql.log and is printed
+# when it ends), then the Redis pass (tests marked `redis`, with REDIS_URL set). The PostgreSQL
+# pass runs when a server answers at PG_TEST_URL, the Redis pass when one answers at
+# REDIS_TEST_URL; without a server a pass is skipped loudly, except in CI, where both must run.
+# Any pass failing fails the target. `make test-sqlite` / `test-postgres` run one pass alone.
 test: lint $(VENV)/.installed-dev translations
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
-	@if $(BIN)/python tests/redis_available.py "$(REDIS_TEST_URL)"; then \
-		echo "=== Redis pass ($(REDIS_TEST_URL)): tests marked redis ==="; \
-		REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/python -m pytest -q -m redis $(PYTEST_ARGS); \
-	elif [ "$$CI" = "true" ]; then \
-		echo "Redis is not reachable at $(REDIS_TEST_URL) and CI=true: failing." >&2; exit 1; \
-	else \
-		echo "!!! Redis pass SKIPPED: no server at $(REDIS_TEST_URL)."; \
-	fi
-	@if $(BIN)/python tests/pg_available.py "$(PG_TEST_URL)"; then \
-		echo "=== PostgreSQL pass ($(PG_TEST_URL)) ==="; \
-		TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -q $(PYTEST_ARGS); \
+	@mkdir -p test-artifacts; rm -f test-artifacts/postgresql.log; pg=""; failed=0; \
+	if $(BIN)/python tests/pg_available.py "$(PG_TEST_URL)"; then \
+		echo "=== PostgreSQL pass ($(PG_TEST_URL)) started beside the SQLite pass ==="; \
+		TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -q $(PYTEST_ARGS) \
+			> test-artifacts/postgresql.log 2>&1 & pg=$$!; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL) and CI=true: failing." >&2; exit 1; \
 	else \
 		echo ""; echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 		echo "!!! PostgreSQL pass SKIPPED: no server at $(PG_TEST_URL). Only SQLite was tested."; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
-	fi
+	fi; \
+	echo "=== SQLite pass ==="; \
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS) || failed=1; \
+	if $(BIN)/python tests/redis_available.py "$(REDIS_TEST_URL)"; then \
+		echo "=== Redis pass ($(REDIS_TEST_URL)): tests marked redis ==="; \
+		REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/python -m pytest -q -m redis $(PYTEST_ARGS) || failed=1; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "Redis is not reachable at $(REDIS_TEST_URL) and CI=true: failing." >&2; failed=1; \
+	else \
+		echo "!!! Redis pass SKIPPED: no server at $(REDIS_TEST_URL)."; \
+	fi; \
+	if [ -n "$$pg" ]; then \
+		wait $$pg || failed=1; \
+		echo "=== PostgreSQL pass ($(PG_TEST_URL)) ==="; cat test-artifacts/postgresql.log; \
+	fi; \
+	exit $$failed
 
 test-sqlite: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
