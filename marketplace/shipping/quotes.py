@@ -95,6 +95,6 @@ class Booking:
     courier: str
     service: str
     waybill: str  # may be "" while the courier has not assigned one yet
-    reference: str  # the plugin's own id of the booking (Biteship's order id)
+    reference: str  # the plugin's own id of the booking (the aggregator's order id)
     source: str  # the plugin's name
     link: str | None = None
