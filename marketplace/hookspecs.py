@@ -43,6 +43,13 @@ def payment_methods() -> list:
 
 
 @hookspec
+def payout_rails() -> list:
+    """The ways this plugin sends a store's payout to its bank account: a list of
+    ``marketplace.ledger.rails.PayoutRail``. The core uses the first enabled one; with none,
+    a payout run writes a bank bulk-transfer file."""
+
+
+@hookspec
 def checkout_extras(cart) -> list:
     """Paid add-ons offered at checkout for ``cart`` (None: in general): a list of
     ``marketplace.checkout.extras.CheckoutExtra``."""

@@ -16,6 +16,19 @@ from datetime import timedelta
 from typing import Any
 
 
+@dataclass(frozen=True)
+class Channel:
+    """One way through a method the shopper picks at checkout: the bank of a virtual account
+    (``BCA``: a code of ``marketplace.payments.banks``), the e-wallet (``OVO``). The core checks
+    the choice and stores it on ``payment.channel`` before calling ``start``."""
+
+    id: str
+    name: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"id": self.id, "name": str(self.name)}
+
+
 @dataclass
 class PaymentStart:
     """How the shopper pays: a page to go to, or instructions to follow."""
@@ -46,6 +59,8 @@ class PaymentMethod(ABC):
     provider: str = ""
     reservation_window: timedelta | None = timedelta(hours=24)
     pay_on_delivery: bool = False
+    # the banks or wallets the shopper picks from (empty: nothing to pick); see Channel
+    channels: tuple[Channel, ...] = ()
 
     @abstractmethod
     def start(self, payment) -> PaymentStart:
@@ -55,6 +70,13 @@ class PaymentMethod(ABC):
     def refund(self, payment, amount: int) -> RefundResult:
         """Give ``amount`` rupiah of ``payment`` back through the provider."""
 
+    def refunds_to_bank_account(self, payment) -> bool:
+        """True when money of ``payment`` cannot go back the way it came (a bank transfer, a
+        virtual account of a bank the gateway cannot refund): the core then records the refund
+        as owed to the shopper's bank account, which the shopper enters and finance sends,
+        and ``refund`` is not called."""
+        return False
+
     def as_json(self) -> dict[str, Any]:
         window = self.reservation_window
         return {
@@ -63,4 +85,5 @@ class PaymentMethod(ABC):
             "description": str(self.description),
             "pay_on_delivery": self.pay_on_delivery,
             "reservation_minutes": int(window.total_seconds() // 60) if window else None,
+            "channels": [channel.as_json() for channel in self.channels],
         }
