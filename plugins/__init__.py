@@ -13,4 +13,5 @@ BUNDLED = (
     "insurance",
     "shipping_table",
     "biteship",
+    "xendit",
 )
