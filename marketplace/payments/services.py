@@ -90,7 +90,11 @@ def _method_of(payment: Payment) -> PaymentMethod:
 # --- creating and starting ---------------------------------------------------------------
 
 
-def create_payment(*, checkout_id: int, user_id: int, method: PaymentMethod, amount: int) -> Payment:
+def create_payment(
+    *, checkout_id: int, user_id: int, method: PaymentMethod, amount: int, channel: str | None = None
+) -> Payment:
+    """The pending payment of a checkout; ``channel`` (checked by :func:`channel_for`) is stored
+    here, so the method's ``start`` reads it from ``payment.channel``."""
     if amount < 0:
         raise ValueError("negative amount")
     window = method.reservation_window
@@ -101,6 +105,7 @@ def create_payment(*, checkout_id: int, user_id: int, method: PaymentMethod, amo
                 checkout_id=checkout_id,
                 user_id=user_id,
                 method=method.id,
+                channel=channel,
                 provider=method.provider or method.id,
                 currency=CURRENCY,
                 amount=amount,
@@ -261,6 +266,7 @@ def payment_json(payment: Payment, start: PaymentStart | None = None) -> dict:
     data = {
         "id": payment.id,
         "method": payment.method,
+        "channel": payment.channel,
         "amount": payment.amount,
         "currency": payment.currency,
         "status": payment.status,
