@@ -77,6 +77,26 @@ def method_for(method_id: str | None, field: str = "payment_method") -> PaymentM
     return methods[method_id]
 
 
+def channel_for(method: PaymentMethod, channel_id: str | None, field: str = "payment_channel") -> str | None:
+    """The id of the ``method``'s channel the shopper picked (None for a method without channels).
+    ValidationError when a method with channels gets none or one it does not offer, and when a
+    method without channels gets one (a stale choice must not be stored as if it meant something)."""
+    offered = {channel.id: channel for channel in method.channels}
+    if not offered:
+        if channel_id:
+            message = _("%(method)s tidak memakai pilihan bank atau dompet digital.", method=str(method.name))
+            raise ValidationError(message, fields={field: message})
+        return None
+    if not channel_id or channel_id not in offered:
+        message = _(
+            "Pilih salah satu untuk %(method)s: %(choices)s.",
+            method=str(method.name),
+            choices=", ".join(str(channel.name) for channel in offered.values()),
+        )
+        raise ValidationError(message, fields={field: message})
+    return channel_id
+
+
 def _method_of(payment: Payment) -> PaymentMethod:
     for method in available_methods():
         if method.id == payment.method:
