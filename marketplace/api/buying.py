@@ -222,18 +222,26 @@ def api_cart_remove(item_id: int):
 @auth_required("shopper")
 def api_checkout():
     """One order per store and one payment: 201. 409 when stock is short or the cart
-    changed (nothing reserved); 422 bad fields; 503 payment failure. The same
+    changed (nothing reserved); 422 bad fields (``payment_channel`` missing for a method
+    with channels, not one of them, or sent for a method without any); 503 payment failure. The same
     ``Idempotency-Key`` header (or ``idempotency_key``) answers with the first result."""
     data = json_body()
     user = current_api_user()
     key = request.headers.get("Idempotency-Key") or data.text("idempotency_key")
     method, shipping, extras = data.text("payment_method"), data.object("shipping"), data.text_list("extras")
+    channel = data.text("payment_channel")
     version = data.get("cart_version")
     if version is not None and (isinstance(version, bool) or not isinstance(version, (str, int))):
         raise ValidationError(fields={"cart_version": _("Harus teks.")})
     try:
         result = checkout.place_orders(
-            user, payment_method=method, shipping=shipping, extras=extras, idempotency_key=key, cart_version=version
+            user,
+            payment_method=method,
+            payment_channel=channel,
+            shipping=shipping,
+            extras=extras,
+            idempotency_key=key,
+            cart_version=version,
         )
         # from the rows in hand, before the commit expires them (no reload); dropped if the commit fails
         response = checkout_json(result)

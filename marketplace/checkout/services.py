@@ -265,10 +265,17 @@ def reserve_stock(priced: list[PricedOrder]) -> None:
 
 
 def create_orders_and_payment(
-    user, checkout: Checkout, priced: list[PricedOrder], address: dict, method: PaymentMethod
+    user,
+    checkout: Checkout,
+    priced: list[PricedOrder],
+    address: dict,
+    method: PaymentMethod,
+    channel: str | None = None,
 ):
     total = sum(part.total for part in priced)
-    payment = payments.create_payment(checkout_id=checkout.id, user_id=user.id, method=method, amount=total)
+    payment = payments.create_payment(
+        checkout_id=checkout.id, user_id=user.id, method=method, amount=total, channel=channel
+    )
     placed = orders.create_orders(
         checkout_id=checkout.id,
         payment_id=payment.id,
@@ -310,26 +317,29 @@ def place_orders(
     *,
     payment_method: str | None,
     shipping,
+    payment_channel: str | None = None,
     extras=None,
     idempotency_key: str | None = None,
     cart_version: str | None = None,
 ) -> CheckoutResult:
     """Check out the user's cart. Raises ValidationError (422: bad address, no shipping option
-    for a store, cash on delivery where a store refuses it), Conflict (409: empty or changed
-    cart, short stock, no payment method, ShippingChanged), PaymentUnavailable (503),
-    AlreadySubmitted (a parallel duplicate: roll back, then :func:`replay`)."""
+    for a store, cash on delivery where a store refuses it, a missing or foreign
+    ``payment_channel``), Conflict (409: empty or changed cart, short stock, no payment method,
+    ShippingChanged), PaymentUnavailable (503), AlreadySubmitted (a parallel duplicate: roll back,
+    then :func:`replay`)."""
     key = clean_idempotency_key(idempotency_key)
     if idempotency_key:  # a key made here just now cannot have been used: no lookup
         earlier = find_submission(user, key)
         if earlier is not None:
             return earlier
     method = payments.method_for(payment_method)
+    channel = payments.channel_for(method, payment_channel)
     wanted = checkout_shipping.parse(user, shipping, validate_shipping, checking_out=True)
     checkout = claim_submission(user, key, method)
     cart_id, view = validate_cart(user, cart_version)
     priced = price(view, checkout_shipping.choose(view, wanted, method))
     add_extras(priced, view, extras)
-    placed, payment = create_orders_and_payment(user, checkout, priced, wanted.address, method)
+    placed, payment = create_orders_and_payment(user, checkout, priced, wanted.address, method, channel)
     start = start_payment(checkout, payment, method)
     carts.clear(cart_id)
     announce(placed, start, priced)

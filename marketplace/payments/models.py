@@ -38,6 +38,8 @@ class Payment(db.Model):
     checkout_id: Mapped[int | None] = mapped_column(ForeignKey("checkouts.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     method: Mapped[str] = mapped_column(String(40))
+    # the bank or wallet picked from the method's channels (None: the method has none)
+    channel: Mapped[str | None] = mapped_column(String(40))
     provider: Mapped[str] = mapped_column(String(40))
     provider_reference: Mapped[str | None] = mapped_column(String(255), index=True)
     currency: Mapped[str] = mapped_column(String(3), default="IDR")

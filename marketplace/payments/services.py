@@ -77,6 +77,26 @@ def method_for(method_id: str | None, field: str = "payment_method") -> PaymentM
     return methods[method_id]
 
 
+def channel_for(method: PaymentMethod, channel_id: str | None, field: str = "payment_channel") -> str | None:
+    """The id of the ``method``'s channel the shopper picked (None for a method without channels).
+    ValidationError when a method with channels gets none or one it does not offer, and when a
+    method without channels gets one (a stale choice must not be stored as if it meant something)."""
+    offered = {channel.id: channel for channel in method.channels}
+    if not offered:
+        if channel_id:
+            message = _("%(method)s tidak memakai pilihan bank atau dompet digital.", method=str(method.name))
+            raise ValidationError(message, fields={field: message})
+        return None
+    if not channel_id or channel_id not in offered:
+        message = _(
+            "Pilih salah satu untuk %(method)s: %(choices)s.",
+            method=str(method.name),
+            choices=", ".join(str(channel.name) for channel in offered.values()),
+        )
+        raise ValidationError(message, fields={field: message})
+    return channel_id
+
+
 def _method_of(payment: Payment) -> PaymentMethod:
     for method in available_methods():
         if method.id == payment.method:
@@ -90,7 +110,11 @@ def _method_of(payment: Payment) -> PaymentMethod:
 # --- creating and starting ---------------------------------------------------------------
 
 
-def create_payment(*, checkout_id: int, user_id: int, method: PaymentMethod, amount: int) -> Payment:
+def create_payment(
+    *, checkout_id: int, user_id: int, method: PaymentMethod, amount: int, channel: str | None = None
+) -> Payment:
+    """The pending payment of a checkout; ``channel`` (checked by :func:`channel_for`) is stored
+    here, so the method's ``start`` reads it from ``payment.channel``."""
     if amount < 0:
         raise ValueError("negative amount")
     window = method.reservation_window
@@ -101,6 +125,7 @@ def create_payment(*, checkout_id: int, user_id: int, method: PaymentMethod, amo
                 checkout_id=checkout_id,
                 user_id=user_id,
                 method=method.id,
+                channel=channel,
                 provider=method.provider or method.id,
                 currency=CURRENCY,
                 amount=amount,
@@ -261,6 +286,7 @@ def payment_json(payment: Payment, start: PaymentStart | None = None) -> dict:
     data = {
         "id": payment.id,
         "method": payment.method,
+        "channel": payment.channel,
         "amount": payment.amount,
         "currency": payment.currency,
         "status": payment.status,

@@ -77,6 +77,12 @@ def _checkout() -> dict:
         "CheckoutInput": obj(
             {
                 "payment_method": {"type": "string", "description": "an id from GET /payment-methods"},
+                "payment_channel": {
+                    "type": ["string", "null"],
+                    "description": "one of the method's `channels` ids (the bank, the e-wallet): required when "
+                    "the method has channels, refused (422) when it has none",
+                    "examples": ["BCA"],
+                },
                 "shipping": ref("Shipping"),
                 "extras": array(STRING, description="ids from GET /checkout/extras"),
                 "cart_version": {"type": ["string", "integer"], "description": "409 when the cart changed since"},
@@ -107,6 +113,11 @@ def _checkout_result() -> dict:
             {
                 "id": INTEGER,
                 "method": STRING,
+                "channel": {
+                    "type": ["string", "null"],
+                    "description": "the channel picked at checkout (null: the method has none)",
+                    "examples": ["BCA"],
+                },
                 "amount": RUPIAH,
                 "currency": {"type": "string", "examples": ["IDR"]},
                 "status": STRING,
@@ -251,6 +262,11 @@ def _offers() -> dict:
                 "description": STRING,
                 "pay_on_delivery": BOOLEAN,
                 "reservation_minutes": {"type": ["integer", "null"]},
+                "channels": array(
+                    obj({"id": STRING, "name": STRING}, ["id", "name"]),
+                    description="payment methods: the banks or wallets to pick one of at checkout "
+                    "(send its id as `payment_channel`); empty when there is nothing to pick",
+                ),
             },
             ["id", "name"],
             description="a payment method or checkout extra of an enabled plugin; more fields may follow",
