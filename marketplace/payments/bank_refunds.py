@@ -77,6 +77,7 @@ def _tell_shopper(row: BankRefund, template: str, subject) -> None:
             user=shopper,
             refund=row,
             bank=banks.get(row.bank),
+            masked=banks.mask(row.account_number),
             url=absolute_url("bank_refunds.mine"),
         )
 
@@ -158,6 +159,15 @@ def queue(actor, status: str | None = None, limit: int = 200) -> list[BankRefund
     if status in STATUS_LABELS:
         query = query.where(BankRefund.status == status)
     return list(db.session.scalars(query.order_by(BankRefund.created_at, BankRefund.id).limit(limit)))
+
+
+def get_any(actor, refund_id: int) -> BankRefund:
+    """Any refund, for finance; NotFound when there is none."""
+    require_agency(actor)
+    row = db.session.get(BankRefund, refund_id)
+    if row is None:
+        raise NotFound(_("Pengembalian dana tidak ditemukan."))
+    return row
 
 
 def _checked_sent(bank_reference, paid_on) -> tuple[str, date]:
