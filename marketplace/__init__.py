@@ -26,6 +26,7 @@ BLUEPRINT_MODULES = (
     "marketplace.complaints.views",
     "marketplace.complaints.seller_views",
     "marketplace.ledger.views",
+    "marketplace.payments.refund_views",
     "marketplace.reviews.views",
     "marketplace.agency.views",
     "marketplace.agency.expo_views",

@@ -54,6 +54,7 @@ from marketplace.shipping import couriers
 from marketplace.stores import interest
 
 EXPIRED_REASON = "expired"
+LATE_PAYMENT_NOTE = "late_payment"  # the history line of an expired order revived by its late payment
 
 
 class ConcurrentChange(Conflict):
@@ -85,6 +86,11 @@ MOVES: dict[tuple[str, str], Move] = {
     ("shipped", "refunded"): _move("admin system"),
     ("completed", "refunded"): _move("admin system"),
 }
+
+
+# The one move out of "cancelled", kept out of MOVES so that transition() can never make it: an
+# order cancelled by expiry whose payment arrived late goes on (revive_paid), for the system only.
+LATE_PAYMENT_MOVE = ("cancelled", "paid")
 
 
 # The statuses a shopper or a seller may ask for (PATCH of an order): the API document's enum.
@@ -172,6 +178,29 @@ def transition(
     _record(order, old, actor, details)
     plugin_api.notify("order_status_changed", order=order, old_status=old, new_status=to_status, actor=actor)
     notifications.status_changed(order, old, actor)
+    return order
+
+
+def revive_paid(order: Order) -> Order:
+    """LATE_PAYMENT_MOVE: the payment of ``order``, cancelled by its expiry (never by a person),
+    arrived after the deadline and the caller took its stock again and captured its money: the
+    order goes on as a paid order, with the normal paid-order deadlines from now. Audited, with a
+    history line saying so; Conflict for any other order."""
+    if (
+        order.status != LATE_PAYMENT_MOVE[0]
+        or order.cancel_reason != EXPIRED_REASON
+        or order.paid_at is not None
+        or order.pay_on_delivery
+        or order.payment_id is None
+    ):
+        raise Conflict(_("Pesanan %(number)s tidak bisa dilanjutkan.", number=order.number))
+    _check_paid_by_system(order, "paid", None)
+    _compare_and_set(order, "cancelled", "paid")
+    order.cancelled_at, order.cancel_reason = None, None
+    _apply(order, "cancelled", "paid", {}, None)
+    _record(order, "cancelled", None, {"reason": LATE_PAYMENT_NOTE, "late_payment": True})
+    plugin_api.notify("order_status_changed", order=order, old_status="cancelled", new_status="paid", actor=None)
+    notifications.status_changed(order, "cancelled", None)
     return order
 
 

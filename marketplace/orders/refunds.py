@@ -46,9 +46,13 @@ from marketplace.orders.models import (
 )
 from marketplace.payments import services as payments
 
+LATE_PAYMENT_SOURCE = "late-payment"
+
 __all__ = [
+    "LATE_PAYMENT_SOURCE",
     "OrderRefund",
     "OrderRefundLine",
+    "refund_late_payment",
     "refund_order",
     "refund_rest",
     "refundable",
@@ -160,7 +164,7 @@ def refund_order(
     goods_total, extras_total = sum(goods.values()), sum(amount for _extra, amount in extra_parts)
     if goods_total + extras_total + ongkir <= 0:
         raise ValidationError(fields={"amounts": _("Tidak ada lagi dana pesanan ini yang bisa dikembalikan.")})
-    result = payments.refund(order.payment_id, goods_total + extras_total + ongkir)
+    result = payments.refund(order.payment_id, goods_total + extras_total + ongkir, order_id=order.id, reason=source)
     refund = _write(order, source, reason, actor, (goods, extra_parts, ongkir), getattr(result, "reference", None))
     _post(order, refund, goods_total, extra_parts)
     audit.record(
@@ -222,6 +226,36 @@ def refund_rest(order: Order, *, actor, reason: str, source: str) -> OrderRefund
     ):
         return None
     return refund_order(order, actor=actor, amounts=None, extras=True, shipping=True, reason=reason, source=source)
+
+
+def refund_late_payment(order: Order, *, reason: str) -> OrderRefund:
+    """The payment of ``order`` arrived after the order was cancelled unpaid, and the order cannot
+    go on: its whole total, which the payment has just captured, goes back to the buyer (through
+    the method, or owed to their bank account). Once per order; never for an order that was paid."""
+    if order.status != "cancelled" or order.paid_at is not None or order.payment_id is None:
+        raise Conflict(_("Pesanan %(number)s tidak menunggu pengembalian dana.", number=order.number))
+    _lock(order)
+    existing = _existing(order, LATE_PAYMENT_SOURCE)
+    if existing is not None:
+        return existing
+    goods = {line_id: amount for line_id, amount in refundable(order).items() if amount > 0}
+    extra_parts, ongkir = _extras_left(order), shipping_refundable(order)
+    amount = sum(goods.values()) + sum(amount for _extra, amount in extra_parts) + ongkir
+    result = payments.refund(order.payment_id, amount, order_id=order.id, reason=LATE_PAYMENT_SOURCE)
+    parts = (goods, extra_parts, ongkir)
+    refund = _write(order, LATE_PAYMENT_SOURCE, reason, None, parts, getattr(result, "reference", None))
+    audit.record(
+        None,
+        "order.refund",
+        "order",
+        order.id,
+        store_id=order.store_id,
+        number=order.number,
+        refund_id=refund.id,
+        amount=refund.amount,
+        source=LATE_PAYMENT_SOURCE,
+    )
+    return refund
 
 
 def debit_earlier_refunds(order: Order) -> None:

@@ -20,6 +20,7 @@ from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
 from marketplace.ledger.models import EXTRA_KINDS
+from marketplace.orders import late_payments
 from marketplace.orders.lifecycle import EXPIRED_REASON, ConcurrentChange, transition
 from marketplace.orders.models import ORDER_STATUSES, Order, OrderEvent, OrderExtra, OrderLine
 from marketplace.payments import services as payments
@@ -300,6 +301,14 @@ def orders_of_checkout(checkout_id: int) -> list[Order]:
     )
 
 
+def numbers_of(order_ids) -> dict[int, str]:
+    """Order id → number, in one statement (for lists of other domains that name orders)."""
+    ids = sorted({i for i in order_ids if i is not None})
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Order.id, Order.number).where(Order.id.in_(ids))).tuples())
+
+
 def history(order: Order) -> list[OrderEvent]:
     return list(db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)))
 
@@ -414,13 +423,26 @@ def note_shipment(order: Order, *, checked_at: datetime, status: str | None = No
 
 
 def apply_payment(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> list[Order]:
-    """A provider confirmed a payment: record it (amount and currency must match)
-    and move its unpaid orders to ``paid``. Applying it twice changes nothing."""
-    if not payments.confirm(payment_id, amount, currency, provider_reference):
+    """A provider confirmed a payment: record it (amount and currency must match) and move its
+    unpaid orders to ``paid``. Applying it twice changes nothing. Orders cancelled before the
+    money came are settled by :func:`marketplace.orders.late_payments.settle`: revived when
+    they expired and their stock is free again, refunded otherwise. The orders are locked before
+    the payment, in id order, as expiry locks them (order, then payment): a payment and an expiry
+    of the same orders at once wait for each other instead of deadlocking."""
+    db.session.scalars(
+        select(Order.id).where(Order.payment_id == payment_id).order_by(Order.id).with_for_update()
+    ).all()
+    late_share = payments.accept(payment_id, amount, currency, provider_reference)
+    if late_share is None:
         return []
     paid = []
     for order in db.session.scalars(
-        select(Order).where(Order.payment_id == payment_id, Order.status == "pending_payment")
+        select(Order)
+        .where(Order.payment_id == payment_id, Order.status == "pending_payment")
+        .order_by(Order.id)
+        .execution_options(populate_existing=True)
     ).all():
         paid.append(transition(order, "paid", None))
+    if late_share:
+        paid.extend(late_payments.settle(payment_id, late_share))
     return paid

@@ -16,6 +16,8 @@ from marketplace.orders import clock, services
 from marketplace.orders.forms import CancelForm, ConfirmForm
 from marketplace.orders.lifecycle import allowed_moves, transition
 from marketplace.orders.models import STATUS_LABELS
+from marketplace.payments import bank_refunds
+from marketplace.payments.forms import account_form
 from marketplace.shipping import couriers, tracking
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
     moves = allowed_moves(order, current_user)
     reviewed = reviews.reviewed_line_ids(order)
     refused = complaints.refusal(order)
+    owed = bank_refunds.of_order(order.id)
     return render_template(
         "orders/detail.html",
         order=order,
@@ -80,6 +83,9 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
         tracking=tracking.timeline(order),
         can_complain=refused is None,
         complaint_until=complaints.complaint_until(order) if refused is None else None,
+        bank_refunds=owed,
+        bank_refund_forms={row.id: account_form(row, back="order") for row in owed if row.status != "sent"},
+        bank_refund_labels=bank_refunds.STATUS_LABELS,
     ), status
 
 

@@ -60,3 +60,4 @@ class Payment(db.Model):
 
 # the seller ledger's tables belong to the same money history
 from marketplace.ledger import models as _ledger_models  # noqa: E402,F401
+from marketplace.payments import bank_refund_models as _bank_refunds  # noqa: E402,F401

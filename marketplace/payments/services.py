@@ -22,6 +22,8 @@ from marketplace import plugin_api, rows
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
+from marketplace.payments import bank_refunds
+from marketplace.payments.bank_refund_models import BankRefund
 from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResult
 from marketplace.payments.models import Payment
 
@@ -204,10 +206,20 @@ def void(payment_id: int, amount: int) -> Payment:
     return payment
 
 
-def refund(payment_id: int, amount: int) -> RefundResult:
-    """Give back ``amount`` of what was captured, through the payment's method (loud on failure)."""
+def refund(payment_id: int, amount: int, *, order_id: int | None = None, reason: str = "") -> RefundResult:
+    """Give back ``amount`` of what was captured, through the payment's method (loud on failure).
+    A method whose money cannot go back the way it came (``refunds_to_bank_account``) is not
+    called: the refund is owed to the shopper's bank account (``order_id``: the order it is for)."""
     payment = _refundable(payment_id, amount)
-    result = _plugin_call(_method_of(payment), "refund", payment, amount)
+    method = _method_of(payment)
+    if _plugin_call(method, "refunds_to_bank_account", payment):
+        before = payment.refunded_amount
+        owed = bank_refunds.owe(
+            payment, amount, key=f"refund:{payment.id}:{before}", order_id=order_id, reason=reason or "refund"
+        )
+        _add_refund(payment, amount)
+        return RefundResult(reference=f"bank-refund-{owed.id}", note=_("Dana dikembalikan ke rekening bank pembeli."))
+    result = _plugin_call(method, "refund", payment, amount)
     if not isinstance(result, RefundResult):
         log.error("payment method %s answered refund() with %r", payment.method, result)
         raise PaymentUnavailable()
@@ -220,6 +232,24 @@ def record_external_refund(payment_id: int, amount: int) -> Payment:
     payment = _refundable(payment_id, amount)
     _add_refund(payment, amount)
     return payment
+
+
+def refund_failed(
+    payment_id: int, amount: int, reference: str, reason: str, *, order_id: int | None = None
+) -> BankRefund:
+    """A refund the provider accepted earlier failed later (its ``reference``): the payment keeps
+    counting the money as refunded, and the marketplace owes it to the shopper's bank account
+    instead. Once per reference: asking again returns the first row."""
+    payment = locked(payment_id)
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValueError("a failed refund needs the provider's reference")
+    if amount <= 0 or amount > payment.refunded_amount:
+        raise Conflict(_("Jumlah pengembalian dana melebihi yang sudah dikembalikan."))
+    log.warning("payment %s: refund %s of Rp %s failed at the provider: owed by bank", payment.id, reference, amount)
+    return bank_refunds.owe(
+        payment, amount, key=f"failed:{payment.id}:{reference}", order_id=order_id, reason=reason or "refund failed"
+    )
 
 
 def _refundable(payment_id: int, amount: int) -> Payment:
@@ -236,20 +266,20 @@ def _add_refund(payment: Payment, amount: int) -> None:
     db.session.flush()
 
 
-def confirm(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> bool:
-    """A provider says the payment's due amount arrived. Accepted only when amount
-    and currency match what is due; True when applied now, False when it already was.
+def accept(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> int | None:
+    """A provider says the payment's money arrived: record it. Accepted only when amount and
+    currency match; None when it was already applied (nothing changes), else the late share.
 
     One mismatch is expected and accepted: the shopper paid the whole amount the provider was
-    asked for, but some or all of the payment's orders were cancelled in the meantime (a seller
-    cancelled, or the reservation expired, before the money arrived). The cancelled share was
-    paid after all: it is captured and given back at once through the provider, so no money
-    stays where no order is."""
+    asked for, but some or all of the payment's orders were cancelled in the meantime (the
+    reservation expired, or someone cancelled, before the money arrived). That share was paid
+    after all: it is un-voided and captured, and returned as the late share (0 when none) for
+    the caller to settle order by order: an order that goes on keeps it, the others refund it."""
     payment = locked(payment_id)
     if payment.status == "paid" and payment.amount_due == 0:
         if provider_reference and payment.provider_reference not in (None, provider_reference):
             raise Conflict(_("Pembayaran ini sudah dikonfirmasi dengan referensi lain."))
-        return False
+        return None
     paid_after_cancellation = payment.status == "cancelled" and payment.captured_amount == 0
     if payment.status != "pending" and not paid_after_cancellation:
         raise Conflict(_("Pembayaran berstatus %(s)s tidak bisa dikonfirmasi.", s=payment.status))
@@ -266,12 +296,19 @@ def confirm(payment_id: int, amount: int, currency: str, provider_reference: str
     _settle_status(payment)
     db.session.flush()
     if cancelled_share:
-        log.warning(
-            "payment %s paid in full after Rp %s of its orders was cancelled: refunding that share",
-            payment.id,
-            cancelled_share,
-        )
-        refund(payment.id, cancelled_share)
+        log.warning("payment %s paid in full after Rp %s of its orders was cancelled", payment.id, cancelled_share)
+    return cancelled_share
+
+
+def confirm(payment_id: int, amount: int, currency: str, provider_reference: str | None = None) -> bool:
+    """:func:`accept`, with the late share given back at once as one refund of the payment; True
+    when applied now, False when it already was. The orders' path (``orders.services.apply_payment``)
+    settles the late share order by order instead, reviving the orders that can go on."""
+    late_share = accept(payment_id, amount, currency, provider_reference)
+    if late_share is None:
+        return False
+    if late_share:
+        refund(payment_id, late_share, reason="late payment")
     return True
 
 

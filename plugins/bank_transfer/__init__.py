@@ -49,11 +49,13 @@ class BankTransferMethod(PaymentMethod):
             ),
         )
 
+    def refunds_to_bank_account(self, payment) -> bool:
+        # the money came by transfer: it goes back by transfer, to the account the shopper enters
+        return True
+
     def refund(self, payment, amount: int) -> RefundResult:
-        return RefundResult(
-            reference=f"bank-transfer-refund-{payment.id}-{payment.refunded_amount}",
-            note=str(_l("Dana dikembalikan lewat transfer oleh petugas keuangan.")),
-        )
+        # never called (refunds_to_bank_account): no money moves here, so nothing may say it did
+        raise RuntimeError("bank transfers are refunded to the shopper's bank account by finance")
 
 
 def _positive(value: int) -> str | None:

@@ -3,8 +3,9 @@
 The shopper transfers the payment's amount plus a unique code of 1..999 rupiah
 (``BANK_TRANSFER_UNIQUE_CODE``) so finance can match the transfer on the bank
 statement; the code is the marketplace's and never reaches a store's ledger.
-Confirming records the payment's due amount through ``apply_payment`` (orders
-become paid); rejecting tells the shopper why, and they may upload again until
+Confirming records the payment's amount through ``apply_payment`` (orders become
+paid; a transfer that came after its orders expired takes the core's late-payment
+path); rejecting tells the shopper why, and they may upload again until
 the deadline, after which the orders expire and the stock goes back.
 """
 
@@ -122,17 +123,13 @@ def confirm(transfer: BankTransfer, actor) -> list:
     if transfer.status == "confirmed":
         raise Conflict(_("Transfer ini sudah dikonfirmasi."))
     payment = db.session.get_one(Payment, transfer.payment_id)
-    if payment.status != "pending":
-        raise Conflict(
-            _(
-                "Pesanan transfer ini sudah dibatalkan atau kedaluwarsa (status %(s)s); "
-                "kembalikan dananya kepada pembeli.",
-                s=payment.status,
-            )
-        )
+    if payment.status not in ("pending", "cancelled") or payment.captured_amount:
+        raise Conflict(_("Pembayaran transfer ini sudah dicatat (status %(s)s).", s=payment.status))
     _not_own_payment(actor, payment)
+    # the shopper transferred the whole amount: orders that expired or were cancelled meanwhile
+    # take the core's late-payment path (revived when their stock is free, else refunded by bank)
     paid = orders.apply_payment(
-        payment.id, payment.amount_due, payment.currency, provider_reference=f"bank-transfer-{transfer.id}"
+        payment.id, payment.amount, payment.currency, provider_reference=f"bank-transfer-{transfer.id}"
     )
     transfer.status, transfer.reviewed_by, transfer.reviewed_at = "confirmed", actor.id, now()
     audit.record(

@@ -263,13 +263,33 @@ def test_expired_arriving_after_completed_changes_nothing(api, token, people, fa
     assert [o.status for o in orders_of(pay["id"])] == ["paid"]
 
 
-def test_completed_arriving_after_expired_does_not_revive_the_orders(api, token, people, fake_stripe):
-    pay = _buy(api, token, people)["payment"]
+def test_completed_arriving_after_expired_revives_the_orders_while_their_stock_is_there(api, token, people, fake_stripe):
+    tea = gen_listing(price=25000, stock=5, store=people["store"])
+    pay = _buy(api, token, people, (tea, 2))["payment"]
     session_id = _session(fake_stripe, pay["id"])["id"]
     _send(api.client, fake_stripe, event("checkout.session.expired", dict(fake_stripe.sessions[session_id])))
+    assert stock_of(tea.id) == 5
+    late = _send(api.client, fake_stripe, event("checkout.session.completed", fake_stripe.pay(session_id)))
+    assert late.get_json() == {"result": "paid"}  # the stock was still there: the order goes on
+    [order] = orders_of(pay["id"])
+    assert order.status == "paid" and order.paid_at is not None and stock_of(tea.id) == 3
+    row = payment(pay["id"])
+    assert (row.captured_amount, row.voided_amount, row.refunded_amount, row.status) == (50000, 0, 0, "paid")
+    assert not fake_stripe.calls("POST", "/v1/refunds")
+
+
+def test_completed_arriving_after_expired_and_the_stock_gone_is_refunded(api, token, people, fake_stripe):
+    from marketplace.catalog import stock
+
+    tea = gen_listing(price=25000, stock=5, store=people["store"])
+    pay = _buy(api, token, people, (tea, 2))["payment"]
+    session_id = _session(fake_stripe, pay["id"])["id"]
+    _send(api.client, fake_stripe, event("checkout.session.expired", dict(fake_stripe.sessions[session_id])))
+    assert stock.reserve(tea.id, 4)  # another buyer took most of it meanwhile
+    db.session.commit()
     late = _send(api.client, fake_stripe, event("checkout.session.completed", fake_stripe.pay(session_id)))
     assert late.get_json() == {"result": "refunded:50000"}  # no order to pay: the money goes straight back
-    assert [o.status for o in orders_of(pay["id"])] == ["cancelled"]
+    assert [o.status for o in orders_of(pay["id"])] == ["cancelled"] and stock_of(tea.id) == 1
     row = payment(pay["id"])
     assert (row.captured_amount, row.voided_amount, row.refunded_amount, row.status) == (50000, 0, 50000, "refunded")
     [call] = fake_stripe.calls("POST", "/v1/refunds")
