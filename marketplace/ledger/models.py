@@ -100,13 +100,62 @@ class Transfer:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
+PAYOUT_STATES = ("pending", "succeeded", "failed")
+FILE_RAIL = "file"  # a payout run without a rail: a bank bulk-transfer file finance uploads
+
+
 class Payout(Transfer, db.Model):
-    """Money the marketplace transferred to a store, recorded by finance (agency or admin)."""
+    """Money the marketplace transferred to a store: recorded by finance (agency or admin) once
+    sent (``status`` succeeded, ``rail`` empty), or made by a payout run (``rail``: the rail's
+    id or ``file``), pending until the rail or finance says it arrived or failed.
+
+    A run's payout carries ``idempotency_key`` = ``store:<store id>:upto:<last ledger row id>``:
+    two runs paying the same balance at once write the same key, and the database keeps one.
+    ``bank_reference`` is the rail's (or the bank's) reference once known; the account
+    columns snapshot where the money was sent."""
 
     __tablename__ = "payouts"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
 
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="succeeded", server_default="succeeded", index=True)
+    rail: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True, index=True)
+    batch: Mapped[str | None] = mapped_column(String(40), index=True)  # the run that wrote it
+    account_bank: Mapped[str | None] = mapped_column(String(20))
+    account_number: Mapped[str | None] = mapped_column(String(20))
+    account_holder: Mapped[str | None] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # why it failed
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def reference(self) -> str:
+        """The rail's reference of the transfer (``PayoutRail.status`` reads it); "" until known."""
+        return self.bank_reference
+
+
+class StorePayoutAccount(db.Model):
+    """Where a store's payouts go: set by its owner, verified by the agency. Any change of
+    bank, number or holder returns it to ``unverified``; only verified accounts are paid.
+    ``bank_holder`` and ``checked_at`` keep the bank's last answer (a rail's account check)."""
+
+    __tablename__ = "store_payout_accounts"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
+    __table_args__ = (CheckConstraint("status IN ('unverified','verified')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), unique=True)
+    bank: Mapped[str] = mapped_column(String(20))  # a code of marketplace.payments.banks
+    account_number: Mapped[str] = mapped_column(String(20))  # digits only
+    holder_name: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(12), default="unverified")
+    verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bank_holder: Mapped[str] = mapped_column(String(120), default="")
+    bank_answer: Mapped[str] = mapped_column(String(300), default="")
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class Settlement(Transfer, db.Model):
