@@ -66,7 +66,7 @@ class XenditMethod(PaymentMethod):
         return timedelta(**{self.window_unit: int(current_app.config[self.window_setting])})
 
     def channel_of(self, payment) -> str:
-        chosen = getattr(payment, "channel", None)
+        chosen = payment.channel
         ids = [channel.id for channel in self.channels]
         return chosen if chosen in ids else ids[0]
 

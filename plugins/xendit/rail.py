@@ -59,5 +59,4 @@ class XenditRail(PayoutRail):
         return outcome(answer)
 
     def status(self, payout) -> PayoutSent:
-        reference = getattr(payout, "reference", None) or getattr(payout, "bank_reference", None)
-        return outcome(xendit_api.get_payout(reference))
+        return outcome(xendit_api.get_payout(payout.bank_reference))

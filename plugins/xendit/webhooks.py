@@ -109,12 +109,22 @@ def _apply(event: str, data: dict) -> str:
     return _payout(data)
 
 
+def _fetch(get, object_id: str) -> dict:
+    """The object as Xendit has it now; BadEvent when Xendit does not know it."""
+    try:
+        return get(object_id)
+    except xendit_api.XenditUnavailable as exc:
+        if str(exc.http_status) == "404":
+            raise BadEvent(f"Xendit does not know {object_id!r}") from exc
+        raise
+
+
 def _payment(data: dict) -> str:
     request_id = str(data.get("payment_request_id") or "")
     row = db.session.scalar(select(XenditPayment).where(XenditPayment.request_id == request_id))
     if row is None:
         raise BadEvent(f"unknown payment request {request_id!r}")
-    fetched = xendit_api.get_payment_request(row.request_id)  # only Xendit's own answer counts
+    fetched = _fetch(xendit_api.get_payment_request, row.request_id)  # only Xendit's own answer counts
     status = str(fetched.get("status") or "")
     payment = payments.locked(row.payment_id)
     if status != "SUCCEEDED":
@@ -164,19 +174,19 @@ def _refund(event: str, data: dict) -> str:
 
 def _payout(data: dict) -> str:
     from marketplace.ledger import payout_runs
+    from marketplace.ledger.models import Payout
 
     payout_id = str(data.get("id") or "")
     if not payout_id:
         raise BadEvent("a payout notification without an id")
-    fetched = xendit_api.get_payout(payout_id)  # only Xendit's own answer counts
+    fetched = _fetch(xendit_api.get_payout, payout_id)  # only Xendit's own answer counts
     key = str(fetched.get("reference_id") or "")
     if data.get("reference_id") not in (None, key):
         raise BadEvent(f"payout {payout_id} is {key!r}, the notification says {data.get('reference_id')!r}")
+    if db.session.scalar(select(Payout.id).where(Payout.idempotency_key == key)) is None:
+        raise BadEvent(f"unknown payout {key!r}")
     sent = rail.outcome(fetched)
     if sent.state == "pending":
         return "pending"
-    try:
-        payout_runs.record_outcome(key, sent.state, reference=sent.reference, reason=sent.reason)
-    except LookupError as exc:
-        raise BadEvent(f"unknown payout {key!r}") from exc
-    return f"payout:{sent.state}"
+    written = payout_runs.record_outcome(key, sent.state, reference=sent.reference, reason=sent.reason)
+    return f"payout:{sent.state}" if written else "already_recorded"

@@ -64,7 +64,8 @@ def _call(what: str, fn, *args, **kwargs) -> dict:
     except xendit.XenditSdkException as exc:
         log.error("xendit %s failed: http %s, %s: %s", what, exc.status, exc.errorCode, exc.errorMessage)
         raise XenditUnavailable(status=exc.status, error_code=str(exc.errorCode)) from exc
-    except (urllib3.exceptions.HTTPError, OpenApiException, OSError) as exc:
+    except (urllib3.exceptions.HTTPError, OpenApiException, OSError, TypeError, ValueError) as exc:
+        # unreachable, or an answer the client cannot read (its models refuse a missing field)
         log.error("xendit %s failed: %s", what, type(exc).__name__)
         raise XenditUnavailable() from exc
     return answer.to_dict() if hasattr(answer, "to_dict") else dict(answer)

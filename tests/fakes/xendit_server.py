@@ -165,7 +165,9 @@ class FakeXendit:
     ) -> Notification:
         with self._lock:
             payout = self.payouts[payout_id]
-            payout.update(status=status, failure_code=failure_code, updated=_now())
+            payout.update(status=status, updated=_now())
+            if failure_code:  # Xendit names one only when the payout failed
+                payout["failure_code"] = failure_code
             data = dict(payout)
         return self.notification(f"payout.{status.lower()}", data)
 
@@ -260,8 +262,20 @@ class FakeXendit:
             status = "REQUIRES_ACTION"
             if part.get("channel_code") != "OVO":  # OVO asks in its app; the others send the shopper there
                 actions = [
-                    {"action": "AUTH", "url_type": "WEB", "method": "GET", "url": f"{self.url}/ewallet/{pr_id}"},
-                    {"action": "AUTH", "url_type": "DEEPLINK", "method": "GET", "url": f"{self.url}/ewallet/{pr_id}"},
+                    {
+                        "action": "AUTH",
+                        "url_type": "WEB",
+                        "method": "GET",
+                        "url": f"{self.url}/ewallet/{pr_id}",
+                        "qr_code": None,
+                    },
+                    {
+                        "action": "AUTH",
+                        "url_type": "DEEPLINK",
+                        "method": "GET",
+                        "url": f"{self.url}/ewallet/{pr_id}",
+                        "qr_code": None,
+                    },
                 ]
         else:
             return 400, {"error_code": "API_VALIDATION_ERROR", "message": f"unsupported type {kind}"}

@@ -13,7 +13,7 @@ from marketplace.ledger.models import LedgerEntry
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from plugins.xendit.models import XenditPayment, XenditRefund
-from tests.buying_factories import fill_cart, gen_listing, gen_shopper, stock_of
+from tests.buying_factories import SHIPPING, fill_cart, gen_listing, gen_shopper, stock_of
 from tests.conftest import ApiClient
 from tests.factories import gen_store, gen_user
 from tests.fakes.xendit_server import CALLBACK_TOKEN, SECRET_KEY
@@ -45,10 +45,16 @@ def token(api, people):
     return api.token("siti@test.id")
 
 
-def _buy(api, token, people, method="qris", *lines):
+CHANNELS = {"virtual_account": "BCA", "ewallet": "DANA"}
+
+
+def _buy(api, token, people, method="qris", *lines, channel=None):
     lines = lines or ((gen_listing(price=25000, stock=5, store=people["store"]), 2),)
     fill_cart(people["shopper"], *lines)
-    response = checkout_via_api(api, token, method)
+    body = {"payment_method": method, "shipping": SHIPPING}
+    if method in CHANNELS:
+        body["payment_channel"] = channel or CHANNELS[method]
+    response = api.post("/checkout", body, token=token)
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
@@ -140,29 +146,27 @@ def test_virtual_account_page_shows_the_number_and_how_to_pay(api, token, people
     assert abs(row.expires_at - row.created_at - timedelta(hours=24)) < timedelta(seconds=5)
 
 
-def test_ewallet_page_links_to_the_wallet(api, token, people, fake_xendit):
-    fill_cart(people["shopper"], (gen_listing(price=25000, stock=5, store=people["store"]), 1))
-    # the shopper's choice of wallet is the checkout's payment_channel (the first one otherwise)
-    response = api.post(
-        "/checkout", {"payment_method": "ewallet", "payment_channel": "DANA", "shipping": _shipping()}, token=token
-    )
-    assert response.status_code == 201, response.get_data(as_text=True)
-    pay = response.get_json()["payment"]
+@pytest.mark.parametrize("wallet", ["DANA", "SHOPEEPAY", "OVO"])
+def test_ewallet_page_links_to_the_wallet_the_shopper_chose(api, token, people, fake_xendit, wallet):
+    pay = _buy(api, token, people, "ewallet", channel=wallet)["payment"]
     pr = request_of(fake_xendit, pay["id"])
-    wallet = pr["payment_method"]["ewallet"]
-    assert wallet["channel_code"] in ("DANA", "OVO")
+    asked = pr["payment_method"]["ewallet"]
+    assert asked["channel_code"] == wallet and asked["channel_properties"]["success_return_url"].endswith(
+        f"/payments/xendit/{pay['id']}"
+    )
     api.client.post("/login", data={"email": "siti@test.id", "password": "rahasia123"})
     page = api.client.get(f"/payments/xendit/{pay['id']}").get_data(as_text=True)
-    if wallet["channel_code"] == "OVO":
-        assert wallet["channel_properties"]["mobile_number"] == "+6281234567890" and "OVO" in page
+    if wallet == "OVO":  # OVO asks in its app, found by the phone number
+        assert asked["channel_properties"]["mobile_number"] == "+6281234567890" and "OVO" in page
     else:
-        assert f"{fake_xendit.url}/ewallet/{pr['id']}" in page and wallet["channel_properties"]["success_return_url"]
+        assert f"{fake_xendit.url}/ewallet/{pr['id']}" in page and 'id="xendit-open-app"' in page
 
 
-def _shipping():
-    from tests.buying_factories import SHIPPING
-
-    return SHIPPING
+def test_virtual_account_of_the_bank_the_shopper_chose(api, token, people, fake_xendit):
+    pay = _buy(api, token, people, "virtual_account", channel="BRI")["payment"]
+    assert request_of(fake_xendit, pay["id"])["payment_method"]["virtual_account"]["channel_code"] == "BRI"
+    api.client.post("/login", data={"email": "siti@test.id", "password": "rahasia123"})
+    assert "BRImo" in api.client.get(f"/payments/xendit/{pay['id']}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("mode", ["5xx", "down", "bad_key"])
@@ -329,3 +333,56 @@ def test_a_xendit_error_on_refund_leaves_the_paid_order_as_it_was(api, token, pe
 def test_an_unknown_refund_is_400(api, fake_xendit, people):
     note = fake_xendit.notification("refund.failed", {"id": "rfd-nobody", "status": "FAILED"})
     assert post_notification(api.client, note).status_code == 400 and events() == 0
+
+
+def test_a_failed_refund_is_owed_to_the_shoppers_bank_account(api, token, people, fake_xendit):
+    from marketplace.payments.bank_refund_models import BankRefund
+
+    answer = _paid(api, token, people, fake_xendit)
+    pay_id = answer["payment"]["id"]
+    tea_order = next(o for o in orders_of(pay_id) if o.store_id == people["store"].id)
+    assert api.post(f"/orders/{tea_order.number}/cancel", {"reason": "batal"}, token=token).status_code == 200
+    refund = db.session.scalar(select(XenditRefund))
+    note = fake_xendit.refund_outcome(refund.refund_id, "FAILED", "ACCOUNT_NOT_FOUND")
+    assert post_notification(api.client, note).get_json() == {"result": "refund_failed:ACCOUNT_NOT_FOUND"}
+    assert post_notification(api.client, note).get_json() == {"result": "duplicate"}
+    db.session.rollback()
+    [owed] = db.session.scalars(select(BankRefund)).all()
+    assert owed.payment_id == pay_id and owed.amount == 50000
+    assert payment(pay_id).refunded_amount == 50000  # still refunded: now by bank transfer
+
+
+def test_cancelling_a_paid_virtual_account_order_is_owed_by_bank_not_asked_of_xendit(api, token, people, fake_xendit):
+    from marketplace.payments.bank_refund_models import BankRefund
+
+    answer = _paid(api, token, people, fake_xendit, "virtual_account")
+    pay_id = answer["payment"]["id"]
+    tea_order = next(o for o in orders_of(pay_id) if o.store_id == people["store"].id)
+    response = api.post(f"/orders/{tea_order.number}/cancel", {"reason": "salah pesan"}, token=token)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert not fake_xendit.calls("POST", "/refunds")
+    db.session.rollback()
+    [owed] = db.session.scalars(select(BankRefund)).all()
+    assert owed.payment_id == pay_id and owed.amount == 50000
+
+
+def test_secrets_reach_no_log_page_or_api(api, token, people, fake_xendit, caplog, xendit_app):
+    import base64
+    import logging
+
+    caplog.set_level(logging.DEBUG)  # the client's and urllib3's debug lines too
+    answer = _paid(api, token, people, fake_xendit)
+    fake_xendit.fail(401, code="INVALID_API_KEY")
+    post_notification(api.client, fake_xendit.pay(request_of(fake_xendit, answer["payment"]["id"])["id"]))
+    api.client.post("/login", data={"email": "siti@test.id", "password": "rahasia123"})
+    texts = [
+        caplog.text,
+        api.client.get(f"/payments/xendit/{answer['payment']['id']}").get_data(as_text=True),
+        api.client.get("/api/v1/payment-methods").get_data(as_text=True),
+        api.client.get("/api/v1/openapi.json").get_data(as_text=True),
+        xendit_app.test_cli_runner().invoke(args=["plugins", "list", "--json"]).output,
+    ]
+    assert "/webhooks/xendit" in texts[3] and "XENDIT_CALLBACK_TOKEN" in texts[4]
+    basic = base64.b64encode(f"{SECRET_KEY}:".encode()).decode()
+    for text in texts:
+        assert SECRET_KEY not in text and CALLBACK_TOKEN not in text and basic not in text
