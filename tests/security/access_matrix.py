@@ -50,7 +50,7 @@ ROLE_EMAILS = {
     "admin": "admin@test.id",
 }
 CLAIM_A_TEXT = "Korsleting listrik membakar etalase kain batik."
-PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance,shipping_table,biteship"
+PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance,shipping_table,biteship,xendit"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -181,6 +181,10 @@ MATRIX: dict[str, Entry] = {
     "GET /bank-transfer/<int:payment_id>": E(BUYER),
     "POST /bank-transfer/<int:payment_id>": E(BUYER, ok=(422,)),
     "GET /payments/stripe/success/<int:payment_id>": E(BUYER),
+    "GET /payments/xendit/<int:payment_id>": E(BUYER, why="the pay page of the buyer's own payment"),
+    "GET /payments/xendit/<int:payment_id>/status": E(BUYER, why="the small status answer the pay page polls"),
+    "GET /payments/xendit/<int:payment_id>/qris.svg": E(BUYER, why="the QR code to save"),
+    "GET /xendit/static/<path:filename>": E(EVERYONE, args={"filename": "pay.js"}),
     # --- the buyer's orders --------------------------------------------------------------------
     "GET /orders": E(SIGNED_IN, hides=("order_number", BUYER)),
     "GET /orders/<number>": E(BUYER),
@@ -358,6 +362,13 @@ MATRIX: dict[str, Entry] = {
     # --- provider callbacks --------------------------------------------------------------------
     "POST /webhooks/stripe": E(
         NOBODY, refused=(400,), anonymous=(400,), why="only a request signed with STRIPE_WEBHOOK_SECRET is applied"
+    ),
+    "POST /webhooks/xendit": E(
+        NOBODY,
+        refused=(401,),
+        anonymous=(401,),
+        why="only a request with XENDIT_CALLBACK_TOKEN in x-callback-token is applied "
+        "(tests/integration/test_xendit_payments.py)",
     ),
     "POST /webhooks/biteship": E(
         NOBODY,
@@ -569,6 +580,7 @@ def build_world() -> dict:
     from plugins.esmart_sync.models import EsmartRun
     from plugins.insurance import claims, policies
     from plugins.insurance.models import ClaimPhoto
+    from plugins.xendit.models import XenditPayment
     from tests.buying_factories import buy, fill_cart, variant_of
     from tests.factories import gen_product, gen_store, gen_user, image_bytes
     from tests.insurance_support import file_claim, grant
@@ -626,6 +638,12 @@ def build_world() -> dict:
     paying = buy(buyer, (variant_of(product_a), 1), method="bank_transfer")
     transfer = db.session.scalar(select(BankTransfer).where(BankTransfer.payment_id == paying.payment.id))
     bank.submit_proof(transfer, paying.payment, buyer, image_bytes(), "Siti Aminah")
+    # what the Xendit pay page shows for that payment (as if it were a QRIS payment)
+    db.session.add(
+        XenditPayment(
+            payment_id=paying.payment.id, request_id="pr-matrix", method="qris", channel="QRIS", qr_string="000201"
+        )
+    )
     db.session.commit()
     fill_cart(buyer, (variant_of(product_a), 2))
     fill_cart(other, (variant_of(product_b), 1))

@@ -33,6 +33,7 @@ ALL_PLUGINS = (
     "insurance",
     "shipping_table",
     "biteship",
+    "xendit",
 )
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EXEMPT_PREFIXES = ("/api/", "/webhooks/")

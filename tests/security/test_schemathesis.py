@@ -49,7 +49,7 @@ pytestmark = pytest.mark.security
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "20"))
 NEGATIVE_EXAMPLES = max(1, MAX_EXAMPLES // 2)
-PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance,shipping_table,biteship"
+PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance,shipping_table,biteship,xendit"
 load_all_checks()
 # Every check schemathesis ships (14 in 4.32.5), for valid and invalid requests alike.
 CHECKS = [check for check in REGISTERED_CHECKS.get_all() if not is_check_class(check)]

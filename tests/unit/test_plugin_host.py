@@ -493,6 +493,7 @@ def test_every_bundled_plugin_has_the_same_shape():
         "insurance",
         "shipping_table",
         "biteship",
+        "xendit",
     )
     for name in plugin_api.bundled_plugins():
         module = importlib.import_module(f"plugins.{name}")
