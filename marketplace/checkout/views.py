@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.cart import services as carts
-from marketplace.checkout import services, shipping_page
+from marketplace.checkout import resume, services, shipping_page
 from marketplace.checkout.forms import CheckoutForm
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
@@ -138,9 +138,12 @@ def submit():
 @bp.get("/checkout/complete/<int:checkout_id>")
 @login_required
 def complete(checkout_id: int):
-    """The orders of a checkout and how to pay; 404 for another shopper's."""
+    """The orders of a checkout and, while they wait for the money, how to pay and by when;
+    404 for another shopper's."""
     result = services.get_checkout(current_user, checkout_id)
-    return render_template("checkout/complete.html", result=result)
+    paying = resume.continue_paying(result.orders)
+    # one payment for every order of the checkout: the first one still waiting tells how to pay
+    return render_template("checkout/complete.html", result=result, paying=next(iter(paying.values()), None))
 
 
 @bp.post("/checkout/shipping-options")
