@@ -38,6 +38,7 @@ class FakeVirtualAccount(PaymentMethod):
     name = "Virtual Account uji"
     description = "Bayar dari aplikasi bank Anda."
     provider = "fake_va"
+    group = "virtual_account"
     reservation_window = timedelta(hours=2)
     channels = tuple(Channel(code, banks.BY_CODE[code].name) for code in BANK_CODES)
 

@@ -13,6 +13,7 @@ from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
+from marketplace.payments import groups as payment_groups
 from marketplace.payments import services as payments
 from marketplace.shipping import picker
 
@@ -73,6 +74,7 @@ def _page(form: CheckoutForm, status: int = 200, error: ServiceError | None = No
         form=form,
         cart=cart_view,
         methods=methods,
+        payment_groups=payment_groups.grouped(methods),
         channels=_channel_choices(methods),
         extras=extras,
         unavailable=unavailable,

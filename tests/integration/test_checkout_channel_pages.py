@@ -86,6 +86,17 @@ def test_each_method_with_channels_shows_its_banks_under_it(client, siti):
     assert "js/checkout-payment.js" in html
 
 
+def test_the_methods_are_listed_under_headings_in_one_radio_list(client, siti):
+    _fill(siti)
+    html = client.get("/checkout").get_data(as_text=True)
+    assert re.findall(r'<div class="pay-group" data-group="(\w+)">\s*<h3>([^<]+)</h3>', html) == [
+        ("virtual_account", "Virtual Account"),
+        ("cod", "Bayar di Tempat"),
+    ]
+    assert "Bayar ke nomor virtual account lewat m-banking" in html
+    assert re.findall(r'name="payment_method" value="(\w+)"', html) == ["fake_va", "cash_on_delivery"]
+
+
 def test_the_page_checkout_stores_the_chosen_bank_and_goes_to_the_payment(client, siti, va):
     tea = _fill(siti)
     html = client.get("/checkout").get_data(as_text=True)

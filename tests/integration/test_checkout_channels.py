@@ -60,6 +60,7 @@ def test_the_payment_methods_api_lists_each_methods_channels(api):
         {"id": "PERMATA", "name": "Permata"},
     ]
     assert items["cash_on_delivery"]["channels"] == []
+    assert (items[METHOD_ID]["group"], items["cash_on_delivery"]["group"]) == ("virtual_account", "cod")
 
 
 def test_the_chosen_bank_is_stored_and_start_reads_it(api, shopper, tea, va):
