@@ -4,7 +4,8 @@ idempotency key so a double submit makes one set of orders.
 
 The address is an address-book entry or a new one (the fields below and the region picker);
 the service checks whichever it is (checkout/shipping.py), so the fields are optional here.
-The shipping option per store is read from ``ship_<store slug>`` (checkout/shipping_page.py)."""
+The shipping option per store is read from ``ship_<store slug>`` (checkout/shipping_page.py),
+the payment channel from ``channel-<method id>``."""
 
 from __future__ import annotations
 
@@ -44,6 +45,10 @@ class CheckoutForm(FlaskForm):
         validate_choice=False,
         validators=[InputRequired(message=_l("Pilih metode pembayaran."))],
     )
+    # the bank or wallet of the chosen method: its radios are named ``channel-<method id>``, so a
+    # choice left under another method is never sent as this one's (checkout/views.py reads it);
+    # the field carries the service's error to its place on the page
+    payment_channel = StringField(_l("Bank atau dompet digital"), validators=[Optional()])
     extras = SelectMultipleField(_l("Tambahan"), validate_choice=False)
     cart_version = HiddenField()
     idempotency_key = HiddenField()

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.cart import services as carts
-from marketplace.checkout import services, shipping_page
+from marketplace.checkout import resume, services, shipping_page
 from marketplace.checkout.forms import CheckoutForm
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import phone_display
+from marketplace.payments import groups as payment_groups
 from marketplace.payments import services as payments
 from marketplace.shipping import picker
 
 bp = Blueprint("checkout", __name__, template_folder="templates")
+LAST_CHOICE = "checkout_payment"  # the session's [method id, channel id] of the last checkout
+
+
+def _chosen_channel(method_id: str | None) -> str | None:
+    """The channel radio of the chosen method (``channel-<method id>``); others are ignored."""
+    return (request.form.get(f"channel-{method_id}") or None) if method_id else None
+
+
+def _channel_choices(methods: list) -> dict[str, str | None]:
+    """The channel to show checked under each method: the form's, else the last checkout's."""
+    if request.method == "POST":
+        return {m.id: request.form.get(f"channel-{m.id}") for m in methods}
+    last = session.get(LAST_CHOICE) or [None, None]
+    return {m.id: last[1] for m in methods if m.id == last[0]}
+
+
+def _remember_choice(form: CheckoutForm, channel: str | None) -> None:
+    session[LAST_CHOICE] = [form.payment_method.data, channel]
 
 
 def _offers(form: CheckoutForm, cart_view) -> tuple[list, list, str | None]:
@@ -27,6 +46,9 @@ def _offers(form: CheckoutForm, cart_view) -> tuple[list, list, str | None]:
     except ServiceError as exc:
         return [], [], exc.message
     form.payment_method.choices = [(m.id, str(m.name)) for m in methods]
+    if not form.payment_method.data and request.method == "GET":
+        last = (session.get(LAST_CHOICE) or [None])[0]
+        form.payment_method.data = last if any(m.id == last for m in methods) else None
     form.extras.choices = [(e.id, str(e.name)) for e in extras]
     if not methods:
         return [], extras, payments.NoPaymentMethod().message
@@ -52,6 +74,8 @@ def _page(form: CheckoutForm, status: int = 200, error: ServiceError | None = No
         form=form,
         cart=cart_view,
         methods=methods,
+        payment_groups=payment_groups.grouped(methods),
+        channels=_channel_choices(methods),
         extras=extras,
         unavailable=unavailable,
         shipping=shipping,
@@ -82,10 +106,12 @@ def submit():
         return _page(form, search=picker.searching(request.form))
     if not form.validate_on_submit():
         return _page(form, 422)
+    channel = _chosen_channel(form.payment_method.data)
     try:
         result = services.place_orders(
             current_user,
             payment_method=form.payment_method.data,
+            payment_channel=channel,
             shipping=shipping_page.request_of(request.form),
             extras=form.extras.data,
             idempotency_key=form.idempotency_key.data,
@@ -93,6 +119,7 @@ def submit():
         )
         redirect_url, checkout_id = result.checkout.redirect_url, result.checkout.id  # before the commit expires them
         db.session.commit()
+        _remember_choice(form, channel)
     except services.AlreadySubmitted as exc:
         db.session.rollback()
         result = services.replay(current_user, exc.key)
@@ -113,9 +140,12 @@ def submit():
 @bp.get("/checkout/complete/<int:checkout_id>")
 @login_required
 def complete(checkout_id: int):
-    """The orders of a checkout and how to pay; 404 for another shopper's."""
+    """The orders of a checkout and, while they wait for the money, how to pay and by when;
+    404 for another shopper's."""
     result = services.get_checkout(current_user, checkout_id)
-    return render_template("checkout/complete.html", result=result)
+    paying = resume.continue_paying(result.orders)
+    # one payment for every order of the checkout: the first one still waiting tells how to pay
+    return render_template("checkout/complete.html", result=result, paying=next(iter(paying.values()), None))
 
 
 @bp.post("/checkout/shipping-options")

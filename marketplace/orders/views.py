@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace.checkout import resume
 from marketplace.complaints import services as complaints
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
@@ -57,7 +58,14 @@ def index():
     _expire_mine()
     page = page_arg()
     orders, total = services.shopper_orders(current_user, page, PER_PAGE)
-    return render_template("orders/index.html", orders=orders, total=total, page=page, per_page=PER_PAGE)
+    return render_template(
+        "orders/index.html",
+        orders=orders,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        paying=resume.continue_paying(orders),
+    )
 
 
 def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None):
@@ -73,6 +81,7 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
         order=order,
         history=services.history(order),
         deadlines=clock.deadlines(order),
+        paying=resume.continue_paying([order]).get(order.id),
         moves=moves,
         cancel_form=cancel_form or CancelForm(),
         confirm_form=ConfirmForm(),

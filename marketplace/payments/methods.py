@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from marketplace.payments.groups import group_of
+
 
 @dataclass(frozen=True)
 class Channel:
@@ -61,6 +63,9 @@ class PaymentMethod(ABC):
     pay_on_delivery: bool = False
     # the banks or wallets the shopper picks from (empty: nothing to pick); see Channel
     channels: tuple[Channel, ...] = ()
+    # the heading it is listed under at checkout: an id of marketplace.payments.groups ("qris",
+    # "virtual_account", "ewallet", "transfer", "card", "cod"); "": decided by pay_on_delivery
+    group: str = ""
 
     @abstractmethod
     def start(self, payment) -> PaymentStart:
@@ -86,4 +91,5 @@ class PaymentMethod(ABC):
             "pay_on_delivery": self.pay_on_delivery,
             "reservation_minutes": int(window.total_seconds() // 60) if window else None,
             "channels": [channel.as_json() for channel in self.channels],
+            "group": group_of(self),
         }

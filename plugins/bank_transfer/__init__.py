@@ -27,6 +27,7 @@ class BankTransferMethod(PaymentMethod):
     name = _l("Transfer bank")
     description = _l("Transfer ke rekening pasar, lalu unggah bukti transfer. Dikonfirmasi oleh petugas keuangan.")
     provider = "bank_transfer"
+    group = "transfer"
     pay_on_delivery = False
 
     def __init__(self, hours: int = 24):

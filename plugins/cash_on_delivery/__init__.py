@@ -22,6 +22,7 @@ class CashOnDelivery(PaymentMethod):
     name = _l("Bayar di tempat (COD)")
     description = _l("Bayar tunai kepada kurir saat pesanan tiba.")
     provider = "cash_on_delivery"
+    group = "cod"
     reservation_window = None
     pay_on_delivery = True
 

@@ -38,6 +38,7 @@ class StripeCheckoutMethod(PaymentMethod):
     name = _l("Kartu kredit/debit (Stripe)")
     description = _l("Bayar di halaman aman Stripe; data kartu tidak pernah disimpan di Apik Market.")
     provider = "stripe"
+    group = "card"
     reservation_window = RESERVATION_WINDOW
 
     def start(self, payment) -> PaymentStart:

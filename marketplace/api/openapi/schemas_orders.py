@@ -267,6 +267,10 @@ def _offers() -> dict:
                     description="payment methods: the banks or wallets to pick one of at checkout "
                     "(send its id as `payment_channel`); empty when there is nothing to pick",
                 ),
+                "group": {
+                    "enum": ["qris", "virtual_account", "ewallet", "transfer", "card", "cod", "other"],
+                    "description": "payment methods: the heading the checkout lists it under",
+                },
             },
             ["id", "name"],
             description="a payment method or checkout extra of an enabled plugin; more fields may follow",
