@@ -60,7 +60,7 @@ def pay(payment_id: int):
     """The page the shopper pays on; 404 for another's payment."""
     payment, row = _own(payment_id)
     placed = db.session.scalars(select(Order).where(Order.payment_id == payment.id).order_by(Order.id)).all()
-    qr_svg = segno.make(row.qr_string, error="m").svg_inline(scale=6, border=2) if row.qr_string else None
+    qr_svg = segno.make(row.qr_string, error="m").svg_inline(omitsize=True, border=2) if row.qr_string else None
     return render_template(
         "xendit/pay.html",
         payment=payment,
