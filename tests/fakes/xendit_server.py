@@ -188,6 +188,8 @@ class FakeXendit:
                 return answer.status
         except urllib.error.HTTPError as exc:
             return exc.code
+        except OSError:  # the app is not listening: Xendit would retry later
+            return 0
 
     # --- the API -----------------------------------------------------------------------------
     def _handle(self, h: BaseHTTPRequestHandler, method: str) -> None:
@@ -248,38 +250,10 @@ class FakeXendit:
         kind = method.get("type")
         if body.get("currency") != "IDR" or not isinstance(body.get("amount"), (int, float)) or kind is None:
             return 400, {"error_code": "API_VALIDATION_ERROR", "message": "currency, amount and payment_method"}
-        pr_id, now = _id("pr"), _now()
-        part = dict(method.get(kind.lower()) or {})
-        properties = dict(part.get("channel_properties") or {})
-        actions: list[dict] = []
-        status = "PENDING"
-        if kind == "QR_CODE":
-            properties["qr_string"] = f"00020101021226660014ID.CO.QRIS.WWW0118{pr_id}5204549953033605802ID6304ABCD"
-        elif kind == "VIRTUAL_ACCOUNT":
-            properties["virtual_account_number"] = f"8808{next(_ids):012d}"
-            part.update(amount=body["amount"], currency="IDR")
-        elif kind == "EWALLET":
-            status = "REQUIRES_ACTION"
-            if part.get("channel_code") != "OVO":  # OVO asks in its app; the others send the shopper there
-                actions = [
-                    {
-                        "action": "AUTH",
-                        "url_type": "WEB",
-                        "method": "GET",
-                        "url": f"{self.url}/ewallet/{pr_id}",
-                        "qr_code": None,
-                    },
-                    {
-                        "action": "AUTH",
-                        "url_type": "DEEPLINK",
-                        "method": "GET",
-                        "url": f"{self.url}/ewallet/{pr_id}",
-                        "qr_code": None,
-                    },
-                ]
-        else:
+        if kind not in ("QR_CODE", "VIRTUAL_ACCOUNT", "EWALLET"):
             return 400, {"error_code": "API_VALIDATION_ERROR", "message": f"unsupported type {kind}"}
-        part["channel_properties"] = properties
+        pr_id, now = _id("pr"), _now()
+        part, actions = self._channel_part(kind, dict(method.get(kind.lower()) or {}), pr_id, body["amount"])
         pr = {
             "id": pr_id,
             "business_id": BUSINESS_ID,
@@ -287,7 +261,7 @@ class FakeXendit:
             "currency": "IDR",
             "amount": body["amount"],
             "country": "ID",
-            "status": status,
+            "status": "REQUIRES_ACTION" if kind == "EWALLET" else "PENDING",
             "description": body.get("description"),
             "capture_method": "AUTOMATIC",
             "created": now,
@@ -307,6 +281,24 @@ class FakeXendit:
         }
         self.payment_requests[pr_id] = pr
         return 201, pr
+
+    def _channel_part(self, kind: str, part: dict, pr_id: str, amount) -> tuple[dict, list[dict]]:
+        """What Xendit adds to the channel's part: the QR string, the VA number, the e-wallet's links."""
+        properties = dict(part.get("channel_properties") or {})
+        actions: list[dict] = []
+        if kind == "QR_CODE":
+            properties["qr_string"] = f"00020101021226660014ID.CO.QRIS.WWW0118{pr_id}5204549953033605802ID6304ABCD"
+        elif kind == "VIRTUAL_ACCOUNT":
+            properties["virtual_account_number"] = f"8808{next(_ids):012d}"
+            part.update(amount=amount, currency="IDR")
+        elif part.get("channel_code") != "OVO":  # OVO asks in its app; the others send the shopper there
+            url = f"{self.url}/ewallet/{pr_id}"
+            actions = [
+                {"action": "AUTH", "url_type": url_type, "method": "GET", "url": url, "qr_code": None}
+                for url_type in ("WEB", "DEEPLINK")
+            ]
+        part["channel_properties"] = properties
+        return part, actions
 
     def _expire_method(self, method_id: str) -> tuple[int, dict]:
         for pr in self.payment_requests.values():

@@ -386,3 +386,27 @@ def test_secrets_reach_no_log_page_or_api(api, token, people, fake_xendit, caplo
     basic = base64.b64encode(f"{SECRET_KEY}:".encode()).decode()
     for text in texts:
         assert SECRET_KEY not in text and CALLBACK_TOKEN not in text and basic not in text
+
+
+def test_two_deliveries_of_one_notification_at_once_apply_it_once(xendit_app, api, token, people, fake_xendit):
+    import threading
+
+    pay_id = _two_stores(api, token, people)[0]["payment"]["id"]
+    note = fake_xendit.pay(request_of(fake_xendit, pay_id)["id"])
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    answers: list[str] = []
+
+    def deliver():
+        client = xendit_app.test_client()
+        barrier.wait(timeout=10)
+        answers.append(post_notification(client, note).get_json()["result"])
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == ["duplicate", "paid"]
+    assert payment(pay_id).captured_amount == 90000 and events() == 1
+    assert [o.status for o in orders_of(pay_id)] == ["paid", "paid"]
