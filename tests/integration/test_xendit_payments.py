@@ -410,3 +410,14 @@ def test_two_deliveries_of_one_notification_at_once_apply_it_once(xendit_app, ap
     assert sorted(answers) == ["duplicate", "paid"]
     assert payment(pay_id).captured_amount == 90000 and events() == 1
     assert [o.status for o in orders_of(pay_id)] == ["paid", "paid"]
+
+
+def test_the_pay_page_says_plainly_when_the_time_ran_out(api, token, people, fake_xendit):
+    pay_id = _buy(api, token, people, "virtual_account")["payment"]["id"]
+    with time_machine.travel(payment(pay_id).expires_at + timedelta(minutes=1)):
+        assert orders.expire_due() == 1
+        db.session.commit()
+    api.client.post("/login", data={"email": "siti@test.id", "password": "rahasia123"})
+    assert api.client.get(f"/payments/xendit/{pay_id}/status").get_json()["status"] == "expired"
+    page = api.client.get(f"/payments/xendit/{pay_id}").get_data(as_text=True)
+    assert "Waktu pembayaran habis" in page and "xendit-va-number" not in page  # no number left to pay into
