@@ -17,7 +17,7 @@ from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.jobs.models import OutboxMessage
 from marketplace.orders import services as orders
-from marketplace.orders.deadlines import deadlines, days
+from marketplace.orders.deadlines import days, deadlines
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Order, OrderEvent, OrderRefund
 from marketplace.payments.bank_refund_models import BankRefund
@@ -101,7 +101,9 @@ def test_an_order_whose_stock_is_gone_is_refunded_and_its_shopper_told(people, p
     db.session.commit()
     assert [o.id for o in revived] == [kopi_id]
     tea_order = _order(tea_id)
-    assert tea_order.status == "cancelled" and tea_order.paid_at is None and _notes(tea_id)[-1] == "late_payment_refunded"
+    assert (
+        tea_order.status == "cancelled" and tea_order.paid_at is None and _notes(tea_id)[-1] == "late_payment_refunded"
+    )
     assert (stock_of(tea.id), stock_of(kopi.id)) == (1, 4)
     assert prepaid.method.refunds == [(pay_id, 50000)]
     [refund] = db.session.scalars(select(OrderRefund).where(OrderRefund.order_id == tea_id)).all()
