@@ -306,7 +306,7 @@ def numbers_of(order_ids) -> dict[int, str]:
     ids = sorted({i for i in order_ids if i is not None})
     if not ids:
         return {}
-    return dict(db.session.execute(select(Order.id, Order.number).where(Order.id.in_(ids))).tuples())
+    return dict(db.session.execute(select(Order.id, Order.number).where(Order.id.in_(ids))).tuples().all())
 
 
 def history(order: Order) -> list[OrderEvent]:

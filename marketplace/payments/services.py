@@ -276,7 +276,7 @@ def accept(payment_id: int, amount: int, currency: str, provider_reference: str 
     after all: it is un-voided and captured, and returned as the late share (0 when none) for
     the caller to settle order by order: an order that goes on keeps it, the others refund it."""
     payment = locked(payment_id)
-    if payment.status == "paid" and payment.amount_due == 0:
+    if payment.captured_amount and payment.amount_due == 0:  # applied before (refunds may have followed)
         if provider_reference and payment.provider_reference not in (None, provider_reference):
             raise Conflict(_("Pembayaran ini sudah dikonfirmasi dengan referensi lain."))
         return None

@@ -263,7 +263,7 @@ def test_expired_arriving_after_completed_changes_nothing(api, token, people, fa
     assert [o.status for o in orders_of(pay["id"])] == ["paid"]
 
 
-def test_completed_arriving_after_expired_revives_the_orders_while_their_stock_is_there(api, token, people, fake_stripe):
+def test_completed_arriving_after_expired_revives_the_orders_while_stock_is_there(api, token, people, fake_stripe):
     tea = gen_listing(price=25000, stock=5, store=people["store"])
     pay = _buy(api, token, people, (tea, 2))["payment"]
     session_id = _session(fake_stripe, pay["id"])["id"]

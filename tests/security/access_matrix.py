@@ -281,6 +281,12 @@ MATRIX: dict[str, Entry] = {
     "POST /finance/transfers/<int:transfer_id>/confirm": E(AGENCY, ok=REDIRECT),
     "POST /finance/transfers/<int:transfer_id>/reject": E(AGENCY, ok=REDIRECT),
     "GET /finance/transfers/<int:transfer_id>/proof": E(AGENCY | BUYER, why="finance and the payer"),
+    "GET /finance/refunds": E(AGENCY, why="the whole account numbers: finance only"),
+    "POST /finance/refunds/<int:refund_id>/sent": E(AGENCY, ok=(422,), why="no bank reference"),
+    "GET /account/refunds": E(SIGNED_IN, why="each user's own refunds"),
+    "POST /account/refunds/<int:refund_id>/account": E(
+        BUYER, ok=(422,), refused=(404,), why="the shopper it is owed to; nobody learns another's exists"
+    ),
     # --- the agency console ------------------------------------------------------------------
     "GET /agency/": E(AGENCY),
     "GET /agency/audit": E(AGENCY),
@@ -438,6 +444,10 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/seller/orders/<number>/booking": E(SELLER_A, ok=(409,), why="the open order is not accepted yet"),
     "POST /api/v1/seller/orders/<number>/picked-up": E(SELLER_A, ok=(409,), why="the open order is not shipped yet"),
     "GET /api/v1/seller/ledger": E(SELLER_A, query="store=store_slug"),
+    "GET /api/v1/me/refunds": E(SIGNED_IN, why="each user's own refunds"),
+    "PUT /api/v1/me/refunds/<int:refund_id>/account": E(BUYER, ok=(422,), refused=(404,)),
+    "GET /api/v1/finance/refunds": E(AGENCY),
+    "POST /api/v1/finance/refunds/<int:refund_id>/sent": E(AGENCY, ok=(422,), why="no bank reference"),
     "GET /api/v1/agency/stores": E(AGENCY),
     **{f"POST /api/v1/agency/stores/<slug>/{d}": E(AGENCY, ok=(409,)) for d in ("approve", "reject", "reinstate")},
     "POST /api/v1/agency/stores/<slug>/suspend": E(AGENCY, ok=(422,), why="a reason is required"),
@@ -572,6 +582,7 @@ def build_world() -> dict:
     from marketplace.orders import services as orders
     from marketplace.orders.lifecycle import transition
     from marketplace.orders.models import OrderLine
+    from marketplace.payments.bank_refund_models import BankRefund
     from marketplace.reviews import services as reviews
     from marketplace.shipping import addresses
     from marketplace.stores import services as stores
@@ -645,6 +656,12 @@ def build_world() -> dict:
         )
     )
     db.session.commit()
+    # a paid bank transfer the buyer cancelled: its refund is owed to the buyer's bank account
+    refunding = buy(buyer, (variant_of(product_a), 1), method="bank_transfer")
+    bank.confirm(bank.for_payment(refunding.payment.id), users["agency"])
+    transition(refunding.orders[0], "cancelled", buyer, reason="Salah ukuran")
+    db.session.commit()
+    refund_id = db.session.scalar(select(BankRefund.id).where(BankRefund.payment_id == refunding.payment.id))
     fill_cart(buyer, (variant_of(product_a), 2))
     fill_cart(other, (variant_of(product_b), 1))
     cart_item = carts.view(carts.find_cart(buyer)).lines[0].item_id
@@ -725,6 +742,7 @@ def build_world() -> dict:
             "token_id": shopper_token_id,
             "address_id": home.id,
             "message_id": message_id,
+            "refund_id": refund_id,
         },
         "named": {
             "expo_slug": fair.slug,
