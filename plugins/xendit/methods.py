@@ -146,6 +146,7 @@ class QrisMethod(XenditMethod):
         "Pindai kode QR dengan aplikasi bank atau dompet digital apa pun (GoPay, OVO, DANA, ShopeePay, "
         "m-banking). GoPay membayar lewat QRIS."
     )
+    group = "qris"
     kind = "QR_CODE"
     window_setting = "XENDIT_QRIS_MINUTES"
 
@@ -160,6 +161,7 @@ class VirtualAccountMethod(XenditMethod):
     id = "virtual_account"
     name = _l("Virtual account bank")
     description = _l("Transfer ke nomor virtual account dari m-banking, internet banking atau ATM bank pilihan Anda.")
+    group = "virtual_account"
     kind = "VIRTUAL_ACCOUNT"
     window_setting = "XENDIT_VA_HOURS"
     window_unit = "hours"
@@ -182,6 +184,7 @@ class EWalletMethod(XenditMethod):
     id = "ewallet"
     name = _l("Dompet digital")
     description = _l("Bayar dengan OVO, DANA, ShopeePay atau LinkAja. Untuk GoPay, pilih QRIS.")
+    group = "ewallet"
     kind = "EWALLET"
     window_setting = "XENDIT_EWALLET_MINUTES"
 

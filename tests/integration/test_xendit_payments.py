@@ -94,6 +94,7 @@ def test_the_methods_are_offered_only_with_both_key_and_token(make_app, fake_xen
     assert [c["id"] for c in items["ewallet"]["channels"]] == ["OVO", "DANA", "SHOPEEPAY", "LINKAJA"]
     assert "GoPay" in items["ewallet"]["description"] and items["qris"]["reservation_minutes"] == 30
     assert items["virtual_account"]["reservation_minutes"] == 24 * 60
+    assert [items[m]["group"] for m in ("qris", "virtual_account", "ewallet")] == ["qris", "virtual_account", "ewallet"]
 
 
 def test_qris_checkout_asks_one_idr_payment_request_expiring_with_the_reservation(api, token, people, fake_xendit):
