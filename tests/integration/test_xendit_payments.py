@@ -422,3 +422,15 @@ def test_the_pay_page_says_plainly_when_the_time_ran_out(api, token, people, fak
     assert api.client.get(f"/payments/xendit/{pay_id}/status").get_json()["status"] == "expired"
     page = api.client.get(f"/payments/xendit/{pay_id}").get_data(as_text=True)
     assert "Waktu pembayaran habis" in page and "xendit-va-number" not in page  # no number left to pay into
+
+
+def test_cancelling_the_only_order_refunds_all_of_it_through_xendit(api, token, people, fake_xendit):
+    pay_id = _buy(api, token, people)["payment"]["id"]
+    pr_id = request_of(fake_xendit, pay_id)["id"]
+    assert post_notification(api.client, fake_xendit.pay(pr_id)).get_json() == {"result": "paid"}
+    [order] = orders_of(pay_id)
+    assert api.post(f"/orders/{order.number}/cancel", {"reason": "batal"}, token=token).status_code == 200
+    [call] = fake_xendit.calls("POST", "/refunds")
+    assert call.body["amount"] == 50000 and call.body["payment_request_id"] == pr_id
+    row = payment(pay_id)
+    assert (row.refunded_amount, row.status) == (50000, "refunded")
