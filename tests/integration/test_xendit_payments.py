@@ -434,3 +434,13 @@ def test_cancelling_the_only_order_refunds_all_of_it_through_xendit(api, token, 
     assert call.body["amount"] == 50000 and call.body["payment_request_id"] == pr_id
     row = payment(pay_id)
     assert (row.refunded_amount, row.status) == (50000, "refunded")
+
+
+def test_our_expiry_still_cancels_and_gives_stock_back_when_xendit_is_down(api, token, people, fake_xendit):
+    tea = gen_listing(price=25000, stock=5, store=people["store"])
+    pay_id = _buy(api, token, people, "qris", (tea, 2))["payment"]["id"]
+    fake_xendit.fail(500, times=5)
+    with time_machine.travel(payment(pay_id).expires_at + timedelta(minutes=1)):
+        assert orders.expire_due() == 1
+        db.session.commit()
+    assert [o.status for o in orders_of(pay_id)] == ["cancelled"] and stock_of(tea.id) == 5
