@@ -121,6 +121,18 @@ def mark(actor, payout_id: int, state: str, reference: str = "", reason: str = "
     return applied
 
 
+def mark_batch(actor, batch: str, state: str, reference: str = "", reason: str = "") -> int:
+    """Finance marks every pending payout of the bank file ``batch`` at once: how many changed."""
+    from marketplace.errors import NotFound
+
+    ids = db.session.scalars(
+        select(Payout.id).where(Payout.batch == batch, Payout.rail == FILE_RAIL, Payout.status == "pending")
+    ).all()
+    if not ids:
+        raise NotFound(_("Tidak ada pencairan yang menunggu di berkas ini."))
+    return sum(mark(actor, payout_id, state, reference, reason) for payout_id in ids)
+
+
 # --- the rail ------------------------------------------------------------------------------
 
 
@@ -302,3 +314,55 @@ def run(dry_run: bool = False, actor=None, rail: PayoutRail | None = None) -> Ru
         state = _ask(sent, rail, again=False) if rail is not None and sent is not None else "pending"
         result.states[state] += 1
     return result
+
+
+def result_json(result: RunResult, dry_run: bool) -> dict:
+    """What a run did (or, dry, would do), for the API and ``--json``."""
+    return {
+        "dry_run": dry_run,
+        "batch": None if dry_run else result.batch,
+        "rail": result.rail,
+        "minimum": minimum(),
+        "total": result.total,
+        "items": [{"store": p.store.slug, "amount": p.amount, "bank": p.account.bank} for p in result.planned],
+        "payouts": result.payouts,
+        "skipped": result.skipped,
+        "states": result.states,
+    }
+
+
+def pending(limit: int = 200) -> list[Payout]:
+    """Payouts of runs still waiting for their outcome, oldest first (the finance page)."""
+    return list(db.session.scalars(select(Payout).where(Payout.status == "pending").order_by(Payout.id).limit(limit)))
+
+
+def batch_payouts(batch: str) -> list[Payout]:
+    return list(db.session.scalars(select(Payout).where(Payout.batch == batch).order_by(Payout.id)))
+
+
+@dataclass
+class Overview:
+    """The finance page's payout run section: what a run would pay now and what is pending."""
+
+    rail: str  # the rail's name, or "" for the bank file
+    minimum: int
+    plan: list[Planned]
+    pending: list[Payout]
+    store_names: dict[int, str]
+
+    @property
+    def total(self) -> int:
+        return sum(p.amount for p in self.plan)
+
+    @property
+    def file_batches(self) -> list[str]:
+        """Runs whose bank file still has payouts waiting to be marked, newest first."""
+        return sorted({p.batch for p in self.pending if p.rail == FILE_RAIL and p.batch}, reverse=True)
+
+
+def overview() -> Overview:
+    rail = current_rail()
+    waiting = pending()
+    ids = {p.store_id for p in waiting}
+    names = dict(db.session.execute(select(Store.id, Store.name).where(Store.id.in_(ids or {-1}))).tuples().all())
+    return Overview(rail.name or rail.id if rail else "", minimum(), plan(), waiting, names)
