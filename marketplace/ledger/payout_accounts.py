@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
+from marketplace.agency import assist
 from marketplace.clock import now
 from marketplace.errors import Conflict, ServiceError, ValidationError
 from marketplace.extensions import db
@@ -40,8 +41,9 @@ _NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
 
 
 def normalised_name(name: str | None) -> str:
-    """A holder name as banks compare it: lower case, no punctuation, no titles or degrees."""
-    words = _NOT_LETTERS.sub(" ", (name or "").lower()).split()
+    """A holder name as banks compare it: lower case, no punctuation, no titles, and no degrees
+    (written after a comma: "Siti Aminah, S.E.")."""
+    words = _NOT_LETTERS.sub(" ", (name or "").split(",", 1)[0].lower()).split()
     return " ".join(word for word in words if word not in TITLES)
 
 
@@ -53,7 +55,7 @@ def sees_full_number(store: Store, user) -> bool:
     """The owner and finance (agency, admin) see the whole account number; others the mask."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.has_role("agency"):
+    if assist.is_officer(user):
         return True
     member = stores.membership(store, user)
     return member is not None and member.role == "owner"
@@ -61,7 +63,7 @@ def sees_full_number(store: Store, user) -> bool:
 
 def readable(store: Store, user) -> bool:
     """Who may see the account at all: the store's members (and an officer assisting it), finance."""
-    if user is not None and getattr(user, "is_authenticated", False) and user.has_role("agency"):
+    if user is not None and getattr(user, "is_authenticated", False) and assist.is_officer(user):
         return True
     stores.require_member(store, user)  # 404 for anyone else
     return True

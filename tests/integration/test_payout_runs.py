@@ -43,7 +43,7 @@ def _balances(stores) -> list[int]:
     return [ledger.balance(s.id) for s in stores]
 
 
-def test_hook_payout_rails_gives_the_rail_a_run_pays_through(app, shops, rail):
+def test_hook_payout_rails__gives_the_rail_a_run_pays_through(app, shops, rail):
     assert payout_runs.current_rail() is rail
     result = payout_runs.run()
     assert result.rail == "test_rail" and result.states["succeeded"] == 3
