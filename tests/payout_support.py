@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -19,10 +20,32 @@ from marketplace.stores.models import Store
 MODES = ("succeeded", "failed", "pending", "refused", "exception")
 
 
+class RailDriver(Protocol):
+    """What the ledger property test needs of a payout rail under test (this module's TestRail;
+    a gateway plugin's rail against its fake server can offer the same)."""
+
+    id: str
+
+    def behave(self, mode: str) -> None:
+        """How the next ``send`` answers: one of MODES."""
+
+    def answer_later(self, state: str) -> None:
+        """What ``status`` answers about a pending transfer: pending, succeeded or failed."""
+
+    def notify(self, idempotency_key: str, state: str) -> bool:
+        """The gateway tells the app the outcome (through the app's handler): record_outcome's answer."""
+        ...
+
+    def kept(self) -> dict[str, int]:
+        """Idempotency key → rupiah the bank transferred and kept (returned transfers left out)."""
+        ...
+
+
 class TestRail(PayoutRail):
     """A bank that moves money once per idempotency key and answers as ``mode`` says:
     ``succeeded``/``failed``/``pending`` answers, ``refused`` raises PayoutFailed, ``exception``
-    a connection error. ``later`` is what ``status`` answers for a pending transfer."""
+    takes the transfer and then fails to answer (a timeout). ``later`` is what ``status``
+    answers for a pending transfer."""
 
     __test__ = False  # not a pytest class
     id = "test_rail"
@@ -39,12 +62,12 @@ class TestRail(PayoutRail):
     def send(self, payout, account: PayoutAccount, idempotency_key: str) -> PayoutSent:
         with self._lock:
             self.calls.append(idempotency_key)
-            if self.mode == "exception":
-                raise ConnectionError("bank timed out")
             if self.mode == "refused":
                 raise PayoutFailed("Rekening ditutup")
             if self.mode != "failed":
                 self.transfers.setdefault(idempotency_key, (payout.amount, account))
+            if self.mode == "exception":  # the bank took it, its answer was lost: only the key saves a second transfer
+                raise ConnectionError("bank timed out")
         reason = "Nama penerima tidak cocok" if self.mode == "failed" else ""
         return PayoutSent(reference=f"TR-{idempotency_key}", state=self.mode, reason=reason)
 
@@ -62,6 +85,24 @@ class TestRail(PayoutRail):
     def moved(self) -> int:
         """What the bank paid out in all."""
         return sum(amount for amount, _account in self.transfers.values())
+
+    # --- the RailDriver of the ledger property test ---
+    def behave(self, mode: str) -> None:
+        self.mode = mode
+
+    def answer_later(self, state: str) -> None:
+        self.later = state
+
+    def notify(self, idempotency_key: str, state: str) -> bool:
+        """The bank's later word on a transfer, as a gateway's notification would bring it."""
+        from marketplace.ledger import payout_runs
+
+        if state == "failed":
+            self.transfers.pop(idempotency_key, None)
+        return payout_runs.record_outcome(idempotency_key, state, f"TR-{idempotency_key}", "Dikembalikan bank")
+
+    def kept(self) -> dict[str, int]:
+        return {key: amount for key, (amount, _account) in self.transfers.items()}
 
 
 @dataclass
