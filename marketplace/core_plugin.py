@@ -26,7 +26,6 @@ class CorePlugin:
             items.append({"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk")})
         if officer:  # finance: the stores' balances and payouts
             items.append({"url": url_for("ledger.payouts"), "label": _("Pencairan dana")})
-            items.append({"url": url_for("payouts.agency_accounts"), "label": _("Rekening toko")})
         return items
 
 

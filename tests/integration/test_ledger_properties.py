@@ -29,7 +29,7 @@ after every step:
   succeeded, never a failed payout, and never more than the non-failed payouts.
 
 Runs ``max_examples=20`` examples of up to ``stateful_step_count=30`` steps
-(measured: 21 s on SQLite, 44 s on PostgreSQL).
+(measured: 21 s on SQLite, 44 s on PostgreSQL; with payout runs 30 s and 72 s).
 """
 
 from __future__ import annotations
