@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import threading
 
 import pytest
@@ -291,6 +292,8 @@ def test_without_a_rail_the_cli_writes_the_bank_file_and_finance_marks_it(app, s
     assert [payouts_of(s.id)[0].status for s in shops] == ["succeeded", "succeeded", "failed"]
     assert payouts_of(shops[0].id)[0].bank_reference == "BCA-MASSAL-1"
     assert _balances(shops) == [0, 0, 50_000]
+    html = client.get("/finance/payouts").get_data(as_text=True)
+    assert 'data-status="failed"' in html and "Rekening salah" in html  # finance sees why
     assert client.get(f"/finance/payouts/batches/{batch}-x.csv").status_code == 404
 
 
@@ -317,3 +320,25 @@ def test_finance_still_records_a_payout_by_hand(app, shops):
     db.session.commit()
     assert (payout.status, payout.rail, payout.idempotency_key) == ("succeeded", "", None)
     assert ledger.balance(shops[0].id) == 50_000
+
+
+def test_the_cli_dry_run_prints_the_plan_and_writes_nothing(app, shops, runner):
+    result = runner.invoke(args=["payouts", "run", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "toko-bayar-0\t150000\tBCA" in result.output
+    assert "3 store(s) would be paid, 280000 rupiah in all, through file." in result.output
+    as_json = runner.invoke(args=["payouts", "run", "--dry-run", "--json"])
+    body = json.loads(as_json.output)
+    assert (body["dry_run"], body["total"], body["minimum"], len(body["items"])) == (True, 280_000, 50_000, 3)
+    assert db.session.scalar(select(func.count(Payout.id))) == 0 and _balances(shops) == [150_000, 80_000, 50_000]
+
+
+def test_a_pending_answer_keeps_the_reference_and_writes_no_outcome(app, shops, rail):
+    rail.mode = "exception"
+    payout_runs.run()
+    payout = payouts_of(shops[0].id)[0]
+    assert payout.bank_reference == ""
+    assert payout_runs.record_outcome(payout.idempotency_key, "pending", "TR-late") is False
+    db.session.commit()
+    payout = payouts_of(shops[0].id)[0]
+    assert (payout.status, payout.bank_reference) == ("pending", "TR-late")
