@@ -27,7 +27,10 @@ def run_command(dry_run: bool, output: str | None, as_json: bool) -> None:
     Through the payout rail a plugin offers, or, without one, in a bank bulk-transfer file that
     finance uploads and then marks sent or failed. Safe to run twice at once: each store is
     paid once. Payouts still pending are asked again first."""
-    result = payout_runs.run(dry_run=dry_run)
+    try:
+        result = payout_runs.run(dry_run=dry_run)
+    except payout_runs.RailUnavailable as exc:
+        raise click.ClickException(exc.message) from exc
     db.session.commit()
     if output and not dry_run and result.rail == payout_runs.FILE_RAIL and result.payouts:
         Path(output).write_text(payout_files.batch_file(result.batch), encoding="utf-8")

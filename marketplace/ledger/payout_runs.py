@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marketplace import audit, plugin_api
 from marketplace.clock import now, to_jakarta
+from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.ledger import postings, services
 from marketplace.ledger.models import (
@@ -136,9 +137,24 @@ def mark_batch(actor, batch: str, state: str, reference: str = "", reason: str =
 # --- the rail ------------------------------------------------------------------------------
 
 
+class RailUnavailable(ServiceError):
+    """A plugin's ``payout_rails`` hook raised: nothing is paid (not even in a bank file, which
+    would pay by hand what the plugin is meant to pay) until it is fixed."""
+
+    status = 503
+    code = "unavailable"
+
+
 def current_rail() -> PayoutRail | None:
-    """The first payout rail an enabled plugin offers; None: payouts go in a bulk-transfer file."""
-    rails = [r for r in plugin_api.gather("payout_rails", loud=False) if isinstance(r, PayoutRail)]
+    """The first payout rail an enabled plugin offers; None: payouts go in a bulk-transfer file.
+    :raise RailUnavailable: a plugin's hook raised (loud, like the payment hooks)."""
+    try:
+        offered = plugin_api.gather("payout_rails", loud=True)
+    except plugin_api.PluginFailure as exc:
+        raise RailUnavailable(
+            _("Layanan pencairan %(plugin)s sedang bermasalah; pencairan ditunda.", plugin=exc.plugin)
+        ) from exc
+    rails = [r for r in offered if isinstance(r, PayoutRail)]
     return rails[0] if rails else None
 
 
@@ -345,6 +361,7 @@ class Overview:
     """The finance page's payout run section: what a run would pay now and what is pending."""
 
     rail: str  # the rail's name, or "" for the bank file
+    problem: str  # why the rail cannot be used now ("" when it can)
     minimum: int
     plan: list[Planned]
     pending: list[Payout]
@@ -361,8 +378,11 @@ class Overview:
 
 
 def overview() -> Overview:
-    rail = current_rail()
+    try:
+        rail, problem = current_rail(), ""
+    except RailUnavailable as exc:
+        rail, problem = None, exc.message
     waiting = pending()
     ids = {p.store_id for p in waiting}
     names = dict(db.session.execute(select(Store.id, Store.name).where(Store.id.in_(ids or {-1}))).tuples().all())
-    return Overview(rail.name or rail.id if rail else "", minimum(), plan(), waiting, names)
+    return Overview(rail.name or rail.id if rail else "", problem, minimum(), plan(), waiting, names)

@@ -12,11 +12,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import plugin_api
 from marketplace.extensions import db
 from marketplace.jobs.queue import periodic_tasks
 from marketplace.ledger import payout_runs
 from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerEntry, Payout
+from marketplace.plugin_api import hookimpl
 from tests.factories import gen_store, gen_user
 from tests.payout_support import TestRail, credit, gen_payout_account, payouts_of, with_test_rail
 
@@ -342,3 +344,24 @@ def test_a_pending_answer_keeps_the_reference_and_writes_no_outcome(app, shops, 
     db.session.commit()
     payout = payouts_of(shops[0].id)[0]
     assert (payout.status, payout.bank_reference) == ("pending", "TR-late")
+
+
+class BrokenRailPlugin:
+    @hookimpl
+    def payout_rails(self):
+        raise RuntimeError("gateway keys missing")
+
+
+def test_a_raising_payout_rails_hook_stops_the_run_with_a_clear_message(app, shops, runner, client, auth):
+    plugin_api.register(app, BrokenRailPlugin(), "broken_rail")
+    with pytest.raises(payout_runs.RailUnavailable):
+        payout_runs.run()
+    db.session.rollback()
+    result = runner.invoke(args=["payouts", "run"])
+    assert result.exit_code == 1 and "broken_rail" in result.output and "ditunda" in result.output
+    gen_user("keu@test.id", role="agency")
+    auth.login("keu@test.id")
+    html = client.get("/finance/payouts").get_data(as_text=True)
+    assert 'id="payout-rail-problem"' in html and "Jalankan pencairan" not in html
+    assert client.post("/finance/payouts/run").status_code == 503
+    assert db.session.scalar(select(func.count(Payout.id))) == 0 and _balances(shops) == [150_000, 80_000, 50_000]
