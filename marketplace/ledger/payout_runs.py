@@ -107,7 +107,7 @@ def _give_back(payout: Payout) -> None:
 
 def mark(actor, payout_id: int, state: str, reference: str = "", reason: str = "") -> bool:
     """Finance says a pending payout (one of a bulk-transfer file) arrived or failed."""
-    from marketplace.errors import NotFound, ValidationError
+    from marketplace.errors import Conflict, NotFound, ValidationError
 
     payout = db.session.get(Payout, payout_id) if isinstance(payout_id, int) else None
     if payout is None or payout.idempotency_key is None:
@@ -116,10 +116,19 @@ def mark(actor, payout_id: int, state: str, reference: str = "", reason: str = "
         raise ValidationError(fields={"state": _("Pilih terkirim atau gagal.")})
     if state == "failed" and not (reason or "").strip():
         raise ValidationError(fields={"reason": _("Tulis alasan kegagalan.")})
+    if not marked_by_hand(payout, current_rail()):
+        raise Conflict(_("Hasil pencairan ini dilaporkan oleh layanan pencairannya, bukan dicatat tangan."))
     applied = record_outcome(payout.idempotency_key, state, reference, reason)
     if applied:
         audit.record(actor, f"payout.marked_{state}", "payout", payout.id, store_id=payout.store_id)
     return applied
+
+
+def marked_by_hand(payout: Payout, rail: PayoutRail | None) -> bool:
+    """Finance records the outcome of a bank-file payout, and of one whose rail is gone; a live
+    rail's payouts get theirs from the rail only (marking one failed by hand while the bank
+    paid it would pay the store twice)."""
+    return payout.rail == FILE_RAIL or rail is None or rail.id != payout.rail
 
 
 def mark_batch(actor, batch: str, state: str, reference: str = "", reason: str = "") -> int:
@@ -361,6 +370,7 @@ class Overview:
     """The finance page's payout run section: what a run would pay now and what is pending."""
 
     rail: str  # the rail's name, or "" for the bank file
+    rail_id: str
     problem: str  # why the rail cannot be used now ("" when it can)
     minimum: int
     plan: list[Planned]
@@ -385,4 +395,5 @@ def overview() -> Overview:
     waiting = pending()
     ids = {p.store_id for p in waiting}
     names = dict(db.session.execute(select(Store.id, Store.name).where(Store.id.in_(ids or {-1}))).tuples().all())
-    return Overview(rail.name or rail.id if rail else "", problem, minimum(), plan(), waiting, names)
+    name = rail.name or rail.id if rail else ""
+    return Overview(name, rail.id if rail else "", problem, minimum(), plan(), waiting, names)

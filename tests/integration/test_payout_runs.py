@@ -365,3 +365,16 @@ def test_a_raising_payout_rails_hook_stops_the_run_with_a_clear_message(app, sho
     assert 'id="payout-rail-problem"' in html and "Jalankan pencairan" not in html
     assert client.post("/finance/payouts/run").status_code == 503
     assert db.session.scalar(select(func.count(Payout.id))) == 0 and _balances(shops) == [150_000, 80_000, 50_000]
+
+
+def test_finance_cannot_mark_by_hand_what_a_live_rail_reports(app, shops, rail):
+    from marketplace.errors import Conflict
+
+    rail.mode = "pending"
+    payout_runs.run()
+    admin = gen_user("admin2@test.id", role="admin")
+    payout = payouts_of(shops[0].id)[0]
+    with pytest.raises(Conflict):
+        payout_runs.mark(admin, payout.id, "failed", reason="coba")
+    db.session.rollback()
+    assert payouts_of(shops[0].id)[0].status == "pending" and _balances(shops)[0] == 0
