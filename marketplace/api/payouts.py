@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body
 from marketplace.extensions import db
-from marketplace.ledger import payout_accounts, payout_runs
+from marketplace.ledger import payout_accounts, payout_overview, payout_runs
 from marketplace.stores import services as stores
 
 
@@ -72,4 +72,4 @@ def payout_run():
     dry_run = bool(body.boolean("dry_run", False))
     result = payout_runs.run(dry_run=dry_run, actor=current_api_user())
     db.session.commit()
-    return payout_runs.result_json(result, dry_run), 200 if dry_run else 201
+    return payout_overview.result_json(result, dry_run), 200 if dry_run else 201

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from marketplace import jobs
 from marketplace.extensions import db
-from marketplace.ledger import payout_files, payout_runs
+from marketplace.ledger import payout_files, payout_overview, payout_runs
 
 payouts_cli = AppGroup("payouts", help="Pencairan dana ke rekening toko.")
 
@@ -35,7 +35,7 @@ def run_command(dry_run: bool, output: str | None, as_json: bool) -> None:
     if output and not dry_run and result.rail == payout_runs.FILE_RAIL and result.payouts:
         Path(output).write_text(payout_files.batch_file(result.batch), encoding="utf-8")
     if as_json:
-        click.echo(json.dumps(payout_runs.result_json(result, dry_run)))
+        click.echo(json.dumps(payout_overview.result_json(result, dry_run)))
         return
     for item in result.planned:
         click.echo(f"{item.store.slug}\t{item.amount}\t{item.account.bank}")
