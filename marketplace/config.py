@@ -74,6 +74,9 @@ ENV_SETTINGS = (
     "UPLOAD_RATE_LIMIT_PER_IP",
     "UPLOAD_DECODE_CONCURRENCY",
     "UPLOAD_DECODE_WAIT_SECONDS",
+    # payout runs (docs/PAYMENTS.md "Payout runs")
+    "PAYOUT_MINIMUM",
+    "PAYOUT_SCHEDULE",
     # the job queue and the mail outbox (README "Job queue, worker and mail outbox")
     "JOBS_IMMEDIATE",
     "JOBS_SQLITE_PATH",
@@ -135,6 +138,8 @@ class Defaults:
     COMPLAINT_RESPONSE_DAYS = 2  # the seller answers a complaint, the shopper an offer, the goods go back
     TRACKING_REFRESH_MINUTES = 60  # a shipped parcel's courier is asked again after this long
     COMPLAINT_RETURN_DAYS = 7  # the seller confirms the returned goods arrived, else they are refunded
+    PAYOUT_MINIMUM = 50000  # rupiah: a payout run pays balances of at least this
+    PAYOUT_SCHEDULE = ""  # crontab fields (UTC) of the periodic payout run; empty: no periodic run
 
 
 def _coerce(name: str, value: str):
@@ -196,6 +201,7 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
         cfg["SQLALCHEMY_DATABASE_URI"], cfg.get("SQLALCHEMY_ENGINE_OPTIONS")
     )
     _check_clock_settings(cfg)
+    _check_payout_settings(cfg)
     production.check_settings(app)  # before a key is generated: production refuses insecure settings
     urls.configure(cfg)  # BASE_URL (or the address started on) and TRUSTED_HOSTS from it
     if not cfg.get("SECRET_KEY"):
@@ -223,6 +229,19 @@ def _check_clock_settings(cfg) -> None:
                 f"Set it to 1 or more (default {getattr(Defaults, name)})."
             )
         cfg[name] = int(text)
+
+
+def _check_payout_settings(cfg) -> None:
+    """PAYOUT_MINIMUM is a whole number of rupiah (1 or more), PAYOUT_SCHEDULE empty or five
+    crontab fields; anything else stops start-up saying what to change."""
+    text = str(cfg.get("PAYOUT_MINIMUM")).strip()
+    if isinstance(cfg.get("PAYOUT_MINIMUM"), bool) or not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ConfigurationError(f"PAYOUT_MINIMUM={text!r} is not a whole number of rupiah (1 or more).")
+    cfg["PAYOUT_MINIMUM"] = int(text)
+    schedule = str(cfg.get("PAYOUT_SCHEDULE") or "").strip()
+    if schedule and len(schedule.split()) != 5:
+        raise ConfigurationError(f"PAYOUT_SCHEDULE={schedule!r} needs five crontab fields, e.g. '0 3 * * 1'.")
+    cfg["PAYOUT_SCHEDULE"] = schedule
 
 
 def normalise_database_url(url: str) -> str:

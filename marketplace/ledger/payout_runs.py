@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marketplace import audit, plugin_api
 from marketplace.clock import now, to_jakarta
+from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.ledger import postings, services
 from marketplace.ledger.models import (
@@ -106,7 +107,7 @@ def _give_back(payout: Payout) -> None:
 
 def mark(actor, payout_id: int, state: str, reference: str = "", reason: str = "") -> bool:
     """Finance says a pending payout (one of a bulk-transfer file) arrived or failed."""
-    from marketplace.errors import NotFound, ValidationError
+    from marketplace.errors import Conflict, NotFound, ValidationError
 
     payout = db.session.get(Payout, payout_id) if isinstance(payout_id, int) else None
     if payout is None or payout.idempotency_key is None:
@@ -115,18 +116,54 @@ def mark(actor, payout_id: int, state: str, reference: str = "", reason: str = "
         raise ValidationError(fields={"state": _("Pilih terkirim atau gagal.")})
     if state == "failed" and not (reason or "").strip():
         raise ValidationError(fields={"reason": _("Tulis alasan kegagalan.")})
+    if not marked_by_hand(payout, current_rail()):
+        raise Conflict(_("Hasil pencairan ini dilaporkan oleh layanan pencairannya, bukan dicatat tangan."))
     applied = record_outcome(payout.idempotency_key, state, reference, reason)
     if applied:
         audit.record(actor, f"payout.marked_{state}", "payout", payout.id, store_id=payout.store_id)
     return applied
 
 
+def marked_by_hand(payout: Payout, rail: PayoutRail | None) -> bool:
+    """Finance records the outcome of a bank-file payout, and of one whose rail is gone; a live
+    rail's payouts get theirs from the rail only (marking one failed by hand while the bank
+    paid it would pay the store twice)."""
+    return payout.rail == FILE_RAIL or rail is None or rail.id != payout.rail
+
+
+def mark_batch(actor, batch: str, state: str, reference: str = "", reason: str = "") -> int:
+    """Finance marks every pending payout of the bank file ``batch`` at once: how many changed."""
+    from marketplace.errors import NotFound
+
+    ids = db.session.scalars(
+        select(Payout.id).where(Payout.batch == batch, Payout.rail == FILE_RAIL, Payout.status == "pending")
+    ).all()
+    if not ids:
+        raise NotFound(_("Tidak ada pencairan yang menunggu di berkas ini."))
+    return sum(mark(actor, payout_id, state, reference, reason) for payout_id in ids)
+
+
 # --- the rail ------------------------------------------------------------------------------
 
 
+class RailUnavailable(ServiceError):
+    """A plugin's ``payout_rails`` hook raised: nothing is paid (not even in a bank file, which
+    would pay by hand what the plugin is meant to pay) until it is fixed."""
+
+    status = 503
+    code = "unavailable"
+
+
 def current_rail() -> PayoutRail | None:
-    """The first payout rail an enabled plugin offers; None: payouts go in a bulk-transfer file."""
-    rails = [r for r in plugin_api.gather("payout_rails", loud=False) if isinstance(r, PayoutRail)]
+    """The first payout rail an enabled plugin offers; None: payouts go in a bulk-transfer file.
+    :raise RailUnavailable: a plugin's hook raised (loud, like the payment hooks)."""
+    try:
+        offered = plugin_api.gather("payout_rails", loud=True)
+    except plugin_api.PluginFailure as exc:
+        raise RailUnavailable(
+            _("Layanan pencairan %(plugin)s sedang bermasalah; pencairan ditunda.", plugin=exc.plugin)
+        ) from exc
+    rails = [r for r in offered if isinstance(r, PayoutRail)]
     return rails[0] if rails else None
 
 

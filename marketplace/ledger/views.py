@@ -17,7 +17,7 @@ from marketplace.agency import agency_only
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
-from marketplace.ledger import finance, services
+from marketplace.ledger import finance, payout_overview, services
 
 bp = Blueprint("ledger", __name__, template_folder="templates")
 
@@ -99,6 +99,8 @@ def _finance_page(status: int = 200, **forms):
         recent=services.recent_payouts(),
         settlements=finance.recent_settlements(),
         remittances=finance.recent_remittances(),
+        run=payout_overview.overview(),
+        run_form=FlaskForm(formdata=None),
     ), status
 
 

@@ -21,10 +21,15 @@ after every step:
   are never remitted beyond what was collected (an insurer may owe back a premium refunded
   after its remittance, as a store may after a payout), and an insurer's balance is the sum of
   its months' outstanding; a payout never takes a store below zero; a settlement never takes
-  more than the store owes.
+  more than the store owes;
+- payout runs (issue #19) through the payout rail of the ``payout_rail`` fixture, answering at
+  random (succeeded, failed, pending, refused, a timeout after taking the transfer), asked again
+  later and notified (repeatedly): each run payout is debited once (``payout:<id>``) and given
+  back once exactly when it failed (``payout-return:<id>``); what the bank kept is what
+  succeeded, never a failed payout, and never more than the non-failed payouts.
 
 Runs ``max_examples=20`` examples of up to ``stateful_step_count=30`` steps
-(measured: 21 s on SQLite, 44 s on PostgreSQL).
+(measured: 21 s on SQLite, 44 s on PostgreSQL; with payout runs 30 s and 72 s).
 """
 
 from __future__ import annotations
@@ -39,14 +44,15 @@ from marketplace import plugin_api, site_settings
 from marketplace.cart import services as carts
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
-from marketplace.ledger import finance
+from marketplace.ledger import finance, payout_runs
 from marketplace.ledger import services as ledger
-from marketplace.ledger.models import LedgerEntry, Remittance
+from marketplace.ledger.models import LedgerEntry, Payout, Remittance
 from marketplace.orders import refunds
 from marketplace.orders.models import Order, OrderRefund, lines_of
 from marketplace.payments.models import Payment
 from tests.buying_factories import FakePrepaidPlugin
 from tests.integration import test_money_properties as money
+from tests.payout_support import MODES, RailDriver, gen_payout_account, with_test_rail
 from tests.shipping_factories import TEGAL_TIMUR, gen_address, ship_from_tegal
 
 MAX_EXAMPLES = 20
@@ -56,9 +62,16 @@ TERMINAL = ("completed", "cancelled", "refunded")
 
 
 class LedgerMachine(money.MoneyMachine):
+    rail: RailDriver | None = None  # set by the test from the payout_rail fixture
+
     def __init__(self):
         super().__init__()
         self.sources = 0
+        for store in self.stores:
+            gen_payout_account(store)  # verified: payout runs pay them
+        if self.rail is not None:  # one rail for every example: the same answers at the start of each
+            self.rail.behave("succeeded")
+            self.rail.answer_later("pending")
         # every example starts from the same rate (a global setting an earlier example may have changed),
         # so a replay while shrinking sees the same balances and takes the same steps
         site_settings.set_value(None, site_settings.COMMISSION_KEY, "250")
@@ -220,6 +233,85 @@ class LedgerMachine(money.MoneyMachine):
         assert (done is not None) == (amount <= month.outstanding)
         SEEN.update([f"remittance {'done' if done is not None else 'refused'}"])
 
+    # --- payout runs through the rail -------------------------------------------------------
+    @precondition(lambda self: any(ledger.balance(s) > 0 for s in self.store_ids))
+    @rule(mode=st.sampled_from(MODES))
+    def payout_run(self, mode):
+        """A payout run; the rail answers ``mode`` (a failure gives the money back at once)."""
+        assert self.rail is not None
+        self.rail.behave(mode)
+        before = {s: ledger.balance(s) for s in self.store_ids}
+        result = payout_runs.run()
+        db.session.rollback()
+        for store_id, was in before.items():
+            paid = [p.amount for p in result.planned if p.store.id == store_id]
+            assert paid == ([was] if was >= 1 else [])
+            expected = was if not paid or mode in ("failed", "refused") else 0
+            assert ledger.balance(store_id) == expected
+        SEEN.update([f"payout run {mode} ({len(result.payouts)} paid)"])
+
+    @precondition(lambda self: self.order_ids)
+    @rule(i=st.integers(0, 10**6), mode=st.sampled_from(MODES))
+    def order_completes_and_a_payout_run_follows(self, i, mode):
+        """An order goes its whole way, then the payout run pays what it earned (the common day)."""
+        self.order_runs_its_whole_way(i)
+        if any(ledger.balance(s) > 0 for s in self.store_ids):
+            self.payout_run(mode)
+
+    @precondition(lambda self: self._pending_keys())
+    @rule(i=st.integers(0, 10**6), state=st.sampled_from(["succeeded", "failed"]), times=st.integers(1, 3))
+    def rail_notifies(self, i, state, times):
+        """The gateway tells the outcome of a pending payout, maybe more than once: written once."""
+        keys = self._pending_keys()
+        key = keys[i % len(keys)]
+        answers = [self.rail.notify(key, state) for _ in range(times)]  # type: ignore[union-attr]
+        db.session.commit()
+        assert answers == [True] + [False] * (times - 1)
+        SEEN.update([f"notified {state} x{times}"])
+
+    @precondition(lambda self: self._pending_keys())
+    @rule(state=st.sampled_from(["pending", "succeeded", "failed"]))
+    def rail_is_asked_again(self, state):
+        """The next run asks the rail about pending payouts (or sends again those never answered)."""
+        self.rail.answer_later(state)  # type: ignore[union-attr]
+        payout_runs.refresh_pending()
+        db.session.commit()
+        SEEN.update([f"asked again: {state}"])
+
+    def _pending_keys(self) -> list[str]:
+        db.session.rollback()
+        return list(
+            db.session.scalars(
+                select(Payout.idempotency_key)
+                .where(Payout.status == "pending", Payout.store_id.in_(self.store_ids))
+                .order_by(Payout.id)
+            )
+        )
+
+    @invariant()
+    def payouts_of_runs_are_debited_once_and_returned_once_when_they_fail(self):
+        db.session.rollback()
+        runs = db.session.scalars(
+            select(Payout).where(Payout.store_id.in_(self.store_ids), Payout.idempotency_key.is_not(None))
+        ).all()
+        keys = {p.idempotency_key for p in runs}  # the rail serves every example: this one's transfers
+        kept = {k: v for k, v in (self.rail.kept() if self.rail is not None else {}).items() if k in keys}
+        rows = dict(
+            db.session.execute(
+                select(LedgerEntry.key, LedgerEntry.amount).where(
+                    LedgerEntry.payout_id.in_([p.id for p in runs] or [-1])
+                )
+            ).all()
+        )
+        for payout in runs:
+            assert rows[f"payout:{payout.id}"] == -payout.amount
+            assert rows.get(f"payout-return:{payout.id}") == (payout.amount if payout.status == "failed" else None)
+            if payout.status == "succeeded":
+                assert kept.get(payout.idempotency_key) == payout.amount  # the bank paid exactly that
+            elif payout.status == "failed":
+                assert payout.idempotency_key not in kept  # paid back to the balance, and not by the bank
+        assert sum(kept.values()) <= sum(p.amount for p in runs if p.status != "failed")
+
     # --- invariants ---------------------------------------------------------------------
     def money_adds_up(self):
         """Replaced by every_settled_order_adds_up_for_every_party (premiums are the insurer's)."""
@@ -317,13 +409,23 @@ class LedgerMachine(money.MoneyMachine):
 
 @pytest.fixture
 def ledger_app(make_app):
-    app = make_app(plugins="cash_on_delivery,insurance")
+    # every positive balance is paid by a run, so runs happen as often as sales
+    app = make_app(plugins="cash_on_delivery,insurance", PAYOUT_MINIMUM=1)
     with app.app_context():
         plugin_api.register(app, FakePrepaidPlugin(), "fake_prepaid")
         yield app
 
 
-def test_every_party_s_money_adds_up_for_any_sequence(ledger_app):
+@pytest.fixture
+def payout_rail(ledger_app) -> RailDriver:
+    """The payout rail the runs go through: the test rail of tests/payout_support.py,
+    registered through the payout_rails hook. A gateway plugin may parametrize this fixture
+    with its own rail against its fake server (a RailDriver)."""
+    return with_test_rail(ledger_app)
+
+
+def test_every_party_s_money_adds_up_for_any_sequence(ledger_app, payout_rail):
+    LedgerMachine.rail = payout_rail
     LedgerMachine.TestCase.settings = settings(
         max_examples=MAX_EXAMPLES,
         stateful_step_count=STEPS,
@@ -335,3 +437,5 @@ def test_every_party_s_money_adds_up_for_any_sequence(ledger_app):
     print("\nledger property test, outcomes over", MAX_EXAMPLES, "examples:", dict(sorted(SEEN.items())))
     assert SEEN["protected checkout done"] and SEEN["journey ->completed"], "no protected order completed"
     assert SEEN["completed with ongkir"], f"no order with ongkir completed: {dict(SEEN)}"
+    assert any(k.startswith("payout run") and not k.endswith("(0 paid)") for k in SEEN), dict(SEEN)
+    assert any(k.startswith(("notified", "asked again")) for k in SEEN), dict(SEEN)

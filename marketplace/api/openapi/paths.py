@@ -21,6 +21,7 @@ from marketplace.api.openapi.paths_catalogue import catalogue_paths
 from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_paths
 from marketplace.api.openapi.paths_complaints import complaint_paths
 from marketplace.api.openapi.paths_orders import order_paths
+from marketplace.api.openapi.paths_payouts import payout_paths
 from marketplace.api.openapi.paths_refunds import refund_paths
 from marketplace.api.openapi.paths_store_shipping import store_shipping_paths
 from marketplace.api.openapi.paths_tracking import tracking_paths
@@ -51,4 +52,5 @@ def core_paths() -> dict:
         **tracking_paths(),
         **refund_paths(),
         **agency_paths(),
+        **payout_paths(),
     }
