@@ -19,6 +19,7 @@ from marketplace.ledger import services as ledger
 from marketplace.mail import batch, queue_mail
 from marketplace.orders.deadlines import deadlines
 from marketplace.orders.models import STATUS_LABELS, extras_of, lines_of
+from marketplace.payments import bank_refunds
 from marketplace.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ def status_changed(order, old_status: str, actor) -> None:
             by_system=actor is None,
             deadlines=deadlines(order),
             url=external_url("orders.detail", number=order.number),
+            to_bank=order.status == "cancelled" and bool(order.paid_at) and bool(bank_refunds.of_order(order.id)),
         )
     seller_should_know = order.status == "paid" or (
         order.status in ("cancelled", "completed", "refunded") and (actor is None or actor.id == order.user_id)

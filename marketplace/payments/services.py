@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marketplace import plugin_api, rows
 from marketplace.clock import now
@@ -162,7 +162,15 @@ def _plugin_call(method: PaymentMethod, name: str, *args):
 
 
 def locked(payment_id: int) -> Payment:
-    """The payment, fresh from the database and locked for this transaction (PostgreSQL: FOR UPDATE)."""
+    """The payment, fresh from the database and locked for this transaction. An UPDATE first: it
+    takes SQLite's write lock (where SELECT ... FOR UPDATE locks nothing), so two transactions
+    cannot both read the same sums and write over each other; PostgreSQL locks the row."""
+    db.session.execute(
+        update(Payment)
+        .where(Payment.id == payment_id)
+        .values(updated_at=Payment.updated_at)
+        .execution_options(synchronize_session=False)
+    )
     payment = db.session.scalar(
         select(Payment).where(Payment.id == payment_id).with_for_update().execution_options(populate_existing=True)
     )

@@ -78,6 +78,11 @@ def test_a_bank_transfer_refund_is_owed_to_the_shopper_not_pretended(people, owe
     assert (pay.captured_amount, pay.refunded_amount, pay.status) == (50000, 50000, "refunded")
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind.like("payments/mail/%"))).all()
     assert [m.to for m in mails] == ["siti@test.id"] and "/account/refunds" in mails[0].body
+    cancelled = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "orders/mail/status.txt", OutboxMessage.to == "siti@test.id")
+    ).all()[-1]
+    assert "Dibatalkan" in cancelled.subject and "ke rekening bank Anda" in cancelled.body
+    assert "melalui metode pembayaran yang sama" not in cancelled.body
 
 
 def test_the_shopper_enters_the_account_on_the_order_page(app, people, owed):

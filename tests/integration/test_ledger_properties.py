@@ -337,9 +337,17 @@ class LedgerMachine(money.MoneyMachine):
                 .group_by(OrderRefund.order_id)
             ).all()
         )
+        # paid after it was cancelled (a late payment): captured, and refunded in full, never paid
+        late = set(
+            db.session.scalars(
+                select(OrderRefund.order_id).where(
+                    OrderRefund.order_id.in_(self.order_ids or [-1]), OrderRefund.source == refunds.LATE_PAYMENT_SOURCE
+                )
+            )
+        )
         held = 0
         for order in db.session.scalars(select(Order).where(Order.id.in_(self.order_ids or [-1]))):
-            captured = order.total if order.paid_at is not None else 0
+            captured = order.total if order.paid_at is not None or order.id in late else 0
             back = int(refunded.get(order.id, 0))
             kinds = sums.get(order.id, {})
             credited = sum(v for k, v in kinds.items() if k != "cod_cash")
