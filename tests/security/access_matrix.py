@@ -277,6 +277,10 @@ MATRIX: dict[str, Entry] = {
     "POST /finance/transfers/<int:transfer_id>/confirm": E(AGENCY, ok=REDIRECT),
     "POST /finance/transfers/<int:transfer_id>/reject": E(AGENCY, ok=REDIRECT),
     "GET /finance/transfers/<int:transfer_id>/proof": E(AGENCY | BUYER, why="finance and the payer"),
+    "GET /finance/transfers/statements": E(AGENCY),
+    "POST /finance/transfers/statements": E(AGENCY, ok=(422,)),
+    "GET /finance/transfers/statements/<int:statement_id>": E(AGENCY),
+    "POST /finance/transfers/statements/<int:statement_id>/rows/<int:row_id>/decision": E(AGENCY, ok=REDIRECT),
     # --- the agency console ------------------------------------------------------------------
     "GET /agency/": E(AGENCY),
     "GET /agency/audit": E(AGENCY),
@@ -441,6 +445,10 @@ MATRIX: dict[str, Entry] = {
         AGENCY, ok=(201,), args={"slug": "expo_slug"}, body={"store": "store_b_slug", "booth": "K-02"}
     ),
     "GET /api/v1/esmart/runs": E(AGENCY),
+    "GET /api/v1/finance/bank-statements": E(AGENCY),
+    "POST /api/v1/finance/bank-statements": E(AGENCY, ok=(422,)),
+    "GET /api/v1/finance/bank-statements/<int:statement_id>": E(AGENCY),
+    "POST /api/v1/finance/bank-statements/<int:statement_id>/rows/<int:row_id>/decision": E(AGENCY, ok=(422,)),
     "GET /api/v1/esmart/runs/<int:run_id>": E(AGENCY),
     "POST /api/v1/esmart/pull": E(AGENCY, ok=(422,)),
     "POST /api/v1/esmart/push": E(AGENCY, ok=(422,)),
@@ -565,6 +573,7 @@ def build_world() -> dict:
     from marketplace.shipping import addresses
     from marketplace.stores import services as stores
     from plugins.bank_transfer import services as bank
+    from plugins.bank_transfer import statements
     from plugins.bank_transfer.models import BankTransfer
     from plugins.esmart_sync.models import EsmartRun
     from plugins.insurance import claims, policies
@@ -626,6 +635,14 @@ def build_world() -> dict:
     paying = buy(buyer, (variant_of(product_a), 1), method="bank_transfer")
     transfer = db.session.scalar(select(BankTransfer).where(BankTransfer.payment_id == paying.payment.id))
     bank.submit_proof(transfer, paying.payment, buyer, image_bytes(), "Siti Aminah")
+    db.session.commit()
+    # a statement upload whose one credit matched no transfer
+    uploaded = statements.import_statement(
+        users["agency"],
+        f"tanggal;keterangan;jumlah\n{policies.today():%d/%m/%Y};Setoran;12.345\n".encode(),
+        "m.csv",
+        None,
+    )
     db.session.commit()
     fill_cart(buyer, (variant_of(product_a), 2))
     fill_cart(other, (variant_of(product_b), 1))
@@ -693,6 +710,8 @@ def build_world() -> dict:
             "checkout_id": open_order.checkout_id,
             "payment_id": paying.payment.id,
             "transfer_id": transfer.id,
+            "statement_id": uploaded.statement.id,
+            "row_id": uploaded.rows[0].id,
             "claim_id": claim_a.id,
             "complaint_id": complaint.id,
             "photo_id": photo_id,
