@@ -198,10 +198,11 @@ def _confirm(row: StatementRow, transfer: BankTransfer, actor) -> None:
 
 
 def _already_confirmed_note(row: StatementRow) -> str | None:
-    confirmed = db.session.scalar(
-        select(BankTransfer.id).where(BankTransfer.transfer_amount == row.amount, BankTransfer.status == "confirmed")
+    """Why a credit found nothing when its transfer was confirmed already (by hand, or earlier)."""
+    confirmed = db.session.scalars(
+        select(BankTransfer).where(BankTransfer.transfer_amount == row.amount, BankTransfer.status == "confirmed")
     )
-    if confirmed is None:
+    if not any(_in_window(t, row.booked_on) for t in confirmed):
         return None
     return _("Ada transfer sejumlah ini yang sudah dikonfirmasi; tidak diubah.")
 

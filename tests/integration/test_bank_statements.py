@@ -175,6 +175,39 @@ def test_a_credit_dated_outside_the_transfer_window_confirms_nothing(finance):
     assert [c["transfer"] for c in late.get_json()["confirmed"]] == [transfer.id]
 
 
+def test_a_credit_after_the_orders_expired_gets_what_finance_s_button_gives(finance):
+    """A late payment: the statement goes through the same rule as the manual confirm, whatever
+    the core makes of it (revive the orders, refund, or refuse with a reason for finance)."""
+    from marketplace.errors import ServiceError
+    from marketplace.orders import clock
+    from plugins.bank_transfer import services
+
+    by_hand, by_statement = _transfers(finance["store"], 2)
+    with time_machine.travel(by_hand.deadline + timedelta(hours=2), tick=False):
+        clock.tick()
+        db.session.commit()
+        assert [o.status for o in orders_of(by_statement.payment_id)] == ["cancelled"]
+        try:
+            services.confirm(_reload(by_hand), _finance_user())
+            db.session.commit()
+            refused = None
+        except ServiceError as exc:
+            db.session.rollback()
+            refused = exc.message
+        day = (now() + timedelta(hours=7)).date()
+        body = upload(finance["api"], finance["token"], bca_csv([(day, "SITI", by_statement.transfer_amount)]))
+        body = body.get_json()
+    if refused is None:
+        assert [c["transfer"] for c in body["confirmed"]] == [by_statement.id]
+        assert payment(by_statement.payment_id).status == payment(by_hand.payment_id).status
+        assert [o.status for o in orders_of(by_statement.payment_id)] == [
+            o.status for o in orders_of(by_hand.payment_id)
+        ]
+    else:
+        [row] = body["unmatched"]
+        assert row["note"] == refused and _reload(by_statement).status == "awaiting_proof"
+
+
 def test_a_transfer_confirmed_by_hand_is_not_touched_again(finance, st_app):
     from plugins.bank_transfer import services
 
