@@ -120,7 +120,8 @@ def upload():
     data = storage.stream.read(MAX_BYTES + 1)
     with committing():
         result = statements.import_statement(current_api_user(), data, storage.filename, bank or None)
-    return jsonify(result_json(result)), 201
+        answer = result_json(result)  # before the commit expires every row it read
+    return jsonify(answer), 201
 
 
 @bp.get("")

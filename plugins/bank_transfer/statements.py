@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.agency.services import require_agency as require_finance  # finance is the agency's
@@ -102,15 +102,16 @@ def _store(statement: BankStatement, credits: list[tuple[str, StatementLine]]):
     for _attempt in range(STORE_ATTEMPTS):
         seen = _existing([fp for fp, _line in credits])
         fresh = sorted((c for c in credits if c[0] not in seen), key=lambda c: c[0])  # one lock order
-        rows = [_row(statement, fp, line) for fp, line in fresh]
         try:
             with db.session.begin_nested():
-                db.session.add_all(rows)
-                db.session.flush()
+                if fresh:  # one INSERT of many rows on both databases (no RETURNING needed)
+                    db.session.execute(insert(StatementRow), [_row(statement, fp, line) for fp, line in fresh])
         except IntegrityError:
             continue
-        rows.sort(key=lambda r: r.line)
-        return rows, [line for fp, line in credits if fp in seen]
+        rows = db.session.scalars(
+            select(StatementRow).where(StatementRow.statement_id == statement.id).order_by(StatementRow.line)
+        )
+        return list(rows), [line for fp, line in credits if fp in seen]
     raise Conflict(_("Mutasi yang sama sedang diunggah petugas lain; coba lagi sebentar lagi."))
 
 
@@ -122,32 +123,32 @@ def _existing(fingerprints: list[str]) -> set[str]:
     return found
 
 
-def _row(statement: BankStatement, fingerprint: str, line: StatementLine) -> StatementRow:
+def _row(statement: BankStatement, fingerprint: str, line: StatementLine) -> dict:
     assert line.booked_on is not None
-    return StatementRow(
-        statement_id=statement.id,
-        fingerprint=fingerprint,
-        line=line.line,
-        booked_on=line.booked_on,
-        amount=int(line.amount),
-        description=line.description,
-        account=line.account,
-        status="unmatched",
-    )
+    return {
+        "statement_id": statement.id,
+        "fingerprint": fingerprint,
+        "line": line.line,
+        "booked_on": line.booked_on,
+        "amount": int(line.amount),
+        "description": line.description,
+        "account": line.account,
+        "status": "unmatched",
+    }
 
 
 def _match(rows: list[StatementRow], actor) -> None:
     """Confirm each row with one candidate that no other row of the upload claims."""
     found = candidates(rows)
     claims = Counter(t.id for row in rows for t, _p in found[row.id])
+    unmatched = [row for row in rows if not found[row.id]]
+    _note_already_confirmed(unmatched)
     for row in rows:
         options = found[row.id]
         if len(options) == 1 and claims[options[0][0].id] == 1:
             _confirm(row, options[0][0], actor)
         elif options:
             row.status = "ambiguous"
-        else:
-            row.note = _already_confirmed_note(row)
 
 
 def candidates(rows: Iterable[StatementRow]) -> dict[int, list[tuple[BankTransfer, Payment]]]:
@@ -157,14 +158,16 @@ def candidates(rows: Iterable[StatementRow]) -> dict[int, list[tuple[BankTransfe
     return {r.id: [(t, p) for t, p in by_amount[r.amount] if _in_window(t, r.booked_on)] for r in rows}
 
 
-def _open_transfers(amounts: set[int]) -> dict[int, list[tuple[BankTransfer, Payment]]]:
+def _open_transfers(amounts: set[int], status: str = "open") -> dict[int, list[tuple[BankTransfer, Payment]]]:
+    """Transfers of these exact amounts, unconfirmed (``open``) or ``confirmed``, by amount."""
     found: dict[int, list[tuple[BankTransfer, Payment]]] = defaultdict(list)
     wanted = sorted(amounts)
+    which = BankTransfer.status == "confirmed" if status == "confirmed" else BankTransfer.status != "confirmed"
     for start in range(0, len(wanted), 500):
         query = (
             select(BankTransfer, Payment)
             .join(Payment, Payment.id == BankTransfer.payment_id)
-            .where(BankTransfer.transfer_amount.in_(wanted[start : start + 500]), BankTransfer.status != "confirmed")
+            .where(BankTransfer.transfer_amount.in_(wanted[start : start + 500]), which)
             .order_by(BankTransfer.id)
         )
         for transfer, payment in db.session.execute(query):
@@ -197,14 +200,12 @@ def _confirm(row: StatementRow, transfer: BankTransfer, actor) -> None:
         row.note = exc.message if not exc.fields else " ".join(exc.fields.values())
 
 
-def _already_confirmed_note(row: StatementRow) -> str | None:
+def _note_already_confirmed(rows: list[StatementRow]) -> None:
     """Why a credit found nothing when its transfer was confirmed already (by hand, or earlier)."""
-    confirmed = db.session.scalars(
-        select(BankTransfer).where(BankTransfer.transfer_amount == row.amount, BankTransfer.status == "confirmed")
-    )
-    if not any(_in_window(t, row.booked_on) for t in confirmed):
-        return None
-    return _("Ada transfer sejumlah ini yang sudah dikonfirmasi; tidak diubah.")
+    confirmed = _open_transfers({r.amount for r in rows}, status="confirmed")
+    for row in rows:
+        if any(_in_window(t, row.booked_on) for t, _p in confirmed[row.amount]):
+            row.note = _("Ada transfer sejumlah ini yang sudah dikonfirmasi; tidak diubah.")
 
 
 def _count(statement: BankStatement, parsed: ParsedStatement, rows: list[StatementRow], skipped) -> None:

@@ -346,6 +346,27 @@ def test_finance_uploads_on_the_page_and_decides_an_ambiguous_row(finance, st_ap
     assert "mutasi-des.csv" in listing
 
 
+def test_the_queries_of_an_upload_do_not_grow_with_its_rows(finance):
+    from sqlalchemy import event
+
+    def queries(count: int, base: int) -> int:
+        seen: list[str] = []
+
+        def before(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+                seen.append(statement)
+
+        content = bca_csv([(today() - timedelta(days=n % 9), f"LAIN {n}", base + n) for n in range(count)])
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            assert upload(finance["api"], finance["token"], content).get_json()["counts"]["unmatched"] == count
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        return len(seen)
+
+    assert queries(200, 2_000_000) == queries(10, 3_000_000)
+
+
 def test_the_api_is_in_the_openapi_document(st_app):
     spec = st_app.test_client().get("/api/v1/openapi.json").get_json()
     assert "/api/v1/finance/bank-statements" in spec["paths"]
