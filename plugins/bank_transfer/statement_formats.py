@@ -133,7 +133,7 @@ def decode(data: bytes) -> str:
         )
     if data.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
         raise ValidationError(fields={"file": _("Ini berkas Excel; ekspor mutasi dari bank sebagai CSV.")})
-    if not data.strip() or b"\x00" in data[:4096]:
+    if not data.strip() or b"\x00" in data:  # a NUL: binary, and no database column takes it
         raise ValidationError(fields={"file": _("Berkas kosong atau bukan CSV.")})
     try:
         return data.decode("utf-8-sig")
@@ -187,23 +187,29 @@ def _preamble(lines: list[str]) -> tuple[str, tuple[date, date] | None]:
 def parse(data: bytes, bank: str | None, today: date) -> ParsedStatement:
     """Every transaction of the file; rows that cannot be read are listed in ``errors``."""
     lines = decode(data).splitlines()
-    index, delimiter, layout = _header(lines, bank)
-    account, period = _preamble(lines[:index])
-    parsed = ParsedStatement(layout.bank, account=account)
-    body = csv.reader(lines[index + 1 :], delimiter=delimiter)
-    for offset, cells in enumerate(body, start=index + 2):
+    try:
+        index, delimiter, layout = _header(lines, bank)
+        account, period = _preamble(lines[:index])
+        parsed = ParsedStatement(layout.bank, account=account[:40])
+        _read_rows(parsed, layout, csv.reader(lines[index + 1 :], delimiter=delimiter), index + 2, period, today)
+    except csv.Error as exc:  # a NUL byte, a field of more than 128 KB: not a bank's export
+        raise ValidationError(fields={"file": _("Berkas CSV rusak: %(e)s", e=str(exc)[:100])}) from None
+    if not parsed.lines:
+        raise ValidationError(fields={"file": _("Tidak ada transaksi yang terbaca di berkas ini.")})
+    parsed.account = parsed.account or parsed.lines[0].account
+    return parsed
+
+
+def _read_rows(parsed: ParsedStatement, layout: Layout, body, first: int, period, today: date) -> None:
+    for offset, cells in enumerate(body, start=first):
         if not any(c.strip() for c in cells) or _norm(cells[0]).startswith(TRAILERS):
             continue
         if len(parsed.lines) + len(parsed.errors) >= MAX_ROWS:
             raise ValidationError(fields={"file": _("Terlalu banyak baris (maksimal %(n)d).", n=MAX_ROWS)})
         try:
-            parsed.lines.append(_line(layout, cells, offset, account, period, today))
+            parsed.lines.append(_line(layout, cells, offset, parsed.account, period, today))
         except CellError as exc:
             parsed.errors.append((offset, str(exc)))
-    if not parsed.lines:
-        raise ValidationError(fields={"file": _("Tidak ada transaksi yang terbaca di berkas ini.")})
-    parsed.account = parsed.account or parsed.lines[0].account
-    return parsed
 
 
 def _cell(cells: list[str], index: int | None) -> str:

@@ -278,7 +278,10 @@ def test_credits_stored_by_another_upload_after_the_check_are_found_on_the_retry
         (b"nama,alamat\nSiti,Tegal\n", "alamat.csv", "tidak dikenali"),
         (b"tanggal;keterangan;jumlah\nkemarin;x;satu\n", "rusak.csv", "Tidak ada transaksi"),
         (b"x" * (5 * 1024 * 1024 + 1), "besar.csv", "terlalu besar"),
+        (b"tanggal;keterangan;jumlah\n" + b"01/12/2026;x;1\n" * 400 + b"01/12/2026;\x00;1\n", "nul.csv", "bukan CSV"),
+        (b'tanggal;keterangan;jumlah\n01/12/2026;"' + b"a" * 200_000 + b'";1\n', "panjang.csv", "rusak"),
     ],
+    ids=["image", "excel", "empty", "no-header", "no-row", "too-big", "nul", "huge-field"],
 )
 def test_a_bad_file_is_refused_with_a_message_and_nothing_is_stored(finance, content, name, message):
     answer = upload(finance["api"], finance["token"], content, name=name)

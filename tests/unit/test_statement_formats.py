@@ -115,3 +115,8 @@ def test_a_windows_1252_export_is_read():
     content = "tanggal;keterangan;jumlah\n01/12/2026;Transfer dari Bu Müller;50.000\n".encode("cp1252")
     [line] = parse(content, None, TODAY).lines
     assert line.description == "Transfer dari Bu Müller" and line.amount == 50000
+
+
+def test_an_overlong_account_number_is_cut_to_its_column():
+    content = (DATA / "bca_mutasi.csv").read_bytes().replace(b"'0771234567", b"'" + b"7" * 80)
+    assert parse(content, None, TODAY).account == "7" * 40
