@@ -7,6 +7,10 @@ proof, and agency or admin finance confirms (the orders become paid) or
 rejects it with a reason. Unconfirmed after the deadline, the orders expire
 and the stock goes back (the core's expiry). Offered only when accounts are
 configured (a demo account in development).
+
+Finance may instead upload the bank's statement CSV at /finance/transfers/statements (or
+``POST /api/v1/finance/bank-statements``): every transfer whose exact amount and date match
+is confirmed at once (statements.py).
 """
 
 from __future__ import annotations
@@ -89,9 +93,11 @@ class BankTransferPlugin:
 
     @hookimpl
     def init_app(self, app):
-        from plugins.bank_transfer import views
+        from plugins.bank_transfer import statement_api, statement_views, views
 
         app.register_blueprint(views.bp)
+        app.register_blueprint(statement_views.bp)
+        app.register_blueprint(statement_api.bp)
 
     @hookimpl
     def payment_methods(self):
@@ -107,7 +113,16 @@ class BankTransferPlugin:
 
         if not is_officer(user):
             return []
-        return [{"url": url_for("bank_transfer.queue"), "label": str(_l("Konfirmasi transfer"))}]
+        return [
+            {"url": url_for("bank_transfer.queue"), "label": str(_l("Konfirmasi transfer"))},
+            {"url": url_for("bank_statements.index"), "label": str(_l("Mutasi rekening"))},
+        ]
+
+    @hookimpl
+    def openapi_spec(self):
+        from plugins.bank_transfer.statement_openapi import openapi_spec
+
+        return openapi_spec()
 
 
 plugin = BankTransferPlugin()

@@ -11,6 +11,12 @@ from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.types import UTCDateTime
 
+# the statement import's tables live beside this one; importing them here puts them in the
+# metadata wherever the plugin's models are loaded (migrations/env.py loads ``models`` only)
+from plugins.bank_transfer.statement_models import BankStatement, StatementRow
+
+__all__ = ["TRANSFER_STATUSES", "BankStatement", "BankTransfer", "StatementRow"]
+
 TRANSFER_STATUSES = ("awaiting_proof", "submitted", "confirmed", "rejected")
 
 

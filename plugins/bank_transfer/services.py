@@ -117,8 +117,9 @@ def _finance(actor) -> None:
     require_agency(actor)
 
 
-def confirm(transfer: BankTransfer, actor) -> list:
-    """Finance saw the money on the statement: the payment is paid, its orders go to the sellers."""
+def confirm(transfer: BankTransfer, actor, **audit_details) -> list:
+    """Finance saw the money on the statement: the payment is paid, its orders go to the sellers.
+    ``audit_details`` go into the audit row (a statement import names the statement and line)."""
     _finance(actor)
     if transfer.status == "confirmed":
         raise Conflict(_("Transfer ini sudah dikonfirmasi."))
@@ -139,6 +140,7 @@ def confirm(transfer: BankTransfer, actor) -> list:
         payment.id,
         amount=payment.captured_amount,
         transfer_amount=transfer.transfer_amount,
+        **audit_details,
     )
     db.session.flush()
     return paid

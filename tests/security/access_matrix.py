@@ -295,6 +295,10 @@ MATRIX: dict[str, Entry] = {
     "POST /account/refunds/<int:refund_id>/account": E(
         BUYER, ok=(422,), refused=(404,), why="the shopper it is owed to; nobody learns another's exists"
     ),
+    "GET /finance/transfers/statements": E(AGENCY),
+    "POST /finance/transfers/statements": E(AGENCY, ok=(422,)),
+    "GET /finance/transfers/statements/<int:statement_id>": E(AGENCY),
+    "POST /finance/transfers/statements/<int:statement_id>/rows/<int:row_id>/decision": E(AGENCY, ok=REDIRECT),
     # --- the agency console ------------------------------------------------------------------
     "GET /agency/": E(AGENCY),
     "GET /agency/audit": E(AGENCY),
@@ -475,6 +479,10 @@ MATRIX: dict[str, Entry] = {
         AGENCY, ok=(201,), args={"slug": "expo_slug"}, body={"store": "store_b_slug", "booth": "K-02"}
     ),
     "GET /api/v1/esmart/runs": E(AGENCY),
+    "GET /api/v1/finance/bank-statements": E(AGENCY),
+    "POST /api/v1/finance/bank-statements": E(AGENCY, ok=(422,)),
+    "GET /api/v1/finance/bank-statements/<int:statement_id>": E(AGENCY),
+    "POST /api/v1/finance/bank-statements/<int:statement_id>/rows/<int:row_id>/decision": E(AGENCY, ok=(422,)),
     "GET /api/v1/esmart/runs/<int:run_id>": E(AGENCY),
     "POST /api/v1/esmart/pull": E(AGENCY, ok=(422,)),
     "POST /api/v1/esmart/push": E(AGENCY, ok=(422,)),
@@ -600,6 +608,7 @@ def build_world() -> dict:
     from marketplace.shipping import addresses
     from marketplace.stores import services as stores
     from plugins.bank_transfer import services as bank
+    from plugins.bank_transfer import statements
     from plugins.bank_transfer.models import BankTransfer
     from plugins.esmart_sync.models import EsmartRun
     from plugins.insurance import claims, policies
@@ -675,6 +684,14 @@ def build_world() -> dict:
     transition(refunding.orders[0], "cancelled", buyer, reason="Salah ukuran")
     db.session.commit()
     refund_id = db.session.scalar(select(BankRefund.id).where(BankRefund.payment_id == refunding.payment.id))
+    # a statement upload whose one credit matched no transfer
+    uploaded = statements.import_statement(
+        users["agency"],
+        f"tanggal;keterangan;jumlah\n{policies.today():%d/%m/%Y};Setoran;12.345\n".encode(),
+        "m.csv",
+        None,
+    )
+    db.session.commit()
     fill_cart(buyer, (variant_of(product_a), 2))
     fill_cart(other, (variant_of(product_b), 1))
     cart_item = carts.view(carts.find_cart(buyer)).lines[0].item_id
@@ -741,6 +758,8 @@ def build_world() -> dict:
             "checkout_id": open_order.checkout_id,
             "payment_id": paying.payment.id,
             "transfer_id": transfer.id,
+            "statement_id": uploaded.statement.id,
+            "row_id": uploaded.rows[0].id,
             "claim_id": claim_a.id,
             "complaint_id": complaint.id,
             "photo_id": photo_id,
