@@ -1,6 +1,6 @@
 """the channel the shopper picked at checkout: the bank of a virtual account, the e-wallet
 
-Revision ID: 0021_checkout
+Revision ID: 0021
 Revises: 0020
 
 - payments.channel: the id of one of the method's channels (marketplace.payments.methods.Channel),
@@ -11,7 +11,7 @@ Revises: 0020
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_checkout"
+revision = "0021"
 down_revision = "0020"
 branch_labels = None
 depends_on = None

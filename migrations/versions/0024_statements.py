@@ -1,7 +1,7 @@
 """bank statements: uploads of the bank's mutasi CSV and the credit rows read from them
 
-Revision ID: 0021_statements
-Revises: 0020
+Revision ID: 0024
+Revises: 0023
 
 - bank_statements: one row per upload (who, when, layout, file name, account, counts, the
   first bad rows as JSON).
@@ -13,8 +13,8 @@ Revises: 0020
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_statements"
-down_revision = "0020"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

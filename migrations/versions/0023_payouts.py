@@ -1,7 +1,7 @@
 """payout accounts and payout runs
 
-Revision ID: 0021_payouts
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 
 - store_payout_accounts: one per store (bank code, account number, holder name), unverified
   until the agency verifies it, with the bank's last answer about it.
@@ -16,8 +16,8 @@ Revises: 0020
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_payouts"
-down_revision = "0020"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

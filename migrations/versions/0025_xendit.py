@@ -1,8 +1,7 @@
 """the Xendit plugin: payment requests, refunds asked for, notifications applied
 
-Revision ID: 0021_xendit
-Revises: 0021_checkout, 0021_refunds, 0021_payouts (merged into this branch; integrator: renumber
-to one chain and make this revise the previous one only)
+Revision ID: 0025
+Revises: 0024
 
 - xendit_payments: one Payment Request per payment, with what the pay page shows (QR
   string, virtual account number, e-wallet links) so that page never calls Xendit.
@@ -13,8 +12,8 @@ to one chain and make this revise the previous one only)
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_xendit"
-down_revision = ("0021_checkout", "0021_refunds", "0021_payouts")
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

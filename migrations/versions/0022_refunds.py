@@ -1,7 +1,7 @@
 """refunds owed to a shopper's bank account
 
-Revision ID: 0021_refunds
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 
 - bank_refunds: money a payment method cannot send back the way it came (a bank transfer, a
   refund the gateway gave up on). ``key`` is unique: one row per refund, whatever path records
@@ -12,8 +12,8 @@ Revises: 0020
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_refunds"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
