@@ -82,6 +82,11 @@ class FakeXendit:
     refunds: dict[str, dict] = field(default_factory=dict)
     payouts: dict[str, dict] = field(default_factory=dict)
     delay: float = 0.0
+    # how a new payout is answered: accepted (the outcome comes later), succeeded, failed,
+    # refused (400 INVALID_DESTINATION) or lost (made, then the connection drops unanswered);
+    # and what an accepted payout has become when it is fetched: pending, succeeded or failed
+    payout_mode: str = "accepted"
+    payout_later: str = "pending"
     _failures: list[tuple[int, str]] = field(default_factory=list)
     _replies: dict[tuple[str, str], tuple[int, dict]] = field(default_factory=dict)
     _down: bool = False
@@ -221,6 +226,10 @@ class FakeXendit:
             status, answer = self._route(method, parts.path.rstrip("/"), body)
         if key and method == "POST" and status < 500:
             self._replies[(parts.path, key)] = (status, answer)
+        if parts.path == "/v2/payouts" and self.payout_mode == "lost":
+            h.close_connection = True
+            h.connection.close()
+            return
         self._json(h, status, answer)
 
     def _authorised(self, header: str | None) -> bool:
@@ -242,6 +251,10 @@ class FakeXendit:
             return self._create_payout(body)
         if method == "GET" and segments[:2] == ["v2", "payouts"] and len(segments) == 3:
             payout = self.payouts.get(segments[2])
+            if payout and payout["status"] == "ACCEPTED" and self.payout_later != "pending":
+                payout.update(status=self.payout_later.upper(), updated=_now())
+                if self.payout_later == "failed":
+                    payout["failure_code"] = "REJECTED_BY_CHANNEL"
             return (200, payout) if payout else _missing("payout")
         return 404, {"error_code": "NOT_FOUND", "message": f"no route {method} {path}"}
 
@@ -346,16 +359,20 @@ class FakeXendit:
         account = (body.get("channel_properties") or {}).get("account_number")
         if not channel.startswith("ID_") or not account or body.get("currency") != "IDR":
             return 400, {"error_code": "API_VALIDATION_ERROR", "message": "channel_code, account_number, currency"}
+        if self.payout_mode == "refused":
+            return 400, {"error_code": "INVALID_DESTINATION", "message": "the account does not exist"}
         now = _now()
         payout = dict(
             body,
             id=_id("disb"),
             business_id=BUSINESS_ID,
-            status="ACCEPTED",
+            status={"succeeded": "SUCCEEDED", "failed": "FAILED"}.get(self.payout_mode, "ACCEPTED"),
             created=now,
             updated=now,
             estimated_arrival_time=(datetime.now(UTC) + timedelta(minutes=5)).isoformat().replace("+00:00", "Z"),
         )
+        if payout["status"] == "FAILED":
+            payout["failure_code"] = "INSUFFICIENT_BALANCE"
         self.payouts[payout["id"]] = payout
         return 200, payout
 

@@ -29,7 +29,8 @@ after every step:
   succeeded, never a failed payout, and never more than the non-failed payouts.
 
 Runs ``max_examples=20`` examples of up to ``stateful_step_count=30`` steps
-(measured: 21 s on SQLite, 44 s on PostgreSQL; with payout runs 30 s and 72 s).
+(measured: 21 s on SQLite, 44 s on PostgreSQL; with payout runs 30 s and 72 s; each rail,
+the test rail and Xendit's against its fake, runs the whole test).
 """
 
 from __future__ import annotations
@@ -51,9 +52,11 @@ from marketplace.orders import refunds
 from marketplace.orders.models import Order, OrderRefund, lines_of
 from marketplace.payments.models import Payment
 from tests.buying_factories import FakePrepaidPlugin
+from tests.fakes.xendit_server import FakeXendit
 from tests.integration import test_money_properties as money
 from tests.payout_support import MODES, RailDriver, gen_payout_account, with_test_rail
 from tests.shipping_factories import TEGAL_TIMUR, gen_address, ship_from_tegal
+from tests.xendit_support import XenditRailDriver, xendit_config
 
 MAX_EXAMPLES = 20
 STEPS = 30
@@ -415,20 +418,40 @@ class LedgerMachine(money.MoneyMachine):
         )
 
 
+@pytest.fixture(params=["test_rail", "xendit"])
+def rail_name(request) -> str:
+    """The payout rail the runs go through: the test rail, then Xendit's through the official
+    client against the fake Xendit (tests/fakes/xendit_server.py)."""
+    return request.param
+
+
 @pytest.fixture
-def ledger_app(make_app):
+def fake_gateway(rail_name):
+    if rail_name != "xendit":
+        yield None
+        return
+    fake = FakeXendit().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def ledger_app(make_app, fake_gateway):
     # every positive balance is paid by a run, so runs happen as often as sales
-    app = make_app(plugins="cash_on_delivery,insurance", PAYOUT_MINIMUM=1)
+    plugins, config = "cash_on_delivery,insurance", {}
+    if fake_gateway is not None:
+        plugins, config = plugins + ",xendit", xendit_config(fake_gateway)
+    app = make_app(plugins=plugins, PAYOUT_MINIMUM=1, **config)
     with app.app_context():
         plugin_api.register(app, FakePrepaidPlugin(), "fake_prepaid")
         yield app
 
 
 @pytest.fixture
-def payout_rail(ledger_app) -> RailDriver:
-    """The payout rail the runs go through: the test rail of tests/payout_support.py,
-    registered through the payout_rails hook. A gateway plugin may parametrize this fixture
-    with its own rail against its fake server (a RailDriver)."""
+def payout_rail(ledger_app, fake_gateway) -> RailDriver:
+    """The rail registered through the payout_rails hook, as a RailDriver the test scripts."""
+    if fake_gateway is not None:
+        return XenditRailDriver(ledger_app, fake_gateway)
     return with_test_rail(ledger_app)
 
 
