@@ -4,13 +4,19 @@ gave up on is owed once per reference (marketplace/payments/bank_refunds.py)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from marketplace.audit import AuditLog
+from marketplace.catalog import stock
+from marketplace.clock import now
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.jobs.models import OutboxMessage
+from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import transition
 from marketplace.payments import services as payments
 from marketplace.payments.bank_refund_models import BankRefund
@@ -188,3 +194,22 @@ def test_a_refund_the_provider_gave_up_on_is_owed_once_per_reference(people, owe
     pay = payment(pay_id)
     assert pay.refunded_amount == 50000  # the money stays refunded on the payment
     assert len(db.session.scalars(select(BankRefund)).all()) == 2
+
+
+def test_a_transfer_confirmed_after_its_order_expired_and_its_stock_went_is_owed_back(app, people):
+    variant = gen_listing(price=25000, stock=5, store=people["store"])
+    with app.test_request_context():
+        result = buy(people["shopper"], (variant, 2), method="bank_transfer")
+    db.session.commit()
+    with time_machine.travel(now() + timedelta(hours=25), tick=False):
+        assert orders.expire_due() == 1
+        db.session.commit()
+    assert stock.reserve(variant.id, 4)  # sold to someone else meanwhile
+    db.session.commit()
+    assert bank.confirm(bank.for_payment(result.payment.id), people["agency"]) == []
+    db.session.commit()
+    [row] = db.session.scalars(select(BankRefund)).all()
+    assert (row.order_id, row.amount, row.status) == (result.orders[0].id, 50000, "awaiting_account")
+    pay = payment(result.payment.id)
+    assert (pay.captured_amount, pay.refunded_amount, pay.status) == (50000, 50000, "refunded")
+    assert bank.for_payment(result.payment.id).status == "confirmed"
