@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run lint format test test-sqlite test-postgres test-redis translations extract-messages bench clean
+.PHONY: run run-xendit lint format test test-sqlite test-postgres test-redis translations extract-messages bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,18 @@ run: $(VENV)/.installed translations
 	@$(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --port $(PORT)
+
+# The same demo with QRIS, virtual accounts and e-wallets through a fake Xendit on
+# XENDIT_FAKE_PORT: its page (http://127.0.0.1:8900/) pays each open payment request and
+# sends the notification, as Xendit would (plugins/xendit/README.md).
+XENDIT_FAKE_PORT ?= 8900
+run-xendit: $(VENV)/.installed translations
+	@$(BIN)/python -m tests.fakes.xendit_server --port $(XENDIT_FAKE_PORT) \
+		--callback http://127.0.0.1:$(PORT)/webhooks/xendit & fake=$$!; \
+	trap 'kill $$fake 2>/dev/null' EXIT INT TERM; \
+	XENDIT_API_BASE=http://127.0.0.1:$(XENDIT_FAKE_PORT) \
+	XENDIT_SECRET_KEY=xnd_development_apik_fake_0123456789 \
+	XENDIT_CALLBACK_TOKEN=apik-fake-callback-token-0123456789 $(MAKE) run
 
 # Lint: ruff (rules and formatting), mypy and the import-linter contracts, all configured in
 # pyproject.toml (and .importlinter). `make format` rewrites what ruff can fix by itself.

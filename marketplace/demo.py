@@ -21,7 +21,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from PIL import Image, ImageDraw, ImageFont
 
-from marketplace import demo_sales, demo_shipping
+from marketplace import demo_payouts, demo_sales, demo_shipping
 from marketplace.accounts import services as accounts
 from marketplace.catalog import services as catalog
 from marketplace.clock import JAKARTA, now
@@ -61,6 +61,7 @@ class Summary:
     orders: int = 0  # the expo's first days of sales (marketplace.demo_sales)
     shipping: int = 0  # stores whose shipping the demo set up (marketplace.demo_shipping)
     addresses: int = 0  # the demo shopper's address book
+    payout_accounts: int = 0  # stores' bank accounts for payouts (marketplace.demo_payouts)
 
     @property
     def changed(self) -> bool:
@@ -84,6 +85,7 @@ def load() -> Summary:
     _featured(summary, agency, built)
     demo_shipping.load(summary, built)
     demo_sales.load(summary, _user, users, expo)
+    demo_payouts.load(summary, built, agency)
     _plugin_demo_data(summary)
     return summary
 
@@ -347,6 +349,7 @@ def register_cli(app: Flask) -> None:
             f"{f', {summary.orders} orders' if summary.orders else ''}"
             f"{f', shipping for {summary.shipping} stores' if summary.shipping else ''}"
             f"{f', {summary.addresses} addresses' if summary.addresses else ''}"
+            f"{f', {summary.payout_accounts} payout accounts' if summary.payout_accounts else ''}"
             f"{f', {summary.plugin_objects} plugin objects' if summary.plugin_objects else ''}."
         )
         click.echo(
