@@ -35,7 +35,7 @@ from marketplace.checkout.models import Checkout
 from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import PhoneError, normalise_phone
-from marketplace.orders import notifications
+from marketplace.orders import creation, notifications
 from marketplace.orders import services as orders
 from marketplace.payments import services as payments
 from marketplace.payments.methods import PaymentMethod, PaymentStart
@@ -276,7 +276,7 @@ def create_orders_and_payment(
     payment = payments.create_payment(
         checkout_id=checkout.id, user_id=user.id, method=method, amount=total, channel=channel
     )
-    placed = orders.create_orders(
+    placed = creation.create_orders(
         checkout_id=checkout.id,
         payment_id=payment.id,
         user=user,

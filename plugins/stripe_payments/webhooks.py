@@ -100,7 +100,7 @@ def _payment_of_session(session) -> tuple[Payment, StripeCheckout]:
     claimed = session.get("client_reference_id") or metadata.get("payment_id")
     if row is None or str(row.payment_id) != str(claimed):
         raise BadEvent(f"unknown session {session.get('id')} (payment {claimed})")
-    return payments.locked(row.payment_id), row
+    return orders.lock_payment(row.payment_id), row
 
 
 def _paid(session) -> str:
@@ -156,7 +156,7 @@ def _refunded(charge) -> str:
     row = db.session.scalar(select(StripeCheckout).where(StripeCheckout.payment_intent == charge.get("payment_intent")))
     if row is None or not charge.get("payment_intent"):
         raise BadEvent(f"unknown payment intent {charge.get('payment_intent')}")
-    payment = payments.locked(row.payment_id)
+    payment = orders.lock_payment(row.payment_id)
     refunded = stripe_api.from_stripe_amount(charge.get("amount_refunded") or 0)
     if refunded is None or (charge.get("currency") or "").upper() != payment.currency:
         log.error("ALERT stripe charge %s refund not whole rupiah or wrong currency", charge.get("id"))

@@ -126,7 +126,7 @@ def _payment(data: dict) -> str:
         raise BadEvent(f"unknown payment request {request_id!r}")
     fetched = _fetch(xendit_api.get_payment_request, row.request_id)  # only Xendit's own answer counts
     status = str(fetched.get("status") or "")
-    payment = payments.locked(row.payment_id)
+    payment = orders.lock_payment(row.payment_id)
     if status != "SUCCEEDED":
         row.status = status[:20] or row.status
         return f"status:{status.lower()}"
