@@ -77,6 +77,13 @@ class XenditPlugin:
             help="The e-wallets offered (OVO, DANA, SHOPEEPAY, LINKAJA).",
             check=_codes(methods.EWALLETS),
         ),
+        Setting(
+            "XENDIT_TIMEOUT",
+            20,
+            kind=int,
+            help="Seconds to wait for Xendit's answer before telling the shopper it is unavailable.",
+            check=_positive,
+        ),
     )
     methods = (methods.QrisMethod(), methods.VirtualAccountMethod(), methods.EWalletMethod())
 

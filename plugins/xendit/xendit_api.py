@@ -58,7 +58,7 @@ def _client() -> xendit.ApiClient:
 
 
 def _call(what: str, fn, *args, **kwargs) -> dict:
-    kwargs.setdefault("_request_timeout", current_app.config.get("XENDIT_TIMEOUT", 20))
+    kwargs.setdefault("_request_timeout", current_app.config["XENDIT_TIMEOUT"])
     try:
         answer = fn(*args, **kwargs)
     except xendit.XenditSdkException as exc:

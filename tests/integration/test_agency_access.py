@@ -54,6 +54,8 @@ PAGES = [
     ("GET", "/agency/complaints"),
     ("GET", "/agency/complaints/1"),
     ("POST", "/agency/complaints/1/decision"),
+    ("GET", "/agency/payout-accounts"),
+    ("POST", "/agency/payout-accounts/batik-sari/verify"),
 ]
 ADMIN_ONLY = {"/agency/outbox"}  # the mail outbox: an officer gets 403 (tests/integration/test_outbox.py)
 
@@ -73,6 +75,8 @@ API = [
     ("get", "/agency/reports/sales?format=csv"),
     ("get", "/agency/complaints"),
     ("post", "/agency/complaints/1/decision"),
+    ("get", "/agency/payout-accounts"),
+    ("post", "/agency/stores/batik-sari/payout-account/verify"),
 ]
 
 

@@ -82,6 +82,17 @@ BUNDLED_SETTINGS = {  # name: default, as config.py had them before the plugins 
         "BITESHIP_WEBHOOK_SECRET": None,
         "BITESHIP_WEBHOOK_HEADER": "X-Biteship-Signature",
     },
+    "xendit": {
+        "XENDIT_SECRET_KEY": None,
+        "XENDIT_CALLBACK_TOKEN": None,
+        "XENDIT_API_BASE": None,
+        "XENDIT_QRIS_MINUTES": 30,
+        "XENDIT_VA_HOURS": 24,
+        "XENDIT_EWALLET_MINUTES": 30,
+        "XENDIT_VA_BANKS": "BCA,BNI,BRI,MANDIRI,PERMATA,BSI,CIMB,BJB,MUAMALAT",
+        "XENDIT_EWALLETS": "OVO,DANA,SHOPEEPAY,LINKAJA",
+        "XENDIT_TIMEOUT": 20,
+    },
 }
 
 
@@ -102,6 +113,8 @@ def test_the_bundled_plugins_declare_the_settings_the_core_used_to_name(make_app
         "ESMART_API_KEY",
         "BITESHIP_API_KEY",
         "BITESHIP_WEBHOOK_SECRET",
+        "XENDIT_SECRET_KEY",
+        "XENDIT_CALLBACK_TOKEN",
     }
     # core config.py names none of them
     names = {setting for declared in BUNDLED_SETTINGS.values() for setting in declared}
