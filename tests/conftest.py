@@ -82,38 +82,92 @@ def _user_tables(conn) -> list[str]:
 # Rows the migrations insert themselves (reference data such as the categories of
 # 0002): read once after the upgrade, put back after every truncation.
 _REFERENCE_ROWS: dict[str, list[dict]] = {}
+_ENGINES: dict[str, object] = {}
+
+
+def _pg_engine(url: str):
+    """One engine per database for the session's resets (a new one per test cost a connection)."""
+    if url not in _ENGINES:
+        _ENGINES[url] = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    return _ENGINES[url]
 
 
 def _read_reference_rows(url: str) -> dict[str, list[dict]]:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as conn:
+    with _pg_engine(url).connect() as conn:
         rows = {t: [dict(r) for r in conn.execute(text(f'SELECT * FROM "{t}"')).mappings()] for t in _user_tables(conn)}
-    engine.dispose()
-    return {t: r for t, r in rows.items() if r}
+    return {t: sorted(r, key=lambda row: row.get("id") or 0) for t, r in rows.items() if r}
 
 
-def _restore_reference_rows(conn) -> None:
-    """Insert the saved rows parents first (insurers before their products): the
-    order pg_tables lists tables in is the catalogue's, not the foreign keys'."""
-    metadata = MetaData()
-    metadata.reflect(conn, only=list(_REFERENCE_ROWS))
-    for table in metadata.sorted_tables:
-        name, rows = table.name, _REFERENCE_ROWS[table.name]
-        conn.execute(table.insert(), rows)
-        if "id" in table.c:  # RESTART IDENTITY rewound the sequence: move it past the restored ids
-            conn.execute(
-                text(f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT max(id) FROM \"{name}\"))"), {"t": name}
-            )
+def _same_as_migrated(conn, table: str) -> bool:
+    saved = _REFERENCE_ROWS.get(table)
+    if saved is None:
+        return False
+    order = " ORDER BY id" if "id" in saved[0] else ""
+    return [dict(r) for r in conn.execute(text(f'SELECT * FROM "{table}"{order}')).mappings()] == saved
 
 
 def _truncate_all(url: str) -> None:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
+    """Put the database back as the migrations left it, touching only what the test changed:
+    TRUNCATE costs PostgreSQL a file and a sync per table, so the tables a test never wrote
+    to (most of them) are left alone. Truncated: every table with rows, except reference
+    tables whose rows are still the migrations' own. Rewound: every sequence a test used."""
+    with _pg_engine(url).begin() as conn:
         tables = _user_tables(conn)
-        if tables:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        if not tables:
+            return
+        filled = conn.scalars(
+            text(" UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables))
+        ).all()
+        dirty = [t for t in filled if not _same_as_migrated(conn, t)]
+        if dirty:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in dirty) + " RESTART IDENTITY CASCADE"))
+        _rewind_sequences(conn)
         _restore_reference_rows(conn)
-    engine.dispose()
+
+
+def _rewind_sequences(conn) -> None:
+    """Every sequence a test drew from starts again: at 1, or past the reference rows."""
+    used = conn.execute(
+        text(
+            "SELECT s.relname, t.relname FROM pg_class s"
+            " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
+            " JOIN pg_class t ON t.oid = d.refobjid"
+            " JOIN pg_sequences ps ON ps.schemaname = 'public' AND ps.sequencename = s.relname"
+            " WHERE s.relkind = 'S' AND ps.last_value IS NOT NULL"
+        )
+    ).all()
+    calls = [
+        f'setval(\'"{seq}"\', (SELECT max(id) FROM "{table}"))'
+        if table in _REFERENCE_ROWS
+        else f"setval('\"{seq}\"', 1, false)"
+        for seq, table in used
+    ]
+    if calls:
+        conn.execute(text("SELECT " + ", ".join(calls)))
+
+
+_REFERENCE_METADATA: dict[str, MetaData] = {}
+
+
+def _restore_reference_rows(conn) -> None:
+    """Insert the saved rows of every reference table left empty, parents first (insurers before
+    their products): the order pg_tables lists tables in is the catalogue's, not the foreign
+    keys'. The table definitions are read once (the migration tests rebuild the same schema)."""
+    empty = [t for t in _REFERENCE_ROWS if conn.scalar(text(f'SELECT NOT EXISTS (SELECT 1 FROM "{t}")'))]
+    if not empty:
+        return
+    if "tables" not in _REFERENCE_METADATA:
+        metadata = MetaData()
+        metadata.reflect(conn, only=list(_REFERENCE_ROWS))
+        _REFERENCE_METADATA["tables"] = metadata
+    for table in _REFERENCE_METADATA["tables"].sorted_tables:
+        if table.name in empty:
+            conn.execute(table.insert(), _REFERENCE_ROWS[table.name])
+            if "id" in table.c:  # the sequence was rewound: move it past the restored ids
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT max(id) FROM \"{table.name}\"))"),
+                    {"t": table.name},
+                )
 
 
 @pytest.fixture
