@@ -18,6 +18,7 @@ from marketplace.orders.forms import CancelForm, ConfirmForm
 from marketplace.orders.lifecycle import allowed_moves, transition
 from marketplace.orders.models import STATUS_LABELS
 from marketplace.payments import bank_refunds
+from marketplace.payments import services as payments
 from marketplace.payments.forms import account_form
 from marketplace.shipping import couriers, tracking
 
@@ -39,6 +40,11 @@ def shipment_status(status: str) -> str:
 @bp.app_template_filter("courier_name")
 def courier_name(code: str | None) -> str:
     return couriers.name_of(code)
+
+
+@bp.app_template_filter("payment_method_name")
+def payment_method_name(method_id: str | None) -> str:
+    return payments.method_name(method_id)
 
 
 @bp.app_template_filter("tracking_url")

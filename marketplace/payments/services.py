@@ -68,6 +68,16 @@ def available_methods() -> list[PaymentMethod]:
     return list(methods.values())
 
 
+def method_name(method_id: str | None) -> str:
+    """What the shopper calls the method ``method_id`` ("QRIS", "Transfer bank"): its enabled
+    method's name; the id itself when that method is off now or its plugin fails."""
+    try:
+        methods = available_methods()
+    except PaymentUnavailable:
+        methods = []
+    return next((str(m.name) for m in methods if m.id == method_id), method_id or "")
+
+
 def method_for(method_id: str | None, field: str = "payment_method") -> PaymentMethod:
     """The enabled method ``method_id``; NoPaymentMethod when none is enabled, ValidationError when unknown."""
     methods = {m.id: m for m in available_methods()}

@@ -155,6 +155,7 @@ def test_an_unpaid_order_shows_continue_paying_and_its_deadline(client, siti):
     detail = client.get(f"/orders/{order.number}").get_data(as_text=True)
     assert 'id="continue-paying-link"' in detail and link in detail
     assert "setelah itu pesanan dibatalkan otomatis" in detail
+    assert "Virtual Account uji" in detail and ">fake_va<" not in detail  # the method's name, not its id
     complete = client.get(f"/checkout/complete/{order.checkout_id}").get_data(as_text=True)
     assert link in complete and "Lanjutkan pembayaran" in complete
 
