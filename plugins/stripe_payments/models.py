@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.clock import now
 from marketplace.extensions import db
+from marketplace.payments.provider_events import ProviderEvent
 from marketplace.types import UTCDateTime
 
 
@@ -39,15 +40,8 @@ class StripeRefund(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
-class StripeEvent(db.Model):
+class StripeEvent(ProviderEvent, db.Model):
     """A webhook event applied (once: the event id is unique)."""
 
     __tablename__ = "stripe_events"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(255), unique=True)
-    type: Mapped[str] = mapped_column(String(80))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    result: Mapped[str] = mapped_column(Text, default="")

@@ -20,15 +20,14 @@ import stripe
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from marketplace.clock import now
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import EXPIRED_REASON, ConcurrentChange, transition
 from marketplace.orders.models import Order
+from marketplace.payments import provider_events
 from marketplace.payments import services as payments
 from marketplace.payments.models import Payment
 from plugins.stripe_payments import stripe_api
@@ -64,26 +63,10 @@ def webhook():
         return _answer("bad_request", 400)
     if event_type not in HANDLED:
         return _answer("ignored")
-    if db.session.scalar(select(StripeEvent.id).where(StripeEvent.event_id == event_id)) is not None:
-        return _answer("duplicate")
-    try:
-        record = StripeEvent(event_id=event_id[:255], type=event_type[:80])
-        db.session.add(record)
-        db.session.flush()
-        record.result = _apply(event_type, obj)
-        record.processed_at = now()
-        db.session.commit()
-    except BadEvent as exc:
-        db.session.rollback()
-        log.warning("stripe event %s (%s) refused: %s", event_id, event_type, exc)
-        return _answer("bad_request", 400)
-    except IntegrityError:  # the same event, applied by a concurrent delivery
-        db.session.rollback()
-        return _answer("duplicate")
-    except Exception:
-        db.session.rollback()
-        raise
-    return _answer(record.result)
+    result, status = provider_events.apply_once(
+        StripeEvent, event_id, event_type, lambda: _apply(event_type, obj), refuse=(BadEvent,)
+    )
+    return _answer(result, status)
 
 
 def _apply(event_type: str, obj: dict) -> str:

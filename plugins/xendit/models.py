@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.clock import now
 from marketplace.extensions import db
+from marketplace.payments.provider_events import ProviderEvent
 from marketplace.types import UTCDateTime
 
 
@@ -47,15 +48,8 @@ class XenditRefund(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
-class XenditEvent(db.Model):
+class XenditEvent(ProviderEvent, db.Model):
     """A notification applied (once: its webhook-id is unique)."""
 
     __tablename__ = "xendit_events"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(255), unique=True)
-    type: Mapped[str] = mapped_column(String(80))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    result: Mapped[str] = mapped_column(Text, default="")

@@ -19,12 +19,11 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from marketplace.clock import now
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders import services as orders
+from marketplace.payments import provider_events
 from marketplace.payments import services as payments
 from plugins.xendit import rail, xendit_api
 from plugins.xendit.models import XenditEvent, XenditPayment, XenditRefund
@@ -76,29 +75,15 @@ def webhook():
         return _answer("bad_request", 400)
     if event not in (*PAYMENT_EVENTS, *REFUND_EVENTS, *PAYOUT_EVENTS):
         return _answer("ignored")
-    if db.session.scalar(select(XenditEvent.id).where(XenditEvent.event_id == event_id[:255])) is not None:
-        return _answer("duplicate")
-    try:
-        record = XenditEvent(event_id=event_id[:255], type=event[:80])
-        db.session.add(record)
-        db.session.flush()
-        record.result = _apply(event, data)
-        record.processed_at = now()
-        db.session.commit()
-    except BadEvent as exc:
-        db.session.rollback()
-        log.warning("xendit event %s (%s) refused: %s", event_id, event, exc)
-        return _answer("bad_request", 400)
-    except xendit_api.XenditUnavailable:
-        db.session.rollback()
-        return _answer("retry_later", 503)
-    except IntegrityError:  # the same notification, applied by a concurrent delivery
-        db.session.rollback()
-        return _answer("duplicate")
-    except Exception:
-        db.session.rollback()
-        raise
-    return _answer(record.result)
+    result, status = provider_events.apply_once(
+        XenditEvent,
+        event_id,
+        event,
+        lambda: _apply(event, data),
+        refuse=(BadEvent,),
+        retry=(xendit_api.XenditUnavailable,),
+    )
+    return _answer(result, status)
 
 
 def _apply(event: str, data: dict) -> str:
