@@ -9,6 +9,7 @@ checked against the payment request fetched again from Xendit, makes orders paid
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from datetime import timedelta
 
 from flask import current_app
@@ -70,8 +71,9 @@ class XenditMethod(PaymentMethod):
         ids = [channel.id for channel in self.channels]
         return chosen if chosen in ids else ids[0]
 
+    @abstractmethod
     def method_parameters(self, payment, channel: str) -> dict:
-        raise NotImplementedError
+        """The ``payment_method.<type>`` part of the payment request for ``channel``."""
 
     def start(self, payment) -> PaymentStart:
         channel = self.channel_of(payment)
