@@ -96,6 +96,13 @@ def whatsapp_link(e164: str | None, text: str = "") -> str:
     return link + ("?text=" + quote(text) if text else "")
 
 
+def whatsapp_share_link(text: str) -> str:
+    """wa.me with no number: WhatsApp asks whom to send ``text`` to."""
+    from urllib.parse import quote
+
+    return "https://wa.me/?text=" + quote(text)
+
+
 def wib(value: datetime | None, fmt: str = "medium") -> str:
     """A UTC datetime shown in Asia/Jakarta time."""
     if value is None:
@@ -108,3 +115,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["phone"] = phone_display
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.globals["whatsapp_link"] = whatsapp_link
+    app.jinja_env.globals["whatsapp_share_link"] = whatsapp_share_link
