@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -32,19 +31,6 @@ from marketplace.payments import banks
 from marketplace.stores import interest
 from marketplace.stores import services as stores
 from marketplace.stores.models import Store
-
-TITLES = frozenset(
-    "bapak bpk pak ibu bu sdr sdri saudara saudari tuan tn nyonya ny nona h hj haji hajah hjh "
-    "dr drs dra ir prof st se sh sm skom spd ssos sp sh mm mba msi mt amd".split()
-)
-_NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
-
-
-def normalised_name(name: str | None) -> str:
-    """A holder name as banks compare it: lower case, no punctuation, no titles, and no degrees
-    (written after a comma: "Siti Aminah, S.E.")."""
-    words = _NOT_LETTERS.sub(" ", (name or "").split(",", 1)[0].lower()).split()
-    return " ".join(word for word in words if word not in TITLES)
 
 
 def get(store_id: int) -> StorePayoutAccount | None:
@@ -88,33 +74,11 @@ def as_json(account: StorePayoutAccount | None, full: bool) -> dict:
     }
 
 
-def _cleaned(bank, number, holder) -> tuple[str, str, str]:
-    """The fields cleaned; every bad one at once as a ValidationError."""
-    errors = {}
-    code = (bank or "").strip().upper() if isinstance(bank, str) else ""
-    digits = banks.normalise_account(number) if isinstance(number, str) else ""
-    holder = " ".join(holder.split()) if isinstance(holder, str) else ""
-    chosen = banks.get(code)
-    if chosen is None:
-        errors["bank"] = _("Pilih bank dari daftar.")
-    elif banks.account_problem(code, digits) is not None:
-        low, high = chosen.digits
-        span = f"{low}" if low == high else f"{low}–{high}"
-        errors["account_number"] = _("Nomor rekening %(bank)s terdiri dari %(n)s angka.", bank=chosen.name, n=span)
-    if not holder or len(holder) > 120:
-        errors["holder_name"] = _("Isi nama pemilik rekening seperti tertulis di buku tabungan.")
-    elif not normalised_name(holder):
-        errors["holder_name"] = _("Nama pemilik rekening harus memuat huruf.")
-    if errors:
-        raise ValidationError(fields=errors)
-    return code, digits, holder
-
-
 def set_account(store: Store, actor, bank, number, holder) -> tuple[StorePayoutAccount, bool]:
     """The owner sets the store's payout account: (the account, whether it changed). The caller commits.
     :raise NotFound: not a member. :raise PermissionDenied: a member but not the owner."""
     stores.require_member(store, actor, owner_only=True)
-    code, digits, holder = _cleaned(bank, number, holder)
+    code, digits, holder = banks.checked_account(bank, number, holder)
     account = get(store.id)
     if account is not None and (account.bank, account.account_number, account.holder_name) == (code, digits, holder):
         return account, False
@@ -192,7 +156,7 @@ def _bank_check(account: StorePayoutAccount) -> ServiceError | None:
             _("Rekening tidak ditemukan di bank; minta pemilik toko memeriksa nomor rekeningnya."),
             fields={"account_number": _("Rekening tidak ditemukan di bank.")},
         )
-    if normalised_name(answer.holder) != normalised_name(account.holder_name):
+    if banks.normalised_name(answer.holder) != banks.normalised_name(account.holder_name):
         return Conflict(
             _(
                 "Nama pemilik rekening di bank (%(bank)s) tidak sama dengan nama yang diisi (%(entered)s).",

@@ -106,29 +106,10 @@ def get_for_user(user, refund_id: int) -> BankRefund:
     return row
 
 
-def _checked_account(bank_code, account_number, holder_name) -> tuple[str, str, str]:
-    """The bank's code, the number as digits and the holder's name; every bad field at once."""
-    errors = {}
-    bank = banks.get(bank_code if isinstance(bank_code, str) else None)
-    number = banks.normalise_account(account_number if isinstance(account_number, str) else "")
-    holder = (holder_name if isinstance(holder_name, str) else "").strip()
-    if bank is None:
-        errors["bank"] = _("Pilih bank dari daftar.")
-    elif banks.account_problem(bank.code, number) is not None:
-        low, high = bank.digits
-        span = str(low) if low == high else f"{low}-{high}"
-        errors["account_number"] = _("Nomor rekening %(bank)s terdiri dari %(n)s angka.", bank=bank.name, n=span)
-    if not holder or len(holder) > 120:
-        errors["holder_name"] = _("Isi nama pemilik rekening (paling banyak 120 huruf).")
-    if errors:
-        raise ValidationError(fields=errors)
-    return cast(banks.Bank, bank).code, number, holder
-
-
 def enter_account(user, refund_id: int, bank_code, account_number, holder_name) -> BankRefund:
     """The shopper says where the money goes (or corrects it) until finance has sent it."""
     row = get_for_user(user, refund_id)
-    code, number, holder = _checked_account(bank_code, account_number, holder_name)
+    code, number, holder = banks.checked_account(bank_code, account_number, holder_name)
     result = db.session.execute(
         update(BankRefund)
         .where(BankRefund.id == row.id, BankRefund.status.in_(("awaiting_account", "owed")))

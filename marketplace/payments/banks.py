@@ -13,6 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
+from marketplace.errors import ValidationError
+
 
 @dataclass(frozen=True)
 class Bank:
@@ -84,3 +88,40 @@ def mask(number: str | None) -> str:
     """``••••••7890``: the last four digits only, for everyone but the owner and finance."""
     digits = normalise_account(number)
     return "•" * max(len(digits) - 4, 0) + digits[-4:]
+
+
+TITLES = frozenset(
+    "bapak bpk pak ibu bu sdr sdri saudara saudari tuan tn nyonya ny nona h hj haji hajah hjh "
+    "dr drs dra ir prof st se sh sm skom spd ssos sp sh mm mba msi mt amd".split()
+)
+_NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
+
+
+def normalised_name(name: str | None) -> str:
+    """A holder name as banks compare it: lower case, no punctuation, no titles, and no degrees
+    (written after a comma: "Siti Aminah, S.E.")."""
+    words = _NOT_LETTERS.sub(" ", (name or "").split(",", 1)[0].lower()).split()
+    return " ".join(word for word in words if word not in TITLES)
+
+
+def checked_account(bank, number, holder) -> tuple[str, str, str]:
+    """The bank's code, the account number as digits and the holder's name, from a form or JSON;
+    every bad field at once as a ValidationError. Payout accounts and bank refunds share it, so an
+    account one accepts the other accepts too."""
+    errors = {}
+    chosen = get(bank.strip().upper() if isinstance(bank, str) else None)
+    digits = normalise_account(number if isinstance(number, str) else "")
+    holder = " ".join(holder.split()) if isinstance(holder, str) else ""
+    if chosen is None:
+        errors["bank"] = _("Pilih bank dari daftar.")
+    elif account_problem(chosen.code, digits) is not None:
+        low, high = chosen.digits
+        span = f"{low}" if low == high else f"{low}–{high}"
+        errors["account_number"] = _("Nomor rekening %(bank)s terdiri dari %(n)s angka.", bank=chosen.name, n=span)
+    if not holder or len(holder) > 120:
+        errors["holder_name"] = _("Isi nama pemilik rekening seperti tertulis di buku tabungan.")
+    elif not normalised_name(holder):
+        errors["holder_name"] = _("Nama pemilik rekening harus memuat huruf.")
+    if errors or chosen is None:
+        raise ValidationError(fields=errors)
+    return chosen.code, digits, holder

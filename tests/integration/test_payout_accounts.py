@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from marketplace.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.ledger.payout_accounts import normalised_name
+from marketplace.payments.banks import normalised_name
 from tests.factories import gen_staff, gen_store, gen_user
 from tests.payout_support import account_row, with_test_rail
 
