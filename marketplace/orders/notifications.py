@@ -17,8 +17,8 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.mail import batch, queue_mail
-from marketplace.orders.deadlines import deadlines
 from marketplace.orders import status_names
+from marketplace.orders.deadlines import deadlines
 from marketplace.orders.models import extras_of, lines_of
 from marketplace.payments import bank_refunds
 from marketplace.urls import absolute_url

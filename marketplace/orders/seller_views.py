@@ -77,6 +77,7 @@ def _page(order, form: SellerStatusForm | None = None, status: int = 200, bookin
         needs_waybill=needs_waybill(order),
         can_book=fulfilment.can_book(order),
         booking_error=booking_error,
+        thumbs=services.line_thumbs(order),
     ), status
 
 

@@ -54,7 +54,7 @@ EXPIRED_REASON = "expired"  # the cancel reason of an order whose payment window
 
 
 def payment_kind(method_id: str | None, pay_on_delivery: bool) -> str:
-    """"cod", or the checkout group of the method (an id of marketplace.payments.groups); "other"
+    """ "cod", or the checkout group of the method (an id of marketplace.payments.groups); "other"
     when the method is switched off now."""
     if pay_on_delivery:
         return "cod"

@@ -30,8 +30,10 @@ PER_PAGE = 20
 def order_status(value, order=None, seller: bool = False) -> str:
     """The name of an order's status (``value`` an Order), or of a step of ``order``'s history
     (``value`` a status code); a bare code without its order gets the code's plain name."""
+    if isinstance(value, str) and order is None:
+        return status_names.label(value)
     if isinstance(value, str):
-        return status_names.order_label(order, seller=seller, status=value) if order is not None else status_names.label(value)
+        return status_names.order_label(order, seller=seller, status=value)
     return status_names.order_label(value, seller=seller)
 
 
@@ -104,6 +106,7 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
         bank_refunds=owed,
         bank_refund_forms={row.id: account_form(row, back="order") for row in owed if row.status != "sent"},
         bank_refund_labels=bank_refunds.STATUS_LABELS,
+        thumbs=services.line_thumbs(order),
     ), status
 
 
