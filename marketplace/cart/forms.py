@@ -28,6 +28,16 @@ class QuantityForm(FlaskForm):
         validators=[InputRequired(message=REQUIRED)],
         render_kw={"inputmode": "numeric", "pattern": "[0-9]*", "size": 3},
     )
+    # the stepper's - and + buttons: one less or one more than the quantity in the field
+    step = HiddenField()
+
+    def stepped_quantity(self) -> str:
+        """The quantity asked for: the field's, moved by the step when a step button was pressed
+        (left as typed when it is not a number: cart.services says what is wrong with it)."""
+        typed = (self.quantity.data or "").strip()
+        if self.step.data in ("-1", "1") and typed.isdigit():
+            return str(int(typed) + int(self.step.data))
+        return typed
 
 
 class RemoveForm(FlaskForm):

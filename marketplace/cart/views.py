@@ -100,7 +100,7 @@ def update(item_id: int):
         return redirect(url_for("cart.show"))
     if form.validate_on_submit():
         try:
-            services.change(user, token, item_id, form.quantity.data)
+            services.change(user, token, item_id, form.stepped_quantity())
             db.session.commit()
             return redirect(url_for("cart.show"))
         except ServiceError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,7 +18,6 @@ from marketplace.payments import services as payments
 from marketplace.shipping import picker
 
 bp = Blueprint("checkout", __name__, template_folder="templates")
-LAST_CHOICE = "checkout_payment"  # the session's [method id, channel id] of the last checkout
 
 
 def _chosen_channel(method_id: str | None) -> str | None:
@@ -26,29 +25,25 @@ def _chosen_channel(method_id: str | None) -> str | None:
     return (request.form.get(f"channel-{method_id}") or None) if method_id else None
 
 
-def _channel_choices(methods: list) -> dict[str, str | None]:
-    """The channel to show checked under each method: the form's, else the last checkout's."""
+def _channel_choices(methods: list, last: tuple | None) -> dict[str, str | None]:
+    """The channel to show checked under each method: the form's, else the one of the shopper's
+    last payment."""
     if request.method == "POST":
         return {m.id: request.form.get(f"channel-{m.id}") for m in methods}
-    last = session.get(LAST_CHOICE) or [None, None]
-    return {m.id: last[1] for m in methods if m.id == last[0]}
+    return {m.id: last[1] for m in methods if last and m.id == last[0]}
 
 
-def _remember_choice(form: CheckoutForm, channel: str | None) -> None:
-    session[LAST_CHOICE] = [form.payment_method.data, channel]
-
-
-def _offers(form: CheckoutForm, cart_view) -> tuple[list, list, str | None]:
-    """Payment methods and extras to offer, and why none can be offered (a message) if so."""
+def _offers(form: CheckoutForm, cart_view, last: tuple | None) -> tuple[list, list, str | None]:
+    """Payment methods and extras to offer (the method of ``last``, the shopper's last payment,
+    picked on a new page), and why none can be offered (a message) if so."""
     try:
         methods = payments.available_methods()
         extras = services.offered_extras(cart_view)
     except ServiceError as exc:
         return [], [], exc.message
     form.payment_method.choices = [(m.id, str(m.name)) for m in methods]
-    if not form.payment_method.data and request.method == "GET":
-        last = (session.get(LAST_CHOICE) or [None])[0]
-        form.payment_method.data = last if any(m.id == last for m in methods) else None
+    if not form.payment_method.data and request.method == "GET" and last:
+        form.payment_method.data = last[0] if any(m.id == last[0] for m in methods) else None
     form.extras.choices = [(e.id, str(e.name)) for e in extras]
     if not methods:
         return [], extras, payments.NoPaymentMethod().message
@@ -59,7 +54,8 @@ def _page(form: CheckoutForm, status: int = 200, error: ServiceError | None = No
     cart_view = carts.load(current_user)
     if status != 200 or not form.cart_version.data:
         form.cart_version.data = cart_view.version  # what the shopper sees now is what they will confirm
-    methods, extras, unavailable = _offers(form, cart_view)
+    last = payments.last_choice(current_user.id) if request.method == "GET" else None
+    methods, extras, unavailable = _offers(form, cart_view, last)
     if unavailable and not form.form_errors:
         form.form_errors = [unavailable]
     shipping = shipping_page.build(current_user, cart_view, request.form)
@@ -75,7 +71,7 @@ def _page(form: CheckoutForm, status: int = 200, error: ServiceError | None = No
         cart=cart_view,
         methods=methods,
         payment_groups=payment_groups.grouped(methods),
-        channels=_channel_choices(methods),
+        channels=_channel_choices(methods, last),
         extras=extras,
         unavailable=unavailable,
         shipping=shipping,
@@ -119,7 +115,6 @@ def submit():
         )
         redirect_url, checkout_id = result.checkout.redirect_url, result.checkout.id  # before the commit expires them
         db.session.commit()
-        _remember_choice(form, channel)
     except services.AlreadySubmitted as exc:
         db.session.rollback()
         result = services.replay(current_user, exc.key)

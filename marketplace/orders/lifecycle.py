@@ -49,11 +49,11 @@ from marketplace.orders.models import (
     extras_of,
     needs_waybill,
 )
+from marketplace.orders.status_names import EXPIRED_REASON as EXPIRED_REASON  # the cancel reason of expiry
 from marketplace.payments import services as payments
 from marketplace.shipping import couriers
 from marketplace.stores import interest
 
-EXPIRED_REASON = "expired"
 LATE_PAYMENT_NOTE = "late_payment"  # the history line of an expired order revived by its late payment
 
 

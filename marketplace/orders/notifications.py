@@ -17,8 +17,9 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.mail import batch, queue_mail
+from marketplace.orders import status_names
 from marketplace.orders.deadlines import deadlines
-from marketplace.orders.models import STATUS_LABELS, extras_of, lines_of
+from marketplace.orders.models import extras_of, lines_of
 from marketplace.payments import bank_refunds
 from marketplace.urls import absolute_url
 
@@ -105,7 +106,7 @@ def status_changed(order, old_status: str, actor) -> None:
     if shopper:
         queue_mail(
             shopper.email,
-            _l("Pesanan %(number)s: %(status)s", number=order.number, status=STATUS_LABELS[order.status]),
+            _l("Pesanan %(number)s: %(status)s", number=order.number, status=status_names.lazy_order_label(order)),
             "orders/mail/status.txt",
             shopper.locale,
             user=shopper,
@@ -122,7 +123,11 @@ def status_changed(order, old_status: str, actor) -> None:
     if owner and seller_should_know and (actor is None or actor.id != owner.id):
         queue_mail(
             owner.email,
-            _l("Pesanan %(number)s: %(status)s", number=order.number, status=STATUS_LABELS[order.status]),
+            _l(
+                "Pesanan %(number)s: %(status)s",
+                number=order.number,
+                status=status_names.lazy_order_label(order, seller=True),
+            ),
             "orders/mail/status_seller.txt",
             owner.locale,
             user=owner,

@@ -16,7 +16,8 @@ from marketplace.ledger import services as ledger
 from marketplace.orders import clock, services
 from marketplace.orders.forms import SellerStatusForm
 from marketplace.orders.lifecycle import allowed_moves, transition
-from marketplace.orders.models import ORDER_STATUSES, STATUS_LABELS, needs_waybill
+from marketplace.orders.models import ORDER_STATUSES, needs_waybill
+from marketplace.orders.status_names import SELLER_FILTERS
 from marketplace.shipping import couriers, fulfilment, tracking
 
 bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders", template_folder="templates")
@@ -56,7 +57,7 @@ def queue():
         stores=stores,
         store=store,
         status=status,
-        statuses=STATUS_LABELS,
+        statuses=SELLER_FILTERS,
     )
 
 
@@ -76,6 +77,7 @@ def _page(order, form: SellerStatusForm | None = None, status: int = 200, bookin
         needs_waybill=needs_waybill(order),
         can_book=fulfilment.can_book(order),
         booking_error=booking_error,
+        thumbs=services.line_thumbs(order),
     ), status
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace import audit
+from marketplace.catalog.queries import first_images
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
@@ -278,3 +279,8 @@ def apply_payment(payment_id: int, amount: int, currency: str, provider_referenc
     if late_share:
         paid.extend(late_payments.settle(payment_id, late_share))
     return paid
+
+
+def line_thumbs(order: Order) -> dict:
+    """The first photo of each product ``order`` bought, by product id (one statement)."""
+    return first_images(sorted({line.product_id for line in order.lines if line.product_id}))

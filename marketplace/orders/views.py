@@ -13,10 +13,9 @@ from marketplace.complaints import services as complaints
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.inputs import page_arg
-from marketplace.orders import clock, services
+from marketplace.orders import clock, services, status_names
 from marketplace.orders.forms import CancelForm, ConfirmForm
 from marketplace.orders.lifecycle import allowed_moves, transition
-from marketplace.orders.models import STATUS_LABELS
 from marketplace.payments import bank_refunds
 from marketplace.payments import services as payments
 from marketplace.payments.forms import account_form
@@ -28,8 +27,14 @@ PER_PAGE = 20
 
 
 @bp.app_template_filter("order_status")
-def order_status(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
+def order_status(value, order=None, seller: bool = False) -> str:
+    """The name of an order's status (``value`` an Order), or of a step of ``order``'s history
+    (``value`` a status code); a bare code without its order gets the code's plain name."""
+    if isinstance(value, str) and order is None:
+        return status_names.label(value)
+    if isinstance(value, str):
+        return status_names.order_label(order, seller=seller, status=value)
+    return status_names.order_label(value, seller=seller)
 
 
 @bp.app_template_filter("shipment_status")
@@ -101,6 +106,7 @@ def _detail_page(order, status: int = 200, cancel_form: CancelForm | None = None
         bank_refunds=owed,
         bank_refund_forms={row.id: account_form(row, back="order") for row in owed if row.status != "sent"},
         bank_refund_labels=bank_refunds.STATUS_LABELS,
+        thumbs=services.line_thumbs(order),
     ), status
 
 

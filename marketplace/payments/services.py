@@ -78,6 +78,15 @@ def method_name(method_id: str | None) -> str:
     return next((str(m.name) for m in methods if m.id == method_id), method_id or "")
 
 
+def last_choice(user_id: int) -> tuple[str, str | None] | None:
+    """(method id, channel id) of the user's most recent payment: what their next checkout offers
+    first; None before their first."""
+    row = db.session.execute(
+        select(Payment.method, Payment.channel).where(Payment.user_id == user_id).order_by(Payment.id.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 def method_for(method_id: str | None, field: str = "payment_method") -> PaymentMethod:
     """The enabled method ``method_id``; NoPaymentMethod when none is enabled, ValidationError when unknown."""
     methods = {m.id: m for m in available_methods()}

@@ -72,7 +72,7 @@ def test_shopper_buys_from_two_stores_with_cod_and_a_seller_ships_one(e2e_app, b
     page.goto("/orders")
     rows = page.locator("table.orders tbody tr")
     expect(rows).to_have_count(2)
-    expect(page.locator("table.orders")).to_contain_text("Menunggu pembayaran")
+    expect(page.locator("table.orders")).to_contain_text("Diproses — bayar saat barang tiba")  # COD: nothing to pay yet
     screenshot("my-orders")
     assert stock_of(batik.id) == 4 and stock_of(tea.id) == 17
 
@@ -83,18 +83,18 @@ def test_shopper_buys_from_two_stores_with_cod_and_a_seller_ships_one(e2e_app, b
     screenshot("seller-queue")
     page.locator("table.orders tbody tr a").first.click()
     page.locator("#accept-order").click()
-    expect(page.locator("#order-status")).to_have_text("Diproses penjual")
+    expect(page.locator("#order-status")).to_have_text("Perlu dikirim (COD)")
     expect(page.locator("#ship-order")).to_have_text("Dikirim oleh penjual")  # its own delivery: no waybill
     screenshot("seller-ships")
     page.locator("#ship-order").click()
-    expect(page.locator("#order-status")).to_have_text("Dikirim")
+    expect(page.locator("#order-status")).to_have_text("Dikirim — pembeli bayar tunai ke kurir")
     screenshot("seller-shipped")
 
     number = re.search(r"APK-\d{4}-\d{6}", page.locator("main h1").inner_text()).group(0)
     sign_out(page)
     sign_in(page, "siti@test.id")
     page.goto(f"/orders/{number}")
-    expect(page.locator("#order-status")).to_have_text("Dikirim")
+    expect(page.locator("#order-status")).to_have_text("Dikirim — siapkan uang tunai")
     expect(page.locator("main")).to_contain_text("Rp 8.000")  # the ongkir on the buyer's order
     screenshot("shopper-sees-shipped")
     statuses = sorted(db.session.scalars(db.select(Order.status).execution_options(populate_existing=True)))

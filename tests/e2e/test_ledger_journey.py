@@ -68,9 +68,9 @@ def test_a_cod_order_whose_commission_finance_settles(e2e_app, browser_page: Pag
     _fits_the_screen(page)
     screenshot("seller-sees-commission")
     page.locator("#accept-order").click()
-    expect(page.locator("#order-status")).to_have_text("Diproses penjual")
+    expect(page.locator("#order-status")).to_have_text("Perlu dikirim (COD)")
     page.locator("#ship-order").click()  # "Dikirim oleh penjual": its own delivery, no waybill
-    expect(page.locator("#order-status")).to_have_text("Dikirim")
+    expect(page.locator("#order-status")).to_have_text("Dikirim — pembeli bayar tunai ke kurir")
     number = re.search(r"APK-\d{4}-\d{6}", page.locator("main h1").inner_text()).group(0)
     sign_out(page)
 

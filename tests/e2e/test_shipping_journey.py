@@ -85,7 +85,7 @@ def test_a_seller_prints_slips_ships_by_jne_and_the_buyer_follows_the_parcel_on_
     fits(page, "waybill-refused")
     page.fill("#tracking_number", "cgk 1234 5678 90")
     page.locator("#ship-order").click()
-    expect(page.locator("#order-status")).to_have_text("Dikirim")
+    expect(page.locator("#order-status")).to_have_text("Dikirim — menunggu pembeli")
     expect(page.locator("#shipment")).to_contain_text("CGK1234567890")
 
     courier = FakeCourierPlugin(journeys={"CGK1234567890": journey("CGK1234567890", *STEPS)})

@@ -107,7 +107,8 @@ def test_shopper_checks_out_with_cod_and_sees_two_orders(client):
     done = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Siapkan uang tunai Rp 400.000" in done and done.count("APK-") >= 2
     listing = client.get("/orders").get_data(as_text=True)
-    assert listing.count('data-number="APK-') == 2 and "Menunggu pembayaran" in listing
+    assert listing.count('data-number="APK-') == 2 and listing.count("Diproses — bayar saat barang tiba") == 2
+    assert "Menunggu pembayaran" not in listing and "Menunggu pembayaran" not in done  # nothing to pay online
     assert stock_of(tea.id) == 3 and stock_of(batik.id) == 1
 
 

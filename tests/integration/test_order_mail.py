@@ -99,7 +99,11 @@ def test_the_shopper_hears_of_every_change(cod_app, sent):
     transition(order, "completed", shopper)
     db.session.commit()
     to_shopper = [m for m in sent if m["To"] == "siti@test.id"]
-    assert [m["Subject"].split(": ", 1)[1] for m in to_shopper] == ["Diproses penjual", "Dikirim", "Selesai"]
+    assert [m["Subject"].split(": ", 1)[1] for m in to_shopper] == [
+        "Dikemas penjual — bayar saat barang tiba",
+        "Dikirim — siapkan uang tunai",
+        "Selesai",
+    ]
     assert "SC-778899" in to_shopper[1].get_content()
     to_seller = [m["Subject"] for m in sent if m["To"] == "seller@test.id"]
     assert to_seller == [f"Pesanan {order.number}: Selesai"]  # the shopper's move; its own moves are not echoed
