@@ -17,6 +17,8 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image
 
+from marketplace import media
+
 WIDTH, HEIGHT = 1200, 630
 MAX_BYTES = 300 * 1024
 BACKGROUND = (245, 245, 244)  # neutral: a photo of any colour sits on it without a cast
@@ -27,11 +29,6 @@ SHAREABLE = re.compile(r"(products|logos|banners)/[0-9a-f]{32}\.(jpg|png|webp)")
 def is_shareable(path: str | None) -> bool:
     """Whether ``path`` is the stored name of a photo shown on public pages."""
     return bool(path) and SHAREABLE.fullmatch(path or "") is not None
-
-
-def share_name(path: str) -> str:
-    """The share image's stored name for photo ``path`` (``products/ab…_og.jpg``)."""
-    return path.rpartition(".")[0] + "_og.jpg"
 
 
 def compose(photo: Image.Image) -> bytes:
@@ -60,7 +57,7 @@ def ensure(path: str) -> str | None:
     if not is_shareable(path):
         return None
     root = Path(current_app.config["UPLOAD_FOLDER"])
-    source, target = root / path, root / share_name(path)
+    source, target = root / path, root / media.share_path(path)
     if not source.is_file():
         return None
     if not target.is_file():
@@ -69,4 +66,4 @@ def ensure(path: str) -> str | None:
         partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
         partial.write_bytes(data)
         os.replace(partial, target)  # two first requests at once: each writes whole, the last wins
-    return share_name(path)
+    return media.share_path(path)

@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -220,16 +221,30 @@ def test_a_deleted_photo_has_no_share_image_any_more(app, client, world):
     from marketplace import media
 
     assert client.get(f"/og/{world['photo']}").status_code == 200
+    made = Path(app.config["UPLOAD_FOLDER"]) / media.share_path(world["photo"])
+    assert made.is_file()
     media.delete_image(world["photo"])
+    assert not made.exists()
     assert client.get(f"/og/{world['photo']}").status_code == 404
+
+
+def test_a_transparent_logo_sits_on_the_neutral_background():
+    logo = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    logo.paste((200, 30, 30, 255), (100, 100, 300, 300))
+    image = Image.open(BytesIO(share_images.compose(logo)))
+    assert image.getpixel((600, 315)) == pytest.approx((200, 30, 30), abs=8)
+    assert image.getpixel((600 - 250, 315)) == pytest.approx(share_images.BACKGROUND, abs=3)
 
 
 # --- schema.org --------------------------------------------------------------------------------
 
 
 def test_product_json_ld_holds_offers_in_rupiah(client, world):
-    page = head(client, f"/products/{world['product']}")
+    html = client.get(f"/products/{world['product']}").get_data(as_text=True)
+    page = Head(html)
     (raw,) = page.json_ld
+    # data, not script: the CSP's script-src does not apply, and no other inline script is there
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == ['<script type="application/ld+json">']
     data = json.loads(raw)
     assert data["@context"] == "https://schema.org" and data["@type"] == "Product"
     assert data["name"] == "Batik Tulis Motif Tegalan" and data["url"] == f"{BASE}/products/{world['product']}"
