@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, send_from_directory, session
 
 from marketplace import pagecache
 from marketplace.catalog.sectors import SECTORS
@@ -48,6 +48,16 @@ DISALLOWED = (
 
 for name in ("page_url", "alternates", "og_locales", "share_image_url", "product_data"):
     bp.add_app_template_global(getattr(meta, name), name="seo_" + name)
+
+
+@bp.after_request
+def _no_shared_copy_with_a_cookie(response):
+    """A response anyone may keep must not carry this visitor's session cookie: a shared cache
+    would hand it to the next visitor. Then it is this visitor's alone."""
+    public = "public" in response.headers.get("Cache-Control", "")
+    if public and current_app.session_interface.should_set_cookie(current_app, session):
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _w3c(moment: datetime | None) -> str | None:

@@ -395,3 +395,15 @@ def test_manifest_is_valid_json_and_its_icons_load(client):
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= purposes
     touch = client.get(home.link("apple-touch-icon")[0])
     assert Image.open(BytesIO(touch.data)).size == (180, 180)
+
+
+def test_a_response_that_sets_the_session_cookie_is_never_public(app, client, world):
+    @app.before_request
+    def touch_session():
+        from flask import session
+
+        session["seen"] = True
+
+    for url in ("/robots.txt", "/manifest.webmanifest", f"/og/{world['photo']}"):
+        response = client.get(url)
+        assert response.headers.get("Set-Cookie") and response.headers["Cache-Control"] == "private, no-store", url
