@@ -59,7 +59,6 @@ def product_data(product, variants, store, reviews: dict, url: str) -> dict:
         "name": product.name,
         "description": product.description or product.name,
         "url": url,
-        "sku": variants[0].sku if len(variants) == 1 else str(product.id),
         "image": [absolute_url("media.serve", path=image.path) for image in product.images] or [share_image_url(None)],
         "offers": [
             {
@@ -75,6 +74,8 @@ def product_data(product, variants, store, reviews: dict, url: str) -> dict:
             for variant in variants
         ],
     }
+    if len(variants) == 1:  # with several, each Offer names its own
+        data["sku"] = variants[0].sku
     if product.category is not None:
         data["category"] = product.category.name
     if reviews.get("count"):

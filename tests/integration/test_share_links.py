@@ -258,7 +258,7 @@ def test_product_json_ld_holds_offers_in_rupiah(client, world):
         "name": "Batik Sari",
         "url": f"{BASE}/stores/{world['store']}",
     }
-    assert "aggregateRating" not in data
+    assert "aggregateRating" not in data and "sku" not in data  # two variants: each Offer has its own
 
 
 def test_json_ld_cannot_be_closed_by_a_product_name(app, client, world):
