@@ -29,6 +29,7 @@ BLUEPRINT_MODULES = (
     "marketplace.payments.refund_views",
     "marketplace.ledger.payout_views",
     "marketplace.reviews.views",
+    "marketplace.seo.views",
     "marketplace.agency.views",
     "marketplace.agency.expo_views",
     "marketplace.agency.onboard_views",

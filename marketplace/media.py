@@ -213,7 +213,7 @@ def delete_image(path: str | None) -> None:
         return
     root = Path(current_app.config["UPLOAD_FOLDER"])
     stem, _dot, ext = path.rpartition(".")
-    for candidate in [path, *(f"{stem}_{side}.{ext}" for side in THUMB_SIDES)]:
+    for candidate in [path, *(f"{stem}_{side}.{ext}" for side in THUMB_SIDES), share_path(path)]:
         target = (root / candidate).resolve()
         if root.resolve() in target.parents and target.exists():
             target.unlink()
@@ -246,6 +246,12 @@ PRIVATE_KINDS = frozenset({"claims", "transfer-proofs"})
 
 def is_private(path: str | None) -> bool:
     return bool(path) and posixpath.normpath(path).split("/", 1)[0] in PRIVATE_KINDS
+
+
+def share_path(path: str) -> str:
+    """The stored name of the share image (og:image) made from ``path``: ``products/3f9c...e1_og.jpg``,
+    made on demand by marketplace/seo and deleted with the photo."""
+    return path.rpartition(".")[0] + "_og.jpg"
 
 
 def thumb_path(path: str, size: int | None) -> str:

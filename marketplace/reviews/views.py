@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,8 +17,12 @@ bp = Blueprint("reviews", __name__, template_folder="templates")
 
 @bp.app_template_global("product_reviews")
 def product_reviews(product_id: int, limit: int = 10) -> dict:
-    """For ``reviews/_product_reviews.html``: ``{"rating", "count", "items"}``."""
-    return services.product_reviews_summary(product_id, limit)
+    """For ``reviews/_product_reviews.html``: ``{"rating", "count", "items"}``. Read once per
+    request: the page's share data (its rating) and its reviews block ask for the same."""
+    read = g.setdefault("product_reviews", {})
+    if (product_id, limit) not in read:
+        read[product_id, limit] = services.product_reviews_summary(product_id, limit)
+    return read[product_id, limit]
 
 
 @bp.post("/orders/<number>/reviews")

@@ -129,6 +129,14 @@ MATRIX: dict[str, Entry] = {
     "GET /sectors/<slug>": E(EVERYONE, args={"slug": "fesyen"}),
     "GET /products/<int:product_id>": E(EVERYONE),
     "GET /expo/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),
+    # --- links that share well: sitemaps, robots.txt, manifest, share images (marketplace/seo) ---------
+    "GET /robots.txt": E(EVERYONE),
+    "GET /sitemap.xml": E(EVERYONE),
+    "GET /sitemap-pages.xml": E(EVERYONE),
+    "GET /sitemap-stores.xml": E(EVERYONE),
+    "GET /sitemap-products-<int:number>.xml": E(EVERYONE, args={"number": 1}, why="active products of approved stores"),
+    "GET /manifest.webmanifest": E(EVERYONE),
+    "GET /og/<path:path>": E(EVERYONE, args={"path": "image_path"}, why="share images of public photos only"),
     # --- accounts ------------------------------------------------------------------------------
     "GET /login": E(EVERYONE, ok=(200, 302), why="signed-in users are sent home"),
     "POST /login": E(EVERYONE, ok=(422,), why="an empty form is re-rendered"),

@@ -1,0 +1,409 @@
+"""Links that share well: Open Graph and Twitter tags, share images, product JSON-LD, canonical
+links, sitemaps, robots.txt and the web app manifest, all absolute under BASE_URL."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from marketplace import pagecache
+from marketplace.catalog import services as catalog
+from marketplace.catalog.models import Product, ProductImage
+from marketplace.expo import services as expo_services
+from marketplace.extensions import db
+from marketplace.seo import share_images
+from marketplace.stores import services as stores
+from tests.factories import gen_product, gen_store, gen_user, image_bytes
+
+BASE = "https://pasar.example.id"
+
+
+class Head(HTMLParser):
+    """The <meta>, <link> and JSON-LD of a page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.links: list[dict] = []
+        self.json_ld: list[str] = []
+        self._in_ld = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and ("property" in attrs or "name" in attrs):
+            self.meta[attrs.get("property") or attrs["name"]] = attrs.get("content", "")
+        elif tag == "link":
+            self.links.append(attrs)
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            self._in_ld = True
+            self.json_ld.append("")
+
+    def handle_endtag(self, tag):
+        self._in_ld = self._in_ld and tag != "script"
+
+    def handle_data(self, data):
+        if self._in_ld:
+            self.json_ld[-1] += data
+
+    def link(self, rel: str, **attrs) -> list[str]:
+        return [
+            item["href"]
+            for item in self.links
+            if item.get("rel") == rel and all(item.get(k) == v for k, v in attrs.items())
+        ]
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app(BASE_URL=BASE)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def world(app):
+    seller = gen_user(role="seller")
+    store = gen_store(seller, name="Batik Sari", description="Batik tulis Tegalan sejak 1985.")
+    stores.set_logo(store, seller, image_bytes(size=(300, 300), color=(20, 90, 160)))
+    product = gen_product(
+        store,
+        name="Batik Tulis Motif Tegalan",
+        variants=[
+            {"name": "Katun", "sku": "BTK-KATUN", "price": 350000, "stock": 4},
+            {"name": "Sutra", "sku": "BTK-SUTRA", "price": 900000, "stock": 0},
+        ],
+    )
+    catalog.add_image(product, seller, image_bytes(size=(900, 700)))
+    plain = gen_product(store, name="Teh Poci Gula Batu", price=25000, category="teh")
+    draft = gen_product(store, name="Selendang Draf", status="draft")
+    suspended = gen_store(name="Logam Tutup")
+    hidden = gen_product(suspended, name="Baut Toko Ditutup", category="logam")
+    stores.set_status(suspended, None, "suspended", "Izin usaha kedaluwarsa.")
+    agency = gen_user(role="agency")
+    now = datetime.now(UTC)
+    expo = expo_services.create_expo(
+        agency, "apik-banget", "Apik Banget Virtual Expo", now - timedelta(days=1), now + timedelta(days=6)
+    )
+    expo_services.set_banner(agency, expo, image_bytes(size=(1600, 500), color=(15, 118, 110)))
+    db.session.commit()
+    ids = {
+        "store": store.slug,
+        "product": product.id,
+        "plain": plain.id,
+        "draft": draft.id,
+        "hidden": hidden.id,
+        "photo": db.session.scalar(select(ProductImage.path).where(ProductImage.product_id == product.id)),
+    }
+    db.session.remove()
+    return ids
+
+
+def head(client, url: str) -> Head:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:1000]
+    return Head(response.get_data(as_text=True))
+
+
+def fetch(client, absolute: str):
+    assert absolute.startswith(BASE + "/"), absolute
+    return client.get(absolute[len(BASE) :])
+
+
+# --- Open Graph, Twitter, canonical ------------------------------------------------------------
+
+
+def test_product_page_carries_absolute_share_tags_and_a_canonical_link(client, world):
+    page = head(client, f"/products/{world['product']}?utm_source=wa&fbclid=x")
+    url = f"{BASE}/products/{world['product']}"
+    assert page.meta["og:type"] == "product"
+    assert page.meta["og:title"] == "Batik Tulis Motif Tegalan"
+    assert page.meta["og:url"] == url
+    assert page.meta["og:site_name"] == "Apik Market"
+    assert page.meta["og:locale"] == "id_ID" and page.meta["og:locale:alternate"] == "en_US"
+    assert page.meta["og:image"] == f"{BASE}/og/{world['photo']}"
+    assert (page.meta["og:image:width"], page.meta["og:image:height"]) == ("1200", "630")
+    assert page.meta["og:image:alt"] and page.meta["og:description"]
+    assert page.meta["twitter:card"] == "summary_large_image"
+    assert page.meta["twitter:image"] == page.meta["og:image"]
+    assert page.link("canonical") == [url]
+    assert page.link("alternate", hreflang="en") == [url + "?lang=en"]
+    assert page.link("alternate", hreflang="id") == page.link("alternate", hreflang="x-default") == [url]
+
+
+def test_english_page_names_its_own_address_and_locale(client, world):
+    page = head(client, f"/products/{world['product']}?lang=en")
+    assert page.link("canonical") == [f"{BASE}/products/{world['product']}?lang=en"]
+    assert page.meta["og:locale"] == "en_US" and page.meta["og:locale:alternate"] == "id_ID"
+
+
+def test_store_and_expo_pages_share_their_logo_and_banner(client, world):
+    store = head(client, f"/stores/{world['store']}")
+    assert store.meta["og:type"] == "website"
+    assert store.meta["og:url"] == store.link("canonical")[0] == f"{BASE}/stores/{world['store']}"
+    assert re.fullmatch(rf"{BASE}/og/logos/[0-9a-f]{{32}}\.jpg", store.meta["og:image"])
+    assert store.meta["og:description"] == "Batik tulis Tegalan sejak 1985."
+    hall = head(client, "/expo/apik-banget")
+    assert hall.meta["og:title"] == "Apik Banget Virtual Expo"
+    assert hall.link("canonical") == [f"{BASE}/expo/apik-banget"]
+    assert re.fullmatch(rf"{BASE}/og/banners/[0-9a-f]{{32}}\.jpg", hall.meta["og:image"])
+    for page in (store, hall):
+        shared = fetch(client, page.meta["og:image"])
+        assert shared.status_code == 200 and Image.open(BytesIO(shared.data)).size == (1200, 630)
+
+
+def test_a_product_without_photo_shares_the_default_image(client, world):
+    page = head(client, f"/products/{world['plain']}")
+    assert page.meta["og:image"] == f"{BASE}/static/img/share.jpg"
+    image = fetch(client, page.meta["og:image"])
+    assert image.status_code == 200
+    assert Image.open(BytesIO(image.data)).format == "JPEG" and Image.open(BytesIO(image.data)).size == (1200, 630)
+
+
+def test_listings_have_canonical_links_with_their_page_and_search_is_not_indexed(app, client, world):
+    app.config["PER_PAGE"] = 1
+    sector = head(client, "/sectors/fesyen?page=2&sort=price_asc&city=Kota+Tegal")
+    assert sector.link("canonical") == [f"{BASE}/sectors/fesyen?page=2"]
+    assert head(client, "/stores").link("canonical") == [f"{BASE}/stores"]
+    home = head(client, "/")
+    assert home.link("canonical") == [f"{BASE}/"] and home.meta["og:image"] == f"{BASE}/static/img/share.jpg"
+    search = head(client, "/search?q=batik")
+    assert search.link("canonical") == [] and search.meta["robots"] == "noindex, follow"
+
+
+# --- share images ------------------------------------------------------------------------------
+
+
+def test_share_image_is_a_1200x630_jpeg_made_once_and_cached_for_good(app, client, world):
+    first = fetch(client, f"{BASE}/og/{world['photo']}")
+    assert first.status_code == 200 and first.mimetype == "image/jpeg"
+    assert len(first.data) < 300 * 1024
+    image = Image.open(BytesIO(first.data))
+    assert (image.format, image.size) == ("JPEG", (1200, 630))
+    assert image.getpixel((5, 5)) == pytest.approx(share_images.BACKGROUND, abs=3)  # fitted whole, not stretched
+    assert "immutable" in first.headers["Cache-Control"] and "public" in first.headers["Cache-Control"]
+    second = client.get(f"/og/{world['photo']}")
+    assert second.data == first.data
+
+
+def test_a_noisy_photo_still_makes_a_share_image_under_300_kb():
+    noise = Image.effect_noise((1600, 1600), 120).convert("RGB")
+    data = share_images.compose(Image.merge("RGB", (noise.split()[0], noise.rotate(90).split()[0], noise.split()[0])))
+    assert len(data) <= share_images.MAX_BYTES
+    assert Image.open(BytesIO(data)).size == (1200, 630)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "products/nothere.jpg",
+        "products/" + "a" * 32 + ".jpg",  # the right shape, no such photo
+        "claims/" + "a" * 32 + ".jpg",  # a private kind
+        "products/../claims/" + "a" * 32 + ".jpg",
+        "products/{photo_stem}_400.jpg",  # a thumbnail is not a shareable photo
+        "{photo}/x",
+    ],
+)
+def test_share_images_only_of_public_photos(client, world, path):
+    stem = world["photo"].rsplit(".", 1)[0].split("/", 1)[1]
+    assert client.get("/og/" + path.format(photo=world["photo"], photo_stem=stem)).status_code == 404
+
+
+def test_a_deleted_photo_has_no_share_image_any_more(app, client, world):
+    from marketplace import media
+
+    assert client.get(f"/og/{world['photo']}").status_code == 200
+    made = Path(app.config["UPLOAD_FOLDER"]) / media.share_path(world["photo"])
+    assert made.is_file()
+    media.delete_image(world["photo"])
+    assert not made.exists()
+    assert client.get(f"/og/{world['photo']}").status_code == 404
+
+
+def test_a_transparent_logo_sits_on_the_neutral_background():
+    logo = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    logo.paste((200, 30, 30, 255), (100, 100, 300, 300))
+    image = Image.open(BytesIO(share_images.compose(logo)))
+    assert image.getpixel((600, 315)) == pytest.approx((200, 30, 30), abs=8)
+    assert image.getpixel((600 - 250, 315)) == pytest.approx(share_images.BACKGROUND, abs=3)
+
+
+# --- schema.org --------------------------------------------------------------------------------
+
+
+def test_product_json_ld_holds_offers_in_rupiah(client, world):
+    html = client.get(f"/products/{world['product']}").get_data(as_text=True)
+    page = Head(html)
+    (raw,) = page.json_ld
+    # data, not script: the CSP's script-src does not apply, and no other inline script is there
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == ['<script type="application/ld+json">']
+    data = json.loads(raw)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Product"
+    assert data["name"] == "Batik Tulis Motif Tegalan" and data["url"] == f"{BASE}/products/{world['product']}"
+    assert data["image"] == [f"{BASE}/media/{world['photo']}"]
+    offers = {offer["sku"]: offer for offer in data["offers"]}
+    assert offers["BTK-KATUN"]["price"] == 350000 and offers["BTK-KATUN"]["priceCurrency"] == "IDR"
+    assert offers["BTK-KATUN"]["availability"] == "https://schema.org/InStock"
+    assert offers["BTK-SUTRA"]["availability"] == "https://schema.org/OutOfStock"
+    assert offers["BTK-SUTRA"]["seller"] == {
+        "@type": "Organization",
+        "name": "Batik Sari",
+        "url": f"{BASE}/stores/{world['store']}",
+    }
+    assert "aggregateRating" not in data and "sku" not in data  # two variants: each Offer has its own
+
+
+def test_json_ld_cannot_be_closed_by_a_product_name(app, client, world):
+    seller = gen_user(role="seller")
+    nasty = "Keripik </script><script>alert(1)</script> & 'pedas'"
+    product = gen_product(gen_store(seller), name=nasty, category="keripik")
+    html = client.get(f"/products/{product.id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    (raw,) = Head(html).json_ld
+    assert json.loads(raw)["name"] == nasty
+
+
+def test_json_ld_rates_a_reviewed_product_without_another_statement(make_app, count_queries):
+    from marketplace.orders import services as orders
+    from marketplace.orders.lifecycle import transition
+    from marketplace.reviews import services as reviews
+    from tests.buying_factories import buy, gen_shopper, variant_of
+
+    app = make_app(plugins="cash_on_delivery", BASE_URL=BASE)
+    with app.app_context():
+        client = app.test_client()
+        seller = gen_user(role="seller")
+        product = gen_product(gen_store(seller, name="Teh Poci Mas"), name="Teh Poci Gula Batu", price=25000, stock=7)
+        buyer = gen_shopper(name="Rina Wulandari")
+        order = buy(buyer, (variant_of(product), 1)).orders[0]
+        for status, actor in (("processing", seller), ("shipped", seller), ("completed", buyer)):
+            transition(order, status, actor, tracking_number="JNE123" if status == "shipped" else None)
+            db.session.commit()
+        reviews.add_review(buyer, orders.get_for_shopper(buyer, order.number), 4, "Segar.")
+        db.session.commit()
+        url = f"/products/{product.id}"
+        db.session.remove()
+        pagecache.clear_local()
+        with count_queries() as counted:
+            html = client.get(url).get_data(as_text=True)
+        (raw,) = Head(html).json_ld
+        rating = json.loads(raw)["aggregateRating"]
+        assert rating["ratingValue"] == 4.0 and rating["reviewCount"] == 1
+        assert sum("FROM reviews" in statement for statement in counted.statements) == 1
+
+
+# --- sitemaps and robots -----------------------------------------------------------------------
+
+
+def test_sitemap_index_points_at_absolute_sitemaps(client, world):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    body = response.get_data(as_text=True)
+    locs = re.findall(r"<loc>([^<]+)</loc>", body)
+    assert locs == [f"{BASE}/sitemap-pages.xml", f"{BASE}/sitemap-stores.xml", f"{BASE}/sitemap-products-1.xml"]
+    assert re.search(r"<lastmod>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00</lastmod>", body)
+    for loc in locs:
+        assert fetch(client, loc).status_code == 200
+
+
+def test_product_sitemap_lists_only_active_products_of_approved_stores(client, world):
+    body = client.get("/sitemap-products-1.xml").get_data(as_text=True)
+    listed = set(re.findall(rf"<loc>{BASE}/products/(\d+)</loc>", body))
+    assert listed == {str(world["product"]), str(world["plain"])}
+    assert str(world["draft"]) not in listed and str(world["hidden"]) not in listed
+
+
+def test_store_and_page_sitemaps(client, world):
+    stores_body = client.get("/sitemap-stores.xml").get_data(as_text=True)
+    assert re.findall(r"<loc>([^<]+)</loc>", stores_body) == [f"{BASE}/stores/{world['store']}"]
+    pages = re.findall(r"<loc>([^<]+)</loc>", client.get("/sitemap-pages.xml").get_data(as_text=True))
+    assert pages[:2] == [f"{BASE}/", f"{BASE}/stores"]
+    assert f"{BASE}/sectors/kuliner" in pages and f"{BASE}/categories/batik" in pages
+    assert f"{BASE}/expo/apik-banget" in pages
+
+
+def test_product_sitemap_pages_by_id_range_in_one_statement_each(app, client, world, count_queries):
+    app.config["SITEMAP_PAGE_SIZE"] = 2
+    store = stores.get_store(world["store"])
+    made = [gen_product(store, name=f"Keripik Tempe {n}", category="keripik").id for n in range(5)]
+    db.session.remove()
+    pagecache.clear_local()
+    index = client.get("/sitemap.xml").get_data(as_text=True)
+    numbers = [int(n) for n in re.findall(r"sitemap-products-(\d+)\.xml", index)]
+    listed: list[int] = []
+    counts = []
+    for number in numbers:
+        db.session.remove()
+        with count_queries() as counted:
+            body = client.get(f"/sitemap-products-{number}.xml").get_data(as_text=True)
+        counts.append(counted.count)
+        page_ids = [int(i) for i in re.findall(r"/products/(\d+)</loc>", body)]
+        assert 1 <= len(page_ids) <= 2 and all((number - 1) * 2 < i <= number * 2 for i in page_ids)
+        listed += page_ids
+    assert sorted(listed) == sorted([world["product"], world["plain"], *made])
+    assert set(counts) == {1}, counts
+    last = max(numbers)
+    assert client.get(f"/sitemap-products-{last + 1}.xml").status_code == 404
+    assert client.get("/sitemap-products-0.xml").status_code == 404
+
+
+def test_sitemap_drops_a_product_the_moment_it_is_drafted(client, world):
+    assert f"/products/{world['plain']}<" in client.get("/sitemap-products-1.xml").get_data(as_text=True)
+    product = db.session.get(Product, world["plain"])
+    product.status = "draft"
+    db.session.commit()
+    assert f"/products/{world['plain']}<" not in client.get("/sitemap-products-1.xml").get_data(as_text=True)
+
+
+def test_robots_allows_the_catalogue_and_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    lines = response.get_data(as_text=True).splitlines()
+    assert "User-agent: *" in lines and "Allow: /" in lines
+    for private in ("/account", "/seller", "/agency", "/checkout", "/cart", "/api/", "/orders"):
+        assert f"Disallow: {private}" in lines
+    assert not any(line in lines for line in ("Disallow: /products", "Disallow: /stores", "Disallow: /"))
+    assert f"Sitemap: {BASE}/sitemap.xml" in lines
+    assert response.headers["Cache-Control"] == "public, max-age=86400"
+
+
+# --- the web app manifest ----------------------------------------------------------------------
+
+
+def test_manifest_is_valid_json_and_its_icons_load(client):
+    home = head(client, "/")
+    assert home.link("manifest") == ["/manifest.webmanifest"]
+    assert home.meta["theme-color"] == "#0f766e" and home.link("apple-touch-icon")
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200 and response.mimetype == "application/manifest+json"
+    data = json.loads(response.data)
+    assert data["short_name"] == "Apik Market" and data["display"] == "standalone" and data["lang"] == "id"
+    assert data["theme_color"] == "#0f766e" and data["start_url"] == f"{BASE}/"
+    purposes = set()
+    for icon in data["icons"]:
+        image = Image.open(BytesIO(fetch(client, icon["src"]).data))
+        assert (image.format, f"{image.width}x{image.height}") == ("PNG", icon["sizes"])
+        purposes.add((icon["sizes"], icon["purpose"]))
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= purposes
+    touch = client.get(home.link("apple-touch-icon")[0])
+    assert Image.open(BytesIO(touch.data)).size == (180, 180)
+
+
+def test_a_response_that_sets_the_session_cookie_is_never_public(app, client, world):
+    @app.before_request
+    def touch_session():
+        from flask import session
+
+        session["seen"] = True
+
+    for url in ("/robots.txt", "/manifest.webmanifest", f"/og/{world['photo']}"):
+        response = client.get(url)
+        assert response.headers.get("Set-Cookie") and response.headers["Cache-Control"] == "private, no-store", url
