@@ -129,8 +129,18 @@ def _checked_review_input(order, rating: Any, comment: Any, line_id: Any) -> dic
     return values
 
 
+def short_name(full_name: str | None) -> str:
+    """How a reviewer is shown to everyone: first name and the initial of the last
+    ("Siti Rahayu" -> "Siti R."), never the full name or an e-mail address."""
+    parts = (full_name or "").split()
+    if not parts or any("@" in part for part in parts):
+        return _("Pembeli")
+    first = parts[0][:30]
+    return f"{first} {parts[-1][0].upper()}." if len(parts) > 1 else first
+
+
 def product_reviews(product_id: int, limit: int = 20) -> list[tuple[Review, str]]:
-    """The newest reviews of a product with the reviewer's name, in one statement."""
+    """The newest reviews of a product with the reviewer's short name, in one statement."""
     from marketplace.accounts.models import User
 
     rows = db.session.execute(
@@ -140,11 +150,12 @@ def product_reviews(product_id: int, limit: int = 20) -> list[tuple[Review, str]
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(limit)
     )
-    return [(review, name or _("Pembeli")) for review, name in rows]
+    return [(review, short_name(name)) for review, name in rows]
 
 
 def product_reviews_summary(product_id: int, limit: int = 10) -> dict:
-    """Average rating, number of reviews and the newest ``limit`` of them, in one
+    """Average rating, number of reviews and the newest ``limit`` of them (with the
+    reviewers' short names), in one
     statement (window aggregates ride along with the rows), for the product page."""
     from marketplace.accounts.models import User
 
@@ -160,7 +171,7 @@ def product_reviews_summary(product_id: int, limit: int = 10) -> dict:
     return {
         "rating": round(float(rows[0][3]), 1),
         "count": int(rows[0][2]),
-        "items": [(review, name or _("Pembeli")) for review, name, _count, _avg in rows],
+        "items": [(review, short_name(name)) for review, name, _count, _avg in rows],
     }
 
 
