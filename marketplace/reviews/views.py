@@ -22,8 +22,10 @@ bp = Blueprint("reviews", __name__, template_folder="templates")
 @bp.app_template_global("product_reviews")
 def product_reviews(product_id: int, limit: int = 10) -> dict:
     """For ``reviews/_product_reviews.html``: ``{"rating", "count", "items"}``, plus the
-    average as the page's language writes it ("4,8") and in half stars (0..10) for the star bar."""
-    summary = services.product_reviews_summary(product_id, limit)
+    average as the page's language writes it ("4,8") and in half stars (0..10) for the star bar,
+    and ``reviewable``: the signed-in buyer's line to review here (a cached page has no user)."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    summary = services.product_reviews_summary(product_id, limit, user_id)
     rating = summary["rating"]
     summary["rating_text"] = format_decimal(rating, "0.0") if rating is not None else ""
     summary["half_stars"] = round(rating * 2) if rating is not None else 0

@@ -213,3 +213,23 @@ def test_the_api_answer_names_no_reviewer(client, completed):
     assert answer.status_code == 201, answer.get_json()
     assert set(answer.get_json()) == {"id", "line_id", "product_id", "rating", "comment", "created_at"}
     assert "Siti" not in answer.get_data(as_text=True)
+
+
+def test_the_buyer_reviews_below_the_description_of_the_product_page(client, completed, shirt):
+    page = client.get(f"/products/{shirt.id}").get_data(as_text=True)
+    form = page[page.index('<div class="review-block" id="ulas">') :]
+    assert page.index("Deskripsi") < page.index('id="ulas"')
+    assert f'action="/orders/{completed.number}/reviews"' in form
+    assert f'name="line_id" value="{completed.lines[0].id}"' in form and form.count('name="rating"') == 5
+    done = client.post(
+        f"/orders/{completed.number}/reviews",
+        data={"line_id": completed.lines[0].id, "rating": "5", "next": f"/products/{shirt.id}#reviews-title"},
+    )
+    assert done.headers["Location"].endswith(f"/products/{shirt.id}#reviews-title")
+    after = client.get(f"/products/{shirt.id}").get_data(as_text=True)
+    assert f'name="line_id" value="{completed.lines[1].id}"' in after  # her other size is still to review
+    client.post("/logout")
+    assert 'id="ulas"' not in client.get(f"/products/{shirt.id}").get_data(as_text=True)
+    gen_user("budi@test.id")
+    login(client, "budi@test.id")
+    assert 'id="ulas"' not in client.get(f"/products/{shirt.id}").get_data(as_text=True)
