@@ -159,11 +159,28 @@ def cards(rows) -> list[ProductCard]:
 # --- one product ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Booth:
+    """Where a product's store exhibits: its booth (may be empty), the hall's zone anchor, the expo."""
+
+    booth: str
+    anchor: str
+    expo_slug: str
+    expo_name: str
+
+
 def product_detail(product_id: int) -> Product:
     """An active product of an approved store with its store, category, variants
     and photos loaded, and whether its store exhibits in a running expo (three
     statements). :raise NotFound: otherwise."""
+    return product_page(product_id)[0]
+
+
+def product_page(product_id: int) -> tuple[Product, Booth | None]:
+    """``product_detail`` and the store's booth in the expo that ends last among those not
+    over (None without one), joined in the product's statement. :raise NotFound: as there."""
     from marketplace.expo import queries as expo_queries
+    from marketplace.expo.models import Exhibitor, Expo
     from marketplace.expo.services import exhibiting_now
 
     row = (
@@ -172,8 +189,14 @@ def product_detail(product_id: int) -> Product:
                 Product,
                 exhibiting_now(Product.store_id).label("exhibiting"),
                 expo_queries.store_expo_change(Product.store_id).label("badge_changes"),
+                Exhibitor.booth,
+                Exhibitor.zone,
+                Expo.slug,
+                Expo.name,
             )
             .join(Store, Store.id == Product.store_id)
+            .outerjoin(Exhibitor, Exhibitor.id == expo_queries.store_booth_id(Product.store_id))
+            .outerjoin(Expo, Expo.id == Exhibitor.expo_id)
             .options(
                 contains_eager(Product.store),
                 joinedload(Product.category),
@@ -187,11 +210,13 @@ def product_detail(product_id: int) -> Product:
     )
     if row is None:
         raise NotFound(_("Produk tidak ditemukan."))
-    product, exhibiting, badge_changes = row
+    product, exhibiting, badge_changes, booth, zone, expo_slug, expo_name = row
     pagecache.expires_at(badge_changes)
     # the product page shows this one store's products only: its badge is all the page needs
     expo_queries.remember_live_exhibitors({product.store_id} if exhibiting else set())
-    return product
+    if expo_slug is None:
+        return product, None
+    return product, Booth(booth or "", expo_queries.zone_anchor(zone), expo_slug, expo_name)
 
 
 # --- categories, cities, stores -------------------------------------------------

@@ -168,14 +168,17 @@ def store(slug: str):
 @pagecache.cached(detail=True)  # stock and reviews
 def product(product_id: int):
     """A product page. :raise 404: unless the product is active and its store approved."""
-    product = queries.product_detail(product_id)
+    product, booth = queries.product_page(product_id)
     more = [c for c in latest_products(5, store_id=product.store_id) if c.id != product.id][:4]
-    prices = [v.price for v in product.variants] or [product.price_min]
+    variants = product.variants
+    prices = [v.price for v in variants] or [product.price_min]
     return render_template(
         "catalog/product.html",
         product=product,
-        variants=product.variants,
+        variants=variants,
+        chosen=next((v for v in variants if v.stock > 0), None),
         store=product.store,
+        booth=booth,
         images=product.images,
         more=more,
         price_from=min(prices),

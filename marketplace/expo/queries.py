@@ -81,6 +81,26 @@ def store_expo_change(store_id_column, at: datetime | None = None):
     )
 
 
+def zone_anchor(zone_slug: str) -> str:
+    """The id of a zone's section in the expo hall, for links to a booth from other pages."""
+    return "zona-" + (zone_slug or "lain")
+
+
+def store_booth_id(store_id_column, at: datetime | None = None):
+    """An SQL scalar: the exhibitor row of the store of ``store_id_column`` in the expo
+    that ends last among those not over yet, NULL when none; for the store card of a
+    product page, joined in its own statement."""
+    at = at or now()
+    return (
+        select(Exhibitor.id)
+        .join(Expo, Expo.id == Exhibitor.expo_id)
+        .where(Exhibitor.store_id == store_id_column, Expo.ends_at >= at)
+        .order_by(Expo.ends_at.desc(), Exhibitor.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def remember_live_exhibitors(store_ids: set[int]) -> None:
     """For a page that shows only these stores and already knows which of them
     exhibit now (see services.exhibiting_now): the badge then costs no statement."""

@@ -25,7 +25,7 @@ class HallZone:
 
     @property
     def anchor(self) -> str:
-        return "zona-" + (self.slug or "lain")
+        return queries.zone_anchor(self.slug)
 
 
 def hall_zones(expo, exhibitors: list) -> list[HallZone]:

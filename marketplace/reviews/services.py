@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace import audit
@@ -129,8 +129,18 @@ def _checked_review_input(order, rating: Any, comment: Any, line_id: Any) -> dic
     return values
 
 
+def short_name(full_name: str | None) -> str:
+    """How a reviewer is shown to everyone: first name and the initial of the last
+    ("Siti Rahayu" -> "Siti R."), never the full name or an e-mail address."""
+    parts = (full_name or "").split()
+    if not parts or any("@" in part for part in parts):
+        return _("Pembeli")
+    first = parts[0][:30]
+    return f"{first} {parts[-1][0].upper()}." if len(parts) > 1 else first
+
+
 def product_reviews(product_id: int, limit: int = 20) -> list[tuple[Review, str]]:
-    """The newest reviews of a product with the reviewer's name, in one statement."""
+    """The newest reviews of a product with the reviewer's short name, in one statement."""
     from marketplace.accounts.models import User
 
     rows = db.session.execute(
@@ -140,28 +150,62 @@ def product_reviews(product_id: int, limit: int = 20) -> list[tuple[Review, str]
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(limit)
     )
-    return [(review, name or _("Pembeli")) for review, name in rows]
+    return [(review, short_name(name)) for review, name in rows]
 
 
-def product_reviews_summary(product_id: int, limit: int = 10) -> dict:
-    """Average rating, number of reviews and the newest ``limit`` of them, in one
-    statement (window aggregates ride along with the rows), for the product page."""
+def product_reviews_summary(product_id: int, limit: int = 10, user_id: int | None = None) -> dict:
+    """Average rating, number of reviews and the newest ``limit`` of them (with the
+    reviewers' short names), and for a signed-in ``user_id`` the line of theirs they may
+    review here (``reviewable``), in one statement: window aggregates ride along with the
+    rows, and the rows hang off a one-row ``me`` so a product without reviews still answers."""
     from marketplace.accounts.models import User
 
+    me = _reviewable_line(product_id, user_id)
     rows = db.session.execute(
-        select(Review, User.name, func.count(Review.id).over(), func.avg(Review.rating).over())
+        select(
+            me.c.line_id, me.c.number, Review, User.name, func.count(Review.id).over(), func.avg(Review.rating).over()
+        )
+        .select_from(me)
+        .outerjoin(Review, Review.product_id == product_id)
         .outerjoin(User, User.id == Review.user_id)
-        .where(Review.product_id == product_id)
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(limit)
     ).all()
-    if not rows:
-        return {"rating": None, "count": 0, "items": []}
+    line_id, number, count, average = rows[0][0], rows[0][1], int(rows[0][4] or 0), rows[0][5]
     return {
-        "rating": round(float(rows[0][3]), 1),
-        "count": int(rows[0][2]),
-        "items": [(review, name or _("Pembeli")) for review, name, _count, _avg in rows],
+        "rating": round(float(average), 1) if average is not None else None,
+        "count": count,
+        "items": [(review, short_name(name)) for _l, _n, review, name, _c, _a in rows if review is not None],
+        "reviewable": {"line_id": line_id, "number": number} if line_id is not None else None,
     }
+
+
+def _reviewable_line(product_id: int, user_id: int | None):
+    """A one-row subquery: the user's first line of the product in a completed order not
+    reviewed yet (``line_id``) and that order's ``number``; NULLs for a visitor or none."""
+    from sqlalchemy import Integer, cast, null
+
+    from marketplace.orders.models import Order, OrderLine
+
+    if user_id is None:
+        return select(cast(null(), Integer).label("line_id"), cast(null(), Text).label("number")).subquery("me")
+    mine = (
+        select(OrderLine.id, Order.number)
+        .join(Order, Order.id == OrderLine.order_id)
+        .outerjoin(Review, Review.order_line_id == OrderLine.id)
+        .where(
+            OrderLine.product_id == product_id,
+            Order.user_id == user_id,
+            Order.status == "completed",
+            Review.id.is_(None),
+        )
+        .order_by(OrderLine.id)
+        .limit(1)
+        .subquery("mine")
+    )
+    return select(
+        select(mine.c.id).scalar_subquery().label("line_id"), select(mine.c.number).scalar_subquery().label("number")
+    ).subquery("me")
 
 
 def product_rating(product_id: int) -> tuple[float | None, int]:

@@ -256,7 +256,7 @@ def test_after_completion_the_buyer_reviews_each_line_once_from_the_order_page(c
     ).get_data(as_text=True)
     assert "1 sampai 5 bintang" in bad
     assert reviews.product_rating(tea.product_id) == (5.0, 1)
-    assert [name for _r, name in reviews.product_reviews(tea.product_id)] == ["Siti Aminah"]
+    assert [name for _r, name in reviews.product_reviews(tea.product_id)] == ["Siti A."]
     gen_user("budi@test.id")
     client.post("/logout")
     login(client, "budi@test.id")

@@ -198,8 +198,9 @@ MATRIX: dict[str, Entry] = {
     "GET /orders/<number>": E(BUYER),
     "POST /orders/<number>/cancel": E(BUYER, ok=REDIRECT),
     "POST /orders/<number>/complete": E(BUYER, ok=(409,), why="the order is not shipped yet"),
+    "GET /orders/<number>/reviews": E(BUYER, args={"number": "done_number"}),
     "POST /orders/<number>/reviews": E(
-        BUYER, ok=REDIRECT, args={"number": "done_number"}, why="the empty form is flashed back on the order page"
+        BUYER, ok=(422,), args={"number": "done_number"}, why="the empty form: its rating is missing"
     ),
     "GET /orders/<number>/protection-claim": E(BUYER),
     "POST /orders/<number>/protection-claim": E(BUYER, ok=(422,)),
