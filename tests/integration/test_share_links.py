@@ -297,7 +297,7 @@ def test_json_ld_rates_a_reviewed_product_without_another_statement(make_app, co
         (raw,) = Head(html).json_ld
         rating = json.loads(raw)["aggregateRating"]
         assert rating["ratingValue"] == 4.0 and rating["reviewCount"] == 1
-        assert sum("FROM reviews" in statement for statement in counted.statements) == 1
+        assert sum(bool(re.search(r"\b(FROM|JOIN) reviews\b", statement)) for statement in counted.statements) == 1
 
 
 # --- sitemaps and robots -----------------------------------------------------------------------
