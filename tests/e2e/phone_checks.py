@@ -181,9 +181,23 @@ def axe_problems(results: dict) -> list[dict]:
     return out
 
 
+def summary(failures: list[tuple[Stop, int, dict]], top: int = 15) -> list[str]:
+    """The problems seen on most pages first: one shared piece (the header, a table pattern) shows
+    up on every page it is part of, and is fixed once."""
+    pages: dict[tuple[str, str], set[str]] = {}
+    for stop, _width, problem in failures:
+        element = problem["element"].split(' "')[0]
+        pages.setdefault((problem["check"], element), set()).add(stop.key)
+    common = sorted(pages.items(), key=lambda item: (-len(item[1]), item[0]))[:top]
+    return [f"  on {len(keys):>3} page(s): {check}: {element}" for (check, element), keys in common]
+
+
 def report(failures: list[tuple[Stop, int, dict]]) -> str:
-    """All the failures, grouped by page, one line each."""
-    lines = [f"{len(failures)} problem(s) on phones:"]
+    """All the failures: the most widespread first, then every one grouped by page, one line each."""
+    pages = {stop.key for stop, _width, _problem in failures}
+    lines = [f"{len(failures)} problem(s) on phones, on {len(pages)} page(s). Most widespread:"]
+    lines += summary(failures)
+    lines.append("\nEvery problem, by page:")
     current = None
     for stop, width, problem in sorted(failures, key=lambda f: (f[0].key, f[0].role, f[1], f[2]["check"])):
         if stop.key != current:
