@@ -79,16 +79,23 @@ def sign_in(context, role: str) -> None:
 
 
 def open_page(page, url: str, expect_status: int) -> bool:
-    """Load ``url``; False when it is not the HTML page itself (a redirect, a file, another status)."""
+    """Load ``url``; False when it is not the HTML page itself (a redirect, a file, another status
+    that the access matrix test judges). A server error is no page to skip: it fails the walk."""
     try:
         response = page.goto(url, wait_until="load")
     except Exception as exc:  # a download (a file the matrix names like a page) aborts the navigation
         if "Download is starting" in str(exc) or "net::ERR_ABORTED" in str(exc):
             return False
         raise
+    if response is not None and response.status >= 500:
+        raise ServerError(f"{url} answered {response.status}")
     if response is None or response.status != expect_status or response.request.redirected_from is not None:
         return False
     return response.headers.get("content-type", "").startswith("text/html")
+
+
+class ServerError(Exception):
+    pass
 
 
 def check(page, stop: Stop, width: int, axe) -> list[tuple[Stop, int, dict]]:
@@ -118,7 +125,11 @@ def walk_role(browser, base_url: str, role: str, urls: dict, axe) -> tuple[list,
     if role in ("anonymous", "shopper"):
         mine.append(Stop(NOT_FOUND, role))
     for stop in mine:
-        if not open_page(page, urls[stop.key], 404 if stop.key == NOT_FOUND else 200):
+        try:
+            if not open_page(page, urls[stop.key], 404 if stop.key == NOT_FOUND else 200):
+                continue
+        except ServerError as exc:
+            failures.append((stop, width, {"check": "server error", "element": "page", "detail": str(exc)}))
             continue
         page.set_viewport_size({"width": width, "height": height})
         failures += check(page, stop, width, axe)
