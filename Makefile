@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run run-xendit lint format test test-sqlite test-postgres test-redis translations extract-messages bench clean
+.PHONY: run run-xendit lint format test test-sqlite test-postgres test-redis translations extract-messages bench clean screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +106,12 @@ test-postgres: $(VENV)/.installed-dev translations
 # The whole suite with rate limits (and caches) in Redis.
 test-redis: $(VENV)/.installed-dev translations
 	REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The phone walk (every page of every role at 360 and 390 px), then the README's chosen
+# screenshots copied to docs/screenshots/; they are copied even when the walk reports problems.
+screenshots: $(VENV)/.installed-dev translations
+	-$(BIN)/python -m pytest -q tests/e2e/test_phone_walk.py
+	$(BIN)/python scripts/copy_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
