@@ -361,6 +361,17 @@ def audit_page(page: int = 1, per_page: int = 50, store: Store | None = None) ->
     return list(rows), db.session.scalar(count) or 0
 
 
+def audit_expos(rows) -> dict[str, tuple[str, str]]:
+    """Name and slug of each expo the audit rows speak of, by id (one statement when there are any)."""
+    from marketplace.expo.models import Expo
+
+    ids = {int(r[0].object_id) for r in rows if r[0].object_type == "expo" and str(r[0].object_id).isdigit()}
+    if not ids:
+        return {}
+    found = db.session.execute(select(Expo.id, Expo.name, Expo.slug).where(Expo.id.in_(ids))).all()
+    return {str(i): (name, slug) for i, name, slug in found}
+
+
 # --- claim links ------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace import plugin_api, site_settings
+from marketplace import audit_text, plugin_api, site_settings
 from marketplace.agency import assist, bp, flash_claim_mail, services
 from marketplace.agency.forms import ActionForm, CommissionForm, EmailForm, FeaturedAddForm, ReasonForm
 from marketplace.errors import ServiceError
@@ -37,6 +37,16 @@ STATUS_LABELS = {
 @bp.app_template_filter("audit_action")
 def audit_action_label(action: str) -> str:
     return assist.action_label(action)
+
+
+@bp.app_template_global("audit_line")
+def audit_line(row, actor_name, store_name=None, store_slug=None, subjects=None):
+    """An audit row as a sentence with links and what changed (marketplace/audit_text.py)."""
+    return audit_text.sentence(row, actor_name, store_name, store_slug, subjects)
+
+
+def _audit_subjects(rows) -> dict:
+    return {("expo", i): (name, url_for(".expo", slug=slug)) for i, (name, slug) in services.audit_expos(rows).items()}
 
 
 @bp.app_template_filter("store_status_label")
@@ -94,6 +104,7 @@ def _render_store(store, status: int = 200, reason_form=None, email_form=None):
         email_form=email_form or EmailForm(formdata=None),
         action=ActionForm(formdata=None),
         audit_rows=audit_rows,
+        subjects=_audit_subjects(audit_rows),
         exhibiting=expos.exhibitions_of(store),
     ), status
 
@@ -231,4 +242,6 @@ def audit_log():
     """Who did what, newest first (50 a page)."""
     page = page_arg()
     rows, total = services.audit_page(page, PER_PAGE)
-    return render_template("agency/audit.html", rows=rows, total=total, page=page, per_page=PER_PAGE)
+    return render_template(
+        "agency/audit.html", rows=rows, total=total, page=page, per_page=PER_PAGE, subjects=_audit_subjects(rows)
+    )
