@@ -206,7 +206,16 @@ def change_featured(action: str):
     except ServiceError as exc:
         status = failed(form, exc)
         return _render_featured(form, status)
+    flash(_featured_done(action), "success")
     return redirect(url_for(".featured"))
+
+
+def _featured_done(action: str) -> str:
+    if action == "add":
+        return _("Toko ditambahkan ke toko unggulan.")
+    if action == "remove":
+        return _("Toko dikeluarkan dari toko unggulan.")
+    return _("Urutan toko unggulan diubah.")
 
 
 # --- the commission -----------------------------------------------------------------
