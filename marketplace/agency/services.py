@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from marketplace import audit
 from marketplace.accounts import mails as account_mails
-from marketplace.accounts.models import User
 from marketplace.accounts.services import normalise_email
 from marketplace.agency import assist
 from marketplace.catalog.sectors import SECTORS, sector_name
@@ -339,37 +338,6 @@ def _describe(exc: ServiceError) -> str:
 
 
 # --- the audit log -----------------------------------------------------------------------
-
-
-def audit_page(page: int = 1, per_page: int = 50, store: Store | None = None) -> tuple[list, int]:
-    """Audit rows, newest first, with actor and store names (two statements)."""
-    from marketplace.audit import AuditLog
-
-    actor = aliased(User)
-    query = (
-        select(AuditLog, actor.name, actor.email, Store.name, Store.slug)
-        .outerjoin(actor, actor.id == AuditLog.actor_id)
-        .outerjoin(Store, Store.id == AuditLog.on_behalf_of_store_id)
-    )
-    count = select(func.count()).select_from(AuditLog)
-    if store is not None:
-        query = query.where(AuditLog.on_behalf_of_store_id == store.id)
-        count = count.where(AuditLog.on_behalf_of_store_id == store.id)
-    rows = db.session.execute(
-        query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return list(rows), db.session.scalar(count) or 0
-
-
-def audit_expos(rows) -> dict[str, tuple[str, str]]:
-    """Name and slug of each expo the audit rows speak of, by id (one statement when there are any)."""
-    from marketplace.expo.models import Expo
-
-    ids = {int(r[0].object_id) for r in rows if r[0].object_type == "expo" and str(r[0].object_id).isdigit()}
-    if not ids:
-        return {}
-    found = db.session.execute(select(Expo.id, Expo.name, Expo.slug).where(Expo.id.in_(ids))).all()
-    return {str(i): (name, slug) for i, name, slug in found}
 
 
 # --- claim links ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace import audit_text, plugin_api, site_settings
-from marketplace.agency import assist, bp, flash_claim_mail, services
+from marketplace.agency import assist, bp, flash_claim_mail, queries, services
 from marketplace.agency.forms import ActionForm, CommissionForm, EmailForm, FeaturedAddForm, ReasonForm
 from marketplace.errors import ServiceError
 from marketplace.expo import queries as expo_queries
@@ -46,7 +46,7 @@ def audit_line(row, actor_name, store_name=None, store_slug=None, subjects=None)
 
 
 def _audit_subjects(rows) -> dict:
-    return {("expo", i): (name, url_for(".expo", slug=slug)) for i, (name, slug) in services.audit_expos(rows).items()}
+    return {("expo", i): (name, url_for(".expo", slug=slug)) for i, (name, slug) in queries.audit_expos(rows).items()}
 
 
 @bp.app_template_filter("store_status_label")
@@ -96,10 +96,13 @@ def stores():
 
 
 def _render_store(store, status: int = 200, reason_form=None, email_form=None):
-    audit_rows, _total = services.audit_page(1, 20, store=store)
+    audit_rows, _total = queries.audit_page(1, 20, store=store)
+    products, product_count = queries.products_for_review(store)
     return render_template(
         "agency/store.html",
         store=store,
+        products=products,
+        product_count=product_count,
         reason_form=reason_form or ReasonForm(formdata=None),
         email_form=email_form or EmailForm(formdata=None),
         action=ActionForm(formdata=None),
@@ -250,7 +253,7 @@ def commission():
 def audit_log():
     """Who did what, newest first (50 a page)."""
     page = page_arg()
-    rows, total = services.audit_page(page, PER_PAGE)
+    rows, total = queries.audit_page(page, PER_PAGE)
     return render_template(
         "agency/audit.html", rows=rows, total=total, page=page, per_page=PER_PAGE, subjects=_audit_subjects(rows)
     )
