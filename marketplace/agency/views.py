@@ -12,10 +12,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace import audit_text, plugin_api, site_settings
-from marketplace.agency import assist, bp, flash_claim_mail, queries, services
+from marketplace.agency import assist, bp, bulk, flash_claim_mail, flash_error, queries, services
 from marketplace.agency.forms import ActionForm, CommissionForm, EmailForm, FeaturedAddForm, ReasonForm
 from marketplace.errors import ServiceError
 from marketplace.expo import queries as expo_queries
@@ -143,6 +144,42 @@ def _decided(decision: str, name: str) -> str:
     if decision == "suspend":
         return _("Toko %(s)s dibekukan; produknya tidak tampil dan pesanan baru berhenti.", s=name)
     return _("Toko %(s)s dipulihkan dan berjualan lagi.", s=name)
+
+
+@bp.post("/stores/decide-many")
+def decide_many():
+    """Approve or suspend the ticked stores: the first submit shows what will happen and asks
+    to confirm (no JavaScript needed); the confirmed one decides and says how many, and which
+    were skipped and why."""
+    decision, reason = request.form.get("decision", ""), request.form.get("reason", "").strip()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        bulk.check_decision(decision, reason)
+        chosen = bulk.chosen_stores(request.form.getlist("stores"))
+    except ServiceError as exc:
+        flash_error(exc)
+        return redirect(url_for(".stores", status=request.form.get("status") or None))
+    if request.form.get("confirm") != "1":
+        action = ActionForm(formdata=None)
+        return render_template(
+            "agency/confirm_bulk.html", stores=chosen, decision=decision, reason=reason, action=action
+        )
+    result = bulk.decide_many(current_user, chosen, decision, reason)
+    db.session.commit()
+    _flash_bulk(decision, result)
+    return redirect(url_for(".stores", status=request.form.get("status") or None))
+
+
+def _flash_bulk(decision: str, result: bulk.BulkDecision) -> None:
+    done = len(result.done)
+    if decision == "approve":
+        flash(ngettext("%(num)d toko disetujui.", "%(num)d toko disetujui.", done), "success" if done else "info")
+    else:
+        flash(ngettext("%(num)d toko dibekukan.", "%(num)d toko dibekukan.", done), "success" if done else "info")
+    if result.skipped:
+        why = "; ".join(f"{store.name} ({message})" for store, message in result.skipped)
+        flash(_("%(n)d dilewati: %(why)s.", n=len(result.skipped), why=why), "warning")
 
 
 @bp.post("/stores/<slug>/invite-owner")

@@ -21,6 +21,7 @@ ELSEWHERE = {
     "agency.retry_message": "tests/integration/test_outbox.py",
     "agency.complaint_decision": "tests/integration/test_complaint_pages.py",
     "agency.start_report_job": "tests/integration/test_report_jobs.py",
+    "agency.decide_many": "tests/integration/test_agency_bulk_decisions.py",
 }
 ZONE = "kuliner"
 

@@ -325,6 +325,9 @@ MATRIX: dict[str, Entry] = {
         why="store B allows assistance (store A does not: 403 saying so)",
     ),
     "POST /agency/stores/<slug>/invite-owner": E(AGENCY, ok=(409,), why="store A already has its owner"),
+    "POST /agency/stores/decide-many": E(
+        AGENCY, ok=PAGE, body={"decision": "approve", "stores": "store_slug"}, why="the first submit asks to confirm"
+    ),
     "GET /agency/expos": E(AGENCY),
     "POST /agency/expos": E(AGENCY, ok=FORM_POST),
     "GET /agency/expos/<slug>": E(AGENCY, args={"slug": "expo_slug"}),
