@@ -87,10 +87,15 @@ def grant():
 
 @bp.post("/grant-expo")
 def grant_expo():
-    """Grant every exhibitor of an expo that has none a policy of the product."""
+    """Grant every exhibitor of an expo that has none a policy of the product: the first submit
+    lists who gets one and who is skipped and asks to confirm; the confirmed one grants."""
     form = ExpoGrantForm()
     try:
-        result = policies.grant_to_exhibitors(current_user, form.expo.data or "", terms.get_product(form.product.data))
+        product = terms.get_product(form.product.data)
+        if request.form.get("confirm") != "1":
+            preview = policies.preview_exhibitor_grant(current_user, form.expo.data or "", product)
+            return render_template("insurance/confirm_grant.html", preview=preview, product=product, form=form)
+        result = policies.grant_to_exhibitors(current_user, form.expo.data or "", product)
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
@@ -101,8 +106,11 @@ def grant_expo():
             "%(n)d polis diberikan; %(s)d peserta dilewati karena sudah punya polis aktif.",
             n=len(result.granted),
             s=len(result.skipped),
-        )
+        ),
+        "success",
     )
+    if result.skipped:
+        flash(_("Dilewati: %(names)s.", names=", ".join(result.skipped)), "info")
     return redirect(url_for("insurance_agency.index"))
 
 

@@ -372,7 +372,9 @@ MATRIX: dict[str, Entry] = {
     "GET /agency/esmart/static/<path:filename>": E(AGENCY, args={"filename": "run_progress.js"}),
     "GET /agency/insurance": E(AGENCY),
     "POST /agency/insurance/grant": E(AGENCY, ok=REDIRECT, body={"store": "store_b_slug", "product": "kiosku"}),
-    "POST /agency/insurance/grant-expo": E(AGENCY, ok=REDIRECT, body={"expo": "expo_slug", "product": "kiosku"}),
+    "POST /agency/insurance/grant-expo": E(
+        AGENCY, ok=REDIRECT, body={"expo": "expo_slug", "product": "kiosku", "confirm": "1"}, why="confirmed grant"
+    ),
     "POST /agency/insurance/protection": E(AGENCY, ok=FORM_POST),
     "POST /agency/insurance/policies/<int:policy_id>/cancel": E(AGENCY, ok=REDIRECT),
     "GET /agency/insurance/products/<code>": E(AGENCY, args={"code": "warungku"}),
