@@ -81,7 +81,7 @@ def grant():
         db.session.rollback()
         form.store.errors = [exc.message]
         return _index(exc.status, grant=form)
-    flash(_("Polis %(number)s diberikan.", number=policy.number))
+    flash(_("Polis %(number)s diberikan.", number=policy.number), "success")
     return redirect(url_for("insurance_agency.index"))
 
 
@@ -127,7 +127,7 @@ def protection_terms():
         if "percent" in exc.fields:
             form.percent.errors = [exc.fields["percent"]]
         return _index(422, rate=form)
-    flash(_("Tarif proteksi pesanan disimpan."))
+    flash(_("Tarif proteksi pesanan disimpan."), "success")
     return redirect(url_for("insurance_agency.index"))
 
 
@@ -138,7 +138,7 @@ def cancel(policy_id: int):
     policy = policies.visible(current_user, policy_id)
     policies.cancel(current_user, policy, form.reason.data or "")
     db.session.commit()
-    flash(_("Polis %(number)s dibatalkan.", number=policy.number))
+    flash(_("Polis %(number)s dibatalkan.", number=policy.number), "success")
     return redirect(url_for("insurance_agency.index"))
 
 
@@ -171,5 +171,5 @@ def product(code: str):
         db.session.rollback()
         apply_errors(form, exc)
         return render_template("insurance/product_form.html", form=form, product=terms.get_product(code)), 422
-    flash(_("Ketentuan %(name)s disimpan.", name=found.name))
+    flash(_("Ketentuan %(name)s disimpan.", name=found.name), "success")
     return redirect(url_for("insurance_agency.index"))

@@ -15,6 +15,9 @@ from marketplace.expo import services as expo
 from marketplace.extensions import db
 from tests.agency_support import gen_people, login, text
 from tests.factories import gen_store
+from tests.insurance_support import cast as cast
+from tests.insurance_support import ins_app as ins_app
+from tests.insurance_support import ins_client as ins_client
 
 # endpoints whose flash is asserted in their own tests (state a whole flow builds)
 ELSEWHERE = {
@@ -96,3 +99,29 @@ def test_each_console_action_says_what_it_did(client, console):
         assert response.status_code == 200, f"{endpoint} {path}: {response.status_code}"
         assert 'class="flash flash-success"' in page or 'class="flash flash-info"' in page, f"{path}: no flash"
         assert "flash-error" not in page, f"{path}: failed"
+
+
+def insurance_steps(cast):
+    """The insurance add-on's console actions (its blueprint ``insurance_agency``)."""
+    terms = {"name": "Kiosku Plus", "object_kind": "kiosk", "coverage": "Kios dan isinya.", "causes": ["banjir"]}
+    terms |= {"sum_insured": "8000000", "premium": "40000", "period_months": "6", "active": "y"}
+    return [
+        ("insurance_agency.grant", "/agency/insurance/grant", {"store": cast.store_b.slug, "product": "warungku"}),
+        ("insurance_agency.grant_expo", None, {}),
+        ("insurance_agency.protection_terms", "/agency/insurance/protection", {"percent": "1", "minimum": "1000"}),
+        ("insurance_agency.cancel", f"/agency/insurance/policies/{cast.policy_a.id}/cancel", {"reason": "Tutup."}),
+        ("insurance_agency.product", "/agency/insurance/products/kiosku", terms),
+    ]
+
+
+def test_each_insurance_console_action_says_what_it_did(ins_app, ins_client, cast):
+    login(ins_client, cast.email("agency"))
+    routes = {r.endpoint for r in ins_app.url_map.iter_rules() if r.endpoint.startswith("insurance_agency.")}
+    posted = {r.endpoint for r in ins_app.url_map.iter_rules() if "POST" in r.methods} & routes
+    steps = insurance_steps(cast)
+    assert posted == {endpoint for endpoint, _path, _form in steps}
+    for endpoint, path, form in steps:
+        if path is None:  # asks first: tests/integration/test_insurance_policies.py
+            continue
+        response = ins_client.post(path, data=form, follow_redirects=True)
+        assert 'class="flash flash-success"' in text(response), f"{endpoint}: no flash"
