@@ -42,6 +42,21 @@ def _values(actor, action: str, obj_type: str, obj_id, store_id: int | None, dat
     }
 
 
+def changes(obj, new: dict, width: int = 80) -> dict[str, list]:
+    """``{field: [old, new]}`` for the fields of ``new`` whose value differs on ``obj`` (read
+    before the caller sets them): what the audit log shows as "old -> new". Long text is cut."""
+
+    def shown(value):
+        text = value if isinstance(value, int | float | bool) or value is None else str(value)
+        return text[: width - 1] + "…" if isinstance(text, str) and len(text) > width else text
+
+    return {
+        key: [shown(getattr(obj, key, None)), shown(value)]
+        for key, value in new.items()
+        if getattr(obj, key, None) != value
+    }
+
+
 def record(actor, action: str, obj_type: str, obj_id, *, store_id: int | None = None, **data) -> AuditLog:
     """Add an audit row to the current transaction (the caller commits)."""
     row = AuditLog(**_values(actor, action, obj_type, obj_id, store_id, data))

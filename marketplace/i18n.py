@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import phonenumbers
 from babel.numbers import get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime
+from flask_babel import format_date, format_time
 from flask_login import current_user
 
 from marketplace.clock import to_jakarta
@@ -103,11 +103,27 @@ def whatsapp_share_link(text: str) -> str:
     return "https://wa.me/?text=" + quote(text)
 
 
-def wib(value: datetime | None, fmt: str = "medium") -> str:
-    """A UTC datetime shown in Asia/Jakarta time."""
+def wib(value: datetime | date | None, fmt: str = "datetime", zone: bool = True) -> str:
+    """The one date style of every page and mail, in Asia/Jakarta time: "3 Des 2026, 14.25 WIB"
+    ("Dec 3, 2026, 2:25 PM WIB" in English); ``fmt="date"`` is "3 Des 2026", ``"time"`` "14.25 WIB".
+    Babel's own names (short, medium...) give the same style: one style everywhere. ``zone=False``
+    leaves "WIB" out for a sentence that says it itself ("Bayar sebelum %(at)s WIB")."""
     if value is None:
         return ""
-    return format_datetime(to_jakarta(value), fmt)
+    if not isinstance(value, datetime):
+        return format_date(value, "medium")
+    local = to_jakarta(value)
+    if fmt == "date":
+        return format_date(local, "medium")
+    # CLDR's English "2:25\u202fPM": a plain space reads (and searches) the same everywhere
+    clock = format_time(local, "short").replace("\u202f", " ")
+    text = clock if fmt == "time" else f"{format_date(local, 'medium')}, {clock}"
+    return f"{text} WIB" if zone else text
+
+
+def wib_iso(value: datetime | None) -> str:
+    """2026-12-03T14:25:00+07:00: a time in a CSV file, WIB with its offset so a script reads it."""
+    return to_jakarta(value).isoformat(timespec="seconds") if value is not None else ""
 
 
 def init_app(app: Flask) -> None:

@@ -163,6 +163,7 @@ def add_zone(slug: str):
     except ServiceError as exc:
         status = failed(form, exc)
         return _render_expo(expos.get_expo(slug), status, zone_form=form)
+    flash(_("Zona %(zone)s ditambahkan.", zone=form.zone_name.data.strip()), "success")
     return redirect(url_for(".expo", slug=slug) + "#zones")
 
 
@@ -181,7 +182,15 @@ def change_zone(slug: str, zone: str, action: str):
             db.session.commit()
         except ServiceError as exc:
             flash_error(exc)
+        else:
+            flash(_zone_done(action), "success")
     return redirect(url_for(".expo", slug=slug) + "#zones")
+
+
+def _zone_done(action: str) -> str:
+    if action == "rename":
+        return _("Nama zona diganti.")
+    return _("Zona dihapus.") if action == "remove" else _("Urutan zona diubah.")
 
 
 @bp.post("/expos/<slug>/exhibitors")
@@ -218,4 +227,7 @@ def change_exhibitor(slug: str, store_slug: str, action: str):
             db.session.commit()
         except ServiceError as exc:
             flash_error(exc)
+        else:
+            done = _("Stan %(store)s disimpan.") if action == "update" else _("%(store)s keluar dari expo.")
+            flash(done % {"store": store.name}, "success")
     return redirect(url_for(".expo", slug=slug) + "#exhibitors")

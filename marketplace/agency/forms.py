@@ -80,4 +80,7 @@ class OnboardForm(FlaskForm):
 class BulkForm(FlaskForm):
     expo = SelectField(_l("Ikut expo"), choices=[], validate_choice=False)
     rows = TextAreaField(_l("Tempel CSV peserta"), render_kw={"rows": 8, "spellcheck": "false"})
-    file = FileField(_l("atau unggah berkas CSV"), render_kw={"accept": ".csv,text/csv"})
+    file = FileField(
+        _l("atau unggah berkas CSV atau Excel (.xlsx)"),
+        render_kw={"accept": ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    )

@@ -1,5 +1,5 @@
 """Onboarding: the agency registers an exhibitor's store and e-mails its owner a
-link to claim it (one by one, or a CSV of many). Registered on the agency blueprint."""
+link to claim it (one by one, or a CSV or .xlsx of many). Registered on the agency blueprint."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import sheets
 from marketplace.agency import bp, flash_claim_mail, services
 from marketplace.agency.forms import BulkForm, OnboardForm
 from marketplace.errors import ServiceError
@@ -14,7 +15,8 @@ from marketplace.expo import services as expos
 from marketplace.extensions import db
 from marketplace.forms import failed
 
-MAX_CSV_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000  # an expo has a few hundred exhibitors; more is a wrong file
 
 
 def _expo_choices() -> list[tuple[str, str]]:
@@ -56,21 +58,22 @@ def onboard_one():
 
 @bp.post("/onboard/bulk")
 def onboard_bulk():
-    """Register every row of a CSV (name, sector, city, owner_email, booth, zone), with per-row errors."""
+    """Register every row of a CSV or an .xlsx (name, sector, city, owner_email, booth, zone),
+    with per-row errors; a file that cannot be read is a message next to the field (422)."""
     bulk = BulkForm()
     if not bulk.validate_on_submit():
         return _render(bulk=bulk, status=422)
-    text = bulk.rows.data or ""
+    source: str | list[list[str]] = bulk.rows.data or ""
     upload = bulk.file.data
     if upload is not None and getattr(upload, "filename", ""):
-        text = upload.stream.read(MAX_CSV_BYTES + 1)
-        if len(text) > MAX_CSV_BYTES:
-            bulk.file.errors = [_("Berkas CSV terlalu besar (maks. 2 MB).")]
+        try:
+            source = _uploaded_table(upload.stream.read(MAX_UPLOAD_BYTES + 1))
+        except sheets.SheetError as exc:
+            bulk.file.errors = [str(exc)]
             return _render(bulk=bulk, status=422)
-        text = text.decode("utf-8-sig", errors="replace")
     try:
         expo = expos.get_expo(bulk.expo.data) if bulk.expo.data else None
-        result = services.bulk_onboard(current_user, text, expo)
+        result = services.bulk_onboard(current_user, source, expo)
         for done in result.created:
             services.queue_claim_mail(done.store, done.invite, done.token)
         db.session.commit()
@@ -86,3 +89,15 @@ def onboard_bulk():
         "success" if not result.errors else "warning",
     )
     return _render(bulk=BulkForm(formdata=None), result=result, status=200)
+
+
+def _uploaded_table(data: bytes) -> str | list[list[str]]:
+    """CSV text or an .xlsx's rows. :raise sheets.SheetError: too big, empty, .xls or unreadable."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise sheets.SheetError(_("Berkas terlalu besar (maks. 2 MB)."))
+    if sheets.kind_of(data[:4096]) == "xlsx":
+        return sheets.xlsx_table(data, MAX_ROWS)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise sheets.SheetError(_("Berkas bukan teks UTF-8; simpan sebagai CSV UTF-8 atau .xlsx.")) from None

@@ -32,7 +32,9 @@ def csv_rows(report: SalesReport) -> list[list]:
         rows.append(_csv_row("after", report.expo.slug, _("Setelah expo"), report.after))
     for section, groups in (("store", report.per_store), ("sector", report.per_sector), ("zone", report.per_zone)):
         rows.extend(_csv_row(section, g.key, g.label, g) for g in groups)
-    rows.extend(_csv_row("day", d.day.isoformat(), d.phase, d) for d in report.per_day)
+    phases = {"during": _("Selama expo"), "after": _("Setelah expo")}
+    # the label in words in the reader's language; the key keeps the ISO date for scripts
+    rows.extend(_csv_row("day", d.day.isoformat(), phases.get(d.phase, d.phase), d) for d in report.per_day)
     return rows
 
 

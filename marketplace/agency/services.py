@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from marketplace import audit
 from marketplace.accounts import mails as account_mails
-from marketplace.accounts.models import User
 from marketplace.accounts.services import normalise_email
 from marketplace.agency import assist
 from marketplace.catalog.sectors import SECTORS, sector_name
@@ -241,18 +240,17 @@ def _sector_slug(raw: str) -> str:
     return by_name.get(text.lower(), text)
 
 
-def read_exhibitor_rows(text: str) -> list[dict]:
-    """CSV (comma or semicolon, a header row) of exhibitors. :raise ValidationError: no usable header."""
-    text = (text or "").lstrip("\ufeff").strip()
-    if not text:
+def read_exhibitor_rows(source: str | list[list[str]]) -> list[dict]:
+    """Exhibitors from CSV text (comma or semicolon, a header row) or from the rows of a
+    spreadsheet (``sheets.xlsx_table``). :raise ValidationError: empty, or no usable header."""
+    if isinstance(source, str):
+        text = source.lstrip("\ufeff").strip()
+        table = _csv_table(text) if text else []
+    else:
+        table = source
+    if not table or not any(table[0]):
         raise ValidationError(fields={"rows": _("Tempel atau unggah CSV peserta terlebih dahulu.")})
-    dialect: type[csv.Dialect] = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-    except csv.Error:
-        pass
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [HEADER_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in (reader.fieldnames or [])]
+    header = [HEADER_ALIASES.get(str(h).strip().lower(), str(h).strip().lower()) for h in table[0]]
     missing = [c for c in ("name", "sector", "owner_email") if c not in header]
     if missing:
         raise ValidationError(
@@ -264,16 +262,28 @@ def read_exhibitor_rows(text: str) -> list[dict]:
                 )
             }
         )
-    reader.fieldnames = header
-    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+    return [{k: (v or "").strip() for k, v in zip(header, row, strict=False) if k} for row in table[1:]]
 
 
-def bulk_onboard(actor, text: str, expo=None) -> BulkResult:
-    """Register, put in the expo and invite the owner of every CSV row; a bad row is reported
-    with its number and skipped (savepoint per row), the others go through."""
+def _csv_table(text: str) -> list[list[str]]:
+    """CSV text as rows of cells. :raise ValidationError: not CSV (a NUL, an unclosed quote...)."""
+    dialect: type[csv.Dialect] = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except csv.Error:
+        pass
+    try:
+        return list(csv.reader(io.StringIO(text), dialect=dialect))
+    except csv.Error as exc:
+        raise ValidationError(fields={"rows": _("CSV tidak valid: %(e)s", e=exc)}) from exc
+
+
+def bulk_onboard(actor, source: str | list[list[str]], expo=None) -> BulkResult:
+    """Register, put in the expo and invite the owner of every row (CSV text or spreadsheet
+    rows); a bad row is reported with its number and skipped (savepoint per row), the others go through."""
     require_agency(actor)
     result = BulkResult()
-    for number, row in enumerate(read_exhibitor_rows(text), start=2):
+    for number, row in enumerate(read_exhibitor_rows(source), start=2):
         if not any(row.values()):
             continue
         result.rows += 1
@@ -328,26 +338,6 @@ def _describe(exc: ServiceError) -> str:
 
 
 # --- the audit log -----------------------------------------------------------------------
-
-
-def audit_page(page: int = 1, per_page: int = 50, store: Store | None = None) -> tuple[list, int]:
-    """Audit rows, newest first, with actor and store names (two statements)."""
-    from marketplace.audit import AuditLog
-
-    actor = aliased(User)
-    query = (
-        select(AuditLog, actor.name, actor.email, Store.name, Store.slug)
-        .outerjoin(actor, actor.id == AuditLog.actor_id)
-        .outerjoin(Store, Store.id == AuditLog.on_behalf_of_store_id)
-    )
-    count = select(func.count()).select_from(AuditLog)
-    if store is not None:
-        query = query.where(AuditLog.on_behalf_of_store_id == store.id)
-        count = count.where(AuditLog.on_behalf_of_store_id == store.id)
-    rows = db.session.execute(
-        query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return list(rows), db.session.scalar(count) or 0
 
 
 # --- claim links ------------------------------------------------------------------------

@@ -12,10 +12,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
-from marketplace import plugin_api, site_settings
-from marketplace.agency import assist, bp, flash_claim_mail, services
+from marketplace import audit_text, plugin_api, site_settings
+from marketplace.agency import assist, bp, bulk, flash_claim_mail, flash_error, queries, services
 from marketplace.agency.forms import ActionForm, CommissionForm, EmailForm, FeaturedAddForm, ReasonForm
 from marketplace.errors import ServiceError
 from marketplace.expo import queries as expo_queries
@@ -37,6 +38,16 @@ STATUS_LABELS = {
 @bp.app_template_filter("audit_action")
 def audit_action_label(action: str) -> str:
     return assist.action_label(action)
+
+
+@bp.app_template_global("audit_line")
+def audit_line(row, actor_name, store_name=None, store_slug=None, subjects=None):
+    """An audit row as a sentence with links and what changed (marketplace/audit_text.py)."""
+    return audit_text.sentence(row, actor_name, store_name, store_slug, subjects)
+
+
+def _audit_subjects(rows) -> dict:
+    return {("expo", i): (name, url_for(".expo", slug=slug)) for i, (name, slug) in queries.audit_expos(rows).items()}
 
 
 @bp.app_template_filter("store_status_label")
@@ -86,14 +97,18 @@ def stores():
 
 
 def _render_store(store, status: int = 200, reason_form=None, email_form=None):
-    audit_rows, _total = services.audit_page(1, 20, store=store)
+    audit_rows, _total = queries.audit_page(1, 20, store=store)
+    products, product_count = queries.products_for_review(store)
     return render_template(
         "agency/store.html",
         store=store,
+        products=products,
+        product_count=product_count,
         reason_form=reason_form or ReasonForm(formdata=None),
         email_form=email_form or EmailForm(formdata=None),
         action=ActionForm(formdata=None),
         audit_rows=audit_rows,
+        subjects=_audit_subjects(audit_rows),
         exhibiting=expos.exhibitions_of(store),
     ), status
 
@@ -129,6 +144,42 @@ def _decided(decision: str, name: str) -> str:
     if decision == "suspend":
         return _("Toko %(s)s dibekukan; produknya tidak tampil dan pesanan baru berhenti.", s=name)
     return _("Toko %(s)s dipulihkan dan berjualan lagi.", s=name)
+
+
+@bp.post("/stores/decide-many")
+def decide_many():
+    """Approve or suspend the ticked stores: the first submit shows what will happen and asks
+    to confirm (no JavaScript needed); the confirmed one decides and says how many, and which
+    were skipped and why."""
+    decision, reason = request.form.get("decision", ""), request.form.get("reason", "").strip()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        bulk.check_decision(decision, reason)
+        chosen = bulk.chosen_stores(request.form.getlist("stores"))
+    except ServiceError as exc:
+        flash_error(exc)
+        return redirect(url_for(".stores", status=request.form.get("status") or None))
+    if request.form.get("confirm") != "1":
+        action = ActionForm(formdata=None)
+        return render_template(
+            "agency/confirm_bulk.html", stores=chosen, decision=decision, reason=reason, action=action
+        )
+    result = bulk.decide_many(current_user, chosen, decision, reason)
+    db.session.commit()
+    _flash_bulk(decision, result)
+    return redirect(url_for(".stores", status=request.form.get("status") or None))
+
+
+def _flash_bulk(decision: str, result: bulk.BulkDecision) -> None:
+    done = len(result.done)
+    if decision == "approve":
+        flash(ngettext("%(num)d toko disetujui.", "%(num)d toko disetujui.", done), "success" if done else "info")
+    else:
+        flash(ngettext("%(num)d toko dibekukan.", "%(num)d toko dibekukan.", done), "success" if done else "info")
+    if result.skipped:
+        why = "; ".join(f"{store.name} ({message})" for store, message in result.skipped)
+        flash(_("%(n)d dilewati: %(why)s.", n=len(result.skipped), why=why), "warning")
 
 
 @bp.post("/stores/<slug>/invite-owner")
@@ -195,7 +246,16 @@ def change_featured(action: str):
     except ServiceError as exc:
         status = failed(form, exc)
         return _render_featured(form, status)
+    flash(_featured_done(action), "success")
     return redirect(url_for(".featured"))
+
+
+def _featured_done(action: str) -> str:
+    if action == "add":
+        return _("Toko ditambahkan ke toko unggulan.")
+    if action == "remove":
+        return _("Toko dikeluarkan dari toko unggulan.")
+    return _("Urutan toko unggulan diubah.")
 
 
 # --- the commission -----------------------------------------------------------------
@@ -230,5 +290,7 @@ def commission():
 def audit_log():
     """Who did what, newest first (50 a page)."""
     page = page_arg()
-    rows, total = services.audit_page(page, PER_PAGE)
-    return render_template("agency/audit.html", rows=rows, total=total, page=page, per_page=PER_PAGE)
+    rows, total = queries.audit_page(page, PER_PAGE)
+    return render_template(
+        "agency/audit.html", rows=rows, total=total, page=page, per_page=PER_PAGE, subjects=_audit_subjects(rows)
+    )

@@ -231,12 +231,21 @@ def update_variant(variant: Variant, actor, data: dict) -> Variant:
         cleaned.pop("sku")
     if "sku" in cleaned and cleaned["sku"] != variant.sku:
         _check_skus_free(variant.store_id, [cleaned["sku"]], {variant.id}, field_for=lambda i: "sku")
+    changed = audit.changes(variant, cleaned)
     for key, value in cleaned.items():
         setattr(variant, key, value)
     db.session.flush()
     product = db.session.get_one(Product, variant.product_id)
     refresh_price(product)
-    audit.record(actor, "variant.updated", "variant", variant.id, store_id=variant.store_id, fields=sorted(cleaned))
+    audit.record(
+        actor,
+        "variant.updated",
+        "variant",
+        variant.id,
+        store_id=variant.store_id,
+        fields=sorted(cleaned),
+        changes=changed,
+    )
     _saved(product, created=False)
     return variant
 

@@ -117,9 +117,11 @@ def update_expo(actor, expo: Expo, name: str, starts_at: datetime, ends_at: date
     errors = _check_expo_fields(name, starts_at, ends_at)
     if errors:
         raise ValidationError(fields=errors)
-    expo.name, expo.starts_at, expo.ends_at = name.strip(), starts_at, ends_at
-    expo.description = (description or "").strip()
-    audit.record(actor, "expo.updated", "expo", expo.id)
+    name, description = name.strip(), (description or "").strip()
+    new = {"name": name, "starts_at": starts_at, "ends_at": ends_at, "description": description}
+    changed = audit.changes(expo, new)
+    expo.name, expo.starts_at, expo.ends_at, expo.description = name, starts_at, ends_at, description
+    audit.record(actor, "expo.updated", "expo", expo.id, changes=changed)
     return expo
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from marketplace import audit, inputs
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import wib_iso
 from marketplace.ledger import postings
 from marketplace.ledger.models import KIND_LABELS, LedgerEntry, Payout, Transfer, store_account
 from marketplace.ledger.postings import commission_of as commission_of
@@ -203,7 +204,7 @@ def csv_export(store, result: Summary) -> str:
     for e in reversed(result.entries):
         writer.writerow(
             [
-                e.created_at.isoformat(),
+                wib_iso(e.created_at),  # WIB with its offset: what the seller's clock said
                 e.kind,
                 numbers.get(e.order_id, ""),
                 e.amount,

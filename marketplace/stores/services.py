@@ -101,11 +101,12 @@ def open_store(owner: User, data: dict) -> Store:
 
 def update_store(store: Store, actor: User, data: dict) -> Store:
     fields = _clean_store_fields(data, partial=True)
+    changed = audit.changes(store, fields)
     for key, value in fields.items():
         setattr(store, key, value)
     if "allow_agency_assist" in data:
         store.allow_agency_assist = bool(data["allow_agency_assist"])
-    audit.record(actor, "store.updated", "store", store.id, store_id=store.id, fields=sorted(fields))
+    audit.record(actor, "store.updated", "store", store.id, store_id=store.id, fields=sorted(fields), changes=changed)
     _after_store_renamed(store, fields)
     return store
 

@@ -16,9 +16,10 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit
+from marketplace import audit, audit_text
 from marketplace.accounts.services import require_confirmed_email
 from marketplace.agency.assist import is_officer
 from marketplace.agency.services import require_agency
@@ -32,6 +33,14 @@ from marketplace.stores import interest
 from plugins.bank_transfer.models import BankTransfer
 
 DEMO_ACCOUNT = "BRI 0123-01-000123-30-1 a.n. Disnakerin Kota Tegal (DEMO)"
+
+audit_text.register(  # what these rows say in the agency's audit log
+    {
+        "bank_transfer.proof": _l("%(actor)s mengunggah bukti transfer %(subject)s"),
+        "bank_transfer.confirmed": _l("%(actor)s mengonfirmasi transfer %(subject)s"),
+        "bank_transfer.rejected": _l("%(actor)s menolak transfer %(subject)s"),
+    }
+)
 
 
 def accounts(app=None) -> list[str]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from flask_babel import gettext as _
+
+from marketplace import sheets
 
 CHUNK = 64 * 1024
 MAX_VALUE = 64 * 1024 * 1024  # one JSON record larger than this is not a directory record
@@ -170,22 +171,11 @@ def _delimiter(header_line: str) -> str:
 
 
 def iter_xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
-    """(row number, cell values) of the first sheet, streamed (openpyxl read-only)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    """(row number, cell values) of the first sheet, streamed (the core's reader of uploads)."""
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ReadError(_("XLSX tidak dapat dibaca: %(e)s", e=exc)) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReadError(_("XLSX tidak dapat dibaca: %(e)s", e=exc)) from exc
-    finally:
-        workbook.close()
+        yield from sheets.iter_xlsx_rows(path)
+    except sheets.SheetError as exc:
+        raise ReadError(str(exc)) from exc
 
 
 def iter_sheet_dicts(rows: Iterator[tuple[int, list]], normalise, missing) -> Iterator[tuple[int, dict]]:

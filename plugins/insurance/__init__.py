@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.plugin_api import hookimpl
 
+from .audit_sentences import audit_text as audit_text  # registers the log's sentences on import
+
 NAME = "insurance"
 
 

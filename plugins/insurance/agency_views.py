@@ -81,16 +81,21 @@ def grant():
         db.session.rollback()
         form.store.errors = [exc.message]
         return _index(exc.status, grant=form)
-    flash(_("Polis %(number)s diberikan.", number=policy.number))
+    flash(_("Polis %(number)s diberikan.", number=policy.number), "success")
     return redirect(url_for("insurance_agency.index"))
 
 
 @bp.post("/grant-expo")
 def grant_expo():
-    """Grant every exhibitor of an expo that has none a policy of the product."""
+    """Grant every exhibitor of an expo that has none a policy of the product: the first submit
+    lists who gets one and who is skipped and asks to confirm; the confirmed one grants."""
     form = ExpoGrantForm()
     try:
-        result = policies.grant_to_exhibitors(current_user, form.expo.data or "", terms.get_product(form.product.data))
+        product = terms.get_product(form.product.data)
+        if request.form.get("confirm") != "1":
+            preview = policies.preview_exhibitor_grant(current_user, form.expo.data or "", product)
+            return render_template("insurance/confirm_grant.html", preview=preview, product=product, form=form)
+        result = policies.grant_to_exhibitors(current_user, form.expo.data or "", product)
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
@@ -101,8 +106,11 @@ def grant_expo():
             "%(n)d polis diberikan; %(s)d peserta dilewati karena sudah punya polis aktif.",
             n=len(result.granted),
             s=len(result.skipped),
-        )
+        ),
+        "success",
     )
+    if result.skipped:
+        flash(_("Dilewati: %(names)s.", names=", ".join(result.skipped)), "info")
     return redirect(url_for("insurance_agency.index"))
 
 
@@ -119,7 +127,7 @@ def protection_terms():
         if "percent" in exc.fields:
             form.percent.errors = [exc.fields["percent"]]
         return _index(422, rate=form)
-    flash(_("Tarif proteksi pesanan disimpan."))
+    flash(_("Tarif proteksi pesanan disimpan."), "success")
     return redirect(url_for("insurance_agency.index"))
 
 
@@ -130,7 +138,7 @@ def cancel(policy_id: int):
     policy = policies.visible(current_user, policy_id)
     policies.cancel(current_user, policy, form.reason.data or "")
     db.session.commit()
-    flash(_("Polis %(number)s dibatalkan.", number=policy.number))
+    flash(_("Polis %(number)s dibatalkan.", number=policy.number), "success")
     return redirect(url_for("insurance_agency.index"))
 
 
@@ -163,5 +171,5 @@ def product(code: str):
         db.session.rollback()
         apply_errors(form, exc)
         return render_template("insurance/product_form.html", form=form, product=terms.get_product(code)), 422
-    flash(_("Ketentuan %(name)s disimpan.", name=found.name))
+    flash(_("Ketentuan %(name)s disimpan.", name=found.name), "success")
     return redirect(url_for("insurance_agency.index"))

@@ -152,6 +152,32 @@ class BulkResult:
     skipped: list[str] = field(default_factory=list)  # store names that already had one (or are the actor's)
 
 
+@dataclass
+class GrantPreview:
+    """What a grant to an expo's exhibitors would do, shown to the officer before it is done."""
+
+    expo_name: str
+    to_grant: list = field(default_factory=list)  # stores
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (store name, why)
+
+
+def preview_exhibitor_grant(actor, expo_slug: str, product: InsuranceProduct) -> GrantPreview:
+    """Who would get a policy of ``product`` and who would be skipped, and why (nothing written)."""
+    expo = expos.get_expo(expo_slug)
+    if not product.active:
+        raise Conflict(_("Produk %(name)s tidak lagi diberikan.", name=product.name))
+    own, preview = interest.member_store_ids(actor), GrantPreview(expo.name)
+    for store_id in expos.exhibitor_store_ids(expo.slug):
+        store = stores.get_store_by_id(store_id)
+        if store.id in own:
+            preview.skipped.append((store.name, _("toko Anda sendiri")))
+        elif _active_policy_id(store.id, product.id) is not None:
+            preview.skipped.append((store.name, _("sudah punya polis aktif")))
+        else:
+            preview.to_grant.append(store)
+    return preview
+
+
 def grant_to_exhibitors(actor, expo_slug: str, product: InsuranceProduct) -> BulkResult:
     """A policy for every exhibitor of the expo that has no active one of ``product``."""
     expo = expos.get_expo(expo_slug)

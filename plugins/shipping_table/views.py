@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from marketplace import audit
+from marketplace import audit, audit_text
 from marketplace.agency import agency_only
 from marketplace.extensions import db
 from marketplace.stores import services as stores
@@ -17,6 +18,8 @@ from . import tables
 bp = Blueprint("shipping_table", __name__, template_folder="templates")
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+
+audit_text.register({"shipping_table.imported": _l("%(actor)s mengimpor tabel ongkir untuk %(subject)s")})
 
 
 def _uploaded_text() -> str:

@@ -65,7 +65,9 @@ def test_agency_grants_expo_exhibitors_seller_claims_insurer_approves(
     form.locator("select[name=expo]").select_option("apik-banget")
     form.locator("select[name=product]").select_option("warungku")
     form.locator("button[type=submit]").click()
-    expect(page.locator(".flash")).to_contain_text("3 polis diberikan")
+    expect(page.locator("h1")).to_contain_text("kepada 3 toko?")  # asks first, listing them
+    page.locator("#confirm-grant").click()
+    expect(page.locator(".flash").first).to_contain_text("3 polis diberikan")
     expect(page.locator("table.policies tbody tr")).to_have_count(3)
     screenshot("agency-granted")
     sign_out(page)

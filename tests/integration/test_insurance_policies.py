@@ -84,11 +84,22 @@ def test_cli_grant_prints_how_many_were_granted_and_skipped(ins_app, expo_with_e
 def test_console_grants_to_the_expos_exhibitors(ins_client, expo_with_exhibitors):
     people, expo, stores = expo_with_exhibitors
     login(ins_client, people["agency"].email)
+    asked = ins_client.post("/agency/insurance/grant-expo", data={"expo": expo.slug, "product": "gerobakku"})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Berikan polis Gerobakku kepada 4 toko?" in page
+    assert page.count("<li>Peserta ") == 4 and policy_count(expo_id=expo.id) == 0  # nothing granted yet
     response = ins_client.post(
-        "/agency/insurance/grant-expo", data={"expo": expo.slug, "product": "gerobakku"}, follow_redirects=True
+        "/agency/insurance/grant-expo",
+        data={"expo": expo.slug, "product": "gerobakku", "confirm": "1"},
+        follow_redirects=True,
     )
     assert "4 polis diberikan" in response.get_data(as_text=True)
     assert policy_count(expo_id=expo.id) == 4
+    again = ins_client.post("/agency/insurance/grant-expo", data={"expo": expo.slug, "product": "gerobakku"})
+    assert "kepada 0 toko?" in again.get_data(as_text=True) and "sudah punya polis aktif" in again.get_data(
+        as_text=True
+    )
+    assert 'id="confirm-grant"' not in again.get_data(as_text=True)
 
 
 def test_a_store_never_gets_two_active_policies_of_one_product(ins_client, cast):

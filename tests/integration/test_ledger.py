@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -194,6 +196,7 @@ def test_seller_page_and_csv(people, prepaid, cod_app):
     lines = csv_answer.get_data(as_text=True).strip().splitlines()
     assert lines[0].startswith("tanggal,jenis,pesanan,jumlah") and ",sale," in lines[1]
     assert lines[-1].startswith("saldo,,,25000")
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00,sale,", lines[1])  # WIB with its offset
 
 
 def test_finance_records_a_payout_on_its_page_and_others_cannot(people, prepaid, cod_app):

@@ -334,6 +334,9 @@ MATRIX: dict[str, Entry] = {
         why="store B allows assistance (store A does not: 403 saying so)",
     ),
     "POST /agency/stores/<slug>/invite-owner": E(AGENCY, ok=(409,), why="store A already has its owner"),
+    "POST /agency/stores/decide-many": E(
+        AGENCY, ok=PAGE, body={"decision": "approve", "stores": "store_slug"}, why="the first submit asks to confirm"
+    ),
     "GET /agency/expos": E(AGENCY),
     "POST /agency/expos": E(AGENCY, ok=FORM_POST),
     "GET /agency/expos/<slug>": E(AGENCY, args={"slug": "expo_slug"}),
@@ -378,7 +381,9 @@ MATRIX: dict[str, Entry] = {
     "GET /agency/esmart/static/<path:filename>": E(AGENCY, args={"filename": "run_progress.js"}),
     "GET /agency/insurance": E(AGENCY),
     "POST /agency/insurance/grant": E(AGENCY, ok=REDIRECT, body={"store": "store_b_slug", "product": "kiosku"}),
-    "POST /agency/insurance/grant-expo": E(AGENCY, ok=REDIRECT, body={"expo": "expo_slug", "product": "kiosku"}),
+    "POST /agency/insurance/grant-expo": E(
+        AGENCY, ok=REDIRECT, body={"expo": "expo_slug", "product": "kiosku", "confirm": "1"}, why="confirmed grant"
+    ),
     "POST /agency/insurance/protection": E(AGENCY, ok=FORM_POST),
     "POST /agency/insurance/policies/<int:policy_id>/cancel": E(AGENCY, ok=REDIRECT),
     "GET /agency/insurance/products/<code>": E(AGENCY, args={"code": "warungku"}),

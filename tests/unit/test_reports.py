@@ -257,3 +257,13 @@ def test_percent_label():
 )
 def test_axis_tops_have_round_quarters(peak, top):
     assert charts.nice_max(peak) == top
+
+
+def test_csv_days_of_an_expo_say_their_phase_in_words(shops):
+    seed_orders([order_row(shops["shops"][0], shops["shoppers"][0], 5000, wib(2026, 12, 2, 9))])
+    text = reports.to_csv(
+        reports.sales_report(expo_queries.expo_with_zones("apik"), date(2026, 12, 1), date(2026, 12, 3))
+    )
+    day_rows = [line.split(",") for line in text.splitlines() if line.startswith("day,")]
+    assert day_rows and {row[2] for row in day_rows} == {"Selama expo"}
+    assert day_rows[1][1] == "2026-12-02" and day_rows[1][3:5] == ["1", "5000"]
