@@ -39,6 +39,7 @@ def sign_in(page: Page, email: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page.locator("header")).to_contain_text("Keluar")
+    page.wait_for_load_state()  # the stylesheet too, before anything is measured
 
 
 def no_sideways_scroll(page: Page) -> None:
@@ -137,3 +138,25 @@ def test_the_shoppers_orders_read_as_cards(market, phone: Page, screenshot):
     assert link.bounding_box()["height"] >= 44
     no_sideways_scroll(page)
     screenshot("shopper-orders")
+
+
+def test_a_visitor_sees_sign_in_on_a_phone_and_one_row_on_a_wide_screen(market, phone: Page, screenshot):
+    page = phone
+    page.goto("/search?q=batik")
+    header_fits(page)
+    sign_in_link = page.locator("header .top-link", has_text="Masuk")
+    expect(sign_in_link).to_be_visible()
+    assert sign_in_link.bounding_box()["height"] >= 44
+    no_sideways_scroll(page)
+    assert "Daftar" in open_menu(page)
+    screenshot("visitor-menu")
+
+    page.set_viewport_size({"width": 1100, "height": 800})
+    sign_in(page, "sari@test.id")
+    rows = {
+        selector: page.locator(selector).bounding_box()["y"]
+        for selector in ("header .brand", "header .search", "header .cart-link", "header details.account-menu")
+    }
+    assert max(rows.values()) - min(rows.values()) < 8, rows  # one row: nothing wraps out of the bar
+    expect(page.locator("header .cart-text")).to_be_visible()
+    screenshot("seller-wide")
