@@ -18,7 +18,10 @@ class CorePlugin:
     def nav_items(self, user) -> list:
         if user is None or not getattr(user, "is_authenticated", False):
             return []
-        items = [{"url": url_for("orders.index"), "label": _("Pesanan"), "section": "shop"}]
+        items = [
+            {"url": url_for("orders.index"), "label": _("Pesanan"), "section": "shop"},
+            {"url": url_for("bank_refunds.mine"), "label": _("Pengembalian dana"), "section": "shop"},
+        ]
         if user.has_role("seller"):
             items += [
                 {"url": url_for("stores.dashboard"), "label": _("Toko Saya"), "section": "store"},

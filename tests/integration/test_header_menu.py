@@ -60,6 +60,7 @@ def test_a_shopper_sees_shopping_and_account_sections(full_app):
     assert headings(html) == ["Belanja", "Akun"]
     inside = menu(html)
     assert 'href="/orders"' in inside and "Proteksi pesanan" in inside and 'href="/account"' in inside
+    assert 'href="/account/refunds"' in inside  # the shopper's own refunds
     assert '<button class="menu-button" type="submit">Keluar</button>' in inside
     assert "Konsol Dinas" not in inside and "Toko Saya" not in inside
 
