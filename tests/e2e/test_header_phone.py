@@ -80,6 +80,18 @@ def open_menu(page: Page) -> list[str]:
     return labels
 
 
+def header_passes_axe(page: Page) -> None:
+    """No serious or critical WCAG 2.1 A/AA violation inside the header (the menu open or not)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    response = Axe().run(page, context={"include": [["header"]]}, options=options).response
+    assert response["passes"], "axe checked nothing in the header"
+    found = response["violations"]
+    serious = [(v["id"], [n["target"] for n in v["nodes"]]) for v in found if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+
+
 def test_the_sellers_header_and_menu_fit_a_phone(market, phone: Page, screenshot):
     page = phone
     sign_in(page, "sari@test.id")
@@ -92,6 +104,8 @@ def test_the_sellers_header_and_menu_fit_a_phone(market, phone: Page, screenshot
     for label in ("Pesanan", "Toko Saya", "Pesanan Masuk", "Akun", "Keluar"):
         assert label in labels, (label, labels)
     no_sideways_scroll(page)
+    header_passes_axe(page)
+    expect(page.locator("header details.account-menu > summary")).to_have_accessible_name("Menu")
     screenshot("seller-menu")
     page.keyboard.press("Escape")  # menu.js closes it
     expect(page.locator("header .menu-panel")).to_be_hidden()
@@ -149,6 +163,7 @@ def test_a_visitor_sees_sign_in_on_a_phone_and_one_row_on_a_wide_screen(market, 
     assert sign_in_link.bounding_box()["height"] >= 44
     no_sideways_scroll(page)
     assert "Daftar" in open_menu(page)
+    header_passes_axe(page)
     screenshot("visitor-menu")
 
     page.set_viewport_size({"width": 1100, "height": 800})
