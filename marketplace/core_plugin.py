@@ -18,15 +18,24 @@ class CorePlugin:
     def nav_items(self, user) -> list:
         if user is None or not getattr(user, "is_authenticated", False):
             return []
-        items = []
-        officer = is_officer(user)  # the one agency check: agency officers and admins
-        if officer:
-            items.append({"url": url_for("agency.dashboard"), "label": _("Konsol Dinas")})
+        items = [
+            {"url": url_for("orders.index"), "label": _("Pesanan"), "section": "shop"},
+            {"url": url_for("bank_refunds.mine"), "label": _("Pengembalian dana"), "section": "shop"},
+        ]
         if user.has_role("seller"):
-            items.append({"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk")})
-        if officer:  # finance: the stores' balances and payouts
-            items.append({"url": url_for("ledger.payouts"), "label": _("Pencairan dana")})
-            items.append({"url": url_for("bank_refunds.finance"), "label": _("Pengembalian dana")})
+            items += [
+                {"url": url_for("stores.dashboard"), "label": _("Toko Saya"), "section": "store"},
+                {"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk"), "section": "store"},
+                {"url": url_for("seller_complaints.queue"), "label": _("Komplain"), "section": "store"},
+            ]
+        if is_officer(user):  # the one agency check: agency officers and admins
+            items += [
+                {"url": url_for("agency.dashboard"), "label": _("Konsol Dinas"), "section": "agency"},
+                {"url": url_for("ledger.payouts"), "label": _("Pencairan dana"), "section": "agency"},
+                {"url": url_for("bank_refunds.finance"), "label": _("Pengembalian dana"), "section": "agency"},
+                {"url": url_for("agency.complaints_queue"), "label": _("Komplain"), "section": "agency"},
+            ]
+        items.append({"url": url_for("accounts.profile"), "label": _("Akun"), "section": "account"})
         return items
 
 

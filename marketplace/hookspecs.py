@@ -114,7 +114,9 @@ def store_approved(store) -> None:
 @hookspec
 def nav_items(user) -> list:
     """Menu links for ``user`` (signed in): a list of dicts ``{"url", "label"}`` shown in the header
-    menu, the core's first. A plugin that raises is logged and its links are left out."""
+    menu, the core's first; an optional ``"section"`` (``shop``, ``store``, ``agency``, ``insurer``,
+    ``account``; see ``marketplace.nav.SECTIONS``) puts a link under that heading, anything else
+    under a generic one. A plugin that raises is logged and its links are left out."""
 
 
 @hookspec

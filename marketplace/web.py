@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.routing import IntegerConverter
 
-from marketplace import inputs
+from marketplace import inputs, nav
 from marketplace.errors import NotFound, ServiceError, ValidationError
 
 
@@ -107,7 +107,13 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_globals():
-        return {"current_locale": str(get_locale()), "nav_items": _nav_items(), "panels": _panels}
+        items = _nav_items()
+        return {
+            "current_locale": str(get_locale()),
+            "nav_items": items,
+            "nav_sections": nav.group(items) if items else [],
+            "panels": _panels,
+        }
 
 
 def _panels(slot: str) -> list[str]:
@@ -123,10 +129,4 @@ def _nav_items() -> list[dict]:
     """Menu links for the signed-in user: each ``nav_items(user)``, the core's own first."""
     if not has_request_context() or not current_user or not current_user.is_authenticated:
         return []
-    from marketplace import plugin_api
-
-    return [
-        item
-        for item in plugin_api.gather("nav_items", loud=False, user=current_user)
-        if isinstance(item, dict) and item.get("url") and item.get("label")
-    ]
+    return nav.menu_items(current_user)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 
+from marketplace import nav
 from marketplace.accounts import mails, services
 from marketplace.accounts import tokens as api_tokens
 from marketplace.accounts.forms import (
@@ -129,7 +130,7 @@ def login():
     429 (and when to retry) while the address waits after too many wrong passwords."""
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(next_url or url_for(HOME))
+        return redirect(next_url or _landing(current_user))
     form = LoginForm()
     if not form.validate_on_submit():
         return _page("accounts/login.html", form, next_url=next_url)
@@ -143,7 +144,7 @@ def login():
         return (*_page("accounts/login.html", form, exc.status, next_url=next_url), _retry_after(exc))
     db.session.commit()
     start_session(user, remember=bool(form.remember.data))
-    response = redirect(next_url or url_for(HOME))
+    response = redirect(next_url or _landing(user))
     response.set_cookie(
         KNOWN_DEVICE_COOKIE,
         services.device_proof(user.email),
@@ -153,6 +154,11 @@ def login():
         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     return response
+
+
+def _landing(user) -> str:
+    """Where a user goes after signing in without a ``next``: where its role works, else home."""
+    return nav.landing_url(user) or url_for(HOME)
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -114,8 +114,8 @@ class BankTransferPlugin:
         if not is_officer(user):
             return []
         return [
-            {"url": url_for("bank_transfer.queue"), "label": str(_l("Konfirmasi transfer"))},
-            {"url": url_for("bank_statements.index"), "label": str(_l("Mutasi rekening"))},
+            {"url": url_for("bank_transfer.queue"), "label": str(_l("Konfirmasi transfer")), "section": "agency"},
+            {"url": url_for("bank_statements.index"), "label": str(_l("Mutasi rekening")), "section": "agency"},
         ]
 
     @hookimpl

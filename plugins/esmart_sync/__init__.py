@@ -65,7 +65,7 @@ class EsmartSyncPlugin:
         if not is_officer(user):
             return []
 
-        return [{"url": url_for("esmart.index"), "label": str(_l("E-Smart IKM"))}]
+        return [{"url": url_for("esmart.index"), "label": str(_l("E-Smart IKM")), "section": "agency"}]
 
     @hookimpl
     def openapi_spec(self) -> dict:

@@ -81,13 +81,17 @@ class InsurancePlugin:
         roles = set(user.roles)
         items = []
         if "insurer" in roles and user.insurer_code:
-            items.append({"url": url_for("insurer.index"), "label": str(_l("Klaim asuransi"))})
+            items.append({"url": url_for("insurer.index"), "label": str(_l("Klaim asuransi")), "section": "insurer"})
         if is_officer(user):
-            items.append({"url": url_for("insurance_agency.index"), "label": str(_l("Asuransi IKM"))})
+            items.append(
+                {"url": url_for("insurance_agency.index"), "label": str(_l("Asuransi IKM")), "section": "agency"}
+            )
         if "seller" in roles:
-            items.append({"url": url_for("insurance.seller_index"), "label": str(_l("Asuransi"))})
+            items.append({"url": url_for("insurance.seller_index"), "label": str(_l("Asuransi")), "section": "store"})
         if "shopper" in roles:
-            items.append({"url": url_for("insurance.protection_index"), "label": str(_l("Proteksi pesanan"))})
+            items.append(
+                {"url": url_for("insurance.protection_index"), "label": str(_l("Proteksi pesanan")), "section": "shop"}
+            )
         return items
 
     @hookimpl

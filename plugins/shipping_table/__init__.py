@@ -68,9 +68,17 @@ class ShippingTablePlugin:
         from marketplace.agency.assist import is_officer
 
         if is_officer(user):
-            return [{"url": url_for("shipping_table.agency_index"), "label": str(_l("Tarif ongkir"))}]
+            return [
+                {"url": url_for("shipping_table.agency_index"), "label": str(_l("Tarif ongkir")), "section": "agency"}
+            ]
         if "seller" in set(user.roles):
-            return [{"url": url_for("shipping_table.seller_index"), "label": str(_l("Tarif ongkir toko"))}]
+            return [
+                {
+                    "url": url_for("shipping_table.seller_index"),
+                    "label": str(_l("Tarif ongkir toko")),
+                    "section": "store",
+                }
+            ]
         return []
 
 

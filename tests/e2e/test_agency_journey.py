@@ -65,6 +65,7 @@ def test_agency_approves_features_exhibits_and_reads_the_report(e2e_app, browser
     )
 
     sign_in(page, "petugas@disnakerin.test")
+    page.locator("header details.account-menu > summary").click()
     page.locator("header").get_by_role("link", name="Konsol Dinas").click()
     expect(page.locator("#count-pending")).to_have_text("1")
     screenshot("agency-dashboard")
@@ -145,6 +146,8 @@ def test_officer_helps_a_store_that_allowed_it(e2e_app, browser_page: Page, scre
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator("#assist-banner")).to_be_visible()
     screenshot("assisting")
+
+    page.locator("header details.account-menu > summary").click()  # the menu holds sign-out
 
     page.locator("header form button", has_text="Keluar").click()
     sign_in(page, "tarni@test.id")

@@ -23,6 +23,7 @@ def sign_in(page: Page, email: str) -> None:
 
 
 def sign_out(page: Page) -> None:
+    page.locator("header details.account-menu > summary").click()  # the menu holds sign-out
     page.locator("header form button", has_text="Keluar").click()
     expect(page.locator("header")).to_contain_text("Masuk")
 

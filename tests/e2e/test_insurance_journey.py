@@ -39,6 +39,7 @@ def sign_in(page: Page, email: str) -> None:
 
 
 def sign_out(page: Page) -> None:
+    page.locator("header details.account-menu > summary").click()  # the menu holds sign-out
     page.locator("header form button", has_text="Keluar").click()
     expect(page.locator("header")).to_contain_text("Masuk")
 
@@ -74,6 +75,7 @@ def test_agency_grants_expo_exhibitors_seller_claims_insurer_approves(
 
     # the seller sees its policy, its certificate, and files a claim with a photo
     sign_in(page, "sari@test.id")
+    page.locator("header details.account-menu > summary").click()  # the role's links are in the menu
     page.get_by_role("link", name="Asuransi", exact=True).click()
     expect(page.locator("table.policies")).to_contain_text("Warungku")
     page.get_by_role("link", name="Sertifikat").click()
@@ -102,6 +104,7 @@ def test_agency_grants_expo_exhibitors_seller_claims_insurer_approves(
 
     # the Jasindo officer finds it in the queue and approves it, then marks it paid
     sign_in(page, "klaim@jasindo.test")
+    page.locator("header details.account-menu > summary").click()  # the role's links are in the menu
     page.get_by_role("link", name="Klaim asuransi").click()
     expect(page.locator("table.claims tbody tr")).to_have_count(1)
     expect(page.locator("table.claims")).to_contain_text("0 hari")
@@ -144,5 +147,6 @@ def test_shopper_adds_order_protection_at_checkout(e2e_app, browser_page: Page, 
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator("main")).to_contain_text("Rp 1.503.000")
     screenshot("placed-with-protection")
+    page.locator("header details.account-menu > summary").click()  # the role's links are in the menu
     page.get_by_role("link", name="Proteksi pesanan").first.click()
     expect(page.locator("main table")).to_contain_text("Rp 3.000")

@@ -239,8 +239,8 @@ def test_the_agency_menu_links_to_the_console(files_app):
     agency, seller = gen_user(role="agency"), gen_user(role="seller")
     plugin = plugin_api.manager(files_app).get_plugin("esmart_sync")
     with files_app.test_request_context("/"):
-        assert plugin.nav_items(user=agency) == [{"url": "/agency/esmart", "label": "E-Smart IKM"}]
-        assert {"url": "/agency/esmart", "label": "E-Smart IKM"} in plugin_api.gather(
+        assert plugin.nav_items(user=agency) == [{"url": "/agency/esmart", "label": "E-Smart IKM", "section": "agency"}]
+        assert {"url": "/agency/esmart", "label": "E-Smart IKM", "section": "agency"} in plugin_api.gather(
             "nav_items", loud=False, user=agency
         )
         assert plugin.nav_items(user=seller) == []
