@@ -16,7 +16,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from marketplace import demo_images, demo_payouts, demo_sales, demo_shipping
+from marketplace import demo_images, demo_payouts, demo_reviews, demo_sales, demo_shipping
 from marketplace.accounts import services as accounts
 from marketplace.catalog import services as catalog
 from marketplace.clock import JAKARTA, now
@@ -53,7 +53,8 @@ class Summary:
     exhibitors: int = 0
     featured: int = 0
     plugin_objects: int = 0  # created by the plugins (the demo_data hook)
-    orders: int = 0  # the expo's first days of sales (marketplace.demo_sales)
+    orders: int = 0  # the expo's first days of sales (marketplace.demo_sales, demo_reviews)
+    reviews: int = 0  # buyers' reviews of their completed orders (marketplace.demo_reviews)
     shipping: int = 0  # stores whose shipping the demo set up (marketplace.demo_shipping)
     addresses: int = 0  # the demo shopper's address book
     payout_accounts: int = 0  # stores' bank accounts for payouts (marketplace.demo_payouts)
@@ -80,6 +81,7 @@ def load() -> Summary:
     _featured(summary, agency, built)
     demo_shipping.load(summary, built)
     demo_sales.load(summary, _user, users, expo)
+    demo_reviews.load(summary, _user, expo)
     demo_payouts.load(summary, built, agency)
     _plugin_demo_data(summary)
     return summary
@@ -251,6 +253,7 @@ def register_cli(app: Flask) -> None:
             f"{summary.products} products, {summary.images} images, {summary.exhibitors} exhibitors, "
             f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}"
             f"{f', {summary.orders} orders' if summary.orders else ''}"
+            f"{f', {summary.reviews} reviews' if summary.reviews else ''}"
             f"{f', shipping for {summary.shipping} stores' if summary.shipping else ''}"
             f"{f', {summary.addresses} addresses' if summary.addresses else ''}"
             f"{f', {summary.payout_accounts} payout accounts' if summary.payout_accounts else ''}"
