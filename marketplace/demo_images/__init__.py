@@ -151,7 +151,7 @@ def product_photos(name: str, kind: str, sector: str) -> list[BytesIO]:
     ``PACKED`` the parcel it travels in."""
     rnd = seeded(name, kind)
     item = DRAWINGS[kind](rnd, name)
-    photos = [jpeg(item), jpeg(close_up(item, rnd, (0.5, 0.55)))]
+    photos = [jpeg(item), jpeg(close_up(item, rnd))]
     if kind in PACKED:
         photos.append(jpeg(drinks.in_its_pack(rnd, name, SECTOR_TAPE.get(sector, (120, 90, 60)))))
     return photos

@@ -10,7 +10,7 @@ import random
 from io import BytesIO
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageStat
 
 SIDE = 800
 Colour = tuple[int, int, int]
@@ -111,14 +111,28 @@ def label(
         draw.text(((x0 + x1) / 2, y), line, font=chosen, fill=ink, anchor="mm")
 
 
-def close_up(image: Image.Image, rnd: random.Random, centre: tuple[float, float] = (0.5, 0.5)) -> Image.Image:
-    """The second photo: the texture or pattern seen from near (a crop of the first, enlarged)."""
-    span = int(SIDE * rnd.uniform(0.34, 0.42))
-    cx = int(SIDE * centre[0]) + rnd.randint(-40, 40)
-    cy = int(SIDE * centre[1]) + rnd.randint(-40, 40)
-    left = max(0, min(SIDE - span, cx - span // 2))
-    top = max(0, min(SIDE - span, cy - span // 2))
-    return image.crop((left, top, left + span, top + span)).resize((SIDE, SIDE), Image.Resampling.BILINEAR)
+CLOSE_UP_CENTRES = [(0.5, 0.5), (0.4, 0.6), (0.6, 0.6), (0.5, 0.7), (0.5, 0.4), (0.35, 0.45), (0.65, 0.45)]
+
+
+def close_up(image: Image.Image, rnd: random.Random) -> Image.Image:
+    """The second photo: the texture or pattern seen from near, a crop of the first enlarged,
+    taken where the picture is busiest (judged on a small copy: cheap)."""
+    span = rnd.uniform(0.34, 0.42)
+    small = image.resize((100, 100), Image.Resampling.BILINEAR)
+
+    def busy(centre: tuple[float, float]) -> float:
+        box = _window(centre, span, 100)
+        return sum(ImageStat.Stat(small.crop(box)).stddev)
+
+    left, top, right, bottom = _window(max(CLOSE_UP_CENTRES, key=busy), span, SIDE)
+    return image.crop((left, top, right, bottom)).resize((SIDE, SIDE), Image.Resampling.BILINEAR)
+
+
+def _window(centre: tuple[float, float], span: float, side: int) -> tuple[int, int, int, int]:
+    width = int(side * span)
+    left = max(0, min(side - width, int(side * centre[0]) - width // 2))
+    top = max(0, min(side - width, int(side * centre[1]) - width // 2))
+    return (left, top, left + width, top + width)
 
 
 def jpeg(image: Image.Image, quality: int = 85) -> BytesIO:
