@@ -85,17 +85,23 @@ def _when(expo, rnd: random.Random):
 
 
 def _buy_and_review(shopper, variant_id: int, method: str, rating: int, comment: str, when) -> None:
+    """Buy one of the variant, receive it, review its line. Whatever else the shopper's cart held
+    (someone tried the demo as them) is bought too but left as placed, unreviewed."""
     from marketplace.reviews import services as reviews
+    from marketplace.reviews.models import Review
 
-    for order in checkout(shopper, [(variant_id, 1)], method):
+    for placed in checkout(shopper, [(variant_id, 1)], method):
+        order = _with_lines(placed.id)
+        line = next((line for line in order.lines if line.variant_id == variant_id), None)
+        if line is None:
+            continue
         _deliver(order, shopper)
-        order = _with_lines(order.id)
-        review = reviews.add_review(shopper, order, rating, comment)
+        review = reviews.add_review(shopper, order, rating, comment, line_id=line.id)
         backdate(order, when)
         arrived = _with_lines(order.id).completed_at or when
         db.session.execute(
-            update(type(review))
-            .where(type(review).id == review.id)
+            update(Review)
+            .where(Review.id == review.id)
             .values(created_at=arrived + timedelta(hours=3))
             .execution_options(synchronize_session=False)
         )
