@@ -105,8 +105,9 @@ def label(
         else:
             lines[-1] = trial
     size = int((y1 - y0) / (len(lines) + 1.2))
+    longest = max(lines, key=lambda line: draw.textlength(line, font=font(size)))
+    chosen = fitted_font(draw, longest, (x1 - x0) * 0.86, size)  # one size for every line
     for row, line in enumerate(lines):
-        chosen = fitted_font(draw, line, (x1 - x0) * 0.86, size)
         y = y0 + (y1 - y0) * (row + 1) / (len(lines) + 1)
         draw.text(((x0 + x1) / 2, y), line, font=chosen, fill=ink, anchor="mm")
 

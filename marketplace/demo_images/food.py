@@ -112,13 +112,13 @@ def sate(rnd: random.Random, name: str) -> Image.Image:
     shadow(image, (110, 520, 720, 740))
     draw.polygon(oval(410, 520, 320, 150, rnd.uniform(-6, 6)), fill=(60, 130, 50))
     draw.polygon(oval(410, 520, 280, 120, rnd.uniform(-6, 6)), fill=(246, 244, 236))
-    for i in range(rnd.randint(4, 6)):
-        y = 430 + i * 34
+    for i in range(rnd.randint(3, 4)):
+        y = 410 + i * 58
         draw.line([(190, y + 40), (640, y - 30)], fill=(222, 196, 140), width=6)
         for j in range(4):
             x = 260 + j * 80
-            cy = y + 40 - (x - 190) * 70 / 450
-            draw.rounded_rectangle((x, cy - 22, x + 60, cy + 22), radius=12, fill=meat, outline=darker(meat, 0.6))
+            cy = y + 40 - (x + 29 - 190) * 70 / 450  # on the skewer, at the piece's middle
+            draw.rounded_rectangle((x, cy - 18, x + 58, cy + 18), radius=10, fill=meat, outline=darker(meat, 0.6))
     draw.ellipse((560, 600, 700, 660), fill=(40, 20, 10))
     return image
 
