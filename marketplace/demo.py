@@ -9,19 +9,14 @@ next ``make run``. Refused when MARKETPLACE_ENV=production.
 
 from __future__ import annotations
 
-import hashlib
-import textwrap
 from dataclasses import dataclass
 from datetime import timedelta
-from io import BytesIO
-from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from PIL import Image, ImageDraw, ImageFont
 
-from marketplace import demo_payouts, demo_sales, demo_shipping
+from marketplace import demo_images, demo_payouts, demo_reviews, demo_sales, demo_shipping
 from marketplace.accounts import services as accounts
 from marketplace.catalog import services as catalog
 from marketplace.clock import JAKARTA, now
@@ -58,7 +53,8 @@ class Summary:
     exhibitors: int = 0
     featured: int = 0
     plugin_objects: int = 0  # created by the plugins (the demo_data hook)
-    orders: int = 0  # the expo's first days of sales (marketplace.demo_sales)
+    orders: int = 0  # the expo's first days of sales (marketplace.demo_sales, demo_reviews)
+    reviews: int = 0  # buyers' reviews of their completed orders (marketplace.demo_reviews)
     shipping: int = 0  # stores whose shipping the demo set up (marketplace.demo_shipping)
     addresses: int = 0  # the demo shopper's address book
     payout_accounts: int = 0  # stores' bank accounts for payouts (marketplace.demo_payouts)
@@ -85,6 +81,7 @@ def load() -> Summary:
     _featured(summary, agency, built)
     demo_shipping.load(summary, built)
     demo_sales.load(summary, _user, users, expo)
+    demo_reviews.load(summary, _user, expo)
     demo_payouts.load(summary, built, agency)
     _plugin_demo_data(summary)
     return summary
@@ -141,7 +138,7 @@ def _store(summary: Summary, data: DemoStore, users: dict, agency):
             "description": data.description,
         },
     )
-    stores.set_logo(store, owner, _logo_image(data.name, data.sector))
+    stores.set_logo(store, owner, demo_images.logo(data.name, data.sector))
     if data.name in ASSISTED_STORES:
         stores.update_store(store, owner, {"allow_agency_assist": True})
     if data.status == "approved":
@@ -157,9 +154,11 @@ def _products(summary: Summary, store, owner, data: DemoStore) -> None:
     code = _sku_prefix(data.name)
     for number, item in enumerate(data.products, start=1):
         product = catalog.create_product(store, owner, _product_fields(item, code, number))
-        catalog.add_image(product, owner, _product_image(item.name, data.sector))
+        kind = item.kind or demo_images.kind_for(item.name, item.unit, item.category)
+        for photo in demo_images.product_photos(item.name, kind, data.sector):
+            catalog.add_image(product, owner, photo)
+            summary.images += 1
         summary.products += 1
-        summary.images += 1
 
 
 def _product_fields(item: DemoProduct, code: str, number: int) -> dict:
@@ -203,7 +202,7 @@ def _expo(summary: Summary, agency):
         for slug, name in ZONES:
             expo_services.add_zone(agency, expo, name, slug=slug)
     if not expo.banner:
-        expo_services.set_banner(agency, expo, _banner_image(EXPO["name"], [name for _slug, name in ZONES]))
+        expo_services.set_banner(agency, expo, demo_images.banner(EXPO["name"], [name for _slug, name in ZONES]))
         summary.images += 1
     return expo
 
@@ -231,99 +230,6 @@ def _featured(summary: Summary, agency, built) -> None:
     summary.featured = len(chosen)
 
 
-# --- placeholder pictures (drawn here, no downloads) ---------------------------
-
-SECTOR_COLOURS = {  # (background, shape) per sector
-    "kuliner": ((252, 226, 196), (232, 140, 74)),
-    "minuman-herbal": ((214, 236, 210), (86, 150, 92)),
-    "fesyen": ((232, 216, 240), (136, 88, 160)),
-    "kriya": ((240, 228, 206), (170, 124, 70)),
-    "logam-furnitur": ((214, 224, 234), (84, 110, 138)),
-    "kosmetik": ((248, 220, 228), (196, 96, 130)),
-    "perhiasan": ((246, 238, 204), (184, 150, 40)),
-}
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-_fonts: dict[tuple[str, int], ImageFont.ImageFont] = {}
-
-
-def _font(size: int, bold: bool = True):
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    key = (name, size)
-    if key not in _fonts:
-        try:
-            _fonts[key] = ImageFont.truetype(str(FONT_DIR / name), size)
-        except OSError:
-            _fonts[key] = ImageFont.load_default(size=size)
-    return _fonts[key]
-
-
-def _initials(name: str) -> str:
-    words = [w for w in stores.slugify(name).split("-") if not w.isdigit()]
-    return "".join(w[0] for w in words[:2]).upper() or "AM"
-
-
-def _shade(colour: tuple[int, int, int], seed: str) -> tuple[int, int, int]:
-    """The sector's colour, nudged per name so neighbouring pictures differ."""
-    delta = hashlib.sha1(seed.encode(), usedforsecurity=False).digest()[0] % 40 - 20
-    return tuple(max(0, min(255, c + delta)) for c in colour)
-
-
-def _jpeg(image: Image.Image) -> BytesIO:
-    out = BytesIO()
-    image.save(out, "JPEG", quality=85)
-    out.seek(0)
-    return out
-
-
-def _product_image(name: str, sector: str, side: int = 560) -> BytesIO:
-    background, shape = SECTOR_COLOURS.get(sector, SECTOR_COLOURS["kriya"])
-    image = Image.new("RGB", (side, side), background)
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((side * 0.22, side * 0.12, side * 0.78, side * 0.68), fill=_shade(shape, name))
-    draw.text((side / 2, side * 0.40), _initials(name), font=_font(side // 5), fill="white", anchor="mm")
-    lines = textwrap.wrap(name, width=24)[:2]
-    for row, line in enumerate(lines):
-        draw.text(
-            (side / 2, side * (0.80 + 0.08 * row)),
-            line,
-            font=_font(side // 18, bold=False),
-            fill=(60, 60, 60),
-            anchor="mm",
-        )
-    return _jpeg(image)
-
-
-def _logo_image(name: str, sector: str, side: int = 320) -> BytesIO:
-    background, shape = SECTOR_COLOURS.get(sector, SECTOR_COLOURS["kriya"])
-    image = Image.new("RGB", (side, side), background)
-    draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((side * 0.1, side * 0.1, side * 0.9, side * 0.9), radius=side // 6, fill=_shade(shape, name))
-    draw.text((side / 2, side / 2), _initials(name), font=_font(side // 3), fill="white", anchor="mm")
-    return _jpeg(image)
-
-
-def _banner_image(title: str, zones: list[str], width: int = 1600, height: int = 500) -> BytesIO:
-    """The expo's banner: a teal band, the title, the city, and the five zones as chips."""
-    image = Image.new("RGB", (width, height), (15, 118, 110))
-    draw = ImageDraw.Draw(image)
-    for x in range(0, width, 4):  # a soft diagonal sheen
-        shade = int(18 * x / width)
-        draw.line([(x, 0), (x - height // 2, height)], fill=(19 + shade, 78 + shade, 74 + shade), width=4)
-    for i, colour in enumerate(c[1] for c in SECTOR_COLOURS.values()):
-        r = 120 + 30 * (i % 3)
-        cx, cy = width - 140 - i * 150, 90 + (i % 2) * 260
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=colour, width=10)
-    draw.text((80, 120), title, font=_font(88), fill="white")
-    draw.text((84, 235), "Kota Tegal · Disnakerin", font=_font(40, bold=False), fill=(253, 230, 138))
-    x = 84
-    for zone in zones:
-        w = int(draw.textlength(zone, font=_font(30))) + 44
-        draw.rounded_rectangle((x, 330, x + w, 390), radius=30, fill=(245, 158, 11))
-        draw.text((x + w / 2, 360), zone, font=_font(30), fill=(28, 25, 23), anchor="mm")
-        x += w + 18
-    return _jpeg(image)
-
-
 # --- the command -----------------------------------------------------------------
 
 
@@ -347,6 +253,7 @@ def register_cli(app: Flask) -> None:
             f"{summary.products} products, {summary.images} images, {summary.exhibitors} exhibitors, "
             f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}"
             f"{f', {summary.orders} orders' if summary.orders else ''}"
+            f"{f', {summary.reviews} reviews' if summary.reviews else ''}"
             f"{f', shipping for {summary.shipping} stores' if summary.shipping else ''}"
             f"{f', {summary.addresses} addresses' if summary.addresses else ''}"
             f"{f', {summary.payout_accounts} payout accounts' if summary.payout_accounts else ''}"

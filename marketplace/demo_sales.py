@@ -89,16 +89,16 @@ def _place_all(shoppers, variants, expo, method: str) -> int:
                 continue
             shopper = rnd.choice(shoppers)
             chosen = rnd.sample(variants, k=rnd.choice((1, 1, 2)))
-            for order in _checkout(shopper, [(v.id, rnd.randint(1, 3)) for v in chosen], method):
+            for order in checkout(shopper, [(v.id, rnd.randint(1, 3)) for v in chosen], method):
                 store = db.session.get(Store, order.store_id)
                 seller = db.session.get(User, store.owner_id) if store and store.owner_id else None
                 _progress(order, seller, shopper, age=(today - when).days, rnd=rnd)
-                _backdate(order, when)
+                backdate(order, when)
                 placed += 1
     return placed
 
 
-def _checkout(shopper, lines: list[tuple[int, int]], method: str) -> list:
+def checkout(shopper, lines: list[tuple[int, int]], method: str) -> list:
     from marketplace.cart import services as carts
     from marketplace.checkout import services as checkout
 
@@ -133,7 +133,7 @@ def _progress(order, seller, shopper, age: int, rnd: random.Random) -> None:
         transition(order, "completed", shopper)
 
 
-def _backdate(order, when) -> None:
+def backdate(order, when) -> None:
     """Move the order's times back by the same amount, to the expo day it stands for."""
     from marketplace.orders.models import Order, OrderEvent
 

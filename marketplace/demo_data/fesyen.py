@@ -14,7 +14,10 @@ FESYEN = [
         "9120001234567",
         "0812-2345-6789",
         "Batik tulis dan cap motif Tegalan dengan warna sogan dan pesisiran yang berani. Dikerjakan "
-        "pembatik Sentra Batik Kalinyamat, Kota Tegal.",
+        "pembatik Sentra Batik Kalinyamat, Kota Tegal; galeri kami di Jl. Kartini, Mangkukusuman, buka "
+        "sejak 2009. Satu lembar batik tulis dikerjakan dua sampai tiga minggu. Galeri buka Senin-Sabtu "
+        "pukul 09.00-17.00 WIB. Melayani pesanan partai seragam kantor, sekolah, dan keluarga untuk "
+        "hajatan.",
         "Siti Aminah",
         owner_email="seller@demo.test",
         featured=True,
@@ -78,7 +81,10 @@ FESYEN = [
         "9120101234511",
         "0812-2970-6655",
         "Sarung dan kain tenun ATBM (alat tenun bukan mesin) dari Ujungrusi, ditenun benang demi benang "
-        "oleh perajin setempat.",
+        "oleh perajin setempat. Ujungrusi di Adiwerna sudah dikenal sebagai kampung tenun sejak zaman "
+        "Belanda; bengkel kami punya 12 alat tenun dan dikelola Pak Mukhlis sejak 1996. Satu sarung goyor "
+        "selesai sekitar tiga hari. Buka Senin-Sabtu pukul 08.00-16.00 WIB. Melayani pesanan partai untuk "
+        "seragam, hantaran, dan toko busana muslim.",
         "Mukhlis Abdullah",
         products=[
             P(
@@ -122,8 +128,11 @@ FESYEN = [
         "Jl. Gajah Mada No. 60, Tegal Barat",
         "9120101234512",
         "0895-3712-4408",
-        "Kaos dan merchandise berbahasa Tegal yang bikin bangga: 'Ora Ngapak Ora Kepenak', teh poci, "
-        "dan ikon kota. Sablon plastisol di atas katun combed 30s.",
+        "Kaos dan merchandise berbahasa Tegal yang bikin bangga: 'Ora Ngapak Ora Kepenak', teh poci, dan "
+        "ikon kota. Sablon plastisol di atas katun combed 30s. Berawal dari lapak kaos di car free day Jl. "
+        "Gajah Mada tahun 2016, sekarang punya workshop sablon sendiri di Tegal Barat. Buka setiap hari "
+        "pukul 10.00-21.00 WIB. Melayani pesanan partai kaos komunitas, reuni, dan acara kantor dengan "
+        "desain sendiri.",
         "Yoga Pratama",
         products=[
             P(

@@ -13,8 +13,10 @@ KRIYA = [
         "Kel. Kaligangsa, Kec. Margadana",
         "9120101234513",
         "0812-2655-0312",
-        "Anyaman pandan duri dari perajin ibu-ibu Kaligangsa: tikar, tas, keranjang, dan topi yang kuat "
-        "dan wangi pandan.",
+        "Anyaman pandan duri dari perajin ibu-ibu Kaligangsa: tikar, tas, keranjang, dan topi yang kuat dan "
+        "wangi pandan. Daun pandan kami ambil dari pinggir sawah Margadana, dijemur, diwarnai, lalu dianyam "
+        "di rumah masing-masing; kelompok ini berdiri tahun 2008 dengan 20 anggota. Buka Senin-Sabtu pukul "
+        "08.00-15.00 WIB. Melayani pesanan partai untuk suvenir pernikahan, seminar, dan toko kerajinan.",
         "Rusmini",
         featured=True,
         products=[
@@ -59,8 +61,10 @@ KRIYA = [
         "Desa Pagerbarang, Kec. Pagerbarang",
         "9120101234514",
         "0852-2733-8110",
-        "Poci, cangkir, dan gerabah tanah liat yang dibakar secara tradisional. Poci kami makin lama "
-        "dipakai, makin wangi tehnya.",
+        "Poci, cangkir, dan gerabah tanah liat yang dibakar secara tradisional. Pak Sukirno adalah perajin "
+        "generasi ketiga di Desa Pagerbarang, desa gerabah yang memasok poci ke warung teh se-Tegal. Poci "
+        "kami makin lama dipakai, makin wangi tehnya. Dikirim dengan peti kayu dan bubble wrap. Buka setiap "
+        "hari pukul 07.00-16.00 WIB. Melayani pesanan partai untuk warung teh, kafe, dan suvenir.",
         "Sukirno",
         products=[
             P(
@@ -104,8 +108,10 @@ KRIYA = [
         "Kompleks Pantai Alam Indah, Mintaragen, Tegal Timur",
         "9120101234515",
         "0813-9045-2277",
-        "Hiasan dan cendera mata dari kerang dan limbah laut pesisir Tegal, dirangkai tangan: lampu "
-        "hias, bingkai, dan miniatur kapal nelayan.",
+        "Hiasan dan cendera mata dari kerang dan limbah laut pesisir Tegal, dirangkai tangan: lampu hias, "
+        "bingkai, dan miniatur kapal nelayan. Kios Pak Tasripin ada di kompleks Pantai Alam Indah sejak "
+        "1999, bersama nelayan yang mengumpulkan kerang sesudah melaut. Buka setiap hari pukul 08.00-18.00 "
+        "WIB, akhir pekan sampai 21.00. Melayani pesanan partai untuk suvenir acara dan toko oleh-oleh.",
         "Tasripin",
         products=[
             P(

@@ -14,7 +14,10 @@ KULINER = [
         "9120101234501",
         "0812-2901-4455",
         "Tahu aci khas Tegal sejak 1998: tahu kuning dari kedelai lokal diisi adonan aci lalu digoreng "
-        "renyah. Tersedia matang untuk oleh-oleh dan beku untuk dikirim ke luar kota.",
+        "renyah. Usaha ini dimulai Bu Murni dari gerobak di depan Pasar Kraton, kini dapur produksinya di "
+        "Jl. Kapten Sudibyo, Tegal Barat. Tersedia matang untuk oleh-oleh dan beku untuk dikirim ke luar "
+        "kota. Buka setiap hari pukul 07.00-20.00 WIB. Melayani pesanan partai untuk hajatan, arisan, dan "
+        "reseller.",
         "Murniati",
         products=[
             P(
@@ -59,7 +62,10 @@ KULINER = [
         "9120101234502",
         "0813-2955-1020",
         "Sate kambing muda di bawah tiga bulan (batibul) yang empuk, dibakar di atas arang dan disajikan "
-        "dengan kecap, bawang merah, dan cabai rawit. Kini tersedia beku vakum untuk dikirim ke luar kota.",
+        "dengan kecap, bawang merah, dan cabai rawit. Warung H. Slamet di pinggir Jalan Raya "
+        "Banjaran-Slawi, Adiwerna, sudah buka sejak 1985 dan kini dikelola generasi kedua. Tersedia beku "
+        "vakum untuk dikirim ke luar kota. Warung buka pukul 09.00-21.00 WIB, Jumat mulai 13.00. Melayani "
+        "pesanan partai untuk aqiqah, kantor, dan hajatan.",
         "H. Slamet Riyadi",
         featured=True,
         products=[
@@ -106,7 +112,9 @@ KULINER = [
         "9120101234503",
         "0857-4201-3388",
         "Kupat glabed, ketupat berkuah kuning kental khas Tegal, lengkap dengan sate kerang dan kerupuk "
-        "mie. Kami kemas beku agar bisa dinikmati di mana saja.",
+        "mie. Mbak Tarni berjualan sejak 2004 di Jl. Kolonel Sugiono, Tegal Timur, dengan resep kuah dari "
+        "ibunya. Kami kemas beku agar bisa dinikmati di mana saja, tinggal dipanaskan. Buka pukul "
+        "06.00-13.00 WIB, Minggu libur. Melayani pesanan partai untuk acara kantor dan pengajian.",
         "Sutarni",
         products=[
             P(
@@ -150,8 +158,11 @@ KULINER = [
         "Jl. Hang Tuah No. 21, Tegalsari, Tegal Barat (dekat Pelabuhan Tegalsari)",
         "9120101234504",
         "0812-2788-9012",
-        "Olahan ikan segar dari Pelabuhan Tegalsari, diolah kelompok istri nelayan: ikan asin, abon, "
-        "kerupuk, dan makanan beku tanpa pengawet.",
+        "Olahan ikan segar dari Pelabuhan Tegalsari, diolah kelompok istri nelayan sejak 2012: ikan asin, "
+        "abon, kerupuk, dan makanan beku tanpa pengawet. Ikan kami ambil langsung dari TPI Tegalsari setiap "
+        "pagi, lalu dijemur dan diolah di rumah produksi dekat pelabuhan. Sudah bersertifikat PIRT dan "
+        "halal. Buka Senin-Sabtu pukul 08.00-16.00 WIB. Melayani pesanan partai untuk toko oleh-oleh dan "
+        "reseller.",
         "Dasuki",
         featured=True,
         products=[
@@ -204,7 +215,10 @@ KULINER = [
         "Jl. Serayu No. 30, Mintaragen, Tegal Timur",
         "9120101234505",
         "0858-7011-2290",
-        "Kue tradisional Tegal buatan rumahan: kamir, olos, semprong, dan bolu. Dibuat setiap pagi tanpa pengawet.",
+        "Kue tradisional Tegal buatan rumahan: kamir, olos, semprong, dan bolu. Bu Ningsih mulai membuat "
+        "kue untuk tetangga di Mintaragen tahun 2001; kini dibantu empat ibu-ibu sekitar. Dibuat setiap "
+        "pagi tanpa pengawet, jadi pesan H-1 untuk jumlah banyak. Buka pukul 06.00-17.00 WIB, Jumat tutup. "
+        "Melayani pesanan partai untuk snack box rapat, hajatan, dan pengajian.",
         "Ningsih Rahayu",
         products=[
             P(

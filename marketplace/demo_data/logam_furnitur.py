@@ -14,7 +14,10 @@ LOGAM_FURNITUR = [
         "9120101234516",
         "0812-2877-4410",
         "Bengkel logam turun-temurun dari Talang, sentra industri logam yang membuat Tegal dijuluki "
-        "'Jepangnya Indonesia'. Wajan, panci, pisau, dan perkakas tani tempa tangan.",
+        "'Jepangnya Indonesia'. Wajan, panci, pisau, dan perkakas tani tempa tangan. Bengkel di Desa "
+        "Kebasen ini dibuka kakek Pak Khaerudin tahun 1970-an dan kini mempekerjakan delapan pandai besi. "
+        "Buka Senin-Sabtu pukul 07.00-16.00 WIB. Melayani pesanan partai untuk toko bangunan, rumah makan, "
+        "dan kelompok tani.",
         "Khaerudin",
         featured=True,
         products=[
@@ -59,8 +62,10 @@ LOGAM_FURNITUR = [
         "Jl. Raya Pesayangan No. 9, Kec. Talang",
         "9120101234517",
         "0815-4207-6633",
-        "Suku cadang mesin, kapal nelayan, dan kendaraan dari bengkel bubut dan cor logam Pesayangan. "
-        "Menerima pesanan sesuai gambar teknik.",
+        "Suku cadang mesin, kapal nelayan, dan kendaraan dari bengkel bubut dan cor logam Pesayangan, "
+        "Talang. Berdiri sejak 1994, bengkel kami punya lima mesin bubut dan tungku cor kuningan sendiri. "
+        "Menerima pesanan sesuai gambar teknik atau contoh barang. Buka Senin-Sabtu pukul 08.00-17.00 WIB. "
+        "Melayani pesanan partai untuk bengkel, galangan kapal, dan pabrik.",
         "Rohmat Hidayat",
         products=[
             P(
@@ -112,8 +117,10 @@ LOGAM_FURNITUR = [
         "Desa Dukuhwaru, Kec. Dukuhwaru",
         "9120101234518",
         "0812-2590-7744",
-        "Mebel kayu jati dan mahoni buatan tangan: kursi teras, meja lesehan, dan rak dinding. "
-        "Finishing natural, tahan lama.",
+        "Mebel kayu jati dan mahoni buatan tangan: kursi teras, meja lesehan, dan rak dinding. Finishing "
+        "natural, tahan lama. Pak Slamet belajar menukang di Jepara lalu pulang membuka bengkel di Desa "
+        "Dukuhwaru tahun 2005; kayu kami dari hutan rakyat bersertifikat. Buka Senin-Sabtu pukul "
+        "08.00-16.00 WIB. Melayani pesanan partai untuk kafe, sekolah, dan kantor, juga ukuran khusus.",
         "Slamet Widodo",
         products=[
             P(

@@ -13,8 +13,10 @@ MINUMAN_HERBAL = [
         "Jl. Ahmad Yani No. 112, Tegal Timur",
         "9120101234506",
         "0812-2811-5566",
-        "Teh poci wasgitel — wangi, sepet, legi, kentel — racikan teh melati dan gula batu, diseduh "
-        "dalam poci tanah liat seperti di warung-warung Tegal.",
+        "Teh poci wasgitel — wangi, sepet, legi, kentel — racikan teh melati dan gula batu, diseduh dalam "
+        "poci tanah liat seperti di warung-warung Tegal. Mbok Darmi meracik teh sejak 1990 di lapak kecil "
+        "Jl. Ahmad Yani; sekarang tehnya dikemas untuk dibawa pulang dan dikirim. Buka setiap hari pukul "
+        "15.00-23.00 WIB, waktunya moci. Melayani pesanan partai untuk warung, kafe, dan suvenir acara.",
         "Sudarmi",
         featured=True,
         products=[
@@ -68,7 +70,9 @@ MINUMAN_HERBAL = [
         "9120101234507",
         "0821-3344-7788",
         "Kopi robusta dan arabika dari lereng Gunung Slamet, dipetik merah dan disangrai sendiri oleh "
-        "kelompok tani Bumijawa.",
+        "kelompok tani Bumijawa. Kebun kami di Desa Sigedong, 1.200 mdpl; kelompok tani ini berdiri 2015 "
+        "dan mulai menyangrai sendiri sejak 2019. Bisa pesan biji atau bubuk sesuai alat seduh. Pengiriman "
+        "Senin-Sabtu, respon chat pukul 08.00-17.00 WIB. Melayani pesanan partai untuk kafe dan kedai kopi.",
         "Darto Wibowo",
         products=[
             P(
@@ -112,8 +116,11 @@ MINUMAN_HERBAL = [
         "Jl. Raya Dukuhturi No. 5, Kec. Dukuhturi",
         "9120101234508",
         "0819-0422-3131",
-        "Jamu gendong warisan keluarga, kini dalam botol dan serbuk instan: kunyit asam, beras kencur, "
-        "jahe merah, dan temulawak.",
+        "Jamu gendong warisan keluarga, kini dalam botol dan serbuk instan: kunyit asam, beras kencur, jahe "
+        "merah, dan temulawak. Mbok Karsih menggendong jamu keliling Dukuhturi selama 25 tahun sebelum "
+        "anaknya membuka rumah produksi di Jl. Raya Dukuhturi. Jamu botol dibuat setiap hari, tahan 5 hari "
+        "di kulkas. Buka pukul 07.00-17.00 WIB. Melayani pesanan partai untuk acara, katering, dan "
+        "reseller.",
         "Karsih",
         products=[
             P(
@@ -165,8 +172,10 @@ MINUMAN_HERBAL = [
         "Desa Pangkah, Kec. Pangkah",
         "9120101234509",
         "0823-2655-9140",
-        "Minuman dan gula olahan dari tebu rakyat sekitar Pabrik Gula Pangka: sari tebu, sirup tebu, "
-        "dan gula merah tebu.",
+        "Minuman dan gula olahan dari tebu rakyat sekitar Pabrik Gula Pangka: sari tebu, sirup tebu, dan "
+        "gula merah tebu. Keluarga Pak Wartono menanam tebu di Desa Pangkah turun-temurun, dan sejak 2017 "
+        "mengolah sendiri hasil panennya. Tanpa pemanis buatan. Buka Senin-Sabtu pukul 08.00-16.00 WIB. "
+        "Melayani pesanan partai untuk warung, hotel, dan hajatan.",
         "Wartono",
         products=[
             P(

@@ -13,7 +13,9 @@ PENDING = [
         "Jl. Sipelem No. 14, Kemandungan, Tegal Barat",
         "9120101234519",
         "0857-2633-4019",
-        "Sabun padat dan lulur dari minyak kelapa dan rempah, dibuat dengan proses dingin tanpa pewangi sintetis.",
+        "Sabun padat dan lulur dari minyak kelapa dan rempah, dibuat dengan proses dingin tanpa pewangi "
+        "sintetis. Bu Nur Aeni mulai membuat sabun di dapur rumahnya di Kemandungan, Tegal Barat, tahun "
+        "2020. Buka Senin-Jumat pukul 09.00-16.00 WIB. Melayani pesanan partai untuk hampers dan suvenir.",
         "Nur Aeni",
         status="pending",
         products=[

@@ -13,6 +13,7 @@ class DemoProduct:
     weight_grams: int
     description: str
     variants: list[tuple[str, int, int]]  # (name, price in rupiah, stock)
+    kind: str | None = None  # its photos' drawing (marketplace.demo_images.DRAWINGS); None: told by its name
 
 
 @dataclass
