@@ -72,7 +72,13 @@ const shown = (el) => {
   if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) return false;
   const r = el.getBoundingClientRect();
   if (r.width <= 1 || r.height <= 1) return false;  // visually hidden (.sr-only and the like)
-  return !el.closest('.sr-only, .skip, [aria-hidden=true]');
+  if (el.closest('.sr-only, .skip, [aria-hidden=true]')) return false;
+  // inside a visually hidden box (a stacked table's thead: 1 px, clipped, read by screen readers)
+  for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+    const box = node.getBoundingClientRect();
+    if ((box.width <= 1 || box.height <= 1) && getComputedStyle(node).overflow !== 'visible') return false;
+  }
+  return true;
 };
 const size = (r) => Math.round(r.width) + 'x' + Math.round(r.height);
 """
