@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from PIL import Image
@@ -158,6 +159,21 @@ def test_store_and_expo_pages_share_their_logo_and_banner(client, world):
     for page in (store, hall):
         shared = fetch(client, page.meta["og:image"])
         assert shared.status_code == 200 and Image.open(BytesIO(shared.data)).size == (1200, 630)
+
+
+@pytest.mark.parametrize(
+    "path,title",
+    [
+        ("/products/{product}", "Batik Tulis Motif Tegalan"),
+        ("/stores/{store}", "Batik Sari"),
+        ("/expo/apik-banget", "Apik Banget Virtual Expo"),
+    ],
+)
+def test_bagikan_opens_whatsapp_with_the_page_title_and_its_absolute_link(client, world, path, title):
+    url = BASE + path.format(**world)
+    html = client.get(path.format(**world) + "?utm_source=wa").get_data(as_text=True)
+    links = re.findall(r'<a class="btn secondary share" href="([^"]+)"[^>]*>Bagikan</a>', html)
+    assert links == ["https://wa.me/?text=" + quote(f"{title} {url}")]
 
 
 def test_a_product_without_photo_shares_the_default_image(client, world):
