@@ -273,7 +273,13 @@ def serve(path: str):
         or is_private(path)
     ):
         abort(404)
-    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], path, max_age=31536000)
+    return send_public(path)
+
+
+def send_public(stored: str) -> Response:
+    """A public upload by its stored name, kept by browsers for good (a stored name never changes
+    content), sandboxed and never sniffed as another type."""
+    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], stored, max_age=31536000)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory, session
+from flask import Blueprint, abort, current_app, render_template, session
 
-from marketplace import pagecache
+from marketplace import media, pagecache
 from marketplace.catalog.sectors import SECTORS
 from marketplace.urls import absolute_url
 
@@ -171,8 +171,4 @@ def share_image(path: str):
     stored = share_images.ensure(path)
     if stored is None:
         abort(404)
-    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], stored, max_age=31536000)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    return media.send_public(stored)
