@@ -104,3 +104,18 @@ def choose_district(page, province: str = "33", regency: str = "33.76", district
     expect(page.locator("#district_code")).to_be_enabled()
     with page.expect_response(lambda r: r.url.endswith("/checkout/shipping-options")):
         page.select_option("#district_code", district)
+
+
+def sign_in(page, email: str) -> None:
+    """Sign in through the real form (the demo password of tests.factories) and wait until the
+    header says so and the page, stylesheet included, has loaded."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("header")).to_contain_text("Keluar")
+    page.wait_for_load_state()

@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 
 from marketplace.extensions import db
 from marketplace.shipping import addresses
-from tests.e2e.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, gen_user
+from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.factories import gen_user
 
 
 def _phone(chromium, live_server, javascript: bool):
@@ -39,14 +39,6 @@ def phone_without_js(chromium, live_server):
     context, page = _phone(chromium, live_server, javascript=False)
     yield page
     context.close()
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("header")).to_contain_text("Keluar")
 
 
 def fits(page: Page, name: str) -> None:

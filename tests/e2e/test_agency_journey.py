@@ -14,15 +14,8 @@ from marketplace.expo import services as expo
 from marketplace.extensions import db
 from marketplace.stores import services as stores
 from tests.agency_support import order_row, seed_orders
-from tests.factories import PASSWORD, gen_product, gen_store, gen_user
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("header")).to_contain_text("Keluar")
+from tests.e2e.conftest import sign_in
+from tests.factories import gen_product, gen_store, gen_user
 
 
 def watch_errors(page: Page) -> list[str]:

@@ -9,17 +9,9 @@ from playwright.sync_api import Page, expect
 from marketplace.extensions import db
 from marketplace.orders.models import Order
 from tests.buying_factories import gen_listing, stock_of
-from tests.e2e.conftest import choose_district
-from tests.factories import PASSWORD, gen_store, gen_user
+from tests.e2e.conftest import choose_district, sign_in
+from tests.factories import gen_store, gen_user
 from tests.shipping_factories import ship_from_tegal
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("header")).to_contain_text("Keluar")
 
 
 def sign_out(page: Page) -> None:

@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
 from tests.buying_factories import buy, gen_listing
-from tests.e2e.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, gen_store, gen_user
+from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.factories import gen_store, gen_user
 
 
 @pytest.fixture
@@ -20,13 +20,6 @@ def phone(chromium, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
 
 
 def sign_out(page: Page) -> None:

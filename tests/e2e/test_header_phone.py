@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.buying_factories import buy, fill_cart, gen_listing
-from tests.factories import PASSWORD, gen_store, gen_user
+from tests.e2e.conftest import sign_in
+from tests.factories import gen_store, gen_user
 
 PHONE = {"width": 360, "height": 740}
 
@@ -31,15 +32,6 @@ def market(e2e_app):
     fill_cart(seller, (teh, 1))  # the seller shops too: the header's badge
     gen_user("petugas@disnakerin.test", role="agency", name="Petugas Disnakerin")
     return {"teh": teh}
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("header")).to_contain_text("Keluar")
-    page.wait_for_load_state()  # the stylesheet too, before anything is measured
 
 
 def no_sideways_scroll(page: Page) -> None:

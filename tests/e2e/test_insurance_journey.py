@@ -15,7 +15,7 @@ from marketplace.expo import services as expos
 from marketplace.extensions import db
 from plugins.insurance.policies import today
 from tests.buying_factories import gen_listing
-from tests.e2e.conftest import choose_district
+from tests.e2e.conftest import choose_district, sign_in
 from tests.factories import gen_store, gen_user, image_bytes
 from tests.insurance_support import PLUGINS
 
@@ -26,16 +26,6 @@ def e2e_app(make_app):
     app = make_app(plugins=PLUGINS, WTF_CSRF_ENABLED=True)
     with app.app_context():
         yield app
-
-
-def sign_in(page: Page, email: str) -> None:
-    from tests.factories import PASSWORD
-
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("header")).to_contain_text("Keluar")
 
 
 def sign_out(page: Page) -> None:

@@ -12,7 +12,8 @@ from marketplace.extensions import db
 from marketplace.shipping import tracking
 from tests.buying_factories import FakePrepaidPlugin
 from tests.e2e.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, gen_store, gen_user
+from tests.e2e.conftest import sign_in as sign_in_as
+from tests.factories import gen_store, gen_user
 from tests.shipping_support import FakeCourierPlugin, journey, processing, reload
 
 STEPS = [
@@ -46,10 +47,7 @@ def phone(chromium, live_server):
 
 def sign_in(page: Page, email: str) -> None:
     page.context.clear_cookies()
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    sign_in_as(page, email)
 
 
 def fits(page: Page, name: str, selector: str = "main") -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, gen_store, gen_user
+from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.factories import gen_store, gen_user
 
 HEADER = "courier,service,origin,destination,first_kg,next_kg,etd_min,etd_max\n"
 GOOD = HEADER + "jne,reg,33.76,31,13000,13000,1,2\njne,yes,33.76,31,22000,22000,1,1\njnt,ez,,31,12500,12500,1,3\n"
@@ -29,13 +29,6 @@ def phone(chromium, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
 
 
 def fits(page: Page, name: str) -> None:
