@@ -147,7 +147,7 @@ def sentence(row, actor_name, store_name=None, store_slug=None, subjects=None) -
     if store_slug and row.object_type != "store" and template is not None:
         what += escape(_(" di toko %(store)s")) % {"store": _store_link(store_name, store_slug)}
     full = escape(_("%(what)s pada %(at)s.")) % {"what": what, "at": wib(row.at)}
-    return Line(Markup(full), _details(data), template is not None)
+    return Line(full, _details(data), template is not None)  # escape() % ... is Markup already
 
 
 def _data(row) -> dict:

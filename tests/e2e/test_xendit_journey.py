@@ -117,8 +117,8 @@ def test_a_shopper_pays_two_stores_by_qris_then_by_virtual_account_on_a_phone(
     number = page.locator("#xendit-va-number")
     expect(number).to_have_text(re.compile(r"^8808\d{12}$"))
     expect(page.locator("main")).to_contain_text("m-Transfer")
-    page.locator("details summary").nth(1).click()
-    expect(page.locator("details").nth(1)).to_have_attribute("open", "")
+    page.locator("main details summary").nth(1).click()
+    expect(page.locator("main details").nth(1)).to_have_attribute("open", "")
     _fits(page)
     screenshot("va-pay-page")
     assert fake_xendit.send(fake_xendit.pay(_open_request(fake_xendit))) == 200

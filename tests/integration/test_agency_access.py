@@ -20,6 +20,7 @@ PAGES = [
     ("POST", "/agency/stores/batik-sari/reinstate"),
     ("POST", "/agency/stores/batik-sari/invite-owner"),
     ("POST", "/agency/stores/batik-sari/assist"),
+    ("POST", "/agency/stores/decide-many"),
     ("GET", "/agency/featured"),
     ("POST", "/agency/featured/add"),
     ("POST", "/agency/featured/remove"),

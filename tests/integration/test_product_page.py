@@ -119,7 +119,7 @@ def test_the_store_card_shows_its_booth_while_the_expo_is_not_over(client, shirt
     expo.add_exhibitor(None, fair, stores.get_store_by_id(shirt.store_id), booth="A-12", zone="fesyen")
     db.session.commit()
     html = client.get(f"/products/{shirt.id}").get_data(as_text=True)
-    assert '<a href="/expo/apik-banget#zona-fesyen">Stan A-12 · Apik Banget Virtual Expo</a>' in html
+    assert '<a class="tap" href="/expo/apik-banget#zona-fesyen">Stan A-12 · Apik Banget Virtual Expo</a>' in html
     assert "Terverifikasi" in html and "Chat WhatsApp" in html and "https://wa.me/6281234567890?text=" in html
     fair.ends_at = now() - timedelta(hours=1)
     db.session.commit()
