@@ -162,17 +162,20 @@ class GrantPreview:
 
 
 def preview_exhibitor_grant(actor, expo_slug: str, product: InsuranceProduct) -> GrantPreview:
-    """Who would get a policy of ``product`` and who would be skipped, and why (nothing written)."""
+    """Who would get a policy of ``product`` and who would be skipped, and why: the grant's own
+    check (``_check_grantable``: a withdrawn product is refused as there) on each exhibitor,
+    nothing granted. The caller does not commit (the check closes lapsed policies first, as the
+    grant would)."""
     expo = expos.get_expo(expo_slug)
-    if not product.active:
-        raise Conflict(_("Produk %(name)s tidak lagi diberikan.", name=product.name))
-    own, preview = interest.member_store_ids(actor), GrantPreview(expo.name)
+    preview = GrantPreview(expo.name)
     for store_id in expos.exhibitor_store_ids(expo.slug):
         store = stores.get_store_by_id(store_id)
-        if store.id in own:
-            preview.skipped.append((store.name, _("toko Anda sendiri")))
-        elif _active_policy_id(store.id, product.id) is not None:
+        try:
+            _check_grantable(actor, store, product)
+        except AlreadyInsured:
             preview.skipped.append((store.name, _("sudah punya polis aktif")))
+        except interest.ConflictOfInterest:
+            preview.skipped.append((store.name, _("toko Anda sendiri")))
         else:
             preview.to_grant.append(store)
     return preview
