@@ -57,6 +57,7 @@ def _variant_to_buy(product_name: str, needed: int) -> int | None:
     """The first variant with ``needed`` in stock of the demo product of that name in an approved,
     selling store (None: its reviews are left out rather than the checkout failing)."""
     from marketplace.catalog.models import Product, Variant
+    from marketplace.catalog.queries import LISTED
     from marketplace.stores.models import Store
 
     store_names = [s.name for s in STORES if any(p.name == product_name for p in s.products)]
@@ -67,8 +68,7 @@ def _variant_to_buy(product_name: str, needed: int) -> int | None:
         .where(
             Product.name == product_name,
             Store.name.in_(store_names),
-            Store.status == "approved",
-            Product.status == "active",
+            *LISTED,
             Variant.stock >= needed,
         )
         .order_by(Variant.id)

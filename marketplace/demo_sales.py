@@ -59,6 +59,7 @@ def load(summary, make_user, users: dict, expo) -> None:
 
 def _sellable_variants(expo) -> list:
     from marketplace.catalog.models import Product, Variant
+    from marketplace.catalog.queries import LISTED
     from marketplace.expo.models import Exhibitor
     from marketplace.stores.models import Store
 
@@ -68,7 +69,7 @@ def _sellable_variants(expo) -> list:
             .join(Product, Product.id == Variant.product_id)
             .join(Store, Store.id == Product.store_id)
             .join(Exhibitor, (Exhibitor.store_id == Store.id) & (Exhibitor.expo_id == expo.id))
-            .where(Store.status == "approved", Product.status == "active", Variant.stock >= 8)
+            .where(*LISTED, Variant.stock >= 8)
             .order_by(Variant.id)
         ).all()
     )

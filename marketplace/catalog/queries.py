@@ -24,6 +24,10 @@ from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.stores.models import Store
 
+# What a visitor may see: an active product of an approved store. Every read of the public
+# catalogue (listings, search, the product page, the sitemaps) filters by it, joined to Store.
+LISTED = (Product.status == "active", Store.status == "approved")
+
 
 @dataclass
 class Page:
@@ -109,7 +113,7 @@ def listing_select(full: bool = False, with_total: bool = True) -> Select:
         select(*columns)
         .join(Store, Store.id == Product.store_id)
         .outerjoin(Category, Category.id == Product.category_id)
-        .where(Product.status == "active", Store.status == "approved")
+        .where(*LISTED)
     )
     if not full:
         stmt = stmt.options(defer(Product.description, raiseload=True))
@@ -203,7 +207,7 @@ def product_page(product_id: int) -> tuple[Product, Booth | None]:
                 selectinload(Product.variants),
                 selectinload(Product.images),
             )
-            .where(Product.id == product_id, Product.status == "active", Store.status == "approved")
+            .where(Product.id == product_id, *LISTED)
         )
         .unique()
         .one_or_none()

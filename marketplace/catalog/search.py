@@ -245,7 +245,7 @@ def _count(params: SearchParams) -> int:
             select(func.count())
             .select_from(Product)
             .join(Store, Store.id == Product.store_id)
-            .where(Product.status == "active", Store.status == "approved", *_filters(params))
+            .where(*queries.LISTED, *_filters(params))
         )
         if params.category_id is None and params.category:
             stmt = stmt.join(Category, Category.id == Product.category_id)

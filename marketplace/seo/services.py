@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, literal_column, select
 
 from marketplace.catalog.models import Category, Product
+from marketplace.catalog.queries import LISTED
 from marketplace.expo.models import Expo
 from marketplace.extensions import db
 from marketplace.stores.models import Store
@@ -33,11 +34,6 @@ def page_size() -> int:
     return max(1, int(current_app.config.get("SITEMAP_PAGE_SIZE", SITEMAP_PAGE_SIZE)))
 
 
-def _listable():
-    """Products a visitor may open: active, of an approved store (catalog.queries.product_detail's rule)."""
-    return (Product.status == "active", Store.status == "approved")
-
-
 def product_pages() -> list[ProductPage]:
     """The product sitemap pages that list something, with their newest change (one statement)."""
     # the numbers inline: PostgreSQL matches GROUP BY to the select list by text, and two bound
@@ -46,7 +42,7 @@ def product_pages() -> list[ProductPage]:
     rows = db.session.execute(
         select(bucket, func.max(Product.updated_at))
         .join(Store, Store.id == Product.store_id)
-        .where(*_listable())
+        .where(*LISTED)
         .group_by(bucket)
         .order_by(bucket)
     )
@@ -61,7 +57,7 @@ def products_on_page(number: int) -> list[tuple[int, datetime]]:
         for product_id, updated_at in db.session.execute(
             select(Product.id, Product.updated_at)
             .join(Store, Store.id == Product.store_id)
-            .where(*_listable(), Product.id > (number - 1) * size, Product.id <= number * size)
+            .where(*LISTED, Product.id > (number - 1) * size, Product.id <= number * size)
             .order_by(Product.id)
         )
     ]
