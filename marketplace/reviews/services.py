@@ -182,7 +182,8 @@ def product_reviews_summary(product_id: int, limit: int = 10, user_id: int | Non
 
 def _reviewable_line(product_id: int, user_id: int | None):
     """A one-row subquery: the user's first line of the product in a completed order not
-    reviewed yet (``line_id``) and that order's ``number``; NULLs for a visitor or none."""
+    reviewed yet, of a store they are not a member of (``can_review`` in SQL), as ``line_id``
+    with that order's ``number``; NULLs for a visitor or none."""
     from sqlalchemy import Integer, cast, null
 
     from marketplace.orders.models import Order, OrderLine
@@ -198,6 +199,7 @@ def _reviewable_line(product_id: int, user_id: int | None):
             Order.user_id == user_id,
             Order.status == "completed",
             Review.id.is_(None),
+            ~interest.member_clause(Order.store_id, user_id),  # can_review's conflict of interest
         )
         .order_by(OrderLine.id)
         .limit(1)

@@ -233,3 +233,18 @@ def test_the_buyer_reviews_below_the_description_of_the_product_page(client, com
     gen_user("budi@test.id")
     login(client, "budi@test.id")
     assert 'id="ulas"' not in client.get(f"/products/{shirt.id}").get_data(as_text=True)
+
+
+def test_a_buyer_who_joined_the_store_gets_no_review_form(client, completed, shirt):
+    """The form shows exactly when add_review would take it: not to the store's own people."""
+    from marketplace.stores.models import StoreMember
+
+    number, line_id = completed.number, completed.lines[0].id
+    db.session.add(StoreMember(store_id=shirt.store_id, user_id=user("siti@test.id").id, role="staff"))
+    db.session.commit()
+    assert 'id="ulas"' not in client.get(f"/products/{shirt.id}").get_data(as_text=True)
+    refused = client.post(f"/orders/{number}/reviews", data={"line_id": line_id, "rating": 5})
+    assert refused.status_code in (302, 403)
+    from marketplace.reviews.models import Review
+
+    assert db.session.query(Review).count() == 0
