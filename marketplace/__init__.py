@@ -101,6 +101,7 @@ def _import_models() -> None:
     from marketplace.checkout import models as _checkout  # noqa: F401
     from marketplace.complaints import models as _complaints  # noqa: F401
     from marketplace.expo import models as _e  # noqa: F401
+    from marketplace.gov import models as _gov  # noqa: F401
     from marketplace.jobs import models as _jobs  # noqa: F401
     from marketplace.orders import models as _orders  # noqa: F401
     from marketplace.payments import models as _payments  # noqa: F401

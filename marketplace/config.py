@@ -87,6 +87,8 @@ ENV_SETTINGS = (
     *CLOCK_SETTINGS,
     # shipping: how often a shipped parcel's courier is asked (marketplace/shipping/tracking.py)
     "TRACKING_REFRESH_MINUTES",
+    # government buying (marketplace/gov): the ceiling of one store's direct purchase, rupiah
+    "GOV_DIRECT_PURCHASE_LIMIT",
 )
 
 
@@ -140,6 +142,8 @@ class Defaults:
     COMPLAINT_RETURN_DAYS = 7  # the seller confirms the returned goods arrived, else they are refunded
     PAYOUT_MINIMUM = 50000  # rupiah: a payout run pays balances of at least this
     PAYOUT_SCHEDULE = ""  # crontab fields (UTC) of the periodic payout run; empty: no periodic run
+    # an office may buy directly from one store up to this (Bela Pengadaan: Rp 50 juta per purchase)
+    GOV_DIRECT_PURCHASE_LIMIT = 50_000_000
 
 
 def _coerce(name: str, value: str):
@@ -166,6 +170,7 @@ def _coerce(name: str, value: str):
         "MAIL_RETRY_SECONDS",
         "MAIL_LEASE_SECONDS",
         "TRACKING_REFRESH_MINUTES",
+        "GOV_DIRECT_PURCHASE_LIMIT",
     ) or name.startswith("PROXY_FIX_"):
         return int(value)
     return value

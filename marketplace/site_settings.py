@@ -1,10 +1,10 @@
 """Settings the operator changes at run time (not deployment settings: those
 are config.py): a small key-value table, each change audited.
 
-The one setting so far is the marketplace commission, kept as basis points
-(an int, 0..10000: 250 = 2,5 %) so money arithmetic stays in integers. The
-agency sets it in its console; the payments ledger reads
-:func:`get_commission_bps`.
+The settings are the marketplace commission and the commission on government orders
+(marketplace/gov), each kept as basis points (an int, 0..10000: 250 = 2,5 %) so money
+arithmetic stays in integers. The agency sets them in its console; the ledger reads
+:func:`get_commission_bps` and :func:`get_gov_commission_bps`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from marketplace.extensions import db
 from marketplace.types import UTCDateTime
 
 COMMISSION_KEY = "commission_bps"
+GOV_COMMISSION_KEY = "gov_commission_bps"  # on government orders; may be 0 (the agency decides)
 DEFAULT_COMMISSION_BPS = 0
 PERCENT_RE = re.compile(r"^\d{1,3}([.,]\d{1,2})?$")
 
@@ -65,11 +66,16 @@ def get_commission_bps() -> int:
     return db.session.scalar(select(commission_bps_sql()))
 
 
-def commission_bps_sql():
+def get_gov_commission_bps() -> int:
+    """The commission on government orders in basis points; 0 until the agency sets one."""
+    return db.session.scalar(select(commission_bps_sql(GOV_COMMISSION_KEY)))
+
+
+def commission_bps_sql(key: str = COMMISSION_KEY):
     """:func:`get_commission_bps` as an SQL expression, for a statement that snapshots the
     commission as it writes (an order at checkout) instead of reading it first. The stored
     value counts when it is 1 to 5 digits; anything else, or no row, is the default."""
-    value = select(SiteSetting.value).where(SiteSetting.key == COMMISSION_KEY).scalar_subquery()
+    value = select(SiteSetting.value).where(SiteSetting.key == key).scalar_subquery()
     digits = and_(func.length(value).between(1, 5), func.trim(value, "0123456789") == "")
     return func.coalesce(case((digits, cast(value, Integer)), else_=None), DEFAULT_COMMISSION_BPS)
 
@@ -88,10 +94,11 @@ def parse_percent(raw) -> int:
     return bps
 
 
-def set_commission(actor, percent) -> int:
-    """Set the marketplace commission from a percent (0 allowed); the new basis points."""
+def set_commission(actor, percent, key: str = COMMISSION_KEY) -> int:
+    """Set the marketplace commission (or, with ``key=GOV_COMMISSION_KEY``, the one on
+    government orders) from a percent (0 allowed); the new basis points."""
     bps = parse_percent(percent)
-    set_value(actor, COMMISSION_KEY, str(bps))
+    set_value(actor, key, str(bps))
     return bps
 
 

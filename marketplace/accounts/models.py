@@ -12,7 +12,7 @@ from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.types import UTCDateTime
 
-ROLES = ("shopper", "seller", "agency", "insurer", "admin")
+ROLES = ("shopper", "seller", "agency", "insurer", "gov", "admin")
 # The session key of a signed-in session's random id (accounts/sessions.py), part of User.get_id.
 SESSION_ID_KEY = "sid"
 

@@ -1,0 +1,4 @@
+"""Government buying: offices (perangkat daerah) buy from IKM stores under the rules of direct
+procurement — purchase, optional negotiation, the PPK's approval with a Surat Pesanan, delivery,
+the handover certificate (BAST), invoice and kuitansi, payment by the bendahara (README
+"Belanja instansi")."""
