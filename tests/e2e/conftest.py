@@ -6,6 +6,11 @@ live server; ``screenshot(name)`` saves a full-page PNG under
 test-artifacts/screenshots/. Without /usr/bin/chromium the browser tests are
 skipped with a loud reason — except under CI=true, where they fail.
 Never run ``playwright install``: the tests use Debian's chromium package.
+
+The browser tests run in the SQLite pass only. What they add to the integration tests is the
+browser (pages, forms, scripts, layout), which does not depend on the database; the services
+they drive run on PostgreSQL in the integration tests, and `make test` runs the two passes side
+by side, so the PostgreSQL pass, the longer one, stays inside the time CI allows.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ON_POSTGRES
 from tests.live_server import LiveServer, live_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -46,6 +52,8 @@ def _require_chromium() -> None:
 @pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for the session."""
+    if ON_POSTGRES:
+        pytest.skip("browser tests run in the SQLite pass only (see tests/e2e/conftest.py)")
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
