@@ -10,6 +10,7 @@ A document that must stay as made (a Surat Pesanan, a BAST) is stored by its cal
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import segno
 from flask import current_app, render_template
 
 CSS_FILE = Path("css") / "document.css"
+# WeasyPrint logs each layout step at INFO; its warnings (a CSS rule it ignores) still show
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 
 def render_pdf(template: str, **context) -> bytes:

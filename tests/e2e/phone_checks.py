@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from tests.security.access_matrix import MATRIX, is_api
 
-# one role of each kind: shopper2, seller_b and askrindo see the same pages as their twins
-WALKERS = ("anonymous", "shopper", "seller_a", "agency", "jasindo", "admin")
+# one role of each kind: shopper2, seller_b, askrindo and gov_other see the same pages as their twins
+WALKERS = ("anonymous", "shopper", "seller_a", "agency", "jasindo", "gov_pp", "gov_ppk", "gov_bendahara", "admin")
 WIDTHS = ((360, 740), (390, 844))
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_FAILING = {"serious", "critical"}

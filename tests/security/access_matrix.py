@@ -38,8 +38,26 @@ from urllib.parse import urlsplit
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing.converters import AnyConverter
 
-ROLES = ("anonymous", "shopper", "shopper2", "seller_a", "seller_b", "agency", "jasindo", "askrindo", "admin")
+ROLES = (
+    "anonymous",
+    "shopper",
+    "shopper2",
+    "seller_a",
+    "seller_b",
+    "agency",
+    "jasindo",
+    "askrindo",
+    "gov_pp",
+    "gov_ppk",
+    "gov_bendahara",
+    "gov_other",
+    "admin",
+)
 ROLE_EMAILS = {
+    "gov_pp": "pp@setda.test",
+    "gov_ppk": "ppk@setda.test",
+    "gov_bendahara": "bendahara@setda.test",
+    "gov_other": "ppk@dinkes.test",
     "shopper": "pembeli@test.id",
     "shopper2": "pembeli2@test.id",
     "seller_a": "sari@test.id",
@@ -72,6 +90,13 @@ POLICY_A_READERS = frozenset({"seller_a", "jasindo", "agency", "admin"})
 COMPLAINT_READERS = frozenset({"shopper", "seller_a", "agency", "admin"})
 # API roles checked by ``auth_required("shopper")``: shoppers, and admin (who has every role)
 API_SHOPPERS = frozenset({"shopper", "shopper2", "seller_a", "seller_b", "admin"})  # a seller shops too
+
+# government buying: office A (the Sekretariat Daerah) bought from store A; gov_other is the PPK
+# of another office (an IDOR attempt on office A's purchase)
+GOV_A = frozenset({"gov_pp", "gov_ppk", "gov_bendahara"})
+GOV = GOV_A | {"gov_other"}
+# who sees office A's order at store A: office A's officials, store A's people, the agency, admins
+GOV_ORDER_READERS = GOV_A | {"seller_a", "agency", "admin"}
 
 PAGE = frozenset({200})
 FORM_POST = frozenset({302, 422})  # did it and redirected, or re-rendered the empty form with errors
@@ -642,6 +667,16 @@ def build_world() -> dict:
         "askrindo": gen_user(ROLE_EMAILS["askrindo"], role="insurer", name="Agus Prasetyo", insurer="askrindo"),
         "admin": gen_user(ROLE_EMAILS["admin"], role="admin", name="Admin"),
     }
+    from tests.gov_support import DINKES, SETDA, make_office
+
+    office_a, office_b = make_office(**SETDA), make_office(**DINKES)
+    for role, office, position, name in (
+        ("gov_pp", office_a, "pp", "Rina Pengadaan"),
+        ("gov_ppk", office_a, "ppk", "Agus Komitmen"),
+        ("gov_bendahara", office_a, "bendahara", "Sri Bendahara"),
+        ("gov_other", office_b, "ppk", "Dedi Dinkes"),
+    ):
+        users[role] = _gov_official(office, position, ROLE_EMAILS[role], name)
     store_a = gen_store(users["seller_a"], name="Batik Sari", address="Jl. Kapten Sudibyo No. 12")
     store_b = gen_store(users["seller_b"], name="Sate Kambing Pak Joko", sector="kuliner")
     stores.update_store(store_b, users["seller_b"], {"allow_agency_assist": True})  # store A does not
@@ -736,6 +771,8 @@ def build_world() -> dict:
     db.session.commit()
     message_id = db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1))
 
+    gov_order, gov_document = _gov_order(office_a, users, store_a, product_a)
+
     tokens = {role: api_tokens.issue_token(user) for role, user in users.items()}
     db.session.commit()
     shopper_token_id = api_tokens.token_id_of(users["shopper"], tokens["shopper"])
@@ -789,6 +826,8 @@ def build_world() -> dict:
             "address_id": home.id,
             "message_id": message_id,
             "refund_id": refund_id,
+            "document_id": gov_document.id,
+            "office_code": office_a.code,
         },
         "named": {
             "expo_slug": fair.slug,
@@ -807,8 +846,83 @@ def build_world() -> dict:
             "image_path": image.path,
             "proof_path": transfer.proof_path,
             "claim_photo_path": db.session.scalar(select(ClaimPhoto.path).where(ClaimPhoto.id == photo_id)),
+            "gov_order_number": gov_order.number,
+            "gov_purchase_number": "PBJ-MATRIX-1",
+            "gov_document_token": gov_document.token,
+            "office_b_code": office_b.code,
         },
     }
+
+
+def _gov_official(office, position: str, email: str, name: str):
+    from marketplace.extensions import db
+    from marketplace.gov.models import GovOfficial
+    from tests.factories import gen_user
+
+    user = gen_user(email, role="gov", name=name)
+    db.session.add(GovOfficial(user_id=user.id, office_id=office.id, position=position))
+    db.session.commit()
+    return user
+
+
+def _gov_order(office, users: dict, store, product):
+    """Office A's purchase of store A's product, approved by its PPK, with its Surat Pesanan:
+    written as rows (the world is data; the steps are tested in tests/integration/test_gov_*)."""
+    from datetime import timedelta
+
+    from marketplace.catalog import stock
+    from marketplace.clock import now, to_jakarta
+    from marketplace.extensions import db
+    from marketplace.gov import paperwork
+    from marketplace.gov.models import GovOrder, GovOrderLine, GovPurchase
+    from tests.buying_factories import variant_of
+    from tests.gov_support import make_offer
+
+    make_offer(product, "lembar", min_quantity=2, lead_days=3)
+    variant = variant_of(product)
+    purchase = GovPurchase(
+        number="PBJ-MATRIX-1",
+        office_id=office.id,
+        created_by_id=users["gov_pp"].id,
+        rup_code="45123678",
+        budget_code="5.1.02.01.01.0052",
+        delivery_date=to_jakarta(now()).date() + timedelta(days=7),
+        delivery_place="Ruang Rapat Sekda",
+    )
+    order = GovOrder(
+        purchase=purchase,
+        office_id=office.id,
+        store_id=store.id,
+        store_name=store.name,
+        number="SP-MATRIX-000001",
+        status="approved",
+        subtotal=700_000,
+        shipping_cost=0,
+        total=700_000,
+        lead_days=3,
+        approved_at=now(),
+        approved_by_id=users["gov_ppk"].id,
+    )
+    db.session.add_all([purchase, order])
+    db.session.flush()
+    db.session.add(
+        GovOrderLine(
+            order_id=order.id,
+            product_id=product.id,
+            variant_id=variant.id,
+            product_name=product.name,
+            variant_name=variant.name,
+            sku=variant.sku,
+            unit="lembar",
+            unit_price=350_000,
+            quantity=2,
+            line_total=700_000,
+        )
+    )
+    assert stock.reserve(variant.id, 2)
+    document = paperwork.issue(order, "sp", users["gov_ppk"])
+    db.session.commit()
+    return order, document
 
 
 def route_values(world: dict, info: dict, entry: Entry) -> dict:
