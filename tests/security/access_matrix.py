@@ -827,7 +827,6 @@ def build_world() -> dict:
             "message_id": message_id,
             "refund_id": refund_id,
             "document_id": gov_document.id,
-            "office_code": office_a.code,
         },
         "named": {
             "expo_slug": fair.slug,
@@ -849,6 +848,7 @@ def build_world() -> dict:
             "gov_order_number": gov_order.number,
             "gov_purchase_number": "PBJ-MATRIX-1",
             "gov_document_token": gov_document.token,
+            "office_code": office_a.code,
             "office_b_code": office_b.code,
         },
     }
