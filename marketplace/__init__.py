@@ -37,7 +37,9 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.jobs_views",
     "marketplace.complaints.agency_views",
     "marketplace.shipping.address_views",
+    "marketplace.documents.views",
     "marketplace.api",
+    "marketplace.api.invoices",  # registers its routes on the API blueprint before it is registered
 )
 
 # Modules exposing ``register_cli(app)``.

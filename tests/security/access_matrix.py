@@ -223,6 +223,13 @@ MATRIX: dict[str, Entry] = {
     "GET /orders/<number>": E(BUYER),
     "POST /orders/<number>/cancel": E(BUYER, ok=REDIRECT),
     "POST /orders/<number>/complete": E(BUYER, ok=(409,), why="the order is not shipped yet"),
+    "GET /orders/<number>/invoice.pdf": E(BUYER | SELLER_A | AGENCY, why="the buyer, the store, the agency"),
+    "GET /documents/<token>": E(
+        EVERYONE, args={"token": "gov_document_token"}, why="public: whoever holds the printed URL or QR"
+    ),
+    "POST /documents/<token>": E(
+        EVERYONE, ok=(422,), args={"token": "gov_document_token"}, why="the empty form asks for the PDF"
+    ),
     "GET /orders/<number>/reviews": E(BUYER, args={"number": "done_number"}),
     "POST /orders/<number>/reviews": E(
         BUYER, ok=(422,), args={"number": "done_number"}, why="the empty form: its rating is missing"
@@ -497,6 +504,7 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/seller/orders/<number>": E(SELLER_A),
     "POST /api/v1/seller/orders/<number>/status": E(SELLER_A, ok=(422,)),
     "GET /api/v1/orders/<number>/tracking": E(BUYER | SELLER_A | AGENCY, why="the buyer, the store, the agency"),
+    "GET /api/v1/orders/<number>/invoice.pdf": E(BUYER | SELLER_A | AGENCY, why="the buyer, the store, the agency"),
     "POST /api/v1/seller/orders/<number>/booking": E(SELLER_A, ok=(409,), why="the open order is not accepted yet"),
     "POST /api/v1/seller/orders/<number>/picked-up": E(SELLER_A, ok=(409,), why="the open order is not shipped yet"),
     "GET /api/v1/seller/ledger": E(SELLER_A, query="store=store_slug"),
