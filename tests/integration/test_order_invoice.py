@@ -172,3 +172,14 @@ def test_the_invoice_takes_the_same_statements_whatever_the_order_holds(client, 
         counts.append(len(statements))
     # the signed-in user, the order with its store, its lines, its extras, its refunds
     assert counts == [5, 5], statements
+
+
+def test_the_order_pages_link_to_the_invoice(client, auth, shop):
+    order = buy(shop["shopper"], (shop["variant"], 1)).orders[0]
+    link = f'href="/orders/{order.number}/invoice.pdf"'
+    auth.login("pembeli@test.id")
+    assert link in client.get(f"/orders/{order.number}").get_data(as_text=True)
+    auth.logout()
+    auth.login("penjual@test.id")
+    assert link in client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
+    assert link in client.get("/seller/orders/").get_data(as_text=True)
