@@ -15,7 +15,7 @@ from marketplace.extensions import db
 from marketplace.i18n import rupiah
 from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import transition
-from marketplace.orders.models import Order
+from marketplace.orders.models import Order, OrderExtra
 from tests.buying_factories import buy, cod_app, gen_listing, gen_shopper, prepaid  # noqa: F401
 from tests.conftest import ApiClient
 from tests.factories import gen_store, gen_user
@@ -183,3 +183,18 @@ def test_the_order_pages_link_to_the_invoice(client, auth, shop):
     auth.login("penjual@test.id")
     assert link in client.get(f"/seller/orders/{order.number}").get_data(as_text=True)
     assert link in client.get("/seller/orders/").get_data(as_text=True)
+
+
+def test_extras_such_as_order_protection_are_lines_of_the_invoice(make_app):
+    app = make_app(plugins="cash_on_delivery,insurance")
+    with app.app_context():
+        shopper = gen_shopper("pembeli@test.id")
+        store = gen_store(owner=gen_user(role="seller"), name="Batik Darto")
+        variant = gen_listing(store=store, price=200_000, stock=5, name="Batik Tulis")
+        order = buy(shopper, (variant, 1), extras=["order_protection"]).orders[0]
+        extra = db.session.scalars(select(OrderExtra).where(OrderExtra.order_id == order.id)).one()
+        api = ApiClient(app.test_client())
+        response = api.get(f"/orders/{order.number}/invoice.pdf", token=api.token("pembeli@test.id"))
+        text = text_of(response.data)
+        assert order.extras_total == extra.amount > 0
+        assert f"{extra.name} {rupiah(extra.amount)}" in text and f"Total {rupiah(order.total)}" in text
