@@ -389,6 +389,8 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/onboard/bulk": E(AGENCY, ok=FORM_POST),
     "GET /agency/reports": E(AGENCY),
     "GET /agency/reports/sales.csv": E(AGENCY),
+    "GET /agency/reports/gov": E(AGENCY, why="government spending with IKM: this year by default"),
+    "GET /agency/reports/gov.csv": E(AGENCY),
     "POST /agency/reports/jobs": E(AGENCY, ok=REDIRECT, why="the empty form: the last 30 days, queued as a job"),
     "GET /agency/reports/files/<name>": E(
         AGENCY,
