@@ -268,3 +268,37 @@ def test_an_admin_sees_it_too(client, world):
     gen_user("admin@test.id", role="admin", name="Admin Pasar")
     login(client, "admin@test.id")
     assert client.get("/agency/reports/gov?year=2025").status_code == 200
+
+
+def test_the_api_answers_the_same_report_as_json_or_csv(client, world, api):
+    token = api.token("petugas@disnakerin.test")
+
+    data = api.get("/agency/reports/gov?year=2025", token=token).get_json()
+
+    assert (data["from"], data["to"], data["committed_value"], data["paid_value"]) == (
+        "2025-01-01",
+        "2025-12-31",
+        5_300_000,
+        5_000_000,
+    )
+    assert data["per_office"][0] == {
+        "office": "4.01.0.00.0.00.01.0000",
+        "name": "Sekretariat Daerah Kota Tegal",
+        "committed_orders": 3,
+        "committed_value": 4_100_000,
+        "paid_orders": 1,
+        "paid_value": 3_000_000,
+        "stores": 3,
+    }
+    assert [(s["store"], s["sector"]) for s in data["per_store"]][1] == ("batik-sari", "fesyen")
+    assert [m["month"] for m in data["per_month"]][:2] == ["2025-01", "2025-02"]
+    assert (data["per_expo"][0]["expo"], data["per_expo"][0]["committed_share"]) == ("apik", 56.6)
+    csv_answer = api.get("/agency/reports/gov?from=2025-04-01&to=2025-04-30&format=csv", token=token)
+    assert csv_answer.mimetype == "text/csv" and "\r\nmonth,2025-04," in csv_answer.get_data(as_text=True)
+
+    bad = api.get("/agency/reports/gov?year=20x5&format=pdf", token=token)
+    assert bad.status_code == 422
+    assert set(bad.get_json()["error"]["fields"]) == {"format"}  # the format is checked first
+    bad = api.get("/agency/reports/gov?year=20x5&to=2025-02-30", token=token)
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"year", "to"}
+    assert api.get("/agency/reports/gov", token=api.token("ppk@setda.test")).status_code == 403

@@ -513,6 +513,7 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/agency/commission": E(AGENCY),
     "PUT /api/v1/agency/commission": E(AGENCY, ok=(422,)),
     "GET /api/v1/agency/reports/sales": E(AGENCY),
+    "GET /api/v1/agency/reports/gov": E(AGENCY),
     "GET /api/v1/expos": E(EVERYONE),
     "POST /api/v1/expos": E(AGENCY, ok=(422,)),
     "GET /api/v1/expos/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),
