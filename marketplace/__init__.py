@@ -34,6 +34,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.expo_views",
     "marketplace.agency.onboard_views",
     "marketplace.agency.report_views",
+    "marketplace.agency.gov_report_views",
     "marketplace.agency.jobs_views",
     "marketplace.complaints.agency_views",
     "marketplace.shipping.address_views",

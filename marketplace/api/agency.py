@@ -8,7 +8,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from marketplace import site_settings
-from marketplace.agency import reports
+from marketplace.agency import gov_report, gov_report_csv, reports
 from marketplace.agency import services as agency
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.api.serializers import store_json
@@ -116,12 +116,30 @@ def _commission_json(bps: int) -> dict:
 def sales_report():
     """The sales report of ?expo= or ?from=&to= (Jakarta dates) as JSON, or CSV with ?format=csv.
     :raise 404: unknown expo. :raise 422: bad dates or format."""
-    fmt = request.args.get("format") or "json"  # empty is absent, like every query parameter
-    if fmt not in ("json", "csv"):
-        raise ValidationError(fields={"format": _("json atau csv.")})
+    fmt = _report_format()
     report = reports.report_for(
         request.args.get("expo") or None, request.args.get("from") or None, request.args.get("to") or None
     )
     if fmt == "csv":
         return reports.csv_response(report)
     return report.as_dict()
+
+
+@bp.get("/agency/reports/gov")
+@auth_required("agency")
+def gov_spending_report():
+    """Government spending with IKM of ?year= (this year by default) or ?from=&to= (WIB dates) as
+    JSON, or CSV with ?format=csv. :raise 422: bad year, dates or format."""
+    fmt = _report_format()
+    report = gov_report.report_for(*(request.args.get(k) or None for k in ("year", "from", "to")))
+    if fmt == "csv":
+        return gov_report_csv.csv_response(report)
+    return report.as_dict()
+
+
+def _report_format() -> str:
+    """?format=json (the default) or csv. :raise ValidationError: anything else."""
+    fmt = request.args.get("format") or "json"  # empty is absent, like every query parameter
+    if fmt not in ("json", "csv"):
+        raise ValidationError(fields={"format": _("json atau csv.")})
+    return fmt

@@ -47,6 +47,8 @@ PAGES = [
     ("POST", "/agency/onboard/bulk"),
     ("GET", "/agency/reports"),
     ("GET", "/agency/reports/sales.csv"),
+    ("GET", "/agency/reports/gov"),
+    ("GET", "/agency/reports/gov.csv"),
     ("POST", "/agency/reports/jobs"),
     ("GET", "/agency/reports/files/1-00000000000000000000000000000000-penjualan.csv"),
     ("GET", "/agency/jobs"),

@@ -396,6 +396,8 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/onboard/bulk": E(AGENCY, ok=FORM_POST),
     "GET /agency/reports": E(AGENCY),
     "GET /agency/reports/sales.csv": E(AGENCY),
+    "GET /agency/reports/gov": E(AGENCY, why="government spending with IKM: this year by default"),
+    "GET /agency/reports/gov.csv": E(AGENCY),
     "POST /agency/reports/jobs": E(AGENCY, ok=REDIRECT, why="the empty form: the last 30 days, queued as a job"),
     "GET /agency/reports/files/<name>": E(
         AGENCY,
@@ -519,6 +521,7 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/agency/commission": E(AGENCY),
     "PUT /api/v1/agency/commission": E(AGENCY, ok=(422,)),
     "GET /api/v1/agency/reports/sales": E(AGENCY),
+    "GET /api/v1/agency/reports/gov": E(AGENCY),
     "GET /api/v1/expos": E(EVERYONE),
     "POST /api/v1/expos": E(AGENCY, ok=(422,)),
     "GET /api/v1/expos/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),

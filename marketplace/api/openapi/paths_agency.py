@@ -215,6 +215,36 @@ def _reports() -> dict:
                 errors=("404", "422"),
             )
         },
+        "/agency/reports/gov": {
+            "get": operation(
+                "govSpendingReport",
+                "Government spending with IKM: committed and paid, per office, store, sector, month and expo",
+                "agency",
+                {
+                    "200": {
+                        "description": "The report, as JSON or as CSV (`format=csv`: a header row `section,key,label,"
+                        "sector,committed_orders,committed_value,paid_orders,paid_value,stores,committed_share,"
+                        "paid_share,period_start,period_end`, UTF-8, attachment; times ISO 8601 with +07:00).",
+                        "content": {
+                            **json_content(ref("GovSpendingReport")),
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    }
+                },
+                auth="agency",
+                params=[
+                    query(
+                        "year",
+                        {"type": "integer", "minimum": 2000, "maximum": 2100},
+                        "calendar year (default: this year)",
+                    ),
+                    query("from", DATE, "first day (Asia/Jakarta; default 1 January of the year)"),
+                    query("to", DATE, "last day (Asia/Jakarta; default 31 December of the year)"),
+                    query("format", {"enum": ["json", "csv"], "default": "json"}),
+                ],
+                errors=("422",),
+            )
+        },
         "/openapi.json": {
             "get": operation("openapi", "This document", "meta", {"200": answer("OpenAPI 3.1.", {"type": "object"})})
         },

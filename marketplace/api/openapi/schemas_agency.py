@@ -170,6 +170,69 @@ def _sales_report() -> dict:
             "description": "Sales = orders paid, processing, shipped or completed. An expo report counts the "
             "exhibitors' orders from the expo's opening; `during` until it closes, `after` since.",
         },
+        **_gov_spending(),
+    }
+
+
+def _gov_spending() -> dict:
+    """The report of government spending with IKM (marketplace/agency/gov_report.py)."""
+    share = {"type": ["number", "null"], "description": "percent of the period's total, one decimal; null when 0"}
+    figures = ref("GovSpendingFigures")
+    return {
+        "GovSpendingFigures": obj(
+            {
+                "committed_orders": INTEGER,
+                "committed_value": RUPIAH,
+                "paid_orders": INTEGER,
+                "paid_value": RUPIAH,
+                "stores": INTEGER,
+            },
+            ["committed_orders", "committed_value", "paid_orders", "paid_value", "stores"],
+        ),
+        "GovSpendingReport": {
+            "allOf": [
+                figures,
+                obj(
+                    {
+                        "from": DATE,
+                        "to": DATE,
+                        "per_office": array({"allOf": [figures, obj({"office": STRING, "name": STRING})]}),
+                        "per_store": array(
+                            {
+                                "allOf": [
+                                    figures,
+                                    obj({"store": STRING, "name": STRING, "sector": {"type": ["string", "null"]}}),
+                                ]
+                            }
+                        ),
+                        "per_sector": array({"allOf": [figures, obj({"sector": STRING, "name": STRING})]}),
+                        "per_month": array(
+                            {"allOf": [figures, obj({"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}})]},
+                            description="every Asia/Jakarta month of the period, months without orders too",
+                        ),
+                        "per_expo": array(
+                            {
+                                "allOf": [
+                                    figures,
+                                    obj(
+                                        {
+                                            "expo": STRING,
+                                            "name": STRING,
+                                            "committed_share": share,
+                                            "paid_share": share,
+                                        }
+                                    ),
+                                ]
+                            },
+                            description="every expo, newest first: what went to its exhibitors",
+                        ),
+                    },
+                    ["from", "to", "per_office", "per_store", "per_sector", "per_month", "per_expo"],
+                ),
+            ],
+            "description": "Committed = purchase orders (Surat Pesanan) approved in the period and not cancelled or "
+            "declined, by month of approval; paid = payments recorded in the period, by month of payment (WIB).",
+        },
     }
 
 
