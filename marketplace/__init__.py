@@ -35,6 +35,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.onboard_views",
     "marketplace.agency.report_views",
     "marketplace.agency.jobs_views",
+    "marketplace.gov.agency_views",
     "marketplace.complaints.agency_views",
     "marketplace.shipping.address_views",
     "marketplace.api",
