@@ -186,8 +186,10 @@ def update_office(actor, office: GovOffice, data: dict) -> GovOffice:
         audit.record(actor, "gov_office.updated", "gov_office", office.code, changes=changed)
     if active != office.active:
         office.active = active
-        action = "gov_office.reactivated" if active else "gov_office.deactivated"
-        audit.record(actor, action, "gov_office", office.code, name=office.name)
+        if active:
+            audit.record(actor, "gov_office.reactivated", "gov_office", office.code, name=office.name)
+        else:
+            audit.record(actor, "gov_office.deactivated", "gov_office", office.code, name=office.name)
     db.session.flush()
     return office
 
