@@ -124,3 +124,15 @@ def test_the_demo_load_command_is_idempotent_for_the_offices(runner, app, monkey
     assert "nothing changed" in again.output
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(GovOfficial)) == 4
+
+
+def test_production_refuses_a_database_holding_the_demo_officials(make_app, app):
+    from marketplace import demo_gov
+    from marketplace.demo import Summary
+    from marketplace.production import ConfigurationError
+    from tests.integration.test_production import production_app
+
+    demo_gov.load(Summary())
+    db.session.commit()
+    with pytest.raises(ConfigurationError, match=r"demo accounts \(pp@demo.test, ppk@demo.test, bendahara@demo.test\)"):
+        production_app(make_app)
