@@ -344,3 +344,20 @@ def test_the_demo_offices_are_loaded_once(app):
     demo_gov.load(second)
     db.session.commit()
     assert not second.changed and snapshot() == before
+
+
+def test_the_list_is_one_statement_however_many_offices(people, count_queries):
+    for n in range(3):
+        office = offices.register_office(people["agency"], {**SETDA, "code": f"4.0{n}", "name": f"Dinas {n} Kota"})
+        offices.appoint(people["agency"], office, f"pp{n}@test.id", "pp", name=f"Pejabat {n}")
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as counted:
+        rows = offices.list_offices()
+    assert counted.count == 1 and [n for _office, n in rows] == [1, 1, 1]
+
+
+def test_the_registry_reads_in_english(client, officer, office):
+    page = text(client.get(f"/agency/gov/offices/{office.code}?lang=en"))
+    assert "Appoint an official" in page and "Office details" in page
+    assert "Government offices" in text(client.get("/agency/gov/offices"))
