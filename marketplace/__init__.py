@@ -36,6 +36,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.report_views",
     "marketplace.agency.gov_report_views",
     "marketplace.agency.jobs_views",
+    "marketplace.gov.agency_views",
     "marketplace.complaints.agency_views",
     "marketplace.shipping.address_views",
     "marketplace.documents.views",

@@ -10,6 +10,7 @@ from marketplace import site_settings
 from marketplace.agency import reports
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.gov import commission as gov_commission
 
 
 def register_cli(app: Flask) -> None:
@@ -28,15 +29,20 @@ def register_cli(app: Flask) -> None:
 
     @group.command("commission")
     @click.argument("percent", required=False)
-    def commission_command(percent):
-        """Show the marketplace commission, or set it (e.g. 2,5 or 0)."""
-        if percent is not None:
+    @click.option("--gov", "gov_percent", default=None, help="the commission on government orders (0 allowed)")
+    def commission_command(percent, gov_percent):
+        """Show the marketplace commission, or set it (e.g. 2,5 or 0); --gov sets the one on
+        government orders. With --gov, both are printed: "2,5 % (instansi 0 %)"."""
+        if percent is not None or gov_percent is not None:
             try:
-                site_settings.set_commission(None, percent)
+                gov_commission.set_commissions(None, percent, gov_percent)
                 db.session.commit()
             except ServiceError as exc:
                 db.session.rollback()
                 raise click.ClickException(next(iter(exc.fields.values()), exc.message)) from None
-        click.echo(site_settings.percent_label(site_settings.get_commission_bps()))
+        shown = site_settings.percent_label(site_settings.get_commission_bps())
+        if gov_percent is not None:
+            shown += f" (instansi {site_settings.percent_label(site_settings.get_gov_commission_bps())})"
+        click.echo(shown)
 
     app.cli.add_command(group)

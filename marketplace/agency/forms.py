@@ -33,6 +33,11 @@ class CommissionForm(FlaskForm):
         [Needed()],
         render_kw={"inputmode": "decimal", "maxlength": 6, "placeholder": "2,5"},
     )
+    # optional: a form without it (an older page, a script) leaves the government commission as it is
+    gov_percent = StringField(
+        _l("Komisi pesanan instansi (%)"),
+        render_kw={"inputmode": "decimal", "maxlength": 6, "placeholder": "0"},
+    )
 
 
 class ExpoForm(FlaskForm):

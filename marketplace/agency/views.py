@@ -23,6 +23,7 @@ from marketplace.expo import queries as expo_queries
 from marketplace.expo import services as expos
 from marketplace.extensions import db
 from marketplace.forms import failed
+from marketplace.gov import commission as gov_commission
 from marketplace.inputs import page_arg
 from marketplace.stores.models import STORE_STATUSES
 
@@ -263,23 +264,36 @@ def _featured_done(action: str) -> str:
 
 @bp.route("/commission", methods=["GET", "POST"])
 def commission():
-    """The marketplace commission (0 % allowed), taken from each completed order in the ledger."""
-    bps = site_settings.get_commission_bps()
+    """The marketplace commission (0 % allowed), taken from each completed order in the ledger,
+    and the one on government orders (0 % allowed; left as it is when the field is empty)."""
     form = CommissionForm()
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            bps = site_settings.set_commission(current_user, form.percent.data)
+            bps, gov_bps = gov_commission.set_commissions(
+                current_user, form.percent.data, form.gov_percent.data or None
+            )
             db.session.commit()
         except ServiceError as exc:
             status = failed(form, exc)
         else:
-            flash(_("Komisi marketplace sekarang %(p)s.", p=site_settings.percent_label(bps)), "success")
+            flash(
+                _(
+                    "Komisi marketplace sekarang %(p)s; komisi pesanan instansi %(g)s.",
+                    p=site_settings.percent_label(bps),
+                    g=site_settings.percent_label(gov_bps),
+                ),
+                "success",
+            )
             return redirect(url_for(".commission"))
     if request.method == "GET":
-        form.percent.data = site_settings.percent_label(bps).removesuffix(" %")
+        form.percent.data = site_settings.percent_label(site_settings.get_commission_bps()).removesuffix(" %")
+        form.gov_percent.data = site_settings.percent_label(site_settings.get_gov_commission_bps()).removesuffix(" %")
     return render_template(
-        "agency/commission.html", form=form, current=site_settings.percent_label(site_settings.get_commission_bps())
+        "agency/commission.html",
+        form=form,
+        current=site_settings.percent_label(site_settings.get_commission_bps()),
+        current_gov=site_settings.percent_label(site_settings.get_gov_commission_bps()),
     ), status
 
 

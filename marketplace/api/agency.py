@@ -13,6 +13,7 @@ from marketplace.agency import services as agency
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.api.serializers import store_json
 from marketplace.errors import ValidationError
+from marketplace.gov import commission as gov_commission
 from marketplace.stores.models import STORE_STATUSES
 
 
@@ -94,21 +95,26 @@ def set_featured():
 @bp.get("/agency/commission")
 @auth_required("agency")
 def get_commission():
-    """The marketplace commission: {"percent", "basis_points"}."""
-    return _commission_json(site_settings.get_commission_bps())
+    """The commissions: {"percent", "basis_points", "gov_percent", "gov_basis_points"}."""
+    return _commission_json(site_settings.get_commission_bps(), site_settings.get_gov_commission_bps())
 
 
 @bp.put("/agency/commission")
 @auth_required("agency")
 def set_commission():
-    """Set the commission: {"percent": 2.5} (or "2,5"; 0 allowed). :raise 422: outside 0..100."""
+    """Set the commission {"percent": 2.5} (or "2,5"; 0 allowed), the one on government orders
+    {"gov_percent": 0}, or both; an absent one stays. :raise 422: outside 0..100, or neither sent."""
+    body = json_body()
+    percent, gov_percent = body.get("percent"), body.get("gov_percent")
+    if percent is None and gov_percent is None:
+        raise ValidationError(fields={"percent": _("Kirim percent, gov_percent, atau keduanya.")})
     with committing():
-        bps = site_settings.set_commission(current_api_user(), json_body().get("percent"))
-    return _commission_json(bps)
+        bps, gov_bps = gov_commission.set_commissions(current_api_user(), percent, gov_percent)
+    return _commission_json(bps, gov_bps)
 
 
-def _commission_json(bps: int) -> dict:
-    return {"percent": bps / 100, "basis_points": bps}
+def _commission_json(bps: int, gov_bps: int) -> dict:
+    return {"percent": bps / 100, "basis_points": bps, "gov_percent": gov_bps / 100, "gov_basis_points": gov_bps}
 
 
 @bp.get("/agency/reports/sales")

@@ -91,8 +91,10 @@ def test_put_featured_replaces_the_list_in_order(api, token, people):
 
 
 def test_commission_get_and_put(api, token):
-    assert api.get("/agency/commission", token=token).get_json() == {"percent": 0, "basis_points": 0}
+    zero = {"percent": 0, "basis_points": 0, "gov_percent": 0, "gov_basis_points": 0}
+    assert api.get("/agency/commission", token=token).get_json() == zero
     assert api.put("/agency/commission", {"percent": "2,5"}, token=token).get_json() == {
+        **zero,
         "percent": 2.5,
         "basis_points": 250,
     }

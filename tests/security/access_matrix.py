@@ -349,6 +349,19 @@ MATRIX: dict[str, Entry] = {
     "GET /agency/commission": E(AGENCY),
     "POST /agency/commission": E(AGENCY, ok=FORM_POST),
     "GET /agency/featured": E(AGENCY),
+    # --- the agency's registry of government offices (marketplace/gov/agency_views.py) ---------
+    "GET /agency/gov/offices": E(AGENCY),
+    "GET /agency/gov/offices/new": E(AGENCY),
+    "POST /agency/gov/offices/new": E(AGENCY, ok=(422,), why="an empty form is re-rendered with its errors"),
+    "GET /agency/gov/offices/<code>": E(AGENCY, args={"code": "office_code"}),
+    "POST /agency/gov/offices/<code>": E(AGENCY, ok=(422,), args={"code": "office_code"}),
+    "POST /agency/gov/offices/<code>/officials": E(AGENCY, ok=(422,), args={"code": "office_code"}),
+    "POST /agency/gov/offices/<code>/officials/<int:user_id>/dismiss": E(
+        AGENCY,
+        ok=REDIRECT,
+        args={"code": "office_code", "user_id": "gov_bendahara_id"},
+        why="ends office A's bendahara's position; officers and admins only",
+    ),
     "POST /agency/featured/add": E(AGENCY, ok=REDIRECT, body={"store": "store_b_slug"}),
     **{
         f"POST /agency/featured/{action}": E(AGENCY, ok=REDIRECT, body={"store": "store_slug"})
@@ -861,6 +874,7 @@ def build_world() -> dict:
             "gov_document_token": gov_document.token,
             "office_code": office_a.code,
             "office_b_code": office_b.code,
+            "gov_bendahara_id": users["gov_bendahara"].id,
         },
     }
 

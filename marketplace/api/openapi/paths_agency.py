@@ -121,14 +121,14 @@ def _featured_and_commission() -> dict:
         "/agency/commission": {
             "get": operation(
                 "getCommission",
-                "The marketplace commission",
+                "The marketplace commission and the one on government orders",
                 "agency",
                 {"200": answer("The commission.", ref("Commission"))},
                 auth="agency",
             ),
             "put": operation(
                 "setCommission",
-                "Set the marketplace commission (0 % allowed)",
+                "Set the marketplace commission and/or the one on government orders (0 % allowed; an absent one stays)",
                 "agency",
                 {"200": answer("The commission.", ref("Commission"))},
                 auth="agency",

@@ -66,8 +66,15 @@ def _commission() -> dict:
             {
                 "percent": {"type": "number", "minimum": 0, "maximum": 100},
                 "basis_points": {"type": "integer", "minimum": 0, "maximum": 10000},
+                "gov_percent": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "description": "the commission on government orders (snapshotted when the PPK approves)",
+                },
+                "gov_basis_points": {"type": "integer", "minimum": 0, "maximum": 10000},
             },
-            ["percent", "basis_points"],
+            ["percent", "basis_points", "gov_percent", "gov_basis_points"],
         ),
         "CommissionInput": obj(
             {
@@ -78,9 +85,18 @@ def _commission() -> dict:
                     ],
                     "examples": [2.5, "2,5", 0],
                     "description": "0 to 100, at most two decimals",
-                }
+                },
+                "gov_percent": {
+                    "anyOf": [
+                        {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.01},
+                        {"type": "string", "pattern": "^\\s*(100([.,]0{1,2})?|[0-9]{1,2}([.,][0-9]{1,2})?)\\s*%?\\s*$"},
+                    ],
+                    "examples": [0, "1,5"],
+                    "description": "the commission on government orders, 0 to 100 (0 allowed)",
+                },
             },
-            ["percent"],
+            [],
+            minProperties=1,
         ),
     }
 
