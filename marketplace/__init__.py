@@ -37,6 +37,8 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.jobs_views",
     "marketplace.complaints.agency_views",
     "marketplace.shipping.address_views",
+    "marketplace.gov.views",
+    "marketplace.gov.seller_views",
     "marketplace.api",
 )
 
