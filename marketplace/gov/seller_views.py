@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from marketplace.errors import NotFound
 from marketplace.extensions import db
-from marketplace.gov import machine, queries
-from marketplace.gov.forms import SELLER_FORMS
+from marketplace.gov import delivery, machine, queries
+from marketplace.gov.forms import METHOD_LABELS, SELLER_FORMS
 from marketplace.gov.models import GovOrder
 from marketplace.gov.views import Posted, act_on, order_page, status_arg
 from marketplace.inputs import page_arg
+from marketplace.orders.forms import courier_choices
 
 bp = Blueprint("seller_gov", __name__, url_prefix="/seller/gov", template_folder="templates")
 
@@ -76,8 +77,18 @@ def _order_for_seller(number: str):
     return order
 
 
+def _ship_choices(order, forms: dict) -> None:
+    """Offer only the shipping methods and couriers the store has set up."""
+    form = forms.get("ship")
+    if form is None:
+        return
+    offered = delivery.offered_methods(order)
+    form.method.choices = [(key, label) for key, label in METHOD_LABELS.items() if offered.get(key)]
+    form.courier.choices = [choice for choice in courier_choices() if not choice[0] or choice[0] in offered["couriers"]]
+
+
 def _page(order, **kw):
-    return order_page(order, "seller_gov/order.html", SELLER_FORMS, **kw)
+    return order_page(order, "seller_gov/order.html", SELLER_FORMS, prepare=_ship_choices, **kw)
 
 
 @bp.get("/<number>")

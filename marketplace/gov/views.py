@@ -226,14 +226,14 @@ def submit():
     if not form.validate_on_submit():
         return _checkout_page(form, 422)
     posted = Posted()
-    delivery_date = posted.date(form.delivery_date.data, "delivery_date")
+    # an unreadable date goes on as None: the service then reports every other field too
+    delivery_date = posted.optional_date(form.delivery_date.data, "delivery_date")
     try:
-        posted.check()
         purchase = flow.submit(
             current_user,
             rup_code=(form.rup_code.data or "").strip(),
             budget_code=(form.budget_code.data or "").strip(),
-            delivery_date=delivery_date,
+            delivery_date=delivery_date if not posted.fields else None,
             delivery_place=(form.delivery_place.data or "").strip(),
             note=(form.note.data or "").strip(),
         )
@@ -242,7 +242,7 @@ def submit():
     except ServiceError as exc:
         db.session.rollback()
         if isinstance(exc, ValidationError):
-            apply_errors(form, exc)
+            apply_errors(form, ValidationError(exc.message, {**exc.fields, **posted.fields}))
         else:
             form.form_errors = [exc.message]
         return _checkout_page(form, 422 if exc.status in (400, 422) else exc.status)
@@ -258,17 +258,29 @@ def purchase(number: str):
     return render_template(
         "gov/purchase.html",
         purchase=found,
-        office=db.session.get(GovOffice, found.office_id),
+        office=found.office,
         statuses=machine.STATUS_LABELS,
     )
 
 
 def order_page(
-    order, template: str, registry: dict, *, failed=None, form=None, line_errors=None, status: int = 200, **extra
+    order,
+    template: str,
+    registry: dict,
+    *,
+    failed=None,
+    form=None,
+    line_errors=None,
+    status: int = 200,
+    prepare=None,
+    **extra,
 ):
     """An order with its lines, documents, history and the user's steps (shared with the
-    seller's page)."""
+    seller's page); ``prepare(order, forms)`` may fill the forms' choices."""
     actions = [action for action in flow.allowed_actions(order, current_user) if action in registry]
+    forms = step_forms(order, actions, registry, failed, form)
+    if prepare is not None:
+        prepare(order, forms)
     return render_template(
         template,
         order=order,
@@ -278,9 +290,9 @@ def order_page(
         events=queries.events_of(order),
         statuses=machine.STATUS_LABELS,
         titles=paperwork.TITLES,
-        labels={name: step.label for name, step in machine.ACTIONS.items()},
+        labels={"submit": _l("Pengadaan diajukan"), **{name: step.label for name, step in machine.ACTIONS.items()}},
         actions=actions,
-        forms=step_forms(order, actions, registry, failed, form),
+        forms=forms,
         failed=failed,
         posted=request.form if failed else {},
         line_errors=line_errors or {},
