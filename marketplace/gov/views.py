@@ -223,7 +223,8 @@ def submit():
     """Submit the cart as the office's purchase: one order per store for the PPK to approve."""
     officials.require(current_user, "pp")
     form = CheckoutForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit():  # the one check a FlaskForm makes here: its CSRF token
+        form.form_errors = [_("Formulir kedaluwarsa; coba lagi.")]
         return _checkout_page(form, 422)
     posted = Posted()
     # an unreadable date goes on as None: the service then reports every other field too
@@ -375,7 +376,8 @@ def act_on(order, action: str, registry: dict, step_of, page, done_endpoint: str
     except Conflict as exc:  # the order moved on: the page as it is now, with the reason
         form.form_errors = [exc.message]
         return page(order, failed=action, form=form, status=exc.status)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit():  # the one check a FlaskForm makes here: its CSRF token
+        form.form_errors = [_("Formulir kedaluwarsa; coba lagi.")]
         return page(order, failed=action, form=form, status=422)
     posted = Posted()
     try:
