@@ -264,7 +264,7 @@ def _whole(value, field: str, low: int, high: int, message: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValidationError(message, fields={field: message})
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 12 or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 or not low <= int(text) <= high:
         raise ValidationError(message, fields={field: message})
     return int(text)
 

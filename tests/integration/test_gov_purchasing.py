@@ -355,6 +355,7 @@ def test_negotiation_round_trip(world):
     refused(ValidationError, purchasing.quote, order, world.catering_owner, shipping_cost=-1)
     refused(ValidationError, purchasing.quote, order, world.catering_owner, prices=[line.id, 24000])
     refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={"baris": 24000})
+    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={line.id: "²"})
 
     offered = purchasing.quote(
         order, world.catering_owner, prices={str(line.id): "24000"}, lead_days=3, shipping_cost=150_000, note="Grosir"
