@@ -443,6 +443,7 @@ def approve(order: GovOrder, actor) -> GovOrder:
                 number=order.number,
             )
         )
+    _require_selling_store(order)
     lines = _lines(order)
     # a savepoint: a short line, a failed PDF or a concurrent approval undoes every reservation
     # made here, whatever the caller does with its transaction afterwards
@@ -454,6 +455,22 @@ def approve(order: GovOrder, actor) -> GovOrder:
         document = paperwork.issue(order, "sp", actor)
         machine.move(order, "approve", actor, "approved", document=document.number, total=order.total)
     return order
+
+
+def _require_selling_store(order: GovOrder) -> None:
+    """A Surat Pesanan binds the store: none goes to a store the agency suspended (or that is
+    gone) since the purchase was submitted."""
+    from marketplace.stores.models import Store
+
+    store = db.session.get(Store, order.store_id) if order.store_id is not None else None
+    if store is None or store.status != "approved":
+        raise Conflict(
+            _(
+                "Toko %(store)s sedang tidak berjualan; pesanan %(number)s tidak bisa disetujui.",
+                store=order.store_name,
+                number=order.number,
+            )
+        )
 
 
 def _reserve(order: GovOrder, wanted: dict[GovOrderLine, int]) -> None:

@@ -28,7 +28,7 @@ from marketplace.gov.models import (
     GovQuote,
 )
 from marketplace.stores.interest import ConflictOfInterest
-from marketplace.stores.models import StoreMember
+from marketplace.stores.models import Store, StoreMember
 from tests.buying_factories import fill_cart, variant_of
 from tests.factories import gen_product
 from tests.gov_support import PURCHASE_FIELDS, build_gov_world, delivery_day, make_offer
@@ -311,6 +311,14 @@ def test_approve_after_the_delivery_date_is_refused(world):
     with time_machine.travel(now() + timedelta(days=5)):
         error = refused(Conflict, purchasing.approve, order, world.ppk)
     assert "sudah lewat" in error.message
+
+
+def test_no_surat_pesanan_goes_to_a_suspended_store(world):
+    order = nasi_order(world)
+    db.session.execute(update(Store).where(Store.id == world.catering.id).values(status="suspended"))
+    db.session.commit()
+    error = refused(Conflict, purchasing.approve, order, world.ppk)
+    assert "Katering Bu Sri sedang tidak berjualan" in error.message
 
 
 def test_cancel_gives_the_stock_back_exactly_once(world):
