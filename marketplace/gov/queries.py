@@ -121,9 +121,11 @@ def documents_of(order: GovOrder) -> list[GovDocument]:
 def document_for(user, document_id: int) -> GovDocument:
     """A document its order's reader may download; NotFound otherwise."""
     missing = NotFound(_("Dokumen tidak ditemukan."))
-    if isinstance(document_id, bool) or not str(document_id).isdigit() or not 0 < int(document_id) < 2**31:
+    text = str(document_id).strip()
+    # isascii: "²" is a digit to isdigit but not to int
+    if isinstance(document_id, bool) or not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**31:
         raise missing
-    document = db.session.get(GovDocument, int(document_id))
+    document = db.session.get(GovDocument, int(text))
     if document is None:
         raise missing
     order = db.session.get(GovOrder, document.order_id)
