@@ -13,10 +13,8 @@ import logging
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit_text
 from marketplace.catalog import stock
 from marketplace.clock import now, to_jakarta
 from marketplace.documents import pdf
@@ -35,18 +33,6 @@ SHIPPING_METHODS = ("pickup", "local", "courier")
 REFERENCE_LENGTH = (3, 80)
 REASON_LENGTH = 1000
 
-audit_text.register(
-    {
-        "gov.accept": _l("%(actor)s menerima Surat Pesanan %(subject)s"),
-        "gov.decline": _l("%(actor)s menolak Surat Pesanan %(subject)s"),
-        "gov.ship": _l("%(actor)s mengirim barang pesanan instansi %(subject)s"),
-        "gov.receive": _l("%(actor)s memeriksa barang pesanan instansi %(subject)s"),
-        "gov.invoice": _l("%(actor)s menerbitkan tagihan pesanan instansi %(subject)s"),
-        "gov.pay": _l("%(actor)s mencatat pembayaran pesanan instansi %(subject)s"),
-    },
-    {"gov_order": _l("pesanan instansi #%(id)s")},
-)
-
 
 def _lines(order: GovOrder) -> list[GovOrderLine]:
     return list(
@@ -54,7 +40,7 @@ def _lines(order: GovOrder) -> list[GovOrderLine]:
     )
 
 
-def release_stock(order: GovOrder) -> None:
+def _release_stock(order: GovOrder) -> None:
     """Put the order's reserved stock back on the shelf (the caller has just closed it, once,
     by a compare-and-set move, so this runs once per order)."""
     for line in _lines(order):
@@ -82,7 +68,7 @@ def decline(order: GovOrder, actor, reason: str) -> GovOrder:
         raise ValidationError(message, fields={"reason": message})
     machine.move(order, "decline", actor, "declined", note=reason)
     order.closed_at, order.close_reason = now(), reason
-    release_stock(order)
+    _release_stock(order)
     return order
 
 
@@ -152,6 +138,16 @@ def _checked_courier(courier: str | None, waybill: str | None, offered: list[str
     return code, normalised
 
 
+def _whole(value) -> int | None:
+    """An int, or the digits of one ("12", "-1"); None for anything else (1.5, True, "dua")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if isinstance(value, str) else ""
+    return int(text) if text.lstrip("-").isdigit() and text.isascii() else None
+
+
 def _counted(lines: list[GovOrderLine], received: dict | None) -> dict[int, int]:
     """Line id → what the PPK counted in total so far; a line left out of ``received`` (or
     everything, when it is None) arrived in full."""
@@ -161,9 +157,8 @@ def _counted(lines: list[GovOrderLine], received: dict | None) -> dict[int, int]
     by_id = {line.id: line for line in lines}
     errors: dict[str, str] = {}
     for raw_id, raw_count in received.items():
-        try:
-            line_id, count = int(raw_id), int(raw_count)
-        except (TypeError, ValueError):
+        line_id, count = _whole(raw_id), _whole(raw_count)
+        if line_id is None or count is None:
             errors[f"received.{raw_id}"] = _("Isi jumlah dengan angka.")
             continue
         line = by_id.get(line_id)
@@ -188,7 +183,10 @@ def receive(order: GovOrder, actor, *, received: dict[int, int] | None = None, n
     machine.check(order, "receive", actor)
     lines = _lines(order)
     counts = _counted(lines, received)
-    note = (note or "").strip()[:REASON_LENGTH]
+    note = (note or "").strip()
+    if len(note) > REASON_LENGTH:
+        message = _("Catatan paling panjang %(count)s karakter.", count=REASON_LENGTH)
+        raise ValidationError(message, fields={"note": message})
     short = [line for line in lines if counts[line.id] < line.quantity]
     if short:
         if not note:
