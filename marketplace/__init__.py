@@ -40,6 +40,8 @@ BLUEPRINT_MODULES = (
     "marketplace.complaints.agency_views",
     "marketplace.shipping.address_views",
     "marketplace.documents.views",
+    "marketplace.gov.views",
+    "marketplace.gov.seller_views",
     "marketplace.api",
     "marketplace.api.invoices",  # registers its routes on the API blueprint before it is registered
 )

@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from marketplace.agency.assist import is_officer
+from marketplace.gov.officials import official_of
 from marketplace.hookspecs import hookimpl
 
 
@@ -27,7 +28,10 @@ class CorePlugin:
                 {"url": url_for("stores.dashboard"), "label": _("Toko Saya"), "section": "store"},
                 {"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk"), "section": "store"},
                 {"url": url_for("seller_complaints.queue"), "label": _("Komplain"), "section": "store"},
+                {"url": url_for("seller_gov.queue"), "label": _("Pesanan Instansi"), "section": "store"},
             ]
+        if official_of(user) is not None:
+            items.append({"url": url_for("gov.home"), "label": _("Pengadaan"), "section": "gov"})
         if is_officer(user):  # the one agency check: agency officers and admins
             items += [
                 {"url": url_for("agency.dashboard"), "label": _("Konsol Dinas"), "section": "agency"},

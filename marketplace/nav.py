@@ -20,6 +20,7 @@ SECTIONS = (
     ("store", _l("Toko")),
     ("agency", _l("Dinas")),
     ("insurer", _l("Asuransi")),
+    ("gov", _l("Instansi")),
     ("other", _l("Lainnya")),
     ("account", _l("Akun")),
 )
@@ -63,11 +64,16 @@ def group(items: list[dict]) -> list[Section]:
 def landing_url(user) -> str | None:
     """Where ``user`` works, for the redirect after signing in when no ``next`` was given:
     officers (and admins) on the agency console, sellers on their stores, an insurer on the
-    first link of its insurer section (claims); None for a shopper, who goes back home."""
+    first link of its insurer section (claims), an office's official on its government buying;
+    None for a shopper, who goes back home."""
+    from marketplace.gov.officials import official_of
+
     if is_officer(user):
         return url_for("agency.dashboard")
     if user.has_role("seller"):
         return url_for("stores.dashboard")
+    if official_of(user) is not None:
+        return url_for("gov.home")
     if user.has_role("insurer"):
         return next((item["url"] for item in menu_items(user) if section_of(item) == "insurer"), None)
     return None

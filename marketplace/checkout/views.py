@@ -12,6 +12,7 @@ from marketplace.checkout.forms import CheckoutForm
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.gov.officials import official_of
 from marketplace.i18n import phone_display
 from marketplace.payments import groups as payment_groups
 from marketplace.payments import services as payments
@@ -83,6 +84,8 @@ def _page(form: CheckoutForm, status: int = 200, error: ServiceError | None = No
 @login_required
 def form():
     """The address, payment and summary page; back to the cart when it is empty or needs fixing."""
+    if official_of(current_user) is not None:  # an office buys through its own procedure
+        return redirect(url_for("gov.checkout"))
     cart_view = carts.load(current_user)
     if cart_view.empty or cart_view.problems:
         flash(_("Keranjang Anda kosong.") if cart_view.empty else _("Perbaiki keranjang sebelum checkout."), "error")
@@ -96,6 +99,8 @@ def form():
 @login_required
 def submit():
     """Place the orders; 422 with field errors, 409 when the cart changed or stock is short, 503 when payment fails."""
+    if official_of(current_user) is not None:  # an office buys through its own procedure
+        return redirect(url_for("gov.checkout"))
     form = CheckoutForm()
     if "refresh_shipping" in request.form or picker.searching(request.form):
         form.form_errors = []  # only a new address or district: show its options, place nothing

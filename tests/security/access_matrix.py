@@ -206,7 +206,9 @@ MATRIX: dict[str, Entry] = {
     ),
     "POST /cart/items/<int:item_id>/remove": E(BUYER, ok=REDIRECT, refused=(302, 404), anonymous=(302,)),
     "GET /checkout": E(SIGNED_IN, ok=(200, 302), why="an empty cart is sent back to /cart"),
-    "POST /checkout": E(SIGNED_IN, ok=(422,), why="checks out the caller's own cart"),
+    "POST /checkout": E(
+        SIGNED_IN, ok=(302, 422), why="checks out the caller's own cart; an office's official is sent to /gov/checkout"
+    ),
     "GET /checkout/complete/<int:checkout_id>": E(BUYER),
     "POST /checkout/shipping-options": E(
         SIGNED_IN, ok=(200,), why="the options of the caller's own cart for the address the form names"
@@ -266,6 +268,37 @@ MATRIX: dict[str, Entry] = {
     "GET /seller/orders/<number>/packing-slip": E(SELLER_A),
     "POST /seller/orders/<number>/booking": E(SELLER_A, ok=(409,), why="the open order is not accepted yet"),
     "POST /seller/orders/<number>/picked-up": E(SELLER_A, ok=(409,), why="the open order is not shipped yet"),
+    # --- government buying: the office's pages (by position) and the seller's ----------------------
+    "GET /gov/": E(GOV, hides=("gov_order_number", GOV_A), why="the orders of the caller's own office"),
+    "GET /gov/checkout": E({"gov_pp"}, ok=(200, 302), why="the pejabat pengadaan's own cart; empty: back to /cart"),
+    "POST /gov/checkout": E({"gov_pp"}, ok=(422,), why="submits the caller's own cart"),
+    "GET /gov/purchases/<number>": E(GOV_A | AGENCY, args={"number": "gov_purchase_number"}),
+    "GET /gov/orders/<number>": E(GOV_ORDER_READERS, args={"number": "gov_order_number"}),
+    "GET /gov/documents/<int:document_id>.pdf": E(GOV_ORDER_READERS, why="the readers of the document's order"),
+    **{
+        f"POST /gov/orders/<number>/{action}": E(
+            GOV_A, ok=(409,), args={"number": "gov_order_number"}, why="the approved order does not allow the step"
+        )
+        for action in ("accept_quote", "withdraw", "approve", "reject", "receive", "pay")
+    },
+    **{
+        f"POST /gov/orders/<number>/{action}": E(
+            {"gov_ppk"}, ok=(422,), args={"number": "gov_order_number"}, why="the PPK's step needs a reason"
+        )
+        for action in ("amend", "cancel")
+    },
+    "GET /seller/gov/": E(SIGNED_IN, hides=("gov_order_number", SELLER_A), why="the caller's own stores' orders"),
+    "GET /seller/gov/<number>": E(SELLER_A, args={"number": "gov_order_number"}),
+    "POST /seller/gov/<number>/accept": E(SELLER_A, ok=REDIRECT, args={"number": "gov_order_number"}),
+    "POST /seller/gov/<number>/decline": E(
+        SELLER_A, ok=(422,), args={"number": "gov_order_number"}, why="declining needs a reason"
+    ),
+    **{
+        f"POST /seller/gov/<number>/{action}": E(
+            SELLER_A, ok=(409,), args={"number": "gov_order_number"}, why="the approved order does not allow the step"
+        )
+        for action in ("quote", "ship", "invoice")
+    },
     "GET /seller/ledger": E(SELLER_A, query="store=store_slug", why="?store= names store A"),
     "GET /seller/ledger.csv": E(SELLER_A, query="store=store_slug"),
     "GET /seller/insurance": E(
