@@ -15,12 +15,11 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from marketplace.catalog import stock
 from marketplace.clock import now, to_jakarta
 from marketplace.documents import pdf
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
-from marketplace.gov import machine, paperwork
+from marketplace.gov import holding, machine, paperwork
 from marketplace.gov.models import GovDocument, GovOrder, GovOrderLine
 from marketplace.i18n import rupiah, wib
 from marketplace.ledger.gov_postings import credit_gov_order
@@ -32,20 +31,6 @@ log = logging.getLogger(__name__)
 SHIPPING_METHODS = ("pickup", "local", "courier")
 REFERENCE_LENGTH = (3, 80)
 REASON_LENGTH = 1000
-
-
-def _lines(order: GovOrder) -> list[GovOrderLine]:
-    return list(
-        db.session.scalars(select(GovOrderLine).where(GovOrderLine.order_id == order.id).order_by(GovOrderLine.id))
-    )
-
-
-def _release_stock(order: GovOrder) -> None:
-    """Put the order's reserved stock back on the shelf (the caller has just closed it, once,
-    by a compare-and-set move, so this runs once per order)."""
-    for line in _lines(order):
-        if line.variant_id is not None:
-            stock.release(line.variant_id, line.quantity)
 
 
 def accept(order: GovOrder, actor) -> GovOrder:
@@ -68,7 +53,7 @@ def decline(order: GovOrder, actor, reason: str) -> GovOrder:
         raise ValidationError(message, fields={"reason": message})
     machine.move(order, "decline", actor, "declined", note=reason)
     order.closed_at, order.close_reason = now(), reason
-    _release_stock(order)
+    holding.release_all(order)
     return order
 
 
@@ -181,7 +166,7 @@ def receive(order: GovOrder, actor, *, received: dict[int, int] | None = None, n
     shipped → received. Short: shipped → shortfall, with the lines and the note (required);
     the seller must send the rest first."""
     machine.check(order, "receive", actor)
-    lines = _lines(order)
+    lines = holding.lines_of(order)
     counts = _counted(lines, received)
     note = (note or "").strip()
     if len(note) > REASON_LENGTH:

@@ -99,7 +99,10 @@ def capacities(order: GovOrder, actor) -> set[str]:
 
 
 def check(order: GovOrder, action: str, actor) -> Action:
-    """Refuse, before anything is written, a step the order's status or the actor does not allow."""
+    """Refuse, before anything is written, a step the order's status or the actor does not allow.
+    Every step starts here, so every step first holds the order's row and sees it as committed
+    (:func:`lock`)."""
+    lock(order)
     step = ACTIONS[action]
     if order.status not in step.sources:
         raise Conflict(

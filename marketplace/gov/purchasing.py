@@ -22,7 +22,7 @@ from marketplace.catalog import stock
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
-from marketplace.gov import limits, machine, officials, paperwork
+from marketplace.gov import holding, limits, machine, officials, paperwork
 from marketplace.gov.models import (
     GovDocument,
     GovEvent,
@@ -244,18 +244,6 @@ def _open_quote(order: GovOrder) -> GovQuote | None:
     )
 
 
-def _lines(order: GovOrder) -> list[GovOrderLine]:
-    return list(
-        db.session.scalars(
-            select(GovOrderLine)
-            .where(GovOrderLine.order_id == order.id)
-            .order_by(GovOrderLine.id)
-            # as they are now, not as an earlier read of this session left them
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
 def _pairs(values, field: str) -> list[tuple]:
     """The (line id, value) pairs of a mapping from a form or JSON; ValidationError for another shape."""
     if values is None:
@@ -286,9 +274,8 @@ def quote(
 ) -> GovQuote:
     """The seller answers a submitted order with new unit prices (line id → rupiah), a lead
     time and/or ongkir: submitted → negotiating."""
-    machine.lock(order)
     machine.check(order, "quote", actor)
-    lines = {line.id: line for line in _lines(order)}
+    lines = {line.id: line for line in holding.lines_of(order)}
     clean_prices: dict[int, int] = {}
     for key, value in _pairs(prices, "prices"):
         line_id = _whole(key, "prices", 1, 2**31 - 1, _("Baris pesanan tidak dikenal."))
@@ -364,13 +351,12 @@ def quote_changes(order: GovOrder, offered: GovQuote) -> dict:
 def accept_quote(order: GovOrder, actor) -> GovOrder:
     """The pejabat pengadaan takes the open quote: prices applied, limit checked again;
     negotiating → submitted (the PPK approves next)."""
-    machine.lock(order)
     machine.check(order, "accept_quote", actor)
     offered = _open_quote(order)
     if offered is None:
         raise Conflict(_("Pesanan %(number)s tidak punya penawaran terbuka.", number=order.number))
     change = quote_changes(order, offered)
-    lines = _lines(order)
+    lines = holding.lines_of(order)
     new_totals = {line.id: change["prices"].get(line.id, line.unit_price) * line.quantity for line in lines}
     subtotal = sum(new_totals.values())
     ongkir = change["shipping_cost"] if change["shipping_cost"] is not None else order.shipping_cost
@@ -413,7 +399,6 @@ def _reason(reason, required: bool = True) -> str:
 
 def withdraw(order: GovOrder, actor, reason: str = "") -> GovOrder:
     """The pejabat pengadaan withdraws a submitted or negotiating order."""
-    machine.lock(order)
     machine.check(order, "withdraw", actor)
     text = _reason(reason, required=False)
     _close_quote(order, actor)
@@ -425,7 +410,6 @@ def withdraw(order: GovOrder, actor, reason: str = "") -> GovOrder:
 
 def reject(order: GovOrder, actor, reason: str) -> GovOrder:
     """The PPK refuses a submitted or negotiating order, with a reason."""
-    machine.lock(order)
     machine.check(order, "reject", actor)
     text = _reason(reason)
     _close_quote(order, actor)
@@ -442,7 +426,6 @@ def approve(order: GovOrder, actor) -> GovOrder:
     """The PPK of the order's office approves a submitted order: stock reserved (Conflict
     naming the product when short, nothing reserved), the gov commission snapshotted, the
     Surat Pesanan PDF made and stored; submitted → approved."""
-    machine.lock(order)
     machine.check(order, "approve", actor)
     purchase = db.session.get_one(GovPurchase, order.purchase_id)
     if purchase.delivery_date < limits.today():
@@ -455,7 +438,7 @@ def approve(order: GovOrder, actor) -> GovOrder:
             )
         )
     _require_selling_store(order)
-    lines = _lines(order)
+    lines = holding.lines_of(order)
     # a savepoint: a short line, a failed PDF or a concurrent approval undoes every reservation
     # made here, whatever the caller does with its transaction afterwards
     with db.session.begin_nested():
@@ -514,12 +497,6 @@ def _stock_left(variant_id: int | None) -> int:
     return int(db.session.scalar(select(Variant.stock).where(Variant.id == variant_id)) or 0)
 
 
-def _release(lines: dict[GovOrderLine, int]) -> None:
-    for line in sorted(lines, key=lambda line: line.variant_id or 0):
-        if line.variant_id is not None and lines[line] > 0:
-            stock.release(line.variant_id, lines[line])
-
-
 def amend(
     order: GovOrder,
     actor,
@@ -531,10 +508,9 @@ def amend(
     """The PPK changes an approved or accepted order by addendum (never an edit of the SP):
     new line quantities (stock reserved or released by the difference, the limit checked) and/or
     a new delivery date; an sp_addendum document amending the last SP or addendum."""
-    machine.lock(order)
     machine.check(order, "amend", actor)
     text = _reason(reason)
-    lines = {line.id: line for line in _lines(order)}
+    lines = {line.id: line for line in holding.lines_of(order)}
     new_quantities: dict[int, int] = {}
     for key, value in _pairs(quantities, "quantities"):
         line_id = _whole(key, "quantities", 1, 2**31 - 1, _("Baris pesanan tidak dikenal."))
@@ -567,7 +543,7 @@ def amend(
         more = {lines[i]: q - lines[i].quantity for i, q in new_quantities.items() if q > lines[i].quantity}
         less = {lines[i]: lines[i].quantity - q for i, q in new_quantities.items() if q < lines[i].quantity}
         _reserve(order, more)
-        _release(less)
+        holding.release(less)
         for line_id, quantity in new_quantities.items():
             line = lines[line_id]
             changes.append(f"{line.product_name}: {line.quantity} → {quantity} {line.unit}")
@@ -619,12 +595,11 @@ def _only_open_order(order: GovOrder) -> None:
 
 def cancel(order: GovOrder, actor, reason: str) -> GovOrder:
     """The PPK cancels an approved or accepted order before it is sent; stock goes back."""
-    machine.lock(order)
     machine.check(order, "cancel", actor)
     text = _reason(reason)
     with db.session.begin_nested():
         if order.status in machine.RESERVING:
-            _release({line: line.quantity for line in _lines(order)})
+            holding.release_all(order)
         order.closed_at, order.close_reason = now(), text
         db.session.flush()
         machine.move(order, "cancel", actor, "cancelled", note=text, reason=text)

@@ -18,7 +18,6 @@ from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, PermissionDenied, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.gov import delivery, purchasing
-from marketplace.gov.machine import ConcurrentChange
 from marketplace.gov.models import GovOrder, GovOrderLine
 from marketplace.ledger import services as ledger
 from marketplace.ledger.gov_postings import gov_net
@@ -183,8 +182,8 @@ def test_paying_twice_credits_once(app, world):
         fresh = db.session.get(GovOrder, order_id)
         pay(fresh, db.session.merge(world.bendahara))
         db.session.commit()
-    with pytest.raises(ConcurrentChange):
-        pay(stale, world.bendahara)  # our copy still says "invoiced"
+    with pytest.raises(Conflict, match="Dibayar"):
+        pay(stale, world.bendahara)  # our copy said "invoiced"; the step's lock reads it again
     db.session.rollback()
     with pytest.raises(Conflict):
         pay(db.session.get(GovOrder, order_id), world.bendahara)  # sequentially: already paid
