@@ -37,6 +37,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.jobs_views",
     "marketplace.complaints.agency_views",
     "marketplace.shipping.address_views",
+    "marketplace.gov.offer_views",
     "marketplace.api",
 )
 

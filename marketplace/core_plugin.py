@@ -27,6 +27,7 @@ class CorePlugin:
                 {"url": url_for("stores.dashboard"), "label": _("Toko Saya"), "section": "store"},
                 {"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk"), "section": "store"},
                 {"url": url_for("seller_complaints.queue"), "label": _("Komplain"), "section": "store"},
+                {"url": url_for("gov_offers.index"), "label": _("Produk untuk instansi"), "section": "store"},
             ]
         if is_officer(user):  # the one agency check: agency officers and admins
             items += [
