@@ -16,7 +16,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from marketplace import demo_images, demo_payouts, demo_reviews, demo_sales, demo_shipping
+from marketplace import demo_gov_offers, demo_images, demo_payouts, demo_reviews, demo_sales, demo_shipping
 from marketplace.accounts import services as accounts
 from marketplace.catalog import services as catalog
 from marketplace.clock import JAKARTA, now
@@ -58,6 +58,7 @@ class Summary:
     shipping: int = 0  # stores whose shipping the demo set up (marketplace.demo_shipping)
     addresses: int = 0  # the demo shopper's address book
     payout_accounts: int = 0  # stores' bank accounts for payouts (marketplace.demo_payouts)
+    gov_offers: int = 0  # products offered to offices (marketplace.demo_gov_offers)
 
     @property
     def changed(self) -> bool:
@@ -83,6 +84,7 @@ def load() -> Summary:
     demo_sales.load(summary, _user, users, expo)
     demo_reviews.load(summary, _user, expo)
     demo_payouts.load(summary, built, agency)
+    demo_gov_offers.load(summary, built)
     _plugin_demo_data(summary)
     return summary
 
@@ -257,6 +259,7 @@ def register_cli(app: Flask) -> None:
             f"{f', shipping for {summary.shipping} stores' if summary.shipping else ''}"
             f"{f', {summary.addresses} addresses' if summary.addresses else ''}"
             f"{f', {summary.payout_accounts} payout accounts' if summary.payout_accounts else ''}"
+            f"{f', {summary.gov_offers} offers to offices' if summary.gov_offers else ''}"
             f"{f', {summary.plugin_objects} plugin objects' if summary.plugin_objects else ''}."
         )
         click.echo(

@@ -165,14 +165,18 @@ def test_the_seller_page_lists_products_and_explains(shop, client, auth):
 def test_the_seller_offers_changes_and_withdraws_from_the_page(shop, client, auth):
     owner, store, product, *_ = shop
     auth.login("sari@test.id")
-    saved = client.post(f"/seller/gov-offers/{product.id}", data={"unit": "kotak", "min_quantity": "20", "lead_days": "1"})
+    saved = client.post(
+        f"/seller/gov-offers/{product.id}", data={"unit": "kotak", "min_quantity": "20", "lead_days": "1"}
+    )
     assert saved.status_code == 302 and f"store={store.slug}" in saved.location
     db.session.expire_all()
     assert db.session.get(GovOffer, product.id).min_quantity == 20
     html = client.get(saved.location).get_data(as_text=True)
     assert "Ditawarkan ke instansi" in html and "Hentikan penawaran" in html
 
-    bad = client.post(f"/seller/gov-offers/{product.id}", data={"unit": "kotak", "min_quantity": "0", "lead_days": "99"})
+    bad = client.post(
+        f"/seller/gov-offers/{product.id}", data={"unit": "kotak", "min_quantity": "0", "lead_days": "99"}
+    )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422
     assert f'id="min_quantity-{product.id}-error"' in html and f'id="lead_days-{product.id}-error"' in html
@@ -209,3 +213,33 @@ def test_a_user_with_several_stores_chooses(shop, client, auth):
 def test_the_seller_menu_links_the_page(shop, client, auth):
     auth.login("sari@test.id")
     assert "/seller/gov-offers" in client.get("/").get_data(as_text=True)
+
+
+# --- the demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_offers_meeting_meals_and_a_second_load_changes_nothing(app):
+    from types import SimpleNamespace
+
+    from marketplace import demo_gov_offers
+    from marketplace.demo import Summary
+
+    owner = gen_user(email="pemilik@demo.test", role="seller")
+    built = []
+    for name, product_names in (
+        ("Sate Kambing Batibul", ["Nasi Kotak Ayam Bakar"]),
+        ("Kue Khas Bu Ningsih", ["Snack Box Rapat", "Kamir Tegal isi 10"]),
+    ):
+        store = gen_store(owner, name=name, sector="kuliner")
+        for product_name in product_names:
+            gen_product(store, name=product_name, price=12500, category=None)
+        built.append((SimpleNamespace(name=name), store))
+    summary = Summary()
+    demo_gov_offers.load(summary, built)
+    db.session.commit()
+    assert summary.gov_offers == 3
+    terms = {(o.unit, o.min_quantity, o.lead_days) for o in db.session.scalars(select(GovOffer))}
+    assert terms == {("kotak", 20, 1), ("kotak", 10, 1)}
+    again = Summary()
+    demo_gov_offers.load(again, built)
+    assert again.gov_offers == 0 and not again.changed and _rows() == (3, 3)
