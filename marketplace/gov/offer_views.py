@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.catalog import services as catalog
-from marketplace.errors import NotFound, ServiceError
+from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.gov import offers
 from marketplace.stores import services as stores
@@ -17,15 +17,13 @@ bp = Blueprint("gov_offers", __name__, url_prefix="/seller/gov-offers", template
 
 def _store(slug: str | None):
     """The store the page is about: ``slug`` when the user works in it (404 otherwise), else the
-    first of the user's own stores; 404 for a user with none."""
+    first of the user's own stores; None for a user with none."""
     if slug:
         store = stores.get_store(slug)
         stores.require_member(store, current_user)
         return store
     mine = stores.stores_of(current_user)
-    if not mine:
-        raise NotFound(_("Toko tidak ditemukan."))
-    return mine[0]
+    return mine[0] if mine else None
 
 
 def _render(store, status: int = 200, errors: dict | None = None, posted: dict | None = None):
@@ -55,8 +53,12 @@ def _own_product(product_id: int):
 @bp.get("")
 @login_required
 def index():
-    """The store's products, each with its offer to offices; ``?store=`` for a user with several."""
-    return _render(_store(request.args.get("store")))
+    """The store's products, each with its offer to offices; ``?store=`` for a user with several.
+    A user without a store is sent to the seller's start page, which invites them to open one."""
+    store = _store(request.args.get("store"))
+    if store is None:
+        return redirect(url_for("stores.dashboard"))
+    return _render(store)
 
 
 @bp.post("/<int:product_id>")

@@ -210,6 +210,13 @@ def test_a_user_with_several_stores_chooses(shop, client, auth):
     assert 'aria-label="Pilih toko"' in html and "Seragam Batik Dinas" in html and "Nasi Kotak" not in html
 
 
+def test_a_user_without_a_store_is_invited_to_open_one(shop, client, auth):
+    gen_user(email="pembeli@test.id")
+    auth.login("pembeli@test.id")
+    page = client.get("/seller/gov-offers")
+    assert page.status_code == 302 and page.location.endswith("/seller/")
+
+
 def test_the_seller_menu_links_the_page(shop, client, auth):
     auth.login("sari@test.id")
     assert "/seller/gov-offers" in client.get("/").get_data(as_text=True)
