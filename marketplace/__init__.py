@@ -42,6 +42,7 @@ BLUEPRINT_MODULES = (
     "marketplace.documents.views",
     "marketplace.gov.views",
     "marketplace.gov.seller_views",
+    "marketplace.gov.offer_views",
     "marketplace.api",
     "marketplace.api.invoices",  # registers its routes on the API blueprint before it is registered
 )

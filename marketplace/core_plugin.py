@@ -29,6 +29,7 @@ class CorePlugin:
                 {"url": url_for("seller_orders.queue"), "label": _("Pesanan Masuk"), "section": "store"},
                 {"url": url_for("seller_complaints.queue"), "label": _("Komplain"), "section": "store"},
                 {"url": url_for("seller_gov.queue"), "label": _("Pesanan Instansi"), "section": "store"},
+                {"url": url_for("gov_offers.index"), "label": _("Produk untuk instansi"), "section": "store"},
             ]
         if official_of(user) is not None:
             items.append({"url": url_for("gov.home"), "label": _("Pengadaan"), "section": "gov"})

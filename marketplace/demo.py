@@ -16,7 +16,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from marketplace import demo_gov, demo_images, demo_payouts, demo_reviews, demo_sales, demo_shipping
+from marketplace import (
+    demo_gov,
+    demo_gov_offers,
+    demo_images,
+    demo_payouts,
+    demo_reviews,
+    demo_sales,
+    demo_shipping,
+)
 from marketplace.accounts import services as accounts
 from marketplace.catalog import services as catalog
 from marketplace.clock import JAKARTA, now
@@ -60,6 +68,7 @@ class Summary:
     payout_accounts: int = 0  # stores' bank accounts for payouts (marketplace.demo_payouts)
     offices: int = 0  # government offices (marketplace.demo_gov)
     officials: int = 0  # their pejabat pengadaan, PPK and bendahara
+    gov_offers: int = 0  # products offered to offices (marketplace.demo_gov_offers)
 
     @property
     def changed(self) -> bool:
@@ -86,6 +95,7 @@ def load() -> Summary:
     demo_reviews.load(summary, _user, expo)
     demo_payouts.load(summary, built, agency)
     demo_gov.load(summary)
+    demo_gov_offers.load(summary, built)
     _plugin_demo_data(summary)
     return summary
 
@@ -262,6 +272,7 @@ def register_cli(app: Flask) -> None:
             f"{f', {summary.payout_accounts} payout accounts' if summary.payout_accounts else ''}"
             f"{f', {summary.offices} government offices' if summary.offices else ''}"
             f"{f', {summary.officials} officials' if summary.officials else ''}"
+            f"{f', {summary.gov_offers} offers to offices' if summary.gov_offers else ''}"
             f"{f', {summary.plugin_objects} plugin objects' if summary.plugin_objects else ''}."
         )
         click.echo(

@@ -22,6 +22,7 @@ from marketplace.catalog.models import Category, Product, ProductImage
 from marketplace.catalog.sectors import SECTORS
 from marketplace.errors import NotFound
 from marketplace.extensions import db
+from marketplace.gov.models import GovOffer
 from marketplace.stores.models import Store
 
 # What a visitor may see: an active product of an approved store. Every read of the public
@@ -91,9 +92,12 @@ class ProductCard:
 # --- product grids -----------------------------------------------------------
 
 
-def listing_select(full: bool = False, with_total: bool = True) -> Select:
+def listing_select(full: bool = False, with_total: bool = True, gov_terms: bool = False) -> Select:
     """Active products of approved stores, with store columns and (``with_total``)
     the count of all matching rows as a window, so a page and its total are one statement.
+
+    ``gov_terms=True`` (an office's official is looking) joins what stores offer to offices, so
+    the cards' "untuk instansi" mark costs no statement of its own (:func:`cards`).
 
     ``full=False`` leaves the description out (a grid never shows it); reading it
     then raises instead of issuing one query per card. ``with_total=False`` lets
@@ -107,6 +111,12 @@ def listing_select(full: bool = False, with_total: bool = True) -> Select:
         Store.sector.label("sector"),
         Category.slug.label("category_slug"),
     ]
+    if gov_terms:
+        columns += [
+            GovOffer.unit.label("gov_unit"),
+            GovOffer.min_quantity.label("gov_min_quantity"),
+            GovOffer.lead_days.label("gov_lead_days"),
+        ]
     if with_total:
         columns.append(func.count().over().label("total"))
     stmt = (
@@ -115,6 +125,8 @@ def listing_select(full: bool = False, with_total: bool = True) -> Select:
         .outerjoin(Category, Category.id == Product.category_id)
         .where(*LISTED)
     )
+    if gov_terms:
+        stmt = stmt.outerjoin(GovOffer, (GovOffer.product_id == Product.id) & GovOffer.active.is_(True))
     if not full:
         stmt = stmt.options(defer(Product.description, raiseload=True))
     return stmt
@@ -141,8 +153,18 @@ def first_images(product_ids: Sequence[int]) -> dict[int, Thumb]:
     return {r.product_id: Thumb(r.path, r.width, r.height) for r in rows}
 
 
+def _gov_offer(row) -> dict[str, Any]:
+    """``{"gov_offer": {unit, min_quantity, lead_days}}`` for a row of an offered product read
+    with ``gov_terms``; empty otherwise."""
+    if getattr(row, "gov_unit", None) is None:
+        return {}
+    terms = {"unit": row.gov_unit, "min_quantity": row.gov_min_quantity, "lead_days": row.gov_lead_days}
+    return {"gov_offer": terms}
+
+
 def cards(rows) -> list[ProductCard]:
-    """Rows of ``listing_select`` turned into cards, with their first photos (one more statement)."""
+    """Rows of ``listing_select`` turned into cards, with their first photos (one more statement);
+    an offered product read with ``gov_terms`` carries its terms in ``extra["gov_offer"]``."""
     items = [
         ProductCard(
             product=r[0],
@@ -151,6 +173,7 @@ def cards(rows) -> list[ProductCard]:
             city=r.city,
             sector=r.sector,
             category_slug=r.category_slug,
+            extra=_gov_offer(r),
         )
         for r in rows
     ]

@@ -31,6 +31,7 @@ from marketplace.catalog.models import Category, Product
 from marketplace.catalog.queries import Page
 from marketplace.catalog.sectors import SECTORS
 from marketplace.extensions import db
+from marketplace.gov.models import GovOffer
 from marketplace.inputs import digits
 from marketplace.stores.models import Store
 
@@ -63,6 +64,10 @@ class SearchParams:
     sort: str | None = None
     page: int = 1
     per_page: int = 24
+    # for an office's official only (the pages decide): cards carry the store's offer to
+    # offices, and ``offered_only`` keeps the offered products (``?instansi=1``)
+    gov_terms: bool = False
+    offered_only: bool = False
 
     @property
     def effective_sort(self) -> str:
@@ -222,6 +227,8 @@ def _filters(params: SearchParams) -> list:
         conditions.append(Product.price_min >= params.min_price)
     if params.max_price is not None:
         conditions.append(Product.price_min <= params.max_price)
+    if params.offered_only:
+        conditions.append(GovOffer.product_id.is_not(None))
     return conditions
 
 
@@ -249,6 +256,8 @@ def _count(params: SearchParams) -> int:
         )
         if params.category_id is None and params.category:
             stmt = stmt.join(Category, Category.id == Product.category_id)
+        if params.offered_only:
+            stmt = stmt.outerjoin(GovOffer, (GovOffer.product_id == Product.id) & GovOffer.active.is_(True))
         return int(db.session.scalar(stmt) or 0)
 
     key = (
@@ -261,6 +270,7 @@ def _count(params: SearchParams) -> int:
         params.store,
         params.min_price,
         params.max_price,
+        params.offered_only,
     )
     return pagecache.memo(key, compute)
 
@@ -271,7 +281,8 @@ def _run(params: SearchParams, hits: Subquery | None, full: bool, with_total: bo
     database stop at the page (no window) and takes its total from the page itself when it
     is the last one, else from :func:`_count`."""
     window = with_total and hits is not None
-    stmt = queries.listing_select(full=full, with_total=window).where(*_filters(params))
+    gov_terms = params.gov_terms or params.offered_only
+    stmt = queries.listing_select(full=full, with_total=window, gov_terms=gov_terms).where(*_filters(params))
     if hits is not None:
         stmt = stmt.join(hits, hits.c.product_id == Product.id)
     offset = (params.page - 1) * params.per_page

@@ -16,6 +16,7 @@ from marketplace.catalog.search import SearchParams, latest_products, parse_sear
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
 from marketplace.expo.services import expo_state, next_change
+from marketplace.gov import offers as gov_offers
 from marketplace.inputs import page_arg
 from marketplace.stores import interest
 from marketplace.stores.services import get_selling_store
@@ -49,9 +50,17 @@ def _pager_args(**view_args) -> dict:
     return args
 
 
+def _for_offices(params: SearchParams) -> SearchParams:
+    """An office's official sees what stores offer to offices on the cards and may keep only
+    those (``?instansi=1``); for anyone else the listing stays as it was (and costs nothing more)."""
+    params.gov_terms = gov_offers.sees_offers(current_user)
+    params.offered_only = params.gov_terms and request.args.get("instansi") == "1"
+    return params
+
+
 def _render_listing(params: SearchParams, errors: dict, categories: list, **page) -> str:
     """A product grid with its filter form and pager (search, sector and category pages)."""
-    result = search_products(params)
+    result = search_products(_for_offices(params))
     category_groups = [
         (sector_name(sector), list(items)) for sector, items in groupby(categories, key=lambda c: c.sector)
     ]
@@ -66,6 +75,7 @@ def _render_listing(params: SearchParams, errors: dict, categories: list, **page
         sectors=sector_choices(),
         suggestions=SUGGESTIONS,
         pager_args=_pager_args(**(request.view_args or {})),
+        for_offices=params.gov_terms,
         **page,
     )
 
@@ -85,7 +95,7 @@ def home():
         expo=expo,
         expo_state=expo_state(expo) if expo else None,
         featured=expo_queries.featured_stores(),
-        products=latest_products(_per_page()),
+        products=latest_products(_per_page(), gov_terms=gov_offers.sees_offers(current_user)),
         categories=list(first_per_sector.values()),
         sectors=sector_choices(),
     )
@@ -151,7 +161,14 @@ def store(slug: str):
     store = get_selling_store(slug)
     params, errors = parse_search_args(request.args, per_page=_per_page())
     result = search_products(
-        SearchParams(q=params.q, store_id=store.id, sort=params.sort, page=params.page, per_page=params.per_page)
+        SearchParams(
+            q=params.q,
+            store_id=store.id,
+            sort=params.sort,
+            page=params.page,
+            per_page=params.per_page,
+            gov_terms=gov_offers.sees_offers(current_user),
+        )
     )
     return render_template(
         "catalog/store.html",
@@ -169,7 +186,8 @@ def store(slug: str):
 def product(product_id: int):
     """A product page. :raise 404: unless the product is active and its store approved."""
     product, booth = queries.product_page(product_id)
-    more = [c for c in latest_products(5, store_id=product.store_id) if c.id != product.id][:4]
+    for_offices = gov_offers.sees_offers(current_user)
+    more = [c for c in latest_products(5, store_id=product.store_id, gov_terms=for_offices) if c.id != product.id][:4]
     variants = product.variants
     prices = [v.price for v in variants] or [product.price_min]
     return render_template(
@@ -186,6 +204,7 @@ def product(product_id: int):
         product_url=absolute_url("catalog.product", product_id=product.id),
         own_store=_sells_here(product.store_id),
         ongkir=_ongkir_estimate(product, min(prices)),
+        gov_offer=gov_offers.terms_for(current_user, product.id) if for_offices else None,
     )
 
 

@@ -79,6 +79,16 @@ KULINER = [
                 [("10 tusuk", 85000, 20), ("20 tusuk", 160000, 8)],
             ),
             P(
+                "Nasi Kotak Ayam Bakar",
+                "makanan-ringan",  # no category of meals: the nearest kuliner one
+                "kotak",
+                450,
+                "Nasi putih, ayam bakar bumbu kecap, tempe goreng, lalapan, sambal, kerupuk, dan air "
+                "mineral dalam kotak. Untuk rapat, aqiqah, dan acara kantor; pesan H-1.",
+                [("1 kotak", 25000, 500)],
+                kind="box",
+            ),
+            P(
                 "Gulai Kambing Beku 500 g",
                 "frozen-food",
                 "pak",
@@ -252,6 +262,16 @@ KULINER = [
                 500,
                 "Olos, gorengan khas Tegal berisi kol dan cabai yang pedas. Goreng dari beku.",
                 [("Isi 20", 30000, 24)],
+            ),
+            P(
+                "Snack Box Rapat",
+                "kue-roti",
+                "kotak",
+                300,
+                "Tiga kue basah dan satu gorengan khas Tegal (kamir, bolu, olos) dengan air mineral, "
+                "dalam kotak untuk rapat dan pengajian. Pesan H-1 untuk jumlah banyak.",
+                [("1 kotak", 12500, 300)],
+                kind="box",
             ),
         ],
     ),

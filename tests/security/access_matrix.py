@@ -301,6 +301,10 @@ MATRIX: dict[str, Entry] = {
     },
     "GET /seller/ledger": E(SELLER_A, query="store=store_slug", why="?store= names store A"),
     "GET /seller/ledger.csv": E(SELLER_A, query="store=store_slug"),
+    # what store A offers to offices (issue #21): its members only; product A is offered
+    "GET /seller/gov-offers": E(SELLER_A, query="store=store_slug", why="?store= names store A"),
+    "POST /seller/gov-offers/<int:product_id>": E(SELLER_A, ok=FORM_POST, why="an empty form: 422 beside the fields"),
+    "POST /seller/gov-offers/<int:product_id>/withdraw": E(SELLER_A, ok=REDIRECT),
     "GET /seller/insurance": E(
         SIGNED_IN, hides=("policy_number", SELLER_A), why="the policies of the caller's own stores"
     ),
