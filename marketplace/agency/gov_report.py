@@ -35,11 +35,11 @@ from marketplace.catalog.sectors import sector_name
 from marketplace.errors import ValidationError
 from marketplace.expo.models import Exhibitor, Expo
 from marketplace.extensions import db
+from marketplace.gov import machine
 from marketplace.gov.models import GovOffice, GovOrder
 from marketplace.stores.models import Store
 
-# a Surat Pesanan in force: approved and not cancelled or declined (paid ones stay committed)
-COMMITTED_STATUSES = ("approved", "accepted", "shipped", "shortfall", "received", "invoiced", "paid")
+COMMITTED_STATUSES = machine.IN_FORCE
 PAID_STATUS = "paid"
 
 

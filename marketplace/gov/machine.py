@@ -44,6 +44,8 @@ STATUS_LABELS = {
 OPEN_STATUSES = ("submitted", "negotiating", "approved", "accepted", "shipped", "shortfall", "received", "invoiced")
 # statuses in which the order's stock is held (taken at approval, given back when it closes)
 RESERVING = ("approved", "accepted", "shipped", "shortfall")
+# a Surat Pesanan in force: approved and not cancelled or declined (a paid one stays in force)
+IN_FORCE = (*RESERVING, "received", "invoiced", "paid")
 
 
 @dataclass(frozen=True)

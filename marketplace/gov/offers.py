@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from marketplace import audit, audit_text
 from marketplace.catalog.models import Product
+from marketplace.catalog.queries import LISTED
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.gov import officials
@@ -130,8 +131,7 @@ def offered(product_ids) -> dict[int, GovOffer]:
         .where(
             GovOffer.product_id.in_(ids),
             GovOffer.active.is_(True),
-            Product.status == "active",
-            Store.status == "approved",
+            *LISTED,
         )
     )
     return {offer.product_id: offer for offer in rows}

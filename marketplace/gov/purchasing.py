@@ -23,6 +23,7 @@ from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.gov import holding, limits, machine, officials, paperwork
+from marketplace.gov import offers as gov_offers
 from marketplace.gov.models import (
     GovDocument,
     GovEvent,
@@ -81,7 +82,7 @@ def submit(
     if cart.empty:
         message = _("Keranjang kosong; tambahkan produk yang ditawarkan untuk instansi.")
         raise ValidationError(message, fields={**fields, "cart": message})
-    offers = _offers({line.facts.product_id for line in cart.lines})
+    offers = gov_offers.offered({line.facts.product_id for line in cart.lines})
     plans = []
     for group in cart.groups:
         lead_days = 0
@@ -193,17 +194,6 @@ def _take_lines(cart) -> None:
     ).rowcount
     if taken != len(item_ids):
         raise Conflict(_("Keranjang Anda baru saja berubah. Muat ulang halaman lalu coba lagi."))
-
-
-def _offers(product_ids: set[int]) -> dict[int, GovOffer]:
-    if not product_ids:
-        return {}
-    return {
-        offer.product_id: offer
-        for offer in db.session.scalars(
-            select(GovOffer).where(GovOffer.product_id.in_(product_ids), GovOffer.active.is_(True))
-        )
-    }
 
 
 def _line_problem(line, offer: GovOffer | None) -> str | None:
