@@ -13,10 +13,12 @@ never a double move), the order's history line and an audit row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 
 from marketplace import audit, internals
 from marketplace.clock import now
@@ -151,7 +153,7 @@ def move(order: GovOrder, action: str, actor, to_status: str, *, note: str = "",
             .values(status=to_status, updated_at=now())
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if cast(CursorResult, result).rowcount != 1:
             db.session.expire(order)
             raise ConcurrentChange(
                 _(
@@ -178,11 +180,12 @@ def move(order: GovOrder, action: str, actor, to_status: str, *, note: str = "",
 
 
 def lock(order: GovOrder) -> GovOrder:
-    """Hold the order's row until the caller commits and reload it as it is now, before
-    :func:`check`: a step that moves stock or issues a document must not run on what it read
-    before another step committed (a cancel releasing quantities an addendum already changed,
-    a second approval making a second Surat Pesanan). PostgreSQL blocks here; SQLite has one
-    writer at a time anyway."""
-    return db.session.scalars(
-        select(GovOrder).where(GovOrder.id == order.id).with_for_update().execution_options(populate_existing=True)
-    ).one()
+    """Hold the order's row until the caller commits and reload its columns as they are now,
+    before :func:`check`: a step that moves stock or issues a document must not run on what it
+    read before another step committed (a cancel releasing quantities an addendum already
+    changed, a second approval making a second Surat Pesanan). Relationships the caller loaded
+    (the purchase, for its page) stay; steps read lines afresh (gov/holding.py). PostgreSQL
+    blocks here; SQLite has one writer at a time anyway."""
+    columns = [column.key for column in GovOrder.__mapper__.column_attrs]
+    db.session.refresh(order, attribute_names=columns, with_for_update=True)
+    return order

@@ -42,7 +42,7 @@ def document_number(order: GovOrder, kind: str) -> str:
         count = db.session.scalar(
             select(func.count(GovDocument.id)).where(GovDocument.order_id == order.id, GovDocument.kind == kind)
         )
-        return f"{order.number}/ADD-{count + 1}"
+        return f"{order.number}/ADD-{(count or 0) + 1}"
     return f"{PREFIXES[kind]}-{tail}"
 
 
@@ -68,7 +68,7 @@ def issue(
     """Make, store and return the order's ``kind`` document (the caller commits). ``changes``
     are the sentences of an addendum; ``extra`` more context for the template (a payment)."""
     purchase = db.session.get(GovPurchase, order.purchase_id)
-    office = db.session.get(GovOffice, order.office_id)
+    office = db.session.get_one(GovOffice, order.office_id)
     lines = list(
         db.session.scalars(select(GovOrderLine).where(GovOrderLine.order_id == order.id).order_by(GovOrderLine.id))
     )

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import date
+from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.engine import CursorResult
 
 from marketplace import audit, site_settings
 from marketplace.cart import services as cart_services
@@ -22,7 +24,7 @@ from marketplace.catalog import stock
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
-from marketplace.gov import holding, limits, machine, officials, paperwork
+from marketplace.gov import holding, limits, machine, officials, paperwork, queries
 from marketplace.gov import offers as gov_offers
 from marketplace.gov.models import (
     GovDocument,
@@ -189,8 +191,11 @@ def _take_lines(cart) -> None:
     at the same time (a double click) finds them gone and is refused, so the office never gets
     two purchases, and two Surat Pesanan, from one cart."""
     item_ids = [line.item_id for line in cart.lines]
-    taken = db.session.execute(
-        delete(CartItem).where(CartItem.id.in_(item_ids)).execution_options(synchronize_session=False)
+    taken = cast(
+        CursorResult,
+        db.session.execute(
+            delete(CartItem).where(CartItem.id.in_(item_ids)).execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if taken != len(item_ids):
         raise Conflict(_("Keranjang Anda baru saja berubah. Muat ulang halaman lalu coba lagi."))
@@ -223,15 +228,6 @@ def _first(fields: dict[str, str]) -> str:
 
 
 # --- negotiation -------------------------------------------------------------------------
-
-
-def _open_quote(order: GovOrder) -> GovQuote | None:
-    return db.session.scalar(
-        select(GovQuote)
-        .where(GovQuote.order_id == order.id, GovQuote.status == "open")
-        .order_by(GovQuote.id.desc())
-        .limit(1)
-    )
 
 
 def _pairs(values, field: str) -> list[tuple]:
@@ -342,7 +338,7 @@ def accept_quote(order: GovOrder, actor) -> GovOrder:
     """The pejabat pengadaan takes the open quote: prices applied, limit checked again;
     negotiating → submitted (the PPK approves next)."""
     machine.check(order, "accept_quote", actor)
-    offered = _open_quote(order)
+    offered = queries.open_quote(order)
     if offered is None:
         raise Conflict(_("Pesanan %(number)s tidak punya penawaran terbuka.", number=order.number))
     change = quote_changes(order, offered)
@@ -371,7 +367,7 @@ def accept_quote(order: GovOrder, actor) -> GovOrder:
 
 
 def _close_quote(order: GovOrder, actor) -> None:
-    offered = _open_quote(order)
+    offered = queries.open_quote(order)
     if offered is not None:
         offered.status, offered.decided_by_id, offered.decided_at = "withdrawn", getattr(actor, "id", None), now()
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts.models import User
 from marketplace.errors import NotFound
 from marketplace.extensions import db
-from marketplace.gov.models import GovDocument, GovEvent, GovOrder, GovPurchase
+from marketplace.gov.models import GovDocument, GovEvent, GovOrder, GovPurchase, GovQuote
 from marketplace.gov.officials import official_of
 
 PER_PAGE = 50
@@ -159,3 +159,13 @@ def events_of(order: GovOrder) -> list[HistoryLine]:
         HistoryLine(event.at, event.action, event.from_status, event.to_status, event.note, event.actor_id, name)
         for event, name in rows
     ]
+
+
+def open_quote(order: GovOrder) -> GovQuote | None:
+    """The seller's quote waiting for the pejabat pengadaan's decision, if any (one statement)."""
+    return db.session.scalar(
+        select(GovQuote)
+        .where(GovQuote.order_id == order.id, GovQuote.status == "open")
+        .order_by(GovQuote.id.desc())
+        .limit(1)
+    )

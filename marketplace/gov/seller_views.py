@@ -13,7 +13,7 @@ from marketplace.extensions import db
 from marketplace.gov import delivery, machine, queries
 from marketplace.gov.forms import METHOD_LABELS, SELLER_FORMS
 from marketplace.gov.models import GovOrder
-from marketplace.gov.views import Posted, act_on, order_page, status_arg
+from marketplace.gov.pages import Posted, act_on, order_page, status_arg
 from marketplace.inputs import page_arg
 from marketplace.orders.forms import courier_choices
 

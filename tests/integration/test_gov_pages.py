@@ -9,7 +9,7 @@ from marketplace.catalog.models import Variant
 from marketplace.extensions import db
 from marketplace.gov import flow
 from marketplace.gov.models import GovDocument, GovOrder, GovOrderLine, GovPurchase
-from marketplace.gov.views import today
+from marketplace.gov.pages import today
 from tests.gov_pages_support import checkout_form, orders_of, post_step, sign_in, submit_meeting
 from tests.gov_support import build_gov_world
 
