@@ -1,15 +1,53 @@
-"""INTERFACE SKELETON (issue #21): the helper "purchasing" replaces every body; the signatures
-and docstrings are the contract the pages and the API code against.
-
-Purchasing: the pejabat pengadaan submits, the seller may quote, the PPK approves (stock
+"""Purchasing: the pejabat pengadaan submits, the seller may quote, the PPK approves (stock
 reserved, Surat Pesanan made), rejects, amends by addendum or cancels. Each step goes through
-marketplace/gov/machine.py (check, then move); the caller commits."""
+marketplace/gov/machine.py (check, then move); the caller commits.
+
+A step that refuses raises before it writes, or inside a savepoint that it rolls back, so a
+refused step leaves no row and no stock changed even when the caller commits afterwards."""
 
 from __future__ import annotations
 
+import json
+import secrets
 from datetime import date
 
-from marketplace.gov.models import GovDocument, GovOrder, GovPurchase, GovQuote
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace import audit, site_settings
+from marketplace.cart import services as cart_services
+from marketplace.cart.lines import line_label
+from marketplace.catalog import stock
+from marketplace.clock import now, to_jakarta
+from marketplace.errors import Conflict, ValidationError
+from marketplace.extensions import db
+from marketplace.gov import limits, machine, officials, paperwork
+from marketplace.gov.models import (
+    GovDocument,
+    GovEvent,
+    GovOffer,
+    GovOrder,
+    GovOrderLine,
+    GovPurchase,
+    GovQuote,
+)
+from marketplace.i18n import rupiah, wib
+
+MAX_NOTE = 2000
+MAX_REASON = 2000
+
+
+# --- submit ----------------------------------------------------------------------------
+
+
+def purchase_number(purchase: GovPurchase) -> str:
+    """PBJ-<yymm in WIB>-<id>: unique by the id, read out on the phone like an order's."""
+    return f"PBJ-{to_jakarta(purchase.created_at):%y%m}-{purchase.id:06d}"
+
+
+def order_number(order: GovOrder) -> str:
+    """SP-<yymm in WIB>-<id>: the Surat Pesanan's number once approved."""
+    return f"SP-{to_jakarta(order.submitted_at):%y%m}-{order.id:06d}"
 
 
 def submit(
@@ -20,7 +58,182 @@ def submit(
     does not offer to offices, a quantity under the offer's minimum, a delivery date sooner than
     a line's lead time or in the past, a store order whose total is over
     GOV_DIRECT_PURCHASE_LIMIT (the message names the store, its total and the limit)."""
-    raise NotImplementedError
+    official = officials.require(user, "pp")
+    fields: dict[str, str] = {}
+    rup, problem = limits.clean_rup_code(rup_code)
+    if problem:
+        fields["rup_code"] = problem
+    budget, problem = limits.clean_budget_code(budget_code)
+    if problem:
+        fields["budget_code"] = problem
+    place, problem = limits.clean_place(delivery_place)
+    if problem:
+        fields["delivery_place"] = problem
+    problem = limits.date_problem(delivery_date)
+    if problem:
+        fields["delivery_date"] = problem
+    note = str(note or "").strip()
+    if len(note) > MAX_NOTE:
+        fields["note"] = _("Catatan paling banyak %(n)d karakter.", n=MAX_NOTE)
+
+    cart = cart_services.load(user)
+    if cart.empty:
+        message = _("Keranjang kosong; tambahkan produk yang ditawarkan untuk instansi.")
+        raise ValidationError(message, fields={**fields, "cart": message})
+    offers = _offers({line.facts.product_id for line in cart.lines})
+    plans = []
+    for group in cart.groups:
+        lead_days = 0
+        units: dict[int, str] = {}
+        for line in group.lines:
+            offer = offers.get(line.facts.product_id)
+            problem = _line_problem(line, offer)
+            if problem:
+                fields[f"item_{line.item_id}"] = problem
+                continue
+            assert offer is not None  # _line_problem refuses a line without an offer
+            lead_days = max(lead_days, offer.lead_days)
+            units[line.item_id] = offer.unit
+        if isinstance(delivery_date, date) and "delivery_date" not in fields:
+            problem = limits.too_soon(group.store_name, delivery_date, lead_days)
+            if problem:
+                fields["delivery_date"] = problem
+        problem = limits.over_limit(group.store_name, group.subtotal)
+        if problem:
+            fields[f"store_{group.store_id}"] = problem
+        plans.append((group, lead_days, units))
+    if fields:
+        raise ValidationError(_first(fields), fields=fields)
+
+    made = now()
+    purchase = GovPurchase(
+        number=_placeholder(),
+        office_id=official.office_id,
+        created_by_id=user.id,
+        rup_code=rup,
+        budget_code=budget,
+        delivery_date=delivery_date,
+        delivery_place=place,
+        note=note,
+        created_at=made,
+    )
+    db.session.add(purchase)
+    orders = []
+    for group, lead_days, units in plans:
+        order = GovOrder(
+            purchase=purchase,
+            office_id=official.office_id,
+            store_id=group.store_id,
+            store_name=group.store_name,
+            number=_placeholder(),
+            status="submitted",
+            subtotal=group.subtotal,
+            shipping_cost=0,
+            total=group.subtotal,
+            lead_days=lead_days,
+            submitted_at=made,
+            lines=[
+                GovOrderLine(
+                    product_id=line.facts.product_id,
+                    variant_id=line.facts.variant_id,
+                    product_name=line.facts.product_name[:160],
+                    variant_name=line.facts.variant_name[:120],
+                    sku=line.facts.sku[:64],
+                    unit=units[line.item_id][:30],
+                    unit_price=line.price,
+                    quantity=line.quantity,
+                    line_total=line.line_total,
+                )
+                for line in group.lines
+            ],
+        )
+        orders.append(order)
+    db.session.add_all(orders)
+    db.session.flush()
+    purchase.number = purchase_number(purchase)
+    for order in orders:
+        order.number = order_number(order)
+        db.session.add(
+            GovEvent(order_id=order.id, actor_id=user.id, action="submit", from_status=None, to_status="submitted")
+        )
+        audit.record(
+            user,
+            "gov.submit",
+            "gov_order",
+            order.id,
+            store_id=order.store_id,
+            number=order.number,
+            purchase=purchase.number,
+            total=order.total,
+        )
+    if cart.cart_id is not None:  # always set for a cart with lines
+        cart_services.clear(cart.cart_id)
+    db.session.flush()
+    return purchase
+
+
+def _offers(product_ids: set[int]) -> dict[int, GovOffer]:
+    if not product_ids:
+        return {}
+    return {
+        offer.product_id: offer
+        for offer in db.session.scalars(
+            select(GovOffer).where(GovOffer.product_id.in_(product_ids), GovOffer.active.is_(True))
+        )
+    }
+
+
+def _line_problem(line, offer: GovOffer | None) -> str | None:
+    """Why a cart line cannot go into a government purchase, or None."""
+    facts = line.facts
+    name = line_label(facts)
+    if line.own_store:
+        return line.problem
+    if not facts.sellable:
+        return _("%(name)s sedang tidak dijual; hapus dari keranjang.", name=name)
+    if offer is None or offer.store_id != facts.store_id:
+        return _("%(name)s tidak ditawarkan untuk instansi; hapus dari keranjang.", name=name)
+    if line.quantity < offer.min_quantity:
+        return _("%(name)s dipesan paling sedikit %(n)d %(unit)s.", name=name, n=offer.min_quantity, unit=offer.unit)
+    if line.quantity > facts.stock:
+        return _("Stok %(name)s tinggal %(n)d; kurangi jumlahnya.", name=name, n=facts.stock)
+    return None
+
+
+def _placeholder() -> str:
+    """A unique stand-in until the id the number is made from is known (same transaction)."""
+    return "~" + secrets.token_hex(8)
+
+
+def _first(fields: dict[str, str]) -> str:
+    return next(iter(fields.values()))
+
+
+# --- negotiation -------------------------------------------------------------------------
+
+
+def _open_quote(order: GovOrder) -> GovQuote | None:
+    return db.session.scalar(
+        select(GovQuote)
+        .where(GovQuote.order_id == order.id, GovQuote.status == "open")
+        .order_by(GovQuote.id.desc())
+        .limit(1)
+    )
+
+
+def _lines(order: GovOrder) -> list[GovOrderLine]:
+    return list(
+        db.session.scalars(select(GovOrderLine).where(GovOrderLine.order_id == order.id).order_by(GovOrderLine.id))
+    )
+
+
+def _whole(value, field: str, low: int, high: int, message: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValidationError(message, fields={field: message})
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 12 or not low <= int(text) <= high:
+        raise ValidationError(message, fields={field: message})
+    return int(text)
 
 
 def quote(
@@ -34,30 +247,216 @@ def quote(
 ) -> GovQuote:
     """The seller answers a submitted order with new unit prices (line id → rupiah), a lead
     time and/or ongkir: submitted → negotiating."""
-    raise NotImplementedError
+    machine.check(order, "quote", actor)
+    lines = {line.id: line for line in _lines(order)}
+    clean_prices: dict[int, int] = {}
+    for key, value in (prices or {}).items():
+        line_id = _whole(key, "prices", 1, 2**31 - 1, _("Baris pesanan tidak dikenal."))
+        if line_id not in lines:
+            message = _("Baris %(id)s bukan bagian dari pesanan %(number)s.", id=line_id, number=order.number)
+            raise ValidationError(message, fields={"prices": message})
+        price = _whole(
+            value,
+            f"price_{line_id}",
+            1,
+            2**31 - 1,
+            _("Harga %(name)s harus bilangan bulat rupiah lebih dari 0.", name=lines[line_id].product_name),
+        )
+        if price != lines[line_id].unit_price:
+            clean_prices[line_id] = price
+    days = None
+    if lead_days is not None and lead_days != "":
+        days = _whole(lead_days, "lead_days", 0, limits.MAX_LEAD_DAYS, _("Lama penyiapan 0 sampai 365 hari."))
+        if days == order.lead_days:
+            days = None
+    ongkir = None
+    if shipping_cost is not None and shipping_cost != "":
+        ongkir = _whole(
+            shipping_cost,
+            "shipping_cost",
+            0,
+            limits.limit(),
+            _("Ongkos kirim 0 sampai %(limit)s.", limit=rupiah(limits.limit())),
+        )
+        if ongkir == order.shipping_cost:
+            ongkir = None
+    note = str(note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationError(fields={"note": _("Catatan paling banyak %(n)d karakter.", n=MAX_NOTE)})
+    if not clean_prices and days is None and ongkir is None:
+        message = _("Penawaran harus mengubah harga, lama penyiapan atau ongkos kirim.")
+        raise ValidationError(message, fields={"prices": message})
+    offered = GovQuote(
+        order_id=order.id,
+        prices=json.dumps({str(k): v for k, v in sorted(clean_prices.items())}),
+        lead_days=days,
+        shipping_cost=ongkir,
+        note=note,
+        status="open",
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(offered)
+    db.session.flush()
+    machine.move(
+        order,
+        "quote",
+        actor,
+        "negotiating",
+        note=note,
+        quote_id=offered.id,
+        prices={str(k): v for k, v in clean_prices.items()},
+        lead_days=days,
+        shipping_cost=ongkir,
+    )
+    return offered
+
+
+def quote_changes(order: GovOrder, offered: GovQuote) -> dict:
+    """What the quote changes, as the pages show it: ``prices`` (line id → new price),
+    ``lead_days`` and ``shipping_cost`` (None: unchanged)."""
+    return {
+        "prices": {int(k): int(v) for k, v in json.loads(offered.prices or "{}").items()},
+        "lead_days": offered.lead_days,
+        "shipping_cost": offered.shipping_cost,
+    }
 
 
 def accept_quote(order: GovOrder, actor) -> GovOrder:
     """The pejabat pengadaan takes the open quote: prices applied, limit checked again;
     negotiating → submitted (the PPK approves next)."""
-    raise NotImplementedError
+    machine.check(order, "accept_quote", actor)
+    offered = _open_quote(order)
+    if offered is None:
+        raise Conflict(_("Pesanan %(number)s tidak punya penawaran terbuka.", number=order.number))
+    change = quote_changes(order, offered)
+    lines = _lines(order)
+    new_totals = {line.id: change["prices"].get(line.id, line.unit_price) * line.quantity for line in lines}
+    subtotal = sum(new_totals.values())
+    ongkir = change["shipping_cost"] if change["shipping_cost"] is not None else order.shipping_cost
+    lead_days = change["lead_days"] if change["lead_days"] is not None else order.lead_days
+    problem = limits.over_limit(order.store_name, subtotal + ongkir)
+    if problem:
+        raise ValidationError(problem, fields={"quote": problem})
+    purchase = db.session.get_one(GovPurchase, order.purchase_id)
+    problem = limits.too_soon(order.store_name, purchase.delivery_date, lead_days)
+    if problem:
+        raise ValidationError(problem, fields={"delivery_date": problem})
+    for line in lines:
+        if line.id in change["prices"]:
+            line.unit_price = change["prices"][line.id]
+            line.line_total = new_totals[line.id]
+    order.subtotal, order.shipping_cost, order.total = subtotal, ongkir, subtotal + ongkir
+    order.lead_days = lead_days
+    offered.status, offered.decided_by_id, offered.decided_at = "accepted", getattr(actor, "id", None), now()
+    db.session.flush()
+    machine.move(order, "accept_quote", actor, "submitted", quote_id=offered.id, total=order.total)
+    return order
+
+
+def _close_quote(order: GovOrder, actor) -> None:
+    offered = _open_quote(order)
+    if offered is not None:
+        offered.status, offered.decided_by_id, offered.decided_at = "withdrawn", getattr(actor, "id", None), now()
+
+
+def _reason(reason, required: bool = True) -> str:
+    text = str(reason or "").strip()
+    if required and len(text) < 5:
+        message = _("Tulis alasannya, paling sedikit 5 karakter.")
+        raise ValidationError(message, fields={"reason": message})
+    if len(text) > MAX_REASON:
+        message = _("Alasan paling banyak %(n)d karakter.", n=MAX_REASON)
+        raise ValidationError(message, fields={"reason": message})
+    return text
 
 
 def withdraw(order: GovOrder, actor, reason: str = "") -> GovOrder:
     """The pejabat pengadaan withdraws a submitted or negotiating order."""
-    raise NotImplementedError
+    machine.check(order, "withdraw", actor)
+    text = _reason(reason, required=False)
+    _close_quote(order, actor)
+    order.closed_at, order.close_reason = now(), text or None
+    db.session.flush()
+    machine.move(order, "withdraw", actor, "withdrawn", note=text, reason=text)
+    return order
+
+
+def reject(order: GovOrder, actor, reason: str) -> GovOrder:
+    """The PPK refuses a submitted or negotiating order, with a reason."""
+    machine.check(order, "reject", actor)
+    text = _reason(reason)
+    _close_quote(order, actor)
+    order.closed_at, order.close_reason = now(), text
+    db.session.flush()
+    machine.move(order, "reject", actor, "rejected", note=text, reason=text)
+    return order
+
+
+# --- approval and after ----------------------------------------------------------------
 
 
 def approve(order: GovOrder, actor) -> GovOrder:
     """The PPK of the order's office approves a submitted order: stock reserved (Conflict
     naming the product when short, nothing reserved), the gov commission snapshotted, the
     Surat Pesanan PDF made and stored; submitted → approved."""
-    raise NotImplementedError
+    machine.check(order, "approve", actor)
+    purchase = db.session.get_one(GovPurchase, order.purchase_id)
+    if purchase.delivery_date < limits.today():
+        raise Conflict(
+            _(
+                "Tanggal pengiriman %(date)s sudah lewat; pesanan %(number)s tidak bisa disetujui. "
+                "Tolak pesanan lalu ajukan ulang dengan tanggal baru.",
+                date=wib(purchase.delivery_date, "date"),
+                number=order.number,
+            )
+        )
+    lines = _lines(order)
+    # a savepoint: a short line, a failed PDF or a concurrent approval undoes every reservation
+    # made here, whatever the caller does with its transaction afterwards
+    with db.session.begin_nested():
+        _reserve(order, {line: line.quantity for line in lines})
+        order.commission_bps = site_settings.get_gov_commission_bps()
+        order.approved_at, order.approved_by_id = now(), getattr(actor, "id", None)
+        db.session.flush()
+        document = paperwork.issue(order, "sp", actor)
+        machine.move(order, "approve", actor, "approved", document=document.number, total=order.total)
+    return order
 
 
-def reject(order: GovOrder, actor, reason: str) -> GovOrder:
-    """The PPK refuses a submitted or negotiating order, with a reason."""
-    raise NotImplementedError
+def _reserve(order: GovOrder, wanted: dict[GovOrderLine, int]) -> None:
+    """Take each line's quantity off the shelf, in variant id order (two approvals never wait
+    on each other crosswise); Conflict naming the first product short. The caller's savepoint
+    gives back what was taken before it."""
+    for line in sorted(wanted, key=lambda line: line.variant_id or 0):
+        quantity = wanted[line]
+        if quantity <= 0:
+            continue
+        if line.variant_id is None or not stock.reserve(line.variant_id, quantity):
+            left = _stock_left(line.variant_id)
+            raise Conflict(
+                _(
+                    "Stok %(name)s tinggal %(left)d %(unit)s, kurang untuk %(n)d %(unit)s pesanan %(number)s.",
+                    name=line.product_name,
+                    left=left,
+                    unit=line.unit,
+                    n=quantity,
+                    number=order.number,
+                )
+            )
+
+
+def _stock_left(variant_id: int | None) -> int:
+    if variant_id is None:
+        return 0
+    from marketplace.catalog.models import Variant
+
+    return int(db.session.scalar(select(Variant.stock).where(Variant.id == variant_id)) or 0)
+
+
+def _release(lines: dict[GovOrderLine, int]) -> None:
+    for line in sorted(lines, key=lambda line: line.variant_id or 0):
+        if line.variant_id is not None and lines[line] > 0:
+            stock.release(line.variant_id, lines[line])
 
 
 def amend(
@@ -71,9 +470,99 @@ def amend(
     """The PPK changes an approved or accepted order by addendum (never an edit of the SP):
     new line quantities (stock reserved or released by the difference, the limit checked) and/or
     a new delivery date; an sp_addendum document amending the last SP or addendum."""
-    raise NotImplementedError
+    machine.check(order, "amend", actor)
+    text = _reason(reason)
+    lines = {line.id: line for line in _lines(order)}
+    new_quantities: dict[int, int] = {}
+    for key, value in (quantities or {}).items():
+        line_id = _whole(key, "quantities", 1, 2**31 - 1, _("Baris pesanan tidak dikenal."))
+        if line_id not in lines:
+            message = _("Baris %(id)s bukan bagian dari pesanan %(number)s.", id=line_id, number=order.number)
+            raise ValidationError(message, fields={"quantities": message})
+        quantity = _whole(value, f"quantity_{line_id}", 1, 10**6, _("Jumlah harus bilangan bulat 1 sampai 1.000.000."))
+        if quantity != lines[line_id].quantity:
+            new_quantities[line_id] = quantity
+    purchase = db.session.get_one(GovPurchase, order.purchase_id)
+    new_date = None
+    if delivery_date is not None and delivery_date != purchase.delivery_date:
+        problem = limits.date_problem(delivery_date) or limits.too_soon(
+            order.store_name, delivery_date, order.lead_days
+        )
+        if problem:
+            raise ValidationError(problem, fields={"delivery_date": problem})
+        _only_open_order(order)
+        new_date = delivery_date
+    if not new_quantities and new_date is None:
+        message = _("Adendum harus mengubah jumlah atau tanggal pengiriman.")
+        raise ValidationError(message, fields={"quantities": message})
+    subtotal = sum(line.unit_price * new_quantities.get(line.id, line.quantity) for line in lines.values())
+    problem = limits.over_limit(order.store_name, subtotal + order.shipping_cost)
+    if problem:
+        raise ValidationError(problem, fields={"quantities": problem})
+
+    changes = []
+    with db.session.begin_nested():
+        more = {lines[i]: q - lines[i].quantity for i, q in new_quantities.items() if q > lines[i].quantity}
+        less = {lines[i]: lines[i].quantity - q for i, q in new_quantities.items() if q < lines[i].quantity}
+        _reserve(order, more)
+        _release(less)
+        for line_id, quantity in new_quantities.items():
+            line = lines[line_id]
+            changes.append(f"{line.product_name}: {line.quantity} → {quantity} {line.unit}")
+            line.quantity, line.line_total = quantity, quantity * line.unit_price
+        if new_date is not None:
+            changes.append(
+                _(
+                    "Tanggal pengiriman: %(old)s → %(new)s",
+                    old=wib(purchase.delivery_date, "date"),
+                    new=wib(new_date, "date"),
+                )
+            )
+            purchase.delivery_date = new_date
+        order.subtotal, order.total = subtotal, subtotal + order.shipping_cost
+        db.session.flush()
+        document = paperwork.issue(
+            order,
+            "sp_addendum",
+            actor,
+            amends=paperwork.latest(order, "sp", "sp_addendum"),
+            changes=changes,
+        )
+        machine.move(
+            order, "amend", actor, order.status, note=text, reason=text, document=document.number, changes=changes
+        )
+    return document
+
+
+def _only_open_order(order: GovOrder) -> None:
+    """The delivery date is the purchase's: an addendum moves it only when no other store's
+    order of the purchase is still under way (it would move theirs too)."""
+    others = db.session.scalar(
+        select(GovOrder.number)
+        .where(
+            GovOrder.purchase_id == order.purchase_id,
+            GovOrder.id != order.id,
+            GovOrder.status.in_(machine.OPEN_STATUSES),
+        )
+        .limit(1)
+    )
+    if others is not None:
+        message = _(
+            "Tanggal pengiriman berlaku juga untuk pesanan %(other)s dari pengadaan yang sama; "
+            "ubah jumlahnya saja atau batalkan lalu ajukan ulang.",
+            other=others,
+        )
+        raise ValidationError(message, fields={"delivery_date": message})
 
 
 def cancel(order: GovOrder, actor, reason: str) -> GovOrder:
     """The PPK cancels an approved or accepted order before it is sent; stock goes back."""
-    raise NotImplementedError
+    machine.check(order, "cancel", actor)
+    text = _reason(reason)
+    with db.session.begin_nested():
+        if order.status in machine.RESERVING:
+            _release({line: line.quantity for line in _lines(order)})
+        order.closed_at, order.close_reason = now(), text
+        db.session.flush()
+        machine.move(order, "cancel", actor, "cancelled", note=text, reason=text)
+    return order
