@@ -78,17 +78,14 @@ def _document_json(document) -> dict:
     }
 
 
-def _event_json(entry) -> dict:
-    """A history line: queries.events_of gives (event, actor name) pairs or events carrying
-    ``actor_name``."""
-    event, name = entry if isinstance(entry, tuple) else (entry, getattr(entry, "actor_name", None))
+def _event_json(line: queries.HistoryLine) -> dict:
     return {
-        "action": event.action,
-        "at": _iso(event.at),
-        "actor": name,
-        "from_status": event.from_status,
-        "to_status": event.to_status,
-        "note": event.note or "",
+        "action": line.action,
+        "at": _iso(line.at),
+        "actor": line.actor_name,
+        "from_status": line.from_status,
+        "to_status": line.to_status,
+        "note": line.note or "",
     }
 
 

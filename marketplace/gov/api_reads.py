@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.gov import queries
 from marketplace.gov.models import GovOffice, GovOfficial, GovOrder, GovPurchase, GovQuote
 from marketplace.gov.officials import official_of
 
@@ -32,18 +33,16 @@ class Scope:
 
 
 def reader_scope(user, *, stores: bool = True) -> Scope:
-    """The reader's scope; PermissionDenied for a user who is none of an official, the agency or
-    (with ``stores``) a store's member. An official's own office comes first: an official who
-    also shops from a store of theirs still reads as the office."""
+    """The reader's scope, by the rules of marketplace/gov/queries.py: the agency reads all, an
+    official its office's, (with ``stores``) a store's people their stores'. PermissionDenied for
+    anyone else."""
+    if queries.reads_all(user):
+        return Scope(everything=True)
     official = official_of(user)
     if official is not None:
         return Scope(office_id=official.office_id)
-    if user.has_role("agency"):
-        return Scope(everything=True)
     if stores:
-        from marketplace.orders import services as orders
-
-        store_ids = tuple(orders.seller_store_ids(user))
+        store_ids = tuple(queries.member_store_ids(user))
         if store_ids:
             return Scope(store_ids=store_ids)
     raise PermissionDenied()
