@@ -230,3 +230,16 @@ def test_malformed_bodies_are_refused_never_a_server_error(api, tokens, world, a
     assert _error(api.post("/gov/purchases", {}, token=tokens["ppk"]), 403)
     assert _error(api.get("/gov/documents/99999", token=tokens["ppk"]), 404)
     assert _error(api.get("/gov/orders/SP-0000-999999", token=tokens["ppk"]), 404)
+
+
+def test_lists_cost_the_same_statements_however_many_orders(api, tokens, world, count_queries):
+    counts = []
+    for _round in range(2):
+        world.fill_meeting_cart()
+        _ok(_submit(api, tokens), 201)
+        with count_queries() as orders_list:
+            assert len(_ok(api.get("/gov/orders", token=tokens["ppk"]))["items"]) == 2 * (_round + 1)
+        with count_queries() as purchases_list:
+            assert len(_ok(api.get("/gov/purchases", token=tokens["ppk"]))["items"]) == _round + 1
+        counts.append((orders_list.count, purchases_list.count))
+    assert counts[0] == counts[1], counts
