@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from flask_babel import force_locale
 
 from marketplace import audit_text
+from marketplace.gov.machine import ACTIONS as GOV_ACTIONS
 from marketplace.orders.models import ORDER_STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,7 @@ EXPANSIONS = {
     "payout.{state}": ("succeeded", "failed"),
     "payout.marked_{state}": ("succeeded", "failed"),
     "insurance.claim_{after}": ("approved", "rejected", "paid"),
+    "gov.{action}": tuple(GOV_ACTIONS),  # machine.move records every step of government buying
 }
 PLUGIN_MODULES = ("plugins.insurance", "plugins.bank_transfer.services", "plugins.shipping_table.views")
 
