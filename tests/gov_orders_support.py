@@ -85,3 +85,32 @@ def meeting_orders(world: GovWorld, nasi: int = 120, snack: int = 40, shipping_c
     catering = approved_order(world, purchase, world.catering, world.nasi, nasi, shipping_cost)
     bakery = approved_order(world, purchase, world.bakery, world.snack, snack)
     return MeetingOrders(purchase, catering, bakery)
+
+
+def state_of(order: GovOrder) -> dict:
+    """Everything a step may write about ``order``, read from the database (pending changes of
+    the session flushed first): a refusal must leave all of it as it was."""
+    from sqlalchemy import func, select
+
+    from marketplace.catalog.models import Variant
+    from marketplace.gov.models import GovDocument, GovEvent
+    from marketplace.ledger.models import LedgerEntry
+
+    row = db.session.execute(select(GovOrder.__table__).where(GovOrder.id == order.id)).mappings().one()
+    lines = db.session.execute(
+        select(GovOrderLine.id, GovOrderLine.received_quantity, Variant.stock)
+        .join(Variant, Variant.id == GovOrderLine.variant_id)
+        .where(GovOrderLine.order_id == order.id)
+        .order_by(GovOrderLine.id)
+    ).all()
+
+    def count(model, *where) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    return {
+        "order": {k: v for k, v in row.items() if k != "updated_at"},
+        "lines": [tuple(line) for line in lines],
+        "events": count(GovEvent, GovEvent.order_id == order.id),
+        "documents": count(GovDocument, GovDocument.order_id == order.id),
+        "ledger": count(LedgerEntry),
+    }
