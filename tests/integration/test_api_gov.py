@@ -243,3 +243,48 @@ def test_lists_cost_the_same_statements_however_many_orders(api, tokens, world, 
             assert len(_ok(api.get("/gov/purchases", token=tokens["ppk"]))["items"]) == _round + 1
         counts.append((orders_list.count, purchases_list.count))
     assert counts[0] == counts[1], counts
+
+
+def _approved(api, tokens, world, store) -> dict:
+    world.fill_meeting_cart()
+    purchase = _ok(_submit(api, tokens), 201)
+    number = next(o["number"] for o in purchase["orders"] if o["store"] == store.slug)
+    return _ok(_step(api, tokens["ppk"], number, "approve"))
+
+
+def test_a_shortfall_is_sent_again_before_the_bast(api, tokens, world):
+    order = _approved(api, tokens, world, world.bakery)
+    number, line_id = order["number"], order["lines"][0]["id"]
+    _ok(_step(api, tokens["bakery"], number, "accept"))
+    _ok(_step(api, tokens["bakery"], number, "ship", {"method": "pickup"}))
+    assert _error(_step(api, tokens["ppk"], number, "receive", {"received": {str(line_id): 30}}), 422)["fields"]
+    short = _ok(_step(api, tokens["ppk"], number, "receive", {"received": {str(line_id): 30}, "note": "Kurang 10"}))
+    assert (short["status"], short["lines"][0]["received_quantity"]) == ("shortfall", 30)
+    assert short["allowed_actions"] == [] and "bast" not in {d["kind"] for d in short["documents"]}
+    _ok(_step(api, tokens["bakery"], number, "ship", {"method": "pickup"}))
+    done = _ok(_step(api, tokens["ppk"], number, "receive"))
+    assert done["status"] == "received" and [d["kind"] for d in done["documents"]] == ["sp", "bast"]
+
+
+def test_an_addendum_then_a_cancel_give_the_stock_back(api, tokens, world):
+    order = _approved(api, tokens, world, world.catering)
+    number, line_id = order["number"], order["lines"][0]["id"]
+    assert db.session.get(Variant, world.nasi.id).stock == 500 - 120
+    amended = _ok(
+        _step(
+            api,
+            tokens["ppk"],
+            number,
+            "amend",
+            {"quantities": {str(line_id): 100}, "reason": "Peserta rapat berkurang"},
+        )
+    )
+    assert (amended["status"], amended["total"]) == ("approved", 2_500_000)
+    assert [d["kind"] for d in amended["documents"]] == ["sp", "sp_addendum"]
+    db.session.expire_all()
+    assert db.session.get(Variant, world.nasi.id).stock == 500 - 100
+    assert _error(_step(api, tokens["ppk"], number, "cancel"), 422)["fields"]["reason"]
+    cancelled = _ok(_step(api, tokens["ppk"], number, "cancel", {"reason": "Rapat ditunda"}))
+    assert cancelled["status"] == "cancelled" and cancelled["close_reason"] == "Rapat ditunda"
+    db.session.expire_all()
+    assert db.session.get(Variant, world.nasi.id).stock == 500
