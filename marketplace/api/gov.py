@@ -414,12 +414,17 @@ def gov_step(number: str, action: str):
     return order_json(queries.order_for(user, number), user)
 
 
+# The names CONTRACT.md gave these steps first: the BAST is the receipt, the payment is "pay".
+CONTRACT_NAMES = {"bast": "receive", "payment": "pay"}
+
 # one route per step, so that each is its own operation of the OpenAPI document
-for _action in STEPS:
+for _path, _action in {**{a: a for a in STEPS}, **CONTRACT_NAMES}.items():
     bp.add_url_rule(
-        f"/gov/orders/<number>/{_action}",
-        endpoint=f"gov_{_action}",
+        f"/gov/orders/<number>/{_path}",
+        endpoint=f"gov_{_path}",
         view_func=gov_step,
         methods=["POST"],
         defaults={"action": _action},
     )
+# CONTRACT.md's POST /gov/orders: submitting the cart makes the orders (one per store)
+bp.add_url_rule("/gov/orders", endpoint="gov_submit_orders", view_func=gov_submit, methods=["POST"])

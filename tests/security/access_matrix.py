@@ -571,12 +571,15 @@ MATRIX: dict[str, Entry] = {
             ("receive", {"gov_ppk"}, (409,)),
             ("invoice", SELLER_A, (409,)),
             ("pay", {"gov_bendahara"}, (409,)),
+            ("bast", {"gov_ppk"}, (409,)),
+            ("payment", {"gov_bendahara"}, (409,)),
         )
     },
     "GET /api/v1/gov/purchases": E(
         GOV | AGENCY, refused=(403,), hides=("gov_purchase_number", GOV_A | AGENCY), why="officials and the agency"
     ),
     "POST /api/v1/gov/purchases": E({"gov_pp"}, ok=(422,), refused=(403,), why="a pejabat pengadaan's own cart"),
+    "POST /api/v1/gov/orders": E({"gov_pp"}, ok=(422,), refused=(403,), why="CONTRACT.md's name of the submit"),
     "GET /api/v1/gov/purchases/<number>": E(GOV_A | AGENCY, refused=(404,), args={"number": "gov_purchase_number"}),
     "GET /api/v1/gov/documents/<int:document_id>": E(GOV_ORDER_READERS, refused=(404,)),
     "GET /api/v1/gov/offices": E(AGENCY, refused=(403,)),

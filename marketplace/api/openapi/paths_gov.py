@@ -59,7 +59,8 @@ def _orders() -> dict:
                 {"200": answer("A page of orders.", items_of(ref("GovOrderSummary"), paged=True))},
                 auth="officials (their office's), store members (their stores'), the agency (all)",
                 params=[STATUS, *PAGE_PARAMS],
-            )
+            ),
+            "post": _submit("submitGovOrders", " The same as `POST /gov/purchases` (CONTRACT.md's name)."),
         },
         "/gov/orders/{number}": {
             "get": operation(
@@ -75,14 +76,20 @@ def _orders() -> dict:
     }
 
 
+# CONTRACT.md's first names of two steps, served as the same step
+CONTRACT_NAMES = {"bast": "receive", "payment": "pay"}
+
+
 def _steps() -> dict:
     out = {}
-    for action, (summary, schema, required) in STEPS.items():
+    for path, action in {**{a: a for a in STEPS}, **CONTRACT_NAMES}.items():
+        summary, schema, required = STEPS[action]
         step = ACTIONS[action]
-        out[f"/gov/orders/{{number}}/{action}"] = {
+        same = f" The same step as `{action}`." if path != action else ""
+        out[f"/gov/orders/{{number}}/{path}"] = {
             "post": operation(
-                f"govOrder_{action}",
-                summary,
+                f"govOrder_{path}",
+                summary + ("" if path == action else f" (= {action})"),
                 TAG,
                 ORDER,
                 auth=WHO[step.who],
@@ -90,10 +97,25 @@ def _steps() -> dict:
                 request=body(ref(schema), required=required),
                 errors=("404", "409"),
                 description=f"From {', '.join(step.sources)}. 404: an order the caller may not see; 409: its status "
-                "does not allow the step (or someone changed it meanwhile); 422: a field, named in `error.fields`.",
+                "does not allow the step (or someone changed it meanwhile); 422: a field, named in `error.fields`."
+                + same,
             )
         }
     return out
+
+
+def _submit(op_id: str, note: str) -> dict:
+    return operation(
+        op_id,
+        "Submit the cart as a purchase: one order per store, waiting for the PPK",
+        TAG,
+        {"201": answer("The purchase and its orders.", ref("GovPurchase"))},
+        auth="a pejabat pengadaan",
+        request=body(ref("GovPurchaseInput")),
+        description="422 for an empty cart, a product not offered to offices, a quantity under the offer's "
+        "minimum, a delivery date too soon for a lead time, or a store's order over "
+        "GOV_DIRECT_PURCHASE_LIMIT (the message names the store, its total and the limit)." + note,
+    )
 
 
 def _purchases() -> dict:
@@ -107,17 +129,7 @@ def _purchases() -> dict:
                 auth="officials (their office's), the agency (all)",
                 params=PAGE_PARAMS,
             ),
-            "post": operation(
-                "submitGovPurchase",
-                "Submit the cart as a purchase: one order per store, waiting for the PPK",
-                TAG,
-                {"201": answer("The purchase and its orders.", ref("GovPurchase"))},
-                auth="a pejabat pengadaan",
-                request=body(ref("GovPurchaseInput")),
-                description="422 for an empty cart, a product not offered to offices, a quantity under the offer's "
-                "minimum, a delivery date too soon for a lead time, or a store's order over "
-                "GOV_DIRECT_PURCHASE_LIMIT (the message names the store, its total and the limit).",
-            ),
+            "post": _submit("submitGovPurchase", ""),
         },
         "/gov/purchases/{number}": {
             "get": operation(
