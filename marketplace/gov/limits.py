@@ -5,7 +5,7 @@ of the purchase's codes. One rule in one place: submit, accept_quote and amend c
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -63,7 +63,8 @@ def too_soon(store_name: str, delivery_date: date, lead_days: int) -> str | None
 
 def date_problem(value) -> str | None:
     """Why ``value`` cannot be a delivery date (not a date, past, more than a year ahead), or None."""
-    if not isinstance(value, date):
+    # a datetime is a date to isinstance but cannot be compared with one
+    if not isinstance(value, date) or isinstance(value, datetime):
         return _("Isi tanggal pengiriman.")
     if value < today():
         return _("Tanggal pengiriman sudah lewat.")

@@ -12,11 +12,12 @@ import secrets
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from marketplace import audit, site_settings
 from marketplace.cart import services as cart_services
 from marketplace.cart.lines import line_label
+from marketplace.cart.models import CartItem
 from marketplace.catalog import stock
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, ValidationError
@@ -94,7 +95,7 @@ def submit(
             assert offer is not None  # _line_problem refuses a line without an offer
             lead_days = max(lead_days, offer.lead_days)
             units[line.item_id] = offer.unit
-        if isinstance(delivery_date, date) and "delivery_date" not in fields:
+        if "delivery_date" not in fields:
             problem = limits.too_soon(group.store_name, delivery_date, lead_days)
             if problem:
                 fields["delivery_date"] = problem
@@ -105,24 +106,35 @@ def submit(
     if fields:
         raise ValidationError(_first(fields), fields=fields)
 
+    # a savepoint: a cart emptied meanwhile by a parallel submit undoes every row written here
+    with db.session.begin_nested():
+        return _write(
+            user,
+            cart,
+            plans,
+            dict(
+                office_id=official.office_id,
+                created_by_id=user.id,
+                rup_code=rup,
+                budget_code=budget,
+                delivery_date=delivery_date,
+                delivery_place=place,
+                note=note,
+            ),
+        )
+
+
+def _write(user, cart, plans: list, values: dict) -> GovPurchase:
+    """The purchase, one order per store with its lines, their history and audit rows; the
+    cart's lines taken."""
     made = now()
-    purchase = GovPurchase(
-        number=_placeholder(),
-        office_id=official.office_id,
-        created_by_id=user.id,
-        rup_code=rup,
-        budget_code=budget,
-        delivery_date=delivery_date,
-        delivery_place=place,
-        note=note,
-        created_at=made,
-    )
+    purchase = GovPurchase(number=_placeholder(), created_at=made, **values)
     db.session.add(purchase)
     orders = []
     for group, lead_days, units in plans:
         order = GovOrder(
             purchase=purchase,
-            office_id=official.office_id,
+            office_id=purchase.office_id,
             store_id=group.store_id,
             store_name=group.store_name,
             number=_placeholder(),
@@ -166,10 +178,21 @@ def submit(
             purchase=purchase.number,
             total=order.total,
         )
-    if cart.cart_id is not None:  # always set for a cart with lines
-        cart_services.clear(cart.cart_id)
+    _take_lines(cart)
     db.session.flush()
     return purchase
+
+
+def _take_lines(cart) -> None:
+    """Empty the cart of exactly the lines submitted. A second submit of the same cart running
+    at the same time (a double click) finds them gone and is refused, so the office never gets
+    two purchases, and two Surat Pesanan, from one cart."""
+    item_ids = [line.item_id for line in cart.lines]
+    taken = db.session.execute(
+        delete(CartItem).where(CartItem.id.in_(item_ids)).execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != len(item_ids):
+        raise Conflict(_("Keranjang Anda baru saja berubah. Muat ulang halaman lalu coba lagi."))
 
 
 def _offers(product_ids: set[int]) -> dict[int, GovOffer]:
@@ -227,11 +250,21 @@ def _lines(order: GovOrder) -> list[GovOrderLine]:
     )
 
 
+def _pairs(values, field: str) -> list[tuple]:
+    """The (line id, value) pairs of a mapping from a form or JSON; ValidationError for another shape."""
+    if values is None:
+        return []
+    if not isinstance(values, dict):
+        message = _("Isian harus berupa pasangan baris pesanan dan nilainya.")
+        raise ValidationError(message, fields={field: message})
+    return list(values.items())
+
+
 def _whole(value, field: str, low: int, high: int, message: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValidationError(message, fields={field: message})
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 12 or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 or not low <= int(text) <= high:
         raise ValidationError(message, fields={field: message})
     return int(text)
 
@@ -250,7 +283,7 @@ def quote(
     machine.check(order, "quote", actor)
     lines = {line.id: line for line in _lines(order)}
     clean_prices: dict[int, int] = {}
-    for key, value in (prices or {}).items():
+    for key, value in _pairs(prices, "prices"):
         line_id = _whole(key, "prices", 1, 2**31 - 1, _("Baris pesanan tidak dikenal."))
         if line_id not in lines:
             message = _("Baris %(id)s bukan bagian dari pesanan %(number)s.", id=line_id, number=order.number)
@@ -474,7 +507,7 @@ def amend(
     text = _reason(reason)
     lines = {line.id: line for line in _lines(order)}
     new_quantities: dict[int, int] = {}
-    for key, value in (quantities or {}).items():
+    for key, value in _pairs(quantities, "quantities"):
         line_id = _whole(key, "quantities", 1, 2**31 - 1, _("Baris pesanan tidak dikenal."))
         if line_id not in lines:
             message = _("Baris %(id)s bukan bagian dari pesanan %(number)s.", id=line_id, number=order.number)
@@ -485,9 +518,9 @@ def amend(
     purchase = db.session.get_one(GovPurchase, order.purchase_id)
     new_date = None
     if delivery_date is not None and delivery_date != purchase.delivery_date:
-        problem = limits.date_problem(delivery_date) or limits.too_soon(
-            order.store_name, delivery_date, order.lead_days
-        )
+        problem = limits.date_problem(delivery_date)
+        if problem is None:
+            problem = limits.too_soon(order.store_name, delivery_date, order.lead_days)
         if problem:
             raise ValidationError(problem, fields={"delivery_date": problem})
         _only_open_order(order)

@@ -44,7 +44,9 @@ def store_orders(store_ids: list[int], *, statuses: tuple[str, ...] | None = Non
 
 def reads_all(user) -> bool:
     """The agency (and the admin) read every office's orders."""
-    return user is not None and getattr(user, "is_authenticated", False) and user.has_role("agency")
+    from marketplace.agency import assist
+
+    return assist.is_officer(user)
 
 
 def may_read(user, order: GovOrder) -> bool:
@@ -119,9 +121,11 @@ def documents_of(order: GovOrder) -> list[GovDocument]:
 def document_for(user, document_id: int) -> GovDocument:
     """A document its order's reader may download; NotFound otherwise."""
     missing = NotFound(_("Dokumen tidak ditemukan."))
-    if isinstance(document_id, bool) or not str(document_id).isdigit() or not 0 < int(document_id) < 2**31:
+    text = str(document_id).strip()
+    # isascii: "²" is a digit to isdigit but not to int
+    if isinstance(document_id, bool) or not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**31:
         raise missing
-    document = db.session.get(GovDocument, int(document_id))
+    document = db.session.get(GovDocument, int(text))
     if document is None:
         raise missing
     order = db.session.get(GovOrder, document.order_id)

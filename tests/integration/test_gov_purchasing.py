@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from marketplace import audit_text
 from marketplace.audit import AuditLog
@@ -159,6 +159,8 @@ def test_an_empty_cart_is_refused(world):
         ("budget_code", "51"),
         ("delivery_place", "Aula"),
         ("delivery_date", None),
+        ("delivery_date", "besok"),
+        ("delivery_date", now()),
     ],
 )
 def test_bad_purchase_fields_are_refused_next_to_the_field(world, field, value):
@@ -215,6 +217,27 @@ def test_a_store_order_over_the_direct_purchase_limit_is_refused_while_the_other
         f"store_{world.catering.id}": "Pesanan ke Katering Bu Sri Rp 54.000.000 melebihi batas pembelian langsung "
         "Rp 50.000.000 per toko; pecah pengadaan atau gunakan metode lain."
     }
+
+
+def test_a_cart_emptied_by_a_parallel_submit_is_refused_and_writes_nothing(world, monkeypatch):
+    world.fill_meeting_cart()
+    read = purchasing.cart_services.load
+
+    def read_then_lose_the_race(user):
+        cart = read(user)
+        # the first of two submits (a double click) took the lines after this one read them
+        db.session.execute(delete(CartItem).execution_options(synchronize_session=False))
+        return cart
+
+    monkeypatch.setattr(purchasing.cart_services, "load", read_then_lose_the_race)
+    with pytest.raises(Conflict, match="baru saja berubah"):
+        purchasing.submit(world.pp, **PURCHASE_FIELDS, delivery_date=delivery_day())
+    db.session.commit()
+    assert [db.session.scalar(select(func.count()).select_from(m)) for m in (GovPurchase, GovOrder, GovEvent)] == [
+        0,
+        0,
+        0,
+    ]
 
 
 # --- approval ------------------------------------------------------------------------------
@@ -330,9 +353,12 @@ def test_negotiation_round_trip(world):
     refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={line.id: 0})
     refused(ValidationError, purchasing.quote, order, world.catering_owner, lead_days=400)
     refused(ValidationError, purchasing.quote, order, world.catering_owner, shipping_cost=-1)
+    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices=[line.id, 24000])
+    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={"baris": 24000})
+    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={line.id: "²"})
 
     offered = purchasing.quote(
-        order, world.catering_owner, prices={line.id: 24000}, lead_days=3, shipping_cost=150_000, note="Harga grosir"
+        order, world.catering_owner, prices={str(line.id): "24000"}, lead_days=3, shipping_cost=150_000, note="Grosir"
     )
     db.session.commit()
     assert order.status == "negotiating" and offered.status == "open"
@@ -389,6 +415,8 @@ def test_an_addendum_amends_the_surat_pesanan_without_touching_it(world):
     refused(ValidationError, purchasing.amend, order, world.ppk, quantities={line.id: 120}, reason="Tidak berubah")
     refused(ValidationError, purchasing.amend, order, world.ppk, quantities={line.id + 1: 5}, reason="Baris lain")
     refused(ValidationError, purchasing.amend, order, world.ppk, quantities={line.id: 0}, reason="Nol kotak")
+    refused(ValidationError, purchasing.amend, order, world.ppk, quantities=[100], reason="Bukan pasangan")
+    refused(ValidationError, purchasing.amend, order, world.ppk, delivery_date=now(), reason="Jam, bukan tanggal")
     refused(PermissionDenied, purchasing.amend, order, world.other_ppk, quantities={line.id: 100}, reason="Kantor lain")
 
     addendum = purchasing.amend(order, world.ppk, quantities={line.id: 100}, reason="Peserta rapat berkurang")

@@ -83,6 +83,7 @@ def test_documents_follow_their_orders_readers(world):
         (world.bakery_owner, sp.id),
         (world.ppk, 10**12),
         (world.ppk, "x"),
+        (world.ppk, "²"),
     ):
         with pytest.raises(NotFound):
             queries.document_for(user, document_id)
