@@ -13,10 +13,8 @@ import logging
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit_text
 from marketplace.catalog import stock
 from marketplace.clock import now, to_jakarta
 from marketplace.documents import pdf
@@ -35,18 +33,6 @@ SHIPPING_METHODS = ("pickup", "local", "courier")
 REFERENCE_LENGTH = (3, 80)
 REASON_LENGTH = 1000
 
-audit_text.register(
-    {
-        "gov.accept": _l("%(actor)s menerima Surat Pesanan %(subject)s"),
-        "gov.decline": _l("%(actor)s menolak Surat Pesanan %(subject)s"),
-        "gov.ship": _l("%(actor)s mengirim barang pesanan instansi %(subject)s"),
-        "gov.receive": _l("%(actor)s memeriksa barang pesanan instansi %(subject)s"),
-        "gov.invoice": _l("%(actor)s menerbitkan tagihan pesanan instansi %(subject)s"),
-        "gov.pay": _l("%(actor)s mencatat pembayaran pesanan instansi %(subject)s"),
-    },
-    {"gov_order": _l("pesanan instansi #%(id)s")},
-)
-
 
 def _lines(order: GovOrder) -> list[GovOrderLine]:
     return list(
@@ -54,7 +40,7 @@ def _lines(order: GovOrder) -> list[GovOrderLine]:
     )
 
 
-def release_stock(order: GovOrder) -> None:
+def _release_stock(order: GovOrder) -> None:
     """Put the order's reserved stock back on the shelf (the caller has just closed it, once,
     by a compare-and-set move, so this runs once per order)."""
     for line in _lines(order):
@@ -82,7 +68,7 @@ def decline(order: GovOrder, actor, reason: str) -> GovOrder:
         raise ValidationError(message, fields={"reason": message})
     machine.move(order, "decline", actor, "declined", note=reason)
     order.closed_at, order.close_reason = now(), reason
-    release_stock(order)
+    _release_stock(order)
     return order
 
 

@@ -17,14 +17,14 @@ from marketplace.catalog.models import Variant
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, PermissionDenied, ServiceError, ValidationError
 from marketplace.extensions import db
-from marketplace.gov import delivery
+from marketplace.gov import delivery, purchasing
 from marketplace.gov.machine import ConcurrentChange
 from marketplace.gov.models import GovOrder, GovOrderLine
 from marketplace.ledger import services as ledger
 from marketplace.ledger.gov_postings import gov_net
 from marketplace.ledger.models import MARKETPLACE, LedgerEntry
 from tests.gov_orders_support import meeting_orders, state_of
-from tests.gov_support import build_gov_world, make_official
+from tests.gov_support import PURCHASE_FIELDS, build_gov_world, delivery_day, make_official
 
 REFERENCE = "SP2D 00123/LS/2026"
 
@@ -83,6 +83,45 @@ def test_the_meeting_is_paid_and_each_store_is_credited_its_total_less_the_commi
             "gov-commission-mp": (MARKETPLACE, "commission", 75_000, None, catering.number),
         }
     assert rows_of(catering) == expected
+
+
+def test_the_issue_s_purchase_from_the_cart_to_the_credit(world):
+    """Through the office's own steps: the pejabat pengadaan submits the cart, the PPK approves
+    both orders, the sellers deliver, the PPK signs the BASTs and the bendahara pays."""
+    site_settings.set_commission(None, "2,5", key=site_settings.GOV_COMMISSION_KEY)
+    db.session.commit()
+    world.fill_meeting_cart()
+    purchase = purchasing.submit(world.pp, delivery_date=delivery_day(), **PURCHASE_FIELDS)
+    db.session.commit()
+    orders = {o.store_name: o for o in db.session.scalars(select(GovOrder).where(GovOrder.purchase_id == purchase.id))}
+    sellers = {"Katering Bu Sri": world.catering_owner, "Kue Bu Tini": world.bakery_owner}
+    for name, order in orders.items():
+        purchasing.approve(order, world.ppk)
+        db.session.commit()
+        invoiced(order, sellers[name], world.ppk)
+        pay(order, world.bendahara)
+        db.session.commit()
+    assert {name: order.status for name, order in orders.items()} == {"Katering Bu Sri": "paid", "Kue Bu Tini": "paid"}
+    assert ledger.balance(world.catering.id) == 2_925_000 and ledger.balance(world.bakery.id) == 487_500
+    marketplace = select(func.sum(LedgerEntry.amount)).where(LedgerEntry.account == MARKETPLACE)
+    assert db.session.scalar(marketplace) == 75_000 + 12_500
+    statement = ledger.summary(world.catering.id)  # the seller's ledger page and its payouts
+    assert (statement.earnings, statement.commission, statement.balance) == (3_000_000, 75_000, 2_925_000)
+    assert {e.note for e in statement.entries} == {orders["Katering Bu Sri"].number}
+    assert db.session.scalar(select(Variant.stock).where(Variant.id == world.nasi.id)) == 380
+
+
+def test_cancelling_returns_the_stock_once(world):
+    order = meeting_orders(world).catering
+    delivery.accept(order, world.catering_owner)
+    db.session.commit()
+    purchasing.cancel(order, world.ppk, "Rapat dibatalkan")
+    db.session.commit()
+    for step, args in ((purchasing.cancel, (world.ppk, "lagi")), (delivery.decline, (world.catering_owner, "lagi"))):
+        with pytest.raises(Conflict):
+            step(order, *args)
+        db.session.rollback()
+    assert db.session.scalar(select(Variant.stock).where(Variant.id == world.nasi.id)) == 500
 
 
 def test_ongkir_is_credited_to_the_store_without_commission(world):
@@ -158,7 +197,13 @@ def test_paying_twice_credits_once(app, world):
 
 # "owner": the seller of the order's own store; every other name is the same person whatever the order
 ACTORS = ("owner", "catering_owner", "bakery_owner", "ppk", "pp", "bendahara", "other_ppk")
-RIGHTFUL = {"receive": "ppk", "receive_short": "ppk", "receive_short_unnoted": "ppk", "pay": "bendahara"}
+RIGHTFUL = {
+    "cancel": "ppk",
+    "receive": "ppk",
+    "receive_short": "ppk",
+    "receive_short_unnoted": "ppk",
+    "pay": "bendahara",
+}
 STEPS = (
     "accept",
     "decline",
@@ -170,6 +215,7 @@ STEPS = (
     "invoice",
     "pay",
     "pay_wrong",
+    "cancel",
 )
 # the step that moves an order on from its status, so that random sequences also reach the end
 NEXT = {"approved": "accept", "accepted": "ship", "shipped": "receive", "shortfall": "ship", "received": "invoice"}
@@ -193,6 +239,8 @@ def take(world, order, step: str, actor) -> None:
         delivery.receive(order, actor, received={line_id: 1}, note="kurang")
     elif step == "receive_short_unnoted":
         delivery.receive(order, actor, received={line_id: 0})
+    elif step == "cancel":
+        purchasing.cancel(order, actor, "Rapat dibatalkan")
     elif step == "invoice":
         delivery.issue_invoice(order, actor)
     else:
