@@ -281,21 +281,15 @@ def gov_submit():
     officials.require(user, "pp")  # before the body: nobody else learns what it would say
     data = json_body()
     fields = data.texts("rup_code", "budget_code", "delivery_place", "note")
-    errors = {name: _("Wajib diisi.") for name in ("rup_code", "budget_code", "delivery_place") if not fields.get(name)}
-    raw_date = data.get("delivery_date")
-    if raw_date in (None, ""):
-        errors["delivery_date"] = _("Wajib diisi.")
-    if errors:
-        raise ValidationError(fields=errors)
-    delivery_date = parse_date(raw_date, "delivery_date")
+    delivery_date = _optional_date(data, "delivery_date")
     with committing():
         purchase = flow.submit(
             user,
-            rup_code=fields["rup_code"].strip(),
-            budget_code=fields["budget_code"].strip(),
-            delivery_date=delivery_date,
-            delivery_place=fields["delivery_place"].strip(),
-            note=(fields.get("note") or "").strip(),
+            rup_code=fields.get("rup_code") or "",
+            budget_code=fields.get("budget_code") or "",
+            delivery_date=delivery_date,  # missing: the service names the field
+            delivery_place=fields.get("delivery_place") or "",
+            note=fields.get("note") or "",
         )
         number = purchase.number
     purchase = queries.purchase_for(user, number)
@@ -315,6 +309,12 @@ def _per_line(data: Body, name: str, minimum: int) -> dict[int, int] | None:
         line_id = record_id(key, name)
         out[line_id] = whole_number(amount, f"{name}.{key}", minimum=minimum, maximum=INTEGER_MAX)
     return out
+
+
+def _optional_date(data: Body, name: str):
+    """A date from ``name`` (422 naming it when it is not one); None when absent or empty."""
+    raw = data.get(name)
+    return parse_date(raw, name) if raw not in (None, "") else None
 
 
 def _reason(data: Body) -> str:
@@ -338,12 +338,11 @@ def _quote(order, user, data: Body):
 
 
 def _amend(order, user, data: Body):
-    raw_date = data.get("delivery_date")
     return flow.amend(
         order,
         user,
         quantities=_per_line(data, "quantities", 1),
-        delivery_date=parse_date(raw_date, "delivery_date") if raw_date not in (None, "") else None,
+        delivery_date=_optional_date(data, "delivery_date"),
         reason=_reason(data),
     )
 
@@ -366,18 +365,11 @@ def _receive(order, user, data: Body):
 
 def _pay(order, user, data: Body):
     data.texts("reference")
-    errors = {}
-    if data.get("paid_on") in (None, ""):
-        errors["paid_on"] = _("Wajib diisi.")
-    if data.get("amount") is None:
-        errors["amount"] = _("Wajib diisi.")
-    if errors:
-        raise ValidationError(fields=errors)
     return flow.record_payment(
         order,
         user,
-        paid_on=parse_date(data["paid_on"], "paid_on"),
-        reference=(data.text("reference") or "").strip(),
+        paid_on=_optional_date(data, "paid_on"),  # missing: the service names the field
+        reference=data.text("reference") or "",
         amount=data.integer("amount", minimum=0, maximum=MAX_RUPIAH),
     )
 
