@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from marketplace import audit, internals
 from marketplace.clock import now
@@ -170,3 +170,14 @@ def move(order: GovOrder, action: str, actor, to_status: str, *, note: str = "",
         to_status=to_status,
         **details,
     )
+
+
+def lock(order: GovOrder) -> GovOrder:
+    """Hold the order's row until the caller commits and reload it as it is now, before
+    :func:`check`: a step that moves stock or issues a document must not run on what it read
+    before another step committed (a cancel releasing quantities an addendum already changed,
+    a second approval making a second Surat Pesanan). PostgreSQL blocks here; SQLite has one
+    writer at a time anyway."""
+    return db.session.scalars(
+        select(GovOrder).where(GovOrder.id == order.id).with_for_update().execution_options(populate_existing=True)
+    ).one()

@@ -246,7 +246,13 @@ def _open_quote(order: GovOrder) -> GovQuote | None:
 
 def _lines(order: GovOrder) -> list[GovOrderLine]:
     return list(
-        db.session.scalars(select(GovOrderLine).where(GovOrderLine.order_id == order.id).order_by(GovOrderLine.id))
+        db.session.scalars(
+            select(GovOrderLine)
+            .where(GovOrderLine.order_id == order.id)
+            .order_by(GovOrderLine.id)
+            # as they are now, not as an earlier read of this session left them
+            .execution_options(populate_existing=True)
+        )
     )
 
 
@@ -280,6 +286,7 @@ def quote(
 ) -> GovQuote:
     """The seller answers a submitted order with new unit prices (line id → rupiah), a lead
     time and/or ongkir: submitted → negotiating."""
+    machine.lock(order)
     machine.check(order, "quote", actor)
     lines = {line.id: line for line in _lines(order)}
     clean_prices: dict[int, int] = {}
@@ -357,6 +364,7 @@ def quote_changes(order: GovOrder, offered: GovQuote) -> dict:
 def accept_quote(order: GovOrder, actor) -> GovOrder:
     """The pejabat pengadaan takes the open quote: prices applied, limit checked again;
     negotiating → submitted (the PPK approves next)."""
+    machine.lock(order)
     machine.check(order, "accept_quote", actor)
     offered = _open_quote(order)
     if offered is None:
@@ -405,6 +413,7 @@ def _reason(reason, required: bool = True) -> str:
 
 def withdraw(order: GovOrder, actor, reason: str = "") -> GovOrder:
     """The pejabat pengadaan withdraws a submitted or negotiating order."""
+    machine.lock(order)
     machine.check(order, "withdraw", actor)
     text = _reason(reason, required=False)
     _close_quote(order, actor)
@@ -416,6 +425,7 @@ def withdraw(order: GovOrder, actor, reason: str = "") -> GovOrder:
 
 def reject(order: GovOrder, actor, reason: str) -> GovOrder:
     """The PPK refuses a submitted or negotiating order, with a reason."""
+    machine.lock(order)
     machine.check(order, "reject", actor)
     text = _reason(reason)
     _close_quote(order, actor)
@@ -432,6 +442,7 @@ def approve(order: GovOrder, actor) -> GovOrder:
     """The PPK of the order's office approves a submitted order: stock reserved (Conflict
     naming the product when short, nothing reserved), the gov commission snapshotted, the
     Surat Pesanan PDF made and stored; submitted → approved."""
+    machine.lock(order)
     machine.check(order, "approve", actor)
     purchase = db.session.get_one(GovPurchase, order.purchase_id)
     if purchase.delivery_date < limits.today():
@@ -443,6 +454,7 @@ def approve(order: GovOrder, actor) -> GovOrder:
                 number=order.number,
             )
         )
+    _require_selling_store(order)
     lines = _lines(order)
     # a savepoint: a short line, a failed PDF or a concurrent approval undoes every reservation
     # made here, whatever the caller does with its transaction afterwards
@@ -454,6 +466,22 @@ def approve(order: GovOrder, actor) -> GovOrder:
         document = paperwork.issue(order, "sp", actor)
         machine.move(order, "approve", actor, "approved", document=document.number, total=order.total)
     return order
+
+
+def _require_selling_store(order: GovOrder) -> None:
+    """A Surat Pesanan binds the store: none goes to a store the agency suspended (or that is
+    gone) since the purchase was submitted."""
+    from marketplace.stores.models import Store
+
+    store = db.session.get(Store, order.store_id) if order.store_id is not None else None
+    if store is None or store.status != "approved":
+        raise Conflict(
+            _(
+                "Toko %(store)s sedang tidak berjualan; pesanan %(number)s tidak bisa disetujui.",
+                store=order.store_name,
+                number=order.number,
+            )
+        )
 
 
 def _reserve(order: GovOrder, wanted: dict[GovOrderLine, int]) -> None:
@@ -503,6 +531,7 @@ def amend(
     """The PPK changes an approved or accepted order by addendum (never an edit of the SP):
     new line quantities (stock reserved or released by the difference, the limit checked) and/or
     a new delivery date; an sp_addendum document amending the last SP or addendum."""
+    machine.lock(order)
     machine.check(order, "amend", actor)
     text = _reason(reason)
     lines = {line.id: line for line in _lines(order)}
@@ -590,6 +619,7 @@ def _only_open_order(order: GovOrder) -> None:
 
 def cancel(order: GovOrder, actor, reason: str) -> GovOrder:
     """The PPK cancels an approved or accepted order before it is sent; stock goes back."""
+    machine.lock(order)
     machine.check(order, "cancel", actor)
     text = _reason(reason)
     with db.session.begin_nested():

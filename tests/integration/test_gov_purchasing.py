@@ -4,6 +4,7 @@ addendum or cancels. Every refusal changes nothing: rows and stock are compared 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ import time_machine
 from sqlalchemy import delete, func, select, update
 
 from marketplace import audit_text
+from marketplace.accounts.models import User
 from marketplace.audit import AuditLog
 from marketplace.cart.models import CartItem
 from marketplace.catalog.models import Product, Variant
@@ -28,8 +30,9 @@ from marketplace.gov.models import (
     GovQuote,
 )
 from marketplace.stores.interest import ConflictOfInterest
-from marketplace.stores.models import StoreMember
+from marketplace.stores.models import Store, StoreMember
 from tests.buying_factories import fill_cart, variant_of
+from tests.conftest import ON_POSTGRES
 from tests.factories import gen_product
 from tests.gov_support import PURCHASE_FIELDS, build_gov_world, delivery_day, make_offer
 
@@ -276,20 +279,63 @@ def test_approve_twice_or_concurrently_reserves_the_stock_once(world):
     other = orders_of(db.session.get(GovPurchase, order.purchase_id))["Kue Bu Tini"]
     before = snapshot()
     assert other.status == "submitted"
-    # another PPK's request approved it between our read and our write
+    # another PPK's request approved it after this one read it
     db.session.execute(
         update(GovOrder)
         .where(GovOrder.id == other.id)
         .values(status="approved")
         .execution_options(synchronize_session=False)
     )
-    with pytest.raises(machine.ConcurrentChange, match="baru saja diubah"):
+    # the step reads the order again, locked, before it checks: the status it finds refuses
+    with pytest.raises(Conflict, match="Surat Pesanan terbit"):
         purchasing.approve(other, world.ppk)
-    # the savepoint already gave the stock back, before the caller rolls back
     assert db.session.scalar(select(Variant.stock).where(Variant.id == world.snack.id)) == 300
     assert db.session.scalar(select(func.count()).select_from(GovDocument)) == 1
     db.session.rollback()
     assert snapshot() == before
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="two writers at once need PostgreSQL's row locks")
+def test_two_ppk_requests_approving_at_once_reserve_the_stock_once(app, world):
+    number = nasi_order(world).number
+    ppk_id = world.ppk.id
+    first_approved, second_read = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def request(name: str, before_commit=None, after_read=None) -> None:
+        with app.app_context():
+            try:
+                order = db.session.scalars(select(GovOrder).where(GovOrder.number == number)).one()
+                if after_read:
+                    after_read()
+                purchasing.approve(order, db.session.get(User, ppk_id))
+                if before_commit:
+                    before_commit()
+                db.session.commit()
+                outcome[name] = "approved"
+            except Conflict as exc:
+                db.session.rollback()
+                outcome[name] = exc
+            finally:
+                db.session.remove()
+
+    def hold_until_the_second_has_read() -> None:
+        first_approved.set()
+        second_read.wait(30)
+
+    first = threading.Thread(target=request, args=("first", hold_until_the_second_has_read))
+    first.start()
+    first_approved.wait(30)
+    # the second reads the order while the first has approved it but not committed yet
+    second = threading.Thread(target=request, args=("second", None, second_read.set))
+    second.start()
+    first.join(60)
+    second.join(60)
+    assert outcome["first"] == "approved"
+    assert isinstance(outcome["second"], Conflict)
+    assert stock_of(world.nasi) == 380
+    assert db.session.scalar(select(func.count()).select_from(GovDocument)) == 1
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "gov.approve")) == 1
 
 
 def test_approve_short_of_stock_names_the_product_and_reserves_nothing(world):
@@ -313,6 +359,14 @@ def test_approve_after_the_delivery_date_is_refused(world):
     assert "sudah lewat" in error.message
 
 
+def test_no_surat_pesanan_goes_to_a_suspended_store(world):
+    order = nasi_order(world)
+    db.session.execute(update(Store).where(Store.id == world.catering.id).values(status="suspended"))
+    db.session.commit()
+    error = refused(Conflict, purchasing.approve, order, world.ppk)
+    assert "Katering Bu Sri sedang tidak berjualan" in error.message
+
+
 def test_cancel_gives_the_stock_back_exactly_once(world):
     order = approved(world, nasi_order(world))
     refused(ValidationError, purchasing.cancel, order, world.ppk, "")
@@ -323,6 +377,44 @@ def test_cancel_gives_the_stock_back_exactly_once(world):
     assert stock_of(world.nasi) == 500
     refused(Conflict, purchasing.cancel, order, world.ppk, "Sekali lagi")
     assert stock_of(world.nasi) == 500
+
+
+def test_cancel_gives_back_what_an_addendum_left_not_what_it_read_before(world):
+    order = approved(world, nasi_order(world))
+    (line,) = lines_of(order)
+    assert line.quantity == 120
+    # another PPK request's addendum (100 boxes, 20 back on the shelf) lands after this read
+    db.session.execute(
+        update(GovOrderLine)
+        .where(GovOrderLine.id == line.id)
+        .values(quantity=100, line_total=2_500_000)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(GovOrder)
+        .where(GovOrder.id == order.id)
+        .values(subtotal=2_500_000, total=2_500_000)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Variant)
+        .where(Variant.id == world.nasi.id)
+        .values(stock=Variant.stock + 20)
+        .execution_options(synchronize_session=False)
+    )
+    purchasing.cancel(order, world.ppk, "Acara dibatalkan")
+    db.session.commit()
+    assert stock_of(world.nasi) == 500
+
+
+def test_a_failing_surat_pesanan_leaves_nothing_reserved(world, monkeypatch):
+    order = nasi_order(world)
+
+    def renderer_down(*args, **kwargs):
+        raise RuntimeError("renderer down")
+
+    monkeypatch.setattr(purchasing.paperwork, "issue", renderer_down)
+    refused(RuntimeError, purchasing.approve, order, world.ppk)
 
 
 def test_reject_and_withdraw_close_an_order_before_approval(world):
