@@ -138,6 +138,16 @@ def _checked_courier(courier: str | None, waybill: str | None, offered: list[str
     return code, normalised
 
 
+def _whole(value) -> int | None:
+    """An int, or the digits of one ("12", "-1"); None for anything else (1.5, True, "dua")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if isinstance(value, str) else ""
+    return int(text) if text.lstrip("-").isdigit() and text.isascii() else None
+
+
 def _counted(lines: list[GovOrderLine], received: dict | None) -> dict[int, int]:
     """Line id → what the PPK counted in total so far; a line left out of ``received`` (or
     everything, when it is None) arrived in full."""
@@ -147,9 +157,8 @@ def _counted(lines: list[GovOrderLine], received: dict | None) -> dict[int, int]
     by_id = {line.id: line for line in lines}
     errors: dict[str, str] = {}
     for raw_id, raw_count in received.items():
-        try:
-            line_id, count = int(raw_id), int(raw_count)
-        except (TypeError, ValueError):
+        line_id, count = _whole(raw_id), _whole(raw_count)
+        if line_id is None or count is None:
             errors[f"received.{raw_id}"] = _("Isi jumlah dengan angka.")
             continue
         line = by_id.get(line_id)
@@ -174,7 +183,10 @@ def receive(order: GovOrder, actor, *, received: dict[int, int] | None = None, n
     machine.check(order, "receive", actor)
     lines = _lines(order)
     counts = _counted(lines, received)
-    note = (note or "").strip()[:REASON_LENGTH]
+    note = (note or "").strip()
+    if len(note) > REASON_LENGTH:
+        message = _("Catatan paling panjang %(count)s karakter.", count=REASON_LENGTH)
+        raise ValidationError(message, fields={"note": message})
     short = [line for line in lines if counts[line.id] < line.quantity]
     if short:
         if not note:

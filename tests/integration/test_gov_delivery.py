@@ -143,8 +143,10 @@ def test_a_shortfall_waits_for_the_rest_then_the_bast_is_signed(world):
     other_line = line_of(orders.bakery)
     error = refused(ValidationError, delivery.receive, order, world.ppk, received={other_line.id: 40}, note="x")
     assert f"received.{other_line.id}" in error.fields
-    for bad in (121, -1, "banyak"):
+    for bad in (121, -1, "banyak", 99.5, True, None):
         refused(ValidationError, delivery.receive, order, world.ppk, received={line.id: bad}, note="kurang")
+    error = refused(ValidationError, delivery.receive, order, world.ppk, received={line.id: 100}, note="x" * 1001)
+    assert "note" in error.fields
 
     delivery.receive(order, world.ppk, received={line.id: 100}, note="20 kotak belum datang")
     db.session.commit()

@@ -269,7 +269,7 @@ def test_stock_and_money_add_up_for_any_sequence_of_steps_by_anyone(world):
     initial = {world.nasi.id: 500, world.snack.id: 300}
     seen: set[str] = set()
 
-    @settings(max_examples=8, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=6, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(
         st.lists(
             st.tuples(
