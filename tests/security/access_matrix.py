@@ -602,6 +602,48 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/seller/complaints/<int:complaint_id>/return-received": E(SELLER_A, ok=(409,)),
     "GET /api/v1/agency/complaints": E(AGENCY, query="status=open"),
     "POST /api/v1/agency/complaints/<int:complaint_id>/decision": E(AGENCY, ok=(422,)),
+    # --- government buying through the API (office A's approved order at store A) ------------------
+    "GET /api/v1/gov/orders": E(
+        GOV | {"seller_a", "seller_b"} | AGENCY,
+        refused=(403,),
+        hides=("gov_order_number", GOV_ORDER_READERS),
+        why="an office its own, a store its own, the agency all; anyone else 403",
+    ),
+    "GET /api/v1/gov/orders/<number>": E(GOV_ORDER_READERS, refused=(404,), args={"number": "gov_order_number"}),
+    **{
+        f"POST /api/v1/gov/orders/<number>/{step}": E(
+            allow,
+            ok=ok,
+            refused=(403, 404, 409),
+            args={"number": "gov_order_number"},
+            why="readers meet the state machine (403 not theirs, 409 not now); others 404",
+        )
+        for step, allow, ok in (
+            ("quote", SELLER_A, (409,)),
+            ("accept_quote", {"gov_pp"}, (409,)),
+            ("withdraw", {"gov_pp"}, (409,)),
+            ("approve", {"gov_ppk"}, (409,)),
+            ("reject", {"gov_ppk"}, (409,)),
+            ("amend", {"gov_ppk"}, (422,)),
+            ("cancel", {"gov_ppk"}, (422,)),
+            ("accept", SELLER_A, (200,)),
+            ("decline", SELLER_A, (422,)),
+            ("ship", SELLER_A, (409,)),
+            ("receive", {"gov_ppk"}, (409,)),
+            ("invoice", SELLER_A, (409,)),
+            ("pay", {"gov_bendahara"}, (409,)),
+            ("bast", {"gov_ppk"}, (409,)),
+            ("payment", {"gov_bendahara"}, (409,)),
+        )
+    },
+    "GET /api/v1/gov/purchases": E(
+        GOV | AGENCY, refused=(403,), hides=("gov_purchase_number", GOV_A | AGENCY), why="officials and the agency"
+    ),
+    "POST /api/v1/gov/purchases": E({"gov_pp"}, ok=(422,), refused=(403,), why="a pejabat pengadaan's own cart"),
+    "POST /api/v1/gov/orders": E({"gov_pp"}, ok=(422,), refused=(403,), why="CONTRACT.md's name of the submit"),
+    "GET /api/v1/gov/purchases/<number>": E(GOV_A | AGENCY, refused=(404,), args={"number": "gov_purchase_number"}),
+    "GET /api/v1/gov/documents/<int:document_id>": E(GOV_ORDER_READERS, refused=(404,)),
+    "GET /api/v1/gov/offices": E(AGENCY, refused=(403,)),
     "GET /api/v1/insurance/products": E(EVERYONE),
     "GET /api/v1/insurance/premiums": E(INSURERS | AGENCY, why="an insurer its own premiums; agency all"),
     "GET /api/v1/insurance/policies": E(SIGNED_IN, hides=("policy_number", POLICY_A_READERS)),

@@ -97,7 +97,20 @@ DESCRIPTION = (
     "character (U+0000): 422. An empty query parameter counts as absent. Operations that are rate "
     "limited say so with a 429 answer (`Retry-After` tells when to try again)."
 )
-TAGS = ("accounts", "stores", "catalogue", "cart", "checkout", "orders", "seller", "agency", "expo", "plugins", "meta")
+TAGS = (
+    "accounts",
+    "stores",
+    "catalogue",
+    "cart",
+    "checkout",
+    "orders",
+    "seller",
+    "agency",
+    "gov",
+    "expo",
+    "plugins",
+    "meta",
+)
 
 
 @cache

@@ -17,6 +17,7 @@ from marketplace.api.openapi.schemas_addresses import address_schemas
 from marketplace.api.openapi.schemas_agency import agency_schemas
 from marketplace.api.openapi.schemas_catalogue import catalogue_schemas
 from marketplace.api.openapi.schemas_complaints import complaint_schemas
+from marketplace.api.openapi.schemas_gov import gov_schemas
 from marketplace.api.openapi.schemas_orders import order_schemas
 
 
@@ -34,6 +35,7 @@ def schemas() -> dict:
         **tracking_schemas(),
         **refund_schemas(),
         **agency_schemas(),
+        **gov_schemas(),
         **_pages(),
     }
 
