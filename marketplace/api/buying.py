@@ -6,6 +6,10 @@ from flask import request
 from flask_babel import gettext as _
 
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
+
+# who fills a cart: shoppers, and the pejabat pengadaan, whose cart becomes an office's
+# purchase (POST /api/v1/gov/purchases); checkout stays the shoppers'
+CART_ROLES = ("shopper", "gov")
 from marketplace.cart import services as carts
 from marketplace.checkout import services as checkout
 from marketplace.errors import ServiceError, ValidationError
@@ -175,7 +179,7 @@ def checkout_json(result: checkout.CheckoutResult) -> dict:
 
 
 @bp.get("/cart")
-@auth_required("shopper")
+@auth_required(*CART_ROLES)
 def api_cart():
     """The cart grouped by store, with fresh prices, ``problem`` per line and a ``version``."""
     return cart_json(carts.load(current_api_user()))
@@ -186,7 +190,7 @@ def api_cart():
 
 
 @bp.post("/cart/items")
-@auth_required("shopper")
+@auth_required(*CART_ROLES)
 def api_cart_add():
     """Add ``quantity`` of ``variant_id``: 201 with the cart; 422 bad quantity, 404 no variant,
     409 not sold or short."""
@@ -197,7 +201,7 @@ def api_cart_add():
 
 
 @bp.patch("/cart/items/<int:item_id>")
-@auth_required("shopper")
+@auth_required(*CART_ROLES)
 def api_cart_update(item_id: int):
     """Set a line's ``quantity``; 404 for a line not in the cart."""
     data = json_body()
@@ -207,7 +211,7 @@ def api_cart_update(item_id: int):
 
 
 @bp.delete("/cart/items/<int:item_id>")
-@auth_required("shopper")
+@auth_required(*CART_ROLES)
 def api_cart_remove(item_id: int):
     """Take a line out; 404 for a line not in the cart."""
     with committing():

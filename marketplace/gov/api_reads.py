@@ -10,7 +10,6 @@ loaded alongside), whatever its length.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -18,8 +17,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
-from marketplace.gov import queries
-from marketplace.gov.models import GovOffice, GovOfficial, GovOrder, GovPurchase, GovQuote
+from marketplace.gov import offices, purchasing, queries
+from marketplace.gov.models import GovOffice, GovOrder, GovPurchase
 from marketplace.gov.officials import official_of
 
 
@@ -115,36 +114,13 @@ class OpenQuote:
 
 def open_quote(order: GovOrder) -> OpenQuote | None:
     """The seller's quote the pejabat pengadaan has not decided yet, if any."""
-    quote = db.session.scalar(
-        select(GovQuote)
-        .where(GovQuote.order_id == order.id, GovQuote.status == "open")
-        .order_by(GovQuote.id.desc())
-        .limit(1)
-    )
+    quote = queries.open_quote(order)
     if quote is None:
         return None
-    try:
-        raw = json.loads(quote.prices or "{}")
-    except ValueError:
-        raw = {}
-    prices = {int(k): int(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
-    return OpenQuote(prices, quote.lead_days, quote.shipping_cost, quote.note, quote.created_at)
+    change = purchasing.quote_changes(order, quote)
+    return OpenQuote(change["prices"], quote.lead_days, quote.shipping_cost, quote.note, quote.created_at)
 
 
 def offices_page(*, page: int = 1, per_page: int = 20) -> tuple[list[tuple[GovOffice, int]], int]:
-    """Every office by name with the number of its active officials (for the agency)."""
-    officials = (
-        select(GovOfficial.office_id, func.count().label("n"))
-        .where(GovOfficial.active.is_(True))
-        .group_by(GovOfficial.office_id)
-        .subquery()
-    )
-    total = db.session.scalar(select(func.count(GovOffice.id))) or 0
-    rows = db.session.execute(
-        select(GovOffice, func.coalesce(officials.c.n, 0))
-        .outerjoin(officials, officials.c.office_id == GovOffice.id)
-        .order_by(GovOffice.name, GovOffice.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return [(office, int(count)) for office, count in rows], total
+    """Every office with the number of its active officials (for the agency), one page."""
+    return offices.list_offices(limit=per_page, offset=(page - 1) * per_page), offices.count_offices()

@@ -78,8 +78,13 @@ def get_office(code: str) -> GovOffice:
     return office
 
 
-def list_offices() -> list[tuple[GovOffice, int]]:
-    """Every office by name, with the number of its active officials (one statement)."""
+def count_offices() -> int:
+    return db.session.scalar(select(func.count(GovOffice.id))) or 0
+
+
+def list_offices(*, limit: int | None = None, offset: int = 0) -> list[tuple[GovOffice, int]]:
+    """Every office (the active first) by name, with the number of its active officials, one
+    page of them when ``limit`` is given (one statement)."""
     counts = (
         select(GovOfficial.office_id, func.count().label("n"))
         .where(GovOfficial.active.is_(True))
@@ -90,6 +95,8 @@ def list_offices() -> list[tuple[GovOffice, int]]:
         select(GovOffice, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.office_id == GovOffice.id)
         .order_by(GovOffice.active.desc(), GovOffice.name, GovOffice.id)
+        .limit(limit)
+        .offset(offset)
     ).all()
     return [(office, int(n)) for office, n in rows]
 
