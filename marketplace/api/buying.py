@@ -6,10 +6,6 @@ from flask import request
 from flask_babel import gettext as _
 
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
-
-# who fills a cart: shoppers, and the pejabat pengadaan, whose cart becomes an office's
-# purchase (POST /api/v1/gov/purchases); checkout stays the shoppers'
-CART_ROLES = ("shopper", "gov")
 from marketplace.cart import services as carts
 from marketplace.checkout import services as checkout
 from marketplace.errors import ServiceError, ValidationError
@@ -22,6 +18,10 @@ from marketplace.orders.models import ORDER_STATUSES
 from marketplace.payments import services as payments
 from marketplace.reviews import services as reviews
 from marketplace.shipping import couriers, fulfilment
+
+# who fills a cart: shoppers, and the pejabat pengadaan, whose cart becomes an office's
+# purchase (POST /api/v1/gov/purchases); checkout stays the shoppers'
+CART_ROLES = ("shopper", "gov")
 
 
 def _status_arg() -> str | None:

@@ -30,6 +30,7 @@ from marketplace.accounts.models import User
 from marketplace.agency.assist import is_officer
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.gov import officials
 from marketplace.gov.models import POSITIONS, GovOffice, GovOfficial
 from marketplace.gov.officials import POSITION_LABELS_ID
 from marketplace.stores import interest
@@ -193,6 +194,7 @@ def update_office(actor, office: GovOffice, data: dict) -> GovOffice:
         audit.record(actor, "gov_office.updated", "gov_office", office.code, changes=changed)
     if active != office.active:
         office.active = active
+        officials.forget()
         if active:
             audit.record(actor, "gov_office.reactivated", "gov_office", office.code, name=office.name)
         else:
@@ -303,6 +305,7 @@ def appoint(
     official.office_id, official.office = office.id, office
     official.position, official.nip, official.active = str(position), nip, True
     db.session.flush()
+    officials.forget(user.id)
     audit.record(
         actor,
         "gov_official.appointed",
@@ -359,6 +362,7 @@ def dismiss(actor, official: GovOfficial) -> GovOfficial:
         raise Conflict(_("Pejabat ini sudah diberhentikan."))
     official.active = False
     db.session.flush()
+    officials.forget(official.user_id)
     audit.record(
         actor,
         "gov_official.dismissed",
