@@ -42,6 +42,7 @@ def approved_order(world: GovWorld, purchase: GovPurchase, store, variant, quant
         shipping_cost=shipping_cost,
         total=subtotal + shipping_cost,
         lead_days=1,
+        delivery_date=purchase.delivery_date,
         commission_bps=site_settings.get_gov_commission_bps(),
         approved_at=now(),
         approved_by_id=world.ppk.id,

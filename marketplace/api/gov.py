@@ -47,7 +47,7 @@ def order_summary_json(order: GovOrder, slugs: dict[int, str]) -> dict:
         "subtotal": order.subtotal,
         "shipping_cost": order.shipping_cost,
         "total": order.total,
-        "delivery_date": _iso(purchase.delivery_date),
+        "delivery_date": _iso(order.delivery_date),
         "submitted_at": _iso(order.submitted_at),
     }
 
@@ -123,6 +123,7 @@ def order_json(order: GovOrder, user) -> dict:
         "status": order.status,
         "status_label": str(STATUS_LABELS[order.status]),
         "lead_days": order.lead_days,
+        "delivery_date": _iso(order.delivery_date),
         "subtotal": order.subtotal,
         "shipping_cost": order.shipping_cost,
         "total": order.total,

@@ -159,6 +159,9 @@ class GovOrder(db.Model):
     shipping_cost: Mapped[int] = mapped_column(BigInteger, default=0)
     total: Mapped[int] = mapped_column(BigInteger)
     lead_days: Mapped[int] = mapped_column(Integer, default=0)
+    # when this store delivers: the purchase's date at first, moved for this order alone by an
+    # addendum (every Surat Pesanan is its own contract)
+    delivery_date: Mapped[date] = mapped_column(Date)
     # the agency's commission on government orders, snapshotted at approval (basis points)
     commission_bps: Mapped[int] = mapped_column(Integer, default=0)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

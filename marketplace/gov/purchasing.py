@@ -142,6 +142,7 @@ def _write(user, cart, plans: list, values: dict) -> GovPurchase:
             store_name=group.store_name,
             number=_placeholder(),
             status="submitted",
+            delivery_date=purchase.delivery_date,
             subtotal=group.subtotal,
             shipping_cost=0,
             total=group.subtotal,
@@ -350,8 +351,7 @@ def accept_quote(order: GovOrder, actor) -> GovOrder:
     problem = limits.over_limit(order.store_name, subtotal + ongkir)
     if problem:
         raise ValidationError(problem, fields={"quote": problem})
-    purchase = db.session.get_one(GovPurchase, order.purchase_id)
-    problem = limits.too_soon(order.store_name, purchase.delivery_date, lead_days)
+    problem = limits.too_soon(order.store_name, order.delivery_date, lead_days)
     if problem:
         raise ValidationError(problem, fields={"delivery_date": problem})
     for line in lines:
@@ -413,13 +413,12 @@ def approve(order: GovOrder, actor) -> GovOrder:
     naming the product when short, nothing reserved), the gov commission snapshotted, the
     Surat Pesanan PDF made and stored; submitted → approved."""
     machine.check(order, "approve", actor)
-    purchase = db.session.get_one(GovPurchase, order.purchase_id)
-    if purchase.delivery_date < limits.today():
+    if order.delivery_date < limits.today():
         raise Conflict(
             _(
                 "Tanggal pengiriman %(date)s sudah lewat; pesanan %(number)s tidak bisa disetujui. "
                 "Tolak pesanan lalu ajukan ulang dengan tanggal baru.",
-                date=wib(purchase.delivery_date, "date"),
+                date=wib(order.delivery_date, "date"),
                 number=order.number,
             )
         )
@@ -506,15 +505,13 @@ def amend(
         quantity = _whole(value, f"quantity_{line_id}", 1, 10**6, _("Jumlah harus bilangan bulat 1 sampai 1.000.000."))
         if quantity != lines[line_id].quantity:
             new_quantities[line_id] = quantity
-    purchase = db.session.get_one(GovPurchase, order.purchase_id)
     new_date = None
-    if delivery_date is not None and delivery_date != purchase.delivery_date:
+    if delivery_date is not None and delivery_date != order.delivery_date:
         problem = limits.date_problem(delivery_date)
         if problem is None:
             problem = limits.too_soon(order.store_name, delivery_date, order.lead_days)
         if problem:
             raise ValidationError(problem, fields={"delivery_date": problem})
-        _only_open_order(order)
         new_date = delivery_date
     if not new_quantities and new_date is None:
         message = _("Adendum harus mengubah jumlah atau tanggal pengiriman.")
@@ -538,11 +535,11 @@ def amend(
             changes.append(
                 _(
                     "Tanggal pengiriman: %(old)s → %(new)s",
-                    old=wib(purchase.delivery_date, "date"),
+                    old=wib(order.delivery_date, "date"),
                     new=wib(new_date, "date"),
                 )
             )
-            purchase.delivery_date = new_date
+            order.delivery_date = new_date
         order.subtotal, order.total = subtotal, subtotal + order.shipping_cost
         db.session.flush()
         document = paperwork.issue(
@@ -556,27 +553,6 @@ def amend(
             order, "amend", actor, order.status, note=text, reason=text, document=document.number, changes=changes
         )
     return document
-
-
-def _only_open_order(order: GovOrder) -> None:
-    """The delivery date is the purchase's: an addendum moves it only when no other store's
-    order of the purchase is still under way (it would move theirs too)."""
-    others = db.session.scalar(
-        select(GovOrder.number)
-        .where(
-            GovOrder.purchase_id == order.purchase_id,
-            GovOrder.id != order.id,
-            GovOrder.status.in_(machine.OPEN_STATUSES),
-        )
-        .limit(1)
-    )
-    if others is not None:
-        message = _(
-            "Tanggal pengiriman berlaku juga untuk pesanan %(other)s dari pengadaan yang sama; "
-            "ubah jumlahnya saja atau batalkan lalu ajukan ulang.",
-            other=others,
-        )
-        raise ValidationError(message, fields={"delivery_date": message})
 
 
 def cancel(order: GovOrder, actor, reason: str) -> GovOrder:

@@ -93,6 +93,7 @@ def upgrade():
         sa.Column("shipping_cost", sa.BigInteger(), nullable=False),
         sa.Column("total", sa.BigInteger(), nullable=False),
         sa.Column("lead_days", sa.Integer(), nullable=False),
+        sa.Column("delivery_date", sa.Date(), nullable=False),
         sa.Column("commission_bps", sa.Integer(), nullable=False),
         sa.Column("submitted_at", sa.DateTime(), nullable=False),
         sa.Column("approved_at", sa.DateTime(), nullable=True),

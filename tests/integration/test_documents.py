@@ -52,6 +52,7 @@ def approved_order(world, quantity: int = 120, shipping: int = 15_000) -> GovOrd
         shipping_cost=shipping,
         total=subtotal + shipping,
         lead_days=1,
+        delivery_date=purchase.delivery_date,
         approved_at=now(),
         approved_by_id=world.ppk.id,
     )

@@ -1004,6 +1004,7 @@ def _gov_order(office, users: dict, store, product):
         shipping_cost=0,
         total=700_000,
         lead_days=3,
+        delivery_date=purchase.delivery_date,
         approved_at=now(),
         approved_by_id=users["gov_ppk"].id,
     )

@@ -155,6 +155,7 @@ def _answers() -> dict:
         "GovOrder": obj(
             {
                 **order_summary,
+                "delivery_date": {**DATE, "description": "this store's; an addendum may move it from the purchase's"},
                 "purchase": obj(
                     {
                         "number": STRING,
