@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
-from marketplace.gov import offices, purchasing, queries
+from marketplace.gov import negotiation, offices, queries
 from marketplace.gov.models import GovOffice, GovOrder, GovPurchase
 from marketplace.gov.officials import official_of
 
@@ -117,7 +117,7 @@ def open_quote(order: GovOrder) -> OpenQuote | None:
     quote = queries.open_quote(order)
     if quote is None:
         return None
-    change = purchasing.quote_changes(order, quote)
+    change = negotiation.quote_changes(order, quote)
     return OpenQuote(change["prices"], quote.lead_days, quote.shipping_cost, quote.note, quote.created_at)
 
 

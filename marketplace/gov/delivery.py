@@ -19,7 +19,7 @@ from marketplace.clock import now, to_jakarta
 from marketplace.documents import pdf
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
-from marketplace.gov import holding, machine, paperwork
+from marketplace.gov import holding, limits, machine, paperwork
 from marketplace.gov.models import GovDocument, GovOrder, GovOrderLine
 from marketplace.i18n import rupiah, wib
 from marketplace.ledger.gov_postings import credit_gov_order
@@ -44,13 +44,7 @@ def accept(order: GovOrder, actor) -> GovOrder:
 def decline(order: GovOrder, actor, reason: str) -> GovOrder:
     """The seller declines the Surat Pesanan: approved → declined; stock goes back."""
     machine.check(order, "decline", actor)
-    reason = (reason or "").strip()
-    if not reason:
-        message = _("Tuliskan alasan menolak Surat Pesanan.")
-        raise ValidationError(message, fields={"reason": message})
-    if len(reason) > REASON_LENGTH:
-        message = _("Alasan paling panjang %(count)s karakter.", count=REASON_LENGTH)
-        raise ValidationError(message, fields={"reason": message})
+    reason = limits.reason(reason)
     machine.move(order, "decline", actor, "declined", note=reason)
     order.closed_at, order.close_reason = now(), reason
     holding.release_all(order)

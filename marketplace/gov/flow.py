@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from marketplace.gov.delivery import accept, decline, document_pdf, issue_invoice, receive, record_payment, ship
 from marketplace.gov.machine import allowed as allowed_actions
-from marketplace.gov.purchasing import accept_quote, amend, approve, cancel, quote, reject, submit, withdraw
+from marketplace.gov.negotiation import accept_quote, quote
+from marketplace.gov.purchasing import amend, approve, cancel, reject, submit, withdraw
 
 __all__ = [
     "accept",

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from marketplace.clock import now, to_jakarta
+from marketplace.errors import ValidationError
 from marketplace.i18n import rupiah, wib
 
 RUP_CODE = re.compile(r"[0-9]{1,20}")
@@ -18,6 +19,8 @@ RUP_CODE = re.compile(r"[0-9]{1,20}")
 BUDGET_CODE = re.compile(r"[0-9]+(\.[0-9]+)*")
 MAX_DAYS_AHEAD = 365
 MAX_LEAD_DAYS = 365
+MAX_REASON = 2000
+MAX_NOTE = 2000
 
 
 def today() -> date:
@@ -94,3 +97,39 @@ def clean_place(value) -> tuple[str, str | None]:
     if len(text) > 500:
         return text, _("Tempat pengiriman paling banyak 500 karakter.")
     return text, None
+
+
+# --- what a step's form or JSON carries -------------------------------------------------
+
+
+def pairs(values, field: str) -> list[tuple]:
+    """The (line id, value) pairs of a mapping from a form or JSON; ValidationError for another shape."""
+    if values is None:
+        return []
+    if not isinstance(values, dict):
+        message = _("Isian harus berupa pasangan baris pesanan dan nilainya.")
+        raise ValidationError(message, fields={field: message})
+    return list(values.items())
+
+
+def whole(value, field: str, low: int, high: int, message: str) -> int:
+    """A whole number from a form or JSON (a string of ASCII digits or an int, never a bool)
+    between ``low`` and ``high``; ValidationError on ``field`` with ``message`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValidationError(message, fields={field: message})
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 or not low <= int(text) <= high:
+        raise ValidationError(message, fields={field: message})
+    return int(text)
+
+
+def reason(reason, required: bool = True) -> str:
+    """A step's reason: at least 5 characters when ``required``, at most MAX_REASON."""
+    text = str(reason or "").strip()
+    if required and len(text) < 5:
+        message = _("Tulis alasannya, paling sedikit 5 karakter.")
+        raise ValidationError(message, fields={"reason": message})
+    if len(text) > MAX_REASON:
+        message = _("Alasan paling banyak %(n)d karakter.", n=MAX_REASON)
+        raise ValidationError(message, fields={"reason": message})
+    return text

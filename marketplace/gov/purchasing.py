@@ -7,24 +7,22 @@ refused step leaves no row and no stock changed even when the caller commits aft
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import date
 from typing import cast
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.engine import CursorResult
 
 from marketplace import audit, site_settings
 from marketplace.cart import services as cart_services
 from marketplace.cart.lines import line_label
 from marketplace.cart.models import CartItem
-from marketplace.catalog import stock
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
-from marketplace.gov import holding, limits, machine, officials, paperwork, queries
+from marketplace.gov import holding, limits, machine, negotiation, officials, paperwork
 from marketplace.gov import offers as gov_offers
 from marketplace.gov.models import (
     GovDocument,
@@ -33,13 +31,8 @@ from marketplace.gov.models import (
     GovOrder,
     GovOrderLine,
     GovPurchase,
-    GovQuote,
 )
-from marketplace.i18n import rupiah, wib
-
-MAX_NOTE = 2000
-MAX_REASON = 2000
-
+from marketplace.i18n import wib
 
 # --- submit ----------------------------------------------------------------------------
 
@@ -77,8 +70,8 @@ def submit(
     if problem:
         fields["delivery_date"] = problem
     note = str(note or "").strip()
-    if len(note) > MAX_NOTE:
-        fields["note"] = _("Catatan paling banyak %(n)d karakter.", n=MAX_NOTE)
+    if len(note) > limits.MAX_NOTE:
+        fields["note"] = _("Catatan paling banyak %(n)d karakter.", n=limits.MAX_NOTE)
 
     cart = cart_services.load(user)
     if cart.empty:
@@ -228,166 +221,11 @@ def _first(fields: dict[str, str]) -> str:
     return next(iter(fields.values()))
 
 
-# --- negotiation -------------------------------------------------------------------------
-
-
-def _pairs(values, field: str) -> list[tuple]:
-    """The (line id, value) pairs of a mapping from a form or JSON; ValidationError for another shape."""
-    if values is None:
-        return []
-    if not isinstance(values, dict):
-        message = _("Isian harus berupa pasangan baris pesanan dan nilainya.")
-        raise ValidationError(message, fields={field: message})
-    return list(values.items())
-
-
-def _whole(value, field: str, low: int, high: int, message: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ValidationError(message, fields={field: message})
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 12 or not low <= int(text) <= high:
-        raise ValidationError(message, fields={field: message})
-    return int(text)
-
-
-def quote(
-    order: GovOrder,
-    actor,
-    *,
-    prices: dict[int, int] | None = None,
-    lead_days: int | None = None,
-    shipping_cost: int | None = None,
-    note: str = "",
-) -> GovQuote:
-    """The seller answers a submitted order with new unit prices (line id → rupiah), a lead
-    time and/or ongkir: submitted → negotiating."""
-    machine.check(order, "quote", actor)
-    lines = {line.id: line for line in holding.lines_of(order)}
-    clean_prices: dict[int, int] = {}
-    for key, value in _pairs(prices, "prices"):
-        line_id = _whole(key, "prices", 1, 2**31 - 1, _("Baris pesanan tidak dikenal."))
-        if line_id not in lines:
-            message = _("Baris %(id)s bukan bagian dari pesanan %(number)s.", id=line_id, number=order.number)
-            raise ValidationError(message, fields={"prices": message})
-        price = _whole(
-            value,
-            f"price_{line_id}",
-            1,
-            2**31 - 1,
-            _("Harga %(name)s harus bilangan bulat rupiah lebih dari 0.", name=lines[line_id].product_name),
-        )
-        if price != lines[line_id].unit_price:
-            clean_prices[line_id] = price
-    days = None
-    if lead_days is not None and lead_days != "":
-        days = _whole(lead_days, "lead_days", 0, limits.MAX_LEAD_DAYS, _("Lama penyiapan 0 sampai 365 hari."))
-        if days == order.lead_days:
-            days = None
-    ongkir = None
-    if shipping_cost is not None and shipping_cost != "":
-        ongkir = _whole(
-            shipping_cost,
-            "shipping_cost",
-            0,
-            limits.limit(),
-            _("Ongkos kirim 0 sampai %(limit)s.", limit=rupiah(limits.limit())),
-        )
-        if ongkir == order.shipping_cost:
-            ongkir = None
-    note = str(note or "").strip()
-    if len(note) > MAX_NOTE:
-        raise ValidationError(fields={"note": _("Catatan paling banyak %(n)d karakter.", n=MAX_NOTE)})
-    if not clean_prices and days is None and ongkir is None:
-        message = _("Penawaran harus mengubah harga, lama penyiapan atau ongkos kirim.")
-        raise ValidationError(message, fields={"prices": message})
-    offered = GovQuote(
-        order_id=order.id,
-        prices=json.dumps({str(k): v for k, v in sorted(clean_prices.items())}),
-        lead_days=days,
-        shipping_cost=ongkir,
-        note=note,
-        status="open",
-        created_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(offered)
-    db.session.flush()
-    machine.move(
-        order,
-        "quote",
-        actor,
-        "negotiating",
-        note=note,
-        quote_id=offered.id,
-        prices={str(k): v for k, v in clean_prices.items()},
-        lead_days=days,
-        shipping_cost=ongkir,
-    )
-    return offered
-
-
-def quote_changes(order: GovOrder, offered: GovQuote) -> dict:
-    """What the quote changes, as the pages show it: ``prices`` (line id → new price),
-    ``lead_days`` and ``shipping_cost`` (None: unchanged)."""
-    return {
-        "prices": {int(k): int(v) for k, v in json.loads(offered.prices or "{}").items()},
-        "lead_days": offered.lead_days,
-        "shipping_cost": offered.shipping_cost,
-    }
-
-
-def accept_quote(order: GovOrder, actor) -> GovOrder:
-    """The pejabat pengadaan takes the open quote: prices applied, limit checked again;
-    negotiating → submitted (the PPK approves next)."""
-    machine.check(order, "accept_quote", actor)
-    offered = queries.open_quote(order)
-    if offered is None:
-        raise Conflict(_("Pesanan %(number)s tidak punya penawaran terbuka.", number=order.number))
-    change = quote_changes(order, offered)
-    lines = holding.lines_of(order)
-    new_totals = {line.id: change["prices"].get(line.id, line.unit_price) * line.quantity for line in lines}
-    subtotal = sum(new_totals.values())
-    ongkir = change["shipping_cost"] if change["shipping_cost"] is not None else order.shipping_cost
-    lead_days = change["lead_days"] if change["lead_days"] is not None else order.lead_days
-    problem = limits.over_limit(order.store_name, subtotal + ongkir)
-    if problem:
-        raise ValidationError(problem, fields={"quote": problem})
-    problem = limits.too_soon(order.store_name, order.delivery_date, lead_days)
-    if problem:
-        raise ValidationError(problem, fields={"delivery_date": problem})
-    for line in lines:
-        if line.id in change["prices"]:
-            line.unit_price = change["prices"][line.id]
-            line.line_total = new_totals[line.id]
-    order.subtotal, order.shipping_cost, order.total = subtotal, ongkir, subtotal + ongkir
-    order.lead_days = lead_days
-    offered.status, offered.decided_by_id, offered.decided_at = "accepted", getattr(actor, "id", None), now()
-    db.session.flush()
-    machine.move(order, "accept_quote", actor, "submitted", quote_id=offered.id, total=order.total)
-    return order
-
-
-def _close_quote(order: GovOrder, actor) -> None:
-    offered = queries.open_quote(order)
-    if offered is not None:
-        offered.status, offered.decided_by_id, offered.decided_at = "withdrawn", getattr(actor, "id", None), now()
-
-
-def _reason(reason, required: bool = True) -> str:
-    text = str(reason or "").strip()
-    if required and len(text) < 5:
-        message = _("Tulis alasannya, paling sedikit 5 karakter.")
-        raise ValidationError(message, fields={"reason": message})
-    if len(text) > MAX_REASON:
-        message = _("Alasan paling banyak %(n)d karakter.", n=MAX_REASON)
-        raise ValidationError(message, fields={"reason": message})
-    return text
-
-
 def withdraw(order: GovOrder, actor, reason: str = "") -> GovOrder:
     """The pejabat pengadaan withdraws a submitted or negotiating order."""
     machine.check(order, "withdraw", actor)
-    text = _reason(reason, required=False)
-    _close_quote(order, actor)
+    text = limits.reason(reason, required=False)
+    negotiation.close_quote(order, actor)
     order.closed_at, order.close_reason = now(), text or None
     db.session.flush()
     machine.move(order, "withdraw", actor, "withdrawn", note=text, reason=text)
@@ -397,8 +235,8 @@ def withdraw(order: GovOrder, actor, reason: str = "") -> GovOrder:
 def reject(order: GovOrder, actor, reason: str) -> GovOrder:
     """The PPK refuses a submitted or negotiating order, with a reason."""
     machine.check(order, "reject", actor)
-    text = _reason(reason)
-    _close_quote(order, actor)
+    text = limits.reason(reason)
+    negotiation.close_quote(order, actor)
     order.closed_at, order.close_reason = now(), text
     db.session.flush()
     machine.move(order, "reject", actor, "rejected", note=text, reason=text)
@@ -427,7 +265,7 @@ def approve(order: GovOrder, actor) -> GovOrder:
     # a savepoint: a short line, a failed PDF or a concurrent approval undoes every reservation
     # made here, whatever the caller does with its transaction afterwards
     with db.session.begin_nested():
-        _reserve(order, {line: line.quantity for line in lines})
+        holding.reserve(order, {line: line.quantity for line in lines})
         order.commission_bps = site_settings.get_gov_commission_bps()
         order.approved_at, order.approved_by_id = now(), getattr(actor, "id", None)
         db.session.flush()
@@ -452,36 +290,6 @@ def _require_selling_store(order: GovOrder) -> None:
         )
 
 
-def _reserve(order: GovOrder, wanted: dict[GovOrderLine, int]) -> None:
-    """Take each line's quantity off the shelf, in variant id order (two approvals never wait
-    on each other crosswise); Conflict naming the first product short. The caller's savepoint
-    gives back what was taken before it."""
-    for line in sorted(wanted, key=lambda line: line.variant_id or 0):
-        quantity = wanted[line]
-        if quantity <= 0:
-            continue
-        if line.variant_id is None or not stock.reserve(line.variant_id, quantity):
-            left = _stock_left(line.variant_id)
-            raise Conflict(
-                _(
-                    "Stok %(name)s tinggal %(left)d %(unit)s, kurang untuk %(n)d %(unit)s pesanan %(number)s.",
-                    name=line.product_name,
-                    left=left,
-                    unit=line.unit,
-                    n=quantity,
-                    number=order.number,
-                )
-            )
-
-
-def _stock_left(variant_id: int | None) -> int:
-    if variant_id is None:
-        return 0
-    from marketplace.catalog.models import Variant
-
-    return int(db.session.scalar(select(Variant.stock).where(Variant.id == variant_id)) or 0)
-
-
 def amend(
     order: GovOrder,
     actor,
@@ -494,15 +302,17 @@ def amend(
     new line quantities (stock reserved or released by the difference, the limit checked) and/or
     a new delivery date; an sp_addendum document amending the last SP or addendum."""
     machine.check(order, "amend", actor)
-    text = _reason(reason)
+    text = limits.reason(reason)
     lines = {line.id: line for line in holding.lines_of(order)}
     new_quantities: dict[int, int] = {}
-    for key, value in _pairs(quantities, "quantities"):
-        line_id = _whole(key, "quantities", 1, 2**31 - 1, _("Baris pesanan tidak dikenal."))
+    for key, value in limits.pairs(quantities, "quantities"):
+        line_id = limits.whole(key, "quantities", 1, 2**31 - 1, _("Baris pesanan tidak dikenal."))
         if line_id not in lines:
             message = _("Baris %(id)s bukan bagian dari pesanan %(number)s.", id=line_id, number=order.number)
             raise ValidationError(message, fields={"quantities": message})
-        quantity = _whole(value, f"quantity_{line_id}", 1, 10**6, _("Jumlah harus bilangan bulat 1 sampai 1.000.000."))
+        quantity = limits.whole(
+            value, f"quantity_{line_id}", 1, 10**6, _("Jumlah harus bilangan bulat 1 sampai 1.000.000.")
+        )
         if quantity != lines[line_id].quantity:
             new_quantities[line_id] = quantity
     new_date = None
@@ -525,7 +335,7 @@ def amend(
     with db.session.begin_nested():
         more = {lines[i]: q - lines[i].quantity for i, q in new_quantities.items() if q > lines[i].quantity}
         less = {lines[i]: lines[i].quantity - q for i, q in new_quantities.items() if q < lines[i].quantity}
-        _reserve(order, more)
+        holding.reserve(order, more)
         holding.release(less)
         for line_id, quantity in new_quantities.items():
             line = lines[line_id]
@@ -558,7 +368,7 @@ def amend(
 def cancel(order: GovOrder, actor, reason: str) -> GovOrder:
     """The PPK cancels an approved or accepted order before it is sent; stock goes back."""
     machine.check(order, "cancel", actor)
-    text = _reason(reason)
+    text = limits.reason(reason)
     with db.session.begin_nested():
         if order.status in machine.RESERVING:
             holding.release_all(order)

@@ -13,7 +13,7 @@ from marketplace.cart import services as carts
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
-from marketplace.gov import flow, machine, officials, purchasing, queries
+from marketplace.gov import flow, machine, negotiation, officials, queries
 from marketplace.gov.forms import GOV_FORMS, CheckoutForm
 from marketplace.gov.pages import Posted, act_on, order_page, status_arg
 from marketplace.inputs import page_arg
@@ -211,4 +211,4 @@ def document(document_id: int):
 def _open_quote(order) -> dict | None:
     """The seller's open quote while the order is negotiating, with its prices by line id."""
     quote = queries.open_quote(order) if order.status == "negotiating" else None
-    return None if quote is None else {"quote": quote, "prices": purchasing.quote_changes(order, quote)["prices"]}
+    return None if quote is None else {"quote": quote, "prices": negotiation.quote_changes(order, quote)["prices"]}

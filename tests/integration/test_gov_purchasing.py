@@ -19,7 +19,7 @@ from marketplace.catalog.models import Product, Variant
 from marketplace.clock import now
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.gov import limits, machine, purchasing
+from marketplace.gov import limits, machine, negotiation, purchasing
 from marketplace.gov.models import (
     GovDocument,
     GovEvent,
@@ -440,31 +440,31 @@ def test_negotiation_round_trip(world):
     order, snack = orders["Katering Bu Sri"], orders["Kue Bu Tini"]
     (line,) = lines_of(order)
     (snack_line,) = lines_of(snack)
-    refused(PermissionDenied, purchasing.quote, order, world.bakery_owner, prices={line.id: 24000})
-    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={snack_line.id: 10000})
-    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={line.id: 25000})
-    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={line.id: 0})
-    refused(ValidationError, purchasing.quote, order, world.catering_owner, lead_days=400)
-    refused(ValidationError, purchasing.quote, order, world.catering_owner, shipping_cost=-1)
-    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices=[line.id, 24000])
-    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={"baris": 24000})
-    refused(ValidationError, purchasing.quote, order, world.catering_owner, prices={line.id: "²"})
+    refused(PermissionDenied, negotiation.quote, order, world.bakery_owner, prices={line.id: 24000})
+    refused(ValidationError, negotiation.quote, order, world.catering_owner, prices={snack_line.id: 10000})
+    refused(ValidationError, negotiation.quote, order, world.catering_owner, prices={line.id: 25000})
+    refused(ValidationError, negotiation.quote, order, world.catering_owner, prices={line.id: 0})
+    refused(ValidationError, negotiation.quote, order, world.catering_owner, lead_days=400)
+    refused(ValidationError, negotiation.quote, order, world.catering_owner, shipping_cost=-1)
+    refused(ValidationError, negotiation.quote, order, world.catering_owner, prices=[line.id, 24000])
+    refused(ValidationError, negotiation.quote, order, world.catering_owner, prices={"baris": 24000})
+    refused(ValidationError, negotiation.quote, order, world.catering_owner, prices={line.id: "²"})
 
-    offered = purchasing.quote(
+    offered = negotiation.quote(
         order, world.catering_owner, prices={str(line.id): "24000"}, lead_days=3, shipping_cost=150_000, note="Grosir"
     )
     db.session.commit()
     assert order.status == "negotiating" and offered.status == "open"
-    assert purchasing.quote_changes(order, offered) == {
+    assert negotiation.quote_changes(order, offered) == {
         "prices": {line.id: 24000},
         "lead_days": 3,
         "shipping_cost": 150_000,
     }
     assert order.total == 3_000_000  # nothing applies until the pejabat pengadaan accepts
-    refused(PermissionDenied, purchasing.accept_quote, order, world.ppk)
+    refused(PermissionDenied, negotiation.accept_quote, order, world.ppk)
     refused(Conflict, purchasing.approve, order, world.ppk)
 
-    purchasing.accept_quote(order, world.pp)
+    negotiation.accept_quote(order, world.pp)
     db.session.commit()
     db.session.refresh(line)
     assert order.status == "submitted" and offered.status == "accepted" and offered.decided_by_id == world.pp.id
@@ -479,9 +479,9 @@ def test_negotiation_round_trip(world):
 def test_a_quote_the_office_cannot_take_is_refused_on_acceptance(app, world):
     order = nasi_order(world)
     (line,) = lines_of(order)
-    purchasing.quote(order, world.catering_owner, lead_days=10)
+    negotiation.quote(order, world.catering_owner, lead_days=10)
     db.session.commit()
-    error = refused(ValidationError, purchasing.accept_quote, order, world.pp)
+    error = refused(ValidationError, negotiation.accept_quote, order, world.pp)
     assert "butuh 10 hari" in error.fields["delivery_date"]
     purchasing.reject(order, world.ppk, "Waktu penyiapan terlalu lama")
     db.session.commit()
@@ -490,9 +490,9 @@ def test_a_quote_the_office_cannot_take_is_refused_on_acceptance(app, world):
     app.config["GOV_DIRECT_PURCHASE_LIMIT"] = 3_500_000
     second = nasi_order(world)
     (line,) = lines_of(second)
-    purchasing.quote(second, world.catering_owner, prices={line.id: 30000})
+    negotiation.quote(second, world.catering_owner, prices={line.id: 30000})
     db.session.commit()
-    error = refused(ValidationError, purchasing.accept_quote, second, world.pp)
+    error = refused(ValidationError, negotiation.accept_quote, second, world.pp)
     assert "Rp 3.600.000 melebihi batas pembelian langsung Rp 3.500.000" in error.message
 
 
