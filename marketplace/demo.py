@@ -19,6 +19,7 @@ from flask.cli import AppGroup
 from marketplace import (
     demo_gov,
     demo_gov_offers,
+    demo_gov_purchases,
     demo_images,
     demo_payouts,
     demo_reviews,
@@ -69,6 +70,7 @@ class Summary:
     offices: int = 0  # government offices (marketplace.demo_gov)
     officials: int = 0  # their pejabat pengadaan, PPK and bendahara
     gov_offers: int = 0  # products offered to offices (marketplace.demo_gov_offers)
+    gov_orders: int = 0  # the Sekretariat's store orders (marketplace.demo_gov_purchases)
 
     @property
     def changed(self) -> bool:
@@ -96,6 +98,7 @@ def load() -> Summary:
     demo_payouts.load(summary, built, agency)
     demo_gov.load(summary)
     demo_gov_offers.load(summary, built)
+    demo_gov_purchases.load(summary)
     _plugin_demo_data(summary)
     return summary
 
@@ -273,6 +276,7 @@ def register_cli(app: Flask) -> None:
             f"{f', {summary.offices} government offices' if summary.offices else ''}"
             f"{f', {summary.officials} officials' if summary.officials else ''}"
             f"{f', {summary.gov_offers} offers to offices' if summary.gov_offers else ''}"
+            f"{f', {summary.gov_orders} government orders' if summary.gov_orders else ''}"
             f"{f', {summary.plugin_objects} plugin objects' if summary.plugin_objects else ''}."
         )
         click.echo(
