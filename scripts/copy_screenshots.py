@@ -1,8 +1,8 @@
 """Copy the phone walk's chosen screenshots into docs/screenshots/ for the README.
 
 The walk (tests/e2e/test_phone_walk.py) saves every page it checks under
-test-artifacts/screenshots/phone/<width>/<role>/<page>.png; this picks the buying journey
-and the seller's queue at 360 px. `make screenshots` runs the walk, then this script.
+test-artifacts/screenshots/phone/<width>/<role>/<page>.png; this picks the buying journey,
+the seller's queue and government buying (the office's and the seller's side) at 360 px. `make screenshots` runs the walk, then this script.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ CHOSEN = {
     ("360", "shopper", "checkout"): "360-checkout.png",
     ("360", "shopper", "orders-number"): "360-pesanan.png",
     ("360", "seller_a", "seller-orders"): "360-antrean-penjual.png",
+    ("360", "gov_pp", "gov"): "360-pengadaan.png",
+    ("360", "gov_ppk", "gov-orders-number"): "360-surat-pesanan.png",
+    ("360", "seller_a", "seller-gov-number"): "360-pesanan-instansi-penjual.png",
 }
 
 
