@@ -24,6 +24,7 @@ from marketplace import audit, internals
 from marketplace.clock import now
 from marketplace.errors import Conflict, PermissionDenied
 from marketplace.extensions import db
+from marketplace.gov import notices
 from marketplace.gov.models import GovEvent, GovOrder
 from marketplace.gov.officials import official_of
 from marketplace.stores import interest
@@ -144,7 +145,8 @@ def allowed(order: GovOrder, actor) -> list[str]:
 
 def move(order: GovOrder, action: str, actor, to_status: str, *, note: str = "", **details) -> None:
     """Write ``to_status`` if nobody changed the order since it was read, with the order's
-    history line and an audit row (``gov.<action>``); the caller checked first and commits."""
+    history line, an audit row (``gov.<action>``) and the e-mails of whoever acts next
+    (gov/notices.py); the caller checked first and commits."""
     old = order.status
     if to_status != old:
         result = db.session.execute(
@@ -177,6 +179,7 @@ def move(order: GovOrder, action: str, actor, to_status: str, *, note: str = "",
         to_status=to_status,
         **details,
     )
+    notices.step_taken(order, action, actor, note)
 
 
 def lock(order: GovOrder) -> GovOrder:

@@ -22,7 +22,7 @@ from marketplace.cart.models import CartItem
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
-from marketplace.gov import holding, limits, machine, negotiation, officials, paperwork
+from marketplace.gov import holding, limits, machine, negotiation, notices, officials, paperwork
 from marketplace.gov import offers as gov_offers
 from marketplace.gov.models import (
     GovDocument,
@@ -175,6 +175,7 @@ def _write(user, cart, plans: list, values: dict) -> GovPurchase:
             purchase=purchase.number,
             total=order.total,
         )
+        notices.step_taken(order, "submit", user, purchase.note)
     _take_lines(cart)
     db.session.flush()
     return purchase
