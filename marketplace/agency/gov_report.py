@@ -172,7 +172,8 @@ def _parse_year(raw: str | None) -> int | None:
     if raw in (None, ""):
         return None
     text = raw.strip()
-    if not (text.isascii() and text.isdigit() and inputs.MIN_YEAR <= int(text) <= inputs.MAX_YEAR):
+    # four digits at most before int(): a 5,000-digit year must be a message, not a ValueError
+    if not (text.isascii() and text.isdigit() and len(text) <= 4 and inputs.MIN_YEAR <= int(text) <= inputs.MAX_YEAR):
         raise ValidationError(
             fields={"year": _("Tahun harus antara %(a)d dan %(b)d.", a=inputs.MIN_YEAR, b=inputs.MAX_YEAR)}
         )

@@ -410,14 +410,20 @@ def gov_step(number: str, action: str):
 # The names CONTRACT.md gave these steps first: the BAST is the receipt, the payment is "pay".
 CONTRACT_NAMES = {"bast": "receive", "payment": "pay"}
 
+
+def _step_view(action: str):
+    """The view of one step's route: the step is fixed by the route, not a URL argument."""
+
+    def view(number: str):
+        return gov_step(number, action)
+
+    return view
+
+
 # one route per step, so that each is its own operation of the OpenAPI document
 for _path, _action in {**{a: a for a in STEPS}, **CONTRACT_NAMES}.items():
     bp.add_url_rule(
-        f"/gov/orders/<number>/{_path}",
-        endpoint=f"gov_{_path}",
-        view_func=gov_step,
-        methods=["POST"],
-        defaults={"action": _action},
+        f"/gov/orders/<number>/{_path}", endpoint=f"gov_{_path}", view_func=_step_view(_action), methods=["POST"]
     )
 # CONTRACT.md's POST /gov/orders: submitting the cart makes the orders (one per store)
 bp.add_url_rule("/gov/orders", endpoint="gov_submit_orders", view_func=gov_submit, methods=["POST"])

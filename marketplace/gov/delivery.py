@@ -124,7 +124,9 @@ def _whole(value) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip() if isinstance(value, str) else ""
-    return int(text) if text.lstrip("-").isdigit() and text.isascii() else None
+    digits = text.removeprefix("-")
+    # twelve digits at most before int(): a 5,000-digit count is a message, not a ValueError
+    return int(text) if digits.isdigit() and digits.isascii() and len(digits) <= 12 else None
 
 
 def _counted(lines: list[GovOrderLine], received: dict | None) -> dict[int, int]:

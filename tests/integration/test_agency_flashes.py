@@ -25,8 +25,16 @@ ELSEWHERE = {
     "agency.complaint_decision": "tests/integration/test_complaint_pages.py",
     "agency.start_report_job": "tests/integration/test_report_jobs.py",
     "agency.decide_many": "tests/integration/test_agency_bulk_decisions.py",
+    "agency.gov_office_dismiss": "tests/integration/test_gov_offices.py",
 }
 ZONE = "kuliner"
+OFFICE = {
+    "name": "Sekretariat Daerah Kota Tegal",
+    "code": "4.01.0.00.0.00.01.0000",
+    "npwp": "00.123.456.7-501.000",
+    "address": "Jl. Ki Gede Sebayu No. 12",
+    "city": "Kota Tegal",
+}
 
 
 def png() -> BytesIO:
@@ -67,6 +75,17 @@ def steps():
         ("agency.add_exhibitor", "/agency/expos/apik/exhibitors", {"store": "batik-sari", "booth": "F1", "zone": ZONE}),
         ("agency.change_exhibitor", "/agency/expos/apik/exhibitors/batik-sari/update", {"booth": "F-2", "zone": ZONE}),
         ("agency.change_exhibitor", "/agency/expos/apik/exhibitors/batik-sari/remove", {}),
+        ("agency.gov_office_new", "/agency/gov/offices/new", OFFICE),
+        (
+            "agency.gov_office",
+            f"/agency/gov/offices/{OFFICE['code']}",
+            {**OFFICE, "name": "Setda Kota Tegal", "active": "y"},
+        ),
+        (
+            "agency.gov_office_appoint",
+            f"/agency/gov/offices/{OFFICE['code']}/officials",
+            {"email": "pp.baru@b.id", "position": "pp", "nip": "", "name": "Rina Pengadaan"},
+        ),
     ]
 
 
