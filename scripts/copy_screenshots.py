@@ -2,7 +2,8 @@
 
 The walk (tests/e2e/test_phone_walk.py) saves every page it checks under
 test-artifacts/screenshots/phone/<width>/<role>/<page>.png; this picks the buying journey,
-the seller's queue and government buying (the office's and the seller's side) at 360 px. `make screenshots` runs the walk, then this script.
+the seller's queue and government buying (the office's and the seller's side) at 360 px.
+`make screenshots` runs the walk, then this script.
 """
 
 from __future__ import annotations

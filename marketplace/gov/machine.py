@@ -179,7 +179,7 @@ def move(order: GovOrder, action: str, actor, to_status: str, *, note: str = "",
         to_status=to_status,
         **details,
     )
-    notices.step_taken(order, action, actor, note)
+    notices.step_taken(order, action, actor, step=ACTIONS[action].label, status=STATUS_LABELS[to_status], note=note)
 
 
 def lock(order: GovOrder) -> GovOrder:

@@ -39,15 +39,13 @@ TOLD = {
 }
 
 
-def step_taken(order: GovOrder, action: str, actor, note: str = "") -> None:
-    """Tell the people of TOLD[action] that ``actor`` took ``action`` on ``order``."""
-    from marketplace.gov.machine import ACTIONS, STATUS_LABELS
-
+def step_taken(order: GovOrder, action: str, actor, *, step, status, note: str = "") -> None:
+    """Tell the people of TOLD[action] that ``actor`` took ``action`` (named ``step``) on
+    ``order``, which is now ``status`` (the state machine's labels)."""
     told = TOLD.get(action, ())
     if not told:
         return
     office = db.session.get(GovOffice, order.office_id)
-    label = ACTIONS[action].label if action in ACTIONS else _l("Pengadaan diajukan")
     with batch():
         for user, side in _recipients(order, told):
             if actor is not None and user.id == getattr(actor, "id", None):
@@ -55,14 +53,14 @@ def step_taken(order: GovOrder, action: str, actor, note: str = "") -> None:
             endpoint = "seller_gov.order" if side == "seller" else "gov.order"
             queue_mail(
                 user.email,
-                _l("Pesanan instansi %(number)s: %(status)s", number=order.number, status=STATUS_LABELS[order.status]),
+                _l("Pesanan instansi %(number)s: %(status)s", number=order.number, status=status),
                 "gov/mail/step.txt",
                 user.locale,
                 user=user,
                 order=order,
                 office=office,
-                step=label,
-                status=STATUS_LABELS[order.status],
+                step=step,
+                status=status,
                 actor_name=getattr(actor, "name", None),
                 note=note,
                 url=absolute_url(endpoint, number=order.number),

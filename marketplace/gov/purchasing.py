@@ -12,6 +12,7 @@ from datetime import date
 from typing import cast
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.engine import CursorResult
 
@@ -33,6 +34,9 @@ from marketplace.gov.models import (
     GovPurchase,
 )
 from marketplace.i18n import wib
+
+SUBMITTED = _l("Pengadaan diajukan")  # the name of the first step, in the history and the mails
+
 
 # --- submit ----------------------------------------------------------------------------
 
@@ -175,7 +179,9 @@ def _write(user, cart, plans: list, values: dict) -> GovPurchase:
             purchase=purchase.number,
             total=order.total,
         )
-        notices.step_taken(order, "submit", user, purchase.note)
+        notices.step_taken(
+            order, "submit", user, step=SUBMITTED, status=machine.STATUS_LABELS["submitted"], note=purchase.note
+        )
     _take_lines(cart)
     db.session.flush()
     return purchase

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, inspect, select, text
 
 from marketplace.accounts import services as accounts
@@ -14,6 +15,9 @@ from marketplace.expo.models import Exhibitor
 from marketplace.extensions import db
 from marketplace.stores import services as stores
 from marketplace.stores.models import Store
+from tests.conftest import DEMO_ON_SQLITE_ONLY, ON_POSTGRES
+
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason=DEMO_ON_SQLITE_ONLY)
 
 DEMO_ROLES = {
     "shopper@demo.test": "shopper",

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from marketplace.accounts import services as accounts
 from marketplace.shipping import addresses
+from tests.conftest import DEMO_ON_SQLITE_ONLY, ON_POSTGRES
 from tests.integration.test_demo import load_demo
+
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason=DEMO_ON_SQLITE_ONLY)
 
 
 def test_the_demo_shopper_has_a_jakarta_default_and_a_tegal_address_once(app, runner):

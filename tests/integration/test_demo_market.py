@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -16,8 +17,11 @@ from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderLine
 from marketplace.reviews.models import Review
 from marketplace.stores.models import Store
+from tests.conftest import DEMO_ON_SQLITE_ONLY, ON_POSTGRES
 from tests.integration.test_demo import load_demo, table_counts, uploaded_files
 from tests.unit.test_demo_images import palette
+
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason=DEMO_ON_SQLITE_ONLY)
 
 
 def test_demo_market_has_photos_descriptions_and_reviews_by_buyers_and_loads_once(make_app):

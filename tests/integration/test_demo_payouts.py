@@ -3,6 +3,7 @@ it; the agency has verified all but the last two, which wait in its queue."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
@@ -12,7 +13,10 @@ from marketplace.ledger import payout_accounts
 from marketplace.ledger.models import StorePayoutAccount
 from marketplace.payments import banks
 from marketplace.stores.models import Store
+from tests.conftest import DEMO_ON_SQLITE_ONLY, ON_POSTGRES
 from tests.integration.test_demo import load_demo
+
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason=DEMO_ON_SQLITE_ONLY)
 
 
 def test_every_approved_demo_store_has_a_payout_account_of_its_owner(app, runner):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.demo_shipping import origin_of
 from marketplace.extensions import db
 from marketplace.shipping.offers import offers_for
 from marketplace.stores.models import Store
+from tests.conftest import DEMO_ON_SQLITE_ONLY, ON_POSTGRES
 from tests.integration.test_demo import load_demo, table_counts
+
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason=DEMO_ON_SQLITE_ONLY)
 
 
 def test_every_approved_demo_store_ships_from_its_district_with_booth_pickup_and_local_delivery(app, runner):
