@@ -19,6 +19,11 @@ BLUEPRINT_MODULES = (
     "marketplace.stores.product_views",
     "marketplace.stores.shipping_views",
     "marketplace.expo.views",
+    "marketplace.expo.agenda_views",
+    "marketplace.expo.booth_views",
+    "marketplace.stores.booth_views",
+    "marketplace.visits.views",
+    "marketplace.accounts.notice_views",
     "marketplace.cart.views",
     "marketplace.checkout.views",
     "marketplace.orders.views",
@@ -36,6 +41,8 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.report_views",
     "marketplace.agency.gov_report_views",
     "marketplace.agency.jobs_views",
+    "marketplace.agency.session_views",
+    "marketplace.agency.funnel_views",
     "marketplace.gov.agency_views",
     "marketplace.complaints.agency_views",
     "marketplace.shipping.address_views",
@@ -45,6 +52,8 @@ BLUEPRINT_MODULES = (
     "marketplace.gov.offer_views",
     "marketplace.api",
     "marketplace.api.invoices",  # registers its routes on the API blueprint before it is registered
+    "marketplace.api.sessions",
+    "marketplace.api.funnel",
 )
 
 # Modules exposing ``register_cli(app)``.
@@ -117,6 +126,7 @@ def _import_models() -> None:
     from marketplace.shipping import store_models as _shipping_offers  # noqa: F401
     from marketplace.shipping import tracking_models as _tracking  # noqa: F401
     from marketplace.stores import models as _s  # noqa: F401
+    from marketplace.visits import models as _visits  # noqa: F401
 
 
 def _register_core(app: Flask) -> None:

@@ -50,6 +50,15 @@ def payout_rails() -> list:
 
 
 @hookspec
+def notification_channels() -> list:
+    """The channels besides e-mail this plugin sends notices by: a list of
+    ``marketplace.channels.Channel`` (WhatsApp is one). A user who opted in to a channel gets
+    the notices of ``marketplace.channels.NOTICES`` by it, sent from the outbox after the
+    commit and retried; the e-mail is held back and sent only if the channel fails. Gathered
+    quietly: a plugin that raises is logged and its channels are left out."""
+
+
+@hookspec
 def checkout_extras(cart) -> list:
     """Paid add-ons offered at checkout for ``cart`` (None: in general): a list of
     ``marketplace.checkout.extras.CheckoutExtra``."""

@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
             "session_version",
             "created_at",
             "email_confirmed_at",
+            "whatsapp",
+            "whatsapp_opt_in_at",
         ),
         "new_rows": False,
     }
@@ -52,6 +54,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     # set when the owner opened the link mailed at registration; None: may not open a store or upload
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # WhatsApp notices: the number (E.164) the user gave and when they opted in; None: e-mail only
+    whatsapp: Mapped[str | None] = mapped_column(String(20))
+    whatsapp_opt_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def roles(self) -> list[str]:

@@ -17,19 +17,24 @@ from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.types import UTCDateTime
 
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+# held: an e-mail kept back while the notice it stands in for goes by another channel (sent as
+# the fallback if that fails); skipped: a held e-mail that was not needed.
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "held", "skipped")
 JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
 class OutboxMessage(db.Model):
-    """One e-mail to send. ``pending`` rows are due at ``next_attempt_at``; a worker claims a row
+    """One message to send: an e-mail, or a notice by another channel (``channel``, a
+    notification channel plugin's id, e.g. ``whatsapp``: ``to`` is then a phone number and
+    ``body`` the notice as JSON). ``pending`` rows are due at ``next_attempt_at``; a worker claims a row
     by setting ``sending`` and ``lease_until`` (a row whose lease ran out is claimed again)."""
 
     __tablename__ = "outbox_messages"
     __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
     __table_args__ = (
-        CheckConstraint("status IN ('pending','sending','sent','failed')", name="status"),
+        CheckConstraint("status IN ('pending','sending','sent','failed','held','skipped')", name="status"),
         Index("ix_outbox_messages_status_due", "status", "next_attempt_at"),
+        Index("ix_outbox_messages_provider", "channel", "provider_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +49,13 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    # the provider's id of the sent message (WhatsApp's wamid) and what it last reported of it
+    provider_id: Mapped[str] = mapped_column(String(120), default="")
+    delivery_status: Mapped[str] = mapped_column(String(20), default="")  # sent|delivered|read|failed
+    delivery_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a held e-mail: the id of the message it stands in for
+    fallback_for: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id", ondelete="SET NULL"), index=True)
 
 
 class ScheduleRun(db.Model):

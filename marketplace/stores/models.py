@@ -80,3 +80,15 @@ class StoreInvite(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     store: Mapped[Store] = relationship(lazy="raise_on_sql")
+
+
+class StorePresence(db.Model):
+    """When one of the store's members last used the seller pages: the booth's "online now".
+    Its own table, written at most once a minute per store, so presence never touches the
+    store's row (and never invalidates a cached page)."""
+
+    __tablename__ = "store_presence"
+    __page_cache__ = "nothing"  # booth pages read it with a short expiry, not by invalidation
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -1,0 +1,68 @@
+"""Notification channels besides e-mail (WhatsApp): the interface a channel plugin implements.
+
+A user opts in to WhatsApp notices with a phone number (``User.whatsapp``,
+``User.whatsapp_opt_in_at``). For each notice of :data:`NOTICES` the core writes, in the
+transaction of the change it announces, one outbox row on the channel (``channel`` the
+channel's id, ``to`` the number, ``body`` the notice as JSON: ``{"notice", "locale",
+"params"}``) and the e-mail as a ``held`` row whose ``fallback_for`` names it. After the
+commit the outbox sends the channel's row through :meth:`Channel.send`; a temporary error is
+retried like an e-mail, a permanent one (or too many tries) releases the held e-mail. The
+provider then reports what became of the message (sent, delivered, read, failed) and the
+plugin hands each report to :func:`record_status`; "failed" releases the held e-mail too.
+A user who has not opted in, or a notice no enabled channel can send, gets the e-mail alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# The notices a channel may carry, each with the parameters its message gets (strings, in
+# this order: a template message's body parameters). ``url`` is the page the notice links to.
+NOTICES: dict[str, tuple[str, ...]] = {
+    "order_placed": ("name", "number", "total", "url"),
+    "order_paid": ("name", "number", "total", "url"),
+    "order_shipped": ("name", "number", "courier", "tracking_number", "url"),
+    "complaint_opened": ("name", "number", "reason", "url"),
+    "complaint_decided": ("name", "number", "decision", "url"),
+    "seller_order_waiting": ("name", "number", "total", "deadline", "url"),
+}
+DELIVERY_STATUSES = ("sent", "delivered", "read", "failed")
+
+
+class ChannelError(Exception):
+    """The channel did not take the message. ``permanent``: trying again cannot help (a number
+    that is not on WhatsApp, a template the provider rejected); the e-mail goes instead."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice to send: its name (a key of :data:`NOTICES`), the recipient's locale and the
+    parameters, by name."""
+
+    notice: str
+    locale: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+class Channel(Protocol):
+    """What a channel plugin returns from ``notification_channels``."""
+
+    id: str  # the outbox's ``channel`` value, e.g. "whatsapp"
+    name: str  # shown to users: "WhatsApp"
+
+    def send(self, to: str, notice: Notice) -> str:
+        """Send ``notice`` to the number ``to`` (E.164); the provider's message id.
+        :raise ChannelError: the provider refused it or could not be reached."""
+        ...
+
+
+def record_status(channel: str, provider_id: str, status: str, error: str = "") -> bool:
+    """What the provider reported of a message it took (one of :data:`DELIVERY_STATUSES`):
+    recorded on its outbox row; "failed" releases the held e-mail. False when no row has that
+    id (a report of a message this app did not send). The caller commits."""
+    raise NotImplementedError  # the channels part of issue #22
