@@ -17,6 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy import update
+
+from marketplace import jobs
+from marketplace.clock import now
+from marketplace.extensions import db
+from marketplace.jobs.models import OutboxMessage
+
 # The notices a channel may carry, each with the parameters its message gets (strings, in
 # this order: a template message's body parameters). ``url`` is the page the notice links to.
 NOTICES: dict[str, tuple[str, ...]] = {
@@ -63,6 +70,56 @@ class Channel(Protocol):
 
 def record_status(channel: str, provider_id: str, status: str, error: str = "") -> bool:
     """What the provider reported of a message it took (one of :data:`DELIVERY_STATUSES`):
-    recorded on its outbox row; "failed" releases the held e-mail. False when no row has that
-    id (a report of a message this app did not send). The caller commits."""
+    recorded on its outbox row; "failed" releases the held e-mail, "delivered" and "read"
+    drop it. False when no row has that id (a report of a message this app did not send).
+    The caller commits."""
+    if status not in DELIVERY_STATUSES or not provider_id:
+        return False
+    row = db.session.execute(
+        OutboxMessage.__table__.select()
+        .with_only_columns(OutboxMessage.id, OutboxMessage.delivery_status)
+        .where(OutboxMessage.channel == channel, OutboxMessage.provider_id == provider_id)
+    ).first()
+    if row is None:
+        return False
+    if _RANK.get(status, 0) < _RANK.get(row.delivery_status, 0):
+        return True  # reports may arrive out of order: "delivered" after "read" changes nothing
+    values: dict = {"delivery_status": status, "delivery_at": now()}
+    if error:
+        values["last_error"] = error[:500]
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
+    if status == "failed":
+        release_fallback(row.id)
+    elif status in ("delivered", "read"):
+        drop_fallback(row.id)
+    return True
+
+
+# How far along a message is: a late report of an earlier stage does not undo a later one.
+_RANK = {"": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
+
+def release_fallback(message_id: int) -> int:
+    """Send the e-mail held for ``message_id`` now (its channel failed); how many were released."""
+    released = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.fallback_for == message_id, OutboxMessage.status == "held")
+        .values(status="pending", next_attempt_at=now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if released:
+        from marketplace import mail
+
+        jobs.enqueue_after_commit(mail.send_outbox)
+    return released
+
+
+def drop_fallback(message_id: int) -> int:
+    """The held e-mail of ``message_id`` is not needed (the notice arrived); how many were dropped."""
+    return db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.fallback_for == message_id, OutboxMessage.status == "held")
+        .values(status="skipped")
+        .execution_options(synchronize_session=False)
+    ).rowcount
     raise NotImplementedError  # the channels part of issue #22
