@@ -15,9 +15,9 @@ A user who has not opted in, or a notice no enabled channel can send, gets the e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from marketplace import jobs
 from marketplace.clock import now
@@ -101,12 +101,13 @@ _RANK = {"": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 
 def release_fallback(message_id: int) -> int:
     """Send the e-mail held for ``message_id`` now (its channel failed); how many were released."""
-    released = db.session.execute(
+    result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.fallback_for == message_id, OutboxMessage.status == "held")
         .values(status="pending", next_attempt_at=now())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    released = cast(CursorResult, result).rowcount
     if released:
         from marketplace import mail
 
@@ -116,10 +117,11 @@ def release_fallback(message_id: int) -> int:
 
 def drop_fallback(message_id: int) -> int:
     """The held e-mail of ``message_id`` is not needed (the notice arrived); how many were dropped."""
-    return db.session.execute(
+    result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.fallback_for == message_id, OutboxMessage.status == "held")
         .values(status="skipped")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    return cast(CursorResult, result).rowcount
     raise NotImplementedError  # the channels part of issue #22
