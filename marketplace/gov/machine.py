@@ -74,6 +74,9 @@ ACTIONS: dict[str, Action] = {
     "invoice": Action(("received",), "invoiced", "seller", _l("Terbitkan tagihan dan kuitansi")),
     "pay": Action(("invoiced",), "paid", "bendahara", _l("Catat pembayaran")),
 }
+SUBMITTED = _l("Pengadaan diajukan")  # the first step, before the machine: in the history and the mails
+# What each step is called in an order's history and its e-mails.
+STEP_LABELS = {"submit": SUBMITTED, **{name: step.label for name, step in ACTIONS.items()}}
 
 
 class ConcurrentChange(Conflict):
@@ -164,22 +167,42 @@ def move(order: GovOrder, action: str, actor, to_status: str, *, note: str = "",
                 )
             )
         internals.set_loaded(order, "status", to_status)
-    actor_id = getattr(actor, "id", None)
+    record(order, action, actor, old, to_status, note=note, from_status=old, to_status=to_status, **details)
+
+
+def record(
+    order: GovOrder,
+    action: str,
+    actor,
+    old: str | None,
+    new: str,
+    *,
+    note: str = "",
+    mail_note: str | None = None,
+    **details,
+) -> None:
+    """What every step leaves behind, in one place: the order's history line (``old`` to
+    ``new``), an audit row (``gov.<action>`` with ``details``) and the e-mails of whoever acts
+    next (gov/notices.py), which carry ``mail_note`` (default: ``note``)."""
     db.session.add(
-        GovEvent(order_id=order.id, actor_id=actor_id, action=action, from_status=old, to_status=to_status, note=note)
+        GovEvent(
+            order_id=order.id,
+            actor_id=getattr(actor, "id", None),
+            action=action,
+            from_status=old,
+            to_status=new,
+            note=note,
+        )
     )
-    audit.record(
+    audit.record(actor, f"gov.{action}", "gov_order", order.id, store_id=order.store_id, number=order.number, **details)
+    notices.step_taken(
+        order,
+        action,
         actor,
-        f"gov.{action}",
-        "gov_order",
-        order.id,
-        store_id=order.store_id,
-        number=order.number,
-        from_status=old,
-        to_status=to_status,
-        **details,
+        step=STEP_LABELS[action],
+        status=STATUS_LABELS[new],
+        note=note if mail_note is None else mail_note,
     )
-    notices.step_taken(order, action, actor, step=ACTIONS[action].label, status=STATUS_LABELS[to_status], note=note)
 
 
 def lock(order: GovOrder) -> GovOrder:

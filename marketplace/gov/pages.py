@@ -16,7 +16,7 @@ from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
-from marketplace.gov import flow, machine, paperwork, purchasing, queries
+from marketplace.gov import flow, machine, paperwork, queries
 from marketplace.gov.models import GOV_ORDER_STATUSES, GovOffice
 from marketplace.inputs import parse_date, whole_number
 
@@ -175,7 +175,7 @@ def order_page(
         events=queries.events_of(order),
         statuses=machine.STATUS_LABELS,
         titles=paperwork.TITLES,
-        labels={"submit": purchasing.SUBMITTED, **{name: step.label for name, step in machine.ACTIONS.items()}},
+        labels=machine.STEP_LABELS,
         actions=actions,
         forms=forms,
         failed=failed,

@@ -12,31 +12,26 @@ from datetime import date
 from typing import cast
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.engine import CursorResult
 
-from marketplace import audit, site_settings
+from marketplace import site_settings
 from marketplace.cart import services as cart_services
 from marketplace.cart.lines import line_label
 from marketplace.cart.models import CartItem
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
-from marketplace.gov import holding, limits, machine, negotiation, notices, officials, paperwork
+from marketplace.gov import holding, limits, machine, negotiation, officials, paperwork
 from marketplace.gov import offers as gov_offers
 from marketplace.gov.models import (
     GovDocument,
-    GovEvent,
     GovOffer,
     GovOrder,
     GovOrderLine,
     GovPurchase,
 )
 from marketplace.i18n import wib
-
-SUBMITTED = _l("Pengadaan diajukan")  # the name of the first step, in the history and the mails
-
 
 # --- submit ----------------------------------------------------------------------------
 
@@ -166,21 +161,15 @@ def _write(user, cart, plans: list, values: dict) -> GovPurchase:
     purchase.number = purchase_number(purchase)
     for order in orders:
         order.number = order_number(order)
-        db.session.add(
-            GovEvent(order_id=order.id, actor_id=user.id, action="submit", from_status=None, to_status="submitted")
-        )
-        audit.record(
+        machine.record(
+            order,
+            "submit",
             user,
-            "gov.submit",
-            "gov_order",
-            order.id,
-            store_id=order.store_id,
-            number=order.number,
+            None,
+            "submitted",
+            mail_note=purchase.note,
             purchase=purchase.number,
             total=order.total,
-        )
-        notices.step_taken(
-            order, "submit", user, step=SUBMITTED, status=machine.STATUS_LABELS["submitted"], note=purchase.note
         )
     _take_lines(cart)
     db.session.flush()
