@@ -14,13 +14,10 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def order_summary_json(order: GovOrder, slugs: dict[int, str]) -> dict:
-    """An order in a list; its purchase (and the purchase's office) loaded."""
-    purchase = order.purchase
+def _order_fields(order: GovOrder, slugs: dict[int, str]) -> dict:
+    """What every list of orders shows of one: its number, store, status and money."""
     return {
         "number": order.number,
-        "purchase": purchase.number,
-        "office": {"code": purchase.office.code, "name": purchase.office.name},
         "store": slugs.get(order.store_id) if order.store_id else None,
         "store_name": order.store_name,
         "status": order.status,
@@ -28,6 +25,16 @@ def order_summary_json(order: GovOrder, slugs: dict[int, str]) -> dict:
         "subtotal": order.subtotal,
         "shipping_cost": order.shipping_cost,
         "total": order.total,
+    }
+
+
+def order_summary_json(order: GovOrder, slugs: dict[int, str]) -> dict:
+    """An order in a list; its purchase (and the purchase's office) loaded."""
+    purchase = order.purchase
+    return {
+        **_order_fields(order, slugs),
+        "purchase": purchase.number,
+        "office": {"code": purchase.office.code, "name": purchase.office.name},
         "delivery_date": _iso(order.delivery_date),
         "submitted_at": _iso(order.submitted_at),
     }
@@ -149,17 +156,5 @@ def purchase_json(purchase: GovPurchase, slugs: dict[int, str]) -> dict:
         "note": purchase.note or "",
         "created_at": _iso(purchase.created_at),
         "total": sum(order.total for order in purchase.orders),
-        "orders": [
-            {
-                "number": order.number,
-                "store": slugs.get(order.store_id) if order.store_id else None,
-                "store_name": order.store_name,
-                "status": order.status,
-                "status_label": str(STATUS_LABELS[order.status]),
-                "subtotal": order.subtotal,
-                "shipping_cost": order.shipping_cost,
-                "total": order.total,
-            }
-            for order in purchase.orders
-        ],
+        "orders": [_order_fields(order, slugs) for order in purchase.orders],
     }
