@@ -162,6 +162,11 @@ class ExpoFunnel:
         return [b for z in self.zones for b in z.booths]
 
     @property
+    def has_after(self) -> bool:
+        """Whether the period runs past the expo's last day (else *after* is empty by definition)."""
+        return self.end > self.expo.ends_at.astimezone(JAKARTA).date()
+
+    @property
     def hall_views(self) -> int:
         return sum(d.views for d in self.hall)
 

@@ -263,6 +263,7 @@ def test_report_page_has_the_funnel_section_as_stack_tables(client, fair, people
     booths = re.search(r'funnel-booths">(.*?)</table>', section, re.S).group(1)
     assert booths.index("Teh Poci Mas") < booths.index("Batik Sari")  # the hall's order
     assert "—" in booths  # a ratio without a base
+    assert "Batik Sari · F/01 · Fesyen · setelah expo" in booths  # the period runs past the expo
     by_wa = re.search(r'funnel-booths">(.*?)</table>', html.unescape(sorted_page.get_data(as_text=True)), re.S)
     assert by_wa.group(1).index("Batik Sari") < by_wa.group(1).index("Teh Poci Mas")
     assert "<script>" not in ignored.get_data(as_text=True).split('id="corong"')[1]
