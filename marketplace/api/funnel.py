@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
-from marketplace.agency import funnel, funnel_csv
+from marketplace.agency import booth_stats, funnel, funnel_csv
 from marketplace.api.base import auth_required, bp, current_api_user
 from marketplace.errors import ValidationError
 from marketplace.stores import services as stores
@@ -41,4 +41,4 @@ def seller_booth_stats():
         raise ValidationError(fields={"store": _("Sebutkan toko.")})
     store = stores.get_store(slug)
     stores.require_member(store, current_api_user())
-    return funnel.store_booth_stats(store).as_dict()
+    return booth_stats.store_booth_stats(store).as_dict()

@@ -78,10 +78,10 @@ def store_dashboard(slug: str):
     }
     # couriers price by weight: without one a product goes by pickup and local delivery only
     unweighed = [r["product"] for r in rows if r["product"].weight_grams is None and r["product"].status != "archived"]
-    from marketplace.agency import assist, charts, funnel, reports
+    from marketplace.agency import assist, booth_stats, charts, reports
 
     sales = reports.store_daily_sales(store.id)
-    booth = funnel.booth_card(store.id)  # "Stan Anda di <expo>": one statement
+    booth = booth_stats.booth_card(store.id)  # "Stan Anda di <expo>": one statement
     return render_template(
         "stores/store_dashboard.html",
         store=store,

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from marketplace.agency import funnel
+from marketplace.agency import booth_stats, funnel
 from marketplace.expo import queries as expo_queries
 from marketplace.expo import services as expo
 from marketplace.extensions import db
@@ -190,7 +190,7 @@ def test_a_store_in_two_expos_sees_each_expo_and_its_last_days(fair, count_queri
         db.session.expire_all()
         assert fair["batik"].slug == "batik-sari"  # loaded, as a view has it
         with count_queries() as q:
-            stats = funnel.store_booth_stats(fair["batik"])
+            stats = booth_stats.store_booth_stats(fair["batik"])
     assert q.count == 4, q.statements
     by_expo = {f.expo.slug: f for f in stats.expos}
     assert [f.expo.slug for f in stats.expos] == ["pekan", "apik"]  # the newest first
