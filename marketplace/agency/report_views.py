@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.agency import bp, charts, report_jobs, reports
+from marketplace.agency import bp, charts, funnel, report_jobs, reports
 from marketplace.agency.forms import ActionForm
 from marketplace.errors import ValidationError
 from marketplace.expo import services as expos
@@ -41,6 +41,11 @@ def _page(expo_slug: str | None, start: str | None, end: str | None):
         "stores": charts.hbars(data.per_store, _("Toko teratas"), limit=10),
     }
     status = 422 if errors else 200
+    corong = None
+    if data.expo is not None:  # "Corong pengunjung": over the report's period (the expo's by default)
+        days = [None, None] if errors else reports.parse_range(start, end)
+        corong = funnel.expo_funnel(data.expo, days[0], days[1])
+    sort = request.args.get("funnel_sort")
     return render_template(
         "agency/report.html",
         report=data,
@@ -50,6 +55,11 @@ def _page(expo_slug: str | None, start: str | None, end: str | None):
         args={"expo": expo_slug or "", "from": start or "", "to": end or ""},
         csv_args={k: v for k, v in (("expo", expo_slug), ("from", start), ("to", end)) if v and not errors},
         job_form=ActionForm(),
+        funnel=corong,
+        funnel_sort=sort if sort in funnel.FUNNEL_SORTS else "",
+        funnel_sorts=funnel.FUNNEL_SORTS,
+        funnel_args={"expo": expo_slug, **{k: v for k, v in (("from", start), ("to", end)) if v and not errors}},
+        percent=funnel.percent,
     ), status
 
 

@@ -119,6 +119,12 @@ def _period(expo: Expo | None, start: date | None, end: date | None) -> tuple[da
     return start, end, low, utc_start_of(end + timedelta(days=1))
 
 
+def period(expo: Expo | None, start: date | None, end: date | None) -> tuple[date, date, datetime, datetime]:
+    """The Jakarta dates a report covers and the UTC bounds [low, high) of ``placed_at``: the same
+    period for the sales report and the expo funnel (agency.funnel). :raise ValidationError:"""
+    return _period(expo, start, end)
+
+
 def _counts(condition=None) -> list:
     """count, sum and distinct shoppers of the sale orders (optionally only those meeting ``condition``)."""
     if condition is None:
@@ -209,7 +215,7 @@ def _per_zone(where, expo: Expo) -> list[Group]:
 def _per_day(where, start: date, end: date, expo: Expo | None) -> list[Day]:
     day = jakarta_date(Order.placed_at)
     rows = db.session.execute(select(day, *_counts()).where(*where).group_by(day)).all()
-    found = {_as_date(r[0]): r for r in rows}
+    found = {as_date(r[0]): r for r in rows}
     closed = expo.ends_at.astimezone(JAKARTA).date() if expo is not None else None
     days = []
     current = start
@@ -221,7 +227,8 @@ def _per_day(where, start: date, end: date, expo: Expo | None) -> list[Day]:
     return days
 
 
-def _as_date(value) -> date:
+def as_date(value) -> date:
+    """A day as the database returns it (a date, or ISO text on SQLite)."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
@@ -255,7 +262,7 @@ def store_daily_sales(store_id: int, days: int = 30) -> StoreSales:
         .where(Order.store_id == store_id, Order.status.in_(SALE_STATUSES), Order.placed_at >= utc_start_of(start))
         .group_by(day)
     ).all()
-    found = {_as_date(r[0]): r for r in rows}
+    found = {as_date(r[0]): r for r in rows}
     series = [
         Day(*(_ints(found[d][1:]) if d in found else (0, 0, 0)), day=d)
         for d in (start + timedelta(days=i) for i in range(days))
@@ -283,6 +290,11 @@ def period_for(expo_slug: str | None, start: str | None, end: str | None) -> tup
     expo = expo_with_zones(expo_slug) if expo_slug else None
     first, last, _low, _high = _period(expo, days[0], days[1])
     return expo, first, last
+
+
+def parse_range(start: str | None, end: str | None) -> list[date | None]:
+    """``?from=&to=`` as Jakarta dates (None when absent). :raise ValidationError: both named at once."""
+    return _parse_days(start, end)
 
 
 def _parse_days(start: str | None, end: str | None) -> list[date | None]:

@@ -5,6 +5,40 @@ API blueprint before the app registers that blueprint."""
 
 from __future__ import annotations
 
-from marketplace.api.base import bp
+from flask import request
+from flask_babel import gettext as _
+
+from marketplace.agency import booth_stats, funnel, funnel_csv
+from marketplace.api.base import auth_required, bp, current_api_user
+from marketplace.errors import ValidationError
+from marketplace.stores import services as stores
 
 __all__ = ["bp"]
+
+
+@bp.get("/agency/reports/funnel")
+@auth_required("agency")
+def funnel_report():
+    """The funnel of ?expo= per booth and zone, during and after the expo, over ?from=&to=
+    (the expo's period by default), as JSON or CSV with ?format=csv.
+    :raise 404: unknown expo. :raise 422: no expo, bad dates or format."""
+    fmt = request.args.get("format") or "json"
+    if fmt not in ("json", "csv"):
+        raise ValidationError(fields={"format": _("json atau csv.")})
+    data = funnel.funnel_for(*(request.args.get(k) or None for k in ("expo", "from", "to")))
+    if fmt == "csv":
+        return funnel_csv.csv_response(data)
+    return data.as_dict()
+
+
+@bp.get("/seller/booth-stats")
+@auth_required()
+def seller_booth_stats():
+    """The booth figures of ?store= (its members only): per expo it exhibits in and per day over
+    the last 14 days. :raise 404: unknown store or not a member. :raise 422: no store."""
+    slug = request.args.get("store") or ""
+    if not slug:
+        raise ValidationError(fields={"store": _("Sebutkan toko.")})
+    store = stores.get_store(slug)
+    stores.require_member(store, current_api_user())
+    return booth_stats.store_booth_stats(store).as_dict()

@@ -7,7 +7,9 @@ hall and from the home page without the agency having to edit the expo.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 
 from flask import g, has_app_context
 from flask_babel import gettext as _
@@ -15,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from marketplace import pagecache
+from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.expo.models import Exhibitor, Expo, FeaturedStore
@@ -131,3 +134,38 @@ def exhibitors(expo: Expo) -> list[Exhibitor]:
             .order_by(Exhibitor.zone, Exhibitor.rank, Exhibitor.id)
         )
     )
+
+
+# --- the hall's zones (the hall page and the agency's funnel group booths alike) ---------
+
+
+@dataclass
+class HallZone:
+    slug: str
+    name: str
+    exhibitors: list = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return zone_anchor(self.slug)
+
+
+def hall_zones(expo, exhibitors: list) -> list[HallZone]:
+    """The expo's zones in their order, each with its exhibitors (zones may be empty); then
+    exhibitors whose zone the expo does not define, grouped by that slug (a sector's name)."""
+    zones = [HallZone(z.slug, z.name) for z in expo.zones]
+    by_slug = {z.slug: z for z in zones}
+    rest = []
+    for exhibitor in exhibitors:
+        zone = by_slug.get(exhibitor.zone)
+        if zone is not None:
+            zone.exhibitors.append(exhibitor)
+        else:
+            rest.append(exhibitor)
+    order = {slug: i for i, slug in enumerate(SECTORS)}
+    rest.sort(key=lambda e: (order.get(e.zone, len(order)), e.zone))
+    for slug, rows in groupby(rest, key=lambda e: e.zone):
+        zones.append(HallZone(slug, sector_name(slug) if slug else "", list(rows)))
+    for zone in zones:
+        zone.exhibitors.sort(key=lambda e: (e.rank, e.id))
+    return zones

@@ -2,51 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from itertools import groupby
-
 from flask import Blueprint, render_template
 from flask_babel import format_timedelta
 
 from marketplace import pagecache
-from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.clock import now
 from marketplace.expo import queries
+from marketplace.expo.queries import HallZone as HallZone
+from marketplace.expo.queries import hall_zones
 from marketplace.expo.services import expo_state, next_change
 
 bp = Blueprint("expo", __name__, template_folder="templates")
-
-
-@dataclass
-class HallZone:
-    slug: str
-    name: str
-    exhibitors: list = field(default_factory=list)
-
-    @property
-    def anchor(self) -> str:
-        return queries.zone_anchor(self.slug)
-
-
-def hall_zones(expo, exhibitors: list) -> list[HallZone]:
-    """The expo's zones in their order, each with its exhibitors (zones may be empty); then
-    exhibitors whose zone the expo does not define, grouped by that slug (a sector's name)."""
-    zones = [HallZone(z.slug, z.name) for z in expo.zones]
-    by_slug = {z.slug: z for z in zones}
-    rest = []
-    for exhibitor in exhibitors:
-        zone = by_slug.get(exhibitor.zone)
-        if zone is not None:
-            zone.exhibitors.append(exhibitor)
-        else:
-            rest.append(exhibitor)
-    order = {slug: i for i, slug in enumerate(SECTORS)}
-    rest.sort(key=lambda e: (order.get(e.zone, len(order)), e.zone))
-    for slug, rows in groupby(rest, key=lambda e: e.zone):
-        zones.append(HallZone(slug, sector_name(slug) if slug else "", list(rows)))
-    for zone in zones:
-        zone.exhibitors.sort(key=lambda e: (e.rank, e.id))
-    return zones
 
 
 @bp.app_template_global()

@@ -8,6 +8,7 @@ anyone who is not its member (stores.services.require_member).
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -77,9 +78,10 @@ def store_dashboard(slug: str):
     }
     # couriers price by weight: without one a product goes by pickup and local delivery only
     unweighed = [r["product"] for r in rows if r["product"].weight_grams is None and r["product"].status != "archived"]
-    from marketplace.agency import assist, charts, reports
+    from marketplace.agency import assist, booth_stats, charts, reports
 
     sales = reports.store_daily_sales(store.id)
+    booth = booth_stats.booth_card(store.id)  # "Stan Anda di <expo>": one statement
     return render_template(
         "stores/store_dashboard.html",
         store=store,
@@ -91,7 +93,15 @@ def store_dashboard(slug: str):
         sales=sales,
         sales_chart=charts.daily_bars(sales.days, title=_("Penjualan 30 hari terakhir"), height=200),
         assisted=assist.history(store, limit=20),
+        booth=booth,
+        booth_href=booth_href(booth.expo_slug, booth.booth) if booth and booth.booth else None,
     )
+
+
+def booth_href(expo_slug: str, booth: str) -> str:
+    """The booth page of ``booth`` in the expo (/expo/<slug>/booths/<booth>): the one place that
+    builds it until the booth page's endpoint is in this tree."""
+    return url_for("expo.hall", slug=expo_slug) + "/booths/" + quote(booth, safe="")
 
 
 def _product_row(product) -> dict:

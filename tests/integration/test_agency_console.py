@@ -204,7 +204,9 @@ def test_the_report_page_runs_a_fixed_number_of_statements(client, officer, coun
         return q.count
 
     few, many = page_statements(20), page_statements(2000)
-    assert few == many <= 9, (few, many)  # the user, the expo list, the expo with zones, 6 for the report
+    # the user, the expo list, the expo with zones, 6 for the report, and 4 for the expo funnel
+    # ("Corong pengunjung": exhibitors, visits, the hall per day, orders per store; agency/funnel.py)
+    assert few == many <= 13, (few, many)
 
 
 def test_an_admin_sees_on_the_console_which_plugin_needs_configuration(make_app):

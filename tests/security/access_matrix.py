@@ -446,6 +446,8 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/onboard/bulk": E(AGENCY, ok=FORM_POST),
     "GET /agency/reports": E(AGENCY),
     "GET /agency/reports/sales.csv": E(AGENCY),
+    # the expo funnel (part "funnel"): the world's expo runs 2020–2099, longer than a report may be
+    "GET /agency/reports/funnel.csv": E(AGENCY, ok=(422,), query="expo=expo_slug", why="agency; range too long"),
     "GET /agency/reports/gov": E(AGENCY, why="government spending with IKM: this year by default"),
     "GET /agency/reports/gov.csv": E(AGENCY),
     "POST /agency/reports/jobs": E(AGENCY, ok=REDIRECT, why="the empty form: the last 30 days, queued as a job"),
@@ -572,6 +574,9 @@ MATRIX: dict[str, Entry] = {
     "PUT /api/v1/agency/commission": E(AGENCY, ok=(422,)),
     "GET /api/v1/agency/reports/sales": E(AGENCY),
     "GET /api/v1/agency/reports/gov": E(AGENCY),
+    # the visitor figures (part "funnel"): the agency's expo funnel; a store's own booth figures
+    "GET /api/v1/agency/reports/funnel": E(AGENCY, ok=(422,), query="expo=expo_slug", why="range too long"),
+    "GET /api/v1/seller/booth-stats": E(SELLER_A, query="store=store_slug", why="?store= names store A"),
     "GET /api/v1/expos": E(EVERYONE),
     "POST /api/v1/expos": E(AGENCY, ok=(422,)),
     "GET /api/v1/expos/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),

@@ -115,6 +115,7 @@ PAGE_QUERY = (
     "featured",
     "kind",
     "run",
+    "funnel_sort",
 )
 
 

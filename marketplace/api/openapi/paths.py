@@ -20,6 +20,7 @@ from marketplace.api.openapi.paths_cart import cart_paths
 from marketplace.api.openapi.paths_catalogue import catalogue_paths
 from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_paths
 from marketplace.api.openapi.paths_complaints import complaint_paths
+from marketplace.api.openapi.paths_funnel import funnel_paths
 from marketplace.api.openapi.paths_gov import gov_paths
 from marketplace.api.openapi.paths_invoices import invoice_paths
 from marketplace.api.openapi.paths_orders import order_paths
@@ -55,6 +56,7 @@ def core_paths() -> dict:
         **invoice_paths(),
         **refund_paths(),
         **agency_paths(),
+        **funnel_paths(),
         **payout_paths(),
         **gov_paths(),
     }
