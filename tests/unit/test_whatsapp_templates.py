@@ -116,3 +116,12 @@ def test_an_unknown_code_is_judged_by_the_http_status():
 def test_the_connection_never_shows_its_token():
     connection = client.Connection("https://graph.facebook.com/v21.0", "1065", "EAAG-secret-token")
     assert "EAAG-secret-token" not in repr(connection) and "EAAG-secret-token" not in str(connection)
+
+
+def test_the_readme_lists_each_template_exactly_as_sent():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "plugins" / "whatsapp" / "README.md").read_text()
+    for template in TEMPLATES.values():
+        assert f"`{template.name}`" in readme and f"> {template.text}\n" in readme
+        assert f"**{template.button}**" in readme
