@@ -199,8 +199,11 @@ def test_unconfigured_there_is_no_channel_and_the_plugin_says_so(make_app, fake_
     assert fake_whatsapp.requests == []
 
 
-def test_configured_the_plugin_needs_nothing(whatsapp_app):
+def test_hook_notification_channels__whatsapp_offers_its_channel_once_configured(whatsapp_app, fake_whatsapp):
     assert "whatsapp" not in plugin_api.needs_configuration(whatsapp_app)
+    [offered] = plugin_api.gather("notification_channels", loud=False)
+    assert (offered.id, offered.name, offered.language) == ("whatsapp", "WhatsApp", "id")
+    assert offered.connection.api_base == fake_whatsapp.api_base and offered.base_url == BASE_URL
 
 
 def test_production_starts_without_whatsapp_configured(make_app):
