@@ -5,9 +5,11 @@ nothing), reports of unknown messages, malformed bodies, and the STOP replies.""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from marketplace.extensions import db
 from marketplace.jobs.models import OutboxMessage
@@ -221,13 +223,20 @@ def test_a_malformed_report_after_a_good_one_changes_nothing_either(whatsapp_app
     assert state(sent) == [("sent", "", ""), ("held", "", "")]
 
 
-def test_the_fake_delivers_its_events_to_a_running_app_like_meta(whatsapp_app, fake_whatsapp, sent):
-    """The fake's own ``send`` (a real HTTP POST) against a live server is covered by the outbox
-    test; here its signature matches the one the app computes for the same bytes."""
-    raw = json.dumps(fake_whatsapp.status_event(WAMID, "delivered")).encode()
-    answer = whatsapp_app.test_client().post("/webhooks/whatsapp", data=raw, headers=fake_whatsapp.headers(raw))
-    assert answer.status_code == 200
-    assert state(sent)[1] == ("skipped", "", "")
+def test_the_fakes_events_reach_a_running_app_over_http_as_metas_do(whatsapp_app, fake_whatsapp, sent):
+    """The fake POSTs as Meta does (its own HTTP client, its own signature) to the app served in a thread."""
+    server = make_server("127.0.0.1", 0, whatsapp_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        fake_whatsapp.webhook_url = f"http://127.0.0.1:{server.port}/webhooks/whatsapp"
+        assert fake_whatsapp.send(fake_whatsapp.status_event(WAMID, "failed"), secret="wrong") == 403
+        assert state(sent) == [("sent", "", ""), ("held", "", "")]
+        assert fake_whatsapp.send(fake_whatsapp.status_event(WAMID, "delivered")) == 200
+    finally:
+        server.shutdown()
+        thread.join(5)
+    assert state(sent) == [("sent", "delivered", ""), ("skipped", "", "")]
 
 
 # --- STOP -----------------------------------------------------------------------------------
