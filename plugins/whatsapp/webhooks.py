@@ -144,12 +144,15 @@ def _status(item: dict) -> Status:
     message_id, status = item.get("id"), item.get("status")
     if not isinstance(message_id, str) or not isinstance(status, str):
         raise ValueError("a status without id or status")
+    if not message_id.isascii() or not message_id.isprintable():  # a wamid is base64: never a NUL
+        raise ValueError("a message id that is no wamid")
     errors = _list(item.get("errors"))
     error = ""
     if errors:
         first = _dict(errors[0])
         details = _dict(first.get("error_data")).get("details")
         error = f"WhatsApp error {first.get('code')}: {details or first.get('title') or first.get('message') or ''}"
+    error = "".join(ch for ch in error if ch.isprintable())  # no NUL or lone surrogate reaches the database
     return Status(message_id[:120], status, error[:500])
 
 

@@ -151,6 +151,13 @@ def test_failed_releases_the_held_email_with_metas_reason(whatsapp_app, fake_wha
     assert email == ("sent", "", "")  # released, and sent by the outbox after the commit
 
 
+def test_a_reason_with_a_nul_is_stored_without_it(whatsapp_app, fake_whatsapp, sent):
+    event = fake_whatsapp.status_event(WAMID, "failed", code=131026)
+    event["entry"][0]["changes"][0]["value"]["statuses"][0]["errors"][0]["error_data"]["details"] = "bad\x00 \ud800x"
+    assert post_event(whatsapp_app.test_client(), fake_whatsapp, json.dumps(event).encode()).status_code == 200
+    assert state(sent)[0] == ("sent", "failed", "WhatsApp error 131026: bad x")
+
+
 def test_sent_keeps_the_email_held(whatsapp_app, fake_whatsapp, sent):
     assert (
         post_event(whatsapp_app.test_client(), fake_whatsapp, fake_whatsapp.status_event(WAMID, "sent")).status_code
@@ -208,6 +215,8 @@ def test_reports_of_another_phone_number_and_other_fields_are_ignored(whatsapp_a
         b'{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": []}]}]}',
         b'{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", '
         b'"value": {"statuses": [{"id": 5, "status": "failed"}]}}]}]}',
+        b'{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", '
+        b'"value": {"statuses": [{"id": "wamid.\\u0000", "status": "failed"}]}}]}]}',
     ],
 )
 def test_a_malformed_body_is_400_and_changes_nothing(whatsapp_app, fake_whatsapp, sent, raw):
