@@ -14,4 +14,5 @@ BUNDLED = (
     "shipping_table",
     "biteship",
     "xendit",
+    "whatsapp",
 )

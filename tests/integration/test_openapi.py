@@ -221,9 +221,11 @@ def test_the_core_document_names_no_plugin():
     from marketplace.api import openapi
 
     package = Path(openapi.__file__).parent
+    # "whatsapp" is also the core's field of a store's and a user's number (CONTRACT.md: POST /stores)
+    core_words = {"whatsapp"}
     for module in package.glob("*.py"):
         source = module.read_text(encoding="utf-8")
-        for name in bundled_plugins():
+        for name in set(bundled_plugins()) - core_words:
             assert name not in source, f"{module.name} names the plugin {name}"
         for word in ("insurance", "stripe", "order_protection"):
             assert word not in source.lower(), f"{module.name} names {word}"

@@ -68,7 +68,7 @@ ROLE_EMAILS = {
     "admin": "admin@test.id",
 }
 CLAIM_A_TEXT = "Korsleting listrik membakar etalase kain batik."
-PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance,shipping_table,biteship,xendit"
+PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance,shipping_table,biteship,xendit,whatsapp"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -494,6 +494,19 @@ MATRIX: dict[str, Entry] = {
         anonymous=(400,),
         why="a form post is no Biteship body (400); an event needs BITESHIP_WEBHOOK_SECRET "
         "(tests/integration/test_biteship.py)",
+    ),
+    # --- the whatsapp part of issue #22: Meta's webhook (tests/integration/test_whatsapp_webhooks.py)
+    "GET /webhooks/whatsapp": E(
+        NOBODY,
+        refused=(403,),
+        anonymous=(403,),
+        why="Meta's verification: the challenge only for the WHATSAPP_VERIFY_TOKEN in hub.verify_token",
+    ),
+    "POST /webhooks/whatsapp": E(
+        NOBODY,
+        refused=(401,),
+        anonymous=(401,),
+        why="only a body signed with WHATSAPP_APP_SECRET (X-Hub-Signature-256) is applied",
     ),
     # --- JSON API (bearer token) ---------------------------------------------------------------
     "GET /api/v1/openapi.json": E(EVERYONE),

@@ -49,7 +49,7 @@ pytestmark = pytest.mark.security
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "20"))
 NEGATIVE_EXAMPLES = max(1, MAX_EXAMPLES // 2)
-PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance,shipping_table,biteship,xendit"
+PLUGINS = "stripe_payments,bank_transfer,cash_on_delivery,esmart_sync,insurance,shipping_table,biteship,xendit,whatsapp"
 load_all_checks()
 # Every check schemathesis ships (14 in 4.32.5), for valid and invalid requests alike.
 CHECKS = [check for check in REGISTERED_CHECKS.get_all() if not is_check_class(check)]
@@ -81,6 +81,9 @@ REFUSED_WHATEVER_THE_DATA = {
     "POST /webhooks/stripe": ["400"],
     # Only a request carrying BITESHIP_WEBHOOK_SECRET is applied; none is configured here: 403.
     "POST /webhooks/biteship": ["401", "403"],
+    # whatsapp (issue #22): only Meta knows WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET; neither is set here.
+    "GET /webhooks/whatsapp": ["403"],
+    "POST /webhooks/whatsapp": ["401"],
 }
 
 

@@ -41,6 +41,7 @@ def test_plugins_list_json_shows_every_plugin_found_with_masked_secrets_and_hook
         ("shipping_table", False, "bundled"),
         ("biteship", False, "bundled"),
         ("xendit", False, "bundled"),
+        ("whatsapp", False, "bundled"),
         ("needy", False, "entry point"),
     ]
     assert all({"name", "enabled", "settings", "hooks"} <= set(item) for item in items)  # CONTRACT.md's shape

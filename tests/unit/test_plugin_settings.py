@@ -93,6 +93,15 @@ BUNDLED_SETTINGS = {  # name: default, as config.py had them before the plugins 
         "XENDIT_EWALLETS": "OVO,DANA,SHOPEEPAY,LINKAJA",
         "XENDIT_TIMEOUT": 20,
     },
+    "whatsapp": {  # new with issue #22: the core never named these
+        "WHATSAPP_ACCESS_TOKEN": None,
+        "WHATSAPP_PHONE_NUMBER_ID": None,
+        "WHATSAPP_API_BASE": "https://graph.facebook.com/v21.0",
+        "WHATSAPP_APP_SECRET": None,
+        "WHATSAPP_VERIFY_TOKEN": None,
+        "WHATSAPP_TEMPLATE_LANGUAGE": "id",
+        "WHATSAPP_TIMEOUT": 10.0,
+    },
 }
 
 
@@ -115,6 +124,9 @@ def test_the_bundled_plugins_declare_the_settings_the_core_used_to_name(make_app
         "BITESHIP_WEBHOOK_SECRET",
         "XENDIT_SECRET_KEY",
         "XENDIT_CALLBACK_TOKEN",
+        "WHATSAPP_ACCESS_TOKEN",
+        "WHATSAPP_APP_SECRET",
+        "WHATSAPP_VERIFY_TOKEN",
     }
     # core config.py names none of them
     names = {setting for declared in BUNDLED_SETTINGS.values() for setting in declared}
