@@ -29,7 +29,8 @@ def rollup_command(day: str | None) -> None:
             raise click.BadParameter("YYYY-MM-DD", param_hint="--day") from exc
         rows = {chosen.isoformat(): rollup.rollup(chosen)}
         db.session.commit()
-    click.echo(f"flushed {written} hit(s)")
+    buffer = counter.state(app).buffer
+    click.echo(f"flushed {written} hit(s); dropped so far {buffer.dropped}, failed flushes {buffer.failed_flushes}")
     for name, count in rows.items():
         click.echo(f"{name}: {count} row(s)")
 
