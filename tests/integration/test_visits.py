@@ -346,3 +346,13 @@ def test_visits_off_counts_nothing_and_renders_no_beacon(make_app, fair):
 
 def test_the_beacon_is_never_a_get(client):
     assert client.get("/beacon").status_code == 405
+
+
+def test_a_signed_in_visitors_beacon_loads_no_user(client, fair, count_queries):
+    gen_user("siti@test.id")
+    client.post("/login", data={"email": "siti@test.id", "password": PASSWORD})
+    beacon(client, k="hall", e=fair["expo"])
+    db.session.remove()
+    with count_queries() as q:
+        assert beacon(client, k="hall", e=fair["expo"]).status_code == 204
+    assert [s.split()[0].upper() for s in q.statements] == ["INSERT"]
