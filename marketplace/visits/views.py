@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
-from flask.globals import request_ctx
 
 from marketplace.extensions import csrf, limiter
 from marketplace.visits import services
@@ -14,13 +13,11 @@ BEACON_LIMIT = "240 per minute"  # per client address; a page view sends one, a 
 
 
 def _nothing(*_args):
-    """204, no body, never stored, and no session cookie: the visitor's session is neither
-    loaded for nor saved by a beacon."""
+    """204, no body, never stored, and no session cookie: nothing on the way of a beacon reads or
+    writes the session or the signed-in user (sessions are not permanent, so an untouched one
+    is not sent back; tests/integration/test_visits.py checks it for a signed-in visitor)."""
     response = current_app.response_class(status=204)
     response.headers["Cache-Control"] = "no-store"
-    # Flask opened the cookie's session when the request began; a null one is never saved (Flask
-    # 3.1 keeps the opened session in ``_session``, the attribute ``process_response`` reads)
-    request_ctx._session = current_app.session_interface.make_null_session(current_app)
     return response
 
 
