@@ -16,6 +16,8 @@ import time
 from collections.abc import Mapping
 
 from flask import Flask, current_app, request
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.errors import NotFound
 from marketplace.expo import services as expo_services
@@ -52,14 +54,18 @@ def take_beacon(fields: Mapping[str, str]) -> bool:
         return False
     if kind == "hall":
         store_slug = ""
-    visitor = _visitor(app)
-    if visitor is None:
+    try:
+        visitor = _visitor(app)
+        if visitor is None:
+            return False
+        expo_id = _resolve(app, "expo", expo_slug) if expo_slug else 0
+        store_id = _resolve(app, "store", store_slug) if store_slug else 0
+        if expo_id is None or store_id is None:
+            return False
+        counter.record(app, today(), kind, expo_id, store_id, visitor)
+    except (RedisError, SQLAlchemyError):  # Redis or the database down: the view is lost, the beacon still 204
+        log.warning("visits: could not count a %s beacon", kind, exc_info=True)
         return False
-    expo_id = _resolve(app, "expo", expo_slug) if expo_slug else 0
-    store_id = _resolve(app, "store", store_slug) if store_slug else 0
-    if expo_id is None or store_id is None:
-        return False
-    counter.record(app, today(), kind, expo_id, store_id, visitor)
     return True
 
 

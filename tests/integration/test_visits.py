@@ -356,3 +356,10 @@ def test_a_signed_in_visitors_beacon_loads_no_user(client, fair, count_queries):
     with count_queries() as q:
         assert beacon(client, k="hall", e=fair["expo"]).status_code == 204
     assert [s.split()[0].upper() for s in q.statements] == ["INSERT"]
+
+
+def test_a_beacon_when_redis_is_down_answers_204_and_counts_nothing(make_app, fair, caplog):
+    client = visits_app(make_app, REDIS_URL="redis://127.0.0.1:1/0").test_client()  # nothing listens there
+    assert beacon(client, k="hall", e=fair["expo"]).status_code == 204
+    assert "could not count a hall beacon" in caplog.text
+    assert tallies() == []
