@@ -129,10 +129,17 @@ class State:
         _buffers.add(self.buffer)
 
 
+_state_lock = threading.Lock()
+
+
 def state(app: Flask) -> State:
+    """The app's state in this process, made once (two first requests in two threads share it)."""
     found = app.extensions.get(EXTENSION)
     if found is None:
-        found = app.extensions[EXTENSION] = State(app)
+        with _state_lock:
+            found = app.extensions.get(EXTENSION)
+            if found is None:
+                found = app.extensions[EXTENSION] = State(app)
     return found
 
 
