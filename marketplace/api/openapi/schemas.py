@@ -10,6 +10,7 @@ from __future__ import annotations
 from marketplace.api.openapi.builders import STRING, items_of, json_content, obj, ref
 from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_schemas
 from marketplace.api.openapi.paths_refunds import refund_schemas
+from marketplace.api.openapi.paths_sessions import session_schemas
 from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
 from marketplace.api.openapi.paths_tracking import tracking_schemas
 from marketplace.api.openapi.schemas_accounts import account_schemas
@@ -35,6 +36,7 @@ def schemas() -> dict:
         **tracking_schemas(),
         **refund_schemas(),
         **agency_schemas(),
+        **session_schemas(),
         **gov_schemas(),
         **_pages(),
     }
