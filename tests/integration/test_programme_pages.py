@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from icalendar import Calendar
 
+from marketplace import security
 from marketplace.expo import programme
 from marketplace.extensions import db
 from tests.agency_support import text, wib
@@ -71,9 +72,10 @@ def test_agenda_by_day_with_the_session_on_now_its_place_and_calendar_links(clie
     assert client.get("/expo/tidak-ada/agenda").status_code == 404
 
 
-def test_the_video_loads_on_a_tap_and_only_its_hosts_are_allowed(client, world):
+def test_the_video_loads_on_a_tap_and_only_its_hosts_are_allowed(app, client, world):
     _people, fair, ids = world
-    plain = client.get("/expo/apik-2026")  # the hall embeds no video: the usual policy
+    plain = client.get("/expo/apik-2026")  # the hall embeds no video: the usual policy, unchanged
+    assert plain.headers["Content-Security-Policy"] == security.content_security_policy(app)
     default = csp(plain)
     assert "frame-src" not in default and default["img-src"] == ["'self'", "data:"]
     first = client.get("/expo/apik-2026/agenda")
@@ -144,3 +146,15 @@ def test_the_hall_strip_costs_one_statement(app, client, world, count_queries):
         with count_queries() as counter:
             assert client.get("/expo/apik-2026").status_code == 200
     assert counter.count == 3  # the expo, its exhibitors, the sessions with their booths
+
+
+def test_only_https_origins_are_allowed_and_unknown_videos_allow_nothing(app):
+    with app.test_request_context("/expo/apik-2026/agenda"):
+        assert programme.allow_video("") is None and programme.allow_video("https://vimeo.com/1") is None
+        assert security.response_sources() == ()
+        for origin in ("http://www.youtube.com", "https://a.test; script-src *", "'unsafe-inline'"):
+            with pytest.raises(ValueError, match="not an https origin"):
+                security.allow_frames_for_this_response(origin)
+        assert security.response_sources() == ()
+        programme.allow_video("https://fb.watch/abcDEF123/")
+        assert security.response_sources() == (("frame-src", ("https://www.facebook.com",)),)
