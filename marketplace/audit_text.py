@@ -91,6 +91,9 @@ SENTENCES: dict = {
     "expo.exhibitor_added": _l("%(actor)s menambah peserta expo %(subject)s"),
     "expo.exhibitor_updated": _l("%(actor)s mengubah stan peserta expo %(subject)s"),
     "expo.exhibitor_removed": _l("%(actor)s mengeluarkan peserta expo %(subject)s"),
+    "expo.session_added": _l("%(actor)s menambah sesi agenda expo %(subject)s"),
+    "expo.session_updated": _l("%(actor)s mengubah sesi agenda expo %(subject)s"),
+    "expo.session_deleted": _l("%(actor)s menghapus sesi agenda expo %(subject)s"),
     "featured.set": _l("%(actor)s mengatur %(subject)s"),
 }
 

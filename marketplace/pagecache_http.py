@@ -14,6 +14,7 @@ import time
 from flask import current_app, g, request, session
 from werkzeug.http import http_date
 
+from marketplace import security
 from marketplace.pagecache_storage import Entry, PageCache
 
 
@@ -30,6 +31,8 @@ def serve(cache: PageCache, entry: Entry):
         raw = str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), ""))
         etag += "-" + hashlib.blake2b(raw.encode(), digest_size=5).hexdigest()  # the visitor's own form stays valid
         cache_control = "private, no-cache"
+    if entry.csp_sources:
+        security.restore_response_sources(entry.csp_sources)  # a video page's frames, as when rendered
     response = current_app.response_class(body, status=entry.status, content_type=entry.content_type)
     response.headers["Cache-Control"] = cache_control
     response.set_etag(etag)
@@ -94,4 +97,5 @@ def entry_for(cache: PageCache, response, started: float) -> Entry | None:
         has_csrf=bool(g.get("pagecache_used_placeholder")),
         rendered_at=started,
         valid_until=valid_until,
+        csp_sources=security.response_sources(),
     )

@@ -115,6 +115,7 @@ class Entry:
     has_csrf: bool
     rendered_at: float
     valid_until: float
+    csp_sources: tuple = ()  # origins the page added to its policy (security.response_sources)
 
     def fresh(self, at: float) -> bool:
         return self.rendered_at <= at < self.valid_until

@@ -5,7 +5,12 @@ their JavaScript and CSS from /static), nosniff, no framing, a strict referrer
 policy, and in production HSTS. A response that set its own policy keeps it
 (uploaded images are served with ``default-src 'none'; sandbox``). A plugin
 that must send the browser elsewhere (a payment page after a form post) adds
-the origin with ``csp_allow(app, "form-action", "https://...")``.
+the origin with ``csp_allow(app, "form-action", "https://...")``. A page that
+embeds a video lets that one response frame its host (and show its poster)
+with ``allow_frames_for_this_response("https://www.youtube-nocookie.com",
+images=("https://i.ytimg.com",))``; the page cache keeps those origins with the
+page (``response_sources`` / ``restore_response_sources``), so a cached copy
+carries the same policy and every other page keeps the default one.
 
 Reverse proxy: TRUSTED_PROXIES=N (the number of proxies in front of the app)
 makes the client address and scheme come from the last N entries of
@@ -18,7 +23,7 @@ when set explicitly (the proxy passes Host through).
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g, has_request_context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 DEFAULT_CSP = {
@@ -58,6 +63,45 @@ def csp_allow(app: Flask, directive: str, *sources: str) -> None:
     state["headers"] = _headers(state)
 
 
+def allow_frames_for_this_response(*frame_origins: str, images: tuple[str, ...] = ()) -> None:
+    """Let the response being made frame ``frame_origins`` (``frame-src``) and show images from
+    ``images`` (``img-src``): only https origins, nothing else of the policy changes."""
+    if not has_request_context():
+        return
+    extra = g.get("csp_extra") or {}
+    for directive, origins in (("frame-src", frame_origins), ("img-src", images)):
+        for origin in origins:
+            if not origin.startswith("https://") or any(c in origin for c in " ;,'\"\n"):
+                raise ValueError(f"not an https origin: {origin!r}")
+            sources = extra.setdefault(directive, ())
+            if origin not in sources:
+                extra[directive] = (*sources, origin)
+    g.csp_extra = extra
+
+
+def response_sources() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The origins this response added to the policy (kept with a cached page)."""
+    extra = g.get("csp_extra") if has_request_context() else None
+    return tuple(sorted(extra.items())) if extra else ()
+
+
+def restore_response_sources(sources: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+    """A cached page served again gets the origins it was rendered with."""
+    for directive, origins in sources:
+        if directive == "frame-src":
+            allow_frames_for_this_response(*origins)
+        else:
+            allow_frames_for_this_response(images=origins)
+
+
+def _with_extra(state: dict, extra: dict) -> str:
+    directives = {name: list(sources) for name, sources in state["csp"].items()}
+    for directive, origins in extra.items():
+        current = directives.setdefault(directive, ["'self'"])
+        current.extend(o for o in origins if o not in current)
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
 def _headers(state: dict) -> tuple[tuple[str, str, str], ...]:
     """(lower-case name, name, value) of every header a response gets unless it set its own."""
     pairs = [("Content-Security-Policy", state["header"]), *STATIC_HEADERS.items()]
@@ -91,7 +135,10 @@ def init_app(app: Flask) -> None:
     def security_headers(response):
         headers = response.headers
         present = {name.lower() for name, _value in headers}  # one pass, not one search per header
+        extra = g.get("csp_extra")
         for lower, name, value in state["headers"]:
             if lower not in present:
+                if extra and lower == "content-security-policy":
+                    value = _with_extra(state, extra)
                 headers.add(name, value)
         return response

@@ -7,7 +7,7 @@ from flask_babel import format_timedelta
 
 from marketplace import pagecache
 from marketplace.clock import now
-from marketplace.expo import queries
+from marketplace.expo import programme, queries
 from marketplace.expo.queries import HallZone as HallZone
 from marketplace.expo.queries import hall_zones
 from marketplace.expo.services import expo_state, next_change
@@ -36,6 +36,9 @@ def hall(slug: str):
         else None
     )
     zones = hall_zones(expo, queries.exhibitors(expo))
+    on_stage = programme.now_and_next(expo)  # the "Sedang berlangsung" strip
+    pagecache.expires_at(on_stage.changes_at)
+    zone_names = {z.slug: z.name for z in expo.zones}
     return render_template(
         "expo/hall.html",
         expo=expo,
@@ -43,4 +46,6 @@ def hall(slug: str):
         opens_in=opens_in,
         zones=zones,
         booths=sum(len(z.exhibitors) for z in zones),
+        on_stage=on_stage,
+        stage_places={s.id: programme.place_of(expo, s, zone_names) for s in [*on_stage.on_now, on_stage.next] if s},
     )

@@ -21,7 +21,7 @@ statement by statement:
                      variants, photos, more from the store, their photos, the reviews block, the
                      store's shipping offer (the ongkir estimate, issue #18; a store shipping by
                      courier adds the rate plugins' own: the rate table's one statement)
-  expo hall       2  expo with its zones, exhibitors with their stores
+  expo hall       3  expo with its zones, exhibitors with their stores, sessions with their booths
   GET /api/v1/products  3  product page, total (as above; a ranked ?q= has it in the page's statement),
                         first photos
 
@@ -56,7 +56,7 @@ BUDGET = {
     "stores": 2,
     "store": 5,
     "product": 7,
-    "expo": 2,
+    "expo": 3,
     "api": 3,
 }
 

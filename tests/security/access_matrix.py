@@ -157,6 +157,11 @@ MATRIX: dict[str, Entry] = {
     # --- visitor figures (part "beacon", marketplace/visits): anyone's page view counts ----------
     "POST /beacon": E(
         EVERYONE, ok=(204,), body={"k": "hall", "e": "expo_slug"}, why="a count, no data of anyone's; always 204"
+    # --- the expo's programme (part "programme"): the agenda, calendar files ------------------------
+    "GET /expo/<slug>/agenda": E(EVERYONE, args={"slug": "expo_slug"}),
+    "GET /expo/<slug>/agenda.ics": E(EVERYONE, args={"slug": "expo_slug"}),
+    "GET /expo/<slug>/sessions/<int:session_id>.ics": E(
+        EVERYONE, args={"slug": "expo_slug", "session_id": "session_id"}
     ),
     # --- links that share well: sitemaps, robots.txt, manifest, share images (marketplace/seo) ---------
     "GET /robots.txt": E(EVERYONE),
@@ -429,6 +434,18 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/expos/<slug>": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
     "POST /agency/expos/<slug>/banner": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
     "POST /agency/expos/<slug>/zones": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
+    # --- the expo's programme (part "programme"): the agency's session pages -------------------------
+    "GET /agency/expos/<slug>/sessions": E(AGENCY, args={"slug": "expo_slug"}),
+    "POST /agency/expos/<slug>/sessions": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"}),
+    "GET /agency/expos/<slug>/sessions/<int:session_id>": E(
+        AGENCY, args={"slug": "expo_slug", "session_id": "session_id"}
+    ),
+    "POST /agency/expos/<slug>/sessions/<int:session_id>": E(
+        AGENCY, ok=FORM_POST, args={"slug": "expo_slug", "session_id": "session_id"}
+    ),
+    "POST /agency/expos/<slug>/sessions/<int:session_id>/delete": E(
+        AGENCY, ok=REDIRECT, args={"slug": "expo_slug", "session_id": "session_id"}
+    ),
     **{
         f"POST /agency/expos/<slug>/zones/<zone>/{action}": E(AGENCY, ok=FORM_POST, args={"slug": "expo_slug"})
         for action in ("up", "down", "remove", "rename")
@@ -597,6 +614,15 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/expos": E(EVERYONE),
     "POST /api/v1/expos": E(AGENCY, ok=(422,)),
     "GET /api/v1/expos/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),
+    # --- the expo's programme (part "programme"): sessions in the API -------------------------------
+    "GET /api/v1/expos/<slug>/sessions": E(EVERYONE, args={"slug": "expo_slug"}),
+    "POST /api/v1/expos/<slug>/sessions": E(AGENCY, ok=(422,), args={"slug": "expo_slug"}),
+    "PATCH /api/v1/expos/<slug>/sessions/<int:session_id>": E(
+        AGENCY, ok=(200,), args={"slug": "expo_slug", "session_id": "session_id"}
+    ),
+    "DELETE /api/v1/expos/<slug>/sessions/<int:session_id>": E(
+        AGENCY, ok=(204,), args={"slug": "expo_slug", "session_id": "session_id"}
+    ),
     "POST /api/v1/expos/<slug>/exhibitors": E(
         AGENCY, ok=(201,), args={"slug": "expo_slug"}, body={"store": "store_b_slug", "booth": "K-02"}
     ),
@@ -761,6 +787,7 @@ def build_world() -> dict:
     from marketplace.catalog import services as catalog
     from marketplace.complaints import services as complaint_services
     from marketplace.complaints.models import ComplaintPhoto
+    from marketplace.expo import programme
     from marketplace.expo import services as expos
     from marketplace.extensions import db
     from marketplace.jobs.models import OutboxMessage
@@ -889,6 +916,14 @@ def build_world() -> dict:
     expos.add_zone(users["agency"], fair, "Kuliner", slug="kuliner")
     expos.add_exhibitor(users["agency"], fair, store_a, booth="F-01", zone="fesyen")
     expos.set_featured(users["agency"], [store_a])
+    # the expo's programme (part "programme"): one session at store A's booth
+    expo_session = programme.add_session(
+        users["agency"],
+        fair,
+        programme.SessionInput(
+            kind="talk", title="Talk show batik", starts_at="2026-12-01T10:00", ends_at="2026-12-01T11:00", booth="F-01"
+        ),
+    )
     run = EsmartRun(kind="pull", source="uji.json", status="succeeded", actor_id=users["agency"].id)
     db.session.add(run)
     _invite, invite_token = stores.invite_staff(store_a, users["seller_a"], "staf.baru@test.id")
@@ -955,6 +990,7 @@ def build_world() -> dict:
         },
         "named": {
             "expo_slug": fair.slug,
+            "session_id": expo_session.id,
             "store_slug": store_a.slug,
             "store_b_slug": store_b.slug,
             "shopper_email": ROLE_EMAILS["shopper"],

@@ -26,6 +26,7 @@ from marketplace.api.openapi.paths_invoices import invoice_paths
 from marketplace.api.openapi.paths_orders import order_paths
 from marketplace.api.openapi.paths_payouts import payout_paths
 from marketplace.api.openapi.paths_refunds import refund_paths
+from marketplace.api.openapi.paths_sessions import session_paths
 from marketplace.api.openapi.paths_store_shipping import store_shipping_paths
 from marketplace.api.openapi.paths_tracking import tracking_paths
 
@@ -57,6 +58,7 @@ def core_paths() -> dict:
         **refund_paths(),
         **agency_paths(),
         **funnel_paths(),
+        **session_paths(),
         **payout_paths(),
         **gov_paths(),
     }

@@ -11,6 +11,7 @@ from marketplace.api.openapi.builders import STRING, items_of, json_content, obj
 from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_schemas
 from marketplace.api.openapi.paths_funnel import funnel_schemas
 from marketplace.api.openapi.paths_refunds import refund_schemas
+from marketplace.api.openapi.paths_sessions import session_schemas
 from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
 from marketplace.api.openapi.paths_tracking import tracking_schemas
 from marketplace.api.openapi.schemas_accounts import account_schemas
@@ -37,6 +38,7 @@ def schemas() -> dict:
         **refund_schemas(),
         **agency_schemas(),
         **funnel_schemas(),
+        **session_schemas(),
         **gov_schemas(),
         **_pages(),
     }
