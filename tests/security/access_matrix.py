@@ -157,6 +157,7 @@ MATRIX: dict[str, Entry] = {
     # --- visitor figures (part "beacon", marketplace/visits): anyone's page view counts ----------
     "POST /beacon": E(
         EVERYONE, ok=(204,), body={"k": "hall", "e": "expo_slug"}, why="a count, no data of anyone's; always 204"
+    ),
     # --- the expo's programme (part "programme"): the agenda, calendar files ------------------------
     "GET /expo/<slug>/agenda": E(EVERYONE, args={"slug": "expo_slug"}),
     "GET /expo/<slug>/agenda.ics": E(EVERYONE, args={"slug": "expo_slug"}),
