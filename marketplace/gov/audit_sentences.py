@@ -23,7 +23,20 @@ SENTENCES = {
     "gov.receive": _l("%(actor)s memeriksa barang dan menandatangani BAST %(subject)s"),
     "gov.invoice": _l("%(actor)s menerbitkan tagihan dan kuitansi %(subject)s"),
     "gov.pay": _l("%(actor)s mencatat pembayaran %(subject)s"),
+    # offices, their officials and the stores' offers (offices.py, offers.py)
+    "gov_office.registered": _l("%(actor)s mendaftarkan instansi %(subject)s"),
+    "gov_office.updated": _l("%(actor)s mengubah data instansi %(subject)s"),
+    "gov_office.deactivated": _l("%(actor)s menonaktifkan instansi %(subject)s"),
+    "gov_office.reactivated": _l("%(actor)s mengaktifkan kembali instansi %(subject)s"),
+    "gov_official.appointed": _l("%(actor)s mengangkat pejabat %(subject)s"),
+    "gov_official.dismissed": _l("%(actor)s memberhentikan pejabat %(subject)s"),
+    "gov_offer.saved": _l("%(actor)s menawarkan %(subject)s kepada instansi"),
+    "gov_offer.withdrawn": _l("%(actor)s berhenti menawarkan %(subject)s kepada instansi"),
 }
-NOUNS = {"gov_order": _l("pesanan instansi %(id)s")}
+NOUNS = {
+    "gov_order": _l("pesanan instansi %(id)s"),
+    "gov_office": _l("instansi %(id)s"),
+    "gov_official": _l("akun #%(id)s"),
+}
 
 audit_text.register(SENTENCES, NOUNS)

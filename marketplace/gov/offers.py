@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, audit_text
+from marketplace import audit
 from marketplace.catalog.models import Product
 from marketplace.catalog.queries import LISTED
 from marketplace.errors import NotFound, ValidationError
@@ -29,13 +28,6 @@ UNIT_MAX = 30
 MIN_QUANTITY_MAX = 100_000
 LEAD_DAYS_MAX = 90
 DEFAULT_UNIT = "pcs"
-
-audit_text.register(
-    {
-        "gov_offer.saved": _l("%(actor)s menawarkan %(subject)s kepada instansi"),
-        "gov_offer.withdrawn": _l("%(actor)s berhenti menawarkan %(subject)s kepada instansi"),
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from marketplace import audit, audit_text
+from marketplace import audit
 from marketplace.accounts import mails as account_mails
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
@@ -44,18 +44,6 @@ POSITION_LABELS = {
     "ppk": _l("Pejabat Pembuat Komitmen (PPK)"),
     "bendahara": _l("Bendahara"),
 }
-
-audit_text.register(
-    {
-        "gov_office.registered": _l("%(actor)s mendaftarkan instansi %(subject)s"),
-        "gov_office.updated": _l("%(actor)s mengubah data instansi %(subject)s"),
-        "gov_office.deactivated": _l("%(actor)s menonaktifkan instansi %(subject)s"),
-        "gov_office.reactivated": _l("%(actor)s mengaktifkan kembali instansi %(subject)s"),
-        "gov_official.appointed": _l("%(actor)s mengangkat pejabat %(subject)s"),
-        "gov_official.dismissed": _l("%(actor)s memberhentikan pejabat %(subject)s"),
-    },
-    {"gov_office": _l("instansi %(id)s"), "gov_official": _l("akun #%(id)s")},
-)
 
 
 def position_label(position: str) -> str:
