@@ -38,7 +38,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import and_, or_, select, update
 
-from marketplace import jobs
+from marketplace import channel_outbox, channels, jobs
 from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.jobs.models import OutboxMessage
@@ -46,6 +46,7 @@ from marketplace.rows import insert_plain
 
 log = logging.getLogger("marketplace.mail")
 BATCH_KEY = "apik_mail_batch"
+HELD_KEY = "apik_mail_held_for"  # the channel message the e-mails written now stand in for
 after_commit = jobs.after_commit  # the old home of the helper; plugins may still import it from here
 _apps_with_mail: weakref.WeakSet = weakref.WeakSet()  # what flush() sends for
 
@@ -68,13 +69,21 @@ def queue_rendered(to: str, subject: str, body: str, kind: str = "") -> None:
     """Write a rendered message to the outbox in the current transaction (the caller commits):
     one INSERT now, or one for all the messages of a :func:`batch`."""
     row = {"recipient": to, "subject": subject[:500], "body": body, "kind": kind[:120]}
+    held_for = db.session.info.get(HELD_KEY)
+    if held_for is not None:  # the fallback of a notice sent by another channel: kept back
+        row.update(status="held", fallback_for=held_for)
     pending = db.session.info.get(BATCH_KEY)
     if pending is not None:
         pending.append(row)
     else:
         insert_plain(OutboxMessage, [row])
-    _apps_with_mail.add(current_app._get_current_object())
+    remember_app()
     jobs.enqueue_after_commit(send_outbox)
+
+
+def remember_app() -> None:
+    """This app has written to the outbox: :func:`flush` sends for it."""
+    _apps_with_mail.add(current_app._get_current_object())
 
 
 @contextmanager
@@ -90,7 +99,25 @@ def batch() -> Iterator[None]:
         pending = info.get(BATCH_KEY) or []
     finally:
         info.pop(BATCH_KEY, None)
+    if any("fallback_for" in row for row in pending):  # one statement: every row the same columns
+        pending = [{"status": "pending", "fallback_for": None, **row} for row in pending]
     insert_plain(OutboxMessage, pending)
+
+
+@contextmanager
+def held_for(message_id: int) -> Iterator[None]:
+    """E-mails queued inside are written ``held``, the fallback of the channel message
+    ``message_id`` (marketplace/notify.py): sent only if that message fails."""
+    info = db.session.info
+    outer = info.get(HELD_KEY)
+    info[HELD_KEY] = message_id
+    try:
+        yield
+    finally:
+        if outer is None:
+            info.pop(HELD_KEY, None)
+        else:
+            info[HELD_KEY] = outer
 
 
 def send_mail(to: str, subject, template: str, locale: str | None = None, **context) -> None:
@@ -222,6 +249,7 @@ def _claim(limit: int) -> list:
             OutboxMessage.body,
             OutboxMessage.attempts,
             OutboxMessage.lease_until,
+            OutboxMessage.channel,
         )
         .execution_options(synchronize_session=False)
     )
@@ -285,17 +313,22 @@ def _mark_failed(rows: list, exc: BaseException, leases: dict) -> None:
             )
             .execution_options(synchronize_session=False)
         )
+        if final and (row.channel or "email") != "email":
+            channels.release_fallback(row.id)  # the notice did not go: its e-mail does
     db.session.commit()
 
 
 def _send_batch(rows: list) -> int:
     """Send claimed ``rows`` over one held connection; each is marked as soon as its fate is known."""
-    sent = 0
     leases = {row.id: row.lease_until for row in rows}
+    by_channel = [row for row in rows if (row.channel or "email") != "email"]  # never to SMTP
+    sent = channel_outbox.send_rows(by_channel, leases, _still_mine, _mark_failed)
+    rows = [row for row in rows if (row.channel or "email") == "email"]
+    checked = bool(by_channel)  # the first e-mail's lease is fresh only when it came first
     _held.enabled = True
     try:
         for index, row in enumerate(rows):
-            if index and not _still_mine(row.id, leases):  # a slow batch: each message's lease renewed
+            if (index or checked) and not _still_mine(row.id, leases):  # a slow batch: each message's lease renewed
                 continue
             try:
                 deliver(compose(row.to, row.subject, row.body))  # looked up at call time: tests replace it
@@ -339,7 +372,10 @@ def send_outbox() -> None:
 
 @jobs.periodic("* * * * *", name="mail.outbox_sweep")
 def outbox_sweep() -> None:
-    """Every minute: what is due (retries, and what a lost job or a killed worker left)."""
+    """Every minute: what is due (retries, and what a lost job or a killed worker left), after
+    releasing the e-mails held for channel messages never reported delivered."""
+    if channel_outbox.release_unconfirmed():
+        db.session.commit()
     send_due()
 
 
