@@ -22,6 +22,7 @@ from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_pa
 from marketplace.api.openapi.paths_complaints import complaint_paths
 from marketplace.api.openapi.paths_gov import gov_paths
 from marketplace.api.openapi.paths_invoices import invoice_paths
+from marketplace.api.openapi.paths_notifications import notification_paths
 from marketplace.api.openapi.paths_orders import order_paths
 from marketplace.api.openapi.paths_payouts import payout_paths
 from marketplace.api.openapi.paths_refunds import refund_paths
@@ -53,6 +54,7 @@ def core_paths() -> dict:
         **complaint_paths(),
         **tracking_paths(),
         **invoice_paths(),
+        **notification_paths(),
         **refund_paths(),
         **agency_paths(),
         **payout_paths(),
