@@ -210,3 +210,28 @@ def test_each_notice_carries_its_params(channel_plugin, people, outbox):
     held = _rows(status="held")
     assert {r.fallback_for for r in held} <= {r.id for r in _rows(channel=CHANNEL_ID)}
     assert len(held) == len(sent)  # each notice's e-mail waits for its delivery report
+
+
+def test_hook_notification_channels(cod_app):
+    """The channels are gathered quietly (a plugin that raises is left out), the first of each
+    id kept, and gathered again once a plugin is added."""
+    from marketplace import plugin_api
+    from marketplace.plugin_api import hookimpl
+    from tests.channel_plugin import FakeChannel, FakeChannelPlugin
+
+    class Broken:
+        @hookimpl
+        def notification_channels(self):
+            raise RuntimeError("no token")
+
+    assert channels.enabled_channels() == {}
+    plugin_api.register(cod_app, Broken(), "broken_chat")
+    assert channels.enabled_channels() == {}
+    first, second = FakeChannelPlugin(), FakeChannelPlugin(FakeChannel(name="Another"))
+    plugin_api.register(cod_app, first, "fake_chat")
+    plugin_api.register(cod_app, second, "fake_chat_2")
+    assert channels.enabled_channels() == {CHANNEL_ID: first.channel}
+    shopper = gen_shopper(email="siti@test.id")
+    assert channels.channel_for(shopper) is None  # not opted in
+    opt_in(shopper)
+    assert channels.channel_for(shopper) is first.channel
