@@ -87,7 +87,7 @@ def test_without_a_channel_the_page_says_so_and_refuses(cod_app):
     login(client, "siti@test.id")
     page = client.get("/account/notifications")
     assert "Notifikasi WhatsApp belum tersedia" in text(page)
-    assert "<fieldset class=\"plain\" disabled>" in page.get_data(as_text=True)
+    assert '<fieldset class="plain" disabled>' in page.get_data(as_text=True)
     response = client.post("/account/notifications", data={"whatsapp": "0812-3456-7890", "consent": "y"})
     assert response.status_code == 409
     assert _user().whatsapp is None
