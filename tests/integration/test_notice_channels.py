@@ -235,3 +235,24 @@ def test_hook_notification_channels(cod_app):
     assert channels.channel_for(shopper) is None  # not opted in
     opt_in(shopper)
     assert channels.channel_for(shopper) is first.channel
+
+
+def test_a_channel_switched_off_before_its_retry_fails_the_notice_and_the_email_goes(channel_plugin, cod_app, outbox):
+    from marketplace import plugin_api
+
+    assert channels.SEND_OUTBOX.name == mail.send_outbox.name  # what a released e-mail's job is queued as
+    shopper = gen_shopper(email="siti@test.id")
+    opt_in(shopper)
+    channel_plugin.channel.failures.append(temporary())
+    start = now()
+    with time_machine.travel(start, tick=False) as traveller:
+        _checkout(shopper)
+        [notice] = _rows(channel=CHANNEL_ID)
+        assert notice.status == "pending"
+        plugin_api.manager(cod_app).unregister(name="fake_chat")
+        traveller.move_to(notice.next_attempt_at)
+        mail.send_due()
+    [notice] = _rows(channel=CHANNEL_ID)
+    assert (notice.status, notice.last_error) == ("failed", "no enabled channel 'fake_chat'")
+    assert [r.status for r in _rows(fallback_for=notice.id)] == ["sent"]
+    assert "siti@test.id" in [m["To"] for m in outbox] and channel_plugin.channel.sent == []
