@@ -10,7 +10,8 @@ elsewhere), renewed (compare-and-set) just before each message goes, so two work
 row twice unless one died, or stalled longer than ``MAIL_LEASE_SECONDS``, holding it. A batch
 goes over one SMTP connection (``MESSAGES_PER_CONNECTION``). A failed try is retried after 1, 2,
 4, 8, 16... minutes (``MAIL_RETRY_SECONDS`` doubled); after ``MAIL_MAX_ATTEMPTS`` tries the
-row is ``failed`` and listed for admins, who can retry it.
+row is ``failed`` and listed for admins, who can retry it. A row of another channel (WhatsApp) goes
+through its plugin (marketplace/channel_outbox.py), never SMTP, its e-mail held (:func:`held_for`).
 
 Without MAIL_SERVER, development and tests log the whole message (a developer follows the reset
 link from the console). In production the log gets the recipient and subject only: a body
@@ -297,7 +298,7 @@ def _mark_failed(rows: list, exc: BaseException, leases: dict) -> None:
         delay = timedelta(seconds=int(cfg["MAIL_RETRY_SECONDS"]) * 2 ** (attempts - 1))
         final = attempts >= int(cfg["MAIL_MAX_ATTEMPTS"])
         log.warning("mail to %s failed (%s): %s; try %d%s", row.to, row.subject, error, attempts, " (gave up)" * final)
-        db.session.execute(
+        moved = db.session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == row.id,
@@ -312,8 +313,8 @@ def _mark_failed(rows: list, exc: BaseException, leases: dict) -> None:
                 last_error=error,
             )
             .execution_options(synchronize_session=False)
-        )
-        if final and (row.channel or "email") != "email":
+        ).rowcount
+        if moved and final and (row.channel or "email") != "email":
             channels.release_fallback(row.id)  # the notice did not go: its e-mail does
     db.session.commit()
 
