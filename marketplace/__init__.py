@@ -52,6 +52,7 @@ BLUEPRINT_MODULES = (
     "marketplace.gov.offer_views",
     "marketplace.api",
     "marketplace.api.invoices",  # registers its routes on the API blueprint before it is registered
+    "marketplace.api.me_notifications",
     "marketplace.api.sessions",
     "marketplace.api.funnel",
 )

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, cast
 
+from flask import current_app
 from sqlalchemy import CursorResult, update
 
-from marketplace import jobs
+from marketplace import jobs, plugin_api
 from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.jobs.models import OutboxMessage
@@ -35,6 +36,9 @@ NOTICES: dict[str, tuple[str, ...]] = {
     "seller_order_waiting": ("name", "number", "total", "deadline", "url"),
 }
 DELIVERY_STATUSES = ("sent", "delivered", "read", "failed")
+# The mail outbox's send job (marketplace.mail.send_outbox), by its registered name: the outbox's
+# sender sends the channels' rows, so it imports this module, which cannot import it back.
+SEND_OUTBOX = jobs.Task("mail.send_outbox", lambda: None)
 
 
 class ChannelError(Exception):
@@ -109,9 +113,7 @@ def release_fallback(message_id: int) -> int:
     )
     released = cast(CursorResult, result).rowcount
     if released:
-        from marketplace import mail
-
-        jobs.enqueue_after_commit(mail.send_outbox)
+        jobs.enqueue_after_commit(SEND_OUTBOX)
     return released
 
 
@@ -124,4 +126,32 @@ def drop_fallback(message_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     return cast(CursorResult, result).rowcount
-    raise NotImplementedError  # the channels part of issue #22
+
+
+# --- the enabled channels ------------------------------------------------------------------
+
+_CACHE_KEY = "apik_notification_channels"
+
+
+def enabled_channels() -> dict[str, Channel]:
+    """The channels the enabled plugins offer, by id (the first of each id), gathered quietly:
+    a plugin that raises is logged and left out. Cached per app, until a plugin is added."""
+    plugins = len(plugin_api.manager().list_name_plugin())
+    cached = current_app.extensions.get(_CACHE_KEY)
+    if cached is not None and cached[0] == plugins:
+        return cached[1]
+    found: dict[str, Channel] = {}
+    for channel in plugin_api.gather("notification_channels", loud=False):
+        if getattr(channel, "id", "") and channel.id != "email":
+            found.setdefault(channel.id, channel)
+    current_app.extensions[_CACHE_KEY] = (plugins, found)
+    return found
+
+
+def channel_for(user) -> Channel | None:
+    """The channel ``user``'s notices go by besides e-mail: None unless they opted in (a number
+    and its opt-in time) and a channel is enabled (WhatsApp first, else the first one)."""
+    if user is None or not user.whatsapp or user.whatsapp_opt_in_at is None:
+        return None
+    channels = enabled_channels()
+    return channels.get("whatsapp") or next(iter(channels.values()), None)

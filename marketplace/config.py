@@ -83,6 +83,7 @@ ENV_SETTINGS = (
     "MAIL_MAX_ATTEMPTS",
     "MAIL_RETRY_SECONDS",
     "MAIL_LEASE_SECONDS",
+    "NOTICE_FALLBACK_MINUTES",
     # the order clock (marketplace/orders/clock.py) and the complaints' steps, whole days
     *CLOCK_SETTINGS,
     # shipping: how often a shipped parcel's courier is asked (marketplace/shipping/tracking.py)
@@ -137,6 +138,8 @@ class Defaults:
     PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024  # per process
     MAIL_MAX_ATTEMPTS = 6  # tries of one message before it is marked failed (and listed for admins)
     MAIL_RETRY_SECONDS = 60  # the first retry's wait; each next one waits twice as long
+    # a WhatsApp (channel) notice not reported delivered this long after it went: its e-mail goes
+    NOTICE_FALLBACK_MINUTES = 30
     MAIL_LEASE_SECONDS = 300  # a sender that died holding a message: sent again after this
     ORDER_ACCEPT_DAYS = 2  # a paid order the seller has not accepted is cancelled and refunded
     ORDER_COMPLETE_DAYS = 7  # a shipped order completes this long after shipping ...
@@ -177,6 +180,7 @@ def _coerce(name: str, value: str):
         "MAIL_MAX_ATTEMPTS",
         "MAIL_RETRY_SECONDS",
         "MAIL_LEASE_SECONDS",
+        "NOTICE_FALLBACK_MINUTES",
         "TRACKING_REFRESH_MINUTES",
         "GOV_DIRECT_PURCHASE_LIMIT",
         "VISITS_FLUSH_EVERY",

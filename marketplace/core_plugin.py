@@ -41,6 +41,7 @@ class CorePlugin:
                 {"url": url_for("agency.complaints_queue"), "label": _("Komplain"), "section": "agency"},
             ]
         items.append({"url": url_for("accounts.profile"), "label": _("Akun"), "section": "account"})
+        items.append({"url": url_for("notice_prefs.settings"), "label": _("Notifikasi"), "section": "account"})
         return items
 
 

@@ -10,7 +10,8 @@ elsewhere), renewed (compare-and-set) just before each message goes, so two work
 row twice unless one died, or stalled longer than ``MAIL_LEASE_SECONDS``, holding it. A batch
 goes over one SMTP connection (``MESSAGES_PER_CONNECTION``). A failed try is retried after 1, 2,
 4, 8, 16... minutes (``MAIL_RETRY_SECONDS`` doubled); after ``MAIL_MAX_ATTEMPTS`` tries the
-row is ``failed`` and listed for admins, who can retry it.
+row is ``failed`` and listed for admins, who can retry it. A row of another channel (WhatsApp) goes
+through its plugin (marketplace/channel_outbox.py), never SMTP, its e-mail held (:func:`held_for`).
 
 Without MAIL_SERVER, development and tests log the whole message (a developer follows the reset
 link from the console). In production the log gets the recipient and subject only: a body
@@ -38,7 +39,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import and_, or_, select, update
 
-from marketplace import jobs
+from marketplace import channel_outbox, channels, jobs
 from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.jobs.models import OutboxMessage
@@ -46,6 +47,7 @@ from marketplace.rows import insert_plain
 
 log = logging.getLogger("marketplace.mail")
 BATCH_KEY = "apik_mail_batch"
+HELD_KEY = "apik_mail_held_for"  # the channel message the e-mails written now stand in for
 after_commit = jobs.after_commit  # the old home of the helper; plugins may still import it from here
 _apps_with_mail: weakref.WeakSet = weakref.WeakSet()  # what flush() sends for
 
@@ -68,13 +70,21 @@ def queue_rendered(to: str, subject: str, body: str, kind: str = "") -> None:
     """Write a rendered message to the outbox in the current transaction (the caller commits):
     one INSERT now, or one for all the messages of a :func:`batch`."""
     row = {"recipient": to, "subject": subject[:500], "body": body, "kind": kind[:120]}
+    held_for = db.session.info.get(HELD_KEY)
+    if held_for is not None:  # the fallback of a notice sent by another channel: kept back
+        row.update(status="held", fallback_for=held_for)
     pending = db.session.info.get(BATCH_KEY)
     if pending is not None:
         pending.append(row)
     else:
         insert_plain(OutboxMessage, [row])
-    _apps_with_mail.add(current_app._get_current_object())
+    remember_app()
     jobs.enqueue_after_commit(send_outbox)
+
+
+def remember_app() -> None:
+    """This app has written to the outbox: :func:`flush` sends for it."""
+    _apps_with_mail.add(current_app._get_current_object())
 
 
 @contextmanager
@@ -90,7 +100,25 @@ def batch() -> Iterator[None]:
         pending = info.get(BATCH_KEY) or []
     finally:
         info.pop(BATCH_KEY, None)
+    if any("fallback_for" in row for row in pending):  # one statement: every row the same columns
+        pending = [{"status": "pending", "fallback_for": None, **row} for row in pending]
     insert_plain(OutboxMessage, pending)
+
+
+@contextmanager
+def held_for(message_id: int) -> Iterator[None]:
+    """E-mails queued inside are written ``held``, the fallback of the channel message
+    ``message_id`` (marketplace/notify.py): sent only if that message fails."""
+    info = db.session.info
+    outer = info.get(HELD_KEY)
+    info[HELD_KEY] = message_id
+    try:
+        yield
+    finally:
+        if outer is None:
+            info.pop(HELD_KEY, None)
+        else:
+            info[HELD_KEY] = outer
 
 
 def send_mail(to: str, subject, template: str, locale: str | None = None, **context) -> None:
@@ -222,6 +250,7 @@ def _claim(limit: int) -> list:
             OutboxMessage.body,
             OutboxMessage.attempts,
             OutboxMessage.lease_until,
+            OutboxMessage.channel,
         )
         .execution_options(synchronize_session=False)
     )
@@ -269,7 +298,7 @@ def _mark_failed(rows: list, exc: BaseException, leases: dict) -> None:
         delay = timedelta(seconds=int(cfg["MAIL_RETRY_SECONDS"]) * 2 ** (attempts - 1))
         final = attempts >= int(cfg["MAIL_MAX_ATTEMPTS"])
         log.warning("mail to %s failed (%s): %s; try %d%s", row.to, row.subject, error, attempts, " (gave up)" * final)
-        db.session.execute(
+        moved = db.session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == row.id,
@@ -284,18 +313,23 @@ def _mark_failed(rows: list, exc: BaseException, leases: dict) -> None:
                 last_error=error,
             )
             .execution_options(synchronize_session=False)
-        )
+        ).rowcount
+        if moved and final and (row.channel or "email") != "email":
+            channels.release_fallback(row.id)  # the notice did not go: its e-mail does
     db.session.commit()
 
 
 def _send_batch(rows: list) -> int:
     """Send claimed ``rows`` over one held connection; each is marked as soon as its fate is known."""
-    sent = 0
     leases = {row.id: row.lease_until for row in rows}
+    by_channel = [row for row in rows if (row.channel or "email") != "email"]  # never to SMTP
+    sent = channel_outbox.send_rows(by_channel, leases, _still_mine, _mark_failed)
+    rows = [row for row in rows if (row.channel or "email") == "email"]
+    checked = bool(by_channel)  # the first e-mail's lease is fresh only when it came first
     _held.enabled = True
     try:
         for index, row in enumerate(rows):
-            if index and not _still_mine(row.id, leases):  # a slow batch: each message's lease renewed
+            if (index or checked) and not _still_mine(row.id, leases):  # a slow batch: each message's lease renewed
                 continue
             try:
                 deliver(compose(row.to, row.subject, row.body))  # looked up at call time: tests replace it
@@ -339,7 +373,10 @@ def send_outbox() -> None:
 
 @jobs.periodic("* * * * *", name="mail.outbox_sweep")
 def outbox_sweep() -> None:
-    """Every minute: what is due (retries, and what a lost job or a killed worker left)."""
+    """Every minute: what is due (retries, and what a lost job or a killed worker left), after
+    releasing the e-mails held for channel messages never reported delivered."""
+    if channel_outbox.release_unconfirmed():
+        db.session.commit()
     send_due()
 
 

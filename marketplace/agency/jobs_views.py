@@ -27,11 +27,13 @@ def jobs_list():
 
 @bp.get("/outbox")
 def outbox():
-    """Admins: messages per status and the failed ones (recipient, subject, error, attempts)."""
+    """Admins: messages per status, per channel and status, and the failed ones (channel,
+    recipient, subject, delivery status, error, attempts)."""
     _admin_only()
     return render_template(
         "agency/outbox.html",
         counts=outbox_admin.counts_by_status(),
+        by_channel=outbox_admin.counts_by_channel(),
         failed=outbox_admin.failed_messages(),
     )
 

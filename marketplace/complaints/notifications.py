@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.complaints.models import ACTIONS, STATUSES, Complaint
+from marketplace.complaints.models import ACTIONS, REASONS, STATUSES, Complaint
 from marketplace.extensions import db
 from marketplace.mail import queue_mail
+from marketplace.notify import notify
 from marketplace.orders.models import Order
 from marketplace.urls import absolute_url
 
@@ -28,11 +29,26 @@ def _parties(order: Order) -> list[tuple[object, str]]:
     return found
 
 
+# The steps a channel (WhatsApp) notice announces besides the e-mail; the others are e-mail only.
+NOTICE_OF_ACTION = {
+    "opened": "complaint_opened",
+    "decided_refund": "complaint_decided",
+    "decided_reject": "complaint_decided",
+}
+
+
 def step(complaint: Complaint, order: Order, action: str, actor) -> None:
     """Tell the parties what ``action`` did to the complaint."""
     for user, url in _parties(order):
         if actor is not None and user.id == actor.id:
             continue
+        _tell(
+            user, url or absolute_url("seller_complaints.detail", complaint_id=complaint.id), complaint, order, action
+        )
+
+
+def _tell(user, url: str, complaint: Complaint, order: Order, action: str) -> None:
+    def email() -> None:
         queue_mail(
             user.email,
             _l("Komplain #%(id)d pesanan %(number)s: %(status)s", id=complaint.id, number=order.number,
@@ -43,5 +59,16 @@ def step(complaint: Complaint, order: Order, action: str, actor) -> None:
             complaint=complaint,
             order=order,
             action=ACTIONS[action],
-            url=url or absolute_url("seller_complaints.detail", complaint_id=complaint.id),
+            url=url,
         )  # fmt: skip
+
+    notice = NOTICE_OF_ACTION.get(action)
+    if notice is None:
+        email()
+        return
+    params = {"name": user.name, "number": order.number, "url": url}
+    if notice == "complaint_opened":
+        params["reason"] = REASONS.get(complaint.reason, complaint.reason)
+    else:
+        params["decision"] = ACTIONS[action]
+    notify(user, notice, params, email)

@@ -1,4 +1,5 @@
-"""What admins and ``flask jobs status`` read of the mail outbox, and retrying a failed message.
+"""What admins and ``flask jobs status`` read of the outbox (e-mail and the channels besides it,
+WhatsApp), and retrying a failed message.
 
 Never the body: it may hold a reset or invitation link.
 """
@@ -20,6 +21,20 @@ def counts_by_status() -> dict[str, int]:
     return {status: int(rows.get(status, 0)) for status in OUTBOX_STATUSES}
 
 
+def counts_by_channel() -> dict[str, dict[str, int]]:
+    """Messages per channel ("email", "whatsapp"...) and status, every status listed (held and
+    skipped are e-mails kept back for a channel's notice)."""
+    rows = db.session.execute(
+        select(OutboxMessage.channel, OutboxMessage.status, func.count()).group_by(
+            OutboxMessage.channel, OutboxMessage.status
+        )
+    ).all()
+    counts: dict[str, dict[str, int]] = {"email": dict.fromkeys(OUTBOX_STATUSES, 0)}
+    for channel, status, count in rows:
+        counts.setdefault(channel or "email", dict.fromkeys(OUTBOX_STATUSES, 0))[status] = int(count)
+    return counts
+
+
 def failed_messages(limit: int = 50) -> list[OutboxMessage]:
     """Failed messages, newest first (recipient, subject, error, attempts: never the body)."""
     query = select(OutboxMessage).where(OutboxMessage.status == "failed")
@@ -32,6 +47,8 @@ def describe(message: OutboxMessage) -> dict:
         "to": message.to,
         "subject": message.subject,
         "kind": message.kind,
+        "channel": message.channel,
+        "delivery_status": message.delivery_status,
         "attempts": message.attempts,
         "last_error": message.last_error,
         "created_at": message.created_at.isoformat(),

@@ -17,10 +17,12 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.mail import batch, queue_mail
+from marketplace.notify import notify
 from marketplace.orders import status_names
 from marketplace.orders.deadlines import deadlines
 from marketplace.orders.models import extras_of, lines_of
 from marketplace.payments import bank_refunds
+from marketplace.shipping import couriers
 from marketplace.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -68,14 +70,27 @@ def order_placed(orders: list, instructions: str | None, owners: dict | None = N
 def _order_placed(orders: list, instructions: str | None, owners: dict | None) -> None:
     shopper = _user(orders[0].user_id)
     if shopper:
-        queue_mail(
-            shopper.email,
-            _l("Pesanan Anda diterima: %(numbers)s", numbers=", ".join(o.number for o in orders)),
-            "orders/mail/placed.txt",
-            shopper.locale,
-            user=shopper,
-            instructions=instructions,
-            orders=[(o, lines_of(o), extras_of(o), external_url("orders.detail", number=o.number)) for o in orders],
+        numbers = ", ".join(o.number for o in orders)
+        notify(
+            shopper,
+            "order_placed",  # one notice per checkout, as the e-mail: its orders' numbers and total
+            {
+                "name": shopper.name,
+                "number": numbers,
+                "total": sum(o.total for o in orders),
+                "url": external_url("orders.detail", number=orders[0].number)
+                if len(orders) == 1
+                else external_url("orders.index"),
+            },
+            lambda: queue_mail(
+                shopper.email,
+                _l("Pesanan Anda diterima: %(numbers)s", numbers=numbers),
+                "orders/mail/placed.txt",
+                shopper.locale,
+                user=shopper,
+                instructions=instructions,
+                orders=[(o, lines_of(o), extras_of(o), external_url("orders.detail", number=o.number)) for o in orders],
+            ),
         )
     if owners is None:
         owners = _store_owners(o.store_id for o in orders)
@@ -104,35 +119,74 @@ def status_changed(order, old_status: str, actor) -> None:
     ``actor`` None is the system (the order clock, a payment confirmation): the mails say so."""
     shopper = _user(order.user_id)
     if shopper:
-        queue_mail(
-            shopper.email,
-            _l("Pesanan %(number)s: %(status)s", number=order.number, status=status_names.lazy_order_label(order)),
-            "orders/mail/status.txt",
-            shopper.locale,
-            user=shopper,
-            order=order,
-            by_system=actor is None,
-            deadlines=deadlines(order),
-            url=external_url("orders.detail", number=order.number),
-            to_bank=order.status == "cancelled" and bool(order.paid_at) and bool(bank_refunds.of_order(order.id)),
-        )
+        url = external_url("orders.detail", number=order.number)
+
+        def shopper_mail() -> None:
+            queue_mail(
+                shopper.email,
+                _l("Pesanan %(number)s: %(status)s", number=order.number, status=status_names.lazy_order_label(order)),
+                "orders/mail/status.txt",
+                shopper.locale,
+                user=shopper,
+                order=order,
+                by_system=actor is None,
+                deadlines=deadlines(order),
+                url=url,
+                to_bank=order.status == "cancelled" and bool(order.paid_at) and bool(bank_refunds.of_order(order.id)),
+            )
+
+        if order.status == "paid":
+            params = {"name": shopper.name, "number": order.number, "total": order.total, "url": url}
+            notify(shopper, "order_paid", params, shopper_mail)
+        elif order.status == "shipped":
+            notify(shopper, "order_shipped", _shipped_params(order, shopper, url), shopper_mail)
+        else:
+            shopper_mail()
     seller_should_know = order.status == "paid" or (
         order.status in ("cancelled", "completed", "refunded") and (actor is None or actor.id == order.user_id)
     )
     owner = _store_owner(order.store_id)
     if owner and seller_should_know and (actor is None or actor.id != owner.id):
-        queue_mail(
-            owner.email,
-            _l(
-                "Pesanan %(number)s: %(status)s",
-                number=order.number,
-                status=status_names.lazy_order_label(order, seller=True),
-            ),
-            "orders/mail/status_seller.txt",
-            owner.locale,
-            user=owner,
-            order=order,
-            by_system=actor is None,
-            deadlines=deadlines(order),
-            url=external_url("seller_orders.detail", number=order.number),
-        )
+        url = external_url("seller_orders.detail", number=order.number)
+        due = deadlines(order)
+
+        def seller_mail() -> None:
+            queue_mail(
+                owner.email,
+                _l(
+                    "Pesanan %(number)s: %(status)s",
+                    number=order.number,
+                    status=status_names.lazy_order_label(order, seller=True),
+                ),
+                "orders/mail/status_seller.txt",
+                owner.locale,
+                user=owner,
+                order=order,
+                by_system=actor is None,
+                deadlines=due,
+                url=url,
+            )
+
+        if order.status == "paid":  # it waits for the seller to accept it before the clock cancels it
+            params = {
+                "name": owner.name,
+                "number": order.number,
+                "total": order.total,
+                "deadline": due.accept_by,
+                "url": url,
+            }
+            notify(owner, "seller_order_waiting", params, seller_mail)
+        else:
+            seller_mail()
+
+
+def _shipped_params(order, shopper, url: str) -> dict:
+    """The shipped notice's parameters: the courier, the waybill and the courier's tracking page
+    as the link when it has one (else the order's page)."""
+    return {
+        "name": shopper.name,
+        "number": order.number,
+        "courier": couriers.name_of(order.courier) if order.courier else "",
+        "tracking_number": order.tracking_number or "",
+        "url": couriers.tracking_link(order.courier, order.tracking_number) or url,
+    }

@@ -93,7 +93,7 @@ def test_jobs_status_lists_schedules_queue_and_outbox(app, runner):
     assert report["queue"] == {"pending": 0, "scheduled": 0}
     clock = next(s for s in report["schedules"] if s["name"] == "orders.clock")
     assert clock["schedule"] == "* * * * *" and clock["last_run"]["outcome"] == "ok"
-    assert report["outbox"]["counts"] == {"pending": 0, "sending": 0, "sent": 0, "failed": 0}
+    assert report["outbox"]["counts"] == {"pending": 0, "sending": 0, "sent": 0, "failed": 0, "held": 0, "skipped": 0}
     assert report["outbox"]["failed"] == {"count": 0, "newest": []}
     text = runner.invoke(args=["jobs", "status"]).output
     assert "schedule orders.clock (* * * * *):" in text and " ok" in text

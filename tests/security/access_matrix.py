@@ -187,6 +187,11 @@ MATRIX: dict[str, Entry] = {
     "POST /password/reset/<token>": E(EVERYONE, ok=(422,), args={"token": "reset_token"}),
     "GET /account": E(SIGNED_IN),
     "POST /account": E(SIGNED_IN, ok=FORM_POST),
+    # --- notices by WhatsApp (the "channels" part of issue #22): each user's own settings -------
+    "GET /account/notifications": E(SIGNED_IN),
+    "POST /account/notifications": E(
+        SIGNED_IN, ok=(409, 422), why="no channel plugin in this world: 409; with one, an empty form is 422"
+    ),
     "GET /account/password": E(SIGNED_IN),
     "POST /account/password": E(SIGNED_IN, ok=FORM_POST),
     "GET /account/email": E(SIGNED_IN),
@@ -540,6 +545,9 @@ MATRIX: dict[str, Entry] = {
         why="the credentials are the body",
     ),
     "GET /api/v1/me": E(SIGNED_IN),
+    # --- notices by WhatsApp (the "channels" part of issue #22): the token's own user ---------
+    "GET /api/v1/me/notifications": E(SIGNED_IN),
+    "PUT /api/v1/me/notifications": E(SIGNED_IN, ok=(422,), why="{} lacks whatsapp_opt_in"),
     "GET /api/v1/me/tokens": E(SIGNED_IN, why="each user sees only their own tokens"),
     "DELETE /api/v1/me/tokens/<int:token_id>": E(
         BUYER, ok=(204,), refused=(404,), why="the shopper's token: anyone else's id is not found"

@@ -23,6 +23,7 @@ from marketplace.api.openapi.paths_complaints import complaint_paths
 from marketplace.api.openapi.paths_funnel import funnel_paths
 from marketplace.api.openapi.paths_gov import gov_paths
 from marketplace.api.openapi.paths_invoices import invoice_paths
+from marketplace.api.openapi.paths_notifications import notification_paths
 from marketplace.api.openapi.paths_orders import order_paths
 from marketplace.api.openapi.paths_payouts import payout_paths
 from marketplace.api.openapi.paths_refunds import refund_paths
@@ -55,6 +56,7 @@ def core_paths() -> dict:
         **complaint_paths(),
         **tracking_paths(),
         **invoice_paths(),
+        **notification_paths(),
         **refund_paths(),
         **agency_paths(),
         **funnel_paths(),
