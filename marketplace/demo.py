@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from marketplace import (
+    demo_expo_event,
     demo_gov,
     demo_gov_offers,
     demo_gov_purchases,
@@ -71,6 +72,9 @@ class Summary:
     officials: int = 0  # their pejabat pengadaan, PPK and bendahara
     gov_offers: int = 0  # products offered to offices (marketplace.demo_gov_offers)
     gov_orders: int = 0  # the Sekretariat's store orders (marketplace.demo_gov_purchases)
+    sessions: int = 0  # the expo's programme (marketplace.demo_expo_event)
+    booth_pages: int = 0  # booths given a tagline, hours and pinned products
+    visit_days: int = 0  # days of the expo's visitor figures (visit_daily)
 
     @property
     def changed(self) -> bool:
@@ -95,6 +99,7 @@ def load() -> Summary:
     demo_shipping.load(summary, built)
     demo_sales.load(summary, _user, users, expo)
     demo_reviews.load(summary, _user, expo)
+    demo_expo_event.load(summary, expo)
     demo_payouts.load(summary, built, agency)
     demo_gov.load(summary)
     demo_gov_offers.load(summary, built)
@@ -269,6 +274,9 @@ def register_cli(app: Flask) -> None:
             f"{summary.products} products, {summary.images} images, {summary.exhibitors} exhibitors, "
             f"{summary.featured} featured vendors{', the expo' if summary.expos else ''}"
             f"{f', {summary.orders} orders' if summary.orders else ''}"
+            f"{f', {summary.sessions} programme sessions' if summary.sessions else ''}"
+            f"{f', {summary.booth_pages} booth pages' if summary.booth_pages else ''}"
+            f"{f', {summary.visit_days} days of visitor figures' if summary.visit_days else ''}"
             f"{f', {summary.reviews} reviews' if summary.reviews else ''}"
             f"{f', shipping for {summary.shipping} stores' if summary.shipping else ''}"
             f"{f', {summary.addresses} addresses' if summary.addresses else ''}"
