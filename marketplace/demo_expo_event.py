@@ -281,7 +281,7 @@ def _visits(summary, expo: Expo, booths: dict[str, Exhibitor]) -> None:
                 VisitDaily(
                     day=day,
                     kind=kind,
-                    expo_id=expo.id,
+                    expo_id=0 if kind in NO_EXPO else expo.id,
                     store_id=store_id,
                     hits=hits,
                     visitors=visitors,
@@ -290,6 +290,10 @@ def _visits(summary, expo: Expo, booths: dict[str, Exhibitor]) -> None:
             )
         summary.visit_days += 1
         day += timedelta(days=1)
+
+
+# What the beacon counts without an expo (a product page, the cart): as marketplace/visits does
+NO_EXPO = ("product", "cart")
 
 
 def _booth_day(rnd: random.Random, store: int, reach: float, orders: int) -> list[tuple[str, int, int, int]]:
