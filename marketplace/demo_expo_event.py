@@ -2,7 +2,7 @@
 
 Part of ``flask demo load``, after the sales (the visitor figures agree with the orders):
 - the programme: ten sessions of the Apik Banget Virtual Expo in WIB, the first days'
-  (opening, insurance handover, talk show, cooking demo) past, one on *now* and one next
+  (opening, the micro-cover handover, talk show, cooking demo) past, one on *now* and one next
   (their times taken from the load time, as the demo expo's dates are), the rest to come;
 - the booth pages: a tagline, opening hours and 2–4 pinned products for every booth, a video
   for two, a banner for three; the demo seller's store "online" for a few minutes;
