@@ -91,6 +91,9 @@ SENTENCES: dict = {
     "expo.exhibitor_added": _l("%(actor)s menambah peserta expo %(subject)s"),
     "expo.exhibitor_updated": _l("%(actor)s mengubah stan peserta expo %(subject)s"),
     "expo.exhibitor_removed": _l("%(actor)s mengeluarkan peserta expo %(subject)s"),
+    "expo.booth_updated": _l("%(actor)s mengubah halaman stan toko %(subject)s"),
+    "expo.booth_pins_set": _l("%(actor)s mengatur produk unggulan stan toko %(subject)s"),
+    "expo.booth_banner_changed": _l("%(actor)s mengganti spanduk stan toko %(subject)s"),
     "featured.set": _l("%(actor)s mengatur %(subject)s"),
 }
 
