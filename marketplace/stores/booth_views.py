@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, user_logged_in
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
@@ -27,6 +27,8 @@ from marketplace.stores.blueprint import bp, member_store, uploaded
 __all__ = ["bp"]
 
 bp.before_app_request(presence.before_seller_page)
+bp.after_app_request(presence.after_sign_in)
+user_logged_in.connect(presence.on_sign_in)
 
 
 class BannerForm(FlaskForm):

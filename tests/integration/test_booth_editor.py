@@ -165,19 +165,31 @@ def _presence_writes(statements: list[str]) -> int:
 
 def test_seller_pages_record_presence_at_most_once_a_minute(client, fair, count_queries):
     with time_machine.travel("2026-12-02 03:00:00+00:00", tick=False):
-        login(client, "sari@test.id")
-        with count_queries() as first:
-            client.get(LIST)
-        with count_queries() as again:
+        with count_queries() as signing_in:
+            login(client, "sari@test.id")  # a seller signing in is online
+        with count_queries() as pages:
             client.get(LIST)
             client.get("/seller/stores/batik-sari/")
     with time_machine.travel("2026-12-02 03:01:01+00:00", tick=False), count_queries() as later:
         client.get(LIST)
-    assert (_presence_writes(first.statements), _presence_writes(again.statements)) == (1, 0)
+        client.get("/seller/stores/batik-sari/")
+    assert (_presence_writes(signing_in.statements), _presence_writes(pages.statements)) == (1, 0)
+    assert not [s for s in pages.statements if "store_presence" in s]  # the session remembers: no read either
     assert _presence_writes(later.statements) == 1
     db.session.rollback()
     seen = db.session.scalar(select(StorePresence.last_seen_at).where(StorePresence.store_id == fair["sari"].id))
     assert seen.isoformat().startswith("2026-12-02T03:01:01")
+
+
+def test_another_browser_of_the_store_does_not_write_again_within_the_minute(app, fair, count_queries):
+    staff = gen_staff(fair["sari"])
+    owner, helper = app.test_client(), app.test_client()
+    with time_machine.travel("2026-12-02 03:00:00+00:00", tick=False):
+        login(owner, "sari@test.id")
+        with count_queries() as other:
+            login(helper, staff.email)
+            helper.get(LIST)
+    assert _presence_writes(other.statements) == 0
 
 
 def test_the_seller_home_marks_every_store_of_the_user_and_others_stay_offline(client, fair):
