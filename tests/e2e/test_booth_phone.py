@@ -1,5 +1,6 @@
-"""The booth page and the seller's booth editor on a 360 px phone: nothing scrolls sideways, no
-text or control is clipped, every tap target is 44x44 px (the phone walk's own checks)."""
+"""The booth page, the storefront's booth links and the seller's booth editor on a 360 px
+phone: nothing scrolls sideways, no text or control is clipped, every tap target is 44x44 px
+(the phone walk's own checks)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def test_booth_page_and_editor_fit_a_phone(e2e_app, browser_page):
     booths.update_booth(
         exhibitor, None, "Batik tulis asli Tegal, diwarnai bahan alam", "https://youtu.be/abc123", hours, [pinned.id]
     )
+    later = expos.create_expo(officer, "expo-2027", "Expo 2027", start + timedelta(days=60), start + timedelta(days=62))
+    expos.add_exhibitor(officer, later, store, booth="B-2")
     db.session.commit()
     page = browser_page
     page.set_viewport_size({"width": 360, "height": 740})
@@ -42,6 +45,10 @@ def test_booth_page_and_editor_fit_a_phone(e2e_app, browser_page):
     wa = page.locator("a[data-beacon=whatsapp]")
     assert wa.get_attribute("data-store") == "batik-sari-tegal-wangi-sejahtera"
     assert wa.get_attribute("data-expo") == "apik-banget"
+    assert _problems(page) == []
+
+    page.goto("/stores/batik-sari-tegal-wangi-sejahtera")
+    assert page.locator(".store-booths a").count() == 2
     assert _problems(page) == []
 
     sign_in(page, "sari@test.id")
