@@ -1,6 +1,6 @@
 """The booth page, the storefront's booth links and the seller's booth editor on a 360 px
 phone: nothing scrolls sideways, no text or control is clipped, every tap target is 44x44 px
-(the phone walk's own checks)."""
+and axe-core finds nothing serious (the phone walk's own checks)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,19 @@ from marketplace.expo import booths
 from marketplace.expo import services as expos
 from marketplace.extensions import db
 from tests.e2e.conftest import sign_in
-from tests.e2e.phone_checks import GEOMETRY
+from tests.e2e.phone_checks import AXE_TAGS, GEOMETRY, axe_problems
 from tests.factories import gen_product, gen_store, gen_user
 
 
 def _problems(page) -> list:
+    """The phone walk's geometry checks and its axe-core run (WCAG 2.1 AA, serious and critical)."""
+    from axe_playwright_python.sync_playwright import Axe
+
     found = []
     for check in GEOMETRY:
         found += page.evaluate(check)
-    return found
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    return found + axe_problems(Axe().run(page, options=options).response)
 
 
 def test_booth_page_and_editor_fit_a_phone(e2e_app, browser_page):
