@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 
 from marketplace import pagecache
+from marketplace.catalog.sectors import sector_name
 from marketplace.clock import now
 from marketplace.expo import booths, queries
 from marketplace.expo.programme import sessions_at_booth
@@ -40,7 +41,7 @@ def page(slug: str, booth: str):
         state=expo_state(expo, at),
         exhibitor=exhibitor,
         store=store,
-        zone_name=zone.name if zone else exhibitor.zone,
+        zone_name=zone.name if zone else sector_name(exhibitor.zone) if exhibitor.zone else "",
         zone_url=url_for("expo.hall", slug=expo.slug) + "#" + queries.zone_anchor(exhibitor.zone),
         products=booths.booth_products(exhibitor),
         hours=booths.hours_rows(exhibitor.hours),

@@ -180,3 +180,20 @@ def test_the_storefront_links_its_booths_and_the_ended_ones_as_past(client, fair
     assert "Pernah ikut" in html and 'href="/expo-lama/booths/A-7"' not in html
     assert 'href="/expo/expo-lama/booths/A-7"' in html
     assert html.index("Apik Banget Virtual Expo: K-01") < html.index("Pernah ikut")
+
+
+def test_the_page_speaks_english_when_asked(client, fair):
+    booths.update_booth(fair["booth"], None, "", "", {"3": {"closed": False, "open": "08:00", "close": "17:00"}})
+    db.session.commit()
+    with time_machine.travel(WEDNESDAY_10_WIB, tick=False):
+        html = text(client.get("/expo/apik-banget/booths/K-01?lang=en"))
+    assert "Open now" in html and "Wednesday" in html and "View store" in html and "Booth K-01" in html
+
+
+def test_a_zone_the_expo_does_not_define_is_named_by_its_sector(client, fair):
+    officer = fair["officer"]
+    plain = expos.create_expo(officer, "expo-polos", "Expo Polos", now() - timedelta(days=1), now() + timedelta(days=3))
+    expos.add_exhibitor(officer, plain, fair["kopi"], booth="C-3")
+    db.session.commit()
+    html = text(client.get("/expo/expo-polos/booths/C-3"))
+    assert 'href="/expo/expo-polos#zona-kuliner"' in html and "Zona Kuliner" in html
