@@ -94,6 +94,9 @@ SENTENCES: dict = {
     "expo.session_added": _l("%(actor)s menambah sesi agenda expo %(subject)s"),
     "expo.session_updated": _l("%(actor)s mengubah sesi agenda expo %(subject)s"),
     "expo.session_deleted": _l("%(actor)s menghapus sesi agenda expo %(subject)s"),
+    "expo.booth_updated": _l("%(actor)s mengubah halaman stan toko %(subject)s"),
+    "expo.booth_pins_set": _l("%(actor)s mengatur produk unggulan stan toko %(subject)s"),
+    "expo.booth_banner_changed": _l("%(actor)s mengganti spanduk stan toko %(subject)s"),
     "featured.set": _l("%(actor)s mengatur %(subject)s"),
 }
 

@@ -15,6 +15,7 @@ from marketplace.catalog import queries
 from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
+from marketplace.expo.booths import booths_of as store_booths
 from marketplace.expo.services import expo_state, next_change
 from marketplace.gov import offers as gov_offers
 from marketplace.inputs import page_arg
@@ -170,9 +171,13 @@ def store(slug: str):
             gov_terms=gov_offers.sees_offers(current_user),
         )
     )
+    booths = store_booths(store)
+    for booth in booths:  # "Stan di ..." becomes "Pernah ikut" when the expo ends
+        pagecache.expires_at(next_change(booth.expo))
     return render_template(
         "catalog/store.html",
         store=store,
+        booths=booths,
         result=result,
         params=params,
         sort=params.effective_sort,

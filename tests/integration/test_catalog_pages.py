@@ -255,7 +255,7 @@ def test_expo_hall_live_groups_exhibitors_by_zone(client, hall):
         html = page(client, "/expo/apik-banget")
     assert "LIVE" in html
     assert html.index("Minuman &amp; Herbal") < html.index("Fesyen &amp; Tekstil") < html.index("Kriya &amp; Kerajinan")
-    assert "Stan A1" in html and 'href="/stores/batik-sari"' in html
+    assert "Stan A1" in html and 'href="/expo/apik-banget/booths/A1"' in html
     assert "Toko Batik Dibekukan" not in html
 
 

@@ -16,7 +16,8 @@ statement by statement:
   category        6  categories (the category is picked from them), cities, product page, total (as above),
                      first photos, stores in a live expo
   stores list     2  store page (+total), cities
-  storefront      5  store, product page, total (as above), first photos, stores in a live expo
+  storefront      6  store, product page, total (as above), first photos, stores in a live expo,
+                     the store's booths (its "Stan di ..." links, issue #22)
   product page    7  product+store+category (+ whether the store exhibits now, and when that changes),
                      variants, photos, more from the store, their photos, the reviews block, the
                      store's shipping offer (the ongkir estimate, issue #18; a store shipping by
@@ -54,7 +55,7 @@ BUDGET = {
     "sector": 6,
     "category": 6,
     "stores": 2,
-    "store": 5,
+    "store": 6,
     "product": 7,
     "expo": 3,
     "api": 3,

@@ -164,6 +164,8 @@ MATRIX: dict[str, Entry] = {
     "GET /expo/<slug>/sessions/<int:session_id>.ics": E(
         EVERYONE, args={"slug": "expo_slug", "session_id": "session_id"}
     ),
+    # --- booth pages (part "booth"): store A's booth F-01 in the running expo ---
+    "GET /expo/<slug>/booths/<booth>": E(EVERYONE, args={"slug": "expo_slug", "booth": "booth"}),
     # --- links that share well: sitemaps, robots.txt, manifest, share images (marketplace/seo) ---------
     "GET /robots.txt": E(EVERYONE),
     "GET /sitemap.xml": E(EVERYONE),
@@ -268,6 +270,13 @@ MATRIX: dict[str, Entry] = {
     "GET /seller/stores/<slug>/payout-account": E(SELLER_A, why="store members; staff see the number masked"),
     "POST /seller/stores/<slug>/payout-account": E(SELLER_A, ok=FORM_POST, why="the owner only"),
     "POST /seller/stores/<slug>/shipping": E(SELLER_A, ok=FORM_POST),
+    # --- the seller's booth editor (part "booth"): like the shipping page ---
+    "GET /seller/stores/<slug>/booths": E(SELLER_A, why="store members, and the agency where assistance is on"),
+    "GET /seller/stores/<slug>/booths/<expo_slug>": E(SELLER_A, why="store members, and the agency assisting"),
+    "POST /seller/stores/<slug>/booths/<expo_slug>": E(SELLER_A, ok=FORM_POST),
+    "POST /seller/stores/<slug>/booths/<expo_slug>/banner": E(
+        SELLER_A, ok=(422,), why="no file: refused next to the field"
+    ),
     "GET /seller/stores/<slug>/products/new": E(SELLER_A),
     "POST /seller/stores/<slug>/products/new": E(SELLER_A, ok=FORM_POST),
     "GET /seller/stores/<slug>/products/<int:product_id>/edit": E(SELLER_A),
@@ -996,6 +1005,8 @@ def build_world() -> dict:
             "message_id": message_id,
             "refund_id": refund_id,
             "document_id": gov_document.id,
+            # booth pages (part "booth")
+            "expo_slug": fair.slug,
         },
         "named": {
             "expo_slug": fair.slug,
@@ -1021,6 +1032,8 @@ def build_world() -> dict:
             "office_code": office_a.code,
             "office_b_code": office_b.code,
             "gov_bendahara_id": users["gov_bendahara"].id,
+            # booth pages (part "booth"): store A's booth number in the expo
+            "booth": "F-01",
         },
     }
 
