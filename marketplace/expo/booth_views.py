@@ -12,8 +12,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from marketplace import pagecache
 from marketplace.catalog.sectors import sector_name
 from marketplace.clock import now
-from marketplace.expo import booths, queries
-from marketplace.expo.programme import sessions_at_booth
+from marketplace.expo import booths, links, programme, queries
 from marketplace.expo.services import expo_state, next_change
 from marketplace.stores import presence
 
@@ -48,12 +47,10 @@ def page(slug: str, booth: str):
         is_open=booths.open_now(exhibitor.hours, at),
         has_hours=bool(exhibitor.hours),
         online=presence.online(store.id, at),
-        sessions=sessions_at_booth(exhibitor.id),
+        sessions=programme.sessions_at_booth(exhibitor.id),
+        video=programme.allow_video(exhibitor.video_url),
     )
 
 
-@bp.app_template_global()
-def booth_url(expo_slug: str, booth: str, store_slug: str) -> str:
-    """The booth page of an exhibitor (by its number, or its store's slug when it has none):
-    the hall's cards, the storefront and the seller's pages link with this."""
-    return url_for("booth.page", slug=expo_slug, booth=booths.booth_key(booth, store_slug))
+# the hall's cards, the storefront and the seller's pages link to booths with this
+bp.add_app_template_global(links.booth_url, "booth_url")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,7 +21,9 @@ from marketplace import audit
 from marketplace.catalog.models import Product
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import NotFound, ValidationError
+from marketplace.expo.links import booth_key as booth_key
 from marketplace.expo.models import Exhibitor, ExhibitorPin, Expo
+from marketplace.expo.programme import check_video_url
 from marketplace.extensions import db
 from marketplace.stores.models import Store
 
@@ -55,13 +56,6 @@ VIDEO_HOSTS = (
 
 
 # --- where a booth is --------------------------------------------------------------------------
-
-
-def booth_key(booth: str, store_slug: str) -> str:
-    """The ``<booth>`` of a booth page's URL: the booth number, or the store's slug when the
-    exhibitor has none (or one with a "/" that a path segment cannot carry)."""
-    booth = (booth or "").strip()
-    return booth if booth and "/" not in booth else store_slug
 
 
 def booth_for(expo: Expo, booth: str) -> Exhibitor:
@@ -191,20 +185,6 @@ def parse_hours(raw: dict) -> tuple[dict, dict[str, str]]:
 
 
 # --- the video ---------------------------------------------------------------------------------
-
-
-def check_video_url(url: str) -> str:
-    """The URL trimmed, "" for none. :raise ValidationError(video_url): not a YouTube or
-    Facebook video page over https."""
-    url = (url or "").strip()
-    if not url:
-        return ""
-    parts = urlsplit(url) if len(url) <= VIDEO_URL_MAX else None
-    if parts is None or parts.scheme not in ("https", "http") or (parts.hostname or "") not in VIDEO_HOSTS:
-        raise ValidationError(fields={"video_url": _("Tautan video harus dari YouTube atau Facebook.")})
-    if not parts.path.strip("/") and not parts.query:
-        raise ValidationError(fields={"video_url": _("Tautan ini bukan tautan sebuah video.")})
-    return url
 
 
 # --- changes by the store's members ------------------------------------------------------------

@@ -14,7 +14,6 @@ from datetime import datetime, time, timedelta
 from itertools import groupby
 from urllib.parse import parse_qs, quote, urlsplit
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from sqlalchemy.orm import joinedload
 from marketplace import audit, security
 from marketplace.clock import JAKARTA, now, to_jakarta
 from marketplace.errors import NotFound, ValidationError
+from marketplace.expo import links
 from marketplace.expo.models import SESSION_KINDS, Exhibitor, Expo, ExpoSession, ExpoZone
 from marketplace.extensions import db
 
@@ -139,17 +139,12 @@ def allow_video(url: str | None) -> VideoEmbed | None:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def booth_url(expo_slug: str, booth: str) -> str:
-    """The booth page of ``booth`` in the expo."""
-    return url_for("expo.hall", slug=expo_slug) + "/booths/" + quote(booth, safe="")
-
-
 def place_of(expo: Expo, session: ExpoSession, zones: dict[str, str]) -> tuple[str, str | None]:
     """Where a session is held, as (text, link or None): its booth (linked to the booth page), its
     zone's name (``zones``: slug -> name), or ``""`` (online only). Needs the session's exhibitor loaded."""
     if session.exhibitor is not None and session.exhibitor.booth:
         booth = session.exhibitor.booth
-        return _("Stan %(n)s", n=booth), booth_url(expo.slug, booth)
+        return _("Stan %(n)s", n=booth), links.booth_url(expo.slug, booth)
     return zones.get(session.zone, session.zone), None
 
 

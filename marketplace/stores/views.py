@@ -8,7 +8,6 @@ anyone who is not its member (stores.services.require_member).
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from markupsafe import Markup, escape
 
 from marketplace.catalog import services as catalog
 from marketplace.errors import ServiceError
+from marketplace.expo import links
 from marketplace.extensions import db
 from marketplace.forms import failed
 from marketplace.i18n import phone_display
@@ -94,14 +94,8 @@ def store_dashboard(slug: str):
         sales_chart=charts.daily_bars(sales.days, title=_("Penjualan 30 hari terakhir"), height=200),
         assisted=assist.history(store, limit=20),
         booth=booth,
-        booth_href=booth_href(booth.expo_slug, booth.booth) if booth and booth.booth else None,
+        booth_href=links.booth_url(booth.expo_slug, booth.booth, store.slug) if booth else None,
     )
-
-
-def booth_href(expo_slug: str, booth: str) -> str:
-    """The booth page of ``booth`` in the expo (/expo/<slug>/booths/<booth>): the one place that
-    builds it until the booth page's endpoint is in this tree."""
-    return url_for("expo.hall", slug=expo_slug) + "/booths/" + quote(booth, safe="")
 
 
 def _product_row(product) -> dict:

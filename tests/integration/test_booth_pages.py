@@ -134,11 +134,17 @@ def test_the_whatsapp_button_names_the_booth_and_carries_the_beacon_attributes(c
     assert "Stan%20K-01" in html and "Apik%20Banget%20Virtual%20Expo" in html
 
 
-def test_the_video_is_a_link_until_the_programme_player_replaces_it(client, fair):
-    booths.update_booth(fair["booth"], None, "", "https://www.youtube.com/watch?v=abc123", {})
+def test_the_video_loads_on_a_tap_and_only_its_host_may_be_framed(client, fair):
+    before = client.get("/expo/apik-banget/booths/K-01")
+    assert "frame-src" not in before.headers["Content-Security-Policy"]  # no video: the default policy
+    booths.update_booth(fair["booth"], None, "", "https://youtu.be/dQw4w9WgXcQ", {})
     db.session.commit()
-    html = text(client.get("/expo/apik-banget/booths/K-01"))
-    assert "Tonton video" in html and "https://www.youtube.com/watch?v=abc123" in html
+    page = client.get("/expo/apik-banget/booths/K-01")
+    html = text(page)
+    assert 'data-embed="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in html
+    assert "<iframe" not in html and "js/video.js" in html  # the player comes only when tapped
+    policy = page.headers["Content-Security-Policy"]
+    assert "frame-src 'self' https://www.youtube-nocookie.com" in policy and "https://i.ytimg.com" in policy
 
 
 def test_the_page_has_a_canonical_link_and_share_tags(client, fair):

@@ -234,10 +234,11 @@ def test_dashboard_card_costs_one_statement_and_hides_without_a_booth(client, pe
 
 
 def test_the_booth_link_escapes_the_booth_number(app):
-    from marketplace.stores.views import booth_href
+    from marketplace.expo.links import booth_url
 
     with app.test_request_context():
-        assert booth_href("apik", "F/01 #2") == "/expo/apik/booths/F%2F01%20%232"
+        assert booth_url("apik", "F 01#2", "toko") == "/expo/apik/booths/F%2001%232"
+        assert booth_url("apik", "F/01", "toko") == "/expo/apik/booths/toko"  # a "/" cannot be a segment
 
 
 # --- the report page and its CSV ------------------------------------------------------------

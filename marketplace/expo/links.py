@@ -1,0 +1,19 @@
+"""Addresses of booth pages: the one place that builds ``/expo/<slug>/booths/<booth>``."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+
+def booth_key(booth: str, store_slug: str) -> str:
+    """The ``<booth>`` of a booth page's URL: the booth number, or the store's slug when the
+    exhibitor has none (or one with a "/" that a path segment cannot carry)."""
+    booth = (booth or "").strip()
+    return booth if booth and "/" not in booth else store_slug
+
+
+def booth_url(expo_slug: str, booth: str, store_slug: str = "") -> str | None:
+    """The booth page of an exhibitor (by its number, else its store's slug); None when it has
+    neither (a caller that knows only the number of a booth whose number a URL cannot carry)."""
+    key = booth_key(booth, store_slug)
+    return url_for("booth.page", slug=expo_slug, booth=key) if key else None
