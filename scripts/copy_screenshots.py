@@ -2,7 +2,8 @@
 
 The walk (tests/e2e/test_phone_walk.py) saves every page it checks under
 test-artifacts/screenshots/phone/<width>/<role>/<page>.png; this picks the buying journey,
-the seller's queue and government buying (the office's and the seller's side) at 360 px.
+the seller's queue, government buying (the office's and the seller's side), a booth page, the
+expo's agenda and the agency's report at 360 px.
 `make screenshots` runs the walk, then this script.
 """
 
@@ -26,6 +27,9 @@ CHOSEN = {
     ("360", "gov_pp", "gov"): "360-pengadaan.png",
     ("360", "gov_ppk", "gov-orders-number"): "360-surat-pesanan.png",
     ("360", "seller_a", "seller-gov-number"): "360-pesanan-instansi-penjual.png",
+    ("360", "anonymous", "expo-slug-booths-booth"): "360-stan-expo.png",
+    ("360", "anonymous", "expo-slug-agenda"): "360-agenda-expo.png",
+    ("360", "agency", "agency-reports"): "360-laporan-corong.png",
 }
 
 
