@@ -67,6 +67,8 @@ SENTENCES: dict = {
     "payout.marked_succeeded": _l("%(actor)s menandai %(subject)s terkirim"),
     "payout.marked_failed": _l("%(actor)s menandai %(subject)s gagal"),
     "payout.recorded": _l("%(actor)s mencatat %(subject)s"),
+    "notices.opt_in": _l("%(actor)s mengaktifkan notifikasi WhatsApp untuk %(subject)s"),
+    "notices.opt_out": _l("%(actor)s menghentikan notifikasi WhatsApp untuk %(subject)s"),
     "payout_account.changed": _l("%(actor)s mengubah rekening pencairan toko %(subject)s"),
     "payout_account.verified": _l("%(actor)s memverifikasi rekening pencairan toko %(subject)s"),
     "payout_account.refused": _l("%(actor)s menolak rekening pencairan toko %(subject)s"),
