@@ -19,11 +19,13 @@ from sqlalchemy.engine import make_url
 
 from marketplace import create_app, mail
 from marketplace.extensions import db
-from tests import route_builders
+from tests import route_builders, template_bytecode
 
 # Every app of the session shares one compiled URL builder per route (tests/route_builders.py):
 # create_app costs 0.04 s of CPU instead of 0.10 s, and most tests build at least one app.
 route_builders.install()
+# ... and one compiled form of each template (tests/template_bytecode.py).
+template_bytecode.install()
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
