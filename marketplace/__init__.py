@@ -67,10 +67,11 @@ CLI_MODULES = (
     "marketplace.agency.cli",
     "marketplace.plugin_cli",
     "marketplace.jobs.cli",
+    "marketplace.visits.cli",
 )
 
 # Modules registering periodic tasks on the job queue (marketplace/jobs), imported at start-up.
-SCHEDULE_MODULES = ("marketplace.orders.schedule", "marketplace.shipping.schedule")
+SCHEDULE_MODULES = ("marketplace.orders.schedule", "marketplace.shipping.schedule", "marketplace.visits.schedule")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -89,6 +89,10 @@ ENV_SETTINGS = (
     "TRACKING_REFRESH_MINUTES",
     # government buying (marketplace/gov): the ceiling of one store's direct purchase, rupiah
     "GOV_DIRECT_PURCHASE_LIMIT",
+    # visitor figures (marketplace/visits): the beacon, the buffer's flush
+    "VISITS_ENABLED",
+    "VISITS_FLUSH_EVERY",
+    "VISITS_FLUSH_SECONDS",
 )
 
 
@@ -144,6 +148,9 @@ class Defaults:
     PAYOUT_SCHEDULE = ""  # crontab fields (UTC) of the periodic payout run; empty: no periodic run
     # an office may buy directly from one store up to this (Bela Pengadaan: Rp 50 juta per purchase)
     GOV_DIRECT_PURCHASE_LIMIT = 50_000_000
+    VISITS_ENABLED = True  # the beacon counts page views (off: 204, nothing counted, no meta rendered)
+    VISITS_FLUSH_EVERY = 200  # buffered entries that make a flush into visit_tallies (without Redis)
+    VISITS_FLUSH_SECONDS = 5  # ... or seconds since the last flush, checked at the next count
 
 
 def _coerce(name: str, value: str):
@@ -154,6 +161,7 @@ def _coerce(name: str, value: str):
         "PAGE_CACHE",
         "ALLOW_UNSHARED_RATE_LIMITS",
         "JOBS_IMMEDIATE",
+        "VISITS_ENABLED",
     ):
         return truthy(value)
     if name in (
@@ -171,6 +179,8 @@ def _coerce(name: str, value: str):
         "MAIL_LEASE_SECONDS",
         "TRACKING_REFRESH_MINUTES",
         "GOV_DIRECT_PURCHASE_LIMIT",
+        "VISITS_FLUSH_EVERY",
+        "VISITS_FLUSH_SECONDS",
     ) or name.startswith("PROXY_FIX_"):
         return int(value)
     return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
+from marketplace import visits
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.cart import services as carts
 from marketplace.checkout import services as checkout
@@ -195,8 +196,10 @@ def api_cart_add():
     """Add ``quantity`` of ``variant_id``: 201 with the cart; 422 bad quantity, 404 no variant,
     409 not sold or short."""
     data = json_body()
+    variant_id = data.id("variant_id")
     with committing():
-        cart = carts.add(current_api_user(), None, data.id("variant_id"), data.get("quantity", 1))
+        cart = carts.add(current_api_user(), None, variant_id, data.get("quantity", 1))
+    visits.count_request("cart", store_id=visits.cart_store_id(cart, variant_id))
     return cart_json(cart), 201
 
 

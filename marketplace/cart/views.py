@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
+from marketplace import visits
 from marketplace.cart import services
 from marketplace.cart.forms import AddToCartForm, QuantityForm, RemoveForm
 from marketplace.errors import ServiceError
@@ -81,12 +82,13 @@ def add():
         flash(_("Pilih varian dan jumlahnya."), "error")
         return redirect(back)
     try:
-        services.add(*_visitor(create=True), form.variant_id.data, form.quantity.data)
+        cart = services.add(*_visitor(create=True), form.variant_id.data, form.quantity.data)
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
         flash(next(iter(exc.fields.values())) if exc.fields else exc.message, "error")
         return redirect(back)
+    visits.count_request("cart", store_id=visits.cart_store_id(cart, form.variant_id.data))
     flash(_("Ditambahkan ke keranjang."), "success")
     return redirect(back)
 

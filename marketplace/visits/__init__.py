@@ -8,3 +8,7 @@ to day. Known bots are left out. The tallies go to Redis when ``REDIS_URL`` is s
 the database in batches; a periodic job rolls each day up into ``visit_daily``, which the
 reports read.
 """
+
+from marketplace.visits.services import cart_store_id, count_request
+
+__all__ = ["cart_store_id", "count_request"]

@@ -154,6 +154,10 @@ MATRIX: dict[str, Entry] = {
     "GET /sectors/<slug>": E(EVERYONE, args={"slug": "fesyen"}),
     "GET /products/<int:product_id>": E(EVERYONE),
     "GET /expo/<slug>": E(EVERYONE, args={"slug": "expo_slug"}),
+    # --- visitor figures (part "beacon", marketplace/visits): anyone's page view counts ----------
+    "POST /beacon": E(
+        EVERYONE, ok=(204,), body={"k": "hall", "e": "expo_slug"}, why="a count, no data of anyone's; always 204"
+    ),
     # --- links that share well: sitemaps, robots.txt, manifest, share images (marketplace/seo) ---------
     "GET /robots.txt": E(EVERYONE),
     "GET /sitemap.xml": E(EVERYONE),
