@@ -392,5 +392,5 @@ def passes(rec: dict) -> dict[str, bool]:
         return {"beacons_reconciled": False}
     return {
         "no_beacon_error": rec["errors"] == 0,
-        "beacons_lost_under_0_1_pct": rec["lost_pct"] < LOST_LIMIT_PCT,
+        "beacons_lost_under_0.1_%": rec["lost_pct"] < LOST_LIMIT_PCT,
     }

@@ -1113,7 +1113,7 @@ def main(argv=None) -> int:
     if before is not None:
         results["compare"] = B.compare_p95(before, results)
         for name, comparison in results["compare"].items():
-            results["databases"][name]["pass"]["page_p95_within_10_pct"] = comparison["ok"]
+            results["databases"][name]["pass"]["page_p95_within_10_%"] = comparison["ok"]
     text = markdown(results)
     (args.output / "expo.json").write_text(json.dumps(results, indent=1, default=str))
     (args.output / "expo.md").write_text(text)

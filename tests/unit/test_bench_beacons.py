@@ -76,7 +76,7 @@ def test_processes_merge_into_one_count_with_visitors_unioned():
     assert row[5:] == [4, 3, [1, 2]]  # sent, 204, the visitors behind the 204s
     assert merged["statuses"] == {"204": 3, "429": 1}
     assert merged["from_page"] == {"page": 2, "contract": 2}
-    assert B.passes({"errors": 1, "lost_pct": 0.0}) == {"no_beacon_error": False, "beacons_lost_under_0_1_pct": True}
+    assert B.passes({"errors": 1, "lost_pct": 0.0}) == {"no_beacon_error": False, "beacons_lost_under_0.1_%": True}
 
 
 def test_p95_more_than_ten_percent_above_fails_only_for_pages():
