@@ -317,7 +317,7 @@ def compare_p95(before: dict, after: dict) -> dict:
 
 def markdown(db: dict, comparison: dict | None) -> list[str]:
     """The beacon and p95-comparison paragraphs of one database in expo.md."""
-    lines: list[str] = []
+    lines: list[str] = [""]  # after the request table
     rec = db.get("beacons")
     if rec:
         if rec.get("error"):
