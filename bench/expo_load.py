@@ -28,6 +28,7 @@ import queue as queue_mod
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -40,6 +41,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+import beacon_load as B  # noqa: E402  (bench/beacon_load.py: the beacons and their count; imports nothing of the app)
 import run as R  # noqa: E402  (bench/run.py: seeding cache, gunicorn, migrations; imports nothing of the app)
 from checkout_load import SHIPPING, percentile  # noqa: E402
 
@@ -142,14 +144,15 @@ def setup(database_url: str, upload_folder: str, n_shoppers: int, n_seller_store
         out["store_slugs"] = list(
             db.session.scalars(select(Store.slug).where(Store.id.in_(exhibitor_ids), Store.status == "approved"))
         )
-        active = list(
-            db.session.scalars(
-                select(Product.id)
+        active = dict(
+            db.session.execute(
+                select(Product.id, Store.slug)
                 .join(Store, Store.id == Product.store_id)
                 .where(Product.status == "active", Store.status == "approved")
-            )
+            ).all()
         )
-        out["product_ids"] = rng.sample(active, k=min(600, len(active)))
+        out["product_ids"] = rng.sample(sorted(active), k=min(600, len(active)))
+        out["product_store"] = {str(i): active[i] for i in out["product_ids"]}  # the beacon's s, by the contract
 
         out["stock_before"] = {
             str(i): [s, p] for i, s, p in db.session.execute(select(Variant.id, Variant.stock, Variant.price))
@@ -178,8 +181,9 @@ class Conn:
 
     IDLE_REOPEN = 4.0
 
-    def __init__(self, host: str, port: int, token: str | None = None):
+    def __init__(self, host: str, port: int, token: str | None = None, headers: dict | None = None):
         self.host, self.port, self.token = host, port, token
+        self.headers = headers or {}  # the visitor's own (User-Agent, X-Forwarded-For) when beacons are on
         self.conn = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
         self.used = time.monotonic()
 
@@ -189,10 +193,13 @@ class Conn:
 
     def request(self, method: str, path: str, body=None, headers: dict | None = None) -> tuple[int, bytes, float]:
         h = {"Accept": "application/json"} if path.startswith("/api/") else {"Accept": "text/html"}
+        h.update(self.headers)
         if self.token:
             h["Authorization"] = f"Bearer {self.token}"
         data = None
-        if body is not None:
+        if isinstance(body, bytes):  # a form, as it is (the beacon)
+            data = body
+        elif body is not None:
             data = json.dumps(body)
             h["Content-Type"] = "application/json"
         h.update(headers or {})
@@ -264,8 +271,18 @@ class Stats:
 
 
 class Visitor:
-    def __init__(self, plan: dict, stats: Stats, rng: random.Random, deadline: float, think: float):
+    def __init__(
+        self,
+        plan: dict,
+        stats: Stats,
+        rng: random.Random,
+        deadline: float,
+        think: float,
+        beacons: B.BeaconLog | None = None,
+    ):
         self.plan, self.stats, self.rng, self.deadline, self.think_mean = plan, stats, rng, deadline, think
+        self.beacons = beacons
+        self.number = 0  # the person of the current session (their identity when beacons are on)
 
     def think(self) -> None:
         time.sleep(min(max(0.0, self.deadline - time.monotonic()), self.rng.uniform(0.3, 1.7) * self.think_mean))
@@ -276,6 +293,8 @@ class Visitor:
     def get(self, conn: Conn, kind: str, path: str) -> tuple[int, bytes]:
         status, body, elapsed = conn.request("GET", path)
         self.stats.record(kind, status, body, elapsed, path)
+        if self.beacons is not None and status == 200 and kind in B.FALLBACK_KIND:
+            B.after_view(conn, self.beacons, self.stats, self.rng, self.plan, kind, path, body, self.number)
         return status, body
 
     def send(self, conn: Conn, kind: str, method: str, path: str, payload=None, headers=None) -> tuple[int, object]:
@@ -419,15 +438,23 @@ def slot(
     tokens: queue_mod.Queue,
     sellers: list[tuple[dict, threading.Lock]],
     rseed: int,
+    beacons: B.BeaconLog | None = None,
+    numbers: tuple[int, int] = (0, 1),
 ) -> None:
-    """One concurrent visitor slot: sessions back to back, each a new person in a role, from start_at to the end."""
+    """One concurrent visitor slot: sessions back to back, each a new person in a role, from start_at to the end.
+
+    With beacons, the n-th session of slot i is person i + n × slots: its own User-Agent and address."""
     rng = random.Random(rseed)
     delay = start_at - time.monotonic()
     if delay > 0:
         time.sleep(delay)
-    visitor = Visitor(plan, stats, rng, deadline, think)
+    visitor = Visitor(plan, stats, rng, deadline, think, beacons)
     roles, weights = zip(*ROLES.items(), strict=True)
+    session = 0
     while visitor.live():
+        visitor.number = numbers[0] + session * numbers[1]
+        session += 1
+        person = B.identity(visitor.number) if beacons is not None else None
         role = rng.choices(roles, weights)[0]
         if role == "buy":
             try:
@@ -435,7 +462,7 @@ def slot(
             except queue_mod.Empty:
                 role, token = "browse", None
             if token:
-                conn = Conn(host, port, token)
+                conn = Conn(host, port, token, person)
                 try:
                     visitor.buy(conn)
                 finally:
@@ -451,7 +478,7 @@ def slot(
             )
             if free:
                 seller, lock = free
-                conn = Conn(host, port, seller["token"])
+                conn = Conn(host, port, seller["token"], person)
                 try:
                     visitor.sell(conn, seller)
                 finally:
@@ -460,7 +487,7 @@ def slot(
                 stats.count_session(role)
                 continue
             role = "browse"
-        conn = Conn(host, port)
+        conn = Conn(host, port, None, person)
         try:
             getattr(visitor, role)(conn)
         finally:
@@ -482,10 +509,12 @@ def client_process(
     start_wall: float,
     rseed: int,
     out,
+    beacons_on: bool = False,
 ) -> None:
     host, port = url.split("//")[1].split(":")
     port = int(port)
     stats = Stats()
+    beacons = B.BeaconLog() if beacons_on else None
     token_queue: queue_mod.Queue = queue_mod.Queue()
     for t in tokens:
         token_queue.put(t)
@@ -513,6 +542,8 @@ def client_process(
                     token_queue,
                     seller_locks,
                     rseed * 100003 + first_slot + i,
+                    beacons,
+                    (first_slot + i, total_slots),
                 ),
             )
         )
@@ -522,6 +553,8 @@ def client_process(
         t.join(timeout=max(1, deadline - time.monotonic()) + REQUEST_TIMEOUT * 3)
     data = stats.as_dict()
     data["elapsed"] = time.monotonic() - t0
+    if beacons is not None:
+        data["beacons"] = beacons.as_dict()
     out.put(data)
 
 
@@ -553,6 +586,7 @@ def drive(plan: dict, url: str, args) -> dict:
                     start_wall,
                     args.seed + k,
                     out,
+                    not args.no_beacons,
                 ),
             )
         )
@@ -584,6 +618,8 @@ def drive(plan: dict, url: str, args) -> dict:
         merged["checkouts"] += part["checkouts"]
         merged["stock_sets"] += part["stock_sets"]
     merged["elapsed"] = max(p["elapsed"] for p in parts)
+    if not args.no_beacons:
+        merged["beacons"] = B.merge([p["beacons"] for p in parts])
     return merged
 
 
@@ -846,7 +882,9 @@ def run_database(args, name: str, workdir: Path) -> dict:
             "miss_word": manifest["miss_word"],
         }
     )
-    env = R.app_env(args, url, {"MARKETPLACE_ENV": "production"})
+    # with beacons, each visitor's address comes in X-Forwarded-For, as from the one proxy of production
+    proxy = {} if args.no_beacons else {"TRUSTED_PROXIES": "1"}
+    env = R.app_env(args, url, {"MARKETPLACE_ENV": "production", **proxy})
     server = R.Gunicorn(args, "wsgi:app", args.app_root, env, server_log, "/healthz")
     try:
         server.start()
@@ -856,7 +894,7 @@ def run_database(args, name: str, workdir: Path) -> dict:
             args,
             "wsgi:app",
             args.app_root,
-            R.app_env(args, url, {"MARKETPLACE_ENV": "development"}),
+            R.app_env(args, url, {"MARKETPLACE_ENV": "development", **proxy}),
             server_log,
             "/healthz",
         ).start()
@@ -868,7 +906,7 @@ def run_database(args, name: str, workdir: Path) -> dict:
     try:
         load = drive(plan, server.url, args)
     finally:
-        server.stop()
+        server.stop()  # SIGTERM: the workers finish, flush their beacon buffers and exit
     result = {
         "skipped": False,
         "database": name,
@@ -880,6 +918,9 @@ def run_database(args, name: str, workdir: Path) -> dict:
     }
     result["reconciliation"] = reconcile(url, plan, load)
     result["server_log"] = server_log_findings(server_log)
+    if not args.no_beacons:
+        R.say(f"  rolling up the visits and counting {load['beacons']['statuses']} beacons ...")
+        result["beacons"] = B.roll_up_and_reconcile(args, url, server.env, load, log_path)
     s, rec, log = result["summary"], result["reconciliation"], result["server_log"]
     result["pass"] = {
         "no_5xx_or_failed_request": s["errors"] == 0 and log["access_log_5xx"] == 0,
@@ -889,6 +930,7 @@ def run_database(args, name: str, workdir: Path) -> dict:
         and not rec["problem_counts"].get("stock_not_explained"),
         "no_lost_order": rec["lost_orders"] == 0 and rec["orders_without_201"] == 0,
         "reconciled": rec["ok"],
+        **({} if args.no_beacons else B.passes(result["beacons"])),
     }
     R.say(
         f"  {s['requests']} requests ({s['per_s']}/s), {s['errors']} errors, {rec['checkouts_201']} checkouts, "
@@ -915,7 +957,16 @@ def markdown(results: dict) -> str:
         f"{meta['duration']:g} s in all, think time ~{meta['think']:g} s between requests; sessions: "
         + ", ".join(f"{k} {v} %" for k, v in ROLES.items())
         + f". {meta['shoppers']} shoppers, "
-        f"{meta['seller_stores']} sellers setting stock.",
+        f"{meta['seller_stores']} sellers setting stock. "
+        + (
+            "Without beacons (`--no-beacons`)."
+            if meta.get("beacons") is False
+            else "With beacons: every hall, store and product view sends the beacon its page declares, 10 % of "
+            "views with a WhatsApp button tap it; each session its own User-Agent and X-Forwarded-For "
+            "(gunicorn `TRUSTED_PROXIES=1`)."
+        ),
+        "",
+        f"Machine load when the run began (`uptime`, the cores are shared): `{meta.get('uptime', '?')}`",
         "",
     ]
     for name, db in results["databases"].items():
@@ -938,6 +989,7 @@ def markdown(results: dict) -> str:
                 f"| {kind} | {r['requests']} | {r['per_s']} | {r['errors']} | {r['p50_ms']} | "
                 f"{r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | {statuses} |"
             )
+        lines += B.markdown(db, results.get("compare", {}).get(name))
         marks = " · ".join(("✅ " if ok else "❌ ") + k.replace("_", " ") for k, ok in db["pass"].items())
         lines += [
             "",
@@ -964,6 +1016,14 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def uptime() -> str:
+    """`uptime`'s line (other people's work on the shared cores shows in its load averages)."""
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="The expo opening under load (make bench-expo EXPO_ARGS='...').")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
@@ -983,6 +1043,10 @@ def parse_args(argv=None):
         "--pg-url", default=os.environ.get("BENCH_EXPO_PG_URL", "postgresql://postgres@127.0.0.1/bench_expo")
     )
     parser.add_argument("--seed", type=int, default=8, help="random seed of the visitors")
+    parser.add_argument("--no-beacons", action="store_true", help="the load without beacons (the before run)")
+    parser.add_argument(
+        "--compare", type=Path, help="an expo.json without beacons: p95 per page type side by side, fail above +10 %"
+    )
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-jobs", type=int, default=2)
     parser.add_argument("--app-root", type=Path, default=BENCH.parent)
@@ -1030,9 +1094,12 @@ def main(argv=None) -> int:
             "seller_stores": args.seller_stores,
             "workers": args.workers,
             "threads": args.threads,
+            "beacons": not args.no_beacons,
+            "uptime": uptime(),
         },
         "databases": {},
     }
+    before = json.loads(args.compare.read_text()) if args.compare else None
     names = ["postgres", "sqlite"] if args.db == "both" else [args.db]
     try:
         for name in names:
@@ -1043,6 +1110,10 @@ def main(argv=None) -> int:
                 results["databases"][name] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if before is not None:
+        results["compare"] = B.compare_p95(before, results)
+        for name, comparison in results["compare"].items():
+            results["databases"][name]["pass"]["page_p95_within_10_%"] = comparison["ok"]
     text = markdown(results)
     (args.output / "expo.json").write_text(json.dumps(results, indent=1, default=str))
     (args.output / "expo.md").write_text(text)
