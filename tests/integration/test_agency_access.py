@@ -42,6 +42,11 @@ PAGES = [
     ("POST", "/agency/expos/apik/exhibitors"),
     ("POST", "/agency/expos/apik/exhibitors/batik-sari/update"),
     ("POST", "/agency/expos/apik/exhibitors/batik-sari/remove"),
+    ("GET", "/agency/expos/apik/sessions"),
+    ("POST", "/agency/expos/apik/sessions"),
+    ("GET", "/agency/expos/apik/sessions/1"),
+    ("POST", "/agency/expos/apik/sessions/1"),
+    ("POST", "/agency/expos/apik/sessions/1/delete"),
     ("GET", "/agency/onboard"),
     ("POST", "/agency/onboard"),
     ("POST", "/agency/onboard/bulk"),
@@ -49,6 +54,7 @@ PAGES = [
     ("GET", "/agency/reports/sales.csv"),
     ("GET", "/agency/reports/gov"),
     ("GET", "/agency/reports/gov.csv"),
+    ("GET", "/agency/reports/funnel.csv?expo=apik"),
     ("GET", "/agency/gov/offices"),
     ("GET", "/agency/gov/offices/new"),
     ("POST", "/agency/gov/offices/new"),
@@ -81,9 +87,13 @@ API = [
     ("put", "/agency/commission"),
     ("post", "/expos"),
     ("post", "/expos/apik/exhibitors"),
+    ("post", "/expos/apik/sessions"),
+    ("patch", "/expos/apik/sessions/1"),
+    ("delete", "/expos/apik/sessions/1"),
     ("get", "/agency/reports/sales"),
     ("get", "/agency/reports/sales?format=csv"),
     ("get", "/agency/reports/gov"),
+    ("get", "/agency/reports/funnel?expo=apik"),
     ("get", "/agency/complaints"),
     ("post", "/agency/complaints/1/decision"),
     ("get", "/agency/payout-accounts"),
@@ -115,7 +125,7 @@ def test_the_lists_cover_every_agency_route(app):
         if rule.rule.startswith(("/api/v1/agency", "/api/v1/expos"))
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    public = {("api.list_expos", "GET"), ("api.get_expo", "GET")}
+    public = {("api.list_expos", "GET"), ("api.get_expo", "GET"), ("api.list_sessions", "GET")}
     assert _endpoints(app, API, "/api/v1") == api - public
 
 

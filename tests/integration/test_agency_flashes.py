@@ -26,6 +26,9 @@ ELSEWHERE = {
     "agency.start_report_job": "tests/integration/test_report_jobs.py",
     "agency.decide_many": "tests/integration/test_agency_bulk_decisions.py",
     "agency.gov_office_dismiss": "tests/integration/test_gov_offices.py",
+    "agency.expo_sessions": "tests/integration/test_programme.py",
+    "agency.expo_session": "tests/integration/test_programme.py",
+    "agency.delete_expo_session": "tests/integration/test_programme.py",
 }
 ZONE = "kuliner"
 OFFICE = {

@@ -146,6 +146,7 @@ def test_officer_adds_edits_and_deletes_a_session(client, world):
     assert added.status_code == 302 and added.headers["Location"] == "/agency/expos/apik-2026/sessions"
     [row] = sessions()
     page = text(client.get("/agency/expos/apik-2026/sessions"))
+    assert "Sesi Peluncuran kopi Tegal ditambahkan." in page  # the flash (test_agency_flashes.ELSEWHERE)
     assert "Peluncuran kopi Tegal" in page and "13.00–14.00 WIB" in page and "Peluncuran produk" in page
     edit = text(client.get(f"/agency/expos/apik-2026/sessions/{row.id}"))
     assert 'value="2026-12-03T13:00"' in edit and "fb.watch/abcDEF123" in edit
@@ -153,10 +154,12 @@ def test_officer_adds_edits_and_deletes_a_session(client, world):
         f"/agency/expos/apik-2026/sessions/{row.id}", data={**FORM, "title": "Kopi Tegal", "booth": "K-01"}
     )
     assert saved.status_code == 302
+    assert "Sesi tersimpan." in text(client.get(saved.headers["Location"]))
     [row] = sessions()
     assert row.title == "Kopi Tegal" and row.exhibitor_id is not None
     gone = client.post(f"/agency/expos/apik-2026/sessions/{row.id}/delete")
     assert gone.status_code == 302 and sessions() == []
+    assert "Sesi Kopi Tegal dihapus." in text(client.get(gone.headers["Location"]))
 
 
 def test_bad_form_shows_errors_next_to_the_fields_and_changes_nothing(client, world):
