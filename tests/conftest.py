@@ -42,6 +42,9 @@ def _ensure_pg_database(url: str) -> None:
         exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+        # a test database need not survive a crash: a commit does not wait for the WAL's flush
+        # (every connection to it, the live servers' included; PostgreSQL keeps it consistent)
+        conn.execute(text(f'ALTER DATABASE "{target.database}" SET synchronous_commit = off'))
     admin.dispose()
 
 
