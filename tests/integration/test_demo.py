@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from marketplace.accounts import services as accounts
+from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductImage, Variant
 from marketplace.demo_data import DEMO_PASSWORD
 from marketplace.expo import services as expo_services
@@ -29,10 +34,61 @@ DEMO_ROLES = {
 
 
 def load_demo(runner) -> str:
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output + repr(result.exception)
+    """``flask demo load`` on the runner's app; its output. A test's first load into an empty
+    database is the same whatever the test, so it runs once per plugin set and session and is
+    then restored from a copy (database file and uploads): about 8 of the suite's demo loads,
+    15-25 s each, become a file copy. A second load, or a load into a database a test changed,
+    always runs for real (idempotence is what those tests check)."""
+    app = runner.app
+    database = _sqlite_file(app)
+    fresh = database is not None and not db.session.scalar(select(func.count()).select_from(User))
+    key = f"{app.config['MARKETPLACE_PLUGINS']}|{app.config.get('MARKETPLACE_ENV')}"
+    if fresh and key in _SNAPSHOTS:
+        output = _restore(app, database, _SNAPSHOTS[key])
+    else:
+        result = runner.invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output + repr(result.exception)
+        output = result.output
+        if fresh:
+            _SNAPSHOTS[key] = _save(app, database, output)
     db.session.expire_all()
-    return result.output
+    return output
+
+
+_SNAPSHOTS: dict[str, tuple[Path, Path, str]] = {}  # plugin set -> (database copy, uploads copy, output)
+_SNAPSHOT_ROOT = Path(tempfile.mkdtemp(prefix="apik-demo-"))
+atexit.register(shutil.rmtree, _SNAPSHOT_ROOT, True)
+
+
+def _sqlite_file(app) -> Path | None:
+    url = make_url(app.config["DATABASE_URL"])
+    return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+
+def _let_go() -> None:
+    """Close every connection of the app, so its database file can be copied or replaced."""
+    db.session.remove()
+    db.engine.dispose()
+
+
+def _save(app, database: Path, output: str) -> tuple[Path, Path, str]:
+    _let_go()
+    home = _SNAPSHOT_ROOT / str(len(_SNAPSHOTS))
+    home.mkdir()
+    shutil.copyfile(database, home / "demo.sqlite")
+    shutil.copytree(app.config["UPLOAD_FOLDER"], home / "uploads")
+    return home / "demo.sqlite", home / "uploads", output
+
+
+def _restore(app, database: Path, snapshot: tuple[Path, Path, str]) -> str:
+    saved, uploads, output = snapshot
+    _let_go()
+    for leftover in (Path(f"{database}-wal"), Path(f"{database}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(saved, database)
+    shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
+    shutil.copytree(uploads, app.config["UPLOAD_FOLDER"])
+    return output
 
 
 def table_counts() -> dict[str, int]:
