@@ -37,7 +37,12 @@ def test_booth_page_and_editor_fit_a_phone(e2e_app, browser_page):
     gen_product(store, name="Selendang Sutra")
     hours = {d: {"closed": False, "open": "08:00", "close": "20:00"} for d in "12345"}
     booths.update_booth(
-        exhibitor, None, "Batik tulis asli Tegal, diwarnai bahan alam", "https://youtu.be/dQw4w9WgXcQ", hours, [pinned.id]
+        exhibitor,
+        None,
+        "Batik tulis asli Tegal, diwarnai bahan alam",
+        "https://youtu.be/dQw4w9WgXcQ",
+        hours,
+        [pinned.id],
     )
     later = expos.create_expo(officer, "expo-2027", "Expo 2027", start + timedelta(days=60), start + timedelta(days=62))
     expos.add_exhibitor(officer, later, store, booth="B-2")
