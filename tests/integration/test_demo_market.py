@@ -124,7 +124,8 @@ def _the_expo_is_an_event() -> None:
     per_booth = Counter(p.exhibitor_id for p in pins)
     assert set(per_booth) == set(store_of) and set(per_booth.values()) == {2, 3, 4}
     seller_store = stores.get_store("batik-tegalan-sari")
-    assert at - db.session.get(StorePresence, seller_store.id).last_seen_at < timedelta(minutes=2)
+    # set at load time; the first load may be a copy made earlier in the session (test_demo.load_demo)
+    assert at - db.session.get(StorePresence, seller_store.id).last_seen_at < timedelta(minutes=30)
 
     # product views and carts carry no expo, as the beacon counts them (marketplace/visits)
     visits = db.session.scalars(select(VisitDaily).where(VisitDaily.expo_id.in_([expo.id, 0]))).all()
