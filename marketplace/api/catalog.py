@@ -34,7 +34,7 @@ def list_products():
     result = search_products(params, full=True)
     items = []
     for card in result.items:
-        data = product_json(card.product, card.store_slug, card.category_slug)
+        data = product_json(card.product, card.store_slug, card.category_slug)  # full=True: loaded
         data["thumbnail_url"] = media_url(card.image.path, 400) if card.image else None
         items.append(data)
     return paged(items, result.total, result.page, result.per_page)

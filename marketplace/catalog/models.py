@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -121,3 +121,65 @@ class ProductSearch(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProductListing(db.Model):
+    """What listings, search and facets read of one product: the product, its store, category,
+    variants, first photo and reviews in one row, so no listing joins at read time.
+
+    Written only by database triggers (migration 0028): every write to products, variants,
+    product_images, reviews, stores or categories rewrites the rows of the products it touches,
+    in the same transaction, whoever made the write. A row is rewritten only when its content
+    changes, and ``version`` then grows by one: a rendered card keyed by it is valid as long
+    as the row is the same. ``listed`` is what a visitor may see (queries.LISTED)."""
+
+    __tablename__ = "product_listings"
+    __page_cache__ = "catalog"  # only triggers write it; the writes that fire them are seen already
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    store_id: Mapped[int] = mapped_column(Integer)
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    listed: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(160))
+    price_min: Mapped[int] = mapped_column(Integer)
+    price_max: Mapped[int] = mapped_column(Integer)
+    in_stock: Mapped[bool] = mapped_column(Boolean)
+    store_slug: Mapped[str] = mapped_column(String(80))
+    store_name: Mapped[str] = mapped_column(String(160))
+    city: Mapped[str] = mapped_column(String(80))
+    city_key: Mapped[str] = mapped_column(String(80))  # lower(city): the city filter and facet
+    sector: Mapped[str] = mapped_column(String(40))
+    category_slug: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rating_count: Mapped[int] = mapped_column(Integer)
+    rating_total: Mapped[int] = mapped_column(Integer)
+    image_path: Mapped[str | None] = mapped_column(String(255))
+    image_width: Mapped[int | None] = mapped_column(Integer)
+    image_height: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __table_args__ = (
+        Index("ix_product_listings_newest", "listed", "created_at", "product_id"),
+        Index("ix_product_listings_store", "listed", "store_id", "created_at"),
+        Index("ix_product_listings_category", "listed", "category_id", "created_at"),
+        Index("ix_product_listings_sector", "listed", "sector", "created_at"),
+        Index("ix_product_listings_price", "listed", "price_min"),
+        Index("ix_product_listings_city", "listed", "city_key"),
+    )
+
+
+class SearchSynonym(db.Model):
+    """A group of words or phrases the search treats as one (``keripik, kripik``), kept by the
+    agency. ``terms``: the group, comma-separated, lower case."""
+
+    __tablename__ = "search_synonyms"
+    __page_cache__ = "catalog"  # it changes what a search finds
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+    @property
+    def term_list(self) -> list[str]:
+        return [t.strip() for t in self.terms.split(",") if t.strip()]

@@ -1,9 +1,9 @@
 """Read-only catalogue queries for the public pages and the JSON API.
 
 Every function loads what its page shows in a fixed number of statements,
-whatever the page size: a grid is one statement for the page of products
-joined to their stores (a ranked search with its total as a window count) and
-one for the first photo of each. Relationships are ``lazy="raise_on_sql"``, so anything a
+whatever the page size: a grid is one statement over the products' listing rows
+(``ProductListing``, kept by triggers: no join; a ranked search with its total
+as a window count). Relationships are ``lazy="raise_on_sql"``, so anything a
 template reads is loaded here.
 """
 
@@ -15,10 +15,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from marketplace import pagecache
-from marketplace.catalog.models import Category, Product, ProductImage
+from marketplace.catalog.models import Category, Product, ProductImage, ProductListing
 from marketplace.catalog.sectors import SECTORS
 from marketplace.errors import NotFound
 from marketplace.extensions import db
@@ -65,52 +65,74 @@ class Thumb:
 
 @dataclass
 class ProductCard:
-    """What a product grid shows: the product's columns and its store, city and first photo."""
+    """What a product grid shows, from the product's listing row (``ProductListing``): its name,
+    prices, store, city, first photo. ``product`` is the Product itself, loaded only when asked
+    for (``full``: the API shows its description and dimensions)."""
 
-    product: Product
-    store_slug: str
-    store_name: str
-    city: str
-    sector: str
-    category_slug: str | None
-    image: Thumb | None = None
+    listing: ProductListing
     extra: dict[str, Any] = field(default_factory=dict)
+    product: Product | None = None
 
     @property
     def id(self) -> int:
-        return self.product.id
+        return self.listing.product_id
 
     @property
     def name(self) -> str:
-        return self.product.name
+        return self.listing.name
 
     @property
     def price(self) -> int:
-        return self.product.price_min
+        return self.listing.price_min
+
+    @property
+    def store_id(self) -> int:
+        return self.listing.store_id
+
+    @property
+    def store_slug(self) -> str:
+        return self.listing.store_slug
+
+    @property
+    def store_name(self) -> str:
+        return self.listing.store_name
+
+    @property
+    def city(self) -> str:
+        return self.listing.city
+
+    @property
+    def sector(self) -> str:
+        return self.listing.sector
+
+    @property
+    def category_slug(self) -> str | None:
+        return self.listing.category_slug
+
+    @property
+    def version(self) -> int:
+        """Grows whenever anything the row holds changes: what a rendered card is keyed by."""
+        return self.listing.version
+
+    @property
+    def image(self) -> Thumb | None:
+        row = self.listing
+        return Thumb(row.image_path, row.image_width or 0, row.image_height or 0) if row.image_path else None
 
 
 # --- product grids -----------------------------------------------------------
 
 
-def listing_select(full: bool = False, with_total: bool = True, gov_terms: bool = False) -> Select:
-    """Active products of approved stores, with store columns and (``with_total``)
-    the count of all matching rows as a window, so a page and its total are one statement.
+def listing_select(with_total: bool = True, gov_terms: bool = False) -> Select:
+    """Listed products' rows (``ProductListing``: no join), and (``with_total``) the count of all
+    matching rows as a window, so a page and its total are one statement.
 
     ``gov_terms=True`` (an office's official is looking) joins what stores offer to offices, so
     the cards' "untuk instansi" mark costs no statement of its own (:func:`cards`).
-
-    ``full=False`` leaves the description out (a grid never shows it); reading it
-    then raises instead of issuing one query per card. ``with_total=False`` lets
-    the database stop at the page (the home page's newest products need no total).
+    ``with_total=False`` lets the database stop at the page (the home page's newest products
+    need no total).
     """
-    columns = [
-        Product,
-        Store.slug.label("store_slug"),
-        Store.name.label("store_name"),
-        Store.city.label("city"),
-        Store.sector.label("sector"),
-        Category.slug.label("category_slug"),
-    ]
+    columns: list = [ProductListing]
     if gov_terms:
         columns += [
             GovOffer.unit.label("gov_unit"),
@@ -119,16 +141,9 @@ def listing_select(full: bool = False, with_total: bool = True, gov_terms: bool 
         ]
     if with_total:
         columns.append(func.count().over().label("total"))
-    stmt = (
-        select(*columns)
-        .join(Store, Store.id == Product.store_id)
-        .outerjoin(Category, Category.id == Product.category_id)
-        .where(*LISTED)
-    )
+    stmt = select(*columns).where(ProductListing.listed.is_(True))
     if gov_terms:
-        stmt = stmt.outerjoin(GovOffer, (GovOffer.product_id == Product.id) & GovOffer.active.is_(True))
-    if not full:
-        stmt = stmt.options(defer(Product.description, raiseload=True))
+        stmt = stmt.outerjoin(GovOffer, (GovOffer.product_id == ProductListing.product_id) & GovOffer.active.is_(True))
     return stmt
 
 
@@ -162,24 +177,16 @@ def _gov_offer(row) -> dict[str, Any]:
     return {"gov_offer": terms}
 
 
-def cards(rows) -> list[ProductCard]:
-    """Rows of ``listing_select`` turned into cards, with their first photos (one more statement);
-    an offered product read with ``gov_terms`` carries its terms in ``extra["gov_offer"]``."""
-    items = [
-        ProductCard(
-            product=r[0],
-            store_slug=r.store_slug,
-            store_name=r.store_name,
-            city=r.city,
-            sector=r.sector,
-            category_slug=r.category_slug,
-            extra=_gov_offer(r),
-        )
-        for r in rows
-    ]
-    images = first_images([c.id for c in items])
-    for card in items:
-        card.image = images.get(card.id)
+def cards(rows, full: bool = False) -> list[ProductCard]:
+    """Rows of ``listing_select`` turned into cards; an offered product read with ``gov_terms``
+    carries its terms in ``extra["gov_offer"]``. ``full=True`` also loads each card's Product
+    (one more statement, by primary key: the API's descriptions and dimensions)."""
+    items = [ProductCard(listing=r[0], extra=_gov_offer(r)) for r in rows]
+    if full and items:
+        products = db.session.scalars(select(Product).where(Product.id.in_([c.id for c in items])))
+        by_id = {p.id: p for p in products}
+        for card in items:
+            card.product = by_id[card.id]
     return items
 
 

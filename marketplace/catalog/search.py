@@ -27,13 +27,12 @@ from sqlalchemy import Subquery, column, func, literal_column, select, table
 
 from marketplace import pagecache
 from marketplace.catalog import queries
-from marketplace.catalog.models import Category, Product
+from marketplace.catalog.models import ProductListing
 from marketplace.catalog.queries import Page
 from marketplace.catalog.sectors import SECTORS
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
 from marketplace.inputs import digits
-from marketplace.stores.models import Store
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 MAX_QUERY_CHARS = 200
@@ -210,54 +209,52 @@ def _attempts(words: list[str]) -> list[tuple[str, list[str]]]:
 
 
 def _filters(params: SearchParams) -> list:
+    row = ProductListing
     conditions = []
     if params.sector:
-        conditions.append(Store.sector == params.sector)
+        conditions.append(row.sector == params.sector)
     if params.category_id is not None:
-        conditions.append(Product.category_id == params.category_id)
+        conditions.append(row.category_id == params.category_id)
     elif params.category:
-        conditions.append(Category.slug == params.category)
+        conditions.append(row.category_slug == params.category)
     if params.city:
-        conditions.append(func.lower(Store.city) == params.city.lower())
+        conditions.append(row.city_key == params.city.lower())
     if params.store_id is not None:
-        conditions.append(Product.store_id == params.store_id)
+        conditions.append(row.store_id == params.store_id)
     elif params.store:
-        conditions.append(Store.slug == params.store)
+        conditions.append(row.store_slug == params.store)
     if params.min_price is not None:
-        conditions.append(Product.price_min >= params.min_price)
+        conditions.append(row.price_min >= params.min_price)
     if params.max_price is not None:
-        conditions.append(Product.price_min <= params.max_price)
+        conditions.append(row.price_min <= params.max_price)
     if params.offered_only:
         conditions.append(GovOffer.product_id.is_not(None))
     return conditions
 
 
 def _order(sort: str, hits: Subquery | None) -> list:
-    newest = [Product.created_at.desc(), Product.id.desc()]
+    row = ProductListing
+    newest = [row.created_at.desc(), row.product_id.desc()]
     if sort == "relevance" and hits is not None:
         return [hits.c.score.asc(), *newest]
     if sort == "price_asc":
-        return [Product.price_min.asc(), Product.id.desc()]
+        return [row.price_min.asc(), row.product_id.desc()]
     if sort == "price_desc":
-        return [Product.price_min.desc(), Product.id.desc()]
+        return [row.price_min.desc(), row.product_id.desc()]
     return newest
 
 
 def _count(params: SearchParams) -> int:
-    """Active products of approved stores matching the filters (no words): remembered per
-    catalogue generation, so a busy unfiltered listing counts its 100,000 rows once per change."""
+    """Listed products matching the filters (no words): remembered per catalogue generation,
+    so a busy unfiltered listing counts its 100,000 rows once per change."""
 
     def compute() -> int:
-        stmt = (
-            select(func.count())
-            .select_from(Product)
-            .join(Store, Store.id == Product.store_id)
-            .where(*queries.LISTED, *_filters(params))
-        )
-        if params.category_id is None and params.category:
-            stmt = stmt.join(Category, Category.id == Product.category_id)
+        listed = ProductListing.listed.is_(True)
+        stmt = select(func.count()).select_from(ProductListing).where(listed, *_filters(params))
         if params.offered_only:
-            stmt = stmt.outerjoin(GovOffer, (GovOffer.product_id == Product.id) & GovOffer.active.is_(True))
+            stmt = stmt.outerjoin(
+                GovOffer, (GovOffer.product_id == ProductListing.product_id) & GovOffer.active.is_(True)
+            )
         return int(db.session.scalar(stmt) or 0)
 
     key = (
@@ -282,9 +279,9 @@ def _run(params: SearchParams, hits: Subquery | None, full: bool, with_total: bo
     is the last one, else from :func:`_count`."""
     window = with_total and hits is not None
     gov_terms = params.gov_terms or params.offered_only
-    stmt = queries.listing_select(full=full, with_total=window, gov_terms=gov_terms).where(*_filters(params))
+    stmt = queries.listing_select(with_total=window, gov_terms=gov_terms).where(*_filters(params))
     if hits is not None:
-        stmt = stmt.join(hits, hits.c.product_id == Product.id)
+        stmt = stmt.join(hits, hits.c.product_id == ProductListing.product_id)
     offset = (params.page - 1) * params.per_page
     stmt = stmt.order_by(*_order(params.effective_sort, hits)).limit(params.per_page).offset(offset)
     rows = db.session.execute(stmt).all()
@@ -301,7 +298,7 @@ def _run(params: SearchParams, hits: Subquery | None, full: bool, with_total: bo
         total = offset + len(rows)  # the last page: nothing to count
     else:
         total = _count(params)
-    return SearchResult(queries.cards(rows), total, params.page, params.per_page, query=params.q)
+    return SearchResult(queries.cards(rows, full=full), total, params.page, params.per_page, query=params.q)
 
 
 def search_products(params: SearchParams, full: bool = False) -> SearchResult:

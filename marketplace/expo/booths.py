@@ -329,7 +329,8 @@ BOOTH_PRODUCTS = 24
 
 def booth_products(exhibitor: Exhibitor, limit: int = BOOTH_PRODUCTS) -> list:
     """The store's listed products as grid cards, its pinned ones first in their order, then the
-    newest (two statements: the cards, their first photos); a pinned card has ``extra["pinned"]``."""
+    newest (one statement, over the listing rows); a pinned card has ``extra["pinned"]``."""
+    from marketplace.catalog.models import ProductListing
     from marketplace.catalog.queries import cards, listing_select
 
     pin = (
@@ -340,9 +341,11 @@ def booth_products(exhibitor: Exhibitor, limit: int = BOOTH_PRODUCTS) -> list:
     rows = db.session.execute(
         listing_select(with_total=False)
         .add_columns(pin.c.position.label("pin_position"))
-        .outerjoin(pin, pin.c.product_id == Product.id)
-        .where(Product.store_id == exhibitor.store_id)
-        .order_by(pin.c.position.is_(None), pin.c.position, Product.created_at.desc(), Product.id.desc())
+        .outerjoin(pin, pin.c.product_id == ProductListing.product_id)
+        .where(ProductListing.store_id == exhibitor.store_id)
+        .order_by(
+            pin.c.position.is_(None), pin.c.position, ProductListing.created_at.desc(), ProductListing.product_id.desc()
+        )
         .limit(limit)
     ).all()
     items = cards(rows)

@@ -120,7 +120,7 @@ def test_sorts(cat):
     assert prices == sorted(prices)
     prices = [c.price for c in search(sort="price_desc").items]
     assert prices == sorted(prices, reverse=True)
-    newest = [c.product.created_at for c in search().items]
+    newest = [c.listing.created_at for c in search().items]
     assert newest == sorted(newest, reverse=True)
     assert names(search("batik", sort="price_asc"))[0] == "Tas Kain Perca"
 
