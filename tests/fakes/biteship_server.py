@@ -18,8 +18,10 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from tests.fakes import FakeServer
 
 SERVICES = {  # courier → (service code, name, price per kg, duration range)
     "jne": [("reg", "Reguler", 12000, "1 - 2"), ("yes", "Yakin Esok Sampai", 21000, "1 - 1")],
@@ -41,7 +43,7 @@ class Recorded:
 
 
 @dataclass
-class FakeBiteship:
+class FakeBiteship(FakeServer):
     api_key: str = "biteship_test.fake-key"
     webhook_url: str | None = None
     webhook_header: str = "X-Biteship-Signature"
@@ -69,31 +71,7 @@ class FakeBiteship:
             self.max_in_flight = self.in_flight
 
     def start(self) -> FakeBiteship:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # headers and body leave at once, as from a real server
-
-            def log_message(self, *args):  # quiet
-                pass
-
-            def do_GET(self):
-                fake._handle(self, "GET")
-
-            def do_POST(self):
-                fake._handle(self, "POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self._serve(http11=True)
 
     # --- webhooks ----------------------------------------------------------------------------
     def send(self, event: dict, secret: str | None = None) -> int:

@@ -23,8 +23,10 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes import FakeServer
 
 
 def sign(payload: bytes | str, secret: str, timestamp: int | None = None) -> str:
@@ -60,7 +62,7 @@ class Recorded:
 
 
 @dataclass
-class FakeStripe:
+class FakeStripe(FakeServer):
     webhook_secret: str = "whsec_test_secret"
     webhook_url: str | None = None
     requests: list[Recorded] = field(default_factory=list)
@@ -79,27 +81,7 @@ class FakeStripe:
         return [r for r in self.requests if r.method == method and r.path.startswith(prefix)]
 
     def start(self) -> FakeStripe:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet
-                pass
-
-            def do_GET(self):
-                fake._handle(self, "GET")
-
-            def do_POST(self):
-                fake._handle(self, "POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self._serve()
 
     # --- webhooks ----------------------------------------------------------------------------
     def signed(self, evt: dict, timestamp: int | None = None, secret: str | None = None) -> tuple[bytes, str]:

@@ -26,8 +26,10 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from tests.fakes import FakeServer
 
 ACCESS_TOKEN = "EAAGfakeWhatsAppAccessToken0123456789"
 PHONE_NUMBER_ID = "106540352242922"
@@ -60,7 +62,7 @@ class Recorded:
 
 
 @dataclass
-class FakeWhatsApp:
+class FakeWhatsApp(FakeServer):
     access_token: str = ACCESS_TOKEN
     phone_number_id: str = PHONE_NUMBER_ID
     app_secret: str = APP_SECRET
@@ -89,27 +91,10 @@ class FakeWhatsApp:
         return f"{self.url}/{VERSION}"
 
     def start(self) -> FakeWhatsApp:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet
-                pass
-
-            def do_POST(self):
-                fake._handle(self)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self._serve(methods=("POST",))
 
     # --- the API -----------------------------------------------------------------------------
-    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+    def _handle(self, h: BaseHTTPRequestHandler, method: str = "POST") -> None:
         if self._down:
             h.close_connection = True
             h.connection.close()

@@ -31,8 +31,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from tests.fakes import FakeServer
 
 SECRET_KEY = "xnd_development_apik_fake_0123456789"
 CALLBACK_TOKEN = "apik-fake-callback-token-0123456789"
@@ -72,7 +74,7 @@ class Notification:
 
 
 @dataclass
-class FakeXendit:
+class FakeXendit(FakeServer):
     secret_key: str = SECRET_KEY
     callback_token: str = CALLBACK_TOKEN
     webhook_url: str | None = None
@@ -104,27 +106,7 @@ class FakeXendit:
         return [r for r in self.requests if r.method == method and r.path.startswith(prefix)]
 
     def start(self) -> FakeXendit:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet
-                pass
-
-            def do_GET(self):
-                fake._handle(self, "GET")
-
-            def do_POST(self):
-                fake._handle(self, "POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self._serve(port=self.port)
 
     # --- Xendit's side: paying, refund and payout outcomes, notifications ---------------------
     def pay(self, request_id: str, amount: float | None = None, currency: str | None = None) -> Notification:
