@@ -87,28 +87,33 @@ def _send_one(row, leases: dict, retry_later: Callable) -> bool:
     return True
 
 
+def update_leased(message_id: int, lease, **values) -> bool:
+    """Write ``values`` on a message being sent only if this sender still holds it (its lease is
+    still ``lease``): False when the lease ran out and another sender took the message."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending", OutboxMessage.lease_until == lease)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(cast(CursorResult, result).rowcount)
+
+
 def _give_up(row, leases: dict, error: str) -> None:
     """``row`` cannot go by its channel: failed now (if this sender still holds it), and its
     held e-mail released."""
     log.warning("%s message %d to %s failed for good: %s", row.channel, row.id, row.to, error)
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == row.id,
-            OutboxMessage.status == "sending",
-            OutboxMessage.lease_until == leases[row.id],
-        )
-        .values(
-            status="failed",
-            attempts=row.attempts + 1,
-            lease_until=None,
-            last_error=error[:500],
-            delivery_status="failed",
-            delivery_at=now(),
-        )
-        .execution_options(synchronize_session=False)
+    failed = update_leased(
+        row.id,
+        leases[row.id],
+        status="failed",
+        attempts=row.attempts + 1,
+        lease_until=None,
+        last_error=error[:500],
+        delivery_status="failed",
+        delivery_at=now(),
     )
-    if cast(CursorResult, result).rowcount:
+    if failed:
         channels.release_fallback(row.id)
     db.session.commit()
 

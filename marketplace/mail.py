@@ -263,16 +263,7 @@ def _still_mine(message_id: int, leases: dict) -> bool:
     """Renew this sender's lease on a message just before sending it (committed). False when the
     lease ran out meanwhile and another sender took the message: it is theirs to send."""
     renewed = now() + timedelta(seconds=int(current_app.config["MAIL_LEASE_SECONDS"]))
-    taken = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status == "sending",
-            OutboxMessage.lease_until == leases[message_id],
-        )
-        .values(lease_until=renewed)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    taken = channel_outbox.update_leased(message_id, leases[message_id], lease_until=renewed)
     db.session.commit()
     leases[message_id] = renewed
     return bool(taken)
@@ -298,22 +289,15 @@ def _mark_failed(rows: list, exc: BaseException, leases: dict) -> None:
         delay = timedelta(seconds=int(cfg["MAIL_RETRY_SECONDS"]) * 2 ** (attempts - 1))
         final = attempts >= int(cfg["MAIL_MAX_ATTEMPTS"])
         log.warning("mail to %s failed (%s): %s; try %d%s", row.to, row.subject, error, attempts, " (gave up)" * final)
-        moved = db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == row.id,
-                OutboxMessage.status == "sending",
-                OutboxMessage.lease_until == leases[row.id],
-            )
-            .values(
-                status="failed" if final else "pending",
-                attempts=attempts,
-                next_attempt_at=now() + delay,
-                lease_until=None,
-                last_error=error,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        moved = channel_outbox.update_leased(
+            row.id,
+            leases[row.id],
+            status="failed" if final else "pending",
+            attempts=attempts,
+            next_attempt_at=now() + delay,
+            lease_until=None,
+            last_error=error,
+        )
         if moved and final and (row.channel or "email") != "email":
             channels.release_fallback(row.id)  # the notice did not go: its e-mail does
     db.session.commit()
