@@ -16,7 +16,7 @@ from sqlalchemy import func, literal_column, select
 
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.queries import LISTED
-from marketplace.expo.models import Expo
+from marketplace.expo.models import Exhibitor, Expo
 from marketplace.extensions import db
 from marketplace.stores.models import Store
 
@@ -82,3 +82,16 @@ def category_slugs() -> list[str]:
 
 def expo_slugs() -> list[str]:
     return list(db.session.scalars(select(Expo.slug).order_by(Expo.starts_at.desc(), Expo.id.desc())))
+
+
+def booths() -> list[tuple[str, str, str]]:
+    """``(expo slug, booth, store slug)`` of every exhibitor whose store is approved, by expo then
+    booth: each has a booth page (expo.links.booth_url)."""
+    rows = db.session.execute(
+        select(Expo.slug, Exhibitor.booth, Store.slug)
+        .join(Exhibitor, Exhibitor.expo_id == Expo.id)
+        .join(Store, Store.id == Exhibitor.store_id)
+        .where(Store.status == "approved")
+        .order_by(Expo.starts_at.desc(), Expo.id.desc(), Exhibitor.rank, Exhibitor.id)
+    )
+    return [(expo, booth, store) for expo, booth, store in rows]

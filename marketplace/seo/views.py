@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, render_template, session
 
 from marketplace import media, pagecache
 from marketplace.catalog.sectors import SECTORS
+from marketplace.expo.links import booth_key
 from marketplace.urls import absolute_url
 
 from . import meta, services, share_images
@@ -99,11 +100,14 @@ def sitemap_index():
 @bp.get("/sitemap-pages.xml")
 @pagecache.cached(html=False)
 def sitemap_pages():
-    """Home, stores, sectors, categories and expo halls."""
+    """Home, stores, sectors, categories, expo halls and their booth pages."""
     urls = [absolute_url("catalog.home"), absolute_url("catalog.stores")]
     urls += [absolute_url("catalog.sector", slug=slug) for slug in SECTORS]
     urls += [absolute_url("catalog.category", slug=slug) for slug in services.category_slugs()]
     urls += [absolute_url("expo.hall", slug=slug) for slug in services.expo_slugs()]
+    urls += [
+        absolute_url("booth.page", slug=expo, booth=booth_key(booth, store)) for expo, booth, store in services.booths()
+    ]
     return _xml("seo/urlset.xml", entries=[(url, None) for url in urls])
 
 

@@ -9,12 +9,13 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from marketplace import pagecache
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.stores import services as stores
-from tests.factories import gen_product
+from tests.factories import gen_product, gen_store
 from tests.share_support import BASE, build_world, fetch, head, share_app
 
 
@@ -135,3 +136,23 @@ def test_a_response_that_sets_the_session_cookie_is_never_public(app, client, wo
     for url in ("/robots.txt", "/manifest.webmanifest", f"/og/{world['photo']}"):
         response = client.get(url)
         assert response.headers.get("Set-Cookie") and response.headers["Cache-Control"] == "private, no-store", url
+
+
+def test_the_page_sitemap_lists_booth_pages_of_approved_stores_only(client, world):
+    from marketplace.expo import services as expos
+    from marketplace.stores.models import Store
+
+    expo = expos.get_expo("apik-banget")
+    sari = db.session.scalar(select(Store).where(Store.slug == world["store"]))
+    closed = db.session.scalar(select(Store).where(Store.name == "Logam Tutup"))
+    kopi = gen_store(name="Kopi Tegal", sector="kuliner")
+    expos.add_exhibitor(None, expo, sari, booth="K-01")
+    expos.add_exhibitor(None, expo, kopi, booth="")  # no number: the page goes by the store's slug
+    expos.add_exhibitor(None, expo, closed, booth="L-09")
+    db.session.commit()
+    pagecache.invalidate_all()
+    pages = re.findall(r"<loc>([^<]+)</loc>", client.get("/sitemap-pages.xml").get_data(as_text=True))
+    booths = [url for url in pages if "/booths/" in url]
+    assert booths == [f"{BASE}/expo/apik-banget/booths/K-01", f"{BASE}/expo/apik-banget/booths/{kopi.slug}"]
+    for url in booths:
+        assert fetch(client, url).status_code == 200
