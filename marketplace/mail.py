@@ -31,7 +31,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import NamedTuple
 
@@ -127,11 +127,14 @@ def send_mail(to: str, subject, template: str, locale: str | None = None, **cont
 
 
 class Recipient(NamedTuple):
-    """Someone to write to, without loading their account: what the mail templates use."""
+    """Someone to write to, without loading their account: what the mail templates use, and
+    what notify.channel_for reads (a WhatsApp number and when its owner opted in)."""
 
     email: str
     name: str
     locale: str | None
+    whatsapp: str | None = None
+    whatsapp_opt_in_at: datetime | None = None
 
 
 def compose(to: str, subject: str, body: str) -> EmailMessage:

@@ -39,11 +39,11 @@ FACTS = len(stock.fact_columns())
 def _cart_query(kind: str, with_variant: bool, with_contacts: bool = False):
     """The owner's cart (a row even when it is empty) with each line and its variant's facts;
     ``with_variant`` adds one row (no cart id) with the facts of the variant being added;
-    ``with_contacts`` adds each line's store owner (e-mail, name, language) to write to.
+    ``with_contacts`` adds each line's store owner (e-mail, name, language, WhatsApp opt-in) to write to.
     Built once per shape: only the parameters change between requests."""
     from marketplace.accounts.models import User
 
-    contact = (User.email, User.name, User.locale) if with_contacts else ()
+    contact = (User.email, User.name, User.locale, User.whatsapp, User.whatsapp_opt_in_at) if with_contacts else ()
     # whether the cart's shopper owns or works for each line's store (they may not buy from it):
     # decided in this same statement, so neither the cart nor the checkout pays a query for it
     own_line = false() if kind == "token" else interest.member_clause(Store.id, Cart.user_id, Store.owner_id)

@@ -99,8 +99,14 @@ def _order_placed(orders: list, instructions: str | None, owners: dict | None) -
 
 
 def new_order_for_seller(order, owner) -> None:
-    """Tell the store's ``owner`` (None: a store without one, nobody to tell) of its new order."""
-    if owner:
+    """Tell the store's ``owner`` (None: a store without one, nobody to tell) of its new order. An
+    order that already waits for the seller to accept it (cash on delivery) is also a
+    ``seller_order_waiting`` notice, as a paid order is: the mail stands in for it."""
+    if not owner:
+        return
+    url = external_url("seller_orders.detail", number=order.number)
+
+    def seller_mail() -> None:
         queue_mail(
             owner.email,
             _l("Pesanan baru %(number)s", number=order.number),
@@ -110,8 +116,15 @@ def new_order_for_seller(order, owner) -> None:
             order=order,
             lines=lines_of(order),
             split=ledger.order_split(order),
-            url=external_url("seller_orders.detail", number=order.number),
+            url=url,
         )
+
+    accept_by = deadlines(order).accept_by
+    if accept_by is None:
+        seller_mail()
+        return
+    params = {"name": owner.name, "number": order.number, "total": order.total, "deadline": accept_by, "url": url}
+    notify(owner, "seller_order_waiting", params, seller_mail)
 
 
 def status_changed(order, old_status: str, actor) -> None:

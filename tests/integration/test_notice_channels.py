@@ -23,6 +23,7 @@ from tests.channel_plugin import CHANNEL_ID, NUMBER, opt_in, permanent, temporar
 from tests.channel_plugin import channel_plugin as channel_plugin
 from tests.complaints_support import open_on, shipped_order
 from tests.complaints_support import people as people
+from tests.factories import gen_store, gen_user
 
 
 def _rows(**where) -> list[OutboxMessage]:
@@ -155,6 +156,20 @@ def test_a_shopper_who_did_not_opt_in_gets_the_email_alone(channel_plugin, outbo
     assert [r.status for r in _rows()] == ["sent", "sent"]
     assert "siti@test.id" in [m["To"] for m in outbox]
     assert channel_plugin.channel.sent == []
+
+
+def test_a_cash_on_delivery_order_waits_for_the_seller_by_the_channel(channel_plugin, outbox):
+    """Cash on delivery goes to the seller unpaid, so its acceptance clock starts at checkout:
+    the seller hears of it as of a paid order, by the channel, its new-order e-mail held."""
+    seller = gen_user(role="seller", name="Pak Darto", email="darto@test.id")
+    opt_in(seller, "+6281311112222")
+    variant = gen_listing(price=62_500, store=gen_store(owner=seller))
+    order = buy(gen_shopper(email="siti@test.id"), (variant, 2)).orders[0]
+    [waiting] = [(to, n) for to, n in channel_plugin.channel.sent if n.notice == "seller_order_waiting"]
+    assert waiting[0] == "+6281311112222"
+    assert waiting[1].params["number"] == order.number and waiting[1].params["deadline"].endswith("WIB")
+    [held] = _rows(status="held", to="darto@test.id")
+    assert held.subject == f"Pesanan baru {order.number}"
 
 
 def test_without_a_channel_plugin_an_opted_in_shopper_gets_the_email(prepaid, outbox):
