@@ -65,11 +65,12 @@ class Thumb:
 
 @dataclass
 class ProductCard:
-    """What a product grid shows, from the product's listing row (``ProductListing``): its name,
-    prices, store, city, first photo. ``product`` is the Product itself, loaded only when asked
-    for (``full``: the API shows its description and dimensions)."""
+    """What a product grid shows, from the product's listing row (the columns of ``ProductListing``
+    as a plain row: no ORM object to build): its name, prices, store, city, first photo.
+    ``product`` is the Product itself, loaded only when asked for (``full``: the API shows its
+    description and dimensions)."""
 
-    listing: ProductListing
+    listing: Any
     extra: dict[str, Any] = field(default_factory=dict)
     product: Product | None = None
 
@@ -122,6 +123,10 @@ class ProductCard:
 
 # --- product grids -----------------------------------------------------------
 
+# selected as columns, not as the mapped class: a grid's rows need no identity map or object
+# state, and building 24 ORM objects was a tenth of a cold render (bench/results/coldpath-profile.md)
+LISTING_COLUMNS = tuple(ProductListing.__table__.c)
+
 
 def listing_select(with_total: bool = True, gov_terms: bool = False) -> Select:
     """Listed products' rows (``ProductListing``: no join), and (``with_total``) the count of all
@@ -132,7 +137,7 @@ def listing_select(with_total: bool = True, gov_terms: bool = False) -> Select:
     ``with_total=False`` lets the database stop at the page (the home page's newest products
     need no total).
     """
-    columns: list = [ProductListing]
+    columns: list = list(LISTING_COLUMNS)
     if gov_terms:
         columns += [
             GovOffer.unit.label("gov_unit"),
@@ -181,7 +186,7 @@ def cards(rows, full: bool = False) -> list[ProductCard]:
     """Rows of ``listing_select`` turned into cards; an offered product read with ``gov_terms``
     carries its terms in ``extra["gov_offer"]``. ``full=True`` also loads each card's Product
     (one more statement, by primary key: the API's descriptions and dimensions)."""
-    items = [ProductCard(listing=r[0], extra=_gov_offer(r)) for r in rows]
+    items = [ProductCard(listing=r, extra=_gov_offer(r)) for r in rows]
     if full and items:
         products = db.session.scalars(select(Product).where(Product.id.in_([c.id for c in items])))
         by_id = {p.id: p for p in products}
