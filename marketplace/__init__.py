@@ -43,6 +43,7 @@ BLUEPRINT_MODULES = (
     "marketplace.agency.jobs_views",
     "marketplace.agency.session_views",
     "marketplace.agency.funnel_views",
+    "marketplace.agency.synonym_views",
     "marketplace.gov.agency_views",
     "marketplace.complaints.agency_views",
     "marketplace.shipping.address_views",
@@ -55,6 +56,7 @@ BLUEPRINT_MODULES = (
     "marketplace.api.me_notifications",
     "marketplace.api.sessions",
     "marketplace.api.funnel",
+    "marketplace.api.synonyms",
 )
 
 # Modules exposing ``register_cli(app)``.
@@ -72,7 +74,12 @@ CLI_MODULES = (
 )
 
 # Modules registering periodic tasks on the job queue (marketplace/jobs), imported at start-up.
-SCHEDULE_MODULES = ("marketplace.orders.schedule", "marketplace.shipping.schedule", "marketplace.visits.schedule")
+SCHEDULE_MODULES = (
+    "marketplace.orders.schedule",
+    "marketplace.shipping.schedule",
+    "marketplace.visits.schedule",
+    "marketplace.catalog.schedule",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -100,6 +100,9 @@ SENTENCES: dict = {
     "expo.booth_pins_set": _l("%(actor)s mengatur produk unggulan stan toko %(subject)s"),
     "expo.booth_banner_changed": _l("%(actor)s mengganti spanduk stan toko %(subject)s"),
     "featured.set": _l("%(actor)s mengatur %(subject)s"),
+    "search.synonyms_added": _l("%(actor)s menambah %(subject)s"),
+    "search.synonyms_updated": _l("%(actor)s mengubah %(subject)s"),
+    "search.synonyms_deleted": _l("%(actor)s menghapus %(subject)s"),
 }
 
 NOUNS: dict = {
@@ -118,6 +121,7 @@ NOUNS: dict = {
     "outbox_message": _l("pesan #%(id)s"),
     "featured": _l("toko unggulan"),
     "stores": _l("(tanpa expo)"),
+    "search_synonym": _l("grup sinonim pencarian #%(id)s"),
 }
 # data keys that say how, not what changed: not listed under the sentence
 QUIET = {"assisted", "fields", "changes", "number", "order", "old", "new"}

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from marketplace import pagecache
 from marketplace.api.base import bp, paged
 from marketplace.api.serializers import category_json, product_json
-from marketplace.catalog import queries
+from marketplace.catalog import misses, queries
 from marketplace.catalog.search import parse_search_args, search_products
 from marketplace.catalog.services import category_by_slug
 from marketplace.errors import ValidationError
@@ -32,6 +32,7 @@ def list_products():
     if params.category:
         params.category_id = category_by_slug(params.category).id  # 422 for an unknown slug
     result = search_products(params, full=True)
+    misses.count_if_missed(params, result)  # what clients look for and do not find (agency synonym page)
     items = []
     for card in result.items:
         data = product_json(card.product, card.store_slug, card.category_slug)  # full=True: loaded

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -183,3 +183,19 @@ class SearchSynonym(db.Model):
     @property
     def term_list(self) -> list[str]:
         return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+
+class SearchMiss(db.Model):
+    """How often one query found nothing on one Jakarta day: what visitors look for that the
+    catalogue (or the synonym list) does not have. The words only, no one's data; kept 180 days
+    (catalog/misses.py). A count is a render of an empty result, so repeats served from the page
+    cache are not in it: "pencarian berbeda tanpa hasil", not every search typed."""
+
+    __tablename__ = "search_misses"
+    __page_cache__ = "nothing"  # no cached page shows it (marketplace/pagecache_rules.py)
+    __table_args__ = (CheckConstraint("count > 0", name="count_positive"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # the attribute is not ``query``: Flask-SQLAlchemy's models already have one
+    query_text: Mapped[str] = mapped_column("query", String(100), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=1)

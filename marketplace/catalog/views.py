@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import pagecache
-from marketplace.catalog import queries
+from marketplace.catalog import misses, queries
 from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
@@ -62,6 +62,7 @@ def _for_offices(params: SearchParams) -> SearchParams:
 def _render_listing(params: SearchParams, errors: dict, categories: list, **page) -> str:
     """A product grid with its filter form and pager (search, sector and category pages)."""
     result = search_products(_for_offices(params))
+    misses.count_if_missed(params, result)  # what visitors look for and do not find (agency synonym page)
     category_groups = [
         (sector_name(sector), list(items)) for sector, items in groupby(categories, key=lambda c: c.sector)
     ]

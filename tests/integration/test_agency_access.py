@@ -72,6 +72,12 @@ PAGES = [
     ("POST", "/agency/complaints/1/decision"),
     ("GET", "/agency/payout-accounts"),
     ("POST", "/agency/payout-accounts/batik-sari/verify"),
+    ("GET", "/agency/search/synonyms"),
+    ("POST", "/agency/search/synonyms"),
+    ("GET", "/agency/search/synonyms/1"),
+    ("POST", "/agency/search/synonyms/1"),
+    ("GET", "/agency/search/synonyms/1/delete"),
+    ("POST", "/agency/search/synonyms/1/delete"),
 ]
 ADMIN_ONLY = {"/agency/outbox"}  # the mail outbox: an officer gets 403 (tests/integration/test_outbox.py)
 
@@ -98,6 +104,11 @@ API = [
     ("post", "/agency/complaints/1/decision"),
     ("get", "/agency/payout-accounts"),
     ("post", "/agency/stores/batik-sari/payout-account/verify"),
+    ("get", "/agency/search-synonyms"),
+    ("post", "/agency/search-synonyms"),
+    ("patch", "/agency/search-synonyms/1"),
+    ("delete", "/agency/search-synonyms/1"),
+    ("get", "/agency/search-misses"),
 ]
 
 

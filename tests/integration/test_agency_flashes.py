@@ -29,6 +29,9 @@ ELSEWHERE = {
     "agency.expo_sessions": "tests/integration/test_programme.py",
     "agency.expo_session": "tests/integration/test_programme.py",
     "agency.delete_expo_session": "tests/integration/test_programme.py",
+    "agency.synonyms_list": "tests/integration/test_search_synonyms.py",
+    "agency.synonym_group": "tests/integration/test_search_synonyms.py",
+    "agency.delete_synonym_group": "tests/integration/test_search_synonyms.py",
 }
 ZONE = "kuliner"
 OFFICE = {

@@ -510,6 +510,13 @@ MATRIX: dict[str, Entry] = {
     "POST /agency/insurance/policies/<int:policy_id>/cancel": E(AGENCY, ok=REDIRECT),
     "GET /agency/insurance/products/<code>": E(AGENCY, args={"code": "warungku"}),
     "POST /agency/insurance/products/<code>": E(AGENCY, ok=FORM_POST, args={"code": "warungku"}),
+    # --- the search synonym list and the searches without results (part "syn") -------------------
+    "GET /agency/search/synonyms": E(AGENCY),
+    "POST /agency/search/synonyms": E(AGENCY, ok=(422,), why="an empty form: refused beside the field"),
+    "GET /agency/search/synonyms/<int:group_id>": E(AGENCY),
+    "POST /agency/search/synonyms/<int:group_id>": E(AGENCY, ok=(422,), why="an empty form: refused beside the field"),
+    "GET /agency/search/synonyms/<int:group_id>/delete": E(AGENCY, why="asks before deleting"),
+    "POST /agency/search/synonyms/<int:group_id>/delete": E(AGENCY, ok=REDIRECT),
     "GET /agency/shipping-rates": E(AGENCY),
     "POST /agency/shipping-rates": E(AGENCY, ok=(422,), why="no file: refused next to the field"),
     "GET /agency/shipping-rates.csv": E(AGENCY),
@@ -644,6 +651,12 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/expos/<slug>/exhibitors": E(
         AGENCY, ok=(201,), args={"slug": "expo_slug"}, body={"store": "store_b_slug", "booth": "K-02"}
     ),
+    # the search synonym list and the searches without results (part "syn")
+    "GET /api/v1/agency/search-synonyms": E(AGENCY),
+    "POST /api/v1/agency/search-synonyms": E(AGENCY, ok=(422,), why="no terms"),
+    "PATCH /api/v1/agency/search-synonyms/<int:group_id>": E(AGENCY, ok=(200,), why="no terms: nothing changes"),
+    "DELETE /api/v1/agency/search-synonyms/<int:group_id>": E(AGENCY, ok=(204,)),
+    "GET /api/v1/agency/search-misses": E(AGENCY),
     "GET /api/v1/esmart/runs": E(AGENCY),
     "GET /api/v1/finance/bank-statements": E(AGENCY),
     "POST /api/v1/finance/bank-statements": E(AGENCY, ok=(422,)),
@@ -803,6 +816,7 @@ def build_world() -> dict:
     from marketplace.accounts import tokens as api_tokens
     from marketplace.cart import services as carts
     from marketplace.catalog import services as catalog
+    from marketplace.catalog import synonyms
     from marketplace.complaints import services as complaint_services
     from marketplace.complaints.models import ComplaintPhoto
     from marketplace.expo import programme
@@ -942,6 +956,8 @@ def build_world() -> dict:
             kind="talk", title="Talk show batik", starts_at="2026-12-01T10:00", ends_at="2026-12-01T11:00", booth="F-01"
         ),
     )
+    # the search synonym list (part "syn"): a group of the agency's own beside the seeded ones
+    synonym_group = synonyms.add_group(users["agency"], "gethuk, getuk")
     run = EsmartRun(kind="pull", source="uji.json", status="succeeded", actor_id=users["agency"].id)
     db.session.add(run)
     _invite, invite_token = stores.invite_staff(store_a, users["seller_a"], "staf.baru@test.id")
@@ -1007,6 +1023,7 @@ def build_world() -> dict:
             "document_id": gov_document.id,
             # booth pages (part "booth")
             "expo_slug": fair.slug,
+            "group_id": synonym_group.id,
         },
         "named": {
             "expo_slug": fair.slug,

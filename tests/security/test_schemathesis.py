@@ -69,11 +69,29 @@ def _region_query_too_short(case) -> bool:
     return 0 < len(words) < 2 and not query.get("parent")
 
 
+def _synonym_terms_refused(case) -> bool:
+    """Terms the group refuses once normalized (fewer than two distinct, one under 2 letters, over
+    500 characters joined): the operation's description says so."""
+    from marketplace.catalog.synonyms import parse_terms
+    from marketplace.errors import ValidationError
+
+    terms = case.body.get("terms") if isinstance(case.body, dict) else None
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        return False
+    try:
+        parse_terms(terms)
+    except ValidationError:
+        return True
+    return False
+
+
 # Rules between two fields, which JSON Schema cannot state: the operation's description says each, and valid
 # requests that break one (refused with 422, as they should be) are left out of the valid ones.
 CROSS_FIELD_RULES = {
     "GET /api/v1/products": _price_range_reversed,
     "GET /api/v1/regions": _region_query_too_short,
+    "POST /api/v1/agency/search-synonyms": _synonym_terms_refused,
+    "PATCH /api/v1/agency/search-synonyms/{group_id}": _synonym_terms_refused,
 }
 # Valid requests that still cannot succeed, and the documented status they get instead.
 REFUSED_WHATEVER_THE_DATA = {
@@ -206,6 +224,8 @@ def _real_path_parameters(path: str, ids: dict) -> dict:
         values["image_id"] = ids["image_id"]
     if "{ref}" in p:
         values["ref"] = ids.get("ref", "1")
+    if "{group_id}" in p:
+        values["group_id"] = 1  # the first group migration 0028 seeds
     if "{id}" in p:
         if p.startswith("/cart/"):
             values["id"] = ids["cart_line"]

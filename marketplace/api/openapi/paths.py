@@ -29,6 +29,7 @@ from marketplace.api.openapi.paths_payouts import payout_paths
 from marketplace.api.openapi.paths_refunds import refund_paths
 from marketplace.api.openapi.paths_sessions import session_paths
 from marketplace.api.openapi.paths_store_shipping import store_shipping_paths
+from marketplace.api.openapi.paths_synonyms import synonym_paths
 from marketplace.api.openapi.paths_tracking import tracking_paths
 
 __all__ = [  # the shared parameters lived here before the split by area
@@ -61,6 +62,7 @@ def core_paths() -> dict:
         **agency_paths(),
         **funnel_paths(),
         **session_paths(),
+        **synonym_paths(),
         **payout_paths(),
         **gov_paths(),
     }

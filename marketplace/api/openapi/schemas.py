@@ -13,6 +13,7 @@ from marketplace.api.openapi.paths_funnel import funnel_schemas
 from marketplace.api.openapi.paths_refunds import refund_schemas
 from marketplace.api.openapi.paths_sessions import session_schemas
 from marketplace.api.openapi.paths_store_shipping import store_shipping_schemas
+from marketplace.api.openapi.paths_synonyms import synonym_schemas
 from marketplace.api.openapi.paths_tracking import tracking_schemas
 from marketplace.api.openapi.schemas_accounts import account_schemas
 from marketplace.api.openapi.schemas_addresses import address_schemas
@@ -39,6 +40,7 @@ def schemas() -> dict:
         **agency_schemas(),
         **funnel_schemas(),
         **session_schemas(),
+        **synonym_schemas(),
         **gov_schemas(),
         **_pages(),
     }

@@ -1,0 +1,14 @@
+"""The catalogue's periodic work on the job queue (``flask worker``)."""
+
+from __future__ import annotations
+
+from marketplace import jobs
+
+
+@jobs.periodic("40 19 * * *", name="catalog.search_misses_retention")
+def search_misses_retention() -> None:
+    """Once a day (02.40 WIB): the searches without results older than 180 days are deleted
+    (marketplace/catalog/misses.py)."""
+    from marketplace.catalog import misses
+
+    misses.delete_old()
