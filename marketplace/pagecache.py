@@ -124,8 +124,11 @@ def generations() -> dict[str, str] | None:
     return g.pagecache_generations
 
 
-def memo(key: tuple, compute: Callable[[], object], scope: str = "catalog"):
-    """``compute()``, remembered in this process until ``scope`` changes (e.g. a listing's total)."""
+def memo(
+    key: tuple, compute: Callable[[], object], scope: str = "catalog", size: Callable[[object], int] | None = None
+):
+    """``compute()``, remembered in this process until ``scope`` changes (e.g. a listing's total).
+    ``size(value)``: about how many bytes a bigger value holds (the memos' memory is bounded)."""
     cache = _cache()
     gens = generations() if cache is not None else None
     if gens is None:
@@ -136,7 +139,7 @@ def memo(key: tuple, compute: Callable[[], object], scope: str = "catalog"):
         return found[0]
     value = compute()
     if g.get("pagecache_clean"):
-        cache.memos.put(full_key, value, 64)
+        cache.memos.put(full_key, value, size(value) if size else 64)
     return value
 
 

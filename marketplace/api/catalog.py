@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 
 from marketplace import pagecache
 from marketplace.api.base import bp, paged
-from marketplace.api.serializers import category_json, product_json
+from marketplace.api.serializers import category_json, facets_json, product_json
 from marketplace.catalog import misses, queries
-from marketplace.catalog.search import parse_search_args, search_products
+from marketplace.catalog.facets import facet_counts
+from marketplace.catalog.search import SWITCH_VALUES, parse_search_args, search_products
 from marketplace.catalog.services import category_by_slug
 from marketplace.errors import ValidationError
 from marketplace.media import media_url
@@ -21,8 +22,12 @@ DEFAULT_PER_PAGE, MAX_PER_PAGE = 24, 100
 @bp.get("/products")
 @pagecache.cached(html=False)
 def list_products():
-    """A page of products, most relevant first when ?q= is given. :raise 422: bad parameters."""
+    """A page of products, most relevant first when ?q= is given; ``?facets=1`` adds each filter's
+    counts (``"facets"``). :raise 422: bad parameters."""
     params, errors = parse_search_args(request.args, per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE)
+    with_facets = request.args.get("facets", "")
+    if with_facets not in SWITCH_VALUES:
+        errors["facets"] = _("Pilih 1 atau 0.")
     for name in ("min_price", "max_price"):  # the pages read "Rp 25.000"; the API takes whole rupiah digits only
         raw = request.args.get(name, "").strip()
         if raw and not (raw.isascii() and raw.isdigit()):
@@ -38,7 +43,10 @@ def list_products():
         data = product_json(card.product, card.store_slug, card.category_slug)  # full=True: loaded
         data["thumbnail_url"] = media_url(card.image.path, 400) if card.image else None
         items.append(data)
-    return paged(items, result.total, result.page, result.per_page)
+    body = paged(items, result.total, result.page, result.per_page)
+    if SWITCH_VALUES[with_facets]:
+        body["facets"] = facets_json(facet_counts(params, result.hits))
+    return body
 
 
 @bp.get("/products/<int:product_id>")

@@ -66,3 +66,25 @@ def product_json(product, store_slug: str, category_slug: str | None, variants=N
     if images is not None:
         data["images"] = [{"url": media_url(i.path), "thumbnail_url": media_url(i.path, 400)} for i in images]
     return data
+
+
+def facets_json(facets) -> dict:
+    """``GET /products?facets=1``'s counts (catalog.facets.Facets): per facet the values that
+    count a product or are chosen, the price bands all in order, the two switches' counts.
+    A facet the request cannot change is left out (none, today: the API fixes no facet)."""
+    out: dict = {}
+    for name in ("sector", "category", "city"):
+        if name in facets.offered:
+            out[name] = [
+                {"value": c.value, "label": c.label, "count": c.count, "chosen": c.chosen}
+                for c in getattr(facets, name)
+            ]
+    if "price" in facets.offered:
+        out["price"] = [
+            {"min": c.band.min, "max": c.band.max, "label": c.label, "count": c.count, "chosen": c.chosen}
+            for c in facets.price
+            if c.band is not None
+        ]
+    out["in_stock"] = {"count": facets.in_stock}
+    out["expo"] = {"count": facets.expo}
+    return out

@@ -14,22 +14,28 @@ One search is one statement for the page (total included) and one for the
 photos; the fallbacks add a statement each, only when nothing was found. A
 listing without words is the page, its photos, and — unless the page is the
 last — a count remembered until the catalogue changes (pagecache.memo).
+
+The filters are grouped by the facet that changes them (:func:`filter_groups`), so
+catalog.facets counts each facet with every other filter applied but its own.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import Subquery, column, func, literal_column, select, table
+from sqlalchemy import Subquery, column, false, func, literal_column, select, table
 
 from marketplace import pagecache
 from marketplace.catalog import queries
 from marketplace.catalog.models import ProductListing
 from marketplace.catalog.queries import Page
 from marketplace.catalog.sectors import SECTORS
+from marketplace.expo import queries as expo_queries
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
 from marketplace.inputs import digits
@@ -60,6 +66,8 @@ class SearchParams:
     store_id: int | None = None
     min_price: int | None = None
     max_price: int | None = None
+    in_stock: bool = False  # ``?in_stock=1``: only products with a variant in stock
+    expo: bool = False  # ``?expo=1``: only products of stores exhibiting in a running expo
     sort: str | None = None
     page: int = 1
     per_page: int = 24
@@ -83,6 +91,8 @@ class SearchResult(Page):
 
     query: str = ""
     fallback: bool = False
+    # the matches the page was cut from (None without words): the facets count over the same
+    hits: Subquery | None = None
 
 
 # --- parsing --------------------------------------------------------------------
@@ -100,6 +110,11 @@ def _int_arg(raw: str, field: str, minimum: int, maximum: int, errors: dict, pri
         errors[field] = _("Harus antara %(a)d dan %(b)d.", a=minimum, b=maximum)
         return None
     return value
+
+
+# a yes/no filter's values, as the API's other switches take them (GET /stores?featured=)
+SWITCH_VALUES = {"": False, "0": False, "false": False, "1": True, "true": True}
+SWITCHES = ("in_stock", "expo")
 
 
 def parse_search_args(
@@ -126,6 +141,12 @@ def parse_search_args(
     if params.min_price is not None and params.max_price is not None and params.min_price > params.max_price:
         errors["max_price"] = _("Harga maksimum harus lebih besar dari harga minimum.")
         params.max_price = None
+    for name in SWITCHES:
+        raw = args.get(name) or ""
+        if raw in SWITCH_VALUES:
+            setattr(params, name, SWITCH_VALUES[raw])
+        else:
+            errors[name] = _("Pilih 1 atau 0.")
     sort = (args.get("sort") or "").strip()
     if sort:
         if sort in SORTS:
@@ -208,28 +229,80 @@ def _attempts(words: list[str]) -> list[tuple[str, list[str]]]:
 # --- filters, order, page ---------------------------------------------------------
 
 
-def _filters(params: SearchParams) -> list:
+FACETS = ("sector", "category", "city", "price", "in_stock", "expo")
+
+
+def live_store_ids() -> set[int]:
+    """Stores exhibiting in a running expo (one statement a request, shared with the cards'
+    "Peserta Expo" badge): what ``?expo=1`` keeps, by store id, without a join."""
+    return expo_queries.live_exhibitor_ids()
+
+
+def expo_condition():
+    """Listing rows of stores exhibiting now."""
+    live = live_store_ids()
+    return ProductListing.store_id.in_(sorted(live)) if live else false()
+
+
+def filter_groups(params: SearchParams) -> dict[str, list]:
+    """The conditions of ``params`` on listing rows, by the facet that changes them (FACETS), and
+    under "fixed" the ones no facet offers (the store, offices' offers)."""
     row = ProductListing
-    conditions = []
+    groups: dict[str, list] = {name: [] for name in (*FACETS, "fixed")}
     if params.sector:
-        conditions.append(row.sector == params.sector)
+        groups["sector"].append(row.sector == params.sector)
     if params.category_id is not None:
-        conditions.append(row.category_id == params.category_id)
+        groups["category"].append(row.category_id == params.category_id)
     elif params.category:
-        conditions.append(row.category_slug == params.category)
+        groups["category"].append(row.category_slug == params.category)
     if params.city:
-        conditions.append(row.city_key == params.city.lower())
-    if params.store_id is not None:
-        conditions.append(row.store_id == params.store_id)
-    elif params.store:
-        conditions.append(row.store_slug == params.store)
+        groups["city"].append(row.city_key == params.city.lower())
     if params.min_price is not None:
-        conditions.append(row.price_min >= params.min_price)
+        groups["price"].append(row.price_min >= params.min_price)
     if params.max_price is not None:
-        conditions.append(row.price_min <= params.max_price)
+        groups["price"].append(row.price_min <= params.max_price)
+    if params.in_stock:
+        groups["in_stock"].append(row.in_stock.is_(True))
+    if params.expo:
+        groups["expo"].append(expo_condition())
+    if params.store_id is not None:
+        groups["fixed"].append(row.store_id == params.store_id)
+    elif params.store:
+        groups["fixed"].append(row.store_slug == params.store)
     if params.offered_only:
-        conditions.append(GovOffer.product_id.is_not(None))
-    return conditions
+        groups["fixed"].append(GovOffer.product_id.is_not(None))
+    return groups
+
+
+def _filters(params: SearchParams) -> list:
+    return [condition for group in filter_groups(params).values() for condition in group]
+
+
+def filter_key(params: SearchParams, switches: bool = False) -> tuple:
+    """What the filters of ``params`` select, as a key for remembered counts (pagecache.memo);
+    ``switches``: the counts also tell how many are in stock and exhibiting (the facets).
+
+    Two things change what they count without a new catalogue generation: a sale that empties a
+    product's stock (a "detail" change: every order is one) moves it out of ``in_stock``, and an
+    expo opening or closing changes which stores exhibit now. So the key holds the live
+    exhibitors, and the time cut in PAGE_CACHE_TTL slices: a count is never older than a cached
+    page may be."""
+    ttl = float(current_app.config.get("PAGE_CACHE_TTL") or 300) if has_app_context() else 300.0
+    return (
+        params.sector,
+        params.category_id,
+        params.category,
+        params.city.lower() if params.city else None,
+        params.store_id,
+        params.store,
+        params.min_price,
+        params.max_price,
+        params.in_stock,
+        params.expo,
+        params.offered_only,
+        int(time.time() // ttl) if params.in_stock or switches else None,
+        hash(frozenset(live_store_ids())) if params.expo or switches else None,
+    )
 
 
 def _order(sort: str, hits: Subquery | None) -> list:
@@ -257,18 +330,7 @@ def _count(params: SearchParams) -> int:
             )
         return int(db.session.scalar(stmt) or 0)
 
-    key = (
-        "listing-count",
-        params.sector,
-        params.category_id,
-        params.category,
-        params.city.lower() if params.city else None,
-        params.store_id,
-        params.store,
-        params.min_price,
-        params.max_price,
-        params.offered_only,
-    )
+    key = ("listing-count", *filter_key(params))
     return pagecache.memo(key, compute)
 
 
@@ -298,7 +360,8 @@ def _run(params: SearchParams, hits: Subquery | None, full: bool, with_total: bo
         total = offset + len(rows)  # the last page: nothing to count
     else:
         total = _count(params)
-    return SearchResult(queries.cards(rows, full=full), total, params.page, params.per_page, query=params.q)
+    cards = queries.cards(rows, full=full)
+    return SearchResult(cards, total, params.page, params.per_page, query=params.q, hits=hits)
 
 
 def search_products(params: SearchParams, full: bool = False) -> SearchResult:

@@ -4,14 +4,14 @@ catalog.search and catalog.queries, each page in a fixed number of statements.""
 
 from __future__ import annotations
 
-from itertools import groupby
-
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import pagecache
 from marketplace.catalog import misses, queries
+from marketplace.catalog.facets import facet_counts
+from marketplace.catalog.filter_links import filter_sheet
 from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
@@ -59,25 +59,28 @@ def _for_offices(params: SearchParams) -> SearchParams:
     return params
 
 
-def _render_listing(params: SearchParams, errors: dict, categories: list, **page) -> str:
-    """A product grid with its filter form and pager (search, sector and category pages)."""
+def _render_listing(params: SearchParams, errors: dict, categories: list, fixed: tuple = (), **page) -> str:
+    """A product grid with its filter sheet (the facets with counts), sort and pager (search,
+    sector and category pages). ``fixed``: the facets the page's own URL decides."""
+    if params.category and params.category_id is None:  # by id, the filter has an index
+        params.category_id = next((c.id for c in categories if c.slug == params.category), None)
     result = search_products(_for_offices(params))
     misses.count_if_missed(params, result)  # what visitors look for and do not find (agency synonym page)
-    category_groups = [
-        (sector_name(sector), list(items)) for sector, items in groupby(categories, key=lambda c: c.sector)
-    ]
+    facets = facet_counts(params, result.hits, categories, fixed)
+    base = url_for(request.endpoint, **(request.view_args or {}))
     return render_template(
         "catalog/listing.html",
         result=result,
         params=params,
         errors=errors,
         sort=params.effective_sort,
-        category_groups=category_groups,
-        cities=queries.cities(),
+        sheet=filter_sheet(base, params, facets, errors, fixed),
+        base=base,
         sectors=sector_choices(),
         suggestions=SUGGESTIONS,
         pager_args=_pager_args(**(request.view_args or {})),
         for_offices=params.gov_terms,
+        fixed=fixed[-1] if fixed else None,
         **page,
     )
 
@@ -121,8 +124,8 @@ def sector(slug: str):
         abort(404)
     params, errors = parse_search_args(request.args, per_page=_per_page())
     params.sector, errors = slug, {k: v for k, v in errors.items() if k != "sector"}
-    categories = [c for c in queries.categories() if c.sector == slug]
-    return _render_listing(params, errors, categories, heading=sector_name(slug), fixed="sector")
+    categories = queries.categories()  # a store may file a product under another sector's category
+    return _render_listing(params, errors, categories, ("sector",), heading=sector_name(slug))
 
 
 @bp.get("/categories/<slug>")
@@ -134,8 +137,11 @@ def category(slug: str):
     if current is None:
         abort(404)
     params, errors = parse_search_args(request.args, per_page=_per_page())
+    # the category decides the sector too: a ?sector= beside it could only empty the page
+    params.sector, errors = None, {k: v for k, v in errors.items() if k != "sector"}
     params.category, params.category_id = slug, current.id
-    return _render_listing(params, errors, categories, heading=None, current_category=current, fixed="category")
+    fixed = ("sector", "category")
+    return _render_listing(params, errors, categories, fixed, heading=None, current_category=current)
 
 
 @bp.get("/stores")

@@ -8,13 +8,15 @@ statement by statement:
 
   home            6  newest expo, featured vendors, newest products (no total), first photos, categories,
                      stores in a live expo (and when the badges change next)
-  search ?q=      5  categories, cities, product page (+total, ranked), first photos, stores in a live expo
-  search          6  categories, cities, product page (newest first: the database stops at the page),
+  search ?q=      5  categories, product page (+total, ranked), first photos, stores in a live expo, the
+                     facets' counts (one UNION ALL for every facet, remembered like the total; it replaced
+                     the city list of the drop-down, issue #23)
+  search          6  categories, product page (newest first: the database stops at the page),
                      the total (counted apart, remembered until the catalogue changes; none on the last page),
-                     first photos, stores in a live expo
-  sector          6  categories, cities, product page, total (as above), first photos, stores in a live expo
-  category        6  categories (the category is picked from them), cities, product page, total (as above),
-                     first photos, stores in a live expo
+                     first photos, stores in a live expo, the facets' counts
+  sector          6  categories, product page, total (as above), first photos, stores in a live expo, facets
+  category        6  categories (the category is picked from them), product page, total (as above),
+                     first photos, stores in a live expo, facets
   stores list     2  store page (+total), cities
   storefront      6  store, product page, total (as above), first photos, stores in a live expo,
                      the store's booths (its "Stan di ..." links, issue #22)
@@ -24,7 +26,8 @@ statement by statement:
                      courier adds the rate plugins' own: the rate table's one statement)
   expo hall       3  expo with its zones, exhibitors with their stores, sessions with their booths
   GET /api/v1/products  3  product page, total (as above; a ranked ?q= has it in the page's statement),
-                        first photos
+                        first photos; ``facets=1`` adds the categories (their names), stores in a live
+                        expo and the facets' counts (tests/integration/test_facets.py)
 
 "Stores in a live expo" is the expo badge of product cards and the product
 page: one statement, made once per page by the first card that asks

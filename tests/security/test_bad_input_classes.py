@@ -107,6 +107,7 @@ PAGE_QUERY = (
     "city",
     "min_price",
     "max_price",
+    "in_stock",
     "sort",
     "format",
     "size",

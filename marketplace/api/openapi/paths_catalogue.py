@@ -22,7 +22,9 @@ from marketplace.api.openapi.parameters import (
     SELLER,
     STORE_SLUG,
 )
-from marketplace.catalog.search import SORTS
+from marketplace.catalog.search import SORTS, SWITCH_VALUES
+
+SWITCH = {"enum": [value for value in SWITCH_VALUES if value]}
 
 
 def catalogue_paths() -> dict:
@@ -95,7 +97,11 @@ def _product_search() -> dict:
                 "listProducts",
                 "Search and browse active products of approved stores",
                 "catalogue",
-                {"200": answer("A page of products.", ref("ProductPage"))},
+                {
+                    "200": answer(
+                        "A page of products; with `facets=1` each filter's counts.", ref("ProductPageWithFacets")
+                    )
+                },
                 params=[
                     query("q", STRING, "words; relevance first when given"),
                     query("sector", SECTOR),
@@ -104,11 +110,15 @@ def _product_search() -> dict:
                     query("city", STRING),
                     query("min_price", SEARCH_PRICE),
                     query("max_price", SEARCH_PRICE),
+                    query("in_stock", SWITCH, "1 or true: only products with a variant in stock"),
+                    query("expo", SWITCH, "1 or true: only products of stores exhibiting in a running expo"),
                     query("sort", {"enum": list(SORTS)}),
                     *PAGE_PARAMS,
+                    query("facets", SWITCH, "1 or true: add `facets`, the counts of each filter's values"),
                 ],
                 errors=("422",),
-                description="`min_price` may not be above `max_price` (422).",
+                description="`min_price` may not be above `max_price` (422). A price band of `facets.price` "
+                "is its `min` and `max` as `min_price` and `max_price`.",
             )
         },
     }

@@ -29,6 +29,7 @@ def catalogue_schemas() -> dict:
         **_product_parts(),
         **_products(),
         **_product_inputs(),
+        **_facets(),
     }
 
 
@@ -134,4 +135,48 @@ def _product_inputs() -> dict:
             ["name", "variants"],
         ),
         "ProductPatch": obj({**product_fields, "status": {"enum": list(PRODUCT_STATUSES)}}),
+    }
+
+
+def _facets() -> dict:
+    """``GET /products?facets=1``: how many products each filter value would show."""
+    count = {"type": "integer", "minimum": 0}
+    choice = obj(
+        {
+            "value": {"type": "string", "description": "what the filter's parameter takes"},
+            "label": {"type": "string", "description": "in the request's language"},
+            "count": count,
+            "chosen": {"type": "boolean"},
+        },
+        ["value", "label", "count", "chosen"],
+    )
+    band = obj(
+        {
+            "min": {"type": "integer", "minimum": 0, "description": "min_price (whole rupiah)"},
+            "max": {"type": ["integer", "null"], "minimum": 0, "description": "max_price; null: no upper end"},
+            "label": STRING,
+            "count": count,
+            "chosen": {"type": "boolean", "description": "min_price and max_price are this band's"},
+        },
+        ["min", "max", "label", "count", "chosen"],
+    )
+    switch = obj({"count": count}, ["count"])
+    return {
+        "Facets": obj(
+            {
+                "sector": array(choice, description="sectors that count a product, in ESMART.md's order"),
+                "category": array(choice, description="categories that count a product, most first"),
+                "city": array(choice, description="cities that count a product, most first"),
+                "price": array(band, description="every price band, cheapest first, a band of no product too"),
+                "in_stock": {**switch, "description": "products that `in_stock=1` would keep"},
+                "expo": {**switch, "description": "products that `expo=1` would keep"},
+            },
+            ["sector", "category", "city", "price", "in_stock", "expo"],
+            description="Each facet counted with every other filter of the request applied but its own, "
+            "over the same matches as `items` when `q` is given. A chosen value is listed even when it "
+            "counts nothing.",
+        ),
+        "ProductPageWithFacets": {
+            "allOf": [ref("ProductPage"), obj({"facets": ref("Facets")})],
+        },
     }

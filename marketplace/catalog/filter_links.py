@@ -1,0 +1,162 @@
+"""The filter sheet of a listing page (search, sector, category): each facet's choices as links
+that keep every other choice, the chosen filters as chips that remove one, and a link that
+removes them all. No JavaScript: every choice is a plain link or a GET form.
+
+Links are built from the parsed filters, not the raw query string, in one fixed order of
+parameters: a value the page refused is not carried on, and two ways to the same listing are
+one URL (one page in the page cache). A link is a string join: a url_for per link cost more
+than the counts' statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from flask_babel import gettext as _
+
+from marketplace.catalog.facets import PRICE_BANDS, Choice, Facets
+from marketplace.catalog.search import SORTS, SearchParams
+from marketplace.i18n import rupiah
+
+ORDER = ("q", "sector", "category", "city", "min_price", "max_price", "in_stock", "expo", "instansi", "sort")
+CITIES_SHOWN = 8  # the rest behind "Semua kota"
+
+
+@dataclass
+class Link:
+    label: str
+    href: str
+    count: int | None = None
+    on: bool = False
+
+
+@dataclass
+class Group:
+    """One facet of the sheet: its links, the ones behind "more", the error of its parameter."""
+
+    name: str
+    title: str
+    links: list[Link]
+    more: list[Link] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Sheet:
+    groups: list[Group]
+    switches: list[Link]  # in stock, expo: also shown beside the sheet's button
+    chosen: list[Link]  # each removes its filter
+    clear: str | None  # removes every chosen filter (None: none chosen)
+    args: dict[str, str]  # the current filters, for the hidden fields of the sheet's forms
+    sort_links: dict[str, str] = field(default_factory=dict)  # each sort with the current filters
+
+    @property
+    def open_for(self) -> bool:
+        """Whether the sheet opens by itself: a field inside it has an error to show."""
+        return any(group.error for group in self.groups)
+
+
+def current_args(params: SearchParams, fixed: Iterable[str] = ()) -> dict[str, str]:
+    """The query arguments that select ``params``'s listing (the page's own fixed filters and
+    the page number left out), in ORDER."""
+    fixed = set(fixed)
+    values: dict[str, object] = {
+        "q": params.q,
+        "sector": params.sector if "sector" not in fixed else None,
+        "category": params.category if "category" not in fixed else None,
+        "city": params.city,
+        "min_price": params.min_price,
+        "max_price": params.max_price,
+        "in_stock": "1" if params.in_stock else None,
+        "expo": "1" if params.expo else None,
+        "instansi": "1" if params.offered_only else None,
+        "sort": params.sort,
+    }
+    return {name: str(values[name]) for name in ORDER if values[name] not in (None, "")}
+
+
+def href(base: str, args: dict[str, str], **changes: object) -> str:
+    """``base`` with ``args`` changed by ``changes`` (None removes one), in ORDER."""
+    merged: dict[str, object] = {**args, **changes}
+    pairs = [(name, str(merged[name])) for name in ORDER if merged.get(name) not in (None, "")]
+    return base + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _choice_links(base: str, args: dict[str, str], name: str, choices: list[Choice]) -> list[Link]:
+    return [
+        Link(c.label, href(base, args, **{name: None if c.chosen else c.value}), c.count, c.chosen)
+        for c in choices
+        if c.count or c.chosen
+    ]
+
+
+def _price_links(base: str, args: dict[str, str], facets: Facets) -> list[Link]:
+    links = []
+    for c in facets.price:
+        band = c.band or PRICE_BANDS[0]
+        if not (c.count or c.chosen):
+            continue
+        if c.chosen:
+            target = href(base, args, min_price=None, max_price=None)
+        else:
+            target = href(base, args, min_price=band.min or None, max_price=band.max)
+        links.append(Link(c.label, target, c.count, c.chosen))
+    return links
+
+
+def _price_label(params: SearchParams) -> str:
+    band = next((b for b in PRICE_BANDS if b.chosen(params)), None)
+    if band is not None:
+        return band.label
+    if params.min_price is not None and params.max_price is not None:
+        return f"{rupiah(params.min_price)} – {rupiah(params.max_price)}"
+    if params.min_price is not None:
+        return _("≥ %(a)s", a=rupiah(params.min_price))
+    return _("≤ %(a)s", a=rupiah(params.max_price))
+
+
+def _chosen(base: str, args: dict[str, str], params: SearchParams, sheet_groups: list[Group]) -> list[Link]:
+    """A chip per chosen filter, labelled as its facet shows it, linking to the listing without it."""
+    labels = {group.name: next((link.label for link in group.links if link.on), None) for group in sheet_groups}
+    chips = []
+    for name in ("sector", "category", "city"):
+        if name in args:
+            chips.append(Link(labels.get(name) or args[name], href(base, args, **{name: None}), on=True))
+    if params.min_price is not None or params.max_price is not None:
+        chips.append(Link(_price_label(params), href(base, args, min_price=None, max_price=None), on=True))
+    if params.in_stock:
+        chips.append(Link(_("Ada stok"), href(base, args, in_stock=None), on=True))
+    if params.expo:
+        chips.append(Link(_("Peserta Expo"), href(base, args, expo=None), on=True))
+    return chips
+
+
+def filter_sheet(
+    base: str, params: SearchParams, facets: Facets, errors: dict[str, str], fixed: Iterable[str] = ()
+) -> Sheet:
+    """The sheet of ``facets`` for the listing at path ``base`` showing ``params``."""
+    args = current_args(params, fixed)
+    titles = {"sector": _("Sektor"), "category": _("Kategori"), "city": _("Kota"), "price": _("Harga")}
+    groups = []
+    for name in ("sector", "category", "city"):
+        if name in facets.offered:
+            links = _choice_links(base, args, name, getattr(facets, name))
+            more = links[CITIES_SHOWN:] if name == "city" else []
+            groups.append(Group(name, titles[name], links[: len(links) - len(more)], more, errors.get(name)))
+    if "price" in facets.offered:
+        price_error = errors.get("min_price") or errors.get("max_price")
+        groups.append(Group("price", titles["price"], _price_links(base, args, facets), error=price_error))
+    switches = []
+    if facets.in_stock or params.in_stock:
+        target = href(base, args, in_stock=None if params.in_stock else "1")
+        switches.append(Link(_("Ada stok"), target, facets.in_stock, params.in_stock))
+    if facets.expo or params.expo:
+        target = href(base, args, expo=None if params.expo else "1")
+        switches.append(Link(_("Peserta Expo"), target, facets.expo, params.expo))
+    chosen = _chosen(base, args, params, groups)
+    keep: dict[str, str] = {name: args[name] for name in ("q", "instansi", "sort") if name in args}
+    clear = href(base, keep) if chosen else None
+    sorts = {sort: href(base, args, sort=sort) for sort in SORTS}
+    return Sheet(groups, switches, chosen, clear, args, sorts)

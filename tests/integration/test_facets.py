@@ -1,0 +1,238 @@
+"""Facets with counts (issue #23): each facet counted with every other chosen filter applied but
+its own, as a count made in Python from the tables the listing rows summarise says, on SQLite
+and PostgreSQL alike; a suspended store's products counted and shown nowhere; one statement for
+every facet whatever the catalogue; counts remembered between the pages of one listing."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from marketplace import pagecache
+from marketplace.catalog import services as catalog
+from marketplace.catalog.facets import PRICE_BANDS, facet_counts
+from marketplace.catalog.models import Product
+from marketplace.catalog.search import SearchParams, search_products
+from marketplace.clock import now
+from marketplace.extensions import db
+from tests.facets_seed import brute_force, counted, seed_facets, suspend, truth
+from tests.factories import gen_product, gen_store
+
+
+@pytest.fixture
+def shops(app):
+    return seed_facets()
+
+
+COMBINATIONS = [
+    {},
+    {"sector": "fesyen"},
+    {"sector": "fesyen", "city": "Kota Tegal"},
+    {"category": "makanan-ringan", "in_stock": True},
+    {"expo": True},
+    {"expo": True, "in_stock": True, "min_price": 25_000, "max_price": 49_999},
+    {"city": "kabupaten tegal", "min_price": 100_000},
+    {"sector": "kuliner", "category": "batik"},  # nothing left, and still counted
+    {"max_price": 24_999, "in_stock": True},
+    {"sector": "kriya", "category": "batik", "expo": True},
+]
+WITH_WORDS = [
+    {"q": "batik"},
+    {"q": "batik", "in_stock": True, "city": "Kota Tegal"},
+    {"q": "batik", "expo": True, "max_price": 249_999},
+    {"q": "keripik", "sector": "kuliner", "min_price": 50_000},
+]
+
+
+def facets_of(params: SearchParams):
+    result = search_products(params)
+    return result, facet_counts(params, result.hits)
+
+
+@pytest.mark.parametrize(
+    "combination", COMBINATIONS, ids=lambda c: "&".join(f"{k}={v}" for k, v in c.items()) or "none"
+)
+def test_counts_match_a_count_in_python(shops, combination):
+    params = SearchParams(**combination)
+    result, facets = facets_of(params)
+    expected = brute_force(truth(), params)
+    assert result.total == expected.pop("total")
+    assert counted(facets) == expected
+
+
+def test_counts_with_search_words_are_over_the_same_matches(shops):
+    rows = truth()
+    for combination in WITH_WORDS:
+        params = SearchParams(**combination)
+        result, facets = facets_of(params)
+        assert result.total and not result.fallback, combination  # words as typed: the matches are known
+        hits = {card.id for card in search_products(SearchParams(q=params.q, per_page=1000)).items}
+        expected = brute_force(rows, params, hits)
+        assert result.total == expected.pop("total"), combination
+        assert counted(facets) == expected, combination
+
+
+def test_choosing_one_keeps_the_others(shops):
+    everything = counted(facets_of(SearchParams())[1])
+    _result, facets = facets_of(SearchParams(sector="fesyen"))
+    chosen = counted(facets)
+    # the sector facet ignores its own choice: every other sector still offered, same counts
+    assert chosen["sector"] == everything["sector"] and len(chosen["sector"]) >= 3
+    assert [c.value for c in facets.sector if c.chosen] == ["fesyen"]
+    # the others count within the chosen sector only
+    assert sum(chosen["city"].values()) == everything["sector"]["fesyen"] < sum(everything["city"].values())
+    assert set(chosen["category"]) <= {"batik", "pakaian"}
+    # a second choice keeps the first: the city facet still counts within fesyen, the sector
+    # facet within the city
+    _result, both = facets_of(SearchParams(sector="fesyen", city="Kabupaten Tegal"))
+    assert counted(both)["city"] == chosen["city"]
+    assert counted(both)["sector"] == counted(facets_of(SearchParams(city="Kabupaten Tegal"))[1])["sector"]
+
+
+def test_a_chosen_value_that_counts_nothing_is_still_shown_chosen(shops):
+    _result, facets = facets_of(SearchParams(sector="perhiasan", category="kopi", city="Kota Entah"))
+    assert [(c.value, c.count, c.chosen) for c in facets.sector if c.chosen] == [("perhiasan", 0, True)]
+    assert [(c.value, c.count) for c in facets.category if c.chosen] == [("kopi", 0)]
+    assert [(c.value, c.count) for c in facets.city if c.chosen] == [("Kota Entah", 0)]
+
+
+def test_price_bands_are_fixed_and_chosen_by_min_and_max(shops):
+    _result, facets = facets_of(SearchParams(min_price=25_000, max_price=49_999))
+    assert [c.band for c in facets.price] == list(PRICE_BANDS)
+    assert [c.chosen for c in facets.price] == [False, True, False, False, False, False]
+    assert [c.label for c in facets.price] == [
+        "< Rp 25 rb",
+        "Rp 25–50 rb",
+        "Rp 50–100 rb",
+        "Rp 100–250 rb",
+        "Rp 250 rb–1 jt",
+        "> Rp 1 jt",
+    ]
+    _result, facets = facets_of(SearchParams(max_price=24_999))
+    assert facets.price[0].chosen  # the lowest band: no min_price at all
+
+
+def test_a_page_that_fixes_a_facet_neither_counts_nor_drops_it(shops):
+    params = SearchParams(sector="fesyen")
+    facets = facet_counts(params, None, fixed=("sector",))
+    assert "sector" not in facets.offered and facets.sector == []
+    expected = brute_force(truth(), params)
+    assert counted(facets)["city"] == expected["city"]
+
+
+# --- a suspended store ----------------------------------------------------------------------------
+
+LISTINGS = (
+    "/search",
+    "/search?q=batik",
+    "/search?q=beku",
+    "/search?expo=1",
+    "/search?city=Kota+Beku",
+    "/sectors/fesyen",
+    "/sectors/fesyen?expo=1&in_stock=1",
+    "/categories/batik",
+)
+
+
+def test_a_suspended_stores_products_never_show_in_listings_search_or_counts(app, client):
+    shops = seed_facets(suspended=False)
+    db.session.remove()
+    before = client.get("/search?q=beku").get_data(as_text=True)
+    assert "Batik Beku 0" in before and "Kota Beku" in before  # the city facet offers it
+    api = client.get("/api/v1/products?facets=1&sector=fesyen").get_json()
+    assert "Kota Beku" in [c["value"] for c in api["facets"]["city"]]
+
+    suspend(db.session.merge(shops["beku"]))
+    db.session.remove()
+    for url in LISTINGS:
+        html = client.get(url).get_data(as_text=True)
+        assert "Batik Beku" not in html, url
+        if "Kota+Beku" in url:  # chosen, so shown, counting nothing
+            assert 'Kota Beku <span class="n">0</span>' in html and "Belum ada produk di sini." in html
+        else:
+            assert "Kota Beku" not in html, url
+    for query in ("facets=1", "facets=1&q=batik", "facets=1&expo=1", "facets=1&q=beku", "facets=1&city=Kota%20Beku"):
+        body = client.get(f"/api/v1/products?{query}").get_json()
+        assert all("Beku" not in item["name"] for item in body["items"]), query
+        assert all(c["value"] != "Kota Beku" or c["count"] == 0 for c in body["facets"]["city"]), query
+    rows = truth()
+    for params in (SearchParams(), SearchParams(expo=True), SearchParams(q="batik"), SearchParams(sector="fesyen")):
+        result, facets = facets_of(params)
+        hits = {c.id for c in search_products(SearchParams(q=params.q, per_page=1000)).items} if params.q else None
+        expected = brute_force(rows, params, hits)
+        assert result.total == expected.pop("total") and counted(facets) == expected
+        assert "Kota Beku" not in counted(facets)["city"]
+    # the suspended store exhibits in the running expo: its products are not in the expo count
+    exhibiting_listed = sum(r.expo and r.listed for r in rows)
+    assert (
+        facets_of(SearchParams())[1].expo
+        == exhibiting_listed
+        < sum(r.expo for r in rows if r.name != "Batik Draf Rahasia")
+    )
+
+
+# --- statements -----------------------------------------------------------------------------------
+
+PAGES = (
+    "/search",
+    "/search?q=batik&in_stock=1",
+    "/search?sector=fesyen&city=Kota+Tegal&expo=1&min_price=25000&max_price=49999",
+    "/sectors/fesyen?city=Kota+Tegal&expo=1",
+    "/categories/batik?min_price=25000&max_price=49999&in_stock=1",
+    "/api/v1/products?facets=1&sector=fesyen&in_stock=1",
+    "/api/v1/products?facets=1&q=batik&expo=1",
+)
+
+
+def statements(client, count_queries, url):
+    db.session.remove()
+    pagecache.clear_local()
+    with count_queries() as q:
+        response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return q.statements
+
+
+def test_every_facet_is_one_statement_whatever_the_catalogue(app, client, count_queries, shops):
+    app.config["PAGE_CACHE"] = False  # what rendering costs
+    small = {url: statements(client, count_queries, url) for url in PAGES}
+    for i in range(6):  # more stores, cities, categories and products
+        store = gen_store(name=f"Toko Tambahan {i}", sector=("kriya", "fesyen", "kuliner")[i % 3], city=f"Kota {i}")
+        for j in range(5):
+            gen_product(store, f"Batik Tambahan {i}-{j}", price=10_000 * (j + 1) * (i + 1), category="batik")
+    large = {url: statements(client, count_queries, url) for url in PAGES}
+    for url in PAGES:
+        assert len(small[url]) == len(large[url]), (url, len(small[url]), len(large[url]))
+        assert sum("UNION ALL" in s for s in large[url]) == 1, url
+
+
+def test_counts_are_remembered_across_the_pages_and_sorts_of_a_listing(app, client, count_queries, shops):
+    app.config["PER_PAGE"] = 2
+    db.session.remove()
+
+    def facet_statements(url):
+        with count_queries() as q:
+            assert client.get(url).status_code == 200
+        return sum("UNION ALL" in s for s in q.statements)
+
+    assert facet_statements("/search?q=batik&in_stock=1") == 1
+    assert facet_statements("/search?q=batik&in_stock=1&page=2") == 0
+    assert facet_statements("/search?q=batik&in_stock=1&sort=price_asc") == 0
+    assert facet_statements("/search?q=batik&in_stock=1&sort=price_asc&page=2") == 0
+    assert facet_statements("/search?in_stock=1") == 1  # other words (none): other counts
+    product = db.session.scalars(select(Product).where(Product.name == "Batik 0")).one()
+    catalog.update_product(product, None, {"name": "Batik Nol"})
+    db.session.commit()
+    assert facet_statements("/search?q=batik&in_stock=1&page=2") == 1  # the catalogue changed
+
+
+def test_the_expo_count_follows_the_expo_clock(app, client, shops):
+    db.session.remove()
+    body = client.get("/api/v1/products?facets=1").get_json()
+    assert body["facets"]["expo"]["count"] > 0
+    assert client.get("/api/v1/products?expo=1").get_json()["total"] == body["facets"]["expo"]["count"]
+    with time_machine.travel(now() + timedelta(days=30)):
+        body = client.get("/api/v1/products?facets=1").get_json()
+        assert body["facets"]["expo"]["count"] == 0
+        assert client.get("/api/v1/products?expo=1").get_json()["total"] == 0
