@@ -165,6 +165,7 @@ class ProductListing(db.Model):
         Index("ix_product_listings_sector", "listed", "sector", "created_at"),
         Index("ix_product_listings_price", "listed", "price_min"),
         Index("ix_product_listings_city", "listed", "city_key"),
+        Index("ix_product_listings_stock", "listed", "in_stock", "store_id"),  # the in-stock filter and facet
     )
 
 
