@@ -183,3 +183,17 @@ class SearchSynonym(db.Model):
     @property
     def term_list(self) -> list[str]:
         return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+
+class SearchWord(db.Model):
+    """A word of the catalogue as shoppers type it (from listed products' names, store names,
+    category and sector slugs, cities) and how many listed products carry it. Written only by
+    triggers on product_listings (migration 0029); catalog/spelling.py reads it. Indexed by
+    trigrams too: pg_trgm's GIN on PostgreSQL, the FTS5 table search_words_fts on SQLite."""
+
+    __tablename__ = "search_words"
+    __page_cache__ = "catalog"  # only triggers write it; the writes that fire them are seen already
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(String(80), unique=True)
+    docs: Mapped[int] = mapped_column(Integer)
