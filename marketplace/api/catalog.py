@@ -37,7 +37,8 @@ def list_products():
         data = product_json(card.product, card.store_slug, card.category_slug)  # full=True: loaded
         data["thumbnail_url"] = media_url(card.image.path, 400) if card.image else None
         items.append(data)
-    return paged(items, result.total, result.page, result.per_page)
+    # a better spelling of q when it found little ("Maksud Anda"), else null
+    return {**paged(items, result.total, result.page, result.per_page), "suggestion": result.suggestion}
 
 
 @bp.get("/products/<int:product_id>")
