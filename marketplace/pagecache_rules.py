@@ -137,7 +137,10 @@ NOTHING = Invalidates(nothing=ALL)  # no cached page shows it
 _BY_NAME = {"catalog": CATALOG, "detail": DETAIL, "nothing": NOTHING}
 
 # Tables written only by SQL (triggers, a rebuild) with no Table object in the metadata.
-TABLES_WITHOUT_MODEL = {"product_fts": CATALOG}  # SQLite's full-text index of product_search
+TABLES_WITHOUT_MODEL = {
+    "product_fts": CATALOG,  # SQLite's full-text index of product_search
+    "search_words_fts": CATALOG,  # SQLite's trigram index of search_words
+}
 
 _EVERYTHING = Invalidates(catalog=ALL)  # an undeclared mapped table
 _by_table: dict[str, Invalidates | None] = {}

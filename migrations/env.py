@@ -92,13 +92,13 @@ def render_item(type_, obj, autogen_context):
 
 
 # objects the migrations create by hand (full-text index) that no model describes
-HAND_MADE_TABLES = {"product_fts"}
+HAND_MADE_TABLES = {"product_fts", "search_words_fts"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table" and (name in HAND_MADE_TABLES or name.startswith("product_fts_")):
+    if type_ == "table" and (name in HAND_MADE_TABLES or name.startswith(("product_fts_", "search_words_fts_"))):
         return False
-    if type_ == "index" and name and name.startswith("ix_product_search_tsv"):
+    if type_ == "index" and name and name.startswith(("ix_product_search_tsv", "ix_search_words_trgm")):
         return False
     if type_ == "column" and name == "tsv":
         return False

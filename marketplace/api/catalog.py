@@ -44,6 +44,7 @@ def list_products():
         data["thumbnail_url"] = media_url(card.image.path, 400) if card.image else None
         items.append(data)
     body = paged(items, result.total, result.page, result.per_page)
+    body["suggestion"] = result.suggestion  # a better spelling of q when it found little ("Maksud Anda"), else null
     if SWITCH_VALUES[with_facets]:
         body["facets"] = facets_json(facet_counts(params, result.hits))
     return body

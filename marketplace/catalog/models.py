@@ -200,3 +200,15 @@ class SearchMiss(db.Model):
     # the attribute is not ``query``: Flask-SQLAlchemy's models already have one
     query_text: Mapped[str] = mapped_column("query", String(100), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=1)
+class SearchWord(db.Model):
+    """A word of the catalogue as shoppers type it (from listed products' names, store names,
+    category and sector slugs, cities) and how many listed products carry it. Written only by
+    triggers on product_listings (migration 0029); catalog/spelling.py reads it. Indexed by
+    trigrams too: pg_trgm's GIN on PostgreSQL, the FTS5 table search_words_fts on SQLite."""
+
+    __tablename__ = "search_words"
+    __page_cache__ = "catalog"  # only triggers write it; the writes that fire them are seen already
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(String(80), unique=True)
+    docs: Mapped[int] = mapped_column(Integer)

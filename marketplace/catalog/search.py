@@ -6,14 +6,19 @@ bm25 with the name weighted above the rest, PostgreSQL ``tsvector`` ranked by
 ``ts_rank`` (name weight A, the rest B), chosen by the engine's dialect.
 
 User input never reaches either query language as syntax: it is cut into
-words of letters and digits, and each word is quoted. When the words as typed
-find nothing, each is tried as a prefix (``kerajin`` → kerajinan), then any
-word, shortened, as a prefix (``batikk`` → batik).
+words of letters and digits, and each word is quoted. What is looked for comes
+from catalog.readings: the words as typed with their synonyms, splits and joins;
+when they find nothing, the words corrected (``btaik`` → batik, catalog.spelling),
+then each as a prefix (``kerajin`` → kerajinan), then any word, shortened. Within
+an attempt each branch has a penalty that ranks before the full-text rank, so
+what was typed always comes first.
 
-One search is one statement for the page (total included) and one for the
-photos; the fallbacks add a statement each, only when nothing was found. A
-listing without words is the page, its photos, and — unless the page is the
-last — a count remembered until the catalogue changes (pagecache.memo).
+One search is one statement for the page (total included), after the synonym
+list and the words' entry in the vocabulary (both remembered until the catalogue
+changes; a word the vocabulary does not know adds one for its corrections); each
+further attempt adds a statement, only when nothing was found. A listing without
+words is the page and — unless the page is the last — a count remembered until
+the catalogue changes (pagecache.memo).
 
 The filters are grouped by the facet that changes them (:func:`filter_groups`), so
 catalog.facets counts each facet with every other filter applied but its own.
@@ -28,12 +33,13 @@ from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import Subquery, column, false, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Subquery, column, false, func, literal_column, select, table, union_all
 
 from marketplace import pagecache
-from marketplace.catalog import queries
+from marketplace.catalog import queries, readings
 from marketplace.catalog.models import ProductListing
 from marketplace.catalog.queries import Page
+from marketplace.catalog.readings import Branch, Phrase
 from marketplace.catalog.sectors import SECTORS
 from marketplace.expo import queries as expo_queries
 from marketplace.extensions import db
@@ -48,6 +54,7 @@ MAX_PRICE = 1_000_000_000
 MAX_PAGE = 100_000
 NAME_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # FTS5 bm25 column weights
 PG_WEIGHTS = "{0.1, 0.1, 0.2, 1.0}"  # ts_rank weights of D, C, B (rest), A (name)
+PENALTY_SCALE = 1_000_000  # a branch's penalty outweighs any full-text rank
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -87,12 +94,16 @@ class SearchParams:
 
 @dataclass
 class SearchResult(Page):
-    """A page of ProductCards; ``fallback`` tells that the words were matched loosely."""
+    """A page of ProductCards; ``fallback`` tells that the words were matched loosely.
+    ``suggestion``: a better spelling of the query to offer ("Maksud Anda"), when the words
+    as typed find little; ``corrected``: the products shown are the suggestion's."""
 
     query: str = ""
     fallback: bool = False
     # the matches the page was cut from (None without words): the facets count over the same
     hits: Subquery | None = None
+    suggestion: str | None = None
+    corrected: bool = False
 
 
 # --- parsing --------------------------------------------------------------------
@@ -167,63 +178,72 @@ def words_of(q: str | None) -> list[str]:
 
 
 # --- the full-text match, per dialect ---------------------------------------------
+# Every word reaching a query language is letters and digits only (words_of, the vocabulary,
+# the synonym list's normalized terms), and quoted besides: never an operator.
 
 
-def _fts5_expression(words: list[str], mode: str) -> str:
-    # each word double-quoted: inside quotes FTS5 sees a string, never an operator
-    if mode == "all":
-        return " ".join(f'"{w}"' for w in words)
-    if mode == "prefix":
-        return " ".join(f'"{w}"*' for w in words)
-    return " OR ".join(f'"{w}"*' for w in words)
+def _fts5_phrase(phrase: Phrase, prefix: bool) -> str:
+    return f'"{" ".join(phrase)}"' + ("*" if prefix else "")
 
 
-def _tsquery_expression(words: list[str], mode: str) -> str:
-    # each word single-quoted: a lexeme to to_tsquery, never an operator
-    if mode == "all":
-        return " & ".join(f"'{w}'" for w in words)
-    if mode == "prefix":
-        return " & ".join(f"'{w}':*" for w in words)
-    return " | ".join(f"'{w}':*" for w in words)
+def _tsquery_phrase(phrase: Phrase, prefix: bool) -> str:
+    lexemes = [f"'{w}'" for w in phrase]
+    if prefix:
+        lexemes[-1] += ":*"
+    return " <-> ".join(lexemes)
 
 
-def _loosened(words: list[str]) -> list[str]:
-    """Each word without its last letters, to forgive a typo at the end (batikk, pocii)."""
-    return [w[: max(3, len(w) - 2)] if len(w) > 3 else w for w in words]
+def _positive(branch: Branch, postgres: bool) -> str:
+    """The branch's own match: any conjunction, every slot of it, any phrase of a slot."""
+    phrase, either, every = (_tsquery_phrase, " | ", " & ") if postgres else (_fts5_phrase, " OR ", " AND ")
+    return either.join(
+        "(" + every.join("(" + either.join(phrase(p, branch.prefix) for p in slot) + ")" for slot in conjunction) + ")"
+        for conjunction in branch.conjunctions
+    )
 
 
-def _matches(words: list[str], mode: str) -> Subquery:
-    """(product_id, score) of the products matching ``words``; lower score ranks first."""
-    if db.session.get_bind().dialect.name == "postgresql":
+def _expression(branch: Branch, cheaper: list[Branch], postgres: bool) -> str:
+    """What the branch finds that no cheaper branch of its attempt does: each product is matched
+    once, at its best penalty, with no grouping of the matches afterwards."""
+    own = _positive(branch, postgres)
+    if not cheaper:
+        return own
+    before = (" | " if postgres else " OR ").join(f"({_positive(b, postgres)})" for b in cheaper)
+    return f"({own}) & !({before})" if postgres else f"({own}) NOT ({before})"
+
+
+def _branch_select(branch: Branch, cheaper: list[Branch], postgres: bool):
+    """(product_id, score) of one branch: its penalty first, then the full-text rank."""
+    penalty: ColumnElement[float] = literal_column(repr(branch.penalty * PENALTY_SCALE))
+    expression = _expression(branch, cheaper, postgres)
+    if postgres:
         search = table("product_search", column("product_id"), column("tsv"))
-        query = func.to_tsquery(literal_column("'simple'::regconfig"), _tsquery_expression(words, mode))
-        score = -func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), search.c.tsv, query)
-        return (
-            select(search.c.product_id.label("product_id"), score.label("score"))
-            .where(search.c.tsv.op("@@")(query))
-            .subquery("hits")
-        )
+        simple = literal_column("'simple'::regconfig")
+        query = func.to_tsquery(simple, expression)
+        # ranked by its own words: ts_rank weighs a negated lexeme as if it were sought
+        own = func.to_tsquery(simple, _positive(branch, True)) if cheaper else query
+        score = penalty - func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), search.c.tsv, own)
+        return select(search.c.product_id.label("product_id"), score.label("score")).where(search.c.tsv.op("@@")(query))
     fts = table("product_fts", column("rowid"))
-    score = func.bm25(
+    rank = func.bm25(
         literal_column("product_fts"), literal_column(repr(NAME_WEIGHT)), literal_column(repr(BODY_WEIGHT))
     )
-    # MATERIALIZED: left as a subquery, SQLite flattens it and runs the text match once
-    # per active product (seconds at 100,000 products); as a CTE the matches drive the join.
-    return (
-        select(fts.c.rowid.label("product_id"), score.label("score"))
-        .where(literal_column("product_fts").op("MATCH")(_fts5_expression(words, mode)))
-        .cte("hits")
-        .prefix_with("MATERIALIZED")
+    return select(fts.c.rowid.label("product_id"), (penalty + rank).label("score")).where(
+        literal_column("product_fts").op("MATCH")(expression)
     )
 
 
-def _attempts(words: list[str]) -> list[tuple[str, list[str]]]:
-    """The matches to try in turn: as typed, each word as a prefix, any shortened word."""
-    attempts = [("all", words), ("prefix", words)]
-    loose = _loosened(words)
-    if loose != words or len(words) > 1:
-        attempts.append(("any", loose))
-    return attempts
+def _matches(branches: list[Branch]) -> Subquery:
+    """(product_id, score) of the products any branch matches, each at its best (lowest) score."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    ordered = sorted(branches, key=lambda b: b.penalty)
+    selects = [_branch_select(b, ordered[:i], postgres) for i, b in enumerate(ordered)]
+    found = selects[0] if len(selects) == 1 else union_all(*selects)
+    if postgres:
+        return found.subquery("hits")
+    # MATERIALIZED: left as a subquery, SQLite flattens it and runs the text match once
+    # per active product (seconds at 100,000 products); as a CTE the matches drive the join.
+    return found.cte("hits").prefix_with("MATERIALIZED")
 
 
 # --- filters, order, page ---------------------------------------------------------
@@ -375,10 +395,15 @@ def search_products(params: SearchParams, full: bool = False) -> SearchResult:
             return SearchResult([], 0, params.page, params.per_page, query=params.q)
         return _run(params, None, full)
     result = SearchResult([], 0, params.page, params.per_page, query=params.q)
-    for mode, attempt_words in _attempts(words):
-        result = _run(params, _matches(attempt_words, mode), full)
+    plan = readings.plan(words)
+    for attempt in plan.attempts:
+        result = _run(params, _matches(attempt.branches), full)
         if result.total:
-            result.fallback = mode != "all"
+            result.fallback = attempt.loose
+            result.corrected = attempt.corrected is not None
+            result.suggestion = attempt.corrected
+            if not attempt.loose and result.total <= readings.FEW:
+                result.suggestion = plan.suggestion
             return result
     return result
 

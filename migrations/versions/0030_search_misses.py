@@ -1,7 +1,7 @@
 """searches that found nothing
 
 Revision ID: 0030
-Revises: 0028
+Revises: 0029
 
 - search_misses: per Jakarta day and normalized query, how many rendered searches found nothing
   (the agency's synonym page lists the most frequent; rows older than 180 days are deleted).
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0030"
-down_revision = "0028"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 

@@ -27,7 +27,8 @@ def names(body):
 
 def test_products_are_paged_newest_first_without_q(api, cat):
     body = listing(api)
-    assert set(body) == {"items", "total", "page", "per_page"}
+    assert set(body) == {"items", "total", "page", "per_page", "suggestion"}
+    assert body["suggestion"] is None
     assert body["total"] == 6 and body["page"] == 1 and body["per_page"] == 24
     created = [item["created_at"] for item in body["items"]]
     assert created == sorted(created, reverse=True)

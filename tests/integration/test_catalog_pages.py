@@ -73,7 +73,10 @@ def test_search_page_words_as_typed_and_fallback(client, cat):
     assert "Teh Poci Gula Batu" in page(client, "/search?q=teh+poci")
     assert "Kerajinan Bambu Anyaman" in page(client, "/search?q=kerajinan")
     html = page(client, "/search?q=kerajin")
-    assert "Kerajinan Bambu Anyaman" in html and "mirip" in html
+    assert "Kerajinan Bambu Anyaman" in html and "Menampilkan hasil untuk “kerajinan”" in html
+    assert 'Maksud Anda: <a href="/search?q=kerajinan">kerajinan</a>' in html
+    html = page(client, "/search?q=bambu+xyzzy")  # no correction: what is found only resembles the words
+    assert "Kerajinan Bambu Anyaman" in html and "mirip" in html and "Maksud Anda" not in html
 
 
 def test_search_with_no_result_suggests_other_words(client, cat):

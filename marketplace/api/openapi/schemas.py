@@ -7,7 +7,7 @@ Enums are the models' own tuples (statuses, roles, ledger kinds), never restated
 
 from __future__ import annotations
 
-from marketplace.api.openapi.builders import STRING, items_of, json_content, obj, ref
+from marketplace.api.openapi.builders import NULLABLE_STRING, STRING, items_of, json_content, obj, ref
 from marketplace.api.openapi.paths_checkout_shipping import checkout_shipping_schemas
 from marketplace.api.openapi.paths_funnel import funnel_schemas
 from marketplace.api.openapi.paths_refunds import refund_schemas
@@ -69,11 +69,22 @@ def _error() -> dict:
     }
 
 
+def _product_page() -> dict:
+    page = items_of(ref("Product"), paged=True)
+    page["properties"]["suggestion"] = {
+        **NULLABLE_STRING,
+        "description": "when `q` found little: the words spelled as the catalogue spells them (`btaik` → "
+        '`batik`), to offer as "Maksud Anda"; when nothing matched `q` as typed, the items are '
+        "this suggestion's. null otherwise",
+    }
+    return page
+
+
 def _pages() -> dict:
     """The paged lists."""
     return {
         "StorePage": items_of(ref("Store"), paged=True),
-        "ProductPage": items_of(ref("Product"), paged=True),
+        "ProductPage": _product_page(),
         "OrderPage": items_of(ref("Order"), paged=True),
     }
 
