@@ -200,6 +200,8 @@ class SearchMiss(db.Model):
     # the attribute is not ``query``: Flask-SQLAlchemy's models already have one
     query_text: Mapped[str] = mapped_column("query", String(100), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class SearchWord(db.Model):
     """A word of the catalogue as shoppers type it (from listed products' names, store names,
     category and sector slugs, cities) and how many listed products carry it. Written only by
