@@ -25,7 +25,7 @@ def listing(api, query: str, status: int = 200) -> dict:
 
 def test_without_facets_the_answer_is_unchanged(api, shops):
     for query in ("", "facets=0", "facets=false", "sector=fesyen&in_stock=1", "q=batik&expo=1"):
-        assert set(listing(api, query)) == {"items", "total", "page", "per_page"}, query
+        assert set(listing(api, query)) == {"items", "total", "page", "per_page", "suggestion"}, query
 
 
 def test_facets_shape(api, shops):

@@ -51,45 +51,45 @@ def miss_statements(statements: list[str]) -> list[str]:
 @time_machine.travel(NOON_WIB, tick=False)
 def test_a_search_that_finds_nothing_is_counted_by_one_upsert(client, catalogue, count_queries):
     with count_queries() as q:
-        search(client, "/search?q=btaik")
+        search(client, "/search?q=gamelan")
     assert len(miss_statements(q.statements)) == 1 and miss_statements(q.statements)[0].lstrip().startswith("INSERT")
-    search(client, "/search?q=BTAIK!")  # another page, the same query once normalized
-    search(client, "/api/v1/products?q=Btaik")
-    assert counts() == {("2026-12-06", "btaik"): 3}
+    search(client, "/search?q=GAMELAN!")  # another page, the same query once normalized
+    search(client, "/api/v1/products?q=Gamelan")
+    assert counts() == {("2026-12-06", "gamelan"): 3}
     with count_queries() as found:
         search(client, "/search?q=batik")
     assert miss_statements(found.statements) == []
-    assert counts() == {("2026-12-06", "btaik"): 3}
+    assert counts() == {("2026-12-06", "gamelan"): 3}
 
 
 @time_machine.travel(NOON_WIB, tick=False)
 def test_a_page_served_again_from_the_cache_is_not_counted_again(client, catalogue, count_queries):
-    search(client, "/search?q=tehpoci")
+    search(client, "/search?q=wayang")
     with count_queries() as hit:
-        search(client, "/search?q=tehpoci")
+        search(client, "/search?q=wayang")
     assert hit.count == 0  # served from the page cache: the view never ran
-    assert counts() == {("2026-12-06", "tehpoci"): 1}  # "pencarian berbeda tanpa hasil"
+    assert counts() == {("2026-12-06", "wayang"): 1}  # "pencarian berbeda tanpa hasil"
     login(client, "sari@test.id")  # a signed-in visitor's pages are rendered for them: counted
-    search(client, "/search?q=tehpoci")
-    assert counts() == {("2026-12-06", "tehpoci"): 2}
+    search(client, "/search?q=wayang")
+    assert counts() == {("2026-12-06", "wayang"): 2}
 
 
 @pytest.mark.parametrize(
     "url,agent,headers",
     [
-        ("/search?q=btaik", BOT, {}),
-        ("/search?q=btaik", "", {}),
-        ("/api/v1/products?q=btaik", "python-requests/2.32", {}),
-        ("/search?q=btaik", PHONE, {"Sec-Purpose": "prefetch"}),
+        ("/search?q=gamelan", BOT, {}),
+        ("/search?q=gamelan", "", {}),
+        ("/api/v1/products?q=gamelan", "python-requests/2.32", {}),
+        ("/search?q=gamelan", PHONE, {"Sec-Purpose": "prefetch"}),
         ("/search?q=" + "kain " * 20 + "x", PHONE, {}),  # 101 characters
         ("/search?q=budi%40contoh.id", PHONE, {}),
         ("/search?q=0812-3456-7890", PHONE, {}),
-        ("/search?q=btaik&sector=fesyen", PHONE, {}),
-        ("/sectors/kuliner?q=btaik", PHONE, {}),
-        ("/search?q=btaik&min_price=5000", PHONE, {}),
-        ("/search?q=btaik&page=2", PHONE, {}),
-        ("/api/v1/products?q=btaik&city=Tegal", PHONE, {}),
-        ("/stores/batik-sari?q=btaik", PHONE, {}),
+        ("/search?q=gamelan&sector=fesyen", PHONE, {}),
+        ("/sectors/kuliner?q=gamelan", PHONE, {}),
+        ("/search?q=gamelan&min_price=5000", PHONE, {}),
+        ("/search?q=gamelan&page=2", PHONE, {}),
+        ("/api/v1/products?q=gamelan&city=Tegal", PHONE, {}),
+        ("/stores/batik-sari?q=gamelan", PHONE, {}),
         ("/search?q=%21%21%21", PHONE, {}),
         ("/search", PHONE, {}),
     ],
@@ -103,9 +103,9 @@ def test_a_database_that_refuses_the_count_still_shows_the_page(app, client, cat
     db.session.execute(text("ALTER TABLE search_misses RENAME TO search_misses_away"))
     db.session.commit()
     try:
-        response = search(client, "/search?q=btaik")
-        assert "btaik" in html.unescape(response.get_data(as_text=True))
-        assert "search misses: the count of 'btaik' was not written" in caplog.text
+        response = search(client, "/search?q=gamelan")
+        assert "gamelan" in html.unescape(response.get_data(as_text=True))
+        assert "search misses: the count of 'gamelan' was not written" in caplog.text
     finally:
         db.session.rollback()
         db.session.execute(text("ALTER TABLE search_misses_away RENAME TO search_misses"))
@@ -188,5 +188,5 @@ def test_rows_older_than_180_days_are_deleted_by_the_daily_job(app):
 
 def test_a_day_is_the_jakarta_day(client, catalogue):
     with time_machine.travel("2026-12-06T17:30:00Z", tick=False):  # 00.30 WIB on the 7th
-        search(client, "/search?q=btaik")
-    assert counts() == {("2026-12-07", "btaik"): 1}
+        search(client, "/search?q=gamelan")
+    assert counts() == {("2026-12-07", "gamelan"): 1}
