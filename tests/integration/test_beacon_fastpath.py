@@ -108,7 +108,9 @@ def test_the_fast_answer_has_the_headers_of_flasks(make_app, fair, environment):
     base = "https://localhost" if environment else "http://localhost"
     sent = {"data": {"k": "hall", "e": fair["expo"]}, "base_url": base, "headers": {"User-Agent": CHROME}}
     app.test_client().post("/beacon", **sent)
+    seen = FlaskSeen(app)
     fast = app.test_client().post("/beacon", **sent)
+    assert seen.paths == []
     slow = flask_client(app).post("/beacon", **sent)
     assert fast.status_code == slow.status_code == 204 and fast.data == slow.data == b""
     for answer in (fast, slow):
