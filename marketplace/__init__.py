@@ -141,11 +141,13 @@ def _import_models() -> None:
 def _register_core(app: Flask) -> None:
     from marketplace import errors, logsafe, pagecache, production, security, web
     from marketplace.complaints import deadlines as complaint_deadlines
+    from marketplace.visits import fastpath as beacon_fastpath
 
     logsafe.init_app(app)  # first, so its after_request runs last: the access log's URIs without secrets
     # before_request order: the request id, then cached pages (a hit skips every later hook), then the rest
     pagecache.serve_hits(app)
     observability.init_app(app)  # request ids first, so every later hook logs with one
+    beacon_fastpath.install(app)  # beneath ProxyFix (next): a beacon's address is the client's, as for a view
     security.init_app(app)  # CSP, HSTS and friends; ProxyFix when TRUSTED_PROXIES is set
     errors.register_error_handlers(app)
     complaint_deadlines.register()  # the complaints' step and completion hold of the order clock

@@ -1,18 +1,23 @@
-"""The beacon: ``POST /beacon``, one per page view or WhatsApp tap, no cookie, no body back."""
+"""The beacon: ``POST /beacon``, one per page view or WhatsApp tap, no cookie, no body back.
+
+A plain beacon is answered before it reaches this view, by the fast path (``fastpath.py``);
+this view answers the rest (a query string, a body that is not a small UTF-8 form, a header the
+input check reads) and the first beacon of each process, whose answer's headers the fast path
+then repeats. Both call ``services.take_beacon``: the limit, the fields and the count are decided
+there, once.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
-from marketplace.extensions import csrf, limiter
+from marketplace.extensions import csrf
 from marketplace.visits import services
 
 bp = Blueprint("visits", __name__)
 
-BEACON_LIMIT = "240 per minute"  # per client address; a page view sends one, a WhatsApp tap one more
 
-
-def _nothing(*_args):
+def _nothing():
     """204, no body, never stored, and no session cookie: nothing on the way of a beacon reads or
     writes the session or the signed-in user (sessions are not permanent, so an untouched one
     is not sent back; tests/integration/test_visits.py checks it for a signed-in visitor)."""
@@ -22,20 +27,15 @@ def _nothing(*_args):
 
 
 @bp.post("/beacon")
-@limiter.limit(BEACON_LIMIT)
 def beacon():
-    """Count a page view or a tap (form fields ``k``, ``e``, ``s``, ``p``); 204 whatever they hold."""
-    services.take_beacon(request.form)
+    """Count a page view or a tap (form fields ``k``, ``e``, ``s``, ``p``); 204 whatever they hold,
+    over the rate limit too (the browser has nothing to do with a 429). Text no database can take
+    (NUL, a lone surrogate, JSON nested 1,000 deep) is refused by the app's input check
+    (marketplace/web.py: 422 or 400) before this view runs: beacon.js never sends it, and every
+    route refuses it alike (tests/security/test_bad_input_classes.py)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    services.take_beacon(app, request.form, request.remote_addr or "", request.headers)
     return _nothing()
 
 
 csrf.exempt(beacon)
-
-
-@bp.errorhandler(429)
-def _over_the_limit(_error):
-    """Over the limit: 204 like any beacon, not counted (the browser has nothing to do with a 429).
-    Text no database can take (NUL, a lone surrogate, JSON nested 1,000 deep) is still refused by
-    the app's input check (marketplace/web.py: 422 or 400) before this view runs: beacon.js never
-    sends it, and every route refuses it alike (tests/security/test_bad_input_classes.py)."""
-    return _nothing()
