@@ -22,6 +22,7 @@ same, so they are made in one place. A fast beacon writes no request log line of
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,8 @@ NOT_REPEATED = frozenset({"x-request-id", "content-length", "set-cookie"})  # ma
 _CHECKED = tuple("HTTP_" + name.upper().replace("-", "_") for name in web.CHECKED_HEADERS)
 _REQUEST_ID = "HTTP_" + REQUEST_ID_HEADER.upper().replace("-", "_")
 
+log = logging.getLogger(__name__)
+
 
 class BeaconFastPath:
     """WSGI middleware: a plain beacon answered here, every other request passed to ``wsgi_app``."""
@@ -68,8 +71,11 @@ class BeaconFastPath:
         fields = self.plain_beacon(environ)
         if fields is None:
             return self.wsgi_app(environ, start_response)
-        with self.app.app_context():
-            services.take_beacon(self.app, fields, environ.get("REMOTE_ADDR") or "", EnvironHeaders(environ))
+        try:
+            with self.app.app_context():
+                services.take_beacon(self.app, fields, environ.get("REMOTE_ADDR") or "", EnvironHeaders(environ))
+        except Exception:  # noqa: BLE001 - a lost count is logged; the sender never reads the answer
+            log.exception("beacon: not counted")
         start_response(STATUS, [*self.headers, (REQUEST_ID_HEADER, request_id_from(environ.get(_REQUEST_ID)))])
         return []
 

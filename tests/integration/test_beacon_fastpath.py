@@ -282,3 +282,16 @@ def test_redis_down_a_fast_beacon_answers_204_and_counts_nothing(make_app, fair,
     assert beacon(client, k="hall", e=fair["expo"]).status_code == 204
     assert seen.paths == [] and "could not count a hall beacon" in caplog.text
     assert tallies() == []
+
+
+def test_a_bug_in_counting_answers_204_and_is_logged_never_a_500(warm, fair, monkeypatch, caplog):
+    from marketplace.visits import services as visit_services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug, not bad input")
+
+    monkeypatch.setattr(visit_services, "take_beacon", broken)
+    seen = FlaskSeen(warm)
+    answer = beacon(warm.test_client(), k="hall", e=fair["expo"])
+    assert answer.status_code == 204 and seen.paths == []
+    assert "beacon: not counted" in caplog.text and "a bug, not bad input" in caplog.text
