@@ -44,8 +44,15 @@ def test_a_page_over_the_limits_is_marked_not_met():
     assert not any(rows["home"]["targets"].values())
     assert rows["search-rare"]["targets"]["p95_under_30ms_at_32"] is False
     text = "\n".join(coldpath.markdown(db, 32))
-    assert "| home `/` | 5.10 | 10.2 | **NOT met** |" in text
+    assert "| home `/` | 5.10 | 0.500 | 10.2 | **NOT met** | – | – | 6 |" in text
     assert "Cold-path targets: 2 met, 3 NOT met." in text
+
+
+def test_each_render_is_over_the_bare_page_timed_beside_it():
+    db = database(6.0, 900.0, 10.0)
+    db["coldpath"]["pages"]["home"].update(items24_ms=0.75, x24=8.0)  # the machine got busier meanwhile
+    rows = {r["page"]: r for r in coldpath.evaluate(db, 32)}
+    assert rows["home"]["x24"] == 8.0 and rows["home"]["targets"]["render_at_most_10x"] is True
 
 
 def test_a_page_that_failed_to_render_misses_its_render_target():
