@@ -698,12 +698,12 @@ def measure_cold_renders(args, url: str, paths: dict[str, str], log_path: Path) 
     except (RuntimeError, ValueError) as exc:
         say(f"  cold renders failed: {exc}")
         return {"error": str(exc)[:2000]}
-    items24 = result["baseline_ms"].get("items24")
     for page, r in result["pages"].items():
         if "ms" in r:
             say(
-                f"  {page:<14} cold {r['ms']:>7.2f} ms alone ({r['ms'] / items24:.0f}× the 24-item page's "
-                f"{items24:.3f} ms), {r['statements']} statements, {r['sql_ms']:.2f} ms of SQL, status {r['status']}"
+                f"  {page:<14} cold {r['ms']:>7.2f} ms alone ({r['x24']:.0f}× the 24-item page timed beside it, "
+                f"{r['items24_ms']:.3f} ms; CPU {r['cpu_ms']:.2f} ms, {r['cpu_x24']:.0f}×), {r['statements']} "
+                f"statements, {r['sql_ms']:.2f} ms of SQL, status {r['status']}"
             )
         else:
             say(f"  {page:<14} cold render failed: {r.get('error')}")
