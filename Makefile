@@ -123,6 +123,13 @@ bench: $(VENV)/.installed translations
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Only the cold-path table of issue #23 (bench/README.md, step 8): pages with the page cache off,
+# under load and rendered alone with every cache empty; e.g. make bench-cold BENCH_ARGS="--db sqlite"
+.PHONY: bench-cold
+bench-cold: $(VENV)/.installed translations
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py --cold-only $(BENCH_ARGS)
+
 # The expo opening under load (bench/README.md, "Expo opening"): visitors, shoppers
 # and sellers at once on PostgreSQL and SQLite; e.g. make bench-expo EXPO_ARGS="--db sqlite --duration 30"
 .PHONY: bench-expo

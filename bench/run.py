@@ -37,12 +37,15 @@ RESULTS = BENCH / "results"
 PYTHON = sys.executable
 
 sys.path.insert(0, str(BENCH))
+import coldpath  # noqa: E402  (bench/coldpath.py; imports nothing of the app at module level)
 from seed import SEED_VERSION  # noqa: E402  (bench/seed.py; imports nothing of the app)
 
 PAGES = {
     # name: (path template, kind); kinds: page = catalogue page, search, api
     "home": ("/", "page"),
     "expo": ("/expo/{expo_slug}", "page"),
+    "sector": ("/sectors/{sector}", "page"),
+    "category": ("/categories/{category}", "page"),
     "store": ("/stores/{store_slug}", "page"),
     "product": ("/products/{product_id}", "page"),
     "search-common": ("/search?q={common_word}", "search"),
@@ -543,6 +546,8 @@ def page_paths(args, manifest: dict) -> dict[str, str]:
         "common_word": args.common_word,
         "rare_word": manifest.get("rare_word"),
         "miss_word": manifest.get("miss_word"),
+        "sector": args.sector,
+        "category": args.category,
     }
     return {name: PAGES[name][0].format(**values) for name in args.pages}
 
@@ -611,7 +616,9 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
             first_ms = round((time.monotonic() - t0) * 1000, 1)
             say(f"  {page:<14} {path:<40} status {status} ({first_ms} ms)")
             result = {"path": path, "kind": PAGES[page][1], "first_status": status, "first_ms": first_ms}
-            if status == 200 or args.load_errors:
+            if args.cold_only:
+                pass  # the cached pass is not part of the cold-path table
+            elif status == 200 or args.load_errors:
                 result["load"] = load(args, server.url + path, restart=restart)
                 r = result["load"]
                 say(
@@ -621,7 +628,7 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
                 )
             else:
                 result["error_excerpt"] = body[:300].decode("utf-8", "replace")
-            if PAGES[page][1] != "api" and status == 200:
+            if PAGES[page][1] != "api" and status == 200 and not args.cold_only:
                 result["weight"] = weigh(server.url, path, status, body, check_compression=first_ms < 5000)
             out["pages"][page] = result
 
@@ -667,7 +674,40 @@ def measure_database(args, name: str, workdir: Path, measure_baselines) -> dict:
                 f"  {page:<14} {data['statements']:>3} statements, {data['sql_ms']:.1f} ms of SQL "
                 f"(slowest {slow.get('ms', 0):.1f} ms)"
             )
+    out["coldpath"] = measure_cold_renders(args, url, paths, log_path)
     return out
+
+
+def measure_cold_renders(args, url: str, paths: dict[str, str], log_path: Path) -> dict:
+    """Each catalogue page, search and the API listing rendered alone with every cache empty
+    (bench/coldpath.py), next to the bare 24-item page timed the same way."""
+    say("  the cold path: each page rendered alone, every cache empty (in-process) ...")
+    cold_paths = {page: path for page, path in paths.items() if PAGES[page][1] in coldpath.KINDS}
+    cmd = [
+        PYTHON,
+        str(BENCH / "coldpath.py"),
+        "--database-url",
+        url,
+        "--paths",
+        json.dumps(cold_paths),
+        "--repeat",
+        str(args.cold_repeat),
+    ]
+    try:
+        result = bench_json(run_child(cmd, app_env(args, url), args.app_root, "coldpath", log_path, timeout=900).stdout)
+    except (RuntimeError, ValueError) as exc:
+        say(f"  cold renders failed: {exc}")
+        return {"error": str(exc)[:2000]}
+    for page, r in result["pages"].items():
+        if "ms" in r:
+            say(
+                f"  {page:<14} cold {r['ms']:>7.2f} ms alone ({r['x24']:.0f}× the 24-item page timed beside it, "
+                f"{r['items24_ms']:.3f} ms; CPU {r['cpu_ms']:.2f} ms, {r['cpu_x24']:.0f}×), {r['statements']} "
+                f"statements, {r['sql_ms']:.2f} ms of SQL, status {r['status']}"
+            )
+        else:
+            say(f"  {page:<14} cold render failed: {r.get('error')}")
+    return result
 
 
 def measure_uncached(args, name: str, url: str, out: dict) -> None:
@@ -687,7 +727,7 @@ def measure_uncached(args, name: str, url: str, out: dict) -> None:
 
     try:
         for page, result in out["pages"].items():
-            if "load" not in result:
+            if "load" not in result and not (args.cold_only and result.get("first_status") == 200):
                 continue
             r = result["uncached"] = load(args, server.url + result["path"], restart=restart)
             say(
@@ -895,6 +935,7 @@ def markdown(results: dict) -> str:
                 f"{fmt(load_.get('loadavg'))} | {marks} |"
             )
         lines.append("")
+        lines += coldpath.markdown(db, meta["connections"])
         uncached = {page: r for page, r in db["pages"].items() if r.get("uncached")}
         if uncached:
             lines += [
@@ -1016,6 +1057,14 @@ def parse_args(argv=None):
     )
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1/bench"))
     parser.add_argument("--common-word", default="batik")
+    parser.add_argument("--sector", default="kuliner", help="the sector page's sector (default kuliner)")
+    parser.add_argument("--category", default="batik", help="the category page's category (default batik)")
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="only what the cold-path table needs: the uncached pass, the renders alone, the statements",
+    )
+    parser.add_argument("--cold-repeat", type=int, default=15, help="renders alone timed per page (median)")
     parser.add_argument("--images", action="store_true", help="seed one photo per product (slow)")
     parser.add_argument("--reseed", action="store_true", help="seed again even if a cached database exists")
     parser.add_argument("--seed-only", action="store_true", help="prepare (seed or reuse) the databases and stop")
@@ -1031,6 +1080,8 @@ def parse_args(argv=None):
     if unknown:
         parser.error(f"unknown pages: {', '.join(unknown)}")
     args.app_root = args.app_root.resolve()
+    if args.cold_only:
+        args.uncached, args.checkout = True, False
     return args
 
 
@@ -1119,6 +1170,7 @@ def main(argv=None) -> int:
     for db in results["databases"].values():
         if not db.get("skipped") and not db.get("error"):
             evaluate(db)
+            coldpath.evaluate(db, args.connections)
     text = markdown(results)
     (RESULTS / "results.json").write_text(json.dumps(results, indent=1, default=str))
     (RESULTS / "results.md").write_text(text)

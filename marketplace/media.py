@@ -23,7 +23,17 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import Blueprint, Flask, Response, abort, current_app, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from PIL import Image, PngImagePlugin
@@ -219,8 +229,25 @@ def delete_image(path: str | None) -> None:
             target.unlink()
 
 
+MEDIA_URLS_KEPT = 8192  # then the app's remembered URLs start over
+
+
 def media_url(path: str | None, size: int | None = None) -> str:
-    """URL of an image or of its thumbnail of the given side (200, 400, 800)."""
+    """URL of an image or of its thumbnail of the given side (200, 400, 800). Remembered per app
+    and script root: a product grid asks for dozens, and each url_for costs ~7 µs."""
+    if not has_request_context():
+        return _media_url(path, size)
+    urls = current_app.extensions.setdefault("apik_media_urls", {})
+    key = (request.script_root, path, size)
+    url = urls.get(key)
+    if url is None:
+        if len(urls) >= MEDIA_URLS_KEPT:
+            urls.clear()
+        url = urls[key] = _media_url(path, size)
+    return url
+
+
+def _media_url(path: str | None, size: int | None) -> str:
     if not path:
         return url_for("static", filename="img/placeholder.svg")
     return url_for("media.serve", path=thumb_path(path, size))

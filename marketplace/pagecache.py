@@ -46,6 +46,10 @@ wait for that render and are served its entry (``Flights``; the key holds the
 generations, so a waiting visitor never gets a page older than what it read).
 If that render fails, is not cacheable or takes over 10 s, each renders its own.
 
+``X-Page-Cache: hit`` or ``miss`` tells which way an anonymous visitor's page went (a
+visitor who waited for another's render is served its entry: a hit), so a load test
+can count the hit ratio (bench/expo_load.py); pages the cache is not for carry none.
+
 HTTP: cached pages carry a strong ETag (the body's hash, plus the visitor's
 CSRF session token when the page holds a form) and ``Cache-Control:
 no-cache`` (``private, no-cache`` with a form), so a browser revalidates every
@@ -221,23 +225,29 @@ def _cached_response(view: Callable, detail: bool, html: bool):
     _end_read_transaction()
     gens = generations()  # before any statement of this request: see the module's docstring
     if gens is None or not g.get("pagecache_clean"):
-        return _not_cached(make_response(view()))
+        return _way(_not_cached(make_response(view())), "miss")
     key = _key(detail, gens)
     started = time.time()
     entry = cache.pages.get(key)
     if entry is not None and entry[0].fresh(started):
-        return _serve(cache, entry[0])
+        return _way(_serve(cache, entry[0]), "hit")
     leader, flight = cache.flights.join(key)
     if leader:
         try:
-            return _render_and_keep(cache, key, view, started)
+            return _way(_render_and_keep(cache, key, view, started), "miss")
         finally:
             cache.flights.land(key, flight)
     flight.wait(Flights.WAIT_SECONDS)
     entry = cache.pages.get(key)
     if entry is not None and entry[0].fresh(started):
-        return _serve(cache, entry[0])
-    return _render_and_keep(cache, key, view, started)  # that render failed, was not cacheable or is still running
+        return _way(_serve(cache, entry[0]), "hit")
+    # that render failed, was not cacheable or is still running
+    return _way(_render_and_keep(cache, key, view, started), "miss")
+
+
+def _way(response, way: str):
+    response.headers["X-Page-Cache"] = way
+    return response
 
 
 def _render_and_keep(cache: PageCache, key: tuple, view: Callable, started: float):
@@ -277,7 +287,7 @@ def serve_hit():
     found = cache.pages.get(_key(detail, gens))
     if found is None or not found[0].fresh(time.time()):
         return None
-    return _serve(cache, found[0])
+    return _way(_serve(cache, found[0]), "hit")
 
 
 def _limits_may_apply(cache: PageCache, app: Flask, endpoint: str) -> bool:

@@ -1,0 +1,32 @@
+"""The templates' _() reads the request's catalogue once (marketplace/i18n.py ``translations``)
+and still follows every change of language within the request."""
+
+from __future__ import annotations
+
+from flask import render_template_string
+from flask_babel import force_locale, refresh
+
+
+def test_a_page_in_english_stays_english(app):
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ _('Cari') }} {{ _('Keranjang') }}") == "Search Cart"
+
+
+def test_mail_in_the_recipients_language_in_the_middle_of_a_request(app):
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ _('Cari') }}") == "Search"
+        with force_locale("id"):
+            assert render_template_string("{{ _('Cari') }}") == "Cari"
+        assert render_template_string("{{ _('Cari') }}") == "Search"
+
+
+def test_a_language_chosen_during_the_request_shows_at_once(app):
+    from flask import session
+
+    with app.test_request_context("/"):
+        assert render_template_string("{{ _('Cari') }}") == "Cari"
+        session["lang"] = "en"
+        refresh()
+        assert render_template_string("{{ _('Cari') }}") == "Search"
+        plural = "{{ ngettext('Keranjang: %(num)d barang', 'Keranjang: %(num)d barang', 2) }}"
+        assert render_template_string(plural) == "Cart: 2 items"
