@@ -82,7 +82,7 @@ def _render_listing(params: SearchParams, errors: dict, categories: list, **page
 
 
 @bp.get("/")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def home():
     """The home page: the expo, sectors, featured vendors, newest products, some categories."""
     expo = expo_queries.newest_expo()
@@ -103,7 +103,7 @@ def home():
 
 
 @bp.get("/search")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def search():
     """Products matching ?q= and the filters, most relevant first."""
     params, errors = parse_search_args(request.args, per_page=_per_page())
@@ -113,7 +113,7 @@ def search():
 
 
 @bp.get("/sectors/<slug>")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def sector(slug: str):
     """Products of one sector's stores. :raise 404: unknown sector."""
     if slug not in SECTORS:
@@ -125,7 +125,7 @@ def sector(slug: str):
 
 
 @bp.get("/categories/<slug>")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def category(slug: str):
     """Products of one category. :raise 404: unknown category."""
     categories = queries.categories()
@@ -138,7 +138,7 @@ def category(slug: str):
 
 
 @bp.get("/stores")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def stores():
     """Approved stores by name, filtered by ?sector= and ?city=."""
     sector = request.args.get("sector") if request.args.get("sector") in SECTORS else None
@@ -156,7 +156,7 @@ def stores():
 
 
 @bp.get("/stores/<slug>")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def store(slug: str):
     """A storefront and its active products. :raise 404: unknown or not approved store."""
     store = get_selling_store(slug)
@@ -187,7 +187,7 @@ def store(slug: str):
 
 
 @bp.get("/products/<int:product_id>")
-@pagecache.cached(detail=True)  # stock and reviews
+@pagecache.cached(detail=True, narrow=True)  # stock and reviews
 def product(product_id: int):
     """A product page. :raise 404: unless the product is active and its store approved."""
     product, booth = queries.product_page(product_id)
