@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import pagecache
-from marketplace.catalog import queries
+from marketplace.catalog import cardcache, queries
 from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
@@ -24,6 +24,7 @@ from marketplace.stores.services import get_selling_store
 from marketplace.urls import absolute_url
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
+bp.record_once(lambda state: cardcache.init_app(state.app))  # card_html: the grids' cards, rendered once
 
 SUGGESTIONS = ("batik", "teh poci", "kerajinan", "telur asin", "sambal")
 
