@@ -284,6 +284,16 @@ def resolve(session: Session) -> set[str]:
     return fallback
 
 
+def unresolved(session: Session) -> set[str]:
+    """The scopes of changes recorded too late to be read (after the commit's last chance):
+    they fall back to the generations."""
+    pending = session.info.pop(PENDING, None) or {}
+    scopes: set[str] = set()
+    for change in pending.values():
+        scopes |= {"catalog", "detail"} if "catalog" in change.scopes or change.aspects else {"detail"}
+    return scopes
+
+
 def _listing_rows(session: Session, pending: dict) -> list:
     """One statement: the listing rows of the products, and of the variants' products."""
     tables = db.metadata.tables

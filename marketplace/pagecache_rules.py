@@ -318,9 +318,10 @@ def _do_orm_execute(state) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
-    session.info[products.COMMITTING] = True
+    # a savepoint's too: harmless (its tags wait for the outer commit), and a commit of the
+    # outer transaction while a savepoint is still open looks like one from here
+    if not session.in_nested_transaction():
+        session.info[products.COMMITTING] = True
     _resolve(session)
 
 
@@ -335,8 +336,9 @@ def _resolve(session: Session) -> None:
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: the transaction has not committed yet
         return
-    scopes = session.info.pop(_SESSION_SCOPES, None)
+    scopes = session.info.pop(_SESSION_SCOPES, None) or set()
     tags = session.info.pop(products.TAGS, None)
+    scopes |= products.unresolved(session)  # flushed after before_commit: can no longer be read
     if not has_app_context():
         return
     if scopes:

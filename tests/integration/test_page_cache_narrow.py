@@ -472,3 +472,12 @@ def test_a_draft_is_in_no_listing_until_it_is_active(client, market):
     catalog.set_product_status(catalog.get_product(draft.id), None, "active")
     db.session.commit()
     assert dropped(client, pages) == CASES["new product"][1]
+
+
+def test_a_commit_with_a_savepoint_still_open_drops_what_it_changed(client, market):
+    pages = {name: market["pages"][name] for name in ("tulis", "telur")}
+    warm(client, pages)
+    db.session.begin_nested()
+    change_price(market)
+    db.session.commit()  # the savepoint and the transaction at once
+    assert "tulis" in dropped(client, pages)
