@@ -63,7 +63,8 @@ that must run for every page must be registered before this one.
 Misses. Visitors who miss the same page at the same time (a popular page just
 invalidated under load) do not all render it: the first renders, the others
 wait for that render and are served its entry (``Flights``; the key holds the
-generations, so a waiting visitor never gets a page older than what it read).
+generations and the entry is checked against the log as the waiting visitor
+read it, so a waiting visitor never gets a page older than what it read).
 If that render fails, is not cacheable or takes over 10 s, each renders its own.
 
 HTTP: cached pages carry a strong ETag (the body's hash, plus the visitor's
