@@ -18,8 +18,11 @@ detail change: the product's page only. A product that is not listed and did not
 whether it is shows on no page: only ``*catalog`` / ``*detail`` (for memos) are published.
 
 The dimensions come from the products' listing rows: one statement, read where the
-transaction ends (``before_commit``, and after a flush inside the commit), for every product
-the transaction touched — variants named by id included. Whatever cannot be narrowed falls
+transaction ends (``before_commit``, and after a flush inside the commit), for the products
+whose tags depend on them (a price, a status, stock that may have run out, variants named only
+by id); a stock count that stays above zero, a photo or a review need none. The checkout's
+sale reports what it left (catalog.stock.reserve: ``note_stock_left``), so the statement is
+read only when a variant sells out. Whatever cannot be narrowed falls
 back to the generations, as before: a row moved to another product or store, a deleted
 product, a statement whose WHERE names no ids, a raw SQL statement, another table, a
 transaction touching more than :data:`MAX_PRODUCTS` products.
