@@ -63,6 +63,68 @@ def dml_columns(statement: Any) -> list[str] | None:
     return names
 
 
+def dml_value(statement: Any, name: str) -> Any:
+    """The expression an UPDATE built with ``.values()`` sets column ``name`` to, or None.
+
+    Relies on SQLAlchemy's private ``_values`` / ``_ordered_values``, as :func:`dml_columns`."""
+    values = getattr(statement, "_values", None) or getattr(statement, "_ordered_values", None)
+    if not values:
+        return None
+    items = values.items() if isinstance(values, dict) else values
+    for key, value in items:
+        if (getattr(key, "key", None) or getattr(key, "name", None) or key) == name:
+            return value
+    return None
+
+
+def is_decrement(expression: Any, column: str) -> bool:
+    """Is ``expression`` (a value of :func:`dml_value`) ``<column> - <something>``?
+
+    Relies on SQLAlchemy's ``BinaryExpression.left`` and ``.operator`` (public attributes,
+    undocumented)."""
+    from sqlalchemy.sql import operators
+
+    left = getattr(expression, "left", None)
+    return getattr(expression, "operator", None) is operators.sub and getattr(left, "name", None) == column
+
+
+def dml_where_values(statement: Any, parameters: Any) -> dict[str, set]:
+    """The values an UPDATE or DELETE's WHERE pins columns of its own table to: from the terms
+    ``column = value`` and ``column IN (values)`` joined by AND at the top, each value a literal
+    or a bound parameter given at execution (``parameters``: a dict, or a list of them for an
+    executemany). A column whose value cannot be told is left out; so is every term under an OR.
+
+    Relies on SQLAlchemy's ``BooleanClauseList.clauses`` / ``.operator``,
+    ``BinaryExpression.left`` / ``.right`` / ``.operator`` and ``BindParameter.key`` /
+    ``.value`` (public attributes, undocumented)."""
+    from sqlalchemy.sql import operators
+    from sqlalchemy.sql.elements import BindParameter
+
+    where = getattr(statement, "whereclause", None)
+    if where is None:
+        return {}
+    table = getattr(getattr(statement, "table", None), "name", None)
+    terms = list(where.clauses) if getattr(where, "operator", None) is operators.and_ else [where]
+    sets = list(parameters) if isinstance(parameters, list | tuple) else [parameters or {}]
+    found: dict[str, set] = {}
+    for term in terms:
+        column, value = getattr(term, "left", None), getattr(term, "right", None)
+        if getattr(term, "operator", None) not in (operators.eq, operators.in_op):
+            continue
+        if getattr(getattr(column, "table", None), "name", None) != table or not isinstance(value, BindParameter):
+            continue
+        values: set = set()
+        for given in sets:
+            raw = given.get(value.key, value.value) if isinstance(given, dict) else value.value
+            if raw is None:
+                values = set()
+                break
+            values.update(raw if isinstance(raw, list | tuple | set | frozenset) else [raw])
+        if values:
+            found.setdefault(column.name, set()).update(values)
+    return found
+
+
 # --- Flask-Limiter ----------------------------------------------------------------------
 
 

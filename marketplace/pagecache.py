@@ -7,17 +7,37 @@ message, no cart in the session for an HTML page, no Authorization header),
 keyed by host, path and query string, language and page size. A view opts in
 with ``@pagecache.cached()``; everything else is rendered as before.
 
-Invalidation by generations. Two random tokens, ``catalog`` and ``detail``, are
-part of every key — product pages use both. A commit that wrote a table whose
-model declares it shows on them (``__page_cache__``, see
-marketplace/pagecache_rules.py) replaces the token(s), so every page rendered
-before is unreachable at once. The writes are found by SQLAlchemy session
-events, one rule in one place whatever service, API, CLI command or plugin made
-them; ``after_commit`` then replaces the tokens — after the commit, and a
-request reads the tokens before any of its own statements, so a page rendered
-from data older than a commit is never stored under a token newer than it.
-Where the tokens and pages live: marketplace/pagecache_storage.py; what a kept
-page and its response look like: marketplace/pagecache_http.py.
+Invalidation, narrow first. A page carries the tags of what it shows
+(marketplace/pagecache_tags.py): a product page ``p:<id>`` and ``d:<id>``, a
+listing ``p:<id>`` of each product it shows and the dimension it draws from
+(``store:<id>``, ``category:<id>``, ``sector:``, ``city:``, or ``all``), with
+``price@``/``stock@``/``text@`` that dimension when its choice or order depends
+on prices, stock or words. The catalogue's queries declare them
+(``depends_on``) for the views that say so (``cached(narrow=True)``); any other
+page depends on every product change. A commit's writes to a product's own
+rows become the tags of what they changed (marketplace/pagecache_products.py:
+a price ``p:<id>`` and ``price@`` its dimensions, a sale that leaves stock only
+``d:<id>``), appended after the commit to a change log every process reads at
+the start of each request, in the same round trip (or file read) as the
+generations (marketplace/pagecache_log.py). A page is served only if none of
+its tags changed after the position in the log its request read before its
+first statement: a page rendered from data older than a commit is never served
+as newer than it. A process that cannot tell what it missed (the log was
+trimmed past it) forgets every page.
+
+The generations stay the safe default. Two random tokens, ``catalog`` and
+``detail``, are part of every key — product pages use both. A commit that
+wrote a table whose model declares it shows on them (``__page_cache__``, see
+marketplace/pagecache_rules.py) and that cannot be narrowed to products (a
+store, a category, an expo, raw SQL, a statement naming no ids, a table nobody
+declared) replaces the token(s), so every page rendered before is unreachable
+at once. The writes are found by SQLAlchemy session events, one rule in one
+place whatever service, API, CLI command or plugin made them; ``after_commit``
+of the outermost transaction then replaces the tokens and appends the tags —
+after the commit, and a request reads both before any of its own statements.
+Memos (``memo``: a listing's total) follow the same rules, by their own tags.
+Where the tokens, the log and the pages live: marketplace/pagecache_storage.py;
+what a kept page and its response look like: marketplace/pagecache_http.py.
 
 Time: an entry is also bounded by ``PAGE_CACHE_TTL`` and by the next moment
 the page's expo state or "Peserta Expo" badges change (``expires_at``,
@@ -43,7 +63,8 @@ that must run for every page must be registered before this one.
 Misses. Visitors who miss the same page at the same time (a popular page just
 invalidated under load) do not all render it: the first renders, the others
 wait for that render and are served its entry (``Flights``; the key holds the
-generations, so a waiting visitor never gets a page older than what it read).
+generations and the entry is checked against the log as the waiting visitor
+read it, so a waiting visitor never gets a page older than what it read).
 If that render fails, is not cacheable or takes over 10 s, each renders its own.
 
 ``X-Page-Cache: hit`` or ``miss`` tells which way an anonymous visitor's page went (a
@@ -68,6 +89,7 @@ from functools import partial, wraps
 from flask import Flask, current_app, g, has_request_context, make_response, request, session
 
 from marketplace import internals
+from marketplace import pagecache_tags as tags
 from marketplace.extensions import db
 from marketplace.pagecache_http import entry_for as _entry
 from marketplace.pagecache_http import fill_placeholder as _fill_placeholder
@@ -79,7 +101,7 @@ from marketplace.pagecache_rules import scopes_for as scopes_for
 from marketplace.pagecache_storage import EXTENSION as _EXTENSION
 from marketplace.pagecache_storage import SCOPES as SCOPES
 from marketplace.pagecache_storage import FileGenerations as FileGenerations
-from marketplace.pagecache_storage import Flights, PageCache
+from marketplace.pagecache_storage import Flights, Memo, PageCache
 from marketplace.pagecache_storage import RedisGenerations as RedisGenerations
 from marketplace.pagecache_storage import current as _cache
 from marketplace.pagecache_storage import invalidate as invalidate
@@ -112,8 +134,8 @@ def expires_within(seconds: float) -> None:
 
 
 def generations() -> dict[str, str] | None:
-    """The current generation tokens, read once per request: what a memo or a page of
-    this request is filed under."""
+    """The current generation tokens, read once per request with the change log: what a memo
+    or a page of this request is filed under."""
     cache = _cache()
     if cache is None:
         return None
@@ -121,29 +143,61 @@ def generations() -> dict[str, str] | None:
         return cache.read_generations()
     if "pagecache_generations" not in g:
         # Read before the request's snapshot of the database begins (SQLite keeps one per
-        # transaction): then whatever it reads is at least as new as these tokens. Only such
-        # a request may file what it computed under them.
+        # transaction): then whatever it reads is at least as new as these tokens and this
+        # position in the log. Only such a request may file what it computed under them.
         g.pagecache_clean = not _in_transaction()
         g.pagecache_generations = cache.read_generations()
+        g.pagecache_mark = cache.changes.mark()
     return g.pagecache_generations
 
 
+def depends_on(*names: str) -> None:
+    """The page being rendered for the cache shows what these tags name (marketplace/pagecache_tags.py):
+    a commit changing one of them drops it. Nothing outside such a render."""
+    found = g.get("pagecache_tags") if has_request_context() else None
+    if found is not None:
+        found.update(names)
+
+
+def collecting() -> bool:
+    """Is a page being rendered for the cache (worth building its tags)?"""
+    return has_request_context() and g.get("pagecache_tags") is not None
+
+
+# what a memo depends on when it says nothing narrower: any change of its scope, as before
+_MEMO_TAGS = {
+    "catalog": frozenset({tags.ANY_CATALOG}),
+    "detail": frozenset({tags.ANY_CATALOG, tags.ANY_DETAIL}),
+}
+
+
 def memo(
-    key: tuple, compute: Callable[[], object], scope: str = "catalog", size: Callable[[object], int] | None = None
+    key: tuple,
+    compute: Callable[[], object],
+    scope: str = "catalog",
+    size: Callable[[object], int] | None = None,
+    depends: tuple[str, ...] | frozenset[str] | None = None,
 ):
     """``compute()``, remembered in this process until ``scope`` changes (e.g. a listing's total).
-    ``size(value)``: about how many bytes a bigger value holds (the memos' memory is bounded)."""
+
+    ``depends``: the tags of what it reads (marketplace/pagecache_tags.py), e.g. a listing's
+    dimension; by default any product change of ``scope``. ``()`` for a value that no product
+    change alters (only a replaced generation drops it). A page rendered with the memo
+    depends on the same tags. ``size(value)``: about how many bytes a bigger value holds."""
     cache = _cache()
     gens = generations() if cache is not None else None
     if gens is None:
         return compute()
+    depends = _MEMO_TAGS[scope] if depends is None else frozenset(depends)
+    depends_on(*depends)
     full_key = (gens[scope], *key)
     found = cache.memos.get(full_key)
-    if found is not None:
-        return found[0]
+    if found is not None and cache.usable(found[0]):
+        return found[0].value
+    epoch, position = g.get("pagecache_mark", (-1, 0))
     value = compute()
     if g.get("pagecache_clean"):
-        cache.memos.put(full_key, value, size(value) if size else 64)
+        cache.memos.put(full_key, Memo(value, depends, position, epoch), size(value) if size else 64)
     return value
 
 
@@ -197,17 +251,21 @@ def _csrf_token():
     return generate_csrf()
 
 
-def cached(detail: bool = False, html: bool = True) -> Callable:
+def cached(detail: bool = False, html: bool = True, narrow: bool = False) -> Callable:
     """Serve the view's 200 answers to anonymous visitors from the cache.
 
     ``detail``: the page also shows what only product pages show (stock, reviews).
     ``html``: the page has the site header (its cart count rules out a session with a cart).
+    ``narrow``: every product the page shows, and every listing it draws from, is declared
+    by what the view calls (``depends_on``: the catalogue's queries do it); a product's change
+    then drops the page only if it shows that product or could list it. Without it, any
+    product change drops the page, as any change did before.
     """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            return _cached_response(partial(view, *args, **kwargs), detail, html)
+            return _cached_response(partial(view, *args, **kwargs), detail, html, narrow)
 
         wrapped.pagecache = True  # type: ignore[attr-defined]
         wrapped.pagecache_options = (detail, html)  # type: ignore[attr-defined]
@@ -216,7 +274,7 @@ def cached(detail: bool = False, html: bool = True) -> Callable:
     return decorator
 
 
-def _cached_response(view: Callable, detail: bool, html: bool):
+def _cached_response(view: Callable, detail: bool, html: bool, narrow: bool = False):
     """The page from the cache, or rendered by ``view`` (a call with its arguments bound)
     and kept when it may be; rendered as usual for a visitor the cache is not for."""
     cache = _cache()
@@ -229,20 +287,20 @@ def _cached_response(view: Callable, detail: bool, html: bool):
     key = _key(detail, gens)
     started = time.time()
     entry = cache.pages.get(key)
-    if entry is not None and entry[0].fresh(started):
+    if entry is not None and _servable(cache, entry[0], started):
         return _way(_serve(cache, entry[0]), "hit")
+    render = partial(_render_and_keep, cache, key, view, started, _default_tags(detail, narrow))
     leader, flight = cache.flights.join(key)
     if leader:
         try:
-            return _way(_render_and_keep(cache, key, view, started), "miss")
+            return _way(render(), "miss")
         finally:
             cache.flights.land(key, flight)
     flight.wait(Flights.WAIT_SECONDS)
     entry = cache.pages.get(key)
-    if entry is not None and entry[0].fresh(started):
+    if entry is not None and _servable(cache, entry[0], started):
         return _way(_serve(cache, entry[0]), "hit")
-    # that render failed, was not cacheable or is still running
-    return _way(_render_and_keep(cache, key, view, started), "miss")
+    return _way(render(), "miss")  # that render failed, was not cacheable, is still running or was already stale
 
 
 def _way(response, way: str):
@@ -250,14 +308,31 @@ def _way(response, way: str):
     return response
 
 
-def _render_and_keep(cache: PageCache, key: tuple, view: Callable, started: float):
-    """Render the page with the CSRF placeholder and keep it under ``key`` if it may be kept."""
+def _servable(cache: PageCache, entry, at: float) -> bool:
+    """Within its time, and nothing it shows changed since its request read the log."""
+    return entry.fresh(at) and cache.usable(entry)
+
+
+def _default_tags(detail: bool, narrow: bool) -> set[str]:
+    """What a page depends on before its view says more: nothing for a narrow page, else any
+    product change (of the catalogue; and of the details for a page that shows them)."""
+    if narrow:
+        return set()
+    return {tags.ANY_CATALOG, tags.ANY_DETAIL} if detail else {tags.ANY_CATALOG}
+
+
+def _render_and_keep(cache: PageCache, key: tuple, view: Callable, started: float, shown: set[str]):
+    """Render the page with the CSRF placeholder and keep it under ``key`` if it may be kept,
+    with the tags of what it showed (``shown``, and whatever the view declared)."""
     g.pagecache_rendering = True
+    g.pagecache_tags = shown
     try:
         response = make_response(view())
     finally:
         g.pagecache_rendering = False
-    made = _entry(cache, response, started)
+        g.pagecache_tags = None
+    epoch, position = g.pagecache_mark
+    made = _entry(cache, response, started, frozenset(shown), position, epoch)
     if made is None:
         return _not_cached(_fill_placeholder(cache, response))
     cache.pages.put(key, made, len(made.body) + 512)
@@ -285,7 +360,7 @@ def serve_hit():
     if gens is None or not g.get("pagecache_clean"):
         return None
     found = cache.pages.get(_key(detail, gens))
-    if found is None or not found[0].fresh(time.time()):
+    if found is None or not _servable(cache, found[0], time.time()):
         return None
     return _way(_serve(cache, found[0]), "hit")
 

@@ -80,8 +80,11 @@ def fill_placeholder(cache: PageCache, response):
     return response
 
 
-def entry_for(cache: PageCache, response, started: float) -> Entry | None:
-    """The response as an entry, or None when it must not be kept."""
+def entry_for(
+    cache: PageCache, response, started: float, shown: frozenset = frozenset(), position: int = 0, epoch: int = 0
+) -> Entry | None:
+    """The response as an entry, or None when it must not be kept. ``shown``: its tags;
+    ``position``, ``epoch``: where its request read the change log."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if response.status_code != 200 or response.is_streamed or response.headers.get("Set-Cookie"):
         return None
@@ -98,4 +101,7 @@ def entry_for(cache: PageCache, response, started: float) -> Entry | None:
         rendered_at=started,
         valid_until=valid_until,
         csp_sources=security.response_sources(),
+        tags=shown,
+        position=position,
+        epoch=epoch,
     )

@@ -32,6 +32,11 @@ At run time a table the app maps but nobody declared invalidates everything
 (a stale page is worse than a cold one), and an UPDATE of a column a
 column-by-column declaration does not name invalidates everything its table
 may show.
+
+For the tables a product owns (products, variants, photos, reviews, its search
+text), marketplace/pagecache_products.py narrows a write the declarations say
+touches a scope down to the pages showing that product and the listings it is
+in; what it cannot narrow replaces the generations as above.
 """
 
 from __future__ import annotations
@@ -41,13 +46,14 @@ import re
 import threading
 from collections.abc import Iterable
 
-from flask import has_app_context
+from flask import g, has_app_context, has_request_context
 from sqlalchemy import TextClause, event, inspect
 from sqlalchemy.orm import Session
 
 from marketplace import internals
+from marketplace import pagecache_products as products
 from marketplace.extensions import db
-from marketplace.pagecache_storage import SCOPES, invalidate
+from marketplace.pagecache_storage import SCOPES, current, invalidate
 
 log = logging.getLogger(__name__)
 ALL = "all"  # every column of the table, including those added later
@@ -220,10 +226,15 @@ def scopes_for(
 
 # --- the writes of a transaction, seen by the session's events ----------------------------
 # ``after_flush`` looks at the changed columns of the ORM objects, ``do_orm_execute`` at
-# UPDATE/INSERT/DELETE statements (a textual one by its table names); ``after_commit`` then
-# replaces the tokens of what the transaction wrote, ``after_rollback`` forgets them.
+# UPDATE/INSERT/DELETE statements (a textual one by its table names); a product's own writes
+# are narrowed to tags (pagecache_products), read from the listing rows when the transaction
+# ends (``before_commit``, and after a flush inside the commit). ``after_commit`` of the
+# outermost transaction then replaces the tokens of the scopes that were not narrowed and
+# publishes the tags; a transaction's end forgets them. A savepoint's commit or rollback
+# does neither: the outer transaction has not committed yet (and what a rolled-back savepoint
+# wrote may be invalidated all the same).
 
-_SESSION_SCOPES = "pagecache_scopes"  # Session.info key: the scopes this transaction wrote
+_SESSION_SCOPES = products.FALLBACK  # Session.info key: the scopes this transaction wrote (not narrowed)
 # the tables a textual statement writes, wherever the verb stands (after a WITH, in a trigger-like batch)
 _TEXT_DML = re.compile(
     r"\b(?:update|insert\s+(?:or\s+\w+\s+)?into|delete\s+from|replace\s+into)\s+[\"`]?(\w+)", re.IGNORECASE
@@ -237,9 +248,14 @@ def note_change(table: str, columns: Iterable[str] | None = None) -> None:
     _note(db.session(), scopes_for(table, columns, updating=columns is not None))
 
 
-def _note(session: Session, scopes: set[str]) -> None:
+def _note(session: Session, scopes: set[str] | frozenset[str]) -> None:
     if scopes:
         session.info.setdefault(_SESSION_SCOPES, set()).update(scopes)
+
+
+def _narrowing(session: Session, scopes) -> bool:
+    """Worth narrowing: the write touches a scope, and the transaction does not drop every page anyway."""
+    return bool(scopes) and "catalog" not in session.info.get(_SESSION_SCOPES, ())
 
 
 def _changed_columns(obj) -> list[str]:
@@ -261,12 +277,21 @@ def _after_flush(session: Session, flush_context) -> None:
         for obj in objects:
             table = getattr(obj, "__tablename__", None)
             if table:
-                scopes |= scopes_for(table, inserting=inserting)
+                found = scopes_for(table, inserting=inserting)
+                if not _narrowing(session, found) or not products.note_object(
+                    session, obj, table, found, inserting=inserting, deleting=not inserting
+                ):
+                    scopes |= products.fallback_scopes(table, None, found)
     for obj in session.dirty:
         table = getattr(obj, "__tablename__", None)
         if table and session.is_modified(obj, include_collections=False):
-            scopes |= scopes_for(table, _changed_columns(obj), updating=True)
+            columns = _changed_columns(obj)
+            found = scopes_for(table, columns, updating=True)
+            if not _narrowing(session, found) or not products.note_object(session, obj, table, found, columns):
+                scopes |= products.fallback_scopes(table, columns, found)
     _note(session, scopes)
+    if session.info.get(products.COMMITTING):  # the commit's own flush: before_commit has passed
+        _resolve(session)
 
 
 def _do_orm_execute(state) -> None:
@@ -277,27 +302,61 @@ def _do_orm_execute(state) -> None:
         return
     if not (state.is_update or state.is_delete or state.is_insert):
         return
+    if state.execution_options.get("pagecache") == "reported":  # its caller says what it changed
+        return
     table = getattr(getattr(statement, "table", None), "name", None)
     if table is None:  # a DML statement we cannot read: assume the worst
         _note(state.session, set(SCOPES))
         return
     updating = bool(state.is_update)
-    _note(
-        state.session,
-        scopes_for(
-            table, internals.dml_columns(statement) if updating else None, updating, inserting=bool(state.is_insert)
-        ),
+    columns = internals.dml_columns(statement) if updating else None
+    found = scopes_for(table, columns, updating, inserting=bool(state.is_insert))
+    narrowed = (
+        _narrowing(state.session, found)
+        and not state.is_insert
+        and products.note_statement(state.session, statement, state.parameters, table, found, columns)
     )
+    if not narrowed:
+        _note(state.session, products.fallback_scopes(table, columns, found))
+
+
+def _before_commit(session: Session) -> None:
+    # a savepoint's too: harmless (its tags wait for the outer commit), and a commit of the
+    # outer transaction while a savepoint is still open looks like one from here
+    if not session.in_nested_transaction():
+        session.info[products.COMMITTING] = True
+    _resolve(session)
+
+
+def _resolve(session: Session) -> None:
+    """The product changes recorded so far as tags (one statement), unless every page goes anyway."""
+    if "catalog" in session.info.get(_SESSION_SCOPES, ()):
+        session.info.pop(products.PENDING, None)
+        return
+    _note(session, products.resolve(session))
 
 
 def _after_commit(session: Session) -> None:
-    scopes = session.info.pop(_SESSION_SCOPES, None)
-    if scopes and has_app_context():
+    if session.in_nested_transaction():  # a savepoint: the transaction has not committed yet
+        return
+    scopes = session.info.pop(_SESSION_SCOPES, None) or set()
+    tags = session.info.pop(products.TAGS, None)
+    scopes |= products.unresolved(session)  # flushed after before_commit: can no longer be read
+    if not has_app_context():
+        return
+    if scopes:
         invalidate(*scopes)
+    cache = current()
+    if tags and cache is not None and not (scopes and "catalog" in scopes):  # else every page is dropped anyway
+        cache.publish(tags)
+        if has_request_context():  # this request reads the log again before it renders a page
+            g.pop("pagecache_generations", None)
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_SESSION_SCOPES, None)
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        for key in (_SESSION_SCOPES, products.PENDING, products.TAGS, products.COMMITTING, products.COUNTED):
+            session.info.pop(key, None)
 
 
 _events_installed = False
@@ -311,6 +370,7 @@ def install_session_events() -> None:
             return
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _do_orm_execute)
+        event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)
+        event.listen(Session, "after_transaction_end", _after_transaction_end)
         _events_installed = True

@@ -1,15 +1,16 @@
-"""Where the page cache keeps things: the generation tokens and the rendered pages.
+"""Where the page cache keeps things: the generation tokens, the change log and the rendered pages.
 
-The tokens live in Redis when ``REDIS_URL`` is set (one round trip per request,
-shared by every worker and host); otherwise in two small files next to the
-SQLite database (or in the instance folder), shared by the workers of one host
-— a deployment of several hosts needs ``REDIS_URL`` anyway (rate limits). The
-rendered pages themselves stay in each process (an LRU bounded by
-``PAGE_CACHE_MAX_BYTES``): a page is rendered once per worker and generation,
-and a hit costs no SQL statement, no unpickling and no network transfer. A
-token is random, never a counter, so a restarted Redis cannot bring an old
-generation back; when Redis fails, pages are rendered uncached and a lost
-invalidation empties the local caches.
+The tokens and the change log (marketplace/pagecache_log.py) live in Redis when
+``REDIS_URL`` is set (one round trip per request reads both, shared by every
+worker and host); otherwise in small files next to the SQLite database (or in
+the instance folder), shared by the workers of one host — a deployment of
+several hosts needs ``REDIS_URL`` anyway (rate limits). The rendered pages
+themselves stay in each process (an LRU bounded by ``PAGE_CACHE_MAX_BYTES``): a
+page is rendered once per worker and generation, and a hit costs no SQL
+statement, no unpickling and no network transfer. A token is random, never a
+counter, so a restarted Redis cannot bring an old generation back; when Redis
+fails, pages are rendered uncached and a lost invalidation empties the local
+caches.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
 
+from marketplace.pagecache_log import ChangeView, FileLog, RedisLog
+
 log = logging.getLogger(__name__)
 
 EXTENSION = "apik_pagecache"
@@ -40,13 +43,23 @@ def _token() -> str:
 
 
 class FileGenerations:
-    """One file per scope holding a random token, replaced atomically (shared by a host's workers)."""
+    """One file per scope holding a random token, replaced atomically, and the change log beside
+    them (shared by a host's workers)."""
 
     def __init__(self, folder: Path, stem: str, create: bool = False):
         self.paths = {scope: folder / f"{stem}-{scope}" for scope in SCOPES}
         self._names = [(scope, str(path)) for scope, path in self.paths.items()]
+        self.log = FileLog(folder / f"{stem}-changes")
         if create:  # never the database's own folder: making it would make a mistyped DATABASE_URL "work"
             folder.mkdir(parents=True, exist_ok=True)
+
+    def read(self, view: ChangeView) -> tuple[dict[str, str] | None, bool]:
+        """The tokens, and whether ``view`` started again while catching up with the log."""
+        gens = self.get()
+        return gens, self.log.sync(view)
+
+    def publish(self, tags: Iterable[str]) -> None:
+        self.log.append(tags)
 
     def get(self) -> dict[str, str] | None:
         out = {}
@@ -84,17 +97,30 @@ class RedisGenerations:
 
         self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5, decode_responses=True)
         self.keys = {scope: prefix + scope for scope in SCOPES}
+        self.log = RedisLog(self.client, prefix)
 
     def get(self) -> dict[str, str] | None:
-        values = self.client.mget(list(self.keys.values()))
+        return self._get()[0]
+
+    def _get(self) -> tuple[dict[str, str], str | None]:
+        names = [*self.keys.values(), self.log.counter]  # the log's head in the same round trip
+        *values, head = self.client.mget(names)
         if any(v is None for v in values):  # first use, or Redis restarted: set once, keep the winner's
             pipe = self.client.pipeline()
             for key, value in zip(self.keys.values(), values, strict=True):
                 if value is None:
                     pipe.set(key, _token(), nx=True)
             pipe.execute()
-            values = self.client.mget(list(self.keys.values()))
-        return dict(zip(self.keys, values, strict=True))
+            *values, head = self.client.mget(names)
+        return dict(zip(self.keys, values, strict=True)), head
+
+    def read(self, view: ChangeView) -> tuple[dict[str, str] | None, bool]:
+        """The tokens, and whether ``view`` started again while catching up with the log."""
+        gens, head = self._get()
+        return gens, self.log.sync(view, head)
+
+    def publish(self, tags: Iterable[str]) -> None:
+        self.log.append(tags)
 
     def bump(self, scopes: Iterable[str]) -> None:
         pipe = self.client.pipeline()
@@ -116,9 +142,23 @@ class Entry:
     rendered_at: float
     valid_until: float
     csp_sources: tuple = ()  # origins the page added to its policy (security.response_sources)
+    # what it shows (pagecache_tags) and where its request read the change log: see PageCache.usable
+    tags: frozenset = frozenset()
+    position: int = 0
+    epoch: int = 0
 
     def fresh(self, at: float) -> bool:
         return self.rendered_at <= at < self.valid_until
+
+
+@dataclass
+class Memo:
+    """A remembered value (pagecache.memo), stale like a page once one of its tags changed."""
+
+    value: object
+    tags: frozenset
+    position: int
+    epoch: int
 
 
 class LRU:
@@ -194,6 +234,7 @@ class PageCache:
         self.generations = self._generations(app)
         self.limited: dict[str, bool] = {}  # endpoint: may a rate limit apply to it (see serve_hits)
         self.flights = Flights()
+        self.changes = ChangeView()  # how far this process has read the change log
 
     @staticmethod
     def _generations(app: Flask):
@@ -208,16 +249,35 @@ class PageCache:
         return FileGenerations(Path(app.instance_path) / "pagecache", stem, create=True)
 
     def read_generations(self) -> dict[str, str] | None:
+        """The tokens, after catching up with the change log (a process that missed part of
+        it forgets its pages and memos)."""
         try:
             if self.pending:
                 self.generations.bump(self.pending)
                 self.pending.clear()
-            return self.generations.get()
+            gens, restarted = self.generations.read(self.changes)
         except Exception:  # noqa: BLE001 - Redis down: serve uncached rather than answer 500
             log.warning("page cache: generations unavailable, rendering uncached", exc_info=True)
             self.pages.clear()
             self.memos.clear()
             return None
+        if restarted:
+            self.pages.clear()
+            self.memos.clear()
+        return gens
+
+    def usable(self, entry: Entry | Memo) -> bool:
+        """Not changed since its request read the log: none of its tags was published after."""
+        return not self.changes.stale(entry.tags, entry.position, entry.epoch)
+
+    def publish(self, tags: Iterable[str]) -> None:
+        """The tags a commit changed, for every process; when they cannot be written, every
+        page is dropped instead (both generations)."""
+        try:
+            self.generations.publish(tags)
+        except Exception:  # noqa: BLE001 - the commit happened: never turn it into an error
+            log.error("page cache: publishing a change failed; every page is dropped instead", exc_info=True)
+            self.bump(SCOPES)
 
     def bump(self, scopes: Iterable[str]) -> None:
         scopes = set(scopes)

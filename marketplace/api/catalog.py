@@ -20,7 +20,7 @@ DEFAULT_PER_PAGE, MAX_PER_PAGE = 24, 100
 
 
 @bp.get("/products")
-@pagecache.cached(html=False)
+@pagecache.cached(html=False, narrow=True)
 def list_products():
     """A page of products, most relevant first when ?q= is given; ``?facets=1`` adds each filter's
     counts (``"facets"``). :raise 422: bad parameters."""
@@ -51,7 +51,7 @@ def list_products():
 
 
 @bp.get("/products/<int:product_id>")
-@pagecache.cached(detail=True, html=False)  # stock
+@pagecache.cached(detail=True, html=False, narrow=True)  # stock
 def get_product(product_id: int):
     """One product with its variants and photos. :raise 404: unless active and its store approved."""
     product = queries.product_detail(product_id)

@@ -18,7 +18,7 @@ and the pages and sorts of one search share one count.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import get_locale
@@ -42,7 +42,8 @@ from sqlalchemy import (
 from sqlalchemy.sql.util import ClauseAdapter
 
 from marketplace import pagecache
-from marketplace.catalog import queries
+from marketplace import pagecache_tags as tags
+from marketplace.catalog import listing_tags, queries
 from marketplace.catalog.models import Category, ProductListing
 from marketplace.catalog.search import FACETS, SearchParams, expo_condition, filter_groups, filter_key
 from marketplace.catalog.sectors import SECTORS, sector_name
@@ -238,7 +239,28 @@ def _counts(params: SearchParams, hits: Subquery | CTE | None, offered: Sequence
 
     words = params.q if hits is not None else None
     key = ("facets", words, tuple(offered), *filter_key(params, switches=True))
-    return pagecache.memo(key, compute, size=_size)
+    return pagecache.memo(key, compute, size=_size, depends=_depends(params, offered, hits is not None))
+
+
+# the filters each offered facet ignores when it counts (the others' counts still apply them)
+_IGNORED = {
+    "sector": {"sector": None},
+    "category": {"category": None, "category_id": None},
+    "city": {"city": None},
+    "price": {"min_price": None, "max_price": None},
+    "in_stock": {"in_stock": False},
+}
+
+
+def _depends(params: SearchParams, offered: Sequence[str], words: bool) -> tuple[str, ...]:
+    """The page cache tags the counts depend on: the listing's products with the offered facets'
+    own filters left out (each facet counts outside its own filter), and any product's price
+    and stock there (the price bands, the in-stock count); its words' text for a search."""
+    cleared: dict = {}
+    for name in offered:
+        cleared.update(_IGNORED.get(name, {}))
+    aspects = [tags.PRICE, tags.STOCK, *([tags.TEXT] if words else [])]
+    return tags.listing(listing_tags.dimension(replace(params, **cleared)), aspects)
 
 
 def _size(rows: object) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from marketplace import pagecache
+from marketplace import pagecache_tags as tags
 from marketplace.catalog.models import Category, Product, ProductImage, ProductListing
 from marketplace.catalog.sectors import SECTORS
 from marketplace.errors import NotFound
@@ -187,6 +188,8 @@ def cards(rows, full: bool = False) -> list[ProductCard]:
     carries its terms in ``extra["gov_offer"]``. ``full=True`` also loads each card's Product
     (one more statement, by primary key: the API's descriptions and dimensions)."""
     items = [ProductCard(listing=r, extra=_gov_offer(r)) for r in rows]
+    if pagecache.collecting():  # the page shows these products: a change of one drops it
+        pagecache.depends_on(*(tags.product(card.id) for card in items))
     if full and items:
         products = db.session.scalars(select(Product).where(Product.id.in_([c.id for c in items])))
         by_id = {p.id: p for p in products}
@@ -250,6 +253,7 @@ def product_page(product_id: int) -> tuple[Product, Booth | None]:
     if row is None:
         raise NotFound(_("Produk tidak ditemukan."))
     product, exhibiting, badge_changes, booth, zone, expo_slug, expo_name = row
+    pagecache.depends_on(tags.product(product_id), tags.product_detail(product_id))
     pagecache.expires_at(badge_changes)
     # the product page shows this one store's products only: its badge is all the page needs
     expo_queries.remember_live_exhibitors({product.store_id} if exhibiting else set())

@@ -36,7 +36,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Subquery, column, false, func, literal_column, select, table, union_all
 
 from marketplace import pagecache
-from marketplace.catalog import queries, readings
+from marketplace.catalog import listing_tags, queries, readings
 from marketplace.catalog.models import ProductListing
 from marketplace.catalog.queries import Page
 from marketplace.catalog.readings import Branch, Phrase
@@ -351,7 +351,7 @@ def _count(params: SearchParams) -> int:
         return int(db.session.scalar(stmt) or 0)
 
     key = ("listing-count", *filter_key(params))
-    return pagecache.memo(key, compute)
+    return pagecache.memo(key, compute, depends=listing_tags.listing(params, words=False))
 
 
 def _run(params: SearchParams, hits: Subquery | None, full: bool, with_total: bool = True) -> SearchResult:
@@ -360,6 +360,7 @@ def _run(params: SearchParams, hits: Subquery | None, full: bool, with_total: bo
     database stop at the page (no window) and takes its total from the page itself when it
     is the last one, else from :func:`_count`."""
     window = with_total and hits is not None
+    pagecache.depends_on(*listing_tags.listing(params, words=hits is not None))
     gov_terms = params.gov_terms or params.offered_only
     stmt = queries.listing_select(with_total=window, gov_terms=gov_terms).where(*_filters(params))
     if hits is not None:

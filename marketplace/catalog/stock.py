@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
 
+from marketplace import pagecache_products
 from marketplace.catalog.models import Product, ProductImage, Variant
 from marketplace.extensions import db
 from marketplace.stores.models import Store
@@ -104,10 +105,14 @@ def reserve(variant_id: int, quantity: int) -> bool:
     """Take ``quantity`` units off the shelf; False, and nothing changed, when fewer are left."""
     if quantity <= 0:
         raise ValueError("quantity must be positive")
-    # a statement, not a flushed object: the page cache sees it through its do_orm_execute hook
-    result = db.session.execute(_TAKE, {"variant_id": variant_id, "quantity": quantity})
+    taken = db.session.execute(_TAKE, {"variant_id": variant_id, "quantity": quantity}).first()
     _forget_stock(variant_id)
-    return result.rowcount == 1
+    if taken is None:
+        return False
+    # what is left tells the page cache whether listings change (sold out) or only the product's
+    # page: no statement more while the row is locked (pagecache_products.note_stock_left)
+    pagecache_products.note_stock_left(db.session(), taken.product_id, taken.stock)
+    return True
 
 
 def release(variant_id: int, quantity: int) -> None:
@@ -124,7 +129,8 @@ _TAKE = (
     update(Variant)
     .where(Variant.id == bindparam("variant_id"), Variant.stock >= bindparam("quantity"))
     .values(stock=Variant.stock - bindparam("quantity"))
-    .execution_options(synchronize_session=False)
+    .returning(Variant.product_id, Variant.stock)
+    .execution_options(synchronize_session=False, pagecache="reported")
 )
 _PUT_BACK = (
     update(Variant)

@@ -43,7 +43,7 @@ def groups() -> list[tuple[str, ...]]:
         rows = db.session.scalars(select(SearchSynonym.terms).order_by(SearchSynonym.id))
         return [tuple(terms) for terms in (normalize_terms(r) for r in rows) if len(terms) > 1]
 
-    return pagecache.memo(("search-synonyms",), compute)
+    return pagecache.memo(("search-synonyms",), compute, depends=())  # only its own table: the generation
 
 
 # --- the agency's editing ------------------------------------------------------------------------

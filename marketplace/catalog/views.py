@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import pagecache
-from marketplace.catalog import misses, queries
+from marketplace.catalog import cardcache, misses, queries
 from marketplace.catalog.facets import facet_counts
 from marketplace.catalog.filter_links import filter_sheet
 from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
@@ -24,6 +24,7 @@ from marketplace.stores.services import get_selling_store
 from marketplace.urls import absolute_url
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
+bp.record_once(lambda state: cardcache.init_app(state.app))  # card_html: the grids' cards, rendered once
 
 SUGGESTIONS = ("batik", "teh poci", "kerajinan", "telur asin", "sambal")
 
@@ -86,7 +87,7 @@ def _render_listing(params: SearchParams, errors: dict, categories: list, fixed:
 
 
 @bp.get("/")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def home():
     """The home page: the expo, sectors, featured vendors, newest products, some categories."""
     expo = expo_queries.newest_expo()
@@ -107,7 +108,7 @@ def home():
 
 
 @bp.get("/search")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def search():
     """Products matching ?q= and the filters, most relevant first."""
     params, errors = parse_search_args(request.args, per_page=_per_page())
@@ -117,7 +118,7 @@ def search():
 
 
 @bp.get("/sectors/<slug>")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def sector(slug: str):
     """Products of one sector's stores. :raise 404: unknown sector."""
     if slug not in SECTORS:
@@ -129,7 +130,7 @@ def sector(slug: str):
 
 
 @bp.get("/categories/<slug>")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def category(slug: str):
     """Products of one category. :raise 404: unknown category."""
     categories = queries.categories()
@@ -145,7 +146,7 @@ def category(slug: str):
 
 
 @bp.get("/stores")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def stores():
     """Approved stores by name, filtered by ?sector= and ?city=."""
     sector = request.args.get("sector") if request.args.get("sector") in SECTORS else None
@@ -163,7 +164,7 @@ def stores():
 
 
 @bp.get("/stores/<slug>")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def store(slug: str):
     """A storefront and its active products. :raise 404: unknown or not approved store."""
     store = get_selling_store(slug)
@@ -194,7 +195,7 @@ def store(slug: str):
 
 
 @bp.get("/products/<int:product_id>")
-@pagecache.cached(detail=True)  # stock and reviews
+@pagecache.cached(detail=True, narrow=True)  # stock and reviews
 def product(product_id: int):
     """A product page. :raise 404: unless the product is active and its store approved."""
     product, booth = queries.product_page(product_id)

@@ -23,7 +23,7 @@ def video_embed(url: str | None):
 
 
 @bp.get("/expo/<slug>/agenda")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def agenda(slug: str):
     """The expo's programme by WIB day, with what is on now. :raise 404: unknown expo."""
     expo = queries.expo_with_zones(slug)

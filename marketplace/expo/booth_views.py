@@ -20,7 +20,7 @@ bp = Blueprint("booth", __name__, template_folder="templates")
 
 
 @bp.get("/expo/<slug>/booths/<booth>")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def page(slug: str, booth: str):
     """A booth: banner, tagline, video, products (pinned first), opening hours, online, WhatsApp,
     sessions. :raise 404: unknown expo or booth, or a store that is not selling."""

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from marketplace import audit
+from marketplace import audit, pagecache, pagecache_tags
 from marketplace.catalog.models import Product
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import NotFound, ValidationError
@@ -333,6 +333,7 @@ def booth_products(exhibitor: Exhibitor, limit: int = BOOTH_PRODUCTS) -> list:
     from marketplace.catalog.models import ProductListing
     from marketplace.catalog.queries import cards, listing_select
 
+    pagecache.depends_on(pagecache_tags.store(exhibitor.store_id))  # the store's newest, whichever they are
     pin = (
         select(ExhibitorPin.product_id, ExhibitorPin.position)
         .where(ExhibitorPin.exhibitor_id == exhibitor.id)

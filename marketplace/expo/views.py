@@ -22,7 +22,7 @@ def expo_live_store_ids() -> set[int]:
 
 
 @bp.get("/expo/<slug>")
-@pagecache.cached()
+@pagecache.cached(narrow=True)
 def hall(slug: str):
     """An expo's hall: its state, dates and booths by zone. :raise 404: unknown expo."""
     expo = queries.expo_with_zones(slug)

@@ -98,7 +98,7 @@ def sitemap_index():
 
 
 @bp.get("/sitemap-pages.xml")
-@pagecache.cached(html=False)
+@pagecache.cached(html=False, narrow=True)  # no product in it
 def sitemap_pages():
     """Home, stores, sectors, categories, expo halls and their booth pages."""
     urls = [absolute_url("catalog.home"), absolute_url("catalog.stores")]
@@ -112,7 +112,7 @@ def sitemap_pages():
 
 
 @bp.get("/sitemap-stores.xml")
-@pagecache.cached(html=False)
+@pagecache.cached(html=False, narrow=True)  # stores only
 def sitemap_stores():
     """Every approved store's storefront."""
     entries = [

@@ -15,7 +15,20 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin, LoginManager, current_user
 from PIL import Image
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, create_engine, insert, update
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    create_engine,
+    delete,
+    insert,
+    or_,
+    update,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from marketplace import internals
@@ -38,6 +51,9 @@ TESTED = {
     "set_loaded": "SQLAlchemy",
     "value_in_hand": "SQLAlchemy",
     "dml_columns": "SQLAlchemy",
+    "dml_value": "SQLAlchemy",
+    "is_decrement": "SQLAlchemy",
+    "dml_where_values": "SQLAlchemy",
     "limiter_global_limits": "Flask-Limiter",
     "limiter_meta_limits": "Flask-Limiter",
     "limiter_endpoint_limits": "Flask-Limiter",
@@ -122,6 +138,37 @@ def test_dml_columns():
         assert internals.dml_columns(insert(table).values(a=1)) == ["a"]
         assert internals.dml_columns(update(_Parent).values(name="z")) == ["name"]
         assert internals.dml_columns(update(table)) is None  # parameters at execution time: unknown
+
+
+def test_dml_value_and_is_decrement():
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("a", Integer), Column("b", String))
+    with relying_on("SQLAlchemy", internals.dml_value):
+        taken = update(table).values(a=table.c.a - bindparam("q"), b="x")
+        assert internals.dml_value(taken, "b").value == "x"
+        assert internals.dml_value(taken, "id") is None and internals.dml_value(update(table), "a") is None
+        assert internals.dml_value(update(_Parent).values(name="z"), "name").value == "z"
+    with relying_on("SQLAlchemy", internals.is_decrement):
+        assert internals.is_decrement(internals.dml_value(taken, "a"), "a")
+        assert not internals.is_decrement(internals.dml_value(taken, "b"), "b")
+        assert not internals.is_decrement(table.c.a + 1, "a") and not internals.is_decrement(table.c.b - 1, "a")
+        assert not internals.is_decrement(None, "a")
+
+
+def test_dml_where_values():
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("a", Integer), Column("b", String))
+    other = Table("o", MetaData(), Column("id", Integer, primary_key=True))
+    with relying_on("SQLAlchemy", internals.dml_where_values):
+        by_id = update(table).where(table.c.id == bindparam("id"), table.c.a >= bindparam("q")).values(a=1)
+        assert internals.dml_where_values(by_id, {"id": 7, "q": 2}) == {"id": {7}}
+        assert internals.dml_where_values(by_id, [{"id": 7}, {"id": 8}]) == {"id": {7, 8}}  # executemany
+        assert internals.dml_where_values(by_id, {}) == {}  # the value is not known
+        literal = delete(table).where(table.c.a.in_([1, 2]), table.c.b == "x")
+        assert internals.dml_where_values(literal, None) == {"a": {1, 2}, "b": {"x"}}
+        assert internals.dml_where_values(update(table).where(table.c.id == 3).values(a=1), None) == {"id": {3}}
+        assert internals.dml_where_values(update(table).where(or_(table.c.id == 1, table.c.id == 2)), None) == {}
+        assert internals.dml_where_values(update(table).where(other.c.id == 1), None) == {}  # another table's
+        assert internals.dml_where_values(update(table).values(a=1), None) == {}  # no WHERE
+        assert internals.dml_where_values(update(_Parent).where(_Parent.id == 5).values(name="z"), None) == {"id": {5}}
 
 
 # --- Flask-Limiter ------------------------------------------------------------------------

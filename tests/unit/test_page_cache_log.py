@@ -1,0 +1,92 @@
+"""The page cache's change log without Redis (marketplace/pagecache_log.py): lines from many
+processes at once never mix, a reader takes whole lines only, and a reader that cannot know
+what it missed starts again."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+from marketplace.pagecache_log import ChangeView, FileLog
+
+
+def _write_lines(path: str, writer: int, count: int) -> None:
+    log = FileLog(path)
+    for n in range(count):
+        log.append({f"w{writer}:{n}", *(f"pad{writer}-{i}" for i in range(150))})  # ~1.5 KB lines
+
+
+def test_lines_written_by_many_processes_at_once_never_mix(tmp_path):
+    path = str(tmp_path / "changes")
+    FileLog(path)._touch()
+    view = ChangeView()
+    reader = FileLog(path)
+    reader.sync(view)
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=_write_lines, args=(path, w, 150)) for w in range(4)]
+    for process in writers:
+        process.start()
+    seen = 0
+    while any(p.is_alive() for p in writers):
+        assert not reader.sync(view)  # read while they write: never a restart, never half a line
+        seen = len(view.last)
+    for process in writers:
+        process.join()
+        assert process.exitcode == 0
+    assert not reader.sync(view)
+    assert len(view.last) >= seen
+    lines = open(path, "rb").read().split(b"\n")[:-1]
+    assert len(lines) == 600
+    for line in lines:
+        words = line.decode().split()
+        writers_named = {word.split(":")[0] for word in words if ":" in word}
+        assert len(words) == 151 and len(writers_named) == 1, line[:80]
+        writer = writers_named.pop()[1:]
+        assert all(word.startswith(f"pad{writer}-") for word in words if ":" not in word)
+    assert {f"w{w}:{n}" for w in range(4) for n in range(150)} <= set(view.last)
+
+
+def test_a_view_takes_whole_lines_and_knows_when_each_tag_changed(tmp_path):
+    path = tmp_path / "changes"
+    log, view = FileLog(path), ChangeView()
+    assert log.sync(view)  # the first reading: a start
+    start = view.position
+    log.append({"p:1", "store:2"})
+    first = start + len("p:1 store:2\n")
+    with open(path, "ab") as half:
+        half.write(b"p:3")
+    assert not log.sync(view)
+    assert view.position == first and view.last == {"p:1": first, "store:2": first}
+    assert view.stale({"p:1"}, start, view.epoch) and not view.stale({"p:1"}, first, view.epoch)
+    assert not view.stale({"p:3", "all"}, start, view.epoch)
+    with open(path, "ab") as half:
+        half.write(b" all\n")
+    assert not log.sync(view)
+    assert view.stale({"all"}, first, view.epoch) and view.last["p:3"] == view.position
+    assert view.stale({"p:9"}, view.position, view.epoch - 1)  # another epoch: stale whatever the tags
+
+
+def test_a_replaced_or_far_ahead_file_starts_the_view_again(tmp_path, monkeypatch):
+    path = tmp_path / "changes"
+    log, view = FileLog(path), ChangeView()
+    log.sync(view)
+    epoch = view.epoch
+    log.append({"p:1"})
+    log._replace()
+    assert log.sync(view) and view.epoch == epoch + 1 and view.last == {} and view.position == 0
+    monkeypatch.setattr(FileLog, "CATCH_UP_BYTES", 10)
+    log.append({"p:1", "p:2", "p:3", "p:4"})
+    assert log.sync(view) and view.epoch == epoch + 2  # too far behind: cheaper to start again
+    monkeypatch.setattr(FileLog, "MAX_BYTES", 30)
+    log.append({"p:5", "p:6", "p:7", "p:8"})  # past the size: the writer replaces the file
+    assert path.stat().st_size == 0
+    assert log.sync(view) and view.epoch == epoch + 3
+
+
+def test_a_missing_file_is_made(tmp_path):
+    path = tmp_path / "changes"
+    log, view = FileLog(path), ChangeView()
+    assert log.sync(view) and path.exists()
+    path.unlink()
+    assert log.sync(view)  # gone (someone cleaned the folder): made again, and what was missed is unknown
+    log.append({"p:1"})
+    assert not log.sync(view) and "p:1" in view.last
