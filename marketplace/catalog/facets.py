@@ -243,7 +243,7 @@ def _counts(params: SearchParams, hits: Subquery | CTE | None, offered: Sequence
 
 
 # the filters each offered facet ignores when it counts (the others' counts still apply them)
-_IGNORED = {
+_IGNORED: dict[str, dict[str, Any]] = {
     "sector": {"sector": None},
     "category": {"category": None, "category_id": None},
     "city": {"city": None},
@@ -256,7 +256,7 @@ def _depends(params: SearchParams, offered: Sequence[str], words: bool) -> tuple
     """The page cache tags the counts depend on: the listing's products with the offered facets'
     own filters left out (each facet counts outside its own filter), and any product's price
     and stock there (the price bands, the in-stock count); its words' text for a search."""
-    cleared: dict = {}
+    cleared: dict[str, Any] = {}
     for name in offered:
         cleared.update(_IGNORED.get(name, {}))
     aspects = [tags.PRICE, tags.STOCK, *([tags.TEXT] if words else [])]
