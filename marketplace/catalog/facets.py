@@ -253,14 +253,20 @@ _IGNORED: dict[str, dict[str, Any]] = {
 
 
 def _depends(params: SearchParams, offered: Sequence[str], words: bool) -> tuple[str, ...]:
-    """The page cache tags the counts depend on: the listing's products with the offered facets'
-    own filters left out (each facet counts outside its own filter), and any product's price
-    and stock there (the price bands, the in-stock count); its words' text for a search."""
-    cleared: dict[str, Any] = {}
+    """The page cache tags the counts depend on. Each offered facet counts the listing's
+    products with its own filter left out, so it reads the products of that wider dimension,
+    and their prices or stock only where a price or stock filter applies or it counts by them
+    (the price bands, the in-stock count); a search's counts read its words' text too."""
+    found: set[str] = set()
     for name in offered:
-        cleared.update(_IGNORED.get(name, {}))
-    aspects = [tags.PRICE, tags.STOCK, *([tags.TEXT] if words else [])]
-    return tags.listing(listing_tags.dimension(replace(params, **cleared)), aspects)
+        counted = replace(params, **_IGNORED.get(name, {}))
+        aspects = [tags.TEXT] if words else []
+        if name == "price" or counted.min_price is not None or counted.max_price is not None:
+            aspects.append(tags.PRICE)
+        if name == "in_stock" or counted.in_stock:
+            aspects.append(tags.STOCK)
+        found.update(tags.listing(listing_tags.dimension(counted), aspects))
+    return tuple(sorted(found))
 
 
 def _size(rows: object) -> int:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, text
 
-from marketplace import pagecache
+from marketplace import pagecache, pagecache_tags
 from marketplace.extensions import db
 
 VOWELS = frozenset("aeiou")
@@ -293,5 +293,7 @@ def lookup(words: list[str], also_known: frozenset[str] = frozenset()) -> Vocabu
     """What the vocabulary says about ``words`` (a query's, lower case); ``also_known``:
     words never corrected (the synonym list's). One or two statements, remembered per
     catalogue generation."""
-    # the synonym list is catalogue data too: a change to it starts a new generation
-    return pagecache.memo(("spelling", tuple(words)), lambda: _read(tuple(words), also_known))
+    # the synonym list is catalogue data too: a change to it starts a new generation. The
+    # vocabulary changes when a product enters or leaves the catalogue or its text changes
+    depends = pagecache_tags.listing(pagecache_tags.ALL, [pagecache_tags.TEXT])
+    return pagecache.memo(("spelling", tuple(words)), lambda: _read(tuple(words), also_known), depends=depends)

@@ -184,17 +184,21 @@ def bulk_statement_without_ids(m):
 # the pages that show Batik Tulis's card or page
 SHOWS_TULIS = {"tulis", "cap", "home", "all", "word", "cheap", "sari", "batik", "fesyen", "tegal", "api", "api-tulis"}
 SHOWS_TULIS |= {"booth"}
-# the listings drawing on every product (home, search without a filter, the API listing)
-EVERY_LISTING = {"home", "all", "word", "word-telur", "cheap", "api"}
+# the listings drawing on every product (home, search without a filter, the API listing); and
+# the city facet of a page filtered by another city counts every city's products
+EVERY_LISTING = {"home", "all", "word", "word-telur", "cheap", "api", "brebes"}
+# the listings whose facets count Batik Tulis as in stock or not (catalog/facets.py)
+COUNT_TULIS_IN_STOCK = {"all", "word", "word-telur", "cheap", "tegal", "batik", "fesyen"}
 
 CASES = {
-    "price": (change_price, SHOWS_TULIS),
+    # a search's price bands count every match's price: the words cannot tell it is not one
+    "price": (change_price, SHOWS_TULIS | {"word-telur"}),
     "name": (rename, SHOWS_TULIS | {"word-telur"}),  # any search may now find it
     "photo": (add_photo, SHOWS_TULIS),
     "stock that stays above zero": (stock_stays, {"tulis", "api-tulis"}),
-    "stock to zero": (stock_to_zero, {"tulis", "api-tulis"}),  # no listing filters by stock yet
+    "stock to zero": (stock_to_zero, {"tulis", "api-tulis"} | COUNT_TULIS_IN_STOCK),
     "a sale leaving stock": (sale_leaving_stock, {"tulis", "api-tulis"}),
-    "a sale of the last units": (sale_of_the_last_units, {"tulis", "api-tulis"}),
+    "a sale of the last units": (sale_of_the_last_units, {"tulis", "api-tulis"} | COUNT_TULIS_IN_STOCK),
     # its store's pages (a product page's "more from this store", the booth) and every listing it may be in
     "new product": (new_product, EVERY_LISTING | {"tulis", "cap", "sari", "batik", "fesyen", "tegal", "booth"}),
     "archived": (archive, SHOWS_TULIS | EVERY_LISTING),
@@ -234,14 +238,14 @@ def test_what_a_dropped_page_shows_is_new(client, market):
     assert client.get(pages["api"]).get_json()["total"] == 2
 
 
-def test_stock_back_above_zero_drops_the_product_page_only(client, market):
+def test_stock_back_above_zero_drops_the_product_page_and_the_in_stock_counts(client, market):
     stock_to_zero(market)
     db.session.commit()
     pages = market["pages"]
     warm(client, pages)
     catalog.update_variant(catalog.get_variant(market["variant"]), None, {"stock": 5})
     db.session.commit()
-    assert dropped(client, pages) == {"tulis", "api-tulis"}
+    assert dropped(client, pages) == {"tulis", "api-tulis"} | COUNT_TULIS_IN_STOCK
     assert "Stok: 5" in client.get(pages["tulis"]).get_data(as_text=True)
 
 
