@@ -18,12 +18,15 @@ pytestmark = pytest.mark.security
 ROOT = Path(__file__).resolve().parents[2]
 BANDIT = Path(sys.executable).with_name("bandit")
 
-# Medium findings read and judged safe (test id, file): the Markup is built from
-# values that pass through markupsafe.escape first.
+# Medium findings read and judged safe (test id, file). B704: the Markup is built from
+# values that pass through markupsafe.escape first. B608 in spelling.py: the vocabulary's
+# statements are assembled from fixed fragments (a condition chosen by dialect, branch
+# numbers, the NEAREST constant); every word a visitor typed is a bound parameter.
 MEDIUM_REVIEWED = {
     ("B704", "marketplace/agency/charts.py"),
     ("B704", "marketplace/stores/forms.py"),
     ("B704", "marketplace/stores/views.py"),
+    ("B608", "marketplace/catalog/spelling.py"),
 }
 
 
