@@ -1121,7 +1121,7 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=8, help="random seed of the visitors")
     parser.add_argument("--no-beacons", action="store_true", help="the load without beacons (the before run)")
     parser.add_argument(
-        "--compare", type=Path, help="an expo.json without beacons: p95 per page type side by side, fail above +10 %"
+        "--compare", type=Path, help="an expo.json without beacons: p95 per page type side by side, fail above +10 %%"
     )
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-jobs", type=int, default=2)

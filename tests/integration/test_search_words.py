@@ -5,7 +5,11 @@ step is followed by a comparison with the vocabulary computed afresh in Python."
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections import Counter
+
+import pytest
 
 from sqlalchemy import delete, select, text, update
 
@@ -14,6 +18,7 @@ from marketplace.catalog.models import Category, Product, ProductListing, Search
 from marketplace.extensions import db
 from marketplace.stores import services as stores
 from marketplace.stores.models import Store
+from tests.conftest import ON_POSTGRES
 from tests.factories import gen_product, gen_store
 
 _WORD = re.compile(r"[^\W_]+")
@@ -101,3 +106,52 @@ def test_an_odd_name_adds_what_it_can_and_never_fails_the_write(app):
     db.session.commit()
     words = actual()
     assert words["toko"] == 1 and words["uji"] == 1  # whatever became of the name, the rest is there
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite lets one transaction write at a time: no cycle can form")
+def test_two_transactions_writing_shared_words_in_opposite_orders_both_commit(app):
+    """Two imports that share words used to take the words' rows in different orders and
+    PostgreSQL killed one ("deadlock detected"); the vocabulary's writers now take turns."""
+    store = gen_store(name="Toko Giliran")
+    first, second, third, fourth = (gen_product(store, f"Barang {n}", price=10_000) for n in "abcd")
+    db.session.commit()
+    started, waiting = threading.Event(), threading.Event()
+    failures: list[Exception] = []
+    rename = text("UPDATE products SET name = :name WHERE id = :id")
+    engine = db.engine  # the threads have no app context
+
+    def writer(steps, before_first=None, after_first=None, before_second=None):
+        try:
+            with engine.begin() as connection:
+                if before_first is not None:
+                    before_first()
+                connection.execute(rename, steps[0])
+                if after_first is not None:
+                    after_first()
+                if before_second is not None:
+                    before_second()
+                connection.execute(rename, steps[1])
+        except Exception as error:  # noqa: BLE001 - the thread's failure is the test's
+            failures.append(error)
+
+    def let_the_other_start():
+        waiting.wait(10)
+        time.sleep(0.5)  # the other transaction's first write is under way (or waiting)
+
+    one = threading.Thread(
+        target=writer,
+        args=([{"id": first.id, "name": "Gelas Alpaka"}, {"id": third.id, "name": "Gelas Bambu"}],),
+        kwargs={"after_first": started.set, "before_second": let_the_other_start},
+    )
+    two = threading.Thread(
+        target=writer,
+        args=([{"id": second.id, "name": "Piring Bambu"}, {"id": fourth.id, "name": "Piring Alpaka"}],),
+        kwargs={"before_first": lambda: (started.wait(10), waiting.set())},
+    )
+    one.start()
+    two.start()
+    one.join(30)
+    two.join(30)
+    assert not failures, failures
+    assert_exact()
+    assert actual()["alpaka"] == 2 and actual()["bambu"] == 2
