@@ -12,13 +12,16 @@ badges make anyway): no join.
 
 The counts are remembered like a listing's total (pagecache.memo, keyed by the words and the
 filters, search.filter_key): an unfiltered listing counts its rows once per catalogue change,
-and the pages and sorts of one search share one count.
+and the pages and sorts of one search share one count. The price bands' and the in-stock
+switch's own counts may lag by up to :data:`COUNT_MAX_AGE` seconds (see there).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import get_locale
@@ -88,6 +91,15 @@ PRICE_BANDS = (
     PriceBand(250_000, 999_999),
     PriceBand(1_000_000, None),
 )
+
+
+# How old the price bands' and the in-stock switch's counts may be, in seconds. During the expo
+# an order that sells a product out or a seller's new stock or price changes them, and with
+# exact counts each such write dropped every search, sector and category page from the page
+# cache (their counts read every product's price and stock). Now such a page is kept until the
+# next whole period at most and its counts are that old: the products it lists, and every count
+# a chosen price or stock filter narrows, stay exact.
+COUNT_MAX_AGE = 60
 
 
 def short_rupiah(amount: int) -> str:
@@ -238,8 +250,13 @@ def _counts(params: SearchParams, hits: Subquery | CTE | None, offered: Sequence
         return tuple((r.facet, r.value, r.label, tuple(int(getattr(r, n) or 0) for n in _COUNTS)) for r in rows)
 
     words = params.q if hits is not None else None
+    depends, lagging = _depends(params, offered, hits is not None)
     key = ("facets", words, tuple(offered), *filter_key(params, switches=True))
-    return pagecache.memo(key, compute, size=_size, depends=_depends(params, offered, hits is not None))
+    if lagging:
+        period = int(time.time() // COUNT_MAX_AGE)
+        key += (period,)
+        pagecache.expires_at(datetime.fromtimestamp((period + 1) * COUNT_MAX_AGE, UTC))
+    return pagecache.memo(key, compute, size=_size, depends=depends)
 
 
 # the filters each offered facet ignores when it counts (the others' counts still apply them)
@@ -252,21 +269,25 @@ _IGNORED: dict[str, dict[str, Any]] = {
 }
 
 
-def _depends(params: SearchParams, offered: Sequence[str], words: bool) -> tuple[str, ...]:
-    """The page cache tags the counts depend on. Each offered facet counts the listing's
-    products with its own filter left out, so it reads the products of that wider dimension,
-    and their prices or stock only where a price or stock filter applies or it counts by them
-    (the price bands, the in-stock count); a search's counts read its words' text too."""
+def _depends(params: SearchParams, offered: Sequence[str], words: bool) -> tuple[tuple[str, ...], bool]:
+    """The page cache tags the counts depend on, and whether some of them may lag (see
+    :data:`COUNT_MAX_AGE`). Each offered facet counts the listing's products with its own filter
+    left out, so it reads the products of that wider dimension, and their prices or stock where
+    a price or stock filter applies; a search's counts read its words' text too. The price
+    bands' and the in-stock switch's own counts are the lagging ones: they read every product's
+    price or stock without a filter asking for it."""
     found: set[str] = set()
+    lagging = False
     for name in offered:
         counted = replace(params, **_IGNORED.get(name, {}))
         aspects = [tags.TEXT] if words else []
-        if name == "price" or counted.min_price is not None or counted.max_price is not None:
+        if counted.min_price is not None or counted.max_price is not None:
             aspects.append(tags.PRICE)
-        if name == "in_stock" or counted.in_stock:
+        if counted.in_stock:
             aspects.append(tags.STOCK)
+        lagging = lagging or name in ("price", "in_stock")
         found.update(tags.listing(listing_tags.dimension(counted), aspects))
-    return tuple(sorted(found))
+    return tuple(sorted(found)), lagging
 
 
 def _size(rows: object) -> int:

@@ -10,7 +10,6 @@ import time
 from collections import Counter
 
 import pytest
-
 from sqlalchemy import delete, select, text, update
 
 from marketplace.catalog import services as catalog
