@@ -23,7 +23,10 @@ generations (marketplace/pagecache_log.py). A page is served only if none of
 its tags changed after the position in the log its request read before its
 first statement: a page rendered from data older than a commit is never served
 as newer than it. A process that cannot tell what it missed (the log was
-trimmed past it) forgets every page.
+trimmed past it) forgets every page. A lagging tag (``~stock@all``, the facets'
+counts that every sale changes) is the exception: its change drops a page only
+once the page is ``LAG_SECONDS`` old, and a memo that is late already makes the
+page that reads it live no longer than the memo may.
 
 The generations stay the safe default. Two random tokens, ``catalog`` and
 ``detail``, are part of every key — product pages use both. A commit that
@@ -193,11 +196,17 @@ def memo(
     full_key = (gens[scope], *key)
     found = cache.memos.get(full_key)
     if found is not None and cache.usable(found[0]):
-        return found[0].value
+        kept = found[0]
+        if cache.changes.lagging_behind(kept.tags, kept.position):
+            # late already: the page read after the change would not see it, so it lives no
+            # longer than the memo may
+            expires_within(kept.made_at + tags.LAG_SECONDS - time.time())
+        return kept.value
     epoch, position = g.get("pagecache_mark", (-1, 0))
+    made_at = time.time()
     value = compute()
     if g.get("pagecache_clean"):
-        cache.memos.put(full_key, Memo(value, depends, position, epoch), size(value) if size else 64)
+        cache.memos.put(full_key, Memo(value, depends, position, epoch, made_at), size(value) if size else 64)
     return value
 
 

@@ -23,6 +23,8 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from marketplace.pagecache_tags import LAG, LAG_SECONDS
+
 
 class ChangeView:
     """This process's reading of the log. ``epoch`` grows each time it starts again (every
@@ -38,12 +40,27 @@ class ChangeView:
         self.last: dict[str, int] = {}  # tag: position of the last change naming it
         self.source: object = None  # where the reading stands: the file's identity, the stream's id
 
-    def stale(self, tags: Iterable[str], position: int, epoch: int) -> bool:
-        """Did a change name one of ``tags`` after ``position`` (read in ``epoch``)?"""
+    def stale(self, tags: Iterable[str], position: int, epoch: int, age: float = 0.0) -> bool:
+        """Did a change name one of ``tags`` after ``position`` (read in ``epoch``)? A lagging
+        tag (``~<tag>``, pagecache_tags.lagging) counts only once the entry is ``age``
+        seconds old (``LAG_SECONDS``)."""
         last = self.last
         if epoch != self.epoch:
             return True
-        return any(last.get(tag, -1) > position for tag in tags)
+        late = age >= LAG_SECONDS
+        for tag in tags:
+            if tag[:1] == LAG:
+                if late and last.get(tag[1:], -1) > position:
+                    return True
+            elif last.get(tag, -1) > position:
+                return True
+        return False
+
+    def lagging_behind(self, tags: Iterable[str], position: int) -> bool:
+        """Did a change name a lagging tag of ``tags`` after ``position``: what the entry
+        shows of it is late, though not yet too late?"""
+        last = self.last
+        return any(tag[:1] == LAG and last.get(tag[1:], -1) > position for tag in tags)
 
     def mark(self) -> tuple[int, int]:
         """(epoch, position) as a request reads them before its first statement. The epoch

@@ -20,6 +20,7 @@ import logging
 import os
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -159,6 +160,7 @@ class Memo:
     tags: frozenset
     position: int
     epoch: int
+    made_at: float = 0.0  # time.time() when computed: how late its lagging tags may be
 
 
 class LRU:
@@ -267,8 +269,10 @@ class PageCache:
         return gens
 
     def usable(self, entry: Entry | Memo) -> bool:
-        """Not changed since its request read the log: none of its tags was published after."""
-        return not self.changes.stale(entry.tags, entry.position, entry.epoch)
+        """Not changed since its request read the log: none of its tags was published after
+        (a lagging tag's change counts once the entry is ``LAG_SECONDS`` old)."""
+        made = entry.rendered_at if isinstance(entry, Entry) else entry.made_at
+        return not self.changes.stale(entry.tags, entry.position, entry.epoch, time.time() - made)
 
     def publish(self, tags: Iterable[str]) -> None:
         """The tags a commit changed, for every process; when they cannot be written, every

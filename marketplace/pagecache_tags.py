@@ -17,6 +17,9 @@ tags here, so a page and a write always spell a product or a listing the same wa
   ``price@`` for each of that product's dimensions.
 - ``*catalog``, ``*detail``: any product change of that scope (what a memo that declares
   nothing narrower depends on, like the generations before it).
+- ``~<tag>`` (:func:`lagging`): what a page shows of ``<tag>`` may be up to :data:`LAG_SECONDS`
+  old. A change of ``<tag>`` drops a page carrying ``~<tag>`` once the page is that old (at
+  once when it already is): busy counts that every sale changes (catalog/facets.py).
 """
 
 from __future__ import annotations
@@ -29,6 +32,13 @@ ANY_CATALOG = "*catalog"
 ANY_DETAIL = "*detail"
 PRICE, STOCK, TEXT = "price", "stock", "text"
 ASPECTS = (PRICE, STOCK, TEXT)
+LAG = "~"
+LAG_SECONDS = 60.0
+
+
+def lagging(tag: str) -> str:
+    """``tag`` as a page that may show it up to :data:`LAG_SECONDS` late depends on it."""
+    return LAG + tag
 
 
 def product(product_id: int) -> str:

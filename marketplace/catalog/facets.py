@@ -13,15 +13,13 @@ badges make anyway): no join.
 The counts are remembered like a listing's total (pagecache.memo, keyed by the words and the
 filters, search.filter_key): an unfiltered listing counts its rows once per catalogue change,
 and the pages and sorts of one search share one count. The price bands' and the in-stock
-switch's own counts may lag by up to :data:`COUNT_MAX_AGE` seconds (see there).
+switch's own counts may lag by up to :data:`COUNT_MAX_AGE` seconds after a change (see there).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import get_locale
@@ -96,10 +94,11 @@ PRICE_BANDS = (
 # How old the price bands' and the in-stock switch's counts may be, in seconds. During the expo
 # an order that sells a product out or a seller's new stock or price changes them, and with
 # exact counts each such write dropped every search, sector and category page from the page
-# cache (their counts read every product's price and stock). Now such a page is kept until the
-# next whole period at most and its counts are that old: the products it lists, and every count
-# a chosen price or stock filter narrows, stay exact.
-COUNT_MAX_AGE = 60
+# cache (their counts read every product's price and stock). Their tags lag instead
+# (pagecache_tags.lagging): after such a write a page is kept until it is this old, then
+# rendered anew. The products a page lists, and every count a chosen price or stock filter
+# narrows, stay exact.
+COUNT_MAX_AGE = tags.LAG_SECONDS
 
 
 def short_rupiah(amount: int) -> str:
@@ -250,13 +249,8 @@ def _counts(params: SearchParams, hits: Subquery | CTE | None, offered: Sequence
         return tuple((r.facet, r.value, r.label, tuple(int(getattr(r, n) or 0) for n in _COUNTS)) for r in rows)
 
     words = params.q if hits is not None else None
-    depends, lagging = _depends(params, offered, hits is not None)
     key = ("facets", words, tuple(offered), *filter_key(params, switches=True))
-    if lagging:
-        period = int(time.time() // COUNT_MAX_AGE)
-        key += (period,)
-        pagecache.expires_at(datetime.fromtimestamp((period + 1) * COUNT_MAX_AGE, UTC))
-    return pagecache.memo(key, compute, size=_size, depends=depends)
+    return pagecache.memo(key, compute, size=_size, depends=_depends(params, offered, hits is not None))
 
 
 # the filters each offered facet ignores when it counts (the others' counts still apply them)
@@ -269,25 +263,27 @@ _IGNORED: dict[str, dict[str, Any]] = {
 }
 
 
-def _depends(params: SearchParams, offered: Sequence[str], words: bool) -> tuple[tuple[str, ...], bool]:
-    """The page cache tags the counts depend on, and whether some of them may lag (see
-    :data:`COUNT_MAX_AGE`). Each offered facet counts the listing's products with its own filter
-    left out, so it reads the products of that wider dimension, and their prices or stock where
-    a price or stock filter applies; a search's counts read its words' text too. The price
-    bands' and the in-stock switch's own counts are the lagging ones: they read every product's
-    price or stock without a filter asking for it."""
+def _depends(params: SearchParams, offered: Sequence[str], words: bool) -> tuple[str, ...]:
+    """The page cache tags the counts depend on. Each offered facet counts the listing's
+    products with its own filter left out, so it reads the products of that wider dimension,
+    and their prices or stock where a price or stock filter applies; a search's counts read its
+    words' text too. The price bands and the in-stock switch also count by every product's
+    price and stock without a filter asking for it: those tags lag (see :data:`COUNT_MAX_AGE`)."""
     found: set[str] = set()
-    lagging = False
     for name in offered:
         counted = replace(params, **_IGNORED.get(name, {}))
+        dimension = listing_tags.dimension(counted)
         aspects = [tags.TEXT] if words else []
         if counted.min_price is not None or counted.max_price is not None:
             aspects.append(tags.PRICE)
+        elif name == "price":
+            found.add(tags.lagging(f"{tags.PRICE}@{dimension}"))
         if counted.in_stock:
             aspects.append(tags.STOCK)
-        lagging = lagging or name in ("price", "in_stock")
-        found.update(tags.listing(listing_tags.dimension(counted), aspects))
-    return tuple(sorted(found)), lagging
+        elif name == "in_stock":
+            found.add(tags.lagging(f"{tags.STOCK}@{dimension}"))
+        found.update(tags.listing(dimension, aspects))
+    return tuple(sorted(found))
 
 
 def _size(rows: object) -> int:

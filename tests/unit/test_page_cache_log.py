@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 
+from marketplace import pagecache_tags as tags
 from marketplace.pagecache_log import ChangeView, FileLog
 
 
@@ -90,3 +91,16 @@ def test_a_missing_file_is_made(tmp_path):
     assert log.sync(view)  # gone (someone cleaned the folder): made again, and what was missed is unknown
     log.append({"p:1"})
     assert not log.sync(view) and "p:1" in view.last
+
+
+def test_a_lagging_tag_counts_once_the_entry_is_old_enough():
+    view = ChangeView()
+    view.apply([(5, ["stock@all"]), (6, ["p:1"])], 6)
+    lagging = [tags.lagging("stock@all")]
+    assert not view.stale(lagging, 4, view.epoch, age=tags.LAG_SECONDS - 1)
+    assert view.lagging_behind(lagging, 4)
+    assert view.stale(lagging, 4, view.epoch, age=tags.LAG_SECONDS)
+    assert not view.stale(lagging, 5, view.epoch, age=tags.LAG_SECONDS * 10)  # rendered after it
+    assert not view.lagging_behind(lagging, 5)
+    assert view.stale(["p:1", *lagging], 5, view.epoch)  # a plain tag counts at once
+    assert view.stale(lagging, 9, view.epoch + 1)  # another epoch: stale whatever the age
