@@ -18,9 +18,10 @@ from __future__ import annotations
 import os
 import re
 import sys
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, request, url_for
 
 from marketplace.errors import ConfigurationError
 
@@ -165,3 +166,24 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+# A number no URL holds: built into a path once, then cut out of it again (``id_path``).
+_ID_MARK = 7_391_046_285
+
+
+def id_path(endpoint: str, name: str, value: int) -> str:
+    """``url_for(endpoint, **{name: value})`` for an integer ``value`` in a request, e.g. a product
+    card's ``/products/<id>``: the path around the number is built once per app, endpoint and script
+    root, then reused (a grid asks for dozens, and each url_for costs ~7 µs). An int converter
+    writes the number as ``str`` does, so the result is byte for byte url_for's."""
+    patterns = current_app.extensions.setdefault("apik_id_paths", {})
+    key = (request.script_root, endpoint, name)
+    found = patterns.get(key)
+    if found is None:
+        values: dict[str, Any] = {name: _ID_MARK}
+        head, mark, tail = url_for(endpoint, **values).partition(str(_ID_MARK))
+        if not mark:  # a converter that writes numbers its own way: no pattern
+            return url_for(endpoint, **{**values, name: value})
+        found = patterns[key] = (head, tail)
+    return f"{found[0]}{int(value)}{found[1]}"
