@@ -189,18 +189,19 @@ def id_path(endpoint: str, name: str, value: int) -> str:
     return f"{found[0]}{int(value)}{found[1]}"
 
 
-TEMPLATE_URLS_KEPT = 8192  # then the app's remembered template URLs start over
+REMEMBERED_URLS_KEPT = 8192  # then the app's remembered URLs start over
 
 
-def template_url_for(endpoint: str, **values: Any) -> str:
-    """The templates' ``url_for``: the same path, remembered per app, script root, endpoint and
-    arguments (their order and types too: a query string keeps the order it was given, and
-    ``True`` is not ``1``). A page builds dozens (the layout's stylesheets, scripts and menu, a
-    store card's link), each ~7 µs in url_for. Built by url_for as before when the URL can depend
-    on more than that: outside a request, with ``_external``/``_anchor``/``_scheme``/``_method``,
-    a blueprint-relative endpoint, arguments that cannot be a key, or an app with ``url_defaults``
+def remembered_url_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` in a request (the templates' own, and helpers that build many paths): the same
+    path, remembered per app, script root, endpoint and arguments (their order and types too: a
+    query string keeps the order it was given, and ``True`` is not ``1``). A page builds dozens
+    (the layout's stylesheets, scripts and menu, a store card's link, a hall's booths), each
+    ~7 µs in url_for. Built by url_for as before when the URL can depend on more than that:
+    outside a request, with ``_external``/``_anchor``/``_scheme``/``_method``, a
+    blueprint-relative endpoint, arguments that cannot be a key, or an app with ``url_defaults``
     callbacks (a plugin's may read the request)."""
-    urls = _template_urls()
+    urls = _remembered_urls()
     if urls is None or endpoint[:1] == "." or any(name[:1] == "_" for name in values):
         return url_for(endpoint, **values)
     key = (request.script_root, endpoint, *[(name, type(value), value) for name, value in values.items()])
@@ -209,19 +210,19 @@ def template_url_for(endpoint: str, **values: Any) -> str:
     except TypeError:  # a list or dict argument
         return url_for(endpoint, **values)
     if url is None:
-        if len(urls) >= TEMPLATE_URLS_KEPT:
+        if len(urls) >= REMEMBERED_URLS_KEPT:
             urls.clear()
         url = urls[key] = url_for(endpoint, **values)
     return url
 
 
-def _template_urls() -> dict | None:
-    """The app's remembered template URLs; None outside a request or when the app has
+def _remembered_urls() -> dict | None:
+    """The app's remembered URLs; None outside a request or when the app has
     ``url_defaults`` callbacks (decided once: none can be added once the app serves)."""
     if not has_request_context():
         return None
     app = current_app
-    urls = app.extensions.get("apik_template_urls")
+    urls = app.extensions.get("apik_remembered_urls")
     if urls is None:
-        urls = app.extensions["apik_template_urls"] = [] if any(app.url_default_functions.values()) else {}
+        urls = app.extensions["apik_remembered_urls"] = [] if any(app.url_default_functions.values()) else {}
     return urls if isinstance(urls, dict) else None

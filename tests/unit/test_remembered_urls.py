@@ -1,4 +1,4 @@
-"""The paths templates build from remembered patterns (marketplace/urls.py: ``template_url_for``,
+"""The paths templates build from remembered patterns (marketplace/urls.py: ``remembered_url_for``,
 ``id_path``) are url_for's own, byte for byte, under any script root and whatever the arguments."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_remembered_urls_are_url_fors_under_any_script_root():
         for _ in range(2):  # built, then remembered
             with app.test_request_context("/search", environ_base={"SCRIPT_NAME": root}):
                 for endpoint, values in calls:
-                    assert urls.template_url_for(endpoint, **values) == url_for(endpoint, **values)
+                    assert urls.remembered_url_for(endpoint, **values) == url_for(endpoint, **values)
                 for n in (1, 50001, 2**31 - 1):
                     assert urls.id_path("product", "product_id", n) == url_for("product", product_id=n)
 
@@ -46,5 +46,5 @@ def test_an_app_with_url_defaults_builds_every_url():
     bp.url_defaults(lambda endpoint, values: values.setdefault("lang", "id"))
     app.register_blueprint(bp)
     with app.test_request_context("/"):
-        assert urls.template_url_for("shop.front") == "/shop/id/"
-        assert "apik_template_urls" in app.extensions and not isinstance(app.extensions["apik_template_urls"], dict)
+        assert urls.remembered_url_for("shop.front") == "/shop/id/"
+        assert "apik_remembered_urls" in app.extensions and not isinstance(app.extensions["apik_remembered_urls"], dict)
