@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace import pagecache
 from marketplace import pagecache_tags as tags
-from marketplace.catalog.models import Category, Product, ProductImage, ProductListing
+from marketplace.catalog.models import Category, Product, ProductImage, ProductListing, Variant
 from marketplace.catalog.sectors import SECTORS
+from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
@@ -220,39 +222,25 @@ def product_detail(product_id: int) -> Product:
 
 def product_page(product_id: int) -> tuple[Product, Booth | None]:
     """``product_detail`` and the store's booth in the expo that ends last among those not
-    over (None without one), joined in the product's statement. :raise NotFound: as there."""
+    over (None without one), joined in the product's statement. :raise NotFound: as there.
+
+    Three statements, each built once per process (``_built``): building the product's
+    statement with its expo subqueries, and SQLAlchemy's selectinload building the variants'
+    and photos' statements and their cache keys, were a quarter of a product page's render."""
     from marketplace.expo import queries as expo_queries
-    from marketplace.expo.models import Exhibitor, Expo
-    from marketplace.expo.services import exhibiting_now
 
     row = (
-        db.session.execute(
-            select(
-                Product,
-                exhibiting_now(Product.store_id).label("exhibiting"),
-                expo_queries.store_expo_change(Product.store_id).label("badge_changes"),
-                Exhibitor.booth,
-                Exhibitor.zone,
-                Expo.slug,
-                Expo.name,
-            )
-            .join(Store, Store.id == Product.store_id)
-            .outerjoin(Exhibitor, Exhibitor.id == expo_queries.store_booth_id(Product.store_id))
-            .outerjoin(Expo, Expo.id == Exhibitor.expo_id)
-            .options(
-                contains_eager(Product.store),
-                joinedload(Product.category),
-                selectinload(Product.variants),
-                selectinload(Product.images),
-            )
-            .where(Product.id == product_id, *LISTED)
-        )
+        db.session.execute(_built("product_page", _product_page_statement), {"product_id": product_id, "at": now()})
         .unique()
         .one_or_none()
     )
     if row is None:
         raise NotFound(_("Produk tidak ditemukan."))
     product, exhibiting, badge_changes, booth, zone, expo_slug, expo_name = row
+    by_product = {"product_id": product_id}
+    variants = db.session.scalars(_built("product_variants", _variants), by_product).all()
+    set_committed_value(product, "variants", variants)
+    set_committed_value(product, "images", db.session.scalars(_built("product_images", _images), by_product).all())
     pagecache.depends_on(tags.product(product_id), tags.product_detail(product_id))
     pagecache.expires_at(badge_changes)
     # the product page shows this one store's products only: its badge is all the page needs
@@ -260,6 +248,58 @@ def product_page(product_id: int) -> tuple[Product, Booth | None]:
     if expo_slug is None:
         return product, None
     return product, Booth(booth or "", expo_queries.zone_anchor(zone), expo_slug, expo_name)
+
+
+_STATEMENTS: dict[str, Any] = {}
+
+
+def _built(name: str, build) -> Any:
+    """A statement of bound parameters only, built once per process: SQLAlchemy then also
+    computes its cache key once (it remembers it on the statement)."""
+    statement = _STATEMENTS.get(name)
+    if statement is None:
+        statement = _STATEMENTS[name] = build()
+    return statement
+
+
+def _product_page_statement() -> Select:
+    """The product (``:product_id``) with its store and category, whether the store exhibits
+    now, when its badge changes and its booth, all as of ``:at``."""
+    from marketplace.expo import queries as expo_queries
+    from marketplace.expo.models import Exhibitor, Expo
+    from marketplace.expo.services import exhibiting_now
+
+    at = bindparam("at")
+    return (
+        select(
+            Product,
+            exhibiting_now(Product.store_id, at).label("exhibiting"),
+            expo_queries.store_expo_change(Product.store_id, at).label("badge_changes"),
+            Exhibitor.booth,
+            Exhibitor.zone,
+            Expo.slug,
+            Expo.name,
+        )
+        .join(Store, Store.id == Product.store_id)
+        .outerjoin(Exhibitor, Exhibitor.id == expo_queries.store_booth_id(Product.store_id, at))
+        .outerjoin(Expo, Expo.id == Exhibitor.expo_id)
+        .options(contains_eager(Product.store), joinedload(Product.category))
+        .where(Product.id == bindparam("product_id"), *LISTED)
+    )
+
+
+def _variants() -> Select:
+    """A product's variants in the relationship's order (``Product.variants``)."""
+    return select(Variant).where(Variant.product_id == bindparam("product_id")).order_by(Variant.id)
+
+
+def _images() -> Select:
+    """A product's photos in the relationship's order (``Product.images``; the id breaks ties)."""
+    return (
+        select(ProductImage)
+        .where(ProductImage.product_id == bindparam("product_id"))
+        .order_by(ProductImage.position, ProductImage.id)
+    )
 
 
 # --- categories, cities, stores -------------------------------------------------

@@ -86,7 +86,8 @@ def live_exhibitor_ids() -> set[int]:
 def store_expo_change(store_id_column, at: datetime | None = None):
     """An SQL scalar: when the expo badge of the store of ``store_id_column`` changes next
     (an expo it exhibits in opens or closes), NULL when never; for the page cache."""
-    at = at or now()
+    if at is None:  # else a datetime, or a bound parameter of a statement built once
+        at = now()
     return (
         select(func.min(case((Expo.starts_at > at, Expo.starts_at), else_=Expo.ends_at)))
         .join(Exhibitor, Exhibitor.expo_id == Expo.id)
@@ -104,7 +105,8 @@ def store_booth_id(store_id_column, at: datetime | None = None):
     """An SQL scalar: the exhibitor row of the store of ``store_id_column`` in the expo
     that ends last among those not over yet, NULL when none; for the store card of a
     product page, joined in its own statement."""
-    at = at or now()
+    if at is None:  # else a datetime, or a bound parameter of a statement built once
+        at = now()
     return (
         select(Exhibitor.id)
         .join(Expo, Expo.id == Exhibitor.expo_id)
