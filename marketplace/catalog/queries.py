@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -224,23 +225,19 @@ def product_page(product_id: int) -> tuple[Product, Booth | None]:
     """``product_detail`` and the store's booth in the expo that ends last among those not
     over (None without one), joined in the product's statement. :raise NotFound: as there.
 
-    Three statements, each built once per process (``_built``): building the product's
+    Three statements, each built once per process (``functools.cache``): building the product's
     statement with its expo subqueries, and SQLAlchemy's selectinload building the variants'
     and photos' statements and their cache keys, were a quarter of a product page's render."""
     from marketplace.expo import queries as expo_queries
 
-    row = (
-        db.session.execute(_built("product_page", _product_page_statement), {"product_id": product_id, "at": now()})
-        .unique()
-        .one_or_none()
-    )
+    row = db.session.execute(_product_page_statement(), {"product_id": product_id, "at": now()}).unique().one_or_none()
     if row is None:
         raise NotFound(_("Produk tidak ditemukan."))
     product, exhibiting, badge_changes, booth, zone, expo_slug, expo_name = row
     by_product = {"product_id": product_id}
-    variants = db.session.scalars(_built("product_variants", _variants), by_product).all()
+    variants = db.session.scalars(_variants(), by_product).all()
     set_committed_value(product, "variants", variants)
-    set_committed_value(product, "images", db.session.scalars(_built("product_images", _images), by_product).all())
+    set_committed_value(product, "images", db.session.scalars(_images(), by_product).all())
     pagecache.depends_on(tags.product(product_id), tags.product_detail(product_id))
     pagecache.expires_at(badge_changes)
     # the product page shows this one store's products only: its badge is all the page needs
@@ -250,18 +247,11 @@ def product_page(product_id: int) -> tuple[Product, Booth | None]:
     return product, Booth(booth or "", expo_queries.zone_anchor(zone), expo_slug, expo_name)
 
 
-_STATEMENTS: dict[str, Any] = {}
+# Statements of bound parameters only, built once per process: a statement object remembers its
+# cache key, a new one is built and traversed again each time (as marketplace/rows.py's).
 
 
-def _built(name: str, build) -> Any:
-    """A statement of bound parameters only, built once per process: SQLAlchemy then also
-    computes its cache key once (it remembers it on the statement)."""
-    statement = _STATEMENTS.get(name)
-    if statement is None:
-        statement = _STATEMENTS[name] = build()
-    return statement
-
-
+@cache
 def _product_page_statement() -> Select:
     """The product (``:product_id``) with its store and category, whether the store exhibits
     now, when its badge changes and its booth, all as of ``:at``."""
@@ -288,11 +278,13 @@ def _product_page_statement() -> Select:
     )
 
 
+@cache
 def _variants() -> Select:
     """A product's variants in the relationship's order (``Product.variants``)."""
     return select(Variant).where(Variant.product_id == bindparam("product_id")).order_by(Variant.id)
 
 
+@cache
 def _images() -> Select:
     """A product's photos in the relationship's order (``Product.images``; the id breaks ties)."""
     return (
@@ -308,8 +300,13 @@ def _images() -> Select:
 def categories() -> list[Category]:
     """Every category, by sector (in the order of SECTORS) then in the agency's order."""
     order = {slug: i for i, slug in enumerate(SECTORS)}
-    rows = db.session.scalars(select(Category).order_by(Category.position, Category.name))
+    rows = db.session.scalars(_categories())
     return sorted(rows, key=lambda c: order.get(c.sector, len(order)))  # stable: keeps position order
+
+
+@cache
+def _categories() -> Select:
+    return select(Category).order_by(Category.position, Category.name)
 
 
 def cities() -> list[str]:
