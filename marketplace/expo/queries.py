@@ -171,26 +171,12 @@ def exhibitors(expo: Expo) -> list[Exhibitor]:
     )
 
 
-@dataclass(frozen=True)
-class HallBooth:
-    """An exhibitor as the hall lists it: its booth and what its store's entry shows. Plain
-    columns, no ORM objects: a hall lists hundreds, and loading an Exhibitor and its Store for
-    each was a fifth of the page's render."""
-
-    id: int
-    zone: str
-    rank: int
-    booth: str
-    store_slug: str
-    store_name: str
-    store_logo: str | None
-    store_sector: str
-    store_city: str
-
-
-def hall_booths(expo: Expo) -> list[HallBooth]:
-    """``exhibitors(expo)`` as the hall lists them (one statement), in the same order."""
-    return [HallBooth(*row) for row in db.session.execute(_hall_booths(), {"expo_id": expo.id})]
+def hall_booths(expo: Expo) -> list:
+    """``exhibitors(expo)`` as the hall lists them (one statement, the same order): rows of
+    ``id``, ``zone``, ``rank``, ``booth`` and the store's ``store_slug``, ``store_name``,
+    ``store_logo``, ``store_sector``, ``store_city``. Plain rows, no ORM objects: a hall lists
+    hundreds, and loading an Exhibitor and its Store for each was a fifth of its render."""
+    return list(db.session.execute(_hall_booths(), {"expo_id": expo.id}))
 
 
 @cache
@@ -201,11 +187,11 @@ def _hall_booths() -> Select:
             Exhibitor.zone,
             Exhibitor.rank,
             Exhibitor.booth,
-            Store.slug,
-            Store.name,
-            Store.logo,
-            Store.sector,
-            Store.city,
+            Store.slug.label("store_slug"),
+            Store.name.label("store_name"),
+            Store.logo.label("store_logo"),
+            Store.sector.label("store_sector"),
+            Store.city.label("store_city"),
         )
         .join(Store, Store.id == Exhibitor.store_id)
         .where(Exhibitor.expo_id == bindparam("expo_id"), Store.status == "approved")

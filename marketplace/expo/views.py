@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import Blueprint, render_template
 from flask_babel import format_timedelta
@@ -60,8 +60,7 @@ def hall(slug: str):
     )
 
 
-@dataclass(frozen=True)
-class BoothEntry:
+class BoothEntry(NamedTuple):
     """A booth as the hall lists it, its link, label, logo and sector made here once per booth:
     four template calls per booth (url_for, gettext, media_url, the sector's name) were half of
     the hall's render with its hundreds of booths."""
@@ -74,7 +73,7 @@ class BoothEntry:
     city: str
 
 
-def _entries(expo_slug: str, booths: list[queries.HallBooth]) -> list[BoothEntry]:
+def _entries(expo_slug: str, booths: list) -> list[BoothEntry]:
     # without variables flask_babel returns the translation unformatted: "%(n)s" is filled for
     # each booth as the template's _("Stan %(n)s", n=...) did, the number escaped
     stan = Markup(_("Stan %(n)s"))
