@@ -177,16 +177,23 @@ def id_path(endpoint: str, name: str, value: int) -> str:
     card's ``/products/<id>``: the path around the number is built once per app, endpoint and script
     root, then reused (a grid asks for dozens, and each url_for costs ~7 µs). An int converter
     writes the number as ``str`` does, so the result is byte for byte url_for's."""
+    head, tail = id_path_pattern(endpoint, name)
+    return f"{head}{int(value)}{tail}"
+
+
+def id_path_pattern(endpoint: str, name: str) -> tuple[str, str]:
+    """The path of ``endpoint`` in this request before and after its integer ``name`` (see
+    :func:`id_path`)."""
     patterns = current_app.extensions.setdefault("apik_id_paths", {})
     key = (request.script_root, endpoint, name)
     found = patterns.get(key)
     if found is None:
         values: dict[str, Any] = {name: _ID_MARK}
         head, mark, tail = url_for(endpoint, **values).partition(str(_ID_MARK))
-        if not mark:  # a converter that writes numbers its own way: no pattern
-            return url_for(endpoint, **{**values, name: value})
+        if not mark:  # a converter that writes numbers its own way: no pattern would be url_for's
+            raise ValueError(f"{endpoint}'s {name} is not written as a plain integer")
         found = patterns[key] = (head, tail)
-    return f"{found[0]}{int(value)}{found[1]}"
+    return found
 
 
 REMEMBERED_URLS_KEPT = 8192  # then the app's remembered URLs start over

@@ -23,7 +23,7 @@ A card keyed so is never stale: a price or name change gives a new version, henc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, request
 from flask_babel import get_locale
@@ -33,7 +33,7 @@ from marketplace.expo import queries as expo_queries
 from marketplace.i18n import rupiah, translations
 from marketplace.media import media_url
 from marketplace.pagecache_storage import LRU
-from marketplace.urls import id_path
+from marketplace.urls import id_path_pattern
 
 EXTENSION = "apik_cardcache"
 SIDE = 400  # the thumbnail a card shows
@@ -59,27 +59,47 @@ GOV = '<p class="gov-mark"><span class="badge ok">{label}</span> <span class="me
 EXPO = '<p class="expo-mark"><span class="badge expo">{label}</span></p>'
 
 
-def card_html(card) -> Markup:
+class Grid(NamedTuple):
+    """What every card of a grid shares, looked up once per grid rather than once per card: the
+    product path around the id, the placeholder image, the stores exhibiting now, the expo
+    badge's words."""
+
+    path_head: str
+    path_tail: str
+    placeholder: str
+    live: set[int]
+    expo_mark: str
+
+
+def grid() -> Grid:
+    head, tail = id_path_pattern("catalog.product", "product_id")
+    return Grid(head, tail, media_url(None, SIDE), _live(), EXPO.format(label=_("Peserta Expo")))
+
+
+def card_html(card, shared: Grid | None = None) -> Markup:
     """The card's HTML: from this process's cache, or rendered and kept."""
+    shared = shared or grid()
     cache: LRU | None = current_app.extensions.get(EXTENSION)
     if cache is None:
-        return render(card)
-    key = (card.id, card.version, card.listing.created_at, card.store_id in _live(), _freeze(card.extra), *_page())
+        return render(card, shared)
+    key = (card.id, card.version, card.listing.created_at, card.store_id in shared.live, _freeze(card.extra), *_page())
     found = cache.get(key)
     if found is not None:
         return found[0]
-    html = render(card)
+    html = render(card, shared)
     cache.put(key, html, len(html) + 256)
     return html
 
 
 def cards_html(cards) -> Markup:
     """The cards of a grid, one after the other (what a loop over ``card_html`` writes)."""
-    return Markup("".join([card_html(card) for card in cards]))
+    shared = grid()
+    return Markup("".join([card_html(card, shared) for card in cards]))
 
 
-def render(card) -> Markup:
+def render(card, shared: Grid | None = None) -> Markup:
     """The card itself, uncached: ``CARD`` filled with the card's values, escaped as Jinja would."""
+    shared = shared or grid()
     image = card.image
     width, height = image.size(SIDE) if image else (SIDE, SIDE)
     gov = card.extra.get("gov_offer")
@@ -88,8 +108,8 @@ def render(card) -> Markup:
         meta += " · " + escape(card.city)
     return Markup(
         CARD.format(
-            url=escape(id_path("catalog.product", "product_id", card.id)),
-            image=escape(media_url(image.path if image else None, SIDE)),
+            url=escape(f"{shared.path_head}{int(card.id)}{shared.path_tail}"),
+            image=escape(media_url(image.path, SIDE) if image else shared.placeholder),
             width=width,
             height=height,
             name=escape(card.name),
@@ -100,7 +120,7 @@ def render(card) -> Markup:
             )
             if gov
             else "",
-            expo=EXPO.format(label=_("Peserta Expo")) if card.store_id in _live() else "",
+            expo=shared.expo_mark if card.store_id in shared.live else "",
             meta=meta,
         )
     )
