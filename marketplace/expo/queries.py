@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from itertools import groupby
+from typing import NamedTuple
 
 from flask import g, has_app_context
 from flask_babel import gettext as _
@@ -171,12 +172,26 @@ def exhibitors(expo: Expo) -> list[Exhibitor]:
     )
 
 
-def hall_booths(expo: Expo) -> list:
-    """``exhibitors(expo)`` as the hall lists them (one statement, the same order): rows of
-    ``id``, ``zone``, ``rank``, ``booth`` and the store's ``store_slug``, ``store_name``,
-    ``store_logo``, ``store_sector``, ``store_city``. Plain rows, no ORM objects: a hall lists
-    hundreds, and loading an Exhibitor and its Store for each was a fifth of its render."""
-    return list(db.session.execute(_hall_booths(), {"expo_id": expo.id}))
+class HallBooth(NamedTuple):
+    """An exhibitor as the hall lists it: its booth and what its store's entry shows. A plain
+    tuple of the statement's columns, no ORM objects: a hall lists hundreds, and loading an
+    Exhibitor and its Store for each was a fifth of its render (and reading an SQLAlchemy Row's
+    fields by name costs ~1 µs each, a tuple's ~0.05)."""
+
+    id: int
+    zone: str
+    rank: int
+    booth: str
+    store_slug: str
+    store_name: str
+    store_logo: str | None
+    store_sector: str
+    store_city: str
+
+
+def hall_booths(expo: Expo) -> list[HallBooth]:
+    """``exhibitors(expo)`` as the hall lists them (one statement, the same order)."""
+    return [HallBooth._make(row) for row in db.session.execute(_hall_booths(), {"expo_id": expo.id})]
 
 
 @cache

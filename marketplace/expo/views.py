@@ -7,10 +7,10 @@ from typing import NamedTuple
 from flask import Blueprint, render_template
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from marketplace import pagecache
-from marketplace.catalog.sectors import sector_name
+from marketplace.catalog.sectors import sector_choices
 from marketplace.clock import now
 from marketplace.expo import programme, queries
 from marketplace.expo.links import booth_url
@@ -73,17 +73,19 @@ class BoothEntry(NamedTuple):
     city: str
 
 
-def _entries(expo_slug: str, booths: list) -> list[BoothEntry]:
+def _entries(expo_slug: str, booths: list[queries.HallBooth]) -> list[BoothEntry]:
     # without variables flask_babel returns the translation unformatted: "%(n)s" is filled for
-    # each booth as the template's _("Stan %(n)s", n=...) did, the number escaped
-    stan = Markup(_("Stan %(n)s"))
+    # each booth as the template's _("Stan %(n)s", n=...) did (Markup's %: the number escaped)
+    stan = _("Stan %(n)s")
+    sectors = dict(sector_choices())  # what sector_name() answers, looked up once
+    no_logo = media_url(None, 200)
     return [
         BoothEntry(
             booth_url(expo_slug, b.booth, b.store_slug),
-            stan % {"n": b.booth} if b.booth else "",
-            media_url(b.store_logo, 200),
+            Markup(stan % {"n": escape(b.booth)}) if b.booth else "",
+            media_url(b.store_logo, 200) if b.store_logo else no_logo,
             b.store_name,
-            sector_name(b.store_sector),
+            sectors.get(b.store_sector, b.store_sector),
             b.store_city,
         )
         for b in booths
