@@ -9,6 +9,7 @@ template reads is loaded here.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -187,10 +188,22 @@ def _gov_offer(row) -> dict[str, Any]:
     return {"gov_offer": terms}
 
 
+def _plain(row) -> tuple:
+    """An SQLAlchemy Row as a named tuple of the same fields: a card reads a dozen of them each
+    render, ~0.4 µs each by name on a Row, ~0.05 on a tuple."""
+    return _tuple_type(row._fields)._make(row)
+
+
+@cache
+def _tuple_type(fields: tuple[str, ...]) -> type:
+    return namedtuple("ListingRow", fields)
+
+
 def cards(rows, full: bool = False) -> list[ProductCard]:
     """Rows of ``listing_select`` turned into cards; an offered product read with ``gov_terms``
     carries its terms in ``extra["gov_offer"]``. ``full=True`` also loads each card's product
     row (one more statement, by primary key: the API's descriptions and dimensions)."""
+    rows = [_plain(r) for r in rows]
     items = [ProductCard(listing=r, extra=_gov_offer(r)) for r in rows]
     if pagecache.collecting():  # the page shows these products: a change of one drops it
         pagecache.depends_on(*(tags.product(card.id) for card in items))
