@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.routing import IntegerConverter
 
-from marketplace import inputs, nav
+from marketplace import inputs, nav, urls
 from marketplace.errors import NotFound, ServiceError, ValidationError
 
 
@@ -104,6 +104,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter
     app.json = inputs.BoundedJSONProvider(app)  # request.get_json refuses deep nesting
     app.before_request(check_request_input)
+    app.jinja_env.globals["url_for"] = urls.remembered_url_for  # the same URLs, each built once
 
     @app.context_processor
     def page_globals():

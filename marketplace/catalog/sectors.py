@@ -3,7 +3,11 @@ five zones of the Apik Banget Virtual Expo they group into."""
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from flask_babel import lazy_gettext as _l
+
+from marketplace.i18n import translations
 
 SECTORS: dict[str, object] = {
     "kuliner": _l("Kuliner"),
@@ -18,9 +22,23 @@ SECTORS: dict[str, object] = {
 DEFAULT_SECTOR = "kriya"
 
 
+# The sectors' names per translations object (a language of an app), translated once: the expo
+# hall names a sector for each of its hundreds of booths, and each lazy string's str() walks
+# flask_babel's lookups again (~6 µs).
+_NAMES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _names() -> dict[str, str]:
+    current = translations()
+    names = _NAMES.get(current)
+    if names is None:
+        names = _NAMES[current] = {slug: str(name) for slug, name in SECTORS.items()}
+    return names
+
+
 def sector_name(slug: str) -> str:
-    return str(SECTORS.get(slug, slug))
+    return _names().get(slug, slug)
 
 
 def sector_choices() -> list[tuple[str, str]]:
-    return [(slug, str(name)) for slug, name in SECTORS.items()]
+    return list(_names().items())

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 
 from marketplace import audit, pagecache, pagecache_tags
 from marketplace.catalog.models import Product
@@ -108,15 +109,22 @@ class StoreBooth:
 def booths_of(store: Store, at: datetime | None = None) -> list[StoreBooth]:
     """The store's booths, live ones first, then upcoming, then ended (one statement)."""
     at = at or now()
-    rows = db.session.execute(
-        select(Expo, Exhibitor)
-        .join(Exhibitor, Exhibitor.expo_id == Expo.id)
-        .where(Exhibitor.store_id == store.id)
-        .order_by(Expo.starts_at.desc(), Expo.id)
-    ).all()
+    rows = db.session.execute(_booths_of(), {"store_id": store.id}).all()
     order = {"live": 0, "upcoming": 1, "ended": 2}
     booths = [StoreBooth(expo, ex, _state(expo, at), booth_key(ex.booth, store.slug)) for expo, ex in rows]
     return sorted(booths, key=lambda b: order[b.state])
+
+
+@cache
+def _booths_of() -> Select:
+    """Built once per process (every storefront asks): a statement object remembers its
+    SQLAlchemy cache key, a new one is built and traversed again each time."""
+    return (
+        select(Expo, Exhibitor)
+        .join(Exhibitor, Exhibitor.expo_id == Expo.id)
+        .where(Exhibitor.store_id == bindparam("store_id"))
+        .order_by(Expo.starts_at.desc(), Expo.id)
+    )
 
 
 def _state(expo: Expo, at: datetime) -> str:

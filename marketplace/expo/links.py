@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from marketplace.urls import remembered_url_for
 
 
 def booth_key(booth: str, store_slug: str) -> str:
@@ -16,4 +16,4 @@ def booth_url(expo_slug: str, booth: str, store_slug: str = "") -> str | None:
     """The booth page of an exhibitor (by its number, else its store's slug); None when it has
     neither (a caller that knows only the number of a booth whose number a URL cannot carry)."""
     key = booth_key(booth, store_slug)
-    return url_for("booth.page", slug=expo_slug, booth=key) if key else None
+    return remembered_url_for("booth.page", slug=expo_slug, booth=key) if key else None

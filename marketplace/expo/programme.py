@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 from itertools import groupby
 from urllib.parse import parse_qs, quote, urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from marketplace import audit, security
@@ -156,13 +157,19 @@ def sessions_at_booth(exhibitor_id: int) -> list[ExpoSession]:
 
 def sessions_of(expo: Expo) -> list[ExpoSession]:
     """The expo's sessions in time order, with their booth's exhibitor (one statement)."""
-    query = (
+    return list(db.session.scalars(_sessions_of(), {"expo_id": expo.id}))
+
+
+@cache
+def _sessions_of() -> Select:
+    """Built once per process (the hall asks on every render): a statement object remembers its
+    SQLAlchemy cache key, a new one is built and traversed again each time."""
+    return (
         select(ExpoSession)
-        .where(ExpoSession.expo_id == expo.id)
+        .where(ExpoSession.expo_id == bindparam("expo_id"))
         .options(joinedload(ExpoSession.exhibitor))
         .order_by(ExpoSession.starts_at, ExpoSession.id)
     )
-    return list(db.session.scalars(query))
 
 
 def get_session(expo: Expo, session_id: int) -> ExpoSession:

@@ -328,8 +328,10 @@ def exhibitions_of(store: Store) -> list[tuple[Expo, Exhibitor]]:
 
 def exhibiting_now(store_id_column, at: datetime | None = None):
     """An SQL EXISTS that is true when the store of ``store_id_column`` exhibits in a
-    running expo: lets another domain's query carry the expo badge without a statement of its own."""
-    at = at or now()
+    running expo: lets another domain's query carry the expo badge without a statement of its own.
+    ``at`` may be a bound parameter (a statement built once)."""
+    if at is None:
+        at = now()
     return (
         select(Exhibitor.id)
         .join(Expo, Expo.id == Exhibitor.expo_id)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import Blueprint, render_template
 from flask_babel import format_timedelta
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from marketplace import pagecache
+from marketplace.catalog.sectors import sector_choices
 from marketplace.clock import now
 from marketplace.expo import programme, queries
+from marketplace.expo.links import booth_url
 from marketplace.expo.queries import HallZone as HallZone
 from marketplace.expo.queries import hall_zones
 from marketplace.expo.services import expo_state, next_change
+from marketplace.media import media_url
 
 bp = Blueprint("expo", __name__, template_folder="templates")
 
@@ -35,7 +42,9 @@ def hall(slug: str):
         if state == "upcoming"
         else None
     )
-    zones = hall_zones(expo, queries.exhibitors(expo))
+    zones = hall_zones(expo, queries.hall_booths(expo))
+    for zone in zones:
+        zone.exhibitors = _entries(expo.slug, zone.exhibitors)
     on_stage = programme.now_and_next(expo)  # the "Sedang berlangsung" strip
     pagecache.expires_at(on_stage.changes_at)
     zone_names = {z.slug: z.name for z in expo.zones}
@@ -49,3 +58,35 @@ def hall(slug: str):
         on_stage=on_stage,
         stage_places={s.id: programme.place_of(expo, s, zone_names) for s in [*on_stage.on_now, on_stage.next] if s},
     )
+
+
+class BoothEntry(NamedTuple):
+    """A booth as the hall lists it, its link, label, logo and sector made here once per booth:
+    four template calls per booth (url_for, gettext, media_url, the sector's name) were half of
+    the hall's render with its hundreds of booths."""
+
+    href: str | None
+    label: str
+    logo: str
+    store_name: str
+    sector: str
+    city: str
+
+
+def _entries(expo_slug: str, booths: list[queries.HallBooth]) -> list[BoothEntry]:
+    # without variables flask_babel returns the translation unformatted: "%(n)s" is filled for
+    # each booth as the template's _("Stan %(n)s", n=...) did (Markup's %: the number escaped)
+    stan = _("Stan %(n)s")
+    sectors = dict(sector_choices())  # what sector_name() answers, looked up once
+    no_logo = media_url(None, 200)
+    return [
+        BoothEntry(
+            booth_url(expo_slug, b.booth, b.store_slug),
+            Markup(stan % {"n": escape(b.booth)}) if b.booth else "",
+            media_url(b.store_logo, 200) if b.store_logo else no_logo,
+            b.store_name,
+            sectors.get(b.store_sector, b.store_sector),
+            b.store_city,
+        )
+        for b in booths
+    ]
