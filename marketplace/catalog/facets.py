@@ -48,7 +48,14 @@ from marketplace import pagecache
 from marketplace import pagecache_tags as tags
 from marketplace.catalog import listing_tags, queries
 from marketplace.catalog.models import Category, ProductListing
-from marketplace.catalog.search import FACETS, SearchParams, expo_condition, filter_groups, filter_key
+from marketplace.catalog.search import (
+    FACETS,
+    Matches,
+    SearchParams,
+    expo_condition,
+    filter_groups,
+    filter_key,
+)
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
@@ -319,12 +326,13 @@ def _add_up(rows: Iterable[Any], offered: Sequence[str], chosen: set[str]) -> tu
     return tuple(out)
 
 
-def _counts(params: SearchParams, hits: Subquery | CTE | None, offered: Sequence[str]) -> tuple:
+def _counts(params: SearchParams, hits: Matches | None, offered: Sequence[str]) -> tuple:
     """``((facet, value, label, (n0, ..., n5)), ...)``, remembered until the catalogue changes."""
 
     def compute() -> tuple:
         chosen = _chosen(params)
-        return _add_up(db.session.execute(_statement(params, hits, offered, chosen)), offered, chosen)
+        statement = _statement(params, hits.plain if hits is not None else None, offered, chosen)
+        return _add_up(db.session.execute(statement), offered, chosen)
 
     words = params.q if hits is not None else None
     key = ("facets", words, tuple(offered), *filter_key(params, switches=True))
@@ -374,7 +382,7 @@ def _size(rows: object) -> int:
 
 def facet_counts(
     params: SearchParams,
-    hits: Subquery | CTE | None = None,
+    hits: Matches | None = None,
     categories: Sequence[Category] | None = None,
     fixed: Iterable[str] = (),
 ) -> Facets:
