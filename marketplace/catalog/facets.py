@@ -50,6 +50,7 @@ from marketplace.catalog import listing_tags, queries
 from marketplace.catalog.models import Category, ProductListing
 from marketplace.catalog.search import (
     FACETS,
+    SWITCHES,
     Matches,
     SearchParams,
     expo_condition,
@@ -328,15 +329,22 @@ def _add_up(rows: Iterable[Any], offered: Sequence[str], chosen: set[str]) -> tu
 
 def _counts(params: SearchParams, hits: Matches | None, offered: Sequence[str]) -> tuple:
     """``((facet, value, label, (n0, ..., n5)), ...)``, remembered until the catalogue changes."""
+    chosen = _chosen(params)
+    depends = _depends(params, offered, hits is not None)
+    if hits is not None and hits.total == 0 and not chosen & set(offered) - set(SWITCHES):
+        # the words found nothing the listing's filters keep, and no facet with a branch of its
+        # own is chosen (its counts leave its filter out): every count is 0, known without a
+        # statement or the live exhibitors' (the memo's key); a missing word's page
+        pagecache.depends_on(*depends)
+        return _add_up((), offered, chosen)
 
     def compute() -> tuple:
-        chosen = _chosen(params)
         statement = _statement(params, hits.plain if hits is not None else None, offered, chosen)
         return _add_up(db.session.execute(statement), offered, chosen)
 
     words = params.q if hits is not None else None
     key = ("facets", words, tuple(offered), *filter_key(params, switches=True))
-    return pagecache.memo(key, compute, size=_size, depends=_depends(params, offered, hits is not None))
+    return pagecache.memo(key, compute, size=_size, depends=depends)
 
 
 # the filters each offered facet ignores when it counts (the others' counts still apply them)
