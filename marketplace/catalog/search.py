@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
@@ -107,13 +107,17 @@ class SearchParams:
 @dataclass
 class Matches:
     """The products one attempt's words match. ``ranked``: (product_id, score), what a page is
-    ordered by; ``plain``: product_id alone, the same matches without their full-text rank (bm25
-    or ts_rank over thousands of matches of a common word), which counts do not need;
+    ordered by; :attr:`plain`: product_id alone, the same matches without their full-text rank
+    (bm25 or ts_rank over thousands of matches of a common word), which counts do not need;
     ``total``: how many listed products of them the listing's filters keep, once the page is read."""
 
     ranked: Subquery | CTE
-    plain: Subquery | CTE
+    unranked: Callable[[], Subquery | CTE]  # built when counted: an attempt that finds nothing is not
     total: int | None = None
+
+    @property
+    def plain(self) -> Subquery | CTE:
+        return self.unranked()
 
 
 @dataclass
@@ -278,7 +282,7 @@ def _matches(branches: list[Branch]) -> Matches:
         # per active product (seconds at 100,000 products); as a CTE the matches drive the join.
         return found.cte("hits").prefix_with("MATERIALIZED")
 
-    return Matches(hits(ranked=True), hits(ranked=False))
+    return Matches(hits(ranked=True), lambda: hits(ranked=False))
 
 
 # --- filters, order, page ---------------------------------------------------------
