@@ -228,8 +228,12 @@ def _band_sums(source: _Source) -> dict[str, ColumnElement[Any]]:
     return sums
 
 
+_ONE: ColumnElement[Any] = literal_column("1")
+
+
 def _sum(condition: ColumnElement[Any]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    # constants, not parameters: each parameter is one more to key, bind and send per statement
+    return func.coalesce(func.sum(case((condition, _ONE), else_=_ZERO)), _ZERO)
 
 
 def _pass(source: _Source, offered: Sequence[str], chosen: set[str]) -> Select:
