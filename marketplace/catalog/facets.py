@@ -2,11 +2,13 @@
 
 Disjunctive, as shoppers know it from the big marketplaces: each facet is counted with every
 other chosen filter applied but not its own, so its counts say what choosing one of its values
-gives while the other choices stay. One statement for all of them whatever the catalogue: a
-UNION ALL (SQLite has no GROUPING SETS) of a grouped query each for sector, category and city,
-one row of sums for the six price bands, a count each for the two switches (in stock,
-exhibiting in a running expo) and the cities' spelling. It reads ``product_listings`` alone
-and, with search words, the same matches as the page (``SearchResult.hits``). The expo switch
+gives while the other choices stay. One statement for all of them whatever the catalogue: one
+grouped pass over the rows the listing shows, a group per sector, category and city with the
+sums of the six price bands and the two switches (in stock, exhibiting in a running expo),
+which Python adds up per facet; a UNION ALL (SQLite has no GROUPING SETS) adds a branch for
+each facet with a chosen value (its counts leave its own filter out) and the cities' spelling.
+It reads ``product_listings`` alone and, with search words, the same matches as the page
+(``SearchResult.hits``). The expo switch
 filters by the live exhibitors' store ids (search.live_store_ids, the statement the cards'
 badges make anyway): no join.
 
@@ -46,7 +48,15 @@ from marketplace import pagecache
 from marketplace import pagecache_tags as tags
 from marketplace.catalog import listing_tags, queries
 from marketplace.catalog.models import Category, ProductListing
-from marketplace.catalog.search import FACETS, SearchParams, expo_condition, filter_groups, filter_key
+from marketplace.catalog.search import (
+    FACETS,
+    SWITCHES,
+    Matches,
+    SearchParams,
+    expo_condition,
+    filter_groups,
+    filter_key,
+)
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
@@ -134,17 +144,21 @@ class Facets:
 
 
 # --- the statement ---------------------------------------------------------------------------
-# Each branch is shaped to be read from one index of product_listings alone: the GROUP BY of an
-# indexed column (sector, category_id, city_key; SQLite streams them in index order, no sort),
-# the price bands as sums over the price index, the expo switch by store id, and the cities'
-# spelling from the small stores table (min(city) per group cost a row lookup per product). With
-# search words the matches are joined to their listing rows once (a materialised CTE of a few
-# narrow columns) and every branch reads that. At 100,000 products this took an unfiltered
-# listing's counts from 1.1 s to 0.36 s on SQLite, 0.36 s to 0.19 s on PostgreSQL (a loaded
-# 2-core machine), a common word's from 0.64 s to 0.15 s on PostgreSQL.
+# Most listings choose no value of most facets, and a facet whose own filter is not chosen counts
+# the very rows the listing shows. So one grouped pass counts them all: the rows every chosen
+# filter keeps, grouped by sector, category and city, each group with its sums for the price
+# bands, in stock and exhibiting; Python adds the groups up per facet. Only a facet with a chosen
+# value reads a branch of its own (its counts leave its own filter out), and a chosen switch's
+# count is the pass's total. The groups follow the covering indexes' column order (migration
+# 0032), so SQLite streams a sector's or a category's rows from one index without a sort. Before,
+# a branch per facet read every row of the listing again (five times on a sector page).
 
 _NULL: ColumnElement[Any] = literal_column("NULL")
-_COUNTS = tuple(f"n{i}" for i in range(len(PRICE_BANDS)))  # a row's counts: the price row fills all
+_ZERO: ColumnElement[Any] = literal_column("0")
+_KEYS = {"sector": "sector", "category": "category_id", "city": "city_key"}  # the grouping facets' columns
+_BANDS = tuple(f"p{i}" for i in range(len(PRICE_BANDS)))
+# a row: which branch, the group's keys, the city's spelling, how many, and the pass's sums
+_COLUMNS = ("facet", "sector", "category", "city", "label", "n", *_BANDS, "stock", "expo")
 _ROW_COLUMNS = ("product_id", "sector", "category_id", "category_slug", "city_key", "price_min", "in_stock", "store_id")
 
 
@@ -152,6 +166,15 @@ def _text(value: str) -> ColumnElement[Any]:
     # constants inlined: PostgreSQL matches a GROUP BY expression to the select list's only
     # without parameters, and cannot type a parameter that is only a UNION's column
     return literal_column("'" + value.replace("'", "''") + "'")
+
+
+def _row(facet: str, **values: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    """The columns of one branch: ``values`` by name, the others NULL (keys) or 0 (counts)."""
+    columns: list[ColumnElement[Any]] = [_text(facet).label("facet")]
+    for name in _COLUMNS[1:]:
+        blank = _NULL if name in ("sector", "category", "city", "label") else _ZERO
+        columns.append(values.get(name, blank).label(name))
+    return columns
 
 
 @dataclass
@@ -167,19 +190,17 @@ class _Source:
     def column(self, name: str) -> ColumnElement[Any]:
         return self.adapt(ProductListing.__table__.c[name])
 
-    def branch(self, facet: str, value, counts: list, without: Iterable[str], *extra) -> Select:
-        """(facet, value, label, n0..n5) of the rows every facet's filter keeps but those of
-        ``without``, and ``extra``."""
+    def branch(self, columns: list, without: Iterable[str] = ()) -> Select:
+        """``columns`` over the rows every facet's filter keeps but those of ``without``."""
         left_out = set(without)
         conditions = [c for name, group in self.groups.items() if name not in left_out for c in group]
-        padded = [*counts, *[literal_column("0")] * (len(_COUNTS) - len(counts))]
-        columns = [_text(facet).label("facet"), value.label("value"), _NULL.label("label")]
-        columns += [count.label(name) for count, name in zip(padded, _COUNTS, strict=True)]
         stmt = select(*columns).select_from(self.rows).where(*self.where)
-        return stmt.where(*[self.adapt(c) for c in (*conditions, *extra)])
+        return stmt.where(*[self.adapt(c) for c in conditions])
 
 
-def _source(params: SearchParams, hits: Subquery | CTE | None) -> _Source:
+def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool) -> _Source:
+    """``shared``: several branches read the rows, so with words the matches are joined to their
+    listing rows once (a materialised CTE of a few narrow columns) for all of them."""
     groups = filter_groups(params)
     row = ProductListing.__table__
     where = [row.c.listed.is_(True), *groups.pop("fixed")]
@@ -189,68 +210,145 @@ def _source(params: SearchParams, hits: Subquery | CTE | None) -> _Source:
     if hits is None:
         return _Source(rows, where, groups, lambda clause: clause)
     matched = rows.join(hits, hits.c.product_id == row.c.product_id)
+    if not shared:
+        return _Source(matched, where, groups, lambda clause: clause)
     columns = [row.c[name] for name in _ROW_COLUMNS]
     base = select(*columns).select_from(matched).where(*where).cte("facet_rows").prefix_with("MATERIALIZED")
     return _Source(base, [], groups, ClauseAdapter(base).traverse)
 
 
-def _grouped(source: _Source, facet: str) -> Select:
-    """The products of each value of ``facet`` (sector, category or city)."""
-    key = source.column({"sector": "sector", "category": "category_id", "city": "city_key"}[facet])
-    value = cast(key, String) if facet == "category" else key
-    stmt = source.branch(facet, value, [func.count()], [facet], key.is_not(None))
-    return stmt.group_by(key)
-
-
-def _price(source: _Source) -> Select:
-    """One row: the products of each price band (n0..n5)."""
+def _band_sums(source: _Source) -> dict[str, ColumnElement[Any]]:
     price = source.column("price_min")
-    sums = []
-    for band in PRICE_BANDS:
+    sums = {}
+    for name, band in zip(_BANDS, PRICE_BANDS, strict=True):
         inside = price >= literal_column(str(band.min))
         if band.max is not None:
             inside = and_(inside, price <= literal_column(str(band.max)))
-        sums.append(func.coalesce(func.sum(case((inside, 1), else_=0)), 0))
-    return source.branch("price", _NULL, sums, ["price"])
+        sums[name] = _sum(inside)
+    return sums
 
 
-def _switch(source: _Source, facet: str) -> Select:
-    """The products ``in_stock=1`` or ``expo=1`` would show: every other filter applied, the
-    other switch's too."""
-    own = ProductListing.in_stock.is_(True) if facet == "in_stock" else expo_condition()
-    return source.branch(facet, _NULL, [func.count()], [facet], own)
+_ONE: ColumnElement[Any] = literal_column("1")
+
+
+def _sum(condition: ColumnElement[Any]) -> ColumnElement[Any]:
+    # constants, not parameters: each parameter is one more to key, bind and send per statement
+    return func.coalesce(func.sum(case((condition, _ONE), else_=_ZERO)), _ZERO)
+
+
+def _pass(source: _Source, offered: Sequence[str], chosen: set[str]) -> Select:
+    """The grouped pass: every chosen filter applied, a group per sector, category and city, with
+    the sums of the price bands and the switches. It groups by all three even where a filter
+    fixes one (a single value then, no more groups): so the groups follow a covering index's
+    order and SQLite streams them; grouped by the city alone, it read the city index whole."""
+    values: dict[str, ColumnElement[Any]] = {**_keys(source), "n": func.count()}
+    if "price" in offered and "price" not in chosen:
+        values.update(_band_sums(source))
+    if "in_stock" not in chosen:
+        values["stock"] = _sum(source.column("in_stock").is_(True))
+    if "expo" not in chosen:
+        values["expo"] = _sum(source.adapt(expo_condition()))
+    stmt = source.branch(_row("all", **values))
+    return stmt.group_by(*[source.column(column) for column in _KEYS.values()])
+
+
+def _keys(source: _Source) -> dict[str, ColumnElement[Any]]:
+    """The grouping facets' values of a row, by facet."""
+    keys = {name: source.column(column) for name, column in _KEYS.items()}
+    keys["category"] = cast(keys["category"], String)
+    return keys
+
+
+def _grouped(source: _Source, facet: str) -> Select:
+    """The products of each value of a chosen ``facet`` (sector, category or city), its own filter
+    left out; grouped by all three as the pass is (see there), and added up in Python."""
+    stmt = source.branch(_row(facet, **_keys(source), n=func.count()), [facet])
+    return stmt.group_by(*[source.column(column) for column in _KEYS.values()])
+
+
+def _price(source: _Source) -> Select:
+    """One row: the products of each price band, a chosen price left out."""
+    return source.branch(_row("price", **_band_sums(source)), ["price"])
 
 
 def _city_names() -> Select:
     """How the stores write each city (``city_key`` is its lower case): the city facet's labels."""
     key = func.lower(Store.city)
-    counts: list[ColumnElement[Any]] = [literal_column("0").label(name) for name in _COUNTS]
-    columns = [_text("city_name").label("facet"), key.label("value"), func.min(Store.city).label("label"), *counts]
-    stmt = select(*columns).where(Store.status == "approved", Store.city != "")
-    return stmt.group_by(key)
+    stmt = select(*_row("city_name", city=key, label=func.min(Store.city)))
+    return stmt.where(Store.status == "approved", Store.city != "").group_by(key)
 
 
-def _statement(params: SearchParams, hits: Subquery | CTE | None, offered: Sequence[str]) -> CompoundSelect:
-    source = _source(params, hits)
-    branches = [_grouped(source, facet) for facet in ("sector", "category", "city") if facet in offered]
-    if "price" in offered:
-        branches.append(_price(source))
-    branches += [_switch(source, "in_stock"), _switch(source, "expo")]
+def _chosen(params: SearchParams) -> set[str]:
+    """The facets whose filter ``params`` sets."""
+    return {name for name, group in filter_groups(params).items() if group and name in FACETS}
+
+
+def _statement(
+    params: SearchParams, hits: Subquery | CTE | None, offered: Sequence[str], chosen: set[str]
+) -> Select | CompoundSelect:
+    # a facet with a chosen value counts in a branch of its own (a chosen switch: the pass's total)
+    own = [name for name in ("sector", "category", "city", "price") if name in offered and name in chosen]
+    source = _source(params, hits, shared=bool(own))
+    branches = [_pass(source, offered, chosen)]
+    branches += [_price(source) if name == "price" else _grouped(source, name) for name in own]
     if "city" in offered:
         branches.append(_city_names())
-    return union_all(*branches)
+    return branches[0] if len(branches) == 1 else union_all(*branches)
 
 
-def _counts(params: SearchParams, hits: Subquery | CTE | None, offered: Sequence[str]) -> tuple:
+def _add_up(rows: Iterable[Any], offered: Sequence[str], chosen: set[str]) -> tuple:
+    """``((facet, value, label, (n0, ..., n5)), ...)`` from the statement's rows: the grouped
+    pass's groups summed per value of each facet, the branches' rows as they are."""
+    by_value: dict[str, dict[str, int]] = {name: {} for name in _KEYS if name in offered}
+    bands = [0] * len(PRICE_BANDS)
+    total = stock = expo = 0
+    out: list[tuple] = []
+    for r in rows:
+        if r.facet == "all":
+            n = int(r.n)
+            total += n
+            stock += int(r.stock or 0)
+            expo += int(r.expo or 0)
+            for i, name in enumerate(_BANDS):
+                bands[i] += int(getattr(r, name) or 0)
+            for facet, counts in by_value.items():
+                value = getattr(r, facet)
+                if value is not None and facet not in chosen:
+                    counts[value] = counts.get(value, 0) + n
+        elif r.facet == "price":
+            out.append(("price", None, None, tuple(int(getattr(r, name) or 0) for name in _BANDS)))
+        elif r.facet == "city_name":
+            out.append(("city_name", r.city, r.label, (0,) * len(_BANDS)))
+        elif (value := getattr(r, r.facet)) is not None:  # a chosen facet's own branch
+            counts = by_value[r.facet]
+            counts[value] = counts.get(value, 0) + int(r.n)
+    for facet, counts in by_value.items():
+        out += [(facet, value, None, (n,)) for value, n in counts.items()]
+    if "price" in offered and "price" not in chosen:
+        out.append(("price", None, None, tuple(bands)))
+    out.append(("in_stock", None, None, (total if "in_stock" in chosen else stock,)))
+    out.append(("expo", None, None, (total if "expo" in chosen else expo,)))
+    return tuple(out)
+
+
+def _counts(params: SearchParams, hits: Matches | None, offered: Sequence[str]) -> tuple:
     """``((facet, value, label, (n0, ..., n5)), ...)``, remembered until the catalogue changes."""
+    chosen = _chosen(params)
+    depends = _depends(params, offered, hits is not None)
+    if hits is not None and hits.total == 0 and not chosen & set(offered) - set(SWITCHES):
+        # the words found nothing the listing's filters keep, and no facet with a branch of its
+        # own is chosen (its counts leave its filter out): every count is 0, known without a
+        # statement or the live exhibitors' (the memo's key); a missing word's page
+        pagecache.depends_on(*depends)
+        return _add_up((), offered, chosen)
 
     def compute() -> tuple:
-        rows = db.session.execute(_statement(params, hits, offered)).all()
-        return tuple((r.facet, r.value, r.label, tuple(int(getattr(r, n) or 0) for n in _COUNTS)) for r in rows)
+        statement = _statement(params, hits.plain if hits is not None else None, offered, chosen)
+        return _add_up(db.session.execute(statement), offered, chosen)
 
     words = params.q if hits is not None else None
     key = ("facets", words, tuple(offered), *filter_key(params, switches=True))
-    return pagecache.memo(key, compute, size=_size, depends=_depends(params, offered, hits is not None))
+    return pagecache.memo(key, compute, size=_size, depends=depends)
 
 
 # the filters each offered facet ignores when it counts (the others' counts still apply them)
@@ -296,7 +394,7 @@ def _size(rows: object) -> int:
 
 def facet_counts(
     params: SearchParams,
-    hits: Subquery | CTE | None = None,
+    hits: Matches | None = None,
     categories: Sequence[Category] | None = None,
     fixed: Iterable[str] = (),
 ) -> Facets:

@@ -56,12 +56,17 @@ class Attempt:
     branches: list[Branch]
     loose: bool = False  # what is found only resembles the words
     corrected: str | None = None  # the corrected query the results are for
+    # worth asking first whether it matches anything at all (search.search_products): not the
+    # corrections, which the vocabulary just found in the catalogue (often thousands of matches)
+    probed: bool = True
 
 
 @dataclass
 class Plan:
     attempts: list[Attempt]
     suggestion: str | None = None  # a better spelling to offer if the words as typed find little
+    # a word the vocabulary does not know (or hardly): the words as typed may well find nothing
+    doubtful: bool = False
 
 
 def _terms() -> dict[Phrase, tuple[Phrase, ...]]:
@@ -188,7 +193,8 @@ def _corrected(words: list[str], vocabulary: spelling.Vocabulary, terms) -> Atte
         return None
     branches = [b for penalty, reading in readings for b in _branches(_one_each(reading), penalty, terms)]
     best = readings[0][1]
-    return Attempt(_distinct(branches), loose=True, corrected=" ".join(best) if best != words else None)
+    corrected = " ".join(best) if best != words else None
+    return Attempt(_distinct(branches), loose=True, corrected=corrected, probed=False)
 
 
 def _loosened(word: str) -> str:
@@ -244,4 +250,4 @@ def plan(words: list[str]) -> Plan:
     loose = _loose(words, vocabulary)
     if loose:
         attempts.append(loose)
-    return Plan(attempts, suggestion=_commoner(words, vocabulary))
+    return Plan(attempts, suggestion=_commoner(words, vocabulary), doubtful=bool(vocabulary.corrections))

@@ -28,12 +28,27 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Subquery, column, false, func, literal_column, select, table, union_all
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Select,
+    Subquery,
+    column,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+    union_all,
+)
 
 from marketplace import pagecache
 from marketplace.catalog import listing_tags, queries, readings
@@ -93,6 +108,23 @@ class SearchParams:
 
 
 @dataclass
+class Matches:
+    """The products one attempt's words match. ``ranked``: (product_id, score), what a page is
+    ordered by; :attr:`plain`: product_id alone, the same matches without their full-text rank
+    (bm25 or ts_rank over thousands of matches of a common word), which counts do not need;
+    ``total``: how many listed products of them the listing's filters keep, once the page is read."""
+
+    ranked: Subquery | CTE
+    unranked: Callable[[], Subquery | CTE]  # built when counted: an attempt that finds nothing is not
+    total: int | None = None
+    later: list[bool] | None = None  # whether each later attempt matches any product at all (probed)
+
+    @property
+    def plain(self) -> Subquery | CTE:
+        return self.unranked()
+
+
+@dataclass
 class SearchResult(Page):
     """A page of ProductCards; ``fallback`` tells that the words were matched loosely.
     ``suggestion``: a better spelling of the query to offer ("Maksud Anda"), when the words
@@ -101,7 +133,7 @@ class SearchResult(Page):
     query: str = ""
     fallback: bool = False
     # the matches the page was cut from (None without words): the facets count over the same
-    hits: Subquery | None = None
+    hits: Matches | None = None
     suggestion: str | None = None
     corrected: bool = False
 
@@ -212,38 +244,49 @@ def _expression(branch: Branch, cheaper: list[Branch], postgres: bool) -> str:
     return f"({own}) & !({before})" if postgres else f"({own}) NOT ({before})"
 
 
-def _branch_select(branch: Branch, cheaper: list[Branch], postgres: bool):
-    """(product_id, score) of one branch: its penalty first, then the full-text rank."""
+def _branch_select(branch: Branch, cheaper: list[Branch], postgres: bool, ranked: bool = True):
+    """(product_id, score) of one branch: its penalty first, then the full-text rank; without
+    ``ranked``, product_id alone."""
     penalty: ColumnElement[float] = literal_column(repr(branch.penalty * PENALTY_SCALE))
     expression = _expression(branch, cheaper, postgres)
     if postgres:
         search = table("product_search", column("product_id"), column("tsv"))
         simple = literal_column("'simple'::regconfig")
         query = func.to_tsquery(simple, expression)
+        found = select(search.c.product_id.label("product_id")).where(search.c.tsv.op("@@")(query))
+        if not ranked:
+            return found
         # ranked by its own words: ts_rank weighs a negated lexeme as if it were sought
         own = func.to_tsquery(simple, _positive(branch, True)) if cheaper else query
         score = penalty - func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), search.c.tsv, own)
-        return select(search.c.product_id.label("product_id"), score.label("score")).where(search.c.tsv.op("@@")(query))
+        return found.add_columns(score.label("score"))
     fts = table("product_fts", column("rowid"))
+    found = select(fts.c.rowid.label("product_id")).where(literal_column("product_fts").op("MATCH")(expression))
+    if not ranked:
+        return found
     rank = func.bm25(
         literal_column("product_fts"), literal_column(repr(NAME_WEIGHT)), literal_column(repr(BODY_WEIGHT))
     )
-    return select(fts.c.rowid.label("product_id"), (penalty + rank).label("score")).where(
-        literal_column("product_fts").op("MATCH")(expression)
-    )
+    return found.add_columns((penalty + rank).label("score"))
 
 
-def _matches(branches: list[Branch]) -> Subquery:
-    """(product_id, score) of the products any branch matches, each at its best (lowest) score."""
+def _matches(branches: list[Branch]) -> Matches:
+    """The products any branch matches, each once, at its best (lowest) score when ranked."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
     ordered = sorted(branches, key=lambda b: b.penalty)
-    selects = [_branch_select(b, ordered[:i], postgres) for i, b in enumerate(ordered)]
-    found = selects[0] if len(selects) == 1 else union_all(*selects)
-    if postgres:
-        return found.subquery("hits")
-    # MATERIALIZED: left as a subquery, SQLite flattens it and runs the text match once
-    # per active product (seconds at 100,000 products); as a CTE the matches drive the join.
-    return found.cte("hits").prefix_with("MATERIALIZED")
+
+    def hits(ranked: bool) -> Subquery | CTE:
+        selects = [_branch_select(b, ordered[:i], postgres, ranked) for i, b in enumerate(ordered)]
+        found = selects[0] if len(selects) == 1 else union_all(*selects)
+        if postgres:
+            # a CTE: PostgreSQL sorted the wide text rows by their rank before joining them (its
+            # "incremental sort" of the page), 45 ms of a common word's 70 at 100,000 products
+            return found.cte("hits").prefix_with("MATERIALIZED") if ranked else found.subquery("hits")
+        # MATERIALIZED: left as a subquery, SQLite flattens it and runs the text match once
+        # per active product (seconds at 100,000 products); as a CTE the matches drive the join.
+        return found.cte("hits").prefix_with("MATERIALIZED")
+
+    return Matches(hits(ranked=True), lambda: hits(ranked=False))
 
 
 # --- filters, order, page ---------------------------------------------------------
@@ -325,8 +368,8 @@ def filter_key(params: SearchParams, switches: bool = False) -> tuple:
     )
 
 
-def _order(sort: str, hits: Subquery | None) -> list:
-    row = ProductListing
+def _order(sort: str, hits: Subquery | CTE | None, row=ProductListing) -> list:
+    """The listing's order; ``row``: where its columns are read (a page's subquery)."""
     newest = [row.created_at.desc(), row.product_id.desc()]
     if sort == "relevance" and hits is not None:
         return [hits.c.score.asc(), *newest]
@@ -354,35 +397,92 @@ def _count(params: SearchParams) -> int:
     return pagecache.memo(key, compute, depends=listing_tags.listing(params, words=False))
 
 
-def _run(params: SearchParams, hits: Subquery | None, full: bool, with_total: bool = True) -> SearchResult:
+def _anything(branches: list[Branch]) -> ColumnElement[bool]:
+    """Whether any branch's words match any product at all (listed or not, whatever the filters)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    selects = [_branch_select(b, [], postgres, ranked=False) for b in branches]
+    if postgres:
+        # counted, not EXISTS: for EXISTS PostgreSQL expects a match soon and reads the whole
+        # table in order instead of the text index (50 ms at 100,000 products when none is)
+        found = selects[0] if len(selects) == 1 else union_all(*selects)
+        return select(func.count()).select_from(found.subquery()).scalar_subquery() > 0
+    return or_(*[exists(s) for s in selects])  # the text index first: FTS5 stops at the first match
+
+
+def _ranked_page(
+    params: SearchParams, hits: Matches, offset: int, gov_terms: bool, later: Sequence[list[Branch]]
+) -> tuple[Select, Select]:
+    """A search's page, and the statement that counts its matches (past the last page). The
+    matches are ranked by a narrow subquery (id, order keys, the window's total) and only the
+    page's rows are read whole: ranked with every column, each of a common word's thousands of
+    matches was carried whole through the sort and the window.
+
+    ``later``: the branches of the attempts that follow, probed in the same statement (one row
+    even when the page is empty): an attempt that matches nothing at all costs no statement."""
+    ranked = hits.ranked
+    row = ProductListing
+    matched = (
+        select(row.product_id)
+        .join(ranked, ranked.c.product_id == row.product_id)
+        .where(row.listed.is_(True), *_filters(params))
+    )
+    if params.offered_only:
+        matched = matched.outerjoin(GovOffer, (GovOffer.product_id == row.product_id) & GovOffer.active.is_(True))
+    sort = params.effective_sort
+    keys = [ranked.c.score, row.created_at, row.price_min, func.count().over().label("total")]
+    page = matched.add_columns(*keys).order_by(*_order(sort, ranked)).limit(params.per_page).offset(offset)
+    page = page.subquery("page")
+    order = _order(sort, page, page.c)
+    count = select(func.count()).select_from(matched.subquery())
+    if not later:
+        stmt = queries.listing_select(with_total=False, gov_terms=gov_terms).add_columns(page.c.total)
+        return stmt.join(page, page.c.product_id == row.product_id).order_by(*order), count
+    probe = select(*[_anything(branches).label(f"later_{i}") for i, branches in enumerate(later)]).subquery("probe")
+    rows = page.join(row.__table__, page.c.product_id == row.product_id)
+    stmt = select(*queries.LISTING_COLUMNS, page.c.total, *probe.c).select_from(probe.outerjoin(rows, true()))
+    return stmt.order_by(*order), count
+
+
+def _run(
+    params: SearchParams,
+    hits: Matches | None,
+    full: bool,
+    with_total: bool = True,
+    later: Sequence[list[Branch]] = (),
+) -> SearchResult:
     """One page of a listing. A ranked search (``hits``) counts its matches with a window in
-    the same statement: ranking visits every match anyway. A listing without words lets the
-    database stop at the page (no window) and takes its total from the page itself when it
-    is the last one, else from :func:`_count`."""
-    window = with_total and hits is not None
+    the same statement: ranking visits every match anyway; ``later``: see :func:`_ranked_page`.
+    A listing without words lets the database stop at the page (no window) and takes its total
+    from the page itself when it is the last one, else from :func:`_count`."""
     pagecache.depends_on(*listing_tags.listing(params, words=hits is not None))
     gov_terms = params.gov_terms or params.offered_only
-    stmt = queries.listing_select(with_total=window, gov_terms=gov_terms).where(*_filters(params))
-    if hits is not None:
-        stmt = stmt.join(hits, hits.c.product_id == ProductListing.product_id)
     offset = (params.page - 1) * params.per_page
-    stmt = stmt.order_by(*_order(params.effective_sort, hits)).limit(params.per_page).offset(offset)
+    if hits is not None:
+        stmt, count = _ranked_page(params, hits, offset, gov_terms, later)
+        rows = db.session.execute(stmt).all()
+        if later:
+            hits.later = [bool(getattr(rows[0], f"later_{i}")) for i in range(len(later))]
+            rows = [r for r in rows if r.product_id is not None]  # the probe's row of an empty page
+        if rows:
+            total = rows[0].total
+        elif params.page > 1:  # past the last page: the window count saw no row, count apart
+            total = int(db.session.scalar(count) or 0)
+        else:
+            total = 0
+        hits.total = total
+        cards = queries.cards(rows, full=full)
+        return SearchResult(cards, total, params.page, params.per_page, query=params.q, hits=hits)
+    stmt = queries.listing_select(with_total=False, gov_terms=gov_terms).where(*_filters(params))
+    stmt = stmt.order_by(*_order(params.effective_sort, None)).limit(params.per_page).offset(offset)
     rows = db.session.execute(stmt).all()
     if not with_total:
         total = offset + len(rows)
-    elif window and rows:
-        total = rows[0].total
-    elif window and params.page > 1:  # past the last page: the window count saw no row, count apart
-        count = select(func.count()).select_from(stmt.order_by(None).limit(None).offset(None).subquery())
-        total = db.session.scalar(count)
-    elif window:
-        total = 0
     elif rows and len(rows) < params.per_page or not rows and params.page == 1:
         total = offset + len(rows)  # the last page: nothing to count
     else:
         total = _count(params)
     cards = queries.cards(rows, full=full)
-    return SearchResult(cards, total, params.page, params.per_page, query=params.q, hits=hits)
+    return SearchResult(cards, total, params.page, params.per_page, query=params.q)
 
 
 def search_products(params: SearchParams, full: bool = False) -> SearchResult:
@@ -397,8 +497,18 @@ def search_products(params: SearchParams, full: bool = False) -> SearchResult:
         return _run(params, None, full)
     result = SearchResult([], 0, params.page, params.per_page, query=params.q)
     plan = readings.plan(words)
-    for attempt in plan.attempts:
-        result = _run(params, _matches(attempt.branches), full)
+    # words the vocabulary does not know may find nothing attempt after attempt: the first
+    # attempt's statement then also probes whether each later one (but the corrections) matches
+    # anything at all, and those that match nothing are skipped (an office's official's page,
+    # with its offers' join, is not probed)
+    probe = plan.doubtful and not (params.gov_terms or params.offered_only)
+    probed = [k for k, a in enumerate(plan.attempts) if k and a.probed] if probe else []
+    skipped: set[int] = set()
+    for i, attempt in enumerate(plan.attempts):
+        if i in skipped:
+            continue
+        later = [plan.attempts[k].branches for k in probed] if i == 0 else []
+        result = _run(params, _matches(attempt.branches), full, later=later)
         if result.total:
             result.fallback = attempt.loose
             result.corrected = attempt.corrected is not None
@@ -406,6 +516,9 @@ def search_products(params: SearchParams, full: bool = False) -> SearchResult:
             if not attempt.loose and result.total <= readings.FEW:
                 result.suggestion = plan.suggestion
             return result
+        found = result.hits.later if result.hits is not None else None
+        if found is not None:
+            skipped = {k for k, anything in zip(probed, found, strict=True) if not anything}
     return result
 
 
