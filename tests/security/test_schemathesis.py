@@ -377,7 +377,9 @@ def test_linked_operations_keep_their_promises(seeded):
             return {"headers": _headers(case, data["tokens"][role] if role else None)}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
-            if _breaks_a_cross_field_rule(case):
+            # a case about the Authorization header goes without a token (_headers): its 401 comes
+            # before any rule about the body
+            if _breaks_a_cross_field_rule(case) and kwargs.get("headers"):
                 assert response.status_code == 422, case.as_curl_command()
                 return
             case.validate_response(
