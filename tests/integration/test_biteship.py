@@ -84,7 +84,7 @@ def test_hook_shipping_rates__live_rates_parsed_from_biteships_pricing(app, fake
 
 
 def test_five_stores_are_quoted_in_parallel(app, fake):
-    fake.latency = 0.1
+    fake.latency = 0.5  # long enough for all five threads to be under way on a busy 2-core machine
     parcels = [parcel(key=f"toko-{n}", destination_postal=f"1147{n}") for n in range(5)]
 
     rates = live_rates(parcels)
