@@ -387,6 +387,11 @@ def seed(
         manifest["shopper_tokens"] = tokens
         log(f"{shoppers} shoppers in {time.monotonic() - t0:.1f}s")
 
+        # the worker folds listing_counts' change rows every minute: a running market's are folded
+        from marketplace.catalog import listing_counts
+
+        listing_counts.fold()
+
         from sqlalchemy import func
 
         from marketplace.catalog.models import Product as P

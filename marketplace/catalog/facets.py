@@ -46,8 +46,8 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from marketplace import pagecache
 from marketplace import pagecache_tags as tags
-from marketplace.catalog import listing_tags, queries
-from marketplace.catalog.models import Category, ProductListing
+from marketplace.catalog import listing_counts, listing_tags, queries
+from marketplace.catalog.models import Category, ListingCount, ProductListing
 from marketplace.catalog.search import (
     FACETS,
     SWITCHES,
@@ -180,15 +180,38 @@ def _row(facet: str, **values: ColumnElement[Any]) -> list[ColumnElement[Any]]:
 @dataclass
 class _Source:
     """The rows every branch counts: listed, kept by the filters no facet changes (and matching
-    the words), and the facets' own filters, applied branch by branch."""
+    the words), and the facets' own filters, applied branch by branch. ``summed``: the rows are
+    listing_counts' groups, whose counts are summed (catalog/listing_counts.py), not products."""
 
     rows: FromClause
     where: list
     groups: dict[str, list]
     adapt: Callable[[Any], Any]
+    summed: bool = False
 
     def column(self, name: str) -> ColumnElement[Any]:
         return self.adapt(ProductListing.__table__.c[name])
+
+    def count(self) -> ColumnElement[Any]:
+        """How many products the rows are."""
+        return self.sum_of("n") if self.summed else func.count()
+
+    def sum_of(self, name: str) -> ColumnElement[Any]:
+        """On groups: the sum of their count ``name`` (listing_counts.COUNTS)."""
+        return func.coalesce(func.sum(listing_counts.column(name)), _ZERO)
+
+    def count_if(self, condition: ColumnElement[Any]) -> ColumnElement[Any]:
+        """How many of the products ``condition`` keeps (on groups: a condition on their keys)."""
+        if self.summed:
+            products = case((self.adapt(condition), listing_counts.column("n")), else_=_ZERO)
+            return func.coalesce(func.sum(products), _ZERO)
+        return _sum(self.adapt(condition))
+
+    def grouped(self, stmt: Select) -> Select:
+        """``stmt`` grouped as every grouped branch is; on groups, without the sums that
+        cancelled out (a group whose last product went keeps its rows until folded)."""
+        stmt = stmt.group_by(*[self.column(column) for column in _KEYS.values()])
+        return stmt.having(func.sum(listing_counts.column("n")) != _ZERO) if self.summed else stmt
 
     def branch(self, columns: list, without: Iterable[str] = ()) -> Select:
         """``columns`` over the rows every facet's filter keeps but those of ``without``."""
@@ -202,6 +225,9 @@ def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool) -> 
     """``shared``: several branches read the rows, so with words the matches are joined to their
     listing rows once (a materialised CTE of a few narrow columns) for all of them."""
     groups = filter_groups(params)
+    if hits is None and listing_counts.covers(params):
+        fixed = [listing_counts.on_groups(c) for c in groups.pop("fixed")]
+        return _Source(ListingCount.__table__, fixed, groups, listing_counts.on_groups, summed=True)
     row = ProductListing.__table__
     where = [row.c.listed.is_(True), *groups.pop("fixed")]
     rows: FromClause = row
@@ -218,6 +244,8 @@ def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool) -> 
 
 
 def _band_sums(source: _Source) -> dict[str, ColumnElement[Any]]:
+    if source.summed:
+        return {name: source.sum_of(name) for name in _BANDS}
     price = source.column("price_min")
     sums = {}
     for name, band in zip(_BANDS, PRICE_BANDS, strict=True):
@@ -241,15 +269,15 @@ def _pass(source: _Source, offered: Sequence[str], chosen: set[str]) -> Select:
     the sums of the price bands and the switches. It groups by all three even where a filter
     fixes one (a single value then, no more groups): so the groups follow a covering index's
     order and SQLite streams them; grouped by the city alone, it read the city index whole."""
-    values: dict[str, ColumnElement[Any]] = {**_keys(source), "n": func.count()}
+    values: dict[str, ColumnElement[Any]] = {**_keys(source), "n": source.count()}
     if "price" in offered and "price" not in chosen:
         values.update(_band_sums(source))
     if "in_stock" not in chosen:
-        values["stock"] = _sum(source.column("in_stock").is_(True))
+        in_stock = ProductListing.__table__.c.in_stock.is_(True)
+        values["stock"] = source.sum_of("in_stock") if source.summed else source.count_if(in_stock)
     if "expo" not in chosen:
-        values["expo"] = _sum(source.adapt(expo_condition()))
-    stmt = source.branch(_row("all", **values))
-    return stmt.group_by(*[source.column(column) for column in _KEYS.values()])
+        values["expo"] = source.count_if(expo_condition())
+    return source.grouped(source.branch(_row("all", **values)))
 
 
 def _keys(source: _Source) -> dict[str, ColumnElement[Any]]:
@@ -262,8 +290,7 @@ def _keys(source: _Source) -> dict[str, ColumnElement[Any]]:
 def _grouped(source: _Source, facet: str) -> Select:
     """The products of each value of a chosen ``facet`` (sector, category or city), its own filter
     left out; grouped by all three as the pass is (see there), and added up in Python."""
-    stmt = source.branch(_row(facet, **_keys(source), n=func.count()), [facet])
-    return stmt.group_by(*[source.column(column) for column in _KEYS.values()])
+    return source.grouped(source.branch(_row(facet, **_keys(source), n=source.count()), [facet]))
 
 
 def _price(source: _Source) -> Select:

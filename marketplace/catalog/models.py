@@ -175,6 +175,35 @@ class ProductListing(db.Model):
     )
 
 
+class ListingCount(db.Model):
+    """How many listed products of one store, sector, category and city there are, in stock and
+    in each price band (catalog/facets.py PRICE_BANDS): what a listing without search words
+    counts for its total and its facets, summed over a few hundred rows instead of counted over
+    every product. Written only by triggers on product_listings (migration 0034) as change rows
+    (``n`` -1 or 1), which catalog/listing_counts.py folds into one row per group: a group's
+    counts are the sum of its rows."""
+
+    __tablename__ = "listing_counts"
+    # triggers write it (the writes that fire them are seen already), and folding changes no sum
+    __page_cache__ = "nothing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(Integer)
+    store_slug: Mapped[str] = mapped_column(String(80))
+    sector: Mapped[str] = mapped_column(String(40))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    category_slug: Mapped[str | None] = mapped_column(String(80))
+    city_key: Mapped[str] = mapped_column(String(80))
+    n: Mapped[int] = mapped_column(Integer)
+    in_stock: Mapped[int] = mapped_column(Integer)
+    p0: Mapped[int] = mapped_column(Integer)
+    p1: Mapped[int] = mapped_column(Integer)
+    p2: Mapped[int] = mapped_column(Integer)
+    p3: Mapped[int] = mapped_column(Integer)
+    p4: Mapped[int] = mapped_column(Integer)
+    p5: Mapped[int] = mapped_column(Integer)
+
+
 class SearchSynonym(db.Model):
     """A group of words or phrases the search treats as one (``keripik, kripik``), kept by the
     agency. ``terms``: the group, comma-separated, lower case."""

@@ -12,3 +12,13 @@ def search_misses_retention() -> None:
     from marketplace.catalog import misses
 
     misses.delete_old()
+
+
+@jobs.periodic("* * * * *", name="catalog.fold_listing_counts")
+def fold_listing_counts() -> None:
+    """Every minute: the change rows the triggers added to listing_counts are folded into one row
+    per group, so a listing's counts sum a few hundred rows, not every change since
+    (marketplace/catalog/listing_counts.py)."""
+    from marketplace.catalog import listing_counts
+
+    listing_counts.fold()

@@ -51,7 +51,7 @@ from sqlalchemy import (
 )
 
 from marketplace import pagecache
-from marketplace.catalog import listing_tags, queries, readings
+from marketplace.catalog import listing_counts, listing_tags, queries, readings
 from marketplace.catalog.models import ProductListing
 from marketplace.catalog.queries import Page
 from marketplace.catalog.readings import Branch, Phrase
@@ -381,10 +381,12 @@ def _order(sort: str, hits: Subquery | CTE | None, row=ProductListing) -> list:
 
 
 def _count(params: SearchParams) -> int:
-    """Listed products matching the filters (no words): remembered per catalogue generation,
-    so a busy unfiltered listing counts its 100,000 rows once per change."""
+    """Listed products matching the filters (no words): summed from listing_counts' groups where
+    they tell (catalog/listing_counts.py), else counted; remembered per catalogue generation."""
 
     def compute() -> int:
+        if listing_counts.covers(params):
+            return int(db.session.scalar(listing_counts.total(_filters(params))) or 0)
         listed = ProductListing.listed.is_(True)
         stmt = select(func.count()).select_from(ProductListing).where(listed, *_filters(params))
         if params.offered_only:

@@ -16,6 +16,7 @@ from marketplace.stores.models import Store
 from tests.buying_factories import buy, gen_listing, gen_shopper
 from tests.buying_factories import cod_app as cod_app
 from tests.factories import gen_product, gen_store
+from tests.integration.test_listing_counts import assert_groups_exact
 
 FIELDS = (
     "store_id", "category_id", "listed", "name", "price_min", "price_max", "in_stock", "store_slug", "store_name",
@@ -77,6 +78,7 @@ def versions() -> dict[int, int]:
 def assert_exact():
     db.session.commit()
     assert actual() == expected()
+    assert_groups_exact()  # and the counts of the listed rows (listing_counts)
 
 
 def test_listing_rows_follow_every_write(app):

@@ -1,0 +1,156 @@
+"""listing_counts (migration 0034) stays the listed products' counts per store, sector, category and
+city, whatever writes the listing rows, folded or not; folding keeps every sum, and a writer's
+changes made while a fold runs are neither lost nor counted twice. The facets and totals read from
+it are checked against counts made in Python in test_facets.py (folded and not)."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from marketplace import jobs
+from marketplace.catalog import listing_counts
+from marketplace.catalog.facets import PRICE_BANDS
+from marketplace.catalog.models import ListingCount, ProductListing, Variant
+from marketplace.catalog.search import SearchParams, search_products
+from marketplace.extensions import db
+from marketplace.stores import services as stores
+from tests.conftest import ON_POSTGRES
+from tests.factories import gen_product, gen_store
+
+KEYS = listing_counts.KEYS
+COUNTS = listing_counts.COUNTS
+
+
+def _migration():
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0034_listing_counts.py"
+    spec = importlib.util.spec_from_file_location("migration_0034", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def expected_groups() -> dict[tuple, tuple]:
+    """Each group's counts, computed in Python from the listed rows."""
+    groups: dict[tuple, Counter] = {}
+    for row in db.session.scalars(select(ProductListing).where(ProductListing.listed)):
+        counts = groups.setdefault(tuple(getattr(row, k) for k in KEYS), Counter())
+        counts["n"] += 1
+        counts["in_stock"] += int(row.in_stock)
+        for i, band in enumerate(PRICE_BANDS):
+            counts[f"p{i}"] += int(row.price_min >= band.min and (band.max is None or row.price_min <= band.max))
+    return {key: tuple(c[name] for name in COUNTS) for key, c in groups.items()}
+
+
+def actual_groups() -> dict[tuple, tuple]:
+    """Each group's counts, summed over its rows; groups that sum to nothing left out."""
+    table = ListingCount.__table__
+    keys = [table.c[k] for k in KEYS]
+    stmt = select(*keys, *[func.sum(table.c[c]) for c in COUNTS]).group_by(*keys)
+    rows = {tuple(r[: len(KEYS)]): tuple(int(v) for v in r[len(KEYS) :]) for r in db.session.execute(stmt)}
+    return {key: counts for key, counts in rows.items() if any(counts)}
+
+
+def assert_groups_exact() -> None:
+    """The groups are exact, and still are once folded (the next write then adds to folded rows)."""
+    db.session.commit()
+    db.session.expire_all()
+    assert actual_groups() == expected_groups()
+    listing_counts.fold()
+    assert actual_groups() == expected_groups()
+
+
+def test_the_migrations_bands_are_the_price_facets():
+    assert _migration().BANDS == tuple((band.min, band.max) for band in PRICE_BANDS)
+    assert COUNTS == _migration().COUNTS and KEYS == _migration().KEYS
+
+
+def test_fold_leaves_one_row_per_group_with_the_same_sums(app):
+    batik = gen_store(name="Batik Lipat", city="Kota Tegal")
+    kopi = gen_store(name="Kopi Lipat", sector="minuman-herbal", city="Brebes")
+    products = [gen_product(batik, f"Batik {i}", price=20_000 * (i + 1), stock=i % 2) for i in range(5)]
+    gen_product(kopi, "Kopi Tubruk", price=30_000, stock=4, category="kopi")
+    db.session.execute(update(Variant).where(Variant.product_id == products[0].id).values(stock=9))
+    stores.set_status(kopi, None, "suspended", "uji")  # the whole group goes: its sums cancel out
+    db.session.commit()
+    assert actual_groups() == expected_groups()
+    rows_before = db.session.scalar(select(func.count()).select_from(ListingCount))
+    assert rows_before > len(expected_groups())  # change rows, not yet folded
+
+    assert listing_counts.fold() == rows_before
+    assert_groups_exact()
+    keys = [ListingCount.__table__.c[k] for k in KEYS]
+    assert db.session.scalar(select(func.count()).select_from(ListingCount)) == len(expected_groups())
+    assert db.session.execute(select(*keys).group_by(*keys).having(func.count() > 1)).first() is None
+    assert listing_counts.fold() == 0  # nothing to fold: nothing written
+
+    gen_product(batik, "Batik Baru", price=1_500_000)
+    db.session.commit()
+    rows_now = db.session.scalar(select(func.count()).select_from(ListingCount))
+    assert rows_now > len(expected_groups())  # the folded rows and the new product's changes
+    assert listing_counts.fold() == rows_now
+    assert_groups_exact()
+
+
+def test_the_worker_folds_every_minute(app):
+    scheduled = {task.name: task for task in jobs.periodic_tasks(app)}
+    assert scheduled["catalog.fold_listing_counts"].schedule == "* * * * *"
+
+
+def test_totals_read_the_groups_folded_or_not(app):
+    store = gen_store(name="Toko Hitung")
+    for i in range(30):
+        gen_product(store, f"Barang {i}", price=10_000 + i)
+    db.session.commit()
+    for folded in (False, True):
+        if folded:
+            listing_counts.fold()
+        assert search_products(SearchParams(sector=store.sector, per_page=7, page=2)).total == 30
+        assert search_products(SearchParams(store=store.slug, per_page=7, page=2)).total == 30
+        assert search_products(SearchParams(store=store.slug, city="Atlantis", per_page=7)).total == 0
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite lets one transaction write at a time: a fold waits for it")
+def test_a_fold_while_a_writer_is_open_loses_and_doubles_nothing(app):
+    """A writer's change rows are invisible to a fold running meanwhile: the fold neither waits
+    for them (its DELETE takes only committed rows) nor takes them; the next fold does."""
+    store = gen_store(name="Toko Serentak")
+    product = gen_product(store, "Barang Serentak", price=40_000, stock=1)
+    other = gen_product(store, "Barang Lain", price=60_000, stock=2)
+    third = gen_product(store, "Barang Ketiga", price=70_000, stock=0)
+    db.session.commit()
+    listing_counts.fold()
+    sold_out, repriced = product.id, other.id  # read here: the thread has no app context
+    written, release = threading.Event(), threading.Event()
+    failures: list = []
+    engine = db.engine  # the thread has no app context
+
+    def writer():
+        try:
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE variants SET stock = 0 WHERE product_id = :id"), {"id": sold_out})
+                connection.execute(text("UPDATE products SET price_min = 300000 WHERE id = :id"), {"id": repriced})
+                written.set()
+                if not release.wait(10):  # the fold waited for this transaction
+                    failures.append("the fold waited for the open writer")
+        except SQLAlchemyError as error:  # the thread's failure is the test's
+            failures.append(error)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert written.wait(10)
+    db.session.execute(text("UPDATE variants SET stock = 5 WHERE product_id = :id"), {"id": third.id})
+    db.session.commit()
+    listing_counts.fold()  # must not wait for the open writer
+    release.set()
+    thread.join(10)
+    assert not failures, failures
+    assert_groups_exact()
+    listing_counts.fold()
+    assert_groups_exact()
