@@ -203,6 +203,11 @@ class ListingCount(db.Model):
     p4: Mapped[int] = mapped_column(Integer)
     p5: Mapped[int] = mapped_column(Integer)
 
+    __table_args__ = (
+        Index("ix_listing_counts_sector", "sector", "category_id", "city_key"),
+        Index("ix_listing_counts_category", "category_id", "sector", "city_key"),
+    )
+
 
 class SearchSynonym(db.Model):
     """A group of words or phrases the search treats as one (``keripik, kripik``), kept by the

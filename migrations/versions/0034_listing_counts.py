@@ -108,6 +108,9 @@ def upgrade():
         *[sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS],
         sa.PrimaryKeyConstraint("id", name=op.f("pk_listing_counts")),
     )
+    # a sector's or a category's groups in the facets' grouping order: read without a sort
+    op.create_index("ix_listing_counts_sector", "listing_counts", ["sector", "category_id", "city_key"])
+    op.create_index("ix_listing_counts_category", "listing_counts", ["category_id", "sector", "city_key"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_FUNCTION)
         for statement in PG_TRIGGERS:
