@@ -9,6 +9,9 @@ from babel.numbers import get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import format_date, format_time, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from marketplace.clock import to_jakarta
 
@@ -142,6 +145,24 @@ def translations():
     return found
 
 
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, message: str, **variables) -> str:
+    """The templates' ``_()`` and ``gettext()``: Jinja's newstyle gettext (markup when the template
+    autoescapes, always %-formatted) in one call. Jinja's own ``_`` looks ``gettext`` up and calls
+    it, which calls the installed function: three calls through the template context per string,
+    and a page translates dozens."""
+    found = translations().ugettext(message)
+    return (Markup(found) if eval_ctx.autoescape else found) % variables
+
+
+@pass_eval_context
+def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables) -> str:
+    """The templates' ``ngettext()``: Jinja's newstyle ngettext (``num`` a variable too) in one call."""
+    variables.setdefault("num", num)
+    found = translations().ungettext(singular, plural, num)
+    return (Markup(found) if eval_ctx.autoescape else found) % variables
+
+
 def init_app(app: Flask) -> None:
     # after babel.init_app: the templates' _() and ngettext() through the request's memo
     app.jinja_env.install_gettext_callables(
@@ -151,6 +172,7 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["phone"] = phone_display
     app.jinja_env.filters["wib"] = wib
