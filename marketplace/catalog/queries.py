@@ -134,6 +134,7 @@ class ProductCard:
 LISTING_COLUMNS = tuple(ProductListing.__table__.c)
 
 
+@cache  # the same four statements every time: built once per process, each caller extends a copy
 def listing_select(with_total: bool = True, gov_terms: bool = False) -> Select:
     """Listed products' rows (``ProductListing``: no join), and (``with_total``) the count of all
     matching rows as a window, so a page and its total are one statement.
