@@ -103,9 +103,8 @@ def render(card, shared: Grid | None = None) -> Markup:
     image = card.image
     width, height = image.size(SIDE) if image else (SIDE, SIDE)
     gov = card.extra.get("gov_offer")
-    meta = escape(card.store_name)
-    if card.city:
-        meta += " · " + escape(card.city)
+    # formatted, not Markup + str: each + escapes its other side and makes a new Markup (~2 µs a card)
+    meta = f"{escape(card.store_name)} · {escape(card.city)}" if card.city else escape(card.store_name)
     return Markup(
         CARD.format(
             url=escape(f"{shared.path_head}{int(card.id)}{shared.path_tail}"),
