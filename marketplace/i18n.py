@@ -14,6 +14,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from marketplace.clock import to_jakarta
+from marketplace.internals import app_context
 
 
 def select_locale() -> str:
@@ -134,7 +135,8 @@ def translations():
     times for every string (~10 µs; a catalogue page translates dozens in its templates). The
     memo holds the locale and domain it was made for, so ``force_locale`` (mail in the
     recipient's language) and ``refresh`` still switch at once."""
-    ctx = g.get("_flask_babel") if has_app_context() else None  # flask_babel's per-request state
+    app_ctx = app_context()  # one read, not has_app_context() and the g proxy: asked per string
+    ctx = getattr(app_ctx.g, "_flask_babel", None) if app_ctx is not None else None  # flask_babel's state
     memo = getattr(ctx, "apik_translations", None)
     if memo is not None and memo[0] is getattr(ctx, "babel_locale", None) and memo[1] is ctx.babel_domain:
         return memo[2]

@@ -61,6 +61,7 @@ TESTED = {
     "route_count": "Werkzeug",
     "request_url_adapter": "Flask",
     "request_context": "Flask",
+    "app_context": "Flask",
     "set_current_user": "Flask-Login",
     "pixels_only": "Pillow",
 }
@@ -272,6 +273,18 @@ def test_request_context():
             assert ctx.request.args["b"] == "1"
         with app.app_context():  # an app without a request is no request
             assert internals.request_context() is None
+
+
+def test_app_context():
+    app = Flask(__name__)
+    with relying_on("Flask", internals.app_context):
+        assert internals.app_context() is None
+        with app.app_context():
+            from flask import g
+
+            g.marker = 1
+            assert internals.app_context().g.marker == 1
+            assert internals.app_context().app is app
 
 
 def test_set_current_user():
