@@ -190,6 +190,8 @@ def template_gettext(eval_ctx: EvalContext, message: str, **variables) -> str:
     it, which calls the installed function: three calls through the template context per string,
     and a page translates dozens."""
     found = translations().ugettext(message)
+    if not variables and "%" not in found:  # what % {} would give back, without Markup's formatting
+        return Markup(found) if eval_ctx.autoescape else found
     return (Markup(found) if eval_ctx.autoescape else found) % variables
 
 
