@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import cache, partial
 
 import phonenumbers
+from babel import Locale
+from babel.dates import get_date_format, get_time_format, parse_pattern
 from babel.numbers import get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import format_date, format_time, get_translations
+from flask_babel import format_date, format_time, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from marketplace.clock import to_jakarta
+from marketplace.internals import app_context
 
 
 def select_locale() -> str:
@@ -110,12 +118,44 @@ def wib(value: datetime | date | None, fmt: str = "datetime", zone: bool = True)
     leaves "WIB" out for a sentence that says it itself ("Bayar sebelum %(at)s WIB")."""
     if value is None:
         return ""
+    locale = get_locale()
+    if locale is None:  # no app context: Babel's own default locale, as flask_babel would
+        return _wib_babel(value, fmt, zone)
+    on_date, clock_of = _wib_patterns(str(locale))
+    if not isinstance(value, datetime):
+        return on_date(value)
+    local = to_jakarta(value)
+    if fmt == "date":
+        return on_date(local.date())
+    # CLDR's English "2:25\u202fPM": a plain space reads (and searches) the same everywhere
+    clock = clock_of(local).replace("\u202f", " ")
+    text = clock if fmt == "time" else f"{on_date(local.date())}, {clock}"
+    return f"{text} WIB" if zone else text
+
+
+@cache
+def _wib_patterns(locale: str) -> tuple[Callable[[date], str], Callable[[datetime], str]]:
+    """The medium date and short time of ``locale``, parsed once per process: flask_babel's
+    format_date and format_time look the locale, the time zone and the pattern up again for
+    each date (~13 µs each), and an expo hall shows dozens. What they then do with a datetime
+    already on Jakarta's clock (the configured BABEL_DEFAULT_TIMEZONE, tested) is this."""
+    parsed = Locale.parse(locale)
+    on_date = parse_pattern(get_date_format("medium", locale=parsed))
+    clock = parse_pattern(get_time_format("short", locale=parsed))
+
+    def clock_of(local: datetime) -> str:
+        return clock.apply(local.timetz(), parsed, reference_date=local.date())
+
+    return partial(on_date.apply, locale=parsed), clock_of
+
+
+def _wib_babel(value: datetime | date, fmt: str, zone: bool) -> str:
+    """``wib`` through flask_babel's formatters (outside an app context)."""
     if not isinstance(value, datetime):
         return format_date(value, "medium")
     local = to_jakarta(value)
     if fmt == "date":
         return format_date(local, "medium")
-    # CLDR's English "2:25\u202fPM": a plain space reads (and searches) the same everywhere
     clock = format_time(local, "short").replace("\u202f", " ")
     text = clock if fmt == "time" else f"{format_date(local, 'medium')}, {clock}"
     return f"{text} WIB" if zone else text
@@ -131,7 +171,8 @@ def translations():
     times for every string (~10 µs; a catalogue page translates dozens in its templates). The
     memo holds the locale and domain it was made for, so ``force_locale`` (mail in the
     recipient's language) and ``refresh`` still switch at once."""
-    ctx = g.get("_flask_babel") if has_app_context() else None  # flask_babel's per-request state
+    app_ctx = app_context()  # one read, not has_app_context() and the g proxy: asked per string
+    ctx = getattr(app_ctx.g, "_flask_babel", None) if app_ctx is not None else None  # flask_babel's state
     memo = getattr(ctx, "apik_translations", None)
     if memo is not None and memo[0] is getattr(ctx, "babel_locale", None) and memo[1] is ctx.babel_domain:
         return memo[2]
@@ -140,6 +181,26 @@ def translations():
     if ctx is not None and getattr(ctx, "babel_locale", None) is not None:
         ctx.apik_translations = (ctx.babel_locale, getattr(ctx, "babel_domain", None), found)
     return found
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, message: str, **variables) -> str:
+    """The templates' ``_()`` and ``gettext()``: Jinja's newstyle gettext (markup when the template
+    autoescapes, always %-formatted) in one call. Jinja's own ``_`` looks ``gettext`` up and calls
+    it, which calls the installed function: three calls through the template context per string,
+    and a page translates dozens."""
+    found = translations().ugettext(message)
+    if not variables and "%" not in found:  # what % {} would give back, without Markup's formatting
+        return Markup(found) if eval_ctx.autoescape else found
+    return (Markup(found) if eval_ctx.autoescape else found) % variables
+
+
+@pass_eval_context
+def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables) -> str:
+    """The templates' ``ngettext()``: Jinja's newstyle ngettext (``num`` a variable too) in one call."""
+    variables.setdefault("num", num)
+    found = translations().ungettext(singular, plural, num)
+    return (Markup(found) if eval_ctx.autoescape else found) % variables
 
 
 def init_app(app: Flask) -> None:
@@ -151,6 +212,7 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["phone"] = phone_display
     app.jinja_env.filters["wib"] = wib

@@ -29,7 +29,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    has_request_context,
     request,
     send_from_directory,
     url_for,
@@ -235,10 +234,11 @@ MEDIA_URLS_KEPT = 8192  # then the app's remembered URLs start over
 def media_url(path: str | None, size: int | None = None) -> str:
     """URL of an image or of its thumbnail of the given side (200, 400, 800). Remembered per app
     and script root: a product grid asks for dozens, and each url_for costs ~7 µs."""
-    if not has_request_context():
+    ctx = internals.request_context()  # one read instead of three proxies: a grid asks once per card
+    if ctx is None:
         return _media_url(path, size)
-    urls = current_app.extensions.setdefault("apik_media_urls", {})
-    key = (request.script_root, path, size)
+    urls = ctx.app.extensions.setdefault("apik_media_urls", {})
+    key = (ctx.request.script_root, path, size)
     url = urls.get(key)
     if url is None:
         if len(urls) >= MEDIA_URLS_KEPT:

@@ -21,9 +21,10 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, request, url_for
 
 from marketplace.errors import ConfigurationError
+from marketplace.internals import request_context
 
 DEFAULT_HOST = "127.0.0.1"
 FLASK_RUN_PORT = 5000  # `flask run`'s default, what `make run` serves on without PORT
@@ -208,10 +209,11 @@ def remembered_url_for(endpoint: str, **values: Any) -> str:
     outside a request, with ``_external``/``_anchor``/``_scheme``/``_method``, a
     blueprint-relative endpoint, arguments that cannot be a key, or an app with ``url_defaults``
     callbacks (a plugin's may read the request)."""
-    urls = _remembered_urls()
-    if urls is None or endpoint[:1] == "." or any(name[:1] == "_" for name in values):
+    ctx = request_context()  # one read instead of three proxies: templates call this dozens of times a page
+    urls = _remembered_urls(ctx.app) if ctx is not None else None
+    if urls is None or endpoint[:1] == "." or values and any(name[:1] == "_" for name in values):
         return url_for(endpoint, **values)
-    key = (request.script_root, endpoint, *[(name, type(value), value) for name, value in values.items()])
+    key = (ctx.request.script_root, endpoint, *[(name, type(value), value) for name, value in values.items()])
     try:
         url = urls.get(key)
     except TypeError:  # a list or dict argument
@@ -223,12 +225,9 @@ def remembered_url_for(endpoint: str, **values: Any) -> str:
     return url
 
 
-def _remembered_urls() -> dict | None:
-    """The app's remembered URLs; None outside a request or when the app has
-    ``url_defaults`` callbacks (decided once: none can be added once the app serves)."""
-    if not has_request_context():
-        return None
-    app = current_app
+def _remembered_urls(app) -> dict | None:
+    """The app's remembered URLs; None when the app has ``url_defaults`` callbacks (decided
+    once: none can be added once the app serves)."""
     urls = app.extensions.get("apik_remembered_urls")
     if urls is None:
         urls = app.extensions["apik_remembered_urls"] = [] if any(app.url_default_functions.values()) else {}

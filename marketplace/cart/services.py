@@ -8,10 +8,11 @@ from the catalogue, and checkout prices again.
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.cart.lines import CartLine, CartView, group_by_store, line_label
@@ -300,12 +301,25 @@ def view(cart: Cart | None) -> CartView:
 
 
 def item_count(user=None, token: str | None = None) -> int:
-    """Units in the cart, in one statement (the header badge)."""
-    query = select(func.coalesce(func.sum(CartItem.quantity), 0)).join(Cart, Cart.id == CartItem.cart_id)
+    """Units in the cart, in one statement (the header badge); none for a visitor without a
+    cart, for whom no statement is built either (every page's layout asks)."""
     if user is not None and getattr(user, "is_authenticated", False):
-        query = query.where(Cart.user_id == user.id)
-    elif token:
-        query = query.where(Cart.token == token)
-    else:
-        return 0
-    return int(db.session.scalar(query) or 0)
+        return int(db.session.scalar(_item_count_by_user(), {"user_id": user.id}) or 0)
+    if token:
+        return int(db.session.scalar(_item_count_by_token(), {"token": token}) or 0)
+    return 0
+
+
+def _item_count() -> Select:
+    return select(func.coalesce(func.sum(CartItem.quantity), 0)).join(Cart, Cart.id == CartItem.cart_id)
+
+
+# built once per process: a statement object remembers its SQLAlchemy cache key
+@cache
+def _item_count_by_user() -> Select:
+    return _item_count().where(Cart.user_id == bindparam("user_id"))
+
+
+@cache
+def _item_count_by_token() -> Select:
+    return _item_count().where(Cart.token == bindparam("token"))

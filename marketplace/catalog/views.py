@@ -100,7 +100,7 @@ def home():
         "catalog/home.html",
         expo=expo,
         expo_state=expo_state(expo) if expo else None,
-        featured=expo_queries.featured_stores(),
+        featured=expo_queries.featured_entries(),
         products=latest_products(_per_page(), gov_terms=gov_offers.sees_offers(current_user)),
         categories=list(first_per_sector.values()),
         sectors=sector_choices(),

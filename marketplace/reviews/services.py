@@ -3,10 +3,11 @@ and never by the store's own people (its owner or members: marketplace.stores.in
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, func, select
+from sqlalchemy import Select, Text, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace import audit
@@ -158,10 +159,24 @@ def product_reviews_summary(product_id: int, limit: int = 10, user_id: int | Non
     reviewers' short names), and for a signed-in ``user_id`` the line of theirs they may
     review here (``reviewable``), in one statement: window aggregates ride along with the
     rows, and the rows hang off a one-row ``me`` so a product without reviews still answers."""
+    if user_id is None:  # every visitor's product page: the statement built once per limit
+        rows = db.session.execute(_visitor_summary(limit), {"product_id": product_id}).all()
+    else:
+        rows = db.session.execute(_summary(_reviewable_line(product_id, user_id), product_id, limit)).all()
+    line_id, number, count, average = rows[0][0], rows[0][1], int(rows[0][4] or 0), rows[0][5]
+    return {
+        "rating": round(float(average), 1) if average is not None else None,
+        "count": count,
+        "items": [(review, short_name(name)) for _l, _n, review, name, _c, _a in rows if review is not None],
+        "reviewable": {"line_id": line_id, "number": number} if line_id is not None else None,
+    }
+
+
+def _summary(me, product_id, limit: int) -> Select:
+    """``product_reviews_summary``'s statement: the reviews hang off the one-row ``me``."""
     from marketplace.accounts.models import User
 
-    me = _reviewable_line(product_id, user_id)
-    rows = db.session.execute(
+    return (
         select(
             me.c.line_id, me.c.number, Review, User.name, func.count(Review.id).over(), func.avg(Review.rating).over()
         )
@@ -170,14 +185,15 @@ def product_reviews_summary(product_id: int, limit: int = 10, user_id: int | Non
         .outerjoin(User, User.id == Review.user_id)
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(limit)
-    ).all()
-    line_id, number, count, average = rows[0][0], rows[0][1], int(rows[0][4] or 0), rows[0][5]
-    return {
-        "rating": round(float(average), 1) if average is not None else None,
-        "count": count,
-        "items": [(review, short_name(name)) for _l, _n, review, name, _c, _a in rows if review is not None],
-        "reviewable": {"line_id": line_id, "number": number} if line_id is not None else None,
-    }
+    )
+
+
+@cache
+def _visitor_summary(limit: int) -> Select:
+    """The summary's statement for a visitor (no line to review), ``:product_id`` bound: a
+    statement object remembers its SQLAlchemy cache key, a new one is built and traversed
+    again on every request."""
+    return _summary(_reviewable_line(0, None), bindparam("product_id"), limit)
 
 
 def _reviewable_line(product_id: int, user_id: int | None):

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from marketplace.extensions import db
 from marketplace.shipping import couriers as courier_catalogue
@@ -75,12 +76,7 @@ def offers_for(store_ids: Iterable[int]) -> dict[int, StoreOffer]:
     ids = sorted(set(store_ids))
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Store.id, Store.address, Store.city, StoreShipping, StoreLocalRate.district_code, StoreLocalRate.price)
-        .outerjoin(StoreShipping, StoreShipping.store_id == Store.id)
-        .outerjoin(StoreLocalRate, StoreLocalRate.store_id == Store.id)
-        .where(Store.id.in_(ids))
-    ).all()
+    rows = db.session.execute(_offers_of(), {"ids": ids}).all()
     settings: dict[int, tuple[str, str, StoreShipping | None]] = {}
     prices: dict[int, dict[str, int]] = {}
     for store_id, address, city, row, district, price in rows:
@@ -88,6 +84,18 @@ def offers_for(store_ids: Iterable[int]) -> dict[int, StoreOffer]:
         if district is not None:
             prices.setdefault(store_id, {})[district] = price
     return {sid: _offer(sid, address, city, row, prices.get(sid, {})) for sid, (address, city, row) in settings.items()}
+
+
+@cache
+def _offers_of() -> Select:
+    """Built once per process (every product page asks): a statement object remembers its
+    SQLAlchemy cache key, a new one is built and traversed again on each request."""
+    return (
+        select(Store.id, Store.address, Store.city, StoreShipping, StoreLocalRate.district_code, StoreLocalRate.price)
+        .outerjoin(StoreShipping, StoreShipping.store_id == Store.id)
+        .outerjoin(StoreLocalRate, StoreLocalRate.store_id == Store.id)
+        .where(Store.id.in_(bindparam("ids", expanding=True)))
+    )
 
 
 def _offer(store_id: int, address: str, city: str, row: StoreShipping | None, prices: dict[str, int]) -> StoreOffer:

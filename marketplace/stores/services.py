@@ -7,10 +7,11 @@ import re
 import secrets
 import unicodedata
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from marketplace import audit
@@ -159,10 +160,17 @@ def approve_store(store: Store, actor: User | None) -> Store:
 
 
 def get_store(slug: str) -> Store:
-    store = db.session.scalar(select(Store).where(Store.slug == slug))
+    store = db.session.scalar(_store_by_slug(), {"slug": slug})
     if store is None:
         raise NotFound(_("Toko tidak ditemukan."))
     return store
+
+
+@cache
+def _store_by_slug() -> Select:
+    """Built once per process (every storefront asks): a statement object remembers its
+    SQLAlchemy cache key, a new one is built and traversed again on each request."""
+    return select(Store).where(Store.slug == bindparam("slug"))
 
 
 def get_selling_store(slug: str) -> Store:

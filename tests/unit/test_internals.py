@@ -60,6 +60,8 @@ TESTED = {
     "limiter_view_limits": "Flask-Limiter",
     "route_count": "Werkzeug",
     "request_url_adapter": "Flask",
+    "request_context": "Flask",
+    "app_context": "Flask",
     "set_current_user": "Flask-Login",
     "pixels_only": "Pillow",
 }
@@ -258,6 +260,31 @@ def test_request_url_adapter():
         app.config["TRUSTED_HOSTS"] = ["good.example"]
         with app.test_request_context("/", base_url="http://bad.example"):
             assert internals.request_url_adapter() is None
+
+
+def test_request_context():
+    app = Flask(__name__)
+    with relying_on("Flask", internals.request_context):
+        assert internals.request_context() is None
+        with app.test_request_context("/shop/a?b=1", base_url="http://localhost/shop"):
+            ctx = internals.request_context()
+            assert ctx.app is app
+            assert ctx.request.script_root == "/shop"
+            assert ctx.request.args["b"] == "1"
+        with app.app_context():  # an app without a request is no request
+            assert internals.request_context() is None
+
+
+def test_app_context():
+    app = Flask(__name__)
+    with relying_on("Flask", internals.app_context):
+        assert internals.app_context() is None
+        with app.app_context():
+            from flask import g
+
+            g.marker = 1
+            assert internals.app_context().g.marker == 1
+            assert internals.app_context().app is app
 
 
 def test_set_current_user():

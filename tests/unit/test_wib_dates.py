@@ -33,3 +33,23 @@ def test_the_pages_show_the_style(app):
     with app.test_request_context():
         rendered = app.jinja_env.from_string("{{ at|wib }} · {{ at|wib('short') }}").render(at=AT)
     assert rendered == "3 Des 2026, 14.25 WIB · 3 Des 2026, 14.25 WIB"
+
+
+def test_wib_writes_what_flask_babel_writes_for_any_instant(app):
+    """wib formats with the locale's patterns parsed once; flask_babel's formatters (which
+    rebase to BABEL_DEFAULT_TIMEZONE) must agree on every instant, naive ones (UTC) too."""
+    from datetime import timedelta
+
+    from marketplace.i18n import _wib_babel
+
+    assert app.config["BABEL_DEFAULT_TIMEZONE"] == "Asia/Jakarta"  # what the patterns assume
+    instants = [AT + timedelta(hours=7 * k, minutes=13 * k) for k in range(-40, 40)]
+    instants += [datetime(1960, 1, 1, 12, 5, tzinfo=UTC), datetime(2026, 12, 31, 17, 0), datetime(2027, 1, 1)]
+    with app.test_request_context():
+        for locale in ("id", "en"):
+            with force_locale(locale):
+                for at in instants:
+                    for fmt in ("datetime", "date", "time"):
+                        for zone in (True, False):
+                            assert wib(at, fmt, zone) == _wib_babel(at, fmt, zone), (locale, at, fmt, zone)
+                    assert wib(at.date()) == _wib_babel(at.date(), "datetime", True)
