@@ -320,10 +320,11 @@ def filter_groups(params: SearchParams) -> dict[str, list]:
         groups["category"].append(row.category_slug == params.category)
     if params.city:
         groups["city"].append(row.city_key == params.city.lower())
+    price = _compared_price(params)
     if params.min_price is not None:
-        groups["price"].append(row.price_min >= params.min_price)
+        groups["price"].append(price >= params.min_price)
     if params.max_price is not None:
-        groups["price"].append(row.price_min <= params.max_price)
+        groups["price"].append(price <= params.max_price)
     if params.in_stock:
         groups["in_stock"].append(row.in_stock.is_(True))
     if params.expo:
@@ -335,6 +336,21 @@ def filter_groups(params: SearchParams) -> dict[str, list]:
     if params.offered_only:
         groups["fixed"].append(GovOffer.product_id.is_not(None))
     return groups
+
+
+def _compared_price(params: SearchParams) -> ColumnElement[int]:
+    """The price column as the price filter compares it. SQLite keeps no statistics of how many
+    rows a price range holds, and with a sector, category, city or store filter beside it took
+    the price index anyway, then sorted every product of the range by date: 40 ms at 100,000
+    products against 4 by the sector's index. There, unless the listing is sorted by price (the
+    price index then gives the order), the range compares ``price_min + 0``, which no index
+    serves."""
+    narrowed = params.sector or params.category or params.category_id or params.city or params.store
+    narrowed = narrowed or params.store_id is not None
+    if narrowed and params.effective_sort not in ("price_asc", "price_desc"):
+        if db.session.get_bind().dialect.name == "sqlite":
+            return ProductListing.price_min + literal_column("0")
+    return ProductListing.price_min
 
 
 def _filters(params: SearchParams) -> list:
@@ -386,7 +402,9 @@ def _count(params: SearchParams) -> int:
 
     def compute() -> int:
         if listing_counts.covers(params):
-            return int(db.session.scalar(listing_counts.total(_filters(params))) or 0)
+            grouped = listing_counts.grouped_filters(filter_groups(params), params)
+            conditions = [c for group in grouped.values() for c in group]
+            return int(db.session.scalar(listing_counts.total(conditions)) or 0)
         listed = ProductListing.listed.is_(True)
         stmt = select(func.count()).select_from(ProductListing).where(listed, *_filters(params))
         if params.offered_only:
