@@ -91,14 +91,7 @@ class PriceBand:
         return (params.min_price or 0) == self.min and params.max_price == self.max
 
 
-PRICE_BANDS = (
-    PriceBand(0, 24_999),
-    PriceBand(25_000, 49_999),
-    PriceBand(50_000, 99_999),
-    PriceBand(100_000, 249_999),
-    PriceBand(250_000, 999_999),
-    PriceBand(1_000_000, None),
-)
+PRICE_BANDS = tuple(PriceBand(low, high) for low, high in listing_counts.BAND_LIMITS)
 
 
 # How old the price bands' and the in-stock switch's counts may be, in seconds. During the expo
@@ -194,11 +187,7 @@ class _Source:
 
     def count(self) -> ColumnElement[Any]:
         """How many products the rows are."""
-        return self.sum_of("n") if self.summed else func.count()
-
-    def sum_of(self, name: str) -> ColumnElement[Any]:
-        """On groups: the sum of their count ``name`` (listing_counts.COUNTS)."""
-        return func.coalesce(func.sum(listing_counts.column(name)), _ZERO)
+        return func.coalesce(func.sum(listing_counts.column("n")), _ZERO) if self.summed else func.count()
 
     def count_if(self, condition: ColumnElement[Any]) -> ColumnElement[Any]:
         """How many of the products ``condition`` keeps (on groups: a condition on their keys)."""
@@ -226,7 +215,8 @@ def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool) -> 
     listing rows once (a materialised CTE of a few narrow columns) for all of them."""
     groups = filter_groups(params)
     if hits is None and listing_counts.covers(params):
-        fixed = [listing_counts.on_groups(c) for c in groups.pop("fixed")]
+        groups = listing_counts.grouped_filters(groups, params)
+        fixed = groups.pop("fixed")
         return _Source(ListingCount.__table__, fixed, groups, listing_counts.on_groups, summed=True)
     row = ProductListing.__table__
     where = [row.c.listed.is_(True), *groups.pop("fixed")]
@@ -245,7 +235,8 @@ def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool) -> 
 
 def _band_sums(source: _Source) -> dict[str, ColumnElement[Any]]:
     if source.summed:
-        return {name: source.sum_of(name) for name in _BANDS}
+        index = listing_counts.column("band")
+        return {name: source.count_if(index == literal_column(str(i))) for i, name in enumerate(_BANDS)}
     price = source.column("price_min")
     sums = {}
     for name, band in zip(_BANDS, PRICE_BANDS, strict=True):
@@ -273,8 +264,7 @@ def _pass(source: _Source, offered: Sequence[str], chosen: set[str]) -> Select:
     if "price" in offered and "price" not in chosen:
         values.update(_band_sums(source))
     if "in_stock" not in chosen:
-        in_stock = ProductListing.__table__.c.in_stock.is_(True)
-        values["stock"] = source.sum_of("in_stock") if source.summed else source.count_if(in_stock)
+        values["stock"] = source.count_if(ProductListing.__table__.c.in_stock.is_(True))
     if "expo" not in chosen:
         values["expo"] = source.count_if(expo_condition())
     return source.grouped(source.branch(_row("all", **values)))

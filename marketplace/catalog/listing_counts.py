@@ -1,11 +1,12 @@
 """The counts of listings without search words, read from ``listing_counts`` (migration 0034).
 
 A sector page's total and facets counted every listed product of the sector (27,000 rows of
-kuliner at 100,000 products: 12 ms on SQLite, 7 on PostgreSQL, with every cache empty). The
-table keeps those counts per group of products that share every column a listing filters on
-without words (store, sector, category, city): about one row per store and category, summed
-here for the groups a listing's filters keep. What the groups cannot tell (a price range, the
-in-stock filter, an office's offers, the words of a search) is still counted product by product
+kuliner at 100,000 products: 12 ms on SQLite, 7 on PostgreSQL, with every cache empty), and a
+listing filtered by a price band or by stock 20 to 60 ms. The table keeps those counts per group
+of products that share every column such a listing filters on (store, sector, category, city,
+in stock or not, price band): 7,317 groups at 100,000 products, summed here for the groups a
+listing's filters keep. What the groups cannot tell (a price range that is not a run of whole
+bands, an office's offers, the words of a search) is still counted product by product
 (:func:`covers`).
 
 The triggers only insert change rows, so writers never wait for each other; :func:`fold` adds
@@ -23,24 +24,47 @@ from sqlalchemy.sql.visitors import replacement_traverse
 from marketplace.catalog.models import ListingCount, ProductListing
 from marketplace.extensions import db
 
-KEYS = ("store_id", "store_slug", "sector", "category_id", "category_slug", "city_key")
-BANDS = tuple(f"p{i}" for i in range(6))  # the price bands' counts, in facets.PRICE_BANDS' order
-COUNTS = ("n", "in_stock", *BANDS)
+# The price facet's bands, (lowest, highest price) of a product's cheapest variant, None: no
+# upper end. catalog/facets.py labels them; migration 0034 froze the same in its triggers.
+BAND_LIMITS: tuple[tuple[int, int | None], ...] = (
+    (0, 24_999),
+    (25_000, 49_999),
+    (50_000, 99_999),
+    (100_000, 249_999),
+    (250_000, 999_999),
+    (1_000_000, None),
+)
+KEYS = ("store_id", "store_slug", "sector", "category_id", "category_slug", "city_key", "in_stock", "band")
 
 _LISTING = ProductListing.__table__
 _COUNTS = ListingCount.__table__
 
 
+def bands_between(min_price: int | None, max_price: int | None) -> range | None:
+    """The bands a price range is made of, when it is whole bands (as the price facet's choices
+    are); None when it cuts one."""
+    lows = [low for low, _high in BAND_LIMITS]
+    highs = [high for _low, high in BAND_LIMITS]
+    low = min_price or 0
+    if low not in lows or max_price not in highs:
+        return None
+    first, last = lows.index(low), highs.index(max_price)
+    return range(first, last + 1) if first <= last else None
+
+
 def covers(params: Any) -> bool:
     """Whether the groups answer the counts of the listing ``params`` (catalog.search.SearchParams)
-    selects without its words (the caller's to rule out): no filter on what differs within a
-    group (price, stock, an office's offers)."""
-    return not (params.min_price is not None or params.max_price is not None or params.in_stock or params.offered_only)
+    selects without its words (the caller's to rule out): no office's offers, and a price range,
+    if any, of whole bands."""
+    if params.offered_only:
+        return False
+    priced = params.min_price is not None or params.max_price is not None
+    return not priced or bands_between(params.min_price, params.max_price) is not None
 
 
 def on_groups(clause: Any) -> Any:
-    """``clause`` on listing rows (a filter of catalog.search.filter_groups) as the same clause on
-    the groups: each column it names is one of KEYS, under the same name."""
+    """``clause`` on listing rows (a filter of catalog.search.filter_groups other than the price's)
+    as the same clause on the groups: each column it names is one of KEYS, under the same name."""
 
     def swap(element: Any, **_kw: Any) -> Any:
         if getattr(element, "table", None) is _LISTING:
@@ -50,32 +74,38 @@ def on_groups(clause: Any) -> Any:
     return replacement_traverse(clause, {}, swap)
 
 
+def grouped_filters(groups: dict[str, list], params: Any) -> dict[str, list]:
+    """catalog.search.filter_groups' conditions on the groups: the price range as its bands."""
+    out = {name: [on_groups(c) for c in conditions] for name, conditions in groups.items() if name != "price"}
+    bands = bands_between(params.min_price, params.max_price)
+    out["price"] = [_COUNTS.c.band.in_(list(bands))] if groups.get("price") and bands is not None else []
+    return out
+
+
 def column(name: str) -> ColumnElement[Any]:
     return _COUNTS.c[name]
 
 
 def total(conditions: list) -> Any:
-    """The statement counting the listed products ``conditions`` (listing-row filters) keep."""
-    stmt = select(func.coalesce(func.sum(_COUNTS.c.n), 0)).select_from(_COUNTS)
-    return stmt.where(*[on_groups(c) for c in conditions])
+    """The statement counting the listed products ``conditions`` (on the groups) keep."""
+    return select(func.coalesce(func.sum(_COUNTS.c.n), 0)).select_from(_COUNTS).where(*conditions)
 
 
 def fold() -> int:
-    """Add each group's rows up into one (a group whose counts are all 0 goes); the number of
-    rows there were. The rows are taken by one DELETE, so a change row a writer inserts meanwhile
-    stays for the next fold, and two folds at once take disjoint rows: no count is lost twice or
-    kept twice. Returns 0 without writing when no group has two rows."""
+    """Add each group's rows up into one (a group whose count is 0 goes); the number of rows
+    there were. The rows are taken by one DELETE, so a change row a writer inserts meanwhile stays
+    for the next fold, and two folds at once take disjoint rows: no count is lost or kept twice.
+    Returns 0 without writing when no group has two rows."""
     keys = [_COUNTS.c[k] for k in KEYS]
     several = select(func.count()).select_from(_COUNTS).group_by(*keys).having(func.count() > 1).limit(1)
     if db.session.execute(several).first() is None:
         return 0
-    taken = db.session.execute(delete(_COUNTS).returning(*keys, *[_COUNTS.c[c] for c in COUNTS])).all()
-    sums: dict[tuple, list[int]] = {}
+    taken = db.session.execute(delete(_COUNTS).returning(*keys, _COUNTS.c.n)).all()
+    sums: dict[tuple, int] = {}
     for row in taken:
-        group = sums.setdefault(tuple(row[: len(KEYS)]), [0] * len(COUNTS))
-        for i, value in enumerate(row[len(KEYS) :]):
-            group[i] += value
-    rows = [dict(zip((*KEYS, *COUNTS), (*key, *counts), strict=True)) for key, counts in sums.items() if any(counts)]
+        key = tuple(row[: len(KEYS)])
+        sums[key] = sums.get(key, 0) + row.n
+    rows = [{**dict(zip(KEYS, key, strict=True)), "n": n} for key, n in sums.items() if n]
     if rows:
         db.session.execute(insert(_COUNTS), rows)
     db.session.commit()

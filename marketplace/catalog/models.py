@@ -2,7 +2,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -176,12 +187,12 @@ class ProductListing(db.Model):
 
 
 class ListingCount(db.Model):
-    """How many listed products of one store, sector, category and city there are, in stock and
-    in each price band (catalog/facets.py PRICE_BANDS): what a listing without search words
-    counts for its total and its facets, summed over a few hundred rows instead of counted over
+    """How many listed products of one store, sector, category and city there are, in stock or
+    not, in one price band (catalog/facets.py PRICE_BANDS): what a listing without search words
+    counts for its total and its facets, summed over a few thousand rows instead of counted over
     every product. Written only by triggers on product_listings (migration 0034) as change rows
     (``n`` -1 or 1), which catalog/listing_counts.py folds into one row per group: a group's
-    counts are the sum of its rows."""
+    count is the sum of its rows."""
 
     __tablename__ = "listing_counts"
     # triggers write it (the writes that fire them are seen already), and folding changes no sum
@@ -194,14 +205,9 @@ class ListingCount(db.Model):
     category_id: Mapped[int | None] = mapped_column(Integer)
     category_slug: Mapped[str | None] = mapped_column(String(80))
     city_key: Mapped[str] = mapped_column(String(80))
+    in_stock: Mapped[bool] = mapped_column(Boolean)
+    band: Mapped[int] = mapped_column(SmallInteger)  # the index of the price band of price_min
     n: Mapped[int] = mapped_column(Integer)
-    in_stock: Mapped[int] = mapped_column(Integer)
-    p0: Mapped[int] = mapped_column(Integer)
-    p1: Mapped[int] = mapped_column(Integer)
-    p2: Mapped[int] = mapped_column(Integer)
-    p3: Mapped[int] = mapped_column(Integer)
-    p4: Mapped[int] = mapped_column(Integer)
-    p5: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_listing_counts_sector", "sector", "category_id", "city_key"),

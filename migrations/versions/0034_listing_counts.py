@@ -1,4 +1,4 @@
-"""listing_counts: how many listed products each store has per category, by price band and stock
+"""listing_counts: how many listed products each store has per category, price band and stock
 
 Revision ID: 0034
 Revises: 0033
@@ -7,7 +7,7 @@ The facets of a listing without search words (a sector or category page, the API
 and its total counted every listed product it selects: 27,000 rows for the kuliner sector at
 100,000 products, 12 ms of SQLite and 7 ms of PostgreSQL per render with every cache empty.
 This table holds the same counts per group of rows that share every filter's column (store,
-sector, category, city), about one row per store and category: 2,004 at 100,000 products.
+sector, category, city, in stock or not, price band): 7,317 groups at 100,000 products.
 
 Kept by triggers on product_listings (which triggers keep themselves), as changes, never by
 updating a row: each write of a listed row inserts one row that takes it out of its old group
@@ -30,23 +30,21 @@ depends_on = None
 # The price facet's bands (catalog/facets.py PRICE_BANDS), frozen here as a migration must be;
 # tests/integration/test_listing_counts.py checks that the two agree.
 BANDS = ((0, 24_999), (25_000, 49_999), (50_000, 99_999), (100_000, 249_999), (250_000, 999_999), (1_000_000, None))
-KEYS = ("store_id", "store_slug", "sector", "category_id", "category_slug", "city_key")
-COUNTS = ("n", "in_stock", *(f"p{i}" for i in range(len(BANDS))))
-COLUMNS = (*KEYS, *COUNTS)
-# a listing row's change that moves it between groups or changes what it counts
-WATCHED = ("listed", *KEYS, "price_min", "in_stock")
+KEYS = ("store_id", "store_slug", "sector", "category_id", "category_slug", "city_key", "in_stock", "band")
+COLUMNS = (*KEYS, "n")
+# a listing row's change that moves it between groups
+WATCHED = ("listed", *KEYS[:-1], "price_min")
 
 
-def _band(row: str, low: int, high: int | None) -> str:
-    inside = f"{row}.price_min >= {low}" + (f" AND {row}.price_min <= {high}" if high is not None else "")
-    return f"CASE WHEN {inside} THEN 1 ELSE 0 END"
+def _band(row: str) -> str:
+    """The index of the price band ``row``'s cheapest price is in."""
+    whens = " ".join(f"WHEN {row}.price_min <= {high} THEN {i}" for i, (_low, high) in enumerate(BANDS) if high)
+    return f"CASE {whens} ELSE {len(BANDS) - 1} END"
 
 
 def _values(row: str, sign: str) -> str:
-    """The change row of ``row`` (NEW or OLD): its group's keys and ``sign`` 1 in each count it is in."""
-    counts = [f"{sign}1", f"{sign}(CASE WHEN {row}.in_stock THEN 1 ELSE 0 END)"]
-    counts += [f"{sign}({_band(row, low, high)})" for low, high in BANDS]
-    return ", ".join([f"{row}.{key}" for key in KEYS] + counts)
+    """The change row of ``row`` (NEW or OLD): its group's keys and ``sign`` 1."""
+    return ", ".join([f"{row}.{key}" for key in KEYS[:-1]] + [_band(row), f"{sign}1"])
 
 
 def _insert(row: str, sign: str, when: str = "") -> str:
@@ -86,12 +84,10 @@ TRIGGER_NAMES = ("listing_counts_insert", "listing_counts_update", "listing_coun
 
 def _fill() -> str:
     """One row per group of the listed rows there are."""
-    bands = [f"sum({_band('l', low, high)})" for low, high in BANDS]
-    sums = ["count(*)", "sum(CASE WHEN l.in_stock THEN 1 ELSE 0 END)", *bands]
-    keys = ", ".join(f"l.{key}" for key in KEYS)
+    keys = [f"l.{key}" for key in KEYS[:-1]] + [_band("l")]
     return (
-        f"INSERT INTO listing_counts ({', '.join(COLUMNS)}) SELECT {keys}, {', '.join(sums)} "
-        f"FROM product_listings AS l WHERE l.listed GROUP BY {keys}"
+        f"INSERT INTO listing_counts ({', '.join(COLUMNS)}) SELECT {', '.join(keys)}, count(*) "
+        f"FROM product_listings AS l WHERE l.listed GROUP BY {', '.join(keys)}"
     )
 
 
@@ -105,7 +101,9 @@ def upgrade():
         sa.Column("category_id", sa.Integer(), nullable=True),
         sa.Column("category_slug", sa.String(length=80), nullable=True),
         sa.Column("city_key", sa.String(length=80), nullable=False),
-        *[sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS],
+        sa.Column("in_stock", sa.Boolean(), nullable=False),
+        sa.Column("band", sa.SmallInteger(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_listing_counts")),
     )
     # a sector's or a category's groups in the facets' grouping order: read without a sort

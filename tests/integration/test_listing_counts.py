@@ -26,7 +26,6 @@ from tests.facets_seed import counted, seed_facets
 from tests.factories import gen_product, gen_store
 
 KEYS = listing_counts.KEYS
-COUNTS = listing_counts.COUNTS
 
 
 def _migration():
@@ -37,25 +36,25 @@ def _migration():
     return module
 
 
-def expected_groups() -> dict[tuple, tuple]:
-    """Each group's counts, computed in Python from the listed rows."""
-    groups: dict[tuple, Counter] = {}
+def _band(price: int) -> int:
+    return next(i for i, b in enumerate(PRICE_BANDS) if price >= b.min and (b.max is None or price <= b.max))
+
+
+def expected_groups() -> dict[tuple, int]:
+    """Each group's count, computed in Python from the listed rows."""
+    groups: Counter = Counter()
     for row in db.session.scalars(select(ProductListing).where(ProductListing.listed)):
-        counts = groups.setdefault(tuple(getattr(row, k) for k in KEYS), Counter())
-        counts["n"] += 1
-        counts["in_stock"] += int(row.in_stock)
-        for i, band in enumerate(PRICE_BANDS):
-            counts[f"p{i}"] += int(row.price_min >= band.min and (band.max is None or row.price_min <= band.max))
-    return {key: tuple(c[name] for name in COUNTS) for key, c in groups.items()}
+        values = {name: getattr(row, name) for name in KEYS if name != "band"}
+        groups[tuple({**values, "band": _band(row.price_min)}[name] for name in KEYS)] += 1
+    return dict(groups)
 
 
-def actual_groups() -> dict[tuple, tuple]:
-    """Each group's counts, summed over its rows; groups that sum to nothing left out."""
+def actual_groups() -> dict[tuple, int]:
+    """Each group's count, summed over its rows; groups that sum to nothing left out."""
     table = ListingCount.__table__
     keys = [table.c[k] for k in KEYS]
-    stmt = select(*keys, *[func.sum(table.c[c]) for c in COUNTS]).group_by(*keys)
-    rows = {tuple(r[: len(KEYS)]): tuple(int(v) for v in r[len(KEYS) :]) for r in db.session.execute(stmt)}
-    return {key: counts for key, counts in rows.items() if any(counts)}
+    rows = db.session.execute(select(*keys, func.sum(table.c.n)).group_by(*keys))
+    return {tuple(r[: len(KEYS)]): int(r[-1]) for r in rows if r[-1]}
 
 
 def assert_groups_exact() -> None:
@@ -68,8 +67,18 @@ def assert_groups_exact() -> None:
 
 
 def test_the_migrations_bands_are_the_price_facets():
-    assert _migration().BANDS == tuple((band.min, band.max) for band in PRICE_BANDS)
-    assert COUNTS == _migration().COUNTS and KEYS == _migration().KEYS
+    assert _migration().BANDS == listing_counts.BAND_LIMITS == tuple((b.min, b.max) for b in PRICE_BANDS)
+    assert _migration().KEYS == KEYS
+
+
+def test_a_price_range_is_read_from_the_groups_only_when_it_is_whole_bands():
+    assert listing_counts.bands_between(None, 24_999) == range(1)
+    assert listing_counts.bands_between(25_000, 99_999) == range(1, 3)
+    assert listing_counts.bands_between(1_000_000, None) == range(5, 6)
+    assert listing_counts.bands_between(0, None) == range(6)
+    assert listing_counts.bands_between(30_000, 99_999) is None  # cuts the second band
+    assert listing_counts.bands_between(25_000, 60_000) is None
+    assert listing_counts.bands_between(100_000, 49_999) is None
 
 
 def test_fold_leaves_one_row_per_group_with_the_same_sums(app):
@@ -159,8 +168,9 @@ def test_a_fold_while_a_writer_is_open_loses_and_doubles_nothing(app):
 
 def test_facets_and_totals_from_groups_equal_those_counted_row_by_row(app, monkeypatch):
     """Every listing the groups answer, with and without a fold, against the same listing counted
-    product by product (catalog.listing_counts.covers forced off): store, sector, category and
-    city filters, chosen facets with branches of their own, the expo switch, the pages."""
+    product by product (catalog.listing_counts.covers forced off): store, sector, category, city,
+    price band and stock filters, chosen facets with branches of their own, the expo switch,
+    the pages."""
     made = seed_facets()
     values = {
         "sector": ["fesyen", "kuliner", "kriya", "minuman-herbal"],
@@ -168,8 +178,10 @@ def test_facets_and_totals_from_groups_equal_those_counted_row_by_row(app, monke
         "city": ["Kota Tegal", "kabupaten tegal", "Kabupaten Brebes"],
         "store": [made["batik"].slug, made["anyaman"].slug, made["beku"].slug],  # beku: suspended
         "expo": [True],
+        "in_stock": [True],
     }
     cases = [{}] + [{name: value} for name, choices in values.items() for value in choices]
+    cases += [{"min_price": band.min, "max_price": band.max} for band in PRICE_BANDS]
     cases += [
         {"sector": "fesyen", "city": "Kota Tegal"},
         {"sector": "fesyen", "category": "batik", "expo": True},
@@ -177,6 +189,10 @@ def test_facets_and_totals_from_groups_equal_those_counted_row_by_row(app, monke
         {"store": made["batik"].slug, "category": "batik"},
         {"city": "kota tegal", "expo": True},
         {"sector": "kuliner", "category": "batik"},  # nothing left, and still counted
+        {"sector": "fesyen", "in_stock": True, "min_price": 25_000, "max_price": 249_999},
+        {"city": "Kota Tegal", "in_stock": True, "expo": True},
+        {"category": "batik", "min_price": 250_000},
+        {"sector": "kuliner", "min_price": 30_000, "max_price": 99_999},  # not whole bands: rows
     ]
     cases += [{**case, "page": 2} for case in cases]
     for folded in (False, True):
