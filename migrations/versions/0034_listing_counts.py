@@ -32,6 +32,7 @@ depends_on = None
 BANDS = ((0, 24_999), (25_000, 49_999), (50_000, 99_999), (100_000, 249_999), (250_000, 999_999), (1_000_000, None))
 KEYS = ("store_id", "store_slug", "sector", "category_id", "category_slug", "city_key", "in_stock", "band")
 COLUMNS = (*KEYS, "n")
+COVERED = ("city_key", "in_stock", "band", "store_id", "n")  # what the indexes carry after their keys
 # a listing row's change that moves it between groups
 WATCHED = ("listed", *KEYS[:-1], "price_min")
 
@@ -106,9 +107,10 @@ def upgrade():
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_listing_counts")),
     )
-    # a sector's or a category's groups in the facets' grouping order: read without a sort
-    op.create_index("ix_listing_counts_sector", "listing_counts", ["sector", "category_id", "city_key"])
-    op.create_index("ix_listing_counts_category", "listing_counts", ["category_id", "sector", "city_key"])
+    # a sector's or a category's groups in the facets' grouping order, every column a listing's
+    # counts read: summed from the index alone, without a sort
+    op.create_index("ix_listing_counts_sector", "listing_counts", ["sector", "category_id", *COVERED])
+    op.create_index("ix_listing_counts_category", "listing_counts", ["category_id", "sector", *COVERED])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_FUNCTION)
         for statement in PG_TRIGGERS:
