@@ -38,6 +38,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Subquery,
+    any_,
     column,
     exists,
     false,
@@ -426,6 +427,12 @@ def _ranked_page(
         .join(ranked, ranked.c.product_id == row.product_id)
         .where(row.listed.is_(True), *_filters(params))
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # the matches' listing rows by their primary key: joined alone, PostgreSQL (no statistics
+        # on the CTE) hashed every listed row to join a common word's thousands of matches
+        # (18 ms of 8,880 matches at 100,000 products; 13.5 by key)
+        ids = func.array(select(ranked.c.product_id).scalar_subquery())
+        matched = matched.where(row.product_id == any_(ids))
     if params.offered_only:
         matched = matched.outerjoin(GovOffer, (GovOffer.product_id == row.product_id) & GovOffer.active.is_(True))
     sort = params.effective_sort

@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from marketplace.catalog.search import SearchParams, parse_search_args, search_products, words_of
+from marketplace.extensions import db
 from tests.catalog_seed import HIDDEN, seed_catalogue
 
 
@@ -133,6 +134,22 @@ def test_pages(cat):
     assert not set(names(first)) & set(names(second))
     beyond = search(sort="price_asc", per_page=4, page=9)
     assert beyond.items == [] and beyond.total == 6 and beyond.pages == 2
+
+
+def test_a_search_past_its_last_page_counts_the_same_matches(cat):
+    assert search("batik", per_page=3).total == 4
+    beyond = search("batik", per_page=3, page=5)
+    assert beyond.items == [] and beyond.total == 4
+    assert search("batik", sector="kriya", per_page=1, page=3).total == 1
+
+
+def test_postgresql_reads_a_searchs_listing_rows_by_key(cat, count_queries):
+    """Joined alone, PostgreSQL hashed every listed row to join a common word's matches."""
+    with count_queries() as q:
+        search("batik")
+    page = next(s for s in q.statements if "hits" in s)
+    by_key = "product_listings.product_id = ANY (array((SELECT hits.product_id" in " ".join(page.split())
+    assert by_key == (db.engine.dialect.name == "postgresql")
 
 
 def test_cards_carry_store_and_first_photo(cat):
