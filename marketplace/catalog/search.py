@@ -30,6 +30,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -119,10 +120,27 @@ class Matches:
     unranked: Callable[[], Subquery | CTE]  # built when counted: an attempt that finds nothing is not
     total: int | None = None
     later: list[bool] | None = None  # whether each later attempt matches any product at all (probed)
+    # the facets' grouped pass over the listing's matches, when the page's statement counted it
+    # (search_products' ``counted``): as the database aggregated it, catalog.facets reads it
+    groups: object = None
 
     @property
     def plain(self) -> Subquery | CTE:
         return self.unranked()
+
+
+class Counted(Protocol):
+    """What a search's page statement may count along (catalog.facets.PagePass): a column over
+    the matches' listing rows (with COUNTED_COLUMNS), unless it is remembered already."""
+
+    def remembered(self) -> bool: ...
+
+    def __call__(self, matched: CTE) -> ColumnElement: ...
+
+
+# the listing columns a search's matches carry when the page's statement also counts the facets:
+# its order keys and what the facets' grouped pass reads (catalog.facets)
+COUNTED_COLUMNS = ("created_at", "price_min", "sector", "category_id", "city_key", "in_stock", "store_id")
 
 
 @dataclass
@@ -411,7 +429,12 @@ def _anything(branches: list[Branch]) -> ColumnElement[bool]:
 
 
 def _ranked_page(
-    params: SearchParams, hits: Matches, offset: int, gov_terms: bool, later: Sequence[list[Branch]]
+    params: SearchParams,
+    hits: Matches,
+    offset: int,
+    gov_terms: bool,
+    later: Sequence[list[Branch]],
+    counted: Counted | None = None,
 ) -> tuple[Select, Select]:
     """A search's page, and the statement that counts its matches (past the last page). The
     matches are ranked by a narrow subquery (id, order keys, the window's total) and only the
@@ -419,7 +442,12 @@ def _ranked_page(
     matches was carried whole through the sort and the window.
 
     ``later``: the branches of the attempts that follow, probed in the same statement (one row
-    even when the page is empty): an attempt that matches nothing at all costs no statement."""
+    even when the page is empty): an attempt that matches nothing at all costs no statement.
+
+    ``counted``: the facets' grouped pass over the matches (catalog.facets.PagePass), a column
+    of the same statement: the matches' listing rows are then read once, into a materialised
+    CTE that both the page and the pass read. Apart, the facets' statement matched the words
+    again and read every match's listing row again (on PostgreSQL by hashing every listed row)."""
     ranked = hits.ranked
     row = ProductListing
     matched = (
@@ -436,17 +464,27 @@ def _ranked_page(
     if params.offered_only:
         matched = matched.outerjoin(GovOffer, (GovOffer.product_id == row.product_id) & GovOffer.active.is_(True))
     sort = params.effective_sort
-    keys = [ranked.c.score, row.created_at, row.price_min, func.count().over().label("total")]
-    page = matched.add_columns(*keys).order_by(*_order(sort, ranked)).limit(params.per_page).offset(offset)
-    page = page.subquery("page")
-    order = _order(sort, page, page.c)
     count = select(func.count()).select_from(matched.subquery())
+    total = func.count().over().label("total")
+    extra: list = []
+    if counted is None:
+        keys = [ranked.c.score, row.created_at, row.price_min, total]
+        page = matched.add_columns(*keys).order_by(*_order(sort, ranked))
+    else:
+        carried = [row.__table__.c[name] for name in COUNTED_COLUMNS]
+        found = matched.add_columns(ranked.c.score, *carried).cte("matched").prefix_with("MATERIALIZED")
+        keys = [found.c.product_id, found.c.score, found.c.created_at, found.c.price_min, total]
+        page = select(*keys).order_by(*_order(sort, found, found.c))
+        extra = [counted(found).label("groups")]
+    page = page.limit(params.per_page).offset(offset).subquery("page")
+    order = _order(sort, page, page.c)
     if not later:
-        stmt = queries.listing_select(with_total=False, gov_terms=gov_terms).add_columns(page.c.total)
+        stmt = queries.listing_select(with_total=False, gov_terms=gov_terms).add_columns(page.c.total, *extra)
         return stmt.join(page, page.c.product_id == row.product_id).order_by(*order), count
     probe = select(*[_anything(branches).label(f"later_{i}") for i, branches in enumerate(later)]).subquery("probe")
     rows = page.join(row.__table__, page.c.product_id == row.product_id)
-    stmt = select(*queries.LISTING_COLUMNS, page.c.total, *probe.c).select_from(probe.outerjoin(rows, true()))
+    columns = [*queries.LISTING_COLUMNS, page.c.total, *extra, *probe.c]
+    stmt = select(*columns).select_from(probe.outerjoin(rows, true()))
     return stmt.order_by(*order), count
 
 
@@ -456,6 +494,7 @@ def _run(
     full: bool,
     with_total: bool = True,
     later: Sequence[list[Branch]] = (),
+    counted: Counted | None = None,
 ) -> SearchResult:
     """One page of a listing. A ranked search (``hits``) counts its matches with a window in
     the same statement: ranking visits every match anyway; ``later``: see :func:`_ranked_page`.
@@ -465,8 +504,10 @@ def _run(
     gov_terms = params.gov_terms or params.offered_only
     offset = (params.page - 1) * params.per_page
     if hits is not None:
-        stmt, count = _ranked_page(params, hits, offset, gov_terms, later)
+        stmt, count = _ranked_page(params, hits, offset, gov_terms, later, counted)
         rows = db.session.execute(stmt).all()
+        if counted is not None and rows:  # an empty page (past the last) did not count them
+            hits.groups = rows[0].groups
         if later:
             hits.later = [bool(getattr(rows[0], f"later_{i}")) for i in range(len(later))]
             rows = [r for r in rows if r.product_id is not None]  # the probe's row of an empty page
@@ -492,10 +533,11 @@ def _run(
     return SearchResult(cards, total, params.page, params.per_page, query=params.q)
 
 
-def search_products(params: SearchParams, full: bool = False) -> SearchResult:
+def search_products(params: SearchParams, full: bool = False, counted: Counted | None = None) -> SearchResult:
     """Active products of approved stores matching ``params``, a page of ProductCards.
 
-    ``full=True`` also loads descriptions (the API shows them; grids do not).
+    ``full=True`` also loads descriptions (the API shows them; grids do not). ``counted``: the
+    facets' grouped pass, counted by a search's page statement (see :func:`_ranked_page`).
     """
     words = words_of(params.q)
     if not words:
@@ -509,13 +551,18 @@ def search_products(params: SearchParams, full: bool = False) -> SearchResult:
     # anything at all, and those that match nothing are skipped (an office's official's page,
     # with its offers' join, is not probed)
     probe = plan.doubtful and not (params.gov_terms or params.offered_only)
+    # the counts read the live exhibitors (the expo switch, and the memo's key), a statement a
+    # page of cards makes anyway; words the vocabulary does not know may find none, and their
+    # counts are then known without it (facets._counts): they do not count along
+    if counted is not None and (plan.doubtful or counted.remembered()):
+        counted = None
     probed = [k for k, a in enumerate(plan.attempts) if k and a.probed] if probe else []
     skipped: set[int] = set()
     for i, attempt in enumerate(plan.attempts):
         if i in skipped:
             continue
         later = [plan.attempts[k].branches for k in probed] if i == 0 else []
-        result = _run(params, _matches(attempt.branches), full, later=later)
+        result = _run(params, _matches(attempt.branches), full, later=later, counted=counted)
         if result.total:
             result.fallback = attempt.loose
             result.corrected = attempt.corrected is not None
