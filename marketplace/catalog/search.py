@@ -552,8 +552,9 @@ def search_products(params: SearchParams, full: bool = False, counted: Counted |
     # with its offers' join, is not probed)
     probe = plan.doubtful and not (params.gov_terms or params.offered_only)
     # the counts read the live exhibitors (the expo switch, and the memo's key), a statement a
-    # page of cards makes anyway; words the vocabulary does not know may find none, and their
-    # counts are then known without it (facets._counts): they do not count along
+    # page of cards makes anyway; words the vocabulary does not know, or hardly (plan.doubtful),
+    # may find none, and their counts are then known without it (facets._counts): they do not
+    # count along
     if counted is not None and (plan.doubtful or counted.remembered()):
         counted = None
     probed = [k for k, a in enumerate(plan.attempts) if k and a.probed] if probe else []
