@@ -473,6 +473,9 @@ def _ranked_page(
     else:
         carried = [row.__table__.c[name] for name in COUNTED_COLUMNS]
         found = matched.add_columns(ranked.c.score, *carried).cte("matched").prefix_with("MATERIALIZED")
+        # counted over the CTE once rather than by a window: the sort then keeps only the page
+        # (3 ms of SQLite's 21 for a common word, 1.5 of PostgreSQL's 19)
+        total = select(func.count()).select_from(found).scalar_subquery().label("total")
         keys = [found.c.product_id, found.c.score, found.c.created_at, found.c.price_min, total]
         page = select(*keys).order_by(*_order(sort, found, found.c))
         extra = [counted(found).label("groups")]
