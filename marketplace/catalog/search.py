@@ -437,17 +437,18 @@ def _ranked_page(
     counted: Counted | None = None,
 ) -> tuple[Select, Select]:
     """A search's page, and the statement that counts its matches (past the last page). The
-    matches are ranked by a narrow subquery (id, order keys, the window's total) and only the
-    page's rows are read whole: ranked with every column, each of a common word's thousands of
-    matches was carried whole through the sort and the window.
+    matches' listing rows are read into a narrow materialised CTE (id, order keys), ranked and
+    counted there, and only the page's rows are read whole: ranked with every column, each of a
+    common word's thousands of matches was carried whole through the sort.
 
     ``later``: the branches of the attempts that follow, probed in the same statement (one row
     even when the page is empty): an attempt that matches nothing at all costs no statement.
 
     ``counted``: the facets' grouped pass over the matches (catalog.facets.PagePass), a column
-    of the same statement: the matches' listing rows are then read once, into a materialised
-    CTE that both the page and the pass read. Apart, the facets' statement matched the words
-    again and read every match's listing row again (on PostgreSQL by hashing every listed row)."""
+    of the same statement: the CTE then also carries what the pass reads, so the matches'
+    listing rows are read once for the page and the counts. Apart, the facets' statement
+    matched the words again and read every match's listing row again (on PostgreSQL by hashing
+    every listed row)."""
     ranked = hits.ranked
     row = ProductListing
     matched = (
@@ -465,20 +466,15 @@ def _ranked_page(
         matched = matched.outerjoin(GovOffer, (GovOffer.product_id == row.product_id) & GovOffer.active.is_(True))
     sort = params.effective_sort
     count = select(func.count()).select_from(matched.subquery())
-    total = func.count().over().label("total")
-    extra: list = []
-    if counted is None:
-        keys = [ranked.c.score, row.created_at, row.price_min, total]
-        page = matched.add_columns(*keys).order_by(*_order(sort, ranked))
-    else:
-        carried = [row.__table__.c[name] for name in COUNTED_COLUMNS]
-        found = matched.add_columns(ranked.c.score, *carried).cte("matched").prefix_with("MATERIALIZED")
-        # counted over the CTE once rather than by a window: the sort then keeps only the page
-        # (3 ms of SQLite's 21 for a common word, 1.5 of PostgreSQL's 19)
-        total = select(func.count()).select_from(found).scalar_subquery().label("total")
-        keys = [found.c.product_id, found.c.score, found.c.created_at, found.c.price_min, total]
-        page = select(*keys).order_by(*_order(sort, found, found.c))
-        extra = [counted(found).label("groups")]
+    carried = [row.__table__.c[name] for name in (COUNTED_COLUMNS if counted else ("created_at", "price_min"))]
+    found = matched.add_columns(ranked.c.score, *carried).cte("matched").prefix_with("MATERIALIZED")
+    # counted over the CTE once rather than by a window: the sort then keeps only the page where
+    # the window buffered every match first (3 ms of SQLite's 21 for a common word, 1 of
+    # PostgreSQL's 19)
+    total = select(func.count()).select_from(found).scalar_subquery().label("total")
+    keys = [found.c.product_id, found.c.score, found.c.created_at, found.c.price_min, total]
+    page = select(*keys).order_by(*_order(sort, found, found.c))
+    extra = [counted(found).label("groups")] if counted else []
     page = page.limit(params.per_page).offset(offset).subquery("page")
     order = _order(sort, page, page.c)
     if not later:
@@ -499,8 +495,8 @@ def _run(
     later: Sequence[list[Branch]] = (),
     counted: Counted | None = None,
 ) -> SearchResult:
-    """One page of a listing. A ranked search (``hits``) counts its matches with a window in
-    the same statement: ranking visits every match anyway; ``later``: see :func:`_ranked_page`.
+    """One page of a listing. A ranked search (``hits``) counts its matches in the same
+    statement: ranking visits every match anyway; ``later``: see :func:`_ranked_page`.
     A listing without words lets the database stop at the page (no window) and takes its total
     from the page itself when it is the last one, else from :func:`_count`."""
     pagecache.depends_on(*listing_tags.listing(params, words=hits is not None))
@@ -516,7 +512,7 @@ def _run(
             rows = [r for r in rows if r.product_id is not None]  # the probe's row of an empty page
         if rows:
             total = rows[0].total
-        elif params.page > 1:  # past the last page: the window count saw no row, count apart
+        elif params.page > 1:  # past the last page: no row carries the total, count apart
             total = int(db.session.scalar(count) or 0)
         else:
             total = 0
