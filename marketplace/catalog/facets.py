@@ -251,7 +251,7 @@ def _pass(source: _Source, offered: Sequence[str], chosen: set[str]) -> Select:
     if "in_stock" not in chosen:
         values["stock"] = _sum(source.column("in_stock").is_(True))
     if "expo" not in chosen:
-        values["expo"] = _sum(source.adapt(expo_condition()))
+        values["expo"] = _sum(expo_condition(source.column("store_id")))
     stmt = source.branch(_row("all", **values))
     return stmt.group_by(*[source.column(column) for column in _KEYS.values()])
 
@@ -327,7 +327,8 @@ class PagePass:
         """The pass over ``matched`` (the matches' listing rows, every filter applied, with
         search.COUNTED_COLUMNS) and the cities' spelling, as one value. Every sum is counted;
         :func:`_add_up` takes those the listing needs."""
-        source = _Source(matched, [], {}, ClauseAdapter(matched).traverse)
+        # its columns by name: a ClauseAdapter copied every expression of the pass, 1 ms a page
+        source = _Source(matched, [], {}, lambda column: matched.c[column.name])
         grouped = union_all(_pass(source, FACETS, set()), _city_names()).subquery("grouped")
         if db.session.get_bind().dialect.name == "postgresql":
             return select(func.json_agg(func.json_build_array(*grouped.c))).scalar_subquery()

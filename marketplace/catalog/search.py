@@ -72,6 +72,10 @@ MAX_PAGE = 100_000
 NAME_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # FTS5 bm25 column weights
 PG_WEIGHTS = "{0.1, 0.1, 0.2, 1.0}"  # ts_rank weights of D, C, B (rest), A (name)
 PENALTY_SCALE = 1_000_000  # a branch's penalty outweighs any full-text rank
+# a search counts its facets with its page, ranked over a CTE (see _ranked_page), when a word as
+# typed is in this many listed products: below, the facets' own statement and the page's window
+# read few rows, and the larger statement costs more than it saves (0.4 ms a rare word's page)
+COUNT_ALONG_DOCS = 500
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -320,10 +324,10 @@ def live_store_ids() -> set[int]:
     return expo_queries.live_exhibitor_ids()
 
 
-def expo_condition():
-    """Listing rows of stores exhibiting now."""
+def expo_condition(store_id: ColumnElement[int] = ProductListing.store_id) -> ColumnElement[bool]:
+    """Listing rows of stores exhibiting now (``store_id``: where the rows' store is read)."""
     live = live_store_ids()
-    return ProductListing.store_id.in_(sorted(live)) if live else false()
+    return store_id.in_(sorted(live)) if live else false()
 
 
 def filter_groups(params: SearchParams) -> dict[str, list]:
@@ -435,11 +439,15 @@ def _ranked_page(
     gov_terms: bool,
     later: Sequence[list[Branch]],
     counted: Counted | None = None,
+    many: bool = True,
 ) -> tuple[Select, Select]:
     """A search's page, and the statement that counts its matches (past the last page). The
-    matches' listing rows are read into a narrow materialised CTE (id, order keys), ranked and
-    counted there, and only the page's rows are read whole: ranked with every column, each of a
-    common word's thousands of matches was carried whole through the sort.
+    matches are ranked by narrow rows (id, order keys, the total) and only the page's rows are
+    read whole: ranked with every column, each of a common word's thousands of matches was
+    carried whole through the sort. ``many`` (a word in COUNT_ALONG_DOCS products or more): the
+    matches' listing rows are read into a materialised CTE and counted there once, so the sort
+    keeps only the page where a window buffered every match first; for a few matches the
+    window costs less than building the CTE.
 
     ``later``: the branches of the attempts that follow, probed in the same statement (one row
     even when the page is empty): an attempt that matches nothing at all costs no statement.
@@ -466,15 +474,19 @@ def _ranked_page(
         matched = matched.outerjoin(GovOffer, (GovOffer.product_id == row.product_id) & GovOffer.active.is_(True))
     sort = params.effective_sort
     count = select(func.count()).select_from(matched.subquery())
-    carried = [row.__table__.c[name] for name in (COUNTED_COLUMNS if counted else ("created_at", "price_min"))]
-    found = matched.add_columns(ranked.c.score, *carried).cte("matched").prefix_with("MATERIALIZED")
-    # counted over the CTE once rather than by a window: the sort then keeps only the page where
-    # the window buffered every match first (3 ms of SQLite's 21 for a common word, 1 of
-    # PostgreSQL's 19)
-    total = select(func.count()).select_from(found).scalar_subquery().label("total")
-    keys = [found.c.product_id, found.c.score, found.c.created_at, found.c.price_min, total]
-    page = select(*keys).order_by(*_order(sort, found, found.c))
-    extra = [counted(found).label("groups")] if counted else []
+    extra: list = []
+    if counted is None and not many:
+        keys = [ranked.c.score, row.created_at, row.price_min, func.count().over().label("total")]
+        page = matched.add_columns(*keys).order_by(*_order(sort, ranked))
+    else:
+        carried = [row.__table__.c[name] for name in (COUNTED_COLUMNS if counted else ("created_at", "price_min"))]
+        found = matched.add_columns(ranked.c.score, *carried).cte("matched").prefix_with("MATERIALIZED")
+        # counted once rather than by a window (3 ms of SQLite's 21 for a common word, 1 of
+        # PostgreSQL's 19)
+        total = select(func.count()).select_from(found).scalar_subquery().label("total")
+        keys = [found.c.product_id, found.c.score, found.c.created_at, found.c.price_min, total]
+        page = select(*keys).order_by(*_order(sort, found, found.c))
+        extra = [counted(found).label("groups")] if counted else []
     page = page.limit(params.per_page).offset(offset).subquery("page")
     order = _order(sort, page, page.c)
     if not later:
@@ -494,6 +506,7 @@ def _run(
     with_total: bool = True,
     later: Sequence[list[Branch]] = (),
     counted: Counted | None = None,
+    many: bool = True,
 ) -> SearchResult:
     """One page of a listing. A ranked search (``hits``) counts its matches in the same
     statement: ranking visits every match anyway; ``later``: see :func:`_ranked_page`.
@@ -503,7 +516,7 @@ def _run(
     gov_terms = params.gov_terms or params.offered_only
     offset = (params.page - 1) * params.per_page
     if hits is not None:
-        stmt, count = _ranked_page(params, hits, offset, gov_terms, later, counted)
+        stmt, count = _ranked_page(params, hits, offset, gov_terms, later, counted, many)
         rows = db.session.execute(stmt).all()
         if counted is not None and rows:  # an empty page (past the last) did not count them
             hits.groups = rows[0].groups
@@ -553,8 +566,9 @@ def search_products(params: SearchParams, full: bool = False, counted: Counted |
     # the counts read the live exhibitors (the expo switch, and the memo's key), a statement a
     # page of cards makes anyway; words the vocabulary does not know, or hardly (plan.doubtful),
     # may find none, and their counts are then known without it (facets._counts): they do not
-    # count along
-    if counted is not None and (plan.doubtful or counted.remembered()):
+    # count along, nor do rarer words (COUNT_ALONG_DOCS)
+    many = plan.docs >= COUNT_ALONG_DOCS
+    if counted is not None and (plan.doubtful or not many or counted.remembered()):
         counted = None
     probed = [k for k, a in enumerate(plan.attempts) if k and a.probed] if probe else []
     skipped: set[int] = set()
@@ -562,7 +576,7 @@ def search_products(params: SearchParams, full: bool = False, counted: Counted |
         if i in skipped:
             continue
         later = [plan.attempts[k].branches for k in probed] if i == 0 else []
-        result = _run(params, _matches(attempt.branches), full, later=later, counted=counted)
+        result = _run(params, _matches(attempt.branches), full, later=later, counted=counted, many=many)
         if result.total:
             result.fallback = attempt.loose
             result.corrected = attempt.corrected is not None

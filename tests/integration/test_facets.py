@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 
 from marketplace import pagecache
-from marketplace.catalog import queries
+from marketplace.catalog import queries, search
 from marketplace.catalog import services as catalog
 from marketplace.catalog.facets import PRICE_BANDS, PagePass, facet_counts
 from marketplace.catalog.models import Product
@@ -84,9 +84,10 @@ COUNTED_WITH_THE_PAGE = [
 
 
 @pytest.mark.parametrize("combination", COUNTED_WITH_THE_PAGE, ids=lambda c: "&".join(f"{k}={v}" for k, v in c.items()))
-def test_counts_counted_with_a_searchs_page_are_the_same(shops, count_queries, combination):
+def test_counts_counted_with_a_searchs_page_are_the_same(shops, count_queries, monkeypatch, combination):
     """The page's statement counts the grouped pass and the cities (facets.PagePass): the same
     counts as the facets' own statement, which then reads only a chosen facet's own branch."""
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 0)  # a few products make every word rare here
     params = SearchParams(**combination)
     result = search_products(params, counted=PagePass(params))
     categories = queries.categories()
@@ -105,7 +106,8 @@ def test_counts_counted_with_a_searchs_page_are_the_same(shops, count_queries, c
     assert q.count == (1 if own or not result.items else 0), q.statements
 
 
-def test_a_page_past_the_last_counts_its_facets_apart(shops):
+def test_a_page_past_the_last_counts_its_facets_apart(shops, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 0)
     params = SearchParams(q="batik", page=99)
     result = search_products(params, counted=PagePass(params))
     assert result.items == [] and result.total and result.hits is not None and result.hits.groups is None
@@ -113,6 +115,13 @@ def test_a_page_past_the_last_counts_its_facets_apart(shops):
     expected = brute_force(truth(), params, hits)
     expected.pop("total")
     assert counted(facet_counts(params, result.hits)) == expected
+
+
+def test_a_rare_words_page_leaves_the_counts_to_the_facets(shops, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 10_000)
+    params = SearchParams(q="batik")
+    result = search_products(params, counted=PagePass(params))
+    assert result.items and result.hits is not None and result.hits.groups is None
 
 
 def test_choosing_one_keeps_the_others(shops):

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from marketplace.catalog import search as search_module
 from marketplace.catalog.search import SearchParams, parse_search_args, search_products, words_of
 from marketplace.extensions import db
 from tests.catalog_seed import HIDDEN, seed_catalogue
@@ -141,6 +142,22 @@ def test_a_search_past_its_last_page_counts_the_same_matches(cat):
     beyond = search("batik", per_page=3, page=5)
     assert beyond.items == [] and beyond.total == 4
     assert search("batik", sector="kriya", per_page=1, page=3).total == 1
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "price_asc", "price_desc"])
+def test_a_common_words_page_ranked_over_its_matches_cte_is_the_same(cat, monkeypatch, sort):
+    """Words in COUNT_ALONG_DOCS products or more rank their matches in a CTE, counted once; the
+    rarer ones through a window: the same pages and totals."""
+    pages = {}
+    for docs in (10_000, 0):
+        monkeypatch.setattr(search_module, "COUNT_ALONG_DOCS", docs)
+        pages[docs] = [
+            (names(found), found.total)
+            for q in ("batik", "teh poci", "kerajinan")
+            for page in (1, 2, 9)
+            for found in [search(q, sort=sort, per_page=2, page=page)]
+        ]
+    assert pages[0] == pages[10_000] and any(total for _names, total in pages[0])
 
 
 def test_postgresql_reads_a_searchs_listing_rows_by_key(cat, count_queries):
