@@ -278,6 +278,24 @@ def test_counts_are_remembered_across_the_pages_and_sorts_of_a_listing(app, clie
     assert facet_statements("/search?q=batik&in_stock=1&page=2") == 1  # the catalogue changed
 
 
+def test_a_page_counts_no_facets_along_when_they_are_remembered(app, client, count_queries, shops, monkeypatch):
+    """A common word's page counts the facets in its own statement (facets.PagePass) only when
+    they are not remembered (pagecache.remembered): the pages and sorts of a search share one."""
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 0)  # a few products make every word rare here
+    app.config["PER_PAGE"] = 2
+    db.session.remove()
+
+    def statements(url):
+        with count_queries() as q:
+            assert client.get(url).status_code == 200
+        return [s for s in q.statements if " AS facet" in s]
+
+    first = statements("/search?q=batik&in_stock=1")
+    assert len(first) == 1 and "hits" in first[0] and "json" in first[0].lower()  # the page's own
+    assert statements("/search?q=batik&in_stock=1&page=2") == []
+    assert statements("/search?q=batik&in_stock=1&sort=price_asc") == []
+
+
 def test_the_expo_count_follows_the_expo_clock(app, client, shops):
     db.session.remove()
     body = client.get("/api/v1/products?facets=1").get_json()
