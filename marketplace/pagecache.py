@@ -210,6 +210,17 @@ def memo(
     return value
 
 
+def remembered(key: tuple, scope: str = "catalog") -> bool:
+    """Whether :func:`memo` would answer ``key`` without computing it (for a caller that can
+    compute it more cheaply along with other work, but only needs it when it is not)."""
+    cache = _cache()
+    gens = generations() if cache is not None else None
+    if cache is None or gens is None:
+        return False
+    found = cache.memos.get((gens[scope], *key))
+    return found is not None and cache.usable(found[0])
+
+
 def clear_local() -> None:
     """Forget this process's pages and memos (tests that count a cold page's statements)."""
     cache = _cache()

@@ -10,7 +10,7 @@ from marketplace import pagecache
 from marketplace.api.base import bp, paged
 from marketplace.api.serializers import category_json, facets_json, product_json
 from marketplace.catalog import misses, queries
-from marketplace.catalog.facets import facet_counts
+from marketplace.catalog.facets import PagePass, facet_counts
 from marketplace.catalog.search import SWITCH_VALUES, parse_search_args, search_products
 from marketplace.catalog.services import category_by_slug
 from marketplace.errors import ValidationError
@@ -36,7 +36,7 @@ def list_products():
         raise ValidationError(fields=errors)
     if params.category:
         params.category_id = category_by_slug(params.category).id  # 422 for an unknown slug
-    result = search_products(params, full=True)
+    result = search_products(params, full=True, counted=PagePass(params) if SWITCH_VALUES[with_facets] else None)
     misses.count_if_missed(params, result)  # what clients look for and do not find (agency synonym page)
     items = []
     for card in result.items:

@@ -8,7 +8,9 @@ sums of the six price bands and the two switches (in stock, exhibiting in a runn
 which Python adds up per facet; a UNION ALL (SQLite has no GROUPING SETS) adds a branch for
 each facet with a chosen value (its counts leave its own filter out) and the cities' spelling.
 It reads ``product_listings`` alone and, with search words, the same matches as the page
-(``SearchResult.hits``). The expo switch
+(``SearchResult.hits``); a search's page statement may count the grouped pass and the cities'
+spelling itself (:class:`PagePass`), leaving this statement only the chosen facets' branches, or
+nothing to read. The expo switch
 filters by the live exhibitors' store ids (search.live_store_ids, the statement the cards'
 badges make anyway): no join.
 
@@ -20,6 +22,8 @@ switch's own counts may lag by up to :data:`COUNT_MAX_AGE` seconds after a chang
 
 from __future__ import annotations
 
+import json
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -190,11 +194,11 @@ class _Source:
         return func.coalesce(func.sum(listing_counts.column("n")), _ZERO) if self.summed else func.count()
 
     def count_if(self, condition: ColumnElement[Any]) -> ColumnElement[Any]:
-        """How many of the products ``condition`` keeps (on groups: a condition on their keys)."""
+        """How many of the products ``condition`` (on the rows' columns: :meth:`column`) keeps."""
         if self.summed:
-            products = case((self.adapt(condition), listing_counts.column("n")), else_=_ZERO)
+            products = case((condition, listing_counts.column("n")), else_=_ZERO)
             return func.coalesce(func.sum(products), _ZERO)
-        return _sum(self.adapt(condition))
+        return _sum(condition)
 
     def grouped(self, stmt: Select) -> Select:
         """``stmt`` grouped as every grouped branch is; on groups, without the sums that
@@ -264,9 +268,9 @@ def _pass(source: _Source, offered: Sequence[str], chosen: set[str]) -> Select:
     if "price" in offered and "price" not in chosen:
         values.update(_band_sums(source))
     if "in_stock" not in chosen:
-        values["stock"] = source.count_if(ProductListing.__table__.c.in_stock.is_(True))
+        values["stock"] = source.count_if(source.column("in_stock").is_(True))
     if "expo" not in chosen:
-        values["expo"] = source.count_if(expo_condition())
+        values["expo"] = source.count_if(expo_condition(source.column("store_id")))
     return source.grouped(source.branch(_row("all", **values)))
 
 
@@ -301,16 +305,61 @@ def _chosen(params: SearchParams) -> set[str]:
 
 
 def _statement(
-    params: SearchParams, hits: Subquery | CTE | None, offered: Sequence[str], chosen: set[str]
-) -> Select | CompoundSelect:
+    params: SearchParams, hits: Subquery | CTE | None, offered: Sequence[str], chosen: set[str], counted: bool = False
+) -> Select | CompoundSelect | None:
+    """``counted``: the grouped pass and the cities' spelling were counted with the search's
+    page (:class:`PagePass`); None when nothing is left to read."""
     # a facet with a chosen value counts in a branch of its own (a chosen switch: the pass's total)
     own = [name for name in ("sector", "category", "city", "price") if name in offered and name in chosen]
-    source = _source(params, hits, shared=bool(own))
-    branches = [_pass(source, offered, chosen)]
+    source = _source(params, hits, shared=len(own) + (not counted) > 1)
+    branches = [] if counted else [_pass(source, offered, chosen)]
     branches += [_price(source) if name == "price" else _grouped(source, name) for name in own]
-    if "city" in offered:
+    if "city" in offered and not counted:
         branches.append(_city_names())
+    if not branches:
+        return None
     return branches[0] if len(branches) == 1 else union_all(*branches)
+
+
+# --- the grouped pass, counted by a search's page statement ------------------------------------
+
+_GROUP = namedtuple("_GROUP", _COLUMNS)  # type: ignore[misc]
+
+
+@dataclass
+class PagePass:
+    """The grouped pass of a listing's facets, for search_products to count with a search's page
+    (search.Counted): the page's statement then reads the matches' listing rows once for the
+    page and the counts (search._ranked_page). ``fixed``: as for :func:`facet_counts`."""
+
+    params: SearchParams
+    fixed: tuple[str, ...] = ()
+
+    def remembered(self) -> bool:
+        """Whether the counts are remembered (facet_counts reads them without a statement)."""
+        offered = tuple(name for name in FACETS if name not in set(self.fixed))
+        return pagecache.remembered(_key(self.params, offered, words=True))
+
+    def __call__(self, matched: CTE) -> ColumnElement[Any]:
+        """The pass over ``matched`` (the matches' listing rows, every filter applied, with
+        search.COUNTED_COLUMNS) and the cities' spelling, as one value. Every sum is counted;
+        :func:`_add_up` takes those the listing needs."""
+        # its columns by name: a ClauseAdapter copied every expression of the pass, 1 ms a page
+        source = _Source(matched, [], {}, lambda column: matched.c[column.name])
+        grouped = union_all(_pass(source, FACETS, set()), _city_names()).subquery("grouped")
+        if db.session.get_bind().dialect.name == "postgresql":
+            return select(func.json_agg(func.json_build_array(*grouped.c))).scalar_subquery()
+        return select(func.json_group_array(func.json_array(*grouped.c))).scalar_subquery()
+
+
+def _page_groups(hits: Matches | None) -> list | None:
+    """The grouped pass's rows that the search's page statement counted, None when it did not."""
+    if hits is None or hits.groups is None:
+        return None
+    groups: Any = hits.groups
+    if isinstance(groups, str):  # SQLite's JSON is text; psycopg decodes PostgreSQL's
+        groups = json.loads(groups)
+    return [_GROUP(*values) for values in groups or ()]
 
 
 def _add_up(rows: Iterable[Any], offered: Sequence[str], chosen: set[str]) -> tuple:
@@ -360,12 +409,20 @@ def _counts(params: SearchParams, hits: Matches | None, offered: Sequence[str]) 
         return _add_up((), offered, chosen)
 
     def compute() -> tuple:
-        statement = _statement(params, hits.plain if hits is not None else None, offered, chosen)
-        return _add_up(db.session.execute(statement), offered, chosen)
+        counted = _page_groups(hits)
+        statement = _statement(params, hits.plain if hits is not None else None, offered, chosen, counted is not None)
+        rows = list(counted or ())
+        if statement is not None:
+            rows += db.session.execute(statement).all()
+        return _add_up(rows, offered, chosen)
 
-    words = params.q if hits is not None else None
-    key = ("facets", words, tuple(offered), *filter_key(params, switches=True))
-    return pagecache.memo(key, compute, size=_size, depends=depends)
+    return pagecache.memo(_key(params, offered, hits is not None), compute, size=_size, depends=depends)
+
+
+def _key(params: SearchParams, offered: Sequence[str], words: bool) -> tuple:
+    """What the counts are remembered by: the words (``words``: the listing searches them), the
+    facets offered and the filters."""
+    return ("facets", params.q if words else None, tuple(offered), *filter_key(params, switches=True))
 
 
 # the filters each offered facet ignores when it counts (the others' counts still apply them)

@@ -67,6 +67,7 @@ class Plan:
     suggestion: str | None = None  # a better spelling to offer if the words as typed find little
     # a word the vocabulary does not know (or hardly): the words as typed may well find nothing
     doubtful: bool = False
+    docs: int = 0  # the listed products of the commonest word as typed (the vocabulary's count)
 
 
 def _terms() -> dict[Phrase, tuple[Phrase, ...]]:
@@ -250,4 +251,5 @@ def plan(words: list[str]) -> Plan:
     loose = _loose(words, vocabulary)
     if loose:
         attempts.append(loose)
-    return Plan(attempts, suggestion=_commoner(words, vocabulary), doubtful=bool(vocabulary.corrections))
+    docs = max((vocabulary.known(word) for word in words), default=0)
+    return Plan(attempts, _commoner(words, vocabulary), doubtful=bool(vocabulary.corrections), docs=docs)

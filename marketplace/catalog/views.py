@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from marketplace import pagecache
 from marketplace.catalog import cardcache, misses, queries
-from marketplace.catalog.facets import facet_counts
+from marketplace.catalog.facets import PagePass, facet_counts
 from marketplace.catalog.filter_links import filter_sheet
 from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
 from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
@@ -65,7 +65,8 @@ def _render_listing(params: SearchParams, errors: dict, categories: list, fixed:
     sector and category pages). ``fixed``: the facets the page's own URL decides."""
     if params.category and params.category_id is None:  # by id, the filter has an index
         params.category_id = next((c.id for c in categories if c.slug == params.category), None)
-    result = search_products(_for_offices(params))
+    # with words the page's statement also counts the facets' grouped pass (facets.PagePass)
+    result = search_products(_for_offices(params), counted=PagePass(params, fixed))
     misses.count_if_missed(params, result)  # what visitors look for and do not find (agency synonym page)
     facets = facet_counts(params, result.hits, categories, fixed)
     base = url_for(request.endpoint, **(request.view_args or {}))

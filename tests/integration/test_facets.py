@@ -10,9 +10,9 @@ import time_machine
 from sqlalchemy import select
 
 from marketplace import pagecache
-from marketplace.catalog import listing_counts
+from marketplace.catalog import listing_counts, queries, search
 from marketplace.catalog import services as catalog
-from marketplace.catalog.facets import PRICE_BANDS, facet_counts
+from marketplace.catalog.facets import PRICE_BANDS, PagePass, facet_counts
 from marketplace.catalog.models import Product
 from marketplace.catalog.search import SearchParams, search_products
 from marketplace.clock import now
@@ -76,6 +76,56 @@ def test_counts_with_search_words_are_over_the_same_matches(shops):
         expected = brute_force(rows, params, hits)
         assert result.total == expected.pop("total"), combination
         assert counted(facets) == expected, combination
+
+
+COUNTED_WITH_THE_PAGE = [
+    *WITH_WORDS,
+    {"q": "batik", "sector": "fesyen", "min_price": 25_000, "max_price": 49_999},  # own branches, none left
+    {"q": "batik", "min_price": 25_000, "category": "batik"},  # own branches besides
+    {"q": "batik", "per_page": 2, "page": 2},
+    {"q": "batik", "expo": True, "in_stock": True},
+]
+
+
+@pytest.mark.parametrize("combination", COUNTED_WITH_THE_PAGE, ids=lambda c: "&".join(f"{k}={v}" for k, v in c.items()))
+def test_counts_counted_with_a_searchs_page_are_the_same(shops, count_queries, monkeypatch, combination):
+    """The page's statement counts the grouped pass and the cities (facets.PagePass): the same
+    counts as the facets' own statement, which then reads only a chosen facet's own branch."""
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 0)  # a few products make every word rare here
+    params = SearchParams(**combination)
+    result = search_products(params, counted=PagePass(params))
+    categories = queries.categories()
+    with count_queries() as q:
+        facets = facet_counts(params, result.hits, categories)
+    assert result.hits is not None and (result.hits.groups is not None) == bool(result.items)
+    hits = {card.id for card in search_products(SearchParams(q=params.q, per_page=1000)).items}
+    expected = brute_force(truth(), params, hits)
+    assert result.total == expected.pop("total")
+    assert counted(facets) == expected
+    alone = search_products(params)
+    assert alone.hits is not None and alone.hits.groups is None
+    pagecache.clear_local()
+    assert counted(facet_counts(params, alone.hits)) == expected
+    own = {"sector", "category", "city", "min_price", "max_price"} & set(combination)  # their own branches
+    assert q.count == (1 if own or not result.items else 0), q.statements
+
+
+def test_a_page_past_the_last_counts_its_facets_apart(shops, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 0)
+    params = SearchParams(q="batik", page=99)
+    result = search_products(params, counted=PagePass(params))
+    assert result.items == [] and result.total and result.hits is not None and result.hits.groups is None
+    hits = {card.id for card in search_products(SearchParams(q="batik", per_page=1000)).items}
+    expected = brute_force(truth(), params, hits)
+    expected.pop("total")
+    assert counted(facet_counts(params, result.hits)) == expected
+
+
+def test_a_rare_words_page_leaves_the_counts_to_the_facets(shops, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 10_000)
+    params = SearchParams(q="batik")
+    result = search_products(params, counted=PagePass(params))
+    assert result.items and result.hits is not None and result.hits.groups is None
 
 
 def test_choosing_one_keeps_the_others(shops):
@@ -230,6 +280,24 @@ def test_counts_are_remembered_across_the_pages_and_sorts_of_a_listing(app, clie
     catalog.update_product(product, None, {"name": "Batik Nol"})
     db.session.commit()
     assert facet_statements("/search?q=batik&in_stock=1&page=2") == 1  # the catalogue changed
+
+
+def test_a_page_counts_no_facets_along_when_they_are_remembered(app, client, count_queries, shops, monkeypatch):
+    """A common word's page counts the facets in its own statement (facets.PagePass) only when
+    they are not remembered (pagecache.remembered): the pages and sorts of a search share one."""
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 0)  # a few products make every word rare here
+    app.config["PER_PAGE"] = 2
+    db.session.remove()
+
+    def statements(url):
+        with count_queries() as q:
+            assert client.get(url).status_code == 200
+        return [s for s in q.statements if " AS facet" in s]
+
+    first = statements("/search?q=batik&in_stock=1")
+    assert len(first) == 1 and "hits" in first[0] and "json" in first[0].lower()  # the page's own
+    assert statements("/search?q=batik&in_stock=1&page=2") == []
+    assert statements("/search?q=batik&in_stock=1&sort=price_asc") == []
 
 
 def test_the_expo_count_follows_the_expo_clock(app, client, shops):

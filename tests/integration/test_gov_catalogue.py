@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from marketplace import pagecache
+from marketplace.catalog import search
+from marketplace.catalog.facets import PagePass, facet_counts
+from marketplace.catalog.search import SearchParams, search_products
 from marketplace.extensions import db
 from marketplace.gov.models import GovOfficial
 from tests.factories import gen_product, gen_user
@@ -125,3 +128,21 @@ def test_an_official_listing_costs_one_statement_more_than_a_shopper(world, app,
     shopper = counted("pembeli@test.id")
     official = counted("pp@setda.test")
     assert official - shopper == 1, (url, shopper, official)
+
+
+def test_an_officials_search_counts_its_facets_with_the_page_as_apart(world, monkeypatch):
+    """The page's statement counts the facets over the offered matches only, as the facets'
+    own statement does (catalog.facets.PagePass)."""
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 0)  # a few products make every word rare here
+    w, _plain = world
+    gen_product(w.catering, name="Nasi Uduk Komplit", price=20000, category=None)  # "nasi" is no slip
+    params = SearchParams(q="nasi", gov_terms=True, offered_only=True)
+    result = search_products(params, counted=PagePass(params))
+    assert [card.name for card in result.items] == ["Nasi Kotak Ayam Bakar"]
+    assert result.hits is not None and result.hits.groups is not None
+    with_page = facet_counts(params, result.hits)
+    pagecache.clear_local()
+    alone = search_products(params)
+    assert alone.hits is not None and alone.hits.groups is None
+    assert facet_counts(params, alone.hits) == with_page
+    assert sum(choice.count for choice in with_page.sector) == 1

@@ -12,7 +12,8 @@ statement by statement:
                      until the catalogue changes; a word the catalogue does not know adds one for its
                      corrections, and each fallback one), product page (+total, ranked), stores in a live
                      expo, the facets' counts (one UNION ALL for every facet, remembered like the total; it
-                     replaced the city list of the drop-down, issue #23)
+                     replaced the city list of the drop-down, issue #23). A word in search.COUNT_ALONG_DOCS
+                     products or more (not here) has the counts in the page's statement: 5
   search          6  categories, product page (newest first: the database stops at the page),
                      the total (counted apart, remembered until the catalogue changes; none on the last page),
                      first photos, stores in a live expo, the facets' counts
@@ -30,7 +31,8 @@ statement by statement:
   GET /api/v1/products  3  product page, total (as above; a ranked ?q= has it in the page's statement),
                         the products' descriptions; ranked (?q=): 4, the synonym list, the vocabulary, the
                         page with its total, the descriptions; ``facets=1`` adds the categories (their
-                        names), stores in a live expo and the facets' counts (tests/integration/test_facets.py)
+                        names), stores in a live expo and the facets' counts (tests/integration/test_facets.py;
+                        ranked, the counts are in the page's statement)
 
 "Stores in a live expo" is the expo badge of product cards and the product
 page: one statement, made once per page by the first card that asks
@@ -46,6 +48,7 @@ from datetime import timedelta
 import pytest
 
 from marketplace import pagecache
+from marketplace.catalog import search
 from marketplace.catalog import services as catalog
 from marketplace.clock import now
 from marketplace.expo import services as expo
@@ -168,3 +171,9 @@ def test_grids_really_hold_the_page_size(app, client, big):
     assert client.get("/search?q=batik").get_data(as_text=True).count('<article class="card">') == 50
     app.config["PER_PAGE"] = 1
     assert client.get("/search?q=batik").get_data(as_text=True).count('<article class="card">') == 1
+
+
+def test_a_common_words_search_counts_its_facets_in_its_page_statement(client, count_queries, big, monkeypatch):
+    """A word in search.COUNT_ALONG_DOCS products or more: the facets' counts are the page's."""
+    monkeypatch.setattr(search, "COUNT_ALONG_DOCS", 0)  # the few products here make every word rare
+    assert count(client, count_queries, URLS["search"]) == BUDGET["search"] - 1

@@ -4,7 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from marketplace.catalog import search as search_module
 from marketplace.catalog.search import SearchParams, parse_search_args, search_products, words_of
+from marketplace.extensions import db
 from tests.catalog_seed import HIDDEN, seed_catalogue
 
 
@@ -133,6 +135,38 @@ def test_pages(cat):
     assert not set(names(first)) & set(names(second))
     beyond = search(sort="price_asc", per_page=4, page=9)
     assert beyond.items == [] and beyond.total == 6 and beyond.pages == 2
+
+
+def test_a_search_past_its_last_page_counts_the_same_matches(cat):
+    assert search("batik", per_page=3).total == 4
+    beyond = search("batik", per_page=3, page=5)
+    assert beyond.items == [] and beyond.total == 4
+    assert search("batik", sector="kriya", per_page=1, page=3).total == 1
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "price_asc", "price_desc"])
+def test_a_common_words_page_ranked_over_its_matches_cte_is_the_same(cat, monkeypatch, sort):
+    """Words in COUNT_ALONG_DOCS products or more rank their matches in a CTE, counted once; the
+    rarer ones through a window: the same pages and totals."""
+    pages = {}
+    for docs in (10_000, 0):
+        monkeypatch.setattr(search_module, "COUNT_ALONG_DOCS", docs)
+        pages[docs] = [
+            (names(found), found.total)
+            for q in ("batik", "teh poci", "kerajinan")
+            for page in (1, 2, 9)
+            for found in [search(q, sort=sort, per_page=2, page=page)]
+        ]
+    assert pages[0] == pages[10_000] and any(total for _names, total in pages[0])
+
+
+def test_postgresql_reads_a_searchs_listing_rows_by_key(cat, count_queries):
+    """Joined alone, PostgreSQL hashed every listed row to join a common word's matches."""
+    with count_queries() as q:
+        search("batik")
+    page = next(s for s in q.statements if "hits" in s)
+    by_key = "product_listings.product_id = ANY (array((SELECT hits.product_id" in " ".join(page.split())
+    assert by_key == (db.engine.dialect.name == "postgresql")
 
 
 def test_cards_carry_store_and_first_photo(cat):
