@@ -213,6 +213,7 @@ class ListingCount(db.Model):
     __table_args__ = (
         Index("ix_listing_counts_sector", "sector", "category_id", "city_key", "in_stock", "band", "store_id", "n"),
         Index("ix_listing_counts_category", "category_id", "sector", "city_key", "in_stock", "band", "store_id", "n"),
+        Index("ix_listing_counts_store", "store_id"),
     )
 
 

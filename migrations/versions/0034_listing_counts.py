@@ -111,6 +111,8 @@ def upgrade():
     # counts read: summed from the index alone, without a sort
     op.create_index("ix_listing_counts_sector", "listing_counts", ["sector", "category_id", *COVERED])
     op.create_index("ix_listing_counts_category", "listing_counts", ["category_id", "sector", *COVERED])
+    # a storefront's count reads its store's few dozen groups, not all of them
+    op.create_index("ix_listing_counts_store", "listing_counts", ["store_id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_FUNCTION)
         for statement in PG_TRIGGERS:
