@@ -167,12 +167,8 @@ def featured_entries() -> list[FeaturedEntry]:
 
 @cache
 def _featured_entries() -> Select:
-    return (
-        select(Store.slug, Store.name, Store.logo, Store.sector, Store.city)
-        .join(FeaturedStore, FeaturedStore.store_id == Store.id)
-        .where(Store.status == "approved")
-        .order_by(FeaturedStore.position, Store.id)
-    )
+    # which stores are featured, and in which order, is _featured_stores' to say
+    return _featured_stores().with_only_columns(*[Store.__table__.c[name] for name in FeaturedEntry._fields])
 
 
 @cache
