@@ -51,6 +51,7 @@ ENV_SETTINGS = (
     "PAGE_CACHE",
     "PAGE_CACHE_TTL",
     "PAGE_CACHE_MAX_BYTES",
+    "PAGE_CACHE_SHARED_MAX_BYTES",
     "CARD_CACHE_MAX_BYTES",
     # deployment (docs/PRODUCTION.md)
     "LOG_LEVEL",
@@ -137,6 +138,8 @@ class Defaults:
     PAGE_CACHE = True  # anonymous catalogue pages from memory (marketplace/pagecache.py)
     PAGE_CACHE_TTL = 300  # seconds: the longest a cached page lives, whatever else happens
     PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024  # per process
+    # pages every worker reads (files beside the generations, or Redis); 0: each worker its own
+    PAGE_CACHE_SHARED_MAX_BYTES = 256 * 1024 * 1024
     CARD_CACHE_MAX_BYTES = 8 * 1024 * 1024  # product cards' HTML per process (catalog/cardcache.py); 0: off
     MAIL_MAX_ATTEMPTS = 6  # tries of one message before it is marked failed (and listed for admins)
     MAIL_RETRY_SECONDS = 60  # the first retry's wait; each next one waits twice as long
@@ -176,6 +179,7 @@ def _coerce(name: str, value: str):
         "HSTS_MAX_AGE",
         "PAGE_CACHE_TTL",
         "PAGE_CACHE_MAX_BYTES",
+        "PAGE_CACHE_SHARED_MAX_BYTES",
         "CARD_CACHE_MAX_BYTES",
         "API_TOKEN_IDLE_DAYS",
         "API_TOKEN_MAX_DAYS",

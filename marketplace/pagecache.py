@@ -103,8 +103,8 @@ from marketplace.pagecache_rules import note_change as note_change
 from marketplace.pagecache_rules import scopes_for as scopes_for
 from marketplace.pagecache_storage import EXTENSION as _EXTENSION
 from marketplace.pagecache_storage import SCOPES as SCOPES
+from marketplace.pagecache_storage import Entry, Flights, Memo, PageCache
 from marketplace.pagecache_storage import FileGenerations as FileGenerations
-from marketplace.pagecache_storage import Flights, Memo, PageCache
 from marketplace.pagecache_storage import RedisGenerations as RedisGenerations
 from marketplace.pagecache_storage import current as _cache
 from marketplace.pagecache_storage import invalidate as invalidate
@@ -222,11 +222,14 @@ def remembered(key: tuple, scope: str = "catalog") -> bool:
 
 
 def clear_local() -> None:
-    """Forget this process's pages and memos (tests that count a cold page's statements)."""
+    """Forget every page and memo this process could serve: its own, and the pages shared by
+    the other workers (tests and benchmarks that count a cold page's statements)."""
     cache = _cache()
     if cache is not None:
         cache.pages.clear()
         cache.memos.clear()
+        if cache.shared is not None:
+            cache.shared.clear()
 
 
 # --- who may get a cached page -------------------------------------------------------------
@@ -306,9 +309,9 @@ def _cached_response(view: Callable, detail: bool, html: bool, narrow: bool = Fa
         return _way(_not_cached(make_response(view())), "miss")
     key = _key(detail, gens)
     started = time.time()
-    entry = cache.pages.get(key)
-    if entry is not None and _servable(cache, entry[0], started):
-        return _way(_serve(cache, entry[0]), "hit")
+    entry = _find(cache, key, started)
+    if entry is not None:
+        return _way(_serve(cache, entry), "hit")
     render = partial(_render_and_keep, cache, key, view, started, _default_tags(detail, narrow))
     leader, flight = cache.flights.join(key)
     if leader:
@@ -317,10 +320,23 @@ def _cached_response(view: Callable, detail: bool, html: bool, narrow: bool = Fa
         finally:
             cache.flights.land(key, flight)
     flight.wait(Flights.WAIT_SECONDS)
-    entry = cache.pages.get(key)
-    if entry is not None and _servable(cache, entry[0], started):
-        return _way(_serve(cache, entry[0]), "hit")
+    entry = _find(cache, key, started)
+    if entry is not None:
+        return _way(_serve(cache, entry), "hit")
     return _way(render(), "miss")  # that render failed, was not cacheable, is still running or was already stale
+
+
+def _find(cache: PageCache, key: tuple, at: float) -> Entry | None:
+    """The page under ``key`` that may be served at ``at``: this process's own, else one another
+    worker rendered (kept here from then on)."""
+    found = cache.pages.get(key)
+    if found is not None and _servable(cache, found[0], at):
+        return found[0]
+    entry = cache.shared_get(key)
+    if entry is None or not _servable(cache, entry, at):
+        return None
+    cache.pages.put(key, entry, len(entry.body) + 512)
+    return entry
 
 
 def _way(response, way: str):
@@ -356,6 +372,7 @@ def _render_and_keep(cache: PageCache, key: tuple, view: Callable, started: floa
     if made is None:
         return _not_cached(_fill_placeholder(cache, response))
     cache.pages.put(key, made, len(made.body) + 512)
+    cache.shared_put(key, made)
     return _serve(cache, made)
 
 
@@ -379,10 +396,10 @@ def serve_hit():
     gens = generations()  # read before any statement of this request, as in cached()
     if gens is None or not g.get("pagecache_clean"):
         return None
-    found = cache.pages.get(_key(detail, gens))
-    if found is None or not _servable(cache, found[0], time.time()):
+    found = _find(cache, _key(detail, gens), time.time())
+    if found is None:
         return None
-    return _way(_serve(cache, found[0]), "hit")
+    return _way(_serve(cache, found), "hit")
 
 
 def _limits_may_apply(cache: PageCache, app: Flask, endpoint: str) -> bool:
@@ -436,6 +453,7 @@ def init_app(app: Flask) -> None:
     """After CSRFProtect: the templates' ``csrf_token()`` becomes the placeholder-aware one."""
     app.config.setdefault("PAGE_CACHE", True)
     app.config.setdefault("PAGE_CACHE_TTL", 300)
+    app.config.setdefault("PAGE_CACHE_SHARED_MAX_BYTES", 256 * 1024 * 1024)
     app.extensions[_EXTENSION] = PageCache(app)
     install_session_events()
     app.jinja_env.globals["csrf_token"] = _csrf_token

@@ -37,8 +37,10 @@ class ChangeView:
         self.lock = threading.Lock()
         self.epoch = 0
         self.position = 0
+        self.base = 0  # every change after this position (of this origin) is in ``last``
         self.last: dict[str, int] = {}  # tag: position of the last change naming it
         self.source: object = None  # where the reading stands: the file's identity, the stream's id
+        self.origin: object = None  # which numbering the positions belong to (a file's identity)
 
     def stale(self, tags: Iterable[str], position: int, epoch: int, age: float = 0.0) -> bool:
         """Did a change name one of ``tags`` after ``position`` (read in ``epoch``)? A lagging
@@ -69,6 +71,19 @@ class ChangeView:
         epoch = self.epoch
         return epoch, self.position
 
+    def adopt(self, position: int, origin: object) -> int | None:
+        """The epoch in which an entry another process made at ``position`` of ``origin`` can be
+        judged by this view (every change after it is known here), or None when it cannot."""
+        with self.lock:
+            if origin is None or origin != self.origin or position < self.base:
+                return None
+            return self.epoch
+
+    def origin_of(self, epoch: int) -> object:
+        """The numbering of positions read in ``epoch``; None once this view started again."""
+        with self.lock:
+            return self.origin if epoch == self.epoch else None
+
     def apply(self, changes: Iterable[tuple[int, list[str]]], position: int, source: object = None) -> bool:
         """Note the changes read up to ``position``; True when it forgot every tag instead."""
         last = self.last
@@ -79,14 +94,17 @@ class ChangeView:
         if source is not None:
             self.source = source
         if len(last) > self.MAX_TAGS:
-            self.restart(position, self.source)
+            self.restart(position, self.source, self.origin)
             return True
         return False
 
-    def restart(self, position: int, source: object) -> None:
-        self.position = position
+    def restart(self, position: int, source: object, origin: object = None) -> None:
+        """Read on from ``position`` knowing no change before it (``origin``: the numbering,
+        when it differs from ``source``)."""
+        self.position = self.base = position
         self.last = {}
         self.source = source
+        self.origin = source if origin is None else origin
         self.epoch += 1
 
 
@@ -126,8 +144,11 @@ class FileLog:
         behind = found.st_size - view.position
         if behind < 0 or behind > self.CATCH_UP_BYTES:
             return self._reopen(view)
+        return self._read(view, self._fd, behind)
+
+    def _read(self, view: ChangeView, fd: int, behind: int) -> bool:
         if behind:
-            data = os.pread(self._fd, behind, view.position)
+            data = os.pread(fd, behind, view.position)
             whole = data.rfind(b"\n") + 1  # a line still being written is read next time
             if whole:
                 changes, at = [], view.position
@@ -138,21 +159,28 @@ class FileLog:
         return False
 
     def _reopen(self, view: ChangeView) -> bool:
+        """Start again on the file as it is now. A file small enough is read from its start, so
+        that a page another process kept since the file began can be judged here (its
+        position is known; see marketplace/pagecache_storage.py, the shared pages)."""
         fd = os.open(self.name, os.O_RDONLY)
         if self._fd is not None:
             os.close(self._fd)
         self._fd = fd
         found = os.fstat(fd)
-        view.restart(found.st_size, (found.st_dev, found.st_ino))
+        start = 0 if found.st_size <= self.CATCH_UP_BYTES else found.st_size
+        view.restart(start, (found.st_dev, found.st_ino))
+        self._read(view, fd, found.st_size - start)
         return True
 
     def _touch(self) -> None:
         os.close(os.open(self.name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644))
 
-    def append(self, tags: Iterable[str]) -> None:
+    def append(self, tags: Iterable[str]) -> bool:
         """One line, one ``write``. If the file was replaced while we wrote, the line is written
         to the new one too (a reader of the old one starts again anyway). OSError when it
-        cannot be written: the caller falls back to the generations."""
+        cannot be written: the caller falls back to the generations. True when this line
+        filled the file and it was replaced: the caller replaces the generations too, so
+        no page numbered by the old file is reached once its inode may be reused."""
         line = (" ".join(sorted(tags)) + "\n").encode()
         for _attempt in range(self.ATTEMPTS):
             fd = os.open(self.name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -170,7 +198,8 @@ class FileLog:
             if (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino):
                 if mine.st_size > self.MAX_BYTES:
                     self._replace()
-                return
+                    return True
+                return False
         raise OSError(f"page cache: {self.name} kept being replaced")
 
     def _replace(self) -> None:
@@ -223,10 +252,16 @@ class RedisLog:
             return view.apply(changes, changes[-1][0], entries[-1][0])
 
     def _restart(self, view: ChangeView) -> bool:
-        newest = self.client.xrevrange(self.stream, "+", "-", count=1)
+        """Start again from the last ``CATCH_UP`` entries, read: a page another process kept
+        since the oldest of them can be judged here. The numbering is the stream's own: the
+        pages shared through Redis live beside it and go with it (see pagecache_storage)."""
+        newest = self.client.xrevrange(self.stream, "+", "-", count=self.CATCH_UP)
         if newest:
-            entry_id, fields = newest[0]
-            view.restart(int(fields["n"]), entry_id)
+            entries = newest[::-1]
+            view.restart(int(entries[0][1]["n"]), entries[0][0], origin=self.stream)
+            changes = [(int(fields["n"]), fields.get("t", "").split()) for _id, fields in entries[1:]]
+            if changes:
+                view.apply(changes, changes[-1][0], entries[-1][0])
         else:
-            view.restart(int(self.client.get(self.counter) or 0), "0-0")
+            view.restart(int(self.client.get(self.counter) or 0), "0-0", origin=self.stream)
         return True

@@ -4,18 +4,34 @@ The tokens and the change log (marketplace/pagecache_log.py) live in Redis when
 ``REDIS_URL`` is set (one round trip per request reads both, shared by every
 worker and host); otherwise in small files next to the SQLite database (or in
 the instance folder), shared by the workers of one host — a deployment of
-several hosts needs ``REDIS_URL`` anyway (rate limits). The rendered pages
-themselves stay in each process (an LRU bounded by ``PAGE_CACHE_MAX_BYTES``): a
-page is rendered once per worker and generation, and a hit costs no SQL
-statement, no unpickling and no network transfer. A token is random, never a
+several hosts needs ``REDIS_URL`` anyway (rate limits). A token is random, never a
 counter, so a restarted Redis cannot bring an old generation back; when Redis
 fails, pages are rendered uncached and a lost invalidation empties the local
 caches.
+
+The rendered pages live in two places. Each process keeps the pages it served in
+memory (an LRU bounded by ``PAGE_CACHE_MAX_BYTES``): a hit there costs no SQL
+statement, no decoding and no network transfer. Every page a process renders is
+also written where the other workers read it (``SharedPages``: files in a folder
+beside the generations, bounded by ``PAGE_CACHE_SHARED_MAX_BYTES``, or Redis keys
+that expire with the page), so a page is rendered once per deployment, not once per
+worker, and a worker started after the pages were made (or a warm-up run by the
+job worker, marketplace/pagecache_warm.py) finds them. A process takes a shared
+page only when it can judge it: the page's request read the change log at a
+position this process has read every change after (``ChangeView.adopt``), in the
+same numbering (the same log file, or the same Redis); then the page is checked
+against its tags like one of its own. Pages in Redis live beside the log they are
+numbered by: a Redis that lost the log lost them too (it must not evict keys).
+The CSRF placeholder is derived from ``SECRET_KEY``, the same in every worker, so
+a shared page's forms are filled in any of them and its ETag is the same whichever
+worker answers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import logging
 import os
 import secrets
@@ -23,7 +39,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
@@ -60,7 +76,8 @@ class FileGenerations:
         return gens, self.log.sync(view)
 
     def publish(self, tags: Iterable[str]) -> None:
-        self.log.append(tags)
+        if self.log.append(tags):  # a new log file: the shared pages numbered by the old one go
+            self.bump(SCOPES)
 
     def get(self) -> dict[str, str] | None:
         out = {}
@@ -224,6 +241,133 @@ class Flights:
         flight.set()
 
 
+# --- the pages every worker reads ---------------------------------------------------------
+
+
+def _pack(entry: Entry, origin: object) -> bytes:
+    """An entry as bytes: a line of JSON (everything but the body), then the body."""
+    head = {
+        "status": entry.status,
+        "type": entry.content_type,
+        "etag": entry.etag,
+        "csrf": entry.has_csrf,
+        "at": entry.rendered_at,
+        "until": entry.valid_until,
+        "csp": entry.csp_sources,
+        "tags": sorted(entry.tags),
+        "position": entry.position,
+        "origin": origin,
+    }
+    return json.dumps(head, separators=(",", ":")).encode() + b"\n" + entry.body
+
+
+def _unpack(blob: bytes) -> tuple[Entry, object]:
+    """(the entry, the numbering of its position); its epoch is the reader's to set."""
+    end = blob.index(b"\n")
+    head = json.loads(blob[:end])
+    origin = head["origin"]
+    entry = Entry(
+        body=blob[end + 1 :],
+        status=head["status"],
+        content_type=head["type"],
+        etag=head["etag"],
+        has_csrf=head["csrf"],
+        rendered_at=head["at"],
+        valid_until=head["until"],
+        csp_sources=tuple((directive, tuple(origins)) for directive, origins in head["csp"]),
+        tags=frozenset(head["tags"]),
+        position=head["position"],
+    )
+    return entry, tuple(origin) if isinstance(origin, list) else origin
+
+
+class FilePages:
+    """Shared pages as files in one folder (the workers of one host): one file per page, named
+    by its key's hash, written whole and renamed into place. Pruned as it grows: files older
+    than the cache's TTL (no page lives longer), then the oldest, down to 3/4 of ``max_bytes``."""
+
+    def __init__(self, folder: Path, max_bytes: int, ttl: float):
+        self.folder, self.max_bytes, self.ttl = folder, max_bytes, ttl
+        self._written = 0  # bytes written since the last pruning (this process)
+        self._lock = threading.Lock()
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def get(self, name: str) -> bytes | None:
+        try:
+            with open(self.folder / name, "rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            return None
+
+    def put(self, name: str, blob: bytes, seconds: float) -> None:
+        path = self.folder / name
+        temporary = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}"
+        temporary.write_bytes(blob)
+        os.replace(temporary, path)
+        with self._lock:
+            self._written += len(blob)
+            due = self._written > self.max_bytes // 8
+            if due:
+                self._written = 0
+        if due:
+            self.prune()
+
+    def prune(self) -> None:
+        now = time.time()
+        kept, total = [], 0
+        for item in os.scandir(self.folder):
+            try:
+                found = item.stat()
+            except FileNotFoundError:
+                continue
+            if found.st_mtime < now - self.ttl or item.name.startswith(".") and found.st_mtime < now - 60:
+                _unlink(item.path)
+            else:
+                kept.append((found.st_mtime, found.st_size, item.path))
+                total += found.st_size
+        if total > self.max_bytes:
+            for _mtime, size, path in sorted(kept):
+                _unlink(path)
+                total -= size
+                if total <= self.max_bytes * 3 // 4:
+                    break
+
+    def clear(self) -> None:
+        for item in os.scandir(self.folder):
+            _unlink(item.path)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+class RedisPages:
+    """Shared pages as Redis keys that expire when the page does (every worker and host)."""
+
+    def __init__(self, url: str, prefix: str):
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.prefix = prefix
+
+    def get(self, name: str) -> bytes | None:
+        return self.client.get(self.prefix + name)
+
+    def put(self, name: str, blob: bytes, seconds: float) -> None:
+        self.client.set(self.prefix + name, blob, px=max(1, int(seconds * 1000)))
+
+    def clear(self) -> None:
+        for key in self.client.scan_iter(self.prefix + "*", count=500):
+            self.client.delete(key)
+
+
+def _shared_name(key: tuple) -> str:
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+
 class PageCache:
     """One app's page cache: its generations' store, its pages and memos, its render flights."""
 
@@ -231,24 +375,73 @@ class PageCache:
         self.ttl = float(app.config.get("PAGE_CACHE_TTL") or 300)
         self.pages = LRU(int(app.config.get("PAGE_CACHE_MAX_BYTES") or 64 * 1024 * 1024))
         self.memos = LRU(1024 * 1024, max_items=4096)  # small values: counts
-        self.placeholder = "pagecache-csrf-" + secrets.token_hex(12)  # per process: no text can guess it
+        self.placeholder = self._placeholder(app)
         self.pending: set[str] = set()  # invalidations Redis refused: retried, and meanwhile nothing is served
-        self.generations = self._generations(app)
+        self.generations, self.shared = self._stores(app)
         self.limited: dict[str, bool] = {}  # endpoint: may a rate limit apply to it (see serve_hits)
         self.flights = Flights()
         self.changes = ChangeView()  # how far this process has read the change log
 
     @staticmethod
-    def _generations(app: Flask):
-        url = app.config.get("REDIS_URL")
-        if url:
-            return RedisGenerations(url)
+    def _placeholder(app: Flask) -> str:
+        """The same in every worker of a deployment (a shared page is filled by any of them);
+        no text can guess it without ``SECRET_KEY``."""
+        secret = app.config.get("SECRET_KEY")
+        if not secret:
+            return "pagecache-csrf-" + secrets.token_hex(12)
+        key = secret.encode() if isinstance(secret, str) else bytes(secret)
+        return "pagecache-csrf-" + hmac.new(key, b"apik page cache placeholder", "sha256").hexdigest()[:24]
+
+    def _stores(self, app: Flask) -> tuple[FileGenerations | RedisGenerations, FilePages | RedisPages | None]:
+        """Where the generations, the change log and the shared pages live."""
+        shared_bytes = int(app.config.get("PAGE_CACHE_SHARED_MAX_BYTES") or 0)
         database = app.config["SQLALCHEMY_DATABASE_URI"]
         stem = "pagecache-" + hashlib.blake2b(database.encode(), digest_size=6).hexdigest()
+        url = app.config.get("REDIS_URL")
+        if url:
+            # the pages under the database's name: a Redis shared by two databases never mixes them
+            pages = RedisPages(url, f"apik:pagecache:page:{stem}:") if shared_bytes else None
+            return RedisGenerations(url), pages
         if database.startswith("sqlite:///") and database != "sqlite:///:memory:":
             # beside the database file: every process on that file shares them, and nothing else does
-            return FileGenerations(Path(database[len("sqlite:///") :]).resolve().parent, stem)
-        return FileGenerations(Path(app.instance_path) / "pagecache", stem, create=True)
+            folder = Path(database[len("sqlite:///") :]).resolve().parent
+            generations = FileGenerations(folder, stem)
+        else:
+            folder = Path(app.instance_path) / "pagecache"
+            generations = FileGenerations(folder, stem, create=True)
+        if not shared_bytes or database == "sqlite:///:memory:":  # an in-memory database is one process's
+            return generations, None
+        return generations, FilePages(folder / f"{stem}-pages", shared_bytes, self.ttl)
+
+    def shared_get(self, key: tuple) -> Entry | None:
+        """The page another process kept under ``key``, when this process can judge it (its
+        epoch set to this view's); None otherwise, or when the store cannot be read."""
+        if self.shared is None:
+            return None
+        try:
+            blob = self.shared.get(_shared_name(key))
+            if blob is None:
+                return None
+            entry, origin = _unpack(blob)
+        except Exception:  # noqa: BLE001 - an unreadable shared page is a miss, never a 500
+            log.warning("page cache: a shared page could not be read", exc_info=True)
+            return None
+        epoch = self.changes.adopt(entry.position, origin)
+        return None if epoch is None else replace(entry, epoch=epoch)
+
+    def shared_put(self, key: tuple, entry: Entry) -> None:
+        """Offer a page this process rendered to the others (skipped when its reading of the
+        log is already over: no other process could judge it)."""
+        if self.shared is None:
+            return
+        origin = self.changes.origin_of(entry.epoch)
+        seconds = entry.valid_until - time.time()
+        if origin is None or seconds <= 0:
+            return
+        try:
+            self.shared.put(_shared_name(key), _pack(entry, origin), seconds)
+        except Exception:  # noqa: BLE001 - the page was served; the others render their own
+            log.warning("page cache: a page could not be shared", exc_info=True)
 
     def read_generations(self) -> dict[str, str] | None:
         """The tokens, after catching up with the change log (a process that missed part of

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from marketplace import create_app, mail
+from marketplace import create_app, mail, pagecache
 from marketplace.extensions import db
 from tests import route_builders, template_bytecode
 
@@ -250,6 +250,9 @@ def make_app(database_url, tmp_path):
     yield factory
     for app in apps:
         with app.app_context():
+            # the next test's database is made outside the ORM (a copy, or a truncation of the
+            # same PostgreSQL database): no page shared by this test's workers may serve it
+            pagecache.invalidate_all()
             db.session.remove()
             db.engine.dispose()
 

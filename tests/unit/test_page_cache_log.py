@@ -104,3 +104,49 @@ def test_a_lagging_tag_counts_once_the_entry_is_old_enough():
     assert not view.lagging_behind(lagging, 5)
     assert view.stale(["p:1", *lagging], 5, view.epoch)  # a plain tag counts at once
     assert view.stale(lagging, 9, view.epoch + 1)  # another epoch: stale whatever the age
+
+
+# --- judging a page another process kept (the shared pages) ---------------------------------
+
+
+def test_a_new_reader_reads_the_file_from_its_start_and_can_judge_older_pages(tmp_path):
+    path = tmp_path / "changes"
+    writer = FileLog(path)
+    writer.append({"p:1"})
+    made_at = len("p:1\n")  # a page another process rendered after that change
+    writer.append({"p:2"})
+    view = ChangeView()
+    assert FileLog(path).sync(view)
+    assert view.base == 0 and view.position == made_at + len("p:2\n")
+    assert view.last == {"p:1": made_at, "p:2": view.position}
+    epoch = view.adopt(made_at, view.origin)
+    assert epoch == view.epoch
+    assert view.stale({"p:2"}, made_at, epoch) and not view.stale({"p:1", "p:3"}, made_at, epoch)
+    assert view.adopt(made_at, ("another", "file")) is None  # another numbering: cannot be judged
+    assert view.origin_of(epoch) == view.origin and view.origin_of(epoch - 1) is None
+
+
+def test_a_reader_that_starts_at_the_end_cannot_judge_pages_made_before(tmp_path, monkeypatch):
+    path = tmp_path / "changes"
+    writer = FileLog(path)
+    writer.append({"p:1"})
+    made_at = len("p:1\n")
+    writer.append({"p:2"})
+    monkeypatch.setattr(FileLog, "CATCH_UP_BYTES", 4)  # too long to read: starts at the end
+    view = ChangeView()
+    FileLog(path).sync(view)
+    assert view.base == view.position > made_at and view.last == {}
+    assert view.adopt(made_at, view.origin) is None  # what changed between them is unknown here
+    assert view.adopt(view.position, view.origin) == view.epoch
+
+
+def test_a_replaced_file_is_another_numbering(tmp_path):
+    path = tmp_path / "changes"
+    log, view = FileLog(path), ChangeView()
+    log.append({"p:1"})
+    log.sync(view)
+    before = view.origin
+    log._replace()
+    log.append({"p:2"})
+    log.sync(view)
+    assert view.origin != before and view.adopt(view.position, before) is None
