@@ -71,6 +71,7 @@ CLI_MODULES = (
     "marketplace.plugin_cli",
     "marketplace.jobs.cli",
     "marketplace.visits.cli",
+    "marketplace.expo.cli",
 )
 
 # Modules registering periodic tasks on the job queue (marketplace/jobs), imported at start-up.
@@ -79,6 +80,7 @@ SCHEDULE_MODULES = (
     "marketplace.shipping.schedule",
     "marketplace.visits.schedule",
     "marketplace.catalog.schedule",
+    "marketplace.expo.schedule",
 )
 
 

@@ -52,6 +52,7 @@ ENV_SETTINGS = (
     "PAGE_CACHE_TTL",
     "PAGE_CACHE_MAX_BYTES",
     "PAGE_CACHE_SHARED_MAX_BYTES",
+    "EXPO_WARM_PAGES",
     "CARD_CACHE_MAX_BYTES",
     # deployment (docs/PRODUCTION.md)
     "LOG_LEVEL",
@@ -140,6 +141,8 @@ class Defaults:
     PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024  # per process
     # pages every worker reads (files beside the generations, or Redis); 0: each worker its own
     PAGE_CACHE_SHARED_MAX_BYTES = 256 * 1024 * 1024
+    # an open expo's pages the job worker keeps in the page cache (marketplace/expo/warming.py); 0: none
+    EXPO_WARM_PAGES = 5000
     CARD_CACHE_MAX_BYTES = 8 * 1024 * 1024  # product cards' HTML per process (catalog/cardcache.py); 0: off
     MAIL_MAX_ATTEMPTS = 6  # tries of one message before it is marked failed (and listed for admins)
     MAIL_RETRY_SECONDS = 60  # the first retry's wait; each next one waits twice as long
@@ -180,6 +183,7 @@ def _coerce(name: str, value: str):
         "PAGE_CACHE_TTL",
         "PAGE_CACHE_MAX_BYTES",
         "PAGE_CACHE_SHARED_MAX_BYTES",
+        "EXPO_WARM_PAGES",
         "CARD_CACHE_MAX_BYTES",
         "API_TOKEN_IDLE_DAYS",
         "API_TOKEN_MAX_DAYS",

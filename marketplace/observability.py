@@ -30,6 +30,7 @@ from sqlalchemy import text
 from marketplace import logsafe
 
 REQUEST_ID_HEADER = "X-Request-ID"
+WARM_ENVIRON_KEY = "apik.warm"  # a request of the page cache's warm-up (marketplace/pagecache_warm.py)
 _SANE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"
 request_log = logging.getLogger("marketplace.request")
@@ -164,7 +165,10 @@ def init_app(app: Flask) -> None:
 
 def _log_request(status: int) -> None:
     method, path = request.method, logsafe.request_path()  # a reset or invitation token stays out
-    level = logging.DEBUG if status == 200 and path == "/healthz" else logging.INFO
+    # the health check and the page cache's warm-up (thousands a minute) only when debugging; an
+    # environ key no HTTP client can set (a server puts headers under HTTP_)
+    routine = path == "/healthz" or WARM_ENVIRON_KEY in request.environ
+    level = logging.DEBUG if status == 200 and routine else logging.INFO
     if not request_log.isEnabledFor(level):
         return
     started = g.get("request_started")
