@@ -39,7 +39,8 @@ place whatever service, API, CLI command or plugin made them; ``after_commit``
 of the outermost transaction then replaces the tokens and appends the tags —
 after the commit, and a request reads both before any of its own statements.
 Memos (``memo``: a listing's total) follow the same rules, by their own tags.
-Where the tokens, the log and the pages live: marketplace/pagecache_storage.py;
+Where the tokens, the log and the pages live (each process's memory, and a store every worker
+reads, so a page is rendered once for all of them): marketplace/pagecache_storage.py;
 what a kept page and its response look like: marketplace/pagecache_http.py.
 
 Time: an entry is also bounded by ``PAGE_CACHE_TTL`` and by the next moment
