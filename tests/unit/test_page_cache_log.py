@@ -5,6 +5,9 @@ what it missed starts again."""
 from __future__ import annotations
 
 import multiprocessing
+import uuid
+
+import pytest
 
 from marketplace import pagecache_tags as tags
 from marketplace.pagecache_log import ChangeView, FileLog
@@ -150,3 +153,31 @@ def test_a_replaced_file_is_another_numbering(tmp_path):
     log.append({"p:2"})
     log.sync(view)
     assert view.origin != before and view.adopt(view.position, before) is None
+
+
+@pytest.mark.redis
+def test_a_new_redis_reader_reads_the_last_entries_and_judges_pages_from_then_on(redis_url):
+    import redis
+
+    from marketplace.pagecache_log import RedisLog
+
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    prefix = f"apik:test:{uuid.uuid4().hex}:"
+    try:
+        log = RedisLog(client, prefix)
+        for n in range(5):
+            log.append({f"p:{n}"})
+        head = client.get(log.counter)
+        view = ChangeView()
+        assert log.sync(view, head)
+        assert view.base == 1 and view.position == 5 and view.last == {f"p:{n}": n + 1 for n in range(1, 5)}
+        assert view.adopt(3, prefix + "changes") == view.epoch and view.stale({"p:4"}, 3, view.epoch)
+        assert view.adopt(0, prefix + "changes") is None  # before the oldest entry read: unknown
+        monkeypatched = RedisLog(client, prefix)
+        monkeypatched.CATCH_UP = 2
+        later = ChangeView()
+        monkeypatched.sync(later, head)
+        assert later.base == 4 and later.adopt(3, prefix + "changes") is None
+    finally:
+        for key in client.scan_iter(prefix + "*"):
+            client.delete(key)
