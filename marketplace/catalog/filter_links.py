@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from marketplace.catalog.facets import PRICE_BANDS, Choice, Facets
 from marketplace.catalog.search import SORTS, SearchParams
@@ -26,10 +27,23 @@ CITIES_SHOWN = 8  # the rest behind "Semua kota"
 
 @dataclass
 class Link:
+    """A choice of the sheet. ``{{ link }}`` renders it (``__html__``): ~50 of them on a listing
+    page, where a macro call each cost more than the string."""
+
     label: str
     href: str
     count: int | None = None
     on: bool = False
+
+    def __html__(self) -> Markup:
+        """``<a href="…" class="on" aria-current="true">label <span class="n">count</span>
+        <span aria-hidden="true">×</span></a>``, byte for byte what the template's macro wrote:
+        the class and the cross only when on, the count only when there is one; label and href
+        escaped as Jinja escapes them (``markupsafe.escape``)."""
+        on = ' class="on" aria-current="true"' if self.on else ""
+        count = "" if self.count is None else f' <span class="n">{self.count}</span>'
+        cross = ' <span aria-hidden="true">×</span>' if self.on else ""
+        return Markup(f'<a href="{escape(self.href)}"{on}>{escape(self.label)}{count}{cross}</a>')
 
 
 @dataclass

@@ -1,9 +1,19 @@
 """The filter sheet's links (catalog/filter_links.py): one order of parameters whatever the
-request's, only values the page accepted, each link changing one thing."""
+request's, only values the page accepted, each link changing one thing; each link's HTML."""
+
+import pytest
+from flask import render_template_string
 
 from marketplace.catalog.facets import Facets
-from marketplace.catalog.filter_links import current_args, filter_sheet, href
+from marketplace.catalog.filter_links import Link, current_args, filter_sheet, href
 from marketplace.catalog.search import parse_search_args
+
+# The macro listing.html rendered every facet link with before Link.__html__ replaced it.
+OLD_FACET_LINK = (
+    '{% macro facet_link(link) %}<a href="{{ link.href }}"{% if link.on %} class="on" aria-current="true"{% endif %}>'
+    '{{ link.label }}{% if link.count is not none %} <span class="n">{{ link.count }}</span>{% endif %}'
+    '{% if link.on %} <span aria-hidden="true">×</span>{% endif %}</a>{% endmacro %}{{ facet_link(link) }}'
+)
 
 
 def test_links_keep_the_accepted_filters_in_one_order(app):
@@ -33,3 +43,15 @@ def test_the_chosen_chips_and_clear_all(app):
     ]
     assert sheet.clear == "/search?q=batik"
     assert sheet.sort_links["price_desc"] == "/search?q=batik&min_price=10000&max_price=90000&expo=1&sort=price_desc"
+
+
+@pytest.mark.parametrize("count", [None, 0, 7, 12345])
+@pytest.mark.parametrize("on", [False, True])
+def test_a_facet_link_renders_as_the_old_macro_did(app, count, on):
+    link = Link('<Kopi & "Teh"> O\'Nasi', "/search?q=a%26b&city=<x>&sort='new'", count, on)
+    with app.test_request_context("/search"):
+        old = render_template_string(OLD_FACET_LINK, link=link)
+        new = render_template_string("{{ link }}", link=link)
+    assert new == old
+    assert "&lt;Kopi &amp; &#34;Teh&#34;&gt; O&#39;Nasi" in new and "city=&lt;x&gt;" in new
+    assert ('class="on"' in new) is on and ('<span class="n">' in new) is (count is not None)
