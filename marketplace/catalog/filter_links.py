@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -98,24 +98,47 @@ def href(base: str, args: dict[str, str], **changes: object) -> str:
     return base + ("?" + urlencode(pairs) if pairs else "")
 
 
-def _choice_links(base: str, args: dict[str, str], name: str, choices: list[Choice]) -> list[Link]:
+class Hrefs:
+    """``href(base, args, **changes)`` for the many links of one sheet: ``args`` quoted once,
+    then each link joins the quoted pairs it keeps with the one or two it changes. The same
+    string (urlencode writes ``quote_plus(name)=quote_plus(value)`` joined by ``&``, and every
+    name in ORDER quotes as itself), without a merge and an urlencode of every pair per link."""
+
+    def __init__(self, base: str, args: dict[str, str]) -> None:
+        self.base = base
+        kept = [name for name in ORDER if args.get(name) not in (None, "")]
+        self.quoted = {name: f"{name}={quote_plus(str(args[name]))}" for name in kept}
+
+    def __call__(self, **changes: object) -> str:
+        parts = []
+        for name in ORDER:
+            if name in changes:
+                value = changes[name]
+                if value not in (None, ""):
+                    parts.append(f"{name}={quote_plus(str(value))}")
+            elif name in self.quoted:
+                parts.append(self.quoted[name])
+        return self.base + "?" + "&".join(parts) if parts else self.base
+
+
+def _choice_links(hrefs: Hrefs, name: str, choices: list[Choice]) -> list[Link]:
     return [
-        Link(c.label, href(base, args, **{name: None if c.chosen else c.value}), c.count, c.chosen)
+        Link(c.label, hrefs(**{name: None if c.chosen else c.value}), c.count, c.chosen)
         for c in choices
         if c.count or c.chosen
     ]
 
 
-def _price_links(base: str, args: dict[str, str], facets: Facets) -> list[Link]:
+def _price_links(hrefs: Hrefs, facets: Facets) -> list[Link]:
     links = []
     for c in facets.price:
         band = c.band or PRICE_BANDS[0]
         if not (c.count or c.chosen):
             continue
         if c.chosen:
-            target = href(base, args, min_price=None, max_price=None)
+            target = hrefs(min_price=None, max_price=None)
         else:
-            target = href(base, args, min_price=band.min or None, max_price=band.max)
+            target = hrefs(min_price=band.min or None, max_price=band.max)
         links.append(Link(c.label, target, c.count, c.chosen))
     return links
 
@@ -131,19 +154,19 @@ def _price_label(params: SearchParams) -> str:
     return _("≤ %(a)s", a=rupiah(params.max_price))
 
 
-def _chosen(base: str, args: dict[str, str], params: SearchParams, sheet_groups: list[Group]) -> list[Link]:
+def _chosen(hrefs: Hrefs, args: dict[str, str], params: SearchParams, sheet_groups: list[Group]) -> list[Link]:
     """A chip per chosen filter, labelled as its facet shows it, linking to the listing without it."""
     labels = {group.name: next((link.label for link in group.links if link.on), None) for group in sheet_groups}
     chips = []
     for name in ("sector", "category", "city"):
         if name in args:
-            chips.append(Link(labels.get(name) or args[name], href(base, args, **{name: None}), on=True))
+            chips.append(Link(labels.get(name) or args[name], hrefs(**{name: None}), on=True))
     if params.min_price is not None or params.max_price is not None:
-        chips.append(Link(_price_label(params), href(base, args, min_price=None, max_price=None), on=True))
+        chips.append(Link(_price_label(params), hrefs(min_price=None, max_price=None), on=True))
     if params.in_stock:
-        chips.append(Link(_("Ada stok"), href(base, args, in_stock=None), on=True))
+        chips.append(Link(_("Ada stok"), hrefs(in_stock=None), on=True))
     if params.expo:
-        chips.append(Link(_("Peserta Expo"), href(base, args, expo=None), on=True))
+        chips.append(Link(_("Peserta Expo"), hrefs(expo=None), on=True))
     return chips
 
 
@@ -152,25 +175,26 @@ def filter_sheet(
 ) -> Sheet:
     """The sheet of ``facets`` for the listing at path ``base`` showing ``params``."""
     args = current_args(params, fixed)
+    hrefs = Hrefs(base, args)
     titles = {"sector": _("Sektor"), "category": _("Kategori"), "city": _("Kota"), "price": _("Harga")}
     groups = []
     for name in ("sector", "category", "city"):
         if name in facets.offered:
-            links = _choice_links(base, args, name, getattr(facets, name))
+            links = _choice_links(hrefs, name, getattr(facets, name))
             more = links[CITIES_SHOWN:] if name == "city" else []
             groups.append(Group(name, titles[name], links[: len(links) - len(more)], more, errors.get(name)))
     if "price" in facets.offered:
         price_error = errors.get("min_price") or errors.get("max_price")
-        groups.append(Group("price", titles["price"], _price_links(base, args, facets), error=price_error))
+        groups.append(Group("price", titles["price"], _price_links(hrefs, facets), error=price_error))
     switches = []
     if facets.in_stock or params.in_stock:
-        target = href(base, args, in_stock=None if params.in_stock else "1")
+        target = hrefs(in_stock=None if params.in_stock else "1")
         switches.append(Link(_("Ada stok"), target, facets.in_stock, params.in_stock))
     if facets.expo or params.expo:
-        target = href(base, args, expo=None if params.expo else "1")
+        target = hrefs(expo=None if params.expo else "1")
         switches.append(Link(_("Peserta Expo"), target, facets.expo, params.expo))
-    chosen = _chosen(base, args, params, groups)
+    chosen = _chosen(hrefs, args, params, groups)
     keep: dict[str, str] = {name: args[name] for name in ("q", "instansi", "sort") if name in args}
     clear = href(base, keep) if chosen else None
-    sorts = {sort: href(base, args, sort=sort) for sort in SORTS}
+    sorts = {sort: hrefs(sort=sort) for sort in SORTS}
     return Sheet(groups, switches, chosen, clear, args, sorts)

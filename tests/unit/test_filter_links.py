@@ -5,7 +5,7 @@ import pytest
 from flask import render_template_string
 
 from marketplace.catalog.facets import Facets
-from marketplace.catalog.filter_links import Link, current_args, filter_sheet, href
+from marketplace.catalog.filter_links import ORDER, Hrefs, Link, current_args, filter_sheet, href
 from marketplace.catalog.search import parse_search_args
 
 # The macro listing.html rendered every facet link with before Link.__html__ replaced it.
@@ -55,3 +55,30 @@ def test_a_facet_link_renders_as_the_old_macro_did(app, count, on):
     assert new == old
     assert "&lt;Kopi &amp; &#34;Teh&#34;&gt; O&#39;Nasi" in new and "city=&lt;x&gt;" in new
     assert ('class="on"' in new) is on and ('<span class="n">' in new) is (count is not None)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"q": "teh poci", "city": "Kota Tegal", "in_stock": "1", "sort": "price_asc"},
+        {"q": "a&b=c/ä+%", "expo": "1"},
+    ],
+)
+def test_a_sheets_links_are_hrefs(args):
+    hrefs = Hrefs("/sectors/kuliner", args)
+    changes = [
+        {},
+        {"city": "Slawi"},
+        {"city": None},
+        {"city": ""},
+        {"q": "<kopi> & teh"},
+        {"min_price": 0, "max_price": 24999},
+        {"min_price": 1000000, "max_price": None},
+        {"min_price": None, "max_price": None},
+        {"in_stock": "1", "expo": None},
+        {"sort": "newest"},
+        dict.fromkeys(ORDER),
+    ]
+    for change in changes:
+        assert hrefs(**change) == href("/sectors/kuliner", args, **change)
