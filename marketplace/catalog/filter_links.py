@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -93,9 +93,7 @@ def current_args(params: SearchParams, fixed: Iterable[str] = ()) -> dict[str, s
 
 def href(base: str, args: dict[str, str], **changes: object) -> str:
     """``base`` with ``args`` changed by ``changes`` (None removes one), in ORDER."""
-    merged: dict[str, object] = {**args, **changes}
-    pairs = [(name, str(merged[name])) for name in ORDER if merged.get(name) not in (None, "")]
-    return base + ("?" + urlencode(pairs) if pairs else "")
+    return Hrefs(base, args)(**changes)
 
 
 class Hrefs:
