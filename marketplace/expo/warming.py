@@ -44,8 +44,8 @@ def expos_to_warm() -> list[Expo]:
 
 def paths_of(expo: Expo, limit: int) -> list[str]:
     """The expo's pages, first met first: the home page, the hall, each booth, each exhibitor's
-    store, then the exhibitors' listed products (exhibitors in the hall's order, a store's
-    newest products first); at most ``limit``."""
+    store, then the exhibitors' listed products (each store's newest first, the stores taking
+    turns in the hall's order); at most ``limit``."""
     exhibitors = db.session.execute(
         select(Exhibitor.store_id, Exhibitor.booth, Store.slug)
         .join(Store, Store.id == Exhibitor.store_id)
@@ -65,8 +65,15 @@ def paths_of(expo: Expo, limit: int) -> list[str]:
             .where(ProductListing.listed.is_(True), ProductListing.store_id.in_(rank))
             .order_by(ProductListing.store_id, ProductListing.product_id.desc())
         ).all()
-        listed.sort(key=lambda row: rank[row.store_id])  # stable: each store's newest first
-        paths += [build("catalog.product", {"product_id": row.product_id}) for row in listed[: limit - len(paths)]]
+        # each store's newest first, taken in turns: with more products than the limit, every
+        # booth still has its first products warm (those its store page shows first)
+        turn: dict[int, int] = {}
+        order = []
+        for row in listed:
+            turn[row.store_id] = turn.get(row.store_id, -1) + 1
+            order.append((turn[row.store_id], rank[row.store_id], row.product_id))
+        order.sort()
+        paths += [build("catalog.product", {"product_id": pid}) for _turn, _rank, pid in order[: limit - len(paths)]]
     return paths[:limit]
 
 

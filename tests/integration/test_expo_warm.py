@@ -53,8 +53,8 @@ def _paths(fair) -> list[str]:
         "/expo/apik-banget/booths/A1",
         "/expo/apik-banget/booths/B2",
         *(f"/stores/{slug}" for slug in fair["stores"]),
-        # a store's newest first, the stores in the hall's order
-        *(f"/products/{fair['products'][n]}" for n in (1, 0, 3, 2)),
+        # each store's newest first, the stores taking turns in the hall's order
+        *(f"/products/{fair['products'][n]}" for n in (1, 3, 0, 2)),
     ]
 
 
