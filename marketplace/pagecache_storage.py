@@ -290,7 +290,6 @@ class FilePages:
         self.folder, self.max_bytes, self.ttl = folder, max_bytes, ttl
         self._written = 0  # bytes written since the last pruning (this process)
         self._lock = threading.Lock()
-        folder.mkdir(parents=True, exist_ok=True)
 
     def get(self, name: str) -> bytes | None:
         try:
@@ -302,7 +301,13 @@ class FilePages:
     def put(self, name: str, blob: bytes, seconds: float) -> None:
         path = self.folder / name
         temporary = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}"
-        temporary.write_bytes(blob)
+        try:
+            temporary.write_bytes(blob)
+        except FileNotFoundError:
+            # made on first use, never its parents: the folder beside a database file that does
+            # not exist must not be made (a mistyped DATABASE_URL would then "work")
+            self.folder.mkdir(exist_ok=True)
+            temporary.write_bytes(blob)
         os.replace(temporary, path)
         with self._lock:
             self._written += len(blob)
@@ -315,7 +320,7 @@ class FilePages:
     def prune(self) -> None:
         now = time.time()
         kept, total = [], 0
-        for item in os.scandir(self.folder):
+        for item in self._items():
             try:
                 found = item.stat()
             except FileNotFoundError:
@@ -333,8 +338,14 @@ class FilePages:
                     break
 
     def clear(self) -> None:
-        for item in os.scandir(self.folder):
+        for item in self._items():
             _unlink(item.path)
+
+    def _items(self) -> list[os.DirEntry]:
+        try:
+            return list(os.scandir(self.folder))
+        except FileNotFoundError:  # nothing shared yet
+            return []
 
 
 def _unlink(path: str) -> None:

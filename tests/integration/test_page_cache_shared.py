@@ -147,6 +147,19 @@ def test_a_page_survives_packing_whole():
     assert origin == (5, 77) and back == Entry(**{**entry.__dict__, "epoch": 0})
 
 
+def test_the_folder_is_made_on_first_use_but_never_its_parents(tmp_path):
+    missing = FilePages(tmp_path / "no-such-dir" / "pages", max_bytes=40_000, ttl=300)
+    missing.clear()
+    missing.prune()
+    assert missing.get("page") is None
+    with pytest.raises(FileNotFoundError):  # shared_put logs it: the page was served anyway
+        missing.put("page", b"x", 300)
+    assert not (tmp_path / "no-such-dir").exists()
+    made = FilePages(tmp_path / "pages", max_bytes=40_000, ttl=300)
+    made.put("page", b"x", 300)
+    assert made.get("page") == b"x"
+
+
 def test_the_shared_folder_stays_within_its_bytes(tmp_path):
     pages_ = FilePages(tmp_path / "pages", max_bytes=40_000, ttl=300)
     for n in range(60):
