@@ -12,9 +12,9 @@ caches.
 The rendered pages live in two places. Each process keeps the pages it served in
 memory (an LRU bounded by ``PAGE_CACHE_MAX_BYTES``): a hit there costs no SQL
 statement, no decoding and no network transfer. Every page a process renders is
-also written where the other workers read it (``SharedPages``: files in a folder
-beside the generations, bounded by ``PAGE_CACHE_SHARED_MAX_BYTES``, or Redis keys
-that expire with the page), so a page is rendered once per deployment, not once per
+also written where the other workers read it (``FilePages``: files in a folder
+beside the generations, bounded by ``PAGE_CACHE_SHARED_MAX_BYTES``; ``RedisPages``:
+Redis keys that expire with the page), so a page is rendered once per deployment, not once per
 worker, and a worker started after the pages were made (or a warm-up run by the
 job worker, marketplace/pagecache_warm.py) finds them. A process takes a shared
 page only when it can judge it: the page's request read the change log at a
