@@ -13,7 +13,6 @@ Which paths, and when: marketplace/expo/warming.py (an expo's pages, by the job 
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -21,8 +20,6 @@ from collections.abc import Iterable
 from flask import current_app
 
 from marketplace.observability import WARM_ENVIRON_KEY
-
-log = logging.getLogger(__name__)
 
 USER_AGENT = "ApikMarket-warm/1"
 

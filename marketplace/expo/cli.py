@@ -28,7 +28,8 @@ def warm(slug: str | None, limit: int | None) -> None:
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     if not expos:
-        click.echo("no expo is open or opening within 15 minutes; name one with --expo")
+        minutes = int(warming.WARM_AHEAD.total_seconds() // 60)
+        click.echo(f"no expo is open or opening within {minutes} minutes; name one with --expo")
         return
     paths = {expo.slug: warming.paths_of(expo, limit) for expo in expos}
     for expo_slug, counts in warming.warm_paths(paths, None).items():

@@ -18,7 +18,7 @@ from collections import Counter
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace import pagecache_warm
 from marketplace.catalog.models import ProductListing
@@ -59,21 +59,21 @@ def paths_of(expo: Expo, limit: int) -> list[str]:
     ]
     paths += [build("catalog.store", {"slug": slug}) for _id, _booth, slug in exhibitors]
     if len(paths) < limit and exhibitors:
-        rank = {store_id: n for n, (store_id, _booth, _slug) in enumerate(exhibitors)}
-        listed = db.session.execute(
-            select(ProductListing.product_id, ProductListing.store_id)
-            .where(ProductListing.listed.is_(True), ProductListing.store_id.in_(rank))
-            .order_by(ProductListing.store_id, ProductListing.product_id.desc())
-        ).all()
-        # each store's newest first, taken in turns: with more products than the limit, every
-        # booth still has its first products warm (those its store page shows first)
-        turn: dict[int, int] = {}
-        order = []
-        for row in listed:
-            turn[row.store_id] = turn.get(row.store_id, -1) + 1
-            order.append((turn[row.store_id], rank[row.store_id], row.product_id))
-        order.sort()
-        paths += [build("catalog.product", {"product_id": pid}) for _turn, _rank, pid in order[: limit - len(paths)]]
+        # each store's newest first, the stores taking turns: with more products than the limit,
+        # every booth still has its first products warm (those its store page shows first)
+        turn = func.row_number().over(partition_by=ProductListing.store_id, order_by=ProductListing.product_id.desc())
+        listed = (
+            select(ProductListing.product_id, ProductListing.store_id, turn.label("turn"))
+            .where(ProductListing.listed.is_(True), ProductListing.store_id.in_([row[0] for row in exhibitors]))
+            .subquery()
+        )
+        products = db.session.scalars(
+            select(listed.c.product_id)
+            .join(Exhibitor, (Exhibitor.store_id == listed.c.store_id) & (Exhibitor.expo_id == expo.id))
+            .order_by(listed.c.turn, Exhibitor.rank, Exhibitor.id)
+            .limit(limit - len(paths))
+        )
+        paths += [build("catalog.product", {"product_id": product_id}) for product_id in products]
     return paths[:limit]
 
 

@@ -61,6 +61,7 @@ def _paths(fair) -> list[str]:
 def test_the_pages_come_in_the_order_visitors_meet_them(app, fair):
     assert warming.paths_of(expo.get_expo("apik-banget"), 100) == _paths(fair)
     assert warming.paths_of(expo.get_expo("apik-banget"), 3) == _paths(fair)[:3]
+    assert warming.paths_of(expo.get_expo("apik-banget"), 8) == _paths(fair)[:8]  # each store's newest
 
 
 def test_every_web_worker_gets_the_warmed_pages_with_no_statement(app, make_app, fair):
