@@ -263,6 +263,29 @@ def test_signed_in_visitors_never_get_a_cached_page(client, auth, count_queries,
     assert "Keluar" not in html(_response)
 
 
+@pytest.mark.parametrize("who", ["signed-in", "cache off"])
+def test_pages_the_cache_does_not_keep_still_reuse_remembered_counts(app, client, auth, count_queries, shop, who):
+    """A listing's facet counts and total are remembered (pagecache.memo) for every visitor: a
+    page the cache does not keep (a signed-in visitor's, or with PAGE_CACHE off) counted them
+    anew at every request, because its first statement came before the generations were read."""
+    if who == "signed-in":
+        gen_user(email="shopper@test.id")
+        auth.login()
+    else:
+        app.config["PAGE_CACHE"] = False
+    for url in ("/sectors/fesyen", "/search?q=batik", "/search?category=batik"):
+        texts = []
+        for _ in range(2):
+            db.session.remove()
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            texts.append(q.statements)
+        counting = [t for t in texts[0] if "GROUP BY" in t.upper()]
+        assert counting, url  # the facets were counted once ...
+        assert not [t for t in texts[1] if "GROUP BY" in t.upper()], url  # ... and then remembered
+        assert len(texts[1]) < len(texts[0])
+
+
 def test_a_visitor_with_a_cart_sees_their_own_count(client, shop):
     client.get(f"/products/{shop['product']}")
     client.get("/")
