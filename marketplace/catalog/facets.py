@@ -14,9 +14,11 @@ nothing to read. The expo switch
 filters by the live exhibitors' store ids (search.live_store_ids, the statement the cards'
 badges make anyway): no join.
 
-The counts are remembered like a listing's total (pagecache.memo, keyed by the words and the
-filters, search.filter_key): an unfiltered listing counts its rows once per catalogue change,
-and the pages and sorts of one search share one count. The price bands' and the in-stock
+Without search words the statement is built once per shape of the listing (search.shaped) and
+executed with the filters' values as parameters. The counts are remembered like a listing's
+total (pagecache.memo, keyed by the words and the filters, search.filter_key): an unfiltered
+listing counts its rows once per catalogue change, and the pages and sorts of one search share
+one count. The price bands' and the in-stock
 switch's own counts may lag by up to :data:`COUNT_MAX_AGE` seconds after a change (see there).
 """
 
@@ -60,6 +62,9 @@ from marketplace.catalog.search import (
     expo_condition,
     filter_groups,
     filter_key,
+    filter_shape,
+    filter_values,
+    shaped,
 )
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.extensions import db
@@ -185,6 +190,7 @@ class _Source:
     groups: dict[str, list]
     adapt: Callable[[Any], Any]
     summed: bool = False
+    bound: bool = False  # the filters' values are named parameters (search.filter_values)
 
     def column(self, name: str) -> ColumnElement[Any]:
         return self.adapt(ProductListing.__table__.c[name])
@@ -214,21 +220,22 @@ class _Source:
         return stmt.where(*[self.adapt(c) for c in conditions])
 
 
-def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool) -> _Source:
+def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool, bound: bool = False) -> _Source:
     """``shared``: several branches read the rows, so with words the matches are joined to their
-    listing rows once (a materialised CTE of a few narrow columns) for all of them."""
-    groups = filter_groups(params)
+    listing rows once (a materialised CTE of a few narrow columns) for all of them. ``bound``
+    (without words): the filters' values are named parameters (search.filter_groups)."""
+    groups = filter_groups(params, bound)
     if hits is None and listing_counts.covers(params):
-        groups = listing_counts.grouped_filters(groups, params)
+        groups = listing_counts.grouped_filters(groups, params, bound)
         fixed = groups.pop("fixed")
-        return _Source(ListingCount.__table__, fixed, groups, listing_counts.on_groups, summed=True)
+        return _Source(ListingCount.__table__, fixed, groups, listing_counts.on_groups, summed=True, bound=bound)
     row = ProductListing.__table__
     where = [row.c.listed.is_(True), *groups.pop("fixed")]
     rows: FromClause = row
     if params.offered_only:
         rows = row.outerjoin(GovOffer, (GovOffer.product_id == row.c.product_id) & GovOffer.active.is_(True))
     if hits is None:
-        return _Source(rows, where, groups, lambda clause: clause)
+        return _Source(rows, where, groups, lambda clause: clause, bound=bound)
     matched = rows.join(hits, hits.c.product_id == row.c.product_id)
     if not shared:
         return _Source(matched, where, groups, lambda clause: clause)
@@ -270,7 +277,7 @@ def _pass(source: _Source, offered: Sequence[str], chosen: set[str]) -> Select:
     if "in_stock" not in chosen:
         values["stock"] = source.count_if(source.column("in_stock").is_(True))
     if "expo" not in chosen:
-        values["expo"] = source.count_if(expo_condition(source.column("store_id")))
+        values["expo"] = source.count_if(expo_condition(source.column("store_id"), bound=source.bound))
     return source.grouped(source.branch(_row("all", **values)))
 
 
@@ -305,13 +312,18 @@ def _chosen(params: SearchParams) -> set[str]:
 
 
 def _statement(
-    params: SearchParams, hits: Subquery | CTE | None, offered: Sequence[str], chosen: set[str], counted: bool = False
+    params: SearchParams,
+    hits: Subquery | CTE | None,
+    offered: Sequence[str],
+    chosen: set[str],
+    counted: bool = False,
+    bound: bool = False,
 ) -> Select | CompoundSelect | None:
     """``counted``: the grouped pass and the cities' spelling were counted with the search's
-    page (:class:`PagePass`); None when nothing is left to read."""
+    page (:class:`PagePass`); None when nothing is left to read. ``bound``: see :func:`_source`."""
     # a facet with a chosen value counts in a branch of its own (a chosen switch: the pass's total)
     own = [name for name in ("sector", "category", "city", "price") if name in offered and name in chosen]
-    source = _source(params, hits, shared=len(own) + (not counted) > 1)
+    source = _source(params, hits, shared=len(own) + (not counted) > 1, bound=bound)
     branches = [] if counted else [_pass(source, offered, chosen)]
     branches += [_price(source) if name == "price" else _grouped(source, name) for name in own]
     if "city" in offered and not counted:
@@ -409,14 +421,33 @@ def _counts(params: SearchParams, hits: Matches | None, offered: Sequence[str]) 
         return _add_up((), offered, chosen)
 
     def compute() -> tuple:
+        if hits is None:
+            return _add_up(_listing_rows(params, offered, chosen), offered, chosen)
         counted = _page_groups(hits)
-        statement = _statement(params, hits.plain if hits is not None else None, offered, chosen, counted is not None)
+        statement = _statement(params, hits.plain, offered, chosen, counted is not None)
         rows = list(counted or ())
         if statement is not None:
             rows += db.session.execute(statement).all()
         return _add_up(rows, offered, chosen)
 
     return pagecache.memo(_key(params, offered, hits is not None), compute, size=_size, depends=depends)
+
+
+def _listing_rows(params: SearchParams, offered: Sequence[str], chosen: set[str]) -> list:
+    """The statement's rows for a listing without words: its statement is kept by the listing's
+    shape (search.shaped), the filters' values given as parameters."""
+    covers = listing_counts.covers(params)
+    key = ("facets", filter_shape(params), covers, tuple(offered), tuple(sorted(chosen)))
+
+    def build() -> Select | CompoundSelect:
+        statement = _statement(params, None, offered, chosen, bound=True)
+        assert statement is not None  # without words the grouped pass is always read
+        return statement
+
+    values = filter_values(params, live="expo" not in chosen)
+    if covers:
+        values.update(listing_counts.band_values(params))
+    return list(db.session.execute(shaped(key, build), values).all())
 
 
 def _key(params: SearchParams, offered: Sequence[str], words: bool) -> tuple:

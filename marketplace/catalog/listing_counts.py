@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, select
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from marketplace.catalog.models import ListingCount, ProductListing
@@ -74,12 +74,24 @@ def on_groups(clause: Any) -> Any:
     return replacement_traverse(clause, {}, swap)
 
 
-def grouped_filters(groups: dict[str, list], params: Any) -> dict[str, list]:
-    """catalog.search.filter_groups' conditions on the groups: the price range as its bands."""
+def grouped_filters(groups: dict[str, list], params: Any, bound: bool = False) -> dict[str, list]:
+    """catalog.search.filter_groups' conditions on the groups: the price range as its bands
+    (``bound``: the parameter ``bands``, :func:`band_values`)."""
     out = {name: [on_groups(c) for c in conditions] for name, conditions in groups.items() if name != "price"}
     bands = bands_between(params.min_price, params.max_price)
-    out["price"] = [_COUNTS.c.band.in_(list(bands))] if groups.get("price") and bands is not None else []
+    if not groups.get("price") or bands is None:
+        out["price"] = []
+    elif bound:
+        out["price"] = [_COUNTS.c.band.in_(bindparam("bands", expanding=True, required=True))]
+    else:
+        out["price"] = [_COUNTS.c.band.in_(list(bands))]
     return out
+
+
+def band_values(params: Any) -> dict[str, list[int]]:
+    """The parameter of a bound price filter on the groups (:func:`grouped_filters`)."""
+    bands = bands_between(params.min_price, params.max_price)
+    return {"bands": list(bands)} if bands is not None else {}
 
 
 def column(name: str) -> ColumnElement[Any]:

@@ -18,7 +18,9 @@ list and the words' entry in the vocabulary (both remembered until the catalogue
 changes; a word the vocabulary does not know adds one for its corrections); each
 further attempt adds a statement, only when nothing was found. A listing without
 words is the page and — unless the page is the last — a count remembered until
-the catalogue changes (pagecache.memo).
+the catalogue changes (pagecache.memo). Its statements, and its facets', are built once per
+shape (which filters it sets, :func:`shaped`) and executed with the filters' values as
+parameters.
 
 The filters are grouped by the facet that changes them (:func:`filter_groups`), so
 catalog.facets counts each facet with every other filter applied but its own.
@@ -30,16 +32,18 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Executable,
     Select,
     Subquery,
     any_,
+    bindparam,
     column,
     exists,
     false,
@@ -324,41 +328,133 @@ def live_store_ids() -> set[int]:
     return expo_queries.live_exhibitor_ids()
 
 
-def expo_condition(store_id: ColumnElement[int] = ProductListing.store_id) -> ColumnElement[bool]:
-    """Listing rows of stores exhibiting now (``store_id``: where the rows' store is read)."""
+def expo_condition(store_id: ColumnElement[int] = ProductListing.store_id, bound: bool = False) -> ColumnElement[bool]:
+    """Listing rows of stores exhibiting now (``store_id``: where the rows' store is read);
+    ``bound``: the exhibitors are the parameter ``live`` (:func:`filter_values`)."""
+    if bound:
+        return store_id.in_(bindparam("live", expanding=True, required=True))
     live = live_store_ids()
     return store_id.in_(sorted(live)) if live else false()
 
 
-def filter_groups(params: SearchParams) -> dict[str, list]:
-    """The conditions of ``params`` on listing rows, by the facet that changes them (FACETS), and
-    under "fixed" the ones no facet offers (the store, offices' offers)."""
-    row = ProductListing
-    groups: dict[str, list] = {name: [] for name in (*FACETS, "fixed")}
+def _set_filters(params: SearchParams) -> tuple[str, ...]:
+    """The filters ``params`` sets, by the name of the parameter that holds each one's value."""
+    names = []
     if params.sector:
-        groups["sector"].append(row.sector == params.sector)
+        names.append("sector")
     if params.category_id is not None:
-        groups["category"].append(row.category_id == params.category_id)
+        names.append("category_id")
     elif params.category:
-        groups["category"].append(row.category_slug == params.category)
+        names.append("category")
     if params.city:
-        groups["city"].append(row.city_key == params.city.lower())
-    price = _compared_price(params)
+        names.append("city")
     if params.min_price is not None:
-        groups["price"].append(price >= params.min_price)
+        names.append("min_price")
     if params.max_price is not None:
-        groups["price"].append(price <= params.max_price)
+        names.append("max_price")
     if params.in_stock:
-        groups["in_stock"].append(row.in_stock.is_(True))
+        names.append("in_stock")
     if params.expo:
-        groups["expo"].append(expo_condition())
+        names.append("expo")
     if params.store_id is not None:
-        groups["fixed"].append(row.store_id == params.store_id)
+        names.append("store_id")
     elif params.store:
-        groups["fixed"].append(row.store_slug == params.store)
+        names.append("store")
     if params.offered_only:
+        names.append("offered_only")
+    return tuple(names)
+
+
+def filter_groups(params: SearchParams, bound: bool = False) -> dict[str, list]:
+    """The conditions of ``params`` on listing rows, by the facet that changes them (FACETS), and
+    under "fixed" the ones no facet offers (the store, offices' offers). ``bound``: each value
+    is a named parameter instead (:func:`filter_values` gives them), so that a statement built
+    from them serves every listing of the same shape (:func:`shaped`)."""
+    row = ProductListing
+    set_ = _set_filters(params)
+    values = {} if bound else filter_values(params)
+
+    def value(name: str) -> object:
+        return bindparam(name, required=True) if bound else values[name]
+
+    groups: dict[str, list] = {name: [] for name in (*FACETS, "fixed")}
+    if "sector" in set_:
+        groups["sector"].append(row.sector == value("sector"))
+    if "category_id" in set_:
+        groups["category"].append(row.category_id == value("category_id"))
+    elif "category" in set_:
+        groups["category"].append(row.category_slug == value("category"))
+    if "city" in set_:
+        groups["city"].append(row.city_key == value("city"))
+    price = _compared_price(params)
+    if "min_price" in set_:
+        groups["price"].append(price >= value("min_price"))
+    if "max_price" in set_:
+        groups["price"].append(price <= value("max_price"))
+    if "in_stock" in set_:
+        groups["in_stock"].append(row.in_stock.is_(True))
+    if "expo" in set_:
+        groups["expo"].append(expo_condition(bound=bound))
+    if "store_id" in set_:
+        groups["fixed"].append(row.store_id == value("store_id"))
+    elif "store" in set_:
+        groups["fixed"].append(row.store_slug == value("store"))
+    if "offered_only" in set_:
         groups["fixed"].append(GovOffer.product_id.is_not(None))
     return groups
+
+
+def filter_values(params: SearchParams, live: bool = False) -> dict[str, object]:
+    """The values of the filters ``params`` sets, by the names :func:`filter_groups` binds them
+    to; ``live``: also the stores exhibiting now (``live``), for a statement that reads them
+    without the expo filter (the facets' count of exhibitors)."""
+    values: dict[str, object] = {
+        "sector": params.sector,
+        "category_id": params.category_id,
+        "category": params.category,
+        "city": params.city.lower() if params.city else None,
+        "min_price": params.min_price,
+        "max_price": params.max_price,
+        "store_id": params.store_id,
+        "store": params.store,
+    }
+    if live or params.expo:
+        values["live"] = sorted(live_store_ids())
+    return values
+
+
+def filter_shape(params: SearchParams) -> tuple:
+    """What the filters of ``params`` make of a statement whatever their values: the filters set,
+    how the price compares (:func:`_compared_price`) and the database's dialect."""
+    dialect = db.session.get_bind().dialect.name
+    return (dialect, _set_filters(params), _price_unindexed(params) and dialect == "sqlite")
+
+
+# Statements kept by their shape (a listing's filters but not their values, see filter_shape):
+# building a sector page's facet statement and computing its SQLAlchemy cache key cost 1.1 ms of
+# Python at every render, more than the database's work; kept, the statement object keeps its
+# cache key too. The shapes are few (which filters, facets and sort), but a client could ask for
+# every combination: the store empties when full.
+_SHAPED: dict[tuple, Executable] = {}
+SHAPED_MAX = 1024
+_Statement = TypeVar("_Statement", bound=Executable)
+
+
+def shaped(key: tuple, build: Callable[[], _Statement]) -> _Statement:
+    """``build()``, built once per process for ``key``. The statement must hold no value of one
+    listing: only named parameters, given at each execution (:func:`filter_values`)."""
+    found = _SHAPED.get(key)
+    if found is None:
+        if len(_SHAPED) >= SHAPED_MAX:
+            _SHAPED.clear()
+        found = _SHAPED[key] = build()
+    return cast(_Statement, found)  # what build() made for this key
+
+
+def _price_unindexed(params: SearchParams) -> bool:
+    narrowed = params.sector or params.category or params.category_id or params.city or params.store
+    narrowed = narrowed or params.store_id is not None
+    return bool(narrowed) and params.effective_sort not in ("price_asc", "price_desc")
 
 
 def _compared_price(params: SearchParams) -> ColumnElement[int]:
@@ -368,16 +464,13 @@ def _compared_price(params: SearchParams) -> ColumnElement[int]:
     products against 4 by the sector's index. There, unless the listing is sorted by price (the
     price index then gives the order), the range compares ``price_min + 0``, which no index
     serves."""
-    narrowed = params.sector or params.category or params.category_id or params.city or params.store
-    narrowed = narrowed or params.store_id is not None
-    if narrowed and params.effective_sort not in ("price_asc", "price_desc"):
-        if db.session.get_bind().dialect.name == "sqlite":
-            return ProductListing.price_min + literal_column("0")
+    if _price_unindexed(params) and db.session.get_bind().dialect.name == "sqlite":
+        return ProductListing.price_min + literal_column("0")
     return ProductListing.price_min
 
 
-def _filters(params: SearchParams) -> list:
-    return [condition for group in filter_groups(params).values() for condition in group]
+def _filters(params: SearchParams, bound: bool = False) -> list:
+    return [condition for group in filter_groups(params, bound).values() for condition in group]
 
 
 def filter_key(params: SearchParams, switches: bool = False) -> tuple:
@@ -423,18 +516,25 @@ def _count(params: SearchParams) -> int:
     """Listed products matching the filters (no words): summed from listing_counts' groups where
     they tell (catalog/listing_counts.py), else counted; remembered per catalogue generation."""
 
-    def compute() -> int:
+    def build() -> Executable:
         if listing_counts.covers(params):
-            grouped = listing_counts.grouped_filters(filter_groups(params), params)
-            conditions = [c for group in grouped.values() for c in group]
-            return int(db.session.scalar(listing_counts.total(conditions)) or 0)
+            grouped = listing_counts.grouped_filters(filter_groups(params, bound=True), params, bound=True)
+            return listing_counts.total([c for group in grouped.values() for c in group])
         listed = ProductListing.listed.is_(True)
-        stmt = select(func.count()).select_from(ProductListing).where(listed, *_filters(params))
+        stmt = select(func.count()).select_from(ProductListing).where(listed, *_filters(params, bound=True))
         if params.offered_only:
             stmt = stmt.outerjoin(
                 GovOffer, (GovOffer.product_id == ProductListing.product_id) & GovOffer.active.is_(True)
             )
-        return int(db.session.scalar(stmt) or 0)
+        return stmt
+
+    def compute() -> int:
+        covers = listing_counts.covers(params)
+        stmt = shaped(("listing-count", filter_shape(params), covers), build)
+        values = filter_values(params)
+        if covers:
+            values.update(listing_counts.band_values(params))
+        return int(db.session.scalar(stmt, values) or 0)
 
     key = ("listing-count", *filter_key(params))
     return pagecache.memo(key, compute, depends=listing_tags.listing(params, words=False))
@@ -552,9 +652,15 @@ def _run(
         hits.total = total
         cards = queries.cards(rows, full=full)
         return SearchResult(cards, total, params.page, params.per_page, query=params.q, hits=hits)
-    stmt = queries.listing_select(with_total=False, gov_terms=gov_terms).where(*_filters(params))
-    stmt = stmt.order_by(*_order(params.effective_sort, None)).limit(params.per_page).offset(offset)
-    rows = db.session.execute(stmt).all()
+    sort = params.effective_sort
+
+    def build() -> Executable:
+        stmt = queries.listing_select(with_total=False, gov_terms=gov_terms).where(*_filters(params, bound=True))
+        limit, skip = bindparam("limit", required=True), bindparam("offset", required=True)
+        return stmt.order_by(*_order(sort, None)).limit(limit).offset(skip)
+
+    stmt = shaped(("listing-page", filter_shape(params), gov_terms, sort), build)
+    rows = db.session.execute(stmt, {**filter_values(params), "limit": params.per_page, "offset": offset}).all()
     if not with_total:
         total = offset + len(rows)
     elif rows and len(rows) < params.per_page or not rows and params.page == 1:

@@ -17,7 +17,7 @@ from marketplace.catalog.models import Product
 from marketplace.catalog.search import SearchParams, search_products
 from marketplace.clock import now
 from marketplace.extensions import db
-from tests.facets_seed import brute_force, counted, seed_facets, suspend, truth
+from tests.facets_seed import FILTERS, brute_force, counted, seed_facets, suspend, truth
 from tests.factories import gen_product, gen_store
 
 
@@ -64,6 +64,43 @@ def test_counts_match_a_count_in_python(shops, combination, folded):
     expected = brute_force(truth(), params)
     assert result.total == expected.pop("total")
     assert counted(facets) == expected
+
+
+# listings of one shape (the same filters set, other values): one statement each for their page,
+# total and facets, kept by the shape (search.shaped), with each listing's values as parameters
+SAME_SHAPES = [
+    [{"sector": "fesyen"}, {"sector": "kuliner"}, {"sector": "kriya"}],
+    [{"category": "batik", "in_stock": True}, {"category": "makanan-ringan", "in_stock": True}],
+    [{"city": "Kota Tegal", "min_price": 100_000}, {"city": "kabupaten tegal", "min_price": 25_000}],
+    [{"min_price": 25_000, "max_price": 49_999}, {"min_price": 100_000, "max_price": 999_999}],  # whole bands
+    [{"min_price": 30_000, "max_price": 60_000}, {"min_price": 10_000, "max_price": 20_000}],  # cut bands
+    [{"sector": "fesyen", "sort": "price_asc"}, {"sector": "kriya", "sort": "price_asc"}],
+    [{"expo": True, "sector": "fesyen"}, {"expo": True, "sector": "kriya"}],
+]
+
+
+@pytest.mark.parametrize("group", SAME_SHAPES, ids=lambda g: "&".join(g[0]))
+def test_listings_of_one_shape_share_statements_with_their_own_values(shops, group):
+    search._SHAPED.clear()
+    rows = truth()
+    kept_shapes = None
+    for combination in [*group, *reversed(group)]:
+        for page in (1, 2, 3):
+            params = SearchParams(**combination, page=page, per_page=3)
+            result, facets = facets_of(params)
+            expected = brute_force(rows, params)
+            assert result.total == expected.pop("total"), combination
+            assert counted(facets) == expected, combination
+            kept = [r for r in rows if r.listed and all(test(r, params) for test in FILTERS.values())]
+            by_order = {
+                "price_asc": sorted(kept, key=lambda r: (r.price, -r.id)),
+                "newest": sorted(kept, key=lambda r: -r.id),  # seeded one after another
+            }[params.effective_sort]
+            shown = [card.id for card in result.items]
+            assert shown == [r.id for r in by_order[(page - 1) * 3 : page * 3]], combination
+        if kept_shapes is None:
+            kept_shapes = set(search._SHAPED)
+        assert set(search._SHAPED) == kept_shapes  # no statement of its own for another value
 
 
 def test_counts_with_search_words_are_over_the_same_matches(shops):
