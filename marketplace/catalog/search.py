@@ -433,10 +433,11 @@ def filter_shape(params: SearchParams) -> tuple:
 # Statements kept by their shape (a listing's filters but not their values, see filter_shape):
 # building a sector page's facet statement and computing its SQLAlchemy cache key cost 1.1 ms of
 # Python at every render, more than the database's work; kept, the statement object keeps its
-# cache key too. The shapes are few (which filters, facets and sort), but a client could ask for
-# every combination: the store empties when full.
+# cache key too. The shapes a market's pages make are a few dozen (which filters, facets and
+# sort), but a client could ask for every combination, and a facet statement with its cache key
+# holds about 100 KiB: the store empties when full, so it never holds more than about 25 MiB.
 _SHAPED: dict[tuple, Executable] = {}
-SHAPED_MAX = 1024
+SHAPED_MAX = 256
 _Statement = TypeVar("_Statement", bound=Executable)
 
 

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import literal, select
 
 from marketplace.catalog import search as search_module
 from marketplace.catalog.search import SearchParams, parse_search_args, search_products, words_of
@@ -212,3 +213,23 @@ def test_sector_name_is_searchable_in_indonesian_whatever_the_editors_language(a
     with force_locale("en"):
         gen_product(store, "Wajan Besi", category=None, description="Wajan tempa.")
     assert names(search("logam furnitur")) == ["Wajan Besi"]
+
+
+def test_statements_kept_by_shape_are_built_once_and_bounded(monkeypatch):
+    monkeypatch.setattr(search_module, "_SHAPED", {})
+    monkeypatch.setattr(search_module, "SHAPED_MAX", 3)
+    built = []
+
+    def build(n):
+        def make():
+            built.append(n)
+            return select(literal(n))
+
+        return make
+
+    first = search_module.shaped(("k", 0), build(0))
+    assert search_module.shaped(("k", 0), build(0)) is first and built == [0]
+    for n in range(1, 10):
+        assert search_module.shaped(("k", n), build(n)) is search_module.shaped(("k", n), build(n))
+        assert len(search_module._SHAPED) <= 3
+    assert built == list(range(10))
