@@ -85,6 +85,7 @@ Pages rendered for a known visitor are ``private, no-store``.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -122,19 +123,13 @@ def expires_at(moment: datetime | None) -> None:
     its cached copy must not outlive it."""
     if moment is None or not has_request_context():
         return
-    stamp = moment.timestamp()
-    current = g.get("pagecache_valid_until")
-    if current is None or stamp < current:
-        g.pagecache_valid_until = stamp
+    _valid_until(moment.timestamp())
 
 
 def expires_within(seconds: float) -> None:
     """The page shows something relative to now (``opens in 3 minutes``)."""
     if has_request_context():
-        stamp = time.time() + seconds
-        current = g.get("pagecache_valid_until")
-        if current is None or stamp < current:
-            g.pagecache_valid_until = stamp
+        _valid_until(time.time() + seconds)
 
 
 def generations() -> dict[str, str] | None:
@@ -187,7 +182,10 @@ def memo(
     ``depends``: the tags of what it reads (marketplace/pagecache_tags.py), e.g. a listing's
     dimension; by default any product change of ``scope``. ``()`` for a value that no product
     change alters (only a replaced generation drops it). A page rendered with the memo
-    depends on the same tags. ``size(value)``: about how many bytes a bigger value holds."""
+    depends on the same tags. ``size(value)``: about how many bytes a bigger value holds.
+    A value that changes by itself at some moment (``compute`` reported it to
+    :func:`expires_at`, e.g. when an expo opens) is remembered until then, and bounds the
+    page that shows it as the computation did."""
     cache = _cache()
     gens = generations() if cache is not None else None
     if gens is None:
@@ -196,19 +194,45 @@ def memo(
     depends_on(*depends)
     full_key = (gens[scope], *key)
     found = cache.memos.get(full_key)
-    if found is not None and cache.usable(found[0]):
+    at = time.time()
+    if found is not None and found[0].fresh(at) and cache.usable(found[0]):
         kept = found[0]
         if cache.changes.lagging_behind(kept.tags, kept.position):
             # late already: the page read after the change would not see it, so it lives no
             # longer than the memo may
-            expires_within(kept.made_at + tags.LAG_SECONDS - time.time())
+            expires_within(kept.made_at + tags.LAG_SECONDS - at)
+        if kept.valid_until != math.inf:
+            _valid_until(kept.valid_until)  # a page showing it changes when it does
         return kept.value
     epoch, position = g.get("pagecache_mark", (-1, 0))
-    made_at = time.time()
-    value = compute()
+    value, valid_until = _with_expiry(compute)
     if g.get("pagecache_clean"):
-        cache.memos.put(full_key, Memo(value, depends, position, epoch, made_at), size(value) if size else 64)
+        made = Memo(value, depends, position, epoch, at, valid_until)
+        cache.memos.put(full_key, made, size(value) if size else 64)
     return value
+
+
+def _valid_until(stamp: float) -> None:
+    current = g.get("pagecache_valid_until")
+    if current is None or stamp < current:
+        g.pagecache_valid_until = stamp
+
+
+def _with_expiry(compute: Callable[[], object]) -> tuple[object, float]:
+    """``compute()`` and the moment its value changes by itself: the earliest that it reported
+    to :func:`expires_at` or :func:`expires_within` (an expo's opening), ``inf`` when none.
+    The page being rendered is bounded by it as before."""
+    if not has_request_context():
+        return compute(), math.inf
+    outer = g.pop("pagecache_valid_until", None)
+    try:
+        value = compute()
+    finally:
+        own = g.pop("pagecache_valid_until", None)
+        for stamp in (outer, own):
+            if stamp is not None:
+                _valid_until(stamp)
+    return value, math.inf if own is None else own
 
 
 def remembered(key: tuple, scope: str = "catalog") -> bool:
@@ -219,7 +243,7 @@ def remembered(key: tuple, scope: str = "catalog") -> bool:
     if cache is None or gens is None:
         return False
     found = cache.memos.get((gens[scope], *key))
-    return found is not None and cache.usable(found[0])
+    return found is not None and found[0].fresh(time.time()) and cache.usable(found[0])
 
 
 def clear_local() -> None:

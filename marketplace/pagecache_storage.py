@@ -33,6 +33,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import secrets
 import threading
@@ -178,6 +179,11 @@ class Memo:
     position: int
     epoch: int
     made_at: float = 0.0  # time.time() when computed: how late its lagging tags may be
+    # when it changes by itself (an expo opens): what its computation reported to expires_at
+    valid_until: float = math.inf
+
+    def fresh(self, at: float) -> bool:
+        return self.made_at <= at < self.valid_until
 
 
 class LRU:

@@ -134,7 +134,7 @@ def _(message: str, **variables) -> Markup:
     return Markup(translations().ugettext(message)) % variables
 
 
-def _live() -> set[int]:
+def _live() -> frozenset[int]:
     return expo_queries.live_exhibitor_ids()  # once per request (remembered on g)
 
 

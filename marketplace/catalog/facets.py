@@ -53,7 +53,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from marketplace import pagecache
 from marketplace import pagecache_tags as tags
 from marketplace.catalog import listing_counts, listing_tags, queries
-from marketplace.catalog.models import Category, ListingCount, ProductListing
+from marketplace.catalog.models import ListingCount, ProductListing
 from marketplace.catalog.search import (
     FACETS,
     SWITCHES,
@@ -500,7 +500,7 @@ def _size(rows: object) -> int:
 def facet_counts(
     params: SearchParams,
     hits: Matches | None = None,
-    categories: Sequence[Category] | None = None,
+    categories: Sequence[queries.CategoryEntry] | None = None,
     fixed: Iterable[str] = (),
 ) -> Facets:
     """The facets of the listing ``params`` selects (``hits``: the search's matches, see
@@ -535,7 +535,7 @@ def facet_counts(
     return facets
 
 
-def _category_label(category: Category) -> str:
+def _category_label(category: queries.CategoryEntry) -> str:
     english = str(get_locale()) == "en" and category.name_en
     return category.name_en if english else category.name
 

@@ -322,7 +322,7 @@ def _matches(branches: list[Branch]) -> Matches:
 FACETS = ("sector", "category", "city", "price", "in_stock", "expo")
 
 
-def live_store_ids() -> set[int]:
+def live_store_ids() -> frozenset[int]:
     """Stores exhibiting in a running expo (one statement a request, shared with the cards'
     "Peserta Expo" badge): what ``?expo=1`` keeps, by store id, without a join."""
     return expo_queries.live_exhibitor_ids()

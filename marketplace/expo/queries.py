@@ -31,14 +31,31 @@ from marketplace.stores.models import Store
 # traversed again on every request (as marketplace/rows.py's).
 
 
-def newest_expo() -> Expo | None:
-    """The expo that starts last (the one the home page promotes), or None."""
-    return db.session.scalar(_newest_expo())
+class NewestExpo(NamedTuple):
+    """The expo the home page promotes, as it shows it: a plain tuple a memo keeps across
+    requests (an Expo object belongs to one request's session)."""
+
+    slug: str
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def newest_expo() -> NewestExpo | None:
+    """The expo that starts last (the one the home page promotes), or None. Remembered until an
+    expo changes (any write to the expos replaces the page cache's generations)."""
+    return pagecache.memo(("newest-expo",), _read_newest_expo, depends=())
+
+
+def _read_newest_expo() -> NewestExpo | None:
+    row = db.session.execute(_newest_expo()).first()
+    return None if row is None else NewestExpo._make(row)
 
 
 @cache
 def _newest_expo() -> Select:
-    return select(Expo).order_by(Expo.starts_at.desc(), Expo.id.desc()).limit(1)
+    columns = [Expo.__table__.c[name] for name in NewestExpo._fields]
+    return select(*columns).order_by(Expo.starts_at.desc(), Expo.id.desc()).limit(1)
 
 
 def expo_with_zones(slug: str) -> Expo:
@@ -63,21 +80,31 @@ def expos_with_zones() -> list[Expo]:
     )
 
 
-def live_exhibitor_ids() -> set[int]:
-    """Stores exhibiting in a running expo: fetched once per request (one statement), for the
-    expo badge of every product card and product page of that request.
+def live_exhibitor_ids() -> frozenset[int]:
+    """Stores exhibiting in a running expo, for the expo badge of every product card and
+    product page of a request and the listings' expo filter: one statement, remembered (a
+    memo) until the badges change next or an expo or exhibitor changes.
 
-    The same statement reads the exhibitors of the expos still to come, so the page cache
-    learns when the badges change next (an expo opens or closes)."""
+    The same statement reads the exhibitors of the expos still to come, so the memo, and the
+    page cache, learn when the badges change next (an expo opens or closes)."""
     if has_app_context() and "expo_live_store_ids" in g:
         return g.expo_live_store_ids
-    change, ids = db.session.execute(_live_exhibitors(), {"at": now()}).one()
-    live = {int(store_id) for store_id in ids.split(",")} if ids else set()
-    if change is not None:
-        pagecache.expires_at(change)
+    live = pagecache.memo(("expo-live-exhibitors",), _read_live_exhibitors, depends=(), size=_sized(64))
     if has_app_context():
         g.expo_live_store_ids = live
     return live
+
+
+def _sized(per_item: int):
+    """A memo's size: about ``per_item`` bytes per item it holds."""
+    return lambda items: 64 + per_item * len(items)
+
+
+def _read_live_exhibitors() -> frozenset[int]:
+    change, ids = db.session.execute(_live_exhibitors(), {"at": now()}).one()
+    if change is not None:
+        pagecache.expires_at(change)
+    return frozenset(int(store_id) for store_id in ids.split(",")) if ids else frozenset()
 
 
 @cache
@@ -140,7 +167,7 @@ def remember_live_exhibitors(store_ids: set[int]) -> None:
     """For a page that shows only these stores and already knows which of them
     exhibit now (see services.exhibiting_now): the badge then costs no statement."""
     if has_app_context():
-        g.expo_live_store_ids = set(store_ids)
+        g.expo_live_store_ids = frozenset(store_ids)
 
 
 def featured_stores() -> list[Store]:
@@ -160,9 +187,14 @@ class FeaturedEntry(NamedTuple):
     city: str
 
 
-def featured_entries() -> list[FeaturedEntry]:
-    """``featured_stores()`` as the home page shows them (one statement, the same order)."""
-    return [FeaturedEntry._make(row) for row in db.session.execute(_featured_entries())]
+def featured_entries() -> tuple[FeaturedEntry, ...]:
+    """``featured_stores()`` as the home page shows them (one statement, the same order),
+    remembered until a store or the featured list changes (they replace the generations)."""
+    return pagecache.memo(("featured-entries",), _read_featured_entries, depends=(), size=_sized(200))
+
+
+def _read_featured_entries() -> tuple[FeaturedEntry, ...]:
+    return tuple(FeaturedEntry._make(row) for row in db.session.execute(_featured_entries()))
 
 
 @cache

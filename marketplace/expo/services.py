@@ -8,6 +8,7 @@ slug; an expo without zones accepts any zone (a sector slug, as before zones).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -29,7 +30,17 @@ def get_expo(slug: str) -> Expo:
     return expo
 
 
-def expo_state(expo: Expo, at: datetime | None = None) -> str:
+class Dated(Protocol):
+    """An expo's dates: an Expo, or a plain tuple of them a memo keeps (queries.NewestExpo)."""
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+
+def expo_state(expo: Dated, at: datetime | None = None) -> str:
     """One of ``EXPO_STATES``: "upcoming", "live" or "ended"."""
     at = at or now()
     if at < expo.starts_at:
@@ -39,7 +50,7 @@ def expo_state(expo: Expo, at: datetime | None = None) -> str:
     return "ended"
 
 
-def next_change(expo: Expo, at: datetime | None = None) -> datetime | None:
+def next_change(expo: Dated, at: datetime | None = None) -> datetime | None:
     """When :func:`expo_state` changes next (the expo opens or closes), or None once it has ended;
     cached pages showing the state live no longer than that."""
     return {"upcoming": expo.starts_at, "live": expo.ends_at}.get(expo_state(expo, at))

@@ -23,7 +23,7 @@ bp = Blueprint("expo", __name__, template_folder="templates")
 
 
 @bp.app_template_global()
-def expo_live_store_ids() -> set[int]:
+def expo_live_store_ids() -> frozenset[int]:
     """Stores exhibiting in a running expo (one statement per request): the expo badge."""
     return queries.live_exhibitor_ids()
 

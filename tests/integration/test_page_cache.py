@@ -26,7 +26,7 @@ from marketplace.extensions import db
 from marketplace.reviews.models import Review  # noqa: F401 - the table exists
 from marketplace.stores import services as stores
 from tests.buying_factories import buy, cod_app, gen_shopper, variant_of  # noqa: F401 - fixture
-from tests.factories import gen_product, gen_store, gen_user
+from tests.factories import gen_category, gen_product, gen_store, gen_user
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -230,19 +230,109 @@ def test_an_archived_product_disappears_at_once(client, shop):
     assert client.get(f"/products/{shop['product']}").status_code == 404
 
 
-def test_the_expo_badge_appears_when_the_expo_opens(client, shop):
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache", "page-cache-off"])
+def test_the_expo_badge_appears_when_the_expo_opens(app, client, shop, page_cache):
+    """With the page cache off, the live exhibitors are still remembered (a memo); the memo
+    lives until the next opening or closing, like a page that shows them."""
+    app.config["PAGE_CACHE"] = page_cache
     opens = now() + timedelta(hours=1)
-    fair = expo.create_expo(None, "apik-banget", "Apik Banget Virtual Expo", opens, opens + timedelta(days=3))
+    closes = opens + timedelta(days=3)
+    fair = expo.create_expo(None, "apik-banget", "Apik Banget Virtual Expo", opens, closes)
     expo.add_exhibitor(None, fair, stores.get_store(shop["store"]), booth="A1")
     db.session.commit()
     with time_machine.travel(opens - timedelta(minutes=5), tick=False):
         assert "Peserta Expo" not in html(client.get("/search?q=batik"))
         assert "Peserta Expo" not in html(client.get(f"/products/{shop['product']}"))
         assert "Segera" in html(client.get("/expo/apik-banget"))
+        assert "Segera" in html(client.get("/"))
     with time_machine.travel(opens + timedelta(minutes=1), tick=False):
         assert "Peserta Expo" in html(client.get("/search?q=batik"))
         assert "Peserta Expo" in html(client.get(f"/products/{shop['product']}"))
         assert "LIVE" in html(client.get("/expo/apik-banget"))
+        assert "LIVE" in html(client.get("/"))
+        assert "Peserta Expo" in html(client.get("/search?q=batik&expo=1"))
+    with time_machine.travel(closes + timedelta(minutes=1), tick=False):
+        assert "Peserta Expo" not in html(client.get("/search?q=batik"))
+        assert "Sekar Jagad" not in html(client.get("/search?q=batik&expo=1"))
+        assert "LIVE" not in html(client.get("/"))
+    with time_machine.travel(opens + timedelta(minutes=2), tick=False):  # a clock set back
+        assert "Peserta Expo" in html(client.get("/search?q=batik"))
+
+
+# What pages read at every request but seldom changes: remembered (pagecache.memo) until a write
+# replaces the generations, or (the live exhibitors) until an expo opens or closes.
+REFERENCE_TABLES = ("categories", "expos", "exhibitors", "featured_stores")
+
+
+def _reading(statements: list[str], tables=REFERENCE_TABLES) -> list[str]:
+    return [s for s in statements if any(re.search(rf"\b(FROM|JOIN) {t}\b", s) for t in tables)]
+
+
+@pytest.mark.parametrize("who", ["page-cache-off", "signed-in"])
+def test_categories_expos_and_exhibitors_are_read_once_not_at_every_page(app, client, auth, count_queries, shop, who):
+    if who == "signed-in":
+        gen_user(email="shopper@test.id")
+        auth.login()
+    else:
+        app.config["PAGE_CACHE"] = False
+    opened = now() - timedelta(hours=1)
+    fair = expo.create_expo(None, "apik-banget", "Apik Banget Virtual Expo", opened, opened + timedelta(days=3))
+    store = stores.get_store(shop["store"])
+    expo.add_exhibitor(None, fair, store, booth="A1")
+    expo.set_featured(None, [store])
+    db.session.commit()
+    urls = ("/", "/sectors/fesyen", "/categories/batik", "/search?q=batik", "/search?expo=1", "/api/v1/products")
+    first = {}
+    for url in urls:
+        db.session.remove()
+        with count_queries() as q:
+            assert client.get(url).status_code == 200
+        first[url] = q.statements
+    assert _reading(first["/"], ("categories",)) and _reading(first["/"], ("featured_stores",))
+    assert _reading(first["/"], ("exhibitors",)) and _reading(first["/"], ("expos",))
+    for url in urls:
+        db.session.remove()
+        with count_queries() as q:
+            page = html(client.get(url))
+        assert not _reading(q.statements), (url, q.statements)
+        assert len(q.statements) <= len(first[url]), url
+    page = html(client.get("/"))
+    assert "Peserta Expo" in page and "Apik Banget Virtual Expo" in page and "LIVE" in page
+    assert "Toko pilihan" in page and 'href="/stores/batik-sari"' in page  # featured
+
+
+def test_a_change_to_categories_expos_or_exhibitors_shows_at_once(app, client, shop):
+    """The memos of test_categories_expos_and_exhibitors_are_read_once... are dropped by the
+    writes that change them, whatever made the write."""
+    app.config["PAGE_CACHE"] = False
+    other = gen_store(name="Kopi Tegal", sector="kuliner")
+    gen_category("kopi", "Kopi", "kuliner")
+    gen_product(other, name="Kopi Tubruk Tegal", category="kopi")
+    db.session.commit()
+    assert "Peserta Expo" not in html(client.get("/search?q=kopi"))
+    assert 'href="/stores/kopi-tegal"' not in html(client.get("/"))  # not featured
+    opened = now() - timedelta(hours=1)
+    fair = expo.create_expo(None, "apik-banget", "Apik Banget Virtual Expo", opened, opened + timedelta(days=3))
+    expo.add_exhibitor(None, fair, stores.get_store(other.slug), booth="B2")
+    expo.set_featured(None, [stores.get_store(other.slug)])
+    db.session.commit()
+    page = html(client.get("/"))
+    assert "Apik Banget Virtual Expo" in page and "Toko pilihan" in page and 'href="/stores/kopi-tegal"' in page
+    assert "Peserta Expo" in html(client.get("/search?q=kopi"))
+    assert "Sekar Jagad" not in html(client.get("/search?expo=1"))
+    assert "Kopi Tubruk" in html(client.get("/search?expo=1"))
+
+    db.session.execute(text("UPDATE categories SET name = 'Kopi Bubuk' WHERE slug = 'kopi'"))
+    db.session.commit()
+    assert "Kopi Bubuk" in html(client.get("/categories/kopi"))
+    assert "Kopi Bubuk" in str(client.get("/api/v1/categories").get_json())
+
+    expo.remove_exhibitor(None, fair, stores.get_store(other.slug))
+    db.session.commit()
+    assert "Peserta Expo" not in html(client.get("/search?q=kopi"))
+    stores.set_status(stores.get_store(other.slug), None, "suspended", reason="Izin edar habis")
+    db.session.commit()
+    assert 'href="/stores/kopi-tegal"' not in html(client.get("/"))  # a suspended store is not featured
 
 
 # --- who gets a cached page ------------------------------------------------------------------
