@@ -135,9 +135,11 @@ LISTING_COLUMNS = tuple(ProductListing.__table__.c)
 
 
 @cache  # the same four statements every time: built once per process, each caller extends a copy
-def listing_select(with_total: bool = True, gov_terms: bool = False) -> Select:
+def listing_select(with_total: bool = True, gov_terms: bool = False, listed_only: bool = True) -> Select:
     """Listed products' rows (``ProductListing``: no join), and (``with_total``) the count of all
-    matching rows as a window, so a page and its total are one statement.
+    matching rows as a window, so a page and its total are one statement. ``listed_only=False``:
+    every row, for a caller that reads a few by id and keeps the listed ones itself (SQLite takes
+    an index that starts with ``listed`` over the primary key, and reads every listed row).
 
     ``gov_terms=True`` (an office's official is looking) joins what stores offer to offices, so
     the cards' "untuk instansi" mark costs no statement of its own (:func:`cards`).
@@ -153,7 +155,9 @@ def listing_select(with_total: bool = True, gov_terms: bool = False) -> Select:
         ]
     if with_total:
         columns.append(func.count().over().label("total"))
-    stmt = select(*columns).where(ProductListing.listed.is_(True))
+    stmt = select(*columns)
+    if listed_only:
+        stmt = stmt.where(ProductListing.listed.is_(True))
     if gov_terms:
         stmt = stmt.outerjoin(GovOffer, (GovOffer.product_id == ProductListing.product_id) & GovOffer.active.is_(True))
     return stmt
