@@ -29,6 +29,7 @@ from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -59,6 +60,7 @@ from marketplace.catalog.search import (
     SWITCHES,
     Matches,
     SearchParams,
+    chosen_facets,
     expo_condition,
     filter_groups,
     filter_key,
@@ -69,7 +71,11 @@ from marketplace.catalog.search import (
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
+from marketplace.i18n import translations
 from marketplace.stores.models import Store
+
+# a price band's label per translations object (a language of an app), as sectors._NAMES
+_BAND_LABELS: WeakKeyDictionary = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,18 @@ class PriceBand:
 
     @property
     def label(self) -> str:
-        """``< Rp 25 rb``, ``Rp 25–50 rb``, ``Rp 250 rb–1 jt``, ``> Rp 1 jt``."""
+        """``< Rp 25 rb``, ``Rp 25–50 rb``, ``Rp 250 rb–1 jt``, ``> Rp 1 jt``: made once per
+        language (six bands of two or three translated strings each were a twentieth of a
+        sector page's render)."""
+        labels = _BAND_LABELS.get(current := translations())
+        if labels is None:
+            labels = _BAND_LABELS[current] = {}
+        found = labels.get(self)
+        if found is None:
+            found = labels[self] = self._label()
+        return found
+
+    def _label(self) -> str:
         if self.max is None:
             return _("> Rp %(a)s", a=short_rupiah(self.min))
         high = short_rupiah(self.max + 1)
@@ -306,11 +323,6 @@ def _city_names() -> Select:
     return stmt.where(Store.status == "approved", Store.city != "").group_by(key)
 
 
-def _chosen(params: SearchParams) -> set[str]:
-    """The facets whose filter ``params`` sets."""
-    return {name for name, group in filter_groups(params).items() if group and name in FACETS}
-
-
 def _statement(
     params: SearchParams,
     hits: Subquery | CTE | None,
@@ -411,7 +423,7 @@ def _add_up(rows: Iterable[Any], offered: Sequence[str], chosen: set[str]) -> tu
 
 def _counts(params: SearchParams, hits: Matches | None, offered: Sequence[str]) -> tuple:
     """``((facet, value, label, (n0, ..., n5)), ...)``, remembered until the catalogue changes."""
-    chosen = _chosen(params)
+    chosen = chosen_facets(params)
     depends = _depends(params, offered, hits is not None)
     if hits is not None and hits.total == 0 and not chosen & set(offered) - set(SWITCHES):
         # the words found nothing the listing's filters keep, and no facet with a branch of its

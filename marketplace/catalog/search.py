@@ -378,31 +378,43 @@ def filter_groups(params: SearchParams, bound: bool = False) -> dict[str, list]:
     def value(name: str) -> object:
         return bindparam(name, required=True) if bound else values[name]
 
+    conditions: dict[str, Callable[[], ColumnElement[bool]]] = {
+        "sector": lambda: row.sector == value("sector"),
+        "category_id": lambda: row.category_id == value("category_id"),
+        "category": lambda: row.category_slug == value("category"),
+        "city": lambda: row.city_key == value("city"),
+        "min_price": lambda: _compared_price(params) >= value("min_price"),
+        "max_price": lambda: _compared_price(params) <= value("max_price"),
+        "in_stock": lambda: row.in_stock.is_(True),
+        "expo": lambda: expo_condition(bound=bound),
+        "store_id": lambda: row.store_id == value("store_id"),
+        "store": lambda: row.store_slug == value("store"),
+        "offered_only": lambda: GovOffer.product_id.is_not(None),
+    }
     groups: dict[str, list] = {name: [] for name in (*FACETS, "fixed")}
-    if "sector" in set_:
-        groups["sector"].append(row.sector == value("sector"))
-    if "category_id" in set_:
-        groups["category"].append(row.category_id == value("category_id"))
-    elif "category" in set_:
-        groups["category"].append(row.category_slug == value("category"))
-    if "city" in set_:
-        groups["city"].append(row.city_key == value("city"))
-    price = _compared_price(params)
-    if "min_price" in set_:
-        groups["price"].append(price >= value("min_price"))
-    if "max_price" in set_:
-        groups["price"].append(price <= value("max_price"))
-    if "in_stock" in set_:
-        groups["in_stock"].append(row.in_stock.is_(True))
-    if "expo" in set_:
-        groups["expo"].append(expo_condition(bound=bound))
-    if "store_id" in set_:
-        groups["fixed"].append(row.store_id == value("store_id"))
-    elif "store" in set_:
-        groups["fixed"].append(row.store_slug == value("store"))
-    if "offered_only" in set_:
-        groups["fixed"].append(GovOffer.product_id.is_not(None))
+    for name in set_:
+        groups[FACET_OF.get(name, "fixed")].append(conditions[name]())
     return groups
+
+
+# the facet (FACETS) whose choice each filter of _set_filters is; the others (a store, offices'
+# offers) are fixed by the page
+FACET_OF = {
+    "sector": "sector",
+    "category_id": "category",
+    "category": "category",
+    "city": "city",
+    "min_price": "price",
+    "max_price": "price",
+    "in_stock": "in_stock",
+    "expo": "expo",
+}
+
+
+def chosen_facets(params: SearchParams) -> set[str]:
+    """The facets whose filter ``params`` sets (those :func:`filter_groups` gives a condition),
+    without building the conditions."""
+    return {FACET_OF[name] for name in _set_filters(params) if name in FACET_OF}
 
 
 def filter_values(params: SearchParams, live: bool = False) -> dict[str, object]:

@@ -90,6 +90,9 @@ def test_in_stock_and_expo_filter_the_items(api, shops):
 
 
 def test_english_labels(api, shops):
+    """Labels are made once per language (facets.PriceBand.label): each language gets its own."""
+    before = api.get("/products?facets=1&lang=id").get_json()["facets"]
+    assert before["price"][0]["label"] == "< Rp 25 rb"
     facets = api.get("/products?facets=1&lang=en").get_json()["facets"]
     assert any(c["value"] == "fesyen" and c["label"] == "Fashion & Textiles" for c in facets["sector"])
     assert [b["label"] for b in facets["price"]] == [
@@ -100,6 +103,8 @@ def test_english_labels(api, shops):
         "Rp 250k–1m",
         "> Rp 1m",
     ]
+    after = api.get("/products?facets=1&lang=id").get_json()["facets"]
+    assert [b["label"] for b in after["price"]][-2:] == ["Rp 250 rb–1 jt", "> Rp 1 jt"]
 
 
 @pytest.mark.parametrize(
