@@ -308,6 +308,20 @@ def auth(client):
     return AuthActions(client)
 
 
+@pytest.fixture(params=["page-cache-off", "signed-in"])
+def uncached_visitor(request, app, auth):
+    """A visitor whose catalogue pages the page cache does not keep: anyone with PAGE_CACHE off,
+    or a signed-in shopper. What such a page remembers (pagecache.memo) it must still reuse."""
+    if request.param == "signed-in":
+        from tests.factories import gen_user
+
+        gen_user(email="shopper@test.id")
+        auth.login()
+    else:
+        app.config["PAGE_CACHE"] = False
+    return request.param
+
+
 class QueryCounter:
     def __init__(self):
         self.statements: list[str] = []

@@ -268,13 +268,7 @@ def _reading(statements: list[str], tables=REFERENCE_TABLES) -> list[str]:
     return [s for s in statements if any(re.search(rf"\b(FROM|JOIN) {t}\b", s) for t in tables)]
 
 
-@pytest.mark.parametrize("who", ["page-cache-off", "signed-in"])
-def test_categories_expos_and_exhibitors_are_read_once_not_at_every_page(app, client, auth, count_queries, shop, who):
-    if who == "signed-in":
-        gen_user(email="shopper@test.id")
-        auth.login()
-    else:
-        app.config["PAGE_CACHE"] = False
+def test_categories_expos_and_exhibitors_are_read_once_not_at_every_page(client, count_queries, shop, uncached_visitor):
     opened = now() - timedelta(hours=1)
     fair = expo.create_expo(None, "apik-banget", "Apik Banget Virtual Expo", opened, opened + timedelta(days=3))
     store = stores.get_store(shop["store"])
@@ -353,16 +347,10 @@ def test_signed_in_visitors_never_get_a_cached_page(client, auth, count_queries,
     assert "Keluar" not in html(_response)
 
 
-@pytest.mark.parametrize("who", ["signed-in", "cache off"])
-def test_pages_the_cache_does_not_keep_still_reuse_remembered_counts(app, client, auth, count_queries, shop, who):
+def test_pages_the_cache_does_not_keep_still_reuse_remembered_counts(client, count_queries, shop, uncached_visitor):
     """A listing's facet counts and total are remembered (pagecache.memo) for every visitor: a
     page the cache does not keep (a signed-in visitor's, or with PAGE_CACHE off) counted them
     anew at every request, because its first statement came before the generations were read."""
-    if who == "signed-in":
-        gen_user(email="shopper@test.id")
-        auth.login()
-    else:
-        app.config["PAGE_CACHE"] = False
     for url in ("/sectors/fesyen", "/search?q=batik", "/search?category=batik"):
         texts = []
         for _ in range(2):
