@@ -391,7 +391,9 @@ class PageCache:
     def __init__(self, app: Flask):
         self.ttl = float(app.config.get("PAGE_CACHE_TTL") or 300)
         self.pages = LRU(int(app.config.get("PAGE_CACHE_MAX_BYTES") or 64 * 1024 * 1024))
-        self.memos = LRU(1024 * 1024, max_items=4096)  # small values: counts
+        # small values: counts, a search page's ids (about 1 KB), the categories and exhibitors;
+        # room for some thousands of distinct searches beside the counts they share
+        self.memos = LRU(4 * 1024 * 1024, max_items=16_384)
         self.placeholder = self._placeholder(app)
         self.pending: set[str] = set()  # invalidations Redis refused: retried, and meanwhile nothing is served
         self.generations, self.shared = self._stores(app)

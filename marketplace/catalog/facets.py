@@ -456,7 +456,7 @@ def _listing_rows(params: SearchParams, offered: Sequence[str], chosen: set[str]
         assert statement is not None  # without words the grouped pass is always read
         return statement
 
-    values = filter_values(params, live="expo" not in chosen)
+    values = filter_values(params, live=True)  # the exhibitors' count reads them, chosen or not
     if covers:
         values.update(listing_counts.band_values(params))
     return list(db.session.execute(shaped(key, build), values).all())
