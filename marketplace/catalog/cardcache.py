@@ -76,7 +76,7 @@ class Grid(NamedTuple):
 def grid() -> Grid:
     head, tail = id_path_pattern("catalog.product", "product_id")
     placeholder, expo_mark = media_url(None, SIDE), EXPO.format(label=_("Peserta Expo"))
-    return Grid(head, tail, placeholder, _live(), expo_mark, current_app.extensions.get(EXTENSION), _page())
+    return Grid(head, tail, placeholder, _live(), expo_mark, current_app.extensions.get(EXTENSION), page_variant())
 
 
 def card_html(card, shared: Grid | None = None) -> Markup:
@@ -138,8 +138,9 @@ def _live() -> frozenset[int]:
     return expo_queries.live_exhibitor_ids()  # once per request (remembered on g)
 
 
-def _page() -> tuple[str, str]:
-    """The language and the mount path of this request, computed once per request."""
+def page_variant() -> tuple[str, str]:
+    """The language and the mount path of this request, computed once per request: what HTML
+    shared by every visitor (a card, the expo hall's booths) varies with besides its data."""
     found = g.get("cardcache_page")
     if found is None:
         found = g.cardcache_page = (str(get_locale()), request.script_root)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from marketplace import pagecache
+from marketplace.catalog.cardcache import page_variant
 from marketplace.catalog.sectors import sector_choices
 from marketplace.clock import now
 from marketplace.expo import programme, queries
@@ -42,9 +43,12 @@ def hall(slug: str):
         if state == "upcoming"
         else None
     )
-    zones = hall_zones(expo, queries.hall_booths(expo))
-    for zone in zones:
-        zone.exhibitors = _entries(expo.slug, zone.exhibitors)
+    booth_list = pagecache.memo(
+        ("expo-hall-booths", expo.id, *page_variant()),
+        lambda: _booth_list(expo),
+        depends=(),  # exhibitors, stores and zones: a write to one replaces the generations
+        size=lambda value: len(value.html) + 256,
+    )
     on_stage = programme.now_and_next(expo)  # the "Sedang berlangsung" strip
     pagecache.expires_at(on_stage.changes_at)
     zone_names = {z.slug: z.name for z in expo.zones}
@@ -53,11 +57,28 @@ def hall(slug: str):
         expo=expo,
         state=state,
         opens_in=opens_in,
-        zones=zones,
-        booths=sum(len(z.exhibitors) for z in zones),
+        booth_list=booth_list,
         on_stage=on_stage,
         stage_places={s.id: programme.place_of(expo, s, zone_names) for s in [*on_stage.on_now, on_stage.next] if s},
     )
+
+
+class BoothList(NamedTuple):
+    """The hall's booths zone by zone as HTML, and how many booths and zones it shows."""
+
+    html: Markup
+    booths: int
+    zones: int
+
+
+def _booth_list(expo) -> BoothList:
+    """The booths rendered: the same for every visitor until an exhibitor, a store or a zone
+    changes, and two thirds of the hall's render (200 booths: loading, links, escaping)."""
+    zones = hall_zones(expo, queries.hall_booths(expo))
+    for zone in zones:
+        zone.exhibitors = _entries(expo.slug, zone.exhibitors)
+    html = Markup(render_template("expo/_hall_zones.html", zones=zones))
+    return BoothList(html, sum(len(z.exhibitors) for z in zones), len(zones))
 
 
 class BoothEntry(NamedTuple):

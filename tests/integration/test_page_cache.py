@@ -329,6 +329,60 @@ def test_a_change_to_categories_expos_or_exhibitors_shows_at_once(app, client, s
     assert 'href="/stores/kopi-tegal"' not in html(client.get("/"))  # a suspended store is not featured
 
 
+def _booths(page: str) -> str:
+    return page[page.index('class="chips zone-tabs"') :]
+
+
+def test_the_hall_renders_its_booths_once_and_shows_every_change_at_once(client, count_queries, shop, uncached_visitor):
+    """The hall's booth list is rendered once per generation and language (expo/views.py,
+    _booth_list) for every visitor, and each write that changes it shows at the next request."""
+    opened = now() - timedelta(hours=1)
+    fair = expo.create_expo(None, "apik-banget", "Apik Banget Virtual Expo", opened, opened + timedelta(days=3))
+    expo.add_zone(None, fair, "Paviliun Wastra", slug="wastra")
+    expo.add_exhibitor(None, fair, stores.get_store(shop["store"]), booth="A1", zone="wastra")
+    db.session.commit()
+    hall = "/expo/apik-banget"
+    first = html(client.get(hall))
+    assert "Stan A1" in first and "Batik Sari" in first and "Paviliun Wastra" in first
+    assert 'href="/expo/apik-banget/booths/A1"' in first and "1 stan di 1 zona" in first
+    abroad = client.application.test_client()  # ?lang=en sticks to the visitor who asks
+    english = html(abroad.get(f"{hall}?lang=en"))
+    assert "Booth A1" in english and "Stan A1" not in english
+    db.session.remove()
+    with count_queries() as q:
+        again = html(client.get(hall))
+    assert _booths(again) == _booths(first) and "1 stan di 1 zona" in again
+    # the stage strip's sessions join their booths' exhibitors; the booth list reads none
+    assert not [s for s in q.statements if re.search(r"\bFROM exhibitors\b", s)], q.statements
+    assert "Booth A1" in html(abroad.get(hall))  # each language its own list
+
+    fair, kopi = expo.get_expo("apik-banget"), gen_store(name="Kopi Tegal", sector="kuliner")
+    expo.add_exhibitor(None, fair, stores.get_store(kopi.slug), booth="B2")
+    db.session.commit()
+    page = html(client.get(hall))
+    assert "Stan B2" in page and "Kopi Tegal" in page and "2 stan di 1 zona" in page
+    expo.add_zone(None, fair, "Paviliun Kuliner", slug="kuliner")
+    expo.update_exhibitor(None, fair, stores.get_store(kopi.slug), booth="B7", zone="kuliner")
+    expo.rename_zone(None, fair, "wastra", "Paviliun Wastra & Tenun")
+    db.session.commit()
+    page = html(client.get(hall))
+    assert "Stan B7" in page and "Stan B2" not in page and "2 stan di 2 zona" in page
+    assert "Paviliun Wastra &amp; Tenun" in page and "Paviliun Kuliner" in page
+    db.session.execute(text("UPDATE stores SET name = 'Kopi Tegal Wangi' WHERE slug = :slug"), {"slug": kopi.slug})
+    db.session.commit()
+    assert "Kopi Tegal Wangi" in html(client.get(hall))
+    stores.set_status(stores.get_store(kopi.slug), None, "suspended", reason="Izin edar habis")
+    db.session.commit()
+    page = html(client.get(hall))
+    assert "Kopi Tegal" not in page and "Stan B7" not in page and "1 stan di 2 zona" in page
+    expo.remove_exhibitor(None, fair, stores.get_store(shop["store"]))
+    db.session.commit()
+    page = html(client.get(hall))
+    assert "Batik Sari" not in page and "Peserta expo belum diumumkan" not in page  # the zone stays
+    assert "Belum ada stan di zona ini." in page
+    assert "No booths in this zone yet." in html(abroad.get(hall))
+
+
 # --- who gets a cached page ------------------------------------------------------------------
 
 
