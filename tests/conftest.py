@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData, create_engine, event, text
+from sqlalchemy import MetaData, create_engine, text
 from sqlalchemy.engine import make_url
 
 from marketplace import create_app, mail, pagecache
 from marketplace.extensions import db
 from tests import route_builders, template_bytecode
+from tests.sql_count import counting
 
 # Every app of the session shares one compiled URL builder per route (tests/route_builders.py):
 # create_app costs 0.04 s of CPU instead of 0.10 s, and most tests build at least one app.
@@ -322,33 +322,10 @@ def uncached_visitor(request, app, auth):
     return request.param
 
 
-class QueryCounter:
-    def __init__(self):
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
 @pytest.fixture
 def count_queries(app):
-    """``with count_queries() as q: ...; q.count`` — SQL statements sent to the database."""
-
-    @contextmanager
-    def counting():
-        counter = QueryCounter()
-
-        def before(conn, cursor, statement, parameters, context, executemany):
-            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-                counter.statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            yield counter
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
-
+    """``with count_queries() as q: ...; q.count`` — SQL statements sent to the database
+    (tests/sql_count.py; a test that makes its own app imports ``counting`` from there)."""
     return counting
 
 

@@ -6,12 +6,10 @@ Import the fixtures you use into the test module (``from tests.shipping_support 
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event
 
 from marketplace import plugin_api
 from marketplace.extensions import db
@@ -141,19 +139,3 @@ def signed_in(app, email: str):
 def token_for(app, email: str) -> dict:
     answer = app.test_client().post("/api/v1/auth/tokens", json={"email": email, "password": PASSWORD})
     return {"Authorization": f"Bearer {answer.get_json()['token']}"}
-
-
-@contextmanager
-def counting():
-    """``with counting() as seen: ...; len(seen)``: the SQL statements sent meanwhile."""
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)

@@ -16,8 +16,9 @@ from tests.buying_factories import prepaid as prepaid
 from tests.clock_support import people as people
 from tests.clock_support import reload
 from tests.shipping_support import cod_app as cod_app
-from tests.shipping_support import counting, gen_courier_order, journey, processing, shipped, signed_in, token_for
 from tests.shipping_support import courier as courier
+from tests.shipping_support import gen_courier_order, journey, processing, shipped, signed_in, token_for
+from tests.sql_count import counting
 
 STEPS = [
     ("2026-12-01T04:00:00+00:00", "picked_up", "Paket dijemput kurir di Tegal"),
