@@ -87,9 +87,10 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from datetime import datetime
 from functools import partial, wraps
+from typing import TypeVar
 
 from flask import Flask, current_app, g, has_request_context, make_response, request, session
 
@@ -112,6 +113,7 @@ from marketplace.pagecache_storage import current as _cache
 from marketplace.pagecache_storage import invalidate as invalidate
 from marketplace.pagecache_storage import invalidate_all as invalidate_all
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -172,11 +174,11 @@ _MEMO_TAGS = {
 
 def memo(
     key: tuple,
-    compute: Callable[[], object],
+    compute: Callable[[], T],
     scope: str = "catalog",
-    size: Callable[[object], int] | None = None,
+    size: Callable[[T], int] | None = None,
     depends: tuple[str, ...] | frozenset[str] | None = None,
-):
+) -> T:
     """``compute()``, remembered in this process until ``scope`` changes (e.g. a listing's total).
 
     ``depends``: the tags of what it reads (marketplace/pagecache_tags.py), e.g. a listing's
@@ -212,13 +214,18 @@ def memo(
     return value
 
 
+def sized(per_item: int) -> Callable[[Sized], int]:
+    """A :func:`memo`'s ``size`` for a collection: about ``per_item`` bytes for each item it holds."""
+    return lambda items: 64 + per_item * len(items)
+
+
 def _valid_until(stamp: float) -> None:
     current = g.get("pagecache_valid_until")
     if current is None or stamp < current:
         g.pagecache_valid_until = stamp
 
 
-def _with_expiry(compute: Callable[[], object]) -> tuple[object, float]:
+def _with_expiry(compute: Callable[[], T]) -> tuple[T, float]:
     """``compute()`` and the moment its value changes by itself: the earliest that it reported
     to :func:`expires_at` or :func:`expires_within` (an expo's opening), ``inf`` when none.
     The page being rendered is bounded by it as before."""

@@ -128,6 +128,7 @@ PRICE_BANDS = tuple(PriceBand(low, high) for low, high in listing_counts.BAND_LI
 # rendered anew. The products a page lists, and every count a chosen price or stock filter
 # narrows, stay exact.
 COUNT_MAX_AGE = tags.LAG_SECONDS
+_COUNTS_SIZE = pagecache.sized(200)  # a remembered count: a few short strings and numbers
 
 
 def short_rupiah(amount: int) -> str:
@@ -442,7 +443,7 @@ def _counts(params: SearchParams, hits: Matches | None, offered: Sequence[str]) 
             rows += db.session.execute(statement).all()
         return _add_up(rows, offered, chosen)
 
-    return pagecache.memo(_key(params, offered, hits is not None), compute, size=_size, depends=depends)
+    return pagecache.memo(_key(params, offered, hits is not None), compute, size=_COUNTS_SIZE, depends=depends)
 
 
 def _listing_rows(params: SearchParams, offered: Sequence[str], chosen: set[str]) -> list:
@@ -499,11 +500,6 @@ def _depends(params: SearchParams, offered: Sequence[str], words: bool) -> tuple
             found.add(tags.lagging(f"{tags.STOCK}@{dimension}"))
         found.update(tags.listing(dimension, aspects))
     return tuple(sorted(found))
-
-
-def _size(rows: object) -> int:
-    """About the bytes of remembered counts: a few short strings and numbers a row."""
-    return 64 + 200 * len(rows) if isinstance(rows, tuple) else 64
 
 
 # --- the counts, labelled ----------------------------------------------------------------------

@@ -342,7 +342,7 @@ class CategoryEntry(NamedTuple):
 def categories() -> tuple[CategoryEntry, ...]:
     """Every category, by sector (in the order of SECTORS) then in the agency's order;
     remembered until a category changes (a write to them replaces the generations)."""
-    return pagecache.memo(("categories",), _read_categories, depends=(), size=lambda found: 64 + 160 * len(found))
+    return pagecache.memo(("categories",), _read_categories, depends=(), size=pagecache.sized(160))
 
 
 def _read_categories() -> tuple[CategoryEntry, ...]:

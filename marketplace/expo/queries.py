@@ -89,15 +89,10 @@ def live_exhibitor_ids() -> frozenset[int]:
     page cache, learn when the badges change next (an expo opens or closes)."""
     if has_app_context() and "expo_live_store_ids" in g:
         return g.expo_live_store_ids
-    live = pagecache.memo(("expo-live-exhibitors",), _read_live_exhibitors, depends=(), size=_sized(64))
+    live = pagecache.memo(("expo-live-exhibitors",), _read_live_exhibitors, depends=(), size=pagecache.sized(64))
     if has_app_context():
         g.expo_live_store_ids = live
     return live
-
-
-def _sized(per_item: int):
-    """A memo's size: about ``per_item`` bytes per item it holds."""
-    return lambda items: 64 + per_item * len(items)
 
 
 def _read_live_exhibitors() -> frozenset[int]:
@@ -190,7 +185,7 @@ class FeaturedEntry(NamedTuple):
 def featured_entries() -> tuple[FeaturedEntry, ...]:
     """``featured_stores()`` as the home page shows them (one statement, the same order),
     remembered until a store or the featured list changes (they replace the generations)."""
-    return pagecache.memo(("featured-entries",), _read_featured_entries, depends=(), size=_sized(200))
+    return pagecache.memo(("featured-entries",), _read_featured_entries, depends=(), size=pagecache.sized(200))
 
 
 def _read_featured_entries() -> tuple[FeaturedEntry, ...]:
