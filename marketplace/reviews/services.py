@@ -3,14 +3,16 @@ and never by the store's own people (its owner or members: marketplace.stores.in
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, Text, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace import audit
+from marketplace import audit, pagecache
+from marketplace import pagecache_tags as tags
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.inputs import digits
@@ -154,22 +156,56 @@ def product_reviews(product_id: int, limit: int = 20) -> list[tuple[Review, str]
     return [(review, short_name(name)) for review, name in rows]
 
 
+class ShownReview(NamedTuple):
+    """A review as a product page shows it. Plain values, not the ORM object: a visitor's summary
+    is remembered across requests (an ORM object belongs to one request's session)."""
+
+    rating: int
+    comment: str
+    created_at: datetime
+
+
+class _Summary(NamedTuple):
+    rating: float | None
+    reviews: int  # how many (a tuple's own ``count`` is a method)
+    items: tuple[tuple[ShownReview, str], ...]
+    reviewable: dict | None
+
+
 def product_reviews_summary(product_id: int, limit: int = 10, user_id: int | None = None) -> dict:
     """Average rating, number of reviews and the newest ``limit`` of them (with the
     reviewers' short names), and for a signed-in ``user_id`` the line of theirs they may
     review here (``reviewable``), in one statement: window aggregates ride along with the
-    rows, and the rows hang off a one-row ``me`` so a product without reviews still answers."""
-    if user_id is None:  # every visitor's product page: the statement built once per limit
-        rows = db.session.execute(_visitor_summary(limit), {"product_id": product_id}).all()
+    rows, and the rows hang off a one-row ``me`` so a product without reviews still answers.
+    A visitor's (no line to review) is the same for everyone until a review of the product or
+    a reviewer's name changes, so it is remembered (pagecache.memo) until then."""
+    if user_id is None:
+        found = pagecache.memo(
+            ("product-reviews", product_id, limit),
+            lambda: _read_summary(_visitor_summary(limit), {"product_id": product_id}),
+            scope="detail",
+            depends=(tags.product_detail(product_id),),
+            size=lambda summary: 256 + sum(96 + len(review.comment) for review, _name in summary.items),
+        )
     else:
-        rows = db.session.execute(_summary(_reviewable_line(product_id, user_id), product_id, limit)).all()
-    line_id, number, count, average = rows[0][0], rows[0][1], int(rows[0][4] or 0), rows[0][5]
-    return {
-        "rating": round(float(average), 1) if average is not None else None,
-        "count": count,
-        "items": [(review, short_name(name)) for _l, _n, review, name, _c, _a in rows if review is not None],
-        "reviewable": {"line_id": line_id, "number": number} if line_id is not None else None,
-    }
+        found = _read_summary(_summary(_reviewable_line(product_id, user_id), product_id, limit))
+    # a new dict each time: the page adds its own fields to it
+    return {"rating": found.rating, "count": found.reviews, "items": found.items, "reviewable": found.reviewable}
+
+
+def _read_summary(statement: Select, params: dict | None = None) -> _Summary:
+    rows = db.session.execute(statement, params).all()
+    line_id, number, count, average = rows[0][0], rows[0][1], int(rows[0][6] or 0), rows[0][7]
+    return _Summary(
+        round(float(average), 1) if average is not None else None,
+        count,
+        tuple(
+            (ShownReview(rating, comment or "", created_at), short_name(name))
+            for _l, _n, rating, comment, created_at, name, _c, _a in rows
+            if rating is not None
+        ),
+        {"line_id": line_id, "number": number} if line_id is not None else None,
+    )
 
 
 def _summary(me, product_id, limit: int) -> Select:
@@ -178,7 +214,14 @@ def _summary(me, product_id, limit: int) -> Select:
 
     return (
         select(
-            me.c.line_id, me.c.number, Review, User.name, func.count(Review.id).over(), func.avg(Review.rating).over()
+            me.c.line_id,
+            me.c.number,
+            Review.rating,
+            Review.comment,
+            Review.created_at,
+            User.name,
+            func.count(Review.id).over(),
+            func.avg(Review.rating).over(),
         )
         .select_from(me)
         .outerjoin(Review, Review.product_id == product_id)

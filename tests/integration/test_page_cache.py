@@ -27,6 +27,7 @@ from marketplace.reviews.models import Review  # noqa: F401 - the table exists
 from marketplace.stores import services as stores
 from tests.buying_factories import buy, cod_app, gen_shopper, variant_of  # noqa: F401 - fixture
 from tests.factories import gen_category, gen_product, gen_store, gen_user
+from tests.sql_count import counting
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -163,11 +164,15 @@ def test_a_sellers_stock_edit_shows_at_once_and_leaves_the_listings_cached(clien
     assert sent == []
 
 
-def test_a_review_shows_at_once_on_the_product_page(cod_app):
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache-on", "page-cache-off"])
+def test_a_review_shows_at_once_on_the_product_page(cod_app, page_cache):
+    """Kept pages and the visitors' remembered review summary (reviews/services.py) alike."""
+    from marketplace.accounts.models import User
     from marketplace.orders import services as orders
     from marketplace.orders.lifecycle import transition
     from marketplace.reviews import services as reviews
 
+    cod_app.config["PAGE_CACHE"] = page_cache
     client = cod_app.test_client()
     seller = gen_user(role="seller")
     product = gen_product(gen_store(seller, name="Teh Poci Mas"), name="Teh Poci Gula Batu", price=25000, stock=7)
@@ -178,10 +183,25 @@ def test_a_review_shows_at_once_on_the_product_page(cod_app):
         transition(order, status, actor, tracking_number="JNE123" if status == "shipped" else None)
         db.session.commit()
     assert "Rina W." not in html(client.get(url))
-    reviews.add_review(buyer, orders.get_for_shopper(buyer, order.number), 5, "Segar dan wangi.")
+    number, buyer_id, product_id = order.number, buyer.id, product.id
+    db.session.remove()
+    with counting() as q:
+        assert "Belum ada ulasan" in html(client.get(url))
+    assert not _reading(q.statements, ("reviews",)), q.statements  # remembered, or the page kept
+    buyer = db.session.get(User, buyer_id)
+    reviews.add_review(buyer, orders.get_for_shopper(buyer, number), 5, "Segar dan wangi.")
     db.session.commit()
     page = html(client.get(url))
     assert "Rina W." in page and "Wulandari" not in page and "Segar dan wangi." in page
+    assert '"reviewCount": 1' in page  # the share data's rating too
+    db.session.execute(text("UPDATE users SET name = 'Sari Wulandari' WHERE id = :id"), {"id": buyer_id})
+    db.session.commit()
+    page = html(client.get(url))
+    assert "Sari W." in page and "Rina W." not in page
+    db.session.execute(text("DELETE FROM reviews WHERE product_id = :id"), {"id": product_id})
+    db.session.commit()
+    page = html(client.get(url))
+    assert "Sari W." not in page and "Belum ada ulasan" in page and "reviewCount" not in page
 
 
 def test_a_raw_stock_update_is_seen_too(client, shop):
