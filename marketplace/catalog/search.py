@@ -32,6 +32,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple, Protocol, TypeVar, cast
 
 from flask import current_app, has_app_context
@@ -119,19 +120,25 @@ class SearchParams:
 
 @dataclass
 class Matches:
-    """The products one attempt's words match. ``ranked``: (product_id, score), what a page is
+    """The products one attempt's words match. :attr:`ranked`: (product_id, score), what a page is
     ordered by; :attr:`plain`: product_id alone, the same matches without their full-text rank
     (bm25 or ts_rank over thousands of matches of a common word), which counts do not need;
-    ``total``: how many listed products of them the listing's filters keep, once the page is read."""
+    ``total``: how many listed products of them the listing's filters keep, once the page is read.
+    Each is built when a statement first needs it: a page whose ranking and counts are remembered
+    needs neither (building them was 7 % of such a page)."""
 
-    ranked: Subquery | CTE
-    unranked: Callable[[], Subquery | CTE]  # built when counted: an attempt that finds nothing is not
+    ranking: Callable[[], Subquery | CTE]
+    unranked: Callable[[], Subquery | CTE]
     branches: tuple[Branch, ...] = ()  # what it matches, as a key (the remembered ranked page)
     total: int | None = None
     later: list[bool] | None = None  # whether each later attempt matches any product at all (probed)
     # the facets' grouped pass over the listing's matches, when the page's statement counted it
     # (search_products' ``counted``): as the database aggregated it, catalog.facets reads it
     groups: object = None
+
+    @cached_property
+    def ranked(self) -> Subquery | CTE:
+        return self.ranking()
 
     @property
     def plain(self) -> Subquery | CTE:
@@ -314,7 +321,7 @@ def _matches(branches: list[Branch]) -> Matches:
         # per active product (seconds at 100,000 products); as a CTE the matches drive the join.
         return found.cte("hits").prefix_with("MATERIALIZED")
 
-    return Matches(hits(ranked=True), lambda: hits(ranked=False), tuple(ordered))
+    return Matches(lambda: hits(ranked=True), lambda: hits(ranked=False), tuple(ordered))
 
 
 # --- filters, order, page ---------------------------------------------------------
