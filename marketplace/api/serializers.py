@@ -6,9 +6,7 @@ queries eager-load them), so serialising never issues SQL.
 
 from __future__ import annotations
 
-from flask_babel import get_locale
-
-from marketplace.catalog.sectors import sector_name
+from marketplace.catalog.sectors import category_name, sector_name
 from marketplace.media import media_url
 
 
@@ -17,8 +15,7 @@ def variant_json(variant) -> dict:
 
 
 def category_json(category) -> dict:
-    english = str(get_locale()) == "en" and category.name_en
-    return {"slug": category.slug, "name": category.name_en if english else category.name, "sector": category.sector}
+    return {"slug": category.slug, "name": category_name(category), "sector": category.sector}
 
 
 def store_json(store, detail: bool = False) -> dict:

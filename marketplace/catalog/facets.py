@@ -31,7 +31,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import (
     CTE,
@@ -68,7 +67,7 @@ from marketplace.catalog.search import (
     filter_values,
     shaped,
 )
-from marketplace.catalog.sectors import SECTORS, sector_name
+from marketplace.catalog.sectors import SECTORS, category_name, sector_name
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
 from marketplace.i18n import translations
@@ -528,7 +527,7 @@ def facet_counts(
             facets.sector.append(Choice(value, sector_name(value), n))
         elif facet == "category" and value in by_id:
             category = by_id[value]
-            facets.category.append(Choice(category.slug, _category_label(category), n))
+            facets.category.append(Choice(category.slug, category_name(category), n))
         elif facet == "city" and value:  # a store without a city is in no city
             name = cities.get(value) or value
             facets.city.append(Choice(name, name, n))
@@ -541,11 +540,6 @@ def facet_counts(
             facets.expo = n
     _finish(facets, params, {c.slug: c for c in categories})
     return facets
-
-
-def _category_label(category: queries.CategoryEntry) -> str:
-    english = str(get_locale()) == "en" and category.name_en
-    return category.name_en if english else category.name
 
 
 def _finish(facets: Facets, params: SearchParams, by_slug: dict) -> None:
@@ -578,6 +572,6 @@ def _nothing_left(name: str, params: SearchParams, by_slug: dict) -> Choice:
         return Choice(params.sector, sector_name(params.sector), 0, True)
     if name == "category" and params.category:
         category = by_slug.get(params.category)
-        label = _category_label(category) if category else params.category
+        label = category_name(category) if category else params.category
         return Choice(params.category, label, 0, True)
     return Choice(params.city or "", params.city or "", 0, True)

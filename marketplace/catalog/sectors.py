@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from marketplace.i18n import translations
@@ -42,3 +43,11 @@ def sector_name(slug: str) -> str:
 
 def sector_choices() -> list[tuple[str, str]]:
     return list(_names().items())
+
+
+def category_name(category, english: bool | None = None) -> str:
+    """A category's name in the page's language (``english``: when the caller knows it): its
+    English name where it has one, else its Indonesian name."""
+    if english is None:
+        english = str(get_locale()) == "en"
+    return category.name_en if english and category.name_en else category.name

@@ -13,7 +13,7 @@ from marketplace.catalog import cardcache, misses, queries
 from marketplace.catalog.facets import PagePass, facet_counts
 from marketplace.catalog.filter_links import filter_sheet
 from marketplace.catalog.search import SearchParams, latest_products, parse_search_args, search_products
-from marketplace.catalog.sectors import SECTORS, sector_choices, sector_name
+from marketplace.catalog.sectors import SECTORS, category_name, sector_choices, sector_name
 from marketplace.expo import queries as expo_queries
 from marketplace.expo.booths import booths_of as store_booths
 from marketplace.expo.services import expo_state, next_change
@@ -33,6 +33,9 @@ SUGGESTIONS = ("batik", "teh poci", "kerajinan", "telur asin", "sambal")
 def sector_label(slug: str) -> str:
     """A sector's name in the page's language."""
     return sector_name(slug)
+
+
+bp.add_app_template_global(category_name)
 
 
 @bp.app_template_global()

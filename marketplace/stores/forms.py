@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.widgets import html_params
 
-from marketplace.catalog.sectors import sector_choices, sector_name
+from marketplace.catalog.sectors import category_name, sector_choices, sector_name
 
 PRODUCT_STATUS_CHOICES = [
     ("draft", _l("Draf")),
@@ -75,8 +75,7 @@ class CategoryField(StringField):
 
     def set_categories(self, grouped, english: bool = False) -> None:
         self.groups = [
-            (sector_name(sector), [(c.slug, (c.name_en if english and c.name_en else c.name)) for c in items])
-            for sector, items in grouped
+            (sector_name(sector), [(c.slug, category_name(c, english)) for c in items]) for sector, items in grouped
         ]
 
 

@@ -30,3 +30,22 @@ def test_a_language_chosen_during_the_request_shows_at_once(app):
         assert render_template_string("{{ _('Cari') }}") == "Search"
         plural = "{{ ngettext('Keranjang: %(num)d barang', 'Keranjang: %(num)d barang', 2) }}"
         assert render_template_string(plural) == "Cart: 2 items"
+
+
+def test_a_category_is_named_in_the_pages_language_where_it_can_be(app):
+    """catalog.sectors.category_name: pages (a template global), facets, the API and the store form."""
+    from types import SimpleNamespace
+
+    from marketplace.catalog.sectors import category_name
+
+    named = SimpleNamespace(name="Kerupuk & Keripik", name_en="Crackers & Chips")
+    unnamed = SimpleNamespace(name="Wingko Babat", name_en="")
+    page = "{{ category_name(c) }}"
+    with app.test_request_context("/?lang=en"):
+        assert [category_name(named), category_name(unnamed)] == ["Crackers & Chips", "Wingko Babat"]
+        assert render_template_string(page, c=named) == "Crackers &amp; Chips"
+        assert category_name(named, english=False) == "Kerupuk & Keripik"
+    with app.test_request_context("/"):
+        refresh()  # the test's app context outlives the request's: its language with it
+        assert [category_name(named), category_name(unnamed)] == ["Kerupuk & Keripik", "Wingko Babat"]
+        assert category_name(unnamed, english=True) == "Wingko Babat"
