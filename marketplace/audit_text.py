@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from marketplace.i18n import gettext as _
 from marketplace.i18n import wib
 
 SENTENCES: dict = {

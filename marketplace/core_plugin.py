@@ -5,11 +5,11 @@ through ``nav_items`` like any plugin's, so a plugin's links sit beside them by 
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 
 from marketplace.agency.assist import is_officer
 from marketplace.gov.officials import official_of
 from marketplace.hookspecs import hookimpl
+from marketplace.i18n import gettext as _
 
 
 class CorePlugin:

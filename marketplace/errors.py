@@ -11,12 +11,12 @@ import logging
 import sqlite3
 
 from flask import Flask, current_app, g, jsonify, render_template, request
-from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from marketplace import internals, logsafe
+from marketplace.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from flask import request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import gettext as _
 
 from marketplace.errors import NotFound, ValidationError
+from marketplace.i18n import gettext as _
 
 # --- JSON ---------------------------------------------------------------------------------------
 

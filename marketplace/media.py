@@ -33,13 +33,13 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from PIL import Image, PngImagePlugin
 
 from marketplace import internals
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
+from marketplace.i18n import gettext as _
 from marketplace.media_checks import ALLOWED_FORMATS as ALLOWED_FORMATS
 from marketplace.media_checks import MAX_JPEG_SCANS as MAX_JPEG_SCANS
 from marketplace.media_checks import MAX_JPEG_SEGMENTS as MAX_JPEG_SEGMENTS

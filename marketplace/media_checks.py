@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 

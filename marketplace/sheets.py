@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
-from flask_babel import gettext as _
+from marketplace.i18n import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) container

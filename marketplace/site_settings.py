@@ -13,7 +13,6 @@ import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Integer, String, Text, and_, case, cast, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,6 +20,7 @@ from marketplace import audit
 from marketplace.clock import now
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.types import UTCDateTime
 
 COMMISSION_KEY = "commission_bps"

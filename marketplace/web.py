@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.routing import IntegerConverter
 
 from marketplace import inputs, nav, urls
 from marketplace.errors import NotFound, ServiceError, ValidationError
+from marketplace.i18n import gettext as _
 
 
 class DatabaseIntConverter(IntegerConverter):

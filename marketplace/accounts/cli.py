@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from flask_babel import gettext as _
 
 from marketplace.accounts import services
 from marketplace.accounts.models import ROLES
@@ -13,6 +12,7 @@ from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.gov import offices
 from marketplace.gov.models import POSITIONS
+from marketplace.i18n import gettext as _
 
 users = AppGroup("users", help="Kelola akun pengguna.")
 

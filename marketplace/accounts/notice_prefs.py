@@ -7,7 +7,6 @@ answers STOP (BERHENTI). Every change is audited; the caller commits.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
@@ -18,6 +17,7 @@ from marketplace.clock import now
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import PhoneError, normalise_phone
+from marketplace.i18n import gettext as _
 
 
 class NoChannel(Conflict):

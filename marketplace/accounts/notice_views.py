@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -13,6 +12,7 @@ from marketplace.accounts import notice_prefs
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from marketplace.i18n import phone_display
 
 bp = Blueprint("notice_prefs", __name__, template_folder="templates")

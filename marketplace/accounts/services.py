@@ -11,7 +11,6 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -38,6 +37,7 @@ from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, PermissionDenied, Unauthorized, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import PhoneError, normalise_phone
+from marketplace.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 

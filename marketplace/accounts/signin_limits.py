@@ -9,7 +9,6 @@ import math
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -19,6 +18,7 @@ from marketplace.accounts.models import SignInFailure
 from marketplace.clock import now
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 
 # Failed password checks per e-mail address (login page, token endpoint, change password):
 # FREE_FAILURES are free, then each further failure makes the address wait 1, 2, 4 ... minutes,

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app, g, request
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,6 +20,7 @@ from marketplace.accounts.services import secret_digest
 from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import in_id_range
 
 log = logging.getLogger(__name__)

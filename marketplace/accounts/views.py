@@ -9,7 +9,6 @@ import logging
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 
@@ -32,6 +31,7 @@ from marketplace.accounts.sessions import sign_out, start_session
 from marketplace.errors import Conflict, NotFound, ServiceError, Unauthorized, ValidationError
 from marketplace.extensions import db, limiter, login_manager
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from marketplace.i18n import phone_display
 from marketplace.mail import queue_mail
 from marketplace.urls import safe_next

@@ -11,12 +11,12 @@ page, anyone else gets 403.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.agency.services import require_agency
 from marketplace.errors import PermissionDenied, ServiceError
 from marketplace.extensions import db, login_manager
+from marketplace.i18n import gettext as _
 
 bp = Blueprint("agency", __name__, url_prefix="/agency", template_folder="templates")
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 
 from flask import g, has_app_context
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 
@@ -24,6 +23,7 @@ from marketplace import audit
 from marketplace.audit import AuditLog
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 
 ASSISTANT = "assistant"
 ACTION_LABELS = {

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.agency.services import decide, require_agency
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store
 
 BULK_DECISIONS = ("approve", "suspend")

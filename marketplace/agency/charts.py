@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import format_date, ngettext
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from marketplace.i18n import gettext as _
 from marketplace.i18n import rupiah
 
 BRAND = "#0f766e"

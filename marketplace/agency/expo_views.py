@@ -4,7 +4,6 @@ and its exhibitors (booth and zone). Registered on the agency blueprint."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.agency import bp, flash_error, services
@@ -14,6 +13,7 @@ from marketplace.errors import ServiceError, ValidationError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
 from marketplace.forms import failed
+from marketplace.i18n import gettext as _
 from marketplace.media import limit_uploads
 from marketplace.stores import services as stores
 

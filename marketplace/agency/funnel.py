@@ -30,7 +30,6 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 from flask_babel import format_percent
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
 from marketplace.agency import reports
@@ -39,6 +38,7 @@ from marketplace.errors import ValidationError
 from marketplace.expo import queries as expo_queries
 from marketplace.expo.models import Exhibitor, Expo
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.orders.models import Order
 from marketplace.visits.models import VisitDaily
 

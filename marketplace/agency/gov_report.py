@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from sqlalchemy import BigInteger, String, cast, func, literal, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -37,6 +36,7 @@ from marketplace.expo.models import Exhibitor, Expo
 from marketplace.extensions import db
 from marketplace.gov import machine
 from marketplace.gov.models import GovOffice, GovOrder
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store
 
 COMMITTED_STATUSES = machine.IN_FORCE

@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 from flask import render_template, request
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 
 from marketplace.agency import bp, charts, gov_report, gov_report_csv
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 
 FILTERS = ("year", "from", "to")
 

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import jobs
 from marketplace.agency import bp
 from marketplace.agency.forms import ActionForm
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.jobs import outbox as outbox_admin
 
 

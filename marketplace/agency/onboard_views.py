@@ -4,7 +4,6 @@ link to claim it (one by one, or a CSV or .xlsx of many). Registered on the agen
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import sheets
@@ -14,6 +13,7 @@ from marketplace.errors import ServiceError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
 from marketplace.forms import failed
+from marketplace.i18n import gettext as _
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000  # an expo has a few hundred exhibitors; more is a wrong file

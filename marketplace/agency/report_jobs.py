@@ -17,12 +17,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from marketplace import jobs
 from marketplace.agency import reports, reports_csv
 from marketplace.clock import now
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.jobs.models import Job
 
 KIND = "agency.sales_report"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.agency import bp, charts, funnel, report_jobs, reports
@@ -11,6 +10,7 @@ from marketplace.agency.forms import ActionForm
 from marketplace.errors import ValidationError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 
 
 def _args() -> tuple[str | None, str | None, str | None]:

@@ -29,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import Date, and_, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -49,6 +48,7 @@ from marketplace.clock import JAKARTA, now
 from marketplace.errors import ValidationError
 from marketplace.expo.models import Exhibitor, Expo
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.orders.models import Order
 from marketplace.stores.models import Store
 

@@ -7,9 +7,9 @@ import csv
 import io
 
 from flask import Response
-from flask_babel import gettext as _
 
 from marketplace.agency.report_results import Figures, SalesReport
+from marketplace.i18n import gettext as _
 
 CSV_HEADER = ("section", "key", "label", "orders", "gross_sales", "shoppers", "average_order_value")
 

@@ -14,7 +14,6 @@ import io
 import logging
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -26,6 +25,7 @@ from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores import interest
 from marketplace.stores import services as stores
 from marketplace.stores.models import STORE_STATUSES, Store

@@ -4,7 +4,6 @@ agency blueprint."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -17,6 +16,7 @@ from marketplace.expo import programme
 from marketplace.expo import services as expos
 from marketplace.extensions import db
 from marketplace.forms import failed
+from marketplace.i18n import gettext as _
 from marketplace.stores.forms import Needed
 
 __all__ = ["bp"]

@@ -5,7 +5,6 @@ searches without results, one group's form, and the page that asks before a grou
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -17,6 +16,7 @@ from marketplace.catalog import misses, synonyms
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.forms import failed
+from marketplace.i18n import gettext as _
 from marketplace.stores.forms import Needed
 
 __all__ = ["bp"]

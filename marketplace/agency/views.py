@@ -10,7 +10,6 @@ sent to the login page, anyone else gets 403.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
@@ -24,6 +23,7 @@ from marketplace.expo import services as expos
 from marketplace.extensions import db
 from marketplace.forms import failed
 from marketplace.gov import commission as gov_commission
+from marketplace.i18n import gettext as _
 from marketplace.inputs import page_arg
 from marketplace.stores.models import STORE_STATUSES
 

@@ -5,7 +5,6 @@ tokens only; the console pages call the same services."""
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace import site_settings
 from marketplace.agency import gov_report, gov_report_csv, reports
@@ -14,6 +13,7 @@ from marketplace.api.base import auth_required, bp, committing, current_api_user
 from marketplace.api.serializers import store_json
 from marketplace.errors import ValidationError
 from marketplace.gov import commission as gov_commission
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import STORE_STATUSES
 
 

@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from functools import wraps
 
 from flask import Blueprint, request
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.tokens import current_api_user
 from marketplace.errors import Conflict, PermissionDenied, Unauthorized, ValidationError
 from marketplace.extensions import csrf, db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import Body, digits
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

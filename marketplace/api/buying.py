@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace import visits
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
@@ -11,6 +10,7 @@ from marketplace.cart import services as carts
 from marketplace.checkout import services as checkout
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.media import media_url
 from marketplace.orders import clock
 from marketplace.orders import services as orders

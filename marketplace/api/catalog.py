@@ -4,7 +4,6 @@ product, the categories. Only active products of approved stores are shown."""
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace import pagecache
 from marketplace.api.base import bp, paged
@@ -14,6 +13,7 @@ from marketplace.catalog.facets import PagePass, facet_counts
 from marketplace.catalog.search import SWITCH_VALUES, parse_search_args, search_products
 from marketplace.catalog.services import category_by_slug
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.media import media_url
 
 DEFAULT_PER_PAGE, MAX_PER_PAGE = 24, 100

@@ -7,12 +7,12 @@ import json
 from collections.abc import Callable
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.complaints import services as complaints
 from marketplace.complaints import steps
 from marketplace.errors import NotFound, ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.inputs import Body
 from marketplace.media import limit_uploads
 from marketplace.orders import services as orders

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body
 from marketplace.errors import ValidationError
 from marketplace.expo import queries
 from marketplace.expo import services as expos
 from marketplace.expo.services import expo_state
+from marketplace.i18n import gettext as _
 from marketplace.media import media_url
 from marketplace.stores import services as stores
 

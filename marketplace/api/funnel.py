@@ -6,11 +6,11 @@ API blueprint before the app registers that blueprint."""
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace.agency import booth_stats, funnel, funnel_csv
 from marketplace.api.base import auth_required, bp, current_api_user
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.stores import services as stores
 
 __all__ = ["bp"]

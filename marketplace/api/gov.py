@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import make_response, request
-from flask_babel import gettext as _
 
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.api.gov_json import order_json, order_summary_json, purchase_json
 from marketplace.errors import ValidationError
 from marketplace.gov import api_reads, flow, machine, officials, queries
 from marketplace.gov.models import GOV_ORDER_STATUSES
+from marketplace.i18n import gettext as _
 from marketplace.inputs import INTEGER_MAX, Body, parse_date, record_id, whole_number
 
 MAX_DAYS = 365  # a lead time longer than a year is a typo (the services refuse it too)

@@ -5,11 +5,10 @@ API blueprint before the app registers that blueprint."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from marketplace.accounts import notice_prefs
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 
 __all__ = ["api_me_notifications", "api_me_notifications_update", "bp"]
 

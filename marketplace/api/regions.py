@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace.api.base import bp, int_arg
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.shipping import regions
 
 # The data changes only with a new release of the app: browsers and proxies may keep answers a day.

@@ -7,7 +7,6 @@ products, variants and photos answer 404 to anyone who is not its member.
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace.api.base import auth_required, bp, committing, current_api_user, json_body, page_args, paged
 from marketplace.api.serializers import product_json, store_json, variant_json
@@ -15,6 +14,7 @@ from marketplace.catalog import services as catalog
 from marketplace.catalog.sectors import SECTORS
 from marketplace.errors import NotFound, ValidationError
 from marketplace.expo import services as expo
+from marketplace.i18n import gettext as _
 from marketplace.media import limit_uploads, media_url
 from marketplace.shipping import offer_settings
 from marketplace.stores import services as stores

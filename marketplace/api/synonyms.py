@@ -6,11 +6,11 @@ API blueprint before the app registers that blueprint."""
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace.api.base import auth_required, bp, committing, current_api_user, int_arg, json_body
 from marketplace.catalog import misses, synonyms
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.inputs import Body
 
 __all__ = ["bp"]

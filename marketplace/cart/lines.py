@@ -9,9 +9,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
 from marketplace.catalog.stock import VariantFacts
+from marketplace.i18n import gettext as _
 from marketplace.mail import Recipient
 from marketplace.stores import interest
 

@@ -11,7 +11,6 @@ import secrets
 from functools import cache
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +21,7 @@ from marketplace.cart.reading import Owner, owner_clause, read_cart
 from marketplace.catalog.stock import VariantFacts
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import digits
 from marketplace.stores import interest
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,6 +13,7 @@ from marketplace.cart import services
 from marketplace.cart.forms import AddToCartForm, QuantityForm, RemoveForm
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.urls import safe_next
 
 log = logging.getLogger(__name__)

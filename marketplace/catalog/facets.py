@@ -31,7 +31,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from flask_babel import gettext as _
 from sqlalchemy import (
     CTE,
     ColumnElement,
@@ -70,6 +69,7 @@ from marketplace.catalog.search import (
 from marketplace.catalog.sectors import SECTORS, category_name, sector_name
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
+from marketplace.i18n import gettext as _
 from marketplace.i18n import translations
 from marketplace.stores.models import Store
 

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from marketplace.catalog.facets import PRICE_BANDS, Choice, Facets
 from marketplace.catalog.search import SORTS, SearchParams
+from marketplace.i18n import gettext as _
 from marketplace.i18n import rupiah
 
 ORDER = ("q", "sector", "category", "city", "min_price", "max_price", "in_stock", "expo", "instansi", "sort")

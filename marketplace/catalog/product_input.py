@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.catalog.models import Category
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import digits
 
 MAX_PRICE = 1_000_000_000  # one billion rupiah per unit is beyond any IKM product

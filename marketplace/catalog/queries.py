@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -28,6 +27,7 @@ from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store
 
 # What a visitor may see: an active product of an approved store. Every read of the public

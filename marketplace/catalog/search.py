@@ -36,7 +36,6 @@ from functools import cached_property
 from typing import NamedTuple, Protocol, TypeVar, cast
 
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
 from sqlalchemy import (
     CTE,
     ColumnElement,
@@ -66,6 +65,7 @@ from marketplace.catalog.sectors import SECTORS
 from marketplace.expo import queries as expo_queries
 from marketplace.extensions import db
 from marketplace.gov.models import GovOffer
+from marketplace.i18n import gettext as _
 from marketplace.inputs import digits
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")

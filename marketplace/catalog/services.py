@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -34,6 +33,7 @@ from marketplace.catalog.search_text import reindex_product, search_body, sector
 from marketplace.catalog.search_text import reindex_store_products as reindex_store_products
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import digits
 from marketplace.stores.models import Store
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from typing import NoReturn
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit, pagecache
 from marketplace.catalog.models import SearchSynonym
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 
 _WORD = re.compile(r"[^\W_]+")
 

@@ -5,7 +5,6 @@ catalog.search and catalog.queries, each page in a fixed number of statements.""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import pagecache
@@ -18,6 +17,7 @@ from marketplace.expo import queries as expo_queries
 from marketplace.expo.booths import booths_of as store_booths
 from marketplace.expo.services import expo_state, next_change
 from marketplace.gov import offers as gov_offers
+from marketplace.i18n import gettext as _
 from marketplace.inputs import page_arg
 from marketplace.stores import interest
 from marketplace.stores.services import get_selling_store

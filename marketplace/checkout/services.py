@@ -21,7 +21,6 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -35,6 +34,7 @@ from marketplace.checkout.models import Checkout
 from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import PhoneError, normalise_phone
+from marketplace.i18n import gettext as _
 from marketplace.orders import creation, notifications
 from marketplace.orders import services as orders
 from marketplace.payments import services as payments

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from marketplace.errors import NotFound, ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.shipping import addresses
 from marketplace.shipping import options as shipping_options
 from marketplace.shipping.options import Destination, Option

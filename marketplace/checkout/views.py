@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.cart import services as carts
@@ -13,6 +12,7 @@ from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.gov.officials import official_of
+from marketplace.i18n import gettext as _
 from marketplace.i18n import phone_display
 from marketplace.payments import groups as payment_groups
 from marketplace.payments import services as payments

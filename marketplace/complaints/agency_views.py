@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import partial
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.agency import bp
@@ -14,6 +13,7 @@ from marketplace.complaints import answering, services, steps
 from marketplace.complaints.forms import DecisionForm
 from marketplace.complaints.models import STATUSES
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.inputs import page_arg
 
 PER_PAGE = 30

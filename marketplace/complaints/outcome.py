@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
-
 from marketplace.clock import now
 from marketplace.complaints.models import Complaint, ComplaintLine
+from marketplace.i18n import gettext as _
 from marketplace.orders import clock as order_clock
 from marketplace.orders import refunds
 from marketplace.orders.lifecycle import transition

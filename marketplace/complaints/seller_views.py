@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import partial
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.complaints import answering, services, steps
@@ -14,6 +13,7 @@ from marketplace.complaints.forms import AnswerForm, ReplyForm
 from marketplace.complaints.models import STATUSES
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import page_arg
 from marketplace.orders import services as orders
 

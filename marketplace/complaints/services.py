@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -30,6 +29,7 @@ from marketplace.complaints.models import (
 )
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import whole_number
 from marketplace.orders.models import Order, lines_of
 from marketplace.stores import interest

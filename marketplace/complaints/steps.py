@@ -18,7 +18,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import update
 
 from marketplace import audit
@@ -29,6 +28,7 @@ from marketplace.complaints.models import STATUSES, Complaint
 from marketplace.complaints.services import add_event, due_in, order_of, response_days
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import whole_number
 from marketplace.orders.lifecycle import ConcurrentChange
 from marketplace.stores import interest

@@ -4,7 +4,6 @@ back, and the complaint's photos (HTTP only)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace import media
@@ -15,6 +14,7 @@ from marketplace.complaints.models import ACTIONS, REASONS, STATUSES
 from marketplace.errors import NotFound, ServiceError, Unauthorized
 from marketplace.extensions import db
 from marketplace.forms import failed
+from marketplace.i18n import gettext as _
 from marketplace.inputs import in_id_range
 from marketplace.orders import services as orders
 

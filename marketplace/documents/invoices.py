@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
@@ -21,6 +20,7 @@ from marketplace.documents import pdf
 from marketplace.documents.terbilang import rupiah_words
 from marketplace.errors import NotFound
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderRefund
 from marketplace.stores import services as stores

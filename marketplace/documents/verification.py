@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.documents import pdf
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.gov.models import GovDocument, GovOffice, GovOrder
+from marketplace.i18n import gettext as _
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, delete, func, select
 
@@ -26,6 +25,7 @@ from marketplace.expo.links import booth_key as booth_key
 from marketplace.expo.models import Exhibitor, ExhibitorPin, Expo
 from marketplace.expo.programme import check_video_url
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store
 
 MAX_PINS = 6

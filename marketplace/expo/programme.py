@@ -15,7 +15,6 @@ from functools import cache
 from itertools import groupby
 from urllib.parse import parse_qs, quote, urlsplit
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
@@ -26,6 +25,7 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.expo import links
 from marketplace.expo.models import SESSION_KINDS, Exhibitor, Expo, ExpoSession, ExpoZone
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 
 KIND_LABELS = {
     "opening": _l("Pembukaan"),

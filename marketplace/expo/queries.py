@@ -14,7 +14,6 @@ from itertools import groupby
 from typing import NamedTuple
 
 from flask import g, has_app_context
-from flask_babel import gettext as _
 from sqlalchemy import Select, String, bindparam, case, cast, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -24,6 +23,7 @@ from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.expo.models import Exhibitor, Expo, FeaturedStore
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store
 
 # Statements of the public pages, each built once per process (``@cache``), their values bound

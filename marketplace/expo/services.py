@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Protocol
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
@@ -19,6 +18,7 @@ from marketplace.clock import JAKARTA, now
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.expo.models import Exhibitor, Expo, ExpoZone, FeaturedStore
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores import interest
 from marketplace.stores.models import Store
 

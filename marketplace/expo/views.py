@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 from flask import Blueprint, render_template
 from flask_babel import format_timedelta
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from marketplace import pagecache
@@ -18,6 +17,7 @@ from marketplace.expo.links import booth_url
 from marketplace.expo.queries import HallZone as HallZone
 from marketplace.expo.queries import hall_zones
 from marketplace.expo.services import expo_state, next_change
+from marketplace.i18n import gettext as _
 from marketplace.media import media_url
 
 bp = Blueprint("expo", __name__, template_folder="templates")

@@ -8,7 +8,6 @@ HTTP only: the forms parse, ``marketplace.gov.offices`` decides, the view commit
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -20,6 +19,7 @@ from marketplace.extensions import db
 from marketplace.forms import failed
 from marketplace.gov import offices
 from marketplace.gov.models import POSITIONS
+from marketplace.i18n import gettext as _
 
 
 class OfficeForm(FlaskForm):

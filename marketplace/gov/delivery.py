@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.clock import now, to_jakarta
@@ -21,6 +20,7 @@ from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.gov import holding, limits, machine, paperwork
 from marketplace.gov.models import GovDocument, GovOrder, GovOrderLine
+from marketplace.i18n import gettext as _
 from marketplace.i18n import rupiah, wib
 from marketplace.ledger.gov_postings import credit_gov_order
 from marketplace.shipping import couriers

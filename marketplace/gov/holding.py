@@ -3,13 +3,13 @@ place for purchasing (approval, an addendum, a cancel) and delivery (a seller de
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.catalog import stock
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.gov.models import GovOrder, GovOrderLine
+from marketplace.i18n import gettext as _
 
 
 def lines_of(order: GovOrder) -> list[GovOrderLine]:

@@ -8,10 +8,10 @@ import re
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.i18n import rupiah, wib
 
 RUP_CODE = re.compile(r"[0-9]{1,20}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.engine import CursorResult
@@ -27,6 +26,7 @@ from marketplace.extensions import db
 from marketplace.gov import notices
 from marketplace.gov.models import GovEvent, GovOrder
 from marketplace.gov.officials import official_of
+from marketplace.i18n import gettext as _
 from marketplace.stores import interest
 
 STATUS_LABELS = {

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 
-from flask_babel import gettext as _
-
 from marketplace.clock import now
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.gov import holding, limits, machine, queries
 from marketplace.gov.models import GovOrder, GovQuote
+from marketplace.i18n import gettext as _
 from marketplace.i18n import rupiah
 
 

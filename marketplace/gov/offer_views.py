@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.catalog import services as catalog
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
 from marketplace.gov import offers
+from marketplace.i18n import gettext as _
 from marketplace.stores import services as stores
 
 bp = Blueprint("gov_offers", __name__, url_prefix="/seller/gov-offers", template_folder="templates")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
@@ -20,6 +19,7 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.gov import officials
 from marketplace.gov.models import GovOffer
+from marketplace.i18n import gettext as _
 from marketplace.inputs import digits
 from marketplace.stores import services as stores
 from marketplace.stores.models import Store

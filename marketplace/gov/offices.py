@@ -19,7 +19,6 @@ import secrets
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -33,6 +32,7 @@ from marketplace.extensions import db
 from marketplace.gov import officials
 from marketplace.gov.models import POSITIONS, GovOffice, GovOfficial
 from marketplace.gov.officials import POSITION_LABELS_ID
+from marketplace.i18n import gettext as _
 from marketplace.stores import interest
 from marketplace.urls import absolute_url
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -18,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.gov import flow, machine, paperwork, queries
 from marketplace.gov.models import GOV_ORDER_STATUSES, GovOffice
+from marketplace.i18n import gettext as _
 from marketplace.inputs import parse_date, whole_number
 
 MAX_RUPIAH = 10**12  # far above any direct purchase: the service judges the real bounds

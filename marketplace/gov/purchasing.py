@@ -11,7 +11,6 @@ import secrets
 from datetime import date
 from typing import cast
 
-from flask_babel import gettext as _
 from sqlalchemy import delete
 from sqlalchemy.engine import CursorResult
 
@@ -31,6 +30,7 @@ from marketplace.gov.models import (
     GovOrderLine,
     GovPurchase,
 )
+from marketplace.i18n import gettext as _
 from marketplace.i18n import wib
 
 # --- submit ----------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -18,6 +17,7 @@ from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.gov.models import GovDocument, GovEvent, GovOrder, GovPurchase, GovQuote
 from marketplace.gov.officials import official_of
+from marketplace.i18n import gettext as _
 
 PER_PAGE = 50
 

@@ -5,7 +5,6 @@ steps the user's position may take now, and the order's documents."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -16,6 +15,7 @@ from marketplace.forms import apply_errors
 from marketplace.gov import flow, machine, negotiation, officials, queries
 from marketplace.gov.forms import GOV_FORMS, CheckoutForm
 from marketplace.gov.pages import Posted, act_on, order_page, status_arg
+from marketplace.i18n import gettext as _
 from marketplace.inputs import page_arg
 
 bp = Blueprint("gov", __name__, url_prefix="/gov", template_folder="templates")

@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
 from marketplace.clock import to_jakarta
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.ledger import postings, services
 from marketplace.ledger.models import KIND_LABELS as KIND_LABELS
 from marketplace.ledger.models import LedgerEntry, Remittance, Settlement, store_account

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
@@ -23,6 +22,7 @@ from marketplace.agency import assist
 from marketplace.clock import now
 from marketplace.errors import Conflict, ServiceError, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.ledger.models import StorePayoutAccount
 from marketplace.ledger.payout_mails import queue_account_changed
 from marketplace.ledger.payout_runs import current_rail

@@ -3,10 +3,9 @@ the caller's transaction (the outbox sends them after the commit)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from marketplace import mail
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.payments import banks
 from marketplace.stores.models import Store
 

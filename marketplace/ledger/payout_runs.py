@@ -25,7 +25,6 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -33,6 +32,7 @@ from marketplace import audit, plugin_api
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.ledger import postings, services
 from marketplace.ledger.models import (
     FILE_RAIL,

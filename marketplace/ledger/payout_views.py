@@ -4,7 +4,6 @@ agency's verification, and the payout run of the finance page (run, bank file, o
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -14,6 +13,7 @@ from marketplace.agency import agency_only
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from marketplace.i18n import rupiah
 from marketplace.ledger import payout_accounts, payout_files, payout_runs
 from marketplace.payments import banks

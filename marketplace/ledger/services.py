@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace import audit, inputs
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.i18n import wib_iso
 from marketplace.ledger import postings
 from marketplace.ledger.models import KIND_LABELS, LedgerEntry, Payout, Transfer, store_account

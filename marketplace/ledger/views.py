@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -17,6 +16,7 @@ from marketplace.agency import agency_only
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from marketplace.ledger import finance, payout_overview, services
 
 bp = Blueprint("ledger", __name__, template_folder="templates")

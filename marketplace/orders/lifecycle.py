@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from marketplace import audit, internals, plugin_api
@@ -38,6 +37,7 @@ from marketplace.catalog import stock
 from marketplace.clock import now
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.ledger import postings
 from marketplace.orders import notifications, refunds
 from marketplace.orders.models import (

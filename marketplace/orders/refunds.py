@@ -28,13 +28,13 @@ whatever remains, complaints call it for their outcome.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from marketplace import audit
 from marketplace.clock import now
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.ledger import postings
 from marketplace.orders.models import (
     Order,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -11,6 +10,7 @@ from marketplace.complaints import services as complaints
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from marketplace.inputs import page_arg
 from marketplace.ledger import services as ledger
 from marketplace.orders import clock, services

@@ -10,7 +10,6 @@ import logging
 from datetime import datetime
 from typing import cast
 
-from flask_babel import gettext as _
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -19,6 +18,7 @@ from marketplace.catalog.queries import first_images
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.orders import late_payments
 from marketplace.orders.lifecycle import EXPIRED_REASON, ConcurrentChange, transition
 from marketplace.orders.models import ORDER_STATUSES, Order, OrderEvent

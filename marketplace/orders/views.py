@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.checkout import resume
 from marketplace.complaints import services as complaints
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import page_arg
 from marketplace.orders import clock, services, status_names
 from marketplace.orders.forms import CancelForm, ConfirmForm

@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, select, update
 
@@ -26,6 +25,7 @@ from marketplace.agency.services import require_agency
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.mail import queue_mail
 from marketplace.payments import banks
 from marketplace.payments.bank_refund_models import BankRefund

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 
 
 @dataclass(frozen=True)

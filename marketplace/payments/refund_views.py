@@ -4,13 +4,13 @@ list and the record of the transfer (HTTP only; the rules are in payments/bank_r
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.agency import agency_only
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import failed
+from marketplace.i18n import gettext as _
 from marketplace.orders import services as orders
 from marketplace.payments import bank_refunds
 from marketplace.payments.forms import account_form, sent_form

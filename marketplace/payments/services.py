@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from marketplace import plugin_api, rows
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.payments import bank_refunds
 from marketplace.payments.bank_refund_models import BankRefund
 from marketplace.payments.methods import PaymentMethod, PaymentStart, RefundResult

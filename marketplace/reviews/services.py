@@ -7,7 +7,6 @@ from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, Text, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from marketplace import audit, pagecache
 from marketplace import pagecache_tags as tags
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import digits
 from marketplace.reviews.models import Review
 from marketplace.stores import interest

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from marketplace.orders import services as orders
 from marketplace.reviews import services
 from marketplace.reviews.forms import ReviewForm

@@ -6,12 +6,12 @@ HTTP only: the forms and the region picker parse, ``shipping.addresses`` decides
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from marketplace.i18n import phone_display
 from marketplace.shipping import addresses, picker, regions
 from marketplace.shipping.address_forms import AddressActionForm, AddressForm

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy import update as sa_update
 
@@ -19,6 +18,7 @@ from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import PhoneError, normalise_phone
+from marketplace.i18n import gettext as _
 from marketplace.shipping import regions
 from marketplace.shipping.address_model import Address
 

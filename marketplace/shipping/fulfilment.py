@@ -16,11 +16,10 @@ import logging
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from marketplace import plugin_api
 from marketplace.errors import Conflict, PermissionDenied, ServiceError, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.orders import services as orders
 from marketplace.orders.lifecycle import allowed_moves, capacities, transition
 from marketplace.orders.models import Order, needs_waybill

@@ -8,9 +8,8 @@ import copy
 import re
 from typing import Any
 
-from flask_babel import gettext as _
-
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.inputs import digits
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping.store_models import PICKUP_PLACES

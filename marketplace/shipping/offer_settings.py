@@ -20,13 +20,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace import audit
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping.offer_input import Errors, clean_origin, clean_prices, clean_section
 from marketplace.shipping.offers import decode_services, region_label

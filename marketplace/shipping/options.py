@@ -23,10 +23,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
 from marketplace import plugin_api
 from marketplace.errors import Conflict, ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.i18n import rupiah
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping.offers import StoreOffer, offers_for

@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
+from marketplace.i18n import gettext as _
 from marketplace.shipping import regions
 
 FIELDS = ("province_code", "regency_code", "district_code", "village_code")

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,6 +23,7 @@ from marketplace.agency.assist import is_officer
 from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.shipping import couriers

@@ -8,9 +8,9 @@ each of them (``marketplace.BLUEPRINT_MODULES``), so this module imports neither
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace.i18n import gettext as _
 from marketplace.stores import services
 
 bp = Blueprint("stores", __name__, template_folder="templates")

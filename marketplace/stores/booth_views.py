@@ -10,7 +10,6 @@ the "online now" sighting (stores.presence) before every seller page.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, user_logged_in
 from flask_wtf import FlaskForm
@@ -20,6 +19,7 @@ from marketplace.errors import ServiceError
 from marketplace.expo import booths
 from marketplace.extensions import db
 from marketplace.forms import failed
+from marketplace.i18n import gettext as _
 from marketplace.media import limit_uploads
 from marketplace.stores import presence
 from marketplace.stores.blueprint import bp, member_store, uploaded

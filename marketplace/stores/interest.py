@@ -11,11 +11,11 @@ already reads the cart (``cart.services``), so buying costs no extra query.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store, StoreMember
 
 

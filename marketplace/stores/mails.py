@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from marketplace.accounts import mails as account_mails
 from marketplace.accounts.models import User
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store, StoreInvite
 from marketplace.urls import absolute_url
 

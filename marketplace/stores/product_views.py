@@ -11,13 +11,13 @@ import re
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.catalog import services as catalog
 from marketplace.errors import NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors, failed
+from marketplace.i18n import gettext as _
 from marketplace.media import limit_uploads
 from marketplace.stores.blueprint import add_error, bp, form_status, member_store, uploaded
 from marketplace.stores.forms import NEW_VARIANT_ROWS, PhotoForm, ProductForm

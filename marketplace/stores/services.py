@@ -10,7 +10,6 @@ from datetime import timedelta
 from functools import cache
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
@@ -21,6 +20,7 @@ from marketplace.catalog.sectors import SECTORS
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store, StoreInvite, StoreMember
 
 NIB_RE = re.compile(r"^\d{13}$")

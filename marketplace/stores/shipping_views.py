@@ -11,12 +11,12 @@ nothing.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.shipping import couriers as courier_catalogue
 from marketplace.shipping import offer_settings
 from marketplace.shipping import picker as region_picker

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
@@ -19,6 +18,7 @@ from marketplace.errors import ServiceError
 from marketplace.expo import links
 from marketplace.extensions import db
 from marketplace.forms import failed
+from marketplace.i18n import gettext as _
 from marketplace.i18n import phone_display
 from marketplace.media import limit_uploads
 from marketplace.stores import mails, services

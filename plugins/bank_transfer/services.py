@@ -15,7 +15,6 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -26,6 +25,7 @@ from marketplace.agency.services import require_agency
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.media import save_image
 from marketplace.orders import services as orders
 from marketplace.payments.models import Payment

@@ -8,11 +8,11 @@ what it confirmed, what waits for a decision, what matched nothing and what was 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 
 from marketplace.api import auth_required, committing, current_api_user, json_body, page_args, paged
 from marketplace.errors import ValidationError
 from marketplace.extensions import csrf
+from marketplace.i18n import gettext as _
 from plugins.bank_transfer import statements
 from plugins.bank_transfer.statement_formats import MAX_BYTES
 from plugins.bank_transfer.statement_models import BankStatement, StatementRow

@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
-
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 from plugins.bank_transfer.statement_values import CellError, clean, parse_amount, parse_date
 
 MAX_BYTES = 5 * 1024 * 1024  # a month of a busy account is well under 2 MB

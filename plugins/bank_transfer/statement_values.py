@@ -12,7 +12,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
+from marketplace.i18n import gettext as _
 
 PENDING = "PEND"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -14,6 +13,7 @@ from marketplace.agency.assist import is_officer
 from marketplace.errors import ServiceError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from plugins.bank_transfer import statements
 from plugins.bank_transfer.statement_formats import MAX_BYTES
 

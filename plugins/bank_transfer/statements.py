@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -27,6 +26,7 @@ from marketplace.agency.services import require_agency as require_finance  # fin
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound, ServiceError, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.orders.models import Order
 from marketplace.payments.models import Payment
 from plugins.bank_transfer import services

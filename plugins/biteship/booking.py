@@ -13,10 +13,10 @@ import importlib
 import logging
 import re
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.shipping import couriers
 from marketplace.shipping.quotes import Booking, BookingFailed
 

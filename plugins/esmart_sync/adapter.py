@@ -17,9 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
-
 from marketplace.catalog.sectors import DEFAULT_SECTOR, SECTORS
+from marketplace.i18n import gettext as _
 
 from .values import RecordError as RecordError
 from .values import has_broken_text, whole_number

@@ -16,11 +16,11 @@ import uuid
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from marketplace import jobs
 from marketplace.errors import Conflict, ServiceError, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 
 from . import importer, pusher, readers
 from .models import EsmartRun

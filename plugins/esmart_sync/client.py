@@ -19,8 +19,8 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
-from flask_babel import gettext as _
 
+from marketplace.i18n import gettext as _
 from marketplace.inputs import digits
 
 log = logging.getLogger(__name__)

@@ -18,11 +18,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.errors import ServiceError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store
 
 from . import adapter, readers

@@ -14,7 +14,6 @@ import json
 from io import BytesIO
 from types import SimpleNamespace
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from marketplace import jobs, media
@@ -22,6 +21,7 @@ from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Product
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 
 from . import adapter
 from .client import PhotoError

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from io import BytesIO
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.catalog import services as catalog
@@ -22,6 +21,7 @@ from marketplace.catalog.models import Product, Variant
 from marketplace.clock import now
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store
 
 from . import adapter

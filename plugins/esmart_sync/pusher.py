@@ -12,12 +12,12 @@ import json
 import logging
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.catalog.models import Product
 from marketplace.clock import now
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores.models import Store
 
 from . import adapter

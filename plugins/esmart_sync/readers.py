@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from flask_babel import gettext as _
-
 from marketplace import sheets
+from marketplace.i18n import gettext as _
 
 CHUNK = 64 * 1024
 MAX_VALUE = 64 * 1024 * 1024  # one JSON record larger than this is not a directory record

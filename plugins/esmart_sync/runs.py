@@ -12,13 +12,13 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from marketplace import media
 from marketplace.clock import now
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.jobs.models import Job
 
 from .adapter import Issue

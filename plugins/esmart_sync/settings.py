@@ -8,9 +8,9 @@ from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from marketplace.errors import ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.plugin_api import Setting
 
 from .client import EsmartClient, PhotoFetcher

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.services import clean_phone
@@ -21,6 +20,7 @@ from marketplace.catalog.sectors import DEFAULT_SECTOR
 from marketplace.clock import now
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores import services as stores
 from marketplace.stores.models import Store
 

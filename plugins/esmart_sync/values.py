@@ -11,8 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-from flask_babel import gettext as _
-
+from marketplace.i18n import gettext as _
 from marketplace.inputs import digits
 
 

@@ -5,12 +5,12 @@ answers at once and the run's page follows it). Agency and admin only."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import jobs as job_queue
 from marketplace.agency import agency_only
 from marketplace.errors import ServiceError, ValidationError
+from marketplace.i18n import gettext as _
 from marketplace.inputs import page_arg
 
 from . import background

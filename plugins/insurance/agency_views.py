@@ -5,7 +5,6 @@ Agency and admin only."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import site_settings
@@ -14,6 +13,7 @@ from marketplace.errors import ServiceError, ValidationError
 from marketplace.expo import services as expos
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from marketplace.inputs import page_arg
 from marketplace.stores import services as stores
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 
 from marketplace.api import auth_required, committing, current_api_user, json_body, page_args, paged
 from marketplace.errors import ValidationError
 from marketplace.extensions import csrf
+from marketplace.i18n import gettext as _
 from marketplace.inputs import Body
 from marketplace.media import limit_uploads
 from marketplace.stores import services as stores

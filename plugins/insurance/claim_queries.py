@@ -3,7 +3,6 @@ claim has waited since its documents were complete."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -11,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.clock import now
 from marketplace.errors import NotFound
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import in_id_range
 
 from . import access

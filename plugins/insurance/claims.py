@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -26,6 +25,7 @@ from marketplace.accounts.services import require_confirmed_email
 from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.i18n import rupiah
 from marketplace.inputs import digits
 from marketplace.orders import services as orders

@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import false, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -17,6 +16,7 @@ from marketplace.clock import now, to_jakarta
 from marketplace.errors import Conflict, NotFound
 from marketplace.expo import services as expos
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.inputs import in_id_range
 from marketplace.stores import interest
 from marketplace.stores import services as stores

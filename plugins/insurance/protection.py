@@ -12,7 +12,6 @@ premium and reverses the insurer's credit; the protection ends."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -21,6 +20,7 @@ from marketplace.checkout.extras import CheckoutExtra
 from marketplace.clock import now
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.i18n import rupiah
 
 from . import terms

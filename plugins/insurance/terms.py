@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -15,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from marketplace import audit
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 
 from .models import OBJECT_KINDS, InsuranceProduct, Insurer
 

@@ -8,7 +8,6 @@ order-protection claims."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace import media
@@ -16,6 +15,7 @@ from marketplace.api import current_api_user
 from marketplace.errors import Unauthorized, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import gettext as _
 from marketplace.media import limit_uploads
 from marketplace.orders import services as orders
 from marketplace.stores import interest

@@ -12,12 +12,12 @@ import io
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 
 from marketplace.clock import now
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.shipping import couriers
 
 from .models import TableRate

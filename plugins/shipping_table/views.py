@@ -4,13 +4,13 @@ own table): counts per courier, CSV upload that replaces the table, CSV download
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace import audit, audit_text
 from marketplace.agency import agency_only
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.stores import services as stores
 
 from . import tables

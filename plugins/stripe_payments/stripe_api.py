@@ -17,8 +17,8 @@ from typing import Any
 
 import stripe
 from flask import current_app
-from flask_babel import gettext as _
 
+from marketplace.i18n import gettext as _
 from marketplace.payments.services import PaymentUnavailable
 
 log = logging.getLogger("plugins.stripe_payments")

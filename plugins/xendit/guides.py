@@ -5,7 +5,7 @@ The menu names are the banks' own (they are not translated); the sentences aroun
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from marketplace.i18n import gettext as _
 
 # bank code: (mobile app and its menu, ATM menu, internet banking address and menu)
 MENUS = {

@@ -19,13 +19,13 @@ from typing import Any
 import urllib3
 import xendit
 from flask import current_app
-from flask_babel import gettext as _
 from xendit.exceptions import OpenApiException
 from xendit.payment_method.payment_method_api import PaymentMethodApi
 from xendit.payment_request.payment_request_api import PaymentRequestApi
 from xendit.payout.payout_api import PayoutApi
 from xendit.refund.refund_api import RefundApi
 
+from marketplace.i18n import gettext as _
 from marketplace.payments.services import PaymentUnavailable
 
 log = logging.getLogger("plugins.xendit")

@@ -49,3 +49,13 @@ def test_a_category_is_named_in_the_pages_language_where_it_can_be(app):
         refresh()  # the test's app context outlives the request's: its language with it
         assert [category_name(named), category_name(unnamed)] == ["Kerupuk & Keripik", "Wingko Babat"]
         assert category_name(unnamed, english=True) == "Wingko Babat"
+
+
+def test_gettext_takes_variables_of_any_name(app):
+    """marketplace.i18n.gettext, as flask_babel's: the CLI reports ``message=`` (accounts/cli.py)."""
+    from marketplace.i18n import gettext
+
+    with app.test_request_context("/?lang=en"):
+        assert gettext("Cari") == "Search"
+        assert gettext("Gagal: %(message)s", message="sudah ada") == "Failed: sudah ada"
+        assert gettext("%(string)s dan %(variables)s", string="a", variables="b") == "a dan b"
