@@ -197,6 +197,26 @@ def id_path_pattern(endpoint: str, name: str) -> tuple[str, str]:
     return found
 
 
+# what werkzeug's converter for a plain <segment> leaves unquoted (BaseConverter.to_url)
+PATH_SEGMENT_SAFE = "!$&'()*+,/:;=@"
+_SEGMENT_MARK = "apik0segment0mark"
+
+
+def segment_path_pattern(endpoint: str, name: str, **values: str) -> tuple[str, str]:
+    """The path of ``endpoint`` with ``values`` in this request, before and after its string
+    segment ``name``: ``head + quote(segment, safe=PATH_SEGMENT_SAFE) + tail`` is url_for's path
+    (``/expo/<slug>/booths/<booth>`` for each of a hall's hundreds of booths)."""
+    patterns = current_app.extensions.setdefault("apik_segment_paths", {})
+    key = (request.script_root, endpoint, name, *sorted(values.items()))
+    found = patterns.get(key)
+    if found is None:
+        head, mark, tail = url_for(endpoint, **values, **{name: _SEGMENT_MARK}).partition(_SEGMENT_MARK)
+        if not mark:  # a converter that writes the segment its own way: no pattern would be url_for's
+            raise ValueError(f"{endpoint}'s {name} is not written as a plain path segment")
+        found = patterns[key] = (head, tail)
+    return found
+
+
 REMEMBERED_URLS_KEPT = 8192  # then the app's remembered URLs start over
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import Blueprint, render_template
 from flask_babel import format_timedelta
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from marketplace import pagecache
 from marketplace.catalog.cardcache import page_variant
 from marketplace.catalog.sectors import sector_choices
 from marketplace.clock import now
 from marketplace.expo import programme, queries
-from marketplace.expo.links import booth_url
+from marketplace.expo.links import booth_urls
 from marketplace.expo.queries import HallZone as HallZone
 from marketplace.expo.queries import hall_zones
 from marketplace.expo.services import expo_state, next_change
@@ -75,39 +77,47 @@ def _booth_list(expo) -> BoothList:
     """The booths rendered: the same for every visitor until an exhibitor, a store or a zone
     changes, and two thirds of the hall's render (200 booths: loading, links, escaping)."""
     zones = hall_zones(expo, queries.hall_booths(expo))
-    for zone in zones:
-        zone.exhibitors = _entries(expo.slug, zone.exhibitors)
-    html = Markup(render_template("expo/_hall_zones.html", zones=zones))
-    return BoothList(html, sum(len(z.exhibitors) for z in zones), len(zones))
+    booth_html = _booth_html(expo.slug)
+    shown = [(zone, len(zone.exhibitors), Markup("".join(map(booth_html, zone.exhibitors)))) for zone in zones]
+    page = Markup(render_template("expo/_hall_zones.html", zones=shown))
+    return BoothList(page, sum(n for _zone, n, _html in shown), len(zones))
 
 
-class BoothEntry(NamedTuple):
-    """A booth as the hall lists it, its link, label, logo and sector made here once per booth:
-    four template calls per booth (url_for, gettext, media_url, the sector's name) were half of
-    the hall's render with its hundreds of booths."""
+# A booth as the hall lists it, filled in plain Python as the product cards are
+# (catalog/cardcache.py): as a loop of the template, with a link, a label, a logo and a sector
+# looked up for each, a booth cost ~14 µs (now ~5), 2.8 ms of a hall of 200 with every cache empty.
+# The blank space is the template loop's, so the page did not change.
+BOOTH = (
+    '\n      <li><a href="{href}">\n'
+    '        <span class="booth">{label}</span>\n'
+    '        <img src="{logo}" alt="" width="48" height="48" loading="lazy">\n'
+    '        <span><b>{name}</b><br><span class="meta">{meta}</span></span>\n'
+    "      </a></li>\n      "
+)
 
-    href: str | None
-    label: str
-    logo: str
-    store_name: str
-    sector: str
-    city: str
 
+def _booth_html(expo_slug: str) -> Callable[[queries.HallBooth], str]:
+    """A booth's ``<li>`` (``BOOTH``), what every booth shares made once. Each value is escaped
+    by the standard library's ``html.escape``: markupsafe's ``escape`` wraps each in a new Markup
+    (0.8 µs against 0.3), and a booth has six."""
+    url = booth_urls(expo_slug)
+    # "Stan %(n)s" filled with a marker once, as the template's _("Stan %(n)s", n=...) fills it
+    # (the translation is markup, the number escaped): then each booth's number replaces it
+    stan = str(Markup(_("Stan %(n)s")) % {"n": Markup(_MARK)})
+    sectors = {slug: html.escape(name) for slug, name in sector_choices()}  # what sector_name() answers
+    no_logo = html.escape(media_url(None, 200))
 
-def _entries(expo_slug: str, booths: list[queries.HallBooth]) -> list[BoothEntry]:
-    # without variables flask_babel returns the translation unformatted: "%(n)s" is filled for
-    # each booth as the template's _("Stan %(n)s", n=...) did (Markup's %: the number escaped)
-    stan = _("Stan %(n)s")
-    sectors = dict(sector_choices())  # what sector_name() answers, looked up once
-    no_logo = media_url(None, 200)
-    return [
-        BoothEntry(
-            booth_url(expo_slug, b.booth, b.store_slug),
-            Markup(stan % {"n": escape(b.booth)}) if b.booth else "",
-            media_url(b.store_logo, 200) if b.store_logo else no_logo,
-            b.store_name,
-            sectors.get(b.store_sector, b.store_sector),
-            b.store_city,
+    def booth(b: queries.HallBooth) -> str:
+        sector = sectors.get(b.store_sector) or html.escape(b.store_sector)
+        return BOOTH.format(
+            href=html.escape(url(b.booth, b.store_slug) or ""),
+            label=stan.replace(_MARK, html.escape(b.booth)) if b.booth else "",
+            logo=html.escape(media_url(b.store_logo, 200)) if b.store_logo else no_logo,
+            name=html.escape(b.store_name),
+            meta=f"{sector} · {html.escape(b.store_city)}" if b.store_city else sector,
         )
-        for b in booths
-    ]
+
+    return booth
+
+
+_MARK = "\x00"  # in no translation; a booth number that held it would only be put in, not replaced

@@ -183,6 +183,20 @@ def test_the_hall_shows_every_zone_in_order_with_its_booths(client, hall):
     assert 'class="expo-banner"' in page and "/media/banners/" in page
 
 
+def test_the_hall_escapes_what_sellers_typed(client, hall):
+    """The booths are HTML made in Python (expo/views.py, BOOTH): a store's name and city and a
+    booth's number show as typed and never as markup, in the link too."""
+    sly = gen_store(name='Kue <b>"Enak"</b> & Co', sector="kuliner", city="Tegal <i>Kota</i>")
+    expo.add_exhibitor(None, hall, sly, booth="K&<2>", zone="kuliner")
+    db.session.commit()
+    with time_machine.travel(OPENS + timedelta(hours=2), tick=False):
+        raw = client.get("/expo/apik").get_data(as_text=True)
+    assert '<b>"Enak"' not in raw and "<i>Kota" not in raw and "<2>" not in raw
+    assert "Kue &lt;b&gt;&quot;Enak&quot;&lt;/b&gt; &amp; Co" in raw and "Tegal &lt;i&gt;Kota&lt;/i&gt;" in raw
+    assert "Stan K&amp;&lt;2&gt;" in raw and 'href="/expo/apik/booths/K&amp;%3C2%3E"' in raw
+    assert client.get("/expo/apik/booths/K&%3C2%3E").status_code == 200
+
+
 def test_the_hall_counts_down_before_and_says_the_stores_keep_selling_after(client, hall):
     with time_machine.travel(OPENS - timedelta(days=2), tick=False):
         before = text(client.get("/expo/apik"))

@@ -233,12 +233,23 @@ def test_dashboard_card_costs_one_statement_and_hides_without_a_booth(client, pe
     assert len(booth_statements) == 1, booth_statements
 
 
-def test_the_booth_link_escapes_the_booth_number(app):
-    from marketplace.expo.links import booth_url
+@pytest.mark.parametrize("root", ["", "/pasar"], ids=["at-root", "mounted"])
+def test_the_booth_link_escapes_the_booth_number(app, root):
+    """booth_url (url_for) and booth_urls (the hall's: a path pattern quoted as werkzeug quotes
+    a segment) write the same link for every booth number a seller may type."""
+    from flask import url_for
 
-    with app.test_request_context():
-        assert booth_url("apik", "F 01#2", "toko") == "/expo/apik/booths/F%2001%232"
-        assert booth_url("apik", "F/01", "toko") == "/expo/apik/booths/toko"  # a "/" cannot be a segment
+    from marketplace.expo.links import booth_url, booth_urls
+
+    with app.test_request_context(base_url=f"http://localhost{root}/"):
+        assert booth_url("apik", "F 01#2", "toko") == f"{root}/expo/apik/booths/F%2001%232"
+        assert booth_url("apik", "F/01", "toko") == f"{root}/expo/apik/booths/toko"  # a "/" cannot be a segment
+        typed = ("K-01", "F 01#2", "F/01", "A&B", "a+b", "x?y=1", "50%", "Ü-7", "'q'", '"d"', "<b>", "", "~.-_")
+        for slug in ("apik", "apik-banget-2026", "pameran ü"):
+            hall = booth_urls(slug)
+            for booth in typed:
+                expected = url_for("booth.page", slug=slug, booth=booth if booth and "/" not in booth else "toko")
+                assert hall(booth, "toko") == booth_url(slug, booth, "toko") == expected, (slug, booth)
 
 
 # --- the report page and its CSV ------------------------------------------------------------
