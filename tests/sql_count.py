@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import Flask
 from sqlalchemy import event
 
 from marketplace.extensions import db
@@ -25,16 +26,22 @@ class QueryCounter(list):
 
 
 @contextmanager
-def counting() -> Iterator[QueryCounter]:
-    """``with counting() as q: ...; q.count``: the statements the current app's engine sent meanwhile."""
+def counting(app: Flask | None = None) -> Iterator[QueryCounter]:
+    """``with counting() as q: ...; q.count``: the statements the current app's engine sent
+    meanwhile; ``app``: that app's engine instead (a test's own app, from outside its context)."""
+    if app is not None:
+        with app.app_context():
+            engine = db.engine
+    else:
+        engine = db.engine
     counter = QueryCounter()
 
     def before(conn, cursor, statement, parameters, context, executemany):
         if not statement.lstrip().upper().startswith(SKIPPED):
             counter.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", before)
+    event.listen(engine, "before_cursor_execute", before)
     try:
         yield counter
     finally:
-        event.remove(db.engine, "before_cursor_execute", before)
+        event.remove(engine, "before_cursor_execute", before)

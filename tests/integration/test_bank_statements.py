@@ -20,6 +20,7 @@ from tests.buying_factories import buy, gen_listing, gen_shopper
 from tests.conftest import ApiClient
 from tests.factories import gen_store, gen_user
 from tests.payments_support import orders_of, payment
+from tests.sql_count import counting
 from tests.statement_support import BUILDERS, bca_csv, generic_csv, today, upload
 
 ACCOUNTS = "BCA 0771234567 a.n. Disnakerin Kota Tegal"
@@ -350,22 +351,11 @@ def test_finance_uploads_on_the_page_and_decides_an_ambiguous_row(finance, st_ap
 
 
 def test_the_queries_of_an_upload_do_not_grow_with_its_rows(finance):
-    from sqlalchemy import event
-
     def queries(count: int, base: int) -> int:
-        seen: list[str] = []
-
-        def before(conn, cursor, statement, *args):
-            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-                seen.append(statement)
-
         content = bca_csv([(today() - timedelta(days=n % 9), f"LAIN {n}", base + n) for n in range(count)])
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
+        with counting() as seen:
             assert upload(finance["api"], finance["token"], content).get_json()["counts"]["unmatched"] == count
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
-        return len(seen)
+        return seen.count
 
     assert queries(200, 2_000_000) == queries(10, 3_000_000)
 

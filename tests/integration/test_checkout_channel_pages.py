@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.orders import services as orders
@@ -17,6 +17,7 @@ from marketplace.payments.models import Payment
 from tests.buying_factories import SHIPPING, cod_app, fill_cart, gen_listing, place, stock_of  # noqa: F401
 from tests.channels_support import METHOD_ID, va  # noqa: F401
 from tests.factories import PASSWORD, gen_store, gen_user
+from tests.sql_count import counting
 
 
 @pytest.fixture
@@ -47,20 +48,9 @@ def _form(html: str, **fields) -> dict:
 
 def _statements(app, call) -> list[str]:
     """The statements ``call()`` sends on ``app``'s engine (SAVEPOINTs and PRAGMAs aside)."""
-    sent: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            sent.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with counting(app) as sent:
         call()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return sent
+    return [" ".join(statement.split()) for statement in sent]
 
 
 def _fill(user, price: int = 25000):

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from marketplace.accounts import tokens as api_tokens
 from marketplace.extensions import db
 from tests.buying_factories import SHIPPING, fill_cart, gen_listing
 from tests.conftest import ON_POSTGRES
 from tests.factories import gen_store, gen_user
+from tests.sql_count import counting
 
 BUDGET = 15 if ON_POSTGRES else 16  # SQLite: one INSERT per order line
 # Shipping (issue #18) may cost at most 2 statements more per store than the 14/15 before it.
@@ -63,19 +63,9 @@ def shop(make_app, tmp_path):
 
 def statements_of(app, call) -> tuple[object, list[str]]:
     """``call()``'s result and the statements it sent on ``app``'s engine (SAVEPOINTs aside)."""
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            statements.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        return call(), statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+    with counting(app) as sent:
+        result = call()
+    return result, [" ".join(statement.split()) for statement in sent]
 
 
 @pytest.mark.parametrize("key", [None, "bench-key-0001"])

@@ -4,7 +4,7 @@ field, the timeline on the order page, and statements that do not grow with the 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from marketplace.complaints import services as complaints
 from marketplace.complaints import steps
@@ -15,6 +15,7 @@ from tests.buying_factories import prepaid as prepaid
 from tests.complaints_support import fresh, line_ids, open_on, payment_of, shipped_order
 from tests.complaints_support import people as people
 from tests.factories import PASSWORD, image_bytes
+from tests.sql_count import counting
 
 
 @pytest.fixture
@@ -115,18 +116,9 @@ def test_the_agency_decides_from_its_queue(client, people, prepaid):
 
 
 def _statements(client, url: str) -> int:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting() as seen:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
+    return seen.count
 
 
 def test_the_queues_run_the_same_statements_for_one_or_many(cod_app, people, prepaid):

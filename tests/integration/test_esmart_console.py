@@ -6,7 +6,7 @@ import time
 
 import pytest
 from flask import render_template_string
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from marketplace import plugin_api
 from marketplace.catalog.models import Product
@@ -24,6 +24,7 @@ from tests.integration.esmart_support import (  # noqa: F401  (fixtures)
     sample_copy,
     sleeps,
 )
+from tests.sql_count import counting
 
 
 def login(client, role: str):
@@ -130,18 +131,9 @@ def test_api_lists_runs_with_counts_and_row_errors(files_app, tmp_path):
 
 
 def statements(api, path: str, token: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting() as seen:
         assert api.get(path, token=token).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
+    return seen.count
 
 
 def test_the_runs_list_costs_the_same_statements_for_any_number_of_runs(files_app, tmp_path):

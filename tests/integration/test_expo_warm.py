@@ -18,7 +18,8 @@ from marketplace.extensions import db
 from marketplace.stores import services as stores
 from tests.buying_factories import variant_of
 from tests.factories import gen_product, gen_store
-from tests.integration.test_page_cache import html, shows_price, statements_of
+from tests.integration.test_page_cache import html, shows_price
+from tests.sql_count import counting
 
 
 @pytest.fixture
@@ -69,9 +70,9 @@ def test_every_web_worker_gets_the_warmed_pages_with_no_statement(app, make_app,
     assert counts["rendered"] == len(_paths(fair)) and not counts["refused"] and not counts["left"]
     web = make_app()
     for path in _paths(fair):
-        with statements_of(web) as seen:
+        with counting(web) as seen:
             answer = web.test_client().get(path)
-        assert answer.headers["X-Page-Cache"] == "hit" and seen.sent == [], path
+        assert answer.headers["X-Page-Cache"] == "hit" and seen.statements == [], path
     assert warming.warm_expos()["apik-banget"]["cached"] == len(_paths(fair))
 
 

@@ -29,6 +29,7 @@ from tests.insurance_support import (
 from tests.insurance_support import cast as cast
 from tests.insurance_support import ins_app as ins_app
 from tests.insurance_support import ins_client as ins_client
+from tests.sql_count import counting
 
 
 @pytest.fixture
@@ -263,22 +264,11 @@ def test_demo_grants_policies_and_files_one_open_claim(ins_app):
 
 
 def test_listings_run_a_fixed_number_of_statements(ins_client, cast):
-    from sqlalchemy import event
-
     def statements(path: str, email: str) -> int:
-        seen = []
-
-        def before(conn, cursor, statement, *args):
-            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-                seen.append(statement)
-
         tok = token(ins_client, email)
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
+        with counting() as seen:
             assert ins_client.get(path, headers=bearer(tok)).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
-        return len(seen)
+        return seen.count
 
     agency = cast.email("agency")
     few = {p: statements(p, agency) for p in ("/api/v1/insurance/policies", "/api/v1/insurance/claims")}

@@ -29,6 +29,7 @@ from tests.buying_factories import prepaid as prepaid
 from tests.buying_factories import stock_of
 from tests.clock_support import DAY, events, gen_order, mails_about, reload, walk
 from tests.clock_support import people as people
+from tests.sql_count import counting
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -367,24 +368,13 @@ def test_flask_orders_tick_exits_1_when_an_order_failed(people, prepaid, cod_app
 
 
 def test_an_idle_tick_reads_three_times_and_a_move_costs_a_bounded_number_of_statements(people, prepaid):
-    from sqlalchemy import event
-
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
     orders_ = [walk(gen_order(people)[0], "shipped", people) for _ in range(3)]
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting() as statements:
         clock.tick()
         idle = len(statements)
         statements.clear()
         with time_machine.travel(now() + 8 * DAY, tick=False):
             assert clock.tick()["completed"].moved == 3
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert idle == len(clock.STEPS)  # one read per step (complaints too), nothing else when nothing is due
     # the outbox's sending (under TESTING the send job runs at the commit) is the mail job's, not the move's
     moves = [s for s in statements if not s.lstrip().upper().startswith(("WITH CHOSEN", "UPDATE OUTBOX_MESSAGES"))]

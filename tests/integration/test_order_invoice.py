@@ -4,12 +4,11 @@ unpaid, cash on delivery, paid, cancelled, refunded — for the buyer, the store
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.i18n import rupiah
@@ -19,6 +18,7 @@ from marketplace.orders.models import Order, OrderExtra
 from tests.buying_factories import buy, cod_app, gen_listing, gen_shopper, prepaid  # noqa: F401
 from tests.conftest import ApiClient
 from tests.factories import gen_store, gen_user
+from tests.sql_count import counting
 
 
 def text_of(content: bytes) -> str:
@@ -36,22 +36,6 @@ def client(cod_app):
 @pytest.fixture
 def api(client):
     return ApiClient(client)
-
-
-@contextmanager
-def counting():
-    """The SQL statements sent while inside (the conftest counter follows another app)."""
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture

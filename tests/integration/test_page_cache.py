@@ -610,26 +610,6 @@ HTTPS = "https://localhost"  # production cookies are Secure
 REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-class statements_of:
-    """The SQL statements an app of make_app sends (``count_queries`` watches the ``app`` fixture's engine)."""
-
-    def __init__(self, app):
-        with app.app_context():
-            self.engine = db.engine
-        self.sent: list[str] = []
-
-    def _seen(self, conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            self.sent.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._seen)
-
-
 def test_hits_are_served_right_after_the_request_id(app):
     hooks = app.before_request_funcs[None]
     assert hooks[1] is pagecache.serve_hit and hooks[0].__name__ == "assign_request_id"
@@ -639,12 +619,12 @@ def test_hits_are_served_right_after_the_request_id(app):
 def test_a_hit_sends_the_headers_of_a_miss(make_app, shop, name):
     app = make_app(MARKETPLACE_ENV="production", SECRET_KEY=PRODUCTION_KEY)
     client, url = app.test_client(), pages(shop)[name]
-    with statements_of(app) as cold:
+    with counting(app) as cold:
         miss = client.get(url, base_url=HTTPS)
-    with statements_of(app) as warm:
+    with counting(app) as warm:
         hit = client.get(url, base_url=HTTPS)
     assert miss.status_code == hit.status_code == 200
-    assert cold.sent and warm.sent == []
+    assert cold.statements and warm.statements == []
     # the same headers; only the first visit of a page with a form starts the visitor's session
     assert set(hit.headers.keys()) == set(miss.headers.keys()) - {"Set-Cookie"}
     for header in (
@@ -672,9 +652,9 @@ def test_a_hit_writes_its_log_line(make_app, shop, capsys):
     client, url = app.test_client(), pages(shop)["store"]
     client.get(url, base_url=HTTPS)
     capsys.readouterr()
-    with statements_of(app) as warm:
+    with counting(app) as warm:
         hit = client.get(url, base_url=HTTPS, headers={"X-Request-ID": "expo-hit-1"})
-    assert warm.sent == [] and hit.headers["X-Request-ID"] == "expo-hit-1"
+    assert warm.statements == [] and hit.headers["X-Request-ID"] == "expo-hit-1"
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
     (line,) = [r for r in lines if r["logger"] == "marketplace.request"]
     assert line["request_id"] == "expo-hit-1" and line["status"] == 200
@@ -692,20 +672,20 @@ def test_a_hit_is_in_the_visitors_language(client, shop):
     english, indonesian = client.application.test_client(), client.application.test_client()
     english.get("/stores?lang=en")
     indonesian.get("/stores")
-    with statements_of(client.application) as warm:
+    with counting(client.application) as warm:
         remembered = english.get(url)
         asked_again = english.get(url + "&lang=en")
         other = indonesian.get(url)
-    assert warm.sent == []
+    assert warm.statements == []
     assert 'lang="en"' in html(remembered) and 'lang="en"' in html(asked_again) and 'lang="id"' in html(other)
     assert "Set-Cookie" not in asked_again.headers  # the language it already had: the session is not sent again
     # switching back is remembered, from a miss and from a hit
     assert 'lang="id"' in html(english.get(url + "&lang=id")) and 'lang="id"' in html(english.get(url))
     switcher = client.application.test_client()
     switcher.get("/stores?lang=en")
-    with statements_of(client.application) as warm:
+    with counting(client.application) as warm:
         switched = switcher.get(url + "&lang=id")
-    assert warm.sent == [] and 'lang="id"' in html(switched) and "Set-Cookie" in switched.headers
+    assert warm.statements == [] and 'lang="id"' in html(switched) and "Set-Cookie" in switched.headers
     assert 'lang="id"' in html(switcher.get("/stores"))
 
 
@@ -714,10 +694,10 @@ def test_a_hit_of_the_product_page_holds_the_visitors_own_working_token(make_app
     url = f"/products/{shop['product']}"
     app.test_client().get(url)  # rendered and stored for someone else
     visitor = app.test_client()
-    with statements_of(app) as warm:
+    with counting(app) as warm:
         first = visitor.get(url)
         again = visitor.get(url)
-    assert warm.sent == []
+    assert warm.statements == []
     token = CSRF_FIELD.search(html(first)).group(1)
     assert "Set-Cookie" in first.headers and "Set-Cookie" not in again.headers  # the session started once
     assert CSRF_FIELD.search(html(again)).group(1)  # a token of the same session: both are good

@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, text, update
+from sqlalchemy import text, update
 
 from marketplace import pagecache
 from marketplace import pagecache_tags as tags
@@ -29,6 +29,7 @@ from marketplace.extensions import db
 from marketplace.stores import services as stores
 from tests.buying_factories import variant_of
 from tests.factories import gen_category, gen_product, gen_store, gen_user, image_bytes
+from tests.sql_count import counting
 
 EVERY_PAGE = "every page"
 
@@ -85,29 +86,11 @@ def market(app):
     return market
 
 
-class Sent:
-    """The statements the app sends while in the block."""
-
-    def __init__(self):
-        self.statements: list[str] = []
-
-    def _seen(self, conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(db.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(db.engine, "before_cursor_execute", self._seen)
-
-
 def warm(client, pages: dict[str, str]) -> None:
     for name, url in pages.items():
         assert client.get(url).status_code == 200, name
     for name, url in pages.items():  # each one now a hit
-        with Sent() as sent:
+        with counting() as sent:
             client.get(url)
         assert sent.statements == [], name
 
@@ -116,7 +99,7 @@ def dropped(client, pages: dict[str, str]) -> set[str]:
     """The pages rendered again (the others were served from the cache)."""
     found = set()
     for name, url in pages.items():
-        with Sent() as sent:
+        with counting() as sent:
             client.get(url)
         if sent.statements:
             found.add(name)

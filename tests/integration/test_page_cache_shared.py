@@ -19,7 +19,8 @@ from marketplace.pagecache_log import FileLog
 from marketplace.pagecache_storage import Entry, FilePages, _pack, _unpack
 from tests.buying_factories import variant_of
 from tests.factories import gen_product, gen_store
-from tests.integration.test_page_cache import CSRF_FIELD, html, pages, shop, shows_price, statements_of  # noqa: F401
+from tests.integration.test_page_cache import CSRF_FIELD, html, pages, shop, shows_price  # noqa: F401
+from tests.sql_count import counting
 
 CACHED = ("home", "search", "all", "sector", "category", "store", "product", "api", "api-product")
 
@@ -36,9 +37,9 @@ def test_a_page_one_worker_rendered_is_a_hit_in_another_with_no_statement(make_a
         url = pages(shop)[name]
         made = first.test_client().get(url)
         assert made.headers["X-Page-Cache"] == "miss", name
-        with statements_of(second) as seen:
+        with counting(second) as seen:
             served = second.test_client().get(url)
-        assert served.headers["X-Page-Cache"] == "hit" and seen.sent == [], name
+        assert served.headers["X-Page-Cache"] == "hit" and seen.statements == [], name
         assert _masked(served) == _masked(made), name
         if "csrf_token" not in html(made):  # a page with a form has each visitor's own token and ETag
             assert served.headers["ETag"] == made.headers["ETag"], name
@@ -178,9 +179,9 @@ def test_workers_share_pages_through_redis(make_app, shop, redis_url):
     assert first.extensions["apik_pagecache"].shared.__class__.__name__ == "RedisPages"
     url = pages(shop)["product"]
     made = first.test_client().get(url)
-    with statements_of(second) as seen:
+    with counting(second) as seen:
         served = second.test_client().get(url)
-    assert served.headers["X-Page-Cache"] == "hit" and seen.sent == []
+    assert served.headers["X-Page-Cache"] == "hit" and seen.statements == []
     assert _masked(served) == _masked(made)
     _change_price(second, shop, 199_000)
     answer = first.test_client().get(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from marketplace.audit import AuditLog
 from marketplace.errors import ValidationError
@@ -14,6 +14,7 @@ from marketplace.shipping import offer_settings
 from marketplace.shipping.offers import LocalOffer, offers_for
 from marketplace.shipping.store_models import StoreLocalRate, StoreShipping
 from tests.factories import gen_store, gen_user
+from tests.sql_count import counting
 
 TEGAL = {"33.76.01": 10_000, "33.76.02": 8_000, "33.76.03": 12_000, "33.76.04": 15_000}
 
@@ -43,17 +44,8 @@ def seller(app):
 
 
 def statements(call):
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with counting() as seen:
         return call(), seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def save(store, actor, raw=SETTINGS):

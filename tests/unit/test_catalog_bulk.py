@@ -4,7 +4,7 @@ create_product's rules (the same cleaning function), all or nothing."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from marketplace.audit import AuditLog
 from marketplace.catalog import services as catalog
@@ -13,6 +13,7 @@ from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from tests.conftest import ON_POSTGRES
 from tests.factories import gen_category, gen_store
+from tests.sql_count import counting
 
 
 def item(i: int, **over) -> dict:
@@ -32,17 +33,8 @@ def item(i: int, **over) -> dict:
 
 
 def statements(call):
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with counting() as seen:
         return call(), seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def test_bulk_products_are_what_create_product_makes(app):
