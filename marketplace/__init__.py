@@ -7,7 +7,7 @@ import importlib
 from flask import Flask
 
 from marketplace import config as config_module
-from marketplace import observability, plugin_api
+from marketplace import observability, plugin_api, templating
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Core blueprints, registered in this order before any plugin loads, so a plugin
@@ -86,6 +86,7 @@ SCHEDULE_MODULES = (
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_environment = templating.Environment  # before anything reads app.jinja_env
     config_module.load_config(app, test_config)
     observability.configure_logging(app)  # JSON lines with request ids in production, text elsewhere
 
