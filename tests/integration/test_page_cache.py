@@ -204,6 +204,85 @@ def test_a_review_shows_at_once_on_the_product_page(cod_app, page_cache):
     assert "Sari W." not in page and "Belum ada ulasan" in page and "reviewCount" not in page
 
 
+def _share_data(page: str) -> dict:
+    import json
+
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert found, "no schema.org data"
+    return json.loads(found.group(1))
+
+
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache-on", "page-cache-off"])
+def test_a_product_pages_meta_block_shows_every_change_at_once(app, page_cache):
+    """The meta block (share tags, schema.org data) is remembered per product and language
+    (catalog/views._product_meta): a change to anything it shows shows at once, in both
+    languages, through the services or raw SQL."""
+    app.config["PAGE_CACHE"] = page_cache
+    seller = gen_user(role="seller")
+    product = gen_product(gen_store(seller, name="Teh Poci Mas"), name="Teh Poci Gula Batu", price=25000, stock=7)
+    product_id, variant_id, store_id = product.id, variant_of(product).id, product.store_id
+    category_id, seller_id, url = product.category_id, seller.id, f"/products/{product.id}"
+    indonesian, english = app.test_client(), app.test_client()
+    english.get("/?lang=en")  # the language sticks to the client's session
+
+    def both() -> tuple[str, str]:
+        return html(indonesian.get(url)), html(english.get(url))
+
+    page, page_en = both()
+    assert '<meta property="og:title" content="Teh Poci Gula Batu">' in page
+    assert 'og:locale" content="id_ID"' in page and 'og:locale" content="en_US"' in page_en
+    assert f'<link rel="canonical" href="http://localhost/products/{product_id}?lang=en">' in page_en
+    assert _share_data(page)["offers"][0]["price"] == 25000
+    db.session.remove()
+    assert both() == (page, page_en)  # remembered or kept: the same page
+
+    seller = db.session.get(type(seller), seller_id)
+    catalog.update_product(db.session.get(type(product), product_id), seller, {"name": "Teh Poci Melati"})
+    db.session.commit()
+    for shown in both():
+        assert '<meta property="og:title" content="Teh Poci Melati">' in shown
+        assert _share_data(shown)["name"] == "Teh Poci Melati"
+    changes = [
+        (
+            "UPDATE variants SET price = 27500 WHERE id = :id",
+            variant_id,
+            lambda data: data["offers"][0]["price"] == 27500,
+        ),
+        (
+            "UPDATE variants SET stock = 0 WHERE id = :id",
+            variant_id,
+            lambda data: data["offers"][0]["availability"] == "https://schema.org/OutOfStock",
+        ),
+        (
+            "UPDATE products SET description = 'Wangi melati asli' WHERE id = :id",
+            product_id,
+            lambda data: data["description"] == "Wangi melati asli",
+        ),
+        (
+            "UPDATE stores SET name = 'Teh Poci Mbak Sri' WHERE id = :id",
+            store_id,
+            lambda data: data["offers"][0]["seller"]["name"] == "Teh Poci Mbak Sri",
+        ),
+        (
+            "UPDATE categories SET name = 'Minuman Teh' WHERE id = :id",
+            category_id,
+            lambda data: data["category"] == "Minuman Teh",
+        ),
+        (
+            "INSERT INTO product_images (product_id, path, position, width, height)"
+            " VALUES (:id, 'products/poci.jpg', 0, 800, 800)",
+            product_id,
+            lambda data: data["image"] == ["http://localhost/media/products/poci.jpg"],
+        ),
+    ]
+    for statement, row_id, shows in changes:
+        db.session.execute(text(statement), {"id": row_id})
+        db.session.commit()
+        for shown in both():
+            assert shows(_share_data(shown)), (statement, _share_data(shown))
+    assert 'content="Wangi melati asli"' in html(indonesian.get(url))
+
+
 def test_a_raw_stock_update_is_seen_too(client, shop):
     """Any write through the session counts, the ORM's or a statement's, even a textual one."""
     url = f"/products/{shop['product']}"
