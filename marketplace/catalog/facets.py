@@ -49,7 +49,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.util import ClauseAdapter
 
-from marketplace import pagecache
+from marketplace import pagecache, reads
 from marketplace import pagecache_tags as tags
 from marketplace.catalog import listing_counts, listing_tags, queries
 from marketplace.catalog.models import ListingCount, ProductListing
@@ -439,7 +439,7 @@ def _counts(params: SearchParams, hits: Matches | None, offered: Sequence[str]) 
         statement = _statement(params, hits.plain, offered, chosen, counted is not None)
         rows = list(counted or ())
         if statement is not None:
-            rows += db.session.execute(statement).all()
+            rows += reads.execute(statement).all()
         return _add_up(rows, offered, chosen)
 
     return pagecache.memo(_key(params, offered, hits is not None), compute, size=_COUNTS_SIZE, depends=depends)
@@ -459,7 +459,7 @@ def _listing_rows(params: SearchParams, offered: Sequence[str], chosen: set[str]
     values = filter_values(params, live=True)  # the exhibitors' count reads them, chosen or not
     if covers:
         values.update(listing_counts.band_values(params))
-    return list(db.session.execute(shaped(key, build), values).all())
+    return list(reads.execute(shaped(key, build), values).all())
 
 
 def _key(params: SearchParams, offered: Sequence[str], words: bool) -> tuple:

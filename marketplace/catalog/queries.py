@@ -19,7 +19,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from marketplace import pagecache
+from marketplace import pagecache, reads
 from marketplace import pagecache_tags as tags
 from marketplace.catalog.models import Category, Product, ProductImage, ProductListing, Variant
 from marketplace.catalog.sectors import SECTORS
@@ -180,7 +180,7 @@ def first_images(product_ids: Sequence[int]) -> dict[int, Thumb]:
         .where(ProductImage.product_id.in_(list(product_ids)))
         .subquery()
     )
-    rows = db.session.execute(select(ranked).where(ranked.c.n == 1))
+    rows = reads.execute(select(ranked).where(ranked.c.n == 1))
     return {r.product_id: Thumb(r.path, r.width, r.height) for r in rows}
 
 
@@ -217,7 +217,7 @@ def cards(rows, full: bool = False) -> list[ProductCard]:
     if pagecache.collecting():  # the page shows these products: a change of one drops it
         pagecache.depends_on(*(tags.product(card.id) for card in items))
     if full and items:
-        products = db.session.execute(_products_by_id(), {"ids": [c.id for c in items]})
+        products = reads.execute(_products_by_id(), {"ids": [c.id for c in items]})
         by_id = {p.id: p for p in products}
         for card in items:
             card.product = by_id[card.id]
@@ -347,7 +347,7 @@ def categories() -> tuple[CategoryEntry, ...]:
 
 def _read_categories() -> tuple[CategoryEntry, ...]:
     order = {slug: i for i, slug in enumerate(SECTORS)}
-    rows = [CategoryEntry._make(row) for row in db.session.execute(_categories())]
+    rows = [CategoryEntry._make(row) for row in reads.execute(_categories())]
     return tuple(sorted(rows, key=lambda c: order.get(c.sector, len(order))))  # stable: keeps position order
 
 

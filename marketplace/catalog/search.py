@@ -56,7 +56,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from marketplace import pagecache
+from marketplace import pagecache, reads
 from marketplace.catalog import listing_counts, listing_tags, queries, readings
 from marketplace.catalog.models import ProductListing
 from marketplace.catalog.queries import Page
@@ -555,7 +555,7 @@ def _count(params: SearchParams) -> int:
         values = filter_values(params)
         if covers:
             values.update(listing_counts.band_values(params))
-        return int(db.session.scalar(stmt, values) or 0)
+        return int(reads.scalar(stmt, values) or 0)
 
     key = ("listing-count", *filter_key(params))
     return pagecache.memo(key, compute, depends=listing_tags.listing(params, words=False))
@@ -666,7 +666,7 @@ def _run(
 
         def rank() -> RankedPage:
             stmt, count = _ranked_page(params, hits, offset, gov_terms, later, counted, many)
-            rows = db.session.execute(stmt).all()
+            rows = reads.execute(stmt).all()
             if counted is not None and rows:  # an empty page (past the last) did not count them
                 hits.groups = rows[0].groups
             probed = tuple(bool(getattr(rows[0], f"later_{i}")) for i in range(len(later))) if later else None
@@ -675,7 +675,7 @@ def _run(
             if rows:
                 total = rows[0].total
             elif params.page > 1:  # past the last page: no row carries the total, count apart
-                total = int(db.session.scalar(count) or 0)
+                total = int(reads.scalar(count) or 0)
             else:
                 total = 0
             read.extend(rows)
@@ -698,7 +698,7 @@ def _run(
         return stmt.order_by(*_order(sort, None)).limit(limit).offset(skip)
 
     stmt = shaped(("listing-page", filter_shape(params), gov_terms, sort), build)
-    rows = db.session.execute(stmt, {**filter_values(params), "limit": params.per_page, "offset": offset}).all()
+    rows = reads.execute(stmt, {**filter_values(params), "limit": params.per_page, "offset": offset}).all()
     if not with_total:
         total = offset + len(rows)
     elif rows and len(rows) < params.per_page or not rows and params.page == 1:
@@ -734,7 +734,7 @@ def _rows_by_id(ids: Sequence[int], gov_terms: bool) -> list:
         by_id = ProductListing.product_id.in_(bindparam("ids", expanding=True, required=True))
         return queries.listing_select(with_total=False, gov_terms=gov_terms, listed_only=False).where(by_id)
 
-    rows = db.session.execute(shaped(("listing-by-id", gov_terms), build), {"ids": list(ids)}).all()
+    rows = reads.execute(shaped(("listing-by-id", gov_terms), build), {"ids": list(ids)}).all()
     place = {product_id: i for i, product_id in enumerate(ids)}
     return sorted((row for row in rows if row.listed), key=lambda row: place[row.product_id])
 

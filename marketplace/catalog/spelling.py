@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, text
 
-from marketplace import pagecache, pagecache_tags
+from marketplace import pagecache, pagecache_tags, reads
 from marketplace.extensions import db
 
 VOWELS = frozenset("aeiou")
@@ -212,7 +212,7 @@ def _exact(keys: Iterable[str]) -> dict[str, int]:
     if not wanted:
         return {}
     condition, params = _among(wanted)
-    rows = db.session.execute(_bind(f"SELECT word, docs FROM search_words WHERE {condition}"), params)
+    rows = reads.execute(_bind(f"SELECT word, docs FROM search_words WHERE {condition}"), params)
     return dict(rows.tuples().all())
 
 
@@ -236,7 +236,7 @@ def _neighbours(edited: list[str], near: list[str]) -> list[tuple[str, str, int]
                 f"JOIN search_words AS s ON s.id = f.rowid WHERE search_words_fts MATCH :q{i} "
                 f"ORDER BY f.rank LIMIT {NEAREST})"
             )
-    return list(db.session.execute(_bind(" UNION ALL ".join(branches)), params))
+    return list(reads.execute(_bind(" UNION ALL ".join(branches)), params))
 
 
 def _rank(typed: str, words: dict[str, int]) -> list[Candidate]:

@@ -12,7 +12,7 @@ from typing import NoReturn
 
 from sqlalchemy import select
 
-from marketplace import audit, pagecache
+from marketplace import audit, pagecache, reads
 from marketplace.catalog.models import SearchSynonym
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
@@ -40,7 +40,7 @@ def groups() -> list[tuple[str, ...]]:
     """Every group of the list, each a tuple of normalized terms."""
 
     def compute() -> list[tuple[str, ...]]:
-        rows = db.session.scalars(select(SearchSynonym.terms).order_by(SearchSynonym.id))
+        rows = reads.execute(select(SearchSynonym.terms).order_by(SearchSynonym.id)).scalars()
         return [tuple(terms) for terms in (normalize_terms(r) for r in rows) if len(terms) > 1]
 
     return pagecache.memo(("search-synonyms",), compute, depends=())  # only its own table: the generation

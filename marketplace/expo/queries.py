@@ -17,7 +17,7 @@ from flask import g, has_app_context
 from sqlalchemy import Select, String, bindparam, case, cast, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from marketplace import pagecache
+from marketplace import pagecache, reads
 from marketplace.catalog.sectors import SECTORS, sector_name
 from marketplace.clock import now
 from marketplace.errors import NotFound
@@ -48,7 +48,7 @@ def newest_expo() -> NewestExpo | None:
 
 
 def _read_newest_expo() -> NewestExpo | None:
-    row = db.session.execute(_newest_expo()).first()
+    row = reads.execute(_newest_expo()).first()
     return None if row is None else NewestExpo._make(row)
 
 
@@ -96,7 +96,7 @@ def live_exhibitor_ids() -> frozenset[int]:
 
 
 def _read_live_exhibitors() -> frozenset[int]:
-    change, ids = db.session.execute(_live_exhibitors(), {"at": now()}).one()
+    change, ids = reads.execute(_live_exhibitors(), {"at": now()}).one()
     if change is not None:
         pagecache.expires_at(change)
     return frozenset(int(store_id) for store_id in ids.split(",")) if ids else frozenset()
@@ -189,7 +189,7 @@ def featured_entries() -> tuple[FeaturedEntry, ...]:
 
 
 def _read_featured_entries() -> tuple[FeaturedEntry, ...]:
-    return tuple(FeaturedEntry._make(row) for row in db.session.execute(_featured_entries()))
+    return tuple(FeaturedEntry._make(row) for row in reads.execute(_featured_entries()))
 
 
 @cache
@@ -240,7 +240,7 @@ class HallBooth(NamedTuple):
 
 def hall_booths(expo: Expo) -> list[HallBooth]:
     """``exhibitors(expo)`` as the hall lists them (one statement, the same order)."""
-    return [HallBooth._make(row) for row in db.session.execute(_hall_booths(), {"expo_id": expo.id})]
+    return [HallBooth._make(row) for row in reads.execute(_hall_booths(), {"expo_id": expo.id})]
 
 
 @cache
