@@ -255,10 +255,10 @@ def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool, bou
         return _Source(rows, where, groups, lambda clause: clause, bound=bound)
     matched = rows.join(hits, hits.c.product_id == row.c.product_id)
     if not shared:
-        return _Source(matched, where, groups, lambda clause: clause)
+        return _Source(matched, where, groups, lambda clause: clause, bound=bound)
     columns = [row.c[name] for name in _ROW_COLUMNS]
     base = select(*columns).select_from(matched).where(*where).cte("facet_rows").prefix_with("MATERIALIZED")
-    return _Source(base, [], groups, ClauseAdapter(base).traverse)
+    return _Source(base, [], groups, ClauseAdapter(base).traverse, bound=bound)
 
 
 def _band_sums(source: _Source) -> dict[str, ColumnElement[Any]]:
@@ -323,6 +323,12 @@ def _city_names() -> Select:
     return stmt.where(Store.status == "approved", Store.city != "").group_by(key)
 
 
+def _own_branches(offered: Sequence[str], chosen: set[str]) -> list[str]:
+    """The facets counted in a branch of their own: those with a chosen value (a chosen switch
+    counts as the pass's total)."""
+    return [name for name in ("sector", "category", "city", "price") if name in offered and name in chosen]
+
+
 def _statement(
     params: SearchParams,
     hits: Subquery | CTE | None,
@@ -333,8 +339,7 @@ def _statement(
 ) -> Select | CompoundSelect | None:
     """``counted``: the grouped pass and the cities' spelling were counted with the search's
     page (:class:`PagePass`); None when nothing is left to read. ``bound``: see :func:`_source`."""
-    # a facet with a chosen value counts in a branch of its own (a chosen switch: the pass's total)
-    own = [name for name in ("sector", "category", "city", "price") if name in offered and name in chosen]
+    own = _own_branches(offered, chosen)
     source = _source(params, hits, shared=len(own) + (not counted) > 1, bound=bound)
     branches = [] if counted else [_pass(source, offered, chosen)]
     branches += [_price(source) if name == "price" else _grouped(source, name) for name in own]
@@ -369,7 +374,7 @@ class PagePass:
         search.COUNTED_COLUMNS) and the cities' spelling, as one value. Every sum is counted;
         :func:`_add_up` takes those the listing needs."""
         # its columns by name: a ClauseAdapter copied every expression of the pass, 1 ms a page
-        source = _Source(matched, [], {}, lambda column: matched.c[column.name])
+        source = _Source(matched, [], {}, lambda column: matched.c[column.name], bound=True)
         grouped = union_all(_pass(source, FACETS, set()), _city_names()).subquery("grouped")
         if db.session.get_bind().dialect.name == "postgresql":
             return select(func.json_agg(func.json_build_array(*grouped.c))).scalar_subquery()
@@ -436,13 +441,26 @@ def _counts(params: SearchParams, hits: Matches | None, offered: Sequence[str]) 
         if hits is None:
             return _add_up(_listing_rows(params, offered, chosen), offered, chosen)
         counted = _page_groups(hits)
-        statement = _statement(params, hits.plain, offered, chosen, counted is not None)
         rows = list(counted or ())
-        if statement is not None:
-            rows += reads.execute(statement).all()
+        if counted is None or _own_branches(offered, chosen):  # else nothing is left to read
+            rows += _search_rows(params, hits, offered, chosen, counted is not None)
         return _add_up(rows, offered, chosen)
 
     return pagecache.memo(_key(params, offered, hits is not None), compute, size=_COUNTS_SIZE, depends=depends)
+
+
+def _search_rows(params: SearchParams, hits: Matches, offered: Sequence[str], chosen: set[str], counted: bool) -> list:
+    """The statement's rows for a search: kept by the search's shape (its branches' penalties and
+    the listing's filters, search.shaped), the words and the filters' values given as parameters."""
+    key = ("facets-search", hits.shape, filter_shape(params), tuple(offered), tuple(sorted(chosen)), counted)
+
+    def build() -> Select | CompoundSelect:
+        statement = _statement(params, hits.plain, offered, chosen, counted, bound=True)
+        assert statement is not None  # the caller reads it only when something is left
+        return statement
+
+    values = {**filter_values(params, live=True), **hits.values}
+    return list(reads.execute(shaped(key, build), values).all())
 
 
 def _listing_rows(params: SearchParams, offered: Sequence[str], chosen: set[str]) -> list:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple, Protocol, TypeVar, cast
 
@@ -130,6 +130,10 @@ class Matches:
     ranking: Callable[[], Subquery | CTE]
     unranked: Callable[[], Subquery | CTE]
     branches: tuple[Branch, ...] = ()  # what it matches, as a key (the remembered ranked page)
+    # what its statements are kept by (search.shaped): the branches' penalties, in order; their
+    # words are the parameters ``values`` (w0, w1...), given at each execution
+    shape: tuple[float, ...] = ()
+    values: dict[str, str] = field(default_factory=dict)
     total: int | None = None
     later: list[bool] | None = None  # whether each later attempt matches any product at all (probed)
     # the facets' grouped pass over the listing's matches, when the page's statement counted it
@@ -279,11 +283,13 @@ def _expression(branch: Branch, cheaper: list[Branch], postgres: bool) -> str:
     return f"({own}) & !({before})" if postgres else f"({own}) NOT ({before})"
 
 
-def _branch_select(branch: Branch, cheaper: list[Branch], postgres: bool, ranked: bool = True):
+def _branch_select(branch: Branch, postgres: bool, name: str, ranked: bool = True, cheaper: bool = False):
     """(product_id, score) of one branch: its penalty first, then the full-text rank; without
-    ``ranked``, product_id alone."""
+    ``ranked``, product_id alone. Its words are the parameter ``name`` (the query's text, see
+    :func:`_branch_values`) and, on PostgreSQL with ``cheaper`` branches before it, ``name_own``
+    (its own words, which it is ranked by): the statement serves every query of its shape."""
     penalty: ColumnElement[float] = literal_column(repr(branch.penalty * PENALTY_SCALE))
-    expression = _expression(branch, cheaper, postgres)
+    expression = bindparam(name, required=True)
     if postgres:
         search = table("product_search", column("product_id"), column("tsv"))
         simple = literal_column("'simple'::regconfig")
@@ -292,7 +298,7 @@ def _branch_select(branch: Branch, cheaper: list[Branch], postgres: bool, ranked
         if not ranked:
             return found
         # ranked by its own words: ts_rank weighs a negated lexeme as if it were sought
-        own = func.to_tsquery(simple, _positive(branch, True)) if cheaper else query
+        own = func.to_tsquery(simple, bindparam(f"{name}_own", required=True)) if cheaper else query
         score = penalty - func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), search.c.tsv, own)
         return found.add_columns(score.label("score"))
     fts = table("product_fts", column("rowid"))
@@ -305,13 +311,26 @@ def _branch_select(branch: Branch, cheaper: list[Branch], postgres: bool, ranked
     return found.add_columns((penalty + rank).label("score"))
 
 
+def _branch_values(ordered: Sequence[Branch], postgres: bool, prefix: str, cheaper: bool = True) -> dict[str, str]:
+    """The parameters of ``ordered``'s branch selects named ``prefix0``, ``prefix1``...: each
+    branch's match (``cheaper``: less what the branches before it match) and on PostgreSQL its own
+    words (``_own``)."""
+    values = {}
+    for i, branch in enumerate(ordered):
+        before = list(ordered[:i]) if cheaper else []
+        values[f"{prefix}{i}"] = _expression(branch, before, postgres)
+        if postgres and before:
+            values[f"{prefix}{i}_own"] = _positive(branch, True)
+    return values
+
+
 def _matches(branches: list[Branch]) -> Matches:
     """The products any branch matches, each once, at its best (lowest) score when ranked."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
     ordered = sorted(branches, key=lambda b: b.penalty)
 
     def hits(ranked: bool) -> Subquery | CTE:
-        selects = [_branch_select(b, ordered[:i], postgres, ranked) for i, b in enumerate(ordered)]
+        selects = [_branch_select(b, postgres, f"w{i}", ranked, cheaper=i > 0) for i, b in enumerate(ordered)]
         found = selects[0] if len(selects) == 1 else union_all(*selects)
         if postgres:
             # a CTE: PostgreSQL sorted the wide text rows by their rank before joining them (its
@@ -321,7 +340,13 @@ def _matches(branches: list[Branch]) -> Matches:
         # per active product (seconds at 100,000 products); as a CTE the matches drive the join.
         return found.cte("hits").prefix_with("MATERIALIZED")
 
-    return Matches(lambda: hits(ranked=True), lambda: hits(ranked=False), tuple(ordered))
+    return Matches(
+        lambda: hits(ranked=True),
+        lambda: hits(ranked=False),
+        tuple(ordered),
+        shape=tuple(b.penalty for b in ordered),
+        values=_branch_values(ordered, postgres, "w"),
+    )
 
 
 # --- filters, order, page ---------------------------------------------------------
@@ -450,12 +475,14 @@ def filter_shape(params: SearchParams) -> tuple:
     return (dialect, _set_filters(params), _price_unindexed(params) and dialect == "sqlite")
 
 
-# Statements kept by their shape (a listing's filters but not their values, see filter_shape):
-# building a sector page's facet statement and computing its SQLAlchemy cache key cost 1.1 ms of
-# Python at every render, more than the database's work; kept, the statement object keeps its
-# cache key too. The shapes a market's pages make are a few dozen (which filters, facets and
-# sort), but a client could ask for every combination, and a facet statement with its cache key
-# holds about 100 KiB: the store empties when full, so it never holds more than about 25 MiB.
+# Statements kept by their shape (a listing's filters but not their values, see filter_shape;
+# for a search, also how its words read, Matches.shape, but not the words): building a sector
+# page's facet statement and computing its SQLAlchemy cache key cost 1.1 ms of Python at every
+# render, more than the database's work, and a rare word's page and facets 1.9 ms of its 4.4;
+# kept, the statement object keeps its cache key too. The shapes a market's pages make are a
+# few dozen (which filters, facets and sort), but a client could ask for every combination, and
+# a facet statement with its cache key holds about 100 KiB: the store empties when full, so it
+# never holds more than about 25 MiB.
 _SHAPED: dict[tuple, Executable] = {}
 SHAPED_MAX = 256
 _Statement = TypeVar("_Statement", bound=Executable)
@@ -561,10 +588,12 @@ def _count(params: SearchParams) -> int:
     return pagecache.memo(key, compute, depends=listing_tags.listing(params, words=False))
 
 
-def _anything(branches: list[Branch]) -> ColumnElement[bool]:
-    """Whether any branch's words match any product at all (listed or not, whatever the filters)."""
+def _anything(branches: list[Branch], prefix: str) -> ColumnElement[bool]:
+    """Whether any branch's words match any product at all (listed or not, whatever the filters);
+    the branches' words are the parameters ``prefix0``, ``prefix1``... (:func:`_branch_values`
+    without ``cheaper``)."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    selects = [_branch_select(b, [], postgres, ranked=False) for b in branches]
+    selects = [_branch_select(b, postgres, f"{prefix}{i}", ranked=False) for i, b in enumerate(branches)]
     if postgres:
         # counted, not EXISTS: for EXISTS PostgreSQL expects a match soon and reads the whole
         # table in order instead of the text index (50 ms at 100,000 products when none is)
@@ -576,13 +605,14 @@ def _anything(branches: list[Branch]) -> ColumnElement[bool]:
 def _ranked_page(
     params: SearchParams,
     hits: Matches,
-    offset: int,
     gov_terms: bool,
     later: Sequence[list[Branch]],
     counted: Counted | None = None,
     many: bool = True,
 ) -> tuple[Select, Select]:
-    """A search's page, and the statement that counts its matches (past the last page). The
+    """A search's page, and the statement that counts its matches (past the last page), for every
+    search of the same shape (:func:`shaped`): the words, the filters' values (bound), the page's
+    ``limit`` and ``offset`` and the probes' words are parameters (:func:`_search_values`). The
     matches are ranked by narrow rows (id, order keys, the total) and only the page's rows are
     read whole: ranked with every column, each of a common word's thousands of matches was
     carried whole through the sort. ``many`` (a word in COUNT_ALONG_DOCS products or more): the
@@ -603,7 +633,7 @@ def _ranked_page(
     matched = (
         select(row.product_id)
         .join(ranked, ranked.c.product_id == row.product_id)
-        .where(row.listed.is_(True), *_filters(params))
+        .where(row.listed.is_(True), *_filters(params, bound=True))
     )
     if db.session.get_bind().dialect.name == "postgresql":
         # the matches' listing rows by their primary key: joined alone, PostgreSQL (no statistics
@@ -628,12 +658,14 @@ def _ranked_page(
         keys = [found.c.product_id, found.c.score, found.c.created_at, found.c.price_min, total]
         page = select(*keys).order_by(*_order(sort, found, found.c))
         extra = [counted(found).label("groups")] if counted else []
-    page = page.limit(params.per_page).offset(offset).subquery("page")
+    limit, skip = bindparam("limit", required=True), bindparam("offset", required=True)
+    page = page.limit(limit).offset(skip).subquery("page")
     order = _order(sort, page, page.c)
     if not later:
         stmt = queries.listing_select(with_total=False, gov_terms=gov_terms).add_columns(page.c.total, *extra)
         return stmt.join(page, page.c.product_id == row.product_id).order_by(*order), count
-    probe = select(*[_anything(branches).label(f"later_{i}") for i, branches in enumerate(later)]).subquery("probe")
+    probes = [_anything(branches, f"p{i}_").label(f"later_{i}") for i, branches in enumerate(later)]
+    probe = select(*probes).subquery("probe")
     rows = page.join(row.__table__, page.c.product_id == row.product_id)
     columns = [*queries.LISTING_COLUMNS, page.c.total, *extra, *probe.c]
     stmt = select(*columns).select_from(probe.outerjoin(rows, true()))
@@ -665,8 +697,15 @@ def _run(
         read: list = []  # the page's rows when the ranking was run now
 
         def rank() -> RankedPage:
-            stmt, count = _ranked_page(params, hits, offset, gov_terms, later, counted, many)
-            rows = reads.execute(stmt).all()
+            shape = (hits.shape, tuple(len(b) for b in later), params.effective_sort, gov_terms)
+            shape += (filter_shape(params), counted is not None, many)
+
+            def build(part: int) -> Callable[[], Select]:
+                return lambda: _ranked_page(params, hits, gov_terms, later, counted, many)[part]
+
+            values = _search_values(params, hits, later, live=counted is not None)
+            page = {**values, "limit": params.per_page, "offset": offset}
+            rows = reads.execute(shaped(("search-page", *shape), build(0)), page).all()
             if counted is not None and rows:  # an empty page (past the last) did not count them
                 hits.groups = rows[0].groups
             probed = tuple(bool(getattr(rows[0], f"later_{i}")) for i in range(len(later))) if later else None
@@ -675,7 +714,7 @@ def _run(
             if rows:
                 total = rows[0].total
             elif params.page > 1:  # past the last page: no row carries the total, count apart
-                total = int(reads.scalar(count) or 0)
+                total = int(reads.scalar(shaped(("search-count", *shape), build(1)), values) or 0)
             else:
                 total = 0
             read.extend(rows)
@@ -707,6 +746,16 @@ def _run(
         total = _count(params)
     cards = queries.cards(rows, full=full)
     return SearchResult(cards, total, params.page, params.per_page, query=params.q)
+
+
+def _search_values(params: SearchParams, hits: Matches, later: Sequence[list[Branch]], live: bool) -> dict:
+    """The parameters of a search's shaped statements: the filters' values (``live``: the
+    exhibitors too), the words of the matches and of each probed attempt (:func:`_anything`)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    values = {**filter_values(params, live=live), **hits.values}
+    for i, branches in enumerate(later):
+        values.update(_branch_values(branches, postgres, f"p{i}_", cheaper=False))
+    return values
 
 
 class RankedPage(NamedTuple):

@@ -103,6 +103,76 @@ def test_listings_of_one_shape_share_statements_with_their_own_values(shops, gro
         assert set(search._SHAPED) == kept_shapes  # no statement of its own for another value
 
 
+# searches of one shape (the same filters set, words whose readings have the same branches): one
+# statement each for their page, its count and facets, the words and values given as parameters
+SAME_SHAPE_SEARCHES = [
+    [{"q": "kopi"}, {"q": "anyaman"}, {"q": "batik"}],
+    [
+        {"q": "kopi", "in_stock": True, "city": "Kota Tegal"},
+        {"q": "batik", "in_stock": True, "city": "kabupaten brebes"},
+    ],
+    [{"q": "batik", "expo": True, "max_price": 249_999}, {"q": "sari", "expo": True, "max_price": 99_000}],
+    [
+        {"q": "anyaman", "sector": "kriya", "sort": "price_asc"},
+        {"q": "batik", "sector": "fesyen", "sort": "price_asc"},
+    ],
+]
+
+
+@pytest.mark.parametrize("group", SAME_SHAPE_SEARCHES, ids=lambda g: "&".join(g[0]))
+def test_searches_of_one_shape_share_statements_with_their_own_words(shops, group):
+    search._SHAPED.clear()
+    rows = truth()
+    kept_shapes = None
+    shapes = set()
+    for combination in [*group, *reversed(group)]:
+        every = search_products(SearchParams(**combination, per_page=1000))
+        hits = {card.id for card in search_products(SearchParams(q=combination["q"], per_page=1000)).items}
+        shown = []
+        last = -(-every.total // 3)
+        for page in (*range(1, last + 1), last + 3):  # every match, and past the last page
+            params = SearchParams(**combination, page=page, per_page=3)
+            pagecache.clear_local()  # each page ranked and counted by its statements, not remembered
+            result, facets = facets_of(params)
+            assert result.hits is not None and not result.fallback, combination
+            shapes.add(result.hits.shape)
+            expected = brute_force(rows, params, hits)
+            assert result.total == expected.pop("total") == every.total, combination
+            assert counted(facets) == expected, combination
+            shown += [card.id for card in result.items]
+        assert shown == [card.id for card in every.items] and len(set(shown)) == every.total, combination
+        if kept_shapes is None:
+            kept_shapes = set(search._SHAPED)
+    assert len(shapes) == 1, shapes  # the group's words read alike
+    assert set(search._SHAPED) == kept_shapes  # no statement of its own for other words or values
+    assert sum(key[0] == "search-page" for key in kept_shapes) <= 2, kept_shapes  # 1000 a page, and 2
+
+
+def test_searches_of_other_shapes_never_share_a_statement(shops):
+    """Words read in other ways (a synonym's branch, a typo's loose attempts and their probes, a
+    split word) find what each finds alone, whichever statements the ones before them left."""
+    gen_product(shops["keripik"], "Kripik Singkong Pedas")  # found for "keripik" by its synonym only
+    gen_product(shops["kopi"], "Teh Poci Wangi")
+    db.session.commit()
+    queries_ = ["batik", "keripik", "btaik", "tehpoci", "kripik", "teh poci", "kopi", "anyaman batik"]
+    queries_ += [{"q": "keripik", "in_stock": True}, {"q": "batik", "in_stock": True}]
+
+    def found(q):
+        pagecache.clear_local()
+        params = SearchParams(**q) if isinstance(q, dict) else SearchParams(q=q)
+        result, facets = facets_of(params)
+        return [card.id for card in result.items], result.total, result.fallback, counted(facets)
+
+    alone = {}
+    for q in queries_:
+        search._SHAPED.clear()
+        alone[repr(q)] = found(q)
+    assert "Kripik Singkong Pedas" in {c.name for c in search_products(SearchParams(q="keripik")).items}
+    search._SHAPED.clear()
+    for q in [*queries_, *reversed(queries_), *queries_[::2], *queries_[1::2]]:
+        assert found(q) == alone[repr(q)], q
+
+
 def test_counts_with_search_words_are_over_the_same_matches(shops):
     rows = truth()
     for combination in WITH_WORDS:
