@@ -190,3 +190,17 @@ def test_a_day_is_the_jakarta_day(client, catalogue):
     with time_machine.travel("2026-12-06T17:30:00Z", tick=False):  # 00.30 WIB on the 7th
         search(client, "/search?q=gamelan")
     assert counts() == {("2026-12-07", "gamelan"): 1}
+
+
+def test_each_miss_counts_under_its_own_day_and_query(client, catalogue):
+    """The upsert is built once per database (misses._upsert): each execution takes its own day
+    and query."""
+    for moment, q in (
+        ("2026-12-06T05:00:00Z", "gamelan"),
+        ("2026-12-06T06:00:00Z", "wayang"),
+        ("2026-12-07T05:00:00Z", "gamelan"),
+        ("2026-12-07T06:00:00Z", "gamelan"),
+    ):
+        with time_machine.travel(moment, tick=False):
+            search(client, f"/search?q={q}")
+    assert counts() == {("2026-12-06", "gamelan"): 1, ("2026-12-06", "wayang"): 1, ("2026-12-07", "gamelan"): 2}
