@@ -28,6 +28,7 @@ import json
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -39,6 +40,7 @@ from sqlalchemy import (
     Select,
     String,
     Subquery,
+    Table,
     and_,
     case,
     cast,
@@ -52,7 +54,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from marketplace import pagecache, reads
 from marketplace import pagecache_tags as tags
 from marketplace.catalog import listing_counts, listing_tags, queries
-from marketplace.catalog.models import ListingCount, ProductListing
+from marketplace.catalog.models import ProductListing
 from marketplace.catalog.search import (
     FACETS,
     SWITCHES,
@@ -200,26 +202,29 @@ def _row(facet: str, **values: ColumnElement[Any]) -> list[ColumnElement[Any]]:
 class _Source:
     """The rows every branch counts: listed, kept by the filters no facet changes (and matching
     the words), and the facets' own filters, applied branch by branch. ``summed``: the rows are
-    listing_counts' groups, whose counts are summed (catalog/listing_counts.py), not products."""
+    the groups of listing_counts or listing_totals (catalog/listing_counts.py), whose counts are
+    summed, not products."""
 
     rows: FromClause
     where: list
     groups: dict[str, list]
     adapt: Callable[[Any], Any]
-    summed: bool = False
+    summed: Table | None = None
     bound: bool = False  # the filters' values are named parameters (search.filter_values)
+    # where the rows tell no store (listing_totals): the branch counting the exhibitors' products
+    exhibitors: Select | None = None
 
     def column(self, name: str) -> ColumnElement[Any]:
         return self.adapt(ProductListing.__table__.c[name])
 
     def count(self) -> ColumnElement[Any]:
         """How many products the rows are."""
-        return func.coalesce(func.sum(listing_counts.column("n")), _ZERO) if self.summed else func.count()
+        return func.coalesce(func.sum(self.summed.c.n), _ZERO) if self.summed is not None else func.count()
 
     def count_if(self, condition: ColumnElement[Any]) -> ColumnElement[Any]:
         """How many of the products ``condition`` (on the rows' columns: :meth:`column`) keeps."""
-        if self.summed:
-            products = case((condition, listing_counts.column("n")), else_=_ZERO)
+        if self.summed is not None:
+            products = case((condition, self.summed.c.n), else_=_ZERO)
             return func.coalesce(func.sum(products), _ZERO)
         return _sum(condition)
 
@@ -227,7 +232,7 @@ class _Source:
         """``stmt`` grouped as every grouped branch is; on groups, without the sums that
         cancelled out (a group whose last product went keeps its rows until folded)."""
         stmt = stmt.group_by(*[self.column(column) for column in _KEYS.values()])
-        return stmt.having(func.sum(listing_counts.column("n")) != _ZERO) if self.summed else stmt
+        return stmt.having(func.sum(self.summed.c.n) != _ZERO) if self.summed is not None else stmt
 
     def branch(self, columns: list, without: Iterable[str] = ()) -> Select:
         """``columns`` over the rows every facet's filter keeps but those of ``without``."""
@@ -242,10 +247,12 @@ def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool, bou
     listing rows once (a materialised CTE of a few narrow columns) for all of them. ``bound``
     (without words): the filters' values are named parameters (search.filter_groups)."""
     groups = filter_groups(params, bound)
-    if hits is None and listing_counts.covers(params):
-        groups = listing_counts.grouped_filters(groups, params, bound)
-        fixed = groups.pop("fixed")
-        return _Source(ListingCount.__table__, fixed, groups, listing_counts.on_groups, summed=True, bound=bound)
+    if hits is None and (table := listing_counts.table(params)) is not None:
+        grouped = listing_counts.grouped_filters(groups, params, bound, table)
+        fixed = grouped.pop("fixed")
+        exhibitors = None if table is listing_counts.COUNTS else _exhibitors(params, groups, bound)
+        adapt = partial(listing_counts.on_groups, groups=table)
+        return _Source(table, fixed, grouped, adapt, summed=table, bound=bound, exhibitors=exhibitors)
     row = ProductListing.__table__
     where = [row.c.listed.is_(True), *groups.pop("fixed")]
     rows: FromClause = row
@@ -261,9 +268,20 @@ def _source(params: SearchParams, hits: Subquery | CTE | None, shared: bool, bou
     return _Source(base, [], groups, ClauseAdapter(base).traverse, bound=bound)
 
 
+def _exhibitors(params: SearchParams, groups: dict[str, list], bound: bool) -> Select:
+    """The count of the exhibitors' products among those every filter keeps (``groups``: as
+    search.filter_groups gives them), from listing_counts' groups of the live exhibitors."""
+    counts = listing_counts.COUNTS
+    on_counts = listing_counts.grouped_filters(groups, params, bound, counts)
+    conditions = [c for group in on_counts.values() for c in group]
+    exhibiting = expo_condition(counts.c.store_id, bound=bound)
+    n = func.coalesce(func.sum(counts.c.n), _ZERO)
+    return select(*_row("expo", n=n)).select_from(counts).where(*conditions, exhibiting)
+
+
 def _band_sums(source: _Source) -> dict[str, ColumnElement[Any]]:
-    if source.summed:
-        index = listing_counts.column("band")
+    if source.summed is not None:
+        index = source.summed.c.band
         return {name: source.count_if(index == literal_column(str(i))) for i, name in enumerate(_BANDS)}
     price = source.column("price_min")
     sums = {}
@@ -293,7 +311,7 @@ def _pass(source: _Source, offered: Sequence[str], chosen: set[str]) -> Select:
         values.update(_band_sums(source))
     if "in_stock" not in chosen:
         values["stock"] = source.count_if(source.column("in_stock").is_(True))
-    if "expo" not in chosen:
+    if "expo" not in chosen and source.exhibitors is None:  # else counted by that branch
         values["expo"] = source.count_if(expo_condition(source.column("store_id"), bound=source.bound))
     return source.grouped(source.branch(_row("all", **values)))
 
@@ -342,6 +360,8 @@ def _statement(
     own = _own_branches(offered, chosen)
     source = _source(params, hits, shared=len(own) + (not counted) > 1, bound=bound)
     branches = [] if counted else [_pass(source, offered, chosen)]
+    if source.exhibitors is not None and not counted and "expo" not in chosen:
+        branches.append(source.exhibitors)
     branches += [_price(source) if name == "price" else _grouped(source, name) for name in own]
     if "city" in offered and not counted:
         branches.append(_city_names())
@@ -414,6 +434,8 @@ def _add_up(rows: Iterable[Any], offered: Sequence[str], chosen: set[str]) -> tu
             out.append(("price", None, None, tuple(int(getattr(r, name) or 0) for name in _BANDS)))
         elif r.facet == "city_name":
             out.append(("city_name", r.city, r.label, (0,) * len(_BANDS)))
+        elif r.facet == "expo":  # the pass's groups tell no store (_Source.exhibitors)
+            expo += int(r.n or 0)
         elif (value := getattr(r, r.facet)) is not None:  # a chosen facet's own branch
             counts = by_value[r.facet]
             counts[value] = counts.get(value, 0) + int(r.n)
@@ -466,7 +488,7 @@ def _search_rows(params: SearchParams, hits: Matches, offered: Sequence[str], ch
 def _listing_rows(params: SearchParams, offered: Sequence[str], chosen: set[str]) -> list:
     """The statement's rows for a listing without words: its statement is kept by the listing's
     shape (search.shaped), the filters' values given as parameters."""
-    covers = listing_counts.covers(params)
+    covers = listing_counts.covers(params)  # the table follows from it and the filters set
     key = ("facets", filter_shape(params), covers, tuple(offered), tuple(sorted(chosen)))
 
     def build() -> Select | CompoundSelect:

@@ -16,8 +16,8 @@ def search_misses_retention() -> None:
 
 @jobs.periodic("* * * * *", name="catalog.fold_listing_counts")
 def fold_listing_counts() -> None:
-    """Every minute: the change rows the triggers added to listing_counts are folded into one row
-    per group, so a listing's counts sum a few hundred rows, not every change since
+    """Every minute: the change rows the triggers added to listing_counts and listing_totals are
+    folded into one row per group, so a listing's counts sum a few hundred rows, not every change since
     (marketplace/catalog/listing_counts.py)."""
     from marketplace.catalog import listing_counts
 

@@ -561,13 +561,14 @@ def _order(sort: str, hits: Subquery | CTE | None, row=ProductListing) -> list:
 
 
 def _count(params: SearchParams) -> int:
-    """Listed products matching the filters (no words): summed from listing_counts' groups where
-    they tell (catalog/listing_counts.py), else counted; remembered per catalogue generation."""
+    """Listed products matching the filters (no words): summed from the groups of listing_counts
+    or listing_totals where they tell (catalog/listing_counts.py), else counted; remembered per
+    catalogue generation."""
 
     def build() -> Executable:
-        if listing_counts.covers(params):
-            grouped = listing_counts.grouped_filters(filter_groups(params, bound=True), params, bound=True)
-            return listing_counts.total([c for group in grouped.values() for c in group])
+        if (groups := listing_counts.table(params)) is not None:
+            grouped = listing_counts.grouped_filters(filter_groups(params, bound=True), params, True, groups)
+            return listing_counts.total([c for group in grouped.values() for c in group], groups)
         listed = ProductListing.listed.is_(True)
         stmt = select(func.count()).select_from(ProductListing).where(listed, *_filters(params, bound=True))
         if params.offered_only:

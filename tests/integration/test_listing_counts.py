@@ -1,6 +1,7 @@
 """listing_counts (migration 0034) stays the listed products' counts per store, sector, category and
-city, whatever writes the listing rows, folded or not; folding keeps every sum, and a writer's
-changes made while a fold runs are neither lost nor counted twice. The facets and totals read from
+city, and listing_totals (migration 0035) the same without the store, whatever writes the listing
+rows, folded or not; folding keeps every sum, and a writer's changes made while a fold runs are
+neither lost nor counted twice. The facets and totals read from
 it are checked against counts made in Python in test_facets.py (folded and not)."""
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace import jobs, pagecache
 from marketplace.catalog import listing_counts
 from marketplace.catalog.facets import PRICE_BANDS, facet_counts
-from marketplace.catalog.models import ListingCount, ProductListing, Variant
+from marketplace.catalog.models import ListingCount, ListingTotal, ProductListing, Variant
 from marketplace.catalog.search import SearchParams, search_products
 from marketplace.extensions import db
 from marketplace.stores import services as stores
@@ -28,9 +30,9 @@ from tests.factories import gen_product, gen_store
 KEYS = listing_counts.KEYS
 
 
-def _migration():
-    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0034_listing_counts.py"
-    spec = importlib.util.spec_from_file_location("migration_0034", path)
+def _migration(name: str = "0034_listing_counts"):
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -40,34 +42,39 @@ def _band(price: int) -> int:
     return next(i for i, b in enumerate(PRICE_BANDS) if price >= b.min and (b.max is None or price <= b.max))
 
 
-def expected_groups() -> dict[tuple, int]:
-    """Each group's count, computed in Python from the listed rows."""
+def expected_groups(keys: tuple[str, ...] = KEYS) -> dict[tuple, int]:
+    """Each group's count, computed in Python from the listed rows (``keys``: a table's)."""
     groups: Counter = Counter()
     for row in db.session.scalars(select(ProductListing).where(ProductListing.listed)):
-        values = {name: getattr(row, name) for name in KEYS if name != "band"}
-        groups[tuple({**values, "band": _band(row.price_min)}[name] for name in KEYS)] += 1
+        values = {name: getattr(row, name) for name in keys if name != "band"}
+        groups[tuple({**values, "band": _band(row.price_min)}[name] for name in keys)] += 1
     return dict(groups)
 
 
-def actual_groups() -> dict[tuple, int]:
+def actual_groups(model: type = ListingCount, names: tuple[str, ...] = KEYS) -> dict[tuple, int]:
     """Each group's count, summed over its rows; groups that sum to nothing left out."""
-    table = ListingCount.__table__
-    keys = [table.c[k] for k in KEYS]
+    table = model.__table__
+    keys = [table.c[k] for k in names]
     rows = db.session.execute(select(*keys, func.sum(table.c.n)).group_by(*keys))
-    return {tuple(r[: len(KEYS)]): int(r[-1]) for r in rows if r[-1]}
+    return {tuple(r[: len(names)]): int(r[-1]) for r in rows if r[-1]}
 
 
 def assert_groups_exact() -> None:
-    """The groups are exact, and still are once folded (the next write then adds to folded rows)."""
+    """The groups of both tables are exact, and still are once folded (the next write then adds
+    to folded rows)."""
     db.session.commit()
     db.session.expire_all()
-    assert actual_groups() == expected_groups()
-    listing_counts.fold()
-    assert actual_groups() == expected_groups()
+    for folded in (False, True):
+        if folded:
+            listing_counts.fold()
+        assert actual_groups() == expected_groups()
+        assert actual_groups(ListingTotal, listing_counts.TOTAL_KEYS) == expected_groups(listing_counts.TOTAL_KEYS)
 
 
 def test_the_migrations_bands_are_the_price_facets():
     assert _migration().BANDS == listing_counts.BAND_LIMITS == tuple((b.min, b.max) for b in PRICE_BANDS)
+    assert _migration("0035_listing_totals").BANDS == listing_counts.BAND_LIMITS
+    assert _migration("0035_listing_totals").TOTAL_KEYS == listing_counts.TOTAL_KEYS
     assert _migration().KEYS == KEYS
 
 
@@ -90,22 +97,31 @@ def test_fold_leaves_one_row_per_group_with_the_same_sums(app):
     stores.set_status(kopi, None, "suspended", "uji")  # the whole group goes: its sums cancel out
     db.session.commit()
     assert actual_groups() == expected_groups()
-    rows_before = db.session.scalar(select(func.count()).select_from(ListingCount))
-    assert rows_before > len(expected_groups())  # change rows, not yet folded
+    tables = ((ListingCount, KEYS), (ListingTotal, listing_counts.TOTAL_KEYS))
+    rows_before = _rows()
+    assert rows_before[ListingCount] > len(expected_groups())  # change rows, not yet folded
+    assert rows_before[ListingTotal] > len(expected_groups(listing_counts.TOTAL_KEYS))
 
-    assert listing_counts.fold() == rows_before
+    assert listing_counts.fold() == sum(rows_before.values())
     assert_groups_exact()
-    keys = [ListingCount.__table__.c[k] for k in KEYS]
-    assert db.session.scalar(select(func.count()).select_from(ListingCount)) == len(expected_groups())
-    assert db.session.execute(select(*keys).group_by(*keys).having(func.count() > 1)).first() is None
+    for model, names in tables:
+        keys = [model.__table__.c[k] for k in names]
+        assert _rows()[model] == len(expected_groups(names))  # one row a group
+        assert db.session.execute(select(*keys).group_by(*keys).having(func.count() > 1)).first() is None
     assert listing_counts.fold() == 0  # nothing to fold: nothing written
 
     gen_product(batik, "Batik Baru", price=1_500_000)
     db.session.commit()
-    rows_now = db.session.scalar(select(func.count()).select_from(ListingCount))
-    assert rows_now > len(expected_groups())  # the folded rows and the new product's changes
-    assert listing_counts.fold() == rows_now
+    rows_now = _rows()
+    assert rows_now[ListingCount] > len(expected_groups())  # the folded rows and the new product's changes
+    assert rows_now[ListingTotal] > len(expected_groups(listing_counts.TOTAL_KEYS))
+    assert listing_counts.fold() == sum(rows_now.values())
     assert_groups_exact()
+
+
+def _rows() -> dict[type, int]:
+    """How many rows each table holds."""
+    return {model: db.session.scalar(select(func.count()).select_from(model)) for model in (ListingCount, ListingTotal)}
 
 
 def test_the_worker_folds_every_minute(app):
@@ -212,3 +228,53 @@ def _listing(params: SearchParams) -> tuple:
     result = search_products(params)
     facets = facet_counts(params, result.hits)
     return result.total, [card.id for card in result.items], counted(facets)
+
+
+def test_listings_without_a_store_or_the_expo_sum_the_groups_without_the_store(app, count_queries):
+    """A sector or category page, a city or a price band: total and facets read listing_totals,
+    the exhibitors' count alone reads listing_counts (by the live exhibitors' stores); a store's
+    listing and the expo's read listing_counts only. Their counts equal those made in Python in
+    test_facets_and_totals_from_groups_equal_those_counted_row_by_row."""
+    made = seed_facets()
+    cases = [
+        ({"sector": "fesyen"}, True),
+        ({"category": "batik", "city": "Kota Tegal"}, True),
+        ({"min_price": 25_000, "max_price": 49_999, "in_stock": True}, True),
+        ({}, True),
+        ({"store": made["batik"].slug}, False),
+        ({"sector": "fesyen", "expo": True}, False),
+    ]
+    counted_totals: list[str] = []
+    for case, without_store in cases:
+        pagecache.clear_local()
+        params = SearchParams(**case, per_page=3)
+        with count_queries() as q:
+            result = search_products(params)
+            facet_counts(params, result.hits)
+        facets = [s for s in q.statements if "'all' AS facet" in s]
+        totals = [s for s in q.statements if "sum(listing_" in s and s not in facets]  # none: a short page's
+        assert len(facets) == 1 and len(totals) <= 1, (case, q.statements)
+        counted_totals += totals
+        if without_store:
+            assert all("listing_totals" in s and "listing_counts" not in s for s in totals), case
+            # the exhibitors' count: one branch of the facets' statement reads listing_counts
+            assert "listing_totals" in facets[0] and facets[0].count("FROM listing_counts") == 1, case
+        else:
+            assert "listing_totals" not in "".join(facets + totals), case
+            assert "listing_counts" in facets[0], case
+    assert counted_totals, "no case read its total from the groups"
+
+
+def test_the_exhibitors_count_follows_the_expos_programme(app):
+    """Read from listing_counts by the live exhibitors' stores: an expo that has not opened or has
+    ended counts none, whatever the groups of listing_totals say."""
+    seed_facets()
+    params = SearchParams(sector="fesyen", per_page=3)
+    pagecache.clear_local()
+    live = facet_counts(params, search_products(params).hits).expo
+    assert live > 0
+    db.session.execute(text("UPDATE expos SET ends_at = starts_at"))  # every expo over
+    db.session.commit()
+    pagecache.clear_local()
+    g.pop("expo_live_store_ids", None)  # a request's own memo of them
+    assert facet_counts(params, search_products(params).hits).expo == 0
