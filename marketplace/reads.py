@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable
+from sqlalchemy import ColumnElement, CursorResult, Executable, Integer, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from marketplace.extensions import db
 
@@ -38,3 +39,15 @@ def execute(
 def scalar(statement: Executable, parameters: Mapping[str, Any] | None = None) -> Any:
     """The first column of the first row (None without one), as ``Session.scalar``."""
     return execute(statement, parameters).scalar()
+
+
+def one_of(column: ColumnElement[int], name: str) -> ColumnElement[bool]:
+    """``column`` is one of the ids of the parameter ``name`` (a list), built for the session's
+    database. PostgreSQL gets the list as one ``integer[]``: as an expanding ``IN`` each id is a
+    parameter of its own, and with the 200 exhibitors of an expo the statement of their count
+    took 2.6 ms to send and plan against 1.2 ms with one array. SQLite keeps the expanding
+    ``IN``: a JSON array read by ``json_each`` (as catalog/spelling.py sends its ~550 words)
+    made the statements that test each row against the list 20-60 % slower."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer), required=True))
+    return column.in_(bindparam(name, expanding=True, required=True))

@@ -365,7 +365,7 @@ def expo_condition(store_id: ColumnElement[int] = ProductListing.store_id, bound
     """Listing rows of stores exhibiting now (``store_id``: where the rows' store is read);
     ``bound``: the exhibitors are the parameter ``live`` (:func:`filter_values`)."""
     if bound:
-        return store_id.in_(bindparam("live", expanding=True, required=True))
+        return reads.one_of(store_id, "live")
     live = live_store_ids()
     return store_id.in_(sorted(live)) if live else false()
 

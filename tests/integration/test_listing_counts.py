@@ -21,6 +21,8 @@ from marketplace.catalog import listing_counts
 from marketplace.catalog.facets import PRICE_BANDS, facet_counts
 from marketplace.catalog.models import ListingCount, ListingTotal, ProductListing, Variant
 from marketplace.catalog.search import SearchParams, search_products
+from marketplace.expo import services as expo_services
+from marketplace.expo.models import Expo
 from marketplace.extensions import db
 from marketplace.stores import services as stores
 from tests.conftest import ON_POSTGRES
@@ -278,3 +280,27 @@ def test_the_exhibitors_count_follows_the_expos_programme(app):
     pagecache.clear_local()
     g.pop("expo_live_store_ids", None)  # a request's own memo of them
     assert facet_counts(params, search_products(params).hits).expo == 0
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite keeps an expanding IN: a JSON list was slower there (reads.one_of)")
+def test_the_exhibitors_are_one_parameter_however_many_they_are(app, count_queries):
+    """PostgreSQL gets the live exhibitors as one integer[]: the facets' statement of the whole
+    catalogue is the same text with three exhibitors as with four, and its count follows."""
+    made = seed_facets()
+    params = SearchParams(per_page=3)
+
+    def read() -> tuple[str, int]:
+        pagecache.clear_local()
+        g.pop("expo_live_store_ids", None)
+        with count_queries() as q:
+            expo = facet_counts(params, search_products(params).hits).expo
+        (facets,) = [s for s in q.statements if "'all' AS facet" in s]
+        return facets, expo
+
+    before, counted_before = read()
+    running = db.session.scalar(select(Expo).where(Expo.slug == "apik-banget"))
+    expo_services.add_exhibitor(None, running, made["anyaman"], booth="A9")
+    db.session.commit()
+    after, counted_after = read()
+    assert "= ANY (" in before and before == after
+    assert counted_after > counted_before
