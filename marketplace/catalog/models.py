@@ -186,7 +186,20 @@ class ProductListing(db.Model):
     )
 
 
-class ListingCount(db.Model):
+class _ListingGroup:
+    """The columns of a group of listed products that listing_counts and listing_totals share."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sector: Mapped[str] = mapped_column(String(40))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    category_slug: Mapped[str | None] = mapped_column(String(80))
+    city_key: Mapped[str] = mapped_column(String(80))
+    in_stock: Mapped[bool] = mapped_column(Boolean)
+    band: Mapped[int] = mapped_column(SmallInteger)  # the index of the price band of price_min
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class ListingCount(_ListingGroup, db.Model):
     """How many listed products of one store, sector, category and city there are, in stock or
     not, in one price band (catalog/facets.py PRICE_BANDS): what a listing without search words
     counts for its total and its facets, summed over a few thousand rows instead of counted over
@@ -195,19 +208,12 @@ class ListingCount(db.Model):
     count is the sum of its rows."""
 
     __tablename__ = "listing_counts"
-    # triggers write it (the writes that fire them are seen already), and folding changes no sum
+    # triggers write it (the writes that fire them are seen already), and folding changes no sum;
+    # read from the class's own namespace (pagecache_rules.declaration), so not in the mixin
     __page_cache__ = "nothing"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(Integer)
     store_slug: Mapped[str] = mapped_column(String(80))
-    sector: Mapped[str] = mapped_column(String(40))
-    category_id: Mapped[int | None] = mapped_column(Integer)
-    category_slug: Mapped[str | None] = mapped_column(String(80))
-    city_key: Mapped[str] = mapped_column(String(80))
-    in_stock: Mapped[bool] = mapped_column(Boolean)
-    band: Mapped[int] = mapped_column(SmallInteger)  # the index of the price band of price_min
-    n: Mapped[int] = mapped_column(Integer)
 
     # every column a listing's counts read: a sector's groups by store (its exhibitors' count,
     # migration 0035), a category's in the facets' grouping order (migration 0034)
@@ -218,7 +224,7 @@ class ListingCount(db.Model):
     )
 
 
-class ListingTotal(db.Model):
+class ListingTotal(_ListingGroup, db.Model):
     """ListingCount's groups without the store: how many listed products of one sector, category
     and city there are, in stock or not, in one price band. What a listing that filters by no
     store and not by the expo sums (a sector page: 253 rows at 100,000 products instead of
@@ -226,15 +232,6 @@ class ListingTotal(db.Model):
 
     __tablename__ = "listing_totals"
     __page_cache__ = "nothing"  # as ListingCount's
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sector: Mapped[str] = mapped_column(String(40))
-    category_id: Mapped[int | None] = mapped_column(Integer)
-    category_slug: Mapped[str | None] = mapped_column(String(80))
-    city_key: Mapped[str] = mapped_column(String(80))
-    in_stock: Mapped[bool] = mapped_column(Boolean)
-    band: Mapped[int] = mapped_column(SmallInteger)  # the index of the price band of price_min
-    n: Mapped[int] = mapped_column(Integer)
 
     # every column a listing's counts read, in the facets' grouping order
     __table_args__ = (
