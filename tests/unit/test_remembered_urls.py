@@ -48,3 +48,46 @@ def test_an_app_with_url_defaults_builds_every_url():
     with app.test_request_context("/"):
         assert urls.remembered_url_for("shop.front") == "/shop/id/"
         assert "apik_remembered_urls" in app.extensions and not isinstance(app.extensions["apik_remembered_urls"], dict)
+
+
+def test_remembered_absolute_urls_follow_base_url_and_the_arguments():
+    """absolute_url's links, built then remembered, are the URL map's own under BASE_URL; a
+    changed BASE_URL (another app's, a test's) gets its own, and an anchor is never remembered
+    into a URL without one."""
+    app = make_app()
+    calls = [
+        ("product", {"product_id": 7}),
+        ("store", {"slug": "batik sari/ü"}),
+        ("search", {"q": "teh poci", "page": 2}),
+        ("search", {"page": 2, "q": "teh poci"}),
+        ("search", {"in_stock": True}),
+        ("search", {"in_stock": 1}),
+        ("search", {"tags": ["a", "b"]}),  # no key: built each time
+    ]
+    for base in ("https://pasar.example.id", "https://tegalkota.go.id/pasar", "http://127.0.0.1:5000/"):
+        app.config["BASE_URL"] = base
+        host, _, root = base.split("://")[1].rstrip("/").partition("/")
+        adapter = app.url_map.bind(host, script_name="/" + root, url_scheme=base.split(":")[0])
+        with app.app_context():
+            for _ in range(2):  # built, then remembered
+                for endpoint, values in calls:
+                    expected = adapter.build(endpoint, dict(values), force_external=True)
+                    assert urls.absolute_url(endpoint, **values) == expected
+            assert (
+                urls.absolute_url("store", slug="x", _anchor="zona kuliner")
+                == adapter.build("store", {"slug": "x"}, force_external=True) + "#zona%20kuliner"
+            )
+            assert urls.absolute_url("store", slug="x") == adapter.build("store", {"slug": "x"}, force_external=True)
+
+
+def test_an_app_with_url_defaults_builds_every_absolute_url():
+    app = make_app()
+    app.config["BASE_URL"] = "https://pasar.example.id"
+    bp = Blueprint("shop", __name__)
+    bp.add_url_rule("/shop/<lang>/", "front", lambda lang: "")
+    bp.url_defaults(lambda endpoint, values: values.setdefault("lang", "id"))
+    app.register_blueprint(bp)
+    with app.app_context():
+        assert urls.absolute_url("shop.front") == "https://pasar.example.id/shop/id/"
+        assert urls.absolute_url("shop.front", lang="en") == "https://pasar.example.id/shop/en/"
+        assert not isinstance(app.extensions["apik_remembered_absolute_urls"], dict)
