@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -143,22 +144,15 @@ def absolute_url(endpoint: str, **values) -> str:
     anchor = values.pop("_anchor", None)
     values.pop("_external", None)
     values.pop("_scheme", None)
-    urls = _remembered_urls(app, "apik_remembered_absolute_urls")
-    key = None if urls is None else (app.config["BASE_URL"], endpoint, *[(n, type(v), v) for n, v in values.items()])
-    try:
-        url = None if urls is None else urls.get(key)
-    except TypeError:  # a list or dict argument
-        urls = None
-        url = None
-    if url is None:
+    key = (app.config["BASE_URL"], endpoint, *_argument_key(values))
+
+    def build() -> str:
         parts = urlsplit(base_url())
         app.inject_url_defaults(endpoint, values)
         adapter = app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
-        url = adapter.build(endpoint, values, force_external=True)
-        if urls is not None:
-            if len(urls) >= REMEMBERED_URLS_KEPT:
-                urls.clear()
-            urls[key] = url
+        return adapter.build(endpoint, values, force_external=True)
+
+    url = _remember(_remembered_urls(app, "apik_remembered_absolute_urls"), key, build)
     if anchor is not None:
         from urllib.parse import quote
 
@@ -249,15 +243,29 @@ def remembered_url_for(endpoint: str, **values: Any) -> str:
     urls = _remembered_urls(ctx.app) if ctx is not None else None
     if urls is None or endpoint[:1] == "." or values and any(name[:1] == "_" for name in values):
         return url_for(endpoint, **values)
-    key = (ctx.request.script_root, endpoint, *[(name, type(value), value) for name, value in values.items()])
+    key = (ctx.request.script_root, endpoint, *_argument_key(values))
+    return _remember(urls, key, lambda: url_for(endpoint, **values))
+
+
+def _argument_key(values: dict[str, Any]) -> list[tuple]:
+    """A URL's arguments as part of its key: their order and types too (a query string keeps
+    the order it was given, and ``True`` is not ``1``)."""
+    return [(name, type(value), value) for name, value in values.items()]
+
+
+def _remember(urls: dict | None, key: tuple, build: Callable[[], str]) -> str:
+    """``build()``, remembered in ``urls`` under ``key``; built each time without ``urls`` or
+    for a key that cannot be one (a list or dict argument)."""
+    if urls is None:
+        return build()
     try:
         url = urls.get(key)
-    except TypeError:  # a list or dict argument
-        return url_for(endpoint, **values)
+    except TypeError:
+        return build()
     if url is None:
         if len(urls) >= REMEMBERED_URLS_KEPT:
             urls.clear()
-        url = urls[key] = url_for(endpoint, **values)
+        url = urls[key] = build()
     return url
 
 
