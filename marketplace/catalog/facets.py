@@ -360,7 +360,7 @@ def _statement(
     own = _own_branches(offered, chosen)
     source = _source(params, hits, shared=len(own) + (not counted) > 1, bound=bound)
     branches = [] if counted else [_pass(source, offered, chosen)]
-    if source.exhibitors is not None and not counted and "expo" not in chosen:
+    if source.exhibitors is not None:  # only on listing_totals: no words, no expo filter
         branches.append(source.exhibitors)
     branches += [_price(source) if name == "price" else _grouped(source, name) for name in own]
     if "city" in offered and not counted:
