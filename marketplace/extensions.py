@@ -35,6 +35,17 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+@event.listens_for(Engine, "do_connect")
+def _postgresql_connection(dialect, connection_record, cargs, cparams):
+    """psycopg connections that keep their prepared statements (marketplace/pgconnection.py).
+    Not when the settings choose a cursor class: the connection would not see what it runs."""
+    if dialect.name != "postgresql" or dialect.driver != "psycopg" or dialect.is_async or "cursor_factory" in cparams:
+        return None
+    from marketplace.pgconnection import ReadsCommitConnection
+
+    return ReadsCommitConnection.connect(*cargs, **cparams)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """WAL, a busy timeout and foreign keys on every SQLite connection."""

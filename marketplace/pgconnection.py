@@ -1,0 +1,76 @@
+"""PostgreSQL connections that keep their prepared statements across requests.
+
+psycopg prepares a statement on the server once a connection has run it five times
+(``prepare_threshold``); a prepared statement skips parsing and, once PostgreSQL settles on a
+generic plan, planning: a product page's first statement takes 0.2 ms prepared instead of
+1.2 ms. But psycopg forgets every prepared statement on ROLLBACK (a rolled-back transaction
+may have dropped or re-created what they name), and every request that only reads ends in a
+ROLLBACK: the session closes its transaction that way. So no statement ever reached five runs
+and nothing was prepared.
+
+Here a transaction in which every statement was a SELECT (or a SHOW) ends with COMMIT instead. For such a
+transaction the two are the same: it wrote nothing, and the locks a ``SELECT ... FOR UPDATE``
+took are released either way. (They would differ for a SELECT of a function with side effects
+that a rollback undoes, ``set_config`` or ``pg_notify``; the app calls neither.) A transaction
+that ran anything else (INSERT, UPDATE, DELETE, a CTE, SAVEPOINT, DDL, COPY) or failed is
+rolled back as before, and psycopg forgets its prepared statements as before.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+
+def _reads(query) -> bool:
+    """Whether a statement only reads: a SELECT, a SHOW, or the empty statement SQLAlchemy's
+    liveness check sends (``;``). SQLAlchemy sends text; anything else (bytes, psycopg.sql
+    objects) is taken for a write."""
+    if not isinstance(query, str):
+        return False
+    head = query.lstrip(" \t\r\n;")[:6].upper()
+    return head == "SELECT" or head[:4] == "SHOW" or not head
+
+
+class ReadTrackingCursor(psycopg.Cursor):
+    """Tells its connection when it runs a statement that is not a SELECT."""
+
+    def execute(self, query, params=None, **kwargs):
+        if not _reads(query):
+            self.connection.wrote = True
+        return super().execute(query, params, **kwargs)
+
+    def executemany(self, query, params_seq, **kwargs):
+        self.connection.wrote = True
+        return super().executemany(query, params_seq, **kwargs)
+
+    def copy(self, statement, params=None, **kwargs):
+        self.connection.wrote = True
+        return super().copy(statement, params, **kwargs)
+
+
+class ReadsCommitConnection(psycopg.Connection):
+    """A connection whose rollback of a transaction that only read is a COMMIT."""
+
+    # whether the open transaction ran a statement other than a SELECT
+    wrote = False
+
+    @classmethod
+    def connect(cls, *args, **kwargs):
+        kwargs["cursor_factory"] = ReadTrackingCursor
+        return super().connect(*args, **kwargs)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.wrote = False
+
+    def rollback(self) -> None:
+        try:
+            if not self.wrote and self.info.transaction_status == TransactionStatus.INTRANS:
+                super().commit()
+            else:
+                super().rollback()
+        finally:
+            self.wrote = False

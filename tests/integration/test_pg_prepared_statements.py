@@ -1,0 +1,158 @@
+"""PostgreSQL connections keep their prepared statements across read-only requests
+(marketplace/pgconnection.py): a transaction that only read ends with COMMIT, one that wrote or
+failed is rolled back, and what it wrote is gone."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlalchemy import event, text
+
+from marketplace.extensions import db
+from marketplace.pgconnection import ReadsCommitConnection, ReadTrackingCursor, _reads
+from tests.buying_factories import gen_listing
+from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+
+on_postgres = pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL connections only (TEST_DATABASE_URL)")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["SELECT 1", "  select id FROM stores FOR UPDATE", "\n\tSELECT 1", ";", "", "SHOW standard_conforming_strings"],
+)
+def test_reads(statement):
+    assert _reads(statement)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO t VALUES (1)",
+        "UPDATE t SET n = 2",
+        "DELETE FROM t",
+        "WITH x AS (INSERT INTO t VALUES (1) RETURNING n) SELECT n FROM x",
+        "SAVEPOINT sa_savepoint_1",
+        "/* a comment first */ SELECT 1",
+        "SET lock_timeout = 1000",
+        "CREATE TABLE t2 (n int)",
+        "LOCK TABLE t",
+        b"SELECT 1",
+    ],
+)
+def test_everything_else_counts_as_a_write(statement):
+    assert not _reads(statement)
+
+
+@pytest.fixture
+def pg():
+    if not ON_POSTGRES:
+        pytest.skip("PostgreSQL connections only (TEST_DATABASE_URL)")
+    conn = ReadsCommitConnection.connect(TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://"))
+    conn.execute("CREATE TEMPORARY TABLE scratch (n integer)")  # gone with the connection
+    conn.commit()
+    yield conn
+    conn.close()
+
+
+def _prepared(conn) -> int:
+    return conn.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0]
+
+
+def _scratch(conn) -> list:
+    rows = conn.execute("SELECT n FROM scratch ORDER BY n").fetchall()
+    conn.rollback()
+    return [n for (n,) in rows]
+
+
+def test_a_transaction_that_only_read_keeps_the_prepared_statements(pg):
+    assert isinstance(pg.cursor(), ReadTrackingCursor)
+    for _ in range(6):
+        pg.execute("SELECT n FROM scratch WHERE n = %s", (1,))
+    assert _prepared(pg) == 1
+    pg.rollback()
+    assert pg.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    assert _prepared(pg) == 1
+    pg.rollback()
+    pg.execute("SELECT n FROM scratch WHERE n = %s", (2,))  # the prepared one, not a new one
+    assert _prepared(pg) == 1
+
+
+WRITES = {
+    "insert": lambda c: c.execute("INSERT INTO scratch VALUES (%s)", (7,)),
+    "insert-many": lambda c: c.cursor().executemany("INSERT INTO scratch VALUES (%s)", [(7,), (8,)]),
+    "insert-in-a-cte": lambda c: c.execute("WITH x AS (INSERT INTO scratch VALUES (7) RETURNING n) SELECT n FROM x"),
+    "copy": lambda c: _copy(c),
+    "update": lambda c: c.execute("UPDATE scratch SET n = 9"),
+    "delete": lambda c: c.execute("DELETE FROM scratch"),
+}
+
+
+def _copy(conn) -> None:
+    with conn.cursor().copy("COPY scratch (n) FROM STDIN") as copy:
+        copy.write_row((7,))
+
+
+@pytest.mark.parametrize("kind", sorted(WRITES))
+def test_a_transaction_that_wrote_is_rolled_back(pg, kind):
+    pg.execute("INSERT INTO scratch VALUES (1)")
+    pg.commit()
+    for _ in range(6):  # reads first, prepared: the write comes after them in the same transaction
+        pg.execute("SELECT n FROM scratch WHERE n = %s", (1,))
+    WRITES[kind](pg)
+    pg.rollback()
+    assert _scratch(pg) == [1]
+    assert _prepared(pg) == 0  # psycopg forgets its statements after a real rollback, as before
+
+
+def test_a_failed_transaction_is_rolled_back_and_the_connection_goes_on(pg):
+    pg.execute("SELECT 1")
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        pg.execute("SELECT 1 / 0")
+    assert pg.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
+    pg.rollback()
+    assert pg.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    assert pg.execute("SELECT 2").fetchone() == (2,)
+
+
+def test_a_commit_ends_the_write_so_the_next_read_only_transaction_keeps_its_statements(pg):
+    pg.execute("INSERT INTO scratch VALUES (1)")
+    pg.commit()
+    for _ in range(6):
+        pg.execute("SELECT n FROM scratch WHERE n = %s", (1,))
+    pg.rollback()
+    assert _prepared(pg) == 1
+    assert _scratch(pg) == [1]
+
+
+@on_postgres
+def test_read_only_requests_keep_their_prepared_statements_and_a_write_still_rolls_back(make_app):
+    app = make_app(
+        PAGE_CACHE=False,
+        CARD_CACHE_MAX_BYTES=0,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "connect_args": {"connect_timeout": 130}},
+    )
+    with app.app_context():
+        variant = gen_listing(name="Keripik Tempe Sagu")
+        product_id = variant.product_id
+        db.session.commit()
+        db.session.remove()
+        page = f"/products/{product_id}"
+        ran: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", lambda c, cur, statement, *a: ran.append(statement))
+    client = app.test_client()
+    for _ in range(6):
+        assert client.get(page).status_code == 200
+    with app.app_context():
+        names = db.session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
+        # every SELECT each render runs (a first render reads a little more) is prepared on the
+        # pool's one connection
+        every_render = {s for s in ran if s.lstrip().upper().startswith("SELECT") and ran.count(s) >= 6}
+        assert len(every_render) >= 4
+        assert len(names) >= len(every_render), [s[:80] for s in set(ran)]
+        # ... and the session's own write in this transaction is rolled back as before
+        db.session.execute(text("UPDATE products SET name = 'Diganti' WHERE id = :id"), {"id": product_id})
+        db.session.rollback()
+        assert db.session.execute(text("SELECT name FROM products WHERE id = :id"), {"id": product_id}).scalar() == (
+            "Keripik Tempe Sagu"
+        )
+        db.session.remove()
