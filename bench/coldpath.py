@@ -10,9 +10,10 @@ cache's size; an app without a card cache ignores it), built as in production
 (``MARKETPLACE_ENV=production``: JSON request log, hardened cookies), served
 in-process by Werkzeug's test client to a visitor without cookies, as wrk is.
 Before every timed request the process's page-cache memos (a listing's total)
-are emptied, so each render runs every statement it needs. The first request
-of each page is not timed (templates compiled, connections opened: what a
-worker does once). Reported per page: the median of ``--repeat`` renders, the
+are emptied, so each render runs every statement it needs. The first twelve
+requests of each page are not timed (templates compiled, connections opened,
+on PostgreSQL the page's statements prepared and their generic plans chosen:
+what a worker and its connection do once). Reported per page: the median of ``--repeat`` renders, the
 statements of a render and their time (median), and the bare 24-item page of
 bench/baseline_app.py timed the same way in the same process. Prints one line
 ``BENCH_JSON {...}``.
@@ -95,6 +96,11 @@ class StatementLog:
 
 
 BARE_WARMUP, BARE_RENDERS = 3, 10  # bare 24-item pages before each render of a page: untimed, then timed
+# A page's untimed renders before its timed ones: they compile its templates and open the
+# connection, and on PostgreSQL they let the connection prepare the page's statements
+# (psycopg's fifth run) and the server settle on their generic plans (after five more), as a
+# worker's connection has within its first seconds (marketplace/pgconnection.py).
+PAGE_WARMUP = 12
 
 
 def _bare_client():
@@ -130,7 +136,9 @@ def render_alone(app, paths: dict[str, str], repeat: int) -> dict:
     out: dict = {}
     for name, path in paths.items():
         try:
-            client.get(path)  # compiles templates, opens the connection: once per worker, not per render
+            for _ in range(PAGE_WARMUP):  # once per worker or connection, not per render
+                _empty_caches(app)
+                client.get(path)
             runs, bare_runs = [], []
             for _ in range(repeat):
                 bare_runs.append(_bare_ms(bare))
@@ -265,7 +273,8 @@ def markdown(db: dict, connections: int) -> list[str]:
         "",
         f"`alone ms`: one render in-process, every cache empty (`PAGE_CACHE=false`, `CARD_CACHE_MAX_BYTES=0`, "
         f"page-cache memos emptied before each), MARKETPLACE_ENV={cold.get('mode')}, median of "
-        f"{cold.get('repeat')}. `bare ms`: the bare 24-item page timed the same way just before each render "
+        f"{cold.get('repeat')} after {PAGE_WARMUP} untimed. `bare ms`: the bare 24-item page timed the same way "
+        "just before each render "
         f"(one untimed, then the median of {BARE_RENDERS}; {_fmt(base_ms.get('items24'), 3)} ms in a loop of its own "
         "after the pages); "
         "`×24` the median of each render over its bare neighbour, so the machine's load, which moves within "
