@@ -37,7 +37,7 @@ def _reads(query) -> bool:
     ranked page), a SHOW, or the empty statement SQLAlchemy's liveness check sends (``;``).
     SQLAlchemy sends text; anything else (bytes, psycopg.sql objects) is taken for a write, and
     so is a WITH that names INSERT, UPDATE, DELETE or MERGE anywhere, even in a ``FOR UPDATE``."""
-    return isinstance(query, str) and _read_text(query)[0]
+    return _kinds(query)[0]
 
 
 def _planned_per_value(query) -> bool:
@@ -45,11 +45,16 @@ def _planned_per_value(query) -> bool:
     a full-text match (``@@``), whose best plan depends on how many products the words are in.
     Prepared, PostgreSQL settled on one generic plan after five runs, and a common word's
     search took 60 ms instead of 30 (100,000 products); a rare word's was 0.3 ms faster."""
-    return isinstance(query, str) and _read_text(query)[1]
+    return _kinds(query)[1]
+
+
+def _kinds(query) -> tuple[bool, bool]:
+    """(:func:`_reads`, :func:`_planned_per_value`) of a statement, in one lookup."""
+    return _text_kinds(query) if isinstance(query, str) else (False, False)
 
 
 @lru_cache(maxsize=1024)  # SQLAlchemy sends each compiled statement as the same string object
-def _read_text(query: str) -> tuple[bool, bool]:
+def _text_kinds(query: str) -> tuple[bool, bool]:
     head = query.lstrip(" \t\r\n;")[:6].upper()
     if head[:4] == "WITH":
         reads = _MODIFIES.search(query) is None
@@ -63,9 +68,10 @@ class ReadTrackingCursor(psycopg.Cursor):
     full-text search unprepared (:func:`_planned_per_value`)."""
 
     def execute(self, query, params=None, **kwargs):
-        if not _reads(query):
+        reads, per_value = _kinds(query)
+        if not reads:
             self.connection.wrote = True
-        if _planned_per_value(query):
+        if per_value:
             kwargs["prepare"] = False
         return super().execute(query, params, **kwargs)
 
