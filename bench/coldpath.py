@@ -13,8 +13,9 @@ Before every timed request the process's page-cache memos (a listing's total)
 are emptied, so each render runs every statement it needs. The first twelve
 requests of each page are not timed (templates compiled, connections opened,
 on PostgreSQL the page's statements prepared and their generic plans chosen:
-what a worker and its connection do once). Reported per page: the median of ``--repeat`` renders, the
-statements of a render and their time (median), and the bare 24-item page of
+what a worker and its connection do once). Reported per page: the median of
+``--repeat`` renders, the statements of a render and their time (median), and
+the bare 24-item page of
 bench/baseline_app.py timed the same way in the same process. Prints one line
 ``BENCH_JSON {...}``.
 
