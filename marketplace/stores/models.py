@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -15,7 +15,11 @@ STORE_STATUSES = ("pending", "approved", "rejected", "suspended")
 class Store(db.Model):
     __tablename__ = "stores"
     __page_cache__ = "catalog"  # storefronts and listings show it (marketplace/pagecache_rules.py)
-    __table_args__ = (CheckConstraint("status IN ('pending','approved','rejected','suspended')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('pending','approved','rejected','suspended')", name="status"),
+        # the city facet's labels (catalog/facets.py, _city_names), read from the index alone
+        Index("ix_stores_city_names", "status", text("lower(city)"), "city"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
