@@ -23,11 +23,15 @@ slow (:func:`_planned_per_value`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from types import SimpleNamespace
 
 import psycopg
-from psycopg.pq import TransactionStatus
+from psycopg.pq import ExecStatus, TransactionStatus
 
+# a result that returns rows, even with no column (``SELECT ;``): psycopg's test for a description
+_ROWS = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK)
 # what makes a WITH statement write: PostgreSQL allows data-modifying CTEs only at the top level
 _MODIFIES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
@@ -75,6 +79,18 @@ class ReadTrackingCursor(psycopg.Cursor):
             kwargs["prepare"] = False
         return super().execute(query, params, **kwargs)
 
+    @property
+    def description(self):
+        """The columns of the current result, as psycopg describes them, made only when read.
+        SQLAlchemy asks for the description after every statement, to learn whether it returned
+        rows, and reads it no further once it has compiled the statement before (its cached
+        result metadata). psycopg made a ``Column`` for every column of every result, 111 a
+        product page, then dropped them: 14 µs for a store's 17 columns, 0.7 µs here."""
+        result = self.pgresult
+        if result is None or not (result.nfields or result.status in _ROWS):
+            return None
+        return _Description(self, result)
+
     def executemany(self, query, params_seq, **kwargs):
         self.connection.wrote = True
         return super().executemany(query, params_seq, **kwargs)
@@ -109,3 +125,34 @@ class ReadsCommitConnection(psycopg.Connection):
                 super().rollback()
         finally:
             self.wrote = False
+
+
+class _Description(Sequence):
+    """A result's ``cursor.description``: psycopg's ``Column`` objects, made on first read from
+    the result it was asked for, whatever the cursor has run since."""
+
+    __slots__ = ("_columns", "_source")
+
+    def __init__(self, cursor: psycopg.Cursor, result) -> None:
+        # what psycopg 3.2's Column reads of its cursor, fixed at the result described (the tests
+        # compare each description with psycopg's own, so an upgrade that changes this shows)
+        self._source = SimpleNamespace(pgresult=result, _encoding=cursor._encoding, adapters=cursor.adapters)
+        self._columns: list | None = None
+
+    def _made(self) -> list:
+        if self._columns is None:
+            source = self._source
+            self._columns = [psycopg.Column(source, i) for i in range(source.pgresult.nfields)]
+        return self._columns
+
+    def __len__(self) -> int:
+        return self._source.pgresult.nfields
+
+    def __getitem__(self, index):
+        return self._made()[index]
+
+    def __eq__(self, other) -> bool:
+        return list(self) == other
+
+    def __repr__(self) -> str:
+        return repr(self._made())

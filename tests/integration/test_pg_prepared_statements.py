@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from marketplace import pagecache
+from marketplace.catalog.models import Category
 from marketplace.extensions import db
 from marketplace.pgconnection import ReadsCommitConnection, ReadTrackingCursor, _planned_per_value, _reads
 from tests.buying_factories import gen_listing
@@ -189,4 +190,68 @@ def test_read_only_requests_keep_their_prepared_statements_and_a_write_still_rol
         assert db.session.execute(text("SELECT name FROM products WHERE id = :id"), {"id": product_id}).scalar() == (
             "Keripik Tempe Sagu"
         )
+        db.session.remove()
+
+
+DESCRIBED = [
+    "SELECT 1 AS a, now() AS b, 'x'::varchar(20) AS c, 1.5::numeric(6, 2) AS d, ARRAY[1] AS e",
+    "SELECT",  # rows of no column: a description, empty
+    "SELECT n FROM scratch WHERE false",  # no row: still described
+    "INSERT INTO scratch VALUES (1)",  # no result rows: None
+    "INSERT INTO scratch VALUES (2) RETURNING n",
+    "SET LOCAL statement_timeout = 0",
+]
+
+
+@pytest.mark.parametrize("statement", DESCRIBED)
+def test_a_description_made_when_read_is_psycopgs(pg, statement):
+    ours = pg.cursor()
+    ours.execute(statement)
+    theirs = psycopg.Cursor(pg)
+    theirs.execute(statement)
+    if theirs.description is None:
+        assert ours.description is None
+        return
+    assert len(ours.description) == len(theirs.description)
+    for mine, psycopgs in zip(ours.description, theirs.description, strict=True):
+        assert tuple(mine) == tuple(psycopgs)
+        assert mine.type_display == psycopgs.type_display
+    pg.rollback()
+
+
+def test_a_description_describes_its_own_result_after_the_cursor_moved_on(pg):
+    cursor = pg.cursor()
+    cursor.execute("SELECT 1 AS first, 'a'::text AS second")
+    kept = cursor.description  # not read yet
+    cursor.execute("SELECT now() AS other")
+    assert [(c.name, c.type_code) for c in kept] == [("first", 23), ("second", 25)]
+    assert [c.name for c in cursor.description] == ["other"]
+    pg.rollback()
+
+
+@on_postgres
+def test_a_statement_sqlalchemy_has_run_before_describes_no_column(make_app, monkeypatch):
+    """SQLAlchemy reads the columns of a compiled statement's first result, then keeps what it
+    learnt: from the second run on, nothing of the description is made."""
+    made: list[int] = []
+
+    class Counted(psycopg.Column):
+        def __init__(self, cursor, index):
+            made.append(index)
+            super().__init__(cursor, index)
+
+    monkeypatch.setattr(psycopg, "Column", Counted)
+    monkeypatch.setattr(psycopg._cursor_base, "Column", Counted)  # psycopg's own description
+    app = make_app()
+    statement = select(Category.id, Category.slug, Category.name, Category.sector).order_by(Category.id)
+    with app.app_context():
+        db.session.execute(text("SELECT 1")).all()  # the engine's first connection asks its own questions
+        made.clear()
+        first = db.session.execute(statement).all()
+        assert len(made) == 4
+        made.clear()
+        again = db.session.execute(statement).all()
+        assert made == [] and again == first
+        row = db.session.execute(text("SELECT 1 AS one")).one()  # text, whose columns it learns each time
+        assert row.one == 1 and made == [0]
         db.session.remove()
