@@ -151,8 +151,5 @@ class _Description(Sequence):
     def __getitem__(self, index):
         return self._made()[index]
 
-    def __eq__(self, other) -> bool:
-        return list(self) == other
-
     def __repr__(self) -> str:
         return repr(self._made())
