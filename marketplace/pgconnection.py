@@ -23,12 +23,15 @@ slow (:func:`_planned_per_value`).
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Sequence
 from functools import lru_cache
 from types import SimpleNamespace
 
 import psycopg
+from psycopg import postgres
 from psycopg.pq import ExecStatus, TransactionStatus
+from psycopg.types.array import ListBinaryDumper
 
 # a result that returns rows, even with no column (``SELECT ;``): psycopg's test for a description
 _ROWS = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK)
@@ -100,6 +103,44 @@ class ReadTrackingCursor(psycopg.Cursor):
         return super().copy(statement, params, **kwargs)
 
 
+class IntegerIds(list):
+    """Integers that psycopg sends as one ``integer[]``.
+
+    psycopg sends a list of Python ints as the narrowest array that holds them: ``smallint[]``
+    for store ids. A statement casts it (``= ANY(%(ids)s::INTEGER[])``), and in a prepared
+    statement's generic plan, where the parameter is no constant, PostgreSQL makes that cast
+    again for every row it tests: the 200 live exhibitors cost 1.0 ms of a category page's
+    1.2 ms facets statement. Sent as ``integer[]`` there is no cast to make."""
+
+
+_INT4 = postgres.types["int4"]
+
+
+class _IntegerIdsDumper(ListBinaryDumper):
+    """IntegerIds as PostgreSQL's binary ``integer[]``, packed at once rather than value by value
+    (psycopg's list dumper calls a dumper per value: 200 calls for the live exhibitors)."""
+
+    element_oid = _INT4.oid
+
+    def __init__(self, cls: type, context=None) -> None:
+        super().__init__(cls, context)
+        # on the instance: an oid on the class would make this the dumper of every integer[]
+        # psycopg dumps by type (a COPY's columns), not only of IntegerIds
+        self.oid = _INT4.array_oid
+
+    def dump(self, obj: list) -> bytes:
+        if not obj:
+            return struct.pack("!iiI", 0, 0, _INT4.oid)
+        if None in obj:
+            return super().dump(obj)
+        # one dimension, no NULL, int4 values, its length and lower bound 1; each value as (4, n)
+        values = [part for n in obj for part in (4, n)]
+        try:
+            return struct.pack(f"!iiIii{len(values)}i", 1, 0, _INT4.oid, len(obj), 1, *values)
+        except struct.error as exc:
+            raise psycopg.DataError(f"not an integer[]: {exc}") from None
+
+
 class ReadsCommitConnection(psycopg.Connection):
     """A connection whose rollback of a transaction that only read is a COMMIT."""
 
@@ -109,7 +150,11 @@ class ReadsCommitConnection(psycopg.Connection):
     @classmethod
     def connect(cls, *args, **kwargs):
         kwargs["cursor_factory"] = ReadTrackingCursor
-        return super().connect(*args, **kwargs)
+        conn = super().connect(*args, **kwargs)
+        # on the connection's own map: SQLAlchemy connects with a copy of psycopg's adapters
+        # made when its dialect was, which a later registration on psycopg's would not reach
+        conn.adapters.register_dumper(IntegerIds, _IntegerIdsDumper)
+        return conn
 
     def commit(self) -> None:
         try:

@@ -20,10 +20,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, Integer, any_, bindparam
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, CursorResult, Executable, any_, bindparam
+from sqlalchemy.types import UserDefinedType
 
 from marketplace.extensions import db
+from marketplace.pgconnection import IntegerIds
+
+
+class _IntegerIdsType(UserDefinedType):
+    """``integer[]`` whose values psycopg sends as ``integer[]`` (pgconnection.IntegerIds), not
+    as the narrowest array that holds them. A user-defined type: the dialect's own ARRAY would
+    copy the value into a plain list."""
+
+    cache_ok = True
+    render_bind_cast = True
+
+    def get_col_spec(self, **_kw) -> str:
+        return "INTEGER[]"
+
+    def bind_processor(self, dialect):
+        return lambda value: None if value is None else IntegerIds(value)
+
+
+_INTEGER_IDS = _IntegerIdsType()
 
 
 def execute(
@@ -49,5 +68,5 @@ def one_of(column: ColumnElement[int], name: str) -> ColumnElement[bool]:
     ``IN``: a JSON array read by ``json_each`` (as catalog/spelling.py sends its ~550 words)
     made the statements that test each row against the list 20-60 % slower."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(Integer), required=True))
+        return column == any_(bindparam(name, type_=_INTEGER_IDS, required=True))
     return column.in_(bindparam(name, expanding=True, required=True))

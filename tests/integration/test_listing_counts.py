@@ -304,3 +304,24 @@ def test_the_exhibitors_are_one_parameter_however_many_they_are(app, count_queri
     after, counted_after = read()
     assert "= ANY (" in before and before == after
     assert counted_after > counted_before
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the parameter's type on PostgreSQL (reads.one_of)")
+def test_the_exhibitors_are_prepared_as_one_integer_array(app):
+    """The facets' statement, once the connection has prepared it, takes the live exhibitors as
+    integer[] (pgconnection.IntegerIds): as smallint[] its generic plan cast them again for every
+    row it counted."""
+    seed_facets()
+    params = SearchParams(category="batik", per_page=3)
+    for _ in range(7):
+        pagecache.clear_local()
+        g.pop("expo_live_store_ids", None)
+        facet_counts(params, search_products(params).hits)
+    kinds = (
+        db.session.execute(
+            text("SELECT parameter_types::text FROM pg_prepared_statements WHERE statement LIKE '%''expo'' AS facet%'")
+        )
+        .scalars()
+        .all()
+    )
+    assert kinds and all("integer[]" in k and "smallint[]" not in k for k in kinds)

@@ -11,7 +11,13 @@ from sqlalchemy import event, select, text
 from marketplace import pagecache
 from marketplace.catalog.models import Category
 from marketplace.extensions import db
-from marketplace.pgconnection import ReadsCommitConnection, ReadTrackingCursor, _planned_per_value, _reads
+from marketplace.pgconnection import (
+    IntegerIds,
+    ReadsCommitConnection,
+    ReadTrackingCursor,
+    _planned_per_value,
+    _reads,
+)
 from tests.buying_factories import gen_listing
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
 
@@ -103,6 +109,47 @@ def test_a_full_text_match_is_planned_for_its_words_at_each_run(pg):
         pg.execute(match, ("1",))
     assert _prepared(pg) == 0
     pg.rollback()
+
+
+@pytest.mark.parametrize("ids", [[], [1, 2, 3], [40_000], [2**31 - 1, -(2**31), 7], [1, None, 3]])
+def test_integer_ids_reach_postgresql_as_one_integer_array(pg, ids):
+    """A plain list of small ints goes as smallint[] (psycopg's narrowest); IntegerIds always as
+    integer[], whatever its values, and they come back as they went."""
+    kind, back = pg.execute("SELECT pg_typeof(%s)::text, %s::integer[]", (IntegerIds(ids), IntegerIds(ids))).fetchone()
+    assert kind == "integer[]" and back == ids
+    assert pg.execute("SELECT pg_typeof(%s)::text", ([1, 2],)).fetchone()[0] == "smallint[]"
+    pg.rollback()
+
+
+def test_integer_ids_outside_integer_are_refused_before_they_are_sent(pg):
+    with pytest.raises(psycopg.DataError):
+        pg.execute("SELECT %s", (IntegerIds([1, 2**31]),))
+    pg.rollback()
+
+
+def _generic_plan(conn, ids) -> str:
+    """The generic plan of a prepared statement that tests 500 rows against ``ids``."""
+    statement = "SELECT count(*) FROM generate_series(1, 500) AS g(n) WHERE n = ANY(%s::INTEGER[])"
+    for _ in range(6):  # prepared at the fifth run
+        assert conn.execute(statement, (ids,), prepare=True).fetchone()[0] == 3
+    kinds = "{integer[]}" if isinstance(ids, IntegerIds) else "{smallint[]}"
+    (name,) = conn.execute(
+        "SELECT name FROM pg_prepared_statements WHERE statement LIKE %s AND parameter_types::text = %s",
+        ("%generate_series(1, 500)%", kinds),
+    ).fetchone()
+    plan = "\n".join(row[0] for row in conn.execute(f"EXPLAIN EXECUTE {name}('{{4,5,6}}')"))
+    conn.rollback()
+    return plan
+
+
+def test_a_generic_plan_tests_integer_ids_without_casting_them_per_row(pg):
+    """In a generic plan the parameter is no constant: sent as smallint[], its cast to integer[]
+    is made again for every row tested (reads.one_of's 200 live exhibitors: a ms a statement).
+    As IntegerIds there is no cast."""
+    pg.execute("SET plan_cache_mode = force_generic_plan")
+    pg.commit()
+    assert "ANY ($1)" in _generic_plan(pg, IntegerIds([1, 2, 3]))
+    assert "ANY (($1)::integer[])" in _generic_plan(pg, [1, 2, 3])  # what the test would see before
 
 
 WRITES = {
