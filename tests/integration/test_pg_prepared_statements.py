@@ -4,6 +4,9 @@ failed is rolled back, and what it wrote is gone."""
 
 from __future__ import annotations
 
+import select as io_select
+import time
+
 import psycopg
 import pytest
 from sqlalchemy import event, select, text
@@ -12,6 +15,7 @@ from marketplace import pagecache
 from marketplace.catalog.models import Category
 from marketplace.extensions import db
 from marketplace.pgconnection import (
+    PING,
     IntegerIds,
     ReadsCommitConnection,
     ReadTrackingCursor,
@@ -150,6 +154,66 @@ def test_a_generic_plan_tests_integer_ids_without_casting_them_per_row(pg):
     pg.commit()
     assert "ANY ($1)" in _generic_plan(pg, IntegerIds([1, 2, 3]))
     assert "ANY (($1)::integer[])" in _generic_plan(pg, [1, 2, 3])  # what the test would see before
+
+
+def _wait_readable(conn, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not io_select.select([conn.pgconn.socket], [], [], 0.05)[0]:
+        assert time.monotonic() < deadline, "the server sent nothing"
+
+
+def test_a_ping_on_a_quiet_connection_is_answered_without_the_server(pg):
+    pg.autocommit = True  # as SQLAlchemy's ping runs it
+    cursor = pg.cursor()
+    cursor.execute(PING)
+    assert cursor.pgresult is None  # nothing was sent
+    cursor.execute("SELECT 1")
+    assert cursor.fetchone() == (1,)
+
+
+def test_a_ping_on_a_connection_the_server_ended_fails_as_before(pg):
+    """The server sends its last message and closes: the socket is readable, so the ping asks
+    the server, and fails (SQLAlchemy then replaces the connection)."""
+    pg.autocommit = True
+    with psycopg.connect(TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (pg.info.backend_pid,))
+    _wait_readable(pg)
+    with pytest.raises(psycopg.OperationalError):
+        pg.cursor().execute(PING)
+
+
+def test_a_ping_with_a_notification_waiting_asks_the_server_and_passes(pg):
+    pg.autocommit = True
+    pg.execute("LISTEN apik_ping_test")
+    with psycopg.connect(TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as other:
+        other.execute("NOTIFY apik_ping_test")
+    _wait_readable(pg)
+    cursor = pg.cursor()
+    cursor.execute(PING)
+    assert cursor.pgresult is not None  # asked: the round trip read the notification
+    cursor = pg.cursor()  # SQLAlchemy pings with a new cursor each time
+    cursor.execute(PING)
+    assert cursor.pgresult is None  # quiet again
+
+
+def test_the_pool_replaces_a_connection_whose_server_ended_it(make_app):
+    """What pool_pre_ping is for, with the socket's answer: the next checkout gets a working
+    connection, no error reaches the request."""
+    if not ON_POSTGRES:
+        pytest.skip("PostgreSQL connections only (TEST_DATABASE_URL)")
+    app = make_app()
+    with app.app_context():
+        engine = db.engine
+        with engine.connect() as conn:
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            raw = conn.connection.dbapi_connection
+        with psycopg.connect(
+            TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+        ) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        _wait_readable(raw)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
 
 
 WRITES = {
