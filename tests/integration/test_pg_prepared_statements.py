@@ -25,6 +25,8 @@ from marketplace.pgconnection import (
 from tests.buying_factories import gen_listing
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
 
+# the test database as psycopg's own connections take it
+PSYCOPG_URL = (TEST_DATABASE_URL or "").replace("postgresql+psycopg://", "postgresql://")
 on_postgres = pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL connections only (TEST_DATABASE_URL)")
 
 
@@ -70,7 +72,7 @@ def test_everything_else_counts_as_a_write(statement):
 def pg():
     if not ON_POSTGRES:
         pytest.skip("PostgreSQL connections only (TEST_DATABASE_URL)")
-    conn = ReadsCommitConnection.connect(TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://"))
+    conn = ReadsCommitConnection.connect(PSYCOPG_URL)
     conn.execute("CREATE TEMPORARY TABLE scratch (n integer)")  # gone with the connection
     conn.commit()
     yield conn
@@ -156,6 +158,12 @@ def test_a_generic_plan_tests_integer_ids_without_casting_them_per_row(pg):
     assert "ANY (($1)::integer[])" in _generic_plan(pg, [1, 2, 3])  # what the test would see before
 
 
+def _terminate(backend_pid: int) -> None:
+    """End a connection from the server's side, as a restart or an idle timeout does."""
+    with psycopg.connect(PSYCOPG_URL, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (backend_pid,))
+
+
 def _wait_readable(conn, seconds: float = 5.0) -> None:
     deadline = time.monotonic() + seconds
     while not io_select.select([conn.pgconn.socket], [], [], 0.05)[0]:
@@ -175,8 +183,7 @@ def test_a_ping_on_a_connection_the_server_ended_fails_as_before(pg):
     """The server sends its last message and closes: the socket is readable, so the ping asks
     the server, and fails (SQLAlchemy then replaces the connection)."""
     pg.autocommit = True
-    with psycopg.connect(TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", (pg.info.backend_pid,))
+    _terminate(pg.info.backend_pid)
     _wait_readable(pg)
     with pytest.raises(psycopg.OperationalError):
         pg.cursor().execute(PING)
@@ -185,7 +192,7 @@ def test_a_ping_on_a_connection_the_server_ended_fails_as_before(pg):
 def test_a_ping_with_a_notification_waiting_asks_the_server_and_passes(pg):
     pg.autocommit = True
     pg.execute("LISTEN apik_ping_test")
-    with psycopg.connect(TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as other:
+    with psycopg.connect(PSYCOPG_URL, autocommit=True) as other:
         other.execute("NOTIFY apik_ping_test")
     _wait_readable(pg)
     cursor = pg.cursor()
@@ -207,10 +214,7 @@ def test_the_pool_replaces_a_connection_whose_server_ended_it(make_app):
         with engine.connect() as conn:
             pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
             raw = conn.connection.dbapi_connection
-        with psycopg.connect(
-            TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
-        ) as other:
-            other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        _terminate(pid)
         _wait_readable(raw)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
